@@ -1,0 +1,251 @@
+/**
+ * The room protocol shared by the server, the Phaser client and third-party bots: join options,
+ * client -> server messages (zod schemas, validated by the room), server -> client messages, and the
+ * shape of the state the room projects into Colyseus Schema.
+ *
+ * May import zod and shared/sim types only.
+ */
+import { z } from 'zod';
+
+/** Name the room is registered under (`client.joinOrCreate(ROOM_NAME, options)`). */
+export const ROOM_NAME = 'match';
+
+/** Join options (`joinOrCreate('match', options)`). Unknown keys are rejected. */
+export const JoinOptions = z.strictObject({
+  /** Player display name, 1-32 printable characters. */
+  name: z.string().trim().min(1, { error: 'name is required' }).max(32, { error: 'name is at most 32 characters' }),
+  /** Team id; one team per match for now (default `blue`). */
+  team: z.string().regex(/^[a-z0-9-]{1,16}$/, { error: 'team must be 1-16 of a-z, 0-9, -' }).optional(),
+  /** Scenario id (default: the default scenario). Only used by the player who creates the room. */
+  scenario: z.string().min(1).max(64).optional(),
+  /** PRNG seed (default: random at creation). */
+  seed: z.number().int().min(0).max(0xffffffff).optional(),
+  /** Sim seconds per real second (default 4: a 3,600 s scenario plays in 15 minutes). */
+  timeDilation: z.number().min(0.25).max(120).optional(),
+  /** Join as a trainer (may pause/resume and change speed). */
+  trainer: z.boolean().optional(),
+});
+export type JoinOptions = z.infer<typeof JoinOptions>;
+
+const name = z.string().min(1).max(253);
+const quantity = z.string().regex(/^[0-9.]+[a-zA-Z]{0,2}$/, { error: 'expected a Kubernetes quantity such as 500m, 0.5, 256Mi or 1Gi' });
+
+/** A structured player action (what a click produces). Mirrors `SimAction` in shared/sim/types.ts. */
+export const ActionMessage = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('deletePod'), pod: name, force: z.boolean().optional() }),
+  z.strictObject({ type: z.literal('scaleDeployment'), deployment: name, replicas: z.number().int().min(0).max(1000) }),
+  z.strictObject({ type: z.literal('rolloutUndo'), deployment: name, toRevision: z.number().int().min(1).optional() }),
+  z.strictObject({ type: z.literal('rolloutRestart'), deployment: name }),
+  z.strictObject({ type: z.literal('setImage'), deployment: name, container: name.optional(), image: z.string().min(1).max(512) }),
+  z.strictObject({
+    type: z.literal('setResources'),
+    deployment: name,
+    container: name.optional(),
+    limits: z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() }).optional(),
+    requests: z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() }).optional(),
+  }),
+  z.strictObject({ type: z.literal('cordonNode'), node: name }),
+  z.strictObject({ type: z.literal('uncordonNode'), node: name }),
+  z.strictObject({ type: z.literal('drainNode'), node: name }),
+  z.strictObject({ type: z.literal('restoreEtcdMember'), member: name }),
+]);
+export type ActionMessage = z.infer<typeof ActionMessage>;
+
+/**
+ * Client -> server messages. Every message type carries an optional `id` (string or number, echoed in
+ * the `reply`) so clients can match answers to questions.
+ * - `kubectl`: a command line, e.g. `kubectl get pods` or `kubectl rollout undo deployment/frontend`.
+ * - `action`: a structured action (clicks, bots).
+ * - `control`: trainer only: pause, resume, or set the speed (sim seconds per real second).
+ */
+export const ClientMessages = {
+  kubectl: z.strictObject({ id: z.union([z.string().max(64), z.number()]).optional(), command: z.string().min(1).max(1000) }),
+  action: z.strictObject({ id: z.union([z.string().max(64), z.number()]).optional(), action: ActionMessage }),
+  control: z.strictObject({
+    id: z.union([z.string().max(64), z.number()]).optional(),
+    op: z.enum(['pause', 'resume', 'speed']),
+    timeDilation: z.number().min(0.25).max(120).optional(),
+  }),
+} as const;
+export type ClientMessageType = keyof typeof ClientMessages;
+
+/** Server -> client: the answer to one client message (`room.onMessage('reply', ...)`). */
+export interface ReplyMessage {
+  /** The `id` the client sent, or null when the message had none or could not be parsed. */
+  id: string | number | null;
+  /** The message type answered (`kubectl`, `action`, `control`, or the unknown type sent). */
+  type: string;
+  ok: boolean;
+  /** Command output (kubectl text) or a one-line confirmation. */
+  output?: string;
+  /** What was wrong, for ok=false: validation errors name the field. */
+  error?: string;
+}
+
+/** Server -> client broadcast when the match ends (`room.onMessage('matchEnded', ...)`). */
+export interface MatchEndedMessage {
+  matchId: string;
+  summary: import('./sim/types.ts').MatchSummary;
+  players: { name: string; team: string; score: number }[];
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Projected state (what the room's Schema holds; plain-data view for clients)
+// ---------------------------------------------------------------------------------------------------
+
+/** `MatchState.phase`. */
+export type MatchPhase = 'running' | 'paused' | 'ended';
+
+export interface NodeView {
+  name: string;
+  zone: string;
+  /** `Ready`, `NotReady` or `Unknown` (kubectl STATUS), with `,SchedulingDisabled` when cordoned. */
+  status: string;
+  ready: boolean;
+  unschedulable: boolean;
+  /** Allocatable and requested CPU (millicores) and memory (MiB). */
+  cpuAllocatable: number;
+  cpuRequested: number;
+  memAllocatable: number;
+  memRequested: number;
+  podCount: number;
+}
+
+export interface PodView {
+  name: string;
+  /** Node name, '' while unscheduled. */
+  node: string;
+  /** Owning Deployment name ('' if none). */
+  deployment: string;
+  /** kubectl STATUS column: Running, Pending, ContainerCreating, OOMKilled, CrashLoopBackOff, Terminating... */
+  status: string;
+  ready: boolean;
+  restarts: number;
+  image: string;
+  /** Working-set memory and limit, MiB (limit 0 = none). */
+  memoryMiB: number;
+  memLimitMiB: number;
+  /** Sim second the pod was created. */
+  createdAt: number;
+}
+
+export interface DeploymentView {
+  name: string;
+  replicas: number;
+  readyReplicas: number;
+  updatedReplicas: number;
+  availableReplicas: number;
+  image: string;
+  revision: number;
+  /** Memory limit of the first container, e.g. `256Mi` ('' if none). */
+  memoryLimit: string;
+}
+
+export interface ServiceView {
+  name: string;
+  type: string;
+  /** Requests/s, failed share (0..1), p99 latency (ms). */
+  rps: number;
+  errorRate: number;
+  p99Ms: number;
+  readyEndpoints: number;
+  totalEndpoints: number;
+}
+
+export interface EtcdMemberView {
+  name: string;
+  healthy: boolean;
+  leader: boolean;
+}
+
+export interface ComponentView {
+  name: string;
+  healthy: boolean;
+  message: string;
+}
+
+export interface SloView {
+  /** SLIs since match start (fractions) and their targets. */
+  availability: number;
+  availabilityTarget: number;
+  latency: number;
+  latencyTarget: number;
+  latencyThresholdMs: number;
+  /** Error budget remaining, fraction of the budget (1 = untouched, < 0 = overspent). */
+  errorBudgetRemaining: number;
+  latencyErrorBudgetRemaining: number;
+  /** Availability burn rate over the fast page tier's short window. */
+  burnRate: number;
+  /** Any page alert firing. */
+  paging: boolean;
+}
+
+export interface AlertView {
+  id: string;
+  severity: string;
+  slo: string;
+  since: number;
+  summary: string;
+}
+
+export interface EventView {
+  seq: number;
+  t: number;
+  type: string;
+  reason: string;
+  kind: string;
+  name: string;
+  message: string;
+}
+
+export interface IncidentView {
+  id: string;
+  type: string;
+  title: string;
+  /** `active` or `mitigated` (scheduled incidents are not shown to players). */
+  status: string;
+  startedAt: number;
+  /** -1 while not mitigated. */
+  mitigatedAt: number;
+}
+
+/** One team's cluster as projected to clients. */
+export interface TeamView {
+  id: string;
+  nodes: Map<string, NodeView>;
+  pods: Map<string, PodView>;
+  deployments: Map<string, DeploymentView>;
+  services: Map<string, ServiceView>;
+  etcd: EtcdMemberView[];
+  etcdQuorum: boolean;
+  components: ComponentView[];
+  slo: SloView;
+  alerts: AlertView[];
+  /** Most recent events, oldest first (at most 50). */
+  events: EventView[];
+  incidents: IncidentView[];
+  score: number;
+}
+
+export interface PlayerView {
+  name: string;
+  team: string;
+  trainer: boolean;
+  connected: boolean;
+  actions: number;
+}
+
+/** The root state (`room.state`). */
+export interface MatchStateView {
+  matchId: string;
+  scenarioId: string;
+  scenarioTitle: string;
+  phase: MatchPhase;
+  /** Sim seconds elapsed and match length (sim seconds). */
+  t: number;
+  durationSeconds: number;
+  /** Sim seconds per real second. */
+  timeDilation: number;
+  players: Map<string, PlayerView>;
+  teams: Map<string, TeamView>;
+}

@@ -1,0 +1,655 @@
+/**
+ * The simulation's data model: Kubernetes objects (metadata/spec/status with real field names), the
+ * control plane, the traffic/SLO bookkeeping and the whole serialisable {@link SimState}.
+ *
+ * Units used everywhere in the sim (and stated again on each field):
+ * - time: **sim seconds** (a float-free integer count of seconds since match start unless noted);
+ *   one tick advances {@link SimState.tickSeconds} sim seconds.
+ * - CPU: **millicores** (1 core = 1000 m). Memory: **MiB**. Traffic: **requests/s**. Latency: **ms**.
+ *
+ * Objects in `spec` keep Kubernetes' own shapes (quantities stay strings such as `"100m"` / `"128Mi"`)
+ * so they can be served as Kubernetes API JSON; the parsed numbers the sim needs on hot paths live in
+ * each object's `sim` block, which is *not* part of the Kubernetes API and is dropped when serving.
+ *
+ * Everything here is plain JSON data (no Map, no class, no undefined-vs-missing games): the state can be
+ * structured-cloned, hashed canonically and sent over the wire.
+ *
+ * This module may import nothing.
+ */
+
+/** Sim seconds since match start. */
+export type SimSeconds = number;
+
+// ---------------------------------------------------------------------------------------------------
+// Kubernetes object model (subset). Field names follow k8s.io/api.
+// ---------------------------------------------------------------------------------------------------
+
+/** `metav1.OwnerReference`. */
+export interface OwnerReference {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+  controller: boolean;
+}
+
+/** `metav1.ObjectMeta` subset. `creationTimestamp`/`deletionTimestamp` are sim seconds, not RFC 3339. */
+export interface ObjectMeta {
+  name: string;
+  namespace: string;
+  uid: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  creationTimestamp: SimSeconds;
+  /** Set when a graceful deletion started (pod shows `Terminating`). */
+  deletionTimestamp?: SimSeconds;
+  deletionGracePeriodSeconds?: number;
+  ownerReferences: OwnerReference[];
+  generation: number;
+  /** Bumped on every write through the API server (etcd revision analogue). */
+  resourceVersion: number;
+}
+
+/** `core/v1 ResourceRequirements` with Kubernetes quantity strings (`"250m"`, `"0.5"`, `"128Mi"`, `"1Gi"`). */
+export interface ResourceRequirements {
+  requests?: { cpu?: string; memory?: string };
+  limits?: { cpu?: string; memory?: string };
+}
+
+/** `core/v1 Probe` subset; defaults from SetDefaults_Probe (period 10 s, failureThreshold 3...). */
+export interface Probe {
+  httpGet?: { path?: string; port: number | string };
+  tcpSocket?: { port: number | string };
+  exec?: { command: string[] };
+  grpc?: { port: number };
+  initialDelaySeconds?: number;
+  periodSeconds?: number;
+  timeoutSeconds?: number;
+  successThreshold?: number;
+  failureThreshold?: number;
+}
+
+export interface EnvVar {
+  name: string;
+  value?: string;
+}
+
+export interface ContainerPort {
+  containerPort: number;
+  name?: string;
+  protocol?: string;
+}
+
+/** `core/v1 Container` subset. */
+export interface Container {
+  name: string;
+  image: string;
+  env: EnvVar[];
+  ports: ContainerPort[];
+  resources: ResourceRequirements;
+  readinessProbe?: Probe;
+  livenessProbe?: Probe;
+  startupProbe?: Probe;
+}
+
+/** `core/v1 PodSpec` subset. */
+export interface PodSpec {
+  containers: Container[];
+  nodeName?: string;
+  restartPolicy: 'Always' | 'OnFailure' | 'Never';
+  terminationGracePeriodSeconds: number;
+  nodeSelector?: Record<string, string>;
+}
+
+/** `core/v1 PodTemplateSpec`. */
+export interface PodTemplateSpec {
+  metadata: { labels: Record<string, string>; annotations?: Record<string, string> };
+  spec: PodSpec;
+}
+
+/** `core/v1 ContainerState`: exactly one of the three is set. Times are sim seconds. */
+export interface ContainerState {
+  waiting?: { reason: string; message?: string };
+  running?: { startedAt: SimSeconds };
+  terminated?: { exitCode: number; reason: string; startedAt?: SimSeconds; finishedAt: SimSeconds };
+}
+
+export interface ContainerStatus {
+  name: string;
+  image: string;
+  ready: boolean;
+  started: boolean;
+  restartCount: number;
+  state: ContainerState;
+  lastState: ContainerState;
+}
+
+export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
+
+export interface PodCondition {
+  type: 'PodScheduled' | 'Initialized' | 'ContainersReady' | 'Ready';
+  status: 'True' | 'False' | 'Unknown';
+  reason?: string;
+  lastTransitionTime: SimSeconds;
+}
+
+export interface PodStatus {
+  phase: PodPhase;
+  conditions: PodCondition[];
+  containerStatuses: ContainerStatus[];
+  /** e.g. `Evicted`, `NodeLost`. */
+  reason?: string;
+  message?: string;
+  startTime?: SimSeconds;
+}
+
+/**
+ * Sim-only data of a Pod (not part of the Kubernetes API). Parsed quantities and the workload model.
+ */
+export interface PodSim {
+  /** Sum of container requests, millicores / MiB (0 when unset). */
+  cpuRequestMilli: number;
+  memRequestMiB: number;
+  /** Sum of container memory limits in MiB, or null when any container has none (unbounded). */
+  memLimitMiB: number | null;
+  /** Image of the first container: selects the {@link ImageProfile} (error rate, latency, memory). */
+  image: string;
+  /** ReplicaSet `pod-template-hash` of this pod. */
+  templateHash: string;
+  /** Current working-set memory in MiB (the kubelet's view); updated when it changes. */
+  memoryMiB: number;
+  /** Sim second the current container started (for uptime-based memory growth), or null. */
+  containerStartedAt: SimSeconds | null;
+  /** CrashLoopBackOff bookkeeping: current back-off delay in seconds (0 = none yet). */
+  backoffSeconds: number;
+  /** Sim second of the last container failure (back-off resets after 600 s without one). */
+  lastFailureAt: SimSeconds | null;
+  /** When the current waiting/transition ends (ContainerCreating -> Running, BackOff -> restart...). */
+  nextTransitionAt: SimSeconds | null;
+  /** True when the pod counts as a Ready endpoint right now (cached from conditions). */
+  ready: boolean;
+}
+
+export interface Pod {
+  apiVersion: 'v1';
+  kind: 'Pod';
+  metadata: ObjectMeta;
+  spec: PodSpec;
+  status: PodStatus;
+  sim: PodSim;
+}
+
+/** `apps/v1 DeploymentStrategy`. maxSurge/maxUnavailable: int or percent string (`"25%"`). */
+export interface DeploymentStrategy {
+  type: 'RollingUpdate' | 'Recreate';
+  rollingUpdate?: { maxSurge?: number | string; maxUnavailable?: number | string };
+}
+
+export interface LabelSelector {
+  matchLabels: Record<string, string>;
+}
+
+export interface DeploymentCondition {
+  type: 'Available' | 'Progressing' | 'ReplicaFailure';
+  status: 'True' | 'False' | 'Unknown';
+  reason: string;
+  message: string;
+  lastUpdateTime: SimSeconds;
+  lastTransitionTime: SimSeconds;
+}
+
+/** `apps/v1 Deployment` subset. Defaults from pkg/apis/apps/v1/defaults.go. */
+export interface Deployment {
+  apiVersion: 'apps/v1';
+  kind: 'Deployment';
+  metadata: ObjectMeta;
+  spec: {
+    replicas: number;
+    selector: LabelSelector;
+    template: PodTemplateSpec;
+    strategy: DeploymentStrategy;
+    revisionHistoryLimit: number;
+    progressDeadlineSeconds: number;
+    minReadySeconds: number;
+    paused?: boolean;
+  };
+  status: {
+    observedGeneration: number;
+    replicas: number;
+    updatedReplicas: number;
+    readyReplicas: number;
+    availableReplicas: number;
+    unavailableReplicas: number;
+    conditions: DeploymentCondition[];
+  };
+}
+
+/** `apps/v1 ReplicaSet` subset. Annotation `deployment.kubernetes.io/revision` holds the revision. */
+export interface ReplicaSet {
+  apiVersion: 'apps/v1';
+  kind: 'ReplicaSet';
+  metadata: ObjectMeta;
+  spec: { replicas: number; selector: LabelSelector; template: PodTemplateSpec; minReadySeconds: number };
+  status: {
+    replicas: number;
+    readyReplicas: number;
+    availableReplicas: number;
+    fullyLabeledReplicas: number;
+    observedGeneration: number;
+  };
+}
+
+export interface ServicePort {
+  name?: string;
+  port: number;
+  targetPort?: number | string;
+  nodePort?: number;
+  protocol?: string;
+}
+
+/** `core/v1 Service` subset. */
+export interface Service {
+  apiVersion: 'v1';
+  kind: 'Service';
+  metadata: ObjectMeta;
+  spec: {
+    type: 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName';
+    selector: Record<string, string>;
+    ports: ServicePort[];
+    clusterIP?: string;
+  };
+  status: { loadBalancer: { ingress?: { ip: string }[] } };
+}
+
+/** `discovery/v1 EndpointSlice` flattened: one per Service, listing pods by name and readiness. */
+export interface Endpoints {
+  apiVersion: 'discovery.k8s.io/v1';
+  kind: 'EndpointSlice';
+  metadata: ObjectMeta;
+  endpoints: { targetRef: { kind: 'Pod'; name: string }; nodeName: string; conditions: { ready: boolean; terminating: boolean } }[];
+}
+
+export interface NodeCondition {
+  type: 'Ready' | 'MemoryPressure' | 'DiskPressure' | 'PIDPressure';
+  status: 'True' | 'False' | 'Unknown';
+  reason: string;
+  message: string;
+  lastHeartbeatTime: SimSeconds;
+  lastTransitionTime: SimSeconds;
+}
+
+export interface Taint {
+  key: string;
+  value?: string;
+  effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+  timeAdded?: SimSeconds;
+}
+
+/** `core/v1 Node` subset. Zone is the `topology.kubernetes.io/zone` label. */
+export interface Node {
+  apiVersion: 'v1';
+  kind: 'Node';
+  metadata: ObjectMeta;
+  spec: { unschedulable: boolean; taints: Taint[] };
+  status: {
+    capacity: { cpu: string; memory: string; pods: string };
+    allocatable: { cpu: string; memory: string; pods: string };
+    conditions: NodeCondition[];
+  };
+  sim: {
+    /** Parsed allocatable. */
+    cpuAllocatableMilli: number;
+    memAllocatableMiB: number;
+    podsAllocatable: number;
+    /** Sum of requests of pods bound here (kept incrementally). */
+    cpuRequestedMilli: number;
+    memRequestedMiB: number;
+    podCount: number;
+    /** False while the machine/kubelet is down (incident): no heartbeats, pods stop. */
+    kubeletUp: boolean;
+    /** Last Lease renewal, sim seconds. */
+    lastHeartbeat: SimSeconds;
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Control plane
+// ---------------------------------------------------------------------------------------------------
+
+/** One etcd member. Raft quorum = floor(n/2)+1 (etcd server/etcdserver/util.go). */
+export interface EtcdMember {
+  name: string;
+  /** Process up and reachable. */
+  healthy: boolean;
+  /** Restore in progress: member comes back at this sim second. */
+  restoringUntil: SimSeconds | null;
+}
+
+export interface ControlPlane {
+  etcd: {
+    members: EtcdMember[];
+    /** Name of the current Raft leader, or null during an election / without quorum. */
+    leader: string | null;
+    /** A leader can be elected (healthy members >= quorum). */
+    hasQuorum: boolean;
+    /** Sim second a pending election completes (election-timeout 1 s rounded to a tick). */
+    electionAt: SimSeconds | null;
+    /** Raft term, bumped per election. */
+    term: number;
+  };
+  /** Status of the other components as shown to players. They are "Running" unless etcd lost quorum. */
+  components: { name: 'kube-apiserver' | 'kube-scheduler' | 'kube-controller-manager'; healthy: boolean; message: string }[];
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Events, traffic, SLOs, incidents, actions
+// ---------------------------------------------------------------------------------------------------
+
+/** A `kubectl get events` row; reasons are real Kubernetes reasons (`Scheduled`, `BackOff`, ...). */
+export interface SimEvent {
+  /** Sim second. */
+  t: SimSeconds;
+  type: 'Normal' | 'Warning';
+  reason: string;
+  object: { kind: string; name: string; namespace: string };
+  message: string;
+  /** Reporting component: `default-scheduler`, `kubelet`, `deployment-controller`, `player:NAME`... */
+  source: string;
+  /** Monotonic sequence number (total order of events). */
+  seq: number;
+}
+
+/** Behaviour of one container image (a "version"), declared by the scenario. */
+export interface ImageProfile {
+  /** Share of requests this version fails on its own, 0..1. */
+  errorRate: number;
+  /** Median own latency, ms (before load and downstream calls). */
+  latencyMs: number;
+  /** Working-set memory right after start, MiB. */
+  baseMemoryMiB: number;
+  /** Memory growth, MiB per sim second of container uptime (a leak), 0 = flat. */
+  memoryGrowthMiBPerSec: number;
+  /** Growth stops here, MiB (a cache that fills up), or null = grows without bound. */
+  memoryPlateauMiB: number | null;
+  /** CPU per request, millicore-seconds: a pod saturates at cpuLimit (or request) / this requests/s. */
+  cpuPerRequestMilli: number;
+}
+
+/** Traffic figures of one Service over the last tick. */
+export interface ServiceTraffic {
+  /** Offered load, requests/s. */
+  rps: number;
+  /** Failed share of requests, 0..1. */
+  errorRate: number;
+  /** Latency percentiles of successful requests, ms. */
+  p50Ms: number;
+  p99Ms: number;
+  readyEndpoints: number;
+  totalEndpoints: number;
+}
+
+/** A multi-window burn-rate alert tier (SRE Workbook ch. 5), windows scaled to the match. */
+export interface BurnRateAlertTier {
+  name: string;
+  severity: 'page' | 'ticket';
+  longWindowSeconds: number;
+  shortWindowSeconds: number;
+  burnRateThreshold: number;
+}
+
+/** State of one SLI/SLO pair. */
+export interface SloState {
+  name: 'availability' | 'latency';
+  /** Target, e.g. 0.99. Error budget = 1 - target. */
+  target: number;
+  /** Cumulative good and valid event counts since match start. */
+  good: number;
+  valid: number;
+  /** Per-second buckets of [good, valid] for the longest alert window (ring buffer). */
+  buckets: { good: number[]; valid: number[]; head: number };
+  /** Current figures (derived each tick, cached for projection). */
+  sli: number;
+  errorBudgetRemaining: number;
+  burnRates: Record<string, { long: number; short: number }>;
+}
+
+export interface Alert {
+  /** Stable id, e.g. `availability-page-fast`. */
+  id: string;
+  severity: 'page' | 'ticket';
+  slo: 'availability' | 'latency';
+  firing: boolean;
+  since: SimSeconds;
+  summary: string;
+}
+
+/** The incident kinds the sim knows. */
+export type IncidentType = 'memory-leak' | 'etcd-quorum-loss' | 'bad-rollout' | 'node-failure';
+
+/** An incident as authored in a scenario: data, not code. */
+export interface IncidentSpec {
+  id: string;
+  type: IncidentType;
+  /** Sim second at which it strikes. */
+  at: SimSeconds;
+  /** What it hits: a Deployment name, a Node name or etcd member names, per type. */
+  target: string;
+  params: Record<string, number | string | boolean | string[]>;
+  /** Player-facing title. */
+  title?: string;
+}
+
+export interface IncidentState {
+  spec: IncidentSpec;
+  status: 'scheduled' | 'active' | 'mitigated';
+  startedAt: SimSeconds | null;
+  mitigatedAt: SimSeconds | null;
+  /** Per-type bookkeeping (e.g. the bad image, the members stopped). */
+  data: Record<string, number | string | boolean | string[] | null>;
+}
+
+/**
+ * A player action, validated at the boundary. Each takes simulated time (see `durationSeconds` in
+ * the action handlers) and shows in the event stream.
+ */
+export type SimAction =
+  | { type: 'deletePod'; pod: string; force?: boolean }
+  | { type: 'scaleDeployment'; deployment: string; replicas: number }
+  | { type: 'rolloutUndo'; deployment: string; toRevision?: number }
+  | { type: 'rolloutRestart'; deployment: string }
+  | { type: 'setImage'; deployment: string; container?: string; image: string }
+  | { type: 'setResources'; deployment: string; container?: string; limits?: { cpu?: string; memory?: string }; requests?: { cpu?: string; memory?: string } }
+  | { type: 'cordonNode'; node: string }
+  | { type: 'uncordonNode'; node: string }
+  | { type: 'drainNode'; node: string }
+  | { type: 'restoreEtcdMember'; member: string };
+
+/** An action with who did it and when it was accepted (the replay log's unit). */
+export interface LoggedAction {
+  /** Tick at which the action was applied (applied before that tick's controllers run). */
+  tick: number;
+  player: string;
+  action: SimAction;
+}
+
+/** Result of submitting an action: accepted (with its effect time) or rejected with a reason. */
+export type ActionResult =
+  | { ok: true; message: string; completesAt: SimSeconds }
+  | { ok: false; error: string };
+
+/** A scheduled sim-internal transition (the timer wheel's unit). */
+export interface Timer {
+  at: SimSeconds;
+  seq: number;
+  kind: string;
+  ref: string;
+}
+
+/** Seeded PRNG state (sfc32: four uint32 words). */
+export interface RngState {
+  a: number;
+  b: number;
+  c: number;
+  d: number;
+}
+
+/** Settings fixed at match creation (part of the replay record). */
+export interface SimSettings {
+  seed: number;
+  /** Sim seconds per tick (default 1). */
+  tickSeconds: number;
+  /** Match length in sim seconds. */
+  durationSeconds: number;
+}
+
+/** The full, serialisable state of one team's simulated cluster. */
+export interface SimState {
+  schemaVersion: 1;
+  scenarioId: string;
+  settings: SimSettings;
+  /** Current sim time, seconds; `tick * tickSeconds`. */
+  t: SimSeconds;
+  tick: number;
+  rng: RngState;
+  /** Monotonic counters for uids, resourceVersions and event sequence numbers. */
+  counters: { uid: number; resourceVersion: number; eventSeq: number; timerSeq: number };
+  nodes: Record<string, Node>;
+  /** Keyed `namespace/name`. */
+  pods: Record<string, Pod>;
+  deployments: Record<string, Deployment>;
+  replicaSets: Record<string, ReplicaSet>;
+  services: Record<string, Service>;
+  endpoints: Record<string, Endpoints>;
+  controlPlane: ControlPlane;
+  images: Record<string, ImageProfile>;
+  /** Service call graph: service key -> downstream service keys (declared or inferred from env). */
+  callGraph: Record<string, string[]>;
+  /** Entry points of traffic and their offered load (requests/s). */
+  ingress: { service: string; rps: number }[];
+  /** The user-facing Service whose SLIs are scored. */
+  userFacingService: string;
+  traffic: Record<string, ServiceTraffic>;
+  slos: { availability: SloState; latency: SloState & { thresholdMs: number } };
+  alertTiers: BurnRateAlertTier[];
+  alerts: Alert[];
+  incidents: IncidentState[];
+  /** Most recent events, oldest first, at most `eventLimit`. */
+  events: SimEvent[];
+  eventLimit: number;
+  /** Pending timers, kept as a binary min-heap ordered by (at, seq). */
+  timers: Timer[];
+  /** Objects changed since the controllers last looked at them (workqueues), keyed by kind. */
+  dirty: { deployments: string[]; replicaSets: string[]; pods: string[]; nodes: string[]; services: string[] };
+  /** Player actions whose effect is still in progress (drain, etcd restore...). */
+  pendingActions: { id: number; player: string; action: SimAction; completesAt: SimSeconds }[];
+  /** Score inputs accumulated during the match. */
+  scoring: { actionCost: number; actions: number };
+  /** Warnings produced while loading the workloads (skipped kinds...). */
+  warnings: string[];
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Input: what a scenario + manifests resolve to before the sim starts
+// ---------------------------------------------------------------------------------------------------
+
+/**
+ * A Deployment as loaded from a manifest (validated by shared/manifests): Kubernetes shape, with the
+ * defaults not yet applied (the sim applies pkg/apis/apps/v1/defaults.go values).
+ */
+export interface DeploymentManifest {
+  apiVersion: 'apps/v1';
+  kind: 'Deployment';
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec: {
+    replicas?: number;
+    selector: LabelSelector;
+    template: {
+      metadata: { labels: Record<string, string>; annotations?: Record<string, string> };
+      spec: {
+        containers: {
+          name: string;
+          image: string;
+          env?: EnvVar[];
+          ports?: ContainerPort[];
+          resources?: ResourceRequirements;
+          readinessProbe?: Probe;
+          livenessProbe?: Probe;
+          startupProbe?: Probe;
+        }[];
+        restartPolicy?: 'Always' | 'OnFailure' | 'Never';
+        terminationGracePeriodSeconds?: number;
+        nodeSelector?: Record<string, string>;
+      };
+    };
+    strategy?: DeploymentStrategy;
+    revisionHistoryLimit?: number;
+    progressDeadlineSeconds?: number;
+    minReadySeconds?: number;
+  };
+}
+
+/** A Service as loaded from a manifest; `type` defaults to ClusterIP. */
+export interface ServiceManifest {
+  apiVersion: 'v1';
+  kind: 'Service';
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec: { type?: 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName'; selector?: Record<string, string>; ports: ServicePort[] };
+}
+
+/** One worker node to create. Quantities as Kubernetes strings. */
+export interface NodeSpecInput {
+  name: string;
+  zone: string;
+  cpu: string;
+  memory: string;
+  /** Max pods (kubelet default 110). */
+  pods?: number;
+}
+
+/** Everything the sim needs to start a match. Produced from a scenario file (shared/scenario). */
+export interface SimInput {
+  scenarioId: string;
+  settings: SimSettings;
+  nodes: NodeSpecInput[];
+  /** etcd member names; default three: etcd-0..2. */
+  etcdMembers?: string[];
+  deployments: DeploymentManifest[];
+  services: ServiceManifest[];
+  /** Profiles by exact image reference; unlisted images use `defaultImage`. */
+  images: Record<string, Partial<ImageProfile>>;
+  defaultImage?: Partial<ImageProfile>;
+  /** Declared call graph (service name -> downstream service names); else inferred from env values. */
+  callGraph?: Record<string, string[]>;
+  /** Offered load per entry Service; default: LoadBalancer/NodePort Services (else call-graph roots). */
+  ingress?: { service: string; rps: number }[];
+  /** Total offered load, requests/s, split across entry Services when `ingress` is absent. */
+  rps?: number;
+  userFacingService: string;
+  slo: { availability: number; latency: { thresholdMs: number; target: number } };
+  alertTiers?: BurnRateAlertTier[];
+  incidents: IncidentSpec[];
+  warnings?: string[];
+}
+
+/** What `gameday sim --json` prints and what a stored match result keeps. */
+export interface MatchSummary {
+  scenarioId: string;
+  seed: number;
+  /** Sim seconds simulated. */
+  durationSeconds: number;
+  ticks: number;
+  stateHash: string;
+  slo: {
+    /** Availability SLI over the match, fraction 0..1. */
+    availability: number;
+    /** Latency SLI (share of requests under the threshold), fraction 0..1. */
+    latency: number;
+    /** Availability error budget remaining, fraction (may go below 0 when overspent). */
+    errorBudgetRemaining: number;
+    latencyErrorBudgetRemaining: number;
+  };
+  score: number;
+  scoreBreakdown: Record<string, number>;
+  incidents: { id: string; type: IncidentType; startedAt: SimSeconds | null; mitigatedAt: SimSeconds | null }[];
+  actions: number;
+}
