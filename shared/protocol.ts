@@ -24,6 +24,11 @@ export const JoinOptions = z.strictObject({
   timeDilation: z.number().min(0.25).max(120).optional(),
   /** Join as a trainer (may pause/resume and change speed). */
   trainer: z.boolean().optional(),
+  /**
+   * Match length override in sim seconds (default: the scenario's). Only used by the player who
+   * creates the room; meant for short practice matches and tests.
+   */
+  durationSeconds: z.number().int().min(10).max(86_400).optional(),
 });
 export type JoinOptions = z.infer<typeof JoinOptions>;
 

@@ -309,6 +309,11 @@ export interface Node {
     kubeletUp: boolean;
     /** Last Lease renewal, sim seconds. */
     lastHeartbeat: SimSeconds;
+    /**
+     * (added by the controllers) Sim second the node lifecycle controller noticed the kubelet stopped
+     * heartbeating, or null while the node is healthy. Drives the 50 s grace and 300 s eviction timers.
+     */
+    lostAt: SimSeconds | null;
   };
 }
 
@@ -373,6 +378,12 @@ export interface ImageProfile {
   memoryPlateauMiB: number | null;
   /** CPU per request, millicore-seconds: a pod saturates at cpuLimit (or request) / this requests/s. */
   cpuPerRequestMilli: number;
+  /**
+   * (added) True when this version never passes its readiness probe (a bad rollout that stalls: new pods
+   * stay 0/1 and the Deployment hits ProgressDeadlineExceeded). Only matters for containers that declare a
+   * readinessProbe; without a probe the pod is Ready as soon as it starts. Default false.
+   */
+  failsReadiness?: boolean;
 }
 
 /** Traffic figures of one Service over the last tick. */
@@ -411,6 +422,16 @@ export interface SloState {
   sli: number;
   errorBudgetRemaining: number;
   burnRates: Record<string, { long: number; short: number }>;
+  /**
+   * Good/valid counts of the tick just simulated, written by `updateTraffic` (shared/sim/traffic.ts)
+   * and folded into the buckets by `updateSlos` (shared/sim/slo.ts). Integers.
+   */
+  lastTick: { good: number; valid: number };
+  /**
+   * Running [good, valid] sums over each alert window, keyed by the window length in ticks (`"300"`),
+   * so a window's burn rate costs O(1) per tick (add the newest bucket, subtract the one leaving).
+   */
+  windowSums: Record<string, { good: number; valid: number }>;
 }
 
 export interface Alert {
@@ -516,18 +537,21 @@ export interface SimState {
   nodes: Record<string, Node>;
   /** Keyed `namespace/name`. */
   pods: Record<string, Pod>;
+  /** Deployments, ReplicaSets, Services and EndpointSlices are keyed `namespace/name` too (e.g. `default/frontend`). */
   deployments: Record<string, Deployment>;
   replicaSets: Record<string, ReplicaSet>;
   services: Record<string, Service>;
+  /** One per Service, same key as the Service. */
   endpoints: Record<string, Endpoints>;
   controlPlane: ControlPlane;
   images: Record<string, ImageProfile>;
   /** Service call graph: service key -> downstream service keys (declared or inferred from env). */
   callGraph: Record<string, string[]>;
-  /** Entry points of traffic and their offered load (requests/s). */
+  /** Entry points of traffic (Service keys) and their offered load (requests/s). */
   ingress: { service: string; rps: number }[];
-  /** The user-facing Service whose SLIs are scored. */
+  /** The user-facing Service whose SLIs are scored: a Service key (`namespace/name`), like the call graph and ingress entries. */
   userFacingService: string;
+  /** Keyed by Service key. */
   traffic: Record<string, ServiceTraffic>;
   slos: { availability: SloState; latency: SloState & { thresholdMs: number } };
   alertTiers: BurnRateAlertTier[];
@@ -546,6 +570,30 @@ export interface SimState {
   scoring: { actionCost: number; actions: number };
   /** Warnings produced while loading the workloads (skipped kinds...). */
   warnings: string[];
+  /** (added) Profile used for images not listed in {@link SimState.images} (copied in when first used). */
+  defaultImageProfile: ImageProfile;
+  /**
+   * (added) Memory fields of each image profile (`base|growth|plateau`) as the kubelet last applied them:
+   * a changed profile (an incident writing `images[x]`) makes the kubelet recompute that image's pods.
+   */
+  imageProfileSeen: Record<string, string>;
+  /** (added) kube-scheduler queues (pod keys) and its rotating node sampling index. */
+  scheduler: SchedulerState;
+}
+
+/**
+ * (added) The scheduler's queues, kept in the state so a replay schedules identically.
+ * Source: kube-scheduler's activeQ / unschedulablePods (K pkg/scheduler/backend/queue/scheduling_queue.go).
+ */
+export interface SchedulerState {
+  /** Pods waiting for a scheduling attempt, FIFO. */
+  activeQ: string[];
+  /** Pods that failed; moved back to activeQ when a node or pod event may make them fit. */
+  unschedulable: string[];
+  /** True when a cluster event (node freed, uncordoned, Ready) asks to retry unschedulable pods. */
+  moveRequested: boolean;
+  /** Where the next node sampling starts (percentageOfNodesToScore rotation), index in sorted node names. */
+  nextStartNodeIndex: number;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -629,6 +677,12 @@ export interface SimInput {
   alertTiers?: BurnRateAlertTier[];
   incidents: IncidentSpec[];
   warnings?: string[];
+  /**
+   * (added) When true the workloads start at t=0 like a fresh `kubectl apply` (pods Pending ->
+   * ContainerCreating -> Running). Default false: the cluster was already running, pods are Running and
+   * Ready at t=0 (no start-up events).
+   */
+  coldStart?: boolean;
 }
 
 /** What `gameday sim --json` prints and what a stored match result keeps. */

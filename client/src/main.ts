@@ -1,0 +1,244 @@
+/**
+ * Page entry: wires the join screen, the room connection, the Phaser cluster map and the DOM panels.
+ * Rendering is driven by state patches: each patch updates the {@link StateMirror}; a redraw of the
+ * panels and the map is scheduled at most once per animation frame (and at most every 100 ms).
+ *
+ * Exposes a read-only debug hook `window.__gameday` (`{ ready, counts: { nodes, pods, etcd }, ... }`),
+ * replaced after every map redraw, for the browser test and curious players.
+ */
+import type { JoinOptions, MatchStateView, TeamView } from '../../shared/protocol.ts';
+import { createClusterGame, type ClusterScene, type RenderInfo } from './game/clusterScene.ts';
+import { GameConnection, joinMatch, resumeMatch, type ConnectionHandlers } from './net/connection.ts';
+import { ConsolePanel } from './ui/consolePanel.ts';
+import { ContextPanel, type PanelSelection } from './ui/contextPanel.ts';
+import { EndDialog, HelpDialog, legendItems } from './ui/dialogs.ts';
+import { byId, el, isTyping } from './ui/dom.ts';
+import { Feeds } from './ui/feeds.ts';
+import { Hud } from './ui/hud.ts';
+import { JoinScreen, errorText } from './ui/joinScreen.ts';
+import { resolveShortcut } from './view/console.ts';
+import type { MapTarget } from './view/layout.ts';
+import { StateMirror, teamOf } from './view/stateMirror.ts';
+
+/** What `window.__gameday` holds (frozen; replaced, never mutated). */
+export interface DebugInfo {
+  ready: boolean;
+  counts: { nodes: number; pods: number; etcd: number; services: number };
+  phase: string;
+  t: number;
+  /** Desired and ready replicas per Deployment. */
+  deployments: Record<string, { replicas: number; ready: number }>;
+  selection: string | null;
+  /** Centre of the first pod tile in canvas px (see RenderInfo.samplePod). */
+  samplePod: { name: string; x: number; y: number } | null;
+}
+
+const mirror = new StateMirror();
+const hud = new Hud();
+const feeds = new Feeds();
+const consolePanel = new ConsolePanel();
+const context = new ContextPanel();
+const help = new HelpDialog();
+const endDialog = new EndDialog(() => void backToJoin());
+const gameScreen = byId('game-screen');
+const banner = byId('connection-banner');
+const join = new JoinScreen(startMatch);
+
+let conn: GameConnection | null = null;
+let map: { scene: ClusterScene } | null = null;
+let ended = false;
+let renderQueued = false;
+let lastRender = 0;
+let debug: DebugInfo = Object.freeze({ ready: false, counts: { nodes: 0, pods: 0, etcd: 0, services: 0 }, phase: '', t: 0, deployments: {}, selection: null, samplePod: null });
+Object.defineProperty(window, '__gameday', { get: () => debug, enumerable: true });
+
+const handlers: ConnectionHandlers = {
+  onState: (state) => {
+    mirror.update(state);
+    scheduleRender();
+  },
+  onStrayReply: (reply) => consolePanel.log(`(reply to ${reply.type}${reply.id === null ? '' : ` #${reply.id}`})`, reply),
+  onMatchEnded: (msg) => {
+    ended = true;
+    endDialog.show(msg);
+  },
+  onDrop: (code) => showBanner(`Connection lost (code ${code}): reconnecting…`, 'warn'),
+  onReconnect: () => {
+    showBanner('Reconnected.', 'ok');
+    setTimeout(() => hideBanner('Reconnected.'), 3000);
+  },
+  onLeave: (code, reason, consented) => {
+    conn = null;
+    consolePanel.attach(null);
+    if (consented) return;
+    const why = reason ? `: ${reason.replace(/\.$/, '')}` : '';
+    if (ended) showBanner(`The match is over and the room closed (code ${code}${why}).`, 'info', true);
+    else showBanner(`Disconnected from the match (code ${code}${why}).`, 'error', true);
+    consolePanel.note(`disconnected (code ${code}${why})`, 'error');
+  },
+};
+
+async function startMatch(options: JoinOptions): Promise<void> {
+  conn = await joinMatch(options, handlers);
+  enterGame(options.name);
+}
+
+function enterGame(name: string): void {
+  ended = false;
+  join.hide();
+  hideBanner();
+  gameScreen.hidden = false;
+  hud.setPlayer(name);
+  if (!map) {
+    const created = createClusterGame(byId('map'));
+    created.scene.onSelect = onMapSelect;
+    created.scene.onRendered = onRendered;
+    map = created;
+  }
+  const c = conn;
+  consolePanel.attach(c && { run: (command) => c.kubectl(command), showHelp: () => help.show() });
+  context.attach({
+    act: async (action, label) => {
+      if (!conn) return { id: null, type: 'action', ok: false, error: 'not connected to a match' };
+      const reply = await conn.action(action);
+      consolePanel.log(label, reply);
+      return reply;
+    },
+    onClose: scheduleRender,
+  });
+  scheduleRender();
+}
+
+async function backToJoin(): Promise<void> {
+  const c = conn;
+  conn = null;
+  if (c) await c.leave().catch(() => undefined);
+  feeds.reset();
+  context.select(null, null, undefined);
+  mirror.current = null;
+  map?.scene.show(null, null);
+  gameScreen.hidden = true;
+  hideBanner();
+  join.show();
+}
+
+function currentTeam(): { view: MatchStateView; team: TeamView | undefined } | null {
+  const view = mirror.current;
+  return view && conn ? { view, team: teamOf(view, conn.sessionId) } : null;
+}
+
+function onMapSelect(target: MapTarget | null): void {
+  const cur = currentTeam();
+  if (!target || !cur?.team) {
+    context.close();
+    return;
+  }
+  // A Service chip selects the Deployment of the same name when there is one (it has the actions).
+  const sel: PanelSelection = target.kind === 'service' && cur.team.deployments.has(target.name) ? { kind: 'deployment', name: target.name } : target;
+  context.select(sel, cur.view, cur.team);
+  scheduleRender();
+}
+
+function highlight(sel: PanelSelection | null): MapTarget | null {
+  if (!sel) return null;
+  return sel.kind === 'deployment' ? { kind: 'service', name: sel.name } : sel;
+}
+
+function scheduleRender(): void {
+  if (renderQueued) return;
+  renderQueued = true;
+  const wait = Math.max(0, 100 - (performance.now() - lastRender));
+  setTimeout(() => requestAnimationFrame(render), wait);
+}
+
+function render(): void {
+  renderQueued = false;
+  lastRender = performance.now();
+  const cur = currentTeam();
+  if (!cur) return;
+  const { view, team } = cur;
+  const me = conn ? view.players.get(conn.sessionId) : undefined;
+  if (me) hud.setPlayer(me.name);
+  hud.render(view, team);
+  if (team) feeds.render(view, team);
+  context.render(view, team);
+  map?.scene.show(team ?? null, highlight(context.selection));
+}
+
+function onRendered(info: RenderInfo): void {
+  const cur = currentTeam();
+  const deployments: DebugInfo['deployments'] = {};
+  for (const [name, d] of cur?.team?.deployments ?? []) deployments[name] = Object.freeze({ replicas: d.replicas, ready: d.readyReplicas });
+  const sel = context.selection;
+  debug = Object.freeze({
+    ready: info.nodes > 0,
+    counts: Object.freeze({ nodes: info.nodes, pods: info.pods, etcd: info.etcd, services: info.services }),
+    phase: cur?.view.phase ?? '',
+    t: cur?.view.t ?? 0,
+    deployments: Object.freeze(deployments),
+    selection: sel ? `${sel.kind}/${sel.name}` : null,
+    samplePod: info.samplePod && Object.freeze({ ...info.samplePod }),
+  });
+}
+
+function showBanner(text: string, kind: 'ok' | 'warn' | 'error' | 'info', offerRejoin = false): void {
+  banner.className = `banner ${kind}`;
+  banner.replaceChildren(el('span', { text }));
+  if (offerRejoin) {
+    const button = el('button', { text: 'Back to the join screen', attrs: { type: 'button' } });
+    button.addEventListener('click', () => void backToJoin());
+    banner.append(' ', button);
+  }
+  banner.hidden = false;
+}
+
+function hideBanner(onlyIf?: string): void {
+  if (onlyIf && banner.textContent !== onlyIf) return;
+  banner.hidden = true;
+}
+
+document.addEventListener('keydown', (e) => {
+  const cmd = resolveShortcut(e.key, isTyping(e.target), e.ctrlKey || e.metaKey || e.altKey);
+  if (!cmd) return;
+  const inGame = !gameScreen.hidden;
+  switch (cmd) {
+    case 'escape':
+      if (help.open || endDialog.open) return; // the dialog closes itself
+      if (isTyping(e.target)) (e.target as HTMLElement).blur();
+      else context.close();
+      return;
+    case 'focusConsole':
+      if (!inGame) return;
+      e.preventDefault();
+      consolePanel.focus();
+      return;
+    case 'help':
+      e.preventDefault();
+      help.show();
+      return;
+    case 'leaderboard':
+      if (inGame) window.open('/leaderboard.html', '_blank', 'noopener');
+      else location.href = '/leaderboard.html';
+      return;
+  }
+});
+
+byId('help-button').addEventListener('click', () => help.show());
+byId('legend-list').replaceChildren(...legendItems());
+
+void join.loadScenarios();
+join.busy('Looking for your previous match…');
+resumeMatch(handlers).then(
+  (resumed) => {
+    if (!resumed) {
+      join.show();
+      return;
+    }
+    conn = resumed;
+    enterGame('');
+  },
+  (err: unknown) => {
+    join.show();
+    join.fail(`Your previous match is gone (${errorText(err)}). Join a new one.`);
+  },
+);

@@ -1,0 +1,147 @@
+/**
+ * The link to the match room through the Colyseus SDK (0.18): join, the `kubectl` / `action` messages
+ * with replies matched by id, connection-state callbacks (drop, reconnect, leave) and the `matchEnded`
+ * broadcast. The SDK retries dropped connections by itself; this module only reports what happens.
+ *
+ * Protocol: shared/protocol.ts (`ROOM_NAME`, `ClientMessages`, `ReplyMessage`, `MatchEndedMessage`).
+ */
+import { Client, type Room } from '@colyseus/sdk';
+import { ROOM_NAME, type ActionMessage, type JoinOptions, type MatchEndedMessage, type ReplyMessage } from '../../../shared/protocol.ts';
+
+/** How long to wait for a `reply` before reporting a timeout, ms. */
+export const REPLY_TIMEOUT_MS = 15_000;
+
+const TOKEN_KEY = 'gameday.reconnectionToken';
+
+export interface ConnectionHandlers {
+  /** Every state patch (`room.onStateChange`). */
+  onState(state: unknown): void;
+  /** A reply nobody was waiting for (no id, unknown id, or after a timeout). */
+  onStrayReply(reply: ReplyMessage): void;
+  onMatchEnded(msg: MatchEndedMessage): void;
+  /** The connection dropped; the SDK is retrying. */
+  onDrop(code: number, reason?: string): void;
+  onReconnect(): void;
+  /** The room is gone for good (left, kicked, retries exhausted). `consented` = we left on purpose. */
+  onLeave(code: number, reason: string | undefined, consented: boolean): void;
+}
+
+/** A joined match room. */
+export class GameConnection {
+  readonly room: Room;
+  #nextId = 1;
+  #leaving = false;
+  readonly #pending = new Map<string, (reply: ReplyMessage) => void>();
+
+  constructor(room: Room, handlers: ConnectionHandlers) {
+    this.room = room;
+    room.onStateChange((state) => handlers.onState(state));
+    room.onMessage('reply', (reply: ReplyMessage) => {
+      const key = reply.id === null ? '' : String(reply.id);
+      const resolve = this.#pending.get(key);
+      if (resolve) {
+        this.#pending.delete(key);
+        resolve(reply);
+      } else {
+        handlers.onStrayReply(reply);
+      }
+    });
+    room.onMessage('matchEnded', (msg: MatchEndedMessage) => handlers.onMatchEnded(msg));
+    // Other broadcasts are informational; registering '*' keeps the SDK from warning about them.
+    room.onMessage('*', () => undefined);
+    room.onDrop((code, reason) => handlers.onDrop(code, reason));
+    room.onReconnect(() => {
+      saveToken(room.reconnectionToken);
+      handlers.onReconnect();
+    });
+    room.onLeave((code, reason) => {
+      clearToken();
+      for (const [id, resolve] of this.#pending) resolve({ id, type: 'unknown', ok: false, error: 'connection closed before the server answered' });
+      this.#pending.clear();
+      handlers.onLeave(code, reason, this.#leaving);
+    });
+    saveToken(room.reconnectionToken);
+  }
+
+  get sessionId(): string {
+    return this.room.sessionId;
+  }
+
+  /** Run a kubectl command line on the server; resolves with its reply (never rejects). */
+  kubectl(command: string): Promise<ReplyMessage> {
+    return this.#request('kubectl', (id) => ({ id, command }));
+  }
+
+  /** Send a structured action (a click in the context panel); resolves with its reply (never rejects). */
+  action(action: ActionMessage): Promise<ReplyMessage> {
+    return this.#request('action', (id) => ({ id, action }));
+  }
+
+  /** Leave the room on purpose. */
+  async leave(): Promise<void> {
+    this.#leaving = true;
+    clearToken();
+    await this.room.leave(true);
+  }
+
+  #request(type: 'kubectl' | 'action', payload: (id: string) => object): Promise<ReplyMessage> {
+    const id = `c${this.#nextId++}`;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        if (!this.#pending.delete(id)) return;
+        resolve({ id, type, ok: false, error: `no reply from the server within ${REPLY_TIMEOUT_MS / 1000} s` });
+      }, REPLY_TIMEOUT_MS);
+      this.#pending.set(id, (reply) => {
+        clearTimeout(timer);
+        resolve(reply);
+      });
+      this.room.send(type, payload(id));
+    });
+  }
+}
+
+/** The SDK client for this page's origin (HTTP matchmaking and WebSocket on the same host and port). */
+export function createClient(): InstanceType<typeof Client> {
+  return new Client(location.origin);
+}
+
+/**
+ * Join (or create) a match.
+ * @throws the SDK's MatchMakeError / ServerError, whose `message` says why (e.g. `name is required`).
+ */
+export async function joinMatch(options: JoinOptions, handlers: ConnectionHandlers): Promise<GameConnection> {
+  const room = await createClient().joinOrCreate(ROOM_NAME, options);
+  return new GameConnection(room, handlers);
+}
+
+/**
+ * Rejoin the match this tab was in before a reload, if the server still holds the seat.
+ * @returns null when there is nothing to resume; rejects when the seat is gone (token cleared).
+ */
+export async function resumeMatch(handlers: ConnectionHandlers): Promise<GameConnection | null> {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  if (!token) return null;
+  try {
+    const room = await createClient().reconnect(token);
+    return new GameConnection(room, handlers);
+  } catch (err) {
+    clearToken();
+    throw err;
+  }
+}
+
+function saveToken(token: string): void {
+  try {
+    sessionStorage.setItem(TOKEN_KEY, token);
+  } catch {
+    // Storage disabled (private mode): reload-resume just won't happen.
+  }
+}
+
+function clearToken(): void {
+  try {
+    sessionStorage.removeItem(TOKEN_KEY);
+  } catch {
+    // see saveToken
+  }
+}

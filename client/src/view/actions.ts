@@ -1,0 +1,151 @@
+/**
+ * What the context panel offers for the selected thing, and the kubectl command each click is
+ * equivalent to (shown next to the button so players learn the CLI). Pure.
+ *
+ * Actions are the protocol's {@link ActionMessage}s (shared/protocol.ts). Availability follows
+ * Kubernetes: cordon only a schedulable node, uncordon only a cordoned one (`spec.unschedulable`,
+ * W architecture/nodes.md); restore only an unhealthy etcd member.
+ */
+import type { ActionMessage, TeamView } from '../../../shared/protocol.ts';
+
+/** The thing the player selected on the map or in a list. */
+export type Selection =
+  | { kind: 'pod'; name: string }
+  | { kind: 'node'; name: string }
+  | { kind: 'deployment'; name: string }
+  | { kind: 'etcd'; name: string };
+
+/** A value the player must type before the action can be sent (replicas, a memory limit). */
+export interface ActionInput {
+  label: string;
+  /** Pre-filled value. */
+  initial: string;
+  /** `number`: a whole number 0..1000; `quantity`: a Kubernetes memory quantity (`512Mi`, `1Gi`). */
+  type: 'number' | 'quantity';
+}
+
+export interface ActionOption {
+  /** Stable id, e.g. `pod:delete`, `deployment:scale`. */
+  id: string;
+  label: string;
+  /** Object the action targets, e.g. `deployment/frontend`. */
+  target: string;
+  input?: ActionInput;
+  /** Destructive or disruptive (drawn red, asks nothing more: the game is about acting under pressure). */
+  danger?: boolean;
+  /**
+   * Build the message from the typed input (ignored when there is none).
+   * @throws Error with a player-facing message when the input is invalid.
+   */
+  build(input?: string): ActionMessage;
+}
+
+function parseReplicas(input: string | undefined): number {
+  const text = (input ?? '').trim();
+  if (!/^\d+$/.test(text)) throw new Error('replicas must be a whole number');
+  const n = Number(text);
+  if (n > 1000) throw new Error('replicas must be at most 1000');
+  return n;
+}
+
+function parseMemory(input: string | undefined): string {
+  const text = (input ?? '').trim();
+  if (!/^[0-9.]+(Ki|Mi|Gi|Ti|K|M|G|T)?$/.test(text)) throw new Error('expected a memory quantity such as 512Mi or 1Gi');
+  return text;
+}
+
+function deploymentActions(team: TeamView, name: string): ActionOption[] {
+  const d = team.deployments.get(name);
+  const target = `deployment/${name}`;
+  return [
+    {
+      id: 'deployment:scale',
+      label: 'Scale',
+      target,
+      input: { label: 'replicas', initial: String(d?.replicas ?? 1), type: 'number' },
+      build: (input) => ({ type: 'scaleDeployment', deployment: name, replicas: parseReplicas(input) }),
+    },
+    { id: 'deployment:undo', label: 'Rollout undo', target, build: () => ({ type: 'rolloutUndo', deployment: name }) },
+    { id: 'deployment:restart', label: 'Rollout restart', target, build: () => ({ type: 'rolloutRestart', deployment: name }) },
+    {
+      id: 'deployment:memory',
+      label: 'Set memory limit',
+      target,
+      input: { label: 'memory limit', initial: d?.memoryLimit || '512Mi', type: 'quantity' },
+      build: (input) => ({ type: 'setResources', deployment: name, limits: { memory: parseMemory(input) } }),
+    },
+  ];
+}
+
+/**
+ * The actions available for a selection, in display order. A pod also gets its Deployment's actions.
+ *
+ * @returns an empty list when the selected object is not in the team's state (it went away).
+ */
+export function actionsFor(selection: Selection, team: TeamView): ActionOption[] {
+  switch (selection.kind) {
+    case 'pod': {
+      const pod = team.pods.get(selection.name);
+      if (!pod) return [];
+      const target = `pod/${pod.name}`;
+      const own: ActionOption[] = [
+        { id: 'pod:delete', label: 'Delete pod', target, danger: true, build: () => ({ type: 'deletePod', pod: pod.name }) },
+      ];
+      if (pod.status === 'Terminating') {
+        own.push({ id: 'pod:force-delete', label: 'Force delete', target, danger: true, build: () => ({ type: 'deletePod', pod: pod.name, force: true }) });
+      }
+      return pod.deployment && team.deployments.has(pod.deployment) ? [...own, ...deploymentActions(team, pod.deployment)] : own;
+    }
+    case 'node': {
+      const node = team.nodes.get(selection.name);
+      if (!node) return [];
+      const target = `node/${node.name}`;
+      const cordon: ActionOption = node.unschedulable
+        ? { id: 'node:uncordon', label: 'Uncordon', target, build: () => ({ type: 'uncordonNode', node: node.name }) }
+        : { id: 'node:cordon', label: 'Cordon', target, build: () => ({ type: 'cordonNode', node: node.name }) };
+      return [cordon, { id: 'node:drain', label: 'Drain', target, danger: true, build: () => ({ type: 'drainNode', node: node.name }) }];
+    }
+    case 'deployment':
+      return team.deployments.has(selection.name) ? deploymentActions(team, selection.name) : [];
+    case 'etcd': {
+      const member = team.etcd.find((m) => m.name === selection.name);
+      if (!member || member.healthy) return [];
+      return [{ id: 'etcd:restore', label: 'Restore member', target: `etcd/${member.name}`, build: () => ({ type: 'restoreEtcdMember', member: member.name }) }];
+    }
+  }
+}
+
+/**
+ * The kubectl command line equivalent to an action (what a player would type in the console).
+ * etcd restores have no kubectl verb; the console's `etcdctl`-style wording is shown instead.
+ */
+export function kubectlEquivalent(action: ActionMessage): string {
+  switch (action.type) {
+    case 'deletePod':
+      return `kubectl delete pod ${action.pod}${action.force ? ' --grace-period=0 --force' : ''}`;
+    case 'scaleDeployment':
+      return `kubectl scale deployment/${action.deployment} --replicas=${action.replicas}`;
+    case 'rolloutUndo':
+      return `kubectl rollout undo deployment/${action.deployment}${action.toRevision ? ` --to-revision=${action.toRevision}` : ''}`;
+    case 'rolloutRestart':
+      return `kubectl rollout restart deployment/${action.deployment}`;
+    case 'setImage':
+      return `kubectl set image deployment/${action.deployment} ${action.container ?? '*'}=${action.image}`;
+    case 'setResources': {
+      const parts: string[] = [];
+      const lim = Object.entries(action.limits ?? {}).map(([k, v]) => `${k}=${v}`);
+      const req = Object.entries(action.requests ?? {}).map(([k, v]) => `${k}=${v}`);
+      if (lim.length) parts.push(`--limits=${lim.join(',')}`);
+      if (req.length) parts.push(`--requests=${req.join(',')}`);
+      return `kubectl set resources deployment/${action.deployment} ${parts.join(' ')}`.trimEnd();
+    }
+    case 'cordonNode':
+      return `kubectl cordon ${action.node}`;
+    case 'uncordonNode':
+      return `kubectl uncordon ${action.node}`;
+    case 'drainNode':
+      return `kubectl drain ${action.node} --ignore-daemonsets`;
+    case 'restoreEtcdMember':
+      return `etcdctl restore member ${action.member}`;
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * Console logic without the DOM: command history (Up/Down like a shell), what a typed line means
+ * (a local command or a kubectl command for the server), and keyboard shortcut resolution. Pure.
+ */
+
+/**
+ * Shell-like history. `up()`/`down()` walk older/newer entries; the line being typed is kept as the
+ * newest "draft" so Down past the newest entry gives it back. Consecutive duplicates are stored once.
+ */
+export class CommandHistory {
+  readonly #entries: string[] = [];
+  readonly #limit: number;
+  /** Index into entries while browsing; entries.length = at the draft. */
+  #cursor = 0;
+  #draft = '';
+
+  /** @param limit most entries kept (oldest dropped first). */
+  constructor(limit = 100) {
+    this.#limit = limit;
+  }
+
+  /** Entries, oldest first. */
+  get entries(): readonly string[] {
+    return this.#entries;
+  }
+
+  /** Record a submitted line (blank lines are ignored) and reset browsing. */
+  push(line: string): void {
+    const text = line.trim();
+    if (text && this.#entries[this.#entries.length - 1] !== text) {
+      this.#entries.push(text);
+      if (this.#entries.length > this.#limit) this.#entries.shift();
+    }
+    this.#cursor = this.#entries.length;
+    this.#draft = '';
+  }
+
+  /**
+   * Older entry (Up arrow).
+   * @param current what the input holds now (saved as the draft when leaving it).
+   * @returns the text to show, or null when already at the oldest entry or there is no history.
+   */
+  up(current: string): string | null {
+    if (this.#cursor === 0) return null;
+    if (this.#cursor === this.#entries.length) this.#draft = current;
+    this.#cursor--;
+    return this.#entries[this.#cursor] ?? null;
+  }
+
+  /**
+   * Newer entry (Down arrow); past the newest entry returns the draft.
+   * @returns the text to show, or null when already at the draft.
+   */
+  down(): string | null {
+    if (this.#cursor >= this.#entries.length) return null;
+    this.#cursor++;
+    return this.#cursor === this.#entries.length ? this.#draft : (this.#entries[this.#cursor] ?? null);
+  }
+}
+
+/** What a console line asks for. */
+export type ConsoleCommand =
+  | { kind: 'empty' }
+  | { kind: 'local'; name: 'help' | 'clear' }
+  | { kind: 'kubectl'; command: string };
+
+/**
+ * Interpret a console line: `help`/`?` and `clear` are handled locally; everything else goes to the
+ * server as a kubectl command, with `kubectl ` added when missing and `k ` expanded (the common alias).
+ */
+export function parseConsoleLine(line: string): ConsoleCommand {
+  const text = line.trim().replace(/\s+/g, ' ');
+  if (!text) return { kind: 'empty' };
+  if (text === 'help' || text === '?') return { kind: 'local', name: 'help' };
+  if (text === 'clear' || text === 'cls') return { kind: 'local', name: 'clear' };
+  if (text === 'kubectl' || text.startsWith('kubectl ')) return { kind: 'kubectl', command: text };
+  if (text.startsWith('k ')) return { kind: 'kubectl', command: `kubectl ${text.slice(2)}` };
+  return { kind: 'kubectl', command: `kubectl ${text}` };
+}
+
+/**
+ * A refusal as one console line, `error: <reason>`, without doubling a prefix the server already put
+ * there (kubectl's own messages start with `error:`).
+ */
+export function errorLine(error: string | undefined): string {
+  const text = (error ?? '').replace(/^error:\s*/i, '').trim() || 'the server refused the command';
+  return `error: ${text}`;
+}
+
+/** Page-level keyboard commands. */
+export type ShortcutCommand = 'focusConsole' | 'escape' | 'help' | 'leaderboard';
+
+/**
+ * Resolve a key press to a page command.
+ *
+ * @param key `KeyboardEvent.key`.
+ * @param typing focus is in a text field (then only Escape is a shortcut).
+ * @param modifiers Ctrl/Alt/Meta held (browser shortcuts are left alone).
+ */
+export function resolveShortcut(key: string, typing: boolean, modifiers = false): ShortcutCommand | null {
+  if (key === 'Escape') return 'escape';
+  if (typing || modifiers) return null;
+  if (key === '/' || key === ':') return 'focusConsole';
+  if (key === '?') return 'help';
+  if (key === 'l' || key === 'L') return 'leaderboard';
+  return null;
+}
+
+/** The shortcut list shown by the help dialog. */
+export const SHORTCUTS: readonly { keys: string; does: string }[] = [
+  { keys: '/ or :', does: 'focus the kubectl console' },
+  { keys: 'Up / Down', does: 'previous / next command in the console' },
+  { keys: 'Enter', does: 'run the command' },
+  { keys: 'Esc', does: 'close panels and dialogs, leave the console' },
+  { keys: '?', does: 'this help' },
+  { keys: 'L', does: 'open the leaderboard' },
+  { keys: 'click', does: 'select a pod, node, etcd member or Service for its actions' },
+];
+
+/** Example kubectl commands shown by the help dialog (the server's parser defines what is accepted). */
+export const KUBECTL_EXAMPLES: readonly string[] = [
+  'kubectl get pods',
+  'kubectl get nodes',
+  'kubectl get deployments',
+  'kubectl get events',
+  'kubectl describe pod <pod>',
+  'kubectl logs <pod>',
+  'kubectl delete pod <pod>',
+  'kubectl scale deployment/<name> --replicas=4',
+  'kubectl rollout undo deployment/<name>',
+  'kubectl rollout restart deployment/<name>',
+  'kubectl set resources deployment/<name> --limits=memory=512Mi',
+  'kubectl cordon <node>  /  kubectl uncordon <node>',
+  'kubectl drain <node>',
+];

@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+/**
+ * `gameday`: the command line of the Gameday server (run with Node 24: `npx gameday ...`).
+ *
+ *   gameday scenarios [--json]        list the built-in scenarios
+ *   gameday sim [options] [--json]    run a match headless (see `gameday sim --help`)
+ *   gameday validate FILE             check a scenario or manifest file
+ *   gameday help [COMMAND]            usage
+ *
+ * Exit codes: 0 success, 1 error (message on stderr), 2 usage error (unknown command or flag).
+ * Scripts depend on this interface: keep commands, flags and JSON shapes stable.
+ */
+import { ScenarioError } from '../scenarios/index.ts';
+import { CliError, UsageError } from './errors.ts';
+import { SCENARIOS_USAGE, scenariosCommand } from './scenarios-command.ts';
+import { SIM_USAGE, simCommand } from './sim-command.ts';
+import { VALIDATE_USAGE, validateCommand } from './validate-command.ts';
+
+const USAGE = `Usage: gameday <command> [options]
+
+Commands:
+  scenarios [--json]                       list the built-in scenarios
+  sim --scenario ID|FILE [--manifests FILE.yaml] --seed N --duration SIM_SECONDS
+      [--actions FILE.jsonl] [--events FILE.jsonl] [--json]
+                                           run a match headless and print its summary
+  validate FILE                            check a scenario or manifest file
+  help [COMMAND]                           show usage (also --help)
+
+Exit codes: 0 ok, 1 error, 2 usage error.`;
+
+const COMMAND_USAGE: Record<string, string> = { scenarios: SCENARIOS_USAGE, sim: SIM_USAGE, validate: VALIDATE_USAGE };
+
+const out = (text: string): void => void process.stdout.write(`${text}\n`);
+const err = (text: string): void => void process.stderr.write(`${text}\n`);
+
+/** Runs the CLI with `argv` (without node and script); returns the exit code. */
+function main(argv: string[]): number {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'scenarios':
+        return scenariosCommand(rest, out);
+      case 'sim':
+        return simCommand(rest, out);
+      case 'validate':
+        return validateCommand(rest, out, err);
+      case 'help':
+      case '--help':
+      case '-h':
+        return help(command === 'help' ? rest : []);
+      case undefined:
+        err(USAGE);
+        return 2;
+      default:
+        throw new UsageError(command.startsWith('-') ? `Unknown option "${command}"` : `Unknown command "${command}"`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError || isParseArgsError(e)) {
+      err(`gameday: ${(e as Error).message}\n`);
+      err((command !== undefined && COMMAND_USAGE[command]) || USAGE);
+      return 2;
+    }
+    if (e instanceof CliError || e instanceof ScenarioError) {
+      err(`gameday: ${e.message}`);
+      return 1;
+    }
+    err(`gameday: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    return 1;
+  }
+}
+
+function help(topics: string[]): number {
+  if (topics.length > 1) throw new UsageError('help takes at most one COMMAND');
+  const topic = topics[0];
+  if (topic === undefined) {
+    out(USAGE);
+    return 0;
+  }
+  const usage = COMMAND_USAGE[topic];
+  if (!usage) throw new UsageError(`Unknown command "${topic}"`);
+  out(usage);
+  return 0;
+}
+
+/** `node:util` parseArgs throws TypeErrors with `ERR_PARSE_ARGS_*` codes for unknown/bad flags. */
+function isParseArgsError(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
+}
+
+// `gameday sim --json | head -c 100`: a closed pipe is not an error worth a stack trace.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
+process.exitCode = main(process.argv.slice(2));

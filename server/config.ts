@@ -1,0 +1,128 @@
+/**
+ * Server configuration from environment variables, validated with zod. One place that knows every
+ * variable, its default and its unit; `loadConfig` throws a {@link ConfigError} naming the variable
+ * when a value is wrong (`server/main.ts` prints it and exits with status 1).
+ *
+ * May import zod only.
+ */
+import { z } from 'zod';
+
+/** Validated server configuration. */
+export interface Config {
+  /** TCP port for HTTP and WebSocket (one port for both). 0 = pick a free port (tests). Env `PORT`, default 2567. */
+  port: number;
+  /** Interface to bind. Env `HOST`, default `0.0.0.0` (all interfaces). */
+  host: string;
+  /** PostgreSQL connection string (`postgres://user:pass@host:5432/db`); when absent an embedded PGlite is used. Env `DATABASE_URL`. */
+  databaseUrl: string | undefined;
+  /** Directory for local data; PGlite lives in `${dataDir}/pglite`. `memory://` keeps PGlite in memory (tests). Env `DATA_DIR`, default `./data`. */
+  dataDir: string;
+  /** Redis URL (`redis://host:6379`); when set, Colyseus uses RedisPresence + RedisDriver so several processes share matchmaking. Env `REDIS_URL`. */
+  redisUrl: string | undefined;
+  /** Address other processes and clients use to reach this one (`host:port`), needed per process with Redis. Env `PUBLIC_ADDRESS`. */
+  publicAddress: string | undefined;
+  /** pino log level. Env `LOG_LEVEL`, default `info`. */
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Default time dilation: sim seconds per real second (a scenario or join option may override). Env `TIME_DILATION`, default 4. */
+  timeDilation: number;
+  /** Colyseus patch rate: milliseconds between state patches sent to clients. Env `PATCH_RATE_MS`, default 100. */
+  patchRateMs: number;
+  /** Directory of the built Phaser client served at `/`. Env `CLIENT_DIST`, default `client/dist`. */
+  clientDist: string;
+}
+
+/** Thrown by {@link loadConfig}: the message names every bad variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Empty strings count as unset, so `PORT= node server/main.ts` gets the default. */
+const unsetIfEmpty = (v: unknown) => (v === '' ? undefined : v);
+/** Numbers are parsed from strings: an unset variable becomes its default's string before parsing. */
+const orDefault = (dflt: number) => (v: unknown) => (v === '' || v === undefined ? String(dflt) : v);
+
+function integer(min: number, max: number, dflt: number) {
+  const msg = `expected an integer between ${min} and ${max}`;
+  return z.preprocess(
+    orDefault(dflt),
+    z
+      .string()
+      .regex(/^\d+$/, { error: msg })
+      .transform(Number)
+      .pipe(z.number().int().min(min, { error: msg }).max(max, { error: msg })),
+  );
+}
+
+function positiveNumber(min: number, max: number, dflt: number) {
+  const msg = `expected a number between ${min} and ${max}`;
+  return z.preprocess(
+    orDefault(dflt),
+    z
+      .string()
+      .regex(/^\d+(\.\d+)?$/, { error: msg })
+      .transform(Number)
+      .pipe(z.number().min(min, { error: msg }).max(max, { error: msg })),
+  );
+}
+
+function urlWithScheme(schemes: string[]) {
+  const msg = `expected a URL starting with ${schemes.map((s) => s + '://').join(' or ')}`;
+  return z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .refine((v) => schemes.some((s) => v.startsWith(s + '://')), { error: msg })
+      .optional(),
+  );
+}
+
+const EnvSchema = z.object({
+  PORT: integer(0, 65535, 2567),
+  HOST: z.preprocess(unsetIfEmpty, z.string().default('0.0.0.0')),
+  DATABASE_URL: urlWithScheme(['postgres', 'postgresql']),
+  DATA_DIR: z.preprocess(unsetIfEmpty, z.string().default('./data')),
+  REDIS_URL: urlWithScheme(['redis', 'rediss']),
+  PUBLIC_ADDRESS: z.preprocess(
+    unsetIfEmpty,
+    z.string().regex(/^[^\s/]+(:\d+)?(\/\S*)?$/, { error: 'expected host:port (optionally with a path), e.g. game1.example.com:2567' }).optional(),
+  ),
+  LOG_LEVEL: z.preprocess(unsetIfEmpty, z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info')),
+  TIME_DILATION: positiveNumber(0.25, 120, 4),
+  PATCH_RATE_MS: integer(10, 10_000, 100),
+  CLIENT_DIST: z.preprocess(unsetIfEmpty, z.string().default('client/dist')),
+});
+
+/**
+ * Read and validate the configuration.
+ *
+ * @param env variables to read (default `process.env`); only the names above are looked at.
+ * @throws {ConfigError} `Invalid configuration: PORT: expected an integer between 0 and 65535, got "abc"`
+ *   (one `; `-separated clause per bad variable).
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const picked: Record<string, string | undefined> = {};
+  for (const key of Object.keys(EnvSchema.shape)) picked[key] = env[key];
+  const parsed = EnvSchema.safeParse(picked);
+  if (!parsed.success) {
+    const clauses = parsed.error.issues.map((issue) => {
+      const key = String(issue.path[0] ?? '?');
+      return `${key}: ${issue.message}, got ${JSON.stringify(picked[key])}`;
+    });
+    throw new ConfigError(`Invalid configuration: ${[...new Set(clauses)].join('; ')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    redisUrl: e.REDIS_URL,
+    publicAddress: e.PUBLIC_ADDRESS,
+    logLevel: e.LOG_LEVEL,
+    timeDilation: e.TIME_DILATION,
+    patchRateMs: e.PATCH_RATE_MS,
+    clientDist: e.CLIENT_DIST,
+  };
+}

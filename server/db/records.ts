@@ -1,0 +1,129 @@
+/**
+ * Shapes of what the archive stores and returns, as zod schemas (jsonb columns are untyped: rows are
+ * validated when written and when read back) and the TypeScript types derived from them.
+ */
+import { z } from 'zod';
+import { ActionMessage } from '../../shared/protocol.ts';
+import type { LoggedAction, MatchSummary } from '../../shared/sim/types.ts';
+import type { StoredMatchSettings } from './schema.ts';
+
+const finite = z.number();
+
+/** {@link StoredMatchSettings}: sim seconds per tick, match length (sim seconds), sim seconds per real second. */
+export const MatchSettingsSchema = z.object({
+  tickSeconds: finite.positive(),
+  durationSeconds: finite.nonnegative(),
+  timeDilation: finite.positive(),
+}) satisfies z.ZodType<StoredMatchSettings>;
+
+/** One entry of the replay log ({@link LoggedAction}); the action is the room protocol's `ActionMessage`. */
+export const LoggedActionSchema = z.object({
+  tick: z.number().int().nonnegative(),
+  player: z.string().min(1),
+  action: ActionMessage,
+}) satisfies z.ZodType<LoggedAction>;
+
+/** {@link MatchSummary}. Unknown keys are kept (`loose`) so newer summaries survive a round trip. */
+export const MatchSummarySchema = z
+  .object({
+    scenarioId: z.string(),
+    seed: finite,
+    durationSeconds: finite,
+    ticks: z.number().int(),
+    stateHash: z.string(),
+    slo: z
+      .object({
+        availability: finite,
+        latency: finite,
+        errorBudgetRemaining: finite,
+        latencyErrorBudgetRemaining: finite,
+      })
+      .loose(),
+    score: finite,
+    scoreBreakdown: z.record(z.string(), finite),
+    incidents: z.array(
+      z
+        .object({
+          id: z.string(),
+          type: z.enum(['memory-leak', 'etcd-quorum-loss', 'bad-rollout', 'node-failure']),
+          startedAt: finite.nullable(),
+          mitigatedAt: finite.nullable(),
+        })
+        .loose(),
+    ),
+    actions: z.number().int(),
+  })
+  .loose() satisfies z.ZodType<MatchSummary>;
+
+/** One player of a match: display name (unique within the match), team id, score, number of actions. */
+export const MatchPlayerSchema = z.object({
+  name: z.string().min(1),
+  team: z.string().min(1),
+  score: finite,
+  actions: z.number().int().nonnegative(),
+});
+
+/** A finished match as saved and read back (see {@link MatchRecord}). */
+export const MatchRecordSchema = z
+  .object({
+    /** UUID. */
+    id: z.string().min(1),
+    scenarioId: z.string().min(1),
+    seed: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+    settings: MatchSettingsSchema,
+    actions: z.array(LoggedActionSchema),
+    summary: MatchSummarySchema,
+    startedAt: z.date(),
+    endedAt: z.date(),
+    players: z.array(MatchPlayerSchema),
+  })
+  .superRefine((r, ctx) => {
+    const seen = new Set<string>();
+    r.players.forEach((p, i) => {
+      if (seen.has(p.name)) ctx.addIssue({ code: 'custom', path: ['players', i, 'name'], message: `duplicate player name "${p.name}"` });
+      seen.add(p.name);
+    });
+  });
+
+/**
+ * A finished match: everything needed to replay it (`scenarioId`, `seed`, `settings`, `actions`) plus
+ * its {@link MatchSummary} and players. Times are wall-clock `Date`s.
+ */
+export interface MatchRecord {
+  id: string;
+  scenarioId: string;
+  seed: number;
+  settings: StoredMatchSettings;
+  actions: LoggedAction[];
+  summary: MatchSummary;
+  startedAt: Date;
+  endedAt: Date;
+  players: { name: string; team: string; score: number; actions: number }[];
+}
+
+/** A row of {@link listMatches}: `endedAt` is an ISO 8601 string, `players` sorted by name. */
+export interface MatchListItem {
+  id: string;
+  scenarioId: string;
+  score: number;
+  /** Availability SLI over the match, fraction 0..1. */
+  availability: number;
+  /** Availability error budget remaining, fraction. */
+  errorBudgetRemaining: number;
+  endedAt: string;
+  players: string[];
+}
+
+/** A row of {@link leaderboard}: `rank` starts at 1; `lastPlayedAt` is an ISO 8601 string. */
+export interface LeaderboardEntry {
+  rank: number;
+  player: string;
+  bestScore: number;
+  matches: number;
+  lastPlayedAt: string;
+}
+
+/** Formats zod issues as `path: message; path: message`. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
+}

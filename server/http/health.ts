@@ -1,0 +1,34 @@
+/**
+ * Liveness and readiness probes (Kubernetes conventions): `/healthz` answers while the process
+ * serves HTTP; `/readyz` also asks the database (`select 1`, {@link READY_TIMEOUT_MS} at most) so a
+ * load balancer stops sending players to an instance that cannot save their results.
+ *
+ * May import fastify and server/db types.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Database } from '../db/index.ts';
+
+/** Longest the readiness probe waits for the database, milliseconds. */
+export const READY_TIMEOUT_MS = 2_000;
+
+/** Register `GET /healthz` and `GET /readyz`. */
+export async function registerHealthRoutes(app: FastifyInstance, db: Database): Promise<void> {
+  app.get('/healthz', { schema: { tags: ['health'], summary: 'Liveness: 200 while the server runs' } }, async () => ({ status: 'ok' }));
+
+  app.get('/readyz', { schema: { tags: ['health'], summary: 'Readiness: 200 when the database answers, else 503' } }, async (_req, reply) => {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        db.ping(),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`database did not answer within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
+        }),
+      ]);
+      return { status: 'ready', database: db.kind };
+    } catch (err) {
+      return reply.code(503).send({ status: 'unavailable', database: db.kind, error: err instanceof Error ? err.message : String(err) });
+    } finally {
+      clearTimeout(timer);
+    }
+  });
+}

@@ -1,0 +1,54 @@
+/**
+ * Entry point: `npm start` (or `node server/main.ts` on Node 24). Reads the configuration from the
+ * environment (see server/config.ts), starts the server and shuts it down gracefully on SIGINT /
+ * SIGTERM: rooms are locked and disposed (finished matches saved), then connections and the database
+ * close. A second signal during shutdown exits at once.
+ */
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { startServer } from './app.ts';
+
+/** Longest a graceful shutdown may take before the process exits anyway, milliseconds. */
+const SHUTDOWN_TIMEOUT_MS = 30_000;
+
+let config: Config;
+try {
+  config = loadConfig();
+} catch (err) {
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+    process.exit(1);
+  }
+  throw err;
+}
+
+let server: Awaited<ReturnType<typeof startServer>>;
+try {
+  server = await startServer(config);
+} catch (err) {
+  console.error(`Gameday failed to start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+}
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) {
+      server.logger.warn({ signal }, 'second signal: exiting without waiting');
+      process.exit(1);
+    }
+    stopping = true;
+    server.logger.info({ signal }, 'graceful shutdown');
+    const timer = setTimeout(() => {
+      server.logger.error(`shutdown took longer than ${SHUTDOWN_TIMEOUT_MS} ms: exiting`);
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS);
+    timer.unref();
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        server.logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  });
+}

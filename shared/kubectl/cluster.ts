@@ -1,0 +1,123 @@
+/**
+ * Read helpers over the sim state for the console: sorted listings per namespace, the API read gate,
+ * derived display values (pod/node IPs, READY/RESTARTS columns, CPU usage from the traffic model).
+ *
+ * May import: ../sim/* (read only), ./format.ts.
+ */
+import type { Deployment, Node, Pod, ReplicaSet, SimState } from '../sim/types.ts';
+import { fnv1a64 } from '../sim/hash.ts';
+import { getIndex, sortedKeys, servicesForLabels } from '../sim/cache.ts';
+import { imageProfileFor, podCapacityRps, podCpuMilli } from '../sim/traffic.ts';
+import { humanDuration } from './format.ts';
+
+/** kubectl's text when etcd has no quorum or no leader (linearizable reads fail; kubernetes-behaviour.md §6). */
+export const ETCD_READ_ERROR = 'Error from server: etcdserver: request timed out';
+
+/** True when the API server can serve reads: etcd has quorum and a leader. */
+export function apiReadable(state: SimState): boolean {
+  const etcd = state.controlPlane.etcd;
+  return etcd.hasQuorum && etcd.leader !== null;
+}
+
+/** Objects of a `namespace/name`-keyed map in namespace `ns` (all when null), sorted by namespace then name. */
+export function inNamespace<T extends { metadata: { namespace: string; name: string } }>(map: Record<string, T>, ns: string | null): T[] {
+  return Object.keys(map)
+    .sort()
+    .map((k) => map[k]!)
+    .filter((o) => ns === null || o.metadata.namespace === ns);
+}
+
+/** Nodes sorted by name. */
+export function sortedNodes(state: SimState): Node[] {
+  return Object.keys(state.nodes)
+    .sort()
+    .map((k) => state.nodes[k]!);
+}
+
+/** Internal IP of a node: 10.0.1.(10 + index by name). */
+export function nodeIp(state: SimState, name: string): string {
+  const idx = Object.keys(state.nodes).sort().indexOf(name);
+  return `10.0.1.${10 + Math.max(0, idx)}`;
+}
+
+/** Pod IP: in the node's /24 of 10.244.0.0/16, host part from a hash of the pod uid; `<none>` when unbound. */
+export function podIp(state: SimState, pod: Pod): string {
+  if (!pod.spec.nodeName || pod.status.phase === 'Pending') return '<none>';
+  const idx = Object.keys(state.nodes).sort().indexOf(pod.spec.nodeName);
+  const h = parseInt(fnv1a64(pod.metadata.uid).slice(-4), 16);
+  return `10.244.${Math.max(0, idx) + 1}.${(h % 250) + 2}`;
+}
+
+/** ClusterIP of a Service: its spec value, else 10.96.x.y from a hash of the key. */
+export function clusterIp(key: string, specIp: string | undefined): string {
+  if (specIp) return specIp;
+  const h = parseInt(fnv1a64(key).slice(-4), 16);
+  return `10.96.${(h >> 8) % 256}.${(h % 253) + 1}`;
+}
+
+/** `ready/total` containers, as kubectl's READY column. */
+export function podReadyColumn(pod: Pod): string {
+  const total = pod.spec.containers.length;
+  const ready = pod.status.containerStatuses.filter((c) => c.ready).length;
+  return `${ready}/${total}`;
+}
+
+/** kubectl's RESTARTS column: `0`, or `4 (32s ago)` when the last termination time is known. */
+export function restartsColumn(pod: Pod, now: number): string {
+  let restarts = 0;
+  let last: number | null = null;
+  for (const c of pod.status.containerStatuses) {
+    restarts += c.restartCount;
+    const f = c.lastState.terminated?.finishedAt;
+    if (f !== undefined && (last === null || f > last)) last = f;
+  }
+  if (restarts > 0 && last !== null) return `${restarts} (${humanDuration(now - last)} ago)`;
+  return String(restarts);
+}
+
+/** ReplicaSets of a Deployment (by key), sorted by key. */
+export function deploymentReplicaSets(state: SimState, deploymentKey: string): ReplicaSet[] {
+  return sortedKeys(getIndex(state).rsByDeployment.get(deploymentKey))
+    .map((k) => state.replicaSets[k])
+    .filter((x): x is ReplicaSet => x !== undefined);
+}
+
+/** Revision number of a ReplicaSet (`deployment.kubernetes.io/revision`), 0 when absent. */
+export function rsRevision(rs: ReplicaSet): number {
+  const v = Number(rs.metadata.annotations['deployment.kubernetes.io/revision']);
+  return Number.isFinite(v) ? v : 0;
+}
+
+/** Pods on a node, sorted by key. */
+export function podsOnNode(state: SimState, node: string): Pod[] {
+  return sortedKeys(getIndex(state).podsByNode.get(node))
+    .map((k) => state.pods[k])
+    .filter((p): p is Pod => p !== undefined && p.spec.nodeName === node);
+}
+
+/**
+ * CPU a pod uses now, millicores: its share of each selecting Service's rps (when it is a Ready
+ * endpoint) times the image's `cpuPerRequestMilli`, capped at its CPU limit, plus 1 m idle. 0 when its
+ * container is not running.
+ */
+export function podCpuUsage(state: SimState, pod: Pod): number {
+  const running = pod.status.containerStatuses.some((c) => c.state.running !== undefined);
+  if (!running) return 0;
+  let rps = 0;
+  if (pod.sim.ready) {
+    for (const svc of servicesForLabels(state, pod.metadata.namespace, pod.metadata.labels)) {
+      const t = state.traffic[svc];
+      if (t && t.readyEndpoints > 0) rps += t.rps / t.readyEndpoints;
+    }
+  }
+  const profile = imageProfileFor(state, pod);
+  const cpu = podCpuMilli(pod);
+  const served = Math.min(rps, podCapacityRps(cpu, profile));
+  return Math.min(cpu, served * profile.cpuPerRequestMilli) + 1;
+}
+
+/** Human description of a Deployment's strategy (`25% max unavailable, 25% max surge`). */
+export function rollingUpdateText(d: Deployment): string {
+  const ru = d.spec.strategy.rollingUpdate;
+  return `${ru?.maxUnavailable ?? '25%'} max unavailable, ${ru?.maxSurge ?? '25%'} max surge`;
+}

@@ -1,0 +1,184 @@
+/**
+ * Text formatting the way kubectl prints: column-aligned tables (kubectl's tabwriter: columns padded
+ * with 3 spaces, no trailing spaces), ages (apimachinery pkg/util/duration HumanDuration), `<none>`
+ * placeholders, and quantities.
+ *
+ * May import: nothing outside this folder.
+ */
+
+/**
+ * Renders rows under headers as kubectl does: each column as wide as its widest cell, separated by three
+ * spaces, last column unpadded.
+ */
+export function table(headers: string[], rows: string[][], opts: { gap?: number; rule?: boolean } = {}): string {
+  const gap = ' '.repeat(opts.gap ?? 3);
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!, ' ')))
+      .join(gap)
+      .replace(/\s+$/, '');
+  const rule = opts.rule ? [line(headers.map((h) => '-'.repeat(h.length)))] : [];
+  return [line(headers), ...rule, ...rows.map(line)].join('\n');
+}
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+/**
+ * A sim second as kubectl describe prints times (RFC 1123 with numeric zone), counted from the sim's
+ * fixed epoch 2025-01-01T00:00:00Z (a Wednesday): `Wed, 01 Jan 2025 00:05:12 +0000`.
+ */
+export function describeTime(t: number): string {
+  const s = Math.max(0, Math.floor(t));
+  const dayIndex = Math.floor(s / 86400);
+  const two = (n: number) => String(n).padStart(2, '0');
+  const day = dayIndex + 1;
+  const month = day <= 31 ? 'Jan' : 'Feb';
+  const dom = day <= 31 ? day : day - 31;
+  return `${WEEKDAYS[(3 + dayIndex) % 7]}, ${two(dom)} ${month} 2025 ${two(Math.floor((s % 86400) / 3600))}:${two(Math.floor((s % 3600) / 60))}:${two(s % 60)} +0000`;
+}
+
+/**
+ * kubectl's AGE/LAST SEEN format (apimachinery pkg/util/duration.HumanDuration) for a duration in
+ * seconds: `45s`, `119s`, `2m5s`, `9m`, `15m`, `3h12m`, `10h`, `2d4h`, `12d`, `2y3d`.
+ */
+export function humanDuration(seconds: number): string {
+  const s = Math.floor(seconds);
+  if (s < -1) return '<invalid>';
+  if (s < 0) return '0s';
+  if (s < 120) return `${s}s`;
+  const minutes = Math.floor(s / 60);
+  if (minutes < 10) {
+    const rest = s % 60;
+    return rest === 0 ? `${minutes}m` : `${minutes}m${rest}s`;
+  }
+  if (minutes < 180) return `${minutes}m`;
+  const hours = Math.floor(s / 3600);
+  if (hours < 8) {
+    const m = minutes % 60;
+    return m === 0 ? `${hours}h` : `${hours}h${m}m`;
+  }
+  if (hours < 48) return `${hours}h`;
+  if (hours < 24 * 8) {
+    const h = hours % 24;
+    return h === 0 ? `${Math.floor(hours / 24)}d` : `${Math.floor(hours / 24)}d${h}h`;
+  }
+  if (hours < 24 * 365 * 2) return `${Math.floor(hours / 24)}d`;
+  if (hours < 24 * 365 * 8) {
+    const dy = Math.floor(hours / 24) % 365;
+    const y = Math.floor(hours / 24 / 365);
+    return dy === 0 ? `${y}y` : `${y}y${dy}d`;
+  }
+  return `${Math.floor(hours / 24 / 365)}y`;
+}
+
+/** `k=v,k2=v2` of a label map, keys sorted; `<none>` when empty. */
+export function labelString(labels: Record<string, string> | undefined): string {
+  const keys = Object.keys(labels ?? {}).sort();
+  return keys.length === 0 ? '<none>' : keys.map((k) => `${k}=${labels![k]}`).join(',');
+}
+
+/** The value or `<none>` when empty/undefined. */
+export function orNone(v: string | undefined | null): string {
+  return v === undefined || v === null || v === '' ? '<none>' : v;
+}
+
+/** MiB as kubectl top prints memory: `143Mi`. */
+export function mib(v: number): string {
+  return `${Math.max(0, Math.round(v))}Mi`;
+}
+
+/** Millicores as kubectl top prints CPU: `12m`. */
+export function milli(v: number): string {
+  return `${Math.max(0, Math.round(v))}m`;
+}
+
+/** Indents every line of `text` by `n` spaces. */
+export function indent(text: string, n: number): string {
+  const pad = ' '.repeat(n);
+  return text
+    .split('\n')
+    .map((l) => (l === '' ? l : pad + l))
+    .join('\n');
+}
+
+/**
+ * `describe`-style key/value block: keys padded so values align (kubectl's describe uses a tabwriter
+ * too). Each entry [key, value]; a value with newlines is continued under the value column.
+ */
+export function fields(entries: [string, string][], minWidth = 0): string {
+  const width = Math.max(minWidth, ...entries.map(([k]) => k.length + 1)) + 2;
+  const out: string[] = [];
+  for (const [k, v] of entries) {
+    const lines = v.split('\n');
+    out.push(`${(k + ':').padEnd(width, ' ')}${lines[0] ?? ''}`.replace(/\s+$/, ''));
+    for (const l of lines.slice(1)) out.push(' '.repeat(width) + l);
+  }
+  return out.join('\n');
+}
+
+/** Levenshtein distance (for "Did you mean this?" suggestions). */
+export function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0]!;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j]!;
+      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length]!;
+}
+
+/** Candidates within edit distance 2 of `word` (cobra's SuggestionsMinimumDistance), sorted by distance. */
+export function suggest(word: string, candidates: readonly string[]): string[] {
+  return candidates
+    .map((c) => ({ c, d: editDistance(word, c) }))
+    .filter((x) => x.d <= 2 || x.c.startsWith(word))
+    .sort((a, b) => a.d - b.d || (a.c < b.c ? -1 : 1))
+    .map((x) => x.c);
+}
+
+/** A minimal YAML emitter for JSON-like data (`-o yaml`): block style, strings quoted when needed. */
+export function toYaml(value: unknown, level = 0): string {
+  const pad = '  '.repeat(level);
+  if (Array.isArray(value)) {
+    if (value.length === 0) return `${pad}[]`;
+    return value
+      .map((v) => {
+        if (v !== null && typeof v === 'object' && Object.keys(v).length > 0) {
+          const inner = toYaml(v, level + 1).replace(/^\s+/, '');
+          return `${pad}- ${inner}`;
+        }
+        return `${pad}- ${scalar(v)}`;
+      })
+      .join('\n');
+  }
+  if (value !== null && typeof value === 'object') {
+    const obj = value as Record<string, unknown>;
+    const keys = Object.keys(obj).filter((k) => obj[k] !== undefined);
+    if (keys.length === 0) return `${pad}{}`;
+    return keys
+      .map((k) => {
+        const v = obj[k];
+        if (v !== null && typeof v === 'object' && (Array.isArray(v) ? v.length > 0 : Object.keys(v).length > 0)) {
+          return `${pad}${k}:\n${toYaml(v, Array.isArray(v) ? level : level + 1)}`;
+        }
+        return `${pad}${k}: ${v !== null && typeof v === 'object' ? (Array.isArray(v) ? '[]' : '{}') : scalar(v)}`;
+      })
+      .join('\n');
+  }
+  return pad + scalar(value);
+}
+
+function scalar(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  const s = String(v);
+  if (s === '' || /^[\s\-?:,[\]{}#&*!|>'"%@`]|[:#]\s|\s$|^(true|false|null|yes|no|~)$|^[\d.+-]/i.test(s) || s.includes('\n')) {
+    return JSON.stringify(s);
+  }
+  return s;
+}

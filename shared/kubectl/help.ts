@@ -1,0 +1,28 @@
+/** The console's `help` text: every command the game's kubectl/etcdctl understands. */
+export const KUBECTL_HELP = `Gameday console: a subset of kubectl and etcdctl against your team's simulated cluster.
+("kubectl" in front is optional; -n/--namespace NS works everywhere, default "default".)
+
+Inspect:
+  kubectl get pods|nodes|deployments|rs|svc|endpoints [NAME] [-o wide|name|json|yaml] [-l k=v] [-A] [--show-labels]
+  kubectl get events [--for pod/NAME]
+  kubectl get all
+  kubectl describe pod|node|deployment|svc NAME
+  kubectl top pods|nodes
+  kubectl rollout status deployment/NAME
+  kubectl rollout history deployment/NAME [--revision=N]
+  etcdctl member list
+  etcdctl endpoint health | endpoint status
+
+Change (each action takes simulated time and shows in the events):
+  kubectl delete pod NAME [--force --grace-period=0]
+  kubectl scale deployment/NAME --replicas=N
+  kubectl rollout undo deployment/NAME [--to-revision=N]
+  kubectl rollout restart deployment/NAME
+  kubectl set image deployment/NAME CONTAINER=IMAGE
+  kubectl set resources deployment/NAME [-c CONTAINER] --limits=memory=512Mi,cpu=500m [--requests=...]
+  kubectl cordon|uncordon NODE
+  kubectl drain NODE [--ignore-daemonsets --delete-emptydir-data]
+  etcdctl member restore MEMBER
+
+Aliases: po=pods, no=nodes, deploy=deployments, rs=replicasets, svc=services, ep=endpoints, ev=events.
+Both TYPE/NAME and TYPE NAME work.`;

@@ -1,0 +1,241 @@
+/**
+ * The players' console: parses a kubectl / etcdctl command line and either answers it from the state
+ * (read commands: text formatted like real kubectl) or turns it into a {@link SimAction} for the sim to
+ * apply (write commands). Pure: never mutates the state, never throws for user input.
+ *
+ * While etcd has no quorum (or no leader), API reads and writes fail like the real API server
+ * (`Error from server: etcdserver: request timed out`, kubernetes-behaviour.md §6); `etcdctl` keeps
+ * working because it talks to the members directly.
+ *
+ * May import: ../sim/* (read only), ./*.
+ */
+import type { SimAction, SimState } from '../sim/types.ts';
+import { findDeployment } from '../sim/apiserver.ts';
+import { KUBECTL_HELP } from './help.ts';
+import { UsageError, USAGE_HINT, flagString, parseArgs, tokenize, typeAndNames, type FlagDef } from './parse.ts';
+import { suggest } from './format.ts';
+import { API_RESOURCE, getAll, getEvents, getResources } from './get.ts';
+import { describeDeployment, describeNode, describePod, describeService } from './describe.ts';
+import { rolloutHistory, rolloutStatus } from './rollout.ts';
+import { topNodes, topPods } from './top.ts';
+import { runEtcdctl } from './etcdctl.ts';
+import { deleteCommand, nodeCommand, rolloutWrite, scaleCommand, setCommand } from './write.ts';
+import { ETCD_READ_ERROR, apiReadable, inNamespace } from './cluster.ts';
+
+export { KUBECTL_HELP } from './help.ts';
+export { tokenize, parseArgs, UsageError } from './parse.ts';
+export { humanDuration, table } from './format.ts';
+
+/** What a console line produced: text to print, an action to submit, or an error to print. */
+export type KubectlResult = { kind: 'output'; output: string } | { kind: 'action'; action: SimAction } | { kind: 'error'; error: string };
+
+/** kubectl verbs the console knows (for "Did you mean this?"). */
+export const KUBECTL_COMMANDS = ['get', 'describe', 'top', 'rollout', 'delete', 'scale', 'set', 'cordon', 'uncordon', 'drain', 'logs', 'help'] as const;
+
+const FLAGS: Record<string, FlagDef[]> = {
+  get: [
+    { name: 'output', short: 'o', value: true },
+    { name: 'selector', short: 'l', value: true },
+    { name: 'all-namespaces', short: 'A', value: false },
+    { name: 'show-labels', value: false },
+    { name: 'for', value: true },
+  ],
+  describe: [{ name: 'selector', short: 'l', value: true }],
+  top: [{ name: 'all-namespaces', short: 'A', value: false }],
+  rollout: [
+    { name: 'to-revision', value: true },
+    { name: 'revision', value: true },
+    { name: 'watch', short: 'w', value: false },
+    { name: 'timeout', value: true },
+  ],
+  delete: [
+    { name: 'force', value: false },
+    { name: 'grace-period', value: true },
+    { name: 'now', value: false },
+    { name: 'wait', value: false },
+  ],
+  scale: [{ name: 'replicas', value: true }],
+  set: [
+    { name: 'containers', short: 'c', value: true },
+    { name: 'limits', value: true },
+    { name: 'requests', value: true },
+  ],
+  cordon: [],
+  uncordon: [],
+  drain: [
+    { name: 'ignore-daemonsets', value: false },
+    { name: 'delete-emptydir-data', value: false },
+    { name: 'delete-local-data', value: false },
+    { name: 'force', value: false },
+    { name: 'grace-period', value: true },
+    { name: 'timeout', value: true },
+  ],
+  logs: [
+    { name: 'previous', short: 'p', value: false },
+    { name: 'follow', short: 'f', value: false },
+    { name: 'tail', value: true },
+    { name: 'container', short: 'c', value: true },
+  ],
+};
+
+const output = (text: string): KubectlResult => ({ kind: 'output', output: text });
+
+function readGate(state: SimState): void {
+  if (!apiReadable(state)) throw new UsageError(ETCD_READ_ERROR);
+}
+
+function namespaceOf(flags: Record<string, string | true>): string {
+  const ns = flags['namespace'];
+  return typeof ns === 'string' && ns !== '' ? ns : 'default';
+}
+
+function runGet(state: SimState, words: string[]): KubectlResult {
+  const args = parseArgs(words, FLAGS['get']!);
+  if (args.positional.length === 0) throw new UsageError(`You must specify the type of resource to get. Use "kubectl api-resources" for a complete list of supported resources.\n\nerror: Required resource not specified.\n${USAGE_HINT}`);
+  const ns = args.flags['all-namespaces'] === true ? null : namespaceOf(args.flags);
+  if (args.positional.length === 1 && args.positional[0] === 'all') {
+    readGate(state);
+    return output(getAll(state, ns, args));
+  }
+  const { type, names } = typeAndNames(args.positional);
+  readGate(state);
+  const text = type === 'events' ? getEvents(state, ns, flagString(args, 'for'), flagString(args, 'output')) : getResources(state, type!, names, ns, args);
+  if (text.startsWith('Error from server')) return { kind: 'error', error: text };
+  return output(text);
+}
+
+function runDescribe(state: SimState, words: string[]): KubectlResult {
+  const args = parseArgs(words, FLAGS['describe']!);
+  const { type, names } = typeAndNames(args.positional);
+  if (type === null) throw new UsageError(`error: You must specify the type of resource to describe. Use "kubectl api-resources" for a complete list of supported resources.\n${USAGE_HINT}`);
+  readGate(state);
+  const ns = namespaceOf(args.flags);
+  const blocks: string[] = [];
+  const errors: string[] = [];
+  const pick = <T extends { metadata: { name: string; namespace: string } }>(map: Record<string, T>): T[] => {
+    const all = inNamespace(map, ns);
+    if (names.length === 0) return all;
+    return names.flatMap((n) => {
+      const o = all.find((x) => x.metadata.name === n);
+      if (!o) errors.push(`Error from server (NotFound): ${API_RESOURCE[type]} "${n}" not found`);
+      return o ? [o] : [];
+    });
+  };
+  switch (type) {
+    case 'pods':
+      for (const p of pick(state.pods)) blocks.push(describePod(state, p));
+      break;
+    case 'deployments':
+      for (const d of pick(state.deployments)) blocks.push(describeDeployment(state, `${d.metadata.namespace}/${d.metadata.name}`, d));
+      break;
+    case 'services':
+      for (const s of pick(state.services)) blocks.push(describeService(state, `${s.metadata.namespace}/${s.metadata.name}`, s));
+      break;
+    case 'nodes': {
+      const nodes = Object.keys(state.nodes).sort().map((k) => state.nodes[k]!);
+      const chosen = names.length === 0 ? nodes : names.flatMap((n) => {
+        const node = state.nodes[n];
+        if (!node) errors.push(`Error from server (NotFound): nodes "${n}" not found`);
+        return node ? [node] : [];
+      });
+      for (const n of chosen) blocks.push(describeNode(state, n));
+      break;
+    }
+    default:
+      throw new UsageError(`error: describe supports pods, nodes, deployments and services in this game`);
+  }
+  if (blocks.length === 0 && errors.length > 0) return { kind: 'error', error: errors.join('\n') };
+  if (blocks.length === 0) return output(`No resources found in ${ns} namespace.`);
+  return output([blocks.join('\n\n\n'), ...errors].join('\n'));
+}
+
+function runTop(state: SimState, words: string[]): KubectlResult {
+  const args = parseArgs(words, FLAGS['top']!);
+  const [what, ...names] = args.positional;
+  readGate(state);
+  const ns = args.flags['all-namespaces'] === true ? null : namespaceOf(args.flags);
+  if (what === 'pod' || what === 'pods' || what === 'po') return output(topPods(state, ns, names));
+  if (what === 'node' || what === 'nodes' || what === 'no') return output(topNodes(state));
+  throw new UsageError(`error: unknown command "${what ?? ''}" for "kubectl top" (use: top pods, top nodes)\n${USAGE_HINT}`);
+}
+
+function runRollout(state: SimState, words: string[]): KubectlResult {
+  const args = parseArgs(words, FLAGS['rollout']!);
+  const [verb, ...rest] = args.positional;
+  const ns = namespaceOf(args.flags);
+  if (verb === 'undo' || verb === 'restart') {
+    readGate(state);
+    return { kind: 'action', action: rolloutWrite(state, ns, verb, { ...args, positional: rest }) };
+  }
+  if (verb === 'status' || verb === 'history') {
+    const { type, names } = typeAndNames(rest);
+    if (type !== 'deployments' || names.length !== 1) throw new UsageError(`error: usage: kubectl rollout ${verb} deployment/NAME`);
+    readGate(state);
+    const found = findDeployment(state, `${ns}/${names[0]}`);
+    if (!found) return { kind: 'error', error: `Error from server (NotFound): deployments.apps "${names[0]}" not found` };
+    if (verb === 'status') return output(rolloutStatus(found.deployment));
+    const rev = flagString(args, 'revision');
+    if (rev !== undefined && !/^\d+$/.test(rev)) throw new UsageError(`error: invalid argument "${rev}" for "--revision" flag`);
+    return output(rolloutHistory(state, found.key, found.deployment, rev === undefined ? undefined : Number(rev)));
+  }
+  const hint = suggest(verb ?? '', ['status', 'history', 'undo', 'restart']);
+  throw new UsageError(`error: unknown command "${verb ?? ''}" for "kubectl rollout"${hint[0] ? `\n\nDid you mean this?\n\t${hint[0]}` : ''}\n${USAGE_HINT}`);
+}
+
+function runWrite(state: SimState, verb: string, words: string[]): KubectlResult {
+  const args = parseArgs(words, FLAGS[verb]!);
+  readGate(state);
+  const ns = namespaceOf(args.flags);
+  let action: SimAction;
+  switch (verb) {
+    case 'delete': action = deleteCommand(state, ns, args); break;
+    case 'scale': action = scaleCommand(state, ns, args); break;
+    case 'set': action = setCommand(state, ns, args); break;
+    default: action = nodeCommand(state, verb as 'cordon' | 'uncordon' | 'drain', args);
+  }
+  return { kind: 'action', action };
+}
+
+function dispatch(state: SimState, words: string[]): KubectlResult {
+  if (words[0] === 'etcdctl') return runEtcdctl(state, words.slice(1));
+  const w = words[0] === 'kubectl' || words[0] === 'k' ? words.slice(1) : words;
+  const cmd = w[0];
+  if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') return output(KUBECTL_HELP);
+  if (w.includes('--help') || w.includes('-h')) return output(KUBECTL_HELP);
+  const rest = w.slice(1);
+  switch (cmd) {
+    case 'get': return runGet(state, rest);
+    case 'describe': return runDescribe(state, rest);
+    case 'top': return runTop(state, rest);
+    case 'rollout': return runRollout(state, rest);
+    case 'delete':
+    case 'scale':
+    case 'set':
+    case 'cordon':
+    case 'uncordon':
+    case 'drain':
+      return runWrite(state, cmd, rest);
+    case 'logs':
+      parseArgs(rest, FLAGS['logs']!);
+      throw new UsageError('error: container logs are not simulated; try "kubectl describe pod NAME" (Last State, Events) or "kubectl get events"');
+    default: {
+      const hint = suggest(cmd, KUBECTL_COMMANDS);
+      throw new UsageError(`error: unknown command "${cmd}" for "kubectl"${hint[0] ? `\n\nDid you mean this?\n\t${hint[0]}\n` : ''}\n${USAGE_HINT}`);
+    }
+  }
+}
+
+/**
+ * Runs one console line against `state` (not mutated). Accepts `kubectl ...`, `k ...`, bare verbs
+ * (`get pods`), `etcdctl ...` and `help`. Never throws: user errors come back as `{kind: 'error'}`.
+ */
+export function runKubectl(state: SimState, line: string): KubectlResult {
+  try {
+    const words = tokenize(line.trim());
+    if (words.length === 0) return output('');
+    return dispatch(state, words);
+  } catch (e) {
+    if (e instanceof UsageError) return { kind: 'error', error: e.message };
+    return { kind: 'error', error: `error: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}

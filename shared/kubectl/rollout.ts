@@ -1,0 +1,59 @@
+/**
+ * `kubectl rollout status|history deployment/NAME` (read) — text of K
+ * staging/src/k8s.io/kubectl/pkg/polymorphichelpers (rollout_status.go DeploymentStatusViewer,
+ * history.go DeploymentHistoryViewer). `status` prints the current line once (like `--watch=false`).
+ *
+ * May import: ../sim/* (read only), ./*.
+ */
+import type { Deployment, SimState } from '../sim/types.ts';
+import { indent, table } from './format.ts';
+import { deploymentReplicaSets, rsRevision } from './cluster.ts';
+import { UsageError } from './parse.ts';
+
+/** The rollout status line of a Deployment (DeploymentStatusViewer). @throws UsageError on ProgressDeadlineExceeded. */
+export function rolloutStatus(d: Deployment): string {
+  const name = d.metadata.name;
+  const s = d.status;
+  if (d.metadata.generation > s.observedGeneration) return 'Waiting for deployment spec update to be observed...';
+  const progressing = s.conditions.find((c) => c.type === 'Progressing');
+  if (progressing && progressing.reason === 'ProgressDeadlineExceeded') throw new UsageError(`error: deployment "${name}" exceeded its progress deadline`);
+  if (s.updatedReplicas < d.spec.replicas) return `Waiting for deployment "${name}" rollout to finish: ${s.updatedReplicas} out of ${d.spec.replicas} new replicas have been updated...`;
+  if (s.replicas > s.updatedReplicas) return `Waiting for deployment "${name}" rollout to finish: ${s.replicas - s.updatedReplicas} old replicas are pending termination...`;
+  if (s.availableReplicas < s.updatedReplicas) return `Waiting for deployment "${name}" rollout to finish: ${s.availableReplicas} of ${s.updatedReplicas} updated replicas are available...`;
+  return `deployment "${name}" successfully rolled out`;
+}
+
+/** Revisions of a Deployment that still have a ReplicaSet, ascending. */
+export function revisions(state: SimState, key: string): number[] {
+  return deploymentReplicaSets(state, key)
+    .map(rsRevision)
+    .filter((r) => r > 0)
+    .sort((a, b) => a - b);
+}
+
+/**
+ * `kubectl rollout history deployment/NAME [--revision=N]`: the REVISION / CHANGE-CAUSE table, or one
+ * revision's pod template. @throws UsageError when the revision does not exist.
+ */
+export function rolloutHistory(state: SimState, key: string, d: Deployment, revision: number | undefined): string {
+  const rss = deploymentReplicaSets(state, key).filter((rs) => rsRevision(rs) > 0).sort((a, b) => rsRevision(a) - rsRevision(b));
+  if (revision !== undefined && revision !== 0) {
+    const rs = rss.find((x) => rsRevision(x) === revision);
+    if (!rs) throw new UsageError(`error: unable to find the specified revision`);
+    const t = rs.spec.template;
+    const labels = Object.keys(t.metadata.labels).sort().map((k) => `${k}=${t.metadata.labels[k]}`).join('\n\t');
+    const containers = t.spec.containers
+      .map((c) => {
+        const lines = [`${c.name}:`, `  Image:\t${c.image}`];
+        const lim = c.resources.limits;
+        const req = c.resources.requests;
+        if (lim && (lim.cpu || lim.memory)) lines.push('  Limits:', ...(lim.cpu ? [`    cpu:\t${lim.cpu}`] : []), ...(lim.memory ? [`    memory:\t${lim.memory}`] : []));
+        if (req && (req.cpu || req.memory)) lines.push('  Requests:', ...(req.cpu ? [`    cpu:\t${req.cpu}`] : []), ...(req.memory ? [`    memory:\t${req.memory}`] : []));
+        return lines.join('\n');
+      })
+      .join('\n');
+    return `deployment.apps/${d.metadata.name} with revision #${revision}\nPod Template:\n  Labels:\t${labels}\n  Containers:\n${indent(containers, 3)}`;
+  }
+  const rows = rss.map((rs) => [String(rsRevision(rs)), rs.metadata.annotations['kubernetes.io/change-cause'] ?? '<none>']);
+  return `deployment.apps/${d.metadata.name}\n` + table(['REVISION', 'CHANGE-CAUSE'], rows, { gap: 2 });
+}

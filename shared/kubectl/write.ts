@@ -1,0 +1,135 @@
+/**
+ * The console's write commands, turned into {@link SimAction}s (the sim applies them: validation of
+ * state-dependent rules and timing live in shared/sim/actions). Here: syntax, flag checks and NotFound
+ * errors for objects that do not exist, with kubectl's wording.
+ *
+ * Object references in actions: the bare name in the `default` namespace, else `namespace/name`.
+ *
+ * May import: ../sim/* (read only), ./*.
+ */
+import type { SimAction, SimState } from '../sim/types.ts';
+import { parseQuantity } from '../sim/quantity.ts';
+import { UsageError, USAGE_HINT, flagString, typeAndNames, type ParsedArgs } from './parse.ts';
+import { API_RESOURCE } from './get.ts';
+import { revisions } from './rollout.ts';
+
+function ref(ns: string, name: string): string {
+  return ns === 'default' ? name : `${ns}/${name}`;
+}
+
+function requireDeployment(state: SimState, ns: string, positional: string[], verb: string): { name: string; key: string } {
+  const { type, names } = typeAndNames(positional);
+  if (type === null || names.length === 0) throw new UsageError(`error: you must specify a deployment, e.g. 'kubectl ${verb} deployment/NAME'\n${USAGE_HINT}`);
+  if (type !== 'deployments') throw new UsageError(`error: ${verb} is only supported for deployments in this game`);
+  if (names.length > 1) throw new UsageError(`error: one deployment at a time, please`);
+  const name = names[0]!;
+  const key = `${ns}/${name}`;
+  if (!state.deployments[key]) throw new UsageError(`Error from server (NotFound): deployments.apps "${name}" not found`);
+  return { name, key };
+}
+
+/** `kubectl delete pod NAME [--force] [--grace-period=N]`. */
+export function deleteCommand(state: SimState, ns: string, args: ParsedArgs): SimAction {
+  const { type, names } = typeAndNames(args.positional);
+  if (type === null) throw new UsageError(`error: You must provide one or more resources by argument or filename.\n${USAGE_HINT}`);
+  if (type !== 'pods') throw new UsageError(`error: deleting ${API_RESOURCE[type]} is not possible in this game (try scale, rollout undo or drain)`);
+  if (names.length === 0) throw new UsageError(`error: resource(s) were provided, but no name was specified`);
+  if (names.length > 1) throw new UsageError(`error: one pod at a time, please`);
+  const name = names[0]!;
+  if (!state.pods[`${ns}/${name}`]) throw new UsageError(`Error from server (NotFound): pods "${name}" not found`);
+  const grace = flagString(args, 'grace-period');
+  if (grace !== undefined && !/^-?\d+$/.test(grace)) throw new UsageError(`error: invalid argument "${grace}" for "--grace-period" flag: strconv.ParseInt: parsing "${grace}": invalid syntax`);
+  const force = args.flags['force'] === true;
+  if (force && grace !== '0' && grace !== undefined) throw new UsageError('error: --force and --grace-period greater than 0 cannot be specified together');
+  const action: SimAction = { type: 'deletePod', pod: ref(ns, name) };
+  if (force) action.force = true;
+  return action;
+}
+
+/** `kubectl scale deployment/NAME --replicas=N`. */
+export function scaleCommand(state: SimState, ns: string, args: ParsedArgs): SimAction {
+  const { name } = requireDeployment(state, ns, args.positional, 'scale');
+  const r = flagString(args, 'replicas');
+  if (r === undefined || !/^\d+$/.test(r)) throw new UsageError('error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0');
+  return { type: 'scaleDeployment', deployment: ref(ns, name), replicas: Number(r) };
+}
+
+/** `kubectl rollout undo deployment/NAME [--to-revision=N]` and `rollout restart deployment/NAME`. */
+export function rolloutWrite(state: SimState, ns: string, verb: 'undo' | 'restart', args: ParsedArgs): SimAction {
+  const { name, key } = requireDeployment(state, ns, args.positional, `rollout ${verb}`);
+  if (verb === 'restart') return { type: 'rolloutRestart', deployment: ref(ns, name) };
+  const to = flagString(args, 'to-revision');
+  if (to === undefined || to === '0') return { type: 'rolloutUndo', deployment: ref(ns, name) };
+  if (!/^\d+$/.test(to)) throw new UsageError(`error: invalid argument "${to}" for "--to-revision" flag: strconv.ParseInt: parsing "${to}": invalid syntax`);
+  const n = Number(to);
+  if (!revisions(state, key).includes(n)) throw new UsageError(`error: unable to find specified revision ${n} in history`);
+  return { type: 'rolloutUndo', deployment: ref(ns, name), toRevision: n };
+}
+
+function parseResourceList(flag: string, text: string): { cpu?: string; memory?: string } {
+  const out: { cpu?: string; memory?: string } = {};
+  for (const part of text.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) throw new UsageError(`error: invalid ${flag} "${part}": expected NAME=QUANTITY, e.g. --${flag}=cpu=200m,memory=512Mi`);
+    const k = part.slice(0, eq);
+    const v = part.slice(eq + 1);
+    if (k !== 'cpu' && k !== 'memory') throw new UsageError(`error: unsupported resource name "${k}" (cpu and memory only)`);
+    try {
+      if (!(parseQuantity(v) >= 0)) throw new Error('negative');
+    } catch {
+      throw new UsageError(`error: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$': "${v}"`);
+    }
+    out[k] = v;
+  }
+  return out;
+}
+
+/** `kubectl set image deployment/NAME CONTAINER=IMAGE` and `kubectl set resources deployment/NAME ...`. */
+export function setCommand(state: SimState, ns: string, args: ParsedArgs): SimAction {
+  const [what, ...rest] = args.positional;
+  if (what === 'image') {
+    const pairs = rest.filter((w) => w.includes('=') && !w.slice(0, w.indexOf('=')).includes('/'));
+    const targets = rest.filter((w) => !pairs.includes(w));
+    const { name, key } = requireDeployment(state, ns, targets, 'set image');
+    if (pairs.length !== 1) throw new UsageError(`error: give exactly one CONTAINER=IMAGE pair, e.g. kubectl set image deployment/${name} ${state.deployments[key]!.spec.template.spec.containers[0]?.name ?? 'app'}=IMAGE:TAG`);
+    const pair = pairs[0]!;
+    const eq = pair.indexOf('=');
+    const container = pair.slice(0, eq);
+    const image = pair.slice(eq + 1);
+    if (image === '' || /\s/.test(image)) throw new UsageError(`error: invalid image name "${image}"`);
+    const containers = state.deployments[key]!.spec.template.spec.containers;
+    if (container !== '*' && !containers.some((c) => c.name === container)) throw new UsageError(`error: unable to find container named "${container}"`);
+    const action: SimAction = { type: 'setImage', deployment: ref(ns, name), image };
+    if (container !== '*') action.container = container;
+    return action;
+  }
+  if (what === 'resources') {
+    const { name, key } = requireDeployment(state, ns, rest, 'set resources');
+    const limitsText = flagString(args, 'limits');
+    const requestsText = flagString(args, 'requests');
+    if (limitsText === undefined && requestsText === undefined) throw new UsageError('error: you must specify an update to requests or limits (in the form of --requests/--limits)');
+    const container = flagString(args, 'containers');
+    if (container !== undefined && container !== '*' && !state.deployments[key]!.spec.template.spec.containers.some((c) => c.name === container)) {
+      throw new UsageError(`error: unable to find container named "${container}"`);
+    }
+    const action: SimAction = { type: 'setResources', deployment: ref(ns, name) };
+    if (container !== undefined && container !== '*') action.container = container;
+    if (limitsText !== undefined) action.limits = parseResourceList('limits', limitsText);
+    if (requestsText !== undefined) action.requests = parseResourceList('requests', requestsText);
+    return action;
+  }
+  throw new UsageError(`error: unknown command "${what ?? ''}" for "kubectl set" (supported: image, resources)\n${USAGE_HINT}`);
+}
+
+/** `kubectl cordon|uncordon|drain NODE`. */
+export function nodeCommand(state: SimState, verb: 'cordon' | 'uncordon' | 'drain', args: ParsedArgs): SimAction {
+  const words = args.positional;
+  let name = words[0];
+  if (name !== undefined && (name.startsWith('node/') || name.startsWith('nodes/') || name.startsWith('no/'))) name = name.slice(name.indexOf('/') + 1);
+  else if (name !== undefined && ['node', 'nodes', 'no'].includes(name)) name = words[1];
+  if (name === undefined) throw new UsageError(`error: USAGE: ${verb} NODE [flags]\n${USAGE_HINT}`);
+  if (!state.nodes[name]) throw new UsageError(`Error from server (NotFound): nodes "${name}" not found`);
+  if (verb === 'cordon') return { type: 'cordonNode', node: name };
+  if (verb === 'uncordon') return { type: 'uncordonNode', node: name };
+  return { type: 'drainNode', node: name };
+}

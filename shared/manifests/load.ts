@@ -1,0 +1,223 @@
+/**
+ * Loads Kubernetes YAML (what `kubectl apply -f` takes) into the Deployments and Services the sim
+ * runs: multi-document streams (`---`), empty documents ignored, `kind: List` expanded, other kinds
+ * skipped with a warning, every problem reported with its document number, object, field path and line.
+ *
+ * Validation follows the API server (see schemas.ts and checks.ts for sources); unknown fields are
+ * ignored. Defaults are *not* applied (the sim applies pkg/apis/apps/v1/defaults.go).
+ *
+ * Pure: parses the text it is given (yaml package); no I/O.
+ */
+import { LineCounter, parseAllDocuments } from 'yaml';
+import type { Document } from 'yaml';
+import type { z } from 'zod';
+import type { DeploymentManifest, ServiceManifest } from '../sim/types.ts';
+import { DeploymentSchema, ServiceSchema } from './schemas.ts';
+import type { DeploymentInput, ServiceInput } from './schemas.ts';
+import { checkDeployment, checkService } from './checks.ts';
+import type { Finding } from './checks.ts';
+
+/** One problem in a manifest file. */
+export interface ManifestError {
+  /** 1-based position of the YAML document in the stream (empty documents count). */
+  document: number;
+  kind?: string;
+  name?: string;
+  /** Field path inside the object, e.g. `spec.template.spec.containers[0].resources.limits.memory`; '' for the whole document. */
+  path: string;
+  message: string;
+  /** 1-based line (and column) in the text, when known. */
+  line?: number;
+  column?: number;
+}
+
+/** What a manifest text holds for the sim. */
+export interface LoadedManifests {
+  /** In document order; a later definition of the same namespace/name replaces an earlier one. */
+  deployments: DeploymentManifest[];
+  services: ServiceManifest[];
+  /** Skipped kinds, ignored fields, suspicious values. Prefixed with the source when one was given. */
+  warnings: string[];
+  /** Objects with errors are left out of `deployments`/`services`. */
+  errors: ManifestError[];
+}
+
+/** Kubernetes API versions of Deployment removed in v1.16 (kubernetes CHANGELOG-1.16, "Deprecations and Removals"). */
+const REMOVED_DEPLOYMENT_VERSIONS = ['extensions/v1beta1', 'apps/v1beta1', 'apps/v1beta2'];
+
+/** Formats a path like the API server: `spec.containers[0].image`, `metadata.annotations["a.b/c"]`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) {
+    if (typeof p === 'number') out += `[${p}]`;
+    else if (/^[A-Za-z_$][\w$-]*$/.test(String(p))) out += (out ? '.' : '') + String(p);
+    else out += `[${JSON.stringify(String(p))}]`;
+  }
+  return out;
+}
+
+/**
+ * One line per error, e.g. `manifests.yaml: document 3 (Deployment "cartservice"):
+ * spec.template.spec.containers[0].resources.limits.memory: invalid quantity "12x": ... (line 42)`.
+ */
+export function formatManifestError(e: ManifestError, source?: string): string {
+  const what = e.kind ? ` (${e.kind}${e.name ? ` ${JSON.stringify(e.name)}` : ''})` : '';
+  const where = e.line !== undefined ? ` (line ${e.line}${e.column !== undefined ? `, column ${e.column}` : ''})` : '';
+  return `${source ? `${source}: ` : ''}document ${e.document}${what}: ${e.path ? `${e.path}: ` : ''}${e.message}${where}`;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Drops `undefined` members recursively so the result is plain JSON (no missing-vs-undefined games). */
+function prune<T>(v: T): T {
+  if (Array.isArray(v)) return v.map(prune) as T;
+  if (isPlainObject(v)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = prune(x);
+    return out as T;
+  }
+  return v;
+}
+
+function toDeploymentManifest(d: DeploymentInput): DeploymentManifest {
+  const { paused: _paused, ...spec } = d.spec;
+  return prune({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: d.metadata,
+    spec: {
+      ...spec,
+      // DeploymentStrategy.type is required in the sim's model; Kubernetes defaults it to RollingUpdate.
+      strategy: spec.strategy ? { ...spec.strategy, type: spec.strategy.type ?? 'RollingUpdate' } : undefined,
+      selector: { matchLabels: d.spec.selector.matchLabels ?? {} },
+      template: {
+        metadata: { labels: d.spec.template.metadata?.labels ?? {}, annotations: d.spec.template.metadata?.annotations },
+        spec: {
+          ...d.spec.template.spec,
+          containers: d.spec.template.spec.containers.map((c) => ({
+            ...c,
+            env: c.env?.map((e) => ({ name: e.name, value: e.value })),
+          })),
+        },
+      },
+    },
+  });
+}
+
+function toServiceManifest(s: ServiceInput): ServiceManifest {
+  return prune({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: s.metadata,
+    spec: { type: s.spec?.type, selector: s.spec?.selector, ports: s.spec?.ports ?? [] },
+  });
+}
+
+/**
+ * Parses and validates a manifest stream.
+ *
+ * @param yamlText the file's text (YAML or JSON).
+ * @param opts.source file name used to prefix warnings (errors carry it via {@link formatManifestError}).
+ * @returns the Deployments and Services that passed validation, warnings and errors. Never throws on bad
+ * input: every problem is an entry in `errors`.
+ */
+export function loadManifests(yamlText: string, opts: { source?: string } = {}): LoadedManifests {
+  const out: LoadedManifests = { deployments: [], services: [], warnings: [], errors: [] };
+  const prefix = opts.source ? `${opts.source}: ` : '';
+  const lineCounter = new LineCounter();
+  const parsed = parseAllDocuments(yamlText, { lineCounter, merge: true, prettyErrors: true, uniqueKeys: true });
+  const docs = Array.isArray(parsed) ? parsed : [];
+  const defined = new Map<string, number>();
+
+  docs.forEach((doc, i) => {
+    const docNo = i + 1;
+    if (doc.errors.length > 0) {
+      for (const err of doc.errors) {
+        const pos = err.linePos?.[0];
+        const message = (err.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+        out.errors.push(prune({ document: docNo, path: '', message: `YAML syntax error: ${message}`, line: pos?.line, column: pos?.col }));
+      }
+      return;
+    }
+    const value: unknown = doc.toJS({ maxAliasCount: 1000 });
+    if (value === null || value === undefined) return; // empty document
+    const lineOf = (path: readonly PropertyKey[]) => lineOfPath(doc, lineCounter, path);
+    if (!isPlainObject(value)) {
+      out.errors.push({ document: docNo, path: '', message: `not a Kubernetes object: expected a mapping with apiVersion and kind, got ${Array.isArray(value) ? 'a list' : typeof value}`, line: lineOf([]) });
+      return;
+    }
+    if (value.kind === 'List' && Array.isArray(value.items)) {
+      value.items.forEach((item: unknown, j: number) => handleObject(item, docNo, ['items', j], lineOf));
+      return;
+    }
+    handleObject(value, docNo, [], lineOf);
+  });
+  return out;
+
+  function handleObject(obj: unknown, docNo: number, base: (string | number)[], lineOf: (p: readonly PropertyKey[]) => number | undefined): void {
+    const err = (path: readonly PropertyKey[], message: string, kind?: string, name?: string) =>
+      out.errors.push(prune({ document: docNo, kind, name, path: formatPath([...base, ...path]), message, line: lineOf([...base, ...path]) }));
+    if (!isPlainObject(obj)) {
+      err([], 'not a Kubernetes object: expected a mapping with apiVersion and kind');
+      return;
+    }
+    const kind = typeof obj.kind === 'string' ? obj.kind : undefined;
+    const meta = obj.metadata;
+    const name = isPlainObject(meta) && typeof meta.name === 'string' ? meta.name : undefined;
+    if (!kind) {
+      err(['kind'], 'Required value: every object needs apiVersion and kind', undefined, name);
+      return;
+    }
+    const label = `${kind}${name ? ` ${JSON.stringify(name)}` : ''}`;
+    if (kind !== 'Deployment' && kind !== 'Service') {
+      out.warnings.push(`${prefix}document ${docNo}: skipped ${label} (kind not simulated yet)`);
+      return;
+    }
+    const apiVersion = obj.apiVersion;
+    const wanted = kind === 'Deployment' ? 'apps/v1' : 'v1';
+    if (apiVersion !== wanted) {
+      const removed = kind === 'Deployment' && REMOVED_DEPLOYMENT_VERSIONS.includes(String(apiVersion));
+      err(['apiVersion'], apiVersion === undefined
+        ? `Required value: use apiVersion: ${wanted}`
+        : `${removed ? `${String(apiVersion)} Deployments were removed in Kubernetes 1.16` : `unsupported apiVersion ${JSON.stringify(apiVersion)} for ${kind}`}: use apiVersion: ${wanted}`, kind, name);
+      return;
+    }
+    const schema: z.ZodType = kind === 'Deployment' ? DeploymentSchema : ServiceSchema;
+    const result = schema.safeParse(obj);
+    if (!result.success) {
+      for (const issue of result.error.issues) err(issue.path, issue.message, kind, name);
+      return;
+    }
+    const checked = kind === 'Deployment' ? checkDeployment(result.data as DeploymentInput) : checkService(result.data as ServiceInput);
+    const warn = (f: Finding) => out.warnings.push(`${prefix}document ${docNo} (${label}): ${formatPath([...base, ...f.path])}: ${f.message}`);
+    checked.warnings.forEach(warn);
+    if (checked.errors.length > 0) {
+      for (const f of checked.errors) err(f.path, f.message, kind, name);
+      return;
+    }
+    const key = `${kind}/${(meta as Record<string, unknown>).namespace ?? ''}/${name}`;
+    const list: { metadata: { name: string; namespace?: string } }[] = kind === 'Deployment' ? out.deployments : out.services;
+    const firstDoc = defined.get(key);
+    if (firstDoc !== undefined) {
+      out.warnings.push(`${prefix}document ${docNo}: ${label} is defined again (first in document ${firstDoc}); the later definition wins, as with kubectl apply`);
+      const idx = list.findIndex((o) => `${kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}` === key);
+      list.splice(idx, 1);
+    }
+    defined.set(key, docNo);
+    if (kind === 'Deployment') out.deployments.push(toDeploymentManifest(result.data as DeploymentInput));
+    else out.services.push(toServiceManifest(result.data as ServiceInput));
+  }
+}
+
+/** 1-based line of the deepest node that exists along `path` in a parsed document. */
+function lineOfPath(doc: Document.Parsed, lc: LineCounter, path: readonly PropertyKey[]): number | undefined {
+  for (let n = path.length; n >= 0; n--) {
+    const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n) as unknown[], true);
+    if (node && typeof node === 'object' && 'range' in node && Array.isArray(node.range)) {
+      return lc.linePos(node.range[0] as number).line;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,191 @@
+/**
+ * zod 4 schemas for the parts of apps/v1 Deployment and v1 Service that the simulation uses, with
+ * Kubernetes field names. Objects are *not* strict: real manifests carry many fields the sim ignores
+ * (securityContext, volumes, serviceAccountName, initContainers...); those are stripped, not rejected.
+ *
+ * Field rules and messages follow the API server's validation (kubernetes/kubernetes
+ * pkg/apis/apps/validation/validation.go, pkg/apis/core/validation/validation.go): names are DNS
+ * labels/subdomains, ports 1-65535, probe periods >= 1, quantities parse (quantity.go). Cross-field
+ * rules (selector vs template labels, requests <= limits, strategy) live in checks.ts.
+ *
+ * Pure: imports only zod and sibling modules.
+ */
+import { z } from 'zod';
+import { parseQuantity } from './quantity.ts';
+import { dns1035LabelError, dns1123LabelError, dns1123SubdomainError } from './names.ts';
+
+/** Message for a wrong or missing primitive, in the API server's terms. */
+function typeMessage(expected: string) {
+  return (iss: { input?: unknown }): string => {
+    const input = iss.input;
+    if (input === undefined) return 'Required value';
+    if (input === null) return `Required value (got null, expected ${expected})`;
+    if (expected === 'a string' && (typeof input === 'number' || typeof input === 'boolean')) {
+      return `must be a string: got ${typeof input} ${String(input)}; quote it in YAML ("${String(input)}")`;
+    }
+    const got = Array.isArray(input) ? 'a list' : typeof input === 'object' ? 'a mapping' : `${typeof input} ${JSON.stringify(input)}`;
+    return `expected ${expected}, got ${got}`;
+  };
+}
+
+const str = () => z.string({ error: typeMessage('a string') });
+const nonEmpty = () => str().min(1, { error: 'Required value' });
+const int = (min: number, max?: number) => {
+  let s = z.number({ error: typeMessage('an integer') }).int({ error: 'must be an integer' });
+  s = s.min(min, { error: `must be greater than or equal to ${min}` });
+  if (max !== undefined) s = s.max(max, { error: `must be between ${min} and ${max}, inclusive` });
+  return s;
+};
+const bool = () => z.boolean({ error: typeMessage('true or false') });
+const stringMap = () => z.record(z.string(), str(), { error: typeMessage('a mapping of strings') });
+
+/** A name checked with one of the DNS rules of names.ts. */
+const dnsName = (check: (n: string) => string | null) =>
+  nonEmpty().superRefine((v, ctx) => {
+    const err = check(v);
+    if (err) ctx.addIssue({ code: 'custom', message: err });
+  });
+
+/** A resource quantity (`"100m"`, `"128Mi"`, or an unquoted YAML number); output is always the string form. */
+export const QuantitySchema = z
+  .union([z.string(), z.number()], { error: typeMessage('a quantity such as "100m" or "128Mi"') })
+  .transform((v, ctx) => {
+    try {
+      if (parseQuantity(v) < 0) {
+        ctx.addIssue({ code: 'custom', message: `must be greater than or equal to 0, got ${JSON.stringify(v)}` });
+        return z.NEVER;
+      }
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: (e as Error).message });
+      return z.NEVER;
+    }
+    return String(v).trim();
+  });
+
+const portNumber = () => int(1, 65535);
+/** A port given by number or by a named container port (IANA_SVC_NAME). */
+const portRef = () => z.union([portNumber(), nonEmpty()], { error: typeMessage('a port number or name') });
+
+const ResourceListSchema = z.object({ cpu: QuantitySchema.optional(), memory: QuantitySchema.optional() });
+
+/** `core/v1 Probe`: exactly one handler; timing fields per SetDefaults_Probe bounds. */
+export const ProbeSchema = z
+  .object({
+    httpGet: z.object({ path: str().optional(), port: portRef() }).optional(),
+    tcpSocket: z.object({ port: portRef() }).optional(),
+    exec: z.object({ command: z.array(str(), { error: typeMessage('a list of strings') }).min(1, { error: 'Required value' }) }).optional(),
+    grpc: z.object({ port: portNumber(), service: str().optional() }).optional(),
+    initialDelaySeconds: int(0).optional(),
+    periodSeconds: int(1).optional(),
+    timeoutSeconds: int(1).optional(),
+    successThreshold: int(1).optional(),
+    failureThreshold: int(1).optional(),
+  })
+  .superRefine((p, ctx) => {
+    const handlers = (['httpGet', 'tcpSocket', 'exec', 'grpc'] as const).filter((h) => p[h] !== undefined);
+    if (handlers.length === 0) ctx.addIssue({ code: 'custom', message: 'must specify a handler type (httpGet, tcpSocket, exec or grpc)' });
+    if (handlers.length > 1) ctx.addIssue({ code: 'custom', message: `may not specify more than 1 handler type (got ${handlers.join(', ')})` });
+  });
+
+const EnvVarSchema = z.object({
+  name: nonEmpty(),
+  value: str().optional(),
+  // valueFrom (ConfigMap/Secret/field refs) is accepted and ignored by the sim.
+  valueFrom: z.unknown().optional(),
+});
+
+const ContainerPortSchema = z.object({
+  containerPort: portNumber(),
+  name: str().optional(),
+  protocol: z.enum(['TCP', 'UDP', 'SCTP'], { error: 'supported values: "TCP", "UDP", "SCTP"' }).optional(),
+});
+
+export const ContainerSchema = z.object({
+  name: dnsName(dns1123LabelError),
+  image: nonEmpty().refine((v) => v.trim() === v, { error: 'must not have leading or trailing whitespace' }),
+  env: z.array(EnvVarSchema, { error: typeMessage('a list') }).optional(),
+  ports: z.array(ContainerPortSchema, { error: typeMessage('a list') }).optional(),
+  resources: z.object({ requests: ResourceListSchema.optional(), limits: ResourceListSchema.optional() }).optional(),
+  readinessProbe: ProbeSchema.optional(),
+  livenessProbe: ProbeSchema.optional(),
+  startupProbe: ProbeSchema.optional(),
+});
+
+const intOrPercent = () =>
+  z.union([int(0), str().regex(/^\d+%$/, { error: 'must be an integer or a percentage such as "25%"' })], {
+    error: typeMessage('an integer or a percentage such as "25%"'),
+  });
+
+const ObjectMetaSchema = (nameCheck: (n: string) => string | null) =>
+  z.object({
+    name: dnsName(nameCheck),
+    namespace: dnsName(dns1123LabelError).optional(),
+    labels: stringMap().optional(),
+    annotations: stringMap().optional(),
+  });
+
+/** apps/v1 Deployment (subset the sim reads). */
+export const DeploymentSchema = z.object({
+  apiVersion: z.literal('apps/v1'),
+  kind: z.literal('Deployment'),
+  metadata: ObjectMetaSchema(dns1123SubdomainError),
+  spec: z.object({
+    replicas: int(0).optional(),
+    selector: z.object({
+      matchLabels: stringMap().optional(),
+      matchExpressions: z.array(z.unknown()).optional(),
+    }, { error: typeMessage('a label selector') }),
+    template: z.object({
+      metadata: z.object({ labels: stringMap().optional(), annotations: stringMap().optional() }).optional(),
+      spec: z.object({
+        containers: z.array(ContainerSchema, { error: typeMessage('a list of containers') }).min(1, { error: 'Required value: at least one container' }),
+        restartPolicy: z.enum(['Always', 'OnFailure', 'Never'], { error: 'supported values: "Always"' }).optional(),
+        terminationGracePeriodSeconds: int(0).optional(),
+        nodeSelector: stringMap().optional(),
+      }),
+    }),
+    strategy: z
+      .object({
+        type: z.enum(['RollingUpdate', 'Recreate'], { error: 'supported values: "Recreate", "RollingUpdate"' }).optional(),
+        rollingUpdate: z.object({ maxSurge: intOrPercent().optional(), maxUnavailable: intOrPercent().optional() }).optional(),
+      })
+      .optional(),
+    revisionHistoryLimit: int(0).optional(),
+    progressDeadlineSeconds: int(1).optional(),
+    minReadySeconds: int(0).optional(),
+    paused: bool().optional(),
+  }),
+});
+export type DeploymentInput = z.output<typeof DeploymentSchema>;
+
+/** v1 Service (subset the sim reads). */
+export const ServiceSchema = z.object({
+  apiVersion: z.literal('v1'),
+  kind: z.literal('Service'),
+  metadata: ObjectMetaSchema(dns1035LabelError),
+  spec: z
+    .object({
+      type: z
+        .enum(['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'], {
+          error: 'supported values: "ClusterIP", "ExternalName", "LoadBalancer", "NodePort"',
+        })
+        .optional(),
+      selector: stringMap().optional(),
+      ports: z
+        .array(
+          z.object({
+            name: str().optional(),
+            port: portNumber(),
+            targetPort: portRef().optional(),
+            nodePort: int(1, 65535).optional(),
+            protocol: z.enum(['TCP', 'UDP', 'SCTP'], { error: 'supported values: "SCTP", "TCP", "UDP"' }).optional(),
+          }),
+          { error: typeMessage('a list of ports') },
+        )
+        .optional(),
+      clusterIP: str().optional(),
+      externalName: str().optional(),
+    })
+    .optional(),
+});
+export type ServiceInput = z.output<typeof ServiceSchema>;

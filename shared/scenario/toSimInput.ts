@@ -1,0 +1,236 @@
+/**
+ * Turns a validated scenario plus its loaded workloads into the {@link SimInput} the sim starts from,
+ * checking that every name the scenario uses (user-facing Service, call graph, ingress, incident
+ * targets, etcd members) exists. Also builds a SimInput from manifests alone (`--manifests`).
+ *
+ * Pure and deterministic (sorted keys and lists). Units: sim seconds, requests/s, ms.
+ */
+import type { IncidentSpec, ImageProfile, NodeSpecInput, SimInput } from '../sim/types.ts';
+import type { LoadedManifests } from '../manifests/load.ts';
+import type { Scenario } from './schema.ts';
+import { ScenarioError } from './errors.ts';
+import { formatManifestError } from '../manifests/load.ts';
+import { inferCallGraph, inferUserFacingService, namespaceOf, normalizeRef, objectRef } from './callGraph.ts';
+import { capacityWarning, defaultClusterNodes, expandNodePool } from './nodes.ts';
+import { sizeLoad } from './capacity.ts';
+
+export { inferCallGraph } from './callGraph.ts';
+export { defaultClusterNodes } from './nodes.ts';
+
+/** etcd members when a scenario names none (SimInput's default). */
+export const DEFAULT_ETCD_MEMBERS = ['etcd-0', 'etcd-1', 'etcd-2'];
+/** SLOs used with manifests alone: 99 % availability, 95 % of requests under 300 ms. */
+export const DEFAULT_SLO: SimInput['slo'] = { availability: 0.99, latency: { thresholdMs: 300, target: 0.95 } };
+/** Highest offered load with manifests alone, requests/s (lowered to fit the workloads, see capacity.ts). */
+export const DEFAULT_RPS = 100;
+/** Match length with manifests alone, sim seconds. */
+export const DEFAULT_MANIFESTS_DURATION_SECONDS = 1800;
+
+/** Options shared by both builders. */
+export interface SimInputOptions {
+  seed: number;
+  /** Overrides the scenario's match length, sim seconds. */
+  durationSeconds?: number;
+  /** Sim seconds per tick (default: the scenario's, else 1). */
+  tickSeconds?: number;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function sortedRecord<T>(rec: Record<string, T>): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const k of Object.keys(rec).sort(cmp)) out[k] = rec[k]!;
+  return out;
+}
+
+function dropUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+function assertNoManifestErrors(workloads: LoadedManifests, source?: string): void {
+  if (workloads.errors.length > 0) {
+    throw new ScenarioError(
+      `${source ? `${source}: ` : ''}the workloads have ${workloads.errors.length} error${workloads.errors.length > 1 ? 's' : ''}`,
+      workloads.errors.map((e) => formatManifestError(e)),
+    );
+  }
+  if (workloads.deployments.length === 0) throw new ScenarioError(`${source ? `${source}: ` : ''}no Deployment found in the workloads: nothing to simulate`);
+}
+
+/** Quorum of a Raft cluster of n members: floor(n/2)+1 (etcd server/etcdserver/util.go). */
+function quorum(n: number): number {
+  return Math.floor(n / 2) + 1;
+}
+
+/**
+ * Builds the SimInput of a scenario.
+ * @param workloads the scenario's manifests (or replacement manifests), already loaded.
+ * @throws {ScenarioError} when the workloads have errors or no Deployment, or when the scenario names a
+ * Service, Deployment, Node or etcd member that does not exist; every problem is listed.
+ */
+export function scenarioToSimInput(scenario: Scenario, workloads: LoadedManifests, opts: SimInputOptions): SimInput {
+  assertNoManifestErrors(workloads, scenario.id);
+  const problems: string[] = [];
+  const warnings = [...workloads.warnings];
+  const services = new Set(workloads.services.map(objectRef));
+  const deployments = new Map(workloads.deployments.map((d) => [objectRef(d), d] as const));
+  const serviceList = [...services].sort(cmp).join(', ');
+  const deploymentList = [...deployments.keys()].sort(cmp).join(', ');
+  const needService = (path: string, name: string) => {
+    if (!services.has(normalizeRef(name))) problems.push(`${path}: no Service "${name}" in the workloads (Services: ${serviceList || 'none'})`);
+  };
+
+  const nodes: NodeSpecInput[] = Array.isArray(scenario.cluster.nodes)
+    ? scenario.cluster.nodes.map((n) => dropUndefined({ name: n.name, zone: n.zone, cpu: n.cpu, memory: n.memory, pods: n.pods }))
+    : expandNodePool(scenario.cluster.nodes);
+  const nodeNames = new Set<string>();
+  for (const n of nodes) {
+    if (nodeNames.has(n.name)) problems.push(`cluster.nodes: duplicate Node name "${n.name}"`);
+    nodeNames.add(n.name);
+  }
+  const etcdMembers = scenario.cluster.etcdMembers ?? DEFAULT_ETCD_MEMBERS;
+  if (new Set(etcdMembers).size !== etcdMembers.length) problems.push('cluster.etcdMembers: duplicate member names');
+
+  needService('userFacingService', scenario.userFacingService);
+  scenario.traffic.ingress?.forEach((e, i) => needService(`traffic.ingress[${i}].service`, e.service));
+  const declaredGraph = scenario.traffic.callGraph;
+  if (declaredGraph) {
+    for (const [from, tos] of Object.entries(declaredGraph).sort(([a], [b]) => cmp(a, b))) {
+      needService(`traffic.callGraph`, from);
+      for (const to of tos) needService(`traffic.callGraph.${from}`, to);
+    }
+  }
+
+  const images: Record<string, Partial<ImageProfile>> = {};
+  for (const [ref, p] of Object.entries(scenario.images)) images[ref] = dropUndefined({ ...p });
+  const durationSeconds = opts.durationSeconds ?? scenario.match.durationSeconds;
+  const ids = new Set<string>();
+  const incidents: IncidentSpec[] = [];
+  scenario.incidents.forEach((inc, i) => {
+    const path = `incidents[${i}] (${inc.id})`;
+    if (ids.has(inc.id)) problems.push(`${path}: duplicate incident id "${inc.id}"`);
+    ids.add(inc.id);
+    if (inc.at >= scenario.match.durationSeconds) problems.push(`${path}.at: ${inc.at} s is not before the end of the match (${scenario.match.durationSeconds} s)`);
+    else if (inc.at >= durationSeconds) warnings.push(`incident "${inc.id}" at ${inc.at} s falls after the end of this ${durationSeconds} s run and will not happen`);
+    const spec: IncidentSpec = { id: inc.id, type: inc.type, at: inc.at, target: '', params: {} };
+    if (inc.title !== undefined) spec.title = inc.title;
+    switch (inc.type) {
+      case 'memory-leak':
+      case 'bad-rollout': {
+        spec.target = normalizeRef(inc.target);
+        spec.params = dropUndefined({ ...inc.params });
+        const d = deployments.get(spec.target);
+        if (!d) {
+          const bare = spec.target.slice(spec.target.indexOf('/') + 1);
+          const elsewhere = workloads.deployments.find((x) => x.metadata.name === bare);
+          problems.push(
+            elsewhere
+              ? `${path}.target: Deployment "${inc.target}" is in namespace "${namespaceOf(elsewhere)}": write target: ${objectRef(elsewhere)}`
+              : `${path}.target: no Deployment "${inc.target}" in the workloads (Deployments: ${deploymentList})`,
+          );
+          break;
+        }
+        if (inc.type === 'bad-rollout') {
+          const containers = d.spec.template.spec.containers;
+          const container = inc.params.container === undefined ? containers[0] : containers.find((c) => c.name === inc.params.container);
+          if (!container) {
+            problems.push(`${path}.params.container: Deployment "${inc.target}" has no container "${inc.params.container}" (containers: ${containers.map((c) => c.name).join(', ')})`);
+          } else if (inc.params.image === container.image) {
+            problems.push(`${path}.params.image: "${container.image}" is the image "${inc.target}" already runs: name the bad version`);
+          }
+        }
+        break;
+      }
+      case 'node-failure':
+        spec.target = inc.target;
+        spec.params = dropUndefined({ ...inc.params });
+        if (!nodeNames.has(inc.target)) problems.push(`${path}.target: no Node "${inc.target}" in cluster.nodes (Nodes: ${[...nodeNames].join(', ')})`);
+        break;
+      case 'etcd-quorum-loss': {
+        const members = inc.params.members ?? (Array.isArray(inc.target) ? inc.target : inc.target.split(','));
+        spec.target = members.join(',');
+        spec.params = { members: [...members] };
+        const unknown = members.filter((m) => !etcdMembers.includes(m));
+        if (unknown.length > 0) problems.push(`${path}.target: no etcd member ${unknown.map((m) => `"${m}"`).join(', ')} (members: ${etcdMembers.join(', ')})`);
+        const left = etcdMembers.length - new Set(members).size;
+        if (unknown.length === 0 && left >= quorum(etcdMembers.length)) {
+          problems.push(`${path}.target: stopping ${members.length} of ${etcdMembers.length} etcd members keeps quorum (${quorum(etcdMembers.length)}); stop at least ${etcdMembers.length - quorum(etcdMembers.length) + 1}`);
+        }
+        break;
+      }
+    }
+    incidents.push(spec);
+  });
+
+  if (problems.length > 0) throw new ScenarioError(`scenario "${scenario.id}" does not fit its workloads`, problems);
+
+  const cap = capacityWarning(workloads.deployments, nodes);
+  if (cap) warnings.push(cap);
+  const callGraph = declaredGraph
+    ? sortedRecord(Object.fromEntries(Object.entries(declaredGraph).map(([k, v]) => [normalizeRef(k), [...new Set(v.map(normalizeRef))].sort(cmp)])))
+    : inferCallGraph(workloads.deployments, workloads.services);
+  const input: SimInput = {
+    scenarioId: scenario.id,
+    settings: { seed: opts.seed, tickSeconds: opts.tickSeconds ?? scenario.match.tickSeconds ?? 1, durationSeconds },
+    nodes,
+    etcdMembers: [...etcdMembers],
+    deployments: workloads.deployments,
+    services: workloads.services,
+    images: sortedRecord(images),
+    callGraph,
+    ingress: (scenario.traffic.ingress ?? [{ service: scenario.userFacingService, rps: scenario.traffic.rps }]).map((e) => ({ service: normalizeRef(e.service), rps: e.rps })),
+    rps: scenario.traffic.rps,
+    userFacingService: normalizeRef(scenario.userFacingService),
+    slo: { availability: scenario.slo.availability, latency: { ...scenario.slo.latency } },
+    incidents,
+    warnings,
+  };
+  if (scenario.defaultImage) input.defaultImage = dropUndefined({ ...scenario.defaultImage });
+  if (scenario.alertTiers) input.alertTiers = scenario.alertTiers.map((t) => ({ ...t }));
+  return input;
+}
+
+/**
+ * A SimInput from manifests alone: no incidents, the default cluster ({@link defaultClusterNodes}, grown
+ * by three Nodes at a time until requests fit in 80 % of it), the call graph inferred from env values,
+ * the user-facing Service inferred (see inferUserFacingService), and a load and SLOs the workloads meet
+ * when healthy: `rps` (default: at most {@link DEFAULT_RPS}, lowered so the busiest Service runs at 30 %
+ * of its CPU capacity) and availability 99 % / 95 % of requests under a threshold of at least 300 ms
+ * that grows with the depth of the call graph (capacity.ts `sizeLoad`).
+ * @throws {ScenarioError} when the workloads have errors, no Deployment or no Service.
+ */
+export function manifestsOnlyInput(
+  workloads: LoadedManifests,
+  opts: SimInputOptions & { rps?: number; scenarioId?: string; source?: string },
+): SimInput {
+  assertNoManifestErrors(workloads, opts.source);
+  const warnings = [...workloads.warnings];
+  const callGraph = inferCallGraph(workloads.deployments, workloads.services);
+  const facing = inferUserFacingService(workloads.deployments, workloads.services, callGraph);
+  if (!facing) throw new ScenarioError(`${opts.source ? `${opts.source}: ` : ''}no Service selects any Deployment: there is nothing to send traffic to`);
+  if (!facing.reason.startsWith('behind')) warnings.push(`user-facing Service: "${facing.service}" (${facing.reason}); write a scenario to choose another`);
+  let nodes = defaultClusterNodes();
+  while (capacityWarning(workloads.deployments, nodes) && nodes.length < 60) nodes = defaultClusterNodes(nodes.length + 3);
+  const cap = capacityWarning(workloads.deployments, nodes);
+  if (cap) warnings.push(cap);
+  const sizing = sizeLoad(facing.service, callGraph, workloads.deployments, workloads.services, opts.rps ?? DEFAULT_RPS);
+  const rps = opts.rps ?? sizing.rps;
+  return {
+    scenarioId: opts.scenarioId ?? 'manifests',
+    settings: { seed: opts.seed, tickSeconds: opts.tickSeconds ?? 1, durationSeconds: opts.durationSeconds ?? DEFAULT_MANIFESTS_DURATION_SECONDS },
+    nodes,
+    etcdMembers: [...DEFAULT_ETCD_MEMBERS],
+    deployments: workloads.deployments,
+    services: workloads.services,
+    images: {},
+    callGraph,
+    ingress: [{ service: facing.service, rps }],
+    rps,
+    userFacingService: facing.service,
+    slo: { availability: DEFAULT_SLO.availability, latency: { thresholdMs: Math.max(DEFAULT_SLO.latency.thresholdMs, sizing.latencyThresholdMs), target: DEFAULT_SLO.latency.target } },
+    incidents: [],
+    warnings,
+  };
+}

@@ -1,0 +1,124 @@
+/**
+ * Deployment actions: `kubectl scale`, `rollout undo [--to-revision=N]`, `rollout restart`,
+ * `set image`, `set resources`. Each is an immediate API write (completesAt = now); the rollout or
+ * scaling then follows through the deployment and ReplicaSet controllers.
+ * Messages are kubectl's output (`deployment.apps/frontend scaled`...).
+ */
+import { findDeployment, notFound, setDeploymentImage, writeDeploymentTemplate } from '../apiserver.ts';
+import { replicaSetsOf, revisionOf } from '../controllers/deployment.ts';
+import { simTimestamp, splitKey, templateHash } from '../names.ts';
+import { parseQuantity } from '../quantity.ts';
+import type { Deployment, ResourceRequirements, SimState } from '../types.ts';
+import { reject, type Handled } from './handler.ts';
+
+const dObj = (d: Deployment) => ({ kind: 'Deployment', name: d.metadata.name, namespace: d.metadata.namespace });
+const ok = (state: SimState, message: string) => ({ ok: true as const, message, completesAt: state.t });
+
+function lookup(state: SimState, name: string): { key: string; deployment: Deployment } | Handled {
+  return findDeployment(state, name) ?? reject(notFound('deployments.apps', splitKey(name).name));
+}
+
+/** `kubectl scale deployment/NAME --replicas=N`. */
+export function scaleAction(state: SimState, name: string, replicas: number): Handled {
+  const f = lookup(state, name);
+  if ('result' in f) return f;
+  const d = f.deployment;
+  if (!Number.isInteger(replicas) || replicas < 0) {
+    return reject(`The Deployment "${d.metadata.name}" is invalid: spec.replicas: Invalid value: ${replicas}: must be greater than or equal to 0`);
+  }
+  if (d.spec.replicas !== replicas) {
+    d.spec.replicas = replicas;
+    writeDeploymentTemplate(state, f.key, d);
+  }
+  return { result: ok(state, `deployment.apps/${d.metadata.name} scaled`), event: { reason: 'Scale', object: dObj(d) } };
+}
+
+/**
+ * `kubectl rollout undo deployment/NAME [--to-revision=N]`: copies the template of the previous revision
+ * (or revision N) back into the Deployment; the controller then scales that ReplicaSet up again.
+ */
+export function undoAction(state: SimState, name: string, toRevision?: number): Handled {
+  const f = lookup(state, name);
+  if ('result' in f) return f;
+  const d = f.deployment;
+  const dName = d.metadata.name;
+  const rss = replicaSetsOf(state, f.key);
+  const hash = templateHash(d.spec.template);
+  const current = rss.find((x) => x.rs.metadata.labels['pod-template-hash'] === hash);
+  const currentRev = current ? revisionOf(current.rs) : Infinity;
+  let target;
+  if (toRevision !== undefined && toRevision !== 0) {
+    target = rss.find((x) => revisionOf(x.rs) === toRevision);
+    if (!target) return reject(`error: unable to find specified revision ${toRevision} in history`);
+  } else {
+    target = rss.filter((x) => revisionOf(x.rs) < currentRev).at(-1);
+    if (!target) return reject(`error: no rollout history found for deployment "${dName}"`);
+  }
+  if (target === current) {
+    return { result: ok(state, `deployment.apps/${dName} skipped rollback (current template already matches revision ${revisionOf(target.rs)})`) };
+  }
+  const tpl = structuredClone(target.rs.spec.template);
+  delete tpl.metadata.labels['pod-template-hash'];
+  d.spec.template = tpl;
+  writeDeploymentTemplate(state, f.key, d);
+  return { result: ok(state, `deployment.apps/${dName} rolled back`), event: { reason: 'RolloutUndo', object: dObj(d) } };
+}
+
+/** `kubectl rollout restart deployment/NAME`: stamps `kubectl.kubernetes.io/restartedAt` on the template. */
+export function restartAction(state: SimState, name: string): Handled {
+  const f = lookup(state, name);
+  if ('result' in f) return f;
+  const d = f.deployment;
+  const meta = d.spec.template.metadata;
+  meta.annotations = { ...(meta.annotations ?? {}), 'kubectl.kubernetes.io/restartedAt': simTimestamp(state.t) };
+  writeDeploymentTemplate(state, f.key, d);
+  return { result: ok(state, `deployment.apps/${d.metadata.name} restarted`), event: { reason: 'RolloutRestart', object: dObj(d) } };
+}
+
+/** `kubectl set image deployment/NAME CONTAINER=IMAGE` (first container when none named). */
+export function setImageAction(state: SimState, name: string, image: string, source: string, container?: string): Handled {
+  const f = lookup(state, name);
+  if ('result' in f) return f;
+  return { result: setDeploymentImage(state, f.key, image, source, container) };
+}
+
+type Quantities = { cpu?: string; memory?: string };
+
+/**
+ * `kubectl set resources deployment/NAME [-c CONTAINER] --limits=... --requests=...` (all containers
+ * when none named). Rejects malformed quantities and requests above limits like the API server.
+ */
+export function setResourcesAction(state: SimState, name: string, container: string | undefined, limits?: Quantities, requests?: Quantities): Handled {
+  const f = lookup(state, name);
+  if ('result' in f) return f;
+  const d = f.deployment;
+  const containers = d.spec.template.spec.containers;
+  const targets = container === undefined ? containers : containers.filter((c) => c.name === container);
+  if (targets.length === 0) return reject(`error: unable to find container named "${container}"`);
+  for (const q of [limits?.cpu, limits?.memory, requests?.cpu, requests?.memory]) {
+    if (q === undefined) continue;
+    try {
+      parseQuantity(q);
+    } catch (e) {
+      return reject(`error: ${(e as Error).message}`);
+    }
+  }
+  const updated: ResourceRequirements[] = [];
+  for (const c of targets) {
+    const r: ResourceRequirements = structuredClone(c.resources);
+    if (limits && (limits.cpu !== undefined || limits.memory !== undefined)) r.limits = { ...(r.limits ?? {}), ...limits };
+    if (requests && (requests.cpu !== undefined || requests.memory !== undefined)) r.requests = { ...(r.requests ?? {}), ...requests };
+    for (const res of ['cpu', 'memory'] as const) {
+      const req = r.requests?.[res];
+      const lim = r.limits?.[res];
+      if (req !== undefined && lim !== undefined && parseQuantity(req) > parseQuantity(lim)) {
+        const i = containers.indexOf(c);
+        return reject(`The Deployment "${d.metadata.name}" is invalid: spec.template.spec.containers[${i}].resources.requests: Invalid value: "${req}": must be less than or equal to ${res} limit of ${lim}`);
+      }
+    }
+    updated.push(r);
+  }
+  targets.forEach((c, i) => (c.resources = updated[i]!));
+  writeDeploymentTemplate(state, f.key, d);
+  return { result: ok(state, `deployment.apps/${d.metadata.name} resource requirements updated`), event: { reason: 'SetResources', object: dObj(d) } };
+}

@@ -1,0 +1,26 @@
+/**
+ * Player actions still in progress (`state.pendingActions`): a drain waiting for its pods to be gone, an
+ * etcd member being restored. Completed in (completesAt, id) order at the start of each tick.
+ */
+import { recordEvent } from '../events.ts';
+import type { SimState } from '../types.ts';
+import { completeEtcdRestore } from './etcd.ts';
+
+/** Completes every pending action due at or before `state.t` and removes it from the list. */
+export function completePendingActions(state: SimState): void {
+  if (state.pendingActions.length === 0) return;
+  const due = state.pendingActions.filter((p) => p.completesAt <= state.t).sort((a, b) => a.completesAt - b.completesAt || a.id - b.id);
+  if (due.length === 0) return;
+  state.pendingActions = state.pendingActions.filter((p) => p.completesAt > state.t);
+  for (const p of due) {
+    const source = `player:${p.player}`;
+    const a = p.action;
+    if (a.type === 'restoreEtcdMember') {
+      if (completeEtcdRestore(state, a.member)) {
+        recordEvent(state, 'Normal', 'RestoreCompleted', { kind: 'Pod', name: a.member, namespace: 'kube-system' }, `etcd member ${a.member} restored from snapshot and rejoined the cluster`, source);
+      }
+    } else if (a.type === 'drainNode') {
+      recordEvent(state, 'Normal', 'Drained', { kind: 'Node', name: a.node, namespace: '' }, `node/${a.node} drained`, source);
+    }
+  }
+}

@@ -1,0 +1,202 @@
+/**
+ * Rebuildable lookup indexes over a {@link SimState} (pods by node / owner / image, ReplicaSets by
+ * Deployment, Services by selector label, sorted node names), like client-go informer indexers.
+ *
+ * They live in a module-level `WeakMap<SimState, SimIndex>`, are never serialised, and are rebuilt from
+ * the state whenever the state object or one of its object maps was replaced (a clone, a restore).
+ * They only answer "which keys"; every place whose result depends on iteration order sorts the keys, so a
+ * fresh rebuild never changes results.
+ */
+import type { Node, Pod, ReplicaSet, Service, SimState } from './types.ts';
+
+/** The index for one state. Sets hold object keys (`namespace/name`, node names). */
+export interface SimIndex {
+  podsRef: SimState['pods'];
+  nodesRef: SimState['nodes'];
+  rsRef: SimState['replicaSets'];
+  servicesRef: SimState['services'];
+  podsByNode: Map<string, Set<string>>;
+  podsByOwner: Map<string, Set<string>>;
+  podsByImage: Map<string, Set<string>>;
+  rsByDeployment: Map<string, Set<string>>;
+  /** `namespace|key=value` of a Service's anchor selector pair (first key sorted) -> Service keys. */
+  servicesByLabel: Map<string, Set<string>>;
+  /** `namespace|key=value` of a pod label -> pod keys carrying it (for Service selectors). */
+  podsByLabel: Map<string, Set<string>>;
+  sortedNodeNames: string[];
+  /** The Node objects in `sortedNodeNames` order (the scheduler's hot loop). */
+  sortedNodes: Node[];
+  /** True only inside createSim's warm start (pods start at once, no events). */
+  warmStart: boolean;
+}
+
+const indexes = new WeakMap<SimState, SimIndex>();
+
+function add(map: Map<string, Set<string>>, k: string, v: string): void {
+  let s = map.get(k);
+  if (!s) map.set(k, (s = new Set()));
+  s.add(v);
+}
+
+function del(map: Map<string, Set<string>>, k: string, v: string): void {
+  const s = map.get(k);
+  if (!s) return;
+  s.delete(v);
+  if (s.size === 0) map.delete(k);
+}
+
+/** Key of the ReplicaSet controlling a pod, or '' (bare pod). */
+export function podOwnerKey(pod: Pod): string {
+  const ref = pod.metadata.ownerReferences.find((r) => r.controller && r.kind === 'ReplicaSet');
+  return ref ? `${pod.metadata.namespace}/${ref.name}` : '';
+}
+
+/** Key of the Deployment controlling a ReplicaSet, or ''. */
+export function rsOwnerKey(rs: ReplicaSet): string {
+  const ref = rs.metadata.ownerReferences.find((r) => r.controller && r.kind === 'Deployment');
+  return ref ? `${rs.metadata.namespace}/${ref.name}` : '';
+}
+
+function addPodTo(idx: SimIndex, key: string, pod: Pod): void {
+  if (pod.spec.nodeName) add(idx.podsByNode, pod.spec.nodeName, key);
+  const owner = podOwnerKey(pod);
+  if (owner) add(idx.podsByOwner, owner, key);
+  add(idx.podsByImage, pod.sim.image, key);
+  const ns = pod.metadata.namespace;
+  for (const [k, v] of Object.entries(pod.metadata.labels)) add(idx.podsByLabel, `${ns}|${k}=${v}`, key);
+}
+
+/** A Service is indexed under one selector pair (its first key in sorted order): a pod matching the
+ * selector necessarily carries that pair, so looking up each pod label finds every candidate once. */
+function serviceAnchor(svc: Service): string | null {
+  const keys = Object.keys(svc.spec.selector).sort();
+  const k = keys[0];
+  return k === undefined ? null : `${svc.metadata.namespace}|${k}=${svc.spec.selector[k]}`;
+}
+
+function addServiceTo(idx: SimIndex, key: string, svc: Service): void {
+  const anchor = serviceAnchor(svc);
+  if (anchor) add(idx.servicesByLabel, anchor, key);
+}
+
+function build(state: SimState): SimIndex {
+  const idx: SimIndex = {
+    podsRef: state.pods,
+    nodesRef: state.nodes,
+    rsRef: state.replicaSets,
+    servicesRef: state.services,
+    podsByNode: new Map(),
+    podsByOwner: new Map(),
+    podsByImage: new Map(),
+    rsByDeployment: new Map(),
+    servicesByLabel: new Map(),
+    podsByLabel: new Map(),
+    sortedNodeNames: Object.keys(state.nodes).sort(),
+    sortedNodes: [],
+    warmStart: false,
+  };
+  idx.sortedNodes = idx.sortedNodeNames.map((n) => state.nodes[n]!);
+  for (const [key, pod] of Object.entries(state.pods)) addPodTo(idx, key, pod);
+  for (const [key, rs] of Object.entries(state.replicaSets)) {
+    const d = rsOwnerKey(rs);
+    if (d) add(idx.rsByDeployment, d, key);
+  }
+  for (const [key, svc] of Object.entries(state.services)) addServiceTo(idx, key, svc);
+  return idx;
+}
+
+/** The (possibly rebuilt) index of `state`. O(1) when valid, O(objects) on rebuild. */
+export function getIndex(state: SimState): SimIndex {
+  let idx = indexes.get(state);
+  if (!idx || idx.podsRef !== state.pods || idx.nodesRef !== state.nodes || idx.rsRef !== state.replicaSets || idx.servicesRef !== state.services) {
+    const warm = idx?.warmStart ?? false;
+    idx = build(state);
+    idx.warmStart = warm;
+    indexes.set(state, idx);
+  }
+  return idx;
+}
+
+/** Records a pod just added to `state.pods` (call after inserting). */
+export function indexAddPod(state: SimState, key: string, pod: Pod): void {
+  const idx = getIndex(state);
+  // build() may already have seen it; adding to sets is idempotent.
+  addPodTo(idx, key, pod);
+}
+
+/** Forgets a pod about to be removed from `state.pods` (call before deleting). */
+export function indexRemovePod(state: SimState, key: string, pod: Pod): void {
+  const idx = getIndex(state);
+  if (pod.spec.nodeName) del(idx.podsByNode, pod.spec.nodeName, key);
+  const owner = podOwnerKey(pod);
+  if (owner) del(idx.podsByOwner, owner, key);
+  del(idx.podsByImage, pod.sim.image, key);
+  const ns = pod.metadata.namespace;
+  for (const [k, v] of Object.entries(pod.metadata.labels)) del(idx.podsByLabel, `${ns}|${k}=${v}`, key);
+}
+
+/** Records that a pod was bound to `node`. */
+export function indexBindPod(state: SimState, key: string, node: string): void {
+  add(getIndex(state).podsByNode, node, key);
+}
+
+/** Records a ReplicaSet just added to `state.replicaSets`. */
+export function indexAddReplicaSet(state: SimState, key: string, rs: ReplicaSet): void {
+  const d = rsOwnerKey(rs);
+  if (d) add(getIndex(state).rsByDeployment, d, key);
+}
+
+/** Forgets a ReplicaSet about to be removed. */
+export function indexRemoveReplicaSet(state: SimState, key: string, rs: ReplicaSet): void {
+  const d = rsOwnerKey(rs);
+  if (d) del(getIndex(state).rsByDeployment, d, key);
+}
+
+/** Keys in a set, sorted (use wherever the order can affect results). */
+export function sortedKeys(set: Set<string> | undefined): string[] {
+  return set ? [...set].sort() : [];
+}
+
+/** Keys of the Services in `namespace` whose selector matches `labels` (every selector pair present). Sorted. */
+export function servicesForLabels(state: SimState, namespace: string, labels: Record<string, string>): string[] {
+  const idx = getIndex(state);
+  const candidates = new Set<string>();
+  for (const [k, v] of Object.entries(labels)) {
+    const s = idx.servicesByLabel.get(`${namespace}|${k}=${v}`);
+    if (s) for (const key of s) candidates.add(key);
+  }
+  const out: string[] = [];
+  for (const key of candidates) {
+    const svc = state.services[key];
+    if (svc && selectorMatches(svc.spec.selector, labels)) out.push(key);
+  }
+  return out.sort();
+}
+
+/** Keys of the pods in `namespace` matching a non-empty selector, sorted. O(smallest label set). */
+export function podsForSelector(state: SimState, namespace: string, selector: Record<string, string>): string[] {
+  const idx = getIndex(state);
+  let best: Set<string> | undefined;
+  for (const [k, v] of Object.entries(selector)) {
+    const s = idx.podsByLabel.get(`${namespace}|${k}=${v}`);
+    if (!s) return [];
+    if (!best || s.size < best.size) best = s;
+  }
+  if (!best) return [];
+  const out: string[] = [];
+  for (const key of best) {
+    const pod = state.pods[key];
+    if (pod && selectorMatches(selector, pod.metadata.labels)) out.push(key);
+  }
+  return out.sort();
+}
+
+/** True when every pair of a non-empty selector is present in `labels`. */
+export function selectorMatches(selector: Record<string, string>, labels: Record<string, string>): boolean {
+  let any = false;
+  for (const k in selector) {
+    any = true;
+    if (labels[k] !== selector[k]) return false;
+  }
+  return any;
+}

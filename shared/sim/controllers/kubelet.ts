@@ -1,0 +1,336 @@
+/**
+ * The kubelet of every node: starts containers of bound pods (ContainerCreating -> Running), readiness,
+ * the memory model with OOMKilled / CrashLoopBackOff, and graceful pod termination.
+ *
+ * Values (kubernetes-behaviour.md §1-2): OOMKilled = exit code 137; restart back-off: first restart
+ * immediate, then 10 s doubling to a 300 s cap, reset after 600 s without a failure (K pkg/kubelet
+ * kubelet.go initialCrashLoopBackOff / MaxContainerBackOff); readiness probe defaults period 10 s,
+ * initialDelay 0 (K SetDefaults_Probe); grace period 30 s. All times are sim seconds.
+ *
+ * Simplifications: every container of a pod moves in lockstep; image pulls take 2-5 s (PRNG) and never
+ * fail; apps exit on SIGTERM, so a graceful deletion ends after min(grace, 2-5 s); liveness probes are
+ * not modelled. A node whose kubelet is down changes none of its pods (timers for them are dropped and
+ * the pods are restarted when the node returns).
+ */
+import { apiWritable, bumpResourceVersion, emit, markDirty, removePod } from '../apiserver.ts';
+import { getIndex } from '../cache.ts';
+import { cloneContainerState, isTerminating, setCondition, setContainerStates, setPodReady } from '../podutil.ts';
+import { nextInt } from '../prng.ts';
+import { scheduleTimer } from '../timers.ts';
+import type { ContainerState, ImageProfile, Pod, SimSeconds, SimState, Timer } from '../types.ts';
+
+/** First back-off delay after the immediate first restart, seconds. */
+export const INITIAL_BACKOFF_SECONDS = 10;
+/** Back-off cap, seconds (MaxContainerBackOff). */
+export const MAX_BACKOFF_SECONDS = 300;
+/** A failure-free run this long resets the back-off, seconds. */
+export const BACKOFF_RESET_SECONDS = 600;
+/** Exit code of a container killed by the OOM killer (128 + SIGKILL). */
+export const OOM_EXIT_CODE = 137;
+
+const T_START = 'kubelet.start';
+const T_READY = 'kubelet.ready';
+const T_RESTART = 'kubelet.restart';
+const T_BACKOFF = 'kubelet.backoff';
+const T_OOM = 'kubelet.oom';
+const T_GONE = 'kubelet.gone';
+const T_PROBE = 'kubelet.probe';
+
+/** Timer kinds this controller handles. */
+export const KUBELET_TIMERS = [T_START, T_READY, T_RESTART, T_BACKOFF, T_OOM, T_GONE, T_PROBE];
+
+/** The profile of an image: `state.images[image]` read live (incidents change it), else the default. */
+export function profileOf(state: SimState, image: string): ImageProfile {
+  return state.images[image] ?? state.defaultImageProfile;
+}
+
+/** Working-set memory, MiB, after `uptime` sim seconds: min(plateau, base + growth * uptime). */
+export function memoryAt(profile: ImageProfile, uptime: SimSeconds): number {
+  const m = profile.baseMemoryMiB + profile.memoryGrowthMiBPerSec * Math.max(0, uptime);
+  return profile.memoryPlateauMiB === null ? m : Math.min(profile.memoryPlateauMiB, m);
+}
+
+function nodeUp(state: SimState, pod: Pod): boolean {
+  const n = pod.spec.nodeName ? state.nodes[pod.spec.nodeName] : undefined;
+  return n !== undefined && n.sim.kubeletUp;
+}
+
+function later(state: SimState, seconds: number): SimSeconds {
+  return state.t + Math.max(seconds, state.settings.tickSeconds);
+}
+
+function pullSeconds(state: SimState): number {
+  return 2 + nextInt(state.rng, 4);
+}
+
+function readinessDelay(pod: Pod): number | null {
+  const probe = pod.spec.containers.find((c) => c.readinessProbe)?.readinessProbe;
+  if (!probe) return null;
+  return (probe.initialDelaySeconds ?? 0) + (probe.periodSeconds ?? 10);
+}
+
+const podRef = (pod: Pod) => ({ kind: 'Pod', name: pod.metadata.name, namespace: pod.metadata.namespace });
+const mainContainer = (pod: Pod) => pod.spec.containers[0]?.name ?? 'app';
+
+/**
+ * Called right after the scheduler bound a pod: the kubelet sets ContainerCreating and pulls the image
+ * (2-5 s). In createSim's warm start the container is running and Ready at once.
+ */
+export function kubeletOnBound(state: SimState, key: string, pod: Pod): void {
+  pod.status.startTime = state.t;
+  setCondition(pod, 'Initialized', 'True', state.t);
+  pod.status.containerStatuses = pod.spec.containers.map((c) => ({
+    name: c.name,
+    image: c.image,
+    ready: false,
+    started: false,
+    restartCount: 0,
+    state: { waiting: { reason: 'ContainerCreating' } },
+    lastState: {},
+  }));
+  setCondition(pod, 'ContainersReady', 'False', state.t, 'ContainersNotReady');
+  setCondition(pod, 'Ready', 'False', state.t, 'ContainersNotReady');
+  if (!nodeUp(state, pod)) return;
+  if (getIndex(state).warmStart) {
+    startContainer(state, key, pod, false);
+    return;
+  }
+  emit(state, 'Normal', 'Pulling', podRef(pod), `Pulling image "${pod.sim.image}"`, 'kubelet');
+  pod.sim.nextTransitionAt = later(state, pullSeconds(state));
+  scheduleTimer(state, pod.sim.nextTransitionAt, T_START, key);
+}
+
+function startContainer(state: SimState, key: string, pod: Pod, restart: boolean): void {
+  const now = state.t;
+  const warm = getIndex(state).warmStart;
+  const profile = profileOf(state, pod.sim.image);
+  setContainerStates(pod, { running: { startedAt: now } }, { ready: false, started: true });
+  if (restart) for (const cs of pod.status.containerStatuses) cs.restartCount += 1;
+  pod.status.phase = 'Running';
+  pod.sim.containerStartedAt = now;
+  pod.sim.memoryMiB = memoryAt(profile, 0);
+  pod.sim.nextTransitionAt = null;
+  bumpResourceVersion(state, pod.metadata);
+  for (const c of pod.spec.containers) {
+    if (!warm && !restart) {
+      emit(state, 'Normal', 'Pulled', podRef(pod), `Successfully pulled image "${c.image}" in ${now - (pod.status.startTime ?? now)}s`, 'kubelet');
+    } else if (!warm) {
+      emit(state, 'Normal', 'Pulled', podRef(pod), `Container image "${c.image}" already present on machine`, 'kubelet');
+    }
+    emit(state, 'Normal', 'Created', podRef(pod), `Created container: ${c.name}`, 'kubelet');
+    emit(state, 'Normal', 'Started', podRef(pod), `Started container ${c.name}`, 'kubelet');
+  }
+  const delay = readinessDelay(pod);
+  if (delay === null) {
+    setPodReady(state, key, pod, true);
+  } else if (profile.failsReadiness) {
+    setPodReady(state, key, pod, false);
+    scheduleTimer(state, later(state, delay), T_PROBE, key);
+  } else if (warm) {
+    setPodReady(state, key, pod, true);
+  } else {
+    setPodReady(state, key, pod, false);
+    pod.sim.nextTransitionAt = later(state, delay);
+    scheduleTimer(state, pod.sim.nextTransitionAt, T_READY, key);
+  }
+  if (pod.sim.memLimitMiB !== null && pod.sim.memoryMiB > pod.sim.memLimitMiB) {
+    scheduleTimer(state, later(state, 0), T_OOM, key);
+  }
+}
+
+/**
+ * The OOM killer fired: the container is Terminated (`OOMKilled`, exit 137), restartCount climbs on the
+ * restart, which happens at once the first time, then after 10, 20, 40... 300 s (CrashLoopBackOff).
+ */
+export function oomKill(state: SimState, key: string, pod: Pod): void {
+  const now = state.t;
+  const terminated: ContainerState = {
+    terminated: { exitCode: OOM_EXIT_CODE, reason: 'OOMKilled', startedAt: pod.sim.containerStartedAt ?? now, finishedAt: now },
+  };
+  const used = pod.sim.memoryMiB;
+  setContainerStates(pod, terminated, { ready: false, started: false });
+  for (const cs of pod.status.containerStatuses) cs.lastState = cloneContainerState(terminated);
+  pod.sim.containerStartedAt = null;
+  pod.sim.memoryMiB = 0;
+  setPodReady(state, key, pod, false);
+  bumpResourceVersion(state, pod.metadata);
+  emit(state, 'Warning', 'OOMKilled', podRef(pod),
+    `Container ${mainContainer(pod)} was OOMKilled (exit code ${OOM_EXIT_CODE}): working set ${Math.round(used)}Mi exceeded its memory limit ${Math.round(pod.sim.memLimitMiB ?? 0)}Mi`, 'kubelet');
+  if (pod.spec.restartPolicy === 'Never') {
+    pod.status.phase = 'Failed';
+    pod.sim.nextTransitionAt = null;
+    return;
+  }
+  if (pod.sim.lastFailureAt !== null && now - pod.sim.lastFailureAt >= BACKOFF_RESET_SECONDS) pod.sim.backoffSeconds = 0;
+  const delay = pod.sim.backoffSeconds;
+  pod.sim.backoffSeconds = delay === 0 ? INITIAL_BACKOFF_SECONDS : Math.min(MAX_BACKOFF_SECONDS, delay * 2);
+  pod.sim.lastFailureAt = now;
+  pod.sim.nextTransitionAt = later(state, delay);
+  scheduleTimer(state, pod.sim.nextTransitionAt, T_RESTART, key);
+  if (delay > state.settings.tickSeconds) scheduleTimer(state, later(state, 0), T_BACKOFF, key);
+}
+
+/**
+ * Starts a graceful deletion (`kubectl delete pod`, a ReplicaSet scale-down, an eviction): sets
+ * deletionTimestamp, the pod leaves Service endpoints at once, and the object disappears when the app
+ * has exited, min(grace, 2-5 s) later. `force` (grace 0 --force) or an unbound pod: removed at once.
+ * A pod on a node whose kubelet is down stays Terminating until the node returns.
+ * Returns the sim second the pod is expected to be gone.
+ */
+export function deletePodObject(state: SimState, key: string, opts: { force?: boolean; gracePeriodSeconds?: number } = {}): SimSeconds {
+  const pod = state.pods[key];
+  if (!pod) return state.t;
+  if (opts.force || !pod.spec.nodeName) {
+    removePod(state, key);
+    return state.t;
+  }
+  if (isTerminating(pod)) return pod.sim.nextTransitionAt ?? state.t;
+  const grace = opts.gracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds;
+  pod.metadata.deletionTimestamp = state.t + grace;
+  pod.metadata.deletionGracePeriodSeconds = grace;
+  bumpResourceVersion(state, pod.metadata);
+  pod.sim.ready = false;
+  markDirty(state, 'pods', key);
+  if (!nodeUp(state, pod)) {
+    pod.sim.nextTransitionAt = null;
+    return state.t + grace;
+  }
+  if (pod.status.containerStatuses.some((c) => c.state.running)) {
+    for (const c of pod.spec.containers) emit(state, 'Normal', 'Killing', podRef(pod), `Stopping container ${c.name}`, 'kubelet');
+  }
+  const shutdown = Math.min(grace, 2 + nextInt(state.rng, 4));
+  pod.sim.nextTransitionAt = later(state, shutdown);
+  scheduleTimer(state, pod.sim.nextTransitionAt, T_GONE, key);
+  return pod.sim.nextTransitionAt;
+}
+
+/** Handles a due kubelet timer; stale timers (the pod moved on, or its node is down) are ignored. */
+export function onKubeletTimer(state: SimState, timer: Timer): void {
+  const key = timer.ref;
+  const pod = state.pods[key];
+  if (!pod || !nodeUp(state, pod)) return;
+  const running = pod.sim.containerStartedAt !== null;
+  switch (timer.kind) {
+    case T_START:
+      if (pod.sim.nextTransitionAt === timer.at && !isTerminating(pod) && !running) startContainer(state, key, pod, false);
+      return;
+    case T_READY:
+      if (pod.sim.nextTransitionAt === timer.at && !isTerminating(pod) && running) {
+        pod.sim.nextTransitionAt = null;
+        setPodReady(state, key, pod, true);
+      }
+      return;
+    case T_RESTART:
+      if (pod.sim.nextTransitionAt === timer.at && !isTerminating(pod) && !running) startContainer(state, key, pod, true);
+      return;
+    case T_BACKOFF:
+      if (!isTerminating(pod) && !running && pod.sim.nextTransitionAt !== null && pod.sim.nextTransitionAt > state.t) {
+        const delay = pod.sim.nextTransitionAt - (pod.sim.lastFailureAt ?? state.t);
+        const c = mainContainer(pod);
+        const who = `${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`;
+        for (const cs of pod.status.containerStatuses) {
+          cs.state = { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${delay}s restarting failed container=${cs.name} pod=${who}` } };
+        }
+        bumpResourceVersion(state, pod.metadata);
+        markDirty(state, 'pods', key);
+        emit(state, 'Warning', 'BackOff', podRef(pod), `Back-off restarting failed container ${c} in pod ${who}`, 'kubelet');
+      }
+      return;
+    case T_OOM:
+      if (running && !isTerminating(pod)) {
+        const mem = memoryAt(profileOf(state, pod.sim.image), state.t - pod.sim.containerStartedAt!);
+        pod.sim.memoryMiB = mem;
+        if (pod.sim.memLimitMiB !== null && mem > pod.sim.memLimitMiB) oomKill(state, key, pod);
+      }
+      return;
+    case T_PROBE:
+      if (running && !isTerminating(pod) && !pod.sim.ready) {
+        emit(state, 'Warning', 'Unhealthy', podRef(pod), 'Readiness probe failed: HTTP probe failed with statuscode: 503', 'kubelet');
+      }
+      return;
+    case T_GONE:
+      if (pod.sim.nextTransitionAt !== timer.at || !isTerminating(pod)) return;
+      if (!apiWritable(state)) {
+        // The final status write / delete needs the API server: retry next tick.
+        pod.sim.nextTransitionAt = later(state, 0);
+        scheduleTimer(state, pod.sim.nextTransitionAt, T_GONE, key);
+        return;
+      }
+      removePod(state, key);
+      return;
+  }
+}
+
+/** The profile fields the memory model reads, as a string (cheap to compare every tick). */
+export function memorySignature(p: ImageProfile): string {
+  return `${p.baseMemoryMiB}|${p.memoryGrowthMiBPerSec}|${p.memoryPlateauMiB}`;
+}
+
+/**
+ * Recomputes working-set memory of the pods whose image leaks (growth > 0) or whose profile changed
+ * since the kubelet last looked (an incident wrote `state.images[x]`), and OOM-kills those over their
+ * limit. Cost: O(images + pods of those images) per tick. Order-independent: kills run in key order.
+ */
+export function kubeletMemory(state: SimState): void {
+  const idx = getIndex(state);
+  for (const image of Object.keys(state.images).sort()) {
+    const profile = state.images[image]!;
+    const sig = memorySignature(profile);
+    const changed = state.imageProfileSeen[image] !== sig;
+    if (!changed && profile.memoryGrowthMiBPerSec <= 0) continue;
+    state.imageProfileSeen[image] = sig;
+    const pods = idx.podsByImage.get(image);
+    if (!pods) continue;
+    const kills: string[] = [];
+    for (const key of pods) {
+      const pod = state.pods[key];
+      if (!pod || pod.sim.containerStartedAt === null || isTerminating(pod) || !nodeUp(state, pod)) continue;
+      const mem = memoryAt(profile, state.t - pod.sim.containerStartedAt);
+      pod.sim.memoryMiB = mem;
+      if (pod.sim.memLimitMiB !== null && mem > pod.sim.memLimitMiB) kills.push(key);
+    }
+    kills.sort();
+    for (const key of kills) oomKill(state, key, state.pods[key]!);
+  }
+}
+
+/**
+ * Recomputes one pod's memory from its image profile now and OOM-kills it when over its limit (for
+ * callers that changed something about a single pod). No-op for a pod that is not running.
+ */
+export function replanPodMemory(state: SimState, podKey: string): void {
+  const pod = state.pods[podKey];
+  if (!pod || pod.sim.containerStartedAt === null || isTerminating(pod) || !nodeUp(state, pod)) return;
+  pod.sim.memoryMiB = memoryAt(profileOf(state, pod.sim.image), state.t - pod.sim.containerStartedAt);
+  if (pod.sim.memLimitMiB !== null && pod.sim.memoryMiB > pod.sim.memLimitMiB) oomKill(state, podKey, pod);
+}
+
+/**
+ * A node came back (the machine rebooted): its terminating pods finish at once, pods that had started
+ * get their containers restarted (restartCount + 1), pods still creating pull again.
+ */
+export function kubeletNodeRecovered(state: SimState, node: string): void {
+  const keys = [...(getIndex(state).podsByNode.get(node) ?? [])].sort();
+  for (const key of keys) {
+    const pod = state.pods[key]!;
+    if (isTerminating(pod)) {
+      pod.sim.nextTransitionAt = later(state, 0);
+      scheduleTimer(state, pod.sim.nextTransitionAt, T_GONE, key);
+      continue;
+    }
+    if (pod.status.phase === 'Failed' || pod.status.phase === 'Succeeded') continue;
+    const started = pod.status.containerStatuses.some((c) => c.started || c.state.terminated || c.restartCount > 0 || c.state.waiting?.reason === 'CrashLoopBackOff');
+    if (started) {
+      pod.sim.containerStartedAt = null;
+      startContainer(state, key, pod, true);
+    } else {
+      if (pod.status.containerStatuses.length === 0) {
+        kubeletOnBound(state, key, pod);
+        continue;
+      }
+      emit(state, 'Normal', 'Pulling', podRef(pod), `Pulling image "${pod.sim.image}"`, 'kubelet');
+      pod.sim.nextTransitionAt = later(state, pullSeconds(state));
+      scheduleTimer(state, pod.sim.nextTransitionAt, T_START, key);
+    }
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * The node lifecycle controller (and the taint-based eviction it drives): a node whose kubelet stopped
+ * heartbeating turns `Ready=Unknown` after the node-monitor grace period, gets the
+ * `node.kubernetes.io/unreachable` NoSchedule + NoExecute taints, its pods are marked not Ready (they
+ * leave Service endpoints), and once the pods' default 300 s toleration expires they are marked for
+ * deletion and replaced elsewhere by their ReplicaSets; they stay Terminating until the node returns.
+ *
+ * Values (kubernetes-behaviour.md §3): node-monitor-grace-period 50 s (v1.32+, kubernetes PR 126287);
+ * DefaultTolerationSeconds 300 s; events `NodeNotReady`, `TaintManagerEviction`.
+ * Driven by the dirty node queue and timers only: no per-tick scan of nodes.
+ *
+ * Simplification: the eviction rate limits (0.1 nodes/s, 0.01/s when a zone is > 55 % unhealthy, no
+ * eviction in clusters <= 50 nodes with all zones down) are not modelled: every pod of a node whose
+ * toleration expired is evicted in the same tick.
+ */
+import { apiWritable, bumpResourceVersion, drainDirty, emit, markDirty } from '../apiserver.ts';
+import { getIndex } from '../cache.ts';
+import { isTerminating, setPodReady } from '../podutil.ts';
+import { scheduleTimer } from '../timers.ts';
+import type { Node, NodeCondition, SimState, Timer } from '../types.ts';
+import { deletePodObject, kubeletNodeRecovered } from './kubelet.ts';
+
+/** node-monitor-grace-period, sim seconds. */
+export const NODE_MONITOR_GRACE_SECONDS = 50;
+/** Default `tolerationSeconds` of pods for the not-ready / unreachable NoExecute taints, sim seconds. */
+export const DEFAULT_TOLERATION_SECONDS = 300;
+/** Taint key put on nodes that stopped heartbeating. */
+export const UNREACHABLE_TAINT = 'node.kubernetes.io/unreachable';
+
+const T_GRACE = 'node.grace';
+const T_EVICT = 'node.evict';
+/** Timer kinds this controller handles. */
+export const NODE_TIMERS = [T_GRACE, T_EVICT];
+
+const nodeRef = (node: Node) => ({ kind: 'Node', name: node.metadata.name, namespace: '' });
+
+/** The conditions a healthy kubelet reports (Ready True, no pressure), stamped `now`. */
+export function healthyNodeConditions(now: number): NodeCondition[] {
+  const c = (type: NodeCondition['type'], status: NodeCondition['status'], reason: string, message: string): NodeCondition => ({
+    type, status, reason, message, lastHeartbeatTime: now, lastTransitionTime: now,
+  });
+  return [
+    c('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
+    c('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
+    c('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
+    c('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'),
+  ];
+}
+
+function readyCondition(node: Node) {
+  return node.status.conditions.find((c) => c.type === 'Ready');
+}
+
+function podsOn(state: SimState, node: string): string[] {
+  return [...(getIndex(state).podsByNode.get(node) ?? [])].sort();
+}
+
+/**
+ * Processes queued nodes: a kubelet that stopped starts the grace timer, a kubelet that came back makes
+ * the node Ready again (taints removed, pods restarted by the kubelet). Any node change (cordon,
+ * uncordon, recovery) asks the scheduler to retry unschedulable pods.
+ */
+export function nodeLifecycleSync(state: SimState): void {
+  const retry: string[] = [];
+  for (const name of drainDirty(state, 'nodes')) {
+    const node = state.nodes[name];
+    if (!node) continue;
+    if (state.scheduler.unschedulable.length > 0) state.scheduler.moveRequested = true;
+    if (!node.sim.kubeletUp && node.sim.lostAt === null) {
+      node.sim.lostAt = state.t;
+      scheduleTimer(state, state.t + NODE_MONITOR_GRACE_SECONDS, T_GRACE, name);
+    } else if (node.sim.kubeletUp && node.sim.lostAt !== null) {
+      if (!apiWritable(state)) {
+        retry.push(name); // the kubelet cannot post its status yet
+        continue;
+      }
+      recover(state, node);
+    }
+  }
+  for (const name of retry) markDirty(state, 'nodes', name);
+}
+
+function recover(state: SimState, node: Node): void {
+  const name = node.metadata.name;
+  node.sim.lostAt = null;
+  node.sim.lastHeartbeat = state.t;
+  const ready = readyCondition(node);
+  const wasNotReady = ready === undefined || ready.status !== 'True';
+  if (wasNotReady) node.status.conditions = healthyNodeConditions(state.t);
+  else for (const c of node.status.conditions) c.lastHeartbeatTime = state.t;
+  node.spec.taints = node.spec.taints.filter((t) => t.key !== UNREACHABLE_TAINT);
+  bumpResourceVersion(state, node.metadata);
+  if (wasNotReady) emit(state, 'Normal', 'NodeReady', nodeRef(node), `Node ${name} status is now: NodeReady`, 'kubelet');
+  kubeletNodeRecovered(state, name);
+}
+
+/** Handles the grace (-> NotReady) and eviction timers of a node. Stale timers are ignored. */
+export function onNodeTimer(state: SimState, timer: Timer): void {
+  const node = state.nodes[timer.ref];
+  if (!node || node.sim.kubeletUp || node.sim.lostAt === null) return;
+  const retry = () => scheduleTimer(state, state.t + state.settings.tickSeconds, timer.kind, timer.ref);
+  if (timer.kind === T_GRACE) {
+    const ready = readyCondition(node);
+    if (timer.at < node.sim.lostAt + NODE_MONITOR_GRACE_SECONDS || (ready && ready.status !== 'True')) return;
+    if (!apiWritable(state)) return void retry();
+    markNotReady(state, node);
+  } else if (timer.kind === T_EVICT) {
+    const taint = node.spec.taints.find((t) => t.key === UNREACHABLE_TAINT && t.effect === 'NoExecute');
+    if (!taint || (taint.timeAdded ?? 0) + DEFAULT_TOLERATION_SECONDS > timer.at) return;
+    if (!apiWritable(state)) return void retry();
+    for (const key of podsOn(state, node.metadata.name)) {
+      const pod = state.pods[key]!;
+      if (isTerminating(pod)) continue;
+      emit(state, 'Normal', 'TaintManagerEviction', { kind: 'Pod', name: pod.metadata.name, namespace: pod.metadata.namespace },
+        `Marking for deletion Pod ${key}`, 'taint-eviction-controller');
+      deletePodObject(state, key);
+    }
+  }
+}
+
+function markNotReady(state: SimState, node: Node): void {
+  const name = node.metadata.name;
+  const ready = readyCondition(node);
+  for (const c of node.status.conditions) {
+    c.status = 'Unknown';
+    c.reason = 'NodeStatusUnknown';
+    c.message = 'Kubelet stopped posting node status.';
+    c.lastTransitionTime = state.t;
+  }
+  if (!ready) {
+    node.status.conditions.push({ type: 'Ready', status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.', lastHeartbeatTime: node.sim.lastHeartbeat, lastTransitionTime: state.t });
+  }
+  node.spec.taints = node.spec.taints.filter((t) => t.key !== UNREACHABLE_TAINT);
+  node.spec.taints.push({ key: UNREACHABLE_TAINT, effect: 'NoSchedule', timeAdded: state.t });
+  node.spec.taints.push({ key: UNREACHABLE_TAINT, effect: 'NoExecute', timeAdded: state.t });
+  bumpResourceVersion(state, node.metadata);
+  emit(state, 'Normal', 'NodeNotReady', nodeRef(node), `Node ${name} status is now: NodeNotReady`, 'node-controller');
+  for (const key of podsOn(state, name)) {
+    const pod = state.pods[key]!;
+    if (isTerminating(pod)) continue;
+    setPodReady(state, key, pod, false, 'NodeNotReady');
+    emit(state, 'Warning', 'NodeNotReady', { kind: 'Pod', name: pod.metadata.name, namespace: pod.metadata.namespace }, 'Node is not ready', 'node-controller');
+  }
+  scheduleTimer(state, state.t + DEFAULT_TOLERATION_SECONDS, T_EVICT, name);
+}

@@ -1,0 +1,171 @@
+/**
+ * The ReplicaSet controller: keeps `spec.replicas` active pods per ReplicaSet (creating from the template,
+ * or deleting the pods ranked first by ActivePodsWithRanks) and writes `status` (replicas, ready,
+ * available), queueing the owning Deployment when the status changed.
+ *
+ * Source: K pkg/controller/replicaset/replica_set.go (burstReplicas 500, events `SuccessfulCreate`
+ * "Created pod: x" / `SuccessfulDelete` "Deleted pod: x"), K pkg/controller/controller_utils.go
+ * ActivePodsWithRanks (kubernetes-behaviour.md §4). Only queued ReplicaSets are synced.
+ */
+import { addPod, apiWritable, compactDirty, bumpResourceVersion, drainDirty, emit, markDirty, newMeta } from '../apiserver.ts';
+import { getIndex, rsOwnerKey } from '../cache.ts';
+import { randomSuffix } from '../names.ts';
+import { cloneJson, isActive, readySince } from '../podutil.ts';
+import { cpuToMilli, memToMiB } from '../quantity.ts';
+import { scheduleTimer } from '../timers.ts';
+import type { Pod, PodSpec, ReplicaSet, SimState, Timer } from '../types.ts';
+import { deletePodObject } from './kubelet.ts';
+
+/** Max pods created or deleted per ReplicaSet sync (replica_set.go BurstReplicas). */
+export const BURST_REPLICAS = 500;
+/** Timer kind re-syncing a ReplicaSet when a pod crosses minReadySeconds. */
+export const RS_SYNC_TIMER = 'rs.sync';
+
+/** Parsed requests/limits of a pod spec; a container's request defaults to its limit (API defaulting). */
+export function podResources(spec: PodSpec): { cpuRequestMilli: number; memRequestMiB: number; memLimitMiB: number | null } {
+  let cpu = 0;
+  let mem = 0;
+  let limit: number | null = 0;
+  for (const c of spec.containers) {
+    const r = c.resources;
+    cpu += cpuToMilli(r.requests?.cpu ?? r.limits?.cpu);
+    mem += memToMiB(r.requests?.memory ?? r.limits?.memory);
+    if (r.limits?.memory === undefined) limit = null;
+    else if (limit !== null) limit += memToMiB(r.limits.memory);
+  }
+  return { cpuRequestMilli: cpu, memRequestMiB: mem, memLimitMiB: limit };
+}
+
+/**
+ * Builds a new Pending pod from a ReplicaSet's template (name `<rs>-<5 random chars>`). `res` may pass
+ * the template's parsed resources when creating many pods at once.
+ */
+export function newPodFromTemplate(state: SimState, rs: ReplicaSet, res = podResources(rs.spec.template.spec)): Pod {
+  const ns = rs.metadata.namespace;
+  let name = `${rs.metadata.name}-${randomSuffix(state.rng)}`;
+  while (state.pods[`${ns}/${name}`]) name = `${rs.metadata.name}-${randomSuffix(state.rng)}`;
+  const tpl = rs.spec.template;
+  const spec: PodSpec = cloneJson(tpl.spec);
+  delete spec.nodeName;
+  const meta = newMeta(state, ns, name, { ...tpl.metadata.labels }, { ...(tpl.metadata.annotations ?? {}) }, [
+    { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs.metadata.name, uid: rs.metadata.uid, controller: true },
+  ]);
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: meta,
+    spec,
+    status: { phase: 'Pending', conditions: [], containerStatuses: [] },
+    sim: {
+      ...res,
+      image: spec.containers[0]?.image ?? '',
+      templateHash: tpl.metadata.labels['pod-template-hash'] ?? '',
+      memoryMiB: 0,
+      containerStartedAt: null,
+      backoffSeconds: 0,
+      lastFailureAt: null,
+      nextTransitionAt: null,
+      ready: false,
+    },
+  };
+}
+
+const PHASE_RANK: Record<string, number> = { Pending: 0, Unknown: 1, Running: 2 };
+
+/**
+ * Orders pods so the first ones are deleted first on scale-down (ActivePodsWithRanks.Less): unscheduled,
+ * Pending < Unknown < Running, not Ready, more siblings on the same node, Ready for less time, more
+ * restarts, newer; name as a final tie-breaker so the order is total.
+ */
+export function rankPodsForDeletion(pods: Pod[]): Pod[] {
+  const perNode = new Map<string, number>();
+  for (const p of pods) if (p.spec.nodeName) perNode.set(p.spec.nodeName, (perNode.get(p.spec.nodeName) ?? 0) + 1);
+  const restarts = (p: Pod) => p.status.containerStatuses.reduce((s, c) => s + c.restartCount, 0);
+  return [...pods].sort((a, b) => {
+    const aBound = a.spec.nodeName ? 1 : 0;
+    const bBound = b.spec.nodeName ? 1 : 0;
+    if (aBound !== bBound) return aBound - bBound;
+    const pa = PHASE_RANK[a.status.phase] ?? 3;
+    const pb = PHASE_RANK[b.status.phase] ?? 3;
+    if (pa !== pb) return pa - pb;
+    const ra = a.sim.ready ? 1 : 0;
+    const rb = b.sim.ready ? 1 : 0;
+    if (ra !== rb) return ra - rb;
+    const sa = a.spec.nodeName ? perNode.get(a.spec.nodeName)! : 0;
+    const sb = b.spec.nodeName ? perNode.get(b.spec.nodeName)! : 0;
+    if (sa !== sb) return sb - sa;
+    if (a.sim.ready && b.sim.ready) {
+      const ta = readySince(a) ?? 0;
+      const tb = readySince(b) ?? 0;
+      if (ta !== tb) return tb - ta;
+    }
+    const xa = restarts(a);
+    const xb = restarts(b);
+    if (xa !== xb) return xb - xa;
+    if (a.metadata.creationTimestamp !== b.metadata.creationTimestamp) return b.metadata.creationTimestamp - a.metadata.creationTimestamp;
+    return a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0;
+  });
+}
+
+/** Syncs every queued ReplicaSet. Stalls (keeps the queue) while the API server cannot write. */
+export function replicaSetSync(state: SimState): void {
+  if (!apiWritable(state)) return compactDirty(state, 'replicaSets');
+  for (const key of drainDirty(state, 'replicaSets')) syncReplicaSet(state, key);
+}
+
+/** A due `rs.sync` timer (a pod crossed minReadySeconds): queue the ReplicaSet. */
+export function onReplicaSetTimer(state: SimState, timer: Timer): void {
+  if (state.replicaSets[timer.ref]) markDirty(state, 'replicaSets', timer.ref);
+}
+
+function syncReplicaSet(state: SimState, key: string): void {
+  const rs = state.replicaSets[key];
+  if (!rs) return;
+  const ref = { kind: 'ReplicaSet', name: rs.metadata.name, namespace: rs.metadata.namespace };
+  const owned = [...(getIndex(state).podsByOwner.get(key) ?? [])].sort().map((k) => state.pods[k]!);
+  let active = owned.filter(isActive);
+  const diff = active.length - rs.spec.replicas;
+  if (diff < 0) {
+    const n = Math.min(-diff, BURST_REPLICAS);
+    const res = podResources(rs.spec.template.spec);
+    for (let i = 0; i < n; i++) {
+      const pod = newPodFromTemplate(state, rs, res);
+      addPod(state, pod);
+      active.push(pod);
+      emit(state, 'Normal', 'SuccessfulCreate', ref, `Created pod: ${pod.metadata.name}`, 'replicaset-controller');
+    }
+    if (-diff > BURST_REPLICAS) markDirty(state, 'replicaSets', key);
+  } else if (diff > 0) {
+    const victims = rankPodsForDeletion(active).slice(0, Math.min(diff, BURST_REPLICAS));
+    const gone = new Set<Pod>();
+    for (const pod of victims) {
+      emit(state, 'Normal', 'SuccessfulDelete', ref, `Deleted pod: ${pod.metadata.name}`, 'replicaset-controller');
+      deletePodObject(state, `${pod.metadata.namespace}/${pod.metadata.name}`);
+      gone.add(pod);
+    }
+    active = active.filter((p) => !gone.has(p));
+    if (diff > BURST_REPLICAS) markDirty(state, 'replicaSets', key);
+  }
+  updateStatus(state, key, rs, active);
+}
+
+function updateStatus(state: SimState, key: string, rs: ReplicaSet, active: Pod[]): void {
+  let ready = 0;
+  let available = 0;
+  let nextAvailableAt = Infinity;
+  for (const p of active) {
+    if (!p.sim.ready) continue;
+    ready++;
+    const since = readySince(p) ?? state.t;
+    if (since + rs.spec.minReadySeconds <= state.t) available++;
+    else nextAvailableAt = Math.min(nextAvailableAt, since + rs.spec.minReadySeconds);
+  }
+  if (nextAvailableAt !== Infinity) scheduleTimer(state, nextAvailableAt, RS_SYNC_TIMER, key);
+  const s = rs.status;
+  const gen = rs.metadata.generation;
+  if (s.replicas === active.length && s.readyReplicas === ready && s.availableReplicas === available && s.fullyLabeledReplicas === active.length && s.observedGeneration === gen) return;
+  rs.status = { replicas: active.length, readyReplicas: ready, availableReplicas: available, fullyLabeledReplicas: active.length, observedGeneration: gen };
+  bumpResourceVersion(state, rs.metadata);
+  const owner = rsOwnerKey(rs);
+  if (owner) markDirty(state, 'deployments', owner);
+}

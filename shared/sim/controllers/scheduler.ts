@@ -1,0 +1,194 @@
+/**
+ * kube-scheduler: Filter then Score for each pod of the activeQ, bind to the best node, or record
+ * `FailedScheduling` and park the pod in the unschedulable queue until a cluster event (a node freed,
+ * uncordoned or Ready again; etcd back) moves it back.
+ *
+ * Source (kubernetes-behaviour.md §5; K pkg/scheduler): filters NodeUnschedulable, TaintToleration
+ * (NoSchedule/NoExecute; pods tolerate `not-ready`/`unreachable` NoExecute for 300 s by default),
+ * NodeAffinity (nodeSelector), NodeResourcesFit (requests vs allocatable, pod count); score
+ * LeastAllocated `(allocatable - requested) * 100 / allocatable` averaged over cpu and memory (integer
+ * maths like the Go code, pods without requests scored with the 100m / 200MB defaults); ties broken by the
+ * PRNG (selectHost's reservoir sampling). Node sampling: percentageOfNodesToScore adaptive
+ * `max(5, 50 - nodes/125)` %, at least 100 nodes, from a rotating start index (schedule_one.go
+ * numFeasibleNodesToFind). Preemption is not modelled (all pods have priority 0).
+ */
+import { apiWritable, bumpResourceVersion, emit, markDirty } from '../apiserver.ts';
+import { getIndex, indexBindPod } from '../cache.ts';
+import { setCondition } from '../podutil.ts';
+import { nextInt } from '../prng.ts';
+import type { Node, Pod, SimState } from '../types.ts';
+import { kubeletOnBound } from './kubelet.ts';
+
+/** kube-scheduler minFeasibleNodesToFind. */
+export const MIN_FEASIBLE_NODES_TO_FIND = 100;
+/** minFeasibleNodesPercentageToFind. */
+export const MIN_FEASIBLE_PERCENTAGE = 5;
+/** Default requests used for scoring pods that set none (DefaultMilliCPURequest, DefaultMemoryRequest 200 MB). */
+export const DEFAULT_SCORE_CPU_MILLI = 100;
+export const DEFAULT_SCORE_MEM_MIB = (200 * 1000 * 1000) / (1024 * 1024);
+
+/** How many feasible nodes to look for among `n` nodes (schedule_one.go numFeasibleNodesToFind, adaptive). */
+export function numFeasibleNodesToFind(n: number): number {
+  if (n < MIN_FEASIBLE_NODES_TO_FIND) return n;
+  let pct = 50 - Math.trunc(n / 125);
+  if (pct < MIN_FEASIBLE_PERCENTAGE) pct = MIN_FEASIBLE_PERCENTAGE;
+  const num = Math.trunc((n * pct) / 100);
+  return num < MIN_FEASIBLE_NODES_TO_FIND ? MIN_FEASIBLE_NODES_TO_FIND : num;
+}
+
+/** Reasons a node was filtered out; `unresolvable` ones cannot be fixed by preemption. */
+interface FilterResult {
+  reasons: string[];
+  unresolvable: boolean;
+}
+
+const TOLERATED_NOEXECUTE = new Set(['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']);
+
+/** Runs the filter plugins in kube-scheduler's order; null when the node fits. */
+export function filterNode(pod: Pod, node: Node): FilterResult | null {
+  if (node.spec.unschedulable) return { reasons: ['node(s) were unschedulable'], unresolvable: true };
+  for (const t of node.spec.taints) {
+    if (t.effect === 'PreferNoSchedule') continue;
+    if (t.effect === 'NoExecute' && TOLERATED_NOEXECUTE.has(t.key)) continue;
+    return { reasons: [`node(s) had untolerated taint {${t.key}: ${t.value ?? ''}}`], unresolvable: true };
+  }
+  const sel = pod.spec.nodeSelector;
+  if (sel) {
+    for (const k in sel) {
+      if (node.metadata.labels[k] !== sel[k]) return { reasons: ["node(s) didn't match Pod's node affinity/selector"], unresolvable: true };
+    }
+  }
+  const s = node.sim;
+  let reasons: string[] | null = null;
+  if (s.podCount + 1 > s.podsAllocatable) (reasons ??= []).push('Too many pods');
+  if (pod.sim.cpuRequestMilli > 0 && pod.sim.cpuRequestMilli > s.cpuAllocatableMilli - s.cpuRequestedMilli) (reasons ??= []).push('Insufficient cpu');
+  if (pod.sim.memRequestMiB > 0 && pod.sim.memRequestMiB > s.memAllocatableMiB - s.memRequestedMiB) (reasons ??= []).push('Insufficient memory');
+  return reasons ? { reasons, unresolvable: false } : null;
+}
+
+/** LeastAllocated score 0..100 of placing `pod` on `node` (integer, as in the Go plugin). */
+export function leastAllocatedScore(pod: Pod, node: Node): number {
+  const s = node.sim;
+  const cpuReq = s.cpuRequestedMilli + (pod.sim.cpuRequestMilli || DEFAULT_SCORE_CPU_MILLI);
+  const memReq = s.memRequestedMiB + (pod.sim.memRequestMiB || DEFAULT_SCORE_MEM_MIB);
+  const part = (alloc: number, req: number) => (alloc <= 0 || req > alloc ? 0 : Math.trunc(((alloc - req) * 100) / alloc));
+  return Math.trunc((part(s.cpuAllocatableMilli, cpuReq) + part(s.memAllocatableMiB, memReq)) / 2);
+}
+
+/**
+ * kubectl/scheduler FitError text: `0/3 nodes are available: 1 node(s) were unschedulable, 2
+ * Insufficient memory. preemption: 0/3 nodes are available: ...`. Reason counts sorted as strings.
+ */
+export function fitErrorMessage(total: number, counts: Map<string, number>, unresolvable: number, resolvable: number): string {
+  const hist = [...counts].map(([r, c]) => `${c} ${r}`).sort();
+  const pre: string[] = [];
+  if (unresolvable > 0) pre.push(`${unresolvable} Preemption is not helpful for scheduling`);
+  if (resolvable > 0) pre.push(`${resolvable} No preemption victims found for incoming pod`);
+  pre.sort();
+  const head = `0/${total} nodes are available: ${hist.join(', ')}.`;
+  return total === 0 ? `${head.replace(': .', '.')} preemption: 0/0 nodes are available.` : `${head} preemption: 0/${total} nodes are available: ${pre.join(', ')}.`;
+}
+
+/**
+ * Schedules the activeQ (plus unschedulable pods when a cluster event asked for a retry). Stalls while
+ * the API server cannot write (binding is a write). Cost: O(queued pods x sampled nodes).
+ */
+export function schedulerSync(state: SimState): void {
+  const sq = state.scheduler;
+  if (!apiWritable(state)) return;
+  if (sq.moveRequested) {
+    sq.moveRequested = false;
+    if (sq.unschedulable.length > 0) {
+      sq.activeQ.push(...sq.unschedulable);
+      sq.unschedulable = [];
+    }
+  }
+  if (sq.activeQ.length === 0) return;
+  const queue = sq.activeQ;
+  sq.activeQ = [];
+  const parked = new Set<string>();
+  for (const key of queue) {
+    const pod = state.pods[key];
+    if (!pod || pod.spec.nodeName || pod.metadata.deletionTimestamp !== undefined || parked.has(key)) continue;
+    if (!scheduleOne(state, key, pod)) parked.add(key);
+  }
+  for (const key of parked) sq.unschedulable.push(key);
+}
+
+function scheduleOne(state: SimState, key: string, pod: Pod): boolean {
+  const nodes = getIndex(state).sortedNodes;
+  const n = nodes.length;
+  const want = numFeasibleNodesToFind(n);
+  const start = n > 0 ? state.scheduler.nextStartNodeIndex % n : 0;
+  const podCpu = pod.sim.cpuRequestMilli;
+  const podMem = pod.sim.memRequestMiB;
+  const scoreCpu = podCpu || DEFAULT_SCORE_CPU_MILLI;
+  const scoreMem = podMem || DEFAULT_SCORE_MEM_MIB;
+  const hasSelector = pod.spec.nodeSelector !== undefined && Object.keys(pod.spec.nodeSelector).length > 0;
+  let best: Node | null = null;
+  let bestScore = -1;
+  let ties = 0;
+  let found = 0;
+  let processed = 0;
+  let counts: Map<string, number> | null = null;
+  let unresolvable = 0;
+  let j = start;
+  for (let i = 0; i < n && found < want; i++) {
+    processed++;
+    const node = nodes[j]!;
+    if (++j === n) j = 0;
+    const s = node.sim;
+    // Fast path: the common healthy node needs none of filterNode's bookkeeping.
+    if (node.spec.unschedulable || node.spec.taints.length > 0 || hasSelector || s.podCount >= s.podsAllocatable
+      || podCpu > s.cpuAllocatableMilli - s.cpuRequestedMilli || podMem > s.memAllocatableMiB - s.memRequestedMiB) {
+      const fail = filterNode(pod, node);
+      if (fail) {
+        counts ??= new Map();
+        for (const r of fail.reasons) counts.set(r, (counts.get(r) ?? 0) + 1);
+        if (fail.unresolvable) unresolvable++;
+        continue;
+      }
+    }
+    found++;
+    // LeastAllocated, inlined (see leastAllocatedScore)
+    const ca = s.cpuAllocatableMilli;
+    const cr = s.cpuRequestedMilli + scoreCpu;
+    const ma = s.memAllocatableMiB;
+    const mr = s.memRequestedMiB + scoreMem;
+    const score = Math.trunc(((ca <= 0 || cr > ca ? 0 : Math.trunc(((ca - cr) * 100) / ca)) + (ma <= 0 || mr > ma ? 0 : Math.trunc(((ma - mr) * 100) / ma))) / 2);
+    if (score > bestScore) {
+      best = node;
+      bestScore = score;
+      ties = 1;
+    } else if (score === bestScore) {
+      ties++;
+      if (nextInt(state.rng, ties) === 0) best = node;
+    }
+  }
+  if (n > 0) state.scheduler.nextStartNodeIndex = (start + processed) % n;
+  const ref = { kind: 'Pod', name: pod.metadata.name, namespace: pod.metadata.namespace };
+  if (!best) {
+    const msg = fitErrorMessage(n, counts ?? new Map(), unresolvable, n - unresolvable);
+    setCondition(pod, 'PodScheduled', 'False', state.t, 'Unschedulable');
+    pod.status.message = msg;
+    emit(state, 'Warning', 'FailedScheduling', ref, msg, 'default-scheduler');
+    return false;
+  }
+  bind(state, key, pod, best);
+  emit(state, 'Normal', 'Scheduled', ref, `Successfully assigned ${key} to ${best.metadata.name}`, 'default-scheduler');
+  kubeletOnBound(state, key, pod);
+  return true;
+}
+
+function bind(state: SimState, key: string, pod: Pod, node: Node): void {
+  const name = node.metadata.name;
+  pod.spec.nodeName = name;
+  delete pod.status.message;
+  setCondition(pod, 'PodScheduled', 'True', state.t);
+  node.sim.cpuRequestedMilli += pod.sim.cpuRequestMilli;
+  node.sim.memRequestedMiB += pod.sim.memRequestMiB;
+  node.sim.podCount += 1;
+  indexBindPod(state, key, name);
+  bumpResourceVersion(state, pod.metadata);
+  markDirty(state, 'pods', key);
+}

@@ -1,0 +1,250 @@
+/**
+ * createSim: builds a match's {@link SimState} from a {@link SimInput} — nodes, the control plane,
+ * Deployments (with the apps/v1 defaults), Services and EndpointSlices, image profiles, the call graph
+ * and ingress, SLO states and alert tiers, scheduled incidents — then lets the controllers create the
+ * ReplicaSets and pods. By default the cluster was already running: pods are Running and Ready at t=0
+ * and no start-up events are recorded ("warm start"); `input.coldStart` starts from a fresh apply.
+ * Deterministic from `input.settings.seed`.
+ */
+import { getIndex } from './cache.ts';
+import { memorySignature } from './controllers/kubelet.ts';
+import { healthyNodeConditions } from './controllers/nodeLifecycle.ts';
+import { runControllers } from './controllers/index.ts';
+import { objKey } from './names.ts';
+import { seedRng } from './prng.ts';
+import { cpuToMilli, memToMiB } from './quantity.ts';
+import { createSloStates, defaultAlertTiers } from './slo.ts';
+import { buildCallGraph, buildIngress } from './topology.ts';
+import { DEFAULT_IMAGE_PROFILE } from './traffic.ts';
+import type { Container, Deployment, DeploymentManifest, Node, NodeSpecInput, Probe, Service, ServiceManifest, SimInput, SimState } from './types.ts';
+
+/** Default etcd members when the input names none. */
+export const DEFAULT_ETCD_MEMBERS = ['etcd-0', 'etcd-1', 'etcd-2'];
+/** Events kept in `state.events`. */
+export const EVENT_LIMIT = 1000;
+/** kubelet default max pods per node. */
+export const DEFAULT_MAX_PODS = 110;
+
+/** Probe with SetDefaults_Probe values filled in (timeout 1, period 10, success 1, failure 3, delay 0). */
+export function defaultProbe(p: Probe): Probe {
+  return { initialDelaySeconds: 0, timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3, ...p };
+}
+
+/**
+ * A Deployment from its manifest with the defaults of K pkg/apis/apps/v1/defaults.go applied: replicas 1,
+ * RollingUpdate 25 %/25 %, revisionHistoryLimit 10, progressDeadlineSeconds 600, minReadySeconds 0,
+ * restartPolicy Always, terminationGracePeriodSeconds 30 (kubernetes-behaviour.md §4).
+ */
+export function deploymentFromManifest(state: SimState, m: DeploymentManifest, uid: string): Deployment {
+  const strategy = m.spec.strategy ?? { type: 'RollingUpdate' as const };
+  const containers: Container[] = m.spec.template.spec.containers.map((c) => {
+    const out: Container = { name: c.name, image: c.image, env: (c.env ?? []).map((e) => ({ ...e })), ports: (c.ports ?? []).map((p) => ({ ...p })), resources: structuredClone(c.resources ?? {}) };
+    if (c.readinessProbe) out.readinessProbe = defaultProbe(c.readinessProbe);
+    if (c.livenessProbe) out.livenessProbe = defaultProbe(c.livenessProbe);
+    if (c.startupProbe) out.startupProbe = defaultProbe(c.startupProbe);
+    return out;
+  });
+  const tplSpec: Deployment['spec']['template']['spec'] = {
+    containers,
+    restartPolicy: m.spec.template.spec.restartPolicy ?? 'Always',
+    terminationGracePeriodSeconds: m.spec.template.spec.terminationGracePeriodSeconds ?? 30,
+  };
+  if (m.spec.template.spec.nodeSelector) tplSpec.nodeSelector = { ...m.spec.template.spec.nodeSelector };
+  const template: Deployment['spec']['template'] = { metadata: { labels: { ...m.spec.template.metadata.labels } }, spec: tplSpec };
+  if (m.spec.template.metadata.annotations) template.metadata.annotations = { ...m.spec.template.metadata.annotations };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: {
+      name: m.metadata.name,
+      namespace: m.metadata.namespace ?? 'default',
+      uid,
+      labels: { ...(m.metadata.labels ?? {}) },
+      annotations: { ...(m.metadata.annotations ?? {}) },
+      creationTimestamp: state.t,
+      ownerReferences: [],
+      generation: 1,
+      resourceVersion: ++state.counters.resourceVersion,
+    },
+    spec: {
+      replicas: m.spec.replicas ?? 1,
+      selector: { matchLabels: { ...m.spec.selector.matchLabels } },
+      template,
+      strategy: strategy.type === 'Recreate'
+        ? { type: 'Recreate' }
+        : { type: 'RollingUpdate', rollingUpdate: { maxSurge: strategy.rollingUpdate?.maxSurge ?? '25%', maxUnavailable: strategy.rollingUpdate?.maxUnavailable ?? '25%' } },
+      revisionHistoryLimit: m.spec.revisionHistoryLimit ?? 10,
+      progressDeadlineSeconds: m.spec.progressDeadlineSeconds ?? 600,
+      minReadySeconds: m.spec.minReadySeconds ?? 0,
+    },
+    status: { observedGeneration: 0, replicas: 0, updatedReplicas: 0, readyReplicas: 0, availableReplicas: 0, unavailableReplicas: 0, conditions: [] },
+  };
+}
+
+function nodeFromInput(state: SimState, n: NodeSpecInput): Node {
+  const pods = n.pods ?? DEFAULT_MAX_PODS;
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name: n.name,
+      namespace: '',
+      uid: `node-${state.counters.uid++}`,
+      labels: { 'kubernetes.io/hostname': n.name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', 'topology.kubernetes.io/zone': n.zone },
+      annotations: {},
+      creationTimestamp: 0,
+      ownerReferences: [],
+      generation: 1,
+      resourceVersion: ++state.counters.resourceVersion,
+    },
+    spec: { unschedulable: false, taints: [] },
+    status: {
+      capacity: { cpu: n.cpu, memory: n.memory, pods: String(pods) },
+      allocatable: { cpu: n.cpu, memory: n.memory, pods: String(pods) },
+      conditions: healthyNodeConditions(0),
+    },
+    sim: {
+      cpuAllocatableMilli: cpuToMilli(n.cpu),
+      memAllocatableMiB: memToMiB(n.memory),
+      podsAllocatable: pods,
+      cpuRequestedMilli: 0,
+      memRequestedMiB: 0,
+      podCount: 0,
+      kubeletUp: true,
+      lastHeartbeat: 0,
+      lostAt: null,
+    },
+  };
+}
+
+function serviceFromManifest(state: SimState, m: ServiceManifest, i: number): Service {
+  const type = m.spec.type ?? 'ClusterIP';
+  const svc: Service = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: {
+      name: m.metadata.name,
+      namespace: m.metadata.namespace ?? 'default',
+      uid: `svc-${state.counters.uid++}`,
+      labels: { ...(m.metadata.labels ?? {}) },
+      annotations: { ...(m.metadata.annotations ?? {}) },
+      creationTimestamp: 0,
+      ownerReferences: [],
+      generation: 1,
+      resourceVersion: ++state.counters.resourceVersion,
+    },
+    spec: { type, selector: { ...(m.spec.selector ?? {}) }, ports: m.spec.ports.map((p) => ({ ...p })), clusterIP: `10.96.${Math.floor((i + 10) / 250)}.${((i + 10) % 250) + 1}` },
+    status: { loadBalancer: {} },
+  };
+  if (type === 'LoadBalancer') svc.status.loadBalancer.ingress = [{ ip: `203.0.113.${(i % 250) + 1}` }];
+  return svc;
+}
+
+/** Builds the initial state. Throws Error on invalid settings (tickSeconds <= 0, duplicate names). */
+export function createSim(input: SimInput): SimState {
+  const tickSeconds = input.settings.tickSeconds;
+  if (!(tickSeconds > 0)) throw new Error(`settings.tickSeconds must be > 0, got ${tickSeconds}`);
+  const defaultImageProfile = { ...DEFAULT_IMAGE_PROFILE, ...(input.defaultImage ?? {}) };
+  const alertTiers = input.alertTiers ?? defaultAlertTiers(input.settings.durationSeconds);
+  const members = input.etcdMembers ?? DEFAULT_ETCD_MEMBERS;
+  const state: SimState = {
+    schemaVersion: 1,
+    scenarioId: input.scenarioId,
+    settings: { ...input.settings },
+    t: 0,
+    tick: 0,
+    rng: seedRng(input.settings.seed),
+    counters: { uid: 1, resourceVersion: 0, eventSeq: 0, timerSeq: 0 },
+    nodes: {},
+    pods: {},
+    deployments: {},
+    replicaSets: {},
+    services: {},
+    endpoints: {},
+    controlPlane: {
+      etcd: { members: members.map((name) => ({ name, healthy: true, restoringUntil: null })), leader: members[0] ?? null, hasQuorum: members.length > 0, electionAt: null, term: 1 },
+      components: (['kube-apiserver', 'kube-scheduler', 'kube-controller-manager'] as const).map((name) => ({ name, healthy: true, message: 'ok' })),
+    },
+    images: {},
+    callGraph: {},
+    ingress: [],
+    userFacingService: '',
+    traffic: {},
+    slos: createSloStates(input, alertTiers),
+    alertTiers,
+    alerts: [],
+    incidents: input.incidents.map((spec) => ({ spec: structuredClone(spec), status: 'scheduled', startedAt: null, mitigatedAt: null, data: {} })),
+    events: [],
+    eventLimit: EVENT_LIMIT,
+    timers: [],
+    dirty: { deployments: [], replicaSets: [], pods: [], nodes: [], services: [] },
+    pendingActions: [],
+    scoring: { actionCost: 0, actions: 0 },
+    warnings: [...(input.warnings ?? [])],
+    defaultImageProfile,
+    imageProfileSeen: {},
+    scheduler: { activeQ: [], unschedulable: [], moveRequested: false, nextStartNodeIndex: 0 },
+  };
+  for (const n of input.nodes) {
+    if (state.nodes[n.name]) throw new Error(`duplicate node name "${n.name}"`);
+    state.nodes[n.name] = nodeFromInput(state, n);
+  }
+  for (const [image, p] of Object.entries(input.images).sort(([a], [b]) => (a < b ? -1 : 1))) state.images[image] = { ...defaultImageProfile, ...p };
+  for (const m of input.deployments) {
+    const key = objKey(m.metadata.namespace ?? 'default', m.metadata.name);
+    if (state.deployments[key]) throw new Error(`duplicate Deployment "${key}"`);
+    const sel = m.spec.selector.matchLabels;
+    const labels = m.spec.template.metadata.labels;
+    if (Object.keys(sel).length === 0 || Object.entries(sel).some(([k, v]) => labels[k] !== v)) {
+      state.warnings.push(`Deployment "${key}" skipped: spec.template.metadata.labels: Invalid value: selector does not match template labels`);
+      continue;
+    }
+    const d = deploymentFromManifest(state, m, `deploy-${state.counters.uid++}`);
+    state.deployments[key] = d;
+    for (const c of d.spec.template.spec.containers) if (!state.images[c.image]) state.images[c.image] = { ...defaultImageProfile };
+    state.dirty.deployments.push(key);
+  }
+  input.services.forEach((m, i) => {
+    const svc = serviceFromManifest(state, m, i);
+    const key = objKey(svc.metadata.namespace, svc.metadata.name);
+    if (state.services[key]) throw new Error(`duplicate Service "${key}"`);
+    state.services[key] = svc;
+    state.endpoints[key] = {
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: { ...svc.metadata, uid: `eps-${state.counters.uid++}`, labels: { 'kubernetes.io/service-name': svc.metadata.name }, annotations: {} },
+      endpoints: [],
+    };
+    state.dirty.services.push(key);
+  });
+  state.callGraph = buildCallGraph(state, input);
+  state.ingress = buildIngress(state, input, state.callGraph);
+  state.userFacingService = input.userFacingService.includes('/') ? input.userFacingService : objKey('default', input.userFacingService);
+  for (const image of Object.keys(state.images)) state.imageProfileSeen[image] = memorySignature(state.images[image]!);
+  startWorkloads(state, input.coldStart === true);
+  for (const key of Object.keys(state.services).sort()) {
+    const ready = state.endpoints[key]?.endpoints.filter((e) => e.conditions.ready).length ?? 0;
+    const total = state.endpoints[key]?.endpoints.length ?? 0;
+    state.traffic[key] = { rps: 0, errorRate: 0, p50Ms: 0, p99Ms: 0, readyEndpoints: ready, totalEndpoints: total };
+  }
+  return state;
+}
+
+/** Runs the controllers at t=0: warm start loops until the cluster settles, cold start runs one pass. */
+function startWorkloads(state: SimState, cold: boolean): void {
+  if (cold) {
+    runControllers(state);
+    return;
+  }
+  const idx = getIndex(state);
+  idx.warmStart = true;
+  try {
+    for (let pass = 0; pass < 20; pass++) {
+      runControllers(state);
+      const d = state.dirty;
+      if (d.deployments.length + d.replicaSets.length + d.pods.length + d.services.length + d.nodes.length + state.scheduler.activeQ.length === 0) break;
+    }
+  } finally {
+    idx.warmStart = false;
+  }
+}

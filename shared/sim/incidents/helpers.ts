@@ -1,0 +1,77 @@
+/**
+ * Shared helpers of the incident handlers: parameter access with defaults, target resolution and the
+ * pods of a Deployment (via the sim's informer-like index, shared/sim/cache.ts).
+ *
+ * May import: ../types.ts, ../cache.ts.
+ */
+import type { Deployment, IncidentSpec, Pod, SimState } from '../types.ts';
+import { getIndex, sortedKeys } from '../cache.ts';
+
+/** A number parameter, or `fallback` when absent or not a finite number. */
+export function numParam(spec: IncidentSpec, key: string, fallback: number): number {
+  const v = spec.params[key];
+  return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
+}
+
+/** An optional number parameter (undefined when absent). */
+export function optNumParam(spec: IncidentSpec, key: string): number | undefined {
+  const v = spec.params[key];
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+/** A string parameter, or undefined. */
+export function strParam(spec: IncidentSpec, key: string): string | undefined {
+  const v = spec.params[key];
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/** A boolean parameter, or undefined. */
+export function boolParam(spec: IncidentSpec, key: string): boolean | undefined {
+  const v = spec.params[key];
+  return typeof v === 'boolean' ? v : undefined;
+}
+
+/** A string-list parameter (an array, or a comma-separated string), or undefined. */
+export function listParam(spec: IncidentSpec, key: string): string[] | undefined {
+  const v = spec.params[key];
+  if (Array.isArray(v)) return v.filter((x) => x !== '');
+  if (typeof v === 'string' && v !== '') return v.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return undefined;
+}
+
+/** Key of an object reference: `default/web` stays, `web` becomes `default/web`. */
+export function toKey(ref: string): string {
+  return ref.includes('/') ? ref : `default/${ref}`;
+}
+
+/** The Deployment an incident targets (`target` = name or `namespace/name`), or undefined. */
+export function targetDeployment(state: SimState, spec: IncidentSpec): { key: string; deployment: Deployment } | undefined {
+  const key = toKey(spec.target);
+  const deployment = state.deployments[key];
+  return deployment ? { key, deployment } : undefined;
+}
+
+/** Pods controlled by the Deployment's ReplicaSets, sorted by key. */
+export function deploymentPods(state: SimState, deploymentKey: string): Pod[] {
+  const idx = getIndex(state);
+  const out: Pod[] = [];
+  for (const rsKey of sortedKeys(idx.rsByDeployment.get(deploymentKey))) {
+    for (const podKey of sortedKeys(idx.podsByOwner.get(rsKey))) {
+      const pod = state.pods[podKey];
+      if (pod) out.push(pod);
+    }
+  }
+  return out;
+}
+
+/** True when the Deployment serves: at least one available replica and all desired ones available. */
+export function deploymentAvailable(deployment: Deployment): boolean {
+  return deployment.status.availableReplicas >= Math.max(1, deployment.spec.replicas);
+}
+
+/** Index of the container named `name` in a Deployment's template (0 when unnamed or not found). */
+export function containerIndex(deployment: Deployment, name: string | undefined): number {
+  if (name === undefined) return 0;
+  const i = deployment.spec.template.spec.containers.findIndex((c) => c.name === name);
+  return i < 0 ? 0 : i;
+}

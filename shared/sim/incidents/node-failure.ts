@@ -1,0 +1,68 @@
+/**
+ * `node-failure`: the target Node's machine dies (kubelet stops heartbeating). After the
+ * node-monitor-grace-period (50 s) the node lifecycle controller marks it `NotReady`/`Unknown` and its
+ * pods leave the Service endpoints; after the 300 s default toleration its pods are evicted and replaced
+ * elsewhere (kubernetes-behaviour.md §3). Until then requests routed to its pods time out.
+ *
+ * Params: `recoverAfter` (sim seconds after the start at which the machine comes back by itself; absent =
+ * never).
+ *
+ * Fix: drain the node / delete its pods (`--force --grace-period=0`) so replacements start elsewhere
+ * sooner. Mitigated when the node is back and Ready, or when none of its former pods is Ready any more and
+ * every Deployment that had pods there is fully available again.
+ */
+import type { IncidentState, SimState } from '../types.ts';
+import type { IncidentHandler, StartOutcome } from './handler.ts';
+import { markDirty } from '../apiserver.ts';
+import { getIndex, sortedKeys, podOwnerKey } from '../cache.ts';
+import { optNumParam } from './helpers.ts';
+import { recordEvent } from '../events.ts';
+
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+export const nodeFailure: IncidentHandler = {
+  title: (spec) => `Node ${spec.target} failed`,
+  describe: () => 'the machine stopped responding (no kubelet heartbeats)',
+  start(state: SimState, inc: IncidentState): StartOutcome {
+    const node = state.nodes[inc.spec.target];
+    if (!node) return { ok: false, retry: false, error: `node ${inc.spec.target} not found` };
+    node.sim.kubeletUp = false;
+    markDirty(state, 'nodes', inc.spec.target);
+    const pods = sortedKeys(getIndex(state).podsByNode.get(inc.spec.target)).filter((k) => state.pods[k]?.spec.nodeName === inc.spec.target);
+    const deployments = new Set<string>();
+    for (const key of pods) {
+      const pod = state.pods[key]!;
+      const rsKey = podOwnerKey(pod);
+      const rs = rsKey ? state.replicaSets[rsKey] : undefined;
+      const ref = rs?.metadata.ownerReferences.find((r) => r.controller && r.kind === 'Deployment');
+      if (ref) deployments.add(`${rs!.metadata.namespace}/${ref.name}`);
+    }
+    const recoverAfter = optNumParam(inc.spec, 'recoverAfter');
+    inc.data['node'] = inc.spec.target;
+    inc.data['pods'] = pods;
+    inc.data['deployments'] = [...deployments].sort();
+    inc.data['recoverAt'] = recoverAfter !== undefined ? state.t + recoverAfter : null;
+    return { ok: true };
+  },
+  update(state: SimState, inc: IncidentState): void {
+    const at = inc.data['recoverAt'];
+    const node = state.nodes[inc.spec.target];
+    if (typeof at !== 'number' || state.t < at || !node || node.sim.kubeletUp) return;
+    node.sim.kubeletUp = true;
+    markDirty(state, 'nodes', inc.spec.target);
+    inc.data['recoverAt'] = null;
+    recordEvent(state, 'Normal', 'NodeRecovered', { kind: 'Node', name: inc.spec.target, namespace: '' }, `Machine ${inc.spec.target} is back: kubelet started`, 'gameday');
+  },
+  isMitigated(state: SimState, inc: IncidentState): boolean {
+    const node = state.nodes[inc.spec.target];
+    if (node && node.sim.kubeletUp && node.status.conditions.some((c) => c.type === 'Ready' && c.status === 'True')) return true;
+    for (const key of strings(inc.data['pods'])) if (state.pods[key]?.sim.ready) return false;
+    for (const key of strings(inc.data['deployments'])) {
+      const d = state.deployments[key];
+      if (d && d.status.availableReplicas < d.spec.replicas) return false;
+    }
+    return true;
+  },
+};

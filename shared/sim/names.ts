@@ -1,0 +1,56 @@
+/**
+ * Object names and stamps the way Kubernetes makes them: `pod-template-hash` values, generated name
+ * suffixes (apimachinery `rand.String`, alphabet without vowels), and RFC 3339 timestamps for annotations.
+ */
+import { hashValue } from './hash.ts';
+import { nextInt } from './prng.ts';
+import type { PodTemplateSpec, RngState, SimSeconds } from './types.ts';
+
+/** apimachinery pkg/util/rand: letters and digits with vowels and look-alikes removed. */
+export const SAFE_ALPHANUMS = 'bcdfghjklmnpqrstvwxz2456789';
+
+/**
+ * `pod-template-hash` of a Deployment's pod template (K pkg/controller/controller_utils.go ComputeHash:
+ * a hash of the template rendered with rand.SafeEncodeString). Here: FNV-1a 64 of the canonical JSON
+ * (label `pod-template-hash` removed), 10 characters of the safe alphabet. Equal templates give equal hashes.
+ */
+export function templateHash(template: PodTemplateSpec): string {
+  const labels = { ...template.metadata.labels };
+  delete labels['pod-template-hash'];
+  const hex = hashValue({ ...template, metadata: { ...template.metadata, labels } });
+  let out = '';
+  for (let i = 0; i < 10; i++) {
+    const byte = parseInt(hex.slice((i * 3) % 14, ((i * 3) % 14) + 2), 16);
+    out += SAFE_ALPHANUMS[byte % SAFE_ALPHANUMS.length];
+  }
+  return out;
+}
+
+/** A `generateName` suffix of `n` safe characters drawn from the state's PRNG (mutates `rng`). */
+export function randomSuffix(rng: RngState, n = 5): string {
+  let s = '';
+  for (let i = 0; i < n; i++) s += SAFE_ALPHANUMS[nextInt(rng, SAFE_ALPHANUMS.length)];
+  return s;
+}
+
+/**
+ * RFC 3339 stamp of a sim second, counted from a fixed epoch 2025-01-01T00:00:00Z (the sim has no wall
+ * clock). Used for annotations such as `kubectl.kubernetes.io/restartedAt`. Valid for matches < 31 days.
+ */
+export function simTimestamp(t: SimSeconds): string {
+  const s = Math.max(0, Math.floor(t));
+  const day = Math.floor(s / 86400) + 1;
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `2025-01-${two(day)}T${two(Math.floor((s % 86400) / 3600))}:${two(Math.floor((s % 3600) / 60))}:${two(s % 60)}Z`;
+}
+
+/** `namespace/name` key used for pods, Deployments, ReplicaSets, Services and EndpointSlices. */
+export function objKey(namespace: string, name: string): string {
+  return `${namespace}/${name}`;
+}
+
+/** Splits a key or bare name into namespace and name (`"web"` -> default/web). */
+export function splitKey(keyOrName: string): { namespace: string; name: string } {
+  const i = keyOrName.indexOf('/');
+  return i < 0 ? { namespace: 'default', name: keyOrName } : { namespace: keyOrName.slice(0, i), name: keyOrName.slice(i + 1) };
+}

@@ -1,0 +1,86 @@
+/**
+ * Small helpers over Pod objects shared by the controllers: conditions, container-state writes and the
+ * cached `sim.ready` flag. Source of the condition semantics: W workloads/pods/pod-lifecycle.md.
+ */
+import { markDirty } from './apiserver.ts';
+import type { ContainerState, Pod, PodCondition, SimState } from './types.ts';
+
+/** The condition of `type`, or undefined. */
+export function getCondition(pod: Pod, type: PodCondition['type']): PodCondition | undefined {
+  return pod.status.conditions.find((c) => c.type === type);
+}
+
+/** Sets a pod condition; `lastTransitionTime` only moves when the status changes. */
+export function setCondition(pod: Pod, type: PodCondition['type'], status: PodCondition['status'], now: number, reason?: string): void {
+  const c = getCondition(pod, type);
+  if (c) {
+    if (c.status !== status) c.lastTransitionTime = now;
+    c.status = status;
+    if (reason === undefined) delete c.reason;
+    else c.reason = reason;
+    return;
+  }
+  const cond: PodCondition = { type, status, lastTransitionTime: now };
+  if (reason !== undefined) cond.reason = reason;
+  pod.status.conditions.push(cond);
+}
+
+/** True once deletion started (`metadata.deletionTimestamp` set). */
+export function isTerminating(pod: Pod): boolean {
+  return pod.metadata.deletionTimestamp !== undefined;
+}
+
+/** Active = counted by its ReplicaSet: not terminating, not Succeeded/Failed (K controller_utils.go IsPodActive). */
+export function isActive(pod: Pod): boolean {
+  return !isTerminating(pod) && pod.status.phase !== 'Succeeded' && pod.status.phase !== 'Failed';
+}
+
+/** A copy of a ContainerState (plain objects, one level deep). */
+export function cloneContainerState(s: ContainerState): ContainerState {
+  const out: ContainerState = {};
+  if (s.waiting) out.waiting = { ...s.waiting };
+  if (s.running) out.running = { ...s.running };
+  if (s.terminated) out.terminated = { ...s.terminated };
+  return out;
+}
+
+/** Deep copy of JSON data (faster than structuredClone for small plain objects). */
+export function cloneJson<T>(v: T): T {
+  return JSON.parse(JSON.stringify(v)) as T;
+}
+
+/** Sets every container's state (containers move in lockstep in the sim). */
+export function setContainerStates(pod: Pod, state: ContainerState, opts: { ready: boolean; started: boolean }): void {
+  for (const cs of pod.status.containerStatuses) {
+    cs.state = cloneContainerState(state);
+    cs.ready = opts.ready;
+    cs.started = opts.started;
+  }
+}
+
+/**
+ * Sets the Ready and ContainersReady conditions and the cached `sim.ready` (Ready and not terminating),
+ * queueing the pod for its ReplicaSet and Services when readiness changed.
+ */
+export function setPodReady(state: SimState, key: string, pod: Pod, ready: boolean, reason?: string): void {
+  const status = ready ? 'True' : 'False';
+  setCondition(pod, 'ContainersReady', status, state.t, ready ? undefined : (reason ?? 'ContainersNotReady'));
+  setCondition(pod, 'Ready', status, state.t, ready ? undefined : (reason ?? 'ContainersNotReady'));
+  for (const cs of pod.status.containerStatuses) cs.ready = ready && cs.state.running !== undefined;
+  refreshReady(state, key, pod);
+}
+
+/** Recomputes `sim.ready` from conditions and deletion; queues the pod when it changed. */
+export function refreshReady(state: SimState, key: string, pod: Pod): void {
+  const ready = getCondition(pod, 'Ready')?.status === 'True' && !isTerminating(pod);
+  if (ready !== pod.sim.ready) {
+    pod.sim.ready = ready;
+  }
+  markDirty(state, 'pods', key);
+}
+
+/** Sim second the pod last became Ready, or null when not Ready. */
+export function readySince(pod: Pod): number | null {
+  const c = getCondition(pod, 'Ready');
+  return c && c.status === 'True' ? c.lastTransitionTime : null;
+}

@@ -1,0 +1,238 @@
+/**
+ * SLIs, SLOs, error budgets and multi-window multi-burn-rate alerts for the user-facing Service.
+ *
+ * Definitions (SRE Workbook ch. 2 and 5, via /work/shared/reference/kubernetes-behaviour.md §9):
+ * - SLI = good events / valid events (fraction 0..1; 1 while nothing was measured yet);
+ * - error budget = 1 - SLO target;
+ * - burn rate = observed error ratio / (1 - SLO);
+ * - budget remaining = 1 - (1 - SLI) / (1 - SLO) (1 = untouched, 0 = spent, < 0 = overspent);
+ * - budget consumed in a window = burn rate * window / SLO period.
+ *
+ * **Window scaling.** The Workbook's tiers assume a 30-day SLO period: page on 14.4x over 1 h (and
+ * 5 min), page on 6x over 6 h (and 30 min), ticket on 1x over 3 d (and 6 h) — respectively 2 %, 5 % and
+ * 10 % of the budget. A match is far shorter, so the SLO period here is **the match** and every window is
+ * multiplied by `durationSeconds / 30 days` (rounded to whole seconds, minimum 1). The burn-rate
+ * thresholds stay the same, so each tier still means "2 % / 5 % / 10 % of this match's budget consumed".
+ * For a 3,600 s match: page 5 s / 1 s at 14.4x, page 30 s / 3 s at 6x, ticket 360 s / 30 s at 1x.
+ * Windows are then counted in whole ticks (minimum 1 tick).
+ *
+ * Storage: one bucket per tick (= per sim second at the default `tickSeconds` 1) in a ring buffer as
+ * long as the longest window, plus a running sum per distinct window length, so a tick costs O(tiers).
+ *
+ * May import: ./types.ts, ./events.ts.
+ */
+import type { Alert, BurnRateAlertTier, SimInput, SimState, SloState } from './types.ts';
+import { recordEvent } from './events.ts';
+
+/** The SLO period the Workbook's alert tiers were designed for: 30 days, in seconds. */
+export const WORKBOOK_SLO_PERIOD_SECONDS = 30 * 24 * 3600;
+
+/**
+ * The Workbook's recommended tiers for a 30-day SLO (ch. 5, table "Recommended parameters"), windows in
+ * seconds. Use {@link defaultAlertTiers} to scale them to a match.
+ */
+export const WORKBOOK_ALERT_TIERS: readonly BurnRateAlertTier[] = [
+  { name: 'page-fast', severity: 'page', longWindowSeconds: 3600, shortWindowSeconds: 300, burnRateThreshold: 14.4 },
+  { name: 'page-slow', severity: 'page', longWindowSeconds: 6 * 3600, shortWindowSeconds: 1800, burnRateThreshold: 6 },
+  { name: 'ticket', severity: 'ticket', longWindowSeconds: 3 * 24 * 3600, shortWindowSeconds: 6 * 3600, burnRateThreshold: 1 },
+];
+
+/**
+ * Scales a Workbook window (seconds, for a 30-day SLO period) to a match of `durationSeconds`:
+ * `max(1, round(window * durationSeconds / 30 d))` sim seconds.
+ */
+export function scaleWindowSeconds(windowSeconds: number, durationSeconds: number): number {
+  return Math.max(1, Math.round((windowSeconds * durationSeconds) / WORKBOOK_SLO_PERIOD_SECONDS));
+}
+
+/**
+ * The three Workbook tiers with windows scaled to a match of `durationSeconds` sim seconds (see the
+ * module doc): thresholds 14.4 / 6 / 1 unchanged, windows in whole sim seconds (>= 1).
+ */
+export function defaultAlertTiers(durationSeconds: number): BurnRateAlertTier[] {
+  return WORKBOOK_ALERT_TIERS.map((tier) => ({
+    ...tier,
+    longWindowSeconds: scaleWindowSeconds(tier.longWindowSeconds, durationSeconds),
+    shortWindowSeconds: scaleWindowSeconds(tier.shortWindowSeconds, durationSeconds),
+  }));
+}
+
+function checkTarget(target: number): void {
+  if (!(target > 0 && target < 1)) throw new RangeError(`SLO target must be in (0, 1), got ${target}`);
+}
+
+/**
+ * Burn rate = error ratio / (1 - SLO target) (Workbook ch. 5). 1 means the budget lasts exactly the
+ * SLO period. Example: SLO 0.999, error ratio 0.0144 -> 14.4.
+ * @throws RangeError when `target` is not in (0, 1).
+ */
+export function burnRate(errorRatio: number, target: number): number {
+  checkTarget(target);
+  return errorRatio / (1 - target);
+}
+
+/**
+ * Error budget remaining = 1 - (1 - SLI) / (1 - SLO target): 1 untouched, 0 spent, negative overspent.
+ * @throws RangeError when `target` is not in (0, 1).
+ */
+export function errorBudgetRemaining(sli: number, target: number): number {
+  checkTarget(target);
+  return 1 - (1 - sli) / (1 - target);
+}
+
+/** Share of the period's error budget consumed by burning at `rate` for `windowSeconds` of `periodSeconds`. */
+export function budgetConsumed(rate: number, windowSeconds: number, periodSeconds: number): number {
+  return (rate * windowSeconds) / periodSeconds;
+}
+
+/** A window length in whole ticks (minimum 1). */
+export function windowTicks(windowSeconds: number, tickSeconds: number): number {
+  return Math.max(1, Math.round(windowSeconds / tickSeconds));
+}
+
+function distinctWindows(alertTiers: BurnRateAlertTier[], tickSeconds: number): number[] {
+  const set = new Set<number>();
+  for (const tier of alertTiers) {
+    set.add(windowTicks(tier.longWindowSeconds, tickSeconds));
+    set.add(windowTicks(tier.shortWindowSeconds, tickSeconds));
+  }
+  return [...set].sort((a, b) => a - b);
+}
+
+function emptySlo(name: SloState['name'], target: number, alertTiers: BurnRateAlertTier[], tickSeconds: number): SloState {
+  checkTarget(target);
+  const windows = distinctWindows(alertTiers, tickSeconds);
+  const size = Math.max(1, ...windows);
+  const windowSums: SloState['windowSums'] = {};
+  for (const w of windows) windowSums[String(w)] = { good: 0, valid: 0 };
+  const burnRates: SloState['burnRates'] = {};
+  for (const tier of alertTiers) burnRates[tier.name] = { long: 0, short: 0 };
+  return {
+    name,
+    target,
+    good: 0,
+    valid: 0,
+    buckets: { good: new Array<number>(size).fill(0), valid: new Array<number>(size).fill(0), head: 0 },
+    sli: 1,
+    errorBudgetRemaining: 1,
+    burnRates,
+    lastTick: { good: 0, valid: 0 },
+    windowSums,
+  };
+}
+
+/**
+ * Fresh SLO states for a match: availability (target `input.slo.availability`) and latency (target
+ * `input.slo.latency.target`, threshold `thresholdMs` ms), with ring buffers sized for `alertTiers`.
+ * @throws RangeError when a target is not in (0, 1).
+ */
+export function createSloStates(input: SimInput, alertTiers: BurnRateAlertTier[]): SimState['slos'] {
+  const tickSeconds = input.settings.tickSeconds > 0 ? input.settings.tickSeconds : 1;
+  return {
+    availability: emptySlo('availability', input.slo.availability, alertTiers, tickSeconds),
+    latency: { ...emptySlo('latency', input.slo.latency.target, alertTiers, tickSeconds), thresholdMs: input.slo.latency.thresholdMs },
+  };
+}
+
+/**
+ * Folds `slo.lastTick` into the cumulative counts, the ring buffer and the window sums, then refreshes
+ * `sli`, `errorBudgetRemaining` and `burnRates`. O(distinct windows).
+ */
+export function foldTick(slo: SloState, alertTiers: BurnRateAlertTier[], tickSeconds: number): void {
+  const { good, valid } = slo.lastTick;
+  const b = slo.buckets;
+  const n = b.good.length;
+  slo.good += good;
+  slo.valid += valid;
+  for (const key of Object.keys(slo.windowSums).sort()) {
+    const w = Number(key);
+    const sum = slo.windowSums[key]!;
+    const leaving = (b.head - w + n * 2) % n;
+    if (w <= n) {
+      sum.good -= b.good[leaving]!;
+      sum.valid -= b.valid[leaving]!;
+    }
+    sum.good += good;
+    sum.valid += valid;
+  }
+  b.good[b.head] = good;
+  b.valid[b.head] = valid;
+  b.head = (b.head + 1) % n;
+  slo.lastTick = { good: 0, valid: 0 };
+
+  slo.sli = slo.valid > 0 ? slo.good / slo.valid : 1;
+  slo.errorBudgetRemaining = errorBudgetRemaining(slo.sli, slo.target);
+  for (const tier of alertTiers) {
+    slo.burnRates[tier.name] = {
+      long: windowBurn(slo, windowTicks(tier.longWindowSeconds, tickSeconds)),
+      short: windowBurn(slo, windowTicks(tier.shortWindowSeconds, tickSeconds)),
+    };
+  }
+}
+
+function windowBurn(slo: SloState, ticks: number): number {
+  const sum = slo.windowSums[String(ticks)];
+  if (!sum || sum.valid <= 0) return 0;
+  return burnRate((sum.valid - sum.good) / sum.valid, slo.target);
+}
+
+/** Display name of a service key (`default/frontend` -> `frontend`). */
+function shortName(key: string): string {
+  const i = key.lastIndexOf('/');
+  return i >= 0 ? key.slice(i + 1) : key;
+}
+
+function fmtRate(x: number): string {
+  return x >= 100 ? x.toFixed(0) : x.toFixed(1);
+}
+
+/**
+ * Per tick: fold both SLOs' `lastTick` counts (see {@link foldTick}) and evaluate every alert tier.
+ * An alert fires only while **both** its long and short window burn rates exceed the threshold
+ * (Workbook ch. 5, "multiwindow, multi-burn-rate alerts"). `state.alerts` keeps one entry per
+ * (SLO, tier), id `<slo>-<tier>` (e.g. `availability-page-fast`), in a fixed order; `since` is the sim
+ * second of its last transition. A page that starts firing records a `Warning` event
+ * (`SLOBurnRateHigh`), one that resolves a `Normal` event (`SLOBurnRateResolved`).
+ */
+export function updateSlos(state: SimState): void {
+  const tiers = state.alertTiers;
+  const tickSeconds = state.settings.tickSeconds;
+  const service = shortName(state.userFacingService);
+  const slos: SloState[] = [state.slos.availability, state.slos.latency];
+  let index = 0;
+  for (const slo of slos) {
+    foldTick(slo, tiers, tickSeconds);
+    for (const tier of tiers) {
+      const id = `${slo.name}-${tier.name}`;
+      let alert: Alert | undefined = state.alerts[index];
+      if (!alert || alert.id !== id) {
+        alert = state.alerts.find((a) => a.id === id);
+        if (!alert) {
+          alert = { id, severity: tier.severity, slo: slo.name, firing: false, since: state.t, summary: '' };
+          state.alerts.splice(index, 0, alert);
+        }
+      }
+      index++;
+      const rates = slo.burnRates[tier.name] ?? { long: 0, short: 0 };
+      const firing = rates.long > tier.burnRateThreshold && rates.short > tier.burnRateThreshold;
+      const shown = Math.min(rates.long, rates.short);
+      alert.summary =
+        `${service} ${slo.name} burn rate ${fmtRate(shown)}x over ${tier.longWindowSeconds} s and ` +
+        `${tier.shortWindowSeconds} s (${tier.severity}, threshold ${tier.burnRateThreshold}x)`;
+      if (firing !== alert.firing) {
+        alert.firing = firing;
+        alert.since = state.t;
+        if (tier.severity === 'page') {
+          const object = { kind: 'Service', name: service };
+          if (firing) recordEvent(state, 'Warning', 'SLOBurnRateHigh', object, `Alert ${id} firing: ${alert.summary}`, 'slo-monitor');
+          else recordEvent(state, 'Normal', 'SLOBurnRateResolved', object, `Alert ${id} resolved`, 'slo-monitor');
+        }
+      }
+    }
+  }
+}
+
+/** Alerts currently firing (in `state.alerts` order). */
+export function firingAlerts(state: SimState): Alert[] {
+  return state.alerts.filter((a) => a.firing);
+}

@@ -1,0 +1,105 @@
+/**
+ * The service topology a match starts with: the call graph (declared, or inferred from container env
+ * values that name another Service, e.g. `cartservice:7070`, `http://productcatalogservice:3550`,
+ * `redis-cart.default.svc.cluster.local:6379`) and the traffic entry points (declared, else
+ * LoadBalancer/NodePort Services, else call-graph roots) with the total load split equally.
+ * All keys are Service keys (`namespace/name`); outputs are sorted.
+ */
+import { selectorMatches } from './cache.ts';
+import { objKey } from './names.ts';
+import type { SimInput, SimState } from './types.ts';
+
+/** Default total offered load when the input gives none, requests/s. */
+export const DEFAULT_RPS = 100;
+
+/** Host names a string value mentions (URL host, `host:port`, or a bare DNS name's first label). */
+export function hostsIn(value: string): string[] {
+  const out: string[] = [];
+  const re = /(?:[a-z][a-z0-9+.-]*:\/\/)?([a-z0-9]([a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)*)(?::\d+)?/gi;
+  for (const m of value.matchAll(re)) {
+    const host = m[1]!.toLowerCase();
+    out.push(host.split('.')[0]!);
+  }
+  return out;
+}
+
+/** Keys of the Services whose selector matches a Deployment's pod labels, per Deployment key. */
+function servicesOfDeployments(state: SimState): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const svcKeys = Object.keys(state.services).sort();
+  for (const dKey of Object.keys(state.deployments).sort()) {
+    const d = state.deployments[dKey]!;
+    const labels = d.spec.template.metadata.labels;
+    out.set(dKey, svcKeys.filter((s) => {
+      const svc = state.services[s]!;
+      return svc.metadata.namespace === d.metadata.namespace && selectorMatches(svc.spec.selector, labels);
+    }));
+  }
+  return out;
+}
+
+/**
+ * The call graph: `input.callGraph` (names or keys) when declared, else an edge from each Service of a
+ * Deployment to every other Service (same namespace) named in that Deployment's container env values.
+ */
+export function buildCallGraph(state: SimState, input: SimInput): Record<string, string[]> {
+  const graph: Record<string, string[]> = {};
+  const toKey = (ref: string) => (ref.includes('/') ? ref : objKey('default', ref));
+  for (const key of Object.keys(state.services).sort()) graph[key] = [];
+  if (input.callGraph) {
+    for (const [from, tos] of Object.entries(input.callGraph)) {
+      const k = toKey(from);
+      graph[k] = [...new Set(tos.map(toKey))].filter((t) => t !== k).sort();
+    }
+    return sortRecord(graph);
+  }
+  const bySvc = servicesOfDeployments(state);
+  for (const [dKey, froms] of bySvc) {
+    const d = state.deployments[dKey]!;
+    const ns = d.metadata.namespace;
+    const targets = new Set<string>();
+    for (const c of d.spec.template.spec.containers) {
+      for (const e of c.env) {
+        if (!e.value) continue;
+        for (const host of hostsIn(e.value)) {
+          const k = objKey(ns, host);
+          if (state.services[k]) targets.add(k);
+        }
+      }
+    }
+    for (const from of froms) {
+      const list = new Set(graph[from] ?? []);
+      for (const t of targets) if (t !== from) list.add(t);
+      graph[from] = [...list].sort();
+    }
+  }
+  return sortRecord(graph);
+}
+
+function sortRecord(r: Record<string, string[]>): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const k of Object.keys(r).sort()) out[k] = r[k]!;
+  return out;
+}
+
+/**
+ * Traffic entry points: `input.ingress` when declared; else every LoadBalancer/NodePort Service; else the
+ * call-graph roots (Services nobody calls; the user-facing Service when there are no edges) — with `input.rps` (default 100 requests/s) split equally.
+ */
+export function buildIngress(state: SimState, input: SimInput, graph: Record<string, string[]>): { service: string; rps: number }[] {
+  const toKey = (ref: string) => (ref.includes('/') ? ref : objKey('default', ref));
+  if (input.ingress) return input.ingress.map((i) => ({ service: toKey(i.service), rps: i.rps }));
+  let entries = Object.keys(state.services).sort().filter((k) => {
+    const t = state.services[k]!.spec.type;
+    return t === 'LoadBalancer' || t === 'NodePort';
+  });
+  if (entries.length === 0) {
+    const called = new Set(Object.values(graph).flat());
+    entries = Object.keys(graph).sort().filter((k) => !called.has(k) && (graph[k]?.length ?? 0) > 0);
+    const ufs = toKey(input.userFacingService);
+    if (entries.length === 0 && state.services[ufs]) entries = [ufs];
+    if (entries.length === 0) entries = Object.keys(graph).sort().filter((k) => !called.has(k));
+  }
+  const total = input.rps ?? DEFAULT_RPS;
+  return entries.map((service) => ({ service, rps: entries.length > 0 ? total / entries.length : 0 }));
+}

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { CommandHistory, errorLine, parseConsoleLine, resolveShortcut } from '../../client/src/view/console.ts';
+
+describe('CommandHistory', () => {
+  it('walks back with Up and forward with Down, returning the unfinished line at the end', () => {
+    const h = new CommandHistory();
+    h.push('kubectl get pods');
+    h.push('kubectl get nodes');
+    expect(h.up('kubectl desc')).toBe('kubectl get nodes');
+    expect(h.up('')).toBe('kubectl get pods');
+    expect(h.up('')).toBeNull();
+    expect(h.down()).toBe('kubectl get nodes');
+    expect(h.down()).toBe('kubectl desc');
+    expect(h.down()).toBeNull();
+  });
+
+  it('ignores blank lines, stores repeated commands once and drops the oldest past its limit', () => {
+    const h = new CommandHistory(2);
+    h.push('a');
+    h.push('   ');
+    h.push('a');
+    h.push('b');
+    h.push('c');
+    expect(h.entries).toEqual(['b', 'c']);
+    expect(new CommandHistory().up('x')).toBeNull();
+  });
+});
+
+describe('parseConsoleLine', () => {
+  it('sends kubectl commands, adding the kubectl prefix and expanding the k alias', () => {
+    expect(parseConsoleLine('kubectl get pods')).toEqual({ kind: 'kubectl', command: 'kubectl get pods' });
+    expect(parseConsoleLine('  get   pods ')).toEqual({ kind: 'kubectl', command: 'kubectl get pods' });
+    expect(parseConsoleLine('k scale deployment/frontend --replicas=4')).toEqual({ kind: 'kubectl', command: 'kubectl scale deployment/frontend --replicas=4' });
+  });
+
+  it('handles help and clear locally and ignores empty lines', () => {
+    expect(parseConsoleLine('help')).toEqual({ kind: 'local', name: 'help' });
+    expect(parseConsoleLine('?')).toEqual({ kind: 'local', name: 'help' });
+    expect(parseConsoleLine('clear')).toEqual({ kind: 'local', name: 'clear' });
+    expect(parseConsoleLine('   ')).toEqual({ kind: 'empty' });
+  });
+});
+
+describe('resolveShortcut', () => {
+  it('maps the page shortcuts when the player is not typing', () => {
+    expect(resolveShortcut('/', false)).toBe('focusConsole');
+    expect(resolveShortcut(':', false)).toBe('focusConsole');
+    expect(resolveShortcut('?', false)).toBe('help');
+    expect(resolveShortcut('L', false)).toBe('leaderboard');
+    expect(resolveShortcut('l', false)).toBe('leaderboard');
+    expect(resolveShortcut('Escape', false)).toBe('escape');
+    expect(resolveShortcut('x', false)).toBeNull();
+  });
+
+  it('leaves typed characters and browser shortcuts alone, except Escape', () => {
+    expect(resolveShortcut('/', true)).toBeNull();
+    expect(resolveShortcut('L', true)).toBeNull();
+    expect(resolveShortcut('l', false, true)).toBeNull();
+    expect(resolveShortcut('Escape', true)).toBe('escape');
+  });
+});
+
+describe('errorLine', () => {
+  it('prefixes refusals with error: once', () => {
+    expect(errorLine('error: unknown command "frobnicate" for "kubectl"')).toBe('error: unknown command "frobnicate" for "kubectl"');
+    expect(errorLine('deployments.apps "nope" not found')).toBe('error: deployments.apps "nope" not found');
+    expect(errorLine(undefined)).toBe('error: the server refused the command');
+  });
+});

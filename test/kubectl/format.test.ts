@@ -1,0 +1,54 @@
+import { describe, it, expect } from 'vitest';
+import { describeTime, humanDuration, suggest, table, toYaml } from '../../shared/kubectl/format.ts';
+
+describe('humanDuration (kubectl AGE column)', () => {
+  it('follows apimachinery HumanDuration', () => {
+    expect(humanDuration(0)).toBe('0s');
+    expect(humanDuration(45)).toBe('45s');
+    expect(humanDuration(119)).toBe('119s');
+    expect(humanDuration(120)).toBe('2m');
+    expect(humanDuration(312)).toBe('5m12s');
+    expect(humanDuration(600)).toBe('10m');
+    expect(humanDuration(179 * 60 + 59)).toBe('179m');
+    expect(humanDuration(3 * 3600 + 12 * 60)).toBe('3h12m');
+    expect(humanDuration(10 * 3600 + 5)).toBe('10h');
+    expect(humanDuration(52 * 3600)).toBe('2d4h');
+    expect(humanDuration(12 * 86400)).toBe('12d');
+    expect(humanDuration(-1)).toBe('0s');
+  });
+});
+
+describe('table', () => {
+  it('aligns columns with three spaces and no trailing blanks', () => {
+    const out = table(['NAME', 'READY', 'STATUS'], [
+      ['web-1', '1/1', 'Running'],
+      ['a-much-longer-name', '0/1', 'CrashLoopBackOff'],
+    ]);
+    expect(out.split('\n')).toEqual([
+      'NAME                 READY   STATUS',
+      'web-1                1/1     Running',
+      'a-much-longer-name   0/1     CrashLoopBackOff',
+    ]);
+  });
+  it('can draw a rule under the headers (describe tables)', () => {
+    expect(table(['Type', 'Reason'], [['Normal', 'Scheduled']], { gap: 2, rule: true }).split('\n')).toEqual([
+      'Type    Reason',
+      '----    ------',
+      'Normal  Scheduled',
+    ]);
+  });
+});
+
+describe('misc formatting', () => {
+  it('prints sim seconds as describe timestamps from the 2025-01-01 epoch', () => {
+    expect(describeTime(0)).toBe('Wed, 01 Jan 2025 00:00:00 +0000');
+    expect(describeTime(86400 + 3723)).toBe('Thu, 02 Jan 2025 01:02:03 +0000');
+  });
+  it('suggests close commands', () => {
+    expect(suggest('gett', ['get', 'describe', 'set'])[0]).toBe('get');
+    expect(suggest('zzzzzz', ['get', 'describe'])).toEqual([]);
+  });
+  it('emits readable YAML', () => {
+    expect(toYaml({ a: 1, b: { c: 'x', d: [1, 'two'] }, e: [], f: 'yes' })).toBe('a: 1\nb:\n  c: x\n  d:\n  - 1\n  - two\ne: []\nf: "yes"');
+  });
+});

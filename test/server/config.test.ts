@@ -1,0 +1,65 @@
+import { describe, it, expect } from 'vitest';
+import { ConfigError, loadConfig } from '../../server/config.ts';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults when nothing is set', () => {
+    expect(loadConfig({})).toEqual({
+      port: 2567,
+      host: '0.0.0.0',
+      databaseUrl: undefined,
+      dataDir: './data',
+      redisUrl: undefined,
+      publicAddress: undefined,
+      logLevel: 'info',
+      timeDilation: 4,
+      patchRateMs: 100,
+      clientDist: 'client/dist',
+    });
+  });
+
+  it('reads every variable, treating empty strings as unset', () => {
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_URL: 'postgres://game:secret@db:5432/gameday',
+      DATA_DIR: 'memory://',
+      REDIS_URL: 'redis://cache:6379',
+      PUBLIC_ADDRESS: 'game-1.example.com:2567',
+      LOG_LEVEL: 'warn',
+      TIME_DILATION: '0.5',
+      PATCH_RATE_MS: '50',
+      CLIENT_DIST: '',
+    });
+    expect(config).toMatchObject({
+      port: 0,
+      host: '127.0.0.1',
+      databaseUrl: 'postgres://game:secret@db:5432/gameday',
+      dataDir: 'memory://',
+      redisUrl: 'redis://cache:6379',
+      publicAddress: 'game-1.example.com:2567',
+      logLevel: 'warn',
+      timeDilation: 0.5,
+      patchRateMs: 50,
+      clientDist: 'client/dist',
+    });
+  });
+
+  it('names the variable, the rule and the bad value', () => {
+    expect(() => loadConfig({ PORT: 'abc' })).toThrow(
+      new ConfigError('Invalid configuration: PORT: expected an integer between 0 and 65535, got "abc"'),
+    );
+  });
+
+  it('reports every bad variable at once', () => {
+    let message = '';
+    try {
+      loadConfig({ PORT: '70000', TIME_DILATION: '0', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain('PORT: expected an integer between 0 and 65535, got "70000"');
+    expect(message).toContain('TIME_DILATION: expected a number between 0.25 and 120, got "0"');
+    expect(message).toContain('DATABASE_URL: expected a URL starting with postgres:// or postgresql://, got "mysql://x"');
+    expect(message).toContain('LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent, got "loud"');
+  });
+});

@@ -1,0 +1,83 @@
+/**
+ * Test helpers for the server tests: a real server on a random port with an in-memory database, and
+ * small waits for room messages and state. Not a test file itself.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { cpSync, existsSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Room } from '@colyseus/sdk';
+import { loadConfig } from '../../server/config.ts';
+import { startServer, type RunningServer } from '../../server/app.ts';
+import { MIGRATIONS_FOLDER, openDatabase } from '../../server/db/index.ts';
+
+/**
+ * A migrated PGlite data directory shared by the server tests. Creating a PGlite database (initdb +
+ * migrations) takes 3-10 s; opening a copy of a migrated one takes well under a second. The template
+ * is keyed by the migration files, built once per machine (atomically renamed into place, so test
+ * files racing to build it are harmless) and copied per test file.
+ */
+async function pgliteTemplate(): Promise<string> {
+  const hash = createHash('sha256');
+  for (const f of readdirSync(MIGRATIONS_FOLDER, { recursive: true }).map(String).sort()) {
+    hash.update(f + ':' + statSync(join(MIGRATIONS_FOLDER, f)).size + ';');
+  }
+  const template = join(tmpdir(), `gameday-test-pglite-${hash.digest('hex').slice(0, 16)}`);
+  if (existsSync(join(template, 'pglite', 'PG_VERSION'))) return template;
+  const building = join(tmpdir(), `gameday-test-pglite-building-${randomUUID()}`);
+  const db = await openDatabase({ dataDir: join(building, 'pglite') });
+  await db.close();
+  try {
+    renameSync(building, template);
+  } catch {
+    rmSync(building, { recursive: true, force: true }); // another test file won the race
+  }
+  return template;
+}
+
+/**
+ * Start a real server: PORT 0 (random), a fresh PGlite in a temporary DATA_DIR (a copy of the
+ * migrated template, removed on close), quiet logs, no client build.
+ */
+export async function startTestServer(env: Record<string, string> = {}): Promise<RunningServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'gameday-server-test-'));
+  cpSync(join(await pgliteTemplate(), 'pglite'), join(dataDir, 'pglite'), { recursive: true });
+  const server = await startServer(
+    loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', CLIENT_DIST: 'test/server/no-client-here', ...env }),
+  );
+  const close = server.close;
+  return {
+    ...server,
+    close: async () => {
+      await close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The next message of `type` on `room` that satisfies `accept`, or a rejection after `timeoutMs`. */
+export function nextMessage<T = unknown>(room: Room, type: string, accept: (m: T) => boolean = () => true, timeoutMs = 5_000): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`no "${type}" message within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const off = room.onMessage(type, (message: T) => {
+      if (!accept(message)) return;
+      clearTimeout(timer);
+      off();
+      resolve(message);
+    });
+  });
+}
+
+/** Poll `probe` every 20 ms until it returns a truthy value (returned), or fail after `timeoutMs`. */
+export async function waitFor<T>(probe: () => T | undefined | null | false, what: string, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

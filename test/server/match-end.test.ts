@@ -1,0 +1,84 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { Client, type Room } from '@colyseus/sdk';
+import type { MatchEndedMessage, ReplyMessage } from '../../shared/protocol.ts';
+import type { RunningServer } from '../../server/app.ts';
+import { resolveSimInput } from '../../server/scenarios/index.ts';
+import { applyAction, createSim, isFinished, stateHash, step } from '../../shared/sim/index.ts';
+import type { MatchRecord } from '../../server/db/repository.ts';
+import { nextMessage, startTestServer, waitFor } from './helpers.ts';
+
+let server: RunningServer;
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+async function ask(room: Room, type: string, message: Record<string, unknown>): Promise<ReplyMessage> {
+  const reply = nextMessage<ReplyMessage>(room, 'reply', (r) => r.id === message.id);
+  room.send(type, message);
+  return reply;
+}
+
+describe('a short match from join to leaderboard', () => {
+  let ended: MatchEndedMessage;
+  let room: Room;
+
+  it('ends: matchEnded arrives with the summary and the players', async () => {
+    const client = new Client(server.url);
+    // Slow at first (1 sim s per real s) so the actions land early, then the trainer speeds it up.
+    room = await client.joinOrCreate('match', { name: 'trainer-tess', trainer: true, seed: 7, durationSeconds: 120, timeDilation: 1 });
+    const state = room.state as unknown as { phase: string; teams: Map<string, { nodes: Map<string, unknown> }> };
+    await waitFor(() => (state.teams?.get('blue')?.nodes.size ?? 0) > 0, 'the first state');
+    expect(await ask(room, 'kubectl', { id: 1, command: 'kubectl scale deployment/frontend --replicas=4' })).toMatchObject({ ok: true });
+    const node = [...state.teams.get('blue')!.nodes.keys()][1]!;
+    expect(await ask(room, 'action', { id: 2, action: { type: 'cordonNode', node } })).toMatchObject({ ok: true });
+
+    const endedPromise = nextMessage<MatchEndedMessage>(room, 'matchEnded', () => true, 15_000);
+    expect(await ask(room, 'control', { id: 3, op: 'speed', timeDilation: 120 })).toMatchObject({ ok: true });
+    ended = await endedPromise;
+
+    expect(ended.matchId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(ended.summary).toMatchObject({ scenarioId: 'online-boutique', seed: 7, durationSeconds: 120, actions: 2 });
+    expect(ended.summary.stateHash).toMatch(/^[0-9a-f]{16}$/);
+    expect(ended.players).toEqual([{ name: 'trainer-tess', team: 'blue', score: ended.summary.score }]);
+    await waitFor(() => state.phase === 'ended', 'phase ended');
+
+    const late = await ask(room, 'kubectl', { id: 4, command: 'kubectl scale deployment/frontend --replicas=2' });
+    expect(late).toMatchObject({ ok: false, error: expect.stringMatching(/ended/) });
+    await room.leave();
+  });
+
+  it('is archived: GET /api/matches, /api/matches/:id and /api/leaderboard show it', async () => {
+    const list = (await (await fetch(`${server.url}/api/matches?scenario=online-boutique`)).json()) as { id: string; players: string[] }[];
+    expect(list.map((m) => m.id)).toContain(ended.matchId);
+    expect(list.find((m) => m.id === ended.matchId)!.players).toEqual(['trainer-tess']);
+
+    const board = (await (await fetch(`${server.url}/api/leaderboard?limit=10`)).json()) as { rank: number; player: string; bestScore: number; matches: number }[];
+    expect(board).toContainEqual(expect.objectContaining({ rank: 1, player: 'trainer-tess', bestScore: Math.round(ended.summary.score), matches: 1 }));
+
+    const res = await fetch(`${server.url}/api/matches/${ended.matchId}`);
+    expect(res.status).toBe(200);
+    const record = (await res.json()) as MatchRecord;
+    expect(record).toMatchObject({ id: ended.matchId, scenarioId: 'online-boutique', seed: 7 });
+    expect(record.settings).toMatchObject({ tickSeconds: expect.any(Number), durationSeconds: 120 });
+    expect(record.actions.map((a) => a.action.type)).toEqual(['scaleDeployment', 'cordonNode']);
+    expect(record.actions.every((a) => a.player === 'trainer-tess')).toBe(true);
+  });
+
+  it('replays from the archive to the state hash the room reported', async () => {
+    const record = (await (await fetch(`${server.url}/api/matches/${ended.matchId}`)).json()) as MatchRecord;
+    const { input } = resolveSimInput({ scenario: record.scenarioId, seed: record.seed, durationSeconds: record.settings.durationSeconds });
+    const sim = createSim(input);
+    const byTick = new Map<number, MatchRecord['actions']>();
+    for (const a of record.actions) byTick.set(a.tick, [...(byTick.get(a.tick) ?? []), a]);
+    while (!isFinished(sim)) {
+      for (const a of byTick.get(sim.tick) ?? []) expect(applyAction(sim, a.player, a.action)).toMatchObject({ ok: true });
+      step(sim);
+    }
+    expect(stateHash(sim)).toBe(ended.summary.stateHash);
+  });
+});

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { ACTION_COSTS, applyAction } from '../../shared/sim/index.ts';
+import { deployment, eventsWith, podsOf, run, runUntil, runningReady, sim } from './fixtures.ts';
+
+describe('player actions', () => {
+  it('reject unknown objects with kubectl-like errors and cost nothing', () => {
+    const s = sim();
+    expect(applyAction(s, 'a', { type: 'deletePod', pod: 'nope' })).toEqual({ ok: false, error: 'Error from server (NotFound): pods "nope" not found' });
+    expect(applyAction(s, 'a', { type: 'scaleDeployment', deployment: 'nope', replicas: 2 })).toEqual({ ok: false, error: 'Error from server (NotFound): deployments.apps "nope" not found' });
+    expect(applyAction(s, 'a', { type: 'cordonNode', node: 'nope' })).toEqual({ ok: false, error: 'Error from server (NotFound): nodes "nope" not found' });
+    expect(applyAction(s, 'a', { type: 'rolloutUndo', deployment: 'web' })).toEqual({ ok: false, error: 'error: no rollout history found for deployment "web"' });
+    expect(applyAction(s, 'a', { type: 'rolloutUndo', deployment: 'web', toRevision: 7 })).toEqual({ ok: false, error: 'error: unable to find specified revision 7 in history' });
+    expect(applyAction(s, 'a', { type: 'scaleDeployment', deployment: 'web', replicas: -1 }).ok).toBe(false);
+    expect(s.scoring).toEqual({ actionCost: 0, actions: 0 });
+  });
+
+  it('accepted actions record a player event and add their cost', () => {
+    const s = sim();
+    const r = applyAction(s, 'alice', { type: 'scaleDeployment', deployment: 'web', replicas: 4 });
+    expect(r).toEqual({ ok: true, message: 'deployment.apps/web scaled', completesAt: 0 });
+    applyAction(s, 'alice', { type: 'cordonNode', node: 'node-a' });
+    expect(s.scoring).toEqual({ actionCost: ACTION_COSTS.scaleDeployment + ACTION_COSTS.cordonNode, actions: 2 });
+    const ev = s.events.filter((e) => e.source === 'player:alice');
+    expect(ev.map((e) => [e.reason, e.object.name, e.message])).toEqual([
+      ['Scale', 'web', 'deployment.apps/web scaled'],
+      ['NodeNotSchedulable', 'node-a', 'node/node-a cordoned'],
+    ]);
+  });
+
+  it('drain cordons the node, moves its pods elsewhere and completes when they are gone', () => {
+    const s = sim({ deployments: [deployment('web', { replicas: 6 })] });
+    const r = applyAction(s, 'bob', { type: 'drainNode', node: 'node-a' });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.message.split('\n')[0]).toBe('node/node-a cordoned');
+    expect(r.message.split('\n').at(-1)).toBe('node/node-a drained');
+    expect(r.completesAt).toBeGreaterThan(s.t);
+    expect(s.nodes['node-a']!.spec.unschedulable).toBe(true);
+    runUntil(s, (x) => runningReady(x, 'web').length === 6 && podsOf(x, 'web').length === 6, 60);
+    expect(podsOf(s, 'web').every((p) => p.spec.nodeName !== 'node-a')).toBe(true);
+    expect(eventsWith(s, 'Drained')).toHaveLength(1);
+    expect(s.pendingActions).toHaveLength(0);
+    expect(s.scoring.actionCost).toBe(ACTION_COSTS.drainNode);
+  });
+
+  it('setResources rolls out a new memory limit to new pods and rejects requests above limits', () => {
+    const s = sim({ deployments: [deployment('web', { replicas: 2, memoryLimit: '256Mi' })] });
+    expect(applyAction(s, 'a', { type: 'setResources', deployment: 'web', limits: { memory: '64Mi' } })).toEqual({
+      ok: false,
+      error: 'The Deployment "web" is invalid: spec.template.spec.containers[0].resources.requests: Invalid value: "128Mi": must be less than or equal to memory limit of 64Mi',
+    });
+    expect(applyAction(s, 'a', { type: 'setResources', deployment: 'web', limits: { memory: 'lots' } }).ok).toBe(false);
+    expect(applyAction(s, 'a', { type: 'setResources', deployment: 'web', limits: { memory: '1Gi' } })).toMatchObject({ ok: true, message: 'deployment.apps/web resource requirements updated' });
+    runUntil(s, (x) => podsOf(x, 'web').length === 2 && podsOf(x, 'web').every((p) => p.sim.memLimitMiB === 1024) && runningReady(x, 'web').length === 2, 120);
+    expect(podsOf(s, 'web').map((p) => p.sim.memLimitMiB)).toEqual([1024, 1024]);
+  });
+
+  it('setImage goes through the same path as kubectl set image', () => {
+    const s = sim();
+    expect(applyAction(s, 'a', { type: 'setImage', deployment: 'web', image: 'web:v9', container: 'nope' })).toEqual({ ok: false, error: 'error: unable to find container named "nope"' });
+    expect(applyAction(s, 'a', { type: 'setImage', deployment: 'web', image: 'web:v9' })).toMatchObject({ ok: true, message: 'deployment.apps/web image updated' });
+    expect(s.images['web:v9']).toEqual(s.defaultImageProfile);
+    expect(eventsWith(s, 'ImageUpdated')[0]!.source).toBe('player:a');
+    run(s, 3);
+    expect(Object.keys(s.replicaSets)).toHaveLength(2);
+  });
+});

@@ -1,0 +1,139 @@
+import { describe, it, expect } from 'vitest';
+import { createSim } from '../../shared/sim/index.ts';
+import { nextImageVersion } from '../../shared/sim/incidents/bad-rollout.ts';
+import { membersToStop } from '../../shared/sim/incidents/etcd-quorum-loss.ts';
+import { incidentTypes } from '../../shared/sim/incidents/index.ts';
+import { badRolloutIncident, etcdIncident, memoryLeakIncident, nodeIncident, podsOf, shopInput, stepN, typeCommand } from './game-fixtures.ts';
+
+describe('bad-rollout', () => {
+  it('raises the frontend error rate; rollout undo restores it and mitigates the incident', () => {
+    const s = createSim(shopInput({ incidents: [badRolloutIncident] }));
+    stepN(s, 59);
+    expect(s.traffic['default/frontend']!.errorRate).toBeLessThan(0.001);
+    stepN(s, 60); // t = 119: the rollout went through (readiness only checks "process up")
+    const inc = s.incidents[0]!;
+    expect(inc.status).toBe('active');
+    expect(inc.startedAt).toBe(60);
+    expect(inc.data['badImage']).toBe('shop/frontend:v1.4.3');
+    expect(typeCommand(s, 'kubectl rollout status deployment/frontend')).toBe('deployment "frontend" successfully rolled out');
+    expect(s.traffic['default/frontend']!.errorRate).toBeGreaterThan(0.25);
+    expect(s.alerts.find((a) => a.id === 'availability-page-fast')!.firing).toBe(true);
+    expect(s.events.some((e) => e.reason === 'IncidentStarted' && e.type === 'Warning')).toBe(true);
+
+    expect(typeCommand(s, 'kubectl rollout undo deployment/frontend')).toMatch(/rolled back/);
+    stepN(s, 60);
+    expect(s.traffic['default/frontend']!.errorRate).toBeLessThan(0.001);
+    expect(podsOf(s, 'frontend').every((p) => p.sim.image === 'shop/frontend:v1.4.2')).toBe(true);
+    expect(inc.status).toBe('mitigated');
+    expect(inc.data['playerActed']).toBe(true);
+    expect(inc.mitigatedAt! - inc.startedAt!).toBeLessThan(120);
+    expect(s.events.some((e) => e.reason === 'IncidentMitigated' && e.type === 'Normal')).toBe(true);
+    expect(s.alerts.find((a) => a.id === 'availability-page-fast')!.firing).toBe(false);
+  });
+
+  it('derives the next version from the current tag', () => {
+    expect(nextImageVersion('shop/frontend:v1.4.2')).toBe('shop/frontend:v1.4.3');
+    expect(nextImageVersion('nginx:1.27')).toBe('nginx:1.28');
+    expect(nextImageVersion('app:latest')).toBe('app:latest-next');
+    expect(nextImageVersion('registry:5000/app')).toBe('registry:5000/app:next');
+  });
+});
+
+describe('memory-leak', () => {
+  it('ends in OOMKilled / CrashLoopBackOff visible in kubectl get pods; a higher limit fixes it', () => {
+    const s = createSim(shopInput({ incidents: [memoryLeakIncident] }));
+    const seen = new Set<string>();
+    for (let i = 0; i < 200; i++) {
+      stepN(s, 1);
+      for (const line of typeCommand(s, 'kubectl get pods').split('\n')) if (line.startsWith('api-')) seen.add(line.split(/\s+/)[2]!);
+    }
+    expect(seen.has('OOMKilled')).toBe(true);
+    expect(seen.has('CrashLoopBackOff')).toBe(true);
+    expect(typeCommand(s, 'kubectl get events')).toMatch(/OOMKilled/);
+    const inc = s.incidents[0]!;
+    expect(inc.status).toBe('active');
+    expect(inc.data['plateauMiB']).toBe(400);
+
+    // restarting only buys time: same image, same limit
+    expect(typeCommand(s, 'kubectl set resources deployment/api --limits=memory=512Mi')).toMatch(/resource requirements updated/);
+    stepN(s, 120);
+    expect(inc.status).toBe('mitigated');
+    expect(podsOf(s, 'api').filter((p) => p.sim.ready).every((p) => p.sim.memLimitMiB === 512)).toBe(true);
+    stepN(s, 300);
+    expect(typeCommand(s, 'kubectl get pods').split('\n').filter((l) => l.startsWith('api-')).every((l) => / Running /.test(l))).toBe(true);
+  });
+
+  it('is not mitigated by a rollout restart', () => {
+    const s = createSim(shopInput({ incidents: [memoryLeakIncident] }));
+    stepN(s, 100);
+    typeCommand(s, 'kubectl rollout restart deployment/api');
+    stepN(s, 200);
+    expect(s.incidents[0]!.status).toBe('active');
+  });
+});
+
+describe('etcd-quorum-loss', () => {
+  it('makes kubectl reads fail; etcdctl member restore brings the API back', () => {
+    const s = createSim(shopInput({ incidents: [etcdIncident] }));
+    stepN(s, 31);
+    expect(s.controlPlane.etcd.hasQuorum).toBe(false);
+    expect(typeCommand(s, 'kubectl get pods')).toBe('Error from server: etcdserver: request timed out');
+    expect(typeCommand(s, 'kubectl scale deployment/api --replicas=4')).toBe('Error from server: etcdserver: request timed out');
+    const list = typeCommand(s, 'etcdctl member list');
+    expect(list).toMatch(/etcd-1, https|unreachable, etcd-1/);
+    expect(typeCommand(s, 'etcdctl endpoint health')).toMatch(/Error: unhealthy cluster/);
+    // running pods keep serving
+    expect(s.traffic['default/frontend']!.errorRate).toBeLessThan(0.001);
+
+    expect(typeCommand(s, 'etcdctl member restore etcd-1')).toMatch(/etcd-1/);
+    stepN(s, 120);
+    expect(s.controlPlane.etcd.hasQuorum).toBe(true);
+    expect(typeCommand(s, 'kubectl get pods')).toMatch(/^NAME\s+READY\s+STATUS/);
+    const inc = s.incidents[0]!;
+    expect(inc.status).toBe('mitigated');
+    expect(inc.data['playerActed']).toBe(true);
+  });
+
+  it('stops just enough members by default', () => {
+    const s = createSim(shopInput());
+    expect(membersToStop(s, { id: 'x', type: 'etcd-quorum-loss', at: 0, target: '', params: {} })).toEqual(['etcd-1', 'etcd-2']);
+    expect(membersToStop(s, { id: 'x', type: 'etcd-quorum-loss', at: 0, target: '', params: { members: ['etcd-0', 'etcd-2'] } })).toEqual(['etcd-0', 'etcd-2']);
+  });
+});
+
+describe('node-failure', () => {
+  it('takes the node down; its pods are replaced elsewhere and the incident closes by itself', () => {
+    const s = createSim(shopInput({ incidents: [nodeIncident] }));
+    stepN(s, 100);
+    expect(typeCommand(s, 'kubectl get nodes')).toMatch(/node-a\s+NotReady/);
+    expect(s.incidents[0]!.status).toBe('active');
+    stepN(s, 400);
+    const inc = s.incidents[0]!;
+    expect(inc.status).toBe('mitigated');
+    expect(inc.data['playerActed']).toBe(false);
+    const ready = Object.values(s.pods).filter((p) => p.sim.ready);
+    expect(ready.every((p) => p.spec.nodeName !== 'node-a')).toBe(true);
+  });
+
+  it('comes back after recoverAfter seconds', () => {
+    const s = createSim(shopInput({ incidents: [{ ...nodeIncident, params: { recoverAfter: 60 } }] }));
+    stepN(s, 200);
+    expect(s.nodes['node-a']!.sim.kubeletUp).toBe(true);
+    expect(typeCommand(s, 'kubectl get nodes')).toMatch(/node-a\s+Ready/);
+    expect(s.incidents[0]!.status).toBe('mitigated');
+  });
+});
+
+describe('incident lifecycle', () => {
+  it('closes an incident whose target does not exist, with a Warning event', () => {
+    const s = createSim(shopInput({ incidents: [{ ...badRolloutIncident, target: 'nope', at: 5 }] }));
+    stepN(s, 6);
+    expect(s.incidents[0]!.status).toBe('mitigated');
+    expect(s.incidents[0]!.data['error']).toMatch(/not found/);
+    expect(s.events.some((e) => e.reason === 'IncidentInvalid')).toBe(true);
+  });
+
+  it('has a handler for every incident type', () => {
+    expect(Object.keys(incidentTypes).sort()).toEqual(['bad-rollout', 'etcd-quorum-loss', 'memory-leak', 'node-failure']);
+  });
+});

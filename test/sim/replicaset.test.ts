@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { applyAction } from '../../shared/sim/index.ts';
+import { rankPodsForDeletion } from '../../shared/sim/controllers/replicaset.ts';
+import type { Pod } from '../../shared/sim/index.ts';
+import { deployment, eventsWith, podsOf, run, runUntil, runningReady, sim } from './fixtures.ts';
+
+describe('replicaset controller', () => {
+  it('replaces a deleted pod', () => {
+    const s = sim();
+    const victim = podsOf(s, 'web')[0]!.metadata.name;
+    applyAction(s, 'p', { type: 'deletePod', pod: victim });
+    run(s, 1);
+    expect(podsOf(s, 'web').filter((p) => p.metadata.deletionTimestamp === undefined)).toHaveLength(3);
+    const created = eventsWith(s, 'SuccessfulCreate').at(-1)!;
+    expect(created.message).toMatch(/^Created pod: web-[a-z0-9]{10}-[a-z0-9]{5}$/);
+    expect(created.source).toBe('replicaset-controller');
+    expect(runUntil(s, (x) => runningReady(x, 'web').length === 3 && podsOf(x, 'web').length === 3, 20)).not.toBeNull();
+  });
+
+  it('scales down the not-ready and unscheduled pods first', () => {
+    const s = sim({ deployments: [deployment('web', { replicas: 3 })] });
+    applyAction(s, 'p', { type: 'scaleDeployment', deployment: 'web', replicas: 6 });
+    run(s, 1); // three new pods, not Ready yet
+    const fresh = podsOf(s, 'web').filter((p) => !p.sim.ready).map((p) => p.metadata.name).sort();
+    expect(fresh).toHaveLength(3);
+    applyAction(s, 'p', { type: 'scaleDeployment', deployment: 'web', replicas: 3 });
+    run(s, 1);
+    const deleted = eventsWith(s, 'SuccessfulDelete').map((e) => e.message.replace('Deleted pod: ', '')).sort();
+    expect(deleted).toEqual(fresh);
+  });
+
+  it('ranks pods like ActivePodsWithRanks with a total order', () => {
+    const mk = (name: string, o: { node?: string; phase?: Pod['status']['phase']; ready?: boolean; restarts?: number; created?: number }): Pod => ({
+      apiVersion: 'v1', kind: 'Pod',
+      metadata: { name, namespace: 'default', uid: name, labels: {}, annotations: {}, creationTimestamp: o.created ?? 0, ownerReferences: [], generation: 1, resourceVersion: 1 },
+      spec: { containers: [], restartPolicy: 'Always', terminationGracePeriodSeconds: 30, ...(o.node ? { nodeName: o.node } : {}) },
+      status: { phase: o.phase ?? 'Running', conditions: o.ready ? [{ type: 'Ready', status: 'True', lastTransitionTime: 0 }] : [], containerStatuses: [{ name: 'app', image: 'x', ready: !!o.ready, started: true, restartCount: o.restarts ?? 0, state: {}, lastState: {} }] },
+      sim: { cpuRequestMilli: 0, memRequestMiB: 0, memLimitMiB: null, image: 'x', templateHash: '', memoryMiB: 0, containerStartedAt: null, backoffSeconds: 0, lastFailureAt: null, nextTransitionAt: null, ready: !!o.ready },
+    });
+    const pods = [
+      mk('ready-old', { node: 'a', ready: true, created: 1 }),
+      mk('ready-new', { node: 'b', ready: true, created: 5 }),
+      mk('unscheduled', { phase: 'Pending' }),
+      mk('pending', { node: 'c', phase: 'Pending' }),
+      mk('notready', { node: 'd' }),
+      mk('crashy', { node: 'e', restarts: 4 }),
+    ];
+    expect(rankPodsForDeletion(pods).map((p) => p.metadata.name)).toEqual(['unscheduled', 'pending', 'crashy', 'notready', 'ready-new', 'ready-old']);
+  });
+
+  it('creates at most 500 pods per sync (burstReplicas)', () => {
+    const s = sim({ nodes: Array.from({ length: 10 }, (_, i) => ({ name: `n${i}`, zone: 'z', cpu: '64', memory: '256Gi', pods: 200 })), deployments: [deployment('web', { replicas: 1, cpu: '10m', memory: '8Mi' })] });
+    applyAction(s, 'p', { type: 'scaleDeployment', deployment: 'web', replicas: 1201 });
+    run(s, 1);
+    expect(podsOf(s, 'web')).toHaveLength(501);
+    run(s, 2);
+    expect(podsOf(s, 'web')).toHaveLength(1201);
+  });
+});
