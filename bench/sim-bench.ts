@@ -1,7 +1,7 @@
 /**
- * Synthetic large clusters for the simulation benchmark (`npm run bench` imports
- * {@link syntheticInput}); run this file directly to print figures:
- * `node_modules/.bin/node bench/sim-bench.ts [nodes] [pods] [ticks]`.
+ * Synthetic large clusters for the simulation benchmark: `npm run bench` (bench/run.ts) imports
+ * {@link syntheticInput}; `BENCH_ONLY=sim-synthetic BENCH_NODES=500 BENCH_PODS=15000 npm run bench`
+ * measures other sizes.
  *
  * Shape: nodes spread over 3 zones (32 cores / 128Gi / 110 pods each); Deployments of 100 replicas with
  * small requests (50m / 64Mi) and a ClusterIP Service each, the first one a LoadBalancer fronting the
@@ -55,33 +55,3 @@ export function syntheticInput(nodes: number, pods: number): SimInput {
     rps: 1000,
   };
 }
-
-/** CPU time (user + system) since `from`, ms: steadier than wall time on a shared machine. */
-function cpuMs(from: NodeJS.CpuUsage): number {
-  const u = process.cpuUsage(from);
-  return (u.user + u.system) / 1000;
-}
-
-async function main(): Promise<void> {
-  const { applyAction, createSim, markDirty, step } = await import('../shared/sim/index.ts');
-  const [nodes = 5000, pods = 150000, ticks = 60] = process.argv.slice(2).map(Number);
-  let c0 = process.cpuUsage();
-  const state = createSim(syntheticInput(nodes, pods));
-  const createCpuMs = cpuMs(c0);
-  const podCount = Object.keys(state.pods).length;
-  const ready = Object.values(state.pods).filter((p) => p.sim.ready).length;
-  c0 = process.cpuUsage();
-  for (let i = 0; i < ticks; i++) step(state);
-  const steady = cpuMs(c0) / ticks;
-  // A node failure and a rollout at once: work proportional to what changes.
-  const victim = Object.keys(state.nodes).sort()[0]!;
-  state.nodes[victim]!.sim.kubeletUp = false;
-  markDirty(state, 'nodes', victim);
-  applyAction(state, 'bench', { type: 'setImage', deployment: 'svc-0001', image: 'registry.local/svc-0001:v2' });
-  c0 = process.cpuUsage();
-  for (let i = 0; i < ticks; i++) step(state);
-  const busy = cpuMs(c0) / ticks;
-  console.log(JSON.stringify({ nodes, pods: podCount, ready, createCpuMs: Math.round(createCpuMs), steadyCpuMsPerTick: +steady.toFixed(2), busyCpuMsPerTick: +busy.toFixed(2), heapMiB: Math.round(process.memoryUsage().heapUsed / 2 ** 20) }));
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) await main();

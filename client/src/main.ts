@@ -239,6 +239,6 @@ resumeMatch(handlers).then(
   },
   (err: unknown) => {
     join.show();
-    join.fail(`Your previous match is gone (${errorText(err)}). Join a new one.`);
+    join.fail(`Could not rejoin your previous match (${errorText(err)}): it has probably ended. Join a new one.`);
   },
 );

@@ -17,6 +17,7 @@ export const DEFAULT_PAGE = 20;
 export const limitParam = z
   .string({ error: `expected a whole number from 1 to ${MAX_PAGE}` })
   .regex(/^\d+$/, { error: `expected a whole number from 1 to ${MAX_PAGE}` })
+  .describe(`Page size, 1 to ${MAX_PAGE} (default ${DEFAULT_PAGE})`)
   .transform(Number)
   .pipe(z.number().int().min(1, { error: `expected a whole number from 1 to ${MAX_PAGE}` }).max(MAX_PAGE, { error: `expected a whole number from 1 to ${MAX_PAGE}` }))
   .optional()
@@ -26,6 +27,7 @@ export const limitParam = z
 export const scenarioParam = z
   .string({ error: 'expected a scenario id' })
   .regex(/^[a-zA-Z0-9._-]{1,64}$/, { error: 'expected a scenario id (1-64 letters, digits, ".", "_" or "-")' })
+  .describe('Only this scenario (an id from /api/scenarios)')
   .optional();
 
 /** `?limit=&scenario=` of /api/matches and /api/leaderboard. */

@@ -214,7 +214,15 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
       let running = 0;
       for (const team of this.teams.values()) {
         if (isFinished(team.sim)) continue;
-        step(team.sim);
+        try {
+          step(team.sim);
+        } catch (err) {
+          // A sim bug: stop the clock rather than fail every frame; a trainer may resume.
+          this.log.error({ err, team: team.id, tick: team.sim.tick }, 'sim step failed: match paused');
+          this.simClock.paused = true;
+          this.setPhase('paused');
+          return;
+        }
         team.dirty = true;
         running++;
       }

@@ -8,7 +8,7 @@
 import type { Container, ContainerState, Deployment, Node, Pod, Probe, Service, SimState } from '../sim/types.ts';
 import { nodeDisplayStatus } from '../sim/status.ts';
 import { podOwnerKey } from '../sim/cache.ts';
-import { cpuToMilli, memToMiB } from '../sim/quantity.ts';
+import { parseCpuMillicores, parseMemoryMiB } from '../manifests/quantity.ts';
 import { describeTime, fields, humanDuration, indent, table } from './format.ts';
 import { clusterIp, deploymentReplicaSets, nodeIp, podIp, podsOnNode, rollingUpdateText, rsRevision } from './cluster.ts';
 
@@ -159,7 +159,7 @@ function pct(v: number, of: number): string {
 
 function safeCpu(q: string | undefined): number {
   try {
-    return cpuToMilli(q);
+    return q === undefined ? 0 : parseCpuMillicores(q);
   } catch {
     return 0;
   }
@@ -167,7 +167,7 @@ function safeCpu(q: string | undefined): number {
 
 function safeMem(q: string | undefined): number {
   try {
-    return memToMiB(q);
+    return q === undefined ? 0 : parseMemoryMiB(q);
   } catch {
     return 0;
   }

@@ -8,7 +8,7 @@
  * May import: ../sim/* (read only), ./*.
  */
 import type { SimAction, SimState } from '../sim/types.ts';
-import { parseQuantity } from '../sim/quantity.ts';
+import { parseQuantity } from '../manifests/quantity.ts';
 import { UsageError, USAGE_HINT, flagString, typeAndNames, type ParsedArgs } from './parse.ts';
 import { API_RESOURCE } from './get.ts';
 import { revisions } from './rollout.ts';

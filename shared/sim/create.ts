@@ -12,7 +12,7 @@ import { healthyNodeConditions } from './controllers/nodeLifecycle.ts';
 import { runControllers } from './controllers/index.ts';
 import { objKey } from './names.ts';
 import { seedRng } from './prng.ts';
-import { cpuToMilli, memToMiB } from './quantity.ts';
+import { parseCpuMillicores, parseMemoryMiB } from '../manifests/quantity.ts';
 import { createSloStates, defaultAlertTiers } from './slo.ts';
 import { buildCallGraph, buildIngress } from './topology.ts';
 import { DEFAULT_IMAGE_PROFILE } from './traffic.ts';
@@ -104,8 +104,8 @@ function nodeFromInput(state: SimState, n: NodeSpecInput): Node {
       conditions: healthyNodeConditions(0),
     },
     sim: {
-      cpuAllocatableMilli: cpuToMilli(n.cpu),
-      memAllocatableMiB: memToMiB(n.memory),
+      cpuAllocatableMilli: parseCpuMillicores(n.cpu),
+      memAllocatableMiB: parseMemoryMiB(n.memory),
       podsAllocatable: pods,
       cpuRequestedMilli: 0,
       memRequestedMiB: 0,

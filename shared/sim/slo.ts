@@ -80,6 +80,22 @@ export function errorBudgetRemaining(sli: number, target: number): number {
   return 1 - (1 - sli) / (1 - target);
 }
 
+/**
+ * Error budget remaining part-way through the SLO period, measured against the **whole period's**
+ * budget: consumed = bad events so far / ((1 - SLO) x events expected over the period), where the
+ * expected volume is extrapolated from the volume so far (events so far / `elapsedShare`). This is
+ * `1 - (1 - SLI) / (1 - SLO) x elapsedShare`, which equals {@link errorBudgetRemaining} at the end of the
+ * period (`elapsedShare` = 1). A 30 s outage early in a one-hour match thus costs what it costs over the
+ * hour instead of looking like a 100 % loss against the few minutes played.
+ * @param elapsedShare share of the SLO period elapsed, clamped to [0, 1].
+ * @throws RangeError when `target` is not in (0, 1).
+ */
+export function periodBudgetRemaining(sli: number, target: number, elapsedShare: number): number {
+  checkTarget(target);
+  const share = Math.min(1, Math.max(0, elapsedShare));
+  return 1 - ((1 - sli) / (1 - target)) * share;
+}
+
 /** Share of the period's error budget consumed by burning at `rate` for `windowSeconds` of `periodSeconds`. */
 export function budgetConsumed(rate: number, windowSeconds: number, periodSeconds: number): number {
   return (rate * windowSeconds) / periodSeconds;
@@ -136,9 +152,11 @@ export function createSloStates(input: SimInput, alertTiers: BurnRateAlertTier[]
 
 /**
  * Folds `slo.lastTick` into the cumulative counts, the ring buffer and the window sums, then refreshes
- * `sli`, `errorBudgetRemaining` and `burnRates`. O(distinct windows).
+ * `sli`, `errorBudgetRemaining` (against the whole period, see {@link periodBudgetRemaining}) and
+ * `burnRates`. O(distinct windows).
+ * @param elapsedShare share of the SLO period (the match) elapsed, 0..1 (default 1: the period is over).
  */
-export function foldTick(slo: SloState, alertTiers: BurnRateAlertTier[], tickSeconds: number): void {
+export function foldTick(slo: SloState, alertTiers: BurnRateAlertTier[], tickSeconds: number, elapsedShare = 1): void {
   const { good, valid } = slo.lastTick;
   const b = slo.buckets;
   const n = b.good.length;
@@ -161,7 +179,7 @@ export function foldTick(slo: SloState, alertTiers: BurnRateAlertTier[], tickSec
   slo.lastTick = { good: 0, valid: 0 };
 
   slo.sli = slo.valid > 0 ? slo.good / slo.valid : 1;
-  slo.errorBudgetRemaining = errorBudgetRemaining(slo.sli, slo.target);
+  slo.errorBudgetRemaining = periodBudgetRemaining(slo.sli, slo.target, elapsedShare);
   for (const tier of alertTiers) {
     slo.burnRates[tier.name] = {
       long: windowBurn(slo, windowTicks(tier.longWindowSeconds, tickSeconds)),
@@ -199,9 +217,10 @@ export function updateSlos(state: SimState): void {
   const tickSeconds = state.settings.tickSeconds;
   const service = shortName(state.userFacingService);
   const slos: SloState[] = [state.slos.availability, state.slos.latency];
+  const elapsedShare = Math.min(1, state.t / state.settings.durationSeconds);
   let index = 0;
   for (const slo of slos) {
-    foldTick(slo, tiers, tickSeconds);
+    foldTick(slo, tiers, tickSeconds, elapsedShare);
     for (const tier of tiers) {
       const id = `${slo.name}-${tier.name}`;
       let alert: Alert | undefined = state.alerts[index];

@@ -12,14 +12,14 @@
  * - each pod fails its version's `errorRate` ({@link ImageProfile}, {@link DEFAULT_IMAGE_PROFILE} for
  *   unknown images);
  * - **overload**: a pod serves at most `cpuMilli / cpuPerRequestMilli` requests/s, where cpuMilli is the
- *   pod's CPU limit, else its request, else 1000 m. At utilisation u the own latency is multiplied by
- *   the M/M/1 response-time factor `1 / (1 - min(u, 0.95))` (at most 20x); beyond capacity the excess
- *   `1 - 1/u` of its requests time out;
+ *   pod's CPU limit, else its request, else 1000 m (shared/sim/trafficModel.ts). At utilisation u the own
+ *   latency is multiplied by the M/M/1 response-time factor `1 / (1 - min(u, 0.95))` (at most 20x);
+ *   beyond capacity the excess `1 - 1/u` of its requests time out;
  * - a request fails when any synchronous downstream call fails:
  *   `errorRate = 1 - accepted * (1 - ownVersionErrors) * prod(1 - downstream errorRate)`;
  * - latency = own latency (see shared/sim/latency.ts: lognormal per pod group, p99 = 3 x p50) +
- *   downstream p50/p99. The call graph must be a DAG; edges closing a cycle are ignored (DFS from the
- *   ingress Services, then uncalled ones, then the rest, each set sorted: the same edges everywhere).
+ *   downstream p50/p99. The call graph must be a DAG; edges closing a cycle are ignored
+ *   (shared/sim/trafficGraph.ts).
  *
  * SLI counts (user-facing Service): availability valid = stochastic round of rps * tickSeconds, bad =
  * stochastic round of valid * errorRate, good = valid - bad. Latency: valid = the successful requests
@@ -27,103 +27,49 @@
  * `slos.latency.thresholdMs`); failed requests only count against availability, so each SLO tells its
  * own story. Three PRNG draws per tick, always.
  *
- * Cost: O(services + edges) per tick plus O(endpoints) for a Service whose EndpointSlice changed
- * (detected by its `metadata.resourceVersion`); the per-Service pod aggregates live in a memo outside
- * the state (a WeakMap keyed by the state object) that only caches values derivable from the state, so a
- * cloned/replayed state computes identical figures.
+ * Cost: a tick is O(services + edges + nodes) plus work for what changed. A memo outside the state (a
+ * `WeakMap` keyed by the state object, like shared/sim/cache.ts) keeps per Service:
+ * - its endpoint aggregate (ready endpoints grouped by image, CPU, node and running container), rebuilt
+ *   in O(endpoints) only when its EndpointSlice's `metadata.resourceVersion` (or length) changed; while
+ *   the API server cannot write (no etcd quorum) endpoints go stale and pods change underneath, so the
+ *   Services queued in `state.dirty.services` (every pod change queues the Services selecting it) are
+ *   re-aggregated from their pods each tick, the others keep their aggregate;
+ * - its own figures (accepted/success shares, latency components), recomputed in O(groups) only when the
+ *   aggregate, its offered load, the profile of one of its images (`errorRate`, `latencyMs`,
+ *   `cpuPerRequestMilli`) or the liveness (`kubeletUp`) of a node holding one of its endpoints changed;
+ *   node liveness is compared against the previous tick with one pass over the node names;
+ * - its end-to-end result, recomputed when its own figures or a downstream result changed.
+ * Everything memoised is a pure function of the state and is recomputed exactly as a fresh memo would,
+ * so a cloned, replayed or JSON round-tripped state computes bit-identical figures.
  *
- * May import: ./types.ts, ./prng.ts, ./quantity.ts, ./apiserver.ts (read-only checks), ./latency.ts.
+ * May import: ./types.ts, ./prng.ts, ./apiserver.ts (read-only checks), ./latency.ts, ./trafficModel.ts,
+ * ./trafficGraph.ts.
  */
-import type { Endpoints, ImageProfile, Pod, ServiceTraffic, SimState } from './types.ts';
+import type { Endpoints, ServiceTraffic, SimState } from './types.ts';
 import { roundStochastic } from './prng.ts';
-import { cpuToMilli } from './quantity.ts';
 import { apiWritable } from './apiserver.ts';
 import { mixtureQuantile, tailShare, type LatencyComponent } from './latency.ts';
+import { buildTrafficGraph, resolveServiceKey, type TrafficGraph } from './trafficGraph.ts';
+import { imageProfile, LATENCY_TAIL_FACTOR, loadFactor, podCapacityRps, podCpuMilli } from './trafficModel.ts';
 
-/**
- * Profile of an image the scenario did not declare. `baseMemoryMiB` here is a fallback: for a pod use
- * {@link imageProfileFor}, which sets it to 60 % of the pod's memory request.
- */
-export const DEFAULT_IMAGE_PROFILE: Readonly<ImageProfile> = {
-  errorRate: 0.0001,
-  latencyMs: 15,
-  baseMemoryMiB: 64,
-  memoryGrowthMiBPerSec: 0,
-  memoryPlateauMiB: null,
-  cpuPerRequestMilli: 2,
-};
-
-/** Share of the memory request an undeclared image uses right after start. */
-export const DEFAULT_BASE_MEMORY_SHARE = 0.6;
-
-/** p99 / p50 of a pod group's own latency (lognormal sigma = ln 3 / z99 ~ 0.47). */
-export const LATENCY_TAIL_FACTOR = 3;
-
-/** Utilisation cap of the M/M/1 factor (20x latency at or beyond saturation). */
-export const MAX_UTILISATION = 0.95;
-
-/**
- * The profile of `image`: the declared one, else the match's `state.defaultImageProfile`, else
- * {@link DEFAULT_IMAGE_PROFILE}. Returns the stored object (do not mutate; clone to change it).
- */
-export function imageProfile(state: SimState, image: string): ImageProfile {
-  return state.images[image] ?? state.defaultImageProfile ?? DEFAULT_IMAGE_PROFILE;
-}
-
-/**
- * The profile a pod runs with: declared image profile, else the default with `baseMemoryMiB` = 60 % of
- * the pod's memory request (MiB; the default's 64 MiB when it has none).
- */
-export function imageProfileFor(state: SimState, pod: Pod): ImageProfile {
-  const declared = state.images[pod.sim.image];
-  if (declared) return declared;
-  if (state.defaultImageProfile) return state.defaultImageProfile;
-  const base = pod.sim.memRequestMiB > 0 ? Math.round(pod.sim.memRequestMiB * DEFAULT_BASE_MEMORY_SHARE) : DEFAULT_IMAGE_PROFILE.baseMemoryMiB;
-  return { ...DEFAULT_IMAGE_PROFILE, baseMemoryMiB: base };
-}
-
-/** CPU quantity to millicores via shared/sim/quantity.ts, or null when unset or malformed. */
-function cpuMilliOrNull(q: string | undefined): number | null {
-  if (q === undefined || q === '') return null;
-  try {
-    return cpuToMilli(q);
-  } catch {
-    return null;
-  }
-}
-
-/**
- * CPU a pod may use, millicores: sum of container CPU limits; when a container has none, the sum of
- * requests; when that is 0, 1000 m (one core).
- */
-export function podCpuMilli(pod: Pod): number {
-  let limits = 0;
-  let allLimited = true;
-  for (const c of pod.spec.containers) {
-    const v = cpuMilliOrNull(c.resources.limits?.cpu);
-    if (v === null) allLimited = false;
-    else limits += v;
-  }
-  if (allLimited && limits > 0) return limits;
-  if (pod.sim.cpuRequestMilli > 0) return pod.sim.cpuRequestMilli;
-  return 1000;
-}
-
-/** Requests/s one pod serves before saturating: cpuMilli / cpuPerRequestMilli (Infinity when free). */
-export function podCapacityRps(cpuMilli: number, profile: ImageProfile): number {
-  return profile.cpuPerRequestMilli > 0 ? cpuMilli / profile.cpuPerRequestMilli : Infinity;
-}
-
-/** M/M/1 response-time factor at utilisation u: 1 / (1 - min(u, 0.95)). */
-export function loadFactor(u: number): number {
-  return 1 / (1 - Math.min(Math.max(u, 0), MAX_UTILISATION));
-}
+export {
+  DEFAULT_BASE_MEMORY_SHARE,
+  DEFAULT_IMAGE_PROFILE,
+  LATENCY_TAIL_FACTOR,
+  MAX_UTILISATION,
+  imageProfile,
+  imageProfileFor,
+  loadFactor,
+  podCapacityRps,
+  podCpuMilli,
+} from './trafficModel.ts';
+export { resolveServiceKey } from './trafficGraph.ts';
 
 // ---------------------------------------------------------------------------------------------------
-// Memo (outside the state): call-graph order and per-Service endpoint aggregates
+// Memo (outside the state)
 // ---------------------------------------------------------------------------------------------------
 
-/** Ready endpoints of one Service grouped by (image, cpu, node). */
+/** Ready endpoints of one Service with the same (image, cpu, node, dead). */
 interface EndpointGroup {
   image: string;
   cpuMilli: number;
@@ -133,151 +79,23 @@ interface EndpointGroup {
   dead: boolean;
 }
 
+/** `resourceVersion` of the aggregate of a Service without an EndpointSlice. */
+const NO_SLICE = -1;
+/** `resourceVersion` of an aggregate built while the API server could not write: never reused by version. */
+const STALE = -2;
+
 interface ServiceAggregate {
   resourceVersion: number;
   length: number;
+  /** Sorted by (image, cpu, node, dead) as a string key. */
   groups: EndpointGroup[];
   ready: number;
   total: number;
+  /** Distinct nodes of the groups. */
+  nodes: Set<string>;
+  /** Distinct images of the groups, sorted. */
+  images: string[];
 }
-
-interface Graph {
-  callGraph: Record<string, string[]>;
-  ingress: SimState['ingress'];
-  serviceCount: number;
-  /** Topological order: callers before callees. */
-  order: string[];
-  /** Downstream keys per Service, cycle-closing edges removed. */
-  down: Record<string, string[]>;
-}
-
-interface Memo {
-  graph: Graph | null;
-  services: Map<string, ServiceAggregate>;
-}
-
-const memos = new WeakMap<SimState, Memo>();
-
-function memoOf(state: SimState): Memo {
-  let memo = memos.get(state);
-  if (!memo) {
-    memo = { graph: null, services: new Map() };
-    memos.set(state, memo);
-  }
-  return memo;
-}
-
-/** Resolves a Service reference (`frontend` or `default/frontend`) to its key in `state.services`. */
-export function resolveServiceKey(state: SimState, ref: string): string | undefined {
-  if (state.services[ref]) return ref;
-  const key = `default/${ref}`;
-  if (state.services[key]) return key;
-  return undefined;
-}
-
-function buildGraph(state: SimState): Graph {
-  const keys = Object.keys(state.services).sort();
-  const edges: Record<string, string[]> = {};
-  for (const k of keys) edges[k] = [];
-  for (const from of Object.keys(state.callGraph).sort()) {
-    const src = resolveServiceKey(state, from);
-    if (!src) continue;
-    const targets = new Set<string>(edges[src]);
-    for (const to of state.callGraph[from] ?? []) {
-      const dst = resolveServiceKey(state, to);
-      if (dst && dst !== src) targets.add(dst);
-    }
-    edges[src] = [...targets].sort();
-  }
-  // Iterative DFS from the entry Services first (sorted), then Services nobody calls, then the rest;
-  // an edge to a node on the stack closes a cycle and is dropped, so traffic entering at an ingress
-  // keeps its natural direction.
-  const called = new Set<string>();
-  for (const k of keys) for (const d of edges[k]!) called.add(d);
-  const entries = [...new Set(state.ingress.map((e) => resolveServiceKey(state, e.service)).filter((k): k is string => k !== undefined))].sort();
-  const roots = [...entries, ...keys.filter((k) => !called.has(k)), ...keys];
-  const color: Record<string, 0 | 1 | 2> = {};
-  const down: Record<string, string[]> = {};
-  const post: string[] = [];
-  for (const root of roots) {
-    if (color[root]) continue;
-    const stack: { key: string; i: number }[] = [{ key: root, i: 0 }];
-    color[root] = 1;
-    down[root] = [];
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1]!;
-      const next = edges[top.key]![top.i++];
-      if (next === undefined) {
-        color[top.key] = 2;
-        post.push(top.key);
-        stack.pop();
-        continue;
-      }
-      const c = color[next] ?? 0;
-      if (c === 1) continue; // back edge: cycle, ignored
-      down[top.key]!.push(next);
-      if (c === 0) {
-        color[next] = 1;
-        down[next] = [];
-        stack.push({ key: next, i: 0 });
-      }
-    }
-  }
-  return { callGraph: state.callGraph, ingress: state.ingress, serviceCount: keys.length, order: post.reverse(), down };
-}
-
-function graphOf(state: SimState, memo: Memo): Graph {
-  const g = memo.graph;
-  if (g && g.callGraph === state.callGraph && g.ingress === state.ingress && g.serviceCount === Object.keys(state.services).length) return g;
-  memo.graph = buildGraph(state);
-  return memo.graph;
-}
-
-function aggregate(state: SimState, eps: Endpoints | undefined): ServiceAggregate {
-  if (!eps) return { resourceVersion: -1, length: 0, groups: [], ready: 0, total: 0 };
-  const byKey = new Map<string, EndpointGroup>();
-  let ready = 0;
-  for (const ep of eps.endpoints) {
-    if (!ep.conditions.ready || ep.conditions.terminating) continue;
-    const pod = state.pods[`${eps.metadata.namespace}/${ep.targetRef.name}`];
-    if (!pod) continue;
-    ready++;
-    const cpuMilli = podCpuMilli(pod);
-    const node = pod.spec.nodeName ?? ep.nodeName;
-    const dead = !pod.status.containerStatuses.some((c) => c.state.running !== undefined);
-    const key = `${pod.sim.image}\u0000${cpuMilli}\u0000${node}\u0000${dead ? 1 : 0}`;
-    const g = byKey.get(key);
-    if (g) g.count++;
-    else byKey.set(key, { image: pod.sim.image, cpuMilli, node, count: 1, dead });
-  }
-  const groups = [...byKey.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map((e) => e[1]);
-  return { resourceVersion: eps.metadata.resourceVersion, length: eps.endpoints.length, groups, ready, total: eps.endpoints.length };
-}
-
-function aggregateOf(state: SimState, memo: Memo, key: string): ServiceAggregate {
-  const eps = state.endpoints[key];
-  // Without etcd quorum the EndpointSlice controller stalls: endpoints go stale while pods change
-  // underneath, so look at the pods every tick until the API server is back.
-  if (!apiWritable(state)) {
-    memo.services.delete(key);
-    return aggregate(state, eps);
-  }
-  const cached = memo.services.get(key);
-  if (cached && eps && cached.resourceVersion === eps.metadata.resourceVersion && cached.length === eps.endpoints.length) return cached;
-  if (cached && !eps && cached.resourceVersion === -1) return cached;
-  const fresh = aggregate(state, eps);
-  memo.services.set(key, fresh);
-  return fresh;
-}
-
-/** Drops the memo of `state` (tests, or after replacing objects without bumping resourceVersions). */
-export function invalidateTrafficCache(state: SimState): void {
-  memos.delete(state);
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Per-tick computation
-// ---------------------------------------------------------------------------------------------------
 
 /** A Service's own behaviour at a given load, before downstream calls. */
 interface OwnFigures {
@@ -287,6 +105,190 @@ interface OwnFigures {
   success: number;
   /** Latency components of the own successful requests (weights = success shares). */
   components: LatencyComponent[];
+}
+
+/** Final figures of one Service, kept for its callers. */
+interface Result {
+  errorRate: number;
+  p50: number;
+  p99: number;
+  /** End-to-end latency components (own components shifted by downstream p50/p99). */
+  components: LatencyComponent[];
+}
+
+/** What is memoised per Service, with the inputs each part was computed from. */
+interface ServiceMemo {
+  agg: ServiceAggregate;
+  own: OwnFigures | null;
+  ownAgg: ServiceAggregate | null;
+  ownRps: number;
+  /** `errorRate, cpuPerRequestMilli, latencyMs` of each image of `ownAgg.images`, flattened. */
+  ownProfile: number[];
+  /** A node holding one of `ownAgg`'s groups changed liveness since `own` was computed. */
+  liveStale: boolean;
+  result: Result | null;
+  resultOwn: OwnFigures | null;
+  /** The downstream results `result` was computed from (by identity). */
+  resultDown: Result[];
+}
+
+interface Memo {
+  graph: TrafficGraph | null;
+  services: Map<string, ServiceMemo>;
+  /** The `state.nodes` object `nodeNames` was read from. */
+  nodesRef: SimState['nodes'] | null;
+  nodeNames: string[];
+  /** Nodes named by endpoints that were missing from `state.nodes` (watched for liveness too). */
+  extraNodes: Set<string>;
+  /** Nodes down (no object, or `kubeletUp` false) at the last tick. */
+  down: Set<string>;
+}
+
+const memos = new WeakMap<SimState, Memo>();
+
+function memoOf(state: SimState): Memo {
+  let memo = memos.get(state);
+  if (!memo) {
+    memo = { graph: null, services: new Map(), nodesRef: null, nodeNames: [], extraNodes: new Set(), down: new Set() };
+    memos.set(state, memo);
+  }
+  return memo;
+}
+
+/** Drops the memo of `state` (tests, or after replacing objects without bumping resourceVersions). */
+export function invalidateTrafficCache(state: SimState): void {
+  memos.delete(state);
+}
+
+function graphOf(state: SimState, memo: Memo): TrafficGraph {
+  const g = memo.graph;
+  if (g && g.callGraph === state.callGraph && g.ingress === state.ingress && g.serviceCount === Object.keys(state.services).length) return g;
+  const fresh = buildTrafficGraph(state);
+  memo.graph = fresh;
+  for (const key of [...memo.services.keys()]) if (!fresh.position.has(key)) memo.services.delete(key);
+  return fresh;
+}
+
+function nodeDown(state: SimState, name: string): boolean {
+  const node = state.nodes[name];
+  return !node || !node.sim.kubeletUp;
+}
+
+/**
+ * Compares every node's liveness with the last tick's and flags the Services whose own figures were
+ * computed with an endpoint on a node that changed. O(nodes) plus O(services) on a tick with changes.
+ */
+function refreshLiveness(state: SimState, memo: Memo): void {
+  if (memo.nodesRef !== state.nodes) {
+    memo.nodesRef = state.nodes;
+    memo.nodeNames = Object.keys(state.nodes);
+    memo.down = new Set();
+    for (const name of memo.nodeNames) if (nodeDown(state, name)) memo.down.add(name);
+    for (const name of memo.extraNodes) if (nodeDown(state, name)) memo.down.add(name);
+    for (const sm of memo.services.values()) sm.liveStale = true;
+    return;
+  }
+  const changed: string[] = [];
+  const check = (name: string) => {
+    const down = nodeDown(state, name);
+    if (down === memo.down.has(name)) return;
+    if (down) memo.down.add(name);
+    else memo.down.delete(name);
+    changed.push(name);
+  };
+  for (const name of memo.nodeNames) check(name);
+  for (const name of memo.extraNodes) check(name);
+  if (changed.length === 0) return;
+  const changedSet = new Set(changed);
+  for (const sm of memo.services.values()) {
+    const nodes = sm.ownAgg?.nodes;
+    if (!nodes || sm.liveStale) continue;
+    if (changed.length <= nodes.size) sm.liveStale = changed.some((n) => nodes.has(n));
+    else for (const n of nodes) if (changedSet.has(n)) { sm.liveStale = true; break; }
+  }
+}
+
+function aggregate(state: SimState, memo: Memo, eps: Endpoints | undefined, resourceVersion: number): ServiceAggregate {
+  if (!eps) return { resourceVersion, length: 0, groups: [], ready: 0, total: 0, nodes: new Set(), images: [] };
+  const byKey = new Map<string, EndpointGroup>();
+  const nodes = new Set<string>();
+  const images = new Set<string>();
+  let ready = 0;
+  const prefix = `${eps.metadata.namespace}/`;
+  for (const ep of eps.endpoints) {
+    if (!ep.conditions.ready || ep.conditions.terminating) continue;
+    const pod = state.pods[prefix + ep.targetRef.name];
+    if (!pod) continue;
+    ready++;
+    const cpuMilli = podCpuMilli(pod);
+    const node = pod.spec.nodeName ?? ep.nodeName;
+    let dead = true;
+    for (const c of pod.status.containerStatuses) {
+      if (c.state.running !== undefined) {
+        dead = false;
+        break;
+      }
+    }
+    const key = `${pod.sim.image}\u0000${cpuMilli}\u0000${node}\u0000${dead ? 1 : 0}`;
+    const g = byKey.get(key);
+    if (g) g.count++;
+    else byKey.set(key, { image: pod.sim.image, cpuMilli, node, count: 1, dead });
+    if (!nodes.has(node)) {
+      nodes.add(node);
+      if (!state.nodes[node] && !memo.extraNodes.has(node)) {
+        memo.extraNodes.add(node);
+        memo.down.add(node); // missing = down, as ownFigures sees it
+      }
+    }
+    images.add(pod.sim.image);
+  }
+  const groups = [...byKey.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map((e) => e[1]);
+  return { resourceVersion, length: eps.endpoints.length, groups, ready, total: eps.endpoints.length, nodes, images: [...images].sort() };
+}
+
+/**
+ * The memo of Service `key` with an up-to-date aggregate. `outageDirty` is the set of queued Services
+ * while the API server cannot write (null when it can).
+ */
+function serviceMemoOf(state: SimState, memo: Memo, key: string, outageDirty: Set<string> | null): ServiceMemo {
+  const eps = state.endpoints[key];
+  let sm = memo.services.get(key);
+  if (sm) {
+    const c = sm.agg;
+    const sameSlice = eps ? c.resourceVersion === eps.metadata.resourceVersion && c.length === eps.endpoints.length : c.resourceVersion === NO_SLICE;
+    // Without etcd quorum the EndpointSlice controller stalls: endpoints go stale while pods change
+    // underneath. A pod change queues its Services, so only queued Services are re-read from their pods.
+    if (sameSlice && (outageDirty === null || !outageDirty.has(key))) return sm;
+  }
+  const version = outageDirty !== null ? STALE : eps ? eps.metadata.resourceVersion : NO_SLICE;
+  const agg = aggregate(state, memo, eps, version);
+  if (sm) sm.agg = agg;
+  else {
+    sm = { agg, own: null, ownAgg: null, ownRps: 0, ownProfile: [], liveStale: false, result: null, resultOwn: null, resultDown: [] };
+    memo.services.set(key, sm);
+  }
+  return sm;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Per-tick computation
+// ---------------------------------------------------------------------------------------------------
+
+function profileSignature(state: SimState, images: string[]): number[] {
+  const out: number[] = [];
+  for (const image of images) {
+    const p = imageProfile(state, image);
+    out.push(p.errorRate, p.cpuPerRequestMilli, p.latencyMs);
+  }
+  return out;
+}
+
+function sameProfiles(state: SimState, images: string[], sig: number[]): boolean {
+  for (let i = 0; i < images.length; i++) {
+    const p = imageProfile(state, images[i]!);
+    if (p.errorRate !== sig[3 * i] || p.cpuPerRequestMilli !== sig[3 * i + 1] || p.latencyMs !== sig[3 * i + 2]) return false;
+  }
+  return true;
 }
 
 function ownFigures(state: SimState, agg: ServiceAggregate, rps: number): OwnFigures {
@@ -316,66 +318,90 @@ function ownFigures(state: SimState, agg: ServiceAggregate, rps: number): OwnFig
   return { accepted, success, components };
 }
 
-/** Final figures of one Service, kept for its callers. */
-interface Result {
-  errorRate: number;
-  p50: number;
-  p99: number;
-  /** End-to-end latency components (own components shifted by downstream p50/p99). */
-  components: LatencyComponent[];
+function computeResult(figures: OwnFigures, down: Result[]): Result {
+  let success = figures.success;
+  let d50 = 0;
+  let d99 = 0;
+  for (const r of down) {
+    success *= 1 - r.errorRate;
+    d50 += r.p50;
+    d99 += r.p99;
+  }
+  const components = figures.components.map((c) => ({ weight: c.weight, p50Ms: c.p50Ms + d50, p99Ms: c.p99Ms + d99 }));
+  const p50 = mixtureQuantile(components, 0.5);
+  const p99 = mixtureQuantile(components, 0.99);
+  const errorRate = Math.min(1, Math.max(0, 1 - success));
+  return { errorRate, p50, p99, components };
+}
+
+function sameDownstream(prev: Result[], down: number[], results: Result[]): boolean {
+  if (prev.length !== down.length) return false;
+  for (let j = 0; j < down.length; j++) if (prev[j] !== results[down[j]!]) return false;
+  return true;
 }
 
 /**
  * Recomputes `state.traffic` for every Service and writes the user-facing Service's SLI counts into
  * `state.slos.availability.lastTick` and `state.slos.latency.lastTick` (see the module doc for the
- * model). Uses 3 draws of `state.rng` per call.
+ * model and its cost). Uses 3 draws of `state.rng` per call.
  */
 export function updateTraffic(state: SimState): void {
   const memo = memoOf(state);
   const graph = graphOf(state, memo);
-  const rps: Record<string, number> = {};
-  for (const key of graph.order) rps[key] = 0;
+  refreshLiveness(state, memo);
+  const outageDirty = apiWritable(state) ? null : new Set(state.dirty.services);
+  const n = graph.order.length;
+  // Offered load per position, requests/s; ingress to a Service outside the graph only feeds the SLI.
+  const rps = new Array<number>(n).fill(0);
+  const outside = new Map<string, number>();
   for (const entry of state.ingress) {
     const key = resolveServiceKey(state, entry.service);
-    if (key !== undefined) rps[key] = (rps[key] ?? 0) + Math.max(0, entry.rps);
+    if (key === undefined) continue;
+    const i = graph.position.get(key);
+    if (i !== undefined) rps[i] = rps[i]! + Math.max(0, entry.rps);
+    else outside.set(key, (outside.get(key) ?? 0) + Math.max(0, entry.rps));
   }
-  const own: Record<string, OwnFigures> = {};
-  const aggs: Record<string, ServiceAggregate> = {};
-  for (const key of graph.order) {
-    const agg = aggregateOf(state, memo, key);
-    aggs[key] = agg;
-    const load = rps[key] ?? 0;
-    const figures = ownFigures(state, agg, load);
-    own[key] = figures;
-    for (const d of graph.down[key] ?? []) rps[d] = (rps[d] ?? 0) + load * figures.accepted;
-  }
-  const results: Record<string, Result> = {};
-  const traffic: Record<string, ServiceTraffic> = {};
-  for (let i = graph.order.length - 1; i >= 0; i--) {
-    const key = graph.order[i]!;
-    const figures = own[key]!;
-    let success = figures.success;
-    let d50 = 0;
-    let d99 = 0;
-    for (const d of graph.down[key] ?? []) {
-      const r = results[d]!;
-      success *= 1 - r.errorRate;
-      d50 += r.p50;
-      d99 += r.p99;
+  const sms = new Array<ServiceMemo>(n);
+  const own = new Array<OwnFigures>(n);
+  for (let i = 0; i < n; i++) {
+    const sm = serviceMemoOf(state, memo, graph.order[i]!, outageDirty);
+    const load = rps[i]!;
+    let figures = sm.own;
+    if (figures === null || sm.ownAgg !== sm.agg || sm.liveStale || sm.ownRps !== load || !sameProfiles(state, sm.agg.images, sm.ownProfile)) {
+      figures = ownFigures(state, sm.agg, load);
+      sm.own = figures;
+      sm.ownAgg = sm.agg;
+      sm.ownRps = load;
+      sm.ownProfile = profileSignature(state, sm.agg.images);
+      sm.liveStale = false;
     }
-    const components = figures.components.map((c) => ({ weight: c.weight, p50Ms: c.p50Ms + d50, p99Ms: c.p99Ms + d99 }));
-    const p50 = mixtureQuantile(components, 0.5);
-    const p99 = mixtureQuantile(components, 0.99);
-    const errorRate = Math.min(1, Math.max(0, 1 - success));
-    results[key] = { errorRate, p50, p99, components };
-    const agg = aggs[key]!;
-    traffic[key] = { rps: rps[key] ?? 0, errorRate, p50Ms: p50, p99Ms: p99, readyEndpoints: agg.ready, totalEndpoints: agg.total };
+    sms[i] = sm;
+    own[i] = figures;
+    for (const d of graph.down[i]!) rps[d] = rps[d]! + load * figures.accepted;
+  }
+  const results = new Array<Result>(n);
+  const traffic: Record<string, ServiceTraffic> = {};
+  for (let i = n - 1; i >= 0; i--) {
+    const sm = sms[i]!;
+    const figures = own[i]!;
+    const down = graph.down[i]!;
+    let r = sm.result;
+    if (r === null || sm.resultOwn !== figures || !sameDownstream(sm.resultDown, down, results)) {
+      const downResults = down.map((d) => results[d]!);
+      r = computeResult(figures, downResults);
+      sm.result = r;
+      sm.resultOwn = figures;
+      sm.resultDown = downResults;
+    }
+    results[i] = r;
+    traffic[graph.order[i]!] = { rps: rps[i]!, errorRate: r.errorRate, p50Ms: r.p50, p99Ms: r.p99, readyEndpoints: sm.agg.ready, totalEndpoints: sm.agg.total };
   }
   state.traffic = traffic;
 
   const userKey = resolveServiceKey(state, state.userFacingService);
-  const user = userKey !== undefined ? results[userKey] : undefined;
-  const userRps = userKey !== undefined ? (rps[userKey] ?? 0) : 0;
+  const userPos = userKey !== undefined ? graph.position.get(userKey) : undefined;
+  const user = userPos !== undefined ? results[userPos] : undefined;
+  const userRps = userKey === undefined ? 0 : userPos !== undefined ? rps[userPos]! : (outside.get(userKey) ?? 0);
   const valid = roundStochastic(state.rng, userRps * state.settings.tickSeconds);
   const bad = Math.min(valid, roundStochastic(state.rng, valid * (user ? user.errorRate : 1)));
   const good = valid - bad;

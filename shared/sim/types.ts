@@ -376,6 +376,11 @@ export interface ImageProfile {
   memoryGrowthMiBPerSec: number;
   /** Growth stops here, MiB (a cache that fills up), or null = grows without bound. */
   memoryPlateauMiB: number | null;
+  /**
+   * Sim second the growth began (a leak that starts mid-match): containers already running grow from
+   * here, not from their start. Absent = from each container's start.
+   */
+  memoryGrowthSince?: SimSeconds;
   /** CPU per request, millicore-seconds: a pod saturates at cpuLimit (or request) / this requests/s. */
   cpuPerRequestMilli: number;
   /**

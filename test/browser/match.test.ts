@@ -5,10 +5,10 @@
  * Delete pod gets the server's answer. A screenshot is written to the OS temp dir for a human look.
  *
  * Needs Debian's Chromium at /usr/bin/chromium (`apt-get install -y chromium`); builds the client
- * first when client/dist is missing.
+ * first when client/dist is missing or older than the client's sources.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +21,23 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DIST = join(ROOT, 'client', 'dist');
 const CHROMIUM = '/usr/bin/chromium';
 export const SCREENSHOT = join(tmpdir(), 'gameday-match.png');
+
+/** Newest modification time (ms) of the client's sources (everything under client/ but dist). */
+function newestSource(dir = join(ROOT, 'client')): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'dist') continue;
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** client/dist is missing or older than a source file (a stale build would test old code). */
+function buildIsStale(): boolean {
+  const index = join(DIST, 'index.html');
+  return !existsSync(index) || statSync(index).mtimeMs < newestSource();
+}
 
 /** The page's read-only debug hook (client/src/main.ts DebugInfo). */
 interface DebugInfo {
@@ -41,7 +58,7 @@ function debugInfo(p: Page): Promise<DebugInfo> {
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium)`);
-  if (!existsSync(join(DIST, 'index.html'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  if (buildIsStale()) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
   server = await startServer(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory://', CLIENT_DIST: DIST, LOG_LEVEL: 'warn' }));
   browser = await chromium.launch({
     executablePath: CHROMIUM,

@@ -27,14 +27,15 @@ describe('CommandHistory', () => {
 });
 
 describe('parseConsoleLine', () => {
-  it('sends kubectl commands, adding the kubectl prefix and expanding the k alias', () => {
-    expect(parseConsoleLine('kubectl get pods')).toEqual({ kind: 'kubectl', command: 'kubectl get pods' });
-    expect(parseConsoleLine('  get   pods ')).toEqual({ kind: 'kubectl', command: 'kubectl get pods' });
-    expect(parseConsoleLine('k scale deployment/frontend --replicas=4')).toEqual({ kind: 'kubectl', command: 'kubectl scale deployment/frontend --replicas=4' });
+  it('sends commands to the server as typed, expanding the k alias', () => {
+    expect(parseConsoleLine('kubectl get pods')).toEqual({ kind: 'server', command: 'kubectl get pods' });
+    expect(parseConsoleLine('  get   pods ')).toEqual({ kind: 'server', command: 'get pods' });
+    expect(parseConsoleLine('etcdctl member list')).toEqual({ kind: 'server', command: 'etcdctl member list' });
+    expect(parseConsoleLine('help')).toEqual({ kind: 'server', command: 'help' });
+    expect(parseConsoleLine('k scale deployment/frontend --replicas=4')).toEqual({ kind: 'server', command: 'kubectl scale deployment/frontend --replicas=4' });
   });
 
-  it('handles help and clear locally and ignores empty lines', () => {
-    expect(parseConsoleLine('help')).toEqual({ kind: 'local', name: 'help' });
+  it('handles ? and clear locally and ignores empty lines', () => {
     expect(parseConsoleLine('?')).toEqual({ kind: 'local', name: 'help' });
     expect(parseConsoleLine('clear')).toEqual({ kind: 'local', name: 'clear' });
     expect(parseConsoleLine('   ')).toEqual({ kind: 'empty' });

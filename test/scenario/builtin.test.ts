@@ -74,7 +74,7 @@ describe('built-in scenarios', () => {
     expect(leak.plateauMiB).toBeLessThan(512);
     // The bad frontend image fails requests; healthy images fit under their memory limits.
     const badImage = input.incidents[0]!.params.image as string;
-    expect(input.images[badImage]?.errorRate).toBeCloseTo(0.3);
+    expect(input.images[badImage]?.errorRate).toBeCloseTo(0.15);
     for (const d of input.deployments) {
       const c = d.spec.template.spec.containers[0]!;
       const base = input.images[c.image]?.baseMemoryMiB;

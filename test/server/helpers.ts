@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Room } from '@colyseus/sdk';
 import { loadConfig } from '../../server/config.ts';
 import { startServer, type RunningServer } from '../../server/app.ts';
-import { MIGRATIONS_FOLDER, openDatabase } from '../../server/db/index.ts';
+import { MIGRATIONS_FOLDER, openDatabase, type Database } from '../../server/db/index.ts';
 
 /**
  * A migrated PGlite data directory shared by the server tests. Creating a PGlite database (initdb +
@@ -33,6 +33,20 @@ async function pgliteTemplate(): Promise<string> {
     rmSync(building, { recursive: true, force: true }); // another test file won the race
   }
   return template;
+}
+
+/** A fresh, migrated database in a temporary directory (a copy of the template); close it when done. */
+export async function openTestDatabase(): Promise<{ db: Database; dispose(): Promise<void> }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'gameday-db-test-'));
+  cpSync(join(await pgliteTemplate(), 'pglite'), join(dataDir, 'pglite'), { recursive: true });
+  const db = await openDatabase({ dataDir: join(dataDir, 'pglite') });
+  return {
+    db,
+    dispose: async () => {
+      await db.close().catch(() => undefined);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 /**

@@ -63,6 +63,19 @@ describe('memory-leak', () => {
     expect(typeCommand(s, 'kubectl get pods').split('\n').filter((l) => l.startsWith('api-')).every((l) => / Running /.test(l))).toBe(true);
   });
 
+  it('starts when it strikes: usage climbs in kubectl top pods before the first OOMKilled', () => {
+    const s = createSim(shopInput({ incidents: [memoryLeakIncident] }));
+    const at = memoryLeakIncident.at;
+    stepN(s, at);
+    const before = podsOf(s, 'api').map((p) => p.sim.memoryMiB);
+    stepN(s, 10);
+    const pods = podsOf(s, 'api');
+    // Still running, nobody killed yet, but every api pod has grown since the leak began.
+    expect(pods.every((p) => p.status.containerStatuses[0]!.restartCount === 0)).toBe(true);
+    expect(pods.every((p, i) => p.sim.memoryMiB > before[i]!)).toBe(true);
+    expect(s.events.some((e) => e.reason === 'OOMKilled')).toBe(false);
+  });
+
   it('is not mitigated by a rollout restart', () => {
     const s = createSim(shopInput({ incidents: [memoryLeakIncident] }));
     stepN(s, 100);

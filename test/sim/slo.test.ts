@@ -6,6 +6,7 @@ import {
   createSloStates,
   defaultAlertTiers,
   errorBudgetRemaining,
+  periodBudgetRemaining,
   scaleWindowSeconds,
   updateSlos,
   WORKBOOK_ALERT_TIERS,
@@ -90,10 +91,19 @@ describe('updateSlos', () => {
     for (let i = 0; i < 10; i++) tick(s, 1000, 0);
     expect(s.slos.availability.sli).toBe(1);
     expect(s.slos.availability.errorBudgetRemaining).toBe(1);
-    tick(s, 1000, 5); // 5 bad in 11000: SLI 0.99955, half the 0.1 % budget used
+    tick(s, 1000, 5); // 5 bad in 11000: SLI 0.99955, half the 0.1 % budget of these 11 s used
     expect(s.slos.availability.good).toBe(10995);
     expect(s.slos.availability.valid).toBe(11000);
-    expect(s.slos.availability.errorBudgetRemaining).toBeCloseTo(1 - 5 / 11000 / 0.001, 10);
+    // ...but the budget is the whole match's (3,600 s): 11 s in, those 5 bad requests spent only
+    // 11/3600 of what they would spend at this rate over the match.
+    expect(s.slos.availability.errorBudgetRemaining).toBeCloseTo(1 - (5 / 11000 / 0.001) * (11 / 3600), 10);
+  });
+
+  it('spends the budget against the whole match: at the end it is the Workbook formula', () => {
+    expect(periodBudgetRemaining(0.995, 0.99, 1)).toBeCloseTo(errorBudgetRemaining(0.995, 0.99), 12);
+    expect(periodBudgetRemaining(0.995, 0.99, 0.5)).toBeCloseTo(0.75, 12);
+    // A 30 s full outage at minute 5 of a one-hour match at 99 %: 30 / 36 s of budget, not "overspent".
+    expect(periodBudgetRemaining(1 - 30 / 300, 0.99, 300 / 3600)).toBeCloseTo(1 - 30 / 36, 12);
   });
 
   it('window burn rates only count the ticks inside the window', () => {

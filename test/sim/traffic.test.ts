@@ -1,8 +1,10 @@
 import { describe, it, expect } from 'vitest';
-import { createSim, applyAction, step } from '../../shared/sim/index.ts';
+import { createSim, applyAction, apiWritable, markDirty, stateHash, step } from '../../shared/sim/index.ts';
+import type { SimState } from '../../shared/sim/index.ts';
+import { canonicalJson } from '../../shared/sim/hash.ts';
 import { loadFactor, podCapacityRps, DEFAULT_IMAGE_PROFILE, updateTraffic } from '../../shared/sim/traffic.ts';
 import { mixtureQuantile, tailShare } from '../../shared/sim/latency.ts';
-import { shopInput, stepN } from './game-fixtures.ts';
+import { etcdIncident, memoryLeakIncident, podsOf, shopInput, stepN } from './game-fixtures.ts';
 
 describe('traffic model', () => {
   it('serves steady traffic through the call graph with the sum of latencies', () => {
@@ -106,6 +108,73 @@ describe('traffic model', () => {
     updateTraffic(clone);
     expect(clone.traffic).toEqual(s.traffic);
     expect(clone.rng).toEqual(s.rng);
+  });
+});
+
+describe('traffic memo (incremental ticks)', () => {
+  it('reacts at once to changes no EndpointSlice shows: an image profile edited in place, a kubelet dying', () => {
+    const s = createSim(shopInput());
+    stepN(s, 10); // memo warm
+    expect(s.traffic['default/api']!.errorRate).toBeLessThan(0.001);
+    s.images['shop/api:v2.0.0']!.errorRate = 0.5;
+    step(s);
+    expect(s.traffic['default/api']!.errorRate).toBeCloseTo(0.5 + 0.5 * 0.0001, 6);
+    s.images['shop/api:v2.0.0']!.errorRate = 0.0001;
+    step(s);
+    expect(s.traffic['default/api']!.errorRate).toBeLessThan(0.001);
+    // The frontend pods on node-b are black holes as soon as its kubelet stops (still ready endpoints).
+    const onB = podsOf(s, 'frontend').filter((p) => p.spec.nodeName === 'node-b').length;
+    expect(onB).toBeGreaterThan(0);
+    s.nodes['node-b']!.sim.kubeletUp = false;
+    markDirty(s, 'nodes', 'node-b');
+    step(s);
+    const fe = s.traffic['default/frontend']!;
+    expect(fe.readyEndpoints).toBe(3);
+    expect(fe.errorRate).toBeGreaterThanOrEqual(onB / 3);
+    // Once the node lifecycle controller marks the node NotReady (50 s grace) its endpoints leave.
+    stepN(s, 60);
+    expect(s.traffic['default/frontend']!.readyEndpoints).toBe(3 - onB);
+    expect(s.traffic['default/frontend']!.errorRate).toBeLessThan(0.01);
+  });
+
+  it('a state round-tripped through JSON (or cloned every tick: fresh memo) continues with the same hash through traffic-affecting changes', () => {
+    const input = shopInput({ durationSeconds: 400, incidents: [{ ...memoryLeakIncident, at: 30 }, { ...etcdIncident, at: 100 }] });
+    const a = createSim(input);
+    stepN(a, 20); // the original keeps its warm memo throughout
+    const copies: SimState[] = [JSON.parse(canonicalJson(a)) as SimState];
+    const drive = (s: SimState) => {
+      const t = s.tick;
+      if (t === 25) s.images['shop/api:v2.0.0']!.errorRate = 0.25;
+      if (t === 40) {
+        s.nodes['node-b']!.sim.kubeletUp = false;
+        markDirty(s, 'nodes', 'node-b');
+      }
+      if (t === 50) applyAction(s, 'p', { type: 'scaleDeployment', deployment: 'frontend', replicas: 5 });
+      if (t === 60) s.images['shop/db:v1.0.0']!.latencyMs = 350;
+      if (t === 130) {
+        s.nodes['node-b']!.sim.kubeletUp = true;
+        markDirty(s, 'nodes', 'node-b');
+      }
+      if (t === 160) applyAction(s, 'p', { type: 'restoreEtcdMember', member: 'etcd-1' });
+    };
+    // A third state never keeps a memo: it is cloned before every tick (structuredClone keeps key order).
+    let fresh = structuredClone(a);
+    let outageTicks = 0;
+    for (let t = 0; t < 280; t++) {
+      if (a.tick === 115) copies.push(JSON.parse(canonicalJson(a)) as SimState); // mid-outage, pods changing underneath
+      fresh = structuredClone(fresh);
+      for (const s of [a, fresh, ...copies]) {
+        drive(s);
+        step(s);
+      }
+      if (!apiWritable(a)) outageTicks++;
+      for (const c of [fresh, ...copies]) expect(stateHash(c), `tick ${a.tick}`).toBe(stateHash(a));
+    }
+    // the run did exercise what the memo must notice
+    expect(outageTicks).toBeGreaterThan(30);
+    expect(a.events.some((e) => e.reason === 'OOMKilled')).toBe(true);
+    expect(a.events.some((e) => e.reason === 'NodeNotReady')).toBe(true);
+    expect(copies).toHaveLength(2);
   });
 });
 

@@ -13,6 +13,12 @@ export const REPLY_TIMEOUT_MS = 15_000;
 
 const TOKEN_KEY = 'gameday.reconnectionToken';
 
+/** Set while the page unloads: a reload must keep the token so the next page can rejoin the seat. */
+let unloading = false;
+addEventListener('pagehide', () => {
+  unloading = true;
+});
+
 export interface ConnectionHandlers {
   /** Every state patch (`room.onStateChange`). */
   onState(state: unknown): void;
@@ -55,7 +61,7 @@ export class GameConnection {
       handlers.onReconnect();
     });
     room.onLeave((code, reason) => {
-      clearToken();
+      if (!unloading) clearToken();
       for (const [id, resolve] of this.#pending) resolve({ id, type: 'unknown', ok: false, error: 'connection closed before the server answered' });
       this.#pending.clear();
       handlers.onLeave(code, reason, this.#leaving);

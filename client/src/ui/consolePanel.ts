@@ -12,7 +12,7 @@ const MAX_ENTRIES = 200;
 export interface ConsoleDeps {
   /** Send a kubectl command line; resolves with the reply. */
   run(command: string): Promise<ReplyMessage>;
-  /** `help` typed in the console. */
+  /** `?` typed in the console. */
   showHelp(): void;
 }
 

@@ -1,6 +1,6 @@
 /** The help dialog (shortcuts, kubectl commands, pod status legend) and the end-of-match dialog. */
 import type { MatchEndedMessage } from '../../../shared/protocol.ts';
-import { KUBECTL_EXAMPLES, SHORTCUTS } from '../view/console.ts';
+import { KUBECTL_HELP, SHORTCUTS } from '../view/console.ts';
 import { LEGEND_STATUSES, podStatusStyle } from '../view/podStatus.ts';
 import { endSummary } from '../view/summary.ts';
 import { byId, el } from './dom.ts';
@@ -23,7 +23,7 @@ export class HelpDialog {
 
   constructor() {
     byId('help-shortcuts').replaceChildren(...SHORTCUTS.flatMap((s) => [el('dt', {}, el('kbd', { text: s.keys })), el('dd', { text: s.does })]));
-    byId('help-commands').replaceChildren(...KUBECTL_EXAMPLES.map((c) => el('li', { text: c })));
+    byId('help-commands').textContent = KUBECTL_HELP;
     byId('help-legend').replaceChildren(...legendItems());
   }
 

@@ -116,8 +116,8 @@ export function actionsFor(selection: Selection, team: TeamView): ActionOption[]
 }
 
 /**
- * The kubectl command line equivalent to an action (what a player would type in the console).
- * etcd restores have no kubectl verb; the console's `etcdctl`-style wording is shown instead.
+ * The console command equivalent to an action (what a player would type; the grammar is
+ * shared/kubectl/help.ts). etcd restores have no kubectl verb: `etcdctl member restore MEMBER`.
  */
 export function kubectlEquivalent(action: ActionMessage): string {
   switch (action.type) {
@@ -146,6 +146,6 @@ export function kubectlEquivalent(action: ActionMessage): string {
     case 'drainNode':
       return `kubectl drain ${action.node} --ignore-daemonsets`;
     case 'restoreEtcdMember':
-      return `etcdctl restore member ${action.member}`;
+      return `etcdctl member restore ${action.member}`;
   }
 }

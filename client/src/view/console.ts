@@ -62,20 +62,20 @@ export class CommandHistory {
 export type ConsoleCommand =
   | { kind: 'empty' }
   | { kind: 'local'; name: 'help' | 'clear' }
-  | { kind: 'kubectl'; command: string };
+  | { kind: 'server'; command: string };
 
 /**
- * Interpret a console line: `help`/`?` and `clear` are handled locally; everything else goes to the
- * server as a kubectl command, with `kubectl ` added when missing and `k ` expanded (the common alias).
+ * Interpret a console line. `?` (the help dialog) and `clear` are handled locally; everything else goes
+ * to the server as typed (whitespace collapsed), where shared/kubectl parses it: `kubectl` in front is
+ * optional there, `etcdctl ...` and `help` are understood. The common alias `k` is expanded to `kubectl`.
  */
 export function parseConsoleLine(line: string): ConsoleCommand {
   const text = line.trim().replace(/\s+/g, ' ');
   if (!text) return { kind: 'empty' };
-  if (text === 'help' || text === '?') return { kind: 'local', name: 'help' };
+  if (text === '?') return { kind: 'local', name: 'help' };
   if (text === 'clear' || text === 'cls') return { kind: 'local', name: 'clear' };
-  if (text === 'kubectl' || text.startsWith('kubectl ')) return { kind: 'kubectl', command: text };
-  if (text.startsWith('k ')) return { kind: 'kubectl', command: `kubectl ${text.slice(2)}` };
-  return { kind: 'kubectl', command: `kubectl ${text}` };
+  if (text === 'k' || text.startsWith('k ')) return { kind: 'server', command: `kubectl${text.slice(1)}` };
+  return { kind: 'server', command: text };
 }
 
 /**
@@ -117,19 +117,5 @@ export const SHORTCUTS: readonly { keys: string; does: string }[] = [
   { keys: 'click', does: 'select a pod, node, etcd member or Service for its actions' },
 ];
 
-/** Example kubectl commands shown by the help dialog (the server's parser defines what is accepted). */
-export const KUBECTL_EXAMPLES: readonly string[] = [
-  'kubectl get pods',
-  'kubectl get nodes',
-  'kubectl get deployments',
-  'kubectl get events',
-  'kubectl describe pod <pod>',
-  'kubectl logs <pod>',
-  'kubectl delete pod <pod>',
-  'kubectl scale deployment/<name> --replicas=4',
-  'kubectl rollout undo deployment/<name>',
-  'kubectl rollout restart deployment/<name>',
-  'kubectl set resources deployment/<name> --limits=memory=512Mi',
-  'kubectl cordon <node>  /  kubectl uncordon <node>',
-  'kubectl drain <node>',
-];
+/** The console's command reference (shared with the server's `help` reply). */
+export { KUBECTL_HELP } from '../../../shared/kubectl/help.ts';

@@ -41,12 +41,12 @@ function bool(v: unknown): boolean {
 
 /** Entries of a MapSchema, `Map` or plain record, sorted by key (never insertion order). */
 function entries(v: unknown): [string, unknown][] {
-  if (v === null || typeof v !== 'object') return [];
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return [];
   const out: [string, unknown][] = [];
-  const withForEach = v as { forEach?: unknown };
-  if (v instanceof Map || (typeof withForEach.forEach === 'function' && !Array.isArray(v) && typeof (v as { get?: unknown }).get === 'function')) {
-    (v as Map<unknown, unknown>).forEach((value, key) => out.push([String(key), value]));
-  } else if (!Array.isArray(v)) {
+  const mapLike = v as Partial<Map<unknown, unknown>>;
+  if (typeof mapLike.forEach === 'function' && typeof mapLike.get === 'function') {
+    mapLike.forEach((value, key) => out.push([String(key), value]));
+  } else {
     for (const [k, value] of Object.entries(v)) out.push([k, value]);
   }
   return out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));

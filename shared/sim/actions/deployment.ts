@@ -7,7 +7,7 @@
 import { findDeployment, notFound, setDeploymentImage, writeDeploymentTemplate } from '../apiserver.ts';
 import { replicaSetsOf, revisionOf } from '../controllers/deployment.ts';
 import { simTimestamp, splitKey, templateHash } from '../names.ts';
-import { parseQuantity } from '../quantity.ts';
+import { parseQuantity } from '../../manifests/quantity.ts';
 import type { Deployment, ResourceRequirements, SimState } from '../types.ts';
 import { reject, type Handled } from './handler.ts';
 
@@ -95,12 +95,20 @@ export function setResourcesAction(state: SimState, name: string, container: str
   const containers = d.spec.template.spec.containers;
   const targets = container === undefined ? containers : containers.filter((c) => c.name === container);
   if (targets.length === 0) return reject(`error: unable to find container named "${container}"`);
-  for (const q of [limits?.cpu, limits?.memory, requests?.cpu, requests?.memory]) {
-    if (q === undefined) continue;
-    try {
-      parseQuantity(q);
-    } catch (e) {
-      return reject(`error: ${(e as Error).message}`);
+  for (const [kind, list] of [['limits', limits], ['requests', requests]] as const) {
+    for (const res of ['cpu', 'memory'] as const) {
+      const q = list?.[res];
+      if (q === undefined) continue;
+      let v: number;
+      try {
+        v = parseQuantity(q);
+      } catch {
+        return reject(`error: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$': "${q}"`);
+      }
+      // API server validation (K pkg/apis/core/validation ValidateResourceQuantityValue).
+      if (v < 0) {
+        return reject(`The Deployment "${d.metadata.name}" is invalid: spec.template.spec.containers[${containers.indexOf(targets[0]!)}].resources.${kind}[${res}]: Invalid value: "${q}": must be greater than or equal to 0`);
+      }
     }
   }
   const updated: ResourceRequirements[] = [];

@@ -38,7 +38,28 @@ export function syncEndpoints(state: SimState, key: string): void {
     state.endpoints[key] = ep;
     return;
   }
-  if (JSON.stringify(ep.endpoints) === JSON.stringify(list)) return;
+  if (sameEndpoints(ep.endpoints, list)) return;
   ep.endpoints = list;
   bumpResourceVersion(state, ep.metadata);
+}
+
+/**
+ * Field-by-field comparison of two endpoint lists (order matters: both are built in sorted pod order).
+ * Not `JSON.stringify`, whose output depends on key order and so differs after a canonical round trip.
+ */
+function sameEndpoints(a: Endpoints['endpoints'], b: Endpoints['endpoints']): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (
+      x.targetRef.name !== y.targetRef.name ||
+      x.nodeName !== y.nodeName ||
+      x.conditions.ready !== y.conditions.ready ||
+      x.conditions.terminating !== y.conditions.terminating
+    ) {
+      return false;
+    }
+  }
+  return true;
 }

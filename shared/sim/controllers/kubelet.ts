@@ -44,9 +44,15 @@ export function profileOf(state: SimState, image: string): ImageProfile {
   return state.images[image] ?? state.defaultImageProfile;
 }
 
-/** Working-set memory, MiB, after `uptime` sim seconds: min(plateau, base + growth * uptime). */
-export function memoryAt(profile: ImageProfile, uptime: SimSeconds): number {
-  const m = profile.baseMemoryMiB + profile.memoryGrowthMiBPerSec * Math.max(0, uptime);
+/**
+ * Working-set memory, MiB, at sim second `now` of a container started at `startedAt`:
+ * `min(plateau, base + growth * (now - max(startedAt, growthSince)))`. A leak that begins during a
+ * container's life (`memoryGrowthSince`, set by the memory-leak incident) grows from that moment, so
+ * players see usage climb before the first `OOMKilled`; restarted containers grow from their start.
+ */
+export function memoryAt(profile: ImageProfile, startedAt: SimSeconds, now: SimSeconds): number {
+  const since = Math.max(startedAt, profile.memoryGrowthSince ?? startedAt);
+  const m = profile.baseMemoryMiB + profile.memoryGrowthMiBPerSec * Math.max(0, now - since);
   return profile.memoryPlateauMiB === null ? m : Math.min(profile.memoryPlateauMiB, m);
 }
 
@@ -108,7 +114,7 @@ function startContainer(state: SimState, key: string, pod: Pod, restart: boolean
   if (restart) for (const cs of pod.status.containerStatuses) cs.restartCount += 1;
   pod.status.phase = 'Running';
   pod.sim.containerStartedAt = now;
-  pod.sim.memoryMiB = memoryAt(profile, 0);
+  pod.sim.memoryMiB = memoryAt(profile, now, now);
   pod.sim.nextTransitionAt = null;
   bumpResourceVersion(state, pod.metadata);
   for (const c of pod.spec.containers) {
@@ -238,7 +244,7 @@ export function onKubeletTimer(state: SimState, timer: Timer): void {
       return;
     case T_OOM:
       if (running && !isTerminating(pod)) {
-        const mem = memoryAt(profileOf(state, pod.sim.image), state.t - pod.sim.containerStartedAt!);
+        const mem = memoryAt(profileOf(state, pod.sim.image), pod.sim.containerStartedAt!, state.t);
         pod.sim.memoryMiB = mem;
         if (pod.sim.memLimitMiB !== null && mem > pod.sim.memLimitMiB) oomKill(state, key, pod);
       }
@@ -263,7 +269,7 @@ export function onKubeletTimer(state: SimState, timer: Timer): void {
 
 /** The profile fields the memory model reads, as a string (cheap to compare every tick). */
 export function memorySignature(p: ImageProfile): string {
-  return `${p.baseMemoryMiB}|${p.memoryGrowthMiBPerSec}|${p.memoryPlateauMiB}`;
+  return `${p.baseMemoryMiB}|${p.memoryGrowthMiBPerSec}|${p.memoryPlateauMiB}|${p.memoryGrowthSince ?? ''}`;
 }
 
 /**
@@ -285,7 +291,7 @@ export function kubeletMemory(state: SimState): void {
     for (const key of pods) {
       const pod = state.pods[key];
       if (!pod || pod.sim.containerStartedAt === null || isTerminating(pod) || !nodeUp(state, pod)) continue;
-      const mem = memoryAt(profile, state.t - pod.sim.containerStartedAt);
+      const mem = memoryAt(profile, pod.sim.containerStartedAt, state.t);
       pod.sim.memoryMiB = mem;
       if (pod.sim.memLimitMiB !== null && mem > pod.sim.memLimitMiB) kills.push(key);
     }
@@ -301,7 +307,7 @@ export function kubeletMemory(state: SimState): void {
 export function replanPodMemory(state: SimState, podKey: string): void {
   const pod = state.pods[podKey];
   if (!pod || pod.sim.containerStartedAt === null || isTerminating(pod) || !nodeUp(state, pod)) return;
-  pod.sim.memoryMiB = memoryAt(profileOf(state, pod.sim.image), state.t - pod.sim.containerStartedAt);
+  pod.sim.memoryMiB = memoryAt(profileOf(state, pod.sim.image), pod.sim.containerStartedAt, state.t);
   if (pod.sim.memLimitMiB !== null && pod.sim.memoryMiB > pod.sim.memLimitMiB) oomKill(state, podKey, pod);
 }
 

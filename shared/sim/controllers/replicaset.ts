@@ -11,7 +11,7 @@ import { addPod, apiWritable, compactDirty, bumpResourceVersion, drainDirty, emi
 import { getIndex, rsOwnerKey } from '../cache.ts';
 import { randomSuffix } from '../names.ts';
 import { cloneJson, isActive, readySince } from '../podutil.ts';
-import { cpuToMilli, memToMiB } from '../quantity.ts';
+import { parseCpuMillicores, parseMemoryMiB } from '../../manifests/quantity.ts';
 import { scheduleTimer } from '../timers.ts';
 import type { Pod, PodSpec, ReplicaSet, SimState, Timer } from '../types.ts';
 import { deletePodObject } from './kubelet.ts';
@@ -28,10 +28,12 @@ export function podResources(spec: PodSpec): { cpuRequestMilli: number; memReque
   let limit: number | null = 0;
   for (const c of spec.containers) {
     const r = c.resources;
-    cpu += cpuToMilli(r.requests?.cpu ?? r.limits?.cpu);
-    mem += memToMiB(r.requests?.memory ?? r.limits?.memory);
+    const cpuRequest = r.requests?.cpu ?? r.limits?.cpu;
+    const memRequest = r.requests?.memory ?? r.limits?.memory;
+    cpu += cpuRequest === undefined ? 0 : parseCpuMillicores(cpuRequest);
+    mem += memRequest === undefined ? 0 : parseMemoryMiB(memRequest);
     if (r.limits?.memory === undefined) limit = null;
-    else if (limit !== null) limit += memToMiB(r.limits.memory);
+    else if (limit !== null) limit += parseMemoryMiB(r.limits.memory);
   }
   return { cpuRequestMilli: cpu, memRequestMiB: mem, memLimitMiB: limit };
 }

@@ -4,6 +4,9 @@
  * limit: the container is `OOMKilled` (exit code 137) and, restarted again and again, the pod shows
  * `CrashLoopBackOff` (back-off 10 s doubling to 300 s; kubernetes-behaviour.md §1, §10).
  *
+ * The leak begins when the incident strikes: running containers grow from that moment (so usage is
+ * seen climbing before the first kill), restarted ones from their start.
+ *
  * Params: `growthMiBPerSec` (MiB per sim second of container uptime, default 0.5), `plateauMiB`
  * (default 1.5 x the template's memory limit, else 400 MiB).
  *
@@ -15,13 +18,13 @@
 import type { IncidentState, SimState } from '../types.ts';
 import type { IncidentHandler, StartOutcome } from './handler.ts';
 import { imageProfile } from '../traffic.ts';
-import { memToMiB } from '../quantity.ts';
+import { parseMemoryMiB } from '../../manifests/quantity.ts';
 import { deploymentAvailable, deploymentPods, numParam, optNumParam, targetDeployment } from './helpers.ts';
 
 function defaultPlateau(limit: string | undefined): number {
   let mib: number;
   try {
-    mib = memToMiB(limit);
+    mib = limit === undefined ? 0 : parseMemoryMiB(limit);
   } catch {
     mib = 0;
   }
@@ -39,7 +42,7 @@ export const memoryLeak: IncidentHandler = {
     const image = container.image;
     const plateau = optNumParam(inc.spec, 'plateauMiB') ?? defaultPlateau(container.resources.limits?.memory);
     const growth = numParam(inc.spec, 'growthMiBPerSec', 0.5);
-    state.images[image] = { ...imageProfile(state, image), memoryGrowthMiBPerSec: growth, memoryPlateauMiB: plateau };
+    state.images[image] = { ...imageProfile(state, image), memoryGrowthMiBPerSec: growth, memoryPlateauMiB: plateau, memoryGrowthSince: state.t };
     inc.data['deployment'] = target.key;
     inc.data['image'] = image;
     inc.data['plateauMiB'] = plateau;
