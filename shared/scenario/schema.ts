@@ -10,7 +10,7 @@
  *   nodes: { count: 6, zones: [europe-west1-a, europe-west1-b, europe-west1-c], cpu: "4", memory: 16Gi }
  *   etcdMembers: [etcd-0, etcd-1, etcd-2]
  * workloads: { manifests: online-boutique.yaml }      # relative to the scenario file, or `yaml: |` inline
- * traffic: { rps: 200 }
+ * traffic: { rps: 200, optionalCalls: { frontend: [adservice] } }   # optional: failures tolerated
  * userFacingService: frontend
  * slo: { availability: 0.99, latency: { thresholdMs: 300, target: 0.95 } }
  * images: { "<image ref>": { errorRate: 0.3 } }
@@ -184,6 +184,13 @@ export const ScenarioSchema = z.strictObject({
     ingress: z.array(z.strictObject({ service: z.string().min(1), rps: z.number().gt(0) })).min(1).optional(),
     /** Service name -> downstream Service names; default: inferred from env values (inferCallGraph). */
     callGraph: z.record(z.string(), z.array(z.string())).optional(),
+    /**
+     * Optional (soft) calls, graceful degradation: caller Service name -> downstream Service names whose
+     * failure the caller tolerates (its request still succeeds; the failed call still costs latency),
+     * e.g. `{ frontend: [adservice, recommendationservice] }`. Every pair must be an edge of the call
+     * graph (declared or inferred); checked by scenarioToSimInput. Default: every call is hard.
+     */
+    optionalCalls: z.record(z.string().min(1), z.array(z.string().min(1))).optional(),
   }),
   userFacingService: z.string().min(1),
   slo: z.strictObject({

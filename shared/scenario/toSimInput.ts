@@ -1,7 +1,8 @@
 /**
  * Turns a validated scenario plus its loaded workloads into the {@link SimInput} the sim starts from,
- * checking that every name the scenario uses (user-facing Service, call graph, ingress, incident
- * targets, etcd members) exists. Also builds a SimInput from manifests alone (`--manifests`).
+ * checking that every name the scenario uses (user-facing Service, call graph, optional calls, ingress,
+ * incident targets, etcd members) exists and that every optional call is an edge of the call graph.
+ * Also builds a SimInput from manifests alone (`--manifests`).
  *
  * Pure and deterministic (sorted keys and lists). Units: sim seconds, requests/s, ms.
  */
@@ -65,10 +66,50 @@ function quorum(n: number): number {
 }
 
 /**
+ * `traffic.optionalCalls` normalised like the call graph (`default/x` -> `x`, deduplicated, sorted), or
+ * undefined when the scenario declares none. Pushes a problem for every name that is not a Service and
+ * every pair that is not an edge of `callGraph` (the declared one, else the one inferred from env values).
+ */
+function checkOptionalCalls(
+  scenario: Scenario,
+  callGraph: Record<string, string[]>,
+  services: Set<string>,
+  needService: (path: string, name: string) => void,
+  problems: string[],
+): Record<string, string[]> | undefined {
+  const declared = scenario.traffic.optionalCalls;
+  if (!declared) return undefined;
+  const source = scenario.traffic.callGraph ? 'declared in traffic.callGraph' : 'inferred from env values';
+  const out: Record<string, Set<string>> = {};
+  for (const [from, tos] of Object.entries(declared).sort(([a], [b]) => cmp(a, b))) {
+    const caller = normalizeRef(from);
+    needService('traffic.optionalCalls', from);
+    const set = (out[caller] ??= new Set());
+    for (const to of tos) {
+      const callee = normalizeRef(to);
+      needService(`traffic.optionalCalls.${from}`, to);
+      set.add(callee);
+      if (!services.has(caller) || !services.has(callee)) continue;
+      const calls = callGraph[caller] ?? [];
+      if (!calls.includes(callee)) {
+        problems.push(
+          `traffic.optionalCalls.${from}: "${to}" is not a call of "${from}" in the call graph (${source}); ` +
+            `an optional call must be one of its calls (${calls.length > 0 ? calls.join(', ') : `"${from}" calls nothing`})`,
+        );
+      }
+    }
+  }
+  const result: Record<string, string[]> = {};
+  for (const k of Object.keys(out).sort(cmp)) if (out[k]!.size > 0) result[k] = [...out[k]!].sort(cmp);
+  return result;
+}
+
+/**
  * Builds the SimInput of a scenario.
  * @param workloads the scenario's manifests (or replacement manifests), already loaded.
- * @throws {ScenarioError} when the workloads have errors or no Deployment, or when the scenario names a
- * Service, Deployment, Node or etcd member that does not exist; every problem is listed.
+ * @throws {ScenarioError} when the workloads have errors or no Deployment, when the scenario names a
+ * Service, Deployment, Node or etcd member that does not exist, or when an optional call
+ * (`traffic.optionalCalls`) is not an edge of the call graph; every problem is listed.
  */
 export function scenarioToSimInput(scenario: Scenario, workloads: LoadedManifests, opts: SimInputOptions): SimInput {
   assertNoManifestErrors(workloads, scenario.id);
@@ -102,6 +143,10 @@ export function scenarioToSimInput(scenario: Scenario, workloads: LoadedManifest
       for (const to of tos) needService(`traffic.callGraph.${from}`, to);
     }
   }
+  const callGraph = declaredGraph
+    ? sortedRecord(Object.fromEntries(Object.entries(declaredGraph).map(([k, v]) => [normalizeRef(k), [...new Set(v.map(normalizeRef))].sort(cmp)])))
+    : inferCallGraph(workloads.deployments, workloads.services);
+  const optionalCalls = checkOptionalCalls(scenario, callGraph, services, needService, problems);
 
   const images: Record<string, Partial<ImageProfile>> = {};
   for (const [ref, p] of Object.entries(scenario.images)) images[ref] = dropUndefined({ ...p });
@@ -168,9 +213,6 @@ export function scenarioToSimInput(scenario: Scenario, workloads: LoadedManifest
 
   const cap = capacityWarning(workloads.deployments, nodes);
   if (cap) warnings.push(cap);
-  const callGraph = declaredGraph
-    ? sortedRecord(Object.fromEntries(Object.entries(declaredGraph).map(([k, v]) => [normalizeRef(k), [...new Set(v.map(normalizeRef))].sort(cmp)])))
-    : inferCallGraph(workloads.deployments, workloads.services);
   const input: SimInput = {
     scenarioId: scenario.id,
     settings: { seed: opts.seed, tickSeconds: opts.tickSeconds ?? scenario.match.tickSeconds ?? 1, durationSeconds },
@@ -187,6 +229,7 @@ export function scenarioToSimInput(scenario: Scenario, workloads: LoadedManifest
     incidents,
     warnings,
   };
+  if (optionalCalls) input.optionalCalls = optionalCalls;
   if (scenario.defaultImage) input.defaultImage = dropUndefined({ ...scenario.defaultImage });
   if (scenario.alertTiers) input.alertTiers = scenario.alertTiers.map((t) => ({ ...t }));
   return input;

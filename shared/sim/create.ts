@@ -1,10 +1,10 @@
 /**
  * createSim: builds a match's {@link SimState} from a {@link SimInput} — nodes, the control plane,
  * Deployments (with the apps/v1 defaults), Services and EndpointSlices, image profiles, the call graph
- * and ingress, SLO states and alert tiers, scheduled incidents — then lets the controllers create the
- * ReplicaSets and pods. By default the cluster was already running: pods are Running and Ready at t=0
- * and no start-up events are recorded ("warm start"); `input.coldStart` starts from a fresh apply.
- * Deterministic from `input.settings.seed`.
+ * (with its optional calls) and ingress, SLO states and alert tiers, scheduled incidents — then lets the
+ * controllers create the ReplicaSets and pods. By default the cluster was already running: pods are
+ * Running and Ready at t=0 and no start-up events are recorded ("warm start"); `input.coldStart` starts
+ * from a fresh apply. Deterministic from `input.settings.seed`.
  */
 import { getIndex } from './cache.ts';
 import { memorySignature } from './controllers/kubelet.ts';
@@ -14,7 +14,7 @@ import { objKey } from './names.ts';
 import { seedRng } from './prng.ts';
 import { parseCpuMillicores, parseMemoryMiB } from '../manifests/quantity.ts';
 import { createSloStates, defaultAlertTiers } from './slo.ts';
-import { buildCallGraph, buildIngress } from './topology.ts';
+import { buildCallGraph, buildIngress, buildOptionalCalls } from './topology.ts';
 import { DEFAULT_IMAGE_PROFILE } from './traffic.ts';
 import type { Container, Deployment, DeploymentManifest, Node, NodeSpecInput, Probe, Service, ServiceManifest, SimInput, SimState } from './types.ts';
 
@@ -167,6 +167,7 @@ export function createSim(input: SimInput): SimState {
     },
     images: {},
     callGraph: {},
+    optionalCalls: {},
     ingress: [],
     userFacingService: '',
     traffic: {},
@@ -218,6 +219,9 @@ export function createSim(input: SimInput): SimState {
     state.dirty.services.push(key);
   });
   state.callGraph = buildCallGraph(state, input);
+  const optional = buildOptionalCalls(input, state.callGraph);
+  state.optionalCalls = optional.optionalCalls;
+  state.warnings.push(...optional.warnings);
   state.ingress = buildIngress(state, input, state.callGraph);
   state.userFacingService = input.userFacingService.includes('/') ? input.userFacingService : objKey('default', input.userFacingService);
   for (const image of Object.keys(state.images)) state.imageProfileSeen[image] = memorySignature(state.images[image]!);

@@ -1,7 +1,8 @@
 /**
  * The service topology a match starts with: the call graph (declared, or inferred from container env
  * values that name another Service, e.g. `cartservice:7070`, `http://productcatalogservice:3550`,
- * `redis-cart.default.svc.cluster.local:6379`) and the traffic entry points (declared, else
+ * `redis-cart.default.svc.cluster.local:6379`), which of its edges are optional (soft) calls, and the
+ * traffic entry points (declared, else
  * LoadBalancer/NodePort Services, else call-graph roots) with the total load split equally.
  * All keys are Service keys (`namespace/name`); outputs are sorted.
  */
@@ -74,6 +75,32 @@ export function buildCallGraph(state: SimState, input: SimInput): Record<string,
     }
   }
   return sortRecord(graph);
+}
+
+/**
+ * The optional (soft) calls (see {@link SimState.optionalCalls}): `input.optionalCalls` with keys and
+ * values normalised like the call graph's (`name` -> `default/name`), deduplicated and sorted, keeping
+ * only pairs that are edges of `graph`. Pairs that are not are dropped and listed in the returned
+ * `warnings` (the scenario layer rejects them earlier with a ScenarioError). Callers left with no
+ * optional call are omitted. Default `{}`: every call is hard. O(optional pairs x log).
+ */
+export function buildOptionalCalls(input: SimInput, graph: Record<string, string[]>): { optionalCalls: Record<string, string[]>; warnings: string[] } {
+  const toKey = (ref: string) => (ref.includes('/') ? ref : objKey('default', ref));
+  const merged: Record<string, Set<string>> = {};
+  const warnings: string[] = [];
+  for (const from of Object.keys(input.optionalCalls ?? {}).sort()) {
+    const k = toKey(from);
+    const edges = new Set(graph[k] ?? []);
+    const set = (merged[k] ??= new Set());
+    for (const to of input.optionalCalls![from] ?? []) {
+      const t = toKey(to);
+      if (edges.has(t)) set.add(t);
+      else warnings.push(`optional call "${from}" -> "${to}" ignored: not an edge of the call graph`);
+    }
+  }
+  const optionalCalls: Record<string, string[]> = {};
+  for (const k of Object.keys(merged).sort()) if (merged[k]!.size > 0) optionalCalls[k] = [...merged[k]!].sort();
+  return { optionalCalls, warnings };
 }
 
 function sortRecord(r: Record<string, string[]>): Record<string, string[]> {

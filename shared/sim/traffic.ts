@@ -15,11 +15,20 @@
  *   pod's CPU limit, else its request, else 1000 m (shared/sim/trafficModel.ts). At utilisation u the own
  *   latency is multiplied by the M/M/1 response-time factor `1 / (1 - min(u, 0.95))` (at most 20x);
  *   beyond capacity the excess `1 - 1/u` of its requests time out;
- * - a request fails when any synchronous downstream call fails:
- *   `errorRate = 1 - accepted * (1 - ownVersionErrors) * prod(1 - downstream errorRate)`;
+ * - a request fails when any synchronous **hard** downstream call fails:
+ *   `errorRate = 1 - accepted * (1 - ownVersionErrors) * prod over hard calls (1 - downstream errorRate)`;
+ *   an **optional** call (`state.optionalCalls`, graceful degradation: Online Boutique's frontend renders
+ *   the page without ads or recommendations when adservice / recommendationservice fails) never fails the
+ *   caller's request; the downstream still receives its load and shows its own errors;
  * - latency = own latency (see shared/sim/latency.ts: lognormal per pod group, p99 = 3 x p50) +
- *   downstream p50/p99. The call graph must be a DAG; edges closing a cycle are ignored
- *   (shared/sim/trafficGraph.ts).
+ *   downstream p50/p99. A hard call adds the downstream's p50/p99 (only requests whose calls all
+ *   succeeded count). An optional call adds the latency of one call whatever its outcome (`callP50`,
+ *   shared/sim/trafficFigures.ts): the downstream's p50/p99 when any of its requests succeed (its errors
+ *   come back after about the same latency); {@link FAIL_FAST_MS} = 1 ms (connection refused) when it has
+ *   no ready endpoint; else (every request fails: black-hole endpoints, error rate 1, failing hard calls) its pods'
+ *   own latency at their load plus its own calls' latency — a timeout is not modelled, the error is
+ *   assumed to come back after the pod's own latency. The call graph must be a DAG; edges closing a cycle
+ *   are ignored (shared/sim/trafficGraph.ts).
  *
  * SLI counts (user-facing Service): availability valid = stochastic round of rps * tickSeconds, bad =
  * stochastic round of valid * errorRate, good = valid - bad. Latency: valid = the successful requests
@@ -38,19 +47,21 @@
  *   aggregate, its offered load, the profile of one of its images (`errorRate`, `latencyMs`,
  *   `cpuPerRequestMilli`) or the liveness (`kubeletUp`) of a node holding one of its endpoints changed;
  *   node liveness is compared against the previous tick with one pass over the node names;
- * - its end-to-end result, recomputed when its own figures or a downstream result changed.
+ * - its end-to-end result, recomputed when its own figures or a downstream result changed, and once for
+ *   every Service when the walkable graph is rebuilt (`callGraph`, `optionalCalls` or `ingress` replaced).
  * Everything memoised is a pure function of the state and is recomputed exactly as a fresh memo would,
  * so a cloned, replayed or JSON round-tripped state computes bit-identical figures.
  *
  * May import: ./types.ts, ./prng.ts, ./apiserver.ts (read-only checks), ./latency.ts, ./trafficModel.ts,
- * ./trafficGraph.ts.
+ * ./trafficGraph.ts, ./trafficFigures.ts (per-Service own figures and end-to-end results).
  */
 import type { Endpoints, ServiceTraffic, SimState } from './types.ts';
 import { roundStochastic } from './prng.ts';
 import { apiWritable } from './apiserver.ts';
-import { mixtureQuantile, tailShare, type LatencyComponent } from './latency.ts';
+import { tailShare } from './latency.ts';
+import { computeResult, ownFigures, type EndpointGroup, type OwnFigures, type Result, type ServiceAggregate } from './trafficFigures.ts';
 import { buildTrafficGraph, resolveServiceKey, type TrafficGraph } from './trafficGraph.ts';
-import { imageProfile, LATENCY_TAIL_FACTOR, loadFactor, podCapacityRps, podCpuMilli } from './trafficModel.ts';
+import { imageProfile, podCpuMilli } from './trafficModel.ts';
 
 export {
   DEFAULT_BASE_MEMORY_SHARE,
@@ -64,57 +75,16 @@ export {
   podCpuMilli,
 } from './trafficModel.ts';
 export { resolveServiceKey } from './trafficGraph.ts';
+export { FAIL_FAST_MS } from './trafficFigures.ts';
 
 // ---------------------------------------------------------------------------------------------------
 // Memo (outside the state)
 // ---------------------------------------------------------------------------------------------------
 
-/** Ready endpoints of one Service with the same (image, cpu, node, dead). */
-interface EndpointGroup {
-  image: string;
-  cpuMilli: number;
-  node: string;
-  count: number;
-  /** The pod's container is not running (kube-proxy still routes to it from stale endpoints). */
-  dead: boolean;
-}
-
 /** `resourceVersion` of the aggregate of a Service without an EndpointSlice. */
 const NO_SLICE = -1;
 /** `resourceVersion` of an aggregate built while the API server could not write: never reused by version. */
 const STALE = -2;
-
-interface ServiceAggregate {
-  resourceVersion: number;
-  length: number;
-  /** Sorted by (image, cpu, node, dead) as a string key. */
-  groups: EndpointGroup[];
-  ready: number;
-  total: number;
-  /** Distinct nodes of the groups. */
-  nodes: Set<string>;
-  /** Distinct images of the groups, sorted. */
-  images: string[];
-}
-
-/** A Service's own behaviour at a given load, before downstream calls. */
-interface OwnFigures {
-  /** Share of requests a pod accepted (not refused, not timed out). */
-  accepted: number;
-  /** Share of requests that succeed on this Service's own pods. */
-  success: number;
-  /** Latency components of the own successful requests (weights = success shares). */
-  components: LatencyComponent[];
-}
-
-/** Final figures of one Service, kept for its callers. */
-interface Result {
-  errorRate: number;
-  p50: number;
-  p99: number;
-  /** End-to-end latency components (own components shifted by downstream p50/p99). */
-  components: LatencyComponent[];
-}
 
 /** What is memoised per Service, with the inputs each part was computed from. */
 interface ServiceMemo {
@@ -162,10 +132,21 @@ export function invalidateTrafficCache(state: SimState): void {
 
 function graphOf(state: SimState, memo: Memo): TrafficGraph {
   const g = memo.graph;
-  if (g && g.callGraph === state.callGraph && g.ingress === state.ingress && g.serviceCount === Object.keys(state.services).length) return g;
+  if (
+    g &&
+    g.callGraph === state.callGraph &&
+    g.optionalCalls === (state.optionalCalls as SimState['optionalCalls'] | undefined) &&
+    g.ingress === state.ingress &&
+    g.serviceCount === Object.keys(state.services).length
+  ) {
+    return g;
+  }
   const fresh = buildTrafficGraph(state);
   memo.graph = fresh;
-  for (const key of [...memo.services.keys()]) if (!fresh.position.has(key)) memo.services.delete(key);
+  for (const [key, sm] of [...memo.services.entries()]) {
+    if (!fresh.position.has(key)) memo.services.delete(key);
+    else sm.result = null; // which calls are optional may have changed: recompute every result once
+  }
   return fresh;
 }
 
@@ -291,49 +272,6 @@ function sameProfiles(state: SimState, images: string[], sig: number[]): boolean
   return true;
 }
 
-function ownFigures(state: SimState, agg: ServiceAggregate, rps: number): OwnFigures {
-  if (agg.ready === 0) return { accepted: 0, success: 0, components: [] };
-  const perPod = rps / agg.ready;
-  let accepted = 0;
-  let success = 0;
-  const merged = new Map<string, LatencyComponent>();
-  for (const g of agg.groups) {
-    const w = g.count / agg.ready;
-    const node = state.nodes[g.node];
-    if (g.dead || !node || !node.sim.kubeletUp) continue; // black hole: refused or timed out
-    const profile = imageProfile(state, g.image);
-    const cap = podCapacityRps(g.cpuMilli, profile);
-    const u = cap === Infinity ? 0 : perPod / cap;
-    const served = u > 1 ? 1 / u : 1;
-    const ok = served * (1 - Math.min(1, Math.max(0, profile.errorRate)));
-    accepted += w * served;
-    success += w * ok;
-    const p50 = profile.latencyMs * loadFactor(u);
-    const key = `${g.image}\u0000${g.cpuMilli}`;
-    const c = merged.get(key);
-    if (c) c.weight += w * ok;
-    else merged.set(key, { weight: w * ok, p50Ms: p50, p99Ms: p50 * LATENCY_TAIL_FACTOR });
-  }
-  const components = [...merged.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map((e) => e[1]);
-  return { accepted, success, components };
-}
-
-function computeResult(figures: OwnFigures, down: Result[]): Result {
-  let success = figures.success;
-  let d50 = 0;
-  let d99 = 0;
-  for (const r of down) {
-    success *= 1 - r.errorRate;
-    d50 += r.p50;
-    d99 += r.p99;
-  }
-  const components = figures.components.map((c) => ({ weight: c.weight, p50Ms: c.p50Ms + d50, p99Ms: c.p99Ms + d99 }));
-  const p50 = mixtureQuantile(components, 0.5);
-  const p99 = mixtureQuantile(components, 0.99);
-  const errorRate = Math.min(1, Math.max(0, 1 - success));
-  return { errorRate, p50, p99, components };
-}
-
 function sameDownstream(prev: Result[], down: number[], results: Result[]): boolean {
   if (prev.length !== down.length) return false;
   for (let j = 0; j < down.length; j++) if (prev[j] !== results[down[j]!]) return false;
@@ -388,7 +326,7 @@ export function updateTraffic(state: SimState): void {
     let r = sm.result;
     if (r === null || sm.resultOwn !== figures || !sameDownstream(sm.resultDown, down, results)) {
       const downResults = down.map((d) => results[d]!);
-      r = computeResult(figures, downResults);
+      r = computeResult(figures, downResults, graph.optional[i]!);
       sm.result = r;
       sm.resultOwn = figures;
       sm.resultDown = downResults;

@@ -1,7 +1,8 @@
 /**
  * The call graph as the traffic model walks it (shared/sim/traffic.ts): Service references resolved to
  * keys, cycle-closing edges dropped, Services in topological order (callers before callees) with
- * positions so the per-tick passes run over arrays.
+ * positions so the per-tick passes run over arrays, and which of the kept edges are optional (soft)
+ * calls (`state.optionalCalls`, resolved like the call graph; pairs that are not edges are ignored).
  *
  * Cycles: iterative DFS from the ingress Services first (sorted), then Services nobody calls, then the
  * rest; an edge to a Service still on the DFS stack closes a cycle and is ignored, so traffic entering at
@@ -19,10 +20,14 @@ export function resolveServiceKey(state: SimState, ref: string): string | undefi
   return undefined;
 }
 
-/** The walkable call graph of one state (valid while `callGraph`, `ingress` and the Service count are unchanged). */
+/**
+ * The walkable call graph of one state (valid while `callGraph`, `optionalCalls`, `ingress` and the
+ * Service count are unchanged).
+ */
 export interface TrafficGraph {
-  /** The `state.callGraph` / `state.ingress` objects it was built from (identity = validity). */
+  /** The `state.callGraph` / `state.optionalCalls` / `state.ingress` objects it was built from (identity = validity). */
   callGraph: SimState['callGraph'];
+  optionalCalls: SimState['optionalCalls'] | undefined;
   ingress: SimState['ingress'];
   serviceCount: number;
   /** Service keys in topological order: callers before callees. */
@@ -31,6 +36,8 @@ export interface TrafficGraph {
   position: Map<string, number>;
   /** Downstream positions per position (cycle-closing edges removed), in sorted key order. */
   down: number[][];
+  /** Per position, parallel to {@link down}: true when that call is optional (its failure is tolerated). */
+  optional: boolean[][];
 }
 
 /** Builds the {@link TrafficGraph} of `state`: O(services + edges). */
@@ -83,5 +90,22 @@ export function buildTrafficGraph(state: SimState): TrafficGraph {
   const position = new Map<string, number>();
   order.forEach((k, i) => position.set(k, i));
   const down = order.map((k) => (downKeys[k] ?? []).map((d) => position.get(d)!));
-  return { callGraph: state.callGraph, ingress: state.ingress, serviceCount: keys.length, order, position, down };
+  // A state saved before optional calls existed has no `optionalCalls`: every call is hard.
+  const optionalCalls = state.optionalCalls as SimState['optionalCalls'] | undefined;
+  const soft = new Map<string, Set<string>>();
+  for (const from of Object.keys(optionalCalls ?? {})) {
+    const src = resolveServiceKey(state, from);
+    if (!src) continue;
+    let set = soft.get(src);
+    if (!set) soft.set(src, (set = new Set()));
+    for (const to of optionalCalls![from] ?? []) {
+      const dst = resolveServiceKey(state, to);
+      if (dst) set.add(dst);
+    }
+  }
+  const optional = order.map((k) => {
+    const set = soft.get(k);
+    return (downKeys[k] ?? []).map((d) => set !== undefined && set.has(d));
+  });
+  return { callGraph: state.callGraph, optionalCalls, ingress: state.ingress, serviceCount: keys.length, order, position, down, optional };
 }

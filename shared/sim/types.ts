@@ -552,6 +552,16 @@ export interface SimState {
   images: Record<string, ImageProfile>;
   /** Service call graph: service key -> downstream service keys (declared or inferred from env). */
   callGraph: Record<string, string[]>;
+  /**
+   * (added) Optional (soft) calls: caller Service key -> sorted downstream Service keys whose failure the
+   * caller tolerates (graceful degradation). Each is also an edge of {@link SimState.callGraph}; keys and
+   * values are Service keys (`namespace/name`) like the call graph's. A failed optional call does not
+   * fail the caller's request but still adds its latency (ms; 1 ms connection refused when the
+   * downstream has no ready endpoint, else the downstream's own latency): see shared/sim/traffic.ts.
+   * Source: Online Boutique's frontend renders pages without ads / recommendations when adservice or
+   * recommendationservice fails (it logs the error and continues). `{}` = every call is hard.
+   */
+  optionalCalls: Record<string, string[]>;
   /** Entry points of traffic (Service keys) and their offered load (requests/s). */
   ingress: { service: string; rps: number }[];
   /** The user-facing Service whose SLIs are scored: a Service key (`namespace/name`), like the call graph and ingress entries. */
@@ -673,6 +683,15 @@ export interface SimInput {
   defaultImage?: Partial<ImageProfile>;
   /** Declared call graph (service name -> downstream service names); else inferred from env values. */
   callGraph?: Record<string, string[]>;
+  /**
+   * (added) Optional (soft) calls: caller Service name (or `namespace/name`) -> downstream Service names
+   * whose failure the caller tolerates (graceful degradation: the request still succeeds, the failed
+   * call still costs latency). Each must also be an edge of the call graph (declared or inferred); the
+   * sim ignores, with a warning, pairs that are not. Source: Online Boutique's frontend, which renders
+   * pages without ads / recommendations when adservice or recommendationservice fails. Default: none
+   * (every call is hard: a downstream failure fails the caller's request).
+   */
+  optionalCalls?: Record<string, string[]>;
   /** Offered load per entry Service; default: LoadBalancer/NodePort Services (else call-graph roots). */
   ingress?: { service: string; rps: number }[];
   /** Total offered load, requests/s, split across entry Services when `ingress` is absent. */

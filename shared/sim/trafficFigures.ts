@@ -1,0 +1,162 @@
+/**
+ * Per-Service figures of the traffic model (shared/sim/traffic.ts has the whole model and its memo):
+ * a Service's own figures at a given load from the aggregate of its ready endpoints, and its end-to-end
+ * result from its downstream results — a failed **hard** call fails the caller's request, a failed
+ * **optional** call (`state.optionalCalls`, graceful degradation) only adds the latency of the call
+ * ({@link Result.callP50}). Units: requests/s, ms, shares 0..1. Sources: kubernetes-behaviour.md §8
+ * (routing to ready endpoints only) and kube-proxy's REJECT rule for a Service without endpoints
+ * (connection refused); Online Boutique's frontend (logs a failed ad / recommendation call and renders
+ * the page without it) for graceful degradation.
+ *
+ * Pure functions. May import: ./types.ts, ./latency.ts, ./trafficModel.ts.
+ */
+import type { SimState } from './types.ts';
+import { mixtureQuantile, type LatencyComponent } from './latency.ts';
+import { imageProfile, LATENCY_TAIL_FACTOR, loadFactor, podCapacityRps } from './trafficModel.ts';
+
+/**
+ * Latency of a call to a Service with no ready endpoint, ms: only ready endpoints receive traffic
+ * (kubernetes-behaviour.md §8) and kube-proxy installs a REJECT rule for a Service without endpoints
+ * (K pkg/proxy/iptables/proxier.go), so the connection is refused at once. Only matters for optional
+ * calls (a failed hard call fails the request, whose latency is then not measured).
+ */
+export const FAIL_FAST_MS = 1;
+
+/** Ready endpoints of one Service with the same (image, cpu, node, dead). */
+export interface EndpointGroup {
+  image: string;
+  cpuMilli: number;
+  node: string;
+  count: number;
+  /** The pod's container is not running (kube-proxy still routes to it from stale endpoints). */
+  dead: boolean;
+}
+
+/** The ready endpoints of one Service, grouped (built by shared/sim/traffic.ts). */
+export interface ServiceAggregate {
+  resourceVersion: number;
+  length: number;
+  /** Sorted by (image, cpu, node, dead) as a string key. */
+  groups: EndpointGroup[];
+  ready: number;
+  total: number;
+  /** Distinct nodes of the groups. */
+  nodes: Set<string>;
+  /** Distinct images of the groups, sorted. */
+  images: string[];
+}
+
+/** A Service's own behaviour at a given load, before downstream calls. */
+export interface OwnFigures {
+  /** Share of requests a pod accepted (not refused, not timed out). */
+  accepted: number;
+  /** Share of requests that succeed on this Service's own pods. */
+  success: number;
+  /** Latency components of the own successful requests (weights = success shares). */
+  components: LatencyComponent[];
+  /** Ready endpoints the figures were computed with (0 = connection refused). */
+  ready: number;
+  /**
+   * Own latency of every ready endpoint group at its load, weights = endpoint shares (dead ones
+   * included): how long a request takes to fail when none succeeds (see {@link Result.callP50}).
+   */
+  answer: LatencyComponent[];
+}
+
+/** End-to-end figures of one Service, kept for its callers. */
+export interface Result {
+  errorRate: number;
+  p50: number;
+  p99: number;
+  /** End-to-end latency components (own components shifted by downstream p50/p99). */
+  components: LatencyComponent[];
+  /**
+   * Latency of one call to this Service as an optional caller pays it, whatever the outcome, ms: p50/p99
+   * when any request succeeds; {@link FAIL_FAST_MS} without ready endpoints; else the own latency of its
+   * pods ({@link OwnFigures.answer}) plus its calls' `callP50`/`callP99`.
+   */
+  callP50: number;
+  callP99: number;
+}
+
+/**
+ * Own figures of a Service whose ready endpoints are `agg` at offered load `rps` (requests/s, spread
+ * evenly over the ready endpoints): accepted and success shares and the latency of its successful
+ * requests before downstream calls. O(groups).
+ */
+export function ownFigures(state: SimState, agg: ServiceAggregate, rps: number): OwnFigures {
+  if (agg.ready === 0) return { accepted: 0, success: 0, components: [], ready: 0, answer: [] };
+  const perPod = rps / agg.ready;
+  let accepted = 0;
+  let success = 0;
+  const merged = new Map<string, LatencyComponent>();
+  const answer = new Map<string, LatencyComponent>();
+  for (const g of agg.groups) {
+    const w = g.count / agg.ready;
+    const node = state.nodes[g.node];
+    const profile = imageProfile(state, g.image);
+    const cap = podCapacityRps(g.cpuMilli, profile);
+    const u = cap === Infinity ? 0 : perPod / cap;
+    const p50 = profile.latencyMs * loadFactor(u);
+    const key = `${g.image}\u0000${g.cpuMilli}`;
+    const a = answer.get(key);
+    if (a) a.weight += w;
+    else answer.set(key, { weight: w, p50Ms: p50, p99Ms: p50 * LATENCY_TAIL_FACTOR });
+    if (g.dead || !node || !node.sim.kubeletUp) continue; // black hole: refused or timed out
+    const served = u > 1 ? 1 / u : 1;
+    const ok = served * (1 - Math.min(1, Math.max(0, profile.errorRate)));
+    accepted += w * served;
+    success += w * ok;
+    const c = merged.get(key);
+    if (c) c.weight += w * ok;
+    else merged.set(key, { weight: w * ok, p50Ms: p50, p99Ms: p50 * LATENCY_TAIL_FACTOR });
+  }
+  const components = sortedValues(merged);
+  return { accepted, success, components, ready: agg.ready, answer: sortedValues(answer) };
+}
+
+function sortedValues(m: Map<string, LatencyComponent>): LatencyComponent[] {
+  return [...m.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map((e) => e[1]);
+}
+
+/**
+ * End-to-end figures of one Service from its own figures and its downstream results (`optional[j]`:
+ * call j is optional). O(downstream + components); one extra quantile pair only when no request
+ * succeeds but endpoints are ready.
+ */
+export function computeResult(figures: OwnFigures, down: Result[], optional: boolean[]): Result {
+  let success = figures.success;
+  let d50 = 0;
+  let d99 = 0;
+  // Latency of the own calls whatever their outcome (for `callP50` when every request fails).
+  let any50 = 0;
+  let any99 = 0;
+  for (let j = 0; j < down.length; j++) {
+    const r = down[j]!;
+    any50 += r.callP50;
+    any99 += r.callP99;
+    if (optional[j] === true) {
+      d50 += r.callP50;
+      d99 += r.callP99;
+      continue;
+    }
+    success *= 1 - r.errorRate;
+    d50 += r.p50;
+    d99 += r.p99;
+  }
+  const components = figures.components.map((c) => ({ weight: c.weight, p50Ms: c.p50Ms + d50, p99Ms: c.p99Ms + d99 }));
+  const p50 = mixtureQuantile(components, 0.5);
+  const p99 = mixtureQuantile(components, 0.99);
+  const errorRate = Math.min(1, Math.max(0, 1 - success));
+  let callP50 = p50;
+  let callP99 = p99;
+  if (figures.ready === 0) {
+    callP50 = FAIL_FAST_MS;
+    callP99 = FAIL_FAST_MS;
+  } else if (!(p50 > 0)) {
+    const answer = figures.answer.map((c) => ({ weight: c.weight, p50Ms: c.p50Ms + any50, p99Ms: c.p99Ms + any99 }));
+    callP50 = mixtureQuantile(answer, 0.5);
+    callP99 = mixtureQuantile(answer, 0.99);
+  }
+  return { errorRate, p50, p99, components, callP50, callP99 };
+}
