@@ -128,6 +128,8 @@ function currentTeam(): { view: MatchStateView; team: TeamView | undefined } | n
 }
 
 function onMapSelect(target: MapTarget | null): void {
+  // A click on the map is a click away from the console: leave it, so `/`, `?` and `L` work again.
+  if (isTyping(document.activeElement)) (document.activeElement as HTMLElement).blur();
   const cur = currentTeam();
   if (!target || !cur?.team) {
     context.close();

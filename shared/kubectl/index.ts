@@ -14,7 +14,7 @@ import { findDeployment } from '../sim/apiserver.ts';
 import { KUBECTL_HELP } from './help.ts';
 import { UsageError, USAGE_HINT, flagString, parseArgs, tokenize, typeAndNames, type FlagDef } from './parse.ts';
 import { suggest } from './format.ts';
-import { API_RESOURCE, getAll, getEvents, getResources } from './get.ts';
+import { API_RESOURCE, getAll, getEvents, getResources, parseSelector } from './get.ts';
 import { describeDeployment, describeNode, describePod, describeService } from './describe.ts';
 import { rolloutHistory, rolloutStatus } from './rollout.ts';
 import { topNodes, topPods } from './top.ts';
@@ -110,10 +110,12 @@ function runDescribe(state: SimState, words: string[]): KubectlResult {
   if (type === null) throw new UsageError(`error: You must specify the type of resource to describe. Use "kubectl api-resources" for a complete list of supported resources.\n${USAGE_HINT}`);
   readGate(state);
   const ns = namespaceOf(args.flags);
+  const selector = flagString(args, 'selector');
+  const matches = selector === undefined ? () => true : parseSelector(selector);
   const blocks: string[] = [];
   const errors: string[] = [];
-  const pick = <T extends { metadata: { name: string; namespace: string } }>(map: Record<string, T>): T[] => {
-    const all = inNamespace(map, ns);
+  const pick = <T extends { metadata: { name: string; namespace: string; labels: Record<string, string> } }>(map: Record<string, T>): T[] => {
+    const all = inNamespace(map, ns).filter((o) => matches(o.metadata.labels));
     if (names.length === 0) return all;
     return names.flatMap((n) => {
       const o = all.find((x) => x.metadata.name === n);
@@ -132,7 +134,7 @@ function runDescribe(state: SimState, words: string[]): KubectlResult {
       for (const s of pick(state.services)) blocks.push(describeService(state, `${s.metadata.namespace}/${s.metadata.name}`, s));
       break;
     case 'nodes': {
-      const nodes = Object.keys(state.nodes).sort().map((k) => state.nodes[k]!);
+      const nodes = Object.keys(state.nodes).sort().map((k) => state.nodes[k]!).filter((n) => matches(n.metadata.labels));
       const chosen = names.length === 0 ? nodes : names.flatMap((n) => {
         const node = state.nodes[n];
         if (!node) errors.push(`Error from server (NotFound): nodes "${n}" not found`);

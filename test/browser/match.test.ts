@@ -1,7 +1,8 @@
 /**
  * A player's first minute, in a real browser: open the page, type a name, join; the cluster map is
  * drawn (6 nodes, 3 etcd members, pods) and the header shows the SLO figures; a kubectl command typed
- * in the console scales a Deployment and the view follows; clicking a pod opens its context panel and
+ * in the console scales a Deployment and the view follows; long console output (`kubectl get pods -o
+ * wide`) scrolls inside the console and never the page; clicking a pod opens its context panel and
  * Delete pod gets the server's answer. A screenshot is written to the OS temp dir for a human look.
  *
  * Needs Debian's Chromium at /usr/bin/chromium (`apt-get install -y chromium`); builds the client
@@ -54,6 +55,28 @@ const pageErrors: string[] = [];
 
 function debugInfo(p: Page): Promise<DebugInfo> {
   return p.evaluate(() => (window as unknown as { __gameday: DebugInfo }).__gameday);
+}
+
+/** The game screen fits the viewport: the document is not scrolled and has nothing to scroll. */
+async function expectPageNotScrolled(p: Page): Promise<void> {
+  const doc = await p.evaluate(() => {
+    const root = document.scrollingElement ?? document.documentElement;
+    return { scrollTop: root.scrollTop, scrollHeight: root.scrollHeight, innerHeight: window.innerHeight };
+  });
+  expect(doc.scrollTop, JSON.stringify(doc)).toBe(0);
+  expect(doc.scrollHeight, JSON.stringify(doc)).toBeLessThanOrEqual(doc.innerHeight + 1);
+}
+
+/** Type one console line and wait for its reply; returns the log entry. */
+async function runInConsole(p: Page, line: string) {
+  const entries = p.locator('#console-output .console-entry');
+  const before = await entries.count();
+  await p.keyboard.type(line);
+  await p.keyboard.press('Enter');
+  await expect.poll(() => entries.count()).toBeGreaterThan(before);
+  const entry = entries.last();
+  await expect.poll(() => entry.getAttribute('class')).not.toContain('pending');
+  return entry;
 }
 
 beforeAll(async () => {
@@ -110,18 +133,15 @@ describe('playing a match in the browser', () => {
     const before = (await debugInfo(page)).deployments.frontend?.replicas ?? 0;
     expect(before).toBeGreaterThan(0);
     const target = before + 1;
-    await page.locator('#map canvas').click({ position: { x: 5, y: 5 } }); // focus leaves any input
+    await page.locator('#map canvas').click({ position: { x: 5, y: 5 } }); // a map click leaves any input
     await page.keyboard.press('/');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('console-input');
-    await page.keyboard.type(`kubectl scale deployment/frontend --replicas=${target}`);
-    await page.keyboard.press('Enter');
-
-    const entry = page.locator('#console-output .console-entry').last();
-    await expect.poll(() => entry.getAttribute('class')).not.toContain('pending');
+    const entry = await runInConsole(page, `kubectl scale deployment/frontend --replicas=${target}`);
     expect(await entry.getAttribute('class')).not.toContain('failed');
     expect(await entry.locator('.console-cmd').textContent()).toContain(`--replicas=${target}`);
     expect((await entry.locator('pre').textContent())?.trim()).not.toBe('');
     await expect.poll(async () => (await debugInfo(page)).deployments.frontend?.replicas, { timeout: 15_000 }).toBe(target);
+    await expectPageNotScrolled(page);
   });
 
   it('opens a pod from the map and deletes it, showing the reply', async () => {
@@ -142,8 +162,50 @@ describe('playing a match in the browser', () => {
 
     // Let a few patches arrive so the events table fills, then keep a picture for a human to check.
     await page.waitForTimeout(2500);
+    await expectPageNotScrolled(page);
     await page.screenshot({ path: SCREENSHOT });
     console.log(`screenshot: ${SCREENSHOT}`);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('keeps long console output inside the console: the page never scrolls', async () => {
+    // The pod deletion above filled the events table past its panel: a grid row sized by its content
+    // once let that table stretch the bottom row and scroll the whole page.
+    await expect.poll(() => page.locator('#events-body tr').count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(12);
+    await page.locator('#console-input').focus();
+    const wide = await runInConsole(page, 'kubectl get pods -o wide');
+    expect(await wide.getAttribute('class')).not.toContain('failed');
+    expect(await wide.locator('pre').textContent()).toMatch(/NOMINATED NODE/);
+    await expectPageNotScrolled(page);
+
+    const box = await page.evaluate(() => {
+      const out = document.getElementById('console-output') as HTMLElement;
+      const pre = out.querySelector('.console-entry:last-child pre') as HTMLElement;
+      const bottom = document.getElementById('bottom') as HTMLElement;
+      return {
+        bottomHeight: bottom.getBoundingClientRect().height,
+        outScrollTop: out.scrollTop,
+        outMaxScroll: out.scrollHeight - out.clientHeight,
+        preScrollWidth: pre.scrollWidth,
+        preClientWidth: pre.clientWidth,
+        preRight: pre.getBoundingClientRect().right,
+        outRight: out.getBoundingClientRect().right,
+      };
+    });
+    // The console row keeps its 216 px track; the log scrolls vertically to the newest entry and the
+    // wide table scrolls sideways inside its own entry, never widening the panel.
+    expect(box.bottomHeight).toBeLessThanOrEqual(217);
+    expect(box.outMaxScroll).toBeGreaterThan(0);
+    expect(box.outScrollTop).toBeGreaterThanOrEqual(box.outMaxScroll - 1);
+    expect(box.preScrollWidth).toBeGreaterThan(box.preClientWidth);
+    expect(box.preRight).toBeLessThanOrEqual(box.outRight + 1);
+
+    // A click on the map leaves the console, so the keyboard shortcuts work again: `?` opens help.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('console-input');
+    await page.locator('#map canvas').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('?');
+    await page.locator('#help-dialog').waitFor({ state: 'visible' });
+    await page.keyboard.press('Escape');
     expect(pageErrors).toEqual([]);
   });
 });

@@ -64,6 +64,13 @@ describe('kubectl read commands', () => {
     expect(out(s, `kubectl get pod ${name} -o yaml`)).toMatch(/^apiVersion: v1\nkind: Pod\nmetadata:/);
   });
 
+  it('describe pods -l describes only the pods matching the label selector', () => {
+    const text = out(s, 'kubectl describe pods -l app=frontend');
+    const names = [...text.matchAll(/^Name:\s+(\S+)$/gm)].map((m) => m[1]!);
+    expect(names.sort()).toEqual(podsOf(s, 'frontend').map((p) => p.metadata.name).sort());
+    expect(out(s, 'kubectl describe pods -l app=nope')).toBe('No resources found in default namespace.');
+  });
+
   it('describe pod / node / deployment / svc show key fields and an Events section', () => {
     const name = podsOf(s, 'frontend')[0]!.metadata.name;
     const pod = out(s, `kubectl describe pod ${name}`);
