@@ -84,9 +84,16 @@ const EnvSchema = z.object({
   DATABASE_URL: urlWithScheme(['postgres', 'postgresql']),
   DATA_DIR: z.preprocess(unsetIfEmpty, z.string().default('./data')),
   REDIS_URL: urlWithScheme(['redis', 'rediss']),
+  // No scheme: the SDK builds `ws://${publicAddress}/<processId>/<roomId>` from it, so `http://h:2567` would
+  // pass the host:port pattern (`http:` + `//h:2567` as a path) yet send every client to `ws://http://h:2567`.
   PUBLIC_ADDRESS: z.preprocess(
     unsetIfEmpty,
-    z.string().regex(/^[^\s/]+(:\d+)?(\/\S*)?$/, { error: 'expected host:port (optionally with a path), e.g. game1.example.com:2567' }).optional(),
+    z
+      .string()
+      .regex(/^(?![a-zA-Z][a-zA-Z0-9+.-]*:\/\/)[^\s/]+(:\d+)?(\/\S*)?$/, {
+        error: 'expected host:port without a scheme (optionally with a path), e.g. game1.example.com:2567',
+      })
+      .optional(),
   ),
   LOG_LEVEL: z.preprocess(unsetIfEmpty, z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info')),
   TIME_DILATION: positiveNumber(0.25, 120, 4),

@@ -20,7 +20,10 @@ export const JoinOptions = z.strictObject({
   scenario: z.string().min(1).max(64).optional(),
   /** PRNG seed (default: random at creation). */
   seed: z.number().int().min(0).max(0xffffffff).optional(),
-  /** Sim seconds per real second (default 4: a 3,600 s scenario plays in 15 minutes). */
+  /**
+   * Sim seconds per real second, 0.25..120 (default: the scenario's `match.timeDilation`, e.g. 4 for
+   * online-boutique: its 3,600 sim s play in 15 minutes). Only used by the player who creates the room.
+   */
   timeDilation: z.number().min(0.25).max(120).optional(),
   /** Join as a trainer (may pause/resume and change speed). */
   trainer: z.boolean().optional(),
@@ -30,6 +33,7 @@ export const JoinOptions = z.strictObject({
    */
   durationSeconds: z.number().int().min(10).max(86_400).optional(),
 });
+/** Validated join options (the output of {@link JoinOptions}). */
 export type JoinOptions = z.infer<typeof JoinOptions>;
 
 const name = z.string().min(1).max(253);
@@ -54,6 +58,7 @@ export const ActionMessage = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('drainNode'), node: name }),
   z.strictObject({ type: z.literal('restoreEtcdMember'), member: name }),
 ]);
+/** A validated structured action; assignable to `SimAction`. */
 export type ActionMessage = z.infer<typeof ActionMessage>;
 
 /**
@@ -72,6 +77,7 @@ export const ClientMessages = {
     timeDilation: z.number().min(0.25).max(120).optional(),
   }),
 } as const;
+/** Message types a client may send: `kubectl`, `action`, `control`. */
 export type ClientMessageType = keyof typeof ClientMessages;
 
 /** Server -> client: the answer to one client message (`room.onMessage('reply', ...)`). */
@@ -101,12 +107,14 @@ export interface MatchEndedMessage {
 /** `MatchState.phase`. */
 export type MatchPhase = 'running' | 'paused' | 'ended';
 
+/** A Node (shared/sim `Node`, projected by server/rooms/projection.ts). */
 export interface NodeView {
   name: string;
   zone: string;
   /** `Ready`, `NotReady` or `Unknown` (kubectl STATUS), with `,SchedulingDisabled` when cordoned. */
   status: string;
   ready: boolean;
+  /** Cordoned (`spec.unschedulable`). */
   unschedulable: boolean;
   /** Allocatable and requested CPU (millicores) and memory (MiB). */
   cpuAllocatable: number;
@@ -116,6 +124,7 @@ export interface NodeView {
   podCount: number;
 }
 
+/** A Pod, keyed by its name in {@link TeamView.pods}. */
 export interface PodView {
   name: string;
   /** Node name, '' while unscheduled. */
@@ -124,8 +133,11 @@ export interface PodView {
   deployment: string;
   /** kubectl STATUS column: Running, Pending, ContainerCreating, OOMKilled, CrashLoopBackOff, Terminating... */
   status: string;
+  /** The Ready condition (a Ready pod receives Service traffic). */
   ready: boolean;
+  /** Sum of its containers' restartCount. */
   restarts: number;
+  /** Image of the first container. */
   image: string;
   /** Working-set memory and limit, MiB (limit 0 = none). */
   memoryMiB: number;
@@ -134,41 +146,50 @@ export interface PodView {
   createdAt: number;
 }
 
+/** A Deployment: desired `replicas` and the status counts kubectl shows (READY, UP-TO-DATE, AVAILABLE). */
 export interface DeploymentView {
   name: string;
   replicas: number;
   readyReplicas: number;
   updatedReplicas: number;
   availableReplicas: number;
+  /** Image of the first container of the template. */
   image: string;
+  /** `deployment.kubernetes.io/revision` (0 before the first rollout). */
   revision: number;
   /** Memory limit of the first container, e.g. `256Mi` ('' if none). */
   memoryLimit: string;
 }
 
+/** A Service and its traffic over the last tick. */
 export interface ServiceView {
   name: string;
+  /** `ClusterIP`, `NodePort`, `LoadBalancer` or `ExternalName`. */
   type: string;
   /** Requests/s, failed share (0..1), p99 latency (ms). */
   rps: number;
   errorRate: number;
   p99Ms: number;
+  /** Endpoints that receive traffic (Ready, not terminating), and all of them. */
   readyEndpoints: number;
   totalEndpoints: number;
 }
 
+/** One etcd member: up or down, and whether it is the Raft leader. */
 export interface EtcdMemberView {
   name: string;
   healthy: boolean;
   leader: boolean;
 }
 
+/** kube-apiserver, kube-scheduler or kube-controller-manager: healthy unless etcd lost quorum. */
 export interface ComponentView {
   name: string;
   healthy: boolean;
   message: string;
 }
 
+/** The user-facing Service's SLOs (SRE Workbook; kubernetes-behaviour.md §9). */
 export interface SloView {
   /** SLIs since match start (fractions) and their targets. */
   availability: number;
@@ -179,42 +200,56 @@ export interface SloView {
   /** Error budget remaining, fraction of the budget (1 = untouched, < 0 = overspent). */
   errorBudgetRemaining: number;
   latencyErrorBudgetRemaining: number;
-  /** Availability burn rate over the fast page tier's short window. */
+  /** Availability burn rate (error ratio / (1 - SLO)) over the fast page tier's short window. */
   burnRate: number;
   /** Any page alert firing. */
   paging: boolean;
 }
 
+/** A burn-rate alert firing now (SRE Workbook ch. 5 multi-window tiers). */
 export interface AlertView {
+  /** e.g. `availability-page-fast`. */
   id: string;
+  /** `page` or `ticket`. */
   severity: string;
+  /** `availability` or `latency`. */
   slo: string;
+  /** Sim second it started firing. */
   since: number;
   summary: string;
 }
 
+/** A `kubectl get events` row. */
 export interface EventView {
+  /** The sim's total order of events. */
   seq: number;
+  /** Sim second. */
   t: number;
+  /** `Normal` or `Warning`. */
   type: string;
   reason: string;
+  /** Kind and name of the object it is about. */
   kind: string;
   name: string;
   message: string;
 }
 
+/** An incident players have seen strike. */
 export interface IncidentView {
   id: string;
+  /** `memory-leak`, `etcd-quorum-loss`, `bad-rollout` or `node-failure`. */
   type: string;
+  /** The scenario's title, else the type. */
   title: string;
   /** `active` or `mitigated` (scheduled incidents are not shown to players). */
   status: string;
+  /** Sim second it struck. */
   startedAt: number;
-  /** -1 while not mitigated. */
+  /** Sim second it was mitigated; -1 while not mitigated. */
   mitigatedAt: number;
 }
 
-/** One team's cluster as projected to clients. */
+/** One team's cluster as projected to clients; maps are keyed by object name. */
 export interface TeamView {
   id: string;
   nodes: Map<string, NodeView>;
@@ -222,6 +257,7 @@ export interface TeamView {
   deployments: Map<string, DeploymentView>;
   services: Map<string, ServiceView>;
   etcd: EtcdMemberView[];
+  /** floor(n/2)+1 members are healthy (kubernetes-behaviour.md §6); false = the API server cannot write. */
   etcdQuorum: boolean;
   components: ComponentView[];
   slo: SloView;
@@ -229,14 +265,19 @@ export interface TeamView {
   /** Most recent events, oldest first (at most 50). */
   events: EventView[];
   incidents: IncidentView[];
+  /** Score of the match so far (shared/sim/score.ts `computeScore`). */
   score: number;
 }
 
+/** A player, keyed by Colyseus `sessionId` in {@link MatchStateView.players}. */
 export interface PlayerView {
   name: string;
   team: string;
+  /** May pause, resume and change the speed (`control` messages). */
   trainer: boolean;
+  /** False while a dropped client may still reconnect (30 s). */
   connected: boolean;
+  /** Actions the sim accepted from this player. */
   actions: number;
 }
 

@@ -1,9 +1,10 @@
 /**
  * The headless match loop of `gameday sim`: create the sim, then for every tick apply the actions due
  * at that tick and step. This is the ONE place the CLI applies "this tick's actions, then step"; it
- * follows the replay rule of {@link LoggedAction} (an action logged at tick k is applied before tick k's
- * controllers run), the same rule `runMatch` in shared/sim uses for stored replay logs. It exists
- * beside `runMatch` because kubectl `command` lines must be resolved with the state *at* their tick.
+ * follows the replay rule of {@link LoggedAction} (an action logged at tick k is applied while
+ * `state.tick === k`, just before step k + 1), the same rule `runMatch` in shared/sim uses for stored
+ * logs. It exists beside `runMatch` because kubectl `command` lines must be resolved with the state *at*
+ * their tick.
  */
 import { applyAction, createSim, step } from '../../shared/sim/index.ts';
 import { runKubectl } from '../../shared/kubectl/index.ts';
@@ -30,7 +31,7 @@ export interface HeadlessOptions {
   onEvents?: (events: SimEvent[]) => void;
 }
 
-/** Number of ticks a match of `durationSeconds` lasts with `tickSeconds` per tick. */
+/** Number of ticks a match lasts: ceil(durationSeconds / tickSeconds) (both from `input.settings`). */
 export function matchTicks(input: SimInput): number {
   return Math.ceil(input.settings.durationSeconds / input.settings.tickSeconds);
 }

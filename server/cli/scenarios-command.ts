@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_SCENARIO_ID, listScenarios } from '../scenarios/index.ts';
 import { table } from './format.ts';
 
+/** `gameday scenarios --help` text. */
 export const SCENARIOS_USAGE = `Usage: gameday scenarios [--json]
 
 Lists the built-in scenarios. --json prints a JSON array of {id, title, ...}; the default is marked *.`;

@@ -12,6 +12,7 @@ import { CliError, UsageError } from './errors.ts';
 import { formatSummary } from './format.ts';
 import { runHeadless } from './headless.ts';
 
+/** `gameday sim --help` text (flags, units: sim seconds). */
 export const SIM_USAGE = `Usage: gameday sim [--scenario ID|FILE] [--manifests FILE.yaml] [--seed N] [--duration SIM_SECONDS]
                    [--actions FILE.jsonl] [--events FILE.jsonl] [--json]
 

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { validateFile } from '../scenarios/index.ts';
 import { CliError, UsageError } from './errors.ts';
 
+/** `gameday validate --help` text. */
 export const VALIDATE_USAGE = `Usage: gameday validate FILE
 
 Checks a scenario file or a Kubernetes manifest file. Exit 0 when valid (warnings are printed),

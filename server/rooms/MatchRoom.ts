@@ -46,6 +46,7 @@ export interface MatchMetadata {
   phase: MatchPhase;
   /** Sim seconds elapsed. */
   t: number;
+  /** Match length, sim seconds. */
   durationSeconds: number;
 }
 
@@ -103,6 +104,11 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     return parseJoinOptions(options);
   }
 
+  /**
+   * Creates the match from the creator's join options: one sim per team, the clock, the handlers.
+   * @throws ServerError (APPLICATION_ERROR) for invalid options, a scenario that is not built in, or a
+   *   scenario that does not load (its ScenarioError message).
+   */
   override onCreate(options: unknown): void {
     const opts = parseJoinOptions(options);
     const deps = this.deps;
@@ -118,7 +124,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
       throw new ServerError(ErrorCode.APPLICATION_ERROR, err instanceof Error ? err.message : String(err));
     }
     const { input, title } = resolved;
-    const timeDilation = opts.timeDilation ?? (resolved.timeDilation > 0 ? resolved.timeDilation : deps.defaultTimeDilation);
+    const timeDilation = opts.timeDilation ?? resolved.timeDilation ?? deps.defaultTimeDilation;
     const matchId = randomUUID();
     this.log = deps.logger.child({ roomId: this.roomId, matchId });
     for (const w of resolved.warnings) this.log.warn({ scenario: input.scenarioId }, w);
@@ -152,6 +158,11 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     this.log.info({ scenario: input.scenarioId, seed, timeDilation, durationSeconds: input.settings.durationSeconds }, 'match created');
   }
 
+  /**
+   * Seats a player (a returning name keeps its team, trainer flag and action count).
+   * @throws ServerError (APPLICATION_ERROR) for invalid options, an unknown team, a name already
+   *   connected, or a name that played for another team.
+   */
   override onJoin(client: Client, options: unknown): void {
     const opts = parseJoinOptions(options);
     const team = opts.team ?? TEAM_IDS[0];

@@ -29,6 +29,7 @@ export class SimClock {
    * @param tickSeconds sim seconds per tick (> 0).
    * @param timeDilation sim seconds per real second (> 0).
    * @param maxTicksPerAdvance backlog cap per call (default 240: 2 s of real time at the fastest speed).
+   * @throws RangeError when `tickSeconds` or `timeDilation` is not > 0.
    */
   constructor(tickSeconds: number, timeDilation: number, maxTicksPerAdvance = 240) {
     if (!(tickSeconds > 0)) throw new RangeError(`tickSeconds must be > 0, got ${tickSeconds}`);
@@ -48,7 +49,10 @@ export class SimClock {
     return this.timeDilation / this.tickSeconds;
   }
 
-  /** Change the speed (sim seconds per real second); the accumulated fraction of a tick is kept. */
+  /**
+   * Change the speed (sim seconds per real second); the accumulated fraction of a tick is kept.
+   * @throws RangeError when `timeDilation` is not > 0.
+   */
   setTimeDilation(timeDilation: number): void {
     if (!(timeDilation > 0)) throw new RangeError(`timeDilation must be > 0, got ${timeDilation}`);
     this.timeDilation = timeDilation;

@@ -16,6 +16,7 @@ import type { ArraySchema, MapSchema } from '@colyseus/schema';
 import type { SimState, Pod, Deployment, Node } from '../../shared/sim/types.ts';
 import { podDisplayStatus, nodeDisplayStatus, podReady, ownerDeploymentName } from '../../shared/sim/status.ts';
 import { computeScore } from '../../shared/sim/score.ts';
+import { REVISION_ANNOTATION } from '../../shared/sim/controllers/deployment.ts';
 import {
   AlertSchema,
   ComponentSchema,
@@ -31,9 +32,6 @@ import {
 
 /** Most recent events kept in the projection (the protocol's `TeamView.events`). */
 export const PROJECTED_EVENTS = 50;
-
-/** Annotation holding a Deployment's revision (kubectl rollout history). */
-const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 const round4 = (x: number) => Math.round(x * 10_000) / 10_000;

@@ -6,6 +6,7 @@
  * Every primitive field has a `.default()`: without one it starts `undefined` (stack notes).
  * Counts are `t.number()` (variable-length integers). Fractions, rates, times and scores are
  * `t.float64()`: `t.number()` sends non-integers as float32 (0.99 would arrive as 0.9900000095).
+ * Each `export type X = SchemaType<typeof X>` is the instance type of the schema `X` above it.
  *
  * May import @colyseus/schema only.
  */

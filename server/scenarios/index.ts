@@ -37,8 +37,8 @@ export interface ScenarioInfo {
   description: string;
   /** Match length, sim seconds. */
   durationSeconds: number;
-  /** Sim seconds per real second. */
-  timeDilation: number;
+  /** Sim seconds per real second, or null when the scenario leaves it to the server (`TIME_DILATION`). */
+  timeDilation: number | null;
   /** Number of incidents. */
   incidents: number;
   /** Number of Services in the call graph (one per workload; aliases such as LoadBalancers not counted). */
@@ -50,8 +50,8 @@ export interface ScenarioInfo {
 export interface ResolvedSimInput {
   input: SimInput;
   title: string;
-  /** Sim seconds per real second when played live. */
-  timeDilation: number;
+  /** Sim seconds per real second when played live, or null when the scenario leaves it to the server. */
+  timeDilation: number | null;
   warnings: string[];
 }
 
@@ -127,7 +127,7 @@ export function listScenarios(): ScenarioInfo[] {
       title: scenario.title,
       description: scenario.description,
       durationSeconds: scenario.match.durationSeconds,
-      timeDilation: scenario.match.timeDilation,
+      timeDilation: scenario.match.timeDilation ?? null,
       incidents: scenario.incidents.length,
       services: Object.keys(graph).length,
       default: scenario.id === DEFAULT_SCENARIO_ID,
@@ -164,7 +164,7 @@ export function resolveSimInput(opts: { scenario?: string; manifests?: string; s
   const scenario = readScenario(path);
   const workloads = opts.manifests !== undefined ? loadManifestsFile(opts.manifests) : loadWorkloads(scenario, path);
   const input = scenarioToSimInput(scenario, workloads, simOpts);
-  return { input, title: scenario.title, timeDilation: scenario.match.timeDilation, warnings: input.warnings ?? [] };
+  return { input, title: scenario.title, timeDilation: scenario.match.timeDilation ?? null, warnings: input.warnings ?? [] };
 }
 
 /** Top-level keys that mark a scenario file (a manifest never has them at the top level). */

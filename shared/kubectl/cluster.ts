@@ -6,17 +6,24 @@
  */
 import type { Deployment, Node, Pod, ReplicaSet, SimState } from '../sim/types.ts';
 import { fnv1a64 } from '../sim/hash.ts';
+import { ETCD_WRITE_ERROR, apiWritable } from '../sim/apiserver.ts';
 import { getIndex, sortedKeys, servicesForLabels } from '../sim/cache.ts';
+import { revisionOf } from '../sim/controllers/deployment.ts';
 import { imageProfileFor, podCapacityRps, podCpuMilli } from '../sim/traffic.ts';
 import { humanDuration } from './format.ts';
 
-/** kubectl's text when etcd has no quorum or no leader (linearizable reads fail; kubernetes-behaviour.md §6). */
-export const ETCD_READ_ERROR = 'Error from server: etcdserver: request timed out';
+/**
+ * kubectl's text when etcd has no quorum or no leader: linearizable reads fail with the same
+ * `etcdserver: request timed out` as writes (kubernetes-behaviour.md §6).
+ */
+export const ETCD_READ_ERROR = ETCD_WRITE_ERROR;
 
-/** True when the API server can serve reads: etcd has quorum and a leader. */
+/**
+ * True when the API server can serve reads: etcd has quorum and a leader, the same condition as
+ * writes (shared/sim/apiserver.ts `apiWritable`): kubectl's reads are linearizable quorum reads.
+ */
 export function apiReadable(state: SimState): boolean {
-  const etcd = state.controlPlane.etcd;
-  return etcd.hasQuorum && etcd.leader !== null;
+  return apiWritable(state);
 }
 
 /** Objects of a `namespace/name`-keyed map in namespace `ns` (all when null), sorted by namespace then name. */
@@ -62,7 +69,7 @@ export function podReadyColumn(pod: Pod): string {
   return `${ready}/${total}`;
 }
 
-/** kubectl's RESTARTS column: `0`, or `4 (32s ago)` when the last termination time is known. */
+/** kubectl's RESTARTS column at sim second `now`: `0`, or `4 (32s ago)` when the last termination time is known. */
 export function restartsColumn(pod: Pod, now: number): string {
   let restarts = 0;
   let last: number | null = null;
@@ -82,10 +89,9 @@ export function deploymentReplicaSets(state: SimState, deploymentKey: string): R
     .filter((x): x is ReplicaSet => x !== undefined);
 }
 
-/** Revision number of a ReplicaSet (`deployment.kubernetes.io/revision`), 0 when absent. */
+/** Revision number of a ReplicaSet (`deployment.kubernetes.io/revision`), 0 when absent (the controller's `revisionOf`). */
 export function rsRevision(rs: ReplicaSet): number {
-  const v = Number(rs.metadata.annotations['deployment.kubernetes.io/revision']);
-  return Number.isFinite(v) ? v : 0;
+  return revisionOf(rs);
 }
 
 /** Pods on a node, sorted by key. */

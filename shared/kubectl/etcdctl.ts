@@ -8,13 +8,14 @@
  *
  * May import: ../sim/* (read only), ./*.
  */
-import type { SimAction, SimState } from '../sim/types.ts';
+import type { SimState } from '../sim/types.ts';
+import type { KubectlResult } from './index.ts';
 import { fnv1a64 } from '../sim/hash.ts';
 import { table } from './format.ts';
 import { UsageError, parseArgs, type FlagDef } from './parse.ts';
 
-/** Result shape shared with ./index.ts. */
-export type EtcdctlResult = { kind: 'output'; output: string } | { kind: 'action'; action: SimAction } | { kind: 'error'; error: string };
+/** Result of an etcdctl line: the console's {@link KubectlResult} (text, a `restoreEtcdMember` action, or an error). */
+export type EtcdctlResult = KubectlResult;
 
 const FLAGS: FlagDef[] = [
   { name: 'write-out', short: 'w', value: true },

@@ -157,14 +157,17 @@ export const API_RESOURCE: Record<ResourceType, string> = {
   events: 'events',
 };
 
-/** `kubectl get all`: pods, services, deployments and replicasets, names prefixed with their type. */
+/** `kubectl get all`: pods, services, deployments and replicasets, names prefixed with their type. @throws UsageError like {@link getResources}. */
 export function getAll(state: SimState, ns: string | null, args: ParsedArgs): string {
   const types: Exclude<ResourceType, 'events'>[] = ['pods', 'services', 'deployments', 'replicasets'];
   const parts = types.map((t) => getResources(state, t, [], ns, args, true)).filter((p) => !p.startsWith('No resources found'));
   return parts.length === 0 ? `No resources found in ${ns ?? 'any'} namespace.` : parts.join('\n\n');
 }
 
-/** `kubectl get events` (LAST SEEN TYPE REASON OBJECT MESSAGE), oldest first; `--for TYPE/NAME` filters. */
+/**
+ * `kubectl get events` (LAST SEEN TYPE REASON OBJECT MESSAGE), oldest first; `--for TYPE/NAME` filters;
+ * `-o json|yaml` prints a v1 List. @throws UsageError on a malformed `--for`.
+ */
 export function getEvents(state: SimState, ns: string | null, forObject: string | undefined, output: string | undefined): string {
   let kindFilter: string | null = null;
   let nameFilter: string | null = null;

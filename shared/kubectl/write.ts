@@ -4,6 +4,7 @@
  * errors for objects that do not exist, with kubectl's wording.
  *
  * Object references in actions: the bare name in the `default` namespace, else `namespace/name`.
+ * Every command throws {@link UsageError} with kubectl's wording for bad syntax or a missing object.
  *
  * May import: ../sim/* (read only), ./*.
  */
@@ -28,7 +29,7 @@ function requireDeployment(state: SimState, ns: string, positional: string[], ve
   return { name, key };
 }
 
-/** `kubectl delete pod NAME [--force] [--grace-period=N]`. */
+/** `kubectl delete pod NAME [--force] [--grace-period=N]` (one pod; other kinds are refused). @throws UsageError. */
 export function deleteCommand(state: SimState, ns: string, args: ParsedArgs): SimAction {
   const { type, names } = typeAndNames(args.positional);
   if (type === null) throw new UsageError(`error: You must provide one or more resources by argument or filename.\n${USAGE_HINT}`);
@@ -46,7 +47,7 @@ export function deleteCommand(state: SimState, ns: string, args: ParsedArgs): Si
   return action;
 }
 
-/** `kubectl scale deployment/NAME --replicas=N`. */
+/** `kubectl scale deployment/NAME --replicas=N` (N a whole number >= 0). @throws UsageError. */
 export function scaleCommand(state: SimState, ns: string, args: ParsedArgs): SimAction {
   const { name } = requireDeployment(state, ns, args.positional, 'scale');
   const r = flagString(args, 'replicas');
@@ -54,7 +55,7 @@ export function scaleCommand(state: SimState, ns: string, args: ParsedArgs): Sim
   return { type: 'scaleDeployment', deployment: ref(ns, name), replicas: Number(r) };
 }
 
-/** `kubectl rollout undo deployment/NAME [--to-revision=N]` and `rollout restart deployment/NAME`. */
+/** `kubectl rollout undo deployment/NAME [--to-revision=N]` and `rollout restart deployment/NAME`. @throws UsageError (also for a revision not in the history). */
 export function rolloutWrite(state: SimState, ns: string, verb: 'undo' | 'restart', args: ParsedArgs): SimAction {
   const { name, key } = requireDeployment(state, ns, args.positional, `rollout ${verb}`);
   if (verb === 'restart') return { type: 'rolloutRestart', deployment: ref(ns, name) };
@@ -84,7 +85,7 @@ function parseResourceList(flag: string, text: string): { cpu?: string; memory?:
   return out;
 }
 
-/** `kubectl set image deployment/NAME CONTAINER=IMAGE` and `kubectl set resources deployment/NAME ...`. */
+/** `kubectl set image deployment/NAME CONTAINER=IMAGE` and `kubectl set resources deployment/NAME ...` (cpu/memory quantities). @throws UsageError. */
 export function setCommand(state: SimState, ns: string, args: ParsedArgs): SimAction {
   const [what, ...rest] = args.positional;
   if (what === 'image') {
@@ -121,7 +122,7 @@ export function setCommand(state: SimState, ns: string, args: ParsedArgs): SimAc
   throw new UsageError(`error: unknown command "${what ?? ''}" for "kubectl set" (supported: image, resources)\n${USAGE_HINT}`);
 }
 
-/** `kubectl cordon|uncordon|drain NODE`. */
+/** `kubectl cordon|uncordon|drain NODE` (`node/NAME` accepted). @throws UsageError. */
 export function nodeCommand(state: SimState, verb: 'cordon' | 'uncordon' | 'drain', args: ParsedArgs): SimAction {
   const words = args.positional;
   let name = words[0];

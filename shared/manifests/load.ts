@@ -66,6 +66,14 @@ export function formatManifestError(e: ManifestError, source?: string): string {
   return `${source ? `${source}: ` : ''}document ${e.document}${what}: ${e.path ? `${e.path}: ` : ''}${e.message}${where}`;
 }
 
+/**
+ * The first line of a `yaml` parse error without the package's ` at line N, column M:` suffix (callers
+ * print the position themselves, from `error.linePos`).
+ */
+export function yamlErrorText(error: { message: string }): string {
+  return (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+}
+
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -136,8 +144,7 @@ export function loadManifests(yamlText: string, opts: { source?: string } = {}):
     if (doc.errors.length > 0) {
       for (const err of doc.errors) {
         const pos = err.linePos?.[0];
-        const message = (err.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
-        out.errors.push(prune({ document: docNo, path: '', message: `YAML syntax error: ${message}`, line: pos?.line, column: pos?.col }));
+        out.errors.push(prune({ document: docNo, path: '', message: `YAML syntax error: ${yamlErrorText(err)}`, line: pos?.line, column: pos?.col }));
       }
       return;
     }
@@ -211,8 +218,11 @@ export function loadManifests(yamlText: string, opts: { source?: string } = {}):
   }
 }
 
-/** 1-based line of the deepest node that exists along `path` in a parsed document. */
-function lineOfPath(doc: Document.Parsed, lc: LineCounter, path: readonly PropertyKey[]): number | undefined {
+/**
+ * 1-based line of the deepest node that exists along `path` (keys and list indexes) in a parsed YAML
+ * document, or undefined when not even the document has a position.
+ */
+export function lineOfPath(doc: Document.Parsed, lc: LineCounter, path: readonly PropertyKey[]): number | undefined {
   for (let n = path.length; n >= 0; n--) {
     const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n) as unknown[], true);
     if (node && typeof node === 'object' && 'range' in node && Array.isArray(node.range)) {

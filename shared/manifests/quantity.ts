@@ -114,6 +114,7 @@ export function parseMemoryMiB(q: string | number): number {
  * MiB -> canonical binary quantity string with the largest exact suffix: 512 -> `"512Mi"`,
  * 2048 -> `"2Gi"`, 0.5 -> `"512Ki"`, 0 -> `"0"`. Fractions below 1 KiB are rounded up to whole KiB.
  * Mirrors `Quantity.String()` canonical form for BinarySI (quantity.go `CanonicalizeBytes`).
+ * @throws {QuantityError} when `mib` is not finite.
  */
 export function formatMemoryMiB(mib: number): string {
   if (!Number.isFinite(mib)) throw new QuantityError(String(mib), 'not a finite number');
@@ -133,6 +134,7 @@ export function formatMemoryMiB(mib: number): string {
  * Millicores -> canonical CPU string: whole cores without suffix (2000 -> `"2"`), otherwise
  * millicores (1500 -> `"1500m"`, 100 -> `"100m"`), 0 -> `"0"`. Fractional millicores round up.
  * Source: quantity.go canonical form ("1.5 will be serialized as 1500m").
+ * @throws {QuantityError} when `m` is not finite.
  */
 export function formatCpu(m: number): string {
   if (!Number.isFinite(m)) throw new QuantityError(String(m), 'not a finite number');

@@ -100,6 +100,7 @@ const ContainerPortSchema = z.object({
   protocol: z.enum(['TCP', 'UDP', 'SCTP'], { error: 'supported values: "TCP", "UDP", "SCTP"' }).optional(),
 });
 
+/** `core/v1 Container` (subset): DNS-1123 label name, image without surrounding spaces, env, ports, resources, probes. */
 export const ContainerSchema = z.object({
   name: dnsName(dns1123LabelError),
   image: nonEmpty().refine((v) => v.trim() === v, { error: 'must not have leading or trailing whitespace' }),
@@ -156,6 +157,7 @@ export const DeploymentSchema = z.object({
     paused: bool().optional(),
   }),
 });
+/** A Deployment accepted by {@link DeploymentSchema}: quantities as trimmed strings, no defaults applied. */
 export type DeploymentInput = z.output<typeof DeploymentSchema>;
 
 /** v1 Service (subset the sim reads). */
@@ -188,4 +190,5 @@ export const ServiceSchema = z.object({
     })
     .optional(),
 });
+/** A Service accepted by {@link ServiceSchema}. */
 export type ServiceInput = z.output<typeof ServiceSchema>;

@@ -20,7 +20,11 @@ import { canonicalServiceName } from './callGraph.ts';
  */
 export const SIM_DEFAULT_PROFILE = { latencyMs: 15, p99Factor: 3, cpuPerRequestMilli: 2 } as const;
 
-/** CPU of one pod as the sim's overload model sees it: sum of container limits, else requests, else 1000 m each. */
+/**
+ * CPU of one pod, millicores: per container its limit, else its request, else 1000 m, summed. Matches
+ * the sim's `podCpuMilli` (shared/sim/trafficModel.ts) for single-container pods; with several containers
+ * the sim sums requests as soon as one has no limit, and gives 1000 m per pod when none sets anything.
+ */
 function podCpuMilli(d: DeploymentManifest): number {
   return d.spec.template.spec.containers.reduce((sum, c) => {
     const q = c.resources?.limits?.cpu ?? c.resources?.requests?.cpu;

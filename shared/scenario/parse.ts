@@ -6,7 +6,7 @@
  */
 import { LineCounter, parseAllDocuments } from 'yaml';
 import type { z } from 'zod';
-import { formatPath } from '../manifests/load.ts';
+import { formatPath, lineOfPath, yamlErrorText } from '../manifests/load.ts';
 import { ScenarioSchema } from './schema.ts';
 import type { Scenario } from './schema.ts';
 import { ScenarioError } from './errors.ts';
@@ -29,25 +29,17 @@ export function parseScenario(text: string, source = 'scenario'): Scenario {
       `${source}: YAML syntax error`,
       doc.errors.map((e) => {
         const pos = e.linePos?.[0];
-        const message = (e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
-        return `${message}${pos ? ` (line ${pos.line}, column ${pos.col})` : ''}`;
+        return `${yamlErrorText(e)}${pos ? ` (line ${pos.line}, column ${pos.col})` : ''}`;
       }),
     );
   }
   const result = ScenarioSchema.safeParse(doc.toJS({ maxAliasCount: 1000 }));
   if (result.success) return result.data;
-  const lineOf = (path: readonly PropertyKey[]): number | undefined => {
-    for (let n = path.length; n >= 0; n--) {
-      const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n) as unknown[], true);
-      if (node && typeof node === 'object' && 'range' in node && Array.isArray(node.range)) return lineCounter.linePos(node.range[0] as number).line;
-    }
-    return undefined;
-  };
   const problems = flattenUnions(result.error.issues).map((issue) => {
     let message = issue.message;
     if (issue.code === 'unrecognized_keys') message = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
     const path = issue.code === 'unrecognized_keys' && issue.keys.length === 1 ? [...issue.path, issue.keys[0]!] : issue.path;
-    const line = lineOf(path);
+    const line = lineOfPath(doc, lineCounter, path);
     return `${formatPath(issue.path) || '(top level)'}: ${message}${line !== undefined ? ` (line ${line})` : ''}`;
   });
   throw new ScenarioError(`${source}: invalid scenario`, problems);

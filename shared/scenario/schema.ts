@@ -28,10 +28,14 @@ import { parseCpuMillicores, parseMemoryMiB } from '../manifests/quantity.ts';
 const name = () =>
   z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'must be a lowercase DNS label (letters, digits and -, e.g. "node-a1")' });
 
-const cpuQuantity = () =>
+/**
+ * A Kubernetes quantity (string or YAML number) that `parse` accepts and finds > 0; output is the string
+ * form. The issue is the QuantityError's message, or `<what> must be more than 0, got ...`.
+ */
+const positiveQuantity = (parse: (q: string | number) => number, what: string) => () =>
   z.union([z.string(), z.number()]).transform((v, ctx) => {
     try {
-      if (parseCpuMillicores(v) <= 0) throw new Error(`CPU must be more than 0, got ${JSON.stringify(v)}`);
+      if (parse(v) <= 0) throw new Error(`${what} must be more than 0, got ${JSON.stringify(v)}`);
     } catch (e) {
       ctx.addIssue({ code: 'custom', message: (e as Error).message });
       return z.NEVER;
@@ -39,16 +43,8 @@ const cpuQuantity = () =>
     return String(v);
   });
 
-const memoryQuantity = () =>
-  z.union([z.string(), z.number()]).transform((v, ctx) => {
-    try {
-      if (parseMemoryMiB(v) <= 0) throw new Error(`memory must be more than 0, got ${JSON.stringify(v)}`);
-    } catch (e) {
-      ctx.addIssue({ code: 'custom', message: (e as Error).message });
-      return z.NEVER;
-    }
-    return String(v);
-  });
+const cpuQuantity = positiveQuantity(parseCpuMillicores, 'CPU');
+const memoryQuantity = positiveQuantity(parseMemoryMiB, 'memory');
 
 const fraction = () => z.number().gt(0, { error: 'must be more than 0' }).lt(1, { error: 'must be less than 1 (e.g. 0.99 for 99 %)' });
 const share = () => z.number().min(0, { error: 'must be between 0 and 1' }).max(1, { error: 'must be between 0 and 1' });
@@ -165,8 +161,11 @@ export const ScenarioSchema = z.strictObject({
   match: z.strictObject({
     /** Match length, sim seconds. */
     durationSeconds: z.number().int().min(60).max(7 * 24 * 3600),
-    /** Sim seconds per real second when played live (1 = real time). */
-    timeDilation: z.number().gt(0).max(3600).default(1),
+    /**
+     * Sim seconds per real second when played live (1 = real time). Absent: the server's
+     * `TIME_DILATION` (default 4) applies.
+     */
+    timeDilation: z.number().gt(0).max(3600).optional(),
     /** Sim seconds per tick (default 1). */
     tickSeconds: z.number().int().min(1).max(60).optional(),
   }),

@@ -10,7 +10,7 @@ import { getIndex } from './cache.ts';
 import { memorySignature } from './controllers/kubelet.ts';
 import { healthyNodeConditions } from './controllers/nodeLifecycle.ts';
 import { runControllers } from './controllers/index.ts';
-import { objKey } from './names.ts';
+import { objKey, refKey } from './names.ts';
 import { seedRng } from './prng.ts';
 import { parseCpuMillicores, parseMemoryMiB } from '../manifests/quantity.ts';
 import { createSloStates, defaultAlertTiers } from './slo.ts';
@@ -25,7 +25,7 @@ export const EVENT_LIMIT = 1000;
 /** kubelet default max pods per node. */
 export const DEFAULT_MAX_PODS = 110;
 
-/** Probe with SetDefaults_Probe values filled in (timeout 1, period 10, success 1, failure 3, delay 0). */
+/** Probe with K SetDefaults_Probe values filled in, seconds: timeout 1, period 10, delay 0; success 1, failure 3 (§2). */
 export function defaultProbe(p: Probe): Probe {
   return { initialDelaySeconds: 0, timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3, ...p };
 }
@@ -140,7 +140,12 @@ function serviceFromManifest(state: SimState, m: ServiceManifest, i: number): Se
   return svc;
 }
 
-/** Builds the initial state. Throws Error on invalid settings (tickSeconds <= 0, duplicate names). */
+/**
+ * Builds the initial state.
+ * @throws Error on invalid settings (`tickSeconds` <= 0) or a duplicate Node, Deployment or Service name;
+ *   RangeError when an SLO target is not in (0, 1) (shared/sim/slo.ts); QuantityError
+ *   (shared/manifests/quantity.ts) for a malformed Node or container quantity (validated inputs have none).
+ */
 export function createSim(input: SimInput): SimState {
   const tickSeconds = input.settings.tickSeconds;
   if (!(tickSeconds > 0)) throw new Error(`settings.tickSeconds must be > 0, got ${tickSeconds}`);
@@ -223,7 +228,7 @@ export function createSim(input: SimInput): SimState {
   state.optionalCalls = optional.optionalCalls;
   state.warnings.push(...optional.warnings);
   state.ingress = buildIngress(state, input, state.callGraph);
-  state.userFacingService = input.userFacingService.includes('/') ? input.userFacingService : objKey('default', input.userFacingService);
+  state.userFacingService = refKey(input.userFacingService);
   for (const image of Object.keys(state.images)) state.imageProfileSeen[image] = memorySignature(state.images[image]!);
   startWorkloads(state, input.coldStart === true);
   for (const key of Object.keys(state.services).sort()) {

@@ -31,7 +31,8 @@ export function isFinished(state: SimState): boolean {
 /**
  * Replays a match: createSim(input), then for each tick apply that tick's logged actions (in log order;
  * an action logged for tick N is applied just before step N+1, i.e. when `state.tick === N`) and step.
- * `opts.ticks` defaults to durationSeconds / tickSeconds; `onTick` sees the state after each step.
+ * `opts.ticks` defaults to ceil(durationSeconds / tickSeconds); `onTick` sees the state after each step.
+ * @throws what {@link createSim} throws for an invalid input.
  */
 export function runMatch(input: SimInput, actions: LoggedAction[], opts: { ticks?: number; onTick?: (s: SimState) => void } = {}): SimState {
   const state = createSim(input);

@@ -49,6 +49,14 @@ export function objKey(namespace: string, name: string): string {
   return `${namespace}/${name}`;
 }
 
+/**
+ * Key of an object reference as scenarios and actions write it: `web` -> `default/web`,
+ * `shop/web` unchanged (a bare name is in the `default` namespace, like kubectl without `-n`).
+ */
+export function refKey(ref: string): string {
+  return ref.includes('/') ? ref : objKey('default', ref);
+}
+
 /** Splits a key or bare name into namespace and name (`"web"` -> default/web). */
 export function splitKey(keyOrName: string): { namespace: string; name: string } {
   const i = keyOrName.indexOf('/');

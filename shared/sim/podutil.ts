@@ -10,7 +10,7 @@ export function getCondition(pod: Pod, type: PodCondition['type']): PodCondition
   return pod.status.conditions.find((c) => c.type === type);
 }
 
-/** Sets a pod condition; `lastTransitionTime` only moves when the status changes. */
+/** Sets a pod condition at sim second `now`; `lastTransitionTime` only moves when the status changes. */
 export function setCondition(pod: Pod, type: PodCondition['type'], status: PodCondition['status'], now: number, reason?: string): void {
   const c = getCondition(pod, type);
   if (c) {
@@ -60,7 +60,7 @@ export function setContainerStates(pod: Pod, state: ContainerState, opts: { read
 
 /**
  * Sets the Ready and ContainersReady conditions and the cached `sim.ready` (Ready and not terminating),
- * queueing the pod for its ReplicaSet and Services when readiness changed.
+ * and queues the pod for its ReplicaSet and Services (see {@link refreshReady}).
  */
 export function setPodReady(state: SimState, key: string, pod: Pod, ready: boolean, reason?: string): void {
   const status = ready ? 'True' : 'False';
@@ -70,7 +70,10 @@ export function setPodReady(state: SimState, key: string, pod: Pod, ready: boole
   refreshReady(state, key, pod);
 }
 
-/** Recomputes `sim.ready` from conditions and deletion; queues the pod when it changed. */
+/**
+ * Recomputes `sim.ready` from conditions and deletion, then queues the pod (`markDirty`) every time,
+ * changed or not.
+ */
 export function refreshReady(state: SimState, key: string, pod: Pod): void {
   const ready = getCondition(pod, 'Ready')?.status === 'True' && !isTerminating(pod);
   if (ready !== pod.sim.ready) {

@@ -7,8 +7,9 @@
  */
 import type { SimState } from './types.ts';
 
-/** Weight of availability vs latency budget in the SLO part (sums to 1). */
+/** Weight of the availability budget in the SLO part (with {@link LATENCY_WEIGHT}, sums to 1). */
 export const AVAILABILITY_WEIGHT = 0.7;
+/** Weight of the latency budget in the SLO part. */
 export const LATENCY_WEIGHT = 0.3;
 /** Points for the SLO part at a fully kept budget. */
 export const SLO_POINTS = 1000;

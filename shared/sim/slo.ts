@@ -96,7 +96,10 @@ export function periodBudgetRemaining(sli: number, target: number, elapsedShare:
   return 1 - ((1 - sli) / (1 - target)) * share;
 }
 
-/** Share of the period's error budget consumed by burning at `rate` for `windowSeconds` of `periodSeconds`. */
+/**
+ * Share of the period's error budget consumed by burning at `rate` for `windowSeconds` of `periodSeconds`
+ * (both in the same unit): Workbook ch. 5, e.g. 14.4 x 1 h / 30 d = 0.02 (2 %).
+ */
 export function budgetConsumed(rate: number, windowSeconds: number, periodSeconds: number): number {
   return (rate * windowSeconds) / periodSeconds;
 }
@@ -249,9 +252,4 @@ export function updateSlos(state: SimState): void {
       }
     }
   }
-}
-
-/** Alerts currently firing (in `state.alerts` order). */
-export function firingAlerts(state: SimState): Alert[] {
-  return state.alerts.filter((a) => a.firing);
 }

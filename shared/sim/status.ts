@@ -5,7 +5,10 @@
 import { podOwnerKey, rsOwnerKey } from './cache.ts';
 import type { Node, Pod, SimSeconds, SimState } from './types.ts';
 
-/** `status.reason` the node controller gives pods of an unreachable node (K pkg/util/node NodeUnreachablePodReason). */
+/**
+ * `status.reason` the node controller gives pods of an unreachable node (K pkg/util/node
+ * NodeUnreachablePodReason). The sim does not set it yet: pods of a dead node show `Terminating`.
+ */
 export const NODE_UNREACHABLE_POD_REASON = 'NodeLost';
 
 /**

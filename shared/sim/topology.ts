@@ -7,7 +7,7 @@
  * All keys are Service keys (`namespace/name`); outputs are sorted.
  */
 import { selectorMatches } from './cache.ts';
-import { objKey } from './names.ts';
+import { objKey, refKey } from './names.ts';
 import type { SimInput, SimState } from './types.ts';
 
 /** Default total offered load when the input gives none, requests/s. */
@@ -45,12 +45,11 @@ function servicesOfDeployments(state: SimState): Map<string, string[]> {
  */
 export function buildCallGraph(state: SimState, input: SimInput): Record<string, string[]> {
   const graph: Record<string, string[]> = {};
-  const toKey = (ref: string) => (ref.includes('/') ? ref : objKey('default', ref));
   for (const key of Object.keys(state.services).sort()) graph[key] = [];
   if (input.callGraph) {
     for (const [from, tos] of Object.entries(input.callGraph)) {
-      const k = toKey(from);
-      graph[k] = [...new Set(tos.map(toKey))].filter((t) => t !== k).sort();
+      const k = refKey(from);
+      graph[k] = [...new Set(tos.map(refKey))].filter((t) => t !== k).sort();
     }
     return sortRecord(graph);
   }
@@ -85,15 +84,14 @@ export function buildCallGraph(state: SimState, input: SimInput): Record<string,
  * optional call are omitted. Default `{}`: every call is hard. O(optional pairs x log).
  */
 export function buildOptionalCalls(input: SimInput, graph: Record<string, string[]>): { optionalCalls: Record<string, string[]>; warnings: string[] } {
-  const toKey = (ref: string) => (ref.includes('/') ? ref : objKey('default', ref));
   const merged: Record<string, Set<string>> = {};
   const warnings: string[] = [];
   for (const from of Object.keys(input.optionalCalls ?? {}).sort()) {
-    const k = toKey(from);
+    const k = refKey(from);
     const edges = new Set(graph[k] ?? []);
     const set = (merged[k] ??= new Set());
     for (const to of input.optionalCalls![from] ?? []) {
-      const t = toKey(to);
+      const t = refKey(to);
       if (edges.has(t)) set.add(t);
       else warnings.push(`optional call "${from}" -> "${to}" ignored: not an edge of the call graph`);
     }
@@ -114,8 +112,7 @@ function sortRecord(r: Record<string, string[]>): Record<string, string[]> {
  * call-graph roots (Services nobody calls; the user-facing Service when there are no edges) — with `input.rps` (default 100 requests/s) split equally.
  */
 export function buildIngress(state: SimState, input: SimInput, graph: Record<string, string[]>): { service: string; rps: number }[] {
-  const toKey = (ref: string) => (ref.includes('/') ? ref : objKey('default', ref));
-  if (input.ingress) return input.ingress.map((i) => ({ service: toKey(i.service), rps: i.rps }));
+  if (input.ingress) return input.ingress.map((i) => ({ service: refKey(i.service), rps: i.rps }));
   let entries = Object.keys(state.services).sort().filter((k) => {
     const t = state.services[k]!.spec.type;
     return t === 'LoadBalancer' || t === 'NodePort';
@@ -123,7 +120,7 @@ export function buildIngress(state: SimState, input: SimInput, graph: Record<str
   if (entries.length === 0) {
     const called = new Set(Object.values(graph).flat());
     entries = Object.keys(graph).sort().filter((k) => !called.has(k) && (graph[k]?.length ?? 0) > 0);
-    const ufs = toKey(input.userFacingService);
+    const ufs = refKey(input.userFacingService);
     if (entries.length === 0 && state.services[ufs]) entries = [ufs];
     if (entries.length === 0) entries = Object.keys(graph).sort().filter((k) => !called.has(k));
   }

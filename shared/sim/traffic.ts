@@ -125,11 +125,6 @@ function memoOf(state: SimState): Memo {
   return memo;
 }
 
-/** Drops the memo of `state` (tests, or after replacing objects without bumping resourceVersions). */
-export function invalidateTrafficCache(state: SimState): void {
-  memos.delete(state);
-}
-
 function graphOf(state: SimState, memo: Memo): TrafficGraph {
   const g = memo.graph;
   if (

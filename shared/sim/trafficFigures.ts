@@ -34,10 +34,16 @@ export interface EndpointGroup {
 
 /** The ready endpoints of one Service, grouped (built by shared/sim/traffic.ts). */
 export interface ServiceAggregate {
+  /**
+   * `metadata.resourceVersion` of the EndpointSlice it was built from (-1: no slice; -2: built while
+   * the API server could not write, never reused by version).
+   */
   resourceVersion: number;
+  /** Number of entries in that EndpointSlice (ready or not). */
   length: number;
   /** Sorted by (image, cpu, node, dead) as a string key. */
   groups: EndpointGroup[];
+  /** Ready endpoints (counted in `groups`) and all endpoints of the slice. */
   ready: number;
   total: number;
   /** Distinct nodes of the groups. */
@@ -65,7 +71,9 @@ export interface OwnFigures {
 
 /** End-to-end figures of one Service, kept for its callers. */
 export interface Result {
+  /** Failed share of requests end to end, 0..1. */
   errorRate: number;
+  /** Latency percentiles of the successful requests end to end, ms (0 when its own pods serve none). */
   p50: number;
   p99: number;
   /** End-to-end latency components (own components shifted by downstream p50/p99). */

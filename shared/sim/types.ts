@@ -69,11 +69,13 @@ export interface Probe {
   failureThreshold?: number;
 }
 
+/** `core/v1 EnvVar` subset: literal values only (`valueFrom` is dropped by shared/manifests). */
 export interface EnvVar {
   name: string;
   value?: string;
 }
 
+/** `core/v1 ContainerPort`; `protocol` defaults to TCP. */
 export interface ContainerPort {
   containerPort: number;
   name?: string;
@@ -114,6 +116,7 @@ export interface ContainerState {
   terminated?: { exitCode: number; reason: string; startedAt?: SimSeconds; finishedAt: SimSeconds };
 }
 
+/** `core/v1 ContainerStatus`; `restartCount` counts every restart (kubernetes-behaviour.md §1). */
 export interface ContainerStatus {
   name: string;
   image: string;
@@ -124,8 +127,13 @@ export interface ContainerStatus {
   lastState: ContainerState;
 }
 
+/**
+ * `core/v1 PodPhase` (W workloads/pods/pod-lifecycle.md). `CrashLoopBackOff` and `Terminating` are
+ * kubectl STATUS strings, not phases: see shared/sim/status.ts `podDisplayStatus`.
+ */
 export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
 
+/** `core/v1 PodCondition`; `lastTransitionTime` in sim seconds. */
 export interface PodCondition {
   type: 'PodScheduled' | 'Initialized' | 'ContainersReady' | 'Ready';
   status: 'True' | 'False' | 'Unknown';
@@ -133,6 +141,7 @@ export interface PodCondition {
   lastTransitionTime: SimSeconds;
 }
 
+/** `core/v1 PodStatus` subset; `startTime` in sim seconds. */
 export interface PodStatus {
   phase: PodPhase;
   conditions: PodCondition[];
@@ -170,6 +179,7 @@ export interface PodSim {
   ready: boolean;
 }
 
+/** `core/v1 Pod` plus the sim-only {@link PodSim} block (dropped when served as API JSON). */
 export interface Pod {
   apiVersion: 'v1';
   kind: 'Pod';
@@ -185,10 +195,15 @@ export interface DeploymentStrategy {
   rollingUpdate?: { maxSurge?: number | string; maxUnavailable?: number | string };
 }
 
+/** `metav1.LabelSelector`, `matchLabels` only (shared/manifests ignores `matchExpressions` with a warning). */
 export interface LabelSelector {
   matchLabels: Record<string, string>;
 }
 
+/**
+ * `apps/v1 DeploymentCondition`; times in sim seconds. Reasons as in K pkg/controller/deployment/util/
+ * deployment_util.go (`NewReplicaSetAvailable`, `ReplicaSetUpdated`, `ProgressDeadlineExceeded`...).
+ */
 export interface DeploymentCondition {
   type: 'Available' | 'Progressing' | 'ReplicaFailure';
   status: 'True' | 'False' | 'Unknown';
@@ -239,6 +254,7 @@ export interface ReplicaSet {
   };
 }
 
+/** `core/v1 ServicePort`; `targetPort` defaults to `port`, `protocol` to TCP. */
 export interface ServicePort {
   name?: string;
   port: number;
@@ -269,6 +285,7 @@ export interface Endpoints {
   endpoints: { targetRef: { kind: 'Pod'; name: string }; nodeName: string; conditions: { ready: boolean; terminating: boolean } }[];
 }
 
+/** `core/v1 NodeCondition`; times in sim seconds (kubernetes-behaviour.md §3). */
 export interface NodeCondition {
   type: 'Ready' | 'MemoryPressure' | 'DiskPressure' | 'PIDPressure';
   status: 'True' | 'False' | 'Unknown';
@@ -278,6 +295,10 @@ export interface NodeCondition {
   lastTransitionTime: SimSeconds;
 }
 
+/**
+ * `core/v1 Taint`; `timeAdded` in sim seconds (NoExecute taints: start of the pods' 300 s default
+ * toleration, kubernetes-behaviour.md §3).
+ */
 export interface Taint {
   key: string;
   value?: string;
@@ -297,11 +318,11 @@ export interface Node {
     conditions: NodeCondition[];
   };
   sim: {
-    /** Parsed allocatable. */
+    /** Parsed allocatable: millicores, MiB, pods. */
     cpuAllocatableMilli: number;
     memAllocatableMiB: number;
     podsAllocatable: number;
-    /** Sum of requests of pods bound here (kept incrementally). */
+    /** Sum of requests of pods bound here, millicores / MiB, and their count (kept incrementally). */
     cpuRequestedMilli: number;
     memRequestedMiB: number;
     podCount: number;
@@ -330,6 +351,7 @@ export interface EtcdMember {
   restoringUntil: SimSeconds | null;
 }
 
+/** etcd membership and the health of the components that need it (kubernetes-behaviour.md §6). */
 export interface ControlPlane {
   etcd: {
     members: EtcdMember[];
@@ -400,16 +422,22 @@ export interface ServiceTraffic {
   /** Latency percentiles of successful requests, ms. */
   p50Ms: number;
   p99Ms: number;
+  /** Endpoints of its EndpointSlice that are ready (receive traffic), and all of them. */
   readyEndpoints: number;
   totalEndpoints: number;
 }
 
-/** A multi-window burn-rate alert tier (SRE Workbook ch. 5), windows scaled to the match. */
+/**
+ * A multi-window burn-rate alert tier (SRE Workbook ch. 5), windows scaled to the match (shared/sim/slo.ts
+ * `defaultAlertTiers`). Fires while both windows burn faster than `burnRateThreshold`.
+ */
 export interface BurnRateAlertTier {
   name: string;
   severity: 'page' | 'ticket';
+  /** Window lengths, sim seconds (counted in whole ticks, at least one). */
   longWindowSeconds: number;
   shortWindowSeconds: number;
+  /** Burn rate (error ratio / (1 - SLO)) both windows must exceed, e.g. 14.4. */
   burnRateThreshold: number;
 }
 
@@ -421,11 +449,12 @@ export interface SloState {
   /** Cumulative good and valid event counts since match start. */
   good: number;
   valid: number;
-  /** Per-second buckets of [good, valid] for the longest alert window (ring buffer). */
+  /** Per-tick buckets of [good, valid] for the longest alert window (ring buffer, one bucket a tick). */
   buckets: { good: number[]; valid: number[]; head: number };
-  /** Current figures (derived each tick, cached for projection). */
+  /** Current figures (derived each tick, cached for projection): SLI 0..1, budget remaining (1 = untouched, < 0 = overspent). */
   sli: number;
   errorBudgetRemaining: number;
+  /** Burn rate over each tier's long and short window, by tier name. */
   burnRates: Record<string, { long: number; short: number }>;
   /**
    * Good/valid counts of the tick just simulated, written by `updateTraffic` (shared/sim/traffic.ts)
@@ -439,12 +468,14 @@ export interface SloState {
   windowSums: Record<string, { good: number; valid: number }>;
 }
 
+/** One (SLO, alert tier) pair's alert, kept whether firing or not (shared/sim/slo.ts `updateSlos`). */
 export interface Alert {
   /** Stable id, e.g. `availability-page-fast`. */
   id: string;
   severity: 'page' | 'ticket';
   slo: 'availability' | 'latency';
   firing: boolean;
+  /** Sim second of the last transition (started or stopped firing). */
   since: SimSeconds;
   summary: string;
 }
@@ -465,6 +496,10 @@ export interface IncidentSpec {
   title?: string;
 }
 
+/**
+ * An incident during the match: `scheduled` -> `active` (started, sim second `startedAt`) -> `mitigated`
+ * (sim second `mitigatedAt`). See shared/sim/incidents/index.ts.
+ */
 export interface IncidentState {
   spec: IncidentSpec;
   status: 'scheduled' | 'active' | 'mitigated';
@@ -492,7 +527,10 @@ export type SimAction =
 
 /** An action with who did it and when it was accepted (the replay log's unit). */
 export interface LoggedAction {
-  /** Tick at which the action was applied (applied before that tick's controllers run). */
+  /**
+   * `state.tick` when the action was applied. A replay applies it when `state.tick` equals this value,
+   * i.e. just before step `tick + 1` runs the controllers (shared/sim/index.ts `runMatch`).
+   */
   tick: number;
   player: string;
   action: SimAction;

@@ -32,7 +32,7 @@ describe('ScenarioSchema via parseScenario', () => {
   it('accepts a minimal scenario and applies defaults', () => {
     const s = parseScenario(minimal);
     expect(s.description).toBe('');
-    expect(s.match.timeDilation).toBe(1);
+    expect(s.match.timeDilation).toBeUndefined(); // the server's TIME_DILATION applies
     expect(s.images).toEqual({});
     expect(s.incidents).toEqual([]);
   });

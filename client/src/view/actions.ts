@@ -24,12 +24,15 @@ export interface ActionInput {
   type: 'number' | 'quantity';
 }
 
+/** One button of the context panel: what it does, to what, and how to build its protocol message. */
 export interface ActionOption {
   /** Stable id, e.g. `pod:delete`, `deployment:scale`. */
   id: string;
+  /** Button text, e.g. `Rollout undo`. */
   label: string;
   /** Object the action targets, e.g. `deployment/frontend`. */
   target: string;
+  /** The value to ask for before sending, when the action needs one. */
   input?: ActionInput;
   /** Destructive or disruptive (drawn red, asks nothing more: the game is about acting under pressure). */
   danger?: boolean;

@@ -22,6 +22,7 @@ export function listFrom(json: unknown): Raw[] {
 const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
+/** One entry of the join form's scenario select (from `GET /api/scenarios`). */
 export interface ScenarioOption {
   id: string;
   title: string;
@@ -45,11 +46,16 @@ export function parseScenarios(json: unknown): ScenarioOption[] {
     .filter((s) => s.id !== '');
 }
 
+/** One leaderboard line (server/db/records.ts `LeaderboardEntry`). */
 export interface LeaderboardRow {
+  /** 1 = best. */
   rank: number;
   player: string;
+  /** Best match score (points, shared/sim/score.ts). */
   bestScore: number;
+  /** Matches played. */
   matches: number;
+  /** ISO 8601 wall-clock time of the last match ('' when unknown). */
   lastPlayedAt: string;
 }
 
@@ -66,14 +72,18 @@ export function parseLeaderboard(json: unknown): LeaderboardRow[] {
     .sort((a, b) => a.rank - b.rank);
 }
 
+/** One finished match (server/db/records.ts `MatchListItem`). */
 export interface MatchRow {
   id: string;
   scenarioId: string;
+  /** Team score, points. */
   score: number;
   /** Fractions, or null when absent. */
   availability: number | null;
   errorBudgetRemaining: number | null;
+  /** ISO 8601 wall-clock time ('' when unknown). */
   endedAt: string;
+  /** Player names. */
   players: string[];
 }
 

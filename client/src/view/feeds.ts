@@ -7,10 +7,15 @@
  */
 import type { AlertView, IncidentView } from '../../../shared/protocol.ts';
 
+/** One alert in the pager feed, with when it fired and resolved. */
 export interface PagerEntry {
+  /** Alert id, e.g. `availability-page-fast`. */
   id: string;
+  /** `page` or `ticket`. */
   severity: string;
+  /** `availability` or `latency`. */
   slo: string;
+  /** The server's one-line summary (burn rate, windows, threshold), refreshed while firing. */
   summary: string;
   /** Sim second it started firing. */
   firedAt: number;

@@ -1,8 +1,8 @@
 /**
  * Number and time formatting for the HUD, the canvas labels and the panels. Pure.
  *
- * Units in: rates in requests/s, fractions 0..1, sim seconds, MiB, millicores.
- * Percentages use a thin space before `%` only where noted; the HUD uses `73 %` (SI style, with a space).
+ * Units in: rates in requests/s, fractions 0..1, sim seconds, MiB, millicores, ms.
+ * Percentages are written `73 %` (SI style: a space before `%`).
  */
 
 /**

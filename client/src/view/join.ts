@@ -4,7 +4,9 @@
  */
 import type { JoinOptions } from '../../../shared/protocol.ts';
 
+/** The join form's raw input, as typed. */
 export interface JoinFormValues {
+  /** Player name; required, trimmed and cut to 32 characters. */
   name: string;
   /** Scenario id ('' = the server's default). */
   scenario: string;
@@ -14,6 +16,7 @@ export interface JoinFormValues {
   search: string;
 }
 
+/** {@link readJoinForm}'s answer: the join options, or the field to highlight and the message to show. */
 export type JoinFormResult = { ok: true; options: JoinOptions } | { ok: false; field: 'name' | 'seed'; error: string };
 
 /** Largest seed the protocol accepts (uint32). */

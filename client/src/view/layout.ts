@@ -8,6 +8,7 @@
  */
 import type { PodView, TeamView } from '../../../shared/protocol.ts';
 
+/** An axis-aligned rectangle, CSS pixels: top-left corner, width, height. */
 export interface Rect {
   x: number;
   y: number;
@@ -15,11 +16,13 @@ export interface Rect {
   h: number;
 }
 
+/** A pod tile: the pod's name (key of `TeamView.pods`) and where it is drawn. */
 export interface PodBox {
   name: string;
   rect: Rect;
 }
 
+/** A node card (or the lane of unscheduled pods, `name` ''), with its pod tiles. */
 export interface NodeBox {
   name: string;
   zone: string;
@@ -30,6 +33,7 @@ export interface NodeBox {
   hidden: number;
 }
 
+/** A zone column (`topology.kubernetes.io/zone`) with its node cards. */
 export interface ZoneBox {
   /** Zone name; `''` for the lane of pods that have no node yet. */
   name: string;
@@ -37,6 +41,7 @@ export interface ZoneBox {
   nodes: NodeBox[];
 }
 
+/** An etcd member's circle in the control-plane band. */
 export interface EtcdBox {
   name: string;
   /** Circle centre and radius. */
@@ -45,19 +50,24 @@ export interface EtcdBox {
   r: number;
 }
 
+/** Everything {@link layoutCluster} places, in CSS pixels. */
 export interface ClusterLayout {
+  /** Canvas size used (at least 240 x 240). */
   width: number;
   height: number;
+  /** The control-plane band (etcd members, components). */
   controlPlane: Rect;
   etcd: EtcdBox[];
   /** Anchor (left, top) of the quorum text under the etcd members. */
   quorum: { x: number; y: number };
+  /** kube-apiserver, kube-scheduler, kube-controller-manager chips. */
   components: { name: string; rect: Rect }[];
   /** SLO panel: the availability gauge and the error-budget bar area. */
   slo: { panel: Rect; gauge: Rect; budget: Rect };
   zones: ZoneBox[];
   /** Pending pods without a node (or on a node that is gone), or null when there are none. */
   unscheduled: NodeBox | null;
+  /** Service chips, sorted by name. */
   services: { name: string; rect: Rect }[];
   /** Title line of the Services strip (empty rect when there are no Services). */
   servicesTitle: Rect;

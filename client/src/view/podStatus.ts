@@ -33,6 +33,7 @@ export type PodSeverity = 'ok' | 'progress' | 'warning' | 'error' | 'gone';
  */
 export type PodMarker = 'none' | 'hollow' | 'stripes' | 'cross' | 'bang';
 
+/** How to draw a pod: colour, text and marker (see {@link podStatusStyle}). */
 export interface PodStatusStyle {
   /** Tile fill, 0xRRGGBB. */
   fill: number;
@@ -46,6 +47,7 @@ export interface PodStatusStyle {
   label: string;
   /** One-character glyph used in DOM lists next to the status. */
   glyph: string;
+  /** Shape cue besides colour. */
   marker: PodMarker;
   severity: PodSeverity;
 }

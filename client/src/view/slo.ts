@@ -11,10 +11,13 @@ import { formatBudget } from './format.ts';
 /** Budget bar colours: green above half the budget, amber above a fifth, red below (or overspent). */
 export const BUDGET_COLORS = { ok: PALETTE.bluishGreen, warn: PALETTE.orange, bad: PALETTE.vermillion } as const;
 
+/** How to draw the error-budget bar (see {@link budgetStyle}). */
 export interface BudgetStyle {
   /** Filled share of the bar, clamped 0..1. */
   fraction: number;
+  /** `ok` above 50 % of the budget left, `warn` above 20 %, else `bad`. */
   level: 'ok' | 'warn' | 'bad';
+  /** {@link BUDGET_COLORS} entry, 0xRRGGBB, and the same as `#rrggbb`. */
   color: number;
   css: string;
   /** `error budget 73 % left` (see {@link formatBudget}). */
@@ -33,6 +36,7 @@ export function budgetStyle(remaining: number): BudgetStyle {
   return { fraction: Math.min(1, Math.max(0, r)), level, color, css: toCss(color), text: formatBudget(r) };
 }
 
+/** Positions on the SLO gauge (see {@link gaugeScale}). */
 export interface GaugeScale {
   /** SLI value at the left end of the gauge (the right end is 100 %). */
   min: number;

@@ -8,10 +8,13 @@ import type { MatchEndedMessage } from '../../../shared/protocol.ts';
 import { SCORE_FORMULA } from '../../../shared/sim/score.ts';
 import { formatAge, formatBudget, formatPercent, formatSimTime } from './format.ts';
 
+/** The end-of-match dialog's content, as display strings (see {@link endSummary}). */
 export interface EndSummary {
+  /** The team's score, rounded to whole points. */
   score: number;
   /** `label: value` lines: SLIs, budgets, actions, match length. */
   figures: { label: string; value: string }[];
+  /** Per incident: `started` as a sim clock (`5:00`), `mitigated` e.g. `mitigated in 3m20s`, `not mitigated`. */
   incidents: { id: string; type: string; started: string; mitigated: string }[];
   /** Score components from `summary.scoreBreakdown` (without `total`), sorted by name. */
   breakdown: { name: string; value: string }[];

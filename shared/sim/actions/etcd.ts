@@ -8,8 +8,9 @@ import { nextInt } from '../prng.ts';
 import type { SimState } from '../types.ts';
 import { reject, type Handled } from './handler.ts';
 
-/** Shortest and longest restore, sim seconds. */
+/** Shortest restore, sim seconds (the duration is drawn uniformly from 30..60 with `state.rng`). */
 export const RESTORE_MIN_SECONDS = 30;
+/** Longest restore, sim seconds. */
 export const RESTORE_MAX_SECONDS = 60;
 
 /** Starts restoring a member; it turns healthy when the pending action completes. */

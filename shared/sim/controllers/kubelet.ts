@@ -36,9 +36,6 @@ const T_OOM = 'kubelet.oom';
 const T_GONE = 'kubelet.gone';
 const T_PROBE = 'kubelet.probe';
 
-/** Timer kinds this controller handles. */
-export const KUBELET_TIMERS = [T_START, T_READY, T_RESTART, T_BACKOFF, T_OOM, T_GONE, T_PROBE];
-
 /** The profile of an image: `state.images[image]` read live (incidents change it), else the default. */
 export function profileOf(state: SimState, image: string): ImageProfile {
   return state.images[image] ?? state.defaultImageProfile;

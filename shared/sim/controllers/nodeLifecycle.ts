@@ -29,12 +29,10 @@ export const UNREACHABLE_TAINT = 'node.kubernetes.io/unreachable';
 
 const T_GRACE = 'node.grace';
 const T_EVICT = 'node.evict';
-/** Timer kinds this controller handles. */
-export const NODE_TIMERS = [T_GRACE, T_EVICT];
 
 const nodeRef = (node: Node) => ({ kind: 'Node', name: node.metadata.name, namespace: '' });
 
-/** The conditions a healthy kubelet reports (Ready True, no pressure), stamped `now`. */
+/** The conditions a healthy kubelet reports (Ready True, no pressure), stamped `now` (sim seconds). */
 export function healthyNodeConditions(now: number): NodeCondition[] {
   const c = (type: NodeCondition['type'], status: NodeCondition['status'], reason: string, message: string): NodeCondition => ({
     type, status, reason, message, lastHeartbeatTime: now, lastTransitionTime: now,

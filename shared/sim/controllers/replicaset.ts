@@ -77,7 +77,8 @@ const PHASE_RANK: Record<string, number> = { Pending: 0, Unknown: 1, Running: 2 
 /**
  * Orders pods so the first ones are deleted first on scale-down (ActivePodsWithRanks.Less): unscheduled,
  * Pending < Unknown < Running, not Ready, more siblings on the same node, Ready for less time, more
- * restarts, newer; name as a final tie-breaker so the order is total.
+ * restarts, newer; name as a final tie-breaker so the order is total. Not modelled: pod-deletion-cost
+ * (kubernetes-behaviour.md §4), since no pod carries the annotation.
  */
 export function rankPodsForDeletion(pods: Pod[]): Pod[] {
   const perNode = new Map<string, number>();

@@ -23,8 +23,16 @@ import { kubeletOnBound } from './kubelet.ts';
 export const MIN_FEASIBLE_NODES_TO_FIND = 100;
 /** minFeasibleNodesPercentageToFind. */
 export const MIN_FEASIBLE_PERCENTAGE = 5;
-/** Default requests used for scoring pods that set none (DefaultMilliCPURequest, DefaultMemoryRequest 200 MB). */
+/**
+ * CPU request, millicores, used for scoring a pod that sets none (K pkg/scheduler/util
+ * DefaultMilliCPURequest). Filtering still uses the real request (0).
+ */
 export const DEFAULT_SCORE_CPU_MILLI = 100;
+/**
+ * Memory request, MiB, used for scoring a pod that sets none: 200 MB = ~190.7 MiB. Kubernetes'
+ * DefaultMemoryRequest (K pkg/scheduler/util) is `200 * 1024 * 1024` bytes, i.e. 200 MiB, although its
+ * comment says "200 MB". Switching to 200 MiB would change scores of request-less pods, hence replays.
+ */
 export const DEFAULT_SCORE_MEM_MIB = (200 * 1000 * 1000) / (1024 * 1024);
 
 /** How many feasible nodes to look for among `n` nodes (schedule_one.go numFeasibleNodesToFind, adaptive). */

@@ -30,6 +30,7 @@ export function nextImageVersion(image: string): string {
   return `${repo}:${m[1]}${Number(m[2]) + 1}${m[3]}`;
 }
 
+/** The `bad-rollout` handler (see the module doc): error rate from the params, else a declared profile, else 0.3. */
 export const badRollout: IncidentHandler = {
   title: (spec) => `Bad rollout of ${spec.target}`,
   describe: () => 'the deployment pipeline rolled out a new version',

@@ -25,6 +25,7 @@ export function membersToStop(state: SimState, spec: IncidentSpec): string[] {
   return all.slice(all.length - stop);
 }
 
+/** The `etcd-quorum-loss` handler (see the module doc): mitigated once etcd has quorum and a leader. */
 export const etcdQuorumLoss: IncidentHandler = {
   title: () => 'etcd lost quorum',
   describe: (spec) => `etcd members ${spec.target || 'of the control plane'} stopped responding`,

@@ -9,6 +9,10 @@ import type { IncidentSpec, IncidentState, SimState } from '../types.ts';
 /** What `start` reports: started, retry next tick (e.g. the API server is unavailable), or invalid. */
 export type StartOutcome = { ok: true } | { ok: false; retry: true } | { ok: false; retry: false; error: string };
 
+/**
+ * One incident type's behaviour. All methods are pure functions of the state (randomness only from
+ * `state.rng`); times are sim seconds. Registered in `incidentTypes` (./index.ts).
+ */
 export interface IncidentHandler {
   /** Default player-facing title when the spec has none. */
   title(spec: IncidentSpec): string;

@@ -2,10 +2,11 @@
  * Shared helpers of the incident handlers: parameter access with defaults, target resolution and the
  * pods of a Deployment (via the sim's informer-like index, shared/sim/cache.ts).
  *
- * May import: ../types.ts, ../cache.ts.
+ * May import: ../types.ts, ../cache.ts, ../names.ts.
  */
 import type { Deployment, IncidentSpec, Pod, SimState } from '../types.ts';
 import { getIndex, sortedKeys } from '../cache.ts';
+import { refKey } from '../names.ts';
 
 /** A number parameter, or `fallback` when absent or not a finite number. */
 export function numParam(spec: IncidentSpec, key: string, fallback: number): number {
@@ -39,14 +40,9 @@ export function listParam(spec: IncidentSpec, key: string): string[] | undefined
   return undefined;
 }
 
-/** Key of an object reference: `default/web` stays, `web` becomes `default/web`. */
-export function toKey(ref: string): string {
-  return ref.includes('/') ? ref : `default/${ref}`;
-}
-
 /** The Deployment an incident targets (`target` = name or `namespace/name`), or undefined. */
 export function targetDeployment(state: SimState, spec: IncidentSpec): { key: string; deployment: Deployment } | undefined {
-  const key = toKey(spec.target);
+  const key = refKey(spec.target);
   const deployment = state.deployments[key];
   return deployment ? { key, deployment } : undefined;
 }

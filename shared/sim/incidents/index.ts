@@ -9,11 +9,12 @@
  * between start and mitigation. A spec whose target does not exist is closed at once (`data.error`,
  * Warning `IncidentInvalid`) and earns nothing.
  *
- * May import: ../types.ts, ../events.ts, ./*.
+ * May import: ../types.ts, ../events.ts, ../names.ts, ./*.
  */
 import type { IncidentState, IncidentType, SimState } from '../types.ts';
 import type { IncidentHandler } from './handler.ts';
 import { recordEvent } from '../events.ts';
+import { splitKey } from '../names.ts';
 import { memoryLeak } from './memory-leak.ts';
 import { etcdQuorumLoss } from './etcd-quorum-loss.ts';
 import { badRollout } from './bad-rollout.ts';
@@ -41,10 +42,8 @@ function eventObject(inc: IncidentState): { kind: string; name: string; namespac
     case 'etcd-quorum-loss':
       return { kind: 'Pod', name: 'etcd', namespace: 'kube-system' };
     default: {
-      const i = inc.spec.target.indexOf('/');
-      return i < 0
-        ? { kind: 'Deployment', name: inc.spec.target, namespace: 'default' }
-        : { kind: 'Deployment', name: inc.spec.target.slice(i + 1), namespace: inc.spec.target.slice(0, i) };
+      const { namespace, name } = splitKey(inc.spec.target);
+      return { kind: 'Deployment', name, namespace };
     }
   }
 }

@@ -31,6 +31,7 @@ function defaultPlateau(limit: string | undefined): number {
   return mib > 0 ? Math.round(mib * 1.5) : 400;
 }
 
+/** The `memory-leak` handler (see the module doc): 0.5 MiB per sim second up to the plateau by default. */
 export const memoryLeak: IncidentHandler = {
   title: (spec) => `Memory leak in ${spec.target}`,
   describe: () => 'memory usage of the running version keeps climbing',

@@ -14,7 +14,7 @@
 import type { IncidentState, SimState } from '../types.ts';
 import type { IncidentHandler, StartOutcome } from './handler.ts';
 import { markDirty } from '../apiserver.ts';
-import { getIndex, sortedKeys, podOwnerKey } from '../cache.ts';
+import { getIndex, sortedKeys, podOwnerKey, rsOwnerKey } from '../cache.ts';
 import { optNumParam } from './helpers.ts';
 import { recordEvent } from '../events.ts';
 
@@ -22,6 +22,7 @@ function strings(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
+/** The `node-failure` handler (see the module doc): NotReady after 50 s, pods evicted after 300 s more. */
 export const nodeFailure: IncidentHandler = {
   title: (spec) => `Node ${spec.target} failed`,
   describe: () => 'the machine stopped responding (no kubelet heartbeats)',
@@ -36,8 +37,8 @@ export const nodeFailure: IncidentHandler = {
       const pod = state.pods[key]!;
       const rsKey = podOwnerKey(pod);
       const rs = rsKey ? state.replicaSets[rsKey] : undefined;
-      const ref = rs?.metadata.ownerReferences.find((r) => r.controller && r.kind === 'Deployment');
-      if (ref) deployments.add(`${rs!.metadata.namespace}/${ref.name}`);
+      const deployment = rs ? rsOwnerKey(rs) : '';
+      if (deployment) deployments.add(deployment);
     }
     const recoverAfter = optNumParam(inc.spec, 'recoverAfter');
     inc.data['node'] = inc.spec.target;
