@@ -16,6 +16,7 @@ import type { ArraySchema, MapSchema } from '@colyseus/schema';
 import type { SimState, Pod, Deployment, Node } from '../../shared/sim/types.ts';
 import { podDisplayStatus, nodeDisplayStatus, podReady, ownerDeploymentName } from '../../shared/sim/status.ts';
 import { computeScore } from '../../shared/sim/score.ts';
+import { incidentTitle } from '../../shared/sim/incidents/index.ts';
 import { REVISION_ANNOTATION } from '../../shared/sim/controllers/deployment.ts';
 import {
   AlertSchema,
@@ -244,7 +245,7 @@ export function projectTeam(team: TeamSchema, sim: SimState): void {
   syncArray(team.incidents, visible, () => new IncidentSchema(), (entry, i) => {
     entry.id = i.spec.id;
     entry.type = i.spec.type;
-    entry.title = i.spec.title ?? i.spec.type;
+    entry.title = incidentTitle(i);
     entry.status = i.status;
     entry.startedAt = num(i.startedAt);
     entry.mitigatedAt = i.mitigatedAt === null ? -1 : num(i.mitigatedAt);
