@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SCENARIO_ID } from '../../server/scenarios/index.ts';
-import { gameday, gamedayJson } from './run-cli.ts';
+import { WEB_MANIFEST, gameday, gamedayJson } from './run-cli.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'gameday-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -27,29 +27,7 @@ describe('gameday scenarios', () => {
 describe('gameday validate', () => {
   it('accepts a good manifest file', () => {
     const file = join(tmp, 'good.yaml');
-    writeFileSync(
-      file,
-      [
-        'apiVersion: apps/v1',
-        'kind: Deployment',
-        'metadata: { name: web }',
-        'spec:',
-        '  replicas: 2',
-        '  selector: { matchLabels: { app: web } }',
-        '  template:',
-        '    metadata: { labels: { app: web } }',
-        '    spec:',
-        '      containers:',
-        '        - name: web',
-        '          image: nginx:1.27',
-        '          resources: { requests: { cpu: 100m, memory: 64Mi }, limits: { memory: 128Mi } }',
-        '---',
-        'apiVersion: v1',
-        'kind: Service',
-        'metadata: { name: web }',
-        'spec: { type: LoadBalancer, selector: { app: web }, ports: [{ port: 80 }] }',
-      ].join('\n'),
-    );
+    writeFileSync(file, WEB_MANIFEST);
     const run = gameday('validate', file);
     expect(run.stderr).not.toMatch(/error/);
     expect(run.code).toBe(0);

@@ -27,3 +27,28 @@ export function gamedayJson<T = unknown>(...args: string[]): T {
   if (run.code !== 0) throw new Error(`gameday ${args.join(' ')} exited ${run.code}: ${run.stderr}`);
   return JSON.parse(run.stdout) as T;
 }
+
+/**
+ * A small valid workload for CLI tests: Deployment `web` (2 replicas of nginx:1.27, requests 100m /
+ * 64Mi, limit 128Mi) behind a LoadBalancer Service `web` on port 80.
+ */
+export const WEB_MANIFEST = [
+  'apiVersion: apps/v1',
+  'kind: Deployment',
+  'metadata: { name: web }',
+  'spec:',
+  '  replicas: 2',
+  '  selector: { matchLabels: { app: web } }',
+  '  template:',
+  '    metadata: { labels: { app: web } }',
+  '    spec:',
+  '      containers:',
+  '        - name: web',
+  '          image: nginx:1.27',
+  '          resources: { requests: { cpu: 100m, memory: 64Mi }, limits: { memory: 128Mi } }',
+  '---',
+  'apiVersion: v1',
+  'kind: Service',
+  'metadata: { name: web }',
+  'spec: { type: LoadBalancer, selector: { app: web }, ports: [{ port: 80 }] }',
+].join('\n');

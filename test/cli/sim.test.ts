@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveSimInput } from '../../server/scenarios/index.ts';
 import { runMatch } from '../../shared/sim/index.ts';
-import { gameday, gamedayJson } from './run-cli.ts';
+import { WEB_MANIFEST, gameday, gamedayJson } from './run-cli.ts';
 
 interface SimOutput {
   stateHash: string;
@@ -107,25 +107,7 @@ describe('gameday sim', () => {
 
   it('runs manifests alone on a default cluster without incidents, and prints a human summary', () => {
     const file = join(tmp, 'web.yaml');
-    writeFileSync(
-      file,
-      [
-        'apiVersion: apps/v1',
-        'kind: Deployment',
-        'metadata: { name: web }',
-        'spec:',
-        '  replicas: 2',
-        '  selector: { matchLabels: { app: web } }',
-        '  template:',
-        '    metadata: { labels: { app: web } }',
-        '    spec: { containers: [{ name: web, image: "nginx:1.27", resources: { requests: { cpu: 100m, memory: 64Mi } } }] }',
-        '---',
-        'apiVersion: v1',
-        'kind: Service',
-        'metadata: { name: web }',
-        'spec: { type: LoadBalancer, selector: { app: web }, ports: [{ port: 80 }] }',
-      ].join('\n'),
-    );
+    writeFileSync(file, WEB_MANIFEST);
     const json = gamedayJson<SimOutput>('sim', '--manifests', file, '--duration', '120', '--json');
     expect(json.incidents).toEqual([]);
     const text = gameday('sim', '--manifests', file, '--duration', '120');

@@ -1,15 +1,13 @@
 import { describe, it, expect } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { loadManifests } from '../../shared/manifests/load.ts';
 import { parseScenario } from '../../shared/scenario/parse.ts';
-import { ScenarioError } from '../../shared/scenario/errors.ts';
+import { problemsOf, readFixture } from './helpers.ts';
 import { scenarioToSimInput } from '../../shared/scenario/toSimInput.ts';
 import { resolveSimInput } from '../../server/scenarios/index.ts';
 import { applyAction, createSim, step } from '../../shared/sim/index.ts';
 import type { SimState } from '../../shared/sim/index.ts';
 
-const read = (rel: string) => readFileSync(fileURLToPath(new URL(`../fixtures/${rel}`, import.meta.url)), 'utf8');
+const read = readFixture;
 const boutique = loadManifests(read('manifests/online-boutique.yaml'));
 
 /** A small scenario over the Online Boutique fixture manifests with the given `traffic` block (YAML flow). */
@@ -28,15 +26,6 @@ function scenario(traffic: string) {
   );
 }
 
-function problemsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ScenarioError);
-    return (e as ScenarioError).problems;
-  }
-  throw new Error('expected a ScenarioError');
-}
 
 describe('traffic.optionalCalls', () => {
   it('converts to SimInput.optionalCalls with names normalised, deduplicated and sorted', () => {

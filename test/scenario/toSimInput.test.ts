@@ -1,9 +1,7 @@
 import { describe, it, expect } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { loadManifests } from '../../shared/manifests/load.ts';
 import { parseScenario } from '../../shared/scenario/parse.ts';
-import { ScenarioError } from '../../shared/scenario/errors.ts';
+import { problemsOf, readFixture } from './helpers.ts';
 import {
   defaultClusterNodes,
   inferCallGraph,
@@ -13,20 +11,11 @@ import {
 import { callGraphRoots, inferUserFacingService, referencedHosts } from '../../shared/scenario/callGraph.ts';
 import { expandNodePool } from '../../shared/scenario/nodes.ts';
 
-const read = (rel: string) => readFileSync(fileURLToPath(new URL(`../fixtures/${rel}`, import.meta.url)), 'utf8');
+const read = readFixture;
 const boutique = loadManifests(read('manifests/online-boutique.yaml'));
 const bookinfo = loadManifests(read('manifests/bookinfo.yaml'));
 const guestbook = loadManifests(read('manifests/guestbook-all-in-one.yaml'));
 
-function problemsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ScenarioError);
-    return (e as ScenarioError).problems;
-  }
-  throw new Error('expected a ScenarioError');
-}
 
 describe('inferCallGraph', () => {
   it('reads Online Boutique calls from env values', () => {
