@@ -15,6 +15,7 @@
 import { runKubectl } from '../../shared/kubectl/index.ts';
 import { humanDuration } from '../../shared/kubectl/format.ts';
 import { runMatch } from '../../shared/sim/index.ts';
+import { incidentTitle } from '../../shared/sim/incidents/index.ts';
 import { computeScore } from '../../shared/sim/score.ts';
 import type { LoggedAction, SimInput, SimState, SloState } from '../../shared/sim/types.ts';
 
@@ -75,13 +76,14 @@ function sloLine(state: SimState, slo: SloState, extra: string): string {
     `  ${''.padEnd(12)} burn rates long/short: ${tiers}`;
 }
 
+/** Players see active and mitigated incidents with their title (server/rooms/projection.ts); scheduled ones are listed for the reader. */
 function incidentLines(state: SimState): string[] {
   if (state.incidents.length === 0) return ['  (none)'];
   return state.incidents.map((i) => {
-    const when = i.status === 'scheduled' ? `scheduled at t=${i.spec.at}s`
-      : i.status === 'active' ? `ACTIVE since t=${i.startedAt}s`
+    if (i.status === 'scheduled') return `  ${i.spec.id} [${i.spec.type}] scheduled at t=${i.spec.at}s (not shown to players yet)`;
+    const when = i.status === 'active' ? `ACTIVE since t=${i.startedAt}s`
       : `mitigated at t=${i.mitigatedAt}s (started t=${i.startedAt}s, ${(i.mitigatedAt ?? 0) - (i.startedAt ?? 0)}s to mitigate)`;
-    return `  ${i.spec.id} [${i.spec.type}] ${when}`;
+    return `  ${i.spec.id} [${i.spec.type}] ${when}: "${incidentTitle(i)}"`;
   });
 }
 
