@@ -11,7 +11,8 @@ import { getIndex } from '../../shared/sim/cache.ts';
 import type { IncidentSpec, LoggedAction, SimAction, SimInput, SimState } from '../../shared/sim/types.ts';
 import { builtIn, KNOWN_FIXES } from '../golden/cases.ts';
 import { badRolloutIncident, etcdIncident, memoryLeakIncident, nodeIncident, shopInput } from './game-fixtures.ts';
-import { checkInvariants } from './invariants.ts';
+import { recordChange } from '../../shared/sim/changelog.ts';
+import { changeLogChecker, checkInvariants } from './invariants.ts';
 
 /**
  * THE way these tests submit a player action (today shared/sim `applyAction`; repoint it to the game
@@ -21,13 +22,19 @@ function act(state: SimState, player: string, action: SimAction): void {
   applyAction(state, player, action);
 }
 
-/** Plays `input` with `actions` through runMatch, collecting the first violations (tick-stamped). */
+/**
+ * Plays `input` with `actions` through runMatch, collecting the first violations (tick-stamped) of the
+ * invariants and of the change-log contract (checked from the first tick on).
+ */
 function violationsOfMatch(input: SimInput, actions: readonly LoggedAction[]): string[] {
   const found: string[] = [];
+  let changeLog: ((s: SimState) => string[]) | undefined;
   runMatch(input, [...actions], {
     onTick: (s) => {
       if (found.length >= 20) return;
       for (const v of checkInvariants(s)) found.push(`tick ${s.tick}: ${v}`);
+      if (changeLog) for (const v of changeLog(s)) found.push(`tick ${s.tick}: ${v}`);
+      else changeLog = changeLogChecker(s);
     },
   });
   return found;
@@ -64,6 +71,42 @@ describe('checkInvariants notices a broken state (each check can fail)', () => {
     breakIt(s);
     const v = checkInvariants(s);
     expect(v.some((x) => expected.test(x)), v.join('\n')).toBe(true);
+  });
+});
+
+describe('changeLogChecker (the change-log contract of shared/sim/changelog.ts)', () => {
+  const running = () => {
+    const s = createSim(shopInput({ durationSeconds: 60 }));
+    step(s);
+    return s;
+  };
+
+  it('has nothing to check while the log answers resync (no producer records yet)', () => {
+    const s = running();
+    const check = changeLogChecker(s);
+    s.pods[Object.keys(s.pods).sort()[0]!]!.sim.memoryMiB += 1;
+    expect(check(s)).toEqual([]);
+  });
+
+  it('once the log is live, flags an unrecorded write, memory change or deletion and accepts recorded ones', () => {
+    const s = running();
+    recordChange(s, 'Node', 'node-a', 'MODIFIED');
+    const check = changeLogChecker(s);
+    const [a, b, c] = Object.keys(s.pods).sort();
+    s.pods[a!]!.metadata.resourceVersion = ++s.counters.resourceVersion;
+    s.pods[b!]!.sim.memoryMiB += 1;
+    delete s.pods[c!];
+    expect(check(s)).toEqual([
+      expect.stringMatching(new RegExp(`^\\[changeLog\\] Pod ${a} changed .* the change log has nothing`)),
+      expect.stringMatching(new RegExp(`^\\[changeLog\\] Pod ${b} changed .*mem=`)),
+      expect.stringMatching(new RegExp(`^\\[changeLog\\] Pod ${c} deleted but the change log has nothing`)),
+    ]);
+    const [d] = Object.keys(s.pods).sort();
+    s.pods[d!]!.metadata.resourceVersion = ++s.counters.resourceVersion;
+    recordChange(s, 'Pod', d!, 'MODIFIED');
+    s.nodes['node-b']!.sim.podCount += 1;
+    recordChange(s, 'Node', 'node-b', 'MODIFIED');
+    expect(check(s)).toEqual([]);
   });
 });
 
@@ -127,6 +170,8 @@ function movesArb(ticks: number): fc.Arbitrary<Move[]> {
 /** Plays `input` tick by tick with `moves`, returning the first violations (after actions and after steps). */
 function violationsUnderMoves(input: SimInput, moves: Move[]): string[] {
   const state = createSim(input);
+  const changeLog = changeLogChecker(state);
+  const all = (s: SimState) => [...checkInvariants(s), ...changeLog(s)];
   const ticks = Math.ceil(input.settings.durationSeconds / input.settings.tickSeconds);
   let next = 0;
   for (let t = 0; t < ticks; t++) {
@@ -136,11 +181,11 @@ function violationsUnderMoves(input: SimInput, moves: Move[]): string[] {
       act(state, 'player', action);
       acted = true;
       next++;
-      const v = checkInvariants(state);
+      const v = all(state);
       if (v.length > 0) return v.map((x) => `after ${JSON.stringify(action)} at tick ${state.tick}: ${x}`);
     }
     step(state);
-    const v = checkInvariants(state);
+    const v = all(state);
     if (v.length > 0) return v.map((x) => `tick ${state.tick}${acted ? ' (after actions)' : ''}: ${x}`);
   }
   return [];

@@ -1,8 +1,9 @@
 /**
  * Invariants of a {@link SimState} that must hold between ticks, whatever happened (incidents, player
  * actions, a cloned state): the bookkeeping the sim keeps incrementally must equal what a recount from
- * the objects gives. Used by test/sim/invariants.test.ts after every tick of whole matches and of random
- * action sequences; reusable by any test that wants to check a state.
+ * the objects gives ({@link checkInvariants}), and the change log must record every observable change
+ * ({@link changeLogChecker}, stateful). Used by test/sim/invariants.test.ts after every tick of whole
+ * matches and of random action sequences; reusable by any test that wants to check a state.
  *
  * Each check names its Kubernetes source where it has one. Pure: reads the state (and builds a fresh
  * index over a shallow copy), never mutates it.
@@ -10,6 +11,7 @@
  * May import: shared/sim/* (read only). No vitest: plain functions returning strings, usable anywhere.
  */
 import { apiWritable } from '../../shared/sim/apiserver.ts';
+import { changesSince } from '../../shared/sim/changelog.ts';
 import { getIndex, podOwnerKey, podsForSelector, rsOwnerKey, type SimIndex } from '../../shared/sim/cache.ts';
 import { quorumSize } from '../../shared/sim/controllers/etcd.ts';
 import { isActive, isTerminating } from '../../shared/sim/podutil.ts';
@@ -249,4 +251,90 @@ export function checkInvariants(state: SimState, opts: { skip?: readonly Invaria
     for (const f of found) out.push(`[${name}] ${f}`);
   }
   return out;
+}
+
+/** What the change-log check remembers of one observable object between two looks. */
+type Seen = Map<string, string>;
+
+/** Kubernetes kind of each object map of the state (shared/sim/changelog.ts contract: `kind`, `key`). */
+const LOGGED_KINDS: [kind: string, map: (s: SimState) => Record<string, { metadata: ObjectMeta }>][] = [
+  ['Node', (s) => s.nodes],
+  ['Pod', (s) => s.pods],
+  ['Deployment', (s) => s.deployments],
+  ['ReplicaSet', (s) => s.replicaSets],
+  ['Service', (s) => s.services],
+  ['EndpointSlice', (s) => s.endpoints],
+];
+
+/**
+ * The observable signature of every object (`Kind key` -> text): its resourceVersion plus the non-API
+ * figures the change-log contract names (Pod working-set memory, Service traffic figures, Node request
+ * sums), so any observable change alters it.
+ */
+function observe(state: SimState): Seen {
+  const seen: Seen = new Map();
+  for (const [kind, map] of LOGGED_KINDS) {
+    const objects = map(state);
+    for (const key of Object.keys(objects)) {
+      const o = objects[key]!;
+      let sig = String(o.metadata.resourceVersion);
+      if (kind === 'Pod') sig += ` mem=${state.pods[key]!.sim.memoryMiB}`;
+      if (kind === 'Node') {
+        const n = state.nodes[key]!.sim;
+        sig += ` req=${n.cpuRequestedMilli}/${n.memRequestedMiB}/${n.podCount}`;
+      }
+      if (kind === 'Service') {
+        const t = state.traffic[key];
+        if (t) sig += ` traffic=${t.rps}/${t.errorRate}/${t.p50Ms}/${t.p99Ms}/${t.readyEndpoints}/${t.totalEndpoints}`;
+      }
+      seen.set(`${kind} ${key}`, sig);
+    }
+  }
+  return seen;
+}
+
+/**
+ * A checker of the change-log contract (shared/sim/changelog.ts): between two calls, every object that
+ * was added, deleted, written (resourceVersion moved) or whose observable non-API figures moved must
+ * appear in `changesSince` (an `ADDED` entry for a new object, a `DELETED` one for a removed object, any
+ * entry for a changed one). While the log answers `resync` (no producer records yet, or the cursor fell
+ * behind) there is nothing to check and the checker re-baselines at the next live answer, so it
+ * passes today and starts checking once the write path records changes. Create it on a state, then call it after each tick (or
+ * action); it returns violations like {@link checkInvariants}.
+ */
+export function changeLogChecker(initial: SimState): (state: SimState) => string[] {
+  const first = changesSince(initial, 0);
+  let cursor = first.cursor;
+  // No baseline while the log answers resync: observing costs a walk over every object.
+  let seen: Seen | null = first.resync ? null : observe(initial);
+  return (state) => {
+    const res = changesSince(state, cursor);
+    cursor = res.cursor;
+    if (res.resync) {
+      seen = null;
+      return [];
+    }
+    const now = observe(state);
+    const before = seen;
+    seen = now;
+    if (before === null) return [];
+    const logged = new Map<string, Set<string>>();
+    for (const c of res.changes) {
+      const id = `${c.kind} ${c.key}`;
+      let types = logged.get(id);
+      if (!types) logged.set(id, (types = new Set()));
+      types.add(c.type);
+    }
+    const out: string[] = [];
+    for (const id of [...new Set([...before.keys(), ...now.keys()])].sort()) {
+      const a = before.get(id);
+      const b = now.get(id);
+      if (a === b) continue;
+      const types = logged.get(id);
+      const what = a === undefined ? 'added' : b === undefined ? 'deleted' : `changed (${a} -> ${b})`;
+      const need = a === undefined ? 'ADDED' : b === undefined ? 'DELETED' : null;
+      if (!types || (need !== null && !types.has(need))) out.push(`[changeLog] ${id} ${what} but the change log has ${types ? [...types].sort().join('+') : 'nothing'} for it`);
+    }
+    return out;
+  };
 }
