@@ -480,8 +480,8 @@ export interface Alert {
   summary: string;
 }
 
-/** The incident kinds the sim knows. */
-export type IncidentType = 'memory-leak' | 'etcd-quorum-loss' | 'bad-rollout' | 'node-failure';
+/** The incident kinds the sim knows: derived from the incident declarations (shared/sim/incidents/params.ts). */
+export type IncidentType = import('./incidents/params.ts').IncidentType;
 
 /** An incident as authored in a scenario: data, not code. */
 export interface IncidentSpec {

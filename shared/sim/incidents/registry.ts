@@ -1,0 +1,61 @@
+/**
+ * The incident registry: every incident kind's module, keyed by kind. The lifecycle (./index.ts), the
+ * player-facing titles and {@link incidentCatalog} (`gameday incidents --json`) all read it.
+ *
+ * Adding a kind: its pure declaration (target kind + params schema with defaults) in ./params.ts, its
+ * module file ./<kind>.ts (`defineIncident({...})`), and one line here. The `satisfies` below makes the
+ * compiler insist on exactly one module per declared kind, with the matching `kind`.
+ *
+ * May import: ./params.ts, ./module.ts, the kinds' modules.
+ */
+import type { IncidentModule } from './module.ts';
+import type { IncidentType } from './params.ts';
+import { INCIDENT_KINDS } from './params.ts';
+import { memoryLeak } from './memory-leak.ts';
+import { etcdQuorumLoss } from './etcd-quorum-loss.ts';
+import { badRollout } from './bad-rollout.ts';
+import { nodeFailure } from './node-failure.ts';
+
+/** Every incident kind's module. */
+export const incidentRegistry = {
+  'memory-leak': memoryLeak,
+  'etcd-quorum-loss': etcdQuorumLoss,
+  'bad-rollout': badRollout,
+  'node-failure': nodeFailure,
+} as const satisfies { [K in IncidentType]: IncidentModule<K> };
+
+/** Any kind's module, typed for the lifecycle's generic calls. */
+export type AnyIncidentModule = IncidentModule<IncidentType>;
+
+/** The module of `kind` (a known kind: `IncidentSpec.type` is validated at the boundary). */
+export function incidentModule(kind: IncidentType): AnyIncidentModule {
+  return incidentRegistry[kind] as AnyIncidentModule;
+}
+
+/** One catalog entry: what a kind is, for players and tools (`gameday incidents --json`). */
+export interface IncidentCatalogEntry {
+  kind: IncidentType;
+  /** The default title, with the target as a placeholder (`Bad rollout of <deployment>`). */
+  title: string;
+  /** What `target` names, e.g. "a Deployment (`name` or `namespace/name`)". */
+  target: string;
+  /** What a player observes; non-empty. */
+  symptoms: string[];
+  /** What a real operator does, with the kubectl / etcdctl command; non-empty. */
+  remediations: { summary: string; command: string }[];
+}
+
+/** Every kind, in declaration order (./params.ts), with its title, target, symptoms and remediations. Pure. */
+export function incidentCatalog(): IncidentCatalogEntry[] {
+  return INCIDENT_KINDS.map((kind) => {
+    const mod = incidentModule(kind);
+    const placeholder = { id: kind, type: kind, at: 0, target: mod.target.placeholder, params: {} };
+    return {
+      kind,
+      title: mod.title(placeholder),
+      target: mod.target.description,
+      symptoms: [...mod.symptoms],
+      remediations: mod.remediations.map((r) => ({ summary: r.summary, command: r.command })),
+    };
+  });
+}
