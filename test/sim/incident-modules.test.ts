@@ -10,7 +10,8 @@ import { INCIDENT_KINDS, incidentDeclarations } from '../../shared/sim/incidents
 import { IncidentParamsSchemas, IncidentSchema } from '../../shared/scenario/schema.ts';
 import { parseScenario } from '../../shared/scenario/parse.ts';
 import { problemsOf } from '../scenario/helpers.ts';
-import { badRolloutIncident, shopInput, stepN } from './game-fixtures.ts';
+import { runKubectl } from '../../shared/kubectl/index.ts';
+import { badRolloutIncident, podsOf, shopInput, stepN } from './game-fixtures.ts';
 
 const minimal = `id: tiny
 title: Tiny
@@ -96,6 +97,32 @@ describe('incident registry', () => {
       title: 'Bad rollout of <deployment>',
       remediations: [expect.objectContaining({ command: 'kubectl rollout undo deployment/<deployment>' }), expect.anything()],
     });
+    expect(catalog.find((c) => c.kind === 'bad-rollout')!.params).toMatchObject({
+      type: 'object',
+      additionalProperties: false,
+      properties: { errorRate: { type: 'number', default: 0.3, minimum: 0, maximum: 1, description: expect.stringMatching(/fails/) } },
+    });
+    expect(catalog.find((c) => c.kind === 'memory-leak')!.params).toMatchObject({ properties: { growthMiBPerSec: { default: 0.5 } } });
     expect(JSON.parse(JSON.stringify(catalog))).toEqual(catalog);
+  });
+
+  it("gives remediation commands the players' console accepts as actions", () => {
+    const s = createSim(shopInput());
+    const names: Record<string, string> = {
+      '<deployment>': 'frontend',
+      '<container>': 'frontend',
+      '<previous image>': 'shop/frontend:v1.4.1',
+      '<fixed image>': 'shop/frontend:v1.4.3',
+      '<node>': 'node-a',
+      '<pod>': podsOf(s, 'frontend')[0]!.metadata.name,
+      '<member>': 'etcd-1',
+    };
+    for (const { kind, remediations } of incidentCatalog()) {
+      for (const { command } of remediations) {
+        const line = command.replace(/<[^>]+>/g, (p) => names[p] ?? p);
+        expect(line, `${kind}: ${command}`).not.toMatch(/[<>]/);
+        expect(runKubectl(s, line).kind, `${kind}: ${line}`).toBe('action');
+      }
+    }
   });
 });

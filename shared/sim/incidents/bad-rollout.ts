@@ -43,7 +43,7 @@ export const badRollout = defineIncident({
   symptoms: [
     'kubectl rollout status reports the rollout complete: the new pods are Ready (readiness only checks "process up")',
     'the user-facing error rate (5xx) climbs with the new version\'s share of traffic; the availability burn-rate alert fires',
-    'kubectl rollout history / describe deployment show a new revision with a new image, changed by the deployment pipeline',
+    'kubectl rollout history shows a new revision; kubectl describe deployment shows the image set by deployment-pipeline (ImageUpdated)',
     'with failsReadiness the new pods never turn Ready and the rollout stalls (ProgressDeadlineExceeded after 600 s)',
   ],
   remediations: [

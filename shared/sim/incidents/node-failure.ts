@@ -32,8 +32,8 @@ export const nodeFailure = defineIncident({
   describe: () => 'the machine stopped responding (no kubelet heartbeats)',
   symptoms: [
     'requests routed to the node\'s pods time out: errors and latency climb until its pods leave the endpoints',
-    'after about 50 s kubectl get nodes shows the node NotReady; its pods keep showing Running until evicted, then Terminating or Unknown',
-    'after the 300 s toleration its pods are evicted and replacements start on the other nodes (if they fit)',
+    'after about 50 s kubectl get nodes shows the node NotReady and its pods 0/1 Running (no longer Ready)',
+    'after the 300 s toleration its pods show Terminating and replacements start on the other nodes (if they fit)',
   ],
   remediations: [
     { summary: 'Drain the node so its pods are replaced elsewhere now', command: 'kubectl drain <node> --ignore-daemonsets --delete-emptydir-data' },

@@ -76,7 +76,8 @@ function declare<P extends z.ZodType, T extends TargetKind>(d: IncidentDeclarati
 }
 
 /**
- * Every incident kind's declaration. Key order is the order kinds are listed to players (error messages,
+ * Every incident kind's declaration (each param's `describe` text is its documentation, shown by the
+ * catalog). Key order is the order kinds are listed to players (error messages,
  * the catalog). Adding a kind: an entry here, its module file, a line in ./registry.ts.
  */
 export const incidentDeclarations = {
@@ -84,36 +85,27 @@ export const incidentDeclarations = {
   'memory-leak': declare({
     target: 'Deployment',
     params: z.strictObject({
-      /** MiB per sim second of container uptime. */
-      growthMiBPerSec: z.number().gt(0).default(0.5),
-      /** MiB; absent: 1.5 x the container's memory limit, else 400 MiB (computed at start). */
-      plateauMiB: z.number().gt(0).optional(),
+      growthMiBPerSec: z.number().gt(0).default(0.5).describe('MiB per sim second of container uptime.'),
+      plateauMiB: z.number().gt(0).optional().describe("MiB; absent: 1.5 x the container's memory limit, else 400 MiB (computed at start)."),
     }),
   }),
   /** etcd-quorum-loss (kubernetes-behaviour.md §6): etcd members stop until quorum is lost. */
   'etcd-quorum-loss': declare({
     target: 'EtcdMembers',
     params: z.strictObject({
-      /** Members to stop; absent: the target's names, else just enough to lose quorum. */
-      members: z.array(dnsLabel()).min(1).optional(),
+      members: z.array(dnsLabel()).min(1).optional().describe("Members to stop; absent: the target's names, else just enough to lose quorum."),
     }),
   }),
   /** bad-rollout (kubernetes-behaviour.md §8): the pipeline rolls out a version failing a share of requests. */
   'bad-rollout': declare({
     target: 'Deployment',
     params: z.strictObject({
-      /** The bad version; absent: the current tag's last number bumped (`v1.4.2` -> `v1.4.3`). */
-      image: z.string().min(1).optional(),
-      /** Share of requests the bad version fails (0..1). */
-      errorRate: share().default(0.3),
-      /** Extra latency of the bad version, ms. */
-      latencyMs: z.number().min(0).optional(),
-      /** The version never turns Ready: the rollout stalls (ProgressDeadlineExceeded after 600 s). */
-      failsReadiness: z.boolean().optional(),
-      /** Container to change; absent: the first. */
-      container: z.string().min(1).optional(),
-      /** Event source; absent: `deployment-pipeline`. */
-      source: z.string().min(1).optional(),
+      image: z.string().min(1).optional().describe("The bad version; absent: the current tag's last number bumped (`v1.4.2` -> `v1.4.3`)."),
+      errorRate: share().default(0.3).describe('Share of requests the bad version fails (0..1).'),
+      latencyMs: z.number().min(0).optional().describe('Extra latency of the bad version, ms.'),
+      failsReadiness: z.boolean().optional().describe('The version never turns Ready: the rollout stalls (ProgressDeadlineExceeded after 600 s).'),
+      container: z.string().min(1).optional().describe('Container to change; absent: the first.'),
+      source: z.string().min(1).optional().describe('Event source; absent: `deployment-pipeline`.'),
     }),
     checkDeployment(params, d) {
       const container = params.container === undefined ? d.containers[0] : d.containers.find((c) => c.name === params.container);
@@ -130,8 +122,7 @@ export const incidentDeclarations = {
   'node-failure': declare({
     target: 'Node',
     params: z.strictObject({
-      /** Sim seconds after the start at which the machine comes back by itself; absent: never. */
-      recoverAfter: z.number().int({ error: 'must be a whole number of sim seconds' }).min(1, { error: 'must be at least 1 (sim seconds)' }).optional(),
+      recoverAfter: z.number().int({ error: 'must be a whole number of sim seconds' }).min(1, { error: 'must be at least 1 (sim seconds)' }).optional().describe('Sim seconds after the start at which the machine comes back by itself; absent: never.'),
     }),
   }),
 } as const;
@@ -140,7 +131,7 @@ export const incidentDeclarations = {
 export type IncidentType = keyof typeof incidentDeclarations;
 
 /** Every incident kind, in declaration order. */
-export const INCIDENT_KINDS = Object.keys(incidentDeclarations) as IncidentType[];
+export const INCIDENT_KINDS = Object.keys(incidentDeclarations) as [IncidentType, ...IncidentType[]];
 
 /** The params schema of kind `K`. */
 export type IncidentParamsSchema<K extends IncidentType> = (typeof incidentDeclarations)[K]['params'];

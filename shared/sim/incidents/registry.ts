@@ -6,8 +6,9 @@
  * module file ./<kind>.ts (`defineIncident({...})`), and one line here. The `satisfies` below makes the
  * compiler insist on exactly one module per declared kind, with the matching `kind`.
  *
- * May import: ./params.ts, ./module.ts, the kinds' modules.
+ * May import: `zod` (JSON Schema of the params), ./params.ts, ./module.ts, the kinds' modules.
  */
+import { z } from 'zod';
 import type { IncidentModule } from './module.ts';
 import type { IncidentType } from './params.ts';
 import { INCIDENT_KINDS } from './params.ts';
@@ -43,9 +44,19 @@ export interface IncidentCatalogEntry {
   symptoms: string[];
   /** What a real operator does, with the kubectl / etcdctl command; non-empty. */
   remediations: { summary: string; command: string }[];
+  /**
+   * The params a scenario may set: JSON Schema (draft 2020-12, input side) of the kind's zod schema, with
+   * each param's `description` and `default`.
+   */
+  params: Record<string, unknown>;
 }
 
-/** Every kind, in declaration order (./params.ts), with its title, target, symptoms and remediations. Pure. */
+function paramsJsonSchema(mod: AnyIncidentModule): Record<string, unknown> {
+  const { $schema: _schema, ...rest } = z.toJSONSchema(mod.params, { io: 'input' }) as Record<string, unknown>;
+  return rest;
+}
+
+/** Every kind, in declaration order (./params.ts), with its title, target, symptoms, remediations and params. Pure. */
 export function incidentCatalog(): IncidentCatalogEntry[] {
   return INCIDENT_KINDS.map((kind) => {
     const mod = incidentModule(kind);
@@ -56,6 +67,7 @@ export function incidentCatalog(): IncidentCatalogEntry[] {
       target: mod.target.description,
       symptoms: [...mod.symptoms],
       remediations: mod.remediations.map((r) => ({ summary: r.summary, command: r.command })),
+      params: paramsJsonSchema(mod),
     };
   });
 }
