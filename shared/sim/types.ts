@@ -491,6 +491,10 @@ export interface IncidentSpec {
   at: SimSeconds;
   /** What it hits: a Deployment name, a Node name or etcd member names, per type. */
   target: string;
+  /**
+   * The kind's params as written; parsed by its schema (defaults applied) when the incident starts
+   * (shared/sim/incidents/params.ts). Invalid params close the incident as `IncidentInvalid`.
+   */
   params: Record<string, number | string | boolean | string[]>;
   /** Player-facing title. */
   title?: string;

@@ -3,9 +3,11 @@
  * the scenario format and the sim; the catalog lists every kind; bad kinds and params are rejected with
  * the list of kinds or the field path.
  */
-import { describe, it, expect } from 'vitest';
+import { describe, it, expect, expectTypeOf } from 'vitest';
+import type { Scenario } from '../../shared/scenario/schema.ts';
 import { createSim } from '../../shared/sim/index.ts';
-import { incidentCatalog, incidentRegistry } from '../../shared/sim/incidents/index.ts';
+import type { IncidentType } from '../../shared/sim/types.ts';
+import { incidentCatalog, incidentModule, incidentRegistry } from '../../shared/sim/incidents/index.ts';
 import { INCIDENT_KINDS, incidentDeclarations } from '../../shared/sim/incidents/params.ts';
 import { IncidentParamsSchemas, IncidentSchema } from '../../shared/scenario/schema.ts';
 import { parseScenario } from '../../shared/scenario/parse.ts';
@@ -37,6 +39,12 @@ describe('incident registry', () => {
       expect(IncidentParamsSchemas[kind]).toBe(mod.params);
     }
     expect(IncidentSchema.options.map((o) => o.shape.type.value)).toEqual(INCIDENT_KINDS);
+    // The derived scenario union keeps each kind's typed params and target.
+    type Of<K> = Extract<Scenario['incidents'][number], { type: K }>;
+    expectTypeOf<Of<'bad-rollout'>['params']['errorRate']>().toEqualTypeOf<number>();
+    expectTypeOf<Of<'node-failure'>['params']>().toEqualTypeOf<{ recoverAfter?: number | undefined }>();
+    expectTypeOf<Of<'etcd-quorum-loss'>['target']>().toEqualTypeOf<string | string[]>();
+    expectTypeOf<Of<'memory-leak'>['target']>().toEqualTypeOf<string>();
   });
 
   it('takes defaults from the module: bad-rollout errorRate 0.3 when omitted, in the scenario and in the sim', () => {
@@ -53,6 +61,7 @@ describe('incident registry', () => {
   });
 
   it('rejects an unknown kind with the list of kinds', () => {
+    expect(() => incidentModule('constructor' as IncidentType)).toThrow(/^unknown incident kind "constructor" \(kinds: memory-leak, etcd-quorum-loss, bad-rollout, node-failure\)$/);
     const problems = problemsOf(() => parseScenario(`${minimal}  - { id: x, type: disk-full, at: 10, target: web }\n`));
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^incidents\[0\]\.type: unknown incident type: supported types are /);

@@ -8,7 +8,7 @@
  *
  * Units: MiB, MiB per sim second, sim seconds, 0..1 shares.
  *
- * May import: `zod` only (and `import type` of ../types.ts). Pure: no sim code, so shared/scenario may
+ * May import: `zod` only. Pure: no sim code, so shared/scenario (and server/db) may
  * import it.
  */
 import { z } from 'zod';

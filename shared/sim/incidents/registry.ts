@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import type { IncidentModule } from './module.ts';
 import type { IncidentType } from './params.ts';
-import { INCIDENT_KINDS } from './params.ts';
+import { INCIDENT_KINDS, isIncidentType } from './params.ts';
 import { memoryLeak } from './memory-leak.ts';
 import { etcdQuorumLoss } from './etcd-quorum-loss.ts';
 import { badRollout } from './bad-rollout.ts';
@@ -28,8 +28,13 @@ export const incidentRegistry = {
 /** Any kind's module, typed for the lifecycle's generic calls. */
 export type AnyIncidentModule = IncidentModule<IncidentType>;
 
-/** The module of `kind` (a known kind: `IncidentSpec.type` is validated at the boundary). */
+/**
+ * The module of `kind`. `IncidentSpec.type` is validated at the boundary; an unknown kind (a spec built
+ * by hand) is looked up safely (own keys only).
+ * @throws Error `unknown incident kind "x" (kinds: memory-leak, ...)`.
+ */
 export function incidentModule(kind: IncidentType): AnyIncidentModule {
+  if (!isIncidentType(kind)) throw new Error(`unknown incident kind ${JSON.stringify(kind)} (kinds: ${INCIDENT_KINDS.join(', ')})`);
   return incidentRegistry[kind] as AnyIncidentModule;
 }
 
