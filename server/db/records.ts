@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ActionMessage } from '../../shared/protocol.ts';
 import type { LoggedAction, MatchSummary } from '../../shared/sim/types.ts';
+import { INCIDENT_KINDS } from '../../shared/sim/incidents/params.ts';
 import type { StoredMatchSettings } from './schema.ts';
 
 const finite = z.number();
@@ -45,7 +46,7 @@ export const MatchSummarySchema = z
       z
         .object({
           id: z.string(),
-          type: z.enum(['memory-leak', 'etcd-quorum-loss', 'bad-rollout', 'node-failure']),
+          type: z.enum(INCIDENT_KINDS),
           startedAt: finite.nullable(),
           mitigatedAt: finite.nullable(),
         })

@@ -17,16 +17,18 @@
  * incidents: [ { id: bad-frontend, type: bad-rollout, at: 300, target: frontend, params: { image: ..., errorRate: 0.3 } } ]
  * ```
  *
- * Incident `params` are checked per incident type (see {@link IncidentParamsSchemas}); their meaning is
- * implemented by the sim's incident code (shared/sim).
+ * Incident `params` are checked per incident type (see {@link IncidentParamsSchemas}) by the schemas the
+ * sim's incident modules use (shared/sim/incidents/params.ts, pure zod); their meaning is implemented by
+ * the sim's incident code (shared/sim/incidents).
  *
- * Pure: imports zod and shared/manifests/quantity.ts only.
+ * Pure: imports zod, shared/manifests/quantity.ts and shared/sim/incidents/params.ts (zod only).
  */
 import { z } from 'zod';
+import type { IncidentDeclaration, IncidentType } from '../sim/incidents/params.ts';
 import { parseCpuMillicores, parseMemoryMiB } from '../manifests/quantity.ts';
+import { INCIDENT_KINDS, dnsLabel, incidentDeclarations, targetSyntax } from '../sim/incidents/params.ts';
 
-const name = () =>
-  z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'must be a lowercase DNS label (letters, digits and -, e.g. "node-a1")' });
+const name = dnsLabel;
 
 /**
  * A Kubernetes quantity (string or YAML number) that `parse` accepts and finds > 0; output is the string
@@ -80,42 +82,12 @@ export const ImageProfileSchema = z.strictObject({
 });
 
 /**
- * Parameters per incident type, with the names the sim's incident handlers read (shared/sim/incidents).
- * Units: MiB, MiB per sim second, sim seconds, 0..1 shares.
- * - memory-leak (target: Deployment): its pods leak `growthMiBPerSec` (default 0.5) up to `plateauMiB`
- *   (default in the sim: 1.5 x the memory limit, else 400 MiB).
- * - bad-rollout (target: Deployment): rolled out to `image` (default in the sim: the tag's last number
- *   bumped), which fails `errorRate` (default 0.3) of requests; `latencyMs`; `failsReadiness` (the rollout
- *   stalls, ProgressDeadlineExceeded after 600 s); `container` (default the first); `source` (event source).
- * - node-failure (target: Node): the kubelet stops; back by itself after `recoverAfter` sim seconds, or never.
- * - etcd-quorum-loss (target: etcd member names): `members` (default: the target's names).
+ * Parameters per incident type: the declarations' schemas (shared/sim/incidents/params.ts, the only place
+ * their defaults are written), under the names the sim's incident modules read.
  */
-export const IncidentParamsSchemas = {
-  'memory-leak': z.strictObject({
-    growthMiBPerSec: z.number().gt(0).default(0.5),
-    plateauMiB: z.number().gt(0).optional(),
-  }),
-  'bad-rollout': z.strictObject({
-    image: z.string().min(1).optional(),
-    errorRate: share().default(0.3),
-    latencyMs: z.number().min(0).optional(),
-    failsReadiness: z.boolean().optional(),
-    container: z.string().min(1).optional(),
-    source: z.string().min(1).optional(),
-  }),
-  'node-failure': z.strictObject({
-    recoverAfter: z.number().int().min(1).optional(),
-  }),
-  'etcd-quorum-loss': z.strictObject({
-    members: z.array(name()).min(1).optional(),
-  }),
-} as const;
-
-/** A Deployment reference: `name` (namespace default) or `namespace/name`. */
-const deploymentRef = () =>
-  z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, {
-    error: 'must be a Deployment name, or namespace/name',
-  });
+export const IncidentParamsSchemas = Object.fromEntries(INCIDENT_KINDS.map((k) => [k, incidentDeclarations[k].params])) as {
+  [K in IncidentType]: (typeof incidentDeclarations)[K]['params'];
+};
 
 const incidentBase = {
   id: name(),
@@ -124,26 +96,31 @@ const incidentBase = {
   title: z.string().min(1).optional(),
 };
 
-/** One incident; `target` may be a list (etcd members), kept as a comma-joined string in IncidentSpec. */
-export const IncidentSchema = z.discriminatedUnion(
-  'type',
-  [
-    z.strictObject({ ...incidentBase, type: z.literal('memory-leak'), target: deploymentRef(), params: IncidentParamsSchemas['memory-leak'].prefault({}) }),
-    z.strictObject({ ...incidentBase, type: z.literal('bad-rollout'), target: deploymentRef(), params: IncidentParamsSchemas['bad-rollout'].prefault({}) }),
-    z.strictObject({ ...incidentBase, type: z.literal('node-failure'), target: name(), params: IncidentParamsSchemas['node-failure'].prefault({}) }),
-    z.strictObject({
-      ...incidentBase,
-      type: z.literal('etcd-quorum-loss'),
-      /** Member names: a list, one name, or names joined by commas (`etcd-1,etcd-2`). */
-      target: z.union([
-        z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(,[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, { error: 'must be etcd member names, e.g. [etcd-1, etcd-2]' }),
-        z.array(name()).min(1),
-      ]),
-      params: IncidentParamsSchemas['etcd-quorum-loss'].prefault({}),
-    }),
-  ],
-  { error: 'unknown incident type: supported types are memory-leak, etcd-quorum-loss, bad-rollout, node-failure' },
-);
+type Declarations = typeof incidentDeclarations;
+/** The scenario form of incident kind `K`: base fields, `type`, the kind's target syntax and params. */
+type IncidentVariant<K extends IncidentType> = z.ZodObject<
+  typeof incidentBase & {
+    type: z.ZodLiteral<K>;
+    target: ReturnType<(typeof targetSyntax)[Declarations[K]['target']]>;
+    params: z.ZodPrefault<Declarations[K]['params']>;
+  },
+  z.core.$strict
+>;
+type AnyIncidentVariant = { [K in IncidentType]: IncidentVariant<K> }[IncidentType];
+
+function incidentVariant<K extends IncidentType>(kind: K): IncidentVariant<K> {
+  const d: IncidentDeclaration = incidentDeclarations[kind];
+  return z.strictObject({ ...incidentBase, type: z.literal(kind), target: targetSyntax[d.target](), params: d.params.prefault({}) }) as unknown as IncidentVariant<K>;
+}
+
+/**
+ * One incident, a union discriminated by `type` built from every declared kind; `target` may be a list
+ * (etcd members), kept as a comma-joined string in IncidentSpec. An unknown `type` is rejected with the
+ * list of kinds.
+ */
+export const IncidentSchema = z.discriminatedUnion('type', INCIDENT_KINDS.map(incidentVariant) as [AnyIncidentVariant, ...AnyIncidentVariant[]], {
+  error: `unknown incident type: supported types are ${INCIDENT_KINDS.join(', ')}`,
+});
 
 const BurnRateAlertTierSchema = z.strictObject({
   name: z.string().min(1),

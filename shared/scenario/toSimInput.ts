@@ -9,7 +9,9 @@
 import type { IncidentSpec, ImageProfile, NodeSpecInput, SimInput } from '../sim/types.ts';
 import type { LoadedManifests } from '../manifests/load.ts';
 import type { Scenario } from './schema.ts';
+import type { IncidentDeclaration } from '../sim/incidents/params.ts';
 import { ScenarioError } from './errors.ts';
+import { incidentDeclarations } from '../sim/incidents/params.ts';
 import { formatManifestError } from '../manifests/load.ts';
 import { inferCallGraph, inferUserFacingService, namespaceOf, normalizeRef, objectRef } from './callGraph.ts';
 import { capacityWarning, defaultClusterNodes, expandNodePool } from './nodes.ts';
@@ -161,10 +163,11 @@ export function scenarioToSimInput(scenario: Scenario, workloads: LoadedManifest
     else if (inc.at >= durationSeconds) warnings.push(`incident "${inc.id}" at ${inc.at} s falls after the end of this ${durationSeconds} s run and will not happen`);
     const spec: IncidentSpec = { id: inc.id, type: inc.type, at: inc.at, target: '', params: {} };
     if (inc.title !== undefined) spec.title = inc.title;
-    switch (inc.type) {
-      case 'memory-leak':
-      case 'bad-rollout': {
-        spec.target = normalizeRef(inc.target);
+    const declaration: IncidentDeclaration = incidentDeclarations[inc.type];
+    switch (declaration.target) {
+      case 'Deployment': {
+        const target = inc.target as string;
+        spec.target = normalizeRef(target);
         spec.params = dropUndefined({ ...inc.params });
         const d = deployments.get(spec.target);
         if (!d) {
@@ -172,31 +175,27 @@ export function scenarioToSimInput(scenario: Scenario, workloads: LoadedManifest
           const elsewhere = workloads.deployments.find((x) => x.metadata.name === bare);
           problems.push(
             elsewhere
-              ? `${path}.target: Deployment "${inc.target}" is in namespace "${namespaceOf(elsewhere)}": write target: ${objectRef(elsewhere)}`
-              : `${path}.target: no Deployment "${inc.target}" in the workloads (Deployments: ${deploymentList})`,
+              ? `${path}.target: Deployment "${target}" is in namespace "${namespaceOf(elsewhere)}": write target: ${objectRef(elsewhere)}`
+              : `${path}.target: no Deployment "${target}" in the workloads (Deployments: ${deploymentList})`,
           );
           break;
         }
-        if (inc.type === 'bad-rollout') {
-          const containers = d.spec.template.spec.containers;
-          const container = inc.params.container === undefined ? containers[0] : containers.find((c) => c.name === inc.params.container);
-          if (!container) {
-            problems.push(`${path}.params.container: Deployment "${inc.target}" has no container "${inc.params.container}" (containers: ${containers.map((c) => c.name).join(', ')})`);
-          } else if (inc.params.image === container.image) {
-            problems.push(`${path}.params.image: "${container.image}" is the image "${inc.target}" already runs: name the bad version`);
-          }
-        }
+        const problem = declaration.checkDeployment?.(inc.params, { target, containers: d.spec.template.spec.containers });
+        if (problem) problems.push(`${path}.${problem.path}: ${problem.message}`);
         break;
       }
-      case 'node-failure':
-        spec.target = inc.target;
+      case 'Node': {
+        const target = inc.target as string;
+        spec.target = target;
         spec.params = dropUndefined({ ...inc.params });
-        if (!nodeNames.has(inc.target)) problems.push(`${path}.target: no Node "${inc.target}" in cluster.nodes (Nodes: ${[...nodeNames].join(', ')})`);
+        if (!nodeNames.has(target)) problems.push(`${path}.target: no Node "${target}" in cluster.nodes (Nodes: ${[...nodeNames].join(', ')})`);
         break;
-      case 'etcd-quorum-loss': {
-        const members = inc.params.members ?? (Array.isArray(inc.target) ? inc.target : inc.target.split(','));
+      }
+      case 'EtcdMembers': {
+        const listed = (inc.params as { members?: string[] }).members;
+        const members = listed ?? (Array.isArray(inc.target) ? inc.target : inc.target.split(','));
         spec.target = members.join(',');
-        spec.params = { members: [...members] };
+        spec.params = { ...dropUndefined({ ...inc.params }), members: [...members] };
         const unknown = members.filter((m) => !etcdMembers.includes(m));
         if (unknown.length > 0) problems.push(`${path}.target: no etcd member ${unknown.map((m) => `"${m}"`).join(', ')} (members: ${etcdMembers.join(', ')})`);
         const left = etcdMembers.length - new Set(members).size;

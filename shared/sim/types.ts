@@ -480,8 +480,8 @@ export interface Alert {
   summary: string;
 }
 
-/** The incident kinds the sim knows. */
-export type IncidentType = 'memory-leak' | 'etcd-quorum-loss' | 'bad-rollout' | 'node-failure';
+/** The incident kinds the sim knows: derived from the incident declarations (shared/sim/incidents/params.ts). */
+export type IncidentType = import('./incidents/params.ts').IncidentType;
 
 /** An incident as authored in a scenario: data, not code. */
 export interface IncidentSpec {
@@ -491,6 +491,10 @@ export interface IncidentSpec {
   at: SimSeconds;
   /** What it hits: a Deployment name, a Node name or etcd member names, per type. */
   target: string;
+  /**
+   * The kind's params as written; parsed by its schema (defaults applied) when the incident starts
+   * (shared/sim/incidents/params.ts). Invalid params close the incident as `IncidentInvalid`.
+   */
   params: Record<string, number | string | boolean | string[]>;
   /** Player-facing title. */
   title?: string;

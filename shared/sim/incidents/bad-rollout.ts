@@ -3,20 +3,23 @@
  * of its requests. Readiness only checks "process up", so the new pods become Ready, the rollout completes
  * and 5xx grow with the new pods' share of traffic (kubernetes-behaviour.md §8).
  *
- * Params: `image` (default: the current tag with its last number bumped, `frontend:v1.4.2` ->
- * `frontend:v1.4.3`, else `<tag>-next`), `errorRate` (default 0.3), optional `latencyMs`,
- * `failsReadiness` (the version never turns Ready: the rollout stalls and hits ProgressDeadlineExceeded),
- * `container`, `source` (event source, default `deployment-pipeline`). A profile the scenario already
- * declared for `image` is kept unless the params override it.
+ * Params (schema and defaults: ./params.ts): `image` (default: the current tag with its last number
+ * bumped, `frontend:v1.4.2` -> `frontend:v1.4.3`, else `<tag>-next`), `errorRate` (default 0.3), optional
+ * `latencyMs`, `failsReadiness` (the version never turns Ready: the rollout stalls and hits
+ * ProgressDeadlineExceeded), `container`, `source` (event source, default `deployment-pipeline`). A
+ * profile the scenario already declared for `image` is the base; `errorRate` always applies (its default
+ * too), `latencyMs` and `failsReadiness` when given.
  *
  * Fix: `kubectl rollout undo deployment/X` (or `set image` back). Mitigated when the template no longer
  * uses the bad image, no Ready pod of the Deployment runs it, and the Deployment has an available replica.
  */
 import type { IncidentState, SimState } from '../types.ts';
-import type { IncidentHandler, StartOutcome } from './handler.ts';
 import { apiWritable, setDeploymentImage } from '../apiserver.ts';
 import { imageProfile } from '../traffic.ts';
-import { boolParam, containerIndex, deploymentPods, optNumParam, strParam, targetDeployment } from './helpers.ts';
+import { containerIndex, deploymentPods } from './helpers.ts';
+import { defineIncident } from './module.ts';
+import { incidentDeclarations } from './params.ts';
+import { deploymentTarget } from './targets.ts';
 
 /** The next version of an image reference: bumps the last number of the tag, else appends `-next`. */
 export function nextImageVersion(image: string): string {
@@ -30,29 +33,37 @@ export function nextImageVersion(image: string): string {
   return `${repo}:${m[1]}${Number(m[2]) + 1}${m[3]}`;
 }
 
-/** The `bad-rollout` handler (see the module doc): error rate from the params, else a declared profile, else 0.3. */
-export const badRollout: IncidentHandler = {
+/** The `bad-rollout` incident (see the module doc). */
+export const badRollout = defineIncident({
+  kind: 'bad-rollout',
+  params: incidentDeclarations['bad-rollout'].params,
+  target: deploymentTarget,
   title: (spec) => `Bad rollout of ${spec.target}`,
   describe: () => 'the deployment pipeline rolled out a new version',
-  start(state: SimState, inc: IncidentState): StartOutcome {
-    const target = targetDeployment(state, inc.spec);
-    if (!target) return { ok: false, retry: false, error: `deployment ${inc.spec.target} not found` };
+  symptoms: [
+    'kubectl rollout status reports the rollout complete: the new pods are Ready (readiness only checks "process up")',
+    'the user-facing error rate (5xx) climbs with the new version\'s share of traffic; the availability burn-rate alert fires',
+    'kubectl rollout history shows a new revision; kubectl describe deployment shows the image set by deployment-pipeline (ImageUpdated)',
+    'with failsReadiness the new pods never turn Ready and the rollout stalls (ProgressDeadlineExceeded after 600 s)',
+  ],
+  remediations: [
+    { summary: 'Roll the Deployment back to its previous revision', command: 'kubectl rollout undo deployment/<deployment>' },
+    { summary: 'Or set the previous image back', command: 'kubectl set image deployment/<deployment> <container>=<previous image>' },
+  ],
+  start(state: SimState, inc: IncidentState, { params, target }) {
     if (!apiWritable(state)) return { ok: false, retry: true };
-    const containerName = strParam(inc.spec, 'container');
+    const containerName = params.container;
     const container = target.deployment.spec.template.spec.containers[containerIndex(target.deployment, containerName)];
     if (!container) return { ok: false, retry: false, error: `deployment ${inc.spec.target} has no container` };
     const previous = container.image;
-    const bad = strParam(inc.spec, 'image') ?? nextImageVersion(previous);
-    const errorRate = optNumParam(inc.spec, 'errorRate');
-    const latencyMs = optNumParam(inc.spec, 'latencyMs');
-    const failsReadiness = boolParam(inc.spec, 'failsReadiness');
+    const bad = params.image ?? nextImageVersion(previous);
     const declared = state.images[bad];
     const profile = { ...(declared ?? imageProfile(state, previous)) };
-    if (errorRate !== undefined || !declared) profile.errorRate = errorRate ?? 0.3;
-    if (latencyMs !== undefined) profile.latencyMs = latencyMs;
-    if (failsReadiness !== undefined) profile.failsReadiness = failsReadiness;
+    profile.errorRate = params.errorRate;
+    if (params.latencyMs !== undefined) profile.latencyMs = params.latencyMs;
+    if (params.failsReadiness !== undefined) profile.failsReadiness = params.failsReadiness;
     state.images[bad] = profile;
-    const source = strParam(inc.spec, 'source') ?? 'deployment-pipeline';
+    const source = params.source ?? 'deployment-pipeline';
     const result = setDeploymentImage(state, target.key, bad, source, containerName ?? container.name);
     if (!result.ok) return apiWritable(state) ? { ok: false, retry: false, error: result.error } : { ok: false, retry: true };
     inc.data['deployment'] = target.key;
@@ -71,4 +82,4 @@ export const badRollout: IncidentHandler = {
     if (deployment.status.availableReplicas < 1) return false;
     return !deploymentPods(state, key).some((p) => p.sim.ready && p.spec.containers.some((c) => c.image === bad));
   },
-};
+});

@@ -1,38 +1,40 @@
 /**
- * `etcd-quorum-loss`: etcd members go down until fewer than a quorum (floor(n/2)+1; E
+ * `etcd-quorum-loss`: etcd members go down until fewer than a quorum (floor(n/2)+1; etcd
  * server/etcdserver/util.go) remain. Without quorum there is no Raft leader: writes and linearizable
  * reads fail (`etcdserver: request timed out`), so kubectl fails and the controllers and scheduler stall,
  * while running pods keep serving (kubernetes-behaviour.md §6).
  *
- * Members: `params.members` (list or comma-separated), else `target` (comma-separated names), else just
- * enough members to lose quorum (the last ones by name, e.g. etcd-1 and etcd-2 of three).
+ * Members (./targets.ts `membersToStop`): `params.members` (list or comma-separated), else `target`
+ * (comma-separated names), else just enough members to lose quorum (the last ones by name, e.g. etcd-1
+ * and etcd-2 of three). Params schema: ./params.ts.
  *
  * Fix: `etcdctl member restore <name>` (action `restoreEtcdMember`) for enough members. Mitigated once
  * etcd has quorum and a leader again.
  */
-import type { IncidentSpec, IncidentState, SimState } from '../types.ts';
-import type { IncidentHandler, StartOutcome } from './handler.ts';
+import type { IncidentState, SimState } from '../types.ts';
 import { reconcileEtcd } from '../apiserver.ts';
-import { listParam } from './helpers.ts';
+import { defineIncident } from './module.ts';
+import { incidentDeclarations } from './params.ts';
+import { etcdMembersTarget } from './targets.ts';
 
-/** Members the incident stops, per the rules in the module doc. */
-export function membersToStop(state: SimState, spec: IncidentSpec): string[] {
-  const all = state.controlPlane.etcd.members.map((m) => m.name).sort();
-  const listed = listParam(spec, 'members') ?? spec.target.split(',').map((s) => s.trim()).filter((s) => all.includes(s));
-  if (listed.length > 0) return [...new Set(listed)].sort();
-  const quorum = Math.floor(all.length / 2) + 1;
-  const stop = all.length - quorum + 1;
-  return all.slice(all.length - stop);
-}
+export { membersToStop } from './targets.ts';
 
-/** The `etcd-quorum-loss` handler (see the module doc): mitigated once etcd has quorum and a leader. */
-export const etcdQuorumLoss: IncidentHandler = {
+/** The `etcd-quorum-loss` incident (see the module doc): mitigated once etcd has quorum and a leader. */
+export const etcdQuorumLoss = defineIncident({
+  kind: 'etcd-quorum-loss',
+  params: incidentDeclarations['etcd-quorum-loss'].params,
+  target: etcdMembersTarget,
   title: () => 'etcd lost quorum',
   describe: (spec) => `etcd members ${spec.target || 'of the control plane'} stopped responding`,
-  start(state: SimState, inc: IncidentState): StartOutcome {
-    const names = membersToStop(state, inc.spec);
-    const unknown = names.filter((n) => !state.controlPlane.etcd.members.some((m) => m.name === n));
-    if (unknown.length > 0) return { ok: false, retry: false, error: `unknown etcd members: ${unknown.join(', ')}` };
+  symptoms: [
+    'every kubectl command fails with "Error from server: etcdserver: request timed out"',
+    'etcdctl member list / endpoint health show members unreachable and an unhealthy cluster',
+    'controllers and the scheduler stall (no new pods, no rollouts), while running pods keep serving traffic',
+  ],
+  remediations: [
+    { summary: 'Restore enough stopped members to regain quorum (floor(n/2)+1)', command: 'etcdctl member restore <member>' },
+  ],
+  start(state: SimState, inc: IncidentState, { target: names }) {
     for (const member of state.controlPlane.etcd.members) {
       if (names.includes(member.name)) {
         member.healthy = false;
@@ -47,4 +49,4 @@ export const etcdQuorumLoss: IncidentHandler = {
     const etcd = state.controlPlane.etcd;
     return etcd.hasQuorum && etcd.leader !== null;
   },
-};
+});

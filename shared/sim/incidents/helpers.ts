@@ -1,36 +1,14 @@
 /**
- * Shared helpers of the incident handlers: parameter access with defaults, target resolution and the
- * pods of a Deployment (via the sim's informer-like index, shared/sim/cache.ts).
+ * Shared helpers of the incident modules: the raw `members` list param (etcd targets accept a list or a
+ * comma-separated string), Deployment target lookup and the pods of a Deployment (via the sim's
+ * informer-like index, shared/sim/cache.ts). Typed params with defaults come from each kind's schema
+ * (./params.ts), parsed by the lifecycle before `start`.
  *
  * May import: ../types.ts, ../cache.ts, ../names.ts.
  */
 import type { Deployment, IncidentSpec, Pod, SimState } from '../types.ts';
 import { getIndex, sortedKeys } from '../cache.ts';
 import { refKey } from '../names.ts';
-
-/** A number parameter, or `fallback` when absent or not a finite number. */
-export function numParam(spec: IncidentSpec, key: string, fallback: number): number {
-  const v = spec.params[key];
-  return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
-}
-
-/** An optional number parameter (undefined when absent). */
-export function optNumParam(spec: IncidentSpec, key: string): number | undefined {
-  const v = spec.params[key];
-  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
-}
-
-/** A string parameter, or undefined. */
-export function strParam(spec: IncidentSpec, key: string): string | undefined {
-  const v = spec.params[key];
-  return typeof v === 'string' && v !== '' ? v : undefined;
-}
-
-/** A boolean parameter, or undefined. */
-export function boolParam(spec: IncidentSpec, key: string): boolean | undefined {
-  const v = spec.params[key];
-  return typeof v === 'boolean' ? v : undefined;
-}
 
 /** A string-list parameter (an array, or a comma-separated string), or undefined. */
 export function listParam(spec: IncidentSpec, key: string): string[] | undefined {

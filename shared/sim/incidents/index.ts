@@ -1,56 +1,53 @@
 /**
  * Incidents: scenario data ({@link IncidentSpec}: id, type, at, target, params) brought to life by one
- * handler per type ({@link incidentTypes}). The sim's `step()` calls {@link startDueIncidents} first in
- * a tick and {@link updateIncidents} last (after traffic and SLOs).
+ * module per kind (./registry.ts). The sim's `step()` calls {@link startDueIncidents} first in a tick and
+ * {@link updateIncidents} last (after traffic and SLOs).
  *
- * Lifecycle: `scheduled` -> (at <= t, handler started it) `active` -> (handler says mitigated) `mitigated`.
+ * Lifecycle: `scheduled` -> (at <= t, target resolved, params parsed, module started it) `active` ->
+ * (module says mitigated) `mitigated`.
  * Start records a `Warning` event (`IncidentStarted`), mitigation a `Normal` one (`IncidentMitigated`).
  * `data.playerActed` tells the score (shared/sim/score.ts) whether a player action was accepted
- * between start and mitigation. A spec whose target does not exist is closed at once (`data.error`,
- * Warning `IncidentInvalid`) and earns nothing.
+ * between start and mitigation. A spec whose target does not resolve, whose params fail the kind's schema
+ * (`params.<field>: <message>`) or whose module refuses it is closed at once (`data.error`, Warning
+ * `IncidentInvalid`) and earns nothing.
  *
- * May import: ../types.ts, ../events.ts, ../names.ts, ./*.
+ * May import: ../types.ts, ../events.ts, ./*.
  */
-import type { IncidentState, IncidentType, SimState } from '../types.ts';
-import type { IncidentHandler } from './handler.ts';
+import type { IncidentState, SimState } from '../types.ts';
+import type { StartOutcome } from './module.ts';
+import type { AnyIncidentModule } from './registry.ts';
 import { recordEvent } from '../events.ts';
-import { splitKey } from '../names.ts';
-import { memoryLeak } from './memory-leak.ts';
-import { etcdQuorumLoss } from './etcd-quorum-loss.ts';
-import { badRollout } from './bad-rollout.ts';
-import { nodeFailure } from './node-failure.ts';
+import { formatParamIssues } from './params.ts';
+import { incidentModule, incidentRegistry } from './registry.ts';
 
-export type { IncidentHandler, StartOutcome } from './handler.ts';
+export type { IncidentModule, Remediation, StartContext, StartOutcome } from './module.ts';
+export type { IncidentCatalogEntry } from './registry.ts';
+export { incidentCatalog, incidentModule, incidentRegistry } from './registry.ts';
 
-/** The handler of each incident type. Adding a type = a file + a line here + the IncidentType union. */
-export const incidentTypes: Record<IncidentType, IncidentHandler> = {
-  'memory-leak': memoryLeak,
-  'etcd-quorum-loss': etcdQuorumLoss,
-  'bad-rollout': badRollout,
-  'node-failure': nodeFailure,
-};
+/** The module of each incident kind (the registry, under its former name). */
+export const incidentTypes = incidentRegistry;
 
-/** Player-facing title: the spec's `title`, else the handler's default. */
+/** Player-facing title: the spec's `title`, else the kind's default. */
 export function incidentTitle(inc: IncidentState): string {
-  return inc.spec.title ?? incidentTypes[inc.spec.type].title(inc.spec);
+  return inc.spec.title ?? incidentModule(inc.spec.type).title(inc.spec);
 }
 
 function eventObject(inc: IncidentState): { kind: string; name: string; namespace: string } {
-  switch (inc.spec.type) {
-    case 'node-failure':
-      return { kind: 'Node', name: inc.spec.target, namespace: '' };
-    case 'etcd-quorum-loss':
-      return { kind: 'Pod', name: 'etcd', namespace: 'kube-system' };
-    default: {
-      const { namespace, name } = splitKey(inc.spec.target);
-      return { kind: 'Deployment', name, namespace };
-    }
-  }
+  return incidentModule(inc.spec.type).target.eventObject(inc.spec);
+}
+
+/** Resolves the target, parses the params with the kind's schema (defaults applied), then starts. */
+function startIncident(mod: AnyIncidentModule, state: SimState, inc: IncidentState): StartOutcome {
+  const target = mod.target.resolve(state, inc.spec);
+  if (!target.ok) return { ok: false, retry: false, error: target.error };
+  const params = mod.params.safeParse(inc.spec.params);
+  if (!params.success) return { ok: false, retry: false, error: formatParamIssues(params.error) };
+  return mod.start(state, inc, { params: params.data, target: target.value });
 }
 
 /**
  * Starts every `scheduled` incident whose `at` (sim seconds) has come, in (at, list position) order.
- * A handler asking to retry (e.g. the API server is down for a pipeline rollout) is tried again next tick.
+ * A module asking to retry (e.g. the API server is down for a pipeline rollout) is tried again next tick.
  */
 export function startDueIncidents(state: SimState): void {
   const due: { inc: IncidentState; i: number }[] = [];
@@ -59,13 +56,13 @@ export function startDueIncidents(state: SimState): void {
   });
   due.sort((a, b) => a.inc.spec.at - b.inc.spec.at || a.i - b.i);
   for (const { inc } of due) {
-    const handler = incidentTypes[inc.spec.type];
-    const outcome = handler.start(state, inc);
+    const mod = incidentModule(inc.spec.type);
+    const outcome = startIncident(mod, state, inc);
     if (outcome.ok) {
       inc.status = 'active';
       inc.startedAt = state.t;
       inc.data['actionsAtStart'] = state.scoring.actions;
-      recordEvent(state, 'Warning', 'IncidentStarted', eventObject(inc), `${incidentTitle(inc)}: ${handler.describe(inc.spec)}`, 'gameday');
+      recordEvent(state, 'Warning', 'IncidentStarted', eventObject(inc), `${incidentTitle(inc)}: ${mod.describe(inc.spec)}`, 'gameday');
     } else if (!outcome.retry) {
       inc.status = 'mitigated';
       inc.startedAt = state.t;
@@ -84,9 +81,9 @@ export function startDueIncidents(state: SimState): void {
 export function updateIncidents(state: SimState): void {
   for (const inc of state.incidents) {
     if (inc.status !== 'active') continue;
-    const handler = incidentTypes[inc.spec.type];
-    handler.update?.(state, inc);
-    if (!handler.isMitigated(state, inc)) continue;
+    const mod = incidentModule(inc.spec.type);
+    mod.update?.(state, inc);
+    if (!mod.isMitigated(state, inc)) continue;
     inc.status = 'mitigated';
     inc.mitigatedAt = state.t;
     const before = inc.data['actionsAtStart'];

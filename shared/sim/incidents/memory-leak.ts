@@ -7,8 +7,9 @@
  * The leak begins when the incident strikes: running containers grow from that moment (so usage is
  * seen climbing before the first kill), restarted ones from their start.
  *
- * Params: `growthMiBPerSec` (MiB per sim second of container uptime, default 0.5), `plateauMiB`
- * (default 1.5 x the template's memory limit, else 400 MiB).
+ * Params (schema and defaults: ./params.ts): `growthMiBPerSec` (MiB per sim second of container uptime,
+ * default 0.5), `plateauMiB` (default 1.5 x the template's memory limit, else 400 MiB: computed here, at
+ * start, from the target).
  *
  * Fix: raise the memory limit above the plateau (`kubectl set resources deployment/X
  * --limits=memory=512Mi`) so the new pods survive, or roll out a version without the leak. `rollout
@@ -16,10 +17,12 @@
  * either runs another image, has no memory limit, or has a limit >= the plateau.
  */
 import type { IncidentState, SimState } from '../types.ts';
-import type { IncidentHandler, StartOutcome } from './handler.ts';
 import { imageProfile } from '../traffic.ts';
 import { parseMemoryMiB } from '../../manifests/quantity.ts';
-import { deploymentAvailable, deploymentPods, numParam, optNumParam, targetDeployment } from './helpers.ts';
+import { deploymentAvailable, deploymentPods } from './helpers.ts';
+import { defineIncident } from './module.ts';
+import { incidentDeclarations } from './params.ts';
+import { deploymentTarget } from './targets.ts';
 
 function defaultPlateau(limit: string | undefined): number {
   let mib: number;
@@ -31,18 +34,28 @@ function defaultPlateau(limit: string | undefined): number {
   return mib > 0 ? Math.round(mib * 1.5) : 400;
 }
 
-/** The `memory-leak` handler (see the module doc): 0.5 MiB per sim second up to the plateau by default. */
-export const memoryLeak: IncidentHandler = {
+/** The `memory-leak` incident (see the module doc). */
+export const memoryLeak = defineIncident({
+  kind: 'memory-leak',
+  params: incidentDeclarations['memory-leak'].params,
+  target: deploymentTarget,
   title: (spec) => `Memory leak in ${spec.target}`,
   describe: () => 'memory usage of the running version keeps climbing',
-  start(state: SimState, inc: IncidentState): StartOutcome {
-    const target = targetDeployment(state, inc.spec);
-    if (!target) return { ok: false, retry: false, error: `deployment ${inc.spec.target} not found` };
+  symptoms: [
+    'kubectl top pods shows the memory of the Deployment\'s pods climbing steadily',
+    'pods are OOMKilled (exit code 137) and restart again and again: RESTARTS grows, STATUS shows CrashLoopBackOff',
+    'kubectl get events shows OOMKilled and BackOff; requests fail while pods restart',
+  ],
+  remediations: [
+    { summary: 'Raise the memory limit above the plateau so new pods survive', command: 'kubectl set resources deployment/<deployment> --limits=memory=512Mi' },
+    { summary: 'Or roll out a version without the leak (a rollout restart or deleting pods only buys time)', command: 'kubectl set image deployment/<deployment> <container>=<fixed image>' },
+  ],
+  start(state: SimState, inc: IncidentState, { params, target }) {
     const container = target.deployment.spec.template.spec.containers[0];
     if (!container) return { ok: false, retry: false, error: `deployment ${inc.spec.target} has no container` };
     const image = container.image;
-    const plateau = optNumParam(inc.spec, 'plateauMiB') ?? defaultPlateau(container.resources.limits?.memory);
-    const growth = numParam(inc.spec, 'growthMiBPerSec', 0.5);
+    const plateau = params.plateauMiB ?? defaultPlateau(container.resources.limits?.memory);
+    const growth = params.growthMiBPerSec;
     state.images[image] = { ...imageProfile(state, image), memoryGrowthMiBPerSec: growth, memoryPlateauMiB: plateau, memoryGrowthSince: state.t };
     inc.data['deployment'] = target.key;
     inc.data['image'] = image;
@@ -67,5 +80,4 @@ export const memoryLeak: IncidentHandler = {
     }
     return ready > 0;
   },
-};
-
+});

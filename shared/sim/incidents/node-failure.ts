@@ -4,31 +4,43 @@
  * pods leave the Service endpoints; after the 300 s default toleration its pods are evicted and replaced
  * elsewhere (kubernetes-behaviour.md §3). Until then requests routed to its pods time out.
  *
- * Params: `recoverAfter` (sim seconds after the start at which the machine comes back by itself; absent =
- * never).
+ * Params (schema: ./params.ts): `recoverAfter` (sim seconds after the start at which the machine comes
+ * back by itself; absent = never).
  *
  * Fix: drain the node / delete its pods (`--force --grace-period=0`) so replacements start elsewhere
  * sooner. Mitigated when the node is back and Ready, or when none of its former pods is Ready any more and
  * every Deployment that had pods there is fully available again.
  */
 import type { IncidentState, SimState } from '../types.ts';
-import type { IncidentHandler, StartOutcome } from './handler.ts';
 import { markDirty } from '../apiserver.ts';
 import { getIndex, sortedKeys, podOwnerKey, rsOwnerKey } from '../cache.ts';
-import { optNumParam } from './helpers.ts';
 import { recordEvent } from '../events.ts';
+import { defineIncident } from './module.ts';
+import { incidentDeclarations } from './params.ts';
+import { nodeTarget } from './targets.ts';
 
 function strings(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
-/** The `node-failure` handler (see the module doc): NotReady after 50 s, pods evicted after 300 s more. */
-export const nodeFailure: IncidentHandler = {
+/** The `node-failure` incident (see the module doc): NotReady after 50 s, pods evicted after 300 s more. */
+export const nodeFailure = defineIncident({
+  kind: 'node-failure',
+  params: incidentDeclarations['node-failure'].params,
+  target: nodeTarget,
   title: (spec) => `Node ${spec.target} failed`,
   describe: () => 'the machine stopped responding (no kubelet heartbeats)',
-  start(state: SimState, inc: IncidentState): StartOutcome {
-    const node = state.nodes[inc.spec.target];
-    if (!node) return { ok: false, retry: false, error: `node ${inc.spec.target} not found` };
+  symptoms: [
+    'requests routed to the node\'s pods time out: errors and latency climb until its pods leave the endpoints',
+    'after about 50 s kubectl get nodes shows the node NotReady and its pods 0/1 Running (no longer Ready)',
+    'after the 300 s toleration its pods show Terminating and replacements start on the other nodes (if they fit)',
+  ],
+  remediations: [
+    { summary: 'Drain the node so its pods are replaced elsewhere now', command: 'kubectl drain <node> --ignore-daemonsets --delete-emptydir-data' },
+    { summary: 'Or force-delete its pods (the kubelet cannot confirm)', command: 'kubectl delete pod <pod> --force --grace-period=0' },
+    { summary: 'Or keep it out of scheduling and wait for the machine to come back', command: 'kubectl cordon <node>' },
+  ],
+  start(state: SimState, inc: IncidentState, { params, target: { node } }) {
     node.sim.kubeletUp = false;
     markDirty(state, 'nodes', inc.spec.target);
     const pods = sortedKeys(getIndex(state).podsByNode.get(inc.spec.target)).filter((k) => state.pods[k]?.spec.nodeName === inc.spec.target);
@@ -40,7 +52,7 @@ export const nodeFailure: IncidentHandler = {
       const deployment = rs ? rsOwnerKey(rs) : '';
       if (deployment) deployments.add(deployment);
     }
-    const recoverAfter = optNumParam(inc.spec, 'recoverAfter');
+    const recoverAfter = params.recoverAfter;
     inc.data['node'] = inc.spec.target;
     inc.data['pods'] = pods;
     inc.data['deployments'] = [...deployments].sort();
@@ -66,4 +78,4 @@ export const nodeFailure: IncidentHandler = {
     }
     return true;
   },
-};
+});

@@ -1,0 +1,94 @@
+/**
+ * Target selectors: how an incident's `target` (scenario data, see {@link TargetKind} in ./params.ts)
+ * resolves against the sim state, the error when it doesn't, and the object the incident's events are
+ * about (`kubectl get events` INVOLVED OBJECT). Each incident module picks one; the lifecycle
+ * (./index.ts) resolves it before calling the module's `start`, so a missing target closes the incident
+ * as `IncidentInvalid` with the same message for every kind.
+ *
+ * May import: ../types.ts, ../names.ts, ./params.ts, ./helpers.ts.
+ */
+import type { Deployment, IncidentSpec, Node, SimState } from '../types.ts';
+import type { TargetKind } from './params.ts';
+import { splitKey } from '../names.ts';
+import { listParam, targetDeployment } from './helpers.ts';
+
+/** What {@link TargetSelector.resolve} answers: the resolved object, or a one-line error. */
+export type Resolved<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** The object an incident's events name (kind, name, namespace; `''` for cluster-scoped objects). */
+export interface EventObject {
+  kind: string;
+  name: string;
+  namespace: string;
+}
+
+/** A selector of one {@link TargetKind}: resolves `spec.target` (and, for etcd, `params.members`). */
+export interface TargetSelector<T> {
+  kind: TargetKind;
+  /** For players and the catalog: what the target names, e.g. "a Deployment (`name` or `namespace/name`)". */
+  description: string;
+  /** A placeholder used in the catalog's titles (`<deployment>`). */
+  placeholder: string;
+  /** The targeted object(s) in `state`, or why not. Pure; O(1) except etcd (O(members log members)). */
+  resolve(state: SimState, spec: IncidentSpec): Resolved<T>;
+  /** The object the incident's `IncidentStarted` / `IncidentMitigated` / `IncidentInvalid` events are about. */
+  eventObject(spec: IncidentSpec): EventObject;
+}
+
+/** A Deployment, `name` (namespace `default`) or `namespace/name`; error `deployment X not found`. */
+export const deploymentTarget: TargetSelector<{ key: string; deployment: Deployment }> = {
+  kind: 'Deployment',
+  description: 'a Deployment (`name` or `namespace/name`)',
+  placeholder: '<deployment>',
+  resolve(state, spec) {
+    const target = targetDeployment(state, spec);
+    return target ? { ok: true, value: target } : { ok: false, error: `deployment ${spec.target} not found` };
+  },
+  eventObject(spec) {
+    const { namespace, name } = splitKey(spec.target);
+    return { kind: 'Deployment', name, namespace };
+  },
+};
+
+/** A Node by name; error `node X not found`. */
+export const nodeTarget: TargetSelector<{ name: string; node: Node }> = {
+  kind: 'Node',
+  description: 'a Node (its name)',
+  placeholder: '<node>',
+  resolve(state, spec) {
+    const node = state.nodes[spec.target];
+    return node ? { ok: true, value: { name: spec.target, node } } : { ok: false, error: `node ${spec.target} not found` };
+  },
+  eventObject(spec) {
+    return { kind: 'Node', name: spec.target, namespace: '' };
+  },
+};
+
+/**
+ * The etcd members an etcd incident stops: `params.members` (list or comma-separated), else the names in
+ * `target` that are members, else just enough members to lose quorum (floor(n/2)+1; etcd
+ * server/etcdserver/util.go), the last ones by name (etcd-1 and etcd-2 of three). Sorted, unique.
+ */
+export function membersToStop(state: SimState, spec: IncidentSpec): string[] {
+  const all = state.controlPlane.etcd.members.map((m) => m.name).sort();
+  const listed = listParam(spec, 'members') ?? spec.target.split(',').map((s) => s.trim()).filter((s) => all.includes(s));
+  if (listed.length > 0) return [...new Set(listed)].sort();
+  const quorum = Math.floor(all.length / 2) + 1;
+  const stop = all.length - quorum + 1;
+  return all.slice(all.length - stop);
+}
+
+/** etcd members ({@link membersToStop}); error `unknown etcd members: a, b`. Events name the `etcd` Pod. */
+export const etcdMembersTarget: TargetSelector<string[]> = {
+  kind: 'EtcdMembers',
+  description: 'etcd members (a list, or names joined by commas: `etcd-1,etcd-2`)',
+  placeholder: '<members>',
+  resolve(state, spec) {
+    const names = membersToStop(state, spec);
+    const unknown = names.filter((n) => !state.controlPlane.etcd.members.some((m) => m.name === n));
+    return unknown.length > 0 ? { ok: false, error: `unknown etcd members: ${unknown.join(', ')}` } : { ok: true, value: names };
+  },
+  eventObject() {
+    return { kind: 'Pod', name: 'etcd', namespace: 'kube-system' };
+  },
+};
