@@ -64,7 +64,7 @@ export function startDueIncidents(state: SimState): void {
     if (outcome.ok) {
       inc.status = 'active';
       inc.startedAt = state.t;
-      inc.data['actionsAtStart'] = state.scoring.actions;
+      inc.data['actionsAtStart'] = state.counters.actions;
       recordEvent(state, 'Warning', 'IncidentStarted', eventObject(inc), `${incidentTitle(inc)}: ${handler.describe(inc.spec)}`, 'gameday');
     } else if (!outcome.retry) {
       inc.status = 'mitigated';
@@ -90,7 +90,7 @@ export function updateIncidents(state: SimState): void {
     inc.status = 'mitigated';
     inc.mitigatedAt = state.t;
     const before = inc.data['actionsAtStart'];
-    inc.data['playerActed'] = typeof before === 'number' && state.scoring.actions > before;
+    inc.data['playerActed'] = typeof before === 'number' && state.counters.actions > before;
     const ttm = state.t - (inc.startedAt ?? state.t);
     recordEvent(state, 'Normal', 'IncidentMitigated', eventObject(inc), `${incidentTitle(inc)}: mitigated after ${ttm} s`, 'gameday');
   }
