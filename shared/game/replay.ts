@@ -98,13 +98,18 @@ export function replayMatch(input: SimInput, teams: readonly string[], logs: rea
 
 /**
  * A one-team match ({@link DEFAULT_TEAM_ID}) replayed from `actions`: {@link replayMatch} with one log.
- * `opts.ticks` defaults to the whole match; `onTick` sees the team's cluster after each tick.
+ * `opts.ticks` defaults to the whole match; `onTick` sees the team's cluster (and the match, e.g. for
+ * `teamScore(match, DEFAULT_TEAM_ID)`) after each tick.
  */
-export function runMatch(input: SimInput, actions: readonly LoggedAction[], opts: { ticks?: number; onTick?: (s: SimState) => void } = {}): Match {
+export function runMatch(
+  input: SimInput,
+  actions: readonly LoggedAction[],
+  opts: { ticks?: number; onTick?: (sim: SimState, match: Match) => void } = {},
+): Match {
   const onTick = opts.onTick;
   return replayMatch(input, [DEFAULT_TEAM_ID], [{ team: DEFAULT_TEAM_ID, log: actions }], {
     ticks: opts.ticks,
-    onTick: onTick ? (m) => onTick(m.teams[0]!.sim) : undefined,
+    onTick: onTick ? (m) => onTick(m.teams[0]!.sim, m) : undefined,
   });
 }
 
