@@ -265,7 +265,7 @@ export interface TeamView {
   /** Most recent events, oldest first (at most 50). */
   events: EventView[];
   incidents: IncidentView[];
-  /** Score of the match so far (shared/sim/score.ts `computeScore`). */
+  /** Score of the match so far (shared/game/score.ts `computeScore`, the team's own). */
   score: number;
 }
 

@@ -1,21 +1,22 @@
 /**
- * The headless match loop of `gameday sim`: create the sim, then for every tick apply the actions due
- * at that tick and step. This is the ONE place the CLI applies "this tick's actions, then step"; it
- * follows the replay rule of {@link LoggedAction} (an action logged at tick k is applied while
- * `state.tick === k`, just before step k + 1), the same rule `runMatch` in shared/sim uses for stored
- * logs. It exists beside `runMatch` because kubectl `command` lines must be resolved with the state *at*
- * their tick.
+ * The headless match of `gameday sim`: a one-team shared/game {@link Match} driven by `playMatch`
+ * (shared/game/replay.ts), the same loop replay uses: before each tick, the planned actions due at
+ * that tick are submitted (kubectl `command` lines resolved against the team's cluster *at* their
+ * tick), then `advance`. It follows the replay rule of {@link LoggedAction}: an action logged at tick k
+ * is applied while `sim.tick === k`, just before step k + 1.
  */
-import { applyAction, createSim, step } from '../../shared/sim/index.ts';
+import { DEFAULT_TEAM_ID, createMatch, getTeam, join, playMatch, playerByName, submit, type Match } from '../../shared/game/index.ts';
 import { runKubectl } from '../../shared/kubectl/index.ts';
 import type { LoggedAction, SimAction, SimEvent, SimInput, SimState } from '../../shared/sim/types.ts';
 import type { PlannedAction } from './actions-file.ts';
 
 /** What {@link runHeadless} returns. */
 export interface HeadlessResult {
-  /** The state after the last tick. */
+  /** The one-team match after the last tick (`teamSummary(match, DEFAULT_TEAM_ID)` is the CLI's summary). */
+  match: Match;
+  /** The team's cluster after the last tick. */
   state: SimState;
-  /** Actions the sim accepted, as a replay log (tick, player, structured action). */
+  /** Actions the match accepted, as a replay log (tick, player, structured action). */
   log: LoggedAction[];
   /** Rejected actions, unparsable commands, actions after the end, dropped events. */
   warnings: string[];
@@ -42,14 +43,15 @@ export function tickAt(t: number, tickSeconds: number): number {
 }
 
 /**
- * Runs a whole match headless with planned actions (sim seconds converted to ticks).
+ * Runs a whole match headless with planned actions (sim seconds converted to ticks), one team
+ * ({@link DEFAULT_TEAM_ID}); each planned `player` name joins that team on first use.
  * Deterministic: the same input and plan give the same state hash.
  */
 export function runHeadless(input: SimInput, plan: PlannedAction[], opts: HeadlessOptions = {}): HeadlessResult {
-  const state = createSim(input);
+  const match = createMatch({ input, teams: [DEFAULT_TEAM_ID] });
+  const team = getTeam(match, DEFAULT_TEAM_ID);
   const ticks = matchTicks(input);
   const warnings: string[] = [];
-  const log: LoggedAction[] = [];
   const due = plan
     .map((p, order) => ({ p, order, tick: tickAt(p.t, input.settings.tickSeconds) }))
     .sort((a, b) => a.tick - b.tick || a.order - b.order);
@@ -57,23 +59,27 @@ export function runHeadless(input: SimInput, plan: PlannedAction[], opts: Headle
     warnings.push(`${late.p.where}: t=${late.p.t} is at or after the end of the match (${input.settings.durationSeconds} s): not applied`);
   }
   let next = 0;
-  let lastSeq = emitEvents(state, -1, warnings, opts.onEvents);
-  for (let tick = 0; tick < ticks; tick++) {
-    while (next < due.length && due[next]!.tick <= state.tick) {
-      applyPlanned(state, due[next]!.p, log, warnings);
-      next++;
-    }
-    step(state);
-    lastSeq = emitEvents(state, lastSeq, warnings, opts.onEvents);
-  }
-  return { state, log, warnings };
+  let lastSeq = emitEvents(team.sim, -1, warnings, opts.onEvents);
+  playMatch(match, {
+    ticks,
+    beforeTick: () => {
+      while (next < due.length && due[next]!.tick <= team.sim.tick) {
+        applyPlanned(match, team.sim, due[next]!.p, warnings);
+        next++;
+      }
+    },
+    afterTick: () => {
+      lastSeq = emitEvents(team.sim, lastSeq, warnings, opts.onEvents);
+    },
+  });
+  return { match, state: team.sim, log: team.log, warnings };
 }
 
-/** Applies one planned action at the current tick, resolving kubectl commands against the state. */
-function applyPlanned(state: SimState, p: PlannedAction, log: LoggedAction[], warnings: string[]): void {
+/** Submits one planned action at the current tick, resolving kubectl commands against the team's cluster. */
+function applyPlanned(match: Match, sim: SimState, p: PlannedAction, warnings: string[]): void {
   let action: SimAction | undefined = p.action;
   if (p.command !== undefined) {
-    const res = runKubectl(state, p.command);
+    const res = runKubectl(sim, p.command);
     if (res.kind === 'error') {
       warnings.push(`${p.where}: t=${p.t}: ${res.error}`);
       return;
@@ -82,9 +88,16 @@ function applyPlanned(state: SimState, p: PlannedAction, log: LoggedAction[], wa
     action = res.action;
   }
   if (!action) return;
-  const result = applyAction(state, p.player, action);
-  if (result.ok) log.push({ tick: state.tick, player: p.player, action });
-  else warnings.push(`${p.where}: t=${p.t}: rejected: ${result.error}`);
+  const seat = playerByName(match, p.player) ?? seatPlayer(match, p.player);
+  const result = submit(match, seat.id, action);
+  if (!result.ok) warnings.push(`${p.where}: t=${p.t}: rejected: ${result.error}`);
+}
+
+/** Seats a planned action's player on the match's one team. */
+function seatPlayer(match: Match, name: string) {
+  const seat = join(match, { name, team: DEFAULT_TEAM_ID });
+  if (!seat.ok) throw new Error(seat.error); // cannot happen: one team, names looked up first
+  return seat.player;
 }
 
 /** Hands the events newer than `lastSeq` to `onEvents`; returns the newest seq seen. Seqs start at 0. */

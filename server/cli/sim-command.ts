@@ -5,7 +5,7 @@
 import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { listScenarios, resolveSimInput } from '../scenarios/index.ts';
-import { summarize } from '../../shared/sim/index.ts';
+import { DEFAULT_TEAM_ID, teamSummary } from '../../shared/game/index.ts';
 import type { SimEvent } from '../../shared/sim/types.ts';
 import { readActionsFile, type PlannedAction } from './actions-file.ts';
 import { CliError, UsageError } from './errors.ts';
@@ -73,7 +73,7 @@ export function simCommand(args: string[], out: (text: string) => void): number 
     events?.close();
   }
 
-  const summary = summarize(result.state);
+  const summary = teamSummary(result.match, DEFAULT_TEAM_ID);
   const warnings = [...new Set([...resolved.warnings, ...result.state.warnings, ...result.warnings])];
   if (values.json) out(JSON.stringify({ ...summary, title: resolved.title, warnings }));
   else out(formatSummary(summary, resolved.title, warnings));

@@ -1,22 +1,41 @@
 /**
- * The authoritative `match` Room: owns one simulated cluster per team (`Map<teamId, SimState>`; one
- * team, `blue`, for now), ticks them on a fixed clock, turns validated client messages into sim
- * actions, projects the sims into Schema before each patch, and archives the result at the end.
- * No match state lives outside the room. See server/rooms/README.md for the protocol walk-through.
+ * The `match` Room: a thin Colyseus adapter around one shared/game {@link Match} (teams with their own
+ * clusters, logs and scores; roster, roles, phase, permissions, end of match; one team, `blue`, for
+ * now). The room validates client messages (zod), turns them into `submit` / `control` calls, runs
+ * `advance` from its clock, projects each team into Schema before a patch, and archives the result at
+ * the end. It keeps what is transport: Colyseus hooks, the {@link SimClock}, the sessionId -> player
+ * mapping, matchmaking metadata and persistence. See server/rooms/README.md.
  *
  * Clocks: sim ticks run at `timeDilation / tickSeconds` per real second (an accumulator driven by
  * `setTimestep` every {@link FRAME_MS} ms); patches go out every `patchRate` ms (PATCH_RATE_MS).
- * Actions are applied between ticks and logged with the tick they preceded, so a replay is
- * "for each tick: apply that tick's actions, then step".
+ * Actions are submitted between ticks and logged by the match with the tick they preceded, so a
+ * replay (shared/game `replayMatch`) is "for each tick: submit that tick's actions, then advance".
  *
- * May import @colyseus/core, shared/ (sim, kubectl, protocol), server/scenarios, server/db.
+ * May import @colyseus/core, shared/ (game, sim, kubectl, protocol), server/scenarios, server/db.
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import { Room, ServerError, ErrorCode, type Client, type AuthContext, type RoomException, type RoomMethodName } from '@colyseus/core';
 import type { Logger } from 'pino';
 import { JoinOptions, ActionMessage, type ClientMessageType, type MatchEndedMessage, type MatchPhase, type ReplyMessage } from '../../shared/protocol.ts';
 import type { SimAction } from '../../shared/sim/types.ts';
-import { applyAction, createSim, isFinished, step, summarize } from '../../shared/sim/index.ts';
+import {
+  MATCH_ERRORS,
+  TeamStepError,
+  advance,
+  checkSubmit,
+  control,
+  createMatch,
+  findPlayer,
+  getTeam,
+  join,
+  leave,
+  submit,
+  suspend,
+  teamScore,
+  teamSummary,
+  type Match,
+  type MatchPlayer,
+} from '../../shared/game/index.ts';
 import { runKubectl } from '../../shared/kubectl/index.ts';
 import { BUILT_IN_SCENARIO_IDS, resolveSimInput } from '../scenarios/index.ts';
 import type { Database } from '../db/index.ts';
@@ -25,7 +44,7 @@ import { projectTeam } from './projection.ts';
 import { SimClock } from './clock.ts';
 import { describeZodError, errorReply, isClientMessageType, okReply, parseClientMessage, unknownTypeReply, type MessageId } from './messages.ts';
 import { saveWithRetry, toMatchRecord } from './results.ts';
-import { type Team, createTeam, teamResult } from './team.ts';
+import { type RoomTeam, createRoomTeam, teamResult } from './team.ts';
 
 /** What the room needs from the server process (bound with {@link defineMatchRoom}). */
 export interface MatchRoomDeps {
@@ -50,7 +69,7 @@ export interface MatchMetadata {
   durationSeconds: number;
 }
 
-/** Teams of a match (one for now; the room is keyed by team so team races need no redesign). */
+/** Teams of a match (one for now; the game layer plays any number, the room is keyed by team too). */
 export const TEAM_IDS = ['blue'] as const;
 /** Real milliseconds between simulation frames (each runs the ticks that are due). */
 export const FRAME_MS = 50;
@@ -60,8 +79,6 @@ export const RECONNECT_SECONDS = 30;
 export const END_LINGER_MS = 60_000;
 /** Real milliseconds between refreshes of the listing metadata's `t`. */
 const METADATA_REFRESH_MS = 2_000;
-
-type Player = { name: string; team: string; trainer: boolean; actions: number };
 
 /** Join options as a failed join reports them: `invalid join options: name: name is required`. */
 function parseJoinOptions(raw: unknown): JoinOptions {
@@ -80,13 +97,15 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
   /** A person typing or clicking sends a few per second; a bot polling `get pods` a few more. */
   override maxMessagesPerSecond = 30;
 
-  private teams = new Map<string, Team>();
-  /** Everyone who joined, by name (names are unique in a match); kept after they leave, for the record. */
-  private roster = new Map<string, Player>();
-  /** sessionId -> player name. */
+  /** The match authority: teams, roster, phase, logs, scores (shared/game). */
+  private match!: Match;
+  /** Each team's projection, by team id. */
+  private teams = new Map<string, RoomTeam>();
+  /** sessionId -> match player id. */
   private sessions = new Map<string, string>();
   private simClock!: SimClock;
-  private phase: MatchPhase = 'running';
+  /** True once endMatch started (archiving runs once). */
+  private ending = false;
   private startedAt = new Date();
   private log!: Logger;
   private lastMetadataAt = 0;
@@ -129,17 +148,18 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     this.log = deps.logger.child({ roomId: this.roomId, matchId });
     for (const w of resolved.warnings) this.log.warn({ scenario: input.scenarioId }, w);
 
+    this.match = createMatch({ input, teams: TEAM_IDS });
     for (const id of TEAM_IDS) {
-      const team = createTeam(id, createSim(input));
+      const team = createRoomTeam(id);
       this.teams.set(id, team);
       this.state.teams.set(id, team.schema);
-      projectTeam(team.schema, team.sim);
+      this.project(team);
     }
     Object.assign(this.state, {
       matchId,
       scenarioId: input.scenarioId,
       scenarioTitle: title,
-      phase: this.phase,
+      phase: this.match.phase,
       t: 0,
       durationSeconds: input.settings.durationSeconds,
       timeDilation,
@@ -159,29 +179,19 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
   }
 
   /**
-   * Seats a player (a returning name keeps its team, trainer flag and action count).
+   * Seats a player through the match's `join` (a returning name keeps its team, trainer flag and
+   * action count).
    * @throws ServerError (APPLICATION_ERROR) for invalid options, an unknown team, a name already
-   *   connected, or a name that played for another team.
+   *   seated, or a name that played for another team (the match's texts).
    */
   override onJoin(client: Client, options: unknown): void {
     const opts = parseJoinOptions(options);
-    const team = opts.team ?? TEAM_IDS[0];
-    if (!this.teams.has(team)) {
-      throw new ServerError(ErrorCode.APPLICATION_ERROR, `team "${team}" is not in this match (teams: ${[...this.teams.keys()].join(', ')})`);
-    }
-    if ([...this.sessions.values()].includes(opts.name)) {
-      throw new ServerError(ErrorCode.APPLICATION_ERROR, `name "${opts.name}" is already taken in this match`);
-    }
-    const known = this.roster.get(opts.name);
-    if (known && known.team !== team) {
-      throw new ServerError(ErrorCode.APPLICATION_ERROR, `"${opts.name}" played for team ${known.team} in this match`);
-    }
-    const player: Player = known ?? { name: opts.name, team, trainer: false, actions: 0 };
-    player.trainer = player.trainer || opts.trainer === true;
-    this.roster.set(player.name, player);
-    this.sessions.set(client.sessionId, player.name);
-    this.state.players.set(client.sessionId, new PlayerSchema({ name: player.name, team, trainer: player.trainer, connected: true, actions: player.actions }));
-    this.log.info({ player: player.name, team, trainer: player.trainer }, 'player joined');
+    const seat = join(this.match, { name: opts.name, team: opts.team ?? TEAM_IDS[0], trainer: opts.trainer });
+    if (!seat.ok) throw new ServerError(ErrorCode.APPLICATION_ERROR, seat.error);
+    const player = seat.player;
+    this.sessions.set(client.sessionId, player.id);
+    this.state.players.set(client.sessionId, new PlayerSchema({ name: player.name, team: player.team, trainer: player.trainer, connected: true, actions: player.actions }));
+    this.log.info({ player: player.name, team: player.team, trainer: player.trainer }, 'player joined');
   }
 
   /** A connection dropped without consent: keep the seat for {@link RECONNECT_SECONDS}; `onLeave` runs if it expires. */
@@ -199,7 +209,9 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
   }
 
   override onLeave(client: Client): void {
-    const name = this.sessions.get(client.sessionId);
+    const id = this.sessions.get(client.sessionId);
+    const name = id === undefined ? undefined : findPlayer(this.match, id)?.name;
+    if (id !== undefined) leave(this.match, id);
     this.sessions.delete(client.sessionId);
     this.state.players.delete(client.sessionId);
     this.log.info({ player: name }, 'player left');
@@ -207,7 +219,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
 
   override async onDispose(): Promise<void> {
     await this.saving;
-    this.log?.info({ phase: this.phase }, 'match room disposed');
+    this.log?.info({ phase: this.match?.phase }, 'match room disposed');
   }
 
   override onUncaughtException(error: RoomException, methodName: RoomMethodName): void {
@@ -218,40 +230,47 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
   // Clock and projection
   // -------------------------------------------------------------------------------------------
 
+  /** Runs the ticks the clock says are due: `advance` on the match, one call per tick. */
   private frame(deltaMs: number): void {
-    if (this.phase !== 'running') return;
+    if (this.match.phase !== 'running') return;
     const ticks = this.simClock.advance(deltaMs);
     for (let i = 0; i < ticks; i++) {
-      let running = 0;
-      for (const team of this.teams.values()) {
-        if (isFinished(team.sim)) continue;
-        try {
-          step(team.sim);
-        } catch (err) {
-          // A sim bug: stop the clock rather than fail every frame; a trainer may resume.
-          this.log.error({ err, team: team.id, tick: team.sim.tick }, 'sim step failed: match paused');
-          this.simClock.paused = true;
-          this.setPhase('paused');
-          return;
-        }
-        team.dirty = true;
-        running++;
+      let ended: boolean;
+      try {
+        ended = advance(this.match);
+      } catch (err) {
+        // A sim bug: stop the clock rather than fail every frame; a trainer may resume.
+        const where = err instanceof TeamStepError ? { team: err.team, tick: err.tick } : {};
+        this.log.error({ err: err instanceof Error && err.cause !== undefined ? err.cause : err, ...where }, 'sim step failed: match paused');
+        suspend(this.match);
+        this.simClock.paused = true;
+        this.markAllDirty();
+        this.syncPhase();
+        return;
       }
-      if (running === 0 || [...this.teams.values()].every((team) => isFinished(team.sim))) {
+      this.markAllDirty();
+      if (ended) {
         void this.endMatch();
         return;
       }
     }
   }
 
+  private markAllDirty(): void {
+    for (const team of this.teams.values()) team.dirty = true;
+  }
+
+  /** Projects one team: its cluster and its score (the game layer's). */
+  private project(team: RoomTeam): void {
+    projectTeam(team.schema, getTeam(this.match, team.id).sim, { score: teamScore(this.match, team.id).score });
+    team.dirty = false;
+  }
+
   override onBeforePatch(): void {
     let t = 0;
     for (const team of this.teams.values()) {
-      if (team.dirty) {
-        projectTeam(team.schema, team.sim);
-        team.dirty = false;
-      }
-      t = Math.max(t, team.sim.t);
+      if (team.dirty) this.project(team);
+      t = Math.max(t, getTeam(this.match, team.id).sim.t);
     }
     this.state.t = t;
     if (Date.now() - this.lastMetadataAt >= METADATA_REFRESH_MS) void this.publishMetadata();
@@ -264,14 +283,16 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
       matchId: this.state.matchId,
       scenarioId: this.state.scenarioId,
       title: this.state.scenarioTitle,
-      phase: this.phase,
+      phase: this.match.phase,
       t: this.state.t,
       durationSeconds: this.state.durationSeconds,
     }).catch((err: unknown) => this.log.warn({ err }, 'updating room metadata failed'));
   }
 
-  private setPhase(phase: MatchPhase): void {
-    this.phase = phase;
+  /** Mirrors the match's phase into the room state and the listing metadata. */
+  private syncPhase(): void {
+    const phase: MatchPhase = this.match.phase;
+    if (this.state.phase === phase) return;
     this.state.phase = phase;
     void this.publishMetadata();
   }
@@ -297,12 +318,11 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     return undefined;
   }
 
-  private playerOf(client: Client): { player: Player; team: Team } | string {
-    const name = this.sessions.get(client.sessionId);
-    const player = name === undefined ? undefined : this.roster.get(name);
-    const team = player ? this.teams.get(player.team) : undefined;
-    if (!player || !team) return 'you are not a player in this match';
-    return { player, team };
+  /** The client's seat in the match, or the match's refusal text. */
+  private playerOf(client: Client): MatchPlayer | string {
+    const id = this.sessions.get(client.sessionId);
+    const player = id === undefined ? undefined : findPlayer(this.match, id);
+    return player ?? MATCH_ERRORS.notAPlayer;
   }
 
   private onKubectl(client: Client, raw: unknown): ReplyMessage {
@@ -310,10 +330,10 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     if (!parsed.ok) return parsed.reply;
     const who = this.playerOf(client);
     if (typeof who === 'string') return errorReply('kubectl', parsed.id, who);
-    const result = runKubectl(who.team.sim, parsed.message.command);
+    const result = runKubectl(getTeam(this.match, who.team).sim, parsed.message.command);
     if (result.kind === 'output') return okReply('kubectl', parsed.id, result.output);
     if (result.kind === 'error') return errorReply('kubectl', parsed.id, result.error);
-    return this.applyPlayerAction('kubectl', parsed.id, who.player, who.team, result.action);
+    return this.applyPlayerAction('kubectl', parsed.id, who, result.action);
   }
 
   private onAction(client: Client, raw: unknown): ReplyMessage {
@@ -321,25 +341,23 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     if (!parsed.ok) return parsed.reply;
     const who = this.playerOf(client);
     if (typeof who === 'string') return errorReply('action', parsed.id, who);
-    return this.applyPlayerAction('action', parsed.id, who.player, who.team, parsed.message.action);
+    return this.applyPlayerAction('action', parsed.id, who, parsed.message.action);
   }
 
-  /** Apply an action between ticks and log it with the tick it precedes (the replay unit). */
-  private applyPlayerAction(type: ClientMessageType, id: MessageId, player: Player, team: Team, action: SimAction): ReplyMessage {
-    if (this.phase === 'ended') return errorReply(type, id, 'the match has ended: no more actions');
-    if (this.phase === 'paused') return errorReply(type, id, 'the match is paused: actions are accepted again when the trainer resumes');
-    if (isFinished(team.sim)) return errorReply(type, id, 'your team\'s match is over: no more actions');
+  /** Submit an action between ticks (the match logs it with the tick it precedes: the replay unit). */
+  private applyPlayerAction(type: ClientMessageType, id: MessageId, player: MatchPlayer, action: SimAction): ReplyMessage {
+    // The match's gate first (phase, permission), then the wire schema, as players have always seen it.
+    const refused = checkSubmit(this.match, player.id);
+    if (refused !== null) return errorReply(type, id, refused);
     // The archive validates actions with the protocol schema: refuse here what it would refuse there.
     const checked = ActionMessage.safeParse(action);
     if (!checked.success) return errorReply(type, id, `invalid action: ${describeZodError(checked.error)}`);
-    const tick = team.sim.tick;
-    const result = applyAction(team.sim, player.name, checked.data);
+    const result = submit(this.match, player.id, checked.data);
     if (!result.ok) return errorReply(type, id, result.error);
-    team.log.push({ tick, player: player.name, action: checked.data });
-    team.dirty = true;
-    player.actions++;
-    for (const [sessionId, name] of this.sessions) {
-      const view = name === player.name ? this.state.players.get(sessionId) : undefined;
+    const team = this.teams.get(player.team);
+    if (team) team.dirty = true;
+    for (const [sessionId, playerId] of this.sessions) {
+      const view = playerId === player.id ? this.state.players.get(sessionId) : undefined;
       if (view) view.actions = player.actions;
     }
     return okReply(type, id, result.message);
@@ -351,17 +369,18 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     const { id, message } = parsed;
     const who = this.playerOf(client);
     if (typeof who === 'string') return errorReply('control', id, who);
-    if (!who.player.trainer) return errorReply('control', id, 'only a trainer may pause, resume or change the speed (join with trainer: true)');
-    if (this.phase === 'ended') return errorReply('control', id, 'the match has ended');
+    // Permission and phase are the match's; the clock and the speed value are the room's.
+    const allowed = control(this.match, who.id, message.op);
+    if (!allowed.ok) return errorReply('control', id, allowed.error);
     switch (message.op) {
       case 'pause':
         this.simClock.paused = true;
-        this.setPhase('paused');
-        return okReply('control', id, 'paused');
+        this.syncPhase();
+        return okReply('control', id, allowed.message);
       case 'resume':
         this.simClock.paused = false;
-        this.setPhase('running');
-        return okReply('control', id, 'resumed');
+        this.syncPhase();
+        return okReply('control', id, allowed.message);
       case 'speed': {
         if (message.timeDilation === undefined) return errorReply('control', id, 'speed needs timeDilation: sim seconds per real second, 0.25 to 120');
         this.simClock.setTimeDilation(message.timeDilation);
@@ -381,21 +400,23 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
    * {@link END_LINGER_MS} (sooner if everyone leaves).
    */
   private async endMatch(): Promise<void> {
-    if (this.phase === 'ended') return;
-    this.setPhase('ended');
+    if (this.ending) return;
+    this.ending = true;
+    this.syncPhase();
     this.onBeforePatch();
     await this.lock().catch(() => undefined);
     const endedAt = new Date();
-    const results = [...this.teams.values()].map((team) => ({
+    const match = this.match;
+    const results = match.teams.map((team) => ({
       team,
       result: teamResult({
         team,
-        id: this.teams.size === 1 ? this.state.matchId : `${this.state.matchId}-${team.id}`,
-        summary: summarize(team.sim),
+        id: match.teams.length === 1 ? this.state.matchId : `${this.state.matchId}-${team.id}`,
+        summary: teamSummary(match, team.id),
         timeDilation: this.simClock.timeDilation,
         startedAt: this.startedAt,
         endedAt,
-        players: [...this.roster.values()].filter((p) => p.team === team.id),
+        players: match.players.filter((p) => p.team === team.id),
       }),
     }));
     const saving = Promise.all(results.map(({ result }) => saveWithRetry(this.deps.db, toMatchRecord(result), this.log)));
@@ -403,8 +424,8 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     await saving;
     const players = results.flatMap(({ result }) => result.players.map((p) => ({ name: p.name, team: result.team, score: result.summary.score })));
     for (const client of this.clients) {
-      const name = this.sessions.get(client.sessionId);
-      const team = name === undefined ? undefined : this.roster.get(name)?.team;
+      const playerId = this.sessions.get(client.sessionId);
+      const team = playerId === undefined ? undefined : findPlayer(match, playerId)?.team;
       const mine = results.find(({ result }) => result.team === team) ?? results[0];
       if (!mine) continue;
       const message: MatchEndedMessage = { matchId: mine.result.id, summary: mine.result.summary, players };

@@ -15,7 +15,6 @@
 import type { ArraySchema, MapSchema } from '@colyseus/schema';
 import type { SimState, Pod, Deployment, Node } from '../../shared/sim/types.ts';
 import { podDisplayStatus, nodeDisplayStatus, podReady, ownerDeploymentName } from '../../shared/sim/status.ts';
-import { computeScore } from '../../shared/sim/score.ts';
 import { incidentTitle } from '../../shared/sim/incidents/index.ts';
 import { REVISION_ANNOTATION } from '../../shared/sim/controllers/deployment.ts';
 import {
@@ -147,7 +146,7 @@ function fastPageBurnRate(sim: SimState): number {
   return num(sim.slos.availability.burnRates[fastest.name]?.short);
 }
 
-/** Project the SLO block, alerts and score. */
+/** Project the SLO block and alerts. */
 function projectSlo(team: TeamSchema, sim: SimState): void {
   const { availability, latency } = sim.slos;
   const slo = team.slo;
@@ -168,7 +167,6 @@ function projectSlo(team: TeamSchema, sim: SimState): void {
     entry.since = num(a.since);
     entry.summary = a.summary;
   });
-  team.score = num(computeScore(sim).score);
 }
 
 /**
@@ -201,8 +199,9 @@ function projectEvents(team: TeamSchema, sim: SimState): void {
  *
  * @param team the team's Schema (its `id` is not touched).
  * @param sim the team's simulated cluster (read only).
+ * @param score what the game layer owns: the team's points so far (shared/game `teamScore`).
  */
-export function projectTeam(team: TeamSchema, sim: SimState): void {
+export function projectTeam(team: TeamSchema, sim: SimState, { score }: { score: number }): void {
   syncMap(team.nodes, byName(sim.nodes), () => new NodeSchema(), assignNode);
   syncMap(team.pods, podsByName(sim), () => new PodSchema(), (entry, pod) => assignPod(sim, entry, pod));
   syncMap(team.deployments, byName(sim.deployments), () => new DeploymentSchema(), assignDeployment);
@@ -239,6 +238,7 @@ export function projectTeam(team: TeamSchema, sim: SimState): void {
   });
 
   projectSlo(team, sim);
+  team.score = num(score);
   projectEvents(team, sim);
 
   const visible = sim.incidents.filter((i) => i.status === 'active' || i.status === 'mitigated');

@@ -1,43 +1,44 @@
 /**
- * One team's side of a match: its simulated cluster, its Schema projection, its replay log. The room
- * keeps these in a `Map<teamId, Team>` so a team race is more entries, not a redesign.
+ * The room's side of one team: its Schema projection and whether it needs re-projecting. The team
+ * itself (cluster, action log, score inputs) lives in the shared/game {@link Match}; the room keeps
+ * these views in a `Map<teamId, RoomTeam>` so a team race is more entries, not a redesign.
  *
- * May import shared/sim types and ./schema.ts, ./results.ts.
+ * May import shared/game and shared/sim types and ./schema.ts, ./results.ts.
  */
-import type { LoggedAction, MatchSummary, SimState } from '../../shared/sim/types.ts';
+import type { MatchPlayer, TeamState } from '../../shared/game/index.ts';
+import type { MatchSummary } from '../../shared/sim/types.ts';
 import { TeamSchema } from './schema.ts';
 import type { TeamResult } from './results.ts';
 
-/** A team in a running match. */
-export interface Team {
+/** A team's projection in a running room. */
+export interface RoomTeam {
   id: string;
-  /** The team's cluster (authoritative; mutated only by the room's ticks and accepted actions). */
-  sim: SimState;
   /** Its projection in the room state (`state.teams.get(id)`). */
   schema: TeamSchema;
-  /** Accepted actions in application order, each with the tick it preceded. */
-  log: LoggedAction[];
-  /** The sim changed since the last projection. */
+  /** The team's cluster or score changed since the last projection. */
   dirty: boolean;
 }
 
-/** A team with a fresh projection (`schema.id` set) and an empty log. */
-export function createTeam(id: string, sim: SimState): Team {
+/** A team view with a fresh projection (`schema.id` set), to be projected before the first patch. */
+export function createRoomTeam(id: string): RoomTeam {
   const schema = new TeamSchema();
   schema.id = id;
-  return { id, sim, schema, log: [], dirty: true };
+  return { id, schema, dirty: true };
 }
 
-/** What {@link teamResult} needs besides the team. */
+/** What {@link teamResult} needs. */
 export interface TeamResultInput {
-  team: Team;
+  /** The game's team (its cluster's settings and its log go into the record). */
+  team: TeamState;
+  /** Archive id of the record. */
   id: string;
   summary: MatchSummary;
   /** Sim seconds per real second at the end. */
   timeDilation: number;
   startedAt: Date;
   endedAt: Date;
-  players: { name: string; actions: number }[];
+  /** Everyone who played for the team, in join order. */
+  players: readonly Pick<MatchPlayer, 'name' | 'actions'>[];
 }
 
 /** The team's end-of-match result, ready for {@link import('./results.ts').toMatchRecord}. */

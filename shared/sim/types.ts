@@ -533,7 +533,8 @@ export type SimAction =
 export interface LoggedAction {
   /**
    * `state.tick` when the action was applied. A replay applies it when `state.tick` equals this value,
-   * i.e. just before step `tick + 1` runs the controllers (shared/sim/index.ts `runMatch`).
+   * i.e. just before step `tick + 1` runs the controllers (shared/game: `submit` logs it, `replayMatch`
+   * replays it).
    */
   tick: number;
   player: string;
@@ -579,8 +580,12 @@ export interface SimState {
   t: SimSeconds;
   tick: number;
   rng: RngState;
-  /** Monotonic counters for uids, resourceVersions and event sequence numbers. */
-  counters: { uid: number; resourceVersion: number; eventSeq: number; timerSeq: number };
+  /**
+   * Monotonic counters for uids, resourceVersions, event and timer sequence numbers, and `actions`: the
+   * player actions this cluster accepted so far (the id of the last pending action; the game's score
+   * inputs live in shared/game, not here).
+   */
+  counters: { uid: number; resourceVersion: number; eventSeq: number; timerSeq: number; actions: number };
   nodes: Record<string, Node>;
   /** Keyed `namespace/name`. */
   pods: Record<string, Pod>;
@@ -623,8 +628,6 @@ export interface SimState {
   dirty: { deployments: string[]; replicaSets: string[]; pods: string[]; nodes: string[]; services: string[] };
   /** Player actions whose effect is still in progress (drain, etcd restore...). */
   pendingActions: { id: number; player: string; action: SimAction; completesAt: SimSeconds }[];
-  /** Score inputs accumulated during the match. */
-  scoring: { actionCost: number; actions: number };
   /** Warnings produced while loading the workloads (skipped kinds...). */
   warnings: string[];
   /** (added) Profile used for images not listed in {@link SimState.images} (copied in when first used). */

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { resolveSimInput } from '../../server/scenarios/index.ts';
-import { runMatch, stateHash } from '../../shared/sim/index.ts';
+import { stateHash } from '../../shared/sim/index.ts';
+import { runMatch } from '../../shared/game/index.ts';
+import { simOf } from '../game/helpers.ts';
 import type { LoggedAction } from '../../shared/sim/types.ts';
 import { runHeadless, tickAt } from '../../server/cli/headless.ts';
 import type { PlannedAction } from '../../server/cli/actions-file.ts';
@@ -21,7 +23,7 @@ describe('runHeadless (the CLI match loop)', () => {
     expect(headless.log.map((l) => l.tick)).toEqual(plan.map((p) => tickAt(p.t, input.settings.tickSeconds)));
 
     const log: LoggedAction[] = plan.map((p) => ({ tick: tickAt(p.t, input.settings.tickSeconds), player: p.player, action: p.action! }));
-    const replayed = runMatch(input, log);
+    const replayed = simOf(runMatch(input, log));
     expect(stateHash(replayed)).toBe(stateHash(headless.state));
   });
 

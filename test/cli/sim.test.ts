@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveSimInput } from '../../server/scenarios/index.ts';
-import { runMatch } from '../../shared/sim/index.ts';
+import { runMatch } from '../../shared/game/index.ts';
+import { simOf } from '../game/helpers.ts';
 import { WEB_MANIFEST, gameday, gamedayJson } from './run-cli.ts';
 
 interface SimOutput {
@@ -78,7 +79,7 @@ describe('gameday sim', () => {
     const times = events.map((e) => e.t as number);
     expect(times).toEqual([...times].sort((x, y) => x - y));
     // Every event the sim recorded, not just the last eventLimit kept in the state.
-    const state = runMatch(resolveSimInput({ seed: 1, durationSeconds: Number(duration) }).input, []);
+    const state = simOf(runMatch(resolveSimInput({ seed: 1, durationSeconds: Number(duration) }).input, []));
     expect(events).toHaveLength(state.counters.eventSeq);
     expect(run.stdout).not.toContain('missing from the stream');
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MatchEndedMessage } from '../../shared/protocol.ts';
-import { SCORE_FORMULA } from '../../shared/sim/score.ts';
+import { SCORE_FORMULA } from '../../shared/game/score.ts';
 import { endSummary } from '../../client/src/view/summary.ts';
 
 function ended(extra: Record<string, unknown> = {}): MatchEndedMessage {

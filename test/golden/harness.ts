@@ -14,9 +14,8 @@
  */
 import { runKubectl } from '../../shared/kubectl/index.ts';
 import { humanDuration } from '../../shared/kubectl/format.ts';
-import { runMatch } from '../../shared/sim/index.ts';
+import { DEFAULT_TEAM_ID, runMatch, teamScore, type Match } from '../../shared/game/index.ts';
 import { incidentTitle } from '../../shared/sim/incidents/index.ts';
-import { computeScore } from '../../shared/sim/score.ts';
 import type { LoggedAction, SimInput, SimState, SloState } from '../../shared/sim/types.ts';
 
 /** One golden case: what to play and when to look. */
@@ -43,15 +42,25 @@ export interface GoldenCase {
  * (`createMatch` / `submit` / `advance`) when that lands, keeping the replay rule of {@link LoggedAction}.
  */
 export function playMatch(input: SimInput, actions: LoggedAction[], onTick: (state: SimState) => void): SimState {
-  return runMatch(input, actions, { onTick });
+  return runMatch(input, actions, {
+    onTick: (s, m) => {
+      matchOfSim.set(s, m);
+      onTick(s);
+    },
+  }).teams[0]!.sim;
 }
+
+/** The match each played cluster belongs to (the score is the game layer's, per team). */
+const matchOfSim = new WeakMap<SimState, Match>();
 
 /**
  * THE score of the golden tests: a team's score and its breakdown (points, signed) for `state`. Today
  * shared/sim/score.ts `computeScore`; repoint it to the game layer's per-team score when scoring moves.
  */
 export function scoreOf(state: SimState): { score: number; breakdown: Record<string, number> } {
-  return computeScore(state);
+  const match = matchOfSim.get(state);
+  if (!match) throw new Error('scoreOf: state was not played through playMatch');
+  return teamScore(match, DEFAULT_TEAM_ID);
 }
 
 /** The console's answer to `line`, as the player reads it (output or error text, never an action). */

@@ -1,9 +1,10 @@
 import { describe, it, expect } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { resolveSimInput } from '../../server/scenarios/index.ts';
-import { runMatch, summarize } from '../../shared/sim/index.ts';
+import { DEFAULT_TEAM_ID, runMatch, teamSummary, type Match } from '../../shared/game/index.ts';
 import type { LoggedAction } from '../../shared/sim/index.ts';
 
+const summarize = (match: Match) => teamSummary(match, DEFAULT_TEAM_ID);
 const fixture = (rel: string) => fileURLToPath(new URL(`../fixtures/${rel}`, import.meta.url));
 
 describe('the scenarios play as intended in the sim', () => {

@@ -5,6 +5,7 @@ import type { RunningServer } from '../../server/app.ts';
 import { resolveSimInput } from '../../server/scenarios/index.ts';
 import { applyAction, createSim, isFinished, stateHash, step } from '../../shared/sim/index.ts';
 import type { MatchRecord } from '../../server/db/repository.ts';
+import { replayMatch, teamSummary } from '../../shared/game/index.ts';
 import { nextMessage, startTestServer, waitFor } from './helpers.ts';
 
 let server: RunningServer;
@@ -80,5 +81,13 @@ describe('a short match from join to leaderboard', () => {
       step(sim);
     }
     expect(stateHash(sim)).toBe(ended.summary.stateHash);
+  });
+
+  it('replays through the game layer to the summary the room reported (score, incidents, hash)', async () => {
+    const record = (await (await fetch(`${server.url}/api/matches/${ended.matchId}`)).json()) as MatchRecord;
+    const { input } = resolveSimInput({ scenario: record.scenarioId, seed: record.seed, durationSeconds: record.settings.durationSeconds });
+    const replayed = replayMatch(input, ['blue'], [{ team: 'blue', log: record.actions }]);
+    expect(replayed.phase).toBe('ended');
+    expect(teamSummary(replayed, 'blue')).toEqual(ended.summary);
   });
 });

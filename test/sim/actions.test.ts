@@ -1,25 +1,34 @@
 import { describe, expect, it } from 'vitest';
-import { ACTION_COSTS, applyAction } from '../../shared/sim/index.ts';
-import { deployment, eventsWith, podsOf, run, runUntil, runningReady, sim } from './fixtures.ts';
+import { applyAction } from '../../shared/sim/index.ts';
+import { ACTION_COSTS, getTeam, type Match } from '../../shared/game/index.ts';
+import { act, matchOf, simOf } from '../game/helpers.ts';
+import { deployment, eventsWith, input, podsOf, run, runUntil, runningReady, sim } from './fixtures.ts';
+import type { SimInput, SimState } from '../../shared/sim/types.ts';
+
+/** A one-team match of the fixture input: actions go through shared/game `submit`, which charges their cost. */
+function played(over: Partial<SimInput> = {}): { m: Match; s: SimState; scoring: () => { actionCost: number; actions: number } } {
+  const m = matchOf(input(over));
+  return { m, s: simOf(m), scoring: () => getTeam(m, 'blue').score };
+}
 
 describe('player actions', () => {
   it('reject unknown objects with kubectl-like errors and cost nothing', () => {
-    const s = sim();
-    expect(applyAction(s, 'a', { type: 'deletePod', pod: 'nope' })).toEqual({ ok: false, error: 'Error from server (NotFound): pods "nope" not found' });
-    expect(applyAction(s, 'a', { type: 'scaleDeployment', deployment: 'nope', replicas: 2 })).toEqual({ ok: false, error: 'Error from server (NotFound): deployments.apps "nope" not found' });
-    expect(applyAction(s, 'a', { type: 'cordonNode', node: 'nope' })).toEqual({ ok: false, error: 'Error from server (NotFound): nodes "nope" not found' });
-    expect(applyAction(s, 'a', { type: 'rolloutUndo', deployment: 'web' })).toEqual({ ok: false, error: 'error: no rollout history found for deployment "web"' });
-    expect(applyAction(s, 'a', { type: 'rolloutUndo', deployment: 'web', toRevision: 7 })).toEqual({ ok: false, error: 'error: unable to find specified revision 7 in history' });
-    expect(applyAction(s, 'a', { type: 'scaleDeployment', deployment: 'web', replicas: -1 }).ok).toBe(false);
-    expect(s.scoring).toEqual({ actionCost: 0, actions: 0 });
+    const { m, scoring } = played();
+    expect(act(m, 'a', { type: 'deletePod', pod: 'nope' })).toEqual({ ok: false, error: 'Error from server (NotFound): pods "nope" not found' });
+    expect(act(m, 'a', { type: 'scaleDeployment', deployment: 'nope', replicas: 2 })).toEqual({ ok: false, error: 'Error from server (NotFound): deployments.apps "nope" not found' });
+    expect(act(m, 'a', { type: 'cordonNode', node: 'nope' })).toEqual({ ok: false, error: 'Error from server (NotFound): nodes "nope" not found' });
+    expect(act(m, 'a', { type: 'rolloutUndo', deployment: 'web' })).toEqual({ ok: false, error: 'error: no rollout history found for deployment "web"' });
+    expect(act(m, 'a', { type: 'rolloutUndo', deployment: 'web', toRevision: 7 })).toEqual({ ok: false, error: 'error: unable to find specified revision 7 in history' });
+    expect(act(m, 'a', { type: 'scaleDeployment', deployment: 'web', replicas: -1 }).ok).toBe(false);
+    expect(scoring()).toEqual({ actionCost: 0, actions: 0 });
   });
 
   it('accepted actions record a player event and add their cost', () => {
-    const s = sim();
-    const r = applyAction(s, 'alice', { type: 'scaleDeployment', deployment: 'web', replicas: 4 });
+    const { m, s, scoring } = played();
+    const r = act(m, 'alice', { type: 'scaleDeployment', deployment: 'web', replicas: 4 });
     expect(r).toEqual({ ok: true, message: 'deployment.apps/web scaled', completesAt: 0 });
-    applyAction(s, 'alice', { type: 'cordonNode', node: 'node-a' });
-    expect(s.scoring).toEqual({ actionCost: ACTION_COSTS.scaleDeployment + ACTION_COSTS.cordonNode, actions: 2 });
+    act(m, 'alice', { type: 'cordonNode', node: 'node-a' });
+    expect(scoring()).toEqual({ actionCost: ACTION_COSTS.scaleDeployment + ACTION_COSTS.cordonNode, actions: 2 });
     const ev = s.events.filter((e) => e.source === 'player:alice');
     expect(ev.map((e) => [e.reason, e.object.name, e.message])).toEqual([
       ['Scale', 'web', 'deployment.apps/web scaled'],
@@ -28,8 +37,8 @@ describe('player actions', () => {
   });
 
   it('drain cordons the node, moves its pods elsewhere and completes when they are gone', () => {
-    const s = sim({ deployments: [deployment('web', { replicas: 6 })] });
-    const r = applyAction(s, 'bob', { type: 'drainNode', node: 'node-a' });
+    const { m, s, scoring } = played({ deployments: [deployment('web', { replicas: 6 })] });
+    const r = act(m, 'bob', { type: 'drainNode', node: 'node-a' });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.message.split('\n')[0]).toBe('node/node-a cordoned');
@@ -40,7 +49,7 @@ describe('player actions', () => {
     expect(podsOf(s, 'web').every((p) => p.spec.nodeName !== 'node-a')).toBe(true);
     expect(eventsWith(s, 'Drained')).toHaveLength(1);
     expect(s.pendingActions).toHaveLength(0);
-    expect(s.scoring.actionCost).toBe(ACTION_COSTS.drainNode);
+    expect(scoring().actionCost).toBe(ACTION_COSTS.drainNode);
   });
 
   it('setResources rolls out a new memory limit to new pods and rejects requests above limits', () => {

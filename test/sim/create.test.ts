@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { applyAction, createSim, isFinished, markDirty, runMatch, stateHash, step, summarize } from '../../shared/sim/index.ts';
+import { applyAction, createSim, isFinished, markDirty, stateHash, step } from '../../shared/sim/index.ts';
+import { DEFAULT_TEAM_ID, runMatch, teamSummary } from '../../shared/game/index.ts';
+import { simOf } from '../game/helpers.ts';
 import type { SimState } from '../../shared/sim/index.ts';
 import { canonicalJson } from '../../shared/sim/hash.ts';
 import { hostsIn } from '../../shared/sim/topology.ts';
@@ -62,13 +64,14 @@ describe('createSim', () => {
   });
 
   it('is deterministic: same input and seed give the same hash, another seed another one', () => {
-    const a = runMatch(shop(), [{ tick: 5, player: 'p', action: { type: 'rolloutRestart', deployment: 'frontend' } }], { ticks: 60 });
-    const b = runMatch(shop(), [{ tick: 5, player: 'p', action: { type: 'rolloutRestart', deployment: 'frontend' } }], { ticks: 60 });
+    const played = runMatch(shop(), [{ tick: 5, player: 'p', action: { type: 'rolloutRestart', deployment: 'frontend' } }], { ticks: 60 });
+    const a = simOf(played);
+    const b = simOf(runMatch(shop(), [{ tick: 5, player: 'p', action: { type: 'rolloutRestart', deployment: 'frontend' } }], { ticks: 60 }));
     expect(stateHash(a)).toBe(stateHash(b));
     expect(stateHash(a)).toMatch(/^[0-9a-f]{16}$/);
-    const c = runMatch({ ...shop(), settings: { ...shop().settings, seed: 7 } }, [{ tick: 5, player: 'p', action: { type: 'rolloutRestart', deployment: 'frontend' } }], { ticks: 60 });
+    const c = simOf(runMatch({ ...shop(), settings: { ...shop().settings, seed: 7 } }, [{ tick: 5, player: 'p', action: { type: 'rolloutRestart', deployment: 'frontend' } }], { ticks: 60 }));
     expect(stateHash(c)).not.toBe(stateHash(a));
-    const sum = summarize(a);
+    const sum = teamSummary(played, DEFAULT_TEAM_ID);
     expect(sum).toMatchObject({ scenarioId: 'test', seed: 42, ticks: 60, actions: 1, stateHash: stateHash(a) });
     expect(isFinished(a)).toBe(false);
   });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { apiWritable, applyAction, podDisplayStatus, reconcileEtcd } from '../../shared/sim/index.ts';
 import type { SimState } from '../../shared/sim/index.ts';
-import { eventsWith, podsOf, run, runUntil, runningReady, sim } from './fixtures.ts';
+import { getTeam } from '../../shared/game/index.ts';
+import { act, matchOf, simOf } from '../game/helpers.ts';
+import { eventsWith, input, podsOf, run, runUntil, runningReady, sim } from './fixtures.ts';
 
 function stop(s: SimState, ...names: string[]): void {
   for (const m of s.controlPlane.etcd.members) if (names.includes(m.name)) m.healthy = false;
@@ -10,16 +12,19 @@ function stop(s: SimState, ...names: string[]): void {
 
 describe('etcd and the control plane', () => {
   it('two members down: writes fail with the etcd error, no new pods, old pods keep running', () => {
-    const s = sim();
+    // Through the game layer: the refused write must not count as the team's action either.
+    const m = matchOf(input());
+    const s = simOf(m);
     const before = podsOf(s, 'web').map((p) => p.metadata.name);
     stop(s, 'etcd-1', 'etcd-2');
     expect(s.controlPlane.etcd).toMatchObject({ hasQuorum: false, leader: null });
     expect(apiWritable(s)).toBe(false);
     expect(s.controlPlane.components.every((c) => !c.healthy)).toBe(true);
     expect(s.controlPlane.components.find((c) => c.name === 'kube-scheduler')!.message).toMatch(/failed to renew lease.*leaderelection lost/);
-    const r = applyAction(s, 'alice', { type: 'scaleDeployment', deployment: 'web', replicas: 5 });
+    const r = act(m, 'alice', { type: 'scaleDeployment', deployment: 'web', replicas: 5 });
     expect(r).toEqual({ ok: false, error: 'Error from server: etcdserver: request timed out' });
-    expect(s.scoring.actions).toBe(0);
+    expect(getTeam(m, 'blue').score.actions).toBe(0);
+    expect(s.counters.actions).toBe(0);
     run(s, 60);
     expect(podsOf(s, 'web').map((p) => p.metadata.name)).toEqual(before);
     expect(runningReady(s, 'web')).toHaveLength(3);

@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { BUILT_IN_SCENARIO_IDS } from '../../server/scenarios/index.ts';
-import { applyAction, createSim, runMatch, step } from '../../shared/sim/index.ts';
+import { applyAction, createSim, step } from '../../shared/sim/index.ts';
+import { runMatch } from '../../shared/game/index.ts';
 import { getIndex } from '../../shared/sim/cache.ts';
 import type { IncidentSpec, LoggedAction, SimAction, SimInput, SimState } from '../../shared/sim/types.ts';
 import { builtIn, KNOWN_FIXES } from '../golden/cases.ts';

@@ -51,7 +51,7 @@ export interface LeaderboardRow {
   /** 1 = best. */
   rank: number;
   player: string;
-  /** Best match score (points, shared/sim/score.ts). */
+  /** Best match score (points, shared/game/score.ts). */
   bestScore: number;
   /** Matches played. */
   matches: number;

@@ -2,10 +2,10 @@
  * The end-of-match dialog's content from a {@link MatchEndedMessage}: score, SLIs against their
  * targets, error budget left, incidents with time to mitigate, the score breakdown and the players.
  * Pure: returns strings, the DOM code only places them. The score itself is computed by the server
- * (shared/sim/score.ts `computeScore`); this only formats it.
+ * (shared/game/score.ts `computeScore`); this only formats it.
  */
 import type { MatchEndedMessage } from '../../../shared/protocol.ts';
-import { SCORE_FORMULA } from '../../../shared/sim/score.ts';
+import { SCORE_FORMULA } from '../../../shared/game/score.ts';
 import { formatAge, formatBudget, formatPercent, formatSimTime } from './format.ts';
 
 /** The end-of-match dialog's content, as display strings (see {@link endSummary}). */
@@ -19,7 +19,7 @@ export interface EndSummary {
   /** Score components from `summary.scoreBreakdown` (without `total`), sorted by name. */
   breakdown: { name: string; value: string }[];
   players: { name: string; team: string; score: number }[];
-  /** Score formula text: the server's (`scoreFormula` on the message or summary) or shared/sim/score.ts'. */
+  /** Score formula text: the server's (`scoreFormula` on the message or summary) or shared/game/score.ts'. */
   formula: string;
 }
 

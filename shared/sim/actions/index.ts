@@ -1,20 +1,18 @@
 /**
  * applyAction: validates a player action against the state, applies it as the API server would
  * (refusing writes without etcd quorum, except restoring an etcd member), records an event whose source
- * is `player:NAME`, adds the action's cost ({@link ACTION_COSTS}) to `state.scoring`, and registers
- * actions that take time (drain, etcd restore) in `state.pendingActions`.
+ * is `player:NAME`, counts it in `state.counters.actions`, and registers actions that take time (drain,
+ * etcd restore) in `state.pendingActions`. What an action costs and who gets the points is the game's
+ * business (shared/game: `submit`, `ACTION_COSTS`), not the cluster's.
  */
 import { ETCD_WRITE_ERROR, apiWritable } from '../apiserver.ts';
 import { recordEvent } from '../events.ts';
 import type { ActionResult, SimAction, SimState } from '../types.ts';
-import { ACTION_COSTS } from './costs.ts';
 import { scaleAction, setImageAction, setResourcesAction, restartAction, undoAction } from './deployment.ts';
 import { restoreEtcdAction } from './etcd.ts';
 import type { Handled } from './handler.ts';
 import { cordonAction, drainAction } from './node.ts';
 import { deletePodAction } from './pod.ts';
-
-export { ACTION_COSTS } from './costs.ts';
 
 function dispatch(state: SimState, source: string, a: SimAction): Handled {
   switch (a.type) {
@@ -36,18 +34,17 @@ function dispatch(state: SimState, source: string, a: SimAction): Handled {
  * Applies `action` for `player` now (before this tick's controllers when called between steps).
  * Returns `{ok: true, message, completesAt}` (kubectl's output; sim second the effect is complete) or
  * `{ok: false, error}` with kubectl-like text (`Error from server (NotFound): pods "x" not found`,
- * `Error from server: etcdserver: request timed out`). Rejected actions cost nothing and change nothing.
+ * `Error from server: etcdserver: request timed out`). Rejected actions change nothing.
  */
 export function applyAction(state: SimState, player: string, action: SimAction): ActionResult {
   const source = `player:${player}`;
   if (action.type !== 'restoreEtcdMember' && !apiWritable(state)) return { ok: false, error: ETCD_WRITE_ERROR };
   const h = dispatch(state, source, action);
   if (!h.result.ok) return h.result;
-  state.scoring.actions += 1;
-  state.scoring.actionCost += ACTION_COSTS[action.type] ?? 0;
+  state.counters.actions += 1;
   if (h.event) recordEvent(state, 'Normal', h.event.reason, h.event.object, h.event.message ?? h.result.message.split('\n').at(-1)!, source);
   if (h.pending) {
-    state.pendingActions.push({ id: state.scoring.actions, player, action: structuredClone(action), completesAt: Math.max(state.t, h.result.completesAt) });
+    state.pendingActions.push({ id: state.counters.actions, player, action: structuredClone(action), completesAt: Math.max(state.t, h.result.completesAt) });
   }
   return h.result;
 }

@@ -6,8 +6,9 @@
  * Lifecycle: `scheduled` -> (at <= t, target resolved, params parsed, module started it) `active` ->
  * (module says mitigated) `mitigated`.
  * Start records a `Warning` event (`IncidentStarted`), mitigation a `Normal` one (`IncidentMitigated`).
- * `data.playerActed` tells the score (shared/sim/score.ts) whether a player action was accepted
- * between start and mitigation. A spec whose target does not resolve, whose params fail the kind's schema
+ * `data.playerActed` records whether any action was applied to this cluster between start and
+ * mitigation (bookkeeping of this cluster only; the score does not read it: the game
+ * layer credits a team from its own action log, shared/game/score.ts `actedDuring`). A spec whose target does not resolve, whose params fail the kind's schema
  * (`params.<field>: <message>`) or whose module refuses it is closed at once (`data.error`, Warning
  * `IncidentInvalid`) and earns nothing.
  *
@@ -61,7 +62,7 @@ export function startDueIncidents(state: SimState): void {
     if (outcome.ok) {
       inc.status = 'active';
       inc.startedAt = state.t;
-      inc.data['actionsAtStart'] = state.scoring.actions;
+      inc.data['actionsAtStart'] = state.counters.actions;
       recordEvent(state, 'Warning', 'IncidentStarted', eventObject(inc), `${incidentTitle(inc)}: ${mod.describe(inc.spec)}`, 'gameday');
     } else if (!outcome.retry) {
       inc.status = 'mitigated';
@@ -87,7 +88,7 @@ export function updateIncidents(state: SimState): void {
     inc.status = 'mitigated';
     inc.mitigatedAt = state.t;
     const before = inc.data['actionsAtStart'];
-    inc.data['playerActed'] = typeof before === 'number' && state.scoring.actions > before;
+    inc.data['playerActed'] = typeof before === 'number' && state.counters.actions > before;
     const ttm = state.t - (inc.startedAt ?? state.t);
     recordEvent(state, 'Normal', 'IncidentMitigated', eventObject(inc), `${incidentTitle(inc)}: mitigated after ${ttm} s`, 'gameday');
   }

@@ -1,16 +1,32 @@
 import { describe, it, expect } from 'vitest';
-import type { IncidentState, SimState } from '../../shared/sim/types.ts';
-import { computeScore, incidentBonus, SCORE_FORMULA, squash } from '../../shared/sim/score.ts';
-import { createSim, summarize } from '../../shared/sim/index.ts';
-import { badRolloutIncident, memoryLeakIncident, shopInput, stepN, typeCommand } from './game-fixtures.ts';
+import type { IncidentState, LoggedAction } from '../../shared/sim/types.ts';
+import { computeScore, incidentBonus, SCORE_FORMULA, squash, type ScoredTeam } from '../../shared/game/score.ts';
+import { DEFAULT_TEAM_ID, teamSummary } from '../../shared/game/index.ts';
+import { badRolloutIncident, memoryLeakIncident, shopInput } from '../sim/game-fixtures.ts';
+import { advanceN as stepN, matchOf, typeInto as typeCommandInto } from './helpers.ts';
+import type { Match } from '../../shared/game/index.ts';
 
-function scoreState(avail: number, latency: number, incidents: Partial<IncidentState>[] = [], actionCost = 0): SimState {
+/**
+ * A team with the given SLO budgets, incidents and action cost. `data.playerActed: true` on an
+ * incident (the old cluster-side flag) becomes an action of the team logged inside its window.
+ */
+function scoreState(avail: number, latency: number, incidents: Partial<IncidentState>[] = [], actionCost = 0): ScoredTeam {
+  const log: LoggedAction[] = incidents
+    .filter((i) => i.data?.['playerActed'] === true && typeof i.startedAt === 'number')
+    .map((i) => ({ tick: i.startedAt!, player: 'p', action: { type: 'rolloutRestart', deployment: 'web' } }));
   return {
-    slos: { availability: { errorBudgetRemaining: avail }, latency: { errorBudgetRemaining: latency } },
-    incidents: incidents.map((i) => ({ spec: { id: 'x', type: 'bad-rollout', at: 0, target: 'web', params: {} }, status: 'active', startedAt: 0, mitigatedAt: null, data: {}, ...i })),
-    scoring: { actionCost, actions: 0 },
-  } as unknown as SimState;
+    sim: {
+      slos: { availability: { errorBudgetRemaining: avail }, latency: { errorBudgetRemaining: latency } },
+      incidents: incidents.map((i) => ({ spec: { id: 'x', type: 'bad-rollout', at: 0, target: 'web', params: {} }, status: 'active', startedAt: 0, mitigatedAt: null, data: {}, ...i })),
+      settings: { seed: 1, tickSeconds: 1, durationSeconds: 3600 },
+    } as unknown as ScoredTeam['sim'],
+    log,
+    score: { actionCost, actions: 0 },
+  };
 }
+
+const summarize = (m: Match) => teamSummary(m, DEFAULT_TEAM_ID);
+const typeCommand = (m: Match, line: string) => typeCommandInto(m, line);
 
 describe('computeScore', () => {
   it('is led by the error budget remaining (70 % availability, 30 % latency)', () => {
@@ -65,10 +81,10 @@ describe('computeScore', () => {
 describe('score over a match', () => {
   it('a team that fixes its incidents scores clearly higher than one that does nothing', () => {
     const input = shopInput({ durationSeconds: 900, incidents: [badRolloutIncident, { ...memoryLeakIncident, at: 200 }] });
-    const idle = createSim(input);
+    const idle = matchOf(input);
     stepN(idle, 900);
 
-    const fixer = createSim(input);
+    const fixer = matchOf(input);
     stepN(fixer, 90); // page fires, the team looks around
     typeCommand(fixer, 'kubectl rollout undo deployment/frontend');
     stepN(fixer, 200);

@@ -1,0 +1,225 @@
+/**
+ * The match authority (boardgame.io's "master" rules without a transport): roster, roles, phase,
+ * permissions, the per-team action log and score inputs, and the tick loop's unit (`advance`). Every
+ * function here is deterministic and does no I/O; each mutates the {@link Match} it is given in place
+ * (like shared/sim's `step`) and returns a plain result. Adapters (the Colyseus room, the CLI, replay)
+ * validate their input with zod, call these, and present the result.
+ *
+ * May import: shared/sim (its public API), ./types.ts, ./score.ts.
+ */
+import { applyAction, createSim, isFinished, step } from '../sim/index.ts';
+import type { SimAction } from '../sim/types.ts';
+import { ACTION_COSTS, computeScore } from './score.ts';
+import type { ControlOp, ControlResult, CreateMatchOptions, JoinRequest, JoinResult, Match, MatchPlayer, SubmitResult, TeamState } from './types.ts';
+
+/** Refusal texts players see (the room sends them as `reply.error`). */
+export const MATCH_ERRORS = {
+  notAPlayer: 'you are not a player in this match',
+  ended: 'the match has ended: no more actions',
+  paused: 'the match is paused: actions are accepted again when the trainer resumes',
+  teamFinished: "your team's match is over: no more actions",
+  notTrainer: 'only a trainer may pause, resume or change the speed (join with trainer: true)',
+  controlEnded: 'the match has ended',
+} as const;
+
+/** Thrown by {@link advance} when a team's cluster step throws (a sim bug); `cause` is the original error. */
+export class TeamStepError extends Error {
+  /** The team whose step failed. */
+  readonly team: string;
+  /** The team's `sim.tick` before the failed step. */
+  readonly tick: number;
+  constructor(team: string, tick: number, cause: unknown) {
+    super(`team ${team}: sim step after tick ${tick} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'TeamStepError';
+    this.team = team;
+    this.tick = tick;
+  }
+}
+
+/**
+ * A new match in phase `running`: one cluster per team, each created from `input` (`createSim`), each
+ * with an empty log and zero score inputs and the scenario's incident schedule. No players yet.
+ *
+ * @throws Error when `teams` is empty, holds an empty or duplicate id; whatever `createSim` throws for
+ *   an invalid input.
+ */
+export function createMatch(opts: CreateMatchOptions): Match {
+  if (opts.teams.length === 0) throw new Error('a match needs at least one team');
+  const ids = [...opts.teams].sort();
+  for (let i = 0; i < ids.length; i++) {
+    if (ids[i] === '') throw new Error('team ids must not be empty');
+    if (i > 0 && ids[i] === ids[i - 1]) throw new Error(`duplicate team id "${ids[i]}"`);
+  }
+  const teams: TeamState[] = ids.map((id) => {
+    const schedule = structuredClone(opts.input.incidents); // createSim copies the specs it keeps
+    return { id, sim: createSim({ ...opts.input, incidents: schedule }), log: [], score: { actions: 0, actionCost: 0 }, schedule };
+  });
+  return { schemaVersion: 1, phase: 'running', teams, players: [] };
+}
+
+/** The team with `id`, or undefined. O(teams). */
+export function findTeam(match: Match, id: string): TeamState | undefined {
+  return match.teams.find((t) => t.id === id);
+}
+
+/** The team with `id`. @throws Error naming the match's teams when there is none. */
+export function getTeam(match: Match, id: string): TeamState {
+  const team = findTeam(match, id);
+  if (!team) throw new Error(`team "${id}" is not in this match (teams: ${match.teams.map((t) => t.id).join(', ')})`);
+  return team;
+}
+
+/** The player with `id`, or undefined. */
+export function findPlayer(match: Match, id: string): MatchPlayer | undefined {
+  return match.players.find((p) => p.id === id);
+}
+
+/** The player named `name` (present or not), or undefined. Names are unique in a match. */
+export function playerByName(match: Match, name: string): MatchPlayer | undefined {
+  return match.players.find((p) => p.name === name);
+}
+
+/**
+ * Seats a player. A name seen before (and not present now) gets its old seat back: same id, team,
+ * action count; it becomes a trainer when it asks to (a trainer stays one). Checks, in this order:
+ * - the team must exist: `team "x" is not in this match (teams: blue)`;
+ * - the name must not be present: `name "ann" is already taken in this match`;
+ * - a returning name must ask for its old team: `"ann" played for team red in this match`.
+ */
+export function join(match: Match, req: JoinRequest): JoinResult {
+  if (!findTeam(match, req.team)) {
+    return { ok: false, error: `team "${req.team}" is not in this match (teams: ${match.teams.map((t) => t.id).join(', ')})` };
+  }
+  const known = playerByName(match, req.name);
+  if (known?.present) return { ok: false, error: `name "${req.name}" is already taken in this match` };
+  if (known && known.team !== req.team) return { ok: false, error: `"${req.name}" played for team ${known.team} in this match` };
+  if (known) {
+    known.present = true;
+    known.trainer = known.trainer || req.trainer === true;
+    return { ok: true, player: known };
+  }
+  const player: MatchPlayer = { id: `p${match.players.length + 1}`, name: req.name, team: req.team, trainer: req.trainer === true, present: true, actions: 0 };
+  match.players.push(player);
+  return { ok: true, player };
+}
+
+/**
+ * The player left (their seat is kept for the record and a later return under the same name).
+ * Unknown ids are ignored.
+ */
+export function leave(match: Match, playerId: string): void {
+  const player = findPlayer(match, playerId);
+  if (player) player.present = false;
+}
+
+/**
+ * Why `playerId` may not act on `teamId` (default: the player's own team) right now, or null when it
+ * may. Checks, in this order: a known player; the match not ended; not paused; the player plays for
+ * that team (`you play for team blue: you may not act on team red`); that team's cluster not finished.
+ * {@link submit} runs exactly this gate first; adapters may run it earlier to keep their own checks
+ * (e.g. the wire schema) after it.
+ */
+export function checkSubmit(match: Match, playerId: string, teamId?: string): string | null {
+  const player = findPlayer(match, playerId);
+  if (!player) return MATCH_ERRORS.notAPlayer;
+  if (match.phase === 'ended') return MATCH_ERRORS.ended;
+  if (match.phase === 'paused') return MATCH_ERRORS.paused;
+  if (teamId !== undefined && teamId !== player.team) return `you play for team ${player.team}: you may not act on team ${teamId}`;
+  const team = findTeam(match, player.team);
+  if (!team) return MATCH_ERRORS.notAPlayer;
+  if (isFinished(team.sim)) return MATCH_ERRORS.teamFinished;
+  return null;
+}
+
+/**
+ * A player acts on their team's cluster, now (between ticks). After {@link checkSubmit}, the action
+ * goes through shared/sim `applyAction` on THAT team's cluster; when accepted it is logged as
+ * `{ tick: sim.tick, player: name, action }` (a copy), the team's score inputs grow by one action and
+ * `ACTION_COSTS[action.type]`, and the player's action count by one. Refused or rejected actions change
+ * nothing. `action` must already be validated (the room checks it against the protocol's zod schema).
+ *
+ * @returns the cluster's result (`{ok: true, message, completesAt}`, completesAt in sim seconds) or
+ *   `{ok: false, error}` (the gate's text or the cluster's kubectl-like error).
+ */
+export function submit(match: Match, playerId: string, action: SimAction, teamId?: string): SubmitResult {
+  const refused = checkSubmit(match, playerId, teamId);
+  if (refused !== null) return { ok: false, error: refused };
+  const player = findPlayer(match, playerId)!;
+  const team = getTeam(match, player.team);
+  const tick = team.sim.tick;
+  const result = applyAction(team.sim, player.name, action);
+  if (!result.ok) return result;
+  team.log.push({ tick, player: player.name, action: structuredClone(action) });
+  team.score.actions += 1;
+  team.score.actionCost += ACTION_COSTS[action.type] ?? 0;
+  player.actions += 1;
+  return result;
+}
+
+/**
+ * A trainer's control: `pause` (phase `paused`), `resume` (phase `running`), or `speed` (permission
+ * only: the adapter owns the clock and validates the value). Checks, in this order: a known player; a
+ * trainer; the match not ended. Pausing a paused match (or resuming a running one) is accepted.
+ */
+export function control(match: Match, playerId: string, op: ControlOp): ControlResult {
+  const player = findPlayer(match, playerId);
+  if (!player) return { ok: false, error: MATCH_ERRORS.notAPlayer };
+  if (!player.trainer) return { ok: false, error: MATCH_ERRORS.notTrainer };
+  if (match.phase === 'ended') return { ok: false, error: MATCH_ERRORS.controlEnded };
+  switch (op) {
+    case 'pause':
+      match.phase = 'paused';
+      return { ok: true, message: 'paused' };
+    case 'resume':
+      match.phase = 'running';
+      return { ok: true, message: 'resumed' };
+    case 'speed':
+      return { ok: true, message: '' };
+  }
+}
+
+/**
+ * Pauses a running match without a trainer (the adapter's answer to a {@link TeamStepError}); a
+ * trainer may resume it. No effect on a paused or ended match.
+ */
+export function suspend(match: Match): void {
+  if (match.phase === 'running') match.phase = 'paused';
+}
+
+/**
+ * One tick of the match: every team whose cluster is not finished steps once (`settings.tickSeconds`
+ * sim seconds), in team id order. When every team's cluster is finished the phase becomes `ended`.
+ * A paused match does not move. The room calls this once per due tick of its clock; the CLI and replay
+ * call it in a loop (`playMatch` in ./replay.ts).
+ *
+ * @returns true when the match has ended (now or before).
+ * @throws TeamStepError when a cluster's step throws; the teams before it in id order have stepped.
+ */
+export function advance(match: Match): boolean {
+  if (match.phase === 'ended') return true;
+  if (match.phase === 'paused') return false;
+  for (const team of match.teams) {
+    if (isFinished(team.sim)) continue;
+    const tick = team.sim.tick;
+    try {
+      step(team.sim);
+    } catch (err) {
+      throw new TeamStepError(team.id, tick, err);
+    }
+  }
+  if (match.teams.every((team) => isFinished(team.sim))) match.phase = 'ended';
+  return match.phase === 'ended';
+}
+
+/** True once every team's cluster finished (phase `ended`). */
+export function isMatchEnded(match: Match): boolean {
+  return match.phase === 'ended';
+}
+
+/**
+ * One team's score so far and its breakdown (shared/game/score.ts `computeScore` over the team's
+ * cluster, log and score inputs). @throws Error for an unknown team.
+ */
+export function teamScore(match: Match, teamId: string): { score: number; breakdown: Record<string, number> } {
+  return computeScore(getTeam(match, teamId));
+}

@@ -1,0 +1,170 @@
+/**
+ * The match score of one team: led by the error budget left (SRE Workbook ch. 2: the budget is what the
+ * team may spend; budget remaining = 1 - (1 - SLI) / (1 - SLO), kubernetes-behaviour.md §9), plus a
+ * bonus per incident the team mitigated (faster = more), minus open incidents and the cost of the
+ * actions the team took ({@link ACTION_COSTS}). Pure; never NaN.
+ *
+ * Game rules, not cluster state: the SLOs and incidents come from the team's own cluster
+ * (`SimState.slos`, `SimState.incidents`), the action count and cost from the team's own score inputs
+ * ({@link TeamScoreInputs}), and "mitigated after a player action" from the team's own action log, so
+ * one team's moves never cost or earn another team anything.
+ *
+ * May import: shared/sim types, ./types.ts.
+ */
+import type { LoggedAction, SimAction, SimState } from '../sim/types.ts';
+import type { TeamScoreInputs } from './types.ts';
+
+/**
+ * What each accepted player action costs the acting team (added to {@link TeamScoreInputs.actionCost},
+ * {@link ACTION_COST_POINTS} points per unit): cheap, targeted fixes cost little, disruptive ones more.
+ * One table, one place.
+ *
+ * | action            | cost | why |
+ * |-------------------|------|-----|
+ * | deletePod         | 1    | one pod, replaced by its ReplicaSet |
+ * | cordonNode        | 1    | stops new placements only |
+ * | uncordonNode      | 1    | |
+ * | scaleDeployment   | 2    | an API write; capacity follows |
+ * | setImage          | 2    | starts a rollout |
+ * | setResources      | 2    | starts a rollout |
+ * | rolloutRestart    | 2    | replaces every pod |
+ * | rolloutUndo       | 3    | a rollback: the standard fix, but a full rollout |
+ * | drainNode         | 5    | evicts every pod of a node |
+ * | restoreEtcdMember | 5    | a snapshot restore of a control-plane member |
+ */
+export const ACTION_COSTS: Readonly<Record<SimAction['type'], number>> = {
+  deletePod: 1,
+  cordonNode: 1,
+  uncordonNode: 1,
+  scaleDeployment: 2,
+  setImage: 2,
+  setResources: 2,
+  rolloutRestart: 2,
+  rolloutUndo: 3,
+  drainNode: 5,
+  restoreEtcdMember: 5,
+};
+
+/** Weight of the availability budget in the SLO part (with {@link LATENCY_WEIGHT}, sums to 1). */
+export const AVAILABILITY_WEIGHT = 0.7;
+/** Weight of the latency budget in the SLO part. */
+export const LATENCY_WEIGHT = 0.3;
+/** Points for the SLO part at a fully kept budget. */
+export const SLO_POINTS = 1000;
+/** Bonus for an incident mitigated instantly; shrinks linearly to 0 at {@link BONUS_WINDOW_SECONDS}. */
+export const INCIDENT_BONUS_POINTS = 200;
+/** Time-to-mitigate (sim seconds) at which the bonus reaches 0. */
+export const BONUS_WINDOW_SECONDS = 900;
+/** Penalty per incident still active when the score is computed. */
+export const OPEN_INCIDENT_PENALTY = 100;
+/** Points per unit of a team's {@link TeamScoreInputs.actionCost}. */
+export const ACTION_COST_POINTS = 2;
+
+/** The formula as text, for the README and the end-of-match screen. */
+export const SCORE_FORMULA =
+  `score = round(${SLO_POINTS} * squash(${AVAILABILITY_WEIGHT} * availabilityBudgetRemaining + ` +
+  `${LATENCY_WEIGHT} * latencyBudgetRemaining))\n` +
+  `      + sum over incidents mitigated after a player action: round(${INCIDENT_BONUS_POINTS} * max(0, 1 - timeToMitigate / ${BONUS_WINDOW_SECONDS} s))\n` +
+  `      - ${OPEN_INCIDENT_PENALTY} * incidents still active\n` +
+  `      - round(${ACTION_COST_POINTS} * actionCost)\n` +
+  `where budgetRemaining = 1 - (1 - SLI) / (1 - SLO) over the whole match (1 = untouched, 0 = spent, < 0 = overspent)\n` +
+  `and squash(b) = min(b, 1) for b >= 0, max(-1, -log10(1 - b) / 3) for b < 0 (10 budgets burnt = -1/3, 100 = -2/3, 1000+ = -1).`;
+
+function finite(x: number, fallback = 0): number {
+  return Number.isFinite(x) ? x : fallback;
+}
+
+/**
+ * Maps a (weighted) budget remaining `b` onto [-1, 1]: linear while within budget (`min(b, 1)` for
+ * b >= 0), then logarithmic in the overspend factor `c = 1 - b` (budgets consumed):
+ * `max(-1, -log10(c) / 3)`, so each 10x more budget burnt costs a third, floor at 1000x. Continuous at 0;
+ * a team that burnt 15 budgets still scores clearly better than one that burnt 300.
+ */
+export function squash(b: number): number {
+  if (Number.isNaN(b)) return 0;
+  if (b >= 0) return Math.min(b, 1);
+  return Math.max(-1, -Math.log10(1 - b) / 3);
+}
+
+function clamp(x: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, x));
+}
+
+/**
+ * Bonus for one incident mitigated `ttmSeconds` sim seconds after it started:
+ * `round(200 * max(0, 1 - ttm / 900))`.
+ */
+export function incidentBonus(ttmSeconds: number): number {
+  return Math.round(INCIDENT_BONUS_POINTS * clamp(1 - finite(ttmSeconds, BONUS_WINDOW_SECONDS) / BONUS_WINDOW_SECONDS, 0, 1));
+}
+
+/**
+ * True when the team's log holds an action applied while `startedAt <= t < mitigatedAt` (sim seconds;
+ * an action logged at tick k was applied at `t = k * tickSeconds`). This is the rule the cluster used
+ * to keep itself (an action accepted between the tick the incident started and the tick it was seen
+ * mitigated), computed from one team's log only. `log` is in application order (ticks non-decreasing).
+ */
+export function actedDuring(log: readonly LoggedAction[], tickSeconds: number, startedAt: number, mitigatedAt: number): boolean {
+  // First entry with t >= startedAt (binary search over non-decreasing ticks), then check it is before mitigation.
+  let lo = 0;
+  let hi = log.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (log[mid]!.tick * tickSeconds < startedAt) lo = mid + 1;
+    else hi = mid;
+  }
+  const first = log[lo];
+  return first !== undefined && first.tick * tickSeconds < mitigatedAt;
+}
+
+/** What {@link computeScore} reads of a team: its cluster, its action log and its score inputs. */
+export interface ScoredTeam {
+  /** The team's cluster: SLO budgets (`slos`), incidents and `settings.tickSeconds`. */
+  sim: Pick<SimState, 'slos' | 'incidents' | 'settings'>;
+  /** The team's accepted actions, in application order. */
+  log: readonly LoggedAction[];
+  /** The team's action count and accumulated action cost. */
+  score: TeamScoreInputs;
+}
+
+/**
+ * Computes one team's score (see {@link SCORE_FORMULA}) from the match so far. An incident earns its
+ * bonus only when an action of THIS team was applied between its start and its mitigation
+ * ({@link actedDuring}), so self-healing (e.g. pods rescheduled off a dead node) earns nothing and
+ * another team's actions earn nothing either. Breakdown keys: `availabilityBudget`, `latencyBudget`
+ * (fractions), `slo`, `incidents`, `openIncidents`, `actions` (points, signed) and `total` (= score).
+ */
+export function computeScore(team: ScoredTeam): { score: number; breakdown: Record<string, number> } {
+  const state = team.sim;
+  const availabilityBudget = finite(state.slos.availability.errorBudgetRemaining, 0);
+  const latencyBudget = finite(state.slos.latency.errorBudgetRemaining, 0);
+  const slo = Math.round(SLO_POINTS * squash(AVAILABILITY_WEIGHT * availabilityBudget + LATENCY_WEIGHT * latencyBudget));
+  let incidents = 0;
+  let open = 0;
+  for (const inc of state.incidents) {
+    if (inc.status === 'active') open++;
+    else if (
+      inc.status === 'mitigated' &&
+      inc.startedAt !== null &&
+      inc.mitigatedAt !== null &&
+      actedDuring(team.log, state.settings.tickSeconds, inc.startedAt, inc.mitigatedAt)
+    ) {
+      incidents += incidentBonus(inc.mitigatedAt - inc.startedAt);
+    }
+  }
+  const openIncidents = 0 - OPEN_INCIDENT_PENALTY * open;
+  const actions = 0 - Math.round(ACTION_COST_POINTS * finite(team.score.actionCost));
+  const total = slo + incidents + openIncidents + actions;
+  return {
+    score: finite(total),
+    breakdown: {
+      availabilityBudget: Math.round(availabilityBudget * 10000) / 10000,
+      latencyBudget: Math.round(latencyBudget * 10000) / 10000,
+      slo,
+      incidents,
+      openIncidents,
+      actions,
+      total: finite(total),
+    },
+  };
+}

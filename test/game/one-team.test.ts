@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { resolveSimInput } from '../../server/scenarios/index.ts';
+import { DEFAULT_TEAM_ID, playMatch, runMatch, teamSummary, type Match } from '../../shared/game/index.ts';
+import type { MatchSummary, SimAction, SimInput } from '../../shared/sim/types.ts';
+import { badRolloutIncident, etcdIncident, memoryLeakIncident, nodeIncident, shopInput } from '../sim/game-fixtures.ts';
+import { act, matchOf, simOf, typeInto } from './helpers.ts';
+
+/**
+ * A one-team match gives exactly the summary the code gave before the game layer existed (score,
+ * breakdown, SLIs, incidents, action count). The expected values were printed by the pre-game-layer
+ * code (commit 163db0e: `runHeadless` / `runMatch` + shared/sim `summarize`) for the same inputs and
+ * plans; only `stateHash` is not pinned (the state's layout changed: `scoring` left the cluster).
+ */
+
+/** A planned step: at tick `tick`, `player` submits `action` or types `command`. */
+type Planned = { tick: number; player: string; action?: SimAction; command?: string };
+
+function play(input: SimInput, plan: Planned[]): Match {
+  const match = matchOf(input);
+  let next = 0;
+  playMatch(match, {
+    beforeTick: (m) => {
+      while (next < plan.length && plan[next]!.tick <= simOf(m).tick) {
+        const p = plan[next++]!;
+        if (p.command !== undefined) typeInto(m, p.command, p.player);
+        else act(m, p.player, p.action!);
+      }
+    },
+  });
+  return match;
+}
+
+const pinned = (s: MatchSummary) => ({ score: s.score, scoreBreakdown: s.scoreBreakdown, slo: s.slo, incidents: s.incidents, actions: s.actions, ticks: s.ticks });
+
+describe('a one-team match summarises as before the game layer', () => {
+  const shop = shopInput({ durationSeconds: 600, incidents: [badRolloutIncident, { ...memoryLeakIncident, at: 200 }] });
+
+  it('shop: two players fix both incidents (one action before the first, one rejected)', () => {
+    const m = play(shop, [
+      { tick: 10, player: 'early', action: { type: 'scaleDeployment', deployment: 'api', replicas: 4 } },
+      { tick: 90, player: 'ann', command: 'kubectl rollout undo deployment/frontend' },
+      { tick: 95, player: 'ann', action: { type: 'scaleDeployment', deployment: 'nope', replicas: 1 } },
+      { tick: 300, player: 'bob', command: 'kubectl set resources deployment/api --limits=memory=512Mi' },
+      { tick: 310, player: 'bob', action: { type: 'cordonNode', node: 'node-a' } },
+    ]);
+    expect(pinned(teamSummary(m, DEFAULT_TEAM_ID))).toEqual({
+      score: -17,
+      scoreBreakdown: { availabilityBudget: -16.9583, latencyBudget: 0.8871, slo: -367, incidents: 366, openIncidents: 0, actions: -16, total: -17 },
+      slo: { availability: 0.9820416666666667, latency: 0.9988713988713989, errorBudgetRemaining: -16.958333333333282, latencyErrorBudgetRemaining: 0.8871398871398865 },
+      incidents: [
+        { id: 'bad-frontend', type: 'bad-rollout', startedAt: 60, mitigatedAt: 104 },
+        { id: 'leak-api', type: 'memory-leak', startedAt: 200, mitigatedAt: 308 },
+      ],
+      actions: 4,
+      ticks: 600,
+    });
+  });
+
+  it('shop: an idle team', () => {
+    expect(pinned(teamSummary(play(shop, []), DEFAULT_TEAM_ID))).toEqual({
+      score: -996,
+      scoreBreakdown: { availabilityBudget: -346.9667, latencyBudget: 0.8377, slo: -796, incidents: 0, openIncidents: -200, actions: 0, total: -996 },
+      slo: { availability: 0.6520333333333334, latency: 0.9983768723480395, errorBudgetRemaining: -346.96666666666636, latencyErrorBudgetRemaining: 0.8376872348039514 },
+      incidents: [
+        { id: 'bad-frontend', type: 'bad-rollout', startedAt: 60, mitigatedAt: null },
+        { id: 'leak-api', type: 'memory-leak', startedAt: 200, mitigatedAt: null },
+      ],
+      actions: 0,
+      ticks: 600,
+    });
+  });
+
+  it('node failure and etcd quorum loss: one action inside both windows earns both bonuses', () => {
+    const input = shopInput({ durationSeconds: 400, incidents: [{ ...nodeIncident, at: 30 }, { ...etcdIncident, at: 200 }] });
+    const m = play(input, [{ tick: 250, player: 'x', action: { type: 'restoreEtcdMember', member: 'etcd-1' } }]);
+    expect(pinned(teamSummary(m, DEFAULT_TEAM_ID))).toEqual({
+      score: -323,
+      scoreBreakdown: { availabilityBudget: -96.575, latencyBudget: -6.0117, slo: -616, incidents: 303, openIncidents: 0, actions: -10, total: -323 },
+      slo: { availability: 0.902425, latency: 0.9298833698091254, errorBudgetRemaining: -96.57499999999987, latencyErrorBudgetRemaining: -6.0116630190874485 },
+      incidents: [
+        { id: 'node-a-down', type: 'node-failure', startedAt: 30, mitigatedAt: 383 },
+        { id: 'etcd-down', type: 'etcd-quorum-loss', startedAt: 200, mitigatedAt: 285 },
+      ],
+      actions: 1,
+      ticks: 400,
+    });
+  });
+
+  it('"mitigated after a player action" means startedAt <= t < mitigatedAt, at both edges', () => {
+    // A node failure that heals by itself at t=385; one harmless action at t. Before the game layer:
+    // t=29 and t=385 earned no bonus, t=30 and t=384 earned 121 points.
+    const input = shopInput({ durationSeconds: 400, incidents: [{ ...nodeIncident, at: 30 }] });
+    const bonus = (tick: number) => {
+      const s = teamSummary(play(input, [{ tick, player: 'x', action: { type: 'scaleDeployment', deployment: 'db', replicas: 2 } }]), DEFAULT_TEAM_ID);
+      expect(s.incidents).toEqual([{ id: 'node-a-down', type: 'node-failure', startedAt: 30, mitigatedAt: 385 }]);
+      expect(s.scoreBreakdown['actions']).toBe(-4);
+      return { incidents: s.scoreBreakdown['incidents'], score: s.score };
+    };
+    expect(bonus(29)).toEqual({ incidents: 0, score: -620 });
+    expect(bonus(30)).toEqual({ incidents: 121, score: -499 });
+    expect(bonus(384)).toEqual({ incidents: 121, score: -499 });
+    expect(bonus(385)).toEqual({ incidents: 0, score: -620 });
+  });
+
+  it('online-boutique, seed 1: the three fixes replayed from a log', () => {
+    const { input } = resolveSimInput({ scenario: 'online-boutique', seed: 1 });
+    const m = runMatch(input, [
+      { tick: 330, player: 'ann', action: { type: 'rolloutUndo', deployment: 'frontend' } },
+      { tick: 1300, player: 'bob', action: { type: 'setResources', deployment: 'cartservice', limits: { memory: '512Mi' } } },
+      { tick: 2450, player: 'ann', action: { type: 'restoreEtcdMember', member: 'etcd-1' } },
+    ]);
+    expect(pinned(teamSummary(m, DEFAULT_TEAM_ID))).toEqual({
+      score: 1091,
+      scoreBreakdown: { availabilityBudget: 0.4089, latencyBudget: 0.9637, slo: 575, incidents: 536, openIncidents: 0, actions: -20, total: 1091 },
+      slo: { availability: 0.9940888888888889, latency: 0.9981865024366254, errorBudgetRemaining: 0.40888888888889163, latencyErrorBudgetRemaining: 0.9637300487325087 },
+      incidents: [
+        { id: 'frontend-bad-release', type: 'bad-rollout', startedAt: 300, mitigatedAt: 353 },
+        { id: 'cartservice-memory-leak', type: 'memory-leak', startedAt: 1200, mitigatedAt: 1329 },
+        { id: 'etcd-quorum-loss', type: 'etcd-quorum-loss', startedAt: 2400, mitigatedAt: 2505 },
+      ],
+      actions: 3,
+      ticks: 3600,
+    });
+  });
+});
