@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { ActionMessage } from '../../shared/protocol.ts';
 import type { LoggedAction, MatchSummary } from '../../shared/sim/types.ts';
-import { INCIDENT_KINDS } from '../../shared/sim/incidents/params.ts';
+import { INCIDENT_KINDS } from '../../shared/sim/incidents/registry.ts';
 import type { StoredMatchSettings } from './schema.ts';
 
 const finite = z.number();

@@ -17,16 +17,20 @@
  * incidents: [ { id: bad-frontend, type: bad-rollout, at: 300, target: frontend, params: { image: ..., errorRate: 0.3 } } ]
  * ```
  *
- * Incident `params` are checked per incident type (see {@link IncidentParamsSchemas}) by the schemas the
- * sim's incident modules use (shared/sim/incidents/params.ts, pure zod); their meaning is implemented by
- * the sim's incident code (shared/sim/incidents).
+ * The incident union is derived from the sim's incident registry (shared/sim/incidents/registry.ts): one
+ * variant per kind, whose `params` are checked by the very schema object the kind's module parses with at
+ * start (see {@link IncidentParamsSchemas}), and whose `target` syntax follows the module's target kind.
  *
- * Pure: imports zod, shared/manifests/quantity.ts and shared/sim/incidents/params.ts (zod only).
+ * Pure: imports zod, shared/manifests/quantity.ts and the sim's incident registry, target syntax and
+ * param helpers (shared/sim/incidents/registry.ts, targets.ts, params.ts: pure sim code; the sim never
+ * imports shared/scenario).
  */
 import { z } from 'zod';
-import type { IncidentDeclaration, IncidentType } from '../sim/incidents/params.ts';
+import type { IncidentDeclaration, IncidentParamsSchema, IncidentTargetKind, IncidentType } from '../sim/incidents/registry.ts';
 import { parseCpuMillicores, parseMemoryMiB } from '../manifests/quantity.ts';
-import { INCIDENT_KINDS, dnsLabel, incidentDeclarations, targetSyntax } from '../sim/incidents/params.ts';
+import { INCIDENT_KINDS, incidentDeclarations } from '../sim/incidents/registry.ts';
+import { targetSyntax } from '../sim/incidents/targets.ts';
+import { dnsLabel, share } from '../sim/incidents/params.ts';
 
 const name = dnsLabel;
 
@@ -49,7 +53,6 @@ const cpuQuantity = positiveQuantity(parseCpuMillicores, 'CPU');
 const memoryQuantity = positiveQuantity(parseMemoryMiB, 'memory');
 
 const fraction = () => z.number().gt(0, { error: 'must be more than 0' }).lt(1, { error: 'must be less than 1 (e.g. 0.99 for 99 %)' });
-const share = () => z.number().min(0, { error: 'must be between 0 and 1' }).max(1, { error: 'must be between 0 and 1' });
 
 /** One explicit Node. */
 export const NodeEntrySchema = z.strictObject({
@@ -82,11 +85,11 @@ export const ImageProfileSchema = z.strictObject({
 });
 
 /**
- * Parameters per incident type: the declarations' schemas (shared/sim/incidents/params.ts, the only place
- * their defaults are written), under the names the sim's incident modules read.
+ * Parameters per incident type: the schemas of the kinds' modules (shared/sim/incidents/<kind>.ts, the
+ * only place their defaults are written), the same objects the sim parses with.
  */
 export const IncidentParamsSchemas = Object.fromEntries(INCIDENT_KINDS.map((k) => [k, incidentDeclarations[k].params])) as {
-  [K in IncidentType]: (typeof incidentDeclarations)[K]['params'];
+  [K in IncidentType]: IncidentParamsSchema<K>;
 };
 
 const incidentBase = {
@@ -96,13 +99,12 @@ const incidentBase = {
   title: z.string().min(1).optional(),
 };
 
-type Declarations = typeof incidentDeclarations;
 /** The scenario form of incident kind `K`: base fields, `type`, the kind's target syntax and params. */
 type IncidentVariant<K extends IncidentType> = z.ZodObject<
   typeof incidentBase & {
     type: z.ZodLiteral<K>;
-    target: ReturnType<(typeof targetSyntax)[Declarations[K]['target']]>;
-    params: z.ZodPrefault<Declarations[K]['params']>;
+    target: ReturnType<(typeof targetSyntax)[IncidentTargetKind<K>]>;
+    params: z.ZodPrefault<IncidentParamsSchema<K>>;
   },
   z.core.$strict
 >;
@@ -114,7 +116,7 @@ function incidentVariant<K extends IncidentType>(kind: K): IncidentVariant<K> {
 }
 
 /**
- * One incident, a union discriminated by `type` built from every declared kind; `target` may be a list
+ * One incident, a union discriminated by `type` built from every registered kind; `target` may be a list
  * (etcd members), kept as a comma-joined string in IncidentSpec. An unknown `type` is rejected with the
  * list of kinds.
  */

@@ -9,9 +9,9 @@
 import type { IncidentSpec, ImageProfile, NodeSpecInput, SimInput } from '../sim/types.ts';
 import type { LoadedManifests } from '../manifests/load.ts';
 import type { Scenario } from './schema.ts';
-import type { IncidentDeclaration } from '../sim/incidents/params.ts';
+import type { IncidentDeclaration } from '../sim/incidents/registry.ts';
 import { ScenarioError } from './errors.ts';
-import { incidentDeclarations } from '../sim/incidents/params.ts';
+import { incidentDeclarations } from '../sim/incidents/registry.ts';
 import { formatManifestError } from '../manifests/load.ts';
 import { inferCallGraph, inferUserFacingService, namespaceOf, normalizeRef, objectRef } from './callGraph.ts';
 import { capacityWarning, defaultClusterNodes, expandNodePool } from './nodes.ts';
@@ -203,6 +203,11 @@ export function scenarioToSimInput(scenario: Scenario, workloads: LoadedManifest
           problems.push(`${path}.target: stopping ${members.length} of ${etcdMembers.length} etcd members keeps quorum (${quorum(etcdMembers.length)}); stop at least ${etcdMembers.length - quorum(etcdMembers.length) + 1}`);
         }
         break;
+      }
+      default: {
+        // A new target kind (shared/sim/incidents/targets.ts) needs its check here.
+        const unhandled: never = declaration.target;
+        throw new Error(`unhandled incident target kind ${String(unhandled)}`);
       }
     }
     incidents.push(spec);

@@ -480,8 +480,8 @@ export interface Alert {
   summary: string;
 }
 
-/** The incident kinds the sim knows: derived from the incident declarations (shared/sim/incidents/params.ts). */
-export type IncidentType = import('./incidents/params.ts').IncidentType;
+/** The incident kinds the sim knows: the keys of the incident registry (shared/sim/incidents/registry.ts). */
+export type IncidentType = import('./incidents/registry.ts').IncidentType;
 
 /** An incident as authored in a scenario: data, not code. */
 export interface IncidentSpec {
@@ -493,7 +493,7 @@ export interface IncidentSpec {
   target: string;
   /**
    * The kind's params as written; parsed by its schema (defaults applied) when the incident starts
-   * (shared/sim/incidents/params.ts). Invalid params close the incident as `IncidentInvalid`.
+   * (its module's `params`, shared/sim/incidents/<kind>.ts). Invalid params close the incident as `IncidentInvalid`.
    */
   params: Record<string, number | string | boolean | string[]>;
   /** Player-facing title. */

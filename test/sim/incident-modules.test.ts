@@ -8,7 +8,7 @@ import type { Scenario } from '../../shared/scenario/schema.ts';
 import { createSim } from '../../shared/sim/index.ts';
 import type { IncidentType } from '../../shared/sim/types.ts';
 import { incidentCatalog, incidentModule, incidentRegistry } from '../../shared/sim/incidents/index.ts';
-import { INCIDENT_KINDS, incidentDeclarations } from '../../shared/sim/incidents/params.ts';
+import { INCIDENT_KINDS, incidentDeclarations } from '../../shared/sim/incidents/registry.ts';
 import { IncidentParamsSchemas, IncidentSchema } from '../../shared/scenario/schema.ts';
 import { parseScenario } from '../../shared/scenario/parse.ts';
 import { problemsOf } from '../scenario/helpers.ts';
@@ -45,6 +45,16 @@ describe('incident registry', () => {
     expectTypeOf<Of<'node-failure'>['params']>().toEqualTypeOf<{ recoverAfter?: number | undefined }>();
     expectTypeOf<Of<'etcd-quorum-loss'>['target']>().toEqualTypeOf<string | string[]>();
     expectTypeOf<Of<'memory-leak'>['target']>().toEqualTypeOf<string>();
+  });
+
+  it('derives IncidentType from the registry: adding a kind is its module and one registry line', () => {
+    expectTypeOf<IncidentType>().toEqualTypeOf<keyof typeof incidentRegistry>();
+    expectTypeOf<IncidentType>().toEqualTypeOf<'memory-leak' | 'etcd-quorum-loss' | 'bad-rollout' | 'node-failure'>();
+    expect(INCIDENT_KINDS).toEqual(['memory-leak', 'etcd-quorum-loss', 'bad-rollout', 'node-failure']);
+    for (const kind of INCIDENT_KINDS) {
+      // The scenario-facing declaration is read from the module, not written beside it.
+      expect(incidentDeclarations[kind].checkDeployment !== undefined).toBe(incidentRegistry[kind].checkDeployment !== undefined);
+    }
   });
 
   it('takes defaults from the module: bad-rollout errorRate 0.3 when omitted, in the scenario and in the sim', () => {

@@ -3,7 +3,7 @@
  * of its requests. Readiness only checks "process up", so the new pods become Ready, the rollout completes
  * and 5xx grow with the new pods' share of traffic (kubernetes-behaviour.md §8).
  *
- * Params (schema and defaults: ./params.ts): `image` (default: the current tag with its last number
+ * Params (schema and defaults: {@link badRollout}`.params`): `image` (default: the current tag with its last number
  * bumped, `frontend:v1.4.2` -> `frontend:v1.4.3`, else `<tag>-next`), `errorRate` (default 0.3), optional
  * `latencyMs`, `failsReadiness` (the version never turns Ready: the rollout stalls and hits
  * ProgressDeadlineExceeded), `container`, `source` (event source, default `deployment-pipeline`). A
@@ -13,12 +13,13 @@
  * Fix: `kubectl rollout undo deployment/X` (or `set image` back). Mitigated when the template no longer
  * uses the bad image, no Ready pod of the Deployment runs it, and the Deployment has an available replica.
  */
+import { z } from 'zod';
 import type { IncidentState, SimState } from '../types.ts';
 import { apiWritable, setDeploymentImage } from '../apiserver.ts';
 import { imageProfile } from '../traffic.ts';
 import { containerIndex, deploymentPods } from './helpers.ts';
 import { defineIncident } from './module.ts';
-import { incidentDeclarations } from './params.ts';
+import { share } from './params.ts';
 import { deploymentTarget } from './targets.ts';
 
 /** The next version of an image reference: bumps the last number of the tag, else appends `-next`. */
@@ -36,7 +37,14 @@ export function nextImageVersion(image: string): string {
 /** The `bad-rollout` incident (see the module doc). */
 export const badRollout = defineIncident({
   kind: 'bad-rollout',
-  params: incidentDeclarations['bad-rollout'].params,
+  params: z.strictObject({
+    image: z.string().min(1).optional().describe("The bad version; absent: the current tag's last number bumped (`v1.4.2` -> `v1.4.3`)."),
+    errorRate: share().default(0.3).describe('Share of requests the bad version fails (0..1).'),
+    latencyMs: z.number().min(0).optional().describe('Extra latency of the bad version, ms.'),
+    failsReadiness: z.boolean().optional().describe('The version never turns Ready: the rollout stalls (ProgressDeadlineExceeded after 600 s).'),
+    container: z.string().min(1).optional().describe('Container to change; absent: the first.'),
+    source: z.string().min(1).optional().describe('Event source; absent: `deployment-pipeline`.'),
+  }),
   target: deploymentTarget,
   title: (spec) => `Bad rollout of ${spec.target}`,
   describe: () => 'the deployment pipeline rolled out a new version',
@@ -50,6 +58,17 @@ export const badRollout = defineIncident({
     { summary: 'Roll the Deployment back to its previous revision', command: 'kubectl rollout undo deployment/<deployment>' },
     { summary: 'Or set the previous image back', command: 'kubectl set image deployment/<deployment> <container>=<previous image>' },
   ],
+  /** The named (or first) container must exist, and an explicit bad image must differ from the one it runs. */
+  checkDeployment(params, d) {
+    const container = params.container === undefined ? d.containers[0] : d.containers.find((c) => c.name === params.container);
+    if (!container) {
+      return { path: 'params.container', message: `Deployment "${d.target}" has no container "${params.container}" (containers: ${d.containers.map((c) => c.name).join(', ')})` };
+    }
+    if (params.image === container.image) {
+      return { path: 'params.image', message: `"${container.image}" is the image "${d.target}" already runs: name the bad version` };
+    }
+    return undefined;
+  },
   start(state: SimState, inc: IncidentState, { params, target }) {
     if (!apiWritable(state)) return { ok: false, retry: true };
     const containerName = params.container;

@@ -6,15 +6,16 @@
  *
  * Members (./targets.ts `membersToStop`): `params.members` (list or comma-separated), else `target`
  * (comma-separated names), else just enough members to lose quorum (the last ones by name, e.g. etcd-1
- * and etcd-2 of three). Params schema: ./params.ts.
+ * and etcd-2 of three). Params: `members` (optional list of member names).
  *
  * Fix: `etcdctl member restore <name>` (action `restoreEtcdMember`) for enough members. Mitigated once
  * etcd has quorum and a leader again.
  */
+import { z } from 'zod';
 import type { IncidentState, SimState } from '../types.ts';
 import { reconcileEtcd } from '../apiserver.ts';
 import { defineIncident } from './module.ts';
-import { incidentDeclarations } from './params.ts';
+import { dnsLabel } from './params.ts';
 import { etcdMembersTarget } from './targets.ts';
 
 export { membersToStop } from './targets.ts';
@@ -22,7 +23,9 @@ export { membersToStop } from './targets.ts';
 /** The `etcd-quorum-loss` incident (see the module doc): mitigated once etcd has quorum and a leader. */
 export const etcdQuorumLoss = defineIncident({
   kind: 'etcd-quorum-loss',
-  params: incidentDeclarations['etcd-quorum-loss'].params,
+  params: z.strictObject({
+    members: z.array(dnsLabel()).min(1).optional().describe("Members to stop; absent: the target's names, else just enough to lose quorum."),
+  }),
   target: etcdMembersTarget,
   title: () => 'etcd lost quorum',
   describe: (spec) => `etcd members ${spec.target || 'of the control plane'} stopped responding`,

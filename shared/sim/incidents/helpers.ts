@@ -2,7 +2,7 @@
  * Shared helpers of the incident modules: the raw `members` list param (etcd targets accept a list or a
  * comma-separated string), Deployment target lookup and the pods of a Deployment (via the sim's
  * informer-like index, shared/sim/cache.ts). Typed params with defaults come from each kind's schema
- * (./params.ts), parsed by the lifecycle before `start`.
+ * (the module's `params`), parsed by the lifecycle before `start`.
  *
  * May import: ../types.ts, ../cache.ts, ../names.ts.
  */

@@ -22,8 +22,8 @@ import { formatParamIssues } from './params.ts';
 import { incidentModule, incidentRegistry } from './registry.ts';
 
 export type { IncidentModule, Remediation, StartContext, StartOutcome } from './module.ts';
-export type { IncidentCatalogEntry } from './registry.ts';
-export { incidentCatalog, incidentModule, incidentRegistry } from './registry.ts';
+export type { IncidentCatalogEntry, IncidentType } from './registry.ts';
+export { INCIDENT_KINDS, incidentCatalog, incidentModule, incidentRegistry, isIncidentType } from './registry.ts';
 
 /** The module of each incident kind (the registry, under its former name). */
 export const incidentTypes = incidentRegistry;

@@ -7,7 +7,7 @@
  * The leak begins when the incident strikes: running containers grow from that moment (so usage is
  * seen climbing before the first kill), restarted ones from their start.
  *
- * Params (schema and defaults: ./params.ts): `growthMiBPerSec` (MiB per sim second of container uptime,
+ * Params (schema and defaults: {@link memoryLeak}`.params`): `growthMiBPerSec` (MiB per sim second of container uptime,
  * default 0.5), `plateauMiB` (default 1.5 x the template's memory limit, else 400 MiB: computed here, at
  * start, from the target).
  *
@@ -16,12 +16,12 @@
  * restart` / deleting pods only buys time. Mitigated when the Deployment is available and every Ready pod
  * either runs another image, has no memory limit, or has a limit >= the plateau.
  */
+import { z } from 'zod';
 import type { IncidentState, SimState } from '../types.ts';
 import { imageProfile } from '../traffic.ts';
 import { parseMemoryMiB } from '../../manifests/quantity.ts';
 import { deploymentAvailable, deploymentPods } from './helpers.ts';
 import { defineIncident } from './module.ts';
-import { incidentDeclarations } from './params.ts';
 import { deploymentTarget } from './targets.ts';
 
 function defaultPlateau(limit: string | undefined): number {
@@ -37,7 +37,10 @@ function defaultPlateau(limit: string | undefined): number {
 /** The `memory-leak` incident (see the module doc). */
 export const memoryLeak = defineIncident({
   kind: 'memory-leak',
-  params: incidentDeclarations['memory-leak'].params,
+  params: z.strictObject({
+    growthMiBPerSec: z.number().gt(0).default(0.5).describe('MiB per sim second of container uptime.'),
+    plateauMiB: z.number().gt(0).optional().describe("MiB; absent: 1.5 x the container's memory limit, else 400 MiB (computed at start)."),
+  }),
   target: deploymentTarget,
   title: (spec) => `Memory leak in ${spec.target}`,
   describe: () => 'memory usage of the running version keeps climbing',

@@ -4,19 +4,19 @@
  * pods leave the Service endpoints; after the 300 s default toleration its pods are evicted and replaced
  * elsewhere (kubernetes-behaviour.md §3). Until then requests routed to its pods time out.
  *
- * Params (schema: ./params.ts): `recoverAfter` (sim seconds after the start at which the machine comes
+ * Params (schema: {@link nodeFailure}`.params`): `recoverAfter` (sim seconds after the start at which the machine comes
  * back by itself; absent = never).
  *
  * Fix: drain the node / delete its pods (`--force --grace-period=0`) so replacements start elsewhere
  * sooner. Mitigated when the node is back and Ready, or when none of its former pods is Ready any more and
  * every Deployment that had pods there is fully available again.
  */
+import { z } from 'zod';
 import type { IncidentState, SimState } from '../types.ts';
 import { markDirty } from '../apiserver.ts';
 import { getIndex, sortedKeys, podOwnerKey, rsOwnerKey } from '../cache.ts';
 import { recordEvent } from '../events.ts';
 import { defineIncident } from './module.ts';
-import { incidentDeclarations } from './params.ts';
 import { nodeTarget } from './targets.ts';
 
 function strings(v: unknown): string[] {
@@ -26,7 +26,14 @@ function strings(v: unknown): string[] {
 /** The `node-failure` incident (see the module doc): NotReady after 50 s, pods evicted after 300 s more. */
 export const nodeFailure = defineIncident({
   kind: 'node-failure',
-  params: incidentDeclarations['node-failure'].params,
+  params: z.strictObject({
+    recoverAfter: z
+      .number()
+      .int({ error: 'must be a whole number of sim seconds' })
+      .min(1, { error: 'must be at least 1 (sim seconds)' })
+      .optional()
+      .describe('Sim seconds after the start at which the machine comes back by itself; absent: never.'),
+  }),
   target: nodeTarget,
   title: (spec) => `Node ${spec.target} failed`,
   describe: () => 'the machine stopped responding (no kubelet heartbeats)',

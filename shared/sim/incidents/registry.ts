@@ -1,32 +1,61 @@
 /**
- * The incident registry: every incident kind's module, keyed by kind. The lifecycle (./index.ts), the
- * player-facing titles and {@link incidentCatalog} (`gameday incidents --json`) all read it.
+ * The incident registry: every incident kind's module, keyed by kind. {@link IncidentType} (the kinds),
+ * the lifecycle (./index.ts), the player-facing titles, {@link incidentCatalog} (`gameday incidents
+ * --json`), the scenario format's incident union (shared/scenario/schema.ts) and the archive's kind list
+ * (server/db/records.ts) all derive from it.
  *
- * Adding a kind: its pure declaration (target kind + params schema with defaults) in ./params.ts, its
- * module file ./<kind>.ts (`defineIncident({...})`), and one line here. The `satisfies` below makes the
- * compiler insist on exactly one module per declared kind, with the matching `kind`.
+ * Adding a kind: its module file ./<kind>.ts (`defineIncident({...})`) and one line here. The compiler
+ * insists on a complete module (`defineIncident`) and on each key naming its module's own `kind`
+ * ({@link registry}).
  *
- * May import: `zod` (JSON Schema of the params), ./params.ts, ./module.ts, the kinds' modules.
+ * May import: `zod` (JSON Schema of the params), ./module.ts, ./targets.ts (types), the kinds' modules.
  */
 import { z } from 'zod';
-import type { IncidentModule } from './module.ts';
-import type { IncidentType } from './params.ts';
-import { INCIDENT_KINDS, isIncidentType } from './params.ts';
+import type { AnyTargetSelector, DeclarationProblem, DeploymentFacts, IncidentModule } from './module.ts';
+import type { TargetKind } from './targets.ts';
 import { memoryLeak } from './memory-leak.ts';
 import { etcdQuorumLoss } from './etcd-quorum-loss.ts';
 import { badRollout } from './bad-rollout.ts';
 import { nodeFailure } from './node-failure.ts';
 
-/** Every incident kind's module. */
-export const incidentRegistry = {
+/** Identity that checks every key names its own module's `kind`. */
+function registry<R extends { [K in keyof R]: IncidentModule<K & string, z.ZodType, AnyTargetSelector> }>(modules: R): R {
+  return modules;
+}
+
+/**
+ * Every incident kind's module. Key order is the order kinds are listed to players (error messages, the
+ * catalog).
+ */
+export const incidentRegistry = registry({
   'memory-leak': memoryLeak,
   'etcd-quorum-loss': etcdQuorumLoss,
   'bad-rollout': badRollout,
   'node-failure': nodeFailure,
-} as const satisfies { [K in IncidentType]: IncidentModule<K> };
+});
+
+/** The incident kinds the sim knows: the keys of {@link incidentRegistry}. */
+export type IncidentType = keyof typeof incidentRegistry;
+
+/** Every incident kind, in registry order. */
+export const INCIDENT_KINDS = Object.keys(incidentRegistry) as [IncidentType, ...IncidentType[]];
+
+/** True when `kind` names a known incident kind (own keys only: safe for untrusted strings). */
+export function isIncidentType(kind: string): kind is IncidentType {
+  return Object.hasOwn(incidentRegistry, kind);
+}
+
+/** The params schema of kind `K`. */
+export type IncidentParamsSchema<K extends IncidentType> = (typeof incidentRegistry)[K]['params'];
+/** Kind `K`'s params after parsing (defaults applied). */
+export type IncidentParams<K extends IncidentType> = z.output<IncidentParamsSchema<K>>;
+/** Kind `K`'s params as written (defaults not yet applied). */
+export type IncidentParamsInput<K extends IncidentType> = z.input<IncidentParamsSchema<K>>;
+/** The target kind of kind `K` (`Deployment`, `Node`, `EtcdMembers`). */
+export type IncidentTargetKind<K extends IncidentType> = (typeof incidentRegistry)[K]['target']['kind'];
 
 /** Any kind's module, typed for the lifecycle's generic calls. */
-export type AnyIncidentModule = IncidentModule<IncidentType>;
+export type AnyIncidentModule = IncidentModule<IncidentType, z.ZodType, AnyTargetSelector>;
 
 /**
  * The module of `kind`. `IncidentSpec.type` is validated at the boundary; an unknown kind (a spec built
@@ -37,6 +66,30 @@ export function incidentModule(kind: IncidentType): AnyIncidentModule {
   if (!isIncidentType(kind)) throw new Error(`unknown incident kind ${JSON.stringify(kind)} (kinds: ${INCIDENT_KINDS.join(', ')})`);
   return incidentRegistry[kind] as AnyIncidentModule;
 }
+
+/**
+ * One kind's scenario-facing declaration, read from its module: what `target` selects, the params schema
+ * (defaults included) and the optional static check against the targeted Deployment.
+ */
+export interface IncidentDeclaration<P extends z.ZodType = z.ZodType, T extends TargetKind = TargetKind> {
+  target: T;
+  params: P;
+  checkDeployment?(params: z.output<P>, deployment: DeploymentFacts): DeclarationProblem | undefined;
+}
+
+/**
+ * The scenario-facing half of every kind (target kind, params schema, static check), read from the
+ * modules: what shared/scenario builds its incident union from and checks targets with. Same objects as
+ * the modules' (`incidentDeclarations[k].params === incidentRegistry[k].params`).
+ */
+export const incidentDeclarations = Object.fromEntries(
+  INCIDENT_KINDS.map((kind): [IncidentType, IncidentDeclaration] => {
+    const mod = incidentModule(kind);
+    const declaration: IncidentDeclaration = { target: mod.target.kind, params: mod.params };
+    if (mod.checkDeployment) declaration.checkDeployment = mod.checkDeployment.bind(mod);
+    return [kind, declaration];
+  }),
+) as { readonly [K in IncidentType]: IncidentDeclaration<IncidentParamsSchema<K>, IncidentTargetKind<K>> };
 
 /** One catalog entry: what a kind is, for players and tools (`gameday incidents --json`). */
 export interface IncidentCatalogEntry {
@@ -61,7 +114,7 @@ function paramsJsonSchema(mod: AnyIncidentModule): Record<string, unknown> {
   return rest;
 }
 
-/** Every kind, in declaration order (./params.ts), with its title, target, symptoms, remediations and params. Pure. */
+/** Every kind, in registry order, with its title, target, symptoms, remediations and params. Pure. */
 export function incidentCatalog(): IncidentCatalogEntry[] {
   return INCIDENT_KINDS.map((kind) => {
     const mod = incidentModule(kind);

@@ -1,16 +1,42 @@
 /**
- * Target selectors: how an incident's `target` (scenario data, see {@link TargetKind} in ./params.ts)
- * resolves against the sim state, the error when it doesn't, and the object the incident's events are
- * about (`kubectl get events` INVOLVED OBJECT). Each incident module picks one; the lifecycle
- * (./index.ts) resolves it before calling the module's `start`, so a missing target closes the incident
- * as `IncidentInvalid` with the same message for every kind.
+ * Target kinds and selectors: what an incident's `target` may name ({@link TargetKind}), the syntax a
+ * scenario may write for it ({@link targetSyntax}, zod), how it resolves against the sim state, the
+ * error when it doesn't, and the object the incident's events are about (`kubectl get events` INVOLVED
+ * OBJECT). Each incident module picks one selector; the lifecycle (./index.ts) resolves it before
+ * calling the module's `start`, so a missing target closes the incident as `IncidentInvalid` with the
+ * same message for every kind. shared/scenario/toSimInput.ts checks a target against the scenario's
+ * workloads by its kind.
  *
- * May import: ../types.ts, ../names.ts, ./params.ts, ./helpers.ts.
+ * May import: `zod`, ../types.ts, ../names.ts, ./params.ts, ./helpers.ts.
  */
+import { z } from 'zod';
 import type { Deployment, IncidentSpec, Node, SimState } from '../types.ts';
-import type { TargetKind } from './params.ts';
 import { splitKey } from '../names.ts';
 import { listParam, targetDeployment } from './helpers.ts';
+import { dnsLabel } from './params.ts';
+
+/**
+ * What an incident's `target` selects, with the syntax a scenario may write for it (zod factories).
+ * - `Deployment`: `name` (namespace `default`) or `namespace/name`.
+ * - `Node`: a Node name.
+ * - `EtcdMembers`: etcd member names, a list or joined by commas (`etcd-1,etcd-2`); kept comma-joined in
+ *   `IncidentSpec.target`.
+ */
+export const targetSyntax = {
+  Deployment: () =>
+    z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, {
+      error: 'must be a Deployment name, or namespace/name',
+    }),
+  Node: () => dnsLabel(),
+  EtcdMembers: () =>
+    z.union([
+      z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(,[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, { error: 'must be etcd member names, e.g. [etcd-1, etcd-2]' }),
+      z.array(dnsLabel()).min(1),
+    ]),
+} as const;
+
+/** The kinds of object an incident can target (keys of {@link targetSyntax}). */
+export type TargetKind = keyof typeof targetSyntax;
 
 /** What {@link TargetSelector.resolve} answers: the resolved object, or a one-line error. */
 export type Resolved<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -22,9 +48,12 @@ export interface EventObject {
   namespace: string;
 }
 
-/** A selector of one {@link TargetKind}: resolves `spec.target` (and, for etcd, `params.members`). */
-export interface TargetSelector<T> {
-  kind: TargetKind;
+/**
+ * A selector of target kind `K` whose resolved value is `T`: resolves `spec.target` (and, for etcd,
+ * `params.members`).
+ */
+export interface TargetSelector<T, K extends TargetKind = TargetKind> {
+  kind: K;
   /** For players and the catalog: what the target names, e.g. "a Deployment (`name` or `namespace/name`)". */
   description: string;
   /** A placeholder used in the catalog's titles (`<deployment>`). */
@@ -36,7 +65,7 @@ export interface TargetSelector<T> {
 }
 
 /** A Deployment, `name` (namespace `default`) or `namespace/name`; error `deployment X not found`. */
-export const deploymentTarget: TargetSelector<{ key: string; deployment: Deployment }> = {
+export const deploymentTarget: TargetSelector<{ key: string; deployment: Deployment }, 'Deployment'> = {
   kind: 'Deployment',
   description: 'a Deployment (`name` or `namespace/name`)',
   placeholder: '<deployment>',
@@ -51,7 +80,7 @@ export const deploymentTarget: TargetSelector<{ key: string; deployment: Deploym
 };
 
 /** A Node by name; error `node X not found`. */
-export const nodeTarget: TargetSelector<{ name: string; node: Node }> = {
+export const nodeTarget: TargetSelector<{ name: string; node: Node }, 'Node'> = {
   kind: 'Node',
   description: 'a Node (its name)',
   placeholder: '<node>',
@@ -79,7 +108,7 @@ export function membersToStop(state: SimState, spec: IncidentSpec): string[] {
 }
 
 /** etcd members ({@link membersToStop}); error `unknown etcd members: a, b`. Events name the `etcd` Pod. */
-export const etcdMembersTarget: TargetSelector<string[]> = {
+export const etcdMembersTarget: TargetSelector<string[], 'EtcdMembers'> = {
   kind: 'EtcdMembers',
   description: 'etcd members (a list, or names joined by commas: `etcd-1,etcd-2`)',
   placeholder: '<members>',
