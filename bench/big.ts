@@ -239,7 +239,13 @@ function bigRoom(sim: SimState, opts: BigOptions): Figures {
   };
 }
 
-/** setImage on every 1/share-th Deployment at once, ticks until all complete or the cap. */
+/** Ticks timed after the rollout completed (the old Pods' termination grace period is 30 s). */
+const ROLLOUT_TAIL_TICKS = 40;
+
+/**
+ * setImage on every 1/share-th Deployment at once, ticks until all complete or the cap (`bigRollout*`),
+ * then {@link ROLLOUT_TAIL_TICKS} more while the old Pods finish terminating (`bigRolloutTail*`).
+ */
 function bigRollout(sim: SimState, opts: BigOptions): Figures {
   const keys = Object.keys(sim.deployments).sort();
   const every = Math.max(1, Math.round(1 / opts.rolloutShare));
@@ -262,6 +268,8 @@ function bigRollout(sim: SimState, opts: BigOptions): Figures {
   }
   const s = sorted(perTick);
   note(`big-rollout: ${perTick.length} ticks, mean ${round(mean(perTick), 1)} ms, max ${round(s[s.length - 1] ?? 0, 1)} ms`);
+  // The replaced Pods stay Terminating for their grace period (30 s) and are removed afterwards.
+  const tail = timedTicks(sim, ROLLOUT_TAIL_TICKS);
   return {
     bigRolloutDeployments: targets.length,
     bigRolloutPods: replicas,
@@ -271,13 +279,15 @@ function bigRollout(sim: SimState, opts: BigOptions): Figures {
     bigRolloutP50Ms: round(percentile(s, 0.5), 3),
     bigRolloutMaxMs: round(s[s.length - 1] ?? 0, 3),
     bigRolloutMsPerReplacedPod: round(perTick.reduce((a, b) => a + b, 0) / Math.max(1, replicas), 4),
+    bigRolloutTailTicks: tail.length,
+    bigRolloutTailMeanMs: round(mean(tail), 3),
+    bigRolloutTailMaxMs: round(Math.max(...tail), 3),
   };
 }
 
 /** A Node fails; ticks until its Pods are evicted (taint toleration); the eviction tick's CPU. */
 function bigEviction(sim: SimState, opts: BigOptions): Figures {
-  // Let terminating Pods of a previous phase finish (grace period 30 s) so the count is clean.
-  for (let i = 0; i < 40; i++) stepSim(sim);
+  // Pods still terminating from an earlier part are not counted (livePodsOn skips them).
   const nodes = Object.keys(sim.nodes).sort();
   const victim = nodes.find((n) => livePodsOn(sim, n).length > 0) ?? nodes[0]!;
   const victimPods = livePodsOn(sim, victim);

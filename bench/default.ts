@@ -7,6 +7,8 @@
  *   step + projection + encode (bench/adapter.ts), same warm-up and repeats; plus the join snapshot
  *   and the patch sizes from the in-process serializer.
  *
+ * When both run, step-alone and room matches alternate, so both see the same machine noise.
+ *
  * May import bench/*, server/scenarios, shared/sim.
  */
 import { createSim } from '../shared/sim/index.ts';
@@ -28,15 +30,38 @@ function defaultInput() {
   return { ...resolved, ticks };
 }
 
-/** `defaultStepMs` and its distribution (wall p50/p99/max per tick, of all measured ticks). */
-export function benchDefaultStep(opts: DefaultOptions): Figures {
-  const { input, ticks } = defaultInput();
-  const warmup = Math.min(opts.warmupTicks, ticks - 1);
-  const runs: number[] = [];
-  const perTick: number[] = [];
-  let pods = 0;
-  let nodes = 0;
+type Resolved = ReturnType<typeof defaultInput>;
+
+/**
+ * Runs the selected default-match measurements, alternating step-alone and room matches (so both see
+ * the same machine noise; their ratio is what matters), and returns their figures.
+ */
+export function benchDefault(opts: DefaultOptions, which: { step: boolean; room: boolean }): Figures {
+  const resolved = defaultInput();
+  const step = new StepRuns();
+  const room = new RoomRuns();
   for (let r = 0; r < opts.repeats; r++) {
+    if (which.step) step.run(resolved, opts.warmupTicks);
+    if (which.room) room.run(resolved, opts.warmupTicks);
+  }
+  const out: Figures = {};
+  if (which.step) Object.assign(out, step.figures(resolved, opts));
+  if (which.room) Object.assign(out, room.figures());
+  if (which.step && which.room) out['defaultRoomVsStep'] = round(median(room.runs) / Math.max(1e-9, median(step.runs)), 2);
+  return out;
+}
+
+/** Step-alone matches: `defaultStepMs` and its distribution (wall p50/p99/max per tick, all runs). */
+class StepRuns {
+  runs: number[] = [];
+  perTick: number[] = [];
+  pods = 0;
+  nodes = 0;
+  warmup = 0;
+
+  run({ input, ticks }: Resolved, warmupTicks: number): void {
+    const warmup = (this.warmup = Math.min(warmupTicks, ticks - 1));
+    const { runs, perTick } = this;
     const sim = createSim(input);
     for (let i = 0; i < warmup; i++) stepSim(sim);
     const c0 = process.cpuUsage();
@@ -46,38 +71,43 @@ export function benchDefaultStep(opts: DefaultOptions): Figures {
       perTick.push(wallMs(t0));
     }
     runs.push(cpuMs(c0) / (ticks - warmup));
-    pods = podCount(sim);
-    nodes = Object.keys(sim.nodes).length;
+    this.pods = podCount(sim);
+    this.nodes = Object.keys(sim.nodes).length;
   }
-  const s = sorted(perTick);
-  return {
-    defaultScenario: DEFAULT_SCENARIO_ID,
-    defaultPods: pods,
-    defaultNodes: nodes,
-    defaultTicks: ticks,
-    warmupTicks: warmup,
-    defaultRepeats: opts.repeats,
-    defaultStepMs: round(median(runs), 4),
-    defaultStepMsMin: round(Math.min(...runs), 4),
-    defaultStepMsMax: round(Math.max(...runs), 4),
-    defaultStepWallMsP50: round(percentile(s, 0.5), 4),
-    defaultStepWallMsP99: round(percentile(s, 0.99), 4),
-    defaultStepWallMsMax: round(s[s.length - 1] ?? 0, 3),
-  };
+
+  figures({ ticks }: Resolved, opts: DefaultOptions): Figures {
+    const { runs, perTick } = this;
+    const s = sorted(perTick);
+    return {
+      defaultScenario: DEFAULT_SCENARIO_ID,
+      defaultPods: this.pods,
+      defaultNodes: this.nodes,
+      defaultTicks: ticks,
+      warmupTicks: this.warmup,
+      defaultRepeats: opts.repeats,
+      defaultStepMs: round(median(runs), 4),
+      defaultStepMsMin: round(Math.min(...runs), 4),
+      defaultStepMsMax: round(Math.max(...runs), 4),
+      defaultStepWallMsP50: round(percentile(s, 0.5), 4),
+      defaultStepWallMsP99: round(percentile(s, 0.99), 4),
+      defaultStepWallMsMax: round(s[s.length - 1] ?? 0, 3),
+    };
+  }
 }
 
 /**
- * `defaultRoomMs` (step + projection + encode per tick, patch every tick), `matchesPerCore`, the
- * in-process join snapshot and patch sizes, and the wall-time split of a room tick.
+ * Room matches: `defaultRoomMs` (step + projection + encode per tick, patch every tick),
+ * `matchesPerCore`, the in-process join snapshot and patch sizes, the wall-time split of a room tick.
  */
-export function benchDefaultRoom(opts: DefaultOptions): Figures {
-  const { input, title, ticks } = defaultInput();
-  const warmup = Math.min(opts.warmupTicks, ticks - 1);
-  const runs: number[] = [];
-  const split = { step: [] as number[], project: [] as number[], encode: [] as number[] };
-  let joinBytes = 0;
-  let patches: number[] = [];
-  for (let r = 0; r < opts.repeats; r++) {
+class RoomRuns {
+  runs: number[] = [];
+  split = { step: [] as number[], project: [] as number[], encode: [] as number[] };
+  joinBytes = 0;
+  patches: number[] = [];
+
+  run({ input, title, ticks }: Resolved, warmupTicks: number): void {
+    const warmup = Math.min(warmupTicks, ticks - 1);
+    const { runs, split } = this;
     const sim = createSim(input);
     const room = createBenchRoom(sim, {
       matchId: '00000000-0000-4000-8000-000000000000',
@@ -86,7 +116,7 @@ export function benchDefaultRoom(opts: DefaultOptions): Figures {
       durationSeconds: input.settings.durationSeconds,
       timeDilation: 4,
     });
-    joinBytes = joinClient(room, 'bench-0');
+    this.joinBytes = joinClient(room, 'bench-0');
     const sent: number[] = [];
     const tick = () => {
       stepSim(sim);
@@ -117,27 +147,31 @@ export function benchDefaultRoom(opts: DefaultOptions): Figures {
     split.step.push(stepWall / 1e6 / measured);
     split.project.push(projectWall / 1e6 / measured);
     split.encode.push(encodeWall / 1e6 / measured);
-    patches = sent;
+    this.patches = sent;
   }
-  const roomMs = median(runs);
-  const p = sorted(patches);
-  const rest = patches.slice(1);
-  return {
-    defaultRoomMs: round(roomMs, 4),
-    defaultRoomMsMin: round(Math.min(...runs), 4),
-    defaultRoomMsMax: round(Math.max(...runs), 4),
-    matchesPerCore: Math.round(1000 / (roomMs * 10)),
-    defaultRoomStepWallMs: round(median(split.step), 4),
-    defaultRoomProjectWallMs: round(median(split.project), 4),
-    defaultRoomEncodeWallMs: round(median(split.encode), 4),
-    defaultJoinBytes: joinBytes,
-    defaultPatchBytesMean: round(mean(p), 1),
-    defaultPatchBytesP50: percentile(p, 0.5),
-    defaultPatchBytesP95: percentile(p, 0.95),
-    defaultPatchBytesMax: p[p.length - 1] ?? 0,
-    defaultFirstPatchBytes: patches[0] ?? 0,
-    defaultPatchBytesMeanAfterFirst: round(mean(rest), 1),
-    defaultPatchesSent: p.length,
-    defaultBytesSource: 'in-process SchemaSerializer, 1 client, patch after every tick',
-  };
+
+  figures(): Figures {
+    const { runs, split, joinBytes, patches } = this;
+    const roomMs = median(runs);
+    const p = sorted(patches);
+    const rest = patches.slice(1);
+    return {
+      defaultRoomMs: round(roomMs, 4),
+      defaultRoomMsMin: round(Math.min(...runs), 4),
+      defaultRoomMsMax: round(Math.max(...runs), 4),
+      matchesPerCore: Math.round(1000 / (roomMs * 10)),
+      defaultRoomStepWallMs: round(median(split.step), 4),
+      defaultRoomProjectWallMs: round(median(split.project), 4),
+      defaultRoomEncodeWallMs: round(median(split.encode), 4),
+      defaultJoinBytes: joinBytes,
+      defaultPatchBytesMean: round(mean(p), 1),
+      defaultPatchBytesP50: percentile(p, 0.5),
+      defaultPatchBytesP95: percentile(p, 0.95),
+      defaultPatchBytesMax: p[p.length - 1] ?? 0,
+      defaultFirstPatchBytes: patches[0] ?? 0,
+      defaultPatchBytesMeanAfterFirst: round(mean(rest), 1),
+      defaultPatchesSent: p.length,
+      defaultBytesSource: 'in-process SchemaSerializer, 1 client, patch after every tick',
+    };
+  }
 }

@@ -11,7 +11,8 @@
  * Sections (`--only a,b` or env BENCH_ONLY=a,b; default all, in this order):
  * - `default`: sim step alone per tick, default match (`defaultStepMs`, `warmupTicks`), bench/default.ts;
  * - `room`: step + projection + encode per tick at 10 ticks/s, a patch every tick (`defaultRoomMs`,
- *   `matchesPerCore`, `defaultJoinBytes`, `defaultPatchBytesMean`), bench/default.ts;
+ *   `matchesPerCore`, `defaultJoinBytes`, `defaultPatchBytesMean`), bench/default.ts; with `default`
+ *   the two alternate match by match (one `default+room` line) and `defaultRoomVsStep` is their ratio;
  * - `project50k`: projection with nothing changing at 50,000 Pods (`projectIdle50kMs`), bench/big.ts;
  * - `big-idle`, `bare`, `big-room`, `big-rollout`, `big-eviction`: the 5,000-Node / 150,000-Pod
  *   cluster (one createSim for all of them: `bigCreateSimMs`, `bigHeapBytesPerPod`; `bigIdleTickMs`,
@@ -22,14 +23,14 @@
  *
  * Env (all optional): BENCH_NODES / BENCH_PODS (big cluster, 5000 / 150000), BENCH_WARMUP_TICKS (big,
  * untimed ticks after createSim, 5), BENCH_TICKS (big idle ticks timed, 20), BENCH_DEFAULT_WARMUP
- * (default match untimed ticks, 300), BENCH_REPEATS (default matches measured, median, 3),
+ * (default match untimed ticks, 300), BENCH_REPEATS (default matches measured, median, 7),
  * BENCH_ROLLOUT_SHARE (0.1), BENCH_ROLLOUT_CAP (ticks, 300), BENCH_EVICTION_CAP (ticks, 600),
  * BENCH_ROOM_PATCHES (big idle patches, 10), BENCH_BARE_PASSES (100), BENCH_PROJECT_PODS (50000),
  * BENCH_PROJECT_PATCHES (10), BENCH_PATCH_SECONDS (wire, real seconds per case, 10).
  */
 import { execFileSync } from 'node:child_process';
 import { z } from 'zod';
-import { benchDefaultRoom, benchDefaultStep } from './default.ts';
+import { benchDefault } from './default.ts';
 import { benchBareLoop, benchBig, benchProjectIdle } from './big.ts';
 import { benchWire } from './wire.ts';
 import { collectGarbage, note, type Figures } from './measure.ts';
@@ -54,7 +55,7 @@ const Env = z.object({
   BENCH_WARMUP_TICKS: z.coerce.number().int().min(0).default(5),
   BENCH_TICKS: count(20),
   BENCH_DEFAULT_WARMUP: z.coerce.number().int().min(0).default(300),
-  BENCH_REPEATS: count(3),
+  BENCH_REPEATS: count(7),
   BENCH_ROLLOUT_SHARE: z.coerce.number().gt(0).max(1).default(0.1),
   BENCH_ROLLOUT_CAP: count(300),
   BENCH_EVICTION_CAP: count(600),
@@ -132,10 +133,10 @@ async function section(name: string, run: () => Figures | Promise<Figures>): Pro
   }
 }
 
-if (selected.has('default')) await section('default', () => benchDefaultStep({ warmupTicks: o.BENCH_DEFAULT_WARMUP, repeats: o.BENCH_REPEATS }));
-if (selected.has('room')) await section('room', () => benchDefaultRoom({ warmupTicks: o.BENCH_DEFAULT_WARMUP, repeats: o.BENCH_REPEATS }));
-if (typeof figures['defaultStepMs'] === 'number' && typeof figures['defaultRoomMs'] === 'number' && figures['defaultStepMs'] > 0) {
-  figures['defaultRoomVsStep'] = Math.round((figures['defaultRoomMs'] / figures['defaultStepMs']) * 100) / 100;
+if (selected.has('default') || selected.has('room')) {
+  const which = { step: selected.has('default'), room: selected.has('room') };
+  const name = [which.step ? 'default' : '', which.room ? 'room' : ''].filter(Boolean).join('+');
+  await section(name, () => benchDefault({ warmupTicks: o.BENCH_DEFAULT_WARMUP, repeats: o.BENCH_REPEATS }, which));
 }
 if (selected.has('project50k')) {
   const nodes = Math.max(1, Math.ceil((o.BENCH_PROJECT_PODS * o.BENCH_NODES) / o.BENCH_PODS));
