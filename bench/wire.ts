@@ -103,8 +103,10 @@ export async function benchWire(seconds: number): Promise<{ figures: Figures; ca
   if (one) {
     Object.assign(figures, {
       wireJoinBytes: one.fullStateBytesAtJoin,
-      wirePatchBytesMean: one.meanBytesPerPatchPerClient,
-      wirePatchBytesMeanAfterFirst: one.meanBytesPerPatchAfterFirst,
+      // Whether the creator's first patch repeats the whole state depends on a patch falling between
+      // create and join: the headline mean leaves it out, the other includes it.
+      wirePatchBytesMean: one.meanBytesPerPatchAfterFirst,
+      wirePatchBytesMeanInclFirst: one.meanBytesPerPatchPerClient,
       wirePatchBytesP95: one.p95BytesPerPatch,
       wirePatchBytesMax: one.maxBytesPerPatch,
       wireBytesPerSecPerClient: one.bytesPerSecondPerClient,
