@@ -22,7 +22,7 @@
  * Old names still work: `sim-default` = default, `sim-synthetic` = big without big-room, `patch-bytes` = wire.
  *
  * Env (all optional): BENCH_NODES / BENCH_PODS (big cluster, 5000 / 150000), BENCH_WARMUP_TICKS (big,
- * untimed ticks after createSim, 5), BENCH_TICKS (big idle ticks timed, 20), BENCH_DEFAULT_WARMUP
+ * untimed ticks after createSim, 100), BENCH_TICKS (big idle ticks timed, 100), BENCH_DEFAULT_WARMUP
  * (default match untimed ticks, 300), BENCH_REPEATS (default matches measured, median, 7),
  * BENCH_ROLLOUT_SHARE (0.1), BENCH_ROLLOUT_CAP (ticks, 300), BENCH_EVICTION_CAP (ticks, 600),
  * BENCH_ROOM_PATCHES (big idle patches, 10), BENCH_BARE_PASSES (100), BENCH_PROJECT_PODS (50000),
@@ -52,8 +52,8 @@ const Env = z.object({
   BENCH_ONLY: z.string().optional(),
   BENCH_NODES: count(5000),
   BENCH_PODS: count(150_000),
-  BENCH_WARMUP_TICKS: z.coerce.number().int().min(0).default(5),
-  BENCH_TICKS: count(20),
+  BENCH_WARMUP_TICKS: z.coerce.number().int().min(0).default(100),
+  BENCH_TICKS: count(100),
   BENCH_DEFAULT_WARMUP: z.coerce.number().int().min(0).default(300),
   BENCH_REPEATS: count(7),
   BENCH_ROLLOUT_SHARE: z.coerce.number().gt(0).max(1).default(0.1),
