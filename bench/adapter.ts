@@ -15,7 +15,7 @@
  * May import server/rooms, shared/sim and @colyseus/core, @colyseus/schema.
  */
 import { ClientState, SchemaSerializer, type Client } from '@colyseus/core';
-import type { Schema } from '@colyseus/schema';
+import { StateView, type Schema } from '@colyseus/schema';
 import { applyAction, markDirty, step } from '../shared/sim/index.ts';
 import type { SimAction, SimState } from '../shared/sim/types.ts';
 import { isTerminating } from '../shared/sim/podutil.ts';
@@ -85,6 +85,18 @@ export function createBenchRoom(sim: SimState, info: RoomInfo): BenchRoom {
 }
 
 /**
+ * The client's StateView, once the Schema has `.view()` fields: a team member sees its team (what the
+ * room's join is to do); undefined while nothing is filtered (every client shares one encode).
+ */
+function teamView(room: BenchRoom): StateView | undefined {
+  const encoder = (room.serializer as unknown as { encoder: { context: { hasFilters: boolean } } }).encoder;
+  if (!encoder.context.hasFilters) return undefined;
+  const view = new StateView();
+  view.add(room.team);
+  return view;
+}
+
+/**
  * Seat a player (as MatchRoom's onJoin does) and send it the full state.
  * @returns the ROOM_STATE frame's byte length (the join snapshot).
  */
@@ -94,7 +106,7 @@ export function joinClient(room: BenchRoom, name: string): number {
   const stub = {
     sessionId,
     state: ClientState.JOINED,
-    view: undefined, // a per-team StateView goes here once the room gives each client one
+    view: teamView(room),
     raw(data: Uint8Array) {
       bench.patches.push(data.byteLength);
     },
