@@ -1,178 +1,190 @@
 /**
- * `npm run bench`: prints the figures the project tracks, as JSON lines, one per measurement.
+ * `npm run bench`: the figures the project tracks (issue 5, "Performance to reach"). CPU milliseconds
+ * (process.cpuUsage: user + system, every thread of the process) unless a name says `Wall`; the machine
+ * is shared and noisy, so ratios measured in the same run are steadier than absolute numbers.
  *
- * 1. `sim-default`: CPU ms per tick of the default scenario (Online Boutique, 1 tick = 1 sim second),
- *    over the whole 3,600-tick match, incidents included.
- * 2. `sim-synthetic`: a synthetic 5,000-node / 150,000-pod cluster (bench/sim-bench.ts): createSim cost,
- *    CPU ms per tick when nothing changes, and while a Node fails and a Deployment rolls out.
- * 3. `patch-bytes`: encoded bytes per patch per client for the default match, measured on the wire:
- *    a real server on a free port and real @colyseus/sdk clients whose WebSocket counts every
- *    `ROOM_STATE_PATCH` frame (Protocol 15) it receives.
+ * Output: by default one JSON line per section as it finishes (`{"bench": "<section>", ...}`);
+ * with `--json`, ONE JSON object on stdout at the end holding every named figure plus `meta`
+ * (progress notes go to stderr in both modes). A failing section is reported in `errors` (and a
+ * `{"bench": ..., "error": ...}` line) and the others still run; the exit code is then 1.
  *
- * CPU time (process.cpuUsage, user + system) is used instead of wall time because this machine is
- * shared and noisy; ratios between the lines are steadier than the absolute numbers.
+ * Sections (`--only a,b` or env BENCH_ONLY=a,b; default all, in this order):
+ * - `default`: sim step alone per tick, default match (`defaultStepMs`, `warmupTicks`), bench/default.ts;
+ * - `room`: step + projection + encode per tick at 10 ticks/s, a patch every tick (`defaultRoomMs`,
+ *   `matchesPerCore`, `defaultJoinBytes`, `defaultPatchBytesMean`), bench/default.ts; with `default`
+ *   the two alternate match by match (one `default+room` line) and `defaultRoomVsStep` is their ratio;
+ * - `project50k`: projection with nothing changing at 50,000 Pods (`projectIdle50kMs`), bench/big.ts;
+ * - `big-idle`, `bare`, `big-room`, `big-rollout`, `big-eviction`: the 5,000-Node / 150,000-Pod
+ *   cluster (one createSim for all of them: `bigCreateSimMs`, `bigHeapBytesPerPod`; `bigIdleTickMs`,
+ *   `bareLoopMs`; `bigJoinBytes`, `bigIdlePatchBytesPerSec`; `bigRolloutMeanMs`, `bigRolloutMaxMs`;
+ *   `bigEvictionTickMs`), bench/big.ts; `big` selects all five;
+ * - `wire`: bytes on the wire with a real server and SDK clients (`wire*`), bench/wire.ts (~32 s real time).
+ * Old names still work: `sim-default` = default, `sim-synthetic` = big without big-room, `patch-bytes` = wire.
  *
- * Options (env): BENCH_NODES, BENCH_PODS (default 5000 / 150000), BENCH_TICKS (synthetic ticks per
- * phase, default 20), BENCH_PATCH_SECONDS (real seconds per patch measurement, default 10),
- * BENCH_ONLY=sim-default,sim-synthetic,patch-bytes (comma list) to run a subset.
+ * Env (all optional): BENCH_NODES / BENCH_PODS (big cluster, 5000 / 150000), BENCH_WARMUP_TICKS (big,
+ * untimed ticks after createSim, 100), BENCH_TICKS (big idle ticks timed, 100), BENCH_DEFAULT_WARMUP
+ * (default match untimed ticks, 300), BENCH_REPEATS (default matches measured, median, 7),
+ * BENCH_ROLLOUT_SHARE (0.1), BENCH_ROLLOUT_CAP (ticks, 300), BENCH_EVICTION_CAP (ticks, 600),
+ * BENCH_ROOM_PATCHES (big idle patches, 10), BENCH_BARE_PASSES (100), BENCH_PROJECT_PODS (50000),
+ * BENCH_PROJECT_PATCHES (10), BENCH_PATCH_SECONDS (wire, real seconds per case, 10).
  */
-import { createSim, step, applyAction, markDirty } from '../shared/sim/index.ts';
-import { resolveSimInput, DEFAULT_SCENARIO_ID } from '../server/scenarios/index.ts';
-import { syntheticInput } from './sim-bench.ts';
+import { execFileSync } from 'node:child_process';
+import { z } from 'zod';
+import { benchDefault } from './default.ts';
+import { benchBareLoop, benchBig, benchProjectIdle } from './big.ts';
+import { benchWire } from './wire.ts';
+import { collectGarbage, note, type Figures } from './measure.ts';
 
-const only = new Set((process.env.BENCH_ONLY ?? 'sim-default,sim-synthetic,patch-bytes').split(','));
+/** Section names in run order. */
+const SECTIONS = ['default', 'room', 'project50k', 'big-idle', 'bare', 'big-room', 'big-rollout', 'big-eviction', 'wire'] as const;
+type Section = (typeof SECTIONS)[number];
+const BIG: readonly Section[] = ['big-idle', 'bare', 'big-room', 'big-rollout', 'big-eviction'];
+const ALIASES = new Map<string, readonly Section[]>([
+  ['all', SECTIONS],
+  ['big', BIG],
+  ['sim-default', ['default']],
+  ['sim-synthetic', ['big-idle', 'bare', 'big-rollout', 'big-eviction']],
+  ['patch-bytes', ['wire']],
+]);
 
-/** CPU time (user + system) since `from`, in ms. */
-function cpuMs(from: NodeJS.CpuUsage): number {
-  const u = process.cpuUsage(from);
-  return (u.user + u.system) / 1000;
+const count = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const Env = z.object({
+  BENCH_ONLY: z.string().optional(),
+  BENCH_NODES: count(5000),
+  BENCH_PODS: count(150_000),
+  BENCH_WARMUP_TICKS: z.coerce.number().int().min(0).default(100),
+  BENCH_TICKS: count(100),
+  BENCH_DEFAULT_WARMUP: z.coerce.number().int().min(0).default(300),
+  BENCH_REPEATS: count(7),
+  BENCH_ROLLOUT_SHARE: z.coerce.number().gt(0).max(1).default(0.1),
+  BENCH_ROLLOUT_CAP: count(300),
+  BENCH_EVICTION_CAP: count(600),
+  BENCH_ROOM_PATCHES: count(10),
+  BENCH_BARE_PASSES: count(100),
+  BENCH_PROJECT_PODS: count(50_000),
+  BENCH_PROJECT_PATCHES: count(10),
+  BENCH_PATCH_SECONDS: count(10),
+});
+
+function usage(): string {
+  return `usage: npm run bench -- [--json] [--only ${[...SECTIONS, ...ALIASES.keys()].join('|')}[,...]]\n(see bench/README.md for the figures and env options)`;
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
-}
-
-const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
-
-function benchDefaultScenario(): void {
-  const { input } = resolveSimInput({ scenario: DEFAULT_SCENARIO_ID, seed: 1 });
-  const ticks = Math.ceil(input.settings.durationSeconds / input.settings.tickSeconds);
-  // Warm the JIT on a throwaway match of 300 ticks, then measure a full one.
-  const warm = createSim(input);
-  for (let i = 0; i < 300; i++) step(warm);
-  const state = createSim(input);
-  const perTick: number[] = [];
-  const c0 = process.cpuUsage();
-  for (let i = 0; i < ticks; i++) {
-    const t0 = process.hrtime.bigint();
-    step(state);
-    perTick.push(Number(process.hrtime.bigint() - t0) / 1e6);
+/** Parses argv and env. @throws Error with the usage text for an unknown flag or section. */
+function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv) {
+  let json = false;
+  let only = env['BENCH_ONLY'];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--json') json = true;
+    else if (arg === '--only') only = argv[++i];
+    else if (arg.startsWith('--only=')) only = arg.slice('--only='.length);
+    else if (arg === '--help' || arg === '-h') throw new Error(usage());
+    else throw new Error(`unknown argument "${arg}"\n${usage()}`);
   }
-  const total = cpuMs(c0);
-  perTick.sort((a, b) => a - b);
-  console.log(
-    JSON.stringify({
-      bench: 'sim-default',
-      scenario: DEFAULT_SCENARIO_ID,
-      pods: Object.keys(state.pods).length,
-      nodes: Object.keys(state.nodes).length,
-      ticks,
-      cpuMsPerTick: round(total / ticks),
-      wallMsPerTickP50: round(percentile(perTick, 0.5)),
-      wallMsPerTickP99: round(percentile(perTick, 0.99)),
-      wallMsPerTickMax: round(perTick[perTick.length - 1] ?? 0),
-    }),
-  );
-}
-
-function benchSynthetic(): void {
-  const nodes = Number(process.env.BENCH_NODES ?? 5000);
-  const pods = Number(process.env.BENCH_PODS ?? 150000);
-  const ticks = Number(process.env.BENCH_TICKS ?? 20);
-  let c0 = process.cpuUsage();
-  const state = createSim(syntheticInput(nodes, pods));
-  const createCpuMs = cpuMs(c0);
-  step(state); // first tick after creation settles queues
-  c0 = process.cpuUsage();
-  for (let i = 0; i < ticks; i++) step(state);
-  const steady = cpuMs(c0) / ticks;
-  const victim = Object.keys(state.nodes).sort()[0]!;
-  state.nodes[victim]!.sim.kubeletUp = false;
-  markDirty(state, 'nodes', victim);
-  applyAction(state, 'bench', { type: 'setImage', deployment: 'svc-0001', image: 'registry.local/svc-0001:v2' });
-  c0 = process.cpuUsage();
-  for (let i = 0; i < ticks; i++) step(state);
-  const busy = cpuMs(c0) / ticks;
-  console.log(
-    JSON.stringify({
-      bench: 'sim-synthetic',
-      nodes,
-      pods: Object.keys(state.pods).length,
-      deployments: Object.keys(state.deployments).length,
-      createSimCpuMs: Math.round(createCpuMs),
-      steadyCpuMsPerTick: round(steady),
-      busyCpuMsPerTick: round(busy),
-      steadyTicksPerSecond: round(1000 / steady, 1),
-      heapMiB: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
-    }),
-  );
-}
-
-/** Protocol.ROOM_STATE (full state at join) and ROOM_STATE_PATCH, from @colyseus/shared-types. */
-const ROOM_STATE = 14;
-const ROOM_STATE_PATCH = 15;
-
-interface WireCounter {
-  patches: number[];
-  fullState: number;
-}
-
-async function benchPatchBytes(): Promise<void> {
-  const seconds = Number(process.env.BENCH_PATCH_SECONDS ?? 10);
-  const counters: WireCounter[] = [];
-  // Count frames on the real socket: the SDK picks `globalThis.WebSocket` when its module loads, so
-  // install the counting subclass before importing it.
-  const Base = globalThis.WebSocket;
-  class CountingWebSocket extends Base {
-    constructor(url: string | URL, protocols?: string | string[]) {
-      super(url, protocols);
-      const counter: WireCounter = { patches: [], fullState: 0 };
-      counters.push(counter);
-      this.addEventListener('message', (e: MessageEvent) => {
-        const data = e.data as ArrayBuffer | Blob | string;
-        if (!(data instanceof ArrayBuffer)) return;
-        const code = new Uint8Array(data)[0];
-        if (code === ROOM_STATE_PATCH) counter.patches.push(data.byteLength);
-        else if (code === ROOM_STATE) counter.fullState = data.byteLength;
-      });
-    }
+  const selected = new Set<Section>();
+  for (const name of (only ?? 'all').split(',').map((s) => s.trim()).filter(Boolean)) {
+    const alias = ALIASES.get(name);
+    if (alias) for (const s of alias) selected.add(s);
+    else if ((SECTIONS as readonly string[]).includes(name)) selected.add(name as Section);
+    else throw new Error(`unknown section "${name}"\n${usage()}`);
   }
-  globalThis.WebSocket = CountingWebSocket as typeof WebSocket;
-  const { Client } = await import('@colyseus/sdk');
-  const { startServer } = await import('../server/app.ts');
-  const { loadConfig } = await import('../server/config.ts');
-  const server = await startServer(loadConfig({ PORT: '0', DATA_DIR: 'memory://', LOG_LEVEL: 'silent' }));
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) throw new Error(`bad BENCH_* environment: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return { json, selected, options: parsed.data };
+}
+
+function git(args: string[]): string {
   try {
-    for (const [label, timeDilation, clients, realSeconds] of [
-      ['default speed, 1 client', 4, 1, seconds],
-      ['default speed, 4 clients', 4, 4, seconds],
-      // 30 sim s per real s for 12 s reaches ~360 sim s: through the bad rollout at 300 s.
-      ['30x speed (through the bad rollout), 1 client', 30, 1, Math.max(seconds, 12)],
-    ] as const) {
-      counters.length = 0;
-      const client = new Client(server.url);
-      const first = await client.create('match', { name: 'bench-0', seed: 1, timeDilation });
-      const rooms = [first];
-      for (let i = 1; i < clients; i++) rooms.push(await new Client(server.url).joinById(first.roomId, { name: `bench-${i}` }));
-      await new Promise((r) => setTimeout(r, realSeconds * 1000));
-      const t = (first.state as unknown as { t: number }).t;
-      for (const room of rooms) await room.leave();
-      const all = counters.flatMap((c) => c.patches).sort((a, b) => a - b);
-      const perClientRate = counters.map((c) => c.patches.reduce((s, b) => s + b, 0) / realSeconds);
-      console.log(
-        JSON.stringify({
-          bench: 'patch-bytes',
-          case: label,
-          clients,
-          realSeconds,
-          simSecondsReached: Math.round(t),
-          patchesPerClient: Math.round(all.length / clients),
-          meanBytesPerPatchPerClient: round(all.reduce((s, b) => s + b, 0) / Math.max(1, all.length), 1),
-          p50BytesPerPatch: percentile(all, 0.5),
-          p95BytesPerPatch: percentile(all, 0.95),
-          maxBytesPerPatch: all[all.length - 1] ?? 0,
-          bytesPerSecondPerClient: Math.round(perClientRate.reduce((s, b) => s + b, 0) / Math.max(1, clients)),
-          fullStateBytesAtJoin: counters[0]?.fullState ?? 0,
-        }),
-      );
-    }
-  } finally {
-    await server.close();
+    return execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return '';
   }
 }
 
-if (only.has('sim-default')) benchDefaultScenario();
-if (only.has('sim-synthetic')) benchSynthetic();
-if (only.has('patch-bytes')) await benchPatchBytes();
-process.exit(0);
+let args: ReturnType<typeof parseArgs>;
+try {
+  args = parseArgs(process.argv.slice(2), process.env);
+} catch (err) {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(2);
+}
+const { json, selected, options: o } = args;
+const started = process.hrtime.bigint();
+const cpu0 = process.cpuUsage();
+const figures: Figures = {};
+const errors: Record<string, string> = {};
+const ran: string[] = [];
+
+/** Runs one section: its figures join the result; a line is printed unless --json. */
+async function section(name: string, run: () => Figures | Promise<Figures>): Promise<void> {
+  note(`${name}...`);
+  collectGarbage();
+  try {
+    const out = await run();
+    Object.assign(figures, out);
+    ran.push(name);
+    if (!json) console.log(JSON.stringify({ bench: name, ...out }));
+  } catch (err) {
+    const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    errors[name] = message.split('\n')[0]!;
+    note(`${name} failed: ${message}`);
+    if (!json) console.log(JSON.stringify({ bench: name, error: errors[name] }));
+  }
+}
+
+if (selected.has('default') || selected.has('room')) {
+  const which = { step: selected.has('default'), room: selected.has('room') };
+  const name = [which.step ? 'default' : '', which.room ? 'room' : ''].filter(Boolean).join('+');
+  await section(name, () => benchDefault({ warmupTicks: o.BENCH_DEFAULT_WARMUP, repeats: o.BENCH_REPEATS }, which));
+}
+if (selected.has('project50k')) {
+  const nodes = Math.max(1, Math.ceil((o.BENCH_PROJECT_PODS * o.BENCH_NODES) / o.BENCH_PODS));
+  await section('project50k', () => benchProjectIdle(o.BENCH_PROJECT_PODS, nodes, o.BENCH_PROJECT_PATCHES));
+}
+const bigParts = { idle: selected.has('big-idle'), bare: selected.has('bare'), room: selected.has('big-room'), rollout: selected.has('big-rollout'), eviction: selected.has('big-eviction') };
+if (bigParts.idle || bigParts.room || bigParts.rollout || bigParts.eviction) {
+  await section('big', () =>
+    benchBig({
+      nodes: o.BENCH_NODES,
+      pods: o.BENCH_PODS,
+      warmupTicks: o.BENCH_WARMUP_TICKS,
+      idleTicks: o.BENCH_TICKS,
+      rolloutShare: o.BENCH_ROLLOUT_SHARE,
+      rolloutCapTicks: o.BENCH_ROLLOUT_CAP,
+      evictionCapTicks: o.BENCH_EVICTION_CAP,
+      roomPatches: o.BENCH_ROOM_PATCHES,
+      barePasses: o.BENCH_BARE_PASSES,
+      parts: bigParts,
+    }),
+  );
+} else if (bigParts.bare) {
+  await section('bare', () => benchBareLoop(o.BENCH_PODS, o.BENCH_BARE_PASSES));
+}
+if (selected.has('wire')) {
+  await section('wire', async () => {
+    const { figures: wire, cases } = await benchWire(o.BENCH_PATCH_SECONDS);
+    if (!json) for (const c of cases) console.log(JSON.stringify({ bench: 'patch-bytes', ...c }));
+    return wire;
+  });
+}
+
+if (json) {
+  const commit = git(['rev-parse', '--short', 'HEAD']);
+  const dirty = git(['status', '--porcelain', '--untracked-files=no']) !== '';
+  const u = process.cpuUsage(cpu0);
+  const result = {
+    ...figures,
+    meta: {
+      commit: commit === '' ? 'unknown' : `${commit}${dirty ? '+dirty' : ''}`,
+      node: process.version,
+      sections: ran,
+      wallSeconds: Math.round(Number(process.hrtime.bigint() - started) / 1e8) / 10,
+      cpuSeconds: Math.round((u.user + u.system) / 1e5) / 10,
+      options: Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)),
+    },
+    ...(Object.keys(errors).length > 0 ? { errors } : {}),
+  };
+  console.log(JSON.stringify(result, null, 2));
+}
+process.exit(Object.keys(errors).length > 0 ? 1 : 0);
