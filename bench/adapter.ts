@@ -21,7 +21,8 @@ import type { SimAction, SimState } from '../shared/sim/types.ts';
 import { isTerminating } from '../shared/sim/podutil.ts';
 import { MatchStateSchema, PlayerSchema, type TeamSchema } from '../server/rooms/schema.ts';
 import { projectTeam } from '../server/rooms/projection.ts';
-import { createTeam } from '../server/rooms/team.ts';
+import { createRoomTeam } from '../server/rooms/team.ts';
+import { computeScore } from '../shared/game/score.ts';
 
 /** Room-level fields a match shows (MatchRoom's onCreate sets the same ones). */
 export interface RoomInfo {
@@ -56,7 +57,9 @@ export function stepSim(sim: SimState): void {
 
 /** Copy the sim into the team's Schema, as the room's `onBeforePatch` does for a dirty team. */
 export function projectRoom(room: BenchRoom): void {
-  projectTeam(room.team, room.sim);
+  // As the room does: the game layer's score of the team (no actions in the bench), then the projection.
+  const score = computeScore({ sim: room.sim, log: [], score: { actions: 0, actionCost: 0 } }).score;
+  projectTeam(room.team, room.sim, { score });
   room.state.t = room.sim.t;
 }
 
@@ -68,7 +71,7 @@ export function createBenchRoom(sim: SimState, info: RoomInfo): BenchRoom {
   const state = new MatchStateSchema();
   const serializer = new SchemaSerializer<Schema>();
   serializer.reset(state as unknown as Schema);
-  const team = createTeam('blue', sim).schema;
+  const team = createRoomTeam('blue').schema;
   state.teams.set('blue', team);
   const room: BenchRoom = { state, team, sim, serializer, clients: [] };
   projectRoom(room);
