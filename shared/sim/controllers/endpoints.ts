@@ -5,7 +5,7 @@
  * recomputed (a pod change queues the Services selecting it). Stalls while the API server cannot write:
  * kube-proxy keeps routing to the last endpoints it saw.
  */
-import { apiWritable, compactDirty, bumpResourceVersion, drainDirty, newMeta } from '../apiserver.ts';
+import { apiWritable, compactDirty, createObject, drainDirty, newMeta, updateStatus } from '../apiserver.ts';
 import { podsForSelector } from '../cache.ts';
 import { isTerminating } from '../podutil.ts';
 import type { Endpoints, SimState } from '../types.ts';
@@ -35,12 +35,12 @@ export function syncEndpoints(state: SimState, key: string): void {
       metadata: newMeta(state, svc.metadata.namespace, svc.metadata.name, { 'kubernetes.io/service-name': svc.metadata.name }, {}, []),
       endpoints: list,
     };
-    state.endpoints[key] = ep;
+    createObject(state, 'EndpointSlice', ep);
     return;
   }
   if (sameEndpoints(ep.endpoints, list)) return;
   ep.endpoints = list;
-  bumpResourceVersion(state, ep.metadata);
+  updateStatus(state, 'EndpointSlice', key); // the controller already checked quorum
 }
 
 /**

@@ -6,7 +6,7 @@
  * timeout 1000 ms (E server/embed/config.go); without quorum writes fail with `etcdserver: request timed
  * out`, kube-scheduler / kube-controller-manager log `failed to renew lease` then `leaderelection lost`.
  */
-import { emit } from '../apiserver.ts';
+import { emit } from '../emit.ts';
 import { nextInt } from '../prng.ts';
 import { scheduleTimer } from '../timers.ts';
 import type { SimState, Timer } from '../types.ts';
