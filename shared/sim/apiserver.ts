@@ -34,7 +34,7 @@
  * (eviction.go: 429 `Cannot evict pod as it would violate the pod's disruption budget.`; binding),
  * K pkg/controller/controller_utils.go (PodControlInterface).
  *
- * May import: ./cache.ts, ./changelog.ts, ./emit.ts, ./events.ts, ./hash.ts, ./names.ts, ./types.ts,
+ * May import: ./cache.ts, ./changelog.ts, ./kinds/index.ts (the registry: stores, keys, defaulting), ./emit.ts, ./events.ts, ./hash.ts, ./names.ts, ./types.ts,
  * and (a compatibility re-export only) ./controllers/etcd.ts. Never other controllers: the kubelet
  * reacts to deletions through {@link registerPodTerminationHandler}.
  */
@@ -51,6 +51,7 @@ import {
   servicesForLabels,
 } from './cache.ts';
 import { recordChange } from './changelog.ts';
+import { kindOf, objectKey, type KindDef } from './kinds/index.ts';
 import { emit } from './emit.ts';
 import { fnv1a64 } from './hash.ts';
 import { objKey, splitKey } from './names.ts';
@@ -92,32 +93,27 @@ export interface StoredKinds {
 /** A stored kind's name (`Pod`, `Node`...). */
 export type StoredKind = keyof StoredKinds;
 
-/** The storage map of a kind inside the state. Keys: `namespace/name`; Nodes: the bare name. */
-export function storeOf<K extends StoredKind>(state: SimState, kind: K): Record<string, StoredKinds[K]> {
-  switch (kind) {
-    case 'Pod': return state.pods as Record<string, StoredKinds[K]>;
-    case 'Node': return state.nodes as Record<string, StoredKinds[K]>;
-    case 'Deployment': return state.deployments as Record<string, StoredKinds[K]>;
-    case 'ReplicaSet': return state.replicaSets as Record<string, StoredKinds[K]>;
-    case 'Service': return state.services as Record<string, StoredKinds[K]>;
-    case 'EndpointSlice': return state.endpoints as Record<string, StoredKinds[K]>;
-  }
-  throw new Error(`unknown kind ${String(kind)}`);
+function defOf(kind: StoredKind): KindDef {
+  const def = kindOf(kind);
+  if (!def) throw new Error(`unknown kind ${kind}`);
+  return def;
 }
 
-/** kubectl's resource name of a kind, as NotFound / AlreadyExists messages print it. */
-const RESOURCE: Record<StoredKind, string> = {
-  Pod: 'pods',
-  Node: 'nodes',
-  Deployment: 'deployments.apps',
-  ReplicaSet: 'replicasets.apps',
-  Service: 'services',
-  EndpointSlice: 'endpointslices.discovery.k8s.io',
-};
+/** The storage map of a kind inside the state (its registered `store`). Keys: `namespace/name`; Nodes: the bare name. */
+export function storeOf<K extends StoredKind>(state: SimState, kind: K): Record<string, StoredKinds[K]> {
+  return defOf(kind).store(state) as unknown as Record<string, StoredKinds[K]>;
+}
 
-/** The storage key of an object: `namespace/name`, or the bare name for cluster-scoped Nodes. */
+/** kubectl's resource name of a kind, as NotFound / AlreadyExists messages print it: `pods`, `deployments.apps`. */
+function resourceName(kind: StoredKind): string {
+  const def = defOf(kind);
+  const slash = def.apiVersion.indexOf('/');
+  return slash < 0 ? def.plural : `${def.plural}.${def.apiVersion.slice(0, slash)}`;
+}
+
+/** The storage key of an object: `namespace/name`, or the bare name for cluster-scoped kinds (Node). */
 export function keyOf(kind: StoredKind, meta: ObjectMeta): string {
-  return kind === 'Node' ? meta.name : objKey(meta.namespace, meta.name);
+  return objectKey(defOf(kind), meta);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -170,7 +166,7 @@ function logWrite(state: SimState, verb: WriteVerb, kind: StoredKind, key: strin
 }
 
 const notWritable = (): WriteResult => ({ ok: false, code: 503, error: ETCD_WRITE_ERROR });
-const missing = (kind: StoredKind, key: string): WriteResult => ({ ok: false, code: 404, error: notFound(RESOURCE[kind], splitKey(key).name) });
+const missing = (kind: StoredKind, key: string): WriteResult => ({ ok: false, code: 404, error: notFound(resourceName(kind), splitKey(key).name) });
 
 // ---------------------------------------------------------------------------------------------------
 // Workqueues (state.dirty)
@@ -295,7 +291,8 @@ export function newMeta(
 // ---------------------------------------------------------------------------------------------------
 
 /**
- * Creates `obj` (built by the caller, e.g. with {@link newMeta}): assigns its resourceVersion (unless it
+ * Creates `obj` (built by the caller, e.g. with {@link newMeta}): applies its kind's defaulting
+ * (shared/sim/kinds), assigns its resourceVersion (unless it
  * already carries one), stores it, indexes it, queues it (a Pod without a node also enters the
  * scheduler's activeQ) and records `ADDED`. Refused without quorum (503) or when the key exists (409).
  */
@@ -303,7 +300,8 @@ export function createObject<K extends StoredKind>(state: SimState, kind: K, obj
   if (!apiWritable(state)) return notWritable();
   const store = storeOf(state, kind);
   const key = keyOf(kind, obj.metadata);
-  if (store[key]) return { ok: false, code: 409, error: `Error from server (AlreadyExists): ${RESOURCE[kind]} "${obj.metadata.name}" already exists` };
+  if (store[key]) return { ok: false, code: 409, error: `Error from server (AlreadyExists): ${resourceName(kind)} "${obj.metadata.name}" already exists` };
+  defOf(kind).defaults?.(obj);
   if (obj.metadata.resourceVersion === 0) obj.metadata.resourceVersion = ++state.counters.resourceVersion;
   store[key] = obj;
   switch (kind) {

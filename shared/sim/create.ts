@@ -8,6 +8,7 @@
  */
 import { memorySignature } from './controllers/kubelet.ts';
 import { withWarmStart } from './emit.ts';
+import { endpointPorts } from './kinds/endpointslice.ts';
 import { healthyNodeConditions } from './controllers/nodeLifecycle.ts';
 import { runControllers } from './controllers/index.ts';
 import { objKey, refKey } from './names.ts';
@@ -228,7 +229,9 @@ export function createSim(input: SimInput, opts: CreateSimOptions = {}): SimStat
       apiVersion: 'discovery.k8s.io/v1',
       kind: 'EndpointSlice',
       metadata: { ...svc.metadata, uid: `eps-${state.counters.uid++}`, labels: { 'kubernetes.io/service-name': svc.metadata.name }, annotations: {} },
+      addressType: 'IPv4',
       endpoints: [],
+      ports: endpointPorts(svc),
     };
     state.dirty.services.push(key);
   });

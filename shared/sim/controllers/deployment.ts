@@ -14,14 +14,14 @@ import { apiWritable, compactDirty, createObject, drainDirty, markDirty, newMeta
 import { emit } from '../emit.ts';
 import { getIndex } from '../cache.ts';
 import { templateHash } from '../names.ts';
-import { scheduleTimer } from '../timers.ts';
+import { scheduleTimer, type TimerKind } from '../timers.ts';
 import type { Deployment, DeploymentCondition, ReplicaSet, SimState, Timer } from '../types.ts';
 import { maxUnavailable, newRSNewReplicas, scaleDownOld, surgeAndUnavailable } from './rolling.ts';
 
 /** Annotation holding a ReplicaSet's (and its Deployment's) revision. */
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 /** Timer kind re-checking the progress deadline. */
-export const DEADLINE_TIMER = 'deploy.deadline';
+export const DEADLINE_TIMER: TimerKind = 'deploy.deadline';
 const SOURCE = 'deployment-controller';
 
 /** Revision number of a ReplicaSet (0 when unset). */

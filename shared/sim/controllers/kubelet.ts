@@ -17,7 +17,7 @@ import { emit } from '../emit.ts';
 import { getIndex } from '../cache.ts';
 import { cloneContainerState, isTerminating, setCondition, setContainerStates, setPodReady } from '../podutil.ts';
 import { nextInt } from '../prng.ts';
-import { scheduleTimer } from '../timers.ts';
+import { scheduleTimer, type TimerKind } from '../timers.ts';
 import type { ContainerState, ImageProfile, Pod, SimSeconds, SimState, Timer } from '../types.ts';
 
 /** First back-off delay after the immediate first restart, seconds. */
@@ -29,13 +29,13 @@ export const BACKOFF_RESET_SECONDS = 600;
 /** Exit code of a container killed by the OOM killer (128 + SIGKILL). */
 export const OOM_EXIT_CODE = 137;
 
-const T_START = 'kubelet.start';
-const T_READY = 'kubelet.ready';
-const T_RESTART = 'kubelet.restart';
-const T_BACKOFF = 'kubelet.backoff';
-const T_OOM = 'kubelet.oom';
-const T_GONE = 'kubelet.gone';
-const T_PROBE = 'kubelet.probe';
+const T_START: TimerKind = 'kubelet.start';
+const T_READY: TimerKind = 'kubelet.ready';
+const T_RESTART: TimerKind = 'kubelet.restart';
+const T_BACKOFF: TimerKind = 'kubelet.backoff';
+const T_OOM: TimerKind = 'kubelet.oom';
+const T_GONE: TimerKind = 'kubelet.gone';
+const T_PROBE: TimerKind = 'kubelet.probe';
 
 /** The profile of an image: `state.images[image]` read live (incidents change it), else the default. */
 export function profileOf(state: SimState, image: string): ImageProfile {

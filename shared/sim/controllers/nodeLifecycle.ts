@@ -17,7 +17,7 @@ import { apiWritable, deletePod, drainDirty, markDirty, updateStatus } from '../
 import { emit } from '../emit.ts';
 import { getIndex } from '../cache.ts';
 import { isTerminating, setPodReady } from '../podutil.ts';
-import { scheduleTimer } from '../timers.ts';
+import { scheduleTimer, type TimerKind } from '../timers.ts';
 import type { Node, NodeCondition, SimState, Timer } from '../types.ts';
 import { kubeletNodeRecovered } from './kubelet.ts';
 
@@ -28,8 +28,8 @@ export const DEFAULT_TOLERATION_SECONDS = 300;
 /** Taint key put on nodes that stopped heartbeating. */
 export const UNREACHABLE_TAINT = 'node.kubernetes.io/unreachable';
 
-const T_GRACE = 'node.grace';
-const T_EVICT = 'node.evict';
+const T_GRACE: TimerKind = 'node.grace';
+const T_EVICT: TimerKind = 'node.evict';
 
 const nodeRef = (node: Node) => ({ kind: 'Node', name: node.metadata.name, namespace: '' });
 

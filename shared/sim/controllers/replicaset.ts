@@ -13,13 +13,13 @@ import { getIndex } from '../cache.ts';
 import { randomSuffix } from '../names.ts';
 import { cloneJson, isActive, readySince } from '../podutil.ts';
 import { parseCpuMillicores, parseMemoryMiB } from '../../manifests/quantity.ts';
-import { scheduleTimer } from '../timers.ts';
+import { scheduleTimer, type TimerKind } from '../timers.ts';
 import type { Pod, PodSpec, ReplicaSet, SimState, Timer } from '../types.ts';
 
 /** Max pods created or deleted per ReplicaSet sync (replica_set.go BurstReplicas). */
 export const BURST_REPLICAS = 500;
 /** Timer kind re-syncing a ReplicaSet when a pod crosses minReadySeconds. */
-export const RS_SYNC_TIMER = 'rs.sync';
+export const RS_SYNC_TIMER: TimerKind = 'rs.sync';
 
 /** Parsed requests/limits of a pod spec; a container's request defaults to its limit (API defaulting). */
 export function podResources(spec: PodSpec): { cpuRequestMilli: number; memRequestMiB: number; memLimitMiB: number | null } {
