@@ -51,7 +51,7 @@ import {
   servicesForLabels,
 } from './cache.ts';
 import { recordChange } from './changelog.ts';
-import { kindOf, objectKey, type KindDef } from './kinds/index.ts';
+import { KINDS, kindOf, objectKey, type KindDef } from './kinds/index.ts';
 import { emit } from './emit.ts';
 import { fnv1a64 } from './hash.ts';
 import { objKey, splitKey } from './names.ts';
@@ -571,6 +571,17 @@ export function removeObject(state: SimState, kind: Exclude<StoredKind, 'Pod'>, 
   recordChange(state, kind, key, 'DELETED');
   logWrite(state, 'remove', kind, key);
   return { ok: true, key };
+}
+
+/**
+ * Records `ADDED` for every object already stored, kind by kind in registry order, keys sorted: for
+ * objects a builder put in the state directly (createSim's Nodes, Deployments, Services and their
+ * EndpointSlices), so the change log starts complete and a consumer at cursor 0 sees every object.
+ */
+export function recordStoredObjects(state: SimState): void {
+  for (const def of KINDS) {
+    for (const key of Object.keys(def.store(state)).sort()) recordChange(state, def.kind, key, 'ADDED');
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------

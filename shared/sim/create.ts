@@ -7,6 +7,7 @@
  * from a fresh apply. Deterministic from `input.settings.seed`.
  */
 import { memorySignature } from './controllers/kubelet.ts';
+import { recordStoredObjects } from './apiserver.ts';
 import { withWarmStart } from './emit.ts';
 import { endpointPorts } from './kinds/endpointslice.ts';
 import { healthyNodeConditions } from './controllers/nodeLifecycle.ts';
@@ -242,6 +243,7 @@ export function createSim(input: SimInput, opts: CreateSimOptions = {}): SimStat
   state.ingress = buildIngress(state, input, state.callGraph);
   state.userFacingService = refKey(input.userFacingService);
   for (const image of Object.keys(state.images)) state.imageProfileSeen[image] = memorySignature(state.images[image]!);
+  recordStoredObjects(state); // the change log starts with the objects built above
   startWorkloads(state, !(opts.warmStart ?? input.coldStart !== true));
   for (const key of Object.keys(state.services).sort()) {
     const ready = state.endpoints[key]?.endpoints.filter((e) => e.conditions.ready).length ?? 0;

@@ -114,6 +114,16 @@ describe('the API server write path', () => {
     ]);
   });
 
+  it('the change log starts with every object createSim built', () => {
+    const s = sim();
+    const all = changesSince(s, 0);
+    if (all.resync) throw new Error('unexpected resync');
+    const added = new Set(all.changes.filter((c) => c.type === 'ADDED').map((c) => `${c.kind} ${c.key}`));
+    for (const k of ['Node node-a', 'Node node-c', 'Deployment default/web', 'Service default/web', 'EndpointSlice default/web']) expect(added.has(k)).toBe(true);
+    for (const p of podsOf(s, 'web')) expect(added.has(`Pod default/${p.metadata.name}`)).toBe(true);
+    for (const key of Object.keys(s.replicaSets)) expect(added.has(`ReplicaSet ${key}`)).toBe(true);
+  });
+
   it('records kubelet status and memory changes in the change log', () => {
     const s = sim({ deployments: [deployment('web', { replicas: 1, memoryLimit: '512Mi' })], images: { 'web:v1': { memoryGrowthMiBPerSec: 1, memoryPlateauMiB: 400 } } });
     const key = `default/${podsOf(s, 'web')[0]!.metadata.name}`;

@@ -110,6 +110,8 @@ function setCondition(state: SimState, d: Deployment, type: DeploymentCondition[
 function syncDeployment(state: SimState, key: string): void {
   const d = state.deployments[key];
   if (!d) return;
+  const rvBefore = d.metadata.resourceVersion;
+  const conditionsBefore = JSON.stringify(d.status.conditions);
   const hash = templateHash(d.spec.template);
   const all = replicaSetsOf(state, key);
   let cur = all.find((x) => x.rs.metadata.labels['pod-template-hash'] === hash);
@@ -133,6 +135,8 @@ function syncDeployment(state: SimState, key: string): void {
     }
   }
   syncStatus(state, key, d, cur, old);
+  // Condition text/time changes alone are not a status write here (kept as before); still observable.
+  if (d.metadata.resourceVersion === rvBefore && JSON.stringify(d.status.conditions) !== conditionsBefore) noteChange(state, 'Deployment', key);
 }
 
 function rolloutRolling(state: SimState, dKey: string, d: Deployment, hash: string, cur: { key: string; rs: ReplicaSet } | undefined, old: { key: string; rs: ReplicaSet }[], maxOldRevision: number) {

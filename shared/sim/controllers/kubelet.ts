@@ -94,6 +94,7 @@ export function kubeletOnBound(state: SimState, key: string, pod: Pod): void {
   }));
   setCondition(pod, 'ContainersReady', 'False', state.t, 'ContainersNotReady');
   setCondition(pod, 'Ready', 'False', state.t, 'ContainersNotReady');
+  noteChange(state, 'Pod', key); // ContainerCreating (no revision bump of its own, as before)
   if (!nodeUp(state, pod)) return;
   if (isWarmStart(state)) {
     startContainer(state, key, pod, false);

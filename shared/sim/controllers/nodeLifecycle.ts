@@ -13,7 +13,7 @@
  * eviction in clusters <= 50 nodes with all zones down) are not modelled: every pod of a node whose
  * toleration expired is evicted in the same tick.
  */
-import { apiWritable, deletePod, drainDirty, markDirty, updateStatus } from '../apiserver.ts';
+import { apiWritable, deletePod, drainDirty, markDirty, noteChange, updateStatus } from '../apiserver.ts';
 import { emit } from '../emit.ts';
 import { getIndex } from '../cache.ts';
 import { isTerminating, setPodReady } from '../podutil.ts';
@@ -64,6 +64,7 @@ export function nodeLifecycleSync(state: SimState): void {
   for (const name of drainDirty(state, 'nodes')) {
     const node = state.nodes[name];
     if (!node) continue;
+    noteChange(state, 'Node', name); // a queued Node changed (cordon, or its machine died / came back: sim.kubeletUp)
     if (state.scheduler.unschedulable.length > 0) state.scheduler.moveRequested = true;
     if (!node.sim.kubeletUp && node.sim.lostAt === null) {
       node.sim.lostAt = state.t;
