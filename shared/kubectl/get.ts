@@ -64,10 +64,8 @@ function columnsOf(type: Exclude<ResourceType, 'events'>): readonly PrinterColum
   return type === 'endpoints' ? (endpointsViewColumns as unknown as readonly PrinterColumn<KubeObject>[]) : KIND_OF[type].columns;
 }
 
-/** Rows of a table type from its kind's store and printer columns; cluster-scoped kinds ignore `ns`. */
-function rowsOf(state: SimState, type: Exclude<ResourceType, 'events'>, ns: string | null): Row[] {
-  const def = KIND_OF[type];
-  const cols = columnsOf(type);
+/** Rows of a kind from its store and printer columns; cluster-scoped kinds ignore `ns`. */
+function rowsOf(state: SimState, def: KindDef, cols: readonly PrinterColumn<KubeObject>[], ns: string | null): Row[] {
   return inNamespace(def.store(state), def.namespaced ? ns : null).map((o) => ({
     name: o.metadata.name,
     namespace: o.metadata.namespace,
@@ -130,11 +128,32 @@ export function getEvents(state: SimState, ns: string | null, forObject: string 
 
 /** `kubectl get` for table types. @throws UsageError on a bad selector or output format. */
 export function getResources(state: SimState, type: Exclude<ResourceType, 'events'>, names: string[], ns: string | null, args: ParsedArgs, prefixNames = false): string {
+  return renderGet(state, KIND_OF[type], columnsOf(type), KIND_PREFIX[type], API_RESOURCE[type], names, ns, args, prefixNames);
+}
+
+/** `group` of a kind's apiVersion (`apps`), '' for the core group. */
+function groupOf(def: KindDef): string {
+  const slash = def.apiVersion.indexOf('/');
+  return slash < 0 ? '' : def.apiVersion.slice(0, slash);
+}
+
+/**
+ * `kubectl get` for any registered kind the console has no dedicated type for (e.g. `pdb`): its
+ * printer columns, `-o name` as `singular.group/NAME`, NotFound as `plural.group "x"`. @throws UsageError
+ * like {@link getResources}.
+ */
+export function getKindResources(state: SimState, def: KindDef, names: string[], ns: string | null, args: ParsedArgs): string {
+  const g = groupOf(def);
+  const suffix = g === '' ? '' : `.${g}`;
+  return renderGet(state, def, def.columns, `${def.singular}${suffix}`, `${def.plural}${suffix}`, names, ns, args, false);
+}
+
+function renderGet(state: SimState, def: KindDef, cols: readonly PrinterColumn<KubeObject>[], prefix: string, resource: string, names: string[], ns: string | null, args: ParsedArgs, prefixNames: boolean): string {
   const output = flagString(args, 'output');
   if (output !== undefined && !['wide', 'name', 'json', 'yaml'].includes(output)) {
     throw new UsageError(`error: unable to match a printer suitable for the output format "${output}", allowed formats are: json,name,wide,yaml`);
   }
-  let rows = rowsOf(state, type, ns);
+  let rows = rowsOf(state, def, cols, ns);
   const selector = flagString(args, 'selector');
   if (selector !== undefined) {
     const match = parseSelector(selector);
@@ -146,28 +165,27 @@ export function getResources(state: SimState, type: Exclude<ResourceType, 'event
     for (const n of names) {
       const r = rows.find((x) => x.name === n);
       if (r) picked.push(r);
-      else errors.push(`Error from server (NotFound): ${API_RESOURCE[type]} "${n}" not found`);
+      else errors.push(`Error from server (NotFound): ${resource} "${n}" not found`);
     }
     rows = picked;
   }
   let body = '';
   if (rows.length === 0 && names.length === 0) {
-    body = type === 'nodes' || ns === null ? 'No resources found' : `No resources found in ${ns} namespace.`;
+    body = !def.namespaced || ns === null ? 'No resources found' : `No resources found in ${ns} namespace.`;
   } else if (rows.length > 0) {
-    if (output === 'name') body = rows.map((r) => `${KIND_PREFIX[type]}/${r.name}`).join('\n');
+    if (output === 'name') body = rows.map((r) => `${prefix}/${r.name}`).join('\n');
     else if (output === 'json' || output === 'yaml') {
       const items = rows.map((r) => apiObject(r.obj as object, state));
       const doc = names.length === 1 && items.length === 1 ? items[0] : { apiVersion: 'v1', kind: 'List', items, metadata: { resourceVersion: '' } };
       body = output === 'json' ? JSON.stringify(doc, null, 4) : toYaml(doc);
     } else {
-      const cols = columnsOf(type);
       const h = { cols: cols.filter((c) => !c.wide).map((c) => c.name), wide: cols.filter((c) => c.wide).map((c) => c.name) };
       const wide = output === 'wide';
       const showLabels = args.flags['show-labels'] === true;
-      const allNs = ns === null && type !== 'nodes';
+      const allNs = ns === null && def.namespaced;
       const headers = [...(allNs ? ['NAMESPACE'] : []), ...h.cols, ...(wide ? h.wide : []), ...(showLabels ? ['LABELS'] : [])];
       const cells = rows.map((r) => {
-        const own = prefixNames ? [`${KIND_PREFIX[type]}/${r.cells[0]}`, ...r.cells.slice(1)] : r.cells;
+        const own = prefixNames ? [`${prefix}/${r.cells[0]}`, ...r.cells.slice(1)] : r.cells;
         return [...(allNs ? [r.namespace] : []), ...own, ...(wide ? r.wide : []), ...(showLabels ? [labelString(r.labels)] : [])];
       });
       body = table(headers, cells);

@@ -55,7 +55,7 @@ import { KINDS, kindOf, objectKey, type KindDef } from './kinds/index.ts';
 import { emit } from './emit.ts';
 import { fnv1a64 } from './hash.ts';
 import { objKey, splitKey } from './names.ts';
-import type { ActionResult, Deployment, Endpoints, ImageProfile, Node, ObjectMeta, OwnerReference, Pod, ReplicaSet, Service, SimSeconds, SimState } from './types.ts';
+import type { ActionResult, Deployment, Endpoints, ImageProfile, Node, ObjectMeta, OwnerReference, Pod, PodDisruptionBudget, ReplicaSet, Service, SimSeconds, SimState } from './types.ts';
 
 export { emit, isWarmStart, withWarmStart } from './emit.ts';
 /** @deprecated import from ./controllers/etcd.ts (kept so existing imports keep working). */
@@ -88,6 +88,7 @@ export interface StoredKinds {
   ReplicaSet: ReplicaSet;
   Service: Service;
   EndpointSlice: Endpoints;
+  PodDisruptionBudget: PodDisruptionBudget;
 }
 
 /** A stored kind's name (`Pod`, `Node`...). */
@@ -241,6 +242,7 @@ function enqueue(state: SimState, kind: StoredKind, key: string, obj: StoredKind
       if (!status) markDirty(state, 'services', key);
       return;
     case 'EndpointSlice':
+    case 'PodDisruptionBudget':
       return;
   }
 }
@@ -298,7 +300,8 @@ export function newMeta(
  */
 export function createObject<K extends StoredKind>(state: SimState, kind: K, obj: StoredKinds[K]): WriteResult {
   if (!apiWritable(state)) return notWritable();
-  const store = storeOf(state, kind);
+  const def = defOf(kind);
+  const store = (def.ensureStore ?? def.store)(state) as Record<string, StoredKinds[K]>;
   const key = keyOf(kind, obj.metadata);
   if (store[key]) return { ok: false, code: 409, error: `Error from server (AlreadyExists): ${resourceName(kind)} "${obj.metadata.name}" already exists` };
   defOf(kind).defaults?.(obj);
@@ -465,8 +468,8 @@ export function registerEvictionGate(gate: EvictionGate): () => void {
 }
 
 /**
- * The Eviction subresource (`POST .../pods/NAME/eviction`, policy/v1): asks every registered
- * {@link EvictionGate}; a refusal answers 429 {@link EVICTION_REFUSED} and changes nothing; else the pod
+ * The Eviction subresource (`POST .../pods/NAME/eviction`, policy/v1): asks every kind that gates
+ * evictions (the PodDisruptionBudget kind, shared/sim/kinds) and every registered {@link EvictionGate}; a refusal answers 429 {@link EVICTION_REFUSED} and changes nothing; else the pod
  * is deleted gracefully like {@link deletePod}. A pod already terminating is accepted as is (200, as
  * the API server does for pods with a deletionTimestamp). Refused without quorum (503), 404 when missing.
  */
@@ -475,6 +478,7 @@ export function evictPod(state: SimState, key: string, opts: { gracePeriodSecond
   const pod = state.pods[key];
   if (!pod) return { ok: false, code: 404, error: notFound('pods', splitKey(key).name) };
   if (pod.metadata.deletionTimestamp === undefined) {
+    for (const def of KINDS) if (def.allowsEviction && !def.allowsEviction(state, key, pod)) return { ok: false, code: 429, error: EVICTION_REFUSED };
     for (const gate of evictionGates) if (!gate.allows(state, key, pod)) return { ok: false, code: 429, error: EVICTION_REFUSED };
     for (const gate of evictionGates) gate.admit?.(state, key, pod);
   }

@@ -21,7 +21,7 @@
  */
 
 export * from './kinds/types.ts';
-import type { ContainerPort, DeploymentStrategy, Deployment, EndpointSlice, EnvVar, LabelSelector, Node, Pod, Probe, ReplicaSet, ResourceRequirements, Service, ServicePort, SimSeconds } from './kinds/types.ts';
+import type { ContainerPort, DeploymentStrategy, Deployment, EndpointSlice, PodDisruptionBudget, EnvVar, LabelSelector, Node, Pod, Probe, ReplicaSet, ResourceRequirements, Service, ServicePort, SimSeconds } from './kinds/types.ts';
 
 // ---------------------------------------------------------------------------------------------------
 // Control plane
@@ -290,6 +290,11 @@ export interface SimState {
   services: Record<string, Service>;
   /** One per Service, same key as the Service. */
   endpoints: Record<string, EndpointSlice>;
+  /**
+   * (added) PodDisruptionBudgets, keyed `namespace/name`; absent until the first one is created (so a
+   * state without any hashes as before).
+   */
+  podDisruptionBudgets?: Record<string, PodDisruptionBudget>;
   controlPlane: ControlPlane;
   images: Record<string, ImageProfile>;
   /** Service call graph: service key -> downstream service keys (declared or inferred from env). */

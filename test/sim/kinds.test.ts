@@ -6,7 +6,8 @@ import { podsOf, sim } from './fixtures.ts';
 
 describe('the kind registry', () => {
   it('registers each kind once with kubectl spellings', () => {
-    expect(KINDS.map((k) => k.kind)).toEqual(['Pod', 'Node', 'Deployment', 'ReplicaSet', 'Service', 'EndpointSlice']);
+    expect(KINDS.map((k) => k.kind)).toEqual(['Pod', 'Node', 'Deployment', 'ReplicaSet', 'Service', 'EndpointSlice', 'PodDisruptionBudget']);
+    expect(kindForResource('pdb')?.kind).toBe('PodDisruptionBudget');
     expect(kindForResource('po')?.kind).toBe('Pod');
     expect(kindForResource('Deploy')?.kind).toBe('Deployment');
     expect(kindForResource('rs')?.kind).toBe('ReplicaSet');

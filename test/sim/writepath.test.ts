@@ -4,6 +4,7 @@ import {
   EVICTION_REFUSED,
   bindPod,
   createObject,
+  newMeta,
   deletePod,
   evictPod,
   recordWrites,
@@ -14,8 +15,16 @@ import {
 import { changesSince } from '../../shared/sim/changelog.ts';
 import { getIndex } from '../../shared/sim/cache.ts';
 import { newPodFromTemplate } from '../../shared/sim/controllers/replicaset.ts';
+import { podDisruptionBudgetKind, pdbBudget } from '../../shared/sim/kinds/poddisruptionbudget.ts';
+import { toApi } from '../../shared/sim/kinds/index.ts';
+import { stateHash, type PodDisruptionBudget } from '../../shared/sim/index.ts';
+import { runKubectl } from '../../shared/kubectl/index.ts';
 import { deployment, podsOf, run, runUntil, sim } from './fixtures.ts';
 
+const kubectl = (s: Parameters<typeof runKubectl>[0], line: string) => {
+  const r = runKubectl(s, `kubectl ${line}`);
+  return r.kind === 'output' ? r.output : r.kind === 'error' ? r.error : undefined;
+};
 const count = (writes: Write[], verb: Write['verb'], kind: Write['kind'] = 'Pod') => writes.filter((w) => w.verb === verb && w.kind === kind).length;
 
 describe('the API server write path', () => {
@@ -68,6 +77,33 @@ describe('the API server write path', () => {
     } finally {
       unregister();
     }
+  });
+
+  it('a PodDisruptionBudget gates drain: evictions stop once no disruption is allowed', () => {
+    const s = sim({ deployments: [deployment('web', { replicas: 6 })] });
+    const before = stateHash(s);
+    expect(Object.keys(podDisruptionBudgetKind.store(s))).toEqual([]);
+    expect(stateHash(s)).toBe(before); // reading the optional store changes nothing
+    const pdb: PodDisruptionBudget = {
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: newMeta(s, 'default', 'web', {}, {}, []),
+      spec: { selector: { matchLabels: { app: 'web' } }, minAvailable: 5 },
+    };
+    expect(createObject(s, 'PodDisruptionBudget', pdb)).toEqual({ ok: true, key: 'default/web' });
+    expect(pdbBudget(s, pdb)).toEqual({ expected: 6, healthy: 6, desired: 5, allowed: 1 });
+    expect(kubectl(s, 'get pdb')).toBe('NAME   MIN AVAILABLE   MAX UNAVAILABLE   ALLOWED DISRUPTIONS   AGE\nweb    5               N/A               1                     0s');
+    expect(kubectl(s, 'get pdb web -o name')).toBe('poddisruptionbudget.policy/web');
+    const onA = podsOf(s, 'web').filter((p) => p.spec.nodeName === 'node-a');
+    expect(onA.length).toBeGreaterThanOrEqual(2);
+    const writes = recordWrites(s, () => {
+      const r = applyAction(s, 'bob', { type: 'drainNode', node: 'node-a' });
+      expect(r.ok && r.message.split('\n').filter((l) => l.endsWith(EVICTION_REFUSED))).toHaveLength(onA.length - 1);
+    });
+    expect(count(writes, 'evict')).toBe(1);
+    expect(pdbBudget(s, pdb)).toMatchObject({ healthy: 5, allowed: 0 });
+    const api = toApi(pdb, s) as { status: { disruptionsAllowed: number; currentHealthy: number } };
+    expect(api.status).toMatchObject({ disruptionsAllowed: 0, currentHealthy: 5 });
   });
 
   it('validates writes: quorum, existence, double binding', () => {

@@ -13,6 +13,7 @@ import { deploymentKind } from './deployment.ts';
 import { endpointSliceKind } from './endpointslice.ts';
 import type { KindDef, KubeObject } from './kind.ts';
 import { nodeKind } from './node.ts';
+import { podDisruptionBudgetKind } from './poddisruptionbudget.ts';
 import { podKind } from './pod.ts';
 import { replicaSetKind } from './replicaset.ts';
 import { serviceKind } from './service.ts';
@@ -27,6 +28,7 @@ export const KINDS: readonly KindDef[] = [
   replicaSetKind as unknown as KindDef,
   serviceKind as unknown as KindDef,
   endpointSliceKind as unknown as KindDef,
+  podDisruptionBudgetKind as unknown as KindDef,
 ];
 
 const byKind = new Map<string, KindDef>(KINDS.map((k) => [k.kind, k]));
@@ -76,4 +78,4 @@ export function toApi(obj: KubeObject, state: SimState): Record<string, unknown>
   return def ? def.toApi(obj, state) : (structuredClone(obj) as unknown as Record<string, unknown>);
 }
 
-export { deploymentKind, endpointSliceKind, nodeKind, podKind, replicaSetKind, serviceKind };
+export { deploymentKind, endpointSliceKind, nodeKind, podDisruptionBudgetKind, podKind, replicaSetKind, serviceKind };

@@ -4,7 +4,7 @@
  *
  * May import: ../types.ts.
  */
-import type { ObjectMeta, SimState } from '../types.ts';
+import type { ObjectMeta, Pod, SimState } from '../types.ts';
 
 /** Any stored object: Kubernetes `metadata` plus its kind's fields. */
 export interface KubeObject {
@@ -37,8 +37,13 @@ export interface KindDef<T extends KubeObject = KubeObject> {
   shortNames: readonly string[];
   /** False for cluster-scoped kinds (Node): keys are bare names. */
   namespaced: boolean;
-  /** The map in the state holding every object of the kind (keys `namespace/name`, or names). */
+  /**
+   * The map in the state holding every object of the kind (keys `namespace/name`, or names). Never
+   * changes the state: a kind whose map is optional returns an empty object while it is absent.
+   */
   store(state: SimState): Record<string, T>;
+  /** For kinds whose map is optional in the state: creates it (on the first create) and returns it. */
+  ensureStore?(state: SimState): Record<string, T>;
   /**
    * Defaulting applied by the API server on create (SetDefaults_* of pkg/apis/.../defaults.go): fills
    * what is missing, never changes what is set. Idempotent.
@@ -57,4 +62,9 @@ export interface KindDef<T extends KubeObject = KubeObject> {
   toApi(obj: T, state: SimState): Record<string, unknown>;
   /** `kubectl get` columns, in order (wide ones after the normal ones). */
   columns: readonly PrinterColumn<T>[];
+  /**
+   * For kinds that gate evictions (PodDisruptionBudget): false refuses the eviction of `pod` with 429
+   * (../apiserver.ts `evictPod`). Asked before the pod is deleted, in registry order.
+   */
+  allowsEviction?(state: SimState, podKey: string, pod: Pod): boolean;
 }

@@ -360,3 +360,22 @@ export interface Node {
     lostAt: SimSeconds | null;
   };
 }
+
+/**
+ * `policy/v1 PodDisruptionBudget`: at most so many of the selected pods may be disrupted voluntarily
+ * (evictions: `kubectl drain`) at a time. Exactly one of `minAvailable` / `maxUnavailable` (int or
+ * percent string). Its status (expected / healthy / allowed disruptions) is derived when read
+ * (shared/sim/kinds/poddisruptionbudget.ts `pdbBudget`), not stored: the sim has no disruption controller.
+ */
+export interface PodDisruptionBudget {
+  apiVersion: 'policy/v1';
+  kind: 'PodDisruptionBudget';
+  metadata: ObjectMeta;
+  spec: {
+    selector: LabelSelector;
+    minAvailable?: number | string;
+    maxUnavailable?: number | string;
+    /** Default `IfHealthyBudget`: a not-Ready pod may be evicted only while the budget is met. */
+    unhealthyPodEvictionPolicy?: 'IfHealthyBudget' | 'AlwaysAllow';
+  };
+}
