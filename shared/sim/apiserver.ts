@@ -166,6 +166,26 @@ function logWrite(state: SimState, verb: WriteVerb, kind: StoredKind, key: strin
   for (const list of stack) list.push(w);
 }
 
+const quiet = new WeakSet<SimState>();
+
+/**
+ * Runs `fn` without recording changes (createSim settling the cluster: thousands of intermediate
+ * changes nobody can have seen); pair it with {@link recordStoredObjects} afterwards so the log still
+ * starts complete. Writes, indexes and queues work as usual.
+ */
+export function withoutChangeLog<T>(state: SimState, fn: () => T): T {
+  quiet.add(state);
+  try {
+    return fn();
+  } finally {
+    quiet.delete(state);
+  }
+}
+
+function changed(state: SimState, kind: StoredKind, key: string, type: 'ADDED' | 'MODIFIED' | 'DELETED'): void {
+  if (!quiet.has(state)) recordChange(state, kind, key, type);
+}
+
 const notWritable = (): WriteResult => ({ ok: false, code: 503, error: ETCD_WRITE_ERROR });
 const missing = (kind: StoredKind, key: string): WriteResult => ({ ok: false, code: 404, error: notFound(resourceName(kind), splitKey(key).name) });
 
@@ -320,7 +340,7 @@ export function createObject<K extends StoredKind>(state: SimState, kind: K, obj
     default: break;
   }
   enqueue(state, kind, key, obj, false);
-  recordChange(state, kind, key, 'ADDED');
+  changed(state, kind, key, 'ADDED');
   logWrite(state, 'create', kind, key);
   return { ok: true, key };
 }
@@ -353,7 +373,7 @@ export function updateObject<K extends StoredKind>(
   if (opts.generation) obj.metadata.generation += 1;
   obj.metadata.resourceVersion = ++state.counters.resourceVersion;
   if (opts.enqueue ?? true) enqueue(state, kind, key, obj, false);
-  recordChange(state, kind, key, 'MODIFIED');
+  changed(state, kind, key, 'MODIFIED');
   logWrite(state, 'update', kind, key);
   return { ok: true, key };
 }
@@ -368,7 +388,7 @@ export function updateStatus(state: SimState, kind: StoredKind, key: string, opt
   if (!obj) return missing(kind, key);
   obj.metadata.resourceVersion = ++state.counters.resourceVersion;
   if (opts.enqueue ?? true) enqueue(state, kind, key, obj, true);
-  recordChange(state, kind, key, 'MODIFIED');
+  changed(state, kind, key, 'MODIFIED');
   logWrite(state, 'updateStatus', kind, key);
   return { ok: true, key };
 }
@@ -379,7 +399,7 @@ export function updateStatus(state: SimState, kind: StoredKind, key: string, opt
  * ./changelog.ts). O(1).
  */
 export function noteChange(state: SimState, kind: StoredKind, key: string): void {
-  recordChange(state, kind, key, 'MODIFIED');
+  changed(state, kind, key, 'MODIFIED');
 }
 
 /** Options of {@link deletePod}: `kubectl delete pod [--grace-period=N] [--force]`. */
@@ -437,7 +457,7 @@ function deletePodAs(state: SimState, key: string, opts: DeleteOptions, verb: 'd
   pod.metadata.resourceVersion = ++state.counters.resourceVersion;
   pod.sim.ready = false;
   markDirty(state, 'pods', key);
-  recordChange(state, 'Pod', key, 'MODIFIED');
+  changed(state, 'Pod', key, 'MODIFIED');
   logWrite(state, verb, 'Pod', key);
   const goneAt = terminationHandler ? terminationHandler(state, key, pod, grace) : state.t + grace;
   return { ok: true, key, goneAt };
@@ -507,8 +527,8 @@ export function bindPod(state: SimState, key: string, nodeName: string): WriteRe
   indexBindPod(state, key, nodeName);
   pod.metadata.resourceVersion = ++state.counters.resourceVersion;
   markDirty(state, 'pods', key);
-  recordChange(state, 'Pod', key, 'MODIFIED');
-  recordChange(state, 'Node', nodeName, 'MODIFIED');
+  changed(state, 'Pod', key, 'MODIFIED');
+  changed(state, 'Node', nodeName, 'MODIFIED');
   logWrite(state, 'bind', 'Pod', key, nodeName);
   return { ok: true, key };
 }
@@ -547,7 +567,7 @@ function removeStoredPod(state: SimState, key: string, pod: Pod): void {
     node.sim.memRequestedMiB -= pod.sim.memRequestMiB;
     node.sim.podCount -= 1;
     if (state.scheduler.unschedulable.length > 0) state.scheduler.moveRequested = true;
-    recordChange(state, 'Node', node.metadata.name, 'MODIFIED');
+    changed(state, 'Node', node.metadata.name, 'MODIFIED');
   }
   delete state.pods[key];
   touchPodOwners(state, pod);
@@ -555,7 +575,7 @@ function removeStoredPod(state: SimState, key: string, pod: Pod): void {
   const rs = state.replicaSets[controllerKey(pod, 'ReplicaSet')];
   const d = rs ? controllerKey(rs, 'Deployment') : '';
   if (d) markDirty(state, 'deployments', d);
-  recordChange(state, 'Pod', key, 'DELETED');
+  changed(state, 'Pod', key, 'DELETED');
 }
 
 /**
@@ -572,15 +592,16 @@ export function removeObject(state: SimState, kind: Exclude<StoredKind, 'Pod'>, 
   if (kind === 'Service') indexRemoveService(state, key, obj as Service);
   delete store[key];
   if (kind === 'Node') indexNodesChanged(state);
-  recordChange(state, kind, key, 'DELETED');
+  changed(state, kind, key, 'DELETED');
   logWrite(state, 'remove', kind, key);
   return { ok: true, key };
 }
 
 /**
- * Records `ADDED` for every object already stored, kind by kind in registry order, keys sorted: for
- * objects a builder put in the state directly (createSim's Nodes, Deployments, Services and their
- * EndpointSlices), so the change log starts complete and a consumer at cursor 0 sees every object.
+ * Records `ADDED` for every object stored, kind by kind in registry order, keys sorted: createSim calls
+ * it once at the end (its own objects are put in the state directly and the settling runs
+ * {@link withoutChangeLog}), so the change log starts complete and a consumer at cursor 0 sees every
+ * object exactly once.
  */
 export function recordStoredObjects(state: SimState): void {
   for (const def of KINDS) {
@@ -631,7 +652,7 @@ export function writeDeploymentTemplate(state: SimState, key: string, d: Deploym
   d.metadata.generation += 1;
   d.metadata.resourceVersion = ++state.counters.resourceVersion;
   markDirty(state, 'deployments', key);
-  recordChange(state, 'Deployment', key, 'MODIFIED');
+  changed(state, 'Deployment', key, 'MODIFIED');
   logWrite(state, 'update', 'Deployment', key);
 }
 

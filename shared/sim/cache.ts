@@ -26,6 +26,8 @@ export interface SimIndex {
   sortedNodeNames: string[];
   /** The Node objects in `sortedNodeNames` order (the scheduler's hot loop). */
   sortedNodes: Node[];
+  /** Position of each node name in `sortedNodeNames` (node and pod addresses). */
+  nodeIndex: Map<string, number>;
 }
 
 const indexes = new WeakMap<SimState, SimIndex>();
@@ -108,8 +110,10 @@ function build(state: SimState): SimIndex {
     podsByLabel: new Map(),
     sortedNodeNames: Object.keys(state.nodes).sort(),
     sortedNodes: [],
+    nodeIndex: new Map(),
   };
   idx.sortedNodes = idx.sortedNodeNames.map((n) => state.nodes[n]!);
+  idx.sortedNodeNames.forEach((n, i) => idx.nodeIndex.set(n, i));
   for (const [key, pod] of Object.entries(state.pods)) addPodTo(idx, key, pod);
   for (const [key, rs] of Object.entries(state.replicaSets)) {
     const d = rsOwnerKey(rs);
@@ -190,6 +194,7 @@ export function indexNodesChanged(state: SimState): void {
   const idx = getIndex(state);
   idx.sortedNodeNames = Object.keys(state.nodes).sort();
   idx.sortedNodes = idx.sortedNodeNames.map((n) => state.nodes[n]!);
+  idx.nodeIndex = new Map(idx.sortedNodeNames.map((n, i) => [n, i]));
 }
 
 /** Keys in a set, sorted (use wherever the order can affect results). */

@@ -7,7 +7,7 @@
  * from a fresh apply. Deterministic from `input.settings.seed`.
  */
 import { memorySignature } from './controllers/kubelet.ts';
-import { recordStoredObjects } from './apiserver.ts';
+import { recordStoredObjects, withoutChangeLog } from './apiserver.ts';
 import { withWarmStart } from './emit.ts';
 import { endpointPorts } from './kinds/endpointslice.ts';
 import { healthyNodeConditions } from './controllers/nodeLifecycle.ts';
@@ -243,8 +243,8 @@ export function createSim(input: SimInput, opts: CreateSimOptions = {}): SimStat
   state.ingress = buildIngress(state, input, state.callGraph);
   state.userFacingService = refKey(input.userFacingService);
   for (const image of Object.keys(state.images)) state.imageProfileSeen[image] = memorySignature(state.images[image]!);
-  recordStoredObjects(state); // the change log starts with the objects built above
-  startWorkloads(state, !(opts.warmStart ?? input.coldStart !== true));
+  withoutChangeLog(state, () => startWorkloads(state, !(opts.warmStart ?? input.coldStart !== true)));
+  recordStoredObjects(state); // the change log starts with every object, once
   for (const key of Object.keys(state.services).sort()) {
     const ready = state.endpoints[key]?.endpoints.filter((e) => e.conditions.ready).length ?? 0;
     const total = state.endpoints[key]?.endpoints.length ?? 0;

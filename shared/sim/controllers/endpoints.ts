@@ -24,13 +24,20 @@ export function syncEndpoints(state: SimState, key: string): void {
   const svc = state.services[key];
   if (!svc) return;
   const list: EndpointSlice['endpoints'] = [];
+  let ep = state.endpoints[key];
+  const prev = ep?.endpoints ?? [];
+  let j = 0;
   for (const podKey of podsForSelector(state, svc.metadata.namespace, svc.spec.selector)) {
     const pod = state.pods[podKey]!;
     if (!pod.spec.nodeName || pod.status.phase === 'Failed' || pod.status.phase === 'Succeeded') continue;
-    list.push(endpointFor(state, pod, isTerminating(pod)));
+    // Both lists are in pod-name order: reuse the previous address of the same pod (saves a hash).
+    const name = pod.metadata.name;
+    while (j < prev.length && prev[j]!.targetRef.name < name) j++;
+    const old = prev[j];
+    const reuse = old !== undefined && old.targetRef.uid === pod.metadata.uid && old.nodeName === pod.spec.nodeName ? old.addresses : undefined;
+    list.push(endpointFor(state, pod, isTerminating(pod), reuse));
   }
   const ports = endpointPorts(svc);
-  let ep = state.endpoints[key];
   if (!ep) {
     ep = {
       apiVersion: 'discovery.k8s.io/v1',

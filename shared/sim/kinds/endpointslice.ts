@@ -26,12 +26,13 @@ export function endpointPorts(svc: Service): EndpointPort[] {
 
 /**
  * The endpoint of a bound pod: its address, `ready` = Ready and not terminating (`sim.ready`),
- * `terminating`, its Pod reference and Node.
+ * `terminating`, its Pod reference and Node. `addresses`: the pod's previous endpoint addresses to
+ * reuse (same uid and node), else computed.
  */
-export function endpointFor(state: SimState, pod: Pod, terminating: boolean): Endpoint {
+export function endpointFor(state: SimState, pod: Pod, terminating: boolean, addresses?: string[]): Endpoint {
   const nodeName = pod.spec.nodeName ?? '';
   return {
-    addresses: [podAddress(state, nodeName, pod.metadata.uid)],
+    addresses: addresses ?? [podAddress(state, nodeName, pod.metadata.uid)],
     conditions: { ready: pod.sim.ready && !terminating, terminating },
     targetRef: { kind: 'Pod', name: pod.metadata.name, namespace: pod.metadata.namespace, uid: pod.metadata.uid },
     nodeName,

@@ -56,7 +56,7 @@ export function orNone(v: string | undefined | null): string {
 
 /** Internal IP of a node: 10.0.1.(10 + index by name). */
 export function nodeIp(state: SimState, name: string): string {
-  const idx = getIndex(state).sortedNodeNames.indexOf(name);
+  const idx = getIndex(state).nodeIndex.get(name) ?? -1;
   return `10.0.1.${10 + Math.max(0, idx)}`;
 }
 
@@ -71,7 +71,7 @@ export function podIp(state: SimState, pod: Pod): string {
  * address): 10.244.(1 + node index by name).(2 + a hash of the uid mod 250). Deterministic.
  */
 export function podAddress(state: SimState, nodeName: string, uid: string): string {
-  const idx = getIndex(state).sortedNodeNames.indexOf(nodeName);
+  const idx = getIndex(state).nodeIndex.get(nodeName) ?? -1;
   const h = parseInt(fnv1a64(uid).slice(-4), 16);
   return `10.244.${Math.max(0, idx) + 1}.${(h % 250) + 2}`;
 }
