@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyAction } from '../../shared/sim/index.ts';
+import { applyAction, markDirty } from '../../shared/sim/index.ts';
 import {
   EVICTION_REFUSED,
   bindPod,
@@ -104,6 +104,24 @@ describe('the API server write path', () => {
     expect(pdbBudget(s, pdb)).toMatchObject({ healthy: 5, allowed: 0 });
     const api = toApi(pdb, s) as { status: { disruptionsAllowed: number; currentHealthy: number } };
     expect(api.status).toMatchObject({ disruptionsAllowed: 0, currentHealthy: 5 });
+  });
+
+  it('taint-based eviction deletes through the write path, ungated by eviction gates', () => {
+    const s = sim({ deployments: [deployment('web', { replicas: 6 })] });
+    const onA = podsOf(s, 'web').filter((p) => p.spec.nodeName === 'node-a').map((p) => `default/${p.metadata.name}`).sort();
+    const unregister = registerEvictionGate({ allows: () => false });
+    try {
+      s.nodes['node-a']!.sim.kubeletUp = false;
+      markDirty(s, 'nodes', 'node-a');
+      const writes = recordWrites(s, () => run(s, 360));
+      const deleted = writes.filter((w) => w.verb === 'delete' && w.kind === 'Pod').map((w) => w.key).sort();
+      expect(deleted).toEqual(onA);
+      expect(count(writes, 'evict')).toBe(0);
+      expect(writes.filter((w) => w.kind === 'Node' && w.key === 'node-a' && w.verb === 'updateStatus')).toHaveLength(1); // NotReady + taints
+      expect(count(writes, 'create')).toBe(onA.length); // replacements
+    } finally {
+      unregister();
+    }
   });
 
   it('validates writes: quorum, existence, double binding', () => {
