@@ -4,13 +4,12 @@
  *
  * May import: ../sim/* (read only), ./format.ts.
  */
+export { clusterIp, nodeIp, podIp, podReadyColumn, restartsColumn } from '../sim/kinds/print.ts';
 import type { Deployment, Node, Pod, ReplicaSet, SimState } from '../sim/types.ts';
-import { fnv1a64 } from '../sim/hash.ts';
 import { ETCD_WRITE_ERROR, apiWritable } from '../sim/apiserver.ts';
 import { getIndex, sortedKeys, servicesForLabels } from '../sim/cache.ts';
 import { revisionOf } from '../sim/controllers/deployment.ts';
 import { imageProfileFor, podCapacityRps, podCpuMilli } from '../sim/traffic.ts';
-import { humanDuration } from './format.ts';
 
 /**
  * kubectl's text when etcd has no quorum or no leader: linearizable reads fail with the same
@@ -39,47 +38,6 @@ export function sortedNodes(state: SimState): Node[] {
   return Object.keys(state.nodes)
     .sort()
     .map((k) => state.nodes[k]!);
-}
-
-/** Internal IP of a node: 10.0.1.(10 + index by name). */
-export function nodeIp(state: SimState, name: string): string {
-  const idx = Object.keys(state.nodes).sort().indexOf(name);
-  return `10.0.1.${10 + Math.max(0, idx)}`;
-}
-
-/** Pod IP: in the node's /24 of 10.244.0.0/16, host part from a hash of the pod uid; `<none>` when unbound. */
-export function podIp(state: SimState, pod: Pod): string {
-  if (!pod.spec.nodeName || pod.status.phase === 'Pending') return '<none>';
-  const idx = Object.keys(state.nodes).sort().indexOf(pod.spec.nodeName);
-  const h = parseInt(fnv1a64(pod.metadata.uid).slice(-4), 16);
-  return `10.244.${Math.max(0, idx) + 1}.${(h % 250) + 2}`;
-}
-
-/** ClusterIP of a Service: its spec value, else 10.96.x.y from a hash of the key. */
-export function clusterIp(key: string, specIp: string | undefined): string {
-  if (specIp) return specIp;
-  const h = parseInt(fnv1a64(key).slice(-4), 16);
-  return `10.96.${(h >> 8) % 256}.${(h % 253) + 1}`;
-}
-
-/** `ready/total` containers, as kubectl's READY column. */
-export function podReadyColumn(pod: Pod): string {
-  const total = pod.spec.containers.length;
-  const ready = pod.status.containerStatuses.filter((c) => c.ready).length;
-  return `${ready}/${total}`;
-}
-
-/** kubectl's RESTARTS column at sim second `now`: `0`, or `4 (32s ago)` when the last termination time is known. */
-export function restartsColumn(pod: Pod, now: number): string {
-  let restarts = 0;
-  let last: number | null = null;
-  for (const c of pod.status.containerStatuses) {
-    restarts += c.restartCount;
-    const f = c.lastState.terminated?.finishedAt;
-    if (f !== undefined && (last === null || f > last)) last = f;
-  }
-  if (restarts > 0 && last !== null) return `${restarts} (${humanDuration(now - last)} ago)`;
-  return String(restarts);
 }
 
 /** ReplicaSets of a Deployment (by key), sorted by key. */

@@ -3,8 +3,9 @@
  * with 3 spaces, no trailing spaces), ages (apimachinery pkg/util/duration HumanDuration), `<none>`
  * placeholders, and quantities.
  *
- * May import: nothing outside this folder.
+ * May import: ../sim/kinds/print.ts (the printers' helpers, re-exported here), nothing else outside this folder.
  */
+export { humanDuration, labelString, orNone } from '../sim/kinds/print.ts';
 
 /**
  * Renders rows under headers as kubectl does: each column as wide as its widest cell, separated by three
@@ -36,51 +37,6 @@ export function describeTime(t: number): string {
   const month = day <= 31 ? 'Jan' : 'Feb';
   const dom = day <= 31 ? day : day - 31;
   return `${WEEKDAYS[(3 + dayIndex) % 7]}, ${two(dom)} ${month} 2025 ${two(Math.floor((s % 86400) / 3600))}:${two(Math.floor((s % 3600) / 60))}:${two(s % 60)} +0000`;
-}
-
-/**
- * kubectl's AGE/LAST SEEN format (apimachinery pkg/util/duration.HumanDuration) for a duration in
- * seconds: `45s`, `119s`, `2m5s`, `9m`, `15m`, `3h12m`, `10h`, `2d4h`, `12d`, `2y3d`.
- */
-export function humanDuration(seconds: number): string {
-  const s = Math.floor(seconds);
-  if (s < -1) return '<invalid>';
-  if (s < 0) return '0s';
-  if (s < 120) return `${s}s`;
-  const minutes = Math.floor(s / 60);
-  if (minutes < 10) {
-    const rest = s % 60;
-    return rest === 0 ? `${minutes}m` : `${minutes}m${rest}s`;
-  }
-  if (minutes < 180) return `${minutes}m`;
-  const hours = Math.floor(s / 3600);
-  if (hours < 8) {
-    const m = minutes % 60;
-    return m === 0 ? `${hours}h` : `${hours}h${m}m`;
-  }
-  if (hours < 48) return `${hours}h`;
-  if (hours < 24 * 8) {
-    const h = hours % 24;
-    return h === 0 ? `${Math.floor(hours / 24)}d` : `${Math.floor(hours / 24)}d${h}h`;
-  }
-  if (hours < 24 * 365 * 2) return `${Math.floor(hours / 24)}d`;
-  if (hours < 24 * 365 * 8) {
-    const dy = Math.floor(hours / 24) % 365;
-    const y = Math.floor(hours / 24 / 365);
-    return dy === 0 ? `${y}y` : `${y}y${dy}d`;
-  }
-  return `${Math.floor(hours / 24 / 365)}y`;
-}
-
-/** `k=v,k2=v2` of a label map, keys sorted; `<none>` when empty. */
-export function labelString(labels: Record<string, string> | undefined): string {
-  const keys = Object.keys(labels ?? {}).sort();
-  return keys.length === 0 ? '<none>' : keys.map((k) => `${k}=${labels![k]}`).join(',');
-}
-
-/** The value or `<none>` when empty/undefined. */
-export function orNone(v: string | undefined | null): string {
-  return v === undefined || v === null || v === '' ? '<none>' : v;
 }
 
 /** MiB as kubectl top prints memory: `143Mi`. */

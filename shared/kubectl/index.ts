@@ -12,9 +12,10 @@
 import type { SimAction, SimState } from '../sim/types.ts';
 import { findDeployment } from '../sim/apiserver.ts';
 import { KUBECTL_HELP } from './help.ts';
-import { UsageError, USAGE_HINT, flagString, parseArgs, tokenize, typeAndNames, type FlagDef } from './parse.ts';
+import { RESOURCE_ALIASES, UsageError, USAGE_HINT, flagString, parseArgs, tokenize, typeAndNames, type FlagDef } from './parse.ts';
 import { suggest } from './format.ts';
-import { API_RESOURCE, getAll, getEvents, getResources, parseSelector } from './get.ts';
+import { API_RESOURCE, getAll, getEvents, getKindResources, getResources, parseSelector } from './get.ts';
+import { kindForResource } from '../sim/kinds/index.ts';
 import { describeDeployment, describeNode, describePod, describeService } from './describe.ts';
 import { rolloutHistory, rolloutStatus } from './rollout.ts';
 import { topNodes, topPods } from './top.ts';
@@ -96,6 +97,16 @@ function runGet(state: SimState, words: string[]): KubectlResult {
   if (args.positional.length === 1 && args.positional[0] === 'all') {
     readGate(state);
     return output(getAll(state, ns, args));
+  }
+  const first = args.positional[0]!;
+  const word = first.includes('/') ? first.slice(0, first.indexOf('/')) : first;
+  const extra = RESOURCE_ALIASES[word.toLowerCase()] === undefined ? kindForResource(word) : undefined;
+  if (extra) {
+    // a registered kind without a dedicated console type (PodDisruptionBudget...): its own printer
+    const names = first.includes('/') ? args.positional.map((p) => p.slice(p.indexOf('/') + 1)) : args.positional.slice(1);
+    readGate(state);
+    const text = getKindResources(state, extra, names, ns, args);
+    return text.startsWith('Error from server') ? { kind: 'error', error: text } : output(text);
   }
   const { type, names } = typeAndNames(args.positional);
   readGate(state);

@@ -1,21 +1,71 @@
 /**
- * The API server's side of the sim: the write gate (etcd quorum), object metadata (uids,
- * resourceVersions), the controllers' workqueues (`state.dirty`), pod add/remove with node accounting,
- * and the mutations incidents share with player actions (`setDeploymentImage`).
+ * The simulated API server: the ONE write path of the sim (kubernetes' `PodControlInterface` /
+ * `RESTStorage`, kwok's fake API server). Controllers, player actions and incidents change cluster
+ * objects only through the functions here:
  *
- * Source: K staging/src/k8s.io/apiserver (writes go through etcd; without a leader or quorum they fail
- * with `etcdserver: request timed out`, kubernetes-behaviour.md §6).
+ * | write | what | validated | change log |
+ * |---|---|---|---|
+ * | {@link createObject} | store a new object (Pod, ReplicaSet, EndpointSlice, Deployment, Service, Node) | quorum, AlreadyExists | `ADDED` |
+ * | {@link updateObject} | a validated spec/metadata write (`mutate` runs only once validated) | quorum, NotFound | `MODIFIED` |
+ * | {@link updateStatus} | a status write the writer already applied in place (controllers inside their synced loop, the kubelet) | NotFound | `MODIFIED` |
+ * | {@link noteChange} | an observable change that is not an API write (Pod working-set memory, readiness cache) | - | `MODIFIED` |
+ * | {@link deletePod} | graceful deletion (deletionTimestamp + grace; the kubelet finishes it) or force | quorum, NotFound | `MODIFIED` / `DELETED` |
+ * | {@link evictPod} | the policy/v1 Eviction subresource: eviction gates (PodDisruptionBudgets), then a graceful delete | quorum, NotFound, 429 | `MODIFIED` |
+ * | {@link bindPod} | the scheduler's Binding: `spec.nodeName`, Node request sums | quorum, NotFound, already bound | Pod + Node `MODIFIED` |
+ * | {@link removeObject} / {@link removePod} | final removal from storage (end of graceful termination, history cleanup) | NotFound | `DELETED` (+ Node `MODIFIED`) |
+ *
+ * Every write bumps `metadata.resourceVersion` (the etcd revision analogue), keeps the indexes
+ * (./cache.ts) itself, queues the controllers that watch the kind (`state.dirty`, the workqueues) and
+ * appends to the change log (./changelog.ts). Queueing rule (the informers' event handlers): a Pod write
+ * queues the Pod (then its ReplicaSet and Services, {@link propagatePodChanges}); a spec write queues the
+ * object's own controller (Deployment, ReplicaSet, Node, Service); a ReplicaSet status write queues its
+ * owning Deployment; other status writes queue nothing. `opts.enqueue` overrides it where a controller
+ * writes an object it is itself processing (the node lifecycle controller's taints).
+ *
+ * Quorum (etcd; kubernetes-behaviour.md §6): writes fail with `etcdserver: request timed out` while etcd
+ * has no quorum or no leader. Exception (a simplification): {@link updateStatus} and {@link noteChange}
+ * are the writer's local state, applied even then (the kubelet keeps running and restarting
+ * containers without the API server; controllers call it only inside a sync that checked quorum).
+ *
+ * Tests observe writes with {@link recordWrites} ("created 3, deleted 1").
+ *
+ * Source: K staging/src/k8s.io/apiserver (registry/generic/registry/store.go: graceful deletion sets
+ * deletionTimestamp, the kubelet's final delete removes the object), pkg/registry/core/pod/storage
+ * (eviction.go: 429 `Cannot evict pod as it would violate the pod's disruption budget.`; binding),
+ * K pkg/controller/controller_utils.go (PodControlInterface).
+ *
+ * May import: ./cache.ts, ./changelog.ts, ./kinds/index.ts (the registry: stores, keys, defaulting), ./emit.ts, ./events.ts, ./hash.ts, ./names.ts, ./types.ts,
+ * and (a compatibility re-export only) ./controllers/etcd.ts. Never other controllers: the kubelet
+ * reacts to deletions through {@link registerPodTerminationHandler}.
  */
-import { getIndex, indexAddPod, indexRemovePod, podOwnerKey, rsOwnerKey, servicesForLabels } from './cache.ts';
-import { recordEvent } from './events.ts';
+import {
+  controllerKey,
+  indexAddPod,
+  indexAddReplicaSet,
+  indexAddService,
+  indexBindPod,
+  indexNodesChanged,
+  indexRemovePod,
+  indexRemoveReplicaSet,
+  indexRemoveService,
+  servicesForLabels,
+} from './cache.ts';
+import { recordChange } from './changelog.ts';
+import { KINDS, kindOf, objectKey, type KindDef } from './kinds/index.ts';
+import { emit } from './emit.ts';
 import { fnv1a64 } from './hash.ts';
 import { objKey, splitKey } from './names.ts';
-import type { ActionResult, Deployment, ImageProfile, ObjectMeta, OwnerReference, Pod, SimEvent, SimState } from './types.ts';
+import type { ActionResult, Deployment, Endpoints, ImageProfile, Node, ObjectMeta, OwnerReference, Pod, PodDisruptionBudget, ReplicaSet, Service, SimSeconds, SimState } from './types.ts';
 
+export { emit, isWarmStart, withWarmStart } from './emit.ts';
+/** @deprecated import from ./controllers/etcd.ts (kept so existing imports keep working). */
 export { reconcileEtcd } from './controllers/etcd.ts';
 
 /** What every API write returns while etcd has no quorum or no leader (kubectl's text). */
 export const ETCD_WRITE_ERROR = 'Error from server: etcdserver: request timed out';
+
+/** The eviction subresource's refusal when a PodDisruptionBudget would be violated (HTTP 429). */
+export const EVICTION_REFUSED = "Cannot evict pod as it would violate the pod's disruption budget.";
 
 /**
  * True when the API server can write: etcd has quorum (floor(n/2)+1 healthy members) and a leader.
@@ -26,10 +76,129 @@ export function apiWritable(state: SimState): boolean {
   return etcd.hasQuorum && etcd.leader !== null;
 }
 
+// ---------------------------------------------------------------------------------------------------
+// Kinds the write path stores, and where
+// ---------------------------------------------------------------------------------------------------
+
+/** The object kinds stored by the sim's API server, with their TypeScript shapes. */
+export interface StoredKinds {
+  Pod: Pod;
+  Node: Node;
+  Deployment: Deployment;
+  ReplicaSet: ReplicaSet;
+  Service: Service;
+  EndpointSlice: Endpoints;
+  PodDisruptionBudget: PodDisruptionBudget;
+}
+
+/** A stored kind's name (`Pod`, `Node`...). */
+export type StoredKind = keyof StoredKinds;
+
+function defOf(kind: StoredKind): KindDef {
+  const def = kindOf(kind);
+  if (!def) throw new Error(`unknown kind ${kind}`);
+  return def;
+}
+
+/** The storage map of a kind inside the state (its registered `store`). Keys: `namespace/name`; Nodes: the bare name. */
+export function storeOf<K extends StoredKind>(state: SimState, kind: K): Record<string, StoredKinds[K]> {
+  return defOf(kind).store(state) as unknown as Record<string, StoredKinds[K]>;
+}
+
+/** kubectl's resource name of a kind, as NotFound / AlreadyExists messages print it: `pods`, `deployments.apps`. */
+function resourceName(kind: StoredKind): string {
+  const def = defOf(kind);
+  const slash = def.apiVersion.indexOf('/');
+  return slash < 0 ? def.plural : `${def.plural}.${def.apiVersion.slice(0, slash)}`;
+}
+
+/** The storage key of an object: `namespace/name`, or the bare name for cluster-scoped kinds (Node). */
+export function keyOf(kind: StoredKind, meta: ObjectMeta): string {
+  return objectKey(defOf(kind), meta);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Results, write recording
+// ---------------------------------------------------------------------------------------------------
+
+/**
+ * Outcome of a write: `ok`, or a refusal with the HTTP status the API server would answer (404 NotFound,
+ * 409 AlreadyExists / Conflict, 429 TooManyRequests from an eviction gate, 503 no etcd quorum) and
+ * kubectl's error text.
+ */
+export type WriteResult = { ok: true; key: string } | { ok: false; code: 404 | 409 | 429 | 503; error: string };
+
+/** The verbs of the write path, as {@link recordWrites} lists them. */
+export type WriteVerb = 'create' | 'update' | 'updateStatus' | 'delete' | 'evict' | 'bind' | 'remove';
+
+/** One accepted write. `detail`: the Node of a bind, `force` of a forced delete. */
+export interface Write {
+  verb: WriteVerb;
+  kind: StoredKind;
+  key: string;
+  detail?: string;
+}
+
+const recorders = new WeakMap<SimState, Write[][]>();
+
+/**
+ * Runs `fn` and returns every accepted write it made to `state`, in order (nested recordings each see
+ * their own). The controller-test fake of kubernetes' `FakePodControl`, but over the real write path.
+ * Refused writes are not listed.
+ */
+export function recordWrites(state: SimState, fn: () => void): Write[] {
+  const out: Write[] = [];
+  let stack = recorders.get(state);
+  if (!stack) recorders.set(state, (stack = []));
+  stack.push(out);
+  try {
+    fn();
+  } finally {
+    stack.pop();
+  }
+  return out;
+}
+
+function logWrite(state: SimState, verb: WriteVerb, kind: StoredKind, key: string, detail?: string): void {
+  const stack = recorders.get(state);
+  if (!stack || stack.length === 0) return;
+  const w: Write = detail === undefined ? { verb, kind, key } : { verb, kind, key, detail };
+  for (const list of stack) list.push(w);
+}
+
+const quiet = new WeakSet<SimState>();
+
+/**
+ * Runs `fn` without recording changes (createSim settling the cluster: thousands of intermediate
+ * changes nobody can have seen); pair it with {@link recordStoredObjects} afterwards so the log still
+ * starts complete. Writes, indexes and queues work as usual.
+ */
+export function withoutChangeLog<T>(state: SimState, fn: () => T): T {
+  quiet.add(state);
+  try {
+    return fn();
+  } finally {
+    quiet.delete(state);
+  }
+}
+
+function changed(state: SimState, kind: StoredKind, key: string, type: 'ADDED' | 'MODIFIED' | 'DELETED'): void {
+  if (!quiet.has(state)) recordChange(state, kind, key, type);
+}
+
+const notWritable = (): WriteResult => ({ ok: false, code: 503, error: ETCD_WRITE_ERROR });
+const missing = (kind: StoredKind, key: string): WriteResult => ({ ok: false, code: 404, error: notFound(resourceName(kind), splitKey(key).name) });
+
+// ---------------------------------------------------------------------------------------------------
+// Workqueues (state.dirty)
+// ---------------------------------------------------------------------------------------------------
+
 /**
  * Queues an object for its controller (a workqueue add). `kind` is the `state.dirty` list; `key` is
  * the object key (`namespace/name`, or the node name). Duplicates are removed when the queue drains.
  * Marking a pod also queues its ReplicaSet and the Services selecting it once the queue is drained.
+ * Writes queue for themselves; call this only for changes that are not API writes (a Node's machine
+ * dying: `sim.kubeletUp`).
  */
 export function markDirty(state: SimState, kind: keyof SimState['dirty'], key: string): void {
   const q = state.dirty[kind];
@@ -65,23 +234,42 @@ export function propagatePodChanges(state: SimState): void {
 }
 
 function touchPodOwners(state: SimState, pod: Pod): void {
-  const owner = podOwnerKey(pod);
+  const owner = controllerKey(pod, 'ReplicaSet');
   if (owner) markDirty(state, 'replicaSets', owner);
   for (const svc of servicesForLabels(state, pod.metadata.namespace, pod.metadata.labels)) markDirty(state, 'services', svc);
 }
 
-/** Records an event unless the sim is in createSim's warm start (a cluster that was already running). */
-export function emit(
-  state: SimState,
-  type: SimEvent['type'],
-  reason: string,
-  object: { kind: string; name: string; namespace?: string },
-  message: string,
-  source: string,
-): void {
-  if (getIndex(state).warmStart) return;
-  recordEvent(state, type, reason, object, message, source);
+/** The queueing rule of the module doc for a write of `kind` (spec or status). */
+function enqueue(state: SimState, kind: StoredKind, key: string, obj: StoredKinds[StoredKind], status: boolean): void {
+  switch (kind) {
+    case 'Pod':
+      markDirty(state, 'pods', key);
+      return;
+    case 'ReplicaSet':
+      if (!status) markDirty(state, 'replicaSets', key);
+      else {
+        const d = controllerKey(obj, 'Deployment');
+        if (d) markDirty(state, 'deployments', d);
+      }
+      return;
+    case 'Deployment':
+      if (!status) markDirty(state, 'deployments', key);
+      return;
+    case 'Node':
+      if (!status) markDirty(state, 'nodes', key);
+      return;
+    case 'Service':
+      if (!status) markDirty(state, 'services', key);
+      return;
+    case 'EndpointSlice':
+    case 'PodDisruptionBudget':
+      return;
+  }
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Metadata
+// ---------------------------------------------------------------------------------------------------
 
 /** A deterministic RFC 4122-shaped uid from the state's counter. */
 export function newUid(state: SimState): string {
@@ -90,12 +278,15 @@ export function newUid(state: SimState): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-/** Bumps an object's resourceVersion (every API write does). */
+/** Bumps an object's resourceVersion. Internal to the write path; kept exported for old callers. */
 export function bumpResourceVersion(state: SimState, meta: ObjectMeta): void {
   meta.resourceVersion = ++state.counters.resourceVersion;
 }
 
-/** Fresh ObjectMeta for an object created now. */
+/**
+ * Fresh ObjectMeta for an object about to be created with {@link createObject} (uid drawn now;
+ * `resourceVersion` 0 until the create assigns it).
+ */
 export function newMeta(
   state: SimState,
   namespace: string,
@@ -113,28 +304,262 @@ export function newMeta(
     creationTimestamp: state.t,
     ownerReferences,
     generation: 1,
-    resourceVersion: ++state.counters.resourceVersion,
+    resourceVersion: 0,
   };
 }
 
-/** Inserts a pod (already built) into the state, the indexes and the scheduler's activeQ. */
-export function addPod(state: SimState, pod: Pod): string {
-  const key = objKey(pod.metadata.namespace, pod.metadata.name);
-  state.pods[key] = pod;
-  indexAddPod(state, key, pod);
-  if (!pod.spec.nodeName) state.scheduler.activeQ.push(key);
-  markDirty(state, 'pods', key);
-  return key;
+// ---------------------------------------------------------------------------------------------------
+// The writes
+// ---------------------------------------------------------------------------------------------------
+
+/**
+ * Creates `obj` (built by the caller, e.g. with {@link newMeta}): applies its kind's defaulting
+ * (shared/sim/kinds), assigns its resourceVersion (unless it
+ * already carries one), stores it, indexes it, queues it (a Pod without a node also enters the
+ * scheduler's activeQ) and records `ADDED`. Refused without quorum (503) or when the key exists (409).
+ */
+export function createObject<K extends StoredKind>(state: SimState, kind: K, obj: StoredKinds[K]): WriteResult {
+  if (!apiWritable(state)) return notWritable();
+  const def = defOf(kind);
+  const store = (def.ensureStore ?? def.store)(state) as Record<string, StoredKinds[K]>;
+  const key = keyOf(kind, obj.metadata);
+  if (store[key]) return { ok: false, code: 409, error: `Error from server (AlreadyExists): ${resourceName(kind)} "${obj.metadata.name}" already exists` };
+  defOf(kind).defaults?.(obj);
+  if (obj.metadata.resourceVersion === 0) obj.metadata.resourceVersion = ++state.counters.resourceVersion;
+  store[key] = obj;
+  switch (kind) {
+    case 'Pod': {
+      const pod = obj as Pod;
+      indexAddPod(state, key, pod);
+      if (!pod.spec.nodeName) state.scheduler.activeQ.push(key);
+      break;
+    }
+    case 'ReplicaSet': indexAddReplicaSet(state, key, obj as ReplicaSet); break;
+    case 'Service': indexAddService(state, key, obj as Service); break;
+    case 'Node': indexNodesChanged(state); break;
+    default: break;
+  }
+  enqueue(state, kind, key, obj, false);
+  changed(state, kind, key, 'ADDED');
+  logWrite(state, 'create', kind, key);
+  return { ok: true, key };
+}
+
+/** Options of {@link updateObject}. */
+export interface UpdateOptions {
+  /** A spec change: bump `metadata.generation` too (Deployments, ReplicaSets). */
+  generation?: boolean;
+  /** Override the queueing rule (see the module doc). */
+  enqueue?: boolean;
 }
 
 /**
- * Removes a pod object for good (end of graceful termination, or a force delete): frees its requests on
- * the node, updates indexes, queues its ReplicaSet and Services, and asks the scheduler to retry
- * unschedulable pods since room was freed.
+ * A validated spec/metadata write: checks quorum (503) and existence (404) first, then runs `mutate`
+ * on the stored object, bumps resourceVersion (and generation when asked), queues per the rule of the
+ * module doc and records `MODIFIED`. `mutate` returning `false` means "nothing changed": no bump, no
+ * record (the write still succeeds, like an update that changes nothing).
+ */
+export function updateObject<K extends StoredKind>(
+  state: SimState,
+  kind: K,
+  key: string,
+  mutate: (obj: StoredKinds[K]) => void | boolean,
+  opts: UpdateOptions = {},
+): WriteResult {
+  if (!apiWritable(state)) return notWritable();
+  const obj = storeOf(state, kind)[key];
+  if (!obj) return missing(kind, key);
+  if (mutate(obj) === false) return { ok: true, key };
+  if (opts.generation) obj.metadata.generation += 1;
+  obj.metadata.resourceVersion = ++state.counters.resourceVersion;
+  if (opts.enqueue ?? true) enqueue(state, kind, key, obj, false);
+  changed(state, kind, key, 'MODIFIED');
+  logWrite(state, 'update', kind, key);
+  return { ok: true, key };
+}
+
+/**
+ * A status write (the `/status` subresource) the writer already applied in place: bumps
+ * resourceVersion, queues per the rule (`opts.enqueue` overrides: a Pod status write queues the Pod
+ * unless `false`), records `MODIFIED`. No quorum check (see the module doc); 404 for a missing object.
+ */
+export function updateStatus(state: SimState, kind: StoredKind, key: string, opts: { enqueue?: boolean } = {}): WriteResult {
+  const obj = storeOf(state, kind)[key];
+  if (!obj) return missing(kind, key);
+  obj.metadata.resourceVersion = ++state.counters.resourceVersion;
+  if (opts.enqueue ?? true) enqueue(state, kind, key, obj, true);
+  changed(state, kind, key, 'MODIFIED');
+  logWrite(state, 'updateStatus', kind, key);
+  return { ok: true, key };
+}
+
+/**
+ * Records an observable change that is not an API write and bumps no resourceVersion: a Pod's
+ * working-set memory (the kubelet's metrics), its cached readiness, Node request sums (CONTRACT of
+ * ./changelog.ts). O(1).
+ */
+export function noteChange(state: SimState, kind: StoredKind, key: string): void {
+  changed(state, kind, key, 'MODIFIED');
+}
+
+/** Options of {@link deletePod}: `kubectl delete pod [--grace-period=N] [--force]`. */
+export interface DeleteOptions {
+  /** Remove at once, without waiting for the kubelet (`--grace-period=0 --force`). */
+  force?: boolean;
+  /** Overrides `spec.terminationGracePeriodSeconds`, seconds. */
+  gracePeriodSeconds?: number;
+}
+
+/** A successful {@link deletePod} / {@link evictPod}: the sim second the pod is expected to be gone. */
+export type DeleteResult = { ok: true; key: string; goneAt: SimSeconds } | Extract<WriteResult, { ok: false }>;
+
+/**
+ * What the kubelet does when a pod it runs starts terminating (registered by controllers/kubelet.ts):
+ * stops the containers and schedules the final removal. Returns the sim second the pod will be gone.
+ */
+export type PodTerminationHandler = (state: SimState, key: string, pod: Pod, graceSeconds: number) => SimSeconds;
+
+let terminationHandler: PodTerminationHandler | null = null;
+
+/**
+ * Registers the kubelet's reaction to a graceful deletion (the watch event the real kubelet gets).
+ * Called once by controllers/kubelet.ts when it is loaded (createSim loads it, so every state has it).
+ */
+export function registerPodTerminationHandler(handler: PodTerminationHandler): void {
+  terminationHandler = handler;
+}
+
+/**
+ * Deletes a Pod (`DELETE /api/v1/namespaces/NS/pods/NAME`). Graceful by default: sets
+ * `deletionTimestamp` = now + grace and `deletionGracePeriodSeconds`, the pod leaves endpoints at once
+ * (`sim.ready` false), records `MODIFIED`, and the kubelet finishes the deletion ({@link removePod}
+ * after the app exited). `force` or an unbound pod: removed at once (`DELETED`). A pod already
+ * terminating is left alone (its expected end is returned). Refused without quorum (503) or when
+ * missing (404).
+ */
+export function deletePod(state: SimState, key: string, opts: DeleteOptions = {}): DeleteResult {
+  return deletePodAs(state, key, opts, 'delete');
+}
+
+function deletePodAs(state: SimState, key: string, opts: DeleteOptions, verb: 'delete' | 'evict'): DeleteResult {
+  if (!apiWritable(state)) return { ok: false, code: 503, error: ETCD_WRITE_ERROR };
+  const pod = state.pods[key];
+  if (!pod) return { ok: false, code: 404, error: notFound('pods', splitKey(key).name) };
+  if (opts.force || !pod.spec.nodeName) {
+    removeStoredPod(state, key, pod);
+    logWrite(state, verb, 'Pod', key, opts.force ? 'force' : undefined);
+    return { ok: true, key, goneAt: state.t };
+  }
+  if (pod.metadata.deletionTimestamp !== undefined) return { ok: true, key, goneAt: pod.sim.nextTransitionAt ?? state.t };
+  const grace = opts.gracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds;
+  pod.metadata.deletionTimestamp = state.t + grace;
+  pod.metadata.deletionGracePeriodSeconds = grace;
+  pod.metadata.resourceVersion = ++state.counters.resourceVersion;
+  pod.sim.ready = false;
+  markDirty(state, 'pods', key);
+  changed(state, 'Pod', key, 'MODIFIED');
+  logWrite(state, verb, 'Pod', key);
+  const goneAt = terminationHandler ? terminationHandler(state, key, pod, grace) : state.t + grace;
+  return { ok: true, key, goneAt };
+}
+
+/**
+ * Decides whether an eviction may proceed (a PodDisruptionBudget is one): `allows` answers false to
+ * refuse with 429 {@link EVICTION_REFUSED}; `admit` runs once every gate allowed it, before the pod is
+ * deleted (a PDB lowers its `status.disruptionsAllowed` there). Pure functions of the state.
+ */
+export interface EvictionGate {
+  allows(state: SimState, key: string, pod: Pod): boolean;
+  admit?(state: SimState, key: string, pod: Pod): void;
+}
+
+const evictionGates: EvictionGate[] = [];
+
+/**
+ * Adds an eviction gate (the PodDisruptionBudget kind registers one). Gates run in registration order.
+ * Returns a function removing it again.
+ */
+export function registerEvictionGate(gate: EvictionGate): () => void {
+  evictionGates.push(gate);
+  return () => {
+    const i = evictionGates.indexOf(gate);
+    if (i >= 0) evictionGates.splice(i, 1);
+  };
+}
+
+/**
+ * The Eviction subresource (`POST .../pods/NAME/eviction`, policy/v1): asks every kind that gates
+ * evictions (the PodDisruptionBudget kind, shared/sim/kinds) and every registered {@link EvictionGate}; a refusal answers 429 {@link EVICTION_REFUSED} and changes nothing; else the pod
+ * is deleted gracefully like {@link deletePod}. A pod already terminating is accepted as is (200, as
+ * the API server does for pods with a deletionTimestamp). Refused without quorum (503), 404 when missing.
+ */
+export function evictPod(state: SimState, key: string, opts: { gracePeriodSeconds?: number } = {}): DeleteResult {
+  if (!apiWritable(state)) return { ok: false, code: 503, error: ETCD_WRITE_ERROR };
+  const pod = state.pods[key];
+  if (!pod) return { ok: false, code: 404, error: notFound('pods', splitKey(key).name) };
+  if (pod.metadata.deletionTimestamp === undefined) {
+    for (const def of KINDS) if (def.allowsEviction && !def.allowsEviction(state, key, pod)) return { ok: false, code: 429, error: EVICTION_REFUSED };
+    for (const gate of evictionGates) if (!gate.allows(state, key, pod)) return { ok: false, code: 429, error: EVICTION_REFUSED };
+    for (const gate of evictionGates) gate.admit?.(state, key, pod);
+  }
+  return deletePodAs(state, key, opts, 'evict');
+}
+
+/**
+ * The scheduler's Binding (`POST .../pods/NAME/binding`): sets `spec.nodeName`, clears the scheduling
+ * failure message, sets `PodScheduled=True`, adds the pod's requests (millicores, MiB, one pod) to the
+ * Node's sums, indexes the pod under the node, bumps the Pod's resourceVersion, queues it, and records
+ * Pod and Node `MODIFIED`. 409 when already bound, 404 for a missing Pod or Node, 503 without quorum.
+ */
+export function bindPod(state: SimState, key: string, nodeName: string): WriteResult {
+  if (!apiWritable(state)) return notWritable();
+  const pod = state.pods[key];
+  if (!pod) return missing('Pod', key);
+  const node = state.nodes[nodeName];
+  if (!node) return missing('Node', nodeName);
+  if (pod.spec.nodeName) return { ok: false, code: 409, error: `Operation cannot be fulfilled on pods/binding "${pod.metadata.name}": pod ${pod.metadata.name} is already assigned to node "${pod.spec.nodeName}"` };
+  pod.spec.nodeName = nodeName;
+  delete pod.status.message;
+  setScheduledTrue(pod, state.t);
+  node.sim.cpuRequestedMilli += pod.sim.cpuRequestMilli;
+  node.sim.memRequestedMiB += pod.sim.memRequestMiB;
+  node.sim.podCount += 1;
+  indexBindPod(state, key, nodeName);
+  pod.metadata.resourceVersion = ++state.counters.resourceVersion;
+  markDirty(state, 'pods', key);
+  changed(state, 'Pod', key, 'MODIFIED');
+  changed(state, 'Node', nodeName, 'MODIFIED');
+  logWrite(state, 'bind', 'Pod', key, nodeName);
+  return { ok: true, key };
+}
+
+/** `PodScheduled=True` at `now` (podutil's setCondition, inlined: podutil imports this module). */
+function setScheduledTrue(pod: Pod, now: SimSeconds): void {
+  const c = pod.status.conditions.find((x) => x.type === 'PodScheduled');
+  if (c) {
+    if (c.status !== 'True') c.lastTransitionTime = now;
+    c.status = 'True';
+    delete c.reason;
+    return;
+  }
+  pod.status.conditions.push({ type: 'PodScheduled', status: 'True', lastTransitionTime: now });
+}
+
+/**
+ * Removes a pod object for good (the kubelet's final delete at the end of graceful termination; a force
+ * delete goes through {@link deletePod}): frees its requests on the node (Node `MODIFIED`), updates the
+ * indexes, queues its ReplicaSet, Services and Deployment, asks the scheduler to retry unschedulable pods
+ * since room was freed, and records Pod `DELETED`. No-op for a missing pod. No quorum check: callers
+ * (the kubelet) check {@link apiWritable} and retry.
  */
 export function removePod(state: SimState, key: string): void {
   const pod = state.pods[key];
   if (!pod) return;
+  removeStoredPod(state, key, pod);
+  logWrite(state, 'remove', 'Pod', key);
+}
+
+function removeStoredPod(state: SimState, key: string, pod: Pod): void {
   indexRemovePod(state, key, pod);
   const node = pod.spec.nodeName ? state.nodes[pod.spec.nodeName] : undefined;
   if (node) {
@@ -142,13 +567,79 @@ export function removePod(state: SimState, key: string): void {
     node.sim.memRequestedMiB -= pod.sim.memRequestMiB;
     node.sim.podCount -= 1;
     if (state.scheduler.unschedulable.length > 0) state.scheduler.moveRequested = true;
+    changed(state, 'Node', node.metadata.name, 'MODIFIED');
   }
   delete state.pods[key];
   touchPodOwners(state, pod);
   // The Deployment waits for old pods to be gone (Recreate, history cleanup): tell it.
-  const rs = state.replicaSets[podOwnerKey(pod)];
-  const d = rs ? rsOwnerKey(rs) : '';
+  const rs = state.replicaSets[controllerKey(pod, 'ReplicaSet')];
+  const d = rs ? controllerKey(rs, 'Deployment') : '';
   if (d) markDirty(state, 'deployments', d);
+  changed(state, 'Pod', key, 'DELETED');
+}
+
+/**
+ * Removes a non-Pod object from storage (a ReplicaSet beyond `revisionHistoryLimit`, an EndpointSlice
+ * of a deleted Service...): forgets it in the indexes and records `DELETED`. Pods use {@link deletePod}
+ * / {@link removePod}. 503 without quorum, 404 when missing.
+ */
+export function removeObject(state: SimState, kind: Exclude<StoredKind, 'Pod'>, key: string): WriteResult {
+  if (!apiWritable(state)) return notWritable();
+  const store = storeOf(state, kind);
+  const obj = store[key];
+  if (!obj) return missing(kind, key);
+  if (kind === 'ReplicaSet') indexRemoveReplicaSet(state, key, obj as ReplicaSet);
+  if (kind === 'Service') indexRemoveService(state, key, obj as Service);
+  delete store[key];
+  if (kind === 'Node') indexNodesChanged(state);
+  changed(state, kind, key, 'DELETED');
+  logWrite(state, 'remove', kind, key);
+  return { ok: true, key };
+}
+
+/**
+ * Records `ADDED` for every object stored, kind by kind in registry order, keys sorted: createSim calls
+ * it once at the end (its own objects are put in the state directly and the settling runs
+ * {@link withoutChangeLog}), so the change log starts complete and a consumer at cursor 0 sees every
+ * object exactly once.
+ */
+export function recordStoredObjects(state: SimState): void {
+  for (const def of KINDS) {
+    for (const key of Object.keys(def.store(state)).sort()) recordChange(state, def.kind, key, 'ADDED');
+  }
+}
+
+/**
+ * Records Service `MODIFIED` for every Service whose traffic figures (rps, error rate, p50/p99,
+ * ready/total endpoints) differ between `before` (the `state.traffic` map before the traffic model
+ * ran) and `state.traffic` now, or that is new: the change-log CONTRACT's "Service traffic" (non-API,
+ * no resourceVersion). Called by step.ts after `updateTraffic`, which replaces the map each tick; a
+ * traffic model that updates the map in place must call {@link noteChange} itself. O(Services).
+ */
+export function recordTrafficChanges(state: SimState, before: SimState['traffic']): void {
+  const after = state.traffic;
+  for (const key in after) {
+    const a = before[key];
+    const b = after[key]!;
+    if (a === b) continue;
+    if (!a || a.rps !== b.rps || a.errorRate !== b.errorRate || a.p50Ms !== b.p50Ms || a.p99Ms !== b.p99Ms || a.readyEndpoints !== b.readyEndpoints || a.totalEndpoints !== b.totalEndpoints) {
+      changed(state, 'Service', key, 'MODIFIED');
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Compatibility wrappers and shared mutations
+// ---------------------------------------------------------------------------------------------------
+
+/**
+ * Inserts a pod (already built) into the state through {@link createObject} and returns its key.
+ * @throws Error when the create is refused (no quorum, name taken): callers check quorum first.
+ */
+export function addPod(state: SimState, pod: Pod): string {
+  const r = createObject(state, 'Pod', pod);
+  if (!r.ok) throw new Error(r.error);
+  return r.key;
 }
 
 /** Finds a Deployment by key or bare name (namespace default). */
@@ -172,13 +663,16 @@ export function ensureImageProfile(state: SimState, image: string): ImageProfile
 }
 
 /**
- * Writes a Deployment's pod template (an API update): bumps generation and resourceVersion and queues the
- * Deployment; the deployment controller then rolls out a new ReplicaSet.
+ * Commits a Deployment spec change the caller made in place (an API update): bumps generation and
+ * resourceVersion, queues the Deployment and records `MODIFIED`; the deployment controller then rolls
+ * out. Prefer {@link updateObject} with `{generation: true}`. No quorum check (the caller checked).
  */
 export function writeDeploymentTemplate(state: SimState, key: string, d: Deployment): void {
   d.metadata.generation += 1;
-  bumpResourceVersion(state, d.metadata);
+  d.metadata.resourceVersion = ++state.counters.resourceVersion;
   markDirty(state, 'deployments', key);
+  changed(state, 'Deployment', key, 'MODIFIED');
+  logWrite(state, 'update', 'Deployment', key);
 }
 
 /**
@@ -199,8 +693,10 @@ export function setDeploymentImage(state: SimState, deployment: string, image: s
   const name = d.metadata.name;
   ensureImageProfile(state, image);
   if (c.image === image) return { ok: true, message: `deployment.apps/${name} image unchanged`, completesAt: state.t };
-  c.image = image;
-  writeDeploymentTemplate(state, found.key, d);
+  const r = updateObject(state, 'Deployment', found.key, () => {
+    c.image = image;
+  }, { generation: true });
+  if (!r.ok) return { ok: false, error: r.error };
   emit(state, 'Normal', 'ImageUpdated', { kind: 'Deployment', name, namespace: d.metadata.namespace }, `Container ${c.name} image set to ${image}`, source);
   return { ok: true, message: `deployment.apps/${name} image updated`, completesAt: state.t };
 }

@@ -7,7 +7,7 @@
  * They only answer "which keys"; every place whose result depends on iteration order sorts the keys, so a
  * fresh rebuild never changes results.
  */
-import type { Node, Pod, ReplicaSet, Service, SimState } from './types.ts';
+import type { Node, ObjectMeta, OwnerReference, Pod, ReplicaSet, Service, SimState } from './types.ts';
 
 /** The index for one state. Sets hold object keys (`namespace/name`, node names). */
 export interface SimIndex {
@@ -26,8 +26,8 @@ export interface SimIndex {
   sortedNodeNames: string[];
   /** The Node objects in `sortedNodeNames` order (the scheduler's hot loop). */
   sortedNodes: Node[];
-  /** True only inside createSim's warm start (pods start at once, no events). */
-  warmStart: boolean;
+  /** Position of each node name in `sortedNodeNames` (node and pod addresses). */
+  nodeIndex: Map<string, number>;
 }
 
 const indexes = new WeakMap<SimState, SimIndex>();
@@ -45,16 +45,33 @@ function del(map: Map<string, Set<string>>, k: string, v: string): void {
   if (s.size === 0) map.delete(k);
 }
 
-/** Key of the ReplicaSet controlling a pod, or '' (bare pod). */
-export function podOwnerKey(pod: Pod): string {
-  const ref = pod.metadata.ownerReferences.find((r) => r.controller && r.kind === 'ReplicaSet');
-  return ref ? `${pod.metadata.namespace}/${ref.name}` : '';
+/**
+ * The controller owner reference of an object (`metav1.GetControllerOf`: the one reference with
+ * `controller: true`), optionally only of `kind`. Undefined for an object nobody controls.
+ */
+export function controllerOf(obj: { metadata: ObjectMeta }, kind?: string): OwnerReference | undefined {
+  for (const r of obj.metadata.ownerReferences) if (r.controller && (kind === undefined || r.kind === kind)) return r;
+  return undefined;
 }
 
-/** Key of the Deployment controlling a ReplicaSet, or ''. */
+/**
+ * Key (`namespace/name`) of the object of `kind` controlling `obj` (same namespace: owner references
+ * never cross namespaces), or '' when no such controller. Generic over kinds: a Pod's ReplicaSet, a
+ * ReplicaSet's Deployment, and later a Pod's StatefulSet / DaemonSet / Job.
+ */
+export function controllerKey(obj: { metadata: ObjectMeta }, kind: string): string {
+  const ref = controllerOf(obj, kind);
+  return ref ? `${obj.metadata.namespace}/${ref.name}` : '';
+}
+
+/** Key of the ReplicaSet controlling a pod, or '' (bare pod). Thin wrapper over {@link controllerKey}. */
+export function podOwnerKey(pod: Pod): string {
+  return controllerKey(pod, 'ReplicaSet');
+}
+
+/** Key of the Deployment controlling a ReplicaSet, or ''. Thin wrapper over {@link controllerKey}. */
 export function rsOwnerKey(rs: ReplicaSet): string {
-  const ref = rs.metadata.ownerReferences.find((r) => r.controller && r.kind === 'Deployment');
-  return ref ? `${rs.metadata.namespace}/${ref.name}` : '';
+  return controllerKey(rs, 'Deployment');
 }
 
 function addPodTo(idx: SimIndex, key: string, pod: Pod): void {
@@ -93,9 +110,10 @@ function build(state: SimState): SimIndex {
     podsByLabel: new Map(),
     sortedNodeNames: Object.keys(state.nodes).sort(),
     sortedNodes: [],
-    warmStart: false,
+    nodeIndex: new Map(),
   };
   idx.sortedNodes = idx.sortedNodeNames.map((n) => state.nodes[n]!);
+  idx.sortedNodeNames.forEach((n, i) => idx.nodeIndex.set(n, i));
   for (const [key, pod] of Object.entries(state.pods)) addPodTo(idx, key, pod);
   for (const [key, rs] of Object.entries(state.replicaSets)) {
     const d = rsOwnerKey(rs);
@@ -109,13 +127,16 @@ function build(state: SimState): SimIndex {
 export function getIndex(state: SimState): SimIndex {
   let idx = indexes.get(state);
   if (!idx || idx.podsRef !== state.pods || idx.nodesRef !== state.nodes || idx.rsRef !== state.replicaSets || idx.servicesRef !== state.services) {
-    const warm = idx?.warmStart ?? false;
     idx = build(state);
-    idx.warmStart = warm;
     indexes.set(state, idx);
   }
   return idx;
 }
+
+/*
+ * Index maintenance below is called by the API server's write path (./apiserver.ts) only: a write
+ * keeps the indexes it touches; nobody else calls these.
+ */
 
 /** Records a pod just added to `state.pods` (call after inserting). */
 export function indexAddPod(state: SimState, key: string, pod: Pod): void {
@@ -150,6 +171,30 @@ export function indexAddReplicaSet(state: SimState, key: string, rs: ReplicaSet)
 export function indexRemoveReplicaSet(state: SimState, key: string, rs: ReplicaSet): void {
   const d = rsOwnerKey(rs);
   if (d) del(getIndex(state).rsByDeployment, d, key);
+}
+
+/** Forgets that a pod was bound to `node`. */
+export function indexUnbindPod(state: SimState, key: string, node: string): void {
+  del(getIndex(state).podsByNode, node, key);
+}
+
+/** Records a Service just added to `state.services`. */
+export function indexAddService(state: SimState, key: string, svc: Service): void {
+  addServiceTo(getIndex(state), key, svc);
+}
+
+/** Forgets a Service about to be removed (or whose selector is about to change). */
+export function indexRemoveService(state: SimState, key: string, svc: Service): void {
+  const anchor = serviceAnchor(svc);
+  if (anchor) del(getIndex(state).servicesByLabel, anchor, key);
+}
+
+/** Re-sorts the node list after a Node was added or removed. */
+export function indexNodesChanged(state: SimState): void {
+  const idx = getIndex(state);
+  idx.sortedNodeNames = Object.keys(state.nodes).sort();
+  idx.sortedNodes = idx.sortedNodeNames.map((n) => state.nodes[n]!);
+  idx.nodeIndex = new Map(idx.sortedNodeNames.map((n, i) => [n, i]));
 }
 
 /** Keys in a set, sorted (use wherever the order can affect results). */

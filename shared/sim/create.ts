@@ -6,8 +6,10 @@
  * Running and Ready at t=0 and no start-up events are recorded ("warm start"); `input.coldStart` starts
  * from a fresh apply. Deterministic from `input.settings.seed`.
  */
-import { getIndex } from './cache.ts';
 import { memorySignature } from './controllers/kubelet.ts';
+import { recordStoredObjects, withoutChangeLog } from './apiserver.ts';
+import { withWarmStart } from './emit.ts';
+import { endpointPorts } from './kinds/endpointslice.ts';
 import { healthyNodeConditions } from './controllers/nodeLifecycle.ts';
 import { runControllers } from './controllers/index.ts';
 import { objKey, refKey } from './names.ts';
@@ -140,13 +142,22 @@ function serviceFromManifest(state: SimState, m: ServiceManifest, i: number): Se
   return svc;
 }
 
+/** Options of {@link createSim}. */
+export interface CreateSimOptions {
+  /**
+   * True: the cluster was already running (pods Running and Ready at t=0, no start-up events). False: a
+   * fresh `kubectl apply` (Pending -> ContainerCreating -> Running). Default: `!input.coldStart`.
+   */
+  warmStart?: boolean;
+}
+
 /**
  * Builds the initial state.
  * @throws Error on invalid settings (`tickSeconds` <= 0) or a duplicate Node, Deployment or Service name;
  *   RangeError when an SLO target is not in (0, 1) (shared/sim/slo.ts); QuantityError
  *   (shared/manifests/quantity.ts) for a malformed Node or container quantity (validated inputs have none).
  */
-export function createSim(input: SimInput): SimState {
+export function createSim(input: SimInput, opts: CreateSimOptions = {}): SimState {
   const tickSeconds = input.settings.tickSeconds;
   if (!(tickSeconds > 0)) throw new Error(`settings.tickSeconds must be > 0, got ${tickSeconds}`);
   const defaultImageProfile = { ...DEFAULT_IMAGE_PROFILE, ...(input.defaultImage ?? {}) };
@@ -218,7 +229,9 @@ export function createSim(input: SimInput): SimState {
       apiVersion: 'discovery.k8s.io/v1',
       kind: 'EndpointSlice',
       metadata: { ...svc.metadata, uid: `eps-${state.counters.uid++}`, labels: { 'kubernetes.io/service-name': svc.metadata.name }, annotations: {} },
+      addressType: 'IPv4',
       endpoints: [],
+      ports: endpointPorts(svc),
     };
     state.dirty.services.push(key);
   });
@@ -229,7 +242,8 @@ export function createSim(input: SimInput): SimState {
   state.ingress = buildIngress(state, input, state.callGraph);
   state.userFacingService = refKey(input.userFacingService);
   for (const image of Object.keys(state.images)) state.imageProfileSeen[image] = memorySignature(state.images[image]!);
-  startWorkloads(state, input.coldStart === true);
+  withoutChangeLog(state, () => startWorkloads(state, !(opts.warmStart ?? input.coldStart !== true)));
+  recordStoredObjects(state); // the change log starts with every object, once
   for (const key of Object.keys(state.services).sort()) {
     const ready = state.endpoints[key]?.endpoints.filter((e) => e.conditions.ready).length ?? 0;
     const total = state.endpoints[key]?.endpoints.length ?? 0;
@@ -244,15 +258,11 @@ function startWorkloads(state: SimState, cold: boolean): void {
     runControllers(state);
     return;
   }
-  const idx = getIndex(state);
-  idx.warmStart = true;
-  try {
+  withWarmStart(state, () => {
     for (let pass = 0; pass < 20; pass++) {
       runControllers(state);
       const d = state.dirty;
       if (d.deployments.length + d.replicaSets.length + d.pods.length + d.services.length + d.nodes.length + state.scheduler.activeQ.length === 0) break;
     }
-  } finally {
-    idx.warmStart = false;
-  }
+  });
 }

@@ -33,15 +33,36 @@ export function randomSuffix(rng: RngState, n = 5): string {
   return s;
 }
 
+/** The sim's fixed epoch: sim second 0 is 2025-01-01T00:00:00Z (the sim has no wall clock). */
+export const SIM_EPOCH = '2025-01-01T00:00:00Z';
+
+/** Days from 1970-01-01 to 2025-01-01. */
+const EPOCH_DAYS = 20089;
+
+/** Proleptic Gregorian date of a day count since 1970-01-01 (H. Hinnant's civil_from_days). */
+function civilFromDays(z: number): { y: number; m: number; d: number } {
+  const zz = z + 719468;
+  const era = Math.floor(zz / 146097);
+  const doe = zz - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return { y: yoe + era * 400 + (m <= 2 ? 1 : 0), m, d };
+}
+
 /**
- * RFC 3339 stamp of a sim second, counted from a fixed epoch 2025-01-01T00:00:00Z (the sim has no wall
- * clock). Used for annotations such as `kubectl.kubernetes.io/restartedAt`. Valid for matches < 31 days.
+ * RFC 3339 stamp (UTC, whole seconds) of a sim second, counted from {@link SIM_EPOCH}: 0 ->
+ * `2025-01-01T00:00:00Z`, 86400 * 31 -> `2025-02-01T00:00:00Z`. Negative values clamp to the epoch.
+ * What the kinds' `toApi` serialise every time field with (`creationTimestamp`, conditions...) and
+ * annotations such as `kubectl.kubernetes.io/restartedAt` carry.
  */
 export function simTimestamp(t: SimSeconds): string {
   const s = Math.max(0, Math.floor(t));
-  const day = Math.floor(s / 86400) + 1;
+  const { y, m, d } = civilFromDays(EPOCH_DAYS + Math.floor(s / 86400));
   const two = (n: number) => String(n).padStart(2, '0');
-  return `2025-01-${two(day)}T${two(Math.floor((s % 86400) / 3600))}:${two(Math.floor((s % 3600) / 60))}:${two(s % 60)}Z`;
+  return `${y}-${two(m)}-${two(d)}T${two(Math.floor((s % 86400) / 3600))}:${two(Math.floor((s % 3600) / 60))}:${two(s % 60)}Z`;
 }
 
 /** `namespace/name` key used for pods, Deployments, ReplicaSets, Services and EndpointSlices. */

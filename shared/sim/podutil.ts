@@ -2,7 +2,7 @@
  * Small helpers over Pod objects shared by the controllers: conditions, container-state writes and the
  * cached `sim.ready` flag. Source of the condition semantics: W workloads/pods/pod-lifecycle.md.
  */
-import { markDirty } from './apiserver.ts';
+import { markDirty, noteChange } from './apiserver.ts';
 import type { ContainerState, Pod, PodCondition, SimState } from './types.ts';
 
 /** The condition of `type`, or undefined. */
@@ -72,7 +72,8 @@ export function setPodReady(state: SimState, key: string, pod: Pod, ready: boole
 
 /**
  * Recomputes `sim.ready` from conditions and deletion, then queues the pod (`markDirty`) every time,
- * changed or not.
+ * changed or not, and records the (condition) change in the change log. No resourceVersion bump: the
+ * readiness status write is coalesced with the kubelet's or node controller's own write.
  */
 export function refreshReady(state: SimState, key: string, pod: Pod): void {
   const ready = getCondition(pod, 'Ready')?.status === 'True' && !isTerminating(pod);
@@ -80,6 +81,7 @@ export function refreshReady(state: SimState, key: string, pod: Pod): void {
     pod.sim.ready = ready;
   }
   markDirty(state, 'pods', key);
+  noteChange(state, 'Pod', key);
 }
 
 /** Sim second the pod last became Ready, or null when not Ready. */

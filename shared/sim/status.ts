@@ -2,7 +2,7 @@
  * What `kubectl get pods` / `kubectl get nodes` print in their STATUS column, computed from the objects
  * exactly like kubectl's printers (K pkg/printers/internalversion/printers.go printPod / printNode).
  */
-import { podOwnerKey, rsOwnerKey } from './cache.ts';
+import { controllerKey } from './cache.ts';
 import type { Node, Pod, SimSeconds, SimState } from './types.ts';
 
 /**
@@ -55,9 +55,9 @@ export function nodeDisplayStatus(node: Node): string {
 
 /** Name of the Deployment owning a pod through its ReplicaSet, or '' (bare pod, or ReplicaSet gone). */
 export function ownerDeploymentName(state: SimState, pod: Pod): string {
-  const rsKey = podOwnerKey(pod);
+  const rsKey = controllerKey(pod, 'ReplicaSet');
   const rs = rsKey ? state.replicaSets[rsKey] : undefined;
   if (!rs) return '';
-  const dKey = rsOwnerKey(rs);
+  const dKey = controllerKey(rs, 'Deployment');
   return dKey ? dKey.slice(dKey.indexOf('/') + 1) : '';
 }

@@ -5,6 +5,7 @@
  * incidents/). Pure and deterministic.
  */
 import { completePendingActions } from './actions/pending.ts';
+import { recordTrafficChanges } from './apiserver.ts';
 import { runControllers, runDueTimers } from './controllers/index.ts';
 import { startDueIncidents, updateIncidents } from './incidents/index.ts';
 import { updateSlos } from './slo.ts';
@@ -19,7 +20,9 @@ export function step(state: SimState): void {
   completePendingActions(state);
   runDueTimers(state);
   runControllers(state);
+  const trafficBefore = state.traffic;
   updateTraffic(state);
+  recordTrafficChanges(state, trafficBefore); // change log: Service traffic figures (shared/sim/changelog.ts)
   updateSlos(state);
   updateIncidents(state);
 }

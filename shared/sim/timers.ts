@@ -4,14 +4,35 @@
  * (ContainerCreating -> Running, back-off expiry, node grace periods) so a tick only touches what is due,
  * not every object: cost grows with what changes.
  */
-import type { SimState, SimSeconds, Timer } from './types.ts';
+import type { SimState, SimSeconds, Timer, TimerKind } from './types.ts';
+
+export type { TimerKind } from './types.ts';
+
+/** The controller that handles each timer kind (controllers/index.ts `runDueTimers` dispatches on it). */
+export type TimerOwner = 'kubelet' | 'node' | 'deployment' | 'replicaset' | 'etcd';
+
+/** Owner of every {@link TimerKind}: adding a kind without an owner fails the type check. */
+export const TIMER_OWNER: Readonly<Record<TimerKind, TimerOwner>> = {
+  'kubelet.start': 'kubelet',
+  'kubelet.ready': 'kubelet',
+  'kubelet.restart': 'kubelet',
+  'kubelet.backoff': 'kubelet',
+  'kubelet.oom': 'kubelet',
+  'kubelet.gone': 'kubelet',
+  'kubelet.probe': 'kubelet',
+  'node.grace': 'node',
+  'node.evict': 'node',
+  'deploy.deadline': 'deployment',
+  'rs.sync': 'replicaset',
+  'etcd.election': 'etcd',
+};
 
 function less(a: Timer, b: Timer): boolean {
   return a.at < b.at || (a.at === b.at && a.seq < b.seq);
 }
 
 /** Schedules `kind` for object `ref` at sim second `at`. Returns the timer. O(log n). */
-export function scheduleTimer(state: SimState, at: SimSeconds, kind: string, ref: string): Timer {
+export function scheduleTimer(state: SimState, at: SimSeconds, kind: TimerKind, ref: string): Timer {
   const timer: Timer = { at, seq: state.counters.timerSeq++, kind, ref };
   const heap = state.timers;
   heap.push(timer);

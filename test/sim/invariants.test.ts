@@ -82,8 +82,8 @@ describe('changeLogChecker (the change-log contract of shared/sim/changelog.ts)'
     return s;
   };
 
-  it('has nothing to check while the log answers resync (no producer records yet)', () => {
-    const s = running();
+  it('has nothing to check while the log answers resync (a cloned state starts with an empty log)', () => {
+    const s = structuredClone(running());
     const check = changeLogChecker(s);
     s.pods[Object.keys(s.pods).sort()[0]!]!.sim.memoryMiB += 1;
     expect(check(s)).toEqual([]);

@@ -4,7 +4,7 @@
  * scaling then follows through the deployment and ReplicaSet controllers.
  * Messages are kubectl's output (`deployment.apps/frontend scaled`...).
  */
-import { findDeployment, notFound, setDeploymentImage, writeDeploymentTemplate } from '../apiserver.ts';
+import { findDeployment, notFound, setDeploymentImage, updateObject } from '../apiserver.ts';
 import { replicaSetsOf, revisionOf } from '../controllers/deployment.ts';
 import { simTimestamp, splitKey, templateHash } from '../names.ts';
 import { parseQuantity } from '../../manifests/quantity.ts';
@@ -27,8 +27,10 @@ export function scaleAction(state: SimState, name: string, replicas: number): Ha
     return reject(`The Deployment "${d.metadata.name}" is invalid: spec.replicas: Invalid value: ${replicas}: must be greater than or equal to 0`);
   }
   if (d.spec.replicas !== replicas) {
-    d.spec.replicas = replicas;
-    writeDeploymentTemplate(state, f.key, d);
+    const r = updateObject(state, 'Deployment', f.key, (x) => {
+      x.spec.replicas = replicas;
+    }, { generation: true });
+    if (!r.ok) return reject(r.error);
   }
   return { result: ok(state, `deployment.apps/${d.metadata.name} scaled`), event: { reason: 'Scale', object: dObj(d) } };
 }
@@ -59,8 +61,10 @@ export function undoAction(state: SimState, name: string, toRevision?: number): 
   }
   const tpl = structuredClone(target.rs.spec.template);
   delete tpl.metadata.labels['pod-template-hash'];
-  d.spec.template = tpl;
-  writeDeploymentTemplate(state, f.key, d);
+  const r = updateObject(state, 'Deployment', f.key, (x) => {
+    x.spec.template = tpl;
+  }, { generation: true });
+  if (!r.ok) return reject(r.error);
   return { result: ok(state, `deployment.apps/${dName} rolled back`), event: { reason: 'RolloutUndo', object: dObj(d) } };
 }
 
@@ -69,9 +73,11 @@ export function restartAction(state: SimState, name: string): Handled {
   const f = lookup(state, name);
   if ('result' in f) return f;
   const d = f.deployment;
-  const meta = d.spec.template.metadata;
-  meta.annotations = { ...(meta.annotations ?? {}), 'kubectl.kubernetes.io/restartedAt': simTimestamp(state.t) };
-  writeDeploymentTemplate(state, f.key, d);
+  const r = updateObject(state, 'Deployment', f.key, (x) => {
+    const meta = x.spec.template.metadata;
+    meta.annotations = { ...(meta.annotations ?? {}), 'kubectl.kubernetes.io/restartedAt': simTimestamp(state.t) };
+  }, { generation: true });
+  if (!r.ok) return reject(r.error);
   return { result: ok(state, `deployment.apps/${d.metadata.name} restarted`), event: { reason: 'RolloutRestart', object: dObj(d) } };
 }
 
@@ -126,7 +132,9 @@ export function setResourcesAction(state: SimState, name: string, container: str
     }
     updated.push(r);
   }
-  targets.forEach((c, i) => (c.resources = updated[i]!));
-  writeDeploymentTemplate(state, f.key, d);
+  const r = updateObject(state, 'Deployment', f.key, () => {
+    targets.forEach((c, i) => (c.resources = updated[i]!));
+  }, { generation: true });
+  if (!r.ok) return reject(r.error);
   return { result: ok(state, `deployment.apps/${d.metadata.name} resource requirements updated`), event: { reason: 'SetResources', object: dObj(d) } };
 }

@@ -1,12 +1,13 @@
 /**
  * `kubectl cordon`, `uncordon` and `drain`. Drain cordons, then evicts every pod of the node through
- * the Eviction API at once (kubectl drain evicts in parallel; no PodDisruptionBudgets in the sim); the
- * action completes when the last pod is gone (each takes min(grace, 2-5 s); on a dead node, its grace
- * period). kubernetes-behaviour.md §3.
+ * the Eviction subresource at once (kubectl drain evicts in parallel; `evictPod` in ../apiserver.ts,
+ * where PodDisruptionBudgets gate it: a refused pod is reported with kubectl's `error when evicting`
+ * line and left running); the action completes when the last evicted pod is gone (each takes
+ * min(grace, 2-5 s); on a dead node, its grace period). kubernetes-behaviour.md §3.
  */
-import { bumpResourceVersion, markDirty, notFound } from '../apiserver.ts';
+import { evictPod, notFound, updateObject } from '../apiserver.ts';
 import { getIndex } from '../cache.ts';
-import { deletePodObject } from '../controllers/kubelet.ts';
+import { splitKey } from '../names.ts';
 import { isTerminating } from '../podutil.ts';
 import type { SimState } from '../types.ts';
 import { reject, type Handled } from './handler.ts';
@@ -19,9 +20,10 @@ export function cordonAction(state: SimState, name: string, cordon: boolean): Ha
   if (!node) return reject(notFound('nodes', name));
   const verb = cordon ? 'cordoned' : 'uncordoned';
   if (node.spec.unschedulable === cordon) return { result: { ok: true, message: `node/${name} already ${verb}`, completesAt: state.t } };
-  node.spec.unschedulable = cordon;
-  bumpResourceVersion(state, node.metadata);
-  markDirty(state, 'nodes', name);
+  const r = updateObject(state, 'Node', name, (n) => {
+    n.spec.unschedulable = cordon;
+  });
+  if (!r.ok) return reject(r.error);
   return { result: { ok: true, message: `node/${name} ${verb}`, completesAt: state.t }, event: { reason: cordon ? 'NodeNotSchedulable' : 'NodeSchedulable', object: nodeObj(name) } };
 }
 
@@ -30,16 +32,22 @@ export function drainAction(state: SimState, name: string): Handled {
   const node = state.nodes[name];
   if (!node) return reject(notFound('nodes', name));
   if (!node.spec.unschedulable) {
-    node.spec.unschedulable = true;
-    bumpResourceVersion(state, node.metadata);
-    markDirty(state, 'nodes', name);
+    const r = updateObject(state, 'Node', name, (n) => {
+      n.spec.unschedulable = true;
+    });
+    if (!r.ok) return reject(r.error);
   }
   const keys = [...(getIndex(state).podsByNode.get(name) ?? [])].sort().filter((k) => !isTerminating(state.pods[k]!));
   let done = state.t;
   const lines = [`node/${name} cordoned`];
   for (const key of keys) {
     lines.push(`evicting pod ${key}`);
-    done = Math.max(done, deletePodObject(state, key));
+    const r = evictPod(state, key);
+    if (r.ok) done = Math.max(done, r.goneAt);
+    else {
+      const { namespace, name: pod } = splitKey(key);
+      lines.push(`error when evicting pods/"${pod}" -n "${namespace}" (will retry after 5s): ${r.error}`);
+    }
   }
   lines.push(`node/${name} drained`);
   return { result: { ok: true, message: lines.join('\n'), completesAt: done }, event: { reason: 'Drain', object: nodeObj(name), message: `node/${name} cordoned; evicting ${keys.length} pod(s)` }, pending: true };

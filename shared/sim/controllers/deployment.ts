@@ -10,17 +10,18 @@
  * Simplification: a scale change in the middle of a rollout is not spread proportionally across
  * ReplicaSets (sync.go scale()); the rolling maths absorbs it over the next syncs.
  */
-import { apiWritable, compactDirty, bumpResourceVersion, drainDirty, emit, markDirty, newMeta } from '../apiserver.ts';
-import { getIndex, indexAddReplicaSet, indexRemoveReplicaSet } from '../cache.ts';
+import { apiWritable, compactDirty, createObject, drainDirty, markDirty, newMeta, noteChange, removeObject, updateObject, updateStatus } from '../apiserver.ts';
+import { emit } from '../emit.ts';
+import { getIndex } from '../cache.ts';
 import { templateHash } from '../names.ts';
-import { scheduleTimer } from '../timers.ts';
+import { scheduleTimer, type TimerKind } from '../timers.ts';
 import type { Deployment, DeploymentCondition, ReplicaSet, SimState, Timer } from '../types.ts';
 import { maxUnavailable, newRSNewReplicas, scaleDownOld, surgeAndUnavailable } from './rolling.ts';
 
 /** Annotation holding a ReplicaSet's (and its Deployment's) revision. */
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 /** Timer kind re-checking the progress deadline. */
-export const DEADLINE_TIMER = 'deploy.deadline';
+export const DEADLINE_TIMER: TimerKind = 'deploy.deadline';
 const SOURCE = 'deployment-controller';
 
 /** Revision number of a ReplicaSet (0 when unset). */
@@ -53,12 +54,12 @@ function dRef(d: Deployment) {
 function scaleRS(state: SimState, d: Deployment, key: string, rs: ReplicaSet, to: number): boolean {
   const from = rs.spec.replicas;
   if (from === to) return false;
-  rs.spec.replicas = to;
-  rs.metadata.generation += 1;
-  rs.metadata.annotations['deployment.kubernetes.io/desired-replicas'] = String(d.spec.replicas);
-  rs.metadata.annotations['deployment.kubernetes.io/max-replicas'] = String(d.spec.replicas + surgeAndUnavailable(d).maxSurge);
-  bumpResourceVersion(state, rs.metadata);
-  markDirty(state, 'replicaSets', key);
+  const written = updateObject(state, 'ReplicaSet', key, (x) => {
+    x.spec.replicas = to;
+    x.metadata.annotations['deployment.kubernetes.io/desired-replicas'] = String(d.spec.replicas);
+    x.metadata.annotations['deployment.kubernetes.io/max-replicas'] = String(d.spec.replicas + surgeAndUnavailable(d).maxSurge);
+  }, { generation: true });
+  if (!written.ok) return false;
   emit(state, 'Normal', 'ScalingReplicaSet', dRef(d), `Scaled ${to > from ? 'up' : 'down'} replica set ${rs.metadata.name} from ${from} to ${to}`, SOURCE);
   return true;
 }
@@ -86,9 +87,7 @@ function createRS(state: SimState, dKey: string, d: Deployment, hash: string, re
     status: { replicas: 0, readyReplicas: 0, availableReplicas: 0, fullyLabeledReplicas: 0, observedGeneration: 0 },
   };
   const key = `${ns}/${name}`;
-  state.replicaSets[key] = rs;
-  indexAddReplicaSet(state, key, rs);
-  markDirty(state, 'replicaSets', key);
+  createObject(state, 'ReplicaSet', rs);
   if (replicas > 0) emit(state, 'Normal', 'ScalingReplicaSet', dRef(d), `Scaled up replica set ${name} from 0 to ${replicas}`, SOURCE);
   setCondition(state, d, 'Progressing', 'True', 'NewReplicaSetCreated', `Created new replica set "${name}"`);
   return { key, rs };
@@ -111,21 +110,33 @@ function setCondition(state: SimState, d: Deployment, type: DeploymentCondition[
 function syncDeployment(state: SimState, key: string): void {
   const d = state.deployments[key];
   if (!d) return;
+  const rvBefore = d.metadata.resourceVersion;
+  const conditionsBefore = JSON.stringify(d.status.conditions);
   const hash = templateHash(d.spec.template);
   const all = replicaSetsOf(state, key);
   let cur = all.find((x) => x.rs.metadata.labels['pod-template-hash'] === hash);
   const old = all.filter((x) => x !== cur);
   const maxOldRevision = old.reduce((m, x) => Math.max(m, revisionOf(x.rs)), 0);
   if (cur && revisionOf(cur.rs) <= maxOldRevision) {
-    cur.rs.metadata.annotations[REVISION_ANNOTATION] = String(maxOldRevision + 1);
-    bumpResourceVersion(state, cur.rs.metadata);
+    const rs = cur.rs;
+    updateObject(state, 'ReplicaSet', cur.key, () => {
+      rs.metadata.annotations[REVISION_ANNOTATION] = String(maxOldRevision + 1);
+    }, { enqueue: false }); // a metadata-only write the controller makes on its own ReplicaSet
   }
   if (!d.spec.paused) {
     if (d.spec.strategy.type === 'Recreate') cur = rolloutRecreate(state, key, d, hash, cur, old, maxOldRevision);
     else cur = rolloutRolling(state, key, d, hash, cur, old, maxOldRevision);
   }
-  if (cur) d.metadata.annotations[REVISION_ANNOTATION] = cur.rs.metadata.annotations[REVISION_ANNOTATION] ?? '1';
+  if (cur) {
+    const rev = cur.rs.metadata.annotations[REVISION_ANNOTATION] ?? '1';
+    if (d.metadata.annotations[REVISION_ANNOTATION] !== rev) {
+      d.metadata.annotations[REVISION_ANNOTATION] = rev;
+      noteChange(state, 'Deployment', key); // written with the status below (no revision bump of its own)
+    }
+  }
   syncStatus(state, key, d, cur, old);
+  // Condition text/time changes alone are not a status write here (kept as before); still observable.
+  if (d.metadata.resourceVersion === rvBefore && JSON.stringify(d.status.conditions) !== conditionsBefore) noteChange(state, 'Deployment', key);
 }
 
 function rolloutRolling(state: SimState, dKey: string, d: Deployment, hash: string, cur: { key: string; rs: ReplicaSet } | undefined, old: { key: string; rs: ReplicaSet }[], maxOldRevision: number) {
@@ -193,7 +204,7 @@ function syncStatus(state: SimState, key: string, d: Deployment, cur: { key: str
     scheduleTimer(state, state.t + d.spec.progressDeadlineSeconds + state.settings.tickSeconds, DEADLINE_TIMER, key);
   }
   d.status = next;
-  if (JSON.stringify(prev) !== JSON.stringify(next)) bumpResourceVersion(state, d.metadata);
+  if (JSON.stringify(prev) !== JSON.stringify(next)) updateStatus(state, 'Deployment', key);
   if (complete) cleanupHistory(state, d, old);
 }
 
@@ -202,8 +213,6 @@ function cleanupHistory(state: SimState, d: Deployment, old: { key: string; rs: 
   const cleanable = old.filter((x) => x.rs.spec.replicas === 0 && x.rs.status.replicas === 0 && (idx.podsByOwner.get(x.key)?.size ?? 0) === 0);
   const extra = cleanable.length - d.spec.revisionHistoryLimit;
   for (let i = 0; i < extra; i++) {
-    const x = cleanable[i]!;
-    indexRemoveReplicaSet(state, x.key, x.rs);
-    delete state.replicaSets[x.key];
+    removeObject(state, 'ReplicaSet', cleanable[i]!.key);
   }
 }

@@ -1,14 +1,17 @@
 /**
  * The EndpointSlice controller: per Service, the pods its selector matches that have a node (an IP),
- * `ready` only for Ready pods that are not terminating (terminating endpoints are never ready).
+ * in the discovery/v1 shape (shared/sim/kinds/endpointslice.ts: `addresses`, `conditions.ready` only
+ * for Ready pods that are not terminating, `terminating`, `targetRef`, `nodeName`; `ports` from the
+ * Service's target ports; label `kubernetes.io/service-name`).
  * Source: K pkg/controller/endpointslice; kubernetes-behaviour.md §8. Only queued Services are
  * recomputed (a pod change queues the Services selecting it). Stalls while the API server cannot write:
  * kube-proxy keeps routing to the last endpoints it saw.
  */
-import { apiWritable, compactDirty, bumpResourceVersion, drainDirty, newMeta } from '../apiserver.ts';
+import { apiWritable, compactDirty, createObject, drainDirty, newMeta, updateStatus } from '../apiserver.ts';
 import { podsForSelector } from '../cache.ts';
+import { SERVICE_NAME_LABEL, endpointFor, endpointPorts } from '../kinds/endpointslice.ts';
 import { isTerminating } from '../podutil.ts';
-import type { Endpoints, SimState } from '../types.ts';
+import type { EndpointPort, EndpointSlice, SimState } from '../types.ts';
 
 /** Recomputes the EndpointSlice of every queued Service. */
 export function endpointsSync(state: SimState): void {
@@ -20,46 +23,68 @@ export function endpointsSync(state: SimState): void {
 export function syncEndpoints(state: SimState, key: string): void {
   const svc = state.services[key];
   if (!svc) return;
-  const list: Endpoints['endpoints'] = [];
+  const list: EndpointSlice['endpoints'] = [];
+  let ep = state.endpoints[key];
+  const prev = ep?.endpoints ?? [];
+  let j = 0;
   for (const podKey of podsForSelector(state, svc.metadata.namespace, svc.spec.selector)) {
     const pod = state.pods[podKey]!;
     if (!pod.spec.nodeName || pod.status.phase === 'Failed' || pod.status.phase === 'Succeeded') continue;
-    const terminating = isTerminating(pod);
-    list.push({ targetRef: { kind: 'Pod', name: pod.metadata.name }, nodeName: pod.spec.nodeName, conditions: { ready: pod.sim.ready && !terminating, terminating } });
+    // Both lists are in pod-name order: reuse the previous address of the same pod (saves a hash).
+    const name = pod.metadata.name;
+    while (j < prev.length && prev[j]!.targetRef.name < name) j++;
+    const old = prev[j];
+    const reuse = old !== undefined && old.targetRef.uid === pod.metadata.uid && old.nodeName === pod.spec.nodeName ? old.addresses : undefined;
+    list.push(endpointFor(state, pod, isTerminating(pod), reuse));
   }
-  let ep = state.endpoints[key];
+  const ports = endpointPorts(svc);
   if (!ep) {
     ep = {
       apiVersion: 'discovery.k8s.io/v1',
       kind: 'EndpointSlice',
-      metadata: newMeta(state, svc.metadata.namespace, svc.metadata.name, { 'kubernetes.io/service-name': svc.metadata.name }, {}, []),
+      metadata: newMeta(state, svc.metadata.namespace, svc.metadata.name, { [SERVICE_NAME_LABEL]: svc.metadata.name }, {}, []),
+      addressType: 'IPv4',
       endpoints: list,
+      ports,
     };
-    state.endpoints[key] = ep;
+    createObject(state, 'EndpointSlice', ep);
     return;
   }
-  if (sameEndpoints(ep.endpoints, list)) return;
+  if (sameEndpoints(ep.endpoints, list) && samePorts(ep.ports, ports)) return;
   ep.endpoints = list;
-  bumpResourceVersion(state, ep.metadata);
+  ep.ports = ports;
+  updateStatus(state, 'EndpointSlice', key); // the controller already checked quorum
 }
 
 /**
  * Field-by-field comparison of two endpoint lists (order matters: both are built in sorted pod order).
  * Not `JSON.stringify`, whose output depends on key order and so differs after a canonical round trip.
  */
-function sameEndpoints(a: Endpoints['endpoints'], b: Endpoints['endpoints']): boolean {
+function sameEndpoints(a: EndpointSlice['endpoints'], b: EndpointSlice['endpoints']): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
     const x = a[i]!;
     const y = b[i]!;
     if (
       x.targetRef.name !== y.targetRef.name ||
+      x.targetRef.uid !== y.targetRef.uid ||
       x.nodeName !== y.nodeName ||
+      x.addresses[0] !== y.addresses[0] ||
       x.conditions.ready !== y.conditions.ready ||
       x.conditions.terminating !== y.conditions.terminating
     ) {
       return false;
     }
+  }
+  return true;
+}
+
+function samePorts(a: EndpointPort[], b: EndpointPort[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x.port !== y.port || x.protocol !== y.protocol || x.name !== y.name) return false;
   }
   return true;
 }

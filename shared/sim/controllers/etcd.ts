@@ -6,16 +6,16 @@
  * timeout 1000 ms (E server/embed/config.go); without quorum writes fail with `etcdserver: request timed
  * out`, kube-scheduler / kube-controller-manager log `failed to renew lease` then `leaderelection lost`.
  */
-import { emit } from '../apiserver.ts';
+import { emit } from '../emit.ts';
 import { nextInt } from '../prng.ts';
-import { scheduleTimer } from '../timers.ts';
+import { scheduleTimer, type TimerKind } from '../timers.ts';
 import type { SimState, Timer } from '../types.ts';
 
 /** Raft election timeout, sim seconds (etcd default 1000 ms). */
 export const ELECTION_TIMEOUT_SECONDS = 1;
 
 /** Timer kind of a pending election. */
-export const ELECTION_TIMER = 'etcd.election';
+export const ELECTION_TIMER: TimerKind = 'etcd.election';
 
 /** Members needed for quorum: floor(n/2)+1. */
 export function quorumSize(members: number): number {

@@ -4,8 +4,9 @@
  * scheduler -> kubelet memory -> EndpointSlices; and the dispatch of due timers to their controller.
  */
 import { propagatePodChanges } from '../apiserver.ts';
-import { popDueTimer } from '../timers.ts';
-import type { SimState } from '../types.ts';
+import { TIMER_OWNER, popDueTimer } from '../timers.ts';
+import type { TimerOwner } from '../timers.ts';
+import type { SimState, Timer } from '../types.ts';
 import { deploymentSync, onDeploymentTimer } from './deployment.ts';
 import { endpointsSync } from './endpoints.ts';
 import { onElectionTimer } from './etcd.ts';
@@ -14,15 +15,20 @@ import { nodeLifecycleSync, onNodeTimer } from './nodeLifecycle.ts';
 import { onReplicaSetTimer, replicaSetSync } from './replicaset.ts';
 import { schedulerSync } from './scheduler.ts';
 
-/** Pops and handles every timer due at or before `state.t`, in (at, seq) order. */
+/** The handler of each timer owner (shared/sim/timers.ts `TIMER_OWNER`). */
+const TIMER_HANDLERS: Readonly<Record<TimerOwner, (state: SimState, timer: Timer) => void>> = {
+  kubelet: onKubeletTimer,
+  node: onNodeTimer,
+  deployment: onDeploymentTimer,
+  replicaset: onReplicaSetTimer,
+  etcd: onElectionTimer,
+};
+
+/** Pops and handles every timer due at or before `state.t`, in (at, seq) order. Unknown kinds are dropped. */
 export function runDueTimers(state: SimState): void {
   for (let timer = popDueTimer(state, state.t); timer; timer = popDueTimer(state, state.t)) {
-    const kind = timer.kind;
-    if (kind.startsWith('kubelet.')) onKubeletTimer(state, timer);
-    else if (kind.startsWith('node.')) onNodeTimer(state, timer);
-    else if (kind.startsWith('deploy.')) onDeploymentTimer(state, timer);
-    else if (kind.startsWith('rs.')) onReplicaSetTimer(state, timer);
-    else if (kind.startsWith('etcd.')) onElectionTimer(state, timer);
+    const owner = TIMER_OWNER[timer.kind] as TimerOwner | undefined;
+    if (owner) TIMER_HANDLERS[owner](state, timer);
   }
 }
 

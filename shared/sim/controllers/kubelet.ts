@@ -12,11 +12,12 @@
  * not modelled. A node whose kubelet is down changes none of its pods (timers for them are dropped and
  * the pods are restarted when the node returns).
  */
-import { apiWritable, bumpResourceVersion, emit, markDirty, removePod } from '../apiserver.ts';
+import { apiWritable, deletePod, isWarmStart, noteChange, registerPodTerminationHandler, removePod, updateStatus } from '../apiserver.ts';
+import { emit } from '../emit.ts';
 import { getIndex } from '../cache.ts';
 import { cloneContainerState, isTerminating, setCondition, setContainerStates, setPodReady } from '../podutil.ts';
 import { nextInt } from '../prng.ts';
-import { scheduleTimer } from '../timers.ts';
+import { scheduleTimer, type TimerKind } from '../timers.ts';
 import type { ContainerState, ImageProfile, Pod, SimSeconds, SimState, Timer } from '../types.ts';
 
 /** First back-off delay after the immediate first restart, seconds. */
@@ -28,13 +29,13 @@ export const BACKOFF_RESET_SECONDS = 600;
 /** Exit code of a container killed by the OOM killer (128 + SIGKILL). */
 export const OOM_EXIT_CODE = 137;
 
-const T_START = 'kubelet.start';
-const T_READY = 'kubelet.ready';
-const T_RESTART = 'kubelet.restart';
-const T_BACKOFF = 'kubelet.backoff';
-const T_OOM = 'kubelet.oom';
-const T_GONE = 'kubelet.gone';
-const T_PROBE = 'kubelet.probe';
+const T_START: TimerKind = 'kubelet.start';
+const T_READY: TimerKind = 'kubelet.ready';
+const T_RESTART: TimerKind = 'kubelet.restart';
+const T_BACKOFF: TimerKind = 'kubelet.backoff';
+const T_OOM: TimerKind = 'kubelet.oom';
+const T_GONE: TimerKind = 'kubelet.gone';
+const T_PROBE: TimerKind = 'kubelet.probe';
 
 /** The profile of an image: `state.images[image]` read live (incidents change it), else the default. */
 export function profileOf(state: SimState, image: string): ImageProfile {
@@ -93,8 +94,9 @@ export function kubeletOnBound(state: SimState, key: string, pod: Pod): void {
   }));
   setCondition(pod, 'ContainersReady', 'False', state.t, 'ContainersNotReady');
   setCondition(pod, 'Ready', 'False', state.t, 'ContainersNotReady');
+  noteChange(state, 'Pod', key); // ContainerCreating (no revision bump of its own, as before)
   if (!nodeUp(state, pod)) return;
-  if (getIndex(state).warmStart) {
+  if (isWarmStart(state)) {
     startContainer(state, key, pod, false);
     return;
   }
@@ -105,7 +107,7 @@ export function kubeletOnBound(state: SimState, key: string, pod: Pod): void {
 
 function startContainer(state: SimState, key: string, pod: Pod, restart: boolean): void {
   const now = state.t;
-  const warm = getIndex(state).warmStart;
+  const warm = isWarmStart(state);
   const profile = profileOf(state, pod.sim.image);
   setContainerStates(pod, { running: { startedAt: now } }, { ready: false, started: true });
   if (restart) for (const cs of pod.status.containerStatuses) cs.restartCount += 1;
@@ -113,7 +115,7 @@ function startContainer(state: SimState, key: string, pod: Pod, restart: boolean
   pod.sim.containerStartedAt = now;
   pod.sim.memoryMiB = memoryAt(profile, now, now);
   pod.sim.nextTransitionAt = null;
-  bumpResourceVersion(state, pod.metadata);
+  updateStatus(state, 'Pod', key);
   for (const c of pod.spec.containers) {
     if (!warm && !restart) {
       emit(state, 'Normal', 'Pulled', podRef(pod), `Successfully pulled image "${c.image}" in ${now - (pod.status.startTime ?? now)}s`, 'kubelet');
@@ -156,7 +158,7 @@ export function oomKill(state: SimState, key: string, pod: Pod): void {
   pod.sim.containerStartedAt = null;
   pod.sim.memoryMiB = 0;
   setPodReady(state, key, pod, false);
-  bumpResourceVersion(state, pod.metadata);
+  updateStatus(state, 'Pod', key);
   emit(state, 'Warning', 'OOMKilled', podRef(pod),
     `Container ${mainContainer(pod)} was OOMKilled (exit code ${OOM_EXIT_CODE}): working set ${Math.round(used)}Mi exceeded its memory limit ${Math.round(pod.sim.memLimitMiB ?? 0)}Mi`, 'kubelet');
   if (pod.spec.restartPolicy === 'Never') {
@@ -174,26 +176,22 @@ export function oomKill(state: SimState, key: string, pod: Pod): void {
 }
 
 /**
- * Starts a graceful deletion (`kubectl delete pod`, a ReplicaSet scale-down, an eviction): sets
- * deletionTimestamp, the pod leaves Service endpoints at once, and the object disappears when the app
- * has exited, min(grace, 2-5 s) later. `force` (grace 0 --force) or an unbound pod: removed at once.
- * A pod on a node whose kubelet is down stays Terminating until the node returns.
- * Returns the sim second the pod is expected to be gone.
+ * Starts a graceful deletion (`kubectl delete pod`, a ReplicaSet scale-down, an eviction) through the
+ * API server's write path ({@link deletePod} in ../apiserver.ts); kept as a thin wrapper for old
+ * callers. Returns the sim second the pod is expected to be gone (now when refused).
  */
 export function deletePodObject(state: SimState, key: string, opts: { force?: boolean; gracePeriodSeconds?: number } = {}): SimSeconds {
-  const pod = state.pods[key];
-  if (!pod) return state.t;
-  if (opts.force || !pod.spec.nodeName) {
-    removePod(state, key);
-    return state.t;
-  }
-  if (isTerminating(pod)) return pod.sim.nextTransitionAt ?? state.t;
-  const grace = opts.gracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds;
-  pod.metadata.deletionTimestamp = state.t + grace;
-  pod.metadata.deletionGracePeriodSeconds = grace;
-  bumpResourceVersion(state, pod.metadata);
-  pod.sim.ready = false;
-  markDirty(state, 'pods', key);
+  const r = deletePod(state, key, opts);
+  return r.ok ? r.goneAt : state.t;
+}
+
+/**
+ * The kubelet's side of a graceful deletion (registered with the API server, which calls it once the
+ * deletionTimestamp is written): the containers get SIGTERM (`Killing` events) and the object
+ * disappears when the app has exited, min(grace, 2-5 s) later. A pod on a node whose kubelet is down
+ * stays Terminating until the node returns. Returns the sim second the pod is expected to be gone.
+ */
+function kubeletTerminate(state: SimState, key: string, pod: Pod, grace: number): SimSeconds {
   if (!nodeUp(state, pod)) {
     pod.sim.nextTransitionAt = null;
     return state.t + grace;
@@ -206,6 +204,8 @@ export function deletePodObject(state: SimState, key: string, opts: { force?: bo
   scheduleTimer(state, pod.sim.nextTransitionAt, T_GONE, key);
   return pod.sim.nextTransitionAt;
 }
+
+registerPodTerminationHandler(kubeletTerminate);
 
 /** Handles a due kubelet timer; stale timers (the pod moved on, or its node is down) are ignored. */
 export function onKubeletTimer(state: SimState, timer: Timer): void {
@@ -234,14 +234,14 @@ export function onKubeletTimer(state: SimState, timer: Timer): void {
         for (const cs of pod.status.containerStatuses) {
           cs.state = { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${delay}s restarting failed container=${cs.name} pod=${who}` } };
         }
-        bumpResourceVersion(state, pod.metadata);
-        markDirty(state, 'pods', key);
+        updateStatus(state, 'Pod', key);
         emit(state, 'Warning', 'BackOff', podRef(pod), `Back-off restarting failed container ${c} in pod ${who}`, 'kubelet');
       }
       return;
     case T_OOM:
       if (running && !isTerminating(pod)) {
         const mem = memoryAt(profileOf(state, pod.sim.image), pod.sim.containerStartedAt!, state.t);
+        if (pod.sim.memoryMiB !== mem) noteChange(state, 'Pod', key);
         pod.sim.memoryMiB = mem;
         if (pod.sim.memLimitMiB !== null && mem > pod.sim.memLimitMiB) oomKill(state, key, pod);
       }
@@ -289,6 +289,7 @@ export function kubeletMemory(state: SimState): void {
       const pod = state.pods[key];
       if (!pod || pod.sim.containerStartedAt === null || isTerminating(pod) || !nodeUp(state, pod)) continue;
       const mem = memoryAt(profile, pod.sim.containerStartedAt, state.t);
+      if (pod.sim.memoryMiB !== mem) noteChange(state, 'Pod', key);
       pod.sim.memoryMiB = mem;
       if (pod.sim.memLimitMiB !== null && mem > pod.sim.memLimitMiB) kills.push(key);
     }
@@ -304,7 +305,9 @@ export function kubeletMemory(state: SimState): void {
 export function replanPodMemory(state: SimState, podKey: string): void {
   const pod = state.pods[podKey];
   if (!pod || pod.sim.containerStartedAt === null || isTerminating(pod) || !nodeUp(state, pod)) return;
-  pod.sim.memoryMiB = memoryAt(profileOf(state, pod.sim.image), pod.sim.containerStartedAt, state.t);
+  const mem = memoryAt(profileOf(state, pod.sim.image), pod.sim.containerStartedAt, state.t);
+  if (pod.sim.memoryMiB !== mem) noteChange(state, 'Pod', podKey);
+  pod.sim.memoryMiB = mem;
   if (pod.sim.memLimitMiB !== null && pod.sim.memoryMiB > pod.sim.memLimitMiB) oomKill(state, podKey, pod);
 }
 

@@ -13,12 +13,13 @@
  * eviction in clusters <= 50 nodes with all zones down) are not modelled: every pod of a node whose
  * toleration expired is evicted in the same tick.
  */
-import { apiWritable, bumpResourceVersion, drainDirty, emit, markDirty } from '../apiserver.ts';
+import { apiWritable, deletePod, drainDirty, markDirty, noteChange, updateStatus } from '../apiserver.ts';
+import { emit } from '../emit.ts';
 import { getIndex } from '../cache.ts';
 import { isTerminating, setPodReady } from '../podutil.ts';
-import { scheduleTimer } from '../timers.ts';
+import { scheduleTimer, type TimerKind } from '../timers.ts';
 import type { Node, NodeCondition, SimState, Timer } from '../types.ts';
-import { deletePodObject, kubeletNodeRecovered } from './kubelet.ts';
+import { kubeletNodeRecovered } from './kubelet.ts';
 
 /** node-monitor-grace-period, sim seconds. */
 export const NODE_MONITOR_GRACE_SECONDS = 50;
@@ -27,8 +28,8 @@ export const DEFAULT_TOLERATION_SECONDS = 300;
 /** Taint key put on nodes that stopped heartbeating. */
 export const UNREACHABLE_TAINT = 'node.kubernetes.io/unreachable';
 
-const T_GRACE = 'node.grace';
-const T_EVICT = 'node.evict';
+const T_GRACE: TimerKind = 'node.grace';
+const T_EVICT: TimerKind = 'node.evict';
 
 const nodeRef = (node: Node) => ({ kind: 'Node', name: node.metadata.name, namespace: '' });
 
@@ -63,6 +64,7 @@ export function nodeLifecycleSync(state: SimState): void {
   for (const name of drainDirty(state, 'nodes')) {
     const node = state.nodes[name];
     if (!node) continue;
+    noteChange(state, 'Node', name); // a queued Node changed (cordon, or its machine died / came back: sim.kubeletUp)
     if (state.scheduler.unschedulable.length > 0) state.scheduler.moveRequested = true;
     if (!node.sim.kubeletUp && node.sim.lostAt === null) {
       node.sim.lostAt = state.t;
@@ -87,7 +89,7 @@ function recover(state: SimState, node: Node): void {
   if (wasNotReady) node.status.conditions = healthyNodeConditions(state.t);
   else for (const c of node.status.conditions) c.lastHeartbeatTime = state.t;
   node.spec.taints = node.spec.taints.filter((t) => t.key !== UNREACHABLE_TAINT);
-  bumpResourceVersion(state, node.metadata);
+  updateStatus(state, 'Node', name); // conditions + taints; the controller is processing this Node
   if (wasNotReady) emit(state, 'Normal', 'NodeReady', nodeRef(node), `Node ${name} status is now: NodeReady`, 'kubelet');
   kubeletNodeRecovered(state, name);
 }
@@ -111,7 +113,7 @@ export function onNodeTimer(state: SimState, timer: Timer): void {
       if (isTerminating(pod)) continue;
       emit(state, 'Normal', 'TaintManagerEviction', { kind: 'Pod', name: pod.metadata.name, namespace: pod.metadata.namespace },
         `Marking for deletion Pod ${key}`, 'taint-eviction-controller');
-      deletePodObject(state, key);
+      deletePod(state, key); // the taint manager deletes directly: PodDisruptionBudgets do not gate it
     }
   }
 }
@@ -131,7 +133,7 @@ function markNotReady(state: SimState, node: Node): void {
   node.spec.taints = node.spec.taints.filter((t) => t.key !== UNREACHABLE_TAINT);
   node.spec.taints.push({ key: UNREACHABLE_TAINT, effect: 'NoSchedule', timeAdded: state.t });
   node.spec.taints.push({ key: UNREACHABLE_TAINT, effect: 'NoExecute', timeAdded: state.t });
-  bumpResourceVersion(state, node.metadata);
+  updateStatus(state, 'Node', name);
   emit(state, 'Normal', 'NodeNotReady', nodeRef(node), `Node ${name} status is now: NodeNotReady`, 'node-controller');
   for (const key of podsOn(state, name)) {
     const pod = state.pods[key]!;

@@ -7,19 +7,19 @@
  * "Created pod: x" / `SuccessfulDelete` "Deleted pod: x"), K pkg/controller/controller_utils.go
  * ActivePodsWithRanks (kubernetes-behaviour.md §4). Only queued ReplicaSets are synced.
  */
-import { addPod, apiWritable, compactDirty, bumpResourceVersion, drainDirty, emit, markDirty, newMeta } from '../apiserver.ts';
-import { getIndex, rsOwnerKey } from '../cache.ts';
+import { apiWritable, compactDirty, createObject, deletePod, drainDirty, markDirty, newMeta, updateStatus as writeStatus } from '../apiserver.ts';
+import { emit } from '../emit.ts';
+import { getIndex } from '../cache.ts';
 import { randomSuffix } from '../names.ts';
 import { cloneJson, isActive, readySince } from '../podutil.ts';
 import { parseCpuMillicores, parseMemoryMiB } from '../../manifests/quantity.ts';
-import { scheduleTimer } from '../timers.ts';
+import { scheduleTimer, type TimerKind } from '../timers.ts';
 import type { Pod, PodSpec, ReplicaSet, SimState, Timer } from '../types.ts';
-import { deletePodObject } from './kubelet.ts';
 
 /** Max pods created or deleted per ReplicaSet sync (replica_set.go BurstReplicas). */
 export const BURST_REPLICAS = 500;
 /** Timer kind re-syncing a ReplicaSet when a pod crosses minReadySeconds. */
-export const RS_SYNC_TIMER = 'rs.sync';
+export const RS_SYNC_TIMER: TimerKind = 'rs.sync';
 
 /** Parsed requests/limits of a pod spec; a container's request defaults to its limit (API defaulting). */
 export function podResources(spec: PodSpec): { cpuRequestMilli: number; memRequestMiB: number; memLimitMiB: number | null } {
@@ -133,7 +133,7 @@ function syncReplicaSet(state: SimState, key: string): void {
     const res = podResources(rs.spec.template.spec);
     for (let i = 0; i < n; i++) {
       const pod = newPodFromTemplate(state, rs, res);
-      addPod(state, pod);
+      if (!createObject(state, 'Pod', pod).ok) break;
       active.push(pod);
       emit(state, 'Normal', 'SuccessfulCreate', ref, `Created pod: ${pod.metadata.name}`, 'replicaset-controller');
     }
@@ -143,7 +143,7 @@ function syncReplicaSet(state: SimState, key: string): void {
     const gone = new Set<Pod>();
     for (const pod of victims) {
       emit(state, 'Normal', 'SuccessfulDelete', ref, `Deleted pod: ${pod.metadata.name}`, 'replicaset-controller');
-      deletePodObject(state, `${pod.metadata.namespace}/${pod.metadata.name}`);
+      deletePod(state, `${pod.metadata.namespace}/${pod.metadata.name}`);
       gone.add(pod);
     }
     active = active.filter((p) => !gone.has(p));
@@ -168,7 +168,5 @@ function updateStatus(state: SimState, key: string, rs: ReplicaSet, active: Pod[
   const gen = rs.metadata.generation;
   if (s.replicas === active.length && s.readyReplicas === ready && s.availableReplicas === available && s.fullyLabeledReplicas === active.length && s.observedGeneration === gen) return;
   rs.status = { replicas: active.length, readyReplicas: ready, availableReplicas: available, fullyLabeledReplicas: active.length, observedGeneration: gen };
-  bumpResourceVersion(state, rs.metadata);
-  const owner = rsOwnerKey(rs);
-  if (owner) markDirty(state, 'deployments', owner);
+  writeStatus(state, 'ReplicaSet', key); // queues the owning Deployment
 }

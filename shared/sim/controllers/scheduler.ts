@@ -12,8 +12,9 @@
  * `max(5, 50 - nodes/125)` %, at least 100 nodes, from a rotating start index (schedule_one.go
  * numFeasibleNodesToFind). Preemption is not modelled (all pods have priority 0).
  */
-import { apiWritable, bumpResourceVersion, emit, markDirty } from '../apiserver.ts';
-import { getIndex, indexBindPod } from '../cache.ts';
+import { apiWritable, bindPod, noteChange } from '../apiserver.ts';
+import { emit } from '../emit.ts';
+import { getIndex } from '../cache.ts';
 import { setCondition } from '../podutil.ts';
 import { nextInt } from '../prng.ts';
 import type { Node, Pod, SimState } from '../types.ts';
@@ -179,24 +180,12 @@ function scheduleOne(state: SimState, key: string, pod: Pod): boolean {
     const msg = fitErrorMessage(n, counts ?? new Map(), unresolvable, n - unresolvable);
     setCondition(pod, 'PodScheduled', 'False', state.t, 'Unschedulable');
     pod.status.message = msg;
+    noteChange(state, 'Pod', key); // status without a revision bump (kept as before)
     emit(state, 'Warning', 'FailedScheduling', ref, msg, 'default-scheduler');
     return false;
   }
-  bind(state, key, pod, best);
+  if (!bindPod(state, key, best.metadata.name).ok) return false;
   emit(state, 'Normal', 'Scheduled', ref, `Successfully assigned ${key} to ${best.metadata.name}`, 'default-scheduler');
   kubeletOnBound(state, key, pod);
   return true;
-}
-
-function bind(state: SimState, key: string, pod: Pod, node: Node): void {
-  const name = node.metadata.name;
-  pod.spec.nodeName = name;
-  delete pod.status.message;
-  setCondition(pod, 'PodScheduled', 'True', state.t);
-  node.sim.cpuRequestedMilli += pod.sim.cpuRequestMilli;
-  node.sim.memRequestedMiB += pod.sim.memRequestMiB;
-  node.sim.podCount += 1;
-  indexBindPod(state, key, name);
-  bumpResourceVersion(state, pod.metadata);
-  markDirty(state, 'pods', key);
 }

@@ -1,0 +1,81 @@
+/**
+ * The kind registry (apimachinery's Scheme): every object kind the sim stores, looked up by kind name or
+ * by any of kubectl's spellings (plural, singular, short name), and the generic owner-reference lookup.
+ *
+ * Adding a kind (StatefulSet, DaemonSet, Job, HPA, PodDisruptionBudget, ConfigMap...) is additive: one
+ * module beside these (a {@link KindDef}), one line in {@link KINDS}, its store in the state.
+ *
+ * May import: ../types.ts, ../names.ts, ./*.
+ */
+import { objKey } from '../names.ts';
+import type { ObjectMeta, SimState } from '../types.ts';
+import { deploymentKind } from './deployment.ts';
+import { endpointSliceKind } from './endpointslice.ts';
+import type { KindDef, KubeObject } from './kind.ts';
+import { nodeKind } from './node.ts';
+import { podDisruptionBudgetKind } from './poddisruptionbudget.ts';
+import { podKind } from './pod.ts';
+import { replicaSetKind } from './replicaset.ts';
+import { serviceKind } from './service.ts';
+
+export type { KindDef, KubeObject, PrinterColumn } from './kind.ts';
+
+/** Every registered kind, in `kubectl api-resources` order of this sim. */
+export const KINDS: readonly KindDef[] = [
+  podKind as unknown as KindDef,
+  nodeKind as unknown as KindDef,
+  deploymentKind as unknown as KindDef,
+  replicaSetKind as unknown as KindDef,
+  serviceKind as unknown as KindDef,
+  endpointSliceKind as unknown as KindDef,
+  podDisruptionBudgetKind as unknown as KindDef,
+];
+
+const byKind = new Map<string, KindDef>(KINDS.map((k) => [k.kind, k]));
+const byName = new Map<string, KindDef>();
+for (const k of KINDS) for (const n of [k.plural, k.singular, ...k.shortNames]) byName.set(n, k);
+
+/** The kind named `kind` (`Pod`), or undefined. */
+export function kindOf(kind: string): KindDef | undefined {
+  return byKind.get(kind);
+}
+
+/** The kind a kubectl word names (`pods`, `pod`, `po`; case-insensitive), or undefined. */
+export function kindForResource(word: string): KindDef | undefined {
+  return byName.get(word.toLowerCase());
+}
+
+/** The storage key of an object of `def`: `namespace/name`, or the name for cluster-scoped kinds. */
+export function objectKey(def: KindDef, meta: ObjectMeta): string {
+  return def.namespaced ? objKey(meta.namespace, meta.name) : meta.name;
+}
+
+/**
+ * The controller of `obj` (metav1.GetControllerOf restricted to the kinds its kind lists in
+ * `controllerKinds`): the owner's kind and key, or undefined for an object nobody controls.
+ */
+export function controllerOwner(obj: KubeObject): { kind: string; key: string } | undefined {
+  const def = byKind.get(obj.kind);
+  const allowed = def?.controllerKinds ?? [];
+  for (const r of obj.metadata.ownerReferences) {
+    if (!r.controller || !allowed.includes(r.kind)) continue;
+    const owner = byKind.get(r.kind);
+    return { kind: r.kind, key: owner && !owner.namespaced ? r.name : objKey(obj.metadata.namespace, r.name) };
+  }
+  return undefined;
+}
+
+/** The stored object controlling `obj`, or undefined (no controller, or it is gone). */
+export function controllerObject(state: SimState, obj: KubeObject): KubeObject | undefined {
+  const ref = controllerOwner(obj);
+  if (!ref) return undefined;
+  return byKind.get(ref.kind)?.store(state)[ref.key];
+}
+
+/** The API view of any stored object (its kind's `toApi`); a plain copy for unknown kinds. */
+export function toApi(obj: KubeObject, state: SimState): Record<string, unknown> {
+  const def = byKind.get(obj.kind);
+  return def ? def.toApi(obj, state) : (structuredClone(obj) as unknown as Record<string, unknown>);
+}
+
+export { deploymentKind, endpointSliceKind, nodeKind, podDisruptionBudgetKind, podKind, replicaSetKind, serviceKind };

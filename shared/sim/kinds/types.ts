@@ -1,0 +1,381 @@
+/**
+ * The Kubernetes object model of the sim (subset; field names follow k8s.io/api): metadata and the
+ * kinds Pod, Node, Deployment, ReplicaSet, Service and EndpointSlice, each with its `sim` block where it
+ * has one (parsed numbers for hot paths; not part of the API, dropped by each kind's `toApi`).
+ * Re-exported by shared/sim/types.ts, so `import type { Pod } from '../types.ts'` keeps working.
+ *
+ * Units: times are sim seconds (counted from match start; served as RFC 3339 from the fixed epoch
+ * 2025-01-01T00:00:00Z, shared/sim/names.ts `simTimestamp`), CPU millicores, memory MiB.
+ *
+ * This module may import nothing.
+ */
+
+/** Sim seconds since match start. */
+export type SimSeconds = number;
+
+// ---------------------------------------------------------------------------------------------------
+// Kubernetes object model (subset). Field names follow k8s.io/api.
+// ---------------------------------------------------------------------------------------------------
+
+/** `metav1.OwnerReference`. */
+export interface OwnerReference {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+  controller: boolean;
+}
+
+/** `metav1.ObjectMeta` subset. `creationTimestamp`/`deletionTimestamp` are sim seconds, not RFC 3339. */
+export interface ObjectMeta {
+  name: string;
+  namespace: string;
+  uid: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  creationTimestamp: SimSeconds;
+  /** Set when a graceful deletion started (pod shows `Terminating`). */
+  deletionTimestamp?: SimSeconds;
+  deletionGracePeriodSeconds?: number;
+  ownerReferences: OwnerReference[];
+  generation: number;
+  /** Bumped on every write through the API server (etcd revision analogue). */
+  resourceVersion: number;
+}
+
+/** `core/v1 ResourceRequirements` with Kubernetes quantity strings (`"250m"`, `"0.5"`, `"128Mi"`, `"1Gi"`). */
+export interface ResourceRequirements {
+  requests?: { cpu?: string; memory?: string };
+  limits?: { cpu?: string; memory?: string };
+}
+
+/** `core/v1 Probe` subset; defaults from SetDefaults_Probe (period 10 s, failureThreshold 3...). */
+export interface Probe {
+  httpGet?: { path?: string; port: number | string };
+  tcpSocket?: { port: number | string };
+  exec?: { command: string[] };
+  grpc?: { port: number };
+  initialDelaySeconds?: number;
+  periodSeconds?: number;
+  timeoutSeconds?: number;
+  successThreshold?: number;
+  failureThreshold?: number;
+}
+
+/** `core/v1 EnvVar` subset: literal values only (`valueFrom` is dropped by shared/manifests). */
+export interface EnvVar {
+  name: string;
+  value?: string;
+}
+
+/** `core/v1 ContainerPort`; `protocol` defaults to TCP. */
+export interface ContainerPort {
+  containerPort: number;
+  name?: string;
+  protocol?: string;
+}
+
+/** `core/v1 Container` subset. */
+export interface Container {
+  name: string;
+  image: string;
+  env: EnvVar[];
+  ports: ContainerPort[];
+  resources: ResourceRequirements;
+  readinessProbe?: Probe;
+  livenessProbe?: Probe;
+  startupProbe?: Probe;
+}
+
+/** `core/v1 PodSpec` subset. */
+export interface PodSpec {
+  containers: Container[];
+  nodeName?: string;
+  restartPolicy: 'Always' | 'OnFailure' | 'Never';
+  terminationGracePeriodSeconds: number;
+  nodeSelector?: Record<string, string>;
+}
+
+/** `core/v1 PodTemplateSpec`. */
+export interface PodTemplateSpec {
+  metadata: { labels: Record<string, string>; annotations?: Record<string, string> };
+  spec: PodSpec;
+}
+
+/** `core/v1 ContainerState`: exactly one of the three is set. Times are sim seconds. */
+export interface ContainerState {
+  waiting?: { reason: string; message?: string };
+  running?: { startedAt: SimSeconds };
+  terminated?: { exitCode: number; reason: string; startedAt?: SimSeconds; finishedAt: SimSeconds };
+}
+
+/** `core/v1 ContainerStatus`; `restartCount` counts every restart (kubernetes-behaviour.md §1). */
+export interface ContainerStatus {
+  name: string;
+  image: string;
+  ready: boolean;
+  started: boolean;
+  restartCount: number;
+  state: ContainerState;
+  lastState: ContainerState;
+}
+
+/**
+ * `core/v1 PodPhase` (W workloads/pods/pod-lifecycle.md). `CrashLoopBackOff` and `Terminating` are
+ * kubectl STATUS strings, not phases: see shared/sim/status.ts `podDisplayStatus`.
+ */
+export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
+
+/** `core/v1 PodCondition`; `lastTransitionTime` in sim seconds. */
+export interface PodCondition {
+  type: 'PodScheduled' | 'Initialized' | 'ContainersReady' | 'Ready';
+  status: 'True' | 'False' | 'Unknown';
+  reason?: string;
+  lastTransitionTime: SimSeconds;
+}
+
+/** `core/v1 PodStatus` subset; `startTime` in sim seconds. */
+export interface PodStatus {
+  phase: PodPhase;
+  conditions: PodCondition[];
+  containerStatuses: ContainerStatus[];
+  /** e.g. `Evicted`, `NodeLost`. */
+  reason?: string;
+  message?: string;
+  startTime?: SimSeconds;
+}
+
+/**
+ * Sim-only data of a Pod (not part of the Kubernetes API). Parsed quantities and the workload model.
+ */
+export interface PodSim {
+  /** Sum of container requests, millicores / MiB (0 when unset). */
+  cpuRequestMilli: number;
+  memRequestMiB: number;
+  /** Sum of container memory limits in MiB, or null when any container has none (unbounded). */
+  memLimitMiB: number | null;
+  /** Image of the first container: selects the {@link ImageProfile} (error rate, latency, memory). */
+  image: string;
+  /** ReplicaSet `pod-template-hash` of this pod. */
+  templateHash: string;
+  /** Current working-set memory in MiB (the kubelet's view); updated when it changes. */
+  memoryMiB: number;
+  /** Sim second the current container started (for uptime-based memory growth), or null. */
+  containerStartedAt: SimSeconds | null;
+  /** CrashLoopBackOff bookkeeping: current back-off delay in seconds (0 = none yet). */
+  backoffSeconds: number;
+  /** Sim second of the last container failure (back-off resets after 600 s without one). */
+  lastFailureAt: SimSeconds | null;
+  /** When the current waiting/transition ends (ContainerCreating -> Running, BackOff -> restart...). */
+  nextTransitionAt: SimSeconds | null;
+  /** True when the pod counts as a Ready endpoint right now (cached from conditions). */
+  ready: boolean;
+}
+
+/** `core/v1 Pod` plus the sim-only {@link PodSim} block (dropped when served as API JSON). */
+export interface Pod {
+  apiVersion: 'v1';
+  kind: 'Pod';
+  metadata: ObjectMeta;
+  spec: PodSpec;
+  status: PodStatus;
+  sim: PodSim;
+}
+
+/** `apps/v1 DeploymentStrategy`. maxSurge/maxUnavailable: int or percent string (`"25%"`). */
+export interface DeploymentStrategy {
+  type: 'RollingUpdate' | 'Recreate';
+  rollingUpdate?: { maxSurge?: number | string; maxUnavailable?: number | string };
+}
+
+/** `metav1.LabelSelector`, `matchLabels` only (shared/manifests ignores `matchExpressions` with a warning). */
+export interface LabelSelector {
+  matchLabels: Record<string, string>;
+}
+
+/**
+ * `apps/v1 DeploymentCondition`; times in sim seconds. Reasons as in K pkg/controller/deployment/util/
+ * deployment_util.go (`NewReplicaSetAvailable`, `ReplicaSetUpdated`, `ProgressDeadlineExceeded`...).
+ */
+export interface DeploymentCondition {
+  type: 'Available' | 'Progressing' | 'ReplicaFailure';
+  status: 'True' | 'False' | 'Unknown';
+  reason: string;
+  message: string;
+  lastUpdateTime: SimSeconds;
+  lastTransitionTime: SimSeconds;
+}
+
+/** `apps/v1 Deployment` subset. Defaults from pkg/apis/apps/v1/defaults.go. */
+export interface Deployment {
+  apiVersion: 'apps/v1';
+  kind: 'Deployment';
+  metadata: ObjectMeta;
+  spec: {
+    replicas: number;
+    selector: LabelSelector;
+    template: PodTemplateSpec;
+    strategy: DeploymentStrategy;
+    revisionHistoryLimit: number;
+    progressDeadlineSeconds: number;
+    minReadySeconds: number;
+    paused?: boolean;
+  };
+  status: {
+    observedGeneration: number;
+    replicas: number;
+    updatedReplicas: number;
+    readyReplicas: number;
+    availableReplicas: number;
+    unavailableReplicas: number;
+    conditions: DeploymentCondition[];
+  };
+}
+
+/** `apps/v1 ReplicaSet` subset. Annotation `deployment.kubernetes.io/revision` holds the revision. */
+export interface ReplicaSet {
+  apiVersion: 'apps/v1';
+  kind: 'ReplicaSet';
+  metadata: ObjectMeta;
+  spec: { replicas: number; selector: LabelSelector; template: PodTemplateSpec; minReadySeconds: number };
+  status: {
+    replicas: number;
+    readyReplicas: number;
+    availableReplicas: number;
+    fullyLabeledReplicas: number;
+    observedGeneration: number;
+  };
+}
+
+/** `core/v1 ServicePort`; `targetPort` defaults to `port`, `protocol` to TCP. */
+export interface ServicePort {
+  name?: string;
+  port: number;
+  targetPort?: number | string;
+  nodePort?: number;
+  protocol?: string;
+}
+
+/** `core/v1 Service` subset. */
+export interface Service {
+  apiVersion: 'v1';
+  kind: 'Service';
+  metadata: ObjectMeta;
+  spec: {
+    type: 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName';
+    selector: Record<string, string>;
+    ports: ServicePort[];
+    clusterIP?: string;
+  };
+  status: { loadBalancer: { ingress?: { ip: string }[] } };
+}
+
+/**
+ * One endpoint of an EndpointSlice (`discovery/v1 Endpoint`): a Pod's address, its conditions
+ * (`ready` = Ready and not terminating; terminating endpoints are never ready), the Pod it points to and
+ * its Node. The optional `serving` condition is left unset (discovery/v1 allows nil; consumers then
+ * read it as `ready`): the sim's terminating pods stop serving at once.
+ */
+export interface Endpoint {
+  /** The Pod's IP (one address per endpoint), see shared/sim/kinds/print.ts `podAddress`. */
+  addresses: string[];
+  conditions: { ready: boolean; serving?: boolean; terminating: boolean };
+  targetRef: { kind: 'Pod'; name: string; namespace: string; uid: string };
+  nodeName: string;
+}
+
+/** `discovery/v1 EndpointPort`: the port the endpoints serve (the Service's numeric targetPort, else its port). */
+export interface EndpointPort {
+  name?: string;
+  port: number;
+  protocol: string;
+}
+
+/**
+ * `discovery/v1 EndpointSlice` (K pkg/controller/endpointslice): one per Service here (same key and
+ * name as the Service; a real cluster splits at 100 endpoints and suffixes a random string), label
+ * `kubernetes.io/service-name`, endpoints in pod-key order.
+ */
+export interface EndpointSlice {
+  apiVersion: 'discovery.k8s.io/v1';
+  kind: 'EndpointSlice';
+  metadata: ObjectMeta;
+  addressType: 'IPv4';
+  endpoints: Endpoint[];
+  ports: EndpointPort[];
+}
+
+/** The former name of {@link EndpointSlice} (kept for existing imports). */
+export type Endpoints = EndpointSlice;
+
+/** `core/v1 NodeCondition`; times in sim seconds (kubernetes-behaviour.md §3). */
+export interface NodeCondition {
+  type: 'Ready' | 'MemoryPressure' | 'DiskPressure' | 'PIDPressure';
+  status: 'True' | 'False' | 'Unknown';
+  reason: string;
+  message: string;
+  lastHeartbeatTime: SimSeconds;
+  lastTransitionTime: SimSeconds;
+}
+
+/**
+ * `core/v1 Taint`; `timeAdded` in sim seconds (NoExecute taints: start of the pods' 300 s default
+ * toleration, kubernetes-behaviour.md §3).
+ */
+export interface Taint {
+  key: string;
+  value?: string;
+  effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+  timeAdded?: SimSeconds;
+}
+
+/** `core/v1 Node` subset. Zone is the `topology.kubernetes.io/zone` label. */
+export interface Node {
+  apiVersion: 'v1';
+  kind: 'Node';
+  metadata: ObjectMeta;
+  spec: { unschedulable: boolean; taints: Taint[] };
+  status: {
+    capacity: { cpu: string; memory: string; pods: string };
+    allocatable: { cpu: string; memory: string; pods: string };
+    conditions: NodeCondition[];
+  };
+  sim: {
+    /** Parsed allocatable: millicores, MiB, pods. */
+    cpuAllocatableMilli: number;
+    memAllocatableMiB: number;
+    podsAllocatable: number;
+    /** Sum of requests of pods bound here, millicores / MiB, and their count (kept incrementally). */
+    cpuRequestedMilli: number;
+    memRequestedMiB: number;
+    podCount: number;
+    /** False while the machine/kubelet is down (incident): no heartbeats, pods stop. */
+    kubeletUp: boolean;
+    /** Last Lease renewal, sim seconds. */
+    lastHeartbeat: SimSeconds;
+    /**
+     * (added by the controllers) Sim second the node lifecycle controller noticed the kubelet stopped
+     * heartbeating, or null while the node is healthy. Drives the 50 s grace and 300 s eviction timers.
+     */
+    lostAt: SimSeconds | null;
+  };
+}
+
+/**
+ * `policy/v1 PodDisruptionBudget`: at most so many of the selected pods may be disrupted voluntarily
+ * (evictions: `kubectl drain`) at a time. Exactly one of `minAvailable` / `maxUnavailable` (int or
+ * percent string). Its status (expected / healthy / allowed disruptions) is derived when read
+ * (shared/sim/kinds/poddisruptionbudget.ts `pdbBudget`), not stored: the sim has no disruption controller.
+ */
+export interface PodDisruptionBudget {
+  apiVersion: 'policy/v1';
+  kind: 'PodDisruptionBudget';
+  metadata: ObjectMeta;
+  spec: {
+    selector: LabelSelector;
+    minAvailable?: number | string;
+    maxUnavailable?: number | string;
+    /** Default `IfHealthyBudget`: a not-Ready pod may be evicted only while the budget is met. */
+    unhealthyPodEvictionPolicy?: 'IfHealthyBudget' | 'AlwaysAllow';
+  };
+}
