@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MATCH_ERRORS, advance, getTeam, inject, matchHash, replayMatch, teamSummary, type Match } from '../../shared/game/index.ts';
+import { MATCH_ERRORS, advance, getTeam, inject, matchHash, replayMatch, teamScore, teamSummary, type Match } from '../../shared/game/index.ts';
 import { createSim, stateHash, step } from '../../shared/sim/index.ts';
 import type { SimInput } from '../../shared/sim/types.ts';
 import { badRolloutIncident, etcdIncident, memoryLeakIncident, nodeIncident, shopInput } from '../sim/game-fixtures.ts';
@@ -120,6 +120,10 @@ describe('inject (runtime injection)', () => {
     inject(live, tess, 'red', { type: 'bad-rollout', target: 'frontend' });
     advanceN(live, 200);
     expect(getTeam(live, 'blue').injections.map((i) => i.logIndex)).toEqual([1]);
+    // Scored like a scheduled incident: blue rolled it back at once and earns the bonus.
+    const surprise = simOf(live, 'blue').incidents.find((i) => i.spec.title === 'Surprise')!;
+    expect(surprise.status).toBe('mitigated');
+    expect(teamScore(live, 'blue').breakdown['incidents']).toBeGreaterThan(0);
     expect(getTeam(live, 'red').injections.map((i) => [i.tick, i.logIndex])).toEqual([[10, 0], [50, 1]]);
     const replayed = replayMatch(
       input,
