@@ -14,8 +14,13 @@ export const ROOM_NAME = 'match';
 export const JoinOptions = z.strictObject({
   /** Player display name, 1-32 printable characters. */
   name: z.string().trim().min(1, { error: 'name is required' }).max(32, { error: 'name is at most 32 characters' }),
-  /** Team id; one team per match for now (default `blue`). */
+  /** Team id to play for (default `blue`); one of the match's teams (see `teams`). */
   team: z.string().regex(/^[a-z0-9-]{1,16}$/, { error: 'team must be 1-16 of a-z, 0-9, -' }).optional(),
+  /**
+   * Number of teams, 1..8 (default 1): the first N of `blue, red, green, gold, purple, orange, teal,
+   * pink`, each its own cluster from the same scenario and seed. Only used by the player who creates the room.
+   */
+  teams: z.number().int().min(1, { error: 'teams must be 1 to 8' }).max(8, { error: 'teams must be 1 to 8' }).optional(),
   /** Scenario id (default: the default scenario). Only used by the player who creates the room. */
   scenario: z.string().min(1).max(64).optional(),
   /** PRNG seed (default: random at creation). */
@@ -61,20 +66,47 @@ export const ActionMessage = z.discriminatedUnion('type', [
 /** A validated structured action; assignable to `SimAction`. */
 export type ActionMessage = z.infer<typeof ActionMessage>;
 
+/** Param names of an injected incident: a letter, then letters and digits (never `__proto__`). */
+const paramName = z.string().regex(/^[a-zA-Z][a-zA-Z0-9]{0,31}$/, { error: 'param names are a letter then letters and digits, at most 32' });
+
+/**
+ * An incident a trainer injects (`control` op `inject`). Shape only: the kind, the target's syntax and
+ * the params (with their defaults) are checked by the incident registry (shared/sim/incidents).
+ */
+export const InjectIncident = z.strictObject({
+  /** Incident kind, e.g. `bad-rollout`, `memory-leak`, `node-failure`, `etcd-quorum-loss`. */
+  type: z.string().min(1).max(64),
+  /** A Deployment `name` or `namespace/name`, a Node name, or etcd members `etcd-1,etcd-2`, per kind. */
+  target: z.string().min(1).max(253),
+  /** The kind's params (e.g. `{ errorRate: 0.5 }`); omitted ones take the kind's defaults. */
+  params: z.record(paramName, z.union([z.number(), z.string().max(256), z.boolean(), z.array(z.string().max(64)).max(16)])).optional(),
+  /** Incident id (default `injected-N`). */
+  id: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,62}[a-z0-9])?$/, { error: 'incident id must be a DNS label' }).optional(),
+  /** Player-facing title (default: the kind's). */
+  title: z.string().min(1).max(120).optional(),
+});
+/** A validated injected incident. */
+export type InjectIncident = z.infer<typeof InjectIncident>;
+
 /**
  * Client -> server messages. Every message type carries an optional `id` (string or number, echoed in
  * the `reply`) so clients can match answers to questions.
  * - `kubectl`: a command line, e.g. `kubectl get pods` or `kubectl rollout undo deployment/frontend`.
  * - `action`: a structured action (clicks, bots).
- * - `control`: trainer only: pause, resume, or set the speed (sim seconds per real second).
+ * - `control`: trainer only: pause, resume, set the speed (sim seconds per real second), or `inject` an
+ *   incident into a team's cluster now (`team`, default the trainer's own; `incident`).
  */
 export const ClientMessages = {
   kubectl: z.strictObject({ id: z.union([z.string().max(64), z.number()]).optional(), command: z.string().min(1).max(1000) }),
   action: z.strictObject({ id: z.union([z.string().max(64), z.number()]).optional(), action: ActionMessage }),
   control: z.strictObject({
     id: z.union([z.string().max(64), z.number()]).optional(),
-    op: z.enum(['pause', 'resume', 'speed']),
+    op: z.enum(['pause', 'resume', 'speed', 'inject']),
     timeDilation: z.number().min(0.25).max(120).optional(),
+    /** `inject`: the team whose cluster gets it (default: the trainer's own team). */
+    team: z.string().regex(/^[a-z0-9-]{1,16}$/, { error: 'team must be 1-16 of a-z, 0-9, -' }).optional(),
+    /** `inject`: the incident. */
+    incident: InjectIncident.optional(),
   }),
 } as const;
 /** Message types a client may send: `kubectl`, `action`, `control`. */

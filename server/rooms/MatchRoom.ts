@@ -1,7 +1,8 @@
 /**
  * The `match` Room: a thin Colyseus adapter around one shared/game {@link Match} (teams with their own
- * clusters, logs and scores; roster, roles, phase, permissions, end of match; one team, `blue`, for
- * now). The room validates client messages (zod), turns them into `submit` / `control` calls, runs
+ * clusters, logs and scores; roster, roles, phase, permissions, end of match; `teams: N` join option,
+ * 1..8, default one team `blue`). The room validates client messages (zod), turns them into
+ * `submit` / `control` / `inject` calls, runs
  * `advance` from its clock, projects each team into Schema before a patch, and archives the result at
  * the end. It keeps what is transport: Colyseus hooks, the {@link SimClock}, the sessionId -> player
  * mapping, matchmaking metadata and persistence. See server/rooms/README.md.
@@ -16,7 +17,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { Room, ServerError, ErrorCode, type Client, type AuthContext, type RoomException, type RoomMethodName } from '@colyseus/core';
 import type { Logger } from 'pino';
-import { JoinOptions, ActionMessage, type ClientMessageType, type MatchEndedMessage, type MatchPhase, type ReplyMessage } from '../../shared/protocol.ts';
+import { JoinOptions, ActionMessage, type ClientMessageType, type InjectIncident, type MatchEndedMessage, type MatchPhase, type ReplyMessage } from '../../shared/protocol.ts';
 import type { SimAction } from '../../shared/sim/types.ts';
 import {
   MATCH_ERRORS,
@@ -27,6 +28,7 @@ import {
   createMatch,
   findPlayer,
   getTeam,
+  inject,
   join,
   leave,
   submit,
@@ -37,6 +39,8 @@ import {
   type MatchPlayer,
 } from '../../shared/game/index.ts';
 import { runKubectl } from '../../shared/kubectl/index.ts';
+import { INCIDENT_KINDS, incidentModule, isIncidentType } from '../../shared/sim/incidents/index.ts';
+import { targetSyntax } from '../../shared/sim/incidents/targets.ts';
 import { BUILT_IN_SCENARIO_IDS, resolveSimInput } from '../scenarios/index.ts';
 import type { Database } from '../db/index.ts';
 import { MatchStateSchema, PlayerSchema } from './schema.ts';
@@ -69,8 +73,8 @@ export interface MatchMetadata {
   durationSeconds: number;
 }
 
-/** Teams of a match (one for now; the game layer plays any number, the room is keyed by team too). */
-export const TEAM_IDS = ['blue'] as const;
+/** Team ids of a match, in this order: a match with `teams: N` (join option, default 1) plays the first N. */
+export const TEAM_IDS = ['blue', 'red', 'green', 'gold', 'purple', 'orange', 'teal', 'pink'] as const;
 /** Real milliseconds between simulation frames (each runs the ticks that are due). */
 export const FRAME_MS = 50;
 /** Seconds a dropped client may take to reconnect. */
@@ -148,8 +152,9 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     this.log = deps.logger.child({ roomId: this.roomId, matchId });
     for (const w of resolved.warnings) this.log.warn({ scenario: input.scenarioId }, w);
 
-    this.match = createMatch({ input, teams: TEAM_IDS });
-    for (const id of TEAM_IDS) {
+    const teamIds = TEAM_IDS.slice(0, opts.teams ?? 1);
+    this.match = createMatch({ input, teams: teamIds });
+    for (const id of teamIds) {
       const team = createRoomTeam(id);
       this.teams.set(id, team);
       this.state.teams.set(id, team.schema);
@@ -175,7 +180,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     this.onMessage('*', (client, type, raw) => {
       if (!isClientMessageType(type)) client.send('reply', unknownTypeReply(type, raw));
     });
-    this.log.info({ scenario: input.scenarioId, seed, timeDilation, durationSeconds: input.settings.durationSeconds }, 'match created');
+    this.log.info({ scenario: input.scenarioId, seed, timeDilation, durationSeconds: input.settings.durationSeconds, teams: teamIds }, 'match created');
   }
 
   /**
@@ -369,6 +374,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     const { id, message } = parsed;
     const who = this.playerOf(client);
     if (typeof who === 'string') return errorReply('control', id, who);
+    if (message.op === 'inject') return this.onInject(id, who, message.team, message.incident);
     // Permission and phase are the match's; the clock and the speed value are the room's.
     const allowed = control(this.match, who.id, message.op);
     if (!allowed.ok) return errorReply('control', id, allowed.error);
@@ -388,6 +394,25 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
         return okReply('control', id, `speed set to ${message.timeDilation} sim seconds per real second`);
       }
     }
+  }
+
+  /**
+   * `control` op `inject`: the match's `inject` (trainers only) into `teamId` (default the trainer's
+   * own team), after the shape (zod, protocol), the kind and the target's syntax (the incident
+   * registry's `targetSyntax`); the params are checked by the kind's schema when it starts.
+   */
+  private onInject(id: MessageId, who: MatchPlayer, teamId: string | undefined, incident: InjectIncident | undefined): ReplyMessage {
+    if (!who.trainer) return errorReply('control', id, MATCH_ERRORS.notTrainerInject);
+    if (incident === undefined) return errorReply('control', id, 'inject needs incident: { type, target, params? }');
+    if (!isIncidentType(incident.type)) return errorReply('control', id, `unknown incident kind "${incident.type}": expected one of ${INCIDENT_KINDS.join(', ')}`);
+    const target = targetSyntax[incidentModule(incident.type).target.kind]().safeParse(incident.target);
+    if (!target.success) return errorReply('control', id, `invalid message: incident.target: ${describeZodError(target.error)}`);
+    const result = inject(this.match, who.id, teamId ?? who.team, { ...incident, type: incident.type });
+    if (!result.ok) return errorReply('control', id, result.error);
+    const team = this.teams.get(teamId ?? who.team);
+    if (team) team.dirty = true;
+    this.log.info({ player: who.name, team: teamId ?? who.team, incident: result.incident, type: incident.type }, 'incident injected');
+    return okReply('control', id, result.message);
   }
 
   // -------------------------------------------------------------------------------------------

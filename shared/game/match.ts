@@ -7,10 +7,22 @@
  *
  * May import: shared/sim (its public API), ./types.ts, ./score.ts.
  */
-import { applyAction, createSim, isFinished, step } from '../sim/index.ts';
-import type { SimAction } from '../sim/types.ts';
+import { applyAction, beginTick, createSim, finishTick, injectIncident, isFinished } from '../sim/index.ts';
+import type { IncidentSpec, SimAction } from '../sim/types.ts';
 import { ACTION_COSTS, computeScore } from './score.ts';
-import type { ControlOp, ControlResult, CreateMatchOptions, JoinRequest, JoinResult, Match, MatchPlayer, SubmitResult, TeamState } from './types.ts';
+import type {
+  ControlOp,
+  ControlResult,
+  CreateMatchOptions,
+  InjectRequest,
+  InjectResult,
+  JoinRequest,
+  JoinResult,
+  Match,
+  MatchPlayer,
+  SubmitResult,
+  TeamState,
+} from './types.ts';
 
 /** Refusal texts players see (the room sends them as `reply.error`). */
 export const MATCH_ERRORS = {
@@ -20,6 +32,7 @@ export const MATCH_ERRORS = {
   teamFinished: "your team's match is over: no more actions",
   notTrainer: 'only a trainer may pause, resume or change the speed (join with trainer: true)',
   controlEnded: 'the match has ended',
+  notTrainerInject: 'only a trainer may inject incidents (join with trainer: true)',
 } as const;
 
 /** Thrown by {@link advance} when a team's cluster step throws (a sim bug); `cause` is the original error. */
@@ -38,7 +51,8 @@ export class TeamStepError extends Error {
 
 /**
  * A new match in phase `running`: one cluster per team, each created from `input` (`createSim`), each
- * with an empty log and zero score inputs and the scenario's incident schedule. No players yet.
+ * with an empty log and zero score inputs and the scenario's incident schedule (`input.incidents`,
+ * started by {@link advance}). No players yet.
  *
  * @throws Error when `teams` is empty, holds an empty or duplicate id; whatever `createSim` throws for
  *   an invalid input.
@@ -52,7 +66,7 @@ export function createMatch(opts: CreateMatchOptions): Match {
   }
   const teams: TeamState[] = ids.map((id) => {
     const schedule = structuredClone(opts.input.incidents); // createSim copies the specs it keeps
-    return { id, sim: createSim({ ...opts.input, incidents: schedule }), log: [], score: { actions: 0, actionCost: 0 }, schedule };
+    return { id, sim: createSim({ ...opts.input, incidents: schedule }), log: [], score: { actions: 0, actionCost: 0 }, schedule, injections: [] };
   });
   return { schemaVersion: 1, phase: 'running', teams, players: [] };
 }
@@ -188,7 +202,9 @@ export function suspend(match: Match): void {
 
 /**
  * One tick of the match: every team whose cluster is not finished steps once (`settings.tickSeconds`
- * sim seconds), in team id order. When every team's cluster is finished the phase becomes `ended`.
+ * sim seconds), in team id order: shared/sim `beginTick`, then the team's scheduled incidents now due
+ * ({@link startScheduledIncidents}), then `finishTick` (the same order as a bare cluster's `step`).
+ * When every team's cluster is finished the phase becomes `ended`.
  * A paused match does not move. The room calls this once per due tick of its clock; the CLI and replay
  * call it in a loop (`playMatch` in ./replay.ts).
  *
@@ -202,13 +218,79 @@ export function advance(match: Match): boolean {
     if (isFinished(team.sim)) continue;
     const tick = team.sim.tick;
     try {
-      step(team.sim);
+      beginTick(team.sim);
+      startScheduledIncidents(team);
+      finishTick(team.sim);
     } catch (err) {
       throw new TeamStepError(team.id, tick, err);
     }
   }
   if (match.teams.every((team) => isFinished(team.sim))) match.phase = 'ended';
   return match.phase === 'ended';
+}
+
+/**
+ * The match's incident schedule at the start of a tick (after `beginTick`): every spec of
+ * `team.schedule` whose `at` (sim seconds) has come and that has not started in the team's cluster
+ * yet, in (at, schedule position) order, is injected (shared/sim `injectIncident`, an invalid one
+ * recorded as `IncidentInvalid`; one whose module asks to retry stays due for the next tick).
+ * O(due specs x incidents).
+ */
+export function startScheduledIncidents(team: TeamState): void {
+  const sim = team.sim;
+  const due: { spec: IncidentSpec; i: number }[] = [];
+  team.schedule.forEach((spec, i) => {
+    if (spec.at > sim.t) return;
+    const entry = sim.incidents.find((inc) => inc.spec.id === spec.id);
+    if (entry === undefined || entry.status === 'scheduled') due.push({ spec, i });
+  });
+  due.sort((a, b) => a.spec.at - b.spec.at || a.i - b.i);
+  for (const { spec } of due) injectIncident(sim, spec, { recordInvalid: true });
+}
+
+/** The id a runtime injection gets when the trainer names none: `injected-N`, the first N free. */
+function freeIncidentId(team: TeamState): string {
+  for (let n = team.injections.length + 1; ; n++) {
+    const id = `injected-${n}`;
+    if (!incidentIdUsed(team, id)) return id;
+  }
+}
+
+function incidentIdUsed(team: TeamState, id: string): boolean {
+  return team.schedule.some((s) => s.id === id) || team.sim.incidents.some((i) => i.spec.id === id);
+}
+
+/**
+ * A trainer injects an incident into team `teamId`'s cluster now (between ticks, like an action):
+ * through shared/sim `injectIncident` (target resolved, params parsed with the kind's defaults, the
+ * usual `IncidentStarted` event and bookkeeping; the score treats it like a scheduled one). Accepted
+ * injections are logged in `team.injections` with the tick, the trainer's name and the log position
+ * (replay reproduces them). Allowed while paused. Checks, in this order: a known player; a trainer
+ * (red-team injection comes with teams playing against each other); the match not ended; the team
+ * exists; its cluster not finished; the id not used in that team (schedule or cluster); then the
+ * cluster's answer (`deployment x not found`, `params.errorRate: ...`, unknown kind...), which
+ * changes nothing when it refuses. `req` must already be validated for shape (the room's zod schema).
+ *
+ * @returns `{ok: true, message, incident}` (the id it got) or `{ok: false, error}`.
+ */
+export function inject(match: Match, playerId: string, teamId: string, req: InjectRequest): InjectResult {
+  const player = findPlayer(match, playerId);
+  if (!player) return { ok: false, error: MATCH_ERRORS.notAPlayer };
+  if (!player.trainer) return { ok: false, error: MATCH_ERRORS.notTrainerInject };
+  if (match.phase === 'ended') return { ok: false, error: MATCH_ERRORS.controlEnded };
+  const team = findTeam(match, teamId);
+  if (!team) return { ok: false, error: `team "${teamId}" is not in this match (teams: ${match.teams.map((t) => t.id).join(', ')})` };
+  if (isFinished(team.sim)) return { ok: false, error: `team ${teamId}'s match is over: no more incidents` };
+  const id = req.id ?? freeIncidentId(team);
+  if (incidentIdUsed(team, id)) return { ok: false, error: `incident id "${id}" is already used in team ${teamId}` };
+  const spec: IncidentSpec = { id, type: req.type, at: team.sim.t, target: req.target, params: structuredClone(req.params ?? {}) };
+  if (req.title !== undefined) spec.title = req.title;
+  const result = injectIncident(team.sim, spec);
+  if (!result.ok) {
+    return { ok: false, error: result.retry ? `${req.type} cannot start now (${result.error}): try again later` : `cannot inject ${req.type}: ${result.error}` };
+  }
+  team.injections.push({ tick: team.sim.tick, player: player.name, logIndex: team.log.length, spec: structuredClone(spec) });
+  return { ok: true, message: `incident ${id} (${req.type}) started on team ${teamId} at t=${team.sim.t}s`, incident: id };
 }
 
 /** True once every team's cluster finished (phase `ended`). */

@@ -10,8 +10,8 @@
  */
 import { hashValue } from '../sim/hash.ts';
 import type { LoggedAction, SimInput, SimState } from '../sim/types.ts';
-import { advance, createMatch, join, playerByName, submit } from './match.ts';
-import { DEFAULT_TEAM_ID, type Match } from './types.ts';
+import { advance, createMatch, inject, join, playerByName, submit } from './match.ts';
+import { DEFAULT_TEAM_ID, type LoggedInjection, type Match } from './types.ts';
 
 /** Options of {@link playMatch}. */
 export interface PlayOptions {
@@ -45,7 +45,12 @@ export function playMatch(match: Match, opts: PlayOptions = {}): number {
 export interface TeamLog {
   team: string;
   log: readonly LoggedAction[];
+  /** The team's runtime injections (`TeamState.injections`; default none). */
+  injections?: readonly LoggedInjection[];
 }
+
+/** One tick's replay items of a team, in live order: actions (by log position) and injections. */
+type DueItem = { kind: 'action'; entry: LoggedAction } | { kind: 'inject'; entry: LoggedInjection };
 
 /** Options of {@link replayMatch}. */
 export interface ReplayOptions {
@@ -57,8 +62,10 @@ export interface ReplayOptions {
 
 /**
  * Rebuilds a match from its input and each team's log by the live path: `createMatch`, `join` every
- * player named in the logs (to the team whose log names them), then for each tick `submit` the
- * actions logged at that tick (per team, in log order) and `advance`. Its {@link matchHash} (and each
+ * player named in the logs (to the team whose action log names them; a trainer who only injected, to
+ * the first team they injected into, as a trainer), then for each tick `submit` the actions and
+ * `inject` the injections logged at that tick (per team, in live order: see {@link LoggedInjection})
+ * and `advance`. Its {@link matchHash} (and each
  * team's `stateHash`) equals the live match's. An entry the match refuses on replay (only a log that
  * was not produced live can do that) is not logged again: compare the logs' lengths to detect it.
  * Unlike the old shared/sim `runMatch`, ticks past the end of the match are not stepped.
@@ -67,11 +74,10 @@ export interface ReplayOptions {
  */
 export function replayMatch(input: SimInput, teams: readonly string[], logs: readonly TeamLog[], opts: ReplayOptions = {}): Match {
   const match = createMatch({ input, teams });
-  const due = new Map<string, Map<number, LoggedAction[]>>();
-  for (const { team, log } of [...logs].sort((a, b) => (a.team < b.team ? -1 : a.team > b.team ? 1 : 0))) {
+  const due = new Map<string, Map<number, DueItem[]>>();
+  const sorted = [...logs].sort((a, b) => (a.team < b.team ? -1 : a.team > b.team ? 1 : 0));
+  for (const { team, log } of sorted) {
     if (!match.teams.some((t) => t.id === team)) throw new Error(`log of team "${team}", which is not in this match (teams: ${[...teams].sort().join(', ')})`);
-    let byTick = due.get(team);
-    if (!byTick) due.set(team, (byTick = new Map()));
     for (const entry of log) {
       if (!playerByName(match, entry.player)) {
         const seat = join(match, { name: entry.player, team });
@@ -79,16 +85,48 @@ export function replayMatch(input: SimInput, teams: readonly string[], logs: rea
       } else if (playerByName(match, entry.player)!.team !== team) {
         throw new Error(`replay: "${entry.player}" appears in the logs of teams ${playerByName(match, entry.player)!.team} and ${team}`);
       }
-      let list = byTick.get(entry.tick);
-      if (!list) byTick.set(entry.tick, (list = []));
-      list.push(entry);
     }
+  }
+  // Trainers may inject into any team: seat the ones who never acted with the first team they injected into.
+  for (const { team, injections } of sorted) {
+    for (const entry of injections ?? []) {
+      const known = playerByName(match, entry.player);
+      if (known) known.trainer = true;
+      else {
+        const seat = join(match, { name: entry.player, team, trainer: true });
+        if (!seat.ok) throw new Error(`replay: ${seat.error}`);
+      }
+    }
+  }
+  for (const { team, log, injections } of sorted) {
+    let byTick = due.get(team);
+    if (!byTick) due.set(team, (byTick = new Map()));
+    const pending = [...(injections ?? [])];
+    let next = 0;
+    const push = (tick: number, item: DueItem): void => {
+      let list = byTick.get(tick);
+      if (!list) byTick.set(tick, (list = []));
+      list.push(item);
+    };
+    log.forEach((entry, i) => {
+      // Injections logged before action i (by position, then in their own order) come first.
+      while (next < pending.length && pending[next]!.logIndex <= i) push(pending[next]!.tick, { kind: 'inject', entry: pending[next++]! });
+      push(entry.tick, { kind: 'action', entry });
+    });
+    while (next < pending.length) push(pending[next]!.tick, { kind: 'inject', entry: pending[next++]! });
   }
   playMatch(match, {
     ticks: opts.ticks,
     beforeTick: (m) => {
       for (const team of m.teams) {
-        for (const entry of due.get(team.id)?.get(team.sim.tick) ?? []) submit(m, playerByName(m, entry.player)!.id, entry.action);
+        for (const item of due.get(team.id)?.get(team.sim.tick) ?? []) {
+          const id = playerByName(m, item.entry.player)!.id;
+          if (item.kind === 'action') submit(m, id, item.entry.action);
+          else {
+            const { spec } = item.entry;
+            inject(m, id, team.id, { type: spec.type, target: spec.target, params: spec.params, id: spec.id, ...(spec.title !== undefined ? { title: spec.title } : {}) });
+          }
+        }
       }
     },
     afterTick: opts.onTick,
@@ -114,8 +152,8 @@ export function runMatch(
 }
 
 /**
- * Canonical hash of what a replay must reproduce: every team's cluster, log, score inputs and
- * schedule (16 hex digits, FNV-1a 64 of canonical JSON). The roster and the phase are left out: a log
+ * Canonical hash of what a replay must reproduce: every team's cluster, log, score inputs,
+ * schedule and injections (16 hex digits, FNV-1a 64 of canonical JSON). The roster and the phase are left out: a log
  * records who acted, not who watched or who was a trainer.
  */
 export function matchHash(match: Match): string {

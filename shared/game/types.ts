@@ -10,7 +10,7 @@
  * May import: shared/sim types, shared/protocol.ts types.
  */
 import type { MatchPhase } from '../protocol.ts';
-import type { ActionResult, IncidentSpec, LoggedAction, SimInput, SimState } from '../sim/types.ts';
+import type { ActionResult, IncidentSpec, IncidentType, LoggedAction, SimInput, SimState } from '../sim/types.ts';
 
 export type { MatchPhase } from '../protocol.ts';
 export type { ActionResult, LoggedAction } from '../sim/types.ts';
@@ -41,11 +41,52 @@ export interface TeamState {
   score: TeamScoreInputs;
   /**
    * The incident schedule this team plays, as the scenario gives it (ids, types, `at` in sim seconds,
-   * targets, params), in the scenario's order. The team's cluster was created from it; the cluster's
-   * step starts each incident at its `at`.
+   * targets, params), in the scenario's order; ids are unique (the scenario loader checks). The match
+   * decides when each starts: `advance` injects every due one (`at <= t`, in (at, position) order)
+   * into the team's cluster at the start of the tick (shared/sim `injectIncident`). Never projected:
+   * players see an incident once it started. (The cluster was created from the same specs and keeps
+   * them as hidden `scheduled` entries, so its layout, hash and summary are today's.)
    */
   schedule: IncidentSpec[];
+  /**
+   * Incidents injected into this team's cluster at run time (a trainer's `inject`), in order, each
+   * attributed: the replay log's second list (see {@link LoggedInjection}).
+   */
+  injections: LoggedInjection[];
 }
+
+/**
+ * A runtime injection as the match logged it. Replay rule: at tick `tick` (the team's `sim.tick` when
+ * it was injected: after step `tick`, before step `tick + 1`) it is injected before the team's
+ * `log[logIndex]` (i.e. after the `logIndex` actions accepted before it), so actions and injections of
+ * one tick keep their live order.
+ */
+export interface LoggedInjection {
+  tick: number;
+  /** Name of the player (a trainer) who injected it. */
+  player: string;
+  /** `team.log.length` when it was injected. */
+  logIndex: number;
+  /** The spec as started: `id` assigned, `at` = the sim second it started. */
+  spec: IncidentSpec;
+}
+
+/** What a trainer injects (`inject`); the adapter validates the shape, the incident registry the rest. */
+export interface InjectRequest {
+  /** Incident kind (shared/sim/incidents registry). */
+  type: IncidentType;
+  /** What it hits, in the kind's target syntax (a Deployment `name` or `namespace/name`, a Node name, etcd members `etcd-1,etcd-2`). */
+  target: string;
+  /** The kind's params as written (defaults applied by its schema). Default `{}`. */
+  params?: IncidentSpec['params'];
+  /** Incident id, unique in the team (default `injected-N`, N = the team's injections + 1, bumped past ids in use). */
+  id?: string;
+  /** Player-facing title (default: the kind's). */
+  title?: string;
+}
+
+/** `inject`'s answer: `message` is the reply text, `incident` the id it got. */
+export type InjectResult = { ok: true; message: string; incident: string } | { ok: false; error: string };
 
 /** A seat in the match. Names are unique in a match; a returning name keeps its id, team and counts. */
 export interface MatchPlayer {
@@ -55,7 +96,7 @@ export interface MatchPlayer {
   name: string;
   /** The one team this player plays for in this match. */
   team: string;
-  /** May pause, resume and change the speed. Once a trainer, always a trainer in this match. */
+  /** May pause, resume, change the speed and inject incidents. Once a trainer, always a trainer in this match. */
   trainer: boolean;
   /** Seated now (joined and not yet left); a present name cannot be taken by someone else. */
   present: boolean;

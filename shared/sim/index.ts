@@ -10,7 +10,8 @@ import type { SimState } from './types.ts';
 
 export * from './types.ts';
 export { createSim } from './create.ts';
-export { step } from './step.ts';
+export { beginTick, finishTick, step } from './step.ts';
+export { injectIncident, type InjectOptions, type InjectResult } from './incidents/index.ts';
 export { applyAction } from './actions/index.ts';
 export { apiWritable, markDirty, reconcileEtcd, setDeploymentImage, ETCD_WRITE_ERROR } from './apiserver.ts';
 export { podDisplayStatus, nodeDisplayStatus, podReady, ownerDeploymentName } from './status.ts';

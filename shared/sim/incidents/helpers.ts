@@ -21,7 +21,7 @@ export function listParam(spec: IncidentSpec, key: string): string[] | undefined
 /** The Deployment an incident targets (`target` = name or `namespace/name`), or undefined. */
 export function targetDeployment(state: SimState, spec: IncidentSpec): { key: string; deployment: Deployment } | undefined {
   const key = refKey(spec.target);
-  const deployment = state.deployments[key];
+  const deployment = Object.hasOwn(state.deployments, key) ? state.deployments[key] : undefined; // own keys only: targets can be untrusted
   return deployment ? { key, deployment } : undefined;
 }
 

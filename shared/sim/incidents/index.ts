@@ -1,7 +1,9 @@
 /**
  * Incidents: scenario data ({@link IncidentSpec}: id, type, at, target, params) brought to life by one
- * module per kind (./registry.ts). The sim's `step()` calls {@link startDueIncidents} first in a tick and
- * {@link updateIncidents} last (after traffic and SLOs).
+ * module per kind (./registry.ts). An incident starts through {@link injectIncident} (the game layer
+ * decides when: its schedule at the start of a tick, a trainer between ticks; a bare cluster's `step()`
+ * runs {@link startDueIncidents} over its own `scheduled` entries instead); `step()` calls
+ * {@link updateIncidents} last in every tick (after traffic and SLOs).
  *
  * Lifecycle: `scheduled` -> (at <= t, target resolved, params parsed, module started it) `active` ->
  * (module says mitigated) `mitigated`.
@@ -14,12 +16,12 @@
  *
  * May import: ../types.ts, ../events.ts, ./*.
  */
-import type { IncidentState, SimState } from '../types.ts';
+import type { IncidentSpec, IncidentState, SimState } from '../types.ts';
 import type { StartOutcome } from './module.ts';
 import type { AnyIncidentModule } from './registry.ts';
 import { recordEvent } from '../events.ts';
 import { formatParamIssues } from './params.ts';
-import { incidentModule, incidentRegistry } from './registry.ts';
+import { INCIDENT_KINDS, incidentModule, incidentRegistry, isIncidentType } from './registry.ts';
 
 export type { IncidentModule, Remediation, StartContext, StartOutcome } from './module.ts';
 export type { IncidentCatalogEntry, IncidentType } from './registry.ts';
@@ -46,9 +48,80 @@ function startIncident(mod: AnyIncidentModule, state: SimState, inc: IncidentSta
   return mod.start(state, inc, { params: params.data, target: target.value });
 }
 
+/** What {@link injectIncident} answers. */
+export type InjectResult =
+  /** Started now: the cluster's entry (status `active`, `startedAt` = `state.t`). */
+  | { ok: true; incident: IncidentState }
+  /**
+   * Not started. `retry`: the kind's module asked to be tried again later (e.g. the API server is
+   * down for a pipeline rollout); nothing changed. Otherwise the spec is invalid here (unknown kind,
+   * duplicate id, target not found, `params.<field>: <message>`, or the module refused it).
+   */
+  | { ok: false; retry: boolean; error: string };
+
+/** Options of {@link injectIncident}. */
+export interface InjectOptions {
+  /**
+   * Record an invalid spec as today's schedule does: the entry is closed at once (`mitigated`,
+   * `data.error`, Warning `IncidentInvalid`, earns nothing). Default false: an invalid spec changes
+   * nothing (a trainer's runtime injection gets the error instead).
+   */
+  recordInvalid?: boolean;
+}
+
 /**
- * Starts every `scheduled` incident whose `at` (sim seconds) has come, in (at, list position) order.
- * A module asking to retry (e.g. the API server is down for a pipeline rollout) is tried again next tick.
+ * Starts the incident `spec` now (at `state.t`, sim seconds), whatever its `at`: the kind's target is
+ * resolved, its params parsed with the kind's schema (defaults applied), then its module starts it;
+ * the entry becomes `active` with `startedAt = t`, `data.actionsAtStart`, and a Warning
+ * `IncidentStarted` event. The game layer calls this for its schedule (shared/game `advance`, between
+ * `beginTick` and `finishTick`: the point where {@link startDueIncidents} runs in a bare `step`) and for
+ * a trainer's runtime injection (between ticks).
+ *
+ * Entry: the first `scheduled` entry with `spec.id` (a cluster created with that spec keeps its place
+ * in `state.incidents`), else a new entry appended after start; an id already started in this cluster
+ * is refused. O(incidents + the kind's start).
+ */
+export function injectIncident(state: SimState, spec: IncidentSpec, opts: InjectOptions = {}): InjectResult {
+  if (!isIncidentType(spec.type)) return { ok: false, retry: false, error: `unknown incident kind ${JSON.stringify(spec.type)} (kinds: ${INCIDENT_KINDS.join(', ')})` };
+  const placeholder = state.incidents.find((inc) => inc.spec.id === spec.id && inc.status === 'scheduled');
+  if (!placeholder) {
+    const existing = state.incidents.find((inc) => inc.spec.id === spec.id);
+    if (existing) return { ok: false, retry: false, error: `incident id "${spec.id}" is already used in this cluster (${existing.status})` };
+  }
+  const inc: IncidentState = placeholder ?? { spec: structuredClone(spec), status: 'scheduled', startedAt: null, mitigatedAt: null, data: {} };
+  if (placeholder) placeholder.spec = structuredClone(spec);
+  return startEntry(state, inc, !placeholder, opts.recordInvalid === true);
+}
+
+/** Starts `inc` (pushing it when `isNew` and it started or is recorded as invalid). */
+function startEntry(state: SimState, inc: IncidentState, isNew: boolean, recordInvalid: boolean): InjectResult {
+  const mod = incidentModule(inc.spec.type);
+  const outcome = startIncident(mod, state, inc);
+  if (outcome.ok) {
+    if (isNew) state.incidents.push(inc);
+    inc.status = 'active';
+    inc.startedAt = state.t;
+    inc.data['actionsAtStart'] = state.counters.actions;
+    recordEvent(state, 'Warning', 'IncidentStarted', eventObject(inc), `${incidentTitle(inc)}: ${mod.describe(inc.spec)}`, 'gameday');
+    return { ok: true, incident: inc };
+  }
+  if (outcome.retry) return { ok: false, retry: true, error: 'its module asked to be retried (e.g. the API server is unavailable)' };
+  if (!recordInvalid) return { ok: false, retry: false, error: outcome.error };
+  if (isNew) state.incidents.push(inc);
+  inc.status = 'mitigated';
+  inc.startedAt = state.t;
+  inc.mitigatedAt = state.t;
+  inc.data['error'] = outcome.error;
+  inc.data['playerActed'] = false;
+  recordEvent(state, 'Warning', 'IncidentInvalid', eventObject(inc), `Incident ${inc.spec.id} skipped: ${outcome.error}`, 'gameday');
+  return { ok: false, retry: false, error: outcome.error };
+}
+
+/**
+ * A bare cluster's own schedule (shared/sim `step`; the game layer uses {@link injectIncident} with
+ * the match's schedule instead): starts every `scheduled` entry of `state.incidents` whose `at` (sim
+ * seconds) has come, in (at, list position) order; an invalid one is closed as `IncidentInvalid`. A
+ * module asking to retry is tried again next tick.
  */
 export function startDueIncidents(state: SimState): void {
   const due: { inc: IncidentState; i: number }[] = [];
@@ -56,23 +129,7 @@ export function startDueIncidents(state: SimState): void {
     if (inc.status === 'scheduled' && inc.spec.at <= state.t) due.push({ inc, i });
   });
   due.sort((a, b) => a.inc.spec.at - b.inc.spec.at || a.i - b.i);
-  for (const { inc } of due) {
-    const mod = incidentModule(inc.spec.type);
-    const outcome = startIncident(mod, state, inc);
-    if (outcome.ok) {
-      inc.status = 'active';
-      inc.startedAt = state.t;
-      inc.data['actionsAtStart'] = state.counters.actions;
-      recordEvent(state, 'Warning', 'IncidentStarted', eventObject(inc), `${incidentTitle(inc)}: ${mod.describe(inc.spec)}`, 'gameday');
-    } else if (!outcome.retry) {
-      inc.status = 'mitigated';
-      inc.startedAt = state.t;
-      inc.mitigatedAt = state.t;
-      inc.data['error'] = outcome.error;
-      inc.data['playerActed'] = false;
-      recordEvent(state, 'Warning', 'IncidentInvalid', eventObject(inc), `Incident ${inc.spec.id} skipped: ${outcome.error}`, 'gameday');
-    }
-  }
+  for (const { inc } of due) startEntry(state, inc, false, true);
 }
 
 /**

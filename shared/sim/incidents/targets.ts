@@ -85,7 +85,7 @@ export const nodeTarget: TargetSelector<{ name: string; node: Node }, 'Node'> = 
   description: 'a Node (its name)',
   placeholder: '<node>',
   resolve(state, spec) {
-    const node = state.nodes[spec.target];
+    const node = Object.hasOwn(state.nodes, spec.target) ? state.nodes[spec.target] : undefined; // own keys only: targets can be untrusted (a trainer's injection)
     return node ? { ok: true, value: { name: spec.target, node } } : { ok: false, error: `node ${spec.target} not found` };
   },
   eventObject(spec) {
