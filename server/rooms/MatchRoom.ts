@@ -22,6 +22,8 @@ import { BUILT_IN_SCENARIO_IDS, resolveSimInput } from '../scenarios/index.ts';
 import type { Database } from '../db/index.ts';
 import { MatchStateSchema, PlayerSchema } from './schema.ts';
 import { projectTeam } from './projection.ts';
+import { computeScore } from '../../shared/sim/score.ts';
+import { TeamViews, registerTeam } from './views.ts';
 import { SimClock } from './clock.ts';
 import { describeZodError, errorReply, isClientMessageType, okReply, parseClientMessage, unknownTypeReply, type MessageId } from './messages.ts';
 import { saveWithRetry, toMatchRecord } from './results.ts';
@@ -85,6 +87,8 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
   private roster = new Map<string, Player>();
   /** sessionId -> player name. */
   private sessions = new Map<string, string>();
+  /** Per-client StateViews: each team sees its own cluster, a trainer all (server/rooms/views.ts). */
+  private views = new TeamViews((id) => this.teams.get(id));
   private simClock!: SimClock;
   private phase: MatchPhase = 'running';
   private startedAt = new Date();
@@ -132,8 +136,8 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     for (const id of TEAM_IDS) {
       const team = createTeam(id, createSim(input));
       this.teams.set(id, team);
-      this.state.teams.set(id, team.schema);
-      projectTeam(team.schema, team.sim);
+      registerTeam(this.state, id, team.schema);
+      projectTeam(team.schema, team.sim, { score: computeScore(team.sim).score });
     }
     Object.assign(this.state, {
       matchId,
@@ -152,6 +156,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     this.onMessage('kubectl', (client, raw, ctx) => this.guard(client, 'kubectl', raw, ctx.id, () => this.onKubectl(client, raw)));
     this.onMessage('action', (client, raw, ctx) => this.guard(client, 'action', raw, ctx.id, () => this.onAction(client, raw)));
     this.onMessage('control', (client, raw, ctx) => this.guard(client, 'control', raw, ctx.id, () => this.onControl(client, raw)));
+    this.onMessage('focus', (client, raw, ctx) => this.guard(client, 'focus', raw, ctx.id, () => this.onFocus(client, raw)));
     this.onMessage('*', (client, type, raw) => {
       if (!isClientMessageType(type)) client.send('reply', unknownTypeReply(type, raw));
     });
@@ -181,6 +186,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     this.roster.set(player.name, player);
     this.sessions.set(client.sessionId, player.name);
     this.state.players.set(client.sessionId, new PlayerSchema({ name: player.name, team, trainer: player.trainer, connected: true, actions: player.actions }));
+    this.views.attach(client, player.trainer ? [...this.teams.keys()] : [team]);
     this.log.info({ player: player.name, team, trainer: player.trainer }, 'player joined');
   }
 
@@ -196,12 +202,14 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
   override onReconnect(client: Client): void {
     const view = this.state.players.get(client.sessionId);
     if (view) view.connected = true;
+    if (view && !client.view) this.views.attach(client, view.trainer ? [...this.teams.keys()] : [view.team]);
   }
 
   override onLeave(client: Client): void {
     const name = this.sessions.get(client.sessionId);
     this.sessions.delete(client.sessionId);
     this.state.players.delete(client.sessionId);
+    this.views.detach(client);
     this.log.info({ player: name }, 'player left');
   }
 
@@ -248,11 +256,12 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     let t = 0;
     for (const team of this.teams.values()) {
       if (team.dirty) {
-        projectTeam(team.schema, team.sim);
+        projectTeam(team.schema, team.sim, { score: computeScore(team.sim).score });
         team.dirty = false;
       }
       t = Math.max(t, team.sim.t);
     }
+    this.views.refresh();
     this.state.t = t;
     if (Date.now() - this.lastMetadataAt >= METADATA_REFRESH_MS) void this.publishMetadata();
   }
@@ -343,6 +352,15 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
       if (view) view.actions = player.actions;
     }
     return okReply(type, id, result.message);
+  }
+
+  /** What the player looks at: its Pods are sent in large clusters (server/rooms/views.ts). */
+  private onFocus(client: Client, raw: unknown): ReplyMessage {
+    const parsed = parseClientMessage('focus', raw);
+    if (!parsed.ok) return parsed.reply;
+    const m = parsed.message;
+    this.views.focus(client, 'kind' in m ? { kind: m.kind, key: m.key } : null);
+    return okReply('focus', parsed.id, 'kind' in m ? `focus: ${m.kind} ${m.key}` : 'focus cleared');
   }
 
   private onControl(client: Client, raw: unknown): ReplyMessage {

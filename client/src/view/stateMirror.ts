@@ -4,39 +4,24 @@
  * Schema objects. Pure: works on anything shaped like the projected state (Schema instances, plain
  * objects, `Map`s, arrays), so it runs in Node tests without the SDK.
  *
- * Missing fields get neutral defaults (0, '', false, empty collections): a Schema field without a
- * `.default()` starts undefined until the first patch sets it (stack-notes, Schema v5).
+ * It reads by the view definition's field lists (shared/view/fields.ts), so a field added there
+ * reaches the client with no code here. Missing fields get each field's `fallback` (neutral: 0, '',
+ * false, empty collections, or e.g. the usual SLO targets): a Schema field without a `.default()`
+ * starts undefined until the first patch sets it (stack-notes, Schema v5).
  */
-import type {
-  AlertView,
-  ComponentView,
-  DeploymentView,
-  EtcdMemberView,
-  EventView,
-  IncidentView,
-  MatchPhase,
-  MatchStateView,
-  NodeView,
-  PlayerView,
-  PodView,
-  ServiceView,
-  SloView,
-  TeamView,
-} from '../../../shared/protocol.ts';
+import type { MatchStateView, PodView, TeamView } from '../../../shared/protocol.ts';
+import { MATCH_STATE_VIEW, POD_VIEW, nameOfKey, type Field, type ViewDef, type ViewOf } from '../../../shared/view/fields.ts';
 
 type Raw = Record<string, unknown>;
 
 function obj(v: unknown): Raw {
   return v !== null && typeof v === 'object' ? (v as Raw) : {};
 }
-function num(v: unknown, fallback = 0): number {
+function num(v: unknown, fallback: number): number {
   return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
 }
 function str(v: unknown): string {
   return typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v);
-}
-function bool(v: unknown): boolean {
-  return v === true;
 }
 
 /** Entries of a MapSchema, `Map` or plain record, sorted by key (never insertion order). */
@@ -60,142 +45,75 @@ function items(v: unknown): unknown[] {
   return [];
 }
 
-function mapOf<T>(v: unknown, convert: (raw: Raw, key: string) => T): Map<string, T> {
-  const out = new Map<string, T>();
-  for (const [key, value] of entries(v)) out.set(key, convert(obj(value), key));
-  return out;
+/** One field of the view definition read from raw data: missing or malformed -> the field's fallback. */
+function readField(field: Field, v: unknown, key: string): unknown {
+  switch (field.kind) {
+    case 'string': {
+      const s = str(v);
+      if (field.values) return field.values.includes(s) ? s : field.fallback;
+      if (s === '' && field.fromKey === true && key !== '') return nameOfKey(key);
+      return s === '' ? field.fallback : s;
+    }
+    case 'number': {
+      const n = num(v, field.fallback as number);
+      if (field.digits === undefined) return n;
+      const scale = 10 ** field.digits;
+      return Math.round(n * scale) / scale;
+    }
+    case 'float':
+      return num(v, field.fallback as number);
+    case 'boolean':
+      return typeof v === 'boolean' ? v : field.fallback;
+    case 'counts': {
+      const out = new Map<string, number>();
+      for (const [k, n] of entries(v)) out.set(k, num(n, 0));
+      return out;
+    }
+    case 'map': {
+      const out = new Map<string, unknown>();
+      for (const [k, value] of entries(v)) out.set(k, read(field.of, value, k));
+      return out;
+    }
+    case 'array':
+      return items(v).map((item) => read(field.of, item, ''));
+    case 'ref':
+      return read(field.of, v, '');
+  }
 }
 
-function node(r: Raw, key: string): NodeView {
-  return {
-    name: str(r.name) || key,
-    zone: str(r.zone),
-    status: str(r.status),
-    ready: bool(r.ready),
-    unschedulable: bool(r.unschedulable),
-    cpuAllocatable: num(r.cpuAllocatable),
-    cpuRequested: num(r.cpuRequested),
-    memAllocatable: num(r.memAllocatable),
-    memRequested: num(r.memRequested),
-    podCount: num(r.podCount),
-  };
+/** A plain view of `def` from raw data, field by field (the definition's list, in its order). */
+function read<D extends ViewDef>(def: D, raw: unknown, key: string): ViewOf<D> {
+  const r = obj(raw);
+  const out: Record<string, unknown> = {};
+  for (const [name, field] of Object.entries(def.fields)) out[name] = readField(field, r[name], key);
+  return out as ViewOf<D>;
 }
-
-function pod(r: Raw, key: string): PodView {
-  return {
-    name: str(r.name) || key,
-    node: str(r.node),
-    deployment: str(r.deployment),
-    status: str(r.status) || 'Unknown',
-    ready: bool(r.ready),
-    restarts: num(r.restarts),
-    image: str(r.image),
-    memoryMiB: num(r.memoryMiB),
-    memLimitMiB: num(r.memLimitMiB),
-    createdAt: num(r.createdAt),
-  };
-}
-
-function deployment(r: Raw, key: string): DeploymentView {
-  return {
-    name: str(r.name) || key,
-    replicas: num(r.replicas),
-    readyReplicas: num(r.readyReplicas),
-    updatedReplicas: num(r.updatedReplicas),
-    availableReplicas: num(r.availableReplicas),
-    image: str(r.image),
-    revision: num(r.revision),
-    memoryLimit: str(r.memoryLimit),
-  };
-}
-
-function service(r: Raw, key: string): ServiceView {
-  return {
-    name: str(r.name) || key,
-    type: str(r.type) || 'ClusterIP',
-    rps: num(r.rps),
-    errorRate: num(r.errorRate),
-    p99Ms: num(r.p99Ms),
-    readyEndpoints: num(r.readyEndpoints),
-    totalEndpoints: num(r.totalEndpoints),
-  };
-}
-
-function slo(r: Raw): SloView {
-  return {
-    availability: num(r.availability, 1),
-    availabilityTarget: num(r.availabilityTarget, 0.995),
-    latency: num(r.latency, 1),
-    latencyTarget: num(r.latencyTarget, 0.99),
-    latencyThresholdMs: num(r.latencyThresholdMs),
-    errorBudgetRemaining: num(r.errorBudgetRemaining, 1),
-    latencyErrorBudgetRemaining: num(r.latencyErrorBudgetRemaining, 1),
-    burnRate: num(r.burnRate),
-    paging: bool(r.paging),
-  };
-}
-
-function team(r: Raw, key: string): TeamView {
-  return {
-    id: str(r.id) || key,
-    nodes: mapOf(r.nodes, node),
-    pods: mapOf(r.pods, pod),
-    deployments: mapOf(r.deployments, deployment),
-    services: mapOf(r.services, service),
-    etcd: items(r.etcd).map((m): EtcdMemberView => {
-      const e = obj(m);
-      return { name: str(e.name), healthy: bool(e.healthy), leader: bool(e.leader) };
-    }),
-    etcdQuorum: bool(r.etcdQuorum),
-    components: items(r.components).map((c): ComponentView => {
-      const e = obj(c);
-      return { name: str(e.name), healthy: bool(e.healthy), message: str(e.message) };
-    }),
-    slo: slo(obj(r.slo)),
-    alerts: items(r.alerts).map((a): AlertView => {
-      const e = obj(a);
-      return { id: str(e.id), severity: str(e.severity), slo: str(e.slo), since: num(e.since), summary: str(e.summary) };
-    }),
-    events: items(r.events).map((ev): EventView => {
-      const e = obj(ev);
-      return { seq: num(e.seq), t: num(e.t), type: str(e.type), reason: str(e.reason), kind: str(e.kind), name: str(e.name), message: str(e.message) };
-    }),
-    incidents: items(r.incidents).map((i): IncidentView => {
-      const e = obj(i);
-      return { id: str(e.id), type: str(e.type), title: str(e.title), status: str(e.status), startedAt: num(e.startedAt), mitigatedAt: num(e.mitigatedAt, -1) };
-    }),
-    score: num(r.score),
-  };
-}
-
-const PHASES: readonly MatchPhase[] = ['running', 'paused', 'ended'];
 
 /**
  * One plain snapshot of the room state.
  *
  * @param state `room.state` (Schema instance) or any object of the same shape.
  * @returns a fresh {@link MatchStateView}; maps are keyed as in the state and filled in key order.
+ *   Each team's Pods (sent apart, in `teamPods`) are put into its `pods` (empty when none is visible;
+ *   a hand-written state may also give them as the team's own `pods`).
  */
 export function snapshotState(state: unknown): MatchStateView {
-  const r = obj(state);
-  const phase = PHASES.find((p) => p === r.phase) ?? 'running';
-  return {
-    matchId: str(r.matchId),
-    scenarioId: str(r.scenarioId),
-    scenarioTitle: str(r.scenarioTitle),
-    phase,
-    t: num(r.t),
-    durationSeconds: num(r.durationSeconds),
-    timeDilation: num(r.timeDilation, 1),
-    players: mapOf(r.players, (p): PlayerView => ({
-      name: str(p.name),
-      team: str(p.team),
-      trainer: bool(p.trainer),
-      connected: p.connected === undefined ? true : bool(p.connected),
-      actions: num(p.actions),
-    })),
-    teams: mapOf(r.teams, team),
-  };
+  const { teamPods, teams, ...rest } = read(MATCH_STATE_VIEW, state, '');
+  const rawTeams = new Map(entries(obj(state).teams));
+  const withPods = new Map<string, TeamView>();
+  for (const [id, team] of teams) {
+    const own = obj(rawTeams.get(id)).pods;
+    const pods = teamPods.get(id)?.pods ?? (own === undefined ? new Map<string, PodView>() : readPods(own));
+    withPods.set(id, { ...team, pods });
+  }
+  return { ...rest, teams: withPods };
+}
+
+/** Pods from raw data (a MapSchema, `Map` or record of Pod-shaped objects), keyed as given. */
+export function readPods(raw: unknown): Map<string, PodView> {
+  const out = new Map<string, PodView>();
+  for (const [k, value] of entries(raw)) out.set(k, read(POD_VIEW, value, k));
+  return out;
 }
 
 /**
