@@ -31,6 +31,9 @@ import {
   NODE_VIEW,
   POD_VIEW,
   SERVICE_VIEW,
+  formatCounts,
+  isSparse,
+  nameOfKey,
   objectKey,
   type ScalarKeys,
   type ViewDef,
@@ -69,22 +72,30 @@ export type Computes<D extends ViewDef, S, C = SimState> = {
 type CountsKeys<D> = D extends ViewDef<infer F> ? { [K in keyof F]: F[K] extends { kind: 'counts' } ? K : never }[keyof F] & string : never;
 
 /** Writes every computed field of a view into a Schema entry (a sparse field equal to its default: undefined). */
-type Assigner<S, C> = (entry: object, src: S, ctx: C) => void;
+type Assigner<S, C> = (entry: object, src: S, ctx: C, key: string) => void;
 function assigner<D extends ViewDef, S, C>(def: D, table: Computes<D, S, C>): Assigner<S, C> {
   const fns = table as unknown as Record<string, (s: S, c: C) => unknown>;
   const plain: string[] = [];
   const sparse: [string, unknown][] = [];
+  const fromKey: string[] = [];
   for (const k of Object.keys(fns)) {
     const field = def.fields[k];
-    if (field && 'sparse' in field && field.sparse === true) sparse.push([k, field.default]);
+    if (field && def.sparse === true && 'fromKey' in field && field.fromKey === true) fromKey.push(k);
+    else if (field && field.kind !== 'counts' && 'default' in field && isSparse(def, field)) sparse.push([k, field.default]);
     else plain.push(k);
   }
-  return (entry, src, ctx) => {
+  return (entry, src, ctx, key) => {
     const target = entry as Record<string, unknown>;
     for (const k of plain) target[k] = fns[k]!(src, ctx);
     for (const [k, def] of sparse) {
       const v = fns[k]!(src, ctx);
       const next = v === def ? undefined : v;
+      if (target[k] !== next) target[k] = next;
+    }
+    // A name the key already says (`default/web` -> `web`) is not sent: the mirror takes it from the key.
+    for (const k of fromKey) {
+      const v = fns[k]!(src, ctx);
+      const next = v === nameOfKey(key) ? undefined : v;
       if (target[k] !== next) target[k] = next;
     }
   };
@@ -231,7 +242,7 @@ export function syncMap<S, V>(
   target: MapSchema<S>,
   source: Iterable<[string, V]>,
   create: () => S,
-  assignEntry: (entry: S, value: V) => void,
+  assignEntry: (entry: S, value: V, key: string) => void,
 ): void {
   const seen = new Set<string>();
   for (const [key, value] of source) {
@@ -239,10 +250,10 @@ export function syncMap<S, V>(
     let entry = target.get(key);
     if (entry === undefined) {
       entry = create();
-      assignEntry(entry, value);
+      assignEntry(entry, value, key);
       target.set(key, entry);
     } else {
-      assignEntry(entry, value);
+      assignEntry(entry, value, key);
     }
   }
   for (const key of [...target.keys()]) {
@@ -270,13 +281,9 @@ export function syncArray<S, V>(target: ArraySchema<S>, source: readonly V[], cr
   while (target.length > source.length) target.pop();
 }
 
-/** Set `target` (status -> count) to `counts`, touching only what differs. */
-function syncCounts(target: MapSchema<number>, counts: Map<string, number> | undefined): void {
-  for (const key of [...target.keys()]) if (!counts?.has(key)) target.delete(key);
-  if (!counts) return;
-  for (const [key, n] of [...counts].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
-    if (target.get(key) !== n) target.set(key, n);
-  }
+/** Set an entry's Pod counts by status (its wire string, see `formatCounts`). */
+function syncCounts(entry: { podsByStatus: string | undefined }, counts: Map<string, number> | undefined): void {
+  entry.podsByStatus = formatCounts(counts);
 }
 
 function bump(counts: Map<string, Map<string, number>>, key: string, status: string, by: number): void {
@@ -314,12 +321,13 @@ function projectPod(mem: ProjectionMemory, sim: SimState, key: string, touchedNo
     let entry = pods.get(key);
     if (entry === undefined) {
       entry = new PodSchema();
-      assignPod(entry, pod, sim);
+      assignPod(entry, pod, sim, key);
       pods.set(key, entry);
     } else {
-      assignPod(entry, pod, sim);
+      assignPod(entry, pod, sim, key);
     }
-    next = { node: entry.node, deployment: entry.deployment === '' ? '' : objectKey(pod.metadata.namespace, entry.deployment), status: entry.status };
+    const owner = POD.deployment(pod, sim);
+    next = { node: POD.node(pod, sim), deployment: owner === '' ? '' : objectKey(pod.metadata.namespace, owner), status: POD.status(pod, sim) };
   } else if (pods.has(key)) {
     pods.delete(key);
   }
@@ -355,11 +363,11 @@ function projectNode(team: TeamSchema, mem: ProjectionMemory, sim: SimState, nam
   let entry = team.nodes.get(name);
   if (entry === undefined) {
     entry = new NodeSchema();
-    assignNode(entry, node, sim);
-    syncCounts(entry.podsByStatus, mem.byNode.get(name));
+    assignNode(entry, node, sim, name);
+    syncCounts(entry, mem.byNode.get(name));
     team.nodes.set(name, entry);
   } else {
-    assignNode(entry, node, sim);
+    assignNode(entry, node, sim, name);
   }
 }
 
@@ -372,11 +380,11 @@ function projectDeployment(team: TeamSchema, mem: ProjectionMemory, sim: SimStat
   let entry = team.deployments.get(key);
   if (entry === undefined) {
     entry = new DeploymentSchema();
-    assignDeployment(entry, d, sim);
-    syncCounts(entry.podsByStatus, mem.byDeployment.get(key));
+    assignDeployment(entry, d, sim, key);
+    syncCounts(entry, mem.byDeployment.get(key));
     team.deployments.set(key, entry);
   } else {
-    assignDeployment(entry, d, sim);
+    assignDeployment(entry, d, sim, key);
   }
 }
 
@@ -390,10 +398,10 @@ function projectService(team: TeamSchema, sim: SimState, key: string): void {
   let entry = team.services.get(key);
   if (entry === undefined) {
     entry = new ServiceSchema();
-    assignService(entry, src, sim);
+    assignService(entry, src, sim, key);
     team.services.set(key, entry);
   } else {
-    assignService(entry, src, sim);
+    assignService(entry, src, sim, key);
   }
 }
 
@@ -415,20 +423,20 @@ function projectAll(team: TeamSchema, mem: ProjectionMemory, sim: SimState): voi
   for (const key of [...mem.pods.pods.keys()]) if (!alive.has(key)) mem.pods.pods.delete(key);
 
   const nodeNames = sortedKeys(sim.nodes);
-  syncMap(team.nodes, nodeNames.map((n) => [n, sim.nodes[n]!] as [string, Node]), () => new NodeSchema(), (entry, node) => assignNode(entry, node, sim));
-  for (const [name, entry] of team.nodes) syncCounts(entry.podsByStatus, mem.byNode.get(name));
+  syncMap(team.nodes, nodeNames.map((n) => [n, sim.nodes[n]!] as [string, Node]), () => new NodeSchema(), (entry, node, key) => assignNode(entry, node, sim, key));
+  for (const [name, entry] of team.nodes) syncCounts(entry, mem.byNode.get(name));
   syncMap(
     team.deployments,
     sortedKeys(sim.deployments).map((k) => [k, sim.deployments[k]!] as [string, Deployment]),
     () => new DeploymentSchema(),
-    (entry, d) => assignDeployment(entry, d, sim),
+    (entry, d, key) => assignDeployment(entry, d, sim, key),
   );
-  for (const [key, entry] of team.deployments) syncCounts(entry.podsByStatus, mem.byDeployment.get(key));
+  for (const [key, entry] of team.deployments) syncCounts(entry, mem.byDeployment.get(key));
   syncMap(
     team.services,
     sortedKeys(sim.services).map((k) => [k, { svc: sim.services[k]!, traffic: sim.traffic[k] }] as [string, ServiceSource]),
     () => new ServiceSchema(),
-    (entry, src) => assignService(entry, src, sim),
+    (entry, src, key) => assignService(entry, src, sim, key),
   );
 }
 
@@ -468,11 +476,11 @@ function projectChanges(team: TeamSchema, mem: ProjectionMemory, sim: SimState, 
   for (const key of [...services].sort()) projectService(team, sim, key);
   for (const name of touchedNodes) {
     const entry = team.nodes.get(name);
-    if (entry) syncCounts(entry.podsByStatus, mem.byNode.get(name));
+    if (entry) syncCounts(entry, mem.byNode.get(name));
   }
   for (const key of touchedDeployments) {
     const entry = team.deployments.get(key);
-    if (entry) syncCounts(entry.podsByStatus, mem.byDeployment.get(key));
+    if (entry) syncCounts(entry, mem.byDeployment.get(key));
   }
 }
 

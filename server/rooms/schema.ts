@@ -3,8 +3,9 @@
  * shared/view/fields.ts with @colyseus/schema v5's `schema({...}, 'Name')` API: one class per view,
  * field for field, in the definition's order. Nothing here declares a field.
  *
- * Every scalar gets its `.default()` (without one it starts `undefined`: stack notes), except
- * `sparse` strings, which stay undefined while they equal their default and cost no bytes. `number`
+ * Every scalar gets its `.default()` (without one it starts `undefined`: stack notes), except the
+ * sparse fields of sparse views (`isSparse`), which stay undefined while they equal their default and
+ * cost no bytes. Pod counts are a string (`Pending=1,Running=3`). `number`
  * fields are `t.number()` (integers as varints; fractions float32 within 1e-4); `float` fields are
  * `t.float64()`. Map fields declared `view` are `.view()`: their entries reach only the StateViews
  * holding them (server/rooms/views.ts).
@@ -35,16 +36,15 @@ import {
   type ScalarField,
   type ScalarKind,
   type ViewDef,
+  isSparse,
 } from '../../shared/view/fields.ts';
 
 /** The Schema instance type of one field. */
 export type SchemaValueOf<X> =
   X extends ScalarField<ScalarKind, infer V>
-    ? X extends { sparse: true }
-      ? V | undefined
-      : V
+    ? V
     : X extends CountsField
-      ? MapSchema<number>
+      ? string
       : X extends MapField<infer D>
         ? MapSchema<SchemaOf<D>>
         : X extends ArrayField<infer D>
@@ -53,7 +53,9 @@ export type SchemaValueOf<X> =
             ? SchemaOf<D>
             : never;
 /** The Schema instance type generated for a view. */
-export type SchemaOf<D> = D extends ViewDef<infer F> ? Schema & { -readonly [K in keyof F]: SchemaValueOf<F[K]> } : never;
+export type SchemaOf<D> = D extends ViewDef<infer F>
+  ? Schema & (D extends { sparse: true } ? { -readonly [K in keyof F]: SchemaValueOf<F[K]> | undefined } : { -readonly [K in keyof F]: SchemaValueOf<F[K]> })
+  : never;
 /** The generated class: `new X()` or `new X({ field: value })` (scalars only). */
 export interface SchemaClass<D> {
   new (init?: Partial<SchemaOf<D>>): SchemaOf<D>;
@@ -63,10 +65,11 @@ export interface SchemaClass<D> {
 const classes = new Map<ViewDef, unknown>();
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the builders' generic types are rebuilt by SchemaOf
-function builderOf(field: Field): any {
+function builderOf(def: ViewDef, field: Field): any {
+  if (isSparse(def, field) && (field.kind === 'string' || field.kind === 'number' || field.kind === 'float' || field.kind === 'boolean')) return field.kind === 'string' ? t.string() : field.kind === 'boolean' ? t.boolean() : field.kind === 'float' ? t.float64() : t.number();
   switch (field.kind) {
     case 'string':
-      return field.sparse === true ? t.string() : t.string().default(field.default as string);
+      return t.string().default(field.default as string);
     case 'number':
       return t.number().default(field.default as number);
     case 'float':
@@ -74,7 +77,7 @@ function builderOf(field: Field): any {
     case 'boolean':
       return t.boolean().default(field.default as boolean);
     case 'counts':
-      return t.map('number');
+      return t.string().default('');
     case 'map': {
       const b = t.map(schemaFor(field.of) as unknown as new () => Schema);
       return field.view ? b.view() : b;
@@ -91,7 +94,7 @@ export function schemaFor<D extends ViewDef>(def: D): SchemaClass<D> {
   const known = classes.get(def);
   if (known) return known as SchemaClass<D>;
   const fields: Record<string, unknown> = {};
-  for (const [name, field] of Object.entries(def.fields)) fields[name] = builderOf(field);
+  for (const [name, field] of Object.entries(def.fields)) fields[name] = builderOf(def, field);
   const cls = schema(fields as Parameters<typeof schema>[0], def.name) as unknown as SchemaClass<D>;
   classes.set(def, cls);
   return cls;

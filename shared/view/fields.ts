@@ -14,8 +14,10 @@
  * float64): counts, millicores, MiB, sim seconds (integers: `tickSeconds` is a whole number) and
  * `decimal(d)` values already rounded to `d` digits (the client mirror rounds the float32 back);
  * `float` is `t.float64()`, for fractions shown to 4 decimals (float32 would turn 0.99 into
- * 0.9900000095). A `sparse` string is not sent while it equals its default (the mirror fills it in):
- * every Pod, Deployment and Service in `default` costs no namespace bytes.
+ * 0.9900000095). In a `sparse` view (Nodes, Pods, Deployments, Services: the many objects) a scalar
+ * whose default equals its fallback is not sent while it has that value (the Schema field is then
+ * undefined and the mirror fills in the default): a Pod in `default` with no restarts costs no bytes
+ * for those; nor does a `fromKey` name the map key already gives (`default/web` -> `web`). Pod counts by status travel as one string (`Pending=1,Running=3`, sorted).
  *
  * Map keys: namespaced objects (Pods, Deployments, Services) are keyed `namespace/name`
  * ({@link objectKey}) and carry `name` and `namespace`; Nodes are cluster-scoped and keyed by name
@@ -41,10 +43,8 @@ export interface ScalarField<K extends ScalarKind = ScalarKind, V = unknown> {
   readonly values?: readonly string[];
   /** A `number` rounded to this many decimals by the projection (the mirror rounds the wire value back). */
   readonly digits?: number;
-  /** Not sent while equal to `default` (no Schema default; the projection writes undefined). */
-  readonly sparse?: boolean;
 }
-/** Counts by label (`Map<string, number>`, `t.map('number')`), e.g. Pods by display status. */
+/** Counts by label (`Map<string, number>` for clients; on the wire one string `A=1,B=2`, sorted), e.g. Pods by display status. */
 export interface CountsField {
   readonly kind: 'counts';
 }
@@ -73,6 +73,32 @@ export type Fields = Readonly<Record<string, Field>>;
 export interface ViewDef<F extends Fields = Fields> {
   readonly name: string;
   readonly fields: F;
+  /** Scalars equal to their default (when it is also their fallback) are not sent. */
+  readonly sparse?: boolean;
+}
+
+/** True when `field` of `def` is left undefined on the wire while it equals its default. */
+export function isSparse(def: ViewDef, field: Field): boolean {
+  return def.sparse === true && field.kind !== 'counts' && 'default' in field && field.default === field.fallback;
+}
+
+/** Counts as their wire string: `Pending=1,Running=3` (keys sorted; '' for none). */
+export function formatCounts(counts: ReadonlyMap<string, number> | undefined): string {
+  if (!counts || counts.size === 0) return '';
+  return [...counts.keys()]
+    .sort()
+    .map((k) => `${k}=${counts.get(k)}`)
+    .join(',');
+}
+/** The counts of a wire string (see {@link formatCounts}); malformed parts are skipped. */
+export function parseCounts(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const part of text.split(',')) {
+    const i = part.lastIndexOf('=');
+    const n = Number(part.slice(i + 1));
+    if (i > 0 && Number.isFinite(n)) out.set(part.slice(0, i), n);
+  }
+  return out;
 }
 
 /** Field builders. */
@@ -83,8 +109,6 @@ export const f = {
     fallback: opts.fallback ?? opts.default ?? '',
     ...(opts.fromKey ? { fromKey: true } : {}),
   }),
-  /** A string not sent while it equals `def` (on the server the Schema field is then undefined). */
-  sparseString: (def: string): ScalarField<'string', string> & { readonly sparse: true } => ({ kind: 'string', default: def, fallback: def, sparse: true }),
   /** A string restricted to `values` (a union type for clients). */
   oneOf: <const V extends readonly string[]>(values: V, def: V[number]): ScalarField<'string', V[number]> => ({ kind: 'string', default: def, fallback: def, values }),
   /** An integer (count, millicores, MiB). */
@@ -102,9 +126,9 @@ export const f = {
   ref: <D extends ViewDef>(of: D): RefField<D> => ({ kind: 'ref', of }),
 } as const;
 
-/** Declare a view: `name` is the Schema class name on the wire. */
-export function defineView<const F extends Fields>(name: string, fields: F): ViewDef<F> {
-  return { name, fields };
+/** Declare a view: `name` is the Schema class name on the wire; `sparse`: see {@link ViewDef.sparse}. */
+export function defineView<const F extends Fields, const O extends { sparse?: boolean } = { sparse?: false }>(name: string, fields: F, opts?: O): ViewDef<F> & O {
+  return (opts?.sparse === true ? { name, fields, sparse: true } : { name, fields }) as ViewDef<F> & O;
 }
 
 /** The plain-data value of one field (what clients read). */
@@ -159,7 +183,7 @@ export const NODE_VIEW = defineView('NodeView', {
   memRequested: f.int(),
   podCount: f.int(),
   podsByStatus,
-});
+}, { sparse: true });
 
 /**
  * A Pod, keyed `namespace/name`. `node`: Node name ('' while unscheduled); `deployment`: owning
@@ -170,7 +194,7 @@ export const NODE_VIEW = defineView('NodeView', {
  */
 export const POD_VIEW = defineView('PodView', {
   name: f.string({ fromKey: true }),
-  namespace: f.sparseString('default'),
+  namespace: f.string({ default: 'default' }),
   node: f.string(),
   deployment: f.string(),
   status: f.string({ fallback: 'Unknown' }),
@@ -180,7 +204,7 @@ export const POD_VIEW = defineView('PodView', {
   memoryMiB: f.decimal(1),
   memLimitMiB: f.int(),
   createdAt: f.seconds(),
-});
+}, { sparse: true });
 
 /**
  * A Deployment, keyed `namespace/name`: desired `replicas` and the counts kubectl shows (READY,
@@ -190,7 +214,7 @@ export const POD_VIEW = defineView('PodView', {
  */
 export const DEPLOYMENT_VIEW = defineView('DeploymentView', {
   name: f.string({ fromKey: true }),
-  namespace: f.sparseString('default'),
+  namespace: f.string({ default: 'default' }),
   replicas: f.int(),
   readyReplicas: f.int(),
   updatedReplicas: f.int(),
@@ -199,7 +223,7 @@ export const DEPLOYMENT_VIEW = defineView('DeploymentView', {
   revision: f.int(),
   memoryLimit: f.string(),
   podsByStatus,
-});
+}, { sparse: true });
 
 /**
  * A Service, keyed `namespace/name`, and its traffic over the last tick: `type` (`ClusterIP`,
@@ -208,14 +232,14 @@ export const DEPLOYMENT_VIEW = defineView('DeploymentView', {
  */
 export const SERVICE_VIEW = defineView('ServiceView', {
   name: f.string({ fromKey: true }),
-  namespace: f.sparseString('default'),
+  namespace: f.string({ default: 'default' }),
   type: f.string({ fallback: 'ClusterIP' }),
   rps: f.decimal(1),
   errorRate: f.float(),
   p99Ms: f.decimal(1),
   readyEndpoints: f.int(),
   totalEndpoints: f.int(),
-});
+}, { sparse: true });
 
 /** One etcd member: up or down, and whether it is the Raft leader. */
 export const ETCD_MEMBER_VIEW = defineView('EtcdMemberView', {

@@ -112,7 +112,7 @@ describe('change-driven projection', () => {
     expect(projectionCounts(live)).toEqual({ full: 1, incremental: ticks });
     // The incidents struck and were handled: the comparison covered them.
     expect(sim.incidents.map((i) => i.status)).not.toContain('scheduled');
-  });
+  }, 180_000);
 
   it('resyncs in full when nothing records changes, and for a different sim', () => {
     const a = createSim(resolveSimInput({ scenario: 'guestbook', seed: 5 }).input);

@@ -10,7 +10,7 @@
  * starts undefined until the first patch sets it (stack-notes, Schema v5).
  */
 import type { MatchStateView, PodView, TeamView } from '../../../shared/protocol.ts';
-import { MATCH_STATE_VIEW, POD_VIEW, nameOfKey, type Field, type ViewDef, type ViewOf } from '../../../shared/view/fields.ts';
+import { MATCH_STATE_VIEW, POD_VIEW, nameOfKey, parseCounts, type Field, type ViewDef, type ViewOf } from '../../../shared/view/fields.ts';
 
 type Raw = Record<string, unknown>;
 
@@ -64,11 +64,8 @@ function readField(field: Field, v: unknown, key: string): unknown {
       return num(v, field.fallback as number);
     case 'boolean':
       return typeof v === 'boolean' ? v : field.fallback;
-    case 'counts': {
-      const out = new Map<string, number>();
-      for (const [k, n] of entries(v)) out.set(k, num(n, 0));
-      return out;
-    }
+    case 'counts':
+      return typeof v === 'string' ? parseCounts(v) : new Map(entries(v).map(([k, n]) => [k, num(n, 0)] as [string, number]));
     case 'map': {
       const out = new Map<string, unknown>();
       for (const [k, value] of entries(v)) out.set(k, read(field.of, value, k));
