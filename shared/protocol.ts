@@ -164,13 +164,18 @@ export type EventView = ViewOf<typeof EVENT_VIEW>;
 export type IncidentView = ViewOf<typeof INCIDENT_VIEW>;
 /**
  * One team's cluster as the client sees it: `TEAM_VIEW`'s fields plus its Pods (sent apart, in
- * `MatchState.teamPods`, and put back here by the client mirror). Namespaced maps are keyed
+ * `MatchState.teamDetail`, and put back here by the client mirror). Namespaced maps are keyed
  * `namespace/name` (`objectKey`), Nodes by name.
  */
-export type TeamView = ViewOf<typeof TEAM_VIEW> & { pods: Map<string, PodView> };
+export type TeamView = Omit<ViewOf<typeof TEAM_VIEW>, 'nodes' | 'deployments' | 'services'> & {
+  nodes: Map<string, NodeView>;
+  deployments: Map<string, DeploymentView>;
+  services: Map<string, ServiceView>;
+  pods: Map<string, PodView>;
+};
 /** A player, keyed by Colyseus `sessionId` in {@link MatchStateView.players}. */
 export type PlayerView = ViewOf<typeof PLAYER_VIEW>;
 /** The root state (`room.state`) as the client mirror returns it: teams carry their Pods. */
-export type MatchStateView = Omit<ViewOf<typeof MATCH_STATE_VIEW>, 'teams' | 'teamPods'> & { teams: Map<string, TeamView> };
+export type MatchStateView = Omit<ViewOf<typeof MATCH_STATE_VIEW>, 'teams' | 'teamDetail'> & { teams: Map<string, TeamView> };
 
 export { objectKey, nameOfKey } from './view/fields.ts';

@@ -1,6 +1,6 @@
 /**
  * Projection of one team's {@link SimState} into its Schema ({@link TeamSchema} plus its Pods in a
- * {@link TeamPodsSchema}, see {@link teamPodsOf}): the sim stays plain JSON and never encodes; this file
+ * {@link TeamDetailSchema}, see {@link teamDetailOf}): the sim stays plain JSON and never encodes; this file
  * copies what players may see, touching only what changed.
  *
  * What each field holds is declared once in shared/view/fields.ts; here each view has one table of
@@ -28,9 +28,12 @@ import { REVISION_ANNOTATION } from '../../shared/sim/controllers/deployment.ts'
 import { changesSince } from '../../shared/sim/changelog.ts';
 import {
   DEPLOYMENT_VIEW,
+  DEPLOYMENT_WIRE,
   NODE_VIEW,
+  NODE_WIRE,
   POD_VIEW,
   SERVICE_VIEW,
+  SERVICE_WIRE,
   formatCounts,
   isSparse,
   nameOfKey,
@@ -43,14 +46,17 @@ import type { FocusKind } from '../../shared/protocol.ts';
 import {
   AlertSchema,
   ComponentSchema,
+  DeploymentDetailSchema,
   DeploymentSchema,
   EtcdMemberSchema,
   EventSchema,
   IncidentSchema,
+  NodeDetailSchema,
   NodeSchema,
   PodSchema,
+  ServiceDetailSchema,
   ServiceSchema,
-  TeamPodsSchema,
+  TeamDetailSchema,
   type TeamSchema,
 } from './schema.ts';
 
@@ -73,13 +79,14 @@ type CountsKeys<D> = D extends ViewDef<infer F> ? { [K in keyof F]: F[K] extends
 
 /** Writes every computed field of a view into a Schema entry (a sparse field equal to its default: undefined). */
 type Assigner<S, C> = (entry: object, src: S, ctx: C, key: string) => void;
-function assigner<D extends ViewDef, S, C>(def: D, table: Computes<D, S, C>): Assigner<S, C> {
+function assigner<S, C>(def: ViewDef, table: object): Assigner<S, C> {
   const fns = table as unknown as Record<string, (s: S, c: C) => unknown>;
   const plain: string[] = [];
   const sparse: [string, unknown][] = [];
   const fromKey: string[] = [];
-  for (const k of Object.keys(fns)) {
+  for (const k of Object.keys(def.fields)) {
     const field = def.fields[k];
+    if (!(k in fns)) continue; // counts: kept by the projection
     if (field && def.sparse === true && 'fromKey' in field && field.fromKey === true) fromKey.push(k);
     else if (field && field.kind !== 'counts' && 'default' in field && isSparse(def, field)) sparse.push([k, field.default]);
     else plain.push(k);
@@ -157,10 +164,14 @@ const SERVICE: Computes<typeof SERVICE_VIEW, ServiceSource> = {
   totalEndpoints: (s) => num(s.traffic?.totalEndpoints),
 };
 
-const assignNode = assigner(NODE_VIEW, NODE);
+// One compute table per view, two wire halves (shared/view/fields.ts `splitView`).
+const assignNodeSummary = assigner(NODE_WIRE.summary, NODE);
+const assignNodeDetail = assigner(NODE_WIRE.detail, NODE);
 const assignPod = assigner(POD_VIEW, POD);
-const assignDeployment = assigner(DEPLOYMENT_VIEW, DEPLOYMENT);
-const assignService = assigner(SERVICE_VIEW, SERVICE);
+const assignDeploymentSummary = assigner(DEPLOYMENT_WIRE.summary, DEPLOYMENT);
+const assignDeploymentDetail = assigner(DEPLOYMENT_WIRE.detail, DEPLOYMENT);
+const assignServiceSummary = assigner(SERVICE_WIRE.summary, SERVICE);
+const assignServiceDetail = assigner(SERVICE_WIRE.detail, SERVICE);
 
 /** What the projection remembers of a projected Pod (to move Node / Deployment counts). */
 interface PodIndexEntry {
@@ -174,7 +185,8 @@ interface PodIndexEntry {
 interface ProjectionMemory {
   sim: SimState | undefined;
   cursor: number;
-  pods: TeamPodsSchema;
+  /** The team's Pods and object detail (`state.teamDetail[id]`). */
+  detail: TeamDetailSchema;
   index: Map<string, PodIndexEntry>;
   byNode: Map<string, Map<string, number>>;
   byDeployment: Map<string, Map<string, number>>;
@@ -195,7 +207,7 @@ function memoryOf(team: TeamSchema): ProjectionMemory {
     m = {
       sim: undefined,
       cursor: 0,
-      pods: new TeamPodsSchema(),
+      detail: new TeamDetailSchema(),
       index: new Map(),
       byNode: new Map(),
       byDeployment: new Map(),
@@ -212,10 +224,10 @@ function memoryOf(team: TeamSchema): ProjectionMemory {
 
 /**
  * The Schema holding `team`'s Pods (created with it, one per team). The room puts it in
- * `state.teamPods` under the team id (server/rooms/views.ts `registerTeam`).
+ * `state.teamDetail` under the team id (server/rooms/views.ts `registerTeam`).
  */
-export function teamPodsOf(team: TeamSchema): TeamPodsSchema {
-  return memoryOf(team).pods;
+export function teamDetailOf(team: TeamSchema): TeamDetailSchema {
+  return memoryOf(team).detail;
 }
 
 /** A counter that changes whenever the set of `team`'s Pods, their Nodes or Service endpoints changed. */
@@ -315,7 +327,7 @@ function member(sets: Map<string, Set<string>>, key: string, podKey: string, add
 function projectPod(mem: ProjectionMemory, sim: SimState, key: string, touchedNodes: Set<string>, touchedDeployments: Set<string>): void {
   const pod = sim.pods[key];
   const old = mem.index.get(key);
-  const pods = mem.pods.pods;
+  const pods = mem.detail.pods;
   let next: PodIndexEntry | undefined;
   if (pod) {
     let entry = pods.get(key);
@@ -354,55 +366,59 @@ function projectPod(mem: ProjectionMemory, sim: SimState, key: string, touchedNo
   if (!old || !next || old.node !== next.node || old.deployment !== next.deployment) mem.podsVersion++;
 }
 
+/** Create or update `map[key]` (a new entry is assigned before it is added, so it goes out whole). */
+function upsert<E, S>(map: MapSchema<E>, key: string, create: () => E, assign: (entry: E, src: S, key: string) => void, src: S): E {
+  let entry = map.get(key);
+  if (entry === undefined) {
+    entry = create();
+    assign(entry, src, key);
+    map.set(key, entry);
+  } else {
+    assign(entry, src, key);
+  }
+  return entry;
+}
+
 function projectNode(team: TeamSchema, mem: ProjectionMemory, sim: SimState, name: string): void {
   const node = sim.nodes[name];
   if (!node) {
     team.nodes.delete(name);
+    mem.detail.nodes.delete(name);
     return;
   }
-  let entry = team.nodes.get(name);
-  if (entry === undefined) {
-    entry = new NodeSchema();
-    assignNode(entry, node, sim, name);
-    syncCounts(entry, mem.byNode.get(name));
-    team.nodes.set(name, entry);
-  } else {
-    assignNode(entry, node, sim, name);
-  }
+  const isNew = !team.nodes.has(name);
+  upsert(team.nodes, name, () => new NodeSchema(), (e, n: Node, k) => {
+    assignNodeSummary(e, n, sim, k);
+    if (isNew) syncCounts(e, mem.byNode.get(name));
+  }, node);
+  upsert(mem.detail.nodes, name, () => new NodeDetailSchema(), (e, n: Node, k) => assignNodeDetail(e, n, sim, k), node);
 }
 
 function projectDeployment(team: TeamSchema, mem: ProjectionMemory, sim: SimState, key: string): void {
   const d = sim.deployments[key];
   if (!d) {
     team.deployments.delete(key);
+    mem.detail.deployments.delete(key);
     return;
   }
-  let entry = team.deployments.get(key);
-  if (entry === undefined) {
-    entry = new DeploymentSchema();
-    assignDeployment(entry, d, sim, key);
-    syncCounts(entry, mem.byDeployment.get(key));
-    team.deployments.set(key, entry);
-  } else {
-    assignDeployment(entry, d, sim, key);
-  }
+  const isNew = !team.deployments.has(key);
+  upsert(team.deployments, key, () => new DeploymentSchema(), (e, dep: Deployment, k) => {
+    assignDeploymentSummary(e, dep, sim, k);
+    if (isNew) syncCounts(e, mem.byDeployment.get(key));
+  }, d);
+  upsert(mem.detail.deployments, key, () => new DeploymentDetailSchema(), (e, dep: Deployment, k) => assignDeploymentDetail(e, dep, sim, k), d);
 }
 
-function projectService(team: TeamSchema, sim: SimState, key: string): void {
+function projectService(team: TeamSchema, mem: ProjectionMemory, sim: SimState, key: string): void {
   const svc = sim.services[key];
   if (!svc) {
     team.services.delete(key);
+    mem.detail.services.delete(key);
     return;
   }
-  const src = { svc, traffic: sim.traffic[key] };
-  let entry = team.services.get(key);
-  if (entry === undefined) {
-    entry = new ServiceSchema();
-    assignService(entry, src, sim, key);
-    team.services.set(key, entry);
-  } else {
-    assignService(entry, src, sim, key);
-  }
+  const src: ServiceSource = { svc, traffic: sim.traffic[key] };
+  upsert(team.services, key, () => new ServiceSchema(), (e, x: ServiceSource, k) => assignServiceSummary(e, x, sim, k), src);
+  upsert(mem.detail.services, key, () => new ServiceDetailSchema(), (e, x: ServiceSource, k) => assignServiceDetail(e, x, sim, k), src);
 }
 
 /** Keys of a sim record in a total order (never insertion order). */
@@ -416,28 +432,25 @@ function projectAll(team: TeamSchema, mem: ProjectionMemory, sim: SimState): voi
   mem.podsOfNode.clear();
   mem.podsOfDeployment.clear();
   mem.podsVersion++;
+  // Summaries first: entries get their Schema refIds in the order they join the state, and the
+  // summaries every client receives should have the small (1-2 byte) ones, not the Pods.
+  const nodes = sortedKeys(sim.nodes).map((n) => [n, sim.nodes[n]!] as [string, Node]);
+  const deployments = sortedKeys(sim.deployments).map((k) => [k, sim.deployments[k]!] as [string, Deployment]);
+  const services = sortedKeys(sim.services).map((k) => [k, { svc: sim.services[k]!, traffic: sim.traffic[k] }] as [string, ServiceSource]);
+  syncMap(team.nodes, nodes, () => new NodeSchema(), (entry, node, key) => assignNodeSummary(entry, node, sim, key));
+  syncMap(team.deployments, deployments, () => new DeploymentSchema(), (entry, d, key) => assignDeploymentSummary(entry, d, sim, key));
+  syncMap(team.services, services, () => new ServiceSchema(), (entry, src, key) => assignServiceSummary(entry, src, sim, key));
+  syncMap(mem.detail.nodes, nodes, () => new NodeDetailSchema(), (entry, node, key) => assignNodeDetail(entry, node, sim, key));
+  syncMap(mem.detail.deployments, deployments, () => new DeploymentDetailSchema(), (entry, d, key) => assignDeploymentDetail(entry, d, sim, key));
+  syncMap(mem.detail.services, services, () => new ServiceDetailSchema(), (entry, src, key) => assignServiceDetail(entry, src, sim, key));
+
   const none = new Set<string>();
   const podKeys = sortedKeys(sim.pods);
   for (const key of podKeys) projectPod(mem, sim, key, none, none);
   const alive = new Set(podKeys);
-  for (const key of [...mem.pods.pods.keys()]) if (!alive.has(key)) mem.pods.pods.delete(key);
-
-  const nodeNames = sortedKeys(sim.nodes);
-  syncMap(team.nodes, nodeNames.map((n) => [n, sim.nodes[n]!] as [string, Node]), () => new NodeSchema(), (entry, node, key) => assignNode(entry, node, sim, key));
+  for (const key of [...mem.detail.pods.keys()]) if (!alive.has(key)) mem.detail.pods.delete(key);
   for (const [name, entry] of team.nodes) syncCounts(entry, mem.byNode.get(name));
-  syncMap(
-    team.deployments,
-    sortedKeys(sim.deployments).map((k) => [k, sim.deployments[k]!] as [string, Deployment]),
-    () => new DeploymentSchema(),
-    (entry, d, key) => assignDeployment(entry, d, sim, key),
-  );
   for (const [key, entry] of team.deployments) syncCounts(entry, mem.byDeployment.get(key));
-  syncMap(
-    team.services,
-    sortedKeys(sim.services).map((k) => [k, { svc: sim.services[k]!, traffic: sim.traffic[k] }] as [string, ServiceSource]),
-    () => new ServiceSchema(),
-    (entry, src, key) => assignService(entry, src, sim, key),
-  );
 }
 
 /** Re-read only what the change log lists. */
@@ -473,7 +486,7 @@ function projectChanges(team: TeamSchema, mem: ProjectionMemory, sim: SimState, 
   for (const key of [...pods].sort()) projectPod(mem, sim, key, touchedNodes, touchedDeployments);
   for (const name of [...nodes].sort()) projectNode(team, mem, sim, name);
   for (const key of [...deployments].sort()) projectDeployment(team, mem, sim, key);
-  for (const key of [...services].sort()) projectService(team, sim, key);
+  for (const key of [...services].sort()) projectService(team, mem, sim, key);
   for (const name of touchedNodes) {
     const entry = team.nodes.get(name);
     if (entry) syncCounts(entry, mem.byNode.get(name));
@@ -547,7 +560,7 @@ export interface ProjectOptions {
 }
 
 /**
- * Copy `sim` into `team` and its Pods' Schema ({@link teamPodsOf}); see the file comment. Call after
+ * Copy `sim` into `team` and its Pods' Schema ({@link teamDetailOf}); see the file comment. Call after
  * sim ticks or actions, before a patch.
  *
  * @param team the team's Schema (its `id` is not touched).
@@ -618,7 +631,7 @@ export function focusedPodKeys(team: TeamSchema, sim: SimState, focus: Focus): s
       const prefix = `${eps.metadata.namespace}/`;
       return eps.endpoints
         .map((e) => prefix + e.targetRef.name)
-        .filter((k) => mem.pods.pods.has(k))
+        .filter((k) => mem.detail.pods.has(k))
         .sort();
     }
   }

@@ -16,17 +16,17 @@ import { schema, t, type ArraySchema, type MapSchema, type Schema } from '@colys
 import {
   ALERT_VIEW,
   COMPONENT_VIEW,
-  DEPLOYMENT_VIEW,
+  DEPLOYMENT_WIRE,
+  NODE_WIRE,
+  SERVICE_WIRE,
   ETCD_MEMBER_VIEW,
   EVENT_VIEW,
   INCIDENT_VIEW,
   MATCH_STATE_VIEW,
-  NODE_VIEW,
   PLAYER_VIEW,
   POD_VIEW,
-  SERVICE_VIEW,
   SLO_VIEW,
-  TEAM_PODS_VIEW,
+  TEAM_DETAIL_VIEW,
   TEAM_VIEW,
   type ArrayField,
   type CountsField,
@@ -100,18 +100,27 @@ export function schemaFor<D extends ViewDef>(def: D): SchemaClass<D> {
   return cls;
 }
 
-/** A Node ({@link NODE_VIEW}). */
-export const NodeSchema = schemaFor(NODE_VIEW);
-export type NodeSchema = SchemaOf<typeof NODE_VIEW>;
+/** A Node's summary ({@link NODE_WIRE}: name, Pod counts), in `TeamSchema.nodes`. */
+export const NodeSchema = schemaFor(NODE_WIRE.summary);
+export type NodeSchema = SchemaOf<typeof NODE_WIRE.summary>;
+/** A Node's detail (the rest of `NODE_VIEW`), in `TeamDetailSchema.nodes`. */
+export const NodeDetailSchema = schemaFor(NODE_WIRE.detail);
+export type NodeDetailSchema = SchemaOf<typeof NODE_WIRE.detail>;
 /** A Pod ({@link POD_VIEW}). */
 export const PodSchema = schemaFor(POD_VIEW);
 export type PodSchema = SchemaOf<typeof POD_VIEW>;
-/** A Deployment ({@link DEPLOYMENT_VIEW}). */
-export const DeploymentSchema = schemaFor(DEPLOYMENT_VIEW);
-export type DeploymentSchema = SchemaOf<typeof DEPLOYMENT_VIEW>;
-/** A Service and its traffic ({@link SERVICE_VIEW}). */
-export const ServiceSchema = schemaFor(SERVICE_VIEW);
-export type ServiceSchema = SchemaOf<typeof SERVICE_VIEW>;
+/** A Deployment's summary ({@link DEPLOYMENT_WIRE}: name, namespace, Pod counts). */
+export const DeploymentSchema = schemaFor(DEPLOYMENT_WIRE.summary);
+export type DeploymentSchema = SchemaOf<typeof DEPLOYMENT_WIRE.summary>;
+/** A Deployment's detail (the rest of `DEPLOYMENT_VIEW`). */
+export const DeploymentDetailSchema = schemaFor(DEPLOYMENT_WIRE.detail);
+export type DeploymentDetailSchema = SchemaOf<typeof DEPLOYMENT_WIRE.detail>;
+/** A Service's summary ({@link SERVICE_WIRE}: name, namespace). */
+export const ServiceSchema = schemaFor(SERVICE_WIRE.summary);
+export type ServiceSchema = SchemaOf<typeof SERVICE_WIRE.summary>;
+/** A Service's traffic and endpoints (the rest of `SERVICE_VIEW`). */
+export const ServiceDetailSchema = schemaFor(SERVICE_WIRE.detail);
+export type ServiceDetailSchema = SchemaOf<typeof SERVICE_WIRE.detail>;
 /** One etcd member. */
 export const EtcdMemberSchema = schemaFor(ETCD_MEMBER_VIEW);
 export type EtcdMemberSchema = SchemaOf<typeof ETCD_MEMBER_VIEW>;
@@ -133,9 +142,9 @@ export type IncidentSchema = SchemaOf<typeof INCIDENT_VIEW>;
 /** One team's cluster without its Pods ({@link TEAM_VIEW}). */
 export const TeamSchema = schemaFor(TEAM_VIEW);
 export type TeamSchema = SchemaOf<typeof TEAM_VIEW>;
-/** One team's Pods ({@link TEAM_PODS_VIEW}); each Pod visible only to StateViews holding it. */
-export const TeamPodsSchema = schemaFor(TEAM_PODS_VIEW);
-export type TeamPodsSchema = SchemaOf<typeof TEAM_PODS_VIEW>;
+/** One team's Pods ({@link TEAM_DETAIL_VIEW}); each Pod visible only to StateViews holding it. */
+export const TeamDetailSchema = schemaFor(TEAM_DETAIL_VIEW);
+export type TeamDetailSchema = SchemaOf<typeof TEAM_DETAIL_VIEW>;
 /** A player, keyed by Colyseus `sessionId`. */
 export const PlayerSchema = schemaFor(PLAYER_VIEW);
 export type PlayerSchema = SchemaOf<typeof PLAYER_VIEW>;

@@ -1,13 +1,15 @@
 /**
  * Who sees what: one Colyseus `StateView` per client (Colyseus 0.18, @colyseus/schema 5). A team's
- * cluster (`state.teams[id]`) and its Pods (`state.teamPods[id].pods`) are `.view()` fields: a client
- * receives only what its view holds. A player's view holds their own team; a trainer's holds every
- * team. Pods:
- * - small clusters (at most {@link ALL_PODS_LIMIT} Pods): every Pod of the team (the view subscribes to
- *   the team's Pod map, so new Pods flow by themselves): the client draws every Pod, as before;
- * - large clusters: only the Pods of what the client looks at (`focus` message: a Node, Deployment or
- *   Service), refreshed when Pods come, go or move. Nodes and Deployments always carry their Pod
- *   counts by display status (`podsByStatus`), so the overview needs no Pod detail.
+ * cluster (`state.teams[id]`: summaries of its Nodes, Deployments, Services, and the small fixed
+ * parts) and its detail (`state.teamDetail[id]`: Pods, and the rest of each Node, Deployment and
+ * Service) are `.view()` fields: a client receives only what its view holds. A player's view holds
+ * their own team; a trainer's holds every team. Detail:
+ * - small clusters (at most {@link ALL_PODS_LIMIT} Pods): all of it (the view subscribes to the detail
+ *   maps, so new entries flow by themselves): the client draws every Pod, as before;
+ * - large clusters: only what the client looks at (`focus` message): the focused Node's, Deployment's
+ *   or Service's detail and its Pods, refreshed when Pods come, go or move. Node and Deployment
+ *   summaries always carry their Pod counts by display status (`podsByStatus`), so the overview needs
+ *   no detail.
  *
  * The room calls {@link registerTeam} at creation, {@link TeamViews.attach} on join (and reconnect),
  * {@link TeamViews.focus} on a `focus` message, {@link TeamViews.refresh} after projecting, and
@@ -15,14 +17,14 @@
  *
  * May import @colyseus/core types, @colyseus/schema, shared/sim types and ./projection.ts, ./schema.ts.
  */
-import { StateView } from '@colyseus/schema';
+import { StateView, type Schema } from '@colyseus/schema';
 import type { SimState } from '../../shared/sim/types.ts';
-import type { MatchStateSchema, PodSchema, TeamSchema } from './schema.ts';
-import { focusedPodKeys, podsVersionOf, projectedPodCount, teamPodsOf, type Focus } from './projection.ts';
+import type { MatchStateSchema, TeamDetailSchema, TeamSchema } from './schema.ts';
+import { focusedPodKeys, podsVersionOf, projectedPodCount, teamDetailOf, type Focus } from './projection.ts';
 
 /**
- * Pods per team up to which every client gets every Pod (the default scenarios have 20-60). Above it,
- * Pod detail follows the client's focus. 200 Pods are ~30 KB of join snapshot.
+ * Pods per team up to which every client gets every Pod and all detail (the built-in scenarios have
+ * 6-60 Pods; 200 Pods are ~25 KB of join snapshot). Above it, detail follows the client's focus.
  */
 export const ALL_PODS_LIMIT = 200;
 
@@ -37,14 +39,33 @@ interface Seat {
   /** Team ids this client sees (its own, or all for a trainer). */
   teams: string[];
   focus: Focus | null;
-  /** Per team: 'all' (subscribed to every Pod) or the Pod keys added one by one. */
+  /** Per team: 'all' (subscribed to every Pod and detail) or the detail entries added one by one (`Kind|key`). */
   pods: Map<string, { mode: 'all' } | { mode: 'focus'; keys: Set<string>; version: number; focus: Focus | null }>;
 }
 
-/** Put a team's Schemas into the room state: `state.teams[id]` and `state.teamPods[id]`. */
+/** The detail entry named `Kind|key` (a Pod, or a focused Node's, Deployment's or Service's detail). */
+function entryOf(detail: TeamDetailSchema, id: string): Schema | undefined {
+  const i = id.indexOf('|');
+  const kind = id.slice(0, i);
+  const key = id.slice(i + 1);
+  switch (kind) {
+    case 'Pod':
+      return detail.pods.get(key);
+    case 'Node':
+      return detail.nodes.get(key);
+    case 'Deployment':
+      return detail.deployments.get(key);
+    case 'Service':
+      return detail.services.get(key);
+    default:
+      return undefined;
+  }
+}
+
+/** Put a team's Schemas into the room state: `state.teams[id]` and `state.teamDetail[id]`. */
 export function registerTeam(state: MatchStateSchema, id: string, team: TeamSchema): void {
   state.teams.set(id, team);
-  state.teamPods.set(id, teamPodsOf(team));
+  state.teamDetail.set(id, teamDetailOf(team));
 }
 
 /** The per-client StateViews of one room. */
@@ -109,33 +130,40 @@ export class TeamViews {
     for (const id of seat.teams) {
       const team = this.teamOf(id);
       if (!team) continue;
-      const podsSchema = teamPodsOf(team.schema);
+      const detail = teamDetailOf(team.schema);
+      const maps = [detail.pods, detail.nodes, detail.deployments, detail.services] as const;
       const all = projectedPodCount(team.schema) <= this.allPodsLimit;
       const was = seat.pods.get(id);
       if (all) {
         if (was?.mode !== 'all') {
-          if (was) for (const key of was.keys) this.#remove(view, podsSchema.pods.get(key));
-          view.add(podsSchema);
-          view.subscribe(podsSchema.pods);
+          if (was) for (const key of was.keys) this.#remove(view, detail, key);
+          view.add(detail);
+          for (const map of maps) view.subscribe(map);
           seat.pods.set(id, { mode: 'all' });
         }
         continue;
       }
-      if (was?.mode === 'all') view.unsubscribe(podsSchema.pods);
+      if (was?.mode === 'all') for (const map of maps) view.unsubscribe(map);
       const version = podsVersionOf(team.schema);
       if (was?.mode === 'focus' && was.version === version && was.focus === seat.focus) continue;
-      const wanted = new Set(seat.focus ? focusedPodKeys(team.schema, team.sim, seat.focus) : []);
-      const had = was?.mode === 'focus' ? was.keys : new Set<string>();
-      for (const key of had) if (!wanted.has(key)) this.#remove(view, podsSchema.pods.get(key));
-      for (const key of wanted) {
-        const pod = podsSchema.pods.get(key);
-        if (pod && !view.has(pod)) view.add(pod);
+      const focus = seat.focus;
+      const wanted = new Set<string>();
+      if (focus) {
+        wanted.add(`${focus.kind}|${focus.key}`);
+        for (const key of focusedPodKeys(team.schema, team.sim, focus)) wanted.add(`Pod|${key}`);
       }
-      seat.pods.set(id, { mode: 'focus', keys: wanted, version, focus: seat.focus });
+      const had = was?.mode === 'focus' ? was.keys : new Set<string>();
+      for (const key of had) if (!wanted.has(key)) this.#remove(view, detail, key);
+      for (const key of wanted) {
+        const entry = entryOf(detail, key);
+        if (entry && !view.has(entry)) view.add(entry);
+      }
+      seat.pods.set(id, { mode: 'focus', keys: wanted, version, focus });
     }
   }
 
-  #remove(view: StateView, pod: PodSchema | undefined): void {
-    if (pod && view.has(pod)) view.remove(pod);
+  #remove(view: StateView, detail: TeamDetailSchema, key: string): void {
+    const entry = entryOf(detail, key);
+    if (entry && view.has(entry)) view.remove(entry);
   }
 }

@@ -17,7 +17,14 @@
  * 0.9900000095). In a `sparse` view (Nodes, Pods, Deployments, Services: the many objects) a scalar
  * whose default equals its fallback is not sent while it has that value (the Schema field is then
  * undefined and the mirror fills in the default): a Pod in `default` with no restarts costs no bytes
- * for those; nor does a `fromKey` name the map key already gives (`default/web` -> `web`). Pod counts by status travel as one string (`Pending=1,Running=3`, sorted).
+ * for those; nor does a `fromKey` name the map key already gives (`default/web` -> `web`). Pod
+ * counts by status travel as one string (`Pending=1,Running=3`, sorted).
+ *
+ * Summary and detail: Nodes, Deployments and Services are split on the wire ({@link splitView}): a
+ * summary every client of the team gets (name, namespace, Pod counts: `TEAM_VIEW`'s maps) and the
+ * rest as detail (`TEAM_DETAIL_VIEW`, with the Pods), which a large cluster sends only for what a
+ * client looks at (server/rooms/views.ts). Clients see one `NodeView` per Node either way (the
+ * mirror merges the two; detail fields read as their fallbacks while not sent).
  *
  * Map keys: namespaced objects (Pods, Deployments, Services) are keyed `namespace/name`
  * ({@link objectKey}) and carry `name` and `namespace`; Nodes are cluster-scoped and keyed by name
@@ -148,6 +155,30 @@ export type ValueOf<X> =
 export type ViewOf<D> = D extends ViewDef<infer F> ? { -readonly [K in keyof F]: ValueOf<F[K]> } : never;
 /** The scalar fields of a view (what a projection assigns per object). */
 export type ScalarKeys<D> = D extends ViewDef<infer F> ? { [K in keyof F]: F[K] extends ScalarField | CountsField ? K : never }[keyof F] & string : never;
+
+/** A view split for the wire: the `summary` fields every client of the team gets, the `detail` ones. */
+export interface SplitView<F extends Fields, K extends keyof F & string> {
+  /** The client's plain view (all fields). */
+  readonly view: ViewDef<F> & { sparse: true };
+  readonly summary: ViewDef<Pick<F, K>> & { sparse: true };
+  readonly detail: ViewDef<Omit<F, K>> & { sparse: true };
+}
+
+/**
+ * Split a sparse view in two wire views: `summaryKeys` (in `TEAM_VIEW`'s maps, always sent) and the
+ * rest (in `TEAM_DETAIL_VIEW`'s maps, sent for what a client looks at in large clusters). Named
+ * `<name>` and `<name>Detail` (`NodeView`, `NodeViewDetail`).
+ */
+export function splitView<F extends Fields, const K extends keyof F & string>(view: ViewDef<F> & { sparse: true }, summaryKeys: readonly K[]): SplitView<F, K> {
+  const summary: Record<string, Field> = {};
+  const detail: Record<string, Field> = {};
+  for (const [k, field] of Object.entries(view.fields)) ((summaryKeys as readonly string[]).includes(k) ? summary : detail)[k] = field;
+  return {
+    view,
+    summary: { name: view.name, fields: summary, sparse: true } as unknown as ViewDef<Pick<F, K>> & { sparse: true },
+    detail: { name: `${view.name}Detail`, fields: detail, sparse: true } as unknown as ViewDef<Omit<F, K>> & { sparse: true },
+  };
+}
 
 /** Key of a namespaced object in the view's maps: `namespace/name` (e.g. `default/frontend`). */
 export function objectKey(namespace: string, name: string): string {
@@ -307,18 +338,25 @@ export const INCIDENT_VIEW = defineView('IncidentView', {
   mitigatedAt: f.seconds(-1),
 });
 
+/** Nodes on the wire: name and Pod counts always, the rest as detail. */
+export const NODE_WIRE = splitView(NODE_VIEW, ['name', 'podsByStatus']);
+/** Deployments on the wire: name, namespace and Pod counts always, the rest as detail. */
+export const DEPLOYMENT_WIRE = splitView(DEPLOYMENT_VIEW, ['name', 'namespace', 'podsByStatus']);
+/** Services on the wire: name and namespace always, traffic as detail. */
+export const SERVICE_WIRE = splitView(SERVICE_VIEW, ['name', 'namespace']);
+
 /**
- * One team's cluster: Nodes, Deployments, Services (maps, see the file comment), etcd members and
- * quorum (floor(n/2)+1 healthy; false = the API server cannot write), control-plane components, SLOs,
- * firing alerts, the last 50 events (oldest first), visible incidents, and the team's score (passed
- * in by the game layer). Its Pods are in {@link TEAM_PODS_VIEW}: the client mirror puts them back
- * into `TeamView.pods`.
+ * One team's cluster: Nodes, Deployments, Services (maps of their summaries, see the file comment),
+ * etcd members and quorum (floor(n/2)+1 healthy; false = the API server cannot write), control-plane
+ * components, SLOs, firing alerts, the last 50 events (oldest first), visible incidents, and the team's
+ * score (passed in by the game layer). Its Pods and the objects' detail are in
+ * {@link TEAM_DETAIL_VIEW}: the client mirror puts them together into `TeamView`.
  */
 export const TEAM_VIEW = defineView('TeamView', {
   id: f.string({ fromKey: true }),
-  nodes: f.map(NODE_VIEW),
-  deployments: f.map(DEPLOYMENT_VIEW),
-  services: f.map(SERVICE_VIEW),
+  nodes: f.map(NODE_WIRE.summary),
+  deployments: f.map(DEPLOYMENT_WIRE.summary),
+  services: f.map(SERVICE_WIRE.summary),
   etcd: f.array(ETCD_MEMBER_VIEW),
   etcdQuorum: f.boolean(true, false),
   components: f.array(COMPONENT_VIEW),
@@ -330,12 +368,16 @@ export const TEAM_VIEW = defineView('TeamView', {
 });
 
 /**
- * A team's Pods, apart from the rest of the team so a client can see some of them: each Pod is sent
- * only to StateViews holding it (server/rooms/views.ts: all of them in small clusters, the focused
- * Node's, Deployment's or Service's in large ones).
+ * A team's Pods and the detail of its Nodes, Deployments and Services (same keys as their summaries),
+ * apart from the rest of the team so a client can see some of them: each entry is sent only to
+ * StateViews holding it (server/rooms/views.ts: all of them in small clusters; in large ones the
+ * focused Node's, Deployment's or Service's detail and Pods).
  */
-export const TEAM_PODS_VIEW = defineView('TeamPodsView', {
+export const TEAM_DETAIL_VIEW = defineView('TeamDetailView', {
   pods: f.map(POD_VIEW, { view: true }),
+  nodes: f.map(NODE_WIRE.detail, { view: true }),
+  deployments: f.map(DEPLOYMENT_WIRE.detail, { view: true }),
+  services: f.map(SERVICE_WIRE.detail, { view: true }),
 });
 
 /** A player, keyed by Colyseus `sessionId`: may they pause/resume/change speed (trainer), still connected (else may reconnect for 30 s), actions accepted. */
@@ -365,5 +407,5 @@ export const MATCH_STATE_VIEW = defineView('MatchState', {
   timeDilation: f.float(0, 1),
   players: f.map(PLAYER_VIEW),
   teams: f.map(TEAM_VIEW, { view: true }),
-  teamPods: f.map(TEAM_PODS_VIEW, { view: true }),
+  teamDetail: f.map(TEAM_DETAIL_VIEW, { view: true }),
 });

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Decoder, Encoder, Reflection, StateView } from '@colyseus/schema';
-import { EtcdMemberSchema, MatchStateSchema, NodeSchema, PlayerSchema, PodSchema, TeamPodsSchema, TeamSchema } from '../../server/rooms/schema.ts';
+import { EtcdMemberSchema, MatchStateSchema, NodeDetailSchema, NodeSchema, PlayerSchema, PodSchema, TeamDetailSchema, TeamSchema } from '../../server/rooms/schema.ts';
 import { StateMirror, snapshotState, teamOf } from '../../client/src/view/stateMirror.ts';
 
 function serverState() {
@@ -17,13 +17,16 @@ function serverState() {
   state.durationSeconds = 3600;
   const team = new TeamSchema();
   team.id = 'blue';
+  const teamDetail = new TeamDetailSchema();
   for (const name of ['worker-2', 'worker-1']) {
     const n = new NodeSchema();
     n.name = name;
-    n.zone = 'zone-a';
-    n.status = 'Ready';
-    n.ready = true;
     team.nodes.set(name, n);
+    const d = new NodeDetailSchema();
+    d.zone = 'zone-a';
+    d.status = 'Ready';
+    d.ready = true;
+    teamDetail.nodes.set(name, d);
   }
   const p = new PodSchema();
   p.name = 'frontend-abc-x1';
@@ -31,8 +34,7 @@ function serverState() {
   p.deployment = 'frontend';
   p.status = 'Running';
   p.ready = true;
-  const teamPods = new TeamPodsSchema();
-  teamPods.pods.set(`default/${p.name}`, p);
+  teamDetail.pods.set(`default/${p.name}`, p);
   for (const [name, leader] of [['etcd-0', true], ['etcd-1', false], ['etcd-2', false]] as const) {
     const m = new EtcdMemberSchema();
     m.name = name;
@@ -44,20 +46,20 @@ function serverState() {
   team.slo.availabilityTarget = 0.995;
   team.slo.errorBudgetRemaining = 0.74;
   state.teams.set('blue', team);
-  state.teamPods.set('blue', teamPods);
+  state.teamDetail.set('blue', teamDetail);
   const player = new PlayerSchema();
   player.name = 'ada';
   player.team = 'blue';
   state.players.set('session-1', player);
-  return { state, team, pods: teamPods, pod: p };
+  return { state, team, pods: teamDetail, pod: p };
 }
 
-/** A player's StateView (made once the Encoder exists): the team and all its Pods. */
-function playerView(team: TeamSchema, pods: TeamPodsSchema): StateView {
+/** A player's StateView (made once the Encoder exists): the team and all its Pods and detail (a small cluster). */
+function playerView(team: TeamSchema, detail: TeamDetailSchema): StateView {
   const view = new StateView();
   view.add(team);
-  view.add(pods);
-  view.subscribe(pods.pods);
+  view.add(detail);
+  for (const map of [detail.pods, detail.nodes, detail.deployments, detail.services]) view.subscribe(map);
   return view;
 }
 
@@ -118,6 +120,7 @@ describe('StateMirror', () => {
     extra.status = 'Pending';
     pods.pods.set(`default/${extra.name}`, extra);
     team.nodes.delete('worker-2');
+    pods.nodes.delete('worker-2');
     decoder.decode(patchOf(encoder, view));
     encoder.discardChanges();
     const after = mirror.update(decoder.state);

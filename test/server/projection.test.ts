@@ -14,7 +14,7 @@ import { computeScore } from '../../shared/sim/score.ts';
 import type { SimAction, SimState } from '../../shared/sim/types.ts';
 import { resolveSimInput } from '../../server/scenarios/index.ts';
 import { TeamSchema } from '../../server/rooms/schema.ts';
-import { projectTeam, projectionCounts, teamPodsOf } from '../../server/rooms/projection.ts';
+import { projectTeam, projectionCounts, teamDetailOf } from '../../server/rooms/projection.ts';
 
 /** JSON with object keys sorted (MapSchema entries come in insertion order, which may differ). */
 function canonical(value: unknown): unknown {
@@ -26,7 +26,7 @@ function canonical(value: unknown): unknown {
   }
   return value;
 }
-const jsonOf = (team: TeamSchema) => JSON.stringify(canonical({ team: team.toJSON(), pods: teamPodsOf(team).toJSON() }));
+const jsonOf = (team: TeamSchema) => JSON.stringify(canonical({ team: team.toJSON(), pods: teamDetailOf(team).toJSON() }));
 
 /** Test-only producer: records a change for every object whose JSON differs from the last tick. */
 function recorder(sim: SimState): () => void {

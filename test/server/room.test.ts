@@ -28,7 +28,7 @@ let client: Client;
 let alice: Room;
 
 const state = (room: Room) => room.state as unknown as AnyState;
-// A team's cluster as the client sees it (its Pods arrive apart, in `teamPods`: the mirror joins them).
+// A team's cluster as the client sees it (its Pods arrive apart, in `teamDetail`: the mirror joins them).
 const blue = (room: Room) => snapshotState(room.state).teams.get('blue');
 
 /** Send a message and wait for the reply carrying its id. */

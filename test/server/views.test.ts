@@ -3,7 +3,8 @@
  * room and the SDK use them: two teams with different clusters, a player of each and a trainer. A
  * player of one team never receives the other team's objects (checked on the decoded state and on
  * the bytes); the trainer sees both. In a large cluster (a low Pod limit here) only the focused
- * Node's, Deployment's or Service's Pods are sent, while Nodes and Deployments carry Pod counts.
+ * Node's, Deployment's or Service's detail and Pods are sent, while every Node and Deployment summary
+ * carries its Pod counts.
  */
 import { describe, expect, it } from 'vitest';
 import { Encoder, Reflection, type Decoder, type StateView } from '@colyseus/schema';
@@ -135,6 +136,11 @@ describe('per-team StateViews', () => {
     patch(m, seats);
     expect([...red().pods.keys()]).toEqual(podsOnNode(sim, node));
     expect(red().pods.get(podsOnNode(sim, node)[0]!)?.node).toBe(node);
+    // The focused Node's detail arrives; the other Nodes stay summaries (name and counts).
+    const other = Object.keys(sim.nodes).sort().find((n) => n !== node)!;
+    expect(red().nodes.get(node)).toMatchObject({ name: node, cpuAllocatable: sim.nodes[node]!.sim.cpuAllocatableMilli, status: 'Ready', ready: true });
+    expect(red().nodes.get(other)).toMatchObject({ name: other, cpuAllocatable: 0, status: '' });
+    expect(total(red().nodes.get(other)!.podsByStatus)).toBe(podsOnNode(sim, other).length);
 
     // New Pods that land on the focused Node follow; others do not arrive.
     applyAction(sim, 'r', { type: 'scaleDeployment', deployment: 'frontend', replicas: 12 });
@@ -145,12 +151,16 @@ describe('per-team StateViews', () => {
     patch(m, seats);
     const frontend = Object.keys(sim.pods).filter((k) => sim.pods[k]!.metadata.name.startsWith('frontend-')).sort();
     expect([...red().pods.keys()]).toEqual(frontend);
+    expect(red().deployments.get('default/frontend')?.replicas).toBe(12);
+    expect(red().nodes.get(node)?.cpuAllocatable).toBe(0);
 
     m.views.focus(player, { kind: 'Service', key: 'default/cartservice' });
     patch(m, seats);
     const endpoints = sim.endpoints['default/cartservice']!.endpoints.map((e) => `default/${e.targetRef.name}`).sort();
     expect(endpoints.length).toBeGreaterThan(0);
     expect([...red().pods.keys()]).toEqual(endpoints);
+    expect(red().services.get('default/cartservice')?.totalEndpoints).toBe(endpoints.length);
+    expect(red().deployments.get('default/frontend')?.replicas).toBe(0);
 
     m.views.focus(player, null);
     patch(m, seats);

@@ -10,7 +10,20 @@
  * starts undefined until the first patch sets it (stack-notes, Schema v5).
  */
 import type { MatchStateView, PodView, TeamView } from '../../../shared/protocol.ts';
-import { MATCH_STATE_VIEW, POD_VIEW, nameOfKey, parseCounts, type Field, type ViewDef, type ViewOf } from '../../../shared/view/fields.ts';
+import {
+  DEPLOYMENT_WIRE,
+  MATCH_STATE_VIEW,
+  NODE_WIRE,
+  POD_VIEW,
+  SERVICE_WIRE,
+  nameOfKey,
+  parseCounts,
+  type Field,
+  type Fields,
+  type SplitView,
+  type ViewDef,
+  type ViewOf,
+} from '../../../shared/view/fields.ts';
 
 type Raw = Record<string, unknown>;
 
@@ -86,24 +99,60 @@ function read<D extends ViewDef>(def: D, raw: unknown, key: string): ViewOf<D> {
   return out as ViewOf<D>;
 }
 
+/** `v[key]` of a MapSchema, `Map` or plain record. */
+function lookup(v: unknown, key: string): unknown {
+  if (v === null || typeof v !== 'object') return undefined;
+  const mapLike = v as Partial<Map<string, unknown>>;
+  if (typeof mapLike.get === 'function') return mapLike.get(key);
+  return Object.hasOwn(v, key) ? (v as Raw)[key] : undefined;
+}
+
+/**
+ * One object of a split view (shared/view/fields.ts `splitView`): its summary (always sent) and its
+ * detail (when visible) read as one plain view. Without a detail entry (not visible, or a state
+ * written by hand) the detail fields are read from the summary record, else get their fallbacks.
+ */
+function readSplit<F extends Fields, K extends keyof F & string>(split: SplitView<F, K>, summary: unknown, detail: unknown, key: string): ViewOf<ViewDef<F>> {
+  const s = obj(summary);
+  const d = detail === undefined ? s : obj(detail);
+  const merged: Raw = {};
+  for (const name of Object.keys(split.view.fields)) merged[name] = name in split.summary.fields ? s[name] : d[name];
+  return read(split.view, merged, key) as ViewOf<ViewDef<F>>;
+}
+
+function splitMap<F extends Fields, K extends keyof F & string>(split: SplitView<F, K>, summaries: unknown, details: unknown): Map<string, ViewOf<ViewDef<F>>> {
+  const out = new Map<string, ViewOf<ViewDef<F>>>();
+  for (const [key, value] of entries(summaries)) out.set(key, readSplit(split, value, lookup(details, key), key));
+  return out;
+}
+
 /**
  * One plain snapshot of the room state.
  *
  * @param state `room.state` (Schema instance) or any object of the same shape.
  * @returns a fresh {@link MatchStateView}; maps are keyed as in the state and filled in key order.
- *   Each team's Pods (sent apart, in `teamPods`) are put into its `pods` (empty when none is visible;
- *   a hand-written state may also give them as the team's own `pods`).
+ *   Each team's Pods and object detail (sent apart, in `teamDetail`) are put together with its
+ *   summaries (Pods: empty when none is visible; a hand-written state may give the team's own `pods`).
  */
 export function snapshotState(state: unknown): MatchStateView {
-  const { teamPods, teams, ...rest } = read(MATCH_STATE_VIEW, state, '');
-  const rawTeams = new Map(entries(obj(state).teams));
-  const withPods = new Map<string, TeamView>();
+  const { teamDetail: _detail, teams, ...rest } = read(MATCH_STATE_VIEW, state, '');
+  const root = obj(state);
+  const withDetail = new Map<string, TeamView>();
   for (const [id, team] of teams) {
-    const own = obj(rawTeams.get(id)).pods;
-    const pods = teamPods.get(id)?.pods ?? (own === undefined ? new Map<string, PodView>() : readPods(own));
-    withPods.set(id, { ...team, pods });
+    const rawTeam = obj(lookup(root.teams, id));
+    const detail = lookup(root.teamDetail, id);
+    const rawDetail = obj(detail);
+    const own = rawTeam.pods;
+    const pods = detail !== undefined ? readPods(rawDetail.pods) : own === undefined ? new Map<string, PodView>() : readPods(own);
+    withDetail.set(id, {
+      ...team,
+      nodes: splitMap(NODE_WIRE, rawTeam.nodes, rawDetail.nodes),
+      deployments: splitMap(DEPLOYMENT_WIRE, rawTeam.deployments, rawDetail.deployments),
+      services: splitMap(SERVICE_WIRE, rawTeam.services, rawDetail.services),
+      pods,
+    });
   }
-  return { ...rest, teams: withPods };
+  return { ...rest, teams: withDetail };
 }
 
 /** Pods from raw data (a MapSchema, `Map` or record of Pod-shaped objects), keyed as given. */
