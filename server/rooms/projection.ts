@@ -47,15 +47,12 @@ import {
   AlertSchema,
   ComponentSchema,
   DeploymentDetailSchema,
-  DeploymentSchema,
   EtcdMemberSchema,
   EventSchema,
   IncidentSchema,
   NodeDetailSchema,
-  NodeSchema,
   PodSchema,
   ServiceDetailSchema,
-  ServiceSchema,
   TeamDetailSchema,
   type TeamSchema,
 } from './schema.ts';
@@ -164,13 +161,11 @@ const SERVICE: Computes<typeof SERVICE_VIEW, ServiceSource> = {
   totalEndpoints: (s) => num(s.traffic?.totalEndpoints),
 };
 
-// One compute table per view, two wire halves (shared/view/fields.ts `splitView`).
-const assignNodeSummary = assigner(NODE_WIRE.summary, NODE);
+// One compute table per view; split views assign their detail half (the summary is the counts
+// string, see setSummary; shared/view/fields.ts `splitView`).
 const assignNodeDetail = assigner(NODE_WIRE.detail, NODE);
 const assignPod = assigner(POD_VIEW, POD);
-const assignDeploymentSummary = assigner(DEPLOYMENT_WIRE.summary, DEPLOYMENT);
 const assignDeploymentDetail = assigner(DEPLOYMENT_WIRE.detail, DEPLOYMENT);
-const assignServiceSummary = assigner(SERVICE_WIRE.summary, SERVICE);
 const assignServiceDetail = assigner(SERVICE_WIRE.detail, SERVICE);
 
 /** What the projection remembers of a projected Pod (to move Node / Deployment counts). */
@@ -293,9 +288,17 @@ export function syncArray<S, V>(target: ArraySchema<S>, source: readonly V[], cr
   while (target.length > source.length) target.pop();
 }
 
-/** Set an entry's Pod counts by status (its wire string, see `formatCounts`). */
-function syncCounts(entry: { podsByStatus: string | undefined }, counts: Map<string, number> | undefined): void {
-  entry.podsByStatus = formatCounts(counts);
+/** Set an object's summary: its Pod counts by status as the wire string (`formatCounts`), '' for none. */
+function setSummary(map: MapSchema<string>, key: string, counts: Map<string, number> | undefined): void {
+  const text = formatCounts(counts);
+  if (map.get(key) !== text) map.set(key, text);
+}
+
+/** Make `map` hold exactly `keys` (new ones with their counts); returns nothing. */
+function syncSummaries(map: MapSchema<string>, keys: readonly string[], counts: Map<string, Map<string, number>> | null): void {
+  const alive = new Set(keys);
+  for (const key of [...map.keys()]) if (!alive.has(key)) map.delete(key);
+  for (const key of keys) setSummary(map, key, counts?.get(key));
 }
 
 function bump(counts: Map<string, Map<string, number>>, key: string, status: string, by: number): void {
@@ -338,8 +341,9 @@ function projectPod(mem: ProjectionMemory, sim: SimState, key: string, touchedNo
     } else {
       assignPod(entry, pod, sim, key);
     }
-    const owner = POD.deployment(pod, sim);
-    next = { node: POD.node(pod, sim), deployment: owner === '' ? '' : objectKey(pod.metadata.namespace, owner), status: POD.status(pod, sim) };
+    // Read back what was just assigned (sparse fields are undefined while '').
+    const owner = entry.deployment ?? '';
+    next = { node: entry.node ?? '', deployment: owner === '' ? '' : objectKey(pod.metadata.namespace, owner), status: entry.status ?? '' };
   } else if (pods.has(key)) {
     pods.delete(key);
   }
@@ -386,11 +390,7 @@ function projectNode(team: TeamSchema, mem: ProjectionMemory, sim: SimState, nam
     mem.detail.nodes.delete(name);
     return;
   }
-  const isNew = !team.nodes.has(name);
-  upsert(team.nodes, name, () => new NodeSchema(), (e, n: Node, k) => {
-    assignNodeSummary(e, n, sim, k);
-    if (isNew) syncCounts(e, mem.byNode.get(name));
-  }, node);
+  if (!team.nodes.has(name)) setSummary(team.nodes, name, mem.byNode.get(name));
   upsert(mem.detail.nodes, name, () => new NodeDetailSchema(), (e, n: Node, k) => assignNodeDetail(e, n, sim, k), node);
 }
 
@@ -401,11 +401,7 @@ function projectDeployment(team: TeamSchema, mem: ProjectionMemory, sim: SimStat
     mem.detail.deployments.delete(key);
     return;
   }
-  const isNew = !team.deployments.has(key);
-  upsert(team.deployments, key, () => new DeploymentSchema(), (e, dep: Deployment, k) => {
-    assignDeploymentSummary(e, dep, sim, k);
-    if (isNew) syncCounts(e, mem.byDeployment.get(key));
-  }, d);
+  if (!team.deployments.has(key)) setSummary(team.deployments, key, mem.byDeployment.get(key));
   upsert(mem.detail.deployments, key, () => new DeploymentDetailSchema(), (e, dep: Deployment, k) => assignDeploymentDetail(e, dep, sim, k), d);
 }
 
@@ -416,9 +412,8 @@ function projectService(team: TeamSchema, mem: ProjectionMemory, sim: SimState, 
     mem.detail.services.delete(key);
     return;
   }
-  const src: ServiceSource = { svc, traffic: sim.traffic[key] };
-  upsert(team.services, key, () => new ServiceSchema(), (e, x: ServiceSource, k) => assignServiceSummary(e, x, sim, k), src);
-  upsert(mem.detail.services, key, () => new ServiceDetailSchema(), (e, x: ServiceSource, k) => assignServiceDetail(e, x, sim, k), src);
+  if (!team.services.has(key)) team.services.set(key, '');
+  upsert(mem.detail.services, key, () => new ServiceDetailSchema(), (e, x: ServiceSource, k) => assignServiceDetail(e, x, sim, k), { svc, traffic: sim.traffic[key] });
 }
 
 /** Keys of a sim record in a total order (never insertion order). */
@@ -432,25 +427,21 @@ function projectAll(team: TeamSchema, mem: ProjectionMemory, sim: SimState): voi
   mem.podsOfNode.clear();
   mem.podsOfDeployment.clear();
   mem.podsVersion++;
-  // Summaries first: entries get their Schema refIds in the order they join the state, and the
-  // summaries every client receives should have the small (1-2 byte) ones, not the Pods.
-  const nodes = sortedKeys(sim.nodes).map((n) => [n, sim.nodes[n]!] as [string, Node]);
-  const deployments = sortedKeys(sim.deployments).map((k) => [k, sim.deployments[k]!] as [string, Deployment]);
-  const services = sortedKeys(sim.services).map((k) => [k, { svc: sim.services[k]!, traffic: sim.traffic[k] }] as [string, ServiceSource]);
-  syncMap(team.nodes, nodes, () => new NodeSchema(), (entry, node, key) => assignNodeSummary(entry, node, sim, key));
-  syncMap(team.deployments, deployments, () => new DeploymentSchema(), (entry, d, key) => assignDeploymentSummary(entry, d, sim, key));
-  syncMap(team.services, services, () => new ServiceSchema(), (entry, src, key) => assignServiceSummary(entry, src, sim, key));
-  syncMap(mem.detail.nodes, nodes, () => new NodeDetailSchema(), (entry, node, key) => assignNodeDetail(entry, node, sim, key));
-  syncMap(mem.detail.deployments, deployments, () => new DeploymentDetailSchema(), (entry, d, key) => assignDeploymentDetail(entry, d, sim, key));
-  syncMap(mem.detail.services, services, () => new ServiceDetailSchema(), (entry, src, key) => assignServiceDetail(entry, src, sim, key));
-
   const none = new Set<string>();
   const podKeys = sortedKeys(sim.pods);
   for (const key of podKeys) projectPod(mem, sim, key, none, none);
   const alive = new Set(podKeys);
   for (const key of [...mem.detail.pods.keys()]) if (!alive.has(key)) mem.detail.pods.delete(key);
-  for (const [name, entry] of team.nodes) syncCounts(entry, mem.byNode.get(name));
-  for (const [key, entry] of team.deployments) syncCounts(entry, mem.byDeployment.get(key));
+
+  const nodes = sortedKeys(sim.nodes).map((n) => [n, sim.nodes[n]!] as [string, Node]);
+  const deployments = sortedKeys(sim.deployments).map((k) => [k, sim.deployments[k]!] as [string, Deployment]);
+  const services = sortedKeys(sim.services).map((k) => [k, { svc: sim.services[k]!, traffic: sim.traffic[k] }] as [string, ServiceSource]);
+  syncSummaries(team.nodes, nodes.map(([k]) => k), mem.byNode);
+  syncSummaries(team.deployments, deployments.map(([k]) => k), mem.byDeployment);
+  syncSummaries(team.services, services.map(([k]) => k), null);
+  syncMap(mem.detail.nodes, nodes, () => new NodeDetailSchema(), (entry, node, key) => assignNodeDetail(entry, node, sim, key));
+  syncMap(mem.detail.deployments, deployments, () => new DeploymentDetailSchema(), (entry, d, key) => assignDeploymentDetail(entry, d, sim, key));
+  syncMap(mem.detail.services, services, () => new ServiceDetailSchema(), (entry, src, key) => assignServiceDetail(entry, src, sim, key));
 }
 
 /** Re-read only what the change log lists. */
@@ -487,14 +478,8 @@ function projectChanges(team: TeamSchema, mem: ProjectionMemory, sim: SimState, 
   for (const name of [...nodes].sort()) projectNode(team, mem, sim, name);
   for (const key of [...deployments].sort()) projectDeployment(team, mem, sim, key);
   for (const key of [...services].sort()) projectService(team, mem, sim, key);
-  for (const name of touchedNodes) {
-    const entry = team.nodes.get(name);
-    if (entry) syncCounts(entry, mem.byNode.get(name));
-  }
-  for (const key of touchedDeployments) {
-    const entry = team.deployments.get(key);
-    if (entry) syncCounts(entry, mem.byDeployment.get(key));
-  }
+  for (const name of touchedNodes) if (team.nodes.has(name)) setSummary(team.nodes, name, mem.byNode.get(name));
+  for (const key of touchedDeployments) if (team.deployments.has(key)) setSummary(team.deployments, key, mem.byDeployment.get(key));
 }
 
 /** Availability burn rate over the fastest page tier's short window (SRE Workbook ch. 5), or 0. */

@@ -35,6 +35,7 @@ import {
   type RefField,
   type ScalarField,
   type ScalarKind,
+  type SummariesField,
   type ViewDef,
   isSparse,
 } from '../../shared/view/fields.ts';
@@ -51,7 +52,9 @@ export type SchemaValueOf<X> =
           ? ArraySchema<SchemaOf<D>>
           : X extends RefField<infer D>
             ? SchemaOf<D>
-            : never;
+            : X extends SummariesField
+              ? MapSchema<string>
+              : never;
 /** The Schema instance type generated for a view. */
 export type SchemaOf<D> = D extends ViewDef<infer F>
   ? Schema & (D extends { sparse: true } ? { -readonly [K in keyof F]: SchemaValueOf<F[K]> | undefined } : { -readonly [K in keyof F]: SchemaValueOf<F[K]> })
@@ -86,6 +89,8 @@ function builderOf(def: ViewDef, field: Field): any {
       return t.array(schemaFor(field.of) as unknown as new () => Schema);
     case 'ref':
       return t.ref(schemaFor(field.of) as unknown as new () => Schema);
+    case 'summaries':
+      return t.map('string');
   }
 }
 
@@ -100,25 +105,16 @@ export function schemaFor<D extends ViewDef>(def: D): SchemaClass<D> {
   return cls;
 }
 
-/** A Node's summary ({@link NODE_WIRE}: name, Pod counts), in `TeamSchema.nodes`. */
-export const NodeSchema = schemaFor(NODE_WIRE.summary);
-export type NodeSchema = SchemaOf<typeof NODE_WIRE.summary>;
-/** A Node's detail (the rest of `NODE_VIEW`), in `TeamDetailSchema.nodes`. */
+/** A Node's detail (the rest of `NODE_VIEW`), in `TeamDetailSchema.nodes`; its summary is the Pod-counts string in `TeamSchema.nodes` ({@link NODE_WIRE}). */
 export const NodeDetailSchema = schemaFor(NODE_WIRE.detail);
 export type NodeDetailSchema = SchemaOf<typeof NODE_WIRE.detail>;
 /** A Pod ({@link POD_VIEW}). */
 export const PodSchema = schemaFor(POD_VIEW);
 export type PodSchema = SchemaOf<typeof POD_VIEW>;
-/** A Deployment's summary ({@link DEPLOYMENT_WIRE}: name, namespace, Pod counts). */
-export const DeploymentSchema = schemaFor(DEPLOYMENT_WIRE.summary);
-export type DeploymentSchema = SchemaOf<typeof DEPLOYMENT_WIRE.summary>;
-/** A Deployment's detail (the rest of `DEPLOYMENT_VIEW`). */
+/** A Deployment's detail (the rest of `DEPLOYMENT_VIEW`); summary: {@link DEPLOYMENT_WIRE}. */
 export const DeploymentDetailSchema = schemaFor(DEPLOYMENT_WIRE.detail);
 export type DeploymentDetailSchema = SchemaOf<typeof DEPLOYMENT_WIRE.detail>;
-/** A Service's summary ({@link SERVICE_WIRE}: name, namespace). */
-export const ServiceSchema = schemaFor(SERVICE_WIRE.summary);
-export type ServiceSchema = SchemaOf<typeof SERVICE_WIRE.summary>;
-/** A Service's traffic and endpoints (the rest of `SERVICE_VIEW`). */
+/** A Service's traffic and endpoints (the rest of `SERVICE_VIEW`); summary: {@link SERVICE_WIRE}. */
 export const ServiceDetailSchema = schemaFor(SERVICE_WIRE.detail);
 export type ServiceDetailSchema = SchemaOf<typeof SERVICE_WIRE.detail>;
 /** One etcd member. */

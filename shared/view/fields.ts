@@ -21,9 +21,9 @@
  * counts by status travel as one string (`Pending=1,Running=3`, sorted).
  *
  * Summary and detail: Nodes, Deployments and Services are split on the wire ({@link splitView}): a
- * summary every client of the team gets (name, namespace, Pod counts: `TEAM_VIEW`'s maps) and the
- * rest as detail (`TEAM_DETAIL_VIEW`, with the Pods), which a large cluster sends only for what a
- * client looks at (server/rooms/views.ts). Clients see one `NodeView` per Node either way (the
+ * summary every client of the team gets (`TEAM_VIEW`'s maps of strings: key -> Pod counts, the key
+ * giving name and namespace) and the rest as detail (`TEAM_DETAIL_VIEW`, with the Pods), which a
+ * large cluster sends only for what a client looks at (server/rooms/views.ts). Clients see one `NodeView` per Node either way (the
  * mirror merges the two; detail fields read as their fallbacks while not sent).
  *
  * Map keys: namespaced objects (Pods, Deployments, Services) are keyed `namespace/name`
@@ -71,8 +71,17 @@ export interface RefField<D extends ViewDef = ViewDef> {
   readonly kind: 'ref';
   readonly of: D;
 }
+/**
+ * The summaries of a split view (see {@link splitView}), keyed like the detail: on the wire a map of
+ * strings, each the object's Pod counts (`Running=3`) or '' (its name and namespace are its key).
+ */
+export interface SummariesField {
+  readonly kind: 'summaries';
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any split view
+  readonly of: SplitView<any, any>;
+}
 /** Any field. */
-export type Field = ScalarField | CountsField | MapField | ArrayField | RefField;
+export type Field = ScalarField | CountsField | MapField | ArrayField | RefField | SummariesField;
 /** Fields of a view by name, in wire order. */
 export type Fields = Readonly<Record<string, Field>>;
 
@@ -131,6 +140,8 @@ export const f = {
   map: <D extends ViewDef>(of: D, opts: { view?: boolean } = {}): MapField<D> => ({ kind: 'map', of, view: opts.view === true }),
   array: <D extends ViewDef>(of: D): ArrayField<D> => ({ kind: 'array', of }),
   ref: <D extends ViewDef>(of: D): RefField<D> => ({ kind: 'ref', of }),
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any split view
+  summaries: <S extends SplitView<any, any>>(of: S): SummariesField & { of: S } => ({ kind: 'summaries', of }),
 } as const;
 
 /** Declare a view: `name` is the Schema class name on the wire; `sparse`: see {@link ViewDef.sparse}. */
@@ -150,34 +161,51 @@ export type ValueOf<X> =
           ? ViewOf<D>[]
           : X extends RefField<infer D>
             ? ViewOf<D>
-            : never;
+            : X extends SummariesField
+              ? Map<string, string>
+              : never;
 /** The plain-data shape of a view: one property per field. */
 export type ViewOf<D> = D extends ViewDef<infer F> ? { -readonly [K in keyof F]: ValueOf<F[K]> } : never;
 /** The scalar fields of a view (what a projection assigns per object). */
 export type ScalarKeys<D> = D extends ViewDef<infer F> ? { [K in keyof F]: F[K] extends ScalarField | CountsField ? K : never }[keyof F] & string : never;
 
-/** A view split for the wire: the `summary` fields every client of the team gets, the `detail` ones. */
+/**
+ * A view split for the wire: a summary every client of the team gets (`name`, `namespace`: from the
+ * key; `counts`: the one counts field, if any) and the `detail` (every other field).
+ */
 export interface SplitView<F extends Fields, K extends keyof F & string> {
   /** The client's plain view (all fields). */
   readonly view: ViewDef<F> & { sparse: true };
-  readonly summary: ViewDef<Pick<F, K>> & { sparse: true };
+  /** The summary's fields: the key-derived `name`/`namespace` and {@link SplitView.counts}. */
+  readonly summaryKeys: readonly K[];
+  /** The counts field sent as the summary's value, if any. */
+  readonly counts: (K & string) | undefined;
   readonly detail: ViewDef<Omit<F, K>> & { sparse: true };
 }
 
 /**
- * Split a sparse view in two wire views: `summaryKeys` (in `TEAM_VIEW`'s maps, always sent) and the
- * rest (in `TEAM_DETAIL_VIEW`'s maps, sent for what a client looks at in large clusters). Named
- * `<name>` and `<name>Detail` (`NodeView`, `NodeViewDetail`).
+ * Split a sparse view in two for the wire: the summary (in `TEAM_VIEW`'s maps, always sent: one
+ * string per object, its counts) and the detail (in `TEAM_DETAIL_VIEW`'s maps, sent for what a client
+ * looks at in large clusters; Schema class `<name>Detail`).
+ *
+ * @param summaryKeys `name`, `namespace` (both read from the key) and at most one counts field.
+ * @throws Error when a summary key is anything else.
  */
 export function splitView<F extends Fields, const K extends keyof F & string>(view: ViewDef<F> & { sparse: true }, summaryKeys: readonly K[]): SplitView<F, K> {
-  const summary: Record<string, Field> = {};
   const detail: Record<string, Field> = {};
-  for (const [k, field] of Object.entries(view.fields)) ((summaryKeys as readonly string[]).includes(k) ? summary : detail)[k] = field;
-  return {
-    view,
-    summary: { name: view.name, fields: summary, sparse: true } as unknown as ViewDef<Pick<F, K>> & { sparse: true },
-    detail: { name: `${view.name}Detail`, fields: detail, sparse: true } as unknown as ViewDef<Omit<F, K>> & { sparse: true },
-  };
+  let counts: K | undefined;
+  for (const [k, field] of Object.entries(view.fields)) {
+    if (!(summaryKeys as readonly string[]).includes(k)) detail[k] = field;
+    else if (field.kind === 'counts') counts = k as K;
+    else if (k !== 'name' && k !== 'namespace') throw new Error(`${view.name}.${k}: a summary holds name, namespace and one counts field`);
+  }
+  return { view, summaryKeys, counts, detail: { name: `${view.name}Detail`, fields: detail, sparse: true } as unknown as ViewDef<Omit<F, K>> & { sparse: true } };
+}
+
+/** The namespace part of a map key (`shop/web` -> `shop`; a bare name: `default`). */
+export function namespaceOfKey(key: string): string {
+  const i = key.indexOf('/');
+  return i < 0 ? 'default' : key.slice(0, i);
 }
 
 /** Key of a namespaced object in the view's maps: `namespace/name` (e.g. `default/frontend`). */
@@ -354,9 +382,9 @@ export const SERVICE_WIRE = splitView(SERVICE_VIEW, ['name', 'namespace']);
  */
 export const TEAM_VIEW = defineView('TeamView', {
   id: f.string({ fromKey: true }),
-  nodes: f.map(NODE_WIRE.summary),
-  deployments: f.map(DEPLOYMENT_WIRE.summary),
-  services: f.map(SERVICE_WIRE.summary),
+  nodes: f.summaries(NODE_WIRE),
+  deployments: f.summaries(DEPLOYMENT_WIRE),
+  services: f.summaries(SERVICE_WIRE),
   etcd: f.array(ETCD_MEMBER_VIEW),
   etcdQuorum: f.boolean(true, false),
   components: f.array(COMPONENT_VIEW),

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Decoder, Encoder, Reflection, StateView } from '@colyseus/schema';
-import { EtcdMemberSchema, MatchStateSchema, NodeDetailSchema, NodeSchema, PlayerSchema, PodSchema, TeamDetailSchema, TeamSchema } from '../../server/rooms/schema.ts';
+import { EtcdMemberSchema, MatchStateSchema, NodeDetailSchema, PlayerSchema, PodSchema, TeamDetailSchema, TeamSchema } from '../../server/rooms/schema.ts';
 import { StateMirror, snapshotState, teamOf } from '../../client/src/view/stateMirror.ts';
 
 function serverState() {
@@ -19,9 +19,7 @@ function serverState() {
   team.id = 'blue';
   const teamDetail = new TeamDetailSchema();
   for (const name of ['worker-2', 'worker-1']) {
-    const n = new NodeSchema();
-    n.name = name;
-    team.nodes.set(name, n);
+    team.nodes.set(name, ''); // the summary: its Pod counts (none here)
     const d = new NodeDetailSchema();
     d.zone = 'zone-a';
     d.status = 'Ready';

@@ -166,4 +166,32 @@ describe('per-team StateViews', () => {
     patch(m, seats);
     expect(red().pods.size).toBe(0);
   });
+
+  it('follows a cluster growing past the limit and shrinking back', () => {
+    const m = match(8);
+    const player = join(m, 'b1', ['blue']);
+    const sim = m.teams.get('blue')!.sim;
+    const blue = () => seen(player).teams.get('blue')!;
+    tick(m, [player]);
+    expect(Object.keys(sim.pods).length).toBeLessThanOrEqual(8);
+    expect(blue().pods.size).toBe(Object.keys(sim.pods).length);
+    expect(blue().nodes.get('node-a1')?.cpuAllocatable).toBeGreaterThan(0);
+
+    applyAction(sim, 'b', { type: 'scaleDeployment', deployment: 'frontend', replicas: 8 });
+    tick(m, [player], 3);
+    expect(Object.keys(sim.pods).length).toBeGreaterThan(8);
+    expect(blue().pods.size).toBe(0);
+    expect(blue().nodes.get('node-a1')?.cpuAllocatable).toBe(0);
+    m.views.focus(player, { kind: 'Node', key: 'node-a1' });
+    patch(m, [player]);
+    expect([...blue().pods.keys()]).toEqual(podsOnNode(sim, 'node-a1'));
+    expect(blue().nodes.get('node-a1')?.cpuAllocatable).toBeGreaterThan(0);
+
+    applyAction(sim, 'b', { type: 'scaleDeployment', deployment: 'frontend', replicas: 1 });
+    for (let i = 0; i < 60 && Object.keys(sim.pods).length > 8; i++) tick(m, [player]);
+    tick(m, [player]);
+    expect(Object.keys(sim.pods).length).toBeLessThanOrEqual(8);
+    expect([...blue().pods.keys()]).toEqual(Object.keys(sim.pods).sort());
+    expect(blue().deployments.get('default/frontend')?.replicas).toBe(1);
+  });
 });

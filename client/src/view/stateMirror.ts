@@ -17,6 +17,7 @@ import {
   POD_VIEW,
   SERVICE_WIRE,
   nameOfKey,
+  namespaceOfKey,
   parseCounts,
   type Field,
   type Fields,
@@ -88,6 +89,8 @@ function readField(field: Field, v: unknown, key: string): unknown {
       return items(v).map((item) => read(field.of, item, ''));
     case 'ref':
       return read(field.of, v, '');
+    case 'summaries':
+      return new Map(entries(v).map(([k, s]) => [k, str(s)] as [string, string]));
   }
 }
 
@@ -108,15 +111,19 @@ function lookup(v: unknown, key: string): unknown {
 }
 
 /**
- * One object of a split view (shared/view/fields.ts `splitView`): its summary (always sent) and its
- * detail (when visible) read as one plain view. Without a detail entry (not visible, or a state
- * written by hand) the detail fields are read from the summary record, else get their fallbacks.
+ * One object of a split view (shared/view/fields.ts `splitView`) read as one plain view: its summary
+ * (always sent: the Pod-counts string; name and namespace come from the key) and its detail (when
+ * visible; else its fields get their fallbacks). A state written by hand may give the whole object
+ * as the summary record instead.
  */
 function readSplit<F extends Fields, K extends keyof F & string>(split: SplitView<F, K>, summary: unknown, detail: unknown, key: string): ViewOf<ViewDef<F>> {
-  const s = obj(summary);
-  const d = detail === undefined ? s : obj(detail);
+  const whole = typeof summary === 'string' ? {} : obj(summary);
+  const d = detail === undefined ? whole : obj(detail);
   const merged: Raw = {};
-  for (const name of Object.keys(split.view.fields)) merged[name] = name in split.summary.fields ? s[name] : d[name];
+  for (const name of Object.keys(split.view.fields)) merged[name] = d[name];
+  if (split.counts !== undefined) merged[split.counts] = typeof summary === 'string' ? summary : whole[split.counts];
+  if ('name' in split.view.fields) merged.name = whole.name ?? nameOfKey(key);
+  if ('namespace' in split.view.fields) merged.namespace = whole.namespace ?? namespaceOfKey(key);
   return read(split.view, merged, key) as ViewOf<ViewDef<F>>;
 }
 
