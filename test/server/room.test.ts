@@ -139,6 +139,19 @@ describe('match room', () => {
     expect(after.output).toMatch(/^NAME\s+STATUS/);
   });
 
+  it('takes focus messages (what the player looks at) and refuses malformed ones, staying connected', async () => {
+    const node = [...blue(alice)!.nodes.keys()][0]!;
+    expect(await ask(alice, 'focus', { id: 'f1', kind: 'Node', key: node })).toMatchObject({ id: 'f1', type: 'focus', ok: true });
+    expect(await ask(alice, 'focus', { id: 'f2', kind: 'Deployment', key: 'default/frontend' })).toMatchObject({ ok: true });
+    const bad = await ask(alice, 'focus', { id: 'f3', kind: 'Pod', key: 'default/x' });
+    expect(bad).toMatchObject({ id: 'f3', ok: false });
+    expect(bad.error).toMatch(/^invalid message/);
+    expect(await ask(alice, 'focus', { id: 'f4' })).toMatchObject({ ok: true, output: 'focus cleared' });
+    // A small cluster: every Pod stays visible whatever the focus.
+    expect(blue(alice)!.pods.size).toBeGreaterThan(5);
+    expect(blue(alice)!.nodes.get(node)?.cpuAllocatable).toBeGreaterThan(0);
+  });
+
   it('answers room.request() with the reply as the response', async () => {
     const reply = (await alice.request('kubectl', { command: 'kubectl get deployments' })) as ReplyMessage;
     expect(reply).toMatchObject({ type: 'kubectl', ok: true, id: null });
