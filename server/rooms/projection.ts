@@ -171,6 +171,8 @@ const assignServiceDetail = assigner(SERVICE_WIRE.detail, SERVICE);
 /** What the projection remembers of a projected Pod (to move Node / Deployment counts). */
 interface PodIndexEntry {
   node: string;
+  /** The owning Deployment's name (as projected). */
+  owner: string;
   /** `namespace/name` of the owning Deployment, '' if none. */
   deployment: string;
   status: string;
@@ -342,12 +344,14 @@ function projectPod(mem: ProjectionMemory, sim: SimState, key: string, touchedNo
       assignPod(entry, pod, sim, key);
     }
     // Read back what was just assigned (sparse fields are undefined while '').
+    const node = entry.node ?? '';
     const owner = entry.deployment ?? '';
-    next = { node: entry.node ?? '', deployment: owner === '' ? '' : objectKey(pod.metadata.namespace, owner), status: entry.status ?? '' };
+    const status = entry.status ?? '';
+    if (old && old.node === node && old.owner === owner && old.status === status) return;
+    next = { node, owner, deployment: owner === '' ? '' : objectKey(pod.metadata.namespace, owner), status };
   } else if (pods.has(key)) {
     pods.delete(key);
   }
-  if (old && next && old.node === next.node && old.deployment === next.deployment && old.status === next.status) return;
   if (old) {
     bump(mem.byNode, old.node, old.status, -1);
     bump(mem.byDeployment, old.deployment, old.status, -1);
@@ -421,17 +425,13 @@ const sortedKeys = (record: object) => Object.keys(record).sort();
 
 /** Re-read every object (the `resync` path: today's full sync). */
 function projectAll(team: TeamSchema, mem: ProjectionMemory, sim: SimState): void {
-  mem.index.clear();
-  mem.byNode.clear();
-  mem.byDeployment.clear();
-  mem.podsOfNode.clear();
-  mem.podsOfDeployment.clear();
-  mem.podsVersion++;
+  // Every Pod is re-read; the index (and the counts it keeps) moves only for Pods whose Node, owner
+  // or status differ from what was projected, so a resync costs little more than the reads.
   const none = new Set<string>();
   const podKeys = sortedKeys(sim.pods);
   for (const key of podKeys) projectPod(mem, sim, key, none, none);
-  const alive = new Set(podKeys);
-  for (const key of [...mem.detail.pods.keys()]) if (!alive.has(key)) mem.detail.pods.delete(key);
+  for (const key of [...mem.index.keys()]) if (!Object.hasOwn(sim.pods, key)) projectPod(mem, sim, key, none, none);
+  for (const key of [...mem.detail.pods.keys()]) if (!Object.hasOwn(sim.pods, key)) mem.detail.pods.delete(key);
 
   const nodes = sortedKeys(sim.nodes).map((n) => [n, sim.nodes[n]!] as [string, Node]);
   const deployments = sortedKeys(sim.deployments).map((k) => [k, sim.deployments[k]!] as [string, Deployment]);

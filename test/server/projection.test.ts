@@ -117,15 +117,17 @@ describe('change-driven projection', () => {
     expect(sim.incidents.map((i) => i.status)).not.toContain('scheduled');
   }, 180_000);
 
-  it('resyncs in full when nothing records changes, and for a different sim', () => {
+  it('resyncs in full for a different sim, and on every call while nothing records changes', () => {
     const a = createSim(resolveSimInput({ scenario: 'guestbook', seed: 5 }).input);
     const b = createSim(resolveSimInput({ scenario: 'guestbook', seed: 6 }).input);
     const team = new TeamSchema();
     projectTeam(team, a, { score: 1 });
     step(a);
     projectTeam(team, a, { score: 2 });
-    expect(projectionCounts(team)).toEqual({ full: 2, incremental: 0 });
+    const recording = changesSince(a, 0).resync !== true;
+    expect(projectionCounts(team)).toEqual(recording ? { full: 1, incremental: 1 } : { full: 2, incremental: 0 });
     projectTeam(team, b, { score: 3 });
+    expect(projectionCounts(team).full).toBe(recording ? 2 : 3);
     const fresh = new TeamSchema();
     projectTeam(fresh, b, { score: 3 });
     expect(jsonOf(team)).toBe(jsonOf(fresh));
