@@ -23,8 +23,9 @@
  * Summary and detail: Nodes, Deployments and Services are split on the wire ({@link splitView}): a
  * summary every client of the team gets (`TEAM_VIEW`'s maps of strings: key -> Pod counts, the key
  * giving name and namespace) and the rest as detail (`TEAM_DETAIL_VIEW`, with the Pods), which a
- * large cluster sends only for what a client looks at (server/rooms/views.ts). Clients see one `NodeView` per Node either way (the
- * mirror merges the two; detail fields read as their fallbacks while not sent).
+ * large cluster sends only for what a client looks at (server/rooms/views.ts). Clients see one
+ * `NodeView` per Node either way (the mirror merges the two; detail fields read as their fallbacks
+ * while not sent).
  *
  * Map keys: namespaced objects (Pods, Deployments, Services) are keyed `namespace/name`
  * ({@link objectKey}) and carry `name` and `namespace`; Nodes are cluster-scoped and keyed by name
