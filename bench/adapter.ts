@@ -22,6 +22,7 @@ import { isTerminating } from '../shared/sim/podutil.ts';
 import { MatchStateSchema, PlayerSchema, type TeamSchema } from '../server/rooms/schema.ts';
 import { projectTeam } from '../server/rooms/projection.ts';
 import { createRoomTeam } from '../server/rooms/team.ts';
+import { TeamViews, registerTeam } from '../server/rooms/views.ts';
 import { computeScore } from '../shared/game/score.ts';
 
 /** Room-level fields a match shows (MatchRoom's onCreate sets the same ones). */
@@ -48,6 +49,8 @@ export interface BenchRoom {
   sim: SimState;
   serializer: SchemaSerializer<Schema>;
   clients: BenchClient[];
+  /** The per-client StateViews, as the room keeps them (server/rooms/views.ts). */
+  views: TeamViews;
 }
 
 /** One sim tick (today `step`; with the game layer, `advance(match)` for a one-team match). */
@@ -60,6 +63,7 @@ export function projectRoom(room: BenchRoom): void {
   // As the room does: the game layer's score of the team (no actions in the bench), then the projection.
   const score = computeScore({ sim: room.sim, log: [], score: { actions: 0, actionCost: 0 } }).score;
   projectTeam(room.team, room.sim, { score });
+  room.views.refresh();
   room.state.t = room.sim.t;
 }
 
@@ -72,8 +76,9 @@ export function createBenchRoom(sim: SimState, info: RoomInfo): BenchRoom {
   const serializer = new SchemaSerializer<Schema>();
   serializer.reset(state as unknown as Schema);
   const team = createRoomTeam('blue').schema;
-  state.teams.set('blue', team);
-  const room: BenchRoom = { state, team, sim, serializer, clients: [] };
+  registerTeam(state, 'blue', team);
+  const views = new TeamViews((id) => (id === 'blue' ? { schema: team, sim } : undefined));
+  const room: BenchRoom = { state, team, sim, serializer, clients: [], views };
   projectRoom(room);
   Object.assign(state, {
     matchId: info.matchId,
@@ -88,18 +93,6 @@ export function createBenchRoom(sim: SimState, info: RoomInfo): BenchRoom {
 }
 
 /**
- * The client's StateView, once the Schema has `.view()` fields: a team member sees its team (what the
- * room's join is to do); undefined while nothing is filtered (every client shares one encode).
- */
-function teamView(room: BenchRoom): StateView | undefined {
-  const encoder = (room.serializer as unknown as { encoder: { context: { hasFilters: boolean } } }).encoder;
-  if (!encoder.context.hasFilters) return undefined;
-  const view = new StateView();
-  view.add(room.team);
-  return view;
-}
-
-/**
  * Seat a player (as MatchRoom's onJoin does) and send it the full state.
  * @returns the ROOM_STATE frame's byte length (the join snapshot).
  */
@@ -109,12 +102,13 @@ export function joinClient(room: BenchRoom, name: string): number {
   const stub = {
     sessionId,
     state: ClientState.JOINED,
-    view: teamView(room),
+    view: undefined as StateView | undefined,
     raw(data: Uint8Array) {
       bench.patches.push(data.byteLength);
     },
   };
   bench.client = stub as unknown as Client;
+  room.views.attach(stub, ['blue']); // as MatchRoom's onJoin: a player's view holds its own team
   room.state.players.set(sessionId, new PlayerSchema({ name, team: 'blue', trainer: false, connected: true, actions: 0 }));
   const full = room.serializer.getFullState(bench.client);
   room.clients.push(bench);

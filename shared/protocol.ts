@@ -3,9 +3,26 @@
  * client -> server messages (zod schemas, validated by the room), server -> client messages, and the
  * shape of the state the room projects into Colyseus Schema.
  *
- * May import zod and shared/sim types only.
+ * May import zod, shared/sim types and shared/view/fields.ts (the view definition).
  */
 import { z } from 'zod';
+import type {
+  ALERT_VIEW,
+  COMPONENT_VIEW,
+  DEPLOYMENT_VIEW,
+  ETCD_MEMBER_VIEW,
+  EVENT_VIEW,
+  INCIDENT_VIEW,
+  MATCH_PHASES,
+  MATCH_STATE_VIEW,
+  NODE_VIEW,
+  PLAYER_VIEW,
+  POD_VIEW,
+  SERVICE_VIEW,
+  SLO_VIEW,
+  TEAM_VIEW,
+  ViewOf,
+} from './view/fields.ts';
 
 /** Name the room is registered under (`client.joinOrCreate(ROOM_NAME, options)`). */
 export const ROOM_NAME = 'match';
@@ -88,6 +105,11 @@ export const InjectIncident = z.strictObject({
 /** A validated injected incident. */
 export type InjectIncident = z.infer<typeof InjectIncident>;
 
+/** Kinds a client may focus on (`focus` message). */
+export const FOCUS_KINDS = ['Node', 'Deployment', 'Service'] as const;
+/** A focusable kind. */
+export type FocusKind = (typeof FOCUS_KINDS)[number];
+
 /**
  * Client -> server messages. Every message type carries an optional `id` (string or number, echoed in
  * the `reply`) so clients can match answers to questions.
@@ -95,6 +117,8 @@ export type InjectIncident = z.infer<typeof InjectIncident>;
  * - `action`: a structured action (clicks, bots).
  * - `control`: trainer only: pause, resume, set the speed (sim seconds per real second), or `inject` an
  *   incident into a team's cluster now (`team`, default the trainer's own; `incident`).
+ * - `focus`: what the player looks at (the selected Node, Deployment or Service, by its map key; no
+ *   `kind` = nothing). In large clusters only the focused object's Pods are sent (server/rooms/views.ts).
  */
 export const ClientMessages = {
   kubectl: z.strictObject({ id: z.union([z.string().max(64), z.number()]).optional(), command: z.string().min(1).max(1000) }),
@@ -108,8 +132,18 @@ export const ClientMessages = {
     /** `inject`: the incident. */
     incident: InjectIncident.optional(),
   }),
+  focus: z.union([
+    z.strictObject({
+      id: z.union([z.string().max(64), z.number()]).optional(),
+      kind: z.enum(FOCUS_KINDS),
+      /** Map key: a Node's name, or `namespace/name`. */
+      key: z.string().min(1).max(507),
+    }),
+    z.strictObject({ id: z.union([z.string().max(64), z.number()]).optional() }),
+  ]),
 } as const;
-/** Message types a client may send: `kubectl`, `action`, `control`. */
+/** Message types a client may send: `kubectl`, `action`, `control`, `focus`. */
+export type FocusMessage = z.infer<typeof ClientMessages.focus>;
 export type ClientMessageType = keyof typeof ClientMessages;
 
 /** Server -> client: the answer to one client message (`room.onMessage('reply', ...)`). */
@@ -133,197 +167,48 @@ export interface MatchEndedMessage {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Projected state (what the room's Schema holds; plain-data view for clients)
+// Projected state (what the room's Schema holds; plain-data view for clients). The fields are declared
+// once in shared/view/fields.ts; these types derive from it.
 // ---------------------------------------------------------------------------------------------------
 
 /** `MatchState.phase`. */
-export type MatchPhase = 'running' | 'paused' | 'ended';
+export type MatchPhase = (typeof MATCH_PHASES)[number];
 
-/** A Node (shared/sim `Node`, projected by server/rooms/projection.ts). */
-export interface NodeView {
-  name: string;
-  zone: string;
-  /** `Ready`, `NotReady` or `Unknown` (kubectl STATUS), with `,SchedulingDisabled` when cordoned. */
-  status: string;
-  ready: boolean;
-  /** Cordoned (`spec.unschedulable`). */
-  unschedulable: boolean;
-  /** Allocatable and requested CPU (millicores) and memory (MiB). */
-  cpuAllocatable: number;
-  cpuRequested: number;
-  memAllocatable: number;
-  memRequested: number;
-  podCount: number;
-}
-
-/** A Pod, keyed by its name in {@link TeamView.pods}. */
-export interface PodView {
-  name: string;
-  /** Node name, '' while unscheduled. */
-  node: string;
-  /** Owning Deployment name ('' if none). */
-  deployment: string;
-  /** kubectl STATUS column: Running, Pending, ContainerCreating, OOMKilled, CrashLoopBackOff, Terminating... */
-  status: string;
-  /** The Ready condition (a Ready pod receives Service traffic). */
-  ready: boolean;
-  /** Sum of its containers' restartCount. */
-  restarts: number;
-  /** Image of the first container. */
-  image: string;
-  /** Working-set memory and limit, MiB (limit 0 = none). */
-  memoryMiB: number;
-  memLimitMiB: number;
-  /** Sim second the pod was created. */
-  createdAt: number;
-}
-
-/** A Deployment: desired `replicas` and the status counts kubectl shows (READY, UP-TO-DATE, AVAILABLE). */
-export interface DeploymentView {
-  name: string;
-  replicas: number;
-  readyReplicas: number;
-  updatedReplicas: number;
-  availableReplicas: number;
-  /** Image of the first container of the template. */
-  image: string;
-  /** `deployment.kubernetes.io/revision` (0 before the first rollout). */
-  revision: number;
-  /** Memory limit of the first container, e.g. `256Mi` ('' if none). */
-  memoryLimit: string;
-}
-
-/** A Service and its traffic over the last tick. */
-export interface ServiceView {
-  name: string;
-  /** `ClusterIP`, `NodePort`, `LoadBalancer` or `ExternalName`. */
-  type: string;
-  /** Requests/s, failed share (0..1), p99 latency (ms). */
-  rps: number;
-  errorRate: number;
-  p99Ms: number;
-  /** Endpoints that receive traffic (Ready, not terminating), and all of them. */
-  readyEndpoints: number;
-  totalEndpoints: number;
-}
-
+/** A Node (shared/sim `Node`), keyed by name in {@link TeamView.nodes}; see `NODE_VIEW` for fields and units. */
+export type NodeView = ViewOf<typeof NODE_VIEW>;
+/** A Pod, keyed `namespace/name` in {@link TeamView.pods}; see `POD_VIEW`. */
+export type PodView = ViewOf<typeof POD_VIEW>;
+/** A Deployment, keyed `namespace/name`; see `DEPLOYMENT_VIEW`. */
+export type DeploymentView = ViewOf<typeof DEPLOYMENT_VIEW>;
+/** A Service and its traffic over the last tick, keyed `namespace/name`; see `SERVICE_VIEW`. */
+export type ServiceView = ViewOf<typeof SERVICE_VIEW>;
 /** One etcd member: up or down, and whether it is the Raft leader. */
-export interface EtcdMemberView {
-  name: string;
-  healthy: boolean;
-  leader: boolean;
-}
-
+export type EtcdMemberView = ViewOf<typeof ETCD_MEMBER_VIEW>;
 /** kube-apiserver, kube-scheduler or kube-controller-manager: healthy unless etcd lost quorum. */
-export interface ComponentView {
-  name: string;
-  healthy: boolean;
-  message: string;
-}
-
-/** The user-facing Service's SLOs (SRE Workbook; kubernetes-behaviour.md §9). */
-export interface SloView {
-  /** SLIs since match start (fractions) and their targets. */
-  availability: number;
-  availabilityTarget: number;
-  latency: number;
-  latencyTarget: number;
-  latencyThresholdMs: number;
-  /** Error budget remaining, fraction of the budget (1 = untouched, < 0 = overspent). */
-  errorBudgetRemaining: number;
-  latencyErrorBudgetRemaining: number;
-  /** Availability burn rate (error ratio / (1 - SLO)) over the fast page tier's short window. */
-  burnRate: number;
-  /** Any page alert firing. */
-  paging: boolean;
-}
-
+export type ComponentView = ViewOf<typeof COMPONENT_VIEW>;
+/** The user-facing Service's SLOs; see `SLO_VIEW`. */
+export type SloView = ViewOf<typeof SLO_VIEW>;
 /** A burn-rate alert firing now (SRE Workbook ch. 5 multi-window tiers). */
-export interface AlertView {
-  /** e.g. `availability-page-fast`. */
-  id: string;
-  /** `page` or `ticket`. */
-  severity: string;
-  /** `availability` or `latency`. */
-  slo: string;
-  /** Sim second it started firing. */
-  since: number;
-  summary: string;
-}
-
+export type AlertView = ViewOf<typeof ALERT_VIEW>;
 /** A `kubectl get events` row. */
-export interface EventView {
-  /** The sim's total order of events. */
-  seq: number;
-  /** Sim second. */
-  t: number;
-  /** `Normal` or `Warning`. */
-  type: string;
-  reason: string;
-  /** Kind and name of the object it is about. */
-  kind: string;
-  name: string;
-  message: string;
-}
-
+export type EventView = ViewOf<typeof EVENT_VIEW>;
 /** An incident players have seen strike. */
-export interface IncidentView {
-  id: string;
-  /** `memory-leak`, `etcd-quorum-loss`, `bad-rollout` or `node-failure`. */
-  type: string;
-  /** The scenario's title, else the type. */
-  title: string;
-  /** `active` or `mitigated` (scheduled incidents are not shown to players). */
-  status: string;
-  /** Sim second it struck. */
-  startedAt: number;
-  /** Sim second it was mitigated; -1 while not mitigated. */
-  mitigatedAt: number;
-}
-
-/** One team's cluster as projected to clients; maps are keyed by object name. */
-export interface TeamView {
-  id: string;
+export type IncidentView = ViewOf<typeof INCIDENT_VIEW>;
+/**
+ * One team's cluster as the client sees it: `TEAM_VIEW`'s fields plus its Pods (sent apart, in
+ * `MatchState.teamDetail`, and put back here by the client mirror). Namespaced maps are keyed
+ * `namespace/name` (`objectKey`), Nodes by name.
+ */
+export type TeamView = Omit<ViewOf<typeof TEAM_VIEW>, 'nodes' | 'deployments' | 'services'> & {
   nodes: Map<string, NodeView>;
-  pods: Map<string, PodView>;
   deployments: Map<string, DeploymentView>;
   services: Map<string, ServiceView>;
-  etcd: EtcdMemberView[];
-  /** floor(n/2)+1 members are healthy (kubernetes-behaviour.md §6); false = the API server cannot write. */
-  etcdQuorum: boolean;
-  components: ComponentView[];
-  slo: SloView;
-  alerts: AlertView[];
-  /** Most recent events, oldest first (at most 50). */
-  events: EventView[];
-  incidents: IncidentView[];
-  /** Score of the match so far (shared/game/score.ts `computeScore`, the team's own). */
-  score: number;
-}
+  pods: Map<string, PodView>;
+};
 
 /** A player, keyed by Colyseus `sessionId` in {@link MatchStateView.players}. */
-export interface PlayerView {
-  name: string;
-  team: string;
-  /** May pause, resume and change the speed (`control` messages). */
-  trainer: boolean;
-  /** False while a dropped client may still reconnect (30 s). */
-  connected: boolean;
-  /** Actions the sim accepted from this player. */
-  actions: number;
-}
+export type PlayerView = ViewOf<typeof PLAYER_VIEW>;
+/** The root state (`room.state`) as the client mirror returns it: teams carry their Pods. */
+export type MatchStateView = Omit<ViewOf<typeof MATCH_STATE_VIEW>, 'teams' | 'teamDetail'> & { teams: Map<string, TeamView> };
 
-/** The root state (`room.state`). */
-export interface MatchStateView {
-  matchId: string;
-  scenarioId: string;
-  scenarioTitle: string;
-  phase: MatchPhase;
-  /** Sim seconds elapsed and match length (sim seconds). */
-  t: number;
-  durationSeconds: number;
-  /** Sim seconds per real second. */
-  timeDilation: number;
-  players: Map<string, PlayerView>;
-  teams: Map<string, TeamView>;
-}
+export { objectKey, nameOfKey } from './view/fields.ts';

@@ -6,7 +6,7 @@
  * Exposes a read-only debug hook `window.__gameday` (`{ ready, counts: { nodes, pods, etcd }, ... }`),
  * replaced after every map redraw, for the browser test and curious players.
  */
-import type { JoinOptions, MatchStateView, TeamView } from '../../shared/protocol.ts';
+import { nameOfKey, type FocusKind, type JoinOptions, type MatchStateView, type TeamView } from '../../shared/protocol.ts';
 import { createClusterGame, type ClusterScene, type RenderInfo } from './game/clusterScene.ts';
 import { GameConnection, joinMatch, resumeMatch, type ConnectionHandlers } from './net/connection.ts';
 import { ConsolePanel } from './ui/consolePanel.ts';
@@ -138,7 +138,16 @@ function onMapSelect(target: MapTarget | null): void {
   // A Service chip selects the Deployment of the same name when there is one (it has the actions).
   const sel: PanelSelection = target.kind === 'service' && cur.team.deployments.has(target.name) ? { kind: 'deployment', name: target.name } : target;
   context.select(sel, cur.view, cur.team);
+  sendFocus(sel);
   scheduleRender();
+}
+
+/** The server sends a large cluster's Pods for what the player looks at: tell it (a Pod keeps the focus). */
+function sendFocus(sel: PanelSelection | null): void {
+  const kinds: Partial<Record<PanelSelection['kind'], FocusKind>> = { node: 'Node', deployment: 'Deployment', service: 'Service' };
+  const kind = sel ? kinds[sel.kind] : undefined;
+  if (sel?.kind === 'pod') return;
+  void conn?.focus(sel && kind ? { kind, key: sel.name } : null);
 }
 
 function highlight(sel: PanelSelection | null): MapTarget | null {
@@ -170,7 +179,7 @@ function render(): void {
 function onRendered(info: RenderInfo): void {
   const cur = currentTeam();
   const deployments: DebugInfo['deployments'] = {};
-  for (const [name, d] of cur?.team?.deployments ?? []) deployments[name] = Object.freeze({ replicas: d.replicas, ready: d.readyReplicas });
+  for (const d of cur?.team?.deployments.values() ?? []) deployments[d.name] = Object.freeze({ replicas: d.replicas, ready: d.readyReplicas });
   const sel = context.selection;
   debug = Object.freeze({
     ready: info.nodes > 0,
@@ -178,7 +187,7 @@ function onRendered(info: RenderInfo): void {
     phase: cur?.view.phase ?? '',
     t: cur?.view.t ?? 0,
     deployments: Object.freeze(deployments),
-    selection: sel ? `${sel.kind}/${sel.name}` : null,
+    selection: sel ? `${sel.kind}/${nameOfKey(sel.name)}` : null,
     samplePod: info.samplePod && Object.freeze({ ...info.samplePod }),
   });
 }

@@ -45,6 +45,7 @@ import { BUILT_IN_SCENARIO_IDS, resolveSimInput } from '../scenarios/index.ts';
 import type { Database } from '../db/index.ts';
 import { MatchStateSchema, PlayerSchema } from './schema.ts';
 import { projectTeam } from './projection.ts';
+import { TeamViews, registerTeam } from './views.ts';
 import { SimClock } from './clock.ts';
 import { describeZodError, errorReply, isClientMessageType, okReply, parseClientMessage, unknownTypeReply, type MessageId } from './messages.ts';
 import { saveWithRetry, toMatchRecord } from './results.ts';
@@ -107,6 +108,11 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
   private teams = new Map<string, RoomTeam>();
   /** sessionId -> match player id. */
   private sessions = new Map<string, string>();
+  /** Per-client StateViews: each team sees its own cluster, a trainer all (server/rooms/views.ts). */
+  private views = new TeamViews((id) => {
+    const team = this.teams.get(id);
+    return team ? { schema: team.schema, sim: getTeam(this.match, id).sim } : undefined;
+  });
   private simClock!: SimClock;
   /** True once endMatch started (archiving runs once). */
   private ending = false;
@@ -157,7 +163,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     for (const id of teamIds) {
       const team = createRoomTeam(id);
       this.teams.set(id, team);
-      this.state.teams.set(id, team.schema);
+      registerTeam(this.state, id, team.schema);
       this.project(team);
     }
     Object.assign(this.state, {
@@ -177,6 +183,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     this.onMessage('kubectl', (client, raw, ctx) => this.guard(client, 'kubectl', raw, ctx.id, () => this.onKubectl(client, raw)));
     this.onMessage('action', (client, raw, ctx) => this.guard(client, 'action', raw, ctx.id, () => this.onAction(client, raw)));
     this.onMessage('control', (client, raw, ctx) => this.guard(client, 'control', raw, ctx.id, () => this.onControl(client, raw)));
+    this.onMessage('focus', (client, raw, ctx) => this.guard(client, 'focus', raw, ctx.id, () => this.onFocus(client, raw)));
     this.onMessage('*', (client, type, raw) => {
       if (!isClientMessageType(type)) client.send('reply', unknownTypeReply(type, raw));
     });
@@ -196,6 +203,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     const player = seat.player;
     this.sessions.set(client.sessionId, player.id);
     this.state.players.set(client.sessionId, new PlayerSchema({ name: player.name, team: player.team, trainer: player.trainer, connected: true, actions: player.actions }));
+    this.views.attach(client, player.trainer ? [...this.teams.keys()] : [player.team]);
     this.log.info({ player: player.name, team: player.team, trainer: player.trainer }, 'player joined');
   }
 
@@ -211,6 +219,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
   override onReconnect(client: Client): void {
     const view = this.state.players.get(client.sessionId);
     if (view) view.connected = true;
+    if (view && !client.view) this.views.attach(client, view.trainer ? [...this.teams.keys()] : [view.team]);
   }
 
   override onLeave(client: Client): void {
@@ -219,6 +228,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     if (id !== undefined) leave(this.match, id);
     this.sessions.delete(client.sessionId);
     this.state.players.delete(client.sessionId);
+    this.views.detach(client);
     this.log.info({ player: name }, 'player left');
   }
 
@@ -277,6 +287,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
       if (team.dirty) this.project(team);
       t = Math.max(t, getTeam(this.match, team.id).sim.t);
     }
+    this.views.refresh();
     this.state.t = t;
     if (Date.now() - this.lastMetadataAt >= METADATA_REFRESH_MS) void this.publishMetadata();
   }
@@ -366,6 +377,15 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
       if (view) view.actions = player.actions;
     }
     return okReply(type, id, result.message);
+  }
+
+  /** What the player looks at: its Pods are sent in large clusters (server/rooms/views.ts). */
+  private onFocus(client: Client, raw: unknown): ReplyMessage {
+    const parsed = parseClientMessage('focus', raw);
+    if (!parsed.ok) return parsed.reply;
+    const m = parsed.message;
+    this.views.focus(client, 'kind' in m ? { kind: m.kind, key: m.key } : null);
+    return okReply('focus', parsed.id, 'kind' in m ? `focus: ${m.kind} ${m.key}` : 'focus cleared');
   }
 
   private onControl(client: Client, raw: unknown): ReplyMessage {

@@ -1,32 +1,59 @@
 /**
- * Projection of one team's {@link SimState} into its {@link TeamSchema}: the sim stays plain JSON and
- * never encodes; this file copies what players may see into Colyseus Schema, touching only what
- * changed. Collections are synced in place (MapSchema entries added/removed by name, ArraySchema
- * entries updated by position or appended/shifted), never rebuilt, so a patch carries only the
- * differences. Assigning an equal primitive is a no-op in @colyseus/schema.
+ * Projection of one team's {@link SimState} into its Schema ({@link TeamSchema} plus its Pods in a
+ * {@link TeamDetailSchema}, see {@link teamDetailOf}): the sim stays plain JSON and never encodes; this file
+ * copies what players may see, touching only what changed.
  *
- * Floats are rounded to the precision a player can read (0.1 requests/s, 0.1 ms, 4 decimals for
- * fractions) so sub-visible jitter does not fill patches.
+ * What each field holds is declared once in shared/view/fields.ts; here each view has one table of
+ * compute functions ({@link Computes}: one per scalar field, the compiler rejects a missing or extra
+ * one) and a single generic {@link assign} copies them.
  *
- * Scheduled incidents are not shown (that would spoil them); only `active` and `mitigated` ones.
+ * Change-driven: each team keeps a cursor into the sim's change log (shared/sim/changelog.ts). When
+ * `changesSince` lists the changes, only those Pods, Nodes, Deployments and Services are re-read (and
+ * the Node / Deployment Pod counts they move); when it answers `resync` (a cursor too old, a new sim,
+ * or no producer recording yet), every object is re-read as before ({@link projectAll}). The small,
+ * fixed-size parts (SLOs, alerts, last 50 events, incidents, etcd, components, score) are copied on
+ * every call. Collections are synced in place (never rebuilt), and assigning an equal primitive is a
+ * no-op in @colyseus/schema, so a patch carries only the differences.
  *
- * May import server/rooms/schema.ts, shared/sim (pure) and @colyseus/schema.
+ * Floats are rounded to what a player can read (0.1 requests/s, 0.1 ms, 0.1 MiB, 4 decimals for
+ * fractions) so sub-visible jitter does not fill patches. Scheduled incidents are not shown.
+ *
+ * May import server/rooms/schema.ts, shared/view, shared/sim (pure) and @colyseus/schema.
  */
 import type { ArraySchema, MapSchema } from '@colyseus/schema';
-import type { SimState, Pod, Deployment, Node } from '../../shared/sim/types.ts';
+import type { SimState, Pod, Deployment, Node, Service, ServiceTraffic } from '../../shared/sim/types.ts';
 import { podDisplayStatus, nodeDisplayStatus, podReady, ownerDeploymentName } from '../../shared/sim/status.ts';
 import { incidentTitle } from '../../shared/sim/incidents/index.ts';
 import { REVISION_ANNOTATION } from '../../shared/sim/controllers/deployment.ts';
+import { changesSince } from '../../shared/sim/changelog.ts';
+import {
+  DEPLOYMENT_VIEW,
+  DEPLOYMENT_WIRE,
+  NODE_VIEW,
+  NODE_WIRE,
+  POD_VIEW,
+  SERVICE_VIEW,
+  SERVICE_WIRE,
+  formatCounts,
+  isSparse,
+  nameOfKey,
+  objectKey,
+  type ScalarKeys,
+  type ViewDef,
+  type ViewOf,
+} from '../../shared/view/fields.ts';
+import type { FocusKind } from '../../shared/protocol.ts';
 import {
   AlertSchema,
   ComponentSchema,
-  DeploymentSchema,
+  DeploymentDetailSchema,
   EtcdMemberSchema,
   EventSchema,
   IncidentSchema,
-  NodeSchema,
+  NodeDetailSchema,
   PodSchema,
-  ServiceSchema,
+  ServiceDetailSchema,
+  TeamDetailSchema,
   type TeamSchema,
 } from './schema.ts';
 
@@ -39,6 +66,184 @@ const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
 const num = (x: number | null | undefined) => (typeof x === 'number' && Number.isFinite(x) ? x : 0);
 
 /**
+ * How each scalar field of view `D` is computed from a source object `S` (with context `C`). Counts
+ * fields (`podsByStatus`) are kept by the projection itself from its Pod index.
+ */
+export type Computes<D extends ViewDef, S, C = SimState> = {
+  [K in Exclude<ScalarKeys<D>, CountsKeys<D>>]: (src: S, ctx: C) => ViewOf<D>[K];
+};
+type CountsKeys<D> = D extends ViewDef<infer F> ? { [K in keyof F]: F[K] extends { kind: 'counts' } ? K : never }[keyof F] & string : never;
+
+/** Writes every computed field of a view into a Schema entry (a sparse field equal to its default: undefined). */
+type Assigner<S, C> = (entry: object, src: S, ctx: C, key: string) => void;
+function assigner<S, C>(def: ViewDef, table: object): Assigner<S, C> {
+  const fns = table as unknown as Record<string, (s: S, c: C) => unknown>;
+  const plain: string[] = [];
+  const sparse: [string, unknown][] = [];
+  const fromKey: string[] = [];
+  for (const k of Object.keys(def.fields)) {
+    const field = def.fields[k];
+    if (!(k in fns)) continue; // counts: kept by the projection
+    if (field && def.sparse === true && 'fromKey' in field && field.fromKey === true) fromKey.push(k);
+    else if (field && field.kind !== 'counts' && 'default' in field && isSparse(def, field)) sparse.push([k, field.default]);
+    else plain.push(k);
+  }
+  return (entry, src, ctx, key) => {
+    const target = entry as Record<string, unknown>;
+    for (const k of plain) target[k] = fns[k]!(src, ctx);
+    for (const [k, def] of sparse) {
+      const v = fns[k]!(src, ctx);
+      const next = v === def ? undefined : v;
+      if (target[k] !== next) target[k] = next;
+    }
+    // A name the key already says (`default/web` -> `web`) is not sent: the mirror takes it from the key.
+    for (const k of fromKey) {
+      const v = fns[k]!(src, ctx);
+      const next = v === nameOfKey(key) ? undefined : v;
+      if (target[k] !== next) target[k] = next;
+    }
+  };
+}
+
+const NODE: Computes<typeof NODE_VIEW, Node> = {
+  name: (n) => n.metadata.name,
+  zone: (n) => n.metadata.labels['topology.kubernetes.io/zone'] ?? '',
+  status: (n) => nodeDisplayStatus(n),
+  ready: (n) => n.status.conditions.some((c) => c.type === 'Ready' && c.status === 'True'),
+  unschedulable: (n) => n.spec.unschedulable,
+  cpuAllocatable: (n) => num(n.sim.cpuAllocatableMilli),
+  cpuRequested: (n) => num(n.sim.cpuRequestedMilli),
+  memAllocatable: (n) => num(n.sim.memAllocatableMiB),
+  memRequested: (n) => num(n.sim.memRequestedMiB),
+  podCount: (n) => num(n.sim.podCount),
+};
+
+const POD: Computes<typeof POD_VIEW, Pod> = {
+  name: (p) => p.metadata.name,
+  namespace: (p) => p.metadata.namespace,
+  node: (p) => p.spec.nodeName ?? '',
+  deployment: (p, sim) => ownerDeploymentName(sim, p),
+  status: (p, sim) => podDisplayStatus(p, sim.t),
+  ready: (p) => podReady(p),
+  restarts: (p) => {
+    let restarts = 0;
+    for (const cs of p.status.containerStatuses) restarts += cs.restartCount;
+    return restarts;
+  },
+  image: (p) => p.sim.image,
+  memoryMiB: (p) => round1(num(p.sim.memoryMiB)),
+  memLimitMiB: (p) => num(p.sim.memLimitMiB),
+  createdAt: (p) => num(p.metadata.creationTimestamp),
+};
+
+const DEPLOYMENT: Computes<typeof DEPLOYMENT_VIEW, Deployment> = {
+  name: (d) => d.metadata.name,
+  namespace: (d) => d.metadata.namespace,
+  replicas: (d) => num(d.spec.replicas),
+  readyReplicas: (d) => num(d.status.readyReplicas),
+  updatedReplicas: (d) => num(d.status.updatedReplicas),
+  availableReplicas: (d) => num(d.status.availableReplicas),
+  image: (d) => d.spec.template.spec.containers[0]?.image ?? '',
+  revision: (d) => num(Number.parseInt(d.metadata.annotations[REVISION_ANNOTATION] ?? '0', 10)),
+  memoryLimit: (d) => d.spec.template.spec.containers[0]?.resources.limits?.memory ?? '',
+};
+
+/** A Service with its traffic figures (`sim.traffic[key]`, absent before the first tick). */
+type ServiceSource = { svc: Service; traffic: ServiceTraffic | undefined };
+const SERVICE: Computes<typeof SERVICE_VIEW, ServiceSource> = {
+  name: (s) => s.svc.metadata.name,
+  namespace: (s) => s.svc.metadata.namespace,
+  type: (s) => s.svc.spec.type,
+  rps: (s) => round1(num(s.traffic?.rps)),
+  errorRate: (s) => round4(num(s.traffic?.errorRate)),
+  p99Ms: (s) => round1(num(s.traffic?.p99Ms)),
+  readyEndpoints: (s) => num(s.traffic?.readyEndpoints),
+  totalEndpoints: (s) => num(s.traffic?.totalEndpoints),
+};
+
+// One compute table per view; split views assign their detail half (the summary is the counts
+// string, see setSummary; shared/view/fields.ts `splitView`).
+const assignNodeDetail = assigner(NODE_WIRE.detail, NODE);
+const assignPod = assigner(POD_VIEW, POD);
+const assignDeploymentDetail = assigner(DEPLOYMENT_WIRE.detail, DEPLOYMENT);
+const assignServiceDetail = assigner(SERVICE_WIRE.detail, SERVICE);
+
+/** What the projection remembers of a projected Pod (to move Node / Deployment counts). */
+interface PodIndexEntry {
+  node: string;
+  /** The owning Deployment's name (as projected). */
+  owner: string;
+  /** `namespace/name` of the owning Deployment, '' if none. */
+  deployment: string;
+  status: string;
+}
+
+/** Per-team projection memory (beside the Schema, like the change log beside the state). */
+interface ProjectionMemory {
+  sim: SimState | undefined;
+  cursor: number;
+  /** The team's Pods and object detail (`state.teamDetail[id]`). */
+  detail: TeamDetailSchema;
+  index: Map<string, PodIndexEntry>;
+  byNode: Map<string, Map<string, number>>;
+  byDeployment: Map<string, Map<string, number>>;
+  podsOfNode: Map<string, Set<string>>;
+  podsOfDeployment: Map<string, Set<string>>;
+  /** Bumped when Pods appear, disappear, move Node, or Service endpoints change (views re-read focus). */
+  podsVersion: number;
+  /** Calls that re-read everything, and calls that followed the change log. */
+  full: number;
+  incremental: number;
+}
+
+const memories = new WeakMap<TeamSchema, ProjectionMemory>();
+
+function memoryOf(team: TeamSchema): ProjectionMemory {
+  let m = memories.get(team);
+  if (!m) {
+    m = {
+      sim: undefined,
+      cursor: 0,
+      detail: new TeamDetailSchema(),
+      index: new Map(),
+      byNode: new Map(),
+      byDeployment: new Map(),
+      podsOfNode: new Map(),
+      podsOfDeployment: new Map(),
+      podsVersion: 0,
+      full: 0,
+      incremental: 0,
+    };
+    memories.set(team, m);
+  }
+  return m;
+}
+
+/**
+ * The Schema holding `team`'s Pods (created with it, one per team). The room puts it in
+ * `state.teamDetail` under the team id (server/rooms/views.ts `registerTeam`).
+ */
+export function teamDetailOf(team: TeamSchema): TeamDetailSchema {
+  return memoryOf(team).detail;
+}
+
+/** A counter that changes whenever the set of `team`'s Pods, their Nodes or Service endpoints changed. */
+export function podsVersionOf(team: TeamSchema): number {
+  return memoryOf(team).podsVersion;
+}
+
+/** How often `team` was projected in full (resync) and from the change log (for tests and benches). */
+export function projectionCounts(team: TeamSchema): { full: number; incremental: number } {
+  const { full, incremental } = memoryOf(team);
+  return { full, incremental };
+}
+
+/** Number of Pods currently projected for `team`. */
+export function projectedPodCount(team: TeamSchema): number {
+  return memoryOf(team).index.size;
+}
+
+/**
  * Sync a MapSchema with `source` (key -> value), keys compared as strings: entries missing from the
  * source are deleted, new ones created with `create()`, all assigned with `assign`.
  */
@@ -46,7 +251,7 @@ export function syncMap<S, V>(
   target: MapSchema<S>,
   source: Iterable<[string, V]>,
   create: () => S,
-  assign: (entry: S, value: V) => void,
+  assignEntry: (entry: S, value: V, key: string) => void,
 ): void {
   const seen = new Set<string>();
   for (const [key, value] of source) {
@@ -54,10 +259,10 @@ export function syncMap<S, V>(
     let entry = target.get(key);
     if (entry === undefined) {
       entry = create();
-      assign(entry, value);
+      assignEntry(entry, value, key);
       target.set(key, entry);
     } else {
-      assign(entry, value);
+      assignEntry(entry, value, key);
     }
   }
   for (const key of [...target.keys()]) {
@@ -70,72 +275,211 @@ export function syncMap<S, V>(
  * pushed, surplus ones removed from the end. Suits short lists whose order is stable (etcd members,
  * components, alerts, incidents).
  */
-export function syncArray<S, V>(target: ArraySchema<S>, source: readonly V[], create: () => S, assign: (entry: S, value: V) => void): void {
+export function syncArray<S, V>(target: ArraySchema<S>, source: readonly V[], create: () => S, assignEntry: (entry: S, value: V) => void): void {
   for (let i = 0; i < source.length; i++) {
     const value = source[i] as V;
     const entry = target.at(i);
     if (entry === undefined) {
       const fresh = create();
-      assign(fresh, value);
+      assignEntry(fresh, value);
       target.push(fresh);
     } else {
-      assign(entry, value);
+      assignEntry(entry, value);
     }
   }
   while (target.length > source.length) target.pop();
 }
 
-/** Pods by display name, sorted (stable key order for the first full state). */
-function podsByName(sim: SimState): [string, Pod][] {
-  return Object.keys(sim.pods)
-    .sort()
-    .map((key) => [sim.pods[key]!.metadata.name, sim.pods[key]!] as [string, Pod]);
+/** Set an object's summary: its Pod counts by status as the wire string (`formatCounts`), '' for none. */
+function setSummary(map: MapSchema<string>, key: string, counts: Map<string, number> | undefined): void {
+  const text = formatCounts(counts);
+  if (map.get(key) !== text) map.set(key, text);
 }
 
-function byName<T extends { metadata: { name: string } }>(record: Record<string, T>): [string, T][] {
-  return Object.keys(record)
-    .sort()
-    .map((key) => [record[key]!.metadata.name, record[key]!] as [string, T]);
+/** Make `map` hold exactly `keys` (new ones with their counts); returns nothing. */
+function syncSummaries(map: MapSchema<string>, keys: readonly string[], counts: Map<string, Map<string, number>> | null): void {
+  const alive = new Set(keys);
+  for (const key of [...map.keys()]) if (!alive.has(key)) map.delete(key);
+  for (const key of keys) setSummary(map, key, counts?.get(key));
 }
 
-function assignNode(entry: NodeSchema, node: Node): void {
-  entry.name = node.metadata.name;
-  entry.zone = node.metadata.labels['topology.kubernetes.io/zone'] ?? '';
-  entry.status = nodeDisplayStatus(node);
-  entry.ready = node.status.conditions.some((c) => c.type === 'Ready' && c.status === 'True');
-  entry.unschedulable = node.spec.unschedulable;
-  entry.cpuAllocatable = num(node.sim.cpuAllocatableMilli);
-  entry.cpuRequested = num(node.sim.cpuRequestedMilli);
-  entry.memAllocatable = num(node.sim.memAllocatableMiB);
-  entry.memRequested = num(node.sim.memRequestedMiB);
-  entry.podCount = num(node.sim.podCount);
+function bump(counts: Map<string, Map<string, number>>, key: string, status: string, by: number): void {
+  if (key === '') return;
+  let m = counts.get(key);
+  if (!m) counts.set(key, (m = new Map()));
+  const n = (m.get(status) ?? 0) + by;
+  if (n === 0) m.delete(status);
+  else m.set(status, n);
+  if (m.size === 0) counts.delete(key);
 }
 
-function assignPod(sim: SimState, entry: PodSchema, pod: Pod): void {
-  entry.name = pod.metadata.name;
-  entry.node = pod.spec.nodeName ?? '';
-  entry.deployment = ownerDeploymentName(sim, pod);
-  entry.status = podDisplayStatus(pod, sim.t);
-  entry.ready = podReady(pod);
-  let restarts = 0;
-  for (const cs of pod.status.containerStatuses) restarts += cs.restartCount;
-  entry.restarts = restarts;
-  entry.image = pod.sim.image;
-  entry.memoryMiB = round1(num(pod.sim.memoryMiB));
-  entry.memLimitMiB = num(pod.sim.memLimitMiB);
-  entry.createdAt = num(pod.metadata.creationTimestamp);
+function member(sets: Map<string, Set<string>>, key: string, podKey: string, add: boolean): void {
+  if (key === '') return;
+  let s = sets.get(key);
+  if (add) {
+    if (!s) sets.set(key, (s = new Set()));
+    s.add(podKey);
+  } else if (s) {
+    s.delete(podKey);
+    if (s.size === 0) sets.delete(key);
+  }
 }
 
-function assignDeployment(entry: DeploymentSchema, d: Deployment): void {
-  const first = d.spec.template.spec.containers[0];
-  entry.name = d.metadata.name;
-  entry.replicas = num(d.spec.replicas);
-  entry.readyReplicas = num(d.status.readyReplicas);
-  entry.updatedReplicas = num(d.status.updatedReplicas);
-  entry.availableReplicas = num(d.status.availableReplicas);
-  entry.image = first?.image ?? '';
-  entry.revision = num(Number.parseInt(d.metadata.annotations[REVISION_ANNOTATION] ?? '0', 10));
-  entry.memoryLimit = first?.resources.limits?.memory ?? '';
+/**
+ * Write one Pod (or its absence) into the Schema and the index; `touched` collects the Nodes and
+ * Deployments whose counts moved.
+ */
+function projectPod(mem: ProjectionMemory, sim: SimState, key: string, touchedNodes: Set<string>, touchedDeployments: Set<string>): void {
+  const pod = sim.pods[key];
+  const old = mem.index.get(key);
+  const pods = mem.detail.pods;
+  let next: PodIndexEntry | undefined;
+  if (pod) {
+    let entry = pods.get(key);
+    if (entry === undefined) {
+      entry = new PodSchema();
+      assignPod(entry, pod, sim, key);
+      pods.set(key, entry);
+    } else {
+      assignPod(entry, pod, sim, key);
+    }
+    // Read back what was just assigned (sparse fields are undefined while '').
+    const node = entry.node ?? '';
+    const owner = entry.deployment ?? '';
+    const status = entry.status ?? '';
+    if (old && old.node === node && old.owner === owner && old.status === status) return;
+    next = { node, owner, deployment: owner === '' ? '' : objectKey(pod.metadata.namespace, owner), status };
+  } else if (pods.has(key)) {
+    pods.delete(key);
+  }
+  if (old) {
+    bump(mem.byNode, old.node, old.status, -1);
+    bump(mem.byDeployment, old.deployment, old.status, -1);
+    member(mem.podsOfNode, old.node, key, false);
+    member(mem.podsOfDeployment, old.deployment, key, false);
+    touchedNodes.add(old.node);
+    touchedDeployments.add(old.deployment);
+  }
+  if (next) {
+    bump(mem.byNode, next.node, next.status, 1);
+    bump(mem.byDeployment, next.deployment, next.status, 1);
+    member(mem.podsOfNode, next.node, key, true);
+    member(mem.podsOfDeployment, next.deployment, key, true);
+    touchedNodes.add(next.node);
+    touchedDeployments.add(next.deployment);
+    mem.index.set(key, next);
+  } else {
+    mem.index.delete(key);
+  }
+  if (!old || !next || old.node !== next.node || old.deployment !== next.deployment) mem.podsVersion++;
+}
+
+/** Create or update `map[key]` (a new entry is assigned before it is added, so it goes out whole). */
+function upsert<E, S>(map: MapSchema<E>, key: string, create: () => E, assign: (entry: E, src: S, key: string) => void, src: S): E {
+  let entry = map.get(key);
+  if (entry === undefined) {
+    entry = create();
+    assign(entry, src, key);
+    map.set(key, entry);
+  } else {
+    assign(entry, src, key);
+  }
+  return entry;
+}
+
+function projectNode(team: TeamSchema, mem: ProjectionMemory, sim: SimState, name: string): void {
+  const node = sim.nodes[name];
+  if (!node) {
+    team.nodes.delete(name);
+    mem.detail.nodes.delete(name);
+    return;
+  }
+  if (!team.nodes.has(name)) setSummary(team.nodes, name, mem.byNode.get(name));
+  upsert(mem.detail.nodes, name, () => new NodeDetailSchema(), (e, n: Node, k) => assignNodeDetail(e, n, sim, k), node);
+}
+
+function projectDeployment(team: TeamSchema, mem: ProjectionMemory, sim: SimState, key: string): void {
+  const d = sim.deployments[key];
+  if (!d) {
+    team.deployments.delete(key);
+    mem.detail.deployments.delete(key);
+    return;
+  }
+  if (!team.deployments.has(key)) setSummary(team.deployments, key, mem.byDeployment.get(key));
+  upsert(mem.detail.deployments, key, () => new DeploymentDetailSchema(), (e, dep: Deployment, k) => assignDeploymentDetail(e, dep, sim, k), d);
+}
+
+function projectService(team: TeamSchema, mem: ProjectionMemory, sim: SimState, key: string): void {
+  const svc = sim.services[key];
+  if (!svc) {
+    team.services.delete(key);
+    mem.detail.services.delete(key);
+    return;
+  }
+  if (!team.services.has(key)) team.services.set(key, '');
+  upsert(mem.detail.services, key, () => new ServiceDetailSchema(), (e, x: ServiceSource, k) => assignServiceDetail(e, x, sim, k), { svc, traffic: sim.traffic[key] });
+}
+
+/** Keys of a sim record in a total order (never insertion order). */
+const sortedKeys = (record: object) => Object.keys(record).sort();
+
+/** Re-read every object (the `resync` path: today's full sync). */
+function projectAll(team: TeamSchema, mem: ProjectionMemory, sim: SimState): void {
+  // Every Pod is re-read; the index (and the counts it keeps) moves only for Pods whose Node, owner
+  // or status differ from what was projected, so a resync costs little more than the reads.
+  const none = new Set<string>();
+  const podKeys = sortedKeys(sim.pods);
+  for (const key of podKeys) projectPod(mem, sim, key, none, none);
+  for (const key of [...mem.index.keys()]) if (!Object.hasOwn(sim.pods, key)) projectPod(mem, sim, key, none, none);
+  for (const key of [...mem.detail.pods.keys()]) if (!Object.hasOwn(sim.pods, key)) mem.detail.pods.delete(key);
+
+  const nodes = sortedKeys(sim.nodes).map((n) => [n, sim.nodes[n]!] as [string, Node]);
+  const deployments = sortedKeys(sim.deployments).map((k) => [k, sim.deployments[k]!] as [string, Deployment]);
+  const services = sortedKeys(sim.services).map((k) => [k, { svc: sim.services[k]!, traffic: sim.traffic[k] }] as [string, ServiceSource]);
+  syncSummaries(team.nodes, nodes.map(([k]) => k), mem.byNode);
+  syncSummaries(team.deployments, deployments.map(([k]) => k), mem.byDeployment);
+  syncSummaries(team.services, services.map(([k]) => k), null);
+  syncMap(mem.detail.nodes, nodes, () => new NodeDetailSchema(), (entry, node, key) => assignNodeDetail(entry, node, sim, key));
+  syncMap(mem.detail.deployments, deployments, () => new DeploymentDetailSchema(), (entry, d, key) => assignDeploymentDetail(entry, d, sim, key));
+  syncMap(mem.detail.services, services, () => new ServiceDetailSchema(), (entry, src, key) => assignServiceDetail(entry, src, sim, key));
+}
+
+/** Re-read only what the change log lists. */
+function projectChanges(team: TeamSchema, mem: ProjectionMemory, sim: SimState, changes: readonly { kind: string; key: string }[]): void {
+  const pods = new Set<string>();
+  const nodes = new Set<string>();
+  const deployments = new Set<string>();
+  const services = new Set<string>();
+  for (const c of changes) {
+    switch (c.kind) {
+      case 'Pod':
+        pods.add(c.key);
+        break;
+      case 'Node':
+        nodes.add(c.key);
+        break;
+      case 'Deployment':
+        deployments.add(c.key);
+        break;
+      case 'Service':
+        services.add(c.key);
+        break;
+      case 'EndpointSlice':
+        // The slice of a Service is named after it (kubernetes.io/service-name); its endpoints are
+        // the Service's Pods for a focus and its counts.
+        services.add(c.key);
+        mem.podsVersion++;
+        break;
+    }
+  }
+  const touchedNodes = new Set<string>();
+  const touchedDeployments = new Set<string>();
+  for (const key of [...pods].sort()) projectPod(mem, sim, key, touchedNodes, touchedDeployments);
+  for (const name of [...nodes].sort()) projectNode(team, mem, sim, name);
+  for (const key of [...deployments].sort()) projectDeployment(team, mem, sim, key);
+  for (const key of [...services].sort()) projectService(team, mem, sim, key);
+  for (const name of touchedNodes) if (team.nodes.has(name)) setSummary(team.nodes, name, mem.byNode.get(name));
+  for (const key of touchedDeployments) if (team.deployments.has(key)) setSummary(team.deployments, key, mem.byDeployment.get(key));
 }
 
 /** Availability burn rate over the fastest page tier's short window (SRE Workbook ch. 5), or 0. */
@@ -194,35 +538,32 @@ function projectEvents(team: TeamSchema, sim: SimState): void {
   while (events.length > PROJECTED_EVENTS) events.shift();
 }
 
+/** What the caller passes besides the sim: the game layer owns scoring. */
+export interface ProjectOptions {
+  /** The team's score so far (e.g. `computeScore(sim).score`, shared/sim/score.ts). */
+  score: number;
+}
+
 /**
- * Copy `sim` into `team` (see the file comment). Call after sim ticks or actions, before a patch.
+ * Copy `sim` into `team` and its Pods' Schema ({@link teamDetailOf}); see the file comment. Call after
+ * sim ticks or actions, before a patch.
  *
  * @param team the team's Schema (its `id` is not touched).
- * @param sim the team's simulated cluster (read only).
- * @param score what the game layer owns: the team's points so far (shared/game `teamScore`).
+ * @param sim the team's simulated cluster (read only). A different sim than last time resyncs.
+ * @param options the team's score.
  */
-export function projectTeam(team: TeamSchema, sim: SimState, { score }: { score: number }): void {
-  syncMap(team.nodes, byName(sim.nodes), () => new NodeSchema(), assignNode);
-  syncMap(team.pods, podsByName(sim), () => new PodSchema(), (entry, pod) => assignPod(sim, entry, pod));
-  syncMap(team.deployments, byName(sim.deployments), () => new DeploymentSchema(), assignDeployment);
-  syncMap(
-    team.services,
-    Object.keys(sim.services)
-      .sort()
-      .map((key) => [sim.services[key]!.metadata.name, key] as [string, string]),
-    () => new ServiceSchema(),
-    (entry, key) => {
-      const svc = sim.services[key]!;
-      const traffic = sim.traffic[key];
-      entry.name = svc.metadata.name;
-      entry.type = svc.spec.type;
-      entry.rps = round1(num(traffic?.rps));
-      entry.errorRate = round4(num(traffic?.errorRate));
-      entry.p99Ms = round1(num(traffic?.p99Ms));
-      entry.readyEndpoints = num(traffic?.readyEndpoints);
-      entry.totalEndpoints = num(traffic?.totalEndpoints);
-    },
-  );
+export function projectTeam(team: TeamSchema, sim: SimState, options: ProjectOptions): void {
+  const mem = memoryOf(team);
+  const since = changesSince(sim, mem.sim === sim ? mem.cursor : -1);
+  if (mem.sim !== sim || since.resync === true) {
+    projectAll(team, mem, sim);
+    mem.full++;
+  } else {
+    projectChanges(team, mem, sim, since.changes);
+    mem.incremental++;
+  }
+  mem.sim = sim;
+  mem.cursor = since.cursor;
 
   const etcd = sim.controlPlane.etcd;
   syncArray(team.etcd, etcd.members, () => new EtcdMemberSchema(), (entry, m) => {
@@ -238,7 +579,6 @@ export function projectTeam(team: TeamSchema, sim: SimState, { score }: { score:
   });
 
   projectSlo(team, sim);
-  team.score = num(score);
   projectEvents(team, sim);
 
   const visible = sim.incidents.filter((i) => i.status === 'active' || i.status === 'mitigated');
@@ -250,4 +590,34 @@ export function projectTeam(team: TeamSchema, sim: SimState, { score }: { score:
     entry.startedAt = num(i.startedAt);
     entry.mitigatedAt = i.mitigatedAt === null ? -1 : num(i.mitigatedAt);
   });
+  team.score = num(options.score);
+}
+
+/** What a client looks at: a Node by name, a Deployment or Service by `namespace/name`. */
+export interface Focus {
+  kind: FocusKind;
+  key: string;
+}
+
+/**
+ * Keys of the Pods a focus shows, sorted: the Pods bound to the Node, owned by the Deployment, or
+ * listed in the Service's EndpointSlice. Empty for an unknown key.
+ */
+export function focusedPodKeys(team: TeamSchema, sim: SimState, focus: Focus): string[] {
+  const mem = memoryOf(team);
+  switch (focus.kind) {
+    case 'Node':
+      return [...(mem.podsOfNode.get(focus.key) ?? [])].sort();
+    case 'Deployment':
+      return [...(mem.podsOfDeployment.get(focus.key) ?? [])].sort();
+    case 'Service': {
+      const eps = Object.hasOwn(sim.endpoints, focus.key) ? sim.endpoints[focus.key] : undefined;
+      if (!eps) return [];
+      const prefix = `${eps.metadata.namespace}/`;
+      return eps.endpoints
+        .map((e) => prefix + e.targetRef.name)
+        .filter((k) => mem.detail.pods.has(k))
+        .sort();
+    }
+  }
 }

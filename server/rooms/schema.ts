@@ -1,212 +1,149 @@
 /**
- * The room's Colyseus Schema: the projected, client-visible state (`room.state`), built with
- * @colyseus/schema v5's `schema({...}, 'Name')` API. Field for field it matches the plain-data views
- * in shared/protocol.ts (`MatchStateView`, `TeamView`...): clients may type `room.state` with those.
+ * The room's Colyseus Schema (`room.state`), generated from the view definition in
+ * shared/view/fields.ts with @colyseus/schema v5's `schema({...}, 'Name')` API: one class per view,
+ * field for field, in the definition's order. Nothing here declares a field.
  *
- * Every primitive field has a `.default()`: without one it starts `undefined` (stack notes).
- * Counts are `t.number()` (variable-length integers). Fractions, rates, times and scores are
- * `t.float64()`: `t.number()` sends non-integers as float32 (0.99 would arrive as 0.9900000095).
- * Each `export type X = SchemaType<typeof X>` is the instance type of the schema `X` above it.
+ * Every scalar gets its `.default()` (without one it starts `undefined`: stack notes), except the
+ * sparse fields of sparse views (`isSparse`), which stay undefined while they equal their default and
+ * cost no bytes. Pod counts are a string (`Pending=1,Running=3`). `number`
+ * fields are `t.number()` (integers as varints; fractions float32 within 1e-4); `float` fields are
+ * `t.float64()`. Map fields declared `view` are `.view()`: their entries reach only the StateViews
+ * holding them (server/rooms/views.ts).
  *
- * May import @colyseus/schema only.
+ * May import @colyseus/schema and shared/view/fields.ts only.
  */
-import { schema, t, type SchemaType } from '@colyseus/schema';
+import { schema, t, type ArraySchema, type MapSchema, type Schema } from '@colyseus/schema';
+import {
+  ALERT_VIEW,
+  COMPONENT_VIEW,
+  DEPLOYMENT_WIRE,
+  NODE_WIRE,
+  SERVICE_WIRE,
+  ETCD_MEMBER_VIEW,
+  EVENT_VIEW,
+  INCIDENT_VIEW,
+  MATCH_STATE_VIEW,
+  PLAYER_VIEW,
+  POD_VIEW,
+  SLO_VIEW,
+  TEAM_DETAIL_VIEW,
+  TEAM_VIEW,
+  type ArrayField,
+  type CountsField,
+  type Field,
+  type MapField,
+  type RefField,
+  type ScalarField,
+  type ScalarKind,
+  type SummariesField,
+  type ViewDef,
+  isSparse,
+} from '../../shared/view/fields.ts';
 
-/** A Node as shown to players ({@link import('../../shared/protocol.ts').NodeView}); CPU in millicores, memory in MiB. */
-export const NodeSchema = schema(
-  {
-    name: t.string().default(''),
-    zone: t.string().default(''),
-    status: t.string().default(''),
-    ready: t.boolean().default(false),
-    unschedulable: t.boolean().default(false),
-    cpuAllocatable: t.number().default(0),
-    cpuRequested: t.number().default(0),
-    memAllocatable: t.number().default(0),
-    memRequested: t.number().default(0),
-    podCount: t.number().default(0),
-  },
-  'NodeView',
-);
-export type NodeSchema = SchemaType<typeof NodeSchema>;
+/** The Schema instance type of one field. */
+export type SchemaValueOf<X> =
+  X extends ScalarField<ScalarKind, infer V>
+    ? V
+    : X extends CountsField
+      ? string
+      : X extends MapField<infer D>
+        ? MapSchema<SchemaOf<D>>
+        : X extends ArrayField<infer D>
+          ? ArraySchema<SchemaOf<D>>
+          : X extends RefField<infer D>
+            ? SchemaOf<D>
+            : X extends SummariesField
+              ? MapSchema<string>
+              : never;
+/** The Schema instance type generated for a view. */
+export type SchemaOf<D> = D extends ViewDef<infer F>
+  ? Schema & (D extends { sparse: true } ? { -readonly [K in keyof F]: SchemaValueOf<F[K]> | undefined } : { -readonly [K in keyof F]: SchemaValueOf<F[K]> })
+  : never;
+/** The generated class: `new X()` or `new X({ field: value })` (scalars only). */
+export interface SchemaClass<D> {
+  new (init?: Partial<SchemaOf<D>>): SchemaOf<D>;
+  prototype: SchemaOf<D>;
+}
 
-/** A Pod ({@link import('../../shared/protocol.ts').PodView}); memory in MiB, `createdAt` in sim seconds. */
-export const PodSchema = schema(
-  {
-    name: t.string().default(''),
-    node: t.string().default(''),
-    deployment: t.string().default(''),
-    status: t.string().default(''),
-    ready: t.boolean().default(false),
-    restarts: t.number().default(0),
-    image: t.string().default(''),
-    memoryMiB: t.float64().default(0),
-    memLimitMiB: t.number().default(0),
-    createdAt: t.float64().default(0),
-  },
-  'PodView',
-);
-export type PodSchema = SchemaType<typeof PodSchema>;
+const classes = new Map<ViewDef, unknown>();
 
-/** A Deployment ({@link import('../../shared/protocol.ts').DeploymentView}); `replicas` is the desired count. */
-export const DeploymentSchema = schema(
-  {
-    name: t.string().default(''),
-    replicas: t.number().default(0),
-    readyReplicas: t.number().default(0),
-    updatedReplicas: t.number().default(0),
-    availableReplicas: t.number().default(0),
-    image: t.string().default(''),
-    revision: t.number().default(0),
-    memoryLimit: t.string().default(''),
-  },
-  'DeploymentView',
-);
-export type DeploymentSchema = SchemaType<typeof DeploymentSchema>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the builders' generic types are rebuilt by SchemaOf
+function builderOf(def: ViewDef, field: Field): any {
+  if (isSparse(def, field) && (field.kind === 'string' || field.kind === 'number' || field.kind === 'float' || field.kind === 'boolean')) return field.kind === 'string' ? t.string() : field.kind === 'boolean' ? t.boolean() : field.kind === 'float' ? t.float64() : t.number();
+  switch (field.kind) {
+    case 'string':
+      return t.string().default(field.default as string);
+    case 'number':
+      return t.number().default(field.default as number);
+    case 'float':
+      return t.float64().default(field.default as number);
+    case 'boolean':
+      return t.boolean().default(field.default as boolean);
+    case 'counts':
+      return t.string().default('');
+    case 'map': {
+      const b = t.map(schemaFor(field.of) as unknown as new () => Schema);
+      return field.view ? b.view() : b;
+    }
+    case 'array':
+      return t.array(schemaFor(field.of) as unknown as new () => Schema);
+    case 'ref':
+      return t.ref(schemaFor(field.of) as unknown as new () => Schema);
+    case 'summaries':
+      return t.map('string');
+  }
+}
 
-/** A Service and its traffic over the last tick: requests/s, failed share 0..1, p99 in ms. */
-export const ServiceSchema = schema(
-  {
-    name: t.string().default(''),
-    type: t.string().default(''),
-    rps: t.float64().default(0),
-    errorRate: t.float64().default(0),
-    p99Ms: t.float64().default(0),
-    readyEndpoints: t.number().default(0),
-    totalEndpoints: t.number().default(0),
-  },
-  'ServiceView',
-);
-export type ServiceSchema = SchemaType<typeof ServiceSchema>;
+/** The Schema class of a view (built once per definition, named `def.name` on the wire). */
+export function schemaFor<D extends ViewDef>(def: D): SchemaClass<D> {
+  const known = classes.get(def);
+  if (known) return known as SchemaClass<D>;
+  const fields: Record<string, unknown> = {};
+  for (const [name, field] of Object.entries(def.fields)) fields[name] = builderOf(def, field);
+  const cls = schema(fields as Parameters<typeof schema>[0], def.name) as unknown as SchemaClass<D>;
+  classes.set(def, cls);
+  return cls;
+}
 
+/** A Node's detail (the rest of `NODE_VIEW`), in `TeamDetailSchema.nodes`; its summary is the Pod-counts string in `TeamSchema.nodes` ({@link NODE_WIRE}). */
+export const NodeDetailSchema = schemaFor(NODE_WIRE.detail);
+export type NodeDetailSchema = SchemaOf<typeof NODE_WIRE.detail>;
+/** A Pod ({@link POD_VIEW}). */
+export const PodSchema = schemaFor(POD_VIEW);
+export type PodSchema = SchemaOf<typeof POD_VIEW>;
+/** A Deployment's detail (the rest of `DEPLOYMENT_VIEW`); summary: {@link DEPLOYMENT_WIRE}. */
+export const DeploymentDetailSchema = schemaFor(DEPLOYMENT_WIRE.detail);
+export type DeploymentDetailSchema = SchemaOf<typeof DEPLOYMENT_WIRE.detail>;
+/** A Service's traffic and endpoints (the rest of `SERVICE_VIEW`); summary: {@link SERVICE_WIRE}. */
+export const ServiceDetailSchema = schemaFor(SERVICE_WIRE.detail);
+export type ServiceDetailSchema = SchemaOf<typeof SERVICE_WIRE.detail>;
 /** One etcd member. */
-export const EtcdMemberSchema = schema(
-  {
-    name: t.string().default(''),
-    healthy: t.boolean().default(false),
-    leader: t.boolean().default(false),
-  },
-  'EtcdMemberView',
-);
-export type EtcdMemberSchema = SchemaType<typeof EtcdMemberSchema>;
-
-/** A control-plane component (kube-apiserver, kube-scheduler, kube-controller-manager). */
-export const ComponentSchema = schema(
-  {
-    name: t.string().default(''),
-    healthy: t.boolean().default(true),
-    message: t.string().default(''),
-  },
-  'ComponentView',
-);
-export type ComponentSchema = SchemaType<typeof ComponentSchema>;
-
-/** SLIs (fractions), targets, error budgets remaining (fractions) and the fast-page burn rate. */
-export const SloSchema = schema(
-  {
-    availability: t.float64().default(1),
-    availabilityTarget: t.float64().default(0),
-    latency: t.float64().default(1),
-    latencyTarget: t.float64().default(0),
-    latencyThresholdMs: t.float64().default(0),
-    errorBudgetRemaining: t.float64().default(1),
-    latencyErrorBudgetRemaining: t.float64().default(1),
-    burnRate: t.float64().default(0),
-    paging: t.boolean().default(false),
-  },
-  'SloView',
-);
-export type SloSchema = SchemaType<typeof SloSchema>;
-
-/** A firing burn-rate alert; `since` in sim seconds. */
-export const AlertSchema = schema(
-  {
-    id: t.string().default(''),
-    severity: t.string().default(''),
-    slo: t.string().default(''),
-    since: t.float64().default(0),
-    summary: t.string().default(''),
-  },
-  'AlertView',
-);
-export type AlertSchema = SchemaType<typeof AlertSchema>;
-
-/** A Kubernetes Event row; `t` in sim seconds, `seq` the sim's total order. */
-export const EventSchema = schema(
-  {
-    seq: t.number().default(0),
-    t: t.float64().default(0),
-    type: t.string().default(''),
-    reason: t.string().default(''),
-    kind: t.string().default(''),
-    name: t.string().default(''),
-    message: t.string().default(''),
-  },
-  'EventView',
-);
-export type EventSchema = SchemaType<typeof EventSchema>;
-
-/** An active or mitigated incident; times in sim seconds, `mitigatedAt` -1 while not mitigated. */
-export const IncidentSchema = schema(
-  {
-    id: t.string().default(''),
-    type: t.string().default(''),
-    title: t.string().default(''),
-    status: t.string().default(''),
-    startedAt: t.float64().default(0),
-    mitigatedAt: t.float64().default(-1),
-  },
-  'IncidentView',
-);
-export type IncidentSchema = SchemaType<typeof IncidentSchema>;
-
-/** One team's cluster ({@link import('../../shared/protocol.ts').TeamView}); maps keyed by object name. */
-export const TeamSchema = schema(
-  {
-    id: t.string().default(''),
-    nodes: t.map(NodeSchema),
-    pods: t.map(PodSchema),
-    deployments: t.map(DeploymentSchema),
-    services: t.map(ServiceSchema),
-    etcd: t.array(EtcdMemberSchema),
-    etcdQuorum: t.boolean().default(true),
-    components: t.array(ComponentSchema),
-    slo: t.ref(SloSchema),
-    alerts: t.array(AlertSchema),
-    events: t.array(EventSchema),
-    incidents: t.array(IncidentSchema),
-    score: t.float64().default(0),
-  },
-  'TeamView',
-);
-export type TeamSchema = SchemaType<typeof TeamSchema>;
-
-/** A player in the room, keyed by Colyseus `sessionId` in {@link MatchStateSchema}. */
-export const PlayerSchema = schema(
-  {
-    name: t.string().default(''),
-    team: t.string().default(''),
-    trainer: t.boolean().default(false),
-    connected: t.boolean().default(true),
-    actions: t.number().default(0),
-  },
-  'PlayerView',
-);
-export type PlayerSchema = SchemaType<typeof PlayerSchema>;
-
-/** The root state ({@link import('../../shared/protocol.ts').MatchStateView}); `t`/`durationSeconds` in sim seconds. */
-export const MatchStateSchema = schema(
-  {
-    matchId: t.string().default(''),
-    scenarioId: t.string().default(''),
-    scenarioTitle: t.string().default(''),
-    phase: t.string().default('running'),
-    t: t.float64().default(0),
-    durationSeconds: t.float64().default(0),
-    timeDilation: t.float64().default(0),
-    players: t.map(PlayerSchema),
-    teams: t.map(TeamSchema),
-  },
-  'MatchState',
-);
-export type MatchStateSchema = SchemaType<typeof MatchStateSchema>;
+export const EtcdMemberSchema = schemaFor(ETCD_MEMBER_VIEW);
+export type EtcdMemberSchema = SchemaOf<typeof ETCD_MEMBER_VIEW>;
+/** A control-plane component. */
+export const ComponentSchema = schemaFor(COMPONENT_VIEW);
+export type ComponentSchema = SchemaOf<typeof COMPONENT_VIEW>;
+/** SLIs, targets, budgets, burn rate. */
+export const SloSchema = schemaFor(SLO_VIEW);
+export type SloSchema = SchemaOf<typeof SLO_VIEW>;
+/** A firing burn-rate alert. */
+export const AlertSchema = schemaFor(ALERT_VIEW);
+export type AlertSchema = SchemaOf<typeof ALERT_VIEW>;
+/** A Kubernetes Event row. */
+export const EventSchema = schemaFor(EVENT_VIEW);
+export type EventSchema = SchemaOf<typeof EVENT_VIEW>;
+/** An active or mitigated incident. */
+export const IncidentSchema = schemaFor(INCIDENT_VIEW);
+export type IncidentSchema = SchemaOf<typeof INCIDENT_VIEW>;
+/** One team's cluster without its Pods ({@link TEAM_VIEW}). */
+export const TeamSchema = schemaFor(TEAM_VIEW);
+export type TeamSchema = SchemaOf<typeof TEAM_VIEW>;
+/** One team's Pods ({@link TEAM_DETAIL_VIEW}); each Pod visible only to StateViews holding it. */
+export const TeamDetailSchema = schemaFor(TEAM_DETAIL_VIEW);
+export type TeamDetailSchema = SchemaOf<typeof TEAM_DETAIL_VIEW>;
+/** A player, keyed by Colyseus `sessionId`. */
+export const PlayerSchema = schemaFor(PLAYER_VIEW);
+export type PlayerSchema = SchemaOf<typeof PLAYER_VIEW>;
+/** The root state ({@link MATCH_STATE_VIEW}). */
+export const MatchStateSchema = schemaFor(MATCH_STATE_VIEW);
+export type MatchStateSchema = SchemaOf<typeof MATCH_STATE_VIEW>;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ActionMessage } from '../../shared/protocol.ts';
 import { actionsFor, kubectlEquivalent } from '../../client/src/view/actions.ts';
-import { boutiqueTeam } from './fixtures.ts';
+import { boutiqueTeam, key } from './fixtures.ts';
 
 describe('context panel actions', () => {
   const team = boutiqueTeam();
@@ -10,7 +10,7 @@ describe('context panel actions', () => {
   it('offers delete on a pod plus its Deployment actions, each a valid protocol message', () => {
     expect(frontendPod).toBeDefined();
     if (!frontendPod) return;
-    const options = actionsFor({ kind: 'pod', name: frontendPod.name }, team);
+    const options = actionsFor({ kind: 'pod', name: key(frontendPod.name) }, team);
     expect(options.map((o) => o.id)).toEqual(['pod:delete', 'deployment:scale', 'deployment:undo', 'deployment:restart', 'deployment:memory']);
     for (const o of options) {
       const msg = o.build(o.input?.initial);
@@ -20,7 +20,7 @@ describe('context panel actions', () => {
   });
 
   it('pre-fills scale with the current replicas and the memory limit with the current limit', () => {
-    const options = actionsFor({ kind: 'deployment', name: 'frontend' }, team);
+    const options = actionsFor({ kind: 'deployment', name: key('frontend') }, team);
     const scale = options.find((o) => o.id === 'deployment:scale');
     expect(scale?.input?.initial).toBe('3');
     expect(scale?.build('4')).toEqual({ type: 'scaleDeployment', deployment: 'frontend', replicas: 4 });
@@ -30,7 +30,7 @@ describe('context panel actions', () => {
   });
 
   it('refuses bad input with a message the player can act on', () => {
-    const options = actionsFor({ kind: 'deployment', name: 'frontend' }, team);
+    const options = actionsFor({ kind: 'deployment', name: key('frontend') }, team);
     const scale = options.find((o) => o.id === 'deployment:scale');
     expect(() => scale?.build('four')).toThrow('replicas must be a whole number');
     expect(() => scale?.build('-1')).toThrow('replicas must be a whole number');
@@ -60,7 +60,7 @@ describe('context panel actions', () => {
     const p = [...t.pods.values()][0];
     if (!p) throw new Error('fixture has pods');
     p.status = 'Terminating';
-    expect(actionsFor({ kind: 'pod', name: p.name }, t).map((o) => o.id)).toContain('pod:force-delete');
+    expect(actionsFor({ kind: 'pod', name: key(p.name) }, t).map((o) => o.id)).toContain('pod:force-delete');
     expect(actionsFor({ kind: 'pod', name: 'gone' }, t)).toEqual([]);
     expect(actionsFor({ kind: 'deployment', name: 'gone' }, t)).toEqual([]);
   });

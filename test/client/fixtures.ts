@@ -1,6 +1,7 @@
 /**
  * A plain TeamView shaped like the default Online Boutique scenario: 6 nodes in 3 zones, 11
- * Deployments / Services, ~20 pods, 3 etcd members. Used by the view-logic tests.
+ * Deployments / Services, ~20 pods, 3 etcd members. Used by the view-logic tests. Like the room's
+ * state, Pods, Deployments and Services are keyed `namespace/name` (all in `default`), Nodes by name.
  */
 import type { DeploymentView, NodeView, PodView, ServiceView, TeamView } from '../../shared/protocol.ts';
 
@@ -30,12 +31,13 @@ export function node(name: string, zone: string, extra: Partial<NodeView> = {}):
     memAllocatable: 15000,
     memRequested: 4000,
     podCount: 0,
+    podsByStatus: new Map(),
     ...extra,
   };
 }
 
 export function pod(name: string, nodeName: string, deployment: string, extra: Partial<PodView> = {}): PodView {
-  return { name, node: nodeName, deployment, status: 'Running', ready: true, restarts: 0, image: `${deployment}:v1`, memoryMiB: 100, memLimitMiB: 256, createdAt: 0, ...extra };
+  return { name, namespace: 'default', node: nodeName, deployment, status: 'Running', ready: true, restarts: 0, image: `${deployment}:v1`, memoryMiB: 100, memLimitMiB: 256, createdAt: 0, ...extra };
 }
 
 /** Build the boutique team; `frontend` gets 3 replicas, the others 1 or 2. */
@@ -56,11 +58,11 @@ export function boutiqueTeam(): TeamView {
     const replicas = d === 'frontend' ? 3 : d.length % 2 === 0 ? 2 : 1;
     for (let r = 0; r < replicas; r++) {
       const name = `${d}-6b8c9d7f5-${String.fromCharCode(97 + r)}${k}x`;
-      pods.set(name, pod(name, nodeNames[k % 6] as string, d));
+      pods.set(`default/${name}`, pod(name, nodeNames[k % 6] as string, d));
       k++;
     }
-    deployments.set(d, { name: d, replicas, readyReplicas: replicas, updatedReplicas: replicas, availableReplicas: replicas, image: `${d}:v1`, revision: 1, memoryLimit: '256Mi' });
-    services.set(d, { name: d, type: d === 'frontend' ? 'LoadBalancer' : 'ClusterIP', rps: 40, errorRate: 0.001, p99Ms: 45, readyEndpoints: replicas, totalEndpoints: replicas });
+    deployments.set(`default/${d}`, { name: d, namespace: 'default', podsByStatus: new Map([['Running', replicas]]), replicas, readyReplicas: replicas, updatedReplicas: replicas, availableReplicas: replicas, image: `${d}:v1`, revision: 1, memoryLimit: '256Mi' });
+    services.set(`default/${d}`, { name: d, namespace: 'default', type: d === 'frontend' ? 'LoadBalancer' : 'ClusterIP', rps: 40, errorRate: 0.001, p99Ms: 45, readyEndpoints: replicas, totalEndpoints: replicas });
   }
   return {
     id: 'blue',
@@ -92,6 +94,9 @@ export function boutiqueTeam(): TeamView {
     score: 900,
   };
 }
+
+/** Key of a default-namespace object in a TeamView map (`default/NAME`). */
+export const key = (name: string): string => `default/${name}`;
 
 /** The same team with its maps filled in reverse insertion order (layout must not care). */
 export function reversedInsertion(team: TeamView): TeamView {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hitTest, layoutCluster, podShortName, truncate, type ClusterLayout, type Rect } from '../../client/src/view/layout.ts';
-import { boutiqueTeam, pod, reversedInsertion } from './fixtures.ts';
+import { boutiqueTeam, key, pod, reversedInsertion } from './fixtures.ts';
 
 /** Canvas size left for the map at a 1280x800 window (header, sidebar, console and legend taken). */
 const W = 950;
@@ -106,8 +106,8 @@ describe('hitTest', () => {
     expect(e && hitTest(layout, e.x + 2, e.y - 2)).toEqual({ kind: 'etcd', name: 'etcd-1' });
     const c = layout.components[0];
     expect(c && hitTest(layout, ...centre(c.rect))).toEqual({ kind: 'component', name: 'kube-apiserver' });
-    const s = layout.services.find((x) => x.name === 'frontend');
-    expect(s && hitTest(layout, ...centre(s.rect))).toEqual({ kind: 'service', name: 'frontend' });
+    const s = layout.services.find((x) => x.name === key('frontend'));
+    expect(s && hitTest(layout, ...centre(s.rect))).toEqual({ kind: 'service', name: key('frontend') });
     expect(hitTest(layout, 1, 1)).toBeNull();
   });
 });

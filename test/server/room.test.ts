@@ -1,6 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { Client, type Room } from '@colyseus/sdk';
 import type { ReplyMessage } from '../../shared/protocol.ts';
+import { snapshotState } from '../../client/src/view/stateMirror.ts';
 import type { RunningServer } from '../../server/app.ts';
 import { nextMessage, startTestServer, waitFor } from './helpers.ts';
 
@@ -27,7 +28,8 @@ let client: Client;
 let alice: Room;
 
 const state = (room: Room) => room.state as unknown as AnyState;
-const blue = (room: Room) => state(room).teams?.get('blue');
+// A team's cluster as the client sees it (its Pods arrive apart, in `teamDetail`: the mirror joins them).
+const blue = (room: Room) => snapshotState(room.state).teams.get('blue');
 
 /** Send a message and wait for the reply carrying its id. */
 async function ask(room: Room, type: string, message: Record<string, unknown>): Promise<ReplyMessage> {
@@ -59,8 +61,8 @@ describe('match room', () => {
     expect(team.pods.size).toBeGreaterThan(5);
     expect(team.etcd.length).toBe(3);
     expect(team.etcd.at(0)!.name).toBe('etcd-0');
-    expect(team.services.has('frontend')).toBe(true);
-    expect(team.deployments.has('frontend')).toBe(true);
+    expect(team.services.has('default/frontend')).toBe(true);
+    expect(team.deployments.has('default/frontend')).toBe(true);
     expect(team.slo.availabilityTarget).toBe(0.99);
     const me = [...s.players.values()].find((p) => p.name === 'alice');
     expect(me).toMatchObject({ name: 'alice', trainer: false, connected: true, actions: 0 });
@@ -75,14 +77,14 @@ describe('match room', () => {
     const reply = await ask(alice, 'kubectl', { id: 1, command: 'kubectl get pods' });
     expect(reply).toMatchObject({ id: 1, type: 'kubectl', ok: true });
     expect(reply.output).toMatch(/^NAME\s+READY\s+STATUS/);
-    const somePod = [...blue(alice)!.pods.keys()][0]!;
+    const somePod = [...blue(alice)!.pods.values()][0]!.name;
     expect(reply.output).toContain(somePod);
   });
 
   it('scales a Deployment with kubectl and the projection follows within a few patches', async () => {
     const reply = await ask(alice, 'kubectl', { id: 'scale-1', command: 'kubectl scale deployment/frontend --replicas=5' });
     expect(reply).toMatchObject({ id: 'scale-1', ok: true });
-    await waitFor(() => blue(alice)!.deployments.get('frontend')!.replicas === 5, 'frontend to show 5 replicas');
+    await waitFor(() => blue(alice)!.deployments.get('default/frontend')!.replicas === 5, 'frontend to show 5 replicas');
     await waitFor(
       () => [...blue(alice)!.pods.values()].filter((p) => p.deployment === 'frontend').length >= 5,
       'five frontend pods',
@@ -112,7 +114,7 @@ describe('match room', () => {
       id: 'b',
       type: 'launch-missiles',
       ok: false,
-      error: 'unknown message type "launch-missiles": expected one of kubectl, action, control',
+      error: 'unknown message type "launch-missiles": expected one of kubectl, action, control, focus',
     });
 
     const garbage = await ask(alice, 'action', { id: 'c', action: { type: 'nuke', everything: true } });
@@ -135,6 +137,19 @@ describe('match room', () => {
     const after = await ask(alice, 'kubectl', { id: 'f', command: 'kubectl get nodes' });
     expect(after).toMatchObject({ ok: true });
     expect(after.output).toMatch(/^NAME\s+STATUS/);
+  });
+
+  it('takes focus messages (what the player looks at) and refuses malformed ones, staying connected', async () => {
+    const node = [...blue(alice)!.nodes.keys()][0]!;
+    expect(await ask(alice, 'focus', { id: 'f1', kind: 'Node', key: node })).toMatchObject({ id: 'f1', type: 'focus', ok: true });
+    expect(await ask(alice, 'focus', { id: 'f2', kind: 'Deployment', key: 'default/frontend' })).toMatchObject({ ok: true });
+    const bad = await ask(alice, 'focus', { id: 'f3', kind: 'Pod', key: 'default/x' });
+    expect(bad).toMatchObject({ id: 'f3', ok: false });
+    expect(bad.error).toMatch(/^invalid message/);
+    expect(await ask(alice, 'focus', { id: 'f4' })).toMatchObject({ ok: true, output: 'focus cleared' });
+    // A small cluster: every Pod stays visible whatever the focus.
+    expect(blue(alice)!.pods.size).toBeGreaterThan(5);
+    expect(blue(alice)!.nodes.get(node)?.cpuAllocatable).toBeGreaterThan(0);
   });
 
   it('answers room.request() with the reply as the response', async () => {

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Client, type Room } from '@colyseus/sdk';
 import type { ReplyMessage } from '../../shared/protocol.ts';
+import { snapshotState } from '../../client/src/view/stateMirror.ts';
 import type { RoomListing } from '../../server/http/api.ts';
 import { ConfigError, loadConfig } from '../../server/config.ts';
 import { nextMessage, waitFor } from './helpers.ts';
@@ -163,13 +164,13 @@ for (const redisUrl of redisUrls) {
     });
 
     it('answers `kubectl get pods` from the joined client with the pod table', async () => {
-      await waitFor(() => (state(joiner!).teams?.get('blue')?.pods.size ?? 0) > 0, 'pods in the joiner state');
+      await waitFor(() => (snapshotState(joiner!.state).teams.get('blue')?.pods.size ?? 0) > 0, 'pods in the joiner state');
       const reply = nextMessage<ReplyMessage>(joiner!, 'reply', (r) => r.id === 'scale-1');
       joiner!.send('kubectl', { id: 'scale-1', command: 'kubectl get pods' });
       const answer = await reply;
       expect(answer).toMatchObject({ id: 'scale-1', type: 'kubectl', ok: true });
       expect(answer.output).toMatch(/^NAME\s+READY\s+STATUS/);
-      const somePod = [...state(joiner!).teams.get('blue')!.pods.keys()][0]!;
+      const somePod = [...snapshotState(joiner!.state).teams.get('blue')!.pods.values()][0]!.name;
       expect(answer.output).toContain(somePod);
     });
 

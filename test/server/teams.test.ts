@@ -6,16 +6,10 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { Client, type Room } from '@colyseus/sdk';
 import type { ReplyMessage } from '../../shared/protocol.ts';
+import { snapshotState } from '../../client/src/view/stateMirror.ts';
 import type { RunningServer } from '../../server/app.ts';
 import { nextMessage, startTestServer, waitFor } from './helpers.ts';
 
-type AnyTeam = {
-  nodes: Map<string, { name: string; status: string }>;
-  deployments: Map<string, { replicas: number }>;
-  incidents: { length: number; toArray(): { id: string; type: string; status: string; startedAt: number }[] };
-  score: number;
-};
-type AnyState = { t: number; teams: Map<string, AnyTeam>; players: Map<string, { name: string; team: string; actions: number }> };
 
 let server: RunningServer;
 let client: Client;
@@ -23,8 +17,9 @@ let alice: Room;
 let bob: Room;
 let tess: Room;
 
-const state = (room: Room) => room.state as unknown as AnyState;
-const team = (room: Room, id: string) => state(room).teams?.get(id);
+/** What `room`'s client sees (its StateView: a player its own team, a trainer every team), as the client mirrors it. */
+const state = (room: Room) => snapshotState(room.state);
+const team = (room: Room, id: string) => state(room).teams.get(id);
 
 async function ask(room: Room, type: string, message: Record<string, unknown>): Promise<ReplyMessage> {
   const reply = nextMessage<ReplyMessage>(room, 'reply', (r) => r.id === message.id);
@@ -38,7 +33,8 @@ beforeAll(async () => {
   alice = await client.joinOrCreate('match', { name: 'alice', seed: 42, teams: 2 });
   bob = await client.joinById(alice.roomId, { name: 'bob', team: 'red' });
   tess = await client.joinById(alice.roomId, { name: 'tess', trainer: true });
-  await waitFor(() => (team(bob, 'red')?.nodes.size ?? 0) > 0 && (team(bob, 'blue')?.nodes.size ?? 0) > 0, 'both teams projected');
+  await waitFor(() => (team(tess, 'red')?.nodes.size ?? 0) > 0 && (team(tess, 'blue')?.nodes.size ?? 0) > 0, 'both teams projected');
+  await waitFor(() => (team(bob, 'red')?.nodes.size ?? 0) > 0 && (team(alice, 'blue')?.nodes.size ?? 0) > 0, 'each player sees its team');
 });
 
 afterAll(async () => {
@@ -48,27 +44,30 @@ afterAll(async () => {
 
 describe('a room with two teams', () => {
   it('gives each team its own cluster from the same scenario and seed; players join by team', async () => {
-    const s = state(alice);
-    await waitFor(() => s.players.size === 3, 'three players');
+    await waitFor(() => state(alice).players.size === 3, 'three players');
+    const s = state(tess);
     expect([...s.teams.keys()].sort()).toEqual(['blue', 'red']);
-    expect([...team(alice, 'red')!.nodes.keys()].sort()).toEqual([...team(alice, 'blue')!.nodes.keys()].sort());
+    expect([...team(tess, 'red')!.nodes.keys()].sort()).toEqual([...team(tess, 'blue')!.nodes.keys()].sort());
+    // Each player's StateView holds its own team only; the trainer's holds both.
+    expect(team(alice, 'red')?.nodes.size ?? 0).toBe(0);
+    expect(team(bob, 'blue')?.nodes.size ?? 0).toBe(0);
     expect([...s.players.values()].map((p) => [p.name, p.team]).sort()).toEqual([['alice', 'blue'], ['bob', 'red'], ['tess', 'blue']]);
   });
 
   it("an action by team red's player changes red's cluster and red's score only", async () => {
     const node = [...team(bob, 'red')!.nodes.keys()].sort()[0]!;
-    expect(team(bob, 'red')!.score).toBe(team(bob, 'blue')!.score);
+    expect(team(tess, 'red')!.score).toBe(team(tess, 'blue')!.score);
     const reply = await ask(bob, 'kubectl', { id: 'r1', command: `kubectl cordon ${node}` });
     expect(reply).toMatchObject({ ok: true });
-    await waitFor(() => team(alice, 'red')!.nodes.get(node)!.status.includes('SchedulingDisabled'), "red's node cordoned");
-    expect(team(alice, 'blue')!.nodes.get(node)!.status).not.toContain('SchedulingDisabled');
-    await waitFor(() => team(alice, 'red')!.score < team(alice, 'blue')!.score, "red's score to pay for the action");
+    await waitFor(() => team(tess, 'red')!.nodes.get(node)!.status.includes('SchedulingDisabled'), "red's node cordoned");
+    expect(team(tess, 'blue')!.nodes.get(node)!.status).not.toContain('SchedulingDisabled');
+    await waitFor(() => team(tess, 'red')!.score < team(tess, 'blue')!.score, "red's score to pay for the action");
     expect(await ask(bob, 'kubectl', { id: 'r2', command: 'kubectl get nodes' })).toMatchObject({ ok: true, output: expect.stringContaining('SchedulingDisabled') });
     expect(await ask(alice, 'kubectl', { id: 'b1', command: 'kubectl get nodes' })).toMatchObject({ ok: true, output: expect.not.stringContaining('SchedulingDisabled') });
     const scale = await ask(alice, 'action', { id: 'b2', action: { type: 'scaleDeployment', deployment: 'frontend', replicas: 5 } });
     expect(scale).toMatchObject({ ok: true });
-    await waitFor(() => team(bob, 'blue')!.deployments.get('frontend')!.replicas === 5, "blue's frontend at 5");
-    expect(team(bob, 'red')!.deployments.get('frontend')!.replicas).not.toBe(5);
+    await waitFor(() => team(tess, 'blue')!.deployments.get('default/frontend')!.replicas === 5, "blue's frontend at 5");
+    expect(team(tess, 'red')!.deployments.get('default/frontend')!.replicas).not.toBe(5);
   });
 
   it('refuses a team the match does not have', async () => {
@@ -94,8 +93,8 @@ describe('a room with two teams', () => {
     const ok = await ask(tess, 'control', { id: 'i7', op: 'inject', team: 'red', incident: { type: 'bad-rollout', target: 'frontend', params: { errorRate: 0.5 }, id: 'surprise' } });
     expect(ok).toMatchObject({ id: 'i7', type: 'control', ok: true, output: expect.stringMatching(/^incident surprise \(bad-rollout\) started on team red at t=\d+s$/) });
     await waitFor(() => team(bob, 'red')!.incidents.length === 1, "red's incident shown");
-    expect(team(bob, 'red')!.incidents.toArray()[0]).toMatchObject({ id: 'surprise', type: 'bad-rollout', status: 'active' });
-    expect(team(bob, 'blue')!.incidents.length).toBe(0);
+    expect(team(bob, 'red')!.incidents[0]).toMatchObject({ id: 'surprise', type: 'bad-rollout', status: 'active' });
+    expect(team(tess, 'blue')!.incidents.length).toBe(0);
     const again = await ask(tess, 'control', { id: 'i8', op: 'inject', team: 'red', incident: { type: 'bad-rollout', target: 'frontend', id: 'surprise' } });
     expect(again).toMatchObject({ ok: false, error: 'incident id "surprise" is already used in team red' });
   });

@@ -5,7 +5,7 @@
  * against the pure layout (view/layout.ts) and reported through `onSelect`.
  */
 import Phaser from 'phaser';
-import type { TeamView } from '../../../shared/protocol.ts';
+import { nameOfKey, type TeamView } from '../../../shared/protocol.ts';
 import { hitTest, layoutCluster, type ClusterLayout, type MapTarget } from '../view/layout.ts';
 import { drawControlPlane, drawSlo } from './drawControlPlane.ts';
 import { drawZones } from './drawNodes.ts';
@@ -21,7 +21,7 @@ export interface RenderInfo {
   services: number;
   width: number;
   height: number;
-  /** Centre of the first pod tile (canvas px), for automated clicks; null when no pod is drawn. */
+  /** Name and centre of the first pod tile (canvas px), for automated clicks; null when no pod is drawn. */
   samplePod: { name: string; x: number; y: number } | null;
 }
 
@@ -105,7 +105,7 @@ export class ClusterScene extends Phaser.Scene {
       services: layout.services.length,
       width,
       height,
-      samplePod: first ? { name: first.name, x: first.rect.x + first.rect.w / 2, y: first.rect.y + first.rect.h / 2 } : null,
+      samplePod: first ? { name: nameOfKey(first.name), x: first.rect.x + first.rect.w / 2, y: first.rect.y + first.rect.h / 2 } : null,
     });
   }
 }

@@ -28,7 +28,7 @@ export function drawServices(p: Painter, layout: ClusterLayout, team: TeamView, 
     const chars = Math.floor((r.w - 14) / monoCharWidth(11));
     const eps = `${svc.readyEndpoints}/${svc.totalEndpoints}`;
     const glyph = health === 'ok' ? '' : health === 'warn' ? '▲ ' : '✖ ';
-    texts.put(`svc:${s.name}:name`, r.x + 9, r.y + 3, truncate(`${glyph}${s.name}`, chars - eps.length - 1), { size: 11, bold: true, color: THEME.text });
+    texts.put(`svc:${s.name}:name`, r.x + 9, r.y + 3, truncate(`${glyph}${svc.name}`, chars - eps.length - 1), { size: 11, bold: true, color: THEME.text });
     texts.put(`svc:${s.name}:eps`, r.x + r.w - 6, r.y + 3, eps, { size: 11, color: svc.readyEndpoints < svc.totalEndpoints ? THEME.warn : THEME.muted, originX: 1 });
     const figures = `${formatRate(svc.rps)} ${formatPercent(svc.errorRate, 1)} ${formatMs(svc.p99Ms)}`;
     texts.put(`svc:${s.name}:figures`, r.x + 9, r.y + 18, truncate(figures, Math.floor((r.w - 14) / monoCharWidth(10))), {

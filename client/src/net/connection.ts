@@ -6,7 +6,7 @@
  * Protocol: shared/protocol.ts (`ROOM_NAME`, `ClientMessages`, `ReplyMessage`, `MatchEndedMessage`).
  */
 import { Client, type Room } from '@colyseus/sdk';
-import { ROOM_NAME, type ActionMessage, type JoinOptions, type MatchEndedMessage, type ReplyMessage } from '../../../shared/protocol.ts';
+import { ROOM_NAME, type ActionMessage, type FocusKind, type JoinOptions, type MatchEndedMessage, type ReplyMessage } from '../../../shared/protocol.ts';
 
 /** How long to wait for a `reply` before reporting a timeout, ms. */
 export const REPLY_TIMEOUT_MS = 15_000;
@@ -83,6 +83,14 @@ export class GameConnection {
     return this.#request('action', (id) => ({ id, action }));
   }
 
+  /**
+   * Tell the server what the player looks at (the selected Node, Deployment or Service by its map key;
+   * null = nothing): in large clusters only those Pods are sent. Resolves with the reply.
+   */
+  focus(target: { kind: FocusKind; key: string } | null): Promise<ReplyMessage> {
+    return this.#request('focus', (id) => (target ? { id, kind: target.kind, key: target.key } : { id }));
+  }
+
   /** Leave the room on purpose. */
   async leave(): Promise<void> {
     this.#leaving = true;
@@ -90,7 +98,7 @@ export class GameConnection {
     await this.room.leave(true);
   }
 
-  #request(type: 'kubectl' | 'action', payload: (id: string) => object): Promise<ReplyMessage> {
+  #request(type: 'kubectl' | 'action' | 'focus', payload: (id: string) => object): Promise<ReplyMessage> {
     const id = `c${this.#nextId++}`;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {

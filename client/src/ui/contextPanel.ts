@@ -3,14 +3,14 @@
  * control-plane component, and buttons for the actions Kubernetes offers on it (view/actions.ts), each
  * captioned with the equivalent kubectl command.
  */
-import type { ActionMessage, MatchStateView, ReplyMessage, TeamView } from '../../../shared/protocol.ts';
+import { nameOfKey, type ActionMessage, type MatchStateView, type ReplyMessage, type TeamView } from '../../../shared/protocol.ts';
 import { actionsFor, kubectlEquivalent, type ActionOption, type Selection } from '../view/actions.ts';
 import { errorLine } from '../view/console.ts';
 import { formatAge, formatMiB, formatMilli, formatMs, formatPercent, formatRate } from '../view/format.ts';
 import { podStatusStyle } from '../view/podStatus.ts';
 import { byId, el } from './dom.ts';
 
-/** Anything the panel can show: actionable selections plus read-only Services and components. */
+/** Anything the panel can show: actionable selections plus read-only Services and components (`name`: the map key). */
 export type PanelSelection = Selection | { kind: 'service'; name: string } | { kind: 'component'; name: string };
 
 export interface ContextDeps {
@@ -147,7 +147,7 @@ export class ContextPanel {
       return;
     }
     this.#panel.hidden = false;
-    this.#title.textContent = `${sel.kind === 'component' ? 'component' : sel.kind}/${sel.name}`;
+    this.#title.textContent = `${sel.kind === 'component' ? 'component' : sel.kind}/${nameOfKey(sel.name)}`;
     const rows = details(sel, team, view.t);
     if (!rows) {
       this.#details.replaceChildren(el('dt', { text: 'Gone' }), el('dd', { text: 'This object no longer exists.' }));

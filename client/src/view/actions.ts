@@ -6,9 +6,12 @@
  * Kubernetes: cordon only a schedulable node, uncordon only a cordoned one (`spec.unschedulable`,
  * W architecture/nodes.md); restore only an unhealthy etcd member.
  */
-import type { ActionMessage, TeamView } from '../../../shared/protocol.ts';
+import { objectKey, type ActionMessage, type TeamView } from '../../../shared/protocol.ts';
 
-/** The thing the player selected on the map or in a list. */
+/**
+ * The thing the player selected on the map or in a list. `name` is its key in the team's maps: a
+ * Node's or etcd member's name, a Pod's or Deployment's `namespace/name`.
+ */
 export type Selection =
   | { kind: 'pod'; name: string }
   | { kind: 'node'; name: string }
@@ -57,8 +60,14 @@ function parseMemory(input: string | undefined): string {
   return text;
 }
 
-function deploymentActions(team: TeamView, name: string): ActionOption[] {
-  const d = team.deployments.get(name);
+/** How an action names an object: its name in `default` (like kubectl without `-n`), else `namespace/name`. */
+function refOf(namespace: string, name: string): string {
+  return namespace === 'default' ? name : objectKey(namespace, name);
+}
+
+function deploymentActions(team: TeamView, key: string): ActionOption[] {
+  const d = team.deployments.get(key);
+  const name = d ? refOf(d.namespace, d.name) : key;
   const target = `deployment/${name}`;
   return [
     {
@@ -90,14 +99,16 @@ export function actionsFor(selection: Selection, team: TeamView): ActionOption[]
     case 'pod': {
       const pod = team.pods.get(selection.name);
       if (!pod) return [];
-      const target = `pod/${pod.name}`;
+      const ref = refOf(pod.namespace, pod.name);
+      const target = `pod/${ref}`;
       const own: ActionOption[] = [
-        { id: 'pod:delete', label: 'Delete pod', target, danger: true, build: () => ({ type: 'deletePod', pod: pod.name }) },
+        { id: 'pod:delete', label: 'Delete pod', target, danger: true, build: () => ({ type: 'deletePod', pod: ref }) },
       ];
       if (pod.status === 'Terminating') {
-        own.push({ id: 'pod:force-delete', label: 'Force delete', target, danger: true, build: () => ({ type: 'deletePod', pod: pod.name, force: true }) });
+        own.push({ id: 'pod:force-delete', label: 'Force delete', target, danger: true, build: () => ({ type: 'deletePod', pod: ref, force: true }) });
       }
-      return pod.deployment && team.deployments.has(pod.deployment) ? [...own, ...deploymentActions(team, pod.deployment)] : own;
+      const owner = pod.deployment ? objectKey(pod.namespace, pod.deployment) : '';
+      return owner && team.deployments.has(owner) ? [...own, ...deploymentActions(team, owner)] : own;
     }
     case 'node': {
       const node = team.nodes.get(selection.name);

@@ -16,7 +16,7 @@ export interface Rect {
   h: number;
 }
 
-/** A pod tile: the pod's name (key of `TeamView.pods`) and where it is drawn. */
+/** A pod tile: the pod's key in `TeamView.pods` (`namespace/name`) and where it is drawn. */
 export interface PodBox {
   name: string;
   rect: Rect;

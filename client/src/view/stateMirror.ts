@@ -4,39 +4,38 @@
  * Schema objects. Pure: works on anything shaped like the projected state (Schema instances, plain
  * objects, `Map`s, arrays), so it runs in Node tests without the SDK.
  *
- * Missing fields get neutral defaults (0, '', false, empty collections): a Schema field without a
- * `.default()` starts undefined until the first patch sets it (stack-notes, Schema v5).
+ * It reads by the view definition's field lists (shared/view/fields.ts), so a field added there
+ * reaches the client with no code here. Missing fields get each field's `fallback` (neutral: 0, '',
+ * false, empty collections, or e.g. the usual SLO targets): a Schema field without a `.default()`
+ * starts undefined until the first patch sets it (stack-notes, Schema v5).
  */
-import type {
-  AlertView,
-  ComponentView,
-  DeploymentView,
-  EtcdMemberView,
-  EventView,
-  IncidentView,
-  MatchPhase,
-  MatchStateView,
-  NodeView,
-  PlayerView,
-  PodView,
-  ServiceView,
-  SloView,
-  TeamView,
-} from '../../../shared/protocol.ts';
+import type { MatchStateView, PodView, TeamView } from '../../../shared/protocol.ts';
+import {
+  DEPLOYMENT_WIRE,
+  MATCH_STATE_VIEW,
+  NODE_WIRE,
+  POD_VIEW,
+  SERVICE_WIRE,
+  nameOfKey,
+  namespaceOfKey,
+  parseCounts,
+  type Field,
+  type Fields,
+  type SplitView,
+  type ViewDef,
+  type ViewOf,
+} from '../../../shared/view/fields.ts';
 
 type Raw = Record<string, unknown>;
 
 function obj(v: unknown): Raw {
   return v !== null && typeof v === 'object' ? (v as Raw) : {};
 }
-function num(v: unknown, fallback = 0): number {
+function num(v: unknown, fallback: number): number {
   return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
 }
 function str(v: unknown): string {
   return typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v);
-}
-function bool(v: unknown): boolean {
-  return v === true;
 }
 
 /** Entries of a MapSchema, `Map` or plain record, sorted by key (never insertion order). */
@@ -60,142 +59,114 @@ function items(v: unknown): unknown[] {
   return [];
 }
 
-function mapOf<T>(v: unknown, convert: (raw: Raw, key: string) => T): Map<string, T> {
-  const out = new Map<string, T>();
-  for (const [key, value] of entries(v)) out.set(key, convert(obj(value), key));
+/** One field of the view definition read from raw data: missing or malformed -> the field's fallback. */
+function readField(field: Field, v: unknown, key: string): unknown {
+  switch (field.kind) {
+    case 'string': {
+      const s = str(v);
+      if (field.values) return field.values.includes(s) ? s : field.fallback;
+      if (s === '' && field.fromKey === true && key !== '') return nameOfKey(key);
+      return s === '' ? field.fallback : s;
+    }
+    case 'number': {
+      const n = num(v, field.fallback as number);
+      if (field.digits === undefined) return n;
+      const scale = 10 ** field.digits;
+      return Math.round(n * scale) / scale;
+    }
+    case 'float':
+      return num(v, field.fallback as number);
+    case 'boolean':
+      return typeof v === 'boolean' ? v : field.fallback;
+    case 'counts':
+      return typeof v === 'string' ? parseCounts(v) : new Map(entries(v).map(([k, n]) => [k, num(n, 0)] as [string, number]));
+    case 'map': {
+      const out = new Map<string, unknown>();
+      for (const [k, value] of entries(v)) out.set(k, read(field.of, value, k));
+      return out;
+    }
+    case 'array':
+      return items(v).map((item) => read(field.of, item, ''));
+    case 'ref':
+      return read(field.of, v, '');
+    case 'summaries':
+      return new Map(entries(v).map(([k, s]) => [k, str(s)] as [string, string]));
+  }
+}
+
+/** A plain view of `def` from raw data, field by field (the definition's list, in its order). */
+function read<D extends ViewDef>(def: D, raw: unknown, key: string): ViewOf<D> {
+  const r = obj(raw);
+  const out: Record<string, unknown> = {};
+  for (const [name, field] of Object.entries(def.fields)) out[name] = readField(field, r[name], key);
+  return out as ViewOf<D>;
+}
+
+/** `v[key]` of a MapSchema, `Map` or plain record. */
+function lookup(v: unknown, key: string): unknown {
+  if (v === null || typeof v !== 'object') return undefined;
+  const mapLike = v as Partial<Map<string, unknown>>;
+  if (typeof mapLike.get === 'function') return mapLike.get(key);
+  return Object.hasOwn(v, key) ? (v as Raw)[key] : undefined;
+}
+
+/**
+ * One object of a split view (shared/view/fields.ts `splitView`) read as one plain view: its summary
+ * (always sent: the Pod-counts string; name and namespace come from the key) and its detail (when
+ * visible; else its fields get their fallbacks). A state written by hand may give the whole object
+ * as the summary record instead.
+ */
+function readSplit<F extends Fields, K extends keyof F & string>(split: SplitView<F, K>, summary: unknown, detail: unknown, key: string): ViewOf<ViewDef<F>> {
+  const whole = typeof summary === 'string' ? {} : obj(summary);
+  const d = detail === undefined ? whole : obj(detail);
+  const merged: Raw = {};
+  for (const name of Object.keys(split.view.fields)) merged[name] = d[name];
+  if (split.counts !== undefined) merged[split.counts] = typeof summary === 'string' ? summary : whole[split.counts];
+  if ('name' in split.view.fields) merged.name = whole.name ?? nameOfKey(key);
+  if ('namespace' in split.view.fields) merged.namespace = whole.namespace ?? namespaceOfKey(key);
+  return read(split.view, merged, key) as ViewOf<ViewDef<F>>;
+}
+
+function splitMap<F extends Fields, K extends keyof F & string>(split: SplitView<F, K>, summaries: unknown, details: unknown): Map<string, ViewOf<ViewDef<F>>> {
+  const out = new Map<string, ViewOf<ViewDef<F>>>();
+  for (const [key, value] of entries(summaries)) out.set(key, readSplit(split, value, lookup(details, key), key));
   return out;
 }
-
-function node(r: Raw, key: string): NodeView {
-  return {
-    name: str(r.name) || key,
-    zone: str(r.zone),
-    status: str(r.status),
-    ready: bool(r.ready),
-    unschedulable: bool(r.unschedulable),
-    cpuAllocatable: num(r.cpuAllocatable),
-    cpuRequested: num(r.cpuRequested),
-    memAllocatable: num(r.memAllocatable),
-    memRequested: num(r.memRequested),
-    podCount: num(r.podCount),
-  };
-}
-
-function pod(r: Raw, key: string): PodView {
-  return {
-    name: str(r.name) || key,
-    node: str(r.node),
-    deployment: str(r.deployment),
-    status: str(r.status) || 'Unknown',
-    ready: bool(r.ready),
-    restarts: num(r.restarts),
-    image: str(r.image),
-    memoryMiB: num(r.memoryMiB),
-    memLimitMiB: num(r.memLimitMiB),
-    createdAt: num(r.createdAt),
-  };
-}
-
-function deployment(r: Raw, key: string): DeploymentView {
-  return {
-    name: str(r.name) || key,
-    replicas: num(r.replicas),
-    readyReplicas: num(r.readyReplicas),
-    updatedReplicas: num(r.updatedReplicas),
-    availableReplicas: num(r.availableReplicas),
-    image: str(r.image),
-    revision: num(r.revision),
-    memoryLimit: str(r.memoryLimit),
-  };
-}
-
-function service(r: Raw, key: string): ServiceView {
-  return {
-    name: str(r.name) || key,
-    type: str(r.type) || 'ClusterIP',
-    rps: num(r.rps),
-    errorRate: num(r.errorRate),
-    p99Ms: num(r.p99Ms),
-    readyEndpoints: num(r.readyEndpoints),
-    totalEndpoints: num(r.totalEndpoints),
-  };
-}
-
-function slo(r: Raw): SloView {
-  return {
-    availability: num(r.availability, 1),
-    availabilityTarget: num(r.availabilityTarget, 0.995),
-    latency: num(r.latency, 1),
-    latencyTarget: num(r.latencyTarget, 0.99),
-    latencyThresholdMs: num(r.latencyThresholdMs),
-    errorBudgetRemaining: num(r.errorBudgetRemaining, 1),
-    latencyErrorBudgetRemaining: num(r.latencyErrorBudgetRemaining, 1),
-    burnRate: num(r.burnRate),
-    paging: bool(r.paging),
-  };
-}
-
-function team(r: Raw, key: string): TeamView {
-  return {
-    id: str(r.id) || key,
-    nodes: mapOf(r.nodes, node),
-    pods: mapOf(r.pods, pod),
-    deployments: mapOf(r.deployments, deployment),
-    services: mapOf(r.services, service),
-    etcd: items(r.etcd).map((m): EtcdMemberView => {
-      const e = obj(m);
-      return { name: str(e.name), healthy: bool(e.healthy), leader: bool(e.leader) };
-    }),
-    etcdQuorum: bool(r.etcdQuorum),
-    components: items(r.components).map((c): ComponentView => {
-      const e = obj(c);
-      return { name: str(e.name), healthy: bool(e.healthy), message: str(e.message) };
-    }),
-    slo: slo(obj(r.slo)),
-    alerts: items(r.alerts).map((a): AlertView => {
-      const e = obj(a);
-      return { id: str(e.id), severity: str(e.severity), slo: str(e.slo), since: num(e.since), summary: str(e.summary) };
-    }),
-    events: items(r.events).map((ev): EventView => {
-      const e = obj(ev);
-      return { seq: num(e.seq), t: num(e.t), type: str(e.type), reason: str(e.reason), kind: str(e.kind), name: str(e.name), message: str(e.message) };
-    }),
-    incidents: items(r.incidents).map((i): IncidentView => {
-      const e = obj(i);
-      return { id: str(e.id), type: str(e.type), title: str(e.title), status: str(e.status), startedAt: num(e.startedAt), mitigatedAt: num(e.mitigatedAt, -1) };
-    }),
-    score: num(r.score),
-  };
-}
-
-const PHASES: readonly MatchPhase[] = ['running', 'paused', 'ended'];
 
 /**
  * One plain snapshot of the room state.
  *
  * @param state `room.state` (Schema instance) or any object of the same shape.
  * @returns a fresh {@link MatchStateView}; maps are keyed as in the state and filled in key order.
+ *   Each team's Pods and object detail (sent apart, in `teamDetail`) are put together with its
+ *   summaries (Pods: empty when none is visible; a hand-written state may give the team's own `pods`).
  */
 export function snapshotState(state: unknown): MatchStateView {
-  const r = obj(state);
-  const phase = PHASES.find((p) => p === r.phase) ?? 'running';
-  return {
-    matchId: str(r.matchId),
-    scenarioId: str(r.scenarioId),
-    scenarioTitle: str(r.scenarioTitle),
-    phase,
-    t: num(r.t),
-    durationSeconds: num(r.durationSeconds),
-    timeDilation: num(r.timeDilation, 1),
-    players: mapOf(r.players, (p): PlayerView => ({
-      name: str(p.name),
-      team: str(p.team),
-      trainer: bool(p.trainer),
-      connected: p.connected === undefined ? true : bool(p.connected),
-      actions: num(p.actions),
-    })),
-    teams: mapOf(r.teams, team),
-  };
+  const { teamDetail: _detail, teams, ...rest } = read(MATCH_STATE_VIEW, state, '');
+  const root = obj(state);
+  const withDetail = new Map<string, TeamView>();
+  for (const [id, team] of teams) {
+    const rawTeam = obj(lookup(root.teams, id));
+    const detail = lookup(root.teamDetail, id);
+    const rawDetail = obj(detail);
+    const own = rawTeam.pods;
+    const pods = detail !== undefined ? readPods(rawDetail.pods) : own === undefined ? new Map<string, PodView>() : readPods(own);
+    withDetail.set(id, {
+      ...team,
+      nodes: splitMap(NODE_WIRE, rawTeam.nodes, rawDetail.nodes),
+      deployments: splitMap(DEPLOYMENT_WIRE, rawTeam.deployments, rawDetail.deployments),
+      services: splitMap(SERVICE_WIRE, rawTeam.services, rawDetail.services),
+      pods,
+    });
+  }
+  return { ...rest, teams: withDetail };
+}
+
+/** Pods from raw data (a MapSchema, `Map` or record of Pod-shaped objects), keyed as given. */
+export function readPods(raw: unknown): Map<string, PodView> {
+  const out = new Map<string, PodView>();
+  for (const [k, value] of entries(raw)) out.set(k, read(POD_VIEW, value, k));
+  return out;
 }
 
 /**

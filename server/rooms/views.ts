@@ -1,0 +1,169 @@
+/**
+ * Who sees what: one Colyseus `StateView` per client (Colyseus 0.18, @colyseus/schema 5). A team's
+ * cluster (`state.teams[id]`: summaries of its Nodes, Deployments, Services, and the small fixed
+ * parts) and its detail (`state.teamDetail[id]`: Pods, and the rest of each Node, Deployment and
+ * Service) are `.view()` fields: a client receives only what its view holds. A player's view holds
+ * their own team; a trainer's holds every team. Detail:
+ * - small clusters (at most {@link ALL_PODS_LIMIT} Pods): all of it (the view subscribes to the detail
+ *   maps, so new entries flow by themselves): the client draws every Pod, as before;
+ * - large clusters: only what the client looks at (`focus` message): the focused Node's, Deployment's
+ *   or Service's detail and its Pods, refreshed when Pods come, go or move. Node and Deployment
+ *   summaries always carry their Pod counts by display status (`podsByStatus`), so the overview needs
+ *   no detail.
+ *
+ * The room calls {@link registerTeam} at creation, {@link TeamViews.attach} on join (and reconnect),
+ * {@link TeamViews.focus} on a `focus` message, {@link TeamViews.refresh} after projecting, and
+ * {@link TeamViews.detach} on leave.
+ *
+ * May import @colyseus/core types, @colyseus/schema, shared/sim types and ./projection.ts, ./schema.ts.
+ */
+import { StateView, type Schema } from '@colyseus/schema';
+import type { SimState } from '../../shared/sim/types.ts';
+import type { MatchStateSchema, TeamDetailSchema, TeamSchema } from './schema.ts';
+import { focusedPodKeys, podsVersionOf, projectedPodCount, teamDetailOf, type Focus } from './projection.ts';
+
+/**
+ * Pods per team up to which every client gets every Pod and all detail (the built-in scenarios have
+ * 6-60 Pods; 200 Pods are ~25 KB of join snapshot). Above it, detail follows the client's focus.
+ */
+export const ALL_PODS_LIMIT = 200;
+
+/** What {@link TeamViews} needs of a client (a Colyseus `Client`). */
+export interface ViewClient {
+  sessionId: string;
+  view?: StateView;
+}
+
+interface Seat {
+  client: ViewClient;
+  /** Team ids this client sees (its own, or all for a trainer). */
+  teams: string[];
+  focus: Focus | null;
+  /** Per team: 'all' (subscribed to every Pod and detail) or the detail entries added one by one (`Kind|key`). */
+  pods: Map<string, { mode: 'all' } | { mode: 'focus'; keys: Set<string>; version: number; focus: Focus | null }>;
+}
+
+/** The detail entry named `Kind|key` (a Pod, or a focused Node's, Deployment's or Service's detail). */
+function entryOf(detail: TeamDetailSchema, id: string): Schema | undefined {
+  const i = id.indexOf('|');
+  const kind = id.slice(0, i);
+  const key = id.slice(i + 1);
+  switch (kind) {
+    case 'Pod':
+      return detail.pods.get(key);
+    case 'Node':
+      return detail.nodes.get(key);
+    case 'Deployment':
+      return detail.deployments.get(key);
+    case 'Service':
+      return detail.services.get(key);
+    default:
+      return undefined;
+  }
+}
+
+/** Put a team's Schemas into the room state: `state.teams[id]` and `state.teamDetail[id]`. */
+export function registerTeam(state: MatchStateSchema, id: string, team: TeamSchema): void {
+  state.teams.set(id, team);
+  state.teamDetail.set(id, teamDetailOf(team));
+}
+
+/** The per-client StateViews of one room. */
+export class TeamViews {
+  readonly #seats = new Map<string, Seat>();
+  private readonly teamOf: (id: string) => { schema: TeamSchema; sim: SimState } | undefined;
+  private readonly allPodsLimit: number;
+
+  /**
+   * @param teamOf the team Schema and sim of a team id (undefined for an unknown id).
+   * @param allPodsLimit Pods per team up to which every Pod is sent (default {@link ALL_PODS_LIMIT}).
+   */
+  constructor(teamOf: (id: string) => { schema: TeamSchema; sim: SimState } | undefined, allPodsLimit = ALL_PODS_LIMIT) {
+    this.teamOf = teamOf;
+    this.allPodsLimit = allPodsLimit;
+  }
+
+  /**
+   * Give `client` a fresh view of `teams` (its own team; every team for a trainer). Replaces any
+   * earlier view of the same session (a reconnect, or a player promoted to trainer).
+   */
+  attach(client: ViewClient, teams: readonly string[]): void {
+    this.detach(client);
+    const view = new StateView();
+    client.view = view;
+    const seat: Seat = { client, teams: [...teams].sort(), focus: null, pods: new Map() };
+    this.#seats.set(client.sessionId, seat);
+    for (const id of seat.teams) {
+      const team = this.teamOf(id);
+      if (!team) continue;
+      // The team's cluster (recursively: Nodes, Deployments, Services... and new ones as they come).
+      // Its Pods holder is not added here: adding it would add every Pod (see #sync).
+      view.add(team.schema);
+    }
+    this.#sync(seat);
+  }
+
+  /** Forget `client`'s view (on leave). */
+  detach(client: ViewClient): void {
+    const seat = this.#seats.get(client.sessionId);
+    if (!seat) return;
+    this.#seats.delete(client.sessionId);
+    seat.client.view?.dispose();
+  }
+
+  /** Set what `client` looks at (null: nothing) and send that Pod detail. */
+  focus(client: ViewClient, focus: Focus | null): void {
+    const seat = this.#seats.get(client.sessionId);
+    if (!seat) return;
+    seat.focus = focus;
+    this.#sync(seat);
+  }
+
+  /** After projecting: follow Pods that came, went or moved, and clusters crossing the limit. */
+  refresh(): void {
+    for (const seat of this.#seats.values()) this.#sync(seat);
+  }
+
+  #sync(seat: Seat): void {
+    const view = seat.client.view;
+    if (!view) return;
+    for (const id of seat.teams) {
+      const team = this.teamOf(id);
+      if (!team) continue;
+      const detail = teamDetailOf(team.schema);
+      const maps = [detail.pods, detail.nodes, detail.deployments, detail.services] as const;
+      const all = projectedPodCount(team.schema) <= this.allPodsLimit;
+      const was = seat.pods.get(id);
+      if (all) {
+        if (was?.mode !== 'all') {
+          if (was) for (const key of was.keys) this.#remove(view, detail, key);
+          view.add(detail);
+          for (const map of maps) view.subscribe(map);
+          seat.pods.set(id, { mode: 'all' });
+        }
+        continue;
+      }
+      if (was?.mode === 'all') for (const map of maps) view.unsubscribe(map);
+      const version = podsVersionOf(team.schema);
+      if (was?.mode === 'focus' && was.version === version && was.focus === seat.focus) continue;
+      const focus = seat.focus;
+      const wanted = new Set<string>();
+      if (focus) {
+        wanted.add(`${focus.kind}|${focus.key}`);
+        for (const key of focusedPodKeys(team.schema, team.sim, focus)) wanted.add(`Pod|${key}`);
+      }
+      const had = was?.mode === 'focus' ? was.keys : new Set<string>();
+      for (const key of had) if (!wanted.has(key)) this.#remove(view, detail, key);
+      for (const key of wanted) {
+        const entry = entryOf(detail, key);
+        if (entry && !view.has(entry)) view.add(entry);
+      }
+      seat.pods.set(id, { mode: 'focus', keys: wanted, version, focus });
+    }
+  }
+
+  #remove(view: StateView, detail: TeamDetailSchema, key: string): void {
+    const entry = entryOf(detail, key);
+    if (entry && view.has(entry)) view.remove(entry);
+  }
+}
