@@ -55,9 +55,10 @@
  * May import: ./types.ts, ./prng.ts, ./apiserver.ts (read-only checks), ./latency.ts, ./trafficModel.ts,
  * ./trafficGraph.ts, ./trafficFigures.ts (per-Service own figures and end-to-end results).
  */
-import type { Endpoints, ServiceTraffic, SimState } from './types.ts';
+import type { Endpoints, ImageProfile, Node, ServiceTraffic, SimState } from './types.ts';
 import { roundStochastic } from './prng.ts';
 import { apiWritable } from './apiserver.ts';
+import { recordChange } from './changelog.ts';
 import { tailShare } from './latency.ts';
 import { computeResult, ownFigures, type EndpointGroup, type OwnFigures, type Result, type ServiceAggregate } from './trafficFigures.ts';
 import { buildTrafficGraph, resolveServiceKey, type TrafficGraph } from './trafficGraph.ts';
@@ -112,6 +113,100 @@ interface Memo {
   extraNodes: Set<string>;
   /** Nodes down (no object, or `kubeletUp` false) at the last tick. */
   down: Set<string>;
+  /** The Node objects of `nodeNames` (undefined: missing) as last read by name. */
+  nodeObjs: (Node | undefined)[];
+  /** 1 where the node of `nodeNames` is in `down` (the per-tick check without a Set lookup). */
+  nodeDownFlags: Uint8Array;
+  /** `state.counters.resourceVersion` when `nodeObjs` was last read by name. */
+  nodeObjsRv: number;
+  /** `state.counters.timerSeq` and whether `state.dirty.nodes` was non-empty at the last liveness check. */
+  livenessTimerSeq: number;
+  livenessDirtyNodes: boolean;
+  /** `state.services` and `state.counters.resourceVersion` when the graph's Service count was last checked. */
+  servicesRef: SimState['services'] | null;
+  servicesRv: number;
+  /** The `state.traffic` object the last full pass wrote (entries are updated in place while it stays). */
+  traffic: SimState['traffic'] | null;
+  trafficGraph: TrafficGraph | null;
+  /** What the last full pass computed from, for the nothing-changed fast path (null: no valid pass). */
+  last: LastPass | null;
+}
+
+/**
+ * The inputs of the last full pass of {@link updateTraffic} that are not covered by the per-Service memo,
+ * and its user-facing figures. When none of them changed and no API write happened since (EndpointSlices
+ * only change through API writes, which bump `state.counters.resourceVersion`), the pass would
+ * recompute exactly the same figures, so only the SLI draws are redone.
+ */
+interface LastPass {
+  rv: number;
+  graph: TrafficGraph;
+  ingressRef: SimState['ingress'];
+  /** `service, rps` of each ingress entry, flattened. */
+  ingress: (string | number)[];
+  images: ProfileSnapshot;
+  userKey: string | undefined;
+  userRps: number;
+  user: Result | undefined;
+  /** `tailShare(user.components, thresholdMs)` for `slowFor` / `slowThreshold`. */
+  slowFor: Result | undefined;
+  slowThreshold: number;
+  slowShare: number;
+}
+
+/** The traffic fields of every image profile (and the default profile) at the last full pass. */
+interface ProfileSnapshot {
+  imagesRef: SimState['images'];
+  keys: string[];
+  profiles: ImageProfile[];
+  defaultProfile: ImageProfile | undefined;
+  /** `errorRate, cpuPerRequestMilli, latencyMs` per profile (then the default's), flattened. */
+  fields: number[];
+}
+
+function snapshotProfiles(state: SimState): ProfileSnapshot {
+  const keys = Object.keys(state.images);
+  const profiles = Object.values(state.images);
+  const defaultProfile = state.defaultImageProfile as ImageProfile | undefined;
+  const fields: number[] = [];
+  for (const p of profiles) fields.push(p.errorRate, p.cpuPerRequestMilli, p.latencyMs);
+  if (defaultProfile) fields.push(defaultProfile.errorRate, defaultProfile.cpuPerRequestMilli, defaultProfile.latencyMs);
+  return { imagesRef: state.images, keys, profiles, defaultProfile, fields };
+}
+
+/**
+ * True when no image profile of `snap` was replaced or had a traffic field changed since. O(images).
+ * Only called when no API write happened since `snap` was taken: a new image profile comes with one
+ * (createSim; `setDeploymentImage`, which incidents use too), so the key list still holds.
+ */
+function sameProfileSnapshot(state: SimState, snap: ProfileSnapshot): boolean {
+  if (state.images !== snap.imagesRef || (state.defaultImageProfile as ImageProfile | undefined) !== snap.defaultProfile) return false;
+  const keys = snap.keys;
+  const f = snap.fields;
+  for (let i = 0; i < keys.length; i++) {
+    const p = state.images[keys[i]!];
+    if (p === undefined) return false;
+    if (p !== snap.profiles[i] || p.errorRate !== f[3 * i] || p.cpuPerRequestMilli !== f[3 * i + 1] || p.latencyMs !== f[3 * i + 2]) return false;
+  }
+  const d = snap.defaultProfile;
+  const j = 3 * keys.length;
+  return !d || (d.errorRate === f[j] && d.cpuPerRequestMilli === f[j + 1] && d.latencyMs === f[j + 2]);
+}
+
+function ingressSignature(state: SimState): (string | number)[] {
+  const out: (string | number)[] = [];
+  for (const e of state.ingress) out.push(e.service, e.rps);
+  return out;
+}
+
+function sameIngress(state: SimState, last: LastPass): boolean {
+  const ing = state.ingress;
+  if (ing !== last.ingressRef || 2 * ing.length !== last.ingress.length) return false;
+  for (let i = 0; i < ing.length; i++) {
+    const e = ing[i]!;
+    if (e.service !== last.ingress[2 * i] || e.rps !== last.ingress[2 * i + 1]) return false;
+  }
+  return true;
 }
 
 const memos = new WeakMap<SimState, Memo>();
@@ -119,7 +214,24 @@ const memos = new WeakMap<SimState, Memo>();
 function memoOf(state: SimState): Memo {
   let memo = memos.get(state);
   if (!memo) {
-    memo = { graph: null, services: new Map(), nodesRef: null, nodeNames: [], extraNodes: new Set(), down: new Set() };
+    memo = {
+      graph: null,
+      services: new Map(),
+      nodesRef: null,
+      nodeNames: [],
+      extraNodes: new Set(),
+      down: new Set(),
+      nodeObjs: [],
+      nodeDownFlags: new Uint8Array(0),
+      nodeObjsRv: -1,
+      livenessTimerSeq: -1,
+      livenessDirtyNodes: true,
+      servicesRef: null,
+      servicesRv: -1,
+      traffic: null,
+      trafficGraph: null,
+      last: null,
+    };
     memos.set(state, memo);
   }
   return memo;
@@ -127,15 +239,16 @@ function memoOf(state: SimState): Memo {
 
 function graphOf(state: SimState, memo: Memo): TrafficGraph {
   const g = memo.graph;
-  if (
-    g &&
-    g.callGraph === state.callGraph &&
-    g.optionalCalls === (state.optionalCalls as SimState['optionalCalls'] | undefined) &&
-    g.ingress === state.ingress &&
-    g.serviceCount === Object.keys(state.services).length
-  ) {
-    return g;
+  const rv = state.counters.resourceVersion;
+  if (g && g.callGraph === state.callGraph && g.optionalCalls === (state.optionalCalls as SimState['optionalCalls'] | undefined) && g.ingress === state.ingress) {
+    // A Service is created or deleted by an API write (a resourceVersion bump): count them only then.
+    if (memo.servicesRef === state.services && memo.servicesRv === rv) return g;
+    memo.servicesRef = state.services;
+    memo.servicesRv = rv;
+    if (g.serviceCount === Object.keys(state.services).length) return g;
   }
+  memo.servicesRef = state.services;
+  memo.servicesRv = rv;
   const fresh = buildTrafficGraph(state);
   memo.graph = fresh;
   for (const [key, sm] of [...memo.services.entries()]) {
@@ -152,29 +265,64 @@ function nodeDown(state: SimState, name: string): boolean {
 
 /**
  * Compares every node's liveness with the last tick's and flags the Services whose own figures were
- * computed with an endpoint on a node that changed. O(nodes) plus O(services) on a tick with changes.
+ * computed with an endpoint on a node that changed; returns true when any node changed (or the node
+ * map was replaced). O(nodes) plus O(services) on a tick with changes. Nodes are read by name after an
+ * API write (a Node may have been created, replaced or deleted), else through the Node objects read
+ * then (`kubeletUp` is a field of the object).
+ *
+ * Whoever flips `kubeletUp` queues the Node (`markDirty(state, 'nodes', name)`: the node-failure
+ * incident, tests, benches), and the node lifecycle controller drains that queue before traffic runs,
+ * leaving a trace: a lost node gets its grace timer (`counters.timerSeq` moves), a recovered one a status
+ * write (`counters.resourceVersion`), or it stays queued while the API server cannot write. So the
+ * nodes are only compared when one of these moved or a Node was queued now or at the last check.
  */
-function refreshLiveness(state: SimState, memo: Memo): void {
+function refreshLiveness(state: SimState, memo: Memo): boolean {
+  const rv = state.counters.resourceVersion;
+  const queued = state.dirty.nodes.length > 0;
+  const quiet =
+    memo.nodesRef === state.nodes && memo.nodeObjsRv === rv && memo.livenessTimerSeq === state.counters.timerSeq && !queued && !memo.livenessDirtyNodes && memo.extraNodes.size === 0;
+  memo.livenessTimerSeq = state.counters.timerSeq;
+  memo.livenessDirtyNodes = queued;
+  if (quiet) return false;
   if (memo.nodesRef !== state.nodes) {
     memo.nodesRef = state.nodes;
     memo.nodeNames = Object.keys(state.nodes);
+    memo.nodeObjs = memo.nodeNames.map((name) => state.nodes[name]);
+    memo.nodeObjsRv = rv;
     memo.down = new Set();
     for (const name of memo.nodeNames) if (nodeDown(state, name)) memo.down.add(name);
     for (const name of memo.extraNodes) if (nodeDown(state, name)) memo.down.add(name);
+    memo.nodeDownFlags = Uint8Array.from(memo.nodeNames, (name) => (memo.down.has(name) ? 1 : 0));
     for (const sm of memo.services.values()) sm.liveStale = true;
-    return;
+    return true;
   }
   const changed: string[] = [];
-  const check = (name: string) => {
-    const down = nodeDown(state, name);
-    if (down === memo.down.has(name)) return;
+  const names = memo.nodeNames;
+  const objs = memo.nodeObjs;
+  const flags = memo.nodeDownFlags;
+  const byName = memo.nodeObjsRv !== rv;
+  if (byName) memo.nodeObjsRv = rv;
+  for (let i = 0; i < names.length; i++) {
+    let node = objs[i];
+    if (byName) objs[i] = node = state.nodes[names[i]!];
+    const down = !node || !node.sim.kubeletUp ? 1 : 0;
+    if (down === flags[i]) continue;
+    // `flags` mirrors `memo.down` for these names; an endpoint's missing node may have added one too.
+    const name = names[i]!;
+    flags[i] = down;
+    if (down === (memo.down.has(name) ? 1 : 0)) continue;
     if (down) memo.down.add(name);
     else memo.down.delete(name);
     changed.push(name);
-  };
-  for (const name of memo.nodeNames) check(name);
-  for (const name of memo.extraNodes) check(name);
-  if (changed.length === 0) return;
+  }
+  for (const name of memo.extraNodes) {
+    const down = nodeDown(state, name);
+    if (down === memo.down.has(name)) continue;
+    if (down) memo.down.add(name);
+    else memo.down.delete(name);
+    changed.push(name);
+  }
+  if (changed.length === 0) return false;
   const changedSet = new Set(changed);
   for (const sm of memo.services.values()) {
     const nodes = sm.ownAgg?.nodes;
@@ -182,6 +330,7 @@ function refreshLiveness(state: SimState, memo: Memo): void {
     if (changed.length <= nodes.size) sm.liveStale = changed.some((n) => nodes.has(n));
     else for (const n of nodes) if (changedSet.has(n)) { sm.liveStale = true; break; }
   }
+  return true;
 }
 
 function aggregate(state: SimState, memo: Memo, eps: Endpoints | undefined, resourceVersion: number): ServiceAggregate {
@@ -281,8 +430,26 @@ function sameDownstream(prev: Result[], down: number[], results: Result[]): bool
 export function updateTraffic(state: SimState): void {
   const memo = memoOf(state);
   const graph = graphOf(state, memo);
-  refreshLiveness(state, memo);
-  const outageDirty = apiWritable(state) ? null : new Set(state.dirty.services);
+  const livenessChanged = refreshLiveness(state, memo);
+  const writable = apiWritable(state);
+  const userKey = resolveServiceKey(state, state.userFacingService);
+  const last = memo.last;
+  if (
+    last !== null &&
+    writable &&
+    !livenessChanged &&
+    last.rv === state.counters.resourceVersion &&
+    last.graph === graph &&
+    last.userKey === userKey &&
+    memo.traffic === state.traffic &&
+    sameIngress(state, last) &&
+    sameProfileSnapshot(state, last.images)
+  ) {
+    // Nothing the figures depend on changed: `state.traffic` already holds them.
+    drawSlis(state, last);
+    return;
+  }
+  const outageDirty = writable ? null : new Set(state.dirty.services);
   const n = graph.order.length;
   // Offered load per position, requests/s; ingress to a Service outside the graph only feeds the SLI.
   const rps = new Array<number>(n).fill(0);
@@ -313,7 +480,10 @@ export function updateTraffic(state: SimState): void {
     for (const d of graph.down[i]!) rps[d] = rps[d]! + load * figures.accepted;
   }
   const results = new Array<Result>(n);
-  const traffic: Record<string, ServiceTraffic> = {};
+  // Entries are updated in place (and recorded in the change log) when their figures changed; a fresh
+  // object when the graph changed or someone else replaced `state.traffic`.
+  const fresh = memo.traffic !== state.traffic || memo.trafficGraph !== graph;
+  const traffic: Record<string, ServiceTraffic> = fresh ? {} : state.traffic;
   for (let i = n - 1; i >= 0; i--) {
     const sm = sms[i]!;
     const figures = own[i]!;
@@ -327,18 +497,66 @@ export function updateTraffic(state: SimState): void {
       sm.resultDown = downResults;
     }
     results[i] = r;
-    traffic[graph.order[i]!] = { rps: rps[i]!, errorRate: r.errorRate, p50Ms: r.p50, p99Ms: r.p99, readyEndpoints: sm.agg.ready, totalEndpoints: sm.agg.total };
+    const key = graph.order[i]!;
+    const cur = fresh ? undefined : traffic[key];
+    if (cur === undefined) {
+      traffic[key] = { rps: rps[i]!, errorRate: r.errorRate, p50Ms: r.p50, p99Ms: r.p99, readyEndpoints: sm.agg.ready, totalEndpoints: sm.agg.total };
+      recordChange(state, 'Service', key, 'MODIFIED');
+    } else if (
+      cur.rps !== rps[i] || cur.errorRate !== r.errorRate || cur.p50Ms !== r.p50 || cur.p99Ms !== r.p99 ||
+      cur.readyEndpoints !== sm.agg.ready || cur.totalEndpoints !== sm.agg.total
+    ) {
+      cur.rps = rps[i]!;
+      cur.errorRate = r.errorRate;
+      cur.p50Ms = r.p50;
+      cur.p99Ms = r.p99;
+      cur.readyEndpoints = sm.agg.ready;
+      cur.totalEndpoints = sm.agg.total;
+      recordChange(state, 'Service', key, 'MODIFIED');
+    }
   }
   state.traffic = traffic;
+  memo.traffic = traffic;
+  memo.trafficGraph = graph;
 
-  const userKey = resolveServiceKey(state, state.userFacingService);
   const userPos = userKey !== undefined ? graph.position.get(userKey) : undefined;
   const user = userPos !== undefined ? results[userPos] : undefined;
   const userRps = userKey === undefined ? 0 : userPos !== undefined ? rps[userPos]! : (outside.get(userKey) ?? 0);
-  const valid = roundStochastic(state.rng, userRps * state.settings.tickSeconds);
+  const pass: LastPass = {
+    rv: state.counters.resourceVersion,
+    graph,
+    ingressRef: state.ingress,
+    ingress: ingressSignature(state),
+    images: snapshotProfiles(state),
+    userKey,
+    userRps,
+    user,
+    slowFor: undefined,
+    slowThreshold: NaN,
+    slowShare: 0,
+  };
+  // Only a pass made while the API server could write is reusable (during an outage queued Services are
+  // re-read from their pods every tick).
+  memo.last = writable ? pass : null;
+  drawSlis(state, pass);
+}
+
+/** The user-facing Service's SLI counts of this tick from the pass's figures: 3 draws of `state.rng`. */
+function drawSlis(state: SimState, pass: LastPass): void {
+  const user = pass.user;
+  const valid = roundStochastic(state.rng, pass.userRps * state.settings.tickSeconds);
   const bad = Math.min(valid, roundStochastic(state.rng, valid * (user ? user.errorRate : 1)));
   const good = valid - bad;
-  const slowShare = user ? tailShare(user.components, state.slos.latency.thresholdMs) : 0;
+  let slowShare = 0;
+  if (user) {
+    const threshold = state.slos.latency.thresholdMs;
+    if (pass.slowFor !== user || pass.slowThreshold !== threshold) {
+      pass.slowFor = user;
+      pass.slowThreshold = threshold;
+      pass.slowShare = tailShare(user.components, threshold);
+    }
+    slowShare = pass.slowShare;
+  }
   const slow = Math.min(good, roundStochastic(state.rng, good * slowShare));
   state.slos.availability.lastTick = { good, valid };
   state.slos.latency.lastTick = { good: good - slow, valid: good };
