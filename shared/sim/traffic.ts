@@ -55,7 +55,7 @@
  * May import: ./types.ts, ./prng.ts, ./apiserver.ts (read-only checks), ./latency.ts, ./trafficModel.ts,
  * ./trafficGraph.ts, ./trafficFigures.ts (per-Service own figures and end-to-end results).
  */
-import type { Endpoints, ImageProfile, Node, ServiceTraffic, SimState } from './types.ts';
+import type { Endpoints, ImageProfile, Node, Pod, ServiceTraffic, SimState } from './types.ts';
 import { roundStochastic } from './prng.ts';
 import { apiWritable } from './apiserver.ts';
 import { recordChange } from './changelog.ts';
@@ -90,6 +90,8 @@ const STALE = -2;
 /** What is memoised per Service, with the inputs each part was computed from. */
 interface ServiceMemo {
   agg: ServiceAggregate;
+  /** The reading of the slice `agg` was built from, while the API server could write (see {@link aggregate}). */
+  reading: SliceReading | null;
   own: OwnFigures | null;
   ownAgg: ServiceAggregate | null;
   ownRps: number;
@@ -333,42 +335,151 @@ function refreshLiveness(state: SimState, memo: Memo): boolean {
   return true;
 }
 
-function aggregate(state: SimState, memo: Memo, eps: Endpoints | undefined, resourceVersion: number): ServiceAggregate {
-  if (!eps) return { resourceVersion, length: 0, groups: [], ready: 0, total: 0, nodes: new Set(), images: [] };
+/**
+ * The group key parts of one pod as last seen (image, CPU and node): the key strings are built once per
+ * pod and reused while those parts are unchanged (they are, for a bound pod), so grouping hashes a
+ * ready-made string instead of concatenating four parts per endpoint per rebuild.
+ */
+interface PodGroupKey {
+  /** `pod.spec.containers` and `pod.sim.cpuRequestMilli` that `cpuMilli` was computed from (podCpuMilli). */
+  containers: object;
+  cpuRequestMilli: number;
+  image: string;
+  cpuMilli: number;
+  node: string;
+  /** `image \0 cpu \0 node \0 0` (container running) and `... \0 1` (dead). */
+  alive: string;
+  dead: string;
+}
+
+const podGroupKeys = new WeakMap<Pod, PodGroupKey>();
+
+/**
+ * The group key of a pod. `podCpuMilli` is re-read only when the pod's container list or CPU request
+ * changed (a pod's spec is immutable once created, like the API's: a new template makes new pods).
+ */
+function groupKeyOf(pod: Pod, node: string): PodGroupKey {
+  let k = podGroupKeys.get(pod);
+  const image = pod.sim.image;
+  if (k === undefined || k.containers !== pod.spec.containers || k.cpuRequestMilli !== pod.sim.cpuRequestMilli || k.image !== image || k.node !== node) {
+    const cpuMilli = podCpuMilli(pod);
+    const base = `${image}\u0000${cpuMilli}\u0000${node}\u0000`;
+    k = { containers: pod.spec.containers, cpuRequestMilli: pod.sim.cpuRequestMilli, image, cpuMilli, node, alive: `${base}0`, dead: `${base}1` };
+    podGroupKeys.set(pod, k);
+  }
+  return k;
+}
+
+/** What one ready endpoint contributed to an aggregate (null: not ready, terminating or no pod). */
+interface Contribution {
+  key: string;
+  image: string;
+  cpuMilli: number;
+  node: string;
+  dead: boolean;
+}
+
+/** The endpoint list an aggregate was read from and each entry's contribution (parallel arrays). */
+interface SliceReading {
+  endpoints: Endpoints['endpoints'];
+  contrib: (Contribution | null)[];
+  prefix: string;
+  /** The groups by key and the keys in sorted order (the aggregate's `groups` order). */
+  byKey: Map<string, EndpointGroup>;
+  sortedKeys: string[];
+}
+
+function readEndpoint(state: SimState, ep: Endpoints['endpoints'][number], prefix: string): Contribution | null {
+  if (!ep.conditions.ready || ep.conditions.terminating) return null;
+  const pod = state.pods[prefix + ep.targetRef.name];
+  if (!pod) return null;
+  const node = pod.spec.nodeName ?? ep.nodeName;
+  let dead = true;
+  for (const c of pod.status.containerStatuses) {
+    if (c.state.running !== undefined) {
+      dead = false;
+      break;
+    }
+  }
+  const gk = groupKeyOf(pod, node);
+  return { key: dead ? gk.dead : gk.alive, image: gk.image, cpuMilli: gk.cpuMilli, node, dead };
+}
+
+/**
+ * Builds a Service's aggregate from its EndpointSlice, re-reading only the entries that changed since
+ * `prev` (the reading of this Service's previous slice while the API server could write): the
+ * controller writes a new list when anything changed and keeps both sorted by pod name, so an entry
+ * with the same pod name, node and conditions is matched by a merge walk and keeps its contribution.
+ * That is exact because what an entry contributes cannot change while its entry stays the same: a
+ * bound pod's image, CPU and node are immutable, and a container stops running only together with a
+ * readiness change (OOMKilled, back-off, node NotReady), i.e. a new entry; and a pod only disappears
+ * from state together with its entry (removing it queues its Services, synced in the same tick). While
+ * the API server cannot write (`prev` null: stale endpoints, pods changing underneath) every entry is
+ * re-read. Returns the reading for the next build.
+ */
+function aggregate(state: SimState, memo: Memo, eps: Endpoints | undefined, resourceVersion: number, prev: SliceReading | null): [ServiceAggregate, SliceReading | null] {
+  if (!eps) return [{ resourceVersion, length: 0, groups: [], ready: 0, total: 0, nodes: new Set(), images: [] }, null];
   const byKey = new Map<string, EndpointGroup>();
   const nodes = new Set<string>();
   const images = new Set<string>();
   let ready = 0;
   const prefix = `${eps.metadata.namespace}/`;
-  for (const ep of eps.endpoints) {
-    if (!ep.conditions.ready || ep.conditions.terminating) continue;
-    const pod = state.pods[prefix + ep.targetRef.name];
-    if (!pod) continue;
+  const list = eps.endpoints;
+  const contrib = new Array<Contribution | null>(list.length);
+  const old = prev !== null && prev.prefix === prefix ? prev.endpoints : null;
+  const oldContrib = prev?.contrib;
+  const prevByKey = old !== null ? prev!.byKey : null;
+  const added: string[] = [];
+  let lastImage: string | null = null;
+  let j = 0;
+  for (let i = 0; i < list.length; i++) {
+    const ep = list[i]!;
+    let c: Contribution | null | undefined;
+    if (old !== null) {
+      const name = ep.targetRef.name;
+      let o = old[j];
+      if (o !== undefined && o.targetRef.name !== name) {
+        while (j < old.length && old[j]!.targetRef.name < name) j++;
+        o = old[j];
+      }
+      if (o !== undefined && o.targetRef.name === name && o.nodeName === ep.nodeName && o.conditions.ready === ep.conditions.ready && o.conditions.terminating === ep.conditions.terminating) {
+        c = oldContrib![j];
+      }
+    }
+    if (c === undefined) c = readEndpoint(state, ep, prefix);
+    contrib[i] = c;
+    if (c === null) continue;
     ready++;
-    const cpuMilli = podCpuMilli(pod);
-    const node = pod.spec.nodeName ?? ep.nodeName;
-    let dead = true;
-    for (const c of pod.status.containerStatuses) {
-      if (c.state.running !== undefined) {
-        dead = false;
-        break;
-      }
-    }
-    const key = `${pod.sim.image}\u0000${cpuMilli}\u0000${node}\u0000${dead ? 1 : 0}`;
-    const g = byKey.get(key);
+    const g = byKey.get(c.key);
     if (g) g.count++;
-    else byKey.set(key, { image: pod.sim.image, cpuMilli, node, count: 1, dead });
-    if (!nodes.has(node)) {
-      nodes.add(node);
-      if (!state.nodes[node] && !memo.extraNodes.has(node)) {
-        memo.extraNodes.add(node);
-        memo.down.add(node); // missing = down, as ownFigures sees it
-      }
+    else {
+      byKey.set(c.key, { image: c.image, cpuMilli: c.cpuMilli, node: c.node, count: 1, dead: c.dead });
+      if (prevByKey === null || !prevByKey.has(c.key)) added.push(c.key);
     }
-    images.add(pod.sim.image);
+    nodes.add(c.node);
+    if (c.image !== lastImage) images.add((lastImage = c.image));
   }
-  const groups = [...byKey.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map((e) => e[1]);
-  return { resourceVersion, length: eps.endpoints.length, groups, ready, total: eps.endpoints.length, nodes, images: [...images].sort() };
+  for (const node of nodes) {
+    if (!state.nodes[node] && !memo.extraNodes.has(node)) {
+      memo.extraNodes.add(node);
+      memo.down.add(node); // missing = down, as ownFigures sees it
+    }
+  }
+  // The default sort compares UTF-16 code units, exactly like `<` on strings. The previous keys still
+  // present come first, already in order, so the sort mostly merges the new keys in.
+  let sortedKeys: string[];
+  if (prevByKey === null) sortedKeys = [...byKey.keys()].sort();
+  else {
+    sortedKeys = [];
+    for (const k of prev!.sortedKeys) if (byKey.has(k)) sortedKeys.push(k);
+    if (added.length > 0) {
+      for (const k of added) sortedKeys.push(k);
+      sortedKeys.sort();
+    }
+  }
+  const groups = sortedKeys.map((k) => byKey.get(k)!);
+  const agg = { resourceVersion, length: list.length, groups, ready, total: list.length, nodes, images: [...images].sort() };
+  return [agg, resourceVersion === STALE ? null : { endpoints: list, contrib, prefix, byKey, sortedKeys }];
 }
 
 /**
@@ -386,10 +497,12 @@ function serviceMemoOf(state: SimState, memo: Memo, key: string, outageDirty: Se
     if (sameSlice && (outageDirty === null || !outageDirty.has(key))) return sm;
   }
   const version = outageDirty !== null ? STALE : eps ? eps.metadata.resourceVersion : NO_SLICE;
-  const agg = aggregate(state, memo, eps, version);
-  if (sm) sm.agg = agg;
-  else {
-    sm = { agg, own: null, ownAgg: null, ownRps: 0, ownProfile: [], liveStale: false, result: null, resultOwn: null, resultDown: [] };
+  const [agg, reading] = aggregate(state, memo, eps, version, outageDirty === null ? (sm?.reading ?? null) : null);
+  if (sm) {
+    sm.agg = agg;
+    sm.reading = reading;
+  } else {
+    sm = { agg, reading, own: null, ownAgg: null, ownRps: 0, ownProfile: [], liveStale: false, result: null, resultOwn: null, resultDown: [] };
     memo.services.set(key, sm);
   }
   return sm;
