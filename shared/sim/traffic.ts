@@ -36,24 +36,30 @@
  * `slos.latency.thresholdMs`); failed requests only count against availability, so each SLO tells its
  * own story. Three PRNG draws per tick, always.
  *
- * Cost: a tick is O(services + edges + nodes) plus work for what changed. A memo outside the state (a
- * `WeakMap` keyed by the state object, like shared/sim/cache.ts) keeps per Service:
+ * Cost: a tick with no API write, no node queued or lost, and the same graph, ingress, image profiles
+ * and API writability as the last pass only redoes the SLI draws (O(images) field comparisons to
+ * notice an incident or test editing a profile in place); any other tick is O(services + edges) plus
+ * work for what changed (O(nodes) more after an API write or a node queue/timer trace, see
+ * `refreshLiveness`). A memo outside the state (a `WeakMap` keyed by the state object, like
+ * shared/sim/cache.ts) keeps per Service:
  * - its endpoint aggregate (ready endpoints grouped by image, CPU, node and running container), rebuilt
- *   in O(endpoints) only when its EndpointSlice's `metadata.resourceVersion` (or length) changed; while
- *   the API server cannot write (no etcd quorum) endpoints go stale and pods change underneath, so the
- *   Services queued in `state.dirty.services` (every pod change queues the Services selecting it) are
- *   re-aggregated from their pods each tick, the others keep their aggregate;
+ *   only when its EndpointSlice's `metadata.resourceVersion` (or length) changed, re-reading only the
+ *   entries that changed since the previous slice (see `aggregate`); while the API server cannot write
+ *   (no etcd quorum) endpoints go stale and pods change underneath, so the Services queued in
+ *   `state.dirty.services` (every pod change queues the Services selecting it) are re-aggregated from
+ *   all their pods each tick, the others keep their aggregate;
  * - its own figures (accepted/success shares, latency components), recomputed in O(groups) only when the
  *   aggregate, its offered load, the profile of one of its images (`errorRate`, `latencyMs`,
  *   `cpuPerRequestMilli`) or the liveness (`kubeletUp`) of a node holding one of its endpoints changed;
- *   node liveness is compared against the previous tick with one pass over the node names;
  * - its end-to-end result, recomputed when its own figures or a downstream result changed, and once for
  *   every Service when the walkable graph is rebuilt (`callGraph`, `optionalCalls` or `ingress` replaced).
+ * `state.traffic` entries are updated in place and each change is recorded in the change log
+ * (shared/sim/changelog.ts, kind `Service`).
  * Everything memoised is a pure function of the state and is recomputed exactly as a fresh memo would,
  * so a cloned, replayed or JSON round-tripped state computes bit-identical figures.
  *
  * May import: ./types.ts, ./prng.ts, ./apiserver.ts (read-only checks), ./latency.ts, ./trafficModel.ts,
- * ./trafficGraph.ts, ./trafficFigures.ts (per-Service own figures and end-to-end results).
+ * ./trafficGraph.ts, ./trafficFigures.ts (per-Service own figures and end-to-end results), ./changelog.ts.
  */
 import type { Endpoints, ImageProfile, Node, Pod, ServiceTraffic, SimState } from './types.ts';
 import { roundStochastic } from './prng.ts';
@@ -347,9 +353,11 @@ interface PodGroupKey {
   image: string;
   cpuMilli: number;
   node: string;
-  /** `image \0 cpu \0 node \0 0` (container running) and `... \0 1` (dead). */
-  alive: string;
-  dead: string;
+  /** `image \0 cpu \0 node \0 0` (container running), or `... \0 1` for the dead twin. */
+  key: string;
+  dead: boolean;
+  /** The same parts with a dead container (made on first use). */
+  deadTwin: PodGroupKey | null;
 }
 
 const podGroupKeys = new WeakMap<Pod, PodGroupKey>();
@@ -363,21 +371,18 @@ function groupKeyOf(pod: Pod, node: string): PodGroupKey {
   const image = pod.sim.image;
   if (k === undefined || k.containers !== pod.spec.containers || k.cpuRequestMilli !== pod.sim.cpuRequestMilli || k.image !== image || k.node !== node) {
     const cpuMilli = podCpuMilli(pod);
-    const base = `${image}\u0000${cpuMilli}\u0000${node}\u0000`;
-    k = { containers: pod.spec.containers, cpuRequestMilli: pod.sim.cpuRequestMilli, image, cpuMilli, node, alive: `${base}0`, dead: `${base}1` };
+    k = { containers: pod.spec.containers, cpuRequestMilli: pod.sim.cpuRequestMilli, image, cpuMilli, node, key: `${image}\u0000${cpuMilli}\u0000${node}\u00000`, dead: false, deadTwin: null };
     podGroupKeys.set(pod, k);
   }
   return k;
 }
 
-/** What one ready endpoint contributed to an aggregate (null: not ready, terminating or no pod). */
-interface Contribution {
-  key: string;
-  image: string;
-  cpuMilli: number;
-  node: string;
-  dead: boolean;
+function deadTwinOf(k: PodGroupKey): PodGroupKey {
+  return (k.deadTwin ??= { ...k, key: `${k.key.slice(0, -1)}1`, dead: true, deadTwin: null });
 }
+
+/** What one ready endpoint contributed to an aggregate (null: not ready, terminating or no pod). */
+type Contribution = PodGroupKey;
 
 /** The endpoint list an aggregate was read from and each entry's contribution (parallel arrays). */
 interface SliceReading {
@@ -402,7 +407,7 @@ function readEndpoint(state: SimState, ep: Endpoints['endpoints'][number], prefi
     }
   }
   const gk = groupKeyOf(pod, node);
-  return { key: dead ? gk.dead : gk.alive, image: gk.image, cpuMilli: gk.cpuMilli, node, dead };
+  return dead ? deadTwinOf(gk) : gk;
 }
 
 /**

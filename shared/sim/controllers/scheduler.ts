@@ -98,7 +98,8 @@ export function fitErrorMessage(total: number, counts: Map<string, number>, unre
 
 /**
  * Schedules the activeQ (plus unschedulable pods when a cluster event asked for a retry). Stalls while
- * the API server cannot write (binding is a write). Cost: O(queued pods x sampled nodes).
+ * the API server cannot write (binding is a write). Cost: O(nodes) to build the pass's node table,
+ * then O(queued pods x sampled nodes) typed-array reads and tie draws (see {@link NodeTable}).
  */
 export function schedulerSync(state: SimState): void {
   const sq = state.scheduler;
