@@ -184,8 +184,9 @@ function snapshotProfiles(state: SimState): ProfileSnapshot {
 
 /**
  * True when no image profile of `snap` was replaced or had a traffic field changed since. O(images).
- * Only called when no API write happened since `snap` was taken: a new image profile comes with one
- * (createSim; `setDeploymentImage`, which incidents use too), so the key list still holds.
+ * Called when the key list still holds: on the fast path no API write happened since `snap` was taken
+ * (a new image profile comes with one: createSim; `setDeploymentImage`, which incidents use too); on a
+ * full pass after comparing the keys.
  */
 function sameProfileSnapshot(state: SimState, snap: ProfileSnapshot): boolean {
   if (state.images !== snap.imagesRef || (state.defaultImageProfile as ImageProfile | undefined) !== snap.defaultProfile) return false;
@@ -199,6 +200,12 @@ function sameProfileSnapshot(state: SimState, snap: ProfileSnapshot): boolean {
   const d = snap.defaultProfile;
   const j = 3 * keys.length;
   return !d || (d.errorRate === f[j] && d.cpuPerRequestMilli === f[j + 1] && d.latencyMs === f[j + 2]);
+}
+
+function sameKeys(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function ingressSignature(state: SimState): (string | number)[] {
@@ -568,6 +575,10 @@ export function updateTraffic(state: SimState): void {
     return;
   }
   const outageDirty = writable ? null : new Set(state.dirty.services);
+  // Same image keys and profile fields as at the last (writable) pass: every Service whose aggregate is
+  // unchanged has the profiles its own figures were computed with, so only changed aggregates recompute.
+  const prevImages = last?.images ?? null;
+  const profilesUnchanged = prevImages !== null && sameKeys(Object.keys(state.images), prevImages.keys) && sameProfileSnapshot(state, prevImages);
   const n = graph.order.length;
   // Offered load per position, requests/s; ingress to a Service outside the graph only feeds the SLI.
   const rps = new Array<number>(n).fill(0);
@@ -585,7 +596,7 @@ export function updateTraffic(state: SimState): void {
     const sm = serviceMemoOf(state, memo, graph.order[i]!, outageDirty);
     const load = rps[i]!;
     let figures = sm.own;
-    if (figures === null || sm.ownAgg !== sm.agg || sm.liveStale || sm.ownRps !== load || !sameProfiles(state, sm.agg.images, sm.ownProfile)) {
+    if (figures === null || sm.ownAgg !== sm.agg || sm.liveStale || sm.ownRps !== load || (!profilesUnchanged && !sameProfiles(state, sm.agg.images, sm.ownProfile))) {
       figures = ownFigures(state, sm.agg, load);
       sm.own = figures;
       sm.ownAgg = sm.agg;
@@ -645,7 +656,7 @@ export function updateTraffic(state: SimState): void {
     graph,
     ingressRef: state.ingress,
     ingress: ingressSignature(state),
-    images: snapshotProfiles(state),
+    images: profilesUnchanged ? prevImages : snapshotProfiles(state),
     userKey,
     userRps,
     user,
