@@ -609,24 +609,6 @@ export function recordStoredObjects(state: SimState): void {
   }
 }
 
-/**
- * Records Service `MODIFIED` for every Service whose traffic figures (rps, error rate, p50/p99,
- * ready/total endpoints) differ between `before` (the `state.traffic` map before the traffic model
- * ran) and `state.traffic` now, or that is new: the change-log CONTRACT's "Service traffic" (non-API,
- * no resourceVersion). Called by step.ts after `updateTraffic`, which replaces the map each tick; a
- * traffic model that updates the map in place must call {@link noteChange} itself. O(Services).
- */
-export function recordTrafficChanges(state: SimState, before: SimState['traffic']): void {
-  const after = state.traffic;
-  for (const key in after) {
-    const a = before[key];
-    const b = after[key]!;
-    if (a === b) continue;
-    if (!a || a.rps !== b.rps || a.errorRate !== b.errorRate || a.p50Ms !== b.p50Ms || a.p99Ms !== b.p99Ms || a.readyEndpoints !== b.readyEndpoints || a.totalEndpoints !== b.totalEndpoints) {
-      changed(state, 'Service', key, 'MODIFIED');
-    }
-  }
-}
 
 // ---------------------------------------------------------------------------------------------------
 // Compatibility wrappers and shared mutations

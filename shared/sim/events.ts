@@ -29,6 +29,10 @@ export function recordEvent(
     seq: state.counters.eventSeq++,
   };
   state.events.push(event);
-  if (state.events.length > state.eventLimit) state.events.splice(0, state.events.length - state.eventLimit);
+  const events = state.events;
+  // One over the limit (the usual case): `shift` is O(1) in V8 (the backing store is left-trimmed),
+  // `splice(0, 1)` copies the whole array (~6 us at 1,000 events). Same resulting array either way.
+  if (events.length === state.eventLimit + 1) events.shift();
+  else if (events.length > state.eventLimit) events.splice(0, events.length - state.eventLimit);
   return event;
 }

@@ -7,7 +7,6 @@
  * own updates (shared/sim/traffic.ts, slo.ts, incidents/). Pure and deterministic.
  */
 import { completePendingActions } from './actions/pending.ts';
-import { recordTrafficChanges } from './apiserver.ts';
 import { runControllers, runDueTimers } from './controllers/index.ts';
 import { startDueIncidents, updateIncidents } from './incidents/index.ts';
 import { updateSlos } from './slo.ts';
@@ -31,9 +30,7 @@ export function finishTick(state: SimState): void {
   completePendingActions(state);
   runDueTimers(state);
   runControllers(state);
-  const trafficBefore = state.traffic;
-  updateTraffic(state);
-  recordTrafficChanges(state, trafficBefore); // change log: Service traffic figures (shared/sim/changelog.ts)
+  updateTraffic(state); // records each Service whose figures changed (shared/sim/changelog.ts)
   updateSlos(state);
   updateIncidents(state);
 }

@@ -36,28 +36,35 @@
  * `slos.latency.thresholdMs`); failed requests only count against availability, so each SLO tells its
  * own story. Three PRNG draws per tick, always.
  *
- * Cost: a tick is O(services + edges + nodes) plus work for what changed. A memo outside the state (a
- * `WeakMap` keyed by the state object, like shared/sim/cache.ts) keeps per Service:
+ * Cost: a tick with no API write, no node queued or lost, and the same graph, ingress, image profiles
+ * and API writability as the last pass only redoes the SLI draws (O(images) field comparisons to
+ * notice an incident or test editing a profile in place); any other tick is O(services + edges) plus
+ * work for what changed (O(nodes) more after an API write or a node queue/timer trace, see
+ * `refreshLiveness`). A memo outside the state (a `WeakMap` keyed by the state object, like
+ * shared/sim/cache.ts) keeps per Service:
  * - its endpoint aggregate (ready endpoints grouped by image, CPU, node and running container), rebuilt
- *   in O(endpoints) only when its EndpointSlice's `metadata.resourceVersion` (or length) changed; while
- *   the API server cannot write (no etcd quorum) endpoints go stale and pods change underneath, so the
- *   Services queued in `state.dirty.services` (every pod change queues the Services selecting it) are
- *   re-aggregated from their pods each tick, the others keep their aggregate;
+ *   only when its EndpointSlice's `metadata.resourceVersion` (or length) changed, re-reading only the
+ *   entries that changed since the previous slice (see `aggregate`); while the API server cannot write
+ *   (no etcd quorum) endpoints go stale and pods change underneath, so the Services queued in
+ *   `state.dirty.services` (every pod change queues the Services selecting it) are re-aggregated from
+ *   all their pods each tick, the others keep their aggregate;
  * - its own figures (accepted/success shares, latency components), recomputed in O(groups) only when the
  *   aggregate, its offered load, the profile of one of its images (`errorRate`, `latencyMs`,
  *   `cpuPerRequestMilli`) or the liveness (`kubeletUp`) of a node holding one of its endpoints changed;
- *   node liveness is compared against the previous tick with one pass over the node names;
  * - its end-to-end result, recomputed when its own figures or a downstream result changed, and once for
  *   every Service when the walkable graph is rebuilt (`callGraph`, `optionalCalls` or `ingress` replaced).
+ * `state.traffic` entries are updated in place and each change is recorded in the change log
+ * (shared/sim/changelog.ts, kind `Service`).
  * Everything memoised is a pure function of the state and is recomputed exactly as a fresh memo would,
  * so a cloned, replayed or JSON round-tripped state computes bit-identical figures.
  *
  * May import: ./types.ts, ./prng.ts, ./apiserver.ts (read-only checks), ./latency.ts, ./trafficModel.ts,
- * ./trafficGraph.ts, ./trafficFigures.ts (per-Service own figures and end-to-end results).
+ * ./trafficGraph.ts, ./trafficFigures.ts (per-Service own figures and end-to-end results), ./changelog.ts.
  */
-import type { Endpoints, ServiceTraffic, SimState } from './types.ts';
+import type { Endpoints, ImageProfile, Node, Pod, ServiceTraffic, SimState } from './types.ts';
 import { roundStochastic } from './prng.ts';
 import { apiWritable } from './apiserver.ts';
+import { noteChange } from './apiserver.ts';
 import { tailShare } from './latency.ts';
 import { computeResult, ownFigures, type EndpointGroup, type OwnFigures, type Result, type ServiceAggregate } from './trafficFigures.ts';
 import { buildTrafficGraph, resolveServiceKey, type TrafficGraph } from './trafficGraph.ts';
@@ -89,6 +96,8 @@ const STALE = -2;
 /** What is memoised per Service, with the inputs each part was computed from. */
 interface ServiceMemo {
   agg: ServiceAggregate;
+  /** The reading of the slice `agg` was built from, while the API server could write (see {@link aggregate}). */
+  reading: SliceReading | null;
   own: OwnFigures | null;
   ownAgg: ServiceAggregate | null;
   ownRps: number;
@@ -112,6 +121,107 @@ interface Memo {
   extraNodes: Set<string>;
   /** Nodes down (no object, or `kubeletUp` false) at the last tick. */
   down: Set<string>;
+  /** The Node objects of `nodeNames` (undefined: missing) as last read by name. */
+  nodeObjs: (Node | undefined)[];
+  /** 1 where the node of `nodeNames` is in `down` (the per-tick check without a Set lookup). */
+  nodeDownFlags: Uint8Array;
+  /** `state.counters.resourceVersion` when `nodeObjs` was last read by name. */
+  nodeObjsRv: number;
+  /** `state.counters.timerSeq` and whether `state.dirty.nodes` was non-empty at the last liveness check. */
+  livenessTimerSeq: number;
+  livenessDirtyNodes: boolean;
+  /** `state.services` and `state.counters.resourceVersion` when the graph's Service count was last checked. */
+  servicesRef: SimState['services'] | null;
+  servicesRv: number;
+  /** The `state.traffic` object the last full pass wrote (entries are updated in place while it stays). */
+  traffic: SimState['traffic'] | null;
+  trafficGraph: TrafficGraph | null;
+  /** What the last full pass computed from, for the nothing-changed fast path (null: no valid pass). */
+  last: LastPass | null;
+}
+
+/**
+ * The inputs of the last full pass of {@link updateTraffic} that are not covered by the per-Service memo,
+ * and its user-facing figures. When none of them changed and no API write happened since (EndpointSlices
+ * only change through API writes, which bump `state.counters.resourceVersion`), the pass would
+ * recompute exactly the same figures, so only the SLI draws are redone.
+ */
+interface LastPass {
+  rv: number;
+  graph: TrafficGraph;
+  ingressRef: SimState['ingress'];
+  /** `service, rps` of each ingress entry, flattened. */
+  ingress: (string | number)[];
+  images: ProfileSnapshot;
+  userKey: string | undefined;
+  userRps: number;
+  user: Result | undefined;
+  /** `tailShare(user.components, thresholdMs)` for `slowFor` / `slowThreshold`. */
+  slowFor: Result | undefined;
+  slowThreshold: number;
+  slowShare: number;
+}
+
+/** The traffic fields of every image profile (and the default profile) at the last full pass. */
+interface ProfileSnapshot {
+  imagesRef: SimState['images'];
+  keys: string[];
+  profiles: ImageProfile[];
+  defaultProfile: ImageProfile | undefined;
+  /** `errorRate, cpuPerRequestMilli, latencyMs` per profile (then the default's), flattened. */
+  fields: number[];
+}
+
+function snapshotProfiles(state: SimState): ProfileSnapshot {
+  const keys = Object.keys(state.images);
+  const profiles = Object.values(state.images);
+  const defaultProfile = state.defaultImageProfile as ImageProfile | undefined;
+  const fields: number[] = [];
+  for (const p of profiles) fields.push(p.errorRate, p.cpuPerRequestMilli, p.latencyMs);
+  if (defaultProfile) fields.push(defaultProfile.errorRate, defaultProfile.cpuPerRequestMilli, defaultProfile.latencyMs);
+  return { imagesRef: state.images, keys, profiles, defaultProfile, fields };
+}
+
+/**
+ * True when no image profile of `snap` was replaced or had a traffic field changed since. O(images).
+ * Called when the key list still holds: on the fast path no API write happened since `snap` was taken
+ * (a new image profile comes with one: createSim; `setDeploymentImage`, which incidents use too); on a
+ * full pass after comparing the keys.
+ */
+function sameProfileSnapshot(state: SimState, snap: ProfileSnapshot): boolean {
+  if (state.images !== snap.imagesRef || (state.defaultImageProfile as ImageProfile | undefined) !== snap.defaultProfile) return false;
+  const keys = snap.keys;
+  const f = snap.fields;
+  for (let i = 0; i < keys.length; i++) {
+    const p = state.images[keys[i]!];
+    if (p === undefined) return false;
+    if (p !== snap.profiles[i] || p.errorRate !== f[3 * i] || p.cpuPerRequestMilli !== f[3 * i + 1] || p.latencyMs !== f[3 * i + 2]) return false;
+  }
+  const d = snap.defaultProfile;
+  const j = 3 * keys.length;
+  return !d || (d.errorRate === f[j] && d.cpuPerRequestMilli === f[j + 1] && d.latencyMs === f[j + 2]);
+}
+
+function sameKeys(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function ingressSignature(state: SimState): (string | number)[] {
+  const out: (string | number)[] = [];
+  for (const e of state.ingress) out.push(e.service, e.rps);
+  return out;
+}
+
+function sameIngress(state: SimState, last: LastPass): boolean {
+  const ing = state.ingress;
+  if (ing !== last.ingressRef || 2 * ing.length !== last.ingress.length) return false;
+  for (let i = 0; i < ing.length; i++) {
+    const e = ing[i]!;
+    if (e.service !== last.ingress[2 * i] || e.rps !== last.ingress[2 * i + 1]) return false;
+  }
+  return true;
 }
 
 const memos = new WeakMap<SimState, Memo>();
@@ -119,7 +229,24 @@ const memos = new WeakMap<SimState, Memo>();
 function memoOf(state: SimState): Memo {
   let memo = memos.get(state);
   if (!memo) {
-    memo = { graph: null, services: new Map(), nodesRef: null, nodeNames: [], extraNodes: new Set(), down: new Set() };
+    memo = {
+      graph: null,
+      services: new Map(),
+      nodesRef: null,
+      nodeNames: [],
+      extraNodes: new Set(),
+      down: new Set(),
+      nodeObjs: [],
+      nodeDownFlags: new Uint8Array(0),
+      nodeObjsRv: -1,
+      livenessTimerSeq: -1,
+      livenessDirtyNodes: true,
+      servicesRef: null,
+      servicesRv: -1,
+      traffic: null,
+      trafficGraph: null,
+      last: null,
+    };
     memos.set(state, memo);
   }
   return memo;
@@ -127,15 +254,16 @@ function memoOf(state: SimState): Memo {
 
 function graphOf(state: SimState, memo: Memo): TrafficGraph {
   const g = memo.graph;
-  if (
-    g &&
-    g.callGraph === state.callGraph &&
-    g.optionalCalls === (state.optionalCalls as SimState['optionalCalls'] | undefined) &&
-    g.ingress === state.ingress &&
-    g.serviceCount === Object.keys(state.services).length
-  ) {
-    return g;
+  const rv = state.counters.resourceVersion;
+  if (g && g.callGraph === state.callGraph && g.optionalCalls === (state.optionalCalls as SimState['optionalCalls'] | undefined) && g.ingress === state.ingress) {
+    // A Service is created or deleted by an API write (a resourceVersion bump): count them only then.
+    if (memo.servicesRef === state.services && memo.servicesRv === rv) return g;
+    memo.servicesRef = state.services;
+    memo.servicesRv = rv;
+    if (g.serviceCount === Object.keys(state.services).length) return g;
   }
+  memo.servicesRef = state.services;
+  memo.servicesRv = rv;
   const fresh = buildTrafficGraph(state);
   memo.graph = fresh;
   for (const [key, sm] of [...memo.services.entries()]) {
@@ -152,29 +280,64 @@ function nodeDown(state: SimState, name: string): boolean {
 
 /**
  * Compares every node's liveness with the last tick's and flags the Services whose own figures were
- * computed with an endpoint on a node that changed. O(nodes) plus O(services) on a tick with changes.
+ * computed with an endpoint on a node that changed; returns true when any node changed (or the node
+ * map was replaced). O(nodes) plus O(services) on a tick with changes. Nodes are read by name after an
+ * API write (a Node may have been created, replaced or deleted), else through the Node objects read
+ * then (`kubeletUp` is a field of the object).
+ *
+ * Whoever flips `kubeletUp` queues the Node (`markDirty(state, 'nodes', name)`: the node-failure
+ * incident, tests, benches), and the node lifecycle controller drains that queue before traffic runs,
+ * leaving a trace: a lost node gets its grace timer (`counters.timerSeq` moves), a recovered one a status
+ * write (`counters.resourceVersion`), or it stays queued while the API server cannot write. So the
+ * nodes are only compared when one of these moved or a Node was queued now or at the last check.
  */
-function refreshLiveness(state: SimState, memo: Memo): void {
+function refreshLiveness(state: SimState, memo: Memo): boolean {
+  const rv = state.counters.resourceVersion;
+  const queued = state.dirty.nodes.length > 0;
+  const quiet =
+    memo.nodesRef === state.nodes && memo.nodeObjsRv === rv && memo.livenessTimerSeq === state.counters.timerSeq && !queued && !memo.livenessDirtyNodes && memo.extraNodes.size === 0;
+  memo.livenessTimerSeq = state.counters.timerSeq;
+  memo.livenessDirtyNodes = queued;
+  if (quiet) return false;
   if (memo.nodesRef !== state.nodes) {
     memo.nodesRef = state.nodes;
     memo.nodeNames = Object.keys(state.nodes);
+    memo.nodeObjs = memo.nodeNames.map((name) => state.nodes[name]);
+    memo.nodeObjsRv = rv;
     memo.down = new Set();
     for (const name of memo.nodeNames) if (nodeDown(state, name)) memo.down.add(name);
     for (const name of memo.extraNodes) if (nodeDown(state, name)) memo.down.add(name);
+    memo.nodeDownFlags = Uint8Array.from(memo.nodeNames, (name) => (memo.down.has(name) ? 1 : 0));
     for (const sm of memo.services.values()) sm.liveStale = true;
-    return;
+    return true;
   }
   const changed: string[] = [];
-  const check = (name: string) => {
-    const down = nodeDown(state, name);
-    if (down === memo.down.has(name)) return;
+  const names = memo.nodeNames;
+  const objs = memo.nodeObjs;
+  const flags = memo.nodeDownFlags;
+  const byName = memo.nodeObjsRv !== rv;
+  if (byName) memo.nodeObjsRv = rv;
+  for (let i = 0; i < names.length; i++) {
+    let node = objs[i];
+    if (byName) objs[i] = node = state.nodes[names[i]!];
+    const down = !node || !node.sim.kubeletUp ? 1 : 0;
+    if (down === flags[i]) continue;
+    // `flags` mirrors `memo.down` for these names; an endpoint's missing node may have added one too.
+    const name = names[i]!;
+    flags[i] = down;
+    if (down === (memo.down.has(name) ? 1 : 0)) continue;
     if (down) memo.down.add(name);
     else memo.down.delete(name);
     changed.push(name);
-  };
-  for (const name of memo.nodeNames) check(name);
-  for (const name of memo.extraNodes) check(name);
-  if (changed.length === 0) return;
+  }
+  for (const name of memo.extraNodes) {
+    const down = nodeDown(state, name);
+    if (down === memo.down.has(name)) continue;
+    if (down) memo.down.add(name);
+    else memo.down.delete(name);
+    changed.push(name);
+  }
+  if (changed.length === 0) return false;
   const changedSet = new Set(changed);
   for (const sm of memo.services.values()) {
     const nodes = sm.ownAgg?.nodes;
@@ -182,44 +345,153 @@ function refreshLiveness(state: SimState, memo: Memo): void {
     if (changed.length <= nodes.size) sm.liveStale = changed.some((n) => nodes.has(n));
     else for (const n of nodes) if (changedSet.has(n)) { sm.liveStale = true; break; }
   }
+  return true;
 }
 
-function aggregate(state: SimState, memo: Memo, eps: Endpoints | undefined, resourceVersion: number): ServiceAggregate {
-  if (!eps) return { resourceVersion, length: 0, groups: [], ready: 0, total: 0, nodes: new Set(), images: [] };
+/**
+ * The group key parts of one pod as last seen (image, CPU and node): the key strings are built once per
+ * pod and reused while those parts are unchanged (they are, for a bound pod), so grouping hashes a
+ * ready-made string instead of concatenating four parts per endpoint per rebuild.
+ */
+interface PodGroupKey {
+  /** `pod.spec.containers` and `pod.sim.cpuRequestMilli` that `cpuMilli` was computed from (podCpuMilli). */
+  containers: object;
+  cpuRequestMilli: number;
+  image: string;
+  cpuMilli: number;
+  node: string;
+  /** `image \0 cpu \0 node \0 0` (container running), or `... \0 1` for the dead twin. */
+  key: string;
+  dead: boolean;
+  /** The same parts with a dead container (made on first use). */
+  deadTwin: PodGroupKey | null;
+}
+
+const podGroupKeys = new WeakMap<Pod, PodGroupKey>();
+
+/**
+ * The group key of a pod. `podCpuMilli` is re-read only when the pod's container list or CPU request
+ * changed (a pod's spec is immutable once created, like the API's: a new template makes new pods).
+ */
+function groupKeyOf(pod: Pod, node: string): PodGroupKey {
+  let k = podGroupKeys.get(pod);
+  const image = pod.sim.image;
+  if (k === undefined || k.containers !== pod.spec.containers || k.cpuRequestMilli !== pod.sim.cpuRequestMilli || k.image !== image || k.node !== node) {
+    const cpuMilli = podCpuMilli(pod);
+    k = { containers: pod.spec.containers, cpuRequestMilli: pod.sim.cpuRequestMilli, image, cpuMilli, node, key: `${image}\u0000${cpuMilli}\u0000${node}\u00000`, dead: false, deadTwin: null };
+    podGroupKeys.set(pod, k);
+  }
+  return k;
+}
+
+function deadTwinOf(k: PodGroupKey): PodGroupKey {
+  return (k.deadTwin ??= { ...k, key: `${k.key.slice(0, -1)}1`, dead: true, deadTwin: null });
+}
+
+/** What one ready endpoint contributed to an aggregate (null: not ready, terminating or no pod). */
+type Contribution = PodGroupKey;
+
+/** The endpoint list an aggregate was read from and each entry's contribution (parallel arrays). */
+interface SliceReading {
+  endpoints: Endpoints['endpoints'];
+  contrib: (Contribution | null)[];
+  prefix: string;
+  /** The groups by key and the keys in sorted order (the aggregate's `groups` order). */
+  byKey: Map<string, EndpointGroup>;
+  sortedKeys: string[];
+}
+
+function readEndpoint(state: SimState, ep: Endpoints['endpoints'][number], prefix: string): Contribution | null {
+  if (!ep.conditions.ready || ep.conditions.terminating) return null;
+  const pod = state.pods[prefix + ep.targetRef.name];
+  if (!pod) return null;
+  const node = pod.spec.nodeName ?? ep.nodeName;
+  let dead = true;
+  for (const c of pod.status.containerStatuses) {
+    if (c.state.running !== undefined) {
+      dead = false;
+      break;
+    }
+  }
+  const gk = groupKeyOf(pod, node);
+  return dead ? deadTwinOf(gk) : gk;
+}
+
+/**
+ * Builds a Service's aggregate from its EndpointSlice, re-reading only the entries that changed since
+ * `prev` (the reading of this Service's previous slice while the API server could write): the
+ * controller writes a new list when anything changed and keeps both sorted by pod name, so an entry
+ * with the same pod name, node and conditions is matched by a merge walk and keeps its contribution.
+ * That is exact because what an entry contributes cannot change while its entry stays the same: a
+ * bound pod's image, CPU and node are immutable, and a container stops running only together with a
+ * readiness change (OOMKilled, back-off, node NotReady), i.e. a new entry; and a pod only disappears
+ * from state together with its entry (removing it queues its Services, synced in the same tick). While
+ * the API server cannot write (`prev` null: stale endpoints, pods changing underneath) every entry is
+ * re-read. Returns the reading for the next build.
+ */
+function aggregate(state: SimState, memo: Memo, eps: Endpoints | undefined, resourceVersion: number, prev: SliceReading | null): [ServiceAggregate, SliceReading | null] {
+  if (!eps) return [{ resourceVersion, length: 0, groups: [], ready: 0, total: 0, nodes: new Set(), images: [] }, null];
   const byKey = new Map<string, EndpointGroup>();
   const nodes = new Set<string>();
   const images = new Set<string>();
   let ready = 0;
   const prefix = `${eps.metadata.namespace}/`;
-  for (const ep of eps.endpoints) {
-    if (!ep.conditions.ready || ep.conditions.terminating) continue;
-    const pod = state.pods[prefix + ep.targetRef.name];
-    if (!pod) continue;
+  const list = eps.endpoints;
+  const contrib = new Array<Contribution | null>(list.length);
+  const old = prev !== null && prev.prefix === prefix ? prev.endpoints : null;
+  const oldContrib = prev?.contrib;
+  const prevByKey = old !== null ? prev!.byKey : null;
+  const added: string[] = [];
+  let lastImage: string | null = null;
+  let j = 0;
+  for (let i = 0; i < list.length; i++) {
+    const ep = list[i]!;
+    let c: Contribution | null | undefined;
+    if (old !== null) {
+      const name = ep.targetRef.name;
+      let o = old[j];
+      if (o !== undefined && o.targetRef.name !== name) {
+        while (j < old.length && old[j]!.targetRef.name < name) j++;
+        o = old[j];
+      }
+      if (o !== undefined && o.targetRef.name === name && o.nodeName === ep.nodeName && o.conditions.ready === ep.conditions.ready && o.conditions.terminating === ep.conditions.terminating) {
+        c = oldContrib![j];
+      }
+    }
+    if (c === undefined) c = readEndpoint(state, ep, prefix);
+    contrib[i] = c;
+    if (c === null) continue;
     ready++;
-    const cpuMilli = podCpuMilli(pod);
-    const node = pod.spec.nodeName ?? ep.nodeName;
-    let dead = true;
-    for (const c of pod.status.containerStatuses) {
-      if (c.state.running !== undefined) {
-        dead = false;
-        break;
-      }
-    }
-    const key = `${pod.sim.image}\u0000${cpuMilli}\u0000${node}\u0000${dead ? 1 : 0}`;
-    const g = byKey.get(key);
+    const g = byKey.get(c.key);
     if (g) g.count++;
-    else byKey.set(key, { image: pod.sim.image, cpuMilli, node, count: 1, dead });
-    if (!nodes.has(node)) {
-      nodes.add(node);
-      if (!state.nodes[node] && !memo.extraNodes.has(node)) {
-        memo.extraNodes.add(node);
-        memo.down.add(node); // missing = down, as ownFigures sees it
-      }
+    else {
+      byKey.set(c.key, { image: c.image, cpuMilli: c.cpuMilli, node: c.node, count: 1, dead: c.dead });
+      if (prevByKey === null || !prevByKey.has(c.key)) added.push(c.key);
     }
-    images.add(pod.sim.image);
+    nodes.add(c.node);
+    if (c.image !== lastImage) images.add((lastImage = c.image));
   }
-  const groups = [...byKey.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map((e) => e[1]);
-  return { resourceVersion, length: eps.endpoints.length, groups, ready, total: eps.endpoints.length, nodes, images: [...images].sort() };
+  for (const node of nodes) {
+    if (!state.nodes[node] && !memo.extraNodes.has(node)) {
+      memo.extraNodes.add(node);
+      memo.down.add(node); // missing = down, as ownFigures sees it
+    }
+  }
+  // The default sort compares UTF-16 code units, exactly like `<` on strings. The previous keys still
+  // present come first, already in order, so the sort mostly merges the new keys in.
+  let sortedKeys: string[];
+  if (prevByKey === null) sortedKeys = [...byKey.keys()].sort();
+  else {
+    sortedKeys = [];
+    for (const k of prev!.sortedKeys) if (byKey.has(k)) sortedKeys.push(k);
+    if (added.length > 0) {
+      for (const k of added) sortedKeys.push(k);
+      sortedKeys.sort();
+    }
+  }
+  const groups = sortedKeys.map((k) => byKey.get(k)!);
+  const agg = { resourceVersion, length: list.length, groups, ready, total: list.length, nodes, images: [...images].sort() };
+  return [agg, resourceVersion === STALE ? null : { endpoints: list, contrib, prefix, byKey, sortedKeys }];
 }
 
 /**
@@ -237,10 +509,12 @@ function serviceMemoOf(state: SimState, memo: Memo, key: string, outageDirty: Se
     if (sameSlice && (outageDirty === null || !outageDirty.has(key))) return sm;
   }
   const version = outageDirty !== null ? STALE : eps ? eps.metadata.resourceVersion : NO_SLICE;
-  const agg = aggregate(state, memo, eps, version);
-  if (sm) sm.agg = agg;
-  else {
-    sm = { agg, own: null, ownAgg: null, ownRps: 0, ownProfile: [], liveStale: false, result: null, resultOwn: null, resultDown: [] };
+  const [agg, reading] = aggregate(state, memo, eps, version, outageDirty === null ? (sm?.reading ?? null) : null);
+  if (sm) {
+    sm.agg = agg;
+    sm.reading = reading;
+  } else {
+    sm = { agg, reading, own: null, ownAgg: null, ownRps: 0, ownProfile: [], liveStale: false, result: null, resultOwn: null, resultDown: [] };
     memo.services.set(key, sm);
   }
   return sm;
@@ -281,8 +555,30 @@ function sameDownstream(prev: Result[], down: number[], results: Result[]): bool
 export function updateTraffic(state: SimState): void {
   const memo = memoOf(state);
   const graph = graphOf(state, memo);
-  refreshLiveness(state, memo);
-  const outageDirty = apiWritable(state) ? null : new Set(state.dirty.services);
+  const livenessChanged = refreshLiveness(state, memo);
+  const writable = apiWritable(state);
+  const userKey = resolveServiceKey(state, state.userFacingService);
+  const last = memo.last;
+  if (
+    last !== null &&
+    writable &&
+    !livenessChanged &&
+    last.rv === state.counters.resourceVersion &&
+    last.graph === graph &&
+    last.userKey === userKey &&
+    memo.traffic === state.traffic &&
+    sameIngress(state, last) &&
+    sameProfileSnapshot(state, last.images)
+  ) {
+    // Nothing the figures depend on changed: `state.traffic` already holds them.
+    drawSlis(state, last);
+    return;
+  }
+  const outageDirty = writable ? null : new Set(state.dirty.services);
+  // Same image keys and profile fields as at the last (writable) pass: every Service whose aggregate is
+  // unchanged has the profiles its own figures were computed with, so only changed aggregates recompute.
+  const prevImages = last?.images ?? null;
+  const profilesUnchanged = prevImages !== null && sameKeys(Object.keys(state.images), prevImages.keys) && sameProfileSnapshot(state, prevImages);
   const n = graph.order.length;
   // Offered load per position, requests/s; ingress to a Service outside the graph only feeds the SLI.
   const rps = new Array<number>(n).fill(0);
@@ -300,7 +596,7 @@ export function updateTraffic(state: SimState): void {
     const sm = serviceMemoOf(state, memo, graph.order[i]!, outageDirty);
     const load = rps[i]!;
     let figures = sm.own;
-    if (figures === null || sm.ownAgg !== sm.agg || sm.liveStale || sm.ownRps !== load || !sameProfiles(state, sm.agg.images, sm.ownProfile)) {
+    if (figures === null || sm.ownAgg !== sm.agg || sm.liveStale || sm.ownRps !== load || (!profilesUnchanged && !sameProfiles(state, sm.agg.images, sm.ownProfile))) {
       figures = ownFigures(state, sm.agg, load);
       sm.own = figures;
       sm.ownAgg = sm.agg;
@@ -313,7 +609,10 @@ export function updateTraffic(state: SimState): void {
     for (const d of graph.down[i]!) rps[d] = rps[d]! + load * figures.accepted;
   }
   const results = new Array<Result>(n);
-  const traffic: Record<string, ServiceTraffic> = {};
+  // Entries are updated in place (and recorded in the change log) when their figures changed; a fresh
+  // object when the graph changed or someone else replaced `state.traffic`.
+  const fresh = memo.traffic !== state.traffic || memo.trafficGraph !== graph;
+  const traffic: Record<string, ServiceTraffic> = fresh ? {} : state.traffic;
   for (let i = n - 1; i >= 0; i--) {
     const sm = sms[i]!;
     const figures = own[i]!;
@@ -327,18 +626,66 @@ export function updateTraffic(state: SimState): void {
       sm.resultDown = downResults;
     }
     results[i] = r;
-    traffic[graph.order[i]!] = { rps: rps[i]!, errorRate: r.errorRate, p50Ms: r.p50, p99Ms: r.p99, readyEndpoints: sm.agg.ready, totalEndpoints: sm.agg.total };
+    const key = graph.order[i]!;
+    const cur = fresh ? undefined : traffic[key];
+    if (cur === undefined) {
+      traffic[key] = { rps: rps[i]!, errorRate: r.errorRate, p50Ms: r.p50, p99Ms: r.p99, readyEndpoints: sm.agg.ready, totalEndpoints: sm.agg.total };
+      noteChange(state, 'Service', key);
+    } else if (
+      cur.rps !== rps[i] || cur.errorRate !== r.errorRate || cur.p50Ms !== r.p50 || cur.p99Ms !== r.p99 ||
+      cur.readyEndpoints !== sm.agg.ready || cur.totalEndpoints !== sm.agg.total
+    ) {
+      cur.rps = rps[i]!;
+      cur.errorRate = r.errorRate;
+      cur.p50Ms = r.p50;
+      cur.p99Ms = r.p99;
+      cur.readyEndpoints = sm.agg.ready;
+      cur.totalEndpoints = sm.agg.total;
+      noteChange(state, 'Service', key);
+    }
   }
   state.traffic = traffic;
+  memo.traffic = traffic;
+  memo.trafficGraph = graph;
 
-  const userKey = resolveServiceKey(state, state.userFacingService);
   const userPos = userKey !== undefined ? graph.position.get(userKey) : undefined;
   const user = userPos !== undefined ? results[userPos] : undefined;
   const userRps = userKey === undefined ? 0 : userPos !== undefined ? rps[userPos]! : (outside.get(userKey) ?? 0);
-  const valid = roundStochastic(state.rng, userRps * state.settings.tickSeconds);
+  const pass: LastPass = {
+    rv: state.counters.resourceVersion,
+    graph,
+    ingressRef: state.ingress,
+    ingress: ingressSignature(state),
+    images: profilesUnchanged ? prevImages : snapshotProfiles(state),
+    userKey,
+    userRps,
+    user,
+    slowFor: undefined,
+    slowThreshold: NaN,
+    slowShare: 0,
+  };
+  // Only a pass made while the API server could write is reusable (during an outage queued Services are
+  // re-read from their pods every tick).
+  memo.last = writable ? pass : null;
+  drawSlis(state, pass);
+}
+
+/** The user-facing Service's SLI counts of this tick from the pass's figures: 3 draws of `state.rng`. */
+function drawSlis(state: SimState, pass: LastPass): void {
+  const user = pass.user;
+  const valid = roundStochastic(state.rng, pass.userRps * state.settings.tickSeconds);
   const bad = Math.min(valid, roundStochastic(state.rng, valid * (user ? user.errorRate : 1)));
   const good = valid - bad;
-  const slowShare = user ? tailShare(user.components, state.slos.latency.thresholdMs) : 0;
+  let slowShare = 0;
+  if (user) {
+    const threshold = state.slos.latency.thresholdMs;
+    if (pass.slowFor !== user || pass.slowThreshold !== threshold) {
+      pass.slowFor = user;
+      pass.slowThreshold = threshold;
+      pass.slowShare = tailShare(user.components, threshold);
+    }
+    slowShare = pass.slowShare;
+  }
   const slow = Math.min(good, roundStochastic(state.rng, good * slowShare));
   state.slos.availability.lastTick = { good, valid };
   state.slos.latency.lastTick = { good: good - slow, valid: good };

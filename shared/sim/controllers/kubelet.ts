@@ -270,13 +270,103 @@ export function memorySignature(p: ImageProfile): string {
 }
 
 /**
+ * What {@link kubeletMemory} saw of `state.images` at its last run: keys in object order and the memory
+ * fields of each profile (`baseMemoryMiB, memoryGrowthMiBPerSec, memoryPlateauMiB, memoryGrowthSince`).
+ * Kept beside the state (like shared/sim/cache.ts), never in it.
+ */
+interface ImageWatch {
+  imagesRef: SimState['images'];
+  seenRef: SimState['imageProfileSeen'];
+  /** `state.counters.resourceVersion` when `keys` was read. */
+  rv: number;
+  keys: string[];
+  /** Position of each key in `keys`. */
+  position: Map<string, number>;
+  fields: (number | null | undefined)[];
+}
+
+const imageWatches = new WeakMap<SimState, ImageWatch>();
+
+const sameField = (a: number | null | undefined, b: number | null | undefined) => a === b || (a !== a && b !== b);
+
+/**
+ * The image names to look at (`state.images` keys in object order): the watched ones while no API
+ * write happened since they were read (a new image profile comes with one: createSim, or
+ * `setDeploymentImage`, which incidents use too), else read afresh.
+ */
+function imageKeys(state: SimState): string[] {
+  const w = imageWatches.get(state);
+  return w && w.imagesRef === state.images && w.rv === state.counters.resourceVersion ? w.keys : Object.keys(state.images);
+}
+
+/**
+ * The images {@link kubeletMemory} must look at: those whose memory fields changed since its last run,
+ * or that leak; every image when the watch does not hold (first run, `state.images` replaced, an image
+ * added or removed). After its last run `imageProfileSeen[x]` was the signature of every image's fields
+ * then, so an image with the same fields and no growth would be skipped anyway. `null`: nothing to do.
+ */
+function imagesToCheck(state: SimState, keys: string[]): string[] | null {
+  const w = imageWatches.get(state);
+  if (!w || w.imagesRef !== state.images || w.seenRef !== state.imageProfileSeen || w.keys.length !== keys.length) return keys;
+  let out: string[] | null = null;
+  const f = w.fields;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    if (k !== w.keys[i]) return keys;
+    const p = state.images[k];
+    if (p === undefined) return keys;
+    if (
+      p.memoryGrowthMiBPerSec > 0 || !sameField(p.baseMemoryMiB, f[4 * i]) || !sameField(p.memoryGrowthMiBPerSec, f[4 * i + 1]) ||
+      !sameField(p.memoryPlateauMiB, f[4 * i + 2]) || !sameField(p.memoryGrowthSince, f[4 * i + 3])
+    ) {
+      (out ??= []).push(k);
+    }
+  }
+  return out;
+}
+
+/** Records what {@link kubeletMemory} saw: every image when `looked` is `keys`, else only `looked`. */
+function watchImages(state: SimState, keys: string[], looked: string[]): void {
+  const w = imageWatches.get(state);
+  if (w && looked !== keys && w.imagesRef === state.images && w.seenRef === state.imageProfileSeen) {
+    w.rv = state.counters.resourceVersion;
+    w.keys = keys;
+    for (const k of looked) {
+      const i = w.position.get(k)!;
+      const p = state.images[k]!;
+      w.fields[4 * i] = p.baseMemoryMiB;
+      w.fields[4 * i + 1] = p.memoryGrowthMiBPerSec;
+      w.fields[4 * i + 2] = p.memoryPlateauMiB;
+      w.fields[4 * i + 3] = p.memoryGrowthSince;
+    }
+    return;
+  }
+  const fields: (number | null | undefined)[] = [];
+  const position = new Map<string, number>();
+  for (const k of keys) {
+    const p = state.images[k]!;
+    position.set(k, position.size);
+    fields.push(p.baseMemoryMiB, p.memoryGrowthMiBPerSec, p.memoryPlateauMiB, p.memoryGrowthSince);
+  }
+  imageWatches.set(state, { imagesRef: state.images, seenRef: state.imageProfileSeen, rv: state.counters.resourceVersion, keys, position, fields });
+}
+
+/**
  * Recomputes working-set memory of the pods whose image leaks (growth > 0) or whose profile changed
  * since the kubelet last looked (an incident wrote `state.images[x]`), and OOM-kills those over their
- * limit. Cost: O(images + pods of those images) per tick. Order-independent: kills run in key order.
+ * limit. Cost: O(images) field comparisons plus O(pods of those images) per tick. Order-independent:
+ * images in name order, kills in key order. A changed working set is recorded in the change log.
  */
 export function kubeletMemory(state: SimState): void {
   const idx = getIndex(state);
-  for (const image of Object.keys(state.images).sort()) {
+  const keys = imageKeys(state);
+  const todo = imagesToCheck(state, keys);
+  if (todo === null) {
+    // Nothing changed, nothing leaks: the watch holds (for these keys, read at this resourceVersion).
+    watchImages(state, keys, []);
+    return;
+  }
+  for (const image of todo === keys ? [...keys].sort() : todo.sort()) {
     const profile = state.images[image]!;
     const sig = memorySignature(profile);
     const changed = state.imageProfileSeen[image] !== sig;
@@ -296,6 +386,7 @@ export function kubeletMemory(state: SimState): void {
     kills.sort();
     for (const key of kills) oomKill(state, key, state.pods[key]!);
   }
+  watchImages(state, keys, todo);
 }
 
 /**

@@ -16,7 +16,6 @@ import { apiWritable, bindPod, noteChange } from '../apiserver.ts';
 import { emit } from '../emit.ts';
 import { getIndex } from '../cache.ts';
 import { setCondition } from '../podutil.ts';
-import { nextInt } from '../prng.ts';
 import type { Node, Pod, SimState } from '../types.ts';
 import { kubeletOnBound } from './kubelet.ts';
 
@@ -100,7 +99,8 @@ export function fitErrorMessage(total: number, counts: Map<string, number>, unre
 
 /**
  * Schedules the activeQ (plus unschedulable pods when a cluster event asked for a retry). Stalls while
- * the API server cannot write (binding is a write). Cost: O(queued pods x sampled nodes).
+ * the API server cannot write (binding is a write). Cost: O(nodes) to build the pass's node table,
+ * then O(queued pods x sampled nodes) typed-array reads and tie draws (see {@link NodeTable}).
  */
 export function schedulerSync(state: SimState): void {
   const sq = state.scheduler;
@@ -116,16 +116,101 @@ export function schedulerSync(state: SimState): void {
   const queue = sq.activeQ;
   sq.activeQ = [];
   const parked = new Set<string>();
+  let table: NodeTable | null = null;
   for (const key of queue) {
     const pod = state.pods[key];
     if (!pod || pod.spec.nodeName || pod.metadata.deletionTimestamp !== undefined || parked.has(key)) continue;
-    if (!scheduleOne(state, key, pod)) parked.add(key);
+    table ??= nodeTable(getIndex(state).sortedNodes);
+    if (!scheduleOne(state, key, pod, table)) parked.add(key);
   }
   for (const key of parked) sq.unschedulable.push(key);
 }
 
-function scheduleOne(state: SimState, key: string, pod: Pod): boolean {
-  const nodes = getIndex(state).sortedNodes;
+/**
+ * The scheduler's view of the nodes while it drains one queue: the fields the filter fast path and
+ * the LeastAllocated score read, copied into typed arrays in `sortedNodes` order, so the node-scoring
+ * loop (up to {@link numFeasibleNodesToFind} nodes per pod, 500 at 5,000 nodes) reads contiguous
+ * memory instead of chasing Node objects. Exact copies of the numbers (Float64Array), so every
+ * comparison and score is bit-identical to reading `node.sim`. Valid for one {@link schedulerSync}
+ * pass: nothing else changes a Node while it runs, and {@link bind} refreshes the bound node's row.
+ */
+interface NodeTable {
+  nodes: Node[];
+  /** 1 when the node needs {@link filterNode}'s full check whatever the pod (unschedulable, tainted). */
+  slow: Uint8Array;
+  podCount: Float64Array;
+  podsAllocatable: Float64Array;
+  cpuAllocatable: Float64Array;
+  cpuRequested: Float64Array;
+  memAllocatable: Float64Array;
+  memRequested: Float64Array;
+  /**
+   * Per node, for pods of the request class below: {@link UNKNOWN}, {@link SLOW} (the fast path's
+   * checks fail: run {@link filterNode}), else the LeastAllocated score 0..100 of a node that passes.
+   * Both depend only on the node's row and the pod's requests, so one class's codes serve every pod
+   * of that class until {@link bind} changes the row.
+   */
+  code: Int8Array;
+  classCpu: number;
+  classMem: number;
+}
+
+const UNKNOWN = -2;
+/** 2^-32: `u * TWO_POW_MINUS_32` is exactly `u / 4294967296` (shared/sim/prng.ts nextFloat). */
+const TWO_POW_MINUS_32 = 1 / 4294967296;
+const SLOW = -1;
+
+function nodeTable(nodes: Node[]): NodeTable {
+  const n = nodes.length;
+  const t: NodeTable = {
+    nodes,
+    slow: new Uint8Array(n),
+    podCount: new Float64Array(n),
+    podsAllocatable: new Float64Array(n),
+    cpuAllocatable: new Float64Array(n),
+    cpuRequested: new Float64Array(n),
+    memAllocatable: new Float64Array(n),
+    memRequested: new Float64Array(n),
+    code: new Int8Array(n).fill(UNKNOWN),
+    classCpu: NaN,
+    classMem: NaN,
+  };
+  for (let j = 0; j < n; j++) {
+    const node = nodes[j]!;
+    t.slow[j] = node.spec.unschedulable || node.spec.taints.length > 0 ? 1 : 0;
+    refreshRow(t, j, node);
+  }
+  return t;
+}
+
+function refreshRow(t: NodeTable, j: number, node: Node): void {
+  const s = node.sim;
+  t.podCount[j] = s.podCount;
+  t.podsAllocatable[j] = s.podsAllocatable;
+  t.cpuAllocatable[j] = s.cpuAllocatableMilli;
+  t.cpuRequested[j] = s.cpuRequestedMilli;
+  t.memAllocatable[j] = s.memAllocatableMiB;
+  t.memRequested[j] = s.memRequestedMiB;
+  t.code[j] = UNKNOWN;
+}
+
+/** LeastAllocated from a table row (the same integer maths as {@link leastAllocatedScore}). */
+function rowScore(t: NodeTable, j: number, scoreCpu: number, scoreMem: number): number {
+  const ca = t.cpuAllocatable[j]!;
+  const cr = t.cpuRequested[j]! + scoreCpu;
+  const ma = t.memAllocatable[j]!;
+  const mr = t.memRequested[j]! + scoreMem;
+  return Math.trunc(((ca <= 0 || cr > ca ? 0 : Math.trunc(((ca - cr) * 100) / ca)) + (ma <= 0 || mr > ma ? 0 : Math.trunc(((ma - mr) * 100) / ma))) / 2);
+}
+
+/** The fast path's verdict for row `j`: {@link SLOW}, or the score (pods without a nodeSelector). */
+function rowCode(t: NodeTable, j: number, podCpu: number, podMem: number, scoreCpu: number, scoreMem: number): number {
+  if (t.slow[j] === 1 || t.podCount[j]! >= t.podsAllocatable[j]! || podCpu > t.cpuAllocatable[j]! - t.cpuRequested[j]! || podMem > t.memAllocatable[j]! - t.memRequested[j]!) return SLOW;
+  return rowScore(t, j, scoreCpu, scoreMem);
+}
+
+function scheduleOne(state: SimState, key: string, pod: Pod, table: NodeTable): boolean {
+  const nodes = table.nodes;
   const n = nodes.length;
   const want = numFeasibleNodesToFind(n);
   const start = n > 0 ? state.scheduler.nextStartNodeIndex % n : 0;
@@ -134,49 +219,65 @@ function scheduleOne(state: SimState, key: string, pod: Pod): boolean {
   const scoreCpu = podCpu || DEFAULT_SCORE_CPU_MILLI;
   const scoreMem = podMem || DEFAULT_SCORE_MEM_MIB;
   const hasSelector = pod.spec.nodeSelector !== undefined && Object.keys(pod.spec.nodeSelector).length > 0;
-  let best: Node | null = null;
+  if (!hasSelector && (table.classCpu !== podCpu || table.classMem !== podMem)) {
+    table.classCpu = podCpu;
+    table.classMem = podMem;
+    table.code.fill(UNKNOWN);
+  }
+  const code = table.code;
+  let bestJ = -1;
   let bestScore = -1;
   let ties = 0;
   let found = 0;
   let processed = 0;
   let counts: Map<string, number> | null = null;
   let unresolvable = 0;
+  // selectHost's reservoir sampling draws `nextInt(rng, ties)` on every tie: sfc32 inlined on locals
+  // (exactly shared/sim/prng.ts nextUint32; `floor(u / 2^32 * ties) === 0` is `u * 2^-32 * ties < 1`
+  // for u >= 0, and scaling by 2^-32 is exact), written back after the loop.
+  const rng = state.rng;
+  let ra = rng.a, rb = rng.b, rc = rng.c, rd = rng.d;
   let j = start;
   for (let i = 0; i < n && found < want; i++) {
     processed++;
-    const node = nodes[j]!;
+    const at = j;
     if (++j === n) j = 0;
-    const s = node.sim;
-    // Fast path: the common healthy node needs none of filterNode's bookkeeping.
-    if (node.spec.unschedulable || node.spec.taints.length > 0 || hasSelector || s.podCount >= s.podsAllocatable
-      || podCpu > s.cpuAllocatableMilli - s.cpuRequestedMilli || podMem > s.memAllocatableMiB - s.memRequestedMiB) {
-      const fail = filterNode(pod, node);
+    let score = hasSelector ? SLOW : code[at]!;
+    if (score === UNKNOWN) code[at] = score = rowCode(table, at, podCpu, podMem, scoreCpu, scoreMem);
+    if (score === SLOW) {
+      // The node is unschedulable, tainted or nearly full, or the pod has a nodeSelector.
+      const fail = filterNode(pod, nodes[at]!);
       if (fail) {
         counts ??= new Map();
         for (const r of fail.reasons) counts.set(r, (counts.get(r) ?? 0) + 1);
         if (fail.unresolvable) unresolvable++;
         continue;
       }
+      score = rowScore(table, at, scoreCpu, scoreMem);
     }
     found++;
-    // LeastAllocated, inlined (see leastAllocatedScore)
-    const ca = s.cpuAllocatableMilli;
-    const cr = s.cpuRequestedMilli + scoreCpu;
-    const ma = s.memAllocatableMiB;
-    const mr = s.memRequestedMiB + scoreMem;
-    const score = Math.trunc(((ca <= 0 || cr > ca ? 0 : Math.trunc(((ca - cr) * 100) / ca)) + (ma <= 0 || mr > ma ? 0 : Math.trunc(((ma - mr) * 100) / ma))) / 2);
     if (score > bestScore) {
-      best = node;
+      bestJ = at;
       bestScore = score;
       ties = 1;
     } else if (score === bestScore) {
       ties++;
-      if (nextInt(state.rng, ties) === 0) best = node;
+      const t = (((ra + rb) | 0) + rd) | 0;
+      rd = (rd + 1) | 0;
+      ra = rb ^ (rb >>> 9);
+      rb = (rc + (rc << 3)) | 0;
+      rc = (rc << 21) | (rc >>> 11);
+      rc = (rc + t) | 0;
+      if ((t >>> 0) * TWO_POW_MINUS_32 * ties < 1) bestJ = at;
     }
   }
+  rng.a = ra;
+  rng.b = rb;
+  rng.c = rc;
+  rng.d = rd;
   if (n > 0) state.scheduler.nextStartNodeIndex = (start + processed) % n;
   const ref = { kind: 'Pod', name: pod.metadata.name, namespace: pod.metadata.namespace };
-  if (!best) {
+  if (bestJ < 0) {
     const msg = fitErrorMessage(n, counts ?? new Map(), unresolvable, n - unresolvable);
     setCondition(pod, 'PodScheduled', 'False', state.t, 'Unschedulable');
     pod.status.message = msg;
@@ -184,7 +285,9 @@ function scheduleOne(state: SimState, key: string, pod: Pod): boolean {
     emit(state, 'Warning', 'FailedScheduling', ref, msg, 'default-scheduler');
     return false;
   }
+  const best = nodes[bestJ]!;
   if (!bindPod(state, key, best.metadata.name).ok) return false;
+  refreshRow(table, bestJ, best);
   emit(state, 'Normal', 'Scheduled', ref, `Successfully assigned ${key} to ${best.metadata.name}`, 'default-scheduler');
   kubeletOnBound(state, key, pod);
   return true;
