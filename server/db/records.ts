@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import { ActionMessage } from '../../shared/protocol.ts';
-import type { LoggedAction, MatchSummary } from '../../shared/sim/types.ts';
+import type { LoggedInjection } from '../../shared/game/types.ts';
+import type { IncidentSpec, LoggedAction, MatchSummary } from '../../shared/sim/types.ts';
 import { INCIDENT_KINDS } from '../../shared/sim/incidents/registry.ts';
 import type { StoredMatchSettings } from './schema.ts';
 
@@ -23,6 +24,33 @@ export const LoggedActionSchema = z.object({
   player: z.string().min(1),
   action: ActionMessage,
 }) satisfies z.ZodType<LoggedAction>;
+
+/** An incident spec as started ({@link IncidentSpec}): kind from the registry, `at` in sim seconds, params as written. */
+export const IncidentSpecSchema = z.object({
+  id: z.string().min(1),
+  type: z.enum(INCIDENT_KINDS),
+  at: finite.nonnegative(),
+  target: z.string(),
+  params: z.record(z.string(), z.union([finite, z.string(), z.boolean(), z.array(z.string())])),
+  title: z.string().optional(),
+}) satisfies z.ZodType<IncidentSpec>;
+
+/**
+ * One runtime injection of the replay log ({@link LoggedInjection}): at tick `tick` (ticks), before
+ * `actions[logIndex]`, trainer `player` injected `spec`.
+ */
+export const LoggedInjectionSchema = z.object({
+  tick: z.number().int().nonnegative(),
+  player: z.string().min(1),
+  logIndex: z.number().int().nonnegative(),
+  spec: IncidentSpecSchema,
+}) satisfies z.ZodType<LoggedInjection>;
+
+/**
+ * The injections list as stored and as given to `saveMatchResult`: missing (a record built before
+ * injections were archived) means none.
+ */
+export const InjectionsSchema = z.array(LoggedInjectionSchema).default([]);
 
 /** {@link MatchSummary}. Unknown keys are kept (`loose`) so newer summaries survive a round trip. */
 export const MatchSummarySchema = z
@@ -73,6 +101,7 @@ export const MatchRecordSchema = z
     seed: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
     settings: MatchSettingsSchema,
     actions: z.array(LoggedActionSchema),
+    injections: InjectionsSchema,
     summary: MatchSummarySchema,
     startedAt: z.date(),
     endedAt: z.date(),
@@ -84,11 +113,17 @@ export const MatchRecordSchema = z
       if (seen.has(p.name)) ctx.addIssue({ code: 'custom', path: ['players', i, 'name'], message: `duplicate player name "${p.name}"` });
       seen.add(p.name);
     });
+    r.injections.forEach((inj, i) => {
+      if (inj.logIndex > r.actions.length) ctx.addIssue({ code: 'custom', path: ['injections', i, 'logIndex'], message: `logIndex ${inj.logIndex} is past the ${r.actions.length} actions` });
+      const prev = r.injections[i - 1];
+      if (prev && (inj.tick < prev.tick || inj.logIndex < prev.logIndex)) ctx.addIssue({ code: 'custom', path: ['injections', i], message: 'injections must be in order (tick and logIndex never decrease)' });
+    });
   });
 
 /**
- * A finished match: everything needed to replay it (`scenarioId`, `seed`, `settings`, `actions`) plus
- * its {@link MatchSummary} and players. Times are wall-clock `Date`s.
+ * A finished match: everything needed to replay it (`scenarioId`, `seed`, `settings`, `actions`,
+ * `injections`) plus its {@link MatchSummary} and players. Times are wall-clock `Date`s. Replay:
+ * shared/game `replayMatch(input, [team], [{ team, log: actions, injections }])`, `team` = the players' team.
  */
 export interface MatchRecord {
   id: string;
@@ -96,11 +131,16 @@ export interface MatchRecord {
   seed: number;
   settings: StoredMatchSettings;
   actions: LoggedAction[];
+  /** Incidents trainers injected at run time, in order (`[]` for records archived before these were kept). */
+  injections: LoggedInjection[];
   summary: MatchSummary;
   startedAt: Date;
   endedAt: Date;
   players: { name: string; team: string; score: number; actions: number }[];
 }
+
+/** What `saveMatchResult` accepts: a {@link MatchRecord} whose `injections` may be left out (= none). */
+export type MatchRecordInput = Omit<MatchRecord, 'injections'> & { injections?: LoggedInjection[] };
 
 /** A row of {@link listMatches}: `endedAt` is an ISO 8601 string, `players` sorted by name. */
 export interface MatchListItem {

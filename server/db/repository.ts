@@ -7,6 +7,7 @@ import type { Database } from './index.ts';
 import { matches, matchPlayers } from './schema.ts';
 import {
   describeIssues,
+  InjectionsSchema,
   LoggedActionSchema,
   MatchRecordSchema,
   MatchSettingsSchema,
@@ -14,10 +15,11 @@ import {
   type LeaderboardEntry,
   type MatchListItem,
   type MatchRecord,
+  type MatchRecordInput,
 } from './records.ts';
 import { z } from 'zod';
 
-export type { LeaderboardEntry, MatchListItem, MatchRecord } from './records.ts';
+export type { LeaderboardEntry, MatchListItem, MatchRecord, MatchRecordInput } from './records.ts';
 
 /** Largest page {@link listMatches} and {@link leaderboard} return. */
 export const MAX_LIMIT = 500;
@@ -25,14 +27,16 @@ export const MAX_LIMIT = 500;
 /**
  * Saves a finished match and its players in one transaction. Idempotent on `id`: a match already
  * archived under that id is left untouched (results are immutable), so retrying a save is safe.
- * `score` columns hold the scores rounded to integers; the exact figures stay in `summary`.
+ * `score` columns hold the scores rounded to integers; the exact figures stay in `summary`. A record
+ * without `injections` is saved with none.
  *
  * @throws Error `Invalid match record: <path>: <message>` (e.g. NaN in the summary, a duplicate player
- *   name), or the driver's error.
+ *   name, an injection out of order or past the actions), or the driver's error.
  */
-export async function saveMatchResult(database: Database, r: MatchRecord): Promise<void> {
+export async function saveMatchResult(database: Database, r: MatchRecordInput): Promise<void> {
   const parsed = MatchRecordSchema.safeParse(r);
   if (!parsed.success) throw new Error(`Invalid match record: ${describeIssues(parsed.error)}`);
+  const { injections } = parsed.data;
   await database.db.transaction(async (tx) => {
     const inserted = await tx
       .insert(matches)
@@ -42,6 +46,7 @@ export async function saveMatchResult(database: Database, r: MatchRecord): Promi
         seed: r.seed,
         settings: r.settings,
         actions: r.actions,
+        injections,
         summary: r.summary,
         stateHash: r.summary.stateHash,
         score: Math.round(r.summary.score),
@@ -68,6 +73,8 @@ export async function saveMatchResult(database: Database, r: MatchRecord): Promi
 const StoredRow = z.object({
   settings: MatchSettingsSchema,
   actions: z.array(LoggedActionSchema),
+  // NOT NULL DEFAULT '[]' in the table; `default` also covers a row read without the column.
+  injections: InjectionsSchema,
   summary: MatchSummarySchema,
 });
 
@@ -93,6 +100,7 @@ export async function getMatch(database: Database, id: string): Promise<MatchRec
     seed: row.seed,
     settings: parsed.data.settings,
     actions: parsed.data.actions,
+    injections: parsed.data.injections,
     summary: parsed.data.summary,
     startedAt: row.startedAt,
     endedAt: row.endedAt,

@@ -19,6 +19,7 @@ import {
   text,
   timestamp,
 } from 'drizzle-orm/pg-core';
+import type { LoggedInjection } from '../../shared/game/types.ts';
 import type { LoggedAction, MatchSummary } from '../../shared/sim/types.ts';
 
 /** Match settings kept with the replay: sim seconds per tick, match length in sim seconds, real-time speed-up. */
@@ -32,7 +33,8 @@ export interface StoredMatchSettings {
 }
 
 /**
- * `matches`: one finished match. `actions` + `seed` + `scenario_id` + `settings` replay it exactly;
+ * `matches`: one finished match (one team's record). `actions` + `injections` + `seed` + `scenario_id`
+ * + `settings` replay it exactly (shared/game `replayMatch`);
  * `summary` is {@link MatchSummary}; the scalar columns duplicate summary figures for queries.
  */
 export const matches = pgTable(
@@ -46,6 +48,12 @@ export const matches = pgTable(
     settings: jsonb('settings').$type<StoredMatchSettings>().notNull(),
     /** The replay log, in application order. */
     actions: jsonb('actions').$type<LoggedAction[]>().notNull(),
+    /**
+     * The replay log's second list: incidents a trainer injected at run time ({@link LoggedInjection}:
+     * tick, player, position in `actions`, spec), in injection order. Rows archived before this column
+     * existed hold the default `[]` (they had no runtime injections to keep).
+     */
+    injections: jsonb('injections').$type<LoggedInjection[]>().notNull().default(sql`'[]'::jsonb`),
     summary: jsonb('summary').$type<MatchSummary>().notNull(),
     stateHash: text('state_hash').notNull(),
     /** Final score, rounded to an integer. */

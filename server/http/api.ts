@@ -69,7 +69,7 @@ export async function registerApiRoutes(app: FastifyInstance, db: Database): Pro
 
   app.get('/matches/:id', {
     config,
-    schema: { tags: ['matches'], summary: 'One finished match with its replay log and summary', params: docSchema(MatchIdParams) },
+    schema: { tags: ['matches'], summary: 'One finished match (one team) with its replay log (actions and runtime injections) and summary', params: docSchema(MatchIdParams) },
   }, async (req, reply) => {
     const p = parseOr400(MatchIdParams, req.params, reply, 'match id');
     if (!p) return reply;

@@ -3,11 +3,12 @@
  * summary and players) and hands it to the archive, retrying once. A failure is logged and reported
  * as `false`, never thrown: a database hiccup must not crash the room or the players' debrief.
  *
- * May import server/db and shared/sim types.
+ * May import server/db and shared/sim and shared/game types.
  */
 import type { Logger } from 'pino';
 import type { Database } from '../db/index.ts';
 import { saveMatchResult, type MatchRecord } from '../db/repository.ts';
+import type { LoggedInjection } from '../../shared/game/types.ts';
 import type { LoggedAction, MatchSummary, SimSettings } from '../../shared/sim/types.ts';
 
 /** Delay before the one retry of a failed save, real milliseconds. */
@@ -22,6 +23,8 @@ export interface TeamResult {
   /** Sim seconds per real second when the match ended. */
   timeDilation: number;
   actions: LoggedAction[];
+  /** The team's runtime injections (`TeamState.injections`), in order; default none. */
+  injections?: LoggedInjection[];
   summary: MatchSummary;
   startedAt: Date;
   endedAt: Date;
@@ -38,6 +41,7 @@ export function toMatchRecord(r: TeamResult): MatchRecord {
     seed: r.settings.seed,
     settings: { tickSeconds: r.settings.tickSeconds, durationSeconds: r.settings.durationSeconds, timeDilation: r.timeDilation },
     actions: r.actions,
+    injections: r.injections ?? [],
     summary: r.summary,
     startedAt: r.startedAt,
     endedAt: r.endedAt,
@@ -55,7 +59,7 @@ export async function saveWithRetry(db: Database, record: MatchRecord, log: Logg
   for (let attempt = 1; attempt <= 2; attempt++) {
     try {
       await saveMatchResult(db, record);
-      log.info({ matchId: record.id, score: record.summary.score, actions: record.actions.length }, 'match result saved');
+      log.info({ matchId: record.id, score: record.summary.score, actions: record.actions.length, injections: record.injections.length }, 'match result saved');
       return true;
     } catch (err) {
       log.error({ err, matchId: record.id, attempt }, attempt === 1 ? 'saving match result failed; retrying once' : 'saving match result failed; giving up');

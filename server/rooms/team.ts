@@ -50,6 +50,7 @@ export function teamResult(r: TeamResultInput): TeamResult {
     settings: r.team.sim.settings,
     timeDilation: r.timeDilation,
     actions: r.team.log,
+    injections: r.team.injections,
     summary: r.summary,
     startedAt: r.startedAt,
     endedAt: r.endedAt,

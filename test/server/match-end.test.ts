@@ -91,3 +91,72 @@ describe('a short match from join to leaderboard', () => {
     expect(teamSummary(replayed, 'blue')).toEqual(ended.summary);
   });
 });
+
+describe('a two-team match with incidents a trainer injected at run time', () => {
+  type TeamView = { nodes: Map<string, unknown>; incidents: { length: number } };
+  const endedBy = new Map<string, MatchEndedMessage>();
+  let matchId = '';
+
+  it('ends after the trainer injected into both teams while players acted', async () => {
+    const client = new Client(server.url);
+    const tess = await client.create('match', { name: 'coach-tess', trainer: true, teams: 2, seed: 11, durationSeconds: 120, timeDilation: 1 });
+    const bob = await client.joinById(tess.roomId, { name: 'bob-red', team: 'red' });
+    const state = tess.state as unknown as { matchId: string; teams: Map<string, TeamView> };
+    await waitFor(() => (state.teams?.get('red')?.nodes.size ?? 0) > 0 && (state.teams?.get('blue')?.nodes.size ?? 0) > 0, 'both teams projected');
+    matchId = state.matchId;
+    const node = [...state.teams.get('blue')!.nodes.keys()].sort()[1]!;
+
+    // Red: an injection and an action sent at once (they may share a tick: the log keeps their order).
+    const [injected, acted] = await Promise.all([
+      ask(tess, 'control', { id: 'x1', op: 'inject', team: 'red', incident: { type: 'bad-rollout', target: 'frontend', params: { errorRate: 0.4 }, id: 'drill' } }),
+      ask(bob, 'kubectl', { id: 'x2', command: 'kubectl scale deployment/frontend --replicas=4' }),
+    ]);
+    expect(injected).toMatchObject({ ok: true });
+    expect(acted).toMatchObject({ ok: true });
+    expect(await ask(bob, 'kubectl', { id: 'x3', command: 'kubectl rollout undo deployment/frontend' })).toMatchObject({ ok: true });
+    // Blue: the trainer's own team, a node failure and then the trainer acts.
+    expect(await ask(tess, 'control', { id: 'x4', op: 'inject', incident: { type: 'node-failure', target: node } })).toMatchObject({ ok: true });
+    expect(await ask(tess, 'kubectl', { id: 'x5', command: `kubectl cordon ${node}` })).toMatchObject({ ok: true });
+
+    const ends = [nextMessage<MatchEndedMessage>(tess, 'matchEnded', () => true, 15_000), nextMessage<MatchEndedMessage>(bob, 'matchEnded', () => true, 15_000)];
+    expect(await ask(tess, 'control', { id: 'x6', op: 'speed', timeDilation: 120 })).toMatchObject({ ok: true });
+    const [blue, red] = await Promise.all(ends);
+    endedBy.set('blue', blue!);
+    endedBy.set('red', red!);
+    expect(blue!.matchId).toBe(`${matchId}-blue`);
+    expect(red!.matchId).toBe(`${matchId}-red`);
+    expect(red!.summary.incidents.map((i) => i.id)).toContain('drill');
+    for (const room of [tess, bob]) await room.leave();
+  });
+
+  it('archives each team with its injections beside its action log', async () => {
+    const red = (await (await fetch(`${server.url}/api/matches/${endedBy.get('red')!.matchId}`)).json()) as MatchRecord;
+    expect(red.actions.map((a) => [a.player, a.action.type])).toEqual([['bob-red', 'scaleDeployment'], ['bob-red', 'rolloutUndo']]);
+    expect(red.injections).toEqual([
+      {
+        tick: expect.any(Number),
+        player: 'coach-tess',
+        logIndex: expect.any(Number),
+        spec: expect.objectContaining({ id: 'drill', type: 'bad-rollout', target: 'frontend', params: { errorRate: 0.4 } }),
+      },
+    ]);
+    expect(red.injections[0]!.logIndex).toBeLessThanOrEqual(1);
+    const blue = (await (await fetch(`${server.url}/api/matches/${endedBy.get('blue')!.matchId}`)).json()) as MatchRecord;
+    expect(blue.injections).toEqual([expect.objectContaining({ player: 'coach-tess', logIndex: 0, spec: expect.objectContaining({ type: 'node-failure' }) })]);
+    expect(blue.actions.map((a) => a.action.type)).toEqual(['cordonNode']);
+  });
+
+  it.each(['blue', 'red'])('replays team %s from GET /api/matches/:id to the summary the room reported', async (team) => {
+    const ended = endedBy.get(team)!;
+    const record = (await (await fetch(`${server.url}/api/matches/${ended.matchId}`)).json()) as MatchRecord;
+    const { input } = resolveSimInput({ scenario: record.scenarioId, seed: record.seed, durationSeconds: record.settings.durationSeconds });
+    const replayed = replayMatch(input, [team], [{ team, log: record.actions, injections: record.injections }]);
+    expect(replayed.phase).toBe('ended');
+    expect(replayed.teams[0]!.log).toHaveLength(record.actions.length);
+    expect(replayed.teams[0]!.injections).toEqual(record.injections);
+    expect(teamSummary(replayed, team)).toEqual(ended.summary);
+    // The injections are what makes it exact: the action log alone replays to another match.
+    const withoutInjections = replayMatch(input, [team], [{ team, log: record.actions }]);
+    expect(teamSummary(withoutInjections, team).stateHash).not.toBe(ended.summary.stateHash);
+  });
+});

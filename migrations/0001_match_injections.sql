@@ -1,0 +1,1 @@
+ALTER TABLE "matches" ADD COLUMN "injections" jsonb DEFAULT '[]'::jsonb NOT NULL;
