@@ -4,7 +4,7 @@
  * answered by `createNodeMatchmakingMiddleware()` in front of Fastify's request handler (with the
  * CORS headers set here, else browser POSTs fail), and room WebSocket upgrades
  * (`/:processId/:roomId`) go to a `WebSocketTransport({ noServer: true })` attached to the same
- * `http.Server`. See /work/shared/reference/stack-notes.md, "Colyseus on the same port as Fastify 5".
+ * `http.Server`.
  *
  * The matchmaker is a process-wide singleton: one {@link startColyseus} per process at a time.
  *

@@ -1,7 +1,7 @@
 /**
  * SLIs, SLOs, error budgets and multi-window multi-burn-rate alerts for the user-facing Service.
  *
- * Definitions (SRE Workbook ch. 2 and 5, via /work/shared/reference/kubernetes-behaviour.md §9):
+ * Definitions (SRE Workbook ch. 2 and 5, via shared/sim/kubernetes-behaviour.md §9):
  * - SLI = good events / valid events (fraction 0..1; 1 while nothing was measured yet);
  * - error budget = 1 - SLO target;
  * - burn rate = observed error ratio / (1 - SLO);

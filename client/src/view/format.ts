@@ -40,7 +40,7 @@ export function formatPercent(fraction: number, digits?: number): string {
  *
  * @param remaining fraction of the error budget left (1 = untouched, 0 = exhausted, < 0 = overspent);
  *   computed by the server as 1 - (1 - SLI) / (1 - SLO) (SRE Workbook ch. 2, see
- *   /work/shared/reference/kubernetes-behaviour.md section 9).
+ *   shared/sim/kubernetes-behaviour.md §9).
  */
 export function formatBudget(remaining: number): string {
   if (!Number.isFinite(remaining)) return 'error budget –';

@@ -5,7 +5,7 @@
  * common colour-vision deficiencies.
  *
  * Status strings follow kubectl (K pkg/printers/internalversion/printers.go printPod) and the kubelet
- * waiting/terminated reasons listed in /work/shared/reference/kubernetes-behaviour.md section 1.
+ * waiting/terminated reasons listed in shared/sim/kubernetes-behaviour.md §1.
  *
  * Pure: no Phaser, no DOM.
  */

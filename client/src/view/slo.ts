@@ -1,7 +1,7 @@
 /**
  * SLO gauge and error-budget bar geometry and colours. Pure.
  *
- * Definitions (SRE Workbook ch. 2 and 5; /work/shared/reference/kubernetes-behaviour.md section 9):
+ * Definitions (SRE Workbook ch. 2 and 5; shared/sim/kubernetes-behaviour.md §9):
  * SLI = good / valid events; error budget = 1 - SLO; budget remaining = 1 - (1 - SLI) / (1 - SLO);
  * burn rate = observed error ratio / (1 - SLO).
  */

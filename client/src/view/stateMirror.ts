@@ -7,7 +7,7 @@
  * It reads by the view definition's field lists (shared/view/fields.ts), so a field added there
  * reaches the client with no code here. Missing fields get each field's `fallback` (neutral: 0, '',
  * false, empty collections, or e.g. the usual SLO targets): a Schema field without a `.default()`
- * starts undefined until the first patch sets it (stack-notes, Schema v5).
+ * starts undefined until the first patch sets it (@colyseus/schema v5: a primitive field without `.default()` starts undefined).
  */
 import type { MatchStateView, PodView, TeamView } from '../../../shared/protocol.ts';
 import {
