@@ -82,14 +82,16 @@ async function startProcess(port: number, redisUrl: string): Promise<ServerProce
   const url = `http://127.0.0.1:${port}`;
   const proc: ServerProcess = { port, url, child, output: () => output, exited };
 
-  const deadline = Date.now() + 20_000;
+  // A cold start builds nothing heavy, but a loaded 2-core CI machine has taken over 20 s (Node 24 start,
+  // PGlite migrations): allow 45 s, within the 60 s hook timeout.
+  const deadline = Date.now() + 45_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server on port ${port} exited with ${child.exitCode}:\n${output}`);
     const healthy = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
     if (healthy) return proc;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`server on port ${port} not healthy within 20 s:\n${output}`);
+      throw new Error(`server on port ${port} not healthy within 45 s:\n${output}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
