@@ -19,3 +19,15 @@ export function problemsOf(fn: () => unknown): string[] {
   }
   throw new Error('expected a ScenarioError');
 }
+
+/** The smallest valid scenario text (its workloads file `m.yaml` is not read by the schema). */
+export const MINIMAL_SCENARIO = `id: tiny
+title: Tiny
+match: { durationSeconds: 600 }
+cluster:
+  nodes: { count: 3, zones: [a, b, c], cpu: "2", memory: 4Gi }
+workloads: { manifests: m.yaml }
+traffic: { rps: 10 }
+userFacingService: web
+slo: { availability: 0.99, latency: { thresholdMs: 300, target: 0.95 } }
+`;

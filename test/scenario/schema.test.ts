@@ -3,19 +3,11 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseScenario } from '../../shared/scenario/parse.ts';
 import { ScenarioError } from '../../shared/scenario/errors.ts';
+import { MINIMAL_SCENARIO } from './helpers.ts';
 
 const fixture = (name: string) => readFileSync(fileURLToPath(new URL(`../fixtures/scenarios/${name}`, import.meta.url)), 'utf8');
 
-const minimal = `id: tiny
-title: Tiny
-match: { durationSeconds: 600 }
-cluster:
-  nodes: { count: 3, zones: [a, b, c], cpu: "2", memory: 4Gi }
-workloads: { manifests: m.yaml }
-traffic: { rps: 10 }
-userFacingService: web
-slo: { availability: 0.99, latency: { thresholdMs: 300, target: 0.95 } }
-`;
+const minimal = MINIMAL_SCENARIO;
 
 function problemsOf(text: string): string[] {
   try {

@@ -7,6 +7,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, renameSync, rmSync, statS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Room } from '@colyseus/sdk';
+import type { ReplyMessage } from '../../shared/protocol.ts';
 import { loadConfig } from '../../server/config.ts';
 import { startServer, type RunningServer } from '../../server/app.ts';
 import { MIGRATIONS_FOLDER, openDatabase, type Database } from '../../server/db/index.ts';
@@ -94,4 +95,11 @@ export async function waitFor<T>(probe: () => T | undefined | null | false, what
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** Sends `message` (which carries an `id`) as `type` and resolves with the `reply` echoing that id. */
+export async function ask(room: Room, type: string, message: Record<string, unknown>): Promise<ReplyMessage> {
+  const reply = nextMessage<ReplyMessage>(room, 'reply', (r) => r.id === message.id);
+  room.send(type, message);
+  return reply;
 }

@@ -1,12 +1,12 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { Client, type Room } from '@colyseus/sdk';
-import type { MatchEndedMessage, ReplyMessage } from '../../shared/protocol.ts';
+import type { MatchEndedMessage } from '../../shared/protocol.ts';
 import type { RunningServer } from '../../server/app.ts';
 import { resolveSimInput } from '../../server/scenarios/index.ts';
 import { applyAction, createSim, isFinished, stateHash, step } from '../../shared/sim/index.ts';
 import type { MatchRecord } from '../../server/db/repository.ts';
 import { replayMatch, teamSummary } from '../../shared/game/index.ts';
-import { nextMessage, startTestServer, waitFor } from './helpers.ts';
+import { ask, nextMessage, startTestServer, waitFor } from './helpers.ts';
 
 let server: RunningServer;
 
@@ -17,12 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
 });
-
-async function ask(room: Room, type: string, message: Record<string, unknown>): Promise<ReplyMessage> {
-  const reply = nextMessage<ReplyMessage>(room, 'reply', (r) => r.id === message.id);
-  room.send(type, message);
-  return reply;
-}
 
 describe('a short match from join to leaderboard', () => {
   let ended: MatchEndedMessage;

@@ -3,7 +3,7 @@ import { Client, type Room } from '@colyseus/sdk';
 import type { ReplyMessage } from '../../shared/protocol.ts';
 import { snapshotState } from '../../client/src/view/stateMirror.ts';
 import type { RunningServer } from '../../server/app.ts';
-import { nextMessage, startTestServer, waitFor } from './helpers.ts';
+import { ask, nextMessage, startTestServer, waitFor } from './helpers.ts';
 
 // The room's state as the SDK decodes it (MapSchema/ArraySchema behave like Map/array here).
 type AnyState = {
@@ -32,12 +32,6 @@ const state = (room: Room) => room.state as unknown as AnyState;
 const blue = (room: Room) => snapshotState(room.state).teams.get('blue');
 
 /** Send a message and wait for the reply carrying its id. */
-async function ask(room: Room, type: string, message: Record<string, unknown>): Promise<ReplyMessage> {
-  const reply = nextMessage<ReplyMessage>(room, 'reply', (r) => r.id === message.id);
-  room.send(type, message);
-  return reply;
-}
-
 beforeAll(async () => {
   server = await startTestServer();
   client = new Client(server.url);

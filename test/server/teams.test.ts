@@ -5,10 +5,9 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { Client, type Room } from '@colyseus/sdk';
-import type { ReplyMessage } from '../../shared/protocol.ts';
 import { snapshotState } from '../../client/src/view/stateMirror.ts';
 import type { RunningServer } from '../../server/app.ts';
-import { nextMessage, startTestServer, waitFor } from './helpers.ts';
+import { ask, startTestServer, waitFor } from './helpers.ts';
 
 
 let server: RunningServer;
@@ -20,12 +19,6 @@ let tess: Room;
 /** What `room`'s client sees (its StateView: a player its own team, a trainer every team), as the client mirrors it. */
 const state = (room: Room) => snapshotState(room.state);
 const team = (room: Room, id: string) => state(room).teams.get(id);
-
-async function ask(room: Room, type: string, message: Record<string, unknown>): Promise<ReplyMessage> {
-  const reply = nextMessage<ReplyMessage>(room, 'reply', (r) => r.id === message.id);
-  room.send(type, message);
-  return reply;
-}
 
 beforeAll(async () => {
   server = await startTestServer();

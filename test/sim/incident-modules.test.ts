@@ -8,6 +8,7 @@ import type { Scenario } from '../../shared/scenario/schema.ts';
 import { createSim } from '../../shared/sim/index.ts';
 import type { IncidentType } from '../../shared/sim/types.ts';
 import { incidentCatalog, incidentModule, incidentRegistry } from '../../shared/sim/incidents/index.ts';
+import { MINIMAL_SCENARIO } from '../scenario/helpers.ts';
 import { INCIDENT_KINDS, incidentDeclarations } from '../../shared/sim/incidents/registry.ts';
 import { IncidentParamsSchemas, IncidentSchema } from '../../shared/scenario/schema.ts';
 import { parseScenario } from '../../shared/scenario/parse.ts';
@@ -15,16 +16,7 @@ import { problemsOf } from '../scenario/helpers.ts';
 import { runKubectl } from '../../shared/kubectl/index.ts';
 import { badRolloutIncident, podsOf, shopInput, stepN } from './game-fixtures.ts';
 
-const minimal = `id: tiny
-title: Tiny
-match: { durationSeconds: 600 }
-cluster:
-  nodes: { count: 3, zones: [a, b, c], cpu: "2", memory: 4Gi }
-workloads: { manifests: m.yaml }
-traffic: { rps: 10 }
-userFacingService: web
-slo: { availability: 0.99, latency: { thresholdMs: 300, target: 0.95 } }
-incidents:
+const minimal = `${MINIMAL_SCENARIO}incidents:
 `;
 
 describe('incident registry', () => {
