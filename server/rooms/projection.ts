@@ -75,8 +75,15 @@ export type Computes<D extends ViewDef, S, C = SimState> = {
 };
 type CountsKeys<D> = D extends ViewDef<infer F> ? { [K in keyof F]: F[K] extends { kind: 'counts' } ? K : never }[keyof F] & string : never;
 
-/** Writes every computed field of a view into a Schema entry (a sparse field equal to its default: undefined). */
+/**
+ * Writes every computed field of a view into a Schema entry (a sparse field equal to its default:
+ * undefined). What was last written to each entry is kept beside it (a plain array in a WeakMap, the
+ * projection being the entry's only writer), so an unchanged field costs one `!==` and no Schema
+ * accessor call.
+ */
 type Assigner<S, C> = (entry: object, src: S, ctx: C, key: string) => void;
+/** Never a field value: an entry's slot not written yet. */
+const UNSET = Symbol('unset');
 function assigner<S, C>(def: ViewDef, table: object): Assigner<S, C> {
   const fns = table as unknown as Record<string, (s: S, c: C) => unknown>;
   const plain: string[] = [];
@@ -89,19 +96,41 @@ function assigner<S, C>(def: ViewDef, table: object): Assigner<S, C> {
     else if (field && field.kind !== 'counts' && 'default' in field && isSparse(def, field)) sparse.push([k, field.default]);
     else plain.push(k);
   }
+  const plainFns = plain.map((k) => fns[k]!);
+  const sparseFns = sparse.map(([k]) => fns[k]!);
+  const sparseDefaults = sparse.map(([, d]) => d);
+  const sparseKeys = sparse.map(([k]) => k);
+  const fromKeyFns = fromKey.map((k) => fns[k]!);
+  const slots = plain.length + sparse.length + fromKey.length;
+  const written = new WeakMap<object, unknown[]>();
   return (entry, src, ctx, key) => {
     const target = entry as Record<string, unknown>;
-    for (const k of plain) target[k] = fns[k]!(src, ctx);
-    for (const [k, def] of sparse) {
-      const v = fns[k]!(src, ctx);
-      const next = v === def ? undefined : v;
-      if (target[k] !== next) target[k] = next;
+    let last = written.get(entry);
+    if (last === undefined) written.set(entry, (last = new Array<unknown>(slots).fill(UNSET)));
+    let slot = 0;
+    for (let i = 0; i < plainFns.length; i++, slot++) {
+      const v = plainFns[i]!(src, ctx);
+      if (last[slot] !== v) {
+        target[plain[i]!] = v;
+        last[slot] = v;
+      }
+    }
+    for (let i = 0; i < sparseFns.length; i++, slot++) {
+      const v = sparseFns[i]!(src, ctx);
+      const next = v === sparseDefaults[i] ? undefined : v;
+      if (last[slot] !== next) {
+        if (target[sparseKeys[i]!] !== next) target[sparseKeys[i]!] = next;
+        last[slot] = next;
+      }
     }
     // A name the key already says (`default/web` -> `web`) is not sent: the mirror takes it from the key.
-    for (const k of fromKey) {
-      const v = fns[k]!(src, ctx);
+    for (let i = 0; i < fromKeyFns.length; i++, slot++) {
+      const v = fromKeyFns[i]!(src, ctx);
       const next = v === nameOfKey(key) ? undefined : v;
-      if (target[k] !== next) target[k] = next;
+      if (last[slot] !== next) {
+        if (target[fromKey[i]!] !== next) target[fromKey[i]!] = next;
+        last[slot] = next;
+      }
     }
   };
 }
@@ -450,6 +479,7 @@ function projectAll(team: TeamSchema, mem: ProjectionMemory, sim: SimState): voi
 
 /** Re-read only what the change log lists. */
 function projectChanges(team: TeamSchema, mem: ProjectionMemory, sim: SimState, changes: readonly { kind: string; key: string }[]): void {
+  if (changes.length === 0) return;
   const pods = new Set<string>();
   const nodes = new Set<string>();
   const deployments = new Set<string>();
@@ -478,12 +508,17 @@ function projectChanges(team: TeamSchema, mem: ProjectionMemory, sim: SimState, 
   }
   const touchedNodes = new Set<string>();
   const touchedDeployments = new Set<string>();
-  for (const key of [...pods].sort()) projectPod(mem, sim, key, touchedNodes, touchedDeployments);
-  for (const name of [...nodes].sort()) projectNode(team, mem, sim, name);
-  for (const key of [...deployments].sort()) projectDeployment(team, mem, sim, key);
-  for (const key of [...services].sort()) projectService(team, mem, sim, key);
+  for (const key of inOrder(pods)) projectPod(mem, sim, key, touchedNodes, touchedDeployments);
+  for (const name of inOrder(nodes)) projectNode(team, mem, sim, name);
+  for (const key of inOrder(deployments)) projectDeployment(team, mem, sim, key);
+  for (const key of inOrder(services)) projectService(team, mem, sim, key);
   for (const name of touchedNodes) if (team.nodes.has(name)) setSummary(team.nodes, name, mem.byNode.get(name));
   for (const key of touchedDeployments) if (team.deployments.has(key)) setSummary(team.deployments, key, mem.byDeployment.get(key));
+}
+
+/** A set's keys sorted (a total order, never insertion order); no copy for 0 or 1 key. */
+function inOrder(keys: Set<string>): Iterable<string> {
+  return keys.size <= 1 ? keys : [...keys].sort();
 }
 
 /**
@@ -492,38 +527,38 @@ function projectChanges(team: TeamSchema, mem: ProjectionMemory, sim: SimState, 
  * {@link Stamp.reset} (a resync). Inputs are compared with `===` (never NaN: they pass through `num`).
  */
 class Stamp {
-  #values: unknown[] = [];
-  #i = 0;
-  #changed = true;
+  private values: unknown[] = [];
+  private i = 0;
+  private changed = true;
 
   /** Start comparing from the first input. */
   begin(): void {
-    this.#i = 0;
+    this.i = 0;
   }
 
   /** Compare the next input with what was projected (and remember it). */
   put(v: unknown): void {
-    const i = this.#i++;
-    if (this.#values[i] !== v) {
-      this.#values[i] = v;
-      this.#changed = true;
+    const i = this.i++;
+    if (this.values[i] !== v) {
+      this.values[i] = v;
+      this.changed = true;
     }
   }
 
   /** True when some input differed since the last `end` (or a `reset`); forgets it. */
   end(): boolean {
-    if (this.#values.length !== this.#i) {
-      this.#values.length = this.#i;
-      this.#changed = true;
+    if (this.values.length !== this.i) {
+      this.values.length = this.i;
+      this.changed = true;
     }
-    const changed = this.#changed;
-    this.#changed = false;
+    const changed = this.changed;
+    this.changed = false;
     return changed;
   }
 
   /** Force the next `end` to answer true. */
   reset(): void {
-    this.#changed = true;
+    this.changed = true;
   }
 }
 
@@ -604,14 +639,23 @@ function projectSlo(team: TeamSchema, sim: SimState, stamps: FixedStamps): void 
     slo.paging = paging;
   }
   if (!alerts.end()) return;
-  const firing = sim.alerts.filter((a) => a.firing);
-  syncArray(team.alerts, firing, () => new AlertSchema(), (entry, a) => {
+  // syncArray over the firing alerts, without building their list.
+  const target = team.alerts;
+  let n = 0;
+  for (const a of sim.alerts) {
+    if (!a.firing) continue;
+    let entry = target.at(n);
+    const fresh = entry === undefined;
+    if (entry === undefined) entry = new AlertSchema();
     entry.id = a.id;
     entry.severity = a.severity;
     entry.slo = a.slo;
     entry.since = num(a.since);
     entry.summary = a.summary;
-  });
+    if (fresh) target.push(entry);
+    n++;
+  }
+  while (target.length > n) target.pop();
 }
 
 /**
