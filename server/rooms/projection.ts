@@ -571,10 +571,21 @@ interface FixedStamps {
   events: Stamp;
   incidents: Stamp;
   score: Stamp;
+  /** The entries of `team.alerts`, in order. */
+  alertEntries: InstanceType<typeof AlertSchema>[];
 }
 
 function fixedStamps(): FixedStamps {
-  return { etcd: new Stamp(), components: new Stamp(), slo: new Stamp(), alerts: new Stamp(), events: new Stamp(), incidents: new Stamp(), score: new Stamp() };
+  return {
+    etcd: new Stamp(),
+    components: new Stamp(),
+    slo: new Stamp(),
+    alerts: new Stamp(),
+    events: new Stamp(),
+    incidents: new Stamp(),
+    score: new Stamp(),
+    alertEntries: [],
+  };
 }
 
 /** The fastest page tier's name per tier list (the list is fixed at createSim). */
@@ -639,12 +650,14 @@ function projectSlo(team: TeamSchema, sim: SimState, stamps: FixedStamps): void 
     slo.paging = paging;
   }
   if (!alerts.end()) return;
-  // syncArray over the firing alerts, without building their list.
+  // syncArray over the firing alerts, without building their list; `entries` mirrors `team.alerts`
+  // (the projection is its only writer) so reading an entry does not go through the ArraySchema.
   const target = team.alerts;
+  const entries = stamps.alertEntries;
   let n = 0;
   for (const a of sim.alerts) {
     if (!a.firing) continue;
-    let entry = target.at(n);
+    let entry = entries[n];
     const fresh = entry === undefined;
     if (entry === undefined) entry = new AlertSchema();
     entry.id = a.id;
@@ -652,10 +665,16 @@ function projectSlo(team: TeamSchema, sim: SimState, stamps: FixedStamps): void 
     entry.slo = a.slo;
     entry.since = num(a.since);
     entry.summary = a.summary;
-    if (fresh) target.push(entry);
+    if (fresh) {
+      target.push(entry);
+      entries.push(entry);
+    }
     n++;
   }
-  while (target.length > n) target.pop();
+  while (entries.length > n) {
+    target.pop();
+    entries.pop();
+  }
 }
 
 /**
@@ -770,7 +789,9 @@ export function projectTeam(team: TeamSchema, sim: SimState, options: ProjectOpt
   const since = changesSince(sim, mem.sim === sim ? mem.cursor : -1);
   if (mem.sim !== sim || since.resync === true) {
     projectAll(team, mem, sim);
-    for (const stamp of Object.values(mem.stamps)) stamp.reset();
+    const s = mem.stamps;
+    for (const stamp of [s.etcd, s.components, s.slo, s.alerts, s.events, s.incidents, s.score]) stamp.reset();
+    s.alertEntries = [...team.alerts];
     mem.full++;
   } else {
     projectChanges(team, mem, sim, since.changes);
