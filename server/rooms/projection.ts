@@ -477,13 +477,21 @@ function projectAll(team: TeamSchema, mem: ProjectionMemory, sim: SimState): voi
   syncMap(mem.detail.services, services, () => new ServiceDetailSchema(), (entry, src, key) => assignServiceDetail(entry, src, sim, key));
 }
 
+/** Sets {@link projectChanges} reuses (cleared on entry; nothing else touches them). */
+const scratch = {
+  pods: new Set<string>(),
+  nodes: new Set<string>(),
+  deployments: new Set<string>(),
+  services: new Set<string>(),
+  touchedNodes: new Set<string>(),
+  touchedDeployments: new Set<string>(),
+};
+
 /** Re-read only what the change log lists. */
 function projectChanges(team: TeamSchema, mem: ProjectionMemory, sim: SimState, changes: readonly { kind: string; key: string }[]): void {
   if (changes.length === 0) return;
-  const pods = new Set<string>();
-  const nodes = new Set<string>();
-  const deployments = new Set<string>();
-  const services = new Set<string>();
+  const { pods, nodes, deployments, services, touchedNodes, touchedDeployments } = scratch;
+  for (const set of [pods, nodes, deployments, services, touchedNodes, touchedDeployments]) set.clear();
   for (const c of changes) {
     switch (c.kind) {
       case 'Pod':
@@ -506,8 +514,6 @@ function projectChanges(team: TeamSchema, mem: ProjectionMemory, sim: SimState, 
         break;
     }
   }
-  const touchedNodes = new Set<string>();
-  const touchedDeployments = new Set<string>();
   for (const key of inOrder(pods)) projectPod(mem, sim, key, touchedNodes, touchedDeployments);
   for (const name of inOrder(nodes)) projectNode(team, mem, sim, name);
   for (const key of inOrder(deployments)) projectDeployment(team, mem, sim, key);
