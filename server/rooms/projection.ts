@@ -11,8 +11,9 @@
  * `changesSince` lists the changes, only those Pods, Nodes, Deployments and Services are re-read (and
  * the Node / Deployment Pod counts they move); when it answers `resync` (a cursor too old, a new sim,
  * or no producer recording yet), every object is re-read as before ({@link projectAll}). The small,
- * fixed-size parts (SLOs, alerts, last 50 events, incidents, etcd, components, score) are copied on
- * every call. Collections are synced in place (never rebuilt), and assigning an equal primitive is a
+ * fixed-size parts (SLOs, alerts, last 50 events, incidents, etcd, components, score) are compared
+ * with what they were last projected from ({@link Stamp}: a few primitives, no allocation) and
+ * re-synced only when that differs (always after a resync). Collections are synced in place (never rebuilt), and assigning an equal primitive is a
  * no-op in @colyseus/schema, so a patch carries only the differences.
  *
  * Floats are rounded to what a player can read (0.1 requests/s, 0.1 ms, 0.1 MiB, 4 decimals for
@@ -74,8 +75,15 @@ export type Computes<D extends ViewDef, S, C = SimState> = {
 };
 type CountsKeys<D> = D extends ViewDef<infer F> ? { [K in keyof F]: F[K] extends { kind: 'counts' } ? K : never }[keyof F] & string : never;
 
-/** Writes every computed field of a view into a Schema entry (a sparse field equal to its default: undefined). */
+/**
+ * Writes every computed field of a view into a Schema entry (a sparse field equal to its default:
+ * undefined). What was last written to each entry is kept beside it (a plain array in a WeakMap, the
+ * projection being the entry's only writer), so an unchanged field costs one `!==` and no Schema
+ * accessor call.
+ */
 type Assigner<S, C> = (entry: object, src: S, ctx: C, key: string) => void;
+/** Never a field value: an entry's slot not written yet. */
+const UNSET = Symbol('unset');
 function assigner<S, C>(def: ViewDef, table: object): Assigner<S, C> {
   const fns = table as unknown as Record<string, (s: S, c: C) => unknown>;
   const plain: string[] = [];
@@ -88,19 +96,41 @@ function assigner<S, C>(def: ViewDef, table: object): Assigner<S, C> {
     else if (field && field.kind !== 'counts' && 'default' in field && isSparse(def, field)) sparse.push([k, field.default]);
     else plain.push(k);
   }
+  const plainFns = plain.map((k) => fns[k]!);
+  const sparseFns = sparse.map(([k]) => fns[k]!);
+  const sparseDefaults = sparse.map(([, d]) => d);
+  const sparseKeys = sparse.map(([k]) => k);
+  const fromKeyFns = fromKey.map((k) => fns[k]!);
+  const slots = plain.length + sparse.length + fromKey.length;
+  const written = new WeakMap<object, unknown[]>();
   return (entry, src, ctx, key) => {
     const target = entry as Record<string, unknown>;
-    for (const k of plain) target[k] = fns[k]!(src, ctx);
-    for (const [k, def] of sparse) {
-      const v = fns[k]!(src, ctx);
-      const next = v === def ? undefined : v;
-      if (target[k] !== next) target[k] = next;
+    let last = written.get(entry);
+    if (last === undefined) written.set(entry, (last = new Array<unknown>(slots).fill(UNSET)));
+    let slot = 0;
+    for (let i = 0; i < plainFns.length; i++, slot++) {
+      const v = plainFns[i]!(src, ctx);
+      if (last[slot] !== v) {
+        target[plain[i]!] = v;
+        last[slot] = v;
+      }
+    }
+    for (let i = 0; i < sparseFns.length; i++, slot++) {
+      const v = sparseFns[i]!(src, ctx);
+      const next = v === sparseDefaults[i] ? undefined : v;
+      if (last[slot] !== next) {
+        if (target[sparseKeys[i]!] !== next) target[sparseKeys[i]!] = next;
+        last[slot] = next;
+      }
     }
     // A name the key already says (`default/web` -> `web`) is not sent: the mirror takes it from the key.
-    for (const k of fromKey) {
-      const v = fns[k]!(src, ctx);
+    for (let i = 0; i < fromKeyFns.length; i++, slot++) {
+      const v = fromKeyFns[i]!(src, ctx);
       const next = v === nameOfKey(key) ? undefined : v;
-      if (target[k] !== next) target[k] = next;
+      if (last[slot] !== next) {
+        if (target[fromKey[i]!] !== next) target[fromKey[i]!] = next;
+        last[slot] = next;
+      }
     }
   };
 }
@@ -191,6 +221,8 @@ interface ProjectionMemory {
   podsOfDeployment: Map<string, Set<string>>;
   /** Bumped when Pods appear, disappear, move Node, or Service endpoints change (views re-read focus). */
   podsVersion: number;
+  /** What the fixed-size parts were last projected from. */
+  stamps: FixedStamps;
   /** Calls that re-read everything, and calls that followed the change log. */
   full: number;
   incremental: number;
@@ -211,6 +243,7 @@ function memoryOf(team: TeamSchema): ProjectionMemory {
       podsOfNode: new Map(),
       podsOfDeployment: new Map(),
       podsVersion: 0,
+      stamps: fixedStamps(),
       full: 0,
       incremental: 0,
     };
@@ -444,12 +477,21 @@ function projectAll(team: TeamSchema, mem: ProjectionMemory, sim: SimState): voi
   syncMap(mem.detail.services, services, () => new ServiceDetailSchema(), (entry, src, key) => assignServiceDetail(entry, src, sim, key));
 }
 
+/** Sets {@link projectChanges} reuses (cleared on entry; nothing else touches them). */
+const scratch = {
+  pods: new Set<string>(),
+  nodes: new Set<string>(),
+  deployments: new Set<string>(),
+  services: new Set<string>(),
+  touchedNodes: new Set<string>(),
+  touchedDeployments: new Set<string>(),
+};
+
 /** Re-read only what the change log lists. */
 function projectChanges(team: TeamSchema, mem: ProjectionMemory, sim: SimState, changes: readonly { kind: string; key: string }[]): void {
-  const pods = new Set<string>();
-  const nodes = new Set<string>();
-  const deployments = new Set<string>();
-  const services = new Set<string>();
+  if (changes.length === 0) return;
+  const { pods, nodes, deployments, services, touchedNodes, touchedDeployments } = scratch;
+  for (const set of [pods, nodes, deployments, services, touchedNodes, touchedDeployments]) set.clear();
   for (const c of changes) {
     switch (c.kind) {
       case 'Pod':
@@ -472,58 +514,194 @@ function projectChanges(team: TeamSchema, mem: ProjectionMemory, sim: SimState, 
         break;
     }
   }
-  const touchedNodes = new Set<string>();
-  const touchedDeployments = new Set<string>();
-  for (const key of [...pods].sort()) projectPod(mem, sim, key, touchedNodes, touchedDeployments);
-  for (const name of [...nodes].sort()) projectNode(team, mem, sim, name);
-  for (const key of [...deployments].sort()) projectDeployment(team, mem, sim, key);
-  for (const key of [...services].sort()) projectService(team, mem, sim, key);
+  for (const key of inOrder(pods)) projectPod(mem, sim, key, touchedNodes, touchedDeployments);
+  for (const name of inOrder(nodes)) projectNode(team, mem, sim, name);
+  for (const key of inOrder(deployments)) projectDeployment(team, mem, sim, key);
+  for (const key of inOrder(services)) projectService(team, mem, sim, key);
   for (const name of touchedNodes) if (team.nodes.has(name)) setSummary(team.nodes, name, mem.byNode.get(name));
   for (const key of touchedDeployments) if (team.deployments.has(key)) setSummary(team.deployments, key, mem.byDeployment.get(key));
 }
 
+/** A set's keys sorted (a total order, never insertion order); no copy for 0 or 1 key. */
+function inOrder(keys: Set<string>): Iterable<string> {
+  return keys.size <= 1 ? keys : [...keys].sort();
+}
+
+/**
+ * What a fixed-size part of the team's Schema was last projected from, as a flat list of primitives
+ * (no allocation once warm): a part is re-synced only when one of its inputs differs, or after
+ * {@link Stamp.reset} (a resync). Inputs are compared with `===` (never NaN: they pass through `num`).
+ */
+class Stamp {
+  private values: unknown[] = [];
+  private i = 0;
+  private changed = true;
+
+  /** Start comparing from the first input. */
+  begin(): void {
+    this.i = 0;
+  }
+
+  /** Compare the next input with what was projected (and remember it). */
+  put(v: unknown): void {
+    const i = this.i++;
+    if (this.values[i] !== v) {
+      this.values[i] = v;
+      this.changed = true;
+    }
+  }
+
+  /** True when some input differed since the last `end` (or a `reset`); forgets it. */
+  end(): boolean {
+    if (this.values.length !== this.i) {
+      this.values.length = this.i;
+      this.changed = true;
+    }
+    const changed = this.changed;
+    this.changed = false;
+    return changed;
+  }
+
+  /** Force the next `end` to answer true. */
+  reset(): void {
+    this.changed = true;
+  }
+}
+
+/** The stamps of the fixed-size parts of one team (see {@link Stamp}). */
+interface FixedStamps {
+  etcd: Stamp;
+  components: Stamp;
+  slo: Stamp;
+  alerts: Stamp;
+  events: Stamp;
+  incidents: Stamp;
+  score: Stamp;
+  /** The entries of `team.alerts`, in order. */
+  alertEntries: InstanceType<typeof AlertSchema>[];
+}
+
+function fixedStamps(): FixedStamps {
+  return {
+    etcd: new Stamp(),
+    components: new Stamp(),
+    slo: new Stamp(),
+    alerts: new Stamp(),
+    events: new Stamp(),
+    incidents: new Stamp(),
+    score: new Stamp(),
+    alertEntries: [],
+  };
+}
+
+/** The fastest page tier's name per tier list (the list is fixed at createSim). */
+const fastestPageTier = new WeakMap<SimState['alertTiers'], { name: string } | null>();
+
 /** Availability burn rate over the fastest page tier's short window (SRE Workbook ch. 5), or 0. */
 function fastPageBurnRate(sim: SimState): number {
-  const pages = sim.alertTiers.filter((tier) => tier.severity === 'page').sort((a, b) => a.longWindowSeconds - b.longWindowSeconds);
-  const fastest = pages[0];
-  if (fastest === undefined) return 0;
+  let fastest = fastestPageTier.get(sim.alertTiers);
+  if (fastest === undefined) {
+    const pages = sim.alertTiers.filter((tier) => tier.severity === 'page').sort((a, b) => a.longWindowSeconds - b.longWindowSeconds);
+    fastest = pages[0] === undefined ? null : { name: pages[0].name };
+    fastestPageTier.set(sim.alertTiers, fastest);
+  }
+  if (fastest === null) return 0;
   return num(sim.slos.availability.burnRates[fastest.name]?.short);
 }
 
-/** Project the SLO block and alerts. */
-function projectSlo(team: TeamSchema, sim: SimState): void {
+/** Project the SLO block and alerts (each only when what it shows changed). */
+function projectSlo(team: TeamSchema, sim: SimState, stamps: FixedStamps): void {
   const { availability, latency } = sim.slos;
-  const slo = team.slo;
-  slo.availability = round4(num(availability.sli));
-  slo.availabilityTarget = num(availability.target);
-  slo.latency = round4(num(latency.sli));
-  slo.latencyTarget = num(latency.target);
-  slo.latencyThresholdMs = num(latency.thresholdMs);
-  slo.errorBudgetRemaining = round4(num(availability.errorBudgetRemaining));
-  slo.latencyErrorBudgetRemaining = round4(num(latency.errorBudgetRemaining));
-  slo.burnRate = round4(fastPageBurnRate(sim));
-  const firing = sim.alerts.filter((a) => a.firing);
-  slo.paging = firing.some((a) => a.severity === 'page');
-  syncArray(team.alerts, firing, () => new AlertSchema(), (entry, a) => {
+  const availabilitySli = round4(num(availability.sli));
+  const availabilityTarget = num(availability.target);
+  const latencySli = round4(num(latency.sli));
+  const latencyTarget = num(latency.target);
+  const latencyThresholdMs = num(latency.thresholdMs);
+  const errorBudgetRemaining = round4(num(availability.errorBudgetRemaining));
+  const latencyErrorBudgetRemaining = round4(num(latency.errorBudgetRemaining));
+  const burnRate = round4(fastPageBurnRate(sim));
+  let paging = false;
+  const alerts = stamps.alerts;
+  alerts.begin();
+  for (const a of sim.alerts) {
+    if (!a.firing) continue;
+    if (a.severity === 'page') paging = true;
+    alerts.put(a.id);
+    alerts.put(a.severity);
+    alerts.put(a.slo);
+    alerts.put(num(a.since));
+    alerts.put(a.summary);
+  }
+  const stamp = stamps.slo;
+  stamp.begin();
+  stamp.put(availabilitySli);
+  stamp.put(availabilityTarget);
+  stamp.put(latencySli);
+  stamp.put(latencyTarget);
+  stamp.put(latencyThresholdMs);
+  stamp.put(errorBudgetRemaining);
+  stamp.put(latencyErrorBudgetRemaining);
+  stamp.put(burnRate);
+  stamp.put(paging);
+  if (stamp.end()) {
+    const slo = team.slo;
+    slo.availability = availabilitySli;
+    slo.availabilityTarget = availabilityTarget;
+    slo.latency = latencySli;
+    slo.latencyTarget = latencyTarget;
+    slo.latencyThresholdMs = latencyThresholdMs;
+    slo.errorBudgetRemaining = errorBudgetRemaining;
+    slo.latencyErrorBudgetRemaining = latencyErrorBudgetRemaining;
+    slo.burnRate = burnRate;
+    slo.paging = paging;
+  }
+  if (!alerts.end()) return;
+  // syncArray over the firing alerts, without building their list; `entries` mirrors `team.alerts`
+  // (the projection is its only writer) so reading an entry does not go through the ArraySchema.
+  const target = team.alerts;
+  const entries = stamps.alertEntries;
+  let n = 0;
+  for (const a of sim.alerts) {
+    if (!a.firing) continue;
+    let entry = entries[n];
+    const fresh = entry === undefined;
+    if (entry === undefined) entry = new AlertSchema();
     entry.id = a.id;
     entry.severity = a.severity;
     entry.slo = a.slo;
     entry.since = num(a.since);
     entry.summary = a.summary;
-  });
+    if (fresh) {
+      target.push(entry);
+      entries.push(entry);
+    }
+    n++;
+  }
+  while (entries.length > n) {
+    target.pop();
+    entries.pop();
+  }
 }
 
 /**
  * Events: the last {@link PROJECTED_EVENTS}, oldest first. The sim's list is append-only by `seq`
  * (trimmed at the front), so old entries are shifted off and new ones pushed: no entry is rewritten.
+ * Nothing is read when the window (its length, first and last `seq`) is the one last projected.
  */
-function projectEvents(team: TeamSchema, sim: SimState): void {
-  const recent = sim.events.slice(-PROJECTED_EVENTS);
-  const firstSeq = recent[0]?.seq ?? Number.POSITIVE_INFINITY;
+function projectEvents(team: TeamSchema, sim: SimState, stamp: Stamp): void {
+  const all = sim.events;
+  const from = Math.max(0, all.length - PROJECTED_EVENTS);
+  stamp.begin();
+  stamp.put(all.length - from);
+  stamp.put(all[from]?.seq);
+  stamp.put(all[all.length - 1]?.seq);
+  if (!stamp.end()) return;
+  const firstSeq = all[from]?.seq ?? Number.POSITIVE_INFINITY;
   const events = team.events;
   while (events.length > 0 && (events.at(0)?.seq ?? firstSeq) < firstSeq) events.shift();
   const lastSeq = events.at(events.length - 1)?.seq ?? Number.NEGATIVE_INFINITY;
-  for (const e of recent) {
+  for (let i = from; i < all.length; i++) {
+    const e = all[i]!;
     if (e.seq <= lastSeq) continue;
     const entry = new EventSchema();
     entry.seq = e.seq;
@@ -536,6 +714,66 @@ function projectEvents(team: TeamSchema, sim: SimState): void {
     events.push(entry);
   }
   while (events.length > PROJECTED_EVENTS) events.shift();
+}
+
+/** etcd members, quorum and the control-plane components (each only when changed). */
+function projectControlPlane(team: TeamSchema, sim: SimState, stamps: FixedStamps): void {
+  const etcd = sim.controlPlane.etcd;
+  const e = stamps.etcd;
+  e.begin();
+  e.put(etcd.leader);
+  e.put(etcd.hasQuorum);
+  for (const m of etcd.members) {
+    e.put(m.name);
+    e.put(m.healthy);
+  }
+  if (e.end()) {
+    syncArray(team.etcd, etcd.members, () => new EtcdMemberSchema(), (entry, m) => {
+      entry.name = m.name;
+      entry.healthy = m.healthy;
+      entry.leader = etcd.leader === m.name;
+    });
+    team.etcdQuorum = etcd.hasQuorum;
+  }
+  const c = stamps.components;
+  c.begin();
+  for (const x of sim.controlPlane.components) {
+    c.put(x.name);
+    c.put(x.healthy);
+    c.put(x.message);
+  }
+  if (c.end()) {
+    syncArray(team.components, sim.controlPlane.components, () => new ComponentSchema(), (entry, x) => {
+      entry.name = x.name;
+      entry.healthy = x.healthy;
+      entry.message = x.message;
+    });
+  }
+}
+
+/** Visible incidents (active or mitigated; scheduled ones are not shown), only when changed. */
+function projectIncidents(team: TeamSchema, sim: SimState, stamp: Stamp): void {
+  stamp.begin();
+  for (const i of sim.incidents) {
+    if (i.status !== 'active' && i.status !== 'mitigated') continue;
+    stamp.put(i.spec); // id, type and title come from the spec
+    stamp.put(i.spec.id);
+    stamp.put(i.spec.type);
+    stamp.put(i.spec.title);
+    stamp.put(i.status);
+    stamp.put(i.startedAt);
+    stamp.put(i.mitigatedAt);
+  }
+  if (!stamp.end()) return;
+  const visible = sim.incidents.filter((i) => i.status === 'active' || i.status === 'mitigated');
+  syncArray(team.incidents, visible, () => new IncidentSchema(), (entry, i) => {
+    entry.id = i.spec.id;
+    entry.type = i.spec.type;
+    entry.title = incidentTitle(i);
+    entry.status = i.status;
+    entry.startedAt = num(i.startedAt);
+    entry.mitigatedAt = i.mitigatedAt === null ? -1 : num(i.mitigatedAt);
+  });
 }
 
 /** What the caller passes besides the sim: the game layer owns scoring. */
@@ -557,6 +795,9 @@ export function projectTeam(team: TeamSchema, sim: SimState, options: ProjectOpt
   const since = changesSince(sim, mem.sim === sim ? mem.cursor : -1);
   if (mem.sim !== sim || since.resync === true) {
     projectAll(team, mem, sim);
+    const s = mem.stamps;
+    for (const stamp of [s.etcd, s.components, s.slo, s.alerts, s.events, s.incidents, s.score]) stamp.reset();
+    s.alertEntries = [...team.alerts];
     mem.full++;
   } else {
     projectChanges(team, mem, sim, since.changes);
@@ -565,32 +806,15 @@ export function projectTeam(team: TeamSchema, sim: SimState, options: ProjectOpt
   mem.sim = sim;
   mem.cursor = since.cursor;
 
-  const etcd = sim.controlPlane.etcd;
-  syncArray(team.etcd, etcd.members, () => new EtcdMemberSchema(), (entry, m) => {
-    entry.name = m.name;
-    entry.healthy = m.healthy;
-    entry.leader = etcd.leader === m.name;
-  });
-  team.etcdQuorum = etcd.hasQuorum;
-  syncArray(team.components, sim.controlPlane.components, () => new ComponentSchema(), (entry, c) => {
-    entry.name = c.name;
-    entry.healthy = c.healthy;
-    entry.message = c.message;
-  });
-
-  projectSlo(team, sim);
-  projectEvents(team, sim);
-
-  const visible = sim.incidents.filter((i) => i.status === 'active' || i.status === 'mitigated');
-  syncArray(team.incidents, visible, () => new IncidentSchema(), (entry, i) => {
-    entry.id = i.spec.id;
-    entry.type = i.spec.type;
-    entry.title = incidentTitle(i);
-    entry.status = i.status;
-    entry.startedAt = num(i.startedAt);
-    entry.mitigatedAt = i.mitigatedAt === null ? -1 : num(i.mitigatedAt);
-  });
-  team.score = num(options.score);
+  const stamps = mem.stamps;
+  projectControlPlane(team, sim, stamps);
+  projectSlo(team, sim, stamps);
+  projectEvents(team, sim, stamps.events);
+  projectIncidents(team, sim, stamps.incidents);
+  const score = num(options.score);
+  stamps.score.begin();
+  stamps.score.put(score);
+  if (stamps.score.end()) team.score = score;
 }
 
 /** What a client looks at: a Node by name, a Deployment or Service by `namespace/name`. */

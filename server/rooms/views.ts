@@ -130,17 +130,16 @@ export class TeamViews {
     for (const id of seat.teams) {
       const team = this.teamOf(id);
       if (!team) continue;
-      const detail = teamDetailOf(team.schema);
-      const maps = [detail.pods, detail.nodes, detail.deployments, detail.services] as const;
       const all = projectedPodCount(team.schema) <= this.allPodsLimit;
       const was = seat.pods.get(id);
+      if (all && was?.mode === 'all') continue; // subscribed: new entries flow by themselves
+      const detail = teamDetailOf(team.schema);
+      const maps = [detail.pods, detail.nodes, detail.deployments, detail.services] as const;
       if (all) {
-        if (was?.mode !== 'all') {
-          if (was) for (const key of was.keys) this.#remove(view, detail, key);
-          view.add(detail);
-          for (const map of maps) view.subscribe(map);
-          seat.pods.set(id, { mode: 'all' });
-        }
+        if (was?.mode === 'focus') for (const key of was.keys) this.#remove(view, detail, key);
+        view.add(detail);
+        for (const map of maps) view.subscribe(map);
+        seat.pods.set(id, { mode: 'all' });
         continue;
       }
       if (was?.mode === 'all') for (const map of maps) view.unsubscribe(map);
