@@ -16,13 +16,14 @@ export function getCondition(pod: Pod, type: PodCondition['type']): PodCondition
  * PodScheduled is left out: the API server's binding (`bindPod` in ./apiserver.ts) updates that one
  * in place.
  */
-const sharedAtZero = new Map<string, PodCondition>();
+const sharedAtZero = new Map<PodCondition['type'], Map<PodCondition['status'], PodCondition>>();
 
 function conditionOf(type: PodCondition['type'], status: PodCondition['status'], lastTransitionTime: number, reason: string | undefined): PodCondition {
   if (reason === undefined && lastTransitionTime === 0 && type !== 'PodScheduled') {
-    const k = `${type}/${status}`;
-    let c = sharedAtZero.get(k);
-    if (c === undefined) sharedAtZero.set(k, (c = Object.freeze({ type, status, lastTransitionTime })));
+    let byStatus = sharedAtZero.get(type);
+    if (byStatus === undefined) sharedAtZero.set(type, (byStatus = new Map()));
+    let c = byStatus.get(status);
+    if (c === undefined) byStatus.set(status, (c = Object.freeze({ type, status, lastTransitionTime })));
     return c;
   }
   const cond: PodCondition = { type, status, lastTransitionTime };

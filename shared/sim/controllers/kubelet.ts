@@ -125,10 +125,11 @@ function startContainer(state: SimState, key: string, pod: Pod, restart: boolean
   pod.sim.memoryMiB = memoryAt(profile, now, now);
   pod.sim.nextTransitionAt = null;
   updateStatus(state, 'Pod', key);
-  for (const c of pod.spec.containers) {
-    if (!warm && !restart) {
+  // emit records nothing in the warm start: skip building the events' strings there.
+  if (!warm) for (const c of pod.spec.containers) {
+    if (!restart) {
       emit(state, 'Normal', 'Pulled', podRef(pod), `Successfully pulled image "${c.image}" in ${now - (pod.status.startTime ?? now)}s`, 'kubelet');
-    } else if (!warm) {
+    } else {
       emit(state, 'Normal', 'Pulled', podRef(pod), `Container image "${c.image}" already present on machine`, 'kubelet');
     }
     emit(state, 'Normal', 'Created', podRef(pod), `Created container: ${c.name}`, 'kubelet');
