@@ -10,19 +10,46 @@ export function getCondition(pod: Pod, type: PodCondition['type']): PodCondition
   return pod.status.conditions.find((c) => c.type === type);
 }
 
-/** Sets a pod condition at sim second `now`; `lastTransitionTime` only moves when the status changes. */
+/**
+ * Conditions without a reason set at sim second 0 (createSim's warm start: every Pod's Initialized,
+ * ContainersReady and Ready are `True` at 0), one frozen object per type and status shared by all Pods.
+ * PodScheduled is left out: the API server's binding (`bindPod` in ./apiserver.ts) updates that one
+ * in place.
+ */
+const sharedAtZero = new Map<PodCondition['type'], Map<PodCondition['status'], PodCondition>>();
+
+function conditionOf(type: PodCondition['type'], status: PodCondition['status'], lastTransitionTime: number, reason: string | undefined): PodCondition {
+  if (reason === undefined && lastTransitionTime === 0 && type !== 'PodScheduled') {
+    let byStatus = sharedAtZero.get(type);
+    if (byStatus === undefined) sharedAtZero.set(type, (byStatus = new Map()));
+    let c = byStatus.get(status);
+    if (c === undefined) byStatus.set(status, (c = Object.freeze({ type, status, lastTransitionTime })));
+    return c;
+  }
+  const cond: PodCondition = { type, status, lastTransitionTime };
+  if (reason !== undefined) cond.reason = reason;
+  return cond;
+}
+
+/**
+ * Sets a pod condition at sim second `now`; `lastTransitionTime` only moves when the status changes.
+ * Copy on write: a changed condition is a new object in `pod.status.conditions` (never changed in
+ * place, since conditions set at t=0 without a reason are shared, frozen, between Pods; a condition
+ * held across this call is stale). Fields in the order type, status, lastTransitionTime, reason.
+ */
 export function setCondition(pod: Pod, type: PodCondition['type'], status: PodCondition['status'], now: number, reason?: string): void {
-  const c = getCondition(pod, type);
+  const conds = pod.status.conditions;
+  const i = conds.findIndex((x) => x.type === type);
+  const c = conds[i];
   if (c) {
-    if (c.status !== status) c.lastTransitionTime = now;
-    c.status = status;
-    if (reason === undefined) delete c.reason;
-    else c.reason = reason;
+    const time = c.status !== status ? now : c.lastTransitionTime;
+    if (c.status === status && c.reason === reason && ('reason' in c) === (reason !== undefined)) return;
+    conds[i] = conditionOf(type, status, time, reason);
     return;
   }
-  const cond: PodCondition = { type, status, lastTransitionTime: now };
-  if (reason !== undefined) cond.reason = reason;
-  pod.status.conditions.push(cond);
+  // A new array of the exact size rather than push (a pushed-into array keeps ~17 slots: ~140 bytes
+  // more per Pod); `pod.status.conditions` is never held across this call.
+  pod.status.conditions = conds.concat(conditionOf(type, status, now, reason));
 }
 
 /** True once deletion started (`metadata.deletionTimestamp` set). */
@@ -49,10 +76,15 @@ export function cloneJson<T>(v: T): T {
   return JSON.parse(JSON.stringify(v)) as T;
 }
 
-/** Sets every container's state (containers move in lockstep in the sim). */
+/**
+ * Sets every container's state (containers move in lockstep in the sim): a copy of `state` each, or
+ * `state` itself when it is frozen (a shared constant such as the kubelet's warm-start Running state;
+ * container states are replaced, never changed in place).
+ */
 export function setContainerStates(pod: Pod, state: ContainerState, opts: { ready: boolean; started: boolean }): void {
+  const shared = Object.isFrozen(state);
   for (const cs of pod.status.containerStatuses) {
-    cs.state = cloneContainerState(state);
+    cs.state = shared ? state : cloneContainerState(state);
     cs.ready = opts.ready;
     cs.started = opts.started;
   }

@@ -73,6 +73,15 @@ function readinessDelay(pod: Pod): number | null {
   return (probe.initialDelaySeconds ?? 0) + (probe.periodSeconds ?? 10);
 }
 
+/**
+ * Container states shared, frozen, by every Pod that is in them (container states are replaced, never
+ * changed in place: podutil's setContainerStates keeps a frozen state as is, `lastState` is replaced on
+ * an OOM kill): ContainerCreating, no last state, and Running since sim second 0 (the warm start).
+ */
+const CONTAINER_CREATING: ContainerState = Object.freeze({ waiting: Object.freeze({ reason: 'ContainerCreating' }) });
+const NO_STATE: ContainerState = Object.freeze({});
+const RUNNING_AT_ZERO: ContainerState = Object.freeze({ running: Object.freeze({ startedAt: 0 }) });
+
 const podRef = (pod: Pod) => ({ kind: 'Pod', name: pod.metadata.name, namespace: pod.metadata.namespace });
 const mainContainer = (pod: Pod) => pod.spec.containers[0]?.name ?? 'app';
 
@@ -89,8 +98,8 @@ export function kubeletOnBound(state: SimState, key: string, pod: Pod): void {
     ready: false,
     started: false,
     restartCount: 0,
-    state: { waiting: { reason: 'ContainerCreating' } },
-    lastState: {},
+    state: CONTAINER_CREATING,
+    lastState: NO_STATE,
   }));
   setCondition(pod, 'ContainersReady', 'False', state.t, 'ContainersNotReady');
   setCondition(pod, 'Ready', 'False', state.t, 'ContainersNotReady');
@@ -109,17 +118,18 @@ function startContainer(state: SimState, key: string, pod: Pod, restart: boolean
   const now = state.t;
   const warm = isWarmStart(state);
   const profile = profileOf(state, pod.sim.image);
-  setContainerStates(pod, { running: { startedAt: now } }, { ready: false, started: true });
+  setContainerStates(pod, now === 0 ? RUNNING_AT_ZERO : { running: { startedAt: now } }, { ready: false, started: true });
   if (restart) for (const cs of pod.status.containerStatuses) cs.restartCount += 1;
   pod.status.phase = 'Running';
   pod.sim.containerStartedAt = now;
   pod.sim.memoryMiB = memoryAt(profile, now, now);
   pod.sim.nextTransitionAt = null;
   updateStatus(state, 'Pod', key);
-  for (const c of pod.spec.containers) {
-    if (!warm && !restart) {
+  // emit records nothing in the warm start: skip building the events' strings there.
+  if (!warm) for (const c of pod.spec.containers) {
+    if (!restart) {
       emit(state, 'Normal', 'Pulled', podRef(pod), `Successfully pulled image "${c.image}" in ${now - (pod.status.startTime ?? now)}s`, 'kubelet');
-    } else if (!warm) {
+    } else {
       emit(state, 'Normal', 'Pulled', podRef(pod), `Container image "${c.image}" already present on machine`, 'kubelet');
     }
     emit(state, 'Normal', 'Created', podRef(pod), `Created container: ${c.name}`, 'kubelet');

@@ -25,6 +25,17 @@ export function endpointPorts(svc: Service): EndpointPort[] {
 }
 
 /**
+ * An endpoint's `conditions`, indexed `ready + 2 * terminating`: frozen objects shared by every
+ * endpoint (the endpoints controller builds a new endpoint on every change, never edits one in place).
+ */
+const ENDPOINT_CONDITIONS: readonly Endpoint['conditions'][] = [
+  Object.freeze({ ready: false, terminating: false }),
+  Object.freeze({ ready: true, terminating: false }),
+  Object.freeze({ ready: false, terminating: true }),
+  Object.freeze({ ready: true, terminating: true }),
+];
+
+/**
  * The endpoint of a bound pod: its address, `ready` = Ready and not terminating (`sim.ready`),
  * `terminating`, its Pod reference and Node. `addresses`: the pod's previous endpoint addresses to
  * reuse (same uid and node), else computed.
@@ -33,7 +44,7 @@ export function endpointFor(state: SimState, pod: Pod, terminating: boolean, add
   const nodeName = pod.spec.nodeName ?? '';
   return {
     addresses: addresses ?? [podAddress(state, nodeName, pod.metadata.uid)],
-    conditions: { ready: pod.sim.ready && !terminating, terminating },
+    conditions: ENDPOINT_CONDITIONS[(pod.sim.ready && !terminating ? 1 : 0) + (terminating ? 2 : 0)]!,
     targetRef: { kind: 'Pod', name: pod.metadata.name, namespace: pod.metadata.namespace, uid: pod.metadata.uid },
     nodeName,
   };
