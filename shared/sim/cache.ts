@@ -205,12 +205,21 @@ export function sortedKeys(set: Set<string> | undefined): string[] {
 /** Keys of the Services in `namespace` whose selector matches `labels` (every selector pair present). Sorted. */
 export function servicesForLabels(state: SimState, namespace: string, labels: Record<string, string>): string[] {
   const idx = getIndex(state);
-  const candidates = new Set<string>();
-  for (const [k, v] of Object.entries(labels)) {
-    const s = idx.servicesByLabel.get(`${namespace}|${k}=${v}`);
-    if (s) for (const key of s) candidates.add(key);
+  // Usually one label names an anchor: take its set as is; merge into a Set only when several do.
+  let first: Set<string> | undefined;
+  let merged: Set<string> | undefined;
+  for (const k in labels) {
+    const s = idx.servicesByLabel.get(`${namespace}|${k}=${labels[k]}`);
+    if (!s) continue;
+    if (!first) first = s;
+    else {
+      if (!merged) merged = new Set(first);
+      for (const key of s) merged.add(key);
+    }
   }
   const out: string[] = [];
+  const candidates = merged ?? first;
+  if (!candidates) return out;
   for (const key of candidates) {
     const svc = state.services[key];
     if (svc && selectorMatches(svc.spec.selector, labels)) out.push(key);

@@ -144,8 +144,17 @@ function syncReplicaSet(state: SimState, key: string): void {
   const rs = state.replicaSets[key];
   if (!rs) return;
   const ref = { kind: 'ReplicaSet', name: rs.metadata.name, namespace: rs.metadata.namespace };
-  const owned = [...(getIndex(state).podsByOwner.get(key) ?? [])].sort().map((k) => state.pods[k]!);
-  let active = owned.filter(isActive);
+  // No sort needed: nothing below depends on the order of `active` (counts and minima in updateStatus;
+  // rankPodsForDeletion's order is total, name last, so its result does not depend on its input order;
+  // new pods are created in a loop that does not read `active`).
+  let active: Pod[] = [];
+  const owned = getIndex(state).podsByOwner.get(key);
+  if (owned) {
+    for (const k of owned) {
+      const p = state.pods[k]!;
+      if (isActive(p)) active.push(p);
+    }
+  }
   const diff = active.length - rs.spec.replicas;
   if (diff < 0) {
     const n = Math.min(-diff, BURST_REPLICAS);
@@ -178,7 +187,7 @@ function updateStatus(state: SimState, key: string, rs: ReplicaSet, active: Pod[
   for (const p of active) {
     if (!p.sim.ready) continue;
     ready++;
-    const since = readySince(p) ?? state.t;
+    const since = readyTransition(p) ?? state.t;
     if (since + rs.spec.minReadySeconds <= state.t) available++;
     else nextAvailableAt = Math.min(nextAvailableAt, since + rs.spec.minReadySeconds);
   }
@@ -188,4 +197,14 @@ function updateStatus(state: SimState, key: string, rs: ReplicaSet, active: Pod[
   if (s.replicas === active.length && s.readyReplicas === ready && s.availableReplicas === available && s.fullyLabeledReplicas === active.length && s.observedGeneration === gen) return;
   rs.status = { replicas: active.length, readyReplicas: ready, availableReplicas: available, fullyLabeledReplicas: active.length, observedGeneration: gen };
   writeStatus(state, 'ReplicaSet', key); // queues the owning Deployment
+}
+
+/** {@link readySince} without the closure (the status loop runs it for every ready pod of a synced ReplicaSet). */
+function readyTransition(p: Pod): number | null {
+  const conds = p.status.conditions;
+  for (let i = 0; i < conds.length; i++) {
+    const c = conds[i]!;
+    if (c.type === 'Ready') return c.status === 'True' ? c.lastTransitionTime : null;
+  }
+  return null;
 }
