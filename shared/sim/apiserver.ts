@@ -227,10 +227,38 @@ export function compactDirty(state: SimState, kind: keyof SimState['dirty']): vo
  * Called by the controller loop before the ReplicaSet and EndpointSlice controllers run.
  */
 export function propagatePodChanges(state: SimState): void {
+  // Consecutive pods (sorted keys: siblings of one ReplicaSet) mostly carry the same labels: the
+  // Services selecting them depend only on namespace + labels (the Services and their index do not
+  // change while this runs: it only queues), so the previous pod's answer is reused when those match.
+  let lastNs: string | undefined;
+  let lastLabels: Record<string, string> | undefined;
+  let lastServices: string[] = [];
   for (const key of drainDirty(state, 'pods')) {
     const pod = state.pods[key];
-    if (pod) touchPodOwners(state, pod);
+    if (!pod) continue;
+    const owner = controllerKey(pod, 'ReplicaSet');
+    if (owner) markDirty(state, 'replicaSets', owner);
+    const ns = pod.metadata.namespace;
+    const labels = pod.metadata.labels;
+    if (lastLabels === undefined || ns !== lastNs || !sameLabels(labels, lastLabels)) {
+      lastServices = servicesForLabels(state, ns, labels);
+      lastNs = ns;
+      lastLabels = labels;
+    }
+    for (const svc of lastServices) markDirty(state, 'services', svc);
   }
+}
+
+/** Same key/value pairs (labels are plain string maps). */
+function sameLabels(a: Record<string, string>, b: Record<string, string>): boolean {
+  if (a === b) return true;
+  let n = 0;
+  for (const k in a) {
+    if (a[k] !== b[k]) return false;
+    n++;
+  }
+  for (const k in b) if (k in b) n--;
+  return n === 0;
 }
 
 function touchPodOwners(state: SimState, pod: Pod): void {

@@ -205,12 +205,21 @@ export function sortedKeys(set: Set<string> | undefined): string[] {
 /** Keys of the Services in `namespace` whose selector matches `labels` (every selector pair present). Sorted. */
 export function servicesForLabels(state: SimState, namespace: string, labels: Record<string, string>): string[] {
   const idx = getIndex(state);
-  const candidates = new Set<string>();
-  for (const [k, v] of Object.entries(labels)) {
-    const s = idx.servicesByLabel.get(`${namespace}|${k}=${v}`);
-    if (s) for (const key of s) candidates.add(key);
+  // Usually one label names an anchor: take its set as is; merge into a Set only when several do.
+  let first: Set<string> | undefined;
+  let merged: Set<string> | undefined;
+  for (const k in labels) {
+    const s = idx.servicesByLabel.get(`${namespace}|${k}=${labels[k]}`);
+    if (!s) continue;
+    if (!first) first = s;
+    else {
+      if (!merged) merged = new Set(first);
+      for (const key of s) merged.add(key);
+    }
   }
   const out: string[] = [];
+  const candidates = merged ?? first;
+  if (!candidates) return out;
   for (const key of candidates) {
     const svc = state.services[key];
     if (svc && selectorMatches(svc.spec.selector, labels)) out.push(key);
@@ -234,6 +243,34 @@ export function podsForSelector(state: SimState, namespace: string, selector: Re
     if (pod && selectorMatches(selector, pod.metadata.labels)) out.push(key);
   }
   return out.sort();
+}
+
+/**
+ * The pods of {@link podsForSelector}, in the same order (by key: all share the `namespace/` prefix, so
+ * ordering by name is ordering by key). Saves the caller a second lookup per key.
+ */
+export function podObjectsForSelector(state: SimState, namespace: string, selector: Record<string, string>): Pod[] {
+  const idx = getIndex(state);
+  let best: Set<string> | undefined;
+  for (const [k, v] of Object.entries(selector)) {
+    const s = idx.podsByLabel.get(`${namespace}|${k}=${v}`);
+    if (!s) return [];
+    if (!best || s.size < best.size) best = s;
+  }
+  if (!best) return [];
+  const out: Pod[] = [];
+  for (const key of best) {
+    const pod = state.pods[key];
+    if (pod && selectorMatches(selector, pod.metadata.labels)) out.push(pod);
+  }
+  return out.sort(byName);
+}
+
+/** Name order in UTF-16 code units (the default sort's, and `<` on strings). Names are unique per namespace. */
+function byName(a: Pod, b: Pod): number {
+  const x = a.metadata.name;
+  const y = b.metadata.name;
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 /** True when every pair of a non-empty selector is present in `labels`. */

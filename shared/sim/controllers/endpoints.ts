@@ -8,10 +8,17 @@
  * kube-proxy keeps routing to the last endpoints it saw.
  */
 import { apiWritable, compactDirty, createObject, drainDirty, newMeta, updateStatus } from '../apiserver.ts';
-import { podsForSelector } from '../cache.ts';
+import { podObjectsForSelector } from '../cache.ts';
 import { SERVICE_NAME_LABEL, endpointFor, endpointPorts } from '../kinds/endpointslice.ts';
 import { isTerminating } from '../podutil.ts';
 import type { EndpointPort, EndpointSlice, SimState } from '../types.ts';
+
+/**
+ * The endpoint list this controller last stored in each slice. Its entries were all built here, so an
+ * unchanged one may be kept as it is; a list from elsewhere (e.g. a restored state, whose objects may
+ * carry their fields in another order) is rebuilt entry by entry as before.
+ */
+const builtLists = new WeakMap<EndpointSlice, EndpointSlice['endpoints']>();
 
 /** Recomputes the EndpointSlice of every queued Service. */
 export function endpointsSync(state: SimState): void {
@@ -26,16 +33,21 @@ export function syncEndpoints(state: SimState, key: string): void {
   const list: EndpointSlice['endpoints'] = [];
   let ep = state.endpoints[key];
   const prev = ep?.endpoints ?? [];
+  const keep = ep !== undefined && builtLists.get(ep) === prev;
   let j = 0;
-  for (const podKey of podsForSelector(state, svc.metadata.namespace, svc.spec.selector)) {
-    const pod = state.pods[podKey]!;
+  for (const pod of podObjectsForSelector(state, svc.metadata.namespace, svc.spec.selector)) {
     if (!pod.spec.nodeName || pod.status.phase === 'Failed' || pod.status.phase === 'Succeeded') continue;
     // Both lists are in pod-name order: reuse the previous address of the same pod (saves a hash).
     const name = pod.metadata.name;
     while (j < prev.length && prev[j]!.targetRef.name < name) j++;
     const old = prev[j];
-    const reuse = old !== undefined && old.targetRef.uid === pod.metadata.uid && old.nodeName === pod.spec.nodeName ? old.addresses : undefined;
-    list.push(endpointFor(state, pod, isTerminating(pod), reuse));
+    const terminating = isTerminating(pod);
+    if (old !== undefined && old.targetRef.uid === pod.metadata.uid && old.nodeName === pod.spec.nodeName) {
+      // The same pod on the same node: keep the previous endpoint itself when nothing in it changed
+      // (endpoints are never changed in place), else its address.
+      if (keep && old.targetRef.name === name && old.conditions.terminating === terminating && old.conditions.ready === (pod.sim.ready && !terminating)) list.push(old);
+      else list.push(endpointFor(state, pod, terminating, old.addresses));
+    } else list.push(endpointFor(state, pod, terminating));
   }
   const ports = endpointPorts(svc);
   if (!ep) {
@@ -47,11 +59,12 @@ export function syncEndpoints(state: SimState, key: string): void {
       endpoints: list,
       ports,
     };
-    createObject(state, 'EndpointSlice', ep);
+    if (createObject(state, 'EndpointSlice', ep).ok) builtLists.set(ep, list);
     return;
   }
   if (sameEndpoints(ep.endpoints, list) && samePorts(ep.ports, ports)) return;
   ep.endpoints = list;
+  builtLists.set(ep, list);
   ep.ports = ports;
   updateStatus(state, 'EndpointSlice', key); // the controller already checked quorum
 }
@@ -65,6 +78,7 @@ function sameEndpoints(a: EndpointSlice['endpoints'], b: EndpointSlice['endpoint
   for (let i = 0; i < a.length; i++) {
     const x = a[i]!;
     const y = b[i]!;
+    if (x === y) continue;
     if (
       x.targetRef.name !== y.targetRef.name ||
       x.targetRef.uid !== y.targetRef.uid ||

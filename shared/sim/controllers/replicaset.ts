@@ -102,31 +102,33 @@ const PHASE_RANK: Record<string, number> = { Pending: 0, Unknown: 1, Running: 2 
 export function rankPodsForDeletion(pods: Pod[]): Pod[] {
   const perNode = new Map<string, number>();
   for (const p of pods) if (p.spec.nodeName) perNode.set(p.spec.nodeName, (perNode.get(p.spec.nodeName) ?? 0) + 1);
-  const restarts = (p: Pod) => p.status.containerStatuses.reduce((s, c) => s + c.restartCount, 0);
-  return [...pods].sort((a, b) => {
-    const aBound = a.spec.nodeName ? 1 : 0;
-    const bBound = b.spec.nodeName ? 1 : 0;
-    if (aBound !== bBound) return aBound - bBound;
-    const pa = PHASE_RANK[a.status.phase] ?? 3;
-    const pb = PHASE_RANK[b.status.phase] ?? 3;
-    if (pa !== pb) return pa - pb;
-    const ra = a.sim.ready ? 1 : 0;
-    const rb = b.sim.ready ? 1 : 0;
-    if (ra !== rb) return ra - rb;
-    const sa = a.spec.nodeName ? perNode.get(a.spec.nodeName)! : 0;
-    const sb = b.spec.nodeName ? perNode.get(b.spec.nodeName)! : 0;
-    if (sa !== sb) return sb - sa;
-    if (a.sim.ready && b.sim.ready) {
-      const ta = readySince(a) ?? 0;
-      const tb = readySince(b) ?? 0;
-      if (ta !== tb) return tb - ta;
-    }
-    const xa = restarts(a);
-    const xb = restarts(b);
-    if (xa !== xb) return xb - xa;
-    if (a.metadata.creationTimestamp !== b.metadata.creationTimestamp) return b.metadata.creationTimestamp - a.metadata.creationTimestamp;
-    return a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0;
+  // Each pod's sort keys computed once (the comparison below is the same as comparing them on the fly).
+  const ranked = pods.map((p) => {
+    let restarts = 0;
+    for (const c of p.status.containerStatuses) restarts += c.restartCount;
+    return {
+      pod: p,
+      bound: p.spec.nodeName ? 1 : 0,
+      phase: PHASE_RANK[p.status.phase] ?? 3,
+      ready: p.sim.ready ? 1 : 0,
+      siblings: p.spec.nodeName ? perNode.get(p.spec.nodeName)! : 0,
+      readySince: p.sim.ready ? (readySince(p) ?? 0) : 0,
+      restarts,
+      created: p.metadata.creationTimestamp,
+      name: p.metadata.name,
+    };
   });
+  ranked.sort((a, b) => {
+    if (a.bound !== b.bound) return a.bound - b.bound;
+    if (a.phase !== b.phase) return a.phase - b.phase;
+    if (a.ready !== b.ready) return a.ready - b.ready;
+    if (a.siblings !== b.siblings) return b.siblings - a.siblings;
+    if (a.ready === 1 && b.ready === 1 && a.readySince !== b.readySince) return b.readySince - a.readySince;
+    if (a.restarts !== b.restarts) return b.restarts - a.restarts;
+    if (a.created !== b.created) return b.created - a.created;
+    return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+  });
+  return ranked.map((r) => r.pod);
 }
 
 /** Syncs every queued ReplicaSet. Stalls (keeps the queue) while the API server cannot write. */
@@ -144,8 +146,17 @@ function syncReplicaSet(state: SimState, key: string): void {
   const rs = state.replicaSets[key];
   if (!rs) return;
   const ref = { kind: 'ReplicaSet', name: rs.metadata.name, namespace: rs.metadata.namespace };
-  const owned = [...(getIndex(state).podsByOwner.get(key) ?? [])].sort().map((k) => state.pods[k]!);
-  let active = owned.filter(isActive);
+  // No sort needed: nothing below depends on the order of `active` (counts and minima in updateStatus;
+  // rankPodsForDeletion's order is total, name last, so its result does not depend on its input order;
+  // new pods are created in a loop that does not read `active`).
+  let active: Pod[] = [];
+  const owned = getIndex(state).podsByOwner.get(key);
+  if (owned) {
+    for (const k of owned) {
+      const p = state.pods[k]!;
+      if (isActive(p)) active.push(p);
+    }
+  }
   const diff = active.length - rs.spec.replicas;
   if (diff < 0) {
     const n = Math.min(-diff, BURST_REPLICAS);
@@ -178,7 +189,7 @@ function updateStatus(state: SimState, key: string, rs: ReplicaSet, active: Pod[
   for (const p of active) {
     if (!p.sim.ready) continue;
     ready++;
-    const since = readySince(p) ?? state.t;
+    const since = readyTransition(p) ?? state.t;
     if (since + rs.spec.minReadySeconds <= state.t) available++;
     else nextAvailableAt = Math.min(nextAvailableAt, since + rs.spec.minReadySeconds);
   }
@@ -188,4 +199,14 @@ function updateStatus(state: SimState, key: string, rs: ReplicaSet, active: Pod[
   if (s.replicas === active.length && s.readyReplicas === ready && s.availableReplicas === available && s.fullyLabeledReplicas === active.length && s.observedGeneration === gen) return;
   rs.status = { replicas: active.length, readyReplicas: ready, availableReplicas: available, fullyLabeledReplicas: active.length, observedGeneration: gen };
   writeStatus(state, 'ReplicaSet', key); // queues the owning Deployment
+}
+
+/** {@link readySince} without the closure (the status loop runs it for every ready pod of a synced ReplicaSet). */
+function readyTransition(p: Pod): number | null {
+  const conds = p.status.conditions;
+  for (let i = 0; i < conds.length; i++) {
+    const c = conds[i]!;
+    if (c.type === 'Ready') return c.status === 'True' ? c.lastTransitionTime : null;
+  }
+  return null;
 }
