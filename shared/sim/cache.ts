@@ -227,15 +227,24 @@ export function servicesForLabels(state: SimState, namespace: string, labels: Re
   return out.sort();
 }
 
-/** Keys of the pods in `namespace` matching a non-empty selector, sorted. O(smallest label set). */
-export function podsForSelector(state: SimState, namespace: string, selector: Record<string, string>): string[] {
+/**
+ * The smallest of the pod-key sets indexed under the selector's `key=value` pairs in `namespace`
+ * (every matching pod is in it), or undefined when a pair has no pod or the selector is empty.
+ */
+function smallestLabelSet(state: SimState, namespace: string, selector: Record<string, string>): Set<string> | undefined {
   const idx = getIndex(state);
   let best: Set<string> | undefined;
   for (const [k, v] of Object.entries(selector)) {
     const s = idx.podsByLabel.get(`${namespace}|${k}=${v}`);
-    if (!s) return [];
+    if (!s) return undefined;
     if (!best || s.size < best.size) best = s;
   }
+  return best;
+}
+
+/** Keys of the pods in `namespace` matching a non-empty selector, sorted. O(smallest label set). */
+export function podsForSelector(state: SimState, namespace: string, selector: Record<string, string>): string[] {
+  const best = smallestLabelSet(state, namespace, selector);
   if (!best) return [];
   const out: string[] = [];
   for (const key of best) {
@@ -250,13 +259,7 @@ export function podsForSelector(state: SimState, namespace: string, selector: Re
  * ordering by name is ordering by key). Saves the caller a second lookup per key.
  */
 export function podObjectsForSelector(state: SimState, namespace: string, selector: Record<string, string>): Pod[] {
-  const idx = getIndex(state);
-  let best: Set<string> | undefined;
-  for (const [k, v] of Object.entries(selector)) {
-    const s = idx.podsByLabel.get(`${namespace}|${k}=${v}`);
-    if (!s) return [];
-    if (!best || s.size < best.size) best = s;
-  }
+  const best = smallestLabelSet(state, namespace, selector);
   if (!best) return [];
   const out: Pod[] = [];
   for (const key of best) {
