@@ -778,7 +778,7 @@ function projectIncidents(team: TeamSchema, sim: SimState, stamp: Stamp): void {
 
 /** What the caller passes besides the sim: the game layer owns scoring. */
 export interface ProjectOptions {
-  /** The team's score so far (e.g. `computeScore(sim).score`, shared/sim/score.ts). */
+  /** The team's score so far, points (the game layer's: shared/game `teamScore(match, team).score`). */
   score: number;
 }
 

@@ -5,9 +5,8 @@
  * rates, the firing alerts, the incidents and the score) as plain text. golden.test.ts compares that
  * text with `test/golden/cases/<name>.txt` and rewrites the files under `UPDATE_GOLDEN=1`.
  *
- * Two seams are kept to one function each so the game layer can take them over without touching the
- * cases: {@link playMatch} (how a match is driven: today shared/sim `runMatch`) and {@link scoreOf}
- * (how a team's score is computed: today shared/sim/score.ts `computeScore`).
+ * The match is driven by the game layer (shared/game `runMatch`: one team, submit what is due, then
+ * `advance`) and scored by it (`teamScore`), exactly as the room and the CLI do.
  *
  * May import: shared/* (pure), server/scenarios (built-in scenario files), test fixtures; node:fs only
  * in golden.test.ts.
@@ -36,32 +35,6 @@ export interface GoldenCase {
   extraCommands?: string[];
 }
 
-/**
- * THE match driver of the golden tests: plays `input` with `actions` to the end, calling `onTick` with
- * the state after every step. Today shared/sim `runMatch`; repoint it to the game layer
- * (`createMatch` / `submit` / `advance`) when that lands, keeping the replay rule of {@link LoggedAction}.
- */
-export function playMatch(input: SimInput, actions: LoggedAction[], onTick: (state: SimState) => void): SimState {
-  return runMatch(input, actions, {
-    onTick: (s, m) => {
-      matchOfSim.set(s, m);
-      onTick(s);
-    },
-  }).teams[0]!.sim;
-}
-
-/** The match each played cluster belongs to (the score is the game layer's, per team). */
-const matchOfSim = new WeakMap<SimState, Match>();
-
-/**
- * THE score of the golden tests: a team's score and its breakdown (points, signed) for `state`. Today
- * shared/sim/score.ts `computeScore`; repoint it to the game layer's per-team score when scoring moves.
- */
-export function scoreOf(state: SimState): { score: number; breakdown: Record<string, number> } {
-  const match = matchOfSim.get(state);
-  if (!match) throw new Error('scoreOf: state was not played through playMatch');
-  return teamScore(match, DEFAULT_TEAM_ID);
-}
 
 /** The console's answer to `line`, as the player reads it (output or error text, never an action). */
 function console_(state: SimState, line: string): string {
@@ -96,8 +69,9 @@ function incidentLines(state: SimState): string[] {
   });
 }
 
-/** What a player sees at this moment, as text (one snapshot of a golden file). */
-export function snapshot(state: SimState, extraCommands: readonly string[] = []): string {
+/** What a player sees at this moment of a one-team match, as text (one snapshot of a golden file). */
+export function snapshot(match: Match, extraCommands: readonly string[] = []): string {
+  const state = match.teams[0]!.sim;
   const lines: string[] = [];
   lines.push(`=== tick ${state.tick} (t=${state.t}s, ${humanDuration(state.t)} into the match) ===`);
   for (const cmd of ['kubectl get pods', 'kubectl get deployments', ...extraCommands]) {
@@ -111,7 +85,7 @@ export function snapshot(state: SimState, extraCommands: readonly string[] = [])
   lines.push(`alerts firing: ${firing.length === 0 ? '(none)' : ''}`.trimEnd());
   for (const a of firing) lines.push(`  ${a.id} [${a.severity}] since t=${a.since}s: ${a.summary}`);
   lines.push('incidents:', ...incidentLines(state));
-  const { score, breakdown } = scoreOf(state);
+  const { score, breakdown } = teamScore(match, DEFAULT_TEAM_ID);
   const parts = Object.keys(breakdown).filter((k) => k !== 'total').sort().map((k) => `${k} ${breakdown[k]}`);
   lines.push(`score: ${score} (${parts.join(', ')})`);
   return lines.join('\n');
@@ -133,8 +107,10 @@ export function renderCase(c: GoldenCase): string {
   }
   const wanted = new Set(c.ticks);
   const blocks: string[] = [];
-  playMatch(c.input(), c.actions, (state) => {
-    if (wanted.has(state.tick)) blocks.push(snapshot(state, c.extraCommands));
+  runMatch(c.input(), c.actions, {
+    onTick: (state, match) => {
+      if (wanted.has(state.tick)) blocks.push(snapshot(match, c.extraCommands));
+    },
   });
   if (blocks.length !== c.ticks.length) throw new Error(`${c.name}: only ${blocks.length} of ${c.ticks.length} snapshot ticks were reached`);
   const header = [
