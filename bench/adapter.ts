@@ -53,7 +53,7 @@ export interface BenchRoom {
   views: TeamViews;
 }
 
-/** One sim tick (today `step`; with the game layer, `advance(match)` for a one-team match). */
+/** One sim tick alone (`step`): `defaultStepMs` is the sim's own cost, the yardstick of `defaultRoomMs`. */
 export function stepSim(sim: SimState): void {
   step(sim);
 }

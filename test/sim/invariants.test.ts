@@ -16,8 +16,8 @@ import { recordChange } from '../../shared/sim/changelog.ts';
 import { changeLogChecker, checkInvariants } from './invariants.ts';
 
 /**
- * THE way these tests submit a player action (today shared/sim `applyAction`; repoint it to the game
- * layer's `submit` when that lands).
+ * THE way these tests act on a cluster: the sim's `applyAction` (the invariants are the cluster's; the
+ * game layer's `submit` adds only permissions, logging and costs on top of it).
  */
 function act(state: SimState, player: string, action: SimAction): void {
   applyAction(state, player, action);

@@ -298,8 +298,8 @@ function observe(state: SimState): Seen {
  * was added, deleted, written (resourceVersion moved) or whose observable non-API figures moved must
  * appear in `changesSince` (an `ADDED` entry for a new object, a `DELETED` one for a removed object, any
  * entry for a changed one). While the log answers `resync` (no producer records yet, or the cursor fell
- * behind) there is nothing to check and the checker re-baselines at the next live answer, so it
- * passes today and starts checking once the write path records changes. Create it on a state, then call it after each tick (or
+ * behind, or a cloned state with an empty log) there is nothing to check and the checker re-baselines at
+ * the next live answer. Create it on a state, then call it after each tick (or
  * action); it returns violations like {@link checkInvariants}.
  */
 export function changeLogChecker(initial: SimState): (state: SimState) => string[] {
