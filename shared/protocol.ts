@@ -142,8 +142,9 @@ export const ClientMessages = {
     z.strictObject({ id: z.union([z.string().max(64), z.number()]).optional() }),
   ]),
 } as const;
-/** Message types a client may send: `kubectl`, `action`, `control`, `focus`. */
+/** A validated `focus` message: `{ id?, kind, key }`, or `{ id? }` to clear the focus. */
 export type FocusMessage = z.infer<typeof ClientMessages.focus>;
+/** Message types a client may send: `kubectl`, `action`, `control`, `focus`. */
 export type ClientMessageType = keyof typeof ClientMessages;
 
 /** Server -> client: the answer to one client message (`room.onMessage('reply', ...)`). */
