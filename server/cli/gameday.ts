@@ -3,6 +3,7 @@
  * `gameday`: the command line of the Gameday server (run with Node 24: `npx gameday ...`).
  *
  *   gameday scenarios [--json]        list the built-in scenarios
+ *   gameday incidents [--json]        list the incident catalog
  *   gameday sim [options] [--json]    run a match headless (see `gameday sim --help`)
  *   gameday validate FILE             check a scenario or manifest file
  *   gameday help [COMMAND]            usage
@@ -12,6 +13,7 @@
  */
 import { ScenarioError } from '../scenarios/index.ts';
 import { CliError, UsageError } from './errors.ts';
+import { INCIDENTS_USAGE, incidentsCommand } from './incidents-command.ts';
 import { SCENARIOS_USAGE, scenariosCommand } from './scenarios-command.ts';
 import { SIM_USAGE, simCommand } from './sim-command.ts';
 import { VALIDATE_USAGE, validateCommand } from './validate-command.ts';
@@ -20,6 +22,7 @@ const USAGE = `Usage: gameday <command> [options]
 
 Commands:
   scenarios [--json]                       list the built-in scenarios
+  incidents [--json]                       list the incident kinds (symptoms, remediations, params)
   sim --scenario ID|FILE [--manifests FILE.yaml] --seed N --duration SIM_SECONDS
       [--actions FILE.jsonl] [--events FILE.jsonl] [--json]
                                            run a match headless and print its summary
@@ -28,7 +31,12 @@ Commands:
 
 Exit codes: 0 ok, 1 error, 2 usage error.`;
 
-const COMMAND_USAGE: Record<string, string> = { scenarios: SCENARIOS_USAGE, sim: SIM_USAGE, validate: VALIDATE_USAGE };
+const COMMAND_USAGE = new Map<string, string>([
+  ['scenarios', SCENARIOS_USAGE],
+  ['incidents', INCIDENTS_USAGE],
+  ['sim', SIM_USAGE],
+  ['validate', VALIDATE_USAGE],
+]);
 
 const out = (text: string): void => void process.stdout.write(`${text}\n`);
 const err = (text: string): void => void process.stderr.write(`${text}\n`);
@@ -40,6 +48,8 @@ function main(argv: string[]): number {
     switch (command) {
       case 'scenarios':
         return scenariosCommand(rest, out);
+      case 'incidents':
+        return incidentsCommand(rest, out);
       case 'sim':
         return simCommand(rest, out);
       case 'validate':
@@ -57,7 +67,7 @@ function main(argv: string[]): number {
   } catch (e) {
     if (e instanceof UsageError || isParseArgsError(e)) {
       err(`gameday: ${(e as Error).message}\n`);
-      err((command !== undefined && COMMAND_USAGE[command]) || USAGE);
+      err((command !== undefined && COMMAND_USAGE.get(command)) || USAGE);
       return 2;
     }
     if (e instanceof CliError || e instanceof ScenarioError) {
@@ -76,7 +86,7 @@ function help(topics: string[]): number {
     out(USAGE);
     return 0;
   }
-  const usage = COMMAND_USAGE[topic];
+  const usage = COMMAND_USAGE.get(topic);
   if (!usage) throw new UsageError(`Unknown command "${topic}"`);
   out(usage);
   return 0;

@@ -24,6 +24,30 @@ describe('gameday scenarios', () => {
   });
 });
 
+describe('gameday incidents', () => {
+  it('--json lists every incident kind with its title, symptoms and remediations', () => {
+    const list = gamedayJson<{ kind: string; title: string; symptoms: string[]; remediations: { summary: string; command: string }[] }[]>(
+      'incidents',
+      '--json',
+    );
+    expect(list.map((e) => e.kind)).toEqual(expect.arrayContaining(['memory-leak', 'bad-rollout', 'node-failure', 'etcd-quorum-loss']));
+    for (const entry of list) {
+      expect(entry.title).not.toBe('');
+      expect(entry.symptoms.length).toBeGreaterThan(0);
+      expect(entry.remediations.length).toBeGreaterThan(0);
+      for (const r of entry.remediations) expect(r.command).toMatch(/^(kubectl|etcdctl) /);
+    }
+  });
+
+  it('prints a table without --json and rejects unknown flags with exit 2', () => {
+    const run = gameday('incidents');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^KIND\s+TARGET\s+TITLE/);
+    expect(run.stdout).toContain('bad-rollout');
+    expect(gameday('incidents', '--yaml').code).toBe(2);
+  });
+});
+
 describe('gameday validate', () => {
   it('accepts a good manifest file', () => {
     const file = join(tmp, 'good.yaml');
