@@ -6,6 +6,7 @@
  *   gameday incidents [--json]        list the incident catalog
  *   gameday sim [options] [--json]    run a match headless (see `gameday sim --help`)
  *   gameday validate FILE             check a scenario or manifest file
+ *   gameday replay FILE.json|MATCH_ID re-simulate a stored match, compare its final state hash
  *   gameday help [COMMAND]            usage
  *
  * Exit codes: 0 success, 1 error (message on stderr), 2 usage error (unknown command or flag).
@@ -14,6 +15,7 @@
 import { ScenarioError } from '../scenarios/index.ts';
 import { CliError, UsageError } from './errors.ts';
 import { INCIDENTS_USAGE, incidentsCommand } from './incidents-command.ts';
+import { REPLAY_USAGE, replayCommand } from './replay-command.ts';
 import { SCENARIOS_USAGE, scenariosCommand } from './scenarios-command.ts';
 import { SIM_USAGE, simCommand } from './sim-command.ts';
 import { VALIDATE_USAGE, validateCommand } from './validate-command.ts';
@@ -27,6 +29,7 @@ Commands:
       [--actions FILE.jsonl] [--events FILE.jsonl] [--json]
                                            run a match headless and print its summary
   validate FILE                            check a scenario or manifest file
+  replay FILE.json|MATCH_ID [--json]       re-simulate a stored match; exit 1 if its hash differs
   help [COMMAND]                           show usage (also --help)
 
 Exit codes: 0 ok, 1 error, 2 usage error.`;
@@ -36,13 +39,14 @@ const COMMAND_USAGE = new Map<string, string>([
   ['incidents', INCIDENTS_USAGE],
   ['sim', SIM_USAGE],
   ['validate', VALIDATE_USAGE],
+  ['replay', REPLAY_USAGE],
 ]);
 
 const out = (text: string): void => void process.stdout.write(`${text}\n`);
 const err = (text: string): void => void process.stderr.write(`${text}\n`);
 
-/** Runs the CLI with `argv` (without node and script); returns the exit code. */
-function main(argv: string[]): number {
+/** Runs the CLI with `argv` (without node and script); returns (or resolves to) the exit code. */
+function main(argv: string[]): number | Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
@@ -54,6 +58,8 @@ function main(argv: string[]): number {
         return simCommand(rest, out);
       case 'validate':
         return validateCommand(rest, out, err);
+      case 'replay':
+        return replayCommand(rest, out).catch((e: unknown) => failure(command, e));
       case 'help':
       case '--help':
       case '-h':
@@ -65,18 +71,23 @@ function main(argv: string[]): number {
         throw new UsageError(command.startsWith('-') ? `Unknown option "${command}"` : `Unknown command "${command}"`);
     }
   } catch (e) {
-    if (e instanceof UsageError || isParseArgsError(e)) {
-      err(`gameday: ${(e as Error).message}\n`);
-      err((command !== undefined && COMMAND_USAGE.get(command)) || USAGE);
-      return 2;
-    }
-    if (e instanceof CliError || e instanceof ScenarioError) {
-      err(`gameday: ${e.message}`);
-      return 1;
-    }
-    err(`gameday: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    return failure(command, e);
+  }
+}
+
+/** The exit code for error `e` of `command`, with its message (and usage for usage errors) on stderr. */
+function failure(command: string | undefined, e: unknown): number {
+  if (e instanceof UsageError || isParseArgsError(e)) {
+    err(`gameday: ${(e as Error).message}\n`);
+    err((command !== undefined && COMMAND_USAGE.get(command)) || USAGE);
+    return 2;
+  }
+  if (e instanceof CliError || e instanceof ScenarioError) {
+    err(`gameday: ${e.message}`);
     return 1;
   }
+  err(`gameday: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  return 1;
 }
 
 function help(topics: string[]): number {
@@ -104,4 +115,6 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
-process.exitCode = main(process.argv.slice(2));
+const code = main(process.argv.slice(2));
+if (typeof code === 'number') process.exitCode = code;
+else void code.then((c) => (process.exitCode = c));

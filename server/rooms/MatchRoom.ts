@@ -35,6 +35,7 @@ import {
   suspend,
   teamScore,
   teamSummary,
+  TEAM_IDS,
   type Match,
   type MatchPlayer,
 } from '../../shared/game/index.ts';
@@ -74,8 +75,8 @@ export interface MatchMetadata {
   durationSeconds: number;
 }
 
-/** Team ids of a match, in this order: a match with `teams: N` (join option, default 1) plays the first N. */
-export const TEAM_IDS = ['blue', 'red', 'green', 'gold', 'purple', 'orange', 'teal', 'pink'] as const;
+/** Team ids of a match (shared/game): a match with `teams: N` (join option, default 1) plays the first N. */
+export { TEAM_IDS };
 /** Real milliseconds between simulation frames (each runs the ticks that are due). */
 export const FRAME_MS = 50;
 /** Seconds a dropped client may take to reconnect. */

@@ -18,6 +18,9 @@ export type { ActionResult, LoggedAction } from '../sim/types.ts';
 /** Team id of a one-team match (the room's only team for now, the CLI's and `runMatch`'s team). */
 export const DEFAULT_TEAM_ID = 'blue';
 
+/** Team ids of a match, in this order: a match with N teams plays the first N (the first is {@link DEFAULT_TEAM_ID}). */
+export const TEAM_IDS = ['blue', 'red', 'green', 'gold', 'purple', 'orange', 'teal', 'pink'] as const;
+
 /** One team's score inputs, accumulated by `submit` from the team's own accepted actions. */
 export interface TeamScoreInputs {
   /** Accepted actions of this team (the summary's `actions`). */

@@ -1,4 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client, type Room } from '@colyseus/sdk';
 import type { MatchEndedMessage } from '../../shared/protocol.ts';
 import type { RunningServer } from '../../server/app.ts';
@@ -6,6 +9,7 @@ import { resolveSimInput } from '../../server/scenarios/index.ts';
 import { applyAction, createSim, isFinished, stateHash, step } from '../../shared/sim/index.ts';
 import type { MatchRecord } from '../../server/db/repository.ts';
 import { replayMatch, teamSummary } from '../../shared/game/index.ts';
+import { gameday } from '../cli/run-cli.ts';
 import { ask, nextMessage, startTestServer, waitFor } from './helpers.ts';
 
 let server: RunningServer;
@@ -152,5 +156,15 @@ describe('a two-team match with incidents a trainer injected at run time', () =>
     // The injections are what makes it exact: the action log alone replays to another match.
     const withoutInjections = replayMatch(input, [team], [{ team, log: record.actions }]);
     expect(teamSummary(withoutInjections, team).stateHash).not.toBe(ended.summary.stateHash);
+    // And `gameday replay` on the same JSON says so (exit 0), naming the team from the record.
+    const dir = mkdtempSync(join(tmpdir(), 'gameday-replay-'));
+    try {
+      writeFileSync(join(dir, 'match.json'), JSON.stringify(record));
+      const cli = gameday('replay', join(dir, 'match.json'), '--json');
+      expect(cli.code).toBe(0);
+      expect(JSON.parse(cli.stdout)).toMatchObject({ team, stateHash: ended.summary.stateHash, matches: true });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
