@@ -31,6 +31,8 @@ export interface DebugInfo {
   selection: string | null;
   /** Centre of the first pod tile in canvas px (see RenderInfo.samplePod). */
   samplePod: { name: string; x: number; y: number } | null;
+  /** Centre of the first control-plane component chip in canvas px (see RenderInfo.sampleComponent). */
+  sampleComponent: { name: string; x: number; y: number } | null;
 }
 
 const mirror = new StateMirror();
@@ -49,7 +51,7 @@ let map: { scene: ClusterScene } | null = null;
 let ended = false;
 let renderQueued = false;
 let lastRender = 0;
-let debug: DebugInfo = Object.freeze({ ready: false, counts: { nodes: 0, pods: 0, etcd: 0, services: 0 }, phase: '', t: 0, deployments: {}, selection: null, samplePod: null });
+let debug: DebugInfo = Object.freeze({ ready: false, counts: { nodes: 0, pods: 0, etcd: 0, services: 0 }, phase: '', t: 0, deployments: {}, selection: null, samplePod: null, sampleComponent: null });
 Object.defineProperty(window, '__gameday', { get: () => debug, enumerable: true });
 
 const handlers: ConnectionHandlers = {
@@ -189,6 +191,7 @@ function onRendered(info: RenderInfo): void {
     deployments: Object.freeze(deployments),
     selection: sel ? `${sel.kind}/${nameOfKey(sel.name)}` : null,
     samplePod: info.samplePod && Object.freeze({ ...info.samplePod }),
+    sampleComponent: info.sampleComponent && Object.freeze({ ...info.sampleComponent }),
   });
 }
 

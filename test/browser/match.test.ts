@@ -46,6 +46,7 @@ interface DebugInfo {
   counts: { nodes: number; pods: number; etcd: number; services: number };
   deployments: Record<string, { replicas: number; ready: number }>;
   samplePod: { name: string; x: number; y: number } | null;
+  sampleComponent: { name: string; x: number; y: number } | null;
 }
 
 let server: RunningServer;
@@ -152,6 +153,16 @@ describe('playing a match in the browser', () => {
     await page.locator('#context-panel').waitFor({ state: 'visible' });
     expect(await page.textContent('#context-title')).toBe(`pod/${pod.name}`);
     expect(await page.textContent('#context-details')).toMatch(/Status.*Node.*Deployment/s);
+
+    // A control-plane component has no actions: selecting one after the pod must not leave the pod's
+    // buttons behind.
+    const component = info.sampleComponent;
+    if (!component) throw new Error(`no component chip drawn: ${JSON.stringify(info)}`);
+    await page.locator('#map canvas').click({ position: { x: component.x, y: component.y } });
+    await expect.poll(() => page.textContent('#context-title')).toBe(`component/${component.name}`);
+    expect(await page.locator('#context-actions button').count()).toBe(0);
+    await page.locator('#map canvas').click({ position: { x: pod.x, y: pod.y } });
+    await expect.poll(() => page.textContent('#context-title')).toBe(`pod/${pod.name}`);
 
     await page.click('#context-actions button[data-action="pod:delete"]');
     await expect.poll(() => page.getAttribute('#context-result', 'class')).not.toContain('pending');

@@ -46,16 +46,18 @@ describe('endSummary', () => {
     expect(s.players.map((p) => p.name)).toEqual(['ada', 'bob']);
   });
 
-  it('lists the score breakdown without the total, budgets as percentages and points signed', () => {
+  it('lists the score breakdown without the total, labelled for people, budgets as percentages and points signed', () => {
     const s = endSummary(ended());
     expect(s.breakdown).toEqual([
-      { name: 'actions', value: '-8' },
-      { name: 'availabilityBudget', value: '24 %' },
-      { name: 'incidents', value: '+180' },
-      { name: 'latencyBudget', value: '-10 %' },
-      { name: 'openIncidents', value: '0' },
-      { name: 'slo', value: '+640' },
+      { name: 'slo', label: 'SLO points (from the error budgets left)', value: '+640 pts' },
+      { name: 'incidents', label: 'Incidents your team mitigated', value: '+180 pts' },
+      { name: 'openIncidents', label: 'Incidents still open at the end', value: '0 pts' },
+      { name: 'actions', label: 'Cost of actions taken', value: '-8 pts' },
+      { name: 'availabilityBudget', label: 'Availability error budget left', value: '24 %' },
+      { name: 'latencyBudget', label: 'Latency error budget left', value: '-10 %' },
     ]);
+    const newer = endSummary(ended({ summary: { ...ended().summary, scoreBreakdown: { slo: 1, hintPenalty: -5, total: -4 } } }));
+    expect(newer.breakdown.map((b) => b.label)).toEqual(['SLO points (from the error budgets left)', 'Hint penalty']);
   });
 
   it("shows the server's score formula when sent, else the shared one", () => {

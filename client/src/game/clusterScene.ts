@@ -23,6 +23,8 @@ export interface RenderInfo {
   height: number;
   /** Name and centre of the first pod tile (canvas px), for automated clicks; null when no pod is drawn. */
   samplePod: { name: string; x: number; y: number } | null;
+  /** Name and centre of the first control-plane component chip (canvas px), for automated clicks; null when none is drawn. */
+  sampleComponent: { name: string; x: number; y: number } | null;
 }
 
 export class ClusterScene extends Phaser.Scene {
@@ -98,6 +100,7 @@ export class ClusterScene extends Phaser.Scene {
     drawServices(painter, layout, team, sel?.kind === 'service' ? sel.name : null);
     texts.sweep();
     const first = layout.zones.flatMap((z) => z.nodes).find((n) => n.pods.length > 0)?.pods[0];
+    const chip = layout.components[0];
     this.onRendered({
       nodes: layout.zones.reduce((n, z) => n + z.nodes.length, 0),
       pods,
@@ -106,6 +109,7 @@ export class ClusterScene extends Phaser.Scene {
       width,
       height,
       samplePod: first ? { name: nameOfKey(first.name), x: first.rect.x + first.rect.w / 2, y: first.rect.y + first.rect.h / 2 } : null,
+      sampleComponent: chip ? { name: nameOfKey(chip.name), x: chip.rect.x + chip.rect.w / 2, y: chip.rect.y + chip.rect.h / 2 } : null,
     });
   }
 }

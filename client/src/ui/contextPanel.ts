@@ -106,7 +106,8 @@ export class ContextPanel {
   readonly #actions = byId('context-actions');
   readonly #result = byId('context-result');
   #selection: PanelSelection | null = null;
-  #actionsKey = '';
+  /** Key of the action buttons shown (null: none rendered yet for this selection, so render even an empty set). */
+  #actionsKey: string | null = null;
   #deps: ContextDeps | null = null;
 
   constructor() {
@@ -126,7 +127,7 @@ export class ContextPanel {
     const changed = JSON.stringify(sel) !== JSON.stringify(this.#selection);
     this.#selection = sel;
     if (changed) {
-      this.#actionsKey = '';
+      this.#actionsKey = null;
       this.#result.textContent = '';
     }
     this.render(view, team);
@@ -152,7 +153,7 @@ export class ContextPanel {
     if (!rows) {
       this.#details.replaceChildren(el('dt', { text: 'Gone' }), el('dd', { text: 'This object no longer exists.' }));
       this.#actions.replaceChildren();
-      this.#actionsKey = '';
+      this.#actionsKey = null;
       return;
     }
     this.#details.replaceChildren(...rows.flatMap(([k, v]) => [el('dt', { text: k }), el('dd', {}, v)]));

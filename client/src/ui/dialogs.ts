@@ -65,7 +65,7 @@ export class EndDialog {
         ? s.incidents.map((i) => el('li', {}, el('strong', { text: i.id }), ` (${i.type}) struck ${i.started}, ${i.mitigated}`))
         : [el('li', { text: 'No incidents struck.' })]),
     );
-    byId('end-breakdown').replaceChildren(...s.breakdown.flatMap((b) => [el('dt', { text: b.name }), el('dd', { text: b.value })]));
+    byId('end-breakdown').replaceChildren(...s.breakdown.flatMap((b) => [el('dt', { text: b.label, attrs: { title: b.name } }), el('dd', { text: b.value })]));
     const formula = byId('end-formula');
     formula.hidden = false;
     formula.textContent = s.formula;

@@ -16,11 +16,37 @@ export interface EndSummary {
   figures: { label: string; value: string }[];
   /** Per incident: `started` as a sim clock (`5:00`), `mitigated` e.g. `mitigated in 3m20s`, `not mitigated`. */
   incidents: { id: string; type: string; started: string; mitigated: string }[];
-  /** Score components from `summary.scoreBreakdown` (without `total`), sorted by name. */
-  breakdown: { name: string; value: string }[];
+  /**
+   * Score components from `summary.scoreBreakdown` (without `total`): `name` is the breakdown key,
+   * `label` what the dialog shows. Known keys come in the formula's order (points, then the budgets
+   * they derive from); unknown keys follow, sorted, labelled from their camelCase name.
+   */
+  breakdown: { name: string; label: string; value: string }[];
   players: { name: string; team: string; score: number }[];
   /** Score formula text: the server's (`scoreFormula` on the message or summary) or shared/game/score.ts'. */
   formula: string;
+}
+
+/** Labels of the breakdown keys shared/game/score.ts `computeScore` returns, in display order. */
+const BREAKDOWN_LABELS: ReadonlyMap<string, string> = new Map([
+  ['slo', 'SLO points (from the error budgets left)'],
+  ['incidents', 'Incidents your team mitigated'],
+  ['openIncidents', 'Incidents still open at the end'],
+  ['actions', 'Cost of actions taken'],
+  ['availabilityBudget', 'Availability error budget left'],
+  ['latencyBudget', 'Latency error budget left'],
+]);
+const BREAKDOWN_ORDER = [...BREAKDOWN_LABELS.keys()];
+
+/** `openIncidents` -> `Open incidents`. */
+function humanize(key: string): string {
+  const words = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+function breakdownRank(name: string): number {
+  const i = BREAKDOWN_ORDER.indexOf(name);
+  return i < 0 ? BREAKDOWN_ORDER.length : i;
 }
 
 function signed(n: number): string {
@@ -58,11 +84,12 @@ export function endSummary(msg: MatchEndedMessage): EndSummary {
     })),
     breakdown: Object.keys(s.scoreBreakdown)
       .filter((name) => name !== 'total')
-      .sort()
+      .sort((a, b) => breakdownRank(a) - breakdownRank(b) || (a < b ? -1 : a > b ? 1 : 0))
       .map((name) => {
         const v = s.scoreBreakdown[name] ?? 0;
         // `*Budget` entries are fractions of the error budget; the others are points.
-        return { name, value: name.endsWith('Budget') ? formatPercent(v) : signed(v) };
+        const label = BREAKDOWN_LABELS.get(name) ?? humanize(name);
+        return { name, label, value: name.endsWith('Budget') ? formatPercent(v) : `${signed(v)} pts` };
       }),
     players: [...msg.players].sort((a, b) => b.score - a.score || (a.name < b.name ? -1 : 1)),
     formula,
