@@ -47,6 +47,24 @@ describe('layoutCluster', () => {
     expect(layout.services.map((s) => s.name)).toEqual([...boutiqueTeam().services.keys()].sort());
   });
 
+  it('keeps the Services strip to about a third of a small canvas (800x600 window): compact chips, the rest counted', () => {
+    const team = boutiqueTeam();
+    const [w, h] = [550, 370];
+    const layout = layoutCluster(team, w, h);
+    const strip = h - layout.servicesTitle.y;
+    expect(strip).toBeLessThanOrEqual(Math.floor(h * 0.3) + 8);
+    expect(layout.servicesCompact).toBe(true);
+    expect(layout.services.length + layout.servicesHidden).toBe(team.services.size);
+    for (const s of layout.services) expect(within(s.rect, { x: 0, y: 0, w, h })).toBe(true);
+    // The zones keep the room: every Node card is at least tall enough for its header and one tile row.
+    for (const n of layout.zones.flatMap((z) => z.nodes)) expect(n.rect.h).toBeGreaterThanOrEqual(34 + layout.tile.h);
+    expect(allPods(layout).length).toBe(team.pods.size);
+    // At 1280x800 nothing changes: full chips, all shown.
+    const big = layoutCluster(team, W, H);
+    expect(big.servicesCompact).toBe(false);
+    expect(big.servicesHidden).toBe(0);
+  });
+
   it('is deterministic: map insertion order does not move anything', () => {
     const team = boutiqueTeam();
     expect(layoutCluster(reversedInsertion(team), W, H)).toEqual(layoutCluster(team, W, H));

@@ -11,7 +11,13 @@ import { PALETTE, toCss } from '../view/podStatus.ts';
 import { budgetStyle, gaugeScale } from '../view/slo.ts';
 import { formatBurnRate, formatPercent } from '../view/format.ts';
 import { THEME, type Painter } from './theme.ts';
-import { fitSize } from './textPool.ts';
+import { fitSize, monoCharWidth } from './textPool.ts';
+import { truncate } from '../view/layout.ts';
+
+/** `text` cut with `…` to what fits in `width` px at font `size` (monospace estimate). */
+function fitWidth(text: string, width: number, size: number): string {
+  return truncate(text, Math.floor(width / monoCharWidth(size)));
+}
 
 /** `kube-controller-manager` -> `controller-manager`: the badges are narrow. */
 function componentLabel(name: string): string {
@@ -41,9 +47,21 @@ export function drawControlPlane(p: Painter, layout: ClusterLayout, team: TeamVi
   const lastEtcd = layout.etcd[layout.etcd.length - 1];
   const qx = lastEtcd ? lastEtcd.x + lastEtcd.r + 14 : layout.quorum.x;
   const quorumText = team.etcdQuorum ? `quorum OK ${healthyCount}/${total}` : `NO QUORUM ${healthyCount}/${total}`;
-  texts.put('etcd:quorum', qx, cp.y + 32, quorumText, { size: 12, color: team.etcdQuorum ? THEME.good : THEME.bad, bold: true });
+  // The quorum and leader lines stop short of the component chips on the right; when even the quorum
+  // line doesn't fit there (narrow canvases) both go on one line under the etcd members.
   const leader = team.etcd.find((m) => m.leader)?.name;
-  texts.put('etcd:leader', qx, cp.y + 50, leader ? `leader ${leader}` : 'no leader', { size: 10, color: leader ? THEME.muted : THEME.bad });
+  const leaderText = leader ? `leader ${leader}` : 'no leader';
+  const chipsX = layout.components[0]?.rect.x ?? cp.x + cp.w;
+  const textW = chipsX - qx - 6;
+  const quorumStyle = { color: team.etcdQuorum ? THEME.good : THEME.bad, bold: true };
+  if (quorumText.length * monoCharWidth(9) <= textW) {
+    texts.put('etcd:quorum', qx, cp.y + 32, quorumText, { size: fitSize(quorumText, textW, 12, 9), ...quorumStyle });
+    texts.put('etcd:leader', qx, cp.y + 50, fitWidth(leaderText, textW, 10), { size: 10, color: leader ? THEME.muted : THEME.bad });
+  } else {
+    const line = `${quorumText} · ${leaderText}`;
+    texts.put('etcd:quorum', cp.x + 10, cp.y + 74, fitWidth(line, chipsX - cp.x - 16, 9), { size: 9, ...quorumStyle });
+    texts.put('etcd:leader', cp.x + 10, cp.y + 74, '', { size: 9, color: THEME.muted });
+  }
 
   for (const c of layout.components) {
     const comp = team.components.find((x) => x.name === c.name);
@@ -80,24 +98,29 @@ export function drawSlo(p: Painter, layout: ClusterLayout, team: TeamView): void
   g.lineStyle(3, 0xffffff, 1).lineBetween(cx, cy, cx + Math.cos(a) * (radius + 2), cy + Math.sin(a) * (radius + 2));
   g.fillStyle(0xffffff, 1).fillCircle(cx, cy, 4);
   texts.put('slo:avail', cx, cy + 6, formatPercent(slo.availability), { size: 13, bold: true, color: scale.meets ? THEME.good : THEME.bad, originX: 0.5 });
-  texts.put('slo:avail-label', cx, gauge.y, `availability · SLO ${formatPercent(slo.availabilityTarget)}`, { size: 10, color: THEME.muted, originX: 0.5 });
+  const availLabel = gauge.w >= 140 ? `availability · SLO ${formatPercent(slo.availabilityTarget)}` : `SLO ${formatPercent(slo.availabilityTarget)}`;
+  texts.put('slo:avail-label', cx, gauge.y, availLabel, { size: fitSize(availLabel, gauge.w, 10, 8), color: THEME.muted, originX: 0.5 });
 
   // Error budget bar and the latency SLI.
   const bs = budgetStyle(slo.errorBudgetRemaining);
-  texts.put('slo:budget-text', budget.x, budget.y + 2, bs.text, { size: fitSize(bs.text, budget.w, 12, 9), bold: true, color: toCss(bs.color) });
+  const budgetSize = fitSize(bs.text, budget.w, 12, 9);
+  texts.put('slo:budget-text', budget.x, budget.y + 2, fitWidth(bs.text, budget.w, budgetSize), { size: budgetSize, bold: true, color: toCss(bs.color) });
   const barY = budget.y + 20;
   const barW = Math.max(10, budget.w - 4);
   g.fillStyle(THEME.barTrack, 1).fillRoundedRect(budget.x, barY, barW, 12, 3);
   if (bs.fraction > 0) g.fillStyle(bs.color, 1).fillRoundedRect(budget.x, barY, Math.max(4, barW * bs.fraction), 12, 3);
   const latOk = slo.latency >= slo.latencyTarget;
   const latency = `latency ${formatPercent(slo.latency)} ≤ ${Math.round(slo.latencyThresholdMs)} ms (SLO ${formatPercent(slo.latencyTarget)})`;
-  texts.put('slo:latency', budget.x, barY + 20, latency, {
-    size: fitSize(latency, budget.w, 10, 8),
+  const latencySize = fitSize(latency, budget.w, 10, 8);
+  texts.put('slo:latency', budget.x, barY + 20, fitWidth(latency, budget.w, latencySize), {
+    size: latencySize,
     color: latOk ? THEME.muted : THEME.bad,
   });
   const burnBad = slo.burnRate >= 1;
-  texts.put('slo:burn', budget.x, barY + 36, `burn rate ${formatBurnRate(slo.burnRate)}${slo.paging ? '   ⚠ PAGING' : ''}`, {
-    size: 10,
+  const burn = `burn rate ${formatBurnRate(slo.burnRate)}${slo.paging ? '   ⚠ PAGING' : ''}`;
+  const burnSize = fitSize(burn, budget.w, 10, 8);
+  texts.put('slo:burn', budget.x, barY + 36, fitWidth(burn, budget.w, burnSize), {
+    size: burnSize,
     bold: slo.paging,
     color: slo.paging ? THEME.bad : burnBad ? THEME.warn : THEME.muted,
   });

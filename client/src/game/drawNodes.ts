@@ -17,10 +17,13 @@ function usageColor(fraction: number): number {
   return fraction >= 0.9 ? PALETTE.vermillion : fraction >= 0.7 ? PALETTE.orange : PALETTE.skyBlue;
 }
 
+/** A usage bar with its label (`cpu 42%`); on narrow cards the label shrinks to `c42%`. */
 function bar(p: Painter, key: string, x: number, y: number, w: number, label: string, fraction: number): void {
   const f = Math.min(1, Math.max(0, Number.isFinite(fraction) ? fraction : 0));
-  p.texts.put(`${key}:label`, x, y - 1, `${label} ${Math.round(f * 100)}%`, { size: 10, color: THEME.muted });
-  const bx = x + monoCharWidth(10) * 9;
+  const narrow = w < 70;
+  const text = narrow ? `${label[0]}${Math.round(f * 100)}%` : `${label} ${Math.round(f * 100)}%`;
+  p.texts.put(`${key}:label`, x, y - 1, text, { size: 10, color: THEME.muted });
+  const bx = x + monoCharWidth(10) * (narrow ? 5 : 9);
   const bw = Math.max(8, w - (bx - x));
   p.g.fillStyle(THEME.barTrack, 1).fillRect(bx, y + 2, bw, 7);
   if (f > 0) p.g.fillStyle(usageColor(f), 1).fillRect(bx, y + 2, Math.max(2, bw * f), 7);
@@ -40,9 +43,13 @@ function drawNodeCard(p: Painter, box: NodeBox, node: NodeView, selected: boolea
   g.lineStyle(selected || notReady ? 2 : 1, border, 1).strokeRoundedRect(r.x, r.y, r.w, r.h, 5);
 
   const status = node.ready ? (node.unschedulable ? 'Ready · cordoned' : 'Ready') : node.status.split(',')[0] || 'NotReady';
-  const statusText = `${node.ready ? '●' : '✖'} ${status}`;
-  const nameChars = Math.floor((r.w - 16) / monoCharWidth(12)) - statusText.length - 1;
-  texts.put(`node:${box.name}:name`, r.x + 7, r.y + 4, truncate(box.name, Math.max(6, nameChars)), { size: 12, bold: true, color: THEME.text });
+  // Narrow cards keep the name readable: a Ready Node shows its glyph only (the border and the
+  // context panel say the rest); a Node in trouble always says so in words.
+  const narrowCard = r.w < 150;
+  const statusText = narrowCard && node.ready && !node.unschedulable ? '●' : narrowCard && node.ready ? '● cordoned' : `${node.ready ? '●' : '✖'} ${status}`;
+  const nameSize = narrowCard ? 11 : 12;
+  const nameChars = Math.floor((r.w - 16) / monoCharWidth(nameSize)) - statusText.length - 1;
+  texts.put(`node:${box.name}:name`, r.x + 7, r.y + 4, truncate(box.name, Math.max(6, nameChars)), { size: nameSize, bold: true, color: THEME.text });
   texts.put(`node:${box.name}:status`, r.x + r.w - 7, r.y + 4, statusText, {
     size: 11,
     bold: notReady || node.unschedulable,

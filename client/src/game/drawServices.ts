@@ -15,7 +15,9 @@ export function drawServices(p: Painter, layout: ClusterLayout, team: TeamView, 
   const { g, texts } = p;
   if (layout.services.length === 0) return;
   const t = layout.servicesTitle;
-  texts.put('svc:title', t.x + 2, t.y + 1, 'SERVICES · requests/s · errors · p99 · ready endpoints', { size: 10, bold: true, color: THEME.muted });
+  const more = layout.servicesHidden > 0 ? ` · +${layout.servicesHidden} more (kubectl get svc)` : '';
+  const heading = `${layout.servicesCompact ? 'SERVICES · ready endpoints' : 'SERVICES · requests/s · errors · p99 · ready endpoints'}${more}`;
+  texts.put('svc:title', t.x + 2, t.y + 1, truncate(heading, Math.floor(t.w / monoCharWidth(10))), { size: 10, bold: true, color: THEME.muted });
   for (const s of layout.services) {
     const svc = team.services.get(s.name);
     if (!svc) continue;
@@ -30,6 +32,7 @@ export function drawServices(p: Painter, layout: ClusterLayout, team: TeamView, 
     const glyph = health === 'ok' ? '' : health === 'warn' ? '▲ ' : '✖ ';
     texts.put(`svc:${s.name}:name`, r.x + 9, r.y + 3, truncate(`${glyph}${svc.name}`, chars - eps.length - 1), { size: 11, bold: true, color: THEME.text });
     texts.put(`svc:${s.name}:eps`, r.x + r.w - 6, r.y + 3, eps, { size: 11, color: svc.readyEndpoints < svc.totalEndpoints ? THEME.warn : THEME.muted, originX: 1 });
+    if (layout.servicesCompact) continue;
     const figures = `${formatRate(svc.rps)} ${formatPercent(svc.errorRate, 1)} ${formatMs(svc.p99Ms)}`;
     texts.put(`svc:${s.name}:figures`, r.x + 9, r.y + 18, truncate(figures, Math.floor((r.w - 14) / monoCharWidth(10))), {
       size: 10,

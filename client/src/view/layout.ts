@@ -67,8 +67,16 @@ export interface ClusterLayout {
   zones: ZoneBox[];
   /** Pending pods without a node (or on a node that is gone), or null when there are none. */
   unscheduled: NodeBox | null;
-  /** Service chips, sorted by name. */
+  /**
+   * Service chips, sorted by name: as many as fit in the Services strip, which takes at most about a
+   * third of the canvas height ({@link LAYOUT}.servicesMaxShare). Chips are `compact` (one line: name
+   * and ready endpoints) when full-height ones would not fit.
+   */
   services: { name: string; rect: Rect }[];
+  /** True when the chips are one line high (no figures line). */
+  servicesCompact: boolean;
+  /** Services that did not fit in the strip (the title says so). */
+  servicesHidden: number;
   /** Title line of the Services strip (empty rect when there are no Services). */
   servicesTitle: Rect;
   /** Pod tile size used everywhere (uniform so tiles compare at a glance). */
@@ -84,6 +92,8 @@ export const LAYOUT = {
   nodeHeaderH: 34,
   chipW: 150,
   chipH: 36,
+  chipCompactH: 20,
+  servicesMaxShare: 0.3,
   servicesTitleH: 16,
   tileMinW: 58,
   tileMaxW: 150,
@@ -164,21 +174,31 @@ export function layoutCluster(view: TeamView, width: number, height: number): Cl
     budget: { x: sloPanel.x + gaugeW + 2 * gap, y: sloPanel.y + gap, w: sloPanel.w - gaugeW - 3 * gap, h: topH - 2 * gap },
   };
 
-  // Bottom band: Services strip, wrapped into rows of chips.
+  // Bottom band: Services strip, wrapped into rows of chips, at most ~30 % of the height: compact
+  // one-line chips when full ones don't fit, and then only the chips that fit (`servicesHidden`).
   const serviceNames = [...view.services.keys()].sort(byName);
   const chipCols = Math.max(1, Math.floor((W - 2 * pad + gap) / (chipW + gap)));
-  const chipRows = Math.ceil(serviceNames.length / chipCols);
+  const maxServicesH = Math.max(servicesTitleH + LAYOUT.chipCompactH + gap, Math.floor(H * LAYOUT.servicesMaxShare));
+  const rowsNeeded = Math.ceil(serviceNames.length / chipCols);
+  const fullFits = servicesTitleH + rowsNeeded * (chipH + gap) <= maxServicesH;
+  const servicesCompact = !fullFits;
+  const rowH = servicesCompact ? LAYOUT.chipCompactH : chipH;
+  const rowsFit = Math.max(1, Math.floor((maxServicesH - servicesTitleH) / (rowH + gap)));
+  const chipRows = Math.min(rowsNeeded, rowsFit);
+  const capacity = chipRows * chipCols;
+  const shownServices = serviceNames.length > capacity ? serviceNames.slice(0, capacity) : serviceNames;
+  const servicesHidden = serviceNames.length - shownServices.length;
   const realChipW = serviceNames.length ? Math.floor((W - 2 * pad - gap * (chipCols - 1)) / chipCols) : 0;
-  const servicesH = chipRows ? servicesTitleH + chipRows * (chipH + gap) : 0;
+  const servicesH = chipRows ? servicesTitleH + chipRows * (rowH + gap) : 0;
   const servicesTop = H - pad - servicesH;
   const servicesTitle: Rect = { x: pad, y: servicesTop, w: serviceNames.length ? W - 2 * pad : 0, h: chipRows ? servicesTitleH : 0 };
-  const services = serviceNames.map((name, i) => ({
+  const services = shownServices.map((name, i) => ({
     name,
     rect: {
       x: pad + (i % chipCols) * (realChipW + gap),
-      y: servicesTop + servicesTitleH + Math.floor(i / chipCols) * (chipH + gap),
+      y: servicesTop + servicesTitleH + Math.floor(i / chipCols) * (rowH + gap),
       w: realChipW,
-      h: chipH,
+      h: rowH,
     },
   }));
 
@@ -237,7 +257,7 @@ export function layoutCluster(view: TeamView, width: number, height: number): Cl
     unscheduled = { name: '', zone: '', rect, ...placePods(unscheduledPods, rect, tile) };
   }
 
-  return { width: W, height: H, controlPlane, etcd, quorum, components, slo, zones, unscheduled, services, servicesTitle, tile };
+  return { width: W, height: H, controlPlane, etcd, quorum, components, slo, zones, unscheduled, services, servicesCompact, servicesHidden, servicesTitle, tile };
 }
 
 /** What a click on the map selects. */
