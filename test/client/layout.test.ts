@@ -65,6 +65,22 @@ describe('layoutCluster', () => {
     expect(big.servicesHidden).toBe(0);
   });
 
+  it('shows ~80 pods at 1280x720 as compact status-glyph tiles rather than hiding them behind "+N more"', () => {
+    const team = boutiqueTeam();
+    const nodes = [...team.nodes.keys()];
+    for (let i = 0; i < 64; i++) {
+      const p = pod(`frontend-abc-${String(i).padStart(2, '0')}`, nodes[i % nodes.length]!, 'frontend');
+      team.pods.set(key(p.name), p);
+    }
+    const layout = layoutCluster(team, W, 430);
+    expect(layout.tile.compact).toBe(true);
+    const placed = allPods(layout);
+    expect(placed).toHaveLength(team.pods.size);
+    for (const p of placed) expect(within(p.rect, p.node.rect), p.name).toBe(true);
+    const few = layoutCluster(boutiqueTeam(), W, 430);
+    expect(few.tile.compact).toBe(false);
+  });
+
   it('is deterministic: map insertion order does not move anything', () => {
     const team = boutiqueTeam();
     expect(layoutCluster(reversedInsertion(team), W, H)).toEqual(layoutCluster(team, W, H));

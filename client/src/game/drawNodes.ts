@@ -2,6 +2,8 @@
  * Draws availability zones as columns of Node cards (name, status, cordon marker, CPU and memory
  * request bars) holding pod tiles (colour + short status label + shape marker + restart count, and a
  * memory bar against the limit for pods that have one), plus the lane of Pending pods without a node.
+ * Failure tiles carry their status glyph (✖ OOMKilled, ↻ CrashLoopBackOff, ...). When named tiles
+ * would hide pods, every pod is a compact square showing its status glyph (layout `tile.compact`).
  *
  * Node STATUS strings are kubectl's (`Ready`, `NotReady`, `Unknown`, `,SchedulingDisabled` when
  * cordoned; kubernetes-behaviour.md §3).
@@ -61,7 +63,7 @@ function drawNodeCard(p: Painter, box: NodeBox, node: NodeView, selected: boolea
   bar(p, `node:${box.name}:mem`, r.x + 14 + half, r.y + 19, half, 'mem', node.memAllocatable ? node.memRequested / node.memAllocatable : 0);
 }
 
-function drawPodTile(p: Painter, rect: Rect, pod: PodView, selected: boolean): void {
+function drawPodTile(p: Painter, rect: Rect, pod: PodView, selected: boolean, compact: boolean): void {
   const { g, texts } = p;
   const st = podStatusStyle(pod.status, pod.ready);
   const { x, y, w, h } = rect;
@@ -72,15 +74,18 @@ function drawPodTile(p: Painter, rect: Rect, pod: PodView, selected: boolean): v
     g.lineStyle(2, 0x000000, 0.25);
     for (let o = -h; o < w; o += 8) g.lineBetween(x + Math.max(0, o), y + Math.max(0, -o), x + Math.min(w, o + h), y + Math.min(h, w - o));
   }
-  if (st.marker === 'cross') {
-    g.lineStyle(2, 0xffffff, 0.95);
-    g.lineBetween(x + w - 11, y + 3, x + w - 4, y + 10);
-    g.lineBetween(x + w - 4, y + 3, x + w - 11, y + 10);
-  }
-  if (st.marker === 'bang') g.fillStyle(0x111111, 0.9).fillTriangle(x + w - 12, y + 11, x + w - 3, y + 11, x + w - 7.5, y + 2);
   if (selected) g.lineStyle(2, THEME.selection, 1).strokeRoundedRect(x - 2, y - 2, w + 4, h + 4, 4);
-
   const textColor = hollow ? THEME.text : toCss(st.textColor);
+  if (compact) {
+    // A compact tile is its status glyph (● ◔ ◌ ✖ ↻ ! ...): never colour alone.
+    texts.put(`pod:${pod.name}:name`, x + w / 2, y + h / 2, st.marker === 'bang' ? '!' : st.glyph, { size: 11, bold: true, color: textColor, originX: 0.5, originY: 0.5 });
+    return;
+  }
+  // Failures carry their own glyph in the corner (✖ OOMKilled / Error, ↻ CrashLoopBackOff, ⏏ Evicted),
+  // so two failure states never differ by colour only, even when the status line doesn't fit.
+  if (st.marker === 'cross') texts.put(`pod:${pod.name}:mark`, x + w - 3, y + 1, st.glyph, { size: 10, bold: true, color: '#ffffff', originX: 1 });
+  if (st.marker === 'bang') g.fillStyle(0x111111, 0.9).fillTriangle(x + w - 12, y + 11, x + w - 3, y + 11, x + w - 7.5, y + 2);
+
   const size = h >= 30 ? 10 : 9;
   const chars = Math.floor((w - 8) / monoCharWidth(size));
   const restarts = pod.restarts > 0 ? ` ↻${pod.restarts}` : '';
@@ -95,12 +100,12 @@ function drawPodTile(p: Painter, rect: Rect, pod: PodView, selected: boolean): v
   }
 }
 
-function drawPods(p: Painter, box: NodeBox, team: TeamView, selectedPod: string | null): number {
+function drawPods(p: Painter, box: NodeBox, team: TeamView, selectedPod: string | null, compact: boolean): number {
   let drawn = 0;
   for (const pb of box.pods) {
     const pod = team.pods.get(pb.name);
     if (!pod) continue;
-    drawPodTile(p, pb.rect, pod, selectedPod === pb.name);
+    drawPodTile(p, pb.rect, pod, selectedPod === pb.name, compact);
     drawn++;
   }
   if (box.hidden > 0) {
@@ -130,7 +135,7 @@ export function drawZones(p: Painter, layout: ClusterLayout, team: TeamView, sel
       const node = team.nodes.get(box.name);
       if (!node) continue;
       drawNodeCard(p, box, node, selNode === box.name);
-      drawn += drawPods(p, box, team, selPod);
+      drawn += drawPods(p, box, team, selPod, layout.tile.compact);
     }
   }
   if (layout.unscheduled) {
@@ -139,7 +144,7 @@ export function drawZones(p: Painter, layout: ClusterLayout, team: TeamView, sel
     g.lineStyle(1, PALETTE.yellow, 0.6).strokeRoundedRect(r.x, r.y, r.w, r.h, 5);
     texts.put('zone:unscheduled', r.x + 7, r.y + 5, 'Pending · no node', { size: 12, bold: true, color: '#f0e442' });
     texts.put('zone:unscheduled:hint', r.x + 7, r.y + 20, 'waiting for the scheduler', { size: 10, color: THEME.muted });
-    drawn += drawPods(p, layout.unscheduled, team, selPod);
+    drawn += drawPods(p, layout.unscheduled, team, selPod, layout.tile.compact);
   }
   return drawn;
 }

@@ -79,8 +79,12 @@ export interface ClusterLayout {
   servicesHidden: number;
   /** Title line of the Services strip (empty rect when there are no Services). */
   servicesTitle: Rect;
-  /** Pod tile size used everywhere (uniform so tiles compare at a glance). */
-  tile: { w: number; h: number };
+  /**
+   * Pod tile size used everywhere (uniform so tiles compare at a glance). `compact` tiles (when named
+   * tiles of at least tileMinW x tileMinH would hide pods) are small squares showing the status glyph
+   * only; the name is in the context panel and `kubectl get pods`.
+   */
+  tile: { w: number; h: number; compact: boolean };
 }
 
 /** Spacing constants (px). */
@@ -100,6 +104,8 @@ export const LAYOUT = {
   tileMinH: 24,
   tileMaxH: 34,
   nodeMinH: 84,
+  compactTile: 18,
+  compactGap: 3,
 } as const;
 
 const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -124,9 +130,16 @@ function tileFor(count: number, innerW: number, innerH: number): { w: number; h:
   return best ?? { w: tileMinW, h: tileMinH };
 }
 
-function placePods(names: string[], rect: Rect, tile: { w: number; h: number }): { pods: PodBox[]; hidden: number } {
-  const { gap } = LAYOUT;
-  const inner = { x: rect.x + gap, y: rect.y + LAYOUT.nodeHeaderH, w: rect.w - 2 * gap, h: rect.h - LAYOUT.nodeHeaderH - gap };
+/** How many tiles of `tile` (spaced `gap`) fit in a node card of `nodeW` x `nodeH`. */
+function tileCapacity(nodeW: number, nodeH: number, tile: { w: number; h: number }, gap: number): number {
+  const innerW = nodeW - 2 * LAYOUT.gap;
+  const innerH = nodeH - LAYOUT.nodeHeaderH - LAYOUT.gap;
+  return Math.max(0, Math.floor((innerW + gap) / (tile.w + gap))) * Math.max(0, Math.floor((innerH + gap) / (tile.h + gap)));
+}
+
+function placePods(names: string[], rect: Rect, tile: { w: number; h: number; compact: boolean }): { pods: PodBox[]; hidden: number } {
+  const gap = tile.compact ? LAYOUT.compactGap : LAYOUT.gap;
+  const inner = { x: rect.x + LAYOUT.gap, y: rect.y + LAYOUT.nodeHeaderH, w: rect.w - 2 * LAYOUT.gap, h: rect.h - LAYOUT.nodeHeaderH - LAYOUT.gap };
   const cols = Math.max(1, Math.floor((inner.w + gap) / (tile.w + gap)));
   const rows = Math.max(0, Math.floor((inner.h + gap) / (tile.h + gap)));
   const capacity = cols * rows;
@@ -237,7 +250,11 @@ export function layoutCluster(view: TeamView, width: number, height: number): Cl
   const nodeH = Math.floor((zoneInnerH - gap - gap * (nodeRows - 1)) / nodeRows);
   const maxPods = Math.max(1, ...[...podsByNode.values()].map((l) => l.length));
   const fit = tileFor(maxPods, nodeW - 2 * gap, nodeH - LAYOUT.nodeHeaderH - gap);
-  const tile = fit;
+  // Named tiles that would hide pods give way to compact glyph tiles when those show more of them.
+  const square = { w: LAYOUT.compactTile, h: LAYOUT.compactTile };
+  const namedCapacity = tileCapacity(nodeW, nodeH, fit, gap);
+  const useCompact = namedCapacity < maxPods && tileCapacity(nodeW, nodeH, square, LAYOUT.compactGap) > namedCapacity;
+  const tile = useCompact ? { ...square, compact: true } : { ...fit, compact: false };
 
   const zones: ZoneBox[] = zoneNames.map((zone, zi) => {
     const rect: Rect = { x: pad + zi * (colW + pad), y: midTop, w: colW, h: midH };
