@@ -21,6 +21,7 @@ import { createHttpServerWithMatchmaking, startColyseus, type ColyseusHandle } f
 import { registerDocs } from './http/docs.ts';
 import { registerHealthRoutes } from './http/health.ts';
 import { registerApiRoutes } from './http/api.ts';
+import { registerPostmortemRoutes } from './http/postmortem.ts';
 import { registerClient } from './http/client.ts';
 
 /** A running server. */
@@ -62,6 +63,7 @@ export async function buildHttpApp(config: Config, db: Database, logger: Logger)
   await registerDocs(app);
   await registerHealthRoutes(app, db);
   await app.register((api) => registerApiRoutes(api, db), { prefix: '/api' });
+  await app.register((api) => registerPostmortemRoutes(api, db), { prefix: '/api' });
   const built = await registerClient(app, config.clientDist);
   if (!built) logger.warn({ clientDist: config.clientDist }, 'client not built: / answers 503 until `npm run build`');
   return app;

@@ -9,11 +9,12 @@
  * first when client/dist is missing or older than the client's sources.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildIsStale } from './build.ts';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
@@ -22,23 +23,6 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DIST = join(ROOT, 'client', 'dist');
 const CHROMIUM = '/usr/bin/chromium';
 export const SCREENSHOT = join(tmpdir(), 'gameday-match.png');
-
-/** Newest modification time (ms) of the client's sources (everything under client/ but dist). */
-function newestSource(dir = join(ROOT, 'client')): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === 'dist') continue;
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** client/dist is missing or older than a source file (a stale build would test old code). */
-function buildIsStale(): boolean {
-  const index = join(DIST, 'index.html');
-  return !existsSync(index) || statSync(index).mtimeMs < newestSource();
-}
 
 /** The page's read-only debug hook (client/src/main.ts DebugInfo). */
 interface DebugInfo {

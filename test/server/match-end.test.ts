@@ -156,6 +156,17 @@ describe('a two-team match with incidents a trainer injected at run time', () =>
     // The injections are what makes it exact: the action log alone replays to another match.
     const withoutInjections = replayMatch(input, [team], [{ team, log: record.actions }]);
     expect(teamSummary(withoutInjections, team).stateHash).not.toBe(ended.summary.stateHash);
+    // The postmortem is written from the same replay: the team's actions and incidents in its timeline.
+    const pm = await fetch(`${server.url}/api/matches/${ended.matchId}/postmortem`);
+    expect(pm.status).toBe(200);
+    expect(pm.headers.get('content-type')).toContain('text/markdown');
+    expect(pm.headers.get('content-disposition')).toContain(`postmortem-${ended.matchId}.md`);
+    const markdown = await pm.text();
+    expect(markdown).toContain(`# Postmortem:`);
+    for (const section of ['## Summary', '## Impact', '## Root causes and trigger', '## Detection', '## Resolution', '## Timeline', '## Action items']) expect(markdown).toContain(section);
+    for (const a of record.actions) expect(markdown).toContain(`${a.player}: kubectl`);
+    for (const inj of record.injections) expect(markdown).toContain(`injected ${inj.spec.type}`);
+    expect((await fetch(`${server.url}/api/matches/no-such-match/postmortem`)).status).toBe(404);
     // And `gameday replay` on the same JSON says so (exit 0), naming the team from the record.
     const dir = mkdtempSync(join(tmpdir(), 'gameday-replay-'));
     try {

@@ -42,12 +42,51 @@ export class HelpDialog {
 
 export class EndDialog {
   readonly #dialog = byId<HTMLDialogElement>('end-dialog');
+  #matchId = '';
 
   constructor(onAgain: () => void) {
     byId('end-again').addEventListener('click', () => {
       this.#dialog.close();
       onAgain();
     });
+    byId('end-postmortem').addEventListener('click', () => void this.#downloadPostmortem());
+  }
+
+  /**
+   * Fetches `GET /api/matches/:id/postmortem` and saves it as a file. The result is archived a moment
+   * after the match ends, so a 404 is retried a few times (1 s apart) before saying so.
+   */
+  async #downloadPostmortem(): Promise<void> {
+    const button = byId<HTMLButtonElement>('end-postmortem');
+    const status = byId('end-postmortem-status');
+    const id = this.#matchId;
+    button.disabled = true;
+    status.textContent = 'Writing the postmortem (replaying the match)…';
+    try {
+      for (let attempt = 0; ; attempt++) {
+        const res = await fetch(`/api/matches/${encodeURIComponent(id)}/postmortem`);
+        if (res.status === 404 && attempt < 5) {
+          await new Promise((r) => setTimeout(r, 1000));
+          continue;
+        }
+        if (!res.ok) {
+          const body = (await res.json().catch(() => ({}))) as { error?: string };
+          throw new Error(body.error ?? `HTTP ${res.status}`);
+        }
+        const url = URL.createObjectURL(await res.blob());
+        const a = el('a', { attrs: { href: url, download: `postmortem-${id}.md` } });
+        document.body.append(a);
+        a.click();
+        a.remove();
+        setTimeout(() => URL.revokeObjectURL(url), 10_000);
+        status.textContent = 'Postmortem saved.';
+        return;
+      }
+    } catch (e) {
+      status.textContent = `No postmortem: ${(e as Error).message}`;
+    } finally {
+      button.disabled = false;
+    }
   }
 
   get open(): boolean {
@@ -56,6 +95,8 @@ export class EndDialog {
 
   show(msg: MatchEndedMessage): void {
     const s = endSummary(msg);
+    this.#matchId = msg.matchId;
+    byId('end-postmortem-status').textContent = '';
     const score = byId('end-score');
     score.textContent = String(s.score);
     score.classList.toggle('negative', s.score < 0);
