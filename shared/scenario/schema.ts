@@ -79,6 +79,8 @@ export const ImageProfileSchema = z.strictObject({
   errorRate: share().optional(),
   latencyMs: z.number().min(0).optional(),
   baseMemoryMiB: z.number().min(0).optional(),
+  /** Working set right after start as a share of the Pod's memory request (shared/sim/workingSet.ts); default 0.6 for undescribed images. */
+  baseMemoryShare: share().optional(),
   memoryGrowthMiBPerSec: z.number().min(0).optional(),
   memoryPlateauMiB: z.number().gt(0).nullable().optional(),
   cpuPerRequestMilli: z.number().min(0).optional(),

@@ -18,6 +18,7 @@ import { parseCpuMillicores, parseMemoryMiB } from '../manifests/quantity.ts';
 import { createSloStates, defaultAlertTiers } from './slo.ts';
 import { buildCallGraph, buildIngress, buildOptionalCalls } from './topology.ts';
 import { DEFAULT_IMAGE_PROFILE } from './traffic.ts';
+import { declaredProfile } from './workingSet.ts';
 import type { Container, Deployment, DeploymentManifest, Node, NodeSpecInput, Probe, Service, ServiceManifest, SimInput, SimState } from './types.ts';
 
 /** Default etcd members when the input names none. */
@@ -160,7 +161,7 @@ export interface CreateSimOptions {
 export function createSim(input: SimInput, opts: CreateSimOptions = {}): SimState {
   const tickSeconds = input.settings.tickSeconds;
   if (!(tickSeconds > 0)) throw new Error(`settings.tickSeconds must be > 0, got ${tickSeconds}`);
-  const defaultImageProfile = { ...DEFAULT_IMAGE_PROFILE, ...(input.defaultImage ?? {}) };
+  const defaultImageProfile = declaredProfile(DEFAULT_IMAGE_PROFILE, input.defaultImage ?? {});
   const alertTiers = input.alertTiers ?? defaultAlertTiers(input.settings.durationSeconds);
   const members = input.etcdMembers ?? DEFAULT_ETCD_MEMBERS;
   const state: SimState = {
@@ -205,7 +206,7 @@ export function createSim(input: SimInput, opts: CreateSimOptions = {}): SimStat
     if (state.nodes[n.name]) throw new Error(`duplicate node name "${n.name}"`);
     state.nodes[n.name] = nodeFromInput(state, n);
   }
-  for (const [image, p] of Object.entries(input.images).sort(([a], [b]) => (a < b ? -1 : 1))) state.images[image] = { ...defaultImageProfile, ...p };
+  for (const [image, p] of Object.entries(input.images).sort(([a], [b]) => (a < b ? -1 : 1))) state.images[image] = declaredProfile(defaultImageProfile, p);
   for (const m of input.deployments) {
     const key = objKey(m.metadata.namespace ?? 'default', m.metadata.name);
     if (state.deployments[key]) throw new Error(`duplicate Deployment "${key}"`);

@@ -79,6 +79,13 @@ export interface ImageProfile {
   latencyMs: number;
   /** Working-set memory right after start, MiB. */
   baseMemoryMiB: number;
+  /**
+   * (added) When set, the working set right after start is this share of the Pod's memory request
+   * instead of `baseMemoryMiB` (capped at 90 % of its limit; 64 MiB with neither): the rule for images
+   * the scenario does not describe (shared/sim/workingSet.ts). Absent when the scenario declares
+   * `baseMemoryMiB`.
+   */
+  baseMemoryShare?: number;
   /** Memory growth, MiB per sim second of container uptime (a leak), 0 = flat. */
   memoryGrowthMiBPerSec: number;
   /** Growth stops here, MiB (a cache that fills up), or null = grows without bound. */
