@@ -6,14 +6,14 @@
  *
  * Pure and deterministic (sorted keys and lists). Units: sim seconds, requests/s, ms.
  */
-import type { IncidentSpec, ImageProfile, NodeSpecInput, SimInput } from '../sim/types.ts';
+import type { CallPath, IncidentSpec, ImageProfile, NodeSpecInput, SimInput } from '../sim/types.ts';
 import type { LoadedManifests } from '../manifests/load.ts';
 import type { Scenario } from './schema.ts';
 import type { IncidentDeclaration } from '../sim/incidents/registry.ts';
 import { ScenarioError } from './errors.ts';
 import { incidentDeclarations } from '../sim/incidents/registry.ts';
 import { formatManifestError } from '../manifests/load.ts';
-import { inferCallGraph, inferUserFacingService, namespaceOf, normalizeRef, objectRef } from './callGraph.ts';
+import { inferCallGraph, inferUserFacingService, namespaceOf, normalizeRef, objectRef, unknownServiceReferences } from './callGraph.ts';
 import { capacityWarning, defaultClusterNodes, expandNodePool } from './nodes.ts';
 import { sizeLoad } from './capacity.ts';
 
@@ -60,6 +60,39 @@ function assertNoManifestErrors(workloads: LoadedManifests, source?: string): vo
     );
   }
   if (workloads.deployments.length === 0) throw new ScenarioError(`${source ? `${source}: ` : ''}no Deployment found in the workloads: nothing to simulate`);
+}
+
+/**
+ * `traffic.callPaths` with references normalised like the call graph (keys sorted), or undefined when
+ * the scenario declares none. Pushes a problem for every name that is not a Service and every call that
+ * is not an edge of `callGraph`.
+ */
+function checkCallPaths(
+  scenario: Scenario,
+  callGraph: Record<string, string[]>,
+  services: Set<string>,
+  needService: (path: string, name: string) => void,
+  problems: string[],
+): Record<string, CallPath[]> | undefined {
+  const declared = scenario.traffic.callPaths;
+  if (!declared) return undefined;
+  const out: Record<string, CallPath[]> = {};
+  for (const [from, paths] of Object.entries(declared).sort(([a], [b]) => cmp(a, b))) {
+    const caller = normalizeRef(from);
+    needService('traffic.callPaths', from);
+    const calls = callGraph[caller] ?? [];
+    out[caller] = paths.map((p, i) => {
+      const refs = [...new Set(p.calls.map(normalizeRef))];
+      for (const to of p.calls) {
+        needService(`traffic.callPaths.${from}[${i}].calls`, to);
+        if (services.has(caller) && services.has(normalizeRef(to)) && !calls.includes(normalizeRef(to))) {
+          problems.push(`traffic.callPaths.${from}[${i}] (${p.name}): "${to}" is not a call of "${from}" in the call graph (${calls.length > 0 ? calls.join(', ') : `"${from}" calls nothing`})`);
+        }
+      }
+      return { name: p.name, weight: p.weight, calls: refs };
+    });
+  }
+  return out;
 }
 
 /** Quorum of a Raft cluster of n members: floor(n/2)+1 (etcd server/etcdserver/util.go). */
@@ -116,7 +149,7 @@ function checkOptionalCalls(
 export function scenarioToSimInput(scenario: Scenario, workloads: LoadedManifests, opts: SimInputOptions): SimInput {
   assertNoManifestErrors(workloads, scenario.id);
   const problems: string[] = [];
-  const warnings = [...workloads.warnings];
+  const warnings = [...workloads.warnings, ...unknownServiceReferences(workloads.deployments, workloads.services)];
   const services = new Set(workloads.services.map(objectRef));
   const deployments = new Map(workloads.deployments.map((d) => [objectRef(d), d] as const));
   const serviceList = [...services].sort(cmp).join(', ');
@@ -149,6 +182,7 @@ export function scenarioToSimInput(scenario: Scenario, workloads: LoadedManifest
     ? sortedRecord(Object.fromEntries(Object.entries(declaredGraph).map(([k, v]) => [normalizeRef(k), [...new Set(v.map(normalizeRef))].sort(cmp)])))
     : inferCallGraph(workloads.deployments, workloads.services);
   const optionalCalls = checkOptionalCalls(scenario, callGraph, services, needService, problems);
+  const callPaths = checkCallPaths(scenario, callGraph, services, needService, problems);
 
   const images: Record<string, Partial<ImageProfile>> = {};
   for (const [ref, p] of Object.entries(scenario.images)) images[ref] = dropUndefined({ ...p });
@@ -234,6 +268,7 @@ export function scenarioToSimInput(scenario: Scenario, workloads: LoadedManifest
     warnings,
   };
   if (optionalCalls) input.optionalCalls = optionalCalls;
+  if (callPaths) input.callPaths = callPaths;
   if (scenario.defaultImage) input.defaultImage = dropUndefined({ ...scenario.defaultImage });
   if (scenario.alertTiers) input.alertTiers = scenario.alertTiers.map((t) => ({ ...t }));
   return input;
@@ -253,7 +288,7 @@ export function manifestsOnlyInput(
   opts: SimInputOptions & { rps?: number; scenarioId?: string; source?: string },
 ): SimInput {
   assertNoManifestErrors(workloads, opts.source);
-  const warnings = [...workloads.warnings];
+  const warnings = [...workloads.warnings, ...unknownServiceReferences(workloads.deployments, workloads.services)];
   const callGraph = inferCallGraph(workloads.deployments, workloads.services);
   const facing = inferUserFacingService(workloads.deployments, workloads.services, callGraph);
   if (!facing) throw new ScenarioError(`${opts.source ? `${opts.source}: ` : ''}no Service selects any Deployment: there is nothing to send traffic to`);

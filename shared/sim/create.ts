@@ -239,6 +239,7 @@ export function createSim(input: SimInput, opts: CreateSimOptions = {}): SimStat
   state.callGraph = buildCallGraph(state, input);
   const optional = buildOptionalCalls(input, state.callGraph);
   state.optionalCalls = optional.optionalCalls;
+  if (input.callPaths && Object.keys(input.callPaths).length > 0) state.callPaths = structuredClone(input.callPaths);
   state.warnings.push(...optional.warnings);
   state.ingress = buildIngress(state, input, state.callGraph);
   state.userFacingService = refKey(input.userFacingService);

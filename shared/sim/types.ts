@@ -105,6 +105,19 @@ export interface ImageProfile {
   failsReadiness?: boolean;
 }
 
+/**
+ * One kind of request a Service serves (a route such as Online Boutique's `/cart/checkout`): its share
+ * of the Service's requests and the downstream Services each such request calls, in order.
+ */
+export interface CallPath {
+  /** A label (`home`, `checkout`), for people; not used by the model. */
+  name: string;
+  /** Relative weight, > 0 (the caller's paths are normalised to sum to 1). */
+  weight: number;
+  /** Downstream Service references (`cartservice` or `namespace/name`); may be empty. */
+  calls: string[];
+}
+
 /** Traffic figures of one Service over the last tick. */
 export interface ServiceTraffic {
   /** Offered load, requests/s. */
@@ -325,6 +338,14 @@ export interface SimState {
    * recommendationservice fails (it logs the error and continues). `{}` = every call is hard.
    */
   optionalCalls: Record<string, string[]>;
+  /**
+   * (added) Declared call paths: caller Service reference -> the kinds of request it serves, each with
+   * its share of the caller's requests and the downstream Services one such request calls (a home page
+   * view and a checkout call different Services). Absent or no entry for a caller: the default rule of
+   * shared/sim/trafficGraph.ts (each request calls one of the caller's downstream Services, equally
+   * weighted). Only present when the input declares some.
+   */
+  callPaths?: Record<string, CallPath[]>;
   /** Entry points of traffic (Service keys) and their offered load (requests/s). */
   ingress: { service: string; rps: number }[];
   /** The user-facing Service whose SLIs are scored: a Service key (`namespace/name`), like the call graph and ingress entries. */
@@ -453,6 +474,11 @@ export interface SimInput {
    * (every call is hard: a downstream failure fails the caller's request).
    */
   optionalCalls?: Record<string, string[]>;
+  /**
+   * (added) Call paths per caller Service (see {@link SimState.callPaths}): every call must be an edge of
+   * the call graph (others are ignored with a warning). Default: each request calls one downstream.
+   */
+  callPaths?: Record<string, CallPath[]>;
   /** Offered load per entry Service; default: LoadBalancer/NodePort Services (else call-graph roots). */
   ingress?: { service: string; rps: number }[];
   /** Total offered load, requests/s, split across entry Services when `ingress` is absent. */
