@@ -19,6 +19,7 @@ import { createSloStates, defaultAlertTiers } from './slo.ts';
 import { buildCallGraph, buildIngress, buildOptionalCalls } from './topology.ts';
 import { DEFAULT_IMAGE_PROFILE } from './traffic.ts';
 import { declaredProfile } from './workingSet.ts';
+import { storeWorkloads } from './workloads.ts';
 import type { Container, Deployment, DeploymentManifest, Node, NodeSpecInput, Probe, Service, ServiceManifest, SimInput, SimState } from './types.ts';
 
 /** Default etcd members when the input names none. */
@@ -93,7 +94,7 @@ function nodeFromInput(state: SimState, n: NodeSpecInput): Node {
       name: n.name,
       namespace: '',
       uid: `node-${state.counters.uid++}`,
-      labels: { 'kubernetes.io/hostname': n.name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', 'topology.kubernetes.io/zone': n.zone },
+      labels: { 'beta.kubernetes.io/arch': 'amd64', 'beta.kubernetes.io/os': 'linux', 'kubernetes.io/hostname': n.name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', 'topology.kubernetes.io/zone': n.zone },
       annotations: {},
       creationTimestamp: 0,
       ownerReferences: [],
@@ -221,6 +222,7 @@ export function createSim(input: SimInput, opts: CreateSimOptions = {}): SimStat
     for (const c of d.spec.template.spec.containers) if (!state.images[c.image]) state.images[c.image] = { ...defaultImageProfile };
     state.dirty.deployments.push(key);
   }
+  storeWorkloads(state, input, defaultImageProfile);
   input.services.forEach((m, i) => {
     const svc = serviceFromManifest(state, m, i);
     const key = objKey(svc.metadata.namespace, svc.metadata.name);

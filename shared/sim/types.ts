@@ -21,7 +21,9 @@
  */
 
 export * from './kinds/types.ts';
+export * from './kinds/workloadTypes.ts';
 import type { ContainerPort, DeploymentStrategy, Deployment, EndpointSlice, PodDisruptionBudget, EnvVar, LabelSelector, Node, Pod, Probe, ReplicaSet, ResourceRequirements, Service, ServicePort, SimSeconds } from './kinds/types.ts';
+import type { DaemonSet, ReplicationController, StatefulSet } from './kinds/workloadTypes.ts';
 
 // ---------------------------------------------------------------------------------------------------
 // Control plane
@@ -324,6 +326,12 @@ export interface SimState {
    * state without any hashes as before).
    */
   podDisruptionBudgets?: Record<string, PodDisruptionBudget>;
+  /** (added) v1 ReplicationControllers by `namespace/name`; absent until the first is created. */
+  replicationControllers?: Record<string, ReplicationController>;
+  /** (added) apps/v1 StatefulSets by `namespace/name`; absent until the first is created. */
+  statefulSets?: Record<string, StatefulSet>;
+  /** (added) apps/v1 DaemonSets by `namespace/name`; absent until the first is created. */
+  daemonSets?: Record<string, DaemonSet>;
   controlPlane: ControlPlane;
   images: Record<string, ImageProfile>;
   /** Service call graph: service key -> downstream service keys (declared or inferred from env). */
@@ -401,6 +409,27 @@ export interface SchedulerState {
  * A Deployment as loaded from a manifest (validated by shared/manifests): Kubernetes shape, with the
  * defaults not yet applied (the sim applies pkg/apis/apps/v1/defaults.go values).
  */
+/**
+ * (added) A pod-owning workload other than a Deployment, as loaded from a manifest (shared/manifests):
+ * apps/v1 ReplicaSet, v1 ReplicationController (its map selector as `matchLabels`, defaulted from the
+ * template labels), apps/v1 StatefulSet, apps/v1 DaemonSet (no `replicas`: one Pod per matching Node).
+ */
+export interface WorkloadManifest {
+  apiVersion: 'apps/v1' | 'v1';
+  kind: 'ReplicaSet' | 'ReplicationController' | 'StatefulSet' | 'DaemonSet';
+  metadata: DeploymentManifest['metadata'];
+  spec: {
+    replicas?: number;
+    selector: { matchLabels: Record<string, string> };
+    template: DeploymentManifest['spec']['template'];
+    minReadySeconds?: number;
+    /** StatefulSet: the governing (headless) Service. */
+    serviceName?: string;
+    /** StatefulSet: default OrderedReady. */
+    podManagementPolicy?: 'OrderedReady' | 'Parallel';
+  };
+}
+
 export interface DeploymentManifest {
   apiVersion: 'apps/v1';
   kind: 'Deployment';
@@ -459,6 +488,8 @@ export interface SimInput {
   /** etcd member names; default three: etcd-0..2. */
   etcdMembers?: string[];
   deployments: DeploymentManifest[];
+  /** (added) ReplicaSets, ReplicationControllers, StatefulSets and DaemonSets of the manifests. */
+  workloads?: WorkloadManifest[];
   services: ServiceManifest[];
   /** Profiles by exact image reference; unlisted images use `defaultImage`. */
   images: Record<string, Partial<ImageProfile>>;
