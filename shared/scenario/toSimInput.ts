@@ -77,7 +77,7 @@ function assertNoManifestErrors(workloads: LoadedManifests, source?: string): vo
     );
   }
   if (workloads.deployments.length === 0 && (workloads.workloads ?? []).length === 0) {
-    throw new ScenarioError(`${source ? `${source}: ` : ''}no Deployment (or other workload) found in the workloads: nothing to simulate`);
+    throw new ScenarioError(`${source ? `${source}: ` : ''}no Deployment found in the workloads (nor ReplicaSet, ReplicationController, StatefulSet, DaemonSet): nothing to simulate`);
   }
 }
 
