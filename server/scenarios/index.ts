@@ -15,7 +15,7 @@ import type { LoadedManifests } from '../../shared/manifests/load.ts';
 import { parseScenario } from '../../shared/scenario/parse.ts';
 import type { Scenario } from '../../shared/scenario/schema.ts';
 import { ScenarioError } from '../../shared/scenario/errors.ts';
-import { manifestsOnlyInput, scenarioToSimInput } from '../../shared/scenario/toSimInput.ts';
+import { manifestsOnlyInput, podTemplates, scenarioToSimInput } from '../../shared/scenario/toSimInput.ts';
 import { inferCallGraph } from '../../shared/scenario/callGraph.ts';
 
 /** Folder of the built-in scenario files. */
@@ -121,7 +121,7 @@ export function listScenarios(): ScenarioInfo[] {
     const cached = infoCache.get(id);
     if (cached) return { ...cached };
     const { scenario, workloads } = loadScenarioFile(builtInScenarioPath(id)!);
-    const graph = scenario.traffic.callGraph ?? inferCallGraph(workloads.deployments, workloads.services);
+    const graph = scenario.traffic.callGraph ?? inferCallGraph(podTemplates(workloads), workloads.services);
     const info: ScenarioInfo = {
       id: scenario.id,
       title: scenario.title,

@@ -1,7 +1,10 @@
 /**
- * Loads Kubernetes YAML (what `kubectl apply -f` takes) into the Deployments and Services the sim
- * runs: multi-document streams (`---`), empty documents ignored, `kind: List` expanded, other kinds
- * skipped with a warning, every problem reported with its document number, object, field path and line.
+ * Loads Kubernetes YAML (what `kubectl apply -f` takes) into the Deployments, other workloads
+ * (ReplicaSet, ReplicationController, StatefulSet, DaemonSet) and Services the sim runs: multi-document
+ * streams (`---`), empty documents ignored, `kind: List` expanded; Job, CronJob, Pod, ConfigMap, Secret,
+ * Namespace, ResourceQuota, LimitRange, HorizontalPodAutoscaler, PodDisruptionBudget and PriorityClass
+ * validated and accepted with a note (not simulated yet); kinds that do not affect the simulation
+ * (ServiceAccount, RBAC, Ingress, StorageClass, PVC...) ignored with a note; unknown kinds skipped with a warning, every problem reported with its document number, object, field path and line.
  *
  * Validation follows the API server (see schemas.ts and checks.ts for sources); unknown fields are
  * ignored. Defaults are *not* applied (the sim applies pkg/apis/apps/v1/defaults.go).
@@ -11,9 +14,9 @@
 import { LineCounter, parseAllDocuments } from 'yaml';
 import type { Document } from 'yaml';
 import type { z } from 'zod';
-import type { DeploymentManifest, ServiceManifest } from '../sim/types.ts';
-import { DeploymentSchema, ServiceSchema } from './schemas.ts';
-import type { DeploymentInput, ServiceInput } from './schemas.ts';
+import type { DeploymentManifest, ServiceManifest, WorkloadManifest } from '../sim/types.ts';
+import { ACCEPTED_KINDS, AcceptedObjectSchema, DaemonSetSchema, DeploymentSchema, IGNORED_KINDS, ReplicaSetSchema, ReplicationControllerSchema, ServiceSchema, StatefulSetSchema } from './schemas.ts';
+import type { DeploymentInput, ServiceInput, WorkloadInput } from './schemas.ts';
 import { checkDeployment, checkService } from './checks.ts';
 import type { Finding } from './checks.ts';
 
@@ -35,6 +38,8 @@ export interface ManifestError {
 export interface LoadedManifests {
   /** In document order; a later definition of the same namespace/name replaces an earlier one. */
   deployments: DeploymentManifest[];
+  /** ReplicaSets, ReplicationControllers, StatefulSets, DaemonSets (same rules as `deployments`). */
+  workloads: WorkloadManifest[];
   services: ServiceManifest[];
   /** Skipped kinds, ignored fields, suspicious values. Prefixed with the source when one was given. */
   warnings: string[];
@@ -114,6 +119,46 @@ function toDeploymentManifest(d: DeploymentInput): DeploymentManifest {
   });
 }
 
+/** The pod-owning kinds besides Deployment, with their schema and apiVersion. */
+const WORKLOAD_SCHEMAS: Readonly<Record<WorkloadManifest['kind'], { schema: z.ZodType; apiVersion: string }>> = {
+  ReplicaSet: { schema: ReplicaSetSchema, apiVersion: 'apps/v1' },
+  ReplicationController: { schema: ReplicationControllerSchema, apiVersion: 'v1' },
+  StatefulSet: { schema: StatefulSetSchema, apiVersion: 'apps/v1' },
+  DaemonSet: { schema: DaemonSetSchema, apiVersion: 'apps/v1' },
+};
+
+/**
+ * A workload seen as a Deployment for the shared checks and template conversion: its selector as
+ * `matchLabels` (a ReplicationController's map selector, defaulted to the template labels as
+ * SetDefaults_ReplicationController does).
+ */
+function asDeploymentInput(w: WorkloadInput): DeploymentInput {
+  const sel = w.spec.selector;
+  const tplLabels = w.spec.template.metadata?.labels ?? {};
+  const matchLabels = w.kind === 'ReplicationController'
+    ? (sel && Object.keys(sel).length > 0 ? (sel as Record<string, string>) : tplLabels)
+    : ((sel as { matchLabels?: Record<string, string> }).matchLabels ?? {});
+  const matchExpressions = w.kind === 'ReplicationController' ? undefined : (sel as { matchExpressions?: unknown[] }).matchExpressions;
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: w.metadata,
+    spec: { selector: { matchLabels, matchExpressions }, template: w.spec.template, minReadySeconds: w.spec.minReadySeconds },
+  } as DeploymentInput;
+}
+
+function toWorkloadManifest(w: WorkloadInput): WorkloadManifest {
+  const d = toDeploymentManifest(asDeploymentInput(w));
+  const spec: WorkloadManifest['spec'] = { selector: d.spec.selector, template: d.spec.template };
+  if (w.kind !== 'DaemonSet' && w.spec.replicas !== undefined) spec.replicas = w.spec.replicas;
+  if (w.spec.minReadySeconds !== undefined) spec.minReadySeconds = w.spec.minReadySeconds;
+  if (w.kind === 'StatefulSet') {
+    if (w.spec.serviceName !== undefined) spec.serviceName = w.spec.serviceName;
+    if (w.spec.podManagementPolicy !== undefined) spec.podManagementPolicy = w.spec.podManagementPolicy;
+  }
+  return prune({ apiVersion: w.kind === 'ReplicationController' ? 'v1' : 'apps/v1', kind: w.kind, metadata: d.metadata, spec });
+}
+
 function toServiceManifest(s: ServiceInput): ServiceManifest {
   return prune({
     apiVersion: 'v1',
@@ -132,7 +177,7 @@ function toServiceManifest(s: ServiceInput): ServiceManifest {
  * input: every problem is an entry in `errors`.
  */
 export function loadManifests(yamlText: string, opts: { source?: string } = {}): LoadedManifests {
-  const out: LoadedManifests = { deployments: [], services: [], warnings: [], errors: [] };
+  const out: LoadedManifests = { deployments: [], workloads: [], services: [], warnings: [], errors: [] };
   const prefix = opts.source ? `${opts.source}: ` : '';
   const lineCounter = new LineCounter();
   const parsed = parseAllDocuments(yamlText, { lineCounter, merge: true, prettyErrors: true, uniqueKeys: true });
@@ -178,6 +223,29 @@ export function loadManifests(yamlText: string, opts: { source?: string } = {}):
       return;
     }
     const label = `${kind}${name ? ` ${JSON.stringify(name)}` : ''}`;
+    if (IGNORED_KINDS.has(kind)) {
+      out.warnings.push(`${prefix}document ${docNo}: ignored ${label} (does not affect the simulation)`);
+      return;
+    }
+    const accepted = ACCEPTED_KINDS[kind];
+    if (accepted && Object.hasOwn(ACCEPTED_KINDS, kind)) {
+      if (!accepted.includes(String(obj.apiVersion))) {
+        err(['apiVersion'], `${obj.apiVersion === undefined ? 'Required value' : `unsupported apiVersion ${JSON.stringify(obj.apiVersion)} for ${kind}`}: use apiVersion: ${accepted[0]}`, kind, name);
+        return;
+      }
+      const r = AcceptedObjectSchema.safeParse(obj);
+      if (!r.success) {
+        for (const issue of r.error.issues) err(issue.path, issue.message, kind, name);
+        return;
+      }
+      out.warnings.push(`${prefix}document ${docNo}: accepted ${label} (not simulated yet)`);
+      return;
+    }
+    const workload = Object.hasOwn(WORKLOAD_SCHEMAS, kind) ? WORKLOAD_SCHEMAS[kind as WorkloadManifest['kind']] : undefined;
+    if (workload) {
+      handleWorkload(obj, kind as WorkloadManifest['kind'], workload, name, label, err, docNo, base);
+      return;
+    }
     if (kind !== 'Deployment' && kind !== 'Service') {
       out.warnings.push(`${prefix}document ${docNo}: skipped ${label} (kind not simulated yet)`);
       return;
@@ -215,6 +283,43 @@ export function loadManifests(yamlText: string, opts: { source?: string } = {}):
     defined.set(key, docNo);
     if (kind === 'Deployment') out.deployments.push(toDeploymentManifest(result.data as DeploymentInput));
     else out.services.push(toServiceManifest(result.data as ServiceInput));
+  }
+
+  function handleWorkload(
+    obj: Record<string, unknown>,
+    kind: WorkloadManifest['kind'],
+    def: { schema: z.ZodType; apiVersion: string },
+    name: string | undefined,
+    label: string,
+    err: (path: readonly PropertyKey[], message: string, kind?: string, name?: string) => void,
+    docNo: number,
+    base: (string | number)[],
+  ): void {
+    if (obj.apiVersion !== def.apiVersion) {
+      err(['apiVersion'], `${obj.apiVersion === undefined ? 'Required value' : `unsupported apiVersion ${JSON.stringify(obj.apiVersion)} for ${kind}`}: use apiVersion: ${def.apiVersion}`, kind, name);
+      return;
+    }
+    const result = def.schema.safeParse(obj);
+    if (!result.success) {
+      for (const issue of result.error.issues) err(issue.path, issue.message, kind, name);
+      return;
+    }
+    const w = result.data as WorkloadInput;
+    const checked = checkDeployment(asDeploymentInput(w));
+    checked.warnings.forEach((f) => out.warnings.push(`${prefix}document ${docNo} (${label}): ${formatPath([...base, ...f.path])}: ${f.message}`));
+    if (checked.errors.length > 0) {
+      for (const f of checked.errors) err(f.path, f.message.replace('for deployment', `for ${kind.toLowerCase()}`), kind, name);
+      return;
+    }
+    const key = `${kind}/${w.metadata.namespace ?? ''}/${w.metadata.name}`;
+    const firstDoc = defined.get(key);
+    if (firstDoc !== undefined) {
+      out.warnings.push(`${prefix}document ${docNo}: ${label} is defined again (first in document ${firstDoc}); the later definition wins, as with kubectl apply`);
+      const idx = out.workloads.findIndex((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}` === key);
+      out.workloads.splice(idx, 1);
+    }
+    defined.set(key, docNo);
+    out.workloads.push(toWorkloadManifest(w));
   }
 }
 

@@ -192,3 +192,116 @@ export const ServiceSchema = z.object({
 });
 /** A Service accepted by {@link ServiceSchema}. */
 export type ServiceInput = z.output<typeof ServiceSchema>;
+
+// ---------------------------------------------------------------------------------------------------
+// Other workload kinds (issue 6). They reuse the Deployment's pod template schema, so fields added to
+// it (scheduling, probes...) apply to every workload kind.
+// ---------------------------------------------------------------------------------------------------
+
+const PodTemplateSchema = DeploymentSchema.shape.spec.shape.template;
+const LabelSelectorSchema = DeploymentSchema.shape.spec.shape.selector;
+
+/** apps/v1 ReplicaSet (subset the sim reads). */
+export const ReplicaSetSchema = z.object({
+  apiVersion: z.literal('apps/v1'),
+  kind: z.literal('ReplicaSet'),
+  metadata: ObjectMetaSchema(dns1123SubdomainError),
+  spec: z.object({ replicas: int(0).optional(), selector: LabelSelectorSchema, template: PodTemplateSchema, minReadySeconds: int(0).optional() }),
+});
+
+/** v1 ReplicationController: `selector` is a plain label map, defaulted from the template labels. */
+export const ReplicationControllerSchema = z.object({
+  apiVersion: z.literal('v1'),
+  kind: z.literal('ReplicationController'),
+  metadata: ObjectMetaSchema(dns1123SubdomainError),
+  spec: z.object({ replicas: int(0).optional(), selector: stringMap().optional(), template: PodTemplateSchema, minReadySeconds: int(0).optional() }),
+});
+
+/** apps/v1 StatefulSet (subset): ordinal Pods `name-0..n-1`, OrderedReady or Parallel. */
+export const StatefulSetSchema = z.object({
+  apiVersion: z.literal('apps/v1'),
+  kind: z.literal('StatefulSet'),
+  metadata: ObjectMetaSchema(dns1123SubdomainError),
+  spec: z.object({
+    replicas: int(0).optional(),
+    serviceName: str().optional(),
+    selector: LabelSelectorSchema,
+    template: PodTemplateSchema,
+    podManagementPolicy: z.enum(['OrderedReady', 'Parallel'], { error: 'supported values: "OrderedReady", "Parallel"' }).optional(),
+    minReadySeconds: int(0).optional(),
+    volumeClaimTemplates: z.array(z.unknown(), { error: typeMessage('a list') }).optional(),
+  }),
+});
+
+/** apps/v1 DaemonSet (subset): one Pod per matching Node. */
+export const DaemonSetSchema = z.object({
+  apiVersion: z.literal('apps/v1'),
+  kind: z.literal('DaemonSet'),
+  metadata: ObjectMetaSchema(dns1123SubdomainError),
+  spec: z.object({ selector: LabelSelectorSchema, template: PodTemplateSchema, minReadySeconds: int(0).optional() }),
+});
+
+/** A workload accepted by one of the schemas above. */
+export type WorkloadInput =
+  | z.output<typeof ReplicaSetSchema>
+  | z.output<typeof ReplicationControllerSchema>
+  | z.output<typeof StatefulSetSchema>
+  | z.output<typeof DaemonSetSchema>;
+
+/**
+ * Kinds accepted and validated (metadata; the typed fields the API server would reject) but not
+ * simulated yet: the loader notes each one. Value: the apiVersions served.
+ */
+export const ACCEPTED_KINDS: Readonly<Record<string, readonly string[]>> = {
+  Job: ['batch/v1'],
+  CronJob: ['batch/v1'],
+  Pod: ['v1'],
+  ConfigMap: ['v1'],
+  Secret: ['v1'],
+  Namespace: ['v1'],
+  ResourceQuota: ['v1'],
+  LimitRange: ['v1'],
+  HorizontalPodAutoscaler: ['autoscaling/v2', 'autoscaling/v1'],
+  PodDisruptionBudget: ['policy/v1'],
+  PriorityClass: ['scheduling.k8s.io/v1'],
+};
+
+/**
+ * Kinds that do not affect the simulation (identity, access control, routing from outside, storage):
+ * accepted and ignored with a note. Source: `kubectl api-resources` of Kubernetes 1.32.
+ */
+export const IGNORED_KINDS: ReadonlySet<string> = new Set([
+  'ServiceAccount', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding', 'Ingress', 'IngressClass',
+  'NetworkPolicy', 'StorageClass', 'PersistentVolume', 'PersistentVolumeClaim', 'CustomResourceDefinition',
+  'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'CSIDriver', 'VolumeSnapshotClass',
+  'Endpoints', 'EndpointSlice', 'Lease', 'RuntimeClass', 'APIService',
+]);
+
+/** Metadata plus a few typed fields of the accepted-but-not-simulated kinds (wrong types fail with their path). */
+export const AcceptedObjectSchema = z.object({
+  apiVersion: nonEmpty(),
+  kind: nonEmpty(),
+  metadata: z.object({
+    name: nonEmpty(),
+    namespace: dnsName(dns1123LabelError).optional(),
+    labels: stringMap().optional(),
+    annotations: stringMap().optional(),
+  }),
+  data: stringMap().optional(),
+  stringData: stringMap().optional(),
+  spec: z
+    .object({
+      replicas: int(0).optional(),
+      minReplicas: int(1).optional(),
+      maxReplicas: int(1).optional(),
+      schedule: str().optional(),
+      parallelism: int(0).optional(),
+      completions: int(0).optional(),
+      backoffLimit: int(0).optional(),
+      minAvailable: intOrPercent().optional(),
+      maxUnavailable: intOrPercent().optional(),
+      containers: z.array(ContainerSchema, { error: typeMessage('a list of containers') }).optional(),
+    })
+    .optional(),
+  value: z.number({ error: typeMessage('an integer') }).int().optional(),
+});

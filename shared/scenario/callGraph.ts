@@ -133,6 +133,35 @@ export function inferCallGraph(deployments: readonly DeploymentManifest[], servi
   return graph;
 }
 
+/**
+ * Warnings for env values that name a Service (as {@link referencedHosts} reads them: `host:port`, a
+ * URL, a cluster DNS name) which is not in the manifests: the call graph cannot have that edge, so the
+ * reader should know (a typo, or a dependency deployed elsewhere). Hosts that cannot be Service names
+ * (not starting with a letter: `10.0.0.1:80`) are not reported. Sorted by Deployment, container, env.
+ * E.g. `Deployment "orders" container "orders" env ZIPKIN: "zipkin.jaeger.svc.cluster.local:9411"
+ * names Service "jaeger/zipkin", which is not in the manifests (no call-graph edge for it)`.
+ */
+export function unknownServiceReferences(deployments: readonly DeploymentManifest[], services: readonly ServiceManifest[]): string[] {
+  const known = new Set(services.map((s) => `${namespaceOf(s)}/${s.metadata.name}`));
+  const out: string[] = [];
+  for (const d of [...deployments].sort((a, b) => cmp(objectRef(a), objectRef(b)))) {
+    for (const c of d.spec.template.spec.containers) {
+      for (const e of c.env ?? []) {
+        const missing = new Set<string>();
+        for (const host of referencedHosts(e.value ?? '')) {
+          if (!/^[a-z]/.test(host.name)) continue;
+          const ns = host.namespace ?? namespaceOf(d);
+          if (!known.has(`${ns}/${host.name}`)) missing.add(ns === 'default' ? host.name : `${ns}/${host.name}`);
+        }
+        for (const m of [...missing].sort(cmp)) {
+          out.push(`${d.kind ?? 'Deployment'} "${objectRef(d)}" container "${c.name}" env ${e.name}: ${JSON.stringify(e.value)} names Service "${m}", which is not in the manifests (no call-graph edge for it)`);
+        }
+      }
+    }
+  }
+  return out;
+}
+
 /** Services nobody calls, sorted. */
 export function callGraphRoots(graph: Record<string, string[]>): string[] {
   const called = new Set(Object.values(graph).flat());

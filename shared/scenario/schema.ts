@@ -79,6 +79,8 @@ export const ImageProfileSchema = z.strictObject({
   errorRate: share().optional(),
   latencyMs: z.number().min(0).optional(),
   baseMemoryMiB: z.number().min(0).optional(),
+  /** Working set right after start as a share of the Pod's memory request (shared/sim/workingSet.ts); default 0.6 for undescribed images. */
+  baseMemoryShare: share().optional(),
   memoryGrowthMiBPerSec: z.number().min(0).optional(),
   memoryPlateauMiB: z.number().gt(0).nullable().optional(),
   cpuPerRequestMilli: z.number().min(0).optional(),
@@ -169,6 +171,15 @@ export const ScenarioSchema = z.strictObject({
      * graph (declared or inferred); checked by scenarioToSimInput. Default: every call is hard.
      */
     optionalCalls: z.record(z.string().min(1), z.array(z.string().min(1))).optional(),
+    /**
+     * Call paths: caller Service -> the kinds of request it serves, each `{ name, weight, calls }`
+     * (weights relative, > 0; `calls` = the downstream Services one such request calls, each an edge of
+     * the call graph; checked by scenarioToSimInput). A caller without paths: each request calls one of
+     * its downstream Services (shared/sim/trafficGraph.ts `defaultCallPaths`).
+     */
+    callPaths: z
+      .record(z.string().min(1), z.array(z.strictObject({ name: z.string().min(1), weight: z.number().gt(0), calls: z.array(z.string().min(1)) })).min(1))
+      .optional(),
   }),
   userFacingService: z.string().min(1),
   slo: z.strictObject({

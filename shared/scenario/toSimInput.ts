@@ -6,14 +6,14 @@
  *
  * Pure and deterministic (sorted keys and lists). Units: sim seconds, requests/s, ms.
  */
-import type { IncidentSpec, ImageProfile, NodeSpecInput, SimInput } from '../sim/types.ts';
+import type { CallPath, DeploymentManifest, IncidentSpec, ImageProfile, NodeSpecInput, SimInput } from '../sim/types.ts';
 import type { LoadedManifests } from '../manifests/load.ts';
 import type { Scenario } from './schema.ts';
 import type { IncidentDeclaration } from '../sim/incidents/registry.ts';
 import { ScenarioError } from './errors.ts';
 import { incidentDeclarations } from '../sim/incidents/registry.ts';
 import { formatManifestError } from '../manifests/load.ts';
-import { inferCallGraph, inferUserFacingService, namespaceOf, normalizeRef, objectRef } from './callGraph.ts';
+import { inferCallGraph, inferUserFacingService, namespaceOf, normalizeRef, objectRef, unknownServiceReferences } from './callGraph.ts';
 import { capacityWarning, defaultClusterNodes, expandNodePool } from './nodes.ts';
 import { sizeLoad } from './capacity.ts';
 
@@ -52,6 +52,23 @@ function dropUndefined<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
+/**
+ * Every pod template of the workloads seen as a Deployment (the shape the call-graph, user-facing and
+ * capacity helpers read): the Deployments, then the other workloads (ReplicaSet, ReplicationController,
+ * StatefulSet, DaemonSet; a DaemonSet counts as one replica for sizing). Fresh views (cheap: one object per workload).
+ */
+export function podTemplates(workloads: LoadedManifests): DeploymentManifest[] {
+  const extra = workloads.workloads ?? [];
+  if (extra.length === 0) return workloads.deployments;
+  const views = extra.map((w): DeploymentManifest => ({
+    apiVersion: 'apps/v1',
+    kind: w.kind as 'Deployment',
+    metadata: w.metadata,
+    spec: { replicas: w.kind === 'DaemonSet' ? 1 : (w.spec.replicas ?? 1), selector: w.spec.selector, template: w.spec.template },
+  }));
+  return [...workloads.deployments, ...views];
+}
+
 function assertNoManifestErrors(workloads: LoadedManifests, source?: string): void {
   if (workloads.errors.length > 0) {
     throw new ScenarioError(
@@ -59,7 +76,42 @@ function assertNoManifestErrors(workloads: LoadedManifests, source?: string): vo
       workloads.errors.map((e) => formatManifestError(e)),
     );
   }
-  if (workloads.deployments.length === 0) throw new ScenarioError(`${source ? `${source}: ` : ''}no Deployment found in the workloads: nothing to simulate`);
+  if (workloads.deployments.length === 0 && (workloads.workloads ?? []).length === 0) {
+    throw new ScenarioError(`${source ? `${source}: ` : ''}no Deployment found in the workloads (nor ReplicaSet, ReplicationController, StatefulSet, DaemonSet): nothing to simulate`);
+  }
+}
+
+/**
+ * `traffic.callPaths` with references normalised like the call graph (keys sorted), or undefined when
+ * the scenario declares none. Pushes a problem for every name that is not a Service and every call that
+ * is not an edge of `callGraph`.
+ */
+function checkCallPaths(
+  scenario: Scenario,
+  callGraph: Record<string, string[]>,
+  services: Set<string>,
+  needService: (path: string, name: string) => void,
+  problems: string[],
+): Record<string, CallPath[]> | undefined {
+  const declared = scenario.traffic.callPaths;
+  if (!declared) return undefined;
+  const out: Record<string, CallPath[]> = {};
+  for (const [from, paths] of Object.entries(declared).sort(([a], [b]) => cmp(a, b))) {
+    const caller = normalizeRef(from);
+    needService('traffic.callPaths', from);
+    const calls = callGraph[caller] ?? [];
+    out[caller] = paths.map((p, i) => {
+      const refs = [...new Set(p.calls.map(normalizeRef))];
+      for (const to of p.calls) {
+        needService(`traffic.callPaths.${from}[${i}].calls`, to);
+        if (services.has(caller) && services.has(normalizeRef(to)) && !calls.includes(normalizeRef(to))) {
+          problems.push(`traffic.callPaths.${from}[${i}] (${p.name}): "${to}" is not a call of "${from}" in the call graph (${calls.length > 0 ? calls.join(', ') : `"${from}" calls nothing`})`);
+        }
+      }
+      return { name: p.name, weight: p.weight, calls: refs };
+    });
+  }
+  return out;
 }
 
 /** Quorum of a Raft cluster of n members: floor(n/2)+1 (etcd server/etcdserver/util.go). */
@@ -116,7 +168,7 @@ function checkOptionalCalls(
 export function scenarioToSimInput(scenario: Scenario, workloads: LoadedManifests, opts: SimInputOptions): SimInput {
   assertNoManifestErrors(workloads, scenario.id);
   const problems: string[] = [];
-  const warnings = [...workloads.warnings];
+  const warnings = [...workloads.warnings, ...unknownServiceReferences(podTemplates(workloads), workloads.services)];
   const services = new Set(workloads.services.map(objectRef));
   const deployments = new Map(workloads.deployments.map((d) => [objectRef(d), d] as const));
   const serviceList = [...services].sort(cmp).join(', ');
@@ -147,8 +199,9 @@ export function scenarioToSimInput(scenario: Scenario, workloads: LoadedManifest
   }
   const callGraph = declaredGraph
     ? sortedRecord(Object.fromEntries(Object.entries(declaredGraph).map(([k, v]) => [normalizeRef(k), [...new Set(v.map(normalizeRef))].sort(cmp)])))
-    : inferCallGraph(workloads.deployments, workloads.services);
+    : inferCallGraph(podTemplates(workloads), workloads.services);
   const optionalCalls = checkOptionalCalls(scenario, callGraph, services, needService, problems);
+  const callPaths = checkCallPaths(scenario, callGraph, services, needService, problems);
 
   const images: Record<string, Partial<ImageProfile>> = {};
   for (const [ref, p] of Object.entries(scenario.images)) images[ref] = dropUndefined({ ...p });
@@ -215,7 +268,7 @@ export function scenarioToSimInput(scenario: Scenario, workloads: LoadedManifest
 
   if (problems.length > 0) throw new ScenarioError(`scenario "${scenario.id}" does not fit its workloads`, problems);
 
-  const cap = capacityWarning(workloads.deployments, nodes);
+  const cap = capacityWarning(podTemplates(workloads), nodes);
   if (cap) warnings.push(cap);
   const input: SimInput = {
     scenarioId: scenario.id,
@@ -223,6 +276,7 @@ export function scenarioToSimInput(scenario: Scenario, workloads: LoadedManifest
     nodes,
     etcdMembers: [...etcdMembers],
     deployments: workloads.deployments,
+    ...((workloads.workloads ?? []).length > 0 ? { workloads: workloads.workloads } : {}),
     services: workloads.services,
     images: sortedRecord(images),
     callGraph,
@@ -234,6 +288,7 @@ export function scenarioToSimInput(scenario: Scenario, workloads: LoadedManifest
     warnings,
   };
   if (optionalCalls) input.optionalCalls = optionalCalls;
+  if (callPaths) input.callPaths = callPaths;
   if (scenario.defaultImage) input.defaultImage = dropUndefined({ ...scenario.defaultImage });
   if (scenario.alertTiers) input.alertTiers = scenario.alertTiers.map((t) => ({ ...t }));
   return input;
@@ -253,16 +308,16 @@ export function manifestsOnlyInput(
   opts: SimInputOptions & { rps?: number; scenarioId?: string; source?: string },
 ): SimInput {
   assertNoManifestErrors(workloads, opts.source);
-  const warnings = [...workloads.warnings];
-  const callGraph = inferCallGraph(workloads.deployments, workloads.services);
-  const facing = inferUserFacingService(workloads.deployments, workloads.services, callGraph);
+  const warnings = [...workloads.warnings, ...unknownServiceReferences(podTemplates(workloads), workloads.services)];
+  const callGraph = inferCallGraph(podTemplates(workloads), workloads.services);
+  const facing = inferUserFacingService(podTemplates(workloads), workloads.services, callGraph);
   if (!facing) throw new ScenarioError(`${opts.source ? `${opts.source}: ` : ''}no Service selects any Deployment: there is nothing to send traffic to`);
   if (!facing.reason.startsWith('behind')) warnings.push(`user-facing Service: "${facing.service}" (${facing.reason}); write a scenario to choose another`);
   let nodes = defaultClusterNodes();
-  while (capacityWarning(workloads.deployments, nodes) && nodes.length < 60) nodes = defaultClusterNodes(nodes.length + 3);
-  const cap = capacityWarning(workloads.deployments, nodes);
+  while (capacityWarning(podTemplates(workloads), nodes) && nodes.length < 60) nodes = defaultClusterNodes(nodes.length + 3);
+  const cap = capacityWarning(podTemplates(workloads), nodes);
   if (cap) warnings.push(cap);
-  const sizing = sizeLoad(facing.service, callGraph, workloads.deployments, workloads.services, opts.rps ?? DEFAULT_RPS);
+  const sizing = sizeLoad(facing.service, callGraph, podTemplates(workloads), workloads.services, opts.rps ?? DEFAULT_RPS);
   const rps = opts.rps ?? sizing.rps;
   return {
     scenarioId: opts.scenarioId ?? 'manifests',
@@ -270,6 +325,7 @@ export function manifestsOnlyInput(
     nodes,
     etcdMembers: [...DEFAULT_ETCD_MEMBERS],
     deployments: workloads.deployments,
+    ...((workloads.workloads ?? []).length > 0 ? { workloads: workloads.workloads } : {}),
     services: workloads.services,
     images: {},
     callGraph,

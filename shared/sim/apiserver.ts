@@ -40,6 +40,7 @@
  */
 import {
   controllerKey,
+  podWorkqueueKey,
   indexAddPod,
   indexAddReplicaSet,
   indexAddService,
@@ -55,7 +56,7 @@ import { KINDS, kindOf, objectKey, type KindDef } from './kinds/index.ts';
 import { emit } from './emit.ts';
 import { fnv1a64 } from './hash.ts';
 import { objKey, splitKey } from './names.ts';
-import type { ActionResult, Deployment, Endpoints, ImageProfile, Node, ObjectMeta, OwnerReference, Pod, PodDisruptionBudget, ReplicaSet, Service, SimSeconds, SimState } from './types.ts';
+import type { ActionResult, DaemonSet, Deployment, Endpoints, ImageProfile, Node, ObjectMeta, OwnerReference, Pod, PodDisruptionBudget, ReplicaSet, ReplicationController, Service, SimSeconds, SimState, StatefulSet } from './types.ts';
 
 export { emit, isWarmStart, withWarmStart } from './emit.ts';
 /** @deprecated import from ./controllers/etcd.ts (kept so existing imports keep working). */
@@ -89,6 +90,9 @@ export interface StoredKinds {
   Service: Service;
   EndpointSlice: Endpoints;
   PodDisruptionBudget: PodDisruptionBudget;
+  ReplicationController: ReplicationController;
+  StatefulSet: StatefulSet;
+  DaemonSet: DaemonSet;
 }
 
 /** A stored kind's name (`Pod`, `Node`...). */
@@ -236,7 +240,7 @@ export function propagatePodChanges(state: SimState): void {
   for (const key of drainDirty(state, 'pods')) {
     const pod = state.pods[key];
     if (!pod) continue;
-    const owner = controllerKey(pod, 'ReplicaSet');
+    const owner = podWorkqueueKey(pod);
     if (owner) markDirty(state, 'replicaSets', owner);
     const ns = pod.metadata.namespace;
     const labels = pod.metadata.labels;
@@ -262,7 +266,7 @@ function sameLabels(a: Record<string, string>, b: Record<string, string>): boole
 }
 
 function touchPodOwners(state: SimState, pod: Pod): void {
-  const owner = controllerKey(pod, 'ReplicaSet');
+  const owner = podWorkqueueKey(pod);
   if (owner) markDirty(state, 'replicaSets', owner);
   for (const svc of servicesForLabels(state, pod.metadata.namespace, pod.metadata.labels)) markDirty(state, 'services', svc);
 }
@@ -288,6 +292,12 @@ function enqueue(state: SimState, kind: StoredKind, key: string, obj: StoredKind
       return;
     case 'Service':
       if (!status) markDirty(state, 'services', key);
+      return;
+    case 'ReplicationController':
+    case 'StatefulSet':
+    case 'DaemonSet':
+      // Pod owners queued in the ReplicaSet workqueue under `Kind:key` (controllers/replicaset.ts).
+      if (!status) markDirty(state, 'replicaSets', `${kind}:${key}`);
       return;
     case 'EndpointSlice':
     case 'PodDisruptionBudget':

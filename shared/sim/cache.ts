@@ -74,9 +74,26 @@ export function rsOwnerKey(rs: ReplicaSet): string {
   return controllerKey(rs, 'Deployment');
 }
 
+/** Pod-owning kinds whose workqueue entries (in `state.dirty.replicaSets`) carry a `Kind:` prefix. */
+const PREFIXED_OWNER_KINDS: ReadonlySet<string> = new Set(['ReplicationController', 'StatefulSet', 'DaemonSet']);
+
+/**
+ * The workqueue key of a pod's controller (also its `podsByOwner` index key): `namespace/name` for a
+ * ReplicaSet, `Kind:namespace/name` for a ReplicationController, StatefulSet or DaemonSet (queued in
+ * the ReplicaSet workqueue, see controllers/replicaset.ts), '' for a bare pod.
+ */
+export function podWorkqueueKey(pod: Pod): string {
+  for (const r of pod.metadata.ownerReferences) {
+    if (!r.controller) continue;
+    if (r.kind === 'ReplicaSet') return `${pod.metadata.namespace}/${r.name}`;
+    if (PREFIXED_OWNER_KINDS.has(r.kind)) return `${r.kind}:${pod.metadata.namespace}/${r.name}`;
+  }
+  return '';
+}
+
 function addPodTo(idx: SimIndex, key: string, pod: Pod): void {
   if (pod.spec.nodeName) add(idx.podsByNode, pod.spec.nodeName, key);
-  const owner = podOwnerKey(pod);
+  const owner = podWorkqueueKey(pod);
   if (owner) add(idx.podsByOwner, owner, key);
   add(idx.podsByImage, pod.sim.image, key);
   const ns = pod.metadata.namespace;
@@ -149,7 +166,7 @@ export function indexAddPod(state: SimState, key: string, pod: Pod): void {
 export function indexRemovePod(state: SimState, key: string, pod: Pod): void {
   const idx = getIndex(state);
   if (pod.spec.nodeName) del(idx.podsByNode, pod.spec.nodeName, key);
-  const owner = podOwnerKey(pod);
+  const owner = podWorkqueueKey(pod);
   if (owner) del(idx.podsByOwner, owner, key);
   del(idx.podsByImage, pod.sim.image, key);
   const ns = pod.metadata.namespace;

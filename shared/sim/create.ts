@@ -18,6 +18,8 @@ import { parseCpuMillicores, parseMemoryMiB } from '../manifests/quantity.ts';
 import { createSloStates, defaultAlertTiers } from './slo.ts';
 import { buildCallGraph, buildIngress, buildOptionalCalls } from './topology.ts';
 import { DEFAULT_IMAGE_PROFILE } from './traffic.ts';
+import { declaredProfile } from './workingSet.ts';
+import { storeWorkloads } from './workloads.ts';
 import type { Container, Deployment, DeploymentManifest, Node, NodeSpecInput, Probe, Service, ServiceManifest, SimInput, SimState } from './types.ts';
 
 /** Default etcd members when the input names none. */
@@ -92,7 +94,7 @@ function nodeFromInput(state: SimState, n: NodeSpecInput): Node {
       name: n.name,
       namespace: '',
       uid: `node-${state.counters.uid++}`,
-      labels: { 'kubernetes.io/hostname': n.name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', 'topology.kubernetes.io/zone': n.zone },
+      labels: { 'beta.kubernetes.io/arch': 'amd64', 'beta.kubernetes.io/os': 'linux', 'kubernetes.io/hostname': n.name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', 'topology.kubernetes.io/zone': n.zone },
       annotations: {},
       creationTimestamp: 0,
       ownerReferences: [],
@@ -160,7 +162,7 @@ export interface CreateSimOptions {
 export function createSim(input: SimInput, opts: CreateSimOptions = {}): SimState {
   const tickSeconds = input.settings.tickSeconds;
   if (!(tickSeconds > 0)) throw new Error(`settings.tickSeconds must be > 0, got ${tickSeconds}`);
-  const defaultImageProfile = { ...DEFAULT_IMAGE_PROFILE, ...(input.defaultImage ?? {}) };
+  const defaultImageProfile = declaredProfile(DEFAULT_IMAGE_PROFILE, input.defaultImage ?? {});
   const alertTiers = input.alertTiers ?? defaultAlertTiers(input.settings.durationSeconds);
   const members = input.etcdMembers ?? DEFAULT_ETCD_MEMBERS;
   const state: SimState = {
@@ -205,7 +207,7 @@ export function createSim(input: SimInput, opts: CreateSimOptions = {}): SimStat
     if (state.nodes[n.name]) throw new Error(`duplicate node name "${n.name}"`);
     state.nodes[n.name] = nodeFromInput(state, n);
   }
-  for (const [image, p] of Object.entries(input.images).sort(([a], [b]) => (a < b ? -1 : 1))) state.images[image] = { ...defaultImageProfile, ...p };
+  for (const [image, p] of Object.entries(input.images).sort(([a], [b]) => (a < b ? -1 : 1))) state.images[image] = declaredProfile(defaultImageProfile, p);
   for (const m of input.deployments) {
     const key = objKey(m.metadata.namespace ?? 'default', m.metadata.name);
     if (state.deployments[key]) throw new Error(`duplicate Deployment "${key}"`);
@@ -220,6 +222,7 @@ export function createSim(input: SimInput, opts: CreateSimOptions = {}): SimStat
     for (const c of d.spec.template.spec.containers) if (!state.images[c.image]) state.images[c.image] = { ...defaultImageProfile };
     state.dirty.deployments.push(key);
   }
+  storeWorkloads(state, input, defaultImageProfile);
   input.services.forEach((m, i) => {
     const svc = serviceFromManifest(state, m, i);
     const key = objKey(svc.metadata.namespace, svc.metadata.name);
@@ -238,6 +241,7 @@ export function createSim(input: SimInput, opts: CreateSimOptions = {}): SimStat
   state.callGraph = buildCallGraph(state, input);
   const optional = buildOptionalCalls(input, state.callGraph);
   state.optionalCalls = optional.optionalCalls;
+  if (input.callPaths && Object.keys(input.callPaths).length > 0) state.callPaths = structuredClone(input.callPaths);
   state.warnings.push(...optional.warnings);
   state.ingress = buildIngress(state, input, state.callGraph);
   state.userFacingService = refKey(input.userFacingService);

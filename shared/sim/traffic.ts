@@ -3,6 +3,13 @@
  * Ready endpoints of each Service, and come back as per-Service figures (`state.traffic`) and the
  * user-facing Service's SLI counts (`state.slos.*.lastTick`).
  *
+ * Requests follow **call paths** (shared/sim/trafficGraph.ts `CallPathSet`): each kind of request a
+ * Service serves makes its own calls (declared per caller in `state.callPaths`, e.g. a home page view
+ * and a checkout call different Services; by default each request calls one of the caller's k
+ * downstream Services, weight 1/k). A call carries the share of the caller's accepted load that makes
+ * it; a Service's end-to-end figures are the mixture over its paths (`computePathResult`). The formulas
+ * below hold per path.
+ *
  * Per tick, per Service (source of the routing rules: kubernetes-behaviour.md §8, kube-proxy iptables):
  * - only endpoints that are `ready && !terminating` receive traffic, spread evenly (random pick, no
  *   retry); **no ready endpoint -> every request fails** (connection refused);
@@ -66,8 +73,8 @@ import { roundStochastic } from './prng.ts';
 import { apiWritable } from './apiserver.ts';
 import { noteChange } from './apiserver.ts';
 import { tailShare } from './latency.ts';
-import { computeResult, ownFigures, type EndpointGroup, type OwnFigures, type Result, type ServiceAggregate } from './trafficFigures.ts';
-import { buildTrafficGraph, resolveServiceKey, type TrafficGraph } from './trafficGraph.ts';
+import { ownFigures, type EndpointGroup, type OwnFigures, type Result, type ServiceAggregate } from './trafficFigures.ts';
+import { buildTrafficGraph, computePathResult, resolveServiceKey, type TrafficGraph } from './trafficGraph.ts';
 import { imageProfile, podCpuMilli } from './trafficModel.ts';
 
 export {
@@ -606,7 +613,9 @@ export function updateTraffic(state: SimState): void {
     }
     sms[i] = sm;
     own[i] = figures;
-    for (const d of graph.down[i]!) rps[d] = rps[d]! + load * figures.accepted;
+    const downs = graph.down[i]!;
+    const share = graph.paths[i]!.share;
+    for (let j = 0; j < downs.length; j++) rps[downs[j]!] = rps[downs[j]!]! + load * figures.accepted * share[j]!;
   }
   const results = new Array<Result>(n);
   // Entries are updated in place (and recorded in the change log) when their figures changed; a fresh
@@ -620,7 +629,7 @@ export function updateTraffic(state: SimState): void {
     let r = sm.result;
     if (r === null || sm.resultOwn !== figures || !sameDownstream(sm.resultDown, down, results)) {
       const downResults = down.map((d) => results[d]!);
-      r = computeResult(figures, downResults, graph.optional[i]!);
+      r = computePathResult(figures, downResults, graph.optional[i]!, graph.paths[i]!);
       sm.result = r;
       sm.resultOwn = figures;
       sm.resultDown = downResults;

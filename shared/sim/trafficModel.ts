@@ -4,26 +4,29 @@
  * the M/M/1 load factor applied to its latency. Sources: kubernetes-behaviour.md §8 (routing) for the
  * model, K pkg/apis/core/v1 (resource limits/requests) for the CPU rule.
  *
- * Pure functions. May import: ./types.ts, ../manifests/quantity.ts.
+ * Pure functions. May import: ./types.ts, ./workingSet.ts, ../manifests/quantity.ts.
  */
 import type { ImageProfile, Pod, SimState } from './types.ts';
 import { parseCpuMillicores } from '../manifests/quantity.ts';
+import { WORKING_SET_FALLBACK_MIB, WORKING_SET_REQUEST_SHARE, baseWorkingSetMiB } from './workingSet.ts';
 
 /**
- * Profile of an image the scenario did not declare. `baseMemoryMiB` here is a fallback: for a pod use
- * {@link imageProfileFor}, which sets it to 60 % of the pod's memory request.
+ * Profile of an image the scenario did not declare: its working set follows the request-share rule of
+ * ./workingSet.ts (`baseMemoryShare` 0.6 of the memory request, at most 90 % of the limit; 64 MiB =
+ * `baseMemoryMiB` with neither request nor limit).
  */
 export const DEFAULT_IMAGE_PROFILE: Readonly<ImageProfile> = {
   errorRate: 0.0001,
   latencyMs: 15,
-  baseMemoryMiB: 64,
+  baseMemoryMiB: WORKING_SET_FALLBACK_MIB,
+  baseMemoryShare: WORKING_SET_REQUEST_SHARE,
   memoryGrowthMiBPerSec: 0,
   memoryPlateauMiB: null,
   cpuPerRequestMilli: 2,
 };
 
-/** Share of the memory request an undeclared image uses right after start. */
-export const DEFAULT_BASE_MEMORY_SHARE = 0.6;
+/** Share of the memory request an undeclared image uses right after start (./workingSet.ts). */
+export const DEFAULT_BASE_MEMORY_SHARE = WORKING_SET_REQUEST_SHARE;
 
 /** p99 / p50 of a pod group's own latency (lognormal sigma = ln 3 / z99 ~ 0.47). */
 export const LATENCY_TAIL_FACTOR = 3;
@@ -40,15 +43,14 @@ export function imageProfile(state: SimState, image: string): ImageProfile {
 }
 
 /**
- * The profile a pod runs with: declared image profile, else the default with `baseMemoryMiB` = 60 % of
- * the pod's memory request (MiB; the default's 64 MiB when it has none).
+ * The profile a pod runs with, `baseMemoryMiB` resolved for this pod by the working-set rule
+ * (./workingSet.ts `baseWorkingSetMiB`: the declared MiB, else 60 % of the pod's memory request capped
+ * at 90 % of its limit). The stored object when nothing needs resolving (do not mutate).
  */
 export function imageProfileFor(state: SimState, pod: Pod): ImageProfile {
-  const declared = state.images[pod.sim.image];
-  if (declared) return declared;
-  if (state.defaultImageProfile) return state.defaultImageProfile;
-  const base = pod.sim.memRequestMiB > 0 ? Math.round(pod.sim.memRequestMiB * DEFAULT_BASE_MEMORY_SHARE) : DEFAULT_IMAGE_PROFILE.baseMemoryMiB;
-  return { ...DEFAULT_IMAGE_PROFILE, baseMemoryMiB: base };
+  const p = imageProfile(state, pod.sim.image);
+  if (p.baseMemoryShare === undefined) return p;
+  return { ...p, baseMemoryMiB: baseWorkingSetMiB(p, pod.sim) };
 }
 
 /** CPU quantity to millicores (shared/manifests/quantity.ts), or null when unset, malformed or negative. */

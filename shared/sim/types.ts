@@ -21,7 +21,9 @@
  */
 
 export * from './kinds/types.ts';
+export * from './kinds/workloadTypes.ts';
 import type { ContainerPort, DeploymentStrategy, Deployment, EndpointSlice, PodDisruptionBudget, EnvVar, LabelSelector, Node, Pod, Probe, ReplicaSet, ResourceRequirements, Service, ServicePort, SimSeconds } from './kinds/types.ts';
+import type { DaemonSet, ReplicationController, StatefulSet } from './kinds/workloadTypes.ts';
 
 // ---------------------------------------------------------------------------------------------------
 // Control plane
@@ -79,6 +81,13 @@ export interface ImageProfile {
   latencyMs: number;
   /** Working-set memory right after start, MiB. */
   baseMemoryMiB: number;
+  /**
+   * (added) When set, the working set right after start is this share of the Pod's memory request
+   * instead of `baseMemoryMiB` (capped at 90 % of its limit; 64 MiB with neither): the rule for images
+   * the scenario does not describe (shared/sim/workingSet.ts). Absent when the scenario declares
+   * `baseMemoryMiB`.
+   */
+  baseMemoryShare?: number;
   /** Memory growth, MiB per sim second of container uptime (a leak), 0 = flat. */
   memoryGrowthMiBPerSec: number;
   /** Growth stops here, MiB (a cache that fills up), or null = grows without bound. */
@@ -96,6 +105,19 @@ export interface ImageProfile {
    * readinessProbe; without a probe the pod is Ready as soon as it starts. Default false.
    */
   failsReadiness?: boolean;
+}
+
+/**
+ * One kind of request a Service serves (a route such as Online Boutique's `/cart/checkout`): its share
+ * of the Service's requests and the downstream Services each such request calls, in order.
+ */
+export interface CallPath {
+  /** A label (`home`, `checkout`), for people; not used by the model. */
+  name: string;
+  /** Relative weight, > 0 (the caller's paths are normalised to sum to 1). */
+  weight: number;
+  /** Downstream Service references (`cartservice` or `namespace/name`); may be empty. */
+  calls: string[];
 }
 
 /** Traffic figures of one Service over the last tick. */
@@ -304,6 +326,12 @@ export interface SimState {
    * state without any hashes as before).
    */
   podDisruptionBudgets?: Record<string, PodDisruptionBudget>;
+  /** (added) v1 ReplicationControllers by `namespace/name`; absent until the first is created. */
+  replicationControllers?: Record<string, ReplicationController>;
+  /** (added) apps/v1 StatefulSets by `namespace/name`; absent until the first is created. */
+  statefulSets?: Record<string, StatefulSet>;
+  /** (added) apps/v1 DaemonSets by `namespace/name`; absent until the first is created. */
+  daemonSets?: Record<string, DaemonSet>;
   controlPlane: ControlPlane;
   images: Record<string, ImageProfile>;
   /** Service call graph: service key -> downstream service keys (declared or inferred from env). */
@@ -318,6 +346,14 @@ export interface SimState {
    * recommendationservice fails (it logs the error and continues). `{}` = every call is hard.
    */
   optionalCalls: Record<string, string[]>;
+  /**
+   * (added) Declared call paths: caller Service reference -> the kinds of request it serves, each with
+   * its share of the caller's requests and the downstream Services one such request calls (a home page
+   * view and a checkout call different Services). Absent or no entry for a caller: the default rule of
+   * shared/sim/trafficGraph.ts (each request calls one of the caller's downstream Services, equally
+   * weighted). Only present when the input declares some.
+   */
+  callPaths?: Record<string, CallPath[]>;
   /** Entry points of traffic (Service keys) and their offered load (requests/s). */
   ingress: { service: string; rps: number }[];
   /** The user-facing Service whose SLIs are scored: a Service key (`namespace/name`), like the call graph and ingress entries. */
@@ -373,6 +409,27 @@ export interface SchedulerState {
  * A Deployment as loaded from a manifest (validated by shared/manifests): Kubernetes shape, with the
  * defaults not yet applied (the sim applies pkg/apis/apps/v1/defaults.go values).
  */
+/**
+ * (added) A pod-owning workload other than a Deployment, as loaded from a manifest (shared/manifests):
+ * apps/v1 ReplicaSet, v1 ReplicationController (its map selector as `matchLabels`, defaulted from the
+ * template labels), apps/v1 StatefulSet, apps/v1 DaemonSet (no `replicas`: one Pod per matching Node).
+ */
+export interface WorkloadManifest {
+  apiVersion: 'apps/v1' | 'v1';
+  kind: 'ReplicaSet' | 'ReplicationController' | 'StatefulSet' | 'DaemonSet';
+  metadata: DeploymentManifest['metadata'];
+  spec: {
+    replicas?: number;
+    selector: { matchLabels: Record<string, string> };
+    template: DeploymentManifest['spec']['template'];
+    minReadySeconds?: number;
+    /** StatefulSet: the governing (headless) Service. */
+    serviceName?: string;
+    /** StatefulSet: default OrderedReady. */
+    podManagementPolicy?: 'OrderedReady' | 'Parallel';
+  };
+}
+
 export interface DeploymentManifest {
   apiVersion: 'apps/v1';
   kind: 'Deployment';
@@ -431,6 +488,8 @@ export interface SimInput {
   /** etcd member names; default three: etcd-0..2. */
   etcdMembers?: string[];
   deployments: DeploymentManifest[];
+  /** (added) ReplicaSets, ReplicationControllers, StatefulSets and DaemonSets of the manifests. */
+  workloads?: WorkloadManifest[];
   services: ServiceManifest[];
   /** Profiles by exact image reference; unlisted images use `defaultImage`. */
   images: Record<string, Partial<ImageProfile>>;
@@ -446,6 +505,11 @@ export interface SimInput {
    * (every call is hard: a downstream failure fails the caller's request).
    */
   optionalCalls?: Record<string, string[]>;
+  /**
+   * (added) Call paths per caller Service (see {@link SimState.callPaths}): every call must be an edge of
+   * the call graph (others are ignored with a warning). Default: each request calls one downstream.
+   */
+  callPaths?: Record<string, CallPath[]>;
   /** Offered load per entry Service; default: LoadBalancer/NodePort Services (else call-graph roots). */
   ingress?: { service: string; rps: number }[];
   /** Total offered load, requests/s, split across entry Services when `ingress` is absent. */

@@ -110,9 +110,9 @@ describe('a one-team match summarises as before the game layer', () => {
       { tick: 2450, player: 'ann', action: { type: 'restoreEtcdMember', member: 'etcd-1' } },
     ]);
     expect(pinned(teamSummary(m, DEFAULT_TEAM_ID))).toEqual({
-      score: 1091,
-      scoreBreakdown: { availabilityBudget: 0.4089, latencyBudget: 0.9637, slo: 575, incidents: 536, openIncidents: 0, actions: -20, total: 1091 },
-      slo: { availability: 0.9940888888888889, latency: 0.9981865024366254, errorBudgetRemaining: 0.40888888888889163, latencyErrorBudgetRemaining: 0.9637300487325087 },
+      score: 1190,
+      scoreBreakdown: { availabilityBudget: 0.5342, latencyBudget: 0.9998, slo: 674, incidents: 536, openIncidents: 0, actions: -20, total: 1190 },
+      slo: { availability: 0.9953416666666667, latency: 0.999991627665542, errorBudgetRemaining: 0.5341666666666685, latencyErrorBudgetRemaining: 0.999832553310839 },
       incidents: [
         { id: 'frontend-bad-release', type: 'bad-rollout', startedAt: 300, mitigatedAt: 353 },
         { id: 'cartservice-memory-leak', type: 'memory-leak', startedAt: 1200, mitigatedAt: 1329 },

@@ -47,14 +47,14 @@ describe("Gameday's manifests modelled on public demo applications", () => {
     expect(JSON.stringify(r.deployments)).not.toContain('initContainers');
   });
 
-  it('loads the Bookinfo manifest (modelled on Istio Bookinfo) and names the skipped ServiceAccounts in warnings', () => {
+  it('loads the Bookinfo manifest (modelled on Istio Bookinfo) and names the ignored ServiceAccounts in warnings', () => {
     const r = loadManifests(fixture('bookinfo.yaml'), { source: 'bookinfo.yaml' });
     expect(r.errors).toEqual([]);
     expect(r.deployments.map((d) => d.metadata.name)).toEqual(['details-v1', 'ratings-v1', 'reviews-v1', 'reviews-v2', 'reviews-v3', 'productpage-v1']);
     expect(r.services.map((s) => s.metadata.name)).toEqual(['details', 'ratings', 'reviews', 'productpage']);
     expect(r.warnings).toHaveLength(4);
-    expect(r.warnings[0]).toBe('bookinfo.yaml: document 2: skipped ServiceAccount "bookinfo-details" (kind not simulated yet)');
-    expect(r.warnings.join('\n')).toContain('skipped ServiceAccount "bookinfo-productpage"');
+    expect(r.warnings[0]).toBe('bookinfo.yaml: document 2: ignored ServiceAccount "bookinfo-details" (does not affect the simulation)');
+    expect(r.warnings.join('\n')).toContain('ignored ServiceAccount "bookinfo-productpage"');
   });
 
   it('loads the guestbook manifest (modelled on the Kubernetes guestbook) with its NodePort Service', () => {
@@ -76,7 +76,7 @@ describe('document handling', () => {
     expect(r.deployments.map((d) => d.metadata.name)).toEqual(['a']);
   });
 
-  it('expands kind: List items and warns about skipped kinds with the document number', () => {
+  it('expands kind: List items and notes accepted (not simulated) kinds with the document number', () => {
     const text = `apiVersion: v1
 kind: ConfigMap
 metadata: { name: settings }
@@ -98,8 +98,8 @@ items:
     expect(r.services.map((s) => s.metadata.name)).toEqual(['a']);
     expect(r.deployments.map((d) => d.metadata.name)).toEqual(['a']);
     expect(r.warnings).toEqual([
-      'document 1: skipped ConfigMap "settings" (kind not simulated yet)',
-      'document 2: skipped Secret "token" (kind not simulated yet)',
+      'document 1: accepted ConfigMap "settings" (not simulated yet)',
+      'document 2: accepted Secret "token" (not simulated yet)',
     ]);
   });
 

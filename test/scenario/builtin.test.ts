@@ -175,7 +175,7 @@ describe('validateFile', () => {
     expect(validateFile(fixture('manifests/online-boutique.yaml'))).toEqual({ ok: true, kind: 'manifests', errors: [], warnings: [] });
     const bookinfo = validateFile(fixture('manifests/bookinfo.yaml'));
     expect(bookinfo.ok).toBe(true);
-    expect(bookinfo.warnings.join('\n')).toContain('skipped ServiceAccount "bookinfo-reviews"');
+    expect(bookinfo.warnings.join('\n')).toContain('ignored ServiceAccount "bookinfo-reviews"');
     expect(validateFile(fixture('scenarios/bookinfo-node-failure.yaml'))).toMatchObject({ ok: true, kind: 'scenario' });
     expect(validateFile(fixture('scenarios/bookinfo-node-failure.json'))).toMatchObject({ ok: true, kind: 'scenario' });
   });

@@ -94,7 +94,7 @@ describe('scenarioToSimInput', () => {
     expect(input.userFacingService).toBe('productpage');
     expect(input.slo).toEqual({ availability: 0.995, latency: { thresholdMs: 250, target: 0.9 } });
     expect(input.incidents).toEqual([{ id: 'worker-2-down', type: 'node-failure', at: 120, target: 'worker-2', params: { recoverAfter: 300 } }]);
-    expect(input.warnings?.join('\n')).toContain('skipped ServiceAccount');
+    expect(input.warnings?.join('\n')).toContain('ignored ServiceAccount');
   });
 
   it('is deterministic', () => {

@@ -88,7 +88,10 @@ describe('determinism', () => {
       { tick: 45, player: 'bob', action: { type: 'setResources', deployment: 'api', limits: { memory: '512Mi' } } },
       { tick: 100, player: 'alice', action: { type: 'restoreEtcdMember', member: 'etcd-1' } },
     ];
-    // 2fa45f117b1a3326 since (1) the score inputs left the cluster for shared/game: `SimState.scoring`
+    // d71875d7d2c07e35 since issue 6 (manifests): undescribed images' working set follows the request
+    // rule (shared/sim/workingSet.ts; profiles carry `baseMemoryShare`), requests follow call paths
+    // (default rule: one downstream call per request), Nodes carry the beta.kubernetes.io os/arch labels.
+    // Before: 2fa45f117b1a3326 since (1) the score inputs left the cluster for shared/game: `SimState.scoring`
     // ({actionCost, actions}) is gone and `counters.actions` (the cluster's own count, for pending action
     // ids) is new — putting `scoring` back and dropping `counters.actions` gave the previous value
     // b334785418d3b26e exactly; and (2) EndpointSlices have the discovery/v1 shape (addressType, ports,
@@ -96,6 +99,6 @@ describe('determinism', () => {
     // same final state hashes to b5c6ec2f9ec6d5eb, the value after (1). The simulation itself is unchanged.
     // Before: b334785418d3b26e since SimState gained `optionalCalls` (here `{}`); without that key the
     // same final state hashed to 2075788cb8a97de7.
-    expect(stateHash(runMatch(input(1234), log))).toBe('2fa45f117b1a3326');
+    expect(stateHash(runMatch(input(1234), log))).toBe('d71875d7d2c07e35');
   });
 });

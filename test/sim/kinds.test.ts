@@ -6,7 +6,10 @@ import { podsOf, sim } from './fixtures.ts';
 
 describe('the kind registry', () => {
   it('registers each kind once with kubectl spellings', () => {
-    expect(KINDS.map((k) => k.kind)).toEqual(['Pod', 'Node', 'Deployment', 'ReplicaSet', 'Service', 'EndpointSlice', 'PodDisruptionBudget']);
+    expect(KINDS.map((k) => k.kind)).toEqual(['Pod', 'Node', 'Deployment', 'ReplicaSet', 'Service', 'EndpointSlice', 'PodDisruptionBudget', 'ReplicationController', 'StatefulSet', 'DaemonSet']);
+    expect(kindForResource('rc')?.kind).toBe('ReplicationController');
+    expect(kindForResource('sts')?.kind).toBe('StatefulSet');
+    expect(kindForResource('ds')?.kind).toBe('DaemonSet');
     expect(kindForResource('pdb')?.kind).toBe('PodDisruptionBudget');
     expect(kindForResource('po')?.kind).toBe('Pod');
     expect(kindForResource('Deploy')?.kind).toBe('Deployment');

@@ -17,6 +17,8 @@ function adsInput(optional: boolean, opts: { durationSeconds?: number } = {}): S
   input.services.push(service('ads'));
   input.images['shop/ads:v1'] = { errorRate: 0.0001, latencyMs: 40, baseMemoryMiB: 100, cpuPerRequestMilli: 1 };
   input.callGraph = { frontend: ['ads', 'api'], api: ['db'] };
+  // Every page calls both (one call path making every call; the default would route each page to one).
+  input.callPaths = { frontend: [{ name: 'page', weight: 1, calls: ['ads', 'api'] }] };
   if (optional) input.optionalCalls = { frontend: ['ads'] };
   return input;
 }

@@ -12,8 +12,13 @@ import { endpointsSync } from './endpoints.ts';
 import { onElectionTimer } from './etcd.ts';
 import { kubeletMemory, onKubeletTimer } from './kubelet.ts';
 import { nodeLifecycleSync, onNodeTimer } from './nodeLifecycle.ts';
-import { onReplicaSetTimer, replicaSetSync } from './replicaset.ts';
+import { onReplicaSetTimer, registerOwnerSync, replicaSetSync } from './replicaset.ts';
+import { syncStatefulSet } from './statefulset.ts';
+import { syncDaemonSet } from './daemonset.ts';
 import { schedulerSync } from './scheduler.ts';
+
+registerOwnerSync('StatefulSet', syncStatefulSet);
+registerOwnerSync('DaemonSet', syncDaemonSet);
 
 /** The handler of each timer owner (shared/sim/timers.ts `TIMER_OWNER`). */
 const TIMER_HANDLERS: Readonly<Record<TimerOwner, (state: SimState, timer: Timer) => void>> = {

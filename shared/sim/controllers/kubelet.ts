@@ -19,6 +19,7 @@ import { cloneContainerState, isTerminating, setCondition, setContainerStates, s
 import { nextInt } from '../prng.ts';
 import { scheduleTimer, type TimerKind } from '../timers.ts';
 import type { ContainerState, ImageProfile, Pod, SimSeconds, SimState, Timer } from '../types.ts';
+import { baseWorkingSetMiB, type MemoryBasis } from '../workingSet.ts';
 
 /** First back-off delay after the immediate first restart, seconds. */
 export const INITIAL_BACKOFF_SECONDS = 10;
@@ -44,13 +45,15 @@ export function profileOf(state: SimState, image: string): ImageProfile {
 
 /**
  * Working-set memory, MiB, at sim second `now` of a container started at `startedAt`:
- * `min(plateau, base + growth * (now - max(startedAt, growthSince)))`. A leak that begins during a
+ * `min(plateau, base + growth * (now - max(startedAt, growthSince)))`, `base` by the working-set rule
+ * of ../workingSet.ts for the Pod's requests/limits `basis` (declared `baseMemoryMiB`, else 60 % of the
+ * request capped at 90 % of the limit). A leak that begins during a
  * container's life (`memoryGrowthSince`, set by the memory-leak incident) grows from that moment, so
  * players see usage climb before the first `OOMKilled`; restarted containers grow from their start.
  */
-export function memoryAt(profile: ImageProfile, startedAt: SimSeconds, now: SimSeconds): number {
+export function memoryAt(profile: ImageProfile, startedAt: SimSeconds, now: SimSeconds, basis?: MemoryBasis): number {
   const since = Math.max(startedAt, profile.memoryGrowthSince ?? startedAt);
-  const m = profile.baseMemoryMiB + profile.memoryGrowthMiBPerSec * Math.max(0, now - since);
+  const m = baseWorkingSetMiB(profile, basis) + profile.memoryGrowthMiBPerSec * Math.max(0, now - since);
   return profile.memoryPlateauMiB === null ? m : Math.min(profile.memoryPlateauMiB, m);
 }
 
@@ -122,7 +125,7 @@ function startContainer(state: SimState, key: string, pod: Pod, restart: boolean
   if (restart) for (const cs of pod.status.containerStatuses) cs.restartCount += 1;
   pod.status.phase = 'Running';
   pod.sim.containerStartedAt = now;
-  pod.sim.memoryMiB = memoryAt(profile, now, now);
+  pod.sim.memoryMiB = memoryAt(profile, now, now, pod.sim);
   pod.sim.nextTransitionAt = null;
   updateStatus(state, 'Pod', key);
   // emit records nothing in the warm start: skip building the events' strings there.
@@ -250,7 +253,7 @@ export function onKubeletTimer(state: SimState, timer: Timer): void {
       return;
     case T_OOM:
       if (running && !isTerminating(pod)) {
-        const mem = memoryAt(profileOf(state, pod.sim.image), pod.sim.containerStartedAt!, state.t);
+        const mem = memoryAt(profileOf(state, pod.sim.image), pod.sim.containerStartedAt!, state.t, pod.sim);
         if (pod.sim.memoryMiB !== mem) noteChange(state, 'Pod', key);
         pod.sim.memoryMiB = mem;
         if (pod.sim.memLimitMiB !== null && mem > pod.sim.memLimitMiB) oomKill(state, key, pod);
@@ -276,7 +279,7 @@ export function onKubeletTimer(state: SimState, timer: Timer): void {
 
 /** The profile fields the memory model reads, as a string (cheap to compare every tick). */
 export function memorySignature(p: ImageProfile): string {
-  return `${p.baseMemoryMiB}|${p.memoryGrowthMiBPerSec}|${p.memoryPlateauMiB}|${p.memoryGrowthSince ?? ''}`;
+  return `${p.baseMemoryMiB}|${p.baseMemoryShare ?? ''}|${p.memoryGrowthMiBPerSec}|${p.memoryPlateauMiB}|${p.memoryGrowthSince ?? ''}`;
 }
 
 /**
@@ -388,7 +391,7 @@ export function kubeletMemory(state: SimState): void {
     for (const key of pods) {
       const pod = state.pods[key];
       if (!pod || pod.sim.containerStartedAt === null || isTerminating(pod) || !nodeUp(state, pod)) continue;
-      const mem = memoryAt(profile, pod.sim.containerStartedAt, state.t);
+      const mem = memoryAt(profile, pod.sim.containerStartedAt, state.t, pod.sim);
       if (pod.sim.memoryMiB !== mem) noteChange(state, 'Pod', key);
       pod.sim.memoryMiB = mem;
       if (pod.sim.memLimitMiB !== null && mem > pod.sim.memLimitMiB) kills.push(key);
@@ -406,7 +409,7 @@ export function kubeletMemory(state: SimState): void {
 export function replanPodMemory(state: SimState, podKey: string): void {
   const pod = state.pods[podKey];
   if (!pod || pod.sim.containerStartedAt === null || isTerminating(pod) || !nodeUp(state, pod)) return;
-  const mem = memoryAt(profileOf(state, pod.sim.image), pod.sim.containerStartedAt, state.t);
+  const mem = memoryAt(profileOf(state, pod.sim.image), pod.sim.containerStartedAt, state.t, pod.sim);
   if (pod.sim.memoryMiB !== mem) noteChange(state, 'Pod', podKey);
   pod.sim.memoryMiB = mem;
   if (pod.sim.memLimitMiB !== null && pod.sim.memoryMiB > pod.sim.memLimitMiB) oomKill(state, podKey, pod);

@@ -6,6 +6,9 @@
  * Source: K pkg/controller/replicaset/replica_set.go (burstReplicas 500, events `SuccessfulCreate`
  * "Created pod: x" / `SuccessfulDelete` "Deleted pod: x"), K pkg/controller/controller_utils.go
  * ActivePodsWithRanks (kubernetes-behaviour.md §4). Only queued ReplicaSets are synced.
+ * The same sync manages v1 ReplicationControllers (queued as `ReplicationController:ns/name`), as the
+ * replication manager wraps the ReplicaSet controller (K pkg/controller/replication); other pod owners
+ * (StatefulSet, DaemonSet) share the workqueue through {@link registerOwnerSync}.
  */
 import { apiWritable, compactDirty, createObject, deletePod, drainDirty, markDirty, newMeta, updateStatus as writeStatus } from '../apiserver.ts';
 import { emit } from '../emit.ts';
@@ -14,7 +17,7 @@ import { randomSuffix } from '../names.ts';
 import { cloneJson, isActive, readySince } from '../podutil.ts';
 import { parseCpuMillicores, parseMemoryMiB } from '../../manifests/quantity.ts';
 import { scheduleTimer, type TimerKind } from '../timers.ts';
-import type { Pod, PodSpec, ReplicaSet, SimState, Timer } from '../types.ts';
+import type { Pod, PodSpec, PodTemplateSpec, ReplicaSet, ReplicationController, SimState, Timer } from '../types.ts';
 
 /** Max pods created or deleted per ReplicaSet sync (replica_set.go BurstReplicas). */
 export const BURST_REPLICAS = 500;
@@ -63,13 +66,41 @@ function podSpecFromTemplate(t: PodSpec): PodSpec {
  * the template's parsed resources when creating many pods at once.
  */
 export function newPodFromTemplate(state: SimState, rs: ReplicaSet, res = podResources(rs.spec.template.spec)): Pod {
-  const ns = rs.metadata.namespace;
-  let name = `${rs.metadata.name}-${randomSuffix(state.rng)}`;
-  while (state.pods[`${ns}/${name}`]) name = `${rs.metadata.name}-${randomSuffix(state.rng)}`;
-  const tpl = rs.spec.template;
+  return newOwnedPod(state, rs, 'ReplicaSet', 'apps/v1', res);
+}
+
+/**
+ * The owners the ReplicaSet controller manages: ReplicaSets, and ReplicationControllers (the same
+ * fields: replicas, template, minReadySeconds, and the same status).
+ */
+type ReplicaOwner = Pick<ReplicaSet, 'metadata' | 'spec' | 'status'> | Pick<ReplicationController, 'metadata' | 'spec' | 'status'>;
+
+/** A new Pending pod of `owner` named `<owner>-<5 random chars>` (ReplicaSet and ReplicationController). */
+function newOwnedPod(state: SimState, owner: ReplicaOwner, kind: string, apiVersion: string, res: ReturnType<typeof podResources>): Pod {
+  const ns = owner.metadata.namespace;
+  let name = `${owner.metadata.name}-${randomSuffix(state.rng)}`;
+  while (state.pods[`${ns}/${name}`]) name = `${owner.metadata.name}-${randomSuffix(state.rng)}`;
+  return podFromTemplate(state, { apiVersion, kind, name: owner.metadata.name, uid: owner.metadata.uid, namespace: ns }, owner.spec.template, name, res);
+}
+
+/**
+ * A new Pending pod `name` from a template, controlled by `owner` (owner reference with
+ * `controller: true`); `extraLabels` are added to the template's labels (StatefulSet pod-name labels).
+ * Shared by every pod-owning controller (ReplicaSet, ReplicationController, StatefulSet, DaemonSet).
+ */
+export function podFromTemplate(
+  state: SimState,
+  owner: { apiVersion: string; kind: string; name: string; uid: string; namespace: string },
+  tpl: PodTemplateSpec,
+  name: string,
+  res = podResources(tpl.spec),
+  extra: { labels?: Record<string, string>; nodeSelector?: Record<string, string> } = {},
+): Pod {
+  const ns = owner.namespace;
   const spec = podSpecFromTemplate(tpl.spec);
-  const meta = newMeta(state, ns, name, { ...tpl.metadata.labels }, { ...(tpl.metadata.annotations ?? {}) }, [
-    { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs.metadata.name, uid: rs.metadata.uid, controller: true },
+  if (extra.nodeSelector) spec.nodeSelector = { ...(spec.nodeSelector ?? {}), ...extra.nodeSelector };
+  const meta = newMeta(state, ns, name, { ...tpl.metadata.labels, ...(extra.labels ?? {}) }, { ...(tpl.metadata.annotations ?? {}) }, [
+    { apiVersion: owner.apiVersion, kind: owner.kind, name: owner.name, uid: owner.uid, controller: true },
   ]);
   return {
     apiVersion: 'v1',
@@ -137,15 +168,50 @@ export function replicaSetSync(state: SimState): void {
   for (const key of drainDirty(state, 'replicaSets')) syncReplicaSet(state, key);
 }
 
-/** A due `rs.sync` timer (a pod crossed minReadySeconds): queue the ReplicaSet. */
+/** A due `rs.sync` timer (a pod crossed minReadySeconds): queue the ReplicaSet (or prefixed owner). */
 export function onReplicaSetTimer(state: SimState, timer: Timer): void {
-  if (state.replicaSets[timer.ref]) markDirty(state, 'replicaSets', timer.ref);
+  if (timer.ref.includes(':') || state.replicaSets[timer.ref]) markDirty(state, 'replicaSets', timer.ref);
+}
+
+/**
+ * Syncs of the other pod-owning kinds that share the ReplicaSet workqueue (`state.dirty.replicaSets`,
+ * keys `Kind:namespace/name`, see ../cache.ts `podWorkqueueKey`): StatefulSet and DaemonSet register
+ * theirs (./statefulset.ts, ./daemonset.ts). ReplicationControllers are synced here, by the ReplicaSet
+ * code itself, as Kubernetes' replication manager wraps the ReplicaSet controller
+ * (K pkg/controller/replication/replication_controller.go).
+ */
+const OWNER_SYNCS = new Map<string, (state: SimState, objKey: string, queueKey: string) => void>();
+
+/** Registers the sync of a pod-owning kind queued as `kind:namespace/name` in the ReplicaSet workqueue. */
+export function registerOwnerSync(kind: string, sync: (state: SimState, objKey: string, queueKey: string) => void): void {
+  OWNER_SYNCS.set(kind, sync);
 }
 
 function syncReplicaSet(state: SimState, key: string): void {
+  const colon = key.indexOf(':');
+  if (colon >= 0) {
+    const kind = key.slice(0, colon);
+    const objKey = key.slice(colon + 1);
+    if (kind === 'ReplicationController') {
+      const rc = state.replicationControllers?.[objKey];
+      if (rc) syncReplicas(state, key, objKey, rc, 'ReplicationController', 'v1', 'replication-controller');
+      return;
+    }
+    OWNER_SYNCS.get(kind)?.(state, objKey, key);
+    return;
+  }
   const rs = state.replicaSets[key];
   if (!rs) return;
-  const ref = { kind: 'ReplicaSet', name: rs.metadata.name, namespace: rs.metadata.namespace };
+  syncReplicas(state, key, key, rs, 'ReplicaSet', 'apps/v1', 'replicaset-controller');
+}
+
+/**
+ * The ReplicaSet sync for one owner (a ReplicaSet, or a ReplicationController): `queueKey` is its
+ * workqueue / podsByOwner key, `objKey` its storage key.
+ */
+function syncReplicas(state: SimState, queueKey: string, objKey: string, rs: ReplicaOwner, kind: 'ReplicaSet' | 'ReplicationController', apiVersion: string, source: string): void {
+  const key = queueKey;
+  const ref = { kind, name: rs.metadata.name, namespace: rs.metadata.namespace };
   // No sort needed: nothing below depends on the order of `active` (counts and minima in updateStatus;
   // rankPodsForDeletion's order is total, name last, so its result does not depend on its input order;
   // new pods are created in a loop that does not read `active`).
@@ -162,27 +228,27 @@ function syncReplicaSet(state: SimState, key: string): void {
     const n = Math.min(-diff, BURST_REPLICAS);
     const res = podResources(rs.spec.template.spec);
     for (let i = 0; i < n; i++) {
-      const pod = newPodFromTemplate(state, rs, res);
+      const pod = newOwnedPod(state, rs, kind, apiVersion, res);
       if (!createObject(state, 'Pod', pod).ok) break;
       active.push(pod);
-      emit(state, 'Normal', 'SuccessfulCreate', ref, `Created pod: ${pod.metadata.name}`, 'replicaset-controller');
+      emit(state, 'Normal', 'SuccessfulCreate', ref, `Created pod: ${pod.metadata.name}`, source);
     }
     if (-diff > BURST_REPLICAS) markDirty(state, 'replicaSets', key);
   } else if (diff > 0) {
     const victims = rankPodsForDeletion(active).slice(0, Math.min(diff, BURST_REPLICAS));
     const gone = new Set<Pod>();
     for (const pod of victims) {
-      emit(state, 'Normal', 'SuccessfulDelete', ref, `Deleted pod: ${pod.metadata.name}`, 'replicaset-controller');
+      emit(state, 'Normal', 'SuccessfulDelete', ref, `Deleted pod: ${pod.metadata.name}`, source);
       deletePod(state, `${pod.metadata.namespace}/${pod.metadata.name}`);
       gone.add(pod);
     }
     active = active.filter((p) => !gone.has(p));
     if (diff > BURST_REPLICAS) markDirty(state, 'replicaSets', key);
   }
-  updateStatus(state, key, rs, active);
+  updateStatus(state, key, rs, active, kind, objKey);
 }
 
-function updateStatus(state: SimState, key: string, rs: ReplicaSet, active: Pod[]): void {
+function updateStatus(state: SimState, key: string, rs: ReplicaOwner, active: Pod[], kind: 'ReplicaSet' | 'ReplicationController', objKey: string): void {
   let ready = 0;
   let available = 0;
   let nextAvailableAt = Infinity;
@@ -198,7 +264,7 @@ function updateStatus(state: SimState, key: string, rs: ReplicaSet, active: Pod[
   const gen = rs.metadata.generation;
   if (s.replicas === active.length && s.readyReplicas === ready && s.availableReplicas === available && s.fullyLabeledReplicas === active.length && s.observedGeneration === gen) return;
   rs.status = { replicas: active.length, readyReplicas: ready, availableReplicas: available, fullyLabeledReplicas: active.length, observedGeneration: gen };
-  writeStatus(state, 'ReplicaSet', key); // queues the owning Deployment
+  writeStatus(state, kind, objKey); // a ReplicaSet's queues its owning Deployment
 }
 
 /** {@link readySince} without the closure (the status loop runs it for every ready pod of a synced ReplicaSet). */

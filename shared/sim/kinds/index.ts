@@ -17,6 +17,7 @@ import { podDisruptionBudgetKind } from './poddisruptionbudget.ts';
 import { podKind } from './pod.ts';
 import { replicaSetKind } from './replicaset.ts';
 import { serviceKind } from './service.ts';
+import { daemonSetKind, replicationControllerKind, statefulSetKind } from './workloads.ts';
 
 export type { KindDef, KubeObject, PrinterColumn } from './kind.ts';
 
@@ -29,6 +30,9 @@ export const KINDS: readonly KindDef[] = [
   serviceKind as unknown as KindDef,
   endpointSliceKind as unknown as KindDef,
   podDisruptionBudgetKind as unknown as KindDef,
+  replicationControllerKind as unknown as KindDef,
+  statefulSetKind as unknown as KindDef,
+  daemonSetKind as unknown as KindDef,
 ];
 
 const byKind = new Map<string, KindDef>(KINDS.map((k) => [k.kind, k]));
@@ -78,4 +82,4 @@ export function toApi(obj: KubeObject, state: SimState): Record<string, unknown>
   return def ? def.toApi(obj, state) : (structuredClone(obj) as unknown as Record<string, unknown>);
 }
 
-export { deploymentKind, endpointSliceKind, nodeKind, podDisruptionBudgetKind, podKind, replicaSetKind, serviceKind };
+export { daemonSetKind, deploymentKind, endpointSliceKind, nodeKind, podDisruptionBudgetKind, podKind, replicaSetKind, replicationControllerKind, serviceKind, statefulSetKind };

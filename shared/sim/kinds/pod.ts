@@ -31,7 +31,7 @@ export const podKind: KindDef<Pod> = {
     pod.spec.restartPolicy ??= 'Always';
     pod.spec.terminationGracePeriodSeconds ??= 30;
   },
-  controllerKinds: ['ReplicaSet'],
+  controllerKinds: ['ReplicaSet', 'ReplicationController', 'StatefulSet', 'DaemonSet'],
   toApi(pod, state) {
     const copy = apiCopy(pod);
     apiMeta(copy);
