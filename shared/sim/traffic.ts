@@ -447,15 +447,20 @@ function aggregate(state: SimState, memo: Memo, eps: Endpoints | undefined, reso
   for (let i = 0; i < list.length; i++) {
     const ep = list[i]!;
     let c: Contribution | null | undefined;
-    if (old !== null) {
+    if (old !== null && old[j] === ep) {
+      // The very entry of the previous slice (the controller keeps unchanged entries as they are).
+      c = oldContrib![j];
+      j++;
+    } else if (old !== null) {
       const name = ep.targetRef.name;
       let o = old[j];
       if (o !== undefined && o.targetRef.name !== name) {
         while (j < old.length && old[j]!.targetRef.name < name) j++;
         o = old[j];
       }
-      if (o !== undefined && o.targetRef.name === name && o.nodeName === ep.nodeName && o.conditions.ready === ep.conditions.ready && o.conditions.terminating === ep.conditions.terminating) {
-        c = oldContrib![j];
+      if (o !== undefined && o.targetRef.name === name) {
+        if (o.nodeName === ep.nodeName && o.conditions.ready === ep.conditions.ready && o.conditions.terminating === ep.conditions.terminating) c = oldContrib![j];
+        j++; // later entries have greater names: this one is done with
       }
     }
     if (c === undefined) c = readEndpoint(state, ep, prefix);

@@ -7,8 +7,8 @@
  * "Created pod: x" / `SuccessfulDelete` "Deleted pod: x"), K pkg/controller/controller_utils.go
  * ActivePodsWithRanks (kubernetes-behaviour.md §4). Only queued ReplicaSets are synced.
  */
-import { apiWritable, compactDirty, createObject, deletePod, drainDirty, markDirty, newMeta, updateStatus as writeStatus } from '../apiserver.ts';
-import { emit } from '../emit.ts';
+import { apiWritable, compactDirty, createObject, deletePod, drainDirty, markDirty, newMeta, takePodChanges, unwatchPods, updateStatus as writeStatus, watchPods } from '../apiserver.ts';
+import { emit, isWarmStart } from '../emit.ts';
 import { getIndex } from '../cache.ts';
 import { randomSuffix } from '../names.ts';
 import { cloneJson, isActive, readySince } from '../podutil.ts';
@@ -142,44 +142,121 @@ export function onReplicaSetTimer(state: SimState, timer: Timer): void {
   if (state.replicaSets[timer.ref]) markDirty(state, 'replicaSets', timer.ref);
 }
 
-function syncReplicaSet(state: SimState, key: string): void {
-  const rs = state.replicaSets[key];
-  if (!rs) return;
-  const ref = { kind: 'ReplicaSet', name: rs.metadata.name, namespace: rs.metadata.namespace };
-  // No sort needed: nothing below depends on the order of `active` (counts and minima in updateStatus;
-  // rankPodsForDeletion's order is total, name last, so its result does not depend on its input order;
-  // new pods are created in a loop that does not read `active`).
-  let active: Pod[] = [];
-  const owned = getIndex(state).podsByOwner.get(key);
+/** Bits of a pod's contribution to its ReplicaSet's status in a {@link RsMemo}. */
+const ACTIVE = 1;
+const READY = 2;
+
+/**
+ * The status counts of a ReplicaSet as of its last sync, kept beside the state (never hashed), so a
+ * sync applies only the pods that changed since ({@link takePodChanges}) instead of reading all of
+ * them: `flags` holds {@link ACTIVE} | {@link READY} of every active owned pod. Only for ReplicaSets
+ * without `minReadySeconds` (availability then equals readiness: a Ready condition's transition time
+ * is never after now); built on the first sync after createSim (none during its warm start).
+ */
+interface RsMemo {
+  flags: Map<string, number>;
+  active: number;
+  ready: number;
+}
+
+const rsMemos = new WeakMap<ReplicaSet, RsMemo>();
+
+function podFlags(p: Pod | undefined): number {
+  if (p === undefined || !isActive(p)) return 0;
+  return p.sim.ready ? ACTIVE | READY : ACTIVE;
+}
+
+function setFlags(memo: RsMemo, key: string, now: number): void {
+  const prev = memo.flags.get(key) ?? 0;
+  if (prev === now) return;
+  memo.active += (now & ACTIVE) - (prev & ACTIVE);
+  memo.ready += ((now & READY) - (prev & READY)) >> 1;
+  if (now === 0) memo.flags.delete(key);
+  else memo.flags.set(key, now);
+}
+
+function activePods(state: SimState, owned: Set<string> | undefined): Pod[] {
+  const active: Pod[] = [];
   if (owned) {
     for (const k of owned) {
       const p = state.pods[k]!;
       if (isActive(p)) active.push(p);
     }
   }
-  const diff = active.length - rs.spec.replicas;
+  return active;
+}
+
+function memoOf(active: Pod[]): RsMemo {
+  const memo: RsMemo = { flags: new Map(), active: 0, ready: 0 };
+  for (const p of active) setFlags(memo, `${p.metadata.namespace}/${p.metadata.name}`, podFlags(p));
+  return memo;
+}
+
+function syncReplicaSet(state: SimState, key: string): void {
+  const rs = state.replicaSets[key];
+  if (!rs) {
+    unwatchPods(state, 'replicaSets', key);
+    return;
+  }
+  const ref = { kind: 'ReplicaSet', name: rs.metadata.name, namespace: rs.metadata.namespace };
+  const changes = takePodChanges(state, 'replicaSets', key);
+  const owned = getIndex(state).podsByOwner.get(key);
+  const useMemo = rs.spec.minReadySeconds <= 0 && !isWarmStart(state);
+  let memo = useMemo ? rsMemos.get(rs) : undefined;
+  if (memo !== undefined && changes !== null) {
+    for (const k of changes) setFlags(memo, k, owned?.has(k) ? podFlags(state.pods[k]) : 0);
+  } else memo = undefined;
+  // No sort needed: nothing below depends on the order of `active` (counts and minima in updateStatus;
+  // rankPodsForDeletion's order is total, name last, so its result does not depend on its input order;
+  // new pods are created in a loop that does not read `active`).
+  let active: Pod[] | null = null;
+  if (memo === undefined) {
+    active = activePods(state, owned);
+    if (useMemo) rsMemos.set(rs, (memo = memoOf(active)));
+    else rsMemos.delete(rs);
+  }
+  const diff = (memo !== undefined ? memo.active : active!.length) - rs.spec.replicas;
+  let exact = true;
   if (diff < 0) {
     const n = Math.min(-diff, BURST_REPLICAS);
     const res = podResources(rs.spec.template.spec);
     for (let i = 0; i < n; i++) {
       const pod = newPodFromTemplate(state, rs, res);
-      if (!createObject(state, 'Pod', pod).ok) break;
-      active.push(pod);
+      const r = createObject(state, 'Pod', pod);
+      if (!r.ok) break;
+      active?.push(pod);
+      if (memo !== undefined) setFlags(memo, r.key, podFlags(pod));
       emit(state, 'Normal', 'SuccessfulCreate', ref, `Created pod: ${pod.metadata.name}`, 'replicaset-controller');
     }
     if (-diff > BURST_REPLICAS) markDirty(state, 'replicaSets', key);
   } else if (diff > 0) {
+    active ??= activePods(state, owned);
     const victims = rankPodsForDeletion(active).slice(0, Math.min(diff, BURST_REPLICAS));
     const gone = new Set<Pod>();
     for (const pod of victims) {
       emit(state, 'Normal', 'SuccessfulDelete', ref, `Deleted pod: ${pod.metadata.name}`, 'replicaset-controller');
-      deletePod(state, `${pod.metadata.namespace}/${pod.metadata.name}`);
+      const podKey = `${pod.metadata.namespace}/${pod.metadata.name}`;
+      if (!deletePod(state, podKey).ok) exact = false; // counted as gone all the same (as before)
+      if (memo !== undefined) setFlags(memo, podKey, 0);
       gone.add(pod);
     }
     active = active.filter((p) => !gone.has(p));
     if (diff > BURST_REPLICAS) markDirty(state, 'replicaSets', key);
   }
-  updateStatus(state, key, rs, active);
+  if (memo !== undefined) {
+    writeCounts(state, key, rs, memo.active, memo.ready, memo.ready);
+    if (exact) watchPods(state, 'replicaSets', key);
+    else rsMemos.delete(rs);
+  } else updateStatus(state, key, rs, active!);
+}
+
+/** Writes the status counts when they (or the observed generation) changed; queues the Deployment then. */
+function writeCounts(state: SimState, key: string, rs: ReplicaSet, replicas: number, ready: number, available: number): void {
+  const s = rs.status;
+  const gen = rs.metadata.generation;
+  if (s.replicas === replicas && s.readyReplicas === ready && s.availableReplicas === available && s.fullyLabeledReplicas === replicas && s.observedGeneration === gen) return;
+  rs.status = { replicas, readyReplicas: ready, availableReplicas: available, fullyLabeledReplicas: replicas, observedGeneration: gen };
+  writeStatus(state, 'ReplicaSet', key); // queues the owning Deployment
 }
 
 function updateStatus(state: SimState, key: string, rs: ReplicaSet, active: Pod[]): void {
@@ -194,11 +271,7 @@ function updateStatus(state: SimState, key: string, rs: ReplicaSet, active: Pod[
     else nextAvailableAt = Math.min(nextAvailableAt, since + rs.spec.minReadySeconds);
   }
   if (nextAvailableAt !== Infinity) scheduleTimer(state, nextAvailableAt, RS_SYNC_TIMER, key);
-  const s = rs.status;
-  const gen = rs.metadata.generation;
-  if (s.replicas === active.length && s.readyReplicas === ready && s.availableReplicas === available && s.fullyLabeledReplicas === active.length && s.observedGeneration === gen) return;
-  rs.status = { replicas: active.length, readyReplicas: ready, availableReplicas: available, fullyLabeledReplicas: active.length, observedGeneration: gen };
-  writeStatus(state, 'ReplicaSet', key); // queues the owning Deployment
+  writeCounts(state, key, rs, active.length, ready, available);
 }
 
 /** {@link readySince} without the closure (the status loop runs it for every ready pod of a synced ReplicaSet). */
