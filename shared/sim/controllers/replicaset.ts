@@ -14,7 +14,7 @@ import { randomSuffix } from '../names.ts';
 import { cloneJson, isActive, readySince } from '../podutil.ts';
 import { parseCpuMillicores, parseMemoryMiB } from '../../manifests/quantity.ts';
 import { scheduleTimer, type TimerKind } from '../timers.ts';
-import type { Pod, PodSpec, ReplicaSet, SimState, Timer } from '../types.ts';
+import type { OwnerReference, Pod, PodSpec, ReplicaSet, SimState, Timer } from '../types.ts';
 
 /** Max pods created or deleted per ReplicaSet sync (replica_set.go BurstReplicas). */
 export const BURST_REPLICAS = 500;
@@ -58,6 +58,46 @@ function podSpecFromTemplate(t: PodSpec): PodSpec {
   return spec as unknown as PodSpec;
 }
 
+const EMPTY: Record<string, string> = Object.freeze({});
+
+/**
+ * Frozen copies of template label / annotation maps, shared by every pod made from that template
+ * (pods' labels and annotations are never changed in place here; ~100 bytes per pod, and the label
+ * index groups pods by the label object: shared/sim/cache.ts `labelSetId`). Checked against the
+ * template's current entries, so a template edited in place gets a fresh copy.
+ */
+const sharedMaps = new WeakMap<Record<string, string>, Readonly<Record<string, string>>>();
+
+function sameMap(a: Readonly<Record<string, string>>, b: Record<string, string>): boolean {
+  let n = 0;
+  for (const k in b) {
+    if (a[k] !== b[k] || !Object.prototype.hasOwnProperty.call(a, k)) return false;
+    n++;
+  }
+  return Object.keys(a).length === n;
+}
+
+function sharedCopy(src: Record<string, string>): Record<string, string> {
+  if (Object.isFrozen(src)) return src;
+  const hit = sharedMaps.get(src);
+  if (hit !== undefined && sameMap(hit, src)) return hit as Record<string, string>;
+  const copy = Object.freeze({ ...src });
+  sharedMaps.set(src, copy);
+  return copy as Record<string, string>;
+}
+
+/** The controller reference to a ReplicaSet, one frozen array per ReplicaSet shared by its pods. */
+const sharedOwnerRefs = new WeakMap<ReplicaSet, OwnerReference[]>();
+
+function ownerRefsOf(rs: ReplicaSet): OwnerReference[] {
+  const hit = sharedOwnerRefs.get(rs);
+  const r = hit?.[0];
+  if (r !== undefined && r.name === rs.metadata.name && r.uid === rs.metadata.uid) return hit!;
+  const refs = Object.freeze([Object.freeze({ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs.metadata.name, uid: rs.metadata.uid, controller: true })]) as unknown as OwnerReference[];
+  sharedOwnerRefs.set(rs, refs);
+  return refs;
+}
+
 /**
  * Builds a new Pending pod from a ReplicaSet's template (name `<rs>-<5 random chars>`). `res` may pass
  * the template's parsed resources when creating many pods at once.
@@ -68,9 +108,7 @@ export function newPodFromTemplate(state: SimState, rs: ReplicaSet, res = podRes
   while (state.pods[`${ns}/${name}`]) name = `${rs.metadata.name}-${randomSuffix(state.rng)}`;
   const tpl = rs.spec.template;
   const spec = podSpecFromTemplate(tpl.spec);
-  const meta = newMeta(state, ns, name, { ...tpl.metadata.labels }, { ...(tpl.metadata.annotations ?? {}) }, [
-    { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs.metadata.name, uid: rs.metadata.uid, controller: true },
-  ]);
+  const meta = newMeta(state, ns, name, sharedCopy(tpl.metadata.labels), sharedCopy(tpl.metadata.annotations ?? EMPTY), ownerRefsOf(rs));
   return {
     apiVersion: 'v1',
     kind: 'Pod',
