@@ -55,7 +55,7 @@ import { KINDS, kindOf, objectKey, type KindDef } from './kinds/index.ts';
 import { emit } from './emit.ts';
 import { fnv1a64 } from './hash.ts';
 import { objKey, splitKey } from './names.ts';
-import type { ActionResult, Deployment, Endpoints, ImageProfile, Node, ObjectMeta, OwnerReference, Pod, PodDisruptionBudget, ReplicaSet, Service, SimSeconds, SimState } from './types.ts';
+import type { ActionResult, Deployment, Endpoints, ImageProfile, Node, ObjectMeta, OwnerReference, Pod, PodCondition, PodDisruptionBudget, ReplicaSet, Service, SimSeconds, SimState } from './types.ts';
 
 export { emit, isWarmStart, withWarmStart } from './emit.ts';
 /** @deprecated import from ./controllers/etcd.ts (kept so existing imports keep working). */
@@ -631,7 +631,7 @@ export function bindPod(state: SimState, key: string, nodeName: string): WriteRe
   if (!node) return missing('Node', nodeName);
   if (pod.spec.nodeName) return { ok: false, code: 409, error: `Operation cannot be fulfilled on pods/binding "${pod.metadata.name}": pod ${pod.metadata.name} is already assigned to node "${pod.spec.nodeName}"` };
   pod.spec.nodeName = nodeName;
-  delete pod.status.message;
+  if (pod.status.message !== undefined) delete pod.status.message;
   setScheduledTrue(pod, state.t);
   node.sim.cpuRequestedMilli += pod.sim.cpuRequestMilli;
   node.sim.memRequestedMiB += pod.sim.memRequestMiB;
@@ -645,16 +645,25 @@ export function bindPod(state: SimState, key: string, nodeName: string): WriteRe
   return { ok: true, key };
 }
 
-/** `PodScheduled=True` at `now` (podutil's setCondition, inlined: podutil imports this module). */
+/** `PodScheduled=True` at sim second 0 (createSim's warm start binds every Pod then): one frozen object for all. */
+const SCHEDULED_AT_ZERO: PodCondition = Object.freeze({ type: 'PodScheduled', status: 'True', lastTransitionTime: 0 });
+
+/**
+ * `PodScheduled=True` at `now` (podutil's setCondition, inlined: podutil imports this module). Copy on
+ * write, like setCondition: conditions are shared and frozen where they can be, never changed in
+ * place; fields in the order type, status, lastTransitionTime; an exact-size array when one is added.
+ */
 function setScheduledTrue(pod: Pod, now: SimSeconds): void {
-  const c = pod.status.conditions.find((x) => x.type === 'PodScheduled');
+  const conds = pod.status.conditions;
+  const i = conds.findIndex((x) => x.type === 'PodScheduled');
+  const c = conds[i];
   if (c) {
-    if (c.status !== 'True') c.lastTransitionTime = now;
-    c.status = 'True';
-    delete c.reason;
+    const time = c.status !== 'True' ? now : c.lastTransitionTime;
+    if (c.status === 'True' && !('reason' in c)) return;
+    conds[i] = time === 0 ? SCHEDULED_AT_ZERO : { type: 'PodScheduled', status: 'True', lastTransitionTime: time };
     return;
   }
-  pod.status.conditions.push({ type: 'PodScheduled', status: 'True', lastTransitionTime: now });
+  pod.status.conditions = conds.concat(now === 0 ? SCHEDULED_AT_ZERO : { type: 'PodScheduled', status: 'True', lastTransitionTime: now });
 }
 
 /**

@@ -51,7 +51,8 @@ function podSpecFromTemplate(t: PodSpec): PodSpec {
   let containers = sharedContainers.get(t);
   if (containers === undefined) sharedContainers.set(t, (containers = cloneJson(t.containers)));
   const spec: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(t)) {
+  for (const k in t) {
+    const v = (t as unknown as Record<string, unknown>)[k];
     if (k === 'nodeName' || v === undefined) continue;
     spec[k] = k === 'containers' ? containers : typeof v === 'object' && v !== null ? cloneJson(v) : v;
   }
