@@ -214,21 +214,18 @@ function setFlags(memo: RsMemo, key: string, now: number): void {
   else memo.flags.set(key, now);
 }
 
-function activePods(state: SimState, owned: Set<string> | undefined): Pod[] {
+/** The active pods of `owned` (keys); with `memo`, their flags are recorded in it too. */
+function activePods(state: SimState, owned: Set<string> | undefined, memo?: RsMemo): Pod[] {
   const active: Pod[] = [];
   if (owned) {
     for (const k of owned) {
       const p = state.pods[k]!;
-      if (isActive(p)) active.push(p);
+      if (!isActive(p)) continue;
+      active.push(p);
+      if (memo !== undefined) setFlags(memo, k, podFlags(p));
     }
   }
   return active;
-}
-
-function memoOf(active: Pod[]): RsMemo {
-  const memo: RsMemo = { flags: new Map(), active: 0, ready: 0 };
-  for (const p of active) setFlags(memo, `${p.metadata.namespace}/${p.metadata.name}`, podFlags(p));
-  return memo;
 }
 
 function syncReplicaSet(state: SimState, key: string): void {
@@ -250,9 +247,9 @@ function syncReplicaSet(state: SimState, key: string): void {
   // new pods are created in a loop that does not read `active`).
   let active: Pod[] | null = null;
   if (memo === undefined) {
-    active = activePods(state, owned);
-    if (useMemo) rsMemos.set(rs, (memo = memoOf(active)));
+    if (useMemo) rsMemos.set(rs, (memo = { flags: new Map(), active: 0, ready: 0 }));
     else rsMemos.delete(rs);
+    active = activePods(state, owned, memo);
   }
   const diff = (memo !== undefined ? memo.active : active!.length) - rs.spec.replicas;
   let exact = true;
