@@ -20,7 +20,9 @@
  * queues the Pod (then its ReplicaSet and Services, {@link propagatePodChanges}); a spec write queues the
  * object's own controller (Deployment, ReplicaSet, Node, Service); a ReplicaSet status write queues its
  * owning Deployment; other status writes queue nothing. `opts.enqueue` overrides it where a controller
- * writes an object it is itself processing (the node lifecycle controller's taints).
+ * writes an object it is itself processing (the node lifecycle controller's taints). The pod fan-out
+ * also lists, per watched ReplicaSet and Service, the pods it queued them for ({@link watchPods},
+ * {@link takePodChanges}: their controllers then sync from those pods only).
  *
  * Quorum (etcd; kubernetes-behaviour.md §6): writes fail with `etcdserver: request timed out` while etcd
  * has no quorum or no leader. Exception (a simplification): {@link updateStatus} and {@link noteChange}
