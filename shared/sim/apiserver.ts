@@ -20,7 +20,9 @@
  * queues the Pod (then its ReplicaSet and Services, {@link propagatePodChanges}); a spec write queues the
  * object's own controller (Deployment, ReplicaSet, Node, Service); a ReplicaSet status write queues its
  * owning Deployment; other status writes queue nothing. `opts.enqueue` overrides it where a controller
- * writes an object it is itself processing (the node lifecycle controller's taints).
+ * writes an object it is itself processing (the node lifecycle controller's taints). The pod fan-out
+ * also lists, per watched ReplicaSet and Service, the pods it queued them for ({@link watchPods},
+ * {@link takePodChanges}: their controllers then sync from those pods only).
  *
  * Quorum (etcd; kubernetes-behaviour.md §6): writes fail with `etcdserver: request timed out` while etcd
  * has no quorum or no leader. Exception (a simplification): {@link updateStatus} and {@link noteChange}
@@ -56,7 +58,7 @@ import { KINDS, kindOf, objectKey, type KindDef } from './kinds/index.ts';
 import { emit } from './emit.ts';
 import { fnv1a64 } from './hash.ts';
 import { objKey, splitKey } from './names.ts';
-import type { ActionResult, DaemonSet, Deployment, Endpoints, ImageProfile, Node, ObjectMeta, OwnerReference, Pod, PodDisruptionBudget, ReplicaSet, ReplicationController, Service, SimSeconds, SimState, StatefulSet } from './types.ts';
+import type { ActionResult, DaemonSet, Deployment, Endpoints, ImageProfile, Node, ObjectMeta, OwnerReference, Pod, PodCondition, PodDisruptionBudget, ReplicaSet, ReplicationController, Service, SimSeconds, SimState, StatefulSet } from './types.ts';
 
 export { emit, isWarmStart, withWarmStart } from './emit.ts';
 /** @deprecated import from ./controllers/etcd.ts (kept so existing imports keep working). */
@@ -207,6 +209,76 @@ const missing = (kind: StoredKind, key: string): WriteResult => ({ ok: false, co
 export function markDirty(state: SimState, kind: keyof SimState['dirty'], key: string): void {
   const q = state.dirty[kind];
   if (q[q.length - 1] !== key) q.push(key);
+  // A Service queued for another reason than a pod change (its spec, a test): its next sync rebuilds.
+  if (kind === 'services') podWatchesOf(state).services.delete(key);
+}
+
+/** Queues `key` for its controller without touching its pod watch (the pod fan-out below). */
+function queue(state: SimState, kind: keyof SimState['dirty'], key: string): void {
+  const q = state.dirty[kind];
+  if (q[q.length - 1] !== key) q.push(key);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Pod watches: which pods changed since a controller last synced an owner (side memo, never hashed)
+// ---------------------------------------------------------------------------------------------------
+
+/**
+ * Per watched ReplicaSet / Service: the keys of the pods the informer fan-out queued it for since its
+ * controller last called {@link watchPods} (duplicates possible, unsorted), or absent = not watched.
+ * Lives beside the state (like ./cache.ts): a cloned or restored state has no watches, so its
+ * controllers sync from every pod once and watch from then on (same results, more work).
+ */
+interface PodWatches {
+  replicaSets: Map<string, string[]>;
+  services: Map<string, string[]>;
+}
+
+/** A watch that grew past this many entries is dropped (the next sync reads every pod). */
+const POD_WATCH_LIMIT = 4096;
+
+const podWatches = new WeakMap<SimState, PodWatches>();
+
+function podWatchesOf(state: SimState): PodWatches {
+  let w = podWatches.get(state);
+  if (!w) podWatches.set(state, (w = { replicaSets: new Map(), services: new Map() }));
+  return w;
+}
+
+function notePodFor(list: Map<string, string[]>, owner: string, podKey: string): void {
+  const pending = list.get(owner);
+  if (pending === undefined) return;
+  if (pending.length >= POD_WATCH_LIMIT) list.delete(owner);
+  else pending.push(podKey);
+}
+
+/**
+ * Starts (or restarts, empty) the pod watch of a ReplicaSet or Service: a controller calls it right
+ * after a sync that read every pod it needs (or applied every change {@link takePodChanges} gave it).
+ * From then on every pod the informer fan-out ({@link propagatePodChanges}, a pod's removal) queues
+ * the owner for is listed; a Service queued by anything else ({@link markDirty}: a spec write) loses
+ * its watch.
+ */
+export function watchPods(state: SimState, kind: 'replicaSets' | 'services', key: string): void {
+  podWatchesOf(state)[kind].set(key, []);
+}
+
+/**
+ * The pod keys that changed for a watched owner since its last {@link watchPods} (unsorted, maybe
+ * repeated), ending the watch; `null` when it is not watched (never synced here, dropped, or a fresh
+ * state): the caller then reads every pod.
+ */
+export function takePodChanges(state: SimState, kind: 'replicaSets' | 'services', key: string): string[] | null {
+  const list = podWatchesOf(state)[kind];
+  const pending = list.get(key);
+  if (pending === undefined) return null;
+  list.delete(key);
+  return pending;
+}
+
+/** Ends the pod watch of an owner (its controller could not use it). */
+export function unwatchPods(state: SimState, kind: 'replicaSets' | 'services', key: string): void {
+  podWatchesOf(state)[kind].delete(key);
 }
 
 /** Takes every queued key of `kind`, deduplicated and sorted (deterministic order), emptying the queue. */
@@ -237,11 +309,15 @@ export function propagatePodChanges(state: SimState): void {
   let lastNs: string | undefined;
   let lastLabels: Record<string, string> | undefined;
   let lastServices: string[] = [];
+  const watches = podWatchesOf(state);
   for (const key of drainDirty(state, 'pods')) {
     const pod = state.pods[key];
     if (!pod) continue;
     const owner = podWorkqueueKey(pod);
-    if (owner) markDirty(state, 'replicaSets', owner);
+    if (owner) {
+      queue(state, 'replicaSets', owner);
+      notePodFor(watches.replicaSets, owner, key);
+    }
     const ns = pod.metadata.namespace;
     const labels = pod.metadata.labels;
     if (lastLabels === undefined || ns !== lastNs || !sameLabels(labels, lastLabels)) {
@@ -249,7 +325,10 @@ export function propagatePodChanges(state: SimState): void {
       lastNs = ns;
       lastLabels = labels;
     }
-    for (const svc of lastServices) markDirty(state, 'services', svc);
+    for (const svc of lastServices) {
+      queue(state, 'services', svc);
+      notePodFor(watches.services, svc, key);
+    }
   }
 }
 
@@ -265,10 +344,17 @@ function sameLabels(a: Record<string, string>, b: Record<string, string>): boole
   return n === 0;
 }
 
-function touchPodOwners(state: SimState, pod: Pod): void {
+function touchPodOwners(state: SimState, key: string, pod: Pod): void {
+  const watches = podWatchesOf(state);
   const owner = podWorkqueueKey(pod);
-  if (owner) markDirty(state, 'replicaSets', owner);
-  for (const svc of servicesForLabels(state, pod.metadata.namespace, pod.metadata.labels)) markDirty(state, 'services', svc);
+  if (owner) {
+    queue(state, 'replicaSets', owner);
+    notePodFor(watches.replicaSets, owner, key);
+  }
+  for (const svc of servicesForLabels(state, pod.metadata.namespace, pod.metadata.labels)) {
+    queue(state, 'services', svc);
+    notePodFor(watches.services, svc, key);
+  }
 }
 
 /** The queueing rule of the module doc for a write of `kind` (spec or status). */
@@ -557,7 +643,7 @@ export function bindPod(state: SimState, key: string, nodeName: string): WriteRe
   if (!node) return missing('Node', nodeName);
   if (pod.spec.nodeName) return { ok: false, code: 409, error: `Operation cannot be fulfilled on pods/binding "${pod.metadata.name}": pod ${pod.metadata.name} is already assigned to node "${pod.spec.nodeName}"` };
   pod.spec.nodeName = nodeName;
-  delete pod.status.message;
+  if (pod.status.message !== undefined) delete pod.status.message;
   setScheduledTrue(pod, state.t);
   node.sim.cpuRequestedMilli += pod.sim.cpuRequestMilli;
   node.sim.memRequestedMiB += pod.sim.memRequestMiB;
@@ -571,16 +657,25 @@ export function bindPod(state: SimState, key: string, nodeName: string): WriteRe
   return { ok: true, key };
 }
 
-/** `PodScheduled=True` at `now` (podutil's setCondition, inlined: podutil imports this module). */
+/** `PodScheduled=True` at sim second 0 (createSim's warm start binds every Pod then): one frozen object for all. */
+const SCHEDULED_AT_ZERO: PodCondition = Object.freeze({ type: 'PodScheduled', status: 'True', lastTransitionTime: 0 });
+
+/**
+ * `PodScheduled=True` at `now` (podutil's setCondition, inlined: podutil imports this module). Copy on
+ * write, like setCondition: conditions are shared and frozen where they can be, never changed in
+ * place; fields in the order type, status, lastTransitionTime; an exact-size array when one is added.
+ */
 function setScheduledTrue(pod: Pod, now: SimSeconds): void {
-  const c = pod.status.conditions.find((x) => x.type === 'PodScheduled');
+  const conds = pod.status.conditions;
+  const i = conds.findIndex((x) => x.type === 'PodScheduled');
+  const c = conds[i];
   if (c) {
-    if (c.status !== 'True') c.lastTransitionTime = now;
-    c.status = 'True';
-    delete c.reason;
+    const time = c.status !== 'True' ? now : c.lastTransitionTime;
+    if (c.status === 'True' && !('reason' in c)) return;
+    conds[i] = time === 0 ? SCHEDULED_AT_ZERO : { type: 'PodScheduled', status: 'True', lastTransitionTime: time };
     return;
   }
-  pod.status.conditions.push({ type: 'PodScheduled', status: 'True', lastTransitionTime: now });
+  pod.status.conditions = conds.concat(now === 0 ? SCHEDULED_AT_ZERO : { type: 'PodScheduled', status: 'True', lastTransitionTime: now });
 }
 
 /**
@@ -608,7 +703,7 @@ function removeStoredPod(state: SimState, key: string, pod: Pod): void {
     changed(state, 'Node', node.metadata.name, 'MODIFIED');
   }
   delete state.pods[key];
-  touchPodOwners(state, pod);
+  touchPodOwners(state, key, pod);
   // The Deployment waits for old pods to be gone (Recreate, history cleanup): tell it.
   const rs = state.replicaSets[controllerKey(pod, 'ReplicaSet')];
   const d = rs ? controllerKey(rs, 'Deployment') : '';

@@ -21,8 +21,17 @@ export interface SimIndex {
   rsByDeployment: Map<string, Set<string>>;
   /** `namespace|key=value` of a Service's anchor selector pair (first key sorted) -> Service keys. */
   servicesByLabel: Map<string, Set<string>>;
-  /** `namespace|key=value` of a pod label -> pod keys carrying it (for Service selectors). */
+  /**
+   * `namespace|key=value` of a pod label -> the label sets ({@link labelSetId}) carrying it (for
+   * Service and PodDisruptionBudget selectors). Pods are grouped by their whole label set first: the
+   * pods of one ReplicaSet share one, so no set here holds every pod of a common label (150,000 keys
+   * under `tier=backend`, whose churn rehashed the whole set).
+   */
   podsByLabel: Map<string, Set<string>>;
+  /** Label set id -> keys of the pods carrying exactly that namespace and those labels. */
+  podsByLabelSet: Map<string, Set<string>>;
+  /** Label set id -> the labels (a copy). */
+  labelSetLabels: Map<string, Readonly<Record<string, string>>>;
   sortedNodeNames: string[];
   /** The Node objects in `sortedNodeNames` order (the scheduler's hot loop). */
   sortedNodes: Node[];
@@ -91,13 +100,50 @@ export function podWorkqueueKey(pod: Pod): string {
   return '';
 }
 
+/** Label set ids already computed, by labels object (the pods of one ReplicaSet share theirs). */
+const labelSetIds = new WeakMap<Record<string, string>, { ns: string; id: string }>();
+
+/**
+ * The id of a pod's label set: `namespace|` + its labels, sorted by key, as JSON (a pure function
+ * of namespace and labels, so a rebuilt index has the same ids).
+ */
+export function labelSetId(namespace: string, labels: Record<string, string>): string {
+  const hit = labelSetIds.get(labels);
+  if (hit !== undefined && hit.ns === namespace) return hit.id;
+  const keys = Object.keys(labels).sort();
+  const id = `${namespace}|${JSON.stringify(keys.map((k) => [k, labels[k]]))}`;
+  if (Object.isFrozen(labels)) labelSetIds.set(labels, { ns: namespace, id }); // a mutable one could change
+  return id;
+}
+
 function addPodTo(idx: SimIndex, key: string, pod: Pod): void {
   if (pod.spec.nodeName) add(idx.podsByNode, pod.spec.nodeName, key);
   const owner = podWorkqueueKey(pod);
   if (owner) add(idx.podsByOwner, owner, key);
   add(idx.podsByImage, pod.sim.image, key);
   const ns = pod.metadata.namespace;
-  for (const [k, v] of Object.entries(pod.metadata.labels)) add(idx.podsByLabel, `${ns}|${k}=${v}`, key);
+  const labels = pod.metadata.labels;
+  const id = labelSetId(ns, labels);
+  let set = idx.podsByLabelSet.get(id);
+  if (!set) {
+    idx.podsByLabelSet.set(id, (set = new Set()));
+    idx.labelSetLabels.set(id, { ...labels });
+    for (const k in labels) add(idx.podsByLabel, `${ns}|${k}=${labels[k]}`, id);
+  }
+  set.add(key);
+}
+
+function removePodLabels(idx: SimIndex, key: string, pod: Pod): void {
+  const ns = pod.metadata.namespace;
+  const labels = pod.metadata.labels;
+  const id = labelSetId(ns, labels);
+  const set = idx.podsByLabelSet.get(id);
+  if (!set) return;
+  set.delete(key);
+  if (set.size > 0) return;
+  idx.podsByLabelSet.delete(id);
+  idx.labelSetLabels.delete(id);
+  for (const k in labels) del(idx.podsByLabel, `${ns}|${k}=${labels[k]}`, id);
 }
 
 /** A Service is indexed under one selector pair (its first key in sorted order): a pod matching the
@@ -125,6 +171,8 @@ function build(state: SimState): SimIndex {
     rsByDeployment: new Map(),
     servicesByLabel: new Map(),
     podsByLabel: new Map(),
+    podsByLabelSet: new Map(),
+    labelSetLabels: new Map(),
     sortedNodeNames: Object.keys(state.nodes).sort(),
     sortedNodes: [],
     nodeIndex: new Map(),
@@ -169,8 +217,7 @@ export function indexRemovePod(state: SimState, key: string, pod: Pod): void {
   const owner = podWorkqueueKey(pod);
   if (owner) del(idx.podsByOwner, owner, key);
   del(idx.podsByImage, pod.sim.image, key);
-  const ns = pod.metadata.namespace;
-  for (const [k, v] of Object.entries(pod.metadata.labels)) del(idx.podsByLabel, `${ns}|${k}=${v}`, key);
+  removePodLabels(idx, key, pod);
 }
 
 /** Records that a pod was bound to `node`. */
@@ -245,29 +292,31 @@ export function servicesForLabels(state: SimState, namespace: string, labels: Re
 }
 
 /**
- * The smallest of the pod-key sets indexed under the selector's `key=value` pairs in `namespace`
- * (every matching pod is in it), or undefined when a pair has no pod or the selector is empty.
+ * Visits the keys of the pods in `namespace` whose labels match a non-empty selector, in no
+ * particular order: the label sets under the selector's rarest `key=value` pair that match it, and
+ * their pods. O(label sets under that pair + matching pods).
  */
-function smallestLabelSet(state: SimState, namespace: string, selector: Record<string, string>): Set<string> | undefined {
+function forEachMatchingPod(state: SimState, namespace: string, selector: Record<string, string>, visit: (key: string) => void): void {
   const idx = getIndex(state);
   let best: Set<string> | undefined;
-  for (const [k, v] of Object.entries(selector)) {
-    const s = idx.podsByLabel.get(`${namespace}|${k}=${v}`);
-    if (!s) return undefined;
+  for (const k in selector) {
+    const s = idx.podsByLabel.get(`${namespace}|${k}=${selector[k]}`);
+    if (!s) return;
     if (!best || s.size < best.size) best = s;
   }
-  return best;
+  if (!best) return;
+  for (const id of best) {
+    if (!selectorMatches(selector, idx.labelSetLabels.get(id)!)) continue;
+    for (const key of idx.podsByLabelSet.get(id)!) visit(key);
+  }
 }
 
-/** Keys of the pods in `namespace` matching a non-empty selector, sorted. O(smallest label set). */
+/** Keys of the pods in `namespace` matching a non-empty selector, sorted. O(matching pods + label sets). */
 export function podsForSelector(state: SimState, namespace: string, selector: Record<string, string>): string[] {
-  const best = smallestLabelSet(state, namespace, selector);
-  if (!best) return [];
   const out: string[] = [];
-  for (const key of best) {
-    const pod = state.pods[key];
-    if (pod && selectorMatches(selector, pod.metadata.labels)) out.push(key);
-  }
+  forEachMatchingPod(state, namespace, selector, (key) => {
+    if (state.pods[key]) out.push(key);
+  });
   return out.sort();
 }
 
@@ -276,13 +325,11 @@ export function podsForSelector(state: SimState, namespace: string, selector: Re
  * ordering by name is ordering by key). Saves the caller a second lookup per key.
  */
 export function podObjectsForSelector(state: SimState, namespace: string, selector: Record<string, string>): Pod[] {
-  const best = smallestLabelSet(state, namespace, selector);
-  if (!best) return [];
   const out: Pod[] = [];
-  for (const key of best) {
+  forEachMatchingPod(state, namespace, selector, (key) => {
     const pod = state.pods[key];
-    if (pod && selectorMatches(selector, pod.metadata.labels)) out.push(pod);
-  }
+    if (pod) out.push(pod);
+  });
   return out.sort(byName);
 }
 

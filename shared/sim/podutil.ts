@@ -13,13 +13,13 @@ export function getCondition(pod: Pod, type: PodCondition['type']): PodCondition
 /**
  * Conditions without a reason set at sim second 0 (createSim's warm start: every Pod's Initialized,
  * ContainersReady and Ready are `True` at 0), one frozen object per type and status shared by all Pods.
- * PodScheduled is left out: the API server's binding (`bindPod` in ./apiserver.ts) updates that one
- * in place.
+ * The API server's binding (`bindPod` in ./apiserver.ts) shares its own frozen `PodScheduled=True`
+ * at 0 the same way.
  */
 const sharedAtZero = new Map<PodCondition['type'], Map<PodCondition['status'], PodCondition>>();
 
 function conditionOf(type: PodCondition['type'], status: PodCondition['status'], lastTransitionTime: number, reason: string | undefined): PodCondition {
-  if (reason === undefined && lastTransitionTime === 0 && type !== 'PodScheduled') {
+  if (reason === undefined && lastTransitionTime === 0) {
     let byStatus = sharedAtZero.get(type);
     if (byStatus === undefined) sharedAtZero.set(type, (byStatus = new Map()));
     let c = byStatus.get(status);

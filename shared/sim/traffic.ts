@@ -403,9 +403,20 @@ interface SliceReading {
   endpoints: Endpoints['endpoints'];
   contrib: (Contribution | null)[];
   prefix: string;
-  /** The groups by key and the keys in sorted order (the aggregate's `groups` order). */
+  /**
+   * The groups by key and the keys in sorted order (the aggregate's `groups` order), kept up to date
+   * in place by the next build (the previous aggregate's group objects are never read again: its
+   * own figures are recomputed in the same pass).
+   */
   byKey: Map<string, EndpointGroup>;
   sortedKeys: string[];
+  groups: EndpointGroup[];
+  /** Ready endpoints per node and per image (the aggregate's `nodes` set and sorted `images`). */
+  nodeCounts: Map<string, number>;
+  nodes: Set<string>;
+  imageCounts: Map<string, number>;
+  images: string[];
+  ready: number;
 }
 
 function readEndpoint(state: SimState, ep: Endpoints['endpoints'][number], prefix: string): Contribution | null {
@@ -438,67 +449,125 @@ function readEndpoint(state: SimState, ep: Endpoints['endpoints'][number], prefi
  */
 function aggregate(state: SimState, memo: Memo, eps: Endpoints | undefined, resourceVersion: number, prev: SliceReading | null): [ServiceAggregate, SliceReading | null] {
   if (!eps) return [{ resourceVersion, length: 0, groups: [], ready: 0, total: 0, nodes: new Set(), images: [] }, null];
-  const byKey = new Map<string, EndpointGroup>();
-  const nodes = new Set<string>();
-  const images = new Set<string>();
-  let ready = 0;
   const prefix = `${eps.metadata.namespace}/`;
   const list = eps.endpoints;
   const contrib = new Array<Contribution | null>(list.length);
-  const old = prev !== null && prev.prefix === prefix ? prev.endpoints : null;
-  const oldContrib = prev?.contrib;
-  const prevByKey = old !== null ? prev!.byKey : null;
+  const r: SliceReading =
+    prev !== null && prev.prefix === prefix
+      ? prev
+      : { endpoints: [], contrib: [], prefix, byKey: new Map(), sortedKeys: [], groups: [], nodeCounts: new Map(), nodes: new Set(), imageCounts: new Map(), images: [], ready: 0 };
+  const old = r.endpoints;
+  const oldContrib = r.contrib;
+  // Old entries whose contribution carries over to the new list (the others are taken out below).
+  const carried = new Uint8Array(old.length);
+  let keysChanged = false;
+  let imagesChanged = false;
   const added: string[] = [];
-  let lastImage: string | null = null;
+  const change = (c: Contribution, delta: 1 | -1): void => {
+    r.ready += delta;
+    const g = r.byKey.get(c.key);
+    if (g !== undefined) {
+      g.count += delta;
+      if (g.count === 0) {
+        r.byKey.delete(c.key);
+        keysChanged = true;
+      }
+    } else {
+      r.byKey.set(c.key, { image: c.image, cpuMilli: c.cpuMilli, node: c.node, count: 1, dead: c.dead });
+      added.push(c.key);
+      keysChanged = true;
+    }
+    const n = (r.nodeCounts.get(c.node) ?? 0) + delta;
+    if (n === 0) {
+      r.nodeCounts.delete(c.node);
+      r.nodes.delete(c.node);
+    } else {
+      r.nodeCounts.set(c.node, n);
+      if (n === 1 && delta === 1) r.nodes.add(c.node);
+    }
+    const m = (r.imageCounts.get(c.image) ?? 0) + delta;
+    if (m === 0) {
+      r.imageCounts.delete(c.image);
+      imagesChanged = true;
+    } else {
+      if (m === 1 && delta === 1) imagesChanged = true;
+      r.imageCounts.set(c.image, m);
+    }
+  };
   let j = 0;
   for (let i = 0; i < list.length; i++) {
     const ep = list[i]!;
     let c: Contribution | null | undefined;
-    if (old !== null) {
+    if (old[j] === ep) {
+      // The very entry of the previous slice (the controller keeps unchanged entries as they are).
+      c = oldContrib[j];
+      carried[j++] = 1;
+    } else {
       const name = ep.targetRef.name;
       let o = old[j];
       if (o !== undefined && o.targetRef.name !== name) {
         while (j < old.length && old[j]!.targetRef.name < name) j++;
         o = old[j];
       }
-      if (o !== undefined && o.targetRef.name === name && o.nodeName === ep.nodeName && o.conditions.ready === ep.conditions.ready && o.conditions.terminating === ep.conditions.terminating) {
-        c = oldContrib![j];
+      if (o !== undefined && o.targetRef.name === name) {
+        if (o.nodeName === ep.nodeName && o.conditions.ready === ep.conditions.ready && o.conditions.terminating === ep.conditions.terminating) {
+          c = oldContrib[j];
+          carried[j] = 1;
+        }
+        j++; // later entries have greater names: this one is done with
       }
     }
-    if (c === undefined) c = readEndpoint(state, ep, prefix);
-    contrib[i] = c;
-    if (c === null) continue;
-    ready++;
-    const g = byKey.get(c.key);
-    if (g) g.count++;
-    else {
-      byKey.set(c.key, { image: c.image, cpuMilli: c.cpuMilli, node: c.node, count: 1, dead: c.dead });
-      if (prevByKey === null || !prevByKey.has(c.key)) added.push(c.key);
+    if (c === undefined) {
+      c = readEndpoint(state, ep, prefix);
+      if (c !== null) change(c, 1);
     }
-    nodes.add(c.node);
-    if (c.image !== lastImage) images.add((lastImage = c.image));
+    contrib[i] = c;
   }
-  for (const node of nodes) {
+  for (let k = 0; k < old.length; k++) {
+    const c = oldContrib[k];
+    if (carried[k] === 0 && c !== null && c !== undefined) change(c, -1);
+  }
+  for (const node of r.nodes) {
     if (!state.nodes[node] && !memo.extraNodes.has(node)) {
       memo.extraNodes.add(node);
       memo.down.add(node); // missing = down, as ownFigures sees it
     }
   }
-  // The default sort compares UTF-16 code units, exactly like `<` on strings. The previous keys still
-  // present come first, already in order, so the sort mostly merges the new keys in.
-  let sortedKeys: string[];
-  if (prevByKey === null) sortedKeys = [...byKey.keys()].sort();
-  else {
-    sortedKeys = [];
-    for (const k of prev!.sortedKeys) if (byKey.has(k)) sortedKeys.push(k);
+  if (keysChanged) {
+    // The default sort compares UTF-16 code units, exactly like `<` on strings. The previous keys still
+    // present come first, already in order, so the sort mostly merges the new keys in.
+    // Keys created in this pass were not there before and survive it (removals only take out
+    // contributions counted before, under keys that existed then): the kept keys (in order) and the
+    // new ones (sorted) are merged, each new key placed by binary search among the kept ones.
+    const kept: string[] = [];
+    for (const k of r.sortedKeys) if (r.byKey.has(k)) kept.push(k);
+    let sortedKeys = kept;
     if (added.length > 0) {
-      for (const k of added) sortedKeys.push(k);
-      sortedKeys.sort();
+      added.sort();
+      sortedKeys = [];
+      let from = 0;
+      for (const k of added) {
+        let lo = from;
+        let hi = kept.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (kept[mid]! < k) lo = mid + 1;
+          else hi = mid;
+        }
+        for (let x = from; x < lo; x++) sortedKeys.push(kept[x]!);
+        sortedKeys.push(k);
+        from = lo;
+      }
+      for (let x = from; x < kept.length; x++) sortedKeys.push(kept[x]!);
     }
+    r.sortedKeys = sortedKeys;
+    r.groups = sortedKeys.map((k) => r.byKey.get(k)!);
   }
-  const groups = sortedKeys.map((k) => byKey.get(k)!);
-  const agg = { resourceVersion, length: list.length, groups, ready, total: list.length, nodes, images: [...images].sort() };
-  return [agg, resourceVersion === STALE ? null : { endpoints: list, contrib, prefix, byKey, sortedKeys }];
+  if (imagesChanged) r.images = [...r.imageCounts.keys()].sort();
+  r.endpoints = list;
+  r.contrib = contrib;
+  const agg = { resourceVersion, length: list.length, groups: r.groups, ready: r.ready, total: list.length, nodes: r.nodes, images: r.images };
+  return [agg, resourceVersion === STALE ? null : r];
 }
 
 /**

@@ -7,11 +7,11 @@
  * recomputed (a pod change queues the Services selecting it). Stalls while the API server cannot write:
  * kube-proxy keeps routing to the last endpoints it saw.
  */
-import { apiWritable, compactDirty, createObject, drainDirty, newMeta, updateStatus } from '../apiserver.ts';
-import { podObjectsForSelector } from '../cache.ts';
+import { apiWritable, compactDirty, createObject, drainDirty, newMeta, takePodChanges, unwatchPods, updateStatus, watchPods } from '../apiserver.ts';
+import { podObjectsForSelector, selectorMatches } from '../cache.ts';
 import { SERVICE_NAME_LABEL, endpointFor, endpointPorts } from '../kinds/endpointslice.ts';
 import { isTerminating } from '../podutil.ts';
-import type { EndpointPort, EndpointSlice, SimState } from '../types.ts';
+import type { Endpoint, EndpointPort, EndpointSlice, Service, SimState } from '../types.ts';
 
 /**
  * The endpoint list this controller last stored in each slice. Its entries were all built here, so an
@@ -20,20 +20,41 @@ import type { EndpointPort, EndpointSlice, SimState } from '../types.ts';
  */
 const builtLists = new WeakMap<EndpointSlice, EndpointSlice['endpoints']>();
 
-/** Recomputes the EndpointSlice of every queued Service. */
+/**
+ * Recomputes the EndpointSlice of every queued Service: from the pods that changed since its last sync
+ * when the Service is watched ({@link takePodChanges}) and its slice is the one built here, else from
+ * every pod its selector matches. Both give the same list.
+ */
 export function endpointsSync(state: SimState): void {
   if (!apiWritable(state)) return compactDirty(state, 'services');
-  for (const key of drainDirty(state, 'services')) syncEndpoints(state, key);
+  for (const key of drainDirty(state, 'services')) syncEndpoints(state, key, takePodChanges(state, 'services', key));
 }
 
-/** Recomputes one Service's EndpointSlice (creating it if missing); no-op for an unknown Service. */
-export function syncEndpoints(state: SimState, key: string): void {
+/**
+ * Recomputes one Service's EndpointSlice (creating it if missing); no-op for an unknown Service.
+ * `changed`: keys of the only pods that may have changed since the slice was built (see
+ * {@link endpointsSync}); null or omitted = read every matching pod.
+ */
+export function syncEndpoints(state: SimState, key: string, changed: string[] | null = null): void {
   const svc = state.services[key];
-  if (!svc) return;
-  const list: EndpointSlice['endpoints'] = [];
+  if (!svc) {
+    unwatchPods(state, 'services', key);
+    return;
+  }
   let ep = state.endpoints[key];
   const prev = ep?.endpoints ?? [];
   const keep = ep !== undefined && builtLists.get(ep) === prev;
+  if (changed !== null && ep !== undefined && keep) {
+    const patched = patchEndpoints(state, svc, prev, changed);
+    watchPods(state, 'services', key);
+    if (patched === null) return;
+    ep.endpoints = patched;
+    builtLists.set(ep, patched);
+    updateStatus(state, 'EndpointSlice', key); // the controller already checked quorum
+    return;
+  }
+  watchPods(state, 'services', key);
+  const list: EndpointSlice['endpoints'] = [];
   let j = 0;
   for (const pod of podObjectsForSelector(state, svc.metadata.namespace, svc.spec.selector)) {
     if (!pod.spec.nodeName || pod.status.phase === 'Failed' || pod.status.phase === 'Succeeded') continue;
@@ -67,6 +88,72 @@ export function syncEndpoints(state: SimState, key: string): void {
   builtLists.set(ep, list);
   ep.ports = ports;
   updateStatus(state, 'EndpointSlice', key); // the controller already checked quorum
+}
+
+/** Index of the first entry of `list` (sorted by pod name) whose pod name is not below `name`. */
+function lowerBound(list: readonly Endpoint[], name: string): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]!.targetRef.name < name) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The slice's new list when only the pods `changed` (keys) may differ from what `prev` (a list built
+ * here: sorted by pod name, one entry per pod, each reflecting its pod when built) shows: each changed
+ * pod's entry is recomputed exactly as the full rebuild of {@link syncEndpoints} computes it (kept
+ * when nothing in it changed, else a new entry reusing the previous address of the same pod on the
+ * same node), dropped when the pod is gone, unbound, terminal or no longer matches; every other entry
+ * stays. Returns null when the list is unchanged. O(changed x log(entries) + entries).
+ */
+function patchEndpoints(state: SimState, svc: Service, prev: Endpoint[], changed: string[]): Endpoint[] | null {
+  if (changed.length === 0) return null;
+  const ns = svc.metadata.namespace;
+  const prefix = `${ns}/`;
+  // Keys share the `namespace/` prefix: key order is name order. The keys themselves are used for the
+  // lookups (their hashes are cached; a rebuilt key string would be hashed again).
+  const keys = changed.length === 1 ? changed : [...changed].sort();
+  // Per changed name (deduplicated, in order): its position in `prev`, whether `prev` has it, and its entry now.
+  const at: number[] = [];
+  const had: boolean[] = [];
+  const next: (Endpoint | null)[] = [];
+  let differs = false;
+  let last: string | undefined;
+  for (const key of keys) {
+    if (key === last || !key.startsWith(prefix)) continue;
+    last = key;
+    const name = key.slice(prefix.length);
+    const i = lowerBound(prev, name);
+    const old = prev[i] !== undefined && prev[i]!.targetRef.name === name ? prev[i] : undefined;
+    const pod = state.pods[key];
+    let entry: Endpoint | null = null;
+    if (pod && pod.metadata.namespace === ns && pod.spec.nodeName && pod.status.phase !== 'Failed' && pod.status.phase !== 'Succeeded' && selectorMatches(svc.spec.selector, pod.metadata.labels)) {
+      const terminating = isTerminating(pod);
+      if (old !== undefined && old.targetRef.uid === pod.metadata.uid && old.nodeName === pod.spec.nodeName) {
+        entry = old.conditions.terminating === terminating && old.conditions.ready === (pod.sim.ready && !terminating) ? old : endpointFor(state, pod, terminating, old.addresses);
+      } else entry = endpointFor(state, pod, terminating);
+    }
+    if (entry !== (old ?? null)) differs = true;
+    at.push(i);
+    had.push(old !== undefined);
+    next.push(entry);
+  }
+  if (!differs) return null;
+  const out: Endpoint[] = [];
+  let from = 0;
+  for (let u = 0; u < at.length; u++) {
+    const i = at[u]!;
+    for (let j = from; j < i; j++) out.push(prev[j]!);
+    const e = next[u]!;
+    if (e !== null) out.push(e);
+    from = had[u] ? i + 1 : i;
+  }
+  for (let j = from; j < prev.length; j++) out.push(prev[j]!);
+  return out;
 }
 
 /**

@@ -10,14 +10,14 @@
  * replication manager wraps the ReplicaSet controller (K pkg/controller/replication); other pod owners
  * (StatefulSet, DaemonSet) share the workqueue through {@link registerOwnerSync}.
  */
-import { apiWritable, compactDirty, createObject, deletePod, drainDirty, markDirty, newMeta, updateStatus as writeStatus } from '../apiserver.ts';
-import { emit } from '../emit.ts';
+import { apiWritable, compactDirty, createObject, deletePod, drainDirty, markDirty, newMeta, takePodChanges, unwatchPods, updateStatus as writeStatus, watchPods } from '../apiserver.ts';
+import { emit, isWarmStart } from '../emit.ts';
 import { getIndex } from '../cache.ts';
 import { randomSuffix } from '../names.ts';
 import { cloneJson, isActive, readySince } from '../podutil.ts';
 import { parseCpuMillicores, parseMemoryMiB } from '../../manifests/quantity.ts';
 import { scheduleTimer, type TimerKind } from '../timers.ts';
-import type { Pod, PodSpec, PodTemplateSpec, ReplicaSet, ReplicationController, SimState, Timer } from '../types.ts';
+import type { OwnerReference, Pod, PodSpec, PodTemplateSpec, ReplicaSet, ReplicationController, SimState, Timer } from '../types.ts';
 
 /** Max pods created or deleted per ReplicaSet sync (replica_set.go BurstReplicas). */
 export const BURST_REPLICAS = 500;
@@ -54,11 +54,58 @@ function podSpecFromTemplate(t: PodSpec): PodSpec {
   let containers = sharedContainers.get(t);
   if (containers === undefined) sharedContainers.set(t, (containers = cloneJson(t.containers)));
   const spec: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(t)) {
+  for (const k in t) {
+    const v = (t as unknown as Record<string, unknown>)[k];
     if (k === 'nodeName' || v === undefined) continue;
     spec[k] = k === 'containers' ? containers : typeof v === 'object' && v !== null ? cloneJson(v) : v;
   }
   return spec as unknown as PodSpec;
+}
+
+const EMPTY: Record<string, string> = Object.freeze({});
+
+/**
+ * Frozen copies of template label / annotation maps, shared by every pod made from that template
+ * (pods' labels and annotations are never changed in place here; ~100 bytes per pod, and the label
+ * index groups pods by the label object: shared/sim/cache.ts `labelSetId`). Checked against the
+ * template's current entries, so a template edited in place gets a fresh copy.
+ */
+const sharedMaps = new WeakMap<Record<string, string>, Readonly<Record<string, string>>>();
+
+function sameMap(a: Readonly<Record<string, string>>, b: Record<string, string>): boolean {
+  let n = 0;
+  for (const k in b) {
+    if (a[k] !== b[k] || !Object.prototype.hasOwnProperty.call(a, k)) return false;
+    n++;
+  }
+  return Object.keys(a).length === n;
+}
+
+function sharedCopy(src: Record<string, string>): Record<string, string> {
+  if (Object.isFrozen(src)) return src;
+  const hit = sharedMaps.get(src);
+  if (hit !== undefined && sameMap(hit, src)) return hit as Record<string, string>;
+  const copy = Object.freeze({ ...src });
+  sharedMaps.set(src, copy);
+  return copy as Record<string, string>;
+}
+
+/**
+ * The owners the ReplicaSet controller manages: ReplicaSets, and ReplicationControllers (the same
+ * fields: replicas, template, minReadySeconds, and the same status).
+ */
+type ReplicaOwner = Pick<ReplicaSet, 'metadata' | 'spec' | 'status'> | Pick<ReplicationController, 'metadata' | 'spec' | 'status'>;
+
+/** The controller reference to an owner, one frozen array per owner object shared by its pods. */
+const sharedOwnerRefs = new WeakMap<object, OwnerReference[]>();
+
+function ownerRefsOf(owner: ReplicaOwner, kind: string, apiVersion: string): OwnerReference[] {
+  const hit = sharedOwnerRefs.get(owner);
+  const r = hit?.[0];
+  if (r !== undefined && r.name === owner.metadata.name && r.uid === owner.metadata.uid && r.kind === kind) return hit!;
+  const refs = Object.freeze([Object.freeze({ apiVersion, kind, name: owner.metadata.name, uid: owner.metadata.uid, controller: true })]) as unknown as OwnerReference[];
+  sharedOwnerRefs.set(owner, refs);
+  return refs;
 }
 
 /**
@@ -70,23 +117,23 @@ export function newPodFromTemplate(state: SimState, rs: ReplicaSet, res = podRes
 }
 
 /**
- * The owners the ReplicaSet controller manages: ReplicaSets, and ReplicationControllers (the same
- * fields: replicas, template, minReadySeconds, and the same status).
+ * A new Pending pod of `owner` named `<owner>-<5 random chars>` (ReplicaSet and ReplicationController);
+ * its labels, annotations and owner reference are frozen objects shared with its siblings.
  */
-type ReplicaOwner = Pick<ReplicaSet, 'metadata' | 'spec' | 'status'> | Pick<ReplicationController, 'metadata' | 'spec' | 'status'>;
-
-/** A new Pending pod of `owner` named `<owner>-<5 random chars>` (ReplicaSet and ReplicationController). */
 function newOwnedPod(state: SimState, owner: ReplicaOwner, kind: string, apiVersion: string, res: ReturnType<typeof podResources>): Pod {
   const ns = owner.metadata.namespace;
   let name = `${owner.metadata.name}-${randomSuffix(state.rng)}`;
   while (state.pods[`${ns}/${name}`]) name = `${owner.metadata.name}-${randomSuffix(state.rng)}`;
-  return podFromTemplate(state, { apiVersion, kind, name: owner.metadata.name, uid: owner.metadata.uid, namespace: ns }, owner.spec.template, name, res);
+  const ref = { apiVersion, kind, name: owner.metadata.name, uid: owner.metadata.uid, namespace: ns };
+  return podFromTemplate(state, ref, owner.spec.template, name, res, {}, ownerRefsOf(owner, kind, apiVersion));
 }
 
 /**
  * A new Pending pod `name` from a template, controlled by `owner` (owner reference with
- * `controller: true`); `extraLabels` are added to the template's labels (StatefulSet pod-name labels).
- * Shared by every pod-owning controller (ReplicaSet, ReplicationController, StatefulSet, DaemonSet).
+ * `controller: true`); `extra.labels` are added to the template's labels (StatefulSet pod-name labels),
+ * `extra.nodeSelector` to its node selector (DaemonSet pods). Shared by every pod-owning controller
+ * (ReplicaSet, ReplicationController, StatefulSet, DaemonSet). Without extra labels the pod shares a
+ * frozen copy of the template's labels; `refs` may pass a shared owner reference list.
  */
 export function podFromTemplate(
   state: SimState,
@@ -95,13 +142,13 @@ export function podFromTemplate(
   name: string,
   res = podResources(tpl.spec),
   extra: { labels?: Record<string, string>; nodeSelector?: Record<string, string> } = {},
+  refs: OwnerReference[] = [{ apiVersion: owner.apiVersion, kind: owner.kind, name: owner.name, uid: owner.uid, controller: true }],
 ): Pod {
   const ns = owner.namespace;
   const spec = podSpecFromTemplate(tpl.spec);
   if (extra.nodeSelector) spec.nodeSelector = { ...(spec.nodeSelector ?? {}), ...extra.nodeSelector };
-  const meta = newMeta(state, ns, name, { ...tpl.metadata.labels, ...(extra.labels ?? {}) }, { ...(tpl.metadata.annotations ?? {}) }, [
-    { apiVersion: owner.apiVersion, kind: owner.kind, name: owner.name, uid: owner.uid, controller: true },
-  ]);
+  const labels = extra.labels ? { ...tpl.metadata.labels, ...extra.labels } : sharedCopy(tpl.metadata.labels);
+  const meta = newMeta(state, ns, name, labels, sharedCopy(tpl.metadata.annotations ?? EMPTY), refs);
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -187,6 +234,53 @@ export function registerOwnerSync(kind: string, sync: (state: SimState, objKey: 
   OWNER_SYNCS.set(kind, sync);
 }
 
+/** Bits of a pod's contribution to its ReplicaSet's status in a {@link RsMemo}. */
+const ACTIVE = 1;
+const READY = 2;
+
+/**
+ * The status counts of a ReplicaSet as of its last sync, kept beside the state (never hashed), so a
+ * sync applies only the pods that changed since ({@link takePodChanges}) instead of reading all of
+ * them: `flags` holds {@link ACTIVE} | {@link READY} of every active owned pod. Only for ReplicaSets
+ * without `minReadySeconds` (availability then equals readiness: a Ready condition's transition time
+ * is never after now); built on the first sync after createSim (none during its warm start).
+ */
+interface RsMemo {
+  flags: Map<string, number>;
+  active: number;
+  ready: number;
+}
+
+const rsMemos = new WeakMap<object, RsMemo>();
+
+function podFlags(p: Pod | undefined): number {
+  if (p === undefined || !isActive(p)) return 0;
+  return p.sim.ready ? ACTIVE | READY : ACTIVE;
+}
+
+function setFlags(memo: RsMemo, key: string, now: number): void {
+  const prev = memo.flags.get(key) ?? 0;
+  if (prev === now) return;
+  memo.active += (now & ACTIVE) - (prev & ACTIVE);
+  memo.ready += ((now & READY) - (prev & READY)) >> 1;
+  if (now === 0) memo.flags.delete(key);
+  else memo.flags.set(key, now);
+}
+
+/** The active pods of `owned` (keys); with `memo`, their flags are recorded in it too. */
+function activePods(state: SimState, owned: Set<string> | undefined, memo?: RsMemo): Pod[] {
+  const active: Pod[] = [];
+  if (owned) {
+    for (const k of owned) {
+      const p = state.pods[k]!;
+      if (!isActive(p)) continue;
+      active.push(p);
+      if (memo !== undefined) setFlags(memo, k, podFlags(p));
+    }
+  }
+  return active;
+}
+
 function syncReplicaSet(state: SimState, key: string): void {
   const colon = key.indexOf(':');
   if (colon >= 0) {
@@ -195,57 +289,87 @@ function syncReplicaSet(state: SimState, key: string): void {
     if (kind === 'ReplicationController') {
       const rc = state.replicationControllers?.[objKey];
       if (rc) syncReplicas(state, key, objKey, rc, 'ReplicationController', 'v1', 'replication-controller');
+      else unwatchPods(state, 'replicaSets', key);
       return;
     }
     OWNER_SYNCS.get(kind)?.(state, objKey, key);
     return;
   }
   const rs = state.replicaSets[key];
-  if (!rs) return;
+  if (!rs) {
+    unwatchPods(state, 'replicaSets', key);
+    return;
+  }
   syncReplicas(state, key, key, rs, 'ReplicaSet', 'apps/v1', 'replicaset-controller');
 }
 
 /**
- * The ReplicaSet sync for one owner (a ReplicaSet, or a ReplicationController): `queueKey` is its
- * workqueue / podsByOwner key, `objKey` its storage key.
+ * The ReplicaSet sync for one owner (a ReplicaSet, or a ReplicationController): `key` is its
+ * workqueue / podsByOwner / pod-watch key, `objKey` its storage key.
  */
-function syncReplicas(state: SimState, queueKey: string, objKey: string, rs: ReplicaOwner, kind: 'ReplicaSet' | 'ReplicationController', apiVersion: string, source: string): void {
-  const key = queueKey;
+function syncReplicas(state: SimState, key: string, objKey: string, rs: ReplicaOwner, kind: 'ReplicaSet' | 'ReplicationController', apiVersion: string, source: string): void {
   const ref = { kind, name: rs.metadata.name, namespace: rs.metadata.namespace };
+  const changes = takePodChanges(state, 'replicaSets', key);
+  const owned = getIndex(state).podsByOwner.get(key);
+  const useMemo = rs.spec.minReadySeconds <= 0 && !isWarmStart(state);
+  let memo = useMemo ? rsMemos.get(rs) : undefined;
+  if (memo !== undefined && changes !== null) {
+    for (const k of changes) setFlags(memo, k, owned?.has(k) ? podFlags(state.pods[k]) : 0);
+  } else memo = undefined;
   // No sort needed: nothing below depends on the order of `active` (counts and minima in updateStatus;
   // rankPodsForDeletion's order is total, name last, so its result does not depend on its input order;
   // new pods are created in a loop that does not read `active`).
-  let active: Pod[] = [];
-  const owned = getIndex(state).podsByOwner.get(key);
-  if (owned) {
-    for (const k of owned) {
-      const p = state.pods[k]!;
-      if (isActive(p)) active.push(p);
-    }
+  let active: Pod[] | null = null;
+  if (memo === undefined) {
+    if (useMemo) rsMemos.set(rs, (memo = { flags: new Map(), active: 0, ready: 0 }));
+    else rsMemos.delete(rs);
+    active = activePods(state, owned, memo);
   }
-  const diff = active.length - rs.spec.replicas;
+  const diff = (memo !== undefined ? memo.active : active!.length) - rs.spec.replicas;
+  let exact = true;
   if (diff < 0) {
     const n = Math.min(-diff, BURST_REPLICAS);
     const res = podResources(rs.spec.template.spec);
     for (let i = 0; i < n; i++) {
       const pod = newOwnedPod(state, rs, kind, apiVersion, res);
-      if (!createObject(state, 'Pod', pod).ok) break;
-      active.push(pod);
+      const r = createObject(state, 'Pod', pod);
+      if (!r.ok) break;
+      active?.push(pod);
+      if (memo !== undefined) setFlags(memo, r.key, podFlags(pod));
       emit(state, 'Normal', 'SuccessfulCreate', ref, `Created pod: ${pod.metadata.name}`, source);
     }
     if (-diff > BURST_REPLICAS) markDirty(state, 'replicaSets', key);
   } else if (diff > 0) {
+    active ??= activePods(state, owned);
     const victims = rankPodsForDeletion(active).slice(0, Math.min(diff, BURST_REPLICAS));
     const gone = new Set<Pod>();
     for (const pod of victims) {
       emit(state, 'Normal', 'SuccessfulDelete', ref, `Deleted pod: ${pod.metadata.name}`, source);
-      deletePod(state, `${pod.metadata.namespace}/${pod.metadata.name}`);
+      const podKey = `${pod.metadata.namespace}/${pod.metadata.name}`;
+      if (!deletePod(state, podKey).ok) exact = false; // counted as gone all the same (as before)
+      if (memo !== undefined) setFlags(memo, podKey, 0);
       gone.add(pod);
     }
     active = active.filter((p) => !gone.has(p));
     if (diff > BURST_REPLICAS) markDirty(state, 'replicaSets', key);
   }
-  updateStatus(state, key, rs, active, kind, objKey);
+  if (memo !== undefined) {
+    writeCounts(state, rs, memo.active, memo.ready, memo.ready, kind, objKey);
+    if (exact) watchPods(state, 'replicaSets', key);
+    else rsMemos.delete(rs);
+  } else updateStatus(state, key, rs, active!, kind, objKey);
+}
+
+/**
+ * Writes the status counts when they (or the observed generation) changed, through the API server
+ * (`kind`, storage key `objKey`): a ReplicaSet's write queues its owning Deployment.
+ */
+function writeCounts(state: SimState, rs: ReplicaOwner, replicas: number, ready: number, available: number, kind: 'ReplicaSet' | 'ReplicationController', objKey: string): void {
+  const s = rs.status;
+  const gen = rs.metadata.generation;
+  if (s.replicas === replicas && s.readyReplicas === ready && s.availableReplicas === available && s.fullyLabeledReplicas === replicas && s.observedGeneration === gen) return;
+  rs.status = { replicas, readyReplicas: ready, availableReplicas: available, fullyLabeledReplicas: replicas, observedGeneration: gen };
+  writeStatus(state, kind, objKey);
 }
 
 function updateStatus(state: SimState, key: string, rs: ReplicaOwner, active: Pod[], kind: 'ReplicaSet' | 'ReplicationController', objKey: string): void {
@@ -260,11 +384,7 @@ function updateStatus(state: SimState, key: string, rs: ReplicaOwner, active: Po
     else nextAvailableAt = Math.min(nextAvailableAt, since + rs.spec.minReadySeconds);
   }
   if (nextAvailableAt !== Infinity) scheduleTimer(state, nextAvailableAt, RS_SYNC_TIMER, key);
-  const s = rs.status;
-  const gen = rs.metadata.generation;
-  if (s.replicas === active.length && s.readyReplicas === ready && s.availableReplicas === available && s.fullyLabeledReplicas === active.length && s.observedGeneration === gen) return;
-  rs.status = { replicas: active.length, readyReplicas: ready, availableReplicas: available, fullyLabeledReplicas: active.length, observedGeneration: gen };
-  writeStatus(state, kind, objKey); // a ReplicaSet's queues its owning Deployment
+  writeCounts(state, rs, active.length, ready, available, kind, objKey);
 }
 
 /** {@link readySince} without the closure (the status loop runs it for every ready pod of a synced ReplicaSet). */
