@@ -73,3 +73,26 @@ export function changesSince(state: SimState, cursor: number): ChangesSince {
   const from = cursor - first + 1;
   return { cursor: last, changes: from <= 0 ? log.entries : log.entries.slice(from) };
 }
+
+/** The cursor a consumer holds after reading everything recorded so far: the last `seq` (0 = none yet). O(1). */
+export function changeCursor(state: SimState): number {
+  return logOf(state).next - 1;
+}
+
+/**
+ * {@link changesSince} without copying: calls `visit(change)` for each change recorded after `cursor`,
+ * oldest first, and returns true; returns false (visiting nothing) when the consumer must resync
+ * (the same cases as `changesSince`'s `resync`). The new cursor is {@link changeCursor}. For
+ * consumers that poll every tick (the room's projection): nothing is allocated, and nothing is
+ * visited when nothing was recorded.
+ */
+export function forEachChangeSince(state: SimState, cursor: number, visit: (change: Change) => void): boolean {
+  const log = logOf(state);
+  if (!log.live) return false;
+  const last = log.next - 1;
+  const entries = log.entries;
+  const first = entries.length > 0 ? entries[0]!.seq : log.next;
+  if (cursor < first - 1 || cursor > last) return false;
+  for (let i = Math.max(0, cursor - first + 1); i < entries.length; i++) visit(entries[i]!);
+  return true;
+}
