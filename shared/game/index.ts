@@ -40,6 +40,7 @@ export {
   actedDuring,
   computeScore,
   incidentBonus,
+  scoreOf,
   squash,
   type ScoredTeam,
 } from './score.ts';
