@@ -23,8 +23,9 @@
  * May import server/rooms/schema.ts, shared/view, shared/sim (pure) and @colyseus/schema.
  */
 import type { ArraySchema, MapSchema } from '@colyseus/schema';
-import type { SimState, Pod, Deployment, Node, Service, ServiceTraffic } from '../../shared/sim/types.ts';
-import { podDisplayStatus, nodeDisplayStatus, podReady, ownerDeploymentName } from '../../shared/sim/status.ts';
+import type { SimState, Pod, Deployment, Node, OwnerReference, Service, ServiceTraffic } from '../../shared/sim/types.ts';
+import { podDisplayStatus, nodeDisplayStatus, podReady } from '../../shared/sim/status.ts';
+import { controllerOf } from '../../shared/sim/cache.ts';
 import { incidentTitle } from '../../shared/sim/incidents/index.ts';
 import { REVISION_ANNOTATION } from '../../shared/sim/controllers/deployment.ts';
 import { changeCursor, forEachChangeSince, type Change } from '../../shared/sim/changelog.ts';
@@ -38,7 +39,7 @@ import {
   SERVICE_WIRE,
   formatCounts,
   isSparse,
-  nameOfKey,
+  isNameOfKey,
   objectKey,
   type ScalarKeys,
   type ViewDef,
@@ -127,7 +128,7 @@ function assigner<S, C>(def: ViewDef, table: object): Assigner<S, C> {
     // A name the key already says (`default/web` -> `web`) is not sent: the mirror takes it from the key.
     for (let i = 0; i < fromKeyFns.length; i++, slot++) {
       const v = fromKeyFns[i]!(src, ctx);
-      const next = v === nameOfKey(key) ? undefined : v;
+      const next = typeof v === 'string' && isNameOfKey(v, key) ? undefined : v;
       if (last[slot] !== next) {
         if (target[fromKey[i]!] !== next) target[fromKey[i]!] = next;
         last[slot] = next;
@@ -153,7 +154,7 @@ const POD: Computes<typeof POD_VIEW, Pod> = {
   name: (p) => p.metadata.name,
   namespace: (p) => p.metadata.namespace,
   node: (p) => p.spec.nodeName ?? '',
-  deployment: (p, sim) => ownerDeploymentName(sim, p),
+  deployment: (p, sim) => deploymentNameOf(sim, p),
   status: (p, sim) => podDisplayStatus(p, sim.t),
   ready: (p) => podReady(p),
   restarts: (p) => {
@@ -166,6 +167,26 @@ const POD: Computes<typeof POD_VIEW, Pod> = {
   memLimitMiB: (p) => num(p.sim.memLimitMiB),
   createdAt: (p) => num(p.metadata.creationTimestamp),
 };
+
+/** `namespace/name` keys of ReplicaSets by the owner reference naming them (and what they were built from). */
+const replicaSetKeys = new WeakMap<OwnerReference, { namespace: string; name: string; key: string }>();
+
+/**
+ * `ownerDeploymentName(sim, pod)` (shared/sim/status.ts: the Deployment controlling the Pod's
+ * controlling ReplicaSet, '' if none) without building a string per call: the ReplicaSet's key is
+ * kept per owner reference, and the name is the ReplicaSet's controller reference's own `name` (the
+ * same string object every time, so comparing it with the last projected one is one `===`).
+ */
+function deploymentNameOf(sim: SimState, pod: Pod): string {
+  const ref = controllerOf(pod, 'ReplicaSet');
+  if (ref === undefined) return '';
+  const namespace = pod.metadata.namespace;
+  let k = replicaSetKeys.get(ref);
+  if (k === undefined || k.namespace !== namespace || k.name !== ref.name) replicaSetKeys.set(ref, (k = { namespace, name: ref.name, key: `${namespace}/${ref.name}` }));
+  const rs = sim.replicaSets[k.key];
+  if (!rs) return '';
+  return controllerOf(rs, 'Deployment')?.name ?? '';
+}
 
 const DEPLOYMENT: Computes<typeof DEPLOYMENT_VIEW, Deployment> = {
   name: (d) => d.metadata.name,
@@ -363,7 +384,7 @@ function member(sets: Map<string, Set<string>>, key: string, podKey: string, add
  * Write one Pod (or its absence) into the Schema and the index; `touched` collects the Nodes and
  * Deployments whose counts moved.
  */
-function projectPod(mem: ProjectionMemory, sim: SimState, key: string, touchedNodes: Set<string>, touchedDeployments: Set<string>): void {
+function projectPod(mem: ProjectionMemory, sim: SimState, key: string, touchedNodes: KeyList, touchedDeployments: KeyList): void {
   const pod = sim.pods[key];
   const old = mem.index.get(key);
   const pods = mem.detail.pods;
@@ -391,16 +412,16 @@ function projectPod(mem: ProjectionMemory, sim: SimState, key: string, touchedNo
     bump(mem.byDeployment, old.deployment, old.status, -1);
     member(mem.podsOfNode, old.node, key, false);
     member(mem.podsOfDeployment, old.deployment, key, false);
-    touchedNodes.add(old.node);
-    touchedDeployments.add(old.deployment);
+    touchedNodes.push(old.node);
+    touchedDeployments.push(old.deployment);
   }
   if (next) {
     bump(mem.byNode, next.node, next.status, 1);
     bump(mem.byDeployment, next.deployment, next.status, 1);
     member(mem.podsOfNode, next.node, key, true);
     member(mem.podsOfDeployment, next.deployment, key, true);
-    touchedNodes.add(next.node);
-    touchedDeployments.add(next.deployment);
+    touchedNodes.push(next.node);
+    touchedDeployments.push(next.deployment);
     mem.index.set(key, next);
   } else {
     mem.index.delete(key);
@@ -461,7 +482,7 @@ const sortedKeys = (record: object) => Object.keys(record).sort();
 function projectAll(team: TeamSchema, mem: ProjectionMemory, sim: SimState): void {
   // Every Pod is re-read; the index (and the counts it keeps) moves only for Pods whose Node, owner
   // or status differ from what was projected, so a resync costs little more than the reads.
-  const none = new Set<string>();
+  const none = new KeyList(); // touched Nodes and Deployments: all of them are re-synced below
   const podKeys = sortedKeys(sim.pods);
   for (const key of podKeys) projectPod(mem, sim, key, none, none);
   for (const key of [...mem.index.keys()]) if (!Object.hasOwn(sim.pods, key)) projectPod(mem, sim, key, none, none);
@@ -478,15 +499,51 @@ function projectAll(team: TeamSchema, mem: ProjectionMemory, sim: SimState): voi
   syncMap(mem.detail.services, services, () => new ServiceDetailSchema(), (entry, src, key) => assignServiceDetail(entry, src, sim, key));
 }
 
-/** Sets {@link projectChanges} reuses (cleared on entry; nothing else touches them). */
+/**
+ * A reusable list of keys: `keys[0..n)` (emptying it only resets `n`: no allocation once warm, where
+ * clearing a Set or truncating an array would allocate its storage anew).
+ */
+class KeyList {
+  keys: string[] = [];
+  n = 0;
+
+  push(key: string): void {
+    this.keys[this.n++] = key;
+  }
+
+  clear(): void {
+    this.n = 0;
+  }
+
+  /** The keys sorted (a total order, never arrival order) without duplicates (a fresh array for more than one). */
+  inOrder(): readonly string[] {
+    const n = this.n;
+    if (n === 0) return NO_KEYS;
+    if (n === 1) {
+      this.one[0] = this.keys[0]!;
+      return this.one;
+    }
+    const sorted = this.keys.slice(0, n).sort();
+    let m = 1;
+    for (let i = 1; i < n; i++) if (sorted[i] !== sorted[m - 1]) sorted[m++] = sorted[i]!;
+    sorted.length = m;
+    return sorted;
+  }
+
+  private one: string[] = [''];
+}
+const NO_KEYS: readonly string[] = [];
+
+/** Keys {@link projectChanges} collects (cleared on entry; nothing else touches them). */
 const scratch = {
-  pods: new Set<string>(),
-  nodes: new Set<string>(),
-  deployments: new Set<string>(),
-  services: new Set<string>(),
-  touchedNodes: new Set<string>(),
-  touchedDeployments: new Set<string>(),
+  pods: new KeyList(),
+  nodes: new KeyList(),
+  deployments: new KeyList(),
+  services: new KeyList(),
+  touchedNodes: new KeyList(),
+  touchedDeployments: new KeyList(),
 };
+const scratchLists = Object.values(scratch);
 
 /** The memory {@link collectChange} bumps `podsVersion` in (set by {@link projectChanges} before visiting). */
 let collecting: ProjectionMemory | undefined;
@@ -495,21 +552,21 @@ let collecting: ProjectionMemory | undefined;
 function collectChange(c: Change): void {
   switch (c.kind) {
     case 'Pod':
-      scratch.pods.add(c.key);
+      scratch.pods.push(c.key);
       break;
     case 'Node':
-      scratch.nodes.add(c.key);
+      scratch.nodes.push(c.key);
       break;
     case 'Deployment':
-      scratch.deployments.add(c.key);
+      scratch.deployments.push(c.key);
       break;
     case 'Service':
-      scratch.services.add(c.key);
+      scratch.services.push(c.key);
       break;
     case 'EndpointSlice':
       // The slice of a Service is named after it (kubernetes.io/service-name); its endpoints are
       // the Service's Pods for a focus and its counts.
-      scratch.services.add(c.key);
+      scratch.services.push(c.key);
       collecting!.podsVersion++;
       break;
   }
@@ -522,23 +579,18 @@ function collectChange(c: Change): void {
 function projectChanges(team: TeamSchema, mem: ProjectionMemory, sim: SimState): boolean {
   if (mem.cursor === changeCursor(sim) && forEachChangeSince(sim, mem.cursor, collectChange)) return true;
   const { pods, nodes, deployments, services, touchedNodes, touchedDeployments } = scratch;
-  for (const set of [pods, nodes, deployments, services, touchedNodes, touchedDeployments]) set.clear();
+  for (const list of scratchLists) list.clear();
   collecting = mem;
   const followed = forEachChangeSince(sim, mem.cursor, collectChange);
   collecting = undefined;
   if (!followed) return false;
-  for (const key of inOrder(pods)) projectPod(mem, sim, key, touchedNodes, touchedDeployments);
-  for (const name of inOrder(nodes)) projectNode(team, mem, sim, name);
-  for (const key of inOrder(deployments)) projectDeployment(team, mem, sim, key);
-  for (const key of inOrder(services)) projectService(team, mem, sim, key);
-  for (const name of touchedNodes) if (team.nodes.has(name)) setSummary(team.nodes, name, mem.byNode.get(name));
-  for (const key of touchedDeployments) if (team.deployments.has(key)) setSummary(team.deployments, key, mem.byDeployment.get(key));
+  for (const key of pods.inOrder()) projectPod(mem, sim, key, touchedNodes, touchedDeployments);
+  for (const name of nodes.inOrder()) projectNode(team, mem, sim, name);
+  for (const key of deployments.inOrder()) projectDeployment(team, mem, sim, key);
+  for (const key of services.inOrder()) projectService(team, mem, sim, key);
+  for (const name of touchedNodes.inOrder()) if (name !== '' && team.nodes.has(name)) setSummary(team.nodes, name, mem.byNode.get(name));
+  for (const key of touchedDeployments.inOrder()) if (key !== '' && team.deployments.has(key)) setSummary(team.deployments, key, mem.byDeployment.get(key));
   return true;
-}
-
-/** A set's keys sorted (a total order, never insertion order); no copy for 0 or 1 key. */
-function inOrder(keys: Set<string>): Iterable<string> {
-  return keys.size <= 1 ? keys : [...keys].sort();
 }
 
 /**
