@@ -839,7 +839,7 @@ function projectIncidents(team: TeamSchema, sim: SimState, stamp: Stamp): void {
 
 /** What the caller passes besides the sim: the game layer owns scoring. */
 export interface ProjectOptions {
-  /** The team's score so far, points (the game layer's: shared/game `teamScore(match, team).score`). */
+  /** The team's score so far, points (the game layer's: shared/game `scoreOf(team)`, = `teamScore(match, team).score`). */
   score: number;
 }
 
