@@ -23,7 +23,7 @@ import { MatchStateSchema, PlayerSchema, type TeamSchema } from '../server/rooms
 import { projectTeam } from '../server/rooms/projection.ts';
 import { createRoomTeam } from '../server/rooms/team.ts';
 import { TeamViews, registerTeam } from '../server/rooms/views.ts';
-import { computeScore } from '../shared/game/score.ts';
+import { scoreOf, type ScoredTeam } from '../shared/game/score.ts';
 
 /** Room-level fields a match shows (MatchRoom's onCreate sets the same ones). */
 export interface RoomInfo {
@@ -51,6 +51,8 @@ export interface BenchRoom {
   clients: BenchClient[];
   /** The per-client StateViews, as the room keeps them (server/rooms/views.ts). */
   views: TeamViews;
+  /** The team as the game layer scores it (its cluster, no actions), kept like a Match's team. */
+  scored: ScoredTeam;
 }
 
 /** One sim tick alone (`step`): `defaultStepMs` is the sim's own cost, the yardstick of `defaultRoomMs`. */
@@ -60,9 +62,8 @@ export function stepSim(sim: SimState): void {
 
 /** Copy the sim into the team's Schema, as the room's `onBeforePatch` does for a dirty team. */
 export function projectRoom(room: BenchRoom): void {
-  // As the room does: the game layer's score of the team (no actions in the bench), then the projection.
-  const score = computeScore({ sim: room.sim, log: [], score: { actions: 0, actionCost: 0 } }).score;
-  projectTeam(room.team, room.sim, { score });
+  // As the room does: the game layer's score of the team (`scoreOf`; no actions in the bench), then the projection.
+  projectTeam(room.team, room.sim, { score: scoreOf(room.scored) });
   room.views.refresh();
   room.state.t = room.sim.t;
 }
@@ -78,7 +79,8 @@ export function createBenchRoom(sim: SimState, info: RoomInfo): BenchRoom {
   const team = createRoomTeam('blue').schema;
   registerTeam(state, 'blue', team);
   const views = new TeamViews((id) => (id === 'blue' ? { schema: team, sim } : undefined));
-  const room: BenchRoom = { state, team, sim, serializer, clients: [], views };
+  const scored: ScoredTeam = { sim, log: [], score: { actions: 0, actionCost: 0 } };
+  const room: BenchRoom = { state, team, sim, serializer, clients: [], views, scored };
   projectRoom(room);
   Object.assign(state, {
     matchId: info.matchId,

@@ -7,7 +7,11 @@
  *   step + projection + encode (bench/adapter.ts), same warm-up and repeats; plus the join snapshot
  *   and the patch sizes from the in-process serializer.
  *
- * When both run, step-alone and room matches alternate, so both see the same machine noise.
+ * When both run, step-alone and room matches alternate, so both see the same machine noise. Every
+ * match plays the same ticks (same scenario and seed), so beside the CPU means the sections keep each
+ * tick's smallest wall time over the matches (`...MinWallMs`): the tick's cost without interference
+ * from the other work on a shared machine (and without GC on other threads), whose ratio
+ * (`defaultRoomVsStepMin`) is much steadier than `defaultRoomVsStep` on a busy machine.
  *
  * May import bench/*, server/scenarios, shared/sim.
  */
@@ -47,14 +51,32 @@ export function benchDefault(opts: DefaultOptions, which: { step: boolean; room:
   const out: Figures = {};
   if (which.step) Object.assign(out, step.figures(resolved, opts));
   if (which.room) Object.assign(out, room.figures());
-  if (which.step && which.room) out['defaultRoomVsStep'] = round(median(room.runs) / Math.max(1e-9, median(step.runs)), 2);
+  if (which.step && which.room) {
+    out['defaultRoomVsStep'] = round(median(room.runs) / Math.max(1e-9, median(step.runs)), 2);
+    const stepMin = meanFrom(step.minWall, step.warmup);
+    const adapterMin = meanFrom(room.minProject, step.warmup) + meanFrom(room.minEncode, step.warmup);
+    out['defaultRoomVsStepMin'] = round((stepMin + adapterMin) / Math.max(1e-9, stepMin), 2);
+  }
   return out;
+}
+
+/** Per tick, the smaller of `mins[i]` and `ms` (a tick's smallest wall time over the matches). */
+function keepMin(mins: number[], i: number, ms: number): void {
+  const m = mins[i];
+  if (m === undefined || ms < m) mins[i] = ms;
+}
+
+/** Mean of `mins` from tick `from` on (the measured ticks), 0 when none. */
+function meanFrom(mins: readonly number[], from: number): number {
+  return mean(mins.slice(from));
 }
 
 /** Step-alone matches: `defaultStepMs` and its distribution (wall p50/p99/max per tick, all runs). */
 class StepRuns {
   runs: number[] = [];
   perTick: number[] = [];
+  /** Per tick index, its smallest wall ms over the matches (measured ticks only). */
+  minWall: number[] = [];
   pods = 0;
   nodes = 0;
   warmup = 0;
@@ -68,7 +90,9 @@ class StepRuns {
     for (let i = warmup; i < ticks; i++) {
       const t0 = process.hrtime.bigint();
       stepSim(sim);
-      perTick.push(wallMs(t0));
+      const ms = wallMs(t0);
+      perTick.push(ms);
+      keepMin(this.minWall, i, ms);
     }
     runs.push(cpuMs(c0) / (ticks - warmup));
     this.pods = podCount(sim);
@@ -91,6 +115,7 @@ class StepRuns {
       defaultStepWallMsP50: round(percentile(s, 0.5), 4),
       defaultStepWallMsP99: round(percentile(s, 0.99), 4),
       defaultStepWallMsMax: round(s[s.length - 1] ?? 0, 3),
+      defaultStepMinWallMs: round(meanFrom(this.minWall, this.warmup), 4),
     };
   }
 }
@@ -104,9 +129,14 @@ class RoomRuns {
   split = { step: [] as number[], project: [] as number[], encode: [] as number[] };
   joinBytes = 0;
   patches: number[] = [];
+  /** Per tick index, the smallest wall ms of each part over the matches (measured ticks only). */
+  minStep: number[] = [];
+  minProject: number[] = [];
+  minEncode: number[] = [];
+  warmup = 0;
 
   run({ input, title, ticks }: Resolved, warmupTicks: number): void {
-    const warmup = Math.min(warmupTicks, ticks - 1);
+    const warmup = (this.warmup = Math.min(warmupTicks, ticks - 1));
     const { runs, split } = this;
     const sim = createSim(input);
     const room = createBenchRoom(sim, {
@@ -141,6 +171,9 @@ class RoomRuns {
       stepWall += Number(t1 - t0);
       projectWall += Number(t2 - t1);
       encodeWall += Number(t3 - t2);
+      keepMin(this.minStep, i, Number(t1 - t0) / 1e6);
+      keepMin(this.minProject, i, Number(t2 - t1) / 1e6);
+      keepMin(this.minEncode, i, Number(t3 - t2) / 1e6);
     }
     const measured = ticks - warmup;
     runs.push(cpuMs(c0) / measured);
@@ -163,6 +196,9 @@ class RoomRuns {
       defaultRoomStepWallMs: round(median(split.step), 4),
       defaultRoomProjectWallMs: round(median(split.project), 4),
       defaultRoomEncodeWallMs: round(median(split.encode), 4),
+      defaultRoomStepMinWallMs: round(meanFrom(this.minStep, this.warmup), 4),
+      defaultRoomProjectMinWallMs: round(meanFrom(this.minProject, this.warmup), 4),
+      defaultRoomEncodeMinWallMs: round(meanFrom(this.minEncode, this.warmup), 4),
       defaultJoinBytes: joinBytes,
       // The creator's first patch repeats the join snapshot (see bench/adapter.ts): shown apart, so
       // the mean compares with the wire figure whether or not a patch fell between create and join.

@@ -33,7 +33,7 @@ import {
   leave,
   submit,
   suspend,
-  teamScore,
+  scoreOf,
   teamSummary,
   TEAM_IDS,
   type Match,
@@ -278,7 +278,8 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
 
   /** Projects one team: its cluster and its score (the game layer's). */
   private project(team: RoomTeam): void {
-    projectTeam(team.schema, getTeam(this.match, team.id).sim, { score: teamScore(this.match, team.id).score });
+    const state = getTeam(this.match, team.id);
+    projectTeam(team.schema, state.sim, { score: scoreOf(state) });
     team.dirty = false;
   }
 

@@ -8,12 +8,13 @@
  * one) and a single generic {@link assign} copies them.
  *
  * Change-driven: each team keeps a cursor into the sim's change log (shared/sim/changelog.ts). When
- * `changesSince` lists the changes, only those Pods, Nodes, Deployments and Services are re-read (and
- * the Node / Deployment Pod counts they move); when it answers `resync` (a cursor too old, a new sim,
+ * the log holds the changes since it (`forEachChangeSince`, read in place; nothing is done when
+ * nothing was recorded), only those Pods, Nodes, Deployments and Services are re-read (and
+ * the Node / Deployment Pod counts they move); when it cannot (a cursor too old, a new sim,
  * or no producer recording yet), every object is re-read as before ({@link projectAll}). The small,
  * fixed-size parts (SLOs, alerts, last 50 events, incidents, etcd, components, score) are compared
- * with what they were last projected from ({@link Stamp}: a few primitives, no allocation) and
- * re-synced only when that differs (always after a resync). Collections are synced in place (never rebuilt), and assigning an equal primitive is a
+ * with what they were last projected from ({@link Stamp}, or field by field for the SLO block and
+ * alerts, which change nearly every tick) and re-synced only when that differs (always after a resync). Collections are synced in place (never rebuilt), and assigning an equal primitive is a
  * no-op in @colyseus/schema, so a patch carries only the differences.
  *
  * Floats are rounded to what a player can read (0.1 requests/s, 0.1 ms, 0.1 MiB, 4 decimals for
@@ -22,11 +23,12 @@
  * May import server/rooms/schema.ts, shared/view, shared/sim (pure) and @colyseus/schema.
  */
 import type { ArraySchema, MapSchema } from '@colyseus/schema';
-import type { SimState, Pod, Deployment, Node, Service, ServiceTraffic } from '../../shared/sim/types.ts';
-import { podDisplayStatus, nodeDisplayStatus, podReady, ownerDeploymentName } from '../../shared/sim/status.ts';
+import type { SimState, Pod, Deployment, Node, OwnerReference, Service, ServiceTraffic } from '../../shared/sim/types.ts';
+import { podDisplayStatus, nodeDisplayStatus, podReady } from '../../shared/sim/status.ts';
+import { controllerOf } from '../../shared/sim/cache.ts';
 import { incidentTitle } from '../../shared/sim/incidents/index.ts';
 import { REVISION_ANNOTATION } from '../../shared/sim/controllers/deployment.ts';
-import { changesSince } from '../../shared/sim/changelog.ts';
+import { changeCursor, forEachChangeSince } from '../../shared/sim/changelog.ts';
 import {
   DEPLOYMENT_VIEW,
   DEPLOYMENT_WIRE,
@@ -37,7 +39,7 @@ import {
   SERVICE_WIRE,
   formatCounts,
   isSparse,
-  nameOfKey,
+  isNameOfKey,
   objectKey,
   type ScalarKeys,
   type ViewDef,
@@ -126,7 +128,7 @@ function assigner<S, C>(def: ViewDef, table: object): Assigner<S, C> {
     // A name the key already says (`default/web` -> `web`) is not sent: the mirror takes it from the key.
     for (let i = 0; i < fromKeyFns.length; i++, slot++) {
       const v = fromKeyFns[i]!(src, ctx);
-      const next = v === nameOfKey(key) ? undefined : v;
+      const next = typeof v === 'string' && isNameOfKey(v, key) ? undefined : v;
       if (last[slot] !== next) {
         if (target[fromKey[i]!] !== next) target[fromKey[i]!] = next;
         last[slot] = next;
@@ -152,7 +154,7 @@ const POD: Computes<typeof POD_VIEW, Pod> = {
   name: (p) => p.metadata.name,
   namespace: (p) => p.metadata.namespace,
   node: (p) => p.spec.nodeName ?? '',
-  deployment: (p, sim) => ownerDeploymentName(sim, p),
+  deployment: (p, sim) => deploymentNameOf(sim, p),
   status: (p, sim) => podDisplayStatus(p, sim.t),
   ready: (p) => podReady(p),
   restarts: (p) => {
@@ -165,6 +167,26 @@ const POD: Computes<typeof POD_VIEW, Pod> = {
   memLimitMiB: (p) => num(p.sim.memLimitMiB),
   createdAt: (p) => num(p.metadata.creationTimestamp),
 };
+
+/** `namespace/name` keys of ReplicaSets by the owner reference naming them (and what they were built from). */
+const replicaSetKeys = new WeakMap<OwnerReference, { namespace: string; name: string; key: string }>();
+
+/**
+ * `ownerDeploymentName(sim, pod)` (shared/sim/status.ts: the Deployment controlling the Pod's
+ * controlling ReplicaSet, '' if none) without building a string per call: the ReplicaSet's key is
+ * kept per owner reference, and the name is the ReplicaSet's controller reference's own `name` (the
+ * same string object every time, so comparing it with the last projected one is one `===`).
+ */
+function deploymentNameOf(sim: SimState, pod: Pod): string {
+  const ref = controllerOf(pod, 'ReplicaSet');
+  if (ref === undefined) return '';
+  const namespace = pod.metadata.namespace;
+  let k = replicaSetKeys.get(ref);
+  if (k === undefined || k.namespace !== namespace || k.name !== ref.name) replicaSetKeys.set(ref, (k = { namespace, name: ref.name, key: `${namespace}/${ref.name}` }));
+  const rs = sim.replicaSets[k.key];
+  if (!rs) return '';
+  return controllerOf(rs, 'Deployment')?.name ?? '';
+}
 
 const DEPLOYMENT: Computes<typeof DEPLOYMENT_VIEW, Deployment> = {
   name: (d) => d.metadata.name,
@@ -362,7 +384,7 @@ function member(sets: Map<string, Set<string>>, key: string, podKey: string, add
  * Write one Pod (or its absence) into the Schema and the index; `touched` collects the Nodes and
  * Deployments whose counts moved.
  */
-function projectPod(mem: ProjectionMemory, sim: SimState, key: string, touchedNodes: Set<string>, touchedDeployments: Set<string>): void {
+function projectPod(mem: ProjectionMemory, sim: SimState, key: string, touchedNodes: KeyList, touchedDeployments: KeyList): void {
   const pod = sim.pods[key];
   const old = mem.index.get(key);
   const pods = mem.detail.pods;
@@ -390,16 +412,16 @@ function projectPod(mem: ProjectionMemory, sim: SimState, key: string, touchedNo
     bump(mem.byDeployment, old.deployment, old.status, -1);
     member(mem.podsOfNode, old.node, key, false);
     member(mem.podsOfDeployment, old.deployment, key, false);
-    touchedNodes.add(old.node);
-    touchedDeployments.add(old.deployment);
+    touchedNodes.push(old.node);
+    touchedDeployments.push(old.deployment);
   }
   if (next) {
     bump(mem.byNode, next.node, next.status, 1);
     bump(mem.byDeployment, next.deployment, next.status, 1);
     member(mem.podsOfNode, next.node, key, true);
     member(mem.podsOfDeployment, next.deployment, key, true);
-    touchedNodes.add(next.node);
-    touchedDeployments.add(next.deployment);
+    touchedNodes.push(next.node);
+    touchedDeployments.push(next.deployment);
     mem.index.set(key, next);
   } else {
     mem.index.delete(key);
@@ -460,7 +482,7 @@ const sortedKeys = (record: object) => Object.keys(record).sort();
 function projectAll(team: TeamSchema, mem: ProjectionMemory, sim: SimState): void {
   // Every Pod is re-read; the index (and the counts it keeps) moves only for Pods whose Node, owner
   // or status differ from what was projected, so a resync costs little more than the reads.
-  const none = new Set<string>();
+  const none = new KeyList(); // touched Nodes and Deployments: all of them are re-synced below
   const podKeys = sortedKeys(sim.pods);
   for (const key of podKeys) projectPod(mem, sim, key, none, none);
   for (const key of [...mem.index.keys()]) if (!Object.hasOwn(sim.pods, key)) projectPod(mem, sim, key, none, none);
@@ -477,54 +499,98 @@ function projectAll(team: TeamSchema, mem: ProjectionMemory, sim: SimState): voi
   syncMap(mem.detail.services, services, () => new ServiceDetailSchema(), (entry, src, key) => assignServiceDetail(entry, src, sim, key));
 }
 
-/** Sets {@link projectChanges} reuses (cleared on entry; nothing else touches them). */
-const scratch = {
-  pods: new Set<string>(),
-  nodes: new Set<string>(),
-  deployments: new Set<string>(),
-  services: new Set<string>(),
-  touchedNodes: new Set<string>(),
-  touchedDeployments: new Set<string>(),
-};
+/**
+ * A reusable list of keys: `keys[0..n)` (emptying it only resets `n`: no allocation once warm, where
+ * clearing a Set or truncating an array would allocate its storage anew).
+ */
+class KeyList {
+  keys: string[] = [];
+  n = 0;
 
-/** Re-read only what the change log lists. */
-function projectChanges(team: TeamSchema, mem: ProjectionMemory, sim: SimState, changes: readonly { kind: string; key: string }[]): void {
-  if (changes.length === 0) return;
-  const { pods, nodes, deployments, services, touchedNodes, touchedDeployments } = scratch;
-  for (const set of [pods, nodes, deployments, services, touchedNodes, touchedDeployments]) set.clear();
-  for (const c of changes) {
-    switch (c.kind) {
-      case 'Pod':
-        pods.add(c.key);
-        break;
-      case 'Node':
-        nodes.add(c.key);
-        break;
-      case 'Deployment':
-        deployments.add(c.key);
-        break;
-      case 'Service':
-        services.add(c.key);
-        break;
-      case 'EndpointSlice':
-        // The slice of a Service is named after it (kubernetes.io/service-name); its endpoints are
-        // the Service's Pods for a focus and its counts.
-        services.add(c.key);
-        mem.podsVersion++;
-        break;
-    }
+  push(key: string): void {
+    this.keys[this.n++] = key;
   }
-  for (const key of inOrder(pods)) projectPod(mem, sim, key, touchedNodes, touchedDeployments);
-  for (const name of inOrder(nodes)) projectNode(team, mem, sim, name);
-  for (const key of inOrder(deployments)) projectDeployment(team, mem, sim, key);
-  for (const key of inOrder(services)) projectService(team, mem, sim, key);
-  for (const name of touchedNodes) if (team.nodes.has(name)) setSummary(team.nodes, name, mem.byNode.get(name));
-  for (const key of touchedDeployments) if (team.deployments.has(key)) setSummary(team.deployments, key, mem.byDeployment.get(key));
+
+  clear(): void {
+    this.n = 0;
+  }
+
+  /** The keys sorted (a total order, never arrival order) without duplicates (a fresh array for more than one). */
+  inOrder(): readonly string[] {
+    const n = this.n;
+    if (n === 0) return NO_KEYS;
+    if (n === 1) {
+      this.one[0] = this.keys[0]!;
+      return this.one;
+    }
+    const sorted = this.keys.slice(0, n).sort();
+    let m = 1;
+    for (let i = 1; i < n; i++) if (sorted[i] !== sorted[m - 1]) sorted[m++] = sorted[i]!;
+    sorted.length = m;
+    return sorted;
+  }
+
+  private one: string[] = [''];
+}
+const NO_KEYS: readonly string[] = [];
+
+/** Keys {@link projectChanges} collects (cleared on entry; nothing else touches them). */
+const scratch = {
+  pods: new KeyList(),
+  nodes: new KeyList(),
+  deployments: new KeyList(),
+  services: new KeyList(),
+  touchedNodes: new KeyList(),
+  touchedDeployments: new KeyList(),
+};
+const scratchLists = Object.values(scratch);
+
+/** The memory {@link collectChange} bumps `podsVersion` in (set by {@link projectChanges} before visiting). */
+let collecting: ProjectionMemory | undefined;
+
+/** Sorts one change-log entry into the {@link scratch} sets (module-level: no closure per call). */
+function collectChange(kind: string, key: string): void {
+  switch (kind) {
+    case 'Pod':
+      scratch.pods.push(key);
+      break;
+    case 'Node':
+      scratch.nodes.push(key);
+      break;
+    case 'Deployment':
+      scratch.deployments.push(key);
+      break;
+    case 'Service':
+      scratch.services.push(key);
+      break;
+    case 'EndpointSlice':
+      // The slice of a Service is named after it (kubernetes.io/service-name); its endpoints are
+      // the Service's Pods for a focus and its counts.
+      scratch.services.push(key);
+      collecting!.podsVersion++;
+      break;
+  }
 }
 
-/** A set's keys sorted (a total order, never insertion order); no copy for 0 or 1 key. */
-function inOrder(keys: Set<string>): Iterable<string> {
-  return keys.size <= 1 ? keys : [...keys].sort();
+/**
+ * Re-read only what the change log lists after `mem.cursor` (nothing at all when nothing was recorded).
+ * @returns false when the log cannot say (the caller resyncs); nothing was projected then.
+ */
+function projectChanges(team: TeamSchema, mem: ProjectionMemory, sim: SimState): boolean {
+  if (mem.cursor === changeCursor(sim) && !forEachChangeSince(sim, mem.cursor, collectChange).resync) return true;
+  const { pods, nodes, deployments, services, touchedNodes, touchedDeployments } = scratch;
+  for (const list of scratchLists) list.clear();
+  collecting = mem;
+  const followed = !forEachChangeSince(sim, mem.cursor, collectChange).resync;
+  collecting = undefined;
+  if (!followed) return false;
+  for (const key of pods.inOrder()) projectPod(mem, sim, key, touchedNodes, touchedDeployments);
+  for (const name of nodes.inOrder()) projectNode(team, mem, sim, name);
+  for (const key of deployments.inOrder()) projectDeployment(team, mem, sim, key);
+  for (const key of services.inOrder()) projectService(team, mem, sim, key);
+  for (const name of touchedNodes.inOrder()) if (name !== '' && team.nodes.has(name)) setSummary(team.nodes, name, mem.byNode.get(name));
+  for (const key of touchedDeployments.inOrder()) if (key !== '' && team.deployments.has(key)) setSummary(team.deployments, key, mem.byDeployment.get(key));
+  return true;
 }
 
 /**
@@ -568,30 +634,20 @@ class Stamp {
   }
 }
 
-/** The stamps of the fixed-size parts of one team (see {@link Stamp}). */
+/** What the fixed-size parts of one team were last projected from (see {@link Stamp}). */
 interface FixedStamps {
   etcd: Stamp;
   components: Stamp;
-  slo: Stamp;
-  alerts: Stamp;
   events: Stamp;
   incidents: Stamp;
-  score: Stamp;
-  /** The entries of `team.alerts`, in order. */
-  alertEntries: InstanceType<typeof AlertSchema>[];
+  /** The SLO block and the alerts. */
+  slo: SloMemory;
+  /** The score last written (NaN: none yet). */
+  score: number;
 }
 
 function fixedStamps(): FixedStamps {
-  return {
-    etcd: new Stamp(),
-    components: new Stamp(),
-    slo: new Stamp(),
-    alerts: new Stamp(),
-    events: new Stamp(),
-    incidents: new Stamp(),
-    score: new Stamp(),
-    alertEntries: [],
-  };
+  return { etcd: new Stamp(), components: new Stamp(), events: new Stamp(), incidents: new Stamp(), slo: sloMemory(), score: Number.NaN };
 }
 
 /** The fastest page tier's name per tier list (the list is fixed at createSim). */
@@ -609,68 +665,68 @@ function fastPageBurnRate(sim: SimState): number {
   return num(sim.slos.availability.burnRates[fastest.name]?.short);
 }
 
-/** Project the SLO block and alerts (each only when what it shows changed). */
-function projectSlo(team: TeamSchema, sim: SimState, stamps: FixedStamps): void {
+/**
+ * What the SLO block and the alerts were last projected as (the projection is their only writer).
+ * `slo`: the numeric fields in {@link SLO_NUMBERS} order (NaN: not written yet; inputs never are
+ * NaN); `paging` -1 until written. The alert arrays mirror `team.alerts` entry by entry.
+ */
+interface SloMemory {
+  slo: Float64Array;
+  paging: number;
+  alertEntries: InstanceType<typeof AlertSchema>[];
+  alertIds: string[];
+  alertSeverities: string[];
+  alertSlos: string[];
+  alertSince: number[];
+  alertSummaries: string[];
+}
+
+function sloMemory(entries: InstanceType<typeof AlertSchema>[] = []): SloMemory {
+  return { slo: new Float64Array(8).fill(Number.NaN), paging: -1, alertEntries: entries, alertIds: [], alertSeverities: [], alertSlos: [], alertSince: [], alertSummaries: [] };
+}
+
+/**
+ * Project the SLO block and the firing alerts: each field is compared with what was last written
+ * and only a differing one is assigned (no Schema accessor call for an unchanged field).
+ */
+function projectSlo(team: TeamSchema, sim: SimState, mem: SloMemory): void {
   const { availability, latency } = sim.slos;
-  const availabilitySli = round4(num(availability.sli));
-  const availabilityTarget = num(availability.target);
-  const latencySli = round4(num(latency.sli));
-  const latencyTarget = num(latency.target);
-  const latencyThresholdMs = num(latency.thresholdMs);
-  const errorBudgetRemaining = round4(num(availability.errorBudgetRemaining));
-  const latencyErrorBudgetRemaining = round4(num(latency.errorBudgetRemaining));
-  const burnRate = round4(fastPageBurnRate(sim));
-  let paging = false;
-  const alerts = stamps.alerts;
-  alerts.begin();
-  for (const a of sim.alerts) {
-    if (!a.firing) continue;
-    if (a.severity === 'page') paging = true;
-    alerts.put(a.id);
-    alerts.put(a.severity);
-    alerts.put(a.slo);
-    alerts.put(num(a.since));
-    alerts.put(a.summary);
-  }
-  const stamp = stamps.slo;
-  stamp.begin();
-  stamp.put(availabilitySli);
-  stamp.put(availabilityTarget);
-  stamp.put(latencySli);
-  stamp.put(latencyTarget);
-  stamp.put(latencyThresholdMs);
-  stamp.put(errorBudgetRemaining);
-  stamp.put(latencyErrorBudgetRemaining);
-  stamp.put(burnRate);
-  stamp.put(paging);
-  if (stamp.end()) {
-    const slo = team.slo;
-    slo.availability = availabilitySli;
-    slo.availabilityTarget = availabilityTarget;
-    slo.latency = latencySli;
-    slo.latencyTarget = latencyTarget;
-    slo.latencyThresholdMs = latencyThresholdMs;
-    slo.errorBudgetRemaining = errorBudgetRemaining;
-    slo.latencyErrorBudgetRemaining = latencyErrorBudgetRemaining;
-    slo.burnRate = burnRate;
-    slo.paging = paging;
-  }
-  if (!alerts.end()) return;
-  // syncArray over the firing alerts, without building their list; `entries` mirrors `team.alerts`
-  // (the projection is its only writer) so reading an entry does not go through the ArraySchema.
+  const last = mem.slo;
+  const slo = team.slo;
+  let v = round4(num(availability.sli));
+  if (v !== last[0]) slo.availability = last[0] = v;
+  v = num(availability.target);
+  if (v !== last[1]) slo.availabilityTarget = last[1] = v;
+  v = round4(num(latency.sli));
+  if (v !== last[2]) slo.latency = last[2] = v;
+  v = num(latency.target);
+  if (v !== last[3]) slo.latencyTarget = last[3] = v;
+  v = num(latency.thresholdMs);
+  if (v !== last[4]) slo.latencyThresholdMs = last[4] = v;
+  v = round4(num(availability.errorBudgetRemaining));
+  if (v !== last[5]) slo.errorBudgetRemaining = last[5] = v;
+  v = round4(num(latency.errorBudgetRemaining));
+  if (v !== last[6]) slo.latencyErrorBudgetRemaining = last[6] = v;
+  v = round4(fastPageBurnRate(sim));
+  if (v !== last[7]) slo.burnRate = last[7] = v;
+
+  // The firing alerts, synced by position into `team.alerts` through the mirror (no ArraySchema read).
   const target = team.alerts;
-  const entries = stamps.alertEntries;
+  const { alertEntries: entries, alertIds: ids, alertSeverities: severities, alertSlos: slos, alertSince: since, alertSummaries: summaries } = mem;
+  let paging = 0;
   let n = 0;
   for (const a of sim.alerts) {
     if (!a.firing) continue;
+    if (a.severity === 'page') paging = 1;
     let entry = entries[n];
     const fresh = entry === undefined;
     if (entry === undefined) entry = new AlertSchema();
-    entry.id = a.id;
-    entry.severity = a.severity;
-    entry.slo = a.slo;
-    entry.since = num(a.since);
-    entry.summary = a.summary;
+    if (ids[n] !== a.id) entry.id = ids[n] = a.id;
+    if (severities[n] !== a.severity) entry.severity = severities[n] = a.severity;
+    if (slos[n] !== a.slo) entry.slo = slos[n] = a.slo;
+    const t = num(a.since);
+    if (since[n] !== t) entry.since = since[n] = t;
+    if (summaries[n] !== a.summary) entry.summary = summaries[n] = a.summary;
     if (fresh) {
       target.push(entry);
       entries.push(entry);
@@ -680,6 +736,11 @@ function projectSlo(team: TeamSchema, sim: SimState, stamps: FixedStamps): void 
   while (entries.length > n) {
     target.pop();
     entries.pop();
+  }
+  if (ids.length > n) for (const list of [ids, severities, slos, since, summaries]) list.length = n;
+  if (paging !== mem.paging) {
+    mem.paging = paging;
+    slo.paging = paging === 1;
   }
 }
 
@@ -778,7 +839,7 @@ function projectIncidents(team: TeamSchema, sim: SimState, stamp: Stamp): void {
 
 /** What the caller passes besides the sim: the game layer owns scoring. */
 export interface ProjectOptions {
-  /** The team's score so far, points (the game layer's: shared/game `teamScore(match, team).score`). */
+  /** The team's score so far, points (the game layer's: shared/game `scoreOf(team)`, = `teamScore(match, team).score`). */
   score: number;
 }
 
@@ -792,29 +853,27 @@ export interface ProjectOptions {
  */
 export function projectTeam(team: TeamSchema, sim: SimState, options: ProjectOptions): void {
   const mem = memoryOf(team);
-  const since = changesSince(sim, mem.sim === sim ? mem.cursor : -1);
-  if (mem.sim !== sim || since.resync === true) {
+  const cursor = changeCursor(sim);
+  if (mem.sim !== sim || !projectChanges(team, mem, sim)) {
     projectAll(team, mem, sim);
     const s = mem.stamps;
-    for (const stamp of [s.etcd, s.components, s.slo, s.alerts, s.events, s.incidents, s.score]) stamp.reset();
-    s.alertEntries = [...team.alerts];
+    for (const stamp of [s.etcd, s.components, s.events, s.incidents]) stamp.reset();
+    s.slo = sloMemory([...team.alerts]);
+    s.score = Number.NaN;
     mem.full++;
   } else {
-    projectChanges(team, mem, sim, since.changes);
     mem.incremental++;
   }
   mem.sim = sim;
-  mem.cursor = since.cursor;
+  mem.cursor = cursor;
 
   const stamps = mem.stamps;
   projectControlPlane(team, sim, stamps);
-  projectSlo(team, sim, stamps);
+  projectSlo(team, sim, stamps.slo);
   projectEvents(team, sim, stamps.events);
   projectIncidents(team, sim, stamps.incidents);
   const score = num(options.score);
-  stamps.score.begin();
-  stamps.score.put(score);
-  if (stamps.score.end()) team.score = score;
+  if (score !== stamps.score) team.score = stamps.score = score;
 }
 
 /** What a client looks at: a Node by name, a Deployment or Service by `namespace/name`. */

@@ -41,6 +41,7 @@ export {
   actedDuring,
   computeScore,
   incidentBonus,
+  scoreOf,
   squash,
   type ScoredTeam,
 } from './score.ts';

@@ -128,6 +128,118 @@ export interface ScoredTeam {
 }
 
 /**
+ * What {@link scoreOf} last computed for a team, by part: the SLO part from the two budgets, the
+ * incident part (bonuses minus open-incident penalties) from the incidents and the action log, the
+ * action part from the action cost.
+ */
+interface ScoreMemo {
+  sim: ScoredTeam['sim'];
+  availabilityBudget: number;
+  latencyBudget: number;
+  slo: number;
+  log: readonly LoggedAction[];
+  logLength: number;
+  tickSeconds: number;
+  /** status, startedAt, mitigatedAt of each incident, flat. */
+  incidentInputs: unknown[];
+  incidentPoints: number;
+  actionCost: number;
+  actions: number;
+}
+const scoreMemos = new WeakMap<ScoredTeam, ScoreMemo>();
+
+function sloPoints(availabilityBudget: number, latencyBudget: number): number {
+  return Math.round(SLO_POINTS * squash(AVAILABILITY_WEIGHT * availabilityBudget + LATENCY_WEIGHT * latencyBudget));
+}
+
+/** Bonuses of the incidents mitigated after an action of the team, minus the open-incident penalties (points). */
+function incidentPoints(team: ScoredTeam): number {
+  const state = team.sim;
+  let points = 0;
+  for (const inc of state.incidents) {
+    if (inc.status === 'active') points -= OPEN_INCIDENT_PENALTY;
+    else if (
+      inc.status === 'mitigated' &&
+      inc.startedAt !== null &&
+      inc.mitigatedAt !== null &&
+      actedDuring(team.log, state.settings.tickSeconds, inc.startedAt, inc.mitigatedAt)
+    ) {
+      points += incidentBonus(inc.mitigatedAt - inc.startedAt);
+    }
+  }
+  return points;
+}
+
+/** True when `memo.incidentInputs` holds the incidents' status and times (and refreshes it if not). */
+function sameIncidents(memo: ScoreMemo, incidents: ScoredTeam['sim']['incidents']): boolean {
+  const inputs = memo.incidentInputs;
+  let same = inputs.length === incidents.length * 3;
+  for (let i = 0; i < incidents.length; i++) {
+    const inc = incidents[i]!;
+    const j = i * 3;
+    if (inputs[j] !== inc.status || inputs[j + 1] !== inc.startedAt || inputs[j + 2] !== inc.mitigatedAt) {
+      same = false;
+      inputs[j] = inc.status;
+      inputs[j + 1] = inc.startedAt;
+      inputs[j + 2] = inc.mitigatedAt;
+    }
+  }
+  inputs.length = incidents.length * 3;
+  return same;
+}
+
+/**
+ * `computeScore(team).score` without the breakdown, for callers that need the number every patch
+ * (the room's projection): nothing is allocated once warm, and each part of the formula is
+ * recomputed only when its inputs changed since the last call for the same `team` object (the SLO
+ * part when a budget moved, the incident part when an incident's status or times or the action log
+ * changed, the action part when the cost did). Same value as {@link computeScore}, always.
+ */
+export function scoreOf(team: ScoredTeam): number {
+  const state = team.sim;
+  const availabilityBudget = finite(state.slos.availability.errorBudgetRemaining, 0);
+  const latencyBudget = finite(state.slos.latency.errorBudgetRemaining, 0);
+  let memo = scoreMemos.get(team);
+  if (memo === undefined) {
+    memo = {
+      sim: state,
+      availabilityBudget,
+      latencyBudget,
+      slo: sloPoints(availabilityBudget, latencyBudget),
+      log: team.log,
+      logLength: team.log.length,
+      tickSeconds: state.settings.tickSeconds,
+      incidentInputs: [],
+      incidentPoints: 0,
+      actionCost: team.score.actionCost,
+      actions: 0 - Math.round(ACTION_COST_POINTS * finite(team.score.actionCost)),
+    };
+    sameIncidents(memo, state.incidents);
+    memo.incidentPoints = incidentPoints(team);
+    scoreMemos.set(team, memo);
+  } else {
+    if (memo.availabilityBudget !== availabilityBudget || memo.latencyBudget !== latencyBudget) {
+      memo.availabilityBudget = availabilityBudget;
+      memo.latencyBudget = latencyBudget;
+      memo.slo = sloPoints(availabilityBudget, latencyBudget);
+    }
+    const sameLog = memo.sim === state && memo.log === team.log && memo.logLength === team.log.length && memo.tickSeconds === state.settings.tickSeconds;
+    if (!sameIncidents(memo, state.incidents) || !sameLog) {
+      memo.sim = state;
+      memo.log = team.log;
+      memo.logLength = team.log.length;
+      memo.tickSeconds = state.settings.tickSeconds;
+      memo.incidentPoints = incidentPoints(team);
+    }
+    if (!Object.is(memo.actionCost, team.score.actionCost)) {
+      memo.actionCost = team.score.actionCost;
+      memo.actions = 0 - Math.round(ACTION_COST_POINTS * finite(team.score.actionCost));
+    }
+  }
+  return finite(memo.slo + memo.incidentPoints + memo.actions);
+}
+
+/**
  * Computes one team's score (see {@link SCORE_FORMULA}) from the match so far. An incident earns its
  * bonus only when an action of THIS team was applied between its start and its mitigation
  * ({@link actedDuring}), so self-healing (e.g. pods rescheduled off a dead node) earns nothing and

@@ -113,3 +113,8 @@ export function forEachChangeSince(
   for (let i = Math.max(0, cursor - first + 1); i < log.keys.length; i++) visit(log.kinds[i]!, log.keys[i]!, log.types[i]!, log.first + i);
   return { cursor: last };
 }
+
+/** The cursor a consumer holds after reading everything recorded so far: the last `seq` (0 = none yet). O(1). */
+export function changeCursor(state: SimState): number {
+  return logOf(state).next - 1;
+}

@@ -154,9 +154,41 @@ export function createSloStates(input: SimInput, alertTiers: BurnRateAlertTier[]
 }
 
 /**
+ * The window sums of one SLO state in a fixed order, with their lengths in ticks (derived once per
+ * `windowSums` record: its keys are set by createSloStates and never change).
+ */
+const windowPlans = new WeakMap<SloState['windowSums'], { keys: string[]; ticks: number[] }>();
+
+function windowPlan(sums: SloState['windowSums']): { keys: string[]; ticks: number[] } {
+  let plan = windowPlans.get(sums);
+  if (plan === undefined) {
+    const keys = Object.keys(sums).sort();
+    windowPlans.set(sums, (plan = { keys, ticks: keys.map(Number) }));
+  }
+  return plan;
+}
+
+/** Per tier list and tick length: the window-sum keys of each tier's long and short windows. */
+const tierKeys = new WeakMap<BurnRateAlertTier[], { tickSeconds: number; long: string[]; short: string[] }>();
+
+function tierWindowKeys(alertTiers: BurnRateAlertTier[], tickSeconds: number): { long: string[]; short: string[] } {
+  let keys = tierKeys.get(alertTiers);
+  if (keys === undefined || keys.tickSeconds !== tickSeconds || keys.long.length !== alertTiers.length) {
+    keys = {
+      tickSeconds,
+      long: alertTiers.map((tier) => String(windowTicks(tier.longWindowSeconds, tickSeconds))),
+      short: alertTiers.map((tier) => String(windowTicks(tier.shortWindowSeconds, tickSeconds))),
+    };
+    tierKeys.set(alertTiers, keys);
+  }
+  return keys;
+}
+
+/**
  * Folds `slo.lastTick` into the cumulative counts, the ring buffer and the window sums, then refreshes
  * `sli`, `errorBudgetRemaining` (against the whole period, see {@link periodBudgetRemaining}) and
- * `burnRates`. O(distinct windows).
+ * `burnRates`. O(distinct windows); allocates nothing once warm (`lastTick` and each tier's
+ * `burnRates` entry are updated in place).
  * @param elapsedShare share of the SLO period (the match) elapsed, 0..1 (default 1: the period is over).
  */
 export function foldTick(slo: SloState, alertTiers: BurnRateAlertTier[], tickSeconds: number, elapsedShare = 1): void {
@@ -165,9 +197,10 @@ export function foldTick(slo: SloState, alertTiers: BurnRateAlertTier[], tickSec
   const n = b.good.length;
   slo.good += good;
   slo.valid += valid;
-  for (const key of Object.keys(slo.windowSums).sort()) {
-    const w = Number(key);
-    const sum = slo.windowSums[key]!;
+  const plan = windowPlan(slo.windowSums);
+  for (let i = 0; i < plan.keys.length; i++) {
+    const w = plan.ticks[i]!;
+    const sum = slo.windowSums[plan.keys[i]!]!;
     const leaving = (b.head - w + n * 2) % n;
     if (w <= n) {
       sum.good -= b.good[leaving]!;
@@ -179,20 +212,26 @@ export function foldTick(slo: SloState, alertTiers: BurnRateAlertTier[], tickSec
   b.good[b.head] = good;
   b.valid[b.head] = valid;
   b.head = (b.head + 1) % n;
-  slo.lastTick = { good: 0, valid: 0 };
+  slo.lastTick.good = 0;
+  slo.lastTick.valid = 0;
 
   slo.sli = slo.valid > 0 ? slo.good / slo.valid : 1;
   slo.errorBudgetRemaining = periodBudgetRemaining(slo.sli, slo.target, elapsedShare);
-  for (const tier of alertTiers) {
-    slo.burnRates[tier.name] = {
-      long: windowBurn(slo, windowTicks(tier.longWindowSeconds, tickSeconds)),
-      short: windowBurn(slo, windowTicks(tier.shortWindowSeconds, tickSeconds)),
-    };
+  const keys = tierWindowKeys(alertTiers, tickSeconds);
+  for (let i = 0; i < alertTiers.length; i++) {
+    const long = windowBurn(slo, keys.long[i]!);
+    const short = windowBurn(slo, keys.short[i]!);
+    const rates = slo.burnRates[alertTiers[i]!.name];
+    if (rates === undefined) slo.burnRates[alertTiers[i]!.name] = { long, short };
+    else {
+      rates.long = long;
+      rates.short = short;
+    }
   }
 }
 
-function windowBurn(slo: SloState, ticks: number): number {
-  const sum = slo.windowSums[String(ticks)];
+function windowBurn(slo: SloState, key: string): number {
+  const sum = slo.windowSums[key];
   if (!sum || sum.valid <= 0) return 0;
   return burnRate((sum.valid - sum.good) / sum.valid, slo.target);
 }
@@ -224,8 +263,10 @@ export function updateSlos(state: SimState): void {
   let index = 0;
   for (const slo of slos) {
     foldTick(slo, tiers, tickSeconds, elapsedShare);
-    for (const tier of tiers) {
-      const id = `${slo.name}-${tier.name}`;
+    const ids = alertIds(tiers, slo.name);
+    for (let k = 0; k < tiers.length; k++) {
+      const tier = tiers[k]!;
+      const id = ids[k]!;
       let alert: Alert | undefined = state.alerts[index];
       if (!alert || alert.id !== id) {
         alert = state.alerts.find((a) => a.id === id);
@@ -238,9 +279,7 @@ export function updateSlos(state: SimState): void {
       const rates = slo.burnRates[tier.name] ?? { long: 0, short: 0 };
       const firing = rates.long > tier.burnRateThreshold && rates.short > tier.burnRateThreshold;
       const shown = Math.min(rates.long, rates.short);
-      alert.summary =
-        `${service} ${slo.name} burn rate ${fmtRate(shown)}x over ${tier.longWindowSeconds} s and ` +
-        `${tier.shortWindowSeconds} s (${tier.severity}, threshold ${tier.burnRateThreshold}x)`;
+      setSummary(alert, service, slo.name, tier, shown);
       if (firing !== alert.firing) {
         alert.firing = firing;
         alert.since = state.t;
@@ -252,4 +291,56 @@ export function updateSlos(state: SimState): void {
       }
     }
   }
+}
+
+/** Alert ids `<slo>-<tier>` per tier list and SLO name (the list is fixed at createSim). */
+const idsByTiers = new WeakMap<BurnRateAlertTier[], Map<string, string[]>>();
+
+function alertIds(tiers: BurnRateAlertTier[], sloName: string): string[] {
+  let bySlo = idsByTiers.get(tiers);
+  if (bySlo === undefined) idsByTiers.set(tiers, (bySlo = new Map()));
+  let ids = bySlo.get(sloName);
+  if (ids === undefined || ids.length !== tiers.length) bySlo.set(sloName, (ids = tiers.map((tier) => `${sloName}-${tier.name}`)));
+  return ids;
+}
+
+/** What each alert's summary was last built from (the same string object is kept while they hold). */
+interface SummaryInputs {
+  summary: string;
+  service: string;
+  slo: string;
+  tier: BurnRateAlertTier;
+  /** The burn rate last seen, and its text in the summary (`fmtRate`). */
+  shown: number;
+  rate: string;
+}
+const summaryInputs = new WeakMap<Alert, SummaryInputs>();
+
+/**
+ * `alert.summary` = `<service> <slo> burn rate <shown>x over <long> s and <short> s (<severity>,
+ * threshold <t>x)`, rebuilt only when its text would differ from the last build (same service, SLO,
+ * tier and rate text: the text is a function of them), so an unchanged summary stays the same string
+ * object and readers (the room's projection) compare it by identity.
+ */
+function setSummary(alert: Alert, service: string, sloName: string, tier: BurnRateAlertTier, shown: number): void {
+  const last = summaryInputs.get(alert);
+  if (last !== undefined && last.summary === alert.summary && last.tier === tier && last.service === service && last.slo === sloName) {
+    if (last.shown === shown) return;
+    const rate = fmtRate(shown);
+    last.shown = shown;
+    if (rate === last.rate) return;
+    last.rate = rate;
+    last.summary = alert.summary = summaryText(service, sloName, tier, rate);
+    return;
+  }
+  const rate = fmtRate(shown);
+  alert.summary = summaryText(service, sloName, tier, rate);
+  summaryInputs.set(alert, { summary: alert.summary, service, slo: sloName, tier, shown, rate });
+}
+
+function summaryText(service: string, sloName: string, tier: BurnRateAlertTier, rate: string): string {
+  return (
+    `${service} ${sloName} burn rate ${rate}x over ${tier.longWindowSeconds} s and ` +
+    `${tier.shortWindowSeconds} s (${tier.severity}, threshold ${tier.burnRateThreshold}x)`
+  );
 }

@@ -217,6 +217,10 @@ export function objectKey(namespace: string, name: string): string {
 export function nameOfKey(key: string): string {
   return key.slice(key.indexOf('/') + 1);
 }
+/** `name === nameOfKey(key)`, without building the name part. */
+export function isNameOfKey(name: string, key: string): boolean {
+  return key.length - name.length === key.indexOf('/') + 1 && key.endsWith(name);
+}
 
 // ---------------------------------------------------------------------------------------------------
 // The fields (order = wire order)
