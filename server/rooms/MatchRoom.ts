@@ -466,6 +466,8 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
   }
 
   override onBeforePatch(): void {
+    // Patches start before an async onCreate (registering, restoring) has set the match up.
+    if (!this.match) return;
     let t = 0;
     for (const team of this.teams.values()) {
       if (team.dirty) this.project(team);

@@ -6,12 +6,33 @@
  * Protocol: shared/protocol.ts (`ROOM_NAME`, `ClientMessages`, `ReplyMessage`, `MatchEndedMessage`).
  */
 import { Client, type Room } from '@colyseus/sdk';
+import { rejoinMatch } from './rejoin.ts';
 import { ROOM_NAME, type ActionMessage, type FocusKind, type JoinOptions, type MatchEndedMessage, type ReplyMessage } from '../../../shared/protocol.ts';
 
 /** How long to wait for a `reply` before reporting a timeout, ms. */
 export const REPLY_TIMEOUT_MS = 15_000;
 
 const TOKEN_KEY = 'gameday.reconnectionToken';
+/** This tab's seat token (JoinOptions.seatToken): it reserves the player's seat across server restarts. */
+const SEAT_KEY = 'gameday.seatToken';
+let memorySeatToken: string | undefined;
+
+/** The tab's seat token, created on first use (kept in sessionStorage when it works). */
+export function seatToken(): string {
+  try {
+    const stored = sessionStorage.getItem(SEAT_KEY);
+    if (stored) return stored;
+  } catch {
+    // Storage disabled: keep it in memory for this page.
+  }
+  memorySeatToken ??= crypto.randomUUID().replaceAll('-', '');
+  try {
+    sessionStorage.setItem(SEAT_KEY, memorySeatToken);
+  } catch {
+    // see above
+  }
+  return memorySeatToken;
+}
 
 /** Set while the page unloads: a reload must keep the token so the next page can rejoin the seat. */
 let unloading = false;
@@ -124,7 +145,18 @@ export function createClient(): InstanceType<typeof Client> {
  * @throws the SDK's MatchMakeError / ServerError, whose `message` says why (e.g. `name is required`).
  */
 export async function joinMatch(options: JoinOptions, handlers: ConnectionHandlers): Promise<GameConnection> {
-  const room = await createClient().joinOrCreate(ROOM_NAME, options);
+  const room = await createClient().joinOrCreate(ROOM_NAME, { ...options, seatToken: seatToken() });
+  return new GameConnection(room, handlers);
+}
+
+/**
+ * Take the seat back in room `roomId` after the room went away (server restart: the match is rebuilt
+ * under the same roomId): joins again with the same name, team, role and seat token, retrying until
+ * the server is back (client/src/net/rejoin.ts). `onRetry` reports each new attempt.
+ * @throws the refusal (its `message` says why) or the last error after the timeout.
+ */
+export async function rejoin(roomId: string, options: JoinOptions, handlers: ConnectionHandlers, onRetry?: (attempt: number, error: string) => void): Promise<GameConnection> {
+  const room = await rejoinMatch(createClient(), roomId, { ...options, seatToken: seatToken() }, { onRetry });
   return new GameConnection(room, handlers);
 }
 
