@@ -212,3 +212,60 @@ for (const open of backends) {
     }, 30_000);
   });
 }
+
+// With Redis (presence + driver) and a shared Postgres: the process hosting a match dies, and the
+// other process, which keeps scanning for expired leases, restores the match under the same roomId;
+// the client rejoins through the survivor. Runs only with both TEST_DATABASE_URL and TEST_REDIS_URL.
+const redisUrl = process.env.TEST_REDIS_URL;
+const sharedPostgres = process.env.TEST_DATABASE_URL;
+if (redisUrl && sharedPostgres) {
+  describe('with Redis, another process restores the match of a process that died', () => {
+    let db: Db;
+    const procs: Proc[] = [];
+    const rooms: Room[] = [];
+
+    beforeAll(async () => {
+      db = await postgresDb(sharedPostgres);
+      const ports = [await freePort(), await freePort()];
+      for (const p of ports) procs.push(await startProcess(p, { ...db.env, REDIS_URL: redisUrl, PUBLIC_ADDRESS: `127.0.0.1:${p}` }));
+    }, 90_000);
+
+    afterAll(async () => {
+      for (const room of rooms) if (room.connection.isOpen) await room.leave().catch(() => undefined);
+      for (const proc of procs) if (proc.child.exitCode === null && proc.child.signalCode === null) proc.child.kill('SIGKILL');
+      await Promise.all(procs.map((p) => p.exited));
+      await db?.dispose();
+    }, 30_000);
+
+    it('rebuilds it on the survivor with the same hash, and the player gets the seat back there', async () => {
+      const token = `tess-${randomUUID()}`;
+      const tess = await new Client(procs[0]!.url).create('match', { name: 'tess', trainer: true, seed: 3, timeDilation: 2, durationSeconds: 120, seatToken: token });
+      rooms.push(tess);
+      tess.reconnection.enabled = false;
+      await waitFor(() => state(tess).matchId, 'the first state');
+      const matchId = state(tess).matchId;
+      expect(await ask(tess, 'kubectl', { id: 'k1', command: 'kubectl scale deployment frontend --replicas=3' })).toMatchObject({ ok: true });
+      expect(await ask(tess, 'control', { id: 'p', op: 'pause' })).toMatchObject({ ok: true });
+      const hostPort = new URL(tess.connection.url ?? 'ws://x').port;
+      const host = procs.find((p) => p.url.endsWith(`:${hostPort}`))!;
+      const survivor = procs.find((p) => p !== host)!;
+      const before = (await live(host.url, matchId))!;
+      expect(before).toMatchObject({ phase: 'paused', journaled: 3 });
+
+      host.child.kill('SIGKILL');
+      await host.exited;
+      let after: LiveMatchInfo | null = null;
+      for (const deadline = Date.now() + 15_000; !after?.restored && Date.now() < deadline; ) {
+        after = await live(survivor.url, matchId).catch(() => null);
+        if (!after?.restored) await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      expect(after, survivor.output()).toMatchObject({ matchId, roomId: tess.roomId, restored: true, tick: before.tick, hash: before.hash, phase: 'paused' });
+
+      const back = await rejoinMatch(new Client(survivor.url), tess.roomId, { name: 'tess', trainer: true, seatToken: token }, { timeoutMs: 10_000 });
+      rooms.push(back);
+      expect(new URL(back.connection.url ?? 'ws://x').port).toBe(new URL(survivor.url).port);
+      await waitFor(() => state(back).players?.size === 1, 'the rejoined player');
+      expect([...state(back).players.values()][0]).toMatchObject({ name: 'tess', team: 'blue', trainer: true, actions: 1 });
+    }, 60_000);
+  });
+}
