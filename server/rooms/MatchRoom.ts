@@ -412,6 +412,8 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     await this.saving;
     const recovery = this.deps.recovery;
     if (this.journal && recovery && this.match && !this.archived && !this.journal.lost) {
+      // A last commit records the tick now: a hand-over resumes exactly where this room stopped.
+      if (recovery.shuttingDown) await this.journal.heartbeat();
       await this.journal.close();
       // Shutting down: hand the match to the next process now. Everyone left an unfinished match:
       // it is abandoned. Ended but not archived (the save failed): kept, a restore archives it.
