@@ -23,6 +23,8 @@ import { registerHealthRoutes } from './http/health.ts';
 import { registerApiRoutes } from './http/api.ts';
 import { registerPostmortemRoutes } from './http/postmortem.ts';
 import { registerClient } from './http/client.ts';
+import { RecoveryManager } from './recovery/manager.ts';
+import { registerRecoveryRoutes } from './recovery/routes.ts';
 
 /** A running server. */
 export interface RunningServer {
@@ -64,6 +66,7 @@ export async function buildHttpApp(config: Config, db: Database, logger: Logger)
   await registerHealthRoutes(app, db);
   await app.register((api) => registerApiRoutes(api, db), { prefix: '/api' });
   await app.register((api) => registerPostmortemRoutes(api, db), { prefix: '/api' });
+  await app.register((api) => registerRecoveryRoutes(api, db), { prefix: '/api' });
   const built = await registerClient(app, config.clientDist);
   if (!built) logger.warn({ clientDist: config.clientDist }, 'client not built: / answers 503 until `npm run build`');
   return app;
@@ -82,18 +85,23 @@ export async function startServer(config: Config): Promise<RunningServer> {
   let db: Database | undefined;
   let app: FastifyInstance | undefined;
   let colyseus: ColyseusHandle | undefined;
+  let recovery: RecoveryManager | undefined;
   try {
     db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: pgliteDir(config.dataDir) });
     app = await buildHttpApp(config, db, logger);
+    recovery = new RecoveryManager({ database: db, logger, roomName: ROOM_NAME, leaseMs: config.recoveryLeaseMs });
     colyseus = await startColyseus(app.server, {
       rooms: {
-        [ROOM_NAME]: defineMatchRoom({ db, logger, defaultTimeDilation: config.timeDilation, patchRateMs: config.patchRateMs }),
+        [ROOM_NAME]: defineMatchRoom({ db, logger, defaultTimeDilation: config.timeDilation, patchRateMs: config.patchRateMs, recovery }),
       },
       redisUrl: config.redisUrl,
       publicAddress: config.publicAddress,
     });
     await app.listen({ port: config.port, host: config.host });
+    // Unfinished matches of a dead (or shut down) process come back here, under their old roomIds.
+    await recovery.start();
   } catch (err) {
+    recovery?.beginShutdown();
     await colyseus?.shutdown().catch(() => undefined);
     await app?.close().catch(() => undefined);
     await db?.close().catch(() => undefined);
@@ -105,11 +113,13 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const url = `http://localhost:${port}`;
   logger.info({ port, database: db.kind, redis: Boolean(config.redisUrl) }, `Gameday listening on ${url}`);
 
-  const [openDb, openApp, openColyseus] = [db, app, colyseus];
+  const [openDb, openApp, openColyseus, openRecovery] = [db, app, colyseus, recovery];
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
       logger.info('shutting down: locking rooms and waiting for matches to be saved');
+      // Rooms disposed from now on hand their unfinished matches to the next process (journal flushed).
+      await openRecovery.stop();
       try {
         await openColyseus.shutdown();
       } catch (err) {

@@ -29,6 +29,8 @@ export interface Config {
   patchRateMs: number;
   /** Directory of the built Phaser client served at `/`. Env `CLIENT_DIST`, default `client/dist`. */
   clientDist: string;
+  /** Crash recovery lease of a live match, real milliseconds (server/recovery). Env `RECOVERY_LEASE_MS`, default 10000. */
+  recoveryLeaseMs: number;
 }
 
 /** Thrown by {@link loadConfig}: the message names every bad variable. */
@@ -99,6 +101,7 @@ const EnvSchema = z.object({
   TIME_DILATION: positiveNumber(0.25, 120, 4),
   PATCH_RATE_MS: integer(10, 10_000, 100),
   CLIENT_DIST: z.preprocess(unsetIfEmpty, z.string().default('client/dist')),
+  RECOVERY_LEASE_MS: integer(500, 600_000, 10_000),
 });
 
 /**
@@ -131,5 +134,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     timeDilation: e.TIME_DILATION,
     patchRateMs: e.PATCH_RATE_MS,
     clientDist: e.CLIENT_DIST,
+    recoveryLeaseMs: e.RECOVERY_LEASE_MS,
   };
 }

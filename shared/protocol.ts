@@ -54,6 +54,12 @@ export const JoinOptions = z.strictObject({
    * creates the room; meant for short practice matches and tests.
    */
   durationSeconds: z.number().int().min(10).max(86_400).optional(),
+  /**
+   * A secret the client picks (16-128 of A-Z a-z 0-9 _ -) that reserves its seat: a name that joined
+   * with a token can only be taken back (after a drop, a reload or a server restart) with the same
+   * token. The server keeps only its sha256.
+   */
+  seatToken: z.string().regex(/^[A-Za-z0-9_-]{16,128}$/, { error: 'seatToken must be 16-128 of A-Z, a-z, 0-9, _ and -' }).optional(),
 });
 /** Validated join options (the output of {@link JoinOptions}). */
 export type JoinOptions = z.infer<typeof JoinOptions>;

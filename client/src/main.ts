@@ -8,7 +8,7 @@
  */
 import { nameOfKey, type FocusKind, type JoinOptions, type MatchStateView, type TeamView } from '../../shared/protocol.ts';
 import { createClusterGame, type ClusterScene, type RenderInfo } from './game/clusterScene.ts';
-import { GameConnection, joinMatch, resumeMatch, type ConnectionHandlers } from './net/connection.ts';
+import { GameConnection, joinMatch, rejoin, resumeMatch, type ConnectionHandlers } from './net/connection.ts';
 import { ConsolePanel } from './ui/consolePanel.ts';
 import { ContextPanel, type PanelSelection } from './ui/contextPanel.ts';
 import { EndDialog, HelpDialog, legendItems } from './ui/dialogs.ts';
@@ -47,6 +47,8 @@ const banner = byId('connection-banner');
 const join = new JoinScreen(startMatch);
 
 let conn: GameConnection | null = null;
+/** Where to rejoin when the room goes away under us (server restart): the room and the join options. */
+let seat: { roomId: string; options: JoinOptions } | null = null;
 let map: { scene: ClusterScene } | null = null;
 let ended = false;
 let renderQueued = false;
@@ -75,13 +77,37 @@ const handlers: ConnectionHandlers = {
     if (consented) return;
     const why = reason ? `: ${reason.replace(/\.$/, '')}` : '';
     if (ended) showBanner(`The match is over and the room closed (code ${code}${why}).`, 'info', true);
+    else if (seat) void rejoinSeat(seat, code);
     else showBanner(`Disconnected from the match (code ${code}${why}).`, 'error', true);
     consolePanel.note(`disconnected (code ${code}${why})`, 'error');
   },
 };
 
+/**
+ * The room went away before the match ended (the server restarted or the connection could not be
+ * restored): the server rebuilds the match from its journal under the same room id, so join it
+ * again with the same name, team and seat token until it is back.
+ */
+async function rejoinSeat(target: { roomId: string; options: JoinOptions }, code: number): Promise<void> {
+  const what = code === 4001 ? 'The server restarted' : 'The connection to the match was lost';
+  showBanner(`${what}: rejoining the match…`, 'warn');
+  try {
+    conn = await rejoin(target.roomId, target.options, handlers, (attempt) => showBanner(`${what}: rejoining the match… (attempt ${attempt})`, 'warn'));
+    enterGame(target.options.name);
+    consolePanel.note('rejoined the match: same team, role and score', 'info');
+    showBanner('Rejoined the match.', 'ok');
+    setTimeout(() => hideBanner('Rejoined the match.'), 3000);
+  } catch (err) {
+    seat = null;
+    showBanner(`Could not rejoin the match: ${errorText(err)}`, 'error', true);
+  }
+}
+
 async function startMatch(options: JoinOptions): Promise<void> {
   conn = await joinMatch(options, handlers);
+  // Rejoining names the team the seat has (a joinOrCreate without one got the first team).
+  const team = (conn.room.state as { players?: Map<string, { team?: string }> } | undefined)?.players?.get(conn.sessionId)?.team;
+  seat = { roomId: conn.room.roomId, options: { ...options, ...(team ? { team } : {}) } };
   enterGame(options.name);
 }
 
@@ -112,6 +138,7 @@ function enterGame(name: string): void {
 }
 
 async function backToJoin(): Promise<void> {
+  seat = null;
   const c = conn;
   conn = null;
   if (c) await c.leave().catch(() => undefined);

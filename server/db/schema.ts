@@ -90,3 +90,85 @@ export const matchPlayers = pgTable(
     index('match_players_leaderboard_idx').on(t.playerName, t.score.desc()),
   ],
 );
+
+/** What a live match needs to be rebuilt besides its journal: how the room created it. */
+export interface LiveMatchSetup {
+  /** The `scenario` join option the match was created with (null: the default scenario). */
+  scenario: string | null;
+  /** Scenario id as resolved (the cluster's `scenarioId`). */
+  scenarioId: string;
+  /** Scenario title shown to players. */
+  title: string;
+  /** Match length override in sim seconds given at creation (null: the scenario's). */
+  durationSeconds: number | null;
+  /** Team ids, in the room's order (`TEAM_IDS.slice(0, teams)`). */
+  teams: string[];
+  /** Sim seconds per real second at creation (later changes are `control speed` journal entries). */
+  timeDilation: number;
+}
+
+/**
+ * `live_matches`: one row per match that is running (or ended but not yet archived) on some server
+ * process. `owner` holds a lease on it until `lease_expires_at` (renewed with every journal commit and
+ * at least every lease/3); a process restores rows whose lease expired (server/recovery). The row and
+ * its journal are deleted once the match result is archived in `matches` or the room is abandoned.
+ */
+export const liveMatches = pgTable(
+  'live_matches',
+  {
+    /** The match id (UUID, text): also the archive id of a one-team match. */
+    matchId: text('match_id').primaryKey(),
+    /** Colyseus roomId: a restored room takes the same id, so clients rejoin with `joinById(roomId)`. */
+    roomId: text('room_id').notNull(),
+    /** PRNG seed (uint32 range). */
+    seed: bigint('seed', { mode: 'number' }).notNull(),
+    setup: jsonb('setup').$type<LiveMatchSetup>().notNull(),
+    /** Server process (recovery owner id) holding the lease. */
+    owner: text('owner').notNull(),
+    leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true }).notNull(),
+    /** Journal entries committed so far (= the next `seq`). */
+    journalLength: integer('journal_length').notNull().default(sql`0`),
+    /** Match tick (ticks) at the last commit: a rebuild advances to it after the journal's entries. */
+    durableTick: integer('durable_tick').notNull().default(sql`0`),
+    /** Wall-clock start of the match (kept for the archived result). */
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('live_matches_lease_idx').on(t.leaseExpiresAt)],
+);
+
+/**
+ * `match_journal`: the append-only journal of a live match, one row per accepted event (join, action,
+ * injection, trainer control) in acceptance order (`seq` from 0). `tick` is the match tick (ticks)
+ * when it was accepted. `entry` is `JournalEntry` (server/db/journal.ts), validated on read.
+ */
+export const matchJournal = pgTable(
+  'match_journal',
+  {
+    matchId: text('match_id')
+      .notNull()
+      .references(() => liveMatches.matchId, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    tick: integer('tick').notNull(),
+    entry: jsonb('entry').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.matchId, t.seq] })],
+);
+
+/**
+ * `match_snapshots`: the latest state snapshot of a live match (one row per match, replaced): the whole
+ * shared/game `Match` as JSON text (text, not jsonb, so key order survives), after journal entry
+ * `seq - 1` at tick `tick`, with its `matchHash` (checked when it is loaded).
+ */
+export const matchSnapshots = pgTable('match_snapshots', {
+  matchId: text('match_id')
+    .primaryKey()
+    .references(() => liveMatches.matchId, { onDelete: 'cascade' }),
+  /** Journal entries the snapshot includes (replay continues at this seq). */
+  seq: integer('seq').notNull(),
+  /** Match tick (ticks) of the snapshot. */
+  tick: integer('tick').notNull(),
+  /** shared/game `matchHash` of the snapshot. */
+  hash: text('hash').notNull(),
+  /** `JSON.stringify(match)`. */
+  state: text('state').notNull(),
+});

@@ -14,7 +14,7 @@
  *
  * May import @colyseus/core, shared/ (game, sim, kubectl, protocol), server/scenarios, server/db.
  */
-import { randomInt, randomUUID } from 'node:crypto';
+import { createHash, randomInt, randomUUID } from 'node:crypto';
 import { Room, ServerError, ErrorCode, type Client, type AuthContext, type RoomException, type RoomMethodName } from '@colyseus/core';
 import type { Logger } from 'pino';
 import { JoinOptions, ActionMessage, type ClientMessageType, type InjectIncident, type MatchEndedMessage, type MatchPhase, type ReplyMessage } from '../../shared/protocol.ts';
@@ -31,6 +31,8 @@ import {
   inject,
   join,
   leave,
+  matchHash,
+  playerByName,
   submit,
   suspend,
   scoreOf,
@@ -51,6 +53,11 @@ import { SimClock } from './clock.ts';
 import { describeZodError, errorReply, isClientMessageType, okReply, parseClientMessage, unknownTypeReply, type MessageId } from './messages.ts';
 import { saveWithRetry, toMatchRecord } from './results.ts';
 import { type RoomTeam, createRoomTeam, teamResult } from './team.ts';
+import { loadJournal, type JournalEntry, type LiveMatchRow } from '../db/journal.ts';
+import { JournalWriter } from '../recovery/journal.ts';
+import type { RecoveryManager } from '../recovery/manager.ts';
+import { matchTick, rebuildMatch } from '../recovery/rebuild.ts';
+import type { SimInput } from '../../shared/sim/types.ts';
 
 /** What the room needs from the server process (bound with {@link defineMatchRoom}). */
 export interface MatchRoomDeps {
@@ -61,6 +68,30 @@ export interface MatchRoomDeps {
   defaultTimeDilation: number;
   /** Milliseconds between state patches. */
   patchRateMs: number;
+  /**
+   * Crash recovery (server/recovery): when set, every accepted event is journaled and acknowledged
+   * only once durable, and restored rooms are created through it. Unset: no journal (as before).
+   */
+  recovery?: RecoveryManager;
+}
+
+/** What `GET /api/matches/:id/live` shows of a running match (room method `liveInfo`). */
+export interface LiveMatchInfo {
+  matchId: string;
+  roomId: string;
+  phase: MatchPhase;
+  /** Match tick (ticks) and sim seconds elapsed. */
+  tick: number;
+  t: number;
+  /** shared/game `matchHash` now (16 hex digits): a rebuilt match has its live hash. */
+  hash: string;
+  /** True when this room was rebuilt from the journal after its process died or shut down. */
+  restored: boolean;
+  /** Journal entries stored (null without crash recovery). */
+  journaled: number | null;
+  teams: { id: string; score: number; actions: number }[];
+  /** Everyone seated so far, in join order; `present` = connected now. */
+  players: { name: string; team: string; trainer: boolean; present: boolean; actions: number }[];
 }
 
 /** Matchmaking metadata of a room (`matchMaker.query({ name: 'match' })`); `t` lags up to 2 s. */
@@ -85,6 +116,15 @@ export const RECONNECT_SECONDS = 30;
 export const END_LINGER_MS = 60_000;
 /** Real milliseconds between refreshes of the listing metadata's `t`. */
 const METADATA_REFRESH_MS = 2_000;
+/** Real milliseconds between state snapshots of a journaled match (when its tick moved). */
+export const SNAPSHOT_EVERY_MS = 15_000;
+/** Real milliseconds a restored room waits for its first player before it may be disposed when empty. */
+export const RESTORE_GRACE_MS = 120_000;
+
+/** sha256 hex of a seat token (the journal keeps only this). */
+function tokenHash(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
 
 /** Join options as a failed join reports them: `invalid join options: name: name is required`. */
 function parseJoinOptions(raw: unknown): JoinOptions {
@@ -122,6 +162,17 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
   private lastMetadataAt = 0;
   /** Resolves when the archive save finished (awaited on dispose, so shutdown waits for it). */
   private saving: Promise<unknown> = Promise.resolve();
+  /** The match's journal (crash recovery on): every accepted event, durable before its reply. */
+  private journal: JournalWriter | undefined;
+  /** Set by {@link journalEvent} during a handler: the reply waits for it (see {@link guard}). */
+  private durable: Promise<boolean> | null = null;
+  /** Seat token hashes by player name: a returning name must bring its token. */
+  private seatTokens = new Map<string, string>();
+  /** Rebuilt from the journal after a crash or a shutdown. */
+  private restored = false;
+  /** Every team's result is in the archive (the live journal may go). */
+  private archived = false;
+  private lastSnapshotTick = -1;
 
   private get deps(): MatchRoomDeps {
     const deps = (this.constructor as typeof MatchRoom).deps;
@@ -135,13 +186,17 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
   }
 
   /**
-   * Creates the match from the creator's join options: one sim per team, the clock, the handlers.
-   * @throws ServerError (APPLICATION_ERROR) for invalid options, a scenario that is not built in, or a
-   *   scenario that does not load (its ScenarioError message).
+   * Creates the match from the creator's join options: one sim per team, the clock, the handlers;
+   * with crash recovery, registers it as a live match first. A room the recovery manager creates
+   * (its restore ticket in the options) is rebuilt from the journal instead ({@link restore}).
+   * @throws ServerError (APPLICATION_ERROR) for invalid options, a scenario that is not built in, a
+   *   scenario that does not load (its ScenarioError message), or a database that refuses the match.
    */
-  override onCreate(options: unknown): void {
-    const opts = parseJoinOptions(options);
+  override async onCreate(options: unknown): Promise<void> {
     const deps = this.deps;
+    const ticket = deps.recovery?.takeRestore(options);
+    if (ticket) return this.restore(ticket.row);
+    const opts = parseJoinOptions(options);
     const seed = opts.seed ?? randomInt(0, 0x1_0000_0000);
     // Only built-in scenarios: resolveSimInput also accepts file paths, which players must not name.
     if (opts.scenario !== undefined && !BUILT_IN_SCENARIO_IDS.includes(opts.scenario)) {
@@ -160,26 +215,82 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     for (const w of resolved.warnings) this.log.warn({ scenario: input.scenarioId }, w);
 
     const teamIds = TEAM_IDS.slice(0, opts.teams ?? 1);
-    this.match = createMatch({ input, teams: teamIds });
-    for (const id of teamIds) {
+    const match = createMatch({ input, teams: teamIds });
+    if (deps.recovery) {
+      const setup = { scenario: opts.scenario ?? null, scenarioId: input.scenarioId, title, durationSeconds: opts.durationSeconds ?? null, teams: [...teamIds], timeDilation };
+      try {
+        await deps.recovery.register({ matchId, roomId: this.roomId, seed, setup, startedAt: this.startedAt });
+      } catch (err) {
+        this.log.error({ err }, 'registering the live match failed');
+        throw new ServerError(ErrorCode.APPLICATION_ERROR, 'the match could not be registered in the database: try again');
+      }
+      this.journal = this.newJournal(deps.recovery, matchId, 0);
+    }
+    this.setup({ match, matchId, input, title, timeDilation, teamIds });
+    this.log.info({ scenario: input.scenarioId, seed, timeDilation, durationSeconds: input.settings.durationSeconds, teams: teamIds }, 'match created');
+  }
+
+  /**
+   * Rebuilds a live match from its journal (server/recovery/rebuild.ts) under its old roomId, paused
+   * if it was paused, its players not present until they rejoin (by name, with their seat token).
+   * The room stays up {@link RESTORE_GRACE_MS} without players.
+   * @throws Error when the journal is gone or does not replay (the recovery manager logs it).
+   */
+  private async restore(claimed: LiveMatchRow): Promise<void> {
+    const deps = this.deps;
+    const recovery = deps.recovery!;
+    this.roomId = claimed.roomId;
+    this.log = deps.logger.child({ roomId: claimed.roomId, matchId: claimed.matchId });
+    const loaded = await loadJournal(recovery.database, claimed.matchId);
+    if (!loaded) throw new Error(`live match ${claimed.matchId} is no longer in the journal`);
+    const rebuilt = rebuildMatch(loaded.row, loaded.entries, loaded.snapshot);
+    this.restored = true;
+    this.startedAt = loaded.row.startedAt;
+    this.seatTokens = rebuilt.seatTokens;
+    this.journal = this.newJournal(recovery, claimed.matchId, loaded.entries.length);
+    this.setup({ match: rebuilt.match, matchId: claimed.matchId, input: rebuilt.input, title: rebuilt.title, timeDilation: rebuilt.timeDilation, teamIds: loaded.row.setup.teams });
+    this.autoDispose = false;
+    this.clock.setTimeout(() => {
+      this.autoDispose = true;
+    }, RESTORE_GRACE_MS);
+    this.log.info({ tick: rebuilt.tick, entries: loaded.entries.length, fromSnapshot: rebuilt.fromSnapshot, phase: this.match.phase, hash: matchHash(this.match) }, 'match rebuilt from the journal');
+    if (this.match.phase === 'ended') void this.endMatch();
+  }
+
+  /** What onCreate and restore share: teams and their projections, the state, the clock, the handlers. */
+  private setup(o: { match: Match; matchId: string; input: SimInput; title: string; timeDilation: number; teamIds: readonly string[] }): void {
+    const deps = this.deps;
+    this.match = o.match;
+    for (const id of o.teamIds) {
       const team = createRoomTeam(id);
       this.teams.set(id, team);
       registerTeam(this.state, id, team.schema);
       this.project(team);
     }
     Object.assign(this.state, {
-      matchId,
-      scenarioId: input.scenarioId,
-      scenarioTitle: title,
+      matchId: o.matchId,
+      scenarioId: o.input.scenarioId,
+      scenarioTitle: o.title,
       phase: this.match.phase,
-      t: 0,
-      durationSeconds: input.settings.durationSeconds,
-      timeDilation,
+      t: Math.max(0, ...this.match.teams.map((team) => team.sim.t)),
+      durationSeconds: o.input.settings.durationSeconds,
+      timeDilation: o.timeDilation,
     });
     this.patchRate = deps.patchRateMs;
-    this.simClock = new SimClock(input.settings.tickSeconds, timeDilation);
+    this.simClock = new SimClock(o.input.settings.tickSeconds, o.timeDilation);
+    this.simClock.paused = this.match.phase === 'paused';
     this.setTimestep((deltaMs) => this.frame(deltaMs), FRAME_MS);
     void this.publishMetadata();
+    if (this.journal && deps.recovery) {
+      const journal = this.journal;
+      this.clock.setInterval(() => void journal.heartbeat(), Math.max(100, Math.floor(deps.recovery.leaseMs / 3)));
+      this.clock.setInterval(() => {
+        const tick = matchTick(this.match);
+        if (tick === this.lastSnapshotTick || this.ending) return;
+        this.lastSnapshotTick = tick;
+        void journal.snapshot(this.match);
+      }, SNAPSHOT_EVERY_MS);
+    }
 
     this.onMessage('kubectl', (client, raw, ctx) => this.guard(client, 'kubectl', raw, ctx.id, () => this.onKubectl(client, raw)));
     this.onMessage('action', (client, raw, ctx) => this.guard(client, 'action', raw, ctx.id, () => this.onAction(client, raw)));
@@ -188,7 +299,56 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     this.onMessage('*', (client, type, raw) => {
       if (!isClientMessageType(type)) client.send('reply', unknownTypeReply(type, raw));
     });
-    this.log.info({ scenario: input.scenarioId, seed, timeDilation, durationSeconds: input.settings.durationSeconds, teams: teamIds }, 'match created');
+  }
+
+  private newJournal(recovery: RecoveryManager, matchId: string, committed: number): JournalWriter {
+    return new JournalWriter({
+      database: recovery.database,
+      matchId,
+      owner: recovery.owner,
+      leaseMs: recovery.leaseMs,
+      committed,
+      tick: () => matchTick(this.match),
+      log: this.log,
+      onLost: () => {
+        // Another process restored this match: this copy must not go on diverging from it.
+        this.log.error('this process lost the match to another one: closing the room (clients rejoin there)');
+        void this.disconnect();
+      },
+    });
+  }
+
+  /** Journals an accepted event; the reply to the message that caused it waits until it is durable. */
+  private journalEvent(entry: JournalEntry): void {
+    if (!this.journal) return;
+    this.durable = this.journal.append(matchTick(this.match), entry);
+  }
+
+  /** The durability promise of the event the current handler journaled (and clears it). */
+  private takeDurable(): Promise<boolean> | null {
+    const durable = this.durable;
+    this.durable = null;
+    return durable;
+  }
+
+  /**
+   * The live match as `GET /api/matches/:id/live` shows it (also callable over Redis presence with
+   * `matchMaker.remoteRoomCall(roomId, 'liveInfo')`). Hashes the whole match: O(cluster size).
+   */
+  liveInfo(): LiveMatchInfo {
+    const match = this.match;
+    return {
+      matchId: this.state.matchId,
+      roomId: this.roomId,
+      phase: match.phase,
+      tick: matchTick(match),
+      t: Math.max(0, ...match.teams.map((team) => team.sim.t)),
+      hash: matchHash(match),
+      restored: this.restored,
+      journaled: this.journal ? this.journal.committed : null,
+      teams: match.teams.map((team) => ({ id: team.id, score: scoreOf(team), actions: team.score.actions })),
+      players: match.players.map((p) => ({ name: p.name, team: p.team, trainer: p.trainer, present: p.present, actions: p.actions })),
+    };
   }
 
   /**
@@ -197,12 +357,28 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
    * @throws ServerError (APPLICATION_ERROR) for invalid options, an unknown team, a name already
    *   seated, or a name that played for another team (the match's texts).
    */
-  override onJoin(client: Client, options: unknown): void {
+  override async onJoin(client: Client, options: unknown): Promise<void> {
     const opts = parseJoinOptions(options);
+    const offered = opts.seatToken === undefined ? null : tokenHash(opts.seatToken);
+    const held = this.seatTokens.get(opts.name);
+    if (held !== undefined && held !== offered && playerByName(this.match, opts.name)?.present === false) {
+      throw new ServerError(ErrorCode.APPLICATION_ERROR, `the seat of "${opts.name}" is kept for its player: rejoin with the seat token you joined with`);
+    }
     const seat = join(this.match, { name: opts.name, team: opts.team ?? TEAM_IDS[0], trainer: opts.trainer });
     if (!seat.ok) throw new ServerError(ErrorCode.APPLICATION_ERROR, seat.error);
     const player = seat.player;
     this.sessions.set(client.sessionId, player.id);
+    if (offered !== null && !this.seatTokens.has(player.name)) this.seatTokens.set(player.name, offered);
+    if (this.journal) {
+      // The seat (team, role, token) is durable before the player is in.
+      const durable = await this.journal.append(matchTick(this.match), { kind: 'join', name: player.name, team: player.team, trainer: player.trainer, tokenHash: offered });
+      if (!durable) {
+        this.sessions.delete(client.sessionId);
+        leave(this.match, player.id);
+        throw new ServerError(ErrorCode.APPLICATION_ERROR, 'this match moved to another server process: join again');
+      }
+    }
+    if (this.restored) this.autoDispose = true;
     this.state.players.set(client.sessionId, new PlayerSchema({ name: player.name, team: player.team, trainer: player.trainer, connected: true, actions: player.actions }));
     this.views.attach(client, player.trainer ? [...this.teams.keys()] : [player.team]);
     this.log.info({ player: player.name, team: player.team, trainer: player.trainer }, 'player joined');
@@ -235,6 +411,16 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
 
   override async onDispose(): Promise<void> {
     await this.saving;
+    const recovery = this.deps.recovery;
+    if (this.journal && recovery && this.match && !this.archived && !this.journal.lost) {
+      // A last commit records the tick now: a hand-over resumes exactly where this room stopped.
+      if (recovery.shuttingDown) await this.journal.heartbeat();
+      await this.journal.close();
+      // Shutting down: hand the match to the next process now. Everyone left an unfinished match:
+      // it is abandoned. Ended but not archived (the save failed): kept, a restore archives it.
+      if (recovery.shuttingDown) await recovery.release(this.state.matchId);
+      else if (this.match.phase !== 'ended') await recovery.forget(this.state.matchId);
+    }
     this.log?.info({ phase: this.match?.phase }, 'match room disposed');
   }
 
@@ -284,6 +470,8 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
   }
 
   override onBeforePatch(): void {
+    // Patches start before an async onCreate (registering, restoring) has set the match up.
+    if (!this.match) return;
     let t = 0;
     for (const team of this.teams.values()) {
       if (team.dirty) this.project(team);
@@ -323,13 +511,22 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
    * Run a handler so nothing it throws reaches Colyseus, and deliver its reply: as the response of a
    * `room.request(...)` (when `requestId` is set) or as a `reply` message to that client only.
    */
-  private guard(client: Client, type: ClientMessageType, raw: unknown, requestId: number | undefined, handler: () => ReplyMessage): ReplyMessage | undefined {
+  private guard(client: Client, type: ClientMessageType, raw: unknown, requestId: number | undefined, handler: () => ReplyMessage): ReplyMessage | Promise<ReplyMessage> | undefined {
     let reply: ReplyMessage;
+    this.durable = null;
     try {
       reply = handler();
     } catch (err) {
       this.log.error({ err, type, message: raw }, 'message handler failed');
       reply = errorReply(type, null, `internal error while handling ${type}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const durable = this.takeDurable();
+    if (durable) {
+      // Journaled: acknowledge only once durable (server/recovery/journal.ts).
+      const answer = durable.then((ok) => (ok ? reply : errorReply(type, reply.id, 'this match moved to another server process before your command was saved: rejoin the match')));
+      if (requestId !== undefined) return answer;
+      void answer.then((r) => client.send('reply', r));
+      return undefined;
     }
     if (requestId !== undefined) return reply;
     client.send('reply', reply);
@@ -372,6 +569,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     if (!checked.success) return errorReply(type, id, `invalid action: ${describeZodError(checked.error)}`);
     const result = submit(this.match, player.id, checked.data);
     if (!result.ok) return errorReply(type, id, result.error);
+    this.journalEvent({ kind: 'action', team: player.team, player: player.name, action: structuredClone(checked.data) });
     const team = this.teams.get(player.team);
     if (team) team.dirty = true;
     for (const [sessionId, playerId] of this.sessions) {
@@ -402,16 +600,19 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     if (!allowed.ok) return errorReply('control', id, allowed.error);
     switch (message.op) {
       case 'pause':
+        this.journalEvent({ kind: 'control', player: who.name, op: 'pause' });
         this.simClock.paused = true;
         this.syncPhase();
         return okReply('control', id, allowed.message);
       case 'resume':
+        this.journalEvent({ kind: 'control', player: who.name, op: 'resume' });
         this.simClock.paused = false;
         this.syncPhase();
         return okReply('control', id, allowed.message);
       case 'speed': {
         if (message.timeDilation === undefined) return errorReply('control', id, 'speed needs timeDilation: sim seconds per real second, 0.25 to 120');
         this.simClock.setTimeDilation(message.timeDilation);
+        this.journalEvent({ kind: 'control', player: who.name, op: 'speed', timeDilation: message.timeDilation });
         this.state.timeDilation = message.timeDilation;
         return okReply('control', id, `speed set to ${message.timeDilation} sim seconds per real second`);
       }
@@ -431,6 +632,8 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     if (!target.success) return errorReply('control', id, `invalid message: incident.target: ${describeZodError(target.error)}`);
     const result = inject(this.match, who.id, teamId ?? who.team, { ...incident, type: incident.type });
     if (!result.ok) return errorReply('control', id, result.error);
+    const started = getTeam(this.match, teamId ?? who.team).injections.at(-1);
+    if (started) this.journalEvent({ kind: 'inject', team: teamId ?? who.team, player: who.name, spec: structuredClone(started.spec) });
     const team = this.teams.get(teamId ?? who.team);
     if (team) team.dirty = true;
     this.log.info({ player: who.name, team: teamId ?? who.team, incident: result.incident, type: incident.type }, 'incident injected');
@@ -466,7 +669,14 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
         players: match.players.filter((p) => p.team === team.id),
       }),
     }));
-    const saving = Promise.all(results.map(({ result }) => saveWithRetry(this.deps.db, toMatchRecord(result), this.log)));
+    const saving = Promise.all(results.map(({ result }) => saveWithRetry(this.deps.db, toMatchRecord(result), this.log))).then(async (saved) => {
+      if (!saved.every(Boolean) || !this.journal || !this.deps.recovery) return saved;
+      // Archived: the result holds every journaled action; the live journal goes.
+      this.archived = true;
+      await this.journal.close();
+      await this.deps.recovery.forget(this.state.matchId);
+      return saved;
+    });
     this.saving = saving;
     await saving;
     const players = results.flatMap(({ result }) => result.players.map((p) => ({ name: p.name, team: result.team, score: result.summary.score })));

@@ -14,7 +14,10 @@ describe('loadConfig', () => {
       timeDilation: 4,
       patchRateMs: 100,
       clientDist: 'client/dist',
+      recoveryLeaseMs: 10_000,
     });
+    expect(loadConfig({ RECOVERY_LEASE_MS: '1500' }).recoveryLeaseMs).toBe(1500);
+    expect(() => loadConfig({ RECOVERY_LEASE_MS: '10' })).toThrow(/RECOVERY_LEASE_MS/);
   });
 
   it('reads every variable, treating empty strings as unset', () => {

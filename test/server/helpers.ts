@@ -18,7 +18,7 @@ import { MIGRATIONS_FOLDER, openDatabase, type Database } from '../../server/db/
  * is keyed by the migration files, built once per machine (atomically renamed into place, so test
  * files racing to build it are harmless) and copied per test file.
  */
-async function pgliteTemplate(): Promise<string> {
+export async function pgliteTemplate(): Promise<string> {
   const hash = createHash('sha256');
   for (const f of readdirSync(MIGRATIONS_FOLDER, { recursive: true }).map(String).sort()) {
     hash.update(f + ':' + statSync(join(MIGRATIONS_FOLDER, f)).size + ';');

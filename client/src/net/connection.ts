@@ -6,12 +6,37 @@
  * Protocol: shared/protocol.ts (`ROOM_NAME`, `ClientMessages`, `ReplyMessage`, `MatchEndedMessage`).
  */
 import { Client, type Room } from '@colyseus/sdk';
+import { rejoinMatch } from './rejoin.ts';
 import { ROOM_NAME, type ActionMessage, type FocusKind, type JoinOptions, type MatchEndedMessage, type ReplyMessage } from '../../../shared/protocol.ts';
 
 /** How long to wait for a `reply` before reporting a timeout, ms. */
 export const REPLY_TIMEOUT_MS = 15_000;
 
 const TOKEN_KEY = 'gameday.reconnectionToken';
+/** SDK reconnection attempts (delays 0.2, 0.4, 0.8, 1.6 s, then 2 s each: ~13 s in all). */
+export const RECONNECT_RETRIES = 10;
+/** Longest delay between SDK reconnection attempts, ms. */
+export const RECONNECT_MAX_DELAY_MS = 2_000;
+/** This tab's seat token (JoinOptions.seatToken): it reserves the player's seat across server restarts. */
+const SEAT_KEY = 'gameday.seatToken';
+let memorySeatToken: string | undefined;
+
+/** The tab's seat token, created on first use (kept in sessionStorage when it works). */
+export function seatToken(): string {
+  try {
+    const stored = sessionStorage.getItem(SEAT_KEY);
+    if (stored) return stored;
+  } catch {
+    // Storage disabled: keep it in memory for this page.
+  }
+  memorySeatToken ??= crypto.randomUUID().replaceAll('-', '');
+  try {
+    sessionStorage.setItem(SEAT_KEY, memorySeatToken);
+  } catch {
+    // see above
+  }
+  return memorySeatToken;
+}
 
 /** Set while the page unloads: a reload must keep the token so the next page can rejoin the seat. */
 let unloading = false;
@@ -41,6 +66,10 @@ export class GameConnection {
 
   constructor(room: Room, handlers: ConnectionHandlers) {
     this.room = room;
+    // The SDK's own retries (same session) give up after ~13 s instead of ~56 s: a restarted server does
+    // not know the session, and the page then rejoins the seat with its seat token (rejoin.ts).
+    room.reconnection.maxRetries = RECONNECT_RETRIES;
+    room.reconnection.maxDelay = RECONNECT_MAX_DELAY_MS;
     room.onStateChange((state) => handlers.onState(state));
     room.onMessage('reply', (reply: ReplyMessage) => {
       const key = reply.id === null ? '' : String(reply.id);
@@ -124,7 +153,18 @@ export function createClient(): InstanceType<typeof Client> {
  * @throws the SDK's MatchMakeError / ServerError, whose `message` says why (e.g. `name is required`).
  */
 export async function joinMatch(options: JoinOptions, handlers: ConnectionHandlers): Promise<GameConnection> {
-  const room = await createClient().joinOrCreate(ROOM_NAME, options);
+  const room = await createClient().joinOrCreate(ROOM_NAME, { ...options, seatToken: seatToken() });
+  return new GameConnection(room, handlers);
+}
+
+/**
+ * Take the seat back in room `roomId` after the room went away (server restart: the match is rebuilt
+ * under the same roomId): joins again with the same name, team, role and seat token, retrying until
+ * the server is back (client/src/net/rejoin.ts). `onRetry` reports each new attempt.
+ * @throws the refusal (its `message` says why) or the last error after the timeout.
+ */
+export async function rejoin(roomId: string, options: JoinOptions, handlers: ConnectionHandlers, onRetry?: (attempt: number, error: string) => void): Promise<GameConnection> {
+  const room = await rejoinMatch(createClient(), roomId, { ...options, seatToken: seatToken() }, { onRetry });
   return new GameConnection(room, handlers);
 }
 

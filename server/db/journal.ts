@@ -1,0 +1,194 @@
+/**
+ * The live-match journal (crash recovery, issue 12): a `live_matches` row per running match with its
+ * owner's lease, the append-only `match_journal` of accepted events and the latest `match_snapshots`
+ * row. Queries run unchanged on PGlite and Postgres; journal entries are validated with zod when read.
+ *
+ * Writers are the room's {@link import('../recovery/journal.ts').JournalWriter} (one batch per commit,
+ * appended only while its owner holds the lease) and the recovery manager (claims expired leases).
+ */
+import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { ActionMessage } from '../../shared/protocol.ts';
+import type { Database } from './index.ts';
+import { liveMatches, matchJournal, matchSnapshots, type LiveMatchSetup } from './schema.ts';
+import { describeIssues, IncidentSpecSchema } from './records.ts';
+
+export type { LiveMatchSetup } from './schema.ts';
+
+const name = z.string().min(1);
+
+/**
+ * One accepted event of a live match, in acceptance order:
+ * - `join`: a player took a seat (`tokenHash`: sha256 hex of the seat token the client chose, or null);
+ * - `action`: an accepted player action on `team`'s cluster (shared/game `submit`);
+ * - `inject`: a trainer's accepted runtime incident (`spec` as started, id assigned);
+ * - `control`: a trainer's pause / resume / speed (`timeDilation`, sim s per real s, for speed).
+ */
+export const JournalEntrySchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('join'), name, team: name, trainer: z.boolean(), tokenHash: z.string().regex(/^[0-9a-f]{64}$/).nullable() }),
+  z.strictObject({ kind: z.literal('action'), team: name, player: name, action: ActionMessage }),
+  z.strictObject({ kind: z.literal('inject'), team: name, player: name, spec: IncidentSpecSchema }),
+  z.strictObject({ kind: z.literal('control'), player: name, op: z.enum(['pause', 'resume', 'speed']), timeDilation: z.number().positive().optional() }),
+]);
+/** A validated journal entry (see {@link JournalEntrySchema}). */
+export type JournalEntry = z.infer<typeof JournalEntrySchema>;
+
+/** A journal row: `seq` from 0, `tick` = the match tick (ticks) when the event was accepted. */
+export interface JournalRecord {
+  seq: number;
+  tick: number;
+  entry: JournalEntry;
+}
+
+/** The `live_matches` row of a match. */
+export interface LiveMatchRow {
+  matchId: string;
+  roomId: string;
+  seed: number;
+  setup: LiveMatchSetup;
+  owner: string;
+  leaseExpiresAt: Date;
+  journalLength: number;
+  durableTick: number;
+  startedAt: Date;
+}
+
+const SetupSchema = z.object({
+  scenario: name.nullable(),
+  scenarioId: name,
+  title: z.string(),
+  durationSeconds: z.number().int().positive().nullable(),
+  teams: z.array(name).min(1),
+  timeDilation: z.number().positive(),
+}) satisfies z.ZodType<LiveMatchSetup>;
+
+/** `now() + ms` in the database's clock (leases compare against the database's time only). */
+const leaseUntil = (ms: number) => sql`now() + (${Math.round(ms)} * interval '1 millisecond')`;
+
+/**
+ * Registers a new live match owned by `owner` for `leaseMs` (real milliseconds).
+ * @throws Error from the driver (e.g. a duplicate match id).
+ */
+export async function createLiveMatch(database: Database, row: Omit<LiveMatchRow, 'leaseExpiresAt' | 'journalLength' | 'durableTick'>, leaseMs: number): Promise<void> {
+  await database.db.insert(liveMatches).values({ ...row, leaseExpiresAt: leaseUntil(leaseMs), journalLength: 0, durableTick: 0 });
+}
+
+/** What {@link commitJournal} writes. */
+export interface JournalCommit {
+  matchId: string;
+  owner: string;
+  /** `journal_length` the writer believes is stored (the first new entry's seq). */
+  fromSeq: number;
+  /** New entries, in order (may be empty: a heartbeat that only renews the lease and the durable tick). */
+  entries: { tick: number; entry: JournalEntry }[];
+  /** Match tick (ticks) now: every entry accepted up to now is in `entries` or already stored. */
+  durableTick: number;
+  /** Lease renewal, real milliseconds from now. */
+  leaseMs: number;
+}
+
+/**
+ * Appends entries and renews the lease in one transaction, only while `owner` holds the match and the
+ * stored journal length is `fromSeq` (a writer never overwrites or skips entries).
+ *
+ * @returns false (nothing written) when the match is not `owner`'s any more or the lengths differ.
+ * @throws Error from the driver.
+ */
+export async function commitJournal(database: Database, c: JournalCommit): Promise<boolean> {
+  return database.db.transaction(async (tx) => {
+    const updated = await tx
+      .update(liveMatches)
+      .set({ journalLength: c.fromSeq + c.entries.length, durableTick: c.durableTick, leaseExpiresAt: leaseUntil(c.leaseMs) })
+      .where(and(eq(liveMatches.matchId, c.matchId), eq(liveMatches.owner, c.owner), eq(liveMatches.journalLength, c.fromSeq)))
+      .returning({ matchId: liveMatches.matchId });
+    if (updated.length === 0) return false;
+    if (c.entries.length > 0) {
+      await tx.insert(matchJournal).values(c.entries.map((e, i) => ({ matchId: c.matchId, seq: c.fromSeq + i, tick: e.tick, entry: e.entry })));
+    }
+    return true;
+  });
+}
+
+/** A stored snapshot: the match JSON after `seq` journal entries, at match tick `tick`, with its hash. */
+export interface SnapshotRecord {
+  seq: number;
+  tick: number;
+  hash: string;
+  state: string;
+}
+
+/**
+ * Replaces the match's snapshot while `owner` holds it and `seq` entries are stored.
+ * @returns false when the match is not `owner`'s (nothing written).
+ */
+export async function saveSnapshot(database: Database, matchId: string, owner: string, snap: SnapshotRecord): Promise<boolean> {
+  return database.db.transaction(async (tx) => {
+    const mine = await tx
+      .select({ matchId: liveMatches.matchId })
+      .from(liveMatches)
+      .where(and(eq(liveMatches.matchId, matchId), eq(liveMatches.owner, owner), gte(liveMatches.journalLength, snap.seq)));
+    if (mine.length === 0) return false;
+    await tx
+      .insert(matchSnapshots)
+      .values({ matchId, ...snap })
+      .onConflictDoUpdate({ target: matchSnapshots.matchId, set: { seq: snap.seq, tick: snap.tick, hash: snap.hash, state: snap.state } });
+    return true;
+  });
+}
+
+/**
+ * Takes over live matches for `owner` (lease `leaseMs`): those whose lease expired, or every one when
+ * `all` (a process that knows it is alone on its database, e.g. PGlite). Atomic per row: two processes
+ * never claim the same match.
+ */
+export async function claimLiveMatches(database: Database, owner: string, leaseMs: number, all: boolean): Promise<LiveMatchRow[]> {
+  const rows = await database.db
+    .update(liveMatches)
+    .set({ owner, leaseExpiresAt: leaseUntil(leaseMs) })
+    .where(all ? sql`true` : lt(liveMatches.leaseExpiresAt, sql`now()`))
+    .returning();
+  return rows.map(parseLiveRow);
+}
+
+/** The journal of a live match: its row, its entries (seq order, validated) and its snapshot (or null). */
+export async function loadJournal(database: Database, matchId: string): Promise<{ row: LiveMatchRow; entries: JournalRecord[]; snapshot: SnapshotRecord | null } | null> {
+  const { db } = database;
+  const [row] = await db.select().from(liveMatches).where(eq(liveMatches.matchId, matchId)).limit(1);
+  if (!row) return null;
+  const live = parseLiveRow(row);
+  const rows = await db.select().from(matchJournal).where(eq(matchJournal.matchId, matchId)).orderBy(asc(matchJournal.seq));
+  const entries: JournalRecord[] = rows.map((r, i) => {
+    if (r.seq !== i) throw new Error(`Journal of match ${matchId} is corrupt: entry ${i} has seq ${r.seq}`);
+    const parsed = JournalEntrySchema.safeParse(r.entry);
+    if (!parsed.success) throw new Error(`Journal of match ${matchId} is corrupt at seq ${r.seq}: ${describeIssues(parsed.error)}`);
+    return { seq: r.seq, tick: r.tick, entry: parsed.data };
+  });
+  if (entries.length !== live.journalLength) throw new Error(`Journal of match ${matchId} is corrupt: ${entries.length} entries, ${live.journalLength} committed`);
+  const [snap] = await db.select().from(matchSnapshots).where(eq(matchSnapshots.matchId, matchId)).limit(1);
+  return { row: live, entries, snapshot: snap ? { seq: snap.seq, tick: snap.tick, hash: snap.hash, state: snap.state } : null };
+}
+
+/** The live match's row (any owner), or null: where a match runs (`roomId`) and who owns it. */
+export async function getLiveMatch(database: Database, matchId: string): Promise<LiveMatchRow | null> {
+  const [row] = await database.db.select().from(liveMatches).where(eq(liveMatches.matchId, matchId)).limit(1);
+  return row ? parseLiveRow(row) : null;
+}
+
+/** Ends `owner`'s lease now (graceful shutdown: the next process restores the match at once). */
+export async function releaseLiveMatch(database: Database, matchId: string, owner: string): Promise<void> {
+  await database.db
+    .update(liveMatches)
+    .set({ leaseExpiresAt: sql`now() - interval '1 second'` })
+    .where(and(eq(liveMatches.matchId, matchId), eq(liveMatches.owner, owner)));
+}
+
+/** Deletes `owner`'s live match with its journal and snapshot (archived or abandoned). */
+export async function deleteLiveMatch(database: Database, matchId: string, owner: string): Promise<void> {
+  await database.db.delete(liveMatches).where(and(eq(liveMatches.matchId, matchId), eq(liveMatches.owner, owner)));
+}
+
+function parseLiveRow(row: typeof liveMatches.$inferSelect): LiveMatchRow {
+  const setup = SetupSchema.safeParse(row.setup);
+  if (!setup.success) throw new Error(`Live match ${row.matchId} is corrupt: setup: ${describeIssues(setup.error)}`);
+  return { ...row, setup: setup.data };
+}
