@@ -29,6 +29,23 @@ export interface Config {
   patchRateMs: number;
   /** Directory of the built Phaser client served at `/`. Env `CLIENT_DIST`, default `client/dist`. */
   clientDist: string;
+  /**
+   * Matchmaking requests (`POST /matchmake/*`) per client address: `burst` at once, then `perMinute`
+   * per minute; 429 with `Retry-After` beyond. Env `MATCHMAKE_BURST` (default 40), `MATCHMAKE_PER_MINUTE` (default 60).
+   */
+  matchmakeLimit: { burst: number; perMinute: number };
+  /**
+   * Rooms created per client address: `burst` at once, then `perMinute` per minute; 429 beyond.
+   * Env `ROOM_CREATE_BURST` (default 10), `ROOM_CREATE_PER_MINUTE` (default 10).
+   */
+  roomCreateLimit: { burst: number; perMinute: number };
+  /**
+   * Origins allowed to call `/api` from a browser page of another origin (CORS), e.g.
+   * `https://gameday.example.com`. Empty (the default) = same-origin only. Env `CORS_ORIGINS`, comma-separated.
+   */
+  corsOrigins: string[];
+  /** Longest a graceful shutdown (SIGTERM/SIGINT) may take before the process exits anyway, milliseconds. Env `SHUTDOWN_TIMEOUT_MS`, default 5000. */
+  shutdownTimeoutMs: number;
 }
 
 /** Thrown by {@link loadConfig}: the message names every bad variable. */
@@ -99,6 +116,19 @@ const EnvSchema = z.object({
   TIME_DILATION: positiveNumber(0.25, 120, 4),
   PATCH_RATE_MS: integer(10, 10_000, 100),
   CLIENT_DIST: z.preprocess(unsetIfEmpty, z.string().default('client/dist')),
+  MATCHMAKE_BURST: integer(1, 100_000, 40),
+  MATCHMAKE_PER_MINUTE: integer(1, 1_000_000, 60),
+  ROOM_CREATE_BURST: integer(1, 10_000, 10),
+  ROOM_CREATE_PER_MINUTE: integer(1, 100_000, 10),
+  CORS_ORIGINS: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .transform((v) => v.split(',').map((o) => o.trim()).filter((o) => o !== ''))
+      .pipe(z.array(z.string().regex(/^https?:\/\/[^\s/,]+$/, { error: 'expected comma-separated origins such as https://game.example.com (scheme, host, optional port; no path)' })))
+      .default([]),
+  ),
+  SHUTDOWN_TIMEOUT_MS: integer(100, 120_000, 5_000),
 });
 
 /**
@@ -109,7 +139,7 @@ const EnvSchema = z.object({
  *   (one `; `-separated clause per bad variable).
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const picked: Record<string, string | undefined> = {};
+  const picked: Record<string, string | undefined> = Object.create(null);
   for (const key of Object.keys(EnvSchema.shape)) picked[key] = env[key];
   const parsed = EnvSchema.safeParse(picked);
   if (!parsed.success) {
@@ -131,5 +161,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     timeDilation: e.TIME_DILATION,
     patchRateMs: e.PATCH_RATE_MS,
     clientDist: e.CLIENT_DIST,
+    matchmakeLimit: { burst: e.MATCHMAKE_BURST, perMinute: e.MATCHMAKE_PER_MINUTE },
+    roomCreateLimit: { burst: e.ROOM_CREATE_BURST, perMinute: e.ROOM_CREATE_PER_MINUTE },
+    corsOrigins: e.CORS_ORIGINS,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };
 }
