@@ -63,7 +63,7 @@ export const DEFAULT_MATCHMAKING_LIMITS: MatchmakingLimits = {
   roomCreations: { burst: 10, perMinute: 10 },
 };
 
-function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function sendJson(res: http.ServerResponse, status: number, body: unknown, headers?: Record<string, string>): void {
   const json = JSON.stringify(body);
   res.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(json)) });
   res.end(json);

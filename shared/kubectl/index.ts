@@ -147,7 +147,7 @@ function runDescribe(state: SimState, words: string[]): KubectlResult {
     case 'nodes': {
       const nodes = Object.keys(state.nodes).sort().map((k) => state.nodes[k]!).filter((n) => matches(n.metadata.labels));
       const chosen = names.length === 0 ? nodes : names.flatMap((n) => {
-        const node = state.nodes[n];
+        const node = Object.hasOwn(state.nodes, n) ? state.nodes[n] : undefined;
         if (!node) errors.push(`Error from server (NotFound): nodes "${n}" not found`);
         return node ? [node] : [];
       });

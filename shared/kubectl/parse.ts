@@ -94,7 +94,7 @@ export function parseArgs(words: string[], defs: FlagDef[]): ParsedArgs {
   const byName = new Map(all.map((d) => [d.name, d]));
   const byShort = new Map(all.filter((d) => d.short).map((d) => [d.short!, d]));
   const positional: string[] = [];
-  const flags: Record<string, string | true> = {};
+  const flags: Record<string, string | true> = Object.create(null);
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     if (w === '--') {

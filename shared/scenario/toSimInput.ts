@@ -43,7 +43,7 @@ function cmp(a: string, b: string): number {
 }
 
 function sortedRecord<T>(rec: Record<string, T>): Record<string, T> {
-  const out: Record<string, T> = {};
+  const out: Record<string, T> = Object.create(null);
   for (const k of Object.keys(rec).sort(cmp)) out[k] = rec[k]!;
   return out;
 }
@@ -82,7 +82,7 @@ function checkOptionalCalls(
   const declared = scenario.traffic.optionalCalls;
   if (!declared) return undefined;
   const source = scenario.traffic.callGraph ? 'declared in traffic.callGraph' : 'inferred from env values';
-  const out: Record<string, Set<string>> = {};
+  const out: Record<string, Set<string>> = Object.create(null);
   for (const [from, tos] of Object.entries(declared).sort(([a], [b]) => cmp(a, b))) {
     const caller = normalizeRef(from);
     needService('traffic.optionalCalls', from);
@@ -101,7 +101,7 @@ function checkOptionalCalls(
       }
     }
   }
-  const result: Record<string, string[]> = {};
+  const result: Record<string, string[]> = Object.create(null);
   for (const k of Object.keys(out).sort(cmp)) if (out[k]!.size > 0) result[k] = [...out[k]!].sort(cmp);
   return result;
 }
@@ -150,7 +150,7 @@ export function scenarioToSimInput(scenario: Scenario, workloads: LoadedManifest
     : inferCallGraph(workloads.deployments, workloads.services);
   const optionalCalls = checkOptionalCalls(scenario, callGraph, services, needService, problems);
 
-  const images: Record<string, Partial<ImageProfile>> = {};
+  const images: Record<string, Partial<ImageProfile>> = Object.create(null);
   for (const [ref, p] of Object.entries(scenario.images)) images[ref] = dropUndefined({ ...p });
   const durationSeconds = opts.durationSeconds ?? scenario.match.durationSeconds;
   const ids = new Set<string>();
@@ -271,7 +271,7 @@ export function manifestsOnlyInput(
     etcdMembers: [...DEFAULT_ETCD_MEMBERS],
     deployments: workloads.deployments,
     services: workloads.services,
-    images: {},
+    images: Object.create(null),
     callGraph,
     ingress: [{ service: facing.service, rps }],
     rps,

@@ -126,6 +126,35 @@ describe('a room under abuse', () => {
     }
   });
 
+  it('treats __proto__, constructor, toString as ordinary (missing) names in the console', async () => {
+    let n = 0;
+    for (const name of ['__proto__', 'constructor', 'toString']) {
+      // 13 messages per name, one name per second: under the room's 30 messages per second.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      for (const command of [
+        `kubectl cordon ${name}`,
+        `kubectl uncordon ${name}`,
+        `kubectl drain ${name}`,
+        `kubectl describe node ${name}`,
+        `kubectl get node ${name}`,
+        `kubectl scale deployment/${name} --replicas=2`,
+        `kubectl rollout undo deployment/${name}`,
+        `kubectl rollout restart deployment/${name}`,
+        `kubectl set image deployment/${name} app=x:1`,
+        `kubectl delete pod ${name}`,
+        `kubectl describe deployment ${name}`,
+      ]) {
+        const reply = await ask(host, 'kubectl', { id: `proto-${n++}`, command });
+        expect(reply.ok, command).toBe(false);
+        expect(reply.error, command).toMatch(/not found|NotFound/);
+        expect(reply.error, command).not.toMatch(/TypeError|Cannot read|internal error|undefined|function|\[object/);
+      }
+      // A label selector on such a key selects nothing (it used to match every Pod through the prototype).
+      const selected = await ask(host, 'kubectl', { id: `proto-${n++}`, command: `kubectl get pods -l ${name}` });
+      expect(selected).toMatchObject({ ok: true, output: expect.stringMatching(/^No resources found/) });
+    }
+  });
+
   it('frees the seat of a client closed for flooding: a real player joins the full room at once', async () => {
     // Fill the 16-seat room: the host, 14 players and one flooder.
     for (let i = 0; i < 14; i++) {
