@@ -111,10 +111,15 @@ export function contentSecurityPolicy(config: Pick<Config, 'publicAddress'>): Re
  * Rooms of `RoomClass` take a room-creation token from the requesting address (server/http/ratelimit.ts)
  * before `onCreate`: refused, the matchmaking request is answered `429 { code: 429, error }` with
  * `Retry-After`, and no simulation is built. Rooms created outside a matchmaking request (restores)
- * are not limited.
+ * are not limited. `messagesPerSecond` (ROOM_MESSAGES_PER_SECOND) sets the room's `maxMessagesPerSecond`.
  */
-export function limitRoomCreation(RoomClass: typeof MatchRoom): typeof MatchRoom {
+export function limitRoomCreation(RoomClass: typeof MatchRoom, messagesPerSecond?: number): typeof MatchRoom {
   return class RateLimitedRoom extends RoomClass {
+    constructor() {
+      super();
+      if (messagesPerSecond !== undefined) this.maxMessagesPerSecond = messagesPerSecond;
+    }
+
     override onCreate(...args: Parameters<MatchRoom['onCreate']>): ReturnType<MatchRoom['onCreate']> {
       const retryAfter = matchmakeContext.getStore()?.takeCreation();
       if (retryAfter !== undefined) throw new ServerError(TOO_MANY_REQUESTS, tooManyBody('room creations', retryAfter).error);
@@ -141,7 +146,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     app = await buildHttpApp(config, db, logger);
     colyseus = await startColyseus(app.server, {
       rooms: {
-        [ROOM_NAME]: limitRoomCreation(defineMatchRoom({ db, logger, defaultTimeDilation: config.timeDilation, patchRateMs: config.patchRateMs })),
+        [ROOM_NAME]: limitRoomCreation(defineMatchRoom({ db, logger, defaultTimeDilation: config.timeDilation, patchRateMs: config.patchRateMs }), config.roomMessagesPerSecond),
       },
       redisUrl: config.redisUrl,
       publicAddress: config.publicAddress,

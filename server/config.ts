@@ -44,6 +44,12 @@ export interface Config {
    * `https://gameday.example.com`. Empty (the default) = same-origin only. Env `CORS_ORIGINS`, comma-separated.
    */
   corsOrigins: string[];
+  /**
+   * Messages per second one client may send to its room; the connection is closed (4002) above it
+   * and its seat is not kept. Env `ROOM_MESSAGES_PER_SECOND`, default 30 (a person typing or
+   * clicking sends a few; a bot polling `get pods` a few more).
+   */
+  roomMessagesPerSecond: number;
   /** Longest a graceful shutdown (SIGTERM/SIGINT) may take before the process exits anyway, milliseconds. Env `SHUTDOWN_TIMEOUT_MS`, default 5000. */
   shutdownTimeoutMs: number;
 }
@@ -129,6 +135,7 @@ const EnvSchema = z.object({
       .default([]),
   ),
   SHUTDOWN_TIMEOUT_MS: integer(100, 120_000, 5_000),
+  ROOM_MESSAGES_PER_SECOND: integer(1, 1_000_000, 30),
 });
 
 /**
@@ -165,5 +172,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     roomCreateLimit: { burst: e.ROOM_CREATE_BURST, perMinute: e.ROOM_CREATE_PER_MINUTE },
     corsOrigins: e.CORS_ORIGINS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    roomMessagesPerSecond: e.ROOM_MESSAGES_PER_SECOND,
   };
 }

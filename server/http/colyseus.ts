@@ -28,7 +28,7 @@ import { RedisDriver } from '@colyseus/redis-driver';
 import { decode } from '@colyseus/schema';
 import { unpack } from 'msgpackr';
 import type { WebSocket } from 'ws';
-import type { ReplyMessage } from '../../shared/protocol.ts';
+import { ClientMessages, type ReplyMessage } from '../../shared/protocol.ts';
 import { TokenBuckets, matchmakeContext, tooManyBody, type RateLimit } from './ratelimit.ts';
 
 /** Room WebSocket paths: `/<processId>/<roomId>` (query string aside). */
@@ -62,6 +62,20 @@ export const DEFAULT_MATCHMAKING_LIMITS: MatchmakingLimits = {
   requests: { burst: 40, perMinute: 60 },
   roomCreations: { burst: 10, perMinute: 10 },
 };
+
+/**
+ * HTTP statuses for Colyseus' matchmaking error codes, which it sends as the HTTP status itself
+ * (520-526, all "server errors"): a refused join is the client's mistake, not the server's. The JSON
+ * body keeps Colyseus' `code`. MATCHMAKE_UNHANDLED (523) stays a 500.
+ */
+export const MATCHMAKE_HTTP_STATUS: ReadonlyMap<number, number> = new Map([
+  [520, 404], // MATCHMAKE_NO_HANDLER: no such room name / method
+  [521, 404], // MATCHMAKE_INVALID_CRITERIA: no room found
+  [522, 404], // MATCHMAKE_INVALID_ROOM_ID
+  [524, 410], // MATCHMAKE_EXPIRED: seat reservation expired
+  [525, 401], // AUTH_FAILED
+  [526, 400], // APPLICATION_ERROR: invalid join options, unknown scenario, name taken...
+]);
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown, headers?: Record<string, string>): void {
   const json = JSON.stringify(body);
@@ -106,6 +120,8 @@ export function createHttpServerWithMatchmaking(fastifyHandler: http.RequestList
         return;
       }
     }
+    const writeHead = res.writeHead.bind(res) as (status: number, ...rest: unknown[]) => http.ServerResponse;
+    res.writeHead = ((status: number, ...rest: unknown[]) => writeHead(MATCHMAKE_HTTP_STATUS.get(status) ?? status, ...rest)) as typeof res.writeHead;
     const context = {
       address,
       takeCreation: () => {
@@ -153,6 +169,8 @@ function readHead(buf: Buffer): FrameHead | undefined {
 function refusal(buf: Buffer, head: FrameHead | undefined): string | undefined {
   if (buf.length > MAX_MESSAGE_BYTES) return `message too large: ${buf.length} bytes, at most ${MAX_MESSAGE_BYTES}`;
   if (head === undefined) return 'malformed message: the frame header does not decode';
+  // `*` would reach the room's wildcard handler with the arguments of a typed one.
+  if (head.type === '*') return `unknown message type "*": expected one of ${Object.keys(ClientMessages).join(', ')}`;
   if (head.payloadOffset < buf.length && (head.code === Protocol.ROOM_DATA || head.code === Protocol.ROOM_REQUEST)) {
     try {
       unpack(buf.subarray(head.payloadOffset));
