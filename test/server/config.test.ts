@@ -18,6 +18,7 @@ describe('loadConfig', () => {
       roomCreateLimit: { burst: 10, perMinute: 10 },
       corsOrigins: [],
       shutdownTimeoutMs: 5000,
+      roomMessagesPerSecond: 30,
     });
   });
 
