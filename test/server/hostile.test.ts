@@ -164,6 +164,9 @@ describe('a room under abuse', () => {
         expect(reply.error, command).toMatch(/not found|NotFound/);
         expect(reply.error, command).not.toMatch(/TypeError|Cannot read|internal error|undefined|function|\[object/);
       }
+      // As a resource type it is unknown (it used to reach the table printer and fail on `undefined.columns`).
+      const asType = await ask(host, 'kubectl', { id: `proto-${n++}`, command: `kubectl get ${name}` });
+      expect(asType).toMatchObject({ ok: false, error: `error: the server doesn't have a resource type "${name}"` });
       // A label selector on such a key selects nothing (it used to match every Pod through the prototype).
       const selected = await ask(host, 'kubectl', { id: `proto-${n++}`, command: `kubectl get pods -l ${name}` });
       expect(selected).toMatchObject({ ok: true, output: expect.stringMatching(/^No resources found/) });
