@@ -13,10 +13,9 @@ import http from 'node:http';
 import net from 'node:net';
 import { createInterface } from 'node:readline';
 import { Client, CloseCode } from '@colyseus/sdk';
-import type { MatchEndedMessage } from '../../shared/protocol.ts';
 import { openDatabase } from '../../server/db/index.ts';
 import { getMatch } from '../../server/db/repository.ts';
-import { nextMessage, testDataDir, waitFor } from './helpers.ts';
+import { testDataDir, waitFor } from './helpers.ts';
 
 interface Proc {
   child: ChildProcess;
@@ -64,7 +63,11 @@ describe('SIGTERM', () => {
       const client = new Client(proc.url);
       // A finished match (10 sim s at 120x) and a running one with a connected player.
       const short = await client.create('match', { name: 'sprinter', durationSeconds: 10, timeDilation: 120 });
-      const ended = await nextMessage<MatchEndedMessage>(short, 'matchEnded', () => true, 15_000);
+      // Polled from the state (a `matchEnded` sent before the SDK's handler exists would be lost); the
+      // phase turns `ended` before the result is saved, so SIGTERM may come while it is being saved.
+      const shortState = () => short.state as unknown as { matchId?: string; phase?: string };
+      await waitFor(() => shortState().phase === 'ended', 'the short match to end', 45_000);
+      const ended = { matchId: shortState().matchId! };
       const player = await client.create('match', { name: 'stayer' });
       player.reconnection.enabled = false;
       await waitFor(() => (player.state as unknown as { matchId?: string }).matchId, 'the running match state');
@@ -96,5 +99,5 @@ describe('SIGTERM', () => {
     } finally {
       if (proc.child.exitCode === null) proc.child.kill('SIGKILL');
     }
-  }, 60_000);
+  }, 120_000);
 });
