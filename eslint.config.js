@@ -12,6 +12,26 @@ const NODE_BUILTINS = [
   'repl', 'stream', 'timers', 'tls', 'tty', 'url', 'util', 'v8', 'vm', 'worker_threads', 'zlib',
 ];
 
+/**
+ * Plain objects used as maps (developers' guide: untrusted strings never key a plain object). `{}`
+ * inherits `__proto__`, `constructor`, `toString`...: `nodes['constructor']` is a function, and
+ * `obj['__proto__'] = x` replaces the prototype. These catch an empty `{}` that is declared or cast as a
+ * `Record<...>`, or lazily created with `??=` / `||=`; use `new Map()` or `Object.create(null)`.
+ * (An empty `{}` inside a larger typed literal, e.g. a SimState store, needs type information and is
+ * not caught: those stores are created in shared/sim/create.ts.)
+ */
+const PLAIN_OBJECT_MAPS = [
+  "VariableDeclarator[init.type='ObjectExpression'][init.properties.length=0][id.typeAnnotation.typeAnnotation.typeName.name='Record']",
+  "AssignmentPattern[right.type='ObjectExpression'][right.properties.length=0][left.typeAnnotation.typeAnnotation.typeName.name='Record']",
+  "TSAsExpression[expression.type='ObjectExpression'][expression.properties.length=0][typeAnnotation.typeName.name='Record']",
+  "TSSatisfiesExpression[expression.type='ObjectExpression'][expression.properties.length=0][typeAnnotation.typeName.name='Record']",
+  "AssignmentExpression[operator=/^(\\?\\?|\\|\\|)=$/][right.type='ObjectExpression'][right.properties.length=0]",
+  "NewExpression[callee.name='Object'][arguments.length=0]",
+].map((selector) => ({
+  selector,
+  message: 'A plain `{}` used as a map inherits `__proto__`, `constructor`, `toString`: use `new Map()` or `Object.create(null)` (untrusted keys).',
+}));
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'client/dist/**', 'data/**', 'migrations/**', 'coverage/**'] },
   js.configs.recommended,
@@ -36,6 +56,7 @@ export default tseslint.config(
         'error',
         { selector: "NewExpression[callee.name='Date']", message: 'shared/ has no wall clock: no `new Date` (sim seconds in state.t; RFC 3339 via shared/sim/names.ts simTimestamp).' },
         { selector: "CallExpression[callee.name='Date']", message: 'shared/ has no wall clock: no `Date()`.' },
+        ...PLAIN_OBJECT_MAPS,
       ],
       'no-restricted-globals': [
         'error',
@@ -62,5 +83,9 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    files: ['server/**/*.ts'],
+    rules: { 'no-restricted-syntax': ['error', ...PLAIN_OBJECT_MAPS] },
   },
 );

@@ -12,10 +12,13 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyCors from '@fastify/cors';
+import { ServerError } from '@colyseus/core';
 import type { Config } from './config.ts';
 import { createLogger, type Logger } from './log.ts';
 import { openDatabase, IN_MEMORY, type Database } from './db/index.ts';
-import { defineMatchRoom } from './rooms/MatchRoom.ts';
+import { defineMatchRoom, type MatchRoom } from './rooms/MatchRoom.ts';
 import { ROOM_NAME } from '../shared/protocol.ts';
 import { createHttpServerWithMatchmaking, startColyseus, type ColyseusHandle } from './http/colyseus.ts';
 import { registerDocs } from './http/docs.ts';
@@ -25,6 +28,10 @@ import { registerPostmortemRoutes } from './http/postmortem.ts';
 import { registerClient } from './http/client.ts';
 import { RecoveryManager } from './recovery/manager.ts';
 import { registerRecoveryRoutes } from './recovery/routes.ts';
+import { TOO_MANY_REQUESTS, matchmakeContext, tooManyBody } from './http/ratelimit.ts';
+
+/** Largest HTTP request body Fastify reads, bytes (413 above); the API takes no bodies today. */
+export const HTTP_BODY_LIMIT_BYTES = 64 * 1024;
 
 /** A running server. */
 export interface RunningServer {
@@ -54,13 +61,20 @@ export async function buildHttpApp(config: Config, db: Database, logger: Logger)
   const app = Fastify({
     // pino's Logger is a FastifyBaseLogger; naming the base type keeps FastifyInstance's default generics.
     loggerInstance: logger as FastifyBaseLogger,
-    serverFactory: (handler) => createHttpServerWithMatchmaking(handler),
+    serverFactory: (handler) => createHttpServerWithMatchmaking(handler, { requests: config.matchmakeLimit, roomCreations: config.roomCreateLimit }),
+    bodyLimit: HTTP_BODY_LIMIT_BYTES,
+    // Shutdown closes idle keep-alive connections at once instead of waiting for them to time out.
+    forceCloseConnections: 'idle',
     // Probes poll every few seconds: keep them out of the request log.
     logController: new LogController({ disableRequestLogging: (req) => req.url === '/healthz' || req.url === '/readyz' }),
   });
   app.setValidatorCompiler(() => (data) => ({ value: data }));
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: `not found: ${req.method} ${req.url.split('?')[0]}` }));
 
+  await app.register(fastifyHelmet, { contentSecurityPolicy: { directives: contentSecurityPolicy(config) } });
+  // Same-origin by default (the client is served from this origin): no CORS headers unless
+  // CORS_ORIGINS lists the pages allowed to read the API. /matchmake sets its own (server/http/colyseus.ts).
+  await app.register(fastifyCors, { origin: config.corsOrigins.length > 0 ? config.corsOrigins : false, methods: ['GET', 'HEAD'] });
   await app.register(fastifyRateLimit, { global: false });
   await registerDocs(app);
   await registerHealthRoutes(app, db);
@@ -70,6 +84,53 @@ export async function buildHttpApp(config: Config, db: Database, logger: Logger)
   const built = await registerClient(app, config.clientDist);
   if (!built) logger.warn({ clientDist: config.clientDist }, 'client not built: / answers 503 until `npm run build`');
   return app;
+}
+
+/**
+ * The Content-Security-Policy directives (`@fastify/helmet`): everything from this origin, plus what
+ * the Phaser client needs (data:/blob: images and workers, WebSocket to this origin or to
+ * `PUBLIC_ADDRESS` where matchmaking sends players with Redis), inline styles (Phaser and the UI set
+ * style attributes), no plugins, no framing by other sites. No `upgrade-insecure-requests`: a
+ * workshop server on plain http://LAN-IP:2567 must keep working.
+ */
+export function contentSecurityPolicy(config: Pick<Config, 'publicAddress'>): Record<string, string[] | null> {
+  const connect = ["'self'"];
+  if (config.publicAddress) connect.push(`ws://${config.publicAddress.split('/')[0]}`, `wss://${config.publicAddress.split('/')[0]}`);
+  return {
+    'default-src': ["'self'"],
+    'script-src': ["'self'"],
+    'style-src': ["'self'", "'unsafe-inline'"],
+    'img-src': ["'self'", 'data:', 'blob:'],
+    'font-src': ["'self'", 'data:'],
+    'connect-src': connect,
+    'worker-src': ["'self'", 'blob:'],
+    'object-src': ["'none'"],
+    'base-uri': ["'self'"],
+    'form-action': ["'self'"],
+    'frame-ancestors': ["'self'"],
+    'upgrade-insecure-requests': null,
+  };
+}
+
+/**
+ * Rooms of `RoomClass` take a room-creation token from the requesting address (server/http/ratelimit.ts)
+ * before `onCreate`: refused, the matchmaking request is answered `429 { code: 429, error }` with
+ * `Retry-After`, and no simulation is built. Rooms created outside a matchmaking request (restores)
+ * are not limited. `messagesPerSecond` (ROOM_MESSAGES_PER_SECOND) sets the room's `maxMessagesPerSecond`.
+ */
+export function limitRoomCreation(RoomClass: typeof MatchRoom, messagesPerSecond?: number): typeof MatchRoom {
+  return class RateLimitedRoom extends RoomClass {
+    constructor() {
+      super();
+      if (messagesPerSecond !== undefined) this.maxMessagesPerSecond = messagesPerSecond;
+    }
+
+    override onCreate(...args: Parameters<MatchRoom['onCreate']>): ReturnType<MatchRoom['onCreate']> {
+      const retryAfter = matchmakeContext.getStore()?.takeCreation();
+      if (retryAfter !== undefined) throw new ServerError(TOO_MANY_REQUESTS, tooManyBody('room creations', retryAfter).error);
+      return super.onCreate(...args);
+    }
+  };
 }
 
 /**
@@ -92,7 +153,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     recovery = new RecoveryManager({ database: db, logger, roomName: ROOM_NAME, leaseMs: config.recoveryLeaseMs });
     colyseus = await startColyseus(app.server, {
       rooms: {
-        [ROOM_NAME]: defineMatchRoom({ db, logger, defaultTimeDilation: config.timeDilation, patchRateMs: config.patchRateMs, recovery }),
+        [ROOM_NAME]: limitRoomCreation(defineMatchRoom({ db, logger, defaultTimeDilation: config.timeDilation, patchRateMs: config.patchRateMs, recovery }), config.roomMessagesPerSecond),
       },
       redisUrl: config.redisUrl,
       publicAddress: config.publicAddress,

@@ -31,6 +31,29 @@ export interface Config {
   clientDist: string;
   /** Crash recovery lease of a live match, real milliseconds (server/recovery). Env `RECOVERY_LEASE_MS`, default 10000. */
   recoveryLeaseMs: number;
+  /**
+   * Matchmaking requests (`POST /matchmake/*`) per client address: `burst` at once, then `perMinute`
+   * per minute; 429 with `Retry-After` beyond. Env `MATCHMAKE_BURST` (default 40), `MATCHMAKE_PER_MINUTE` (default 60).
+   */
+  matchmakeLimit: { burst: number; perMinute: number };
+  /**
+   * Rooms created per client address: `burst` at once, then `perMinute` per minute; 429 beyond.
+   * Env `ROOM_CREATE_BURST` (default 10), `ROOM_CREATE_PER_MINUTE` (default 10).
+   */
+  roomCreateLimit: { burst: number; perMinute: number };
+  /**
+   * Origins allowed to call `/api` from a browser page of another origin (CORS), e.g.
+   * `https://gameday.example.com`. Empty (the default) = same-origin only. Env `CORS_ORIGINS`, comma-separated.
+   */
+  corsOrigins: string[];
+  /**
+   * Messages per second one client may send to its room; the connection is closed (4002) above it
+   * and its seat is not kept. Env `ROOM_MESSAGES_PER_SECOND`, default 30 (a person typing or
+   * clicking sends a few; a bot polling `get pods` a few more).
+   */
+  roomMessagesPerSecond: number;
+  /** Longest a graceful shutdown (SIGTERM/SIGINT) may take before the process exits anyway, milliseconds. Env `SHUTDOWN_TIMEOUT_MS`, default 5000. */
+  shutdownTimeoutMs: number;
 }
 
 /** Thrown by {@link loadConfig}: the message names every bad variable. */
@@ -102,6 +125,20 @@ const EnvSchema = z.object({
   PATCH_RATE_MS: integer(10, 10_000, 100),
   CLIENT_DIST: z.preprocess(unsetIfEmpty, z.string().default('client/dist')),
   RECOVERY_LEASE_MS: integer(500, 600_000, 10_000),
+  MATCHMAKE_BURST: integer(1, 100_000, 40),
+  MATCHMAKE_PER_MINUTE: integer(1, 1_000_000, 60),
+  ROOM_CREATE_BURST: integer(1, 10_000, 10),
+  ROOM_CREATE_PER_MINUTE: integer(1, 100_000, 10),
+  CORS_ORIGINS: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .transform((v) => v.split(',').map((o) => o.trim()).filter((o) => o !== ''))
+      .pipe(z.array(z.string().regex(/^https?:\/\/[^\s/,]+$/, { error: 'expected comma-separated origins such as https://game.example.com (scheme, host, optional port; no path)' })))
+      .default([]),
+  ),
+  SHUTDOWN_TIMEOUT_MS: integer(100, 120_000, 5_000),
+  ROOM_MESSAGES_PER_SECOND: integer(1, 1_000_000, 30),
 });
 
 /**
@@ -112,7 +149,7 @@ const EnvSchema = z.object({
  *   (one `; `-separated clause per bad variable).
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const picked: Record<string, string | undefined> = {};
+  const picked: Record<string, string | undefined> = Object.create(null);
   for (const key of Object.keys(EnvSchema.shape)) picked[key] = env[key];
   const parsed = EnvSchema.safeParse(picked);
   if (!parsed.success) {
@@ -135,5 +172,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     patchRateMs: e.PATCH_RATE_MS,
     clientDist: e.CLIENT_DIST,
     recoveryLeaseMs: e.RECOVERY_LEASE_MS,
+    matchmakeLimit: { burst: e.MATCHMAKE_BURST, perMinute: e.MATCHMAKE_PER_MINUTE },
+    roomCreateLimit: { burst: e.ROOM_CREATE_BURST, perMinute: e.ROOM_CREATE_PER_MINUTE },
+    corsOrigins: e.CORS_ORIGINS,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    roomMessagesPerSecond: e.ROOM_MESSAGES_PER_SECOND,
   };
 }

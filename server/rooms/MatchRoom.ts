@@ -15,7 +15,7 @@
  * May import @colyseus/core, shared/ (game, sim, kubectl, protocol), server/scenarios, server/db.
  */
 import { createHash, randomInt, randomUUID } from 'node:crypto';
-import { Room, ServerError, ErrorCode, type Client, type AuthContext, type RoomException, type RoomMethodName } from '@colyseus/core';
+import { Room, ServerError, ErrorCode, CloseCode, type Client, type AuthContext, type RoomException, type RoomMethodName } from '@colyseus/core';
 import type { Logger } from 'pino';
 import { JoinOptions, ActionMessage, type ClientMessageType, type InjectIncident, type MatchEndedMessage, type MatchPhase, type ReplyMessage } from '../../shared/protocol.ts';
 import type { SimAction } from '../../shared/sim/types.ts';
@@ -384,10 +384,19 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     this.log.info({ player: player.name, team: player.team, trainer: player.trainer }, 'player joined');
   }
 
-  /** A connection dropped without consent: keep the seat for {@link RECONNECT_SECONDS}; `onLeave` runs if it expires. */
-  override onDrop(client: Client): void {
+  /**
+   * A connection dropped without consent: keep the seat for {@link RECONNECT_SECONDS}; `onLeave` runs if
+   * it expires. A client the room closed for abuse (`CloseCode.WITH_ERROR`, 4002: more than
+   * `maxMessagesPerSecond`, or a message Colyseus could not decode) gets no reserved seat: Colyseus
+   * calls `onLeave` at once and the seat is free for the next player.
+   */
+  override onDrop(client: Client, code?: number): void {
     const view = this.state.players.get(client.sessionId);
     if (view) view.connected = false;
+    if (code === CloseCode.WITH_ERROR) {
+      this.log.warn({ player: view?.name, code }, 'client closed for abuse: seat not reserved');
+      return;
+    }
     // Not awaited: Colyseus itself waits on the reconnection and calls onLeave when it expires. It is
     // refused (a rejected promise) for a client whose join failed and while the room is disposing.
     this.allowReconnection(client, RECONNECT_SECONDS).catch(() => undefined);

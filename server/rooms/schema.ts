@@ -98,7 +98,7 @@ function builderOf(def: ViewDef, field: Field): any {
 export function schemaFor<D extends ViewDef>(def: D): SchemaClass<D> {
   const known = classes.get(def);
   if (known) return known as SchemaClass<D>;
-  const fields: Record<string, unknown> = {};
+  const fields: Record<string, unknown> = Object.create(null);
   for (const [name, field] of Object.entries(def.fields)) fields[name] = builderOf(def, field);
   const cls = schema(fields as Parameters<typeof schema>[0], def.name) as unknown as SchemaClass<D>;
   classes.set(def, cls);

@@ -24,16 +24,16 @@ export function parseSelector(text: string): (labels: Record<string, string>) =>
     let m: RegExpExecArray | null;
     if ((m = /^([\w./-]+)\s*!=\s*([\w.-]*)$/.exec(part))) {
       const [, k, v] = m;
-      tests.push((l) => l[k!] !== v);
+      tests.push((l) => (Object.hasOwn(l, k!) ? l[k!] : undefined) !== v);
     } else if ((m = /^([\w./-]+)\s*==?\s*([\w.-]*)$/.exec(part))) {
       const [, k, v] = m;
-      tests.push((l) => l[k!] === v);
+      tests.push((l) => Object.hasOwn(l, k!) && l[k!] === v);
     } else if ((m = /^!([\w./-]+)$/.exec(part))) {
       const k = m[1]!;
-      tests.push((l) => !(k in l));
+      tests.push((l) => !Object.hasOwn(l, k));
     } else if ((m = /^([\w./-]+)$/.exec(part))) {
       const k = m[1]!;
-      tests.push((l) => k in l);
+      tests.push((l) => Object.hasOwn(l, k));
     } else {
       throw new UsageError(`error: unable to parse requirement: invalid label selector "${text}"`);
     }

@@ -12,7 +12,7 @@
 import type { SimAction, SimState } from '../sim/types.ts';
 import { findDeployment } from '../sim/apiserver.ts';
 import { KUBECTL_HELP } from './help.ts';
-import { RESOURCE_ALIASES, UsageError, USAGE_HINT, flagString, parseArgs, tokenize, typeAndNames, type FlagDef } from './parse.ts';
+import { resourceAlias, UsageError, USAGE_HINT, flagString, parseArgs, tokenize, typeAndNames, type FlagDef } from './parse.ts';
 import { suggest } from './format.ts';
 import { API_RESOURCE, getAll, getEvents, getKindResources, getResources, parseSelector } from './get.ts';
 import { kindForResource } from '../sim/kinds/index.ts';
@@ -100,7 +100,7 @@ function runGet(state: SimState, words: string[]): KubectlResult {
   }
   const first = args.positional[0]!;
   const word = first.includes('/') ? first.slice(0, first.indexOf('/')) : first;
-  const extra = RESOURCE_ALIASES[word.toLowerCase()] === undefined ? kindForResource(word) : undefined;
+  const extra = resourceAlias(word) === undefined ? kindForResource(word) : undefined;
   if (extra) {
     // a registered kind without a dedicated console type (PodDisruptionBudget...): its own printer
     const names = first.includes('/') ? args.positional.map((p) => p.slice(p.indexOf('/') + 1)) : args.positional.slice(1);
@@ -147,7 +147,7 @@ function runDescribe(state: SimState, words: string[]): KubectlResult {
     case 'nodes': {
       const nodes = Object.keys(state.nodes).sort().map((k) => state.nodes[k]!).filter((n) => matches(n.metadata.labels));
       const chosen = names.length === 0 ? nodes : names.flatMap((n) => {
-        const node = state.nodes[n];
+        const node = Object.hasOwn(state.nodes, n) ? state.nodes[n] : undefined;
         if (!node) errors.push(`Error from server (NotFound): nodes "${n}" not found`);
         return node ? [node] : [];
       });

@@ -94,7 +94,7 @@ export function parseArgs(words: string[], defs: FlagDef[]): ParsedArgs {
   const byName = new Map(all.map((d) => [d.name, d]));
   const byShort = new Map(all.filter((d) => d.short).map((d) => [d.short!, d]));
   const positional: string[] = [];
-  const flags: Record<string, string | true> = {};
+  const flags: Record<string, string | true> = Object.create(null);
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     if (w === '--') {
@@ -154,6 +154,12 @@ export function flagString(args: ParsedArgs, name: string): string | undefined {
 export type ResourceType = 'pods' | 'nodes' | 'deployments' | 'replicasets' | 'services' | 'endpoints' | 'events';
 
 /** kubectl short names and spellings (kubectl api-resources) -> canonical type. */
+/** The resource type a word names (`po`, `deploy`...), own keys only: a player may type `constructor`. */
+export function resourceAlias(word: string): ResourceType | undefined {
+  const key = word.toLowerCase();
+  return Object.hasOwn(RESOURCE_ALIASES, key) ? RESOURCE_ALIASES[key] : undefined;
+}
+
 export const RESOURCE_ALIASES: Record<string, ResourceType> = {
   po: 'pods',
   pod: 'pods',
@@ -200,7 +206,7 @@ export const KIND_PREFIX: Record<ResourceType, string> = {
  * `error: the server doesn't have a resource type "x"` (with a suggestion when close to a known one).
  */
 export function resourceType(word: string): ResourceType {
-  const t = RESOURCE_ALIASES[word.toLowerCase()];
+  const t = resourceAlias(word);
   if (t) return t;
   const hint = suggest(word.toLowerCase(), Object.keys(RESOURCE_ALIASES));
   throw new UsageError(`error: the server doesn't have a resource type "${word}"${hint[0] ? `\nDid you mean "${hint[0]}"?` : ''}`);

@@ -129,7 +129,7 @@ export function nodeCommand(state: SimState, verb: 'cordon' | 'uncordon' | 'drai
   if (name !== undefined && (name.startsWith('node/') || name.startsWith('nodes/') || name.startsWith('no/'))) name = name.slice(name.indexOf('/') + 1);
   else if (name !== undefined && ['node', 'nodes', 'no'].includes(name)) name = words[1];
   if (name === undefined) throw new UsageError(`error: USAGE: ${verb} NODE [flags]\n${USAGE_HINT}`);
-  if (!state.nodes[name]) throw new UsageError(`Error from server (NotFound): nodes "${name}" not found`);
+  if (!Object.hasOwn(state.nodes, name)) throw new UsageError(`Error from server (NotFound): nodes "${name}" not found`);
   if (verb === 'cordon') return { type: 'cordonNode', node: name };
   if (verb === 'uncordon') return { type: 'uncordonNode', node: name };
   return { type: 'drainNode', node: name };

@@ -87,7 +87,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 function prune<T>(v: T): T {
   if (Array.isArray(v)) return v.map(prune) as T;
   if (isPlainObject(v)) {
-    const out: Record<string, unknown> = {};
+    const out: Record<string, unknown> = Object.create(null);
     for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = prune(x);
     return out as T;
   }

@@ -128,7 +128,7 @@ export function inferCallGraph(deployments: readonly DeploymentManifest[], servi
       }
     }
   }
-  const graph: Record<string, string[]> = {};
+  const graph: Record<string, string[]> = Object.create(null);
   for (const k of [...keys].sort(cmp)) graph[k] = [...edges.get(k)!].sort(cmp);
   return graph;
 }

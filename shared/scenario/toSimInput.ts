@@ -43,7 +43,7 @@ function cmp(a: string, b: string): number {
 }
 
 function sortedRecord<T>(rec: Record<string, T>): Record<string, T> {
-  const out: Record<string, T> = {};
+  const out: Record<string, T> = Object.create(null);
   for (const k of Object.keys(rec).sort(cmp)) out[k] = rec[k]!;
   return out;
 }
@@ -95,7 +95,7 @@ function checkCallPaths(
 ): Record<string, CallPath[]> | undefined {
   const declared = scenario.traffic.callPaths;
   if (!declared) return undefined;
-  const out: Record<string, CallPath[]> = {};
+  const out: Record<string, CallPath[]> = Object.create(null);
   for (const [from, paths] of Object.entries(declared).sort(([a], [b]) => cmp(a, b))) {
     const caller = normalizeRef(from);
     needService('traffic.callPaths', from);
@@ -134,7 +134,7 @@ function checkOptionalCalls(
   const declared = scenario.traffic.optionalCalls;
   if (!declared) return undefined;
   const source = scenario.traffic.callGraph ? 'declared in traffic.callGraph' : 'inferred from env values';
-  const out: Record<string, Set<string>> = {};
+  const out: Record<string, Set<string>> = Object.create(null);
   for (const [from, tos] of Object.entries(declared).sort(([a], [b]) => cmp(a, b))) {
     const caller = normalizeRef(from);
     needService('traffic.optionalCalls', from);
@@ -153,7 +153,7 @@ function checkOptionalCalls(
       }
     }
   }
-  const result: Record<string, string[]> = {};
+  const result: Record<string, string[]> = Object.create(null);
   for (const k of Object.keys(out).sort(cmp)) if (out[k]!.size > 0) result[k] = [...out[k]!].sort(cmp);
   return result;
 }
@@ -203,7 +203,7 @@ export function scenarioToSimInput(scenario: Scenario, workloads: LoadedManifest
   const optionalCalls = checkOptionalCalls(scenario, callGraph, services, needService, problems);
   const callPaths = checkCallPaths(scenario, callGraph, services, needService, problems);
 
-  const images: Record<string, Partial<ImageProfile>> = {};
+  const images: Record<string, Partial<ImageProfile>> = Object.create(null);
   for (const [ref, p] of Object.entries(scenario.images)) images[ref] = dropUndefined({ ...p });
   const durationSeconds = opts.durationSeconds ?? scenario.match.durationSeconds;
   const ids = new Set<string>();
@@ -327,7 +327,7 @@ export function manifestsOnlyInput(
     deployments: workloads.deployments,
     ...((workloads.workloads ?? []).length > 0 ? { workloads: workloads.workloads } : {}),
     services: workloads.services,
-    images: {},
+    images: Object.create(null),
     callGraph,
     ingress: [{ service: facing.service, rps }],
     rps,

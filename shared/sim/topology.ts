@@ -44,7 +44,7 @@ function servicesOfDeployments(state: SimState): Map<string, string[]> {
  * Deployment to every other Service (same namespace) named in that Deployment's container env values.
  */
 export function buildCallGraph(state: SimState, input: SimInput): Record<string, string[]> {
-  const graph: Record<string, string[]> = {};
+  const graph: Record<string, string[]> = Object.create(null);
   for (const key of Object.keys(state.services).sort()) graph[key] = [];
   if (input.callGraph) {
     for (const [from, tos] of Object.entries(input.callGraph)) {
@@ -84,7 +84,7 @@ export function buildCallGraph(state: SimState, input: SimInput): Record<string,
  * optional call are omitted. Default `{}`: every call is hard. O(optional pairs x log).
  */
 export function buildOptionalCalls(input: SimInput, graph: Record<string, string[]>): { optionalCalls: Record<string, string[]>; warnings: string[] } {
-  const merged: Record<string, Set<string>> = {};
+  const merged: Record<string, Set<string>> = Object.create(null);
   const warnings: string[] = [];
   for (const from of Object.keys(input.optionalCalls ?? {}).sort()) {
     const k = refKey(from);
@@ -96,13 +96,13 @@ export function buildOptionalCalls(input: SimInput, graph: Record<string, string
       else warnings.push(`optional call "${from}" -> "${to}" ignored: not an edge of the call graph`);
     }
   }
-  const optionalCalls: Record<string, string[]> = {};
+  const optionalCalls: Record<string, string[]> = Object.create(null);
   for (const k of Object.keys(merged).sort()) if (merged[k]!.size > 0) optionalCalls[k] = [...merged[k]!].sort();
   return { optionalCalls, warnings };
 }
 
 function sortRecord(r: Record<string, string[]>): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
+  const out: Record<string, string[]> = Object.create(null);
   for (const k of Object.keys(r).sort()) out[k] = r[k]!;
   return out;
 }

@@ -116,7 +116,7 @@ function declaredCallPaths(state: SimState, declared: readonly CallPath[], downK
 /** Builds the {@link TrafficGraph} of `state`: O(services + edges). */
 export function buildTrafficGraph(state: SimState): TrafficGraph {
   const keys = Object.keys(state.services).sort();
-  const edges: Record<string, string[]> = {};
+  const edges: Record<string, string[]> = Object.create(null);
   for (const k of keys) edges[k] = [];
   for (const from of Object.keys(state.callGraph).sort()) {
     const src = resolveServiceKey(state, from);
@@ -132,8 +132,8 @@ export function buildTrafficGraph(state: SimState): TrafficGraph {
   for (const k of keys) for (const d of edges[k]!) called.add(d);
   const entries = [...new Set(state.ingress.map((e) => resolveServiceKey(state, e.service)).filter((k): k is string => k !== undefined))].sort();
   const roots = [...entries, ...keys.filter((k) => !called.has(k)), ...keys];
-  const color: Record<string, 0 | 1 | 2> = {};
-  const downKeys: Record<string, string[]> = {};
+  const color: Record<string, 0 | 1 | 2> = Object.create(null);
+  const downKeys: Record<string, string[]> = Object.create(null);
   const post: string[] = [];
   for (const root of roots) {
     if (color[root]) continue;

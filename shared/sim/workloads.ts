@@ -52,7 +52,7 @@ export function storeWorkloads(state: SimState, input: SimInput, defaultImagePro
         break;
       case 'ReplicationController':
         if (Object.keys(metadata.labels).length === 0) metadata.labels = { ...template.metadata.labels };
-        (state.replicationControllers ??= {})[key] = {
+        (state.replicationControllers ??= Object.create(null))[key] = {
           apiVersion: 'v1', kind: 'ReplicationController', metadata,
           spec: { replicas, selector: { ...sel }, template, minReadySeconds },
           status: { replicas: 0, readyReplicas: 0, availableReplicas: 0, fullyLabeledReplicas: 0, observedGeneration: 0 },
@@ -60,7 +60,7 @@ export function storeWorkloads(state: SimState, input: SimInput, defaultImagePro
         state.dirty.replicaSets.push(`ReplicationController:${key}`);
         break;
       case 'StatefulSet':
-        (state.statefulSets ??= {})[key] = {
+        (state.statefulSets ??= Object.create(null))[key] = {
           apiVersion: 'apps/v1', kind: 'StatefulSet', metadata,
           spec: { replicas, serviceName: w.spec.serviceName ?? '', selector: { matchLabels: { ...sel } }, template, podManagementPolicy: w.spec.podManagementPolicy ?? 'OrderedReady', minReadySeconds },
           status: { observedGeneration: 0, replicas: 0, readyReplicas: 0, currentReplicas: 0, updatedReplicas: 0, availableReplicas: 0 },
@@ -68,7 +68,7 @@ export function storeWorkloads(state: SimState, input: SimInput, defaultImagePro
         state.dirty.replicaSets.push(`StatefulSet:${key}`);
         break;
       case 'DaemonSet':
-        (state.daemonSets ??= {})[key] = {
+        (state.daemonSets ??= Object.create(null))[key] = {
           apiVersion: 'apps/v1', kind: 'DaemonSet', metadata,
           spec: { selector: { matchLabels: { ...sel } }, template, minReadySeconds },
           status: { observedGeneration: 0, desiredNumberScheduled: 0, currentNumberScheduled: 0, numberReady: 0, numberAvailable: 0, updatedNumberScheduled: 0, numberMisscheduled: 0 },

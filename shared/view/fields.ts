@@ -193,7 +193,7 @@ export interface SplitView<F extends Fields, K extends keyof F & string> {
  * @throws Error when a summary key is anything else.
  */
 export function splitView<F extends Fields, const K extends keyof F & string>(view: ViewDef<F> & { sparse: true }, summaryKeys: readonly K[]): SplitView<F, K> {
-  const detail: Record<string, Field> = {};
+  const detail: Record<string, Field> = Object.create(null);
   let counts: K | undefined;
   for (const [k, field] of Object.entries(view.fields)) {
     if (!(summaryKeys as readonly string[]).includes(k)) detail[k] = field;

@@ -78,6 +78,8 @@ beforeAll(async () => {
   // Browser-side failures are printed so a red test says why (WebGL "GPU stall" notes are noise).
   page.on('console', (msg) => {
     if (msg.type() === 'error' && !/GPU stall|ReadPixels/.test(msg.text())) console.error(`[browser] ${msg.text()}`);
+    // The server's Content-Security-Policy (server/app.ts) must not block anything the client needs.
+    if (/Content Security Policy/i.test(msg.text())) pageErrors.push(`CSP: ${msg.text()}`);
   });
   page.on('response', (res) => {
     if (res.status() >= 400) console.error(`[browser] HTTP ${res.status()} ${res.url()}`);

@@ -35,7 +35,8 @@ function raceInput(durationSeconds = 400): SimInput {
 function hasNonPlain(value: unknown): boolean {
   if (value === null || typeof value !== 'object') return false;
   if (Array.isArray(value)) return value.some(hasNonPlain);
-  if (Object.getPrototypeOf(value) !== Object.prototype) return true;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return true; // null-prototype records are plain data too
   return Object.values(value).some(hasNonPlain);
 }
 

@@ -15,9 +15,26 @@ describe('loadConfig', () => {
       patchRateMs: 100,
       clientDist: 'client/dist',
       recoveryLeaseMs: 10_000,
+      matchmakeLimit: { burst: 40, perMinute: 60 },
+      roomCreateLimit: { burst: 10, perMinute: 10 },
+      corsOrigins: [],
+      shutdownTimeoutMs: 5000,
+      roomMessagesPerSecond: 30,
     });
     expect(loadConfig({ RECOVERY_LEASE_MS: '1500' }).recoveryLeaseMs).toBe(1500);
     expect(() => loadConfig({ RECOVERY_LEASE_MS: '10' })).toThrow(/RECOVERY_LEASE_MS/);
+  });
+
+  it('reads the hostile-client limits and CORS origins, and names a bad origin', () => {
+    expect(
+      loadConfig({ MATCHMAKE_BURST: '5', MATCHMAKE_PER_MINUTE: '30', ROOM_CREATE_BURST: '2', ROOM_CREATE_PER_MINUTE: '1', CORS_ORIGINS: 'https://a.example, http://b.example:8080', SHUTDOWN_TIMEOUT_MS: '2000' }),
+    ).toMatchObject({
+      matchmakeLimit: { burst: 5, perMinute: 30 },
+      roomCreateLimit: { burst: 2, perMinute: 1 },
+      corsOrigins: ['https://a.example', 'http://b.example:8080'],
+      shutdownTimeoutMs: 2000,
+    });
+    expect(() => loadConfig({ CORS_ORIGINS: 'https://a.example/path' })).toThrow(/CORS_ORIGINS: expected comma-separated origins/);
   });
 
   it('reads every variable, treating empty strings as unset', () => {

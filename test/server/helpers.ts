@@ -36,6 +36,13 @@ export async function pgliteTemplate(): Promise<string> {
   return template;
 }
 
+/** A temporary DATA_DIR holding a copy of the migrated PGlite template (for a server in a child process); remove it when done. */
+export async function testDataDir(): Promise<string> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'gameday-data-test-'));
+  cpSync(join(await pgliteTemplate(), 'pglite'), join(dataDir, 'pglite'), { recursive: true });
+  return dataDir;
+}
+
 /** A fresh, migrated database in a temporary directory (a copy of the template); close it when done. */
 export async function openTestDatabase(): Promise<{ db: Database; dispose(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gameday-db-test-'));

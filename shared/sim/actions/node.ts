@@ -16,7 +16,7 @@ const nodeObj = (name: string) => ({ kind: 'Node', name, namespace: '' });
 
 /** Sets or clears `spec.unschedulable`. */
 export function cordonAction(state: SimState, name: string, cordon: boolean): Handled {
-  const node = state.nodes[name];
+  const node = Object.hasOwn(state.nodes, name) ? state.nodes[name] : undefined; // own keys only: a player's name may be `constructor`
   if (!node) return reject(notFound('nodes', name));
   const verb = cordon ? 'cordoned' : 'uncordoned';
   if (node.spec.unschedulable === cordon) return { result: { ok: true, message: `node/${name} already ${verb}`, completesAt: state.t } };
@@ -29,7 +29,7 @@ export function cordonAction(state: SimState, name: string, cordon: boolean): Ha
 
 /** Cordons the node and evicts its pods; completes when they are gone. */
 export function drainAction(state: SimState, name: string): Handled {
-  const node = state.nodes[name];
+  const node = Object.hasOwn(state.nodes, name) ? state.nodes[name] : undefined; // own keys only: a player's name may be `constructor`
   if (!node) return reject(notFound('nodes', name));
   if (!node.spec.unschedulable) {
     const r = updateObject(state, 'Node', name, (n) => {

@@ -53,8 +53,9 @@ const sharedContainers = new WeakMap<PodSpec, PodSpec['containers']>();
 function podSpecFromTemplate(t: PodSpec): PodSpec {
   let containers = sharedContainers.get(t);
   if (containers === undefined) sharedContainers.set(t, (containers = cloneJson(t.containers)));
-  const spec: Record<string, unknown> = {};
+  const spec: Record<string, unknown> = Object.create(null);
   for (const k in t) {
+    if (!Object.hasOwn(t, k)) continue;
     const v = (t as unknown as Record<string, unknown>)[k];
     if (k === 'nodeName' || v === undefined) continue;
     spec[k] = k === 'containers' ? containers : typeof v === 'object' && v !== null ? cloneJson(v) : v;

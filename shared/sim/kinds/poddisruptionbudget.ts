@@ -62,7 +62,7 @@ export const podDisruptionBudgetKind: KindDef<PodDisruptionBudget> = {
   shortNames: ['pdb'],
   namespaced: true,
   store: (state) => state.podDisruptionBudgets ?? (EMPTY as Record<string, PodDisruptionBudget>),
-  ensureStore: (state) => (state.podDisruptionBudgets ??= {}),
+  ensureStore: (state) => (state.podDisruptionBudgets ??= Object.create(null) as Record<string, PodDisruptionBudget>),
   defaults(pdb) {
     pdb.spec.unhealthyPodEvictionPolicy ??= 'IfHealthyBudget';
   },

@@ -29,7 +29,7 @@ export const replicationControllerKind: KindDef<ReplicationController> = {
   shortNames: ['rc'],
   namespaced: true,
   store: (state) => state.replicationControllers ?? (EMPTY as Record<string, ReplicationController>),
-  ensureStore: (state) => (state.replicationControllers ??= {}),
+  ensureStore: (state) => (state.replicationControllers ??= Object.create(null)),
   defaults(rc) {
     if (Object.keys(rc.spec.selector).length === 0) rc.spec.selector = { ...rc.spec.template.metadata.labels };
     if (Object.keys(rc.metadata.labels).length === 0) rc.metadata.labels = { ...rc.spec.template.metadata.labels };
@@ -58,7 +58,7 @@ export const statefulSetKind: KindDef<StatefulSet> = {
   shortNames: ['sts'],
   namespaced: true,
   store: (state) => state.statefulSets ?? (EMPTY as Record<string, StatefulSet>),
-  ensureStore: (state) => (state.statefulSets ??= {}),
+  ensureStore: (state) => (state.statefulSets ??= Object.create(null)),
   defaults(sts) {
     sts.spec.podManagementPolicy ??= 'OrderedReady';
     sts.spec.minReadySeconds ??= 0;
@@ -83,7 +83,7 @@ export const daemonSetKind: KindDef<DaemonSet> = {
   shortNames: ['ds'],
   namespaced: true,
   store: (state) => state.daemonSets ?? (EMPTY as Record<string, DaemonSet>),
-  ensureStore: (state) => (state.daemonSets ??= {}),
+  ensureStore: (state) => (state.daemonSets ??= Object.create(null)),
   defaults(ds) {
     ds.spec.minReadySeconds ??= 0;
   },
