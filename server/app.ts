@@ -22,6 +22,7 @@ import { registerDocs } from './http/docs.ts';
 import { registerHealthRoutes } from './http/health.ts';
 import { registerApiRoutes } from './http/api.ts';
 import { registerClient } from './http/client.ts';
+import { registerK8sRoutes } from './k8s/routes.ts';
 
 /** A running server. */
 export interface RunningServer {
@@ -62,6 +63,7 @@ export async function buildHttpApp(config: Config, db: Database, logger: Logger)
   await registerDocs(app);
   await registerHealthRoutes(app, db);
   await app.register((api) => registerApiRoutes(api, db), { prefix: '/api' });
+  await app.register(registerK8sRoutes, { prefix: '/k8s' });
   const built = await registerClient(app, config.clientDist);
   if (!built) logger.warn({ clientDist: config.clientDist }, 'client not built: / answers 503 until `npm run build`');
   return app;

@@ -17,7 +17,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { Room, ServerError, ErrorCode, type Client, type AuthContext, type RoomException, type RoomMethodName } from '@colyseus/core';
 import type { Logger } from 'pino';
-import { JoinOptions, ActionMessage, type ClientMessageType, type InjectIncident, type MatchEndedMessage, type MatchPhase, type ReplyMessage } from '../../shared/protocol.ts';
+import { JoinOptions, ActionMessage, type ClientMessageType, type CredentialsMessage, type InjectIncident, type MatchEndedMessage, type MatchPhase, type ReplyMessage } from '../../shared/protocol.ts';
 import type { SimAction } from '../../shared/sim/types.ts';
 import {
   MATCH_ERRORS,
@@ -50,6 +50,7 @@ import { SimClock } from './clock.ts';
 import { describeZodError, errorReply, isClientMessageType, okReply, parseClientMessage, unknownTypeReply, type MessageId } from './messages.ts';
 import { saveWithRetry, toMatchRecord } from './results.ts';
 import { type RoomTeam, createRoomTeam, teamResult } from './team.ts';
+import { registerK8sMatch, type K8sMatchHandle } from '../k8s/gateway.ts';
 
 /** What the room needs from the server process (bound with {@link defineMatchRoom}). */
 export interface MatchRoomDeps {
@@ -121,6 +122,8 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
   private lastMetadataAt = 0;
   /** Resolves when the archive save finished (awaited on dispose, so shutdown waits for it). */
   private saving: Promise<unknown> = Promise.resolve();
+  /** This match's Kubernetes API registration: bearer tokens per session (server/k8s). */
+  private k8s: K8sMatchHandle | undefined;
 
   private get deps(): MatchRoomDeps {
     const deps = (this.constructor as typeof MatchRoom).deps;
@@ -179,6 +182,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     this.simClock = new SimClock(input.settings.tickSeconds, timeDilation);
     this.setTimestep((deltaMs) => this.frame(deltaMs), FRAME_MS);
     void this.publishMetadata();
+    this.registerK8s(matchId);
 
     this.onMessage('kubectl', (client, raw, ctx) => this.guard(client, 'kubectl', raw, ctx.id, () => this.onKubectl(client, raw)));
     this.onMessage('action', (client, raw, ctx) => this.guard(client, 'action', raw, ctx.id, () => this.onAction(client, raw)));
@@ -204,6 +208,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     this.sessions.set(client.sessionId, player.id);
     this.state.players.set(client.sessionId, new PlayerSchema({ name: player.name, team: player.team, trainer: player.trainer, connected: true, actions: player.actions }));
     this.views.attach(client, player.trainer ? [...this.teams.keys()] : [player.team]);
+    this.sendCredentials(client, player);
     this.log.info({ player: player.name, team: player.team, trainer: player.trainer }, 'player joined');
   }
 
@@ -226,6 +231,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     const id = this.sessions.get(client.sessionId);
     const name = id === undefined ? undefined : findPlayer(this.match, id)?.name;
     if (id !== undefined) leave(this.match, id);
+    this.k8s?.revoke(client.sessionId);
     this.sessions.delete(client.sessionId);
     this.state.players.delete(client.sessionId);
     this.views.detach(client);
@@ -233,12 +239,44 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
   }
 
   override async onDispose(): Promise<void> {
+    this.k8s?.close();
     await this.saving;
     this.log?.info({ phase: this.match?.phase }, 'match room disposed');
   }
 
   override onUncaughtException(error: RoomException, methodName: RoomMethodName): void {
     this.log?.error({ err: error, methodName }, 'uncaught exception in match room');
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Kubernetes API (server/k8s): the same clusters, the same write path as the console
+  // -------------------------------------------------------------------------------------------
+
+  /** Lends this match to the per-team Kubernetes API under `/k8s/MATCH/TEAM`. */
+  private registerK8s(matchId: string): void {
+    this.k8s = registerK8sMatch(matchId, {
+      teams: () => this.match.teams.map((t) => t.id),
+      sim: (team) => (this.teams.has(team) ? getTeam(this.match, team).sim : undefined),
+      principal: (sessionId) => {
+        const id = this.sessions.get(sessionId);
+        const p = id === undefined ? undefined : findPlayer(this.match, id);
+        return p ? { name: p.name, team: p.team, trainer: p.trainer } : undefined;
+      },
+      submit: (sessionId, action) => {
+        const id = this.sessions.get(sessionId);
+        const p = id === undefined ? undefined : findPlayer(this.match, id);
+        if (!p) return { ok: false, error: MATCH_ERRORS.notAPlayer };
+        const reply = this.applyPlayerAction('action', null, p, action);
+        return reply.ok ? { ok: true, message: reply.output ?? '' } : { ok: false, error: reply.error ?? 'refused' };
+      },
+    });
+  }
+
+  /** Tells a joined client its bearer token for the Kubernetes API (`credentials`, to that client only). */
+  private sendCredentials(client: Client, player: MatchPlayer): void {
+    if (!this.k8s) return;
+    const message: CredentialsMessage = { token: this.k8s.issue(client.sessionId), matchId: this.state.matchId, team: player.team, kubeconfigPath: '/k8s/kubeconfig' };
+    client.send('credentials', message);
   }
 
   // -------------------------------------------------------------------------------------------
