@@ -58,6 +58,8 @@ export interface Resource {
   columns: readonly ColumnDef[];
   /** Every object, or those of namespace `ns` (ignored for cluster-scoped resources). */
   entries(state: SimState, ns: string | null): Entry[];
+  /** The object stored under `key` (`namespace/name`, or the name), for watch; undefined when gone or not looked up by key. */
+  lookup(state: SimState, key: string): Entry | undefined;
 }
 
 /** `group/version`, or `v1` for core. */
@@ -114,17 +116,25 @@ function fromKind(def: KindDef): Resource {
       const out: Entry[] = [];
       for (const obj of Object.values(def.store(state))) {
         if (def.namespaced && ns !== null && obj.metadata.namespace !== ns) continue;
-        out.push({
-          name: obj.metadata.name,
-          namespace: def.namespaced ? obj.metadata.namespace : '',
-          labels: obj.metadata.labels,
-          api: () => def.toApi(obj, state),
-          cells: () => cols.map((c) => c.cell(obj, state)),
-        });
+        out.push(entry(obj, state));
       }
       return out.sort(byNamespaceThenName);
     },
+    lookup(state, key) {
+      const store = def.store(state);
+      const obj = Object.hasOwn(store, key) ? store[key] : undefined;
+      return obj ? entry(obj, state) : undefined;
+    },
   };
+  function entry(obj: KubeObject, state: SimState): Entry {
+    return {
+      name: obj.metadata.name,
+      namespace: def.namespaced ? obj.metadata.namespace : '',
+      labels: obj.metadata.labels,
+      api: () => def.toApi(obj, state),
+      cells: () => cols.map((c) => c.cell(obj, state)),
+    };
+  }
 }
 
 /** The uid of the object an event is about, when it still exists (kubectl describe selects events by it). */
@@ -208,6 +218,7 @@ const eventResource: Resource = {
     }
     return out.sort(byNamespaceThenName);
   },
+  lookup: () => undefined,
 };
 
 /** Namespaces every cluster has, besides those its objects use. */
@@ -245,6 +256,7 @@ const namespaceResource: Resource = {
       cells: () => [name, 'Active', humanDuration(state.t)],
     }));
   },
+  lookup: () => undefined,
 };
 
 /** Every served resource: the registry's kinds, then Events and Namespaces. */

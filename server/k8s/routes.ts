@@ -11,7 +11,7 @@
  * kubeconfig puts the token in the cluster URL (and in `user.token`, for HTTPS). Errors are `Status` bodies (./status.ts): 401 without a valid
  * token, 403 for another team's cluster or another match, 404 NotFound, 405 for verbs not served,
  * 422 Invalid, 503 `etcdserver: request timed out` while the team's etcd has no quorum (reads too:
- * kubectl's reads are quorum reads). Not served yet: watch, OpenAPI, create/update, other subresources.
+ * kubectl's reads are quorum reads). Watch: ./watch.ts. Not served yet: OpenAPI, create/update, other subresources.
  *
  * May import: fastify, ./*, shared/sim (read only), shared/protocol.ts (types).
  */
@@ -24,6 +24,7 @@ import { resolveK8sToken, type K8sPrincipal, type K8sSession } from './gateway.t
 import { kubeconfigYaml } from './kubeconfig.ts';
 import { RESOURCES, findResource, groupVersion, qualified, type Entry, type Resource } from './resources.ts';
 import { served } from './served.ts';
+import { WATCH_MAX_SECONDS, closeAllWatches, noteListed, runWatch } from './watch.ts';
 import { SelectorError, parseFieldSelector, parseLabelSelector } from './selectors.ts';
 import { forbidden, notFound, statusError, statusFromText, unauthorized, type StatusError } from './status.ts';
 import { deletePodAction, deploymentActions, nodeAction, patchObject, scaleAction } from './writes.ts';
@@ -114,7 +115,7 @@ function partialMetadata(api: Record<string, unknown>): Record<string, unknown> 
   return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: api['metadata'] };
 }
 
-function table(resource: Resource, entries: Entry[], state: SimState, include: string | undefined): Record<string, unknown> {
+function table(resource: Resource, entries: Entry[], state: SimState, include: string | undefined, known?: Record<string, unknown>): Record<string, unknown> {
   return {
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
@@ -122,7 +123,10 @@ function table(resource: Resource, entries: Entry[], state: SimState, include: s
     columnDefinitions: resource.columns,
     rows: entries.map((e) => {
       const row: Record<string, unknown> = { cells: e.cells() };
-      if (include !== 'None') row['object'] = include === 'Object' ? objectBody(resource, e, state) : partialMetadata(objectBody(resource, e, state));
+      if (include !== 'None') {
+        const body = known ?? objectBody(resource, e, state);
+        row['object'] = include === 'Object' ? body : partialMetadata(body);
+      }
       return row;
     }),
   };
@@ -154,6 +158,8 @@ const VERB_OF: Record<string, string> = { GET: 'get', PATCH: 'patch', PUT: 'upda
 
 /** Registers `/k8s/kubeconfig` and `/k8s/:match/:team/*` (mount with prefix `/k8s`). */
 export async function registerK8sRoutes(app: FastifyInstance): Promise<void> {
+  app.addHook('onClose', async () => closeAllWatches());
+  app.addHook('preClose', async () => closeAllWatches());
   app.addContentTypeParser(JSON_BODY_TYPES, { parseAs: 'string' }, (_req, body, done) => {
     try {
       done(null, body === '' ? undefined : JSON.parse(body as string));
@@ -224,13 +230,19 @@ export async function registerK8sRoutes(app: FastifyInstance): Promise<void> {
       const { resource, name, sub } = target;
       if (!apiWritable(state)) return sendStatus(reply, statusError(503, '', 'etcdserver: request timed out'));
       if (req.method === 'GET') {
-        if (name === null) return listObjects(req, reply, resource, state, target.namespace);
+        if (name === null) {
+          const team = params.team;
+          const token = pathToken ?? bearer(req);
+          const alive = () => token !== undefined && resolveK8sToken(token) !== undefined && session.source.sim(team) === state;
+          return listObjects(req, reply, resource, state, target.namespace, alive);
+        }
         if (sub === 'scale' && resource.kind === 'Deployment') {
           const scale = scaleBody(state, target.namespace ?? 'default', name);
           return scale ? reply.send(scale) : sendStatus(reply, notFound(qualified(resource), name, resource.group, resource.plural));
         }
         if (sub !== null) return sendStatus(reply, statusError(404, 'NotFound', 'the server could not find the requested resource'));
         const entry = findEntry(resource, state, target.namespace, name);
+        noteListed(state);
         if (!entry) return sendStatus(reply, notFound(qualified(resource), name, resource.group, resource.plural));
         return wantsTable(accept) ? reply.type(TABLE_CONTENT_TYPE).send(table(resource, [entry], state, queryString(req.query, 'includeObject'))) : reply.send(objectBody(resource, entry, state));
       }
@@ -242,27 +254,37 @@ export async function registerK8sRoutes(app: FastifyInstance): Promise<void> {
   });
 }
 
-function listObjects(req: FastifyRequest, reply: FastifyReply, resource: Resource, state: SimState, ns: string | null): FastifyReply {
+function listObjects(req: FastifyRequest, reply: FastifyReply, resource: Resource, state: SimState, ns: string | null, alive: () => boolean): FastifyReply {
   const q = req.query;
-  if (queryString(q, 'watch') === 'true' || queryString(q, 'watch') === '1') {
-    return sendStatus(reply, statusError(405, 'MethodNotAllowed', 'watch is not supported by this game\'s API yet'));
-  }
-  let entries = resource.entries(state, ns);
+  let matches: (e: Entry, body: Record<string, unknown>) => boolean;
   try {
     const ls = queryString(q, 'labelSelector');
-    if (ls !== undefined && ls !== '') {
-      const m = parseLabelSelector(ls);
-      entries = entries.filter((e) => m(e.labels));
-    }
     const fs = queryString(q, 'fieldSelector');
-    if (fs !== undefined && fs !== '') {
-      const m = parseFieldSelector(fs);
-      entries = entries.filter((e) => m(objectBody(resource, e, state)));
-    }
+    const lm = ls !== undefined && ls !== '' ? parseLabelSelector(ls) : undefined;
+    const fm = fs !== undefined && fs !== '' ? parseFieldSelector(fs) : undefined;
+    matches = (e, body) => (lm === undefined || lm(e.labels)) && (fm === undefined || fm(body));
   } catch (err) {
     if (err instanceof SelectorError) return sendStatus(reply, statusError(400, 'BadRequest', err.message));
     throw err;
   }
+  if (queryString(q, 'watch') === 'true' || queryString(q, 'watch') === '1') {
+    const timeout = Number(queryString(q, 'timeoutSeconds') ?? WATCH_MAX_SECONDS);
+    reply.hijack();
+    runWatch(reply.raw, {
+      resource,
+      state,
+      namespace: resource.namespaced ? ns : null,
+      matches,
+      body: (e) => objectBody(resource, e, state),
+      present: wantsTable(req.headers.accept) ? (e, body) => table(resource, [e], state, queryString(q, 'includeObject'), body) : (_e, body) => body,
+      resourceVersion: queryString(q, 'resourceVersion'),
+      timeoutSeconds: Number.isFinite(timeout) ? timeout : WATCH_MAX_SECONDS,
+      alive,
+    });
+    return reply;
+  }
+  const entries = resource.entries(state, ns).filter((e) => matches(e, objectBody(resource, e, state)));
+  noteListed(state);
   if (wantsTable(req.headers.accept)) return reply.type(TABLE_CONTENT_TYPE).send(table(resource, entries, state, queryString(q, 'includeObject')));
   return reply.send({
     kind: `${resource.kind}List`,

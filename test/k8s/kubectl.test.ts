@@ -69,7 +69,8 @@ beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'gameday-kubectl-'));
   server = await startTestServer();
   const client = new Client(server.url);
-  alice = await player(client, 'alice', { seed: 7, teams: 2, scenario: 'guestbook' });
+  // Fast enough that a deleted Pod's grace period (30 sim s) passes in a second or two.
+  alice = await player(client, 'alice', { seed: 7, teams: 2, scenario: 'guestbook', timeDilation: 30 });
   await player(client, 'bob', { team: 'red' }, alice.roomId);
   tess = await player(client, 'tess', { trainer: true }, alice.roomId);
   await waitFor(() => (team(alice, 'blue')?.pods.size ?? 0) > 0, 'blue projected');
@@ -155,6 +156,20 @@ describe('kubectl with the downloaded kubeconfig', () => {
     expect((await kubectl('alice', 'get', 'node', node)).out).toMatch(new RegExp(`${node}\\s+Ready,SchedulingDisabled`));
     await waitFor(() => team(alice, 'blue')!.nodes.get(node)!.unschedulable, 'the node cordoned in the projection');
     expect((await kubectl('alice', 'uncordon', node)).out.trim()).toBe(`node/${node} uncordoned`);
+  });
+
+  it('rollout restart and set image are game actions', async () => {
+    expect((await kubectl('alice', 'rollout', 'restart', 'deployment/redis-replica')).out.trim()).toBe('deployment.apps/redis-replica restarted');
+    const r = await kubectl('alice', 'set', 'image', 'deployment/redis-master', 'master=k8s.gcr.io/redis:e2e-2');
+    expect(r.out.trim()).toBe('deployment.apps/redis-master image updated');
+    await waitFor(() => team(alice, 'blue')!.deployments.get('default/redis-master')?.image === 'k8s.gcr.io/redis:e2e-2', 'the new image in the projection');
+  });
+
+  it('delete pod waits (through a watch) until the Pod is gone', async () => {
+    const pod = [...team(alice, 'blue')!.pods.values()].find((p) => p.name.startsWith('redis-replica-') && p.status === 'Running')!.name;
+    const r = await kubectl('alice', 'delete', 'pod', pod);
+    expect(r).toMatchObject({ code: 0, out: `pod "${pod}" deleted\n` });
+    expect((await kubectl('alice', 'get', 'pod', pod)).err.trim()).toBe(`Error from server (NotFound): pods "${pod}" not found`);
   });
 
   it("another team's cluster is Forbidden; an unknown token is Unauthorized", async () => {
