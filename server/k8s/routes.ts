@@ -39,6 +39,11 @@ function sendStatus(reply: FastifyReply, s: StatusError): FastifyReply {
   return reply.code(s.code).type('application/json').send(s.body);
 }
 
+/** Sends `body` as JSON with exactly `contentType` (a Buffer: Fastify leaves its media type as written). */
+function sendTyped(reply: FastifyReply, contentType: string, body: unknown): FastifyReply {
+  return reply.header('content-type', contentType).send(Buffer.from(JSON.stringify(body)));
+}
+
 function bearer(req: FastifyRequest): string | undefined {
   const h = req.headers.authorization;
   if (typeof h !== 'string') return undefined;
@@ -214,9 +219,9 @@ export async function registerK8sRoutes(app: FastifyInstance): Promise<void> {
         case 'version':
           return reply.send(SERVER_VERSION);
         case 'api':
-          return wantsAggregated(accept) ? reply.type(AGGREGATED_CONTENT_TYPE).send(aggregatedDiscovery(true)) : reply.send(apiVersions());
+          return wantsAggregated(accept) ? sendTyped(reply, AGGREGATED_CONTENT_TYPE, aggregatedDiscovery(true)) : reply.send(apiVersions());
         case 'apis':
-          return wantsAggregated(accept) ? reply.type(AGGREGATED_CONTENT_TYPE).send(aggregatedDiscovery(false)) : reply.send(apiGroupList());
+          return wantsAggregated(accept) ? sendTyped(reply, AGGREGATED_CONTENT_TYPE, aggregatedDiscovery(false)) : reply.send(apiGroupList());
         case 'groupVersion': {
           const list = apiResourceList(target.group, target.version);
           if (!list) return sendStatus(reply, statusError(404, 'NotFound', 'the server could not find the requested resource'));
@@ -244,7 +249,7 @@ export async function registerK8sRoutes(app: FastifyInstance): Promise<void> {
         const entry = findEntry(resource, state, target.namespace, name);
         noteListed(state);
         if (!entry) return sendStatus(reply, notFound(qualified(resource), name, resource.group, resource.plural));
-        return wantsTable(accept) ? reply.type(TABLE_CONTENT_TYPE).send(table(resource, [entry], state, queryString(req.query, 'includeObject'))) : reply.send(objectBody(resource, entry, state));
+        return wantsTable(accept) ? sendTyped(reply, TABLE_CONTENT_TYPE, table(resource, [entry], state, queryString(req.query, 'includeObject'))) : reply.send(objectBody(resource, entry, state));
       }
       if (who.team !== params.team) {
         return sendStatus(reply, forbidden(who.name, verb, resourceName, group, ns, `trainers read every team's cluster but act only on their own (${who.team})`));
@@ -285,7 +290,7 @@ function listObjects(req: FastifyRequest, reply: FastifyReply, resource: Resourc
   }
   const entries = resource.entries(state, ns).filter((e) => matches(e, objectBody(resource, e, state)));
   noteListed(state);
-  if (wantsTable(req.headers.accept)) return reply.type(TABLE_CONTENT_TYPE).send(table(resource, entries, state, queryString(q, 'includeObject')));
+  if (wantsTable(req.headers.accept)) return sendTyped(reply, TABLE_CONTENT_TYPE, table(resource, entries, state, queryString(q, 'includeObject')));
   return reply.send({
     kind: `${resource.kind}List`,
     apiVersion: groupVersion(resource),

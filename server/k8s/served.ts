@@ -5,6 +5,7 @@
  *   `simTimestamp`); kubectl computes some ages itself (`describe`'s Age, `Last Seen`), so every RFC 3339
  *   stamp is moved to `now - (state.t - t)`: an object created 90 sim seconds ago shows as created 90
  *   seconds ago (ages are in sim seconds, like the AGE column the server prints).
+ * - No `metadata.namespace` on cluster-scoped objects (the sim stores "").
  * - API defaulting kubectl relies on (pkg/apis/core/v1/defaults.go): a gRPC probe's `service` ""
  *   (SetDefaults_GRPCAction; kubectl describe dereferences it), an HTTP probe's `scheme` HTTP, container
  *   ports' `protocol` TCP, and a Pod's `status.podIPs` from `podIP`.
@@ -57,6 +58,8 @@ function restamp(value: unknown, shift: (s: string) => string): unknown {
  * every timestamp moved to wall-clock time at `nowMs` (ms since the Unix epoch).
  */
 export function served<T extends Record<string, unknown>>(obj: T, state: SimState, nowMs: number): T {
+  const meta = obj['metadata'] as Record<string, unknown> | undefined;
+  if (meta && meta['namespace'] === '') delete meta['namespace'];
   const spec = obj['spec'] as Record<string, unknown> | undefined;
   if (obj['kind'] === 'Pod') {
     fixContainers(spec);
