@@ -24,7 +24,7 @@ import { resolveK8sToken, type K8sPrincipal, type K8sSession } from './gateway.t
 import { kubeconfigYaml } from './kubeconfig.ts';
 import { RESOURCES, findResource, groupVersion, qualified, type Entry, type Resource } from './resources.ts';
 import { served } from './served.ts';
-import { WATCH_MAX_SECONDS, closeAllWatches, noteListed, runWatch } from './watch.ts';
+import { WATCH_MAX_SECONDS, closeAllWatches, noteListed, noteServed, runWatch } from './watch.ts';
 import { SelectorError, parseFieldSelector, parseLabelSelector } from './selectors.ts';
 import { forbidden, notFound, statusError, statusFromText, unauthorized, type StatusError } from './status.ts';
 import { deletePodAction, deploymentActions, nodeAction, patchObject, scaleAction } from './writes.ts';
@@ -288,7 +288,13 @@ function listObjects(req: FastifyRequest, reply: FastifyReply, resource: Resourc
     });
     return reply;
   }
-  const entries = resource.entries(state, ns).filter((e) => matches(e, objectBody(resource, e, state)));
+  const entries: Entry[] = [];
+  for (const e of resource.entries(state, ns)) {
+    const body = objectBody(resource, e, state);
+    if (!matches(e, body)) continue;
+    entries.push(e);
+    noteServed(state, resource, e, body);
+  }
   noteListed(state);
   if (wantsTable(req.headers.accept)) return sendTyped(reply, TABLE_CONTENT_TYPE, table(resource, entries, state, queryString(q, 'includeObject')));
   return reply.send({

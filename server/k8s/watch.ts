@@ -31,6 +31,20 @@ export const WATCH_MAX_SECONDS = 1800;
 const RV_MEMORY = 4096;
 
 const cursors = new WeakMap<SimState, Map<string, number>>();
+/** Last body served per `Kind/key` (lists and gets): what a DELETED event carries for an object gone before its watch started. */
+const lastServed = new WeakMap<SimState, Map<string, { entry: Entry; body: Record<string, unknown> }>>();
+/** Bodies kept per cluster. */
+const SERVED_MEMORY = 20_000;
+
+/** Notes the body a list or get served for an object (see {@link lastServed}). */
+export function noteServed(state: SimState, resource: Resource, entry: Entry, body: Record<string, unknown>): void {
+  let m = lastServed.get(state);
+  if (!m) lastServed.set(state, (m = new Map()));
+  const k = `${resource.kind}/${keyOf(resource, entry)}`;
+  m.delete(k);
+  m.set(k, { entry, body });
+  if (m.size > SERVED_MEMORY) m.delete(m.keys().next().value!);
+}
 const open = new Set<() => void>();
 
 function cursorNow(state: SimState): number {
@@ -165,7 +179,12 @@ export function runWatch(raw: ServerResponse, spec: WatchSpec): void {
       if (before) {
         sent.delete(key);
         send('DELETED', before);
+      } else if (!e) {
+        // Gone before this watch started, after the list it resumes from: its last served body.
+        const last = lastServed.get(state)?.get(`${resource.kind}/${key}`);
+        if (last && inNamespace(last.entry) && spec.matches(last.entry, last.body)) send('DELETED', spec.present(last.entry, last.body));
       }
+      if (!e) lastServed.get(state)?.delete(`${resource.kind}/${key}`);
     }
   };
   handles.timer = setInterval(poll, WATCH_POLL_MS);

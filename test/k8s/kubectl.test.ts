@@ -6,7 +6,7 @@
  * team's cluster.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -18,7 +18,11 @@ import type { RunningServer } from '../../server/app.ts';
 import { ask, nextMessage, startTestServer, waitFor } from '../server/helpers.ts';
 
 const run = promisify(execFile);
-const KUBECTL = '/usr/bin/kubectl';
+/**
+ * kubectl v1.32. /usr/bin/kubectl is the Google Cloud SDK's dispatcher, which runs the kubectl matching
+ * the server's version (this API reports v1.33): name the 1.32 binary it ships when it is there.
+ */
+const KUBECTL = existsSync('/usr/lib/google-cloud-sdk/bin/kubectl.1.32') ? '/usr/lib/google-cloud-sdk/bin/kubectl.1.32' : '/usr/bin/kubectl';
 
 let server: RunningServer;
 let home: string;
@@ -83,6 +87,10 @@ afterAll(async () => {
 });
 
 describe('kubectl with the downloaded kubeconfig', () => {
+  it('runs kubectl v1.32', async () => {
+    expect((await run(KUBECTL, ['version', '--client'])).stdout).toMatch(/^Client Version: v1\.32\./m);
+  });
+
   it('the room tells each player its token; the kubeconfig points at its team cluster', () => {
     const a = creds.get('alice')!;
     expect(a).toMatchObject({ team: 'blue', kubeconfigPath: '/k8s/kubeconfig' });
@@ -158,18 +166,19 @@ describe('kubectl with the downloaded kubeconfig', () => {
     expect((await kubectl('alice', 'uncordon', node)).out.trim()).toBe(`node/${node} uncordoned`);
   });
 
+  it('delete pod waits (through a watch) until the Pod is gone', async () => {
+    const listed = (await kubectl('alice', 'get', 'pods', '-l', 'role=replica')).out;
+    const pod = listed.split('\n').find((l) => /\sRunning\s/.test(l))!.split(/\s+/)[0]!;
+    const r = await kubectl('alice', 'delete', 'pod', pod);
+    expect(r).toMatchObject({ code: 0, out: `pod "${pod}" deleted\n` });
+    expect((await kubectl('alice', 'get', 'pod', pod)).err.trim()).toBe(`Error from server (NotFound): pods "${pod}" not found`);
+  });
+
   it('rollout restart and set image are game actions', async () => {
     expect((await kubectl('alice', 'rollout', 'restart', 'deployment/redis-replica')).out.trim()).toBe('deployment.apps/redis-replica restarted');
     const r = await kubectl('alice', 'set', 'image', 'deployment/redis-master', 'master=k8s.gcr.io/redis:e2e-2');
     expect(r.out.trim()).toBe('deployment.apps/redis-master image updated');
     await waitFor(() => team(alice, 'blue')!.deployments.get('default/redis-master')?.image === 'k8s.gcr.io/redis:e2e-2', 'the new image in the projection');
-  });
-
-  it('delete pod waits (through a watch) until the Pod is gone', async () => {
-    const pod = [...team(alice, 'blue')!.pods.values()].find((p) => p.name.startsWith('redis-replica-') && p.status === 'Running')!.name;
-    const r = await kubectl('alice', 'delete', 'pod', pod);
-    expect(r).toMatchObject({ code: 0, out: `pod "${pod}" deleted\n` });
-    expect((await kubectl('alice', 'get', 'pod', pod)).err.trim()).toBe(`Error from server (NotFound): pods "${pod}" not found`);
   });
 
   it("another team's cluster is Forbidden; an unknown token is Unauthorized", async () => {
