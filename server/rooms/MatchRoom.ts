@@ -225,6 +225,8 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     const view = this.state.players.get(client.sessionId);
     if (view) view.connected = true;
     if (view && !client.view) this.views.attach(client, view.trainer ? [...this.teams.keys()] : [view.team]);
+    const player = this.playerOf(client);
+    if (typeof player !== 'string') this.sendCredentials(client, player);
   }
 
   override onLeave(client: Client): void {

@@ -6,7 +6,7 @@
  * Protocol: shared/protocol.ts (`ROOM_NAME`, `ClientMessages`, `ReplyMessage`, `MatchEndedMessage`).
  */
 import { Client, type Room } from '@colyseus/sdk';
-import { ROOM_NAME, type ActionMessage, type FocusKind, type JoinOptions, type MatchEndedMessage, type ReplyMessage } from '../../../shared/protocol.ts';
+import { ROOM_NAME, type ActionMessage, type CredentialsMessage, type FocusKind, type JoinOptions, type MatchEndedMessage, type ReplyMessage } from '../../../shared/protocol.ts';
 
 /** How long to wait for a `reply` before reporting a timeout, ms. */
 export const REPLY_TIMEOUT_MS = 15_000;
@@ -38,9 +38,14 @@ export class GameConnection {
   #nextId = 1;
   #leaving = false;
   readonly #pending = new Map<string, (reply: ReplyMessage) => void>();
+  /** The Kubernetes API token the room sent after the join (or a reconnect). */
+  #credentials: CredentialsMessage | null = null;
 
   constructor(room: Room, handlers: ConnectionHandlers) {
     this.room = room;
+    room.onMessage('credentials', (msg: CredentialsMessage) => {
+      this.#credentials = msg;
+    });
     room.onStateChange((state) => handlers.onState(state));
     room.onMessage('reply', (reply: ReplyMessage) => {
       const key = reply.id === null ? '' : String(reply.id);
@@ -89,6 +94,18 @@ export class GameConnection {
    */
   focus(target: { kind: FocusKind; key: string } | null): Promise<ReplyMessage> {
     return this.#request('focus', (id) => (target ? { id, kind: target.kind, key: target.key } : { id }));
+  }
+
+  /**
+   * The player's kubeconfig YAML for the team cluster's Kubernetes API (`GET /k8s/kubeconfig` with the
+   * token the room sent). Rejects before the room sent the token, or when the server refuses.
+   */
+  async kubeconfig(): Promise<string> {
+    const cred = this.#credentials;
+    if (!cred) throw new Error('the server has not sent this session its Kubernetes API token yet');
+    const res = await fetch(new URL(cred.kubeconfigPath, location.origin), { headers: { authorization: `Bearer ${cred.token}` } });
+    if (!res.ok) throw new Error(`kubeconfig download failed: HTTP ${res.status}`);
+    return res.text();
   }
 
   /** Leave the room on purpose. */
