@@ -12,7 +12,8 @@
  * Actions are submitted between ticks and logged by the match with the tick they preceded, so a
  * replay (shared/game `replayMatch`) is "for each tick: submit that tick's actions, then advance".
  *
- * May import @colyseus/core, shared/ (game, sim, kubectl, protocol), server/scenarios, server/db.
+ * May import @colyseus/core, shared/ (game, sim, kubectl, protocol), server/scenarios, server/db,
+ * server/k8s/gateway.ts.
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import { Room, ServerError, ErrorCode, type Client, type AuthContext, type RoomException, type RoomMethodName } from '@colyseus/core';
