@@ -2,7 +2,7 @@
  * The per-team Kubernetes API on the server's port: `/k8s/MATCH/TEAM/...` answers what kubectl v1.32
  * asks (discovery, `/version`, list/get with label and field selectors, `meta.k8s.io/v1` Tables, the
  * writes of ./writes.ts) from the live match the bearer token was issued in (./gateway.ts), and
- * `GET /k8s/kubeconfig` returns the token holder's kubeconfig (./kubeconfig.ts).
+ * `/k8s/MATCH/TEAM/metrics` serves Prometheus metrics (./metrics.ts), and `GET /k8s/kubeconfig` returns the token holder's kubeconfig (./kubeconfig.ts).
  *
  * Access: a player reads and writes only their own team's cluster; a trainer reads every team's (and
  * writes their own, the match's rule). The token comes in `Authorization: Bearer TOKEN`, or in the
@@ -23,6 +23,7 @@ import { AGGREGATED_CONTENT_TYPE, SERVER_VERSION, aggregatedDiscovery, apiGroupL
 import { resolveK8sToken, type K8sPrincipal, type K8sSession } from './gateway.ts';
 import { kubeconfigYaml } from './kubeconfig.ts';
 import { RESOURCES, findResource, groupVersion, qualified, type Entry, type Resource } from './resources.ts';
+import { clusterMetrics } from './metrics.ts';
 import { served } from './served.ts';
 import { WATCH_MAX_SECONDS, closeAllWatches, noteListed, noteServed, runWatch } from './watch.ts';
 import { SelectorError, parseFieldSelector, parseLabelSelector } from './selectors.ts';
@@ -80,6 +81,7 @@ function queryString(q: unknown, key: string): string | undefined {
 /** Where a request goes, parsed from the path after `/k8s/MATCH/TEAM/`. */
 type Target =
   | { kind: 'version' }
+  | { kind: 'metrics' }
   | { kind: 'api' }
   | { kind: 'apis' }
   | { kind: 'groupVersion'; group: string; version: string }
@@ -89,6 +91,7 @@ type Target =
 function parseTarget(path: string): Target {
   const parts = path.split('/').filter((p) => p !== '').map((p) => decodeURIComponent(p));
   if (parts.length === 1 && parts[0] === 'version') return { kind: 'version' };
+  if (parts.length === 1 && parts[0] === 'metrics') return { kind: 'metrics' };
   let group: string;
   let version: string;
   let rest: string[];
@@ -218,6 +221,8 @@ export async function registerK8sRoutes(app: FastifyInstance): Promise<void> {
       switch (target.kind) {
         case 'version':
           return reply.send(SERVER_VERSION);
+        case 'metrics':
+          return clusterMetrics(state).then((m) => reply.header('content-type', m.contentType).send(Buffer.from(m.text)));
         case 'api':
           return wantsAggregated(accept) ? sendTyped(reply, AGGREGATED_CONTENT_TYPE, aggregatedDiscovery(true)) : reply.send(apiVersions());
         case 'apis':

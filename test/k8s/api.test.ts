@@ -128,6 +128,20 @@ describe('the Kubernetes API of a team cluster', () => {
     expect(JSON.parse(old.trim())).toMatchObject({ type: 'ERROR', object: { kind: 'Status', code: 410, reason: 'Expired' } });
   });
 
+  it('serves kube-state-metrics-like Prometheus metrics of the team cluster', async () => {
+    const res = await get(`${blue}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = await res.text();
+    expect(text).toMatch(/^kube_pod_status_phase\{namespace="default",pod="frontend-[a-z0-9-]+",phase="Running"\} 1$/m);
+    expect(text).toMatch(/^kube_deployment_status_replicas_available\{namespace="default",deployment="frontend"\} \d+$/m);
+    expect(text).toMatch(/^kube_node_status_condition\{node="[^"]+",condition="Ready",status="true"\} 1$/m);
+    expect(text).toMatch(/^etcd_server_has_leader 1$/m);
+    expect(text).toMatch(/^gameday_slo_valid_total\{slo="availability"\} \d+$/m);
+    expect(text).toContain('# TYPE kube_pod_container_status_restarts_total counter');
+    expect((await fetch(`${blue}/metrics`)).status).toBe(401);
+  });
+
   it("answers 503 etcdserver: request timed out while the team's etcd has no quorum", async () => {
     const reply = await ask(tess, 'control', { id: 'q', op: 'inject', team: 'blue', incident: { type: 'etcd-quorum-loss', target: 'etcd-1,etcd-2' } });
     expect(reply.ok).toBe(true);
