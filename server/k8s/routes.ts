@@ -89,7 +89,12 @@ type Target =
   | { kind: 'unknown'; path: string };
 
 function parseTarget(path: string): Target {
-  const parts = path.split('/').filter((p) => p !== '').map((p) => decodeURIComponent(p));
+  let parts: string[];
+  try {
+    parts = path.split('/').filter((p) => p !== '').map((p) => decodeURIComponent(p));
+  } catch {
+    return { kind: 'unknown', path };
+  }
   if (parts.length === 1 && parts[0] === 'version') return { kind: 'version' };
   if (parts.length === 1 && parts[0] === 'metrics') return { kind: 'metrics' };
   let group: string;
@@ -166,13 +171,19 @@ const VERB_OF: Record<string, string> = { GET: 'get', PATCH: 'patch', PUT: 'upda
 
 /** Registers `/k8s/kubeconfig` and `/k8s/:match/:team/*` (mount with prefix `/k8s`). */
 export async function registerK8sRoutes(app: FastifyInstance): Promise<void> {
+  // Whatever fails (a body that is not JSON, a bad %-escape) answers a Status, as the API server does.
+  app.setErrorHandler((err: { statusCode?: number; message?: string }, req, reply) => {
+    const code = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (code === 500) req.log.error({ err }, 'k8s API request failed');
+    return sendStatus(reply, statusError(code, code === 500 ? 'InternalError' : 'BadRequest', code === 500 ? 'an internal error occurred' : (err.message ?? 'bad request')));
+  });
   app.addHook('onClose', async () => closeAllWatches());
   app.addHook('preClose', async () => closeAllWatches());
   app.addContentTypeParser(JSON_BODY_TYPES, { parseAs: 'string' }, (_req, body, done) => {
     try {
       done(null, body === '' ? undefined : JSON.parse(body as string));
     } catch (err) {
-      done(err as Error, undefined);
+      done(Object.assign(new Error(`the request body is not valid JSON: ${(err as Error).message}`), { statusCode: 400 }), undefined);
     }
   });
 

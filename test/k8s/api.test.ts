@@ -98,6 +98,13 @@ describe('the Kubernetes API of a team cluster', () => {
     });
     expect(patch.status).toBe(422);
     expect((await patch.json()).reason).toBe('Invalid');
+    const garbage = await fetch(`${blue}/apis/apps/v1/namespaces/default/deployments/frontend/scale`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/merge-patch+json' },
+      body: '{not json',
+    });
+    expect(garbage.status).toBe(400);
+    expect(await garbage.json()).toMatchObject({ kind: 'Status', code: 400 });
   });
 
   it('watches from a list resourceVersion; an unknown old one is 410 Gone', async () => {
