@@ -10,9 +10,10 @@
  * May import: shared/sim (read only: kinds, names, types, print helpers).
  */
 import { KINDS, type KindDef, type KubeObject, type PrinterColumn } from '../../shared/sim/kinds/index.ts';
+import { endpointSliceKind, endpointsViewColumns } from '../../shared/sim/kinds/endpointslice.ts';
 import { humanDuration } from '../../shared/sim/kinds/print.ts';
 import { simTimestamp } from '../../shared/sim/names.ts';
-import type { SimEvent, SimState } from '../../shared/sim/types.ts';
+import type { EndpointSlice, SimEvent, SimState } from '../../shared/sim/types.ts';
 
 /** A Table column (meta.k8s.io/v1 TableColumnDefinition). Priority 1 = only with `-o wide`. */
 export interface ColumnDef {
@@ -58,6 +59,8 @@ export interface Resource {
   columns: readonly ColumnDef[];
   /** Every object, or those of namespace `ns` (ignored for cluster-scoped resources). */
   entries(state: SimState, ns: string | null): Entry[];
+  /** The change-log kind whose changes move this resource (default `kind`; Endpoints: `EndpointSlice`). */
+  changeKind?: string;
   /** The object stored under `key` (`namespace/name`, or the name), for watch; undefined when gone or not looked up by key. */
   lookup(state: SimState, key: string): Entry | undefined;
 }
@@ -221,6 +224,61 @@ const eventResource: Resource = {
   lookup: () => undefined,
 };
 
+/** The v1 Endpoints view of an EndpointSlice (one slice per Service, same name): ready and not-ready addresses. */
+function endpointsApi(slice: EndpointSlice): Record<string, unknown> {
+  const meta = slice.metadata;
+  const addresses: Record<string, unknown>[] = [];
+  const notReady: Record<string, unknown>[] = [];
+  for (const ep of slice.endpoints) {
+    if (ep.conditions.terminating) continue;
+    for (const ip of ep.addresses) (ep.conditions.ready ? addresses : notReady).push({ ip, nodeName: ep.nodeName, targetRef: { ...ep.targetRef } });
+  }
+  const subset: Record<string, unknown> = { ports: slice.ports.map((p) => ({ ...p })) };
+  if (addresses.length > 0) subset['addresses'] = addresses;
+  if (notReady.length > 0) subset['notReadyAddresses'] = notReady;
+  return {
+    apiVersion: 'v1',
+    kind: 'Endpoints',
+    metadata: { name: meta.name, namespace: meta.namespace, uid: `${meta.uid}-endpoints`, resourceVersion: String(meta.resourceVersion), creationTimestamp: simTimestamp(meta.creationTimestamp), labels: { ...meta.labels } },
+    subsets: addresses.length + notReady.length > 0 ? [subset] : [],
+  };
+}
+
+/** core/v1 Endpoints, derived from the EndpointSlices (kubectl get endpoints: NAME ENDPOINTS AGE). */
+const endpointsResource: Resource = (() => {
+  const cols = endpointsViewColumns;
+  const entry = (slice: EndpointSlice, state: SimState): Entry => ({
+    name: slice.metadata.name,
+    namespace: slice.metadata.namespace,
+    labels: slice.metadata.labels,
+    api: () => endpointsApi(slice),
+    cells: () => cols.map((c) => c.cell(slice, state)),
+  });
+  return {
+    group: '',
+    version: 'v1',
+    kind: 'Endpoints',
+    changeKind: 'EndpointSlice',
+    plural: 'endpoints',
+    singular: 'endpoints',
+    namespaced: true,
+    shortNames: ['ep'],
+    categories: [],
+    verbs: ['get', 'list'],
+    subresources: [],
+    columns: columnDefs(cols),
+    entries(state, ns) {
+      const out: Entry[] = [];
+      for (const slice of Object.values(endpointSliceKind.store(state))) if (ns === null || slice.metadata.namespace === ns) out.push(entry(slice, state));
+      return out.sort(byNamespaceThenName);
+    },
+    lookup(state, key) {
+      const store = endpointSliceKind.store(state);
+      return Object.hasOwn(store, key) ? entry(store[key]!, state) : undefined;
+    },
+  };
+})();
+
 /** Namespaces every cluster has, besides those its objects use. */
 const BUILT_IN_NAMESPACES = ['default', 'kube-node-lease', 'kube-public', 'kube-system'];
 
@@ -259,8 +317,8 @@ const namespaceResource: Resource = {
   lookup: () => undefined,
 };
 
-/** Every served resource: the registry's kinds, then Events and Namespaces. */
-export const RESOURCES: readonly Resource[] = [...KINDS.map(fromKind), eventResource, namespaceResource];
+/** Every served resource: the registry's kinds, then Endpoints, Events and Namespaces. */
+export const RESOURCES: readonly Resource[] = [...KINDS.map(fromKind), endpointsResource, eventResource, namespaceResource];
 
 /** Group versions served, in discovery order: core `v1` first, then the groups in first-seen order. */
 export const GROUP_VERSIONS: readonly { group: string; version: string }[] = (() => {

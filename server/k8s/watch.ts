@@ -161,7 +161,8 @@ export function runWatch(raw: ServerResponse, spec: WatchSpec): void {
     if (next.resync) return gone(String(state.counters.resourceVersion));
     cursor = next.cursor;
     const keys = new Set<string>();
-    for (const c of next.changes) if (c.kind === resource.kind) keys.add(c.key);
+    const kind = resource.changeKind ?? resource.kind;
+    for (const c of next.changes) if (c.kind === kind) keys.add(c.key);
     for (const key of keys) {
       const e = resource.lookup(state, key);
       const before = sent.get(key);

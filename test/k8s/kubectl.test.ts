@@ -125,6 +125,9 @@ describe('kubectl with the downloaded kubeconfig', () => {
     expect(sel.out.trim().split('\n').slice(1).map((l) => l.split(/\s+/)[1]).sort()).toEqual(redis);
     const onNode = await kubectl('alice', 'get', 'pods', '--field-selector', `spec.nodeName=${[...team(alice, 'blue')!.nodes.keys()].sort()[0]}`, '-o', 'name');
     expect(onNode.out.trim().split('\n').length).toBeLessThan([...team(alice, 'blue')!.pods.keys()].length);
+    const ep = await kubectl('alice', 'get', 'endpoints', 'redis-master');
+    expect(header(ep.out)).toEqual(['NAME', 'ENDPOINTS', 'AGE']);
+    expect(ep.out).toMatch(/^redis-master\s+10\.244\.\d+\.\d+:6379\s/m);
     const none = await kubectl('alice', 'get', 'pods', '-l', 'app=nothing-here');
     expect(none.err.trim()).toBe('No resources found in default namespace.');
   });
