@@ -52,6 +52,19 @@ describe('the Kubernetes API of a team cluster', () => {
     expect((await fetch(`${server.url}/k8s/kubeconfig`)).status).toBe(401);
   });
 
+  it("revokes a session's token when it leaves the match", async () => {
+    const carol = await new Client(server.url).joinById(alice.roomId, { name: 'carol' });
+    const mine = (await nextMessage<CredentialsMessage>(carol, 'credentials')).token;
+    expect((await get(`${blue}/api/v1/nodes`, 'application/json', mine)).status).toBe(200);
+    await carol.leave();
+    let status = 200;
+    for (let i = 0; i < 100 && status === 200; i++) {
+      status = (await get(`${blue}/api/v1/nodes`, 'application/json', mine)).status;
+      if (status === 200) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(status).toBe(401);
+  });
+
   it('answers plain and aggregated discovery and /version', async () => {
     const groups = await (await get(`${blue}/apis`)).json();
     expect(groups.groups.map((g: { name: string }) => g.name)).toEqual(['apps', 'discovery.k8s.io', 'policy']);
