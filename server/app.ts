@@ -32,6 +32,7 @@ import { TOO_MANY_REQUESTS, matchmakeContext, tooManyBody } from './http/ratelim
 
 /** Largest HTTP request body Fastify reads, bytes (413 above); the API takes no bodies today. */
 export const HTTP_BODY_LIMIT_BYTES = 64 * 1024;
+import { registerK8sRoutes } from './k8s/routes.ts';
 
 /** A running server. */
 export interface RunningServer {
@@ -81,6 +82,7 @@ export async function buildHttpApp(config: Config, db: Database, logger: Logger)
   await app.register((api) => registerApiRoutes(api, db), { prefix: '/api' });
   await app.register((api) => registerPostmortemRoutes(api, db), { prefix: '/api' });
   await app.register((api) => registerRecoveryRoutes(api, db), { prefix: '/api' });
+  await app.register(registerK8sRoutes, { prefix: '/k8s' });
   const built = await registerClient(app, config.clientDist);
   if (!built) logger.warn({ clientDist: config.clientDist }, 'client not built: / answers 503 until `npm run build`');
   return app;

@@ -166,6 +166,20 @@ export interface ReplyMessage {
   error?: string;
 }
 
+/**
+ * Server -> one client, right after it joined (`room.onMessage('credentials', ...)`): its bearer token
+ * for the team cluster's Kubernetes API (`/k8s/MATCH/TEAM/...`, server/k8s). `GET kubeconfigPath` with
+ * `Authorization: Bearer TOKEN` returns a kubeconfig YAML. The token is revoked when the session leaves.
+ */
+export interface CredentialsMessage {
+  token: string;
+  matchId: string;
+  /** The player's team (its cluster is the kubeconfig's current context). */
+  team: string;
+  /** `/k8s/kubeconfig`, relative to the server's origin. */
+  kubeconfigPath: string;
+}
+
 /** Server -> client broadcast when the match ends (`room.onMessage('matchEnded', ...)`). */
 export interface MatchEndedMessage {
   matchId: string;

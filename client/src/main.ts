@@ -103,6 +103,23 @@ async function rejoinSeat(target: { roomId: string; options: JoinOptions }, code
   }
 }
 
+/** The kubeconfig button: saves `gameday.yaml` for real kubectl against the team's cluster. */
+byId('hud-kubeconfig').addEventListener('click', () => {
+  const c = conn;
+  if (!c) return;
+  c.kubeconfig().then(
+    (yaml) => {
+      const link = document.createElement('a');
+      link.href = URL.createObjectURL(new Blob([yaml], { type: 'application/yaml' }));
+      link.download = 'gameday.yaml';
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+      consolePanel.note('saved gameday.yaml: kubectl --kubeconfig gameday.yaml get pods', 'info');
+    },
+    (err: unknown) => consolePanel.note(err instanceof Error ? err.message : String(err), 'error'),
+  );
+});
+
 async function startMatch(options: JoinOptions): Promise<void> {
   conn = await joinMatch(options, handlers);
   // Rejoining names the team the seat has (a joinOrCreate without one got the first team).

@@ -12,12 +12,13 @@
  * Actions are submitted between ticks and logged by the match with the tick they preceded, so a
  * replay (shared/game `replayMatch`) is "for each tick: submit that tick's actions, then advance".
  *
- * May import @colyseus/core, shared/ (game, sim, kubectl, protocol), server/scenarios, server/db.
+ * May import @colyseus/core, shared/ (game, sim, kubectl, protocol), server/scenarios, server/db,
+ * server/k8s/gateway.ts.
  */
 import { createHash, randomInt, randomUUID } from 'node:crypto';
 import { Room, ServerError, ErrorCode, CloseCode, type Client, type AuthContext, type RoomException, type RoomMethodName } from '@colyseus/core';
 import type { Logger } from 'pino';
-import { JoinOptions, ActionMessage, type ClientMessageType, type InjectIncident, type MatchEndedMessage, type MatchPhase, type ReplyMessage } from '../../shared/protocol.ts';
+import { JoinOptions, ActionMessage, type ClientMessageType, type CredentialsMessage, type InjectIncident, type MatchEndedMessage, type MatchPhase, type ReplyMessage } from '../../shared/protocol.ts';
 import type { SimAction } from '../../shared/sim/types.ts';
 import {
   MATCH_ERRORS,
@@ -58,6 +59,7 @@ import { JournalWriter } from '../recovery/journal.ts';
 import type { RecoveryManager } from '../recovery/manager.ts';
 import { matchTick, rebuildMatch } from '../recovery/rebuild.ts';
 import type { SimInput } from '../../shared/sim/types.ts';
+import { registerK8sMatch, type K8sMatchHandle } from '../k8s/gateway.ts';
 
 /** What the room needs from the server process (bound with {@link defineMatchRoom}). */
 export interface MatchRoomDeps {
@@ -173,6 +175,8 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
   /** Every team's result is in the archive (the live journal may go). */
   private archived = false;
   private lastSnapshotTick = -1;
+  /** This match's Kubernetes API registration: bearer tokens per session (server/k8s). */
+  private k8s: K8sMatchHandle | undefined;
 
   private get deps(): MatchRoomDeps {
     const deps = (this.constructor as typeof MatchRoom).deps;
@@ -291,6 +295,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
         void journal.snapshot(this.match);
       }, SNAPSHOT_EVERY_MS);
     }
+    this.registerK8s(o.matchId);
 
     this.onMessage('kubectl', (client, raw, ctx) => this.guard(client, 'kubectl', raw, ctx.id, () => this.onKubectl(client, raw)));
     this.onMessage('action', (client, raw, ctx) => this.guard(client, 'action', raw, ctx.id, () => this.onAction(client, raw)));
@@ -381,6 +386,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     if (this.restored) this.autoDispose = true;
     this.state.players.set(client.sessionId, new PlayerSchema({ name: player.name, team: player.team, trainer: player.trainer, connected: true, actions: player.actions }));
     this.views.attach(client, player.trainer ? [...this.teams.keys()] : [player.team]);
+    this.sendCredentials(client, player);
     this.log.info({ player: player.name, team: player.team, trainer: player.trainer }, 'player joined');
   }
 
@@ -406,12 +412,15 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     const view = this.state.players.get(client.sessionId);
     if (view) view.connected = true;
     if (view && !client.view) this.views.attach(client, view.trainer ? [...this.teams.keys()] : [view.team]);
+    const player = this.playerOf(client);
+    if (typeof player !== 'string') this.sendCredentials(client, player);
   }
 
   override onLeave(client: Client): void {
     const id = this.sessions.get(client.sessionId);
     const name = id === undefined ? undefined : findPlayer(this.match, id)?.name;
     if (id !== undefined) leave(this.match, id);
+    this.k8s?.revoke(client.sessionId);
     this.sessions.delete(client.sessionId);
     this.state.players.delete(client.sessionId);
     this.views.detach(client);
@@ -419,6 +428,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
   }
 
   override async onDispose(): Promise<void> {
+    this.k8s?.close();
     await this.saving;
     const recovery = this.deps.recovery;
     if (this.journal && recovery && this.match && !this.archived && !this.journal.lost) {
@@ -435,6 +445,39 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
 
   override onUncaughtException(error: RoomException, methodName: RoomMethodName): void {
     this.log?.error({ err: error, methodName }, 'uncaught exception in match room');
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Kubernetes API (server/k8s): the same clusters, the same write path as the console
+  // -------------------------------------------------------------------------------------------
+
+  /** Lends this match to the per-team Kubernetes API under `/k8s/MATCH/TEAM`. */
+  private registerK8s(matchId: string): void {
+    this.k8s = registerK8sMatch(matchId, {
+      teams: () => this.match.teams.map((t) => t.id),
+      sim: (team) => (this.teams.has(team) ? getTeam(this.match, team).sim : undefined),
+      principal: (sessionId) => {
+        const id = this.sessions.get(sessionId);
+        const p = id === undefined ? undefined : findPlayer(this.match, id);
+        return p ? { name: p.name, team: p.team, trainer: p.trainer } : undefined;
+      },
+      submit: (sessionId, action) => {
+        const id = this.sessions.get(sessionId);
+        const p = id === undefined ? undefined : findPlayer(this.match, id);
+        if (!p) return { ok: false, error: MATCH_ERRORS.notAPlayer };
+        const reply = this.applyPlayerAction('action', null, p, action);
+        // Journaled like a console action; the HTTP reply does not wait for the commit (yet).
+        void this.takeDurable();
+        return reply.ok ? { ok: true, message: reply.output ?? '' } : { ok: false, error: reply.error ?? 'refused' };
+      },
+    });
+  }
+
+  /** Tells a joined client its bearer token for the Kubernetes API (`credentials`, to that client only). */
+  private sendCredentials(client: Client, player: MatchPlayer): void {
+    if (!this.k8s) return;
+    const message: CredentialsMessage = { token: this.k8s.issue(client.sessionId), matchId: this.state.matchId, team: player.team, kubeconfigPath: '/k8s/kubeconfig' };
+    client.send('credentials', message);
   }
 
   // -------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@
  */
 import { Client, type Room } from '@colyseus/sdk';
 import { rejoinMatch } from './rejoin.ts';
-import { ROOM_NAME, type ActionMessage, type FocusKind, type JoinOptions, type MatchEndedMessage, type ReplyMessage } from '../../../shared/protocol.ts';
+import { ROOM_NAME, type ActionMessage, type CredentialsMessage, type FocusKind, type JoinOptions, type MatchEndedMessage, type ReplyMessage } from '../../../shared/protocol.ts';
 
 /** How long to wait for a `reply` before reporting a timeout, ms. */
 export const REPLY_TIMEOUT_MS = 15_000;
@@ -63,6 +63,8 @@ export class GameConnection {
   #nextId = 1;
   #leaving = false;
   readonly #pending = new Map<string, (reply: ReplyMessage) => void>();
+  /** The Kubernetes API token the room sent after the join (or a reconnect). */
+  #credentials: CredentialsMessage | null = null;
 
   constructor(room: Room, handlers: ConnectionHandlers) {
     this.room = room;
@@ -70,6 +72,9 @@ export class GameConnection {
     // not know the session, and the page then rejoins the seat with its seat token (rejoin.ts).
     room.reconnection.maxRetries = RECONNECT_RETRIES;
     room.reconnection.maxDelay = RECONNECT_MAX_DELAY_MS;
+    room.onMessage('credentials', (msg: CredentialsMessage) => {
+      this.#credentials = msg;
+    });
     room.onStateChange((state) => handlers.onState(state));
     room.onMessage('reply', (reply: ReplyMessage) => {
       const key = reply.id === null ? '' : String(reply.id);
@@ -118,6 +123,18 @@ export class GameConnection {
    */
   focus(target: { kind: FocusKind; key: string } | null): Promise<ReplyMessage> {
     return this.#request('focus', (id) => (target ? { id, kind: target.kind, key: target.key } : { id }));
+  }
+
+  /**
+   * The player's kubeconfig YAML for the team cluster's Kubernetes API (`GET /k8s/kubeconfig` with the
+   * token the room sent). Rejects before the room sent the token, or when the server refuses.
+   */
+  async kubeconfig(): Promise<string> {
+    const cred = this.#credentials;
+    if (!cred) throw new Error('the server has not sent this session its Kubernetes API token yet');
+    const res = await fetch(new URL(cred.kubeconfigPath, location.origin), { headers: { authorization: `Bearer ${cred.token}` } });
+    if (!res.ok) throw new Error(`kubeconfig download failed: HTTP ${res.status}`);
+    return res.text();
   }
 
   /** Leave the room on purpose. */

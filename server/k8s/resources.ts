@@ -1,0 +1,333 @@
+/**
+ * The resources the per-team Kubernetes API serves: the kind registry's kinds (shared/sim/kinds: API
+ * serialisation `toApi`, kubectl printer columns) plus core/v1 Events (from `state.events`) and
+ * Namespaces (derived from the objects' namespaces), each with its REST names, verbs, and the cells
+ * of its `meta.k8s.io/v1` Table rows.
+ *
+ * Lists are ordered by namespace then name (the API server's etcd key order). Units: `state.t` and
+ * every sim time in sim seconds; served timestamps RFC 3339 from the sim's fixed epoch.
+ *
+ * May import: shared/sim (read only: kinds, names, types, print helpers).
+ */
+import { KINDS, type KindDef, type KubeObject, type PrinterColumn } from '../../shared/sim/kinds/index.ts';
+import { endpointSliceKind, endpointsViewColumns } from '../../shared/sim/kinds/endpointslice.ts';
+import { humanDuration } from '../../shared/sim/kinds/print.ts';
+import { simTimestamp } from '../../shared/sim/names.ts';
+import type { EndpointSlice, SimEvent, SimState } from '../../shared/sim/types.ts';
+
+/** A Table column (meta.k8s.io/v1 TableColumnDefinition). Priority 1 = only with `-o wide`. */
+export interface ColumnDef {
+  name: string;
+  type: 'string';
+  format: '' | 'name';
+  description: string;
+  priority: 0 | 1;
+}
+
+/** One served object: its identity, its API form and its Table cells (both computed on demand). */
+export interface Entry {
+  name: string;
+  /** '' for cluster-scoped objects. */
+  namespace: string;
+  labels: Record<string, string>;
+  api(): Record<string, unknown>;
+  cells(): string[];
+}
+
+/** A subresource in discovery (`deployments/scale`). */
+export interface Subresource {
+  name: string;
+  group: string;
+  version: string;
+  kind: string;
+  verbs: readonly string[];
+}
+
+/** A served REST resource. */
+export interface Resource {
+  /** '' for core. */
+  group: string;
+  version: string;
+  kind: string;
+  plural: string;
+  singular: string;
+  namespaced: boolean;
+  shortNames: readonly string[];
+  categories: readonly string[];
+  verbs: readonly string[];
+  subresources: readonly Subresource[];
+  columns: readonly ColumnDef[];
+  /** Every object, or those of namespace `ns` (ignored for cluster-scoped resources). */
+  entries(state: SimState, ns: string | null): Entry[];
+  /** The change-log kind whose changes move this resource (default `kind`; Endpoints: `EndpointSlice`). */
+  changeKind?: string;
+  /** The object stored under `key` (`namespace/name`, or the name), for watch; undefined when gone or not looked up by key. */
+  lookup(state: SimState, key: string): Entry | undefined;
+}
+
+/** `group/version`, or `v1` for core. */
+export function groupVersion(r: { group: string; version: string }): string {
+  return r.group === '' ? r.version : `${r.group}/${r.version}`;
+}
+
+/** `pods`, `deployments.apps`: the resource as error messages name it. */
+export function qualified(r: Resource): string {
+  return r.group === '' ? r.plural : `${r.plural}.${r.group}`;
+}
+
+function byNamespaceThenName(a: Entry, b: Entry): number {
+  if (a.namespace !== b.namespace) return a.namespace < b.namespace ? -1 : 1;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+function columnDefs(cols: readonly { name: string; wide?: boolean }[]): ColumnDef[] {
+  return cols.map((c, i) => ({ name: c.name, type: 'string', format: i === 0 ? 'name' : '', description: c.name, priority: c.wide ? 1 : 0 }));
+}
+
+/** Per-kind REST verbs and subresources this API implements (the rest answer 405). */
+const WRITES: Record<string, { verbs: readonly string[]; subresources?: readonly Subresource[]; categories?: readonly string[] }> = {
+  Pod: { verbs: ['delete', 'get', 'list'], categories: ['all'] },
+  Node: { verbs: ['get', 'list', 'patch'] },
+  Deployment: {
+    verbs: ['get', 'list', 'patch'],
+    categories: ['all'],
+    subresources: [{ name: 'scale', group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] }],
+  },
+  ReplicaSet: { verbs: ['get', 'list'], categories: ['all'] },
+  Service: { verbs: ['get', 'list'], categories: ['all'] },
+};
+
+function fromKind(def: KindDef): Resource {
+  const slash = def.apiVersion.indexOf('/');
+  const group = slash < 0 ? '' : def.apiVersion.slice(0, slash);
+  const version = slash < 0 ? def.apiVersion : def.apiVersion.slice(slash + 1);
+  const cols = def.columns as readonly PrinterColumn<KubeObject>[];
+  const w = WRITES[def.kind];
+  return {
+    group,
+    version,
+    kind: def.kind,
+    plural: def.plural,
+    singular: def.singular,
+    namespaced: def.namespaced,
+    shortNames: def.shortNames,
+    categories: w?.categories ?? [],
+    verbs: w?.verbs ?? ['get', 'list'],
+    subresources: w?.subresources ?? [],
+    columns: columnDefs(cols),
+    entries(state, ns) {
+      const out: Entry[] = [];
+      for (const obj of Object.values(def.store(state))) {
+        if (def.namespaced && ns !== null && obj.metadata.namespace !== ns) continue;
+        out.push(entry(obj, state));
+      }
+      return out.sort(byNamespaceThenName);
+    },
+    lookup(state, key) {
+      const store = def.store(state);
+      const obj = Object.hasOwn(store, key) ? store[key] : undefined;
+      return obj ? entry(obj, state) : undefined;
+    },
+  };
+  function entry(obj: KubeObject, state: SimState): Entry {
+    return {
+      name: obj.metadata.name,
+      namespace: def.namespaced ? obj.metadata.namespace : '',
+      labels: obj.metadata.labels,
+      api: () => def.toApi(obj, state),
+      cells: () => cols.map((c) => c.cell(obj, state)),
+    };
+  }
+}
+
+/** The uid of the object an event is about, when it still exists (kubectl describe selects events by it). */
+function involvedUid(state: SimState, e: SimEvent): string | undefined {
+  const def = KINDS.find((k) => k.kind === e.object.kind);
+  if (!def) return undefined;
+  const key = def.namespaced ? `${e.object.namespace || 'default'}/${e.object.name}` : e.object.name;
+  return def.store(state)[key]?.metadata.uid;
+}
+
+function eventApi(state: SimState, e: SimEvent): Record<string, unknown> {
+  const ns = e.object.namespace || 'default';
+  const def = KINDS.find((k) => k.kind === e.object.kind);
+  const involved: Record<string, unknown> = { kind: e.object.kind, name: e.object.name };
+  if (def?.namespaced !== false) involved['namespace'] = ns;
+  if (def) involved['apiVersion'] = def.apiVersion;
+  const uid = involvedUid(state, e);
+  if (uid !== undefined) involved['uid'] = uid;
+  const stamp = simTimestamp(e.t);
+  return {
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: { name: eventName(e), namespace: ns, uid: `event-${e.seq}`, resourceVersion: String(e.seq), creationTimestamp: stamp },
+    involvedObject: involved,
+    reason: e.reason,
+    message: e.message,
+    source: { component: e.source },
+    firstTimestamp: stamp,
+    lastTimestamp: stamp,
+    count: 1,
+    type: e.type,
+    eventTime: null,
+    reportingComponent: e.source,
+    reportingInstance: '',
+  };
+}
+
+function eventName(e: SimEvent): string {
+  return `${e.object.name}.${e.seq.toString(16).padStart(16, '0')}`;
+}
+
+const EVENT_COLUMNS = [
+  { name: 'LAST SEEN' },
+  { name: 'TYPE' },
+  { name: 'REASON' },
+  { name: 'OBJECT' },
+  { name: 'SUBOBJECT', wide: true },
+  { name: 'SOURCE', wide: true },
+  { name: 'MESSAGE' },
+  { name: 'FIRST SEEN', wide: true },
+  { name: 'COUNT', wide: true },
+  { name: 'NAME', wide: true },
+];
+
+/** core/v1 Events from `state.events` (oldest first within a namespace, like kubectl's own sort by time is left to kubectl). */
+const eventResource: Resource = {
+  group: '',
+  version: 'v1',
+  kind: 'Event',
+  plural: 'events',
+  singular: 'event',
+  namespaced: true,
+  shortNames: ['ev'],
+  categories: [],
+  verbs: ['get', 'list'],
+  subresources: [],
+  columns: EVENT_COLUMNS.map((c) => ({ name: c.name, type: 'string', format: c.name === 'NAME' ? 'name' : '', description: c.name, priority: c.wide ? 1 : 0 })),
+  entries(state, ns) {
+    const out: Entry[] = [];
+    for (const e of state.events) {
+      const ens = e.object.namespace || 'default';
+      if (ns !== null && ens !== ns) continue;
+      const age = humanDuration(state.t - e.t);
+      out.push({
+        name: eventName(e),
+        namespace: ens,
+        labels: {},
+        api: () => eventApi(state, e),
+        cells: () => [age, e.type, e.reason, `${e.object.kind.toLowerCase()}/${e.object.name}`, '', e.source, e.message, age, '1', eventName(e)],
+      });
+    }
+    return out.sort(byNamespaceThenName);
+  },
+  lookup: () => undefined,
+};
+
+/** The v1 Endpoints view of an EndpointSlice (one slice per Service, same name): ready and not-ready addresses. */
+function endpointsApi(slice: EndpointSlice): Record<string, unknown> {
+  const meta = slice.metadata;
+  const addresses: Record<string, unknown>[] = [];
+  const notReady: Record<string, unknown>[] = [];
+  for (const ep of slice.endpoints) {
+    if (ep.conditions.terminating) continue;
+    for (const ip of ep.addresses) (ep.conditions.ready ? addresses : notReady).push({ ip, nodeName: ep.nodeName, targetRef: { ...ep.targetRef } });
+  }
+  const subset: Record<string, unknown> = { ports: slice.ports.map((p) => ({ ...p })) };
+  if (addresses.length > 0) subset['addresses'] = addresses;
+  if (notReady.length > 0) subset['notReadyAddresses'] = notReady;
+  return {
+    apiVersion: 'v1',
+    kind: 'Endpoints',
+    metadata: { name: meta.name, namespace: meta.namespace, uid: `${meta.uid}-endpoints`, resourceVersion: String(meta.resourceVersion), creationTimestamp: simTimestamp(meta.creationTimestamp), labels: { ...meta.labels } },
+    subsets: addresses.length + notReady.length > 0 ? [subset] : [],
+  };
+}
+
+/** core/v1 Endpoints, derived from the EndpointSlices (kubectl get endpoints: NAME ENDPOINTS AGE). */
+const endpointsResource: Resource = (() => {
+  const cols = endpointsViewColumns;
+  const entry = (slice: EndpointSlice, state: SimState): Entry => ({
+    name: slice.metadata.name,
+    namespace: slice.metadata.namespace,
+    labels: slice.metadata.labels,
+    api: () => endpointsApi(slice),
+    cells: () => cols.map((c) => c.cell(slice, state)),
+  });
+  return {
+    group: '',
+    version: 'v1',
+    kind: 'Endpoints',
+    changeKind: 'EndpointSlice',
+    plural: 'endpoints',
+    singular: 'endpoints',
+    namespaced: true,
+    shortNames: ['ep'],
+    categories: [],
+    verbs: ['get', 'list'],
+    subresources: [],
+    columns: columnDefs(cols),
+    entries(state, ns) {
+      const out: Entry[] = [];
+      for (const slice of Object.values(endpointSliceKind.store(state))) if (ns === null || slice.metadata.namespace === ns) out.push(entry(slice, state));
+      return out.sort(byNamespaceThenName);
+    },
+    lookup(state, key) {
+      const store = endpointSliceKind.store(state);
+      return Object.hasOwn(store, key) ? entry(store[key]!, state) : undefined;
+    },
+  };
+})();
+
+/** Namespaces every cluster has, besides those its objects use. */
+const BUILT_IN_NAMESPACES = ['default', 'kube-node-lease', 'kube-public', 'kube-system'];
+
+const namespaceResource: Resource = {
+  group: '',
+  version: 'v1',
+  kind: 'Namespace',
+  plural: 'namespaces',
+  singular: 'namespace',
+  namespaced: false,
+  shortNames: ['ns'],
+  categories: [],
+  verbs: ['get', 'list'],
+  subresources: [],
+  columns: columnDefs([{ name: 'NAME' }, { name: 'STATUS' }, { name: 'AGE' }]),
+  entries(state) {
+    const names = new Set(BUILT_IN_NAMESPACES);
+    for (const def of KINDS) {
+      if (!def.namespaced) continue;
+      for (const obj of Object.values(def.store(state))) names.add(obj.metadata.namespace);
+    }
+    return [...names].sort().map((name) => ({
+      name,
+      namespace: '',
+      labels: { 'kubernetes.io/metadata.name': name },
+      api: () => ({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name, uid: `namespace-${name}`, resourceVersion: '1', creationTimestamp: simTimestamp(0), labels: { 'kubernetes.io/metadata.name': name } },
+        spec: { finalizers: ['kubernetes'] },
+        status: { phase: 'Active' },
+      }),
+      cells: () => [name, 'Active', humanDuration(state.t)],
+    }));
+  },
+  lookup: () => undefined,
+};
+
+/** Every served resource: the registry's kinds, then Endpoints, Events and Namespaces. */
+export const RESOURCES: readonly Resource[] = [...KINDS.map(fromKind), endpointsResource, eventResource, namespaceResource];
+
+/** Group versions served, in discovery order: core `v1` first, then the groups in first-seen order. */
+export const GROUP_VERSIONS: readonly { group: string; version: string }[] = (() => {
+  const seen = new Map<string, { group: string; version: string }>();
+  for (const r of RESOURCES) if (!seen.has(groupVersion(r))) seen.set(groupVersion(r), { group: r.group, version: r.version });
+  return [...seen.values()].sort((a, b) => (a.group === '' ? -1 : b.group === '' ? 1 : 0));
+})();
+
+/** The resource `plural` of `group/version`, or undefined. */
+export function findResource(group: string, version: string, plural: string): Resource | undefined {
+  return RESOURCES.find((r) => r.group === group && r.version === version && r.plural === plural);
+}

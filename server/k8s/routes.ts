@@ -1,0 +1,381 @@
+/**
+ * The per-team Kubernetes API on the server's port: `/k8s/MATCH/TEAM/...` answers what kubectl v1.32
+ * asks (discovery, `/version`, list/get with label and field selectors, `meta.k8s.io/v1` Tables, the
+ * writes of ./writes.ts) from the live match the bearer token was issued in (./gateway.ts), and
+ * `/k8s/MATCH/TEAM/metrics` serves Prometheus metrics (./metrics.ts), and `GET /k8s/kubeconfig` returns the token holder's kubeconfig (./kubeconfig.ts).
+ *
+ * Access: a player reads and writes only their own team's cluster; a trainer reads every team's (and
+ * writes their own, the match's rule). The token comes in `Authorization: Bearer TOKEN`, or in the
+ * path (`/k8s/MATCH/TEAM/token/TOKEN/...`): kubectl sends credentials only over TLS
+ * (kubernetes/kubectl#744), and the server speaks plain HTTP unless a proxy terminates TLS, so the
+ * kubeconfig puts the token in the cluster URL (and in `user.token`, for HTTPS). Errors are `Status` bodies (./status.ts): 401 without a valid
+ * token, 403 for another team's cluster or another match, 404 NotFound, 405 for verbs not served,
+ * 422 Invalid, 503 `etcdserver: request timed out` while the team's etcd has no quorum (reads too:
+ * kubectl's reads are quorum reads). Watch: ./watch.ts. Not served yet: OpenAPI, create/update, other subresources.
+ *
+ * May import: fastify, ./*, shared/sim (read only), shared/protocol.ts (types).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { apiWritable } from '../../shared/sim/apiserver.ts';
+import type { ActionMessage } from '../../shared/protocol.ts';
+import type { SimState } from '../../shared/sim/types.ts';
+import { AGGREGATED_CONTENT_TYPE, SERVER_VERSION, aggregatedDiscovery, apiGroupList, apiResourceList, apiVersions, wantsAggregated } from './discovery.ts';
+import { resolveK8sToken, type K8sPrincipal, type K8sSession } from './gateway.ts';
+import { kubeconfigYaml } from './kubeconfig.ts';
+import { RESOURCES, findResource, groupVersion, qualified, type Entry, type Resource } from './resources.ts';
+import { clusterMetrics } from './metrics.ts';
+import { served } from './served.ts';
+import { WATCH_MAX_SECONDS, closeAllWatches, noteListed, noteServed, runWatch } from './watch.ts';
+import { SelectorError, parseFieldSelector, parseLabelSelector } from './selectors.ts';
+import { forbidden, notFound, statusError, statusFromText, unauthorized, type StatusError } from './status.ts';
+import { deletePodAction, deploymentActions, nodeAction, patchObject, scaleAction } from './writes.ts';
+
+/** Content type of a Table answer. */
+const TABLE_CONTENT_TYPE = 'application/json;as=Table;v=v1;g=meta.k8s.io';
+
+/** Patch and body content types kubectl sends (parsed as JSON). */
+const JSON_BODY_TYPES = ['application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/json-patch+json'];
+
+function sendStatus(reply: FastifyReply, s: StatusError): FastifyReply {
+  return reply.code(s.code).type('application/json').send(s.body);
+}
+
+/** Sends `body` as JSON with exactly `contentType` (a Buffer: Fastify leaves its media type as written). */
+function sendTyped(reply: FastifyReply, contentType: string, body: unknown): FastifyReply {
+  return reply.header('content-type', contentType).send(Buffer.from(JSON.stringify(body)));
+}
+
+function bearer(req: FastifyRequest): string | undefined {
+  const h = req.headers.authorization;
+  if (typeof h !== 'string') return undefined;
+  const m = /^Bearer\s+(\S+)$/i.exec(h.trim());
+  return m?.[1];
+}
+
+/**
+ * The token's session and principal, or the 401 to send. `pathToken`: the token of a
+ * `/k8s/MATCH/TEAM/token/TOKEN/...` URL, which wins over the `Authorization` header.
+ */
+function authenticate(req: FastifyRequest, pathToken?: string): { session: K8sSession; who: K8sPrincipal } | StatusError {
+  const token = pathToken ?? bearer(req);
+  const session = token === undefined ? undefined : resolveK8sToken(token);
+  const who = session?.source.principal(session.sessionId);
+  if (!session || !who) return unauthorized();
+  return { session, who };
+}
+
+function wantsTable(accept: string | undefined): boolean {
+  if (!accept) return false;
+  return accept.split(',').some((part) => {
+    const params = part.split(';').map((s) => s.trim());
+    return params[0] === 'application/json' && params.includes('as=Table') && params.includes('g=meta.k8s.io') && params.includes('v=v1');
+  });
+}
+
+function queryString(q: unknown, key: string): string | undefined {
+  if (q === null || typeof q !== 'object') return undefined;
+  const v = (q as Record<string, unknown>)[key];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** Where a request goes, parsed from the path after `/k8s/MATCH/TEAM/`. */
+type Target =
+  | { kind: 'version' }
+  | { kind: 'metrics' }
+  | { kind: 'api' }
+  | { kind: 'apis' }
+  | { kind: 'groupVersion'; group: string; version: string }
+  | { kind: 'object'; resource: Resource; namespace: string | null; name: string | null; sub: string | null }
+  | { kind: 'unknown'; path: string };
+
+function parseTarget(path: string): Target {
+  let parts: string[];
+  try {
+    parts = path.split('/').filter((p) => p !== '').map((p) => decodeURIComponent(p));
+  } catch {
+    return { kind: 'unknown', path };
+  }
+  if (parts.length === 1 && parts[0] === 'version') return { kind: 'version' };
+  if (parts.length === 1 && parts[0] === 'metrics') return { kind: 'metrics' };
+  let group: string;
+  let version: string;
+  let rest: string[];
+  if (parts[0] === 'api') {
+    if (parts.length === 1) return { kind: 'api' };
+    group = '';
+    version = parts[1]!;
+    rest = parts.slice(2);
+  } else if (parts[0] === 'apis') {
+    if (parts.length === 1) return { kind: 'apis' };
+    if (parts.length === 2) return { kind: 'unknown', path };
+    group = parts[1]!;
+    version = parts[2]!;
+    rest = parts.slice(3);
+  } else return { kind: 'unknown', path };
+  if (rest.length === 0) return { kind: 'groupVersion', group, version };
+  let namespace: string | null = null;
+  if (rest[0] === 'namespaces' && rest.length >= 3) {
+    namespace = rest[1]!;
+    rest = rest.slice(2);
+  }
+  const resource = findResource(group, version, rest[0]!);
+  if (!resource || rest.length > 3 || (namespace !== null && !resource.namespaced)) return { kind: 'unknown', path };
+  return { kind: 'object', resource, namespace, name: rest[1] ?? null, sub: rest[2] ?? null };
+}
+
+/** PartialObjectMetadata of a served object (a Table row's `object` by default). */
+function partialMetadata(api: Record<string, unknown>): Record<string, unknown> {
+  return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: api['metadata'] };
+}
+
+function table(resource: Resource, entries: Entry[], state: SimState, include: string | undefined, known?: Record<string, unknown>): Record<string, unknown> {
+  return {
+    kind: 'Table',
+    apiVersion: 'meta.k8s.io/v1',
+    metadata: { resourceVersion: String(state.counters.resourceVersion) },
+    columnDefinitions: resource.columns,
+    rows: entries.map((e) => {
+      const row: Record<string, unknown> = { cells: e.cells() };
+      if (include !== 'None') {
+        const body = known ?? objectBody(resource, e, state);
+        row['object'] = include === 'Object' ? body : partialMetadata(body);
+      }
+      return row;
+    }),
+  };
+}
+
+/** The body of a served object: its kind and apiVersion set, wall-clock timestamps (./served.ts). */
+function objectBody(resource: Resource, e: Entry, state: SimState): Record<string, unknown> {
+  return served({ apiVersion: groupVersion(resource), kind: resource.kind, ...e.api() }, state, Date.now());
+}
+
+function findEntry(resource: Resource, state: SimState, ns: string | null, name: string): Entry | undefined {
+  return resource.entries(state, resource.namespaced ? ns : null).find((e) => e.name === name);
+}
+
+function scaleBody(state: SimState, ns: string, name: string): Record<string, unknown> | undefined {
+  const d = state.deployments[`${ns}/${name}`];
+  if (!d) return undefined;
+  const selector = Object.keys(d.spec.selector.matchLabels).sort().map((k) => `${k}=${d.spec.selector.matchLabels[k]}`).join(',');
+  return {
+    kind: 'Scale',
+    apiVersion: 'autoscaling/v1',
+    metadata: { name, namespace: ns, uid: d.metadata.uid, resourceVersion: String(d.metadata.resourceVersion), creationTimestamp: null },
+    spec: { replicas: d.spec.replicas },
+    status: { replicas: d.status.replicas, selector },
+  };
+}
+
+const VERB_OF: Record<string, string> = { GET: 'get', PATCH: 'patch', PUT: 'update', DELETE: 'delete', POST: 'create' };
+
+/** Registers `/k8s/kubeconfig` and `/k8s/:match/:team/*` (mount with prefix `/k8s`). */
+export async function registerK8sRoutes(app: FastifyInstance): Promise<void> {
+  // Whatever fails (a body that is not JSON, a bad %-escape) answers a Status, as the API server does.
+  app.setErrorHandler((err: { statusCode?: number; message?: string }, req, reply) => {
+    const code = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (code === 500) req.log.error({ err }, 'k8s API request failed');
+    return sendStatus(reply, statusError(code, code === 500 ? 'InternalError' : 'BadRequest', code === 500 ? 'an internal error occurred' : (err.message ?? 'bad request')));
+  });
+  app.addHook('onClose', async () => closeAllWatches());
+  app.addHook('preClose', async () => closeAllWatches());
+  app.addContentTypeParser(JSON_BODY_TYPES, { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, body === '' ? undefined : JSON.parse(body as string));
+    } catch (err) {
+      done(Object.assign(new Error(`the request body is not valid JSON: ${(err as Error).message}`), { statusCode: 400 }), undefined);
+    }
+  });
+
+  app.get('/kubeconfig', { schema: { hide: true } }, (req, reply) => {
+    const auth = authenticate(req);
+    if ('code' in auth) return sendStatus(reply, auth);
+    const { session, who } = auth;
+    const teams = who.trainer ? session.source.teams() : [who.team];
+    const yaml = kubeconfigYaml({ baseUrl: `${req.protocol}://${req.host}`, matchId: session.matchId, user: who.name, token: bearer(req)!, team: who.team, teams });
+    return reply.type('application/yaml').header('content-disposition', 'attachment; filename="gameday.yaml"').header('cache-control', 'no-store').send(yaml);
+  });
+
+  app.route({
+    method: ['GET', 'PATCH', 'PUT', 'DELETE', 'POST'],
+    url: '/:match/:team/*',
+    schema: { hide: true },
+    // kubectl polls, and URLs may carry a token: no per-request info logs on these routes.
+    logLevel: 'warn',
+    handler: (req, reply) => {
+      const params = req.params as { match: string; team: string; '*': string };
+      let rest = params['*'];
+      let pathToken: string | undefined;
+      const tokenPath = /^token\/([^/]+)(?:\/(.*))?$/.exec(rest);
+      if (tokenPath) {
+        pathToken = tokenPath[1]!;
+        rest = tokenPath[2] ?? '';
+      }
+      const auth = authenticate(req, pathToken);
+      if ('code' in auth) return sendStatus(reply, auth);
+      const { session, who } = auth;
+      const target = parseTarget(rest);
+      const verb = VERB_OF[req.method] ?? req.method.toLowerCase();
+      const resourceName = target.kind === 'object' ? target.resource.plural : '';
+      const group = target.kind === 'object' ? target.resource.group : '';
+      const ns = target.kind === 'object' ? target.namespace : null;
+      if (params.match !== session.matchId) {
+        return sendStatus(reply, forbidden(who.name, verb, resourceName, group, ns, 'this token was issued for another match'));
+      }
+      const state = session.source.sim(params.team);
+      if (!state) return sendStatus(reply, statusError(404, 'NotFound', `team "${params.team}" is not in this match (teams: ${session.source.teams().join(', ')})`));
+      if (params.team !== who.team && !who.trainer) {
+        return sendStatus(reply, forbidden(who.name, verb, resourceName, group, ns, `${who.name} plays for team ${who.team}, not ${params.team}`));
+      }
+      const accept = req.headers.accept;
+
+      switch (target.kind) {
+        case 'version':
+          return reply.send(SERVER_VERSION);
+        case 'metrics':
+          return clusterMetrics(state).then((m) => reply.header('content-type', m.contentType).send(Buffer.from(m.text)));
+        case 'api':
+          return wantsAggregated(accept) ? sendTyped(reply, AGGREGATED_CONTENT_TYPE, aggregatedDiscovery(true)) : reply.send(apiVersions());
+        case 'apis':
+          return wantsAggregated(accept) ? sendTyped(reply, AGGREGATED_CONTENT_TYPE, aggregatedDiscovery(false)) : reply.send(apiGroupList());
+        case 'groupVersion': {
+          const list = apiResourceList(target.group, target.version);
+          if (!list) return sendStatus(reply, statusError(404, 'NotFound', 'the server could not find the requested resource'));
+          return reply.send(list);
+        }
+        case 'unknown':
+          return sendStatus(reply, statusError(404, 'NotFound', 'the server could not find the requested resource'));
+        case 'object':
+          break;
+      }
+      const { resource, name, sub } = target;
+      if (!apiWritable(state)) return sendStatus(reply, statusError(503, '', 'etcdserver: request timed out'));
+      if (req.method === 'GET') {
+        if (name === null) {
+          const team = params.team;
+          const token = pathToken ?? bearer(req);
+          const alive = () => token !== undefined && resolveK8sToken(token) !== undefined && session.source.sim(team) === state;
+          return listObjects(req, reply, resource, state, target.namespace, alive);
+        }
+        if (sub === 'scale' && resource.kind === 'Deployment') {
+          const scale = scaleBody(state, target.namespace ?? 'default', name);
+          return scale ? reply.send(scale) : sendStatus(reply, notFound(qualified(resource), name, resource.group, resource.plural));
+        }
+        if (sub !== null) return sendStatus(reply, statusError(404, 'NotFound', 'the server could not find the requested resource'));
+        const entry = findEntry(resource, state, target.namespace, name);
+        noteListed(state);
+        if (!entry) return sendStatus(reply, notFound(qualified(resource), name, resource.group, resource.plural));
+        return wantsTable(accept) ? sendTyped(reply, TABLE_CONTENT_TYPE, table(resource, [entry], state, queryString(req.query, 'includeObject'))) : reply.send(objectBody(resource, entry, state));
+      }
+      if (who.team !== params.team) {
+        return sendStatus(reply, forbidden(who.name, verb, resourceName, group, ns, `trainers read every team's cluster but act only on their own (${who.team})`));
+      }
+      return writeObject(req, reply, session, resource, state, target.namespace ?? 'default', name, sub);
+    },
+  });
+}
+
+function listObjects(req: FastifyRequest, reply: FastifyReply, resource: Resource, state: SimState, ns: string | null, alive: () => boolean): FastifyReply {
+  const q = req.query;
+  let matches: (e: Entry, body: Record<string, unknown>) => boolean;
+  try {
+    const ls = queryString(q, 'labelSelector');
+    const fs = queryString(q, 'fieldSelector');
+    const lm = ls !== undefined && ls !== '' ? parseLabelSelector(ls) : undefined;
+    const fm = fs !== undefined && fs !== '' ? parseFieldSelector(fs) : undefined;
+    matches = (e, body) => (lm === undefined || lm(e.labels)) && (fm === undefined || fm(body));
+  } catch (err) {
+    if (err instanceof SelectorError) return sendStatus(reply, statusError(400, 'BadRequest', err.message));
+    throw err;
+  }
+  if (queryString(q, 'watch') === 'true' || queryString(q, 'watch') === '1') {
+    const timeout = Number(queryString(q, 'timeoutSeconds') ?? WATCH_MAX_SECONDS);
+    reply.hijack();
+    runWatch(reply.raw, {
+      resource,
+      state,
+      namespace: resource.namespaced ? ns : null,
+      matches,
+      body: (e) => objectBody(resource, e, state),
+      present: wantsTable(req.headers.accept) ? (e, body) => table(resource, [e], state, queryString(q, 'includeObject'), body) : (_e, body) => body,
+      resourceVersion: queryString(q, 'resourceVersion'),
+      timeoutSeconds: Number.isFinite(timeout) ? timeout : WATCH_MAX_SECONDS,
+      alive,
+    });
+    return reply;
+  }
+  const entries: Entry[] = [];
+  for (const e of resource.entries(state, ns)) {
+    const body = objectBody(resource, e, state);
+    if (!matches(e, body)) continue;
+    entries.push(e);
+    noteServed(state, resource, e, body);
+  }
+  noteListed(state);
+  if (wantsTable(req.headers.accept)) return sendTyped(reply, TABLE_CONTENT_TYPE, table(resource, entries, state, queryString(q, 'includeObject')));
+  return reply.send({
+    kind: `${resource.kind}List`,
+    apiVersion: groupVersion(resource),
+    metadata: { resourceVersion: String(state.counters.resourceVersion) },
+    items: entries.map((e) => objectBody(resource, e, state)),
+  });
+}
+
+const methodNotAllowed = (resource: Resource, verb: string): StatusError =>
+  statusError(405, 'MethodNotAllowed', `${verb} of ${qualified(resource)} is not supported by this game's API (supported: ${resource.verbs.join(', ')})`);
+
+function writeObject(req: FastifyRequest, reply: FastifyReply, session: K8sSession, resource: Resource, state: SimState, ns: string, name: string | null, sub: string | null): FastifyReply {
+  const verb = VERB_OF[req.method] ?? req.method;
+  if (name === null) return sendStatus(reply, methodNotAllowed(resource, verb));
+  const contentType = String(req.headers['content-type'] ?? 'application/json');
+  let actions: ActionMessage[] | StatusError;
+  let answer: () => Record<string, unknown> | undefined;
+  const entryBody = (): Record<string, unknown> | undefined => {
+    const e = findEntry(resource, state, ns, name);
+    return e ? objectBody(resource, e, state) : undefined;
+  };
+  const missing = (): StatusError => notFound(qualified(resource), name, resource.group, resource.plural);
+
+  if (resource.kind === 'Deployment' && sub === 'scale' && (req.method === 'PATCH' || req.method === 'PUT')) {
+    if (!state.deployments[`${ns}/${name}`]) return sendStatus(reply, missing());
+    const body = req.method === 'PUT' ? req.body : patchObject(contentType, req.body);
+    if (body !== null && typeof body === 'object' && 'code' in body && 'body' in body) return sendStatus(reply, body as StatusError);
+    const a = scaleAction(ns, name, (body ?? {}) as Record<string, unknown>);
+    actions = 'code' in a ? a : [a];
+    answer = () => scaleBody(state, ns, name);
+  } else if (sub !== null) {
+    return sendStatus(reply, statusError(404, 'NotFound', 'the server could not find the requested resource'));
+  } else if (resource.kind === 'Deployment' && req.method === 'PATCH') {
+    if (!state.deployments[`${ns}/${name}`]) return sendStatus(reply, missing());
+    const body = patchObject(contentType, req.body);
+    actions = 'code' in body && 'body' in body ? (body as StatusError) : deploymentActions(ns, name, body);
+    answer = entryBody;
+  } else if (resource.kind === 'Node' && req.method === 'PATCH') {
+    if (!state.nodes[name]) return sendStatus(reply, missing());
+    const body = patchObject(contentType, req.body);
+    const a = 'code' in body && 'body' in body ? (body as StatusError) : nodeAction(name, body);
+    actions = a === null ? [] : 'code' in a ? a : [a];
+    answer = entryBody;
+  } else if (resource.kind === 'Pod' && req.method === 'DELETE') {
+    const pod = state.pods[`${ns}/${name}`];
+    if (!pod) return sendStatus(reply, missing());
+    const uid = pod.metadata.uid;
+    actions = [deletePodAction(ns, name, req.query as Record<string, unknown>, req.body)];
+    answer = () => entryBody() ?? { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name, kind: 'pods', uid } };
+  } else {
+    return sendStatus(reply, methodNotAllowed(resource, verb));
+  }
+  if (!Array.isArray(actions)) return sendStatus(reply, actions);
+  for (const action of actions) {
+    const result = session.source.submit(session.sessionId, action);
+    if (!result.ok) {
+      const fallback = /paused|ended|over|not a player|you play for/.test(result.error) ? { code: 409, reason: 'Conflict' } : { code: 422, reason: 'Invalid' };
+      return sendStatus(reply, statusFromText(result.error, fallback));
+    }
+  }
+  const body = answer();
+  return body ? reply.send(body) : sendStatus(reply, missing());
+}
+
+/** Every served resource's `group/version plural`, for the README and tests. */
+export const SERVED_RESOURCES: readonly string[] = RESOURCES.map((r) => `${groupVersion(r)} ${r.plural}`);
