@@ -65,40 +65,56 @@ export function seriesKey(e: Pick<SimEvent, 'type' | 'reason' | 'source' | 'obje
 }
 
 /**
- * Lookup tables over `state.events`, beside the state (never hashed or serialised): rebuilt from the
- * events whenever they were changed by anything but {@link recordEvent}, so they only ever hold what the
- * state says. `series`: newest entry of each series; `similar`: per aggregate key, the newest entry of
- * each plain (not combined) message.
+ * Lookup table over `state.events`, beside the state (never hashed or serialised): rebuilt from the
+ * events whenever they were changed by anything but {@link recordEvent}, so it only ever holds what the
+ * state says. `byName`: per involved object name, the newest entry of each series about objects of
+ * that name (a handful each: flat strings as keys, no key building per event).
  */
 interface EventIndex {
   events: SimEvent[];
   length: number;
   firstSeq: number;
   lastSeq: number;
-  series: Map<string, SimEvent>;
-  similar: Map<string, Map<string, SimEvent>>;
+  byName: Map<string, SimEvent[]>;
 }
 
 const indexes = new WeakMap<SimState, EventIndex>();
 
+const isCombined = (message: string) => message.startsWith(COMBINED_PREFIX);
+
+/** Same aggregate key (all but the message; the object names are equal by construction). */
+function similar(e: SimEvent, type: string, reason: string, source: string, o: SimEvent['object']): boolean {
+  return e.reason === reason && e.type === type && e.source === source && e.object.kind === o.kind && e.object.namespace === o.namespace;
+}
+
+function sameSeries(a: SimEvent, b: SimEvent): boolean {
+  if (!similar(a, b.type, b.reason, b.source, b.object)) return false;
+  const ca = isCombined(a.message);
+  return ca === isCombined(b.message) && (ca || a.message === b.message);
+}
+
 function addToIndex(idx: EventIndex, e: SimEvent): void {
-  idx.series.set(seriesKey(e), e);
-  if (e.message.startsWith(COMBINED_PREFIX)) return;
-  const ak = aggregateKey(e.type, e.reason, e.source, e.object);
-  let m = idx.similar.get(ak);
-  if (!m) idx.similar.set(ak, (m = new Map()));
-  m.set(e.message, e);
+  const list = idx.byName.get(e.object.name);
+  if (list === undefined) {
+    idx.byName.set(e.object.name, [e]);
+    return;
+  }
+  for (let i = 0; i < list.length; i++) {
+    if (sameSeries(list[i]!, e)) {
+      list[i] = e;
+      return;
+    }
+  }
+  list.push(e);
 }
 
 function dropFromIndex(idx: EventIndex, e: SimEvent): void {
-  const sk = seriesKey(e);
-  if (idx.series.get(sk) === e) idx.series.delete(sk);
-  const ak = aggregateKey(e.type, e.reason, e.source, e.object);
-  const m = idx.similar.get(ak);
-  if (m && m.get(e.message) === e) {
-    m.delete(e.message);
-    if (m.size === 0) idx.similar.delete(ak);
-  }
+  const list = idx.byName.get(e.object.name);
+  if (list === undefined) return;
+  const i = list.indexOf(e);
+  if (i < 0) return;
+  if (list.length === 1) idx.byName.delete(e.object.name);
+  else list.splice(i, 1);
 }
 
 function stamp(idx: EventIndex): void {
@@ -112,7 +128,7 @@ function indexOf(state: SimState): EventIndex {
   const ev = state.events;
   const idx = indexes.get(state);
   if (idx && idx.events === ev && idx.length === ev.length && idx.firstSeq === (ev[0]?.seq ?? -1) && idx.lastSeq === (ev[ev.length - 1]?.seq ?? -1)) return idx;
-  const fresh: EventIndex = { events: ev, length: 0, firstSeq: -1, lastSeq: -1, series: new Map(), similar: new Map() };
+  const fresh: EventIndex = { events: ev, length: 0, firstSeq: -1, lastSeq: -1, byName: new Map() };
   for (const e of ev) addToIndex(fresh, e);
   stamp(fresh);
   indexes.set(state, fresh);
@@ -141,16 +157,20 @@ function writable(state: SimState): boolean {
 /** Writes one correlated event at sim second `at` (its occurrence) into the log. */
 function write(state: SimState, type: SimEvent['type'], reason: string, object: SimEvent['object'], message: string, source: EventSource, at: SimSeconds): SimEvent {
   const idx = indexOf(state);
-  const ak = aggregateKey(type, reason, source, object);
-  let msg = message;
-  const similar = idx.similar.get(ak);
-  if (!similar?.has(message)) {
-    let recent = 1;
-    if (similar) for (const e of similar.values()) if (e.t >= at - AGGREGATE_INTERVAL_SECONDS) recent++;
-    if (recent >= AGGREGATE_MAX_EVENTS) msg = COMBINED_PREFIX + message;
+  // One pass over the series about objects of this name: the series of this message, the combined
+  // series, and the distinct plain messages of similar events within the window.
+  let same: SimEvent | undefined;
+  let combined: SimEvent | undefined;
+  let recent = 1;
+  for (const e of idx.byName.get(object.name) ?? []) {
+    if (!similar(e, type, reason, source, object)) continue;
+    if (isCombined(e.message)) combined = e;
+    else if (e.message === message) same = e;
+    else if (e.t >= at - AGGREGATE_INTERVAL_SECONDS) recent++;
   }
-  // The combined series is keyed by the aggregate key alone (client-go patches its message).
-  const prev = idx.series.get(`${ak}${SEP}${msg === message ? message : COMBINED_PREFIX}`);
+  const msg = same === undefined && recent >= AGGREGATE_MAX_EVENTS ? COMBINED_PREFIX + message : message;
+  // The combined series is one per aggregate key (client-go keys it so and patches its message).
+  const prev = msg === message ? same : combined;
   const event: SimEvent = {
     t: at,
     type,
