@@ -74,12 +74,12 @@ describe('a one-team match summarises as before the game layer', () => {
     const input = shopInput({ durationSeconds: 400, incidents: [{ ...nodeIncident, at: 30 }, { ...etcdIncident, at: 200 }] });
     const m = play(input, [{ tick: 250, player: 'x', action: { type: 'restoreEtcdMember', member: 'etcd-1' } }]);
     expect(pinned(teamSummary(m, DEFAULT_TEAM_ID))).toEqual({
-      score: -323,
-      scoreBreakdown: { availabilityBudget: -96.575, latencyBudget: -6.0117, slo: -616, incidents: 303, openIncidents: 0, actions: -10, total: -323 },
-      slo: { availability: 0.902425, latency: 0.9298833698091254, errorBudgetRemaining: -96.57499999999987, latencyErrorBudgetRemaining: -6.0116630190874485 },
+      score: -324,
+      scoreBreakdown: { availabilityBudget: -96.55, latencyBudget: -6.0253, slo: -616, incidents: 302, openIncidents: 0, actions: -10, total: -324 },
+      slo: { availability: 0.90245, latency: 0.9297468003767522, errorBudgetRemaining: -96.54999999999994, latencyErrorBudgetRemaining: -6.025319962324777 },
       incidents: [
-        { id: 'node-a-down', type: 'node-failure', startedAt: 30, mitigatedAt: 383 },
-        { id: 'etcd-down', type: 'etcd-quorum-loss', startedAt: 200, mitigatedAt: 285 },
+        { id: 'node-a-down', type: 'node-failure', startedAt: 30, mitigatedAt: 384 },
+        { id: 'etcd-down', type: 'etcd-quorum-loss', startedAt: 200, mitigatedAt: 286 },
       ],
       actions: 1,
       ticks: 400,
@@ -110,13 +110,13 @@ describe('a one-team match summarises as before the game layer', () => {
       { tick: 2450, player: 'ann', action: { type: 'restoreEtcdMember', member: 'etcd-1' } },
     ]);
     expect(pinned(teamSummary(m, DEFAULT_TEAM_ID))).toEqual({
-      score: 1091,
-      scoreBreakdown: { availabilityBudget: 0.4089, latencyBudget: 0.9637, slo: 575, incidents: 536, openIncidents: 0, actions: -20, total: 1091 },
-      slo: { availability: 0.9940888888888889, latency: 0.9981865024366254, errorBudgetRemaining: 0.40888888888889163, latencyErrorBudgetRemaining: 0.9637300487325087 },
+      score: 1088,
+      scoreBreakdown: { availabilityBudget: 0.4064, latencyBudget: 0.9628, slo: 573, incidents: 535, openIncidents: 0, actions: -20, total: 1088 },
+      slo: { availability: 0.9940638888888889, latency: 0.9981417469813867, errorBudgetRemaining: 0.40638888888888636, latencyErrorBudgetRemaining: 0.9628349396277338 },
       incidents: [
         { id: 'frontend-bad-release', type: 'bad-rollout', startedAt: 300, mitigatedAt: 353 },
         { id: 'cartservice-memory-leak', type: 'memory-leak', startedAt: 1200, mitigatedAt: 1329 },
-        { id: 'etcd-quorum-loss', type: 'etcd-quorum-loss', startedAt: 2400, mitigatedAt: 2505 },
+        { id: 'etcd-quorum-loss', type: 'etcd-quorum-loss', startedAt: 2400, mitigatedAt: 2506 },
       ],
       actions: 3,
       ticks: 3600,
