@@ -122,6 +122,8 @@ function openEventsFile(path: string): { write: (events: SimEvent[]) => void; cl
           reason: e.reason,
           object: { kind: e.object.kind, name: e.object.name, namespace: e.object.namespace },
           message: e.message,
+          count: e.count,
+          firstT: e.firstT,
         }),
       );
       writeSync(fd, `${lines.join('\n')}\n`);

@@ -7,36 +7,21 @@
  */
 import type { Container, ContainerState, Deployment, Node, Pod, Probe, Service, SimState } from '../sim/types.ts';
 import { nodeDisplayStatus } from '../sim/status.ts';
+import { latestOfSeries } from '../sim/events.ts';
+import { lastSeen } from './get.ts';
 import { podOwnerKey } from '../sim/cache.ts';
 import { parseCpuMillicores, parseMemoryMiB } from '../manifests/quantity.ts';
 import { describeTime, fields, humanDuration, indent, table } from './format.ts';
 import { clusterIp, deploymentReplicaSets, nodeIp, podIp, podsOnNode, rollingUpdateText, rsRevision } from './cluster.ts';
 
-/** The Events section for one object: grouped by (type, reason, source, message), by last occurrence. */
+/**
+ * The Events section for one object: one row per Event series (its newest entry, shared/sim/events.ts
+ * `latestOfSeries`), by last occurrence; Age of a repeated event reads `2m (x4 over 5m)`.
+ */
 export function eventsSection(state: SimState, kind: string, name: string, namespace: string): string {
-  type Group = { type: string; reason: string; source: string; message: string; first: number; last: number; count: number; seq: number };
-  const groups = new Map<string, Group>();
-  for (const e of state.events) {
-    if (e.object.kind !== kind || e.object.name !== name) continue;
-    if (kind !== 'Node' && e.object.namespace !== namespace) continue;
-    const k = `${e.type}\u0000${e.reason}\u0000${e.source}\u0000${e.message}`;
-    const g = groups.get(k);
-    if (g) {
-      g.count++;
-      g.last = e.t;
-      g.seq = e.seq;
-    } else groups.set(k, { type: e.type, reason: e.reason, source: e.source, message: e.message, first: e.t, last: e.t, count: 1, seq: e.seq });
-  }
-  if (groups.size === 0) return 'Events:  <none>';
-  const rows = [...groups.values()]
-    .sort((a, b) => a.seq - b.seq)
-    .map((g) => [
-      g.type,
-      g.reason,
-      g.count > 1 ? `${humanDuration(state.t - g.last)} (x${g.count} over ${humanDuration(state.t - g.first)})` : humanDuration(state.t - g.last),
-      g.source,
-      g.message,
-    ]);
+  const mine = latestOfSeries(state.events.filter((e) => e.object.kind === kind && e.object.name === name && (kind === 'Node' || e.object.namespace === namespace)));
+  if (mine.length === 0) return 'Events:  <none>';
+  const rows = mine.map((e) => [e.type, e.reason, lastSeen(state.t, e), e.source, e.message]);
   return 'Events:\n' + indent(table(['Type', 'Reason', 'Age', 'From', 'Message'], rows, { gap: 2, rule: true }), 2);
 }
 

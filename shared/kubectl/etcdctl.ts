@@ -1,10 +1,18 @@
 /**
- * `etcdctl member list | endpoint health | endpoint status | member restore NAME`. etcdctl talks to the
- * members directly, so it keeps working while the cluster has no quorum (that is how players see which
- * members are down). Output formats follow etcdctl v3 (E etcdctl/ctlv3/command/printer_simple.go):
- * `member list` prints `ID, STATUS, NAME, PEER ADDRS, CLIENT ADDRS, IS LEARNER` where STATUS is
- * `started`, or (game addition, for readability) `unreachable` / `restoring` for a member that is down.
- * `member restore` is the game's recovery action (a stand-in for snapshot restore + member re-add).
+ * `etcdctl member list | endpoint health | endpoint status | snapshot save FILE | snapshot restore FILE
+ * --name MEMBER` (and `etcdutl snapshot restore`, its 3.5+ home). etcdctl talks to the members directly:
+ * `endpoint health` / `endpoint status` answer per member even without quorum (that is how players see
+ * which members are down), `snapshot save` streams from one running member (no consensus needed), while
+ * `member list`, `member add` and `member remove` go through Raft and fail with `context deadline
+ * exceeded` without quorum. Output formats follow etcdctl v3 (E etcdctl/ctlv3/command/printer_simple.go):
+ * `member list` prints `ID, STATUS, NAME, PEER ADDRS, CLIENT ADDRS, IS LEARNER` (STATUS `started` for
+ * every member that ever started, down or not, as in etcd).
+ *
+ * `snapshot restore FILE --name MEMBER` becomes the action `restoreEtcdMember` (shared/sim/actions/
+ * etcd.ts: the member's data dir is rebuilt and its static Pod restarted). The console does not keep
+ * the operator's files, so any FILE is accepted. `member add/remove` (replacing a member while quorum
+ * holds) are not modelled. There is no `member restore` in etcdctl: typing it answers with etcdctl's
+ * unknown-command error and a hint.
  *
  * May import: ../sim/* (read only), ./*.
  */
@@ -24,7 +32,23 @@ const FLAGS: FlagDef[] = [
   { name: 'cacert', value: true },
   { name: 'cert', value: true },
   { name: 'key', value: true },
+  // snapshot restore (etcdutl)
+  { name: 'name', value: true },
+  { name: 'data-dir', value: true },
+  { name: 'wal-dir', value: true },
+  { name: 'initial-cluster', value: true },
+  { name: 'initial-cluster-token', value: true },
+  { name: 'initial-advertise-peer-urls', value: true },
+  { name: 'skip-hash-check', value: false },
+  // member add
+  { name: 'peer-urls', value: true },
+  { name: 'learner', value: false },
 ];
+
+/** What etcdctl prints when a request needs Raft and there is no quorum / leader (its 5 s timeout). */
+export const ETCDCTL_TIMEOUT = 'Error: context deadline exceeded';
+
+const RESTORE_HINT = 'etcdctl snapshot restore snapshot.db --name MEMBER --data-dir /var/lib/etcd-restored';
 
 function memberIp(index: number): string {
   return `10.0.0.${10 + index}`;
@@ -34,17 +58,22 @@ function memberId(name: string): string {
   return fnv1a64(`etcd-member:${name}`);
 }
 
-/** Runs an etcdctl command line (words after `etcdctl`). @throws UsageError on unknown commands. */
-export function runEtcdctl(state: SimState, words: string[]): EtcdctlResult {
+/**
+ * Runs an etcdctl (or, with `tool = 'etcdutl'`, etcdutl) command line: the words after the tool's name.
+ * @throws UsageError on unknown commands, missing arguments and an unknown member (etcdctl's text).
+ */
+export function runEtcdctl(state: SimState, words: string[], tool: 'etcdctl' | 'etcdutl' = 'etcdctl'): EtcdctlResult {
   const args = parseArgs(words, FLAGS);
   const [group, verb, ...rest] = args.positional;
   const etcd = state.controlPlane.etcd;
   const members = etcd.members;
+  const raft = etcd.hasQuorum && etcd.leader !== null;
+  if (tool === 'etcdutl' && group !== 'snapshot') {
+    throw new UsageError(`Error: unknown command "${group ?? ''}" for "etcdutl"\nAvailable: etcdutl snapshot restore FILE --name MEMBER`);
+  }
   if (group === 'member' && verb === 'list') {
-    const rows = members.map((m, i) => {
-      const status = m.healthy ? 'started' : m.restoringUntil !== null ? 'restoring' : 'unreachable';
-      return [memberId(m.name), status, m.name, `https://${memberIp(i)}:2380`, `https://${memberIp(i)}:2379`, 'false'];
-    });
+    if (!raft) throw new UsageError(ETCDCTL_TIMEOUT);
+    const rows = members.map((m, i) => [memberId(m.name), 'started', m.name, `https://${memberIp(i)}:2380`, `https://${memberIp(i)}:2379`, 'false']);
     if (args.flags['write-out'] === 'table') return { kind: 'output', output: table(['ID', 'STATUS', 'NAME', 'PEER ADDRS', 'CLIENT ADDRS', 'IS LEARNER'], rows) };
     return { kind: 'output', output: rows.map((r) => r.join(', ')).join('\n') };
   }
@@ -54,12 +83,11 @@ export function runEtcdctl(state: SimState, words: string[]): EtcdctlResult {
       const ep = `https://${memberIp(i)}:2379`;
       if (!m.healthy) {
         unhealthy++;
-        const why = m.restoringUntil !== null ? `member is being restored (back at t=${m.restoringUntil}s)` : `dial tcp ${memberIp(i)}:2379: connect: connection refused`;
-        return `${ep} is unhealthy: failed to commit proposal: ${why}`;
+        return `${ep} is unhealthy: failed to commit proposal: dial tcp ${memberIp(i)}:2379: connect: connection refused`;
       }
-      if (!etcd.hasQuorum || etcd.leader === null) {
+      if (!raft) {
         unhealthy++;
-        return `${ep} is unhealthy: failed to commit proposal: ${etcd.hasQuorum ? 'etcdserver: leader changed' : 'context deadline exceeded (no leader: quorum lost)'}`;
+        return `${ep} is unhealthy: failed to commit proposal: ${etcd.hasQuorum ? 'etcdserver: leader changed' : 'context deadline exceeded'}`;
       }
       const took = 1 + (parseInt(memberId(m.name).slice(-2), 16) % 30) / 10;
       return `${ep} is healthy: successfully committed proposal: took = ${took.toFixed(1)}ms`;
@@ -78,13 +106,31 @@ export function runEtcdctl(state: SimState, words: string[]): EtcdctlResult {
     const out = rows.length > 0 ? table(['ENDPOINT', 'ID', 'VERSION', 'DB SIZE', 'IS LEADER', 'RAFT TERM'], rows) : '';
     return { kind: 'output', output: [...errors, out].filter((s) => s !== '').join('\n') };
   }
-  if (group === 'member' && verb === 'restore') {
-    const name = rest[0];
-    if (name === undefined) throw new UsageError('Error: member name not provided\nUsage: etcdctl member restore <member-name>');
-    if (!members.some((m) => m.name === name)) throw new UsageError(`Error: member ${name} not found (members: ${members.map((m) => m.name).join(', ')})`);
+  if (group === 'snapshot' && verb === 'save' && tool === 'etcdctl') {
+    const file = rest[0];
+    if (file === undefined || rest.length > 1) throw new UsageError('Error: snapshot save expects one argument');
+    if (!members.some((m) => m.healthy)) throw new UsageError(ETCDCTL_TIMEOUT);
+    return { kind: 'output', output: `Snapshot saved at ${file}` };
+  }
+  if (group === 'snapshot' && verb === 'restore') {
+    const file = rest[0];
+    if (file === undefined || rest.length > 1) throw new UsageError('Error: snapshot restore requires exactly one argument');
+    const name = typeof args.flags['name'] === 'string' ? args.flags['name'] : 'default';
+    if (!members.some((m) => m.name === name)) {
+      throw new UsageError(`Error: member "${name}" is not a member of this cluster (members: ${members.map((m) => m.name).join(', ')}); restore one member's data dir with --name MEMBER`);
+    }
     return { kind: 'action', action: { type: 'restoreEtcdMember', member: name } };
   }
-  const known = ['member list', 'member restore', 'endpoint health', 'endpoint status'];
+  if (group === 'member' && (verb === 'add' || verb === 'remove')) {
+    if (rest[0] === undefined) throw new UsageError(verb === 'add' ? 'Error: member name not provided' : 'Error: member ID is not provided');
+    if (!raft) throw new UsageError(ETCDCTL_TIMEOUT);
+    throw new UsageError(`Error: member ${verb} is not modelled in this console; to bring a stopped member back restore its data dir and restart it:\n  ${RESTORE_HINT}`);
+  }
+  if (group === 'member' && verb !== undefined) {
+    const hint = verb === 'restore' ? `\nThere is no "member restore" in etcdctl. To bring a stopped member back, restore its data from a snapshot:\n  ${RESTORE_HINT}` : '';
+    throw new UsageError(`Error: unknown command "${verb}" for "etcdctl member"\nRun 'etcdctl member --help' for usage.${hint}`);
+  }
+  const known = ['member list', 'member add', 'member remove', 'endpoint health', 'endpoint status', 'snapshot save', 'snapshot restore'];
   const typed = [group, verb].filter((x) => x !== undefined).join(' ');
   throw new UsageError(`Error: unknown command "${typed}" for "etcdctl"\nAvailable: ${known.map((k) => `etcdctl ${k}`).join(', ')}`);
 }

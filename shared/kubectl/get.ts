@@ -7,6 +7,7 @@
  */
 import type { SimState } from '../sim/types.ts';
 import { simTimestamp } from '../sim/names.ts';
+import { latestOfSeries } from '../sim/events.ts';
 import { deploymentKind, endpointSliceKind, nodeKind, podKind, replicaSetKind, serviceKind, toApi, type KindDef, type KubeObject, type PrinterColumn } from '../sim/kinds/index.ts';
 import { endpointsViewColumns } from '../sim/kinds/endpointslice.ts';
 import { humanDuration, labelString, table, toYaml } from './format.ts';
@@ -95,8 +96,11 @@ export function getAll(state: SimState, ns: string | null, args: ParsedArgs): st
 }
 
 /**
- * `kubectl get events` (LAST SEEN TYPE REASON OBJECT MESSAGE), oldest first; `--for TYPE/NAME` filters;
- * `-o json|yaml` prints a v1 List. @throws UsageError on a malformed `--for`.
+ * `kubectl get events` (LAST SEEN TYPE REASON OBJECT MESSAGE), one row per Event object (the newest
+ * entry of each series, shared/sim/events.ts `latestOfSeries`), by last occurrence; LAST SEEN of a
+ * repeated event reads `2m (x7 over 5m)` (K pkg/printers/internalversion/printers.go printEvent);
+ * `--for TYPE/NAME` filters; `-o json|yaml` prints a v1 List with `count`, `firstTimestamp`,
+ * `lastTimestamp`. @throws UsageError on a malformed `--for`.
  */
 export function getEvents(state: SimState, ns: string | null, forObject: string | undefined, output: string | undefined): string {
   let kindFilter: string | null = null;
@@ -106,24 +110,32 @@ export function getEvents(state: SimState, ns: string | null, forObject: string 
     if (slash < 0) throw new UsageError(`error: --for must be in resource/name form`);
     const type = forObject.slice(0, slash).toLowerCase();
     const kinds: Record<string, string> = { pod: 'Pod', pods: 'Pod', po: 'Pod', node: 'Node', nodes: 'Node', no: 'Node', deployment: 'Deployment', deploy: 'Deployment', deployments: 'Deployment', rs: 'ReplicaSet', replicaset: 'ReplicaSet', svc: 'Service', service: 'Service' };
-    kindFilter = kinds[type] ?? null;
+    kindFilter = Object.hasOwn(kinds, type) ? kinds[type]! : null;
     if (kindFilter === null) throw new UsageError(`error: the server doesn't have a resource type "${type}"`);
     nameFilter = forObject.slice(slash + 1);
   }
-  const events = state.events.filter(
+  const events = latestOfSeries(state.events.filter(
     (e) =>
       (ns === null || e.object.namespace === ns || (e.object.namespace === '' && ns === 'default')) &&
       (kindFilter === null || (e.object.kind === kindFilter && e.object.name === nameFilter)),
-  );
+  ));
   if (events.length === 0) return ns === null ? 'No resources found' : `No resources found in ${ns} namespace.`;
   if (output === 'json' || output === 'yaml') {
-    const items = events.map((e) => ({ apiVersion: 'v1', kind: 'Event', type: e.type, reason: e.reason, message: e.message, involvedObject: e.object, source: { component: e.source }, lastTimestamp: simTimestamp(e.t) }));
+    const items = events.map((e) => ({
+      apiVersion: 'v1', kind: 'Event', type: e.type, reason: e.reason, message: e.message, involvedObject: e.object, source: { component: e.source },
+      count: e.count, firstTimestamp: simTimestamp(e.firstT), lastTimestamp: simTimestamp(e.t),
+    }));
     const list = { apiVersion: 'v1', kind: 'List', items };
     return output === 'json' ? JSON.stringify(list, null, 4) : toYaml(list);
   }
   const headers = ['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE'];
-  const rows = events.map((e) => [humanDuration(state.t - e.t), e.type, e.reason, `${e.object.kind.toLowerCase()}/${e.object.name}`, e.message]);
+  const rows = events.map((e) => [lastSeen(state.t, e), e.type, e.reason, `${e.object.kind.toLowerCase()}/${e.object.name}`, e.message]);
   return table(ns === null ? ['NAMESPACE', ...headers] : headers, ns === null ? rows.map((r, i) => [events[i]!.object.namespace || 'default', ...r]) : rows);
+}
+
+/** LAST SEEN of an Event at sim second `now`: `5s`, or `2m (x7 over 5m)` for a repeated one. */
+export function lastSeen(now: number, e: { t: number; firstT: number; count: number }): string {
+  return e.count > 1 ? `${humanDuration(now - e.t)} (x${e.count} over ${humanDuration(now - e.firstT)})` : humanDuration(now - e.t);
 }
 
 /** `kubectl get` for table types. @throws UsageError on a bad selector or output format. */

@@ -10,8 +10,9 @@ Inspect:
   kubectl top pods|nodes
   kubectl rollout status deployment/NAME
   kubectl rollout history deployment/NAME [--revision=N]
-  etcdctl member list
+  etcdctl member list                 (needs quorum)
   etcdctl endpoint health | endpoint status
+  etcdctl snapshot save FILE
 
 Change (each action takes simulated time and shows in the events):
   kubectl delete pod NAME [--force --grace-period=0]
@@ -22,7 +23,8 @@ Change (each action takes simulated time and shows in the events):
   kubectl set resources deployment/NAME [-c CONTAINER] --limits=memory=512Mi,cpu=500m [--requests=...]
   kubectl cordon|uncordon NODE
   kubectl drain NODE [--ignore-daemonsets --delete-emptydir-data]
-  etcdctl member restore MEMBER
+  etcdctl snapshot restore FILE --name MEMBER [--data-dir DIR]   (or etcdutl snapshot restore ...)
+      rebuilds a stopped member's data dir from the snapshot and restarts its static Pod
 
 Aliases: po=pods, no=nodes, deploy=deployments, rs=replicasets, svc=services, ep=endpoints, ev=events.
 Both TYPE/NAME and TYPE NAME work.`;

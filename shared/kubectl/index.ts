@@ -211,6 +211,7 @@ function runWrite(state: SimState, verb: string, words: string[]): KubectlResult
 
 function dispatch(state: SimState, words: string[]): KubectlResult {
   if (words[0] === 'etcdctl') return runEtcdctl(state, words.slice(1));
+  if (words[0] === 'etcdutl') return runEtcdctl(state, words.slice(1), 'etcdutl');
   const w = words[0] === 'kubectl' || words[0] === 'k' ? words.slice(1) : words;
   const cmd = w[0];
   if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') return output(KUBECTL_HELP);

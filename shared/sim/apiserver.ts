@@ -55,7 +55,6 @@ import {
 } from './cache.ts';
 import { recordChange } from './changelog.ts';
 import { KINDS, kindOf, objectKey, type KindDef } from './kinds/index.ts';
-import { emit } from './emit.ts';
 import { fnv1a64 } from './hash.ts';
 import { objKey, splitKey } from './names.ts';
 import type { ActionResult, DaemonSet, Deployment, Endpoints, ImageProfile, Node, ObjectMeta, OwnerReference, Pod, PodCondition, PodDisruptionBudget, ReplicaSet, ReplicationController, Service, SimSeconds, SimState, StatefulSet } from './types.ts';
@@ -793,11 +792,12 @@ export function writeDeploymentTemplate(state: SimState, key: string, d: Deploym
 /**
  * The path of `kubectl set image deployment/NAME CONTAINER=IMAGE`: changes the image of `container`
  * (default: the first container) in the Deployment's template; the rollout follows through the
- * deployment controller. `source` names who did it (`player:alice`, `incident:bad-rollout`) and is the
- * source of the event recorded. Fails (no change) on an unknown Deployment or container, or without etcd
+ * deployment controller, whose `ScalingReplicaSet` events are what `kubectl get events` shows (the
+ * API server records no event of its own for an update). `_source` names who did it (`player:alice`,
+ * `incident:bad-rollout`; kept for callers, unused). Fails (no change) on an unknown Deployment or container, or without etcd
  * quorum. `completesAt` is now: the write is immediate, the rollout is not.
  */
-export function setDeploymentImage(state: SimState, deployment: string, image: string, source: string, container?: string): ActionResult {
+export function setDeploymentImage(state: SimState, deployment: string, image: string, _source: string, container?: string): ActionResult {
   const found = findDeployment(state, deployment);
   if (!found) return { ok: false, error: notFound('deployments.apps', splitKey(deployment).name) };
   if (!apiWritable(state)) return { ok: false, error: ETCD_WRITE_ERROR };
@@ -812,6 +812,5 @@ export function setDeploymentImage(state: SimState, deployment: string, image: s
     c.image = image;
   }, { generation: true });
   if (!r.ok) return { ok: false, error: r.error };
-  emit(state, 'Normal', 'ImageUpdated', { kind: 'Deployment', name, namespace: d.metadata.namespace }, `Container ${c.name} image set to ${image}`, source);
   return { ok: true, message: `deployment.apps/${name} image updated`, completesAt: state.t };
 }

@@ -38,6 +38,22 @@ export interface EtcdMember {
   restoringUntil: SimSeconds | null;
 }
 
+/**
+ * A leader-election Lease (coordination.k8s.io/v1, kube-system) as its component sees it. Sim seconds.
+ * Source: k8s.io/client-go/tools/leaderelection; kubernetes-behaviour.md §6.
+ */
+export interface LeaderLease {
+  name: 'kube-controller-manager' | 'kube-scheduler';
+  /** `holderIdentity` of the running process while it leads, null after it lost the Lease. */
+  holder: string | null;
+  /** Last successful renewal (the Lease's `renewTime`). */
+  renewedAt: SimSeconds;
+  /** Processes started since the cluster was created (a lost Lease makes the process exit). */
+  process: number;
+  /** Next acquire attempt of a process without the Lease (every retryPeriod 2 s). */
+  nextTryAt: SimSeconds;
+}
+
 /** etcd membership and the health of the components that need it (kubernetes-behaviour.md §6). */
 export interface ControlPlane {
   etcd: {
@@ -51,7 +67,12 @@ export interface ControlPlane {
     /** Raft term, bumped per election. */
     term: number;
   };
-  /** Status of the other components as shown to players. They are "Running" unless etcd lost quorum. */
+  /**
+   * kube-controller-manager's and kube-scheduler's leader-election Leases in kube-system (created on the
+   * first tick, shared/sim/controllers/etcd.ts `leaseSync`).
+   */
+  leases?: LeaderLease[];
+  /** Status of the other components as shown to players: kube-apiserver's etcd check, the Lease holders. */
   components: { name: 'kube-apiserver' | 'kube-scheduler' | 'kube-controller-manager'; healthy: boolean; message: string }[];
 }
 
@@ -59,9 +80,13 @@ export interface ControlPlane {
 // Events, traffic, SLOs, incidents, actions
 // ---------------------------------------------------------------------------------------------------
 
-/** A `kubectl get events` row; reasons are real Kubernetes reasons (`Scheduled`, `BackOff`, ...). */
+/**
+ * One occurrence of an Event, as written by the correlator (shared/sim/events.ts): reasons are real
+ * Kubernetes reasons (`Scheduled`, `BackOff`, ...). Repeats of a series are new entries carrying the
+ * series' `count` and `firstT`; `kubectl get events` shows the newest entry of each series.
+ */
 export interface SimEvent {
-  /** Sim second. */
+  /** Sim second of this (the last) occurrence: the Event's `lastTimestamp`. */
   t: SimSeconds;
   type: 'Normal' | 'Warning';
   reason: string;
@@ -71,7 +96,14 @@ export interface SimEvent {
   source: string;
   /** Monotonic sequence number (total order of events). */
   seq: number;
+  /** Occurrences of the series so far, this one included (the Event's `count`), >= 1. */
+  count: number;
+  /** Sim second of the series' first occurrence (the Event's `firstTimestamp`). */
+  firstT: SimSeconds;
 }
+
+/** An event waiting for etcd to accept writes (shared/sim/events.ts `recordEvent`): no seq yet. */
+export type QueuedEvent = Omit<SimEvent, 'seq' | 'count' | 'firstT'>;
 
 /** Behaviour of one container image (a "version"), declared by the scenario. */
 export interface ImageProfile {
@@ -367,6 +399,8 @@ export interface SimState {
   /** Most recent events, oldest first, at most `eventLimit`. */
   events: SimEvent[];
   eventLimit: number;
+  /** Events that happened while etcd could not write, oldest first (absent when none wait). */
+  eventQueue?: QueuedEvent[];
   /** Pending timers, kept as a binary min-heap ordered by (at, seq). */
   timers: Timer[];
   /** Objects changed since the controllers last looked at them (workqueues), keyed by kind. */

@@ -72,7 +72,9 @@ describe('gameday sim', () => {
     const events = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(events.length).toBeGreaterThan(0);
     for (const e of events) {
-      expect(Object.keys(e)).toEqual(['t', 'type', 'reason', 'object', 'message']);
+      expect(Object.keys(e)).toEqual(['t', 'type', 'reason', 'object', 'message', 'count', 'firstT']);
+      expect(e.count as number).toBeGreaterThanOrEqual(1);
+      expect(e.firstT as number).toBeLessThanOrEqual(e.t as number);
       expect(['Normal', 'Warning']).toContain(e.type);
       expect(e.object).toEqual({ kind: expect.any(String), name: expect.any(String), namespace: expect.any(String) });
     }

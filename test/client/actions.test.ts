@@ -77,6 +77,6 @@ describe('kubectlEquivalent', () => {
     expect(kubectlEquivalent({ type: 'cordonNode', node: 'n1' })).toBe('kubectl cordon n1');
     expect(kubectlEquivalent({ type: 'uncordonNode', node: 'n1' })).toBe('kubectl uncordon n1');
     expect(kubectlEquivalent({ type: 'drainNode', node: 'n1' })).toBe('kubectl drain n1 --ignore-daemonsets');
-    expect(kubectlEquivalent({ type: 'restoreEtcdMember', member: 'etcd-1' })).toBe('etcdctl member restore etcd-1');
+    expect(kubectlEquivalent({ type: 'restoreEtcdMember', member: 'etcd-1' })).toBe('etcdctl snapshot restore snapshot.db --name etcd-1');
   });
 });

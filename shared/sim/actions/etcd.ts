@@ -1,7 +1,14 @@
 /**
- * Restoring a failed etcd member from a snapshot (`etcdutl snapshot restore` + rejoin): the only write
- * accepted without quorum. Takes 30-60 sim seconds (PRNG), then the member is healthy and an election
- * can complete (kubernetes-behaviour.md §6).
+ * Bringing a stopped etcd member back (action `restoreEtcdMember`, typed in the console as
+ * `etcdctl snapshot restore FILE --name MEMBER`, shared/kubectl/etcdctl.ts): the member's data
+ * directory is rebuilt from the snapshot and its static Pod restarted on its control-plane node. It is
+ * not an API write, so it works without quorum. Takes 30-60 sim seconds (PRNG: the restore, the
+ * kubelet noticing the changed static Pod, the member starting); then the member is healthy and, once a
+ * quorum is up, an election completes 1-2 s later (kubernetes-behaviour.md §6).
+ *
+ * Simplification: the restored member rejoins the members still running; in real etcd every member is
+ * restored from the same snapshot into a new cluster (E etcdutl/snapshot). No Kubernetes event is
+ * recorded (etcd writes none, and the API server cannot write without quorum anyway).
  */
 import { reconcileEtcd } from '../controllers/etcd.ts';
 import { nextInt } from '../prng.ts';
@@ -22,8 +29,11 @@ export function restoreEtcdAction(state: SimState, member: string): Handled {
   const secs = RESTORE_MIN_SECONDS + nextInt(state.rng, RESTORE_MAX_SECONDS - RESTORE_MIN_SECONDS + 1);
   m.restoringUntil = state.t + secs;
   return {
-    result: { ok: true, message: `restoring etcd member ${member} from snapshot; it rejoins the cluster in ~${secs}s`, completesAt: m.restoringUntil },
-    event: { reason: 'RestoreStarted', object: { kind: 'Pod', name: member, namespace: 'kube-system' } },
+    result: {
+      ok: true,
+      message: `restored snapshot into the data dir of member ${member}; its static Pod restarts and the member rejoins in ~${secs}s`,
+      completesAt: m.restoringUntil,
+    },
     pending: true,
   };
 }

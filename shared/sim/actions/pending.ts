@@ -16,9 +16,7 @@ export function completePendingActions(state: SimState): void {
     const source = `player:${p.player}`;
     const a = p.action;
     if (a.type === 'restoreEtcdMember') {
-      if (completeEtcdRestore(state, a.member)) {
-        recordEvent(state, 'Normal', 'RestoreCompleted', { kind: 'Pod', name: a.member, namespace: 'kube-system' }, `etcd member ${a.member} restored from snapshot and rejoined the cluster`, source);
-      }
+      completeEtcdRestore(state, a.member); // etcd records no Kubernetes event
     } else if (a.type === 'drainNode') {
       recordEvent(state, 'Normal', 'Drained', { kind: 'Node', name: a.node, namespace: '' }, `node/${a.node} drained`, source);
     }

@@ -197,7 +197,7 @@ function syncStatus(state: SimState, key: string, d: Deployment, cur: { key: str
     else setCondition(state, d, 'Progressing', 'True', 'ReplicaSetUpdated', `ReplicaSet "${rsName}" is progressing.`);
   } else if (pc && pc.reason !== 'NewReplicaSetAvailable' && pc.reason !== 'ProgressDeadlineExceeded' && state.t > pc.lastUpdateTime + d.spec.progressDeadlineSeconds) {
     setCondition(state, d, 'Progressing', 'False', 'ProgressDeadlineExceeded', `ReplicaSet "${rsName}" has timed out progressing.`);
-    emit(state, 'Warning', 'ProgressDeadlineExceeded', dRef(d), `Deployment "${d.metadata.name}" exceeded its progress deadline`, SOURCE);
+    // No event: the deployment controller only sets the condition (K pkg/controller/deployment/progress.go).
   }
   const pc2 = d.status.conditions.find((c) => c.type === 'Progressing');
   if (!complete && pc2 && pc2.lastUpdateTime === state.t && pc2.reason !== 'ProgressDeadlineExceeded') {

@@ -9,7 +9,7 @@ import type { TimerOwner } from '../timers.ts';
 import type { SimState, Timer } from '../types.ts';
 import { deploymentSync, onDeploymentTimer } from './deployment.ts';
 import { endpointsSync } from './endpoints.ts';
-import { onElectionTimer } from './etcd.ts';
+import { holdsLease, leaseSync, onElectionTimer } from './etcd.ts';
 import { kubeletMemory, onKubeletTimer } from './kubelet.ts';
 import { nodeLifecycleSync, onNodeTimer } from './nodeLifecycle.ts';
 import { onReplicaSetTimer, registerOwnerSync, replicaSetSync } from './replicaset.ts';
@@ -37,15 +37,24 @@ export function runDueTimers(state: SimState): void {
   }
 }
 
-/** One pass of every controller over its queue. Cost grows with queued work, not cluster size. */
+/**
+ * One pass of every controller over its queue. Cost grows with queued work, not cluster size. First the
+ * leader-election Leases ({@link leaseSync}): kube-controller-manager's loops (node lifecycle,
+ * ReplicaSets, Deployments, EndpointSlices) run only while it holds its Lease, the scheduler only while
+ * it holds its own; the kubelet always runs. Work queued meanwhile waits in `state.dirty`.
+ */
 export function runControllers(state: SimState): void {
-  nodeLifecycleSync(state);
+  leaseSync(state);
+  const kcm = holdsLease(state, 'kube-controller-manager');
+  if (kcm) nodeLifecycleSync(state);
   propagatePodChanges(state);
-  replicaSetSync(state);
-  deploymentSync(state);
-  replicaSetSync(state);
-  schedulerSync(state);
+  if (kcm) {
+    replicaSetSync(state);
+    deploymentSync(state);
+    replicaSetSync(state);
+  }
+  if (holdsLease(state, 'kube-scheduler')) schedulerSync(state);
   kubeletMemory(state);
   propagatePodChanges(state);
-  endpointsSync(state);
+  if (kcm) endpointsSync(state);
 }

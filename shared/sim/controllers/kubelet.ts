@@ -2,9 +2,11 @@
  * The kubelet of every node: starts containers of bound pods (ContainerCreating -> Running), readiness,
  * the memory model with OOMKilled / CrashLoopBackOff, and graceful pod termination.
  *
- * Values (kubernetes-behaviour.md §1-2): OOMKilled = exit code 137; restart back-off: first restart
- * immediate, then 10 s doubling to a 300 s cap, reset after 600 s without a failure (K pkg/kubelet
- * kubelet.go initialCrashLoopBackOff / MaxContainerBackOff); readiness probe defaults period 10 s,
+ * Values (kubernetes-behaviour.md §1-2): OOMKilled = exit code 137, shown as the container's
+ * `lastState.terminated.reason` (no Pod event: the kubelet records `BackOff`); restart back-off: first
+ * restart immediate, then 10 s doubling to a 300 s cap, reset once a container has run 10 minutes
+ * without failing (K pkg/kubelet kubelet.go initialCrashLoopBackOff / MaxContainerBackOff; W
+ * workloads/pods/pod-lifecycle.md "Container restarts"); readiness probe defaults period 10 s,
  * initialDelay 0 (K SetDefaults_Probe); grace period 30 s. All times are sim seconds.
  *
  * Simplifications: every container of a pod moves in lockstep; image pulls take 2-5 s (PRNG) and never
@@ -25,7 +27,7 @@ import { baseWorkingSetMiB, type MemoryBasis } from '../workingSet.ts';
 export const INITIAL_BACKOFF_SECONDS = 10;
 /** Back-off cap, seconds (MaxContainerBackOff). */
 export const MAX_BACKOFF_SECONDS = 300;
-/** A failure-free run this long resets the back-off, seconds. */
+/** A container that ran this long before it failed starts the back-off afresh, seconds (10 min). */
 export const BACKOFF_RESET_SECONDS = 600;
 /** Exit code of a container killed by the OOM killer (128 + SIGKILL). */
 export const OOM_EXIT_CODE = 137;
@@ -157,29 +159,32 @@ function startContainer(state: SimState, key: string, pod: Pod, restart: boolean
 }
 
 /**
- * The OOM killer fired: the container is Terminated (`OOMKilled`, exit 137), restartCount climbs on the
- * restart, which happens at once the first time, then after 10, 20, 40... 300 s (CrashLoopBackOff).
+ * The OOM killer fired: the container is Terminated (`OOMKilled`, exit 137; kubectl shows it as the
+ * STATUS and as `Last State: Terminated, Reason: OOMKilled`), restartCount climbs on the restart, which
+ * happens at once the first time, then after 10, 20, 40... 300 s (CrashLoopBackOff, `BackOff` events).
+ * A container that had run >= {@link BACKOFF_RESET_SECONDS} restarts at once and the back-off restarts
+ * from 10 s.
  */
 export function oomKill(state: SimState, key: string, pod: Pod): void {
   const now = state.t;
   const terminated: ContainerState = {
     terminated: { exitCode: OOM_EXIT_CODE, reason: 'OOMKilled', startedAt: pod.sim.containerStartedAt ?? now, finishedAt: now },
   };
-  const used = pod.sim.memoryMiB;
+  const ranFor = now - (pod.sim.containerStartedAt ?? now);
   setContainerStates(pod, terminated, { ready: false, started: false });
   for (const cs of pod.status.containerStatuses) cs.lastState = cloneContainerState(terminated);
   pod.sim.containerStartedAt = null;
   pod.sim.memoryMiB = 0;
   setPodReady(state, key, pod, false);
   updateStatus(state, 'Pod', key);
-  emit(state, 'Warning', 'OOMKilled', podRef(pod),
-    `Container ${mainContainer(pod)} was OOMKilled (exit code ${OOM_EXIT_CODE}): working set ${Math.round(used)}Mi exceeded its memory limit ${Math.round(pod.sim.memLimitMiB ?? 0)}Mi`, 'kubelet');
   if (pod.spec.restartPolicy === 'Never') {
     pod.status.phase = 'Failed';
     pod.sim.nextTransitionAt = null;
     return;
   }
-  if (pod.sim.lastFailureAt !== null && now - pod.sim.lastFailureAt >= BACKOFF_RESET_SECONDS) pod.sim.backoffSeconds = 0;
+  // The back-off starts afresh only for a container that ran 10 minutes (not 10 minutes since the
+  // previous failure: a wait of 300 s plus a 300 s run is still a crash loop).
+  if (ranFor >= BACKOFF_RESET_SECONDS) pod.sim.backoffSeconds = 0;
   const delay = pod.sim.backoffSeconds;
   pod.sim.backoffSeconds = delay === 0 ? INITIAL_BACKOFF_SECONDS : Math.min(MAX_BACKOFF_SECONDS, delay * 2);
   pod.sim.lastFailureAt = now;

@@ -8,8 +8,11 @@
  * (comma-separated names), else just enough members to lose quorum (the last ones by name, e.g. etcd-1
  * and etcd-2 of three). Params: `members` (optional list of member names).
  *
- * Fix: `etcdctl member restore <name>` (action `restoreEtcdMember`) for enough members. Mitigated once
- * etcd has quorum and a leader again.
+ * Fix: for enough members, restore the member's data dir from a snapshot and restart its static Pod:
+ * `etcdctl snapshot restore snapshot.db --name <member>` (or `etcdutl snapshot restore ...`; action
+ * `restoreEtcdMember`). Mitigated once etcd has quorum and a leader again (an election 1-2 s after
+ * quorum); kube-controller-manager and kube-scheduler, which lost their Leases 10 s into the outage,
+ * take them again within one retry period (2 s) and the stalled work proceeds.
  */
 import { z } from 'zod';
 import type { IncidentState, SimState } from '../types.ts';
@@ -31,11 +34,11 @@ export const etcdQuorumLoss = defineIncident({
   describe: (spec) => `etcd members ${spec.target || 'of the control plane'} stopped responding`,
   symptoms: [
     'every kubectl command fails with "Error from server: etcdserver: request timed out"',
-    'etcdctl member list / endpoint health show members unreachable and an unhealthy cluster',
-    'controllers and the scheduler stall (no new pods, no rollouts), while running pods keep serving traffic',
+    'etcdctl endpoint health / endpoint status show members unreachable and an unhealthy cluster; etcdctl member list times out',
+    'kube-controller-manager and kube-scheduler lose their leases after 10 s: controllers and the scheduler stall (no new pods, no rollouts, no events), while running pods keep serving traffic',
   ],
   remediations: [
-    { summary: 'Restore enough stopped members to regain quorum (floor(n/2)+1)', command: 'etcdctl member restore <member>' },
+    { summary: "Restore enough stopped members' data dirs from a snapshot and restart their static Pods to regain quorum (floor(n/2)+1)", command: 'etcdctl snapshot restore snapshot.db --name <member>' },
   ],
   start(state: SimState, inc: IncidentState, { target: names }) {
     for (const member of state.controlPlane.etcd.members) {
