@@ -568,6 +568,7 @@ function setScheduledTrue(pod: Pod, now: SimSeconds): void {
     if (c.status !== 'True') c.lastTransitionTime = now;
     c.status = 'True';
     delete c.reason;
+    delete c.message; // the scheduler's FitError text (controllers/scheduler.ts)
     return;
   }
   pod.status.conditions.push({ type: 'PodScheduled', status: 'True', lastTransitionTime: now });

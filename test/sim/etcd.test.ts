@@ -3,7 +3,7 @@ import { apiWritable, applyAction, podDisplayStatus, reconcileEtcd } from '../..
 import type { SimState } from '../../shared/sim/index.ts';
 import { getTeam } from '../../shared/game/index.ts';
 import { act, matchOf, simOf } from '../game/helpers.ts';
-import { eventsWith, input, podsOf, run, runUntil, runningReady, sim } from './fixtures.ts';
+import { deployment, eventsWith, input, podsOf, run, runUntil, runningReady, sim } from './fixtures.ts';
 
 function stop(s: SimState, ...names: string[]): void {
   for (const m of s.controlPlane.etcd.members) if (names.includes(m.name)) m.healthy = false;
@@ -70,9 +70,8 @@ describe('etcd and the control plane', () => {
   });
 
   it('the kubelet keeps restarting crashed containers without quorum', () => {
-    const s = sim({ images: { 'web:v1': { baseMemoryMiB: 100, memoryGrowthMiBPerSec: 50 } } });
-    s.deployments['default/web']!.spec.template.spec.containers[0]!.resources.limits = { memory: '256Mi' };
-    applyAction(s, 'a', { type: 'rolloutRestart', deployment: 'web' });
+    // The limit is in the manifest (a rollout to add it depended on the PRNG's trajectory to complete).
+    const s = sim({ deployments: [deployment('web', { memoryLimit: '256Mi' })], images: { 'web:v1': { baseMemoryMiB: 100, memoryGrowthMiBPerSec: 50 } } });
     runUntil(s, (x) => podsOf(x, 'web').length === 3 && podsOf(x, 'web').every((p) => p.sim.memLimitMiB === 256), 120);
     stop(s, 'etcd-1', 'etcd-2');
     run(s, 60);
