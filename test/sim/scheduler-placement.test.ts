@@ -4,7 +4,7 @@
  * FailedScheduling events with the backoff / unschedulable queues. Times in sim seconds (tick 1 s).
  */
 import { describe, expect, it } from 'vitest';
-import { applyAction } from '../../shared/sim/index.ts';
+import { applyAction, markDirty } from '../../shared/sim/index.ts';
 import type { DeploymentManifest, SimState } from '../../shared/sim/index.ts';
 import { deployment, eventsWith, node, podsOf, run, sim } from './fixtures.ts';
 
@@ -149,5 +149,28 @@ describe('scheduling queue (FailedScheduling per attempt, backoff and unschedula
     const gaps = times.slice(1).map((t, i) => t - times[i]!);
     expect(gaps.slice(0, 5)).toEqual([1, 2, 4, 8, 10]);
     expect(Math.max(...gaps)).toBe(10);
+  });
+});
+
+describe('taint-based eviction honours each pod\'s NoExecute tolerationSeconds', () => {
+  it('unreachable: 60 s toleration evicted ~60 s after the taint, no tolerationSeconds stays, default 300 s', () => {
+    const tol = (seconds?: number) => ({ tolerations: [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists' as const, effect: 'NoExecute' as const, ...(seconds === undefined ? {} : { tolerationSeconds: seconds }) }] });
+    const only = { nodeSelector: { 'kubernetes.io/hostname': 'node-a' } };
+    const s = sim({
+      nodes: [node('node-a'), node('node-b')],
+      deployments: [withSpec(deployment('fast', { replicas: 1, ...only }), tol(60)), withSpec(deployment('forever', { replicas: 1, ...only }), tol()), deployment('plain', { replicas: 1, ...only })],
+      services: [],
+    });
+    s.nodes['node-a']!.sim.kubeletUp = false;
+    markDirty(s, 'nodes', 'node-a');
+    const taintAt = (() => { for (let i = 0; i < 100; i++) { run(s, 1); const t = s.nodes['node-a']!.spec.taints.find((x) => x.effect === 'NoExecute'); if (t) return t.timeAdded!; } return -1; })();
+    expect(taintAt).toBeGreaterThan(0);
+    const evictedAt = (name: string) => eventsWith(s, 'TaintManagerEviction').find((e) => e.object.name.startsWith(`${name}-`))?.t;
+    run(s, 400);
+    expect(evictedAt('fast')! - taintAt).toBeGreaterThanOrEqual(60);
+    expect(evictedAt('fast')! - taintAt).toBeLessThanOrEqual(61);
+    expect(evictedAt('plain')! - taintAt).toBeGreaterThanOrEqual(300);
+    expect(evictedAt('plain')! - taintAt).toBeLessThanOrEqual(301);
+    expect(evictedAt('forever')).toBeUndefined();
   });
 });

@@ -171,3 +171,29 @@ export function selectorMatchesLabels(sel: CompiledSelector, labels: Record<stri
   }
   return true;
 }
+
+/**
+ * The taint manager's toleration time for a pod on a node with these NoExecute taints, sim seconds
+ * (K pkg/controller/tainteviction getMinTolerationTime): 0 when a NoExecute taint is not tolerated
+ * (evict now) or a matching `tolerationSeconds` is <= 0; `Infinity` when the matching tolerations set
+ * no `tolerationSeconds` (stay bound); else the smallest matching `tolerationSeconds`.
+ */
+export function noExecuteTolerationSeconds(tolerations: readonly Toleration[] | undefined, taints: readonly Taint[]): number {
+  let min = Infinity;
+  let any = false;
+  for (const taint of taints) {
+    if (taint.effect !== 'NoExecute') continue;
+    any = true;
+    let ok = false;
+    for (const t of tolerations ?? []) {
+      if (!toleratesTaint(t, taint)) continue;
+      ok = true;
+      if (t.tolerationSeconds !== undefined) {
+        if (t.tolerationSeconds <= 0) return 0;
+        if (t.tolerationSeconds < min) min = t.tolerationSeconds;
+      }
+    }
+    if (!ok) return 0;
+  }
+  return any ? min : Infinity;
+}
