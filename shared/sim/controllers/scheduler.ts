@@ -369,14 +369,14 @@ interface Pass {
   stampGen: number;
   /** Spread terms per ReplicaSet uid. */
   terms: Map<string, PodTerms>;
-  /** Per feasible node index: its (host count, zone) bucket in the defaults' fast path. */
-  pairOf: Int32Array;
   /** Per bucket: generation stamp, best resource score, nodes at that score, total score. */
   pairGen: Int32Array;
   pairMax: Float64Array;
   pairCnt: Int32Array;
   pairTot: Float64Array;
   pairList: Int32Array;
+  /** Per bucket `p`, from `p * want`: the nodes at the bucket's best resource score, in scan order. */
+  pairNodes: Int32Array;
 }
 
 function newPass(state: SimState): Pass {
@@ -417,12 +417,12 @@ function newPass(state: SimState): Pass {
     stamp: new Int32Array(n + 1),
     stampGen: 0,
     terms: new Map(),
-    pairOf: new Int32Array(n),
     pairGen: new Int32Array(0),
     pairMax: new Float64Array(0),
     pairCnt: new Int32Array(0),
     pairTot: new Float64Array(0),
     pairList: new Int32Array(0),
+    pairNodes: new Int32Array(0),
   };
 }
 
@@ -605,18 +605,15 @@ function podTerms(pass: Pass, pod: Pod, sig: string | null): PodTerms {
 }
 
 /** Grows the bucket arrays to hold `size` buckets. */
-function ensurePairs(pass: Pass, size: number): void {
-  if (pass.pairGen.length >= size) return;
-  const cap = Math.max(size, pass.pairGen.length * 2, 64);
-  const gen = new Int32Array(cap);
-  gen.set(pass.pairGen);
-  pass.pairGen = gen;
+function ensurePairs(pass: Pass, size: number, want: number): void {
+  if (pass.pairGen.length >= size && pass.pairNodes.length >= pass.pairGen.length * want) return;
+  const cap = Math.max(size, pass.pairGen.length, 64);
+  pass.pairGen = new Int32Array(cap);
   pass.pairMax = new Float64Array(cap);
   pass.pairCnt = new Int32Array(cap);
   pass.pairTot = new Float64Array(cap);
   pass.pairList = new Int32Array(cap);
-  pass.pairGen.fill(0);
-  pass.stampGen++;
+  pass.pairNodes = new Int32Array(cap * want);
 }
 
 /** True when node `j` has every topology key of `terms`. */
@@ -808,13 +805,11 @@ function scanDefaults(pass: Pass, c: PodCtx, scan: Scan, start: number, want: nu
   const n = table.nodes.length;
   const slow = table.slow;
   const code = table.code;
-  const feas = pass.feas;
-  const base = pass.base;
-  const pairOf = pass.pairOf;
   const pairGen = pass.pairGen;
   const pairMax = pass.pairMax;
   const pairCnt = pass.pairCnt;
   const pairList = pass.pairList;
+  const pairNodes = pass.pairNodes;
   const miss = zones - 1;
   let pairs = 0;
   let j = start;
@@ -831,21 +826,21 @@ function scanDefaults(pass: Pass, c: PodCtx, scan: Scan, start: number, want: nu
     }
     const zid = dom[at]!;
     const p = host[at]! * zones + (zid < 0 ? miss : zid);
-    pairOf[found] = p;
     if (pairGen[p] !== gen) {
       pairGen[p] = gen;
       pairMax[p] = score;
       pairCnt[p] = 1;
+      pairNodes[p * want] = at;
       pairList[pairs++] = p;
     } else {
       const m = pairMax[p]!;
       if (score > m) {
         pairMax[p] = score;
         pairCnt[p] = 1;
-      } else if (score === m) pairCnt[p]!++;
+        pairNodes[p * want] = at;
+      } else if (score === m) pairNodes[p * want + pairCnt[p]!++] = at;
     }
-    feas[found] = at;
-    base[found] = score;
+    if (found === 0) pass.feas[0] = at;
     found++;
   }
   scan.found = found;
@@ -886,16 +881,21 @@ function scheduleOne(state: SimState, key: string, pod: Pod, pass: Pass): boolea
   const terms = podTerms(pass, pod, sig);
   const spreadOk = terms.hard.length > 0 ? spreadFilter(pass, pod, terms.hard) : null;
   const fast = terms.defaultsFast && !needAffinity && spreadOk === null;
-  const scan: Scan = { found: 0, processed: 0, counts: null, unresolvable: 0, anyTainted: false, pairs: 0 };
+  let scan: Scan = { found: 0, processed: 0, counts: null, unresolvable: 0, anyTainted: false, pairs: 0 };
   const ctx: PodCtx = { pod, podCpu, podMem, scoreCpu, scoreMem, bestEffort, needAffinity, affinity, spreadOk };
   let zones = 1;
   if (fast) {
     const host = terms.soft[0]!;
     const topo = terms.soft[1]!.topo!;
     zones = topo.values.length + 1;
-    ensurePairs(pass, (host.group.maxHost + 1) * zones);
+    ensurePairs(pass, (host.group.maxHost + 1) * zones, want);
     scanDefaults(pass, ctx, scan, start, want, host.group.host, topo.dom, zones, ++pass.stampGen);
-  } else scanGeneral(pass, ctx, scan, start, want);
+  }
+  if (!fast || (scan.anyTainted && scan.found > 1)) {
+    // A tainted node passed (TaintToleration scores vary): the general scan and scoring.
+    scan = { found: 0, processed: 0, counts: null, unresolvable: 0, anyTainted: false, pairs: 0 };
+    scanGeneral(pass, ctx, scan, start, want);
+  }
   const found = scan.found;
   const processed = scan.processed;
   const counts = scan.counts;
@@ -912,7 +912,7 @@ function scheduleOne(state: SimState, key: string, pod: Pod, pass: Pass): boolea
     return false;
   }
   let bestJ = feas[0]!;
-  if (found > 1 && fast && !anyTainted) bestJ = pickBucketed(pass, state, terms, found, pairs, zones);
+  if (found > 1 && fast && !anyTainted) bestJ = pickBucketed(pass, state, terms, found, pairs, zones, want);
   else if (found > 1) {
     addScores(pass, pod, found, anyTainted, terms);
     // selectHost: the highest total, one uniform draw among the tied nodes (in scan order).
@@ -1062,9 +1062,10 @@ function addSpreadScores(pass: Pass, pod: Pod, found: number, terms: SpreadTerm[
  * selectHost for the system-default spread without other varying scores: the same totals as
  * {@link addSpreadScores} (hostname weight `log(feasible + 2)`, zone weight `log(zones among the
  * feasible + 2)`, normalised over the feasible nodes) computed once per (host count, zone) bucket, then
- * one draw among the tied nodes in scan order. O(buckets) plus a scan to the drawn node.
+ * one draw among the tied nodes (enumerated bucket by bucket, each in scan order: uniform like the
+ * Go code's reservoir sampling). O(buckets).
  */
-function pickBucketed(pass: Pass, state: SimState, terms: PodTerms, found: number, pairs: number, zones: number): number {
+function pickBucketed(pass: Pass, state: SimState, terms: PodTerms, found: number, pairs: number, zones: number, want: number): number {
   const list = pass.pairList;
   const miss = zones - 1;
   const gen = ++pass.stampGen;
@@ -1110,10 +1111,12 @@ function pickBucketed(pass: Pass, state: SimState, terms: PodTerms, found: numbe
     } else if (tot === best) ties += pass.pairCnt[p]!;
   }
   let pick = ties > 1 ? nextInt(state.rng, ties) : 0;
-  const base = pass.base;
-  const pairOf = pass.pairOf;
-  for (let i = 0; i < found; i++) {
-    if (base[i]! + raw[pairOf[i]!]! === best && pick-- === 0) return pass.feas[i]!;
+  for (let k = 0; k < pairs; k++) {
+    const p = list[k]!;
+    if (pass.pairMax[p]! + raw[p]! !== best) continue;
+    const cnt = pass.pairCnt[p]!;
+    if (pick < cnt) return pass.pairNodes[p * want + pick]!;
+    pick -= cnt;
   }
   return pass.feas[0]!;
 }
