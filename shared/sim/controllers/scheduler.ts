@@ -803,7 +803,6 @@ function scanGeneral(pass: Pass, c: PodCtx, scan: Scan, start: number, want: num
 function scanDefaults(pass: Pass, c: PodCtx, scan: Scan, start: number, want: number, host: Int32Array, dom: Int32Array, zones: number, gen: number): void {
   const table = pass.table;
   const n = table.nodes.length;
-  const slow = table.slow;
   const code = table.code;
   const pairGen = pass.pairGen;
   const pairMax = pass.pairMax;
@@ -819,7 +818,8 @@ function scanDefaults(pass: Pass, c: PodCtx, scan: Scan, start: number, want: nu
     processed++;
     const at = j;
     if (++j === n) j = 0;
-    let score = slow[at] === 0 ? code[at]! : SLOW;
+    // rowCode makes every unschedulable/tainted node's code SLOW, so negative codes cover them.
+    let score = code[at]!;
     if (score < 0) {
       score = evalNode(pass, c, scan, at);
       if (score < 0) continue;
@@ -840,7 +840,6 @@ function scanDefaults(pass: Pass, c: PodCtx, scan: Scan, start: number, want: nu
         pairNodes[p * want] = at;
       } else if (score === m) pairNodes[p * want + pairCnt[p]!++] = at;
     }
-    if (found === 0) pass.feas[0] = at;
     found++;
   }
   scan.found = found;
@@ -891,6 +890,7 @@ function scheduleOne(state: SimState, key: string, pod: Pod, pass: Pass): boolea
     ensurePairs(pass, (host.group.maxHost + 1) * zones, want);
     scanDefaults(pass, ctx, scan, start, want, host.group.host, topo.dom, zones, ++pass.stampGen);
   }
+  if (fast && scan.found > 0) pass.feas[0] = pass.pairNodes[pass.pairList[0]! * want]!; // the only node when found === 1
   if (!fast || (scan.anyTainted && scan.found > 1)) {
     // A tainted node passed (TaintToleration scores vary): the general scan and scoring.
     scan = { found: 0, processed: 0, counts: null, unresolvable: 0, anyTainted: false, pairs: 0 };
