@@ -129,7 +129,7 @@ export function describePod(state: SimState, pod: Pod): string {
       [
         ['QoS Class', qosClass(pod)],
         ['Node-Selectors', multiline(pod.spec.nodeSelector)],
-        ['Tolerations', 'node.kubernetes.io/not-ready:NoExecute op=Exists for 300s\nnode.kubernetes.io/unreachable:NoExecute op=Exists for 300s'],
+        ['Tolerations', tolerationLines(pod.spec.tolerations)],
       ],
       16,
     ),
@@ -283,4 +283,19 @@ export function describeService(state: SimState, key: string, svc: Service): str
   entries.push(['Endpoints', addrs.length > 0 ? addrs.join(',') : '<none>']);
   entries.push(['Session Affinity', 'None']);
   return [fields(entries, 18), eventsSection(state, 'Service', svc.metadata.name, svc.metadata.namespace)].join('\n');
+}
+
+/** kubectl describe's Tolerations lines (printTolerationsMultiline): `key[=value][:effect][ op=Exists][ for Ns]`, `<none>` when none. */
+function tolerationLines(tolerations: Pod['spec']['tolerations']): string {
+  if (!tolerations || tolerations.length === 0) return '<none>';
+  return tolerations
+    .map((t) => {
+      let s = t.key ?? '';
+      if (t.value) s += `=${t.value}`;
+      if (t.effect) s += `:${t.effect}`;
+      if (t.operator === 'Exists' && !t.value) s += ' op=Exists';
+      if (t.tolerationSeconds !== undefined) s += ` for ${t.tolerationSeconds}s`;
+      return s;
+    })
+    .join('\n');
 }

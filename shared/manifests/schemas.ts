@@ -117,6 +117,60 @@ const intOrPercent = () =>
     error: typeMessage('an integer or a percentage such as "25%"'),
   });
 
+/** `core/v1 Toleration` (the scheduler's TaintToleration; tolerationSeconds for NoExecute). */
+const TolerationSchema = z.object({
+  key: str().optional(),
+  operator: z.enum(['Exists', 'Equal'], { error: 'supported values: "Equal", "Exists"' }).optional(),
+  value: str().optional(),
+  effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute'], { error: 'supported values: "NoExecute", "NoSchedule", "PreferNoSchedule"' }).optional(),
+  tolerationSeconds: z.number({ error: typeMessage('an integer') }).int({ error: 'must be an integer' }).optional(),
+});
+
+/** `core/v1 NodeSelectorRequirement`. */
+const NodeSelectorRequirementSchema = z.object({
+  key: nonEmpty(),
+  operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt'], { error: 'supported values: "DoesNotExist", "Exists", "Gt", "In", "Lt", "NotIn"' }),
+  values: z.array(str(), { error: typeMessage('a list of strings') }).optional(),
+});
+
+/** `core/v1 NodeSelectorTerm`. */
+const NodeSelectorTermSchema = z.object({
+  matchExpressions: z.array(NodeSelectorRequirementSchema, { error: typeMessage('a list') }).optional(),
+  matchFields: z.array(NodeSelectorRequirementSchema, { error: typeMessage('a list') }).optional(),
+});
+
+/** `core/v1 Affinity`: nodeAffinity is simulated; podAffinity / podAntiAffinity are accepted (checks.ts warns). */
+const AffinitySchema = z.object({
+  nodeAffinity: z
+    .object({
+      requiredDuringSchedulingIgnoredDuringExecution: z.object({ nodeSelectorTerms: z.array(NodeSelectorTermSchema, { error: typeMessage('a list') }).min(1, { error: 'Required value: must have at least one node selector term' }) }).optional(),
+      preferredDuringSchedulingIgnoredDuringExecution: z.array(z.object({ weight: int(1, 100), preference: NodeSelectorTermSchema }), { error: typeMessage('a list') }).optional(),
+    })
+    .optional(),
+  podAffinity: z.unknown().optional(),
+  podAntiAffinity: z.unknown().optional(),
+});
+
+/** `metav1.LabelSelector` with expressions (topology spread constraints). */
+const FullLabelSelectorSchema = z.object({
+  matchLabels: stringMap().optional(),
+  matchExpressions: z
+    .array(z.object({ key: nonEmpty(), operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist'], { error: 'supported values: "DoesNotExist", "Exists", "In", "NotIn"' }), values: z.array(str()).optional() }), { error: typeMessage('a list') })
+    .optional(),
+});
+
+/** `core/v1 TopologySpreadConstraint`. */
+const TopologySpreadConstraintSchema = z.object({
+  maxSkew: int(1),
+  topologyKey: nonEmpty(),
+  whenUnsatisfiable: z.enum(['DoNotSchedule', 'ScheduleAnyway'], { error: 'supported values: "DoNotSchedule", "ScheduleAnyway"' }),
+  labelSelector: FullLabelSelectorSchema.optional(),
+  minDomains: int(1).optional(),
+  matchLabelKeys: z.array(str(), { error: typeMessage('a list of strings') }).optional(),
+  nodeAffinityPolicy: z.enum(['Honor', 'Ignore'], { error: 'supported values: "Honor", "Ignore"' }).optional(),
+  nodeTaintsPolicy: z.enum(['Honor', 'Ignore'], { error: 'supported values: "Honor", "Ignore"' }).optional(),
+});
+
 const ObjectMetaSchema = (nameCheck: (n: string) => string | null) =>
   z.object({
     name: dnsName(nameCheck),
@@ -143,6 +197,9 @@ export const DeploymentSchema = z.object({
         restartPolicy: z.enum(['Always', 'OnFailure', 'Never'], { error: 'supported values: "Always"' }).optional(),
         terminationGracePeriodSeconds: int(0).optional(),
         nodeSelector: stringMap().optional(),
+        tolerations: z.array(TolerationSchema, { error: typeMessage('a list of tolerations') }).optional(),
+        affinity: AffinitySchema.optional(),
+        topologySpreadConstraints: z.array(TopologySpreadConstraintSchema, { error: typeMessage('a list of constraints') }).optional(),
       }),
     }),
     strategy: z

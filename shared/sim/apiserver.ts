@@ -670,7 +670,7 @@ function setScheduledTrue(pod: Pod, now: SimSeconds): void {
   const c = conds[i];
   if (c) {
     const time = c.status !== 'True' ? now : c.lastTransitionTime;
-    if (c.status === 'True' && !('reason' in c)) return;
+    if (c.status === 'True' && !('reason' in c) && !('message' in c)) return; // the scheduler's FitError text goes too
     conds[i] = time === 0 ? SCHEDULED_AT_ZERO : { type: 'PodScheduled', status: 'True', lastTransitionTime: time };
     return;
   }

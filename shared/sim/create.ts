@@ -12,6 +12,7 @@ import { withWarmStart } from './emit.ts';
 import { endpointPorts } from './kinds/endpointslice.ts';
 import { healthyNodeConditions } from './controllers/nodeLifecycle.ts';
 import { runControllers } from './controllers/index.ts';
+import { emitPendingAfterWarmStart } from './controllers/scheduler.ts';
 import { objKey, refKey } from './names.ts';
 import { seedRng } from './prng.ts';
 import { parseCpuMillicores, parseMemoryMiB } from '../manifests/quantity.ts';
@@ -53,7 +54,11 @@ export function deploymentFromManifest(state: SimState, m: DeploymentManifest, u
     restartPolicy: m.spec.template.spec.restartPolicy ?? 'Always',
     terminationGracePeriodSeconds: m.spec.template.spec.terminationGracePeriodSeconds ?? 30,
   };
-  if (m.spec.template.spec.nodeSelector) tplSpec.nodeSelector = { ...m.spec.template.spec.nodeSelector };
+  const ms = m.spec.template.spec;
+  if (ms.nodeSelector) tplSpec.nodeSelector = { ...ms.nodeSelector };
+  if (ms.tolerations) tplSpec.tolerations = structuredClone(ms.tolerations);
+  if (ms.affinity) tplSpec.affinity = structuredClone(ms.affinity);
+  if (ms.topologySpreadConstraints) tplSpec.topologySpreadConstraints = structuredClone(ms.topologySpreadConstraints);
   const template: Deployment['spec']['template'] = { metadata: { labels: { ...m.spec.template.metadata.labels } }, spec: tplSpec };
   if (m.spec.template.metadata.annotations) template.metadata.annotations = { ...m.spec.template.metadata.annotations };
   return {
@@ -94,14 +99,14 @@ function nodeFromInput(state: SimState, n: NodeSpecInput): Node {
       name: n.name,
       namespace: '',
       uid: `node-${state.counters.uid++}`,
-      labels: { 'beta.kubernetes.io/arch': 'amd64', 'beta.kubernetes.io/os': 'linux', 'kubernetes.io/hostname': n.name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', 'topology.kubernetes.io/zone': n.zone },
+      labels: { ...(n.labels ?? {}), 'beta.kubernetes.io/arch': 'amd64', 'beta.kubernetes.io/os': 'linux', 'kubernetes.io/hostname': n.name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', 'topology.kubernetes.io/zone': n.zone },
       annotations: {},
       creationTimestamp: 0,
       ownerReferences: [],
       generation: 1,
       resourceVersion: ++state.counters.resourceVersion,
     },
-    spec: { unschedulable: false, taints: [] },
+    spec: { unschedulable: false, taints: (n.taints ?? []).map((t) => ({ ...t, timeAdded: 0 })) },
     status: {
       capacity: { cpu: n.cpu, memory: n.memory, pods: String(pods) },
       allocatable: { cpu: n.cpu, memory: n.memory, pods: String(pods) },
@@ -201,7 +206,7 @@ export function createSim(input: SimInput, opts: CreateSimOptions = {}): SimStat
     warnings: [...(input.warnings ?? [])],
     defaultImageProfile,
     imageProfileSeen: Object.create(null),
-    scheduler: { activeQ: [], unschedulable: [], moveRequested: false, nextStartNodeIndex: 0 },
+    scheduler: { activeQ: [], backoffQ: [], unschedulable: [], moveRequested: false, nextStartNodeIndex: 0, podInfo: Object.create(null), lastFlushAt: 0 },
   };
   for (const n of input.nodes) {
     if (state.nodes[n.name]) throw new Error(`duplicate node name "${n.name}"`);
@@ -269,4 +274,5 @@ function startWorkloads(state: SimState, cold: boolean): void {
       if (d.deployments.length + d.replicaSets.length + d.pods.length + d.services.length + d.nodes.length + state.scheduler.activeQ.length === 0) break;
     }
   });
+  emitPendingAfterWarmStart(state);
 }

@@ -22,7 +22,7 @@
 
 export * from './kinds/types.ts';
 export * from './kinds/workloadTypes.ts';
-import type { ContainerPort, DeploymentStrategy, Deployment, EndpointSlice, PodDisruptionBudget, EnvVar, LabelSelector, Node, Pod, Probe, ReplicaSet, ResourceRequirements, Service, ServicePort, SimSeconds } from './kinds/types.ts';
+import type { Affinity, ContainerPort, DeploymentStrategy, Deployment, EndpointSlice, PodDisruptionBudget, EnvVar, LabelSelector, Node, Pod, Probe, ReplicaSet, ResourceRequirements, Service, ServicePort, SimSeconds, Taint, Toleration, TopologySpreadConstraint } from './kinds/types.ts';
 import type { DaemonSet, ReplicationController, StatefulSet } from './kinds/workloadTypes.ts';
 
 // ---------------------------------------------------------------------------------------------------
@@ -427,12 +427,28 @@ export interface SimState {
 export interface SchedulerState {
   /** Pods waiting for a scheduling attempt, FIFO. */
   activeQ: string[];
-  /** Pods that failed; moved back to activeQ when a node or pod event may make them fit. */
+  /**
+   * Pods that failed and were moved by a cluster event while still backing off: they go to activeQ at
+   * `podInfo[key].backoffUntil` (kube-scheduler's podBackoffQ). Ordered by that time, then insertion.
+   */
+  backoffQ: string[];
+  /**
+   * Pods that failed (kube-scheduler's unschedulablePods), in the order they failed: they cost nothing
+   * until a cluster event (node freed, added, uncordoned or Ready; etcd back) or the 5 min leftover flush.
+   */
   unschedulable: string[];
   /** True when a cluster event (node freed, uncordoned, Ready) asks to retry unschedulable pods. */
   moveRequested: boolean;
   /** Where the next node sampling starts (percentageOfNodesToScore rotation), index in sorted node names. */
   nextStartNodeIndex: number;
+  /**
+   * Per Pod key that failed at least once: `attempts` (scheduling attempts so far), `backoffUntil` (sim
+   * second its backoff of `min(1 * 2^(attempts-1), 10)` s ends) and `parkedAt` (sim second it entered
+   * `unschedulable`). Dropped when the pod binds or is gone.
+   */
+  podInfo: Record<string, { attempts: number; backoffUntil: number; parkedAt: number }>;
+  /** Sim second of the last flushUnschedulablePodsLeftover (every 30 s). */
+  lastFlushAt: number;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -487,6 +503,9 @@ export interface DeploymentManifest {
         restartPolicy?: 'Always' | 'OnFailure' | 'Never';
         terminationGracePeriodSeconds?: number;
         nodeSelector?: Record<string, string>;
+        tolerations?: Toleration[];
+        affinity?: Affinity;
+        topologySpreadConstraints?: TopologySpreadConstraint[];
       };
     };
     strategy?: DeploymentStrategy;
@@ -512,6 +531,10 @@ export interface NodeSpecInput {
   memory: string;
   /** Max pods (kubelet default 110). */
   pods?: number;
+  /** (added) Extra Node labels (beside `kubernetes.io/hostname`, `topology.kubernetes.io/zone`...). */
+  labels?: Record<string, string>;
+  /** (added) Node taints (`timeAdded` is set to 0). */
+  taints?: Omit<Taint, 'timeAdded'>[];
 }
 
 /** Everything the sim needs to start a match. Produced from a scenario file (shared/scenario). */

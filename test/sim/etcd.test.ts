@@ -6,7 +6,7 @@ import { LEASE_DURATION_SECONDS, RENEW_DEADLINE_SECONDS, RETRY_PERIOD_SECONDS } 
 import { getTeam } from '../../shared/game/index.ts';
 import { runKubectl } from '../../shared/kubectl/index.ts';
 import { act, matchOf, simOf } from '../game/helpers.ts';
-import { eventsWith, input, podsOf, run, runUntil, runningReady, sim } from './fixtures.ts';
+import { deployment, eventsWith, input, podsOf, run, runUntil, runningReady, sim } from './fixtures.ts';
 
 function stop(s: SimState, ...names: string[]): void {
   for (const m of s.controlPlane.etcd.members) if (names.includes(m.name)) m.healthy = false;
@@ -109,9 +109,8 @@ describe('etcd and the control plane', () => {
   });
 
   it('events of a short outage are written when etcd is back, with their own times; older ones are dropped', () => {
-    const s = sim({ images: { 'web:v1': { baseMemoryMiB: 100, memoryGrowthMiBPerSec: 50 } } });
-    s.deployments['default/web']!.spec.template.spec.containers[0]!.resources.limits = { memory: '256Mi' };
-    applyAction(s, 'a', { type: 'rolloutRestart', deployment: 'web' });
+    // The limit is in the manifest (a rollout to add it depended on the PRNG's trajectory to complete).
+    const s = sim({ deployments: [deployment('web', { memoryLimit: '256Mi' })], images: { 'web:v1': { baseMemoryMiB: 100, memoryGrowthMiBPerSec: 50 } } });
     runUntil(s, (x) => podsOf(x, 'web').length === 3 && podsOf(x, 'web').every((p) => p.sim.memLimitMiB === 256), 120);
     stop(s, 'etcd-1', 'etcd-2');
     const down = s.t;

@@ -6,7 +6,9 @@
  * deletion and replaced elsewhere by their ReplicaSets; they stay Terminating until the node returns.
  *
  * Values (kubernetes-behaviour.md §3): node-monitor-grace-period 50 s (v1.32+, kubernetes PR 126287);
- * DefaultTolerationSeconds 300 s; events `NodeNotReady`, `TaintManagerEviction`.
+ * DefaultTolerationSeconds 300 s (each pod's own NoExecute `tolerationSeconds` when it sets one: a pod
+ * without a matching toleration is evicted at once, one without `tolerationSeconds` stays); events
+ * `NodeNotReady`, `TaintManagerEviction`.
  * Driven by the dirty node queue and timers only: no per-tick scan of nodes.
  *
  * Simplification: the eviction rate limits (0.1 nodes/s, 0.01/s when a zone is > 55 % unhealthy, no
@@ -20,6 +22,7 @@ import { isTerminating, setPodReady } from '../podutil.ts';
 import { scheduleTimer, type TimerKind } from '../timers.ts';
 import type { Node, NodeCondition, SimState, Timer } from '../types.ts';
 import { kubeletNodeRecovered } from './kubelet.ts';
+import { noExecuteTolerationSeconds } from './schedulerPlugins.ts';
 
 /** node-monitor-grace-period, sim seconds. */
 export const NODE_MONITOR_GRACE_SECONDS = 50;
@@ -106,15 +109,25 @@ export function onNodeTimer(state: SimState, timer: Timer): void {
     markNotReady(state, node);
   } else if (timer.kind === T_EVICT) {
     const taint = node.spec.taints.find((t) => t.key === UNREACHABLE_TAINT && t.effect === 'NoExecute');
-    if (!taint || (taint.timeAdded ?? 0) + DEFAULT_TOLERATION_SECONDS > timer.at) return;
+    if (!taint) return;
     if (!apiWritable(state)) return void retry();
+    // Each pod's own NoExecute toleration time (default 300 s from the DefaultTolerationSeconds
+    // admission; scheduler.ts owns the matching): evict the due ones, wake up again for the next.
+    const since = taint.timeAdded ?? 0;
+    let next = Infinity;
     for (const key of podsOn(state, node.metadata.name)) {
       const pod = state.pods[key]!;
       if (isTerminating(pod)) continue;
+      const due = since + noExecuteTolerationSeconds(pod.spec.tolerations, node.spec.taints);
+      if (due > timer.at) {
+        if (due < next) next = due;
+        continue;
+      }
       emit(state, 'Normal', 'TaintManagerEviction', { kind: 'Pod', name: pod.metadata.name, namespace: pod.metadata.namespace },
         `Marking for deletion Pod ${key}`, 'taint-eviction-controller');
       deletePod(state, key); // the taint manager deletes directly: PodDisruptionBudgets do not gate it
     }
+    if (next !== Infinity) scheduleTimer(state, next, T_EVICT, node.metadata.name);
   }
 }
 
@@ -141,5 +154,11 @@ function markNotReady(state: SimState, node: Node): void {
     setPodReady(state, key, pod, false, 'NodeNotReady');
     emit(state, 'Warning', 'NodeNotReady', { kind: 'Pod', name: pod.metadata.name, namespace: pod.metadata.namespace }, 'Node is not ready', 'node-controller');
   }
-  scheduleTimer(state, state.t + DEFAULT_TOLERATION_SECONDS, T_EVICT, name);
+  // The first wake-up: the earliest toleration among the node's pods (usually the default 300 s).
+  let first = Infinity;
+  for (const key of podsOn(state, name)) {
+    const pod = state.pods[key]!;
+    if (!isTerminating(pod)) first = Math.min(first, state.t + noExecuteTolerationSeconds(pod.spec.tolerations, node.spec.taints));
+  }
+  if (first !== Infinity) scheduleTimer(state, first, T_EVICT, name);
 }

@@ -1,23 +1,53 @@
 /**
- * kube-scheduler: Filter then Score for each pod of the activeQ, bind to the best node, or record
- * `FailedScheduling` and park the pod in the unschedulable queue until a cluster event (a node freed,
- * uncordoned or Ready again; etcd back) moves it back.
+ * kube-scheduler (default profile, v1.33): for each pod popped from the activeQ, Filter the sampled
+ * nodes, Score the feasible ones, bind to the highest total (ties broken by the PRNG), or record a
+ * `FailedScheduling` Warning event (one per attempt) and park the pod.
  *
- * Source (kubernetes-behaviour.md §5; K pkg/scheduler): filters NodeUnschedulable, TaintToleration
- * (NoSchedule/NoExecute; pods tolerate `not-ready`/`unreachable` NoExecute for 300 s by default),
- * NodeAffinity (nodeSelector), NodeResourcesFit (requests vs allocatable, pod count); score
- * LeastAllocated `(allocatable - requested) * 100 / allocatable` averaged over cpu and memory (integer
- * maths like the Go code, pods without requests scored with the 100m / 200MB defaults); ties broken by the
- * PRNG (selectHost's reservoir sampling). Node sampling: percentageOfNodesToScore adaptive
- * `max(5, 50 - nodes/125)` %, at least 100 nodes, from a rotating start index (schedule_one.go
- * numFeasibleNodesToFind). Preemption is not modelled (all pods have priority 0).
+ * Source (kubernetes-behaviour.md §5; K pkg/scheduler, https://kubernetes.io/docs/reference/scheduling/config/):
+ * - Filters, in the default order, a node failing the first plugin that rejects it:
+ *   NodeUnschedulable (`node(s) were unschedulable`, unless the pod tolerates
+ *   `node.kubernetes.io/unschedulable:NoSchedule`), TaintToleration (NoSchedule/NoExecute taints:
+ *   `node(s) had untolerated taint {key: value}`), NodeAffinity (nodeSelector and required node affinity:
+ *   `node(s) didn't match Pod's node affinity/selector`), NodeResourcesFit (`Too many pods` against the
+ *   Node's allocatable pods, kubelet maxPods 110; `Insufficient cpu|memory` against requests),
+ *   PodTopologySpread for DoNotSchedule constraints (`node(s) didn't match pod topology spread
+ *   constraints`, `... (missing required label)`).
+ * - Scores (weight x normalised 0..100 score, summed): NodeResourcesFit LeastAllocated (1),
+ *   NodeResourcesBalancedAllocation (1; skipped for best-effort pods), TaintToleration (3; PreferNoSchedule
+ *   taints not tolerated, reversed), NodeAffinity (2; preferred terms' weights), PodTopologySpread (2;
+ *   the pod's ScheduleAnyway constraints, else the system defaults `kubernetes.io/hostname` maxSkew 3 and
+ *   `topology.kubernetes.io/zone` maxSkew 5 over the pod's Services' and ReplicaSet's selectors).
+ *   ImageLocality and InterPodAffinity are not simulated (nodes have no image cache, pods no pod
+ *   affinity): they add the same to every node or nothing.
+ * - selectHost: the highest total; ties broken uniformly at random — one PRNG draw over the count of
+ *   tied nodes (the same distribution as the Go code's reservoir sampling, which draws per tie).
+ * - Node sampling: percentageOfNodesToScore adaptive `max(5, 50 - nodes/125)` %, at least 100 nodes,
+ *   from a rotating start index (schedule_one.go numFeasibleNodesToFind).
+ * - Queues (K pkg/scheduler/backend/queue/scheduling_queue.go): a failed pod goes to the unschedulable
+ *   queue, where it costs nothing until a cluster event (a pod's resources freed, a node uncordoned,
+ *   Ready again; etcd back) moves it to the backoff queue (backoff `1 s * 2^(attempts-1)`, at most 10 s)
+ *   or straight to the activeQ when its backoff is over; pods left there longer than 5 min are flushed
+ *   back by a check every 30 s (podMaxInUnschedulablePodsDuration, flushUnschedulablePodsLeftover).
+ *   Simplification: every cluster event moves every unschedulable pod (no QueueingHints).
+ * Preemption is not modelled (all pods have priority 0): the FitError's `preemption:` part says why.
  */
 import { apiWritable, bindPod, noteChange } from '../apiserver.ts';
 import { emit, isWarmStart } from '../emit.ts';
-import { getIndex } from '../cache.ts';
-import { setCondition } from '../podutil.ts';
-import type { Node, Pod, SimState } from '../types.ts';
+import { controllerOf, getIndex, podObjectsForSelector, servicesForLabels } from '../cache.ts';
+import type { Node, Pod, PodCondition, SimState, TopologySpreadConstraint } from '../types.ts';
+import { nextInt } from '../prng.ts';
 import { kubeletOnBound } from './kubelet.ts';
+import {
+  compileSelector,
+  hasRequiredNodeAffinity,
+  intolerablePreferNoSchedule,
+  preferredNodeAffinityScore,
+  requiredNodeAffinityMatches,
+  selectorMatchesLabels,
+  toleratesUnschedulable,
+  untoleratedTaint,
+  type CompiledSelector,
+} from './schedulerPlugins.ts';
 
 /** kube-scheduler minFeasibleNodesToFind. */
 export const MIN_FEASIBLE_NODES_TO_FIND = 100;
@@ -34,6 +64,25 @@ export const DEFAULT_SCORE_CPU_MILLI = 100;
  * comment says "200 MB". Switching to 200 MiB would change scores of request-less pods, hence replays.
  */
 export const DEFAULT_SCORE_MEM_MIB = (200 * 1000 * 1000) / (1024 * 1024);
+/** Score plugin weights of the default profile (K pkg/scheduler/apis/config/v1/default_plugins.go). */
+export const SCORE_WEIGHTS = { NodeResourcesFit: 1, NodeResourcesBalancedAllocation: 1, TaintToleration: 3, NodeAffinity: 2, PodTopologySpread: 2 } as const;
+/** framework.MaxNodeScore. */
+export const MAX_NODE_SCORE = 100;
+/** podInitialBackoffDuration, sim seconds. */
+export const POD_INITIAL_BACKOFF_SECONDS = 1;
+/** podMaxBackoffDuration, sim seconds. */
+export const POD_MAX_BACKOFF_SECONDS = 10;
+/** podMaxInUnschedulablePodsDuration, sim seconds: a parked pod is retried after this long anyway. */
+export const POD_MAX_IN_UNSCHEDULABLE_SECONDS = 300;
+/** Period of flushUnschedulablePodsLeftover, sim seconds. */
+export const UNSCHEDULABLE_FLUSH_PERIOD_SECONDS = 30;
+/** PodTopologySpread's system default constraints (ScheduleAnyway), K podtopologyspread/plugin.go systemDefaultConstraints. */
+export const SYSTEM_DEFAULT_SPREAD: readonly TopologySpreadConstraint[] = Object.freeze([
+  { topologyKey: 'kubernetes.io/hostname', maxSkew: 3, whenUnsatisfiable: 'ScheduleAnyway' },
+  { topologyKey: 'topology.kubernetes.io/zone', maxSkew: 5, whenUnsatisfiable: 'ScheduleAnyway' },
+] as TopologySpreadConstraint[]);
+
+const HOSTNAME = 'kubernetes.io/hostname';
 
 /** How many feasible nodes to look for among `n` nodes (schedule_one.go numFeasibleNodesToFind, adaptive). */
 export function numFeasibleNodesToFind(n: number): number {
@@ -44,28 +93,34 @@ export function numFeasibleNodesToFind(n: number): number {
   return num < MIN_FEASIBLE_NODES_TO_FIND ? MIN_FEASIBLE_NODES_TO_FIND : num;
 }
 
+/** Backoff after `attempts` failed attempts, sim seconds: `min(1 * 2^(attempts-1), 10)` (calculateBackoffDuration). */
+export function podBackoffSeconds(attempts: number): number {
+  let d = POD_INITIAL_BACKOFF_SECONDS;
+  for (let i = 1; i < attempts && d < POD_MAX_BACKOFF_SECONDS; i++) d *= 2;
+  return Math.min(d, POD_MAX_BACKOFF_SECONDS);
+}
+
 /** Reasons a node was filtered out; `unresolvable` ones cannot be fixed by preemption. */
 interface FilterResult {
   reasons: string[];
   unresolvable: boolean;
 }
 
-const TOLERATED_NOEXECUTE = new Set(['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']);
+const REASON_AFFINITY = "node(s) didn't match Pod's node affinity/selector";
+const REASON_SPREAD = "node(s) didn't match pod topology spread constraints";
+const REASON_SPREAD_LABEL = `${REASON_SPREAD} (missing required label)`;
+const AFFINITY_FAIL: FilterResult = { reasons: [REASON_AFFINITY], unresolvable: true };
 
-/** Runs the filter plugins in kube-scheduler's order; null when the node fits. */
+/**
+ * Runs the filter plugins NodeUnschedulable, TaintToleration, NodeAffinity and NodeResourcesFit in
+ * kube-scheduler's order; null when the node fits. (PodTopologySpread's filter needs the other pods:
+ * see {@link schedulerSync}.)
+ */
 export function filterNode(pod: Pod, node: Node): FilterResult | null {
-  if (node.spec.unschedulable) return { reasons: ['node(s) were unschedulable'], unresolvable: true };
-  for (const t of node.spec.taints) {
-    if (t.effect === 'PreferNoSchedule') continue;
-    if (t.effect === 'NoExecute' && TOLERATED_NOEXECUTE.has(t.key)) continue;
-    return { reasons: [`node(s) had untolerated taint {${t.key}: ${t.value ?? ''}}`], unresolvable: true };
-  }
-  const sel = pod.spec.nodeSelector;
-  if (sel) {
-    for (const k in sel) {
-      if (node.metadata.labels[k] !== sel[k]) return { reasons: ["node(s) didn't match Pod's node affinity/selector"], unresolvable: true };
-    }
-  }
+  if (node.spec.unschedulable && !toleratesUnschedulable(pod)) return { reasons: ['node(s) were unschedulable'], unresolvable: true };
+  const taint = untoleratedTaint(node, pod.spec.tolerations);
+  if (taint) return { reasons: [`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`], unresolvable: true };
+  if (hasRequiredNodeAffinity(pod) && !requiredNodeAffinityMatches(pod, node)) return AFFINITY_FAIL;
   const s = node.sim;
   let reasons: string[] | null = null;
   if (s.podCount + 1 > s.podsAllocatable) (reasons ??= []).push('Too many pods');
@@ -84,6 +139,19 @@ export function leastAllocatedScore(pod: Pod, node: Node): number {
 }
 
 /**
+ * BalancedAllocation score 0..100 (K noderesources/balanced_allocation.go): cpu and memory fractions
+ * `requested / allocatable` with the pod's real requests (capped at 1), `trunc((1 - |f1 - f2| / 2) * 100)`.
+ */
+export function balancedAllocationScore(cpuAlloc: number, cpuReq: number, memAlloc: number, memReq: number): number {
+  let f1 = -1;
+  let f2 = -1;
+  if (cpuAlloc > 0) f1 = Math.min(cpuReq / cpuAlloc, 1);
+  if (memAlloc > 0) f2 = Math.min(memReq / memAlloc, 1);
+  const std = f1 >= 0 && f2 >= 0 ? Math.abs((f1 - f2) / 2) : 0;
+  return Math.trunc((1 - std) * MAX_NODE_SCORE);
+}
+
+/**
  * kubectl/scheduler FitError text: `0/3 nodes are available: 1 node(s) were unschedulable, 2
  * Insufficient memory. preemption: 0/3 nodes are available: ...`. Reason counts sorted as strings.
  */
@@ -97,42 +165,124 @@ export function fitErrorMessage(total: number, counts: Map<string, number>, unre
   return total === 0 ? `${head.replace(': .', '.')} preemption: 0/0 nodes are available.` : `${head} preemption: 0/${total} nodes are available: ${pre.join(', ')}.`;
 }
 
+// ---------------------------------------------------------------------------------------------------
+// Queues
+// ---------------------------------------------------------------------------------------------------
+
+function podGone(state: SimState, key: string): boolean {
+  const pod = state.pods[key];
+  return !pod || pod.spec.nodeName !== undefined || pod.metadata.deletionTimestamp !== undefined;
+}
+
+/** Inserts into the backoffQ, ordered by backoff expiry then insertion. */
+function pushBackoff(state: SimState, key: string, until: number): void {
+  const q = state.scheduler.backoffQ;
+  const info = state.scheduler.podInfo;
+  let lo = 0;
+  let hi = q.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((info[q[mid]!]?.backoffUntil ?? 0) <= until) lo = mid + 1;
+    else hi = mid;
+  }
+  q.splice(lo, 0, key);
+}
+
+/** A parked pod leaves the unschedulable queue: to the backoffQ while backing off, else to the activeQ. */
+function unpark(state: SimState, key: string): void {
+  const sq = state.scheduler;
+  if (podGone(state, key)) {
+    delete sq.podInfo[key];
+    return;
+  }
+  const until = sq.podInfo[key]?.backoffUntil ?? 0;
+  if (until > state.t) pushBackoff(state, key, until);
+  else sq.activeQ.push(key);
+}
+
+/** Cluster events, backoff expiry and the 5 min leftover flush move pods toward the activeQ. O(moved pods). */
+function moveQueues(state: SimState): void {
+  const sq = state.scheduler;
+  const t = state.t;
+  if (sq.moveRequested) {
+    sq.moveRequested = false;
+    const parked = sq.unschedulable;
+    sq.unschedulable = [];
+    for (const key of parked) unpark(state, key);
+  }
+  if (t - sq.lastFlushAt >= UNSCHEDULABLE_FLUSH_PERIOD_SECONDS) {
+    sq.lastFlushAt = t;
+    const parked = sq.unschedulable;
+    let k = 0;
+    while (k < parked.length && t - (sq.podInfo[parked[k]!]?.parkedAt ?? 0) > POD_MAX_IN_UNSCHEDULABLE_SECONDS) k++;
+    if (k > 0) for (const key of parked.splice(0, k)) unpark(state, key);
+  }
+  const bq = sq.backoffQ;
+  let k = 0;
+  while (k < bq.length && (sq.podInfo[bq[k]!]?.backoffUntil ?? 0) <= t) k++;
+  if (k > 0) for (const key of bq.splice(0, k)) sq.activeQ.push(key);
+}
+
 /**
- * Schedules the activeQ (plus unschedulable pods when a cluster event asked for a retry). Stalls while
- * the API server cannot write (binding is a write). Cost: O(nodes) to build the pass's node table,
- * then O(queued pods x sampled nodes) typed-array reads and tie draws (see {@link NodeTable}).
+ * Schedules the activeQ after moving pods from the other queues. Stalls while the API server cannot
+ * write (binding is a write). Cost: nothing when no queue is due; else O(nodes) to build the pass's
+ * node table, then per queued pod O(sampled nodes) typed-array reads and one tie draw; a pod of the same
+ * ReplicaSet as one that just failed (no binding since) fails the same way without a second filter pass.
  */
 export function schedulerSync(state: SimState): void {
   const sq = state.scheduler;
   if (!apiWritable(state)) return;
-  if (sq.moveRequested) {
-    sq.moveRequested = false;
-    if (sq.unschedulable.length > 0) {
-      sq.activeQ.push(...sq.unschedulable);
-      sq.unschedulable = [];
-    }
-  }
+  moveQueues(state);
   if (sq.activeQ.length === 0) return;
   const queue = sq.activeQ;
   sq.activeQ = [];
-  const parked = new Set<string>();
-  let table: NodeTable | null = null;
+  const seen = new Set<string>();
+  let pass: Pass | null = null;
   for (const key of queue) {
+    if (seen.has(key)) continue;
+    seen.add(key);
     const pod = state.pods[key];
-    if (!pod || pod.spec.nodeName || pod.metadata.deletionTimestamp !== undefined || parked.has(key)) continue;
-    table ??= nodeTable(getIndex(state).sortedNodes);
-    if (!scheduleOne(state, key, pod, table)) parked.add(key);
+    if (!pod || pod.spec.nodeName || pod.metadata.deletionTimestamp !== undefined) {
+      delete sq.podInfo[key];
+      continue;
+    }
+    pass ??= newPass(state);
+    if (scheduleOne(state, key, pod, pass)) {
+      delete sq.podInfo[key];
+      continue;
+    }
+    const info = (sq.podInfo[key] ??= { attempts: 0, backoffUntil: 0, parkedAt: 0 });
+    info.attempts++;
+    info.backoffUntil = state.t + podBackoffSeconds(info.attempts);
+    info.parkedAt = state.t;
+    sq.unschedulable.push(key);
   }
-  for (const key of parked) sq.unschedulable.push(key);
 }
 
 /**
- * The scheduler's view of the nodes while it drains one queue: the fields the filter fast path and
- * the LeastAllocated score read, copied into typed arrays in `sortedNodes` order, so the node-scoring
- * loop (up to {@link numFeasibleNodesToFind} nodes per pod, 500 at 5,000 nodes) reads contiguous
- * memory instead of chasing Node objects. Exact copies of the numbers (Float64Array), so every
- * comparison and score is bit-identical to reading `node.sim`. Valid for one {@link schedulerSync}
- * pass: nothing else changes a Node while it runs, and {@link bind} refreshes the bound node's row.
+ * After createSim's warm start (which records no events): one `FailedScheduling` event per pod still
+ * unschedulable, with its last message, so a pod Pending from the start shows why under Events.
+ */
+export function emitPendingAfterWarmStart(state: SimState): void {
+  for (const key of state.scheduler.unschedulable) {
+    const pod = state.pods[key];
+    const msg = pod?.status.conditions.find((c) => c.type === 'PodScheduled')?.message;
+    if (!pod || msg === undefined) continue;
+    emit(state, 'Warning', 'FailedScheduling', { kind: 'Pod', name: pod.metadata.name, namespace: pod.metadata.namespace }, msg, 'default-scheduler');
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// One scheduling pass
+// ---------------------------------------------------------------------------------------------------
+
+/**
+ * The scheduler's view of the nodes while it drains one queue: the fields the filter fast path and the
+ * resource scores read, copied into typed arrays in `sortedNodes` order, so the node loop (up to
+ * {@link numFeasibleNodesToFind} nodes per pod, 500 at 5,000 nodes) reads contiguous memory. Exact
+ * copies (Float64Array), so every comparison and score is bit-identical to reading `node.sim`. Valid for
+ * one {@link schedulerSync} pass: nothing else changes a Node while it runs, and a binding refreshes
+ * the bound node's row.
  */
 interface NodeTable {
   nodes: Node[];
@@ -146,21 +296,92 @@ interface NodeTable {
   memRequested: Float64Array;
   /**
    * Per node, for pods of the request class below: {@link UNKNOWN}, {@link SLOW} (the fast path's
-   * checks fail: run {@link filterNode}), else the LeastAllocated score 0..100 of a node that passes.
-   * Both depend only on the node's row and the pod's requests, so one class's codes serve every pod
-   * of that class until {@link bind} changes the row.
+   * checks fail: run {@link filterNode}), else LeastAllocated + BalancedAllocation (weights 1) of a node
+   * that passes. Both depend only on the row and the pod's requests, so one class's codes serve every
+   * pod of that class until a binding changes the row.
    */
-  code: Int8Array;
+  code: Int16Array;
   classCpu: number;
   classMem: number;
 }
 
 const UNKNOWN = -2;
-/** 2^-32: `u * TWO_POW_MINUS_32` is exactly `u / 4294967296` (shared/sim/prng.ts nextFloat). */
-const TWO_POW_MINUS_32 = 1 / 4294967296;
 const SLOW = -1;
+/** Most spread groups (label selectors with their per-node counts) kept in one pass. */
+const GROUP_CACHE = 16;
 
-function nodeTable(nodes: Node[]): NodeTable {
+/** Per topology key: each node's domain id (-1 without the label) and the domains' values. */
+interface Topology {
+  dom: Int32Array;
+  values: string[];
+}
+
+/** Pods matching one selector in one namespace, counted per node (bound, not terminating). */
+interface SpreadGroup {
+  key: string;
+  namespace: string;
+  sel: CompiledSelector;
+  host: Int32Array;
+  /** Nodes with a count > 0. */
+  touched: number[];
+  /** Per topology key, counts per domain id over every node with that label (no node filter). */
+  domains: Map<string, Int32Array>;
+  /** Largest per-node count (bounds the buckets of {@link scanDefaults}). */
+  maxHost: number;
+  /** False once evicted from the pass's cache (no longer counted on binds: terms holding it are rebuilt). */
+  live: boolean;
+}
+
+/** A pod's spread terms, cached per ReplicaSet uid for the pass. */
+interface PodTerms {
+  hard: SpreadTerm[];
+  soft: SpreadTerm[];
+  softRequireAll: boolean;
+  /** The system defaults (hostname + zone) with nothing filtered: {@link scheduleOne}'s bucketed path. */
+  defaultsFast: boolean;
+}
+
+/** A constraint resolved for one pod: its group and policy. */
+interface SpreadTerm {
+  c: TopologySpreadConstraint;
+  group: SpreadGroup;
+  topo: Topology | null;
+  hostname: boolean;
+}
+
+interface Pass {
+  state: SimState;
+  table: NodeTable;
+  nodeIndex: Map<string, number>;
+  topo: Map<string, Topology>;
+  groups: SpreadGroup[];
+  /** Default-spread selector per owner uid. */
+  defaultSel: Map<string, CompiledSelector | null>;
+  /** FitError message per ReplicaSet uid of a pod that failed since the last binding. */
+  failed: Map<string, string>;
+  /** Per owner uid with a nodeSelector/required affinity: per node -1 unknown, 0 no, 1 match. */
+  affinity: Map<string, Int8Array>;
+  feas: Int32Array;
+  base: Float64Array;
+  extra: Float64Array;
+  raw: Float64Array;
+  stamp: Int32Array;
+  stampGen: number;
+  /** Spread terms per ReplicaSet uid. */
+  terms: Map<string, PodTerms>;
+  /** Per bucket: generation stamp, best resource score, nodes at that score, total score. */
+  pairGen: Int32Array;
+  pairMax: Float64Array;
+  pairCnt: Int32Array;
+  pairTot: Float64Array;
+  pairList: Int32Array;
+  /** Per bucket `p`, from `p * want`: the nodes at the bucket's best resource score, in scan order. */
+  pairNodes: Int32Array;
+}
+
+function newPass(state: SimState): Pass {
+  const idx = getIndex(state);
+  const nodes = idx.sortedNodes;
   const n = nodes.length;
   const t: NodeTable = {
     nodes,
@@ -171,7 +392,7 @@ function nodeTable(nodes: Node[]): NodeTable {
     cpuRequested: new Float64Array(n),
     memAllocatable: new Float64Array(n),
     memRequested: new Float64Array(n),
-    code: new Int8Array(n).fill(UNKNOWN),
+    code: new Int16Array(n).fill(UNKNOWN),
     classCpu: NaN,
     classMem: NaN,
   };
@@ -180,7 +401,29 @@ function nodeTable(nodes: Node[]): NodeTable {
     t.slow[j] = node.spec.unschedulable || node.spec.taints.length > 0 ? 1 : 0;
     refreshRow(t, j, node);
   }
-  return t;
+  return {
+    state,
+    table: t,
+    nodeIndex: idx.nodeIndex,
+    topo: new Map(),
+    groups: [],
+    defaultSel: new Map(),
+    failed: new Map(),
+    affinity: new Map(),
+    feas: new Int32Array(n),
+    base: new Float64Array(n),
+    extra: new Float64Array(n),
+    raw: new Float64Array(n),
+    stamp: new Int32Array(n + 1),
+    stampGen: 0,
+    terms: new Map(),
+    pairGen: new Int32Array(0),
+    pairMax: new Float64Array(0),
+    pairCnt: new Int32Array(0),
+    pairTot: new Float64Array(0),
+    pairList: new Int32Array(0),
+    pairNodes: new Int32Array(0),
+  };
 }
 
 function refreshRow(t: NodeTable, j: number, node: Node): void {
@@ -194,22 +437,427 @@ function refreshRow(t: NodeTable, j: number, node: Node): void {
   t.code[j] = UNKNOWN;
 }
 
-/** LeastAllocated from a table row (the same integer maths as {@link leastAllocatedScore}). */
-function rowScore(t: NodeTable, j: number, scoreCpu: number, scoreMem: number): number {
+/** LeastAllocated (+ BalancedAllocation unless `bestEffort`) from a table row. */
+function rowScore(t: NodeTable, j: number, podCpu: number, podMem: number, scoreCpu: number, scoreMem: number, bestEffort: boolean): number {
   const ca = t.cpuAllocatable[j]!;
-  const cr = t.cpuRequested[j]! + scoreCpu;
   const ma = t.memAllocatable[j]!;
+  const cr = t.cpuRequested[j]! + scoreCpu;
   const mr = t.memRequested[j]! + scoreMem;
-  return Math.trunc(((ca <= 0 || cr > ca ? 0 : Math.trunc(((ca - cr) * 100) / ca)) + (ma <= 0 || mr > ma ? 0 : Math.trunc(((ma - mr) * 100) / ma))) / 2);
+  const la = Math.trunc(((ca <= 0 || cr > ca ? 0 : Math.trunc(((ca - cr) * 100) / ca)) + (ma <= 0 || mr > ma ? 0 : Math.trunc(((ma - mr) * 100) / ma))) / 2);
+  return bestEffort ? la : la + balancedAllocationScore(ca, t.cpuRequested[j]! + podCpu, ma, t.memRequested[j]! + podMem);
 }
 
-/** The fast path's verdict for row `j`: {@link SLOW}, or the score (pods without a nodeSelector). */
-function rowCode(t: NodeTable, j: number, podCpu: number, podMem: number, scoreCpu: number, scoreMem: number): number {
+/** The fast path's verdict for row `j`: {@link SLOW}, or the resource score. */
+function rowCode(t: NodeTable, j: number, podCpu: number, podMem: number, scoreCpu: number, scoreMem: number, bestEffort: boolean): number {
   if (t.slow[j] === 1 || t.podCount[j]! >= t.podsAllocatable[j]! || podCpu > t.cpuAllocatable[j]! - t.cpuRequested[j]! || podMem > t.memAllocatable[j]! - t.memRequested[j]!) return SLOW;
-  return rowScore(t, j, scoreCpu, scoreMem);
+  return rowScore(t, j, podCpu, podMem, scoreCpu, scoreMem, bestEffort);
 }
 
-function scheduleOne(state: SimState, key: string, pod: Pod, table: NodeTable): boolean {
+function topologyOf(pass: Pass, key: string): Topology {
+  let topo = pass.topo.get(key);
+  if (topo) return topo;
+  const nodes = pass.table.nodes;
+  const dom = new Int32Array(nodes.length);
+  const ids = new Map<string, number>();
+  const values: string[] = [];
+  for (let j = 0; j < nodes.length; j++) {
+    const v = nodes[j]!.metadata.labels[key];
+    if (v === undefined) {
+      dom[j] = -1;
+      continue;
+    }
+    let id = ids.get(v);
+    if (id === undefined) {
+      id = values.length;
+      ids.set(v, id);
+      values.push(v);
+    }
+    dom[j] = id;
+  }
+  topo = { dom, values };
+  pass.topo.set(key, topo);
+  return topo;
+}
+
+/** The group of pods matching `sel` in `namespace`, counted per node (built once per pass, kept up to date on binds). */
+function groupOf(pass: Pass, namespace: string, sel: CompiledSelector): SpreadGroup {
+  const key = `${namespace}|${sel.key}`;
+  const groups = pass.groups;
+  for (let i = 0; i < groups.length; i++) {
+    if (groups[i]!.key === key) return groups[i]!;
+  }
+  const state = pass.state;
+  const g: SpreadGroup = { key, namespace, sel, host: new Int32Array(pass.table.nodes.length), touched: [], domains: new Map(), live: true, maxHost: 0 };
+  const count = (pod: Pod) => {
+    if (!pod.spec.nodeName || pod.metadata.deletionTimestamp !== undefined || pod.metadata.namespace !== namespace || !selectorMatchesLabels(sel, pod.metadata.labels)) return;
+    const j = pass.nodeIndex.get(pod.spec.nodeName);
+    if (j === undefined) return;
+    const c = (g.host[j] = g.host[j]! + 1);
+    if (c === 1) g.touched.push(j);
+    if (c > g.maxHost) g.maxHost = c;
+  };
+  if (!sel.nothing) {
+    if (sel.labels.length > 0) for (const pod of podObjectsForSelector(state, namespace, Object.fromEntries(sel.labels))) count(pod);
+    else for (const k of Object.keys(state.pods).sort()) count(state.pods[k]!);
+  }
+  if (groups.length >= GROUP_CACHE) groups.shift()!.live = false;
+  groups.push(g);
+  return g;
+}
+
+/** Counts per domain of `topo` over every node (no node filter), kept in the group. */
+function domainCounts(g: SpreadGroup, key: string, topo: Topology): Int32Array {
+  let d = g.domains.get(key);
+  if (d) return d;
+  d = new Int32Array(topo.values.length);
+  for (const j of g.touched) {
+    const id = topo.dom[j]!;
+    if (id >= 0) d[id]! += g.host[j]!;
+  }
+  g.domains.set(key, d);
+  return d;
+}
+
+/** A binding in this pass: every cached group the pod belongs to counts it. */
+function countBound(pass: Pass, pod: Pod, j: number): void {
+  for (const g of pass.groups) {
+    if (g.namespace !== pod.metadata.namespace || !selectorMatchesLabels(g.sel, pod.metadata.labels)) continue;
+    const c = (g.host[j] = g.host[j]! + 1);
+    if (c === 1) g.touched.push(j);
+    if (c > g.maxHost) g.maxHost = c;
+    for (const [key, d] of g.domains) {
+      const id = pass.topo.get(key)!.dom[j]!;
+      if (id >= 0) d[id]!++;
+    }
+  }
+}
+
+/**
+ * The system default spread selector (K podtopologyspread/common.go + helper.DefaultSelector): the
+ * selectors of the Services selecting the pod and of its ReplicaSet, merged; null when none.
+ */
+function defaultSelector(pass: Pass, pod: Pod): CompiledSelector | null {
+  const owner = controllerOf(pod);
+  const cacheKey = owner ? owner.uid : null;
+  if (cacheKey !== null && pass.defaultSel.has(cacheKey)) return pass.defaultSel.get(cacheKey)!;
+  const state = pass.state;
+  const ns = pod.metadata.namespace;
+  const labels: Record<string, string> = Object.create(null) as Record<string, string>;
+  let any = false;
+  for (const sk of servicesForLabels(state, ns, pod.metadata.labels)) {
+    for (const [k, v] of Object.entries(state.services[sk]!.spec.selector)) {
+      labels[k] = v;
+      any = true;
+    }
+  }
+  if (owner && owner.kind === 'ReplicaSet') {
+    const rs = state.replicaSets[`${ns}/${owner.name}`];
+    if (rs) {
+      for (const [k, v] of Object.entries(rs.spec.selector.matchLabels)) {
+        labels[k] = v;
+        any = true;
+      }
+    }
+  }
+  const sel = any ? compileSelector({ matchLabels: { ...labels } }) : null;
+  if (cacheKey !== null) pass.defaultSel.set(cacheKey, sel);
+  return sel;
+}
+
+/** The pod's constraints of one kind resolved to groups (own constraints, else system defaults for scoring). */
+function spreadTerms(pass: Pass, pod: Pod, kind: 'DoNotSchedule' | 'ScheduleAnyway'): { terms: SpreadTerm[]; requireAll: boolean } {
+  const own = pod.spec.topologySpreadConstraints;
+  const terms: SpreadTerm[] = [];
+  if (own && own.length > 0) {
+    for (const c of own) {
+      if (c.whenUnsatisfiable !== kind) continue;
+      const extra: [string, string][] = [];
+      for (const k of c.matchLabelKeys ?? []) {
+        const v = pod.metadata.labels[k];
+        if (v !== undefined) extra.push([k, v]);
+      }
+      const sel = compileSelector(c.labelSelector, extra);
+      terms.push({ c, group: groupOf(pass, pod.metadata.namespace, sel), topo: c.topologyKey === HOSTNAME ? null : topologyOf(pass, c.topologyKey), hostname: c.topologyKey === HOSTNAME });
+    }
+    return { terms, requireAll: true };
+  }
+  if (kind === 'DoNotSchedule') return { terms, requireAll: false };
+  const sel = defaultSelector(pass, pod);
+  if (!sel) return { terms, requireAll: false };
+  const group = groupOf(pass, pod.metadata.namespace, sel);
+  for (const c of SYSTEM_DEFAULT_SPREAD) terms.push({ c, group, topo: c.topologyKey === HOSTNAME ? null : topologyOf(pass, c.topologyKey), hostname: c.topologyKey === HOSTNAME });
+  return { terms, requireAll: false };
+}
+
+/** The pod's spread terms (cached per ReplicaSet uid while their groups stay cached). */
+function podTerms(pass: Pass, pod: Pod, sig: string | null): PodTerms {
+  if (sig !== null) {
+    const t = pass.terms.get(sig);
+    if (t && t.hard.every((x) => x.group.live) && t.soft.every((x) => x.group.live)) return t;
+  }
+  const hard = spreadTerms(pass, pod, 'DoNotSchedule').terms;
+  const soft = spreadTerms(pass, pod, 'ScheduleAnyway');
+  const s = soft.terms;
+  const defaultsFast = !soft.requireAll && s.length === 2 && s[0]!.hostname && !s[1]!.hostname && !hasRequiredNodeAffinity(pod) && pod.spec.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution === undefined;
+  const t: PodTerms = { hard, soft: s, softRequireAll: soft.requireAll, defaultsFast };
+  if (sig !== null) pass.terms.set(sig, t);
+  return t;
+}
+
+/** Grows the bucket arrays to hold `size` buckets. */
+function ensurePairs(pass: Pass, size: number, want: number): void {
+  if (pass.pairGen.length >= size && pass.pairNodes.length >= pass.pairGen.length * want) return;
+  const cap = Math.max(size, pass.pairGen.length, 64);
+  pass.pairGen = new Int32Array(cap);
+  pass.pairMax = new Float64Array(cap);
+  pass.pairCnt = new Int32Array(cap);
+  pass.pairTot = new Float64Array(cap);
+  pass.pairList = new Int32Array(cap);
+  pass.pairNodes = new Int32Array(cap * want);
+}
+
+/** True when node `j` has every topology key of `terms`. */
+function hasAllKeys(pass: Pass, terms: SpreadTerm[], j: number): boolean {
+  for (const t of terms) if (t.hostname ? false : t.topo!.dom[j]! < 0) return false;
+  if (terms.some((t) => t.hostname)) return pass.table.nodes[j]!.metadata.labels[HOSTNAME] !== undefined;
+  return true;
+}
+
+/** True when the node counts for the pod's spread (nodeAffinityPolicy Honor: it matches the pod's required affinity). */
+function includedNode(pass: Pass, pod: Pod, c: TopologySpreadConstraint, j: number): boolean {
+  if ((c.nodeAffinityPolicy ?? 'Honor') === 'Ignore' || !hasRequiredNodeAffinity(pod)) return true;
+  return requiredNodeAffinityMatches(pod, pass.table.nodes[j]!);
+}
+
+/**
+ * Counts per domain for one term over the nodes that count (inclusion policy; with `requireAll`, nodes
+ * having every key of `all`), plus which domains exist there. Cached counts when no node is filtered.
+ */
+function termCounts(pass: Pass, pod: Pod, term: SpreadTerm, all: SpreadTerm[], requireAll: boolean): { counts: Int32Array; present: Uint8Array | null } {
+  const topo = term.topo!;
+  const filtered = (hasRequiredNodeAffinity(pod) && (term.c.nodeAffinityPolicy ?? 'Honor') === 'Honor') || (requireAll && all.length > 1);
+  if (!filtered) return { counts: domainCounts(term.group, term.c.topologyKey, topo), present: null };
+  const counts = new Int32Array(topo.values.length);
+  const present = new Uint8Array(topo.values.length);
+  const n = pass.table.nodes.length;
+  for (let j = 0; j < n; j++) {
+    const id = topo.dom[j]!;
+    if (id < 0 || (requireAll && !hasAllKeys(pass, all, j)) || !includedNode(pass, pod, term.c, j)) continue;
+    present[id] = 1;
+    counts[id]! += term.group.host[j]!;
+  }
+  return { counts, present };
+}
+
+/** PodTopologySpread's Filter for DoNotSchedule terms, per node; built once per pod. */
+function spreadFilter(pass: Pass, pod: Pod, terms: SpreadTerm[]): (j: number) => FilterResult | null {
+  const checks = terms.map((term) => {
+    const selfMatch = selectorMatchesLabels(term.group.sel, pod.metadata.labels) ? 1 : 0;
+    if (term.hostname) {
+      // Domains are the eligible nodes themselves.
+      let min = Infinity;
+      let domains = 0;
+      const n = pass.table.nodes.length;
+      for (let j = 0; j < n; j++) {
+        if (!hasAllKeys(pass, terms, j) || !includedNode(pass, pod, term.c, j)) continue;
+        domains++;
+        if (term.group.host[j]! < min) min = term.group.host[j]!;
+      }
+      if (domains < (term.c.minDomains ?? 1) || min === Infinity) min = 0;
+      return { term, selfMatch, min, counts: null as Int32Array | null };
+    }
+    const { counts, present } = termCounts(pass, pod, term, terms, true);
+    let min = Infinity;
+    let domains = 0;
+    for (let d = 0; d < counts.length; d++) {
+      if (present && present[d] === 0) continue;
+      domains++;
+      if (counts[d]! < min) min = counts[d]!;
+    }
+    if (domains < (term.c.minDomains ?? 1) || min === Infinity) min = 0;
+    return { term, selfMatch, min, counts };
+  });
+  return (j: number) => {
+    for (const ch of checks) {
+      const { term } = ch;
+      if (term.hostname ? pass.table.nodes[j]!.metadata.labels[HOSTNAME] === undefined : term.topo!.dom[j]! < 0) return { reasons: [REASON_SPREAD_LABEL], unresolvable: true };
+    }
+    for (const ch of checks) {
+      const { term } = ch;
+      const match = term.hostname ? term.group.host[j]! : ch.counts![term.topo!.dom[j]!]!;
+      if (match + ch.selfMatch - ch.min > term.c.maxSkew) return { reasons: [REASON_SPREAD], unresolvable: false };
+    }
+    return null;
+  };
+}
+
+/** Signature of pods that schedule identically (same ReplicaSet template): the controller's uid, or null. */
+function podSignature(pod: Pod): string | null {
+  const owner = controllerOf(pod);
+  // A DaemonSet's pods differ by Node (each is pinned to its own by nodeSelector): no shared cache.
+  return owner && owner.kind !== 'DaemonSet' ? owner.uid : null;
+}
+
+/** One pod's filter scan results. */
+interface Scan {
+  found: number;
+  processed: number;
+  counts: Map<string, number> | null;
+  unresolvable: number;
+  anyTainted: boolean;
+  /** Buckets in use ({@link scanDefaults}). */
+  pairs: number;
+}
+
+/** What the filter scan needs of the pod. */
+interface PodCtx {
+  pod: Pod;
+  podCpu: number;
+  podMem: number;
+  scoreCpu: number;
+  scoreMem: number;
+  bestEffort: boolean;
+  needAffinity: boolean;
+  affinity: Int8Array | null;
+  spreadOk: ((j: number) => FilterResult | null) | null;
+}
+
+function failNode(scan: Scan, f: FilterResult): void {
+  scan.counts ??= new Map();
+  for (const r of f.reasons) scan.counts.set(r, (scan.counts.get(r) ?? 0) + 1);
+  if (f.unresolvable) scan.unresolvable++;
+}
+
+/** Filters node `at` for the pod: its resource score (LeastAllocated + BalancedAllocation), or -1 (failure recorded). */
+function evalNode(pass: Pass, c: PodCtx, scan: Scan, at: number): number {
+  const table = pass.table;
+  const node = table.nodes[at]!;
+  let score: number;
+  if (table.slow[at] === 1) {
+    const f = filterNode(c.pod, node);
+    if (f) {
+      failNode(scan, f);
+      return -1;
+    }
+    score = rowScore(table, at, c.podCpu, c.podMem, c.scoreCpu, c.scoreMem, c.bestEffort);
+    if (node.spec.taints.length > 0) scan.anyTainted = true;
+  } else {
+    if (c.needAffinity) {
+      let m = c.affinity ? c.affinity[at]! : -1;
+      if (m < 0) {
+        m = requiredNodeAffinityMatches(c.pod, node) ? 1 : 0;
+        if (c.affinity) c.affinity[at] = m;
+      }
+      if (m === 0) {
+        failNode(scan, AFFINITY_FAIL);
+        return -1;
+      }
+    }
+    score = table.code[at]!;
+    if (score === UNKNOWN) table.code[at] = score = rowCode(table, at, c.podCpu, c.podMem, c.scoreCpu, c.scoreMem, c.bestEffort);
+    if (score === SLOW) {
+      const f = filterNode(c.pod, node);
+      if (f) {
+        failNode(scan, f);
+        return -1;
+      }
+      score = rowScore(table, at, c.podCpu, c.podMem, c.scoreCpu, c.scoreMem, c.bestEffort);
+    }
+  }
+  if (c.spreadOk) {
+    const f = c.spreadOk(at);
+    if (f) {
+      failNode(scan, f);
+      return -1;
+    }
+  }
+  return score;
+}
+
+/** The filter scan from `start` until `want` nodes fit (numFeasibleNodesToFind), any pod. */
+function scanGeneral(pass: Pass, c: PodCtx, scan: Scan, start: number, want: number): void {
+  const n = pass.table.nodes.length;
+  const feas = pass.feas;
+  const base = pass.base;
+  let j = start;
+  let found = 0;
+  let processed = 0;
+  for (let i = 0; i < n && found < want; i++) {
+    processed++;
+    const at = j;
+    if (++j === n) j = 0;
+    const score = evalNode(pass, c, scan, at);
+    if (score < 0) continue;
+    feas[found] = at;
+    base[found] = score;
+    found++;
+  }
+  scan.found = found;
+  scan.processed = processed;
+}
+
+/**
+ * {@link scanGeneral} for a pod under the system-default spread only (no node affinity, no
+ * DoNotSchedule): the common case, with the cached resource score read inline and each feasible node
+ * put in its (group pods on the node, zone) bucket (see {@link pickBucketed}).
+ */
+function scanDefaults(pass: Pass, c: PodCtx, scan: Scan, start: number, want: number, host: Int32Array, dom: Int32Array, zones: number, gen: number): void {
+  const table = pass.table;
+  const n = table.nodes.length;
+  const code = table.code;
+  const pairGen = pass.pairGen;
+  const pairMax = pass.pairMax;
+  const pairCnt = pass.pairCnt;
+  const pairList = pass.pairList;
+  const pairNodes = pass.pairNodes;
+  const miss = zones - 1;
+  let pairs = 0;
+  let j = start;
+  let found = 0;
+  let processed = 0;
+  for (let i = 0; i < n && found < want; i++) {
+    processed++;
+    const at = j;
+    if (++j === n) j = 0;
+    // rowCode makes every unschedulable/tainted node's code SLOW, so negative codes cover them.
+    let score = code[at]!;
+    if (score < 0) {
+      score = evalNode(pass, c, scan, at);
+      if (score < 0) continue;
+    }
+    const zid = dom[at]!;
+    const p = host[at]! * zones + (zid < 0 ? miss : zid);
+    if (pairGen[p] !== gen) {
+      pairGen[p] = gen;
+      pairMax[p] = score;
+      pairCnt[p] = 1;
+      pairNodes[p * want] = at;
+      pairList[pairs++] = p;
+    } else {
+      const m = pairMax[p]!;
+      if (score > m) {
+        pairMax[p] = score;
+        pairCnt[p] = 1;
+        pairNodes[p * want] = at;
+      } else if (score === m) pairNodes[p * want + pairCnt[p]!++] = at;
+    }
+    found++;
+  }
+  scan.found = found;
+  scan.processed = processed;
+  scan.pairs = pairs;
+}
+
+function scheduleOne(state: SimState, key: string, pod: Pod, pass: Pass): boolean {
+  const sig = podSignature(pod);
+  if (sig !== null) {
+    const msg = pass.failed.get(sig);
+    if (msg !== undefined) {
+      recordFailure(state, key, pod, msg);
+      return false;
+    }
+  }
+  const table = pass.table;
   const nodes = table.nodes;
   const n = nodes.length;
   const want = numFeasibleNodesToFind(n);
@@ -218,78 +866,275 @@ function scheduleOne(state: SimState, key: string, pod: Pod, table: NodeTable): 
   const podMem = pod.sim.memRequestMiB;
   const scoreCpu = podCpu || DEFAULT_SCORE_CPU_MILLI;
   const scoreMem = podMem || DEFAULT_SCORE_MEM_MIB;
-  const hasSelector = pod.spec.nodeSelector !== undefined && Object.keys(pod.spec.nodeSelector).length > 0;
-  if (!hasSelector && (table.classCpu !== podCpu || table.classMem !== podMem)) {
+  const bestEffort = podCpu === 0 && podMem === 0;
+  const needAffinity = hasRequiredNodeAffinity(pod);
+  let affinity: Int8Array | null = null;
+  if (needAffinity && sig !== null) {
+    affinity = pass.affinity.get(sig) ?? null;
+    if (!affinity) pass.affinity.set(sig, (affinity = new Int8Array(n).fill(-1)));
+  }
+  if (table.classCpu !== podCpu || table.classMem !== podMem) {
     table.classCpu = podCpu;
     table.classMem = podMem;
     table.code.fill(UNKNOWN);
   }
-  const code = table.code;
-  let bestJ = -1;
-  let bestScore = -1;
-  let ties = 0;
-  let found = 0;
-  let processed = 0;
-  let counts: Map<string, number> | null = null;
-  let unresolvable = 0;
-  // selectHost's reservoir sampling draws `nextInt(rng, ties)` on every tie: sfc32 inlined on locals
-  // (exactly shared/sim/prng.ts nextUint32; `floor(u / 2^32 * ties) === 0` is `u * 2^-32 * ties < 1`
-  // for u >= 0, and scaling by 2^-32 is exact), written back after the loop.
-  const rng = state.rng;
-  let ra = rng.a, rb = rng.b, rc = rng.c, rd = rng.d;
-  let j = start;
-  for (let i = 0; i < n && found < want; i++) {
-    processed++;
-    const at = j;
-    if (++j === n) j = 0;
-    let score = hasSelector ? SLOW : code[at]!;
-    if (score === UNKNOWN) code[at] = score = rowCode(table, at, podCpu, podMem, scoreCpu, scoreMem);
-    if (score === SLOW) {
-      // The node is unschedulable, tainted or nearly full, or the pod has a nodeSelector.
-      const fail = filterNode(pod, nodes[at]!);
-      if (fail) {
-        counts ??= new Map();
-        for (const r of fail.reasons) counts.set(r, (counts.get(r) ?? 0) + 1);
-        if (fail.unresolvable) unresolvable++;
-        continue;
-      }
-      score = rowScore(table, at, scoreCpu, scoreMem);
-    }
-    found++;
-    if (score > bestScore) {
-      bestJ = at;
-      bestScore = score;
-      ties = 1;
-    } else if (score === bestScore) {
-      ties++;
-      const t = (((ra + rb) | 0) + rd) | 0;
-      rd = (rd + 1) | 0;
-      ra = rb ^ (rb >>> 9);
-      rb = (rc + (rc << 3)) | 0;
-      rc = (rc << 21) | (rc >>> 11);
-      rc = (rc + t) | 0;
-      if ((t >>> 0) * TWO_POW_MINUS_32 * ties < 1) bestJ = at;
-    }
+  const terms = podTerms(pass, pod, sig);
+  const spreadOk = terms.hard.length > 0 ? spreadFilter(pass, pod, terms.hard) : null;
+  const fast = terms.defaultsFast && !needAffinity && spreadOk === null;
+  let scan: Scan = { found: 0, processed: 0, counts: null, unresolvable: 0, anyTainted: false, pairs: 0 };
+  const ctx: PodCtx = { pod, podCpu, podMem, scoreCpu, scoreMem, bestEffort, needAffinity, affinity, spreadOk };
+  let zones = 1;
+  if (fast) {
+    const host = terms.soft[0]!;
+    const topo = terms.soft[1]!.topo!;
+    zones = topo.values.length + 1;
+    ensurePairs(pass, (host.group.maxHost + 1) * zones, want);
+    scanDefaults(pass, ctx, scan, start, want, host.group.host, topo.dom, zones, ++pass.stampGen);
   }
-  rng.a = ra;
-  rng.b = rb;
-  rng.c = rc;
-  rng.d = rd;
+  if (fast && scan.found > 0) pass.feas[0] = pass.pairNodes[pass.pairList[0]! * want]!; // the only node when found === 1
+  if (!fast || (scan.anyTainted && scan.found > 1)) {
+    // A tainted node passed (TaintToleration scores vary): the general scan and scoring.
+    scan = { found: 0, processed: 0, counts: null, unresolvable: 0, anyTainted: false, pairs: 0 };
+    scanGeneral(pass, ctx, scan, start, want);
+  }
+  const found = scan.found;
+  const processed = scan.processed;
+  const counts = scan.counts;
+  const unresolvable = scan.unresolvable;
+  const anyTainted = scan.anyTainted;
+  const pairs = scan.pairs;
+  const feas = pass.feas;
+  const base = pass.base;
   if (n > 0) state.scheduler.nextStartNodeIndex = (start + processed) % n;
-  if (bestJ < 0) {
-    const ref = { kind: 'Pod', name: pod.metadata.name, namespace: pod.metadata.namespace };
+  if (found === 0) {
     const msg = fitErrorMessage(n, counts ?? new Map(), unresolvable, n - unresolvable);
-    setCondition(pod, 'PodScheduled', 'False', state.t, 'Unschedulable');
-    pod.status.message = msg;
-    noteChange(state, 'Pod', key); // status without a revision bump (kept as before)
-    emit(state, 'Warning', 'FailedScheduling', ref, msg, 'default-scheduler');
+    if (sig !== null) pass.failed.set(sig, msg);
+    recordFailure(state, key, pod, msg);
     return false;
   }
-  const best = nodes[bestJ]!;
-  if (!bindPod(state, key, best.metadata.name).ok) return false;
-  refreshRow(table, bestJ, best);
+  let bestJ = feas[0]!;
+  if (found > 1 && fast && !anyTainted) bestJ = pickBucketed(pass, state, terms, found, pairs, zones, want);
+  else if (found > 1) {
+    addScores(pass, pod, found, anyTainted, terms);
+    // selectHost: the highest total, one uniform draw among the tied nodes (in scan order).
+    let best = -1;
+    let ties = 0;
+    for (let i = 0; i < found; i++) {
+      const s = base[i]!;
+      if (s > best) {
+        best = s;
+        ties = 1;
+      } else if (s === best) ties++;
+    }
+    let pick = ties > 1 ? nextInt(state.rng, ties) : 0;
+    for (let i = 0; i < found; i++) {
+      if (base[i] === best && pick-- === 0) {
+        bestJ = feas[i]!;
+        break;
+      }
+    }
+  }
+  const node = nodes[bestJ]!;
+  if (!bindPod(state, key, node.metadata.name).ok) return false;
+  refreshRow(table, bestJ, node);
+  pass.failed.clear();
+  countBound(pass, pod, bestJ);
   // emit records nothing in the warm start: skip building the event's strings for 150k Pods there.
-  if (!isWarmStart(state)) emit(state, 'Normal', 'Scheduled', { kind: 'Pod', name: pod.metadata.name, namespace: pod.metadata.namespace }, `Successfully assigned ${key} to ${best.metadata.name}`, 'default-scheduler');
+  if (!isWarmStart(state)) emit(state, 'Normal', 'Scheduled', { kind: 'Pod', name: pod.metadata.name, namespace: pod.metadata.namespace }, `Successfully assigned ${key} to ${node.metadata.name}`, 'default-scheduler');
   kubeletOnBound(state, key, pod);
   return true;
+}
+
+/**
+ * Adds the weighted, normalised TaintToleration, NodeAffinity and PodTopologySpread scores of the
+ * `found` feasible nodes (`pass.feas`) to `pass.base`. Normalisation as in the Go plugins:
+ * DefaultNormalizeScore (`score * 100 / max`, reversed for taints) and PodTopologySpread's
+ * `100 * (max + min - s) / max` over the non-ignored nodes.
+ */
+function addScores(pass: Pass, pod: Pod, found: number, anyTainted: boolean, terms: PodTerms): void {
+  const nodes = pass.table.nodes;
+  const feas = pass.feas;
+  const base = pass.base;
+  const extra = pass.extra;
+  if (anyTainted) {
+    let max = 0;
+    for (let i = 0; i < found; i++) {
+      const c = intolerablePreferNoSchedule(nodes[feas[i]!]!, pod.spec.tolerations);
+      extra[i] = c;
+      if (c > max) max = c;
+    }
+    if (max > 0) for (let i = 0; i < found; i++) base[i]! += SCORE_WEIGHTS.TaintToleration * (MAX_NODE_SCORE - Math.trunc((MAX_NODE_SCORE * extra[i]!) / max));
+  }
+  if (pod.spec.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution) {
+    let max = 0;
+    for (let i = 0; i < found; i++) {
+      const s = preferredNodeAffinityScore(pod, nodes[feas[i]!]!);
+      extra[i] = s;
+      if (s > max) max = s;
+    }
+    if (max > 0) for (let i = 0; i < found; i++) base[i]! += SCORE_WEIGHTS.NodeAffinity * Math.trunc((MAX_NODE_SCORE * extra[i]!) / max);
+  }
+  if (terms.soft.length > 0) addSpreadScores(pass, pod, found, terms.soft, terms.softRequireAll);
+}
+
+/** PodTopologySpread PreScore + Score + NormalizeScore (K podtopologyspread/scoring.go) for the feasible nodes. */
+function addSpreadScores(pass: Pass, pod: Pod, found: number, terms: SpreadTerm[], requireAll: boolean): void {
+  const feas = pass.feas;
+  const base = pass.base;
+  const raw = pass.raw;
+  // Ignored nodes (without every key, for the pod's own constraints) and the domain count of each term.
+  let ignored = 0;
+  const ign = pass.extra;
+  for (let i = 0; i < found; i++) {
+    const skip = requireAll && !hasAllKeys(pass, terms, feas[i]!);
+    ign[i] = skip ? 1 : 0;
+    if (skip) ignored++;
+  }
+  const weights: number[] = [];
+  const counts: (Int32Array | null)[] = [];
+  for (const term of terms) {
+    if (term.hostname) {
+      weights.push(Math.log(found - ignored + 2));
+      counts.push(null);
+      continue;
+    }
+    const gen = ++pass.stampGen;
+    const stamp = pass.stamp.length >= term.topo!.values.length ? pass.stamp : (pass.stamp = new Int32Array(term.topo!.values.length));
+    let size = 0;
+    for (let i = 0; i < found; i++) {
+      if (ign[i] === 1) continue;
+      const id = term.topo!.dom[feas[i]!]!;
+      if (id >= 0 && stamp[id] !== gen) {
+        stamp[id] = gen;
+        size++;
+      }
+    }
+    weights.push(Math.log(size + 2));
+    counts.push(termCounts(pass, pod, term, terms, requireAll).counts);
+  }
+  let min = Infinity;
+  let max = 0;
+  const hostnameOf = (j: number) => pass.table.nodes[j]!.metadata.labels[HOSTNAME] !== undefined;
+  if (terms.length === 2 && terms[0]!.hostname && !terms[1]!.hostname && !requireAll) {
+    // The system defaults (hostname + zone): the hot path of every Deployment without own constraints.
+    const host = terms[0]!.group.host;
+    const dom = terms[1]!.topo!.dom;
+    const zc = counts[1]!;
+    const w0 = weights[0]!;
+    const w1 = weights[1]!;
+    const k0 = terms[0]!.c.maxSkew - 1;
+    const k1 = terms[1]!.c.maxSkew - 1;
+    for (let i = 0; i < found; i++) {
+      const j = feas[i]!;
+      const id = dom[j]!;
+      const s = Math.round(host[j]! * w0 + k0 + (id >= 0 ? zc[id]! * w1 + k1 : 0));
+      raw[i] = s;
+      if (s < min) min = s;
+      if (s > max) max = s;
+    }
+  } else {
+    for (let i = 0; i < found; i++) {
+      if (ign[i] === 1) continue;
+      const j = feas[i]!;
+      let s = 0;
+      for (let k = 0; k < terms.length; k++) {
+        const term = terms[k]!;
+        if (term.hostname) {
+          if (hostnameOf(j)) s += term.group.host[j]! * weights[k]! + term.c.maxSkew - 1;
+          continue;
+        }
+        const id = term.topo!.dom[j]!;
+        if (id >= 0) s += counts[k]![id]! * weights[k]! + term.c.maxSkew - 1;
+      }
+      s = Math.round(s);
+      raw[i] = s;
+      if (s < min) min = s;
+      if (s > max) max = s;
+    }
+  }
+  const w = SCORE_WEIGHTS.PodTopologySpread;
+  for (let i = 0; i < found; i++) {
+    if (ign[i] === 1) continue;
+    base[i]! += w * (max === 0 ? MAX_NODE_SCORE : Math.trunc((MAX_NODE_SCORE * (max + min - raw[i]!)) / max));
+  }
+}
+
+/**
+ * selectHost for the system-default spread without other varying scores: the same totals as
+ * {@link addSpreadScores} (hostname weight `log(feasible + 2)`, zone weight `log(zones among the
+ * feasible + 2)`, normalised over the feasible nodes) computed once per (host count, zone) bucket, then
+ * one draw among the tied nodes (enumerated bucket by bucket, each in scan order: uniform like the
+ * Go code's reservoir sampling). O(buckets).
+ */
+function pickBucketed(pass: Pass, state: SimState, terms: PodTerms, found: number, pairs: number, zones: number, want: number): number {
+  const list = pass.pairList;
+  const miss = zones - 1;
+  const gen = ++pass.stampGen;
+  const stamp = pass.stamp.length >= zones ? pass.stamp : (pass.stamp = new Int32Array(zones));
+  let size = 0;
+  for (let k = 0; k < pairs; k++) {
+    const z = list[k]! % zones;
+    if (z !== miss && stamp[z] !== gen) {
+      stamp[z] = gen;
+      size++;
+    }
+  }
+  const host = terms.soft[0]!;
+  const zone = terms.soft[1]!;
+  const zc = domainCounts(zone.group, zone.c.topologyKey, zone.topo!);
+  const w0 = Math.log(found + 2);
+  const w1 = Math.log(size + 2);
+  const k0 = host.c.maxSkew - 1;
+  const k1 = zone.c.maxSkew - 1;
+  const raw = pass.pairTot;
+  let min = Infinity;
+  let max = 0;
+  for (let k = 0; k < pairs; k++) {
+    const p = list[k]!;
+    const z = p % zones;
+    const h = (p - z) / zones;
+    const r = Math.round(h * w0 + k0 + (z !== miss ? zc[z]! * w1 + k1 : 0));
+    raw[p] = r;
+    if (r < min) min = r;
+    if (r > max) max = r;
+  }
+  const w = SCORE_WEIGHTS.PodTopologySpread;
+  let best = -1;
+  let ties = 0;
+  for (let k = 0; k < pairs; k++) {
+    const p = list[k]!;
+    const spread = w * (max === 0 ? MAX_NODE_SCORE : Math.trunc((MAX_NODE_SCORE * (max + min - raw[p]!)) / max));
+    raw[p] = spread;
+    const tot = pass.pairMax[p]! + spread;
+    if (tot > best) {
+      best = tot;
+      ties = pass.pairCnt[p]!;
+    } else if (tot === best) ties += pass.pairCnt[p]!;
+  }
+  let pick = ties > 1 ? nextInt(state.rng, ties) : 0;
+  for (let k = 0; k < pairs; k++) {
+    const p = list[k]!;
+    if (pass.pairMax[p]! + raw[p]! !== best) continue;
+    const cnt = pass.pairCnt[p]!;
+    if (pick < cnt) return pass.pairNodes[p * want + pick]!;
+    pick -= cnt;
+  }
+  return pass.feas[0]!;
+}
+
+/** Records a failed attempt: `PodScheduled=False` `Unschedulable` with the FitError message, and the event. */
+function recordFailure(state: SimState, key: string, pod: Pod, msg: string): void {
+  const conds = pod.status.conditions;
+  const i = conds.findIndex((c) => c.type === 'PodScheduled');
+  const prev = conds[i];
+  if (!prev || prev.status !== 'False' || prev.reason !== 'Unschedulable' || prev.message !== msg) {
+    const cond: PodCondition = { type: 'PodScheduled', status: 'False', lastTransitionTime: prev && prev.status === 'False' ? prev.lastTransitionTime : state.t, reason: 'Unschedulable', message: msg };
+    if (prev) {
+      const next = conds.slice();
+      next[i] = cond;
+      pod.status.conditions = next;
+    } else pod.status.conditions = conds.concat(cond);
+    noteChange(state, 'Pod', key); // status without a revision bump (kept as before)
+  }
+  emit(state, 'Warning', 'FailedScheduling', { kind: 'Pod', name: pod.metadata.name, namespace: pod.metadata.namespace }, msg, 'default-scheduler');
 }

@@ -94,6 +94,82 @@ export interface PodSpec {
   restartPolicy: 'Always' | 'OnFailure' | 'Never';
   terminationGracePeriodSeconds: number;
   nodeSelector?: Record<string, string>;
+  /**
+   * `core/v1 Toleration`s. Pods created through the API server also get the DefaultTolerationSeconds
+   * admission's `not-ready` / `unreachable` NoExecute tolerations for 300 s (kinds/pod.ts defaults).
+   */
+  tolerations?: Toleration[];
+  /** `core/v1 Affinity`: only `nodeAffinity` is read (pod affinity/anti-affinity are not simulated). */
+  affinity?: Affinity;
+  /** `core/v1 TopologySpreadConstraint`s (the scheduler's PodTopologySpread plugin). */
+  topologySpreadConstraints?: TopologySpreadConstraint[];
+}
+
+/**
+ * `core/v1 Toleration`: an empty `key` with `Exists` tolerates every taint; an empty `effect` every
+ * effect; `tolerationSeconds` (NoExecute only) is how long the pod stays bound after the taint was added.
+ * Source: https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/
+ */
+export interface Toleration {
+  key?: string;
+  operator?: 'Exists' | 'Equal';
+  value?: string;
+  effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+  tolerationSeconds?: number;
+}
+
+/** `core/v1 NodeSelectorRequirement` (Gt/Lt compare the label and the single value as integers). */
+export interface NodeSelectorRequirement {
+  key: string;
+  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | 'Gt' | 'Lt';
+  values?: string[];
+}
+
+/** `core/v1 NodeSelectorTerm`: requirements ANDed; `matchFields` supports `metadata.name` only. */
+export interface NodeSelectorTerm {
+  matchExpressions?: NodeSelectorRequirement[];
+  matchFields?: NodeSelectorRequirement[];
+}
+
+/** `core/v1 Affinity` (node affinity only). Source: https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/ */
+export interface Affinity {
+  nodeAffinity?: {
+    /** Terms ORed: a node must match one. */
+    requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms: NodeSelectorTerm[] };
+    /** Weight 1..100 per term, summed over the terms a node matches (scored, not filtered). */
+    preferredDuringSchedulingIgnoredDuringExecution?: { weight: number; preference: NodeSelectorTerm }[];
+  };
+}
+
+/** `metav1.LabelSelectorRequirement`. */
+export interface LabelSelectorRequirement {
+  key: string;
+  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+  values?: string[];
+}
+
+/** `metav1.LabelSelector` with expressions (used by topology spread constraints). */
+export interface FullLabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: LabelSelectorRequirement[];
+}
+
+/**
+ * `core/v1 TopologySpreadConstraint`. Defaults (K pkg/apis/core/v1): nodeAffinityPolicy Honor,
+ * nodeTaintsPolicy Ignore, minDomains 1. Source:
+ * https://kubernetes.io/docs/concepts/scheduling-eviction/topology-spread-constraints/
+ */
+export interface TopologySpreadConstraint {
+  maxSkew: number;
+  topologyKey: string;
+  whenUnsatisfiable: 'DoNotSchedule' | 'ScheduleAnyway';
+  labelSelector?: FullLabelSelector;
+  /** Only with DoNotSchedule: fewer eligible domains than this count the global minimum as 0. */
+  minDomains?: number;
+  /** Pod label keys whose values are ANDed into the selector (e.g. `pod-template-hash`). */
+  matchLabelKeys?: string[];
+  nodeAffinityPolicy?: 'Honor' | 'Ignore';
+  nodeTaintsPolicy?: 'Honor' | 'Ignore';
 }
 
 /** `core/v1 PodTemplateSpec`. */
@@ -131,6 +207,8 @@ export interface PodCondition {
   type: 'PodScheduled' | 'Initialized' | 'ContainersReady' | 'Ready';
   status: 'True' | 'False' | 'Unknown';
   reason?: string;
+  /** Human-readable detail (the scheduler's FitError text on `PodScheduled=False`). */
+  message?: string;
   lastTransitionTime: SimSeconds;
 }
 
