@@ -8,6 +8,8 @@ import { createSim } from '../../shared/sim/index.ts';
 import type { IncidentSpec, SimState } from '../../shared/sim/types.ts';
 import { incidentCatalog } from '../../shared/sim/incidents/index.ts';
 import { runKubectl } from '../../shared/kubectl/index.ts';
+import { parseScenario } from '../../shared/scenario/parse.ts';
+import { MINIMAL_SCENARIO, problemsOf } from '../scenario/helpers.ts';
 import { podsOf, shopInput, stepN, typeCommand } from './game-fixtures.ts';
 
 function sim(incident: IncidentSpec, rps?: number): SimState {
@@ -35,6 +37,18 @@ describe('incident catalog', () => {
       expect(e.symptoms.length).toBeGreaterThan(0);
       for (const r of e.remediations) expect(r.command).toMatch(/^(kubectl|etcdctl) /);
     }
+  });
+
+  it('are scenario incident types with their defaults; bad params name the field', () => {
+    const y = `${MINIMAL_SCENARIO}incidents:
+  - { id: kill, type: pod-kill, at: 20, target: web }
+  - { id: spike, type: traffic-spike, at: 30, target: web, params: { durationSeconds: 60 } }
+  - { id: slow, type: slow-dependency, at: 40, target: web }
+`;
+    expect(parseScenario(y).incidents.map((i) => i.params)).toEqual([{ count: 1, gracePeriodSeconds: 0 }, { factor: 4, durationSeconds: 60, maxErrorRate: 0.01 }, { latencyMs: 400, cpuFactor: 1 }]);
+    expect(problemsOf(() => parseScenario(`${MINIMAL_SCENARIO}incidents:\n  - { id: spike, type: traffic-spike, at: 30, target: web, params: { factor: 0.5 } }\n`))).toEqual([
+      'incidents[0].params.factor: must be greater than 1 (line 11)',
+    ]);
   });
 
   it('pod-kill: the ReplicaSet recreates the killed pods (RESTARTS 0, new AGE); mitigated once available again', () => {
