@@ -41,8 +41,8 @@ describe('incident registry', () => {
 
   it('derives IncidentType from the registry: adding a kind is its module and one registry line', () => {
     expectTypeOf<IncidentType>().toEqualTypeOf<keyof typeof incidentRegistry>();
-    expectTypeOf<IncidentType>().toEqualTypeOf<'memory-leak' | 'etcd-quorum-loss' | 'bad-rollout' | 'node-failure'>();
-    expect(INCIDENT_KINDS).toEqual(['memory-leak', 'etcd-quorum-loss', 'bad-rollout', 'node-failure']);
+    expectTypeOf<IncidentType>().toEqualTypeOf<'memory-leak' | 'etcd-quorum-loss' | 'bad-rollout' | 'node-failure' | 'pod-kill' | 'traffic-spike' | 'slow-dependency'>();
+    expect(INCIDENT_KINDS).toEqual(['memory-leak', 'etcd-quorum-loss', 'bad-rollout', 'node-failure', 'pod-kill', 'traffic-spike', 'slow-dependency']);
     for (const kind of INCIDENT_KINDS) {
       // The scenario-facing declaration is read from the module, not written beside it.
       expect(incidentDeclarations[kind].checkDeployment !== undefined).toBe(incidentRegistry[kind].checkDeployment !== undefined);
@@ -63,7 +63,7 @@ describe('incident registry', () => {
   });
 
   it('rejects an unknown kind with the list of kinds', () => {
-    expect(() => incidentModule('constructor' as IncidentType)).toThrow(/^unknown incident kind "constructor" \(kinds: memory-leak, etcd-quorum-loss, bad-rollout, node-failure\)$/);
+    expect(() => incidentModule('constructor' as IncidentType)).toThrow(/^unknown incident kind "constructor" \(kinds: memory-leak, etcd-quorum-loss, bad-rollout, node-failure, pod-kill, traffic-spike, slow-dependency\)$/);
     const problems = problemsOf(() => parseScenario(`${minimal}  - { id: x, type: disk-full, at: 10, target: web }\n`));
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^incidents\[0\]\.type: unknown incident type: supported types are /);
@@ -127,6 +127,7 @@ describe('incident registry', () => {
       '<node>': 'node-a',
       '<pod>': podsOf(s, 'frontend')[0]!.metadata.name,
       '<member>': 'etcd-1',
+      '<n>': '6',
     };
     for (const { kind, remediations } of incidentCatalog()) {
       for (const { command } of remediations) {

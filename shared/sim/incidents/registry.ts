@@ -17,6 +17,9 @@ import { memoryLeak } from './memory-leak.ts';
 import { etcdQuorumLoss } from './etcd-quorum-loss.ts';
 import { badRollout } from './bad-rollout.ts';
 import { nodeFailure } from './node-failure.ts';
+import { podKill } from './pod-kill.ts';
+import { trafficSpike } from './traffic-spike.ts';
+import { slowDependency } from './slow-dependency.ts';
 
 /** Identity that checks every key names its own module's `kind`. */
 function registry<R extends { [K in keyof R]: IncidentModule<K & string, z.ZodType, AnyTargetSelector> }>(modules: R): R {
@@ -32,6 +35,9 @@ export const incidentRegistry = registry({
   'etcd-quorum-loss': etcdQuorumLoss,
   'bad-rollout': badRollout,
   'node-failure': nodeFailure,
+  'pod-kill': podKill,
+  'traffic-spike': trafficSpike,
+  'slow-dependency': slowDependency,
 });
 
 /** The incident kinds the sim knows: the keys of {@link incidentRegistry}. */
