@@ -12,6 +12,8 @@
 import { describe, expect, it } from 'vitest';
 import { BUILT_IN_SCENARIO_IDS, listScenarios, resolveSimInput } from '../../server/scenarios/index.ts';
 import { SCENARIO_DIFFICULTIES } from '../../shared/scenario/schema.ts';
+import { parseScenario } from '../../shared/scenario/parse.ts';
+import { MINIMAL_SCENARIO, problemsOf } from './helpers.ts';
 import { createSim, stateHash, step } from '../../shared/sim/index.ts';
 import type { SimInput, SimState } from '../../shared/sim/index.ts';
 
@@ -31,6 +33,17 @@ function compressed(id: string, seed: number): SimInput {
   const input = resolveSimInput({ scenario: id, seed, durationSeconds: WINDOW }).input;
   return { ...input, incidents: full.incidents.map((inc) => ({ ...inc, at: Math.floor((inc.at * WINDOW) / duration) })) };
 }
+
+describe('trainer fields of the scenario format', () => {
+  it('are optional and, when written, validated', () => {
+    expect(parseScenario(MINIMAL_SCENARIO)).not.toHaveProperty('difficulty');
+    const ok = parseScenario(`${MINIMAL_SCENARIO}difficulty: expert\nobjectives: [Triage]\ndebrief: Notes\n`);
+    expect(ok).toMatchObject({ difficulty: 'expert', objectives: ['Triage'], debrief: 'Notes' });
+    const bad = problemsOf(() => parseScenario(`${MINIMAL_SCENARIO}difficulty: hard\nobjectives: [""]\n`));
+    expect(bad.join('\n')).toMatch(/difficulty/);
+    expect(bad.join('\n')).toMatch(/objectives/);
+  });
+});
 
 describe('built-in scenario catalogue', () => {
   const list = listScenarios();
