@@ -3,9 +3,10 @@
  * first-timer's single OOM kill to a cascading night shift, and at least one large cluster. Each loads
  * without errors or warnings, carries its trainer metadata, is deterministic (same seed, same state
  * hash) and, with no incidents, keeps its workloads >= 99.9 % available (a healthy baseline, so every
- * error a team sees comes from an incident).
+ * error a team sees comes from an incident); and played with the fixes its debrief names, every incident
+ * is mitigated and its availability SLO is met over the whole match (the scenario is winnable).
  *
- * Kept fast: the runs are 300 sim s; for the determinism check each scenario's incidents are moved
+ * Kept fast: the runs are 300 sim s (the fixes run: full length, ~2 s in all); for the determinism check each scenario's incidents are moved
  * into that window in their order (t' = floor(t x 300 / duration)), so every incident kind still runs.
  * The full-length runs are `npx gameday sim --scenario ID --seed 1 --json`.
  */
@@ -14,8 +15,8 @@ import { BUILT_IN_SCENARIO_IDS, listScenarios, resolveSimInput } from '../../ser
 import { SCENARIO_DIFFICULTIES } from '../../shared/scenario/schema.ts';
 import { parseScenario } from '../../shared/scenario/parse.ts';
 import { MINIMAL_SCENARIO, problemsOf } from './helpers.ts';
-import { createSim, stateHash, step } from '../../shared/sim/index.ts';
-import type { SimInput, SimState } from '../../shared/sim/index.ts';
+import { applyAction, createSim, stateHash, step } from '../../shared/sim/index.ts';
+import type { SimAction, SimInput, SimState } from '../../shared/sim/index.ts';
 
 /** Sim seconds per check run. */
 const WINDOW = 300;
@@ -33,6 +34,37 @@ function compressed(id: string, seed: number): SimInput {
   const input = resolveSimInput({ scenario: id, seed, durationSeconds: WINDOW }).input;
   return { ...input, incidents: full.incidents.map((inc) => ({ ...inc, at: Math.floor((inc.at * WINDOW) / duration) })) };
 }
+
+/**
+ * The fixes each scenario's debrief names, at the sim second a prompt team would apply them (about a
+ * minute after the symptom shows): with them every incident is mitigated and the availability SLO met.
+ */
+const DEBRIEF_FIXES: Record<string, { t: number; action: SimAction }[]> = {
+  'online-boutique': [
+    { t: 360, action: { type: 'rolloutUndo', deployment: 'frontend' } },
+    { t: 1260, action: { type: 'setResources', deployment: 'cartservice', limits: { memory: '512Mi' } } },
+    { t: 2430, action: { type: 'restoreEtcdMember', member: 'etcd-1' } },
+  ],
+  guestbook: [{ t: 270, action: { type: 'rolloutUndo', deployment: 'frontend' } }],
+  'first-oom': [{ t: 300, action: { type: 'setResources', deployment: 'podinfo', limits: { memory: '1Gi' } } }],
+  'voting-bad-release': [{ t: 320, action: { type: 'rolloutUndo', deployment: 'vote' } }],
+  'sock-shop-leak': [{ t: 500, action: { type: 'setResources', deployment: 'sock-shop/carts', limits: { memory: '1Gi' } } }],
+  'boutique-node-failure': [{ t: 360, action: { type: 'drainNode', node: 'node-c1' } }],
+  'big-fleet': [{ t: 700, action: { type: 'rolloutUndo', deployment: 'api' } }],
+  'fleet-zone-outage': [{ t: 1100, action: { type: 'setResources', deployment: 'cache', limits: { memory: '512Mi' } } }],
+  'guestbook-control-plane': [
+    { t: 330, action: { type: 'restoreEtcdMember', member: 'etcd-2' } },
+    { t: 330, action: { type: 'restoreEtcdMember', member: 'etcd-3' } },
+    { t: 380, action: { type: 'rolloutUndo', deployment: 'frontend' } },
+  ],
+  'night-shift': [
+    { t: 660, action: { type: 'drainNode', node: 'node-a2' } },
+    { t: 1920, action: { type: 'setResources', deployment: 'cartservice', limits: { memory: '512Mi' } } },
+    { t: 3090, action: { type: 'rolloutUndo', deployment: 'frontend' } },
+    { t: 4260, action: { type: 'restoreEtcdMember', member: 'etcd-1' } },
+    { t: 5460, action: { type: 'drainNode', node: 'node-b1' } },
+  ],
+};
 
 describe('trainer fields of the scenario format', () => {
   it('are optional and, when written, validated', () => {
@@ -92,6 +124,20 @@ describe('built-in scenario catalogue', () => {
         const b = run(compressed(id, 3));
         expect(a.incidents.length).toBeGreaterThan(0);
         expect(stateHash(a)).toBe(stateHash(b));
+      });
+
+      it("with its debrief's fixes, every incident is mitigated and the availability SLO met (full length)", () => {
+        const input = resolveSimInput({ scenario: id, seed: 1 }).input;
+        const fixes = DEBRIEF_FIXES[id];
+        expect(fixes, `add the fixes of ${id}'s debrief to DEBRIEF_FIXES`).toBeDefined();
+        const s = createSim(input);
+        while (s.tick < input.settings.durationSeconds) {
+          for (const f of fixes!) if (f.t === s.t) expect(applyAction(s, 'trainer', f.action)).toMatchObject({ ok: true });
+          step(s);
+        }
+        expect(s.incidents.filter((i) => i.mitigatedAt === null).map((i) => i.spec.id)).toEqual([]);
+        const a = s.slos.availability;
+        expect(a.good / a.valid).toBeGreaterThanOrEqual(input.slo.availability);
       });
 
       it('with no incidents its workloads keep >= 99.9 % availability', () => {
