@@ -6,7 +6,8 @@ import { table } from './format.ts';
 /** `gameday scenarios --help` text. */
 export const SCENARIOS_USAGE = `Usage: gameday scenarios [--json]
 
-Lists the built-in scenarios. --json prints a JSON array of {id, title, ...}; the default is marked *.`;
+Lists the built-in scenarios, easiest rungs after the default. --json prints a JSON array of
+{id, title, description, durationSeconds, difficulty, objectives, debrief, nodes, ...}; the default is marked *.`;
 
 /** Runs `gameday scenarios ARGS`; returns the exit code. @throws UsageError (via parseArgs). */
 export function scenariosCommand(args: string[], out: (text: string) => void): number {
@@ -28,8 +29,8 @@ export function scenariosCommand(args: string[], out: (text: string) => void): n
   const rows = scenarios.map((s) => {
     const extra = s as unknown as Record<string, unknown>;
     const duration = typeof extra.durationSeconds === 'number' ? `${extra.durationSeconds}s` : '';
-    return [s.id === DEFAULT_SCENARIO_ID ? `${s.id} *` : s.id, duration, s.title];
+    return [s.id === DEFAULT_SCENARIO_ID ? `${s.id} *` : s.id, duration, s.title, s.difficulty ?? ''];
   });
-  out(table([['ID', 'DURATION', 'TITLE'], ...rows]));
+  out(table([['ID', 'DURATION', 'TITLE', 'DIFFICULTY'], ...rows]));
   return 0;
 }

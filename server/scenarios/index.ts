@@ -25,7 +25,18 @@ export const SCENARIOS_DIR = dirname(fileURLToPath(import.meta.url));
 export const DEFAULT_SCENARIO_ID = 'online-boutique';
 
 /** Built-in scenario ids, default first; each is `<id>.yaml` in {@link SCENARIOS_DIR}. */
-export const BUILT_IN_SCENARIO_IDS: readonly string[] = [DEFAULT_SCENARIO_ID, 'guestbook'];
+export const BUILT_IN_SCENARIO_IDS: readonly string[] = [
+  DEFAULT_SCENARIO_ID,
+  'guestbook',
+  'first-oom',
+  'voting-bad-release',
+  'sock-shop-leak',
+  'boutique-node-failure',
+  'big-fleet',
+  'fleet-zone-outage',
+  'guestbook-control-plane',
+  'night-shift',
+];
 
 /** Time dilation used with `--manifests` alone: sim seconds per real second. */
 export const MANIFESTS_TIME_DILATION = 4;
@@ -44,6 +55,14 @@ export interface ScenarioInfo {
   /** Number of Services in the call graph (one per workload; aliases such as LoadBalancers not counted). */
   services: number;
   default: boolean;
+  /** `beginner` | `intermediate` | `advanced` | `expert`, or null when the scenario does not say. */
+  difficulty: string | null;
+  /** Learning objectives (empty when none are written). */
+  objectives: string[];
+  /** Trainer's debrief notes, or null. */
+  debrief: string | null;
+  /** Number of Nodes in the cluster. */
+  nodes: number;
 }
 
 /** What {@link resolveSimInput} returns. */
@@ -119,7 +138,7 @@ const infoCache = new Map<string, ScenarioInfo>();
 export function listScenarios(): ScenarioInfo[] {
   return BUILT_IN_SCENARIO_IDS.map((id) => {
     const cached = infoCache.get(id);
-    if (cached) return { ...cached };
+    if (cached) return { ...cached, objectives: [...cached.objectives] };
     const { scenario, workloads } = loadScenarioFile(builtInScenarioPath(id)!);
     const graph = scenario.traffic.callGraph ?? inferCallGraph(podTemplates(workloads), workloads.services);
     const info: ScenarioInfo = {
@@ -131,9 +150,13 @@ export function listScenarios(): ScenarioInfo[] {
       incidents: scenario.incidents.length,
       services: Object.keys(graph).length,
       default: scenario.id === DEFAULT_SCENARIO_ID,
+      difficulty: scenario.difficulty ?? null,
+      objectives: [...(scenario.objectives ?? [])],
+      debrief: scenario.debrief ?? null,
+      nodes: Array.isArray(scenario.cluster.nodes) ? scenario.cluster.nodes.length : scenario.cluster.nodes.count,
     };
     infoCache.set(id, info);
-    return { ...info };
+    return { ...info, objectives: [...info.objectives] };
   });
 }
 

@@ -5,6 +5,9 @@
  * ```yaml
  * id: online-boutique
  * title: "Online Boutique: three bad days"
+ * difficulty: advanced                                # optional: beginner | intermediate | advanced | expert
+ * objectives: ["Roll back a bad release", ...]        # optional: learning objectives
+ * debrief: "Root causes and fixes ..."                # optional: trainer's debrief notes
  * match: { durationSeconds: 3600, timeDilation: 4 }   # sim seconds; sim seconds per real second
  * cluster:
  *   nodes: { count: 6, zones: [europe-west1-a, europe-west1-b, europe-west1-c], cpu: "4", memory: 16Gi }
@@ -134,11 +137,25 @@ const BurnRateAlertTierSchema = z.strictObject({
   burnRateThreshold: z.number().gt(0),
 });
 
+/** Scenario difficulty levels, easiest first (the optional `difficulty` field). */
+export const SCENARIO_DIFFICULTIES = ['beginner', 'intermediate', 'advanced', 'expert'] as const;
+/** One of {@link SCENARIO_DIFFICULTIES}. */
+export type ScenarioDifficulty = (typeof SCENARIO_DIFFICULTIES)[number];
+
 /** A whole scenario file. */
 export const ScenarioSchema = z.strictObject({
   id: name(),
   title: z.string().min(1),
   description: z.string().default(''),
+  /**
+   * Optional trainer metadata (issue 9), never read by the sim: how hard the scenario is, from a
+   * first-timer's single incident (`beginner`) to a cascading multi-incident shift (`expert`).
+   */
+  difficulty: z.enum(SCENARIO_DIFFICULTIES).optional(),
+  /** Optional: what a team should have learnt by the end (one sentence each). Metadata only. */
+  objectives: z.array(z.string().min(1)).optional(),
+  /** Optional: debrief notes for the trainer (root causes, the fixes, what to discuss). Metadata only. */
+  debrief: z.string().min(1).optional(),
   match: z.strictObject({
     /** Match length, sim seconds. */
     durationSeconds: z.number().int().min(60).max(7 * 24 * 3600),

@@ -91,7 +91,8 @@ describe('built-in scenarios', () => {
   });
 
   it('names the built-ins when a scenario is unknown', () => {
-    expect(() => resolveSimInput({ scenario: 'nope', seed: 1 })).toThrow('unknown scenario "nope": not a built-in scenario (online-boutique, guestbook) and no such file');
+    expect(() => resolveSimInput({ scenario: 'nope', seed: 1 })).toThrow(`unknown scenario "nope": not a built-in scenario (${BUILT_IN_SCENARIO_IDS.join(', ')}) and no such file`);
+    expect(BUILT_IN_SCENARIO_IDS.slice(0, 2)).toEqual(['online-boutique', 'guestbook']);
   });
 });
 

@@ -111,10 +111,20 @@ describe('changeLogChecker (the change-log contract of shared/sim/changelog.ts)'
   });
 });
 
+/**
+ * Sim seconds checked in a built-in scenario: its whole length, but at most 900 s on large clusters
+ * (>= 50 Nodes: invariants over 500+ Pods every tick cost seconds per minute of sim; 900 s covers their
+ * first incidents). Keeps the suite fast.
+ */
+function checkedSeconds(id: string): number | undefined {
+  return builtIn(id, 1).nodes.length >= 50 ? 900 : undefined;
+}
+
 describe('invariants hold after every tick of the built-in scenarios', () => {
-  it.each(BUILT_IN_SCENARIO_IDS.flatMap((id) => [[id, 'passive'], [id, 'with the known fixes']] as const))('%s, %s', (id, how) => {
+  // "with the known fixes" only where fixes are known (otherwise it would replay the passive run).
+  it.each(BUILT_IN_SCENARIO_IDS.flatMap((id) => (KNOWN_FIXES[id] ? [[id, 'passive'], [id, 'with the known fixes']] as const : [[id, 'passive']] as const)))('%s, %s', (id, how) => {
     const actions = how === 'passive' ? [] : (KNOWN_FIXES[id] ?? []);
-    expect(violationsOfMatch(builtIn(id, 1), actions)).toEqual([]);
+    expect(violationsOfMatch(builtIn(id, 1, checkedSeconds(id)), actions)).toEqual([]);
   });
 });
 
