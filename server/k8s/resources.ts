@@ -86,7 +86,11 @@ function columnDefs(cols: readonly { name: string; wide?: boolean }[]): ColumnDe
 
 /** Per-kind REST verbs and subresources this API implements (the rest answer 405). */
 const WRITES: Record<string, { verbs: readonly string[]; subresources?: readonly Subresource[]; categories?: readonly string[] }> = {
-  Pod: { verbs: ['delete', 'get', 'list'], categories: ['all'] },
+  Pod: {
+    verbs: ['delete', 'get', 'list'],
+    categories: ['all'],
+    subresources: [{ name: 'eviction', group: 'policy', version: 'v1', kind: 'Eviction', verbs: ['create'] }],
+  },
   Node: { verbs: ['get', 'list', 'patch'] },
   Deployment: {
     verbs: ['get', 'list', 'patch'],

@@ -28,7 +28,7 @@ import { served } from './served.ts';
 import { WATCH_MAX_SECONDS, closeAllWatches, noteListed, noteServed, runWatch } from './watch.ts';
 import { SelectorError, parseFieldSelector, parseLabelSelector } from './selectors.ts';
 import { forbidden, notFound, statusError, statusFromText, unauthorized, type StatusError } from './status.ts';
-import { deletePodAction, deploymentActions, nodeAction, patchObject, scaleAction } from './writes.ts';
+import { deletePodAction, deploymentActions, evictionActions, nodeAction, patchObject, scaleAction } from './writes.ts';
 
 /** Content type of a Table answer. */
 const TABLE_CONTENT_TYPE = 'application/json;as=Table;v=v1;g=meta.k8s.io';
@@ -324,7 +324,7 @@ function listObjects(req: FastifyRequest, reply: FastifyReply, resource: Resourc
 const methodNotAllowed = (resource: Resource, verb: string): StatusError =>
   statusError(405, 'MethodNotAllowed', `${verb} of ${qualified(resource)} is not supported by this game's API (supported: ${resource.verbs.join(', ')})`);
 
-function writeObject(req: FastifyRequest, reply: FastifyReply, session: K8sSession, resource: Resource, state: SimState, ns: string, name: string | null, sub: string | null): FastifyReply {
+async function writeObject(req: FastifyRequest, reply: FastifyReply, session: K8sSession, resource: Resource, state: SimState, ns: string, name: string | null, sub: string | null): Promise<FastifyReply> {
   const verb = VERB_OF[req.method] ?? req.method;
   if (name === null) return sendStatus(reply, methodNotAllowed(resource, verb));
   const contentType = String(req.headers['content-type'] ?? 'application/json');
@@ -343,6 +343,15 @@ function writeObject(req: FastifyRequest, reply: FastifyReply, session: K8sSessi
     const a = scaleAction(ns, name, (body ?? {}) as Record<string, unknown>);
     actions = 'code' in a ? a : [a];
     answer = () => scaleBody(state, ns, name);
+  } else if (resource.kind === 'Pod' && sub === 'eviction' && req.method === 'POST') {
+    const key = `${ns}/${name}`;
+    const pod = state.pods[key];
+    if (!pod) return sendStatus(reply, missing());
+    const e = evictionActions(state, key, pod);
+    if ('code' in e) return sendStatus(reply, e);
+    actions = e;
+    answer = () => ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
+    reply.code(201);
   } else if (sub !== null) {
     return sendStatus(reply, statusError(404, 'NotFound', 'the server could not find the requested resource'));
   } else if (resource.kind === 'Deployment' && req.method === 'PATCH') {
@@ -367,7 +376,8 @@ function writeObject(req: FastifyRequest, reply: FastifyReply, session: K8sSessi
   }
   if (!Array.isArray(actions)) return sendStatus(reply, actions);
   for (const action of actions) {
-    const result = session.source.submit(session.sessionId, action);
+    // Applied at once; awaited until durable in the match's journal before the reply.
+    const result = await session.source.submit(session.sessionId, action);
     if (!result.ok) {
       const fallback = /paused|ended|over|not a player|you play for/.test(result.error) ? { code: 409, reason: 'Conflict' } : { code: 422, reason: 'Invalid' };
       return sendStatus(reply, statusFromText(result.error, fallback));

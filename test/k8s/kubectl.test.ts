@@ -66,6 +66,7 @@ function names(out: string): string[] {
 }
 
 let alice: Room;
+let bob: Room;
 let tess: Room;
 const team = (room: Room, id: string) => snapshotState(room.state).teams.get(id);
 
@@ -75,7 +76,7 @@ beforeAll(async () => {
   const client = new Client(server.url);
   // Fast enough that a deleted Pod's grace period (30 sim s) passes in a second or two.
   alice = await player(client, 'alice', { seed: 7, teams: 2, scenario: 'guestbook', timeDilation: 30 });
-  await player(client, 'bob', { team: 'red' }, alice.roomId);
+  bob = await player(client, 'bob', { team: 'red' }, alice.roomId);
   tess = await player(client, 'tess', { trainer: true }, alice.roomId);
   await waitFor(() => (team(alice, 'blue')?.pods.size ?? 0) > 0, 'blue projected');
 });
@@ -207,5 +208,21 @@ describe('kubectl with the downloaded kubeconfig', () => {
     expect(r.out).toMatch(/^frontend\s+/m);
     const w = await kubectl('tess', '--context', 'gameday-red', 'scale', 'deploy', 'frontend', '--replicas=2');
     expect(w.err).toContain('Error from server (Forbidden)');
+  });
+
+  it('drain cordons, evicts through the Eviction subresource (one drainNode action) and waits', async () => {
+    const red = () => team(bob, 'red')!;
+    const node = [...red().nodes.keys()].sort().find((n) => [...red().pods.values()].some((p) => p.node === n))!;
+    const before = [...snapshotState(bob.state).players.values()].find((p) => p.name === 'bob')!.actions;
+    const r = await kubectl('bob', 'drain', node, '--ignore-daemonsets', '--delete-emptydir-data', '--timeout=15s');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(new RegExp(`^node/${node} cordoned$`, 'm'));
+    expect(r.out).toMatch(/^evicting pod default\/\S+$/m);
+    expect(r.out).toMatch(new RegExp(`^node/${node} drained$`, 'm'));
+    expect((await kubectl('bob', 'get', 'pods', '--field-selector', `spec.nodeName=${node}`)).err.trim()).toBe('No resources found in default namespace.');
+    // The cordon and the drain, attributed to bob like console actions.
+    await waitFor(() => [...snapshotState(bob.state).players.values()].find((p) => p.name === 'bob')!.actions === before + 2, 'cordon + drain counted');
+    expect((await kubectl('bob', 'uncordon', node)).out.trim()).toBe(`node/${node} uncordoned`);
   });
 });
