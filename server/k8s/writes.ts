@@ -11,6 +11,8 @@
  * - `PATCH nodes/NAME`: `spec.unschedulable` (`kubectl cordon` / `uncordon`)
  * - `DELETE pods/NAME` (`gracePeriodSeconds: 0` = force)
  * - `POST pods/NAME/eviction` (policy/v1 Eviction; `kubectl drain`): see {@link evictionActions}
+ * - `kubectl rollout undo` (a JSON patch replacing `/spec/template`): mapped in ./routes.ts (it needs the
+ *   served ReplicaSets) onto `rolloutUndo`
  * Patch bodies: strategic merge, JSON merge (both as objects) and JSON patch (`replace`/`add` of the
  * paths above). Anything else is refused with 422 Invalid naming what is supported.
  *

@@ -185,6 +185,22 @@ describe('kubectl with the downloaded kubeconfig', () => {
     await waitFor(() => team(alice, 'blue')!.deployments.get('default/redis-master')?.image === 'k8s.gcr.io/redis:e2e-2', 'the new image in the projection');
   });
 
+  it('rollout history, undo and status: undo becomes the game rolloutUndo', async () => {
+    const hist = await kubectl('alice', 'rollout', 'history', 'deployment/redis-master');
+    expect(hist.err).toBe('');
+    expect(hist.out).toMatch(/^REVISION\s+CHANGE-CAUSE$/m);
+    expect(hist.out).toMatch(/^2\s+<none>$/m);
+    const before = [...snapshotState(alice.state).players.values()].find((p) => p.name === 'alice')!.actions;
+    const r = await kubectl('alice', 'rollout', 'undo', 'deployment/redis-master');
+    expect(r.err).toBe('');
+    expect(r.out.trim()).toBe('deployment.apps/redis-master rolled back');
+    await waitFor(() => team(alice, 'blue')!.deployments.get('default/redis-master')?.image === 'k8s.gcr.io/redis:e2e', 'the old image back in the projection');
+    await waitFor(() => [...snapshotState(alice.state).players.values()].find((p) => p.name === 'alice')!.actions === before + 1, 'the undo counted');
+    const st = await kubectl('alice', 'rollout', 'status', 'deployment/redis-master', '--timeout=15s');
+    expect(st.err).toBe('');
+    expect(st.out).toMatch(/deployment "redis-master" successfully rolled out/);
+  });
+
   it("another team's cluster is Forbidden; an unknown token is Unauthorized", async () => {
     const redUrl = configs.get('bob')!;
     const asBlue = join(home, 'bob-at-blue.yaml');
