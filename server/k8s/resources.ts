@@ -89,7 +89,10 @@ const WRITES: Record<string, { verbs: readonly string[]; subresources?: readonly
   Pod: {
     verbs: ['delete', 'get', 'list'],
     categories: ['all'],
-    subresources: [{ name: 'eviction', group: 'policy', version: 'v1', kind: 'Eviction', verbs: ['create'] }],
+    subresources: [
+      { name: 'eviction', group: 'policy', version: 'v1', kind: 'Eviction', verbs: ['create'] },
+      { name: 'log', group: '', version: 'v1', kind: 'Pod', verbs: ['get'] },
+    ],
   },
   Node: { verbs: ['get', 'list', 'patch'] },
   Deployment: {

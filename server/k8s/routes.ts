@@ -261,6 +261,11 @@ export async function registerK8sRoutes(app: FastifyInstance): Promise<void> {
           const scale = scaleBody(state, target.namespace ?? 'default', name);
           return scale ? reply.send(scale) : sendStatus(reply, notFound(qualified(resource), name, resource.group, resource.plural));
         }
+        if (sub === 'log' && resource.kind === 'Pod') {
+          // The sim runs no containers: no log lines to serve (the console's `kubectl logs` says the same).
+          if (!state.pods[`${target.namespace ?? 'default'}/${name}`]) return sendStatus(reply, notFound(qualified(resource), name, resource.group, resource.plural));
+          return sendStatus(reply, statusError(400, 'BadRequest', `container logs are not simulated in this game; try "kubectl describe pod ${name}" (Last State, Events) or "kubectl get events"`));
+        }
         if (sub !== null) return sendStatus(reply, statusError(404, 'NotFound', 'the server could not find the requested resource'));
         const entry = findEntry(resource, state, target.namespace, name);
         noteListed(state);

@@ -142,6 +142,14 @@ describe('kubectl with the downloaded kubeconfig', () => {
     expect(r.out).toMatch(/^Status:\s+Running$/m);
   });
 
+  it('logs answers 400 with what to use instead (the sim runs no containers)', async () => {
+    const pod = [...team(alice, 'blue')!.pods.values()].find((p) => p.name.startsWith('frontend-'))!.name;
+    const r = await kubectl('alice', 'logs', pod);
+    expect(r.code).not.toBe(0);
+    expect(r.err.trim()).toBe(`Error from server (BadRequest): container logs are not simulated in this game; try "kubectl describe pod ${pod}" (Last State, Events) or "kubectl get events"`);
+    expect((await kubectl('alice', 'logs', 'nope')).err.trim()).toBe('error: error from server (NotFound): pods "nope" not found in namespace "default"');
+  });
+
   it('a missing object is NotFound, as from a real API server', async () => {
     const r = await kubectl('alice', 'get', 'deploy', 'nope');
     expect(r.code).not.toBe(0);
