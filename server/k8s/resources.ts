@@ -13,6 +13,7 @@ import { KINDS, type KindDef, type KubeObject, type PrinterColumn } from '../../
 import { endpointSliceKind, endpointsViewColumns } from '../../shared/sim/kinds/endpointslice.ts';
 import { humanDuration } from '../../shared/sim/kinds/print.ts';
 import { simTimestamp } from '../../shared/sim/names.ts';
+import { nodeMetricsResource, podMetricsResource } from './metricsApi.ts';
 import type { EndpointSlice, SimEvent, SimState } from '../../shared/sim/types.ts';
 
 /** A Table column (meta.k8s.io/v1 TableColumnDefinition). Priority 1 = only with `-o wide`. */
@@ -325,7 +326,7 @@ const namespaceResource: Resource = {
 };
 
 /** Every served resource: the registry's kinds, then Endpoints, Events and Namespaces. */
-export const RESOURCES: readonly Resource[] = [...KINDS.map(fromKind), endpointsResource, eventResource, namespaceResource];
+export const RESOURCES: readonly Resource[] = [...KINDS.map(fromKind), endpointsResource, eventResource, namespaceResource, podMetricsResource, nodeMetricsResource];
 
 /** Group versions served, in discovery order: core `v1` first, then the groups in first-seen order. */
 export const GROUP_VERSIONS: readonly { group: string; version: string }[] = (() => {

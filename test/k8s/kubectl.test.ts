@@ -150,6 +150,19 @@ describe('kubectl with the downloaded kubeconfig', () => {
     expect((await kubectl('alice', 'logs', 'nope')).err.trim()).toBe('error: error from server (NotFound): pods "nope" not found in namespace "default"');
   });
 
+  it('top pods and top nodes read metrics.k8s.io with the console\'s numbers', async () => {
+    const pods = await kubectl('alice', 'top', 'pods');
+    expect(pods.err).toBe('');
+    expect(header(pods.out)).toEqual(['NAME', 'CPU(cores)', 'MEMORY(bytes)']);
+    expect(pods.out).toMatch(/^frontend-\S+\s+\d+m\s+\d+Mi\s*$/m);
+    const nodes = await kubectl('alice', 'top', 'nodes');
+    expect(nodes.err).toBe('');
+    expect(header(nodes.out)).toEqual(['NAME', 'CPU(cores)', 'CPU(%)', 'MEMORY(bytes)', 'MEMORY(%)']);
+    expect(names(nodes.out).sort()).toEqual([...team(alice, 'blue')!.nodes.keys()].sort());
+    const console = await ask(alice, 'kubectl', { id: 2, command: 'kubectl top nodes' });
+    expect(header(console.output!)).toEqual(header(nodes.out));
+  });
+
   it('a missing object is NotFound, as from a real API server', async () => {
     const r = await kubectl('alice', 'get', 'deploy', 'nope');
     expect(r.code).not.toBe(0);
