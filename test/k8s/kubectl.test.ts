@@ -218,8 +218,11 @@ describe('kubectl with the downloaded kubeconfig', () => {
     await waitFor(() => team(alice, 'blue')!.deployments.get('default/redis-master')?.image === 'k8s.gcr.io/redis:e2e', 'the old image back in the projection');
     await waitFor(() => [...snapshotState(alice.state).players.values()].find((p) => p.name === 'alice')!.actions === before + 1, 'the undo counted');
     const st = await kubectl('alice', 'rollout', 'status', 'deployment/redis-master', '--timeout=15s');
-    expect(st.err).toBe('');
+    expect(st).toMatchObject({ code: 0, err: '' });
     expect(st.out).toMatch(/deployment "redis-master" successfully rolled out/);
+    // A finished rollout: kubectl's watch gets its headers at once and kubectl exits (no hang until a change).
+    const done = await kubectl('alice', 'rollout', 'status', 'deployment/frontend', '--timeout=15s');
+    expect(done).toMatchObject({ code: 0, err: '', out: 'deployment "frontend" successfully rolled out\n' });
   });
 
   it("another team's cluster is Forbidden; an unknown token is Unauthorized", async () => {
