@@ -38,8 +38,11 @@ export interface K8sMatchSource {
   /**
    * Submits `action` for the session's player exactly as a console action (shared/game `submit`:
    * gated, applied, logged, scored). `action` is validated by the room with the protocol's schema.
+   * The action is applied at once (the sim state changes before this returns); the promise settles
+   * once it is durable in the match's crash-recovery journal (server/recovery; at once without one),
+   * so the HTTP reply never acknowledges a write a crash could lose. Never rejects.
    */
-  submit(sessionId: string, action: ActionMessage): K8sSubmitResult;
+  submit(sessionId: string, action: ActionMessage): Promise<K8sSubmitResult>;
 }
 
 /** A registered match: token issuing for its room. */

@@ -13,6 +13,7 @@ import { KINDS, type KindDef, type KubeObject, type PrinterColumn } from '../../
 import { endpointSliceKind, endpointsViewColumns } from '../../shared/sim/kinds/endpointslice.ts';
 import { humanDuration } from '../../shared/sim/kinds/print.ts';
 import { simTimestamp } from '../../shared/sim/names.ts';
+import { nodeMetricsResource, podMetricsResource } from './metricsApi.ts';
 import type { EndpointSlice, SimEvent, SimState } from '../../shared/sim/types.ts';
 
 /** A Table column (meta.k8s.io/v1 TableColumnDefinition). Priority 1 = only with `-o wide`. */
@@ -86,7 +87,14 @@ function columnDefs(cols: readonly { name: string; wide?: boolean }[]): ColumnDe
 
 /** Per-kind REST verbs and subresources this API implements (the rest answer 405). */
 const WRITES: Record<string, { verbs: readonly string[]; subresources?: readonly Subresource[]; categories?: readonly string[] }> = {
-  Pod: { verbs: ['delete', 'get', 'list'], categories: ['all'] },
+  Pod: {
+    verbs: ['delete', 'get', 'list'],
+    categories: ['all'],
+    subresources: [
+      { name: 'eviction', group: 'policy', version: 'v1', kind: 'Eviction', verbs: ['create'] },
+      { name: 'log', group: '', version: 'v1', kind: 'Pod', verbs: ['get'] },
+    ],
+  },
   Node: { verbs: ['get', 'list', 'patch'] },
   Deployment: {
     verbs: ['get', 'list', 'patch'],
@@ -318,7 +326,7 @@ const namespaceResource: Resource = {
 };
 
 /** Every served resource: the registry's kinds, then Endpoints, Events and Namespaces. */
-export const RESOURCES: readonly Resource[] = [...KINDS.map(fromKind), endpointsResource, eventResource, namespaceResource];
+export const RESOURCES: readonly Resource[] = [...KINDS.map(fromKind), endpointsResource, eventResource, namespaceResource, podMetricsResource, nodeMetricsResource];
 
 /** Group versions served, in discovery order: core `v1` first, then the groups in first-seen order. */
 export const GROUP_VERSIONS: readonly { group: string; version: string }[] = (() => {

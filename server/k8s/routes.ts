@@ -28,7 +28,7 @@ import { served } from './served.ts';
 import { WATCH_MAX_SECONDS, closeAllWatches, noteListed, noteServed, runWatch } from './watch.ts';
 import { SelectorError, parseFieldSelector, parseLabelSelector } from './selectors.ts';
 import { forbidden, notFound, statusError, statusFromText, unauthorized, type StatusError } from './status.ts';
-import { deletePodAction, deploymentActions, nodeAction, patchObject, scaleAction } from './writes.ts';
+import { actionRef, deletePodAction, deploymentActions, evictionActions, nodeAction, patchObject, scaleAction } from './writes.ts';
 
 /** Content type of a Table answer. */
 const TABLE_CONTENT_TYPE = 'application/json;as=Table;v=v1;g=meta.k8s.io';
@@ -261,6 +261,11 @@ export async function registerK8sRoutes(app: FastifyInstance): Promise<void> {
           const scale = scaleBody(state, target.namespace ?? 'default', name);
           return scale ? reply.send(scale) : sendStatus(reply, notFound(qualified(resource), name, resource.group, resource.plural));
         }
+        if (sub === 'log' && resource.kind === 'Pod') {
+          // The sim runs no containers: no log lines to serve (the console's `kubectl logs` says the same).
+          if (!state.pods[`${target.namespace ?? 'default'}/${name}`]) return sendStatus(reply, notFound(qualified(resource), name, resource.group, resource.plural));
+          return sendStatus(reply, statusError(400, 'BadRequest', `container logs are not simulated in this game; try "kubectl describe pod ${name}" (Last State, Events) or "kubectl get events"`));
+        }
         if (sub !== null) return sendStatus(reply, statusError(404, 'NotFound', 'the server could not find the requested resource'));
         const entry = findEntry(resource, state, target.namespace, name);
         noteListed(state);
@@ -324,7 +329,7 @@ function listObjects(req: FastifyRequest, reply: FastifyReply, resource: Resourc
 const methodNotAllowed = (resource: Resource, verb: string): StatusError =>
   statusError(405, 'MethodNotAllowed', `${verb} of ${qualified(resource)} is not supported by this game's API (supported: ${resource.verbs.join(', ')})`);
 
-function writeObject(req: FastifyRequest, reply: FastifyReply, session: K8sSession, resource: Resource, state: SimState, ns: string, name: string | null, sub: string | null): FastifyReply {
+async function writeObject(req: FastifyRequest, reply: FastifyReply, session: K8sSession, resource: Resource, state: SimState, ns: string, name: string | null, sub: string | null): Promise<FastifyReply> {
   const verb = VERB_OF[req.method] ?? req.method;
   if (name === null) return sendStatus(reply, methodNotAllowed(resource, verb));
   const contentType = String(req.headers['content-type'] ?? 'application/json');
@@ -343,8 +348,22 @@ function writeObject(req: FastifyRequest, reply: FastifyReply, session: K8sSessi
     const a = scaleAction(ns, name, (body ?? {}) as Record<string, unknown>);
     actions = 'code' in a ? a : [a];
     answer = () => scaleBody(state, ns, name);
+  } else if (resource.kind === 'Pod' && sub === 'eviction' && req.method === 'POST') {
+    const key = `${ns}/${name}`;
+    const pod = state.pods[key];
+    if (!pod) return sendStatus(reply, missing());
+    const e = evictionActions(state, key, pod);
+    if ('code' in e) return sendStatus(reply, e);
+    actions = e;
+    answer = () => ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
+    reply.code(201);
   } else if (sub !== null) {
     return sendStatus(reply, statusError(404, 'NotFound', 'the server could not find the requested resource'));
+  } else if (resource.kind === 'Deployment' && req.method === 'PATCH' && isTemplateReplace(contentType, req.body)) {
+    if (!state.deployments[`${ns}/${name}`]) return sendStatus(reply, missing());
+    const a = undoPatchAction(state, ns, name, req.body as unknown[]);
+    actions = 'code' in a ? a : [a];
+    answer = entryBody;
   } else if (resource.kind === 'Deployment' && req.method === 'PATCH') {
     if (!state.deployments[`${ns}/${name}`]) return sendStatus(reply, missing());
     const body = patchObject(contentType, req.body);
@@ -367,7 +386,8 @@ function writeObject(req: FastifyRequest, reply: FastifyReply, session: K8sSessi
   }
   if (!Array.isArray(actions)) return sendStatus(reply, actions);
   for (const action of actions) {
-    const result = session.source.submit(session.sessionId, action);
+    // Applied at once; awaited until durable in the match's journal before the reply.
+    const result = await session.source.submit(session.sessionId, action);
     if (!result.ok) {
       const fallback = /paused|ended|over|not a player|you play for/.test(result.error) ? { code: 409, reason: 'Conflict' } : { code: 422, reason: 'Invalid' };
       return sendStatus(reply, statusFromText(result.error, fallback));
@@ -375,6 +395,65 @@ function writeObject(req: FastifyRequest, reply: FastifyReply, session: K8sSessi
   }
   const body = answer();
   return body ? reply.send(body) : sendStatus(reply, missing());
+}
+
+const REVISION = 'deployment.kubernetes.io/revision';
+
+/** A JSON patch replacing the whole `/spec/template` (what `kubectl rollout undo` sends). */
+function isTemplateReplace(contentType: string, body: unknown): boolean {
+  return contentType.startsWith('application/json-patch+json') && Array.isArray(body) && body.some((op: unknown) => isObj(op) && op['op'] === 'replace' && op['path'] === '/spec/template');
+}
+
+function isObj(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** An omitted field in Go's JSON (`omitempty`): null, undefined, '' and empty arrays and objects. */
+function omitted(v: unknown): boolean {
+  return v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0) || (isObj(v) && Object.keys(v).length === 0);
+}
+
+/**
+ * JSON with sorted keys and without omitted fields: a served template and kubectl's copy of it (decoded
+ * into Go structs and encoded again) compare equal.
+ */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (isObj(v)) {
+    const keys = Object.keys(v).filter((k) => !omitted(v[k])).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/**
+ * `kubectl rollout undo deployment/NAME [--to-revision=N]` (done client-side since kubectl 1.x: it lists
+ * the Deployment's ReplicaSets, picks the revision and sends a JSON patch replacing `/spec/template` with
+ * that ReplicaSet's template minus `pod-template-hash`, plus `/metadata/annotations`): the ReplicaSet
+ * whose served template equals the patch's -> the game's `rolloutUndo` to its revision (the annotations
+ * op is the sim's to keep). Any other op, or a template of no revision: 422 Invalid.
+ * Source: K staging/src/k8s.io/kubectl/pkg/polymorphichelpers/rollback.go (DeploymentRollbacker).
+ */
+function undoPatchAction(state: SimState, ns: string, name: string, ops: unknown[]): ActionMessage | StatusError {
+  const invalid = (why: string) => statusError(422, 'Invalid', `deployments.apps "${name}" patch ${why}: this game's API sets spec.template only to a previous revision's (kubectl rollout undo)`);
+  let template: unknown;
+  for (const op of ops) {
+    if (!isObj(op) || op['op'] !== 'replace') return invalid('has an operation other than replace');
+    if (op['path'] === '/spec/template') template = op['value'];
+    else if (op['path'] !== '/metadata/annotations') return invalid(`replaces ${String(op['path'])}`);
+  }
+  const want = canonical(template);
+  const rsResource = RESOURCES.find((r) => r.kind === 'ReplicaSet')!;
+  for (const e of rsResource.entries(state, ns)) {
+    const body = objectBody(rsResource, e, state);
+    const meta = body['metadata'] as { ownerReferences?: { kind: string; name: string }[]; annotations?: Record<string, string> };
+    if (!(meta.ownerReferences ?? []).some((o) => o.kind === 'Deployment' && o.name === name)) continue;
+    const tpl = structuredClone((body['spec'] as { template: { metadata?: { labels?: Record<string, string> } } }).template);
+    if (tpl.metadata?.labels) delete tpl.metadata.labels['pod-template-hash'];
+    const revision = Number(meta.annotations?.[REVISION]);
+    if (canonical(tpl) === want && Number.isInteger(revision) && revision >= 1) return { type: 'rolloutUndo', deployment: actionRef(ns, name), toRevision: revision };
+  }
+  return invalid('sets a template that is no revision of this Deployment');
 }
 
 /** Every served resource's `group/version plural`, for the README and tests. */

@@ -104,6 +104,9 @@ export function runWatch(raw: ServerResponse, spec: WatchSpec): void {
   else cursor = -1;
 
   raw.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store', 'transfer-encoding': 'chunked' });
+  // Headers now, not with the first event: client-go's reflector waits for them (kubectl rollout status
+  // on a finished rollout otherwise hangs until the first change or a timeout).
+  raw.flushHeaders();
   const send = (type: string, object: Record<string, unknown>) => raw.write(`${JSON.stringify({ type, object })}\n`);
   let ended = false;
   const handles: { timer?: ReturnType<typeof setInterval> } = {};

@@ -10,12 +10,18 @@
  *   (`kubectl set image`) and `resources` (`kubectl set resources`)
  * - `PATCH nodes/NAME`: `spec.unschedulable` (`kubectl cordon` / `uncordon`)
  * - `DELETE pods/NAME` (`gracePeriodSeconds: 0` = force)
+ * - `POST pods/NAME/eviction` (policy/v1 Eviction; `kubectl drain`): see {@link evictionActions}
+ * - `kubectl rollout undo` (a JSON patch replacing `/spec/template`): mapped in ./routes.ts (it needs the
+ *   served ReplicaSets) onto `rolloutUndo`
  * Patch bodies: strategic merge, JSON merge (both as objects) and JSON patch (`replace`/`add` of the
  * paths above). Anything else is refused with 422 Invalid naming what is supported.
  *
- * May import: shared/protocol.ts (types), ./status.ts.
+ * May import: shared/protocol.ts (types), shared/sim (read only), ./status.ts.
  */
 import type { ActionMessage } from '../../shared/protocol.ts';
+import { EVICTION_REFUSED, evictionAllowed } from '../../shared/sim/apiserver.ts';
+import { splitKey } from '../../shared/sim/names.ts';
+import type { Pod, SimState } from '../../shared/sim/types.ts';
 import { statusError, type StatusError } from './status.ts';
 
 /** The annotation `kubectl rollout restart` sets on the Pod template. */
@@ -165,4 +171,31 @@ export function deletePodAction(ns: string, name: string, query: Record<string, 
   const action: ActionMessage = { type: 'deletePod', pod: actionRef(ns, name) };
   if (grace !== undefined && Number(grace) === 0) action.force = true;
   return action;
+}
+
+/**
+ * The actions of `POST pods/NAME/eviction` (policy/v1 Eviction), mapped onto the players' actions so a
+ * drain is one game whichever tool runs it:
+ * - a pod already terminating: no action (the API server accepts it as is);
+ * - refused by a PodDisruptionBudget (read-only check, `evictionAllowed` in shared/sim/apiserver.ts):
+ *   429 TooManyRequests `Cannot evict pod as it would violate the pod's disruption budget.`, nothing
+ *   submitted (kubectl drain retries every 5 s);
+ * - on a cordoned node (`kubectl drain` cordons first): `drainNode` of that node, the console's
+ *   `kubectl drain` (evicts every pod of the node at once through the sim's `evictPod`, PDBs gating
+ *   each; kubectl's evictions of the others then find them terminating);
+ * - on a schedulable node (a lone eviction, e.g. from a client library): `deletePod` (graceful),
+ *   the PDB check having passed.
+ * Source: https://kubernetes.io/docs/concepts/scheduling-eviction/api-eviction/ and K
+ * pkg/registry/core/pod/storage/eviction.go. @returns the actions (maybe none), or a 429 Status.
+ */
+export function evictionActions(state: SimState, key: string, pod: Pod): ActionMessage[] | StatusError {
+  if (pod.metadata.deletionTimestamp !== undefined) return [];
+  const { namespace, name } = splitKey(key);
+  if (!evictionAllowed(state, key, pod)) {
+    return statusError(429, 'TooManyRequests', EVICTION_REFUSED, { causes: [{ reason: 'DisruptionBudget', message: 'The disruption budget needs more healthy pods to allow this eviction.' }] });
+  }
+  const nodeName = pod.spec.nodeName;
+  const node = nodeName !== undefined && nodeName !== '' && Object.hasOwn(state.nodes, nodeName) ? state.nodes[nodeName] : undefined;
+  if (node?.spec.unschedulable === true) return [{ type: 'drainNode', node: node.metadata.name }];
+  return [{ type: 'deletePod', pod: actionRef(namespace, name) }];
 }

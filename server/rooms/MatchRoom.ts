@@ -59,7 +59,7 @@ import { JournalWriter } from '../recovery/journal.ts';
 import type { RecoveryManager } from '../recovery/manager.ts';
 import { matchTick, rebuildMatch } from '../recovery/rebuild.ts';
 import type { SimInput } from '../../shared/sim/types.ts';
-import { registerK8sMatch, type K8sMatchHandle } from '../k8s/gateway.ts';
+import { registerK8sMatch, type K8sMatchHandle, type K8sSubmitResult } from '../k8s/gateway.ts';
 
 /** What the room needs from the server process (bound with {@link defineMatchRoom}). */
 export interface MatchRoomDeps {
@@ -464,11 +464,13 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
       submit: (sessionId, action) => {
         const id = this.sessions.get(sessionId);
         const p = id === undefined ? undefined : findPlayer(this.match, id);
-        if (!p) return { ok: false, error: MATCH_ERRORS.notAPlayer };
+        if (!p) return Promise.resolve({ ok: false, error: MATCH_ERRORS.notAPlayer });
+        this.durable = null;
         const reply = this.applyPlayerAction('action', null, p, action);
-        // Journaled like a console action; the HTTP reply does not wait for the commit (yet).
-        void this.takeDurable();
-        return reply.ok ? { ok: true, message: reply.output ?? '' } : { ok: false, error: reply.error ?? 'refused' };
+        const result: K8sSubmitResult = reply.ok ? { ok: true, message: reply.output ?? '' } : { ok: false, error: reply.error ?? 'refused' };
+        // Journaled like a console action: the HTTP reply waits until it is durable (as guard() does).
+        const durable = this.takeDurable();
+        return durable ? durable.then((ok) => (ok ? result : { ok: false, error: 'this match moved to another server process before your command was saved: rejoin the match' })) : Promise.resolve(result);
       },
     });
   }

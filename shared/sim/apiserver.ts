@@ -611,6 +611,17 @@ export function registerEvictionGate(gate: EvictionGate): () => void {
 }
 
 /**
+ * Whether {@link evictPod} would let `pod` (key `key`) go now: every kind that gates evictions (the
+ * PodDisruptionBudget kind) and every registered {@link EvictionGate} allow it. Read only (no `admit`),
+ * so an adapter can answer a refused eviction with 429 {@link EVICTION_REFUSED} without writing.
+ */
+export function evictionAllowed(state: SimState, key: string, pod: Pod): boolean {
+  for (const def of KINDS) if (def.allowsEviction && !def.allowsEviction(state, key, pod)) return false;
+  for (const gate of evictionGates) if (!gate.allows(state, key, pod)) return false;
+  return true;
+}
+
+/**
  * The Eviction subresource (`POST .../pods/NAME/eviction`, policy/v1): asks every kind that gates
  * evictions (the PodDisruptionBudget kind, shared/sim/kinds) and every registered {@link EvictionGate}; a refusal answers 429 {@link EVICTION_REFUSED} and changes nothing; else the pod
  * is deleted gracefully like {@link deletePod}. A pod already terminating is accepted as is (200, as
@@ -621,8 +632,7 @@ export function evictPod(state: SimState, key: string, opts: { gracePeriodSecond
   const pod = state.pods[key];
   if (!pod) return { ok: false, code: 404, error: notFound('pods', splitKey(key).name) };
   if (pod.metadata.deletionTimestamp === undefined) {
-    for (const def of KINDS) if (def.allowsEviction && !def.allowsEviction(state, key, pod)) return { ok: false, code: 429, error: EVICTION_REFUSED };
-    for (const gate of evictionGates) if (!gate.allows(state, key, pod)) return { ok: false, code: 429, error: EVICTION_REFUSED };
+    if (!evictionAllowed(state, key, pod)) return { ok: false, code: 429, error: EVICTION_REFUSED };
     for (const gate of evictionGates) gate.admit?.(state, key, pod);
   }
   return deletePodAs(state, key, opts, 'evict');

@@ -67,7 +67,7 @@ describe('the Kubernetes API of a team cluster', () => {
 
   it('answers plain and aggregated discovery and /version', async () => {
     const groups = await (await get(`${blue}/apis`)).json();
-    expect(groups.groups.map((g: { name: string }) => g.name)).toEqual(['apps', 'discovery.k8s.io', 'policy']);
+    expect(groups.groups.map((g: { name: string }) => g.name)).toEqual(['apps', 'discovery.k8s.io', 'policy', 'metrics.k8s.io']);
     const core = await (await get(`${blue}/api/v1`)).json();
     expect(core.resources.map((r: { name: string }) => r.name)).toEqual(expect.arrayContaining(['pods', 'nodes', 'services', 'events', 'namespaces']));
     const apps = await (await get(`${blue}/apis/apps/v1`)).json();

@@ -66,6 +66,7 @@ function names(out: string): string[] {
 }
 
 let alice: Room;
+let bob: Room;
 let tess: Room;
 const team = (room: Room, id: string) => snapshotState(room.state).teams.get(id);
 
@@ -75,7 +76,7 @@ beforeAll(async () => {
   const client = new Client(server.url);
   // Fast enough that a deleted Pod's grace period (30 sim s) passes in a second or two.
   alice = await player(client, 'alice', { seed: 7, teams: 2, scenario: 'guestbook', timeDilation: 30 });
-  await player(client, 'bob', { team: 'red' }, alice.roomId);
+  bob = await player(client, 'bob', { team: 'red' }, alice.roomId);
   tess = await player(client, 'tess', { trainer: true }, alice.roomId);
   await waitFor(() => (team(alice, 'blue')?.pods.size ?? 0) > 0, 'blue projected');
 });
@@ -141,6 +142,27 @@ describe('kubectl with the downloaded kubeconfig', () => {
     expect(r.out).toMatch(/^Status:\s+Running$/m);
   });
 
+  it('logs answers 400 with what to use instead (the sim runs no containers)', async () => {
+    const pod = [...team(alice, 'blue')!.pods.values()].find((p) => p.name.startsWith('frontend-'))!.name;
+    const r = await kubectl('alice', 'logs', pod);
+    expect(r.code).not.toBe(0);
+    expect(r.err.trim()).toBe(`Error from server (BadRequest): container logs are not simulated in this game; try "kubectl describe pod ${pod}" (Last State, Events) or "kubectl get events"`);
+    expect((await kubectl('alice', 'logs', 'nope')).err.trim()).toBe('error: error from server (NotFound): pods "nope" not found in namespace "default"');
+  });
+
+  it('top pods and top nodes read metrics.k8s.io with the console\'s numbers', async () => {
+    const pods = await kubectl('alice', 'top', 'pods');
+    expect(pods.err).toBe('');
+    expect(header(pods.out)).toEqual(['NAME', 'CPU(cores)', 'MEMORY(bytes)']);
+    expect(pods.out).toMatch(/^frontend-\S+\s+\d+m\s+\d+Mi\s*$/m);
+    const nodes = await kubectl('alice', 'top', 'nodes');
+    expect(nodes.err).toBe('');
+    expect(header(nodes.out)).toEqual(['NAME', 'CPU(cores)', 'CPU(%)', 'MEMORY(bytes)', 'MEMORY(%)']);
+    expect(names(nodes.out).sort()).toEqual([...team(alice, 'blue')!.nodes.keys()].sort());
+    const console = await ask(alice, 'kubectl', { id: 2, command: 'kubectl top nodes' });
+    expect(header(console.output!)).toEqual(header(nodes.out));
+  });
+
   it('a missing object is NotFound, as from a real API server', async () => {
     const r = await kubectl('alice', 'get', 'deploy', 'nope');
     expect(r.code).not.toBe(0);
@@ -184,6 +206,25 @@ describe('kubectl with the downloaded kubeconfig', () => {
     await waitFor(() => team(alice, 'blue')!.deployments.get('default/redis-master')?.image === 'k8s.gcr.io/redis:e2e-2', 'the new image in the projection');
   });
 
+  it('rollout history, undo and status: undo becomes the game rolloutUndo', async () => {
+    const hist = await kubectl('alice', 'rollout', 'history', 'deployment/redis-master');
+    expect(hist.err).toBe('');
+    expect(hist.out).toMatch(/^REVISION\s+CHANGE-CAUSE$/m);
+    expect(hist.out).toMatch(/^2\s+<none>$/m);
+    const before = [...snapshotState(alice.state).players.values()].find((p) => p.name === 'alice')!.actions;
+    const r = await kubectl('alice', 'rollout', 'undo', 'deployment/redis-master');
+    expect(r.err).toBe('');
+    expect(r.out.trim()).toBe('deployment.apps/redis-master rolled back');
+    await waitFor(() => team(alice, 'blue')!.deployments.get('default/redis-master')?.image === 'k8s.gcr.io/redis:e2e', 'the old image back in the projection');
+    await waitFor(() => [...snapshotState(alice.state).players.values()].find((p) => p.name === 'alice')!.actions === before + 1, 'the undo counted');
+    const st = await kubectl('alice', 'rollout', 'status', 'deployment/redis-master', '--timeout=15s');
+    expect(st).toMatchObject({ code: 0, err: '' });
+    expect(st.out).toMatch(/deployment "redis-master" successfully rolled out/);
+    // A finished rollout: kubectl's watch gets its headers at once and kubectl exits (no hang until a change).
+    const done = await kubectl('alice', 'rollout', 'status', 'deployment/frontend', '--timeout=15s');
+    expect(done).toMatchObject({ code: 0, err: '', out: 'deployment "frontend" successfully rolled out\n' });
+  });
+
   it("another team's cluster is Forbidden; an unknown token is Unauthorized", async () => {
     const redUrl = configs.get('bob')!;
     const asBlue = join(home, 'bob-at-blue.yaml');
@@ -207,5 +248,21 @@ describe('kubectl with the downloaded kubeconfig', () => {
     expect(r.out).toMatch(/^frontend\s+/m);
     const w = await kubectl('tess', '--context', 'gameday-red', 'scale', 'deploy', 'frontend', '--replicas=2');
     expect(w.err).toContain('Error from server (Forbidden)');
+  });
+
+  it('drain cordons, evicts through the Eviction subresource (one drainNode action) and waits', async () => {
+    const red = () => team(bob, 'red')!;
+    const node = [...red().nodes.keys()].sort().find((n) => [...red().pods.values()].some((p) => p.node === n))!;
+    const before = [...snapshotState(bob.state).players.values()].find((p) => p.name === 'bob')!.actions;
+    const r = await kubectl('bob', 'drain', node, '--ignore-daemonsets', '--delete-emptydir-data', '--timeout=15s');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(new RegExp(`^node/${node} cordoned$`, 'm'));
+    expect(r.out).toMatch(/^evicting pod default\/\S+$/m);
+    expect(r.out).toMatch(new RegExp(`^node/${node} drained$`, 'm'));
+    expect((await kubectl('bob', 'get', 'pods', '--field-selector', `spec.nodeName=${node}`)).err.trim()).toBe('No resources found in default namespace.');
+    // The cordon and the drain, attributed to bob like console actions.
+    await waitFor(() => [...snapshotState(bob.state).players.values()].find((p) => p.name === 'bob')!.actions === before + 2, 'cordon + drain counted');
+    expect((await kubectl('bob', 'uncordon', node)).out.trim()).toBe(`node/${node} uncordoned`);
   });
 });
