@@ -7,7 +7,7 @@
  * passes and becomes the player's `drainNode`.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -22,7 +22,7 @@ import { deployment, sim } from '../sim/fixtures.ts';
 import { startTestServer } from '../server/helpers.ts';
 
 const run = promisify(execFile);
-const KUBECTL = existsSync('/usr/lib/google-cloud-sdk/bin/kubectl.1.32') ? '/usr/lib/google-cloud-sdk/bin/kubectl.1.32' : '/usr/bin/kubectl';
+import { KUBECTL } from './kubectl-bin.ts';
 const MATCH = '00000000-0000-4000-8000-00000000e71c';
 
 let server: RunningServer;

@@ -6,7 +6,7 @@
  * team's cluster.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -22,7 +22,7 @@ const run = promisify(execFile);
  * kubectl v1.32. /usr/bin/kubectl is the Google Cloud SDK's dispatcher, which runs the kubectl matching
  * the server's version (this API reports v1.33): name the 1.32 binary it ships when it is there.
  */
-const KUBECTL = existsSync('/usr/lib/google-cloud-sdk/bin/kubectl.1.32') ? '/usr/lib/google-cloud-sdk/bin/kubectl.1.32' : '/usr/bin/kubectl';
+import { KUBECTL } from './kubectl-bin.ts';
 
 let server: RunningServer;
 let home: string;
