@@ -24,9 +24,10 @@ import { focusedPodKeys, podsVersionOf, projectedPodCount, teamDetailOf, type Fo
 
 /**
  * Pods per team up to which every client gets every Pod and all detail (the built-in scenarios have
- * 6-60 Pods; 200 Pods are ~25 KB of join snapshot). Above it, detail follows the client's focus.
+ * 1-540 Pods; 200 Pods are ~25 KB of join snapshot, the 540-Pod `big-fleet` ~70 KB). Above it, detail
+ * follows the client's focus (the client does not yet draw an overview from the summaries alone).
  */
-export const ALL_PODS_LIMIT = 200;
+export const ALL_PODS_LIMIT = 600;
 
 /** What {@link TeamViews} needs of a client (a Colyseus `Client`). */
 export interface ViewClient {

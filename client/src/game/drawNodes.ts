@@ -44,6 +44,13 @@ function drawNodeCard(p: Painter, box: NodeBox, node: NodeView, selected: boolea
   const border = selected ? THEME.selection : notReady ? PALETTE.vermillion : node.unschedulable ? PALETTE.orange : THEME.nodeBorder;
   g.lineStyle(selected || notReady ? 2 : 1, border, 1).strokeRoundedRect(r.x, r.y, r.w, r.h, 5);
 
+  if (r.w < 60) {
+    // Too narrow for words (dozens of Nodes in a zone): the status glyph only; the name and figures
+    // are in the context panel (click) and `kubectl get nodes`.
+    const glyph = !node.ready ? '✖' : node.unschedulable ? '⊘' : '●';
+    texts.put(`node:${box.name}:name`, r.x + r.w / 2, r.y + 4, glyph, { size: 11, bold: true, color: notReady ? THEME.bad : node.unschedulable ? THEME.warn : THEME.good, originX: 0.5 });
+    return;
+  }
   const status = node.ready ? (node.unschedulable ? 'Ready · cordoned' : 'Ready') : node.status.split(',')[0] || 'NotReady';
   // Narrow cards keep the name readable: a Ready Node shows its glyph only (the border and the
   // context panel say the rest); a Node in trouble always says so in words.
@@ -113,7 +120,8 @@ function drawPods(p: Painter, box: NodeBox, team: TeamView, selectedPod: string 
     const r = box.rect;
     const x = last ? last.rect.x + last.rect.w + 6 : r.x + 8;
     const y = last ? last.rect.y : r.y + 36;
-    p.texts.put(`more:${box.name || 'unscheduled'}`, x, y + 2, `+${box.hidden} more`, { size: 10, bold: true, color: THEME.muted });
+    if (r.w < 60 && box.pods.length === 0) p.texts.put(`more:${box.name || 'unscheduled'}`, r.x + r.w / 2, r.y + 22, `${box.hidden}`, { size: 10, bold: true, color: THEME.muted, originX: 0.5 });
+    else p.texts.put(`more:${box.name || 'unscheduled'}`, x, y + 2, `+${box.hidden} more`, { size: 10, bold: true, color: THEME.muted });
   }
   return drawn;
 }

@@ -140,7 +140,8 @@ function tileCapacity(nodeW: number, nodeH: number, tile: { w: number; h: number
 function placePods(names: string[], rect: Rect, tile: { w: number; h: number; compact: boolean }): { pods: PodBox[]; hidden: number } {
   const gap = tile.compact ? LAYOUT.compactGap : LAYOUT.gap;
   const inner = { x: rect.x + LAYOUT.gap, y: rect.y + LAYOUT.nodeHeaderH, w: rect.w - 2 * LAYOUT.gap, h: rect.h - LAYOUT.nodeHeaderH - LAYOUT.gap };
-  const cols = Math.max(1, Math.floor((inner.w + gap) / (tile.w + gap)));
+  // A card narrower than one tile shows none (its pods are counted, `hidden`).
+  const cols = inner.w < tile.w ? 0 : Math.max(1, Math.floor((inner.w + gap) / (tile.w + gap)));
   const rows = Math.max(0, Math.floor((inner.h + gap) / (tile.h + gap)));
   const capacity = cols * rows;
   const shown = names.length > capacity ? Math.max(0, capacity - 1) : names.length; // keep a slot for "+N"
