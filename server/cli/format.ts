@@ -1,4 +1,5 @@
-/** Plain-text output of the `gameday` CLI: aligned tables and the human match summary. */
+/** Plain-text output of the `gameday` CLI: aligned tables, the listing commands' shape and the human match summary. */
+import { parseArgs } from 'node:util';
 import type { MatchSummary } from '../../shared/sim/types.ts';
 
 /** Left-aligned columns separated by two spaces; `rows[0]` is the header. */
@@ -53,4 +54,26 @@ function indent(text: string): string {
     .split('\n')
     .map((l) => `  ${l}`)
     .join('\n');
+}
+
+/**
+ * The shared shape of the listing commands (`scenarios`, `incidents`): `--help` prints `usage`,
+ * `--json` prints `items()` as a JSON array, else `rows(items)` as a table under `header`.
+ * Returns the exit code. @throws UsageError-like parseArgs errors for unknown flags or positionals.
+ */
+export function listCommand<T>(args: string[], out: (text: string) => void, o: { usage: string; items: () => T[]; header: string[]; rows: (items: T[]) => string[][] }): number {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    allowPositionals: false,
+    options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+  });
+  if (values.help) {
+    out(o.usage);
+    return 0;
+  }
+  const items = o.items();
+  if (values.json) out(JSON.stringify(items, null, 2));
+  else out(table([o.header, ...o.rows(items)]));
+  return 0;
 }

@@ -3,9 +3,8 @@
  * observes and what a real operator does about it. Derived from the incident registry
  * (shared/sim/incidents/registry.ts, {@link incidentCatalog}), so a new kind appears here by itself.
  */
-import { parseArgs } from 'node:util';
 import { incidentCatalog } from '../../shared/sim/incidents/index.ts';
-import { table } from './format.ts';
+import { listCommand } from './format.ts';
 
 /** `gameday incidents --help` text. */
 export const INCIDENTS_USAGE = `Usage: gameday incidents [--json]
@@ -16,22 +15,10 @@ kind's scenario parameters, with descriptions and defaults).`;
 
 /** Runs `gameday incidents ARGS`; returns the exit code. @throws UsageError (via parseArgs). */
 export function incidentsCommand(args: string[], out: (text: string) => void): number {
-  const { values } = parseArgs({
-    args,
-    strict: true,
-    allowPositionals: false,
-    options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+  return listCommand(args, out, {
+    usage: INCIDENTS_USAGE,
+    items: incidentCatalog,
+    header: ['KIND', 'TARGET', 'TITLE', 'FIRST REMEDIATION'],
+    rows: (catalog) => catalog.map((entry) => [entry.kind, entry.target, entry.title, entry.remediations[0]?.command ?? '']),
   });
-  if (values.help) {
-    out(INCIDENTS_USAGE);
-    return 0;
-  }
-  const catalog = incidentCatalog();
-  if (values.json) {
-    out(JSON.stringify(catalog, null, 2));
-    return 0;
-  }
-  const rows = catalog.map((entry) => [entry.kind, entry.target, entry.title, entry.remediations[0]?.command ?? '']);
-  out(table([['KIND', 'TARGET', 'TITLE', 'FIRST REMEDIATION'], ...rows]));
-  return 0;
 }
