@@ -209,10 +209,29 @@ function runWrite(state: SimState, verb: string, words: string[]): KubectlResult
   return { kind: 'action', action };
 }
 
+/** Flags that take their value as the next word when written before the command (`-n shop get pods`). */
+const VALUE_FLAGS_BEFORE_COMMAND: ReadonlySet<string> = new Set(['-n', '--namespace', '--context', '--kubeconfig', '-l', '--selector', '-o', '--output']);
+
+/**
+ * kubectl accepts flags before the command (`kubectl -n sock-shop get pods`, `kubectl -A get pods`):
+ * moves the flags (and their values) written before the first word that is not a flag to the end,
+ * where each command's flag parser reads them like any other.
+ */
+function globalFlagsLast(w: string[]): string[] {
+  const lead: string[] = [];
+  let i = 0;
+  while (i < w.length && w[i]!.startsWith('-') && w[i] !== '-h' && w[i] !== '--help') {
+    const flag = w[i++]!;
+    lead.push(flag);
+    if (VALUE_FLAGS_BEFORE_COMMAND.has(flag) && i < w.length) lead.push(w[i++]!);
+  }
+  return lead.length === 0 || i >= w.length ? w : [...w.slice(i), ...lead];
+}
+
 function dispatch(state: SimState, words: string[]): KubectlResult {
   if (words[0] === 'etcdctl') return runEtcdctl(state, words.slice(1));
   if (words[0] === 'etcdutl') return runEtcdctl(state, words.slice(1), 'etcdutl');
-  const w = words[0] === 'kubectl' || words[0] === 'k' ? words.slice(1) : words;
+  const w = globalFlagsLast(words[0] === 'kubectl' || words[0] === 'k' ? words.slice(1) : words);
   const cmd = w[0];
   if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') return output(KUBECTL_HELP);
   if (w.includes('--help') || w.includes('-h')) return output(KUBECTL_HELP);
