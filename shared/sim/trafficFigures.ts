@@ -142,31 +142,55 @@ function sortedValues(m: Map<string, LatencyComponent>): LatencyComponent[] {
 }
 
 /**
- * End-to-end figures of one Service from its own figures and its downstream results (`optional[j]`:
- * call j is optional). O(downstream + components); one extra quantile pair only when no request
- * succeeds but endpoints are ready.
+ * What a request's downstream calls add (see {@link foldCalls}): `success` the share still succeeding
+ * (fraction 0..1), `d50`/`d99` the summed p50/p99 (ms) a successful request waits for, `any50`/`any99`
+ * the summed call latencies whatever their outcome (ms, for `callP50` when every request fails).
  */
-export function computeResult(figures: OwnFigures, down: Result[], optional: boolean[]): Result {
-  let success = figures.success;
-  let d50 = 0;
-  let d99 = 0;
-  // Latency of the own calls whatever their outcome (for `callP50` when every request fails).
-  let any50 = 0;
-  let any99 = 0;
-  for (let j = 0; j < down.length; j++) {
+export interface CallFold {
+  success: number;
+  d50: number;
+  d99: number;
+  any50: number;
+  any99: number;
+}
+
+/**
+ * Folds the calls `calls` (indices into `down`; null = every call) of one request into `out`, starting
+ * from the share `success` that the Service itself serves: a failed hard call fails the request, an
+ * optional one (`optional[j]`) only adds its latency. `out` is reused by the caller (no allocation on
+ * the per-tick path). Shared by {@link computeResult} and trafficGraph.ts `computePathResult`.
+ */
+export function foldCalls(down: readonly Result[], calls: readonly number[] | null, optional: readonly boolean[], success: number, out: CallFold): CallFold {
+  out.success = success;
+  out.d50 = 0;
+  out.d99 = 0;
+  out.any50 = 0;
+  out.any99 = 0;
+  const n = calls === null ? down.length : calls.length;
+  for (let i = 0; i < n; i++) {
+    const j = calls === null ? i : calls[i]!;
     const r = down[j]!;
-    any50 += r.callP50;
-    any99 += r.callP99;
+    out.any50 += r.callP50;
+    out.any99 += r.callP99;
     if (optional[j] === true) {
-      d50 += r.callP50;
-      d99 += r.callP99;
+      out.d50 += r.callP50;
+      out.d99 += r.callP99;
       continue;
     }
-    success *= 1 - r.errorRate;
-    d50 += r.p50;
-    d99 += r.p99;
+    out.success *= 1 - r.errorRate;
+    out.d50 += r.p50;
+    out.d99 += r.p99;
   }
-  const components = figures.components.map((c) => ({ weight: c.weight, p50Ms: c.p50Ms + d50, p99Ms: c.p99Ms + d99 }));
+  return out;
+}
+
+/**
+ * A Service's {@link Result} from its latency mixture `components` and success share (fraction):
+ * p50/p99 of the mixture; callers see FAIL_FAST_MS when no endpoint is ready, else the `answer`
+ * mixture's quantiles when no request succeeds (`answer` built from `figures.answer` shifted by
+ * `any50`/`any99` when null).
+ */
+export function finishResult(figures: OwnFigures, components: LatencyComponent[], success: number, answer: LatencyComponent[] | null, any50: number, any99: number): Result {
   const p50 = mixtureQuantile(components, 0.5);
   const p99 = mixtureQuantile(components, 0.99);
   const errorRate = Math.min(1, Math.max(0, 1 - success));
@@ -176,9 +200,23 @@ export function computeResult(figures: OwnFigures, down: Result[], optional: boo
     callP50 = FAIL_FAST_MS;
     callP99 = FAIL_FAST_MS;
   } else if (!(p50 > 0)) {
-    const answer = figures.answer.map((c) => ({ weight: c.weight, p50Ms: c.p50Ms + any50, p99Ms: c.p99Ms + any99 }));
-    callP50 = mixtureQuantile(answer, 0.5);
-    callP99 = mixtureQuantile(answer, 0.99);
+    const a = answer ?? figures.answer.map((c) => ({ weight: c.weight, p50Ms: c.p50Ms + any50, p99Ms: c.p99Ms + any99 }));
+    callP50 = mixtureQuantile(a, 0.5);
+    callP99 = mixtureQuantile(a, 0.99);
   }
   return { errorRate, p50, p99, components, callP50, callP99 };
+}
+
+const fold: CallFold = { success: 0, d50: 0, d99: 0, any50: 0, any99: 0 };
+
+/**
+ * End-to-end figures of one Service from its own figures and its downstream results (`optional[j]`:
+ * call j is optional), every request making every call. O(downstream + components); one extra
+ * quantile pair only when no request succeeds but endpoints are ready.
+ */
+export function computeResult(figures: OwnFigures, down: Result[], optional: boolean[]): Result {
+  const f = foldCalls(down, null, optional, figures.success, fold);
+  const { d50, d99 } = f;
+  const components = figures.components.map((c) => ({ weight: c.weight, p50Ms: c.p50Ms + d50, p99Ms: c.p99Ms + d99 }));
+  return finishResult(figures, components, f.success, null, f.any50, f.any99);
 }

@@ -14,8 +14,11 @@
  * Pure. May import: ./types.ts, ./latency.ts, ./trafficFigures.ts.
  */
 import type { CallPath, SimState } from './types.ts';
-import { mixtureQuantile, type LatencyComponent } from './latency.ts';
-import { computeResult, FAIL_FAST_MS, type OwnFigures, type Result } from './trafficFigures.ts';
+import type { LatencyComponent } from './latency.ts';
+import { computeResult, finishResult, foldCalls, type CallFold, type OwnFigures, type Result } from './trafficFigures.ts';
+
+/** Scratch for {@link foldCalls} (reused: computePathResult runs per Service per tick). */
+const fold: CallFold = { success: 0, d50: 0, d99: 0, any50: 0, any99: 0 };
 
 /** Resolves a Service reference (`frontend` or `default/frontend`) to its key in `state.services`. */
 export function resolveServiceKey(state: SimState, ref: string): string | undefined {
@@ -208,40 +211,11 @@ export function computePathResult(figures: OwnFigures, down: Result[], optional:
   const answer: LatencyComponent[] = [];
   for (let p = 0; p < paths.weights.length; p++) {
     const w = paths.weights[p]!;
-    let s = figures.success;
-    let d50 = 0;
-    let d99 = 0;
-    let any50 = 0;
-    let any99 = 0;
-    for (const j of paths.calls[p]!) {
-      const r = down[j]!;
-      any50 += r.callP50;
-      any99 += r.callP99;
-      if (optional[j] === true) {
-        d50 += r.callP50;
-        d99 += r.callP99;
-        continue;
-      }
-      s *= 1 - r.errorRate;
-      d50 += r.p50;
-      d99 += r.p99;
-    }
+    const { success: s, d50, d99, any50, any99 } = foldCalls(down, paths.calls[p]!, optional, figures.success, fold);
     success += w * s;
     const pass = figures.success > 0 ? s / figures.success : 0;
     for (const c of figures.components) components.push({ weight: c.weight * w * pass, p50Ms: c.p50Ms + d50, p99Ms: c.p99Ms + d99 });
     for (const c of figures.answer) answer.push({ weight: c.weight * w, p50Ms: c.p50Ms + any50, p99Ms: c.p99Ms + any99 });
   }
-  const p50 = mixtureQuantile(components, 0.5);
-  const p99 = mixtureQuantile(components, 0.99);
-  const errorRate = Math.min(1, Math.max(0, 1 - success));
-  let callP50 = p50;
-  let callP99 = p99;
-  if (figures.ready === 0) {
-    callP50 = FAIL_FAST_MS;
-    callP99 = FAIL_FAST_MS;
-  } else if (!(p50 > 0)) {
-    callP50 = mixtureQuantile(answer, 0.5);
-    callP99 = mixtureQuantile(answer, 0.99);
-  }
-  return { errorRate, p50, p99, components, callP50, callP99 };
+  return finishResult(figures, components, success, answer, 0, 0);
 }
