@@ -26,7 +26,7 @@ export {
   teamScore,
 } from './match.ts';
 export { teamSummary } from './summary.ts';
-export { TimelineRecorder, clock, describeAction, postmortemMarkdown, type PostmortemInfo, type TimelineEntry } from './postmortem.ts';
+export { TimelineRecorder, clock, postmortemMarkdown, type PostmortemInfo, type TimelineEntry } from './postmortem.ts';
 export { matchHash, playMatch, replayMatch, runMatch, type PlayOptions, type ReplayOptions, type TeamLog } from './replay.ts';
 export {
   ACTION_COSTS,

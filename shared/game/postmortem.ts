@@ -10,10 +10,12 @@
  *
  * Times are sim seconds since match start, shown as a match clock (`m:ss` / `h:mm:ss`).
  *
- * May import: ./types.ts, ./match.ts, ./summary.ts, shared/sim (types, incident registry). Pure.
+ * May import: ./types.ts, ./match.ts, ./summary.ts, shared/sim (types, incident registry),
+ * shared/kubectl/equivalent.ts (actions as the commands a player types). Pure.
  */
 import { incidentModule } from '../sim/incidents/registry.ts';
-import type { SimAction, SimState } from '../sim/types.ts';
+import type { SimState } from '../sim/types.ts';
+import { kubectlEquivalent } from '../kubectl/equivalent.ts';
 import { getTeam } from './match.ts';
 import { teamSummary } from './summary.ts';
 import type { Match } from './types.ts';
@@ -78,7 +80,7 @@ export class TimelineRecorder {
     const all: { e: TimelineEntry; order: number }[] = [];
     // Actions and injections are logged at tick k (applied after step k): sim second k * tickSeconds.
     team.injections.forEach((inj) => all.push({ e: { t: inj.tick * tickSeconds, kind: 'injection', player: inj.player, text: `${inj.player} injected ${inj.spec.type} into ${inj.spec.target}` }, order: all.length }));
-    team.log.forEach((a) => all.push({ e: { t: a.tick * tickSeconds, kind: 'action', player: a.player, text: `${a.player}: ${describeAction(a.action)}` }, order: all.length }));
+    team.log.forEach((a) => all.push({ e: { t: a.tick * tickSeconds, kind: 'action', player: a.player, text: `${a.player}: ${kubectlEquivalent(a.action)}` }, order: all.length }));
     this.#seen.forEach((e) => all.push({ e, order: all.length }));
     return all.sort((a, b) => a.e.t - b.e.t || a.order - b.order).map((x) => x.e);
   }
@@ -86,37 +88,6 @@ export class TimelineRecorder {
 
 function incidentTitle(spec: SimState['incidents'][number]['spec']): string {
   return spec.title ?? incidentModule(spec.type).title(spec);
-}
-
-/** A player action as the kubectl / etcdctl command it stands for. */
-export function describeAction(a: SimAction): string {
-  switch (a.type) {
-    case 'deletePod':
-      return `kubectl delete pod ${a.pod}${a.force ? ' --force --grace-period=0' : ''}`;
-    case 'scaleDeployment':
-      return `kubectl scale deployment/${a.deployment} --replicas=${a.replicas}`;
-    case 'rolloutUndo':
-      return `kubectl rollout undo deployment/${a.deployment}${a.toRevision !== undefined ? ` --to-revision=${a.toRevision}` : ''}`;
-    case 'rolloutRestart':
-      return `kubectl rollout restart deployment/${a.deployment}`;
-    case 'setImage':
-      return `kubectl set image deployment/${a.deployment} ${a.container ?? '*'}=${a.image}`;
-    case 'setResources': {
-      const part = (k: string, r?: { cpu?: string; memory?: string }): string =>
-        r ? ` --${k}=${[r.cpu !== undefined ? `cpu=${r.cpu}` : '', r.memory !== undefined ? `memory=${r.memory}` : ''].filter(Boolean).join(',')}` : '';
-      return `kubectl set resources deployment/${a.deployment}${part('limits', a.limits)}${part('requests', a.requests)}`;
-    }
-    case 'cordonNode':
-      return `kubectl cordon ${a.node}`;
-    case 'uncordonNode':
-      return `kubectl uncordon ${a.node}`;
-    case 'drainNode':
-      return `kubectl drain ${a.node} --ignore-daemonsets`;
-    case 'restoreEtcdMember':
-      return `restore etcd member ${a.member}`;
-    default:
-      return JSON.stringify(a satisfies never);
-  }
 }
 
 /** Sim seconds as a match clock: `4:05`, `1:02:03`. */
