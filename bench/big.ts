@@ -131,6 +131,29 @@ function bareWarmupPasses(pods: number): number {
   return Math.max(10, Math.ceil(2e6 / Math.max(1, pods)));
 }
 
+/**
+ * Runs `patches` measured patches (after 2 unmeasured ones): `before()` (e.g. a sim step, not timed),
+ * then projection and encode, each timed in CPU ms; returns per patch the projection ms, encode ms and
+ * patch bytes.
+ */
+function measurePatches(room: Parameters<typeof projectRoom>[0], patches: number, before: () => void = () => undefined): { project: number[]; encode: number[]; bytes: number[] } {
+  const out = { project: [] as number[], encode: [] as number[], bytes: [] as number[] };
+  for (let i = 0; i < 2 + patches; i++) {
+    before();
+    let c0 = process.cpuUsage();
+    projectRoom(room);
+    const p = cpuMs(c0);
+    c0 = process.cpuUsage();
+    const b = broadcastPatch(room);
+    const e = cpuMs(c0);
+    if (i < 2) continue;
+    out.project.push(p);
+    out.encode.push(e);
+    out.bytes.push(b);
+  }
+  return out;
+}
+
 /** `bareLoopMs`: CPU ms of one pass of the bare loop over `pods` Pods (mean of `passes`). */
 export function benchBareLoop(pods: number, passes: number): Figures {
   const p = barePods(pods);
@@ -233,23 +256,7 @@ function bigRoom(sim: SimState, opts: BigOptions): Figures {
   const joinBytes = joinClient(room, 'bench-0');
   const joinEncodeMs = cpuMs(c0);
   note(`big-room: first projection ${Math.round(firstProjectMs)} ms, join ${joinBytes} B in ${Math.round(joinEncodeMs)} ms`);
-  const warm = 2;
-  const bytes: number[] = [];
-  const project: number[] = [];
-  const encode: number[] = [];
-  for (let i = 0; i < warm + opts.roomPatches; i++) {
-    stepSim(sim);
-    c0 = process.cpuUsage();
-    projectRoom(room);
-    const p = cpuMs(c0);
-    c0 = process.cpuUsage();
-    const b = broadcastPatch(room);
-    const e = cpuMs(c0);
-    if (i < warm) continue;
-    bytes.push(b);
-    project.push(p);
-    encode.push(e);
-  }
+  const { bytes, project, encode } = measurePatches(room, opts.roomPatches, () => stepSim(sim));
   room.clients.length = 0;
   collectGarbage();
   return {
@@ -262,7 +269,7 @@ function bigRoom(sim: SimState, opts: BigOptions): Figures {
     bigIdleProjectMs: round(mean(project), 3),
     bigIdleEncodeMs: round(mean(encode), 3),
     bigIdlePatches: bytes.length,
-    bigIdlePatchWarmup: warm,
+    bigIdlePatchWarmup: 2,
   };
 }
 
@@ -352,26 +359,12 @@ function bigEviction(sim: SimState, opts: BigOptions): Figures {
 export function benchProjectIdle(pods: number, nodes: number, patches: number): Figures {
   const sim = createSim(syntheticInput(nodes, pods));
   stepSim(sim);
-  let c0 = process.cpuUsage();
+  const c0 = process.cpuUsage();
   const room = createBenchRoom(sim, { matchId: '00000000-0000-4000-8000-000000000000', scenarioId: sim.scenarioId, title: sim.scenarioId, durationSeconds: sim.settings.durationSeconds, timeDilation: 10 });
   const firstMs = cpuMs(c0);
   joinClient(room, 'bench-0');
   broadcastPatch(room);
-  const project: number[] = [];
-  const encode: number[] = [];
-  const bytes: number[] = [];
-  for (let i = 0; i < 2 + patches; i++) {
-    c0 = process.cpuUsage();
-    projectRoom(room);
-    const p = cpuMs(c0);
-    c0 = process.cpuUsage();
-    const b = broadcastPatch(room);
-    const e = cpuMs(c0);
-    if (i < 2) continue;
-    project.push(p);
-    encode.push(e);
-    bytes.push(b);
-  }
+  const { project, encode, bytes } = measurePatches(room, patches);
   const s = sorted(project);
   return {
     projectIdlePods: podCount(sim),
