@@ -2,6 +2,7 @@
  * Test helpers for the server tests: a real server on a random port with an in-memory database, and
  * small waits for room messages and state. Not a test file itself.
  */
+import { createServer } from 'node:net';
 import { createHash, randomUUID } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -109,4 +110,17 @@ export async function ask(room: Room, type: string, message: Record<string, unkn
   const reply = nextMessage<ReplyMessage>(room, 'reply', (r) => r.id === message.id);
   room.send(type, message);
   return reply;
+}
+
+/** A port that was free a moment ago (bind to 0, read it, close), for a server started as a child process. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
 }

@@ -1,7 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +13,7 @@ import type { LiveMatchInfo } from '../../server/rooms/MatchRoom.ts';
 import { rejoinMatch } from '../../client/src/net/rejoin.ts';
 import { resolveSimInput } from '../../server/scenarios/index.ts';
 import { replayMatch, teamSummary } from '../../shared/game/index.ts';
-import { ask, nextMessage, pgliteTemplate, waitFor } from './helpers.ts';
+import { ask, freePort, nextMessage, pgliteTemplate, waitFor } from './helpers.ts';
 
 // Crash recovery (issue 12), end to end: a real server process (`node server/main.ts`), real SDK
 // clients, SIGKILL, a second process on the same database. Against PGlite (a data directory) always,
@@ -55,18 +54,6 @@ async function postgresDb(url: string): Promise<Db> {
       await c.end();
     },
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 interface Proc {

@@ -1,13 +1,12 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Client, type Room } from '@colyseus/sdk';
 import type { ReplyMessage } from '../../shared/protocol.ts';
 import { snapshotState } from '../../client/src/view/stateMirror.ts';
 import type { RoomListing } from '../../server/http/api.ts';
 import { ConfigError, loadConfig } from '../../server/config.ts';
-import { nextMessage, waitFor } from './helpers.ts';
+import { freePort, nextMessage, waitFor } from './helpers.ts';
 
 // Horizontal scale: two real server processes (`node server/main.ts`) share matchmaking through
 // Colyseus' RedisPresence + RedisDriver, each with its own PUBLIC_ADDRESS and its own in-memory PGlite.
@@ -43,19 +42,6 @@ interface ServerProcess {
   /** Everything it printed (stdout + stderr), for failure messages. */
   output(): string;
   exited: Promise<number | null>;
-}
-
-/** A port that was free a moment ago (bind to 0, read it, close). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 /** Start `node server/main.ts` (this Node, 24) on `port` with Redis, and wait until /healthz answers. */
