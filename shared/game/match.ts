@@ -20,6 +20,7 @@ import type {
   JoinResult,
   Match,
   MatchPlayer,
+  MatchSettings,
   SubmitResult,
   TeamState,
 } from './types.ts';
@@ -28,6 +29,7 @@ import type {
 export const MATCH_ERRORS = {
   notAPlayer: 'you are not a player in this match',
   ended: 'the match has ended: no more actions',
+  lobby: 'the match has not started yet: it starts when the host starts it from the lobby',
   paused: 'the match is paused: actions are accepted again when the trainer resumes',
   teamFinished: "your team's match is over: no more actions",
   notTrainer: 'only a trainer may pause, resume or change the speed (join with trainer: true)',
@@ -66,9 +68,18 @@ export function createMatch(opts: CreateMatchOptions): Match {
   }
   const teams: TeamState[] = ids.map((id) => {
     const schedule = structuredClone(opts.input.incidents); // createSim copies the specs it keeps
-    return { id, sim: createSim({ ...opts.input, incidents: schedule }), log: [], score: { actions: 0, actionCost: 0 }, schedule, injections: [] };
+    return {
+      id,
+      sim: createSim({ ...opts.input, incidents: schedule }),
+      log: [],
+      score: { actions: 0, actionCost: 0 },
+      schedule,
+      injections: [],
+      workflow: { pages: [], declared: [], updates: [], hints: [], answers: [] },
+    };
   });
-  return { schemaVersion: 1, phase: 'running', teams, players: [] };
+  const settings: MatchSettings = { mode: ids.length > 1 ? 'race' : 'coop', roles: false, lobby: false, ...opts.settings };
+  return { schemaVersion: 1, phase: settings.lobby ? 'lobby' : 'running', settings, teams, players: [] };
 }
 
 /** The team with `id`, or undefined. O(teams). */
@@ -112,7 +123,17 @@ export function join(match: Match, req: JoinRequest): JoinResult {
     known.trainer = known.trainer || req.trainer === true;
     return { ok: true, player: known };
   }
-  const player: MatchPlayer = { id: `p${match.players.length + 1}`, name: req.name, team: req.team, trainer: req.trainer === true, present: true, actions: 0 };
+  const player: MatchPlayer = {
+    id: `p${match.players.length + 1}`,
+    name: req.name,
+    team: req.team,
+    trainer: req.trainer === true,
+    present: true,
+    actions: 0,
+    role: match.settings.roles ? (req.role ?? null) : null,
+    spectator: req.spectator === true,
+    ready: false,
+  };
   match.players.push(player);
   return { ok: true, player };
 }
@@ -137,6 +158,7 @@ export function checkSubmit(match: Match, playerId: string, teamId?: string): st
   const player = findPlayer(match, playerId);
   if (!player) return MATCH_ERRORS.notAPlayer;
   if (match.phase === 'ended') return MATCH_ERRORS.ended;
+  if (match.phase === 'lobby') return MATCH_ERRORS.lobby;
   if (match.phase === 'paused') return MATCH_ERRORS.paused;
   if (teamId !== undefined && teamId !== player.team) return `you play for team ${player.team}: you may not act on team ${teamId}`;
   const team = findTeam(match, player.team);
@@ -213,7 +235,7 @@ export function suspend(match: Match): void {
  */
 export function advance(match: Match): boolean {
   if (match.phase === 'ended') return true;
-  if (match.phase === 'paused') return false;
+  if (match.phase === 'paused' || match.phase === 'lobby') return false;
   for (const team of match.teams) {
     if (isFinished(team.sim)) continue;
     const tick = team.sim.tick;

@@ -56,6 +56,8 @@ export interface TeamState {
    * attributed: the replay log's second list (see {@link LoggedInjection}).
    */
   injections: LoggedInjection[];
+  /** The team's incident workflow: pages, declared incidents, status updates, hints, answers. */
+  workflow: TeamWorkflow;
 }
 
 /**
@@ -91,6 +93,100 @@ export interface InjectRequest {
 /** `inject`'s answer: `message` is the reply text, `incident` the id it got. */
 export type InjectResult = { ok: true; message: string; incident: string } | { ok: false; error: string };
 
+/**
+ * How a match is played (issue 8). `solo`: one player, one cluster (bots may race them on other teams);
+ * `coop`: one cluster for the whole team; `race`: 2..8 teams, each its own cluster from the same
+ * scenario and seed and the same incident schedule; `redblue`: red spends a chaos budget on catalog
+ * incidents against blue's cluster, sides swap at half time (shared/game/redblue.ts).
+ */
+export type MatchMode = 'solo' | 'coop' | 'race' | 'redblue';
+/** Every {@link MatchMode}, in this order. */
+export const MATCH_MODES = ['solo', 'coop', 'race', 'redblue'] as const satisfies readonly MatchMode[];
+
+/**
+ * A player's incident-response role when the match plays with roles (`settings.roles`): the incident
+ * commander acknowledges pages, declares severity and resolves; operations is the only role that
+ * changes the cluster; communications posts status updates (scored for timeliness). Google SRE Book
+ * ch. 14 ("Managing Incidents": IC, Ops, Comms).
+ */
+export type PlayerRole = 'commander' | 'operations' | 'communications';
+/** Every {@link PlayerRole}, in this order. */
+export const PLAYER_ROLES = ['commander', 'operations', 'communications'] as const satisfies readonly PlayerRole[];
+
+/** How the match is played; set at creation, never changed by play. */
+export interface MatchSettings {
+  mode: MatchMode;
+  /** Roles enforced by the server (see {@link PlayerRole}); off: every player may do everything. */
+  roles: boolean;
+  /** The match was created in the lobby: it starts in phase `lobby` and runs once started. */
+  lobby: boolean;
+}
+
+/** A team's incident workflow (pager, declared incidents, status updates, hints): shared/game/workflow.ts. */
+export interface TeamWorkflow {
+  /** Pages, one per burn-rate page episode, in the order they fired. */
+  pages: PageRecord[];
+  /** Incidents the team declared, in declaration order. */
+  declared: DeclaredIncident[];
+  /** Status updates posted (communications), in order. */
+  updates: StatusUpdate[];
+  /** Hints bought (each costs points), in order. */
+  hints: HintRecord[];
+  /** Postmortem answers (root cause picked from plausible options), one per incident at most. */
+  answers: PostmortemAnswer[];
+}
+
+/** One page: a page-severity burn-rate alert that fired (sim seconds). */
+export interface PageRecord {
+  /** `page-N` in firing order within the team. */
+  id: string;
+  /** The alert that paged (SimState alert id, e.g. `availability-page-fast`). */
+  alert: string;
+  firedAt: number;
+  /** Sim second it was acknowledged, or null. */
+  ackedAt: number | null;
+  ackedBy: string | null;
+}
+
+/** Incident severity as declared by the commander (SEV1 = most severe). */
+export type Severity = 'SEV1' | 'SEV2' | 'SEV3';
+
+/** An incident the team declared and drives to resolution (sim seconds). */
+export interface DeclaredIncident {
+  /** `inc-N` in declaration order within the team. */
+  id: string;
+  severity: Severity;
+  summary: string;
+  declaredAt: number;
+  declaredBy: string;
+  mitigatedAt: number | null;
+  resolvedAt: number | null;
+}
+
+/** A status update to stakeholders (sim seconds). */
+export interface StatusUpdate {
+  t: number;
+  by: string;
+  text: string;
+}
+
+/** A hint the team bought about an incident it has seen strike (sim seconds). */
+export interface HintRecord {
+  t: number;
+  by: string;
+  /** The cluster incident's id. */
+  incident: string;
+}
+
+/** A root-cause answer in the postmortem question. */
+export interface PostmortemAnswer {
+  incident: string;
+  by: string;
+  /** The option picked (its id among the options offered). */
+  choice: string;
+  correct: boolean;
+}
+
 /** A seat in the match. Names are unique in a match; a returning name keeps its id, team and counts. */
 export interface MatchPlayer {
   /** Assigned by `join`: `p1`, `p2`, ... in join order. */
@@ -105,6 +201,12 @@ export interface MatchPlayer {
   present: boolean;
   /** Actions of this player the match accepted. */
   actions: number;
+  /** Role when the match plays with roles (`settings.roles`), else null. */
+  role: PlayerRole | null;
+  /** Watches without acting (sees every team's cluster, read-only). */
+  spectator: boolean;
+  /** Ready in the lobby (phase `lobby`); meaningless afterwards. */
+  ready: boolean;
 }
 
 /**
@@ -113,8 +215,13 @@ export interface MatchPlayer {
  */
 export interface Match {
   schemaVersion: 1;
-  /** `running` (ticks advance, actions accepted), `paused` (neither), `ended` (every team's cluster finished). */
+  /**
+   * `lobby` (created in the lobby, not started: no ticks, no actions), `running` (ticks advance, actions
+   * accepted), `paused` (neither), `ended` (every team's cluster finished).
+   */
   phase: MatchPhase;
+  /** How the match is played. */
+  settings: MatchSettings;
   teams: TeamState[];
   players: MatchPlayer[];
 }
@@ -125,6 +232,8 @@ export interface CreateMatchOptions {
   input: SimInput;
   /** Team ids, at least one, unique, non-empty (order does not matter: the match sorts them). */
   teams: readonly string[];
+  /** Default: mode `race` for 2+ teams else `coop`, roles off, lobby off (phase `running` at once). */
+  settings?: Partial<MatchSettings>;
 }
 
 /** What a player asks for when joining. */
@@ -135,6 +244,10 @@ export interface JoinRequest {
   team: string;
   /** Ask to be a trainer (the adapter decides who may ask). */
   trainer?: boolean;
+  /** Ask for a role (matches with roles). */
+  role?: PlayerRole;
+  /** Join as a spectator. */
+  spectator?: boolean;
 }
 
 /** `join`'s answer: the seat, or why not (the room's join error texts). */

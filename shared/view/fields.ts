@@ -423,7 +423,7 @@ export const PLAYER_VIEW = defineView('PlayerView', {
 });
 
 /** `MatchState.phase`. */
-export const MATCH_PHASES = ['running', 'paused', 'ended'] as const;
+export const MATCH_PHASES = ['lobby', 'running', 'paused', 'ended'] as const;
 
 /**
  * The root state (`room.state`): sim seconds elapsed and match length, sim seconds per real second,
