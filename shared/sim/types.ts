@@ -137,6 +137,12 @@ export interface ImageProfile {
    * readinessProbe; without a probe the pod is Ready as soon as it starts. Default false.
    */
   failsReadiness?: boolean;
+  /**
+   * (added) True when this image reference does not exist in the registry (a mistyped tag): every pull
+   * fails with `ErrImagePull` (`rpc error: code = NotFound`), then `ImagePullBackOff` while the kubelet
+   * waits 10 s doubling to 300 s before the next attempt (shared/sim/controllers/kubelet.ts). Default false.
+   */
+  pullFails?: boolean;
 }
 
 /**
@@ -298,6 +304,9 @@ export type TimerKind =
   | 'kubelet.oom'
   | 'kubelet.gone'
   | 'kubelet.probe'
+  | 'kubelet.pullbackoff'
+  | 'kubelet.pull'
+  | 'kubelet.liveness'
   | 'node.grace'
   | 'node.evict'
   | 'deploy.deadline'

@@ -9,10 +9,23 @@
  * workloads/pods/pod-lifecycle.md "Container restarts"); readiness probe defaults period 10 s,
  * initialDelay 0 (K SetDefaults_Probe); grace period 30 s. All times are sim seconds.
  *
- * Simplifications: every container of a pod moves in lockstep; image pulls take 2-5 s (PRNG) and never
- * fail; apps exit on SIGTERM, so a graceful deletion ends after min(grace, 2-5 s); liveness probes are
- * not modelled. A node whose kubelet is down changes none of its pods (timers for them are dropped and
- * the pods are restarted when the node returns).
+ * Image pulls of a reference the registry does not have (profile `pullFails`, the bad-image-tag
+ * incident): `ErrImagePull` with a Warning `Failed`, one sync later `ImagePullBackOff` (`BackOff`
+ * "Back-off pulling image"), the next attempt 10 s later, doubling to 300 s (K pkg/kubelet/kubelet.go
+ * backOffPeriod 10 s, MaxImageBackOff 300 s; pkg/kubelet/images/image_manager.go). A container whose
+ * `envFrom` names a ConfigMap / Secret that does not exist is not created: `CreateContainerConfigError`
+ * with Warning `Failed` `Error: configmap "x" not found`, retried every 10 s by the pod worker (K
+ * pkg/kubelet/kuberuntime/kuberuntime_container.go, pod_workers.go backOffPeriod; jitter not modelled).
+ * Liveness probes (kubernetes-behaviour.md §2): an httpGet / tcpSocket probe on a numeric port the
+ * container does not declare among its `ports` (when it declares any) is refused; after
+ * `failureThreshold` (3) failures `periodSeconds` (10 s) apart, each a Warning `Unhealthy` "Liveness probe
+ * failed: ... connection refused", the kubelet kills the container (`Killing` "failed liveness probe,
+ * will be restarted"; last state `Error`, exit 137) and restarts it with the crash-loop back-off.
+ *
+ * Simplifications: every container of a pod moves in lockstep; image pulls take 2-5 s (PRNG); a failing
+ * re-pull takes 1 s; apps exit on SIGTERM, so a graceful deletion ends after min(grace, 2-5 s); exec and
+ * grpc liveness probes always pass. A node whose kubelet is down changes none of its pods (timers for
+ * them are dropped and the pods are restarted when the node returns).
  */
 import { apiWritable, deletePod, isWarmStart, noteChange, registerPodTerminationHandler, removePod, updateStatus } from '../apiserver.ts';
 import { emit } from '../emit.ts';
@@ -20,7 +33,8 @@ import { getIndex } from '../cache.ts';
 import { cloneContainerState, isTerminating, setCondition, setContainerStates, setPodReady } from '../podutil.ts';
 import { nextInt } from '../prng.ts';
 import { scheduleTimer, type TimerKind } from '../timers.ts';
-import type { ContainerState, ImageProfile, Pod, SimSeconds, SimState, Timer } from '../types.ts';
+import type { Container, ContainerState, ImageProfile, Pod, SimSeconds, SimState, Timer } from '../types.ts';
+import { podIp } from '../kinds/print.ts';
 import { baseWorkingSetMiB, type MemoryBasis } from '../workingSet.ts';
 
 /** First back-off delay after the immediate first restart, seconds. */
@@ -31,6 +45,14 @@ export const MAX_BACKOFF_SECONDS = 300;
 export const BACKOFF_RESET_SECONDS = 600;
 /** Exit code of a container killed by the OOM killer (128 + SIGKILL). */
 export const OOM_EXIT_CODE = 137;
+/** First wait after a failed image pull, seconds (kubelet backOffPeriod); doubles per failure. */
+export const IMAGE_BACKOFF_SECONDS = 10;
+/** Image pull back-off cap, seconds (MaxImageBackOff). */
+export const MAX_IMAGE_BACKOFF_SECONDS = 300;
+/** Pod worker retry after a failed sync (CreateContainerConfigError), seconds (kubelet backOffPeriod). */
+export const SYNC_RETRY_SECONDS = 10;
+/** Exit code of a container killed after a failed liveness probe (SIGKILL), shown with reason `Error`. */
+export const LIVENESS_EXIT_CODE = 137;
 
 const T_START: TimerKind = 'kubelet.start';
 const T_READY: TimerKind = 'kubelet.ready';
@@ -39,6 +61,9 @@ const T_BACKOFF: TimerKind = 'kubelet.backoff';
 const T_OOM: TimerKind = 'kubelet.oom';
 const T_GONE: TimerKind = 'kubelet.gone';
 const T_PROBE: TimerKind = 'kubelet.probe';
+const T_PULL_BACKOFF: TimerKind = 'kubelet.pullbackoff';
+const T_PULL: TimerKind = 'kubelet.pull';
+const T_LIVENESS: TimerKind = 'kubelet.liveness';
 
 /** The profile of an image: `state.images[image]` read live (incidents change it), else the default. */
 export function profileOf(state: SimState, image: string): ImageProfile {
@@ -119,6 +144,113 @@ export function kubeletOnBound(state: SimState, key: string, pod: Pod): void {
   scheduleTimer(state, pod.sim.nextTransitionAt, T_START, key);
 }
 
+/** The first container image of `pod` the registry does not have (profile `pullFails`), or undefined. */
+function unpullableImage(state: SimState, pod: Pod): string | undefined {
+  for (const c of pod.spec.containers) if (profileOf(state, c.image).pullFails) return c.image;
+  return undefined;
+}
+
+/** The error of the first non-optional `envFrom` source of `pod` (none exists in the sim), or null. */
+export function missingConfig(pod: Pod): string | null {
+  for (const c of pod.spec.containers) {
+    for (const src of c.envFrom ?? []) {
+      if (src.configMapRef && !src.configMapRef.optional) return `configmap "${src.configMapRef.name}" not found`;
+      if (src.secretRef && !src.secretRef.optional) return `secret "${src.secretRef.name}" not found`;
+    }
+  }
+  return null;
+}
+
+/**
+ * The image is there (pulled, or present): create and start the containers, unless the pull fails
+ * (`ErrImagePull`) or the container config cannot be built (`CreateContainerConfigError`).
+ */
+function tryStart(state: SimState, key: string, pod: Pod, restart: boolean): void {
+  if (!restart) {
+    const image = unpullableImage(state, pod);
+    if (image !== undefined) return pullFailed(state, key, pod, image);
+  }
+  const missing = missingConfig(pod);
+  if (missing !== null) return configError(state, key, pod, missing);
+  startContainer(state, key, pod, restart);
+}
+
+/** A pull of `image` failed (NotFound): `ErrImagePull` now, `ImagePullBackOff` next sync, retry after the back-off. */
+function pullFailed(state: SimState, key: string, pod: Pod, image: string): void {
+  const now = state.t;
+  const why = `rpc error: code = NotFound desc = failed to pull and unpack image "${image}": failed to resolve reference "${image}": not found`;
+  setContainerStates(pod, { waiting: { reason: 'ErrImagePull', message: why } }, { ready: false, started: false });
+  updateStatus(state, 'Pod', key);
+  emit(state, 'Warning', 'Failed', podRef(pod), `Failed to pull image "${image}": ${why}`, 'kubelet');
+  emit(state, 'Warning', 'Failed', podRef(pod), 'Error: ErrImagePull', 'kubelet');
+  const prev = pod.sim.backoffSeconds;
+  const delay = prev === 0 ? IMAGE_BACKOFF_SECONDS : Math.min(MAX_IMAGE_BACKOFF_SECONDS, prev * 2);
+  pod.sim.backoffSeconds = delay;
+  pod.sim.lastFailureAt = now;
+  pod.sim.nextTransitionAt = later(state, delay);
+  scheduleTimer(state, later(state, 0), T_PULL_BACKOFF, key);
+  scheduleTimer(state, pod.sim.nextTransitionAt, T_PULL, key);
+}
+
+/** The container config cannot be built (`missing`: `configmap "x" not found`): waiting, retried every 10 s. */
+function configError(state: SimState, key: string, pod: Pod, missing: string): void {
+  const now = state.t;
+  const again = pod.status.containerStatuses.some((cs) => cs.state.waiting?.reason === 'CreateContainerConfigError');
+  setContainerStates(pod, { waiting: { reason: 'CreateContainerConfigError', message: missing } }, { ready: false, started: false });
+  updateStatus(state, 'Pod', key);
+  for (const c of pod.spec.containers) {
+    if (again) emit(state, 'Normal', 'Pulled', podRef(pod), `Container image "${c.image}" already present on machine`, 'kubelet');
+    else emit(state, 'Normal', 'Pulled', podRef(pod), `Successfully pulled image "${c.image}" in ${now - (pod.status.startTime ?? now)}s`, 'kubelet');
+  }
+  emit(state, 'Warning', 'Failed', podRef(pod), `Error: ${missing}`, 'kubelet');
+  pod.sim.nextTransitionAt = later(state, SYNC_RETRY_SECONDS);
+  scheduleTimer(state, pod.sim.nextTransitionAt, T_START, key);
+}
+
+/**
+ * The liveness probe of `c` that is refused (an httpGet / tcpSocket probe on a numeric port the container
+ * does not declare, when it declares ports), as its port and URL path, or null (no probe, or it passes).
+ */
+export function refusedLivenessProbe(c: Container): { port: number; path: string | null } | null {
+  const probe = c.livenessProbe;
+  if (!probe || c.ports.length === 0) return null;
+  const port = probe.httpGet?.port ?? probe.tcpSocket?.port;
+  if (typeof port !== 'number' || c.ports.some((p) => p.containerPort === port)) return null;
+  return { port, path: probe.httpGet ? (probe.httpGet.path ?? '/') : null };
+}
+
+/** The container of `pod` whose liveness probe is refused, with the probe's timing (defaults of SetDefaults_Probe). */
+function failingLiveness(pod: Pod): { c: Container; port: number; path: string | null; delay: number; period: number; threshold: number } | null {
+  for (const c of pod.spec.containers) {
+    const refused = refusedLivenessProbe(c);
+    if (!refused) continue;
+    const p = c.livenessProbe!;
+    return { c, ...refused, delay: p.initialDelaySeconds ?? 0, period: Math.max(1, p.periodSeconds ?? 10), threshold: Math.max(1, p.failureThreshold ?? 3) };
+  }
+  return null;
+}
+
+/** A due liveness probe of a running container: one more failure (Unhealthy), the kill at the threshold. */
+function livenessProbe(state: SimState, key: string, pod: Pod): void {
+  const f = failingLiveness(pod);
+  const started = pod.sim.containerStartedAt;
+  if (!f || started === null) return;
+  const since = state.t - started - f.delay;
+  if (since <= 0 || since % f.period !== 0) return; // a probe of an earlier container life
+  const failures = since / f.period;
+  const ip = podIp(state, pod);
+  const msg = f.path === null
+    ? `Liveness probe failed: dial tcp ${ip}:${f.port}: connect: connection refused`
+    : `Liveness probe failed: Get "http://${ip}:${f.port}${f.path}": dial tcp ${ip}:${f.port}: connect: connection refused`;
+  emit(state, 'Warning', 'Unhealthy', podRef(pod), msg, 'kubelet');
+  if (failures < f.threshold) {
+    scheduleTimer(state, state.t + f.period, T_LIVENESS, key);
+    return;
+  }
+  emit(state, 'Normal', 'Killing', podRef(pod), `Container ${f.c.name} failed liveness probe, will be restarted`, 'kubelet');
+  containerFailed(state, key, pod, { terminated: { exitCode: LIVENESS_EXIT_CODE, reason: 'Error', startedAt: started, finishedAt: state.t } });
+}
+
 function startContainer(state: SimState, key: string, pod: Pod, restart: boolean): void {
   const now = state.t;
   const warm = isWarmStart(state);
@@ -156,6 +288,8 @@ function startContainer(state: SimState, key: string, pod: Pod, restart: boolean
   if (pod.sim.memLimitMiB !== null && pod.sim.memoryMiB > pod.sim.memLimitMiB) {
     scheduleTimer(state, later(state, 0), T_OOM, key);
   }
+  const live = failingLiveness(pod);
+  if (live) scheduleTimer(state, later(state, live.delay + live.period), T_LIVENESS, key);
 }
 
 /**
@@ -167,9 +301,17 @@ function startContainer(state: SimState, key: string, pod: Pod, restart: boolean
  */
 export function oomKill(state: SimState, key: string, pod: Pod): void {
   const now = state.t;
-  const terminated: ContainerState = {
+  containerFailed(state, key, pod, {
     terminated: { exitCode: OOM_EXIT_CODE, reason: 'OOMKilled', startedAt: pod.sim.containerStartedAt ?? now, finishedAt: now },
-  };
+  });
+}
+
+/**
+ * The containers ended (`terminated`: OOMKilled, or killed after a failed liveness probe): restarted per
+ * restartPolicy with the crash-loop back-off (see {@link oomKill}).
+ */
+function containerFailed(state: SimState, key: string, pod: Pod, terminated: ContainerState): void {
+  const now = state.t;
   const ranFor = now - (pod.sim.containerStartedAt ?? now);
   setContainerStates(pod, terminated, { ready: false, started: false });
   for (const cs of pod.status.containerStatuses) cs.lastState = cloneContainerState(terminated);
@@ -233,7 +375,27 @@ export function onKubeletTimer(state: SimState, timer: Timer): void {
   const running = pod.sim.containerStartedAt !== null;
   switch (timer.kind) {
     case T_START:
-      if (pod.sim.nextTransitionAt === timer.at && !isTerminating(pod) && !running) startContainer(state, key, pod, false);
+      if (pod.sim.nextTransitionAt === timer.at && !isTerminating(pod) && !running) tryStart(state, key, pod, false);
+      return;
+    case T_PULL_BACKOFF:
+      if (!isTerminating(pod) && !running && pod.sim.nextTransitionAt !== null && pod.sim.nextTransitionAt > state.t) {
+        const image = unpullableImage(state, pod);
+        if (image === undefined || pod.status.containerStatuses[0]?.state.waiting?.reason !== 'ErrImagePull') return;
+        setContainerStates(pod, { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"` } }, { ready: false, started: false });
+        updateStatus(state, 'Pod', key);
+        emit(state, 'Normal', 'BackOff', podRef(pod), `Back-off pulling image "${image}"`, 'kubelet');
+        emit(state, 'Warning', 'Failed', podRef(pod), 'Error: ImagePullBackOff', 'kubelet');
+      }
+      return;
+    case T_PULL:
+      if (pod.sim.nextTransitionAt === timer.at && !isTerminating(pod) && !running) {
+        emit(state, 'Normal', 'Pulling', podRef(pod), `Pulling image "${pod.sim.image}"`, 'kubelet');
+        pod.sim.nextTransitionAt = later(state, 1);
+        scheduleTimer(state, pod.sim.nextTransitionAt, T_START, key);
+      }
+      return;
+    case T_LIVENESS:
+      if (running && !isTerminating(pod)) livenessProbe(state, key, pod);
       return;
     case T_READY:
       if (pod.sim.nextTransitionAt === timer.at && !isTerminating(pod) && running) {
@@ -242,7 +404,7 @@ export function onKubeletTimer(state: SimState, timer: Timer): void {
       }
       return;
     case T_RESTART:
-      if (pod.sim.nextTransitionAt === timer.at && !isTerminating(pod) && !running) startContainer(state, key, pod, true);
+      if (pod.sim.nextTransitionAt === timer.at && !isTerminating(pod) && !running) tryStart(state, key, pod, true);
       return;
     case T_BACKOFF:
       if (!isTerminating(pod) && !running && pod.sim.nextTransitionAt !== null && pod.sim.nextTransitionAt > state.t) {

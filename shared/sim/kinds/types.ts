@@ -75,11 +75,25 @@ export interface ContainerPort {
   protocol?: string;
 }
 
+/**
+ * `core/v1 EnvFromSource`: every key of a ConfigMap or Secret as environment variables. The kubelet
+ * resolves it when it creates the container; a missing, non-optional source is `CreateContainerConfigError`
+ * (`configmap "x" not found`; kubernetes-behaviour.md §10). The sim stores no ConfigMaps or Secrets, so
+ * every non-optional reference is missing (only incidents write one: shared/manifests does not read it).
+ */
+export interface EnvFromSource {
+  prefix?: string;
+  configMapRef?: { name: string; optional?: boolean };
+  secretRef?: { name: string; optional?: boolean };
+}
+
 /** `core/v1 Container` subset. */
 export interface Container {
   name: string;
   image: string;
   env: EnvVar[];
+  /** (added) Absent unless set (an incident's missing ConfigMap); see {@link EnvFromSource}. */
+  envFrom?: EnvFromSource[];
   ports: ContainerPort[];
   resources: ResourceRequirements;
   readinessProbe?: Probe;
