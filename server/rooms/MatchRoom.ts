@@ -308,6 +308,8 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
       rosterChanged: () => void this.publishMetadata(),
     });
     this.lobby.init();
+    // Solo practice: quick-play never seats a second player here (joinById still lets spectators in).
+    if (this.match.settings.mode === 'solo') void this.setPrivate(true);
     this.patchRate = deps.patchRateMs;
     this.simClock = new SimClock(o.input.settings.tickSeconds, o.timeDilation);
     this.simClock.paused = this.match.phase === 'paused';

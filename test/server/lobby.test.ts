@@ -5,6 +5,13 @@
  * path, quick-play filtered by scenario and mode, and `GET /api/lobby`.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join as joinPath } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { rejoinMatch } from '../../client/src/net/rejoin.ts';
 import { Client, type Room } from '@colyseus/sdk';
 import { snapshotState } from '../../client/src/view/stateMirror.ts';
 import type { RunningServer } from '../../server/app.ts';
@@ -13,9 +20,9 @@ import { LOBBY_ERRORS, MATCH_ERRORS, advance, createMatch, join, matchHash, setR
 import { JournalEntrySchema } from '../../server/db/journal.ts';
 import { rebuildMatch } from '../../server/recovery/rebuild.ts';
 import { resolveSimInput } from '../../server/scenarios/index.ts';
-import { RECONNECT_SECONDS } from '../../server/rooms/MatchRoom.ts';
+import { RECONNECT_SECONDS, type LiveMatchInfo } from '../../server/rooms/MatchRoom.ts';
 import type { LobbyListing } from '../../server/http/lobby.ts';
-import { ask, startTestServer, waitFor } from './helpers.ts';
+import { ask, freePort, pgliteTemplate, startTestServer, waitFor } from './helpers.ts';
 
 let server: RunningServer;
 let client: Client;
@@ -184,6 +191,9 @@ describe('quick-play', () => {
     await waitFor(() => state(watcher).players.size === 2, 'the spectator in');
     const listed = ((await (await fetch(`${server.url}/api/lobby?mode=solo`)).json()) as LobbyListing[]).find((l) => l.roomId === solo.roomId);
     expect(listed).toMatchObject({ mode: 'solo', players: 1, maxPlayers: 1, clients: 2 });
+    // Quick-play for solo practice always gets a match of its own.
+    const q = track(await client.joinOrCreate('match', { name: 'q5', scenario: 'first-oom', mode: 'solo' }));
+    expect(q.roomId).not.toBe(solo.roomId);
   });
 });
 
@@ -233,4 +243,99 @@ describe('crash recovery of the lobby', () => {
     expect(matchHash(rebuilt.match)).toBe(matchHash(live));
     expect(() => JournalEntrySchema.parse({ kind: 'lobby', player: 'bob', op: 'ready', value: 'yes' })).toThrow();
   });
+});
+
+// kill -9 with a lobby: a real server process, SIGKILL, a second process on the same PGlite directory.
+describe('a lobby match survives kill -9 of its server', () => {
+  const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+  interface Proc { url: string; child: ChildProcess; output(): string; exited: Promise<number | null> }
+  let dataDir = '';
+  let port = 0;
+  const procs: Proc[] = [];
+  const opened: Room[] = [];
+
+  async function startProcess(): Promise<Proc> {
+    const child = spawn(process.execPath, ['server/main.ts'], {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', CLIENT_DIST: 'test/server/no-client-here', RECOVERY_LEASE_MS: '1000', DATA_DIR: dataDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const url = `http://127.0.0.1:${port}`;
+    const proc = { url, child, output: () => output, exited };
+    procs.push(proc);
+    for (const deadline = Date.now() + 45_000; !(await fetch(`${url}/healthz`).then((r) => r.ok, () => false)); ) {
+      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`server not healthy:\n${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return proc;
+  }
+  const live = async (url: string, matchId: string): Promise<LiveMatchInfo | null> => {
+    const res = await fetch(`${url}/api/matches/${matchId}/live`);
+    return res.status === 200 ? ((await res.json()) as LiveMatchInfo) : null;
+  };
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(joinPath(tmpdir(), 'gameday-lobby-recovery-'));
+    cpSync(joinPath(await pgliteTemplate(), 'pglite'), joinPath(dataDir, 'pglite'), { recursive: true });
+    port = await freePort();
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const room of opened) if (room.connection.isOpen) await room.leave().catch(() => undefined);
+    for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+    await Promise.all(procs.map((p) => p.exited));
+    rmSync(dataDir, { recursive: true, force: true });
+  }, 30_000);
+
+  it('keeps teams, roles, readiness and the start; players rejoin with team and role', async () => {
+    const first = await startProcess();
+    const tokens = { ann: `ann-${randomUUID()}`, bob: `bob-${randomUUID()}` };
+    const c1 = new Client(first.url);
+    const ann = await c1.create('match', { name: 'ann', trainer: true, scenario: 'guestbook', mode: 'race', roles: true, role: 'operations', lobby: true, seed: 3, durationSeconds: 600, seatToken: tokens.ann });
+    const bob = await c1.joinById(ann.roomId, { name: 'bob', role: 'commander', seatToken: tokens.bob });
+    opened.push(ann, bob);
+    for (const r of [ann, bob]) r.reconnection.enabled = false;
+    await waitFor(() => snapshotState(ann.state).players.size === 2, 'both seated');
+    const matchId = snapshotState(ann.state).matchId;
+    for (const [room, msg] of [
+      [bob, { op: 'team', value: 'red' }],
+      [bob, { op: 'role', value: 'operations' }],
+      [ann, { op: 'ready' }],
+      [bob, { op: 'ready' }],
+      [ann, { op: 'start' }],
+    ] as const) {
+      expect(await ask(room, 'lobby', { id: `${msg.op}`, ...msg }), msg.op).toMatchObject({ ok: true });
+    }
+    expect(await ask(bob, 'kubectl', { id: 'k', command: 'kubectl scale deployment frontend --replicas=2' })).toMatchObject({ ok: true });
+    expect(await ask(ann, 'control', { id: 'p', op: 'pause' })).toMatchObject({ ok: true });
+    const before = (await live(first.url, matchId))!;
+    expect(before).toMatchObject({ phase: 'paused', journaled: 9 }); // 2 joins, 5 lobby, 1 action, pause
+    first.child.kill('SIGKILL');
+    await first.exited;
+
+    const second = await startProcess();
+    const info = await (async () => {
+      for (const deadline = Date.now() + 15_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 100))) {
+        const got = await live(second.url, matchId);
+        if (got) return got;
+      }
+      return null;
+    })();
+    expect(info, second.output()).toMatchObject({ restored: true, phase: 'paused', tick: before.tick, hash: before.hash, teams: before.teams });
+    // bob names no team: he gets red back, and his role.
+    const back = await rejoinMatch(new Client(second.url), ann.roomId, { name: 'bob', seatToken: tokens.bob }, { timeoutMs: 10_000 });
+    opened.push(back);
+    const s = await waitFor(() => {
+      const st = snapshotState(back.state);
+      return st.players.size === 1 && (st.teams.get('red')?.nodes.size ?? 0) > 0 ? st : undefined;
+    }, 'bob in the rebuilt room');
+    expect([...s.players.values()][0]).toMatchObject({ name: 'bob', team: 'red', role: 'operations', ready: true, actions: 1 });
+    expect(s).toMatchObject({ phase: 'paused', mode: 'race', roles: true });
+    second.child.kill('SIGTERM');
+    expect(await second.exited, second.output()).toBe(0);
+  }, 90_000);
 });
