@@ -25,6 +25,26 @@ export {
   suspend,
   teamScore,
 } from './match.ts';
+export {
+  LOBBY_ERRORS,
+  SOLO_SEATS,
+  beginMatch,
+  checkModeTeams,
+  checkRole,
+  checkSeat,
+  defaultTeamCount,
+  hostOf,
+  isMatchMode,
+  isPlayerRole,
+  scoreboard,
+  seatedPlayers,
+  setReady,
+  setRole,
+  setTeam,
+  start,
+  type LobbyResult,
+  type ScoreRow,
+} from './lobby.ts';
 export { teamSummary } from './summary.ts';
 export { TimelineRecorder, clock, postmortemMarkdown, type PostmortemInfo, type TimelineEntry } from './postmortem.ts';
 export { matchHash, playMatch, replayMatch, runMatch, type PlayOptions, type ReplayOptions, type TeamLog } from './replay.ts';

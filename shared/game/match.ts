@@ -10,6 +10,7 @@
 import { applyAction, beginTick, createSim, finishTick, injectIncident, isFinished } from '../sim/index.ts';
 import type { IncidentSpec, SimAction } from '../sim/types.ts';
 import { ACTION_COSTS, computeScore } from './score.ts';
+import { LOBBY_ERRORS, checkRole, checkSeat } from './lobby.ts';
 import type {
   ControlOp,
   ControlResult,
@@ -109,7 +110,12 @@ export function playerByName(match: Match, name: string): MatchPlayer | undefine
  * action count; it becomes a trainer when it asks to (a trainer stays one). Checks, in this order:
  * - the team must exist: `team "x" is not in this match (teams: blue)`;
  * - the name must not be present: `name "ann" is already taken in this match`;
- * - a returning name must ask for its old team: `"ann" played for team red in this match`.
+ * - a returning name must ask for its old team: `"ann" played for team red in this match`;
+ * - a new player (not a spectator) needs a free seat: a `solo` match has one (shared/game/lobby.ts
+ *   `checkSeat`).
+ * A new player's `role` is the one asked for when the match plays with roles (else null; null until
+ * they pick one: only `operations` may change the cluster), `spectator` as asked, `ready` false. A
+ * returning name keeps its role and spectator flag (a dropped player rejoins with team and role).
  */
 export function join(match: Match, req: JoinRequest): JoinResult {
   if (!findTeam(match, req.team)) {
@@ -123,6 +129,8 @@ export function join(match: Match, req: JoinRequest): JoinResult {
     known.trainer = known.trainer || req.trainer === true;
     return { ok: true, player: known };
   }
+  const noSeat = checkSeat(match, req.spectator === true);
+  if (noSeat !== null) return { ok: false, error: noSeat };
   const player: MatchPlayer = {
     id: `p${match.players.length + 1}`,
     name: req.name,
@@ -149,17 +157,22 @@ export function leave(match: Match, playerId: string): void {
 
 /**
  * Why `playerId` may not act on `teamId` (default: the player's own team) right now, or null when it
- * may. Checks, in this order: a known player; the match not ended; not paused; the player plays for
- * that team (`you play for team blue: you may not act on team red`); that team's cluster not finished.
+ * may. Checks, in this order: a known player; not a spectator; the match not ended; not in the lobby;
+ * not paused; with roles on, the player is `operations` (shared/game/lobby.ts `checkRole`); the player
+ * plays for that team (`you play for team blue: you may not act on team red`); that team's cluster not
+ * finished.
  * {@link submit} runs exactly this gate first; adapters may run it earlier to keep their own checks
  * (e.g. the wire schema) after it.
  */
 export function checkSubmit(match: Match, playerId: string, teamId?: string): string | null {
   const player = findPlayer(match, playerId);
   if (!player) return MATCH_ERRORS.notAPlayer;
+  if (player.spectator) return LOBBY_ERRORS.spectatorAct;
   if (match.phase === 'ended') return MATCH_ERRORS.ended;
   if (match.phase === 'lobby') return MATCH_ERRORS.lobby;
   if (match.phase === 'paused') return MATCH_ERRORS.paused;
+  const role = checkRole(match, player);
+  if (role !== null) return role;
   if (teamId !== undefined && teamId !== player.team) return `you play for team ${player.team}: you may not act on team ${teamId}`;
   const team = findTeam(match, player.team);
   if (!team) return MATCH_ERRORS.notAPlayer;
