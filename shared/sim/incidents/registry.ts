@@ -20,6 +20,7 @@ import { nodeFailure } from './node-failure.ts';
 import { podKill } from './pod-kill.ts';
 import { trafficSpike } from './traffic-spike.ts';
 import { slowDependency } from './slow-dependency.ts';
+import { badImageTag } from './bad-image-tag.ts';
 
 /** Identity that checks every key names its own module's `kind`. */
 function registry<R extends { [K in keyof R]: IncidentModule<K & string, z.ZodType, AnyTargetSelector> }>(modules: R): R {
@@ -38,6 +39,7 @@ export const incidentRegistry = registry({
   'pod-kill': podKill,
   'traffic-spike': trafficSpike,
   'slow-dependency': slowDependency,
+  'bad-image-tag': badImageTag,
 });
 
 /** The incident kinds the sim knows: the keys of {@link incidentRegistry}. */
