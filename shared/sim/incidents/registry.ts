@@ -21,6 +21,7 @@ import { podKill } from './pod-kill.ts';
 import { trafficSpike } from './traffic-spike.ts';
 import { slowDependency } from './slow-dependency.ts';
 import { badImageTag } from './bad-image-tag.ts';
+import { missingConfig } from './missing-config.ts';
 
 /** Identity that checks every key names its own module's `kind`. */
 function registry<R extends { [K in keyof R]: IncidentModule<K & string, z.ZodType, AnyTargetSelector> }>(modules: R): R {
@@ -40,6 +41,7 @@ export const incidentRegistry = registry({
   'traffic-spike': trafficSpike,
   'slow-dependency': slowDependency,
   'bad-image-tag': badImageTag,
+  'missing-config': missingConfig,
 });
 
 /** The incident kinds the sim knows: the keys of {@link incidentRegistry}. */
