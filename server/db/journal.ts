@@ -8,7 +8,7 @@
  */
 import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { ActionMessage } from '../../shared/protocol.ts';
+import { ActionMessage, WorkflowMessage } from '../../shared/protocol.ts';
 import type { Database } from './index.ts';
 import { liveMatches, matchJournal, matchSnapshots, type LiveMatchSetup } from './schema.ts';
 import { describeIssues, IncidentSpecSchema } from './records.ts';
@@ -22,13 +22,16 @@ const name = z.string().min(1);
  * - `join`: a player took a seat (`tokenHash`: sha256 hex of the seat token the client chose, or null);
  * - `action`: an accepted player action on `team`'s cluster (shared/game `submit`);
  * - `inject`: a trainer's accepted runtime incident (`spec` as started, id assigned);
- * - `control`: a trainer's pause / resume / speed (`timeDilation`, sim s per real s, for speed).
+ * - `control`: a trainer's pause / resume / speed (`timeDilation`, sim s per real s, for speed);
+ * - `workflow`: an accepted incident-workflow operation of a player of `team` (shared/game `applyWorkflow`;
+ *   `request` without its message id).
  */
 export const JournalEntrySchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('join'), name, team: name, trainer: z.boolean(), tokenHash: z.string().regex(/^[0-9a-f]{64}$/).nullable() }),
   z.strictObject({ kind: z.literal('action'), team: name, player: name, action: ActionMessage }),
   z.strictObject({ kind: z.literal('inject'), team: name, player: name, spec: IncidentSpecSchema }),
   z.strictObject({ kind: z.literal('control'), player: name, op: z.enum(['pause', 'resume', 'speed']), timeDilation: z.number().positive().optional() }),
+  z.strictObject({ kind: z.literal('workflow'), team: name, player: name, request: WorkflowMessage }),
 ]);
 /** A validated journal entry (see {@link JournalEntrySchema}). */
 export type JournalEntry = z.infer<typeof JournalEntrySchema>;

@@ -2,7 +2,7 @@
  * Rebuilding a live match from its journal by deterministic re-simulation: the scenario + seed +
  * settings give `createMatch`; the latest snapshot (when there is one) replaces the ticks before it;
  * then each journal entry is applied through the same shared/game calls the room made live (`join`,
- * `submit`, `inject`, `control`) at the match tick it was accepted at, `advance` running the ticks in
+ * `submit`, `inject`, `control`, `applyWorkflow`) at the match tick it was accepted at, `advance` running the ticks in
  * between; last, the match advances to the journal's durable tick (the tick of its last commit). The
  * result has the live match's `matchHash` at that tick.
  *
@@ -10,6 +10,7 @@
  */
 import {
   advance,
+  applyWorkflow,
   control,
   createMatch,
   getTeam,
@@ -20,6 +21,7 @@ import {
   playerByName,
   submit,
   type Match,
+  type WorkflowRequest,
 } from '../../shared/game/index.ts';
 import type { SimInput } from '../../shared/sim/types.ts';
 import { resolveSimInput } from '../scenarios/index.ts';
@@ -113,6 +115,10 @@ export function rebuildMatch(row: LiveMatchRow, entries: readonly JournalRecord[
     }
     if (e.kind === 'action') {
       const result = submit(match, player.id, e.action, e.team);
+      if (!result.ok) fail(`${what}: ${result.error}`);
+    } else if (e.kind === 'workflow') {
+      const { id: _id, ...request } = e.request;
+      const result = applyWorkflow(match, player.id, request as WorkflowRequest);
       if (!result.ok) fail(`${what}: ${result.error}`);
     } else if (e.kind === 'inject') {
       const { spec } = e;
