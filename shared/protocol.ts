@@ -253,7 +253,7 @@ const line = (max: number) =>
 
 /**
  * `workflow`: the team's incident workflow (roles enforced when the match plays with roles):
- * - `ack` (commander): acknowledge a page (`page`: `page-N`, default the oldest unacknowledged);
+ * - `ack` (commander): acknowledge a page (`page`: `page-N`; without it, every unacknowledged page);
  * - `declare` (commander): declare an incident, `severity` `SEV1`..`SEV3`, one-line `summary` (<= 120);
  * - `update` (communications): a status update to stakeholders, `text` (<= 280);
  * - `resolve` (commander): mark a declared incident (`incident`: `inc-N`, default the latest open)

@@ -135,7 +135,8 @@ export function postmortemOptions(seed: number, incident: Pick<IncidentState, 's
 
 /**
  * A workflow operation (the room validates the shape with the protocol's zod schema first):
- * - `ack`: acknowledge a page (`page` id, default: the oldest unacknowledged one);
+ * - `ack`: acknowledge a page (`page` id; without one: every unacknowledged page, e.g. the fast and
+ *   slow page tiers that fired together);
  * - `declare`: declare an incident with a severity and a one-line summary;
  * - `update`: post a status update to stakeholders;
  * - `resolve`: mark a declared incident (`incident` `inc-N`, default the latest open one) `mitigated`
@@ -197,8 +198,17 @@ export function applyWorkflow(match: Match, playerId: string, req: WorkflowReque
   const by = player.name;
   switch (req.op) {
     case 'ack': {
-      const page = req.page === undefined ? wf.pages.find((p) => p.ackedAt === null) : wf.pages.find((p) => p.id === req.page);
-      if (!page) return { ok: false, error: req.page === undefined ? WORKFLOW_ERRORS.noPage : `no page "${req.page}" (pages: ${wf.pages.map((p) => p.id).join(', ') || 'none'})` };
+      if (req.page === undefined) {
+        const open = wf.pages.filter((p) => p.ackedAt === null);
+        if (open.length === 0) return { ok: false, error: WORKFLOW_ERRORS.noPage };
+        for (const p of open) {
+          p.ackedAt = t;
+          p.ackedBy = by;
+        }
+        return { ok: true, message: `${open.map((p) => `${p.id} (${p.alert})`).join(', ')} acknowledged at t=${t}s, ${t - open[0]!.firedAt} s after the first fired` };
+      }
+      const page = wf.pages.find((p) => p.id === req.page);
+      if (!page) return { ok: false, error: `no page "${req.page}" (pages: ${wf.pages.map((p) => p.id).join(', ') || 'none'})` };
       if (page.ackedAt !== null) return { ok: false, error: `${page.id} was already acknowledged by ${page.ackedBy ?? '?'} at t=${page.ackedAt}s` };
       page.ackedAt = t;
       page.ackedBy = by;
