@@ -249,7 +249,7 @@ const line = (max: number) =>
     .trim()
     .min(1, { error: 'must not be empty' })
     .max(max, { error: `at most ${max} characters` })
-    .regex(/^[^\u0000-\u001f\u007f]*$/, { error: 'no control characters' });
+    .regex(/^\P{Cc}*$/u, { error: 'no control characters' });
 
 /**
  * `workflow`: the team's incident workflow (roles enforced when the match plays with roles):
