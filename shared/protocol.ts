@@ -185,12 +185,13 @@ export const ClientMessages = {
     z.strictObject({ id: z.union([z.string().max(64), z.number()]).optional(), op: z.literal('ready'), value: z.boolean().optional() }),
     z.strictObject({ id: z.union([z.string().max(64), z.number()]).optional(), op: z.literal('start'), value: z.boolean().optional() }),
   ], { error: 'op must be one of team, role, ready, start' }),
+  workflow: z.lazy(() => WorkflowMessage),
 } as const;
 /** A validated `focus` message: `{ id?, kind, key }`, or `{ id? }` to clear the focus. */
 export type FocusMessage = z.infer<typeof ClientMessages.focus>;
 /** A validated `lobby` message (see {@link ClientMessages}): `{ id?, op: 'team'|'role'|'ready'|'start', value? }`. */
 export type LobbyMessage = z.infer<typeof ClientMessages.lobby>;
-/** Message types a client may send: `kubectl`, `action`, `control`, `lobby`, `focus`. */
+/** Message types a client may send: `kubectl`, `action`, `control`, `focus`, `lobby`, `workflow`. */
 export type ClientMessageType = keyof typeof ClientMessages;
 
 /** Server -> client: the answer to one client message (`room.onMessage('reply', ...)`). */
@@ -289,3 +290,46 @@ export type ScoreRowView = ViewOf<typeof SCORE_ROW_VIEW>;
 export type MatchStateView = Omit<ViewOf<typeof MATCH_STATE_VIEW>, 'teams' | 'teamDetail'> & { teams: Map<string, TeamView> };
 
 export { objectKey, nameOfKey } from './view/fields.ts';
+
+// ---------------------------------------------------------------------------------------------------
+// The incident workflow (issue 8): `workflow` messages (shared/game/workflow.ts `applyWorkflow`)
+// ---------------------------------------------------------------------------------------------------
+
+const messageId = z.union([z.string().max(64), z.number()]).optional();
+/** A neutral incident label as the view shows it (`incident-1`). */
+const incidentLabel = z.string().regex(/^incident-[1-9][0-9]{0,3}$/, { error: 'incident must be a label such as incident-1' });
+/** One line of player text: 1..N printable characters (trimmed). */
+const line = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, { error: 'must not be empty' })
+    .max(max, { error: `at most ${max} characters` })
+    .regex(/^\P{Cc}*$/u, { error: 'no control characters' });
+
+/**
+ * `workflow`: the team's incident workflow (roles enforced when the match plays with roles):
+ * - `ack` (commander): acknowledge a page (`page`: `page-N`; without it, every unacknowledged page);
+ * - `declare` (commander): declare an incident, `severity` `SEV1`..`SEV3`, one-line `summary` (<= 120);
+ * - `update` (communications): a status update to stakeholders, `text` (<= 280);
+ * - `resolve` (commander): mark a declared incident (`incident`: `inc-N`, default the latest open)
+ *   `mitigated` or `resolved` (`stage`, default `resolved`);
+ * - `hint` (commander): reveal the cause of one incident (`incident`: its label `incident-N`) for points;
+ * - `answer` (anyone, after the match ended): the postmortem question, the root cause (`choice`: an
+ *   incident kind among the incident's `options`) of `incident` (its label).
+ */
+export const WorkflowMessage = z.discriminatedUnion('op', [
+  z.strictObject({ id: messageId, op: z.literal('ack'), page: z.string().regex(/^page-[1-9][0-9]{0,4}$/, { error: 'page must be an id such as page-1' }).optional() }),
+  z.strictObject({ id: messageId, op: z.literal('declare'), severity: z.enum(['SEV1', 'SEV2', 'SEV3']), summary: line(120) }),
+  z.strictObject({ id: messageId, op: z.literal('update'), text: line(280) }),
+  z.strictObject({
+    id: messageId,
+    op: z.literal('resolve'),
+    incident: z.string().regex(/^inc-[1-9][0-9]{0,3}$/, { error: 'incident must be a declared id such as inc-1' }).optional(),
+    stage: z.enum(['mitigated', 'resolved']).optional(),
+  }),
+  z.strictObject({ id: messageId, op: z.literal('hint'), incident: incidentLabel }),
+  z.strictObject({ id: messageId, op: z.literal('answer'), incident: incidentLabel, choice: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, { error: 'choice must be an incident kind' }) }),
+]);
+/** A validated `workflow` message. */
+export type WorkflowMessage = z.infer<typeof WorkflowMessage>;

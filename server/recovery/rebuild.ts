@@ -2,7 +2,7 @@
  * Rebuilding a live match from its journal by deterministic re-simulation: the scenario + seed +
  * settings give `createMatch`; the latest snapshot (when there is one) replaces the ticks before it;
  * then each journal entry is applied through the same shared/game calls the room made live (`join`,
- * `submit`, `inject`, `control`, the lobby's `setTeam` / `setRole` / `setReady` / `beginMatch`) at the match tick it was accepted at, `advance` running the ticks in
+ * `submit`, `inject`, `control`, the lobby's `setTeam` / `setRole` / `setReady` / `beginMatch`, `applyWorkflow`) at the match tick it was accepted at, `advance` running the ticks in
  * between; last, the match advances to the journal's durable tick (the tick of its last commit). The
  * result has the live match's `matchHash` at that tick.
  *
@@ -11,6 +11,7 @@
 import {
   advance,
   beginMatch,
+  applyWorkflow,
   control,
   createMatch,
   getTeam,
@@ -24,6 +25,7 @@ import {
   setTeam,
   submit,
   type Match,
+  type WorkflowRequest,
 } from '../../shared/game/index.ts';
 import type { SimInput } from '../../shared/sim/types.ts';
 import { resolveSimInput } from '../scenarios/index.ts';
@@ -117,6 +119,10 @@ export function rebuildMatch(row: LiveMatchRow, entries: readonly JournalRecord[
     }
     if (e.kind === 'action') {
       const result = submit(match, player.id, e.action, e.team);
+      if (!result.ok) fail(`${what}: ${result.error}`);
+    } else if (e.kind === 'workflow') {
+      const { id: _id, ...request } = e.request;
+      const result = applyWorkflow(match, player.id, request as WorkflowRequest);
       if (!result.ok) fail(`${what}: ${result.error}`);
     } else if (e.kind === 'inject') {
       const { spec } = e;

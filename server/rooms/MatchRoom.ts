@@ -53,6 +53,7 @@ import { TeamViews, registerTeam } from './views.ts';
 import { SimClock } from './clock.ts';
 import { describeZodError, errorReply, isClientMessageType, okReply, parseClientMessage, unknownTypeReply, type MessageId } from './messages.ts';
 import { saveWithRetry, toMatchRecord } from './results.ts';
+import { handleWorkflow } from './workflow.ts';
 import { type RoomTeam, createRoomTeam, teamResult } from './team.ts';
 import { RoomLobby, playerSchemaOf, settingsOf, visibleTeams, type LobbyMetadata } from './lobby.ts';
 import { loadJournal, type JournalEntry, type LiveMatchRow } from '../db/journal.ts';
@@ -332,6 +333,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     this.onMessage('control', (client, raw, ctx) => this.guard(client, 'control', raw, ctx.id, () => this.onControl(client, raw)));
     this.onMessage('focus', (client, raw, ctx) => this.guard(client, 'focus', raw, ctx.id, () => this.onFocus(client, raw)));
     this.onMessage('lobby', (client, raw, ctx) => this.guard(client, 'lobby', raw, ctx.id, () => this.lobby.onMessage(client, raw)));
+    this.onMessage('workflow', (client, raw, ctx) => this.guard(client, 'workflow', raw, ctx.id, () => handleWorkflow({ match: this.match, player: this.playerOf(client), journal: (e) => this.journalEvent(e), dirty: (id) => this.markDirty(id) }, raw)));
     this.onMessage('*', (client, type, raw) => {
       if (!isClientMessageType(type)) client.send('reply', unknownTypeReply(type, raw));
     });
@@ -557,6 +559,11 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     }
   }
 
+  private markDirty(id: string): void {
+    const team = this.teams.get(id);
+    if (team) team.dirty = true;
+  }
+
   private markAllDirty(): void {
     for (const team of this.teams.values()) team.dirty = true;
   }
@@ -564,7 +571,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
   /** Projects one team: its cluster and its score (the game layer's). */
   private project(team: RoomTeam): void {
     const state = getTeam(this.match, team.id);
-    projectTeam(team.schema, state.sim, { score: scoreOf(state) });
+    projectTeam(team.schema, state.sim, { score: scoreOf(state), phase: this.match.phase, workflow: state.workflow });
     team.dirty = false;
   }
 

@@ -46,6 +46,23 @@ export {
   type ScoreRow,
 } from './lobby.ts';
 export { teamSummary } from './summary.ts';
+export {
+  POSTMORTEM_DISTRACTORS,
+  SEVERITIES,
+  WORKFLOW_ERRORS,
+  WORKFLOW_ROLES,
+  applyWorkflow,
+  emptyWorkflow,
+  incidentByLabel,
+  isRevealed,
+  postmortemOptions,
+  recordPages,
+  visibleIncidents,
+  type LabelledIncident,
+  type PostmortemOption,
+  type WorkflowRequest,
+  type WorkflowResult,
+} from './workflow.ts';
 export { TimelineRecorder, clock, postmortemMarkdown, type PostmortemInfo, type TimelineEntry } from './postmortem.ts';
 export { matchHash, playMatch, replayMatch, runMatch, type PlayOptions, type ReplayOptions, type TeamLog } from './replay.ts';
 export {
@@ -58,6 +75,16 @@ export {
   OPEN_INCIDENT_PENALTY,
   SCORE_FORMULA,
   SLO_POINTS,
+  ACK_BONUS_POINTS,
+  ACK_WINDOW_SECONDS,
+  HINT_COST_POINTS,
+  POSTMORTEM_BONUS_POINTS,
+  UPDATE_BONUS_POINTS,
+  UPDATE_WINDOW_SECONDS,
+  WORKFLOW_SCORE_FORMULA,
+  ackBonus,
+  workflowPoints,
+  type WorkflowPoints,
   actedDuring,
   computeScore,
   incidentBonus,

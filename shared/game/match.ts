@@ -11,6 +11,7 @@ import { applyAction, beginTick, createSim, finishTick, injectIncident, isFinish
 import type { IncidentSpec, SimAction } from '../sim/types.ts';
 import { ACTION_COSTS, computeScore } from './score.ts';
 import { LOBBY_ERRORS, checkRole, checkSeat } from './lobby.ts';
+import { recordPages } from './workflow.ts';
 import type {
   ControlOp,
   ControlResult,
@@ -238,7 +239,8 @@ export function suspend(match: Match): void {
 /**
  * One tick of the match: every team whose cluster is not finished steps once (`settings.tickSeconds`
  * sim seconds), in team id order: shared/sim `beginTick`, then the team's scheduled incidents now due
- * ({@link startScheduledIncidents}), then `finishTick` (the same order as a bare cluster's `step`).
+ * ({@link startScheduledIncidents}), then `finishTick` (the same order as a bare cluster's `step`), then
+ * the team's pager records the page alerts that started firing (shared/game/workflow.ts `recordPages`).
  * When every team's cluster is finished the phase becomes `ended`.
  * A paused match does not move. The room calls this once per due tick of its clock; the CLI and replay
  * call it in a loop (`playMatch` in ./replay.ts).
@@ -256,6 +258,7 @@ export function advance(match: Match): boolean {
       beginTick(team.sim);
       startScheduledIncidents(team);
       finishTick(team.sim);
+      recordPages(team);
     } catch (err) {
       throw new TeamStepError(team.id, tick, err);
     }
