@@ -23,6 +23,8 @@ import type {
   TEAM_VIEW,
   ViewOf,
 } from './view/fields.ts';
+import { MATCH_MODES } from './game/types.ts';
+import type { ChaosSideInfo, ChaosTotal } from './game/chaos.ts';
 
 /** Name the room is registered under (`client.joinOrCreate(ROOM_NAME, options)`). */
 export const ROOM_NAME = 'match';
@@ -60,6 +62,11 @@ export const JoinOptions = z.strictObject({
    * token. The server keeps only its sha256.
    */
   seatToken: z.string().regex(/^[A-Za-z0-9_-]{16,128}$/, { error: 'seatToken must be 16-128 of A-Z, a-z, 0-9, _ and -' }).optional(),
+  /**
+   * How the match is played (shared/game `MatchMode`): `solo`, `coop`, `race`, `redblue` (teams blue and
+   * red; red attacks blue's cluster, sides swap at half time). Only used by the player who creates the room.
+   */
+  mode: z.enum(MATCH_MODES).optional(),
 });
 /** Validated join options (the output of {@link JoinOptions}). */
 export type JoinOptions = z.infer<typeof JoinOptions>;
@@ -147,6 +154,17 @@ export const ClientMessages = {
     }),
     z.strictObject({ id: z.union([z.string().max(64), z.number()]).optional() }),
   ]),
+  /**
+   * Red vs blue (mode `redblue`): the attacking side launches a catalog incident of `kind` against the
+   * defending team's cluster (`target` in the kind's syntax: a Deployment `name` or `namespace/name`, a
+   * Node name, etcd members `etcd-1,etcd-2`; absent: the kind's default target). Costs chaos points and
+   * starts the kind's cooldown (shared/game/chaos.ts `attack`).
+   */
+  chaos: z.strictObject({
+    id: z.union([z.string().max(64), z.number()]).optional(),
+    kind: z.string().min(1).max(64),
+    target: z.string().max(253).optional(),
+  }),
 } as const;
 /** A validated `focus` message: `{ id?, kind, key }`, or `{ id? }` to clear the focus. */
 export type FocusMessage = z.infer<typeof ClientMessages.focus>;
@@ -185,6 +203,28 @@ export interface MatchEndedMessage {
   matchId: string;
   summary: import('./sim/types.ts').MatchSummary;
   players: { name: string; team: string; score: number }[];
+  /**
+   * Red vs blue only: both teams' totals, best first (`defence` + `attack` = `total`, points; burns as
+   * fractions of the half's error budget; `rank` 1 = winner). See docs/scoring.md "Red vs blue".
+   */
+  redBlue?: ChaosTotal[];
+}
+
+/**
+ * Server -> the clients of one team of a red-vs-blue match (`room.onMessage('chaos', ...)`), whenever
+ * what it shows changes (join, an attack, half time, the end): `attacking` with `info` for the side
+ * attacking now (budget, allowed kinds with cost, cooldown and `readyAt` in sim seconds, default target,
+ * the defender's targets, its attacks); `attacking: false` and `info: null` for the defending side,
+ * which sees only the symptoms on its own cluster.
+ */
+export interface ChaosMessage {
+  attacking: boolean;
+  /** 1 or 2; the team attacking now. */
+  half: 1 | 2;
+  attacker: string;
+  /** Sim seconds when this was sent (the cooldowns' `cooldownLeft` are as of then; `readyAt` stays true). */
+  t: number;
+  info: (ChaosSideInfo & { kinds: (ChaosSideInfo['kinds'][number] & { readyAt: number })[] }) | null;
 }
 
 // ---------------------------------------------------------------------------------------------------

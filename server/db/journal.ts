@@ -9,6 +9,7 @@
 import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { ActionMessage } from '../../shared/protocol.ts';
+import { MATCH_MODES } from '../../shared/game/types.ts';
 import type { Database } from './index.ts';
 import { liveMatches, matchJournal, matchSnapshots, type LiveMatchSetup } from './schema.ts';
 import { describeIssues, IncidentSpecSchema } from './records.ts';
@@ -22,13 +23,16 @@ const name = z.string().min(1);
  * - `join`: a player took a seat (`tokenHash`: sha256 hex of the seat token the client chose, or null);
  * - `action`: an accepted player action on `team`'s cluster (shared/game `submit`);
  * - `inject`: a trainer's accepted runtime incident (`spec` as started, id assigned);
- * - `control`: a trainer's pause / resume / speed (`timeDilation`, sim s per real s, for speed).
+ * - `control`: a trainer's pause / resume / speed (`timeDilation`, sim s per real s, for speed);
+ * - `chaos`: red vs blue, an accepted attack (`attack.kind`, `attack.target` as resolved).
  */
 export const JournalEntrySchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('join'), name, team: name, trainer: z.boolean(), tokenHash: z.string().regex(/^[0-9a-f]{64}$/).nullable() }),
   z.strictObject({ kind: z.literal('action'), team: name, player: name, action: ActionMessage }),
   z.strictObject({ kind: z.literal('inject'), team: name, player: name, spec: IncidentSpecSchema }),
   z.strictObject({ kind: z.literal('control'), player: name, op: z.enum(['pause', 'resume', 'speed']), timeDilation: z.number().positive().optional() }),
+  // Red vs blue: an accepted attack (shared/game `attack`) by `player` of the attacking `team`, target as resolved.
+  z.strictObject({ kind: z.literal('chaos'), team: name, player: name, attack: z.strictObject({ kind: z.string().min(1).max(64), target: z.string().max(253) }) }),
 ]);
 /** A validated journal entry (see {@link JournalEntrySchema}). */
 export type JournalEntry = z.infer<typeof JournalEntrySchema>;
@@ -60,6 +64,7 @@ const SetupSchema = z.object({
   durationSeconds: z.number().int().positive().nullable(),
   teams: z.array(name).min(1),
   timeDilation: z.number().positive(),
+  mode: z.enum(MATCH_MODES).optional(),
 }) satisfies z.ZodType<LiveMatchSetup>;
 
 /** `now() + ms` in the database's clock (leases compare against the database's time only). */

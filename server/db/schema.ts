@@ -105,6 +105,8 @@ export interface LiveMatchSetup {
   teams: string[];
   /** Sim seconds per real second at creation (later changes are `control speed` journal entries). */
   timeDilation: number;
+  /** The match's mode when the creator chose one (absent: the default for its team count). */
+  mode?: import('../../shared/game/types.ts').MatchMode;
 }
 
 /**

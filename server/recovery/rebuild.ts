@@ -10,6 +10,7 @@
  */
 import {
   advance,
+  attack,
   control,
   createMatch,
   getTeam,
@@ -82,7 +83,7 @@ export function rebuildMatch(row: LiveMatchRow, entries: readonly JournalRecord[
     if (matchTick(match) !== snapshot.tick) fail(`snapshot at seq ${snapshot.seq} is at tick ${matchTick(match)}, stored ${snapshot.tick}`);
     from = snapshot.seq;
   } else {
-    match = createMatch({ input, teams: setup.teams });
+    match = createMatch({ input, teams: setup.teams, ...(setup.mode !== undefined ? { settings: { mode: setup.mode }, redTeam: resolved.redTeam } : {}) });
   }
 
   const advanceTo = (tick: number, what: string): void => {
@@ -117,6 +118,10 @@ export function rebuildMatch(row: LiveMatchRow, entries: readonly JournalRecord[
     } else if (e.kind === 'inject') {
       const { spec } = e;
       const result = inject(match, player.id, e.team, { type: spec.type, target: spec.target, params: spec.params, id: spec.id, ...(spec.title !== undefined ? { title: spec.title } : {}) });
+      if (!result.ok) fail(`${what}: ${result.error}`);
+    } else if (e.kind === 'chaos') {
+      // Red vs blue: the same attack at the same tick (target as resolved live).
+      const result = attack(match, player.id, { kind: e.attack.kind, target: e.attack.target });
       if (!result.ok) fail(`${what}: ${result.error}`);
     } else {
       const result = control(match, player.id, e.op);

@@ -54,6 +54,7 @@ import { SimClock } from './clock.ts';
 import { describeZodError, errorReply, isClientMessageType, okReply, parseClientMessage, unknownTypeReply, type MessageId } from './messages.ts';
 import { saveWithRetry, toMatchRecord } from './results.ts';
 import { type RoomTeam, createRoomTeam, teamResult } from './team.ts';
+import { chaosEnded, registerChaos } from './chaos.ts';
 import { loadJournal, type JournalEntry, type LiveMatchRow } from '../db/journal.ts';
 import { JournalWriter } from '../recovery/journal.ts';
 import type { RecoveryManager } from '../recovery/manager.ts';
@@ -218,10 +219,10 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     this.log = deps.logger.child({ roomId: this.roomId, matchId });
     for (const w of resolved.warnings) this.log.warn({ scenario: input.scenarioId }, w);
 
-    const teamIds = TEAM_IDS.slice(0, opts.teams ?? 1);
-    const match = createMatch({ input, teams: teamIds });
+    const teamIds = TEAM_IDS.slice(0, opts.mode === 'redblue' ? 2 : (opts.teams ?? 1)); // red vs blue: blue and red
+    const match = createMatch({ input, teams: teamIds, ...(opts.mode !== undefined ? { settings: { mode: opts.mode }, redTeam: resolved.redTeam } : {}) });
     if (deps.recovery) {
-      const setup = { scenario: opts.scenario ?? null, scenarioId: input.scenarioId, title, durationSeconds: opts.durationSeconds ?? null, teams: [...teamIds], timeDilation };
+      const setup = { scenario: opts.scenario ?? null, scenarioId: input.scenarioId, title, durationSeconds: opts.durationSeconds ?? null, teams: [...teamIds], timeDilation, ...(opts.mode !== undefined ? { mode: opts.mode } : {}) };
       try {
         await deps.recovery.register({ matchId, roomId: this.roomId, seed, setup, startedAt: this.startedAt });
       } catch (err) {
@@ -301,6 +302,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     this.onMessage('action', (client, raw, ctx) => this.guard(client, 'action', raw, ctx.id, () => this.onAction(client, raw)));
     this.onMessage('control', (client, raw, ctx) => this.guard(client, 'control', raw, ctx.id, () => this.onControl(client, raw)));
     this.onMessage('focus', (client, raw, ctx) => this.guard(client, 'focus', raw, ctx.id, () => this.onFocus(client, raw)));
+    registerChaos(this, { match: () => this.match, playerOf: (c) => this.playerOf(c), journal: (e) => this.journalEvent(e), dirty: (id) => this.markDirty(id), guard: (c, type, raw, rid, h) => this.guard(c, type, raw, rid, h) });
     this.onMessage('*', (client, type, raw) => {
       if (!isClientMessageType(type)) client.send('reply', unknownTypeReply(type, raw));
     });
@@ -510,6 +512,11 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
         return;
       }
     }
+  }
+
+  private markDirty(id: string): void {
+    const team = this.teams.get(id);
+    if (team) team.dirty = true;
   }
 
   private markAllDirty(): void {
@@ -739,7 +746,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
       const team = playerId === undefined ? undefined : findPlayer(match, playerId)?.team;
       const mine = results.find(({ result }) => result.team === team) ?? results[0];
       if (!mine) continue;
-      const message: MatchEndedMessage = { matchId: mine.result.id, summary: mine.result.summary, players };
+      const message: MatchEndedMessage = { matchId: mine.result.id, summary: mine.result.summary, players, ...chaosEnded(match) };
       client.send('matchEnded', message);
     }
     this.log.info({ scores: players.map((p) => `${p.name}:${p.score}`) }, 'match ended');

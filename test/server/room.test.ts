@@ -108,7 +108,7 @@ describe('match room', () => {
       id: 'b',
       type: 'launch-missiles',
       ok: false,
-      error: 'unknown message type "launch-missiles": expected one of kubectl, action, control, focus',
+      error: 'unknown message type "launch-missiles": expected one of kubectl, action, control, focus, chaos',
     });
 
     const garbage = await ask(alice, 'action', { id: 'c', action: { type: 'nuke', everything: true } });
