@@ -224,7 +224,7 @@ export interface ChaosMessage {
   attacker: string;
   /** Sim seconds when this was sent (the cooldowns' `cooldownLeft` are as of then; `readyAt` stays true). */
   t: number;
-  info: (ChaosSideInfo & { kinds: (ChaosSideInfo['kinds'][number] & { readyAt: number })[] }) | null;
+  info: (Omit<ChaosSideInfo, 'kinds'> & { kinds: (ChaosSideInfo['kinds'][number] & { readyAt: number })[] }) | null;
 }
 
 // ---------------------------------------------------------------------------------------------------
