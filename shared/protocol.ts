@@ -26,6 +26,7 @@ import type {
   TEAM_VIEW,
   ViewOf,
 } from './view/fields.ts';
+import type { ChaosSideInfo, ChaosTotal } from './game/chaos.ts';
 
 /** Name the room is registered under (`client.joinOrCreate(ROOM_NAME, options)`). */
 export const ROOM_NAME = 'match';
@@ -186,6 +187,17 @@ export const ClientMessages = {
     z.strictObject({ id: z.union([z.string().max(64), z.number()]).optional(), op: z.literal('start'), value: z.boolean().optional() }),
   ], { error: 'op must be one of team, role, ready, start' }),
   workflow: z.lazy(() => WorkflowMessage),
+  /**
+   * Red vs blue (mode `redblue`): the attacking side launches a catalog incident of `kind` against the
+   * defending team's cluster (`target` in the kind's syntax: a Deployment `name` or `namespace/name`, a
+   * Node name, etcd members `etcd-1,etcd-2`; absent: the kind's default target). Costs chaos points and
+   * starts the kind's cooldown (shared/game/chaos.ts `attack`).
+   */
+  chaos: z.strictObject({
+    id: z.union([z.string().max(64), z.number()]).optional(),
+    kind: z.string().min(1).max(64),
+    target: z.string().max(253).optional(),
+  }),
 } as const;
 /** A validated `focus` message: `{ id?, kind, key }`, or `{ id? }` to clear the focus. */
 export type FocusMessage = z.infer<typeof ClientMessages.focus>;
@@ -240,6 +252,28 @@ export interface MatchEndedMessage {
   matchId: string;
   summary: import('./sim/types.ts').MatchSummary;
   players: { name: string; team: string; score: number }[];
+  /**
+   * Red vs blue only: both teams' totals, best first (`defence` + `attack` = `total`, points; burns as
+   * fractions of the half's error budget; `rank` 1 = winner). See docs/scoring.md "Red vs blue".
+   */
+  redBlue?: ChaosTotal[];
+}
+
+/**
+ * Server -> the clients of one team of a red-vs-blue match (`room.onMessage('chaos', ...)`), whenever
+ * what it shows changes (join, an attack, half time, the end): `attacking` with `info` for the side
+ * attacking now (budget, allowed kinds with cost, cooldown and `readyAt` in sim seconds, default target,
+ * the defender's targets, its attacks); `attacking: false` and `info: null` for the defending side,
+ * which sees only the symptoms on its own cluster.
+ */
+export interface ChaosMessage {
+  attacking: boolean;
+  /** 1 or 2; the team attacking now. */
+  half: 1 | 2;
+  attacker: string;
+  /** Sim seconds when this was sent (the cooldowns' `cooldownLeft` are as of then; `readyAt` stays true). */
+  t: number;
+  info: (Omit<ChaosSideInfo, 'kinds'> & { kinds: (ChaosSideInfo['kinds'][number] & { readyAt: number })[] }) | null;
 }
 
 // ---------------------------------------------------------------------------------------------------

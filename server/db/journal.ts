@@ -29,6 +29,7 @@ const name = z.string().min(1);
  *   `role` (value: role), `ready` (value: boolean), `start` (value: force, boolean).
  * - `workflow`: an accepted incident-workflow operation of a player of `team` (shared/game `applyWorkflow`;
  *   `request` without its message id).
+ * - `chaos`: red vs blue, an accepted attack (`attack.kind`, `attack.target` as resolved).
  */
 export const JournalEntrySchema = z.discriminatedUnion('kind', [
   z.strictObject({
@@ -50,6 +51,8 @@ export const JournalEntrySchema = z.discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('lobby'), player: name, op: z.literal('start'), value: z.boolean() }),
   ]),
   z.strictObject({ kind: z.literal('workflow'), team: name, player: name, request: WorkflowMessage }),
+  // Red vs blue: an accepted attack (shared/game `attack`) by `player` of the attacking `team`, target as resolved.
+  z.strictObject({ kind: z.literal('chaos'), team: name, player: name, attack: z.strictObject({ kind: z.string().min(1).max(64), target: z.string().max(253) }) }),
 ]);
 /** A validated journal entry (see {@link JournalEntrySchema}). */
 export type JournalEntry = z.infer<typeof JournalEntrySchema>;

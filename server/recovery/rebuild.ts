@@ -12,6 +12,7 @@ import {
   advance,
   beginMatch,
   applyWorkflow,
+  attack,
   control,
   createMatch,
   getTeam,
@@ -88,7 +89,7 @@ export function rebuildMatch(row: LiveMatchRow, entries: readonly JournalRecord[
     if (matchTick(match) !== snapshot.tick) fail(`snapshot at seq ${snapshot.seq} is at tick ${matchTick(match)}, stored ${snapshot.tick}`);
     from = snapshot.seq;
   } else {
-    match = createMatch({ input, teams: setup.teams, ...(setup.settings ? { settings: setup.settings } : {}) });
+    match = createMatch({ input, teams: setup.teams, ...(setup.settings ? { settings: setup.settings, ...(setup.settings.mode === 'redblue' ? { redTeam: resolved.redTeam } : {}) } : {}) });
   }
 
   const advanceTo = (tick: number, what: string): void => {
@@ -132,6 +133,10 @@ export function rebuildMatch(row: LiveMatchRow, entries: readonly JournalRecord[
       // The same lobby calls the room made (shared/game/lobby.ts); a start was checked when accepted.
       const result =
         e.op === 'team' ? setTeam(match, player.id, e.value) : e.op === 'role' ? setRole(match, player.id, e.value) : e.op === 'ready' ? setReady(match, player.id, e.value) : (beginMatch(match), { ok: true as const });
+      if (!result.ok) fail(`${what}: ${result.error}`);
+    } else if (e.kind === 'chaos') {
+      // Red vs blue: the same attack at the same tick (target as resolved live).
+      const result = attack(match, player.id, { kind: e.attack.kind, target: e.attack.target });
       if (!result.ok) fail(`${what}: ${result.error}`);
     } else {
       const result = control(match, player.id, e.op);
