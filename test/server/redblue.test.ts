@@ -65,7 +65,7 @@ describe('red vs blue in a room', () => {
     expect(await ask(rita, 'chaos', { id: 'r3', kind: 'bad-rollout', target: 'frontend' })).toMatchObject({ ok: false, error: expect.stringMatching(/^bad-rollout is cooling down: \d+ s left$/) });
 
     // Blue notices symptoms on its own cluster: an incident struck, events, errors on the SLO. Red's cluster is untouched.
-    await waitFor(() => team(bill, 'blue')!.incidents.some((i) => i.id === 'attack-1'), 'the attack on blue’s cluster');
+    await waitFor(() => team(bill, 'blue')!.incidents.length > 0, 'the attack on blue’s cluster');
     await waitFor(() => team(bill, 'blue')!.slo.availability < team(rita, 'red')!.slo.availability - 0.001, 'blue’s availability to drop below red’s (same scenario and seed)');
     expect(team(rita, 'red')!.incidents.length).toBe(0);
     // Blue's chaos messages never name the kind (it only ever learns it defends).
@@ -79,7 +79,7 @@ describe('red vs blue in a room', () => {
     const ended = [nextMessage<MatchEndedMessage>(rita, 'matchEnded', () => true, 20_000), nextMessage<MatchEndedMessage>(bill, 'matchEnded', () => true, 20_000)];
     expect(await ask(rita, 'chaos', { id: 'r4', kind: 'pod-kill', target: 'frontend' })).toMatchObject({ ok: false, error: 'your team defends in this half: team blue attacks in half 2' });
     expect(await ask(bill, 'chaos', { id: 'b2', kind: 'pod-kill', target: 'frontend' })).toMatchObject({ ok: true });
-    await waitFor(() => team(rita, 'red')!.incidents.some((i) => i.id === 'attack-2'), 'the attack on red’s cluster');
+    await waitFor(() => team(rita, 'red')!.incidents.length > 0, 'the attack on red’s cluster');
 
     // The end: both clients get both totals, best first; red's bad rollout burnt more than blue's pod kill.
     const [forRita, forBill] = await Promise.all(ended);
@@ -129,7 +129,7 @@ describe('red vs blue after a crash', () => {
       matchId: 'm-redblue',
       roomId: 'room',
       seed: 3,
-      setup: { scenario: 'guestbook', scenarioId: 'guestbook', title: resolved.title, durationSeconds: 200, teams: ['blue', 'red'], timeDilation: 4, mode: 'redblue' as const },
+      setup: { scenario: 'guestbook', scenarioId: 'guestbook', title: resolved.title, durationSeconds: 200, teams: ['blue', 'red'], timeDilation: 4, settings: { mode: 'redblue' as const, roles: false, lobby: false } },
       owner: 'x',
       leaseExpiresAt: new Date(0),
       journalLength: entries.length,
