@@ -23,6 +23,7 @@ import { slowDependency } from './slow-dependency.ts';
 import { badImageTag } from './bad-image-tag.ts';
 import { missingConfig } from './missing-config.ts';
 import { livenessMisconfig } from './liveness-misconfig.ts';
+import { nodeDiskPressure } from './node-disk-pressure.ts';
 
 /** Identity that checks every key names its own module's `kind`. */
 function registry<R extends { [K in keyof R]: IncidentModule<K & string, z.ZodType, AnyTargetSelector> }>(modules: R): R {
@@ -44,6 +45,7 @@ export const incidentRegistry = registry({
   'bad-image-tag': badImageTag,
   'missing-config': missingConfig,
   'liveness-misconfig': livenessMisconfig,
+  'node-disk-pressure': nodeDiskPressure,
 });
 
 /** The incident kinds the sim knows: the keys of {@link incidentRegistry}. */
