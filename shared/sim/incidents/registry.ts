@@ -24,6 +24,7 @@ import { badImageTag } from './bad-image-tag.ts';
 import { missingConfig } from './missing-config.ts';
 import { livenessMisconfig } from './liveness-misconfig.ts';
 import { nodeDiskPressure } from './node-disk-pressure.ts';
+import { nodeMemoryPressure } from './node-memory-pressure.ts';
 
 /** Identity that checks every key names its own module's `kind`. */
 function registry<R extends { [K in keyof R]: IncidentModule<K & string, z.ZodType, AnyTargetSelector> }>(modules: R): R {
@@ -46,6 +47,7 @@ export const incidentRegistry = registry({
   'missing-config': missingConfig,
   'liveness-misconfig': livenessMisconfig,
   'node-disk-pressure': nodeDiskPressure,
+  'node-memory-pressure': nodeMemoryPressure,
 });
 
 /** The incident kinds the sim knows: the keys of {@link incidentRegistry}. */
