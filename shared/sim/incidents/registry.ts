@@ -25,6 +25,7 @@ import { missingConfig } from './missing-config.ts';
 import { livenessMisconfig } from './liveness-misconfig.ts';
 import { nodeDiskPressure } from './node-disk-pressure.ts';
 import { nodeMemoryPressure } from './node-memory-pressure.ts';
+import { etcdMemberLoss } from './etcd-member-loss.ts';
 
 /** Identity that checks every key names its own module's `kind`. */
 function registry<R extends { [K in keyof R]: IncidentModule<K & string, z.ZodType, AnyTargetSelector> }>(modules: R): R {
@@ -48,6 +49,7 @@ export const incidentRegistry = registry({
   'liveness-misconfig': livenessMisconfig,
   'node-disk-pressure': nodeDiskPressure,
   'node-memory-pressure': nodeMemoryPressure,
+  'etcd-member-loss': etcdMemberLoss,
 });
 
 /** The incident kinds the sim knows: the keys of {@link incidentRegistry}. */
