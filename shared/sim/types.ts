@@ -427,6 +427,27 @@ export interface SimState {
   imageProfileSeen: Record<string, string>;
   /** (added) kube-scheduler queues (pod keys) and its rotating node sampling index. */
   scheduler: SchedulerState;
+  /**
+   * (added) Node-pressure faults the kubelet's eviction manager works on, by Node name
+   * (shared/sim/controllers/eviction.ts); absent while no Node has one (so a state without any hashes as
+   * before). Written by the node-pressure incidents, removed by the eviction manager once the fault is
+   * gone and the condition cleared.
+   */
+  nodePressure?: Record<string, NodePressure>;
+}
+
+/**
+ * (added) What makes a Node run short of memory or disk, and the kubelet's eviction bookkeeping. MiB,
+ * sim seconds. Source: W concepts/scheduling-eviction/node-pressure-eviction.md.
+ */
+export interface NodePressure {
+  /** Memory used outside the Pods (a leaking system daemon), MiB; `recoverAt`: it is restarted then (null: never). */
+  memory?: { outsideMiB: number; recoverAt: SimSeconds | null; lastBelowAt: SimSeconds | null };
+  /**
+   * The root filesystem: its size, what images and system files take, and the Pod filling it (`filler`,
+   * a Pod key; its `fillerMiB` of files go with it once it is no longer active). MiB.
+   */
+  disk?: { capacityMiB: number; imagesMiB: number; filler: string | null; fillerMiB: number; lastBelowAt: SimSeconds | null };
 }
 
 /**
