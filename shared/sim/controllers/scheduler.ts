@@ -33,7 +33,7 @@
  */
 import { apiWritable, bindPod, noteChange } from '../apiserver.ts';
 import { emit, isWarmStart } from '../emit.ts';
-import { controllerOf, getIndex, podObjectsForSelector, servicesForLabels } from '../cache.ts';
+import { controllerOf, getIndex, servicesForLabels } from '../cache.ts';
 import type { Node, Pod, PodCondition, SimState, TopologySpreadConstraint } from '../types.ts';
 import { nextInt } from '../prng.ts';
 import { kubeletOnBound } from './kubelet.ts';
@@ -496,13 +496,49 @@ function groupOf(pass: Pass, namespace: string, sel: CompiledSelector): SpreadGr
     if (c === 1) g.touched.push(j);
     if (c > g.maxHost) g.maxHost = c;
   };
-  if (!sel.nothing) {
-    if (sel.labels.length > 0) for (const pod of podObjectsForSelector(state, namespace, Object.fromEntries(sel.labels))) count(pod);
-    else for (const k of Object.keys(state.pods).sort()) count(state.pods[k]!);
-  }
+  if (!sel.nothing) forEachGroupCandidate(state, namespace, sel, count);
   if (groups.length >= GROUP_CACHE) groups.shift()!.live = false;
   groups.push(g);
   return g;
+}
+
+/**
+ * Visits every pod that may count for a spread group (bound pods matching `sel` in `namespace`, plus
+ * others that `count` filters out), in no particular order (counting per node is commutative): the
+ * pods of the matching label sets when they are fewer than the bound pods, else the bound pods, Node
+ * by Node. So a group costs O(min(matching pods, bound pods)), never the Pending pods of a ReplicaSet
+ * scaled far beyond capacity (100,000 Pods of which 660 fit: 660 visits, not 100,000 plus a sort).
+ */
+function forEachGroupCandidate(state: SimState, namespace: string, sel: CompiledSelector, count: (pod: Pod) => void): void {
+  const idx = getIndex(state);
+  let sets: string[] | null = null;
+  let matching = 0;
+  if (sel.labels.length > 0) {
+    let best: Set<string> | undefined;
+    for (const [k, v] of sel.labels) {
+      const s = idx.podsByLabel.get(`${namespace}|${k}=${v}`);
+      if (!s) return; // no pod carries this pair: nothing matches
+      if (!best || s.size < best.size) best = s;
+    }
+    sets = [];
+    for (const id of best!) {
+      if (!selectorMatchesLabels(sel, idx.labelSetLabels.get(id)!)) continue;
+      sets.push(id);
+      matching += idx.podsByLabelSet.get(id)!.size;
+    }
+  }
+  let bound = 0;
+  for (const keys of idx.podsByNode.values()) bound += keys.size;
+  if (sets !== null && matching <= bound) {
+    for (const id of sets) for (const k of idx.podsByLabelSet.get(id)!) visitPod(state, k, count);
+    return;
+  }
+  for (const keys of idx.podsByNode.values()) for (const k of keys) visitPod(state, k, count);
+}
+
+function visitPod(state: SimState, key: string, count: (pod: Pod) => void): void {
+  const pod = state.pods[key];
+  if (pod) count(pod);
 }
 
 /** Counts per domain of `topo` over every node (no node filter), kept in the group. */
