@@ -76,6 +76,23 @@ export const POD_MAX_BACKOFF_SECONDS = 10;
 export const POD_MAX_IN_UNSCHEDULABLE_SECONDS = 300;
 /** Period of flushUnschedulablePodsLeftover, sim seconds. */
 export const UNSCHEDULABLE_FLUSH_PERIOD_SECONDS = 30;
+/**
+ * Scheduling attempts per sim second, the sim's work budget for kube-scheduler (not a Kubernetes
+ * setting). The real scheduler is one loop popping one Pod per scheduling cycle, so its throughput is
+ * finite (its scalability tests expect about 100 Pods/s at 5,000 Nodes); the sim schedules a Pod in
+ * microseconds, so it caps attempts per tick instead, high enough that no scenario or rollout reaches
+ * it (the 15,000-Pod rollout of bench/ schedules 3,750 Pods per tick), low enough that 100,000
+ * Pending Pods moved back to the activeQ by one cluster event are retried over 20 ticks, not in one
+ * (server/rooms/README.md, "Bounded cost per match"). Pods beyond the budget stay in the activeQ, in
+ * order. Counted in work units (attempts), never wall time, so replays are unchanged. Not applied
+ * during createSim's warm start (a cluster that was already running).
+ */
+export const SCHEDULING_ATTEMPTS_PER_SECOND = 5_000;
+
+/** {@link SCHEDULING_ATTEMPTS_PER_SECOND} for one tick of `tickSeconds` sim seconds (at least 1). */
+export function schedulingAttemptsPerTick(tickSeconds: number): number {
+  return Math.max(1, Math.round(SCHEDULING_ATTEMPTS_PER_SECOND * tickSeconds));
+}
 /** PodTopologySpread's system default constraints (ScheduleAnyway), K podtopologyspread/plugin.go systemDefaultConstraints. */
 export const SYSTEM_DEFAULT_SPREAD: readonly TopologySpreadConstraint[] = Object.freeze([
   { topologyKey: 'kubernetes.io/hostname', maxSkew: 3, whenUnsatisfiable: 'ScheduleAnyway' },
@@ -238,7 +255,10 @@ export function schedulerSync(state: SimState): void {
   sq.activeQ = [];
   const seen = new Set<string>();
   let pass: Pass | null = null;
-  for (const key of queue) {
+  const budget = isWarmStart(state) ? Infinity : schedulingAttemptsPerTick(state.settings.tickSeconds);
+  let attempts = 0;
+  for (let q = 0; q < queue.length; q++) {
+    const key = queue[q]!;
     if (seen.has(key)) continue;
     seen.add(key);
     const pod = state.pods[key];
@@ -246,6 +266,12 @@ export function schedulerSync(state: SimState): void {
       delete sq.podInfo[key];
       continue;
     }
+    if (attempts >= budget) {
+      // Out of this tick's budget: the rest of the activeQ waits, in order, ahead of anything queued meanwhile.
+      sq.activeQ = queue.slice(q).concat(sq.activeQ);
+      return;
+    }
+    attempts++;
     pass ??= newPass(state);
     if (scheduleOne(state, key, pod, pass)) {
       delete sq.podInfo[key];
