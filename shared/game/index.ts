@@ -26,6 +26,7 @@ export {
   teamScore,
 } from './match.ts';
 export { teamSummary } from './summary.ts';
+export { deletesHealthyPod, leftNoSchedulableNode } from './collateral.ts';
 export {
   POSTMORTEM_DISTRACTORS,
   SEVERITIES,
@@ -56,6 +57,7 @@ export {
   SCORE_FORMULA,
   SLO_POINTS,
   ACK_BONUS_POINTS,
+  COLLATERAL_PENALTY_POINTS,
   ACK_WINDOW_SECONDS,
   HINT_COST_POINTS,
   POSTMORTEM_BONUS_POINTS,
