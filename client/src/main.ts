@@ -9,6 +9,7 @@
 import { nameOfKey, type FocusKind, type JoinOptions, type MatchStateView, type TeamView } from '../../shared/protocol.ts';
 import { createClusterGame, type ClusterScene, type RenderInfo } from './game/clusterScene.ts';
 import { GameConnection, joinMatch, rejoin, resumeMatch, type ConnectionHandlers } from './net/connection.ts';
+import { mountChaosPanel } from './ui/chaosPanel.ts';
 import { ConsolePanel } from './ui/consolePanel.ts';
 import { ContextPanel, type PanelSelection } from './ui/contextPanel.ts';
 import { EndDialog, HelpDialog, legendItems } from './ui/dialogs.ts';
@@ -49,6 +50,7 @@ const endDialog = new EndDialog(() => void backToJoin());
 const gameScreen = byId('game-screen');
 const banner = byId('connection-banner');
 const join = new JoinScreen(startMatch);
+mountChaosPanel(() => conn?.room ?? null); // red vs blue: the attacking side's panel
 
 let conn: GameConnection | null = null;
 /** Where to rejoin when the room goes away under us (server restart): the room and the join options. */

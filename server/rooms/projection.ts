@@ -781,6 +781,8 @@ function projectEvents(team: TeamSchema, sim: SimState, stamp: Stamp): void {
     entry.kind = e.object.kind;
     entry.name = e.object.name;
     entry.message = e.message;
+    // A player's action records its events as `player:NAME` (shared/sim actions): name them.
+    entry.source = e.source.startsWith('player:') ? e.source.slice('player:'.length) : '';
     events.push(entry);
   }
   while (events.length > PROJECTED_EVENTS) events.shift();

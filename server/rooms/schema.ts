@@ -27,6 +27,7 @@ import {
   STATUS_UPDATE_VIEW,
   MATCH_STATE_VIEW,
   PLAYER_VIEW,
+  SCORE_ROW_VIEW,
   POD_VIEW,
   SLO_VIEW,
   TEAM_DETAIL_VIEW,
@@ -154,6 +155,9 @@ export type TeamSchema = SchemaOf<typeof TEAM_VIEW>;
 export const TeamDetailSchema = schemaFor(TEAM_DETAIL_VIEW);
 export type TeamDetailSchema = SchemaOf<typeof TEAM_DETAIL_VIEW>;
 /** A player, keyed by Colyseus `sessionId`. */
+export const ScoreRowSchema = schemaFor(SCORE_ROW_VIEW);
+export type ScoreRowSchema = SchemaOf<typeof SCORE_ROW_VIEW>;
+
 export const PlayerSchema = schemaFor(PLAYER_VIEW);
 export type PlayerSchema = SchemaOf<typeof PLAYER_VIEW>;
 /** The root state ({@link MATCH_STATE_VIEW}). */

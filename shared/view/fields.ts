@@ -355,6 +355,8 @@ export const EVENT_VIEW = defineView('EventView', {
   kind: f.string(),
   name: f.string(),
   message: f.string(),
+  /** Name of the player whose action caused the event (the sim's `player:NAME` source); '' for the system. */
+  source: f.string(),
 });
 
 /**
@@ -464,13 +466,28 @@ export const TEAM_DETAIL_VIEW = defineView('TeamDetailView', {
   services: f.map(SERVICE_WIRE.detail, { view: true }),
 });
 
-/** A player, keyed by Colyseus `sessionId`: may they pause/resume/change speed (trainer), still connected (else may reconnect for 30 s), actions accepted. */
+/** A player, keyed by Colyseus `sessionId`: may they pause/resume/change speed (trainer), still connected (else may reconnect for 60 s), actions accepted; lobby: id, role, spectator, ready. */
 export const PLAYER_VIEW = defineView('PlayerView', {
   name: f.string(),
   team: f.string(),
   trainer: f.boolean(),
   connected: f.boolean(true),
   actions: f.int(),
+  /** The match player id (`p1`, `p2`... in join order; {@link MATCH_STATE_VIEW}'s `host` is one). */
+  id: f.string(),
+  /** Role when the match plays with roles (`commander`, `operations`, `communications`); '' = none (or roles off). */
+  role: f.oneOf(['', 'commander', 'operations', 'communications'] as const, ''),
+  /** Watches without acting (sees every team). */
+  spectator: f.boolean(),
+  /** Ready in the lobby (phase `lobby`). */
+  ready: f.boolean(),
+});
+
+/** One row of the live scoreboard: the team, its score (points), its rank (1 = best; by score descending, ties by team id). */
+export const SCORE_ROW_VIEW = defineView('ScoreRow', {
+  team: f.string(),
+  score: f.float(),
+  rank: f.int(),
 });
 
 /** `MatchState.phase`. */
@@ -489,6 +506,14 @@ export const MATCH_STATE_VIEW = defineView('MatchState', {
   t: f.seconds(),
   durationSeconds: f.seconds(),
   timeDilation: f.float(0, 1),
+  /** How the match is played (`solo`, `coop`, `race`, `redblue`; shared/game `MatchMode`). */
+  mode: f.oneOf(['solo', 'coop', 'race', 'redblue'] as const, 'coop'),
+  /** Roles enforced (only `operations` changes the cluster). */
+  roles: f.boolean(),
+  /** Player id of the host (who may start the match from the lobby; shared/game `hostOf`), '' for none. */
+  host: f.string(),
+  /** Every team's score, best first: visible to everyone (players of every team and spectators). */
+  scoreboard: f.array(SCORE_ROW_VIEW),
   players: f.map(PLAYER_VIEW),
   teams: f.map(TEAM_VIEW, { view: true }),
   teamDetail: f.map(TEAM_DETAIL_VIEW, { view: true }),
