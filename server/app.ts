@@ -14,7 +14,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyCors from '@fastify/cors';
-import { ServerError } from '@colyseus/core';
+import { ServerError, defineRoom } from '@colyseus/core';
 import type { Config } from './config.ts';
 import { createLogger, type Logger } from './log.ts';
 import { openDatabase, IN_MEMORY, type Database } from './db/index.ts';
@@ -24,6 +24,7 @@ import { createHttpServerWithMatchmaking, startColyseus, type ColyseusHandle } f
 import { registerDocs } from './http/docs.ts';
 import { registerHealthRoutes } from './http/health.ts';
 import { registerApiRoutes } from './http/api.ts';
+import { registerLobbyRoutes } from './http/lobby.ts';
 import { registerPostmortemRoutes } from './http/postmortem.ts';
 import { registerClient } from './http/client.ts';
 import { RecoveryManager } from './recovery/manager.ts';
@@ -80,6 +81,7 @@ export async function buildHttpApp(config: Config, db: Database, logger: Logger)
   await registerDocs(app);
   await registerHealthRoutes(app, db);
   await app.register((api) => registerApiRoutes(api, db), { prefix: '/api' });
+  await app.register((api) => registerLobbyRoutes(api), { prefix: '/api' });
   await app.register((api) => registerPostmortemRoutes(api, db), { prefix: '/api' });
   await app.register((api) => registerRecoveryRoutes(api, db), { prefix: '/api' });
   await app.register(registerK8sRoutes, { prefix: '/k8s' });
@@ -155,7 +157,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
     recovery = new RecoveryManager({ database: db, logger, roomName: ROOM_NAME, leaseMs: config.recoveryLeaseMs });
     colyseus = await startColyseus(app.server, {
       rooms: {
-        [ROOM_NAME]: limitRoomCreation(defineMatchRoom({ db, logger, defaultTimeDilation: config.timeDilation, patchRateMs: config.patchRateMs, recovery }), config.roomMessagesPerSecond),
+        // Quick-play (`joinOrCreate`) only lands in a match of the scenario and mode it names (room metadata `scenario`, `mode`).
+        [ROOM_NAME]: defineRoom(
+          limitRoomCreation(defineMatchRoom({ db, logger, defaultTimeDilation: config.timeDilation, patchRateMs: config.patchRateMs, recovery }), config.roomMessagesPerSecond),
+        ).filterBy(['scenario', 'mode']),
       },
       redisUrl: config.redisUrl,
       publicAddress: config.publicAddress,

@@ -3,9 +3,11 @@
  * client -> server messages (zod schemas, validated by the room), server -> client messages, and the
  * shape of the state the room projects into Colyseus Schema.
  *
- * May import zod, shared/sim types and shared/view/fields.ts (the view definition).
+ * May import zod, shared/sim types, shared/view/fields.ts (the view definition) and the constants of
+ * shared/game/types.ts (modes, roles: that file imports only types from here).
  */
 import { z } from 'zod';
+import { MATCH_MODES, PLAYER_ROLES } from './game/types.ts';
 import type {
   ALERT_VIEW,
   COMPONENT_VIEW,
@@ -18,11 +20,13 @@ import type {
   NODE_VIEW,
   PLAYER_VIEW,
   POD_VIEW,
+  SCORE_ROW_VIEW,
   SERVICE_VIEW,
   SLO_VIEW,
   TEAM_VIEW,
   ViewOf,
 } from './view/fields.ts';
+import type { ChaosSideInfo, ChaosTotal } from './game/chaos.ts';
 
 /** Name the room is registered under (`client.joinOrCreate(ROOM_NAME, options)`). */
 export const ROOM_NAME = 'match';
@@ -60,6 +64,29 @@ export const JoinOptions = z.strictObject({
    * token. The server keeps only its sha256.
    */
   seatToken: z.string().regex(/^[A-Za-z0-9_-]{16,128}$/, { error: 'seatToken must be 16-128 of A-Z, a-z, 0-9, _ and -' }).optional(),
+  /**
+   * How the match is played (issue 8): `solo` (one player seat; 1-8 teams, bots may race on the
+   * others), `coop` (exactly 1 team: one cluster for the whole team), `race` (2-8 teams, each its own
+   * cluster from the same scenario, seed and incident schedule; a live scoreboard), `redblue` (exactly
+   * 2 teams). Default: `race` with `teams` >= 2, else `coop`; `teams` defaults to 2 for race/redblue,
+   * else 1. Used by the creator; also a matchmaking filter: `joinOrCreate('match', { scenario, mode })`
+   * only lands in a match of that scenario and mode (quick-play).
+   */
+  mode: z.enum(MATCH_MODES, { error: `mode must be one of ${MATCH_MODES.join(', ')}` }).optional(),
+  /**
+   * Roles enforced by the server (default false; creator only): `commander`, `operations` (the only
+   * role that changes the cluster) and `communications`, Google SRE Book ch. 14.
+   */
+  roles: z.boolean().optional(),
+  /**
+   * Start in the lobby (default false: the match runs at once, as before): no ticks and no actions
+   * until the host (the first player who joined) or a trainer sends `lobby` op `start`. Creator only.
+   */
+  lobby: z.boolean().optional(),
+  /** The role asked for (matches with roles; a returning player keeps theirs). Change it later with `lobby` op `role`. */
+  role: z.enum(PLAYER_ROLES, { error: `role must be one of ${PLAYER_ROLES.join(', ')}` }).optional(),
+  /** Watch without acting: a spectator sees every team's cluster and the scoreboard, read-only. */
+  spectator: z.boolean().optional(),
 });
 /** Validated join options (the output of {@link JoinOptions}). */
 export type JoinOptions = z.infer<typeof JoinOptions>;
@@ -123,6 +150,12 @@ export type FocusKind = (typeof FOCUS_KINDS)[number];
  * - `action`: a structured action (clicks, bots).
  * - `control`: trainer only: pause, resume, set the speed (sim seconds per real second), or `inject` an
  *   incident into a team's cluster now (`team`, default the trainer's own; `incident`).
+ * - `lobby`: the lobby (see {@link LobbyMessage}): `{ op: 'team', value: 'red' }` moves to a team and
+ *   `{ op: 'ready', value?: boolean }` (default true) readies up, both only while the match is in
+ *   phase `lobby`; `{ op: 'role', value: 'operations' }` picks a role (matches with roles, until the
+ *   end); `{ op: 'start', value?: boolean }` starts the match (host or trainer; refused until every
+ *   seated player is ready unless `value` is true: force). Answered with the usual `reply`; each
+ *   accepted change is also broadcast as a {@link NoticeMessage}. Spectators are refused.
  * - `focus`: what the player looks at (the selected Node, Deployment or Service, by its map key; no
  *   `kind` = nothing). In large clusters only the focused object's Pods are sent (server/rooms/views.ts).
  */
@@ -147,10 +180,30 @@ export const ClientMessages = {
     }),
     z.strictObject({ id: z.union([z.string().max(64), z.number()]).optional() }),
   ]),
+  lobby: z.discriminatedUnion('op', [
+    z.strictObject({ id: z.union([z.string().max(64), z.number()]).optional(), op: z.literal('team'), value: z.string().regex(/^[a-z0-9-]{1,16}$/, { error: 'team must be 1-16 of a-z, 0-9, -' }) }),
+    z.strictObject({ id: z.union([z.string().max(64), z.number()]).optional(), op: z.literal('role'), value: z.enum(PLAYER_ROLES, { error: `role must be one of ${PLAYER_ROLES.join(', ')}` }) }),
+    z.strictObject({ id: z.union([z.string().max(64), z.number()]).optional(), op: z.literal('ready'), value: z.boolean().optional() }),
+    z.strictObject({ id: z.union([z.string().max(64), z.number()]).optional(), op: z.literal('start'), value: z.boolean().optional() }),
+  ], { error: 'op must be one of team, role, ready, start' }),
+  workflow: z.lazy(() => WorkflowMessage),
+  /**
+   * Red vs blue (mode `redblue`): the attacking side launches a catalog incident of `kind` against the
+   * defending team's cluster (`target` in the kind's syntax: a Deployment `name` or `namespace/name`, a
+   * Node name, etcd members `etcd-1,etcd-2`; absent: the kind's default target). Costs chaos points and
+   * starts the kind's cooldown (shared/game/chaos.ts `attack`).
+   */
+  chaos: z.strictObject({
+    id: z.union([z.string().max(64), z.number()]).optional(),
+    kind: z.string().min(1).max(64),
+    target: z.string().max(253).optional(),
+  }),
 } as const;
 /** A validated `focus` message: `{ id?, kind, key }`, or `{ id? }` to clear the focus. */
 export type FocusMessage = z.infer<typeof ClientMessages.focus>;
-/** Message types a client may send: `kubectl`, `action`, `control`, `focus`. */
+/** A validated `lobby` message (see {@link ClientMessages}): `{ id?, op: 'team'|'role'|'ready'|'start', value? }`. */
+export type LobbyMessage = z.infer<typeof ClientMessages.lobby>;
+/** Message types a client may send: `kubectl`, `action`, `control`, `focus`, `lobby`, `workflow`. */
 export type ClientMessageType = keyof typeof ClientMessages;
 
 /** Server -> client: the answer to one client message (`room.onMessage('reply', ...)`). */
@@ -180,11 +233,47 @@ export interface CredentialsMessage {
   kubeconfigPath: string;
 }
 
+/**
+ * Server -> every client (`room.onMessage('notice', ...)`): something happened to the roster, said in
+ * one line naming the player: `ann joined team blue`, `sam is watching (spectator)`, `ann left`,
+ * `ann lost connection (seat kept 60 s)`, `bob moved to team red`, `bob is operations`,
+ * `bob is ready`, `ann started the match`.
+ */
+export interface NoticeMessage {
+  /** Sim seconds elapsed when it happened (the state's `t`). */
+  t: number;
+  text: string;
+  /** Name of the player it is about (absent for the system). */
+  player?: string;
+}
+
 /** Server -> client broadcast when the match ends (`room.onMessage('matchEnded', ...)`). */
 export interface MatchEndedMessage {
   matchId: string;
   summary: import('./sim/types.ts').MatchSummary;
   players: { name: string; team: string; score: number }[];
+  /**
+   * Red vs blue only: both teams' totals, best first (`defence` + `attack` = `total`, points; burns as
+   * fractions of the half's error budget; `rank` 1 = winner). See docs/scoring.md "Red vs blue".
+   */
+  redBlue?: ChaosTotal[];
+}
+
+/**
+ * Server -> the clients of one team of a red-vs-blue match (`room.onMessage('chaos', ...)`), whenever
+ * what it shows changes (join, an attack, half time, the end): `attacking` with `info` for the side
+ * attacking now (budget, allowed kinds with cost, cooldown and `readyAt` in sim seconds, default target,
+ * the defender's targets, its attacks); `attacking: false` and `info: null` for the defending side,
+ * which sees only the symptoms on its own cluster.
+ */
+export interface ChaosMessage {
+  attacking: boolean;
+  /** 1 or 2; the team attacking now. */
+  half: 1 | 2;
+  attacker: string;
+  /** Sim seconds when this was sent (the cooldowns' `cooldownLeft` are as of then; `readyAt` stays true). */
+  t: number;
+  info: (Omit<ChaosSideInfo, 'kinds'> & { kinds: (ChaosSideInfo['kinds'][number] & { readyAt: number })[] }) | null;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -229,7 +318,52 @@ export type TeamView = Omit<ViewOf<typeof TEAM_VIEW>, 'nodes' | 'deployments' | 
 
 /** A player, keyed by Colyseus `sessionId` in {@link MatchStateView.players}. */
 export type PlayerView = ViewOf<typeof PLAYER_VIEW>;
+/** A row of `MatchStateView.scoreboard` (best first). */
+export type ScoreRowView = ViewOf<typeof SCORE_ROW_VIEW>;
 /** The root state (`room.state`) as the client mirror returns it: teams carry their Pods. */
 export type MatchStateView = Omit<ViewOf<typeof MATCH_STATE_VIEW>, 'teams' | 'teamDetail'> & { teams: Map<string, TeamView> };
 
 export { objectKey, nameOfKey } from './view/fields.ts';
+
+// ---------------------------------------------------------------------------------------------------
+// The incident workflow (issue 8): `workflow` messages (shared/game/workflow.ts `applyWorkflow`)
+// ---------------------------------------------------------------------------------------------------
+
+const messageId = z.union([z.string().max(64), z.number()]).optional();
+/** A neutral incident label as the view shows it (`incident-1`). */
+const incidentLabel = z.string().regex(/^incident-[1-9][0-9]{0,3}$/, { error: 'incident must be a label such as incident-1' });
+/** One line of player text: 1..N printable characters (trimmed). */
+const line = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, { error: 'must not be empty' })
+    .max(max, { error: `at most ${max} characters` })
+    .regex(/^\P{Cc}*$/u, { error: 'no control characters' });
+
+/**
+ * `workflow`: the team's incident workflow (roles enforced when the match plays with roles):
+ * - `ack` (commander): acknowledge a page (`page`: `page-N`; without it, every unacknowledged page);
+ * - `declare` (commander): declare an incident, `severity` `SEV1`..`SEV3`, one-line `summary` (<= 120);
+ * - `update` (communications): a status update to stakeholders, `text` (<= 280);
+ * - `resolve` (commander): mark a declared incident (`incident`: `inc-N`, default the latest open)
+ *   `mitigated` or `resolved` (`stage`, default `resolved`);
+ * - `hint` (commander): reveal the cause of one incident (`incident`: its label `incident-N`) for points;
+ * - `answer` (anyone, after the match ended): the postmortem question, the root cause (`choice`: an
+ *   incident kind among the incident's `options`) of `incident` (its label).
+ */
+export const WorkflowMessage = z.discriminatedUnion('op', [
+  z.strictObject({ id: messageId, op: z.literal('ack'), page: z.string().regex(/^page-[1-9][0-9]{0,4}$/, { error: 'page must be an id such as page-1' }).optional() }),
+  z.strictObject({ id: messageId, op: z.literal('declare'), severity: z.enum(['SEV1', 'SEV2', 'SEV3']), summary: line(120) }),
+  z.strictObject({ id: messageId, op: z.literal('update'), text: line(280) }),
+  z.strictObject({
+    id: messageId,
+    op: z.literal('resolve'),
+    incident: z.string().regex(/^inc-[1-9][0-9]{0,3}$/, { error: 'incident must be a declared id such as inc-1' }).optional(),
+    stage: z.enum(['mitigated', 'resolved']).optional(),
+  }),
+  z.strictObject({ id: messageId, op: z.literal('hint'), incident: incidentLabel }),
+  z.strictObject({ id: messageId, op: z.literal('answer'), incident: incidentLabel, choice: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, { error: 'choice must be an incident kind' }) }),
+]);
+/** A validated `workflow` message. */
+export type WorkflowMessage = z.infer<typeof WorkflowMessage>;

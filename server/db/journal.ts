@@ -8,7 +8,8 @@
  */
 import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { ActionMessage } from '../../shared/protocol.ts';
+import { MATCH_MODES, PLAYER_ROLES } from '../../shared/game/types.ts';
+import { ActionMessage, WorkflowMessage } from '../../shared/protocol.ts';
 import type { Database } from './index.ts';
 import { liveMatches, matchJournal, matchSnapshots, type LiveMatchSetup } from './schema.ts';
 import { describeIssues, IncidentSpecSchema } from './records.ts';
@@ -19,16 +20,39 @@ const name = z.string().min(1);
 
 /**
  * One accepted event of a live match, in acceptance order:
- * - `join`: a player took a seat (`tokenHash`: sha256 hex of the seat token the client chose, or null);
+ * - `join`: a player took a seat (`tokenHash`: sha256 hex of the seat token the client chose, or null;
+ *   `role` asked for and `spectator`, absent in journals written before the lobby);
  * - `action`: an accepted player action on `team`'s cluster (shared/game `submit`);
  * - `inject`: a trainer's accepted runtime incident (`spec` as started, id assigned);
- * - `control`: a trainer's pause / resume / speed (`timeDilation`, sim s per real s, for speed).
+ * - `control`: a trainer's pause / resume / speed (`timeDilation`, sim s per real s, for speed);
+ * - `lobby`: an accepted lobby change by `player` (shared/game/lobby.ts): `team` (value: team id),
+ *   `role` (value: role), `ready` (value: boolean), `start` (value: force, boolean).
+ * - `workflow`: an accepted incident-workflow operation of a player of `team` (shared/game `applyWorkflow`;
+ *   `request` without its message id).
+ * - `chaos`: red vs blue, an accepted attack (`attack.kind`, `attack.target` as resolved).
  */
 export const JournalEntrySchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('join'), name, team: name, trainer: z.boolean(), tokenHash: z.string().regex(/^[0-9a-f]{64}$/).nullable() }),
+  z.strictObject({
+    kind: z.literal('join'),
+    name,
+    team: name,
+    trainer: z.boolean(),
+    tokenHash: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
+    role: z.enum(PLAYER_ROLES).optional(),
+    spectator: z.boolean().optional(),
+  }),
   z.strictObject({ kind: z.literal('action'), team: name, player: name, action: ActionMessage }),
   z.strictObject({ kind: z.literal('inject'), team: name, player: name, spec: IncidentSpecSchema }),
   z.strictObject({ kind: z.literal('control'), player: name, op: z.enum(['pause', 'resume', 'speed']), timeDilation: z.number().positive().optional() }),
+  z.discriminatedUnion('op', [
+    z.strictObject({ kind: z.literal('lobby'), player: name, op: z.literal('team'), value: name }),
+    z.strictObject({ kind: z.literal('lobby'), player: name, op: z.literal('role'), value: z.enum(PLAYER_ROLES) }),
+    z.strictObject({ kind: z.literal('lobby'), player: name, op: z.literal('ready'), value: z.boolean() }),
+    z.strictObject({ kind: z.literal('lobby'), player: name, op: z.literal('start'), value: z.boolean() }),
+  ]),
+  z.strictObject({ kind: z.literal('workflow'), team: name, player: name, request: WorkflowMessage }),
+  // Red vs blue: an accepted attack (shared/game `attack`) by `player` of the attacking `team`, target as resolved.
+  z.strictObject({ kind: z.literal('chaos'), team: name, player: name, attack: z.strictObject({ kind: z.string().min(1).max(64), target: z.string().max(253) }) }),
 ]);
 /** A validated journal entry (see {@link JournalEntrySchema}). */
 export type JournalEntry = z.infer<typeof JournalEntrySchema>;
@@ -60,6 +84,7 @@ const SetupSchema = z.object({
   durationSeconds: z.number().int().positive().nullable(),
   teams: z.array(name).min(1),
   timeDilation: z.number().positive(),
+  settings: z.strictObject({ mode: z.enum(MATCH_MODES), roles: z.boolean(), lobby: z.boolean() }).optional(),
 }) satisfies z.ZodType<LiveMatchSetup>;
 
 /** `now() + ms` in the database's clock (leases compare against the database's time only). */

@@ -105,6 +105,8 @@ export interface LiveMatchSetup {
   teams: string[];
   /** Sim seconds per real second at creation (later changes are `control speed` journal entries). */
   timeDilation: number;
+  /** How the match is played (shared/game `MatchSettings`); absent in rows written before the lobby (= defaults). */
+  settings?: { mode: 'solo' | 'coop' | 'race' | 'redblue'; roles: boolean; lobby: boolean };
 }
 
 /**

@@ -2,7 +2,7 @@
  * Rebuilding a live match from its journal by deterministic re-simulation: the scenario + seed +
  * settings give `createMatch`; the latest snapshot (when there is one) replaces the ticks before it;
  * then each journal entry is applied through the same shared/game calls the room made live (`join`,
- * `submit`, `inject`, `control`) at the match tick it was accepted at, `advance` running the ticks in
+ * `submit`, `inject`, `control`, the lobby's `setTeam` / `setRole` / `setReady` / `beginMatch`, `applyWorkflow`) at the match tick it was accepted at, `advance` running the ticks in
  * between; last, the match advances to the journal's durable tick (the tick of its last commit). The
  * result has the live match's `matchHash` at that tick.
  *
@@ -10,6 +10,9 @@
  */
 import {
   advance,
+  beginMatch,
+  applyWorkflow,
+  attack,
   control,
   createMatch,
   getTeam,
@@ -18,8 +21,12 @@ import {
   leave,
   matchHash,
   playerByName,
+  setReady,
+  setRole,
+  setTeam,
   submit,
   type Match,
+  type WorkflowRequest,
 } from '../../shared/game/index.ts';
 import type { SimInput } from '../../shared/sim/types.ts';
 import { resolveSimInput } from '../scenarios/index.ts';
@@ -82,7 +89,7 @@ export function rebuildMatch(row: LiveMatchRow, entries: readonly JournalRecord[
     if (matchTick(match) !== snapshot.tick) fail(`snapshot at seq ${snapshot.seq} is at tick ${matchTick(match)}, stored ${snapshot.tick}`);
     from = snapshot.seq;
   } else {
-    match = createMatch({ input, teams: setup.teams });
+    match = createMatch({ input, teams: setup.teams, ...(setup.settings ? { settings: setup.settings, ...(setup.settings.mode === 'redblue' ? { redTeam: resolved.redTeam } : {}) } : {}) });
   }
 
   const advanceTo = (tick: number, what: string): void => {
@@ -101,7 +108,7 @@ export function rebuildMatch(row: LiveMatchRow, entries: readonly JournalRecord[
     const what = `journal entry ${rec.seq} (${e.kind})`;
     advanceTo(rec.tick, what);
     if (e.kind === 'join') {
-      const seat = join(match, { name: e.name, team: e.team, trainer: e.trainer });
+      const seat = join(match, { name: e.name, team: e.team, trainer: e.trainer, ...(e.role !== undefined ? { role: e.role } : {}), spectator: e.spectator === true });
       if (!seat.ok) fail(`${what}: ${seat.error}`);
       else leave(match, seat.player.id);
       continue;
@@ -114,9 +121,22 @@ export function rebuildMatch(row: LiveMatchRow, entries: readonly JournalRecord[
     if (e.kind === 'action') {
       const result = submit(match, player.id, e.action, e.team);
       if (!result.ok) fail(`${what}: ${result.error}`);
+    } else if (e.kind === 'workflow') {
+      const { id: _id, ...request } = e.request;
+      const result = applyWorkflow(match, player.id, request as WorkflowRequest);
+      if (!result.ok) fail(`${what}: ${result.error}`);
     } else if (e.kind === 'inject') {
       const { spec } = e;
       const result = inject(match, player.id, e.team, { type: spec.type, target: spec.target, params: spec.params, id: spec.id, ...(spec.title !== undefined ? { title: spec.title } : {}) });
+      if (!result.ok) fail(`${what}: ${result.error}`);
+    } else if (e.kind === 'lobby') {
+      // The same lobby calls the room made (shared/game/lobby.ts); a start was checked when accepted.
+      const result =
+        e.op === 'team' ? setTeam(match, player.id, e.value) : e.op === 'role' ? setRole(match, player.id, e.value) : e.op === 'ready' ? setReady(match, player.id, e.value) : (beginMatch(match), { ok: true as const });
+      if (!result.ok) fail(`${what}: ${result.error}`);
+    } else if (e.kind === 'chaos') {
+      // Red vs blue: the same attack at the same tick (target as resolved live).
+      const result = attack(match, player.id, { kind: e.attack.kind, target: e.attack.target });
       if (!result.ok) fail(`${what}: ${result.error}`);
     } else {
       const result = control(match, player.id, e.op);

@@ -47,13 +47,16 @@ import { INCIDENT_KINDS, incidentModule, isIncidentType } from '../../shared/sim
 import { targetSyntax } from '../../shared/sim/incidents/targets.ts';
 import { BUILT_IN_SCENARIO_IDS, resolveSimInput } from '../scenarios/index.ts';
 import type { Database } from '../db/index.ts';
-import { MatchStateSchema, PlayerSchema } from './schema.ts';
+import { MatchStateSchema } from './schema.ts';
 import { projectTeam } from './projection.ts';
 import { TeamViews, registerTeam } from './views.ts';
 import { SimClock } from './clock.ts';
 import { describeZodError, errorReply, isClientMessageType, okReply, parseClientMessage, unknownTypeReply, type MessageId } from './messages.ts';
 import { saveWithRetry, toMatchRecord } from './results.ts';
+import { handleWorkflow } from './workflow.ts';
 import { type RoomTeam, createRoomTeam, teamResult } from './team.ts';
+import { RoomLobby, playerSchemaOf, settingsOf, visibleTeams, type LobbyMetadata } from './lobby.ts';
+import { chaosEnded, registerChaos } from './chaos.ts';
 import { loadJournal, type JournalEntry, type LiveMatchRow } from '../db/journal.ts';
 import { JournalWriter } from '../recovery/journal.ts';
 import type { RecoveryManager } from '../recovery/manager.ts';
@@ -96,11 +99,19 @@ export interface LiveMatchInfo {
   players: { name: string; team: string; trainer: boolean; present: boolean; actions: number }[];
 }
 
-/** Matchmaking metadata of a room (`matchMaker.query({ name: 'match' })`); `t` lags up to 2 s. */
-export interface MatchMetadata {
+/**
+ * Matchmaking metadata of a room (`matchMaker.query({ name: 'match' })`); `t` lags up to 2 s. `scenario`
+ * (= `scenarioId`) and `mode` are the room definition's `filterBy` fields (server/app.ts): quick-play
+ * `joinOrCreate('match', { scenario, mode })` lands only in a match with these values.
+ */
+export interface MatchMetadata extends LobbyMetadata {
   matchId: string;
   scenarioId: string;
+  /** The scenario id (matchmaking filter). */
+  scenario: string;
   title: string;
+  /** The scenario's title (as `title`). */
+  scenarioTitle: string;
   phase: MatchPhase;
   /** Sim seconds elapsed. */
   t: number;
@@ -112,8 +123,8 @@ export interface MatchMetadata {
 export { TEAM_IDS };
 /** Real milliseconds between simulation frames (each runs the ticks that are due). */
 export const FRAME_MS = 50;
-/** Seconds a dropped client may take to reconnect. */
-export const RECONNECT_SECONDS = 30;
+/** Seconds a dropped client may take to reconnect (issue 8: "rejoins within 60 s with team and role"). */
+export const RECONNECT_SECONDS = 60;
 /** Real milliseconds the room stays open after the match ended (debrief), unless everyone leaves. */
 export const END_LINGER_MS = 60_000;
 /** Real milliseconds between refreshes of the listing metadata's `t`. */
@@ -177,6 +188,8 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
   private lastSnapshotTick = -1;
   /** This match's Kubernetes API registration: bearer tokens per session (server/k8s). */
   private k8s: K8sMatchHandle | undefined;
+  /** The lobby: team / role / ready / start, notices, host and scoreboard (./lobby.ts). */
+  private lobby!: RoomLobby;
 
   private get deps(): MatchRoomDeps {
     const deps = (this.constructor as typeof MatchRoom).deps;
@@ -218,10 +231,11 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     this.log = deps.logger.child({ roomId: this.roomId, matchId });
     for (const w of resolved.warnings) this.log.warn({ scenario: input.scenarioId }, w);
 
-    const teamIds = TEAM_IDS.slice(0, opts.teams ?? 1);
-    const match = createMatch({ input, teams: teamIds });
+    const { teams, settings } = settingsOf(opts);
+    const teamIds = TEAM_IDS.slice(0, teams);
+    const match = createMatch({ input, teams: teamIds, settings, ...(settings.mode === 'redblue' ? { redTeam: resolved.redTeam } : {}) });
     if (deps.recovery) {
-      const setup = { scenario: opts.scenario ?? null, scenarioId: input.scenarioId, title, durationSeconds: opts.durationSeconds ?? null, teams: [...teamIds], timeDilation };
+      const setup = { scenario: opts.scenario ?? null, scenarioId: input.scenarioId, title, durationSeconds: opts.durationSeconds ?? null, teams: [...teamIds], timeDilation, settings };
       try {
         await deps.recovery.register({ matchId, roomId: this.roomId, seed, setup, startedAt: this.startedAt });
       } catch (err) {
@@ -280,6 +294,24 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
       durationSeconds: o.input.settings.durationSeconds,
       timeDilation: o.timeDilation,
     });
+    this.lobby = new RoomLobby({
+      match: () => this.match,
+      state: this.state,
+      sessions: this.sessions,
+      clients: () => this.clients,
+      projectedScores: () => [...this.teams.values()].map((team) => ({ team: team.id, score: team.schema.score })),
+      journal: (entry) => this.journalEvent(entry),
+      broadcast: (type, message) => this.broadcast(type, message),
+      seatChanged: (client, player) => {
+        this.views.retarget(client, visibleTeams(player, [...this.teams.keys()]));
+        this.sendCredentials(client, player);
+      },
+      phaseChanged: () => this.syncPhase(),
+      rosterChanged: () => void this.publishMetadata(),
+    });
+    this.lobby.init();
+    // Solo practice: quick-play never seats a second player here (joinById still lets spectators in).
+    if (this.match.settings.mode === 'solo') void this.setPrivate(true);
     this.patchRate = deps.patchRateMs;
     this.simClock = new SimClock(o.input.settings.tickSeconds, o.timeDilation);
     this.simClock.paused = this.match.phase === 'paused';
@@ -301,6 +333,9 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     this.onMessage('action', (client, raw, ctx) => this.guard(client, 'action', raw, ctx.id, () => this.onAction(client, raw)));
     this.onMessage('control', (client, raw, ctx) => this.guard(client, 'control', raw, ctx.id, () => this.onControl(client, raw)));
     this.onMessage('focus', (client, raw, ctx) => this.guard(client, 'focus', raw, ctx.id, () => this.onFocus(client, raw)));
+    this.onMessage('lobby', (client, raw, ctx) => this.guard(client, 'lobby', raw, ctx.id, () => this.lobby.onMessage(client, raw)));
+    this.onMessage('workflow', (client, raw, ctx) => this.guard(client, 'workflow', raw, ctx.id, () => handleWorkflow({ match: this.match, player: this.playerOf(client), journal: (e) => this.journalEvent(e), dirty: (id) => this.markDirty(id) }, raw)));
+    registerChaos(this, { match: () => this.match, playerOf: (c) => this.playerOf(c), journal: (e) => this.journalEvent(e), dirty: (id) => this.markDirty(id), guard: (c, type, raw, rid, h) => this.guard(c, type, raw, rid, h) });
     this.onMessage('*', (client, type, raw) => {
       if (!isClientMessageType(type)) client.send('reply', unknownTypeReply(type, raw));
     });
@@ -369,14 +404,24 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     if (held !== undefined && held !== offered && playerByName(this.match, opts.name)?.present === false) {
       throw new ServerError(ErrorCode.APPLICATION_ERROR, `the seat of "${opts.name}" is kept for its player: rejoin with the seat token you joined with`);
     }
-    const seat = join(this.match, { name: opts.name, team: opts.team ?? TEAM_IDS[0], trainer: opts.trainer });
+    // A returning name that names no team gets its own back (it may have moved in the lobby).
+    const team = opts.team ?? playerByName(this.match, opts.name)?.team ?? TEAM_IDS[0];
+    const seat = join(this.match, { name: opts.name, team, trainer: opts.trainer, ...(opts.role !== undefined ? { role: opts.role } : {}), spectator: opts.spectator === true });
     if (!seat.ok) throw new ServerError(ErrorCode.APPLICATION_ERROR, seat.error);
     const player = seat.player;
     this.sessions.set(client.sessionId, player.id);
     if (offered !== null && !this.seatTokens.has(player.name)) this.seatTokens.set(player.name, offered);
     if (this.journal) {
       // The seat (team, role, token) is durable before the player is in.
-      const durable = await this.journal.append(matchTick(this.match), { kind: 'join', name: player.name, team: player.team, trainer: player.trainer, tokenHash: offered });
+      const durable = await this.journal.append(matchTick(this.match), {
+        kind: 'join',
+        name: player.name,
+        team: player.team,
+        trainer: player.trainer,
+        tokenHash: offered,
+        ...(player.role !== null ? { role: player.role } : {}),
+        ...(player.spectator ? { spectator: true } : {}),
+      });
       if (!durable) {
         this.sessions.delete(client.sessionId);
         leave(this.match, player.id);
@@ -384,10 +429,11 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
       }
     }
     if (this.restored) this.autoDispose = true;
-    this.state.players.set(client.sessionId, new PlayerSchema({ name: player.name, team: player.team, trainer: player.trainer, connected: true, actions: player.actions }));
-    this.views.attach(client, player.trainer ? [...this.teams.keys()] : [player.team]);
+    this.state.players.set(client.sessionId, playerSchemaOf(player));
+    this.views.attach(client, visibleTeams(player, [...this.teams.keys()]));
     this.sendCredentials(client, player);
-    this.log.info({ player: player.name, team: player.team, trainer: player.trainer }, 'player joined');
+    this.lobby.joined(player);
+    this.log.info({ player: player.name, team: player.team, trainer: player.trainer, role: player.role, spectator: player.spectator }, 'player joined');
   }
 
   /**
@@ -406,12 +452,14 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     // Not awaited: Colyseus itself waits on the reconnection and calls onLeave when it expires. It is
     // refused (a rejected promise) for a client whose join failed and while the room is disposing.
     this.allowReconnection(client, RECONNECT_SECONDS).catch(() => undefined);
+    if (view) this.lobby.dropped(view.name, RECONNECT_SECONDS);
   }
 
   override onReconnect(client: Client): void {
     const view = this.state.players.get(client.sessionId);
     if (view) view.connected = true;
-    if (view && !client.view) this.views.attach(client, view.trainer ? [...this.teams.keys()] : [view.team]);
+    if (view && !client.view) this.views.attach(client, visibleTeams(view, [...this.teams.keys()]));
+    if (view) this.lobby.reconnected(view.name);
     const player = this.playerOf(client);
     if (typeof player !== 'string') this.sendCredentials(client, player);
   }
@@ -424,6 +472,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     this.sessions.delete(client.sessionId);
     this.state.players.delete(client.sessionId);
     this.views.detach(client);
+    if (name !== undefined) this.lobby.left(name);
     this.log.info({ player: name }, 'player left');
   }
 
@@ -512,6 +561,11 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     }
   }
 
+  private markDirty(id: string): void {
+    const team = this.teams.get(id);
+    if (team) team.dirty = true;
+  }
+
   private markAllDirty(): void {
     for (const team of this.teams.values()) team.dirty = true;
   }
@@ -519,7 +573,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
   /** Projects one team: its cluster and its score (the game layer's). */
   private project(team: RoomTeam): void {
     const state = getTeam(this.match, team.id);
-    projectTeam(team.schema, state.sim, { score: scoreOf(state) });
+    projectTeam(team.schema, state.sim, { score: scoreOf(state), phase: this.match.phase, workflow: state.workflow });
     team.dirty = false;
   }
 
@@ -533,6 +587,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     }
     this.views.refresh();
     this.state.t = t;
+    this.lobby.refresh();
     if (Date.now() - this.lastMetadataAt >= METADATA_REFRESH_MS) void this.publishMetadata();
   }
 
@@ -542,10 +597,13 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     await this.setMetadata({
       matchId: this.state.matchId,
       scenarioId: this.state.scenarioId,
+      scenario: this.state.scenarioId,
       title: this.state.scenarioTitle,
+      scenarioTitle: this.state.scenarioTitle,
       phase: this.match.phase,
       t: this.state.t,
       durationSeconds: this.state.durationSeconds,
+      ...this.lobby.metadata(this.maxClients),
     }).catch((err: unknown) => this.log.warn({ err }, 'updating room metadata failed'));
   }
 
@@ -739,7 +797,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
       const team = playerId === undefined ? undefined : findPlayer(match, playerId)?.team;
       const mine = results.find(({ result }) => result.team === team) ?? results[0];
       if (!mine) continue;
-      const message: MatchEndedMessage = { matchId: mine.result.id, summary: mine.result.summary, players };
+      const message: MatchEndedMessage = { matchId: mine.result.id, summary: mine.result.summary, players, ...chaosEnded(match) };
       client.send('matchEnded', message);
     }
     this.log.info({ scores: players.map((p) => `${p.name}:${p.score}`) }, 'match ended');

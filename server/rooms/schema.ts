@@ -22,8 +22,12 @@ import {
   ETCD_MEMBER_VIEW,
   EVENT_VIEW,
   INCIDENT_VIEW,
+  PAGE_VIEW,
+  DECLARED_VIEW,
+  STATUS_UPDATE_VIEW,
   MATCH_STATE_VIEW,
   PLAYER_VIEW,
+  SCORE_ROW_VIEW,
   POD_VIEW,
   SLO_VIEW,
   TEAM_DETAIL_VIEW,
@@ -135,6 +139,15 @@ export type EventSchema = SchemaOf<typeof EVENT_VIEW>;
 /** An active or mitigated incident. */
 export const IncidentSchema = schemaFor(INCIDENT_VIEW);
 export type IncidentSchema = SchemaOf<typeof INCIDENT_VIEW>;
+/** A page of the team's pager ({@link PAGE_VIEW}). */
+export const PageSchema = schemaFor(PAGE_VIEW);
+export type PageSchema = SchemaOf<typeof PAGE_VIEW>;
+/** An incident the team declared ({@link DECLARED_VIEW}). */
+export const DeclaredSchema = schemaFor(DECLARED_VIEW);
+export type DeclaredSchema = SchemaOf<typeof DECLARED_VIEW>;
+/** A status update ({@link STATUS_UPDATE_VIEW}). */
+export const StatusUpdateSchema = schemaFor(STATUS_UPDATE_VIEW);
+export type StatusUpdateSchema = SchemaOf<typeof STATUS_UPDATE_VIEW>;
 /** One team's cluster without its Pods ({@link TEAM_VIEW}). */
 export const TeamSchema = schemaFor(TEAM_VIEW);
 export type TeamSchema = SchemaOf<typeof TEAM_VIEW>;
@@ -142,6 +155,9 @@ export type TeamSchema = SchemaOf<typeof TEAM_VIEW>;
 export const TeamDetailSchema = schemaFor(TEAM_DETAIL_VIEW);
 export type TeamDetailSchema = SchemaOf<typeof TEAM_DETAIL_VIEW>;
 /** A player, keyed by Colyseus `sessionId`. */
+export const ScoreRowSchema = schemaFor(SCORE_ROW_VIEW);
+export type ScoreRowSchema = SchemaOf<typeof SCORE_ROW_VIEW>;
+
 export const PlayerSchema = schemaFor(PLAYER_VIEW);
 export type PlayerSchema = SchemaOf<typeof PLAYER_VIEW>;
 /** The root state ({@link MATCH_STATE_VIEW}). */

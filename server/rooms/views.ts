@@ -104,6 +104,42 @@ export class TeamViews {
     this.#sync(seat);
   }
 
+  /**
+   * Change the teams `client` sees in place (a player who moved to another team in the lobby): the
+   * teams it no longer sees are removed from its view (the client is sent their deletion, so it keeps
+   * no stale copy), the new ones added. Without a view yet, the same as {@link attach}.
+   */
+  retarget(client: ViewClient, teams: readonly string[]): void {
+    const seat = this.#seats.get(client.sessionId);
+    const view = client.view;
+    if (!seat || !view || seat.client !== client) {
+      this.attach(client, teams);
+      return;
+    }
+    const wanted = [...teams].sort();
+    for (const id of seat.teams) {
+      if (wanted.includes(id)) continue;
+      const team = this.teamOf(id);
+      if (!team) continue;
+      const detail = teamDetailOf(team.schema);
+      if (view.has(detail)) {
+        for (const map of [detail.pods, detail.nodes, detail.deployments, detail.services]) view.unsubscribe(map);
+        view.remove(detail);
+      }
+      const had = seat.pods.get(id);
+      if (had?.mode === 'focus') for (const key of had.keys) this.#remove(view, detail, key);
+      seat.pods.delete(id);
+      if (view.has(team.schema)) view.remove(team.schema);
+    }
+    for (const id of wanted) {
+      if (seat.teams.includes(id)) continue;
+      const team = this.teamOf(id);
+      if (team) view.add(team.schema);
+    }
+    seat.teams = wanted;
+    this.#sync(seat);
+  }
+
   /** Forget `client`'s view (on leave). */
   detach(client: ViewClient): void {
     const seat = this.#seats.get(client.sessionId);

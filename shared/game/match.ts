@@ -10,6 +10,9 @@
 import { applyAction, beginTick, createSim, finishTick, injectIncident, isFinished } from '../sim/index.ts';
 import type { IncidentSpec, SimAction } from '../sim/types.ts';
 import { ACTION_COSTS, computeScore } from './score.ts';
+import { LOBBY_ERRORS, checkRole, checkSeat } from './lobby.ts';
+import { recordPages } from './workflow.ts';
+import { chaosAfterTick, chaosRules, createChaos } from './chaos.ts';
 import type {
   ControlOp,
   ControlResult,
@@ -79,7 +82,9 @@ export function createMatch(opts: CreateMatchOptions): Match {
     };
   });
   const settings: MatchSettings = { mode: ids.length > 1 ? 'race' : 'coop', roles: false, lobby: false, ...opts.settings };
-  return { schemaVersion: 1, phase: settings.lobby ? 'lobby' : 'running', settings, teams, players: [] };
+  // Red vs blue: both sides' budgets and the half (the attacks are its incidents: see advance).
+  const chaos = settings.mode === 'redblue' ? createChaos(teams, opts.redTeam ?? chaosRules(undefined), opts.input.settings.durationSeconds, opts.input.settings.tickSeconds) : null;
+  return { schemaVersion: 1, phase: settings.lobby ? 'lobby' : 'running', settings, teams, players: [], chaos };
 }
 
 /** The team with `id`, or undefined. O(teams). */
@@ -109,7 +114,12 @@ export function playerByName(match: Match, name: string): MatchPlayer | undefine
  * action count; it becomes a trainer when it asks to (a trainer stays one). Checks, in this order:
  * - the team must exist: `team "x" is not in this match (teams: blue)`;
  * - the name must not be present: `name "ann" is already taken in this match`;
- * - a returning name must ask for its old team: `"ann" played for team red in this match`.
+ * - a returning name must ask for its old team: `"ann" played for team red in this match`;
+ * - a new player (not a spectator) needs a free seat: a `solo` match has one (shared/game/lobby.ts
+ *   `checkSeat`).
+ * A new player's `role` is the one asked for when the match plays with roles (else null; null until
+ * they pick one: only `operations` may change the cluster), `spectator` as asked, `ready` false. A
+ * returning name keeps its role and spectator flag (a dropped player rejoins with team and role).
  */
 export function join(match: Match, req: JoinRequest): JoinResult {
   if (!findTeam(match, req.team)) {
@@ -123,6 +133,8 @@ export function join(match: Match, req: JoinRequest): JoinResult {
     known.trainer = known.trainer || req.trainer === true;
     return { ok: true, player: known };
   }
+  const noSeat = checkSeat(match, req.spectator === true);
+  if (noSeat !== null) return { ok: false, error: noSeat };
   const player: MatchPlayer = {
     id: `p${match.players.length + 1}`,
     name: req.name,
@@ -149,17 +161,22 @@ export function leave(match: Match, playerId: string): void {
 
 /**
  * Why `playerId` may not act on `teamId` (default: the player's own team) right now, or null when it
- * may. Checks, in this order: a known player; the match not ended; not paused; the player plays for
- * that team (`you play for team blue: you may not act on team red`); that team's cluster not finished.
+ * may. Checks, in this order: a known player; not a spectator; the match not ended; not in the lobby;
+ * not paused; with roles on, the player is `operations` (shared/game/lobby.ts `checkRole`); the player
+ * plays for that team (`you play for team blue: you may not act on team red`); that team's cluster not
+ * finished.
  * {@link submit} runs exactly this gate first; adapters may run it earlier to keep their own checks
  * (e.g. the wire schema) after it.
  */
 export function checkSubmit(match: Match, playerId: string, teamId?: string): string | null {
   const player = findPlayer(match, playerId);
   if (!player) return MATCH_ERRORS.notAPlayer;
+  if (player.spectator) return LOBBY_ERRORS.spectatorAct;
   if (match.phase === 'ended') return MATCH_ERRORS.ended;
   if (match.phase === 'lobby') return MATCH_ERRORS.lobby;
   if (match.phase === 'paused') return MATCH_ERRORS.paused;
+  const role = checkRole(match, player);
+  if (role !== null) return role;
   if (teamId !== undefined && teamId !== player.team) return `you play for team ${player.team}: you may not act on team ${teamId}`;
   const team = findTeam(match, player.team);
   if (!team) return MATCH_ERRORS.notAPlayer;
@@ -225,7 +242,8 @@ export function suspend(match: Match): void {
 /**
  * One tick of the match: every team whose cluster is not finished steps once (`settings.tickSeconds`
  * sim seconds), in team id order: shared/sim `beginTick`, then the team's scheduled incidents now due
- * ({@link startScheduledIncidents}), then `finishTick` (the same order as a bare cluster's `step`).
+ * ({@link startScheduledIncidents}), then `finishTick` (the same order as a bare cluster's `step`), then
+ * the team's pager records the page alerts that started firing (shared/game/workflow.ts `recordPages`).
  * When every team's cluster is finished the phase becomes `ended`.
  * A paused match does not move. The room calls this once per due tick of its clock; the CLI and replay
  * call it in a loop (`playMatch` in ./replay.ts).
@@ -241,12 +259,15 @@ export function advance(match: Match): boolean {
     const tick = team.sim.tick;
     try {
       beginTick(team.sim);
-      startScheduledIncidents(team);
+      // Red vs blue: the scenario's schedule does not start; the attacks are the incidents.
+      if (match.settings.mode !== 'redblue') startScheduledIncidents(team);
       finishTick(team.sim);
+      recordPages(team);
     } catch (err) {
       throw new TeamStepError(team.id, tick, err);
     }
   }
+  if ((match.chaos ?? null) !== null) chaosAfterTick(match); // half time: the sides swap
   if (match.teams.every((team) => isFinished(team.sim))) match.phase = 'ended';
   return match.phase === 'ended';
 }
