@@ -7,13 +7,13 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listScenarios, resolveSimInput } from '../../server/scenarios/index.ts';
-import { runHeadless, type HeadlessResult } from '../../server/cli/headless.ts';
+import { botViewOf, consoleLine, runHeadless, type HeadlessResult } from '../../server/cli/headless.ts';
 import { DEFAULT_TEAM_ID, teamSummary } from '../../shared/game/index.ts';
-import { BOT_LEVELS, createBot, type BotLevel } from '../../shared/game/bots/index.ts';
+import { BOT_LEVELS, botSeed, createBot, type BotLevel, type BotReply } from '../../shared/game/bots/index.ts';
 import { formatMemory, parseAge, parseDescribePod, parseEndpointHealth, parseMemoryMiB, parseRestarts, parseTable } from '../../shared/game/bots/read.ts';
 import { stateHash } from '../../shared/sim/index.ts';
 import { seat, simOf, typeInto } from './helpers.ts';
-import { createMatch, advance } from '../../shared/game/index.ts';
+import { createMatch, advance, getTeam, inject, join as joinMatch, playMatch, type InjectRequest } from '../../shared/game/index.ts';
 
 function play(scenario: string, level: BotLevel, seed = 1): HeadlessResult {
   const r = resolveSimInput({ scenario, seed });
@@ -80,6 +80,59 @@ describe('bots on every built-in scenario (full length, seed 1)', () => {
     const again = play('guestbook', 'expert');
     expect(stateHash(again.state)).toBe(stateHash(results.get('guestbook')!.get('expert')!.state));
     expect(again.bots).toEqual(results.get('guestbook')!.get('expert')!.bots);
+  });
+});
+
+/**
+ * Online Boutique without its schedule, 1,500 sim s at 4x; a trainer injects `incident` at t = 120 s
+ * and a bot of `level` plays through the console. Returns the bot's accepted write lines and the
+ * incident's mitigation time (sim s, or null).
+ */
+function injected(incident: InjectRequest, level: BotLevel): { writes: string[]; mitigatedAt: number | null } {
+  const { input } = resolveSimInput({ scenario: 'online-boutique', seed: 1, durationSeconds: 1500 });
+  input.incidents = [];
+  const match = createMatch({ input, teams: [DEFAULT_TEAM_ID] });
+  const team = getTeam(match, DEFAULT_TEAM_ID);
+  const trainer = seat(match, 'trainer', DEFAULT_TEAM_ID, true);
+  const joined = joinMatch(match, { name: `bot-${level}`, team: DEFAULT_TEAM_ID });
+  if (!joined.ok) throw new Error(joined.error);
+  const bot = createBot({ level, seed: botSeed(1, `bot-${level}`), timeDilation: 4 });
+  let replies: BotReply[] = [];
+  const writes: string[] = [];
+  playMatch(match, {
+    beforeTick: () => {
+      if (team.sim.t === 120) expect(inject(match, trainer, DEFAULT_TEAM_ID, incident)).toMatchObject({ ok: true });
+      const lines = bot.observe(botViewOf(team.sim, replies));
+      replies = [];
+      for (const command of lines) {
+        const r = consoleLine(match, joined.player.id, team.sim, command);
+        replies.push({ command, ok: r.ok, text: r.text });
+        if (r.action && r.ok) writes.push(command);
+      }
+    },
+  });
+  return { writes, mitigatedAt: team.sim.incidents[0]?.mitigatedAt ?? null };
+}
+
+describe('bots on other incident kinds (injected by a trainer)', () => {
+  it('the expert rolls back a bad image tag that pages nobody, from the Warning events and the failing Pods', () => {
+    const res = injected({ type: 'bad-image-tag', target: 'frontend' }, 'expert');
+    expect(res.writes).toEqual(['kubectl rollout undo deployment/frontend']);
+    expect(res.mitigatedAt).not.toBeNull();
+  });
+
+  it('both levels roll back a misconfigured liveness probe (crash-looping, not OOMKilled: no memory fix)', () => {
+    for (const level of ['novice', 'expert'] as const) {
+      const res = injected({ type: 'liveness-misconfig', target: 'frontend' }, level);
+      expect(res.writes).toEqual(['kubectl rollout undo deployment/frontend']);
+      expect(res.mitigatedAt).not.toBeNull();
+    }
+  });
+
+  it('the expert scales out the saturated tiers of a traffic spike (kubectl top pods, describe deployment)', () => {
+    const res = injected({ type: 'traffic-spike', target: 'frontend' }, 'expert');
+    expect(res.writes).toContain('kubectl scale deployment/frontend --replicas=2');
+    expect(res.mitigatedAt).not.toBeNull();
   });
 });
 

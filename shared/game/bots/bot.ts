@@ -7,9 +7,10 @@
  * | what the console shows | fix typed |
  * | --- | --- |
  * | `kubectl get nodes` answers `etcdserver: request timed out` | `etcdctl endpoint health`, then `etcdctl snapshot restore snapshot.db --name MEMBER` for each member whose endpoint refuses connections (names from `etcdctl member list`, read early) |
- * | a Deployment with a newer ReplicaSet the bot did not cause, scaled up, while an availability alert fires (`kubectl get rs -A`) | `kubectl rollout undo deployment/X -n NS` |
+ * | a Deployment with a newer ReplicaSet the bot did not cause, scaled up, while an alert fires or its Pods fail to start (`ImagePullBackOff`, `CreateContainerConfigError`, `CrashLoopBackOff`) (`kubectl get rs -A`) | `kubectl rollout undo deployment/X -n NS` |
  * | Pods `CrashLoopBackOff` / `OOMKilled` or with growing restarts, `describe pod` shows `OOMKilled` and `Limits: memory` | `kubectl set resources deployment/X -n NS --limits=memory=(factor x limit)` |
- * | a `NotReady` Node with Pods on it that are not `Terminating` yet | `kubectl drain NODE --ignore-daemonsets --delete-emptydir-data` (expert: `kubectl uncordon NODE` once it is `Ready` again) |
+ * | a `NotReady` Node with Pods on it that are not `Terminating` yet, while availability burns | `kubectl drain NODE --ignore-daemonsets --delete-emptydir-data` (expert: `kubectl uncordon NODE` once it is `Ready` again) |
+ * | alerts fire and nothing above explains them; `kubectl top pods -A` and `describe deployment` show Pods at >= 85 % of their CPU limit | `kubectl scale deployment/X --replicas=2N` |
  *
  * It never reads the incident schedule, the incident list or the cluster: only {@link BotView}. The
  * `IncidentStarted` events (whose message names the cause) are ignored like any player should.
@@ -25,12 +26,15 @@ import {
   deploymentOfReplicaSet,
   formatMemory,
   parseAge,
+  parseDescribeDeployment,
   parseDescribePod,
+  parseMillicores,
   parseEndpointHealth,
   parseMemberList,
   parseRestarts,
   parseTable,
   replicaSetOfPod,
+  serviceOfAlert,
   type Row,
 } from './read.ts';
 import type { Bot, BotLevel, BotOptions, BotProfile, BotReply, BotView } from './types.ts';
@@ -120,6 +124,8 @@ class BotPlayer implements Bot {
   private verifying = false;
   private firing = new Set<string>();
   private availabilityFiring = false;
+  /** The Services the firing alerts are about (first words of their summaries), sorted. */
+  private alertedServices: string[] = [];
   private lastSeq = -1;
   /** Sim second of the next glance at the cluster while not engaged (expert), or null. */
   private patrolAt: number | null = null;
@@ -138,6 +144,8 @@ class BotPlayer implements Bot {
   private touched = new Map<string, number>();
   /** The memory limit (MiB) the bot last set per Deployment. */
   private resized = new Map<string, number>();
+  /** Deployments whose crashing Pod was described and was not OOMKilled (another cause: not a memory fix). */
+  private notOom = new Set<string>();
 
   constructor(opts: BotOptions) {
     if (!(opts.timeDilation > 0)) throw new RangeError(`timeDilation must be > 0, got ${opts.timeDilation}`);
@@ -208,6 +216,7 @@ class BotPlayer implements Bot {
     for (const id of now) if (!this.firing.has(id)) fresh = true;
     this.firing = now;
     this.availabilityFiring = view.alerts.some((a) => a.slo === 'availability');
+    this.alertedServices = [...new Set(view.alerts.map((a) => serviceOfAlert(a.summary)).filter((x) => x !== ''))].sort();
     return fresh;
   }
 
@@ -326,6 +335,7 @@ class BotPlayer implements Bot {
   /** Turns the round's findings into fixes and queues them (expert: all, by priority; novice: the first found). */
   private decide(): void {
     const fixes: Fix[] = [...this.crashLoopFixes(), ...this.rolloutFixes(), ...this.nodeFixes()];
+    if (fixes.length === 0 && this.firing.size > 0) fixes.push(...this.saturationChecks());
     if (this.profile.triage) {
       fixes.sort((a, b) => a.priority - b.priority); // stable: discovery order within a priority
       for (const fix of fixes) this.queue.push(...fix.steps);
@@ -334,9 +344,16 @@ class BotPlayer implements Bot {
     }
   }
 
-  /** A newer ReplicaSet, scaled up, that the bot did not cause, while availability burns: roll it back. */
+  /**
+   * A newer ReplicaSet, scaled up, that the bot did not cause, while an SLO burns or while its own Pods
+   * fail to start (`ErrImagePull`, `ImagePullBackOff`, `CreateContainerConfigError`, `CrashLoopBackOff`):
+   * roll it back.
+   */
   private rolloutFixes(): Fix[] {
-    if (!this.availabilityFiring) return [];
+    const failingRs = new Set<string>();
+    for (const p of this.findings.pods) {
+      if (FAILING_STATUSES.has(cell(p, 'STATUS'))) failingRs.add(`${cell(p, 'NAMESPACE') || 'default'}/${replicaSetOfPod(cell(p, 'NAME'))}`);
+    }
     const byDeployment = new Map<string, { ns: string; deployment: string; rs: { name: string; desired: number; createdAt: number }[] }>();
     for (const row of this.findings.replicaSets) {
       const ns = cell(row, 'NAMESPACE') || 'default';
@@ -355,6 +372,7 @@ class BotPlayer implements Bot {
       rs.sort((a, b) => b.createdAt - a.createdAt || (a.name < b.name ? -1 : 1));
       const newest = rs[0]!;
       if (newest.desired <= 0 || this.undone.has(newest.name)) continue;
+      if (this.firing.size === 0 && !failingRs.has(`${ns}/${newest.name}`)) continue;
       const touchedAt = this.touched.get(key);
       if (touchedAt !== undefined && newest.createdAt >= touchedAt) continue; // our own change
       fixes.push({
@@ -389,6 +407,7 @@ class BotPlayer implements Bot {
       if (!crashing || pod === '') continue;
       const deployment = deploymentOfReplicaSet(replicaSetOfPod(pod));
       const key = `${ns}/${deployment}`;
+      if (this.notOom.has(key)) continue;
       const known = worst.get(key);
       if (!known || restarts > known.restarts || (restarts === known.restarts && pod < known.pod)) worst.set(key, { ns, deployment, pod, restarts });
     }
@@ -407,7 +426,10 @@ class BotPlayer implements Bot {
     const pod = parseDescribePod(r.text);
     if (pod.replicaSet !== '' && deploymentOfReplicaSet(pod.replicaSet) !== deployment) return; // not a Deployment's Pod
     const oom = pod.containers.find((c) => (c.lastReason === 'OOMKilled' || c.stateReason === 'OOMKilled') && Number.isFinite(c.memoryLimitMiB));
-    if (!oom) return;
+    if (!oom) {
+      this.notOom.add(key);
+      return;
+    }
     const set = this.resized.get(key);
     if (set !== undefined && oom.memoryLimitMiB < set) return; // an old Pod: the new limit is rolling out
     const limit = oom.memoryLimitMiB * this.profile.memoryFactor;
@@ -420,6 +442,60 @@ class BotPlayer implements Bot {
         this.touched.set(key, this.now);
       },
     });
+  }
+
+  /**
+   * Alerts fire and nothing else explains them: is a tier out of CPU (a traffic spike)? `kubectl top
+   * pods -A`; for the busiest Deployments (mean >= 100m per Pod, at most 4, the alerting Service first)
+   * `kubectl describe deployment X` (its CPU limit and desired replicas); then, when its Pods average
+   * >= 85 % of the limit, `kubectl scale --replicas=2N` (at most 32). Rounds repeat while alerts fire.
+   */
+  private saturationChecks(): Fix[] {
+    return [
+      {
+        priority: 5,
+        steps: [
+          {
+            command: 'kubectl top pods -A',
+            onReply: (r) => {
+              if (!r.ok) return;
+              const byDeployment = new Map<string, { ns: string; deployment: string; sum: number; n: number }>();
+              for (const row of parseTable(r.text)) {
+                const ns = cell(row, 'NAMESPACE') || 'default';
+                const deployment = deploymentOfReplicaSet(replicaSetOfPod(cell(row, 'NAME')));
+                const m = parseMillicores(cell(row, 'CPU(cores)'));
+                if (!Number.isFinite(m)) continue;
+                const key = `${ns}/${deployment}`;
+                const entry = byDeployment.get(key) ?? { ns, deployment, sum: 0, n: 0 };
+                entry.sum += m;
+                entry.n += 1;
+                byDeployment.set(key, entry);
+              }
+              const busy = [...byDeployment.values()]
+                .map((e) => ({ ...e, mean: e.sum / e.n, alerted: this.alertedServices.includes(e.deployment) }))
+                .filter((e) => e.mean >= 100)
+                .sort((a, b) => Number(b.alerted) - Number(a.alerted) || b.mean - a.mean || (a.deployment < b.deployment ? -1 : 1))
+                .slice(0, 4);
+              this.queue.unshift(
+                ...busy.map((e) => ({
+                  command: `kubectl describe deployment ${e.deployment}${nsFlag(e.ns)}`,
+                  onReply: (d: BotReply) => this.readSaturation(d, e.ns, e.deployment, e.mean),
+                })),
+              );
+            },
+          },
+        ],
+      },
+    ];
+  }
+
+  private readSaturation(r: BotReply, ns: string, deployment: string, meanMillicores: number): void {
+    if (!r.ok) return;
+    const d = parseDescribeDeployment(r.text);
+    if (!Number.isFinite(d.desired) || !(d.cpuLimitMillicores > 0) || d.desired >= 32) return;
+    if (meanMillicores < 0.85 * d.cpuLimitMillicores) return;
+    const replicas = Math.min(32, Math.max(2, d.desired * 2));
+    this.queue.unshift({ command: `kubectl scale deployment/${deployment}${nsFlag(ns)} --replicas=${replicas}` });
   }
 
   /** NotReady Nodes whose Pods are not evicted yet: drain; (expert) Nodes it drained that are back: uncordon. */
@@ -460,6 +536,9 @@ class BotPlayer implements Bot {
     return fixes;
   }
 }
+
+/** Pod statuses of a release that cannot start or keeps crashing (kubectl's STATUS column). */
+const FAILING_STATUSES = new Set(['ErrImagePull', 'ImagePullBackOff', 'CreateContainerConfigError', 'CrashLoopBackOff', 'InvalidImageName']);
 
 /** `-n NS` for a non-default namespace (kubectl's flag after the subcommand). */
 function nsFlag(ns: string): string {

@@ -200,3 +200,35 @@ export function deploymentOfReplicaSet(rs: string): string {
 export function replicaSetOfPod(pod: string): string {
   return deploymentOfReplicaSet(pod);
 }
+
+/** Millicores of a CPU quantity (`200m`, `1`, `0.5`), or NaN. */
+export function parseMillicores(text: string): number {
+  const t = text.trim();
+  if (t.endsWith('m')) {
+    const n = Number(t.slice(0, -1));
+    return t.length > 1 && Number.isFinite(n) ? n : Number.NaN;
+  }
+  const cores = Number(t);
+  return t !== '' && Number.isFinite(cores) ? cores * 1000 : Number.NaN;
+}
+
+/** What {@link parseDescribeDeployment} reads. */
+export interface DescribedDeployment {
+  /** `Replicas: N desired | ...`, NaN when missing. */
+  desired: number;
+  /** The first container's `Limits: cpu`, millicores, NaN when none. */
+  cpuLimitMillicores: number;
+}
+
+/** Reads a `kubectl describe deployment` block: desired replicas and the first container's CPU limit. */
+export function parseDescribeDeployment(text: string): DescribedDeployment {
+  const desired = /^Replicas:\s+(\d+) desired/m.exec(text);
+  const cpu = /^\s+Limits:\n(?:\s+\S+:.*\n)*?\s+cpu:\s+(\S+)/m.exec(text);
+  return { desired: desired ? Number(desired[1]) : Number.NaN, cpuLimitMillicores: cpu ? parseMillicores(cpu[1]!) : Number.NaN };
+}
+
+/** The Service an SLO alert is about: the first word of its summary (`frontend availability burn rate ...`), or ''. */
+export function serviceOfAlert(summary: string): string {
+  const m = /^(\S+) (?:availability|latency) burn rate/.exec(summary);
+  return m ? m[1]! : '';
+}
