@@ -92,7 +92,8 @@ export const SCORE_FORMULA =
   `      - ${OPEN_INCIDENT_PENALTY} * incidents still active\n` +
   `      - round(${ACTION_COST_POINTS} * actionCost)\n` +
   `${WORKFLOW_SCORE_FORMULA}\n` +
-  `where budgetRemaining = 1 - (1 - SLI) / (1 - SLO) over the whole match (1 = untouched, 0 = spent, < 0 = overspent)\n` +
+  `where budgetRemaining = 1 - (1 - SLI) / (1 - SLO) x elapsed share of the SLO period (4 matches: 1/4 at the end of the match;\n` +
+  `      1 = untouched, 0 = spent, < 0 = overspent; shared/sim/slo.ts)\n` +
   `and squash(b) = min(b, 1) for b >= 0, max(-1, -log10(1 - b) / 3) for b < 0 (10 budgets burnt = -1/3, 100 = -2/3, 1000+ = -1).`;
 
 function finite(x: number, fallback = 0): number {

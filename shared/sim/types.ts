@@ -173,8 +173,9 @@ export interface ServiceTraffic {
 }
 
 /**
- * A multi-window burn-rate alert tier (SRE Workbook ch. 5), windows scaled to the match (shared/sim/slo.ts
- * `defaultAlertTiers`). Fires while both windows burn faster than `burnRateThreshold`.
+ * A multi-window burn-rate alert tier (SRE Workbook ch. 5), windows scaled to the SLO period of four
+ * matches (shared/sim/slo.ts `defaultAlertTiers(sloPeriodSeconds(durationSeconds))`). Fires while both
+ * windows burn faster than `burnRateThreshold`.
  */
 export interface BurnRateAlertTier {
   name: string;
@@ -196,7 +197,10 @@ export interface SloState {
   valid: number;
   /** Per-tick buckets of [good, valid] for the longest alert window (ring buffer, one bucket a tick). */
   buckets: { good: number[]; valid: number[]; head: number };
-  /** Current figures (derived each tick, cached for projection): SLI 0..1, budget remaining (1 = untouched, < 0 = overspent). */
+  /**
+   * Current figures (derived each tick, cached for projection): SLI 0..1, budget remaining against the
+   * whole SLO period of four matches (1 = untouched, < 0 = overspent; shared/sim/slo.ts `periodBudgetRemaining`).
+   */
   sli: number;
   errorBudgetRemaining: number;
   /** Burn rate over each tier's long and short window, by tier name. */
