@@ -9,6 +9,7 @@ import { createSim } from '../../shared/sim/index.ts';
 import type { SimState } from '../../shared/sim/types.ts';
 import { incidentCatalog } from '../../shared/sim/incidents/index.ts';
 import { RESTORE_MAX_SECONDS } from '../../shared/sim/actions/etcd.ts';
+import { checkInvariants } from './invariants.ts';
 import { shopInput, stepN, typeCommand } from './game-fixtures.ts';
 
 const AT = 30;
@@ -76,6 +77,7 @@ describe('incident etcd-member-loss', () => {
     expect(inc.mitigatedAt! - restoredAt).toBeLessThanOrEqual(RESTORE_MAX_SECONDS + 1);
     const after = typeCommand(s, 'etcdctl endpoint health');
     expect(after).not.toMatch(/unhealthy/);
+    expect(checkInvariants(s)).toEqual([]);
     expect(availabilityOver(s, 10)).toBeGreaterThanOrEqual(0.999);
   });
 });
