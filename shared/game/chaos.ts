@@ -116,8 +116,8 @@ export interface ChaosSide {
   attackFrom: SloCounts | null;
   attackTo: SloCounts | null;
   /**
-   * This side's OWN cluster's counts over the same window (the control: same scenario, same seed, not
-   * attacked in that half), so the burn the scenario causes by itself is not credited to the attack.
+   * This side's OWN cluster's counts over the same window (not attacked by the opponent then): the
+   * control, so the burn the scenario causes by itself is not credited to an attack (see attackScore).
    */
   ownFrom: SloCounts | null;
   ownTo: SloCounts | null;
@@ -346,25 +346,48 @@ export function budgetBurnt(good: number, valid: number, target: number): number
   return Number.isFinite(burnt) ? Math.max(0, burnt) : 0;
 }
 
+/** Burn of each SLI over a window of one cluster's counts ({@link budgetBurnt}). */
+function windowBurn(from: SloCounts, to: SloCounts, sim: SimState): { availability: number; latency: number } {
+  return {
+    availability: budgetBurnt(to.availabilityGood - from.availabilityGood, to.availabilityValid - from.availabilityValid, sim.slos.availability.target),
+    latency: budgetBurnt(to.latencyGood - from.latencyGood, to.latencyValid - from.latencyValid, sim.slos.latency.target),
+  };
+}
+
+/**
+ * The scenario's own burn (the control), per SLI: the smallest burn of a cluster over a half in which
+ * the opponent was not attacking it: red's cluster in half 1, blue's in half 2 (once it began). Same
+ * scenario and seed, no attack aimed at it in that window; the smaller of the two, so an attack that
+ * still hurts blue after half time does not hide blue's own attack on red.
+ */
+function controlBurn(match: Match, chaos: ChaosState): { availability: number; latency: number } {
+  let availability = Infinity;
+  let latency = Infinity;
+  for (const side of chaos.sides) {
+    const own = teamOf(match, side.team);
+    if (!own || !side.ownFrom) continue;
+    const b = windowBurn(side.ownFrom, side.ownTo ?? countsOf(own.sim), own.sim);
+    availability = Math.min(availability, b.availability);
+    latency = Math.min(latency, b.latency);
+  }
+  return { availability: Number.isFinite(availability) ? availability : 0, latency: Number.isFinite(latency) ? latency : 0 };
+}
+
 /**
  * A side's attack score and its inputs: `round(500 * clamp(0.7 * availabilityBurnt + 0.3 *
  * latencyBurnt, 0, 1))`, where each burn is the error budget ({@link budgetBurnt}) burnt on the
- * opponent's cluster during the half this side attacked, minus what this side's own cluster (the
- * control: same scenario and seed, not attacked in that half) burnt over the same window, at least 0:
- * only the burn the attacks caused counts. Live while the half runs; 0 before it begins.
+ * opponent's cluster during the half this side attacked, minus the scenario's own burn over a half
+ * (the control, {@link controlBurn}), at least 0: only the burn the attacks caused counts. Live while
+ * the half runs; 0 before it begins and for a side that launched no attack.
  */
 export function attackScore(match: Match, team: string): { attack: number; availabilityBurnt: number; latencyBurnt: number } {
   const chaos = match.chaos ?? null;
   const side = chaos ? sideOf(chaos, team) : undefined;
   const opponent = teamOf(match, opponentOf(team));
-  const own = teamOf(match, team);
-  if (!chaos || !side || !side.attackFrom || !opponent || !own) return { attack: 0, availabilityBurnt: 0, latencyBurnt: 0 };
-  const burn = (from: SloCounts, to: SloCounts, sim: SimState): { availability: number; latency: number } => ({
-    availability: budgetBurnt(to.availabilityGood - from.availabilityGood, to.availabilityValid - from.availabilityValid, sim.slos.availability.target),
-    latency: budgetBurnt(to.latencyGood - from.latencyGood, to.latencyValid - from.latencyValid, sim.slos.latency.target),
-  });
-  const hit = burn(side.attackFrom, side.attackTo ?? countsOf(opponent.sim), opponent.sim);
-  const control = side.ownFrom ? burn(side.ownFrom, side.ownTo ?? countsOf(own.sim), own.sim) : { availability: 0, latency: 0 };
+  // No attack launched: nothing to credit (the scenario's own burn varies a little from half to half).
+  if (!chaos || !side || !side.attackFrom || !opponent || !chaos.attacks.some((a) => a.attacker === team)) return { attack: 0, availabilityBurnt: 0, latencyBurnt: 0 };
+  const hit = windowBurn(side.attackFrom, side.attackTo ?? countsOf(opponent.sim), opponent.sim);
+  const control = controlBurn(match, chaos);
   const availabilityBurnt = Math.max(0, hit.availability - control.availability);
   const latencyBurnt = Math.max(0, hit.latency - control.latency);
   const weighted = Math.min(1, Math.max(0, 0.7 * availabilityBurnt + 0.3 * latencyBurnt));

@@ -28,6 +28,12 @@ export interface TeamScoreInputs {
   actions: number;
   /** Sum of `ACTION_COSTS[action.type]` over those actions (shared/game/score.ts), cost units. */
   actionCost: number;
+  /**
+   * Collateral damage done by those actions (shared/game/collateral.ts: a healthy Pod deleted, the last
+   * schedulable Node drained or cordoned), a count; absent until the first one (so a match without any
+   * hashes as before).
+   */
+  collateral?: number;
 }
 
 /** One team of a match: its own cluster, its own replay log, its own score inputs. */
@@ -98,7 +104,7 @@ export type InjectResult = { ok: true; message: string; incident: string } | { o
  * How a match is played (issue 8). `solo`: one player, one cluster (bots may race them on other teams);
  * `coop`: one cluster for the whole team; `race`: 2..8 teams, each its own cluster from the same
  * scenario and seed and the same incident schedule; `redblue`: red spends a chaos budget on catalog
- * incidents against blue's cluster, sides swap at half time (shared/game/redblue.ts).
+ * incidents against blue's cluster, sides swap at half time (shared/game/chaos.ts).
  */
 export type MatchMode = 'solo' | 'coop' | 'race' | 'redblue';
 /** Every {@link MatchMode}, in this order. */

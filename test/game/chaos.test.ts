@@ -160,6 +160,21 @@ describe('red vs blue: half time and totals', () => {
     expect(red).toMatchObject({ attacks: 1, spent: 20 });
   });
 
+  it('an attack of red’s still hurting blue after half time does not hide blue’s own attack on red', () => {
+    const { match, rita, bill } = redBlue();
+    advanceN(match, 5);
+    expect(attack(match, rita, { kind: 'bad-rollout', target: 'frontend' }).ok).toBe(true);
+    advanceN(match, 195);
+    expect(attack(match, bill, { kind: 'bad-rollout', target: 'frontend' }).ok).toBe(true);
+    advanceN(match, 1000);
+    const totals = chaosTotals(match);
+    const red = totals.find((x) => x.team === 'red')!;
+    const blue = totals.find((x) => x.team === 'blue')!;
+    expect(blue.attack).toBeGreaterThan(0);
+    expect(red.attack).toBeGreaterThan(0);
+    expect(blue.availabilityBurnt).toBeGreaterThan(0);
+  });
+
   it('ties break by defence, then team id', () => {
     const { match } = redBlue({ input: shopInput({ durationSeconds: 60 }) });
     advanceN(match, 100);

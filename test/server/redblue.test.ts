@@ -98,6 +98,18 @@ describe('red vs blue in a room', () => {
   }, 60_000);
 });
 
+describe('chaos outside red vs blue', () => {
+  it('is refused in a match of another mode, with the reason', async () => {
+    const room = await client.create('match', { name: 'olga', scenario: 'guestbook', seed: 1, durationSeconds: 600 });
+    try {
+      expect(await ask(room, 'chaos', { id: 'o1', kind: 'pod-kill', target: 'frontend' })).toMatchObject({ ok: false, error: 'attacks are only for red-vs-blue matches (mode redblue)' });
+      expect(await ask(room, 'chaos', { id: 'o2', kind: 7 })).toMatchObject({ ok: false, error: expect.stringContaining('invalid message: kind') });
+    } finally {
+      await room.leave().catch(() => undefined);
+    }
+  });
+});
+
 describe('red vs blue after a crash', () => {
   it('journaled attacks replay: the rebuilt match has the live match’s hash, budgets and half', async () => {
     const { resolveSimInput } = await import('../../server/scenarios/index.ts');
