@@ -411,7 +411,9 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     const player = seat.player;
     this.sessions.set(client.sessionId, player.id);
     if (offered !== null && !this.seatTokens.has(player.name)) this.seatTokens.set(player.name, offered);
-    if (this.journal) {
+    // Once archived the live journal is closed and gone: a player joining an ended match (a very short
+    // one may end before its creator's socket arrives) is seated without a journal entry.
+    if (this.journal && !this.archived) {
       // The seat (team, role, token) is durable before the player is in.
       const durable = await this.journal.append(matchTick(this.match), {
         kind: 'join',
