@@ -11,6 +11,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -104,6 +105,7 @@ describe('a team race from the lobby, in two browsers', () => {
     await row.waitFor();
     expect(await row.textContent()).toMatch(/Online Boutique.*in lobby.*Team race · 2 teams · 1 \/ \d+ players/s);
     await expectFitsWidth(bob);
+    await bob.screenshot({ path: join(tmpdir(), 'gameday-lobby-list.png') });
     await row.locator('button[data-room]').click();
     await bob.locator('#waiting-room').waitFor({ state: 'visible' });
     await bob.click('#waiting-room .waiting-team[data-team="red"] button[data-op="team"]');
@@ -113,6 +115,7 @@ describe('a team race from the lobby, in two browsers', () => {
     expect(await bob.isDisabled('#start-button')).toBe(true);
     expect(await bob.textContent('#start-reason')).toBe('Only the host (ann) or a trainer can start the match.');
     await expectFitsWidth(bob);
+    await ann.screenshot({ path: join(tmpdir(), 'gameday-lobby-waiting.png') });
   });
 
   it('both ready up (ann with R), ann starts, both see their cluster and both teams on the scoreboard', async () => {
@@ -159,6 +162,8 @@ describe('a team race from the lobby, in two browsers', () => {
     expect((await board(bob))[0]).toMatch(/^red=/);
     await expect.poll(async () => (await debugInfo(ann)).deployments.frontend?.replicas, { timeout: 15_000 }).toBe(5);
     expect((await debugInfo(bob)).deployments.frontend?.replicas).toBe(bobReplicasBefore);
+    await bob.screenshot({ path: join(tmpdir(), 'gameday-lobby-race-800.png') });
+    await ann.screenshot({ path: join(tmpdir(), 'gameday-lobby-race.png') });
   });
 
   it('a spectator watches every team without acting', async () => {
