@@ -26,6 +26,7 @@ import type {
   TEAM_VIEW,
   ViewOf,
 } from './view/fields.ts';
+import type { ChaosSideInfo, ChaosTotal } from './game/chaos.ts';
 
 /** Name the room is registered under (`client.joinOrCreate(ROOM_NAME, options)`). */
 export const ROOM_NAME = 'match';
@@ -185,12 +186,24 @@ export const ClientMessages = {
     z.strictObject({ id: z.union([z.string().max(64), z.number()]).optional(), op: z.literal('ready'), value: z.boolean().optional() }),
     z.strictObject({ id: z.union([z.string().max(64), z.number()]).optional(), op: z.literal('start'), value: z.boolean().optional() }),
   ], { error: 'op must be one of team, role, ready, start' }),
+  workflow: z.lazy(() => WorkflowMessage),
+  /**
+   * Red vs blue (mode `redblue`): the attacking side launches a catalog incident of `kind` against the
+   * defending team's cluster (`target` in the kind's syntax: a Deployment `name` or `namespace/name`, a
+   * Node name, etcd members `etcd-1,etcd-2`; absent: the kind's default target). Costs chaos points and
+   * starts the kind's cooldown (shared/game/chaos.ts `attack`).
+   */
+  chaos: z.strictObject({
+    id: z.union([z.string().max(64), z.number()]).optional(),
+    kind: z.string().min(1).max(64),
+    target: z.string().max(253).optional(),
+  }),
 } as const;
 /** A validated `focus` message: `{ id?, kind, key }`, or `{ id? }` to clear the focus. */
 export type FocusMessage = z.infer<typeof ClientMessages.focus>;
 /** A validated `lobby` message (see {@link ClientMessages}): `{ id?, op: 'team'|'role'|'ready'|'start', value? }`. */
 export type LobbyMessage = z.infer<typeof ClientMessages.lobby>;
-/** Message types a client may send: `kubectl`, `action`, `control`, `lobby`, `focus`. */
+/** Message types a client may send: `kubectl`, `action`, `control`, `focus`, `lobby`, `workflow`. */
 export type ClientMessageType = keyof typeof ClientMessages;
 
 /** Server -> client: the answer to one client message (`room.onMessage('reply', ...)`). */
@@ -239,6 +252,28 @@ export interface MatchEndedMessage {
   matchId: string;
   summary: import('./sim/types.ts').MatchSummary;
   players: { name: string; team: string; score: number }[];
+  /**
+   * Red vs blue only: both teams' totals, best first (`defence` + `attack` = `total`, points; burns as
+   * fractions of the half's error budget; `rank` 1 = winner). See docs/scoring.md "Red vs blue".
+   */
+  redBlue?: ChaosTotal[];
+}
+
+/**
+ * Server -> the clients of one team of a red-vs-blue match (`room.onMessage('chaos', ...)`), whenever
+ * what it shows changes (join, an attack, half time, the end): `attacking` with `info` for the side
+ * attacking now (budget, allowed kinds with cost, cooldown and `readyAt` in sim seconds, default target,
+ * the defender's targets, its attacks); `attacking: false` and `info: null` for the defending side,
+ * which sees only the symptoms on its own cluster.
+ */
+export interface ChaosMessage {
+  attacking: boolean;
+  /** 1 or 2; the team attacking now. */
+  half: 1 | 2;
+  attacker: string;
+  /** Sim seconds when this was sent (the cooldowns' `cooldownLeft` are as of then; `readyAt` stays true). */
+  t: number;
+  info: (Omit<ChaosSideInfo, 'kinds'> & { kinds: (ChaosSideInfo['kinds'][number] & { readyAt: number })[] }) | null;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -289,3 +324,46 @@ export type ScoreRowView = ViewOf<typeof SCORE_ROW_VIEW>;
 export type MatchStateView = Omit<ViewOf<typeof MATCH_STATE_VIEW>, 'teams' | 'teamDetail'> & { teams: Map<string, TeamView> };
 
 export { objectKey, nameOfKey } from './view/fields.ts';
+
+// ---------------------------------------------------------------------------------------------------
+// The incident workflow (issue 8): `workflow` messages (shared/game/workflow.ts `applyWorkflow`)
+// ---------------------------------------------------------------------------------------------------
+
+const messageId = z.union([z.string().max(64), z.number()]).optional();
+/** A neutral incident label as the view shows it (`incident-1`). */
+const incidentLabel = z.string().regex(/^incident-[1-9][0-9]{0,3}$/, { error: 'incident must be a label such as incident-1' });
+/** One line of player text: 1..N printable characters (trimmed). */
+const line = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, { error: 'must not be empty' })
+    .max(max, { error: `at most ${max} characters` })
+    .regex(/^\P{Cc}*$/u, { error: 'no control characters' });
+
+/**
+ * `workflow`: the team's incident workflow (roles enforced when the match plays with roles):
+ * - `ack` (commander): acknowledge a page (`page`: `page-N`; without it, every unacknowledged page);
+ * - `declare` (commander): declare an incident, `severity` `SEV1`..`SEV3`, one-line `summary` (<= 120);
+ * - `update` (communications): a status update to stakeholders, `text` (<= 280);
+ * - `resolve` (commander): mark a declared incident (`incident`: `inc-N`, default the latest open)
+ *   `mitigated` or `resolved` (`stage`, default `resolved`);
+ * - `hint` (commander): reveal the cause of one incident (`incident`: its label `incident-N`) for points;
+ * - `answer` (anyone, after the match ended): the postmortem question, the root cause (`choice`: an
+ *   incident kind among the incident's `options`) of `incident` (its label).
+ */
+export const WorkflowMessage = z.discriminatedUnion('op', [
+  z.strictObject({ id: messageId, op: z.literal('ack'), page: z.string().regex(/^page-[1-9][0-9]{0,4}$/, { error: 'page must be an id such as page-1' }).optional() }),
+  z.strictObject({ id: messageId, op: z.literal('declare'), severity: z.enum(['SEV1', 'SEV2', 'SEV3']), summary: line(120) }),
+  z.strictObject({ id: messageId, op: z.literal('update'), text: line(280) }),
+  z.strictObject({
+    id: messageId,
+    op: z.literal('resolve'),
+    incident: z.string().regex(/^inc-[1-9][0-9]{0,3}$/, { error: 'incident must be a declared id such as inc-1' }).optional(),
+    stage: z.enum(['mitigated', 'resolved']).optional(),
+  }),
+  z.strictObject({ id: messageId, op: z.literal('hint'), incident: incidentLabel }),
+  z.strictObject({ id: messageId, op: z.literal('answer'), incident: incidentLabel, choice: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, { error: 'choice must be an incident kind' }) }),
+]);
+/** A validated `workflow` message. */
+export type WorkflowMessage = z.infer<typeof WorkflowMessage>;

@@ -9,12 +9,15 @@
 import { nameOfKey, type FocusKind, type JoinOptions, type MatchStateView, type TeamView } from '../../shared/protocol.ts';
 import { createClusterGame, type ClusterScene, type RenderInfo } from './game/clusterScene.ts';
 import { GameConnection, enterMatch, rejoin, resumeMatch, type ConnectionHandlers } from './net/connection.ts';
+import { mountChaosPanel } from './ui/chaosPanel.ts';
 import { ConsolePanel } from './ui/consolePanel.ts';
 import { ContextPanel, type PanelSelection } from './ui/contextPanel.ts';
 import { EndDialog, HelpDialog, legendItems } from './ui/dialogs.ts';
 import { byId, el, isTyping } from './ui/dom.ts';
 import { Feeds } from './ui/feeds.ts';
 import { Hud } from './ui/hud.ts';
+import { PagerPanel } from './ui/pagerPanel.ts';
+import { PostmortemQuestion } from './ui/postmortemQuestion.ts';
 import { JoinScreen, errorText } from './ui/joinScreen.ts';
 import { MatchLobby } from './ui/matchLobby.ts';
 import { lobbyShortcut, type JoinRequest } from './view/lobby.ts';
@@ -40,6 +43,8 @@ export interface DebugInfo {
 const mirror = new StateMirror();
 const hud = new Hud();
 const feeds = new Feeds();
+const pagerPanel = new PagerPanel();
+const postmortem = new PostmortemQuestion();
 const consolePanel = new ConsolePanel();
 const context = new ContextPanel();
 const help = new HelpDialog();
@@ -49,6 +54,7 @@ const banner = byId('connection-banner');
 const join = new JoinScreen(startMatch);
 const lobbyUi = new MatchLobby();
 lobbyUi.mount();
+mountChaosPanel(() => conn?.room ?? null); // red vs blue: the attacking side's panel
 
 let conn: GameConnection | null = null;
 /** Where to rejoin when the room goes away under us (server restart): the room and the join options. */
@@ -153,6 +159,9 @@ function enterGame(name: string): void {
   const c = conn;
   consolePanel.attach(c && { run: (command) => c.kubectl(command), showHelp: () => help.show() });
   lobbyUi.attach(c && { send: (message) => c.lobby(message) });
+  const sendWorkflow = c && ((op: Parameters<typeof c.workflow>[0]) => (conn ? conn.workflow(op) : null));
+  pagerPanel.attach(sendWorkflow);
+  postmortem.attach(sendWorkflow);
   context.attach({
     act: async (action, label) => {
       if (!conn) return { id: null, type: 'action', ok: false, error: 'not connected to a match' };
@@ -172,6 +181,7 @@ async function backToJoin(): Promise<void> {
   if (c) await c.leave().catch(() => undefined);
   feeds.reset();
   lobbyUi.reset();
+  pagerPanel.reset();
   context.select(null, null, undefined);
   mirror.current = null;
   map?.scene.show(null, null);
@@ -234,6 +244,8 @@ function render(): void {
   hud.render(view, team);
   if (conn) lobbyUi.render(view, conn.sessionId);
   if (team) feeds.render(view, team);
+  if (team) pagerPanel.render(view, team);
+  if (team && view.phase === 'ended') postmortem.render(team);
   context.render(view, team);
   map?.scene.show(team ?? null, highlight(context.selection));
 }
@@ -294,6 +306,11 @@ document.addEventListener('keydown', (e) => {
     case 'help':
       e.preventDefault();
       help.show();
+      return;
+    case 'ack':
+      if (!inGame) return;
+      e.preventDefault();
+      pagerPanel.ack();
       return;
     case 'leaderboard':
       if (inGame) window.open('/leaderboard.html', '_blank', 'noopener');

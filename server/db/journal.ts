@@ -8,8 +8,8 @@
  */
 import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { ActionMessage } from '../../shared/protocol.ts';
 import { MATCH_MODES, PLAYER_ROLES } from '../../shared/game/types.ts';
+import { ActionMessage, WorkflowMessage } from '../../shared/protocol.ts';
 import type { Database } from './index.ts';
 import { liveMatches, matchJournal, matchSnapshots, type LiveMatchSetup } from './schema.ts';
 import { describeIssues, IncidentSpecSchema } from './records.ts';
@@ -27,6 +27,9 @@ const name = z.string().min(1);
  * - `control`: a trainer's pause / resume / speed (`timeDilation`, sim s per real s, for speed);
  * - `lobby`: an accepted lobby change by `player` (shared/game/lobby.ts): `team` (value: team id),
  *   `role` (value: role), `ready` (value: boolean), `start` (value: force, boolean).
+ * - `workflow`: an accepted incident-workflow operation of a player of `team` (shared/game `applyWorkflow`;
+ *   `request` without its message id).
+ * - `chaos`: red vs blue, an accepted attack (`attack.kind`, `attack.target` as resolved).
  */
 export const JournalEntrySchema = z.discriminatedUnion('kind', [
   z.strictObject({
@@ -47,6 +50,9 @@ export const JournalEntrySchema = z.discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('lobby'), player: name, op: z.literal('ready'), value: z.boolean() }),
     z.strictObject({ kind: z.literal('lobby'), player: name, op: z.literal('start'), value: z.boolean() }),
   ]),
+  z.strictObject({ kind: z.literal('workflow'), team: name, player: name, request: WorkflowMessage }),
+  // Red vs blue: an accepted attack (shared/game `attack`) by `player` of the attacking `team`, target as resolved.
+  z.strictObject({ kind: z.literal('chaos'), team: name, player: name, attack: z.strictObject({ kind: z.string().min(1).max(64), target: z.string().max(253) }) }),
 ]);
 /** A validated journal entry (see {@link JournalEntrySchema}). */
 export type JournalEntry = z.infer<typeof JournalEntrySchema>;

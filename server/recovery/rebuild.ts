@@ -2,7 +2,7 @@
  * Rebuilding a live match from its journal by deterministic re-simulation: the scenario + seed +
  * settings give `createMatch`; the latest snapshot (when there is one) replaces the ticks before it;
  * then each journal entry is applied through the same shared/game calls the room made live (`join`,
- * `submit`, `inject`, `control`, the lobby's `setTeam` / `setRole` / `setReady` / `beginMatch`) at the match tick it was accepted at, `advance` running the ticks in
+ * `submit`, `inject`, `control`, the lobby's `setTeam` / `setRole` / `setReady` / `beginMatch`, `applyWorkflow`) at the match tick it was accepted at, `advance` running the ticks in
  * between; last, the match advances to the journal's durable tick (the tick of its last commit). The
  * result has the live match's `matchHash` at that tick.
  *
@@ -11,6 +11,8 @@
 import {
   advance,
   beginMatch,
+  applyWorkflow,
+  attack,
   control,
   createMatch,
   getTeam,
@@ -24,6 +26,7 @@ import {
   setTeam,
   submit,
   type Match,
+  type WorkflowRequest,
 } from '../../shared/game/index.ts';
 import type { SimInput } from '../../shared/sim/types.ts';
 import { resolveSimInput } from '../scenarios/index.ts';
@@ -86,7 +89,7 @@ export function rebuildMatch(row: LiveMatchRow, entries: readonly JournalRecord[
     if (matchTick(match) !== snapshot.tick) fail(`snapshot at seq ${snapshot.seq} is at tick ${matchTick(match)}, stored ${snapshot.tick}`);
     from = snapshot.seq;
   } else {
-    match = createMatch({ input, teams: setup.teams, ...(setup.settings ? { settings: setup.settings } : {}) });
+    match = createMatch({ input, teams: setup.teams, ...(setup.settings ? { settings: setup.settings, ...(setup.settings.mode === 'redblue' ? { redTeam: resolved.redTeam } : {}) } : {}) });
   }
 
   const advanceTo = (tick: number, what: string): void => {
@@ -118,6 +121,10 @@ export function rebuildMatch(row: LiveMatchRow, entries: readonly JournalRecord[
     if (e.kind === 'action') {
       const result = submit(match, player.id, e.action, e.team);
       if (!result.ok) fail(`${what}: ${result.error}`);
+    } else if (e.kind === 'workflow') {
+      const { id: _id, ...request } = e.request;
+      const result = applyWorkflow(match, player.id, request as WorkflowRequest);
+      if (!result.ok) fail(`${what}: ${result.error}`);
     } else if (e.kind === 'inject') {
       const { spec } = e;
       const result = inject(match, player.id, e.team, { type: spec.type, target: spec.target, params: spec.params, id: spec.id, ...(spec.title !== undefined ? { title: spec.title } : {}) });
@@ -126,6 +133,10 @@ export function rebuildMatch(row: LiveMatchRow, entries: readonly JournalRecord[
       // The same lobby calls the room made (shared/game/lobby.ts); a start was checked when accepted.
       const result =
         e.op === 'team' ? setTeam(match, player.id, e.value) : e.op === 'role' ? setRole(match, player.id, e.value) : e.op === 'ready' ? setReady(match, player.id, e.value) : (beginMatch(match), { ok: true as const });
+      if (!result.ok) fail(`${what}: ${result.error}`);
+    } else if (e.kind === 'chaos') {
+      // Red vs blue: the same attack at the same tick (target as resolved live).
+      const result = attack(match, player.id, { kind: e.attack.kind, target: e.attack.target });
       if (!result.ok) fail(`${what}: ${result.error}`);
     } else {
       const result = control(match, player.id, e.op);

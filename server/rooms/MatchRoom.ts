@@ -53,8 +53,10 @@ import { TeamViews, registerTeam } from './views.ts';
 import { SimClock } from './clock.ts';
 import { describeZodError, errorReply, isClientMessageType, okReply, parseClientMessage, unknownTypeReply, type MessageId } from './messages.ts';
 import { saveWithRetry, toMatchRecord } from './results.ts';
+import { handleWorkflow } from './workflow.ts';
 import { type RoomTeam, createRoomTeam, teamResult } from './team.ts';
 import { RoomLobby, playerSchemaOf, settingsOf, visibleTeams, type LobbyMetadata } from './lobby.ts';
+import { chaosEnded, registerChaos } from './chaos.ts';
 import { loadJournal, type JournalEntry, type LiveMatchRow } from '../db/journal.ts';
 import { JournalWriter } from '../recovery/journal.ts';
 import type { RecoveryManager } from '../recovery/manager.ts';
@@ -231,7 +233,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
 
     const { teams, settings } = settingsOf(opts);
     const teamIds = TEAM_IDS.slice(0, teams);
-    const match = createMatch({ input, teams: teamIds, settings });
+    const match = createMatch({ input, teams: teamIds, settings, ...(settings.mode === 'redblue' ? { redTeam: resolved.redTeam } : {}) });
     if (deps.recovery) {
       const setup = { scenario: opts.scenario ?? null, scenarioId: input.scenarioId, title, durationSeconds: opts.durationSeconds ?? null, teams: [...teamIds], timeDilation, settings };
       try {
@@ -332,6 +334,8 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     this.onMessage('control', (client, raw, ctx) => this.guard(client, 'control', raw, ctx.id, () => this.onControl(client, raw)));
     this.onMessage('focus', (client, raw, ctx) => this.guard(client, 'focus', raw, ctx.id, () => this.onFocus(client, raw)));
     this.onMessage('lobby', (client, raw, ctx) => this.guard(client, 'lobby', raw, ctx.id, () => this.lobby.onMessage(client, raw)));
+    this.onMessage('workflow', (client, raw, ctx) => this.guard(client, 'workflow', raw, ctx.id, () => handleWorkflow({ match: this.match, player: this.playerOf(client), journal: (e) => this.journalEvent(e), dirty: (id) => this.markDirty(id) }, raw)));
+    registerChaos(this, { match: () => this.match, playerOf: (c) => this.playerOf(c), journal: (e) => this.journalEvent(e), dirty: (id) => this.markDirty(id), guard: (c, type, raw, rid, h) => this.guard(c, type, raw, rid, h) });
     this.onMessage('*', (client, type, raw) => {
       if (!isClientMessageType(type)) client.send('reply', unknownTypeReply(type, raw));
     });
@@ -557,6 +561,11 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     }
   }
 
+  private markDirty(id: string): void {
+    const team = this.teams.get(id);
+    if (team) team.dirty = true;
+  }
+
   private markAllDirty(): void {
     for (const team of this.teams.values()) team.dirty = true;
   }
@@ -564,7 +573,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
   /** Projects one team: its cluster and its score (the game layer's). */
   private project(team: RoomTeam): void {
     const state = getTeam(this.match, team.id);
-    projectTeam(team.schema, state.sim, { score: scoreOf(state) });
+    projectTeam(team.schema, state.sim, { score: scoreOf(state), phase: this.match.phase, workflow: state.workflow });
     team.dirty = false;
   }
 
@@ -788,7 +797,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
       const team = playerId === undefined ? undefined : findPlayer(match, playerId)?.team;
       const mine = results.find(({ result }) => result.team === team) ?? results[0];
       if (!mine) continue;
-      const message: MatchEndedMessage = { matchId: mine.result.id, summary: mine.result.summary, players };
+      const message: MatchEndedMessage = { matchId: mine.result.id, summary: mine.result.summary, players, ...chaosEnded(match) };
       client.send('matchEnded', message);
     }
     this.log.info({ scores: players.map((p) => `${p.name}:${p.score}`) }, 'match ended');

@@ -20,13 +20,17 @@
  * Floats are rounded to what a player can read (0.1 requests/s, 0.1 ms, 0.1 MiB, 4 decimals for
  * fractions) so sub-visible jitter does not fill patches. Scheduled incidents are not shown.
  *
- * May import server/rooms/schema.ts, shared/view, shared/sim (pure) and @colyseus/schema.
+ * May import server/rooms/schema.ts, shared/view, shared/sim (pure), shared/game (the workflow's labels
+ * and reveal rule) and @colyseus/schema.
  */
 import type { ArraySchema, MapSchema } from '@colyseus/schema';
 import type { SimState, Pod, Deployment, Node, OwnerReference, Service, ServiceTraffic } from '../../shared/sim/types.ts';
 import { podDisplayStatus, nodeDisplayStatus, podReady } from '../../shared/sim/status.ts';
 import { controllerOf } from '../../shared/sim/cache.ts';
 import { incidentTitle } from '../../shared/sim/incidents/index.ts';
+import { isRevealed, postmortemOptions, visibleIncidents } from '../../shared/game/workflow.ts';
+import { HINT_COST_POINTS } from '../../shared/game/score.ts';
+import type { MatchPhase, TeamWorkflow } from '../../shared/game/types.ts';
 import { REVISION_ANNOTATION } from '../../shared/sim/controllers/deployment.ts';
 import { changeCursor, forEachChangeSince } from '../../shared/sim/changelog.ts';
 import {
@@ -53,6 +57,9 @@ import {
   EtcdMemberSchema,
   EventSchema,
   IncidentSchema,
+  DeclaredSchema,
+  PageSchema,
+  StatusUpdateSchema,
   NodeDetailSchema,
   PodSchema,
   ServiceDetailSchema,
@@ -640,6 +647,8 @@ interface FixedStamps {
   components: Stamp;
   events: Stamp;
   incidents: Stamp;
+  /** The workflow lists (pages, declared incidents, updates, hints). */
+  workflow: Stamp;
   /** The SLO block and the alerts. */
   slo: SloMemory;
   /** The score last written (NaN: none yet). */
@@ -647,7 +656,7 @@ interface FixedStamps {
 }
 
 function fixedStamps(): FixedStamps {
-  return { etcd: new Stamp(), components: new Stamp(), events: new Stamp(), incidents: new Stamp(), slo: sloMemory(), score: Number.NaN };
+  return { etcd: new Stamp(), components: new Stamp(), events: new Stamp(), incidents: new Stamp(), workflow: new Stamp(), slo: sloMemory(), score: Number.NaN };
 }
 
 /** The fastest page tier's name per tier list (the list is fixed at createSim). */
@@ -814,11 +823,26 @@ function projectControlPlane(team: TeamSchema, sim: SimState, stamps: FixedStamp
   }
 }
 
-/** Visible incidents (active or mitigated; scheduled ones are not shown), only when changed. */
-function projectIncidents(team: TeamSchema, sim: SimState, stamp: Stamp): void {
+/** Title of an incident whose cause is hidden (see `INCIDENT_VIEW`). */
+export const HIDDEN_TITLE = 'Unknown cause';
+
+/**
+ * Visible incidents (active or mitigated; scheduled ones are not shown) in start order with their
+ * neutral labels (shared/game `visibleIncidents`), only when changed. The cause (id, kind, title) is
+ * projected only once revealed (shared/game `isRevealed`: the match ended or the team bought a hint);
+ * without a `phase` (no match around the sim) everything is shown. After the match, the postmortem
+ * options and the team's answer.
+ */
+function projectIncidents(team: TeamSchema, sim: SimState, stamp: Stamp, options: ProjectOptions): void {
+  const wf = options.workflow;
+  const phase = options.phase;
+  const shown = visibleIncidents(sim);
+  const revealed = (id: string): boolean => phase === undefined || isRevealed(phase, { workflow: wf ?? EMPTY_WORKFLOW }, id);
   stamp.begin();
-  for (const i of sim.incidents) {
-    if (i.status !== 'active' && i.status !== 'mitigated') continue;
+  stamp.put(phase);
+  stamp.put(wf?.hints.length);
+  stamp.put(wf?.answers.length);
+  for (const { incident: i } of shown) {
     stamp.put(i.spec); // id, type and title come from the spec
     stamp.put(i.spec.id);
     stamp.put(i.spec.type);
@@ -828,21 +852,80 @@ function projectIncidents(team: TeamSchema, sim: SimState, stamp: Stamp): void {
     stamp.put(i.mitigatedAt);
   }
   if (!stamp.end()) return;
-  const visible = sim.incidents.filter((i) => i.status === 'active' || i.status === 'mitigated');
-  syncArray(team.incidents, visible, () => new IncidentSchema(), (entry, i) => {
-    entry.id = i.spec.id;
-    entry.type = i.spec.type;
-    entry.title = incidentTitle(i);
+  syncArray(team.incidents, shown, () => new IncidentSchema(), (entry, { label, incident: i }) => {
+    const open = revealed(i.spec.id);
+    entry.id = open ? i.spec.id : label;
+    entry.type = open ? i.spec.type : '';
+    entry.title = open ? incidentTitle(i) : HIDDEN_TITLE;
     entry.status = i.status;
     entry.startedAt = num(i.startedAt);
     entry.mitigatedAt = i.mitigatedAt === null ? -1 : num(i.mitigatedAt);
+    entry.label = label;
+    entry.revealed = open;
+    const ended = phase === 'ended';
+    entry.options = ended ? postmortemOptions(sim.settings.seed, i).map((o) => o.id).join(',') : '';
+    const answer = wf?.answers.find((a) => a.incident === i.spec.id);
+    entry.answer = answer?.choice ?? '';
+    entry.correct = answer?.correct === true;
   });
+}
+
+const EMPTY_WORKFLOW: TeamWorkflow = { pages: [], declared: [], updates: [], hints: [], answers: [] };
+
+/** Status updates projected: the last this many. */
+export const PROJECTED_UPDATES = 20;
+
+/** The team's pager, declared incidents and status updates (shared/game/workflow.ts), only when changed. */
+function projectWorkflow(team: TeamSchema, wf: TeamWorkflow | undefined, stamp: Stamp): void {
+  const w = wf ?? EMPTY_WORKFLOW;
+  stamp.begin();
+  for (const p of w.pages) {
+    stamp.put(p.id);
+    stamp.put(p.ackedAt);
+  }
+  stamp.put(-1);
+  for (const d of w.declared) {
+    stamp.put(d.id);
+    stamp.put(d.mitigatedAt);
+    stamp.put(d.resolvedAt);
+  }
+  stamp.put(w.updates.length);
+  stamp.put(w.hints.length);
+  if (!stamp.end()) return;
+  syncArray(team.pages, w.pages, () => new PageSchema(), (entry, p) => {
+    entry.id = p.id;
+    entry.alert = p.alert;
+    entry.firedAt = num(p.firedAt);
+    entry.acked = p.ackedAt !== null;
+    entry.ackedAt = p.ackedAt === null ? -1 : num(p.ackedAt);
+    entry.ackedBy = p.ackedBy ?? '';
+  });
+  syncArray(team.declared, w.declared, () => new DeclaredSchema(), (entry, d) => {
+    entry.id = d.id;
+    entry.severity = d.severity;
+    entry.summary = d.summary;
+    entry.declaredAt = num(d.declaredAt);
+    entry.declaredBy = d.declaredBy;
+    entry.mitigatedAt = d.mitigatedAt === null ? -1 : num(d.mitigatedAt);
+    entry.resolvedAt = d.resolvedAt === null ? -1 : num(d.resolvedAt);
+  });
+  syncArray(team.updates, w.updates.slice(-PROJECTED_UPDATES), () => new StatusUpdateSchema(), (entry, u) => {
+    entry.t = num(u.t);
+    entry.by = u.by;
+    entry.text = u.text;
+  });
+  team.hints = w.hints.length;
+  team.hintCost = HINT_COST_POINTS;
 }
 
 /** What the caller passes besides the sim: the game layer owns scoring. */
 export interface ProjectOptions {
   /** The team's score so far, points (the game layer's: shared/game `scoreOf(team)`, = `teamScore(match, team).score`). */
   score: number;
+  /** The match phase: while it is not `ended`, incident causes stay hidden unless hinted. Absent: causes shown (no match). */
+  phase?: MatchPhase;
+  /** The team's incident workflow (pages, declared incidents, updates, hints, answers). */
+  workflow?: TeamWorkflow;
 }
 
 /**
@@ -851,7 +934,7 @@ export interface ProjectOptions {
  *
  * @param team the team's Schema (its `id` is not touched).
  * @param sim the team's simulated cluster (read only). A different sim than last time resyncs.
- * @param options the team's score.
+ * @param options the team's score, the match phase and the team's workflow (what reveals a cause).
  */
 export function projectTeam(team: TeamSchema, sim: SimState, options: ProjectOptions): void {
   const mem = memoryOf(team);
@@ -859,7 +942,7 @@ export function projectTeam(team: TeamSchema, sim: SimState, options: ProjectOpt
   if (mem.sim !== sim || !projectChanges(team, mem, sim)) {
     projectAll(team, mem, sim);
     const s = mem.stamps;
-    for (const stamp of [s.etcd, s.components, s.events, s.incidents]) stamp.reset();
+    for (const stamp of [s.etcd, s.components, s.events, s.incidents, s.workflow]) stamp.reset();
     s.slo = sloMemory([...team.alerts]);
     s.score = Number.NaN;
     mem.full++;
@@ -873,7 +956,8 @@ export function projectTeam(team: TeamSchema, sim: SimState, options: ProjectOpt
   projectControlPlane(team, sim, stamps);
   projectSlo(team, sim, stamps.slo);
   projectEvents(team, sim, stamps.events);
-  projectIncidents(team, sim, stamps.incidents);
+  projectIncidents(team, sim, stamps.incidents, options);
+  projectWorkflow(team, options.workflow, stamps.workflow);
   const score = num(options.score);
   if (score !== stamps.score) team.score = stamps.score = score;
 }

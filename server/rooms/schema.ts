@@ -22,6 +22,9 @@ import {
   ETCD_MEMBER_VIEW,
   EVENT_VIEW,
   INCIDENT_VIEW,
+  PAGE_VIEW,
+  DECLARED_VIEW,
+  STATUS_UPDATE_VIEW,
   MATCH_STATE_VIEW,
   PLAYER_VIEW,
   SCORE_ROW_VIEW,
@@ -136,6 +139,15 @@ export type EventSchema = SchemaOf<typeof EVENT_VIEW>;
 /** An active or mitigated incident. */
 export const IncidentSchema = schemaFor(INCIDENT_VIEW);
 export type IncidentSchema = SchemaOf<typeof INCIDENT_VIEW>;
+/** A page of the team's pager ({@link PAGE_VIEW}). */
+export const PageSchema = schemaFor(PAGE_VIEW);
+export type PageSchema = SchemaOf<typeof PAGE_VIEW>;
+/** An incident the team declared ({@link DECLARED_VIEW}). */
+export const DeclaredSchema = schemaFor(DECLARED_VIEW);
+export type DeclaredSchema = SchemaOf<typeof DECLARED_VIEW>;
+/** A status update ({@link STATUS_UPDATE_VIEW}). */
+export const StatusUpdateSchema = schemaFor(STATUS_UPDATE_VIEW);
+export type StatusUpdateSchema = SchemaOf<typeof STATUS_UPDATE_VIEW>;
 /** One team's cluster without its Pods ({@link TEAM_VIEW}). */
 export const TeamSchema = schemaFor(TEAM_VIEW);
 export type TeamSchema = SchemaOf<typeof TEAM_VIEW>;

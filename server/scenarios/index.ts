@@ -17,6 +17,7 @@ import type { Scenario } from '../../shared/scenario/schema.ts';
 import { ScenarioError } from '../../shared/scenario/errors.ts';
 import { manifestsOnlyInput, podTemplates, scenarioToSimInput } from '../../shared/scenario/toSimInput.ts';
 import { inferCallGraph } from '../../shared/scenario/callGraph.ts';
+import { chaosRules, type RedTeamRules } from '../../shared/game/chaos.ts';
 
 /** Folder of the built-in scenario files. */
 export const SCENARIOS_DIR = dirname(fileURLToPath(import.meta.url));
@@ -72,6 +73,11 @@ export interface ResolvedSimInput {
   /** Sim seconds per real second when played live, or null when the scenario leaves it to the server. */
   timeDilation: number | null;
   warnings: string[];
+  /**
+   * The red team's rules for a red-vs-blue match (the scenario's `redTeam` with defaults applied,
+   * shared/game `chaosRules`; every kind at its default cost when the scenario or `--manifests` says nothing).
+   */
+  redTeam: RedTeamRules;
 }
 
 function readText(path: string, what: string): string {
@@ -181,13 +187,13 @@ export function resolveSimInput(opts: { scenario?: string; manifests?: string; s
   if (opts.scenario === undefined && opts.manifests !== undefined) {
     const workloads = loadManifestsFile(opts.manifests);
     const input = manifestsOnlyInput(workloads, { ...simOpts, source: opts.manifests });
-    return { input, title: `Manifests: ${basename(opts.manifests)}`, timeDilation: MANIFESTS_TIME_DILATION, warnings: input.warnings ?? [] };
+    return { input, title: `Manifests: ${basename(opts.manifests)}`, timeDilation: MANIFESTS_TIME_DILATION, warnings: input.warnings ?? [], redTeam: chaosRules(undefined) };
   }
   const path = scenarioPathOf(opts.scenario ?? DEFAULT_SCENARIO_ID);
   const scenario = readScenario(path);
   const workloads = opts.manifests !== undefined ? loadManifestsFile(opts.manifests) : loadWorkloads(scenario, path);
   const input = scenarioToSimInput(scenario, workloads, simOpts);
-  return { input, title: scenario.title, timeDilation: scenario.match.timeDilation ?? null, warnings: input.warnings ?? [] };
+  return { input, title: scenario.title, timeDilation: scenario.match.timeDilation ?? null, warnings: input.warnings ?? [], redTeam: chaosRules(scenario.redTeam) };
 }
 
 /** Top-level keys that mark a scenario file (a manifest never has them at the top level). */

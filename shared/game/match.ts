@@ -11,6 +11,8 @@ import { applyAction, beginTick, createSim, finishTick, injectIncident, isFinish
 import type { IncidentSpec, SimAction } from '../sim/types.ts';
 import { ACTION_COSTS, computeScore } from './score.ts';
 import { LOBBY_ERRORS, checkRole, checkSeat } from './lobby.ts';
+import { recordPages } from './workflow.ts';
+import { chaosAfterTick, chaosRules, createChaos } from './chaos.ts';
 import type {
   ControlOp,
   ControlResult,
@@ -80,7 +82,9 @@ export function createMatch(opts: CreateMatchOptions): Match {
     };
   });
   const settings: MatchSettings = { mode: ids.length > 1 ? 'race' : 'coop', roles: false, lobby: false, ...opts.settings };
-  return { schemaVersion: 1, phase: settings.lobby ? 'lobby' : 'running', settings, teams, players: [] };
+  // Red vs blue: both sides' budgets and the half (the attacks are its incidents: see advance).
+  const chaos = settings.mode === 'redblue' ? createChaos(teams, opts.redTeam ?? chaosRules(undefined), opts.input.settings.durationSeconds, opts.input.settings.tickSeconds) : null;
+  return { schemaVersion: 1, phase: settings.lobby ? 'lobby' : 'running', settings, teams, players: [], chaos };
 }
 
 /** The team with `id`, or undefined. O(teams). */
@@ -238,7 +242,8 @@ export function suspend(match: Match): void {
 /**
  * One tick of the match: every team whose cluster is not finished steps once (`settings.tickSeconds`
  * sim seconds), in team id order: shared/sim `beginTick`, then the team's scheduled incidents now due
- * ({@link startScheduledIncidents}), then `finishTick` (the same order as a bare cluster's `step`).
+ * ({@link startScheduledIncidents}), then `finishTick` (the same order as a bare cluster's `step`), then
+ * the team's pager records the page alerts that started firing (shared/game/workflow.ts `recordPages`).
  * When every team's cluster is finished the phase becomes `ended`.
  * A paused match does not move. The room calls this once per due tick of its clock; the CLI and replay
  * call it in a loop (`playMatch` in ./replay.ts).
@@ -254,12 +259,15 @@ export function advance(match: Match): boolean {
     const tick = team.sim.tick;
     try {
       beginTick(team.sim);
-      startScheduledIncidents(team);
+      // Red vs blue: the scenario's schedule does not start; the attacks are the incidents.
+      if (match.settings.mode !== 'redblue') startScheduledIncidents(team);
       finishTick(team.sim);
+      recordPages(team);
     } catch (err) {
       throw new TeamStepError(team.id, tick, err);
     }
   }
+  if ((match.chaos ?? null) !== null) chaosAfterTick(match); // half time: the sides swap
   if (match.teams.every((team) => isFinished(team.sim))) match.phase = 'ended';
   return match.phase === 'ended';
 }

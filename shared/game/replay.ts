@@ -153,9 +153,12 @@ export function runMatch(
 
 /**
  * Canonical hash of what a replay must reproduce: every team's cluster, log, score inputs,
- * schedule and injections (16 hex digits, FNV-1a 64 of canonical JSON). The roster and the phase are left out: a log
+ * schedule and injections (16 hex digits, FNV-1a 64 of canonical JSON), and in a red-vs-blue match its
+ * chaos state (budgets, cooldowns, half, attacks; left out when there is none, so the hash of every
+ * other match is unchanged). The roster and the phase are left out: a log
  * records who acted, not who watched or who was a trainer.
  */
 export function matchHash(match: Match): string {
-  return hashValue(match.teams);
+  const chaos = match.chaos ?? null;
+  return chaos === null ? hashValue(match.teams) : hashValue({ teams: match.teams, chaos });
 }

@@ -12,7 +12,7 @@
  * May import: shared/sim types, ./types.ts.
  */
 import type { LoggedAction, SimAction, SimState } from '../sim/types.ts';
-import type { TeamScoreInputs } from './types.ts';
+import type { TeamScoreInputs, TeamWorkflow } from './types.ts';
 
 /**
  * What each accepted player action costs the acting team (added to {@link TeamScoreInputs.actionCost},
@@ -60,6 +60,26 @@ export const OPEN_INCIDENT_PENALTY = 100;
 /** Points per unit of a team's {@link TeamScoreInputs.actionCost}. */
 export const ACTION_COST_POINTS = 2;
 
+/** Bonus for a page acknowledged at once; shrinks linearly to 0 at {@link ACK_WINDOW_SECONDS} (issue 8). */
+export const ACK_BONUS_POINTS = 50;
+/** Time to acknowledge (sim seconds) at which the acknowledgement bonus reaches 0. */
+export const ACK_WINDOW_SECONDS = 300;
+/** Bonus per page followed by a status update within {@link UPDATE_WINDOW_SECONDS} of firing (communications). */
+export const UPDATE_BONUS_POINTS = 25;
+/** Sim seconds after a page within which a status update earns {@link UPDATE_BONUS_POINTS}. */
+export const UPDATE_WINDOW_SECONDS = 600;
+/** What one hint (the cause of one incident, before the debrief) costs. */
+export const HINT_COST_POINTS = 75;
+/** Bonus per correct root cause in the postmortem question. */
+export const POSTMORTEM_BONUS_POINTS = 50;
+
+/** The workflow terms as text (part of {@link SCORE_FORMULA}). */
+export const WORKFLOW_SCORE_FORMULA =
+  `      + sum over acknowledged pages: round(${ACK_BONUS_POINTS} * max(0, 1 - timeToAcknowledge / ${ACK_WINDOW_SECONDS} s))\n` +
+  `      + ${UPDATE_BONUS_POINTS} * pages followed by a status update within ${UPDATE_WINDOW_SECONDS} s\n` +
+  `      - ${HINT_COST_POINTS} * hints bought\n` +
+  `      + ${POSTMORTEM_BONUS_POINTS} * root causes named correctly in the postmortem question`;
+
 /** The formula as text, for the README and the end-of-match screen. */
 export const SCORE_FORMULA =
   `score = round(${SLO_POINTS} * squash(${AVAILABILITY_WEIGHT} * availabilityBudgetRemaining + ` +
@@ -67,6 +87,7 @@ export const SCORE_FORMULA =
   `      + sum over incidents mitigated after a player action: round(${INCIDENT_BONUS_POINTS} * max(0, 1 - timeToMitigate / ${BONUS_WINDOW_SECONDS} s))\n` +
   `      - ${OPEN_INCIDENT_PENALTY} * incidents still active\n` +
   `      - round(${ACTION_COST_POINTS} * actionCost)\n` +
+  `${WORKFLOW_SCORE_FORMULA}\n` +
   `where budgetRemaining = 1 - (1 - SLI) / (1 - SLO) over the whole match (1 = untouched, 0 = spent, < 0 = overspent)\n` +
   `and squash(b) = min(b, 1) for b >= 0, max(-1, -log10(1 - b) / 3) for b < 0 (10 budgets burnt = -1/3, 100 = -2/3, 1000+ = -1).`;
 
@@ -125,6 +146,8 @@ export interface ScoredTeam {
   log: readonly LoggedAction[];
   /** The team's action count and accumulated action cost. */
   score: TeamScoreInputs;
+  /** The team's incident workflow (pages, updates, hints, answers: {@link workflowPoints}); absent: no workflow terms. */
+  workflow?: TeamWorkflow;
 }
 
 /**
@@ -236,7 +259,7 @@ export function scoreOf(team: ScoredTeam): number {
       memo.actions = 0 - Math.round(ACTION_COST_POINTS * finite(team.score.actionCost));
     }
   }
-  return finite(memo.slo + memo.incidentPoints + memo.actions);
+  return finite(memo.slo + memo.incidentPoints + memo.actions + workflowTotal(team.workflow));
 }
 
 /**
@@ -244,7 +267,9 @@ export function scoreOf(team: ScoredTeam): number {
  * bonus only when an action of THIS team was applied between its start and its mitigation
  * ({@link actedDuring}), so self-healing (e.g. pods rescheduled off a dead node) earns nothing and
  * another team's actions earn nothing either. Breakdown keys: `availabilityBudget`, `latencyBudget`
- * (fractions), `slo`, `incidents`, `openIncidents`, `actions` (points, signed) and `total` (= score).
+ * (fractions), `slo`, `incidents`, `openIncidents`, `actions`, the workflow terms `acknowledge`,
+ * `statusUpdates`, `hints`, `postmortem` ({@link workflowPoints}; present only when one is non-zero, so a
+ * match nobody played through the workflow has the breakdown it always had) (points, signed) and `total` (= score).
  */
 export function computeScore(team: ScoredTeam): { score: number; breakdown: Record<string, number> } {
   const state = team.sim;
@@ -266,7 +291,8 @@ export function computeScore(team: ScoredTeam): { score: number; breakdown: Reco
   }
   const openIncidents = 0 - OPEN_INCIDENT_PENALTY * open;
   const actions = 0 - Math.round(ACTION_COST_POINTS * finite(team.score.actionCost));
-  const total = slo + incidents + openIncidents + actions;
+  const wf = workflowPoints(team.workflow);
+  const total = slo + incidents + openIncidents + actions + wf.acknowledge + wf.statusUpdates + wf.hints + wf.postmortem;
   return {
     score: finite(total),
     breakdown: {
@@ -276,7 +302,56 @@ export function computeScore(team: ScoredTeam): { score: number; breakdown: Reco
       incidents,
       openIncidents,
       actions,
+      // The workflow terms only once the team used the workflow: a headless match's breakdown is as before.
+      ...(wf.acknowledge !== 0 || wf.statusUpdates !== 0 || wf.hints !== 0 || wf.postmortem !== 0
+        ? { acknowledge: wf.acknowledge, statusUpdates: wf.statusUpdates, hints: wf.hints, postmortem: wf.postmortem }
+        : {}),
       total: finite(total),
     },
   };
+}
+
+/** The workflow terms of a team's score, points (signed): see {@link workflowPoints}. */
+export interface WorkflowPoints {
+  /** Sum over acknowledged pages of {@link ackBonus}(ackedAt - firedAt). */
+  acknowledge: number;
+  /** {@link UPDATE_BONUS_POINTS} per page with a status update in [firedAt, firedAt + {@link UPDATE_WINDOW_SECONDS}]. */
+  statusUpdates: number;
+  /** -{@link HINT_COST_POINTS} per hint bought (<= 0). */
+  hints: number;
+  /** {@link POSTMORTEM_BONUS_POINTS} per correct postmortem answer. */
+  postmortem: number;
+}
+
+/**
+ * Bonus for a page acknowledged `ttaSeconds` sim seconds after it fired:
+ * `round(50 * max(0, 1 - tta / 300))` (SRE Workbook ch. 9: time to acknowledge is the first response metric).
+ */
+export function ackBonus(ttaSeconds: number): number {
+  return Math.round(ACK_BONUS_POINTS * clamp(1 - finite(ttaSeconds, ACK_WINDOW_SECONDS) / ACK_WINDOW_SECONDS, 0, 1));
+}
+
+/**
+ * The workflow terms of the score (issue 8; shared/game/workflow.ts records the inputs): time to
+ * acknowledge each page, status updates following pages in time, hints bought, postmortem answers.
+ * Pure function of `workflow` (same records, same points); all zero for an absent or empty one, so a
+ * headless match without players scores as before. O(pages x updates + hints + answers).
+ */
+export function workflowPoints(workflow: TeamWorkflow | undefined): WorkflowPoints {
+  if (workflow === undefined) return { acknowledge: 0, statusUpdates: 0, hints: 0, postmortem: 0 };
+  let acknowledge = 0;
+  let statusUpdates = 0;
+  for (const page of workflow.pages) {
+    if (page.ackedAt !== null) acknowledge += ackBonus(page.ackedAt - page.firedAt);
+    if (workflow.updates.some((u) => u.t >= page.firedAt && u.t <= page.firedAt + UPDATE_WINDOW_SECONDS)) statusUpdates += UPDATE_BONUS_POINTS;
+  }
+  const hints = 0 - HINT_COST_POINTS * workflow.hints.length;
+  const postmortem = POSTMORTEM_BONUS_POINTS * workflow.answers.filter((a) => a.correct).length;
+  return { acknowledge, statusUpdates, hints, postmortem };
+}
+
+function workflowTotal(workflow: TeamWorkflow | undefined): number {
+  if (workflow === undefined) return 0;
+  const w = workflowPoints(workflow);
+  return w.acknowledge + w.statusUpdates + w.hints + w.postmortem;
 }

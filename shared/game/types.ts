@@ -11,6 +11,7 @@
  */
 import type { MatchPhase } from '../protocol.ts';
 import type { ActionResult, IncidentSpec, IncidentType, LoggedAction, SimInput, SimState } from '../sim/types.ts';
+import type { ChaosState, RedTeamRules } from './chaos.ts';
 
 export type { MatchPhase } from '../protocol.ts';
 export type { ActionResult, LoggedAction } from '../sim/types.ts';
@@ -97,7 +98,7 @@ export type InjectResult = { ok: true; message: string; incident: string } | { o
  * How a match is played (issue 8). `solo`: one player, one cluster (bots may race them on other teams);
  * `coop`: one cluster for the whole team; `race`: 2..8 teams, each its own cluster from the same
  * scenario and seed and the same incident schedule; `redblue`: red spends a chaos budget on catalog
- * incidents against blue's cluster, sides swap at half time (shared/game/redblue.ts).
+ * incidents against blue's cluster, sides swap at half time (shared/game/chaos.ts).
  */
 export type MatchMode = 'solo' | 'coop' | 'race' | 'redblue';
 /** Every {@link MatchMode}, in this order. */
@@ -224,6 +225,11 @@ export interface Match {
   settings: MatchSettings;
   teams: TeamState[];
   players: MatchPlayer[];
+  /**
+   * Red vs blue (mode `redblue`): budgets, cooldowns, the half and the attack log (shared/game/chaos.ts);
+   * null in every other mode. Read it as `match.chaos ?? null`: matches stored before it have none.
+   */
+  chaos: ChaosState | null;
 }
 
 /** What `createMatch` needs. */
@@ -234,6 +240,8 @@ export interface CreateMatchOptions {
   teams: readonly string[];
   /** Default: mode `race` for 2+ teams else `coop`, roles off, lobby off (phase `running` at once). */
   settings?: Partial<MatchSettings>;
+  /** Mode `redblue` only: the scenario's red-team rules (default `chaosRules(undefined)`: every kind, 100 points). */
+  redTeam?: RedTeamRules;
 }
 
 /** What a player asks for when joining. */

@@ -142,6 +142,37 @@ export const SCENARIO_DIFFICULTIES = ['beginner', 'intermediate', 'advanced', 'e
 /** One of {@link SCENARIO_DIFFICULTIES}. */
 export type ScenarioDifficulty = (typeof SCENARIO_DIFFICULTIES)[number];
 
+/**
+ * The red team's rules in a red-vs-blue match (issue 8, mode `redblue`; shared/game/chaos.ts): the
+ * chaos budget per side (points, default 100) and the incident kinds red may use, each with its cost
+ * (points) and cooldown (sim seconds); a kind without them takes the defaults of its target (Deployment
+ * 20 / 120 s, Node 30 / 300 s, etcd 50 / 600 s). Absent `allowed`: every kind of the incident registry.
+ *
+ * ```yaml
+ * redTeam: { budget: 100, allowed: [ { kind: pod-kill, cost: 10, cooldownSeconds: 60 }, { kind: bad-rollout } ] }
+ * ```
+ */
+export const RedTeamSchema = z.strictObject({
+  budget: z.number().int().min(1).max(100_000).optional(),
+  allowed: z
+    .array(
+      z.strictObject({
+        kind: z.enum(INCIDENT_KINDS),
+        cost: z.number().int().min(0).max(100_000).optional(),
+        cooldownSeconds: z.number().int().min(0).max(7 * 24 * 3600).optional(),
+      }),
+    )
+    .min(1)
+    .superRefine((list, ctx) => {
+      const seen = new Set<string>();
+      list.forEach((entry, i) => {
+        if (seen.has(entry.kind)) ctx.addIssue({ code: 'custom', path: [i, 'kind'], message: `${entry.kind} is listed twice` });
+        seen.add(entry.kind);
+      });
+    })
+    .optional(),
+});
+
 /** A whole scenario file. */
 export const ScenarioSchema = z.strictObject({
   id: name(),
@@ -207,6 +238,8 @@ export const ScenarioSchema = z.strictObject({
   images: z.record(z.string().min(1), ImageProfileSchema).default({}),
   defaultImage: ImageProfileSchema.optional(),
   incidents: z.array(IncidentSchema).default([]),
+  /** Optional: the red team's rules in mode `redblue` ({@link RedTeamSchema}); absent: the defaults. */
+  redTeam: RedTeamSchema.optional(),
 });
 
 /** A validated scenario (defaults applied). */

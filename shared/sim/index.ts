@@ -12,6 +12,7 @@ export * from './types.ts';
 export { createSim } from './create.ts';
 export { beginTick, finishTick, step } from './step.ts';
 export { injectIncident, type InjectOptions, type InjectResult } from './incidents/index.ts';
+export { INCIDENT_KINDS, incidentCatalog, incidentTitle } from './incidents/index.ts';
 export { applyAction } from './actions/index.ts';
 export { apiWritable, markDirty, reconcileEtcd, setDeploymentImage, ETCD_WRITE_ERROR } from './apiserver.ts';
 export { podDisplayStatus, nodeDisplayStatus, podReady, ownerDeploymentName } from './status.ts';

@@ -360,9 +360,15 @@ export const EVENT_VIEW = defineView('EventView', {
 });
 
 /**
- * An incident players have seen strike (scheduled ones are not shown): its type (`memory-leak`,
- * `bad-rollout`...), title (the scenario's, else the handler's), `active`/`mitigated`, when it struck
- * and when it was mitigated (sim seconds; -1 while not mitigated).
+ * An incident players have seen strike (scheduled ones are not shown): `active`/`mitigated`, when it
+ * struck and when it was mitigated (sim seconds; -1 while not mitigated). The cause is hidden while
+ * the match runs (issue 8: players diagnose from symptoms): `id` is then its neutral `label`
+ * (`incident-1`, ... in start order), `type` is '' and `title` is `Unknown cause`. Once `revealed`
+ * (the match ended, or the team bought a hint for it) they are the cluster's id, the kind
+ * (`memory-leak`, `bad-rollout`...) and the title (the scenario's, else the kind's).
+ * After the match: `options` are the postmortem question's root-cause choices (incident kinds,
+ * comma-separated, sorted), `answer` the kind the team picked ('' none yet) and `correct` whether it
+ * was the cause.
  */
 export const INCIDENT_VIEW = defineView('IncidentView', {
   id: f.string(),
@@ -371,6 +377,45 @@ export const INCIDENT_VIEW = defineView('IncidentView', {
   status: f.string(),
   startedAt: f.seconds(),
   mitigatedAt: f.seconds(-1),
+  label: f.string(),
+  revealed: f.boolean(),
+  options: f.string(),
+  answer: f.string(),
+  correct: f.boolean(),
+});
+
+/**
+ * A page (SRE Workbook ch. 5: a page-severity burn-rate alert that started firing), `page-N` in firing
+ * order: the alert id, when it fired and when it was acknowledged (sim seconds; -1 while not) and by whom.
+ */
+export const PAGE_VIEW = defineView('PageView', {
+  id: f.string(),
+  alert: f.string(),
+  firedAt: f.seconds(),
+  acked: f.boolean(),
+  ackedAt: f.seconds(-1),
+  ackedBy: f.string(),
+});
+
+/**
+ * An incident the team declared (`inc-N`, SRE Book ch. 14): severity `SEV1`..`SEV3`, summary, who and
+ * when (sim seconds), when the team marked it mitigated and resolved (-1 while not).
+ */
+export const DECLARED_VIEW = defineView('DeclaredView', {
+  id: f.string(),
+  severity: f.oneOf(['SEV1', 'SEV2', 'SEV3'], 'SEV3'),
+  summary: f.string(),
+  declaredAt: f.seconds(),
+  declaredBy: f.string(),
+  mitigatedAt: f.seconds(-1),
+  resolvedAt: f.seconds(-1),
+});
+
+/** A status update the team posted to its stakeholders: sim second, author, text. */
+export const STATUS_UPDATE_VIEW = defineView('StatusUpdateView', {
+  t: f.seconds(),
+  by: f.string(),
+  text: f.string(),
 });
 
 /** Nodes on the wire: name and Pod counts always, the rest as detail. */
@@ -383,8 +428,9 @@ export const SERVICE_WIRE = splitView(SERVICE_VIEW, ['name', 'namespace']);
 /**
  * One team's cluster: Nodes, Deployments, Services (maps of their summaries, see the file comment),
  * etcd members and quorum (floor(n/2)+1 healthy; false = the API server cannot write), control-plane
- * components, SLOs, firing alerts, the last 50 events (oldest first), visible incidents, and the team's
- * score (passed in by the game layer). Its Pods and the objects' detail are in
+ * components, SLOs, firing alerts, the last 50 events (oldest first), visible incidents, the team's
+ * score (passed in by the game layer), and its incident workflow (issue 8): pages, declared incidents,
+ * status updates (last 20), hints bought and the points a hint costs. Its Pods and the objects' detail are in
  * {@link TEAM_DETAIL_VIEW}: the client mirror puts them together into `TeamView`.
  */
 export const TEAM_VIEW = defineView('TeamView', {
@@ -400,6 +446,11 @@ export const TEAM_VIEW = defineView('TeamView', {
   events: f.array(EVENT_VIEW),
   incidents: f.array(INCIDENT_VIEW),
   score: f.float(),
+  pages: f.array(PAGE_VIEW),
+  declared: f.array(DECLARED_VIEW),
+  updates: f.array(STATUS_UPDATE_VIEW),
+  hints: f.int(),
+  hintCost: f.int(),
 });
 
 /**

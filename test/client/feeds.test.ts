@@ -35,7 +35,7 @@ describe('PagerFeed', () => {
 });
 
 describe('incidents', () => {
-  const inc = (id: string, status: string, startedAt: number, mitigatedAt: number): IncidentView => ({ id, type: 'memory-leak', title: id, status, startedAt, mitigatedAt });
+  const inc = (id: string, status: string, startedAt: number, mitigatedAt: number): IncidentView => ({ id, type: 'memory-leak', title: id, status, startedAt, mitigatedAt, label: id, revealed: true, options: '', answer: '', correct: false });
 
   it('computes time to mitigate, null while active', () => {
     expect(timeToMitigate(inc('a', 'mitigated', 100, 340))).toBe(240);

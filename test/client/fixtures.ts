@@ -92,6 +92,11 @@ export function boutiqueTeam(): TeamView {
     events: [],
     incidents: [],
     score: 900,
+    pages: [],
+    declared: [],
+    updates: [],
+    hints: 0,
+    hintCost: 75,
   };
 }
 

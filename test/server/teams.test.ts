@@ -86,7 +86,8 @@ describe('a room with two teams', () => {
     const ok = await ask(tess, 'control', { id: 'i7', op: 'inject', team: 'red', incident: { type: 'bad-rollout', target: 'frontend', params: { errorRate: 0.5 }, id: 'surprise' } });
     expect(ok).toMatchObject({ id: 'i7', type: 'control', ok: true, output: expect.stringMatching(/^incident surprise \(bad-rollout\) started on team red at t=\d+s$/) });
     await waitFor(() => team(bob, 'red')!.incidents.length === 1, "red's incident shown");
-    expect(team(bob, 'red')!.incidents[0]).toMatchObject({ id: 'surprise', type: 'bad-rollout', status: 'active' });
+    // Issue 8: players see a neutral label while the match runs; the cause is revealed at the end (test/server/workflow.test.ts).
+    expect(team(bob, 'red')!.incidents[0]).toMatchObject({ id: 'incident-1', label: 'incident-1', type: '', title: 'Unknown cause', revealed: false, status: 'active' });
     expect(team(tess, 'blue')!.incidents.length).toBe(0);
     const again = await ask(tess, 'control', { id: 'i8', op: 'inject', team: 'red', incident: { type: 'bad-rollout', target: 'frontend', id: 'surprise' } });
     expect(again).toMatchObject({ ok: false, error: 'incident id "surprise" is already used in team red' });

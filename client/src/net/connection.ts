@@ -8,6 +8,7 @@
 import { Client, type Room } from '@colyseus/sdk';
 import { rejoinMatch } from './rejoin.ts';
 import { ROOM_NAME, type ActionMessage, type CredentialsMessage, type FocusKind, type JoinOptions, type LobbyMessage, type MatchEndedMessage, type NoticeMessage, type ReplyMessage } from '../../../shared/protocol.ts';
+import type { WorkflowOp } from '../view/workflow.ts';
 
 /** How long to wait for a `reply` before reporting a timeout, ms. */
 export const REPLY_TIMEOUT_MS = 15_000;
@@ -120,6 +121,11 @@ export class GameConnection {
     return this.#request('action', (id) => ({ id, action }));
   }
 
+  /** Send a `workflow` operation (pager, declare, status update, resolve, hint, postmortem answer); resolves with its reply. */
+  workflow(op: WorkflowOp): Promise<ReplyMessage> {
+    return this.#request('workflow', (id) => ({ id, ...op }));
+  }
+
   /**
    * Tell the server what the player looks at (the selected Node, Deployment or Service by its map key;
    * null = nothing): in large clusters only those Pods are sent. Resolves with the reply.
@@ -156,7 +162,7 @@ export class GameConnection {
     await this.room.leave(true);
   }
 
-  #request(type: 'kubectl' | 'action' | 'focus' | 'lobby', payload: (id: string) => object): Promise<ReplyMessage> {
+  #request(type: 'kubectl' | 'action' | 'focus' | 'lobby' | 'workflow', payload: (id: string) => object): Promise<ReplyMessage> {
     const id = `c${this.#nextId++}`;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {

@@ -4,6 +4,7 @@
  */
 import type { MatchStateView, TeamView } from '../../../shared/protocol.ts';
 import { PagerFeed, sortIncidents, timeToMitigate } from '../view/feeds.ts';
+import { incidentName } from '../view/workflow.ts';
 import { formatAge, formatSimTime } from '../view/format.ts';
 import { eventSource } from '../view/lobby.ts';
 import { byId, el } from './dom.ts';
@@ -60,7 +61,7 @@ export class Feeds {
 
   #renderIncidents(team: TeamView, now: number): void {
     const list = sortIncidents(team.incidents);
-    const key = list.map((i) => `${i.id}:${i.status}:${i.mitigatedAt}`).join('|') + (list.some((i) => i.status !== 'mitigated') ? `@${Math.floor(now / 10)}` : '');
+    const key = list.map((i) => `${i.id}:${i.status}:${i.mitigatedAt}:${i.revealed}`).join('|') + (list.some((i) => i.status !== 'mitigated') ? `@${Math.floor(now / 10)}` : '');
     if (key === this.#incidentKey) return;
     this.#incidentKey = key;
     if (!list.length) {
@@ -75,7 +76,7 @@ export class Feeds {
           'li',
           { class: `incident ${ttm === null ? 'active' : 'mitigated'}` },
           el('span', { class: 'sev', text: ttm === null ? 'ACTIVE' : 'FIXED' }),
-          el('span', { class: 'summary', text: i.title || i.type }),
+          el('span', { class: 'summary', text: incidentName(i) }),
           el('span', { class: 'meta', text: meta }),
         );
       }),

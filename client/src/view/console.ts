@@ -88,7 +88,7 @@ export function errorLine(error: string | undefined): string {
 }
 
 /** Page-level keyboard commands. */
-export type ShortcutCommand = 'focusConsole' | 'escape' | 'help' | 'leaderboard';
+export type ShortcutCommand = 'focusConsole' | 'escape' | 'help' | 'leaderboard' | 'ack';
 
 /**
  * Resolve a key press to a page command.
@@ -103,6 +103,7 @@ export function resolveShortcut(key: string, typing: boolean, modifiers = false)
   if (key === '/' || key === ':') return 'focusConsole';
   if (key === '?') return 'help';
   if (key === 'l' || key === 'L') return 'leaderboard';
+  if (key === 'a' || key === 'A') return 'ack';
   return null;
 }
 
@@ -115,6 +116,7 @@ export const SHORTCUTS: readonly { keys: string; does: string }[] = [
   { keys: '?', does: 'this help' },
   { keys: 'L', does: 'open the leaderboard' },
   { keys: 'R', does: 'ready / not ready (waiting room)' },
+  { keys: 'A', does: 'acknowledge every open page (the pager)' },
   { keys: 'click', does: 'select a pod, node, etcd member or Service for its actions' },
 ];
 

@@ -7,7 +7,8 @@
  *
  * Lifecycle: `scheduled` -> (at <= t, target resolved, params parsed, module started it) `active` ->
  * (module says mitigated) `mitigated`.
- * Start records a `Warning` event (`IncidentStarted`), mitigation a `Normal` one (`IncidentMitigated`).
+ * Start records a `Warning` event (`IncidentStarted`), mitigation a `Normal` one (`IncidentMitigated`);
+ * their messages name neither the kind nor the title nor the id (players see symptoms, not the cause).
  * `data.playerActed` records whether any action was applied to this cluster between start and
  * mitigation (bookkeeping of this cluster only; the score does not read it: the game
  * layer credits a team from its own action log, shared/game/score.ts `actedDuring`). A spec whose target does not resolve, whose params fail the kind's schema
@@ -102,7 +103,8 @@ function startEntry(state: SimState, inc: IncidentState, isNew: boolean, recordI
     inc.status = 'active';
     inc.startedAt = state.t;
     inc.data['actionsAtStart'] = state.counters.actions;
-    recordEvent(state, 'Warning', 'IncidentStarted', eventObject(inc), `${incidentTitle(inc)}: ${mod.describe(inc.spec)}`, 'gameday');
+    // No title, kind or id in the text: players diagnose from symptoms; the debrief reveals the cause (issue 8).
+    recordEvent(state, 'Warning', 'IncidentStarted', eventObject(inc), 'An incident started: watch the alerts, events and metrics for its symptoms', 'gameday');
     return { ok: true, incident: inc };
   }
   if (outcome.retry) return { ok: false, retry: true, error: 'its module asked to be retried (e.g. the API server is unavailable)' };
@@ -147,6 +149,6 @@ export function updateIncidents(state: SimState): void {
     const before = inc.data['actionsAtStart'];
     inc.data['playerActed'] = typeof before === 'number' && state.counters.actions > before;
     const ttm = state.t - (inc.startedAt ?? state.t);
-    recordEvent(state, 'Normal', 'IncidentMitigated', eventObject(inc), `${incidentTitle(inc)}: mitigated after ${ttm} s`, 'gameday');
+    recordEvent(state, 'Normal', 'IncidentMitigated', eventObject(inc), `An incident was mitigated after ${ttm} s`, 'gameday');
   }
 }

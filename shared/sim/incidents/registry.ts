@@ -20,6 +20,9 @@ import { nodeFailure } from './node-failure.ts';
 import { podKill } from './pod-kill.ts';
 import { trafficSpike } from './traffic-spike.ts';
 import { slowDependency } from './slow-dependency.ts';
+import { badImageTag } from './bad-image-tag.ts';
+import { missingConfig } from './missing-config.ts';
+import { livenessMisconfig } from './liveness-misconfig.ts';
 
 /** Identity that checks every key names its own module's `kind`. */
 function registry<R extends { [K in keyof R]: IncidentModule<K & string, z.ZodType, AnyTargetSelector> }>(modules: R): R {
@@ -38,6 +41,9 @@ export const incidentRegistry = registry({
   'pod-kill': podKill,
   'traffic-spike': trafficSpike,
   'slow-dependency': slowDependency,
+  'bad-image-tag': badImageTag,
+  'missing-config': missingConfig,
+  'liveness-misconfig': livenessMisconfig,
 });
 
 /** The incident kinds the sim knows: the keys of {@link incidentRegistry}. */
