@@ -84,7 +84,7 @@ afterAll(async () => {
 describe('a team race from the lobby, in two browsers', () => {
   it('ann creates a race with 2 teams in the lobby and waits in the waiting room', async () => {
     ann = await open('ann', { width: 1280, height: 720 });
-    await expect.poll(() => page0State(ann), { timeout: 15_000 }).toBe('No open matches. Quick play or create one.');
+    await expect.poll(() => page0State(ann), { timeout: 30_000 }).toBe('No open matches. Quick play or create one.');
     await ann.click('#create-toggle');
     await ann.locator('#create-form').waitFor({ state: 'visible' });
     await ann.selectOption('#create-mode', 'race');
@@ -92,7 +92,7 @@ describe('a team race from the lobby, in two browsers', () => {
     expect(await ann.isChecked('#create-lobby')).toBe(true);
     await ann.press('#create-teams', 'Enter'); // Enter submits the form
     await ann.locator('#waiting-room').waitFor({ state: 'visible' });
-    await expect.poll(() => ann.locator('#waiting-room .waiting-team').count(), { timeout: 15_000 }).toBe(2);
+    await expect.poll(() => ann.locator('#waiting-room .waiting-team').count(), { timeout: 30_000 }).toBe(2);
     await inTeam(ann, 'blue', 'ann').waitFor();
     expect(await ann.textContent('#waiting-room h2')).toContain('Team race');
     expect(await ann.isDisabled('#start-button')).toBe(true);
@@ -123,7 +123,7 @@ describe('a team race from the lobby, in two browsers', () => {
     await ann.keyboard.press('r');
     await inTeam(ann, 'blue', 'ann').and(ann.locator('.ready')).waitFor();
     await bob.click('#ready-button');
-    await expect.poll(() => ann.isDisabled('#start-button'), { timeout: 15_000 }).toBe(false);
+    await expect.poll(() => ann.isDisabled('#start-button'), { timeout: 30_000 }).toBe(false);
     await ann.click('#start-button');
     for (const p of [ann, bob]) {
       await p.locator('#waiting-room').waitFor({ state: 'hidden' });
@@ -132,7 +132,7 @@ describe('a team race from the lobby, in two browsers', () => {
         return d?.ready === true && d.phase === 'running' && d.counts.pods > 0;
       });
       await p.locator('#scoreboard').waitFor({ state: 'visible' });
-      await expect.poll(async () => (await board(p)).map((r) => r.split('=')[0]).sort(), { timeout: 15_000 }).toEqual(['blue', 'red']);
+      await expect.poll(async () => (await board(p)).map((r) => r.split('=')[0]).sort(), { timeout: 30_000 }).toEqual(['blue', 'red']);
       expect(await p.textContent('#players-list')).toMatch(/ann.*blue/s);
       expect(await p.textContent('#players-list')).toMatch(/bob.*red/s);
     }
@@ -151,16 +151,16 @@ describe('a team race from the lobby, in two browsers', () => {
     const before = await ann.locator('#console-output .console-entry').count();
     await ann.keyboard.type('kubectl scale deployment/frontend --replicas=5');
     await ann.keyboard.press('Enter');
-    await expect.poll(() => ann.locator('#console-output .console-entry').count(), { timeout: 15_000 }).toBeGreaterThan(before);
-    await expect.poll(() => ann.locator('#console-output .console-entry').last().getAttribute('class'), { timeout: 15_000 }).not.toContain('pending');
+    await expect.poll(() => ann.locator('#console-output .console-entry').count(), { timeout: 30_000 }).toBeGreaterThan(before);
+    await expect.poll(() => ann.locator('#console-output .console-entry').last().getAttribute('class'), { timeout: 30_000 }).not.toContain('pending');
     expect(await ann.locator('#console-output .console-entry').last().getAttribute('class')).not.toContain('failed');
     await ann.keyboard.type('kubectl rollout restart deployment/frontend');
     await ann.keyboard.press('Enter');
-    await expect.poll(() => ann.locator('#events-body .event-source').first().textContent(), { timeout: 15_000 }).toBe('by ann');
+    await expect.poll(() => ann.locator('#events-body .event-source').first().textContent(), { timeout: 30_000 }).toBe('by ann');
     // The actions cost team blue points: bob's scoreboard shows blue below red; bob's cluster is his own.
-    await expect.poll(async () => (await scoreOf(bob, 'red')) - (await scoreOf(bob, 'blue')), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(async () => (await scoreOf(bob, 'red')) - (await scoreOf(bob, 'blue')), { timeout: 30_000 }).toBeGreaterThan(0);
     expect((await board(bob))[0]).toMatch(/^red=/);
-    await expect.poll(async () => (await debugInfo(ann)).deployments.frontend?.replicas, { timeout: 15_000 }).toBe(5);
+    await expect.poll(async () => (await debugInfo(ann)).deployments.frontend?.replicas, { timeout: 30_000 }).toBe(5);
     expect((await debugInfo(bob)).deployments.frontend?.replicas).toBe(bobReplicasBefore);
     await bob.screenshot({ path: join(tmpdir(), 'gameday-lobby-race-800.png') });
     await ann.screenshot({ path: join(tmpdir(), 'gameday-lobby-race.png') });
@@ -175,15 +175,15 @@ describe('a team race from the lobby, in two browsers', () => {
     await row.locator('button[data-room]').click();
     await sam.locator('#game-screen').waitFor({ state: 'visible' });
     await sam.locator('#scoreboard').waitFor({ state: 'visible' });
-    await expect.poll(async () => (await board(sam)).length, { timeout: 15_000 }).toBe(2);
-    await expect.poll(() => sam.isDisabled('#console-input'), { timeout: 15_000 }).toBe(true);
+    await expect.poll(async () => (await board(sam)).length, { timeout: 30_000 }).toBe(2);
+    await expect.poll(() => sam.isDisabled('#console-input'), { timeout: 30_000 }).toBe(true);
     expect(await sam.textContent('#action-hint')).toMatch(/spectator/);
-    await expect.poll(() => ann.textContent('#notice-list'), { timeout: 15_000 }).toContain('sam is watching (spectator)');
+    await expect.poll(() => ann.textContent('#notice-list'), { timeout: 30_000 }).toContain('sam is watching (spectator)');
     // The spectator sees every team's cluster: blue's (frontend scaled by ann to 5) by default, red's
     // after a click on red's scoreboard row.
-    await expect.poll(async () => (await debugInfo(sam)).deployments.frontend?.replicas, { timeout: 15_000 }).toBe(5);
+    await expect.poll(async () => (await debugInfo(sam)).deployments.frontend?.replicas, { timeout: 30_000 }).toBe(5);
     await sam.click('#scoreboard-list .score-row[data-team="red"]');
-    await expect.poll(async () => (await debugInfo(sam)).deployments.frontend?.replicas, { timeout: 15_000 }).not.toBe(5);
+    await expect.poll(async () => (await debugInfo(sam)).deployments.frontend?.replicas, { timeout: 30_000 }).not.toBe(5);
     expect(await sam.getAttribute('#scoreboard-list .score-row[data-team="red"]', 'class')).toContain('watched');
     expect(pageErrors).toEqual([]);
   });
