@@ -108,6 +108,8 @@ describe('the open-match list', () => {
 
   it('turns server reasons into advice where a listed match went away', () => {
     expect(joinErrorText('no rooms found with provided criteria')).toMatch(/no longer open/);
+    expect(joinErrorText('room "abc123" not found', 'join')).toMatch(/no longer open/);
+    expect(joinErrorText('scenario "nope" not found', 'create')).toBe('scenario "nope" not found');
     expect(joinErrorText('name "ann" is already taken in this match')).toBe('name "ann" is already taken in this match');
   });
 });

@@ -188,7 +188,7 @@ export class JoinScreen {
     this.#onJoin(request).then(
       () => this.busy(''),
       (err: unknown) => {
-        this.fail(`Could not ${request.kind === 'create' ? 'create the match' : 'join'}: ${joinErrorText(errorText(err))}`);
+        this.fail(`Could not ${request.kind === 'create' ? 'create the match' : 'join'}: ${joinErrorText(errorText(err), request.kind)}`);
         void this.refreshList();
       },
     );

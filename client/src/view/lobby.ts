@@ -245,14 +245,15 @@ export function readCreateForm(v: CreateFormValues): FormResult {
 }
 
 /**
- * A readable reason for a failed join/create, from the server's or the SDK's message: a listed match
- * that went away or locked gets advice; anything else (the server's own reasons, e.g.
- * `name "ann" is already taken in this match`, `a team race needs 2 to 8 teams, got 1`) is kept.
+ * A readable reason for a failed join/create, from the server's or the SDK's message. Joining a
+ * listed match (`kind` `join`) that went away (`room "ID" not found`, `no rooms found`) or is locked
+ * gets advice; anything else (the server's own reasons, e.g. `name "ann" is already taken in this
+ * match`, `a team race needs 2 to 8 teams, got 1`, `scenario "x" not found`) is kept as is.
  */
-export function joinErrorText(message: string): string {
+export function joinErrorText(message: string, kind: JoinRequest['kind'] = 'join'): string {
   const m = message.trim();
-  if (/no rooms found|not found|invalid room ?id|room .* is not available/i.test(m)) return 'That match is no longer open (it ended or closed): refresh the list and pick another.';
-  if (/locked|is full|max ?clients/i.test(m)) return 'That match is full: pick another or watch as a spectator.';
+  if (kind === 'join' && /no rooms found|room "[^"]*" not found|invalid room ?id/i.test(m)) return 'That match is no longer open (it ended or closed): refresh the list and pick another.';
+  if (kind === 'join' && /\blocked\b|room is full/i.test(m)) return 'That match is full: pick another or watch as a spectator.';
   return m || 'unknown error';
 }
 
