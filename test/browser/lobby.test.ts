@@ -5,7 +5,8 @@
  * starts; both see their own cluster and a scoreboard listing both teams; ann restarts a Deployment
  * from the console, the events table names her, and bob (team red) sees team blue's score move on
  * his scoreboard while his own cluster is untouched. A third context watches as a spectator: every
- * team on the scoreboard, no console. bob's window is 800 px wide (the lobby and the match fit).
+ * team on the scoreboard, no console. bob's window is 800 px wide (the lobby and the match fit). A
+ * fourth creates a match with roles: the role picked on the lobby screen, then changed in the waiting room.
  *
  * Needs Debian's Chromium at /usr/bin/chromium; builds the client when client/dist is stale.
  */
@@ -185,6 +186,24 @@ describe('a team race from the lobby, in two browsers', () => {
     await sam.click('#scoreboard-list .score-row[data-team="red"]');
     await expect.poll(async () => (await debugInfo(sam)).deployments.frontend?.replicas, { timeout: 30_000 }).not.toBe(5);
     expect(await sam.getAttribute('#scoreboard-list .score-row[data-team="red"]', 'class')).toContain('watched');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('a match with roles: the role picked on the lobby screen, changed in the waiting room', async () => {
+    const cy = await open('cy', { width: 1280, height: 720 });
+    expect(await cy.isHidden('#join-role-row')).toBe(true);
+    await cy.click('#create-toggle');
+    await cy.check('#create-roles');
+    await cy.locator('#join-role-row').waitFor({ state: 'visible' });
+    await cy.selectOption('#join-role', 'commander');
+    await cy.click('#create-button');
+    await cy.locator('#waiting-room').waitFor({ state: 'visible' });
+    const me = cy.locator('#waiting-room .waiting-team li[data-player="cy"] .role');
+    await expect.poll(() => me.textContent(), { timeout: 30_000 }).toBe('Incident commander');
+    await cy.selectOption('#waiting-role', 'operations');
+    await expect.poll(() => me.textContent(), { timeout: 30_000 }).toBe('Operations');
+    await expect.poll(() => cy.textContent('#notice-list'), { timeout: 30_000 }).toContain('cy is operations');
+    expect(await cy.textContent('#players-list')).toContain('Operations');
     expect(pageErrors).toEqual([]);
   });
 });
