@@ -7,12 +7,14 @@
  *   gameday sim [options] [--json]    run a match headless (see `gameday sim --help`)
  *   gameday validate FILE             check a scenario or manifest file
  *   gameday replay FILE.json|MATCH_ID re-simulate a stored match, compare its final state hash
+ *   gameday bot --url URL [options]   bot players join a real server's match over WebSocket
  *   gameday help [COMMAND]            usage
  *
  * Exit codes: 0 success, 1 error (message on stderr), 2 usage error (unknown command or flag).
  * Scripts depend on this interface: keep commands, flags and JSON shapes stable.
  */
 import { ScenarioError } from '../scenarios/index.ts';
+import { BOT_USAGE, botCommand } from './bot-command.ts';
 import { CliError, UsageError } from './errors.ts';
 import { INCIDENTS_USAGE, incidentsCommand } from './incidents-command.ts';
 import { REPLAY_USAGE, replayCommand } from './replay-command.ts';
@@ -26,8 +28,10 @@ Commands:
   scenarios [--json]                       list the built-in scenarios
   incidents [--json]                       list the incident kinds (symptoms, remediations, params)
   sim --scenario ID|FILE [--manifests FILE.yaml] --seed N --duration SIM_SECONDS
-      [--actions FILE.jsonl] [--events FILE.jsonl] [--json]
+      [--actions FILE.jsonl] [--events FILE.jsonl] [--bot LEVEL] [--json]
                                            run a match headless and print its summary
+  bot --url URL [--scenario ID] [--match ROOM_ID] [--level LEVEL] [--count N] [--duration S] [--json]
+                                           bot players join a real server's match and play it
   validate FILE                            check a scenario or manifest file
   replay FILE.json|MATCH_ID [--json]       re-simulate a stored match; exit 1 if its hash differs
   help [COMMAND]                           show usage (also --help)
@@ -40,6 +44,7 @@ const COMMAND_USAGE = new Map<string, string>([
   ['sim', SIM_USAGE],
   ['validate', VALIDATE_USAGE],
   ['replay', REPLAY_USAGE],
+  ['bot', BOT_USAGE],
 ]);
 
 const out = (text: string): void => void process.stdout.write(`${text}\n`);
@@ -60,6 +65,8 @@ function main(argv: string[]): number | Promise<number> {
         return validateCommand(rest, out, err);
       case 'replay':
         return replayCommand(rest, out).catch((e: unknown) => failure(command, e));
+      case 'bot':
+        return botCommand(rest, out).catch((e: unknown) => failure(command, e));
       case 'help':
       case '--help':
       case '-h':

@@ -6,6 +6,7 @@
  * is applied while `sim.tick === k`, just before step k + 1.
  */
 import { DEFAULT_TEAM_ID, createMatch, getTeam, join, playMatch, playerByName, submit, type Match } from '../../shared/game/index.ts';
+import { botSeed, createBot, type Bot, type BotEvent, type BotLevel, type BotReply, type BotView } from '../../shared/game/bots/index.ts';
 import { runKubectl } from '../../shared/kubectl/index.ts';
 import type { LoggedAction, SimAction, SimEvent, SimInput, SimState } from '../../shared/sim/types.ts';
 import type { PlannedAction } from './actions-file.ts';
@@ -20,6 +21,39 @@ export interface HeadlessResult {
   log: LoggedAction[];
   /** Rejected actions, unparsable commands, actions after the end, dropped events. */
   warnings: string[];
+  /** What each bot did (in the order of `HeadlessOptions.bots`). */
+  bots: BotRecord[];
+}
+
+/** A bot seat of a headless match. */
+export interface HeadlessBot {
+  level: BotLevel;
+  /** Player name (default `bot-LEVEL`). */
+  name?: string;
+}
+
+/** One console line a bot typed that changed (or tried to change) the cluster. */
+export interface BotWrite {
+  /** Sim second it was typed. */
+  t: number;
+  command: string;
+  ok: boolean;
+  /** The reply: the match's confirmation or its error. */
+  reply: string;
+}
+
+/** What a bot did in a headless match. */
+export interface BotRecord {
+  name: string;
+  level: BotLevel;
+  /** The bot's PRNG seed (`botSeed(input.seed, name)`). */
+  seed: number;
+  /** Console lines typed (reads and writes). */
+  commands: number;
+  /** Actions the match accepted from it. */
+  actions: number;
+  /** Its write lines (accepted or not), in order. */
+  writes: BotWrite[];
 }
 
 /** Options of {@link runHeadless}. */
@@ -30,7 +64,26 @@ export interface HeadlessOptions {
    * only the last `eventLimit` events.
    */
   onEvents?: (events: SimEvent[]) => void;
+  /**
+   * Bot players seated on the team before the first tick (shared/game/bots). Before each tick, after
+   * the planned actions due then, each bot observes what a player sees (firing alerts, the last
+   * {@link BOT_EVENT_WINDOW} events, the replies to its previous lines) and its lines go through the
+   * console path ({@link consoleLine}: parse, then `submit` as that bot). Replies reach the bot at
+   * its next observation (one tick later), like a reply over the wire.
+   */
+  bots?: HeadlessBot[];
+  /**
+   * Sim seconds per real second of the match the bots play (their reaction times are real seconds):
+   * the scenario's `timeDilation`; default {@link DEFAULT_BOT_TIME_DILATION}.
+   */
+  timeDilation?: number;
 }
+
+/** Time dilation assumed for bots when the scenario gives none (the room's default speed). */
+export const DEFAULT_BOT_TIME_DILATION = 4;
+
+/** Events a bot sees in the events table: the last 50, as the room projects them (`TeamView.events`). */
+export const BOT_EVENT_WINDOW = 50;
 
 /** Number of ticks a match lasts: ceil(durationSeconds / tickSeconds) (both from `input.settings`). */
 export function matchTicks(input: SimInput): number {
@@ -60,6 +113,7 @@ export function runHeadless(input: SimInput, plan: PlannedAction[], opts: Headle
   }
   let next = 0;
   let lastSeq = emitEvents(team.sim, -1, warnings, opts.onEvents);
+  const seated = (opts.bots ?? []).map((b) => seatBot(match, b, input.settings.seed, opts.timeDilation ?? DEFAULT_BOT_TIME_DILATION));
   playMatch(match, {
     ticks,
     beforeTick: () => {
@@ -67,12 +121,72 @@ export function runHeadless(input: SimInput, plan: PlannedAction[], opts: Headle
         applyPlanned(match, team.sim, due[next]!.p, warnings);
         next++;
       }
+      for (const b of seated) playBot(match, team.sim, b);
     },
     afterTick: () => {
       lastSeq = emitEvents(team.sim, lastSeq, warnings, opts.onEvents);
     },
   });
-  return { match, state: team.sim, log: team.log, warnings };
+  return { match, state: team.sim, log: team.log, warnings, bots: seated.map((b) => b.record) };
+}
+
+/** A seated bot: the bot, its seat and its record, and the replies it has not observed yet. */
+interface SeatedBot {
+  bot: Bot;
+  playerId: string;
+  record: BotRecord;
+  replies: BotReply[];
+}
+
+function seatBot(match: Match, b: HeadlessBot, matchSeed: number, timeDilation: number): SeatedBot {
+  const name = b.name ?? `bot-${b.level}`;
+  const seed = botSeed(matchSeed, name);
+  const bot = createBot({ level: b.level, name, seed, timeDilation });
+  const seat = playerByName(match, name) ?? seatPlayer(match, name);
+  return { bot, playerId: seat.id, record: { name, level: b.level, seed, commands: 0, actions: 0, writes: [] }, replies: [] };
+}
+
+/** What a player's client shows of the team's cluster to a bot: firing alerts, the events table, its replies. */
+export function botViewOf(sim: SimState, replies: readonly BotReply[]): BotView {
+  const events: BotEvent[] = sim.events.slice(-BOT_EVENT_WINDOW).map((e) => ({
+    seq: e.seq,
+    t: e.t,
+    type: e.type,
+    reason: e.reason,
+    kind: e.object.kind,
+    name: e.object.name,
+    message: e.message,
+  }));
+  const alerts = sim.alerts.filter((a) => a.firing).map((a) => ({ id: a.id, severity: a.severity, slo: a.slo, since: a.since, summary: a.summary }));
+  return { t: sim.t, alerts, events, replies };
+}
+
+/** One observation of a bot and the lines it types now, each through {@link consoleLine}. */
+function playBot(match: Match, sim: SimState, b: SeatedBot): void {
+  const lines = b.bot.observe(botViewOf(sim, b.replies));
+  b.replies = [];
+  for (const command of lines) {
+    const reply = consoleLine(match, b.playerId, sim, command);
+    b.record.commands++;
+    if (reply.action) {
+      if (reply.ok) b.record.actions++;
+      b.record.writes.push({ t: sim.t, command, ok: reply.ok, reply: reply.text });
+    }
+    b.replies.push({ command, ok: reply.ok, text: reply.text });
+  }
+}
+
+/**
+ * A console line typed by player `playerId` on the team's cluster `sim`, the way the room answers a
+ * `kubectl` message: read commands answer with their text, errors with theirs, write commands are
+ * submitted as that player (`action: true`) and answer with the match's confirmation or refusal.
+ */
+export function consoleLine(match: Match, playerId: string, sim: SimState, line: string): { ok: boolean; text: string; action: boolean } {
+  const res = runKubectl(sim, line);
+  if (res.kind === 'output') return { ok: true, text: res.output, action: false };
+  if (res.kind === 'error') return { ok: false, text: res.error, action: false };
+  const result = submit(match, playerId, res.action);
+  return result.ok ? { ok: true, text: result.message, action: true } : { ok: false, text: result.error, action: true };
 }
 
 /** Submits one planned action at the current tick, resolving kubectl commands against the team's cluster. */

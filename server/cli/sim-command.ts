@@ -10,11 +10,12 @@ import type { SimEvent } from '../../shared/sim/types.ts';
 import { readActionsFile, type PlannedAction } from './actions-file.ts';
 import { CliError, UsageError } from './errors.ts';
 import { formatSummary } from './format.ts';
-import { runHeadless } from './headless.ts';
+import { DEFAULT_BOT_TIME_DILATION, runHeadless } from './headless.ts';
+import { BOT_LEVELS, type BotLevel } from '../../shared/game/bots/index.ts';
 
 /** `gameday sim --help` text (flags, units: sim seconds). */
 export const SIM_USAGE = `Usage: gameday sim [--scenario ID|FILE] [--manifests FILE.yaml] [--seed N] [--duration SIM_SECONDS]
-                   [--actions FILE.jsonl] [--events FILE.jsonl] [--json]
+                   [--actions FILE.jsonl] [--events FILE.jsonl] [--bot LEVEL] [--json]
 
 Runs a match headless and prints its summary.
   --scenario ID|FILE     built-in scenario id (see "gameday scenarios") or a scenario file (default scenario if omitted)
@@ -25,6 +26,9 @@ Runs a match headless and prints its summary.
                            {"t": 320, "action": {"type": "rolloutUndo", "deployment": "frontend"}}
                            {"t": 320, "command": "kubectl rollout undo deployment/frontend", "player": "ann"}
   --events FILE.jsonl    write the whole event stream as JSON lines {t, type, reason, object, message}
+  --bot LEVEL            a bot player (idle, novice or expert; repeatable) plays the match through the
+                         console, seeing only the pager, the events table and its replies; with --json
+                         the output gains "bots": [{name, level, seed, commands, actions, writes}]
   --json                 print one JSON object (MatchSummary + warnings) instead of text`;
 
 const MAX_SEED = 0xffffffff;
@@ -42,6 +46,7 @@ export function simCommand(args: string[], out: (text: string) => void): number 
       duration: { type: 'string' },
       actions: { type: 'string' },
       events: { type: 'string' },
+      bot: { type: 'string', multiple: true },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -57,6 +62,7 @@ export function simCommand(args: string[], out: (text: string) => void): number 
     throw new CliError(`Manifests file not found: ${values.manifests}`);
   }
   const plan: PlannedAction[] = values.actions === undefined ? [] : readActionsFile(values.actions);
+  const bots = (values.bot ?? []).map(parseBotLevel).map((level, i, all) => ({ level, name: all.indexOf(level) === i ? `bot-${level}` : `bot-${level}-${i + 1}` }));
 
   let resolved: ReturnType<typeof resolveSimInput>;
   try {
@@ -68,16 +74,28 @@ export function simCommand(args: string[], out: (text: string) => void): number 
   const events = values.events === undefined ? undefined : openEventsFile(values.events);
   let result: ReturnType<typeof runHeadless>;
   try {
-    result = runHeadless(resolved.input, plan, events ? { onEvents: events.write } : {});
+    result = runHeadless(resolved.input, plan, {
+      ...(events ? { onEvents: events.write } : {}),
+      bots,
+      timeDilation: resolved.timeDilation ?? DEFAULT_BOT_TIME_DILATION,
+    });
   } finally {
     events?.close();
   }
 
   const summary = teamSummary(result.match, DEFAULT_TEAM_ID);
   const warnings = [...new Set([...resolved.warnings, ...result.state.warnings, ...result.warnings])];
-  if (values.json) out(JSON.stringify({ ...summary, title: resolved.title, warnings }));
-  else out(formatSummary(summary, resolved.title, warnings));
+  if (values.json) out(JSON.stringify({ ...summary, title: resolved.title, warnings, ...(bots.length > 0 ? { bots: result.bots } : {}) }));
+  else {
+    out(formatSummary(summary, resolved.title, warnings));
+    for (const b of result.bots) out(`${b.name}: ${b.commands} commands, ${b.actions} actions${b.writes.map((w) => `\n  t=${w.t}s ${w.command} -> ${w.ok ? 'ok' : `error: ${w.reply}`}`).join('')}`);
+  }
   return 0;
+}
+
+function parseBotLevel(text: string): BotLevel {
+  if (!(BOT_LEVELS as readonly string[]).includes(text)) throw new UsageError(`--bot must be one of ${BOT_LEVELS.join(', ')}, got "${text}"`);
+  return text as BotLevel;
 }
 
 function parseSeed(text: string): number {

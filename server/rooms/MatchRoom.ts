@@ -540,7 +540,13 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     if (this.match.phase !== 'running') return;
     const ticks = this.simClock.advance(deltaMs);
     for (let i = 0; i < ticks; i++) {
+      // The work budget (clock.ts): out of credit, the rest of this frame's ticks are dropped.
+      if (!this.simClock.mayStep()) {
+        this.simClock.shed(ticks - i);
+        break;
+      }
       let ended: boolean;
+      const started = performance.now();
       try {
         ended = advance(this.match);
       } catch (err) {
@@ -553,12 +559,16 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
         this.syncPhase();
         return;
       }
+      this.simClock.spent(performance.now() - started);
+      this.simClock.ran();
       this.markAllDirty();
       if (ended) {
         void this.endMatch();
         return;
       }
     }
+    const report = this.simClock.report();
+    if (report) this.broadcast('clock', report);
   }
 
   private markDirty(id: string): void {
@@ -581,11 +591,13 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     // Patches start before an async onCreate (registering, restoring) has set the match up.
     if (!this.match) return;
     let t = 0;
+    const started = performance.now();
     for (const team of this.teams.values()) {
       if (team.dirty) this.project(team);
       t = Math.max(t, getTeam(this.match, team.id).sim.t);
     }
     this.views.refresh();
+    this.simClock.spent(performance.now() - started); // projection is this room's work too
     this.state.t = t;
     this.lobby.refresh();
     if (Date.now() - this.lastMetadataAt >= METADATA_REFRESH_MS) void this.publishMetadata();

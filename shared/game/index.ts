@@ -46,6 +46,7 @@ export {
   type ScoreRow,
 } from './lobby.ts';
 export { teamSummary } from './summary.ts';
+export { deletesHealthyPod, leftNoSchedulableNode } from './collateral.ts';
 export {
   POSTMORTEM_DISTRACTORS,
   SEVERITIES,
@@ -76,6 +77,7 @@ export {
   SCORE_FORMULA,
   SLO_POINTS,
   ACK_BONUS_POINTS,
+  COLLATERAL_PENALTY_POINTS,
   ACK_WINDOW_SECONDS,
   HINT_COST_POINTS,
   POSTMORTEM_BONUS_POINTS,

@@ -12,6 +12,7 @@ import type { IncidentSpec, SimAction } from '../sim/types.ts';
 import { ACTION_COSTS, computeScore } from './score.ts';
 import { LOBBY_ERRORS, checkRole, checkSeat } from './lobby.ts';
 import { recordPages } from './workflow.ts';
+import { deletesHealthyPod, leftNoSchedulableNode } from './collateral.ts';
 import { chaosAfterTick, chaosRules, createChaos } from './chaos.ts';
 import type {
   ControlOp,
@@ -188,7 +189,8 @@ export function checkSubmit(match: Match, playerId: string, teamId?: string): st
  * A player acts on their team's cluster, now (between ticks). After {@link checkSubmit}, the action
  * goes through shared/sim `applyAction` on THAT team's cluster; when accepted it is logged as
  * `{ tick: sim.tick, player: name, action }` (a copy), the team's score inputs grow by one action and
- * `ACTION_COSTS[action.type]`, and the player's action count by one. Refused or rejected actions change
+ * `ACTION_COSTS[action.type]` (and its collateral count by one for a healthy Pod deleted or the last
+ * schedulable Node drained: shared/game/collateral.ts), and the player's action count by one. Refused or rejected actions change
  * nothing. `action` must already be validated (the room checks it against the protocol's zod schema).
  *
  * @returns the cluster's result (`{ok: true, message, completesAt}`, completesAt in sim seconds) or
@@ -200,11 +202,13 @@ export function submit(match: Match, playerId: string, action: SimAction, teamId
   const player = findPlayer(match, playerId)!;
   const team = getTeam(match, player.team);
   const tick = team.sim.tick;
+  const healthyPod = deletesHealthyPod(team.sim, action);
   const result = applyAction(team.sim, player.name, action);
   if (!result.ok) return result;
   team.log.push({ tick, player: player.name, action: structuredClone(action) });
   team.score.actions += 1;
   team.score.actionCost += ACTION_COSTS[action.type] ?? 0;
+  if (healthyPod || leftNoSchedulableNode(team.sim, action)) team.score.collateral = (team.score.collateral ?? 0) + 1;
   player.actions += 1;
   return result;
 }

@@ -73,12 +73,16 @@ export const HINT_COST_POINTS = 75;
 /** Bonus per correct root cause in the postmortem question. */
 export const POSTMORTEM_BONUS_POINTS = 50;
 
+/** Penalty per collateral-damage action ({@link TeamScoreInputs.collateral}: shared/game/collateral.ts). */
+export const COLLATERAL_PENALTY_POINTS = 50;
+
 /** The workflow terms as text (part of {@link SCORE_FORMULA}). */
 export const WORKFLOW_SCORE_FORMULA =
   `      + sum over acknowledged pages: round(${ACK_BONUS_POINTS} * max(0, 1 - timeToAcknowledge / ${ACK_WINDOW_SECONDS} s))\n` +
   `      + ${UPDATE_BONUS_POINTS} * pages followed by a status update within ${UPDATE_WINDOW_SECONDS} s\n` +
   `      - ${HINT_COST_POINTS} * hints bought\n` +
-  `      + ${POSTMORTEM_BONUS_POINTS} * root causes named correctly in the postmortem question`;
+  `      + ${POSTMORTEM_BONUS_POINTS} * root causes named correctly in the postmortem question\n` +
+  `      - ${COLLATERAL_PENALTY_POINTS} * collateral damage (a healthy Pod deleted, the last schedulable Node drained or cordoned)`;
 
 /** The formula as text, for the README and the end-of-match screen. */
 export const SCORE_FORMULA =
@@ -88,7 +92,8 @@ export const SCORE_FORMULA =
   `      - ${OPEN_INCIDENT_PENALTY} * incidents still active\n` +
   `      - round(${ACTION_COST_POINTS} * actionCost)\n` +
   `${WORKFLOW_SCORE_FORMULA}\n` +
-  `where budgetRemaining = 1 - (1 - SLI) / (1 - SLO) over the whole match (1 = untouched, 0 = spent, < 0 = overspent)\n` +
+  `where budgetRemaining = 1 - (1 - SLI) / (1 - SLO) x elapsed share of the SLO period (4 matches: 1/4 at the end of the match;\n` +
+  `      1 = untouched, 0 = spent, < 0 = overspent; shared/sim/slo.ts)\n` +
   `and squash(b) = min(b, 1) for b >= 0, max(-1, -log10(1 - b) / 3) for b < 0 (10 budgets burnt = -1/3, 100 = -2/3, 1000+ = -1).`;
 
 function finite(x: number, fallback = 0): number {
@@ -259,7 +264,7 @@ export function scoreOf(team: ScoredTeam): number {
       memo.actions = 0 - Math.round(ACTION_COST_POINTS * finite(team.score.actionCost));
     }
   }
-  return finite(memo.slo + memo.incidentPoints + memo.actions + workflowTotal(team.workflow));
+  return finite(memo.slo + memo.incidentPoints + memo.actions + workflowTotal(team.workflow) - collateralPoints(team.score));
 }
 
 /**
@@ -269,7 +274,8 @@ export function scoreOf(team: ScoredTeam): number {
  * another team's actions earn nothing either. Breakdown keys: `availabilityBudget`, `latencyBudget`
  * (fractions), `slo`, `incidents`, `openIncidents`, `actions`, the workflow terms `acknowledge`,
  * `statusUpdates`, `hints`, `postmortem` ({@link workflowPoints}; present only when one is non-zero, so a
- * match nobody played through the workflow has the breakdown it always had) (points, signed) and `total` (= score).
+ * match nobody played through the workflow has the breakdown it always had), `collateral` (likewise only when
+ * non-zero: {@link COLLATERAL_PENALTY_POINTS} per collateral-damage action) (points, signed) and `total` (= score).
  */
 export function computeScore(team: ScoredTeam): { score: number; breakdown: Record<string, number> } {
   const state = team.sim;
@@ -292,7 +298,8 @@ export function computeScore(team: ScoredTeam): { score: number; breakdown: Reco
   const openIncidents = 0 - OPEN_INCIDENT_PENALTY * open;
   const actions = 0 - Math.round(ACTION_COST_POINTS * finite(team.score.actionCost));
   const wf = workflowPoints(team.workflow);
-  const total = slo + incidents + openIncidents + actions + wf.acknowledge + wf.statusUpdates + wf.hints + wf.postmortem;
+  const collateral = 0 - collateralPoints(team.score);
+  const total = slo + incidents + openIncidents + actions + wf.acknowledge + wf.statusUpdates + wf.hints + wf.postmortem + collateral;
   return {
     score: finite(total),
     breakdown: {
@@ -306,6 +313,7 @@ export function computeScore(team: ScoredTeam): { score: number; breakdown: Reco
       ...(wf.acknowledge !== 0 || wf.statusUpdates !== 0 || wf.hints !== 0 || wf.postmortem !== 0
         ? { acknowledge: wf.acknowledge, statusUpdates: wf.statusUpdates, hints: wf.hints, postmortem: wf.postmortem }
         : {}),
+      ...(collateral !== 0 ? { collateral } : {}),
       total: finite(total),
     },
   };
@@ -354,4 +362,9 @@ function workflowTotal(workflow: TeamWorkflow | undefined): number {
   if (workflow === undefined) return 0;
   const w = workflowPoints(workflow);
   return w.acknowledge + w.statusUpdates + w.hints + w.postmortem;
+}
+
+/** {@link COLLATERAL_PENALTY_POINTS} per collateral-damage action (0 when none was recorded). */
+function collateralPoints(score: TeamScoreInputs): number {
+  return COLLATERAL_PENALTY_POINTS * finite(score.collateral ?? 0);
 }

@@ -28,6 +28,12 @@ export interface TeamScoreInputs {
   actions: number;
   /** Sum of `ACTION_COSTS[action.type]` over those actions (shared/game/score.ts), cost units. */
   actionCost: number;
+  /**
+   * Collateral damage done by those actions (shared/game/collateral.ts: a healthy Pod deleted, the last
+   * schedulable Node drained or cordoned), a count; absent until the first one (so a match without any
+   * hashes as before).
+   */
+  collateral?: number;
 }
 
 /** One team of a match: its own cluster, its own replay log, its own score inputs. */

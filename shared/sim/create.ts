@@ -16,7 +16,7 @@ import { emitPendingAfterWarmStart } from './controllers/scheduler.ts';
 import { objKey, refKey } from './names.ts';
 import { seedRng } from './prng.ts';
 import { parseCpuMillicores, parseMemoryMiB } from '../manifests/quantity.ts';
-import { createSloStates, defaultAlertTiers } from './slo.ts';
+import { createSloStates, defaultAlertTiers, sloPeriodSeconds } from './slo.ts';
 import { buildCallGraph, buildIngress, buildOptionalCalls } from './topology.ts';
 import { DEFAULT_IMAGE_PROFILE } from './traffic.ts';
 import { declaredProfile } from './workingSet.ts';
@@ -168,7 +168,7 @@ export function createSim(input: SimInput, opts: CreateSimOptions = {}): SimStat
   const tickSeconds = input.settings.tickSeconds;
   if (!(tickSeconds > 0)) throw new Error(`settings.tickSeconds must be > 0, got ${tickSeconds}`);
   const defaultImageProfile = declaredProfile(DEFAULT_IMAGE_PROFILE, input.defaultImage ?? {});
-  const alertTiers = input.alertTiers ?? defaultAlertTiers(input.settings.durationSeconds);
+  const alertTiers = input.alertTiers ?? defaultAlertTiers(sloPeriodSeconds(input.settings.durationSeconds));
   const members = input.etcdMembers ?? DEFAULT_ETCD_MEMBERS;
   const state: SimState = {
     schemaVersion: 1,

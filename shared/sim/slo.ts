@@ -5,16 +5,26 @@
  * - SLI = good events / valid events (fraction 0..1; 1 while nothing was measured yet);
  * - error budget = 1 - SLO target;
  * - burn rate = observed error ratio / (1 - SLO);
- * - budget remaining = 1 - (1 - SLI) / (1 - SLO) (1 = untouched, 0 = spent, < 0 = overspent);
+ * - budget remaining = 1 - (1 - SLI) / (1 - SLO) over the SLO period (1 = untouched, 0 = spent, < 0 =
+ *   overspent);
  * - budget consumed in a window = burn rate * window / SLO period.
+ *
+ * **SLO period: four matches.** A match is one week of a four-week (28-day) rolling SLO period, so the
+ * error budget is the period's: `(1 - SLO) x requests expected over 4 x match duration` (the match's
+ * request rate extrapolated, see {@link periodBudgetRemaining}). The budget a match may spend is
+ * therefore a quarter of the period's, and budget remaining at the end of a match is what is left for
+ * the rest of the period: `1 - (1 - SLI) / (1 - SLO) / 4`. This is the Workbook's own arithmetic (ch. 5:
+ * budget consumed = burn rate x window / SLO period, here window = the match); what was dropped is only
+ * the earlier shortcut "SLO period = the match", under which one fast-fixed incident in a short match
+ * overspent the whole budget. See {@link SLO_PERIOD_MATCHES} and docs/scoring.md.
  *
  * **Window scaling.** The Workbook's tiers assume a 30-day SLO period: page on 14.4x over 1 h (and
  * 5 min), page on 6x over 6 h (and 30 min), ticket on 1x over 3 d (and 6 h) — respectively 2 %, 5 % and
- * 10 % of the budget. A match is far shorter, so the SLO period here is **the match** and every window is
- * multiplied by `durationSeconds / 30 days` (rounded to whole seconds, minimum 1). The burn-rate
- * thresholds stay the same, so each tier still means "2 % / 5 % / 10 % of this match's budget consumed".
- * For a 3,600 s match: page 5 s / 1 s at 14.4x, page 30 s / 3 s at 6x, ticket 360 s / 30 s at 1x.
- * Windows are then counted in whole ticks (minimum 1 tick).
+ * 10 % of the budget. The SLO period here is {@link sloPeriodSeconds} (4 x the match), so every window is
+ * multiplied by `periodSeconds / 30 days` (rounded to whole seconds, minimum 1). The burn-rate
+ * thresholds stay the same, so each tier still means "2 % / 5 % / 10 % of the period's budget consumed".
+ * For a 3,600 s match (a 14,400 s period): page 20 s / 2 s at 14.4x, page 120 s / 10 s at 6x, ticket
+ * 1,440 s / 120 s at 1x. Windows are then counted in whole ticks (minimum 1 tick).
  *
  * Storage: one bucket per tick (= per sim second at the default `tickSeconds` 1) in a ring buffer as
  * long as the longest window, plus a running sum per distinct window length, so a tick costs O(tiers).
@@ -28,6 +38,20 @@ import { recordEvent } from './events.ts';
 export const WORKBOOK_SLO_PERIOD_SECONDS = 30 * 24 * 3600;
 
 /**
+ * How many match durations make one SLO period: 4 (the match is the first week of a 28-day rolling
+ * period; SRE Workbook ch. 2 recommends a four-week rolling window). Dimensionless.
+ */
+export const SLO_PERIOD_MATCHES = 4;
+
+/**
+ * The SLO period of a match of `durationSeconds` sim seconds: `SLO_PERIOD_MATCHES x durationSeconds`
+ * sim seconds (see the module doc).
+ */
+export function sloPeriodSeconds(durationSeconds: number): number {
+  return SLO_PERIOD_MATCHES * durationSeconds;
+}
+
+/**
  * The Workbook's recommended tiers for a 30-day SLO (ch. 5, table "Recommended parameters"), windows in
  * seconds. Use {@link defaultAlertTiers} to scale them to a match.
  */
@@ -38,22 +62,23 @@ export const WORKBOOK_ALERT_TIERS: readonly BurnRateAlertTier[] = [
 ];
 
 /**
- * Scales a Workbook window (seconds, for a 30-day SLO period) to a match of `durationSeconds`:
- * `max(1, round(window * durationSeconds / 30 d))` sim seconds.
+ * Scales a Workbook window (seconds, for a 30-day SLO period) to an SLO period of `periodSeconds`:
+ * `max(1, round(window * periodSeconds / 30 d))` sim seconds.
  */
-export function scaleWindowSeconds(windowSeconds: number, durationSeconds: number): number {
-  return Math.max(1, Math.round((windowSeconds * durationSeconds) / WORKBOOK_SLO_PERIOD_SECONDS));
+export function scaleWindowSeconds(windowSeconds: number, periodSeconds: number): number {
+  return Math.max(1, Math.round((windowSeconds * periodSeconds) / WORKBOOK_SLO_PERIOD_SECONDS));
 }
 
 /**
- * The three Workbook tiers with windows scaled to a match of `durationSeconds` sim seconds (see the
- * module doc): thresholds 14.4 / 6 / 1 unchanged, windows in whole sim seconds (>= 1).
+ * The three Workbook tiers with windows scaled to an SLO period of `periodSeconds` sim seconds (a match
+ * passes {@link sloPeriodSeconds}`(durationSeconds)`, see the module doc): thresholds 14.4 / 6 / 1
+ * unchanged, windows in whole sim seconds (>= 1).
  */
-export function defaultAlertTiers(durationSeconds: number): BurnRateAlertTier[] {
+export function defaultAlertTiers(periodSeconds: number): BurnRateAlertTier[] {
   return WORKBOOK_ALERT_TIERS.map((tier) => ({
     ...tier,
-    longWindowSeconds: scaleWindowSeconds(tier.longWindowSeconds, durationSeconds),
-    shortWindowSeconds: scaleWindowSeconds(tier.shortWindowSeconds, durationSeconds),
+    longWindowSeconds: scaleWindowSeconds(tier.longWindowSeconds, periodSeconds),
+    shortWindowSeconds: scaleWindowSeconds(tier.shortWindowSeconds, periodSeconds),
   }));
 }
 
@@ -85,8 +110,10 @@ export function errorBudgetRemaining(sli: number, target: number): number {
  * budget: consumed = bad events so far / ((1 - SLO) x events expected over the period), where the
  * expected volume is extrapolated from the volume so far (events so far / `elapsedShare`). This is
  * `1 - (1 - SLI) / (1 - SLO) x elapsedShare`, which equals {@link errorBudgetRemaining} at the end of the
- * period (`elapsedShare` = 1). A 30 s outage early in a one-hour match thus costs what it costs over the
- * hour instead of looking like a 100 % loss against the few minutes played.
+ * period (`elapsedShare` = 1). With a steady request rate this is `1 - bad so far / period budget`, so
+ * it only falls when requests fail: a 30 s outage early in a match costs what it costs over the period
+ * instead of looking like a 100 % loss against the few minutes played. A match ends at elapsed share
+ * `1 / SLO_PERIOD_MATCHES` (= 0.25).
  * @param elapsedShare share of the SLO period elapsed, clamped to [0, 1].
  * @throws RangeError when `target` is not in (0, 1).
  */
@@ -189,7 +216,8 @@ function tierWindowKeys(alertTiers: BurnRateAlertTier[], tickSeconds: number): {
  * `sli`, `errorBudgetRemaining` (against the whole period, see {@link periodBudgetRemaining}) and
  * `burnRates`. O(distinct windows); allocates nothing once warm (`lastTick` and each tier's
  * `burnRates` entry are updated in place).
- * @param elapsedShare share of the SLO period (the match) elapsed, 0..1 (default 1: the period is over).
+ * @param elapsedShare share of the SLO period elapsed, 0..1 (default 1: the period is over; a match
+ *   passes `t / sloPeriodSeconds(durationSeconds)`, at most 0.25 at its end).
  */
 export function foldTick(slo: SloState, alertTiers: BurnRateAlertTier[], tickSeconds: number, elapsedShare = 1): void {
   const { good, valid } = slo.lastTick;
@@ -259,7 +287,7 @@ export function updateSlos(state: SimState): void {
   const tickSeconds = state.settings.tickSeconds;
   const service = shortName(state.userFacingService);
   const slos: SloState[] = [state.slos.availability, state.slos.latency];
-  const elapsedShare = Math.min(1, state.t / state.settings.durationSeconds);
+  const elapsedShare = Math.min(1, state.t / sloPeriodSeconds(state.settings.durationSeconds));
   let index = 0;
   for (const slo of slos) {
     foldTick(slo, tiers, tickSeconds, elapsedShare);

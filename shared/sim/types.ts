@@ -173,8 +173,9 @@ export interface ServiceTraffic {
 }
 
 /**
- * A multi-window burn-rate alert tier (SRE Workbook ch. 5), windows scaled to the match (shared/sim/slo.ts
- * `defaultAlertTiers`). Fires while both windows burn faster than `burnRateThreshold`.
+ * A multi-window burn-rate alert tier (SRE Workbook ch. 5), windows scaled to the SLO period of four
+ * matches (shared/sim/slo.ts `defaultAlertTiers(sloPeriodSeconds(durationSeconds))`). Fires while both
+ * windows burn faster than `burnRateThreshold`.
  */
 export interface BurnRateAlertTier {
   name: string;
@@ -196,7 +197,10 @@ export interface SloState {
   valid: number;
   /** Per-tick buckets of [good, valid] for the longest alert window (ring buffer, one bucket a tick). */
   buckets: { good: number[]; valid: number[]; head: number };
-  /** Current figures (derived each tick, cached for projection): SLI 0..1, budget remaining (1 = untouched, < 0 = overspent). */
+  /**
+   * Current figures (derived each tick, cached for projection): SLI 0..1, budget remaining against the
+   * whole SLO period of four matches (1 = untouched, < 0 = overspent; shared/sim/slo.ts `periodBudgetRemaining`).
+   */
   sli: number;
   errorBudgetRemaining: number;
   /** Burn rate over each tier's long and short window, by tier name. */
@@ -427,6 +431,27 @@ export interface SimState {
   imageProfileSeen: Record<string, string>;
   /** (added) kube-scheduler queues (pod keys) and its rotating node sampling index. */
   scheduler: SchedulerState;
+  /**
+   * (added) Node-pressure faults the kubelet's eviction manager works on, by Node name
+   * (shared/sim/controllers/eviction.ts); absent while no Node has one (so a state without any hashes as
+   * before). Written by the node-pressure incidents, removed by the eviction manager once the fault is
+   * gone and the condition cleared.
+   */
+  nodePressure?: Record<string, NodePressure>;
+}
+
+/**
+ * (added) What makes a Node run short of memory or disk, and the kubelet's eviction bookkeeping. MiB,
+ * sim seconds. Source: W concepts/scheduling-eviction/node-pressure-eviction.md.
+ */
+export interface NodePressure {
+  /** Memory used outside the Pods (a leaking system daemon), MiB; `recoverAt`: it is restarted then (null: never). */
+  memory?: { outsideMiB: number; recoverAt: SimSeconds | null; lastBelowAt: SimSeconds | null };
+  /**
+   * The root filesystem: its size, what images and system files take, and the Pod filling it (`filler`,
+   * a Pod key; its `fillerMiB` of files go with it once it is no longer active). MiB.
+   */
+  disk?: { capacityMiB: number; imagesMiB: number; filler: string | null; fillerMiB: number; lastBelowAt: SimSeconds | null };
 }
 
 /**

@@ -96,5 +96,5 @@ describe('gameday replay', () => {
     const missing = spawnSync(process.execPath, [CLI, 'replay', 'no-such-match'], { encoding: 'utf8', env, timeout: 60_000 });
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain('match no-such-match not found');
-  });
+  }, 150_000); // two CLI processes each opening PGlite: ~10 s on an idle 2-core machine, far more under load
 });

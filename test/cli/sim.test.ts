@@ -118,4 +118,23 @@ describe('gameday sim', () => {
     expect(text.stdout).toContain(`State hash     ${json.stateHash}`);
     expect(text.stdout).toMatch(/Availability\s+\d+\.\d\d%/);
   });
+
+  it('--bot LEVEL plays the match through the console; the JSON gains "bots"; --actions still applies', () => {
+    const idle = gamedayJson<SimOutput>('sim', '--scenario', 'guestbook', '--json');
+    const expert = gamedayJson<SimOutput & { bots: { name: string; level: string; actions: number; writes: { t: number; command: string; ok: boolean }[] }[] }>(
+      'sim', '--scenario', 'guestbook', '--bot', 'expert', '--json',
+    );
+    expect(expert.score).toBeGreaterThan(idle.score);
+    expect(expert.bots).toEqual([expect.objectContaining({ name: 'bot-expert', level: 'expert' })]);
+    expect(expert.bots[0]!.writes).toContainEqual(expect.objectContaining({ command: 'kubectl rollout undo deployment/frontend', ok: true }));
+    expect(idle).not.toHaveProperty('bots');
+    // With a planned action as well: both play the same match.
+    const file = writeLines('scale.jsonl', [{ t: 60, command: 'kubectl scale deployment/frontend --replicas=4', player: 'ann' }]);
+    const both = gamedayJson<SimOutput & { bots: { actions: number }[] }>('sim', '--scenario', 'guestbook', '--bot', 'expert', '--actions', file, '--json');
+    expect(both.bots[0]!.actions).toBeGreaterThan(0);
+    expect(both.stateHash).not.toBe(expert.stateHash);
+    const bad = gameday('sim', '--scenario', 'guestbook', '--bot', 'genius', '--json');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--bot must be one of idle, novice, expert, got "genius"');
+  });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   ACK_BONUS_POINTS,
+  ACTION_COSTS,
+  COLLATERAL_PENALTY_POINTS,
   HINT_COST_POINTS,
   POSTMORTEM_BONUS_POINTS,
   UPDATE_BONUS_POINTS,
@@ -16,7 +18,7 @@ import {
   type Match,
 } from '../../shared/game/index.ts';
 import { badRolloutIncident, memoryLeakIncident, shopInput } from '../sim/game-fixtures.ts';
-import { advanceN, matchOf, seat } from './helpers.ts';
+import { act, advanceN, matchOf, seat } from './helpers.ts';
 
 /** A shop match whose bad rollout (at t=20) pages at t=25 (fast and slow page tiers together). */
 function paging(durationSeconds = 400): Match {
@@ -130,5 +132,34 @@ describe('hints and the postmortem question', () => {
     expect(getTeam(replayed, 'blue').workflow.pages).toEqual(getTeam(live, 'blue').workflow.pages);
     expect(matchHash(replayed)).toBe(matchHash(live));
     expect(teamScore(replayed, 'blue')).toEqual(teamScore(live, 'blue'));
+  });
+});
+
+describe('collateral damage', () => {
+  it('charges deleting a healthy Pod and cordoning or draining the last schedulable Node, not a fix', () => {
+    const match = matchOf(shopInput({ durationSeconds: 400, incidents: [] }));
+    advanceN(match, 60);
+    const team = getTeam(match, 'blue');
+    const pods = Object.keys(team.sim.pods).filter((k) => k.startsWith('default/frontend-')).sort();
+    const before = teamScore(match, 'blue').score;
+    expect(act(match, 'ann', { type: 'deletePod', pod: pods[0]! })).toMatchObject({ ok: true });
+    expect(team.score.collateral).toBe(1);
+    expect(teamScore(match, 'blue').breakdown['collateral']).toBe(-COLLATERAL_PENALTY_POINTS);
+    expect(teamScore(match, 'blue').score).toBe(before - COLLATERAL_PENALTY_POINTS - 2 * ACTION_COSTS.deletePod);
+    // The Deployment is one Pod short now: deleting another of its Pods is not "healthy" any more.
+    expect(act(match, 'ann', { type: 'deletePod', pod: pods[1]! })).toMatchObject({ ok: true });
+    expect(team.score.collateral).toBe(1);
+    const nodes = Object.keys(team.sim.nodes).sort();
+    for (const node of nodes.slice(0, -1)) expect(act(match, 'ann', { type: 'cordonNode', node })).toMatchObject({ ok: true });
+    expect(team.score.collateral).toBe(1);
+    expect(act(match, 'ann', { type: 'drainNode', node: nodes.at(-1)! })).toMatchObject({ ok: true });
+    expect(team.score.collateral).toBe(2);
+  });
+
+  it('leaves a team that did no damage without the term', () => {
+    const match = paging(100);
+    advanceN(match, 200);
+    expect(getTeam(match, 'blue').score.collateral).toBeUndefined();
+    expect(teamScore(match, 'blue').breakdown).not.toHaveProperty('collateral');
   });
 });

@@ -58,7 +58,7 @@ describe('built-in scenarios', () => {
     expect(input.nodes).toHaveLength(6);
     expect(new Set(input.nodes.map((n) => n.zone)).size).toBe(3);
     expect(input.userFacingService).toBe('frontend');
-    expect(input.slo).toEqual({ availability: 0.99, latency: { thresholdMs: 300, target: 0.95 } });
+    expect(input.slo).toEqual({ availability: 0.98, latency: { thresholdMs: 300, target: 0.95 } });
     expect(input.settings.durationSeconds).toBe(3600);
     expect(input.incidents.map((i) => [i.type, i.at, i.target])).toEqual([
       ['bad-rollout', 300, 'frontend'],

@@ -38,4 +38,60 @@ describe('SimClock', () => {
     expect(clock.advance(-5)).toBe(0);
     expect(clock.advance(Number.NaN)).toBe(0);
   });
+
+  it('runs due ticks only while its work credit lasts, drops the rest and reports the slower rate', () => {
+    const clock = new SimClock(1, 120); // 6 ticks per 50 ms frame
+    let ran = 0;
+    let reports = 0;
+    let last = null as ReturnType<SimClock['report']>;
+    for (let frame = 0; frame < 40; frame++) {
+      const due = clock.advance(50);
+      for (let i = 0; i < due; i++) {
+        if (!clock.mayStep()) {
+          clock.shed(due - i);
+          break;
+        }
+        clock.spent(20); // a heavy tick: 20 ms of wall time
+        clock.ran();
+        ran++;
+      }
+      const r = clock.report();
+      if (r) {
+        reports++;
+        last = r;
+      }
+    }
+    // 2 s of real time at a 25 % share = 500 ms of work (+ 25 ms banked): about 26 ticks of 20 ms, not 240.
+    expect(ran).toBeGreaterThanOrEqual(24);
+    expect(ran).toBeLessThanOrEqual(28);
+    expect(clock.droppedTicks).toBe(240 - ran);
+    expect(reports).toBe(2);
+    expect(last).toMatchObject({ throttled: true, timeDilation: 120 });
+    expect(last!.effectiveTimeDilation).toBeLessThan(20);
+  });
+
+  it('says once that it is no longer throttled, then nothing', () => {
+    const clock = new SimClock(1, 4);
+    const frame = (cost: number) => {
+      const due = clock.advance(50);
+      for (let i = 0; i < due; i++) {
+        if (!clock.mayStep()) return clock.shed(due - i);
+        clock.spent(cost);
+        clock.ran();
+      }
+    };
+    const reports: ({ throttled: boolean } | null)[] = [];
+    for (let f = 0; f < 20; f++) {
+      frame(400);
+      reports.push(clock.report());
+    }
+    for (let f = 0; f < 60; f++) {
+      frame(0.1);
+      reports.push(clock.report());
+    }
+    const told = reports.filter((r) => r !== null).map((r) => r!.throttled);
+    expect(told[0]).toBe(true);
+    expect(told.at(-1)).toBe(false);
+    expect(told.filter((t) => !t)).toHaveLength(1);
+  });
 });

@@ -57,7 +57,7 @@ describe('match room', () => {
     expect(team.etcd.at(0)!.name).toBe('etcd-0');
     expect(team.services.has('default/frontend')).toBe(true);
     expect(team.deployments.has('default/frontend')).toBe(true);
-    expect(team.slo.availabilityTarget).toBe(0.99);
+    expect(team.slo.availabilityTarget).toBe(0.98);
     const me = [...s.players.values()].find((p) => p.name === 'alice');
     expect(me).toMatchObject({ name: 'alice', trainer: false, connected: true, actions: 0 });
   });

@@ -57,6 +57,7 @@ describe('the pager workflow in a room', () => {
     const acked = await ask(ann, 'workflow', { id: 'a', op: 'ack' });
     expect(acked).toMatchObject({ id: 'a', type: 'workflow', ok: true, output: expect.stringMatching(/^page-1 \(.*\) acknowledged at t=\d+s/) });
     await waitFor(() => team(ann)!.pages[0]!.acked, 'page-1 shown acknowledged');
+    await waitFor(() => team(tess)!.pages[0]!.acked, 'the trainer sees it acknowledged too');
     expect(team(tess)!.pages[0]).toMatchObject({ acked: true, ackedBy: 'ann' });
 
     expect(await ask(ann, 'workflow', { id: 'd', op: 'declare', severity: 'SEV2', summary: 'checkout failing' })).toMatchObject({ ok: true, output: expect.stringMatching(/^inc-1 declared \(SEV2\)/) });
@@ -93,6 +94,27 @@ describe('the pager workflow in a room', () => {
     await waitFor(() => team(ann)!.incidents.find((i) => i.id === 'drill')!.answer === 'bad-rollout', 'the answer shown');
     expect(team(ann)!.incidents.find((i) => i.id === 'drill')!.correct).toBe(true);
     await waitFor(() => team(ann)!.score > before, 'the postmortem bonus in the score');
+  });
+});
+
+describe('roles in a room', () => {
+  it('lets only the incident commander acknowledge and declare, only communications post updates; spectators none', async () => {
+    const ic = await client.create('match', { name: 'ic', role: 'commander', roles: true, seed: 5, durationSeconds: 400, timeDilation: 1 });
+    const ops = await client.joinById(ic.roomId, { name: 'ops', role: 'operations' });
+    const comms = await client.joinById(ic.roomId, { name: 'comms', role: 'communications' });
+    const watcher = await client.joinById(ic.roomId, { name: 'watcher', spectator: true });
+    try {
+      expect(await ask(ops, 'workflow', { id: 'r1', op: 'declare', severity: 'SEV1', summary: 'x' })).toEqual({ id: 'r1', type: 'workflow', ok: false, error: 'only the incident commander may declare in this match (your role: operations)' });
+      expect(await ask(comms, 'workflow', { id: 'r2', op: 'ack' })).toMatchObject({ ok: false, error: 'only the incident commander may ack in this match (your role: communications)' });
+      expect(await ask(ic, 'workflow', { id: 'r3', op: 'update', text: 'hello' })).toMatchObject({ ok: false, error: 'only communications may update in this match (your role: commander)' });
+      expect(await ask(watcher, 'workflow', { id: 'r4', op: 'update', text: 'hello' })).toMatchObject({ ok: false });
+      expect(await ask(ic, 'workflow', { id: 'r5', op: 'declare', severity: 'SEV3', summary: 'drill' })).toMatchObject({ ok: true });
+      expect(await ask(comms, 'workflow', { id: 'r6', op: 'update', text: 'Drill in progress.' })).toMatchObject({ ok: true });
+      await waitFor(() => snapshotState(ops.state).teams.get('blue')?.updates.length === 1, 'the update shown to the team');
+      expect(snapshotState(ops.state).teams.get('blue')!.declared[0]).toMatchObject({ id: 'inc-1', declaredBy: 'ic' });
+    } finally {
+      for (const room of [ic, ops, comms, watcher]) await room.leave().catch(() => undefined);
+    }
   });
 });
 

@@ -11,6 +11,8 @@ import {
   updateSlos,
   WORKBOOK_ALERT_TIERS,
   WORKBOOK_SLO_PERIOD_SECONDS,
+  SLO_PERIOD_MATCHES,
+  sloPeriodSeconds,
 } from '../../shared/sim/slo.ts';
 
 /** Just the parts of a SimState updateSlos reads and writes. */
@@ -94,9 +96,10 @@ describe('updateSlos', () => {
     tick(s, 1000, 5); // 5 bad in 11000: SLI 0.99955, half the 0.1 % budget of these 11 s used
     expect(s.slos.availability.good).toBe(10995);
     expect(s.slos.availability.valid).toBe(11000);
-    // ...but the budget is the whole match's (3,600 s): 11 s in, those 5 bad requests spent only
-    // 11/3600 of what they would spend at this rate over the match.
-    expect(s.slos.availability.errorBudgetRemaining).toBeCloseTo(1 - (5 / 11000 / 0.001) * (11 / 3600), 10);
+    // ...but the budget is the whole SLO period's (4 matches = 14,400 s): 11 s in, those 5 bad requests
+    // spent only 11/14400 of what they would spend at this rate over the period.
+    expect(SLO_PERIOD_MATCHES).toBe(4);
+    expect(s.slos.availability.errorBudgetRemaining).toBeCloseTo(1 - (5 / 11000 / 0.001) * (11 / (4 * 3600)), 10);
   });
 
   it('spends the budget against the whole match: at the end it is the Workbook formula', () => {
@@ -104,6 +107,20 @@ describe('updateSlos', () => {
     expect(periodBudgetRemaining(0.995, 0.99, 0.5)).toBeCloseTo(0.75, 12);
     // A 30 s full outage at minute 5 of a one-hour match at 99 %: 30 / 36 s of budget, not "overspent".
     expect(periodBudgetRemaining(1 - 30 / 300, 0.99, 300 / 3600)).toBeCloseTo(1 - 30 / 36, 12);
+  });
+
+  it('the SLO period is four matches and the alert windows are scaled to it (a match ends at 1/4 of the period)', () => {
+    expect(sloPeriodSeconds(3600)).toBe(14_400);
+    const tiers = defaultAlertTiers(sloPeriodSeconds(3600));
+    expect(tiers.map((t) => [t.longWindowSeconds, t.shortWindowSeconds])).toEqual([
+      [20, 2],
+      [120, 10],
+      [1440, 120],
+    ]);
+    // Each tier still means 2 % / 5 % / 10 % of the period's budget.
+    expect(tiers.map((t) => budgetConsumed(t.burnRateThreshold, t.longWindowSeconds, sloPeriodSeconds(3600)))).toEqual([0.02, 0.05, 0.1]);
+    // A match-long 2 % error ratio at 99 %: the match spends half the period's budget.
+    expect(periodBudgetRemaining(0.98, 0.99, 1 / SLO_PERIOD_MATCHES)).toBeCloseTo(0.5, 12);
   });
 
   it('window burn rates only count the ticks inside the window', () => {

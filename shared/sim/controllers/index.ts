@@ -11,6 +11,7 @@ import { deploymentSync, onDeploymentTimer } from './deployment.ts';
 import { endpointsSync } from './endpoints.ts';
 import { holdsLease, leaseSync, onElectionTimer } from './etcd.ts';
 import { kubeletMemory, onKubeletTimer } from './kubelet.ts';
+import { kubeletEvictionSync } from './eviction.ts';
 import { nodeLifecycleSync, onNodeTimer } from './nodeLifecycle.ts';
 import { onReplicaSetTimer, registerOwnerSync, replicaSetSync } from './replicaset.ts';
 import { syncStatefulSet } from './statefulset.ts';
@@ -55,6 +56,7 @@ export function runControllers(state: SimState): void {
   }
   if (holdsLease(state, 'kube-scheduler')) schedulerSync(state);
   kubeletMemory(state);
+  kubeletEvictionSync(state);
   propagatePodChanges(state);
   if (kcm) endpointsSync(state);
 }

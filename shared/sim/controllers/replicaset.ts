@@ -21,6 +21,64 @@ import type { OwnerReference, Pod, PodSpec, PodTemplateSpec, ReplicaSet, Replica
 
 /** Max pods created or deleted per ReplicaSet sync (replica_set.go BurstReplicas). */
 export const BURST_REPLICAS = 500;
+/** First batch of {@link slowStartBatch} (K pkg/controller/controller_utils.go SlowStartInitialBatchSize). */
+export const SLOW_START_INITIAL_BATCH_SIZE = 1;
+/**
+ * Most Pods a cluster holds (every phase, terminating ones included): 150,000, the largest cluster
+ * Kubernetes supports ("No more than 150,000 total pods", https://kubernetes.io/docs/setup/best-practices/cluster-large/).
+ * Kubernetes does not enforce it; the sim does, as an admission refusal of the ReplicaSet
+ * controller's creates (`FailedCreate`, like an exceeded ResourceQuota, kubernetes-behaviour.md §10),
+ * so a player's `kubectl scale --replicas=10000000` costs the match a bounded amount of memory
+ * (~1.5 KB per Pod, shared/sim/README.md) instead of taking the server down.
+ */
+export const MAX_CLUSTER_PODS = 150_000;
+
+/**
+ * kube-controller-manager's slowStartBatch (K pkg/controller/replicaset/replica_set.go): calls `fn`
+ * `count` times in batches of 1, 2, 4, ... (doubling from `initialBatchSize`); the calls of one batch
+ * all run (in Go, in parallel), and no further batch starts once a batch had a failure, so a create
+ * that keeps failing (a quota, an admission refusal) is tried a handful of times, not `count` times.
+ * Returns the number of successful calls. Synchronous and in call order (deterministic).
+ */
+export function slowStartBatch(count: number, initialBatchSize: number, fn: () => boolean): number {
+  let remaining = count;
+  let successes = 0;
+  for (let batch = Math.min(remaining, initialBatchSize); batch > 0; batch = Math.min(2 * batch, remaining)) {
+    let failed = false;
+    for (let i = 0; i < batch; i++) {
+      if (fn()) successes++;
+      else failed = true;
+    }
+    if (failed) break;
+    remaining -= batch;
+  }
+  return successes;
+}
+
+/**
+ * Seconds between two `FailedCreate` events of one ReplicaSet while its creates are refused: the
+ * refill period of client-go's event spam filter (EventSourceObjectSpamFilter, one token per 5 min;
+ * its burst of 25 is not modelled), so a ReplicaSet retried every sync does not flood the event log.
+ */
+export const FAILED_CREATE_EVENT_INTERVAL_SECONDS = 300;
+
+/** True when the log holds a `FailedCreate` of this owner from the last {@link FAILED_CREATE_EVENT_INTERVAL_SECONDS}. O(events in that window). */
+function recentFailedCreate(state: SimState, name: string, namespace: string): boolean {
+  const events = state.events;
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i]!;
+    if (e.t < state.t - FAILED_CREATE_EVENT_INTERVAL_SECONDS) return false;
+    if (e.reason === 'FailedCreate' && e.object.name === name && e.object.namespace === namespace) return true;
+  }
+  return false;
+}
+
+/** Pods stored in the cluster, O(label sets) from the index (every Pod is in exactly one label set). */
+function clusterPodCount(state: SimState): number {
+  let n = 0;
+  for (const keys of getIndex(state).podsByLabelSet.values()) n += keys.size;
+  return n;
+}
 /** Timer kind re-syncing a ReplicaSet when a pod crosses minReadySeconds. */
 export const RS_SYNC_TIMER: TimerKind = 'rs.sync';
 
@@ -331,15 +389,29 @@ function syncReplicas(state: SimState, key: string, objKey: string, rs: ReplicaO
   if (diff < 0) {
     const n = Math.min(-diff, BURST_REPLICAS);
     const res = podResources(rs.spec.template.spec);
-    for (let i = 0; i < n; i++) {
+    let stored = -1; // counted on the first create only: a sync that creates nothing costs nothing
+    let refused = false;
+    const created = slowStartBatch(n, SLOW_START_INITIAL_BATCH_SIZE, () => {
+      if (stored < 0) stored = clusterPodCount(state);
+      if (stored >= MAX_CLUSTER_PODS) {
+        refused = true;
+        return false;
+      }
       const pod = newOwnedPod(state, rs, kind, apiVersion, res);
       const r = createObject(state, 'Pod', pod);
-      if (!r.ok) break;
+      if (!r.ok) return false;
+      stored++;
       active?.push(pod);
       if (memo !== undefined) setFlags(memo, r.key, podFlags(pod));
       emit(state, 'Normal', 'SuccessfulCreate', ref, `Created pod: ${pod.metadata.name}`, source);
+      return true;
+    });
+    if (refused && !recentFailedCreate(state, ref.name, ref.namespace)) {
+      // The generateName prefix, as the real message (`pods "web-7d4b9-" is forbidden: ...`): one series.
+      emit(state, 'Warning', 'FailedCreate', ref, `Error creating: pods "${rs.metadata.name}-" is forbidden: the cluster already holds ${MAX_CLUSTER_PODS} Pods, the most Kubernetes supports`, source);
     }
-    if (-diff > BURST_REPLICAS) markDirty(state, 'replicaSets', key);
+    // Requeued while short (a refused create is retried: the workqueue's rate-limited requeue).
+    if (-diff > created) markDirty(state, 'replicaSets', key);
   } else if (diff > 0) {
     active ??= activePods(state, owned);
     const victims = rankPodsForDeletion(active).slice(0, Math.min(diff, BURST_REPLICAS));

@@ -33,7 +33,7 @@
  */
 import { apiWritable, bindPod, noteChange } from '../apiserver.ts';
 import { emit, isWarmStart } from '../emit.ts';
-import { controllerOf, getIndex, podObjectsForSelector, servicesForLabels } from '../cache.ts';
+import { controllerOf, getIndex, servicesForLabels } from '../cache.ts';
 import type { Node, Pod, PodCondition, SimState, TopologySpreadConstraint } from '../types.ts';
 import { nextInt } from '../prng.ts';
 import { kubeletOnBound } from './kubelet.ts';
@@ -76,6 +76,23 @@ export const POD_MAX_BACKOFF_SECONDS = 10;
 export const POD_MAX_IN_UNSCHEDULABLE_SECONDS = 300;
 /** Period of flushUnschedulablePodsLeftover, sim seconds. */
 export const UNSCHEDULABLE_FLUSH_PERIOD_SECONDS = 30;
+/**
+ * Scheduling attempts per sim second, the sim's work budget for kube-scheduler (not a Kubernetes
+ * setting). The real scheduler is one loop popping one Pod per scheduling cycle, so its throughput is
+ * finite (its scalability tests expect about 100 Pods/s at 5,000 Nodes); the sim schedules a Pod in
+ * microseconds, so it caps attempts per tick instead, high enough that no scenario or rollout reaches
+ * it (the 15,000-Pod rollout of bench/ schedules 3,750 Pods per tick), low enough that 100,000
+ * Pending Pods moved back to the activeQ by one cluster event are retried over 20 ticks, not in one
+ * (server/rooms/README.md, "Bounded cost per match"). Pods beyond the budget stay in the activeQ, in
+ * order. Counted in work units (attempts), never wall time, so replays are unchanged. Not applied
+ * during createSim's warm start (a cluster that was already running).
+ */
+export const SCHEDULING_ATTEMPTS_PER_SECOND = 5_000;
+
+/** {@link SCHEDULING_ATTEMPTS_PER_SECOND} for one tick of `tickSeconds` sim seconds (at least 1). */
+export function schedulingAttemptsPerTick(tickSeconds: number): number {
+  return Math.max(1, Math.round(SCHEDULING_ATTEMPTS_PER_SECOND * tickSeconds));
+}
 /** PodTopologySpread's system default constraints (ScheduleAnyway), K podtopologyspread/plugin.go systemDefaultConstraints. */
 export const SYSTEM_DEFAULT_SPREAD: readonly TopologySpreadConstraint[] = Object.freeze([
   { topologyKey: 'kubernetes.io/hostname', maxSkew: 3, whenUnsatisfiable: 'ScheduleAnyway' },
@@ -238,7 +255,10 @@ export function schedulerSync(state: SimState): void {
   sq.activeQ = [];
   const seen = new Set<string>();
   let pass: Pass | null = null;
-  for (const key of queue) {
+  const budget = isWarmStart(state) ? Infinity : schedulingAttemptsPerTick(state.settings.tickSeconds);
+  let attempts = 0;
+  for (let q = 0; q < queue.length; q++) {
+    const key = queue[q]!;
     if (seen.has(key)) continue;
     seen.add(key);
     const pod = state.pods[key];
@@ -246,6 +266,12 @@ export function schedulerSync(state: SimState): void {
       delete sq.podInfo[key];
       continue;
     }
+    if (attempts >= budget) {
+      // Out of this tick's budget: the rest of the activeQ waits, in order, ahead of anything queued meanwhile.
+      sq.activeQ = queue.slice(q).concat(sq.activeQ);
+      return;
+    }
+    attempts++;
     pass ??= newPass(state);
     if (scheduleOne(state, key, pod, pass)) {
       delete sq.podInfo[key];
@@ -496,13 +522,49 @@ function groupOf(pass: Pass, namespace: string, sel: CompiledSelector): SpreadGr
     if (c === 1) g.touched.push(j);
     if (c > g.maxHost) g.maxHost = c;
   };
-  if (!sel.nothing) {
-    if (sel.labels.length > 0) for (const pod of podObjectsForSelector(state, namespace, Object.fromEntries(sel.labels))) count(pod);
-    else for (const k of Object.keys(state.pods).sort()) count(state.pods[k]!);
-  }
+  if (!sel.nothing) forEachGroupCandidate(state, namespace, sel, count);
   if (groups.length >= GROUP_CACHE) groups.shift()!.live = false;
   groups.push(g);
   return g;
+}
+
+/**
+ * Visits every pod that may count for a spread group (bound pods matching `sel` in `namespace`, plus
+ * others that `count` filters out), in no particular order (counting per node is commutative): the
+ * pods of the matching label sets when they are fewer than the bound pods, else the bound pods, Node
+ * by Node. So a group costs O(min(matching pods, bound pods)), never the Pending pods of a ReplicaSet
+ * scaled far beyond capacity (100,000 Pods of which 660 fit: 660 visits, not 100,000 plus a sort).
+ */
+function forEachGroupCandidate(state: SimState, namespace: string, sel: CompiledSelector, count: (pod: Pod) => void): void {
+  const idx = getIndex(state);
+  let sets: string[] | null = null;
+  let matching = 0;
+  if (sel.labels.length > 0) {
+    let best: Set<string> | undefined;
+    for (const [k, v] of sel.labels) {
+      const s = idx.podsByLabel.get(`${namespace}|${k}=${v}`);
+      if (!s) return; // no pod carries this pair: nothing matches
+      if (!best || s.size < best.size) best = s;
+    }
+    sets = [];
+    for (const id of best!) {
+      if (!selectorMatchesLabels(sel, idx.labelSetLabels.get(id)!)) continue;
+      sets.push(id);
+      matching += idx.podsByLabelSet.get(id)!.size;
+    }
+  }
+  let bound = 0;
+  for (const keys of idx.podsByNode.values()) bound += keys.size;
+  if (sets !== null && matching <= bound) {
+    for (const id of sets) for (const k of idx.podsByLabelSet.get(id)!) visitPod(state, k, count);
+    return;
+  }
+  for (const keys of idx.podsByNode.values()) for (const k of keys) visitPod(state, k, count);
+}
+
+function visitPod(state: SimState, key: string, count: (pod: Pod) => void): void {
+  const pod = state.pods[key];
+  if (pod) count(pod);
 }
 
 /** Counts per domain of `topo` over every node (no node filter), kept in the group. */

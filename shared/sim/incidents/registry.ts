@@ -23,6 +23,9 @@ import { slowDependency } from './slow-dependency.ts';
 import { badImageTag } from './bad-image-tag.ts';
 import { missingConfig } from './missing-config.ts';
 import { livenessMisconfig } from './liveness-misconfig.ts';
+import { nodeDiskPressure } from './node-disk-pressure.ts';
+import { nodeMemoryPressure } from './node-memory-pressure.ts';
+import { etcdMemberLoss } from './etcd-member-loss.ts';
 
 /** Identity that checks every key names its own module's `kind`. */
 function registry<R extends { [K in keyof R]: IncidentModule<K & string, z.ZodType, AnyTargetSelector> }>(modules: R): R {
@@ -44,6 +47,9 @@ export const incidentRegistry = registry({
   'bad-image-tag': badImageTag,
   'missing-config': missingConfig,
   'liveness-misconfig': livenessMisconfig,
+  'node-disk-pressure': nodeDiskPressure,
+  'node-memory-pressure': nodeMemoryPressure,
+  'etcd-member-loss': etcdMemberLoss,
 });
 
 /** The incident kinds the sim knows: the keys of {@link incidentRegistry}. */
