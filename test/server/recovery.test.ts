@@ -80,7 +80,7 @@ async function startProcess(port: number, env: Record<string, string>): Promise<
     if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) return { url, child, output: () => output, exited };
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`server not healthy within 45 s:\n${output}`);
+      throw new Error(`server not healthy within 90 s:\n${output}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -69,7 +69,7 @@ async function startProcess(port: number, redisUrl: string): Promise<ServerProce
   const proc: ServerProcess = { port, url, child, output: () => output, exited };
 
   // A cold start builds nothing heavy, but a loaded 2-core CI machine has taken over 20 s (Node 24 start,
-  // PGlite migrations): allow 45 s, within the 60 s hook timeout.
+  // PGlite migrations): allow 90 s, within the hook timeout.
   const deadline = Date.now() + 90_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server on port ${port} exited with ${child.exitCode}:\n${output}`);
@@ -77,7 +77,7 @@ async function startProcess(port: number, redisUrl: string): Promise<ServerProce
     if (healthy) return proc;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`server on port ${port} not healthy within 45 s:\n${output}`);
+      throw new Error(`server on port ${port} not healthy within 90 s:\n${output}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
