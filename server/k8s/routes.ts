@@ -24,6 +24,7 @@ import { resolveK8sToken, type K8sPrincipal, type K8sSession } from './gateway.t
 import { kubeconfigYaml } from './kubeconfig.ts';
 import { RESOURCES, findResource, groupVersion, qualified, type Entry, type Resource } from './resources.ts';
 import { clusterMetrics } from './metrics.ts';
+import { openApiDocument, openApiIndex } from './openapi.ts';
 import { served } from './served.ts';
 import { WATCH_MAX_SECONDS, closeAllWatches, noteListed, noteServed, runWatch } from './watch.ts';
 import { SelectorError, parseFieldSelector, parseLabelSelector } from './selectors.ts';
@@ -82,6 +83,7 @@ function queryString(q: unknown, key: string): string | undefined {
 type Target =
   | { kind: 'version' }
   | { kind: 'metrics' }
+  | { kind: 'openapi'; key: string | null }
   | { kind: 'api' }
   | { kind: 'apis' }
   | { kind: 'groupVersion'; group: string; version: string }
@@ -97,6 +99,7 @@ function parseTarget(path: string): Target {
   }
   if (parts.length === 1 && parts[0] === 'version') return { kind: 'version' };
   if (parts.length === 1 && parts[0] === 'metrics') return { kind: 'metrics' };
+  if (parts[0] === 'openapi' && parts[1] === 'v3') return { kind: 'openapi', key: parts.length === 2 ? null : parts.slice(2).join('/') };
   let group: string;
   let version: string;
   let rest: string[];
@@ -234,6 +237,12 @@ export async function registerK8sRoutes(app: FastifyInstance): Promise<void> {
           return reply.send(SERVER_VERSION);
         case 'metrics':
           return clusterMetrics(state).then((m) => reply.header('content-type', m.contentType).send(Buffer.from(m.text)));
+        case 'openapi': {
+          if (target.key === null) return reply.send(openApiIndex(`/k8s/${params.match}/${params.team}${pathToken === undefined ? '' : `/token/${pathToken}`}`));
+          const doc = openApiDocument(target.key);
+          if (doc === undefined) return sendStatus(reply, statusError(404, 'NotFound', 'the server could not find the requested resource'));
+          return reply.header('content-type', 'application/json').header('cache-control', 'public, immutable').send(doc);
+        }
         case 'api':
           return wantsAggregated(accept) ? sendTyped(reply, AGGREGATED_CONTENT_TYPE, aggregatedDiscovery(true)) : reply.send(apiVersions());
         case 'apis':
