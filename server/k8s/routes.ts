@@ -29,7 +29,7 @@ import { served } from './served.ts';
 import { WATCH_MAX_SECONDS, closeAllWatches, noteListed, noteServed, runWatch } from './watch.ts';
 import { SelectorError, parseFieldSelector, parseLabelSelector } from './selectors.ts';
 import { forbidden, notFound, statusError, statusFromText, unauthorized, type StatusError } from './status.ts';
-import { actionRef, deletePodAction, deploymentActions, evictionActions, nodeAction, patchObject, scaleAction } from './writes.ts';
+import { actionRef, createAction, deleteDeploymentAction, deletePodAction, deploymentActions, evictionActions, metadataOnlyActions, nodeActions, patchObject, scaleAction } from './writes.ts';
 
 /** Content type of a Table answer. */
 const TABLE_CONTENT_TYPE = 'application/json;as=Table;v=v1;g=meta.k8s.io';
@@ -340,6 +340,15 @@ const methodNotAllowed = (resource: Resource, verb: string): StatusError =>
 
 async function writeObject(req: FastifyRequest, reply: FastifyReply, session: K8sSession, resource: Resource, state: SimState, ns: string, name: string | null, sub: string | null): Promise<FastifyReply> {
   const verb = VERB_OF[req.method] ?? req.method;
+  if (name === null && req.method === 'POST' && (resource.kind === 'Deployment' || resource.kind === 'Service') && sub === null) {
+    const a = createAction(resource.kind, ns, req.body);
+    if ('code' in a) return sendStatus(reply, a);
+    const result = await session.source.submit(session.sessionId, a);
+    if (!result.ok) return sendStatus(reply, statusFromText(result.error, /paused|ended|over|not a player|you play for/.test(result.error) ? { code: 409, reason: 'Conflict' } : { code: 422, reason: 'Invalid' }));
+    const created = (req.body as { metadata?: { name?: unknown } }).metadata?.name;
+    const e = typeof created === 'string' ? findEntry(resource, state, ns, created) : undefined;
+    return e ? reply.code(201).send(objectBody(resource, e, state)) : sendStatus(reply, statusError(500, 'InternalError', 'the object was created but cannot be read back'));
+  }
   if (name === null) return sendStatus(reply, methodNotAllowed(resource, verb));
   const contentType = String(req.headers['content-type'] ?? 'application/json');
   let actions: ActionMessage[] | StatusError;
@@ -381,9 +390,20 @@ async function writeObject(req: FastifyRequest, reply: FastifyReply, session: K8
   } else if (resource.kind === 'Node' && req.method === 'PATCH') {
     if (!state.nodes[name]) return sendStatus(reply, missing());
     const body = patchObject(contentType, req.body);
-    const a = 'code' in body && 'body' in body ? (body as StatusError) : nodeAction(name, body);
-    actions = a === null ? [] : 'code' in a ? a : [a];
+    actions = 'code' in body && 'body' in body ? (body as StatusError) : nodeActions(name, body);
     answer = entryBody;
+  } else if ((resource.kind === 'Pod' || resource.kind === 'Service') && req.method === 'PATCH') {
+    if (!findEntry(resource, state, ns, name)) return sendStatus(reply, missing());
+    const body = patchObject(contentType, req.body);
+    actions = 'code' in body && 'body' in body ? (body as StatusError) : metadataOnlyActions(resource.kind, ns, name, body);
+    answer = entryBody;
+  } else if (resource.kind === 'Deployment' && req.method === 'DELETE') {
+    const d = state.deployments[`${ns}/${name}`];
+    if (!d) return sendStatus(reply, missing());
+    const uid = d.metadata.uid;
+    const a = deleteDeploymentAction(ns, name, req.query as Record<string, unknown>, req.body);
+    actions = 'code' in a ? a : [a];
+    answer = () => ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name, group: 'apps', kind: 'deployments', uid } });
   } else if (resource.kind === 'Pod' && req.method === 'DELETE') {
     const pod = state.pods[`${ns}/${name}`];
     if (!pod) return sendStatus(reply, missing());
