@@ -11,7 +11,9 @@
  * kubeconfig puts the token in the cluster URL (and in `user.token`, for HTTPS). Errors are `Status` bodies (./status.ts): 401 without a valid
  * token, 403 for another team's cluster or another match, 404 NotFound, 405 for verbs not served,
  * 422 Invalid, 503 `etcdserver: request timed out` while the team's etcd has no quorum (reads too:
- * kubectl's reads are quorum reads). Watch: ./watch.ts. Not served yet: OpenAPI, create/update, other subresources.
+ * kubectl's reads are quorum reads). Watch: ./watch.ts. OpenAPI v3: ./openapi.ts (`/openapi/v3...`). Creates
+ * (POST of Deployments and Services), metadata/taint patches and Deployment deletes: ./writes.ts. Not
+ * served yet: `/openapi/v2`, PUT of whole objects, server-side apply, other subresources.
  *
  * May import: fastify, ./*, shared/sim (read only), shared/protocol.ts (types).
  */

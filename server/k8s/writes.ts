@@ -8,7 +8,11 @@
  * - `PATCH deployments/NAME`: `spec.replicas` (scale), the `kubectl.kubernetes.io/restartedAt` template
  *   annotation (`kubectl rollout restart`), `spec.template.spec.containers[{name, image}]`
  *   (`kubectl set image`) and `resources` (`kubectl set resources`)
- * - `PATCH nodes/NAME`: `spec.unschedulable` (`kubectl cordon` / `uncordon`)
+ * - `PATCH nodes/NAME`: `spec.unschedulable` (`kubectl cordon` / `uncordon`), `spec.taints` (`kubectl taint`)
+ * - `PATCH pods|nodes|deployments|services/NAME`: `metadata.labels` / `annotations` (`kubectl label`,
+ *   `annotate`; `null` removes a key) -> `label` / `annotate`
+ * - `POST deployments`, `POST services` (`kubectl create -f`, `apply -f` of a new object): see {@link createAction}
+ * - `DELETE deployments/NAME` (`propagationPolicy`): see {@link deleteDeploymentAction}
  * - `DELETE pods/NAME` (`gracePeriodSeconds: 0` = force)
  * - `POST pods/NAME/eviction` (policy/v1 Eviction; `kubectl drain`): see {@link evictionActions}
  * - `kubectl rollout undo` (a JSON patch replacing `/spec/template`): mapped in ./routes.ts (it needs the
