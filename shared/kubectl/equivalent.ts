@@ -34,8 +34,8 @@ export function kubectlEquivalent(action: SimAction): string {
       return `kubectl drain ${action.node} --ignore-daemonsets`;
     case 'restoreEtcdMember':
       return `etcdctl snapshot restore snapshot.db --name ${action.member}`;
-    // The actions below come from the Kubernetes API (server/k8s): their kubectl lines, for captions and
-    // the postmortem's timeline (the console does not parse them yet).
+    // The actions below mostly come from the Kubernetes API (server/k8s); the console parses label,
+    // annotate, taint and delete deployment too (./metadata.ts), not create.
     case 'label':
       return `kubectl label ${action.kind.toLowerCase()} ${action.name} ${action.labels.map((c) => (c.value === null ? `${c.key}-` : `${c.key}=${c.value}`)).join(' ')} --overwrite`;
     case 'annotate':
