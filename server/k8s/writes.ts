@@ -75,10 +75,26 @@ export function patchObject(contentType: string, body: unknown): Record<string, 
   return body;
 }
 
-const unsupported = (what: string, supported: string, field?: string): StatusError =>
-  statusError(422, 'Invalid', `${what}: this game's API supports ${supported}; use the game's console for anything else`, {
+const KIND_OF_RESOURCE: Readonly<Record<string, { kind: string; group: string }>> = {
+  pods: { kind: 'Pod', group: '' },
+  nodes: { kind: 'Node', group: '' },
+  services: { kind: 'Service', group: '' },
+  'deployments.apps': { kind: 'Deployment', group: 'apps' },
+};
+
+/**
+ * 422 Invalid for a patch touching `field`, which the game cannot change. `what` starts with the
+ * object (`pods "x" patch ...`): the details name it (kind, name, group), so kubectl prints
+ * `The Pod "x" is invalid: FIELD: this game's API supports ...` like a real validation error.
+ */
+const unsupported = (what: string, supported: string, field?: string): StatusError => {
+  const m = /^(\S+) "([^"]+)"/.exec(what);
+  const obj = m && Object.hasOwn(KIND_OF_RESOURCE, m[1]!) ? KIND_OF_RESOURCE[m[1]!] : undefined;
+  return statusError(422, 'Invalid', `${what}: this game's API supports ${supported}; use the game's console for anything else`, {
+    ...(obj && m ? { name: m[2]!, kind: obj.kind, ...(obj.group === '' ? {} : { group: obj.group }) } : {}),
     causes: [{ reason: 'FieldValueForbidden', message: `this game's API supports ${supported}`, field: field ?? '' }],
   });
+};
 
 /** Kinds whose metadata (labels, annotations) a patch may change. */
 export type MetadataKind = 'Pod' | 'Node' | 'Deployment' | 'Service';

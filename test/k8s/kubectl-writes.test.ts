@@ -225,4 +225,11 @@ describe('kubectl writes mapped to game actions', () => {
     expect((await kubectl(['get', 'rs'])).out).not.toMatch(/^web-/m);
     await until(async () => (await kubectl(['get', 'pods', '-l', 'app=web'])).err.trim() === 'No resources found in default namespace.', 'web Pods gone');
   });
+
+  it('a 422 for a Pod field the game cannot change', async () => {
+    const pod = [...blue().pods.values()].find((p) => p.name.startsWith('frontend-'))!.name;
+    const bad = await kubectl(['patch', 'pod', pod, '-p', '{"spec":{"activeDeadlineSeconds":5}}']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.err.trim()).toBe(`The Pod "${pod}" is invalid: spec: this game's API supports metadata.labels and metadata.annotations`);
+  });
 });
