@@ -97,6 +97,10 @@ export type JoinOptions = z.infer<typeof JoinOptions>;
 const name = z.string().min(1).max(253);
 const quantity = z.string().regex(/^[0-9.]+[a-zA-Z]{0,2}$/, { error: 'expected a Kubernetes quantity such as 500m, 0.5, 256Mi or 1Gi' });
 
+const metadataKind = z.enum(['Pod', 'Node', 'Deployment', 'Service']);
+/** Label/annotation changes (a list, not a record: keys are untrusted); values up to 256 KiB like the API server's annotation limit. */
+const metadataChanges = z.array(z.strictObject({ key: z.string().min(1).max(317), value: z.string().max(262144).nullable() })).min(1).max(64);
+
 /** A structured player action (what a click produces). Mirrors `SimAction` in shared/sim/types.ts. */
 export const ActionMessage = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('deletePod'), pod: name, force: z.boolean().optional() }),
@@ -115,6 +119,16 @@ export const ActionMessage = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('uncordonNode'), node: name }),
   z.strictObject({ type: z.literal('drainNode'), node: name }),
   z.strictObject({ type: z.literal('restoreEtcdMember'), member: name }),
+  z.strictObject({ type: z.literal('label'), kind: metadataKind, name, labels: metadataChanges }),
+  z.strictObject({ type: z.literal('annotate'), kind: metadataKind, name, annotations: metadataChanges }),
+  z.strictObject({
+    type: z.literal('taintNode'),
+    node: name,
+    taints: z.array(z.strictObject({ key: z.string().min(1).max(317), value: z.string().max(63).optional(), effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']) })).max(64),
+  }),
+  z.strictObject({ type: z.literal('createDeployment'), manifest: z.string().min(1).max(65536) }),
+  z.strictObject({ type: z.literal('createService'), manifest: z.string().min(1).max(65536) }),
+  z.strictObject({ type: z.literal('deleteDeployment'), deployment: name, propagation: z.enum(['Background', 'Foreground', 'Orphan']).optional() }),
 ]);
 /** A validated structured action; assignable to `SimAction`. */
 export type ActionMessage = z.infer<typeof ActionMessage>;

@@ -88,7 +88,7 @@ function columnDefs(cols: readonly { name: string; wide?: boolean }[]): ColumnDe
 /** Per-kind REST verbs and subresources this API implements (the rest answer 405). */
 const WRITES: Record<string, { verbs: readonly string[]; subresources?: readonly Subresource[]; categories?: readonly string[] }> = {
   Pod: {
-    verbs: ['delete', 'get', 'list'],
+    verbs: ['delete', 'get', 'list', 'patch'],
     categories: ['all'],
     subresources: [
       { name: 'eviction', group: 'policy', version: 'v1', kind: 'Eviction', verbs: ['create'] },
@@ -97,12 +97,12 @@ const WRITES: Record<string, { verbs: readonly string[]; subresources?: readonly
   },
   Node: { verbs: ['get', 'list', 'patch'] },
   Deployment: {
-    verbs: ['get', 'list', 'patch'],
+    verbs: ['create', 'delete', 'get', 'list', 'patch'],
     categories: ['all'],
     subresources: [{ name: 'scale', group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] }],
   },
   ReplicaSet: { verbs: ['get', 'list'], categories: ['all'] },
-  Service: { verbs: ['get', 'list'], categories: ['all'] },
+  Service: { verbs: ['create', 'get', 'list', 'patch'], categories: ['all'] },
 };
 
 function fromKind(def: KindDef): Resource {

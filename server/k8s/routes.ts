@@ -11,7 +11,9 @@
  * kubeconfig puts the token in the cluster URL (and in `user.token`, for HTTPS). Errors are `Status` bodies (./status.ts): 401 without a valid
  * token, 403 for another team's cluster or another match, 404 NotFound, 405 for verbs not served,
  * 422 Invalid, 503 `etcdserver: request timed out` while the team's etcd has no quorum (reads too:
- * kubectl's reads are quorum reads). Watch: ./watch.ts. Not served yet: OpenAPI, create/update, other subresources.
+ * kubectl's reads are quorum reads). Watch: ./watch.ts. OpenAPI v3: ./openapi.ts (`/openapi/v3...`). Creates
+ * (POST of Deployments and Services), metadata/taint patches and Deployment deletes: ./writes.ts. Not
+ * served yet: `/openapi/v2`, PUT of whole objects, server-side apply, other subresources.
  *
  * May import: fastify, ./*, shared/sim (read only), shared/protocol.ts (types).
  */
@@ -24,11 +26,12 @@ import { resolveK8sToken, type K8sPrincipal, type K8sSession } from './gateway.t
 import { kubeconfigYaml } from './kubeconfig.ts';
 import { RESOURCES, findResource, groupVersion, qualified, type Entry, type Resource } from './resources.ts';
 import { clusterMetrics } from './metrics.ts';
+import { openApiDocument, openApiIndex } from './openapi.ts';
 import { served } from './served.ts';
 import { WATCH_MAX_SECONDS, closeAllWatches, noteListed, noteServed, runWatch } from './watch.ts';
 import { SelectorError, parseFieldSelector, parseLabelSelector } from './selectors.ts';
 import { forbidden, notFound, statusError, statusFromText, unauthorized, type StatusError } from './status.ts';
-import { actionRef, deletePodAction, deploymentActions, evictionActions, nodeAction, patchObject, scaleAction } from './writes.ts';
+import { actionRef, createAction, deleteDeploymentAction, deletePodAction, deploymentActions, evictionActions, metadataOnlyActions, nodeActions, patchObject, scaleAction } from './writes.ts';
 
 /** Content type of a Table answer. */
 const TABLE_CONTENT_TYPE = 'application/json;as=Table;v=v1;g=meta.k8s.io';
@@ -82,6 +85,7 @@ function queryString(q: unknown, key: string): string | undefined {
 type Target =
   | { kind: 'version' }
   | { kind: 'metrics' }
+  | { kind: 'openapi'; key: string | null }
   | { kind: 'api' }
   | { kind: 'apis' }
   | { kind: 'groupVersion'; group: string; version: string }
@@ -97,6 +101,7 @@ function parseTarget(path: string): Target {
   }
   if (parts.length === 1 && parts[0] === 'version') return { kind: 'version' };
   if (parts.length === 1 && parts[0] === 'metrics') return { kind: 'metrics' };
+  if (parts[0] === 'openapi' && parts[1] === 'v3') return { kind: 'openapi', key: parts.length === 2 ? null : parts.slice(2).join('/') };
   let group: string;
   let version: string;
   let rest: string[];
@@ -234,6 +239,12 @@ export async function registerK8sRoutes(app: FastifyInstance): Promise<void> {
           return reply.send(SERVER_VERSION);
         case 'metrics':
           return clusterMetrics(state).then((m) => reply.header('content-type', m.contentType).send(Buffer.from(m.text)));
+        case 'openapi': {
+          if (target.key === null) return reply.send(openApiIndex(`/k8s/${params.match}/${params.team}${pathToken === undefined ? '' : `/token/${pathToken}`}`));
+          const doc = openApiDocument(target.key);
+          if (doc === undefined) return sendStatus(reply, statusError(404, 'NotFound', 'the server could not find the requested resource'));
+          return reply.header('content-type', 'application/json').header('cache-control', 'public, immutable').send(doc);
+        }
         case 'api':
           return wantsAggregated(accept) ? sendTyped(reply, AGGREGATED_CONTENT_TYPE, aggregatedDiscovery(true)) : reply.send(apiVersions());
         case 'apis':
@@ -331,6 +342,15 @@ const methodNotAllowed = (resource: Resource, verb: string): StatusError =>
 
 async function writeObject(req: FastifyRequest, reply: FastifyReply, session: K8sSession, resource: Resource, state: SimState, ns: string, name: string | null, sub: string | null): Promise<FastifyReply> {
   const verb = VERB_OF[req.method] ?? req.method;
+  if (name === null && req.method === 'POST' && (resource.kind === 'Deployment' || resource.kind === 'Service') && sub === null) {
+    const a = createAction(resource.kind, ns, req.body);
+    if ('code' in a) return sendStatus(reply, a);
+    const result = await session.source.submit(session.sessionId, a);
+    if (!result.ok) return sendStatus(reply, statusFromText(result.error, /paused|ended|over|not a player|you play for/.test(result.error) ? { code: 409, reason: 'Conflict' } : { code: 422, reason: 'Invalid' }));
+    const created = (req.body as { metadata?: { name?: unknown } }).metadata?.name;
+    const e = typeof created === 'string' ? findEntry(resource, state, ns, created) : undefined;
+    return e ? reply.code(201).send(objectBody(resource, e, state)) : sendStatus(reply, statusError(500, 'InternalError', 'the object was created but cannot be read back'));
+  }
   if (name === null) return sendStatus(reply, methodNotAllowed(resource, verb));
   const contentType = String(req.headers['content-type'] ?? 'application/json');
   let actions: ActionMessage[] | StatusError;
@@ -372,9 +392,20 @@ async function writeObject(req: FastifyRequest, reply: FastifyReply, session: K8
   } else if (resource.kind === 'Node' && req.method === 'PATCH') {
     if (!state.nodes[name]) return sendStatus(reply, missing());
     const body = patchObject(contentType, req.body);
-    const a = 'code' in body && 'body' in body ? (body as StatusError) : nodeAction(name, body);
-    actions = a === null ? [] : 'code' in a ? a : [a];
+    actions = 'code' in body && 'body' in body ? (body as StatusError) : nodeActions(name, body);
     answer = entryBody;
+  } else if ((resource.kind === 'Pod' || resource.kind === 'Service') && req.method === 'PATCH') {
+    if (!findEntry(resource, state, ns, name)) return sendStatus(reply, missing());
+    const body = patchObject(contentType, req.body);
+    actions = 'code' in body && 'body' in body ? (body as StatusError) : metadataOnlyActions(resource.kind, ns, name, body);
+    answer = entryBody;
+  } else if (resource.kind === 'Deployment' && req.method === 'DELETE') {
+    const d = state.deployments[`${ns}/${name}`];
+    if (!d) return sendStatus(reply, missing());
+    const uid = d.metadata.uid;
+    const a = deleteDeploymentAction(ns, name, req.query as Record<string, unknown>, req.body);
+    actions = 'code' in a ? a : [a];
+    answer = () => ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name, group: 'apps', kind: 'deployments', uid } });
   } else if (resource.kind === 'Pod' && req.method === 'DELETE') {
     const pod = state.pods[`${ns}/${name}`];
     if (!pod) return sendStatus(reply, missing());

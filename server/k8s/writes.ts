@@ -8,13 +8,19 @@
  * - `PATCH deployments/NAME`: `spec.replicas` (scale), the `kubectl.kubernetes.io/restartedAt` template
  *   annotation (`kubectl rollout restart`), `spec.template.spec.containers[{name, image}]`
  *   (`kubectl set image`) and `resources` (`kubectl set resources`)
- * - `PATCH nodes/NAME`: `spec.unschedulable` (`kubectl cordon` / `uncordon`)
+ * - `PATCH nodes/NAME`: `spec.unschedulable` (`kubectl cordon` / `uncordon`), `spec.taints` (`kubectl taint`)
+ * - `PATCH pods|nodes|deployments|services/NAME`: `metadata.labels` / `annotations` (`kubectl label`,
+ *   `annotate`; `null` removes a key) -> `label` / `annotate`
+ * - `POST deployments`, `POST services` (`kubectl create -f`, `apply -f` of a new object): see {@link createAction}
+ * - `DELETE deployments/NAME` (`propagationPolicy`): see {@link deleteDeploymentAction}
  * - `DELETE pods/NAME` (`gracePeriodSeconds: 0` = force)
  * - `POST pods/NAME/eviction` (policy/v1 Eviction; `kubectl drain`): see {@link evictionActions}
  * - `kubectl rollout undo` (a JSON patch replacing `/spec/template`): mapped in ./routes.ts (it needs the
  *   served ReplicaSets) onto `rolloutUndo`
  * Patch bodies: strategic merge, JSON merge (both as objects) and JSON patch (`replace`/`add` of the
- * paths above). Anything else is refused with 422 Invalid naming what is supported.
+ * paths above). A patch's `status` is ignored, as the real API server ignores status changes sent to
+ * the main resource (`kubectl edit` sends them when a sed touches both). Anything else is refused
+ * with 422 Invalid naming what is supported (a `FieldValueForbidden` cause with the field).
  *
  * May import: shared/protocol.ts (types), shared/sim (read only), ./status.ts.
  */
@@ -69,8 +75,68 @@ export function patchObject(contentType: string, body: unknown): Record<string, 
   return body;
 }
 
-const unsupported = (what: string, supported: string): StatusError =>
-  statusError(422, 'Invalid', `${what}: this game's API supports ${supported}; use the game's console for anything else`);
+const KIND_OF_RESOURCE: Readonly<Record<string, { kind: string; group: string }>> = {
+  pods: { kind: 'Pod', group: '' },
+  nodes: { kind: 'Node', group: '' },
+  services: { kind: 'Service', group: '' },
+  'deployments.apps': { kind: 'Deployment', group: 'apps' },
+};
+
+/**
+ * 422 Invalid for a patch touching `field`, which the game cannot change. `what` starts with the
+ * object (`pods "x" patch ...`): the details name it (kind, name, group), so kubectl prints
+ * `The Pod "x" is invalid: FIELD: this game's API supports ...` like a real validation error.
+ */
+const unsupported = (what: string, supported: string, field?: string): StatusError => {
+  const m = /^(\S+) "([^"]+)"/.exec(what);
+  const obj = m && Object.hasOwn(KIND_OF_RESOURCE, m[1]!) ? KIND_OF_RESOURCE[m[1]!] : undefined;
+  return statusError(422, 'Invalid', `${what}: this game's API supports ${supported}; use the game's console for anything else`, {
+    ...(obj && m ? { name: m[2]!, kind: obj.kind, ...(obj.group === '' ? {} : { group: obj.group }) } : {}),
+    causes: [{ reason: 'FieldValueForbidden', message: `this game's API supports ${supported}`, field: field ?? '' }],
+  });
+};
+
+/** Kinds whose metadata (labels, annotations) a patch may change. */
+export type MetadataKind = 'Pod' | 'Node' | 'Deployment' | 'Service';
+
+/** Metadata keys a patch may carry: identity (unchanged), labels and annotations. */
+const METADATA_KEYS = ['name', 'namespace', 'resourceVersion', 'uid', 'labels', 'annotations'];
+
+/**
+ * The `label` / `annotate` actions of a patch's `metadata` (`kubectl label`, `kubectl annotate`, the
+ * metadata part of `kubectl edit` and `apply`): a map merge, `null` removing a key; keys sorted so the
+ * action is the same whatever the body's order. @returns the actions (none when the patch has no
+ * labels or annotations), or a 422 naming what is supported.
+ */
+export function metadataActions(kind: MetadataKind, ref: string, name: string, metadata: unknown): ActionMessage[] | StatusError {
+  if (metadata === undefined || metadata === null) return [];
+  const what = `${kind === 'Deployment' ? 'deployments.apps' : `${kind.toLowerCase()}s`} "${name}" patch`;
+  if (!isRecord(metadata)) return statusError(422, 'Invalid', `${what}: metadata must be an object`);
+  const extra = extraKeys(metadata, METADATA_KEYS);
+  if (extra.length > 0) return unsupported(`${what} touches metadata.${extra[0]}`, 'metadata.labels and metadata.annotations', `metadata.${extra[0]}`);
+  const out: ActionMessage[] = [];
+  for (const field of ['labels', 'annotations'] as const) {
+    const m = metadata[field];
+    if (m === undefined) continue;
+    if (m !== null && !isRecord(m)) return statusError(422, 'Invalid', `${what}: metadata.${field} must be a map of strings`);
+    const changes: { key: string; value: string | null }[] = [];
+    for (const key of Object.keys(m ?? {}).filter((k) => !k.startsWith('$')).sort()) {
+      const v = (m as Record<string, unknown>)[key];
+      if (v !== null && typeof v !== 'string') return statusError(422, 'Invalid', `${what}: metadata.${field}.${key} must be a string`);
+      changes.push({ key, value: v });
+    }
+    if (changes.length === 0) continue;
+    out.push(field === 'labels' ? { type: 'label', kind, name: ref, labels: changes } : { type: 'annotate', kind, name: ref, annotations: changes });
+  }
+  return out;
+}
+
+/** The actions of a patch that may change only metadata (Pods, Services), or a 422 naming what is supported. */
+export function metadataOnlyActions(kind: 'Pod' | 'Service', ns: string, name: string, body: Record<string, unknown>): ActionMessage[] | StatusError {
+  const extra = extraKeys(body, ['metadata', 'apiVersion', 'kind', 'status']);
+  if (extra.length > 0) return unsupported(`${kind.toLowerCase()}s "${name}" patch touches ${extra[0]}`, 'metadata.labels and metadata.annotations', extra[0]);
+  return metadataActions(kind, actionRef(ns, name), name, body['metadata']);
+}
 
 /** Keys of `obj` other than `allowed` and strategic-merge directives (`$setElementOrder/...`, `$patch`). */
 function extraKeys(obj: Record<string, unknown>, allowed: readonly string[]): string[] {
@@ -92,18 +158,23 @@ export function scaleAction(ns: string, name: string, body: Record<string, unkno
   return { type: 'scaleDeployment', deployment: actionRef(ns, name), replicas };
 }
 
-const DEPLOYMENT_SUPPORTED = 'spec.replicas, the kubectl.kubernetes.io/restartedAt template annotation and containers\' image and resources';
+const DEPLOYMENT_SUPPORTED = 'metadata.labels, metadata.annotations, spec.replicas, the kubectl.kubernetes.io/restartedAt template annotation and containers\' image and resources';
 
 /** The actions of a Deployment patch (one per effect, in order: scale, restart, images, resources), or a Status. */
 export function deploymentActions(ns: string, name: string, body: Record<string, unknown>): ActionMessage[] | StatusError {
   const actions: ActionMessage[] = [];
   const ref = actionRef(ns, name);
   const bad = (what: string) => unsupported(`deployments.apps "${name}" patch ${what}`, DEPLOYMENT_SUPPORTED);
-  const metaExtra = isRecord(body['metadata']) ? extraKeys(body['metadata'], ['name', 'namespace', 'resourceVersion']) : [];
-  if (extraKeys(body, ['spec', 'metadata', 'apiVersion', 'kind']).length > 0 || metaExtra.length > 0) return bad('touches fields other than spec');
+  const topExtra = extraKeys(body, ['spec', 'metadata', 'apiVersion', 'kind', 'status']);
+  if (topExtra.length > 0) return unsupported(`deployments.apps "${name}" patch touches ${topExtra[0]}`, DEPLOYMENT_SUPPORTED, topExtra[0]);
+  const meta = metadataActions('Deployment', ref, name, body['metadata']);
+  if (!Array.isArray(meta)) return meta;
+  actions.push(...meta);
   const spec = body['spec'];
   if (spec === undefined) return actions;
-  if (!isRecord(spec) || extraKeys(spec, ['replicas', 'template']).length > 0) return bad('touches spec fields');
+  if (!isRecord(spec)) return bad('has a spec that is not an object');
+  const specExtra = extraKeys(spec, ['replicas', 'template']);
+  if (specExtra.length > 0) return unsupported(`deployments.apps "${name}" patch touches spec.${specExtra[0]}`, DEPLOYMENT_SUPPORTED, `spec.${specExtra[0]}`);
   if (spec['replicas'] !== undefined) {
     const a = scaleAction(ns, name, { spec: { replicas: spec['replicas'] } });
     if ('code' in a) return a;
@@ -151,17 +222,80 @@ export function deploymentActions(ns: string, name: string, body: Record<string,
   return actions;
 }
 
-/** The action of a Node patch (`spec.unschedulable`: true = cordon; false or null = uncordon), or a Status. */
-export function nodeAction(name: string, body: Record<string, unknown>): ActionMessage | null | StatusError {
+/**
+ * The actions of a Node patch: `spec.unschedulable` (true = cordon; false or null = uncordon),
+ * `spec.taints` (the whole new list, what `kubectl taint` sends; null = none) and metadata labels and
+ * annotations (`kubectl label node`), in that order; or a Status.
+ */
+export function nodeActions(name: string, body: Record<string, unknown>): ActionMessage[] | StatusError {
+  const supported = 'spec.unschedulable (cordon, uncordon), spec.taints (taint), metadata.labels and metadata.annotations';
   const spec = body['spec'];
-  const metaExtra = isRecord(body['metadata']) ? extraKeys(body['metadata'], ['name', 'resourceVersion']) : [];
-  if (extraKeys(body, ['spec', 'metadata', 'apiVersion', 'kind']).length > 0 || metaExtra.length > 0 || (spec !== undefined && (!isRecord(spec) || extraKeys(spec, ['unschedulable']).length > 0))) {
-    return unsupported(`nodes "${name}" patch touches fields other than spec.unschedulable`, 'spec.unschedulable (cordon, uncordon)');
+  const topExtra = extraKeys(body, ['spec', 'metadata', 'apiVersion', 'kind', 'status']);
+  if (topExtra.length > 0) return unsupported(`nodes "${name}" patch touches ${topExtra[0]}`, supported, topExtra[0]);
+  if (spec !== undefined && !isRecord(spec)) return unsupported(`nodes "${name}" patch has a spec that is not an object`, supported, 'spec');
+  const specExtra = isRecord(spec) ? extraKeys(spec, ['unschedulable', 'taints']) : [];
+  if (specExtra.length > 0) return unsupported(`nodes "${name}" patch touches spec.${specExtra[0]}`, supported, `spec.${specExtra[0]}`);
+  const actions: ActionMessage[] = [];
+  if (isRecord(spec) && Object.hasOwn(spec, 'unschedulable')) {
+    const u = spec['unschedulable'];
+    if (u !== true && u !== false && u !== null) return statusError(422, 'Invalid', `Node "${name}" is invalid: spec.unschedulable: Invalid value: ${JSON.stringify(u)}: must be a boolean`);
+    actions.push({ type: u === true ? 'cordonNode' : 'uncordonNode', node: name });
   }
-  if (!isRecord(spec) || !Object.hasOwn(spec, 'unschedulable')) return null;
-  const u = spec['unschedulable'];
-  if (u !== true && u !== false && u !== null) return statusError(422, 'Invalid', `Node "${name}" is invalid: spec.unschedulable: Invalid value: ${JSON.stringify(u)}: must be a boolean`);
-  return { type: u === true ? 'cordonNode' : 'uncordonNode', node: name };
+  if (isRecord(spec) && Object.hasOwn(spec, 'taints')) {
+    const list = spec['taints'] ?? [];
+    if (!Array.isArray(list)) return statusError(422, 'Invalid', `Node "${name}" is invalid: spec.taints: Invalid value: must be a list`);
+    const taints: { key: string; value?: string; effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute' }[] = [];
+    for (const [i, t] of (list as unknown[]).entries()) {
+      if (!isRecord(t) || typeof t['key'] !== 'string' || (t['value'] !== undefined && typeof t['value'] !== 'string')) return statusError(422, 'Invalid', `Node "${name}" is invalid: spec.taints[${i}]: Invalid value: a taint needs a string key (and value)`);
+      const effect = t['effect'];
+      if (effect !== 'NoSchedule' && effect !== 'PreferNoSchedule' && effect !== 'NoExecute') {
+        return statusError(422, 'Invalid', `Node "${name}" is invalid: spec.taints[${i}].effect: Unsupported value: ${JSON.stringify(effect ?? '')}: supported values: "NoExecute", "NoSchedule", "PreferNoSchedule"`, {
+          causes: [{ reason: 'FieldValueNotSupported', message: 'supported values: "NoExecute", "NoSchedule", "PreferNoSchedule"', field: `spec.taints[${i}].effect` }],
+        });
+      }
+      const taint: (typeof taints)[number] = { key: t['key'], effect };
+      if (typeof t['value'] === 'string' && t['value'] !== '') taint.value = t['value'];
+      taints.push(taint);
+    }
+    actions.push({ type: 'taintNode', node: name, taints });
+  }
+  const meta = metadataActions('Node', name, name, body['metadata']);
+  if (!Array.isArray(meta)) return meta;
+  actions.push(...meta);
+  return actions;
+}
+
+/**
+ * The action of `POST` of a new Deployment or Service (`kubectl create -f`, `kubectl apply -f` of an
+ * object that does not exist): the body, namespaced to the request's namespace, as the manifest of a
+ * `createDeployment` / `createService` action (the sim reads it with shared/manifests, like a
+ * scenario's workloads). 400 when the body's namespace differs from the path's, or kind/apiVersion do
+ * not match the resource.
+ */
+export function createAction(kind: 'Deployment' | 'Service', ns: string, body: unknown): ActionMessage | StatusError {
+  if (!isRecord(body)) return statusError(400, 'BadRequest', 'the request body must be a JSON object');
+  const apiVersion = kind === 'Deployment' ? 'apps/v1' : 'v1';
+  if ((body['kind'] !== undefined && body['kind'] !== kind) || (body['apiVersion'] !== undefined && body['apiVersion'] !== apiVersion)) {
+    return statusError(400, 'BadRequest', `the API version in the data (${String(body['apiVersion'])}) does not match the expected API version (${apiVersion}) of kind ${kind}`);
+  }
+  const meta = isRecord(body['metadata']) ? body['metadata'] : {};
+  if (meta['namespace'] !== undefined && meta['namespace'] !== ns) return statusError(400, 'BadRequest', 'the namespace of the provided object does not match the namespace sent on the request');
+  const { status: _status, ...rest } = body;
+  const manifest = JSON.stringify({ ...rest, apiVersion, kind, metadata: { ...meta, namespace: ns } });
+  if (manifest.length > 65536) return statusError(413, 'RequestEntityTooLarge', 'the manifest is larger than this game accepts (64 KiB)');
+  return kind === 'Deployment' ? { type: 'createDeployment', manifest } : { type: 'createService', manifest };
+}
+
+/**
+ * The action of `DELETE deployments/NAME`: the propagation policy from the DeleteOptions body or the
+ * `propagationPolicy` query (kubectl's `--cascade`: background, foreground, orphan); default Background.
+ */
+export function deleteDeploymentAction(ns: string, name: string, query: Record<string, unknown>, body: unknown): ActionMessage | StatusError {
+  const p = (isRecord(body) ? body['propagationPolicy'] : undefined) ?? query['propagationPolicy'];
+  if (p !== undefined && p !== 'Background' && p !== 'Foreground' && p !== 'Orphan') return statusError(400, 'BadRequest', `unsupported propagationPolicy ${JSON.stringify(p)}: Background, Foreground or Orphan`);
+  const action: ActionMessage = { type: 'deleteDeployment', deployment: actionRef(ns, name) };
+  if (p !== undefined && p !== 'Background') action.propagation = p;
+  return action;
 }
 
 /** The action of `DELETE pods/NAME`: force when the grace period (query or DeleteOptions body) is 0. */

@@ -43,6 +43,12 @@ export const ACTION_COSTS: Readonly<Record<SimAction['type'], number>> = {
   rolloutUndo: 3,
   drainNode: 5,
   restoreEtcdMember: 5,
+  label: 1, // metadata only; relabelling a Pod moves it in or out of Services
+  annotate: 1, // metadata only
+  taintNode: 2, // like cordon, and NoExecute evicts
+  createDeployment: 3, // new capacity, scheduled like any workload
+  createService: 2, // new endpoints
+  deleteDeployment: 5, // cascades to its ReplicaSets and Pods
 };
 
 /** Weight of the availability budget in the SLO part (with {@link LATENCY_WEIGHT}, sums to 1). */

@@ -34,5 +34,26 @@ export function kubectlEquivalent(action: SimAction): string {
       return `kubectl drain ${action.node} --ignore-daemonsets`;
     case 'restoreEtcdMember':
       return `etcdctl snapshot restore snapshot.db --name ${action.member}`;
+    // The actions below mostly come from the Kubernetes API (server/k8s); the console parses label,
+    // annotate, taint and delete deployment too (./metadata.ts), not create.
+    case 'label':
+      return `kubectl label ${action.kind.toLowerCase()} ${action.name} ${action.labels.map((c) => (c.value === null ? `${c.key}-` : `${c.key}=${c.value}`)).join(' ')} --overwrite`;
+    case 'annotate':
+      return `kubectl annotate ${action.kind.toLowerCase()} ${action.name} ${action.annotations.map((c) => (c.value === null ? `${c.key}-` : `${c.key}=${JSON.stringify(c.value)}`)).join(' ')} --overwrite`;
+    case 'taintNode':
+      return action.taints.length === 0
+        ? `kubectl patch node ${action.node} -p '{"spec":{"taints":[]}}'`
+        : `kubectl taint nodes ${action.node} ${action.taints.map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`).join(' ')} --overwrite`;
+    case 'createDeployment':
+    case 'createService':
+      return `kubectl apply -f ${createdName(action.manifest, action.type === 'createDeployment' ? 'deployment' : 'service')}.yaml`;
+    case 'deleteDeployment':
+      return `kubectl delete deployment ${action.deployment}${action.propagation && action.propagation !== 'Background' ? ` --cascade=${action.propagation.toLowerCase()}` : ''}`;
   }
+}
+
+/** The `metadata.name` of a manifest text (first `name:` line, or a JSON `"name"`), else `fallback`. */
+function createdName(manifest: string, fallback: string): string {
+  const m = /"name"\s*:\s*"([a-z0-9.-]{1,253})"|^\s*name:\s*['"]?([a-z0-9.-]{1,253})/m.exec(manifest);
+  return m?.[1] ?? m?.[2] ?? fallback;
 }

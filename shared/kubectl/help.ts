@@ -23,6 +23,9 @@ Change (each action takes simulated time and shows in the events):
   kubectl set resources deployment/NAME [-c CONTAINER] --limits=memory=512Mi,cpu=500m [--requests=...]
   kubectl cordon|uncordon NODE
   kubectl drain NODE [--ignore-daemonsets --delete-emptydir-data]
+  kubectl label|annotate pod|node|deployment|service NAME KEY=VALUE... [KEY-] [--overwrite]
+  kubectl taint nodes NODE KEY[=VALUE]:NoSchedule|PreferNoSchedule|NoExecute [KEY:EFFECT-] [--overwrite]
+  kubectl delete deployment NAME [--cascade=background|foreground|orphan]
   etcdctl snapshot restore FILE --name MEMBER [--data-dir DIR]   (or etcdutl snapshot restore ...)
       rebuilds a stopped member's data dir from the snapshot and restarts its static Pod
 

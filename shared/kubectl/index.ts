@@ -21,6 +21,7 @@ import { rolloutHistory, rolloutStatus } from './rollout.ts';
 import { topNodes, topPods } from './top.ts';
 import { runEtcdctl } from './etcdctl.ts';
 import { deleteCommand, nodeCommand, rolloutWrite, scaleCommand, setCommand } from './write.ts';
+import { deleteDeploymentCommand, metadataCommand, taintCommand } from './metadata.ts';
 import { ETCD_READ_ERROR, apiReadable, inNamespace } from './cluster.ts';
 
 export { KUBECTL_HELP } from './help.ts';
@@ -31,7 +32,7 @@ export { humanDuration, table } from './format.ts';
 export type KubectlResult = { kind: 'output'; output: string } | { kind: 'action'; action: SimAction } | { kind: 'error'; error: string };
 
 /** kubectl verbs the console knows (for "Did you mean this?"). */
-export const KUBECTL_COMMANDS = ['get', 'describe', 'top', 'rollout', 'delete', 'scale', 'set', 'cordon', 'uncordon', 'drain', 'logs', 'help'] as const;
+export const KUBECTL_COMMANDS = ['get', 'describe', 'top', 'rollout', 'delete', 'scale', 'set', 'cordon', 'uncordon', 'drain', 'label', 'annotate', 'taint', 'logs', 'help'] as const;
 
 const FLAGS: Record<string, FlagDef[]> = {
   get: [
@@ -54,7 +55,11 @@ const FLAGS: Record<string, FlagDef[]> = {
     { name: 'grace-period', value: true },
     { name: 'now', value: false },
     { name: 'wait', value: false },
+    { name: 'cascade', value: true },
   ],
+  label: [{ name: 'overwrite', value: false }],
+  annotate: [{ name: 'overwrite', value: false }],
+  taint: [{ name: 'overwrite', value: false }],
   scale: [{ name: 'replicas', value: true }],
   set: [
     { name: 'containers', short: 'c', value: true },
@@ -201,7 +206,10 @@ function runWrite(state: SimState, verb: string, words: string[]): KubectlResult
   const ns = namespaceOf(args.flags);
   let action: SimAction;
   switch (verb) {
-    case 'delete': action = deleteCommand(state, ns, args); break;
+    case 'delete': action = typeAndNames(args.positional).type === 'deployments' ? deleteDeploymentCommand(state, ns, args) : deleteCommand(state, ns, args); break;
+    case 'label':
+    case 'annotate': action = metadataCommand(state, ns, verb, args); break;
+    case 'taint': action = taintCommand(state, args); break;
     case 'scale': action = scaleCommand(state, ns, args); break;
     case 'set': action = setCommand(state, ns, args); break;
     default: action = nodeCommand(state, verb as 'cordon' | 'uncordon' | 'drain', args);
@@ -247,6 +255,9 @@ function dispatch(state: SimState, words: string[]): KubectlResult {
     case 'cordon':
     case 'uncordon':
     case 'drain':
+    case 'label':
+    case 'annotate':
+    case 'taint':
       return runWrite(state, cmd, rest);
     case 'logs':
       parseArgs(rest, FLAGS['logs']!);

@@ -824,3 +824,52 @@ export function setDeploymentImage(state: SimState, deployment: string, image: s
   if (!r.ok) return { ok: false, error: r.error };
   return { ok: true, message: `deployment.apps/${name} image updated`, completesAt: state.t };
 }
+
+/** Kinds {@link updateMetadata} writes (the `label` / `annotate` actions). */
+export type MetadataWriteKind = 'Pod' | 'Node' | 'Deployment' | 'Service';
+
+/**
+ * A metadata write (`kubectl label` / `annotate`: a merge patch of `metadata.labels` or
+ * `metadata.annotations`): sets each `change.key` to `change.value`, or removes it when the value is
+ * `null`; the caller validated keys and values. Through {@link updateObject} (503 without quorum, 404,
+ * resourceVersion bump, `MODIFIED`; no generation bump: metadata is not spec). A changed Pod label set
+ * is re-indexed (new label object: pods of one ReplicaSet may share a frozen one) and the Services that
+ * selected the Pod before are queued too, so the EndpointSlice controller drops it from them (the
+ * relabelled Pod's new Services and its ReplicaSet are queued by the Pod fan-out,
+ * {@link propagatePodChanges}); Node labels re-index the nodes (nodeSelector, affinity). Nothing
+ * changed: no write. Source: K staging/src/k8s.io/apimachinery/pkg/util/strategicpatch (maps merge),
+ * kubectl label/annotate.
+ */
+export function updateMetadata(state: SimState, kind: MetadataWriteKind, key: string, field: 'labels' | 'annotations', changes: readonly { key: string; value: string | null }[]): WriteResult {
+  return updateObject(state, kind, key, (obj) => {
+    const cur: Record<string, string> = obj.metadata[field] ?? {};
+    const next: Record<string, string> = { ...cur };
+    let changed = false;
+    for (const c of changes) {
+      if (c.value === null) {
+        if (Object.hasOwn(next, c.key)) {
+          delete next[c.key];
+          changed = true;
+        }
+      } else if (!Object.hasOwn(next, c.key) || next[c.key] !== c.value) {
+        next[c.key] = c.value;
+        changed = true;
+      }
+    }
+    if (!changed) return false;
+    if (kind === 'Pod' && field === 'labels') {
+      const pod = obj as Pod;
+      for (const svc of servicesForLabels(state, pod.metadata.namespace, pod.metadata.labels)) markDirty(state, 'services', svc);
+      indexRemovePod(state, key, pod);
+      pod.metadata.labels = next;
+      indexAddPod(state, key, pod);
+    } else {
+      obj.metadata[field] = next;
+      if (kind === 'Node' && field === 'labels') {
+        indexNodesChanged(state);
+        if (state.scheduler.unschedulable.length > 0) state.scheduler.moveRequested = true;
+      }
+    }
+    return true;
+  });
+}

@@ -126,7 +126,12 @@ function nodeFromInput(state: SimState, n: NodeSpecInput): Node {
   };
 }
 
-function serviceFromManifest(state: SimState, m: ServiceManifest, i: number): Service {
+/**
+ * A Service from its manifest: type ClusterIP by default, the `i`-th cluster IP (10.96.x.y; callers pass
+ * an index no other Service used), a LoadBalancer ingress IP for type LoadBalancer. Exported for the
+ * `createService` action (shared/sim/actions/workload.ts).
+ */
+export function serviceFromManifest(state: SimState, m: ServiceManifest, i: number): Service {
   const type = m.spec.type ?? 'ClusterIP';
   const svc: Service = {
     apiVersion: 'v1',

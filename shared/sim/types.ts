@@ -276,7 +276,28 @@ export type SimAction =
   | { type: 'cordonNode'; node: string }
   | { type: 'uncordonNode'; node: string }
   | { type: 'drainNode'; node: string }
-  | { type: 'restoreEtcdMember'; member: string };
+  | { type: 'restoreEtcdMember'; member: string }
+  /** `kubectl label KIND NAME k=v k2-` (`value: null` removes the label): shared/sim/actions/metadata.ts. */
+  | { type: 'label'; kind: MetadataKind; name: string; labels: MetadataChange[] }
+  /** `kubectl annotate KIND NAME k=v k2-`: as {@link SimAction} `label`, on `metadata.annotations`. */
+  | { type: 'annotate'; kind: MetadataKind; name: string; annotations: MetadataChange[] }
+  /** `kubectl taint nodes NAME key[=value]:Effect` / `key:Effect-`: the Node's whole new `spec.taints` list. */
+  | { type: 'taintNode'; node: string; taints: Omit<Taint, 'timeAdded'>[] }
+  /** `kubectl create -f` / `apply -f` of a new apps/v1 Deployment: its manifest (YAML or JSON text, one object). */
+  | { type: 'createDeployment'; manifest: string }
+  /** `kubectl create -f` / `apply -f` of a new v1 Service: its manifest (YAML or JSON text, one object). */
+  | { type: 'createService'; manifest: string }
+  /** `kubectl delete deployment NAME [--cascade=background|foreground|orphan]`. */
+  | { type: 'deleteDeployment'; deployment: string; propagation?: 'Background' | 'Foreground' | 'Orphan' };
+
+/** Kinds whose labels and annotations a player may change ({@link SimAction} `label` / `annotate`). */
+export type MetadataKind = 'Pod' | 'Node' | 'Deployment' | 'Service';
+
+/** One label or annotation change: set `key` to `value`, or remove it (`value: null`, kubectl's `key-`). */
+export interface MetadataChange {
+  key: string;
+  value: string | null;
+}
 
 /** An action with who did it and when it was accepted (the replay log's unit). */
 export interface LoggedAction {

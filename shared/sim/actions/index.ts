@@ -12,7 +12,9 @@ import { scaleAction, setImageAction, setResourcesAction, restartAction, undoAct
 import { restoreEtcdAction } from './etcd.ts';
 import type { Handled } from './handler.ts';
 import { cordonAction, drainAction } from './node.ts';
+import { metadataAction, taintAction } from './metadata.ts';
 import { deletePodAction } from './pod.ts';
+import { createDeploymentAction, createServiceAction, deleteDeploymentAction } from './workload.ts';
 
 function dispatch(state: SimState, source: string, a: SimAction): Handled {
   switch (a.type) {
@@ -26,6 +28,12 @@ function dispatch(state: SimState, source: string, a: SimAction): Handled {
     case 'uncordonNode': return cordonAction(state, a.node, false);
     case 'drainNode': return drainAction(state, a.node);
     case 'restoreEtcdMember': return restoreEtcdAction(state, a.member);
+    case 'label': return metadataAction(state, a.kind, a.name, 'labels', a.labels);
+    case 'annotate': return metadataAction(state, a.kind, a.name, 'annotations', a.annotations);
+    case 'taintNode': return taintAction(state, a.node, a.taints);
+    case 'createDeployment': return createDeploymentAction(state, a.manifest);
+    case 'createService': return createServiceAction(state, a.manifest);
+    case 'deleteDeployment': return deleteDeploymentAction(state, a.deployment, a.propagation);
     default: return { result: { ok: false, error: `error: unknown action "${(a as { type?: unknown }).type}"` } };
   }
 }
