@@ -74,6 +74,11 @@ export interface ChaosCluster {
   durationSeconds: number;
   /** The match seed (selectors' random choices). */
   seed: number;
+  /**
+   * Validation without a cluster ({@link validateChaos}): every selector matches one stand-in Deployment
+   * of 3 Pods, an empty Litmus `appinfo` is accepted (a scenario or flag fills it), any Node exists.
+   */
+  anyMatch?: boolean;
 }
 
 /** LitmusChaos `appinfo` filled by a scenario or flags (`--appns`, `--applabel app=x`, `--appkind`). */
@@ -99,8 +104,24 @@ export interface ChaosTranslation {
   notes: string[];
 }
 
+/**
+ * Checks chaos documents without a cluster (`gameday validate FILE`): syntax, schemas, supported
+ * experiments and fields; selectors are not matched (see {@link ChaosCluster.anyMatch}). Answers the
+ * number of incidents one run would give against a stand-in Deployment, and the notes.
+ * @throws {ChaosError} as {@link translateChaos}.
+ */
+export function validateChaos(text: string, source: string): { incidents: number; notes: string[] } {
+  const t = translateChaos(text, source, { workloads: [], nodes: [], durationSeconds: 3600, seed: 1, anyMatch: true });
+  return { incidents: t.incidents.length, notes: t.notes };
+}
+
+/** True when the first document of `text` is a Chaos Mesh or LitmusChaos object (by its apiVersion). */
+export function looksLikeChaos(text: string): boolean {
+  return /^apiVersion:\s*['"]?(chaos-mesh\.org|litmuschaos\.io)\//m.test(text);
+}
+
 /** The cluster facts of a SimInput (its Deployments, Nodes, duration and seed). */
-export function chaosClusterOf(input: SimInput): ChaosCluster {
+export function chaosClusterOf(input: Pick<SimInput, 'deployments' | 'nodes' | 'settings'>): ChaosCluster {
   return {
     workloads: input.deployments
       .map((d) => {
@@ -289,6 +310,7 @@ function matchingWorkloads(ctx: Ctx, sel: z.output<typeof NetworkChaosSpec>['sel
     if (sel[f] !== undefined) fail(`${path}.${f}`, `${NOT_SUPPORTED}: ${f} (use namespaces and labelSelectors)`);
   }
   const namespaces = sel.namespaces ?? [defaultNs];
+  if (ctx.cluster.anyMatch) return [{ namespace: namespaces[0] ?? defaultNs, name: 'selected', labels: { ...(sel.labelSelectors ?? {}) }, replicas: 3, memoryMiB: 256, memoryLimitMiB: 512 }];
   const labels = Object.entries(sel.labelSelectors ?? {});
   const exprs = sel.expressionSelectors ?? [];
   const found = ctx.cluster.workloads.filter((w) => {
@@ -621,7 +643,7 @@ function litmus(ctx: Ctx, raw: unknown, at: number): void {
 
     if (exp.name.startsWith('node-') || exp.name === 'kubelet-service-kill' || exp.name === 'disk-fill') {
       if (exp.name === 'node-cpu-hog') {
-        if (app.applabel === '') fail('spec.appinfo.applabel', `${NOT_SUPPORTED}: node-cpu-hog without an app (the sim models CPU per Pod): fill appinfo (scenario chaos[].appinfo or --applabel)`);
+        if (app.applabel === '' && !ctx.cluster.anyMatch) fail('spec.appinfo.applabel', `${NOT_SUPPORTED}: node-cpu-hog without an app (the sim models CPU per Pod): fill appinfo (scenario chaos[].appinfo or --applabel)`);
         for (const p of litmusTargets(ctx, app, env, num)) push(ctx, 'cpu-hog', at, workloadKey(p.workload), { millicores: Math.round(num('NODE_CPU_CORE', 1, 0) * 1000) || 1000, durationSeconds: duration, action: 'LitmusChaos node-cpu-hog' }, title(`on the nodes of ${workloadKey(p.workload)}`));
         ctx.notes.push(`${ctx.label}: node-cpu-hog is mapped to cpu-hog on the app's Pods (the sim models CPU contention per Pod)`);
         return;
@@ -707,7 +729,9 @@ function litmus(ctx: Ctx, raw: unknown, at: number): void {
   });
 }
 
-function litmusTargets(ctx: Ctx, app: Required<AppInfo>, env: Map<string, string>, num: (n: string, d: number, min?: number) => number): Picked[] {
+function litmusTargets(ctx: Ctx, given: Required<AppInfo>, env: Map<string, string>, num: (n: string, d: number, min?: number) => number): Picked[] {
+  let app = given;
+  if (app.applabel === '' && ctx.cluster.anyMatch) app = { ...app, applabel: 'app=selected' };
   if (app.applabel === '') fail('spec.appinfo.applabel', 'empty: fill it in the scenario (chaos[].appinfo.applabel) or with --applabel app=<name>');
   const kind = app.appkind === '' ? 'deployment' : app.appkind.toLowerCase();
   if (kind !== 'deployment') fail('spec.appinfo.appkind', `${NOT_SUPPORTED}: appkind ${app.appkind} (the sim's incidents target Deployments)`);
@@ -729,6 +753,7 @@ function litmusTargets(ctx: Ctx, app: Required<AppInfo>, env: Map<string, string
 
 function litmusNode(ctx: Ctx, env: Map<string, string>, path: string): string {
   const named = (env.get('TARGET_NODE') ?? env.get('TARGET_NODES') ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (ctx.cluster.anyMatch) return named[0] ?? 'any-node';
   if (named.length > 0) {
     const node = named[0]!;
     if (!ctx.cluster.nodes.includes(node)) fail(`${path}.spec.components.env.TARGET_NODE`, `no Node "${node}" in the cluster (Nodes: ${ctx.cluster.nodes.join(', ')})`);
