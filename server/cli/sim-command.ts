@@ -112,7 +112,7 @@ const DEFAULT_CHAOS_AT = 60;
 
 /**
  * Translates each `--chaos` file (shared/chaos) against the resolved cluster and appends its incidents
- * to the match's schedule (ids `chaos<N>-<name>-<k>`). Answers the translator's notes as warnings.
+ * to the match's schedule (ids `cli<N>-<name>-<k>`, N = the file's place among the `--chaos` flags). Answers the translator's notes as warnings.
  * @throws UsageError on a bad `--at`; CliError when a file is missing or cannot run (every problem listed).
  */
 function addChaos(input: SimInput, values: { chaos?: string[] | undefined; at?: string | undefined; appns?: string | undefined; applabel?: string | undefined; appkind?: string | undefined }): string[] {
@@ -135,11 +135,17 @@ function addChaos(input: SimInput, values: { chaos?: string[] | undefined; at?: 
     if (!existsSync(file)) throw new CliError(`Chaos file not found: ${file}`);
     let translation: ReturnType<typeof translateChaos>;
     try {
-      translation = translateChaos(readFileSync(file, 'utf8'), file, cluster, { at, appinfo, idPrefix: `chaos${i + 1}` });
+      translation = translateChaos(readFileSync(file, 'utf8'), file, cluster, { at, appinfo, idPrefix: `cli${i + 1}` });
     } catch (e) {
       throw new CliError((e as Error).message);
     }
-    input.incidents.push(...translation.incidents);
+    const used = new Set(input.incidents.map((inc) => inc.id));
+    for (const inc of translation.incidents) {
+      let id = inc.id;
+      for (let n = 2; used.has(id); n++) id = `${inc.id}-${n}`;
+      used.add(id);
+      input.incidents.push({ ...inc, id });
+    }
     notes.push(...translation.notes.map((n) => `chaos: ${file}: ${n}`));
   });
   input.incidents.sort((a, b) => a.at - b.at);
