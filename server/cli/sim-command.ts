@@ -30,7 +30,7 @@ Runs a match headless and prints its summary.
   --events FILE.jsonl    write the whole event stream as JSON lines {t, type, reason, object, message}
   --bot LEVEL            a bot player (idle, novice or expert; repeatable) plays the match through the
                          console, seeing only the pager, the events table and its replies; with --json
-                         the output gains "bots": [{name, level, seed, commands, actions, writes}]
+                         the output gains "bots": [{name, level, seed, commands, actions, writes, acks}]
   --chaos FILE.yaml      Chaos Mesh objects (PodChaos, StressChaos, NetworkChaos, DNSChaos, HTTPChaos, Schedule)
                          or LitmusChaos ChaosEngines run as incidents (repeatable; see README "Chaos experiments")
   --at SECONDS           sim second the --chaos experiments start at (default 60)
