@@ -26,7 +26,7 @@
 import { LineCounter, parseAllDocuments } from 'yaml';
 import type { Document } from 'yaml';
 import type { z } from 'zod';
-import type { IncidentSpec, IncidentType, RngState, SimInput } from '../sim/types.ts';
+import type { IncidentSpec, IncidentType, RngState, SimInput, SimState } from '../sim/types.ts';
 import { isIncidentType } from '../sim/incidents/registry.ts';
 import { nextInt, seedRng } from '../sim/prng.ts';
 import { formatPath, lineOfPath, yamlErrorText } from '../manifests/load.ts';
@@ -120,8 +120,18 @@ export function looksLikeChaos(text: string): boolean {
   return /^apiVersion:\s*['"]?(chaos-mesh\.org|litmuschaos\.io)\//m.test(text);
 }
 
+/**
+ * The cluster facts of a live cluster (a trainer's injection into a running match): its Deployments
+ * (Pod template labels, desired replicas), Nodes, the match length and seed. Reads the state only.
+ */
+export function chaosClusterOfState(state: Pick<SimState, 'deployments' | 'nodes' | 'settings'>): ChaosCluster {
+  return chaosClusterOf({ deployments: Object.keys(state.deployments).sort(cmp).map((k) => state.deployments[k]!), nodes: Object.keys(state.nodes).map((name) => ({ name })), settings: state.settings });
+}
+
+type DeploymentLike = Pick<SimInput['deployments'][number], 'metadata'> & { spec: { replicas?: number; template: SimInput['deployments'][number]['spec']['template'] } };
+
 /** The cluster facts of a SimInput (its Deployments, Nodes, duration and seed). */
-export function chaosClusterOf(input: Pick<SimInput, 'deployments' | 'nodes' | 'settings'>): ChaosCluster {
+export function chaosClusterOf(input: { deployments: readonly DeploymentLike[]; nodes: readonly { name: string }[]; settings: SimInput['settings'] }): ChaosCluster {
   return {
     workloads: input.deployments
       .map((d) => {
