@@ -187,6 +187,13 @@ export const ClientMessages = {
     team: z.string().regex(/^[a-z0-9-]{1,16}$/, { error: 'team must be 1-16 of a-z, 0-9, -' }).optional(),
     /** `inject`: the incident. */
     incident: InjectIncident.optional(),
+    /**
+     * `inject` (issue 7), instead of `incident`: a chaos experiment as YAML text (Chaos Mesh objects or a
+     * LitmusChaos ChaosEngine), translated server-side by shared/chaos into catalog incidents that start
+     * now; `appinfo` fills a ChaosEngine's empty `appinfo`.
+     */
+    manifest: z.string().min(1).max(65_536).optional(),
+    appinfo: z.strictObject({ appns: z.string().min(1).max(63).optional(), applabel: z.string().min(1).max(253).optional(), appkind: z.string().min(1).max(32).optional() }).optional(),
   }),
   focus: z.union([
     z.strictObject({

@@ -2,11 +2,12 @@
  * `gameday sim`: run one match headless and print its {@link MatchSummary} (plus `warnings`), or a
  * readable summary; optionally with planned actions (`--actions`) and the full event stream (`--events`).
  */
-import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { listScenarios, resolveSimInput } from '../scenarios/index.ts';
 import { DEFAULT_TEAM_ID, teamSummary } from '../../shared/game/index.ts';
-import type { SimEvent } from '../../shared/sim/types.ts';
+import type { SimEvent, SimInput } from '../../shared/sim/types.ts';
+import { chaosClusterOf, translateChaos, type AppInfo } from '../../shared/chaos/index.ts';
 import { readActionsFile, type PlannedAction } from './actions-file.ts';
 import { CliError, UsageError } from './errors.ts';
 import { formatSummary } from './format.ts';
@@ -16,6 +17,7 @@ import { BOT_LEVELS, type BotLevel } from '../../shared/game/bots/index.ts';
 /** `gameday sim --help` text (flags, units: sim seconds). */
 export const SIM_USAGE = `Usage: gameday sim [--scenario ID|FILE] [--manifests FILE.yaml] [--seed N] [--duration SIM_SECONDS]
                    [--actions FILE.jsonl] [--events FILE.jsonl] [--bot LEVEL] [--json]
+                   [--chaos FILE.yaml [--at SECONDS] [--appns NS] [--applabel K=V] [--appkind KIND]]
 
 Runs a match headless and prints its summary.
   --scenario ID|FILE     built-in scenario id (see "gameday scenarios") or a scenario file (default scenario if omitted)
@@ -29,6 +31,11 @@ Runs a match headless and prints its summary.
   --bot LEVEL            a bot player (idle, novice or expert; repeatable) plays the match through the
                          console, seeing only the pager, the events table and its replies; with --json
                          the output gains "bots": [{name, level, seed, commands, actions, writes, acks}]
+  --chaos FILE.yaml      Chaos Mesh objects (PodChaos, StressChaos, NetworkChaos, DNSChaos, HTTPChaos, Schedule)
+                         or LitmusChaos ChaosEngines run as incidents (repeatable; see README "Chaos experiments")
+  --at SECONDS           sim second the --chaos experiments start at (default 60)
+  --appns NS, --applabel K=V, --appkind KIND
+                         fill a ChaosEngine's empty appinfo (e.g. --applabel app=guestbook)
   --json                 print one JSON object (MatchSummary + warnings) instead of text`;
 
 const MAX_SEED = 0xffffffff;
@@ -47,6 +54,11 @@ export function simCommand(args: string[], out: (text: string) => void): number 
       actions: { type: 'string' },
       events: { type: 'string' },
       bot: { type: 'string', multiple: true },
+      chaos: { type: 'string', multiple: true },
+      at: { type: 'string' },
+      appns: { type: 'string' },
+      applabel: { type: 'string' },
+      appkind: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -71,6 +83,8 @@ export function simCommand(args: string[], out: (text: string) => void): number 
     throw new CliError((err as Error).message);
   }
 
+  const chaosNotes = addChaos(resolved.input, values);
+
   const events = values.events === undefined ? undefined : openEventsFile(values.events);
   let result: ReturnType<typeof runHeadless>;
   try {
@@ -84,13 +98,58 @@ export function simCommand(args: string[], out: (text: string) => void): number 
   }
 
   const summary = teamSummary(result.match, DEFAULT_TEAM_ID);
-  const warnings = [...new Set([...resolved.warnings, ...result.state.warnings, ...result.warnings])];
+  const warnings = [...new Set([...resolved.warnings, ...result.state.warnings, ...result.warnings, ...chaosNotes])];
   if (values.json) out(JSON.stringify({ ...summary, title: resolved.title, warnings, ...(bots.length > 0 ? { bots: result.bots } : {}) }));
   else {
     out(formatSummary(summary, resolved.title, warnings));
     for (const b of result.bots) out(`${b.name}: ${b.commands} commands, ${b.actions} actions${b.writes.map((w) => `\n  t=${w.t}s ${w.command} -> ${w.ok ? 'ok' : `error: ${w.reply}`}`).join('')}`);
   }
   return 0;
+}
+
+/** Default sim second of `--chaos` experiments: after a minute of steady traffic. */
+const DEFAULT_CHAOS_AT = 60;
+
+/**
+ * Translates each `--chaos` file (shared/chaos) against the resolved cluster and appends its incidents
+ * to the match's schedule (ids `cli<N>-<name>-<k>`, N = the file's place among the `--chaos` flags). Answers the translator's notes as warnings.
+ * @throws UsageError on a bad `--at`; CliError when a file is missing or cannot run (every problem listed).
+ */
+function addChaos(input: SimInput, values: { chaos?: string[] | undefined; at?: string | undefined; appns?: string | undefined; applabel?: string | undefined; appkind?: string | undefined }): string[] {
+  const files = values.chaos ?? [];
+  if (files.length === 0) {
+    if (values.at !== undefined || values.appns !== undefined || values.applabel !== undefined || values.appkind !== undefined) throw new UsageError('--at, --appns, --applabel and --appkind need --chaos FILE.yaml');
+    return [];
+  }
+  const at = values.at === undefined ? DEFAULT_CHAOS_AT : Number(values.at);
+  if (values.at !== undefined && (!/^\d+$/.test(values.at) || at >= input.settings.durationSeconds)) {
+    throw new UsageError(`--at must be a whole number of sim seconds before the end of the match (${input.settings.durationSeconds} s), got "${values.at}"`);
+  }
+  const appinfo: AppInfo = {};
+  if (values.appns !== undefined) appinfo.appns = values.appns;
+  if (values.applabel !== undefined) appinfo.applabel = values.applabel;
+  if (values.appkind !== undefined) appinfo.appkind = values.appkind;
+  const cluster = chaosClusterOf(input);
+  const notes: string[] = [];
+  files.forEach((file, i) => {
+    if (!existsSync(file)) throw new CliError(`Chaos file not found: ${file}`);
+    let translation: ReturnType<typeof translateChaos>;
+    try {
+      translation = translateChaos(readFileSync(file, 'utf8'), file, cluster, { at, appinfo, idPrefix: `cli${i + 1}` });
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
+    const used = new Set(input.incidents.map((inc) => inc.id));
+    for (const inc of translation.incidents) {
+      let id = inc.id;
+      for (let n = 2; used.has(id); n++) id = `${inc.id}-${n}`;
+      used.add(id);
+      input.incidents.push({ ...inc, id });
+    }
+    notes.push(...translation.notes.map((n) => `chaos: ${file}: ${n}`));
+  });
+  input.incidents.sort((a, b) => a.at - b.at);
+  return notes;
 }
 
 function parseBotLevel(text: string): BotLevel {

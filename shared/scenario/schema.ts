@@ -238,6 +238,20 @@ export const ScenarioSchema = z.strictObject({
   images: z.record(z.string().min(1), ImageProfileSchema).default({}),
   defaultImage: ImageProfileSchema.optional(),
   incidents: z.array(IncidentSchema).default([]),
+  /**
+   * Optional (issue 7): chaos experiments run as incidents, each a Chaos Mesh object or a LitmusChaos
+   * ChaosEngine as YAML text (`manifest`, several documents allowed) applied at sim second `at`;
+   * `appinfo` fills a ChaosEngine's empty `appinfo`. Translated by shared/chaos (scenarioToSimInput).
+   */
+  chaos: z
+    .array(
+      z.strictObject({
+        at: z.number().int().min(0),
+        manifest: z.string().min(1),
+        appinfo: z.strictObject({ appns: z.string().min(1).optional(), applabel: z.string().min(1).optional(), appkind: z.string().min(1).optional() }).optional(),
+      }),
+    )
+    .optional(),
   /** Optional: the red team's rules in mode `redblue` ({@link RedTeamSchema}); absent: the defaults. */
   redTeam: RedTeamSchema.optional(),
 });

@@ -12,6 +12,7 @@ import type { Scenario } from './schema.ts';
 import type { IncidentDeclaration } from '../sim/incidents/registry.ts';
 import { ScenarioError } from './errors.ts';
 import { incidentDeclarations } from '../sim/incidents/registry.ts';
+import { ChaosError, chaosClusterOf, translateChaos } from '../chaos/index.ts';
 import { formatManifestError } from '../manifests/load.ts';
 import { inferCallGraph, inferUserFacingService, namespaceOf, normalizeRef, objectRef, unknownServiceReferences } from './callGraph.ts';
 import { capacityWarning, defaultClusterNodes, expandNodePool } from './nodes.ts';
@@ -280,6 +281,14 @@ export function scenarioToSimInput(scenario: Scenario, workloads: LoadedManifest
     incidents.push(spec);
   });
 
+  const chaosIncidents = chaosToIncidents(scenario, { deployments: workloads.deployments, nodes, settings: { seed: opts.seed, tickSeconds: 1, durationSeconds: scenario.match.durationSeconds } }, problems, warnings);
+  for (const inc of chaosIncidents) {
+    if (ids.has(inc.id)) problems.push(`chaos: incident id "${inc.id}" is also an incident's id`);
+    ids.add(inc.id);
+    if (inc.at >= durationSeconds) warnings.push(`chaos incident "${inc.id}" at ${inc.at} s falls after the end of this ${durationSeconds} s run and will not happen`);
+    incidents.push(inc);
+  }
+
   if (problems.length > 0) throw new ScenarioError(`scenario "${scenario.id}" does not fit its workloads`, problems);
 
   const cap = capacityWarning(podTemplates(workloads), nodes);
@@ -350,4 +359,31 @@ export function manifestsOnlyInput(
     incidents: [],
     warnings,
   };
+}
+
+/**
+ * The incidents of the scenario's `chaos:` list (shared/chaos `translateChaos`, each entry at its `at`
+ * with its `appinfo`; ids `chaos<N>-<name>-<k>`). Problems go to `problems` as `chaos[i]: ...`, the
+ * translator's notes to `warnings`. No `chaos:` list: none (the incident list is unchanged).
+ */
+function chaosToIncidents(scenario: Scenario, cluster: Pick<SimInput, 'deployments' | 'nodes' | 'settings'>, problems: string[], warnings: string[]): IncidentSpec[] {
+  const out: IncidentSpec[] = [];
+  if (!scenario.chaos) return out;
+  const facts = chaosClusterOf(cluster);
+  scenario.chaos.forEach((entry, i) => {
+    const source = `chaos[${i}].manifest`;
+    if (entry.at >= scenario.match.durationSeconds) {
+      problems.push(`chaos[${i}].at: ${entry.at} s is not before the end of the match (${scenario.match.durationSeconds} s)`);
+      return;
+    }
+    try {
+      const t = translateChaos(entry.manifest, source, facts, { at: entry.at, idPrefix: `chaos${i + 1}`, ...(entry.appinfo ? { appinfo: { ...entry.appinfo } } : {}) });
+      out.push(...t.incidents);
+      warnings.push(...t.notes.map((n) => `${source}: ${n}`));
+    } catch (e) {
+      if (!(e instanceof ChaosError)) throw e;
+      problems.push(...(e.problems.length > 0 ? e.problems : [e.message]));
+    }
+  });
+  return out;
 }

@@ -26,6 +26,8 @@ import { livenessMisconfig } from './liveness-misconfig.ts';
 import { nodeDiskPressure } from './node-disk-pressure.ts';
 import { nodeMemoryPressure } from './node-memory-pressure.ts';
 import { etcdMemberLoss } from './etcd-member-loss.ts';
+import { networkChaos } from './network-chaos.ts';
+import { cpuHog } from './cpu-hog.ts';
 
 /** Identity that checks every key names its own module's `kind`. */
 function registry<R extends { [K in keyof R]: IncidentModule<K & string, z.ZodType, AnyTargetSelector> }>(modules: R): R {
@@ -50,6 +52,8 @@ export const incidentRegistry = registry({
   'node-disk-pressure': nodeDiskPressure,
   'node-memory-pressure': nodeMemoryPressure,
   'etcd-member-loss': etcdMemberLoss,
+  'network-chaos': networkChaos,
+  'cpu-hog': cpuHog,
 });
 
 /** The incident kinds the sim knows: the keys of {@link incidentRegistry}. */

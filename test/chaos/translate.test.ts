@@ -1,0 +1,200 @@
+/**
+ * The chaos translator (shared/chaos): every published LitmusChaos example and a Chaos Mesh example of
+ * each kind translate into catalog incidents whose params the kinds' own schemas accept (or give the
+ * documented "not supported by the simulation" error); selectors follow Chaos Mesh's modes; problems
+ * name the document and field.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { resolveSimInput } from '../../server/scenarios/index.ts';
+import { ChaosError, chaosClusterOf, scheduleTimes, translateChaos, type ChaosCluster } from '../../shared/chaos/index.ts';
+import { incidentRegistry } from '../../shared/sim/incidents/registry.ts';
+import type { IncidentSpec } from '../../shared/sim/types.ts';
+
+const LITMUS = '/work/shared/data/chaos/litmus';
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'chaos');
+const guestbook = (seed = 1): ChaosCluster => chaosClusterOf(resolveSimInput({ scenario: 'guestbook', seed }).input);
+const APP = { appns: 'default', applabel: 'app=guestbook', appkind: 'deployment' };
+
+function expectValid(incidents: IncidentSpec[]): void {
+  for (const inc of incidents) {
+    const r = incidentRegistry[inc.type].params.safeParse(inc.params);
+    expect(r.success, `${inc.id} ${inc.type} ${JSON.stringify(inc.params)}: ${r.success ? '' : r.error.message}`).toBe(true);
+  }
+}
+
+function translateFile(path: string, cluster = guestbook(), at = 100) {
+  return translateChaos(readFileSync(path, 'utf8'), path, cluster, { at, appinfo: APP });
+}
+
+function errorOf(fn: () => unknown): ChaosError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ChaosError) return e;
+    throw e;
+  }
+  throw new Error('expected a ChaosError');
+}
+
+describe('LitmusChaos examples as published (appinfo filled)', () => {
+  const expected: Record<string, string[] | 'not supported'> = {
+    'container-kill.yaml': ['pod-kill'],
+    'disk-fill.yaml': ['node-disk-pressure'],
+    'node-drain.yaml': ['node-failure'],
+    'node-memory-hog.yaml': ['node-memory-pressure'],
+    'node-restart.yaml': ['node-failure'],
+    'node-taint.yaml': ['node-failure'],
+    'pod-autoscaler.yaml': 'not supported',
+    'pod-cpu-hog.yaml': ['cpu-hog'],
+    'pod-delete.yaml': ['pod-kill'],
+    'pod-http-latency.yaml': ['network-chaos'],
+    'pod-io-stress.yaml': 'not supported',
+    'pod-network-partition.yaml': ['network-chaos'],
+  };
+
+  it('covers every file of the published examples', () => {
+    expect(readdirSync(LITMUS).filter((f) => f.endsWith('.yaml')).sort()).toEqual(Object.keys(expected).sort());
+  });
+
+  for (const [file, kinds] of Object.entries(expected)) {
+    it(`${file} -> ${Array.isArray(kinds) ? kinds.join(', ') : kinds}`, () => {
+      const path = join(LITMUS, file);
+      if (kinds === 'not supported') {
+        const e = errorOf(() => translateFile(path));
+        expect(e.problems).toHaveLength(1);
+        expect(e.problems[0]).toMatch(new RegExp(`${file}: document 1 \\(ChaosEngine \\S+\\): spec\\.experiments\\[0\\]\\.name: not supported by the simulation: `));
+        return;
+      }
+      const { incidents } = translateFile(path);
+      expect([...new Set(incidents.map((i) => i.type))]).toEqual(kinds);
+      expect(incidents.every((i) => i.at >= 100)).toBe(true);
+      expectValid(incidents);
+    });
+  }
+
+  it('honours TOTAL_CHAOS_DURATION, CHAOS_INTERVAL, FORCE and PODS_AFFECTED_PERC (pod-delete: 30 s every 10 s, graceful)', () => {
+    const { incidents } = translateFile(join(LITMUS, 'pod-delete.yaml'));
+    expect(incidents.map((i) => [i.type, i.at, i.target, i.params])).toEqual([
+      ['pod-kill', 100, 'frontend', { count: 1, gracePeriodSeconds: 30 }],
+      ['pod-kill', 110, 'frontend', { count: 1, gracePeriodSeconds: 30 }],
+      ['pod-kill', 120, 'frontend', { count: 1, gracePeriodSeconds: 30 }],
+    ]);
+    const all = translateFile(join(FIXTURES, 'pod-delete-guestbook.yaml'));
+    expect(all.incidents.map((i) => [i.at, i.params['count'], i.params['gracePeriodSeconds']])).toEqual([[100, 3, 0], [110, 3, 0], [120, 3, 0]]);
+  });
+
+  it('honours NETWORK_LATENCY / LATENCY and TOTAL_CHAOS_DURATION', () => {
+    const http = translateFile(join(LITMUS, 'pod-http-latency.yaml')).incidents[0]!;
+    expect(http.params).toMatchObject({ latencyMs: 2000, durationSeconds: 60 });
+    const text = readFileSync(join(LITMUS, 'pod-delete.yaml'), 'utf8').replace('name: pod-delete', 'name: pod-network-latency').replace("value: '10'", "value: '5'").replace("- name: FORCE", "- name: NETWORK_LATENCY\n              value: '750'\n            - name: FORCE");
+    const net = translateChaos(text, 'latency.yaml', guestbook(), { appinfo: APP }).incidents;
+    expect(net.map((i) => [i.type, i.params['latencyMs'], i.params['durationSeconds']])).toEqual([['network-chaos', 750, 30]]);
+  });
+
+  it('needs the appinfo a scenario or flag fills, naming the field', () => {
+    const e = errorOf(() => translateChaos(readFileSync(join(LITMUS, 'pod-delete.yaml'), 'utf8'), 'pod-delete.yaml', guestbook()));
+    expect(e.problems[0]).toMatch(/^pod-delete\.yaml: document 1 \(ChaosEngine nginx-chaos\): spec\.appinfo\.applabel: empty: fill it in the scenario .* or with --applabel/);
+    const none = errorOf(() => translateChaos(readFileSync(join(LITMUS, 'pod-delete.yaml'), 'utf8'), 'pod-delete.yaml', guestbook(), { appinfo: { applabel: 'app=nope' } }));
+    expect(none.problems[0]).toMatch(/spec\.appinfo: selects no Pod: no Deployment in namespace default has Pods labelled app=nope \(Deployments: frontend/);
+  });
+});
+
+describe('Chaos Mesh examples', () => {
+  const expected: Record<string, string[] | RegExp> = {
+    'pod-kill.yaml': ['pod-kill'],
+    'pod-kill-all.yaml': ['pod-kill'],
+    'pod-failure.yaml': ['pod-kill'],
+    'container-kill.yaml': ['pod-kill'],
+    'stress-memory.yaml': ['memory-leak'],
+    'stress-cpu.yaml': ['cpu-hog'],
+    'network-delay.yaml': ['network-chaos'],
+    'network-loss.yaml': ['network-chaos'],
+    'network-duplicate.yaml': ['network-chaos'],
+    'network-corrupt.yaml': ['network-chaos'],
+    'network-bandwidth.yaml': ['network-chaos'],
+    'network-partition.yaml': ['network-chaos'],
+    'dns-error.yaml': ['network-chaos'],
+    'http-abort.yaml': ['network-chaos'],
+    'http-delay.yaml': ['network-chaos'],
+    'schedule-every.yaml': ['network-chaos'],
+    'schedule-cron.yaml': ['pod-kill'],
+    'time-chaos.yaml': /kind: not supported by the simulation: TimeChaos/,
+    'io-chaos.yaml': /kind: not supported by the simulation: IOChaos/,
+  };
+  for (const [file, kinds] of Object.entries(expected)) {
+    it(`${file} -> ${Array.isArray(kinds) ? kinds.join(', ') : 'not supported'}`, () => {
+      const path = join(FIXTURES, file);
+      if (kinds instanceof RegExp) {
+        expect(errorOf(() => translateFile(path)).problems[0]).toMatch(kinds);
+        return;
+      }
+      const { incidents } = translateFile(path);
+      expect(incidents.length).toBeGreaterThan(0);
+      expect([...new Set(incidents.map((i) => i.type))]).toEqual(kinds);
+      expectValid(incidents);
+    });
+  }
+
+  it('maps each action to the figures its documentation gives', () => {
+    const one = (file: string) => translateFile(join(FIXTURES, file)).incidents;
+    expect(one('network-delay.yaml').map((i) => [i.target, i.params])).toEqual([
+      ['redis-master', { latencyMs: 10, errorRate: 0, durationSeconds: 120, action: 'NetworkChaos delay' }],
+      ['redis-replica', { latencyMs: 10, errorRate: 0, durationSeconds: 120, action: 'NetworkChaos delay' }],
+    ]);
+    // fixed-percent 50 % of the 2 replica Pods = 1 Pod; 25 % loss on half the Pods fails 12.5 % of requests.
+    expect(one('network-loss.yaml').map((i) => [i.target, i.params['errorRate'], i.params['durationSeconds']])).toEqual([['redis-replica', 0.125, 90]]);
+    expect(one('network-partition.yaml').map((i) => [i.target, i.params['errorRate']])).toEqual([['redis-master', 1]]);
+    expect(one('http-abort.yaml')[0]!.params).toMatchObject({ errorRate: 1, durationSeconds: 300 });
+    expect(one('http-delay.yaml')[0]!.params).toMatchObject({ latencyMs: 3000, errorRate: 0 });
+    expect(one('stress-cpu.yaml')[0]!.params).toEqual({ millicores: 800, durationSeconds: 300, action: 'StressChaos cpu' });
+    const mem = one('stress-memory.yaml')[0]!;
+    expect(mem.type).toBe('memory-leak');
+    expect(mem.params['plateauMiB']).toBeGreaterThan(900); // 4 workers x 256 MB
+    expect(one('pod-kill-all.yaml').map((i) => [i.target, i.params])).toEqual([['frontend', { count: 3, gracePeriodSeconds: 0 }]]);
+  });
+
+  it('repeats a Schedule within the match: @every 120s (Forbid), cron */5 minutes', () => {
+    const every = translateFile(join(FIXTURES, 'schedule-every.yaml'), guestbook(), 0).incidents;
+    expect(every.map((i) => i.at)).toEqual([120, 240, 360, 480, 600, 720, 840]);
+    const cron = translateFile(join(FIXTURES, 'schedule-cron.yaml'), guestbook(), 100).incidents;
+    expect(cron.map((i) => i.at)).toEqual([300, 600]);
+    expect(new Set([...every, ...cron].map((i) => i.id)).size).toBe(every.length + cron.length);
+    expect(scheduleTimes('7,37 * * * *', 0, 3600)).toEqual([420, 2220]);
+    expect(() => scheduleTimes('0 3 * * *', 0, 3600)).toThrow(/not supported by the simulation: cron hour/);
+  });
+
+  it('selects deterministically with the seeded PRNG (mode one, random-max-percent)', () => {
+    const text = readFileSync(join(FIXTURES, 'pod-kill.yaml'), 'utf8').replace('mode: one', "mode: random-max-percent\n  value: '100'").replace("'app': 'guestbook'", "'app': 'redis'");
+    const run = (seed: number) => translateChaos(text, 'x.yaml', guestbook(seed), { at: 50 }).incidents;
+    expect(run(7)).toEqual(run(7));
+    const seen = new Set<string>();
+    for (let seed = 1; seed <= 20; seed++) seen.add(JSON.stringify(run(seed).map((i) => [i.target, i.params['count']])));
+    expect(seen.size).toBeGreaterThan(1);
+  });
+
+  it('names the document, field and line of each problem', () => {
+    const text = [
+      'apiVersion: chaos-mesh.org/v1alpha1',
+      'kind: PodChaos',
+      'metadata: { name: bad }',
+      'spec:',
+      '  action: pod-explode',
+      '  mode: some',
+      '  selector: { labelSelectors: { app: guestbook } }',
+      '---',
+      'apiVersion: chaos-mesh.org/v1alpha1',
+      'kind: HTTPChaos',
+      'metadata: { name: rewrite }',
+      'spec: { mode: all, target: Request, selector: {}, replace: { body: eA== } }',
+    ].join('\n');
+    const e = errorOf(() => translateChaos(text, 'bad.yaml', guestbook()));
+    expect(e.problems).toHaveLength(3);
+    expect(e.problems).toEqual(expect.arrayContaining([
+      'bad.yaml: document 1 (PodChaos bad): spec.mode: must be one of one, all, fixed, fixed-percent, random-max-percent (line 6)',
+      'bad.yaml: document 1 (PodChaos bad): spec.action: must be pod-kill, pod-failure or container-kill (line 5)',
+      'bad.yaml: document 2 (HTTPChaos rewrite): spec.replace: not supported by the simulation: rewriting HTTP messages (the sim has no message bodies); use abort or delay (line 12)',
+    ]));
+  });
+});
