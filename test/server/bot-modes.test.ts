@@ -10,6 +10,7 @@ import { Client, type Room } from '@colyseus/sdk';
 import { snapshotState } from '../../client/src/view/stateMirror.ts';
 import type { MatchEndedMessage } from '../../shared/protocol.ts';
 import type { RunningServer } from '../../server/app.ts';
+import { runBots, type BotRunResult } from '../../server/cli/bot-command.ts';
 import { ask, nextMessage, startTestServer, waitFor } from './helpers.ts';
 
 let server: RunningServer;
@@ -38,8 +39,9 @@ interface Played {
  * Creates a match as `name` with `options` (plus the scenario, seed, length and speed), seats a
  * spectator, records every event a bot caused, and waits for the end.
  */
-async function play(name: string, options: Record<string, unknown>): Promise<Played> {
+async function play(name: string, options: Record<string, unknown>, alongside?: (roomId: string) => Promise<unknown>): Promise<Played> {
   const person = await client.joinOrCreate('match', { name, scenario: 'guestbook', seed: 11, durationSeconds: 900, timeDilation: 100, ...options });
+  const others = alongside?.(person.roomId);
   const ended = nextMessage<MatchEndedMessage>(person, 'matchEnded', () => true, 60_000);
   const watcher: Room = await client.joinById(person.roomId, { name: `${name}-watch`, spectator: true });
   watcher.onMessage('matchEnded', () => undefined);
@@ -56,6 +58,7 @@ async function play(name: string, options: Record<string, unknown>): Promise<Pla
     }
   });
   const message = await ended;
+  await others;
   await waitFor(() => snapshotState(watcher.state).phase === 'ended', 'the spectator sees the end');
   const state = snapshotState(watcher.state);
   await person.leave().catch(() => undefined);
@@ -118,6 +121,21 @@ describe('bots fill empty seats in every mode', () => {
     expect(ended.summary.incidents.length).toBeGreaterThan(0);
     expect(ended.redBlue!.find((r) => r.team === 'red')!.attack).toBeGreaterThanOrEqual(0);
     void botEvents;
+  }, 90_000);
+
+  it('a `gameday bot --url` client plays a race beside a room bot', async () => {
+    let cli: BotRunResult | undefined;
+    const { ended, state, botEvents } = await play('cli', { mode: 'race', teams: 3, bots: [{ team: 'red', level: 'expert' }] }, async (roomId) => {
+      // Expert reaction times scaled to the fast-forwarded match (100 sim s per real s).
+      cli = await runBots({ url: server.url, roomId, level: 'expert', count: 1, team: 'green', reactionScale: 0.04 });
+    });
+    expect(cli).toMatchObject({ ended: true, bots: [{ name: 'bot-expert', team: 'green' }] });
+    expect(cli!.bots[0]!.actions).toBeGreaterThan(0);
+    expect(new Set(ended.players.map((p) => p.team))).toEqual(new Set(['blue', 'green', 'red']));
+    expect([...(botEvents.get('green') ?? [])].some((e) => e.startsWith('bot-expert '))).toBe(true);
+    expect([...(botEvents.get('red') ?? [])].some((e) => e.startsWith('bot-expert-red '))).toBe(true);
+    // The WebSocket client bot is a person to the room (no bot flag); the room's bot is flagged.
+    expect(botsOf(state)).toEqual(['bot-expert-red@red']);
   }, 90_000);
 
   it('the host adds a bot with the `bot` message; others may not', async () => {
