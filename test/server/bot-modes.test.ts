@@ -11,6 +11,10 @@ import { snapshotState } from '../../client/src/view/stateMirror.ts';
 import type { MatchEndedMessage } from '../../shared/protocol.ts';
 import type { RunningServer } from '../../server/app.ts';
 import { runBots, type BotRunResult } from '../../server/cli/bot-command.ts';
+import { JournalEntrySchema } from '../../server/db/journal.ts';
+import { rebuildMatch } from '../../server/recovery/rebuild.ts';
+import { resolveSimInput } from '../../server/scenarios/index.ts';
+import { advance, createMatch, join, matchHash, submit } from '../../shared/game/index.ts';
 import { ask, nextMessage, startTestServer, waitFor } from './helpers.ts';
 
 let server: RunningServer;
@@ -155,5 +159,38 @@ describe('bots fill empty seats in every mode', () => {
   it('refuses a bots option naming a team the match does not have', async () => {
     await expect(client.joinOrCreate('match', { name: 'bad', scenario: 'guestbook', mode: 'coop', bots: [{ team: 'red', level: 'expert' }] })).rejects.toThrow(/bots: team "red" is not in this match/);
     await expect(client.joinOrCreate('match', { name: 'bad', scenario: 'guestbook', bots: 'genius' })).rejects.toThrow(/bots must be a bot level \(idle, novice, expert\) or a list of \{ team, level \}/);
+  });
+});
+
+describe('crash recovery of bot seats', () => {
+  it('replays a solo match’s bot seat and the bot’s journaled action to the live match', () => {
+    const setup = { scenario: 'guestbook', scenarioId: 'guestbook', title: 'Guestbook', durationSeconds: 600, teams: ['blue', 'red'], timeDilation: 4, settings: { mode: 'solo' as const, roles: false, lobby: false } };
+    const raw: { tick: number; entry: unknown }[] = [
+      // The bot's seat is journaled before the creator's (the room seats the `bots` option at creation).
+      { tick: 0, entry: { kind: 'join', name: 'bot-expert-red', team: 'red', trainer: false, tokenHash: null, bot: true } },
+      { tick: 0, entry: { kind: 'join', name: 'sol', team: 'blue', trainer: false, tokenHash: null } },
+      { tick: 4, entry: { kind: 'action', team: 'red', player: 'bot-expert-red', action: { type: 'scaleDeployment', deployment: 'frontend', replicas: 4 } } },
+    ];
+    const entries = raw.map((r, seq) => ({ seq, tick: r.tick, entry: JournalEntrySchema.parse(r.entry) }));
+    const row = { matchId: 'm-bots', roomId: 'r-bots', seed: 9, setup, owner: 'test', leaseExpiresAt: new Date(0), journalLength: entries.length, durableTick: 6, startedAt: new Date(0) };
+    const rebuilt = rebuildMatch(row, entries, null);
+
+    const { input } = resolveSimInput({ scenario: 'guestbook', seed: 9, durationSeconds: 600 });
+    const live = createMatch({ input, teams: ['blue', 'red'], settings: setup.settings });
+    const bot = join(live, { name: 'bot-expert-red', team: 'red', bot: true });
+    // A bot takes no solo player seat: the person still gets the one seat.
+    const sol = join(live, { name: 'sol', team: 'blue' });
+    if (!bot.ok || !sol.ok) throw new Error('seats refused');
+    for (let i = 0; i < 4; i++) advance(live);
+    expect(submit(live, bot.player.id, { type: 'scaleDeployment', deployment: 'frontend', replicas: 4 })).toMatchObject({ ok: true });
+    for (let i = 0; i < 2; i++) advance(live);
+
+    expect(rebuilt.tick).toBe(6);
+    expect(rebuilt.match.players.map((p) => [p.name, p.team, p.bot === true, p.ready, p.actions])).toEqual([
+      ['bot-expert-red', 'red', true, true, 1],
+      ['sol', 'blue', false, false, 0],
+    ]);
+    for (const p of live.players) p.present = false; // the rebuilt match's players are not present until they rejoin
+    expect(matchHash(rebuilt.match)).toBe(matchHash(live));
   });
 });
