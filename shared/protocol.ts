@@ -31,6 +31,15 @@ import type { ChaosSideInfo, ChaosTotal } from './game/chaos.ts';
 /** Name the room is registered under (`client.joinOrCreate(ROOM_NAME, options)`). */
 export const ROOM_NAME = 'match';
 
+/** Built-in bot levels (shared/game/bots `BOT_LEVELS`): `idle` never acts, `novice` is slow, `expert` is quick. */
+export const BOT_LEVEL_NAMES = ['idle', 'novice', 'expert'] as const;
+const teamId = z.string().regex(/^[a-z0-9-]{1,16}$/, { error: 'team must be 1-16 of a-z, 0-9, -' });
+const botLevel = z.enum(BOT_LEVEL_NAMES, { error: `bot level must be one of ${BOT_LEVEL_NAMES.join(', ')}` });
+/** One server-side bot seat: a bot of `level` playing for `team` (join option `bots`, message `bot`). */
+export const BotSeat = z.strictObject({ team: teamId, level: botLevel });
+/** A validated bot seat. */
+export type BotSeat = z.infer<typeof BotSeat>;
+
 /** Join options (`joinOrCreate('match', options)`). Unknown keys are rejected. */
 export const JoinOptions = z.strictObject({
   /** Player display name, 1-32 printable characters. */
@@ -90,6 +99,16 @@ export const JoinOptions = z.strictObject({
   role: z.enum(PLAYER_ROLES, { error: `role must be one of ${PLAYER_ROLES.join(', ')}` }).optional(),
   /** Watch without acting: a spectator sees every team's cluster and the scoreboard, read-only. */
   spectator: z.boolean().optional(),
+  /**
+   * Server-side bots (issue 8 "empty seats can be filled by bots"; creator only, ignored for later
+   * joiners): a level (`'novice'`: one bot of that level on each team no person asked for, i.e. every
+   * team but the creator's) or a list of seats `[{ team, level }]` (at most 16). Each bot is a player
+   * named `bot-LEVEL-TEAM` (`-2`, `-3`... for a second one), flagged `bot` in `players`, playing in the
+   * room from what a player of its team sees (server/rooms/bots.ts).
+   */
+  bots: z
+    .union([botLevel, z.array(BotSeat).max(16, { error: 'at most 16 bots' })], { error: `bots must be a bot level (${BOT_LEVEL_NAMES.join(', ')}) or a list of { team, level }` })
+    .optional(),
 });
 /** Validated join options (the output of {@link JoinOptions}). */
 export type JoinOptions = z.infer<typeof JoinOptions>;
@@ -222,6 +241,11 @@ export const ClientMessages = {
     kind: z.string().min(1).max(64),
     target: z.string().max(253).optional(),
   }),
+  /**
+   * Seat a server-side bot of `level` on `team` (the host or a trainer; until the match ends). The
+   * reply names it (`bot-expert-red`); see the join option `bots`.
+   */
+  bot: z.strictObject({ id: z.union([z.string().max(64), z.number()]).optional(), team: teamId, level: botLevel }),
 } as const;
 /** A validated `focus` message: `{ id?, kind, key }`, or `{ id? }` to clear the focus. */
 export type FocusMessage = z.infer<typeof ClientMessages.focus>;

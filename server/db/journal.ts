@@ -40,6 +40,8 @@ export const JournalEntrySchema = z.discriminatedUnion('kind', [
     tokenHash: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
     role: z.enum(PLAYER_ROLES).optional(),
     spectator: z.boolean().optional(),
+    /** A built-in bot seated by the room (server/rooms/bots.ts). */
+    bot: z.literal(true).optional(),
   }),
   z.strictObject({ kind: z.literal('action'), team: name, player: name, action: ActionMessage }),
   z.strictObject({ kind: z.literal('inject'), team: name, player: name, spec: IncidentSpecSchema }),

@@ -108,7 +108,7 @@ export function rebuildMatch(row: LiveMatchRow, entries: readonly JournalRecord[
     const what = `journal entry ${rec.seq} (${e.kind})`;
     advanceTo(rec.tick, what);
     if (e.kind === 'join') {
-      const seat = join(match, { name: e.name, team: e.team, trainer: e.trainer, ...(e.role !== undefined ? { role: e.role } : {}), spectator: e.spectator === true });
+      const seat = join(match, { name: e.name, team: e.team, trainer: e.trainer, ...(e.role !== undefined ? { role: e.role } : {}), spectator: e.spectator === true, bot: e.bot === true });
       if (!seat.ok) fail(`${what}: ${seat.error}`);
       else leave(match, seat.player.id);
       continue;

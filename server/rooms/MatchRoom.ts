@@ -58,6 +58,7 @@ import { handleWorkflow } from './workflow.ts';
 import { type RoomTeam, createRoomTeam, teamResult } from './team.ts';
 import { RoomLobby, playerSchemaOf, settingsOf, visibleTeams, type LobbyMetadata } from './lobby.ts';
 import { chaosEnded, registerChaos } from './chaos.ts';
+import { botSeatsOf, registerBots, type RoomBots } from './bots.ts';
 import { loadJournal, type JournalEntry, type LiveMatchRow } from '../db/journal.ts';
 import { JournalWriter } from '../recovery/journal.ts';
 import type { RecoveryManager } from '../recovery/manager.ts';
@@ -195,6 +196,8 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
   private k8s: K8sMatchHandle | undefined;
   /** The lobby: team / role / ready / start, notices, host and scoreboard (./lobby.ts). */
   private lobby!: RoomLobby;
+  /** Server-side bot seats (./bots.ts). */
+  private bots!: RoomBots;
 
   private get deps(): MatchRoomDeps {
     const deps = (this.constructor as typeof MatchRoom).deps;
@@ -239,6 +242,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     const { teams, settings } = settingsOf(opts);
     const teamIds = TEAM_IDS.slice(0, teams);
     const match = createMatch({ input, teams: teamIds, settings, ...(settings.mode === 'redblue' ? { redTeam: resolved.redTeam } : {}) });
+    const botSeats = botSeatsOf(opts, teamIds);
     if (deps.recovery) {
       const setup = { scenario: opts.scenario ?? null, scenarioId: input.scenarioId, title, durationSeconds: opts.durationSeconds ?? null, teams: [...teamIds], timeDilation, settings };
       try {
@@ -250,6 +254,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
       this.journal = this.newJournal(deps.recovery, matchId, 0);
     }
     this.setup({ match, matchId, input, title, timeDilation, teamIds });
+    this.bots.addAll(botSeats);
     this.log.info({ scenario: input.scenarioId, seed, timeDilation, durationSeconds: input.settings.durationSeconds, teams: teamIds }, 'match created');
   }
 
@@ -351,6 +356,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     this.onMessage('lobby', (client, raw, ctx) => this.guard(client, 'lobby', raw, ctx.id, () => this.lobby.onMessage(client, raw)));
     this.onMessage('workflow', (client, raw, ctx) => this.guard(client, 'workflow', raw, ctx.id, () => handleWorkflow({ match: this.match, player: this.playerOf(client), journal: (e) => this.journalEvent(e), dirty: (id) => this.markDirty(id) }, raw)));
     registerChaos(this, { match: () => this.match, playerOf: (c) => this.playerOf(c), journal: (e) => this.journalEvent(e), dirty: (id) => this.markDirty(id), guard: (c, type, raw, rid, h) => this.guard(c, type, raw, rid, h) });
+    this.bots = registerBots(this, { match: () => this.match, state: this.state, teamView: (id) => this.teams.get(id)?.schema, submit: (p, action) => this.applyPlayerAction('kubectl', null, p, action), journal: (e) => this.journalEvent(e), dirty: (id) => this.markDirty(id), joined: (p) => this.lobby.joined(p), playerOf: (c) => this.playerOf(c), guard: (c, type, raw, rid, h) => this.guard(c, type, raw, rid, h) });
     this.onMessage('*', (client, type, raw) => {
       if (!isClientMessageType(type)) client.send('reply', unknownTypeReply(type, raw));
     });

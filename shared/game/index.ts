@@ -85,6 +85,7 @@ export {
   UPDATE_WINDOW_SECONDS,
   WORKFLOW_SCORE_FORMULA,
   ackBonus,
+  incidentStarts,
   workflowPoints,
   type WorkflowPoints,
   actedDuring,

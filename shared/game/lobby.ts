@@ -44,11 +44,11 @@ export const LOBBY_ERRORS = {
 export type LobbyResult = { ok: true; message: string } | { ok: false; error: string };
 
 /**
- * The host: the first non-spectator in join order who is seated now (`present`), else the first
+ * The host: the first non-spectator, non-bot player in join order who is seated now (`present`), else the first
  * non-spectator ever, else undefined (only spectators, or nobody). Deterministic: join order only.
  */
 export function hostOf(match: Match): MatchPlayer | undefined {
-  return match.players.find((p) => !p.spectator && p.present) ?? match.players.find((p) => !p.spectator);
+  return match.players.find((p) => !p.spectator && p.bot !== true && p.present) ?? match.players.find((p) => !p.spectator && p.bot !== true);
 }
 
 /** Players who count for readiness: seated now and not spectators, in join order. */
@@ -96,7 +96,7 @@ export function isPlayerRole(value: string): value is PlayerRole {
  */
 export function checkSeat(match: Match, spectator: boolean): string | null {
   if (spectator || match.settings.mode !== 'solo') return null;
-  return seatedPlayers(match).length >= SOLO_SEATS ? LOBBY_ERRORS.soloFull : null;
+  return seatedPlayers(match).filter((p) => p.bot !== true).length >= SOLO_SEATS ? LOBBY_ERRORS.soloFull : null;
 }
 
 /**

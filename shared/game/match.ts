@@ -135,7 +135,7 @@ export function join(match: Match, req: JoinRequest): JoinResult {
     known.trainer = known.trainer || req.trainer === true;
     return { ok: true, player: known };
   }
-  const noSeat = checkSeat(match, req.spectator === true);
+  const noSeat = req.bot === true ? null : checkSeat(match, req.spectator === true);
   if (noSeat !== null) return { ok: false, error: noSeat };
   const player: MatchPlayer = {
     id: `p${match.players.length + 1}`,
@@ -146,7 +146,8 @@ export function join(match: Match, req: JoinRequest): JoinResult {
     actions: 0,
     role: match.settings.roles ? (req.role ?? null) : null,
     spectator: req.spectator === true,
-    ready: false,
+    ready: req.bot === true,
+    ...(req.bot === true ? { bot: true as const } : {}),
   };
   match.players.push(player);
   return { ok: true, player };

@@ -84,7 +84,8 @@ export const COLLATERAL_PENALTY_POINTS = 50;
 
 /** The workflow terms as text (part of {@link SCORE_FORMULA}). */
 export const WORKFLOW_SCORE_FORMULA =
-  `      + sum over acknowledged pages: round(${ACK_BONUS_POINTS} * max(0, 1 - timeToAcknowledge / ${ACK_WINDOW_SECONDS} s))\n` +
+  `      + sum over (alert, incident window): first page's round(${ACK_BONUS_POINTS} * max(0, 1 - timeToAcknowledge / ${ACK_WINDOW_SECONDS} s))\n` +
+  `        (incident window = from one incident's start to the next one's: a re-firing alert earns once per incident)\n` +
   `      + ${UPDATE_BONUS_POINTS} * pages followed by a status update within ${UPDATE_WINDOW_SECONDS} s\n` +
   `      - ${HINT_COST_POINTS} * hints bought\n` +
   `      + ${POSTMORTEM_BONUS_POINTS} * root causes named correctly in the postmortem question\n` +
@@ -270,7 +271,7 @@ export function scoreOf(team: ScoredTeam): number {
       memo.actions = 0 - Math.round(ACTION_COST_POINTS * finite(team.score.actionCost));
     }
   }
-  return finite(memo.slo + memo.incidentPoints + memo.actions + workflowTotal(team.workflow) - collateralPoints(team.score));
+  return finite(memo.slo + memo.incidentPoints + memo.actions + workflowTotal(team.workflow, state) - collateralPoints(team.score));
 }
 
 /**
@@ -303,7 +304,7 @@ export function computeScore(team: ScoredTeam): { score: number; breakdown: Reco
   }
   const openIncidents = 0 - OPEN_INCIDENT_PENALTY * open;
   const actions = 0 - Math.round(ACTION_COST_POINTS * finite(team.score.actionCost));
-  const wf = workflowPoints(team.workflow);
+  const wf = workflowPoints(team.workflow, incidentStarts(state));
   const collateral = 0 - collateralPoints(team.score);
   const total = slo + incidents + openIncidents + actions + wf.acknowledge + wf.statusUpdates + wf.hints + wf.postmortem + collateral;
   return {
@@ -327,7 +328,10 @@ export function computeScore(team: ScoredTeam): { score: number; breakdown: Reco
 
 /** The workflow terms of a team's score, points (signed): see {@link workflowPoints}. */
 export interface WorkflowPoints {
-  /** Sum over acknowledged pages of {@link ackBonus}(ackedAt - firedAt). */
+  /**
+   * Sum over (alert, incident window) groups of {@link ackBonus}(ackedAt - firedAt) of the group's first
+   * page (see {@link workflowPoints}: at most one bonus per alert per incident).
+   */
   acknowledge: number;
   /** {@link UPDATE_BONUS_POINTS} per page with a status update in [firedAt, firedAt + {@link UPDATE_WINDOW_SECONDS}]. */
   statusUpdates: number;
@@ -346,17 +350,54 @@ export function ackBonus(ttaSeconds: number): number {
 }
 
 /**
- * The workflow terms of the score (issue 8; shared/game/workflow.ts records the inputs): time to
- * acknowledge each page, status updates following pages in time, hints bought, postmortem answers.
- * Pure function of `workflow` (same records, same points); all zero for an absent or empty one, so a
- * headless match without players scores as before. O(pages x updates + hints + answers).
+ * Start times (sim seconds, ascending) of the incidents that have struck `sim` (active or mitigated):
+ * the boundaries of the acknowledgement windows of {@link workflowPoints}.
  */
-export function workflowPoints(workflow: TeamWorkflow | undefined): WorkflowPoints {
+export function incidentStarts(sim: Pick<SimState, 'incidents'>): number[] {
+  const starts: number[] = [];
+  for (const inc of sim.incidents) {
+    if ((inc.status === 'active' || inc.status === 'mitigated') && inc.startedAt !== null) starts.push(inc.startedAt);
+  }
+  return starts.sort((a, b) => a - b);
+}
+
+/** Index of the incident window of a page fired at `firedAt`: how many incidents started at or before it. */
+function windowOf(starts: readonly number[], firedAt: number): number {
+  let n = 0;
+  while (n < starts.length && starts[n]! <= firedAt) n++;
+  return n;
+}
+
+/**
+ * The workflow terms of the score (issue 8; shared/game/workflow.ts records the inputs): time to
+ * acknowledge pages, status updates following pages in time, hints bought, postmortem answers.
+ *
+ * Acknowledgement cap: a burn-rate alert that stops and fires again during one long outage makes a
+ * new page each time (an episode each), and acknowledging every one of them must not pay more than
+ * fixing the outage would. So the pages are grouped by (alert id, incident window), the window of a
+ * page being the number of incidents started at or before its `firedAt` (`incidentStarts`, sim
+ * seconds; window 0 = before any incident), and only the first page of each group (in firing order,
+ * `workflow.pages` order) earns its {@link ackBonus}: the re-fires of that alert in that window earn
+ * nothing, acknowledged or not. The fast and slow tiers (and each SLO) are separate alerts, as a pager
+ * shows them; a new incident opens a new window. Total acknowledgement points <= 50 x page alerts x
+ * (incidents + 1). Without `starts` every page is in window 0.
+ *
+ * Pure function of `workflow` and `starts` (same records, same points); all zero for an absent or
+ * empty workflow, so a headless match without players scores as before. O(pages x (updates + starts)
+ * + hints + answers).
+ */
+export function workflowPoints(workflow: TeamWorkflow | undefined, starts: readonly number[] = []): WorkflowPoints {
   if (workflow === undefined) return { acknowledge: 0, statusUpdates: 0, hints: 0, postmortem: 0 };
-  let acknowledge = 0;
   let statusUpdates = 0;
+  // The first page of each "window/alert" group (a Set: alert ids are data, never plain-object keys).
+  const seen = new Set<string>();
+  let acknowledge = 0;
   for (const page of workflow.pages) {
-    if (page.ackedAt !== null) acknowledge += ackBonus(page.ackedAt - page.firedAt);
+    const key = `${windowOf(starts, page.firedAt)}/${page.alert}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      if (page.ackedAt !== null) acknowledge += ackBonus(page.ackedAt - page.firedAt);
+    }
     if (workflow.updates.some((u) => u.t >= page.firedAt && u.t <= page.firedAt + UPDATE_WINDOW_SECONDS)) statusUpdates += UPDATE_BONUS_POINTS;
   }
   const hints = 0 - HINT_COST_POINTS * workflow.hints.length;
@@ -364,9 +405,9 @@ export function workflowPoints(workflow: TeamWorkflow | undefined): WorkflowPoin
   return { acknowledge, statusUpdates, hints, postmortem };
 }
 
-function workflowTotal(workflow: TeamWorkflow | undefined): number {
-  if (workflow === undefined) return 0;
-  const w = workflowPoints(workflow);
+function workflowTotal(workflow: TeamWorkflow | undefined, sim: Pick<SimState, 'incidents'>): number {
+  if (workflow === undefined || workflow.pages.length + workflow.hints.length + workflow.answers.length === 0) return 0;
+  const w = workflowPoints(workflow, incidentStarts(sim));
   return w.acknowledge + w.statusUpdates + w.hints + w.postmortem;
 }
 

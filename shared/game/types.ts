@@ -214,6 +214,11 @@ export interface MatchPlayer {
   spectator: boolean;
   /** Ready in the lobby (phase `lobby`); meaningless afterwards. */
   ready: boolean;
+  /**
+   * A built-in bot seated by the server (issue 8 "empty seats can be filled by bots": server/rooms/bots.ts);
+   * absent for people. A bot is always ready, never the host, and takes no solo player seat.
+   */
+  bot?: true;
 }
 
 /**
@@ -262,6 +267,8 @@ export interface JoinRequest {
   role?: PlayerRole;
   /** Join as a spectator. */
   spectator?: boolean;
+  /** Seat a built-in bot (the adapter decides who may ask): see {@link MatchPlayer.bot}. */
+  bot?: boolean;
 }
 
 /** `join`'s answer: the seat, or why not (the room's join error texts). */

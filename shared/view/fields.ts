@@ -481,6 +481,8 @@ export const PLAYER_VIEW = defineView('PlayerView', {
   spectator: f.boolean(),
   /** Ready in the lobby (phase `lobby`). */
   ready: f.boolean(),
+  /** A built-in bot the server seated and plays (join option `bots`, message `bot`); false for people. */
+  bot: f.boolean(),
 });
 
 /** One row of the live scoreboard: the team, its score (points), its rank (1 = best; by score descending, ties by team id). */

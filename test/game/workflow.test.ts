@@ -6,7 +6,11 @@ import {
   HINT_COST_POINTS,
   POSTMORTEM_BONUS_POINTS,
   UPDATE_BONUS_POINTS,
+  ackBonus,
   applyWorkflow,
+  emptyWorkflow,
+  incidentStarts,
+  workflowPoints,
   createMatch,
   getTeam,
   join,
@@ -80,6 +84,56 @@ describe('the pager', () => {
     advanceN(open, 30);
     expect(applyWorkflow(open, anyone, { op: 'ack' })).toMatchObject({ ok: true });
     expect(applyWorkflow(open, anyone, { op: 'update', text: 'x' })).toMatchObject({ ok: true });
+  });
+});
+
+describe('the acknowledgement cap', () => {
+  /** Pages of one workflow: `[alert, firedAt, ackedAt]` each. */
+  function pagesOf(list: readonly (readonly [string, number, number | null])[]) {
+    const wf = emptyWorkflow();
+    list.forEach(([alert, firedAt, ackedAt], i) => wf.pages.push({ id: `page-${i + 1}`, alert, firedAt, ackedAt, ackedBy: ackedAt === null ? null : 'ann' }));
+    return wf;
+  }
+
+  it('pays a re-firing alert once per incident window: acknowledging every re-fire of a long outage earns no more than the first', () => {
+    // One incident at t=100; the fast-burn alert fires, stops and fires again four times while it lasts.
+    const refires = pagesOf([
+      ['availability-page-fast', 110, 120],
+      ['availability-page-fast', 400, 410],
+      ['availability-page-fast', 700, 710],
+      ['availability-page-fast', 1000, 1010],
+    ]);
+    expect(workflowPoints(refires, [100]).acknowledge).toBe(ackBonus(10));
+    // Before the cap every page paid: 4 x the bonus.
+    expect(workflowPoints(refires, [100]).acknowledge).toBeLessThan(4 * ackBonus(10));
+    // Only the first page of the group counts: a quick ack of a re-fire does not make up for a late first one.
+    expect(workflowPoints(pagesOf([['availability-page-fast', 110, 400], ['availability-page-fast', 500, 505]]), [100]).acknowledge).toBe(ackBonus(290));
+  });
+
+  it('pays each alert tier and each new incident separately', () => {
+    const wf = pagesOf([
+      ['availability-page-fast', 110, 120],
+      ['availability-page-slow', 110, 120],
+      ['availability-page-fast', 610, 620], // a second incident started at 600
+    ]);
+    expect(workflowPoints(wf, [100, 600]).acknowledge).toBe(3 * ackBonus(10));
+    expect(workflowPoints(wf, [100]).acknowledge).toBe(2 * ackBonus(10));
+  });
+
+  it('an expert who fixes the outage at once earns at least what a slow responder acknowledging re-fires earns', () => {
+    const expert = pagesOf([['availability-page-fast', 110, 140]]);
+    const novice = pagesOf([
+      ['availability-page-fast', 110, 230],
+      ['availability-page-fast', 500, 520],
+      ['availability-page-fast', 900, 915],
+    ]);
+    expect(workflowPoints(expert, [100]).acknowledge).toBeGreaterThanOrEqual(workflowPoints(novice, [100]).acknowledge);
+  });
+
+  it('takes the windows from the incidents that struck the cluster (the score uses them)', () => {
+    const match = paging();
+    advanceN(match, 250); // the bad rollout at 20, the memory leak at 200
+    expect(incidentStarts(getTeam(match, 'blue').sim)).toEqual([20, 200]);
   });
 });
 

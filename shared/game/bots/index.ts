@@ -5,3 +5,4 @@
 export { BOT_LEVELS, type Bot, type BotAlert, type BotEvent, type BotLevel, type BotOptions, type BotPage, type BotProfile, type BotReply, type BotView } from './types.ts';
 export { BOT_PROFILES } from './profiles.ts';
 export { botSeed, createBot } from './bot.ts';
+export { RED_BOT_SPACING_SECONDS, chooseAttack, type RedKindView, type RedView } from './red.ts';
