@@ -23,6 +23,8 @@ import { snapshotState } from '../view/stateMirror.ts';
 import { byId, el, isTyping } from './dom.ts';
 
 const SVG = 'http://www.w3.org/2000/svg';
+/** Least real time between two frame requests (ms): at most 200/min, under server/http/replay.ts' 240/min. */
+const FRAME_INTERVAL_MS = 300;
 const W = 1000;
 const H = 120;
 
@@ -53,6 +55,8 @@ export class ReplayPage {
   #last = 0;
   #inFlight = false;
   #wanted = -1;
+  #lastFetch = -Infinity;
+  #timer: ReturnType<typeof setTimeout> | null = null;
   readonly debug: ReplayDebug = { ready: false, t: 0, frameT: -1 };
 
   constructor(matchId: string, show: (team: TeamView | null) => void) {
@@ -138,6 +142,16 @@ export class ReplayPage {
   /** One frame request at a time; when it returns and the wanted moment moved, ask again. */
   async #fetchFrame(): Promise<void> {
     if (this.#inFlight || this.#wanted === this.debug.frameT) return;
+    // At most one request per FRAME_INTERVAL_MS (playback and dragging stay under the route's rate limit).
+    const wait = this.#lastFetch + FRAME_INTERVAL_MS - performance.now();
+    if (wait > 0) {
+      if (!this.#timer) this.#timer = setTimeout(() => {
+        this.#timer = null;
+        void this.#fetchFrame();
+      }, wait);
+      return;
+    }
+    this.#lastFetch = performance.now();
     this.#inFlight = true;
     const t = this.#wanted;
     try {
