@@ -26,6 +26,7 @@ export default defineConfig({
       input: {
         main: fileURLToPath(new URL('index.html', import.meta.url)),
         leaderboard: fileURLToPath(new URL('leaderboard.html', import.meta.url)),
+        replay: fileURLToPath(new URL('replay.html', import.meta.url)),
       },
     },
   },

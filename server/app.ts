@@ -26,6 +26,7 @@ import { registerHealthRoutes } from './http/health.ts';
 import { registerApiRoutes } from './http/api.ts';
 import { registerLobbyRoutes } from './http/lobby.ts';
 import { registerPostmortemRoutes } from './http/postmortem.ts';
+import { registerReplayRoutes } from './http/replay.ts';
 import { registerClient } from './http/client.ts';
 import { RecoveryManager } from './recovery/manager.ts';
 import { registerRecoveryRoutes } from './recovery/routes.ts';
@@ -83,6 +84,7 @@ export async function buildHttpApp(config: Config, db: Database, logger: Logger)
   await app.register((api) => registerApiRoutes(api, db), { prefix: '/api' });
   await app.register((api) => registerLobbyRoutes(api), { prefix: '/api' });
   await app.register((api) => registerPostmortemRoutes(api, db), { prefix: '/api' });
+  await app.register((api) => registerReplayRoutes(api, db), { prefix: '/api' });
   await app.register((api) => registerRecoveryRoutes(api, db), { prefix: '/api' });
   await app.register(registerK8sRoutes, { prefix: '/k8s' });
   const built = await registerClient(app, config.clientDist);

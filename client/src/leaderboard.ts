@@ -5,6 +5,7 @@
 import { formatWhen, parseLeaderboard, parseMatches } from './view/api.ts';
 import { formatBudget, formatPercent } from './view/format.ts';
 import { byId, el } from './ui/dom.ts';
+import { replayUrl } from './view/replay.ts';
 import { errorText } from './ui/joinScreen.ts';
 
 function cell(text: string, numeric = false): HTMLTableCellElement {
@@ -49,6 +50,7 @@ void load(
       cell(String(Math.round(m.score)), true),
       cell(m.availability === null ? '–' : formatPercent(m.availability), true),
       cell(m.errorBudgetRemaining === null ? '–' : formatBudget(m.errorBudgetRemaining).replace('error budget ', '')),
+      el('td', {}, el('a', { text: 'Replay', attrs: { href: replayUrl(m.id) } })),
     ),
   'No finished matches yet.',
 );

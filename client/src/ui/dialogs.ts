@@ -3,6 +3,7 @@ import type { MatchEndedMessage } from '../../../shared/protocol.ts';
 import { KUBECTL_HELP, SHORTCUTS } from '../view/console.ts';
 import { LEGEND_STATUSES, podStatusStyle } from '../view/podStatus.ts';
 import { endSummary } from '../view/summary.ts';
+import { replayUrl } from '../view/replay.ts';
 import { byId, el } from './dom.ts';
 
 /** A legend item: coloured swatch + glyph + status text (colour is never the only cue). */
@@ -96,6 +97,7 @@ export class EndDialog {
   show(msg: MatchEndedMessage): void {
     const s = endSummary(msg);
     this.#matchId = msg.matchId;
+    byId<HTMLAnchorElement>('end-replay').href = replayUrl(msg.matchId);
     byId('end-postmortem-status').textContent = '';
     const score = byId('end-score');
     score.textContent = String(s.score);
