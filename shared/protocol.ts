@@ -35,7 +35,10 @@ export const ROOM_NAME = 'match';
 export const JoinOptions = z.strictObject({
   /** Player display name, 1-32 printable characters. */
   name: z.string().trim().min(1, { error: 'name is required' }).max(32, { error: 'name is at most 32 characters' }),
-  /** Team id to play for (default `blue`); one of the match's teams (see `teams`). */
+  /**
+   * Team id to play for (default `blue`; a returning name that gives none gets its own team back);
+   * one of the match's teams (see `teams`). In the lobby, change it with `lobby` op `team`.
+   */
   team: z.string().regex(/^[a-z0-9-]{1,16}$/, { error: 'team must be 1-16 of a-z, 0-9, -' }).optional(),
   /**
    * Number of teams, 1..8 (default 1): the first N of `blue, red, green, gold, purple, orange, teal,

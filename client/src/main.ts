@@ -8,7 +8,7 @@
  */
 import { nameOfKey, type FocusKind, type JoinOptions, type MatchStateView, type TeamView } from '../../shared/protocol.ts';
 import { createClusterGame, type ClusterScene, type RenderInfo } from './game/clusterScene.ts';
-import { GameConnection, joinMatch, rejoin, resumeMatch, type ConnectionHandlers } from './net/connection.ts';
+import { GameConnection, enterMatch, rejoin, resumeMatch, type ConnectionHandlers } from './net/connection.ts';
 import { mountChaosPanel } from './ui/chaosPanel.ts';
 import { ConsolePanel } from './ui/consolePanel.ts';
 import { ContextPanel, type PanelSelection } from './ui/contextPanel.ts';
@@ -20,6 +20,8 @@ import { PagerPanel } from './ui/pagerPanel.ts';
 import { PostmortemQuestion } from './ui/postmortemQuestion.ts';
 import { JoinScreen, errorText } from './ui/joinScreen.ts';
 import { AccountPanel } from './ui/accountPanel.ts';
+import { MatchLobby } from './ui/matchLobby.ts';
+import { lobbyShortcut, type JoinRequest } from './view/lobby.ts';
 import { resolveShortcut } from './view/console.ts';
 import type { MapTarget } from './view/layout.ts';
 import { StateMirror, teamOf } from './view/stateMirror.ts';
@@ -51,7 +53,9 @@ const endDialog = new EndDialog(() => void backToJoin());
 const gameScreen = byId('game-screen');
 const banner = byId('connection-banner');
 const account = new AccountPanel(byId('join-screen')); // Sign in / Register / Play as guest (issue 10)
-const join = new JoinScreen((options) => startMatch(account.apply(options)));
+const join = new JoinScreen((request) => startMatch({ ...request, options: account.apply(request.options) }));
+const lobbyUi = new MatchLobby();
+lobbyUi.mount();
 mountChaosPanel(() => conn?.room ?? null); // red vs blue: the attacking side's panel
 
 let conn: GameConnection | null = null;
@@ -67,6 +71,10 @@ Object.defineProperty(window, '__gameday', { get: () => debug, enumerable: true 
 const handlers: ConnectionHandlers = {
   onState: (state) => {
     mirror.update(state);
+    scheduleRender();
+  },
+  onNotice: (msg) => {
+    lobbyUi.notices.push(msg);
     scheduleRender();
   },
   onStrayReply: (reply) => consolePanel.log(`(reply to ${reply.type}${reply.id === null ? '' : ` #${reply.id}`})`, reply),
@@ -128,8 +136,10 @@ byId('hud-kubeconfig').addEventListener('click', () => {
   );
 });
 
-async function startMatch(options: JoinOptions): Promise<void> {
-  conn = await joinMatch(options, handlers);
+async function startMatch(request: JoinRequest): Promise<void> {
+  const options = request.options;
+  lobbyUi.reset();
+  conn = await enterMatch(request.kind, options, handlers, request.kind === 'join' ? request.roomId : undefined);
   // Rejoining names the team the seat has (a joinOrCreate without one got the first team).
   const team = (conn.room.state as { players?: Map<string, { team?: string }> } | undefined)?.players?.get(conn.sessionId)?.team;
   seat = { roomId: conn.room.roomId, options: { ...options, ...(team ? { team } : {}) } };
@@ -150,6 +160,7 @@ function enterGame(name: string): void {
   }
   const c = conn;
   consolePanel.attach(c && { run: (command) => c.kubectl(command), showHelp: () => help.show() });
+  lobbyUi.attach(c && { send: (message) => c.lobby(message) });
   const sendWorkflow = c && ((op: Parameters<typeof c.workflow>[0]) => (conn ? conn.workflow(op) : null));
   pagerPanel.attach(sendWorkflow);
   postmortem.attach(sendWorkflow);
@@ -171,6 +182,7 @@ async function backToJoin(): Promise<void> {
   conn = null;
   if (c) await c.leave().catch(() => undefined);
   feeds.reset();
+  lobbyUi.reset();
   pagerPanel.reset();
   context.select(null, null, undefined);
   mirror.current = null;
@@ -182,7 +194,10 @@ async function backToJoin(): Promise<void> {
 
 function currentTeam(): { view: MatchStateView; team: TeamView | undefined } | null {
   const view = mirror.current;
-  return view && conn ? { view, team: teamOf(view, conn.sessionId) } : null;
+  if (!view || !conn) return null;
+  // A spectator (or trainer) sees every team: the one picked on the scoreboard, else the default.
+  const watched = lobbyUi.watching ? view.teams.get(lobbyUi.watching) : undefined;
+  return { view, team: watched ?? teamOf(view, conn.sessionId) };
 }
 
 function onMapSelect(target: MapTarget | null): void {
@@ -229,6 +244,7 @@ function render(): void {
   const me = conn ? view.players.get(conn.sessionId) : undefined;
   if (me) hud.setPlayer(me.name);
   hud.render(view, team);
+  if (conn) lobbyUi.render(view, conn.sessionId);
   if (team) feeds.render(view, team);
   if (team) pagerPanel.render(view, team);
   if (team && view.phase === 'ended') postmortem.render(team);
@@ -270,6 +286,11 @@ function hideBanner(onlyIf?: string): void {
 }
 
 document.addEventListener('keydown', (e) => {
+  if (!gameScreen.hidden && lobbyShortcut(e.key, isTyping(e.target), e.ctrlKey || e.metaKey || e.altKey, mirror.current?.phase ?? '', lobbyUi.spectating) === 'toggleReady') {
+    e.preventDefault();
+    lobbyUi.toggleReady();
+    return;
+  }
   const cmd = resolveShortcut(e.key, isTyping(e.target), e.ctrlKey || e.metaKey || e.altKey);
   if (!cmd) return;
   const inGame = !gameScreen.hidden;

@@ -30,7 +30,7 @@ Joins a running server's match with N bot players (over WebSocket) who play it t
   --team TEAM            team to play for (default blue)
   --time-dilation X      sim seconds per real second when the bots create the match (0.25..120)
   --reaction-scale F     multiply the bots' reaction and think times (default 1; 0.05 = 20x quicker)
-  --json                 print one JSON object {matchId, bots: [{name, level, team, commands, actions, writes, score}]}`;
+  --json                 print one JSON object {matchId, roomId, ended, bots: [{name, level, team, commands, actions, acks, writes, score}]}`;
 
 /** One live bot seat. */
 interface LiveBot {
@@ -41,6 +41,8 @@ interface LiveBot {
   team: string;
   commands: number;
   actions: number;
+  /** Pages acknowledged (workflow `ack` messages sent). */
+  acks: number;
   writes: BotWrite[];
   /** Lines sent whose reply has not come, by message id. */
   pending: Map<number, string>;
@@ -55,7 +57,7 @@ export interface BotRunResult {
   /** Colyseus room id (for `--match`). */
   roomId: string;
   ended: boolean;
-  bots: { name: string; level: BotLevel; team: string; commands: number; actions: number; writes: BotWrite[]; score: number | null }[];
+  bots: { name: string; level: BotLevel; team: string; commands: number; actions: number; acks: number; writes: BotWrite[]; score: number | null }[];
 }
 
 /** Options of {@link runBots}. */
@@ -75,7 +77,7 @@ export interface BotRunOptions {
 }
 
 type AnyArray<T> = { length: number; at(i: number): T | undefined } | undefined;
-type RawTeam = { alerts?: AnyArray<Partial<BotAlert>>; events?: AnyArray<Partial<BotEvent>> };
+type RawTeam = { alerts?: AnyArray<Partial<BotAlert>>; events?: AnyArray<Partial<BotEvent>>; pages?: AnyArray<{ id?: string; acked?: boolean }> };
 type RawState = { t?: number; phase?: string; matchId?: string; timeDilation?: number; teams?: { get(id: string): RawTeam | undefined } };
 
 function items<T>(list: AnyArray<T>): T[] {
@@ -89,7 +91,7 @@ function items<T>(list: AnyArray<T>): T[] {
 }
 
 /** The bot's view from the decoded room state: its team's firing alerts and events (fields at their defaults may be absent). */
-function viewOf(state: RawState, team: string): { t: number; alerts: BotAlert[]; events: BotEvent[] } {
+function viewOf(state: RawState, team: string): { t: number; alerts: BotAlert[]; events: BotEvent[]; pages: { id: string; acked: boolean }[] } {
   const raw = state.teams?.get(team);
   const alerts = items(raw?.alerts).map((a) => ({ id: a.id ?? '', severity: a.severity ?? '', slo: a.slo ?? '', since: a.since ?? 0, summary: a.summary ?? '' }));
   const events = items(raw?.events).map((e) => ({
@@ -101,7 +103,8 @@ function viewOf(state: RawState, team: string): { t: number; alerts: BotAlert[];
     name: e.name ?? '',
     message: e.message ?? '',
   }));
-  return { t: state.t ?? 0, alerts, events };
+  const pages = items(raw?.pages).map((p) => ({ id: p.id ?? '', acked: p.acked === true }));
+  return { t: state.t ?? 0, alerts, events, pages };
 }
 
 /** 32-bit FNV-1a (a bot seed from the match id). */
@@ -168,14 +171,14 @@ export async function runBots(opts: BotRunOptions): Promise<BotRunResult> {
     matchId,
     roomId: roomId ?? '',
     ended: ended || live.some((b) => b.score !== null),
-    bots: live.map((b) => ({ name: b.name, level: b.level, team: b.team, commands: b.commands, actions: b.actions, writes: b.writes, score: b.score })),
+    bots: live.map((b) => ({ name: b.name, level: b.level, team: b.team, commands: b.commands, actions: b.actions, acks: b.acks, writes: b.writes, score: b.score })),
   };
 
   function seat(room: Room, name: string, level: BotLevel, teamId: string): LiveBot {
     const state = room.state as RawState;
     const dilation = (state.timeDilation ?? 0) > 0 ? state.timeDilation! : 4;
     const bot = createBot({ level, name, seed: botSeed(hash32(room.roomId), name), timeDilation: dilation * scale });
-    const b: LiveBot = { bot, room, name, level, team: teamId, commands: 0, actions: 0, writes: [], pending: new Map(), replies: [], nextId: 1, score: null };
+    const b: LiveBot = { bot, room, name, level, team: teamId, commands: 0, actions: 0, acks: 0, writes: [], pending: new Map(), replies: [], nextId: 1, score: null };
     room.onMessage('credentials', (m: { team?: string }) => {
       if (typeof m.team === 'string') b.team = m.team;
     });
@@ -210,6 +213,10 @@ function tick(b: LiveBot): void {
   const view = viewOf(state, b.team);
   const lines = b.bot.observe({ ...view, replies: b.replies });
   b.replies = [];
+  for (const page of b.bot.takeAcks()) {
+    b.acks++;
+    b.room.send('workflow', { id: b.nextId++, op: 'ack', page });
+  }
   for (const command of lines) {
     const id = b.nextId++;
     b.pending.set(id, command);

@@ -5,7 +5,7 @@
  * tick), then `advance`. It follows the replay rule of {@link LoggedAction}: an action logged at tick k
  * is applied while `sim.tick === k`, just before step k + 1.
  */
-import { DEFAULT_TEAM_ID, createMatch, getTeam, join, playMatch, playerByName, submit, type Match } from '../../shared/game/index.ts';
+import { DEFAULT_TEAM_ID, applyWorkflow, createMatch, getTeam, join, playMatch, playerByName, submit, type Match, type PageRecord } from '../../shared/game/index.ts';
 import { botSeed, createBot, type Bot, type BotEvent, type BotLevel, type BotReply, type BotView } from '../../shared/game/bots/index.ts';
 import { runKubectl } from '../../shared/kubectl/index.ts';
 import type { LoggedAction, SimAction, SimEvent, SimInput, SimState } from '../../shared/sim/types.ts';
@@ -54,6 +54,8 @@ export interface BotRecord {
   actions: number;
   /** Its write lines (accepted or not), in order. */
   writes: BotWrite[];
+  /** Pages it acknowledged (workflow `ack`), with the sim second. */
+  acks: { page: string; t: number }[];
 }
 
 /** Options of {@link runHeadless}. */
@@ -143,11 +145,14 @@ function seatBot(match: Match, b: HeadlessBot, matchSeed: number, timeDilation: 
   const seed = botSeed(matchSeed, name);
   const bot = createBot({ level: b.level, name, seed, timeDilation });
   const seat = playerByName(match, name) ?? seatPlayer(match, name);
-  return { bot, playerId: seat.id, record: { name, level: b.level, seed, commands: 0, actions: 0, writes: [] }, replies: [] };
+  return { bot, playerId: seat.id, record: { name, level: b.level, seed, commands: 0, actions: 0, writes: [], acks: [] }, replies: [] };
 }
 
-/** What a player's client shows of the team's cluster to a bot: firing alerts, the events table, its replies. */
-export function botViewOf(sim: SimState, replies: readonly BotReply[]): BotView {
+/**
+ * What a player's client shows of the team's cluster to a bot: firing alerts, the events table, its
+ * replies, and the pager's pages (`team.workflow.pages`, as the room projects them) when given.
+ */
+export function botViewOf(sim: SimState, replies: readonly BotReply[], pages?: readonly PageRecord[]): BotView {
   const events: BotEvent[] = sim.events.slice(-BOT_EVENT_WINDOW).map((e) => ({
     seq: e.seq,
     t: e.t,
@@ -158,13 +163,18 @@ export function botViewOf(sim: SimState, replies: readonly BotReply[]): BotView 
     message: e.message,
   }));
   const alerts = sim.alerts.filter((a) => a.firing).map((a) => ({ id: a.id, severity: a.severity, slo: a.slo, since: a.since, summary: a.summary }));
-  return { t: sim.t, alerts, events, replies };
+  const view: BotView = { t: sim.t, alerts, events, replies };
+  if (pages) view.pages = pages.map((p) => ({ id: p.id, acked: p.ackedAt !== null }));
+  return view;
 }
 
 /** One observation of a bot and the lines it types now, each through {@link consoleLine}. */
 function playBot(match: Match, sim: SimState, b: SeatedBot): void {
-  const lines = b.bot.observe(botViewOf(sim, b.replies));
+  const lines = b.bot.observe(botViewOf(sim, b.replies, getTeam(match, DEFAULT_TEAM_ID).workflow.pages));
   b.replies = [];
+  for (const page of b.bot.takeAcks()) {
+    if (applyWorkflow(match, b.playerId, { op: 'ack', page }).ok) b.record.acks.push({ page, t: sim.t });
+  }
   for (const command of lines) {
     const reply = consoleLine(match, b.playerId, sim, command);
     b.record.commands++;

@@ -28,7 +28,7 @@ Runs a match headless and prints its summary.
   --events FILE.jsonl    write the whole event stream as JSON lines {t, type, reason, object, message}
   --bot LEVEL            a bot player (idle, novice or expert; repeatable) plays the match through the
                          console, seeing only the pager, the events table and its replies; with --json
-                         the output gains "bots": [{name, level, seed, commands, actions, writes}]
+                         the output gains "bots": [{name, level, seed, commands, actions, writes, acks}]
   --json                 print one JSON object (MatchSummary + warnings) instead of text`;
 
 const MAX_SEED = 0xffffffff;

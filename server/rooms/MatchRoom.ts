@@ -134,6 +134,10 @@ export const END_LINGER_MS = 60_000;
 const METADATA_REFRESH_MS = 2_000;
 /** Real milliseconds between state snapshots of a journaled match (when its tick moved). */
 export const SNAPSHOT_EVERY_MS = 15_000;
+/** Share of real time a room's snapshots may take (their synchronous serialization and hash). */
+const SNAPSHOT_SHARE_OF_LOOP = 0.02;
+/** No snapshot of a match holding more Pods than this, all teams together (big-fleet x 8 teams: 4,320). */
+const SNAPSHOT_MAX_PODS = 5_000;
 /** Real milliseconds a restored room waits for its first player before it may be disposed when empty. */
 export const RESTORE_GRACE_MS = 120_000;
 
@@ -324,11 +328,21 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     if (this.journal && deps.recovery) {
       const journal = this.journal;
       this.clock.setInterval(() => void journal.heartbeat(), Math.max(100, Math.floor(deps.recovery.leaseMs / 3)));
+      let nextSnapshotAt = 0;
       this.clock.setInterval(() => {
         const tick = matchTick(this.match);
-        if (tick === this.lastSnapshotTick || this.ending) return;
+        if (tick === this.lastSnapshotTick || this.ending || Date.now() < nextSnapshotAt) return;
+        // Serializing a huge state blocks every room of the process for seconds: past the limit the
+        // journal alone rebuilds the match (server/recovery), snapshots resume when it shrinks.
+        if (this.match.teams.reduce((n, team) => n + Object.keys(team.sim.pods).length, 0) > SNAPSHOT_MAX_PODS) return;
         this.lastSnapshotTick = tick;
+        // Serializing and hashing is this room's work (clock.ts budget); a big state is snapshotted
+        // less often, so snapshots take at most SNAPSHOT_SHARE_OF_LOOP of real time.
+        const started = performance.now();
         void journal.snapshot(this.match);
+        const ms = performance.now() - started;
+        this.simClock.spent(ms);
+        nextSnapshotAt = Date.now() + ms / SNAPSHOT_SHARE_OF_LOOP;
       }, SNAPSHOT_EVERY_MS);
     }
     this.registerK8s(o.matchId);
@@ -416,7 +430,9 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     const player = seat.player;
     this.sessions.set(client.sessionId, player.id);
     if (offered !== null && !this.seatTokens.has(player.name)) this.seatTokens.set(player.name, offered);
-    if (this.journal) {
+    // Once archived the live journal is closed and gone: a player joining an ended match (a very short
+    // one may end before its creator's socket arrives) is seated without a journal entry.
+    if (this.journal && !this.archived) {
       // The seat (team, role, token) is durable before the player is in.
       const durable = await this.journal.append(matchTick(this.match), {
         kind: 'join',

@@ -38,6 +38,7 @@ export const MATCH_ERRORS = {
   teamFinished: "your team's match is over: no more actions",
   notTrainer: 'only a trainer may pause, resume or change the speed (join with trainer: true)',
   controlEnded: 'the match has ended',
+  controlLobby: 'the match is still in the lobby: start it with the lobby message op "start" (pause and resume come after)',
   notTrainerInject: 'only a trainer may inject incidents (join with trainer: true)',
 } as const;
 
@@ -216,13 +217,16 @@ export function submit(match: Match, playerId: string, action: SimAction, teamId
 /**
  * A trainer's control: `pause` (phase `paused`), `resume` (phase `running`), or `speed` (permission
  * only: the adapter owns the clock and validates the value). Checks, in this order: a known player; a
- * trainer; the match not ended. Pausing a paused match (or resuming a running one) is accepted.
+ * trainer; the match not ended; in phase `lobby` only `speed` (`MATCH_ERRORS.controlLobby`: the
+ * match starts with the lobby's `start`). Pausing a paused match (or resuming a running one) is accepted.
  */
 export function control(match: Match, playerId: string, op: ControlOp): ControlResult {
   const player = findPlayer(match, playerId);
   if (!player) return { ok: false, error: MATCH_ERRORS.notAPlayer };
   if (!player.trainer) return { ok: false, error: MATCH_ERRORS.notTrainer };
   if (match.phase === 'ended') return { ok: false, error: MATCH_ERRORS.controlEnded };
+  // In the lobby the clock has not started: pause / resume would skip the lobby's start (shared/game/lobby.ts).
+  if (match.phase === 'lobby' && op !== 'speed') return { ok: false, error: MATCH_ERRORS.controlLobby };
   switch (op) {
     case 'pause':
       match.phase = 'paused';

@@ -123,10 +123,17 @@ export function postmortemOptions(seed: number, incident: Pick<IncidentState, 's
     .sort((a, b) => (a.h < b.h ? -1 : a.h > b.h ? 1 : a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
     .slice(0, POSTMORTEM_DISTRACTORS)
     .map((x) => x.k);
-  const titles = new Map(incidentCatalog().map((e) => [e.kind as string, e.title]));
+  const titles = catalogTitles();
   return [real, ...others]
     .sort()
     .map((k) => ({ id: k, text: titles.get(k) ?? k }));
+}
+
+/** Catalog titles by kind (computed once: the catalog is static). */
+let titleCache: ReadonlyMap<string, string> | null = null;
+function catalogTitles(): ReadonlyMap<string, string> {
+  titleCache ??= new Map(incidentCatalog().map((e) => [e.kind as string, e.title]));
+  return titleCache;
 }
 
 // ---------------------------------------------------------------------------------------------------

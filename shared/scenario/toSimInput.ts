@@ -257,6 +257,20 @@ export function scenarioToSimInput(scenario: Scenario, workloads: LoadedManifest
         }
         break;
       }
+      case 'EtcdMember': {
+        // Members whose loss keeps quorum (etcd-member-loss): known, and at least a quorum left.
+        const listed = (inc.params as { members?: string[] }).members;
+        const members = listed ?? (Array.isArray(inc.target) ? inc.target : inc.target.split(','));
+        spec.target = members.join(',');
+        spec.params = { ...dropUndefined({ ...inc.params }), members: [...members] };
+        const unknown = members.filter((m) => !etcdMembers.includes(m));
+        if (unknown.length > 0) problems.push(`${path}.target: no etcd member ${unknown.map((m) => `"${m}"`).join(', ')} (members: ${etcdMembers.join(', ')})`);
+        const left = etcdMembers.length - new Set(members).size;
+        if (unknown.length === 0 && left < quorum(etcdMembers.length)) {
+          problems.push(`${path}.target: stopping ${members.length} of ${etcdMembers.length} etcd members loses quorum (${quorum(etcdMembers.length)}); stop at most ${etcdMembers.length - quorum(etcdMembers.length)} (or use etcd-quorum-loss)`);
+        }
+        break;
+      }
       default: {
         // A new target kind (shared/sim/incidents/targets.ts) needs its check here.
         const unhandled: never = declaration.target;

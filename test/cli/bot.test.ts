@@ -49,6 +49,8 @@ describe('gameday bot against a real server', () => {
     const fixes = result.bots.flatMap((b) => b.writes).filter((w) => w.ok && w.command.startsWith('kubectl set resources deployment/podinfo'));
     expect(fixes.length).toBeGreaterThan(0);
     expect(end.summary.incidents.every((i) => i.mitigatedAt !== null)).toBe(true);
+    // first-oom pages: the bots acknowledge the pager over the wire (workflow ack).
+    expect(result.bots.reduce((n, b) => n + b.acks, 0)).toBeGreaterThan(0);
   }, 60_000);
 
   it('the CLI refuses a missing --url and a bad level with usage errors', () => {

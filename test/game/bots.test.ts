@@ -50,7 +50,7 @@ describe('bots on every built-in scenario (full length, seed 1)', () => {
   it('idle never types; every accepted action is logged under the bot that typed it', () => {
     for (const id of scenarios) {
       const idle = results.get(id)!.get('idle')!;
-      expect(idle.bots[0]).toMatchObject({ name: 'bot-idle', level: 'idle', commands: 0, actions: 0, writes: [] });
+      expect(idle.bots[0]).toMatchObject({ name: 'bot-idle', level: 'idle', commands: 0, actions: 0, writes: [], acks: [] });
       expect(idle.log).toEqual([]);
       for (const level of ['novice', 'expert'] as const) {
         const res = results.get(id)!.get(level)!;
@@ -68,6 +68,14 @@ describe('bots on every built-in scenario (full length, seed 1)', () => {
     expect(writes.filter((w) => w.startsWith('etcdctl snapshot restore snapshot.db --name '))).toHaveLength(2);
     const sock = results.get('sock-shop-leak')!.get('expert')!.bots[0]!.writes.map((w) => w.command);
     expect(sock[0]).toMatch(/^kubectl set resources deployment\/carts -n sock-shop --limits=memory=/);
+  });
+
+  it('bots acknowledge the pager when they start working; the expert sooner than the novice', () => {
+    const firstAck = (level: BotLevel) => results.get('online-boutique')!.get(level)!.bots[0]!.acks[0];
+    const pages = getTeam(results.get('online-boutique')!.get('expert')!.match, DEFAULT_TEAM_ID).workflow.pages;
+    expect(firstAck('expert')).toEqual({ page: 'page-1', t: expect.any(Number) });
+    expect(pages[0]).toMatchObject({ id: 'page-1', ackedBy: 'bot-expert' });
+    expect(firstAck('expert')!.t).toBeLessThan(firstAck('novice')!.t);
   });
 
   it('the novice raises the cartservice limit too little first (2x of 128Mi < the 300 MiB plateau), then again', () => {

@@ -9,6 +9,7 @@ import {
   advance,
   checkModeTeams,
   checkSubmit,
+  control,
   createMatch,
   defaultTeamCount,
   hostOf,
@@ -98,6 +99,17 @@ describe('the lobby', () => {
     const tess = seat(other, 'tess', { trainer: true, spectator: true });
     expect(start(other, tess, true)).toMatchObject({ ok: true });
     void bob;
+  });
+
+  it('a trainer cannot pause or resume around the lobby, only start it', () => {
+    const match = lobbyMatch();
+    const tess = seat(match, 'tess', { trainer: true });
+    expect(control(match, tess, 'pause')).toEqual({ ok: false, error: MATCH_ERRORS.controlLobby });
+    expect(control(match, tess, 'resume')).toEqual({ ok: false, error: MATCH_ERRORS.controlLobby });
+    expect(control(match, tess, 'speed')).toMatchObject({ ok: true });
+    expect(match.phase).toBe('lobby');
+    expect(start(match, tess, true)).toMatchObject({ ok: true });
+    expect(control(match, tess, 'pause')).toMatchObject({ ok: true });
   });
 
   it('refuses a start with nobody seated', () => {

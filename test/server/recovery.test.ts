@@ -74,13 +74,13 @@ async function startProcess(port: number, env: Record<string, string>): Promise<
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 45_000;
+  const deadline = Date.now() + 90_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output}`);
     if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) return { url, child, output: () => output, exited };
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`server not healthy within 45 s:\n${output}`);
+      throw new Error(`server not healthy within 90 s:\n${output}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -115,7 +115,7 @@ for (const open of backends) {
       db = await open();
       port = await freePort();
       first = await startProcess(port, db.env);
-    }, 60_000);
+    }, 120_000);
 
     afterAll(async () => {
       for (const room of rooms) if (room.connection.isOpen) await room.leave().catch(() => undefined);

@@ -69,15 +69,15 @@ async function startProcess(port: number, redisUrl: string): Promise<ServerProce
   const proc: ServerProcess = { port, url, child, output: () => output, exited };
 
   // A cold start builds nothing heavy, but a loaded 2-core CI machine has taken over 20 s (Node 24 start,
-  // PGlite migrations): allow 45 s, within the 60 s hook timeout.
-  const deadline = Date.now() + 45_000;
+  // PGlite migrations): allow 90 s, within the hook timeout.
+  const deadline = Date.now() + 90_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server on port ${port} exited with ${child.exitCode}:\n${output}`);
     const healthy = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
     if (healthy) return proc;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`server on port ${port} not healthy within 45 s:\n${output}`);
+      throw new Error(`server on port ${port} not healthy within 90 s:\n${output}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -133,7 +133,7 @@ for (const redisUrl of redisUrls) {
       // driver, reserves the seat on the host over Redis presence, and sends the client to the host.
       joiner = await new Client(other.url).joinById(creator.roomId, { name: 'b' });
       await waitFor(() => playerNames(creator!).length === 2 && playerNames(joiner!).length === 2, 'both players in both states', 5_000);
-    }, 45_000);
+    }, 120_000);
 
     afterAll(async () => {
       // Only rooms still connected: leave() on a room already left never settles.

@@ -9,6 +9,7 @@ import { describe, it, expect } from 'vitest';
 import { createSim } from '../../shared/sim/index.ts';
 import type { SimState } from '../../shared/sim/types.ts';
 import { incidentCatalog } from '../../shared/sim/incidents/index.ts';
+import { checkInvariants } from './invariants.ts';
 import { podsOf, shopInput, stepN, typeCommand } from './game-fixtures.ts';
 
 const AT = 30;
@@ -90,5 +91,6 @@ describe('incident bad-image-tag', () => {
     expect(healedAt! - undoneAt).toBeLessThanOrEqual(10); // one replacement pod: pulled (2-5 s) and Ready
     expect(availabilityOver(s, 10)).toBeGreaterThan(0.999);
     expect(podsOf(s, 'frontend').filter((p) => p.sim.ready)).toHaveLength(3);
+    expect(checkInvariants(s)).toEqual([]);
   });
 });

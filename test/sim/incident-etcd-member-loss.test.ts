@@ -9,6 +9,11 @@ import { createSim } from '../../shared/sim/index.ts';
 import type { SimState } from '../../shared/sim/types.ts';
 import { incidentCatalog } from '../../shared/sim/incidents/index.ts';
 import { RESTORE_MAX_SECONDS } from '../../shared/sim/actions/etcd.ts';
+import { checkInvariants } from './invariants.ts';
+import { loadManifests } from '../../shared/manifests/load.ts';
+import { parseScenario } from '../../shared/scenario/parse.ts';
+import { scenarioToSimInput } from '../../shared/scenario/toSimInput.ts';
+import { problemsOf, readFixture } from '../scenario/helpers.ts';
 import { shopInput, stepN, typeCommand } from './game-fixtures.ts';
 
 const AT = 30;
@@ -30,6 +35,17 @@ describe('incident etcd-member-loss', () => {
     const e = incidentCatalog().find((x) => x.kind === 'etcd-member-loss')!;
     expect(e.title).toBe('etcd member down');
     expect(e.remediations[0]!.command).toBe('etcdctl snapshot restore snapshot.db --name <member>');
+  });
+
+  it('is a scenario incident type whose target must keep quorum', () => {
+    const bookinfo = loadManifests(readFixture('manifests/bookinfo.yaml'));
+    const base = readFixture('scenarios/bookinfo-node-failure.yaml');
+    const ok = parseScenario(base.concat('  - { id: member, type: etcd-member-loss, at: 90, target: etcd-2 }\n'));
+    expect(scenarioToSimInput(ok, bookinfo, { seed: 1 }).incidents.at(-1)).toEqual({ id: 'member', type: 'etcd-member-loss', at: 90, target: 'etcd-2', params: { members: ['etcd-2'] } });
+    const bad = parseScenario(base.concat('  - { id: member, type: etcd-member-loss, at: 90, target: [etcd-1, etcd-2] }\n'));
+    expect(problemsOf(() => scenarioToSimInput(bad, bookinfo, { seed: 1 }))).toEqual([
+      'incidents[1] (member).target: stopping 2 of 3 etcd members loses quorum (2); stop at most 1 (or use etcd-quorum-loss)',
+    ]);
   });
 
   it('refuses members whose loss would break quorum', () => {
@@ -76,6 +92,7 @@ describe('incident etcd-member-loss', () => {
     expect(inc.mitigatedAt! - restoredAt).toBeLessThanOrEqual(RESTORE_MAX_SECONDS + 1);
     const after = typeCommand(s, 'etcdctl endpoint health');
     expect(after).not.toMatch(/unhealthy/);
+    expect(checkInvariants(s)).toEqual([]);
     expect(availabilityOver(s, 10)).toBeGreaterThanOrEqual(0.999);
   });
 });

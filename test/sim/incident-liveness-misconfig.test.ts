@@ -9,6 +9,7 @@ import { describe, it, expect } from 'vitest';
 import { createSim } from '../../shared/sim/index.ts';
 import type { SimState } from '../../shared/sim/types.ts';
 import { incidentCatalog } from '../../shared/sim/incidents/index.ts';
+import { checkInvariants } from './invariants.ts';
 import { podsOf, shopInput, stepN, typeCommand } from './game-fixtures.ts';
 
 const AT = 30;
@@ -75,5 +76,6 @@ describe('incident liveness-misconfig', () => {
     expect(healedAt! - undoneAt).toBeLessThanOrEqual(30); // three fresh pods, one surge at a time
     expect(availabilityOver(s, 10)).toBeGreaterThan(0.999);
     expect(availabilityOver(s, 60)).toBeGreaterThan(0.999); // and no more kills
+    expect(checkInvariants(s)).toEqual([]);
   });
 });

@@ -11,6 +11,7 @@ import type { IncidentSpec, SimState } from '../../shared/sim/types.ts';
 import { incidentCatalog } from '../../shared/sim/incidents/index.ts';
 import { parseScenario } from '../../shared/scenario/parse.ts';
 import { MINIMAL_SCENARIO } from '../scenario/helpers.ts';
+import { checkInvariants } from './invariants.ts';
 import { podsOf, shopInput, stepN, typeCommand } from './game-fixtures.ts';
 
 const AT = 30;
@@ -71,6 +72,7 @@ describe('incident missing-config', () => {
     expect(healedAt).not.toBeNull();
     expect(healedAt! - undoneAt).toBeLessThanOrEqual(5);
     expect(referencing(s)).toHaveLength(0);
+    expect(checkInvariants(s)).toEqual([]);
   });
 
   it('with maxUnavailable 1 the api loses capacity and the shop fails requests; rollout undo restores the SLI', () => {

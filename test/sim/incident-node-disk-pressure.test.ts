@@ -8,6 +8,7 @@ import { describe, it, expect } from 'vitest';
 import { createSim } from '../../shared/sim/index.ts';
 import type { SimState } from '../../shared/sim/types.ts';
 import { incidentCatalog } from '../../shared/sim/incidents/index.ts';
+import { checkInvariants } from './invariants.ts';
 import { shopInput, stepN, typeCommand } from './game-fixtures.ts';
 
 const AT = 30;
@@ -74,5 +75,6 @@ describe('incident node-disk-pressure', () => {
     expect(tainted(s)).toBe(false);
     expect(s.events.some((e) => e.reason === 'NodeHasNoDiskPressure' && e.t === 340)).toBe(true);
     expect(s.nodePressure).toBeUndefined();
+    expect(checkInvariants(s)).toEqual([]);
   });
 });

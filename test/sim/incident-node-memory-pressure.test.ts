@@ -9,6 +9,7 @@ import { createSim } from '../../shared/sim/index.ts';
 import type { IncidentSpec, SimState } from '../../shared/sim/types.ts';
 import { incidentCatalog } from '../../shared/sim/incidents/index.ts';
 import { qosClass } from '../../shared/sim/incidents/node-pressure.ts';
+import { checkInvariants } from './invariants.ts';
 import { shopInput, stepN, typeCommand } from './game-fixtures.ts';
 
 const AT = 30;
@@ -82,6 +83,7 @@ describe('incident node-memory-pressure', () => {
     expect(tainted(s)).toBe(false);
     expect(s.events.some((e) => e.reason === 'NodeHasSufficientMemory' && e.t === 380)).toBe(true);
     expect(s.nodePressure).toBeUndefined();
+    expect(checkInvariants(s)).toEqual([]);
   });
 
   it('kubectl drain right after the first eviction moves the rest gracefully: no more evictions, the SLI recovers', () => {
@@ -103,5 +105,6 @@ describe('incident node-memory-pressure', () => {
     // The node is still short of memory (nothing fixed the leak): the condition and taint stay.
     expect(condition(s).status).toBe('True');
     expect(tainted(s)).toBe(true);
+    expect(checkInvariants(s)).toEqual([]);
   });
 });

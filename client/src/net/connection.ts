@@ -7,7 +7,7 @@
  */
 import { Client, type Room } from '@colyseus/sdk';
 import { rejoinMatch } from './rejoin.ts';
-import { ROOM_NAME, type ActionMessage, type CredentialsMessage, type FocusKind, type JoinOptions, type MatchEndedMessage, type ReplyMessage } from '../../../shared/protocol.ts';
+import { ROOM_NAME, type ActionMessage, type CredentialsMessage, type FocusKind, type JoinOptions, type LobbyMessage, type MatchEndedMessage, type NoticeMessage, type ReplyMessage } from '../../../shared/protocol.ts';
 import type { WorkflowOp } from '../view/workflow.ts';
 
 /** How long to wait for a `reply` before reporting a timeout, ms. */
@@ -51,6 +51,8 @@ export interface ConnectionHandlers {
   /** A reply nobody was waiting for (no id, unknown id, or after a timeout). */
   onStrayReply(reply: ReplyMessage): void;
   onMatchEnded(msg: MatchEndedMessage): void;
+  /** A roster notice naming a player (`ann joined team blue`, `bob is ready`, `ann started the match`). */
+  onNotice?(msg: NoticeMessage): void;
   /** The connection dropped; the SDK is retrying. */
   onDrop(code: number, reason?: string): void;
   onReconnect(): void;
@@ -88,6 +90,7 @@ export class GameConnection {
       }
     });
     room.onMessage('matchEnded', (msg: MatchEndedMessage) => handlers.onMatchEnded(msg));
+    room.onMessage('notice', (msg: NoticeMessage) => handlers.onNotice?.(msg));
     // Other broadcasts are informational; registering '*' keeps the SDK from warning about them.
     room.onMessage('*', () => undefined);
     room.onDrop((code, reason) => handlers.onDrop(code, reason));
@@ -132,6 +135,15 @@ export class GameConnection {
   }
 
   /**
+   * A lobby message: `team` (move to a team), `role` (pick a role), `ready` (true/false), `start`
+   * (host or trainer; `value` true forces it). Resolves with the reply (never rejects); refusals carry
+   * the server's reason (shared/game/lobby.ts `LOBBY_ERRORS`).
+   */
+  lobby(message: Omit<LobbyMessage, 'id'>): Promise<ReplyMessage> {
+    return this.#request('lobby', (id) => ({ id, ...message }));
+  }
+
+  /**
    * The player's kubeconfig YAML for the team cluster's Kubernetes API (`GET /k8s/kubeconfig` with the
    * token the room sent). Rejects before the room sent the token, or when the server refuses.
    */
@@ -150,7 +162,7 @@ export class GameConnection {
     await this.room.leave(true);
   }
 
-  #request(type: 'kubectl' | 'action' | 'focus' | 'workflow', payload: (id: string) => object): Promise<ReplyMessage> {
+  #request(type: 'kubectl' | 'action' | 'focus' | 'lobby' | 'workflow', payload: (id: string) => object): Promise<ReplyMessage> {
     const id = `c${this.#nextId++}`;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
@@ -177,6 +189,24 @@ export function createClient(): InstanceType<typeof Client> {
  */
 export async function joinMatch(options: JoinOptions, handlers: ConnectionHandlers): Promise<GameConnection> {
   const room = await createClient().joinOrCreate(ROOM_NAME, { ...options, seatToken: seatToken() });
+  return new GameConnection(room, handlers);
+}
+
+/**
+ * Enter a match from the lobby screen: `quick` = `joinOrCreate` (matchmaking filters by the options'
+ * scenario and mode), `create` = a new room with the creator's options (mode, teams, roles, lobby...),
+ * `join` = `joinById(roomId)` (a match picked from `GET /api/lobby`).
+ * @throws the SDK's MatchMakeError / ServerError, whose `message` is the server's reason.
+ */
+export async function enterMatch(kind: 'quick' | 'create' | 'join', options: JoinOptions, handlers: ConnectionHandlers, roomId?: string): Promise<GameConnection> {
+  const client = createClient();
+  const opts = { ...options, seatToken: seatToken() };
+  let room: Room;
+  if (kind === 'create') room = await client.create(ROOM_NAME, opts);
+  else if (kind === 'join') {
+    if (!roomId) throw new Error('no match picked');
+    room = await client.joinById(roomId, opts);
+  } else room = await client.joinOrCreate(ROOM_NAME, opts);
   return new GameConnection(room, handlers);
 }
 

@@ -6,6 +6,7 @@ import type { MatchStateView, TeamView } from '../../../shared/protocol.ts';
 import { PagerFeed, sortIncidents, timeToMitigate } from '../view/feeds.ts';
 import { incidentName } from '../view/workflow.ts';
 import { formatAge, formatSimTime } from '../view/format.ts';
+import { eventSource } from '../view/lobby.ts';
 import { byId, el } from './dom.ts';
 
 export class Feeds {
@@ -97,7 +98,8 @@ export class Feeds {
         el('td', { text: e.type }),
         el('td', { text: e.reason }),
         el('td', { text: `${e.kind.toLowerCase()}/${e.name}` }),
-        el('td', { text: e.message, title: e.message }),
+        // Player-caused events name the player (issue 8): `by ann` before the message.
+        el('td', { title: e.source ? `${e.message} (${eventSource(e.source)})` : e.message }, ...(e.source ? [el('span', { class: 'event-source', text: eventSource(e.source) }), ' '] : []), e.message),
       ),
     );
     if (!rows.length) rows.push(el('tr', {}, el('td', { text: 'No events yet.', attrs: { colspan: '5' } })));

@@ -115,6 +115,7 @@ export const SHORTCUTS: readonly { keys: string; does: string }[] = [
   { keys: 'Esc', does: 'close panels and dialogs, leave the console' },
   { keys: '?', does: 'this help' },
   { keys: 'L', does: 'open the leaderboard' },
+  { keys: 'R', does: 'ready / not ready (waiting room)' },
   { keys: 'A', does: 'acknowledge every open page (the pager)' },
   { keys: 'click', does: 'select a pod, node, etcd member or Service for its actions' },
 ];

@@ -14,7 +14,16 @@ export interface JoinFormValues {
   seed: string;
   /** `location.search`: `?speed=N` sets `timeDilation` (sim seconds per real second) for demos. */
   search: string;
+  /** Quick-play mode filter ('' or absent = any mode; else `solo`, `coop`, `race`, `redblue`). */
+  mode?: string;
+  /** Watch without acting. */
+  spectator?: boolean;
+  /** Role asked for (`commander`, `operations`, `communications`; '' = none): used by matches with roles. */
+  role?: string;
 }
+
+const QUICK_MODES: readonly string[] = ['solo', 'coop', 'race', 'redblue'];
+const QUICK_ROLES: readonly string[] = ['commander', 'operations', 'communications'];
 
 /** {@link readJoinForm}'s answer: the join options, or the field to highlight and the message to show. */
 export type JoinFormResult = { ok: true; options: JoinOptions } | { ok: false; field: 'name' | 'seed'; error: string };
@@ -51,6 +60,9 @@ export function readJoinForm(values: JoinFormValues): JoinFormResult {
       ...(values.scenario ? { scenario: values.scenario } : {}),
       ...(seed !== undefined ? { seed } : {}),
       ...(timeDilation !== undefined ? { timeDilation } : {}),
+      ...(values.mode && QUICK_MODES.includes(values.mode) ? { mode: values.mode as NonNullable<JoinOptions['mode']> } : {}),
+      ...(values.spectator ? { spectator: true } : {}),
+      ...(values.role && !values.spectator && QUICK_ROLES.includes(values.role) ? { role: values.role as NonNullable<JoinOptions['role']> } : {}),
     },
   };
 }

@@ -127,6 +127,11 @@ class BotPlayer implements Bot {
   /** The Services the firing alerts are about (first words of their summaries), sorted. */
   private alertedServices: string[] = [];
   private lastSeq = -1;
+  /** Unacknowledged pages in the last view. */
+  private openPages: string[] = [];
+  /** Pages the bot chose to acknowledge, not yet taken; and every page it ever chose. */
+  private acks: string[] = [];
+  private acked = new Set<string>();
   /** Sim second of the next glance at the cluster while not engaged (expert), or null. */
   private patrolAt: number | null = null;
   /** A Warning event (not an incident marker) arrived since the last round started. */
@@ -171,6 +176,7 @@ class BotPlayer implements Bot {
       }
     }
     const newAlert = this.readPager(view);
+    this.openPages = (view.pages ?? []).filter((p) => !p.acked).map((p) => p.id);
     const newWarning = this.readEvents(view);
     if (this.level === 'idle') return [];
     if (!this.started) {
@@ -201,12 +207,29 @@ class BotPlayer implements Bot {
     if (this.queue.length === 0 && this.roundAt !== null && this.now >= this.roundAt) {
       this.roundAt = null;
       this.startRound();
+      // The responder looks at the pager when a round starts: every open page gets acknowledged.
+      if (this.engaged) this.acknowledgeOpenPages();
     }
     if (this.queue.length === 0 || this.now < this.nextAt) return [];
     const step = this.queue.shift()!;
     this.awaiting = step;
     this.nextAt = this.now + this.draw(this.profile.think);
     return [step.command];
+  }
+
+  takeAcks(): string[] {
+    const out = this.acks;
+    this.acks = [];
+    return out;
+  }
+
+  private acknowledgeOpenPages(): void {
+    if (this.level === 'idle') return;
+    for (const id of this.openPages) {
+      if (this.acked.has(id)) continue;
+      this.acked.add(id);
+      this.acks.push(id);
+    }
   }
 
   /** Updates the firing set; true when an alert started firing since the last view. */

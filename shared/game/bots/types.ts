@@ -66,6 +66,15 @@ export interface BotView {
   events: readonly BotEvent[];
   /** Replies to the bot's own lines since the previous observation, in the order the lines were sent. */
   replies: readonly BotReply[];
+  /** The pager's pages (the team's `pages` in the view; absent: no pager workflow). */
+  pages?: readonly BotPage[];
+}
+
+/** A page on the pager (the room's `PageView`). */
+export interface BotPage {
+  /** `page-N`. */
+  id: string;
+  acked: boolean;
 }
 
 /** A bot player: observes what a player sees and answers with console lines to type now. */
@@ -78,6 +87,12 @@ export interface Bot {
    * Deterministic: the same sequence of views gives the same sequence of lines.
    */
   observe(view: BotView): string[];
+  /**
+   * The pages to acknowledge now (ids from the last view's `pages`), taken once: the adapter sends
+   * them (workflow `ack`) right after {@link observe}. A bot acknowledges the open pages when it starts a
+   * round of investigation (the first after its reaction time, then one per verify delay).
+   */
+  takeAcks(): string[];
 }
 
 /** Options of `createBot`. */

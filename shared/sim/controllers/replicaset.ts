@@ -59,6 +59,8 @@ export function slowStartBatch(count: number, initialBatchSize: number, fn: () =
  * Seconds between two `FailedCreate` events of one ReplicaSet while its creates are refused: the
  * refill period of client-go's event spam filter (EventSourceObjectSpamFilter, one token per 5 min;
  * its burst of 25 is not modelled), so a ReplicaSet retried every sync does not flood the event log.
+ * Read from the log itself: when other events pushed the last report out of the bounded log
+ * (`eventLimit`), the next refusal is reported again.
  */
 export const FAILED_CREATE_EVENT_INTERVAL_SECONDS = 300;
 
@@ -71,6 +73,38 @@ function recentFailedCreate(state: SimState, name: string, namespace: string): b
     if (e.reason === 'FailedCreate' && e.object.name === name && e.object.namespace === namespace) return true;
   }
   return false;
+}
+
+/**
+ * Pods the ReplicaSet controller creates per sim second in one cluster, all ReplicaSets together: the
+ * sim's work budget for kube-controller-manager, one `burstReplicas` per sim second. In Kubernetes the
+ * bound is the controller's API client rate limit (kube-controller-manager `--kube-api-qps` 20,
+ * `--kube-api-burst` 30 per controller client), far lower; the sim keeps scale-ups and rollouts as fast
+ * as before (no scenario creates more per tick) while bounding a tick's cost whatever the players
+ * scale: 12 Deployments scaled to 1,000 create 500 Pods per tick, not 12,000. Counted in Pods created
+ * (work units), never wall time; not applied during createSim's warm start. ReplicaSets synced after
+ * the budget ran out stay queued for the next tick.
+ */
+export const POD_CREATES_PER_SECOND = BURST_REPLICAS;
+
+/** {@link POD_CREATES_PER_SECOND} for one tick of `tickSeconds` sim seconds (at least 1). */
+export function podCreatesPerTick(tickSeconds: number): number {
+  return Math.max(1, Math.round(POD_CREATES_PER_SECOND * tickSeconds));
+}
+
+/**
+ * Pods created this tick per cluster, beside the state (never hashed): reset when `state.tick` moves
+ * on, so it is a pure function of the tick's own work (the same in a replay or after a restore, which
+ * happen between ticks).
+ */
+const createdThisTick = new WeakMap<SimState, { tick: number; n: number }>();
+
+/** The creation budget left in this tick (Infinity in the warm start). */
+function createBudget(state: SimState): { tick: number; n: number } | null {
+  if (isWarmStart(state)) return null;
+  let c = createdThisTick.get(state);
+  if (c === undefined || c.tick !== state.tick) createdThisTick.set(state, (c = { tick: state.tick, n: 0 }));
+  return c;
 }
 
 /** Pods stored in the cluster, O(label sets) from the index (every Pod is in exactly one label set). */
@@ -387,7 +421,9 @@ function syncReplicas(state: SimState, key: string, objKey: string, rs: ReplicaO
   const diff = (memo !== undefined ? memo.active : active!.length) - rs.spec.replicas;
   let exact = true;
   if (diff < 0) {
-    const n = Math.min(-diff, BURST_REPLICAS);
+    const budget = createBudget(state);
+    const left = budget === null ? Infinity : podCreatesPerTick(state.settings.tickSeconds) - budget.n;
+    const n = Math.max(0, Math.min(-diff, BURST_REPLICAS, left));
     const res = podResources(rs.spec.template.spec);
     let stored = -1; // counted on the first create only: a sync that creates nothing costs nothing
     let refused = false;
@@ -401,6 +437,7 @@ function syncReplicas(state: SimState, key: string, objKey: string, rs: ReplicaO
       const r = createObject(state, 'Pod', pod);
       if (!r.ok) return false;
       stored++;
+      if (budget !== null) budget.n++;
       active?.push(pod);
       if (memo !== undefined) setFlags(memo, r.key, podFlags(pod));
       emit(state, 'Normal', 'SuccessfulCreate', ref, `Created pod: ${pod.metadata.name}`, source);

@@ -80,14 +80,14 @@ export const UNSCHEDULABLE_FLUSH_PERIOD_SECONDS = 30;
  * Scheduling attempts per sim second, the sim's work budget for kube-scheduler (not a Kubernetes
  * setting). The real scheduler is one loop popping one Pod per scheduling cycle, so its throughput is
  * finite (its scalability tests expect about 100 Pods/s at 5,000 Nodes); the sim schedules a Pod in
- * microseconds, so it caps attempts per tick instead, high enough that no scenario or rollout reaches
- * it (the 15,000-Pod rollout of bench/ schedules 3,750 Pods per tick), low enough that 100,000
- * Pending Pods moved back to the activeQ by one cluster event are retried over 20 ticks, not in one
+ * microseconds, so it caps attempts per tick instead: twice the ReplicaSet controller's creations per
+ * tick (controllers/replicaset.ts POD_CREATES_PER_SECOND), so new Pods never wait for it, while
+ * 100,000 Pending Pods moved back to the activeQ by one cluster event are retried over 100 ticks, not in one
  * (server/rooms/README.md, "Bounded cost per match"). Pods beyond the budget stay in the activeQ, in
  * order. Counted in work units (attempts), never wall time, so replays are unchanged. Not applied
  * during createSim's warm start (a cluster that was already running).
  */
-export const SCHEDULING_ATTEMPTS_PER_SECOND = 5_000;
+export const SCHEDULING_ATTEMPTS_PER_SECOND = 1_000;
 
 /** {@link SCHEDULING_ATTEMPTS_PER_SECOND} for one tick of `tickSeconds` sim seconds (at least 1). */
 export function schedulingAttemptsPerTick(tickSeconds: number): number {

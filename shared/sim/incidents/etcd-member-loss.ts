@@ -31,8 +31,9 @@ function membersToLose(state: SimState, spec: IncidentSpec): string[] {
 }
 
 /** etcd members whose loss keeps quorum; errors `unknown etcd members: x`, `stopping a, b would lose quorum ...`. */
-const memberLossTarget: TargetSelector<string[], 'EtcdMembers'> = {
+const memberLossTarget: TargetSelector<string[], 'EtcdMember'> = {
   ...etcdMembersTarget,
+  kind: 'EtcdMember',
   description: 'etcd members to lose while a quorum remains (absent: the leader)',
   resolve(state, spec) {
     const names = membersToLose(state, spec);

@@ -69,7 +69,7 @@ export type IncidentParamsSchema<K extends IncidentType> = (typeof incidentRegis
 export type IncidentParams<K extends IncidentType> = z.output<IncidentParamsSchema<K>>;
 /** Kind `K`'s params as written (defaults not yet applied). */
 export type IncidentParamsInput<K extends IncidentType> = z.input<IncidentParamsSchema<K>>;
-/** The target kind of kind `K` (`Deployment`, `Node`, `EtcdMembers`). */
+/** The target kind of kind `K` (`Deployment`, `Node`, `EtcdMembers`, `EtcdMember`). */
 export type IncidentTargetKind<K extends IncidentType> = (typeof incidentRegistry)[K]['target']['kind'];
 
 /** Any kind's module, typed for the lifecycle's generic calls. */

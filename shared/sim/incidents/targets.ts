@@ -20,7 +20,8 @@ import { dnsLabel } from './params.ts';
  * - `Deployment`: `name` (namespace `default`) or `namespace/name`.
  * - `Node`: a Node name.
  * - `EtcdMembers`: etcd member names, a list or joined by commas (`etcd-1,etcd-2`); kept comma-joined in
- *   `IncidentSpec.target`.
+ *   `IncidentSpec.target`; enough of them to lose quorum.
+ * - `EtcdMember`: the same syntax, for members whose loss keeps quorum (`etcd-member-loss`).
  */
 export const targetSyntax = {
   Deployment: () =>
@@ -31,6 +32,12 @@ export const targetSyntax = {
   EtcdMembers: () =>
     z.union([
       z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(,[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, { error: 'must be etcd member names, e.g. [etcd-1, etcd-2]' }),
+      z.array(dnsLabel()).min(1),
+    ]),
+  /** (added) etcd members whose loss keeps quorum (`etcd-member-loss`): same syntax as `EtcdMembers`. */
+  EtcdMember: () =>
+    z.union([
+      z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(,[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, { error: 'must be etcd member names, e.g. etcd-2' }),
       z.array(dnsLabel()).min(1),
     ]),
 } as const;
