@@ -56,6 +56,9 @@ const child = spawn(process.execPath, ['server/main.ts'], {
     MATCHMAKE_BURST: '100000',
     MATCHMAKE_PER_MINUTE: '1000000',
     ROOM_CREATE_BURST: String(CLIENTS + 5),
+    // Trainer rights need a trainer account's token (issue 10): the fuzzers register as such.
+    TRAINER_USERS: Array.from({ length: CLIENTS }, (_, i) => `fuzzer-${i}`).join(','),
+    AUTH_PER_MINUTE: String(CLIENTS + 5),
   },
   stdio: ['ignore', 'pipe', 'pipe'],
 });
@@ -86,7 +89,9 @@ const requests = fc.sample(httpRequest, { numRuns: counts.http, seed: SEED + 2 }
 
 const rooms: Room[] = [];
 for (let i = 0; i < CLIENTS; i++) {
-  const room = await new Client(url).create('match', { name: `fuzzer-${i}`, trainer: true, seed: SEED + i, teams: 1 + (i % 3) });
+  const registered = await fetch(`${url}/api/session/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: `fuzzer-${i}`, password: 'fuzzer-password' }) });
+  const { token } = (await registered.json()) as { token: string };
+  const room = await new Client(url).create('match', { name: `fuzzer-${i}`, trainer: true, token, seed: SEED + i, teams: 1 + (i % 3) });
   room.onMessage('reply', () => undefined);
   room.onMessage('matchEnded', () => undefined);
   room.reconnection.enabled = false;

@@ -30,6 +30,7 @@ import { registerReplayRoutes } from './http/replay.ts';
 import { registerClient } from './http/client.ts';
 import { RecoveryManager } from './recovery/manager.ts';
 import { registerRecoveryRoutes } from './recovery/routes.ts';
+import { registerAuthRoutes, resolveSessionSecret, type VerifySession } from './http/auth.ts';
 import { TOO_MANY_REQUESTS, matchmakeContext, tooManyBody } from './http/ratelimit.ts';
 
 /** Largest HTTP request body Fastify reads, bytes (413 above); the API takes no bodies today. */
@@ -61,6 +62,11 @@ export function pgliteDir(dataDir: string): string {
  * route schemas only document.
  */
 export async function buildHttpApp(config: Config, db: Database, logger: Logger): Promise<FastifyInstance> {
+  return (await buildHttpAppWithAuth(config, db, logger)).app;
+}
+
+/** {@link buildHttpApp}, also answering the session-token verifier the match room uses (server/http/auth.ts). */
+export async function buildHttpAppWithAuth(config: Config, db: Database, logger: Logger): Promise<{ app: FastifyInstance; verifySession: VerifySession }> {
   const app = Fastify({
     // pino's Logger is a FastifyBaseLogger; naming the base type keeps FastifyInstance's default generics.
     loggerInstance: logger as FastifyBaseLogger,
@@ -81,6 +87,11 @@ export async function buildHttpApp(config: Config, db: Database, logger: Logger)
   await app.register(fastifyRateLimit, { global: false });
   await registerDocs(app);
   await registerHealthRoutes(app, db);
+  let verifySession: VerifySession = () => null;
+  const secret = resolveSessionSecret(config);
+  await app.register(async (api) => {
+    verifySession = await registerAuthRoutes(api, db, { secret, perMinute: config.authPerMinute, trainerUsers: config.trainerUsers });
+  }, { prefix: '/api' });
   await app.register((api) => registerApiRoutes(api, db), { prefix: '/api' });
   await app.register((api) => registerLobbyRoutes(api), { prefix: '/api' });
   await app.register((api) => registerPostmortemRoutes(api, db), { prefix: '/api' });
@@ -89,7 +100,10 @@ export async function buildHttpApp(config: Config, db: Database, logger: Logger)
   await app.register(registerK8sRoutes, { prefix: '/k8s' });
   const built = await registerClient(app, config.clientDist);
   if (!built) logger.warn({ clientDist: config.clientDist }, 'client not built: / answers 503 until `npm run build`');
-  return app;
+  if (config.redisUrl && !config.sessionSecret) logger.warn('SESSION_SECRET unset with REDIS_URL: each process signs sessions with its own secret; set one shared SESSION_SECRET');
+  // Registering is lazy in Fastify: the verifier is set once the plugins have loaded.
+  await app.ready();
+  return { app, verifySession: (token) => verifySession(token) };
 }
 
 /**
@@ -155,13 +169,15 @@ export async function startServer(config: Config): Promise<RunningServer> {
   let recovery: RecoveryManager | undefined;
   try {
     db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: pgliteDir(config.dataDir) });
-    app = await buildHttpApp(config, db, logger);
+    const built = await buildHttpAppWithAuth(config, db, logger);
+    app = built.app;
+    const auth = { verify: built.verifySession, requireAuth: config.requireAuth, trainerUsers: config.trainerUsers, db };
     recovery = new RecoveryManager({ database: db, logger, roomName: ROOM_NAME, leaseMs: config.recoveryLeaseMs });
     colyseus = await startColyseus(app.server, {
       rooms: {
         // Quick-play (`joinOrCreate`) only lands in a match of the scenario and mode it names (room metadata `scenario`, `mode`).
         [ROOM_NAME]: defineRoom(
-          limitRoomCreation(defineMatchRoom({ db, logger, defaultTimeDilation: config.timeDilation, patchRateMs: config.patchRateMs, recovery }), config.roomMessagesPerSecond),
+          limitRoomCreation(defineMatchRoom({ db, logger, defaultTimeDilation: config.timeDilation, patchRateMs: config.patchRateMs, recovery, auth }), config.roomMessagesPerSecond),
         ).filterBy(['scenario', 'mode']),
       },
       redisUrl: config.redisUrl,

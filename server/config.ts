@@ -52,6 +52,18 @@ export interface Config {
    * clicking sends a few; a bot polling `get pods` a few more).
    */
   roomMessagesPerSecond: number;
+  /**
+   * Secret signing session tokens (HS256), at least 32 characters. Env `SESSION_SECRET`; unset: one is
+   * generated and kept in `${DATA_DIR}/session-secret` (in memory with `memory://`), see server/http/authTokens.ts.
+   * Several processes (Redis) must share one: set it.
+   */
+  sessionSecret: string | undefined;
+  /** Env `REQUIRE_AUTH=1`: room joins need a session token (account or guest). Default off (anonymous guests may join). */
+  requireAuth: boolean;
+  /** Env `TRAINER_USERS=alice,bob`: accounts with trainer rights besides those granted in the database. Lower-cased. */
+  trainerUsers: string[];
+  /** Env `AUTH_PER_MINUTE` (default 10): login, registration and guest-token requests per client address per minute (429 beyond). */
+  authPerMinute: number;
   /** Longest a graceful shutdown (SIGTERM/SIGINT) may take before the process exits anyway, milliseconds. Env `SHUTDOWN_TIMEOUT_MS`, default 5000. */
   shutdownTimeoutMs: number;
 }
@@ -139,6 +151,17 @@ const EnvSchema = z.object({
   ),
   SHUTDOWN_TIMEOUT_MS: integer(100, 120_000, 5_000),
   ROOM_MESSAGES_PER_SECOND: integer(1, 1_000_000, 30),
+  SESSION_SECRET: z.preprocess(unsetIfEmpty, z.string().min(32, { error: 'expected at least 32 characters' }).optional()),
+  REQUIRE_AUTH: z.preprocess(unsetIfEmpty, z.enum(['0', '1', 'true', 'false'], { error: 'expected 1 or 0' }).default('0')),
+  TRAINER_USERS: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .transform((v) => v.split(',').map((u) => u.trim().toLowerCase()).filter((u) => u !== ''))
+      .pipe(z.array(z.string().regex(/^[a-z0-9_-]{3,32}$/, { error: 'expected comma-separated usernames (3-32 of a-z, 0-9, _ and -)' })))
+      .default([]),
+  ),
+  AUTH_PER_MINUTE: integer(1, 1_000_000, 10),
 });
 
 /**
@@ -155,7 +178,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const clauses = parsed.error.issues.map((issue) => {
       const key = String(issue.path[0] ?? '?');
-      return `${key}: ${issue.message}, got ${JSON.stringify(picked[key])}`;
+      // A secret is never echoed (the error goes to stderr and logs).
+      return `${key}: ${issue.message}, got ${key === 'SESSION_SECRET' ? `${String(picked[key]).length} characters` : JSON.stringify(picked[key])}`;
     });
     throw new ConfigError(`Invalid configuration: ${[...new Set(clauses)].join('; ')}`);
   }
@@ -177,5 +201,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     corsOrigins: e.CORS_ORIGINS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     roomMessagesPerSecond: e.ROOM_MESSAGES_PER_SECOND,
+    sessionSecret: e.SESSION_SECRET,
+    requireAuth: e.REQUIRE_AUTH === '1' || e.REQUIRE_AUTH === 'true',
+    trainerUsers: e.TRAINER_USERS,
+    authPerMinute: e.AUTH_PER_MINUTE,
   };
 }

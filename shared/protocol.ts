@@ -63,8 +63,17 @@ export const JoinOptions = z.strictObject({
    * online-boutique: its 3,600 sim s play in 15 minutes). Only used by the player who creates the room.
    */
   timeDilation: z.number().min(0.25).max(120).optional(),
-  /** Join as a trainer (may pause/resume and change speed). */
+  /**
+   * Join as a trainer (may pause/resume and change speed). Honoured only with the session token of a
+   * registered account that has the trainer flag (see `token`); anyone else asking is refused.
+   */
   trainer: z.boolean().optional(),
+  /**
+   * Session token (`POST /api/session/login|register|guest`; or the SDK's `client.auth.token`). With a
+   * token the player's name comes from it, not from `name`. Without one the player is an anonymous
+   * guest (refused when the server runs with `REQUIRE_AUTH=1`).
+   */
+  token: z.string().min(1).max(4096).optional(),
   /**
    * Match length override in sim seconds (default: the scenario's). Only used by the player who
    * creates the room; meant for short practice matches and tests.
@@ -415,3 +424,47 @@ export const WorkflowMessage = z.discriminatedUnion('op', [
 ]);
 /** A validated `workflow` message. */
 export type WorkflowMessage = z.infer<typeof WorkflowMessage>;
+
+/** A registered username: 3-32 of `a-z 0-9 _ -` after lower-casing (names are case-insensitive). */
+export const Username = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9_-]{3,32}$/, { error: 'username must be 3-32 of a-z, 0-9, _ and -' });
+
+/** A password: 8-128 characters. */
+export const Password = z.string().min(8, { error: 'password must be 8-128 characters' }).max(128, { error: 'password must be 8-128 characters' });
+
+/** `POST /api/session/register` and `/api/session/login` bodies. */
+export const Credentials = z.strictObject({ username: Username, password: Password });
+
+/** `POST /api/session/guest` body: a display name like a join option's `name`. */
+export const GuestRequest = z.strictObject({
+  name: z.string().trim().min(1, { error: 'name is required' }).max(32, { error: 'name is at most 32 characters' }),
+});
+
+/**
+ * What a session token says (its signed payload, HS256): `kind` `account` (a registered username,
+ * lower-case) or `guest` (a display name, unique only against registered names); `name` is the
+ * player's name in matches. Trainer rights are read from the account at each join, not from the token.
+ */
+export const SessionClaims = z.object({
+  kind: z.enum(['account', 'guest']),
+  name: z.string().min(1).max(32),
+});
+export type SessionClaims = z.infer<typeof SessionClaims>;
+
+/** Answer of the session routes: the token to keep and send on join (`token` join option). */
+export interface SessionResponse {
+  token: string;
+  name: string;
+  kind: SessionClaims['kind'];
+  trainer: boolean;
+}
+
+/** `GET /api/me`: who the bearer token says (401 without a valid one). */
+export interface MeResponse {
+  name: string;
+  kind: SessionClaims['kind'];
+  trainer: boolean;
+}

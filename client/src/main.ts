@@ -19,6 +19,7 @@ import { Hud } from './ui/hud.ts';
 import { PagerPanel } from './ui/pagerPanel.ts';
 import { PostmortemQuestion } from './ui/postmortemQuestion.ts';
 import { JoinScreen, errorText } from './ui/joinScreen.ts';
+import { AccountPanel } from './ui/accountPanel.ts';
 import { MatchLobby } from './ui/matchLobby.ts';
 import { lobbyShortcut, type JoinRequest } from './view/lobby.ts';
 import { resolveShortcut } from './view/console.ts';
@@ -51,7 +52,8 @@ const help = new HelpDialog();
 const endDialog = new EndDialog(() => void backToJoin());
 const gameScreen = byId('game-screen');
 const banner = byId('connection-banner');
-const join = new JoinScreen(startMatch);
+const account = new AccountPanel(byId('join-screen')); // Sign in / Register / Play as guest (issue 10)
+const join = new JoinScreen((request) => startMatch({ ...request, options: account.apply(request.options) }));
 const lobbyUi = new MatchLobby();
 lobbyUi.mount();
 mountChaosPanel(() => conn?.room ?? null); // red vs blue: the attacking side's panel

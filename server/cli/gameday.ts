@@ -8,6 +8,7 @@
  *   gameday validate FILE             check a scenario or manifest file
  *   gameday replay FILE.json|MATCH_ID re-simulate a stored match, compare its final state hash
  *   gameday bot --url URL [options]   bot players join a real server's match over WebSocket
+ *   gameday trainer grant|revoke USER give or take back an account's trainer rights
  *   gameday help [COMMAND]            usage
  *
  * Exit codes: 0 success, 1 error (message on stderr), 2 usage error (unknown command or flag).
@@ -21,6 +22,7 @@ import { REPLAY_USAGE, replayCommand } from './replay-command.ts';
 import { SCENARIOS_USAGE, scenariosCommand } from './scenarios-command.ts';
 import { SIM_USAGE, simCommand } from './sim-command.ts';
 import { VALIDATE_USAGE, validateCommand } from './validate-command.ts';
+import { TRAINER_USAGE, trainerCommand } from './trainer-command.ts';
 
 const USAGE = `Usage: gameday <command> [options]
 
@@ -34,6 +36,7 @@ Commands:
                                            bot players join a real server's match and play it
   validate FILE                            check a scenario or manifest file
   replay FILE.json|MATCH_ID [--json]       re-simulate a stored match; exit 1 if its hash differs
+  trainer grant|revoke USERNAME            give or take back an account's trainer rights
   help [COMMAND]                           show usage (also --help)
 
 Exit codes: 0 ok, 1 error, 2 usage error.`;
@@ -45,6 +48,7 @@ const COMMAND_USAGE = new Map<string, string>([
   ['validate', VALIDATE_USAGE],
   ['replay', REPLAY_USAGE],
   ['bot', BOT_USAGE],
+  ['trainer', TRAINER_USAGE],
 ]);
 
 const out = (text: string): void => void process.stdout.write(`${text}\n`);
@@ -67,6 +71,8 @@ function main(argv: string[]): number | Promise<number> {
         return replayCommand(rest, out).catch((e: unknown) => failure(command, e));
       case 'bot':
         return botCommand(rest, out).catch((e: unknown) => failure(command, e));
+      case 'trainer':
+        return trainerCommand(rest, out).catch((e: unknown) => failure(command, e));
       case 'help':
       case '--help':
       case '-h':

@@ -10,6 +10,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  boolean,
   doublePrecision,
   index,
   integer,
@@ -173,4 +174,22 @@ export const matchSnapshots = pgTable('match_snapshots', {
   hash: text('hash').notNull(),
   /** `JSON.stringify(match)`. */
   state: text('state').notNull(),
+});
+
+/**
+ * `accounts`: registered players (issue 10). `username` is stored lower-case (names are compared
+ * case-insensitively: `Ann` and `ann` are one account) and unique; `password_hash` is an argon2id PHC
+ * string (`$argon2id$v=19$m=...`; server/http/authAccounts.ts), never logged or returned. `trainer`
+ * grants trainer rights in matches (`npx gameday trainer grant NAME`, or env `TRAINER_USERS`).
+ */
+export const accounts = pgTable('accounts', {
+  /** UUID (text). */
+  id: text('id').primaryKey(),
+  /** Lower-case username, 3-32 of `a-z 0-9 _ -`. */
+  username: text('username').notNull().unique('accounts_username_unique'),
+  /** argon2id PHC string. */
+  passwordHash: text('password_hash').notNull(),
+  /** May run matches as a trainer (pause, speed, inject). */
+  trainer: boolean('trainer').notNull().default(false),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });

@@ -26,6 +26,7 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
         { name: 'scenarios', description: 'Built-in scenarios' },
         { name: 'matches', description: 'The archive of finished matches' },
         { name: 'rooms', description: 'Matches being played now' },
+        { name: 'accounts', description: 'Registration, login and guest sessions (signed tokens), profiles' },
       ],
     },
   });

@@ -59,6 +59,7 @@ import { type RoomTeam, createRoomTeam, teamResult } from './team.ts';
 import { RoomLobby, playerSchemaOf, settingsOf, visibleTeams, type LobbyMetadata } from './lobby.ts';
 import { chaosEnded, registerChaos } from './chaos.ts';
 import { botSeatsOf, registerBots, type RoomBots } from './bots.ts';
+import { authenticateJoin, isAuthedJoin, type AuthedJoin, type RoomAuth } from './auth.ts';
 import { loadJournal, type JournalEntry, type LiveMatchRow } from '../db/journal.ts';
 import { JournalWriter } from '../recovery/journal.ts';
 import type { RecoveryManager } from '../recovery/manager.ts';
@@ -80,6 +81,8 @@ export interface MatchRoomDeps {
    * only once durable, and restored rooms are created through it. Unset: no journal (as before).
    */
   recovery?: RecoveryManager;
+  /** Session tokens and trainer accounts (./auth.ts); unset: anonymous joins only, no trainers. */
+  auth?: RoomAuth;
 }
 
 /** What `GET /api/matches/:id/live` shows of a running match (room method `liveInfo`). */
@@ -206,8 +209,9 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
   }
 
   /** Runs at the matchmaking HTTP request, before a room is created: bad options never create a room. */
-  static override async onAuth(_token: string, options: unknown, _context: AuthContext): Promise<JoinOptions> {
-    return parseJoinOptions(options);
+  static override async onAuth(token: string, options: unknown, _context: AuthContext): Promise<AuthedJoin> {
+    // Called unbound by the matchmaker: the bound subclass ({@link defineMatchRoom}) passes its deps' auth.
+    return authenticateJoin(undefined, token, options, parseJoinOptions);
   }
 
   /**
@@ -418,8 +422,9 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
    * @throws ServerError (APPLICATION_ERROR) for invalid options, an unknown team, a name already
    *   seated, or a name that played for another team (the match's texts).
    */
-  override async onJoin(client: Client, options: unknown): Promise<void> {
-    const opts = parseJoinOptions(options);
+  override async onJoin(client: Client, options: unknown, auth?: unknown): Promise<void> {
+    // Name and trainer flag as the session allows (./auth.ts), never as the raw options say.
+    const opts = (isAuthedJoin(auth) ? auth : await authenticateJoin(this.deps.auth, undefined, options, parseJoinOptions)).options;
     const offered = opts.seatToken === undefined ? null : tokenHash(opts.seatToken);
     const held = this.seatTokens.get(opts.name);
     if (held !== undefined && held !== offered && playerByName(this.match, opts.name)?.present === false) {
@@ -880,5 +885,8 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
 export function defineMatchRoom(deps: MatchRoomDeps): typeof MatchRoom {
   return class BoundMatchRoom extends MatchRoom {
     static override deps: MatchRoomDeps | undefined = deps;
+    static override async onAuth(token: string, options: unknown, _context: AuthContext): Promise<AuthedJoin> {
+      return authenticateJoin(deps.auth, token, options, parseJoinOptions);
+    }
   };
 }

@@ -10,7 +10,7 @@ import { Client, type Room } from '@colyseus/sdk';
 import { parse } from 'yaml';
 import type { CredentialsMessage } from '../../shared/protocol.ts';
 import type { RunningServer } from '../../server/app.ts';
-import { ask, nextMessage, startTestServer } from '../server/helpers.ts';
+import { ask, nextMessage, signIn, startTestServer } from '../server/helpers.ts';
 
 let server: RunningServer;
 let alice: Room;
@@ -22,12 +22,12 @@ let token: string;
 let tessToken: string;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ TRAINER_USERS: 'tess' });
   const client = new Client(server.url);
   alice = await client.joinOrCreate('match', { name: 'alice', seed: 3, teams: 2, scenario: 'guestbook' });
   const cred = await nextMessage<CredentialsMessage>(alice, 'credentials');
   token = cred.token;
-  tess = await client.joinById(alice.roomId, { name: 'tess', trainer: true, team: 'red' });
+  tess = await client.joinById(alice.roomId, { name: 'tess', trainer: true, team: 'red', token: await signIn(server.url, 'tess') });
   tessToken = (await nextMessage<CredentialsMessage>(tess, 'credentials')).token;
   blue = `${server.url}/k8s/${cred.matchId}/blue`;
   red = `${server.url}/k8s/${cred.matchId}/red`;

@@ -15,7 +15,7 @@ import { Client, type Room } from '@colyseus/sdk';
 import { snapshotState } from '../../client/src/view/stateMirror.ts';
 import type { CredentialsMessage } from '../../shared/protocol.ts';
 import type { RunningServer } from '../../server/app.ts';
-import { ask, nextMessage, startTestServer, waitFor } from '../server/helpers.ts';
+import { ask, nextMessage, signIn, startTestServer, waitFor } from '../server/helpers.ts';
 
 const run = promisify(execFile);
 /**
@@ -72,12 +72,12 @@ const team = (room: Room, id: string) => snapshotState(room.state).teams.get(id)
 
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'gameday-kubectl-'));
-  server = await startTestServer();
+  server = await startTestServer({ TRAINER_USERS: 'tess' });
   const client = new Client(server.url);
   // Fast enough that a deleted Pod's grace period (30 sim s) passes in a second or two.
   alice = await player(client, 'alice', { seed: 7, teams: 2, scenario: 'guestbook', timeDilation: 30 });
   bob = await player(client, 'bob', { team: 'red' }, alice.roomId);
-  tess = await player(client, 'tess', { trainer: true }, alice.roomId);
+  tess = await player(client, 'tess', { trainer: true, token: await signIn(server.url, 'tess') }, alice.roomId);
   await waitFor(() => (team(alice, 'blue')?.pods.size ?? 0) > 0, 'blue projected');
 });
 

@@ -20,9 +20,24 @@ describe('loadConfig', () => {
       corsOrigins: [],
       shutdownTimeoutMs: 5000,
       roomMessagesPerSecond: 30,
+      sessionSecret: undefined,
+      requireAuth: false,
+      trainerUsers: [],
+      authPerMinute: 10,
     });
     expect(loadConfig({ RECOVERY_LEASE_MS: '1500' }).recoveryLeaseMs).toBe(1500);
     expect(() => loadConfig({ RECOVERY_LEASE_MS: '10' })).toThrow(/RECOVERY_LEASE_MS/);
+  });
+
+  it('reads the accounts settings and names a bad one', () => {
+    expect(loadConfig({ REQUIRE_AUTH: '1', TRAINER_USERS: 'Alice, bob', AUTH_PER_MINUTE: '3', SESSION_SECRET: 'x'.repeat(32) })).toMatchObject({
+      requireAuth: true,
+      trainerUsers: ['alice', 'bob'],
+      authPerMinute: 3,
+      sessionSecret: 'x'.repeat(32),
+    });
+    expect(() => loadConfig({ SESSION_SECRET: 'short' })).toThrow('SESSION_SECRET: expected at least 32 characters, got 5 characters');
+    expect(() => loadConfig({ TRAINER_USERS: 'a' })).toThrow(/TRAINER_USERS/);
   });
 
   it('reads the hostile-client limits and CORS origins, and names a bad origin', () => {

@@ -9,15 +9,15 @@ import fc from 'fast-check';
 import { Client, type Room } from '@colyseus/sdk';
 import type { RunningServer } from '../../server/app.ts';
 import { checkHttp, checkRawFrame, checkRoomMessage, httpRequest, rawFrame, roomMessage } from '../../bench/fuzz-inputs.ts';
-import { startTestServer, waitFor } from './helpers.ts';
+import { signIn, startTestServer, waitFor } from './helpers.ts';
 
 let server: RunningServer;
 let room: Room;
 
 beforeAll(async () => {
   // Limits raised so one fuzzing client is not closed for flooding (that is tested in hostile.test.ts).
-  server = await startTestServer({ ROOM_MESSAGES_PER_SECOND: '1000000', MATCHMAKE_BURST: '100000', MATCHMAKE_PER_MINUTE: '100000', ROOM_CREATE_BURST: '3' });
-  room = await new Client(server.url).create('match', { name: 'fuzzer', trainer: true, seed: 3, teams: 2 });
+  server = await startTestServer({ ROOM_MESSAGES_PER_SECOND: '1000000', MATCHMAKE_BURST: '100000', MATCHMAKE_PER_MINUTE: '100000', ROOM_CREATE_BURST: '3', TRAINER_USERS: 'fuzzer' });
+  room = await new Client(server.url).create('match', { name: 'fuzzer', trainer: true, token: await signIn(server.url, 'fuzzer'), seed: 3, teams: 2 });
   room.onMessage('reply', () => undefined);
   room.onMessage('matchEnded', () => undefined);
   await waitFor(() => (room.state as unknown as { matchId?: string }).matchId, 'the first state');

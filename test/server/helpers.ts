@@ -124,3 +124,23 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/** Password the test accounts of {@link signIn} register with. */
+export const TEST_PASSWORD = 'correct horse battery staple';
+
+/**
+ * A session token for account `username` on the server at `url`, over real HTTP: registers it
+ * (`POST /api/session/register`), or logs in when it exists already (another process of the same
+ * database registered it). A trainer token is this on a server started with `TRAINER_USERS=username`
+ * (or after `gameday trainer grant`).
+ * @throws Error with the server's answer when neither works.
+ */
+export async function signIn(url: string, username: string, password = TEST_PASSWORD): Promise<string> {
+  const post = (path: string) =>
+    fetch(`${url}/api/session/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  let res = await post('register');
+  if (res.status === 409) res = await post('login');
+  const body = (await res.json()) as { token?: string; error?: string };
+  if (!res.ok || !body.token) throw new Error(`signing in ${username} failed: ${res.status} ${JSON.stringify(body)}`);
+  return body.token;
+}

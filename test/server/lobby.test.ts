@@ -22,7 +22,7 @@ import { rebuildMatch } from '../../server/recovery/rebuild.ts';
 import { resolveSimInput } from '../../server/scenarios/index.ts';
 import { RECONNECT_SECONDS, type LiveMatchInfo } from '../../server/rooms/MatchRoom.ts';
 import type { LobbyListing } from '../../server/http/lobby.ts';
-import { ask, freePort, pgliteTemplate, startTestServer, waitFor } from './helpers.ts';
+import { ask, freePort, pgliteTemplate, signIn, startTestServer, waitFor } from './helpers.ts';
 
 let server: RunningServer;
 let client: Client;
@@ -257,7 +257,7 @@ describe('a lobby match survives kill -9 of its server', () => {
   async function startProcess(): Promise<Proc> {
     const child = spawn(process.execPath, ['server/main.ts'], {
       cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', CLIENT_DIST: 'test/server/no-client-here', RECOVERY_LEASE_MS: '1000', DATA_DIR: dataDir },
+      env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', CLIENT_DIST: 'test/server/no-client-here', RECOVERY_LEASE_MS: '1000', DATA_DIR: dataDir, TRAINER_USERS: 'ann' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -295,7 +295,7 @@ describe('a lobby match survives kill -9 of its server', () => {
     const first = await startProcess();
     const tokens = { ann: `ann-${randomUUID()}`, bob: `bob-${randomUUID()}` };
     const c1 = new Client(first.url);
-    const ann = await c1.create('match', { name: 'ann', trainer: true, scenario: 'guestbook', mode: 'race', roles: true, role: 'operations', lobby: true, seed: 3, durationSeconds: 600, seatToken: tokens.ann });
+    const ann = await c1.create('match', { name: 'ann', trainer: true, token: await signIn(first.url, 'ann'), scenario: 'guestbook', mode: 'race', roles: true, role: 'operations', lobby: true, seed: 3, durationSeconds: 600, seatToken: tokens.ann });
     const bob = await c1.joinById(ann.roomId, { name: 'bob', role: 'commander', seatToken: tokens.bob });
     opened.push(ann, bob);
     for (const r of [ann, bob]) r.reconnection.enabled = false;

@@ -10,12 +10,12 @@ import { applyAction, createSim, isFinished, stateHash, step } from '../../share
 import type { MatchRecord } from '../../server/db/repository.ts';
 import { replayMatch, teamSummary } from '../../shared/game/index.ts';
 import { gameday } from '../cli/run-cli.ts';
-import { ask, nextMessage, startTestServer, waitFor } from './helpers.ts';
+import { ask, nextMessage, signIn, startTestServer, waitFor } from './helpers.ts';
 
 let server: RunningServer;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ TRAINER_USERS: 'trainer-tess,coach-tess' });
 });
 
 afterAll(async () => {
@@ -29,7 +29,7 @@ describe('a short match from join to leaderboard', () => {
   it('ends: matchEnded arrives with the summary and the players', async () => {
     const client = new Client(server.url);
     // Slow at first (1 sim s per real s) so the actions land early, then the trainer speeds it up.
-    room = await client.joinOrCreate('match', { name: 'trainer-tess', trainer: true, seed: 7, durationSeconds: 120, timeDilation: 1 });
+    room = await client.joinOrCreate('match', { name: 'trainer-tess', trainer: true, token: await signIn(server.url, 'trainer-tess'), seed: 7, durationSeconds: 120, timeDilation: 1 });
     const state = room.state as unknown as { phase: string; teams: Map<string, { nodes: Map<string, unknown> }> };
     await waitFor(() => (state.teams?.get('blue')?.nodes.size ?? 0) > 0, 'the first state');
     expect(await ask(room, 'kubectl', { id: 1, command: 'kubectl scale deployment/frontend --replicas=4' })).toMatchObject({ ok: true });
@@ -97,7 +97,7 @@ describe('a two-team match with incidents a trainer injected at run time', () =>
 
   it('ends after the trainer injected into both teams while players acted', async () => {
     const client = new Client(server.url);
-    const tess = await client.create('match', { name: 'coach-tess', trainer: true, teams: 2, seed: 11, durationSeconds: 120, timeDilation: 1 });
+    const tess = await client.create('match', { name: 'coach-tess', trainer: true, token: await signIn(server.url, 'coach-tess'), teams: 2, seed: 11, durationSeconds: 120, timeDilation: 1 });
     const bob = await client.joinById(tess.roomId, { name: 'bob-red', team: 'red' });
     const state = tess.state as unknown as { matchId: string; teams: Map<string, TeamView> };
     await waitFor(() => (state.teams?.get('red')?.nodes.size ?? 0) > 0 && (state.teams?.get('blue')?.nodes.size ?? 0) > 0, 'both teams projected');

@@ -13,7 +13,7 @@ import type { LiveMatchInfo } from '../../server/rooms/MatchRoom.ts';
 import { rejoinMatch } from '../../client/src/net/rejoin.ts';
 import { resolveSimInput } from '../../server/scenarios/index.ts';
 import { replayMatch, teamSummary } from '../../shared/game/index.ts';
-import { ask, freePort, nextMessage, pgliteTemplate, waitFor } from './helpers.ts';
+import { ask, freePort, nextMessage, pgliteTemplate, signIn, waitFor } from './helpers.ts';
 
 // Crash recovery (issue 12), end to end: a real server process (`node server/main.ts`), real SDK
 // clients, SIGKILL, a second process on the same database. Against PGlite (a data directory) always,
@@ -66,7 +66,7 @@ interface Proc {
 async function startProcess(port: number, env: Record<string, string>): Promise<Proc> {
   const child = spawn(process.execPath, ['server/main.ts'], {
     cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', CLIENT_DIST: 'test/server/no-client-here', RECOVERY_LEASE_MS: String(LEASE_MS), ...env },
+    env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', CLIENT_DIST: 'test/server/no-client-here', RECOVERY_LEASE_MS: String(LEASE_MS), TRAINER_USERS: 'ann,tess', SESSION_SECRET: 'recovery-test-session-secret-0123456789abcdef', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -125,7 +125,7 @@ for (const open of backends) {
     }, 30_000);
 
     it('acknowledges actions only once journaled, then the process is killed with SIGKILL', async () => {
-      const ann = await new Client(first.url).create('match', { name: 'ann', trainer: true, seed: 7, timeDilation: 2, durationSeconds: 120, seatToken: tokens.ann });
+      const ann = await new Client(first.url).create('match', { name: 'ann', trainer: true, token: await signIn(first.url, 'ann'), seed: 7, timeDilation: 2, durationSeconds: 120, seatToken: tokens.ann });
       rooms.push(ann);
       const bob = await new Client(first.url).joinById(ann.roomId, { name: 'bob', seatToken: tokens.bob });
       rooms.push(bob);
@@ -167,7 +167,7 @@ for (const open of backends) {
 
     it('lets the players take their seats back (team, role, actions, score) and nobody else', async () => {
       await expect(rejoinMatch(new Client(second!.url), roomId, { name: 'bob', seatToken: `mallory-${randomUUID()}` }, { timeoutMs: 2_000 })).rejects.toThrow(/kept for its player/);
-      const ann = await rejoinMatch(new Client(second!.url), roomId, { name: 'ann', trainer: true, seatToken: tokens.ann }, { timeoutMs: 10_000 });
+      const ann = await rejoinMatch(new Client(second!.url), roomId, { name: 'ann', trainer: true, token: await signIn(second!.url, 'ann'), seatToken: tokens.ann }, { timeoutMs: 10_000 });
       const bob = await rejoinMatch(new Client(second!.url), roomId, { name: 'bob', seatToken: tokens.bob }, { timeoutMs: 10_000 });
       rooms.push(ann, bob);
       await waitFor(() => state(bob).players?.size === 2 && state(bob).teams?.get('blue'), 'both players in the rebuilt room');
@@ -226,7 +226,7 @@ if (redisUrl && sharedPostgres) {
 
     it('rebuilds it on the survivor with the same hash, and the player gets the seat back there', async () => {
       const token = `tess-${randomUUID()}`;
-      const tess = await new Client(procs[0]!.url).create('match', { name: 'tess', trainer: true, seed: 3, timeDilation: 2, durationSeconds: 120, seatToken: token });
+      const tess = await new Client(procs[0]!.url).create('match', { name: 'tess', trainer: true, token: await signIn(procs[0]!.url, 'tess'), seed: 3, timeDilation: 2, durationSeconds: 120, seatToken: token });
       rooms.push(tess);
       tess.reconnection.enabled = false;
       await waitFor(() => state(tess).matchId, 'the first state');
@@ -248,7 +248,7 @@ if (redisUrl && sharedPostgres) {
       }
       expect(after, survivor.output()).toMatchObject({ matchId, roomId: tess.roomId, restored: true, tick: before.tick, hash: before.hash, phase: 'paused' });
 
-      const back = await rejoinMatch(new Client(survivor.url), tess.roomId, { name: 'tess', trainer: true, seatToken: token }, { timeoutMs: 10_000 });
+      const back = await rejoinMatch(new Client(survivor.url), tess.roomId, { name: 'tess', trainer: true, token: await signIn(survivor.url, 'tess'), seatToken: token }, { timeoutMs: 10_000 });
       rooms.push(back);
       expect(new URL(back.connection.url ?? 'ws://x').port).toBe(new URL(survivor.url).port);
       await waitFor(() => state(back).players?.size === 1, 'the rejoined player');

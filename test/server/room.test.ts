@@ -3,7 +3,7 @@ import { Client, type Room } from '@colyseus/sdk';
 import type { ReplyMessage } from '../../shared/protocol.ts';
 import { snapshotState } from '../../client/src/view/stateMirror.ts';
 import type { RunningServer } from '../../server/app.ts';
-import { ask, nextMessage, startTestServer, waitFor } from './helpers.ts';
+import { ask, nextMessage, signIn, startTestServer, waitFor } from './helpers.ts';
 
 // The room's state as the SDK decodes it (MapSchema/ArraySchema behave like Map/array here).
 type AnyState = {
@@ -33,7 +33,7 @@ const blue = (room: Room) => snapshotState(room.state).teams.get('blue');
 
 /** Send a message and wait for the reply carrying its id. */
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ TRAINER_USERS: 'tess' });
   client = new Client(server.url);
   alice = await client.joinOrCreate('match', { name: 'alice', seed: 42 });
   await waitFor(() => (blue(alice)?.pods.size ?? 0) > 0, 'the first state patch');
@@ -171,7 +171,7 @@ describe('match room', () => {
     const denied = await ask(alice, 'control', { id: 'p0', op: 'pause' });
     expect(denied).toMatchObject({ ok: false, error: expect.stringMatching(/only a trainer/) });
 
-    const trainer = await client.joinById(alice.roomId, { name: 'tess', trainer: true });
+    const trainer = await client.joinById(alice.roomId, { name: 'tess', trainer: true, token: await signIn(server.url, 'tess') });
     try {
       const paused = await ask(trainer, 'control', { id: 'p1', op: 'pause' });
       expect(paused).toMatchObject({ ok: true });

@@ -7,7 +7,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { Client, type Room } from '@colyseus/sdk';
 import { snapshotState } from '../../client/src/view/stateMirror.ts';
 import type { RunningServer } from '../../server/app.ts';
-import { ask, startTestServer, waitFor } from './helpers.ts';
+import { ask, signIn, startTestServer, waitFor } from './helpers.ts';
 
 
 let server: RunningServer;
@@ -21,11 +21,11 @@ const state = (room: Room) => snapshotState(room.state);
 const team = (room: Room, id: string) => state(room).teams.get(id);
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ TRAINER_USERS: 'tess' });
   client = new Client(server.url);
   alice = await client.joinOrCreate('match', { name: 'alice', seed: 42, teams: 2 });
   bob = await client.joinById(alice.roomId, { name: 'bob', team: 'red' });
-  tess = await client.joinById(alice.roomId, { name: 'tess', trainer: true });
+  tess = await client.joinById(alice.roomId, { name: 'tess', trainer: true, token: await signIn(server.url, 'tess') });
   await waitFor(() => (team(tess, 'red')?.nodes.size ?? 0) > 0 && (team(tess, 'blue')?.nodes.size ?? 0) > 0, 'both teams projected');
   await waitFor(() => (team(bob, 'red')?.nodes.size ?? 0) > 0 && (team(alice, 'blue')?.nodes.size ?? 0) > 0, 'each player sees its team');
 });

@@ -14,7 +14,7 @@ import { matchTick, rebuildMatch } from '../../server/recovery/rebuild.ts';
 import { resolveSimInput } from '../../server/scenarios/index.ts';
 import { advance, applyWorkflow, createMatch, getTeam, join, matchHash, type Match } from '../../shared/game/index.ts';
 import type { MatchEndedMessage } from '../../shared/protocol.ts';
-import { ask, nextMessage, startTestServer, waitFor } from './helpers.ts';
+import { ask, nextMessage, signIn, startTestServer, waitFor } from './helpers.ts';
 
 let server: RunningServer;
 let client: Client;
@@ -24,9 +24,9 @@ let tess: Room;
 const team = (room: Room) => snapshotState(room.state).teams.get('blue');
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ TRAINER_USERS: 'tess' });
   client = new Client(server.url);
-  tess = await client.create('match', { name: 'tess', trainer: true, seed: 5, durationSeconds: 400, timeDilation: 1 });
+  tess = await client.create('match', { name: 'tess', trainer: true, token: await signIn(server.url, 'tess'), seed: 5, durationSeconds: 400, timeDilation: 1 });
   ann = await client.joinById(tess.roomId, { name: 'ann' });
   await waitFor(() => (team(ann)?.nodes.size ?? 0) > 0, 'ann sees her cluster');
 });
