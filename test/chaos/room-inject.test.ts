@@ -7,16 +7,16 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { Client, type Room } from '@colyseus/sdk';
 import { snapshotState } from '../../client/src/view/stateMirror.ts';
 import type { RunningServer } from '../../server/app.ts';
-import { ask, startTestServer, waitFor } from '../server/helpers.ts';
+import { ask, signIn, startTestServer, waitFor } from '../server/helpers.ts';
 
 let server: RunningServer;
 let tess: Room;
 const team = (room: Room, id: string) => snapshotState(room.state).teams.get(id);
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ TRAINER_USERS: 'tess' });
   const client = new Client(server.url);
-  tess = await client.joinOrCreate('match', { name: 'tess', trainer: true, scenario: 'guestbook', seed: 5 });
+  tess = await client.joinOrCreate('match', { name: 'tess', trainer: true, token: await signIn(server.url, 'tess'), scenario: 'guestbook', seed: 5 });
   await waitFor(() => (team(tess, 'blue')?.nodes.size ?? 0) > 0, 'the cluster projected');
 });
 

@@ -10,11 +10,11 @@ import type { MatchEndedMessage } from '../../shared/protocol.ts';
 import type { RunningServer } from '../../server/app.ts';
 import type { ReplayFrame, ReplayTimeline } from '../../server/scenarios/replay.ts';
 import { snapshotState } from '../../client/src/view/stateMirror.ts';
-import { ask, nextMessage, startTestServer, waitFor } from './helpers.ts';
+import { ask, nextMessage, signIn, startTestServer, waitFor } from './helpers.ts';
 
 let server: RunningServer;
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ TRAINER_USERS: 'rita' });
 });
 afterAll(async () => {
   await server?.close();
@@ -33,7 +33,7 @@ describe('the replay of a finished match', () => {
 
   it('is played live: the Pod is OOM-killed, the player raises its limit, the match ends', async () => {
     const client = new Client(server.url);
-    const room = await client.joinOrCreate('match', { name: 'rita', trainer: true, scenario: 'first-oom', seed: 3, durationSeconds: 600, timeDilation: 60 });
+    const room = await client.joinOrCreate('match', { name: 'rita', trainer: true, token: await signIn(server.url, 'rita'), scenario: 'first-oom', seed: 3, durationSeconds: 600, timeDilation: 60 });
     const blue = () => snapshotState(room.state).teams.get('blue');
     await waitFor(() => (blue()?.pods.size ?? 0) > 0, 'the first state');
     // OOMKilled, restarted by the kubelet (its restart count goes up).
