@@ -217,7 +217,7 @@ export async function runBots(opts: BotRunOptions): Promise<BotRunResult> {
         b.writes.push({ t: (room.state as RawState).t ?? 0, command, ok: r.ok, reply: text });
       }
     });
-    room.onMessage('notice', () => undefined); // the room's notices are for people
+    for (const type of ['notice', 'clock']) room.onMessage(type, () => undefined); // for people and the HUD, not the bots
     room.onMessage('matchEnded', (m: MatchEndedMessage) => {
       b.score = m.players.find((p) => p.name === name)?.score ?? m.summary.score;
     });
