@@ -9,6 +9,7 @@
  *   npm run load                                              # 500 clients, 50 matches, 600 s (an idle machine)
  *   npm run load -- --clients 100 --matches 10 --duration 120 # a busy machine
  *   npm run load -- --soak 15                                 # 15 short matches back to back: heap per finished match
+ *   npm run load -- --soak 40 --heap-snapshots /tmp/h        # and V8 heap snapshots after match 3 and the last
  *   npm run load -- --json                                    # one JSON object on stdout
  *
  * Report (the load run): errors (must be 0: failed joins, error replies that are no game refusal,
@@ -20,7 +21,7 @@
  * The soak (`--soak K`): K short matches (guestbook at 120 sim s per real second, 4 expert bots) one
  * after the other; after each, once its room is disposed, a full GC in the server and its heap used.
  * Prints the heap after each match and the least-squares slope (bytes per finished match) over the
- * matches after the first two (warm-up: code and caches).
+ * matches after the first two (warm-up: code and caches), and over the second half of the matches.
  *
  * All clients come from 127.0.0.1, so the per-address matchmaking and room-creation limits are
  * raised for the server under test (they are tested in test/server/hostile.test.ts).
@@ -47,11 +48,13 @@ interface MemReport {
 if (process.argv.includes('--serve')) {
   // The server child: answer memory probes over IPC, then run the real entry point.
   const gc = (globalThis as { gc?: () => void }).gc;
-  process.on('message', (m: { id: number; gc?: boolean }) => {
+  const { writeHeapSnapshot } = await import('node:v8');
+  process.on('message', (m: { id: number; gc?: boolean; snapshot?: string }) => {
     if (m.gc && gc) {
       gc();
       gc();
     }
+    if (m.snapshot) writeHeapSnapshot(m.snapshot);
     const mem = process.memoryUsage();
     const report: MemReport = { rssMiB: mib(mem.rss), heapUsedMiB: mib(mem.heapUsed), heapUsedBytes: mem.heapUsed, gc: Boolean(m.gc && gc) };
     process.send?.({ id: m.id, ...report });
@@ -98,6 +101,7 @@ async function main(): Promise<void> {
       'reaction-scale': { type: 'string', default: '0.25' },
       scenarios: { type: 'string', default: 'guestbook,first-oom,voting-bad-release' },
       soak: { type: 'string' },
+      'heap-snapshots': { type: 'string' },
       json: { type: 'boolean', default: false },
     },
   });
@@ -160,7 +164,7 @@ async function main(): Promise<void> {
     void exited.then(() => reject(new Error(`server exited before listening:\n${serverLog.join('\n')}`)));
   });
   let memId = 0;
-  const mem = (gc: boolean) =>
+  const mem = (gc: boolean, snapshot?: string) =>
     new Promise<MemReport>((resolve) => {
       const id = ++memId;
       const on = (m: MemReport & { id: number }) => {
@@ -169,7 +173,7 @@ async function main(): Promise<void> {
         resolve(m);
       };
       child.on('message', on);
-      child.send({ id, gc });
+      child.send({ id, gc, ...(snapshot ? { snapshot } : {}) });
     });
   note(`server at ${url} (pid ${child.pid})`);
 
@@ -330,13 +334,16 @@ async function main(): Promise<void> {
     for (let i = 0; i < soak; i++) {
       const ended = await playOne(0, 0, 4, 60, { scenario: 'guestbook', timeDilation: 120, reactionScale: 0.02 });
       await waitRoomsGone(url, 15_000);
-      const m = await mem(true);
+      const snapshotDir = values['heap-snapshots'];
+      const m = await mem(true, snapshotDir !== undefined && (i === 2 || i === soak - 1) ? join(snapshotDir, `soak-${i + 1}.heapsnapshot`) : undefined);
       heaps.push(m.heapUsedBytes);
       note(`match ${i + 1}/${soak}${ended ? ' finished' : ' NOT finished'}: heap ${m.heapUsedMiB} MiB, rss ${m.rssMiB} MiB${m.gc ? ' (after gc)' : ''}`);
       if (exit) break;
     }
     const xs = heaps.map((_, i) => i + 1).slice(2);
     const bytesPerMatch = Math.round(slope(xs, heaps.slice(2)));
+    const half = Math.floor(heaps.length / 2);
+    const bytesPerMatchSecondHalf = Math.round(slope(heaps.map((_, i) => i + 1).slice(half), heaps.slice(half)));
     result = {
       mode: 'soak',
       matches: soak,
@@ -345,6 +352,7 @@ async function main(): Promise<void> {
       errorsByKind: errors,
       heapAfterEachMatchMiB: heaps.map(mib),
       heapSlopeBytesPerMatch: bytesPerMatch,
+      heapSlopeBytesPerMatchSecondHalf: bytesPerMatchSecondHalf,
       heapGrowthFirstToLastMiB: mib((heaps.at(-1) ?? 0) - (heaps[2] ?? heaps[0] ?? 0)),
       gcExposed: memStart.gc,
       serverMemory: { start: pick(memStart), peak },
