@@ -2,7 +2,8 @@
  * `npm run load`: the load run of issue 12. Starts the real server in a child process (`node
  * --expose-gc bench/load.ts --serve`, which runs server/main.ts with PGlite in a temporary DATA_DIR,
  * so a crash is seen as the child dying and the memory measured is the server's own), then plays
- * `--matches M` matches at once with `--clients N` bot players (N / M per match, up to 16) over real
+ * `--matches M` matches at once (first created over `--ramp S` real seconds, default a quarter of the
+ * run and at most 60 s) with `--clients N` bot players (N / M per match, up to 16) over real
  * WebSockets for `--duration D` real seconds, with the bots of `gameday bot` (server/cli/bot-command.ts
  * `runBots`). Each match slot plays matches back to back until the time is up.
  *
@@ -99,6 +100,7 @@ async function main(): Promise<void> {
       duration: { type: 'string', default: '600' },
       'time-dilation': { type: 'string', default: '10' },
       'reaction-scale': { type: 'string', default: '0.25' },
+      ramp: { type: 'string' },
       scenarios: { type: 'string', default: 'guestbook,first-oom,voting-bad-release' },
       soak: { type: 'string' },
       'heap-snapshots': { type: 'string' },
@@ -113,8 +115,10 @@ async function main(): Promise<void> {
   const scenarios = values.scenarios.split(',').filter((s) => s !== '');
   const soak = values.soak === undefined ? undefined : Number(values.soak);
   const perMatch = Math.floor(clients / matches);
-  if (!(Number.isInteger(clients) && Number.isInteger(matches) && matches > 0 && perMatch >= 1 && perMatch <= 16 && duration > 0 && timeDilation >= 0.25 && timeDilation <= 120 && reactionScale > 0 && scenarios.length > 0)) {
-    console.error('--clients / --matches must be integers with 1..16 clients per match; --duration > 0; --time-dilation 0.25..120; --reaction-scale > 0');
+  /** Real seconds over which the matches are first created (people arrive; default a quarter of the run, at most 60 s). */
+  const ramp = values.ramp === undefined ? Math.min(60, duration / 4) : Number(values.ramp);
+  if (!(Number.isInteger(clients) && Number.isInteger(matches) && matches > 0 && perMatch >= 1 && perMatch <= 16 && duration > 0 && timeDilation >= 0.25 && timeDilation <= 120 && reactionScale > 0 && scenarios.length > 0 && ramp >= 0)) {
+    console.error('--clients / --matches must be integers with 1..16 clients per match; --duration > 0; --time-dilation 0.25..120; --reaction-scale > 0; --ramp >= 0');
     process.exit(2);
   }
   if (soak !== undefined && !(Number.isInteger(soak) && soak >= 3)) {
@@ -291,13 +295,16 @@ async function main(): Promise<void> {
     const progress = setInterval(() => note(`${Math.round((performance.now() - t0) / 1000)} s: ${started} matches started, ${finished} finished, ${commands} commands, ${replyMs.length} replies`), 30_000);
     await Promise.all(
       Array.from({ length: matches }, async (_, slot) => {
-        // Stagger the joins over the first seconds, as people arrive.
-        await new Promise((r) => setTimeout(r, (slot * 100) % 5_000));
+        // Stagger the first joins over the ramp, as people arrive.
+        await new Promise((r) => setTimeout(r, (slot / matches) * ramp * 1000));
         for (let index = 0; ; index++) {
           const left = (deadline - Date.now()) / 1000;
           if (left < 2) break;
+          const failedBefore = errors.failedJoins + errors.runFailures;
           await playOne(slot, index, perMatch, left, { scenario: scenarios[(slot + index) % scenarios.length]!, timeDilation, reactionScale });
           if (exit) break;
+          // A refused join is counted; wait before the next try, as a person would.
+          if (errors.failedJoins + errors.runFailures > failedBefore) await new Promise((r) => setTimeout(r, 5_000));
         }
       }),
     );
@@ -316,6 +323,7 @@ async function main(): Promise<void> {
       scenarios,
       timeDilation,
       reactionScale,
+      rampSeconds: ramp,
       errors: Object.values(errors).reduce((a, b) => a + b, 0),
       errorsByKind: errors,
       gameRefusals: refusals,

@@ -187,6 +187,8 @@ export async function runBots(opts: BotRunOptions): Promise<BotRunResult> {
   await done;
   // The matchEnded message may follow the last patch: give it a moment.
   if (ended) await waitUntil(() => live.every((b) => b.score !== null), 2_000);
+  // Lines sent in the last observation: their replies (and writes) are the bots' too.
+  await waitUntil(() => live.every((b) => b.pending.size === 0), 2_000);
   opts.observer?.leaving?.();
   await Promise.all(live.map((b) => b.room.leave().catch(() => undefined)));
   return {
