@@ -74,6 +74,25 @@ export interface BotRunOptions {
   reactionScale?: number;
   /** How often the bots observe the state, real ms (default 100). */
   observeMs?: number;
+  /** Create a new match (`create`) instead of joinOrCreate when no `roomId` is given (default false; bench/load.ts). */
+  create?: boolean;
+  /** Called as the bots join, send and get replies (bench/load.ts measures with it; the CLI passes none). */
+  observer?: BotObserver;
+}
+
+/**
+ * Hooks into a bot run, for measuring it (bench/load.ts). Every callback is synchronous and must not
+ * throw. `name` is the bot's seat name; times are the caller's to take (`performance.now()`).
+ */
+export interface BotObserver {
+  /** A bot's seat is taken: `room` is its live connection (attach `onStateChange`, `onLeave`, `onError` here). */
+  joined?(name: string, room: Room): void;
+  /** A bot sent a `kubectl` or `workflow` message with this id. */
+  sent?(name: string, type: 'kubectl' | 'workflow', id: number): void;
+  /** A `reply` to one of a bot's messages arrived (any type; `reply.id` echoes the id sent). */
+  replied?(name: string, reply: ReplyMessage): void;
+  /** The run is about to leave the match on purpose (a close after this is no disconnect). */
+  leaving?(): void;
 }
 
 type AnyArray<T> = { length: number; at(i: number): T | undefined } | undefined;
@@ -137,12 +156,14 @@ export async function runBots(opts: BotRunOptions): Promise<BotRunResult> {
       else {
         if (opts.scenario !== undefined) options.scenario = opts.scenario;
         if (opts.timeDilation !== undefined) options.timeDilation = opts.timeDilation;
-        room = await client.joinOrCreate('match', options);
+        room = opts.create === true ? await client.create('match', options) : await client.joinOrCreate('match', options);
         roomId = room.roomId;
       }
       live.push(seat(room, name, opts.level, team));
+      opts.observer?.joined?.(name, room);
     }
   } catch (err) {
+    opts.observer?.leaving?.();
     await Promise.all(live.map((b) => b.room.leave().catch(() => undefined)));
     throw new CliError(`cannot join a match at ${opts.url}: ${(err as Error).message}`);
   }
@@ -156,7 +177,7 @@ export async function runBots(opts: BotRunOptions): Promise<BotRunResult> {
       const state = first.room.state as RawState;
       matchId = state.matchId ?? matchId;
       if (state.phase === 'ended') ended = true;
-      for (const b of live) tick(b);
+      for (const b of live) tick(b, opts.observer);
       if (ended || (deadline !== null && Date.now() >= deadline) || live.every((b) => b.score !== null)) {
         clearInterval(timer);
         resolve();
@@ -166,6 +187,9 @@ export async function runBots(opts: BotRunOptions): Promise<BotRunResult> {
   await done;
   // The matchEnded message may follow the last patch: give it a moment.
   if (ended) await waitUntil(() => live.every((b) => b.score !== null), 2_000);
+  // Lines sent in the last observation: their replies (and writes) are the bots' too.
+  await waitUntil(() => live.every((b) => b.pending.size === 0), 2_000);
+  opts.observer?.leaving?.();
   await Promise.all(live.map((b) => b.room.leave().catch(() => undefined)));
   return {
     matchId,
@@ -183,6 +207,7 @@ export async function runBots(opts: BotRunOptions): Promise<BotRunResult> {
       if (typeof m.team === 'string') b.team = m.team;
     });
     room.onMessage('reply', (r: ReplyMessage) => {
+      opts.observer?.replied?.(name, r);
       if (r.type !== 'kubectl' || typeof r.id !== 'number') return;
       const command = b.pending.get(r.id);
       if (command === undefined) return;
@@ -194,6 +219,7 @@ export async function runBots(opts: BotRunOptions): Promise<BotRunResult> {
         b.writes.push({ t: (room.state as RawState).t ?? 0, command, ok: r.ok, reply: text });
       }
     });
+    for (const type of ['notice', 'clock']) room.onMessage(type, () => undefined); // for people and the HUD, not the bots
     room.onMessage('matchEnded', (m: MatchEndedMessage) => {
       b.score = m.players.find((p) => p.name === name)?.score ?? m.summary.score;
     });
@@ -207,7 +233,7 @@ function isRead(command: string): boolean {
 }
 
 /** One observation of a live bot; its lines go out as `kubectl` messages. */
-function tick(b: LiveBot): void {
+function tick(b: LiveBot, observer: BotObserver | undefined): void {
   const state = b.room.state as RawState;
   if (state.phase !== 'running') return;
   const view = viewOf(state, b.team);
@@ -215,12 +241,15 @@ function tick(b: LiveBot): void {
   b.replies = [];
   for (const page of b.bot.takeAcks()) {
     b.acks++;
-    b.room.send('workflow', { id: b.nextId++, op: 'ack', page });
+    const id = b.nextId++;
+    observer?.sent?.(b.name, 'workflow', id);
+    b.room.send('workflow', { id, op: 'ack', page });
   }
   for (const command of lines) {
     const id = b.nextId++;
     b.pending.set(id, command);
     b.commands++;
+    observer?.sent?.(b.name, 'kubectl', id);
     b.room.send('kubectl', { id, command });
   }
 }
