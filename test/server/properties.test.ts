@@ -19,7 +19,7 @@ import { loadConfig } from '../../server/config.ts';
 import { createLogger } from '../../server/log.ts';
 import type { CredentialsMessage } from '../../shared/protocol.ts';
 import { checkRoomMessage, roomMessage } from '../../bench/fuzz-inputs.ts';
-import { nextMessage, openTestDatabase, startTestServer, waitFor } from './helpers.ts';
+import { nextMessage, openTestDatabase, signIn, startTestServer, waitFor } from './helpers.ts';
 
 /** The room state fields the properties read. */
 type State = { t?: number; phase?: string; matchId?: string };
@@ -52,7 +52,7 @@ function parseRoutes(tree: string): { path: string; methods: string[] }[] {
 
 async function join(label: string, options: Record<string, unknown>): Promise<void> {
   const client = new Client(server.url);
-  const room = await client.create('match', { name: `prop-${label}`, trainer: true, seed: 12, scenario: 'guestbook', durationSeconds: 86_400, ...options });
+  const room = await client.create('match', { name: `prop-${label}`, trainer: true, token: await signIn(server.url, `prop-${label}`), seed: 12, scenario: 'guestbook', durationSeconds: 86_400, ...options });
   const credentials = nextMessage<CredentialsMessage>(room, 'credentials');
   for (const type of ['reply', 'matchEnded', 'notice', 'clock', 'scoreboard', 'chaos']) room.onMessage(type, () => undefined);
   room.reconnection.enabled = false;
@@ -62,7 +62,7 @@ async function join(label: string, options: Record<string, unknown>): Promise<vo
 
 beforeAll(async () => {
   // One property client sends far more than a person: the flood limit is tested in hostile.test.ts.
-  server = await startTestServer({ ROOM_MESSAGES_PER_SECOND: '1000000', MATCHMAKE_BURST: '100000', MATCHMAKE_PER_MINUTE: '100000', ROOM_CREATE_BURST: '20' });
+  server = await startTestServer({ ROOM_MESSAGES_PER_SECOND: '1000000', MATCHMAKE_BURST: '100000', MATCHMAKE_PER_MINUTE: '100000', ROOM_CREATE_BURST: '20', TRAINER_USERS: 'prop-race,prop-redblue,prop-lobby' });
   await join('race', { teams: 2, mode: 'race', roles: true });
   await join('redblue', { mode: 'redblue' });
   await join('lobby', { teams: 2, lobby: true });
