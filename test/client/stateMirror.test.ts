@@ -97,7 +97,7 @@ describe('StateMirror', () => {
     expect(team?.etcdQuorum).toBe(true);
     expect(team?.slo.errorBudgetRemaining).toBeCloseTo(0.74);
     expect(team?.pods).toBeInstanceOf(Map);
-    expect(view.players.get('session-1')).toEqual({ name: 'ada', team: 'blue', trainer: false, connected: true, actions: 0, id: '', role: '', spectator: false, ready: false });
+    expect(view.players.get('session-1')).toEqual({ name: 'ada', team: 'blue', trainer: false, connected: true, actions: 0, id: '', role: '', spectator: false, ready: false, bot: false });
   });
 
   it('follows patches: a pod turning OOMKilled, a new pod, a removed node', () => {
