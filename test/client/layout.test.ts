@@ -155,3 +155,19 @@ describe('labels', () => {
     expect(truncate('cart', 0)).toBe('');
   });
 });
+
+describe('layoutCluster at an 800 px wide window (issue 9)', () => {
+  it('keeps the control-plane and SLO panels side by side, apart and on the canvas', () => {
+    // 800x600 window: the map gets ~550x370 (240 px sidebar); 800x720 gives it a little more height.
+    for (const [w, h] of [[550, 370], [550, 490], [500, 320]] as const) {
+      const layout = layoutCluster(boutiqueTeam(), w, h);
+      const canvas = { x: 0, y: 0, w, h };
+      expect(within(layout.controlPlane, canvas), `${w}x${h} control plane`).toBe(true);
+      expect(within(layout.slo.panel, canvas), `${w}x${h} SLO panel`).toBe(true);
+      expect(overlap(layout.controlPlane, layout.slo.panel), `${w}x${h}`).toBe(false);
+      expect(within(layout.slo.gauge, layout.slo.panel)).toBe(true);
+      expect(within(layout.slo.budget, layout.slo.panel)).toBe(true);
+      for (const c of layout.components) expect(within(c.rect, layout.controlPlane), c.name).toBe(true);
+    }
+  });
+});

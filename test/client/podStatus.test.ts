@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LEGEND_STATUSES, contrastText, podStatusStyle } from '../../client/src/view/podStatus.ts';
+import { LEGEND_STATUSES, contrastText, podStatusStyle, statusTally } from '../../client/src/view/podStatus.ts';
 
 /** WCAG 2.x contrast ratio between two 0xRRGGBB colours. */
 function contrast(a: number, b: number): number {
@@ -58,5 +58,28 @@ describe('podStatusStyle', () => {
     }
     expect(contrastText(0xffffff)).toBe(0x111111);
     expect(contrastText(0x000000)).toBe(0xffffff);
+  });
+});
+
+describe('statusTally (Pods counted on a Node card too narrow for tiles, issue 9)', () => {
+  it('counts every unhealthy status by glyph, worst first, so OOMKilled and CrashLoopBackOff differ in text', () => {
+    const pods = [
+      ...Array.from({ length: 6 }, () => ({ status: 'Running', ready: true })),
+      { status: 'CrashLoopBackOff', ready: false },
+      { status: 'OOMKilled', ready: false },
+      { status: 'OOMKilled', ready: false },
+      { status: 'Pending', ready: false },
+      { status: 'Running', ready: false },
+      { status: 'Completed', ready: false },
+    ];
+    expect(statusTally(pods).map((l) => `${l.glyph}${l.count} ${l.label}`)).toEqual([
+      '↻1 CrashLoopBackOff',
+      '✖2 OOMKilled',
+      '!1 Running (not Ready)',
+      '◌1 Pending',
+    ]);
+    expect(statusTally(pods.slice(0, 6))).toEqual([]);
+    // Same lines whatever order the Pods come in.
+    expect(statusTally([...pods].reverse())).toEqual(statusTally(pods));
   });
 });

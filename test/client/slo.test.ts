@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BUDGET_COLORS, budgetStyle, gaugeScale, serviceHealth } from '../../client/src/view/slo.ts';
+import { BUDGET_COLORS, budgetStyle, burnRateFigure, gaugeScale, serviceHealth } from '../../client/src/view/slo.ts';
 
 describe('error budget bar', () => {
   it('goes green -> amber -> red as the budget is spent', () => {
@@ -31,5 +31,16 @@ describe('Service rating', () => {
     expect(serviceHealth(0.001, 2, 3)).toBe('warn');
     expect(serviceHealth(0.2, 3, 3)).toBe('bad');
     expect(serviceHealth(0, 0, 2)).toBe('bad');
+  });
+});
+
+describe('burn rate figure (header bar and SLO panel)', () => {
+  it('is one figure from TeamView.slo.burnRate: same text and warning level wherever it is shown', () => {
+    expect(burnRateFigure(2.54)).toEqual({ text: '2.5×', level: 'warn' });
+    expect(burnRateFigure(14.4)).toEqual({ text: '14×', level: 'warn' });
+    expect(burnRateFigure(1)).toEqual({ text: '1×', level: 'warn' });
+    expect(burnRateFigure(0.96)).toEqual({ text: '1×', level: 'ok' });
+    expect(burnRateFigure(0)).toEqual({ text: '0×', level: 'ok' });
+    expect(burnRateFigure(Number.NaN)).toEqual({ text: '0×', level: 'ok' });
   });
 });

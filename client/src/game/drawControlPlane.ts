@@ -8,8 +8,8 @@
 import type { TeamView } from '../../../shared/protocol.ts';
 import type { ClusterLayout } from '../view/layout.ts';
 import { PALETTE, toCss } from '../view/podStatus.ts';
-import { budgetStyle, gaugeScale } from '../view/slo.ts';
-import { formatBurnRate, formatPercent } from '../view/format.ts';
+import { budgetStyle, burnRateFigure, gaugeScale } from '../view/slo.ts';
+import { formatPercent } from '../view/format.ts';
 import { THEME, type Painter } from './theme.ts';
 import { fitSize, monoCharWidth } from './textPool.ts';
 import { truncate } from '../view/layout.ts';
@@ -116,8 +116,9 @@ export function drawSlo(p: Painter, layout: ClusterLayout, team: TeamView): void
     size: latencySize,
     color: latOk ? THEME.muted : THEME.bad,
   });
-  const burnBad = slo.burnRate >= 1;
-  const burn = `burn rate ${formatBurnRate(slo.burnRate)}${slo.paging ? '   ⚠ PAGING' : ''}`;
+  const figure = burnRateFigure(slo.burnRate);
+  const burnBad = figure.level === 'warn';
+  const burn = `burn rate ${figure.text}${slo.paging ? '   ⚠ PAGING' : ''}`;
   const burnSize = fitSize(burn, budget.w, 10, 8);
   texts.put('slo:burn', budget.x, barY + 36, fitWidth(burn, budget.w, burnSize), {
     size: burnSize,

@@ -11,7 +11,7 @@
 import type { NodeView, PodView, TeamView } from '../../../shared/protocol.ts';
 import type { ClusterLayout, NodeBox, Rect } from '../view/layout.ts';
 import { podShortName, truncate } from '../view/layout.ts';
-import { PALETTE, podStatusStyle, toCss } from '../view/podStatus.ts';
+import { PALETTE, podStatusStyle, statusTally, toCss } from '../view/podStatus.ts';
 import { THEME, type Painter } from './theme.ts';
 import { monoCharWidth } from './textPool.ts';
 
@@ -107,7 +107,7 @@ function drawPodTile(p: Painter, rect: Rect, pod: PodView, selected: boolean, co
   }
 }
 
-function drawPods(p: Painter, box: NodeBox, team: TeamView, selectedPod: string | null, compact: boolean): number {
+function drawPods(p: Painter, box: NodeBox, team: TeamView, selectedPod: string | null, compact: boolean, byNode: () => Map<string, PodView[]>): number {
   let drawn = 0;
   for (const pb of box.pods) {
     const pod = team.pods.get(pb.name);
@@ -120,8 +120,21 @@ function drawPods(p: Painter, box: NodeBox, team: TeamView, selectedPod: string 
     const r = box.rect;
     const x = last ? last.rect.x + last.rect.w + 6 : r.x + 8;
     const y = last ? last.rect.y : r.y + 36;
-    if (r.w < 60 && box.pods.length === 0) p.texts.put(`more:${box.name || 'unscheduled'}`, r.x + r.w / 2, r.y + 22, `${box.hidden}`, { size: 10, bold: true, color: THEME.muted, originX: 0.5 });
-    else p.texts.put(`more:${box.name || 'unscheduled'}`, x, y + 2, `+${box.hidden} more`, { size: 10, bold: true, color: THEME.muted });
+    if (r.w < 60 && box.pods.length === 0) {
+      p.texts.put(`more:${box.name || 'unscheduled'}`, r.x + r.w / 2, r.y + 22, `${box.hidden}`, { size: 10, bold: true, color: THEME.muted, originX: 0.5 });
+      // The Pods are only counted here: their failures still show, as glyph + count per status.
+      const lines = statusTally(byNode().get(box.name) ?? []);
+      const room = Math.max(0, Math.floor((r.h - 40) / 13));
+      lines.slice(0, room).forEach((l, i) => {
+        const more = i === room - 1 && lines.length > room;
+        p.texts.put(`tally:${box.name}:${i}`, r.x + r.w / 2, r.y + 37 + i * 13, more ? '…' : `${l.glyph}${l.count}`, {
+          size: 10,
+          bold: true,
+          color: l.severity === 'error' ? THEME.bad : l.severity === 'warning' ? THEME.warn : THEME.text,
+          originX: 0.5,
+        });
+      });
+    } else p.texts.put(`more:${box.name || 'unscheduled'}`, x, y + 2, `+${box.hidden} more`, { size: 10, bold: true, color: THEME.muted });
   }
   return drawn;
 }
@@ -134,6 +147,18 @@ export function drawZones(p: Painter, layout: ClusterLayout, team: TeamView, sel
   const selPod = selected?.kind === 'pod' ? selected.name : null;
   const selNode = selected?.kind === 'node' ? selected.name : null;
   let drawn = 0;
+  let podsByNode: Map<string, PodView[]> | null = null;
+  const byNode = (): Map<string, PodView[]> => {
+    if (!podsByNode) {
+      podsByNode = new Map();
+      for (const pod of team.pods.values()) {
+        const list = podsByNode.get(pod.node);
+        if (list) list.push(pod);
+        else podsByNode.set(pod.node, [pod]);
+      }
+    }
+    return podsByNode;
+  };
   for (const zone of layout.zones) {
     const r = zone.rect;
     g.fillStyle(THEME.zone, 1).fillRoundedRect(r.x, r.y, r.w, r.h, 6);
@@ -143,7 +168,7 @@ export function drawZones(p: Painter, layout: ClusterLayout, team: TeamView, sel
       const node = team.nodes.get(box.name);
       if (!node) continue;
       drawNodeCard(p, box, node, selNode === box.name);
-      drawn += drawPods(p, box, team, selPod, layout.tile.compact);
+      drawn += drawPods(p, box, team, selPod, layout.tile.compact, byNode);
     }
   }
   if (layout.unscheduled) {
@@ -152,7 +177,7 @@ export function drawZones(p: Painter, layout: ClusterLayout, team: TeamView, sel
     g.lineStyle(1, PALETTE.yellow, 0.6).strokeRoundedRect(r.x, r.y, r.w, r.h, 5);
     texts.put('zone:unscheduled', r.x + 7, r.y + 5, 'Pending · no node', { size: 12, bold: true, color: '#f0e442' });
     texts.put('zone:unscheduled:hint', r.x + 7, r.y + 20, 'waiting for the scheduler', { size: 10, color: THEME.muted });
-    drawn += drawPods(p, layout.unscheduled, team, selPod, layout.tile.compact);
+    drawn += drawPods(p, layout.unscheduled, team, selPod, layout.tile.compact, byNode);
   }
   return drawn;
 }

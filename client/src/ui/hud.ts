@@ -3,8 +3,8 @@
  * and the scenario name (under the map). The latency SLI is on the map's SLO panel.
  */
 import type { MatchStateView, TeamView } from '../../../shared/protocol.ts';
-import { formatBudgetShort, formatBurnRate, formatPercent, formatSimTime } from '../view/format.ts';
-import { budgetStyle } from '../view/slo.ts';
+import { formatBudgetShort, formatPercent, formatSimTime } from '../view/format.ts';
+import { budgetStyle, burnRateFigure } from '../view/slo.ts';
 import { byId } from './dom.ts';
 
 export class Hud {
@@ -44,8 +44,9 @@ export class Hud {
     this.#budget.className = `budget-text ${bs.level}`;
     this.#budgetFill.style.width = `${Math.round(bs.fraction * 100)}%`;
     this.#budgetFill.style.background = bs.css;
-    this.#burn.textContent = `burn ${formatBurnRate(slo.burnRate)}`;
-    this.#burn.className = `slo-figure ${slo.burnRate >= 1 ? 'warn' : ''}`;
+    const burn = burnRateFigure(slo.burnRate);
+    this.#burn.textContent = `burn ${burn.text}`;
+    this.#burn.className = `slo-figure ${burn.level === 'warn' ? 'warn' : ''}`;
     this.#paging.hidden = !slo.paging;
     this.#score.textContent = `score ${Math.round(team.score)}`;
   }

@@ -138,3 +138,35 @@ export function podStatusStyle(status: string, ready?: boolean): PodStatusStyle 
 
 /** Order for listing statuses in a legend: healthy first, failures last. */
 export const LEGEND_STATUSES = ['Running', 'ContainerCreating', 'Pending', 'Terminating', 'OOMKilled', 'CrashLoopBackOff'] as const;
+
+/** One line of a {@link statusTally}: how many Pods show this status. */
+export interface StatusTallyLine {
+  /** The status glyph (`✖`, `↻`, `◌`, `!`...), as on the tiles and in the legend. */
+  glyph: string;
+  /** The kubectl STATUS (`OOMKilled`, `CrashLoopBackOff`, `Running (not Ready)`...). */
+  label: string;
+  count: number;
+  severity: PodSeverity;
+}
+
+const SEVERITY_ORDER: Record<PodSeverity, number> = { error: 0, warning: 1, progress: 2, gone: 3, ok: 4 };
+
+/**
+ * Counts by status of Pods too many to draw one by one (a Node card a few px wide in a 60-Node
+ * fleet): every status but healthy Running/Completed, worst first (error, warning, progress,
+ * terminating), ties by label, so a card shows `✖2` `↻1` in text instead of hiding its failures.
+ *
+ * @param pods kubectl STATUS and Ready condition of each Pod (see {@link podStatusStyle}).
+ * @returns one line per distinct status label; empty when all are healthy.
+ */
+export function statusTally(pods: Iterable<{ status: string; ready: boolean }>): StatusTallyLine[] {
+  const lines = new Map<string, StatusTallyLine>();
+  for (const p of pods) {
+    const st = podStatusStyle(p.status, p.ready);
+    if (st.severity === 'ok') continue;
+    const line = lines.get(st.label);
+    if (line) line.count++;
+    else lines.set(st.label, { glyph: st.marker === 'bang' ? '!' : st.glyph, label: st.label, count: 1, severity: st.severity });
+  }
+  return [...lines.values()].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
+}

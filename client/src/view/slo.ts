@@ -6,7 +6,7 @@
  * burn rate = observed error ratio / (1 - SLO).
  */
 import { PALETTE, toCss } from './podStatus.ts';
-import { formatBudget } from './format.ts';
+import { formatBudget, formatBurnRate } from './format.ts';
 
 /** Budget bar colours: green above half the budget, amber above a fifth, red below (or overspent). */
 export const BUDGET_COLORS = { ok: PALETTE.bluishGreen, warn: PALETTE.orange, bad: PALETTE.vermillion } as const;
@@ -75,4 +75,23 @@ export function serviceHealth(errorRate: number, readyEndpoints: number, totalEn
   if (totalEndpoints > 0 && readyEndpoints === 0) return 'bad';
   if (errorRate >= 0.05) return 'bad';
   return errorRate >= 0.01 || readyEndpoints < totalEndpoints ? 'warn' : 'ok';
+}
+
+/** The burn-rate figure both the header bar and the map's SLO panel show (see {@link burnRateFigure}). */
+export interface BurnRateFigure {
+  /** `2.5×` ({@link formatBurnRate}); the header prefixes `burn `, the SLO panel `burn rate `. */
+  text: string;
+  /** `warn` at 1× or more (the budget runs out before the SLO window ends), else `ok`. */
+  level: 'ok' | 'warn';
+}
+
+/**
+ * The one burn-rate figure of a team: the header bar and the SLO panel both take it from the same
+ * `TeamView.slo.burnRate`, so they never disagree (issue 9). Burn rate = observed error ratio /
+ * (1 - SLO), SRE Workbook ch. 5.
+ *
+ * @param burnRate `TeamView.slo.burnRate` (multiples of the budget-neutral rate; 1 = on budget).
+ */
+export function burnRateFigure(burnRate: number): BurnRateFigure {
+  return { text: formatBurnRate(burnRate), level: Number.isFinite(burnRate) && burnRate >= 1 ? 'warn' : 'ok' };
 }
