@@ -16,6 +16,7 @@ export const MatchSettingsSchema = z.object({
   tickSeconds: finite.positive(),
   durationSeconds: finite.nonnegative(),
   timeDilation: finite.positive(),
+  mode: z.literal('redblue').optional(),
 }) satisfies z.ZodType<StoredMatchSettings>;
 
 /** One entry of the replay log ({@link LoggedAction}); the action is the room protocol's `ActionMessage`. */

@@ -31,6 +31,11 @@ export interface StoredMatchSettings {
   durationSeconds: number;
   /** Sim seconds per wall-clock second while the match ran (1 = real time). */
   timeDilation: number;
+  /**
+   * `redblue` for a red-vs-blue match (absent otherwise): its scenario schedule never started, the
+   * attacks are in the record's injections, so a replay must not start the schedule either.
+   */
+  mode?: 'redblue';
 }
 
 /**

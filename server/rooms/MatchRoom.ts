@@ -851,6 +851,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
         startedAt: this.startedAt,
         endedAt,
         players: match.players.filter((p) => p.team === team.id),
+        mode: match.settings.mode,
       }),
     }));
     const saving = Promise.all(results.map(({ result }) => saveWithRetry(this.deps.db, toMatchRecord(result), this.log))).then(async (saved) => {

@@ -8,7 +8,7 @@
 import type { Logger } from 'pino';
 import type { Database } from '../db/index.ts';
 import { saveMatchResult, type MatchRecord } from '../db/repository.ts';
-import type { LoggedInjection } from '../../shared/game/types.ts';
+import type { LoggedInjection, MatchMode } from '../../shared/game/types.ts';
 import type { LoggedAction, MatchSummary, SimSettings } from '../../shared/sim/types.ts';
 
 /** Delay before the one retry of a failed save, real milliseconds. */
@@ -25,6 +25,8 @@ export interface TeamResult {
   actions: LoggedAction[];
   /** The team's runtime injections (`TeamState.injections`), in order; default none. */
   injections?: LoggedInjection[];
+  /** The match's mode; only `redblue` is stored (its schedule never starts: see StoredMatchSettings). */
+  mode?: MatchMode;
   summary: MatchSummary;
   startedAt: Date;
   endedAt: Date;
@@ -39,7 +41,7 @@ export function toMatchRecord(r: TeamResult): MatchRecord {
     id: r.id,
     scenarioId: r.scenarioId,
     seed: r.settings.seed,
-    settings: { tickSeconds: r.settings.tickSeconds, durationSeconds: r.settings.durationSeconds, timeDilation: r.timeDilation },
+    settings: { tickSeconds: r.settings.tickSeconds, durationSeconds: r.settings.durationSeconds, timeDilation: r.timeDilation, ...(r.mode === 'redblue' ? { mode: 'redblue' as const } : {}) },
     actions: r.actions,
     injections: r.injections ?? [],
     summary: r.summary,

@@ -5,7 +5,7 @@
  *
  * May import shared/game and shared/sim types and ./schema.ts, ./results.ts.
  */
-import type { MatchPlayer, TeamState } from '../../shared/game/index.ts';
+import type { MatchMode, MatchPlayer, TeamState } from '../../shared/game/index.ts';
 import type { MatchSummary } from '../../shared/sim/types.ts';
 import { TeamSchema } from './schema.ts';
 import type { TeamResult } from './results.ts';
@@ -39,6 +39,8 @@ export interface TeamResultInput {
   endedAt: Date;
   /** Everyone who played for the team, in join order. */
   players: readonly Pick<MatchPlayer, 'name' | 'actions'>[];
+  /** The match's mode (default: not red vs blue). */
+  mode?: MatchMode;
 }
 
 /** The team's end-of-match result, ready for {@link import('./results.ts').toMatchRecord}. */
@@ -55,5 +57,6 @@ export function teamResult(r: TeamResultInput): TeamResult {
     startedAt: r.startedAt,
     endedAt: r.endedAt,
     players: r.players.map((p) => ({ name: p.name, actions: p.actions })),
+    ...(r.mode !== undefined ? { mode: r.mode } : {}),
   };
 }

@@ -22,7 +22,7 @@ export const ReplayRecord = z.object({
   id: z.string().min(1),
   scenarioId: z.string().min(1),
   seed: z.number().int().nonnegative(),
-  settings: z.object({ tickSeconds: z.number().positive(), durationSeconds: z.number().nonnegative(), timeDilation: z.number().positive() }),
+  settings: z.object({ tickSeconds: z.number().positive(), durationSeconds: z.number().nonnegative(), timeDilation: z.number().positive(), mode: z.literal('redblue').optional() }),
   actions: z.array(z.object({ tick: z.number().int().nonnegative(), player: z.string().min(1), action: z.unknown() })),
   injections: z.array(z.object({ tick: z.number().int().nonnegative(), player: z.string().min(1), logIndex: z.number().int().nonnegative(), spec: z.unknown() })).default([]),
   summary: z.looseObject({ stateHash: z.string().min(1), score: z.number() }),
@@ -75,6 +75,7 @@ export function replayRecord(record: ReplayRecord, opts: { postmortem?: boolean;
   const recorder = opts.postmortem ? new TimelineRecorder(team) : null;
   try {
     match = replayMatch(input, [team], [{ team, log: record.actions as never, injections: record.injections as never }], {
+      scheduled: record.settings.mode !== 'redblue',
       onTick: (m) => {
         ticks++;
         recorder?.observe(m);
@@ -273,7 +274,7 @@ export function prepareReplay(record: ReplayRecord): PreparedReplay {
   const logs = [{ team, log: record.actions as never, injections: record.injections as never }];
   let initial: Match;
   try {
-    initial = replayMatch(input, [team], logs, { ticks: 0 });
+    initial = replayMatch(input, [team], logs, { ticks: 0, scheduled: record.settings.mode !== 'redblue' });
   } catch (e) {
     throw new ReplayError(`match ${record.id} does not replay: ${(e as Error).message}`);
   }
@@ -286,6 +287,7 @@ export function prepareReplay(record: ReplayRecord): PreparedReplay {
   let match: Match;
   try {
     match = replayMatch(input, [team], logs, {
+      scheduled: record.settings.mode !== 'redblue',
       onTick: (m) => {
         recorder.observe(m);
         const sim = getTeam(m, team).sim;

@@ -323,6 +323,9 @@ export function attack(match: Match, playerId: string, req: AttackRequest): Atta
   const result = injectIncident(defender.sim, spec);
   if (!result.ok) return { ok: false, error: result.retry ? `${rule.kind} cannot start now (${result.error}): try again later` : `cannot attack with ${rule.kind}: ${result.error}` };
   side.budgetRemaining -= rule.cost;
+  // Also a runtime injection of the defender's (as a trainer's inject is): the archived record of its
+  // cluster then replays the attack (server/scenarios/replay.ts, with the schedule off for redblue).
+  defender.injections.push({ tick: defender.sim.tick, player: player.name, logIndex: defender.log.length, spec: structuredClone(spec) });
   const last = side.lastUsed.find((u) => u.kind === rule.kind);
   if (last) last.t = t;
   else side.lastUsed.push({ kind: rule.kind, t });

@@ -58,6 +58,11 @@ export interface ReplayOptions {
   ticks?: number;
   /** Sees the match after each tick. */
   onTick?: (match: Match) => void;
+  /**
+   * Start the scenario's scheduled incidents (default true). False for a red-vs-blue team's record:
+   * live, its schedule never started (the attacks are its logged injections).
+   */
+  scheduled?: boolean;
 }
 
 /**
@@ -74,6 +79,7 @@ export interface ReplayOptions {
  */
 export function replayMatch(input: SimInput, teams: readonly string[], logs: readonly TeamLog[], opts: ReplayOptions = {}): Match {
   const match = createMatch({ input, teams });
+  if (opts.scheduled === false) for (const t of match.teams) t.schedule = [];
   const due = new Map<string, Map<number, DueItem[]>>();
   const sorted = [...logs].sort((a, b) => (a.team < b.team ? -1 : a.team > b.team ? 1 : 0));
   for (const { team, log } of sorted) {

@@ -10,6 +10,7 @@ import { snapshotState } from '../../client/src/view/stateMirror.ts';
 import type { ChaosMessage, MatchEndedMessage } from '../../shared/protocol.ts';
 import type { RunningServer } from '../../server/app.ts';
 import { ask, nextMessage, startTestServer, waitFor } from './helpers.ts';
+import { replayRecord, type ReplayRecord } from '../../server/scenarios/replay.ts';
 
 let server: RunningServer;
 let client: Client;
@@ -95,7 +96,23 @@ describe('red vs blue in a room', () => {
     expect(red.attack).toBeGreaterThan(blue.attack);
     expect(totals[0]!.rank).toBe(1);
     expect(totals[0]!.total).toBeGreaterThanOrEqual(totals[1]!.total);
-  }, 60_000);
+
+    // The archive replays each side's cluster to the hash the room reported: the attacks are its
+    // injections and the scenario's schedule stays off, as it was live (gameday replay, the replay viewer).
+    for (const [team, ended] of [['blue', forBill!], ['red', forRita!]] as const) {
+      let res = await fetch(`${server.url}/api/matches/${ended.matchId}`);
+      for (let i = 0; i < 100 && res.status === 404; i++) {
+        await new Promise((r) => setTimeout(r, 200)); // saved just after matchEnded
+        res = await fetch(`${server.url}/api/matches/${ended.matchId}`);
+      }
+      expect(res.status).toBe(200);
+      const record = (await res.json()) as ReplayRecord;
+      expect(record.settings.mode).toBe('redblue');
+      expect(record.injections).toHaveLength(1);
+      const replayed = replayRecord(record);
+      expect(replayed, team).toMatchObject({ matches: true, stateHash: ended.summary.stateHash });
+    }
+  }, 90_000);
 });
 
 describe('chaos outside red vs blue', () => {
