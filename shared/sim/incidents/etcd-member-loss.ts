@@ -15,7 +15,7 @@
  */
 import { z } from 'zod';
 import type { IncidentSpec, IncidentState, SimState } from '../types.ts';
-import { reconcileEtcd } from '../apiserver.ts';
+import { stopEtcdMembers } from './etcd-quorum-loss.ts';
 import { listParam } from './helpers.ts';
 import { defineIncident } from './module.ts';
 import { dnsLabel } from './params.ts';
@@ -66,13 +66,7 @@ export const etcdMemberLoss = defineIncident({
   ],
   start(state: SimState, inc: IncidentState, { target: names }) {
     const wasLeader = state.controlPlane.etcd.leader;
-    for (const member of state.controlPlane.etcd.members) {
-      if (names.includes(member.name)) {
-        member.healthy = false;
-        member.restoringUntil = null;
-      }
-    }
-    reconcileEtcd(state);
+    stopEtcdMembers(state, names);
     inc.data['members'] = names;
     inc.data['wasLeader'] = wasLeader !== null && names.includes(wasLeader);
     return { ok: true };

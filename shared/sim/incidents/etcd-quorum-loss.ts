@@ -23,6 +23,22 @@ import { etcdMembersTarget } from './targets.ts';
 
 export { membersToStop } from './targets.ts';
 
+/**
+ * Stops the named etcd members (healthy false, any restore in progress abandoned) and lets Raft react
+ * at once (`reconcileEtcd`: a leader election, or no leader when fewer than floor(n/2)+1 stay). Shared
+ * by etcd-quorum-loss and etcd-member-loss. Names not in the cluster are ignored (targets are resolved
+ * before this).
+ */
+export function stopEtcdMembers(state: SimState, names: readonly string[]): void {
+  for (const member of state.controlPlane.etcd.members) {
+    if (names.includes(member.name)) {
+      member.healthy = false;
+      member.restoringUntil = null;
+    }
+  }
+  reconcileEtcd(state);
+}
+
 /** The `etcd-quorum-loss` incident (see the module doc): mitigated once etcd has quorum and a leader. */
 export const etcdQuorumLoss = defineIncident({
   kind: 'etcd-quorum-loss',
@@ -41,13 +57,7 @@ export const etcdQuorumLoss = defineIncident({
     { summary: "Restore enough stopped members' data dirs from a snapshot and restart their static Pods to regain quorum (floor(n/2)+1)", command: 'etcdctl snapshot restore snapshot.db --name <member>' },
   ],
   start(state: SimState, inc: IncidentState, { target: names }) {
-    for (const member of state.controlPlane.etcd.members) {
-      if (names.includes(member.name)) {
-        member.healthy = false;
-        member.restoringUntil = null;
-      }
-    }
-    reconcileEtcd(state);
+    stopEtcdMembers(state, names);
     inc.data['members'] = names;
     return { ok: true };
   },
