@@ -70,10 +70,21 @@ export const matches = pgTable(
     errorBudgetRemaining: doublePrecision('error_budget_remaining').notNull(),
     startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
     endedAt: timestamp('ended_at', { withTimezone: true }).notNull(),
+    /**
+     * The shared/game match every team's record of one match shares (a race of 3 teams is 3 rows with
+     * one `match_group`); null for rows archived before it existed (each its own group).
+     */
+    matchGroup: text('match_group'),
+    /** The workshop ({@link workshops}) this match was played in; null outside workshops. */
+    workshopId: text('workshop_id'),
+    /** Whether this result updated ratings (docs/ratings.md gives the rule); false before ratings existed. */
+    rated: boolean('rated').notNull().default(false),
   },
   (t) => [
     index('matches_scenario_idx').on(t.scenarioId, t.endedAt.desc()),
     index('matches_ended_at_idx').on(t.endedAt.desc()),
+    index('matches_group_idx').on(t.matchGroup),
+    index('matches_workshop_idx').on(t.workshopId),
   ],
 );
 
@@ -198,3 +209,90 @@ export const accounts = pgTable('accounts', {
   trainer: boolean('trainer').notNull().default(false),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/** A workshop's settings as the trainer chose them (validated by zod in server/db/records.ts on write and read). */
+export interface StoredWorkshopSettings {
+  /** Scenario ids, played in order (one match each). */
+  scenarios: string[];
+  /** Number of teams, 1-8. */
+  teams: number;
+  /** How each match is played. */
+  mode: 'solo' | 'coop' | 'race' | 'redblue';
+  /** Match length override, sim seconds (null: each scenario's own). */
+  durationSeconds: number | null;
+  /** Sim seconds per real second at start. */
+  timeDilation: number;
+  /** Roles (incident commander, ops, comms) on or off. */
+  roles: boolean;
+  /** Who places players on teams: the trainer (auto-balanced, trainer may move) or the players themselves. */
+  teamChoice: 'auto' | 'players';
+}
+
+/**
+ * `workshops`: a trainer's workshop (issue 10). Players join with `code` (unguessable, from
+ * `crypto.randomBytes`); only `trainer` (an account username) may run it. `status`: `open` (players
+ * joining), `running` (a match in progress in room `room_id`), `ended`. Its matches' records carry
+ * `matches.workshop_id`.
+ */
+export const workshops = pgTable(
+  'workshops',
+  {
+    /** UUID (text). */
+    id: text('id').primaryKey(),
+    /** Join code: 10 characters of Crockford base32 (50 bits). */
+    code: text('code').notNull().unique('workshops_code_unique'),
+    /** The trainer's account username (lower-case). */
+    trainer: text('trainer').notNull(),
+    title: text('title').notNull(),
+    settings: jsonb('settings').$type<StoredWorkshopSettings>().notNull(),
+    status: text('status').notNull().default('open'),
+    /** Colyseus roomId of the workshop's current (or last) match; null before the first. */
+    roomId: text('room_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+  },
+  (t) => [index('workshops_trainer_idx').on(t.trainer, t.createdAt.desc())],
+);
+
+/**
+ * `ratings`: a player's current Weng-Lin (openskill, Plackett-Luce) rating per scope: `overall` or a
+ * scenario id. `ordinal` = mu - 3 sigma, the leaderboard's key. `player` is an account username or a
+ * guest's name prefixed `guest:` (guests and accounts never share a row).
+ */
+export const ratings = pgTable(
+  'ratings',
+  {
+    player: text('player').notNull(),
+    scope: text('scope').notNull(),
+    mu: doublePrecision('mu').notNull(),
+    sigma: doublePrecision('sigma').notNull(),
+    ordinal: doublePrecision('ordinal').notNull(),
+    /** Rated matches counted in this scope. */
+    matches: integer('matches').notNull().default(sql`0`),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.player, t.scope] }), index('ratings_scope_ordinal_idx').on(t.scope, t.ordinal.desc())],
+);
+
+/**
+ * `rating_events`: one row per player, scope and rated match group: the rating before and after
+ * (rating over time, and idempotence: a group already rated is never rated again).
+ */
+export const ratingEvents = pgTable(
+  'rating_events',
+  {
+    matchGroup: text('match_group').notNull(),
+    player: text('player').notNull(),
+    scope: text('scope').notNull(),
+    muBefore: doublePrecision('mu_before').notNull(),
+    sigmaBefore: doublePrecision('sigma_before').notNull(),
+    mu: doublePrecision('mu').notNull(),
+    sigma: doublePrecision('sigma').notNull(),
+    ordinal: doublePrecision('ordinal').notNull(),
+    /** The player's team's finishing place, 1 = best. */
+    rank: integer('rank').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.matchGroup, t.player, t.scope] }), index('rating_events_player_idx').on(t.player, t.at)],
+);
