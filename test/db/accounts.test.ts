@@ -33,7 +33,7 @@ describe.each(backends.map((b) => [b.name, b] as const))('accounts on %s', (_nam
       await database.db.delete(schema.accounts).where(eq(schema.accounts.username, name.toLowerCase()));
       await database.close();
     }
-  });
+  }, 90_000); // the first open may build the migrated PGlite template: slow on a loaded 2-core machine
 
   it('builds a profile from archived results: recent matches and best score per scenario', async () => {
     const database = await backend.open();
