@@ -10,6 +10,9 @@ import { Client, type Room } from '@colyseus/sdk';
 import type { NoticeMessage, ReplyMessage, WorkshopMessage } from '../../shared/protocol.ts';
 import type { RunningServer } from '../../server/app.ts';
 import { replayRecord } from '../../server/scenarios/replay.ts';
+import { JournalEntrySchema } from '../../server/db/journal.ts';
+import { rebuildMatch } from '../../server/recovery/rebuild.ts';
+import { getTeam } from '../../shared/game/index.ts';
 import { ask, nextMessage, signIn, startTestServer, waitFor } from './helpers.ts';
 
 let server: RunningServer;
@@ -274,6 +277,26 @@ describe('a workshop', () => {
     expect((await api('GET', `/api/workshops/${ws.id}/debrief?format=xml`, coach)).status).toBe(400);
   });
 
+  it('plays the last scenario in the next room; then the workshop has ended', async () => {
+    const info = await api('GET', `/api/workshops/${ws.id}`, coach);
+    const roomId = info.body.roomId as string;
+    const coach2 = await join(roomId, { name: 'coach', token: coach, trainer: true, workshop: ws.code });
+    const ann2 = await join(roomId, { name: 'ann', workshop: ws.code });
+    expect(state(ann2).phase).toBe('lobby');
+    expect(await ask(coach2, 'lobby', { id: 's2', op: 'start', value: true })).toMatchObject({ ok: true });
+    await until(async () => (await api('GET', `/api/workshops/${ws.id}`, coach)).body.status === 'running', 'running again');
+    const ended = nextMessage(ann2, 'matchEnded', () => true, 20_000);
+    expect(await ask(coach2, 'control', { id: 'e2', op: 'end' })).toMatchObject({ ok: true });
+    await ended;
+    const done = await until(async () => {
+      const res = await api('GET', `/api/workshops/${ws.id}`, coach);
+      return res.body.status === 'ended' ? res : null;
+    }, 'the workshop ended');
+    expect(done.body.matches).toHaveLength(2);
+    expect(done.body.endedAt).toEqual(expect.any(String));
+    expect(await api('POST', `/api/workshops/${ws.id}/next`, coach)).toMatchObject({ status: 409, body: { error: expect.stringMatching(/every scenario of this workshop has been played/) } });
+  });
+
   it('answers refusals with clear statuses', async () => {
     const other = await signIn(server.url, 'other-coach');
     const player = await signIn(server.url, 'plain-player');
@@ -286,3 +309,47 @@ describe('a workshop', () => {
 });
 
 void ({} as ReplyMessage);
+
+describe('a workshop where players pick their team', () => {
+  it('takes the team join option and the lobby team op; with none, the balanced team', async () => {
+    const res = await api('POST', '/api/workshops', coach, { scenarios: ['guestbook'], teams: 3, mode: 'race', teamChoice: 'players' });
+    expect(res.status).toBe(201);
+    const { roomId, code } = res.body as { roomId: string; code: string };
+    const zoe = await join(roomId, { name: 'zoe', workshop: code, team: 'green' });
+    const yan = await join(roomId, { name: 'yan', workshop: code });
+    await waitFor(() => teamOf(zoe, 'yan') !== undefined, 'yan seated');
+    expect([teamOf(zoe, 'zoe'), teamOf(zoe, 'yan')]).toEqual(['green', 'blue']);
+    expect(await ask(yan, 'lobby', { id: 't1', op: 'team', value: 'red' })).toMatchObject({ ok: true });
+    await waitFor(() => teamOf(zoe, 'yan') === 'red', 'yan on red');
+    // Still only the trainer starts it.
+    expect(await ask(zoe, 'lobby', { id: 't2', op: 'start', value: true })).toMatchObject({ ok: false, error: "only this workshop's trainer (coach) may start the match" });
+  });
+});
+
+describe('crash recovery of the trainer desk', () => {
+  it('rebuilds a timed injection still pending, one that started, and an end, to the live match', () => {
+    const setup = {
+      scenario: 'guestbook', scenarioId: 'guestbook', title: 'Guestbook', durationSeconds: 600, teams: ['blue', 'red'], timeDilation: 4,
+      settings: { mode: 'race' as const, roles: false, lobby: true },
+      workshop: { id: 'w1', code: 'ABCDEFGHJK', trainer: 'coach', title: 'W', teamChoice: 'auto' as const, index: 0, scenarios: 1 },
+    };
+    const raw: { tick: number; entry: unknown }[] = [
+      { tick: 0, entry: { kind: 'join', name: 'coach', team: 'blue', trainer: true, tokenHash: null, spectator: true } },
+      { tick: 0, entry: { kind: 'join', name: 'ann', team: 'blue', trainer: false, tokenHash: null } },
+      { tick: 0, entry: { kind: 'lobby', player: 'coach', op: 'start', value: true } },
+      { tick: 2, entry: { kind: 'timedInject', team: 'blue', player: 'coach', at: 10, incident: { type: 'bad-rollout', target: 'frontend', id: 'timed-1' } } },
+      { tick: 3, entry: { kind: 'timedInject', team: 'red', player: 'coach', at: 500, incident: { type: 'bad-rollout', target: 'frontend', id: 'timed-1' } } },
+      { tick: 10, entry: { kind: 'inject', team: 'blue', player: 'coach', spec: { id: 'timed-1', type: 'bad-rollout', at: 10, target: 'frontend', params: {} } } },
+    ];
+    const entries = raw.map((r, seq) => ({ seq, tick: r.tick, entry: JournalEntrySchema.parse(r.entry) }));
+    const row = { matchId: 'm-desk', roomId: 'r-desk', seed: 4, setup, owner: 'test', leaseExpiresAt: new Date(0), journalLength: entries.length, durableTick: 12, startedAt: new Date(0) };
+    const rebuilt = rebuildMatch(row, entries, null);
+    // The blue one started (it is in the match); the red one is still the room's plan.
+    expect(rebuilt.pending).toEqual([raw[4]!.entry]);
+    expect(getTeam(rebuilt.match, 'blue').injections.map((i) => i.spec.id)).toEqual(['timed-1']);
+    expect(getTeam(rebuilt.match, 'red').injections).toEqual([]);
+    const ended = rebuildMatch({ ...row, journalLength: entries.length + 1 }, [...entries, { seq: entries.length, tick: 12, entry: JournalEntrySchema.parse({ kind: 'control', player: 'coach', op: 'end' }) }], null);
+    expect(ended.match.phase).toBe('ended');
+    expect(ended.tick).toBe(12);
+  });
+});
