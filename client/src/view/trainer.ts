@@ -389,3 +389,31 @@ export function controlsFor(phase: string, connected: boolean): { start: boolean
     inject: live || (connected && phase === 'lobby'),
   };
 }
+
+/** A team's colour on cards and debrief columns (the team ids are colour names; others get the accent). */
+export function teamColor(team: string): string {
+  const colors = new Map([
+    ['blue', '#56b4e9'],
+    ['red', '#d55e00'],
+    ['green', '#009e73'],
+    ['gold', '#e6c229'],
+    ['purple', '#a06cd5'],
+    ['orange', '#e69f00'],
+    ['teal', '#2ec4b6'],
+    ['pink', '#ff8fb1'],
+  ]);
+  return colors.get(team) ?? '#56b4e9';
+}
+
+/** `GET /api/workshops` -> the trainer's workshops (rows without an id and a code dropped). */
+export function parseWorkshopList(json: unknown): TrainerWorkshop[] {
+  const list = Array.isArray(json) ? json : Object.values((typeof json === 'object' && json !== null ? json : {}) as Raw).find((v) => Array.isArray(v));
+  return (Array.isArray(list) ? list : []).map(parseTrainerWorkshop).filter((w): w is TrainerWorkshop => w !== null);
+}
+
+/** The room id of the next scenario from `POST /api/workshops/:id/next`'s answer, or ''. */
+export function nextRoomId(json: unknown): string {
+  const b = (typeof json === 'object' && json !== null ? json : {}) as Raw;
+  const w = (typeof b.workshop === 'object' && b.workshop !== null ? b.workshop : {}) as Raw;
+  return str(b.roomId) || str(w.roomId);
+}
