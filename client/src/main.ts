@@ -22,7 +22,7 @@ import { JoinScreen, errorText } from './ui/joinScreen.ts';
 import { AccountPanel } from './ui/accountPanel.ts';
 import { MatchLobby } from './ui/matchLobby.ts';
 import { WorkshopJoin } from './ui/workshopJoin.ts';
-import { readWorkshopBroadcast } from './view/workshop.ts';
+import { readWorkshopBroadcast, trainerNotice } from './view/workshop.ts';
 import { lobbyShortcut, type JoinRequest } from './view/lobby.ts';
 import { resolveShortcut } from './view/console.ts';
 import type { MapTarget } from './view/layout.ts';
@@ -79,6 +79,9 @@ const handlers: ConnectionHandlers = {
   },
   onNotice: (msg) => {
     lobbyUi.notices.push(msg);
+    // A trainer's hint or message (issue 10 workshops): also on the banner until dismissed or replaced.
+    const trainerNote = trainerNotice(msg);
+    if (trainerNote) showBanner(trainerNote, 'info', false, true);
     scheduleRender();
   },
   onStrayReply: (reply) => consolePanel.log(`(reply to ${reply.type}${reply.id === null ? '' : ` #${reply.id}`})`, reply),
@@ -303,9 +306,14 @@ function onRendered(info: RenderInfo): void {
   });
 }
 
-function showBanner(text: string, kind: 'ok' | 'warn' | 'error' | 'info', offerRejoin = false): void {
+function showBanner(text: string, kind: 'ok' | 'warn' | 'error' | 'info', offerRejoin = false, dismissable = false): void {
   banner.className = `banner ${kind}`;
   banner.replaceChildren(el('span', { text }));
+  if (dismissable) {
+    const close = el('button', { text: 'OK', class: 'ghost', attrs: { type: 'button', 'aria-label': 'Dismiss' } });
+    close.addEventListener('click', () => hideBanner());
+    banner.append(' ', close);
+  }
   if (offerRejoin) {
     const button = el('button', { text: 'Back to the join screen', attrs: { type: 'button' } });
     button.addEventListener('click', () => void backToJoin());

@@ -19,7 +19,8 @@ import { TrainerConsole, type TrainerLink } from './ui/trainerConsole.ts';
 import { TrainerSetup } from './ui/trainerSetup.ts';
 import type { Session } from './view/account.ts';
 import { StateMirror } from './view/stateMirror.ts';
-import { httpErrorText, nextRoomId, parseTrainerWorkshop, type ControlOp, type TrainerWorkshop } from './view/trainer.ts';
+import { trainerNotice } from './view/workshop.ts';
+import { httpErrorText, nextRoomId, parseTrainerWorkshop, readPlan, type ControlOp, type TrainerWorkshop } from './view/trainer.ts';
 
 /** What `window.__trainer` holds (frozen; replaced on every render). */
 export interface TrainerDebug {
@@ -120,7 +121,7 @@ const handlers: ConnectionHandlers = {
     mirror.update(state);
     scheduleRender();
   },
-  onNotice: (msg) => trainerConsole.log(msg.text),
+  onNotice: (msg) => trainerConsole.log(trainerNotice(msg) ?? msg.text),
   onStrayReply: (reply) => {
     const key = reply.id === null ? '' : String(reply.id);
     const resolve = pending.get(key);
@@ -194,7 +195,15 @@ async function connect(roomId: string): Promise<void> {
   trainerConsole.attach(null);
   trainerConsole.report('Joining the workshop’s match as its trainer…', true);
   try {
-    conn = await enterMatch('join', { name: s.name, token: s.token, trainer: true }, handlers, roomId);
+    // A workshop room wants its code from everyone, its trainer too.
+    const code = workshop?.code;
+    conn = await enterMatch('join', { name: s.name, token: s.token, trainer: true, ...(code ? { workshop: code } : {}) }, handlers, roomId);
+    const c = conn;
+    c.room.onMessage('workshop', (msg: unknown) => {
+      const plan = readPlan(msg);
+      if (plan && conn === c) trainerConsole.plan(plan);
+    });
+    trainerConsole.plan([]);
     trainerConsole.attach(link);
     trainerConsole.report('Connected: you see every team. Press ? for the keys.', true);
   } catch (err) {

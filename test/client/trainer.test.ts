@@ -13,6 +13,8 @@ import {
   matchStatusLine,
   parseSimTime,
   parseTrainerWorkshop,
+  planLine,
+  readPlan,
   readInjectForm,
   readMessageForm,
   readWorkshopForm,
@@ -56,7 +58,7 @@ describe('the create-workshop form', () => {
     expect(readWorkshopForm(form({ mode: 'chess' }))).toMatchObject({ ok: false, field: 'mode' });
     expect(readWorkshopForm(form({ durationMinutes: '0.1' }))).toMatchObject({ ok: false, field: 'duration' });
     expect(readWorkshopForm(form({ timeDilation: '500' }))).toMatchObject({ ok: false, field: 'speed' });
-    expect(readWorkshopForm(form({ title: 'x'.repeat(81) }))).toMatchObject({ ok: false, field: 'title' });
+    expect(readWorkshopForm(form({ title: 'x'.repeat(121) }))).toMatchObject({ ok: false, field: 'title' });
     expect(readWorkshopForm(form({ teamChoice: 'dice' }))).toMatchObject({ ok: false, field: 'teamChoice' });
   });
 
@@ -168,23 +170,33 @@ describe('inject and message', () => {
     expect(injectTargets('Deployment', undefined)).toEqual([]);
   });
 
-  it('injects now or at a sim second still to come', () => {
-    expect(readInjectForm({ kind: 'bad-rollout', team: 'red', target: ' frontend ', at: '' }, 754, kinds)).toEqual({ ok: true, op: { op: 'inject', team: 'red', incident: { type: 'bad-rollout', target: 'frontend' } } });
-    expect(readInjectForm({ kind: 'bad-rollout', team: 'red', target: 'frontend', at: '15:00' }, 754, kinds)).toEqual({ ok: true, op: { op: 'inject', team: 'red', incident: { type: 'bad-rollout', target: 'frontend' }, atSeconds: 900 } });
-    expect(readInjectForm({ kind: 'bad-rollout', team: 'red', target: 'frontend', at: '600' }, 754, kinds)).toMatchObject({ ok: false, field: 'at', error: expect.stringContaining('passed') });
-    expect(readInjectForm({ kind: 'bad-rollout', team: 'red', target: 'frontend', at: 'soon' }, 754, kinds)).toMatchObject({ ok: false, field: 'at' });
-    expect(readInjectForm({ kind: 'volcano', team: 'red', target: 'frontend', at: '' }, 754, kinds)).toMatchObject({ ok: false, field: 'kind' });
-    expect(readInjectForm({ kind: 'bad-rollout', team: '', target: 'frontend', at: '' }, 754, kinds)).toMatchObject({ ok: false, field: 'team' });
-    expect(readInjectForm({ kind: 'bad-rollout', team: 'red', target: ' ', at: '' }, 754, kinds)).toMatchObject({ ok: false, field: 'target' });
+  it('injects now or after a delay in sim time', () => {
+    const form = (extra: Partial<{ kind: string; team: string; target: string; delay: string }>) => readInjectForm({ kind: 'bad-rollout', team: 'red', target: ' frontend ', delay: '', ...extra }, kinds);
+    expect(form({})).toEqual({ ok: true, op: { op: 'inject', team: 'red', incident: { type: 'bad-rollout', target: 'frontend' } } });
+    expect(form({ delay: '5:00' })).toEqual({ ok: true, op: { op: 'inject', team: 'red', incident: { type: 'bad-rollout', target: 'frontend' }, atSeconds: 300 } });
+    expect(form({ delay: '90' })).toMatchObject({ ok: true, op: { atSeconds: 90 } });
+    expect(form({ delay: '0' })).toEqual(form({}));
+    expect(form({ delay: 'soon' })).toMatchObject({ ok: false, field: 'delay' });
+    expect(form({ delay: '100000' })).toMatchObject({ ok: false, field: 'delay' });
+    expect(form({ kind: 'volcano' })).toMatchObject({ ok: false, field: 'kind' });
+    expect(form({ team: '' })).toMatchObject({ ok: false, field: 'team' });
+    expect(form({ target: ' ' })).toMatchObject({ ok: false, field: 'target' });
     expect(parseSimTime('1:02:03')).toBe(3723);
     expect(parseSimTime('1:5')).toBeNull();
+  });
+
+  it('lists the timed injections still to come', () => {
+    const plan = readPlan({ op: 'plan', pending: [{ id: 'injected-2', team: 'red', type: 'node-failure', target: 'worker-1', atSeconds: 900, player: 'coach' }, { id: 'injected-1', team: 'blue', type: 'bad-rollout', target: 'frontend', atSeconds: 600, player: 'coach' }] });
+    expect(plan?.map(planLine)).toEqual(['10:00 bad-rollout on frontend → team blue (injected-1)', '15:00 node-failure on worker-1 → team red (injected-2)']);
+    expect(readPlan({ op: 'next', roomId: 'r' })).toBeNull();
   });
 
   it('sends a hint to one team or a message to all', () => {
     expect(readMessageForm({ team: 'blue', text: ' look at frontend ', kind: 'hint' })).toEqual({ ok: true, op: { op: 'message', team: 'blue', text: 'look at frontend', kind: 'hint' } });
     expect(readMessageForm({ team: '', text: 'break in 5', kind: 'message' })).toEqual({ ok: true, op: { op: 'message', text: 'break in 5', kind: 'message' } });
     expect(readMessageForm({ team: '', text: '  ', kind: 'message' })).toEqual({ ok: false, error: 'Type the hint or message first.' });
-    expect(readMessageForm({ team: '', text: 'x'.repeat(281), kind: 'message' })).toMatchObject({ ok: false });
+    expect(readMessageForm({ team: '', text: 'x'.repeat(501), kind: 'message' })).toMatchObject({ ok: false });
+    expect(readMessageForm({ team: '', text: 'x'.repeat(500), kind: 'message' })).toMatchObject({ ok: true });
   });
 });
 

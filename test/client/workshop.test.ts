@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { JoinOptions } from '../../shared/protocol.ts';
-import { readByCodeAnswer, readWorkshopBroadcast, readWorkshopCode, teamList, workshopCodeFromUrl, workshopJoinOptions, workshopLink } from '../../client/src/view/workshop.ts';
+import { readByCodeAnswer, trainerNotice, readWorkshopBroadcast, readWorkshopCode, teamList, workshopCodeFromUrl, workshopJoinOptions, workshopLink } from '../../client/src/view/workshop.ts';
 
 describe('the workshop code', () => {
   it('reads a typed code, a code typed in groups and a pasted link', () => {
@@ -57,5 +57,14 @@ describe('joining a workshop', () => {
     expect(readWorkshopBroadcast({ op: 'next', roomId: 'r2' })).toEqual({ op: 'next', roomId: 'r2' });
     expect(readWorkshopBroadcast({ op: 'next' })).toBeNull();
     expect(readWorkshopBroadcast('x')).toBeNull();
+  });
+});
+
+describe('a trainer notice', () => {
+  it('puts hints and messages on the banner, not roster notices', () => {
+    expect(trainerNotice({ text: 'look at the last rollout', kind: 'hint', from: 'coach' })).toBe('Hint from coach: look at the last rollout');
+    expect(trainerNotice({ text: 'Message from coach: break in 5', kind: 'message', from: 'coach' })).toBe('Message from coach: break in 5');
+    expect(trainerNotice({ text: 'break in 5', kind: 'message' })).toBe('Message from your trainer: break in 5');
+    expect(trainerNotice({ text: 'ann joined team blue' })).toBeNull();
   });
 });

@@ -20,12 +20,15 @@ import {
   stepSpeed,
   teamCards,
   teamColor,
+  planLine,
   trainerShortcut,
   type ControlOp,
+  type PlannedInjection,
   type InjectKind,
   type TrainerWorkshop,
 } from '../view/trainer.ts';
 import { teamIds } from '../view/lobby.ts';
+import { formatSimTime } from '../view/format.ts';
 import { workshopLink } from '../view/workshop.ts';
 import { byId, el, isTyping } from './dom.ts';
 
@@ -184,6 +187,11 @@ export class TrainerConsole {
     while (this.#log.children.length > 50) this.#log.lastElementChild?.remove();
   }
 
+  /** The timed injections not started yet (`workshop` op `plan`). */
+  plan(pending: readonly PlannedInjection[]): void {
+    byId('inject-plan').replaceChildren(...(pending.length ? pending.map((p) => el('li', { text: planLine(p) })) : [el('li', { class: 'empty', text: 'No timed injections.' })]));
+  }
+
   /** Say what happened on the result line (and log it). */
   report(text: string, ok: boolean): void {
     this.#result.textContent = text;
@@ -306,15 +314,15 @@ export class TrainerConsole {
   }
 
   #inject(): void {
-    const form = readInjectForm({ kind: this.#injectKind.value, team: this.#injectTeam.value, target: this.#injectTarget.value, at: this.#injectAt.value }, this.#view?.t ?? 0, this.#kinds);
+    const form = readInjectForm({ kind: this.#injectKind.value, team: this.#injectTeam.value, target: this.#injectTarget.value, delay: this.#injectAt.value }, this.#kinds);
     if (!form.ok) {
       this.report(form.error, false);
-      ({ kind: this.#injectKind, team: this.#injectTeam, target: this.#injectTarget, at: this.#injectAt })[form.field].focus();
+      ({ kind: this.#injectKind, team: this.#injectTeam, target: this.#injectTarget, delay: this.#injectAt })[form.field].focus();
       return;
     }
     const op = form.op;
     if (op.op !== 'inject') return;
-    this.#send(op, `inject ${op.incident.type} on ${op.incident.target} into team ${op.team}${op.atSeconds === undefined ? ' now' : ` at ${this.#injectAt.value.trim()}`}`);
+    this.#send(op, `inject ${op.incident.type} on ${op.incident.target} into team ${op.team}${op.atSeconds === undefined ? ' now' : ` in ${formatSimTime(op.atSeconds)} (sim)`}`);
   }
 
   #message(): void {

@@ -69,7 +69,7 @@ export function workshopTeamsError(mode: Mode, teams: number): string | null {
  */
 export function readWorkshopForm(v: WorkshopFormValues): { ok: true; body: WorkshopRequest } | { ok: false; field: WorkshopField; error: string } {
   const title = v.title.trim();
-  if (title.length > 80) return { ok: false, field: 'title', error: 'The title is at most 80 characters.' };
+  if (title.length > 120) return { ok: false, field: 'title', error: 'The title is at most 120 characters.' };
   const scenarios = v.scenarios.filter((s) => s !== '');
   if (scenarios.length < 1) return { ok: false, field: 'scenarios', error: 'Pick at least one scenario.' };
   if (scenarios.length > MAX_WORKSHOP_SCENARIOS) return { ok: false, field: 'scenarios', error: `Pick at most ${MAX_WORKSHOP_SCENARIOS} scenarios.` };
@@ -107,6 +107,32 @@ export function readWorkshopForm(v: WorkshopFormValues): { ok: true; body: Works
       teamChoice: v.teamChoice,
     },
   };
+}
+
+/** One timed injection not started yet (`workshop` message op `plan`, trainers only). */
+export interface PlannedInjection {
+  id: string;
+  team: string;
+  type: string;
+  target: string;
+  /** The team's sim second it starts at. */
+  atSeconds: number;
+  player: string;
+}
+
+/** The `workshop` message op `plan` -> the pending injections by start time, or null for other messages. */
+export function readPlan(msg: unknown): PlannedInjection[] | null {
+  const m = (typeof msg === 'object' && msg !== null ? msg : {}) as Raw;
+  if (m.op !== 'plan' || !Array.isArray(m.pending)) return null;
+  return m.pending
+    .map((p) => (typeof p === 'object' && p !== null ? (p as Raw) : {}))
+    .map((p) => ({ id: str(p.id), team: str(p.team), type: str(p.type), target: str(p.target), atSeconds: typeof p.atSeconds === 'number' ? p.atSeconds : 0, player: str(p.player) }))
+    .sort((a, b) => a.atSeconds - b.atSeconds || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** One plan line: `12:00 bad-rollout on frontend → team red (injected-3)`. */
+export function planLine(p: PlannedInjection): string {
+  return `${formatSimTime(p.atSeconds)} ${p.type} on ${p.target} → team ${p.team}${p.id ? ` (${p.id})` : ''}`;
 }
 
 /** A workshop as the trainer's routes return it (`POST /api/workshops`, `GET /api/workshops/:id`). */
@@ -337,25 +363,25 @@ export function injectTargets(targetKind: string, team: TeamView | undefined): s
 export type ControlOp =
   | { op: 'pause' | 'resume' | 'end' }
   | { op: 'speed'; timeDilation: number }
-  | { op: 'inject'; team: string; incident: { type: string; target: string }; atSeconds?: number }
+  | { op: 'inject'; team: string; incident: { type: string; target: string }; /** Sim seconds from now. */ atSeconds?: number }
   | { op: 'message'; team?: string; text: string; kind: 'hint' | 'message' }
   | { op: 'move'; player: string; team: string };
 
 /**
- * The inject form -> the `control` op, or the message. `team`: one team; `at`: '' = now, else the sim
- * second (whole, >= the match's `t` now) when it strikes.
+ * The inject form -> the `control` op, or the message. `team`: one team; `delay`: '' = now, else how
+ * long from now it strikes, in sim seconds (`600`) or sim `m:ss` (`10:00`), at most 24 h; the server
+ * starts it when the team's sim clock gets there (`atSeconds`: sim seconds from now).
  */
-export function readInjectForm(v: { kind: string; team: string; target: string; at: string }, now: number, kinds: readonly InjectKind[]): { ok: true; op: ControlOp } | { ok: false; field: 'kind' | 'team' | 'target' | 'at'; error: string } {
+export function readInjectForm(v: { kind: string; team: string; target: string; delay: string }, kinds: readonly InjectKind[]): { ok: true; op: ControlOp } | { ok: false; field: 'kind' | 'team' | 'target' | 'delay'; error: string } {
   if (!kinds.some((k) => k.kind === v.kind)) return { ok: false, field: 'kind', error: 'Pick an incident from the catalog.' };
   if (!/^[a-z0-9-]{1,16}$/.test(v.team)) return { ok: false, field: 'team', error: 'Pick the team whose cluster gets it.' };
   const target = v.target.trim();
   if (!target || target.length > 253) return { ok: false, field: 'target', error: 'Pick or type a target (a Deployment, a Node or etcd members, per incident).' };
-  const at = v.at.trim();
-  if (at === '') return { ok: true, op: { op: 'inject', team: v.team, incident: { type: v.kind, target } } };
-  const seconds = parseSimTime(at);
-  if (seconds === null) return { ok: false, field: 'at', error: 'The time is sim seconds (e.g. 600) or m:ss (10:00); leave it empty for now.' };
-  if (seconds < Math.floor(now)) return { ok: false, field: 'at', error: `That moment has passed (the match is at ${formatSimTime(now)}).` };
-  return { ok: true, op: { op: 'inject', team: v.team, incident: { type: v.kind, target }, atSeconds: seconds } };
+  const delay = v.delay.trim();
+  if (delay === '') return { ok: true, op: { op: 'inject', team: v.team, incident: { type: v.kind, target } } };
+  const seconds = parseSimTime(delay);
+  if (seconds === null || seconds > 86_400) return { ok: false, field: 'delay', error: 'The delay is sim seconds (e.g. 600) or m:ss (10:00) from now, at most 24 h; leave it empty for now.' };
+  return { ok: true, op: { op: 'inject', team: v.team, incident: { type: v.kind, target }, ...(seconds > 0 ? { atSeconds: seconds } : {}) } };
 }
 
 /** `600`, `10:00` or `1:02:03` -> sim seconds (whole), or null. */
@@ -367,11 +393,14 @@ export function parseSimTime(text: string): number | null {
   return Number(m[1] ?? 0) * 3600 + Number(m[2]) * 60 + Number(m[3]);
 }
 
-/** The message form -> the `control` op (`team` '' = all teams), or the message. Text 1-280 characters, no control characters. */
+/** Longest hint or message, characters (the server's limit). */
+export const MAX_MESSAGE = 500;
+
+/** The message form -> the `control` op (`team` '' = all teams), or the message. Text 1-500 characters, no control characters. */
 export function readMessageForm(v: { team: string; text: string; kind: string }): { ok: true; op: ControlOp } | { ok: false; error: string } {
   const text = v.text.trim();
   if (!text) return { ok: false, error: 'Type the hint or message first.' };
-  if (text.length > 280) return { ok: false, error: `At most 280 characters (${text.length} typed).` };
+  if (text.length > MAX_MESSAGE) return { ok: false, error: `At most ${MAX_MESSAGE} characters (${text.length} typed).` };
   if (/\p{Cc}/u.test(text)) return { ok: false, error: 'No control characters.' };
   const kind = v.kind === 'hint' ? 'hint' : 'message';
   return { ok: true, op: { op: 'message', ...(v.team ? { team: v.team } : {}), text, kind } };

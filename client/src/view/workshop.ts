@@ -114,3 +114,14 @@ export function readWorkshopBroadcast(msg: unknown): { op: 'next'; roomId: strin
   const m = (typeof msg === 'object' && msg !== null ? msg : {}) as Raw;
   return m.op === 'next' && typeof m.roomId === 'string' && m.roomId !== '' ? { op: 'next', roomId: m.roomId } : null;
 }
+
+/**
+ * A `notice` that is a trainer's hint or message (`kind` `hint`/`message`, sent with `control` op
+ * `message`) -> the banner line (`Hint from coach: …`), or null for roster notices.
+ */
+export function trainerNotice(msg: { text: string; kind?: unknown; from?: unknown }): string | null {
+  if (msg.kind !== 'hint' && msg.kind !== 'message') return null;
+  const from = typeof msg.from === 'string' && msg.from ? ` from ${msg.from}` : ' from your trainer';
+  const text = msg.text.replace(/^(hint|message)( from [^:]+)?:\s*/i, '');
+  return `${msg.kind === 'hint' ? 'Hint' : 'Message'}${from}: ${text}`;
+}
