@@ -197,6 +197,7 @@ describe('a workshop from creation to the exported debrief', () => {
 
   it('the trainer ends the match and opens the debrief', async () => {
     await coach.click('#ctl-end');
+    await coach.locator('#ctl-end-confirm').waitFor({ state: 'visible' });
     await coach.click('#ctl-end-confirm');
     await expect.poll(async () => (await trainerInfo(coach)).phase, { timeout: 15_000 }).toBe('ended');
     await bob.locator('#end-dialog').waitFor({ state: 'visible', timeout: 15_000 });

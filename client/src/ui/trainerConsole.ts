@@ -47,9 +47,6 @@ export interface TrainerActions {
   close(): void;
 }
 
-/** Real milliseconds the End button waits for its confirmation. */
-const END_CONFIRM_MS = 6000;
-
 export class TrainerConsole {
   readonly #root = byId('workshop-live');
   readonly #status = byId('trainer-status');
@@ -87,7 +84,6 @@ export class TrainerConsole {
   #cardsShape = '';
   #rosterShape = '';
   #targetsShape = '';
-  #endTimer: ReturnType<typeof setTimeout> | null = null;
   #logged = 0;
 
   constructor(actions: TrainerActions) {
@@ -357,13 +353,9 @@ export class TrainerConsole {
     this.#endConfirmRow.hidden = false;
     this.#buttons.end.hidden = true;
     byId('ctl-end-confirm').focus();
-    if (this.#endTimer !== null) clearTimeout(this.#endTimer);
-    this.#endTimer = setTimeout(() => this.#cancelEnd(), END_CONFIRM_MS);
   }
 
   #cancelEnd(): void {
-    if (this.#endTimer !== null) clearTimeout(this.#endTimer);
-    this.#endTimer = null;
     this.#endConfirmRow.hidden = true;
     this.#buttons.end.hidden = false;
   }
