@@ -156,9 +156,10 @@ describe('a workshop from creation to the exported debrief', () => {
   });
 
   it('the trainer starts (S), injects into red, hints red; bob sees the hint and fixes it', async () => {
-    await coach.locator('body').click({ position: { x: 5, y: 5 } });
+    // Keys work when no field has the focus (the Move picker may still hold it).
+    await coach.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await coach.keyboard.press('s');
-    await expect.poll(async () => (await trainerInfo(coach)).phase, { timeout: 15_000 }).toBe('running');
+    await expect.poll(async () => (await trainerInfo(coach)).phase, { timeout: 15_000, message: (await coach.textContent('#trainer-log')) ?? '' }).toBe('running');
     await expect.poll(async () => (await gameInfo(bob)).ready, { timeout: 30_000 }).toBe(true);
     await expect.poll(async () => (await gameInfo(bob)).phase).toBe('running');
     expect(await coach.locator('#team-cards .team-card').evaluateAll((cards) => cards.map((c) => (c as HTMLElement).dataset.team))).toEqual(['blue', 'red']);
@@ -214,6 +215,17 @@ describe('a workshop from creation to the exported debrief', () => {
     const actionLink = await red.locator('.debrief-actions a').first().getAttribute('href');
     expect(actionLink).toMatch(/replay\.html\?match=[^&]+&t=\d+$/);
     expect(await red.locator('.debrief-postmortem pre').textContent()).toMatch(/Postmortem/);
+
+    // The action's link opens red's replay at that moment.
+    const moment = Number(/&t=(\d+)$/.exec(actionLink ?? '')?.[1]);
+    const [replay] = await Promise.all([coach.context().waitForEvent('page'), red.locator('.debrief-actions a').first().click()]);
+    replay.on('pageerror', (err) => pageErrors.push(`replay: ${err.message}`));
+    await replay.waitForFunction((t) => {
+      const r = (window as unknown as { __replay?: { ready: boolean; t: number } }).__replay;
+      return r?.ready === true && r.t === t;
+    }, moment, { timeout: 60_000 });
+    expect(await replay.textContent('#replay-title')).toContain('team red');
+    await replay.close();
   });
 
   it('exports the debrief as CSV, JSON and Markdown', async () => {

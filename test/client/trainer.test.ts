@@ -24,7 +24,7 @@ import {
   trainerShortcut,
   type WorkshopFormValues,
 } from '../../client/src/view/trainer.ts';
-import { exportTarget, parseDebrief, replayAt, secondAt, timelineMarks, timelineSpan } from '../../client/src/view/debrief.ts';
+import { exportTarget, momentFromLocation, parseDebrief, replayAt, secondAt, timelineMarks, timelineSpan } from '../../client/src/view/debrief.ts';
 import { boutiqueTeam } from './fixtures.ts';
 
 const form = (extra: Partial<WorkshopFormValues> = {}): WorkshopFormValues => ({
@@ -239,6 +239,11 @@ describe('the debrief', () => {
     expect(replayAt({ replayUrl: 'replay.html?match=m-blue', matchId: 'm-blue' }, 150.7)).toBe('replay.html?match=m-blue&t=150');
     expect(replayAt({ replayUrl: 'replay.html?match=m-blue&t=10', matchId: 'm-blue' }, 20)).toBe('replay.html?match=m-blue&t=20');
     expect(replayAt({ replayUrl: '', matchId: 'm-red' }, 0)).toBe('replay.html?match=m-red&t=0');
+    // The replay page opens at that moment.
+    expect(momentFromLocation('?match=m-blue&t=150')).toBe(150);
+    expect(momentFromLocation('?match=m-blue')).toBeNull();
+    expect(momentFromLocation('?match=m-blue&t=-3')).toBeNull();
+    expect(momentFromLocation('?match=m-blue&t=1e3')).toBeNull();
   });
 
   it('names the export routes and files', () => {

@@ -138,7 +138,7 @@ export class DebriefView {
               'li',
               {},
               el('a', { text: i.startedAt === null ? '–' : formatSimTime(i.startedAt), attrs: { href: replayAt(t, i.startedAt ?? 0), target: '_blank', rel: 'noopener' } }),
-              ` ${i.title}: ${i.mitigatedAt === null ? 'never mitigated' : `mitigated at ${formatSimTime(i.mitigatedAt)}`}`,
+              ` ${i.title}${i.kind && i.kind !== i.title ? ` (${i.kind})` : ''}: ${i.mitigatedAt === null ? 'never mitigated' : `mitigated at ${formatSimTime(i.mitigatedAt)}`}`,
             ),
           )
         : [el('li', { class: 'empty', text: 'No incidents.' })]),

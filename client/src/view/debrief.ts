@@ -144,6 +144,12 @@ export function replayAt(team: Pick<DebriefTeam, 'replayUrl' | 'matchId'>, t: nu
   return `${url}${url.includes('?') ? '&' : '?'}t=${Math.max(0, Math.floor(t))}`;
 }
 
+/** `&t=SECONDS` of a replay page's URL (whole sim seconds, 0..1e6), or null when absent or malformed. */
+export function momentFromLocation(search: string): number | null {
+  const raw = new URLSearchParams(search).get('t');
+  return raw !== null && /^\d{1,7}$/.test(raw) && Number(raw) <= 1_000_000 ? Number(raw) : null;
+}
+
 /** The export formats: the route under `/api/workshops/:id/` and the file saved. */
 export type ExportFormat = 'csv' | 'json' | 'markdown';
 
