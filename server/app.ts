@@ -31,6 +31,7 @@ import { registerClient } from './http/client.ts';
 import { RecoveryManager } from './recovery/manager.ts';
 import { registerRecoveryRoutes } from './recovery/routes.ts';
 import { registerAuthRoutes, resolveSessionSecret, type VerifySession } from './http/auth.ts';
+import { registerWorkshopRoutes } from './http/workshops.ts';
 import { TOO_MANY_REQUESTS, matchmakeContext, tooManyBody } from './http/ratelimit.ts';
 
 /** Largest HTTP request body Fastify reads, bytes (413 above); the API takes no bodies today. */
@@ -97,6 +98,7 @@ export async function buildHttpAppWithAuth(config: Config, db: Database, logger:
   await app.register((api) => registerPostmortemRoutes(api, db), { prefix: '/api' });
   await app.register((api) => registerReplayRoutes(api, db), { prefix: '/api' });
   await app.register((api) => registerRecoveryRoutes(api, db), { prefix: '/api' });
+  await app.register((api) => registerWorkshopRoutes(api, { db, verify: (token) => verifySession(token), trainerUsers: config.trainerUsers, defaultTimeDilation: config.timeDilation }), { prefix: '/api' });
   await app.register(registerK8sRoutes, { prefix: '/k8s' });
   const built = await registerClient(app, config.clientDist);
   if (!built) logger.warn({ clientDist: config.clientDist }, 'client not built: / answers 503 until `npm run build`');

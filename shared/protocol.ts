@@ -28,6 +28,13 @@ import type {
 } from './view/fields.ts';
 import type { ChaosSideInfo, ChaosTotal } from './game/chaos.ts';
 
+/**
+ * `control` ops (trainer only): `pause`, `resume`, `speed` (`timeDilation`), `inject` (now, or
+ * `atSeconds` later), `end` (end the match now; archived as usual), `message` (a hint or message to a
+ * team or everyone, delivered as a `notice`), `move` (`player` to `team`, in the lobby).
+ */
+export const CONTROL_OPS = ['pause', 'resume', 'speed', 'inject', 'end', 'message', 'move'] as const;
+
 /** Name the room is registered under (`client.joinOrCreate(ROOM_NAME, options)`). */
 export const ROOM_NAME = 'match';
 
@@ -118,6 +125,14 @@ export const JoinOptions = z.strictObject({
   bots: z
     .union([botLevel, z.array(BotSeat).max(16, { error: 'at most 16 bots' })], { error: `bots must be a bot level (${BOT_LEVEL_NAMES.join(', ')}) or a list of { team, level }` })
     .optional(),
+  /**
+   * A workshop's join code (issue 10; `GET /api/workshops/by-code/CODE` gives its `roomId`): required
+   * to join a workshop's room (`joinById(roomId, { workshop: CODE, ... })`), any case. In a workshop
+   * room players are placed on teams by the workshop (`teamChoice` `auto`: balanced, the trainer moves
+   * them; `players`: the `team` option or the lobby's `team` op), and only the workshop's trainer may
+   * join with `trainer: true`.
+   */
+  workshop: z.string().trim().min(1).max(32).optional(),
 });
 /** Validated join options (the output of {@link JoinOptions}). */
 export type JoinOptions = z.infer<typeof JoinOptions>;
@@ -209,10 +224,25 @@ export const ClientMessages = {
   action: z.strictObject({ id: z.union([z.string().max(64), z.number()]).optional(), action: ActionMessage }),
   control: z.strictObject({
     id: z.union([z.string().max(64), z.number()]).optional(),
-    op: z.enum(['pause', 'resume', 'speed', 'inject']),
+    op: z.enum(CONTROL_OPS, { error: `op must be one of ${CONTROL_OPS.join(', ')}` }),
     timeDilation: z.number().min(0.25).max(120).optional(),
-    /** `inject`: the team whose cluster gets it (default: the trainer's own team). */
+    /**
+     * `inject`: the team whose cluster gets it (default: the trainer's own team); `message`: the team
+     * that gets it (default: everyone); `move`: the team the player moves to.
+     */
     team: z.string().regex(/^[a-z0-9-]{1,16}$/, { error: 'team must be 1-16 of a-z, 0-9, -' }).optional(),
+    /**
+     * `inject`: start the incident this many sim seconds from now (a timer on the team's sim clock;
+     * absent or 0: now). Players never see a pending injection; the trainer gets the list (`workshop`
+     * message op `plan`).
+     */
+    atSeconds: z.number().int({ error: 'atSeconds must be whole sim seconds' }).min(0, { error: 'atSeconds must be 0 to 86400 sim seconds' }).max(86_400, { error: 'atSeconds must be 0 to 86400 sim seconds' }).optional(),
+    /** `message`: the text, 1-500 characters, no control characters. */
+    text: z.string().trim().min(1, { error: 'text must not be empty' }).max(500, { error: 'text is at most 500 characters' }).regex(/^\P{Cc}*$/u, { error: 'text must not hold control characters' }).optional(),
+    /** `message`: `hint` or `message` (default `message`). */
+    kind: z.enum(['hint', 'message'], { error: 'kind must be hint or message' }).optional(),
+    /** `move`: the name of the player to move (to `team`). */
+    player: z.string().trim().min(1).max(32).optional(),
     /** `inject`: the incident. */
     incident: InjectIncident.optional(),
     /**
@@ -302,7 +332,35 @@ export interface NoticeMessage {
   text: string;
   /** Name of the player it is about (absent for the system). */
   player?: string;
+  /** A trainer's `control` op `message` (issue 10): `hint` or `message`; absent for roster notices. */
+  kind?: 'hint' | 'message';
+  /** With `kind`: the trainer who sent it. */
+  from?: string;
+  /** With `kind`: the team it was sent to (absent: everyone). */
+  team?: string;
 }
+
+/** A trainer's pending timed injection (`control` op `inject` with `atSeconds`), as the trainer sees it. */
+export interface PendingInjectionView {
+  /** Incident id it will get. */
+  id: string;
+  team: string;
+  type: string;
+  target: string;
+  /** Team sim second it starts at. */
+  atSeconds: number;
+  /** The trainer who planned it. */
+  player: string;
+}
+
+/**
+ * Server -> client `workshop` messages (issue 10):
+ * - `{ op: 'next', roomId }` (everyone): the workshop's next match is in room `roomId`; join it with
+ *   the same `workshop` code (and the same token);
+ * - `{ op: 'plan', pending }` (trainers only, on join and whenever it changes): the timed injections
+ *   not started yet, by start time.
+ */
+export type WorkshopMessage = { op: 'next'; roomId: string } | { op: 'plan'; pending: PendingInjectionView[] };
 
 /** Server -> client broadcast when the match ends (`room.onMessage('matchEnded', ...)`). */
 export interface MatchEndedMessage {

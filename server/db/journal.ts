@@ -9,7 +9,7 @@
 import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { MATCH_MODES, PLAYER_ROLES } from '../../shared/game/types.ts';
-import { ActionMessage, WorkflowMessage } from '../../shared/protocol.ts';
+import { ActionMessage, InjectIncident, WorkflowMessage } from '../../shared/protocol.ts';
 import type { Database } from './index.ts';
 import { liveMatches, matchJournal, matchSnapshots, type LiveMatchSetup } from './schema.ts';
 import { describeIssues, IncidentSpecSchema } from './records.ts';
@@ -30,6 +30,9 @@ const name = z.string().min(1);
  * - `workflow`: an accepted incident-workflow operation of a player of `team` (shared/game `applyWorkflow`;
  *   `request` without its message id).
  * - `chaos`: red vs blue, an accepted attack (`attack.kind`, `attack.target` as resolved).
+ * - `control` op `end` (issue 10): the trainer ended the match at that tick.
+ * - `timedInject` (issue 10): a trainer's injection planned for `team`'s sim second `at` (not part of
+ *   the match until it starts; then an `inject` entry with the same `incident.id` follows).
  */
 export const JournalEntrySchema = z.discriminatedUnion('kind', [
   z.strictObject({
@@ -45,7 +48,7 @@ export const JournalEntrySchema = z.discriminatedUnion('kind', [
   }),
   z.strictObject({ kind: z.literal('action'), team: name, player: name, action: ActionMessage }),
   z.strictObject({ kind: z.literal('inject'), team: name, player: name, spec: IncidentSpecSchema }),
-  z.strictObject({ kind: z.literal('control'), player: name, op: z.enum(['pause', 'resume', 'speed']), timeDilation: z.number().positive().optional() }),
+  z.strictObject({ kind: z.literal('control'), player: name, op: z.enum(['pause', 'resume', 'speed', 'end']), timeDilation: z.number().positive().optional() }),
   z.discriminatedUnion('op', [
     z.strictObject({ kind: z.literal('lobby'), player: name, op: z.literal('team'), value: name }),
     z.strictObject({ kind: z.literal('lobby'), player: name, op: z.literal('role'), value: z.enum(PLAYER_ROLES) }),
@@ -55,6 +58,9 @@ export const JournalEntrySchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('workflow'), team: name, player: name, request: WorkflowMessage }),
   // Red vs blue: an accepted attack (shared/game `attack`) by `player` of the attacking `team`, target as resolved.
   z.strictObject({ kind: z.literal('chaos'), team: name, player: name, attack: z.strictObject({ kind: z.string().min(1).max(64), target: z.string().max(253) }) }),
+  // Issue 10: a trainer's timed injection, planned to start when `team`'s sim clock reaches `at` (sim
+  // seconds); when it starts an ordinary `inject` entry follows with the same incident id.
+  z.strictObject({ kind: z.literal('timedInject'), team: name, player: name, at: z.number().nonnegative(), incident: InjectIncident.extend({ id: z.string().min(1) }) }),
 ]);
 /** A validated journal entry (see {@link JournalEntrySchema}). */
 export type JournalEntry = z.infer<typeof JournalEntrySchema>;
@@ -87,6 +93,10 @@ const SetupSchema = z.object({
   teams: z.array(name).min(1),
   timeDilation: z.number().positive(),
   settings: z.strictObject({ mode: z.enum(MATCH_MODES), roles: z.boolean(), lobby: z.boolean() }).optional(),
+  // Issue 10: the workshop a workshop room belongs to (server/rooms/workshop.ts `WorkshopBinding`).
+  workshop: z
+    .strictObject({ id: name, code: name, trainer: name, title: z.string(), teamChoice: z.enum(['auto', 'players']), index: z.number().int().nonnegative(), scenarios: z.number().int().positive() })
+    .optional(),
 }) satisfies z.ZodType<LiveMatchSetup>;
 
 /** `now() + ms` in the database's clock (leases compare against the database's time only). */

@@ -124,6 +124,8 @@ export interface LiveMatchSetup {
   timeDilation: number;
   /** How the match is played (shared/game `MatchSettings`); absent in rows written before the lobby (= defaults). */
   settings?: { mode: 'solo' | 'coop' | 'race' | 'redblue'; roles: boolean; lobby: boolean };
+  /** Issue 10: the workshop of a workshop room (server/rooms/workshop.ts `WorkshopBinding`); absent outside workshops. */
+  workshop?: { id: string; code: string; trainer: string; title: string; teamChoice: 'auto' | 'players'; index: number; scenarios: number };
 }
 
 /**

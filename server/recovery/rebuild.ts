@@ -30,7 +30,7 @@ import {
 } from '../../shared/game/index.ts';
 import type { SimInput } from '../../shared/sim/types.ts';
 import { resolveSimInput } from '../scenarios/index.ts';
-import type { JournalRecord, LiveMatchRow, SnapshotRecord } from '../db/journal.ts';
+import type { JournalEntry, JournalRecord, LiveMatchRow, SnapshotRecord } from '../db/journal.ts';
 
 /** A rebuilt match and what the room keeps beside it. */
 export interface RebuiltMatch {
@@ -45,6 +45,8 @@ export interface RebuiltMatch {
   tick: number;
   /** True when the rebuild started from the snapshot (false: from tick 0). */
   fromSnapshot: boolean;
+  /** Issue 10: the trainer's timed injections planned and not started yet (`timedInject` entries). */
+  pending: JournalEntry[];
 }
 
 /** Thrown when the journal does not replay (an entry refused, a snapshot with the wrong hash). */
@@ -99,8 +101,15 @@ export function rebuildMatch(row: LiveMatchRow, entries: readonly JournalRecord[
     }
   };
 
+  let pending: JournalEntry[] = [];
   for (const rec of entries) {
     const e = rec.entry;
+    // A timed injection is the room's plan, not the match's: it enters the match as its `inject` entry.
+    if (e.kind === 'timedInject') {
+      pending.push(e);
+      continue;
+    }
+    if (e.kind === 'inject') pending = pending.filter((p) => !(p.kind === 'timedInject' && p.team === e.team && p.incident.id === e.spec.id));
     // Entries before the snapshot are in it; only what the room keeps outside the match is collected.
     if (e.kind === 'join' && e.tokenHash !== null && !seatTokens.has(e.name)) seatTokens.set(e.name, e.tokenHash);
     if (e.kind === 'control' && e.op === 'speed' && e.timeDilation !== undefined) timeDilation = e.timeDilation;
@@ -147,5 +156,5 @@ export function rebuildMatch(row: LiveMatchRow, entries: readonly JournalRecord[
   for (const p of match.players) p.present = false;
   // Teams must exist as the setup says (a snapshot of another match would fail here).
   for (const id of setup.teams) getTeam(match, id);
-  return { match, input, title: resolved.title, seatTokens, timeDilation, tick: matchTick(match), fromSnapshot: snapshot !== null };
+  return { match, input, title: resolved.title, seatTokens, timeDilation, tick: matchTick(match), fromSnapshot: snapshot !== null, pending };
 }

@@ -52,7 +52,7 @@ import { MatchStateSchema } from './schema.ts';
 import { projectTeam } from './projection.ts';
 import { TeamViews, registerTeam } from './views.ts';
 import { SimClock } from './clock.ts';
-import { describeZodError, errorReply, isClientMessageType, okReply, parseClientMessage, unknownTypeReply, type MessageId } from './messages.ts';
+import { describeZodError, errorReply, extractId, isClientMessageType, okReply, parseClientMessage, unknownTypeReply, type MessageId } from './messages.ts';
 import { saveWithRetry, toMatchRecord } from './results.ts';
 import { handleWorkflow } from './workflow.ts';
 import { type RoomTeam, createRoomTeam, teamResult } from './team.ts';
@@ -66,6 +66,7 @@ import type { RecoveryManager } from '../recovery/manager.ts';
 import { matchTick, rebuildMatch } from '../recovery/rebuild.ts';
 import type { SimInput } from '../../shared/sim/types.ts';
 import { registerK8sMatch, type K8sMatchHandle, type K8sSubmitResult } from '../k8s/gateway.ts';
+import { NEXT_LINGER_MS, RoomDesk, WORKSHOP_END_LINGER_MS, takeWorkshopCreation, type WorkshopBinding } from './workshop.ts';
 
 /** What the room needs from the server process (bound with {@link defineMatchRoom}). */
 export interface MatchRoomDeps {
@@ -201,6 +202,8 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
   private lobby!: RoomLobby;
   /** Server-side bot seats (./bots.ts). */
   private bots!: RoomBots;
+  /** The trainer's desk: who may do trainer actions, the workshop, timed injections (./workshop.ts). */
+  private desk!: RoomDesk;
 
   private get deps(): MatchRoomDeps {
     const deps = (this.constructor as typeof MatchRoom).deps;
@@ -225,7 +228,10 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     const deps = this.deps;
     const ticket = deps.recovery?.takeRestore(options);
     if (ticket) return this.restore(ticket.row);
-    const opts = parseJoinOptions(options);
+    // A workshop room (issue 10) is created by the HTTP API with a one-time ticket (./workshop.ts).
+    const created = takeWorkshopCreation(options);
+    const workshop = created.binding;
+    const opts = parseJoinOptions(created.options);
     const seed = opts.seed ?? randomInt(0, 0x1_0000_0000);
     // Only built-in scenarios: resolveSimInput also accepts file paths, which players must not name.
     if (opts.scenario !== undefined && !BUILT_IN_SCENARIO_IDS.includes(opts.scenario)) {
@@ -248,7 +254,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     const match = createMatch({ input, teams: teamIds, settings, ...(settings.mode === 'redblue' ? { redTeam: resolved.redTeam } : {}) });
     const botSeats = botSeatsOf(opts, teamIds);
     if (deps.recovery) {
-      const setup = { scenario: opts.scenario ?? null, scenarioId: input.scenarioId, title, durationSeconds: opts.durationSeconds ?? null, teams: [...teamIds], timeDilation, settings };
+      const setup = { scenario: opts.scenario ?? null, scenarioId: input.scenarioId, title, durationSeconds: opts.durationSeconds ?? null, teams: [...teamIds], timeDilation, settings, ...(workshop ? { workshop } : {}) };
       try {
         await deps.recovery.register({ matchId, roomId: this.roomId, seed, setup, startedAt: this.startedAt });
       } catch (err) {
@@ -257,7 +263,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
       }
       this.journal = this.newJournal(deps.recovery, matchId, 0);
     }
-    this.setup({ match, matchId, input, title, timeDilation, teamIds });
+    this.setup({ match, matchId, input, title, timeDilation, teamIds, workshop });
     this.bots.addAll(botSeats);
     this.log.info({ scenario: input.scenarioId, seed, timeDilation, durationSeconds: input.settings.durationSeconds, teams: teamIds }, 'match created');
   }
@@ -280,7 +286,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     this.startedAt = loaded.row.startedAt;
     this.seatTokens = rebuilt.seatTokens;
     this.journal = this.newJournal(recovery, claimed.matchId, loaded.entries.length);
-    this.setup({ match: rebuilt.match, matchId: claimed.matchId, input: rebuilt.input, title: rebuilt.title, timeDilation: rebuilt.timeDilation, teamIds: loaded.row.setup.teams });
+    this.setup({ match: rebuilt.match, matchId: claimed.matchId, input: rebuilt.input, title: rebuilt.title, timeDilation: rebuilt.timeDilation, teamIds: loaded.row.setup.teams, workshop: loaded.row.setup.workshop ?? null, pending: rebuilt.pending });
     this.autoDispose = false;
     this.clock.setTimeout(() => {
       this.autoDispose = true;
@@ -290,7 +296,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
   }
 
   /** What onCreate and restore share: teams and their projections, the state, the clock, the handlers. */
-  private setup(o: { match: Match; matchId: string; input: SimInput; title: string; timeDilation: number; teamIds: readonly string[] }): void {
+  private setup(o: { match: Match; matchId: string; input: SimInput; title: string; timeDilation: number; teamIds: readonly string[]; workshop: WorkshopBinding | null; pending?: JournalEntry[] }): void {
     const deps = this.deps;
     this.match = o.match;
     for (const id of o.teamIds) {
@@ -324,6 +330,22 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
       rosterChanged: () => void this.publishMetadata(),
     });
     this.lobby.init();
+    this.desk = new RoomDesk({
+      match: () => this.match,
+      db: deps.db,
+      log: () => this.log,
+      sessions: this.sessions,
+      clients: () => this.clients,
+      lobby: () => this.lobby,
+      journal: (entry) => this.journalEvent(entry),
+      injectNow: (id, who, team, incident) => this.onInject(id, who, team, incident),
+      t: () => this.state.t,
+    }, o.workshop, o.pending);
+    // A workshop room: joined by code only (never by quick-play), kept while nobody is in it yet.
+    if (o.workshop) {
+      void this.setPrivate(true);
+      this.autoDispose = false;
+    }
     // Solo practice: quick-play never seats a second player here (joinById still lets spectators in).
     if (this.match.settings.mode === 'solo') void this.setPrivate(true);
     this.patchRate = deps.patchRateMs;
@@ -424,7 +446,11 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
    */
   override async onJoin(client: Client, options: unknown, auth?: unknown): Promise<void> {
     // Name and trainer flag as the session allows (./auth.ts), never as the raw options say.
-    const opts = (isAuthedJoin(auth) ? auth : await authenticateJoin(this.deps.auth, undefined, options, parseJoinOptions)).options;
+    const asked = (isAuthedJoin(auth) ? auth : await authenticateJoin(this.deps.auth, undefined, options, parseJoinOptions)).options;
+    // Workshop code, the one trainer per room, team placement (./workshop.ts).
+    const placed = this.desk.checkJoin(asked);
+    if (typeof placed === 'string') throw new ServerError(ErrorCode.APPLICATION_ERROR, placed);
+    const opts = placed;
     const offered = opts.seatToken === undefined ? null : tokenHash(opts.seatToken);
     const held = this.seatTokens.get(opts.name);
     if (held !== undefined && held !== offered && playerByName(this.match, opts.name)?.present === false) {
@@ -461,6 +487,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     this.views.attach(client, visibleTeams(player, [...this.teams.keys()]));
     this.sendCredentials(client, player);
     this.lobby.joined(player);
+    if (this.desk.isTrainer(player)) this.desk.sendPlan(client);
     this.log.info({ player: player.name, team: player.team, trainer: player.trainer, role: player.role, spectator: player.spectator }, 'player joined');
   }
 
@@ -590,6 +617,8 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
       this.simClock.spent(performance.now() - started);
       this.simClock.ran();
       this.markAllDirty();
+      // Timed injections whose team clock came (between ticks, like an action: exact on replay).
+      if (!ended) this.desk.fireDue();
       if (ended) {
         void this.endMatch();
         return;
@@ -651,6 +680,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
   private syncPhase(): void {
     const phase: MatchPhase = this.match.phase;
     if (this.state.phase === phase) return;
+    if (this.state.phase === 'lobby' && phase === 'running') this.desk.started();
     this.state.phase = phase;
     void this.publishMetadata();
   }
@@ -667,7 +697,9 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     let reply: ReplyMessage;
     this.durable = null;
     try {
-      reply = handler();
+      // Authorization first (./workshop.ts): trainer actions are the room's trainer's only.
+      const denied = this.desk.gate(type, raw, this.playerOf(client));
+      reply = denied !== null ? errorReply(type, extractId(raw), denied) : handler();
     } catch (err) {
       this.log.error({ err, type, message: raw }, 'message handler failed');
       reply = errorReply(type, null, `internal error while handling ${type}: ${err instanceof Error ? err.message : String(err)}`);
@@ -747,7 +779,11 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     const who = this.playerOf(client);
     if (typeof who === 'string') return errorReply('control', id, who);
     if (message.op === 'inject' && message.manifest !== undefined) return this.onInjectManifest(id, who, message.team, message.manifest, message.appinfo);
+    if (message.op === 'inject' && message.atSeconds !== undefined && message.atSeconds > 0) return this.desk.planInjection(id, who, message.team ?? who.team, message.incident, message.atSeconds);
     if (message.op === 'inject') return this.onInject(id, who, message.team, message.incident);
+    // Issue 10: the trainer's console ops that are the room's (./workshop.ts).
+    if (message.op === 'message') return this.desk.message(id, who, message.team, message.text, message.kind);
+    if (message.op === 'move') return this.desk.move(id, who, message.player, message.team);
     // Permission and phase are the match's; the clock and the speed value are the room's.
     const allowed = control(this.match, who.id, message.op);
     if (!allowed.ok) return errorReply('control', id, allowed.error);
@@ -769,6 +805,11 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
         this.state.timeDilation = message.timeDilation;
         return okReply('control', id, `speed set to ${message.timeDilation} sim seconds per real second`);
       }
+      case 'end':
+        this.journalEvent({ kind: 'control', player: who.name, op: 'end' });
+        this.markAllDirty();
+        void this.endMatch();
+        return okReply('control', id, allowed.message);
     }
   }
 
@@ -850,11 +891,15 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
         timeDilation: this.simClock.timeDilation,
         startedAt: this.startedAt,
         endedAt,
-        players: match.players.filter((p) => p.team === team.id),
+        // A spectating trainer (a workshop's) played for no team.
+        players: match.players.filter((p) => p.team === team.id && !(p.trainer && p.spectator)),
         mode: match.settings.mode,
+        matchGroup: this.state.matchId,
+        ...(this.desk.workshop ? { workshopId: this.desk.workshop.id } : {}),
       }),
     }));
     const saving = Promise.all(results.map(({ result }) => saveWithRetry(this.deps.db, toMatchRecord(result), this.log))).then(async (saved) => {
+      if (saved.every(Boolean)) await this.desk.archived(results.map(({ result }) => result.id), this.state.matchId);
       if (!saved.every(Boolean) || !this.journal || !this.deps.recovery) return saved;
       // Archived: the result holds every journaled action; the live journal goes.
       this.archived = true;
@@ -874,7 +919,34 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
       client.send('matchEnded', message);
     }
     this.log.info({ scores: players.map((p) => `${p.name}:${p.score}`) }, 'match ended');
-    this.clock.setTimeout(() => void this.disconnect(), END_LINGER_MS);
+    this.autoDispose = true;
+    this.clock.setTimeout(() => void this.disconnect(), this.desk.workshop ? WORKSHOP_END_LINGER_MS : END_LINGER_MS);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Workshops (issue 10): called by the HTTP API (`matchMaker.remoteRoomCall`)
+  // -------------------------------------------------------------------------------------------
+
+  /** The workshop's next match is in `roomId`: tell every client (`workshop` op `next`), close soon after. */
+  workshopNext(roomId: string): void {
+    this.desk.announceNext(roomId);
+    this.clock.setTimeout(() => void this.disconnect(), NEXT_LINGER_MS);
+  }
+
+  /** What the trainer's workshop page shows of this room: phase, roster by team, pending timed injections. */
+  workshopInfo(): { roomId: string; matchId: string; phase: MatchPhase; t: number; roster: { team: string; players: { name: string; present: boolean; spectator: boolean; trainer: boolean; bot: boolean }[] }[]; pending: ReturnType<RoomDesk['plan']> } {
+    const match = this.match;
+    return {
+      roomId: this.roomId,
+      matchId: this.state.matchId,
+      phase: match.phase,
+      t: this.state.t,
+      roster: match.teams.map((team) => ({
+        team: team.id,
+        players: match.players.filter((p) => p.team === team.id && !(p.trainer && p.spectator)).map((p) => ({ name: p.name, present: p.present, spectator: p.spectator, trainer: p.trainer, bot: p.bot === true })),
+      })),
+      pending: this.desk.plan(),
+    };
   }
 }
 

@@ -202,6 +202,24 @@ export class RoomLobby {
     }
   }
 
+  /**
+   * A trainer's `control` op `move` (issue 10): `player` to team `teamId` through the same
+   * shared/game `setTeam` as the lobby's `team` op (phase `lobby` only), journaled as that player's
+   * `lobby` `team` entry (the rebuild replays it the same way), announced `bob was moved to team red by coach`.
+   */
+  moveByTrainer(trainer: MatchPlayer, player: MatchPlayer, teamId: string): { ok: true; message: string } | { ok: false; error: string } {
+    const before = player.team;
+    const result = setTeam(this.host.match(), player.id, teamId);
+    if (!result.ok) return result;
+    if (before === player.team) return { ok: true, message: `${player.name} is already on team ${player.team}` };
+    this.host.journal({ kind: 'lobby', player: player.name, op: 'team', value: player.team });
+    this.syncPlayer(player);
+    for (const c of this.host.clients()) if (this.host.sessions.get(c.sessionId) === player.id) this.host.seatChanged(c, player);
+    const message = `${player.name} was moved to team ${player.team} by ${trainer.name}`;
+    this.notice(message, player.name);
+    return { ok: true, message };
+  }
+
   /** Copies a player's lobby fields into every state entry of theirs. */
   syncPlayer(player: MatchPlayer): void {
     const fields = playerFields(player);

@@ -33,6 +33,10 @@ export interface TeamResult {
   /** Everyone who played for the team (also players who left early); score = team score. */
   players: { name: string; actions: number }[];
   team: string;
+  /** Issue 10: the workshop the match was played in (absent outside workshops). */
+  workshopId?: string;
+  /** Issue 10: the shared/game match id every team's record of this match shares (`matches.match_group`). */
+  matchGroup?: string;
 }
 
 /** Build the archive record of one team's match. */

@@ -41,6 +41,10 @@ export interface TeamResultInput {
   players: readonly Pick<MatchPlayer, 'name' | 'actions'>[];
   /** The match's mode (default: not red vs blue). */
   mode?: MatchMode;
+  /** Issue 10: the workshop (see TeamResult). */
+  workshopId?: string;
+  /** Issue 10: the shared/game match id (see TeamResult). */
+  matchGroup?: string;
 }
 
 /** The team's end-of-match result, ready for {@link import('./results.ts').toMatchRecord}. */
@@ -58,5 +62,7 @@ export function teamResult(r: TeamResultInput): TeamResult {
     endedAt: r.endedAt,
     players: r.players.map((p) => ({ name: p.name, actions: p.actions })),
     ...(r.mode !== undefined ? { mode: r.mode } : {}),
+    ...(r.workshopId !== undefined ? { workshopId: r.workshopId } : {}),
+    ...(r.matchGroup !== undefined ? { matchGroup: r.matchGroup } : {}),
   };
 }

@@ -25,10 +25,19 @@ export const ReplayRecord = z.object({
   settings: z.object({ tickSeconds: z.number().positive(), durationSeconds: z.number().nonnegative(), timeDilation: z.number().positive(), mode: z.literal('redblue').optional() }),
   actions: z.array(z.object({ tick: z.number().int().nonnegative(), player: z.string().min(1), action: z.unknown() })),
   injections: z.array(z.object({ tick: z.number().int().nonnegative(), player: z.string().min(1), logIndex: z.number().int().nonnegative(), spec: z.unknown() })).default([]),
-  summary: z.looseObject({ stateHash: z.string().min(1), score: z.number() }),
+  summary: z.looseObject({ stateHash: z.string().min(1), score: z.number(), ticks: z.number().int().nonnegative().optional(), durationSeconds: z.number().nonnegative().optional() }),
   players: z.array(z.object({ name: z.string(), team: z.string() })).default([]),
 });
 export type ReplayRecord = z.infer<typeof ReplayRecord>;
+
+/**
+ * Ticks to replay: `summary.ticks` for a match a trainer ended early (`control` op `end`, issue 10:
+ * its summary's sim seconds fall short of the settings' length), else the whole match (no option).
+ */
+function ticksOption(record: ReplayRecord): { ticks?: number } {
+  const { ticks, durationSeconds } = record.summary;
+  return ticks !== undefined && durationSeconds !== undefined && durationSeconds < record.settings.durationSeconds ? { ticks } : {};
+}
 
 /** The result `--json` prints. Hashes: 16 hex digits (shared/sim `stateHash`). */
 export interface ReplayResult {
@@ -75,6 +84,7 @@ export function replayRecord(record: ReplayRecord, opts: { postmortem?: boolean;
   const recorder = opts.postmortem ? new TimelineRecorder(team) : null;
   try {
     match = replayMatch(input, [team], [{ team, log: record.actions as never, injections: record.injections as never }], {
+      ...ticksOption(record),
       scheduled: record.settings.mode !== 'redblue',
       onTick: (m) => {
         ticks++;
@@ -287,6 +297,7 @@ export function prepareReplay(record: ReplayRecord): PreparedReplay {
   let match: Match;
   try {
     match = replayMatch(input, [team], logs, {
+      ...ticksOption(record),
       scheduled: record.settings.mode !== 'redblue',
       onTick: (m) => {
         recorder.observe(m);

@@ -216,7 +216,8 @@ export function submit(match: Match, playerId: string, action: SimAction, teamId
 }
 
 /**
- * A trainer's control: `pause` (phase `paused`), `resume` (phase `running`), or `speed` (permission
+ * A trainer's control: `pause` (phase `paused`), `resume` (phase `running`), `end` (phase `ended` now:
+ * the match is over at this tick, issue 10), or `speed` (permission
  * only: the adapter owns the clock and validates the value). Checks, in this order: a known player; a
  * trainer; the match not ended; in phase `lobby` only `speed` (`MATCH_ERRORS.controlLobby`: the
  * match starts with the lobby's `start`). Pausing a paused match (or resuming a running one) is accepted.
@@ -237,6 +238,10 @@ export function control(match: Match, playerId: string, op: ControlOp): ControlR
       return { ok: true, message: 'resumed' };
     case 'speed':
       return { ok: true, message: '' };
+    case 'end':
+      // Issue 10: the trainer ends the match now; every team's record ends at this tick.
+      match.phase = 'ended';
+      return { ok: true, message: 'the trainer ended the match' };
   }
 }
 

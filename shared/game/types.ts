@@ -275,7 +275,7 @@ export interface JoinRequest {
 export type JoinResult = { ok: true; player: MatchPlayer } | { ok: false; error: string };
 
 /** A trainer's control operations; `speed`'s value (time dilation) belongs to the adapter's clock. */
-export type ControlOp = 'pause' | 'resume' | 'speed';
+export type ControlOp = 'pause' | 'resume' | 'speed' | 'end';
 
 /** `control`'s answer: `message` is the reply text (`paused`, `resumed`; empty for `speed`). */
 export type ControlResult = { ok: true; message: string } | { ok: false; error: string };
