@@ -21,6 +21,8 @@ import { PostmortemQuestion } from './ui/postmortemQuestion.ts';
 import { JoinScreen, errorText } from './ui/joinScreen.ts';
 import { AccountPanel } from './ui/accountPanel.ts';
 import { MatchLobby } from './ui/matchLobby.ts';
+import { WorkshopJoin } from './ui/workshopJoin.ts';
+import { readWorkshopBroadcast, trainerNotice } from './view/workshop.ts';
 import { lobbyShortcut, type JoinRequest } from './view/lobby.ts';
 import { resolveShortcut } from './view/console.ts';
 import type { MapTarget } from './view/layout.ts';
@@ -54,6 +56,8 @@ const gameScreen = byId('game-screen');
 const banner = byId('connection-banner');
 const account = new AccountPanel(byId('join-screen')); // Sign in / Register / Play as guest (issue 10)
 const join = new JoinScreen((request) => startMatch({ ...request, options: account.apply(request.options) }));
+// Join a workshop by code (issue 10): under the name, above Quick play; `/?workshop=CODE` fills it in.
+new WorkshopJoin(byId('join-screen'), (request) => startMatch({ ...request, options: account.apply(request.options) }), join);
 const lobbyUi = new MatchLobby();
 lobbyUi.mount();
 mountChaosPanel(() => conn?.room ?? null); // red vs blue: the attacking side's panel
@@ -75,6 +79,9 @@ const handlers: ConnectionHandlers = {
   },
   onNotice: (msg) => {
     lobbyUi.notices.push(msg);
+    // A trainer's hint or message (issue 10 workshops): also on the banner until dismissed or replaced.
+    const trainerNote = trainerNotice(msg);
+    if (trainerNote) showBanner(trainerNote, 'info', false, true);
     scheduleRender();
   },
   onStrayReply: (reply) => consolePanel.log(`(reply to ${reply.type}${reply.id === null ? '' : ` #${reply.id}`})`, reply),
@@ -143,7 +150,37 @@ async function startMatch(request: JoinRequest): Promise<void> {
   // Rejoining names the team the seat has (a joinOrCreate without one got the first team).
   const team = (conn.room.state as { players?: Map<string, { team?: string }> } | undefined)?.players?.get(conn.sessionId)?.team;
   seat = { roomId: conn.room.roomId, options: { ...options, ...(team ? { team } : {}) } };
+  followWorkshop(conn);
   enterGame(options.name);
+}
+
+/**
+ * A workshop match (issue 10): when the trainer opens the next scenario, the old room broadcasts
+ * `workshop` `{ op: 'next', roomId }`; leave and join the new room with the same name, token and code.
+ */
+function followWorkshop(c: GameConnection): void {
+  c.room.onMessage('workshop', (msg: unknown) => {
+    const next = readWorkshopBroadcast(msg);
+    const current = seat;
+    if (!next || !current || conn !== c) return;
+    const { team: _team, ...options } = current.options;
+    showBanner('Your trainer opened the next scenario: joining it…', 'info');
+    seat = null;
+    const endDialogElement = document.getElementById('end-dialog') as HTMLDialogElement | null;
+    if (endDialogElement?.open) endDialogElement.close();
+    feeds.reset();
+    pagerPanel.reset();
+    context.select(null, null, undefined);
+    mirror.current = null;
+    void c
+      .leave()
+      .catch(() => undefined)
+      .then(() => startMatch({ kind: 'join', roomId: next.roomId, options }))
+      .then(
+        () => setTimeout(() => hideBanner('Your trainer opened the next scenario: joining it…'), 100),
+        (err: unknown) => showBanner(`Could not join the next scenario: ${errorText(err)}`, 'error', true),
+      );
+  });
 }
 
 function enterGame(name: string): void {
@@ -269,9 +306,14 @@ function onRendered(info: RenderInfo): void {
   });
 }
 
-function showBanner(text: string, kind: 'ok' | 'warn' | 'error' | 'info', offerRejoin = false): void {
+function showBanner(text: string, kind: 'ok' | 'warn' | 'error' | 'info', offerRejoin = false, dismissable = false): void {
   banner.className = `banner ${kind}`;
   banner.replaceChildren(el('span', { text }));
+  if (dismissable) {
+    const close = el('button', { text: 'OK', class: 'ghost', attrs: { type: 'button', 'aria-label': 'Dismiss' } });
+    close.addEventListener('click', () => hideBanner());
+    banner.append(' ', close);
+  }
   if (offerRejoin) {
     const button = el('button', { text: 'Back to the join screen', attrs: { type: 'button' } });
     button.addEventListener('click', () => void backToJoin());

@@ -6,6 +6,7 @@ import { createClusterGame } from './game/clusterScene.ts';
 import { ReplayPage } from './ui/replay.ts';
 import { byId } from './ui/dom.ts';
 import { matchIdFromLocation } from './view/replay.ts';
+import { momentFromLocation } from './view/debrief.ts';
 
 const id = matchIdFromLocation(location.search, location.hash);
 if (id === null) {
@@ -19,5 +20,9 @@ if (id === null) {
     map.scene.show(team, null);
   });
   (window as unknown as { __replay: unknown }).__replay = page.debug;
-  void page.load();
+  // `&t=SECONDS` (a workshop debrief's link at a moment, issue 10): open the replay there.
+  const moment = momentFromLocation(location.search);
+  void page.load().then(() => {
+    if (moment !== null) page.seek(moment);
+  });
 }
