@@ -147,6 +147,8 @@ interface Pending {
   /** Spool file, or null when kept in memory only. */
   file: string | null;
   attempts: number;
+  /** Found in the spool at start (kept by a previous run). */
+  resumed?: true;
   /** The attempt still running (an attempt that timed out may still land). */
   inflight?: Promise<{ ok: true; outcome: SaveGroupOutcome } | { ok: false; err: unknown; invalid: boolean }>;
   timer?: NodeJS.Timeout;
@@ -236,7 +238,7 @@ export class ResultStore {
       }
       if (this.#pending.has(group.matchGroup)) continue;
       found++;
-      const entry: Pending = { group, file, attempts: 0, onStored: [] };
+      const entry: Pending = { group, file, attempts: 0, resumed: true, onStored: [] };
       this.#pending.set(group.matchGroup, entry);
       this.#log.warn({ matchGroup: group.matchGroup, file }, 'result kept for retry (left by a previous run)');
       void this.#attempt(entry);
@@ -303,7 +305,7 @@ export class ResultStore {
     const { matchGroup } = entry.group;
     const scores = entry.group.records.map((r) => r.summary.score);
     const fields = { matchGroup, matchIds: entry.group.records.map((r) => r.id), scores, rated: outcome.plan.rated, ...(outcome.plan.rated ? {} : { unrated: outcome.plan.reason }), attempts: entry.attempts };
-    if (entry.attempts > 1) this.#log.info(fields, `stored after ${entry.attempts} attempts`);
+    if (entry.attempts > 1 || entry.resumed) this.#log.info(fields, `stored after ${entry.attempts} attempt${entry.attempts === 1 ? '' : 's'}${entry.resumed ? ' (kept by a previous run)' : ''}`);
     else this.#log.info(fields, 'match result saved');
     if (entry.file) {
       await unlink(entry.file).catch((err: unknown) => this.#log.warn({ err, file: entry.file }, 'removing a stored result from the spool failed (a later start stores it again: harmless)'));
