@@ -27,6 +27,7 @@ export default defineConfig({
         main: fileURLToPath(new URL('index.html', import.meta.url)),
         leaderboard: fileURLToPath(new URL('leaderboard.html', import.meta.url)),
         replay: fileURLToPath(new URL('replay.html', import.meta.url)),
+        profile: fileURLToPath(new URL('profile.html', import.meta.url)),
       },
     },
   },
