@@ -28,6 +28,7 @@ export default defineConfig({
         leaderboard: fileURLToPath(new URL('leaderboard.html', import.meta.url)),
         replay: fileURLToPath(new URL('replay.html', import.meta.url)),
         trainer: fileURLToPath(new URL('trainer.html', import.meta.url)),
+        profile: fileURLToPath(new URL('profile.html', import.meta.url)),
       },
     },
   },

@@ -23,6 +23,7 @@ import { ROOM_NAME } from '../shared/protocol.ts';
 import { createHttpServerWithMatchmaking, startColyseus, type ColyseusHandle } from './http/colyseus.ts';
 import { registerDocs } from './http/docs.ts';
 import { registerHealthRoutes } from './http/health.ts';
+import { pendingResultsDir, ResultStore } from './rooms/results.ts';
 import { registerApiRoutes } from './http/api.ts';
 import { registerLobbyRoutes } from './http/lobby.ts';
 import { registerPostmortemRoutes } from './http/postmortem.ts';
@@ -67,7 +68,7 @@ export async function buildHttpApp(config: Config, db: Database, logger: Logger)
 }
 
 /** {@link buildHttpApp}, also answering the session-token verifier the match room uses (server/http/auth.ts). */
-export async function buildHttpAppWithAuth(config: Config, db: Database, logger: Logger): Promise<{ app: FastifyInstance; verifySession: VerifySession }> {
+export async function buildHttpAppWithAuth(config: Config, db: Database, logger: Logger, results?: ResultStore): Promise<{ app: FastifyInstance; verifySession: VerifySession }> {
   const app = Fastify({
     // pino's Logger is a FastifyBaseLogger; naming the base type keeps FastifyInstance's default generics.
     loggerInstance: logger as FastifyBaseLogger,
@@ -87,7 +88,7 @@ export async function buildHttpAppWithAuth(config: Config, db: Database, logger:
   await app.register(fastifyCors, { origin: config.corsOrigins.length > 0 ? config.corsOrigins : false, methods: ['GET', 'HEAD'] });
   await app.register(fastifyRateLimit, { global: false });
   await registerDocs(app);
-  await registerHealthRoutes(app, db);
+  await registerHealthRoutes(app, db, results ? { pendingResults: () => results.pending } : {});
   let verifySession: VerifySession = () => null;
   const secret = resolveSessionSecret(config);
   await app.register(async (api) => {
@@ -169,9 +170,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
   let app: FastifyInstance | undefined;
   let colyseus: ColyseusHandle | undefined;
   let recovery: RecoveryManager | undefined;
+  let results: ResultStore | undefined;
   try {
     db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: pgliteDir(config.dataDir) });
-    const built = await buildHttpAppWithAuth(config, db, logger);
+    // Finished matches are kept in DATA_DIR/pending-results until stored (a database outage loses none).
+    results = new ResultStore({ db, log: logger, dir: pendingResultsDir(config.dataDir) });
+    const built = await buildHttpAppWithAuth(config, db, logger, results);
     app = built.app;
     const auth = { verify: built.verifySession, requireAuth: config.requireAuth, trainerUsers: config.trainerUsers, db };
     recovery = new RecoveryManager({ database: db, logger, roomName: ROOM_NAME, leaseMs: config.recoveryLeaseMs });
@@ -179,16 +183,19 @@ export async function startServer(config: Config): Promise<RunningServer> {
       rooms: {
         // Quick-play (`joinOrCreate`) only lands in a match of the scenario and mode it names (room metadata `scenario`, `mode`).
         [ROOM_NAME]: defineRoom(
-          limitRoomCreation(defineMatchRoom({ db, logger, defaultTimeDilation: config.timeDilation, patchRateMs: config.patchRateMs, recovery, auth }), config.roomMessagesPerSecond),
+          limitRoomCreation(defineMatchRoom({ db, logger, defaultTimeDilation: config.timeDilation, patchRateMs: config.patchRateMs, recovery, auth, results }), config.roomMessagesPerSecond),
         ).filterBy(['scenario', 'mode']),
       },
       redisUrl: config.redisUrl,
       publicAddress: config.publicAddress,
     });
     await app.listen({ port: config.port, host: config.host });
+    // Results a previous run kept (the database was down when its matches ended) are retried now.
+    await results.resume();
     // Unfinished matches of a dead (or shut down) process come back here, under their old roomIds.
     await recovery.start();
   } catch (err) {
+    results?.close();
     recovery?.beginShutdown();
     await colyseus?.shutdown().catch(() => undefined);
     await app?.close().catch(() => undefined);
@@ -201,7 +208,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const url = `http://localhost:${port}`;
   logger.info({ port, database: db.kind, redis: Boolean(config.redisUrl) }, `Gameday listening on ${url}`);
 
-  const [openDb, openApp, openColyseus, openRecovery] = [db, app, colyseus, recovery];
+  const [openDb, openApp, openColyseus, openRecovery, openResults] = [db, app, colyseus, recovery, results];
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
@@ -214,6 +221,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
         logger.error({ err }, 'colyseus shutdown failed');
       }
       await openApp.close().catch((err: unknown) => logger.error({ err }, 'closing HTTP failed'));
+      // Results still pending stay in DATA_DIR/pending-results for the next start.
+      if (openResults.pending > 0) logger.warn({ pending: openResults.pending }, 'results not yet stored are kept for the next start');
+      openResults.close();
       await openDb.close().catch((err: unknown) => logger.error({ err }, 'closing the database failed'));
       running = false;
       logger.info('shutdown complete');

@@ -85,12 +85,27 @@ export const MatchSummarySchema = z
   })
   .loose() satisfies z.ZodType<MatchSummary>;
 
-/** One player of a match: display name (unique within the match), team id, score, number of actions. */
+/**
+ * Who a player was, for ratings (server/db/ratings.ts, docs/ratings.md): `account` (joined with an
+ * account's session token: rated under the account's username), `guest` (a guest token or no token:
+ * rated as `guest:NAME`, never merged with an account), `bot` (a server bot seat: never rated).
+ */
+export const PlayerKindSchema = z.enum(['account', 'guest', 'bot']);
+export type PlayerKind = z.output<typeof PlayerKindSchema>;
+
+/**
+ * One player of a match: display name (unique within the match), team id, score, number of actions.
+ * `kind` and `watcher` are given by the room for ratings only (not stored in `match_players`): an
+ * absent `kind` is resolved from the accounts table when the result is saved; `watcher` (a spectator or
+ * a trainer) is never rated.
+ */
 export const MatchPlayerSchema = z.object({
   name: z.string().min(1),
   team: z.string().min(1),
   score: finite,
   actions: z.number().int().nonnegative(),
+  kind: PlayerKindSchema.optional(),
+  watcher: z.literal(true).optional(),
 });
 
 /** A finished match as saved and read back (see {@link MatchRecord}). */
@@ -137,11 +152,44 @@ export interface MatchRecord {
   summary: MatchSummary;
   startedAt: Date;
   endedAt: Date;
-  players: { name: string; team: string; score: number; actions: number }[];
+  /** `kind` and `watcher`: only on records given to the save (ratings); never read back. */
+  players: { name: string; team: string; score: number; actions: number; kind?: PlayerKind; watcher?: true }[];
 }
 
 /** What `saveMatchResult` accepts: a {@link MatchRecord} whose `injections` may be left out (= none). */
 export type MatchRecordInput = Omit<MatchRecord, 'injections'> & { injections?: LoggedInjection[] };
+
+/**
+ * Every team's record of one match (a race of 3 teams: 3 records), saved with the rating update in
+ * one transaction by `saveMatchGroup` (server/db/ratings.ts). `matchGroup` is the shared/game match id
+ * (the room's `matchId`); `workshopId` the workshop it was played in (absent outside workshops).
+ */
+export const MatchGroupSchema = z
+  .object({
+    matchGroup: z.string().min(1).max(200),
+    workshopId: z.string().min(1).max(200).nullable().optional(),
+    records: z.array(MatchRecordSchema).min(1).max(8),
+  })
+  .superRefine((g, ctx) => {
+    const ids = new Set<string>();
+    const names = new Set<string>();
+    g.records.forEach((r, i) => {
+      if (ids.has(r.id)) ctx.addIssue({ code: 'custom', path: ['records', i, 'id'], message: `duplicate record id "${r.id}"` });
+      ids.add(r.id);
+      if (r.scenarioId !== g.records[0]!.scenarioId) ctx.addIssue({ code: 'custom', path: ['records', i, 'scenarioId'], message: 'every team of a match plays the same scenario' });
+      r.players.forEach((p, j) => {
+        if (names.has(p.name)) ctx.addIssue({ code: 'custom', path: ['records', i, 'players', j, 'name'], message: `player "${p.name}" is on two teams` });
+        names.add(p.name);
+      });
+    });
+  });
+
+/** What `saveMatchGroup` accepts (records' `injections` may be left out). */
+export interface MatchGroupInput {
+  matchGroup: string;
+  workshopId?: string | null;
+  records: MatchRecordInput[];
+}
 
 /** A row of {@link listMatches}: `endedAt` is an ISO 8601 string, `players` sorted by name. */
 export interface MatchListItem {

@@ -5,6 +5,7 @@
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from './index.ts';
 import { matches, matchPlayers } from './schema.ts';
+import { saveMatchGroup } from './ratings.ts';
 import {
   describeIssues,
   InjectionsSchema,
@@ -19,16 +20,18 @@ import {
 } from './records.ts';
 import { z } from 'zod';
 
-export type { LeaderboardEntry, MatchListItem, MatchRecord, MatchRecordInput } from './records.ts';
+export type { LeaderboardEntry, MatchGroupInput, MatchListItem, MatchRecord, MatchRecordInput } from './records.ts';
+export { saveMatchGroup, ratingLeaderboard, ratingProfile, resolvePlayerKey, type RatingBoard, type SaveGroupOutcome } from './ratings.ts';
 
 /** Largest page {@link listMatches} and {@link leaderboard} return. */
 export const MAX_LIMIT = 500;
 
 /**
- * Saves a finished match and its players in one transaction. Idempotent on `id`: a match already
- * archived under that id is left untouched (results are immutable), so retrying a save is safe.
- * `score` columns hold the scores rounded to integers; the exact figures stay in `summary`. A record
- * without `injections` is saved with none.
+ * Saves a finished match and its players in one transaction: a one-record match group
+ * ({@link saveMatchGroup}, group id = the record's id; one team is never rated). Idempotent on `id`: a
+ * match already archived under that id is left untouched (results are immutable), so retrying a save
+ * is safe. `score` columns hold the scores rounded to integers; the exact figures stay in `summary`. A
+ * record without `injections` is saved with none.
  *
  * @throws Error `Invalid match record: <path>: <message>` (e.g. NaN in the summary, a duplicate player
  *   name, an injection out of order or past the actions), or the driver's error.
@@ -36,38 +39,7 @@ export const MAX_LIMIT = 500;
 export async function saveMatchResult(database: Database, r: MatchRecordInput): Promise<void> {
   const parsed = MatchRecordSchema.safeParse(r);
   if (!parsed.success) throw new Error(`Invalid match record: ${describeIssues(parsed.error)}`);
-  const { injections } = parsed.data;
-  await database.db.transaction(async (tx) => {
-    const inserted = await tx
-      .insert(matches)
-      .values({
-        id: r.id,
-        scenarioId: r.scenarioId,
-        seed: r.seed,
-        settings: r.settings,
-        actions: r.actions,
-        injections,
-        summary: r.summary,
-        stateHash: r.summary.stateHash,
-        score: Math.round(r.summary.score),
-        availability: r.summary.slo.availability,
-        errorBudgetRemaining: r.summary.slo.errorBudgetRemaining,
-        startedAt: r.startedAt,
-        endedAt: r.endedAt,
-      })
-      .onConflictDoNothing({ target: matches.id })
-      .returning({ id: matches.id });
-    if (inserted.length === 0 || r.players.length === 0) return;
-    await tx.insert(matchPlayers).values(
-      r.players.map((p) => ({
-        matchId: r.id,
-        playerName: p.name,
-        team: p.team,
-        score: Math.round(p.score),
-        actions: p.actions,
-      })),
-    );
-  });
+  await saveMatchGroup(database, { matchGroup: r.id, records: [r] });
 }
 
 const StoredRow = z.object({

@@ -14,6 +14,7 @@ import { listScenarios } from '../scenarios/index.ts';
 import { ROOM_NAME } from '../../shared/protocol.ts';
 import type { MatchMetadata } from '../rooms/MatchRoom.ts';
 import { ListQuery, docSchema, parseOr400, type ErrorBody } from './query.ts';
+import { RatingBoardQuery, ratingBoard, wantsRatingBoard } from './leaderboard.ts';
 
 /** Requests per IP per minute on each /api route (`@fastify/rate-limit`; 429 beyond). */
 export const API_RATE_LIMIT = { max: 300, timeWindow: '1 minute' } as const;
@@ -51,8 +52,27 @@ export async function registerApiRoutes(app: FastifyInstance, db: Database): Pro
 
   app.get('/leaderboard', {
     config,
-    schema: { tags: ['matches'], summary: 'Best score per player', querystring: docSchema(ListQuery) },
+    schema: {
+      tags: ['matches'],
+      summary: 'Ratings leaderboard (scope, period, page, pageSize, me), or the best score per player (limit, scenario)',
+      description:
+        'With any of `scope`, `period`, `page`, `pageSize`, `me`: a page of the ratings board ' +
+        '`{ scope, period, from, to, page, pageSize, total, entries: [{ rank, player, kind, id, ordinal, mu, sigma, matches, change, bestScore }], me }` ' +
+        '(ordinal = mu - 3 sigma; docs/ratings.md). Otherwise (`limit`, `scenario`): the best score per player, an array of ' +
+        '`{ rank, player, bestScore, matches, lastPlayedAt }`.',
+      querystring: docSchema(z.object({ ...RatingBoardQuery.shape, ...ListQuery.shape })),
+    },
   }, async (req, reply) => {
+    if (wantsRatingBoard(req.query)) {
+      const rq = parseOr400(RatingBoardQuery, req.query, reply);
+      if (!rq) return reply;
+      const board = await ratingBoard(db, rq);
+      if ('error' in board) {
+        const body: ErrorBody = { error: board.error, details: [{ path: 'scope', message: board.error }] };
+        return reply.code(400).send(body);
+      }
+      return board;
+    }
     const q = parseOr400(ListQuery, req.query, reply);
     if (!q) return reply;
     return leaderboard(db, { limit: q.limit, scenarioId: q.scenario });

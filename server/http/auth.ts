@@ -28,6 +28,7 @@ import { hash, verify } from '@node-rs/argon2';
 import { z } from 'zod';
 import type { Database } from '../db/index.ts';
 import { createAccount, findAccount, nameKey, playerProfile } from '../db/accounts.ts';
+import { GUEST_PREFIX, ratingKey, ratingProfile } from '../db/ratings.ts';
 import { Credentials, GuestRequest, SessionClaims, type MeResponse, type SessionResponse } from '../../shared/protocol.ts';
 import { docSchema, parseOr400, type ErrorBody } from './query.ts';
 
@@ -79,7 +80,7 @@ export function isTrainer(account: { username: string; trainer: boolean }, train
   return account.trainer || trainerUsers.includes(account.username);
 }
 
-const PlayerParams = z.object({ name: z.string().trim().min(1).max(32) });
+const PlayerParams = z.object({ name: z.string().trim().min(1).max(38) });
 
 /**
  * Register `@fastify/jwt` and the session and profile routes on `app` (call inside a plugin with
@@ -172,14 +173,18 @@ export async function registerAuthRoutes(app: FastifyInstance, db: Database, opt
     config: { rateLimit: { max: 300, timeWindow: '1 minute' } },
     schema: {
       tags: ['accounts'],
-      summary: 'A player profile: recent matches and best score per scenario (rating over time: not yet)',
+      summary: 'A player profile: recent matches, best score per scenario, ratings per scope and rating over time (NAME, or guest:NAME for a guest)',
       params: docSchema(PlayerParams),
     },
   }, async (req, reply) => {
     const p = parseOr400(PlayerParams, req.params, reply, 'player name');
     if (!p) return reply;
-    const [profile, account] = await Promise.all([playerProfile(db, p.name), findAccount(db, p.name)]);
-    return { ...profile, name: account?.username ?? p.name, registered: account !== undefined, trainer: account ? isTrainer(account, opts.trainerUsers) : false };
+    // `guest:NAME` asks for the guest's ratings even when an account has the name (server/db/ratings.ts).
+    const guest = p.name.startsWith(GUEST_PREFIX) ? p.name.slice(GUEST_PREFIX.length) : undefined;
+    const name = guest ?? p.name;
+    const [profile, account] = await Promise.all([playerProfile(db, name), guest === undefined ? findAccount(db, name) : undefined]);
+    const rated = await ratingProfile(db, guest !== undefined ? p.name : account ? account.username : ratingKey(name, 'guest'));
+    return { ...profile, name: account?.username ?? name, registered: account !== undefined, trainer: account ? isTrainer(account, opts.trainerUsers) : false, ...rated };
   });
 
   return verifySession;

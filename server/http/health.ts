@@ -11,8 +11,19 @@ import type { Database } from '../db/index.ts';
 /** Longest the readiness probe waits for the database, milliseconds. */
 export const READY_TIMEOUT_MS = 2_000;
 
-/** Register `GET /healthz` and `GET /readyz`. */
-export async function registerHealthRoutes(app: FastifyInstance, db: Database): Promise<void> {
+/** What else the probes report. */
+export interface HealthOptions {
+  /** Finished matches kept on local disk and not yet stored (server/rooms/results.ts `ResultStore.pending`). */
+  pendingResults?: () => number;
+}
+
+/**
+ * Register `GET /healthz` and `GET /readyz`. `/readyz` answers 503 while the database does not answer
+ * (results of matches ending meanwhile are kept on disk and retried); both bodies carry
+ * `pendingResults` when the server keeps results.
+ */
+export async function registerHealthRoutes(app: FastifyInstance, db: Database, opts: HealthOptions = {}): Promise<void> {
+  const pending = () => (opts.pendingResults ? { pendingResults: opts.pendingResults() } : {});
   app.get('/healthz', { schema: { tags: ['health'], summary: 'Liveness: 200 while the server runs' } }, async () => ({ status: 'ok' }));
 
   app.get('/readyz', { schema: { tags: ['health'], summary: 'Readiness: 200 when the database answers, else 503' } }, async (_req, reply) => {
@@ -24,9 +35,9 @@ export async function registerHealthRoutes(app: FastifyInstance, db: Database): 
           timer = setTimeout(() => reject(new Error(`database did not answer within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
         }),
       ]);
-      return { status: 'ready', database: db.kind };
+      return { status: 'ready', database: db.kind, ...pending() };
     } catch (err) {
-      return reply.code(503).send({ status: 'unavailable', database: db.kind, error: err instanceof Error ? err.message : String(err) });
+      return reply.code(503).send({ status: 'unavailable', database: db.kind, error: `database down: ${err instanceof Error ? err.message : String(err)}`, ...pending() });
     } finally {
       clearTimeout(timer);
     }

@@ -53,7 +53,7 @@ import { projectTeam } from './projection.ts';
 import { TeamViews, registerTeam } from './views.ts';
 import { SimClock } from './clock.ts';
 import { describeZodError, errorReply, extractId, isClientMessageType, okReply, parseClientMessage, unknownTypeReply, type MessageId } from './messages.ts';
-import { saveWithRetry, toMatchRecord } from './results.ts';
+import { ResultStore, toMatchGroup } from './results.ts';
 import { handleWorkflow } from './workflow.ts';
 import { type RoomTeam, createRoomTeam, teamResult } from './team.ts';
 import { RoomLobby, playerSchemaOf, settingsOf, visibleTeams, type LobbyMetadata } from './lobby.ts';
@@ -84,6 +84,8 @@ export interface MatchRoomDeps {
   recovery?: RecoveryManager;
   /** Session tokens and trainer accounts (./auth.ts); unset: anonymous joins only, no trainers. */
   auth?: RoomAuth;
+  /** Durable result writes (./results.ts: spool + retry); unset: an in-memory store over `db` (no spool). */
+  results?: ResultStore;
 }
 
 /** What `GET /api/matches/:id/live` shows of a running match (room method `liveInfo`). */
@@ -195,6 +197,8 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
   private restored = false;
   /** Every team's result is in the archive (the live journal may go). */
   private archived = false;
+  /** How each name signed in (`account`, or `guest` for guest tokens and anonymous joins), for ratings. */
+  private readonly signedInAs = new Map<string, 'account' | 'guest'>();
   private lastSnapshotTick = -1;
   /** This match's Kubernetes API registration: bearer tokens per session (server/k8s). */
   private k8s: K8sMatchHandle | undefined;
@@ -446,11 +450,12 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
    */
   override async onJoin(client: Client, options: unknown, auth?: unknown): Promise<void> {
     // Name and trainer flag as the session allows (./auth.ts), never as the raw options say.
-    const asked = (isAuthedJoin(auth) ? auth : await authenticateJoin(this.deps.auth, undefined, options, parseJoinOptions)).options;
+    const authed = isAuthedJoin(auth) ? auth : await authenticateJoin(this.deps.auth, undefined, options, parseJoinOptions);
     // Workshop code, the one trainer per room, team placement (./workshop.ts).
-    const placed = this.desk.checkJoin(asked);
+    const placed = this.desk.checkJoin(authed.options);
     if (typeof placed === 'string') throw new ServerError(ErrorCode.APPLICATION_ERROR, placed);
     const opts = placed;
+    this.signedInAs.set(opts.name, authed.kind === 'account' ? 'account' : 'guest');
     const offered = opts.seatToken === undefined ? null : tokenHash(opts.seatToken);
     const held = this.seatTokens.get(opts.name);
     if (held !== undefined && held !== offered && playerByName(this.match, opts.name)?.present === false) {
@@ -870,8 +875,9 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
   // -------------------------------------------------------------------------------------------
 
   /**
-   * The match is over: project the final state, lock the room, save each team's result (one retry,
-   * never throws), then tell each client its team's summary (`matchEnded`) and close the room after
+   * The match is over: project the final state, lock the room, save every team's result and the
+   * rating update as one match group (kept durably and retried until stored, never throws: ./results.ts),
+   * then tell each client its team's summary (`matchEnded`) and close the room after
    * {@link END_LINGER_MS} (sooner if everyone leaves).
    */
   private async endMatch(): Promise<void> {
@@ -898,15 +904,27 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
         ...(this.desk.workshop ? { workshopId: this.desk.workshop.id } : {}),
       }),
     }));
-    const saving = Promise.all(results.map(({ result }) => saveWithRetry(this.deps.db, toMatchRecord(result), this.log))).then(async (saved) => {
-      if (saved.every(Boolean)) await this.desk.archived(results.map(({ result }) => result.id), this.state.matchId);
-      if (!saved.every(Boolean) || !this.journal || !this.deps.recovery) return saved;
+    // One match group: every team's record and the rating update in one transaction, kept durably
+    // (DATA_DIR/pending-results) and retried until stored when the database is down.
+    const group = toMatchGroup(results.map(({ result }) => ({
+      ...result,
+      matchGroup: result.matchGroup ?? this.state.matchId,
+      players: result.players.map((p) => {
+        const who = playerByName(match, p.name);
+        const kind = who?.bot ? 'bot' : this.signedInAs.get(p.name);
+        return { ...p, ...(kind !== undefined ? { kind } : {}), ...(who?.spectator || who?.trainer ? { watcher: true as const } : {}) };
+      }),
+    })));
+    const store = this.deps.results ?? new ResultStore({ db: this.deps.db, log: this.log, dir: null });
+    const forget = async () => {
+      await this.desk.archived(results.map(({ result }) => result.id), this.state.matchId);
       // Archived: the result holds every journaled action; the live journal goes.
+      if (!this.journal || !this.deps.recovery) return;
       this.archived = true;
       await this.journal.close();
       await this.deps.recovery.forget(this.state.matchId);
-      return saved;
-    });
+    };
+    const saving = store.save(group, forget);
     this.saving = saving;
     await saving;
     const players = results.flatMap(({ result }) => result.players.map((p) => ({ name: p.name, team: result.team, score: result.summary.score })));
