@@ -187,7 +187,7 @@ export function prometheusRules(source: RulesSource, timeDilation: number): Prom
       annotations: {
         summary: `${service} ${a.slo} burn rate over ${t}x (${a.severity})`,
         description:
-          `${service} ${a.slo} burn rate {{ $value | humanize }}x over ${a.long.duration} and above ${t}x over ${a.short.duration} ` +
+          `${service} ${a.slo} burn rate above ${t}x over ${a.long.duration} and ${a.short.duration} ` +
           `(the game's ${a.long.simSeconds} s and ${a.short.simSeconds} s of sim time at ${timeDilation} sim s per real s; ` +
           `SLO ${slos.find((s) => s.name === a.slo)!.target}).`,
       },
