@@ -23,6 +23,7 @@ import { ROOM_NAME } from '../shared/protocol.ts';
 import { createHttpServerWithMatchmaking, startColyseus, type ColyseusHandle } from './http/colyseus.ts';
 import { registerDocs } from './http/docs.ts';
 import { registerHealthRoutes } from './http/health.ts';
+import { instrumentRoom, registerServerMetrics } from './http/metrics.ts';
 import { registerApiRoutes } from './http/api.ts';
 import { registerLobbyRoutes } from './http/lobby.ts';
 import { registerPostmortemRoutes } from './http/postmortem.ts';
@@ -75,7 +76,7 @@ export async function buildHttpAppWithAuth(config: Config, db: Database, logger:
     // Shutdown closes idle keep-alive connections at once instead of waiting for them to time out.
     forceCloseConnections: 'idle',
     // Probes poll every few seconds: keep them out of the request log.
-    logController: new LogController({ disableRequestLogging: (req) => req.url === '/healthz' || req.url === '/readyz' }),
+    logController: new LogController({ disableRequestLogging: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' }),
   });
   app.setValidatorCompiler(() => (data) => ({ value: data }));
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: `not found: ${req.method} ${req.url.split('?')[0]}` }));
@@ -87,6 +88,7 @@ export async function buildHttpAppWithAuth(config: Config, db: Database, logger:
   await app.register(fastifyRateLimit, { global: false });
   await registerDocs(app);
   await registerHealthRoutes(app, db);
+  await registerServerMetrics(app);
   let verifySession: VerifySession = () => null;
   const secret = resolveSessionSecret(config);
   await app.register(async (api) => {
@@ -177,7 +179,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       rooms: {
         // Quick-play (`joinOrCreate`) only lands in a match of the scenario and mode it names (room metadata `scenario`, `mode`).
         [ROOM_NAME]: defineRoom(
-          limitRoomCreation(defineMatchRoom({ db, logger, defaultTimeDilation: config.timeDilation, patchRateMs: config.patchRateMs, recovery, auth }), config.roomMessagesPerSecond),
+          instrumentRoom(limitRoomCreation(defineMatchRoom({ db, logger, defaultTimeDilation: config.timeDilation, patchRateMs: config.patchRateMs, recovery, auth }), config.roomMessagesPerSecond)),
         ).filterBy(['scenario', 'mode']),
       },
       redisUrl: config.redisUrl,

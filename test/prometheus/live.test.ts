@@ -4,7 +4,8 @@
  * port) scraping each team cluster's `/k8s/MATCH/TEAM/token/TOKEN/metrics` with the generated rules
  * loaded; the test reads Prometheus's HTTP API as a dashboard would. During an OOM incident
  * (first-oom's memory leak) the Pod restarts rise; during a bad rollout (voting-bad-release) the
- * availability SLI falls and the generated rules' ticket alert fires.
+ * availability SLI falls and the generated rules' ticket alert fires. The server's own `/metrics`
+ * (rooms, clients, frame lateness, state patch bytes) is scraped too.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,7 +20,8 @@ import { resolveSimInput } from '../../server/scenarios/index.ts';
 import { createSim } from '../../shared/sim/index.ts';
 import { prometheusRules } from '../../shared/sim/prometheusRules.ts';
 import { freePort, nextMessage, startTestServer } from '../server/helpers.ts';
-import { MISSING, PROMETHEUS } from './bin.ts';
+import { spawnSync } from 'node:child_process';
+import { MISSING, PROMETHEUS, PROMTOOL } from './bin.ts';
 
 /**
  * Sim seconds per real second: first-oom's leak (from 120 sim s) OOM-kills podinfo at about 350 sim s,
@@ -91,7 +93,7 @@ describe.skipIf(PROMETHEUS === null)(`a live Prometheus scraping a running match
       stringify({
         global: { scrape_interval: SCRAPE, evaluation_interval: SCRAPE },
         rule_files: [join(dir, 'rules.yaml')],
-        scrape_configs: [job('first-oom', oom), job('voting', vote)],
+        scrape_configs: [job('first-oom', oom), job('voting', vote), { job_name: 'gameday-server', scrape_interval: SCRAPE, scrape_timeout: SCRAPE, static_configs: [{ targets: [target] }] }],
       }),
     );
     const port = await freePort();
@@ -99,7 +101,7 @@ describe.skipIf(PROMETHEUS === null)(`a live Prometheus scraping a running match
     prometheus = spawn(PROMETHEUS!, [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
     prometheus.stdout!.on('data', (d: Buffer) => (promLog += d.toString()));
     prometheus.stderr!.on('data', (d: Buffer) => (promLog += d.toString()));
-    await until('up', (v) => v.length === 2 && v.every((s) => s.value === 1), 'both targets up', 20_000);
+    await until('up', (v) => v.length === 3 && v.every((s) => s.value === 1), 'the three targets up', 20_000);
   }, 60_000);
 
   afterAll(async () => {
@@ -134,5 +136,29 @@ describe.skipIf(PROMETHEUS === null)(`a live Prometheus scraping a running match
     expect(windowed[0]!.value).toBeLessThan(0.95);
     const alert = await until('ALERTS{alertname="SLOBurnRateHigh",alertstate="firing",job="voting"}', (v) => v.some((a) => a.metric.alert_id === 'availability-ticket'), 'the ticket alert firing');
     expect(alert.find((a) => a.metric.alert_id === 'availability-ticket')!.metric).toMatchObject({ severity: 'ticket', slo: 'availability' });
+  });
+
+  it("scrapes the server's own metrics: rooms, clients, room frames and state patch bytes", { timeout: 60_000 }, async () => {
+    const res = await fetch(`${server!.url}/metrics`);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).toContain('# TYPE gameday_room_frame_lateness_seconds histogram');
+    expect(text).toContain('process_cpu_seconds_total');
+    if (PROMTOOL !== null) {
+      const lint = spawnSync(PROMTOOL, ['check', 'metrics'], { input: text, encoding: 'utf8' });
+      // prom-client's own nodejs_active_*_total gauges draw lint notes; ours must draw none.
+      const notes = `${lint.stdout}${lint.stderr}`.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('nodejs_'));
+      expect(notes).toEqual([]);
+    }
+    const rooms = await until('gameday_rooms{job="gameday-server"}', (v) => v[0]?.value === 2, 'two rooms');
+    expect(rooms[0]!.value).toBe(2);
+    expect((await query('gameday_clients{job="gameday-server"}'))[0]!.value).toBe(2);
+    expect((await query('gameday_room_clients{job="gameday-server"}')).map((r) => r.value)).toEqual([1, 1]);
+    const patches = await until('rate(gameday_room_state_bytes_total{job="gameday-server",kind="patch"}[5s])', (v) => (v[0]?.value ?? 0) > 0, 'state patches flowing');
+    expect(patches[0]!.value).toBeGreaterThan(0);
+    const frames = await query('gameday_room_frame_lateness_seconds_count{job="gameday-server"}');
+    expect(frames[0]!.value).toBeGreaterThan(0);
+    const dilations = (await query('gameday_room_time_dilation{job="gameday-server"}')).map((r) => r.value).sort((a, b) => a - b);
+    expect(dilations).toEqual([ROLLOUT_DILATION, OOM_DILATION].sort((a, b) => a - b));
   });
 });
