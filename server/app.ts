@@ -24,6 +24,7 @@ import { createHttpServerWithMatchmaking, startColyseus, type ColyseusHandle } f
 import { registerDocs } from './http/docs.ts';
 import { registerHealthRoutes } from './http/health.ts';
 import { pendingResultsDir, ResultStore } from './rooms/results.ts';
+import { instrumentRoom, registerServerMetrics } from './http/metrics.ts';
 import { registerApiRoutes } from './http/api.ts';
 import { registerLobbyRoutes } from './http/lobby.ts';
 import { registerPostmortemRoutes } from './http/postmortem.ts';
@@ -77,7 +78,7 @@ export async function buildHttpAppWithAuth(config: Config, db: Database, logger:
     // Shutdown closes idle keep-alive connections at once instead of waiting for them to time out.
     forceCloseConnections: 'idle',
     // Probes poll every few seconds: keep them out of the request log.
-    logController: new LogController({ disableRequestLogging: (req) => req.url === '/healthz' || req.url === '/readyz' }),
+    logController: new LogController({ disableRequestLogging: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' }),
   });
   app.setValidatorCompiler(() => (data) => ({ value: data }));
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: `not found: ${req.method} ${req.url.split('?')[0]}` }));
@@ -89,6 +90,7 @@ export async function buildHttpAppWithAuth(config: Config, db: Database, logger:
   await app.register(fastifyRateLimit, { global: false });
   await registerDocs(app);
   await registerHealthRoutes(app, db, results ? { pendingResults: () => results.pending } : {});
+  await registerServerMetrics(app);
   let verifySession: VerifySession = () => null;
   const secret = resolveSessionSecret(config);
   await app.register(async (api) => {
@@ -183,7 +185,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       rooms: {
         // Quick-play (`joinOrCreate`) only lands in a match of the scenario and mode it names (room metadata `scenario`, `mode`).
         [ROOM_NAME]: defineRoom(
-          limitRoomCreation(defineMatchRoom({ db, logger, defaultTimeDilation: config.timeDilation, patchRateMs: config.patchRateMs, recovery, auth, results }), config.roomMessagesPerSecond),
+          instrumentRoom(limitRoomCreation(defineMatchRoom({ db, logger, defaultTimeDilation: config.timeDilation, patchRateMs: config.patchRateMs, recovery, auth, results }), config.roomMessagesPerSecond)),
         ).filterBy(['scenario', 'mode']),
       },
       redisUrl: config.redisUrl,

@@ -9,6 +9,7 @@
  *   gameday replay FILE.json|MATCH_ID re-simulate a stored match, compare its final state hash
  *   gameday bot --url URL [options]   bot players join a real server's match over WebSocket
  *   gameday trainer grant|revoke USER give or take back an account's trainer rights
+ *   gameday prometheus-rules [options] a scenario's Prometheus rules (SLI recordings, burn-rate alerts)
  *   gameday help [COMMAND]            usage
  *
  * Exit codes: 0 success, 1 error (message on stderr), 2 usage error (unknown command or flag).
@@ -23,6 +24,7 @@ import { SCENARIOS_USAGE, scenariosCommand } from './scenarios-command.ts';
 import { SIM_USAGE, simCommand } from './sim-command.ts';
 import { VALIDATE_USAGE, validateCommand } from './validate-command.ts';
 import { TRAINER_USAGE, trainerCommand } from './trainer-command.ts';
+import { PROMETHEUS_RULES_USAGE, prometheusRulesCommand } from './prometheus-rules-command.ts';
 
 const USAGE = `Usage: gameday <command> [options]
 
@@ -37,6 +39,8 @@ Commands:
   validate FILE                            check a scenario or manifest file
   replay FILE.json|MATCH_ID [--json]       re-simulate a stored match; exit 1 if its hash differs
   trainer grant|revoke USERNAME            give or take back an account's trainer rights
+  prometheus-rules [--scenario ID|FILE] [--time-dilation X] [--out FILE]
+                                           the scenario's Prometheus rules: SLI recordings, burn-rate alerts
   help [COMMAND]                           show usage (also --help)
 
 Exit codes: 0 ok, 1 error, 2 usage error.`;
@@ -49,6 +53,7 @@ const COMMAND_USAGE = new Map<string, string>([
   ['replay', REPLAY_USAGE],
   ['bot', BOT_USAGE],
   ['trainer', TRAINER_USAGE],
+  ['prometheus-rules', PROMETHEUS_RULES_USAGE],
 ]);
 
 const out = (text: string): void => void process.stdout.write(`${text}\n`);
@@ -73,6 +78,8 @@ function main(argv: string[]): number | Promise<number> {
         return botCommand(rest, out).catch((e: unknown) => failure(command, e));
       case 'trainer':
         return trainerCommand(rest, out).catch((e: unknown) => failure(command, e));
+      case 'prometheus-rules':
+        return prometheusRulesCommand(rest, out);
       case 'help':
       case '--help':
       case '-h':

@@ -13,10 +13,36 @@
  * `gameday_sim_seconds` (the cluster's clock, sim seconds). A fresh registry per scrape: values are the
  * cluster's now.
  *
- * May import: prom-client, shared/sim/types.ts.
+ * More kube-state-metrics series: `kube_pod_info{namespace,pod,node}`, `kube_pod_status_ready{namespace,pod,condition}`,
+ * `kube_pod_container_status_ready` / `_running{namespace,pod,container}`,
+ * `kube_pod_container_status_waiting_reason` / `_terminated_reason` / `_last_terminated_reason{namespace,pod,container,reason}`
+ * (one series, value 1, for the container's current / last reason: kube-state-metrics v2 writes no 0s for them),
+ * `kube_pod_container_resource_requests` / `_limits{namespace,pod,container,node,resource,unit}` (cpu in
+ * cores, memory in bytes), `kube_deployment_status_replicas` / `_updated` / `_ready` / `_unavailable{namespace,deployment}`.
+ *
+ * cAdvisor (the kubelet's `/metrics/cadvisor`) names: `container_cpu_usage_seconds_total{namespace,pod,container}`
+ * (CPU seconds) and `container_memory_working_set_bytes{namespace,pod,container}` (the kubelet's working
+ * set, `pod.sim.memoryMiB` x 2^20), for Pods with a running container (the sim's Pods run one app
+ * container; the Pod's usage is its first container's, as `kubectl top`).
+ *
+ * Per Service (every Service with traffic, user-facing or internal; the usual HTTP instrumentation names):
+ * `http_requests_total{namespace,service,code}` (`200` served, `503` failed: refused, timed out or failed
+ * by a downstream; the sim does not tell them apart) and the histogram `http_request_duration_seconds{namespace,service,code="200"}`
+ * (successful requests only: the sim models their latency as a lognormal fitted to the Service's
+ * p50/p99, shared/sim/latency.ts; buckets 5 ms .. 10 s).
+ *
+ * Counters the cluster does not keep (CPU seconds, per-Service requests) are integrated here, per
+ * cluster state object, from the last tick's figures x the sim seconds since the previous scrape of that
+ * cluster (any scraper): exact while the figures hold between scrapes; they start at 0 at the first
+ * scrape of a cluster (a counter reset for Prometheus if the server restarts). The SLI counters
+ * `gameday_slo_*_total` are the cluster's own, exact per tick.
+ *
+ * May import: prom-client, shared/sim/types.ts, shared/sim/latency.ts, shared/kubectl/cluster.ts (read only).
  */
-import { Counter, Gauge, Registry } from 'prom-client';
+import { Counter, Gauge, Registry, type Metric } from 'prom-client';
 import type { SimState } from '../../shared/sim/types.ts';
+import { componentCdf, Z99 } from '../../shared/sim/latency.ts';
+import { podCpuUsage } from '../../shared/kubectl/cluster.ts';
 
 const PHASES = ['Pending', 'Running', 'Succeeded', 'Failed', 'Unknown'] as const;
 const CONDITION_STATUSES = ['true', 'false', 'unknown'] as const;
@@ -67,5 +93,139 @@ export async function clusterMetrics(state: SimState): Promise<{ contentType: st
     budget.set({ slo: s.name }, s.errorBudgetRemaining);
   }
   clock.set(state.t);
+  moreStateMetrics(state, registers);
+  integrated(state, registers);
   return { contentType: reg.contentType, text: await reg.metrics() };
+}
+
+const MIB = 1024 * 1024;
+
+/** The kube-state-metrics series beyond the first set (see the module doc). */
+function moreStateMetrics(state: SimState, registers: Registry[]): void {
+  const podLabels = ['namespace', 'pod'];
+  const ctrLabels = ['namespace', 'pod', 'container'];
+  const info = new Gauge({ name: 'kube_pod_info', help: 'Information about pod.', labelNames: [...podLabels, 'node'], registers });
+  const podReady = new Gauge({ name: 'kube_pod_status_ready', help: 'Describes whether the pod is ready to serve requests.', labelNames: [...podLabels, 'condition'], registers });
+  const ctrReady = new Gauge({ name: 'kube_pod_container_status_ready', help: 'Describes whether the containers readiness check succeeded.', labelNames: ctrLabels, registers });
+  const ctrRunning = new Gauge({ name: 'kube_pod_container_status_running', help: 'Describes whether the container is currently in running state.', labelNames: ctrLabels, registers });
+  const waiting = new Gauge({ name: 'kube_pod_container_status_waiting_reason', help: 'Describes the reason the container is currently in waiting state.', labelNames: [...ctrLabels, 'reason'], registers });
+  const terminated = new Gauge({ name: 'kube_pod_container_status_terminated_reason', help: 'Describes the reason the container is currently in terminated state.', labelNames: [...ctrLabels, 'reason'], registers });
+  const lastTerminated = new Gauge({ name: 'kube_pod_container_status_last_terminated_reason', help: 'Describes the last reason the container was in terminated state.', labelNames: [...ctrLabels, 'reason'], registers });
+  const requests = new Gauge({ name: 'kube_pod_container_resource_requests', help: 'The number of requested request resource by a container.', labelNames: [...ctrLabels, 'node', 'resource', 'unit'], registers });
+  const limits = new Gauge({ name: 'kube_pod_container_resource_limits', help: 'The number of requested limit resource by a container.', labelNames: [...ctrLabels, 'node', 'resource', 'unit'], registers });
+  const dReplicas = new Gauge({ name: 'kube_deployment_status_replicas', help: 'The number of replicas per deployment.', labelNames: ['namespace', 'deployment'], registers });
+  const dUpdated = new Gauge({ name: 'kube_deployment_status_replicas_updated', help: 'The number of updated replicas per deployment.', labelNames: ['namespace', 'deployment'], registers });
+  const dReady = new Gauge({ name: 'kube_deployment_status_replicas_ready', help: 'The number of ready replicas per deployment.', labelNames: ['namespace', 'deployment'], registers });
+  const dUnavailable = new Gauge({ name: 'kube_deployment_status_replicas_unavailable', help: 'The number of unavailable replicas per deployment.', labelNames: ['namespace', 'deployment'], registers });
+
+  for (const key of Object.keys(state.pods).sort()) {
+    const pod = state.pods[key]!;
+    const { namespace, name } = pod.metadata;
+    const node = pod.spec.nodeName ?? '';
+    info.set({ namespace, pod: name, node }, 1);
+    const ready = pod.status.conditions.find((c) => c.type === 'Ready')?.status ?? 'Unknown';
+    for (const condition of CONDITION_STATUSES) podReady.set({ namespace, pod: name, condition }, ready.toLowerCase() === condition ? 1 : 0);
+    for (const c of pod.status.containerStatuses) {
+      const labels = { namespace, pod: name, container: c.name };
+      ctrReady.set(labels, c.ready ? 1 : 0);
+      ctrRunning.set(labels, c.state.running !== undefined ? 1 : 0);
+      if (c.state.waiting) waiting.set({ ...labels, reason: c.state.waiting.reason }, 1);
+      if (c.state.terminated) terminated.set({ ...labels, reason: c.state.terminated.reason }, 1);
+      if (c.lastState.terminated) lastTerminated.set({ ...labels, reason: c.lastState.terminated.reason }, 1);
+    }
+    const first = pod.spec.containers[0];
+    if (first) {
+      const labels = { namespace, pod: name, container: first.name, node };
+      requests.set({ ...labels, resource: 'cpu', unit: 'core' }, pod.sim.cpuRequestMilli / 1000);
+      requests.set({ ...labels, resource: 'memory', unit: 'byte' }, pod.sim.memRequestMiB * MIB);
+      if (pod.sim.memLimitMiB !== null) limits.set({ ...labels, resource: 'memory', unit: 'byte' }, pod.sim.memLimitMiB * MIB);
+    }
+  }
+  for (const key of Object.keys(state.deployments).sort()) {
+    const d = state.deployments[key]!;
+    const labels = { namespace: d.metadata.namespace, deployment: d.metadata.name };
+    dReplicas.set(labels, d.status.replicas);
+    dUpdated.set(labels, d.status.updatedReplicas);
+    dReady.set(labels, d.status.readyReplicas);
+    dUnavailable.set(labels, d.status.unavailableReplicas);
+  }
+}
+
+/** Histogram bucket bounds of `http_request_duration_seconds`, seconds (prom-client's defaults). */
+export const LATENCY_BUCKETS_SECONDS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** Integrated counters of one cluster state (keys: `namespace/name` or `namespace/pod/container`). */
+interface Integrals {
+  /** Sim second they were last advanced to. */
+  t: number;
+  cpuSeconds: Map<string, number>;
+  requests: Map<string, { ok: number; failed: number; buckets: number[]; sumSeconds: number }>;
+}
+
+const integrals = new WeakMap<SimState, Integrals>();
+
+/**
+ * Advances the integrated counters of `state` to its `t` (see the module doc) and registers them:
+ * `container_cpu_usage_seconds_total`, `container_memory_working_set_bytes`, `http_requests_total`,
+ * `http_request_duration_seconds`.
+ */
+function integrated(state: SimState, registers: Registry[]): void {
+  let acc = integrals.get(state);
+  if (acc === undefined || state.t < acc.t) integrals.set(state, (acc = { t: state.t, cpuSeconds: new Map(), requests: new Map() }));
+  const dt = state.t - acc.t;
+  acc.t = state.t;
+
+  const cpu = new Counter({ name: 'container_cpu_usage_seconds_total', help: 'Cumulative cpu time consumed in seconds.', labelNames: ['namespace', 'pod', 'container'], registers });
+  const memory = new Gauge({ name: 'container_memory_working_set_bytes', help: 'Current working set in bytes.', labelNames: ['namespace', 'pod', 'container'], registers });
+  for (const key of Object.keys(state.pods).sort()) {
+    const pod = state.pods[key]!;
+    const first = pod.spec.containers[0];
+    if (!first || !pod.status.containerStatuses.some((c) => c.state.running !== undefined)) continue;
+    const { namespace, name } = pod.metadata;
+    const id = `${namespace}/${name}/${first.name}`;
+    const total = (acc.cpuSeconds.get(id) ?? 0) + (podCpuUsage(state, pod) / 1000) * dt;
+    acc.cpuSeconds.set(id, total);
+    const labels = { namespace, pod: name, container: first.name };
+    cpu.inc(labels, total);
+    memory.set(labels, pod.sim.memoryMiB * MIB);
+  }
+
+  const requests = new Counter({ name: 'http_requests_total', help: 'Requests to the Service, by status code (200 served, 503 failed).', labelNames: ['namespace', 'service', 'code'], registers });
+  const values: { labels: Record<string, string | number>; value: number; metricName: string }[] = [];
+  for (const key of Object.keys(state.traffic).sort()) {
+    const t = state.traffic[key]!;
+    let r = acc.requests.get(key);
+    if (r === undefined) acc.requests.set(key, (r = { ok: 0, failed: 0, buckets: LATENCY_BUCKETS_SECONDS.map(() => 0), sumSeconds: 0 }));
+    const served = t.rps * (1 - t.errorRate) * dt;
+    r.ok += served;
+    r.failed += t.rps * t.errorRate * dt;
+    const latency = { weight: 1, p50Ms: t.p50Ms, p99Ms: t.p99Ms };
+    LATENCY_BUCKETS_SECONDS.forEach((le, i) => (r.buckets[i]! += served * componentCdf(latency, le * 1000)));
+    r.sumSeconds += served * lognormalMeanMs(t.p50Ms, t.p99Ms) / 1000;
+    const i = key.indexOf('/');
+    const base = { namespace: i >= 0 ? key.slice(0, i) : 'default', service: i >= 0 ? key.slice(i + 1) : key };
+    requests.inc({ ...base, code: '200' }, r.ok);
+    requests.inc({ ...base, code: '503' }, r.failed);
+    const labels = { ...base, code: '200' };
+    LATENCY_BUCKETS_SECONDS.forEach((le, k) => values.push({ metricName: 'http_request_duration_seconds_bucket', labels: { ...labels, le }, value: r.buckets[k]! }));
+    values.push({ metricName: 'http_request_duration_seconds_bucket', labels: { ...labels, le: '+Inf' }, value: r.ok });
+    values.push({ metricName: 'http_request_duration_seconds_sum', labels, value: r.sumSeconds });
+    values.push({ metricName: 'http_request_duration_seconds_count', labels, value: r.ok });
+  }
+  // prom-client's Histogram only observes single values; this one is written from the integrated bucket counts.
+  const histogram = {
+    name: 'http_request_duration_seconds',
+    help: 'Latency of the Service\'s successful requests, seconds.',
+    type: 'histogram',
+    aggregator: 'sum',
+    get: () => Promise.resolve({ name: 'http_request_duration_seconds', help: 'Latency of the Service\'s successful requests, seconds.', type: 'histogram', aggregator: 'sum', values }),
+  };
+  for (const r of registers) r.registerMetric(histogram as unknown as Metric);
+}
+
+/** Mean of the lognormal with median `p50` and 99th percentile `p99` (ms): `p50 x exp(sigma^2 / 2)`. */
+function lognormalMeanMs(p50: number, p99: number): number {
+  if (p50 <= 0) return 0;
+  const sigma = Math.log(Math.max(p99, p50) / p50) / Z99;
+  return p50 * Math.exp((sigma * sigma) / 2);
 }
