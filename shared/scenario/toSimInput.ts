@@ -298,6 +298,7 @@ export function scenarioToSimInput(scenario: Scenario, workloads: LoadedManifest
     settings: { seed: opts.seed, tickSeconds: opts.tickSeconds ?? scenario.match.tickSeconds ?? 1, durationSeconds },
     nodes,
     etcdMembers: [...etcdMembers],
+    kubeSystem: scenario.cluster.kubeSystem ?? true,
     deployments: workloads.deployments,
     ...((workloads.workloads ?? []).length > 0 ? { workloads: workloads.workloads } : {}),
     services: workloads.services,

@@ -74,6 +74,17 @@ export interface ControlPlane {
   leases?: LeaderLease[];
   /** Status of the other components as shown to players: kube-apiserver's etcd check, the Lease holders. */
   components: { name: 'kube-apiserver' | 'kube-scheduler' | 'kube-controller-manager'; healthy: boolean; message: string }[];
+  /** (added) True when createSim built the kube-system objects and the control-plane mirror Pods (shared/sim/kubeSystem.ts). */
+  staticPods?: boolean;
+  /**
+   * (added) Static Pods whose manifest on the control-plane hosts is broken (the control-plane-down
+   * incident): the process crash-loops since `since` (sim seconds), exiting with `reason` in its log.
+   */
+  brokenStaticPods?: Partial<Record<'kube-scheduler' | 'kube-controller-manager', { since: SimSeconds; reason: string }>>;
+  /** (added) Restarts a static Pod's container accumulated in earlier crash loops (kept in its restartCount). */
+  staticPodRestarts?: Partial<Record<'kube-scheduler' | 'kube-controller-manager', number>>;
+  /** (added) Sim second a static Pod's current container started (after its manifest was restored). */
+  staticPodStartedAt?: Partial<Record<'kube-scheduler' | 'kube-controller-manager', SimSeconds>>;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -637,6 +648,12 @@ export interface SimInput {
    * Ready at t=0 (no start-up events).
    */
   coldStart?: boolean;
+  /**
+   * (added) Build the objects a real cluster has besides the workloads: the `kubernetes` Service, CoreDNS
+   * (`kube-system/coredns` + `kube-dns`), the kube-proxy DaemonSet and the control-plane static Pods
+   * (shared/sim/kubeSystem.ts). Default false here; shared/scenario turns it on for scenarios.
+   */
+  kubeSystem?: boolean;
 }
 
 /** What `gameday sim --json` prints and what a stored match result keeps. */
