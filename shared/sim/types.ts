@@ -54,6 +54,28 @@ export interface LeaderLease {
   nextTryAt: SimSeconds;
 }
 
+/**
+ * (added) etcd's backend database (bbolt) against its space quota (`--quota-backend-bytes`, default
+ * 2 GiB): `sizeMiB` is the file (what `endpoint status` shows as DB SIZE), `inUseMiB` the pages in use;
+ * history written between `historyFromRev` and `historyToRev` takes `historyMiB` until compacted;
+ * compaction frees pages (in use drops) and defragmentation gives them back (size drops to in use).
+ * `alarm`: the NOSPACE alarm is raised (writes refused until `etcdctl alarm disarm`). Source:
+ * https://etcd.io/docs/v3.5/op-guide/maintenance/#space-quota.
+ */
+export interface EtcdDb {
+  quotaMiB: number;
+  sizeMiB: number;
+  inUseMiB: number;
+  /** Live keys' size (what stays after a full compaction), MiB. */
+  liveMiB: number;
+  historyMiB: number;
+  historyFromRev: number;
+  historyToRev: number;
+  /** Last compaction revision (0: none since the incident). */
+  compactedRev: number;
+  alarm: boolean;
+}
+
 /** etcd membership and the health of the components that need it (kubernetes-behaviour.md §6). */
 export interface ControlPlane {
   etcd: {
@@ -66,6 +88,11 @@ export interface ControlPlane {
     electionAt: SimSeconds | null;
     /** Raft term, bumped per election. */
     term: number;
+    /**
+     * (added) The backend database when an incident filled it (etcd-nospace); absent: a small healthy
+     * database (24 MB). Sizes in MiB; revisions are etcd revisions (the API's resourceVersions).
+     */
+    db?: EtcdDb;
   };
   /**
    * kube-controller-manager's and kube-scheduler's leader-election Leases in kube-system (created on the
@@ -299,7 +326,18 @@ export type SimAction =
   /** `kubectl create -f` / `apply -f` of a new v1 Service: its manifest (YAML or JSON text, one object). */
   | { type: 'createService'; manifest: string }
   /** `kubectl delete deployment NAME [--cascade=background|foreground|orphan]`. */
-  | { type: 'deleteDeployment'; deployment: string; propagation?: 'Background' | 'Foreground' | 'Orphan' };
+  | { type: 'deleteDeployment'; deployment: string; propagation?: 'Background' | 'Foreground' | 'Orphan' }
+  /**
+   * (added) An operator command outside the Kubernetes API (shared/sim/actions/admin.ts): etcd
+   * maintenance (`etcdctl compact REV`, `etcdctl defrag`, `etcdctl alarm disarm`) and kubeadm on the
+   * control plane (`kubeadm init phase control-plane scheduler|controller-manager`, `kubeadm kubeconfig
+   * user --client-name system:node:NODE` for a Node's kubelet client certificate). `arg`: the revision,
+   * the component or the Node.
+   */
+  | { type: 'adminCommand'; command: AdminCommand; arg?: string };
+
+/** (added) The {@link SimAction} `adminCommand` commands. */
+export type AdminCommand = 'etcdctl-compact' | 'etcdctl-defrag' | 'etcdctl-alarm-disarm' | 'kubeadm-control-plane' | 'kubeadm-kubelet-cert';
 
 /** Kinds whose labels and annotations a player may change ({@link SimAction} `label` / `annotate`). */
 export type MetadataKind = 'Pod' | 'Node' | 'Deployment' | 'Service';
