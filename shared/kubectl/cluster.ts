@@ -19,10 +19,12 @@ export const ETCD_READ_ERROR = ETCD_WRITE_ERROR;
 
 /**
  * True when the API server can serve reads: etcd has quorum and a leader, the same condition as
- * writes (shared/sim/apiserver.ts `apiWritable`): kubectl's reads are linearizable quorum reads.
+ * writes (shared/sim/apiserver.ts `apiWritable`): kubectl's reads are linearizable quorum reads. The
+ * etcd NOSPACE alarm refuses writes only: reads keep working (https://etcd.io/docs/v3.5/op-guide/maintenance/#space-quota).
  */
 export function apiReadable(state: SimState): boolean {
-  return apiWritable(state);
+  const etcd = state.controlPlane.etcd;
+  return apiWritable(state) || (etcd.hasQuorum && etcd.leader !== null);
 }
 
 /** Objects of a `namespace/name`-keyed map in namespace `ns` (all when null), sorted by namespace then name. */

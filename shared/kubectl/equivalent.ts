@@ -34,6 +34,8 @@ export function kubectlEquivalent(action: SimAction): string {
       return `kubectl drain ${action.node} --ignore-daemonsets`;
     case 'restoreEtcdMember':
       return `etcdctl snapshot restore snapshot.db --name ${action.member}`;
+    case 'adminCommand':
+      return adminCommandLine(action.command, action.arg);
     // The actions below mostly come from the Kubernetes API (server/k8s); the console parses label,
     // annotate, taint and delete deployment too (./metadata.ts), not create.
     case 'label':
@@ -56,4 +58,15 @@ export function kubectlEquivalent(action: SimAction): string {
 function createdName(manifest: string, fallback: string): string {
   const m = /"name"\s*:\s*"([a-z0-9.-]{1,253})"|^\s*name:\s*['"]?([a-z0-9.-]{1,253})/m.exec(manifest);
   return m?.[1] ?? m?.[2] ?? fallback;
+}
+
+/** (added) The console line of an `adminCommand` action (shared/sim/actions/admin.ts). */
+export function adminCommandLine(command: Extract<SimAction, { type: 'adminCommand' }>['command'], arg: string | undefined): string {
+  switch (command) {
+    case 'etcdctl-compact': return `etcdctl compact ${arg ?? ''}`.trimEnd();
+    case 'etcdctl-defrag': return 'etcdctl defrag';
+    case 'etcdctl-alarm-disarm': return 'etcdctl alarm disarm';
+    case 'kubeadm-control-plane': return `kubeadm init phase control-plane ${arg ?? ''}`.trimEnd();
+    case 'kubeadm-kubelet-cert': return `kubeadm kubeconfig user --org system:nodes --client-name system:node:${arg ?? ''}`;
+  }
 }

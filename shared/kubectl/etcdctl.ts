@@ -43,6 +43,8 @@ const FLAGS: FlagDef[] = [
   // member add
   { name: 'peer-urls', value: true },
   { name: 'learner', value: false },
+  // compact / defrag
+  { name: 'physical', value: false },
 ];
 
 /** What etcdctl prints when a request needs Raft and there is no quorum / leader (its 5 s timeout). */
@@ -56,6 +58,19 @@ function memberIp(index: number): string {
 
 function memberId(name: string): string {
   return fnv1a64(`etcd-member:${name}`);
+}
+
+/** etcdctl's DB SIZE text (go-humanize `Bytes`: SI units, e.g. `2.2 GB`, `24 MB`) of a size in MiB. */
+export function humanBytes(mib: number): string {
+  const bytes = mib * 1048576;
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let v = bytes;
+  let u = 0;
+  while (v >= 1000 && u < units.length - 1) {
+    v /= 1000;
+    u++;
+  }
+  return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[u]}`;
 }
 
 /**
@@ -98,14 +113,57 @@ export function runEtcdctl(state: SimState, words: string[], tool: 'etcdctl' | '
   if (group === 'endpoint' && verb === 'status') {
     const rows: string[][] = [];
     const errors: string[] = [];
+    const db = etcd.db;
+    const json: unknown[] = [];
     members.forEach((m, i) => {
       const ep = `https://${memberIp(i)}:2379`;
-      if (!m.healthy) errors.push(`Failed to get the status of endpoint ${ep} (context deadline exceeded)`);
-      else rows.push([ep, memberId(m.name), '3.5.21', '24 MB', String(etcd.leader === m.name), String(etcd.term)]);
+      if (!m.healthy) {
+        errors.push(`Failed to get the status of endpoint ${ep} (context deadline exceeded)`);
+        return;
+      }
+      const alarms = db?.alarm === true ? [`memberID:${memberId(m.name)} alarm:NOSPACE `] : [];
+      const row = [ep, memberId(m.name), '3.5.21', db ? humanBytes(db.sizeMiB) : '24 MB', String(etcd.leader === m.name), String(etcd.term)];
+      if (db !== undefined) row.splice(4, 0, humanBytes(db.inUseMiB));
+      if (db !== undefined) row.push(alarms.join(', '));
+      rows.push(row);
+      const sizeBytes = Math.round((db?.sizeMiB ?? 22.9) * 1048576);
+      json.push({
+        Endpoint: ep,
+        Status: {
+          header: { cluster_id: parseInt(fnv1a64('etcd-cluster').slice(0, 12), 16), member_id: parseInt(memberId(m.name).slice(0, 12), 16), revision: state.counters.resourceVersion, raft_term: etcd.term },
+          version: '3.5.21',
+          dbSize: sizeBytes,
+          leader: etcd.leader !== null ? parseInt(memberId(etcd.leader).slice(0, 12), 16) : 0,
+          raftIndex: state.counters.resourceVersion + 8,
+          raftTerm: etcd.term,
+          raftAppliedIndex: state.counters.resourceVersion + 8,
+          ...(alarms.length > 0 ? { errors: alarms } : {}),
+          dbSizeInUse: Math.round((db?.inUseMiB ?? 22.9) * 1048576),
+          isLearner: false,
+        },
+      });
     });
-    const out = rows.length > 0 ? table(['ENDPOINT', 'ID', 'VERSION', 'DB SIZE', 'IS LEADER', 'RAFT TERM'], rows) : '';
+    if (args.flags['write-out'] === 'json') return { kind: 'output', output: [...errors, JSON.stringify(json)].join('\n') };
+    const header = db !== undefined
+      ? ['ENDPOINT', 'ID', 'VERSION', 'DB SIZE', 'DB SIZE IN USE', 'IS LEADER', 'RAFT TERM', 'ERRORS']
+      : ['ENDPOINT', 'ID', 'VERSION', 'DB SIZE', 'IS LEADER', 'RAFT TERM'];
+    const out = rows.length > 0 ? table(header, rows) : '';
     return { kind: 'output', output: [...errors, out].filter((s) => s !== '').join('\n') };
   }
+  if (group === 'alarm' && verb === 'list') {
+    if (!raft) throw new UsageError(ETCDCTL_TIMEOUT);
+    const db = etcd.db;
+    const lines = db?.alarm === true ? members.filter((m) => m.healthy).map((m) => `memberID:${memberId(m.name)} alarm:NOSPACE `) : [];
+    return { kind: 'output', output: lines.join('\n') };
+  }
+  if (group === 'alarm' && verb === 'disarm') return { kind: 'action', action: { type: 'adminCommand', command: 'etcdctl-alarm-disarm' } };
+  if (group === 'compact') {
+    const rev = verb;
+    if (rev === undefined || rest.length > 0) throw new UsageError('Error: compact expects one argument: the revision');
+    if (!/^\d+$/.test(rev)) throw new UsageError(`Error: bad revision "${rev}"`);
+    return { kind: 'action', action: { type: 'adminCommand', command: 'etcdctl-compact', arg: rev } };
+  }
+  if (group === 'defrag') return { kind: 'action', action: { type: 'adminCommand', command: 'etcdctl-defrag' } };
   if (group === 'snapshot' && verb === 'save' && tool === 'etcdctl') {
     const file = rest[0];
     if (file === undefined || rest.length > 1) throw new UsageError('Error: snapshot save expects one argument');
@@ -130,7 +188,7 @@ export function runEtcdctl(state: SimState, words: string[], tool: 'etcdctl' | '
     const hint = verb === 'restore' ? `\nThere is no "member restore" in etcdctl. To bring a stopped member back, restore its data from a snapshot:\n  ${RESTORE_HINT}` : '';
     throw new UsageError(`Error: unknown command "${verb}" for "etcdctl member"\nRun 'etcdctl member --help' for usage.${hint}`);
   }
-  const known = ['member list', 'member add', 'member remove', 'endpoint health', 'endpoint status', 'snapshot save', 'snapshot restore'];
+  const known = ['member list', 'member add', 'member remove', 'endpoint health', 'endpoint status', 'snapshot save', 'snapshot restore', 'alarm list', 'alarm disarm', 'compact REV', 'defrag'];
   const typed = [group, verb].filter((x) => x !== undefined).join(' ');
   throw new UsageError(`Error: unknown command "${typed}" for "etcdctl"\nAvailable: ${known.map((k) => `etcdctl ${k}`).join(', ')}`);
 }

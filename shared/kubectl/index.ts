@@ -20,6 +20,7 @@ import { describeDeployment, describeNode, describePod, describeService } from '
 import { rolloutHistory, rolloutStatus } from './rollout.ts';
 import { topNodes, topPods } from './top.ts';
 import { runEtcdctl } from './etcdctl.ts';
+import { runKubeadm } from './kubeadm.ts';
 import { deleteCommand, nodeCommand, rolloutWrite, scaleCommand, setCommand } from './write.ts';
 import { deleteDeploymentCommand, metadataCommand, taintCommand } from './metadata.ts';
 import { ETCD_READ_ERROR, apiReadable, inNamespace } from './cluster.ts';
@@ -239,6 +240,7 @@ function globalFlagsLast(w: string[]): string[] {
 function dispatch(state: SimState, words: string[]): KubectlResult {
   if (words[0] === 'etcdctl') return runEtcdctl(state, words.slice(1));
   if (words[0] === 'etcdutl') return runEtcdctl(state, words.slice(1), 'etcdutl');
+  if (words[0] === 'kubeadm') return runKubeadm(state, words.slice(1));
   const w = globalFlagsLast(words[0] === 'kubectl' || words[0] === 'k' ? words.slice(1) : words);
   const cmd = w[0];
   if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') return output(KUBECTL_HELP);

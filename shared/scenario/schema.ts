@@ -201,6 +201,8 @@ export const ScenarioSchema = z.strictObject({
   cluster: z.strictObject({
     nodes: z.union([z.array(NodeEntrySchema).min(1), NodePoolSchema], { error: 'expected a list of nodes ({name, zone, cpu, memory}) or a pool ({count, zones, cpu, memory})' }),
     etcdMembers: z.array(name()).min(1).max(7).optional(),
+    /** (added) Build kube-system (CoreDNS, kube-proxy, the control-plane static Pods) and the `kubernetes` Service; default true. */
+    kubeSystem: z.boolean().optional(),
   }),
   workloads: z.union(
     [z.strictObject({ manifests: z.string().min(1) }), z.strictObject({ yaml: z.string().min(1) })],

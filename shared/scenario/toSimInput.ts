@@ -272,6 +272,14 @@ export function scenarioToSimInput(scenario: Scenario, workloads: LoadedManifest
         }
         break;
       }
+      case 'KubeSystem': {
+        // (added) A kube-system component: the kind's selector checks which; CoreDNS needs kube-system.
+        const target = inc.target as string;
+        spec.target = target;
+        spec.params = dropUndefined({ ...inc.params });
+        if (target === 'coredns' && scenario.cluster.kubeSystem === false) problems.push(`${path}.target: coredns needs the kube-system objects (cluster.kubeSystem is false)`);
+        break;
+      }
       default: {
         // A new target kind (shared/sim/incidents/targets.ts) needs its check here.
         const unhandled: never = declaration.target;
@@ -298,6 +306,7 @@ export function scenarioToSimInput(scenario: Scenario, workloads: LoadedManifest
     settings: { seed: opts.seed, tickSeconds: opts.tickSeconds ?? scenario.match.tickSeconds ?? 1, durationSeconds },
     nodes,
     etcdMembers: [...etcdMembers],
+    kubeSystem: scenario.cluster.kubeSystem ?? true,
     deployments: workloads.deployments,
     ...((workloads.workloads ?? []).length > 0 ? { workloads: workloads.workloads } : {}),
     services: workloads.services,

@@ -75,7 +75,20 @@ export const EVICTION_REFUSED = "Cannot evict pod as it would violate the pod's 
  */
 export function apiWritable(state: SimState): boolean {
   const etcd = state.controlPlane.etcd;
-  return etcd.hasQuorum && etcd.leader !== null;
+  return etcd.hasQuorum && etcd.leader !== null && etcd.db?.alarm !== true;
+}
+
+/** What a refused write answers (kubectl's text) while the etcd NOSPACE alarm is raised (etcd mvcc ErrNoSpace). */
+export const ETCD_NOSPACE_ERROR = 'Error from server: etcdserver: mvcc: database space exceeded';
+
+/**
+ * The error of a write refused by etcd: {@link ETCD_NOSPACE_ERROR} while the NOSPACE alarm is raised
+ * (the cluster has quorum but accepts only reads and deletes of keys... which the API server's
+ * deletes are not: they are writes too), else {@link ETCD_WRITE_ERROR}.
+ */
+export function apiWriteError(state: SimState): string {
+  const etcd = state.controlPlane.etcd;
+  return etcd.hasQuorum && etcd.leader !== null && etcd.db?.alarm === true ? ETCD_NOSPACE_ERROR : ETCD_WRITE_ERROR;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -191,7 +204,7 @@ function changed(state: SimState, kind: StoredKind, key: string, type: 'ADDED' |
   if (!quiet.has(state)) recordChange(state, kind, key, type);
 }
 
-const notWritable = (): WriteResult => ({ ok: false, code: 503, error: ETCD_WRITE_ERROR });
+const notWritable = (state: SimState): WriteResult => ({ ok: false, code: 503, error: apiWriteError(state) });
 const missing = (kind: StoredKind, key: string): WriteResult => ({ ok: false, code: 404, error: notFound(resourceName(kind), splitKey(key).name) });
 
 // ---------------------------------------------------------------------------------------------------
@@ -442,7 +455,7 @@ export function newMeta(
  * scheduler's activeQ) and records `ADDED`. Refused without quorum (503) or when the key exists (409).
  */
 export function createObject<K extends StoredKind>(state: SimState, kind: K, obj: StoredKinds[K]): WriteResult {
-  if (!apiWritable(state)) return notWritable();
+  if (!apiWritable(state)) return notWritable(state);
   const def = defOf(kind);
   const store = (def.ensureStore ?? def.store)(state) as Record<string, StoredKinds[K]>;
   const key = keyOf(kind, obj.metadata);
@@ -489,7 +502,7 @@ export function updateObject<K extends StoredKind>(
   mutate: (obj: StoredKinds[K]) => void | boolean,
   opts: UpdateOptions = {},
 ): WriteResult {
-  if (!apiWritable(state)) return notWritable();
+  if (!apiWritable(state)) return notWritable(state);
   const obj = storeOf(state, kind)[key];
   if (!obj) return missing(kind, key);
   if (mutate(obj) === false) return { ok: true, key };
@@ -565,7 +578,7 @@ export function deletePod(state: SimState, key: string, opts: DeleteOptions = {}
 }
 
 function deletePodAs(state: SimState, key: string, opts: DeleteOptions, verb: 'delete' | 'evict'): DeleteResult {
-  if (!apiWritable(state)) return { ok: false, code: 503, error: ETCD_WRITE_ERROR };
+  if (!apiWritable(state)) return { ok: false, code: 503, error: apiWriteError(state) };
   const pod = state.pods[key];
   if (!pod) return { ok: false, code: 404, error: notFound('pods', splitKey(key).name) };
   if (opts.force || !pod.spec.nodeName) {
@@ -628,7 +641,7 @@ export function evictionAllowed(state: SimState, key: string, pod: Pod): boolean
  * the API server does for pods with a deletionTimestamp). Refused without quorum (503), 404 when missing.
  */
 export function evictPod(state: SimState, key: string, opts: { gracePeriodSeconds?: number } = {}): DeleteResult {
-  if (!apiWritable(state)) return { ok: false, code: 503, error: ETCD_WRITE_ERROR };
+  if (!apiWritable(state)) return { ok: false, code: 503, error: apiWriteError(state) };
   const pod = state.pods[key];
   if (!pod) return { ok: false, code: 404, error: notFound('pods', splitKey(key).name) };
   if (pod.metadata.deletionTimestamp === undefined) {
@@ -645,7 +658,7 @@ export function evictPod(state: SimState, key: string, opts: { gracePeriodSecond
  * Pod and Node `MODIFIED`. 409 when already bound, 404 for a missing Pod or Node, 503 without quorum.
  */
 export function bindPod(state: SimState, key: string, nodeName: string): WriteResult {
-  if (!apiWritable(state)) return notWritable();
+  if (!apiWritable(state)) return notWritable(state);
   const pod = state.pods[key];
   if (!pod) return missing('Pod', key);
   const node = state.nodes[nodeName];
@@ -726,7 +739,7 @@ function removeStoredPod(state: SimState, key: string, pod: Pod): void {
  * / {@link removePod}. 503 without quorum, 404 when missing.
  */
 export function removeObject(state: SimState, kind: Exclude<StoredKind, 'Pod'>, key: string): WriteResult {
-  if (!apiWritable(state)) return notWritable();
+  if (!apiWritable(state)) return notWritable(state);
   const store = storeOf(state, kind);
   const obj = store[key];
   if (!obj) return missing(kind, key);
@@ -810,7 +823,7 @@ export function writeDeploymentTemplate(state: SimState, key: string, d: Deploym
 export function setDeploymentImage(state: SimState, deployment: string, image: string, _source: string, container?: string): ActionResult {
   const found = findDeployment(state, deployment);
   if (!found) return { ok: false, error: notFound('deployments.apps', splitKey(deployment).name) };
-  if (!apiWritable(state)) return { ok: false, error: ETCD_WRITE_ERROR };
+  if (!apiWritable(state)) return { ok: false, error: apiWriteError(state) };
   const d = found.deployment;
   const containers = d.spec.template.spec.containers;
   const c = container === undefined ? containers[0] : containers.find((x) => x.name === container);

@@ -21,6 +21,7 @@ import { buildCallGraph, buildIngress, buildOptionalCalls } from './topology.ts'
 import { DEFAULT_IMAGE_PROFILE } from './traffic.ts';
 import { declaredProfile } from './workingSet.ts';
 import { storeWorkloads } from './workloads.ts';
+import { addKubeSystem } from './kubeSystem.ts';
 import type { Container, Deployment, DeploymentManifest, Node, NodeSpecInput, Probe, Service, ServiceManifest, SimInput, SimState } from './types.ts';
 
 /** Default etcd members when the input names none. */
@@ -233,21 +234,7 @@ export function createSim(input: SimInput, opts: CreateSimOptions = {}): SimStat
     state.dirty.deployments.push(key);
   }
   storeWorkloads(state, input, defaultImageProfile);
-  input.services.forEach((m, i) => {
-    const svc = serviceFromManifest(state, m, i);
-    const key = objKey(svc.metadata.namespace, svc.metadata.name);
-    if (state.services[key]) throw new Error(`duplicate Service "${key}"`);
-    state.services[key] = svc;
-    state.endpoints[key] = {
-      apiVersion: 'discovery.k8s.io/v1',
-      kind: 'EndpointSlice',
-      metadata: { ...svc.metadata, uid: `eps-${state.counters.uid++}`, labels: { 'kubernetes.io/service-name': svc.metadata.name }, annotations: {} },
-      addressType: 'IPv4',
-      endpoints: [],
-      ports: endpointPorts(svc),
-    };
-    state.dirty.services.push(key);
-  });
+  input.services.forEach((m, i) => storeService(state, m, i));
   state.callGraph = buildCallGraph(state, input);
   const optional = buildOptionalCalls(input, state.callGraph);
   state.optionalCalls = optional.optionalCalls;
@@ -256,7 +243,12 @@ export function createSim(input: SimInput, opts: CreateSimOptions = {}): SimStat
   state.ingress = buildIngress(state, input, state.callGraph);
   state.userFacingService = refKey(input.userFacingService);
   for (const image of Object.keys(state.images)) state.imageProfileSeen[image] = memorySignature(state.images[image]!);
-  withoutChangeLog(state, () => startWorkloads(state, !(opts.warmStart ?? input.coldStart !== true)));
+  const cold = !(opts.warmStart ?? input.coldStart !== true);
+  withoutChangeLog(state, () => {
+    startWorkloads(state, cold);
+    if (input.kubeSystem === true) addKubeSystem(state, input, cold);
+    if (!cold) emitPendingAfterWarmStart(state);
+  });
   recordStoredObjects(state); // the change log starts with every object, once
   for (const key of Object.keys(state.services).sort()) {
     const ready = state.endpoints[key]?.endpoints.filter((e) => e.conditions.ready).length ?? 0;
@@ -266,8 +258,33 @@ export function createSim(input: SimInput, opts: CreateSimOptions = {}): SimStat
   return state;
 }
 
-/** Runs the controllers at t=0: warm start loops until the cluster settles, cold start runs one pass. */
-function startWorkloads(state: SimState, cold: boolean): void {
+/**
+ * Stores a Service from its manifest (the `i`-th: its ClusterIP, {@link serviceFromManifest}) with its
+ * empty EndpointSlice, and queues it for the EndpointSlice controller.
+ * @throws Error on a duplicate Service.
+ */
+export function storeService(state: SimState, m: ServiceManifest, i: number): string {
+  const svc = serviceFromManifest(state, m, i);
+  const key = objKey(svc.metadata.namespace, svc.metadata.name);
+  if (state.services[key]) throw new Error(`duplicate Service "${key}"`);
+  state.services[key] = svc;
+  state.endpoints[key] = {
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: { ...svc.metadata, uid: `eps-${state.counters.uid++}`, labels: { 'kubernetes.io/service-name': svc.metadata.name }, annotations: {} },
+    addressType: 'IPv4',
+    endpoints: [],
+    ports: endpointPorts(svc),
+  };
+  state.dirty.services.push(key);
+  return key;
+}
+
+/**
+ * Runs the controllers at t=0: warm start loops until the cluster settles (no events; the caller emits
+ * the pending Pods' FailedScheduling afterwards), cold start runs one pass.
+ */
+export function startWorkloads(state: SimState, cold: boolean): void {
   if (cold) {
     runControllers(state);
     return;
@@ -279,5 +296,4 @@ function startWorkloads(state: SimState, cold: boolean): void {
       if (d.deployments.length + d.replicaSets.length + d.pods.length + d.services.length + d.nodes.length + state.scheduler.activeQ.length === 0) break;
     }
   });
-  emitPendingAfterWarmStart(state);
 }

@@ -151,7 +151,7 @@ function trim(state: SimState, idx: EventIndex, now: SimSeconds): void {
 function writable(state: SimState): boolean {
   // A bare state without a control plane (some unit tests build one) always writes.
   const etcd = (state.controlPlane as SimState['controlPlane'] | undefined)?.etcd;
-  return etcd === undefined || (etcd.hasQuorum && etcd.leader !== null);
+  return etcd === undefined || (etcd.hasQuorum && etcd.leader !== null && etcd.db?.alarm !== true);
 }
 
 /** Writes one correlated event at sim second `at` (its occurrence) into the log. */

@@ -54,6 +54,28 @@ export interface LeaderLease {
   nextTryAt: SimSeconds;
 }
 
+/**
+ * (added) etcd's backend database (bbolt) against its space quota (`--quota-backend-bytes`, default
+ * 2 GiB): `sizeMiB` is the file (what `endpoint status` shows as DB SIZE), `inUseMiB` the pages in use;
+ * history written between `historyFromRev` and `historyToRev` takes `historyMiB` until compacted;
+ * compaction frees pages (in use drops) and defragmentation gives them back (size drops to in use).
+ * `alarm`: the NOSPACE alarm is raised (writes refused until `etcdctl alarm disarm`). Source:
+ * https://etcd.io/docs/v3.5/op-guide/maintenance/#space-quota.
+ */
+export interface EtcdDb {
+  quotaMiB: number;
+  sizeMiB: number;
+  inUseMiB: number;
+  /** Live keys' size (what stays after a full compaction), MiB. */
+  liveMiB: number;
+  historyMiB: number;
+  historyFromRev: number;
+  historyToRev: number;
+  /** Last compaction revision (0: none since the incident). */
+  compactedRev: number;
+  alarm: boolean;
+}
+
 /** etcd membership and the health of the components that need it (kubernetes-behaviour.md §6). */
 export interface ControlPlane {
   etcd: {
@@ -66,6 +88,11 @@ export interface ControlPlane {
     electionAt: SimSeconds | null;
     /** Raft term, bumped per election. */
     term: number;
+    /**
+     * (added) The backend database when an incident filled it (etcd-nospace); absent: a small healthy
+     * database (24 MB). Sizes in MiB; revisions are etcd revisions (the API's resourceVersions).
+     */
+    db?: EtcdDb;
   };
   /**
    * kube-controller-manager's and kube-scheduler's leader-election Leases in kube-system (created on the
@@ -74,6 +101,17 @@ export interface ControlPlane {
   leases?: LeaderLease[];
   /** Status of the other components as shown to players: kube-apiserver's etcd check, the Lease holders. */
   components: { name: 'kube-apiserver' | 'kube-scheduler' | 'kube-controller-manager'; healthy: boolean; message: string }[];
+  /** (added) True when createSim built the kube-system objects and the control-plane mirror Pods (shared/sim/kubeSystem.ts). */
+  staticPods?: boolean;
+  /**
+   * (added) Static Pods whose manifest on the control-plane hosts is broken (the control-plane-down
+   * incident): the process crash-loops since `since` (sim seconds), exiting with `reason` in its log.
+   */
+  brokenStaticPods?: Partial<Record<'kube-scheduler' | 'kube-controller-manager', { since: SimSeconds; reason: string }>>;
+  /** (added) Restarts a static Pod's container accumulated in earlier crash loops (kept in its restartCount). */
+  staticPodRestarts?: Partial<Record<'kube-scheduler' | 'kube-controller-manager', number>>;
+  /** (added) Sim second a static Pod's current container started (after its manifest was restored). */
+  staticPodStartedAt?: Partial<Record<'kube-scheduler' | 'kube-controller-manager', SimSeconds>>;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -288,7 +326,18 @@ export type SimAction =
   /** `kubectl create -f` / `apply -f` of a new v1 Service: its manifest (YAML or JSON text, one object). */
   | { type: 'createService'; manifest: string }
   /** `kubectl delete deployment NAME [--cascade=background|foreground|orphan]`. */
-  | { type: 'deleteDeployment'; deployment: string; propagation?: 'Background' | 'Foreground' | 'Orphan' };
+  | { type: 'deleteDeployment'; deployment: string; propagation?: 'Background' | 'Foreground' | 'Orphan' }
+  /**
+   * (added) An operator command outside the Kubernetes API (shared/sim/actions/admin.ts): etcd
+   * maintenance (`etcdctl compact REV`, `etcdctl defrag`, `etcdctl alarm disarm`) and kubeadm on the
+   * control plane (`kubeadm init phase control-plane scheduler|controller-manager`, `kubeadm kubeconfig
+   * user --client-name system:node:NODE` for a Node's kubelet client certificate). `arg`: the revision,
+   * the component or the Node.
+   */
+  | { type: 'adminCommand'; command: AdminCommand; arg?: string };
+
+/** (added) The {@link SimAction} `adminCommand` commands. */
+export type AdminCommand = 'etcdctl-compact' | 'etcdctl-defrag' | 'etcdctl-alarm-disarm' | 'kubeadm-control-plane' | 'kubeadm-kubelet-cert';
 
 /** Kinds whose labels and annotations a player may change ({@link SimAction} `label` / `annotate`). */
 export type MetadataKind = 'Pod' | 'Node' | 'Deployment' | 'Service';
@@ -637,6 +686,12 @@ export interface SimInput {
    * Ready at t=0 (no start-up events).
    */
   coldStart?: boolean;
+  /**
+   * (added) Build the objects a real cluster has besides the workloads: the `kubernetes` Service, CoreDNS
+   * (`kube-system/coredns` + `kube-dns`), the kube-proxy DaemonSet and the control-plane static Pods
+   * (shared/sim/kubeSystem.ts). Default false here; shared/scenario turns it on for scenarios.
+   */
+  kubeSystem?: boolean;
 }
 
 /** What `gameday sim --json` prints and what a stored match result keeps. */

@@ -176,7 +176,8 @@ describe('what a bot may read', () => {
 
 describe('reading console output', () => {
   it('slices kubectl tables by header offsets, keeping spaces inside cells', () => {
-    const match = createMatch({ input: resolveSimInput({ scenario: 'first-oom', seed: 1 }).input, teams: [DEFAULT_TEAM_ID] });
+    // kubeSystem off: the table is the scenario's one Pod (kube-system's Pods are read in the test below).
+    const match = createMatch({ input: { ...resolveSimInput({ scenario: 'first-oom', seed: 1 }).input, kubeSystem: false }, teams: [DEFAULT_TEAM_ID] });
     seat(match, 'ann');
     for (let i = 0; i < 700; i++) advance(match);
     const rows = parseTable(typeInto(match, 'kubectl get pods -A -o wide', 'ann'));

@@ -130,6 +130,7 @@ describe('incident registry', () => {
       '<pod>': podsOf(s, 'frontend')[0]!.metadata.name,
       '<member>': 'etcd-1',
       '<n>': '6',
+      '<revision>': '1000',
     };
     for (const { kind, remediations } of incidentCatalog()) {
       for (const { command } of remediations) {

@@ -5,7 +5,7 @@
  * etcd restore) in `state.pendingActions`. What an action costs and who gets the points is the game's
  * business (shared/game: `submit`, `ACTION_COSTS`), not the cluster's.
  */
-import { ETCD_WRITE_ERROR, apiWritable } from '../apiserver.ts';
+import { apiWritable, apiWriteError } from '../apiserver.ts';
 import { recordEvent } from '../events.ts';
 import type { ActionResult, SimAction, SimState } from '../types.ts';
 import { scaleAction, setImageAction, setResourcesAction, restartAction, undoAction } from './deployment.ts';
@@ -15,6 +15,7 @@ import { cordonAction, drainAction } from './node.ts';
 import { metadataAction, taintAction } from './metadata.ts';
 import { deletePodAction } from './pod.ts';
 import { createDeploymentAction, createServiceAction, deleteDeploymentAction } from './workload.ts';
+import { adminAction } from './admin.ts';
 
 function dispatch(state: SimState, source: string, a: SimAction): Handled {
   switch (a.type) {
@@ -34,6 +35,7 @@ function dispatch(state: SimState, source: string, a: SimAction): Handled {
     case 'createDeployment': return createDeploymentAction(state, a.manifest);
     case 'createService': return createServiceAction(state, a.manifest);
     case 'deleteDeployment': return deleteDeploymentAction(state, a.deployment, a.propagation);
+    case 'adminCommand': return adminAction(state, a.command, a.arg);
     default: return { result: { ok: false, error: `error: unknown action "${(a as { type?: unknown }).type}"` } };
   }
 }
@@ -46,7 +48,7 @@ function dispatch(state: SimState, source: string, a: SimAction): Handled {
  */
 export function applyAction(state: SimState, player: string, action: SimAction): ActionResult {
   const source = `player:${player}`;
-  if (action.type !== 'restoreEtcdMember' && !apiWritable(state)) return { ok: false, error: ETCD_WRITE_ERROR };
+  if (action.type !== 'restoreEtcdMember' && action.type !== 'adminCommand' && !apiWritable(state)) return { ok: false, error: apiWriteError(state) };
   const h = dispatch(state, source, action);
   if (!h.result.ok) return h.result;
   state.counters.actions += 1;

@@ -54,7 +54,7 @@ export function quorumSize(members: number): number {
 /** True when etcd serves writes: quorum and a leader. */
 function etcdWritable(state: SimState): boolean {
   const etcd = state.controlPlane.etcd;
-  return etcd.hasQuorum && etcd.leader !== null;
+  return etcd.hasQuorum && etcd.leader !== null && etcd.db?.alarm !== true; // NOSPACE: Lease renewals are writes too
 }
 
 /** The identity of a component's `n`-th process (client-go: `<hostname>_<uuid>`). */
@@ -92,7 +92,10 @@ function setComponent(state: SimState, name: string, healthy: boolean, message: 
  */
 export function leaseSync(state: SimState): void {
   const writable = etcdWritable(state);
-  setComponent(state, 'kube-apiserver', writable, writable ? 'ok' : '[-]etcd failed: etcdserver: request timed out');
+  const etcd = state.controlPlane.etcd;
+  // /readyz's etcd check is a read: it passes under the NOSPACE alarm (writes fail, reads work).
+  const serving = etcd.hasQuorum && etcd.leader !== null;
+  setComponent(state, 'kube-apiserver', serving, serving ? 'ok' : '[-]etcd failed: etcdserver: request timed out');
   const t = state.t;
   for (const lease of leasesOf(state)) {
     if (lease.holder !== null) {

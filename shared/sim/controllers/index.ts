@@ -17,6 +17,7 @@ import { onReplicaSetTimer, registerOwnerSync, replicaSetSync } from './replicas
 import { syncStatefulSet } from './statefulset.ts';
 import { syncDaemonSet } from './daemonset.ts';
 import { schedulerSync } from './scheduler.ts';
+import { kubeSystemSync } from '../kubeSystem.ts';
 
 registerOwnerSync('StatefulSet', syncStatefulSet);
 registerOwnerSync('DaemonSet', syncDaemonSet);
@@ -46,6 +47,7 @@ export function runDueTimers(state: SimState): void {
  */
 export function runControllers(state: SimState): void {
   leaseSync(state);
+  kubeSystemSync(state);
   const kcm = holdsLease(state, 'kube-controller-manager');
   if (kcm) nodeLifecycleSync(state);
   propagatePodChanges(state);

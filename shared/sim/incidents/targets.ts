@@ -40,6 +40,11 @@ export const targetSyntax = {
       z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(,[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, { error: 'must be etcd member names, e.g. etcd-2' }),
       z.array(dnsLabel()).min(1),
     ]),
+  /**
+   * (added) A cluster component of kube-system: `etcd`, `coredns`, `kube-scheduler`,
+   * `kube-controller-manager` (which ones a kind accepts is its selector's business).
+   */
+  KubeSystem: () => z.enum(['etcd', 'coredns', 'kube-scheduler', 'kube-controller-manager'], { error: 'must be a kube-system component: etcd, coredns, kube-scheduler or kube-controller-manager' }),
 } as const;
 
 /** The kinds of object an incident can target (keys of {@link targetSyntax}). */
@@ -128,3 +133,30 @@ export const etcdMembersTarget: TargetSelector<string[], 'EtcdMembers'> = {
     return { kind: 'Pod', name: 'etcd', namespace: 'kube-system' };
   },
 };
+
+/** A kube-system component a {@link kubeSystemTarget} names. */
+export type KubeSystemComponent = 'etcd' | 'coredns' | 'kube-scheduler' | 'kube-controller-manager';
+
+/**
+ * (added) A selector of kube-system components: `allowed` are the ones the kind accepts, `fallback`
+ * the one an empty target means. Error: `<kind> targets one of: a, b (got x)`; CoreDNS needs the
+ * kube-system objects (`cluster.kubeSystem`). Events name the component's Deployment (coredns) or
+ * its static Pods (`kube-system/<component>`).
+ */
+export function kubeSystemTarget<C extends KubeSystemComponent>(kind: string, allowed: readonly C[], fallback: C): TargetSelector<C, 'KubeSystem'> {
+  return {
+    kind: 'KubeSystem',
+    description: `a kube-system component (${allowed.join(' or ')})`,
+    placeholder: allowed.length === 1 ? allowed[0]! : `<${allowed.join('|')}>`,
+    resolve(state, spec) {
+      const name = (spec.target === '' ? fallback : spec.target) as C;
+      if (!allowed.includes(name)) return { ok: false, error: `${kind} targets one of: ${allowed.join(', ')} (got ${spec.target})` };
+      if (name === 'coredns' && !Object.hasOwn(state.deployments, 'kube-system/coredns')) return { ok: false, error: 'deployment kube-system/coredns not found (the cluster was built without kube-system: cluster.kubeSystem: false)' };
+      return { ok: true, value: name };
+    },
+    eventObject(spec) {
+      const name = spec.target === '' ? fallback : spec.target;
+      return name === 'coredns' ? { kind: 'Deployment', name: 'coredns', namespace: 'kube-system' } : { kind: 'Pod', name, namespace: 'kube-system' };
+    },
+  };
+}
