@@ -28,6 +28,7 @@ import { nodeMemoryPressure } from './node-memory-pressure.ts';
 import { etcdMemberLoss } from './etcd-member-loss.ts';
 import { networkChaos } from './network-chaos.ts';
 import { cpuHog } from './cpu-hog.ts';
+import { readinessFailure } from './readiness-failure.ts';
 
 /** Identity that checks every key names its own module's `kind`. */
 function registry<R extends { [K in keyof R]: IncidentModule<K & string, z.ZodType, AnyTargetSelector> }>(modules: R): R {
@@ -54,6 +55,7 @@ export const incidentRegistry = registry({
   'etcd-member-loss': etcdMemberLoss,
   'network-chaos': networkChaos,
   'cpu-hog': cpuHog,
+  'readiness-failure': readinessFailure,
 });
 
 /** The incident kinds the sim knows: the keys of {@link incidentRegistry}. */
