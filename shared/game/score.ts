@@ -49,6 +49,7 @@ export const ACTION_COSTS: Readonly<Record<SimAction['type'], number>> = {
   createDeployment: 3, // new capacity, scheduled like any workload
   createService: 2, // new endpoints
   deleteDeployment: 5, // cascades to its ReplicaSets and Pods
+  patchObject: 2, // a policy object's spec (PodDisruptionBudget)
 };
 
 /** Weight of the availability budget in the SLO part (with {@link LATENCY_WEIGHT}, sums to 1). */

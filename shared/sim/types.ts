@@ -288,7 +288,12 @@ export type SimAction =
   /** `kubectl create -f` / `apply -f` of a new v1 Service: its manifest (YAML or JSON text, one object). */
   | { type: 'createService'; manifest: string }
   /** `kubectl delete deployment NAME [--cascade=background|foreground|orphan]`. */
-  | { type: 'deleteDeployment'; deployment: string; propagation?: 'Background' | 'Foreground' | 'Orphan' };
+  | { type: 'deleteDeployment'; deployment: string; propagation?: 'Background' | 'Foreground' | 'Orphan' }
+  /** `kubectl patch KIND NAME -p PATCH`: a JSON merge patch (text) of a policy object's spec (shared/sim/actions/patch.ts). */
+  | { type: 'patchObject'; kind: PatchableKind; name: string; patch: string };
+
+/** Kinds a player may patch ({@link SimAction} `patchObject`). */
+export type PatchableKind = 'PodDisruptionBudget';
 
 /** Kinds whose labels and annotations a player may change ({@link SimAction} `label` / `annotate`). */
 export type MetadataKind = 'Pod' | 'Node' | 'Deployment' | 'Service';

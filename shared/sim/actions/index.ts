@@ -15,6 +15,7 @@ import { cordonAction, drainAction } from './node.ts';
 import { metadataAction, taintAction } from './metadata.ts';
 import { deletePodAction } from './pod.ts';
 import { createDeploymentAction, createServiceAction, deleteDeploymentAction } from './workload.ts';
+import { patchAction } from './patch.ts';
 
 function dispatch(state: SimState, source: string, a: SimAction): Handled {
   switch (a.type) {
@@ -34,6 +35,7 @@ function dispatch(state: SimState, source: string, a: SimAction): Handled {
     case 'createDeployment': return createDeploymentAction(state, a.manifest);
     case 'createService': return createServiceAction(state, a.manifest);
     case 'deleteDeployment': return deleteDeploymentAction(state, a.deployment, a.propagation);
+    case 'patchObject': return patchAction(state, a.kind, a.name, a.patch);
     default: return { result: { ok: false, error: `error: unknown action "${(a as { type?: unknown }).type}"` } };
   }
 }
