@@ -58,7 +58,7 @@ export function kubectlEquivalent(action: SimAction): string {
 }
 
 /** kubectl's resource word for each patchable kind. */
-const PATCH_RESOURCE: Readonly<Record<PatchableKind, string>> = { PodDisruptionBudget: 'pdb' };
+const PATCH_RESOURCE: Readonly<Record<PatchableKind, string>> = { PodDisruptionBudget: 'pdb', ResourceQuota: 'resourcequota' };
 
 /** The `metadata.name` of a manifest text (first `name:` line, or a JSON `"name"`), else `fallback`. */
 function createdName(manifest: string, fallback: string): string {

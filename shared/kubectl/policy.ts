@@ -2,17 +2,18 @@
  * The console's policy-object commands: `kubectl patch pdb NAME -p PATCH [--type merge|strategic]`
  * (a {@link SimAction} `patchObject`; the sim validates the patch, shared/sim/actions/patch.ts),
  * `kubectl edit` (interactive in real kubectl: answered with the equivalent `patch` line, the console
- * has no editor) and `kubectl describe pdb` (kubectl's describePodDisruptionBudget layout: Name,
+ * has no editor) and `kubectl describe pdb|quota` (kubectl's describePodDisruptionBudget layout: Name,
  * Namespace, Min available / Max unavailable, Selector, Status with Allowed disruptions / Current /
  * Desired / Total, Events).
  *
  * May import: ../sim/* (read only), ./*.
  */
-import type { PatchableKind, PodDisruptionBudget, SimAction, SimState } from '../sim/types.ts';
+import type { PatchableKind, PodDisruptionBudget, ResourceQuota, SimAction, SimState } from '../sim/types.ts';
+import { quotaRows } from '../sim/kinds/resourcequota.ts';
 import { kindForResource } from '../sim/kinds/index.ts';
 import { pdbBudget } from '../sim/kinds/poddisruptionbudget.ts';
 import { eventsSection } from './describe.ts';
-import { fields } from './format.ts';
+import { fields, table } from './format.ts';
 import { UsageError, USAGE_HINT, flagString, type FlagDef, type ParsedArgs } from './parse.ts';
 
 /** Flags of `kubectl patch`. */
@@ -27,6 +28,7 @@ export const EDIT_FLAGS: FlagDef[] = [{ name: 'output', short: 'o', value: true 
 /** The patchable kinds, with an example patch for the hints. */
 const PATCHABLE: Readonly<Record<PatchableKind, { example: string }>> = {
   PodDisruptionBudget: { example: `'{"spec":{"minAvailable":2}}'` },
+  ResourceQuota: { example: `'{"spec":{"hard":{"requests.cpu":"8"}}}'` },
 };
 
 function patchableKind(word: string): PatchableKind | undefined {
@@ -55,7 +57,7 @@ function ref(ns: string, name: string): string {
 export function patchCommand(_state: SimState, ns: string, args: ParsedArgs): SimAction {
   const { word, name } = kindAndName(args.positional, 'patch');
   const kind = patchableKind(word);
-  if (!kind) throw new UsageError(`error: patching "${word}" is not possible in this game (patchable: pdb); for Deployments use scale, set image, set resources or rollout undo`);
+  if (!kind) throw new UsageError(`error: patching "${word}" is not possible in this game (patchable: pdb, resourcequota); for Deployments use scale, set image, set resources or rollout undo`);
   const type = flagString(args, 'type') ?? 'strategic';
   if (type === 'json') throw new UsageError(`error: --type json is not supported in this game: use --type merge with a JSON merge patch, e.g. -p ${PATCHABLE[kind].example}`);
   if (type !== 'merge' && type !== 'strategic') throw new UsageError(`error: --type must be one of [json merge strategic], not "${type}"`);
@@ -70,7 +72,7 @@ export function editCommand(args: ParsedArgs): never {
   const { word, name } = kindAndName(args.positional, 'edit');
   const kind = patchableKind(word);
   if (kind) throw new UsageError(`error: kubectl edit opens an editor, which this console does not have: use\n  kubectl patch ${word} ${name} --type merge -p ${PATCHABLE[kind].example}`);
-  throw new UsageError(`error: kubectl edit opens an editor, which this console does not have: use kubectl patch (pdb), or scale, set image, set resources, label, annotate, taint`);
+  throw new UsageError(`error: kubectl edit opens an editor, which this console does not have: use kubectl patch (pdb, resourcequota), or scale, set image, set resources, label, annotate, taint`);
 }
 
 function budgetValue(v: number | string | undefined): string {
@@ -98,12 +100,27 @@ export function describePdb(state: SimState, pdb: PodDisruptionBudget): string {
   return [fields(entries, 14), status, eventsSection(state, 'PodDisruptionBudget', pdb.metadata.name, pdb.metadata.namespace)].join('\n');
 }
 
+/** `kubectl describe quota NAME` (describeQuota): Name, Namespace, then the Resource / Used / Hard table. */
+export function describeQuota(state: SimState, q: ResourceQuota): string {
+  const rows = quotaRows(state, q).map((r) => [r.resource, r.used, r.hard]);
+  return [fields([['Name', q.metadata.name], ['Namespace', q.metadata.namespace]], 16), table(['Resource', 'Used', 'Hard'], rows, { gap: 2, rule: true })].join('\n');
+}
+
 /**
- * `kubectl describe` of the policy kinds (pdb): the blocks, or null when `word` is not one of them.
+ * `kubectl describe` of the policy kinds (pdb, quota): the blocks, or null when `word` is not one of them.
  * NotFound errors are collected in `errors`.
  */
 export function describePolicy(state: SimState, word: string, names: string[], ns: string, errors: string[]): string[] | null {
   const def = kindForResource(word);
+  if (def?.kind === 'ResourceQuota') {
+    const quotas = Object.keys(state.resourceQuotas ?? {}).sort().map((k) => state.resourceQuotas![k]!).filter((q) => q.metadata.namespace === ns);
+    const picked = names.length === 0 ? quotas : names.flatMap((n) => {
+      const q = quotas.find((x) => x.metadata.name === n);
+      if (!q) errors.push(`Error from server (NotFound): resourcequotas "${n}" not found`);
+      return q ? [q] : [];
+    });
+    return picked.map((q) => describeQuota(state, q));
+  }
   if (def?.kind !== 'PodDisruptionBudget') return null;
   const all = Object.keys(state.podDisruptionBudgets ?? {}).sort().map((k) => state.podDisruptionBudgets![k]!).filter((p) => p.metadata.namespace === ns);
   const chosen = names.length === 0 ? all : names.flatMap((n) => {

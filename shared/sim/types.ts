@@ -22,8 +22,10 @@
 
 export * from './kinds/types.ts';
 export * from './kinds/workloadTypes.ts';
+export * from './kinds/quotaTypes.ts';
 import type { Affinity, ContainerPort, DeploymentStrategy, Deployment, EndpointSlice, PodDisruptionBudget, EnvVar, LabelSelector, Node, Pod, Probe, ReplicaSet, ResourceRequirements, Service, ServicePort, SimSeconds, Taint, Toleration, TopologySpreadConstraint } from './kinds/types.ts';
 import type { DaemonSet, ReplicationController, StatefulSet } from './kinds/workloadTypes.ts';
+import type { ResourceQuota } from './kinds/quotaTypes.ts';
 
 // ---------------------------------------------------------------------------------------------------
 // Control plane
@@ -293,7 +295,7 @@ export type SimAction =
   | { type: 'patchObject'; kind: PatchableKind; name: string; patch: string };
 
 /** Kinds a player may patch ({@link SimAction} `patchObject`). */
-export type PatchableKind = 'PodDisruptionBudget';
+export type PatchableKind = 'PodDisruptionBudget' | 'ResourceQuota';
 
 /** Kinds whose labels and annotations a player may change ({@link SimAction} `label` / `annotate`). */
 export type MetadataKind = 'Pod' | 'Node' | 'Deployment' | 'Service';
@@ -397,6 +399,8 @@ export interface SimState {
    * state without any hashes as before).
    */
   podDisruptionBudgets?: Record<string, PodDisruptionBudget>;
+  /** (added) v1 ResourceQuotas, keyed `namespace/name`; absent until the first one is created. */
+  resourceQuotas?: Record<string, ResourceQuota>;
   /** (added) v1 ReplicationControllers by `namespace/name`; absent until the first is created. */
   replicationControllers?: Record<string, ReplicationController>;
   /** (added) apps/v1 StatefulSets by `namespace/name`; absent until the first is created. */

@@ -30,6 +30,7 @@ import { networkChaos } from './network-chaos.ts';
 import { cpuHog } from './cpu-hog.ts';
 import { readinessFailure } from './readiness-failure.ts';
 import { pdbDrain } from './pdb-drain.ts';
+import { resourceQuota } from './resource-quota.ts';
 
 /** Identity that checks every key names its own module's `kind`. */
 function registry<R extends { [K in keyof R]: IncidentModule<K & string, z.ZodType, AnyTargetSelector> }>(modules: R): R {
@@ -58,6 +59,7 @@ export const incidentRegistry = registry({
   'cpu-hog': cpuHog,
   'readiness-failure': readinessFailure,
   'pdb-drain': pdbDrain,
+  'resource-quota': resourceQuota,
 });
 
 /** The incident kinds the sim knows: the keys of {@link incidentRegistry}. */
