@@ -130,6 +130,7 @@ export const pdbDrain = defineIncident({
     inc.data['rebooted'] = false;
     return { ok: true };
   },
+  outlivesMitigation: true,
   update(state: SimState, inc: IncidentState): void {
     const node = inc.spec.target;
     const n = state.nodes[node];

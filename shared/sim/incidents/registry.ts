@@ -31,6 +31,7 @@ import { cpuHog } from './cpu-hog.ts';
 import { readinessFailure } from './readiness-failure.ts';
 import { pdbDrain } from './pdb-drain.ts';
 import { resourceQuota } from './resource-quota.ts';
+import { zonePartition } from './zone-partition.ts';
 
 /** Identity that checks every key names its own module's `kind`. */
 function registry<R extends { [K in keyof R]: IncidentModule<K & string, z.ZodType, AnyTargetSelector> }>(modules: R): R {
@@ -60,6 +61,7 @@ export const incidentRegistry = registry({
   'readiness-failure': readinessFailure,
   'pdb-drain': pdbDrain,
   'resource-quota': resourceQuota,
+  'zone-partition': zonePartition,
 });
 
 /** The incident kinds the sim knows: the keys of {@link incidentRegistry}. */
