@@ -173,6 +173,7 @@ export const ActionMessage = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('createDeployment'), manifest: z.string().min(1).max(65536) }),
   z.strictObject({ type: z.literal('createService'), manifest: z.string().min(1).max(65536) }),
   z.strictObject({ type: z.literal('deleteDeployment'), deployment: name, propagation: z.enum(['Background', 'Foreground', 'Orphan']).optional() }),
+  z.strictObject({ type: z.literal('patchObject'), kind: z.enum(['PodDisruptionBudget', 'ResourceQuota']), name, patch: z.string().min(2).max(65536) }),
 ]);
 /** A validated structured action; assignable to `SimAction`. */
 export type ActionMessage = z.infer<typeof ActionMessage>;

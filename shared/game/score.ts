@@ -50,6 +50,7 @@ export const ACTION_COSTS: Readonly<Record<SimAction['type'], number>> = {
   createService: 2, // new endpoints
   deleteDeployment: 5, // cascades to its ReplicaSets and Pods
   adminCommand: 3, // etcd maintenance / kubeadm on the control plane (shared/sim/actions/admin.ts)
+  patchObject: 2, // a policy object's spec (PodDisruptionBudget)
 };
 
 /** Weight of the availability budget in the SLO part (with {@link LATENCY_WEIGHT}, sums to 1). */

@@ -1,5 +1,5 @@
 /** Action -> console command text (the inverse of the console's parser for player actions). Pure. */
-import type { SimAction } from '../sim/types.ts';
+import type { PatchableKind, SimAction } from '../sim/types.ts';
 
 /**
  * The console command equivalent to an action (what a player would type; the grammar is ./help.ts,
@@ -51,8 +51,16 @@ export function kubectlEquivalent(action: SimAction): string {
       return `kubectl apply -f ${createdName(action.manifest, action.type === 'createDeployment' ? 'deployment' : 'service')}.yaml`;
     case 'deleteDeployment':
       return `kubectl delete deployment ${action.deployment}${action.propagation && action.propagation !== 'Background' ? ` --cascade=${action.propagation.toLowerCase()}` : ''}`;
+    case 'patchObject': {
+      const slash = action.name.indexOf('/');
+      const ns = slash < 0 ? '' : ` -n ${action.name.slice(0, slash)}`;
+      return `kubectl patch ${PATCH_RESOURCE[action.kind]} ${action.name.slice(slash + 1)}${ns} --type merge -p '${action.patch.replace(/'/g, `'\\''`)}'`;
+    }
   }
 }
+
+/** kubectl's resource word for each patchable kind. */
+const PATCH_RESOURCE: Readonly<Record<PatchableKind, string>> = { PodDisruptionBudget: 'pdb', ResourceQuota: 'resourcequota' };
 
 /** The `metadata.name` of a manifest text (first `name:` line, or a JSON `"name"`), else `fallback`. */
 function createdName(manifest: string, fallback: string): string {

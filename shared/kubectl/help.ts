@@ -7,6 +7,7 @@ Inspect:
   kubectl get events [--for pod/NAME]
   kubectl get all
   kubectl describe pod|node|deployment|svc NAME
+  kubectl get pdb|resourcequota [NAME]  /  kubectl describe pdb|quota NAME
   kubectl top pods|nodes
   kubectl rollout status deployment/NAME
   kubectl rollout history deployment/NAME [--revision=N]
@@ -26,6 +27,8 @@ Change (each action takes simulated time and shows in the events):
   kubectl label|annotate pod|node|deployment|service NAME KEY=VALUE... [KEY-] [--overwrite]
   kubectl taint nodes NODE KEY[=VALUE]:NoSchedule|PreferNoSchedule|NoExecute [KEY:EFFECT-] [--overwrite]
   kubectl delete deployment NAME [--cascade=background|foreground|orphan]
+  kubectl patch pdb NAME --type merge -p '{"spec":{"minAvailable":2}}'   (kubectl edit: use patch)
+  kubectl patch resourcequota NAME --type merge -p '{"spec":{"hard":{"requests.cpu":"4"}}}'
   etcdctl snapshot restore FILE --name MEMBER [--data-dir DIR]   (or etcdutl snapshot restore ...)
       rebuilds a stopped member's data dir from the snapshot and restarts its static Pod
 

@@ -24,6 +24,7 @@ import { runKubeadm } from './kubeadm.ts';
 import { deleteCommand, nodeCommand, rolloutWrite, scaleCommand, setCommand } from './write.ts';
 import { deleteDeploymentCommand, metadataCommand, taintCommand } from './metadata.ts';
 import { ETCD_READ_ERROR, apiReadable, inNamespace } from './cluster.ts';
+import { EDIT_FLAGS, PATCH_FLAGS, describePolicy, editCommand, patchCommand } from './policy.ts';
 
 export { KUBECTL_HELP } from './help.ts';
 export { tokenize, parseArgs, UsageError } from './parse.ts';
@@ -33,7 +34,7 @@ export { humanDuration, table } from './format.ts';
 export type KubectlResult = { kind: 'output'; output: string } | { kind: 'action'; action: SimAction } | { kind: 'error'; error: string };
 
 /** kubectl verbs the console knows (for "Did you mean this?"). */
-export const KUBECTL_COMMANDS = ['get', 'describe', 'top', 'rollout', 'delete', 'scale', 'set', 'cordon', 'uncordon', 'drain', 'label', 'annotate', 'taint', 'logs', 'help'] as const;
+export const KUBECTL_COMMANDS = ['get', 'describe', 'top', 'rollout', 'delete', 'scale', 'set', 'cordon', 'uncordon', 'drain', 'label', 'annotate', 'taint', 'logs', 'help', 'patch', 'edit'] as const;
 
 const FLAGS: Record<string, FlagDef[]> = {
   get: [
@@ -83,6 +84,8 @@ const FLAGS: Record<string, FlagDef[]> = {
     { name: 'tail', value: true },
     { name: 'container', short: 'c', value: true },
   ],
+  patch: PATCH_FLAGS,
+  edit: EDIT_FLAGS,
 };
 
 const output = (text: string): KubectlResult => ({ kind: 'output', output: text });
@@ -123,6 +126,8 @@ function runGet(state: SimState, words: string[]): KubectlResult {
 
 function runDescribe(state: SimState, words: string[]): KubectlResult {
   const args = parseArgs(words, FLAGS['describe']!);
+  const policy = describeExtraKind(state, args);
+  if (policy) return policy;
   const { type, names } = typeAndNames(args.positional);
   if (type === null) throw new UsageError(`error: You must specify the type of resource to describe. Use "kubectl api-resources" for a complete list of supported resources.\n${USAGE_HINT}`);
   readGate(state);
@@ -163,6 +168,23 @@ function runDescribe(state: SimState, words: string[]): KubectlResult {
     default:
       throw new UsageError(`error: describe supports pods, nodes, deployments and services in this game`);
   }
+  if (blocks.length === 0 && errors.length > 0) return { kind: 'error', error: errors.join('\n') };
+  if (blocks.length === 0) return output(`No resources found in ${ns} namespace.`);
+  return output([blocks.join('\n\n\n'), ...errors].join('\n'));
+}
+
+/** `kubectl describe` of a registered kind without a dedicated console type (pdb): ./policy.ts, or null for the others. */
+function describeExtraKind(state: SimState, args: ReturnType<typeof parseArgs>): KubectlResult | null {
+  const first = args.positional[0];
+  if (first === undefined) return null;
+  const word = first.includes('/') ? first.slice(0, first.indexOf('/')) : first;
+  if (resourceAlias(word) !== undefined || kindForResource(word) === undefined) return null;
+  const names = first.includes('/') ? args.positional.map((p) => p.slice(p.indexOf('/') + 1)) : args.positional.slice(1);
+  readGate(state);
+  const ns = namespaceOf(args.flags);
+  const errors: string[] = [];
+  const blocks = describePolicy(state, word, names, ns, errors);
+  if (blocks === null) return null;
   if (blocks.length === 0 && errors.length > 0) return { kind: 'error', error: errors.join('\n') };
   if (blocks.length === 0) return output(`No resources found in ${ns} namespace.`);
   return output([blocks.join('\n\n\n'), ...errors].join('\n'));
@@ -213,6 +235,7 @@ function runWrite(state: SimState, verb: string, words: string[]): KubectlResult
     case 'taint': action = taintCommand(state, args); break;
     case 'scale': action = scaleCommand(state, ns, args); break;
     case 'set': action = setCommand(state, ns, args); break;
+    case 'patch': action = patchCommand(state, ns, args); break;
     default: action = nodeCommand(state, verb as 'cordon' | 'uncordon' | 'drain', args);
   }
   return { kind: 'action', action };
@@ -260,7 +283,10 @@ function dispatch(state: SimState, words: string[]): KubectlResult {
     case 'label':
     case 'annotate':
     case 'taint':
+    case 'patch':
       return runWrite(state, cmd, rest);
+    case 'edit':
+      return editCommand(parseArgs(rest, FLAGS['edit']!));
     case 'logs':
       parseArgs(rest, FLAGS['logs']!);
       throw new UsageError('error: container logs are not simulated; try "kubectl describe pod NAME" (Last State, Events) or "kubectl get events"');

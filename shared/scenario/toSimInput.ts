@@ -245,6 +245,14 @@ export function scenarioToSimInput(scenario: Scenario, workloads: LoadedManifest
         if (!nodeNames.has(target)) problems.push(`${path}.target: no Node "${target}" in cluster.nodes (Nodes: ${[...nodeNames].join(', ')})`);
         break;
       }
+      case 'Zone': {
+        const target = inc.target as string;
+        spec.target = target;
+        spec.params = dropUndefined({ ...inc.params });
+        const zones = [...new Set(nodes.map((n) => n.zone).filter((z): z is string => z !== undefined))].sort(cmp);
+        if (!zones.includes(target)) problems.push(`${path}.target: no Node in zone "${target}" in cluster.nodes (zones: ${zones.join(', ')})`);
+        break;
+      }
       case 'EtcdMembers': {
         const listed = (inc.params as { members?: string[] }).members;
         const members = listed ?? (Array.isArray(inc.target) ? inc.target : inc.target.split(','));

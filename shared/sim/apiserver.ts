@@ -57,7 +57,7 @@ import { recordChange } from './changelog.ts';
 import { KINDS, kindOf, objectKey, type KindDef } from './kinds/index.ts';
 import { fnv1a64 } from './hash.ts';
 import { objKey, splitKey } from './names.ts';
-import type { ActionResult, DaemonSet, Deployment, Endpoints, ImageProfile, Node, ObjectMeta, OwnerReference, Pod, PodCondition, PodDisruptionBudget, ReplicaSet, ReplicationController, Service, SimSeconds, SimState, StatefulSet } from './types.ts';
+import type { ActionResult, DaemonSet, Deployment, Endpoints, ImageProfile, Node, ObjectMeta, OwnerReference, Pod, PodCondition, PodDisruptionBudget, ReplicaSet, ReplicationController, ResourceQuota, Service, SimSeconds, SimState, StatefulSet } from './types.ts';
 
 export { emit, isWarmStart, withWarmStart } from './emit.ts';
 /** @deprecated import from ./controllers/etcd.ts (kept so existing imports keep working). */
@@ -107,6 +107,7 @@ export interface StoredKinds {
   ReplicationController: ReplicationController;
   StatefulSet: StatefulSet;
   DaemonSet: DaemonSet;
+  ResourceQuota: ResourceQuota;
 }
 
 /** A stored kind's name (`Pod`, `Node`...). */
@@ -144,7 +145,7 @@ export function keyOf(kind: StoredKind, meta: ObjectMeta): string {
  * 409 AlreadyExists / Conflict, 429 TooManyRequests from an eviction gate, 503 no etcd quorum) and
  * kubectl's error text.
  */
-export type WriteResult = { ok: true; key: string } | { ok: false; code: 404 | 409 | 429 | 503; error: string };
+export type WriteResult = { ok: true; key: string } | { ok: false; code: 403 | 404 | 409 | 429 | 503; error: string };
 
 /** The verbs of the write path, as {@link recordWrites} lists them. */
 export type WriteVerb = 'create' | 'update' | 'updateStatus' | 'delete' | 'evict' | 'bind' | 'remove';
@@ -399,6 +400,7 @@ function enqueue(state: SimState, kind: StoredKind, key: string, obj: StoredKind
       return;
     case 'EndpointSlice':
     case 'PodDisruptionBudget':
+    case 'ResourceQuota':
       return;
   }
 }
@@ -448,11 +450,15 @@ export function newMeta(
 // The writes
 // ---------------------------------------------------------------------------------------------------
 
+/** The kinds that are admission policies on create (their `admitCreate`), in registry order. */
+const ADMISSION_POLICIES: readonly KindDef[] = KINDS.filter((k) => k.admitCreate !== undefined);
+
 /**
  * Creates `obj` (built by the caller, e.g. with {@link newMeta}): applies its kind's defaulting
  * (shared/sim/kinds), assigns its resourceVersion (unless it
  * already carries one), stores it, indexes it, queues it (a Pod without a node also enters the
- * scheduler's activeQ) and records `ADDED`. Refused without quorum (503) or when the key exists (409).
+ * scheduler's activeQ) and records `ADDED`. Refused without quorum (503) or when the key exists (409),
+ * or by an admission policy kind (ResourceQuota: 403 `pods "x" is forbidden: exceeded quota: ...`).
  */
 export function createObject<K extends StoredKind>(state: SimState, kind: K, obj: StoredKinds[K]): WriteResult {
   if (!apiWritable(state)) return notWritable(state);
@@ -460,6 +466,10 @@ export function createObject<K extends StoredKind>(state: SimState, kind: K, obj
   const store = (def.ensureStore ?? def.store)(state) as Record<string, StoredKinds[K]>;
   const key = keyOf(kind, obj.metadata);
   if (store[key]) return { ok: false, code: 409, error: `Error from server (AlreadyExists): ${resourceName(kind)} "${obj.metadata.name}" already exists` };
+  for (const policy of ADMISSION_POLICIES) {
+    const refused = policy.admitCreate!(state, kind, obj);
+    if (refused !== undefined) return { ok: false, code: 403, error: refused };
+  }
   defOf(kind).defaults?.(obj);
   if (obj.metadata.resourceVersion === 0) obj.metadata.resourceVersion = ++state.counters.resourceVersion;
   store[key] = obj;

@@ -22,8 +22,10 @@
 
 export * from './kinds/types.ts';
 export * from './kinds/workloadTypes.ts';
+export * from './kinds/quotaTypes.ts';
 import type { Affinity, ContainerPort, DeploymentStrategy, Deployment, EndpointSlice, PodDisruptionBudget, EnvVar, LabelSelector, Node, Pod, Probe, ReplicaSet, ResourceRequirements, Service, ServicePort, SimSeconds, Taint, Toleration, TopologySpreadConstraint } from './kinds/types.ts';
 import type { DaemonSet, ReplicationController, StatefulSet } from './kinds/workloadTypes.ts';
+import type { ResourceQuota } from './kinds/quotaTypes.ts';
 
 // ---------------------------------------------------------------------------------------------------
 // Control plane
@@ -334,10 +336,15 @@ export type SimAction =
    * user --client-name system:node:NODE` for a Node's kubelet client certificate). `arg`: the revision,
    * the component or the Node.
    */
-  | { type: 'adminCommand'; command: AdminCommand; arg?: string };
+  | { type: 'adminCommand'; command: AdminCommand; arg?: string }
+  /** `kubectl patch KIND NAME -p PATCH`: a JSON merge patch (text) of a policy object's spec (shared/sim/actions/patch.ts). */
+  | { type: 'patchObject'; kind: PatchableKind; name: string; patch: string };
 
 /** (added) The {@link SimAction} `adminCommand` commands. */
 export type AdminCommand = 'etcdctl-compact' | 'etcdctl-defrag' | 'etcdctl-alarm-disarm' | 'kubeadm-control-plane' | 'kubeadm-kubelet-cert';
+
+/** Kinds a player may patch ({@link SimAction} `patchObject`). */
+export type PatchableKind = 'PodDisruptionBudget' | 'ResourceQuota';
 
 /** Kinds whose labels and annotations a player may change ({@link SimAction} `label` / `annotate`). */
 export type MetadataKind = 'Pod' | 'Node' | 'Deployment' | 'Service';
@@ -441,6 +448,8 @@ export interface SimState {
    * state without any hashes as before).
    */
   podDisruptionBudgets?: Record<string, PodDisruptionBudget>;
+  /** (added) v1 ResourceQuotas, keyed `namespace/name`; absent until the first one is created. */
+  resourceQuotas?: Record<string, ResourceQuota>;
   /** (added) v1 ReplicationControllers by `namespace/name`; absent until the first is created. */
   replicationControllers?: Record<string, ReplicationController>;
   /** (added) apps/v1 StatefulSets by `namespace/name`; absent until the first is created. */

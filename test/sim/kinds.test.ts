@@ -6,7 +6,8 @@ import { podsOf, sim } from './fixtures.ts';
 
 describe('the kind registry', () => {
   it('registers each kind once with kubectl spellings', () => {
-    expect(KINDS.map((k) => k.kind)).toEqual(['Pod', 'Node', 'Deployment', 'ReplicaSet', 'Service', 'EndpointSlice', 'PodDisruptionBudget', 'ReplicationController', 'StatefulSet', 'DaemonSet']);
+    expect(KINDS.map((k) => k.kind)).toEqual(['Pod', 'Node', 'Deployment', 'ReplicaSet', 'Service', 'EndpointSlice', 'PodDisruptionBudget', 'ReplicationController', 'StatefulSet', 'DaemonSet', 'ResourceQuota']);
+    expect(kindForResource('quota')?.kind).toBe('ResourceQuota');
     expect(kindForResource('rc')?.kind).toBe('ReplicationController');
     expect(kindForResource('sts')?.kind).toBe('StatefulSet');
     expect(kindForResource('ds')?.kind).toBe('DaemonSet');

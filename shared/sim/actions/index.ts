@@ -16,6 +16,7 @@ import { metadataAction, taintAction } from './metadata.ts';
 import { deletePodAction } from './pod.ts';
 import { createDeploymentAction, createServiceAction, deleteDeploymentAction } from './workload.ts';
 import { adminAction } from './admin.ts';
+import { patchAction } from './patch.ts';
 
 function dispatch(state: SimState, source: string, a: SimAction): Handled {
   switch (a.type) {
@@ -36,6 +37,7 @@ function dispatch(state: SimState, source: string, a: SimAction): Handled {
     case 'createService': return createServiceAction(state, a.manifest);
     case 'deleteDeployment': return deleteDeploymentAction(state, a.deployment, a.propagation);
     case 'adminCommand': return adminAction(state, a.command, a.arg);
+    case 'patchObject': return patchAction(state, a.kind, a.name, a.patch);
     default: return { result: { ok: false, error: `error: unknown action "${(a as { type?: unknown }).type}"` } };
   }
 }

@@ -11,9 +11,17 @@
  * `NodeNotReady`, `TaintManagerEviction`.
  * Driven by the dirty node queue and timers only: no per-tick scan of nodes.
  *
- * Simplification: the eviction rate limits (0.1 nodes/s, 0.01/s when a zone is > 55 % unhealthy, no
- * eviction in clusters <= 50 nodes with all zones down) are not modelled: every pod of a node whose
- * toleration expired is evicted in the same tick.
+ * Zone rules (K pkg/controller/nodelifecycle/node_lifecycle_controller.go `ComputeZoneState`,
+ * `handleDisruption`; kubernetes-behaviour.md §3), by the `topology.kubernetes.io/zone` label: when
+ * every zone is in full disruption (no Node Ready) the controller assumes its own connectivity is at
+ * fault and evicts nothing ("master disruption mode"); a zone in partial disruption (more than 2 Nodes
+ * not Ready and at least 55 % of it) of at most 50 Nodes is not evicted (its rate drops to 0). The
+ * taint-based evictions of such a zone wait, re-checked every node-monitor period (5 s), and go ahead
+ * once the zone state allows them again.
+ *
+ * Simplification: the eviction rates themselves (0.1 Nodes/s, 0.01/s in a partially disrupted zone of
+ * more than 50 Nodes) are not modelled: every pod of a node whose toleration expired (and whose zone
+ * allows evictions) is evicted in the same tick.
  */
 import { apiWritable, deletePod, drainDirty, markDirty, noteChange, updateStatus } from '../apiserver.ts';
 import { emit } from '../emit.ts';
@@ -30,6 +38,45 @@ export const NODE_MONITOR_GRACE_SECONDS = 50;
 export const DEFAULT_TOLERATION_SECONDS = 300;
 /** Taint key put on nodes that stopped heartbeating. */
 export const UNREACHABLE_TAINT = 'node.kubernetes.io/unreachable';
+/** node-monitor-period: how often the controller re-checks a zone whose evictions wait, sim seconds. */
+export const NODE_MONITOR_PERIOD_SECONDS = 5;
+/** `--unhealthy-zone-threshold`: share of not-Ready Nodes from which a zone is partially disrupted. */
+export const UNHEALTHY_ZONE_THRESHOLD = 0.55;
+/** `--large-cluster-size-threshold`: zones of at most this many Nodes stop evicting in partial disruption. */
+export const LARGE_CLUSTER_SIZE_THRESHOLD = 50;
+const ZONE_LABEL = 'topology.kubernetes.io/zone';
+
+/** A zone's state (ComputeZoneState): Normal, PartialDisruption, FullDisruption. */
+export type ZoneState = 'Normal' | 'PartialDisruption' | 'FullDisruption';
+
+/** Every zone's state and size now, by zone label (`''` for Nodes without one). O(nodes). */
+export function zoneStates(state: SimState): Map<string, { state: ZoneState; size: number }> {
+  const counts = new Map<string, { ready: number; notReady: number }>();
+  for (const name in state.nodes) {
+    const node = state.nodes[name]!;
+    const zone = node.metadata.labels[ZONE_LABEL] ?? '';
+    let c = counts.get(zone);
+    if (!c) counts.set(zone, (c = { ready: 0, notReady: 0 }));
+    if (readyCondition(node)?.status === 'True') c.ready++;
+    else c.notReady++;
+  }
+  const out = new Map<string, { state: ZoneState; size: number }>();
+  for (const [zone, c] of counts) {
+    const size = c.ready + c.notReady;
+    const s: ZoneState = c.ready === 0 && c.notReady > 0 ? 'FullDisruption'
+      : c.notReady > 2 && c.notReady / size >= UNHEALTHY_ZONE_THRESHOLD ? 'PartialDisruption' : 'Normal';
+    out.set(zone, { state: s, size });
+  }
+  return out;
+}
+
+/** True when the zone rules let the taint manager evict the pods of `node` now (see the module doc). */
+export function zoneAllowsEviction(state: SimState, node: Node): boolean {
+  const zones = zoneStates(state);
+  if ([...zones.values()].every((z) => z.state === 'FullDisruption')) return false; // master disruption mode
+  const mine = zones.get(node.metadata.labels[ZONE_LABEL] ?? '');
+  return !(mine && mine.state === 'PartialDisruption' && mine.size <= LARGE_CLUSTER_SIZE_THRESHOLD);
+}
 
 const T_GRACE: TimerKind = 'node.grace';
 const T_EVICT: TimerKind = 'node.evict';
@@ -111,6 +158,7 @@ export function onNodeTimer(state: SimState, timer: Timer): void {
     const taint = node.spec.taints.find((t) => t.key === UNREACHABLE_TAINT && t.effect === 'NoExecute');
     if (!taint) return;
     if (!apiWritable(state)) return void retry();
+    if (!zoneAllowsEviction(state, node)) return void scheduleTimer(state, state.t + NODE_MONITOR_PERIOD_SECONDS, T_EVICT, node.metadata.name);
     // Each pod's own NoExecute toleration time (default 300 s from the DefaultTolerationSeconds
     // admission; scheduler.ts owns the matching): evict the due ones, wake up again for the next.
     const since = taint.timeAdded ?? 0;

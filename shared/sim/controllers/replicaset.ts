@@ -427,6 +427,7 @@ function syncReplicas(state: SimState, key: string, objKey: string, rs: ReplicaO
     const res = podResources(rs.spec.template.spec);
     let stored = -1; // counted on the first create only: a sync that creates nothing costs nothing
     let refused = false;
+    let forbidden: string | undefined;
     const created = slowStartBatch(n, SLOW_START_INITIAL_BATCH_SIZE, () => {
       if (stored < 0) stored = clusterPodCount(state);
       if (stored >= MAX_CLUSTER_PODS) {
@@ -435,7 +436,10 @@ function syncReplicas(state: SimState, key: string, objKey: string, rs: ReplicaO
       }
       const pod = newOwnedPod(state, rs, kind, apiVersion, res);
       const r = createObject(state, 'Pod', pod);
-      if (!r.ok) return false;
+      if (!r.ok) {
+        if (r.code === 403) forbidden ??= r.error; // an admission refusal (ResourceQuota): reported as FailedCreate
+        return false;
+      }
       stored++;
       if (budget !== null) budget.n++;
       active?.push(pod);
@@ -446,6 +450,9 @@ function syncReplicas(state: SimState, key: string, objKey: string, rs: ReplicaO
     if (refused && !recentFailedCreate(state, ref.name, ref.namespace)) {
       // The generateName prefix, as the real message (`pods "web-7d4b9-" is forbidden: ...`): one series.
       emit(state, 'Warning', 'FailedCreate', ref, `Error creating: pods "${rs.metadata.name}-" is forbidden: the cluster already holds ${MAX_CLUSTER_PODS} Pods, the most Kubernetes supports`, source);
+    } else if (forbidden !== undefined && !recentFailedCreate(state, ref.name, ref.namespace)) {
+      // K replica_set.go manageReplicas: `Error creating: <the API server's refusal>` (kubernetes-behaviour.md §10).
+      emit(state, 'Warning', 'FailedCreate', ref, `Error creating: ${forbidden}`, source);
     }
     // Requeued while short (a refused create is retried: the workqueue's rate-limited requeue).
     if (-diff > created) markDirty(state, 'replicaSets', key);

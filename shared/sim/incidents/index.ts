@@ -135,11 +135,16 @@ export function startDueIncidents(state: SimState): void {
 }
 
 /**
- * Runs each active incident's `update` hook and closes those now mitigated (recording `mitigatedAt`,
+ * Runs each active incident's `update` hook (and that of a mitigated one whose module sets
+ * `outlivesMitigation`) and closes those now mitigated (recording `mitigatedAt`,
  * `data.playerActed` and a `Normal` event with the time to mitigate). O(active incidents x their check).
  */
 export function updateIncidents(state: SimState): void {
   for (const inc of state.incidents) {
+    if (inc.status === 'mitigated' && inc.data['error'] === undefined && incidentModule(inc.spec.type).outlivesMitigation === true) {
+      incidentModule(inc.spec.type).update?.(state, inc); // the fault goes on by its own schedule (a partition that heals later)
+      continue;
+    }
     if (inc.status !== 'active') continue;
     const mod = incidentModule(inc.spec.type);
     mod.update?.(state, inc);

@@ -82,6 +82,12 @@ export interface IncidentModule<K extends string = string, P extends z.ZodType =
   start(state: SimState, inc: IncidentState, ctx: StartContext<P, TargetValue<S>>): StartOutcome;
   /** Optional per-tick work while active (e.g. a node that recovers by itself). */
   update?(state: SimState, inc: IncidentState): void;
+  /**
+   * (added) True when the fault goes on by its own schedule after the players mitigated its impact:
+   * `update` keeps being called every tick once the incident is mitigated (a partition that heals
+   * later, a maintenance reboot that happens anyway). Default false: `update` runs while active only.
+   */
+  outlivesMitigation?: boolean;
   /** True once the cluster is healthy again by this incident's own measure. Called every tick while active. */
   isMitigated(state: SimState, inc: IncidentState): boolean;
 }

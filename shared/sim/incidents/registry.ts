@@ -29,6 +29,10 @@ import { etcdMemberLoss } from './etcd-member-loss.ts';
 import { networkChaos } from './network-chaos.ts';
 import { cpuHog } from './cpu-hog.ts';
 import { etcdNospace } from './etcd-nospace.ts';
+import { readinessFailure } from './readiness-failure.ts';
+import { pdbDrain } from './pdb-drain.ts';
+import { resourceQuota } from './resource-quota.ts';
+import { zonePartition } from './zone-partition.ts';
 
 /** Identity that checks every key names its own module's `kind`. */
 function registry<R extends { [K in keyof R]: IncidentModule<K & string, z.ZodType, AnyTargetSelector> }>(modules: R): R {
@@ -56,6 +60,10 @@ export const incidentRegistry = registry({
   'network-chaos': networkChaos,
   'cpu-hog': cpuHog,
   'etcd-nospace': etcdNospace,
+  'readiness-failure': readinessFailure,
+  'pdb-drain': pdbDrain,
+  'resource-quota': resourceQuota,
+  'zone-partition': zonePartition,
 });
 
 /** The incident kinds the sim knows: the keys of {@link incidentRegistry}. */

@@ -22,6 +22,7 @@ import { dnsLabel } from './params.ts';
  * - `EtcdMembers`: etcd member names, a list or joined by commas (`etcd-1,etcd-2`); kept comma-joined in
  *   `IncidentSpec.target`; enough of them to lose quorum.
  * - `EtcdMember`: the same syntax, for members whose loss keeps quorum (`etcd-member-loss`).
+ * - `Zone`: a zone name, the `topology.kubernetes.io/zone` label of the Nodes it holds (`zone-partition`).
  */
 export const targetSyntax = {
   Deployment: () =>
@@ -45,6 +46,8 @@ export const targetSyntax = {
    * `kube-controller-manager` (which ones a kind accepts is its selector's business).
    */
   KubeSystem: () => z.enum(['etcd', 'coredns', 'kube-scheduler', 'kube-controller-manager'], { error: 'must be a kube-system component: etcd, coredns, kube-scheduler or kube-controller-manager' }),
+  /** (added) a zone: the `topology.kubernetes.io/zone` label value of some Nodes (`zone-a`, `us-east-1a`). */
+  Zone: () => z.string().regex(/^[a-z0-9]([-a-z0-9._]*[a-z0-9])?$/, { error: 'must be a zone name (the topology.kubernetes.io/zone label), e.g. zone-a' }).max(63),
 } as const;
 
 /** The kinds of object an incident can target (keys of {@link targetSyntax}). */
@@ -160,3 +163,26 @@ export function kubeSystemTarget<C extends KubeSystemComponent>(kind: string, al
     },
   };
 }
+/** The label holding a Node's zone (W reference/labels-annotations-taints `topology.kubernetes.io/zone`). */
+export const ZONE_LABEL = 'topology.kubernetes.io/zone';
+
+/** The Nodes of a zone, sorted by name (own keys only). */
+export function zoneNodes(state: SimState, zone: string): string[] {
+  return Object.keys(state.nodes).sort().filter((n) => state.nodes[n]!.metadata.labels[ZONE_LABEL] === zone);
+}
+
+/** A zone by name: its Nodes (at least one); error `zone X has no nodes (zones: a, b)`. Events name the first Node. */
+export const zoneTarget: TargetSelector<{ zone: string; nodes: string[] }, 'Zone'> = {
+  kind: 'Zone',
+  description: 'a zone (the `topology.kubernetes.io/zone` label of its Nodes)',
+  placeholder: '<zone>',
+  resolve(state, spec) {
+    const nodes = zoneNodes(state, spec.target);
+    if (nodes.length > 0) return { ok: true, value: { zone: spec.target, nodes } };
+    const zones = [...new Set(Object.values(state.nodes).map((n) => n.metadata.labels[ZONE_LABEL]).filter((z): z is string => z !== undefined))].sort();
+    return { ok: false, error: `zone ${spec.target} has no nodes (zones: ${zones.join(', ')})` };
+  },
+  eventObject(spec) {
+    return { kind: 'Zone', name: spec.target, namespace: '' };
+  },
+};

@@ -18,6 +18,7 @@ import { podKind } from './pod.ts';
 import { replicaSetKind } from './replicaset.ts';
 import { serviceKind } from './service.ts';
 import { daemonSetKind, replicationControllerKind, statefulSetKind } from './workloads.ts';
+import { resourceQuotaKind } from './resourcequota.ts';
 
 export type { KindDef, KubeObject, PrinterColumn } from './kind.ts';
 
@@ -33,6 +34,7 @@ export const KINDS: readonly KindDef[] = [
   replicationControllerKind as unknown as KindDef,
   statefulSetKind as unknown as KindDef,
   daemonSetKind as unknown as KindDef,
+  resourceQuotaKind as unknown as KindDef,
 ];
 
 const byKind = new Map<string, KindDef>(KINDS.map((k) => [k.kind, k]));

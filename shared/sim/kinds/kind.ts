@@ -67,4 +67,10 @@ export interface KindDef<T extends KubeObject = KubeObject> {
    * (../apiserver.ts `evictPod`). Asked before the pod is deleted, in registry order.
    */
   allowsEviction?(state: SimState, podKey: string, pod: Pod): boolean;
+  /**
+   * (added) For kinds that are admission policies (ResourceQuota): asked by ../apiserver.ts
+   * `createObject` before an object of any kind is stored; a message refuses the create with 403
+   * (`pods "x" is forbidden: exceeded quota: ...`), undefined admits it. Must not change the state.
+   */
+  admitCreate?(state: SimState, kind: string, obj: KubeObject): string | undefined;
 }

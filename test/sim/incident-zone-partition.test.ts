@@ -1,0 +1,121 @@
+/**
+ * `zone-partition`: zone-a of the shop (test/sim/game-fixtures.ts: node-a, node-b, node-c in zones a,
+ * b, c) is cut off. Its Node turns NotReady (Ready Unknown) after the 50 s grace period with the
+ * unreachable taints, its pods leave the endpoints; force-deleting them lets their ReplicaSets replace
+ * them in the other zones and the SLI recovers. Left alone, the 300 s toleration evicts them
+ * (Terminating) and the partition heals after durationSeconds. The node lifecycle controller's zone
+ * rules: every zone down evicts nothing. Times are sim seconds (tickSeconds 1).
+ */
+import { describe, it, expect } from 'vitest';
+import { createSim } from '../../shared/sim/index.ts';
+import type { IncidentSpec, SimState } from '../../shared/sim/types.ts';
+import { incidentCatalog } from '../../shared/sim/incidents/index.ts';
+import { parseScenario } from '../../shared/scenario/parse.ts';
+import { MINIMAL_SCENARIO } from '../scenario/helpers.ts';
+import { checkInvariants } from './invariants.ts';
+import { shopInput, stepN, typeCommand } from './game-fixtures.ts';
+
+const AT = 30;
+
+function sim(incidents: IncidentSpec[] = [{ id: 'part', type: 'zone-partition', at: AT, target: 'zone-a', params: {} }]): SimState {
+  return createSim(shopInput({ incidents }));
+}
+
+/** Availability SLI (good / valid requests of the user-facing Service) over the next `n` ticks. */
+function availabilityOver(s: SimState, n: number): number {
+  const { good, valid } = s.slos.availability;
+  stepN(s, n);
+  const dv = s.slos.availability.valid - valid;
+  return dv === 0 ? 1 : (s.slos.availability.good - good) / dv;
+}
+
+/** Steps until `cond` holds; the sim second it held, or null within `max` seconds. */
+function until(s: SimState, cond: () => boolean, max: number): number | null {
+  for (let i = 0; i < max; i++) {
+    stepN(s, 1);
+    if (cond()) return s.t;
+  }
+  return null;
+}
+
+function podsOn(s: SimState, node: string) {
+  return Object.values(s.pods).filter((p) => p.spec.nodeName === node).sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
+}
+
+describe('incident zone-partition', () => {
+  it('is in the catalog; a scenario type whose target is a zone of the cluster', () => {
+    const e = incidentCatalog().find((x) => x.kind === 'zone-partition')!;
+    expect(e.title).toBe('Network partition isolates zone <zone>');
+    expect(e.target).toMatch(/topology.kubernetes.io\/zone/);
+    expect(e.symptoms.join('\n')).toMatch(/node.kubernetes.io\/unreachable/);
+    const y = `${MINIMAL_SCENARIO}incidents:\n  - { id: p, type: zone-partition, at: 20, target: a }\n`;
+    expect(parseScenario(y).incidents[0]!.params).toEqual({ durationSeconds: 900 });
+  });
+
+  it('NotReady after 50 s with the unreachable taints; force-deleting the cut-off pods restores the SLI', () => {
+    const s = sim();
+    expect(availabilityOver(s, AT - 1)).toBeGreaterThan(0.998);
+    const inc = s.incidents[0]!;
+    expect(availabilityOver(s, 40)).toBeLessThan(0.9); // a third of the frontend's endpoints black-holed
+    expect(inc.status).toBe('active');
+    stepN(s, 15);
+    expect(typeCommand(s, 'kubectl get nodes').split('\n').find((l) => l.startsWith('node-a'))).toMatch(/^node-a\s+NotReady\s/);
+    const describe = typeCommand(s, 'kubectl describe node node-a');
+    expect(describe).toMatch(/Ready\s+Unknown\s.*NodeStatusUnknown\s+Kubelet stopped posting node status\./);
+    expect(describe).toMatch(/node.kubernetes.io\/unreachable:NoExecute/);
+    const cut = podsOn(s, 'node-a').filter((p) => p.metadata.deletionTimestamp === undefined);
+    expect(cut.length).toBeGreaterThan(0);
+    for (const p of cut) expect(p.sim.ready).toBe(false);
+    expect(availabilityOver(s, 10)).toBeGreaterThan(0.99); // out of the endpoints: the other zones serve
+    expect(typeCommand(s, 'kubectl cordon node-a')).toBe('node/node-a cordoned');
+    for (const p of cut) expect(typeCommand(s, `kubectl delete pod ${p.metadata.name} --force --grace-period=0`)).toMatch(/force deleted/);
+    const healedAt = until(s, () => inc.status === 'mitigated', 60);
+    expect(healedAt).not.toBeNull();
+    expect(availabilityOver(s, 60)).toBeGreaterThan(0.998);
+    expect(checkInvariants(s)).toEqual([]);
+  });
+
+  it('left alone: pods Terminating after the 300 s toleration, replaced elsewhere; the partition heals', () => {
+    const s = sim([{ id: 'part', type: 'zone-partition', at: AT, target: 'zone-a', params: { durationSeconds: 600 } }]);
+    stepN(s, AT + 50 + 300 + 10);
+    const inc = s.incidents[0]!;
+    expect(s.events.some((e) => e.reason === 'TaintManagerEviction')).toBe(true);
+    expect(typeCommand(s, 'kubectl get pods -o wide').split('\n').filter((l) => /\snode-a\s/.test(l)).every((l) => /Terminating/.test(l))).toBe(true);
+    expect(until(s, () => inc.status === 'mitigated', 60)).not.toBeNull(); // replaced in zones b and c
+    expect(availabilityOver(s, 30)).toBeGreaterThan(0.998);
+    stepN(s, AT + 600 - s.t);
+    expect(s.events.some((e) => e.reason === 'PartitionHealed')).toBe(true);
+    expect(until(s, () => typeCommand(s, 'kubectl get nodes').split('\n').find((l) => l.startsWith('node-a'))!.includes(' Ready '), 30)).not.toBeNull();
+  });
+
+  it('zone rules: with every zone cut off the controller evicts nothing; a small zone 75 % down is not evicted', () => {
+    const all = sim(['zone-a', 'zone-b', 'zone-c'].map((z) => ({ id: `part-${z}`, type: 'zone-partition' as const, at: AT, target: z, params: { durationSeconds: 1200 } })));
+    stepN(all, AT + 50 + 300 + 60);
+    expect(typeCommand(all, 'kubectl get nodes').split('\n').slice(1).every((l) => /\sNotReady\s/.test(l))).toBe(true);
+    expect(all.events.some((e) => e.reason === 'TaintManagerEviction')).toBe(false); // master disruption mode
+    expect(Object.values(all.pods).some((p) => p.metadata.deletionTimestamp !== undefined)).toBe(false);
+
+    // Zone a: 4 Nodes, 3 of them down (> 2 and >= 55 %): partial disruption of a zone of <= 50 Nodes.
+    const input = shopInput({ incidents: ['node-a', 'node-a2', 'node-a3'].map((n, i) => ({ id: `down-${n}`, type: 'node-failure' as const, at: AT, target: n, params: (i === 2 ? { recoverAfter: 500 } : {}) as Record<string, number> })) });
+    input.nodes = [
+      { name: 'node-a', zone: 'zone-a', cpu: '4', memory: '8Gi' },
+      { name: 'node-a2', zone: 'zone-a', cpu: '4', memory: '8Gi' },
+      { name: 'node-a3', zone: 'zone-a', cpu: '4', memory: '8Gi' },
+      { name: 'node-a4', zone: 'zone-a', cpu: '4', memory: '8Gi' },
+      { name: 'node-b', zone: 'zone-b', cpu: '4', memory: '8Gi' },
+    ];
+    const partial = createSim(input);
+    stepN(partial, AT + 50 + 300 + 60);
+    expect(partial.events.some((e) => e.reason === 'TaintManagerEviction')).toBe(false);
+    // node-a3 comes back at 530: two Nodes down, the zone is Normal again and the waiting evictions go ahead.
+    const evictedAt = until(partial, () => partial.events.some((e) => e.reason === 'TaintManagerEviction'), 200);
+    expect(evictedAt).not.toBeNull();
+    expect(evictedAt! - (AT + 500)).toBeLessThanOrEqual(10);
+  });
+
+  it('a zone with no nodes is refused with the zones there are', () => {
+    const s = sim([{ id: 'part', type: 'zone-partition', at: 5, target: 'zone-x', params: {} }]);
+    stepN(s, 6);
+    expect(s.incidents[0]!.data['error']).toBe('zone zone-x has no nodes (zones: zone-a, zone-b, zone-c)');
+  });
+});
