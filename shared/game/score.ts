@@ -49,6 +49,8 @@ export const ACTION_COSTS: Readonly<Record<SimAction['type'], number>> = {
   createDeployment: 3, // new capacity, scheduled like any workload
   createService: 2, // new endpoints
   deleteDeployment: 5, // cascades to its ReplicaSets and Pods
+  autoscale: 2, // new HPA: capacity follows load
+  patchAutoscaler: 1, // one field of an HPA
 };
 
 /** Weight of the availability budget in the SLO part (with {@link LATENCY_WEIGHT}, sums to 1). */

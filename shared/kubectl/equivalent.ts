@@ -49,6 +49,18 @@ export function kubectlEquivalent(action: SimAction): string {
       return `kubectl apply -f ${createdName(action.manifest, action.type === 'createDeployment' ? 'deployment' : 'service')}.yaml`;
     case 'deleteDeployment':
       return `kubectl delete deployment ${action.deployment}${action.propagation && action.propagation !== 'Background' ? ` --cascade=${action.propagation.toLowerCase()}` : ''}`;
+    case 'autoscale':
+      return `kubectl autoscale deployment/${action.deployment}${action.minReplicas !== undefined ? ` --min=${action.minReplicas}` : ''} --max=${action.maxReplicas}${action.cpuPercent !== undefined ? ` --cpu-percent=${action.cpuPercent}` : ''}${action.name !== undefined ? ` --name=${action.name}` : ''}`;
+    case 'patchAutoscaler': {
+      const spec = {
+        ...(action.minReplicas !== undefined ? { minReplicas: action.minReplicas } : {}),
+        ...(action.maxReplicas !== undefined ? { maxReplicas: action.maxReplicas } : {}),
+      };
+      const patch = action.cpuPercent !== undefined
+        ? { spec: { ...spec, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: action.cpuPercent } } }] } }
+        : { spec };
+      return `kubectl patch hpa/${action.hpa} -p '${JSON.stringify(patch)}'`;
+    }
   }
 }
 

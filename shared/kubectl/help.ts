@@ -6,7 +6,8 @@ Inspect:
   kubectl get pods|nodes|deployments|rs|svc|endpoints [NAME] [-o wide|name|json|yaml] [-l k=v] [-A] [--show-labels]
   kubectl get events [--for pod/NAME]
   kubectl get all
-  kubectl describe pod|node|deployment|svc NAME
+  kubectl describe pod|node|deployment|svc|hpa NAME
+  kubectl get hpa [NAME]
   kubectl top pods|nodes
   kubectl rollout status deployment/NAME
   kubectl rollout history deployment/NAME [--revision=N]
@@ -26,6 +27,8 @@ Change (each action takes simulated time and shows in the events):
   kubectl label|annotate pod|node|deployment|service NAME KEY=VALUE... [KEY-] [--overwrite]
   kubectl taint nodes NODE KEY[=VALUE]:NoSchedule|PreferNoSchedule|NoExecute [KEY:EFFECT-] [--overwrite]
   kubectl delete deployment NAME [--cascade=background|foreground|orphan]
+  kubectl autoscale deployment NAME --max=N [--min=M] [--cpu-percent=P]
+  kubectl patch hpa NAME -p '{"spec":{"maxReplicas":N}}'
   etcdctl snapshot restore FILE --name MEMBER [--data-dir DIR]   (or etcdutl snapshot restore ...)
       rebuilds a stopped member's data dir from the snapshot and restarts its static Pod
 

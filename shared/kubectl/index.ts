@@ -23,6 +23,8 @@ import { runEtcdctl } from './etcdctl.ts';
 import { deleteCommand, nodeCommand, rolloutWrite, scaleCommand, setCommand } from './write.ts';
 import { deleteDeploymentCommand, metadataCommand, taintCommand } from './metadata.ts';
 import { ETCD_READ_ERROR, apiReadable, inNamespace } from './cluster.ts';
+import { autoscaleCommand, describeHpa, patchCommand } from './autoscale.ts';
+import { horizontalPodAutoscalerKind } from '../sim/kinds/hpa.ts';
 
 export { KUBECTL_HELP } from './help.ts';
 export { tokenize, parseArgs, UsageError } from './parse.ts';
@@ -32,7 +34,7 @@ export { humanDuration, table } from './format.ts';
 export type KubectlResult = { kind: 'output'; output: string } | { kind: 'action'; action: SimAction } | { kind: 'error'; error: string };
 
 /** kubectl verbs the console knows (for "Did you mean this?"). */
-export const KUBECTL_COMMANDS = ['get', 'describe', 'top', 'rollout', 'delete', 'scale', 'set', 'cordon', 'uncordon', 'drain', 'label', 'annotate', 'taint', 'logs', 'help'] as const;
+export const KUBECTL_COMMANDS = ['get', 'describe', 'top', 'rollout', 'delete', 'scale', 'set', 'cordon', 'uncordon', 'drain', 'label', 'annotate', 'taint', 'logs', 'help', 'autoscale', 'patch'] as const;
 
 const FLAGS: Record<string, FlagDef[]> = {
   get: [
@@ -61,6 +63,16 @@ const FLAGS: Record<string, FlagDef[]> = {
   annotate: [{ name: 'overwrite', value: false }],
   taint: [{ name: 'overwrite', value: false }],
   scale: [{ name: 'replicas', value: true }],
+  autoscale: [
+    { name: 'max', value: true },
+    { name: 'min', value: true },
+    { name: 'cpu-percent', value: true },
+    { name: 'name', value: true },
+  ],
+  patch: [
+    { name: 'patch', short: 'p', value: true },
+    { name: 'type', value: true },
+  ],
   set: [
     { name: 'containers', short: 'c', value: true },
     { name: 'limits', value: true },
@@ -120,8 +132,28 @@ function runGet(state: SimState, words: string[]): KubectlResult {
   return output(text);
 }
 
+/** The HPA spellings `describe` accepts (`hpa`, `horizontalpodautoscaler(s)`, with `/NAME`). */
+const HPA_WORDS = new Set(['hpa', 'horizontalpodautoscaler', 'horizontalpodautoscalers', 'horizontalpodautoscaler.autoscaling']);
+
+function runDescribeHpa(state: SimState, ns: string, names: string[]): KubectlResult {
+  readGate(state);
+  const all = inNamespace(horizontalPodAutoscalerKind.store(state), ns);
+  const chosen = names.length === 0 ? all : names.map((n) => all.find((h) => h.metadata.name === n) ?? all.find((h) => h.metadata.name.startsWith(n)) ?? n);
+  const blocks = chosen.filter((h) => typeof h !== 'string').map((h) => describeHpa(state, h));
+  const errors = chosen.filter((h): h is string => typeof h === 'string').map((n) => `Error from server (NotFound): horizontalpodautoscalers.autoscaling "${n}" not found`);
+  if (blocks.length === 0 && errors.length > 0) return { kind: 'error', error: errors.join('\n') };
+  if (blocks.length === 0) return output(`No resources found in ${ns} namespace.`);
+  return output([blocks.join('\n\n\n'), ...errors].join('\n'));
+}
+
 function runDescribe(state: SimState, words: string[]): KubectlResult {
   const args = parseArgs(words, FLAGS['describe']!);
+  const head = args.positional[0];
+  const headType = head?.includes('/') ? head.slice(0, head.indexOf('/')) : head;
+  if (headType !== undefined && HPA_WORDS.has(headType.toLowerCase())) {
+    const names = head!.includes('/') ? args.positional.map((p) => p.slice(p.indexOf('/') + 1)) : args.positional.slice(1);
+    return runDescribeHpa(state, namespaceOf(args.flags), names);
+  }
   const { type, names } = typeAndNames(args.positional);
   if (type === null) throw new UsageError(`error: You must specify the type of resource to describe. Use "kubectl api-resources" for a complete list of supported resources.\n${USAGE_HINT}`);
   readGate(state);
@@ -160,7 +192,7 @@ function runDescribe(state: SimState, words: string[]): KubectlResult {
       break;
     }
     default:
-      throw new UsageError(`error: describe supports pods, nodes, deployments and services in this game`);
+      throw new UsageError(`error: describe supports pods, nodes, deployments, services and hpa in this game`);
   }
   if (blocks.length === 0 && errors.length > 0) return { kind: 'error', error: errors.join('\n') };
   if (blocks.length === 0) return output(`No resources found in ${ns} namespace.`);
@@ -212,6 +244,8 @@ function runWrite(state: SimState, verb: string, words: string[]): KubectlResult
     case 'taint': action = taintCommand(state, args); break;
     case 'scale': action = scaleCommand(state, ns, args); break;
     case 'set': action = setCommand(state, ns, args); break;
+    case 'autoscale': action = autoscaleCommand(state, ns, args); break;
+    case 'patch': action = patchCommand(state, ns, args); break;
     default: action = nodeCommand(state, verb as 'cordon' | 'uncordon' | 'drain', args);
   }
   return { kind: 'action', action };
@@ -258,6 +292,8 @@ function dispatch(state: SimState, words: string[]): KubectlResult {
     case 'label':
     case 'annotate':
     case 'taint':
+    case 'autoscale':
+    case 'patch':
       return runWrite(state, cmd, rest);
     case 'logs':
       parseArgs(rest, FLAGS['logs']!);

@@ -57,7 +57,7 @@ import { recordChange } from './changelog.ts';
 import { KINDS, kindOf, objectKey, type KindDef } from './kinds/index.ts';
 import { fnv1a64 } from './hash.ts';
 import { objKey, splitKey } from './names.ts';
-import type { ActionResult, DaemonSet, Deployment, Endpoints, ImageProfile, Node, ObjectMeta, OwnerReference, Pod, PodCondition, PodDisruptionBudget, ReplicaSet, ReplicationController, Service, SimSeconds, SimState, StatefulSet } from './types.ts';
+import type { ActionResult, DaemonSet, Deployment, Endpoints, HorizontalPodAutoscaler, ImageProfile, Node, ObjectMeta, OwnerReference, Pod, PodCondition, PodDisruptionBudget, ReplicaSet, ReplicationController, Service, SimSeconds, SimState, StatefulSet } from './types.ts';
 
 export { emit, isWarmStart, withWarmStart } from './emit.ts';
 /** @deprecated import from ./controllers/etcd.ts (kept so existing imports keep working). */
@@ -94,6 +94,7 @@ export interface StoredKinds {
   ReplicationController: ReplicationController;
   StatefulSet: StatefulSet;
   DaemonSet: DaemonSet;
+  HorizontalPodAutoscaler: HorizontalPodAutoscaler;
 }
 
 /** A stored kind's name (`Pod`, `Node`...). */
@@ -386,6 +387,7 @@ function enqueue(state: SimState, kind: StoredKind, key: string, obj: StoredKind
       return;
     case 'EndpointSlice':
     case 'PodDisruptionBudget':
+    case 'HorizontalPodAutoscaler':
       return;
   }
 }

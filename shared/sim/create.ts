@@ -21,6 +21,7 @@ import { buildCallGraph, buildIngress, buildOptionalCalls } from './topology.ts'
 import { DEFAULT_IMAGE_PROFILE } from './traffic.ts';
 import { declaredProfile } from './workingSet.ts';
 import { storeWorkloads } from './workloads.ts';
+import { storeAutoscalers } from './autoscalers.ts';
 import type { Container, Deployment, DeploymentManifest, Node, NodeSpecInput, Probe, Service, ServiceManifest, SimInput, SimState } from './types.ts';
 
 /** Default etcd members when the input names none. */
@@ -233,6 +234,7 @@ export function createSim(input: SimInput, opts: CreateSimOptions = {}): SimStat
     state.dirty.deployments.push(key);
   }
   storeWorkloads(state, input, defaultImageProfile);
+  if (input.autoscalers && input.autoscalers.length > 0) storeAutoscalers(state, input, !(opts.warmStart ?? input.coldStart !== true));
   input.services.forEach((m, i) => {
     const svc = serviceFromManifest(state, m, i);
     const key = objKey(svc.metadata.namespace, svc.metadata.name);

@@ -22,8 +22,10 @@
 
 export * from './kinds/types.ts';
 export * from './kinds/workloadTypes.ts';
+export * from './kinds/autoscalingTypes.ts';
 import type { Affinity, ContainerPort, DeploymentStrategy, Deployment, EndpointSlice, PodDisruptionBudget, EnvVar, LabelSelector, Node, Pod, Probe, ReplicaSet, ResourceRequirements, Service, ServicePort, SimSeconds, Taint, Toleration, TopologySpreadConstraint } from './kinds/types.ts';
 import type { DaemonSet, ReplicationController, StatefulSet } from './kinds/workloadTypes.ts';
+import type { HorizontalPodAutoscaler, HorizontalPodAutoscalerManifest } from './kinds/autoscalingTypes.ts';
 
 // ---------------------------------------------------------------------------------------------------
 // Control plane
@@ -288,7 +290,14 @@ export type SimAction =
   /** `kubectl create -f` / `apply -f` of a new v1 Service: its manifest (YAML or JSON text, one object). */
   | { type: 'createService'; manifest: string }
   /** `kubectl delete deployment NAME [--cascade=background|foreground|orphan]`. */
-  | { type: 'deleteDeployment'; deployment: string; propagation?: 'Background' | 'Foreground' | 'Orphan' };
+  | { type: 'deleteDeployment'; deployment: string; propagation?: 'Background' | 'Foreground' | 'Orphan' }
+  /**
+   * `kubectl autoscale deployment NAME --max=N [--min=M] [--cpu-percent=P] [--name=HPA]`: creates an
+   * autoscaling/v2 HorizontalPodAutoscaler for the Deployment (`deployment`: `name` or `namespace/name`).
+   */
+  | { type: 'autoscale'; deployment: string; maxReplicas: number; minReplicas?: number; cpuPercent?: number; name?: string }
+  /** `kubectl patch hpa NAME -p '{"spec":{"maxReplicas":N}}'`: changes an HPA's min/max replicas or CPU target. */
+  | { type: 'patchAutoscaler'; hpa: string; maxReplicas?: number; minReplicas?: number; cpuPercent?: number };
 
 /** Kinds whose labels and annotations a player may change ({@link SimAction} `label` / `annotate`). */
 export type MetadataKind = 'Pod' | 'Node' | 'Deployment' | 'Service';
@@ -398,6 +407,8 @@ export interface SimState {
   statefulSets?: Record<string, StatefulSet>;
   /** (added) apps/v1 DaemonSets by `namespace/name`; absent until the first is created. */
   daemonSets?: Record<string, DaemonSet>;
+  /** (added) autoscaling/v2 HorizontalPodAutoscalers by `namespace/name`; absent until the first is created. */
+  horizontalPodAutoscalers?: Record<string, HorizontalPodAutoscaler>;
   controlPlane: ControlPlane;
   images: Record<string, ImageProfile>;
   /** Service call graph: service key -> downstream service keys (declared or inferred from env). */
@@ -602,6 +613,8 @@ export interface SimInput {
   deployments: DeploymentManifest[];
   /** (added) ReplicaSets, ReplicationControllers, StatefulSets and DaemonSets of the manifests. */
   workloads?: WorkloadManifest[];
+  /** (added) HorizontalPodAutoscalers of the manifests (autoscaling/v2; v1 converted). */
+  autoscalers?: HorizontalPodAutoscalerManifest[];
   services: ServiceManifest[];
   /** Profiles by exact image reference; unlisted images use `defaultImage`. */
   images: Record<string, Partial<ImageProfile>>;

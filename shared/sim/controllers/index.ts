@@ -17,6 +17,7 @@ import { onReplicaSetTimer, registerOwnerSync, replicaSetSync } from './replicas
 import { syncStatefulSet } from './statefulset.ts';
 import { syncDaemonSet } from './daemonset.ts';
 import { schedulerSync } from './scheduler.ts';
+import { hpaSync } from './hpa.ts';
 
 registerOwnerSync('StatefulSet', syncStatefulSet);
 registerOwnerSync('DaemonSet', syncDaemonSet);
@@ -50,6 +51,7 @@ export function runControllers(state: SimState): void {
   if (kcm) nodeLifecycleSync(state);
   propagatePodChanges(state);
   if (kcm) {
+    hpaSync(state);
     replicaSetSync(state);
     deploymentSync(state);
     replicaSetSync(state);
