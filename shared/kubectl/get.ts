@@ -154,10 +154,10 @@ function groupOf(def: KindDef): string {
  * printer columns, `-o name` as `singular.group/NAME`, NotFound as `plural.group "x"`. @throws UsageError
  * like {@link getResources}.
  */
-export function getKindResources(state: SimState, def: KindDef, names: string[], ns: string | null, args: ParsedArgs): string {
+export function getKindResources(state: SimState, def: KindDef, names: string[], ns: string | null, args: ParsedArgs, prefixNames = false): string {
   const g = groupOf(def);
   const suffix = g === '' ? '' : `.${g}`;
-  return renderGet(state, def, def.columns, `${def.singular}${suffix}`, `${def.plural}${suffix}`, names, ns, args, false);
+  return renderGet(state, def, def.columns, `${def.singular}${suffix}`, `${def.plural}${suffix}`, names, ns, args, prefixNames);
 }
 
 function renderGet(state: SimState, def: KindDef, cols: readonly PrinterColumn<KubeObject>[], prefix: string, resource: string, names: string[], ns: string | null, args: ParsedArgs, prefixNames: boolean): string {

@@ -116,6 +116,21 @@ function runGet(state: SimState, words: string[]): KubectlResult {
     return output(getAll(state, ns, args));
   }
   const first = args.positional[0]!;
+  if (first.includes(',') && !first.includes('/')) {
+    // `kubectl get jobs,cronjobs`: each type in turn, names prefixed with their type (kubectl's multi-type form)
+    readGate(state);
+    const parts: string[] = [];
+    for (const t of first.split(',').filter((x) => x !== '')) {
+      const alias = resourceAlias(t);
+      const def = alias === undefined ? kindForResource(t) : undefined;
+      if (alias === undefined && !def) throw new UsageError(`error: the server doesn't have a resource type "${t}"`);
+      const text = alias === 'events' ? getEvents(state, ns, undefined, flagString(args, 'output'))
+        : alias !== undefined ? getResources(state, alias, args.positional.slice(1), ns, args, true)
+          : getKindResources(state, def!, args.positional.slice(1), ns, args, true);
+      if (!text.startsWith('No resources found')) parts.push(text);
+    }
+    return output(parts.length === 0 ? `No resources found in ${ns ?? 'any'} namespace.` : parts.join('\n\n'));
+  }
   const word = first.includes('/') ? first.slice(0, first.indexOf('/')) : first;
   const extra = resourceAlias(word) === undefined ? kindForResource(word) : undefined;
   if (extra) {

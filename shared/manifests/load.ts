@@ -14,10 +14,13 @@
 import { LineCounter, parseAllDocuments } from 'yaml';
 import type { Document } from 'yaml';
 import type { z } from 'zod';
+import type { CronJobManifest, JobManifest } from '../sim/types.ts';
 import type { DeploymentManifest, HorizontalPodAutoscalerManifest, HpaMetricSpec, ServiceManifest, WorkloadManifest } from '../sim/types.ts';
 import { ACCEPTED_KINDS, AcceptedObjectSchema, DaemonSetSchema, DeploymentSchema, IGNORED_KINDS, ReplicaSetSchema, ReplicationControllerSchema, ServiceSchema, StatefulSetSchema } from './schemas.ts';
 import type { DeploymentInput, ServiceInput, WorkloadInput } from './schemas.ts';
-import { HorizontalPodAutoscalerSchema } from './schemas.ts';
+import { CronJobSchema, HorizontalPodAutoscalerSchema, JobSchema } from './schemas.ts';
+import type { CronJobInput, JobInput } from './schemas.ts';
+import { parseCron } from '../sim/cron.ts';
 import type { HorizontalPodAutoscalerInput } from './schemas.ts';
 import { checkDeployment, checkService } from './checks.ts';
 import type { Finding } from './checks.ts';
@@ -49,6 +52,9 @@ export interface LoadedManifests {
    * simulated; other metric types are dropped with a warning.
    */
   autoscalers?: HorizontalPodAutoscalerManifest[];
+  /** (added) batch/v1 Jobs and CronJobs (template restartPolicy Never or OnFailure; a CronJob's schedule parsed). */
+  jobs?: JobManifest[];
+  cronJobs?: CronJobManifest[];
   /** Skipped kinds, ignored fields, suspicious values. Prefixed with the source when one was given. */
   warnings: string[];
   /** Objects with errors are left out of `deployments`/`services`. */
@@ -185,7 +191,7 @@ function toServiceManifest(s: ServiceInput): ServiceManifest {
  * input: every problem is an entry in `errors`.
  */
 export function loadManifests(yamlText: string, opts: { source?: string } = {}): LoadedManifests {
-  const out: LoadedManifests = { deployments: [], workloads: [], services: [], autoscalers: [], warnings: [], errors: [] };
+  const out: LoadedManifests = { deployments: [], workloads: [], services: [], autoscalers: [], jobs: [], cronJobs: [], warnings: [], errors: [] };
   const prefix = opts.source ? `${opts.source}: ` : '';
   const lineCounter = new LineCounter();
   const parsed = parseAllDocuments(yamlText, { lineCounter, merge: true, prettyErrors: true, uniqueKeys: true });
@@ -233,6 +239,10 @@ export function loadManifests(yamlText: string, opts: { source?: string } = {}):
     const label = `${kind}${name ? ` ${JSON.stringify(name)}` : ''}`;
     if (kind === 'HorizontalPodAutoscaler') {
       handleAutoscaler(obj, name, label, err, docNo);
+      return;
+    }
+    if (kind === 'Job' || kind === 'CronJob') {
+      handleBatch(obj, kind, name, label, err, docNo);
       return;
     }
     if (IGNORED_KINDS.has(kind)) {
@@ -364,6 +374,69 @@ export function loadManifests(yamlText: string, opts: { source?: string } = {}):
     }
     defined.set(key, docNo);
     list.push(m);
+  }
+
+  /** A Job or CronJob: validated (restartPolicy Never/OnFailure, the cron schedule), template converted like a Deployment's. */
+  function handleBatch(
+    obj: Record<string, unknown>,
+    kind: 'Job' | 'CronJob',
+    name: string | undefined,
+    label: string,
+    err: (path: readonly PropertyKey[], message: string, kind?: string, name?: string) => void,
+    docNo: number,
+  ): void {
+    if (obj.apiVersion !== 'batch/v1') {
+      err(['apiVersion'], `${obj.apiVersion === undefined ? 'Required value' : `unsupported apiVersion ${JSON.stringify(obj.apiVersion)} for ${kind}`}: use apiVersion: batch/v1`, kind, name);
+      return;
+    }
+    const r = (kind === 'Job' ? JobSchema : CronJobSchema).safeParse(obj);
+    if (!r.success) {
+      for (const issue of r.error.issues) err(issue.path, issue.message, kind, name);
+      return;
+    }
+    const spec = kind === 'Job' ? (r.data as JobInput).spec : (r.data as CronJobInput).spec.jobTemplate.spec;
+    const base = kind === 'Job' ? ['spec'] : ['spec', 'jobTemplate', 'spec'];
+    const policy = spec.template.spec.restartPolicy ?? 'Always';
+    if (policy !== 'Never' && policy !== 'OnFailure') {
+      err([...base, 'template', 'spec', 'restartPolicy'], `Unsupported value: "${policy}": supported values: "OnFailure", "Never"`, kind, name);
+      return;
+    }
+    if (kind === 'CronJob') {
+      try {
+        parseCron((r.data as CronJobInput).spec.schedule);
+      } catch (e) {
+        err(['spec', 'schedule'], `Invalid value: ${JSON.stringify((r.data as CronJobInput).spec.schedule)}: ${(e as Error).message}`, kind, name);
+        return;
+      }
+    }
+    const meta = (r.data as JobInput | CronJobInput).metadata;
+    const template = toDeploymentManifest({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta, spec: { selector: { matchLabels: {} }, template: spec.template } } as unknown as DeploymentInput).spec.template;
+    const jobSpec: JobManifest['spec'] = prune({
+      completions: spec.completions, parallelism: spec.parallelism, backoffLimit: spec.backoffLimit,
+      activeDeadlineSeconds: spec.activeDeadlineSeconds, suspend: spec.suspend, template,
+    });
+    const key = `${kind}/${meta.namespace ?? ''}/${meta.name}`;
+    const firstDoc = defined.get(key);
+    const list: { metadata: { name: string; namespace?: string } }[] = kind === 'Job' ? (out.jobs ??= []) : (out.cronJobs ??= []);
+    if (firstDoc !== undefined) {
+      out.warnings.push(`${prefix}document ${docNo}: ${label} is defined again (first in document ${firstDoc}); the later definition wins, as with kubectl apply`);
+      list.splice(list.findIndex((o) => `${kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}` === key), 1);
+    }
+    defined.set(key, docNo);
+    if (kind === 'Job') {
+      (out.jobs ??= []).push(prune({ apiVersion: 'batch/v1', kind: 'Job', metadata: meta, spec: jobSpec }));
+    } else {
+      const c = (r.data as CronJobInput).spec;
+      (out.cronJobs ??= []).push(prune({
+        apiVersion: 'batch/v1', kind: 'CronJob', metadata: meta,
+        spec: {
+          schedule: c.schedule, timeZone: c.timeZone, concurrencyPolicy: c.concurrencyPolicy, suspend: c.suspend,
+          successfulJobsHistoryLimit: c.successfulJobsHistoryLimit, failedJobsHistoryLimit: c.failedJobsHistoryLimit,
+          startingDeadlineSeconds: c.startingDeadlineSeconds,
+          jobTemplate: { metadata: c.jobTemplate.metadata, spec: jobSpec },
+        },
+      }));
+    }
   }
 
   function handleWorkload(

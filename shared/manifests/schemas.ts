@@ -413,3 +413,41 @@ export const HorizontalPodAutoscalerSchema = z.object({
 
 /** A validated HorizontalPodAutoscaler (v2 or v1). */
 export type HorizontalPodAutoscalerInput = z.output<typeof HorizontalPodAutoscalerSchema>;
+
+const JobSpecSchema = z.object({
+  completions: int(0).optional(),
+  parallelism: int(0).optional(),
+  backoffLimit: int(0).optional(),
+  activeDeadlineSeconds: int(1).optional(),
+  suspend: bool().optional(),
+  template: PodTemplateSchema,
+});
+
+/** batch/v1 Job (subset the sim reads); the template's restartPolicy is checked by the loader (Never or OnFailure). */
+export const JobSchema = z.object({
+  apiVersion: z.literal('batch/v1'),
+  kind: z.literal('Job'),
+  metadata: ObjectMetaSchema(dns1123SubdomainError),
+  spec: JobSpecSchema,
+});
+
+/** batch/v1 CronJob (subset the sim reads); the schedule is parsed by the loader. */
+export const CronJobSchema = z.object({
+  apiVersion: z.literal('batch/v1'),
+  kind: z.literal('CronJob'),
+  metadata: ObjectMetaSchema(dns1123SubdomainError),
+  spec: z.object({
+    schedule: nonEmpty(),
+    timeZone: str().optional(),
+    concurrencyPolicy: z.enum(['Allow', 'Forbid', 'Replace'], { error: 'supported values: "Allow", "Forbid", "Replace"' }).optional(),
+    suspend: bool().optional(),
+    successfulJobsHistoryLimit: int(0).optional(),
+    failedJobsHistoryLimit: int(0).optional(),
+    startingDeadlineSeconds: int(0).optional(),
+    jobTemplate: z.object({ metadata: z.object({ labels: stringMap().optional(), annotations: stringMap().optional() }).optional(), spec: JobSpecSchema }),
+  }),
+});
+
+/** A validated Job / CronJob. */
+export type JobInput = z.output<typeof JobSchema>;
+export type CronJobInput = z.output<typeof CronJobSchema>;

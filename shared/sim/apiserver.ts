@@ -57,6 +57,7 @@ import { recordChange } from './changelog.ts';
 import { KINDS, kindOf, objectKey, type KindDef } from './kinds/index.ts';
 import { fnv1a64 } from './hash.ts';
 import { objKey, splitKey } from './names.ts';
+import type { CronJob, Job } from './types.ts';
 import type { ActionResult, DaemonSet, Deployment, Endpoints, HorizontalPodAutoscaler, ImageProfile, Node, ObjectMeta, OwnerReference, Pod, PodCondition, PodDisruptionBudget, ReplicaSet, ReplicationController, Service, SimSeconds, SimState, StatefulSet } from './types.ts';
 
 export { emit, isWarmStart, withWarmStart } from './emit.ts';
@@ -95,6 +96,8 @@ export interface StoredKinds {
   StatefulSet: StatefulSet;
   DaemonSet: DaemonSet;
   HorizontalPodAutoscaler: HorizontalPodAutoscaler;
+  Job: Job;
+  CronJob: CronJob;
 }
 
 /** A stored kind's name (`Pod`, `Node`...). */
@@ -382,6 +385,8 @@ function enqueue(state: SimState, kind: StoredKind, key: string, obj: StoredKind
     case 'ReplicationController':
     case 'StatefulSet':
     case 'DaemonSet':
+    case 'Job':
+    case 'CronJob':
       // Pod owners queued in the ReplicaSet workqueue under `Kind:key` (controllers/replicaset.ts).
       if (!status) markDirty(state, 'replicaSets', `${kind}:${key}`);
       return;

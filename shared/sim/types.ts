@@ -23,9 +23,11 @@
 export * from './kinds/types.ts';
 export * from './kinds/workloadTypes.ts';
 export * from './kinds/autoscalingTypes.ts';
+export * from './kinds/batchTypes.ts';
 import type { Affinity, ContainerPort, DeploymentStrategy, Deployment, EndpointSlice, PodDisruptionBudget, EnvVar, LabelSelector, Node, Pod, Probe, ReplicaSet, ResourceRequirements, Service, ServicePort, SimSeconds, Taint, Toleration, TopologySpreadConstraint } from './kinds/types.ts';
 import type { DaemonSet, ReplicationController, StatefulSet } from './kinds/workloadTypes.ts';
 import type { HorizontalPodAutoscaler, HorizontalPodAutoscalerManifest } from './kinds/autoscalingTypes.ts';
+import type { CronJob, CronJobManifest, Job, JobManifest } from './kinds/batchTypes.ts';
 
 // ---------------------------------------------------------------------------------------------------
 // Control plane
@@ -341,6 +343,7 @@ export type TimerKind =
   | 'kubelet.pullbackoff'
   | 'kubelet.pull'
   | 'kubelet.liveness'
+  | 'kubelet.exit'
   | 'node.grace'
   | 'node.evict'
   | 'deploy.deadline'
@@ -409,6 +412,10 @@ export interface SimState {
   daemonSets?: Record<string, DaemonSet>;
   /** (added) autoscaling/v2 HorizontalPodAutoscalers by `namespace/name`; absent until the first is created. */
   horizontalPodAutoscalers?: Record<string, HorizontalPodAutoscaler>;
+  /** (added) batch/v1 Jobs by `namespace/name`; absent until the first is created. */
+  jobs?: Record<string, Job>;
+  /** (added) batch/v1 CronJobs by `namespace/name`; absent until the first is created. */
+  cronJobs?: Record<string, CronJob>;
   controlPlane: ControlPlane;
   images: Record<string, ImageProfile>;
   /** Service call graph: service key -> downstream service keys (declared or inferred from env). */
@@ -615,6 +622,9 @@ export interface SimInput {
   workloads?: WorkloadManifest[];
   /** (added) HorizontalPodAutoscalers of the manifests (autoscaling/v2; v1 converted). */
   autoscalers?: HorizontalPodAutoscalerManifest[];
+  /** (added) Jobs and CronJobs of the manifests (batch/v1). */
+  jobs?: JobManifest[];
+  cronJobs?: CronJobManifest[];
   services: ServiceManifest[];
   /** Profiles by exact image reference; unlisted images use `defaultImage`. */
   images: Record<string, Partial<ImageProfile>>;

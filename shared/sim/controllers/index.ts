@@ -18,9 +18,12 @@ import { syncStatefulSet } from './statefulset.ts';
 import { syncDaemonSet } from './daemonset.ts';
 import { schedulerSync } from './scheduler.ts';
 import { hpaSync } from './hpa.ts';
+import { syncCronJob, syncJob } from './job.ts';
 
 registerOwnerSync('StatefulSet', syncStatefulSet);
 registerOwnerSync('DaemonSet', syncDaemonSet);
+registerOwnerSync('Job', syncJob);
+registerOwnerSync('CronJob', syncCronJob);
 
 /** The handler of each timer owner (shared/sim/timers.ts `TIMER_OWNER`). */
 const TIMER_HANDLERS: Readonly<Record<TimerOwner, (state: SimState, timer: Timer) => void>> = {

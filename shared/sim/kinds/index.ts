@@ -15,6 +15,7 @@ import type { KindDef, KubeObject } from './kind.ts';
 import { nodeKind } from './node.ts';
 import { podDisruptionBudgetKind } from './poddisruptionbudget.ts';
 import { horizontalPodAutoscalerKind } from './hpa.ts';
+import { cronJobKind, jobKind } from './job.ts';
 import { podKind } from './pod.ts';
 import { replicaSetKind } from './replicaset.ts';
 import { serviceKind } from './service.ts';
@@ -35,6 +36,8 @@ export const KINDS: readonly KindDef[] = [
   statefulSetKind as unknown as KindDef,
   daemonSetKind as unknown as KindDef,
   horizontalPodAutoscalerKind as unknown as KindDef,
+  jobKind as unknown as KindDef,
+  cronJobKind as unknown as KindDef,
 ];
 
 const byKind = new Map<string, KindDef>(KINDS.map((k) => [k.kind, k]));
@@ -85,4 +88,5 @@ export function toApi(obj: KubeObject, state: SimState): Record<string, unknown>
 }
 
 export { horizontalPodAutoscalerKind } from './hpa.ts';
+export { cronJobKind, jobKind } from './job.ts';
 export { daemonSetKind, deploymentKind, endpointSliceKind, nodeKind, podDisruptionBudgetKind, podKind, replicaSetKind, replicationControllerKind, serviceKind, statefulSetKind };
