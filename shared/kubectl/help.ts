@@ -3,7 +3,13 @@ export const KUBECTL_HELP = `Gameday console: a subset of kubectl and etcdctl ag
 ("kubectl" in front is optional; -n/--namespace NS works everywhere, default "default".)
 
 Inspect:
-  kubectl get pods|nodes|deployments|rs|svc|endpoints [NAME] [-o wide|name|json|yaml] [-l k=v] [-A] [--show-labels]
+  kubectl get pods|nodes|deployments|rs|svc|endpoints|hpa|jobs|cronjobs|pdb [NAME] [-o wide|name|json|yaml] [-l k=v] [-A] [--show-labels]
+  kubectl get TYPE -o jsonpath='{.items[*].metadata.name}'   (also {range .items[*]}...{end}, [?(@.f=="v")])
+  kubectl get TYPE -o custom-columns=NAME:.metadata.name,RESTARTS:.status.containerStatuses[0].restartCount
+  kubectl get TYPE --sort-by=.metadata.creationTimestamp
+  kubectl get jobs,cronjobs            (several types at once)
+  kubectl api-resources [--namespaced=true|false]
+  kubectl explain pods.spec.containers   (any served kind, any field path)
   kubectl get events [--for pod/NAME]
   kubectl get all
   kubectl describe pod|node|deployment|svc|hpa NAME

@@ -24,6 +24,7 @@ import { deleteCommand, nodeCommand, rolloutWrite, scaleCommand, setCommand } fr
 import { deleteDeploymentCommand, metadataCommand, taintCommand } from './metadata.ts';
 import { ETCD_READ_ERROR, apiReadable, inNamespace } from './cluster.ts';
 import { autoscaleCommand, describeHpa, patchCommand } from './autoscale.ts';
+import { apiResources, explain } from './explain.ts';
 import { horizontalPodAutoscalerKind } from '../sim/kinds/hpa.ts';
 
 export { KUBECTL_HELP } from './help.ts';
@@ -34,7 +35,7 @@ export { humanDuration, table } from './format.ts';
 export type KubectlResult = { kind: 'output'; output: string } | { kind: 'action'; action: SimAction } | { kind: 'error'; error: string };
 
 /** kubectl verbs the console knows (for "Did you mean this?"). */
-export const KUBECTL_COMMANDS = ['get', 'describe', 'top', 'rollout', 'delete', 'scale', 'set', 'cordon', 'uncordon', 'drain', 'label', 'annotate', 'taint', 'logs', 'help', 'autoscale', 'patch'] as const;
+export const KUBECTL_COMMANDS = ['get', 'describe', 'top', 'rollout', 'delete', 'scale', 'set', 'cordon', 'uncordon', 'drain', 'label', 'annotate', 'taint', 'logs', 'help', 'autoscale', 'patch', 'api-resources', 'explain'] as const;
 
 const FLAGS: Record<string, FlagDef[]> = {
   get: [
@@ -43,6 +44,7 @@ const FLAGS: Record<string, FlagDef[]> = {
     { name: 'all-namespaces', short: 'A', value: false },
     { name: 'show-labels', value: false },
     { name: 'for', value: true },
+    { name: 'sort-by', value: true },
   ],
   describe: [{ name: 'selector', short: 'l', value: true }],
   top: [{ name: 'all-namespaces', short: 'A', value: false }],
@@ -63,6 +65,14 @@ const FLAGS: Record<string, FlagDef[]> = {
   annotate: [{ name: 'overwrite', value: false }],
   taint: [{ name: 'overwrite', value: false }],
   scale: [{ name: 'replicas', value: true }],
+  'api-resources': [
+    { name: 'namespaced', value: true },
+    { name: 'output', short: 'o', value: true },
+  ],
+  explain: [
+    { name: 'recursive', value: false },
+    { name: 'api-version', value: true },
+  ],
   autoscale: [
     { name: 'max', value: true },
     { name: 'min', value: true },
@@ -310,6 +320,19 @@ function dispatch(state: SimState, words: string[]): KubectlResult {
     case 'autoscale':
     case 'patch':
       return runWrite(state, cmd, rest);
+    case 'api-resources': {
+      const args = parseArgs(rest, FLAGS['api-resources']!);
+      const nsFlag = flagString(args, 'namespaced');
+      if (nsFlag !== undefined && nsFlag !== 'true' && nsFlag !== 'false') throw new UsageError(`error: invalid argument "${nsFlag}" for "--namespaced" flag: strconv.ParseBool: parsing "${nsFlag}": invalid syntax`);
+      readGate(state);
+      return output(apiResources(nsFlag === undefined ? undefined : nsFlag === 'true'));
+    }
+    case 'explain': {
+      const args = parseArgs(rest, FLAGS['explain']!);
+      if (args.positional.length !== 1) throw new UsageError(`error: You must specify the type of resource to explain. Use "kubectl api-resources" for a complete list of supported resources.\n${USAGE_HINT}`);
+      readGate(state);
+      return output(explain(args.positional[0]!));
+    }
     case 'logs':
       parseArgs(rest, FLAGS['logs']!);
       throw new UsageError('error: container logs are not simulated; try "kubectl describe pod NAME" (Last State, Events) or "kubectl get events"');
