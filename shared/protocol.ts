@@ -174,6 +174,8 @@ export const ActionMessage = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('createService'), manifest: z.string().min(1).max(65536) }),
   z.strictObject({ type: z.literal('deleteDeployment'), deployment: name, propagation: z.enum(['Background', 'Foreground', 'Orphan']).optional() }),
   z.strictObject({ type: z.literal('patchObject'), kind: z.enum(['PodDisruptionBudget', 'ResourceQuota']), name, patch: z.string().min(2).max(65536) }),
+  z.strictObject({ type: z.literal('autoscale'), deployment: name, maxReplicas: z.number().int().min(1).max(1000), minReplicas: z.number().int().min(1).max(1000).optional(), cpuPercent: z.number().int().min(1).max(10000).optional(), name: name.optional() }),
+  z.strictObject({ type: z.literal('patchAutoscaler'), hpa: name, maxReplicas: z.number().int().min(1).max(1000).optional(), minReplicas: z.number().int().min(1).max(1000).optional(), cpuPercent: z.number().int().min(1).max(10000).optional() }),
 ]);
 /** A validated structured action; assignable to `SimAction`. */
 export type ActionMessage = z.infer<typeof ActionMessage>;

@@ -51,6 +51,8 @@ export const ACTION_COSTS: Readonly<Record<SimAction['type'], number>> = {
   deleteDeployment: 5, // cascades to its ReplicaSets and Pods
   adminCommand: 3, // etcd maintenance / kubeadm on the control plane (shared/sim/actions/admin.ts)
   patchObject: 2, // a policy object's spec (PodDisruptionBudget)
+  autoscale: 2, // new HPA: capacity follows load
+  patchAutoscaler: 1, // one field of an HPA
 };
 
 /** Weight of the availability budget in the SLO part (with {@link LATENCY_WEIGHT}, sums to 1). */

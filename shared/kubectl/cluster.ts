@@ -7,9 +7,9 @@
 export { clusterIp, nodeIp, podIp, podReadyColumn, restartsColumn } from '../sim/kinds/print.ts';
 import type { Deployment, Node, Pod, ReplicaSet, SimState } from '../sim/types.ts';
 import { ETCD_WRITE_ERROR, apiWritable } from '../sim/apiserver.ts';
-import { getIndex, sortedKeys, servicesForLabels } from '../sim/cache.ts';
+import { getIndex, sortedKeys } from '../sim/cache.ts';
 import { revisionOf } from '../sim/controllers/deployment.ts';
-import { imageProfileFor, podCapacityRps, podCpuMilli } from '../sim/traffic.ts';
+import { podCpuUsageMilli } from '../sim/podMetrics.ts';
 
 /**
  * kubectl's text when etcd has no quorum or no leader: linearizable reads fail with the same
@@ -67,19 +67,7 @@ export function podsOnNode(state: SimState, node: string): Pod[] {
  * container is not running.
  */
 export function podCpuUsage(state: SimState, pod: Pod): number {
-  const running = pod.status.containerStatuses.some((c) => c.state.running !== undefined);
-  if (!running) return 0;
-  let rps = 0;
-  if (pod.sim.ready) {
-    for (const svc of servicesForLabels(state, pod.metadata.namespace, pod.metadata.labels)) {
-      const t = state.traffic[svc];
-      if (t && t.readyEndpoints > 0) rps += t.rps / t.readyEndpoints;
-    }
-  }
-  const profile = imageProfileFor(state, pod);
-  const cpu = podCpuMilli(pod);
-  const served = Math.min(rps, podCapacityRps(cpu, profile));
-  return Math.min(cpu, served * profile.cpuPerRequestMilli) + 1;
+  return podCpuUsageMilli(state, pod);
 }
 
 /** Human description of a Deployment's strategy (`25% max unavailable, 25% max surge`). */

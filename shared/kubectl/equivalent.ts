@@ -56,6 +56,18 @@ export function kubectlEquivalent(action: SimAction): string {
       const ns = slash < 0 ? '' : ` -n ${action.name.slice(0, slash)}`;
       return `kubectl patch ${PATCH_RESOURCE[action.kind]} ${action.name.slice(slash + 1)}${ns} --type merge -p '${action.patch.replace(/'/g, `'\\''`)}'`;
     }
+    case 'autoscale':
+      return `kubectl autoscale deployment/${action.deployment}${action.minReplicas !== undefined ? ` --min=${action.minReplicas}` : ''} --max=${action.maxReplicas}${action.cpuPercent !== undefined ? ` --cpu-percent=${action.cpuPercent}` : ''}${action.name !== undefined ? ` --name=${action.name}` : ''}`;
+    case 'patchAutoscaler': {
+      const spec = {
+        ...(action.minReplicas !== undefined ? { minReplicas: action.minReplicas } : {}),
+        ...(action.maxReplicas !== undefined ? { maxReplicas: action.maxReplicas } : {}),
+      };
+      const patch = action.cpuPercent !== undefined
+        ? { spec: { ...spec, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: action.cpuPercent } } }] } }
+        : { spec };
+      return `kubectl patch hpa/${action.hpa} -p '${JSON.stringify(patch)}'`;
+    }
   }
 }
 

@@ -13,6 +13,7 @@ import { endpointsViewColumns } from '../sim/kinds/endpointslice.ts';
 import { humanDuration, labelString, table, toYaml } from './format.ts';
 import { KIND_PREFIX, UsageError, flagString, type ParsedArgs, type ResourceType } from './parse.ts';
 import { inNamespace } from './cluster.ts';
+import { JsonPathError, evaluate, parseExpression, printValue, runJsonPath } from './jsonpath.ts';
 
 export { KUBELET_VERSION } from '../sim/kinds/node.ts';
 
@@ -133,6 +134,56 @@ export function getEvents(state: SimState, ns: string | null, forObject: string 
   return table(ns === null ? ['NAMESPACE', ...headers] : headers, ns === null ? rows.map((r, i) => [events[i]!.object.namespace || 'default', ...r]) : rows);
 }
 
+/**
+ * `-o custom-columns=NAME:.metadata.name,RESTARTS:.status.containerStatuses[0].restartCount`: one column
+ * per `HEADER:jsonpath` (braces optional), values of several matches joined by commas, `<none>` when
+ * nothing matches (kubectl's custom-columns printer). @throws UsageError on a malformed spec.
+ */
+function customColumns(state: SimState, rows: Row[], spec: string): string {
+  const cols = spec.split(',').map((part) => {
+    const colon = part.indexOf(':');
+    if (colon <= 0) throw new UsageError(`error: unexpected custom-columns spec: ${part}, expected <header>:<json-path-expr>`);
+    try {
+      return { header: part.slice(0, colon), steps: parseExpression(part.slice(colon + 1)) };
+    } catch (e) {
+      throw new UsageError(`error: ${(e as Error).message}`, { cause: e });
+    }
+  });
+  const cells = rows.map((r) => {
+    const api = apiObject(r.obj as object, state);
+    return cols.map((c) => {
+      const got = evaluate(c.steps, api);
+      return got.length === 0 ? '<none>' : got.map(printValue).join(',');
+    });
+  });
+  return table(cols.map((c) => c.header), cells);
+}
+
+/**
+ * `--sort-by=JSONPATH` (`.metadata.creationTimestamp`, `.status.containerStatuses[0].restartCount`):
+ * rows ordered by the first value the expression finds in each object's API form, numbers numerically,
+ * others as strings (RFC 3339 times sort by time); rows without the field first; stable, so ties keep
+ * the name order. @throws UsageError on a malformed expression.
+ */
+function sortRows(state: SimState, rows: Row[], sortBy: string | undefined): Row[] {
+  if (sortBy === undefined) return rows;
+  let steps;
+  try {
+    steps = parseExpression(sortBy);
+  } catch (e) {
+    throw new UsageError(`error: ${(e as Error).message}`, { cause: e });
+  }
+  const keyed = rows.map((r) => ({ r, v: evaluate(steps, apiObject(r.obj as object, state))[0] }));
+  keyed.sort((a, b) => {
+    if (a.v === undefined || b.v === undefined) return a.v === undefined ? (b.v === undefined ? 0 : -1) : 1;
+    if (typeof a.v === 'number' && typeof b.v === 'number') return a.v - b.v;
+    const x = printValue(a.v);
+    const y = printValue(b.v);
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+  return keyed.map((k) => k.r);
+}
+
 /** LAST SEEN of an Event at sim second `now`: `5s`, or `2m (x7 over 5m)` for a repeated one. */
 export function lastSeen(now: number, e: { t: number; firstT: number; count: number }): string {
   return e.count > 1 ? `${humanDuration(now - e.t)} (x${e.count} over ${humanDuration(now - e.firstT)})` : humanDuration(now - e.t);
@@ -154,18 +205,21 @@ function groupOf(def: KindDef): string {
  * printer columns, `-o name` as `singular.group/NAME`, NotFound as `plural.group "x"`. @throws UsageError
  * like {@link getResources}.
  */
-export function getKindResources(state: SimState, def: KindDef, names: string[], ns: string | null, args: ParsedArgs): string {
+export function getKindResources(state: SimState, def: KindDef, names: string[], ns: string | null, args: ParsedArgs, prefixNames = false): string {
   const g = groupOf(def);
   const suffix = g === '' ? '' : `.${g}`;
-  return renderGet(state, def, def.columns, `${def.singular}${suffix}`, `${def.plural}${suffix}`, names, ns, args, false);
+  return renderGet(state, def, def.columns, `${def.singular}${suffix}`, `${def.plural}${suffix}`, names, ns, args, prefixNames);
 }
 
 function renderGet(state: SimState, def: KindDef, cols: readonly PrinterColumn<KubeObject>[], prefix: string, resource: string, names: string[], ns: string | null, args: ParsedArgs, prefixNames: boolean): string {
   const output = flagString(args, 'output');
-  if (output !== undefined && !['wide', 'name', 'json', 'yaml'].includes(output)) {
-    throw new UsageError(`error: unable to match a printer suitable for the output format "${output}", allowed formats are: json,name,wide,yaml`);
+  const template = output?.startsWith('jsonpath=') ? output.slice('jsonpath='.length) : undefined;
+  const columnsSpec = output?.startsWith('custom-columns=') ? output.slice('custom-columns='.length) : undefined;
+  if (output !== undefined && template === undefined && columnsSpec === undefined && !['wide', 'name', 'json', 'yaml'].includes(output)) {
+    throw new UsageError(`error: unable to match a printer suitable for the output format "${output}", allowed formats are: custom-columns,json,jsonpath,name,wide,yaml`);
   }
   let rows = rowsOf(state, def, cols, ns);
+  rows = sortRows(state, rows, flagString(args, 'sort-by'));
   const selector = flagString(args, 'selector');
   if (selector !== undefined) {
     const match = parseSelector(selector);
@@ -186,6 +240,16 @@ function renderGet(state: SimState, def: KindDef, cols: readonly PrinterColumn<K
     body = !def.namespaced || ns === null ? 'No resources found' : `No resources found in ${ns} namespace.`;
   } else if (rows.length > 0) {
     if (output === 'name') body = rows.map((r) => `${prefix}/${r.name}`).join('\n');
+    else if (template !== undefined) {
+      const items = rows.map((r) => apiObject(r.obj as object, state));
+      const doc = names.length === 1 && items.length === 1 ? items[0] : { apiVersion: 'v1', kind: 'List', items, metadata: { resourceVersion: '' } };
+      try {
+        body = runJsonPath(template, doc);
+      } catch (e) {
+        if (e instanceof JsonPathError) throw new UsageError(e.message.startsWith('error') ? `error: ${e.message}` : `error: error parsing jsonpath ${template}, ${e.message}`, { cause: e });
+        throw e;
+      }
+    } else if (columnsSpec !== undefined) body = customColumns(state, rows, columnsSpec);
     else if (output === 'json' || output === 'yaml') {
       const items = rows.map((r) => apiObject(r.obj as object, state));
       const doc = names.length === 1 && items.length === 1 ? items[0] : { apiVersion: 'v1', kind: 'List', items, metadata: { resourceVersion: '' } };

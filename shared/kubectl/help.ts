@@ -3,11 +3,17 @@ export const KUBECTL_HELP = `Gameday console: a subset of kubectl and etcdctl ag
 ("kubectl" in front is optional; -n/--namespace NS works everywhere, default "default".)
 
 Inspect:
-  kubectl get pods|nodes|deployments|rs|svc|endpoints [NAME] [-o wide|name|json|yaml] [-l k=v] [-A] [--show-labels]
+  kubectl get pods|nodes|deployments|rs|svc|endpoints|hpa|jobs|cronjobs|pdb [NAME] [-o wide|name|json|yaml] [-l k=v] [-A] [--show-labels]
+  kubectl get TYPE -o jsonpath='{.items[*].metadata.name}'   (also {range .items[*]}...{end}, [?(@.f=="v")])
+  kubectl get TYPE -o custom-columns=NAME:.metadata.name,RESTARTS:.status.containerStatuses[0].restartCount
+  kubectl get TYPE --sort-by=.metadata.creationTimestamp
+  kubectl get jobs,cronjobs            (several types at once)
+  kubectl api-resources [--namespaced=true|false]
+  kubectl explain pods.spec.containers   (any served kind, any field path)
   kubectl get events [--for pod/NAME]
   kubectl get all
-  kubectl describe pod|node|deployment|svc NAME
-  kubectl get pdb|resourcequota [NAME]  /  kubectl describe pdb|quota NAME
+  kubectl describe pod|node|deployment|svc|hpa NAME
+  kubectl get pdb|resourcequota|hpa [NAME]  /  kubectl describe pdb|quota NAME
   kubectl top pods|nodes
   kubectl rollout status deployment/NAME
   kubectl rollout history deployment/NAME [--revision=N]
@@ -29,6 +35,8 @@ Change (each action takes simulated time and shows in the events):
   kubectl delete deployment NAME [--cascade=background|foreground|orphan]
   kubectl patch pdb NAME --type merge -p '{"spec":{"minAvailable":2}}'   (kubectl edit: use patch)
   kubectl patch resourcequota NAME --type merge -p '{"spec":{"hard":{"requests.cpu":"4"}}}'
+  kubectl autoscale deployment NAME --max=N [--min=M] [--cpu-percent=P]
+  kubectl patch hpa NAME -p '{"spec":{"maxReplicas":N}}'
   etcdctl snapshot restore FILE --name MEMBER [--data-dir DIR]   (or etcdutl snapshot restore ...)
       rebuilds a stopped member's data dir from the snapshot and restarts its static Pod
 

@@ -12,7 +12,7 @@
 import type { SimAction, SimState } from '../sim/types.ts';
 import { findDeployment } from '../sim/apiserver.ts';
 import { KUBECTL_HELP } from './help.ts';
-import { resourceAlias, UsageError, USAGE_HINT, flagString, parseArgs, tokenize, typeAndNames, type FlagDef } from './parse.ts';
+import { resourceAlias, UsageError, USAGE_HINT, flagString, parseArgs, tokenize, typeAndNames, type FlagDef, type ParsedArgs } from './parse.ts';
 import { suggest } from './format.ts';
 import { API_RESOURCE, getAll, getEvents, getKindResources, getResources, parseSelector } from './get.ts';
 import { kindForResource } from '../sim/kinds/index.ts';
@@ -25,6 +25,9 @@ import { deleteCommand, nodeCommand, rolloutWrite, scaleCommand, setCommand } fr
 import { deleteDeploymentCommand, metadataCommand, taintCommand } from './metadata.ts';
 import { ETCD_READ_ERROR, apiReadable, inNamespace } from './cluster.ts';
 import { EDIT_FLAGS, PATCH_FLAGS, describePolicy, editCommand, patchCommand } from './policy.ts';
+import { autoscaleCommand, describeHpa, patchCommand as patchHpaCommand } from './autoscale.ts';
+import { apiResources, explain } from './explain.ts';
+import { horizontalPodAutoscalerKind } from '../sim/kinds/hpa.ts';
 
 export { KUBECTL_HELP } from './help.ts';
 export { tokenize, parseArgs, UsageError } from './parse.ts';
@@ -34,7 +37,7 @@ export { humanDuration, table } from './format.ts';
 export type KubectlResult = { kind: 'output'; output: string } | { kind: 'action'; action: SimAction } | { kind: 'error'; error: string };
 
 /** kubectl verbs the console knows (for "Did you mean this?"). */
-export const KUBECTL_COMMANDS = ['get', 'describe', 'top', 'rollout', 'delete', 'scale', 'set', 'cordon', 'uncordon', 'drain', 'label', 'annotate', 'taint', 'logs', 'help', 'patch', 'edit'] as const;
+export const KUBECTL_COMMANDS = ['get', 'describe', 'top', 'rollout', 'delete', 'scale', 'set', 'cordon', 'uncordon', 'drain', 'label', 'annotate', 'taint', 'logs', 'help', 'autoscale', 'patch', 'edit', 'api-resources', 'explain'] as const;
 
 const FLAGS: Record<string, FlagDef[]> = {
   get: [
@@ -43,6 +46,7 @@ const FLAGS: Record<string, FlagDef[]> = {
     { name: 'all-namespaces', short: 'A', value: false },
     { name: 'show-labels', value: false },
     { name: 'for', value: true },
+    { name: 'sort-by', value: true },
   ],
   describe: [{ name: 'selector', short: 'l', value: true }],
   top: [{ name: 'all-namespaces', short: 'A', value: false }],
@@ -63,6 +67,20 @@ const FLAGS: Record<string, FlagDef[]> = {
   annotate: [{ name: 'overwrite', value: false }],
   taint: [{ name: 'overwrite', value: false }],
   scale: [{ name: 'replicas', value: true }],
+  'api-resources': [
+    { name: 'namespaced', value: true },
+    { name: 'output', short: 'o', value: true },
+  ],
+  explain: [
+    { name: 'recursive', value: false },
+    { name: 'api-version', value: true },
+  ],
+  autoscale: [
+    { name: 'max', value: true },
+    { name: 'min', value: true },
+    { name: 'cpu-percent', value: true },
+    { name: 'name', value: true },
+  ],
   set: [
     { name: 'containers', short: 'c', value: true },
     { name: 'limits', value: true },
@@ -108,6 +126,21 @@ function runGet(state: SimState, words: string[]): KubectlResult {
     return output(getAll(state, ns, args));
   }
   const first = args.positional[0]!;
+  if (first.includes(',') && !first.includes('/')) {
+    // `kubectl get jobs,cronjobs`: each type in turn, names prefixed with their type (kubectl's multi-type form)
+    readGate(state);
+    const parts: string[] = [];
+    for (const t of first.split(',').filter((x) => x !== '')) {
+      const alias = resourceAlias(t);
+      const def = alias === undefined ? kindForResource(t) : undefined;
+      if (alias === undefined && !def) throw new UsageError(`error: the server doesn't have a resource type "${t}"`);
+      const text = alias === 'events' ? getEvents(state, ns, undefined, flagString(args, 'output'))
+        : alias !== undefined ? getResources(state, alias, args.positional.slice(1), ns, args, true)
+          : getKindResources(state, def!, args.positional.slice(1), ns, args, true);
+      if (!text.startsWith('No resources found')) parts.push(text);
+    }
+    return output(parts.length === 0 ? `No resources found in ${ns ?? 'any'} namespace.` : parts.join('\n\n'));
+  }
   const word = first.includes('/') ? first.slice(0, first.indexOf('/')) : first;
   const extra = resourceAlias(word) === undefined ? kindForResource(word) : undefined;
   if (extra) {
@@ -124,8 +157,28 @@ function runGet(state: SimState, words: string[]): KubectlResult {
   return output(text);
 }
 
+/** The HPA spellings `describe` accepts (`hpa`, `horizontalpodautoscaler(s)`, with `/NAME`). */
+const HPA_WORDS = new Set(['hpa', 'horizontalpodautoscaler', 'horizontalpodautoscalers', 'horizontalpodautoscaler.autoscaling']);
+
+function runDescribeHpa(state: SimState, ns: string, names: string[]): KubectlResult {
+  readGate(state);
+  const all = inNamespace(horizontalPodAutoscalerKind.store(state), ns);
+  const chosen = names.length === 0 ? all : names.map((n) => all.find((h) => h.metadata.name === n) ?? all.find((h) => h.metadata.name.startsWith(n)) ?? n);
+  const blocks = chosen.filter((h) => typeof h !== 'string').map((h) => describeHpa(state, h));
+  const errors = chosen.filter((h): h is string => typeof h === 'string').map((n) => `Error from server (NotFound): horizontalpodautoscalers.autoscaling "${n}" not found`);
+  if (blocks.length === 0 && errors.length > 0) return { kind: 'error', error: errors.join('\n') };
+  if (blocks.length === 0) return output(`No resources found in ${ns} namespace.`);
+  return output([blocks.join('\n\n\n'), ...errors].join('\n'));
+}
+
 function runDescribe(state: SimState, words: string[]): KubectlResult {
   const args = parseArgs(words, FLAGS['describe']!);
+  const head = args.positional[0];
+  const headType = head?.includes('/') ? head.slice(0, head.indexOf('/')) : head;
+  if (headType !== undefined && HPA_WORDS.has(headType.toLowerCase())) {
+    const names = head!.includes('/') ? args.positional.map((p) => p.slice(p.indexOf('/') + 1)) : args.positional.slice(1);
+    return runDescribeHpa(state, namespaceOf(args.flags), names);
+  }
   const policy = describeExtraKind(state, args);
   if (policy) return policy;
   const { type, names } = typeAndNames(args.positional);
@@ -166,7 +219,7 @@ function runDescribe(state: SimState, words: string[]): KubectlResult {
       break;
     }
     default:
-      throw new UsageError(`error: describe supports pods, nodes, deployments and services in this game`);
+      throw new UsageError(`error: describe supports pods, nodes, deployments, services and hpa in this game`);
   }
   if (blocks.length === 0 && errors.length > 0) return { kind: 'error', error: errors.join('\n') };
   if (blocks.length === 0) return output(`No resources found in ${ns} namespace.`);
@@ -235,7 +288,8 @@ function runWrite(state: SimState, verb: string, words: string[]): KubectlResult
     case 'taint': action = taintCommand(state, args); break;
     case 'scale': action = scaleCommand(state, ns, args); break;
     case 'set': action = setCommand(state, ns, args); break;
-    case 'patch': action = patchCommand(state, ns, args); break;
+    case 'autoscale': action = autoscaleCommand(state, ns, args); break;
+    case 'patch': action = HPA_WORDS.has(patchResourceWord(args).toLowerCase()) ? patchHpaCommand(state, ns, args) : patchCommand(state, ns, args); break;
     default: action = nodeCommand(state, verb as 'cordon' | 'uncordon' | 'drain', args);
   }
   return { kind: 'action', action };
@@ -283,10 +337,24 @@ function dispatch(state: SimState, words: string[]): KubectlResult {
     case 'label':
     case 'annotate':
     case 'taint':
+    case 'autoscale':
     case 'patch':
       return runWrite(state, cmd, rest);
     case 'edit':
       return editCommand(parseArgs(rest, FLAGS['edit']!));
+    case 'api-resources': {
+      const args = parseArgs(rest, FLAGS['api-resources']!);
+      const nsFlag = flagString(args, 'namespaced');
+      if (nsFlag !== undefined && nsFlag !== 'true' && nsFlag !== 'false') throw new UsageError(`error: invalid argument "${nsFlag}" for "--namespaced" flag: strconv.ParseBool: parsing "${nsFlag}": invalid syntax`);
+      readGate(state);
+      return output(apiResources(nsFlag === undefined ? undefined : nsFlag === 'true'));
+    }
+    case 'explain': {
+      const args = parseArgs(rest, FLAGS['explain']!);
+      if (args.positional.length !== 1) throw new UsageError(`error: You must specify the type of resource to explain. Use "kubectl api-resources" for a complete list of supported resources.\n${USAGE_HINT}`);
+      readGate(state);
+      return output(explain(args.positional[0]!));
+    }
     case 'logs':
       parseArgs(rest, FLAGS['logs']!);
       throw new UsageError('error: container logs are not simulated; try "kubectl describe pod NAME" (Last State, Events) or "kubectl get events"');
@@ -310,4 +378,10 @@ export function runKubectl(state: SimState, line: string): KubectlResult {
     if (e instanceof UsageError) return { kind: 'error', error: e.message };
     return { kind: 'error', error: `error: ${e instanceof Error ? e.message : String(e)}` };
   }
+}
+
+/** The resource word of `kubectl patch TYPE NAME` / `TYPE/NAME` ('' when absent): picks HPA vs policy patches. */
+function patchResourceWord(args: ParsedArgs): string {
+  const first = args.positional[0] ?? '';
+  return first.includes('/') ? first.slice(0, first.indexOf('/')) : first;
 }

@@ -57,7 +57,7 @@ function ref(ns: string, name: string): string {
 export function patchCommand(_state: SimState, ns: string, args: ParsedArgs): SimAction {
   const { word, name } = kindAndName(args.positional, 'patch');
   const kind = patchableKind(word);
-  if (!kind) throw new UsageError(`error: patching "${word}" is not possible in this game (patchable: pdb, resourcequota); for Deployments use scale, set image, set resources or rollout undo`);
+  if (!kind) throw new UsageError(`error: patching "${word}" is not possible in this game (patchable: pdb, resourcequota, hpa); for Deployments use scale, set image, set resources or rollout undo`);
   const type = flagString(args, 'type') ?? 'strategic';
   if (type === 'json') throw new UsageError(`error: --type json is not supported in this game: use --type merge with a JSON merge patch, e.g. -p ${PATCHABLE[kind].example}`);
   if (type !== 'merge' && type !== 'strategic') throw new UsageError(`error: --type must be one of [json merge strategic], not "${type}"`);
@@ -72,7 +72,7 @@ export function editCommand(args: ParsedArgs): never {
   const { word, name } = kindAndName(args.positional, 'edit');
   const kind = patchableKind(word);
   if (kind) throw new UsageError(`error: kubectl edit opens an editor, which this console does not have: use\n  kubectl patch ${word} ${name} --type merge -p ${PATCHABLE[kind].example}`);
-  throw new UsageError(`error: kubectl edit opens an editor, which this console does not have: use kubectl patch (pdb, resourcequota), or scale, set image, set resources, label, annotate, taint`);
+  throw new UsageError(`error: kubectl edit opens an editor, which this console does not have: use kubectl patch (pdb, resourcequota, hpa), or scale, set image, set resources, label, annotate, taint`);
 }
 
 function budgetValue(v: number | string | undefined): string {

@@ -14,9 +14,14 @@
 import { LineCounter, parseAllDocuments } from 'yaml';
 import type { Document } from 'yaml';
 import type { z } from 'zod';
-import type { DeploymentManifest, ServiceManifest, WorkloadManifest } from '../sim/types.ts';
+import type { CronJobManifest, JobManifest } from '../sim/types.ts';
+import type { DeploymentManifest, HorizontalPodAutoscalerManifest, HpaMetricSpec, ServiceManifest, WorkloadManifest } from '../sim/types.ts';
 import { ACCEPTED_KINDS, AcceptedObjectSchema, DaemonSetSchema, DeploymentSchema, IGNORED_KINDS, ReplicaSetSchema, ReplicationControllerSchema, ServiceSchema, StatefulSetSchema } from './schemas.ts';
 import type { DeploymentInput, ServiceInput, WorkloadInput } from './schemas.ts';
+import { CronJobSchema, HorizontalPodAutoscalerSchema, JobSchema } from './schemas.ts';
+import type { CronJobInput, JobInput } from './schemas.ts';
+import { parseCron } from '../sim/cron.ts';
+import type { HorizontalPodAutoscalerInput } from './schemas.ts';
 import { checkDeployment, checkService } from './checks.ts';
 import type { Finding } from './checks.ts';
 
@@ -41,6 +46,15 @@ export interface LoadedManifests {
   /** ReplicaSets, ReplicationControllers, StatefulSets, DaemonSets (same rules as `deployments`). */
   workloads: WorkloadManifest[];
   services: ServiceManifest[];
+  /**
+   * (added) HorizontalPodAutoscalers (autoscaling/v2; v1's `targetCPUUtilizationPercentage` converted to a
+   * cpu Utilization metric), same rules as `deployments`. Only Resource metrics (cpu, memory) are
+   * simulated; other metric types are dropped with a warning.
+   */
+  autoscalers?: HorizontalPodAutoscalerManifest[];
+  /** (added) batch/v1 Jobs and CronJobs (template restartPolicy Never or OnFailure; a CronJob's schedule parsed). */
+  jobs?: JobManifest[];
+  cronJobs?: CronJobManifest[];
   /** Skipped kinds, ignored fields, suspicious values. Prefixed with the source when one was given. */
   warnings: string[];
   /** Objects with errors are left out of `deployments`/`services`. */
@@ -177,7 +191,7 @@ function toServiceManifest(s: ServiceInput): ServiceManifest {
  * input: every problem is an entry in `errors`.
  */
 export function loadManifests(yamlText: string, opts: { source?: string } = {}): LoadedManifests {
-  const out: LoadedManifests = { deployments: [], workloads: [], services: [], warnings: [], errors: [] };
+  const out: LoadedManifests = { deployments: [], workloads: [], services: [], autoscalers: [], jobs: [], cronJobs: [], warnings: [], errors: [] };
   const prefix = opts.source ? `${opts.source}: ` : '';
   const lineCounter = new LineCounter();
   const parsed = parseAllDocuments(yamlText, { lineCounter, merge: true, prettyErrors: true, uniqueKeys: true });
@@ -223,6 +237,14 @@ export function loadManifests(yamlText: string, opts: { source?: string } = {}):
       return;
     }
     const label = `${kind}${name ? ` ${JSON.stringify(name)}` : ''}`;
+    if (kind === 'HorizontalPodAutoscaler') {
+      handleAutoscaler(obj, name, label, err, docNo);
+      return;
+    }
+    if (kind === 'Job' || kind === 'CronJob') {
+      handleBatch(obj, kind, name, label, err, docNo);
+      return;
+    }
     if (IGNORED_KINDS.has(kind)) {
       out.warnings.push(`${prefix}document ${docNo}: ignored ${label} (does not affect the simulation)`);
       return;
@@ -283,6 +305,138 @@ export function loadManifests(yamlText: string, opts: { source?: string } = {}):
     defined.set(key, docNo);
     if (kind === 'Deployment') out.deployments.push(toDeploymentManifest(result.data as DeploymentInput));
     else out.services.push(toServiceManifest(result.data as ServiceInput));
+  }
+
+  /** An HPA: validated (types first, then scaleTargetRef and min <= max), v1 converted, unsimulated metric types dropped with a warning. */
+  function handleAutoscaler(
+    obj: Record<string, unknown>,
+    name: string | undefined,
+    label: string,
+    err: (path: readonly PropertyKey[], message: string, kind?: string, name?: string) => void,
+    docNo: number,
+  ): void {
+    const kind = 'HorizontalPodAutoscaler';
+    if (obj.apiVersion !== 'autoscaling/v2' && obj.apiVersion !== 'autoscaling/v1') {
+      err(['apiVersion'], `${obj.apiVersion === undefined ? 'Required value' : `unsupported apiVersion ${JSON.stringify(obj.apiVersion)} for ${kind}`}: use apiVersion: autoscaling/v2`, kind, name);
+      return;
+    }
+    const r = HorizontalPodAutoscalerSchema.safeParse(obj);
+    if (!r.success) {
+      for (const issue of r.error.issues) err(issue.path, issue.message, kind, name);
+      return;
+    }
+    const h: HorizontalPodAutoscalerInput = r.data;
+    if (!h.spec.scaleTargetRef) {
+      err(['spec', 'scaleTargetRef'], 'Required value', kind, name);
+      return;
+    }
+    if (h.spec.minReplicas !== undefined && h.spec.maxReplicas < h.spec.minReplicas) {
+      err(['spec', 'maxReplicas'], `Invalid value: ${h.spec.maxReplicas}: must be greater than or equal to \`minReplicas\``, kind, name);
+      return;
+    }
+    const metrics: HpaMetricSpec[] = [];
+    if (h.apiVersion === 'autoscaling/v1') {
+      if (h.spec.targetCPUUtilizationPercentage !== undefined) metrics.push({ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: h.spec.targetCPUUtilizationPercentage } } });
+    } else {
+      (h.spec.metrics ?? []).forEach((m, i) => {
+        const res = m.resource;
+        const t = res?.target;
+        if (m.type === 'Resource' && res && (res.name === 'cpu' || res.name === 'memory') && t && (t.type === 'Utilization' || t.type === 'AverageValue')) {
+          metrics.push({ type: 'Resource', resource: { name: res.name, target: prune({ type: t.type, averageUtilization: t.averageUtilization, averageValue: t.averageValue }) } });
+        } else {
+          out.warnings.push(`${prefix}document ${docNo} (${label}): spec.metrics[${i}]: ${m.type}${res ? ` ${res.name}` : ''} metrics are not simulated; ignored`);
+        }
+      });
+      if ((h.spec.metrics ?? []).length > 0 && metrics.length === 0) {
+        out.warnings.push(`${prefix}document ${docNo}: skipped ${label} (none of its metrics is simulated: only Resource cpu and memory are)`);
+        return;
+      }
+    }
+    const ref = h.spec.scaleTargetRef;
+    const m: HorizontalPodAutoscalerManifest = prune({
+      apiVersion: 'autoscaling/v2',
+      kind,
+      metadata: h.metadata,
+      spec: {
+        scaleTargetRef: { apiVersion: ref.apiVersion, kind: ref.kind, name: ref.name },
+        minReplicas: h.spec.minReplicas,
+        maxReplicas: h.spec.maxReplicas,
+        metrics: metrics.length > 0 ? metrics : undefined,
+        behavior: h.spec.behavior as HorizontalPodAutoscalerManifest['spec']['behavior'],
+      },
+    });
+    const key = `${kind}/${h.metadata.namespace ?? ''}/${h.metadata.name}`;
+    const list = (out.autoscalers ??= []);
+    const firstDoc = defined.get(key);
+    if (firstDoc !== undefined) {
+      out.warnings.push(`${prefix}document ${docNo}: ${label} is defined again (first in document ${firstDoc}); the later definition wins, as with kubectl apply`);
+      list.splice(list.findIndex((o) => `${kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}` === key), 1);
+    }
+    defined.set(key, docNo);
+    list.push(m);
+  }
+
+  /** A Job or CronJob: validated (restartPolicy Never/OnFailure, the cron schedule), template converted like a Deployment's. */
+  function handleBatch(
+    obj: Record<string, unknown>,
+    kind: 'Job' | 'CronJob',
+    name: string | undefined,
+    label: string,
+    err: (path: readonly PropertyKey[], message: string, kind?: string, name?: string) => void,
+    docNo: number,
+  ): void {
+    if (obj.apiVersion !== 'batch/v1') {
+      err(['apiVersion'], `${obj.apiVersion === undefined ? 'Required value' : `unsupported apiVersion ${JSON.stringify(obj.apiVersion)} for ${kind}`}: use apiVersion: batch/v1`, kind, name);
+      return;
+    }
+    const r = (kind === 'Job' ? JobSchema : CronJobSchema).safeParse(obj);
+    if (!r.success) {
+      for (const issue of r.error.issues) err(issue.path, issue.message, kind, name);
+      return;
+    }
+    const spec = kind === 'Job' ? (r.data as JobInput).spec : (r.data as CronJobInput).spec.jobTemplate.spec;
+    const base = kind === 'Job' ? ['spec'] : ['spec', 'jobTemplate', 'spec'];
+    const policy = spec.template.spec.restartPolicy ?? 'Always';
+    if (policy !== 'Never' && policy !== 'OnFailure') {
+      err([...base, 'template', 'spec', 'restartPolicy'], `Unsupported value: "${policy}": supported values: "OnFailure", "Never"`, kind, name);
+      return;
+    }
+    if (kind === 'CronJob') {
+      try {
+        parseCron((r.data as CronJobInput).spec.schedule);
+      } catch (e) {
+        err(['spec', 'schedule'], `Invalid value: ${JSON.stringify((r.data as CronJobInput).spec.schedule)}: ${(e as Error).message}`, kind, name);
+        return;
+      }
+    }
+    const meta = (r.data as JobInput | CronJobInput).metadata;
+    const template = toDeploymentManifest({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta, spec: { selector: { matchLabels: {} }, template: spec.template } } as unknown as DeploymentInput).spec.template;
+    const jobSpec: JobManifest['spec'] = prune({
+      completions: spec.completions, parallelism: spec.parallelism, backoffLimit: spec.backoffLimit,
+      activeDeadlineSeconds: spec.activeDeadlineSeconds, suspend: spec.suspend, template,
+    });
+    const key = `${kind}/${meta.namespace ?? ''}/${meta.name}`;
+    const firstDoc = defined.get(key);
+    const list: { metadata: { name: string; namespace?: string } }[] = kind === 'Job' ? (out.jobs ??= []) : (out.cronJobs ??= []);
+    if (firstDoc !== undefined) {
+      out.warnings.push(`${prefix}document ${docNo}: ${label} is defined again (first in document ${firstDoc}); the later definition wins, as with kubectl apply`);
+      list.splice(list.findIndex((o) => `${kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}` === key), 1);
+    }
+    defined.set(key, docNo);
+    if (kind === 'Job') {
+      (out.jobs ??= []).push(prune({ apiVersion: 'batch/v1', kind: 'Job', metadata: meta, spec: jobSpec }));
+    } else {
+      const c = (r.data as CronJobInput).spec;
+      (out.cronJobs ??= []).push(prune({
+        apiVersion: 'batch/v1', kind: 'CronJob', metadata: meta,
+        spec: {
+          schedule: c.schedule, timeZone: c.timeZone, concurrencyPolicy: c.concurrencyPolicy, suspend: c.suspend,
+          successfulJobsHistoryLimit: c.successfulJobsHistoryLimit, failedJobsHistoryLimit: c.failedJobsHistoryLimit,
+          startingDeadlineSeconds: c.startingDeadlineSeconds,
+          jobTemplate: { metadata: c.jobTemplate.metadata, spec: jobSpec },
+        },
+      }));
+    }
   }
 
   function handleWorkload(

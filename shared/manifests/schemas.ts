@@ -362,3 +362,92 @@ export const AcceptedObjectSchema = z.object({
     .optional(),
   value: z.number({ error: typeMessage('an integer') }).int().optional(),
 });
+
+const HpaScalingRulesSchema = z.object({
+  stabilizationWindowSeconds: int(0, 3600).optional(),
+  selectPolicy: z.enum(['Max', 'Min', 'Disabled'], { error: 'supported values: "Max", "Min", "Disabled"' }).optional(),
+  policies: z
+    .array(
+      z.object({
+        type: z.enum(['Pods', 'Percent'], { error: 'supported values: "Pods", "Percent"' }),
+        value: int(1),
+        periodSeconds: int(1, 1800),
+      }),
+      { error: typeMessage('a list of policies') },
+    )
+    .optional(),
+});
+
+const HpaMetricSchema = z.object({
+  type: z.enum(['Resource', 'ContainerResource', 'Pods', 'Object', 'External'], { error: 'supported values: "Resource", "ContainerResource", "Pods", "Object", "External"' }),
+  resource: z
+    .object({
+      name: nonEmpty(),
+      target: z.object({
+        type: z.enum(['Utilization', 'AverageValue', 'Value'], { error: 'supported values: "Utilization", "AverageValue", "Value"' }),
+        averageUtilization: int(1).optional(),
+        averageValue: QuantitySchema.optional(),
+      }),
+    })
+    .optional(),
+});
+
+/**
+ * autoscaling/v2 HorizontalPodAutoscaler (the subset the sim reads) and autoscaling/v1 (its
+ * `targetCPUUtilizationPercentage`, converted by the loader). `scaleTargetRef` is checked by the loader
+ * after the field types (K pkg/apis/autoscaling/validation: Required value).
+ */
+export const HorizontalPodAutoscalerSchema = z.object({
+  apiVersion: z.enum(['autoscaling/v2', 'autoscaling/v1']),
+  kind: z.literal('HorizontalPodAutoscaler'),
+  metadata: ObjectMetaSchema(dns1123SubdomainError),
+  spec: z.object({
+    scaleTargetRef: z.object({ apiVersion: str().optional(), kind: nonEmpty(), name: nonEmpty() }).optional(),
+    minReplicas: int(1).optional(),
+    maxReplicas: int(1),
+    metrics: z.array(HpaMetricSchema, { error: typeMessage('a list of metrics') }).optional(),
+    behavior: z.object({ scaleUp: HpaScalingRulesSchema.optional(), scaleDown: HpaScalingRulesSchema.optional() }).optional(),
+    targetCPUUtilizationPercentage: int(1).optional(),
+  }),
+});
+
+/** A validated HorizontalPodAutoscaler (v2 or v1). */
+export type HorizontalPodAutoscalerInput = z.output<typeof HorizontalPodAutoscalerSchema>;
+
+const JobSpecSchema = z.object({
+  completions: int(0).optional(),
+  parallelism: int(0).optional(),
+  backoffLimit: int(0).optional(),
+  activeDeadlineSeconds: int(1).optional(),
+  suspend: bool().optional(),
+  template: PodTemplateSchema,
+});
+
+/** batch/v1 Job (subset the sim reads); the template's restartPolicy is checked by the loader (Never or OnFailure). */
+export const JobSchema = z.object({
+  apiVersion: z.literal('batch/v1'),
+  kind: z.literal('Job'),
+  metadata: ObjectMetaSchema(dns1123SubdomainError),
+  spec: JobSpecSchema,
+});
+
+/** batch/v1 CronJob (subset the sim reads); the schedule is parsed by the loader. */
+export const CronJobSchema = z.object({
+  apiVersion: z.literal('batch/v1'),
+  kind: z.literal('CronJob'),
+  metadata: ObjectMetaSchema(dns1123SubdomainError),
+  spec: z.object({
+    schedule: nonEmpty(),
+    timeZone: str().optional(),
+    concurrencyPolicy: z.enum(['Allow', 'Forbid', 'Replace'], { error: 'supported values: "Allow", "Forbid", "Replace"' }).optional(),
+    suspend: bool().optional(),
+    successfulJobsHistoryLimit: int(0).optional(),
+    failedJobsHistoryLimit: int(0).optional(),
+    startingDeadlineSeconds: int(0).optional(),
+    jobTemplate: z.object({ metadata: z.object({ labels: stringMap().optional(), annotations: stringMap().optional() }).optional(), spec: JobSpecSchema }),
+  }),
+});
+
+/** A validated Job / CronJob. */
+export type JobInput = z.output<typeof JobSchema>;
+export type CronJobInput = z.output<typeof CronJobSchema>;

@@ -57,7 +57,9 @@ import { recordChange } from './changelog.ts';
 import { KINDS, kindOf, objectKey, type KindDef } from './kinds/index.ts';
 import { fnv1a64 } from './hash.ts';
 import { objKey, splitKey } from './names.ts';
-import type { ActionResult, DaemonSet, Deployment, Endpoints, ImageProfile, Node, ObjectMeta, OwnerReference, Pod, PodCondition, PodDisruptionBudget, ReplicaSet, ReplicationController, ResourceQuota, Service, SimSeconds, SimState, StatefulSet } from './types.ts';
+import type { CronJob, Job } from './types.ts';
+import type { ResourceQuota } from './kinds/quotaTypes.ts';
+import type { ActionResult, DaemonSet, Deployment, Endpoints, HorizontalPodAutoscaler, ImageProfile, Node, ObjectMeta, OwnerReference, Pod, PodCondition, PodDisruptionBudget, ReplicaSet, ReplicationController, Service, SimSeconds, SimState, StatefulSet } from './types.ts';
 
 export { emit, isWarmStart, withWarmStart } from './emit.ts';
 /** @deprecated import from ./controllers/etcd.ts (kept so existing imports keep working). */
@@ -108,6 +110,9 @@ export interface StoredKinds {
   StatefulSet: StatefulSet;
   DaemonSet: DaemonSet;
   ResourceQuota: ResourceQuota;
+  HorizontalPodAutoscaler: HorizontalPodAutoscaler;
+  Job: Job;
+  CronJob: CronJob;
 }
 
 /** A stored kind's name (`Pod`, `Node`...). */
@@ -395,12 +400,15 @@ function enqueue(state: SimState, kind: StoredKind, key: string, obj: StoredKind
     case 'ReplicationController':
     case 'StatefulSet':
     case 'DaemonSet':
+    case 'Job':
+    case 'CronJob':
       // Pod owners queued in the ReplicaSet workqueue under `Kind:key` (controllers/replicaset.ts).
       if (!status) markDirty(state, 'replicaSets', `${kind}:${key}`);
       return;
     case 'EndpointSlice':
     case 'PodDisruptionBudget':
     case 'ResourceQuota':
+    case 'HorizontalPodAutoscaler':
       return;
   }
 }

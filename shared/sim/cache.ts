@@ -84,7 +84,7 @@ export function rsOwnerKey(rs: ReplicaSet): string {
 }
 
 /** Pod-owning kinds whose workqueue entries (in `state.dirty.replicaSets`) carry a `Kind:` prefix. */
-const PREFIXED_OWNER_KINDS: ReadonlySet<string> = new Set(['ReplicationController', 'StatefulSet', 'DaemonSet']);
+const PREFIXED_OWNER_KINDS: ReadonlySet<string> = new Set(['ReplicationController', 'StatefulSet', 'DaemonSet', 'Job']);
 
 /**
  * The workqueue key of a pod's controller (also its `podsByOwner` index key): `namespace/name` for a

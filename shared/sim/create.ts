@@ -22,6 +22,8 @@ import { DEFAULT_IMAGE_PROFILE } from './traffic.ts';
 import { declaredProfile } from './workingSet.ts';
 import { storeWorkloads } from './workloads.ts';
 import { addKubeSystem } from './kubeSystem.ts';
+import { storeAutoscalers } from './autoscalers.ts';
+import { storeBatch } from './controllers/job.ts';
 import type { Container, Deployment, DeploymentManifest, Node, NodeSpecInput, Probe, Service, ServiceManifest, SimInput, SimState } from './types.ts';
 
 /** Default etcd members when the input names none. */
@@ -234,6 +236,14 @@ export function createSim(input: SimInput, opts: CreateSimOptions = {}): SimStat
     state.dirty.deployments.push(key);
   }
   storeWorkloads(state, input, defaultImageProfile);
+  if (input.autoscalers && input.autoscalers.length > 0) storeAutoscalers(state, input, !(opts.warmStart ?? input.coldStart !== true));
+  if ((input.jobs ?? []).length + (input.cronJobs ?? []).length > 0) {
+    storeBatch(state, input.jobs ?? [], input.cronJobs ?? [], (tpl) => {
+      const t = deploymentFromManifest(state, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'job' }, spec: { selector: { matchLabels: {} }, template: tpl } }, 'template').spec.template;
+      for (const c of t.spec.containers) if (!state.images[c.image]) state.images[c.image] = { ...defaultImageProfile };
+      return t;
+    });
+  }
   input.services.forEach((m, i) => storeService(state, m, i));
   state.callGraph = buildCallGraph(state, input);
   const optional = buildOptionalCalls(input, state.callGraph);

@@ -23,8 +23,12 @@
 export * from './kinds/types.ts';
 export * from './kinds/workloadTypes.ts';
 export * from './kinds/quotaTypes.ts';
+export * from './kinds/autoscalingTypes.ts';
+export * from './kinds/batchTypes.ts';
 import type { Affinity, ContainerPort, DeploymentStrategy, Deployment, EndpointSlice, PodDisruptionBudget, EnvVar, LabelSelector, Node, Pod, Probe, ReplicaSet, ResourceRequirements, Service, ServicePort, SimSeconds, Taint, Toleration, TopologySpreadConstraint } from './kinds/types.ts';
 import type { DaemonSet, ReplicationController, StatefulSet } from './kinds/workloadTypes.ts';
+import type { HorizontalPodAutoscaler, HorizontalPodAutoscalerManifest } from './kinds/autoscalingTypes.ts';
+import type { CronJob, CronJobManifest, Job, JobManifest } from './kinds/batchTypes.ts';
 import type { ResourceQuota } from './kinds/quotaTypes.ts';
 
 // ---------------------------------------------------------------------------------------------------
@@ -338,7 +342,14 @@ export type SimAction =
    */
   | { type: 'adminCommand'; command: AdminCommand; arg?: string }
   /** `kubectl patch KIND NAME -p PATCH`: a JSON merge patch (text) of a policy object's spec (shared/sim/actions/patch.ts). */
-  | { type: 'patchObject'; kind: PatchableKind; name: string; patch: string };
+  | { type: 'patchObject'; kind: PatchableKind; name: string; patch: string }
+  /**
+   * `kubectl autoscale deployment NAME --max=N [--min=M] [--cpu-percent=P] [--name=HPA]`: creates an
+   * autoscaling/v2 HorizontalPodAutoscaler for the Deployment (`deployment`: `name` or `namespace/name`).
+   */
+  | { type: 'autoscale'; deployment: string; maxReplicas: number; minReplicas?: number; cpuPercent?: number; name?: string }
+  /** `kubectl patch hpa NAME -p '{"spec":{"maxReplicas":N}}'`: changes an HPA's min/max replicas or CPU target. */
+  | { type: 'patchAutoscaler'; hpa: string; maxReplicas?: number; minReplicas?: number; cpuPercent?: number };
 
 /** (added) The {@link SimAction} `adminCommand` commands. */
 export type AdminCommand = 'etcdctl-compact' | 'etcdctl-defrag' | 'etcdctl-alarm-disarm' | 'kubeadm-control-plane' | 'kubeadm-kubelet-cert';
@@ -388,6 +399,7 @@ export type TimerKind =
   | 'kubelet.pullbackoff'
   | 'kubelet.pull'
   | 'kubelet.liveness'
+  | 'kubelet.exit'
   | 'node.grace'
   | 'node.evict'
   | 'deploy.deadline'
@@ -456,6 +468,12 @@ export interface SimState {
   statefulSets?: Record<string, StatefulSet>;
   /** (added) apps/v1 DaemonSets by `namespace/name`; absent until the first is created. */
   daemonSets?: Record<string, DaemonSet>;
+  /** (added) autoscaling/v2 HorizontalPodAutoscalers by `namespace/name`; absent until the first is created. */
+  horizontalPodAutoscalers?: Record<string, HorizontalPodAutoscaler>;
+  /** (added) batch/v1 Jobs by `namespace/name`; absent until the first is created. */
+  jobs?: Record<string, Job>;
+  /** (added) batch/v1 CronJobs by `namespace/name`; absent until the first is created. */
+  cronJobs?: Record<string, CronJob>;
   controlPlane: ControlPlane;
   images: Record<string, ImageProfile>;
   /** Service call graph: service key -> downstream service keys (declared or inferred from env). */
@@ -660,6 +678,11 @@ export interface SimInput {
   deployments: DeploymentManifest[];
   /** (added) ReplicaSets, ReplicationControllers, StatefulSets and DaemonSets of the manifests. */
   workloads?: WorkloadManifest[];
+  /** (added) HorizontalPodAutoscalers of the manifests (autoscaling/v2; v1 converted). */
+  autoscalers?: HorizontalPodAutoscalerManifest[];
+  /** (added) Jobs and CronJobs of the manifests (batch/v1). */
+  jobs?: JobManifest[];
+  cronJobs?: CronJobManifest[];
   services: ServiceManifest[];
   /** Profiles by exact image reference; unlisted images use `defaultImage`. */
   images: Record<string, Partial<ImageProfile>>;

@@ -67,7 +67,12 @@ describe('the Kubernetes API of a team cluster', () => {
 
   it('answers plain and aggregated discovery and /version', async () => {
     const groups = await (await get(`${blue}/apis`)).json();
-    expect(groups.groups.map((g: { name: string }) => g.name)).toEqual(['apps', 'discovery.k8s.io', 'policy', 'metrics.k8s.io']);
+    // autoscaling/v2 (HorizontalPodAutoscalers) and batch/v1 (Jobs, CronJobs) are served from the kind registry (issue 6)
+    expect(groups.groups.map((g: { name: string }) => g.name)).toEqual(['apps', 'discovery.k8s.io', 'policy', 'autoscaling', 'batch', 'metrics.k8s.io']);
+    const batch = await (await get(`${blue}/apis/batch/v1`)).json();
+    expect(batch.resources.map((r: { name: string }) => r.name)).toEqual(expect.arrayContaining(['jobs', 'cronjobs']));
+    const autoscaling = await (await get(`${blue}/apis/autoscaling/v2`)).json();
+    expect(autoscaling.resources.map((r: { name: string }) => r.name)).toEqual(expect.arrayContaining(['horizontalpodautoscalers']));
     const core = await (await get(`${blue}/api/v1`)).json();
     expect(core.resources.map((r: { name: string }) => r.name)).toEqual(expect.arrayContaining(['pods', 'nodes', 'services', 'events', 'namespaces']));
     const apps = await (await get(`${blue}/apis/apps/v1`)).json();

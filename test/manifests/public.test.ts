@@ -27,7 +27,8 @@ function atDesiredState(s: SimState): boolean {
 const CASES: { file: string; pods: number; kinds: string[]; within: number }[] = [
   { file: 'sock-shop.yaml', pods: 14, kinds: ['Deployment'], within: 240 },
   { file: 'voting-app.yaml', pods: 5, kinds: ['Deployment'], within: 60 },
-  { file: 'podinfo.yaml', pods: 1, kinds: ['Deployment'], within: 60 },
+  // podinfo's Deployment asks for 1 replica; its HorizontalPodAutoscaler (minReplicas 2) scales it to 2
+  { file: 'podinfo.yaml', pods: 2, kinds: ['Deployment'], within: 60 },
   { file: 'cassandra-statefulset.yaml', pods: 3, kinds: ['StatefulSet'], within: 150 },
   { file: 'nodejs-mongodb-legacy.yaml', pods: 3, kinds: ['ReplicationController'], within: 60 },
 ];

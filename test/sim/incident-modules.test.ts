@@ -120,7 +120,8 @@ describe('incident registry', () => {
   });
 
   it("gives remediation commands the players' console accepts as actions", () => {
-    const s = createSim(shopInput());
+    // the frontend has an HPA (traffic-spike's `kubectl patch hpa <deployment>` remediation needs one)
+    const s = createSim({ ...shopInput(), autoscalers: [{ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'frontend' }, spec: { scaleTargetRef: { kind: 'Deployment', name: 'frontend' }, minReplicas: 3, maxReplicas: 10 } }] });
     const names: Record<string, string> = {
       '<deployment>': 'frontend',
       '<container>': 'frontend',

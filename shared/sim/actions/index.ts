@@ -14,6 +14,7 @@ import type { Handled } from './handler.ts';
 import { cordonAction, drainAction } from './node.ts';
 import { metadataAction, taintAction } from './metadata.ts';
 import { deletePodAction } from './pod.ts';
+import { autoscaleAction, patchAutoscalerAction } from './autoscale.ts';
 import { createDeploymentAction, createServiceAction, deleteDeploymentAction } from './workload.ts';
 import { adminAction } from './admin.ts';
 import { patchAction } from './patch.ts';
@@ -38,6 +39,8 @@ function dispatch(state: SimState, source: string, a: SimAction): Handled {
     case 'deleteDeployment': return deleteDeploymentAction(state, a.deployment, a.propagation);
     case 'adminCommand': return adminAction(state, a.command, a.arg);
     case 'patchObject': return patchAction(state, a.kind, a.name, a.patch);
+    case 'autoscale': return autoscaleAction(state, a.deployment, a.maxReplicas, a.minReplicas, a.cpuPercent, a.name);
+    case 'patchAutoscaler': return patchAutoscalerAction(state, a.hpa, { maxReplicas: a.maxReplicas, minReplicas: a.minReplicas, cpuPercent: a.cpuPercent });
     default: return { result: { ok: false, error: `error: unknown action "${(a as { type?: unknown }).type}"` } };
   }
 }

@@ -18,9 +18,13 @@ import { syncStatefulSet } from './statefulset.ts';
 import { syncDaemonSet } from './daemonset.ts';
 import { schedulerSync } from './scheduler.ts';
 import { kubeSystemSync } from '../kubeSystem.ts';
+import { hpaSync } from './hpa.ts';
+import { syncCronJob, syncJob } from './job.ts';
 
 registerOwnerSync('StatefulSet', syncStatefulSet);
 registerOwnerSync('DaemonSet', syncDaemonSet);
+registerOwnerSync('Job', syncJob);
+registerOwnerSync('CronJob', syncCronJob);
 
 /** The handler of each timer owner (shared/sim/timers.ts `TIMER_OWNER`). */
 const TIMER_HANDLERS: Readonly<Record<TimerOwner, (state: SimState, timer: Timer) => void>> = {
@@ -52,6 +56,7 @@ export function runControllers(state: SimState): void {
   if (kcm) nodeLifecycleSync(state);
   propagatePodChanges(state);
   if (kcm) {
+    hpaSync(state);
     replicaSetSync(state);
     deploymentSync(state);
     replicaSetSync(state);

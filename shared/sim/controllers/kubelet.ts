@@ -290,6 +290,54 @@ function startContainer(state: SimState, key: string, pod: Pod, restart: boolean
   }
   const live = failingLiveness(pod);
   if (live) scheduleTimer(state, later(state, live.delay + live.period), T_LIVENESS, key);
+  const run = runToCompletion(pod);
+  if (run) scheduleTimer(state, later(state, run.seconds), T_EXIT, key);
+}
+
+const T_EXIT: TimerKind = 'kubelet.exit';
+
+/** Annotation of a Pod (or its Job's template): sim seconds its containers run before they exit. */
+export const RUN_SECONDS_ANNOTATION = 'gameday.dev/run-seconds';
+/** Annotation: the exit code they exit with (default 0: success). */
+export const EXIT_CODE_ANNOTATION = 'gameday.dev/exit-code';
+/** How long a Job's Pod runs when its template does not say, sim seconds. */
+export const DEFAULT_JOB_RUN_SECONDS = 10;
+
+/**
+ * The run-to-completion rule (the sim has no programs to run): the containers of a Pod controlled by a
+ * Job, or of any Pod annotated `gameday.dev/run-seconds`, exit `run-seconds` after they start (Job Pods
+ * default {@link DEFAULT_JOB_RUN_SECONDS}) with `gameday.dev/exit-code` (default 0). Null for Pods that
+ * serve until stopped (every other Pod, as before).
+ */
+export function runToCompletion(pod: Pod): { seconds: number; exitCode: number } | null {
+  const ann = pod.metadata.annotations;
+  const own = Object.hasOwn(ann, RUN_SECONDS_ANNOTATION) ? Number(ann[RUN_SECONDS_ANNOTATION]) : undefined;
+  const job = pod.metadata.ownerReferences.some((r) => r.controller && r.kind === 'Job');
+  if (own === undefined && !job) return null;
+  const seconds = own !== undefined && Number.isFinite(own) && own >= 0 ? Math.round(own) : DEFAULT_JOB_RUN_SECONDS;
+  const code = Object.hasOwn(ann, EXIT_CODE_ANNOTATION) ? Number(ann[EXIT_CODE_ANNOTATION]) : 0;
+  return { seconds, exitCode: Number.isInteger(code) && code >= 0 && code <= 255 ? code : 1 };
+}
+
+/**
+ * The containers exited on their own (a Job's work is done): exit 0 -> Terminated `Completed`, phase
+ * Succeeded (restartPolicy Never or OnFailure; Always restarts it like a crash); non-zero -> Terminated
+ * `Error`, restarted with the crash-loop back-off under OnFailure/Always, phase Failed under Never.
+ */
+function containersExited(state: SimState, key: string, pod: Pod, exitCode: number): void {
+  const now = state.t;
+  const terminated: ContainerState = { terminated: { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', startedAt: pod.sim.containerStartedAt ?? now, finishedAt: now } };
+  if (exitCode !== 0 || pod.spec.restartPolicy === 'Always') {
+    containerFailed(state, key, pod, terminated);
+    return;
+  }
+  setContainerStates(pod, terminated, { ready: false, started: false });
+  pod.sim.containerStartedAt = null;
+  pod.sim.memoryMiB = 0;
+  pod.sim.nextTransitionAt = null;
+  pod.status.phase = 'Succeeded';
+  setPodReady(state, key, pod, false, 'PodCompleted');
+  updateStatus(state, 'Pod', key);
 }
 
 /**
@@ -424,6 +472,12 @@ export function onKubeletTimer(state: SimState, timer: Timer): void {
         if (pod.sim.memoryMiB !== mem) noteChange(state, 'Pod', key);
         pod.sim.memoryMiB = mem;
         if (pod.sim.memLimitMiB !== null && mem > pod.sim.memLimitMiB) oomKill(state, key, pod);
+      }
+      return;
+    case T_EXIT:
+      if (running && !isTerminating(pod) && pod.sim.containerStartedAt !== null && pod.sim.containerStartedAt <= state.t) {
+        const run = runToCompletion(pod);
+        if (run && pod.sim.containerStartedAt + run.seconds <= state.t) containersExited(state, key, pod, run.exitCode);
       }
       return;
     case T_PROBE:

@@ -12,6 +12,18 @@
  *
  * Refused when no ingress entry enters through a Service selecting the Deployment's pods.
  *
+ * **With a HorizontalPodAutoscaler at its maximum** (issue 7, "traffic spike needing scale-out"): when
+ * an HPA (shared/sim/kinds/hpa.ts) scales the target, the spike is the real-world "HPA maxed out" page:
+ * the HPA scales out to `maxReplicas` within its policies (max(4 Pods, 100 %) per 15 s), then
+ * `kubectl describe hpa` shows `ScalingLimited True TooManyReplicas` ("the desired replica count is
+ * more than the maximum replica count") and TARGETS far above the target (`cpu: 200%/80%`) while the
+ * saturated Pods time out requests. `kubectl scale` alone is undone by the HPA at its next sync
+ * (`Current number of replicas above Spec.MaxReplicas`): the fix is raising the ceiling, `kubectl patch
+ * hpa X -p '{"spec":{"maxReplicas":N}}'` (Nodes permitting). The incident records the HPA's key in
+ * `data.hpa` (only then: a target without an HPA behaves and hashes exactly as before). Source: W
+ * tasks/run-application/horizontal-pod-autoscale.md ("ScalingLimited"), Google SRE book ch. 22
+ * "Addressing Cascading Failures" (capacity limits under load).
+ *
  * Fix: `kubectl scale deployment/X --replicas=N` (the saturated tiers: the target and the Services it
  * calls). Mitigated when the spike is over, or while it lasts when the user-facing Service fails at most
  * `maxErrorRate` of its requests and its p99 latency is within the latency SLO threshold. A spike absorbed
@@ -25,6 +37,17 @@ import { splitKey } from '../names.ts';
 import { share } from './params.ts';
 import { defineIncident } from './module.ts';
 import { deploymentTarget } from './targets.ts';
+import { horizontalPodAutoscalerKind } from '../kinds/hpa.ts';
+
+/** The key of the HPA scaling Deployment `deploymentKey` (`namespace/name`), or undefined (first in key order). */
+function hpaOf(state: SimState, deploymentKey: string): string | undefined {
+  const store = horizontalPodAutoscalerKind.store(state);
+  for (const key of Object.keys(store).sort()) {
+    const h = store[key]!;
+    if (h.spec.scaleTargetRef.kind === 'Deployment' && `${h.metadata.namespace}/${h.spec.scaleTargetRef.name}` === deploymentKey) return key;
+  }
+  return undefined;
+}
 
 /**
  * Restores the offered load of the spiked ingress entries (`data.services` and `data.originalRps`,
@@ -67,9 +90,11 @@ export const trafficSpike = defineIncident({
     'the request rate (requests/s) of the front Service jumps; kubectl top pods shows its pods (and their downstreams) at their CPU limit',
     'latency climbs with utilisation, then requests beyond capacity time out: the latency and availability burn-rate alerts fire',
     'no pod restarts and no events: the cluster is healthy, just too small for the load',
+    'with a HorizontalPodAutoscaler: it scales out to maxReplicas, then kubectl describe hpa shows ScalingLimited True TooManyReplicas and TARGETS far above target (cpu: 200%/80%)',
   ],
   remediations: [
     { summary: 'Scale out the saturated Deployments (the front end and the Services it calls)', command: 'kubectl scale deployment/<deployment> --replicas=<n>' },
+    { summary: 'With an HPA at its maximum: raise its ceiling (kubectl scale alone is undone at its next sync)', command: 'kubectl patch hpa <deployment> -p \'{"spec":{"maxReplicas":<n>}}\'' },
   ],
   start(state: SimState, inc: IncidentState, { params, target }) {
     const { deployment } = target;
@@ -91,6 +116,8 @@ export const trafficSpike = defineIncident({
     inc.data['maxErrorRate'] = params.maxErrorRate;
     inc.data['endsAt'] = params.durationSeconds !== undefined ? state.t + params.durationSeconds : null;
     inc.data['ended'] = false;
+    const hpa = hpaOf(state, target.key);
+    if (hpa !== undefined) inc.data['hpa'] = hpa;
     return { ok: true };
   },
   update(state: SimState, inc: IncidentState): void {

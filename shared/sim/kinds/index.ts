@@ -14,6 +14,8 @@ import { endpointSliceKind } from './endpointslice.ts';
 import type { KindDef, KubeObject } from './kind.ts';
 import { nodeKind } from './node.ts';
 import { podDisruptionBudgetKind } from './poddisruptionbudget.ts';
+import { horizontalPodAutoscalerKind } from './hpa.ts';
+import { cronJobKind, jobKind } from './job.ts';
 import { podKind } from './pod.ts';
 import { replicaSetKind } from './replicaset.ts';
 import { serviceKind } from './service.ts';
@@ -35,6 +37,9 @@ export const KINDS: readonly KindDef[] = [
   statefulSetKind as unknown as KindDef,
   daemonSetKind as unknown as KindDef,
   resourceQuotaKind as unknown as KindDef,
+  horizontalPodAutoscalerKind as unknown as KindDef,
+  jobKind as unknown as KindDef,
+  cronJobKind as unknown as KindDef,
 ];
 
 const byKind = new Map<string, KindDef>(KINDS.map((k) => [k.kind, k]));
@@ -84,4 +89,6 @@ export function toApi(obj: KubeObject, state: SimState): Record<string, unknown>
   return def ? def.toApi(obj, state) : (structuredClone(obj) as unknown as Record<string, unknown>);
 }
 
+export { horizontalPodAutoscalerKind } from './hpa.ts';
+export { cronJobKind, jobKind } from './job.ts';
 export { daemonSetKind, deploymentKind, endpointSliceKind, nodeKind, podDisruptionBudgetKind, podKind, replicaSetKind, replicationControllerKind, serviceKind, statefulSetKind };

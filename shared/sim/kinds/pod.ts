@@ -66,7 +66,7 @@ export const podKind: KindDef<Pod> = {
     // DefaultTolerationSeconds admission: not-ready / unreachable NoExecute for 300 s (shared when none).
     pod.spec.tolerations = withDefaultTolerations(pod.spec.tolerations);
   },
-  controllerKinds: ['ReplicaSet', 'ReplicationController', 'StatefulSet', 'DaemonSet'],
+  controllerKinds: ['ReplicaSet', 'ReplicationController', 'StatefulSet', 'DaemonSet', 'Job'],
   toApi(pod, state) {
     const copy = apiCopy(pod);
     apiMeta(copy);
