@@ -166,6 +166,34 @@ describe.each(backends)('ratings stored with the results on $name', (backend) =>
     expect(before.ratings.map((r) => r.matches)).toEqual([1, 1, 1, 1]);
   });
 
+  it('concurrent saves: one group twice at once is rated once; two groups sharing a player chain their ratings', async () => {
+    const other = await backend.open(); // a second connection (Postgres: a second pool; PGlite: a clone, so only the first is checked)
+    try {
+      const [ann, bob, cy] = names('ann', 'bob', 'cy');
+      const g = race([['blue', 900, [ann!]], ['red', 300, [bob!]]]);
+      const h = race([['blue', 100, [ann!]], ['red', 800, [cy!]]], { scenarioId: g.records[0]!.scenarioId });
+      groups.push(g.matchGroup, h.matchGroup);
+      const twice = await Promise.all([saveMatchGroup(database, g), saveMatchGroup(backend.name === 'postgres' ? other : database, g)]);
+      expect(twice.map((o) => o.ratedNow).sort()).toEqual([false, true]);
+      expect(twice.map((o) => o.inserted).sort()).toEqual([0, 2]);
+      const scope = g.records[0]!.scenarioId;
+      const i = race([['blue', 500, [ann!]], ['red', 400, [bob!]]], { scenarioId: scope });
+      groups.push(i.matchGroup);
+      await Promise.all([saveMatchGroup(database, h), saveMatchGroup(backend.name === 'postgres' ? other : database, i)]);
+      const [row] = await database.db.select().from(schema.ratings).where(sql`${schema.ratings.player} = ${`guest:${ann}`} and ${schema.ratings.scope} = ${scope}`);
+      expect(row!.matches).toBe(3);
+      const events = await database.db.select().from(schema.ratingEvents).where(sql`${schema.ratingEvents.player} = ${`guest:${ann}`} and ${schema.ratingEvents.scope} = ${scope}`);
+      // No lost update: each event starts from another's result (or the default), and the last one is the rating.
+      const starts = events.map((e) => e.muBefore).sort();
+      const ends = events.map((e) => e.mu);
+      expect(starts.filter((m) => m === DEFAULT_RATING.mu)).toHaveLength(1);
+      expect(starts.filter((m) => m !== DEFAULT_RATING.mu).every((m) => ends.includes(m))).toBe(true);
+      expect(ends).toContain(row!.mu);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('a failing write leaves nothing behind (one transaction)', async () => {
     const [ann, bob] = names('ann', 'bob');
     const g = race([['blue', 900, [ann!]], ['red', 300, [bob!]]]);
