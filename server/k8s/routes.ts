@@ -24,6 +24,7 @@ import type { SimState } from '../../shared/sim/types.ts';
 import { AGGREGATED_CONTENT_TYPE, SERVER_VERSION, aggregatedDiscovery, apiGroupList, apiResourceList, apiVersions, wantsAggregated } from './discovery.ts';
 import { resolveK8sToken, type K8sPrincipal, type K8sSession } from './gateway.ts';
 import { kubeconfigYaml } from './kubeconfig.ts';
+import { closeAllLogStreams, followLogs, parseLogQuery, readLogs } from './logs.ts';
 import { RESOURCES, findResource, groupVersion, qualified, type Entry, type Resource } from './resources.ts';
 import { clusterMetrics } from './metrics.ts';
 import { openApiDocument, openApiIndex } from './openapi.ts';
@@ -182,8 +183,14 @@ export async function registerK8sRoutes(app: FastifyInstance): Promise<void> {
     if (code === 500) req.log.error({ err }, 'k8s API request failed');
     return sendStatus(reply, statusError(code, code === 500 ? 'InternalError' : 'BadRequest', code === 500 ? 'an internal error occurred' : (err.message ?? 'bad request')));
   });
-  app.addHook('onClose', async () => closeAllWatches());
-  app.addHook('preClose', async () => closeAllWatches());
+  app.addHook('onClose', async () => {
+    closeAllWatches();
+    closeAllLogStreams();
+  });
+  app.addHook('preClose', async () => {
+    closeAllWatches();
+    closeAllLogStreams();
+  });
   app.addContentTypeParser(JSON_BODY_TYPES, { parseAs: 'string' }, (_req, body, done) => {
     try {
       done(null, body === '' ? undefined : JSON.parse(body as string));
@@ -273,9 +280,20 @@ export async function registerK8sRoutes(app: FastifyInstance): Promise<void> {
           return scale ? reply.send(scale) : sendStatus(reply, notFound(qualified(resource), name, resource.group, resource.plural));
         }
         if (sub === 'log' && resource.kind === 'Pod') {
-          // The sim runs no containers: no log lines to serve (the console's `kubectl logs` says the same).
-          if (!state.pods[`${target.namespace ?? 'default'}/${name}`]) return sendStatus(reply, notFound(qualified(resource), name, resource.group, resource.plural));
-          return sendStatus(reply, statusError(400, 'BadRequest', `container logs are not simulated in this game; try "kubectl describe pod ${name}" (Last State, Events) or "kubectl get events"`));
+          const key = `${target.namespace ?? 'default'}/${name}`;
+          if (!state.pods[key]) return sendStatus(reply, notFound(qualified(resource), name, resource.group, resource.plural));
+          const q = parseLogQuery(req.query);
+          if ('code' in q) return sendStatus(reply, q);
+          if (q.follow) {
+            const team = params.team;
+            const token = pathToken ?? bearer(req);
+            reply.hijack();
+            followLogs(reply.raw, state, key, q, Date.now(), () => token !== undefined && resolveK8sToken(token) !== undefined && session.source.sim(team) === state);
+            return reply;
+          }
+          const logs = readLogs(state, key, q, Date.now());
+          if ('code' in logs) return sendStatus(reply, logs);
+          return reply.header('content-type', 'text/plain').send(Buffer.from(logs.text));
         }
         if (sub !== null) return sendStatus(reply, statusError(404, 'NotFound', 'the server could not find the requested resource'));
         const entry = findEntry(resource, state, target.namespace, name);

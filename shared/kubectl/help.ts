@@ -8,6 +8,7 @@ Inspect:
   kubectl get all
   kubectl describe pod|node|deployment|svc NAME
   kubectl top pods|nodes
+  kubectl logs POD|deployment/NAME [-c CONTAINER] [-p|--previous] [--tail=N] [--since=5m] [--timestamps]
   kubectl rollout status deployment/NAME
   kubectl rollout history deployment/NAME [--revision=N]
   etcdctl member list                 (needs quorum)

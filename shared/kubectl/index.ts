@@ -23,6 +23,7 @@ import { runEtcdctl } from './etcdctl.ts';
 import { deleteCommand, nodeCommand, rolloutWrite, scaleCommand, setCommand } from './write.ts';
 import { deleteDeploymentCommand, metadataCommand, taintCommand } from './metadata.ts';
 import { ETCD_READ_ERROR, apiReadable, inNamespace } from './cluster.ts';
+import { LOGS_FLAGS, runLogs } from './logs.ts';
 
 export { KUBECTL_HELP } from './help.ts';
 export { tokenize, parseArgs, UsageError } from './parse.ts';
@@ -76,12 +77,7 @@ const FLAGS: Record<string, FlagDef[]> = {
     { name: 'grace-period', value: true },
     { name: 'timeout', value: true },
   ],
-  logs: [
-    { name: 'previous', short: 'p', value: false },
-    { name: 'follow', short: 'f', value: false },
-    { name: 'tail', value: true },
-    { name: 'container', short: 'c', value: true },
-  ],
+  logs: LOGS_FLAGS,
 };
 
 const output = (text: string): KubectlResult => ({ kind: 'output', output: text });
@@ -260,8 +256,8 @@ function dispatch(state: SimState, words: string[]): KubectlResult {
     case 'taint':
       return runWrite(state, cmd, rest);
     case 'logs':
-      parseArgs(rest, FLAGS['logs']!);
-      throw new UsageError('error: container logs are not simulated; try "kubectl describe pod NAME" (Last State, Events) or "kubectl get events"');
+      readGate(state);
+      return output(runLogs(state, rest));
     default: {
       const hint = suggest(cmd, KUBECTL_COMMANDS);
       throw new UsageError(`error: unknown command "${cmd}" for "kubectl"${hint[0] ? `\n\nDid you mean this?\n\t${hint[0]}\n` : ''}\n${USAGE_HINT}`);
