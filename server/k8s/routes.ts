@@ -28,6 +28,7 @@ import { closeAllLogStreams, followLogs, parseLogQuery, readLogs } from './logs.
 import { RESOURCES, findResource, groupVersion, qualified, type Entry, type Resource } from './resources.ts';
 import { clusterMetrics } from './metrics.ts';
 import { openApiDocument, openApiIndex } from './openapi.ts';
+import { PROTOBUF_CONTENT_TYPE, ProtobufError, decodeProtobufBody } from './protobuf.ts';
 import { served } from './served.ts';
 import { WATCH_MAX_SECONDS, closeAllWatches, noteListed, noteServed, runWatch } from './watch.ts';
 import { SelectorError, parseFieldSelector, parseLabelSelector } from './selectors.ts';
@@ -181,7 +182,7 @@ export async function registerK8sRoutes(app: FastifyInstance): Promise<void> {
   app.setErrorHandler((err: { statusCode?: number; message?: string }, req, reply) => {
     const code = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (code === 500) req.log.error({ err }, 'k8s API request failed');
-    return sendStatus(reply, statusError(code, code === 500 ? 'InternalError' : 'BadRequest', code === 500 ? 'an internal error occurred' : (err.message ?? 'bad request')));
+    return sendStatus(reply, statusError(code, code === 500 ? 'InternalError' : code === 415 ? 'UnsupportedMediaType' : 'BadRequest', code === 500 ? 'an internal error occurred' : (err.message ?? 'bad request')));
   });
   app.addHook('onClose', async () => {
     closeAllWatches();
@@ -196,6 +197,15 @@ export async function registerK8sRoutes(app: FastifyInstance): Promise<void> {
       done(null, body === '' ? undefined : JSON.parse(body as string));
     } catch (err) {
       done(Object.assign(new Error(`the request body is not valid JSON: ${(err as Error).message}`), { statusCode: 400 }), undefined);
+    }
+  });
+
+  app.addContentTypeParser(PROTOBUF_CONTENT_TYPE, { parseAs: 'buffer' }, (_req, body, done) => {
+    try {
+      done(null, decodeProtobufBody(body as Buffer));
+    } catch (err) {
+      if (!(err instanceof ProtobufError)) throw err;
+      done(Object.assign(new Error(err.unsupported ? err.message : `the protobuf request body cannot be decoded: ${err.message}`), { statusCode: err.unsupported ? 415 : 400 }), undefined);
     }
   });
 
@@ -363,6 +373,13 @@ async function writeObject(req: FastifyRequest, reply: FastifyReply, session: K8
   if (name === null && req.method === 'POST' && (resource.kind === 'Deployment' || resource.kind === 'Service') && sub === null) {
     const a = createAction(resource.kind, ns, req.body);
     if ('code' in a) return sendStatus(reply, a);
+    if (dryRun(req)) {
+      const created = (req.body as { metadata?: { name?: unknown } }).metadata?.name;
+      if (typeof created === 'string' && findEntry(resource, state, ns, created)) return sendStatus(reply, statusError(409, 'AlreadyExists', `${qualified(resource)} "${created}" already exists`));
+      const body = structuredClone(req.body as Record<string, unknown>);
+      body['metadata'] = { ...(body['metadata'] as Record<string, unknown>), namespace: ns };
+      return reply.code(201).send(body);
+    }
     const result = await session.source.submit(session.sessionId, a);
     if (!result.ok) return sendStatus(reply, statusFromText(result.error, /paused|ended|over|not a player|you play for/.test(result.error) ? { code: 409, reason: 'Conflict' } : { code: 422, reason: 'Invalid' }));
     const created = (req.body as { metadata?: { name?: unknown } }).metadata?.name;
@@ -434,6 +451,11 @@ async function writeObject(req: FastifyRequest, reply: FastifyReply, session: K8
     return sendStatus(reply, methodNotAllowed(resource, verb));
   }
   if (!Array.isArray(actions)) return sendStatus(reply, actions);
+  // Server-side dry run (`--dry-run=server`): the request maps to game actions, none is submitted.
+  if (dryRun(req)) {
+    const body = answer();
+    return body ? reply.send(body) : sendStatus(reply, missing());
+  }
   for (const action of actions) {
     // Applied at once; awaited until durable in the match's journal before the reply.
     const result = await session.source.submit(session.sessionId, action);
@@ -444,6 +466,11 @@ async function writeObject(req: FastifyRequest, reply: FastifyReply, session: K8
   }
   const body = answer();
   return body ? reply.send(body) : sendStatus(reply, missing());
+}
+
+/** `?dryRun=All` (kubectl `--dry-run=server`): validated, not applied. */
+function dryRun(req: FastifyRequest): boolean {
+  return queryString(req.query, 'dryRun') === 'All';
 }
 
 const REVISION = 'deployment.kubernetes.io/revision';
