@@ -157,6 +157,13 @@ export const ActionMessage = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('createDeployment'), manifest: z.string().min(1).max(65536) }),
   z.strictObject({ type: z.literal('createService'), manifest: z.string().min(1).max(65536) }),
   z.strictObject({ type: z.literal('deleteDeployment'), deployment: name, propagation: z.enum(['Background', 'Foreground', 'Orphan']).optional() }),
+  z.strictObject({ type: z.literal('pauseRollout'), deployment: name, paused: z.boolean() }),
+  z.strictObject({
+    type: z.literal('setEnv'),
+    deployment: name,
+    container: name.optional(),
+    env: z.array(z.strictObject({ name: z.string().min(1).max(256), value: z.string().max(32768).nullable() })).min(1).max(64),
+  }),
 ]);
 /** A validated structured action; assignable to `SimAction`. */
 export type ActionMessage = z.infer<typeof ActionMessage>;

@@ -49,6 +49,8 @@ export const ACTION_COSTS: Readonly<Record<SimAction['type'], number>> = {
   createDeployment: 3, // new capacity, scheduled like any workload
   createService: 2, // new endpoints
   deleteDeployment: 5, // cascades to its ReplicaSets and Pods
+  pauseRollout: 1, // holds or releases a rollout; nothing restarts by itself
+  setEnv: 2, // a template change: a full rollout, like set image
 };
 
 /** Weight of the availability budget in the SLO part (with {@link LATENCY_WEIGHT}, sums to 1). */

@@ -49,6 +49,10 @@ export function kubectlEquivalent(action: SimAction): string {
       return `kubectl apply -f ${createdName(action.manifest, action.type === 'createDeployment' ? 'deployment' : 'service')}.yaml`;
     case 'deleteDeployment':
       return `kubectl delete deployment ${action.deployment}${action.propagation && action.propagation !== 'Background' ? ` --cascade=${action.propagation.toLowerCase()}` : ''}`;
+    case 'pauseRollout':
+      return `kubectl rollout ${action.paused ? 'pause' : 'resume'} deployment/${action.deployment}`;
+    case 'setEnv':
+      return `kubectl set env deployment/${action.deployment}${action.container ? ` -c ${action.container}` : ''} ${action.env.map((e) => (e.value === null ? `${e.name}-` : `${e.name}=${e.value}`)).join(' ')}`;
   }
 }
 

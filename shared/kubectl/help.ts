@@ -20,6 +20,8 @@ Change (each action takes simulated time and shows in the events):
   kubectl scale deployment/NAME --replicas=N
   kubectl rollout undo deployment/NAME [--to-revision=N]
   kubectl rollout restart deployment/NAME
+  kubectl rollout pause|resume deployment/NAME
+  kubectl set env deployment/NAME [-c CONTAINER] KEY=VALUE... [KEY-]
   kubectl set image deployment/NAME CONTAINER=IMAGE
   kubectl set resources deployment/NAME [-c CONTAINER] --limits=memory=512Mi,cpu=500m [--requests=...]
   kubectl cordon|uncordon NODE

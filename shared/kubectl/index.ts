@@ -177,7 +177,7 @@ function runRollout(state: SimState, words: string[]): KubectlResult {
   const args = parseArgs(words, FLAGS['rollout']!);
   const [verb, ...rest] = args.positional;
   const ns = namespaceOf(args.flags);
-  if (verb === 'undo' || verb === 'restart') {
+  if (verb === 'undo' || verb === 'restart' || verb === 'pause' || verb === 'resume') {
     readGate(state);
     return { kind: 'action', action: rolloutWrite(state, ns, verb, { ...args, positional: rest }) };
   }
@@ -192,7 +192,7 @@ function runRollout(state: SimState, words: string[]): KubectlResult {
     if (rev !== undefined && !/^\d+$/.test(rev)) throw new UsageError(`error: invalid argument "${rev}" for "--revision" flag`);
     return output(rolloutHistory(state, found.key, found.deployment, rev === undefined ? undefined : Number(rev)));
   }
-  const hint = suggest(verb ?? '', ['status', 'history', 'undo', 'restart']);
+  const hint = suggest(verb ?? '', ['status', 'history', 'undo', 'restart', 'pause', 'resume']);
   throw new UsageError(`error: unknown command "${verb ?? ''}" for "kubectl rollout"${hint[0] ? `\n\nDid you mean this?\n\t${hint[0]}` : ''}\n${USAGE_HINT}`);
 }
 

@@ -288,7 +288,11 @@ export type SimAction =
   /** `kubectl create -f` / `apply -f` of a new v1 Service: its manifest (YAML or JSON text, one object). */
   | { type: 'createService'; manifest: string }
   /** `kubectl delete deployment NAME [--cascade=background|foreground|orphan]`. */
-  | { type: 'deleteDeployment'; deployment: string; propagation?: 'Background' | 'Foreground' | 'Orphan' };
+  | { type: 'deleteDeployment'; deployment: string; propagation?: 'Background' | 'Foreground' | 'Orphan' }
+  /** (added) `kubectl rollout pause|resume deployment/NAME`: `spec.paused`. */
+  | { type: 'pauseRollout'; deployment: string; paused: boolean }
+  /** (added) `kubectl set env deployment/NAME [-c C] KEY=VALUE KEY-`: literal env values (`value: null` removes). */
+  | { type: 'setEnv'; deployment: string; container?: string; env: { name: string; value: string | null }[] };
 
 /** Kinds whose labels and annotations a player may change ({@link SimAction} `label` / `annotate`). */
 export type MetadataKind = 'Pod' | 'Node' | 'Deployment' | 'Service';

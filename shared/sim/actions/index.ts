@@ -8,7 +8,7 @@
 import { ETCD_WRITE_ERROR, apiWritable } from '../apiserver.ts';
 import { recordEvent } from '../events.ts';
 import type { ActionResult, SimAction, SimState } from '../types.ts';
-import { scaleAction, setImageAction, setResourcesAction, restartAction, undoAction } from './deployment.ts';
+import { pauseAction, scaleAction, setEnvAction, setImageAction, setResourcesAction, restartAction, undoAction } from './deployment.ts';
 import { restoreEtcdAction } from './etcd.ts';
 import type { Handled } from './handler.ts';
 import { cordonAction, drainAction } from './node.ts';
@@ -34,6 +34,8 @@ function dispatch(state: SimState, source: string, a: SimAction): Handled {
     case 'createDeployment': return createDeploymentAction(state, a.manifest);
     case 'createService': return createServiceAction(state, a.manifest);
     case 'deleteDeployment': return deleteDeploymentAction(state, a.deployment, a.propagation);
+    case 'pauseRollout': return pauseAction(state, a.deployment, a.paused);
+    case 'setEnv': return setEnvAction(state, a.deployment, a.container, a.env);
     default: return { result: { ok: false, error: `error: unknown action "${(a as { type?: unknown }).type}"` } };
   }
 }
