@@ -156,3 +156,74 @@ describe('kubectl set env, rollout pause/resume/undo --to-revision, delete -l, e
     expect(rows(forDeploy.out).every((l) => /\sdeployment\/frontend\s/.test(l))).toBe(true);
   });
 });
+
+const WEB = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels: { app: web, tier: edge }
+spec:
+  replicas: 2
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27
+        ports: [{ containerPort: 8080 }]
+        env: [{ name: MODE, value: blue }]
+`;
+
+describe('kubectl apply --server-side and replace -f', () => {
+  const file = (name: string, text: string) => {
+    const p = join(home, name);
+    writeFileSync(p, text);
+    return p;
+  };
+  const jsonpath = async (path: string) => (await kubectl('get', 'deploy', 'web', '-o', `jsonpath=${path}`)).out;
+  const settled = () => until(async () => (await kubectl('rollout', 'status', 'deployment/web', '--timeout=1s')).out.includes('successfully rolled out'), 'web rolled out');
+
+  it('apply --server-side creates, then changes only what changed', async () => {
+    const before = actionCount();
+    const r = await kubectl('apply', '--server-side', '--field-manager=alice-ci', '-f', file('web.yaml', WEB));
+    expect(r.err).toBe('');
+    expect(r.out.trim()).toBe('deployment.apps/web serverside-applied');
+    await waitFor(() => blue().deployments.get('default/web')?.replicas === 2, 'web created');
+    const again = await kubectl('apply', '--server-side', '--field-manager=alice-ci', '-f', file('web.yaml', WEB.replace('replicas: 2', 'replicas: 3').replace('nginx:1.27', 'nginx:1.28')));
+    expect(again.out.trim()).toBe('deployment.apps/web serverside-applied');
+    await waitFor(() => blue().deployments.get('default/web')?.replicas === 3, 'web scaled by apply');
+    expect(await jsonpath('{.spec.template.spec.containers[0].image}')).toBe('nginx:1.28');
+    // create + scale + set image: three actions.
+    await waitFor(() => actionCount() === before + 3, 'three actions');
+  });
+
+  it('another manager changing an owned field is 409 Conflict; --force-conflicts takes it over', async () => {
+    const conflict = await kubectl('apply', '--server-side', '--field-manager=bob-ci', '-f', file('web-bob.yaml', WEB.replace('replicas: 2', 'replicas: 5').replace('nginx:1.27', 'nginx:1.28')));
+    expect(conflict.code).not.toBe(0);
+    expect(conflict.err).toContain('Apply failed with 1 conflict: conflict with "alice-ci" using apps/v1: .spec.replicas');
+    expect(await jsonpath('{.spec.replicas}')).toBe('3');
+    const forced = await kubectl('apply', '--server-side', '--field-manager=bob-ci', '--force-conflicts', '-f', join(home, 'web-bob.yaml'));
+    expect(forced.out.trim()).toBe('deployment.apps/web serverside-applied');
+    await waitFor(() => blue().deployments.get('default/web')?.replicas === 5, 'bob scaled web');
+    // Now alice conflicts with bob.
+    const back = await kubectl('apply', '--server-side', '--field-manager=alice-ci', '-f', file('web.yaml', WEB.replace('replicas: 2', 'replicas: 3').replace('nginx:1.27', 'nginx:1.28')));
+    expect(back.err).toContain('conflict with "bob-ci" using apps/v1: .spec.replicas');
+    const bad = await kubectl('apply', '--server-side', '--field-manager=bob-ci', '-f', file('web-bad.yaml', WEB.replace('replicas: 2', 'replicas: 5\n  minReadySeconds: 9').replace('nginx:1.27', 'nginx:1.28')));
+    expect(bad.code).not.toBe(0);
+    expect(bad.err).toContain('spec.minReadySeconds');
+  });
+
+  it('replace -f: the whole object; left-out labels and env go; a stale resourceVersion is 409', async () => {
+    await settled();
+    const replaced = WEB.replace('labels: { app: web, tier: edge }', 'labels: { app: web }').replace('env: [{ name: MODE, value: blue }]', 'env: [{ name: COLOR, value: green }]');
+    const r = await kubectl('replace', '-f', file('web-replace.yaml', replaced));
+    expect(r.err).toBe('');
+    expect(r.out.trim()).toBe('deployment.apps/web replaced');
+    expect(await jsonpath('{.spec.replicas} {.metadata.labels.tier}|{.spec.template.spec.containers[0].image} {.spec.template.spec.containers[0].env[*].name}')).toBe('2 |nginx:1.27 COLOR');
+    const rv = await jsonpath('{.metadata.resourceVersion}');
+    const stale = await kubectl('replace', '-f', file('web-stale.yaml', replaced.replace('  name: web\n', `  name: web\n  resourceVersion: "${Number(rv) - 1}"\n`)));
+    expect(stale.code).not.toBe(0);
+    expect(stale.err.trim()).toBe(`Error from server (Conflict): error when replacing "${join(home, 'web-stale.yaml')}": Operation cannot be fulfilled on deployments.apps "web": the object has been modified; please apply your changes to the latest version and try again`);
+  });
+});
