@@ -176,6 +176,13 @@ export const ActionMessage = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('patchObject'), kind: z.enum(['PodDisruptionBudget', 'ResourceQuota']), name, patch: z.string().min(2).max(65536) }),
   z.strictObject({ type: z.literal('autoscale'), deployment: name, maxReplicas: z.number().int().min(1).max(1000), minReplicas: z.number().int().min(1).max(1000).optional(), cpuPercent: z.number().int().min(1).max(10000).optional(), name: name.optional() }),
   z.strictObject({ type: z.literal('patchAutoscaler'), hpa: name, maxReplicas: z.number().int().min(1).max(1000).optional(), minReplicas: z.number().int().min(1).max(1000).optional(), cpuPercent: z.number().int().min(1).max(10000).optional() }),
+  z.strictObject({ type: z.literal('pauseRollout'), deployment: name, paused: z.boolean() }),
+  z.strictObject({
+    type: z.literal('setEnv'),
+    deployment: name,
+    container: name.optional(),
+    env: z.array(z.strictObject({ name: z.string().min(1).max(256), value: z.string().max(32768).nullable() })).min(1).max(64),
+  }),
 ]);
 /** A validated structured action; assignable to `SimAction`. */
 export type ActionMessage = z.infer<typeof ActionMessage>;

@@ -26,7 +26,9 @@ export function clusterPath(matchId: string, team: string): string {
 
 /**
  * The kubeconfig YAML text. The cluster URLs carry the token (`.../TEAM/token/TOKEN`) because kubectl
- * sends `user.token` only over TLS (kubernetes/kubectl#744); `user.token` is there too for HTTPS.
+ * sends `user.token` only over TLS (kubernetes/kubectl#744); `user.token` is there too for HTTPS. An
+ * `http://` server gets `insecure-skip-tls-verify: true` (nothing to verify; what @kubernetes/client-node
+ * asks before it speaks plain HTTP).
  */
 export function kubeconfigYaml(input: KubeconfigInput): string {
   const short = input.matchId.slice(0, 8);
@@ -36,7 +38,14 @@ export function kubeconfigYaml(input: KubeconfigInput): string {
     apiVersion: 'v1',
     kind: 'Config',
     preferences: {},
-    clusters: teams.map((t) => ({ name: `gameday-${short}-${t}`, cluster: { server: `${input.baseUrl}${clusterPath(input.matchId, t)}/token/${encodeURIComponent(input.token)}` } })),
+    clusters: teams.map((t) => ({
+      name: `gameday-${short}-${t}`,
+      cluster: {
+        server: `${input.baseUrl}${clusterPath(input.matchId, t)}/token/${encodeURIComponent(input.token)}`,
+        // Plain HTTP has no certificate to verify; @kubernetes/client-node refuses http:// URLs without it.
+        ...(input.baseUrl.startsWith('http://') ? { 'insecure-skip-tls-verify': true } : {}),
+      },
+    })),
     users: [{ name: userName, user: { token: input.token } }],
     contexts: teams.map((t) => ({ name: `gameday-${t}`, context: { cluster: `gameday-${short}-${t}`, user: userName, namespace: 'default' } })),
     'current-context': `gameday-${input.team}`,

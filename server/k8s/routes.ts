@@ -24,9 +24,13 @@ import type { SimState } from '../../shared/sim/types.ts';
 import { AGGREGATED_CONTENT_TYPE, SERVER_VERSION, aggregatedDiscovery, apiGroupList, apiResourceList, apiVersions, wantsAggregated } from './discovery.ts';
 import { resolveK8sToken, type K8sPrincipal, type K8sSession } from './gateway.ts';
 import { kubeconfigYaml } from './kubeconfig.ts';
+import { closeAllLogStreams, followLogs, parseLogQuery, readLogs } from './logs.ts';
 import { RESOURCES, findResource, groupVersion, qualified, type Entry, type Resource } from './resources.ts';
 import { clusterMetrics } from './metrics.ts';
 import { openApiDocument, openApiIndex } from './openapi.ts';
+import { PROTOBUF_CONTENT_TYPE, ProtobufError, decodeProtobufBody } from './protobuf.ts';
+import { applyConflicts, desiredPatch, forgetOwners, recordCreated, recordOwners, staleVersion } from './desired.ts';
+import { parse as parseYaml } from 'yaml';
 import { served } from './served.ts';
 import { WATCH_MAX_SECONDS, closeAllWatches, noteListed, noteServed, runWatch } from './watch.ts';
 import { SelectorError, parseFieldSelector, parseLabelSelector } from './selectors.ts';
@@ -35,6 +39,9 @@ import { actionRef, createAction, deleteDeploymentAction, deletePodAction, deplo
 
 /** Content type of a Table answer. */
 const TABLE_CONTENT_TYPE = 'application/json;as=Table;v=v1;g=meta.k8s.io';
+
+/** Server-side apply's patch type (`kubectl apply --server-side`): a YAML (or JSON) apply configuration. */
+const APPLY_PATCH_TYPE = 'application/apply-patch+yaml';
 
 /** Patch and body content types kubectl sends (parsed as JSON). */
 const JSON_BODY_TYPES = ['application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/json-patch+json'];
@@ -180,15 +187,38 @@ export async function registerK8sRoutes(app: FastifyInstance): Promise<void> {
   app.setErrorHandler((err: { statusCode?: number; message?: string }, req, reply) => {
     const code = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (code === 500) req.log.error({ err }, 'k8s API request failed');
-    return sendStatus(reply, statusError(code, code === 500 ? 'InternalError' : 'BadRequest', code === 500 ? 'an internal error occurred' : (err.message ?? 'bad request')));
+    return sendStatus(reply, statusError(code, code === 500 ? 'InternalError' : code === 415 ? 'UnsupportedMediaType' : 'BadRequest', code === 500 ? 'an internal error occurred' : (err.message ?? 'bad request')));
   });
-  app.addHook('onClose', async () => closeAllWatches());
-  app.addHook('preClose', async () => closeAllWatches());
+  app.addHook('onClose', async () => {
+    closeAllWatches();
+    closeAllLogStreams();
+  });
+  app.addHook('preClose', async () => {
+    closeAllWatches();
+    closeAllLogStreams();
+  });
   app.addContentTypeParser(JSON_BODY_TYPES, { parseAs: 'string' }, (_req, body, done) => {
     try {
       done(null, body === '' ? undefined : JSON.parse(body as string));
     } catch (err) {
       done(Object.assign(new Error(`the request body is not valid JSON: ${(err as Error).message}`), { statusCode: 400 }), undefined);
+    }
+  });
+
+  app.addContentTypeParser(APPLY_PATCH_TYPE, { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      const doc: unknown = parseYaml(body as string);
+      done(null, doc);
+    } catch (err) {
+      done(Object.assign(new Error(`the apply configuration is not valid YAML: ${(err as Error).message}`), { statusCode: 400 }), undefined);
+    }
+  });
+  app.addContentTypeParser(PROTOBUF_CONTENT_TYPE, { parseAs: 'buffer' }, (_req, body, done) => {
+    try {
+      done(null, decodeProtobufBody(body as Buffer));
+    } catch (err) {
+      if (!(err instanceof ProtobufError)) throw err;
+      done(Object.assign(new Error(err.unsupported ? err.message : `the protobuf request body cannot be decoded: ${err.message}`), { statusCode: err.unsupported ? 415 : 400 }), undefined);
     }
   });
 
@@ -273,9 +303,20 @@ export async function registerK8sRoutes(app: FastifyInstance): Promise<void> {
           return scale ? reply.send(scale) : sendStatus(reply, notFound(qualified(resource), name, resource.group, resource.plural));
         }
         if (sub === 'log' && resource.kind === 'Pod') {
-          // The sim runs no containers: no log lines to serve (the console's `kubectl logs` says the same).
-          if (!state.pods[`${target.namespace ?? 'default'}/${name}`]) return sendStatus(reply, notFound(qualified(resource), name, resource.group, resource.plural));
-          return sendStatus(reply, statusError(400, 'BadRequest', `container logs are not simulated in this game; try "kubectl describe pod ${name}" (Last State, Events) or "kubectl get events"`));
+          const key = `${target.namespace ?? 'default'}/${name}`;
+          if (!state.pods[key]) return sendStatus(reply, notFound(qualified(resource), name, resource.group, resource.plural));
+          const q = parseLogQuery(req.query);
+          if ('code' in q) return sendStatus(reply, q);
+          if (q.follow) {
+            const team = params.team;
+            const token = pathToken ?? bearer(req);
+            reply.hijack();
+            followLogs(reply.raw, state, key, q, Date.now(), () => token !== undefined && resolveK8sToken(token) !== undefined && session.source.sim(team) === state);
+            return reply;
+          }
+          const logs = readLogs(state, key, q, Date.now());
+          if ('code' in logs) return sendStatus(reply, logs);
+          return reply.header('content-type', 'text/plain').send(Buffer.from(logs.text));
         }
         if (sub !== null) return sendStatus(reply, statusError(404, 'NotFound', 'the server could not find the requested resource'));
         const entry = findEntry(resource, state, target.namespace, name);
@@ -340,16 +381,34 @@ function listObjects(req: FastifyRequest, reply: FastifyReply, resource: Resourc
 const methodNotAllowed = (resource: Resource, verb: string): StatusError =>
   statusError(405, 'MethodNotAllowed', `${verb} of ${qualified(resource)} is not supported by this game's API (supported: ${resource.verbs.join(', ')})`);
 
+/**
+ * Creates a Deployment or Service from `body` (a POST, or a server-side apply of a new object): the
+ * game's create action, its fields owned by the request's `fieldManager`; `--dry-run=server` answers
+ * the object as sent.
+ */
+async function createFrom(req: FastifyRequest, reply: FastifyReply, session: K8sSession, resource: Resource, state: SimState, ns: string, body: unknown, code: number): Promise<FastifyReply> {
+  const kind = resource.kind as 'Deployment' | 'Service';
+  const a = createAction(kind, ns, body);
+  if ('code' in a) return sendStatus(reply, a);
+  const created = (body as { metadata?: { name?: unknown } }).metadata?.name;
+  if (dryRun(req)) {
+    if (typeof created === 'string' && findEntry(resource, state, ns, created)) return sendStatus(reply, statusError(409, 'AlreadyExists', `${qualified(resource)} "${created}" already exists`));
+    const copy = structuredClone(body as Record<string, unknown>);
+    copy['metadata'] = { ...(copy['metadata'] as Record<string, unknown>), namespace: ns };
+    return reply.code(code).send(copy);
+  }
+  const result = await session.source.submit(session.sessionId, a);
+  if (!result.ok) return sendStatus(reply, statusFromText(result.error, /paused|ended|over|not a player|you play for/.test(result.error) ? { code: 409, reason: 'Conflict' } : { code: 422, reason: 'Invalid' }));
+  const manager = fieldManagerOf(req);
+  if (typeof created === 'string' && manager) recordCreated(state, `${resource.kind}/${ns}/${created}`, manager, body as Record<string, unknown>);
+  const e = typeof created === 'string' ? findEntry(resource, state, ns, created) : undefined;
+  return e ? reply.code(code).send(objectBody(resource, e, state)) : sendStatus(reply, statusError(500, 'InternalError', 'the object was created but cannot be read back'));
+}
+
 async function writeObject(req: FastifyRequest, reply: FastifyReply, session: K8sSession, resource: Resource, state: SimState, ns: string, name: string | null, sub: string | null): Promise<FastifyReply> {
   const verb = VERB_OF[req.method] ?? req.method;
   if (name === null && req.method === 'POST' && (resource.kind === 'Deployment' || resource.kind === 'Service') && sub === null) {
-    const a = createAction(resource.kind, ns, req.body);
-    if ('code' in a) return sendStatus(reply, a);
-    const result = await session.source.submit(session.sessionId, a);
-    if (!result.ok) return sendStatus(reply, statusFromText(result.error, /paused|ended|over|not a player|you play for/.test(result.error) ? { code: 409, reason: 'Conflict' } : { code: 422, reason: 'Invalid' }));
-    const created = (req.body as { metadata?: { name?: unknown } }).metadata?.name;
-    const e = typeof created === 'string' ? findEntry(resource, state, ns, created) : undefined;
-    return e ? reply.code(201).send(objectBody(resource, e, state)) : sendStatus(reply, statusError(500, 'InternalError', 'the object was created but cannot be read back'));
+    return createFrom(req, reply, session, resource, state, ns, req.body, 201);
   }
   if (name === null) return sendStatus(reply, methodNotAllowed(resource, verb));
   const contentType = String(req.headers['content-type'] ?? 'application/json');
@@ -379,6 +438,31 @@ async function writeObject(req: FastifyRequest, reply: FastifyReply, session: K8
     reply.code(201);
   } else if (sub !== null) {
     return sendStatus(reply, statusError(404, 'NotFound', 'the server could not find the requested resource'));
+  } else if ((resource.kind === 'Deployment' || resource.kind === 'Service') && ((req.method === 'PATCH' && contentType.startsWith(APPLY_PATCH_TYPE)) || req.method === 'PUT')) {
+    const ssa = req.method === 'PATCH';
+    const desired = req.body;
+    if (!isObj(desired)) return sendStatus(reply, statusError(400, 'BadRequest', 'the request body must be an object'));
+    const bodyName = isObj(desired['metadata']) ? desired['metadata']['name'] : undefined;
+    if (bodyName !== undefined && bodyName !== name) return sendStatus(reply, statusError(400, 'BadRequest', `the name of the object (${String(bodyName)}) does not match the name on the URL (${name})`));
+    const manager = queryString(req.query, 'fieldManager');
+    if (ssa && !manager) return sendStatus(reply, statusError(400, 'BadRequest', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch'));
+    const served = entryBody();
+    if (!served) {
+      if (!ssa) return sendStatus(reply, missing());
+      // Server-side apply of a new object creates it.
+      return createFrom(req, reply, session, resource, state, ns, { ...desired, metadata: { ...(desired['metadata'] as Record<string, unknown> | undefined), name } }, 201);
+    }
+    if (!ssa) {
+      const stale = staleVersion(resource.kind, qualified(resource), name, served, desired);
+      if (stale) return sendStatus(reply, stale);
+    }
+    const patch = desiredPatch(resource.kind, served, desired, !ssa);
+    actions = resource.kind === 'Deployment' ? deploymentActions(ns, name, patch) : metadataOnlyActions('Service', ns, name, patch);
+    if (ssa && Array.isArray(actions) && queryString(req.query, 'force') !== 'true') {
+      const conflict = applyConflicts(state, `${resource.kind}/${ns}/${name}`, manager!, actions, groupVersion(resource), name, resource.plural);
+      if (conflict) return sendStatus(reply, conflict);
+    }
+    answer = entryBody;
   } else if (resource.kind === 'Deployment' && req.method === 'PATCH' && isTemplateReplace(contentType, req.body)) {
     if (!state.deployments[`${ns}/${name}`]) return sendStatus(reply, missing());
     const a = undoPatchAction(state, ns, name, req.body as unknown[]);
@@ -416,6 +500,11 @@ async function writeObject(req: FastifyRequest, reply: FastifyReply, session: K8
     return sendStatus(reply, methodNotAllowed(resource, verb));
   }
   if (!Array.isArray(actions)) return sendStatus(reply, actions);
+  // Server-side dry run (`--dry-run=server`): the request maps to game actions, none is submitted.
+  if (dryRun(req)) {
+    const body = answer();
+    return body ? reply.send(body) : sendStatus(reply, missing());
+  }
   for (const action of actions) {
     // Applied at once; awaited until durable in the match's journal before the reply.
     const result = await session.source.submit(session.sessionId, action);
@@ -424,8 +513,29 @@ async function writeObject(req: FastifyRequest, reply: FastifyReply, session: K8
       return sendStatus(reply, statusFromText(result.error, fallback));
     }
   }
+  const manager = fieldManagerOf(req);
+  const ownerKey = `${resource.kind}/${resource.namespaced ? ns : ''}/${name}`;
+  if (req.method === 'DELETE') forgetOwners(state, ownerKey);
+  else if (manager) recordOwners(state, ownerKey, manager, actions);
   const body = answer();
   return body ? reply.send(body) : sendStatus(reply, missing());
+}
+
+/**
+ * The request's field manager: `?fieldManager=`, else the User-Agent's product name (`kubectl` of
+ * `kubectl/v1.32.5 (...)`), as the API server defaults it for non-apply requests.
+ */
+function fieldManagerOf(req: FastifyRequest): string | undefined {
+  const explicit = queryString(req.query, 'fieldManager');
+  if (explicit) return explicit;
+  const ua = req.headers['user-agent'];
+  const name = typeof ua === 'string' ? ua.split('/')[0]!.trim() : '';
+  return name === '' ? undefined : name.slice(0, 128);
+}
+
+/** `?dryRun=All` (kubectl `--dry-run=server`): validated, not applied. */
+function dryRun(req: FastifyRequest): boolean {
+  return queryString(req.query, 'dryRun') === 'All';
 }
 
 const REVISION = 'deployment.kubernetes.io/revision';

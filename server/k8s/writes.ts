@@ -158,7 +158,24 @@ export function scaleAction(ns: string, name: string, body: Record<string, unkno
   return { type: 'scaleDeployment', deployment: actionRef(ns, name), replicas };
 }
 
-const DEPLOYMENT_SUPPORTED = 'metadata.labels, metadata.annotations, spec.replicas, the kubectl.kubernetes.io/restartedAt template annotation and containers\' image and resources';
+const DEPLOYMENT_SUPPORTED = 'metadata.labels, metadata.annotations, spec.replicas, spec.paused, the kubectl.kubernetes.io/restartedAt template annotation and containers\' image, resources and literal env values';
+
+/**
+ * The env changes of a strategic merge patch's container `env` list (merged by `name`, as kubectl
+ * set env sends them): `{name, value}` sets, `{name, $patch: delete}` removes. Null for anything else
+ * (`valueFrom`: secrets and ConfigMaps are not simulated).
+ */
+function envChanges(list: unknown): { name: string; value: string | null }[] | null {
+  if (!Array.isArray(list)) return null;
+  const out: { name: string; value: string | null }[] = [];
+  for (const e of list) {
+    if (!isRecord(e) || typeof e['name'] !== 'string') return null;
+    if (e['$patch'] === 'delete' && extraKeys(e, ['name', '$patch']).length === 0) out.push({ name: e['name'], value: null });
+    else if (extraKeys(e, ['name', 'value']).length === 0 && (e['value'] === undefined || typeof e['value'] === 'string')) out.push({ name: e['name'], value: (e['value'] as string | undefined) ?? '' });
+    else return null;
+  }
+  return out;
+}
 
 /** The actions of a Deployment patch (one per effect, in order: scale, restart, images, resources), or a Status. */
 export function deploymentActions(ns: string, name: string, body: Record<string, unknown>): ActionMessage[] | StatusError {
@@ -173,12 +190,17 @@ export function deploymentActions(ns: string, name: string, body: Record<string,
   const spec = body['spec'];
   if (spec === undefined) return actions;
   if (!isRecord(spec)) return bad('has a spec that is not an object');
-  const specExtra = extraKeys(spec, ['replicas', 'template']);
+  const specExtra = extraKeys(spec, ['replicas', 'template', 'paused']);
   if (specExtra.length > 0) return unsupported(`deployments.apps "${name}" patch touches spec.${specExtra[0]}`, DEPLOYMENT_SUPPORTED, `spec.${specExtra[0]}`);
   if (spec['replicas'] !== undefined) {
     const a = scaleAction(ns, name, { spec: { replicas: spec['replicas'] } });
     if ('code' in a) return a;
     actions.push(a);
+  }
+  if (spec['paused'] !== undefined) {
+    // kubectl rollout pause sends true, resume false (null from a merge patch removing it).
+    if (spec['paused'] !== null && typeof spec['paused'] !== 'boolean') return statusError(422, 'Invalid', `Deployment.apps "${name}" is invalid: spec.paused: Invalid value: ${JSON.stringify(spec['paused'])}: must be a boolean`);
+    actions.push({ type: 'pauseRollout', deployment: ref, paused: spec['paused'] === true });
   }
   const template = spec['template'];
   if (template === undefined) return actions;
@@ -195,8 +217,13 @@ export function deploymentActions(ns: string, name: string, body: Record<string,
   if (tspec === undefined) return actions;
   if (!isRecord(tspec) || extraKeys(tspec, ['containers']).length > 0 || !Array.isArray(tspec['containers'])) return bad('touches pod spec fields other than containers');
   for (const c of tspec['containers'] as unknown[]) {
-    if (!isRecord(c) || typeof c['name'] !== 'string' || extraKeys(c, ['name', 'image', 'resources']).length > 0) return bad('touches container fields other than image and resources');
+    if (!isRecord(c) || typeof c['name'] !== 'string' || extraKeys(c, ['name', 'image', 'resources', 'env']).filter((k) => !k.startsWith('$setElementOrder/')).length > 0) return bad('touches container fields other than image, resources and env');
     const container = c['name'];
+    if (c['env'] !== undefined) {
+      const env = envChanges(c['env']);
+      if (env === null) return bad('sets env entries other than literal name/value pairs');
+      if (env.length > 0) actions.push({ type: 'setEnv', deployment: ref, container, env });
+    }
     if (c['image'] !== undefined) {
       if (typeof c['image'] !== 'string' || c['image'] === '') return statusError(422, 'Invalid', `Deployment.apps "${name}" is invalid: spec.template.spec.containers[0].image: Required value`);
       actions.push({ type: 'setImage', deployment: ref, container, image: c['image'] });

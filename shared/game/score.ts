@@ -53,6 +53,8 @@ export const ACTION_COSTS: Readonly<Record<SimAction['type'], number>> = {
   patchObject: 2, // a policy object's spec (PodDisruptionBudget)
   autoscale: 2, // new HPA: capacity follows load
   patchAutoscaler: 1, // one field of an HPA
+  pauseRollout: 1, // holds or releases a rollout; nothing restarts by itself
+  setEnv: 2, // a template change: a full rollout, like set image
 };
 
 /** Weight of the availability budget in the SLO part (with {@link LATENCY_WEIGHT}, sums to 1). */

@@ -68,6 +68,10 @@ export function kubectlEquivalent(action: SimAction): string {
         : { spec };
       return `kubectl patch hpa/${action.hpa} -p '${JSON.stringify(patch)}'`;
     }
+    case 'pauseRollout':
+      return `kubectl rollout ${action.paused ? 'pause' : 'resume'} deployment/${action.deployment}`;
+    case 'setEnv':
+      return `kubectl set env deployment/${action.deployment}${action.container ? ` -c ${action.container}` : ''} ${action.env.map((e) => (e.value === null ? `${e.name}-` : `${e.name}=${e.value}`)).join(' ')}`;
   }
 }
 

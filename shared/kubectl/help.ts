@@ -15,6 +15,7 @@ Inspect:
   kubectl describe pod|node|deployment|svc|hpa NAME
   kubectl get pdb|resourcequota|hpa [NAME]  /  kubectl describe pdb|quota NAME
   kubectl top pods|nodes
+  kubectl logs POD|deployment/NAME [-c CONTAINER] [-p|--previous] [--tail=N] [--since=5m] [--timestamps]
   kubectl rollout status deployment/NAME
   kubectl rollout history deployment/NAME [--revision=N]
   etcdctl member list                 (needs quorum)
@@ -26,6 +27,8 @@ Change (each action takes simulated time and shows in the events):
   kubectl scale deployment/NAME --replicas=N
   kubectl rollout undo deployment/NAME [--to-revision=N]
   kubectl rollout restart deployment/NAME
+  kubectl rollout pause|resume deployment/NAME
+  kubectl set env deployment/NAME [-c CONTAINER] KEY=VALUE... [KEY-]
   kubectl set image deployment/NAME CONTAINER=IMAGE
   kubectl set resources deployment/NAME [-c CONTAINER] --limits=memory=512Mi,cpu=500m [--requests=...]
   kubectl cordon|uncordon NODE

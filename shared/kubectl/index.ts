@@ -28,6 +28,7 @@ import { EDIT_FLAGS, PATCH_FLAGS, describePolicy, editCommand, patchCommand } fr
 import { autoscaleCommand, describeHpa, patchCommand as patchHpaCommand } from './autoscale.ts';
 import { apiResources, explain } from './explain.ts';
 import { horizontalPodAutoscalerKind } from '../sim/kinds/hpa.ts';
+import { LOGS_FLAGS, runLogs } from './logs.ts';
 
 export { KUBECTL_HELP } from './help.ts';
 export { tokenize, parseArgs, UsageError } from './parse.ts';
@@ -96,12 +97,7 @@ const FLAGS: Record<string, FlagDef[]> = {
     { name: 'grace-period', value: true },
     { name: 'timeout', value: true },
   ],
-  logs: [
-    { name: 'previous', short: 'p', value: false },
-    { name: 'follow', short: 'f', value: false },
-    { name: 'tail', value: true },
-    { name: 'container', short: 'c', value: true },
-  ],
+  logs: LOGS_FLAGS,
   patch: PATCH_FLAGS,
   edit: EDIT_FLAGS,
 };
@@ -257,7 +253,7 @@ function runRollout(state: SimState, words: string[]): KubectlResult {
   const args = parseArgs(words, FLAGS['rollout']!);
   const [verb, ...rest] = args.positional;
   const ns = namespaceOf(args.flags);
-  if (verb === 'undo' || verb === 'restart') {
+  if (verb === 'undo' || verb === 'restart' || verb === 'pause' || verb === 'resume') {
     readGate(state);
     return { kind: 'action', action: rolloutWrite(state, ns, verb, { ...args, positional: rest }) };
   }
@@ -272,7 +268,7 @@ function runRollout(state: SimState, words: string[]): KubectlResult {
     if (rev !== undefined && !/^\d+$/.test(rev)) throw new UsageError(`error: invalid argument "${rev}" for "--revision" flag`);
     return output(rolloutHistory(state, found.key, found.deployment, rev === undefined ? undefined : Number(rev)));
   }
-  const hint = suggest(verb ?? '', ['status', 'history', 'undo', 'restart']);
+  const hint = suggest(verb ?? '', ['status', 'history', 'undo', 'restart', 'pause', 'resume']);
   throw new UsageError(`error: unknown command "${verb ?? ''}" for "kubectl rollout"${hint[0] ? `\n\nDid you mean this?\n\t${hint[0]}` : ''}\n${USAGE_HINT}`);
 }
 
@@ -356,8 +352,8 @@ function dispatch(state: SimState, words: string[]): KubectlResult {
       return output(explain(args.positional[0]!));
     }
     case 'logs':
-      parseArgs(rest, FLAGS['logs']!);
-      throw new UsageError('error: container logs are not simulated; try "kubectl describe pod NAME" (Last State, Events) or "kubectl get events"');
+      readGate(state);
+      return output(runLogs(state, rest));
     default: {
       const hint = suggest(cmd, KUBECTL_COMMANDS);
       throw new UsageError(`error: unknown command "${cmd}" for "kubectl"${hint[0] ? `\n\nDid you mean this?\n\t${hint[0]}\n` : ''}\n${USAGE_HINT}`);

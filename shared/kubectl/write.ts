@@ -56,9 +56,11 @@ export function scaleCommand(state: SimState, ns: string, args: ParsedArgs): Sim
 }
 
 /** `kubectl rollout undo deployment/NAME [--to-revision=N]` and `rollout restart deployment/NAME`. @throws UsageError (also for a revision not in the history). */
-export function rolloutWrite(state: SimState, ns: string, verb: 'undo' | 'restart', args: ParsedArgs): SimAction {
+export function rolloutWrite(state: SimState, ns: string, verb: 'undo' | 'restart' | 'pause' | 'resume', args: ParsedArgs): SimAction {
   const { name, key } = requireDeployment(state, ns, args.positional, `rollout ${verb}`);
   if (verb === 'restart') return { type: 'rolloutRestart', deployment: ref(ns, name) };
+  // (added) rollout pause|resume: spec.paused (shared/sim/actions/deployment.ts pauseAction).
+  if (verb === 'pause' || verb === 'resume') return { type: 'pauseRollout', deployment: ref(ns, name), paused: verb === 'pause' };
   const to = flagString(args, 'to-revision');
   if (to === undefined || to === '0') return { type: 'rolloutUndo', deployment: ref(ns, name) };
   if (!/^\d+$/.test(to)) throw new UsageError(`error: invalid argument "${to}" for "--to-revision" flag: strconv.ParseInt: parsing "${to}": invalid syntax`);
@@ -119,7 +121,22 @@ export function setCommand(state: SimState, ns: string, args: ParsedArgs): SimAc
     if (requestsText !== undefined) action.requests = parseResourceList('requests', requestsText);
     return action;
   }
-  throw new UsageError(`error: unknown command "${what ?? ''}" for "kubectl set" (supported: image, resources)\n${USAGE_HINT}`);
+  if (what === 'env') {
+    // (added) set env deployment/NAME [-c C] KEY=VALUE... KEY-
+    const changes = rest.filter((w) => /^[^/=]+=/.test(w) || /^[^/=]+-$/.test(w));
+    const targets = rest.filter((w) => !changes.includes(w));
+    const { name, key } = requireDeployment(state, ns, targets, 'set env');
+    if (changes.length === 0) throw new UsageError('error: at least one environment variable must be provided');
+    const container = flagString(args, 'containers');
+    if (container !== undefined && container !== '*' && !state.deployments[key]!.spec.template.spec.containers.some((c) => c.name === container)) {
+      throw new UsageError(`error: unable to find container named "${container}"`);
+    }
+    const env = changes.map((w) => (w.endsWith('-') && !w.includes('=') ? { name: w.slice(0, -1), value: null } : { name: w.slice(0, w.indexOf('=')), value: w.slice(w.indexOf('=') + 1) }));
+    const action: SimAction = { type: 'setEnv', deployment: ref(ns, name), env };
+    if (container !== undefined && container !== '*') action.container = container;
+    return action;
+  }
+  throw new UsageError(`error: unknown command "${what ?? ''}" for "kubectl set" (supported: image, resources, env)\n${USAGE_HINT}`);
 }
 
 /** `kubectl cordon|uncordon|drain NODE` (`node/NAME` accepted). @throws UsageError. */

@@ -349,7 +349,11 @@ export type SimAction =
    */
   | { type: 'autoscale'; deployment: string; maxReplicas: number; minReplicas?: number; cpuPercent?: number; name?: string }
   /** `kubectl patch hpa NAME -p '{"spec":{"maxReplicas":N}}'`: changes an HPA's min/max replicas or CPU target. */
-  | { type: 'patchAutoscaler'; hpa: string; maxReplicas?: number; minReplicas?: number; cpuPercent?: number };
+  | { type: 'patchAutoscaler'; hpa: string; maxReplicas?: number; minReplicas?: number; cpuPercent?: number }
+  /** (added) `kubectl rollout pause|resume deployment/NAME`: `spec.paused`. */
+  | { type: 'pauseRollout'; deployment: string; paused: boolean }
+  /** (added) `kubectl set env deployment/NAME [-c C] KEY=VALUE KEY-`: literal env values (`value: null` removes). */
+  | { type: 'setEnv'; deployment: string; container?: string; env: { name: string; value: string | null }[] };
 
 /** (added) The {@link SimAction} `adminCommand` commands. */
 export type AdminCommand = 'etcdctl-compact' | 'etcdctl-defrag' | 'etcdctl-alarm-disarm' | 'kubeadm-control-plane' | 'kubeadm-kubelet-cert';

@@ -82,6 +82,58 @@ export function restartAction(state: SimState, name: string): Handled {
   return { result: ok(state, `deployment.apps/${d.metadata.name} restarted`), event: { reason: 'RolloutRestart', object: dObj(d) } };
 }
 
+/**
+ * (added) `kubectl rollout pause|resume deployment/NAME`: sets `spec.paused`. While paused the
+ * Deployment controller rolls nothing out (template changes wait; scaling still applies) and resumes
+ * the rollout when unpaused. kubectl's own errors for a no-op (`deployments.apps "x" is already
+ * paused`, `... is not paused`). Source: W concepts/workloads/controllers/deployment.md (Pausing and
+ * Resuming a rollout of a Deployment).
+ */
+export function pauseAction(state: SimState, name: string, paused: boolean): Handled {
+  const f = lookup(state, name);
+  if ('result' in f) return f;
+  const d = f.deployment;
+  if ((d.spec.paused === true) === paused) return reject(`error: deployments.apps "${d.metadata.name}" ${paused ? 'is already paused' : 'is not paused'}`);
+  const r = updateObject(state, 'Deployment', f.key, (x) => {
+    if (paused) x.spec.paused = true;
+    else delete x.spec.paused;
+  }, { generation: true });
+  if (!r.ok) return reject(r.error);
+  return { result: ok(state, `deployment.apps/${d.metadata.name} ${paused ? 'paused' : 'resumed'}`), event: { reason: paused ? 'DeploymentPaused' : 'DeploymentResumed', object: dObj(d) } };
+}
+
+/**
+ * (added) `kubectl set env deployment/NAME [-c CONTAINER] KEY=VALUE... KEY-`: sets or removes literal
+ * env values of the template's containers (all when none named), a template change like `set image`
+ * (a new ReplicaSet rolls out). No change is kubectl's `deployment.apps/x env updated` all the same
+ * (kubectl prints nothing new; the API answers the unchanged object).
+ */
+export function setEnvAction(state: SimState, name: string, container: string | undefined, env: readonly { name: string; value: string | null }[]): Handled {
+  const f = lookup(state, name);
+  if ('result' in f) return f;
+  const d = f.deployment;
+  const containers = d.spec.template.spec.containers;
+  const targets = container === undefined ? containers.map((c) => c.name) : containers.filter((c) => c.name === container).map((c) => c.name);
+  if (targets.length === 0) return reject(`error: unable to find container named "${container}"`);
+  for (const e of env) {
+    if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(e.name)) return reject(`The Deployment "${d.metadata.name}" is invalid: spec.template.spec.containers[0].env[0].name: Invalid value: "${e.name}": a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit`);
+  }
+  const r = updateObject(state, 'Deployment', f.key, (x) => {
+    for (const c of x.spec.template.spec.containers) {
+      if (!targets.includes(c.name)) continue;
+      for (const e of env) {
+        const i = c.env.findIndex((v) => v.name === e.name);
+        if (e.value === null) {
+          if (i >= 0) c.env.splice(i, 1);
+        } else if (i >= 0) c.env[i] = { name: e.name, value: e.value };
+        else c.env.push({ name: e.name, value: e.value });
+      }
+    }
+  }, { generation: true });
+  if (!r.ok) return reject(r.error);
+  return { result: ok(state, `deployment.apps/${d.metadata.name} env updated`) };
+}
+
 /** `kubectl set image deployment/NAME CONTAINER=IMAGE` (first container when none named). */
 export function setImageAction(state: SimState, name: string, image: string, source: string, container?: string): Handled {
   const f = lookup(state, name);

@@ -8,7 +8,7 @@
 import { apiWritable, apiWriteError } from '../apiserver.ts';
 import { recordEvent } from '../events.ts';
 import type { ActionResult, SimAction, SimState } from '../types.ts';
-import { scaleAction, setImageAction, setResourcesAction, restartAction, undoAction } from './deployment.ts';
+import { pauseAction, scaleAction, setEnvAction, setImageAction, setResourcesAction, restartAction, undoAction } from './deployment.ts';
 import { restoreEtcdAction } from './etcd.ts';
 import type { Handled } from './handler.ts';
 import { cordonAction, drainAction } from './node.ts';
@@ -41,6 +41,8 @@ function dispatch(state: SimState, source: string, a: SimAction): Handled {
     case 'patchObject': return patchAction(state, a.kind, a.name, a.patch);
     case 'autoscale': return autoscaleAction(state, a.deployment, a.maxReplicas, a.minReplicas, a.cpuPercent, a.name);
     case 'patchAutoscaler': return patchAutoscalerAction(state, a.hpa, { maxReplicas: a.maxReplicas, minReplicas: a.minReplicas, cpuPercent: a.cpuPercent });
+    case 'pauseRollout': return pauseAction(state, a.deployment, a.paused);
+    case 'setEnv': return setEnvAction(state, a.deployment, a.container, a.env);
     default: return { result: { ok: false, error: `error: unknown action "${(a as { type?: unknown }).type}"` } };
   }
 }
