@@ -199,6 +199,7 @@ export async function registerWorkshopRoutes(app: FastifyInstance, opts: Worksho
   const tags = ['workshops'];
 
   app.post('/workshops', {
+    config: { rateLimit: { max: 20, timeWindow: '1 minute' } },
     schema: { tags, summary: 'Create a workshop (trainer): its join code and its first match room, in the lobby', body: docSchema(WorkshopRequest) },
   }, async (req, reply) => {
     const trainer = await trainerOf(req, reply);
