@@ -99,6 +99,9 @@ export interface Debrief {
   matches: { matchGroup: string; scenarioId: string; endedAt: string; teams: DebriefTeam[] }[];
 }
 
+/** Postmortem replays the debrief runs at once (server/http/postmortem.ts runs 2 too). */
+const POSTMORTEMS_AT_ONCE = 2;
+
 const IdParams = z.object({ id: z.string().regex(/^[0-9a-f-]{36}$/, { error: 'expected a workshop id (a UUID)' }) });
 const CodeParams = z.object({ code: z.string().min(1).max(32) });
 const DebriefQuery = z.object({ format: z.enum(['json', 'csv'], { error: 'format must be json or csv' }).optional() });
@@ -199,6 +202,7 @@ export async function registerWorkshopRoutes(app: FastifyInstance, opts: Worksho
   const tags = ['workshops'];
 
   app.post('/workshops', {
+    config: { rateLimit: { max: 20, timeWindow: '1 minute' } },
     schema: { tags, summary: 'Create a workshop (trainer): its join code and its first match room, in the lobby', body: docSchema(WorkshopRequest) },
   }, async (req, reply) => {
     const trainer = await trainerOf(req, reply);
@@ -238,7 +242,8 @@ export async function registerWorkshopRoutes(app: FastifyInstance, opts: Worksho
   });
 
   app.get('/workshops/by-code/:code', {
-    config: { rateLimit: { max: 60, timeWindow: '1 minute' } },
+    // A class of 40 behind one NAT looks the code up at once, some twice.
+    config: { rateLimit: { max: 300, timeWindow: '1 minute' } },
     schema: { tags, summary: 'Look a workshop up by its join code (anyone): where to join, never the trainer\'s plan', params: docSchema(CodeParams) },
   }, async (req, reply) => {
     const p = parseOr400(CodeParams, req.params, reply, 'code');
@@ -311,9 +316,11 @@ export async function registerWorkshopRoutes(app: FastifyInstance, opts: Worksho
         // a scenario that no longer loads: kinds stand for titles
       }
       const teams: DebriefTeam[] = [];
+      const records = new Map<string, MatchRecord>();
       for (const id of g.ids) {
         const record = await getMatch(db, id);
         if (!record) continue;
+        records.set(id, record);
         for (const inj of record.injections) if (inj.spec.title !== undefined) titles.set(inj.spec.id, inj.spec.title);
         const tick = record.settings.tickSeconds;
         teams.push({
@@ -325,9 +332,18 @@ export async function registerWorkshopRoutes(app: FastifyInstance, opts: Worksho
           players: record.players.map((p) => p.name),
           incidents: record.summary.incidents.map((i) => ({ id: i.id, kind: i.type, title: titles.get(i.id) ?? i.type, startedAt: i.startedAt, mitigatedAt: i.mitigatedAt })),
           actions: record.actions.map((a) => ({ t: a.tick * tick, player: a.player, command: kubectlEquivalent(a.action as SimAction) })),
-          postmortem: withPostmortems ? await postmortemOf(record) : '',
+          postmortem: '',
           replayUrl: `/replay.html?match=${encodeURIComponent(id)}`,
         });
+      }
+      if (withPostmortems) {
+        // Two replays at a time (each about a second of CPU in a worker; cached once written).
+        for (let i = 0; i < teams.length; i += POSTMORTEMS_AT_ONCE) {
+          await Promise.all(teams.slice(i, i + POSTMORTEMS_AT_ONCE).map(async (t) => {
+            const record = records.get(t.matchId);
+            if (record) t.postmortem = await postmortemOf(record);
+          }));
+        }
       }
       teams.sort((a, b) => TEAM_IDS.indexOf(a.team as never) - TEAM_IDS.indexOf(b.team as never) || (a.team < b.team ? -1 : a.team > b.team ? 1 : 0));
       matches.push({ matchGroup: g.matchGroup, scenarioId: g.scenarioId, endedAt: g.endedAt.toISOString(), teams });

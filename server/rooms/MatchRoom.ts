@@ -66,7 +66,7 @@ import type { RecoveryManager } from '../recovery/manager.ts';
 import { matchTick, rebuildMatch } from '../recovery/rebuild.ts';
 import type { SimInput } from '../../shared/sim/types.ts';
 import { registerK8sMatch, type K8sMatchHandle, type K8sSubmitResult } from '../k8s/gateway.ts';
-import { NEXT_LINGER_MS, RoomDesk, WORKSHOP_END_LINGER_MS, takeWorkshopCreation, type WorkshopBinding } from './workshop.ts';
+import { NEXT_LINGER_MS, RoomDesk, WORKSHOP_END_LINGER_MS, WORKSHOP_MAX_CLIENTS, takeWorkshopCreation, type WorkshopBinding } from './workshop.ts';
 
 /** What the room needs from the server process (bound with {@link defineMatchRoom}). */
 export interface MatchRoomDeps {
@@ -349,6 +349,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     if (o.workshop) {
       void this.setPrivate(true);
       this.autoDispose = false;
+      this.maxClients = WORKSHOP_MAX_CLIENTS;
     }
     // Solo practice: quick-play never seats a second player here (joinById still lets spectators in).
     if (this.match.settings.mode === 'solo') void this.setPrivate(true);
@@ -937,7 +938,8 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
       client.send('matchEnded', message);
     }
     this.log.info({ scores: players.map((p) => `${p.name}:${p.score}`) }, 'match ended');
-    this.autoDispose = true;
+    // A workshop room was kept while empty for its players to come; over, it goes when they leave.
+    if (this.desk.workshop) this.autoDispose = true;
     this.clock.setTimeout(() => void this.disconnect(), this.desk.workshop ? WORKSHOP_END_LINGER_MS : END_LINGER_MS);
   }
 

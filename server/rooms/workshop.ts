@@ -58,6 +58,8 @@ export interface WorkshopBinding {
 
 /** Real milliseconds an ended workshop room stays open for its debrief and the trainer's `next` (unless everyone leaves). */
 export const WORKSHOP_END_LINGER_MS = 30 * 60_000;
+/** Clients a workshop room seats (a class of 40 with a trainer and a few spectators; other rooms: 16). */
+export const WORKSHOP_MAX_CLIENTS = 64;
 /** Real milliseconds a room stays up after announcing the next match (clients move over). */
 export const NEXT_LINGER_MS = 15_000;
 

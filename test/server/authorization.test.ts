@@ -4,6 +4,11 @@
  * API with each player's own token). One row per (actor, action): only the right actors succeed, the
  * others get a clear refusal (a `reply` with `ok: false` and its reason, or an HTTP 401 / 403 JSON).
  *
+ * Team actions: the lobby's `ready`, a console command, a structured action, a workflow update (each
+ * on the actor's own team: spectators and the spectating trainer watch), and a Kubernetes API write to
+ * team blue's cluster (only blue's players). Trainer actions: every `control` op, `bot`, the lobby's
+ * `start`, joining with `trainer: true`, and the workshop HTTP routes.
+ *
  * Actors, all in one workshop's room (race, 2 teams, teams placed by the server):
  * - `guest`: a guest token (`POST /api/session/guest`), on team blue;
  * - `player`: a registered account, team blue (the team the team actions are about);
@@ -180,6 +185,7 @@ matrix('in the lobby (room)', () => [
   { name: 'bot seat', allowed: TRAINER_ONLY, refusal: WORKSHOP_TRAINER_REFUSAL, attempt: (a) => roomOutcome(a, 'bot', { team: 'red', level: 'idle' }) },
   { name: 'control speed (lobby)', allowed: TRAINER_ONLY, refusal: WORKSHOP_TRAINER_REFUSAL, attempt: (a) => roomOutcome(a, 'control', { op: 'speed', timeDilation: 1 }) },
   { name: 'lobby team (auto teams: the trainer places players)', allowed: [], attempt: (a) => roomOutcome(a, 'lobby', { op: 'team', value: 'red' }) },
+  { name: 'lobby ready (players only)', allowed: ['guest', 'player', 'otherTeam', 'otherTrainer'], attempt: (a) => roomOutcome(a, 'lobby', { op: 'ready', value: true }) },
   { name: 'lobby start', allowed: TRAINER_ONLY, refusal: WORKSHOP_TRAINER_REFUSAL, attempt: (a) => roomOutcome(a, 'lobby', { op: 'start', value: true }) },
 ]);
 
@@ -202,6 +208,8 @@ matrix('while the match runs (room and Kubernetes API)', () => [
   // Team actions: a console command changes the actor's own team's cluster (players only; a
   // spectator and the spectating trainer watch).
   { name: 'console command (own team)', allowed: ['guest', 'player', 'otherTeam', 'otherTrainer'], attempt: (a) => roomOutcome(a, 'kubectl', { command: 'kubectl scale deployment/frontend --replicas=2' }) },
+  { name: 'structured action (own team)', allowed: ['guest', 'player', 'otherTeam', 'otherTrainer'], attempt: (a) => roomOutcome(a, 'action', { action: { type: 'scaleDeployment', deployment: 'frontend', replicas: 3 } }) },
+  { name: 'workflow status update (own team)', allowed: ['guest', 'player', 'otherTeam', 'otherTrainer'], attempt: (a) => roomOutcome(a, 'workflow', { op: 'update', text: `update from ${a}` }) },
   { name: 'Kubernetes API write to team blue', allowed: ['guest', 'player'], attempt: (a) => k8sScaleBlue(a) },
 ]);
 

@@ -154,6 +154,17 @@ describe('a workshop', () => {
     expect(roster).toEqual({ blue: ['ann', 'dee'], red: ['bob', 'cid'] });
     const list = await api('GET', '/api/workshops', coach);
     expect(list.body.map((w: { id: string }) => w.id)).toContain(ws.id);
+    // Every workshop route is in the OpenAPI document (/docs).
+    const paths = Object.keys((await api('GET', '/docs/json')).body.paths as Record<string, unknown>);
+    expect(paths.filter((p) => p.startsWith('/api/workshops')).sort()).toEqual([
+      '/api/workshops',
+      '/api/workshops/by-code/{code}',
+      '/api/workshops/{id}',
+      '/api/workshops/{id}/debrief',
+      '/api/workshops/{id}/next',
+      '/api/workshops/{id}/postmortems.md',
+      '/api/workshops/{id}/qr.svg',
+    ]);
     const qr = await api('GET', `/api/workshops/${ws.id}/qr.svg`, coach);
     expect(qr.status).toBe(200);
     expect(qr.type).toMatch(/^image\/svg\+xml/);
