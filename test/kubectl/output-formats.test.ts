@@ -103,6 +103,8 @@ describe('kubectl api-resources and explain', () => {
     const deploy = out(s, 'kubectl explain deployment.spec.replicas');
     expect(deploy).toMatch(/^GROUP:\s+apps\nKIND:\s+Deployment\nVERSION:\s+v1\n\nFIELD: replicas <integer>\n\nDESCRIPTION:\n/);
     expect(out(s, 'kubectl explain pods.spec.nope')).toBe('error: field "nope" does not exist');
+    expect(out(s, 'kubectl explain hpa.spec')).toMatch(/^GROUP:\s+autoscaling\nKIND:\s+HorizontalPodAutoscaler\nVERSION:\s+v2\n\nFIELD: spec <HorizontalPodAutoscalerSpec>[\s\S]*\n {2}maxReplicas\t<integer> -required-\n/);
+    expect(out(s, 'kubectl explain cronjob.spec.jobTemplate.spec.backoffLimit')).toMatch(/FIELD: backoffLimit <integer>\n\nDESCRIPTION:\n {4}Specifies the number of retries before marking this job failed.\s+Defaults to\s+6$/);
     expect(out(s, 'kubectl explain widgets')).toBe(`error: the server doesn't have a resource type "widgets"`);
   });
 });
