@@ -161,7 +161,7 @@ describe('a workshop from creation to the exported debrief', () => {
     await coach.keyboard.press('s');
     await expect.poll(async () => (await trainerInfo(coach)).phase, { timeout: 15_000, message: (await coach.textContent('#trainer-log')) ?? '' }).toBe('running');
     await expect.poll(async () => (await gameInfo(bob)).ready, { timeout: 30_000 }).toBe(true);
-    await expect.poll(async () => (await gameInfo(bob)).phase).toBe('running');
+    await expect.poll(async () => (await gameInfo(bob)).phase, { timeout: 30_000 }).toBe('running');
     expect(await coach.locator('#team-cards .team-card').evaluateAll((cards) => cards.map((c) => (c as HTMLElement).dataset.team))).toEqual(['blue', 'red']);
 
     // The `?` help lists the keys.
