@@ -12,6 +12,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -205,6 +206,7 @@ describe('a workshop from creation to the exported debrief', () => {
     await coach.locator('#trainer-watch').waitFor({ state: 'visible' });
     await coach.locator('#trainer-map canvas').waitFor({ state: 'attached' });
     expect((await trainerInfo(coach)).watching).toBe('red');
+    await coach.screenshot({ path: join(tmpdir(), 'gameday-trainer.png'), fullPage: true });
   }, 240_000);
 
   it('the trainer ends the match and opens the debrief', async () => {
@@ -227,6 +229,7 @@ describe('a workshop from creation to the exported debrief', () => {
     expect(actionLink).toMatch(/replay\.html\?match=[^&]+&t=\d+$/);
     expect(await red.locator('.debrief-postmortem pre').textContent()).toMatch(/Postmortem/);
 
+    await coach.screenshot({ path: join(tmpdir(), 'gameday-debrief.png'), fullPage: true });
     // The action's link opens red's replay at that moment.
     const moment = Number(/&t=(\d+)$/.exec(actionLink ?? '')?.[1]);
     const [replay] = await Promise.all([coach.context().waitForEvent('page'), red.locator('.debrief-actions a').first().click()]);
