@@ -12,6 +12,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -92,6 +93,17 @@ afterAll(async () => {
 });
 
 describe('a workshop from creation to the exported debrief', () => {
+  it('an account without trainer rights is told so and gets no create form', async () => {
+    const player = await open('player', '/trainer.html');
+    await player.click('#trainer-account .account-modes button[data-mode="register"]');
+    await player.fill('#account-username', 'dora');
+    await player.fill('#account-password', 'correct horse battery');
+    await player.click('#trainer-account .account-form button[type="submit"]');
+    await expect.poll(() => player.textContent('#trainer-account'), { timeout: 15_000 }).toContain('dora has no trainer rights');
+    expect(await player.locator('#workshop-setup').isHidden()).toBe(true);
+    await player.close();
+  });
+
   it('the trainer signs in and creates a workshop: code, link and QR code', async () => {
     coach = await open('coach', '/trainer.html');
     await coach.click('#trainer-account .account-modes button[data-mode="register"]');
@@ -115,13 +127,13 @@ describe('a workshop from creation to the exported debrief', () => {
     await coach.fill('#ws-speed', '10');
     await coach.click('#ws-create');
     await coach.locator('#workshop-live').waitFor({ state: 'visible' });
-    await expect.poll(async () => (await coach.textContent('#ws-code'))?.trim() ?? '').toMatch(/^[0-9A-Z]{4,}$/);
+    await expect.poll(async () => (await coach.textContent('#ws-code'))?.trim() ?? '', { timeout: 15_000 }).toMatch(/^[0-9A-Z]{4,}$/);
     code = ((await coach.textContent('#ws-code')) ?? '').trim();
     expect(await coach.getAttribute('#ws-link', 'href')).toBe(`${origin}/?workshop=${code}`);
     await coach.locator('#ws-qr').waitFor({ state: 'visible' });
     expect(await coach.locator('#ws-qr').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
     await expect.poll(async () => (await trainerInfo(coach)).connected, { timeout: 30_000 }).toBe(true);
-    await expect.poll(async () => (await trainerInfo(coach)).phase).toBe('lobby');
+    await expect.poll(async () => (await trainerInfo(coach)).phase, { timeout: 15_000 }).toBe('lobby');
   });
 
   it('a wrong code gets a clear error; two players join by code on different teams', async () => {
@@ -161,7 +173,7 @@ describe('a workshop from creation to the exported debrief', () => {
     await coach.keyboard.press('s');
     await expect.poll(async () => (await trainerInfo(coach)).phase, { timeout: 15_000, message: (await coach.textContent('#trainer-log')) ?? '' }).toBe('running');
     await expect.poll(async () => (await gameInfo(bob)).ready, { timeout: 30_000 }).toBe(true);
-    await expect.poll(async () => (await gameInfo(bob)).phase).toBe('running');
+    await expect.poll(async () => (await gameInfo(bob)).phase, { timeout: 30_000 }).toBe('running');
     expect(await coach.locator('#team-cards .team-card').evaluateAll((cards) => cards.map((c) => (c as HTMLElement).dataset.team))).toEqual(['blue', 'red']);
 
     // The `?` help lists the keys.
@@ -184,7 +196,7 @@ describe('a workshop from creation to the exported debrief', () => {
     await coach.click('#message-button');
     await expect.poll(() => coach.textContent('#trainer-result'), { timeout: 15_000 }).toMatch(/^hint to team red: Something changed/);
     await expect.poll(() => bob.textContent('#connection-banner'), { timeout: 15_000 }).toContain('Hint from coach: Something changed in the frontend rollout.');
-    expect(await bob.textContent('#notice-list')).toContain('Something changed in the frontend rollout.');
+    await expect.poll(() => bob.textContent('#notice-list'), { timeout: 15_000 }).toContain('Something changed in the frontend rollout.');
     expect(await ann.textContent('#notice-list')).not.toContain('Something changed in the frontend rollout.');
 
     await kubectl(bob, 'kubectl rollout undo deployment/frontend');
@@ -194,7 +206,8 @@ describe('a workshop from creation to the exported debrief', () => {
     await coach.locator('#trainer-watch').waitFor({ state: 'visible' });
     await coach.locator('#trainer-map canvas').waitFor({ state: 'attached' });
     expect((await trainerInfo(coach)).watching).toBe('red');
-  });
+    await coach.screenshot({ path: join(tmpdir(), 'gameday-trainer.png'), fullPage: true });
+  }, 240_000);
 
   it('the trainer ends the match and opens the debrief', async () => {
     await coach.click('#ctl-end');
@@ -216,6 +229,7 @@ describe('a workshop from creation to the exported debrief', () => {
     expect(actionLink).toMatch(/replay\.html\?match=[^&]+&t=\d+$/);
     expect(await red.locator('.debrief-postmortem pre').textContent()).toMatch(/Postmortem/);
 
+    await coach.screenshot({ path: join(tmpdir(), 'gameday-debrief.png'), fullPage: true });
     // The action's link opens red's replay at that moment.
     const moment = Number(/&t=(\d+)$/.exec(actionLink ?? '')?.[1]);
     const [replay] = await Promise.all([coach.context().waitForEvent('page'), red.locator('.debrief-actions a').first().click()]);
@@ -226,7 +240,7 @@ describe('a workshop from creation to the exported debrief', () => {
     }, moment, { timeout: 60_000 });
     expect(await replay.textContent('#replay-title')).toContain('team red');
     await replay.close();
-  });
+  }, 240_000);
 
   it('exports the debrief as CSV, JSON and Markdown', async () => {
     const [csv] = await Promise.all([coach.waitForEvent('download', { timeout: 30_000 }), coach.click('#export-csv')]);
@@ -242,7 +256,7 @@ describe('a workshop from creation to the exported debrief', () => {
     const [md] = await Promise.all([coach.waitForEvent('download', { timeout: 60_000 }), coach.click('#export-md')]);
     expect(md.suggestedFilename()).toMatch(/\.md$/);
     expect(readFileSync((await md.path())!, 'utf8')).toContain('# SRE 101: postmortems');
-    await expect.poll(() => coach.textContent('#debrief-status')).toMatch(/^Saved /);
+    await expect.poll(() => coach.textContent('#debrief-status'), { timeout: 15_000 }).toMatch(/^Saved /);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -226,10 +226,17 @@ describe('the debrief', () => {
     expect(timelineSpan(m)).toBe(200);
     const blue = timelineMarks(m.teams[1]!, 300);
     expect(blue).toEqual([
-      { kind: 'incident', from: 0.2, to: 0.6, t: 60, label: 'Bad rollout of frontend: started at 1:00, mitigated at 3:00 (2:00 later)' },
+      { kind: 'incident', from: 0.2, to: 0.6, t: 60, lane: 0, label: 'Bad rollout of frontend: started at 1:00, mitigated at 3:00 (2:00 later)' },
       { kind: 'action', from: 0.5, to: 0.5, t: 150, label: '2:30 ann: kubectl rollout undo deployment/frontend' },
     ]);
     expect(timelineMarks(m.teams[0]!, 300)[0]).toMatchObject({ open: true, to: 1 });
+    // Overlapping incidents stack on rows; a later one reuses a free row.
+    const overlap = { ...m.teams[1]!, incidents: [
+      { id: 'a', kind: 'x', title: 'A', startedAt: 10, mitigatedAt: 100 },
+      { id: 'b', kind: 'x', title: 'B', startedAt: 50, mitigatedAt: 80 },
+      { id: 'c', kind: 'x', title: 'C', startedAt: 90, mitigatedAt: null },
+    ], actions: [] };
+    expect(timelineMarks(overlap, 300).map((mk) => [mk.label[0], mk.lane])).toEqual([['A', 0], ['B', 1], ['C', 1]]);
     expect(parseDebrief(null)).toEqual({ workshop: { id: '', code: '', title: 'Workshop' }, matches: [] });
   });
 

@@ -111,11 +111,19 @@ export class DebriefView {
     );
     // The timeline: a click anywhere opens the replay at that moment; marks are links of their own.
     const timeline = el('div', { class: 'timeline', title: 'Click to open the replay at that moment', attrs: { role: 'group', 'aria-label': `${t.team} timeline` } });
-    for (const m of timelineMarks(t, span)) {
+    const marks = timelineMarks(t, span);
+    const lanes = Math.max(1, ...marks.map((m) => (m.lane ?? 0) + 1));
+    const laneHeight = Math.max(4, Math.floor(14 / lanes));
+    timeline.style.height = `${22 + lanes * (laneHeight + 2)}px`;
+    for (const m of marks) {
       const a = el('a', {
         class: `mark ${m.kind}${m.kind === 'incident' && !m.open ? ' mitigated' : ''}`,
         title: m.label,
-        attrs: { href: replayAt(t, m.t), target: '_blank', rel: 'noopener', 'aria-label': m.label, style: m.kind === 'incident' ? `left: ${(m.from * 100).toFixed(2)}%; width: ${((m.to - m.from) * 100).toFixed(2)}%` : `left: ${(m.from * 100).toFixed(2)}%` },
+        attrs: { href: replayAt(t, m.t), target: '_blank', rel: 'noopener', 'aria-label': m.label, style:
+            m.kind === 'incident'
+              ? `left: ${(m.from * 100).toFixed(2)}%; width: ${((m.to - m.from) * 100).toFixed(2)}%; top: ${3 + (m.lane ?? 0) * (laneHeight + 2)}px; height: ${laneHeight}px`
+              : `left: ${(m.from * 100).toFixed(2)}%; top: auto; bottom: 3px`,
+        },
       });
       a.addEventListener('click', (e) => e.stopPropagation());
       timeline.append(a);

@@ -110,7 +110,9 @@ export class TrainerSetup {
         note = el('p', { class: 'error trainer-rights', attrs: { role: 'alert' } });
         this.#root.querySelector('.account-panel')?.after(note);
       }
-      note.textContent = `${session.name} has no trainer rights: ask an admin to run npx gameday trainer grant ${session.name} (or list the account in TRAINER_USERS), then sign in again.`;
+      const text = `${session.name} has no trainer rights: ask an admin to run npx gameday trainer grant ${session.name} (or list the account in TRAINER_USERS), then sign in again.`;
+      // Only on a change: this runs from a MutationObserver of the same subtree.
+      if (note.textContent !== text) note.textContent = text;
     } else note?.remove();
     if (same) return;
     this.#actions.session(session);

@@ -116,17 +116,25 @@ export interface TimelineMark {
   label: string;
   /** Incident still open at the end. */
   open?: boolean;
+  /** Incident bars: the row (0 = top) so overlapping incidents stack instead of hiding each other. */
+  lane?: number;
 }
 
 /** A team's timeline marks over `span` sim seconds: incident bars (start -> mitigation), action ticks. */
 export function timelineMarks(team: DebriefTeam, span: number): TimelineMark[] {
   const frac = (s: number): number => Math.min(1, Math.max(0, s / span));
   const marks: TimelineMark[] = [];
-  for (const i of team.incidents) {
+  // Greedy lanes by start time: a bar goes on the first row whose last bar ended before it starts.
+  const laneEnds: number[] = [];
+  const started = team.incidents.filter((i) => i.startedAt !== null).sort((a, b) => (a.startedAt ?? 0) - (b.startedAt ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (const i of started) {
     if (i.startedAt === null) continue;
+    let lane = laneEnds.findIndex((end) => end <= i.startedAt!);
+    if (lane < 0) lane = laneEnds.length;
+    laneEnds[lane] = i.mitigatedAt ?? Number.POSITIVE_INFINITY;
     const end = i.mitigatedAt ?? span;
     const how = i.mitigatedAt === null ? 'never mitigated' : `mitigated at ${formatSimTime(i.mitigatedAt)} (${formatSimTime(i.mitigatedAt - i.startedAt)} later)`;
-    marks.push({ kind: 'incident', from: frac(i.startedAt), to: frac(end), t: i.startedAt, label: `${i.title}: started at ${formatSimTime(i.startedAt)}, ${how}`, ...(i.mitigatedAt === null ? { open: true } : {}) });
+    marks.push({ kind: 'incident', from: frac(i.startedAt), to: frac(end), t: i.startedAt, label: `${i.title}: started at ${formatSimTime(i.startedAt)}, ${how}`, lane, ...(i.mitigatedAt === null ? { open: true } : {}) });
   }
   for (const a of team.actions) marks.push({ kind: 'action', from: frac(a.t), to: frac(a.t), t: a.t, label: `${formatSimTime(a.t)} ${a.player}: ${a.command}` });
   return marks;
