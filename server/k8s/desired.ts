@@ -265,3 +265,50 @@ export function applyConflicts(state: SimState, key: string, manager: string, ac
     causes: conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with "${c.owner}" using ${apiVersion}`, field: c.field })),
   });
 }
+
+/**
+ * The object `served` would become with `patch` (a {@link desiredPatch} result) applied, for a
+ * `--dry-run=server` answer (what `kubectl diff` shows): labels and annotations, `spec.replicas`,
+ * `spec.paused` and each container's image, resources and env. Other fields stay as served (the write
+ * is refused for them anyway).
+ */
+export function previewPatch(served: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  const out = structuredClone(served);
+  const pm = isObj(patch['metadata']) ? patch['metadata'] : {};
+  const om = isObj(out['metadata']) ? out['metadata'] : (out['metadata'] = dict<unknown>());
+  for (const field of ['labels', 'annotations'] as const) {
+    const changes = pm[field];
+    if (!isObj(changes)) continue;
+    const target = isObj(om[field]) ? om[field] : (om[field] = dict<unknown>());
+    for (const [k, v] of Object.entries(changes)) {
+      if (v === null) delete target[k];
+      else target[k] = v;
+    }
+  }
+  const ps = isObj(patch['spec']) ? patch['spec'] : {};
+  const os = isObj(out['spec']) ? out['spec'] : undefined;
+  if (!os) return out;
+  if (typeof ps['replicas'] === 'number') os['replicas'] = ps['replicas'];
+  if (ps['paused'] === true) os['paused'] = true;
+  else if (ps['paused'] === false) delete os['paused'];
+  const pcs = isObj(ps['template']) && isObj(ps['template']['spec']) && Array.isArray(ps['template']['spec']['containers']) ? (ps['template']['spec']['containers'] as unknown[]).filter(isObj) : [];
+  const ocs = isObj(os['template']) && isObj(os['template']['spec']) && Array.isArray(os['template']['spec']['containers']) ? (os['template']['spec']['containers'] as unknown[]).filter(isObj) : [];
+  for (const pc of pcs) {
+    const oc = ocs.find((c) => c['name'] === pc['name']);
+    if (!oc) continue;
+    if (pc['image'] !== undefined) oc['image'] = pc['image'];
+    if (pc['resources'] !== undefined) oc['resources'] = pc['resources'];
+    if (Array.isArray(pc['env'])) {
+      const env = (Array.isArray(oc['env']) ? (oc['env'] as unknown[]) : []).filter(isObj);
+      for (const e of (pc['env'] as unknown[]).filter(isObj)) {
+        const i = env.findIndex((x) => x['name'] === e['name']);
+        if (e['$patch'] === 'delete') {
+          if (i >= 0) env.splice(i, 1);
+        } else if (i >= 0) env[i] = e;
+        else env.push(e);
+      }
+      oc['env'] = env;
+    }
+  }
+  return out;
+}

@@ -29,7 +29,7 @@ import { RESOURCES, findResource, groupVersion, qualified, type Entry, type Reso
 import { clusterMetrics } from './metrics.ts';
 import { openApiDocument, openApiIndex } from './openapi.ts';
 import { PROTOBUF_CONTENT_TYPE, ProtobufError, decodeProtobufBody } from './protobuf.ts';
-import { applyConflicts, desiredPatch, forgetOwners, recordCreated, recordOwners, staleVersion } from './desired.ts';
+import { applyConflicts, desiredPatch, forgetOwners, previewPatch, recordCreated, recordOwners, staleVersion } from './desired.ts';
 import { parse as parseYaml } from 'yaml';
 import { served } from './served.ts';
 import { WATCH_MAX_SECONDS, closeAllWatches, noteListed, noteServed, runWatch } from './watch.ts';
@@ -414,6 +414,8 @@ async function writeObject(req: FastifyRequest, reply: FastifyReply, session: K8
   const contentType = String(req.headers['content-type'] ?? 'application/json');
   let actions: ActionMessage[] | StatusError;
   let answer: () => Record<string, unknown> | undefined;
+  /** A Deployment patch, for a dry run's answer (`kubectl diff`). */
+  let preview: Record<string, unknown> | undefined;
   const entryBody = (): Record<string, unknown> | undefined => {
     const e = findEntry(resource, state, ns, name);
     return e ? objectBody(resource, e, state) : undefined;
@@ -462,6 +464,7 @@ async function writeObject(req: FastifyRequest, reply: FastifyReply, session: K8
       const conflict = applyConflicts(state, `${resource.kind}/${ns}/${name}`, manager!, actions, groupVersion(resource), name, resource.plural);
       if (conflict) return sendStatus(reply, conflict);
     }
+    if (dryRun(req) && Array.isArray(actions)) return reply.send(previewPatch(served, patch));
     answer = entryBody;
   } else if (resource.kind === 'Deployment' && req.method === 'PATCH' && isTemplateReplace(contentType, req.body)) {
     if (!state.deployments[`${ns}/${name}`]) return sendStatus(reply, missing());
@@ -472,6 +475,7 @@ async function writeObject(req: FastifyRequest, reply: FastifyReply, session: K8
     if (!state.deployments[`${ns}/${name}`]) return sendStatus(reply, missing());
     const body = patchObject(contentType, req.body);
     actions = 'code' in body && 'body' in body ? (body as StatusError) : deploymentActions(ns, name, body);
+    if (!('code' in body && 'body' in body)) preview = body;
     answer = entryBody;
   } else if (resource.kind === 'Node' && req.method === 'PATCH') {
     if (!state.nodes[name]) return sendStatus(reply, missing());
@@ -503,7 +507,7 @@ async function writeObject(req: FastifyRequest, reply: FastifyReply, session: K8
   // Server-side dry run (`--dry-run=server`): the request maps to game actions, none is submitted.
   if (dryRun(req)) {
     const body = answer();
-    return body ? reply.send(body) : sendStatus(reply, missing());
+    return body ? reply.send(preview ? previewPatch(body, preview) : body) : sendStatus(reply, missing());
   }
   for (const action of actions) {
     // Applied at once; awaited until durable in the match's journal before the reply.

@@ -227,3 +227,55 @@ describe('kubectl apply --server-side and replace -f', () => {
     expect(stale.err.trim()).toBe(`Error from server (Conflict): error when replacing "${join(home, 'web-stale.yaml')}": Operation cannot be fulfilled on deployments.apps "web": the object has been modified; please apply your changes to the latest version and try again`);
   });
 });
+
+describe('kubectl diff (server-side dry-run apply)', () => {
+  it('shows the change the game would make and changes nothing', async () => {
+    const before = actionCount();
+    const replicas = Number((await kubectl('get', 'deploy', 'web', '-o', 'jsonpath={.spec.replicas}')).out);
+    const p = join(home, 'web-diff.yaml');
+    writeFileSync(p, WEB.replace('replicas: 2', `replicas: ${replicas + 2}`).replace('nginx:1.27', 'nginx:1.29'));
+    const r = await kubectl('diff', '--server-side', '--force-conflicts', '-f', p);
+    // kubectl diff exits 1 when there are differences.
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(new RegExp(`^-\\s+replicas: ${replicas}$`, 'm'));
+    expect(r.out).toMatch(new RegExp(`^\\+\\s+replicas: ${replicas + 2}$`, 'm'));
+    expect(r.out).toMatch(/^\+\s+(- )?image: nginx:1\.29$/m);
+    // Plain kubectl diff: a dry-run strategic merge patch (client-side apply).
+    const plain = await kubectl('diff', '-f', p);
+    expect(plain.code).toBe(1);
+    expect(plain.out).toMatch(new RegExp(`^\\+\\s+replicas: ${replicas + 2}$`, 'm'));
+    expect(blue().deployments.get('default/web')?.replicas).toBe(replicas);
+    expect(actionCount()).toBe(before);
+  });
+});
+
+describe('a canary behind an existing Service', () => {
+  it('a Deployment whose Pods match the frontend Service\'s selector gets its share of the traffic', async () => {
+    const canary = `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: frontend-canary }
+spec:
+  replicas: 1
+  selector: { matchLabels: { app: guestbook, tier: frontend, track: canary } }
+  template:
+    metadata: { labels: { app: guestbook, tier: frontend, track: canary } }
+    spec:
+      containers:
+      - name: php-redis
+        image: gcr.io/google-samples/gb-frontend:v5-rc1
+        ports: [{ containerPort: 80 }]
+`;
+    const p = join(home, 'canary.yaml');
+    writeFileSync(p, canary);
+    expect((await kubectl('apply', '-f', p)).out.trim()).toBe('deployment.apps/frontend-canary created');
+    let pod = '';
+    await until(async () => {
+      pod = rows((await kubectl('get', 'pods', '-l', 'track=canary', '--field-selector', 'status.phase=Running')).out)[0]?.split(/\s+/)[0] ?? '';
+      return pod !== '';
+    }, 'the canary Pod Running');
+    const ip = async () => (await kubectl('get', 'pod', pod, '-o', 'jsonpath={.status.podIP}')).out;
+    await until(async () => (await kubectl('get', 'endpoints', 'frontend', '-o', 'jsonpath={.subsets[*].addresses[*].ip}')).out.split(' ').includes(await ip()), 'the canary in the frontend endpoints');
+    // Its log has the Service's requests, and the release's own 500s (10 % of them).
+    await until(async () => (await kubectl('logs', pod)).out.split('\n').filter((l) => / 500 \d+ "-"/.test(l)).length >= 2, 'the canary serving 500s');
+  });
+});
