@@ -29,6 +29,7 @@ import { etcdMemberLoss } from './etcd-member-loss.ts';
 import { networkChaos } from './network-chaos.ts';
 import { cpuHog } from './cpu-hog.ts';
 import { etcdNospace } from './etcd-nospace.ts';
+import { controlPlaneDown } from './control-plane-down.ts';
 
 /** Identity that checks every key names its own module's `kind`. */
 function registry<R extends { [K in keyof R]: IncidentModule<K & string, z.ZodType, AnyTargetSelector> }>(modules: R): R {
@@ -56,6 +57,7 @@ export const incidentRegistry = registry({
   'network-chaos': networkChaos,
   'cpu-hog': cpuHog,
   'etcd-nospace': etcdNospace,
+  'control-plane-down': controlPlaneDown,
 });
 
 /** The incident kinds the sim knows: the keys of {@link incidentRegistry}. */
