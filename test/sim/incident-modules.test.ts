@@ -120,7 +120,7 @@ describe('incident registry', () => {
   });
 
   it("gives remediation commands the players' console accepts as actions", () => {
-    const s = createSim(shopInput());
+    const s = createSim({ ...shopInput(), kubeSystem: true }); // kube-system on: CoreDNS's commands name its Deployment
     const names: Record<string, string> = {
       '<deployment>': 'frontend',
       '<container>': 'frontend',

@@ -30,6 +30,7 @@ import { networkChaos } from './network-chaos.ts';
 import { cpuHog } from './cpu-hog.ts';
 import { etcdNospace } from './etcd-nospace.ts';
 import { controlPlaneDown } from './control-plane-down.ts';
+import { corednsOutage } from './coredns-outage.ts';
 
 /** Identity that checks every key names its own module's `kind`. */
 function registry<R extends { [K in keyof R]: IncidentModule<K & string, z.ZodType, AnyTargetSelector> }>(modules: R): R {
@@ -58,6 +59,7 @@ export const incidentRegistry = registry({
   'cpu-hog': cpuHog,
   'etcd-nospace': etcdNospace,
   'control-plane-down': controlPlaneDown,
+  'coredns-outage': corednsOutage,
 });
 
 /** The incident kinds the sim knows: the keys of {@link incidentRegistry}. */
