@@ -39,6 +39,7 @@ import { storeWorkloads } from './workloads.ts';
 import { leasesOf } from './controllers/etcd.ts';
 import { fnv1a64 } from './hash.ts';
 import { setCondition } from './podutil.ts';
+import { emit } from './emit.ts';
 import { indexAddService } from './cache.ts';
 import type { Container, DeploymentManifest, Pod, ServiceManifest, SimInput, SimState, WorkloadManifest } from './types.ts';
 
@@ -244,7 +245,8 @@ interface StaticStatus {
 
 /**
  * Restarts of a container crash-looping since `since` (sim seconds) at `now`: it exits at once, the
- * kubelet restarts it at once the first time, then after 10, 20, 40... 300 s (kubernetes-behaviour.md §1).
+ * kubelet restarts it at once the first time (at `since`), then after 10, 20, 40... 300 s
+ * (kubernetes-behaviour.md §1): 1 at `since`, 2 at +10 s, 3 at +30 s...
  */
 export function crashLoopRestarts(since: number, now: number): number {
   let t = since;
@@ -255,7 +257,7 @@ export function crashLoopRestarts(since: number, now: number): number {
     n += 1;
     delay = delay === 0 ? 10 : Math.min(300, delay * 2);
   }
-  return Math.max(0, n - 1);
+  return n;
 }
 
 function desiredStatus(state: SimState, component: StaticComponent, hostIndex: number): StaticStatus {
@@ -336,8 +338,12 @@ export function kubeSystemSync(state: SimState): void {
       const before = statusSignature(pod);
       const cs = pod.status.containerStatuses[0];
       if (before === `${want.ready}|${want.restarts}|${want.waiting ?? ''}|${want.lastExit ?? ''}` && cs !== undefined) continue;
+      const restarted = want.restarts !== (cs?.restartCount ?? 0);
       applyStatus(state, pod, want);
       updateStatus(state, 'Pod', key, { enqueue: false });
+      if (want.waiting === 'CrashLoopBackOff' && restarted) {
+        emit(state, 'Warning', 'BackOff', { kind: 'Pod', name: pod.metadata.name, namespace: 'kube-system' }, `Back-off restarting failed container ${component} in pod ${pod.metadata.name}_kube-system(${pod.metadata.uid})`, 'kubelet');
+      }
     }
   });
 }

@@ -103,7 +103,7 @@ describe('incident registry', () => {
       expect(entry.remediations.length).toBeGreaterThan(0);
       for (const r of entry.remediations) {
         expect(r.summary).not.toBe('');
-        expect(r.command).toMatch(/^(kubectl|etcdctl) /);
+        expect(r.command).toMatch(/^(kubectl|etcdctl|kubeadm) /);
       }
     }
     expect(catalog.find((c) => c.kind === 'bad-rollout')).toMatchObject({
@@ -120,8 +120,8 @@ describe('incident registry', () => {
   });
 
   it("gives remediation commands the players' console accepts as actions", () => {
-    // the frontend has an HPA (traffic-spike's `kubectl patch hpa <deployment>` remediation needs one)
-    const s = createSim({ ...shopInput(), autoscalers: [{ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'frontend' }, spec: { scaleTargetRef: { kind: 'Deployment', name: 'frontend' }, minReplicas: 3, maxReplicas: 10 } }] });
+    // kube-system on (CoreDNS's commands name its Deployment); the frontend has an HPA (traffic-spike's `kubectl patch hpa <deployment>` remediation needs one)
+    const s = createSim({ ...shopInput(), kubeSystem: true, autoscalers: [{ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'frontend' }, spec: { scaleTargetRef: { kind: 'Deployment', name: 'frontend' }, minReplicas: 3, maxReplicas: 10 } }] });
     const names: Record<string, string> = {
       '<deployment>': 'frontend',
       '<container>': 'frontend',

@@ -44,6 +44,8 @@ export const ELECTION_TIMER: TimerKind = 'etcd.election';
 export const LEASE_HOLDERS = ['kube-controller-manager', 'kube-scheduler'] as const;
 /** One of {@link LEASE_HOLDERS}. */
 export type LeaseHolder = (typeof LEASE_HOLDERS)[number];
+/** The components' secure health ports (kube-controller-manager 10257, kube-scheduler 10259). */
+const HEALTHZ_PORT: Readonly<Record<LeaseHolder, number>> = { 'kube-controller-manager': 10257, 'kube-scheduler': 10259 };
 const EVENT_SOURCE: Readonly<Record<LeaseHolder, string>> = { 'kube-controller-manager': 'kube-controller-manager', 'kube-scheduler': 'default-scheduler' };
 
 /** Members needed for quorum: floor(n/2)+1. */
@@ -98,6 +100,14 @@ export function leaseSync(state: SimState): void {
   setComponent(state, 'kube-apiserver', serving, serving ? 'ok' : '[-]etcd failed: etcdserver: request timed out');
   const t = state.t;
   for (const lease of leasesOf(state)) {
+    // (added) A static Pod whose manifest is broken (the control-plane-down incident) runs no process:
+    // nothing renews or acquires the Lease, the component's loops stop (shared/sim/kubeSystem.ts).
+    if (state.controlPlane.brokenStaticPods?.[lease.name] !== undefined) {
+      lease.holder = null;
+      lease.nextTryAt = t + RETRY_PERIOD_SECONDS;
+      setComponent(state, lease.name, false, `Get "https://127.0.0.1:${HEALTHZ_PORT[lease.name]}/healthz": dial tcp 127.0.0.1:${HEALTHZ_PORT[lease.name]}: connect: connection refused`);
+      continue;
+    }
     if (lease.holder !== null) {
       if (writable) lease.renewedAt = t;
       else if (t - lease.renewedAt >= RENEW_DEADLINE_SECONDS) {

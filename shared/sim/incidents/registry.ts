@@ -33,6 +33,8 @@ import { readinessFailure } from './readiness-failure.ts';
 import { pdbDrain } from './pdb-drain.ts';
 import { resourceQuota } from './resource-quota.ts';
 import { zonePartition } from './zone-partition.ts';
+import { controlPlaneDown } from './control-plane-down.ts';
+import { corednsOutage } from './coredns-outage.ts';
 
 /** Identity that checks every key names its own module's `kind`. */
 function registry<R extends { [K in keyof R]: IncidentModule<K & string, z.ZodType, AnyTargetSelector> }>(modules: R): R {
@@ -64,6 +66,8 @@ export const incidentRegistry = registry({
   'pdb-drain': pdbDrain,
   'resource-quota': resourceQuota,
   'zone-partition': zonePartition,
+  'control-plane-down': controlPlaneDown,
+  'coredns-outage': corednsOutage,
 });
 
 /** The incident kinds the sim knows: the keys of {@link incidentRegistry}. */
