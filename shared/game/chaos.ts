@@ -40,6 +40,8 @@ export const DEFAULT_CHAOS_COSTS = {
   Deployment: { cost: 20, cooldownSeconds: 120 },
   Node: { cost: 30, cooldownSeconds: 300 },
   EtcdMembers: { cost: 50, cooldownSeconds: 600 },
+  /** (added) a whole zone cut off (`zone-partition`): every Node of it. */
+  Zone: { cost: 60, cooldownSeconds: 900 },
 } as const satisfies Record<string, { cost: number; cooldownSeconds: number }>;
 
 /** Points of the attack score at a fully burnt error budget (see {@link attackScore}). */
@@ -264,6 +266,10 @@ export function defaultTarget(sim: SimState, kind: IncidentType): string {
   const target = incidentModule(kind).target.kind;
   if (target === 'Node') return Object.keys(sim.nodes).sort()[0] ?? '';
   if (target === 'EtcdMembers') return '';
+  if (target === 'Zone') {
+    const first = Object.keys(sim.nodes).sort()[0];
+    return first === undefined ? '' : (sim.nodes[first]!.metadata.labels['topology.kubernetes.io/zone'] ?? '');
+  }
   return Object.keys(sim.deployments).sort()[0] ?? '';
 }
 

@@ -82,6 +82,11 @@ describe('incident pdb-drain', () => {
     expect(healedAt).not.toBeNull();
     expect(podsOnNode(s, 'node-a')).toEqual([]);
     expect(availabilityOver(s, 60)).toBeGreaterThan(0.998);
+    // The maintenance happens anyway: the drained node reboots at the deadline and comes back, costing nothing.
+    expect(availabilityOver(s, AT + 900 - s.t + 1)).toBeGreaterThan(0.998);
+    expect(s.events.find((e) => e.reason === 'Rebooting')?.message).toBe('Node node-a is rebooting for maintenance (kernel security patch)');
+    expect(availabilityOver(s, 200)).toBeGreaterThan(0.998);
+    expect(s.events.some((e) => e.reason === 'Rebooted' && e.object.name === 'node-a')).toBe(true);
     expect(checkInvariants(s)).toEqual([]);
   });
 

@@ -11,7 +11,9 @@ import { createSim } from '../../shared/sim/index.ts';
 import type { IncidentSpec, SimState } from '../../shared/sim/types.ts';
 import { incidentCatalog } from '../../shared/sim/incidents/index.ts';
 import { parseScenario } from '../../shared/scenario/parse.ts';
-import { MINIMAL_SCENARIO } from '../scenario/helpers.ts';
+import { MINIMAL_SCENARIO, problemsOf, readFixture } from '../scenario/helpers.ts';
+import { loadManifests } from '../../shared/manifests/load.ts';
+import { scenarioToSimInput } from '../../shared/scenario/toSimInput.ts';
 import { checkInvariants } from './invariants.ts';
 import { shopInput, stepN, typeCommand } from './game-fixtures.ts';
 
@@ -117,5 +119,12 @@ describe('incident zone-partition', () => {
     const s = sim([{ id: 'part', type: 'zone-partition', at: 5, target: 'zone-x', params: {} }]);
     stepN(s, 6);
     expect(s.incidents[0]!.data['error']).toBe('zone zone-x has no nodes (zones: zone-a, zone-b, zone-c)');
+    // A scenario names a zone of its cluster.nodes, checked when it is turned into a sim input.
+    const bookinfo = loadManifests(readFixture('manifests/bookinfo.yaml'));
+    const base = readFixture('scenarios/bookinfo-node-failure.yaml');
+    const good = parseScenario(`${base}  - { id: part, type: zone-partition, at: 60, target: us-east1-c }\n`);
+    expect(scenarioToSimInput(good, bookinfo, { seed: 1 }).incidents.at(-1)).toEqual({ id: 'part', type: 'zone-partition', at: 60, target: 'us-east1-c', params: { durationSeconds: 900 } });
+    const bad = parseScenario(`${base}  - { id: part, type: zone-partition, at: 60, target: us-east1-z }\n`);
+    expect(problemsOf(() => scenarioToSimInput(bad, bookinfo, { seed: 1 }))).toEqual(['incidents[1] (part).target: no Node in zone "us-east1-z" in cluster.nodes (zones: us-east1-b, us-east1-c, us-east1-d)']);
   });
 });

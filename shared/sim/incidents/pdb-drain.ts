@@ -12,9 +12,10 @@
  * as it would violate the pod's disruption budget.` (kubectl drain.go). `kubectl get pdb` shows
  * ALLOWED DISRUPTIONS 0.
  *
- * If the Node still runs workload Pods when the maintenance starts, the machine reboots: the kubelet
- * stops for `rebootSeconds` (the node lifecycle controller marks it Unknown after 50 s, its Pods leave
- * the endpoints; requests routed to them time out until then), then comes back.
+ * The maintenance happens at the deadline whatever the players did (the module outlives mitigation):
+ * the machine reboots, its kubelet stops for `rebootSeconds`, then comes back (Normal `Rebooted`). A
+ * drained Node loses nothing; one that still runs workload Pods is marked Unknown after 50 s, its
+ * Pods leave the endpoints and requests routed to them time out until then.
  *
  * Params (schema and defaults: {@link pdbDrain}`.params`): `deployment` (the protected Deployment;
  * absent: the first by key with a Pod on the Node), `pdb` (`<deployment>-pdb`), `minAvailable`
@@ -141,11 +142,12 @@ export const pdbDrain = defineIncident({
         `Node ${node} will be rebooted for maintenance (kernel security patch) in ${countdown(REMINDER_SECONDS)}: drain it before then (kubectl drain ${node} --ignore-daemonsets)`, 'maintenance-scheduler');
     }
     if (inc.data['rebooted'] !== true && state.t >= at) {
+      const drained = workloadPodsOn(state, node).length === 0;
       n.sim.kubeletUp = false;
       markDirty(state, 'nodes', node);
       inc.data['rebooted'] = true;
       inc.data['backAt'] = state.t + Number(inc.data['rebootSeconds'] ?? 180);
-      recordEvent(state, 'Warning', 'Rebooting', { kind: 'Node', name: node, namespace: '' }, `Node ${node} is rebooting for maintenance (kernel security patch); it was not drained`, 'maintenance-scheduler');
+      recordEvent(state, 'Warning', 'Rebooting', { kind: 'Node', name: node, namespace: '' }, `Node ${node} is rebooting for maintenance (kernel security patch)${drained ? '' : '; it was not drained'}`, 'maintenance-scheduler');
       return;
     }
     const back = inc.data['backAt'];
