@@ -45,6 +45,8 @@ export class MatchLobby {
   #sessionId = '';
   #waitingKey = '';
   #scoreKey = '';
+  /** Scoreboard rows by team id, updated in place. */
+  readonly #scoreRows = new Map<string, HTMLLIElement>();
   #playersKey = '';
   #noticeVersion = -1;
   /** Team a spectator (or trainer) chose to watch on the scoreboard; '' = the default. */
@@ -248,19 +250,30 @@ export class MatchLobby {
     const key = JSON.stringify([lines, watch]);
     if (key === this.#scoreKey) return;
     this.#scoreKey = key;
-    this.#scoreList.replaceChildren(
-      ...lines.map((l) =>
-        el(
-          'li',
-          { class: `score-row${l.mine ? ' mine' : ''}${watch && l.team === watch ? ' watched' : ''}`, attrs: { 'data-team': l.team }, title: l.players.length ? `players: ${l.players.join(', ')}` : 'no players' },
-          el('span', { class: 'rank', text: `#${l.rank}` }),
-          teamChip(l.team),
-          el('span', { class: 'score-players', text: l.players.join(', ') || '—' }),
-          el('span', { class: 'score-points', text: String(l.score) }),
-        ),
-      ),
-    );
-    if (!lines.length) this.#scoreList.replaceChildren(el('li', { class: 'empty', text: 'No scores yet.' }));
+    if (!lines.length) {
+      this.#scoreRows.clear();
+      this.#scoreList.replaceChildren(el('li', { class: 'empty', text: 'No scores yet.' }));
+      return;
+    }
+    // Rows are kept per team and updated in place (scores change every tick): a row being clicked
+    // must not be replaced under the pointer.
+    const rows = lines.map((l) => {
+      let row = this.#scoreRows.get(l.team);
+      if (!row) {
+        row = el('li', { attrs: { 'data-team': l.team } }, el('span', { class: 'rank' }), teamChip(l.team), el('span', { class: 'score-players' }), el('span', { class: 'score-points' }));
+        this.#scoreRows.set(l.team, row);
+      }
+      row.className = `score-row${l.mine ? ' mine' : ''}${watch && l.team === watch ? ' watched' : ''}`;
+      row.title = l.players.length ? `players: ${l.players.join(', ')}` : 'no players';
+      const [rank, , players, points] = Array.from(row.children);
+      if (rank) rank.textContent = `#${l.rank}`;
+      if (players) players.textContent = l.players.join(', ') || '—';
+      if (points) points.textContent = String(l.score);
+      return row;
+    });
+    for (const team of [...this.#scoreRows.keys()]) if (!lines.some((l) => l.team === team)) this.#scoreRows.delete(team);
+    const current = Array.from(this.#scoreList.children);
+    if (current.length !== rows.length || rows.some((r, i) => current[i] !== r)) this.#scoreList.replaceChildren(...rows);
   }
 
   #renderPlayers(view: MatchStateView, sessionId: string, me: RosterEntry | undefined): void {
