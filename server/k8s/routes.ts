@@ -12,8 +12,9 @@
  * token, 403 for another team's cluster or another match, 404 NotFound, 405 for verbs not served,
  * 422 Invalid, 503 `etcdserver: request timed out` while the team's etcd has no quorum (reads too:
  * kubectl's reads are quorum reads). Watch: ./watch.ts. OpenAPI v3: ./openapi.ts (`/openapi/v3...`). Creates
- * (POST of Deployments and Services), metadata/taint patches and Deployment deletes: ./writes.ts. Not
- * served yet: `/openapi/v2`, PUT of whole objects, server-side apply, other subresources.
+ * (POST of Deployments and Services, JSON or protobuf: ./protobuf.ts), metadata/taint patches and
+ * Deployment deletes: ./writes.ts; PUT and server-side apply: ./desired.ts; `pods/log`: ./logs.ts;
+ * `?dryRun=All` submits nothing. Not served: `/openapi/v2` (404), other subresources.
  *
  * May import: fastify, ./*, shared/sim (read only), shared/protocol.ts (types).
  */

@@ -112,7 +112,8 @@ describe('the Kubernetes API of a team cluster', () => {
     const patch = await fetch(`${blue}/apis/apps/v1/namespaces/default/deployments/frontend`, {
       method: 'PATCH',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/merge-patch+json' },
-      body: JSON.stringify({ spec: { paused: true } }),
+      // (was spec.paused, which kubectl rollout pause now sets) a field the game cannot change:
+      body: JSON.stringify({ spec: { minReadySeconds: 30 } }),
     });
     expect(patch.status).toBe(422);
     expect((await patch.json()).reason).toBe('Invalid');

@@ -102,45 +102,45 @@ describe('kubectl create (protobuf bodies)', () => {
 
 describe('kubectl set env, rollout pause/resume/undo --to-revision, delete -l, events by field', () => {
   const template = (name: string) => blue().deployments.get(`default/${name}`);
-  const rsNames = async () => rows((await kubectl('get', 'rs', '-o', 'wide')).out).filter((l) => l.startsWith('frontend-'));
+  const rsNames = async () => rows((await kubectl('get', 'rs', '-o', 'wide')).out).filter((l) => l.startsWith('hello-'));
 
   it('set env KEY=VALUE and KEY-: a template change that rolls out', async () => {
     const before = actionCount();
-    const r = await kubectl('set', 'env', 'deployment/frontend', 'DEBUG=1', 'MODE=fast');
+    const r = await kubectl('set', 'env', 'deployment/hello', 'DEBUG=1', 'MODE=fast');
     expect(r.err).toBe('');
-    expect(r.out.trim()).toBe('deployment.apps/frontend env updated');
-    const env = async () => (await kubectl('get', 'deploy', 'frontend', '-o', 'jsonpath={.spec.template.spec.containers[0].env[*].name}')).out;
-    expect(await env()).toBe('GET_HOSTS_FROM DEBUG MODE');
-    expect((await kubectl('set', 'env', 'deployment/frontend', 'DEBUG-')).out.trim()).toBe('deployment.apps/frontend env updated');
-    expect(await env()).toBe('GET_HOSTS_FROM MODE');
+    expect(r.out.trim()).toBe('deployment.apps/hello env updated');
+    const env = async () => (await kubectl('get', 'deploy', 'hello', '-o', 'jsonpath={.spec.template.spec.containers[0].env[*].name}')).out;
+    expect(await env()).toBe('DEBUG MODE');
+    expect((await kubectl('set', 'env', 'deployment/hello', 'DEBUG-')).out.trim()).toBe('deployment.apps/hello env updated');
+    expect(await env()).toBe('MODE');
     await waitFor(() => actionCount() === before + 2, 'two setEnv actions');
-    await until(async () => (await kubectl('rollout', 'history', 'deployment/frontend')).out.trim().split('\n').length >= 4, 'revisions 2 and 3 in the history');
+    await until(async () => (await kubectl('rollout', 'history', 'deployment/hello')).out.trim().split('\n').length >= 4, 'revisions 2 and 3 in the history');
   });
 
   it('rollout pause holds a template change; resume rolls it out', async () => {
-    await until(async () => (await kubectl('rollout', 'status', 'deployment/frontend', '--timeout=1s')).out.includes('successfully rolled out'), 'the env rollout finished');
-    expect((await kubectl('rollout', 'pause', 'deployment/frontend')).out.trim()).toBe('deployment.apps/frontend paused');
-    expect((await kubectl('get', 'deploy', 'frontend', '-o', 'jsonpath={.spec.paused}')).out).toBe('true');
-    const again = await kubectl('rollout', 'pause', 'deployment/frontend');
-    expect(again.err.trim()).toBe('error: deployments.apps "frontend" is already paused');
+    await until(async () => (await kubectl('rollout', 'status', 'deployment/hello', '--timeout=1s')).out.includes('successfully rolled out'), 'the env rollout finished');
+    expect((await kubectl('rollout', 'pause', 'deployment/hello')).out.trim()).toBe('deployment.apps/hello paused');
+    expect((await kubectl('get', 'deploy', 'hello', '-o', 'jsonpath={.spec.paused}')).out).toBe('true');
+    const again = await kubectl('rollout', 'pause', 'deployment/hello');
+    expect(again.err.trim()).toBe('error: deployments.apps "hello" is already paused');
     const rsBefore = (await rsNames()).length;
-    expect((await kubectl('set', 'image', 'deployment/frontend', 'php-redis=gcr.io/google-samples/gb-frontend:v6')).out.trim()).toBe('deployment.apps/frontend image updated');
+    expect((await kubectl('set', 'image', 'deployment/hello', 'nginx=nginx:1.29')).out.trim()).toBe('deployment.apps/hello image updated');
     // Two sim minutes pass (30x): no ReplicaSet runs the new image.
     await new Promise((r) => setTimeout(r, 4000));
     expect((await rsNames()).length).toBe(rsBefore);
-    expect((await rsNames()).some((l) => l.includes('gb-frontend:v6'))).toBe(false);
-    expect(template('frontend')?.image).toBe('gcr.io/google-samples/gb-frontend:v6');
-    expect((await kubectl('rollout', 'resume', 'deployment/frontend')).out.trim()).toBe('deployment.apps/frontend resumed');
-    await until(async () => (await rsNames()).some((l) => l.includes('gb-frontend:v6')), 'the v6 ReplicaSet');
-    expect((await kubectl('rollout', 'resume', 'deployment/frontend')).err.trim()).toBe('error: deployments.apps "frontend" is not paused');
+    expect((await rsNames()).some((l) => l.includes('nginx:1.29'))).toBe(false);
+    expect(template('hello')?.image).toBe('nginx:1.29');
+    expect((await kubectl('rollout', 'resume', 'deployment/hello')).out.trim()).toBe('deployment.apps/hello resumed');
+    await until(async () => (await rsNames()).some((l) => l.includes('nginx:1.29')), 'the nginx:1.29 ReplicaSet');
+    expect((await kubectl('rollout', 'resume', 'deployment/hello')).err.trim()).toBe('error: deployments.apps "hello" is not paused');
   });
 
   it('rollout undo --to-revision=1 goes back to the first template', async () => {
-    const r = await kubectl('rollout', 'undo', 'deployment/frontend', '--to-revision=1');
+    const r = await kubectl('rollout', 'undo', 'deployment/hello', '--to-revision=1');
     expect(r.err).toBe('');
-    expect(r.out.trim()).toBe('deployment.apps/frontend rolled back');
-    await waitFor(() => template('frontend')?.image === 'gcr.io/google-samples/gb-frontend:v4', 'image back to v4');
-    expect((await kubectl('get', 'deploy', 'frontend', '-o', 'jsonpath={.spec.template.spec.containers[0].env[*].name}')).out).toBe('GET_HOSTS_FROM');
+    expect(r.out.trim()).toBe('deployment.apps/hello rolled back');
+    await waitFor(() => template('hello')?.image === 'nginx:1.27', 'image back to nginx:1.27');
+    expect((await kubectl('get', 'deploy', 'hello', '-o', 'jsonpath={.spec.template.spec.containers[0].env[*].name}')).out).toBe('');
   });
 
   it('delete pod -l deletes every matching Pod; events filter by involvedObject', async () => {
