@@ -1,5 +1,6 @@
 /**
- * What the "deployment pipeline" kinds share (`bad-image-tag`, `missing-config`, `liveness-misconfig`):
+ * What the "deployment pipeline" kinds share (`bad-image-tag`, `missing-config`, `liveness-misconfig`,
+ * `readiness-failure`):
  * the pipeline changes one container of the target Deployment's Pod template through the API server
  * (a new template: a new ReplicaSet and a rolling update by the deployment controller,
  * kubernetes-behaviour.md §4), and the incident is over once the Deployment no longer runs the broken
@@ -9,7 +10,7 @@
  * May import: `zod`, ../types.ts, ../apiserver.ts, ../podutil.ts, ./helpers.ts, ./module.ts.
  */
 import { z } from 'zod';
-import type { Container, IncidentState, SimState } from '../types.ts';
+import type { Container, Deployment, IncidentState, SimState } from '../types.ts';
 import { apiWritable, updateObject } from '../apiserver.ts';
 import { isActive } from '../podutil.ts';
 import { containerIndex, deploymentAvailable, deploymentPods } from './helpers.ts';
@@ -22,6 +23,39 @@ export const containerParam = () => z.string().min(1).optional().describe('Conta
 export function checkContainer(container: string | undefined, d: DeploymentFacts): DeclarationProblem | undefined {
   if (container === undefined ? d.containers.length > 0 : d.containers.some((c) => c.name === container)) return undefined;
   return { path: 'params.container', message: `Deployment "${d.target}" has no container "${container ?? ''}" (containers: ${d.containers.map((c) => c.name).join(', ')})` };
+}
+
+/** The params of the pipeline kinds that roll out a new image: the container and an optional image. */
+export interface ImageChangeParams {
+  container?: string | undefined;
+  image?: string | undefined;
+}
+
+/**
+ * Static check of the kinds that roll out a new image (`bad-image-tag`, `readiness-failure`): the named
+ * (or first) container exists, and an explicit `params.image` differs from the image it runs.
+ * `wanted` ends the message (`name the missing tag`).
+ */
+export function checkNewImage(params: ImageChangeParams, d: DeploymentFacts, wanted: string): DeclarationProblem | undefined {
+  const problem = checkContainer(params.container, d);
+  if (problem) return problem;
+  const container = params.container === undefined ? d.containers[0] : d.containers.find((c) => c.name === params.container);
+  if (params.image !== undefined && params.image === container?.image) {
+    return { path: 'params.image', message: `"${params.image}" is the image "${d.target}" already runs: ${wanted}` };
+  }
+  return undefined;
+}
+
+/**
+ * The image the container runs now and the one the pipeline rolls out (`params.image`, else
+ * `bump(previous)`), or the start refusal (no retry) when they are the same.
+ */
+export function pipelineImages(deployment: Deployment, inc: IncidentState, params: ImageChangeParams, bump: (image: string) => string): { previous: string; next: string } | StartOutcome {
+  const current = deployment.spec.template.spec.containers[containerIndex(deployment, params.container)];
+  const previous = current?.image ?? '';
+  const next = params.image ?? bump(previous);
+  if (next === previous) return { ok: false, retry: false, error: `"${next}" is the image ${inc.spec.target} already runs` };
+  return { previous, next };
 }
 
 /**

@@ -23,9 +23,8 @@ import { z } from 'zod';
 import type { IncidentState, SimState } from '../types.ts';
 import { imageProfile } from '../traffic.ts';
 import { nextImageVersion } from './bad-rollout.ts';
-import { containerIndex } from './helpers.ts';
 import { defineIncident } from './module.ts';
-import { checkContainer, containerParam, pipelineFixed, pipelineRollout } from './pipeline.ts';
+import { checkNewImage, containerParam, pipelineFixed, pipelineImages, pipelineRollout } from './pipeline.ts';
 import { deploymentTarget } from './targets.ts';
 
 /** The `readiness-failure` incident (see the module doc). */
@@ -54,20 +53,11 @@ export const readinessFailure = defineIncident({
     { summary: 'Or set the previous image back', command: 'kubectl set image deployment/<deployment> <container>=<previous image>' },
   ],
   /** The named (or first) container must exist, and an explicit image must differ from the one it runs. */
-  checkDeployment(params, d) {
-    const problem = checkContainer(params.container, d);
-    if (problem) return problem;
-    const container = params.container === undefined ? d.containers[0] : d.containers.find((c) => c.name === params.container);
-    if (params.image !== undefined && params.image === container?.image) {
-      return { path: 'params.image', message: `"${params.image}" is the image "${d.target}" already runs: name the new version` };
-    }
-    return undefined;
-  },
+  checkDeployment: (params, d) => checkNewImage(params, d, 'name the new version'),
   start(state: SimState, inc: IncidentState, { params, target }) {
-    const current = target.deployment.spec.template.spec.containers[containerIndex(target.deployment, params.container)];
-    const previous = current?.image ?? '';
-    const bad = params.image ?? nextImageVersion(previous);
-    if (bad === previous) return { ok: false, retry: false, error: `"${bad}" is the image ${inc.spec.target} already runs` };
+    const images = pipelineImages(target.deployment, inc, params, nextImageVersion);
+    if (!('next' in images)) return images;
+    const { previous, next: bad } = images;
     let addedProbe = false;
     const outcome = pipelineRollout(state, inc, target.key, params.container, (c) => {
       c.image = bad;
