@@ -209,19 +209,9 @@ export function readCreateForm(v: CreateFormValues): FormResult {
   if (!/^\d*$/.test(teamsText) && mode === 'race') return { ok: false, field: 'teams', error: `Teams must be a whole number from ${min} to ${max}.` };
   const wrongTeams = modeTeamsError(mode, teams);
   if (wrongTeams) return { ok: false, field: 'teams', error: wrongTeams };
-  let durationSeconds: number | undefined;
-  const dur = v.durationMinutes.trim();
-  if (dur) {
-    const minutes = Number(dur);
-    durationSeconds = Math.round(minutes * 60);
-    if (!Number.isFinite(minutes) || durationSeconds < 10 || durationSeconds > 86_400) return { ok: false, field: 'duration', error: 'Duration is in sim minutes: from 0.2 (10 s) to 1440 (24 h).' };
-  }
-  let timeDilation: number | undefined;
-  const speed = v.timeDilation.trim();
-  if (speed) {
-    timeDilation = Number(speed);
-    if (!Number.isFinite(timeDilation) || timeDilation < 0.25 || timeDilation > 120) return { ok: false, field: 'speed', error: 'Time dilation is sim seconds per real second: from 0.25 to 120.' };
-  }
+  const timing = parseTiming(v);
+  if (!timing.ok) return timing;
+  const { durationSeconds, timeDilation } = timing;
   let seed: number | undefined;
   const seedText = v.seed.trim();
   if (seedText) {
@@ -496,3 +486,27 @@ export function eventSource(source: string): string {
 
 /** How the lobby screen enters a match: quick-play, create, or join a listed one (by room id). */
 export type JoinRequest = { kind: 'quick' | 'create'; options: JoinOptions } | { kind: 'join'; roomId: string; options: JoinOptions };
+
+/**
+ * The match length and speed fields of a create form (lobby and workshop): `durationMinutes` in sim
+ * minutes (0.2-1440, i.e. 10 s-24 h; blank: the scenario's) -> `durationSeconds` (sim seconds);
+ * `timeDilation` in sim seconds per real second (0.25-120; blank: the default).
+ */
+export function parseTiming(v: { durationMinutes: string; timeDilation: string }):
+  | { ok: true; durationSeconds: number | undefined; timeDilation: number | undefined }
+  | { ok: false; field: 'duration' | 'speed'; error: string } {
+  let durationSeconds: number | undefined;
+  const dur = v.durationMinutes.trim();
+  if (dur) {
+    const minutes = Number(dur);
+    durationSeconds = Math.round(minutes * 60);
+    if (!Number.isFinite(minutes) || durationSeconds < 10 || durationSeconds > 86_400) return { ok: false, field: 'duration', error: 'Duration is in sim minutes: from 0.2 (10 s) to 1440 (24 h).' };
+  }
+  let timeDilation: number | undefined;
+  const speed = v.timeDilation.trim();
+  if (speed) {
+    timeDilation = Number(speed);
+    if (!Number.isFinite(timeDilation) || timeDilation < 0.25 || timeDilation > 120) return { ok: false, field: 'speed', error: 'Time dilation is sim seconds per real second: from 0.25 to 120.' };
+  }
+  return { ok: true, durationSeconds, timeDilation };
+}

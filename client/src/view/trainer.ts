@@ -11,7 +11,7 @@
 import type { MatchStateView, TeamView } from '../../../shared/protocol.ts';
 import { incidentCatalog, incidentModule } from '../../../shared/sim/incidents/registry.ts';
 import { formatBudgetShort, formatPercent, formatSimTime } from './format.ts';
-import { MODES, MODE_LABELS, MAX_TEAMS, compareTeams, roster, teamIds, type Mode, type RosterEntry } from './lobby.ts';
+import { MODES, MODE_LABELS, MAX_TEAMS, compareTeams, parseTiming, roster, teamIds, type Mode, type RosterEntry } from './lobby.ts';
 import { burnRateFigure } from './slo.ts';
 
 // ---------------------------------------------------------------------------------------------------
@@ -80,19 +80,9 @@ export function readWorkshopForm(v: WorkshopFormValues): { ok: true; body: Works
   const teams = Number(teamsText);
   const wrongTeams = workshopTeamsError(mode, teams);
   if (wrongTeams) return { ok: false, field: 'teams', error: wrongTeams };
-  let durationSeconds: number | undefined;
-  const dur = v.durationMinutes.trim();
-  if (dur) {
-    const minutes = Number(dur);
-    durationSeconds = Math.round(minutes * 60);
-    if (!Number.isFinite(minutes) || durationSeconds < 10 || durationSeconds > 86_400) return { ok: false, field: 'duration', error: 'Duration is in sim minutes: from 0.2 (10 s) to 1440 (24 h).' };
-  }
-  let timeDilation: number | undefined;
-  const speed = v.timeDilation.trim();
-  if (speed) {
-    timeDilation = Number(speed);
-    if (!Number.isFinite(timeDilation) || timeDilation < 0.25 || timeDilation > 120) return { ok: false, field: 'speed', error: 'Time dilation is sim seconds per real second: from 0.25 to 120.' };
-  }
+  const timing = parseTiming(v);
+  if (!timing.ok) return timing;
+  const { durationSeconds, timeDilation } = timing;
   if (v.teamChoice !== 'auto' && v.teamChoice !== 'players') return { ok: false, field: 'teamChoice', error: 'Team choice is “the server places players” or “players pick”.' };
   return {
     ok: true,
