@@ -115,14 +115,16 @@ describe('a one-team match summarises as before the game layer', () => {
       { tick: 1300, player: 'bob', action: { type: 'setResources', deployment: 'cartservice', limits: { memory: '512Mi' } } },
       { tick: 2450, player: 'ann', action: { type: 'restoreEtcdMember', member: 'etcd-1' } },
     ]);
+    // Re-pinned in session 6 when scenarios gained kube-system (CoreDNS's 100m on two Nodes moves the
+    // OOM and etcd recovery by a few seconds: +6 points, availability 99.47 % -> 99.55 %).
     expect(pinned(teamSummary(m, DEFAULT_TEAM_ID))).toEqual({
-      score: 1473,
-      scoreBreakdown: { availabilityBudget: 0.9339, latencyBudget: 1, slo: 954, incidents: 539, openIncidents: 0, actions: -20, total: 1473 },
-      slo: { availability: 0.9947111111111111, latency: 0.9999944149055002, errorBudgetRemaining: 0.9338888888888888, latencyErrorBudgetRemaining: 0.9999720745275011 },
+      score: 1479,
+      scoreBreakdown: { availabilityBudget: 0.9435, latencyBudget: 1, slo: 960, incidents: 539, openIncidents: 0, actions: -20, total: 1479 },
+      slo: { availability: 0.9954833333333334, latency: 0.9999944192380028, errorBudgetRemaining: 0.9435416666666674, latencyErrorBudgetRemaining: 0.999972096190014 },
       incidents: [
         { id: 'frontend-bad-release', type: 'bad-rollout', startedAt: 300, mitigatedAt: 356 },
-        { id: 'cartservice-memory-leak', type: 'memory-leak', startedAt: 1200, mitigatedAt: 1331 },
-        { id: 'etcd-quorum-loss', type: 'etcd-quorum-loss', startedAt: 2400, mitigatedAt: 2491 },
+        { id: 'cartservice-memory-leak', type: 'memory-leak', startedAt: 1200, mitigatedAt: 1328 },
+        { id: 'etcd-quorum-loss', type: 'etcd-quorum-loss', startedAt: 2400, mitigatedAt: 2495 },
       ],
       actions: 3,
       ticks: 3600,

@@ -25,7 +25,8 @@ const get = async <T>(path: string): Promise<{ status: number; body: T }> => {
   return { status: res.status, body: (await res.json()) as T };
 };
 const podStatuses = (frame: ReplayFrame): string[] =>
-  [...snapshotState(frame.state).teams.get(frame.team)!.pods.values()].map((p) => `${p.status} restarts=${p.restarts} limit=${p.memLimitMiB}Mi`).sort();
+  // The workload's Pods (kube-system's CoreDNS, kube-proxy and control-plane Pods left out).
+  [...snapshotState(frame.state).teams.get(frame.team)!.pods.entries()].filter(([key]) => key.startsWith('default/')).map(([, p]) => `${p.status} restarts=${p.restarts} limit=${p.memLimitMiB}Mi`).sort();
 
 describe('the replay of a finished match', () => {
   let ended: MatchEndedMessage;
