@@ -17,6 +17,9 @@ Inspect:
   kubectl top pods|nodes
   kubectl logs POD|deployment/NAME [-c CONTAINER] [-p|--previous] [--tail=N] [--since=5m] [--timestamps]
   kubectl rollout status deployment/NAME
+  kubectl exec POD|deployment/NAME [-c CONTAINER] -- env | printenv [NAME] | cat /etc/resolv.conf | hostname
+  kubectl exec POD -- nslookup NAME          (cluster DNS: the Service's ClusterIP, or a timeout while CoreDNS is down)
+  kubectl exec POD -- curl -s -o /dev/null -w '%{http_code} %{time_total}\n' http://SVC[.NS][:PORT]/PATH
   kubectl rollout history deployment/NAME [--revision=N]
   etcdctl member list                 (needs quorum)
   etcdctl endpoint health | endpoint status
