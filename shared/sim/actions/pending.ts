@@ -5,6 +5,7 @@
 import { recordEvent } from '../events.ts';
 import type { SimState } from '../types.ts';
 import { completeEtcdRestore } from './etcd.ts';
+import { completeEtcdMemberJoin } from './etcdMembership.ts';
 
 /** Completes every pending action due at or before `state.t` and removes it from the list. */
 export function completePendingActions(state: SimState): void {
@@ -17,6 +18,8 @@ export function completePendingActions(state: SimState): void {
     const a = p.action;
     if (a.type === 'restoreEtcdMember') {
       completeEtcdRestore(state, a.member); // etcd records no Kubernetes event
+    } else if (a.type === 'etcdMember' && a.op === 'add') {
+      completeEtcdMemberJoin(state, a.member); // the added member started and synced
     } else if (a.type === 'drainNode') {
       recordEvent(state, 'Normal', 'Drained', { kind: 'Node', name: a.node, namespace: '' }, `node/${a.node} drained`, source);
     }
