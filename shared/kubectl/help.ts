@@ -10,6 +10,7 @@ Inspect:
   kubectl get jobs,cronjobs            (several types at once)
   kubectl api-resources [--namespaced=true|false]
   kubectl explain pods.spec.containers   (any served kind, any field path)
+  kubectl get TYPE -w                  (the console follows it: changed rows only; Esc or Ctrl+C stops)
   kubectl get events [--for pod/NAME]
   kubectl get all
   kubectl describe pod|node|deployment|svc|hpa NAME

@@ -49,6 +49,8 @@ const FLAGS: Record<string, FlagDef[]> = {
     { name: 'show-labels', value: false },
     { name: 'for', value: true },
     { name: 'sort-by', value: true },
+    // (added) -w: the answer is the table; the client's console follows it (client/src/view/console.ts WatchSession)
+    { name: 'watch', short: 'w', value: false },
   ],
   describe: [{ name: 'selector', short: 'l', value: true }],
   top: [{ name: 'all-namespaces', short: 'A', value: false }],
