@@ -70,6 +70,8 @@ export function kubectlEquivalent(action: SimAction): string {
     }
     case 'pauseRollout':
       return `kubectl rollout ${action.paused ? 'pause' : 'resume'} deployment/${action.deployment}`;
+    case 'nodeOperation':
+      return `ssh ${action.node} sudo systemctl reboot`;
     case 'etcdMember':
       return action.op === 'remove' ? `etcdctl member remove ${action.member}` : `etcdctl member add ${action.member} --peer-urls=${action.peerUrl ?? ''}`;
     case 'setEnv':

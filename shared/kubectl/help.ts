@@ -46,6 +46,7 @@ Change (each action takes simulated time and shows in the events):
   kubectl patch hpa NAME -p '{"spec":{"maxReplicas":N}}'
   etcdctl snapshot restore FILE --name MEMBER [--data-dir DIR]   (or etcdutl snapshot restore ...)
       rebuilds a stopped member's data dir from the snapshot and restarts its static Pod
+  ssh NODE sudo systemctl reboot                             (operator: reboots the machine; NotReady, back in 60-120 s, containers restarted)
   etcdctl member remove ID                                   (needs quorum; ID from member list)
   etcdctl member add NAME --peer-urls=https://IP:2380        (replaces a failed member: remove it first)
 

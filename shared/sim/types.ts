@@ -364,7 +364,9 @@ export type SimAction =
    * (added) etcd runtime reconfiguration (shared/sim/actions/etcdMembership.ts): `etcdctl member remove
    * ID` (`member`: the hex ID) or `etcdctl member add NAME --peer-urls=URL` (`member`: the name).
    */
-  | { type: 'etcdMember'; op: 'add' | 'remove'; member: string; peerUrl?: string };
+  | { type: 'etcdMember'; op: 'add' | 'remove'; member: string; peerUrl?: string }
+  /** (added) An operator command on a Node's host: `ssh NODE sudo systemctl reboot` (shared/sim/actions/nodeReboot.ts). */
+  | { type: 'nodeOperation'; op: 'reboot'; node: string };
 
 /** (added) The {@link SimAction} `adminCommand` commands. */
 export type AdminCommand = 'etcdctl-compact' | 'etcdctl-defrag' | 'etcdctl-alarm-disarm' | 'kubeadm-control-plane' | 'kubeadm-kubelet-cert';

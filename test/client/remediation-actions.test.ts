@@ -50,6 +50,17 @@ describe('remediation clicks', () => {
     expect(remediationActionsFor({ kind: 'pod', name: key(pod.name) }, team).map((o) => o.id)).toEqual(options.map((o) => o.id));
   });
 
+  it('a Node offers Reboot, the ssh operator command', () => {
+    const team = boutiqueTeam();
+    const options = remediationActionsFor({ kind: 'node', name: 'worker-1' }, team);
+    expect(options.map((o) => o.id)).toEqual(['node:reboot']);
+    const msg = options[0]!.build();
+    expect(msg).toEqual({ type: 'nodeOperation', op: 'reboot', node: 'worker-1' });
+    expect(ActionMessage.safeParse(msg).success).toBe(true);
+    expect(kubectlEquivalent(msg)).toBe('ssh worker-1 sudo systemctl reboot');
+    expect(remediationActionsFor({ kind: 'node', name: 'gone' }, team)).toEqual([]);
+  });
+
   it('an etcd member that is down can be removed; with an even member count one can be added', () => {
     const team = boutiqueTeam();
     expect(remediationActionsFor({ kind: 'etcd', name: 'etcd-1' }, team)).toEqual([]);
