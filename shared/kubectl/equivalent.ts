@@ -71,7 +71,7 @@ export function kubectlEquivalent(action: SimAction): string {
     case 'pauseRollout':
       return `kubectl rollout ${action.paused ? 'pause' : 'resume'} deployment/${action.deployment}`;
     case 'nodeOperation':
-      return `ssh ${action.node} sudo systemctl reboot`;
+      return action.op === 'reboot' ? `ssh ${action.node} sudo systemctl reboot` : `gameday-ops node replace ${action.node}`;
     case 'etcdMember':
       return action.op === 'remove' ? `etcdctl member remove ${action.member}` : `etcdctl member add ${action.member} --peer-urls=${action.peerUrl ?? ''}`;
     case 'setEnv':

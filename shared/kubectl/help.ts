@@ -47,6 +47,7 @@ Change (each action takes simulated time and shows in the events):
   etcdctl snapshot restore FILE --name MEMBER [--data-dir DIR]   (or etcdutl snapshot restore ...)
       rebuilds a stopped member's data dir from the snapshot and restarts its static Pod
   ssh NODE sudo systemctl reboot                             (operator: reboots the machine; NotReady, back in 60-120 s, containers restarted)
+  gameday-ops node replace NODE                              (game operator command: drain, delete the Node, a new machine joins its zone ~3 min later)
   etcdctl member remove ID                                   (needs quorum; ID from member list)
   etcdctl member add NAME --peer-urls=https://IP:2380        (replaces a failed member: remove it first)
 

@@ -30,7 +30,7 @@ import { apiResources, explain } from './explain.ts';
 import { horizontalPodAutoscalerKind } from '../sim/kinds/hpa.ts';
 import { LOGS_FLAGS, runLogs } from './logs.ts';
 import { runExec } from './exec.ts';
-import { runSsh } from './ssh.ts';
+import { runOps, runSsh } from './ssh.ts';
 
 export { KUBECTL_HELP } from './help.ts';
 export { tokenize, parseArgs, UsageError } from './parse.ts';
@@ -319,6 +319,7 @@ function dispatch(state: SimState, words: string[]): KubectlResult {
   if (words[0] === 'etcdutl') return runEtcdctl(state, words.slice(1), 'etcdutl');
   if (words[0] === 'kubeadm') return runKubeadm(state, words.slice(1));
   if (words[0] === 'ssh') return runSsh(state, words.slice(1));
+  if (words[0] === 'gameday-ops') return runOps(state, words.slice(1));
   const raw = words[0] === 'kubectl' || words[0] === 'k' ? words.slice(1) : words;
   const w = globalFlagsLast(raw);
   const cmd = w[0];

@@ -24,3 +24,16 @@ export function runSsh(state: SimState, words: string[]): KubectlResult {
   if (REBOOTS.has(cmd)) return { kind: 'action', action: { type: 'nodeOperation', op: 'reboot', node } };
   throw new UsageError(`error: the console runs only "sudo systemctl reboot" on a node's host (ssh ${node} sudo systemctl reboot)`);
 }
+
+/**
+ * `gameday-ops node replace NODE`: the game's operator command for the cloud's "recreate this machine"
+ * (not kubectl: labelled `gameday-ops` so nobody mistakes it for a real tool) -> `nodeOperation`
+ * `replace` (shared/sim/actions/nodeReboot.ts: drain, delete, a new machine joins ~3 min later).
+ * @throws UsageError for anything else.
+ */
+export function runOps(state: SimState, words: string[]): KubectlResult {
+  const [what, verb, node, ...rest] = words;
+  if (what !== 'node' || verb !== 'replace' || node === undefined || rest.length > 0) throw new UsageError('usage: gameday-ops node replace NODE   (drain, delete the Node, a new machine joins the same zone ~3 min later)');
+  if (!Object.hasOwn(state.nodes, node)) throw new UsageError(`Error from server (NotFound): nodes "${node}" not found`);
+  return { kind: 'action', action: { type: 'nodeOperation', op: 'replace', node } };
+}

@@ -366,7 +366,7 @@ export type SimAction =
    */
   | { type: 'etcdMember'; op: 'add' | 'remove'; member: string; peerUrl?: string }
   /** (added) An operator command on a Node's host: `ssh NODE sudo systemctl reboot` (shared/sim/actions/nodeReboot.ts). */
-  | { type: 'nodeOperation'; op: 'reboot'; node: string };
+  | { type: 'nodeOperation'; op: 'reboot' | 'replace'; node: string };
 
 /** (added) The {@link SimAction} `adminCommand` commands. */
 export type AdminCommand = 'etcdctl-compact' | 'etcdctl-defrag' | 'etcdctl-alarm-disarm' | 'kubeadm-control-plane' | 'kubeadm-kubelet-cert';
@@ -534,6 +534,11 @@ export interface SimState {
   dirty: { deployments: string[]; replicaSets: string[]; pods: string[]; nodes: string[]; services: string[] };
   /** Player actions whose effect is still in progress (drain, etcd restore...). */
   pendingActions: { id: number; player: string; action: SimAction; completesAt: SimSeconds }[];
+  /**
+   * (added) Nodes being replaced (`nodeOperation` op `replace`, shared/sim/actions/nodeReboot.ts): the
+   * deleted Node as it was, by name, until its replacement registers. Absent when none.
+   */
+  replacingNodes?: Record<string, Node>;
   /** Warnings produced while loading the workloads (skipped kinds...). */
   warnings: string[];
   /** (added) Profile used for images not listed in {@link SimState.images} (copied in when first used). */

@@ -50,10 +50,11 @@ describe('remediation clicks', () => {
     expect(remediationActionsFor({ kind: 'pod', name: key(pod.name) }, team).map((o) => o.id)).toEqual(options.map((o) => o.id));
   });
 
-  it('a Node offers Reboot, the ssh operator command', () => {
+  it('a Node offers Reboot and Replace, the operator commands', () => {
     const team = boutiqueTeam();
     const options = remediationActionsFor({ kind: 'node', name: 'worker-1' }, team);
-    expect(options.map((o) => o.id)).toEqual(['node:reboot']);
+    expect(options.map((o) => o.id)).toEqual(['node:reboot', 'node:replace']);
+    expect(kubectlEquivalent(options[1]!.build())).toBe('gameday-ops node replace worker-1');
     const msg = options[0]!.build();
     expect(msg).toEqual({ type: 'nodeOperation', op: 'reboot', node: 'worker-1' });
     expect(ActionMessage.safeParse(msg).success).toBe(true);

@@ -51,3 +51,37 @@ describe('node reboot', () => {
     expect(typeCommand(s, `ssh ${node}`)).toMatch(/cannot open an interactive shell/);
   });
 });
+
+describe('node replace', () => {
+  it('drains and deletes the Node; a new machine registers under the same name and zone ~3 min later', async () => {
+    const { checkInvariants } = await import('./invariants.ts');
+    const s = createSim(shopInput());
+    stepN(s, 30);
+    const node = Object.keys(s.nodes).sort()[0]!;
+    const zone = s.nodes[node]!.metadata.labels['topology.kubernetes.io/zone'];
+    const oldUid = s.nodes[node]!.metadata.uid;
+    const r = runKubectl(s, `gameday-ops node replace ${node}`);
+    expect(r).toEqual({ kind: 'action', action: { type: 'nodeOperation', op: 'replace', node } });
+    if (r.kind === 'action') {
+      expect(ActionMessage.safeParse(r.action).success).toBe(true);
+      expect(kubectlEquivalent(r.action)).toBe(`gameday-ops node replace ${node}`);
+    }
+    const out = typeCommand(s, `gameday-ops node replace ${node}`);
+    expect(out).toMatch(new RegExp(`^node/${node} cordoned`));
+    expect(out).toMatch(/a new machine registers/);
+    expect(typeCommand(s, `gameday-ops node replace ${node}`)).toBe(`error: node ${node} is already being replaced`);
+    stepN(s, 40);
+    expect(typeCommand(s, `kubectl get node ${node}`)).toBe(`Error from server (NotFound): nodes "${node}" not found`);
+    expect(Object.values(s.pods).some((p) => p.spec.nodeName === node)).toBe(false);
+    expect(typeCommand(s, 'kubectl get events')).toMatch(/RemovingNode/);
+    stepN(s, 200);
+    const fresh = s.nodes[node]!;
+    expect(fresh).toBeDefined();
+    expect(fresh.metadata.uid).not.toBe(oldUid);
+    expect(fresh.metadata.labels['topology.kubernetes.io/zone']).toBe(zone);
+    expect(typeCommand(s, `kubectl get node ${node}`)).toMatch(new RegExp(`^NAME.*\\n${node}\\s+Ready\\s`));
+    expect(typeCommand(s, 'kubectl get events')).toMatch(/RegisteredNode/);
+    expect(s.replacingNodes).toBeUndefined();
+    expect(checkInvariants(s)).toEqual([]);
+  });
+});

@@ -190,7 +190,7 @@ function deploymentRemediations(team: TeamView, key: string): ActionOption[] {
  * (added, issue 7) The remediations of the newer incident kinds, offered after {@link actionsFor}'s
  * (client/src/ui/contextPanel.ts shows both): a Deployment's (and a Pod's owner's) `rollout pause` /
  * `resume`, `set env KEY=VALUE`, the HPA's `maxReplicas` (`kubectl patch hpa NAME`, the HPA
- * `kubectl autoscale` names after the Deployment); a Node's reboot (`ssh NODE sudo systemctl reboot`); an etcd member that is down can be removed (`etcdctl
+ * `kubectl autoscale` names after the Deployment); a Node's reboot (`ssh NODE sudo systemctl reboot`) and replacement (`gameday-ops node replace NODE`); an etcd member that is down can be removed (`etcdctl
  * member remove ID`, the replacement of a permanently failed member) and, while the cluster has an
  * even member count (one was removed), a member added (`etcdctl member add NAME --peer-urls=URL`).
  * Each maps to the same action as its console line (shared/kubectl/equivalent.ts prints it).
@@ -207,7 +207,11 @@ export function remediationActionsFor(selection: Selection, team: TeamView): Act
     case 'node': {
       // (added) the operator's reboot of the machine (`ssh NODE sudo systemctl reboot`)
       const node = team.nodes.get(selection.name);
-      return node ? [{ id: 'node:reboot', label: 'Reboot', target: `node/${node.name}`, danger: true, build: () => ({ type: 'nodeOperation', op: 'reboot', node: node.name }) }] : [];
+      if (!node) return [];
+      return [
+        { id: 'node:reboot', label: 'Reboot', target: `node/${node.name}`, danger: true, build: () => ({ type: 'nodeOperation', op: 'reboot', node: node.name }) },
+        { id: 'node:replace', label: 'Replace', target: `node/${node.name}`, danger: true, build: () => ({ type: 'nodeOperation', op: 'replace', node: node.name }) },
+      ];
     }
     case 'etcd': {
       const member = team.etcd.find((m) => m.name === selection.name);

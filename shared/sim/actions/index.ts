@@ -19,7 +19,7 @@ import { createDeploymentAction, createServiceAction, deleteDeploymentAction } f
 import { adminAction } from './admin.ts';
 import { patchAction } from './patch.ts';
 import { addEtcdMember, removeEtcdMember } from './etcdMembership.ts';
-import { rebootNodeAction } from './nodeReboot.ts';
+import { rebootNodeAction, replaceNodeAction } from './nodeReboot.ts';
 
 function dispatch(state: SimState, source: string, a: SimAction): Handled {
   switch (a.type) {
@@ -45,7 +45,7 @@ function dispatch(state: SimState, source: string, a: SimAction): Handled {
     case 'patchAutoscaler': return patchAutoscalerAction(state, a.hpa, { maxReplicas: a.maxReplicas, minReplicas: a.minReplicas, cpuPercent: a.cpuPercent });
     case 'pauseRollout': return pauseAction(state, a.deployment, a.paused);
     case 'setEnv': return setEnvAction(state, a.deployment, a.container, a.env);
-    case 'nodeOperation': return rebootNodeAction(state, a.node);
+    case 'nodeOperation': return a.op === 'reboot' ? rebootNodeAction(state, a.node) : replaceNodeAction(state, a.node);
     case 'etcdMember': return a.op === 'remove' ? removeEtcdMember(state, a.member) : addEtcdMember(state, a.member, a.peerUrl ?? '');
     default: return { result: { ok: false, error: `error: unknown action "${(a as { type?: unknown }).type}"` } };
   }
