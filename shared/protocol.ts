@@ -177,6 +177,8 @@ export const ActionMessage = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('autoscale'), deployment: name, maxReplicas: z.number().int().min(1).max(1000), minReplicas: z.number().int().min(1).max(1000).optional(), cpuPercent: z.number().int().min(1).max(10000).optional(), name: name.optional() }),
   z.strictObject({ type: z.literal('patchAutoscaler'), hpa: name, maxReplicas: z.number().int().min(1).max(1000).optional(), minReplicas: z.number().int().min(1).max(1000).optional(), cpuPercent: z.number().int().min(1).max(10000).optional() }),
   z.strictObject({ type: z.literal('pauseRollout'), deployment: name, paused: z.boolean() }),
+  z.strictObject({ type: z.literal('nodeOperation'), op: z.enum(['reboot', 'replace']), node: name }),
+  z.strictObject({ type: z.literal('etcdMember'), op: z.enum(['add', 'remove']), member: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).max(63), peerUrl: z.string().regex(/^https?:\/\/\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}:\d{1,5}$/).optional() }),
   z.strictObject({
     type: z.literal('setEnv'),
     deployment: name,

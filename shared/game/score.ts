@@ -55,6 +55,8 @@ export const ACTION_COSTS: Readonly<Record<SimAction['type'], number>> = {
   patchAutoscaler: 1, // one field of an HPA
   pauseRollout: 1, // holds or releases a rollout; nothing restarts by itself
   setEnv: 2, // a template change: a full rollout, like set image
+  nodeOperation: 4, // a Node reboot: its Pods stop serving for 1-2 minutes
+  etcdMember: 3, // etcd runtime reconfiguration (member remove / add), like etcd maintenance
 };
 
 /** Weight of the availability budget in the SLO part (with {@link LATENCY_WEIGHT}, sums to 1). */

@@ -70,6 +70,10 @@ export function kubectlEquivalent(action: SimAction): string {
     }
     case 'pauseRollout':
       return `kubectl rollout ${action.paused ? 'pause' : 'resume'} deployment/${action.deployment}`;
+    case 'nodeOperation':
+      return action.op === 'reboot' ? `ssh ${action.node} sudo systemctl reboot` : `gameday-ops node replace ${action.node}`;
+    case 'etcdMember':
+      return action.op === 'remove' ? `etcdctl member remove ${action.member}` : `etcdctl member add ${action.member} --peer-urls=${action.peerUrl ?? ''}`;
     case 'setEnv':
       return `kubectl set env deployment/${action.deployment}${action.container ? ` -c ${action.container}` : ''} ${action.env.map((e) => (e.value === null ? `${e.name}-` : `${e.name}=${e.value}`)).join(' ')}`;
   }

@@ -10,15 +10,19 @@
  *
  * `snapshot restore FILE --name MEMBER` becomes the action `restoreEtcdMember` (shared/sim/actions/
  * etcd.ts: the member's data dir is rebuilt and its static Pod restarted). The console does not keep
- * the operator's files, so any FILE is accepted. `member add/remove` (replacing a member while quorum
- * holds) are not modelled. There is no `member restore` in etcdctl: typing it answers with etcdctl's
- * unknown-command error and a hint.
+ * the operator's files, so any FILE is accepted. `member remove ID` and `member add NAME
+ * --peer-urls=https://IP:2380` become the action `etcdMember` (shared/sim/actions/etcdMembership.ts:
+ * the documented replacement of a permanently failed member; strict reconfiguration checks; an added
+ * member is `unstarted` in `member list` until it joined). There is no `member restore` in etcdctl:
+ * typing it answers with etcdctl's unknown-command error and a hint.
  *
  * May import: ../sim/* (read only), ./*.
  */
 import type { SimState } from '../sim/types.ts';
 import type { KubectlResult } from './index.ts';
 import { fnv1a64 } from '../sim/hash.ts';
+import { memberIdOf, memberIpOf, memberStarted } from '../sim/actions/etcdMembership.ts';
+import type { EtcdMember } from '../sim/types.ts';
 import { table } from './format.ts';
 import { UsageError, parseArgs, type FlagDef } from './parse.ts';
 
@@ -52,12 +56,15 @@ export const ETCDCTL_TIMEOUT = 'Error: context deadline exceeded';
 
 const RESTORE_HINT = 'etcdctl snapshot restore snapshot.db --name MEMBER --data-dir /var/lib/etcd-restored';
 
-function memberIp(index: number): string {
-  return `10.0.0.${10 + index}`;
-}
-
-function memberId(name: string): string {
-  return fnv1a64(`etcd-member:${name}`);
+/** Member IPs and IDs by name (shared/sim/actions/etcdMembership.ts: frozen on reconfiguration). */
+function addressBook(members: EtcdMember[]): { ip: (i: number) => string; id: (name: string) => string } {
+  return {
+    ip: (i) => memberIpOf(members[i]!, i),
+    id: (name) => {
+      const m = members.find((x) => x.name === name);
+      return m ? memberIdOf(m) : fnv1a64(`etcd-member:${name}`);
+    },
+  };
 }
 
 /** etcdctl's DB SIZE text (go-humanize `Bytes`: SI units, e.g. `2.2 GB`, `24 MB`) of a size in MiB. */
@@ -83,12 +90,15 @@ export function runEtcdctl(state: SimState, words: string[], tool: 'etcdctl' | '
   const etcd = state.controlPlane.etcd;
   const members = etcd.members;
   const raft = etcd.hasQuorum && etcd.leader !== null;
+  const { ip: memberIp, id: memberId } = addressBook(members);
   if (tool === 'etcdutl' && group !== 'snapshot') {
     throw new UsageError(`Error: unknown command "${group ?? ''}" for "etcdutl"\nAvailable: etcdutl snapshot restore FILE --name MEMBER`);
   }
   if (group === 'member' && verb === 'list') {
     if (!raft) throw new UsageError(ETCDCTL_TIMEOUT);
-    const rows = members.map((m, i) => [memberId(m.name), 'started', m.name, `https://${memberIp(i)}:2380`, `https://${memberIp(i)}:2379`, 'false']);
+    const rows = members.map((m, i) => (memberStarted(m)
+      ? [memberIdOf(m), 'started', m.name, `https://${memberIp(i)}:2380`, `https://${memberIp(i)}:2379`, 'false']
+      : [memberIdOf(m), 'unstarted', '', `https://${memberIp(i)}:2380`, '', 'false']));
     if (args.flags['write-out'] === 'table') return { kind: 'output', output: table(['ID', 'STATUS', 'NAME', 'PEER ADDRS', 'CLIENT ADDRS', 'IS LEARNER'], rows) };
     return { kind: 'output', output: rows.map((r) => r.join(', ')).join('\n') };
   }
@@ -181,8 +191,18 @@ export function runEtcdctl(state: SimState, words: string[], tool: 'etcdctl' | '
   }
   if (group === 'member' && (verb === 'add' || verb === 'remove')) {
     if (rest[0] === undefined) throw new UsageError(verb === 'add' ? 'Error: member name not provided' : 'Error: member ID is not provided');
-    if (!raft) throw new UsageError(ETCDCTL_TIMEOUT);
-    throw new UsageError(`Error: member ${verb} is not modelled in this console; to bring a stopped member back restore its data dir and restart it:\n  ${RESTORE_HINT}`);
+    if (rest.length > 1) throw new UsageError(verb === 'add' ? 'Error: member name not provided' : 'Error: member ID is not provided');
+    if (verb === 'remove') {
+      if (!/^[0-9a-fA-F]{1,16}$/.test(rest[0])) throw new UsageError(`Error: bad member ID arg (strconv.ParseUint: parsing "${rest[0]}": invalid syntax), expecting ID in Hex`);
+      return { kind: 'action', action: { type: 'etcdMember', op: 'remove', member: rest[0].toLowerCase().padStart(16, '0') } };
+    }
+    const urls = typeof args.flags['peer-urls'] === 'string' ? args.flags['peer-urls'] : undefined;
+    if (urls === undefined || urls === '') throw new UsageError('Error: member peer urls not provided');
+    if (urls.includes(',')) throw new UsageError('Error: the console adds a member with one peer URL (--peer-urls=https://IP:2380)');
+    if (!/^https?:\/\/\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}:\d{1,5}$/.test(urls)) throw new UsageError(`Error: URL address does not have the form "host:port": ${urls}`);
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(rest[0]) || rest[0].length > 63) throw new UsageError(`Error: member name "${rest[0]}" must be a DNS label (the static Pod's name)`);
+    if (args.flags['learner'] === true) throw new UsageError('Error: learners are not modelled in this console; add a voting member');
+    return { kind: 'action', action: { type: 'etcdMember', op: 'add', member: rest[0], peerUrl: urls } };
   }
   if (group === 'member' && verb !== undefined) {
     const hint = verb === 'restore' ? `\nThere is no "member restore" in etcdctl. To bring a stopped member back, restore its data from a snapshot:\n  ${RESTORE_HINT}` : '';

@@ -10,6 +10,7 @@ Inspect:
   kubectl get jobs,cronjobs            (several types at once)
   kubectl api-resources [--namespaced=true|false]
   kubectl explain pods.spec.containers   (any served kind, any field path)
+  kubectl get TYPE -w                  (the console follows it: changed rows only; Esc or Ctrl+C stops)
   kubectl get events [--for pod/NAME]
   kubectl get all
   kubectl describe pod|node|deployment|svc|hpa NAME
@@ -17,6 +18,9 @@ Inspect:
   kubectl top pods|nodes
   kubectl logs POD|deployment/NAME [-c CONTAINER] [-p|--previous] [--tail=N] [--since=5m] [--timestamps]
   kubectl rollout status deployment/NAME
+  kubectl exec POD|deployment/NAME [-c CONTAINER] -- env | printenv [NAME] | cat /etc/resolv.conf | hostname
+  kubectl exec POD -- nslookup NAME          (cluster DNS: the Service's ClusterIP, or a timeout while CoreDNS is down)
+  kubectl exec POD -- curl -s -o /dev/null -w '%{http_code} %{time_total}\n' http://SVC[.NS][:PORT]/PATH
   kubectl rollout history deployment/NAME [--revision=N]
   etcdctl member list                 (needs quorum)
   etcdctl endpoint health | endpoint status
@@ -42,6 +46,10 @@ Change (each action takes simulated time and shows in the events):
   kubectl patch hpa NAME -p '{"spec":{"maxReplicas":N}}'
   etcdctl snapshot restore FILE --name MEMBER [--data-dir DIR]   (or etcdutl snapshot restore ...)
       rebuilds a stopped member's data dir from the snapshot and restarts its static Pod
+  ssh NODE sudo systemctl reboot                             (operator: reboots the machine; NotReady, back in 60-120 s, containers restarted)
+  gameday-ops node replace NODE                              (game operator command: drain, delete the Node, a new machine joins its zone ~3 min later)
+  etcdctl member remove ID                                   (needs quorum; ID from member list)
+  etcdctl member add NAME --peer-urls=https://IP:2380        (replaces a failed member: remove it first)
 
 Aliases: po=pods, no=nodes, deploy=deployments, rs=replicasets, svc=services, ep=endpoints, ev=events.
 Both TYPE/NAME and TYPE NAME work.`;

@@ -29,6 +29,8 @@ import { autoscaleCommand, describeHpa, patchCommand as patchHpaCommand } from '
 import { apiResources, explain } from './explain.ts';
 import { horizontalPodAutoscalerKind } from '../sim/kinds/hpa.ts';
 import { LOGS_FLAGS, runLogs } from './logs.ts';
+import { runExec } from './exec.ts';
+import { runOps, runSsh } from './ssh.ts';
 
 export { KUBECTL_HELP } from './help.ts';
 export { tokenize, parseArgs, UsageError } from './parse.ts';
@@ -38,7 +40,7 @@ export { humanDuration, table } from './format.ts';
 export type KubectlResult = { kind: 'output'; output: string } | { kind: 'action'; action: SimAction } | { kind: 'error'; error: string };
 
 /** kubectl verbs the console knows (for "Did you mean this?"). */
-export const KUBECTL_COMMANDS = ['get', 'describe', 'top', 'rollout', 'delete', 'scale', 'set', 'cordon', 'uncordon', 'drain', 'label', 'annotate', 'taint', 'logs', 'help', 'autoscale', 'patch', 'edit', 'api-resources', 'explain'] as const;
+export const KUBECTL_COMMANDS = ['get', 'describe', 'top', 'rollout', 'delete', 'scale', 'set', 'cordon', 'uncordon', 'drain', 'label', 'annotate', 'taint', 'logs', 'help', 'autoscale', 'patch', 'edit', 'api-resources', 'explain', 'exec'] as const;
 
 const FLAGS: Record<string, FlagDef[]> = {
   get: [
@@ -48,6 +50,8 @@ const FLAGS: Record<string, FlagDef[]> = {
     { name: 'show-labels', value: false },
     { name: 'for', value: true },
     { name: 'sort-by', value: true },
+    // (added) -w: the answer is the table; the client's console follows it (client/src/view/console.ts WatchSession)
+    { name: 'watch', short: 'w', value: false },
   ],
   describe: [{ name: 'selector', short: 'l', value: true }],
   top: [{ name: 'all-namespaces', short: 'A', value: false }],
@@ -314,8 +318,17 @@ function dispatch(state: SimState, words: string[]): KubectlResult {
   if (words[0] === 'etcdctl') return runEtcdctl(state, words.slice(1));
   if (words[0] === 'etcdutl') return runEtcdctl(state, words.slice(1), 'etcdutl');
   if (words[0] === 'kubeadm') return runKubeadm(state, words.slice(1));
-  const w = globalFlagsLast(words[0] === 'kubectl' || words[0] === 'k' ? words.slice(1) : words);
+  if (words[0] === 'ssh') return runSsh(state, words.slice(1));
+  if (words[0] === 'gameday-ops') return runOps(state, words.slice(1));
+  const raw = words[0] === 'kubectl' || words[0] === 'k' ? words.slice(1) : words;
+  const w = globalFlagsLast(raw);
   const cmd = w[0];
+  if (cmd === 'exec') {
+    // (added) exec: the flags written before it stay before its `--` (what follows `--` is the container's command line)
+    readGate(state);
+    const at = raw.indexOf('exec');
+    return runExec(state, [...raw.slice(0, at), ...raw.slice(at + 1)]);
+  }
   if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') return output(KUBECTL_HELP);
   if (w.includes('--help') || w.includes('-h')) return output(KUBECTL_HELP);
   const rest = w.slice(1);

@@ -42,6 +42,12 @@ export interface EtcdMember {
   healthy: boolean;
   /** Restore in progress: member comes back at this sim second. */
   restoringUntil: SimSeconds | null;
+  /** (added) ID given by `etcdctl member add` (16 hex digits); absent: derived from the name (shared/sim/actions/etcdMembership.ts). */
+  id?: string;
+  /** (added) Client/peer IP, frozen on the first reconfiguration or given by `member add`; absent: 10.0.0.(10 + index). */
+  ip?: string;
+  /** (added) Added by `etcdctl member add` and not started yet (`member list`: `unstarted`). */
+  unstarted?: boolean;
 }
 
 /**
@@ -353,7 +359,14 @@ export type SimAction =
   /** (added) `kubectl rollout pause|resume deployment/NAME`: `spec.paused`. */
   | { type: 'pauseRollout'; deployment: string; paused: boolean }
   /** (added) `kubectl set env deployment/NAME [-c C] KEY=VALUE KEY-`: literal env values (`value: null` removes). */
-  | { type: 'setEnv'; deployment: string; container?: string; env: { name: string; value: string | null }[] };
+  | { type: 'setEnv'; deployment: string; container?: string; env: { name: string; value: string | null }[] }
+  /**
+   * (added) etcd runtime reconfiguration (shared/sim/actions/etcdMembership.ts): `etcdctl member remove
+   * ID` (`member`: the hex ID) or `etcdctl member add NAME --peer-urls=URL` (`member`: the name).
+   */
+  | { type: 'etcdMember'; op: 'add' | 'remove'; member: string; peerUrl?: string }
+  /** (added) An operator command on a Node's host: `ssh NODE sudo systemctl reboot` (shared/sim/actions/nodeReboot.ts). */
+  | { type: 'nodeOperation'; op: 'reboot' | 'replace'; node: string };
 
 /** (added) The {@link SimAction} `adminCommand` commands. */
 export type AdminCommand = 'etcdctl-compact' | 'etcdctl-defrag' | 'etcdctl-alarm-disarm' | 'kubeadm-control-plane' | 'kubeadm-kubelet-cert';
@@ -521,6 +534,11 @@ export interface SimState {
   dirty: { deployments: string[]; replicaSets: string[]; pods: string[]; nodes: string[]; services: string[] };
   /** Player actions whose effect is still in progress (drain, etcd restore...). */
   pendingActions: { id: number; player: string; action: SimAction; completesAt: SimSeconds }[];
+  /**
+   * (added) Nodes being replaced (`nodeOperation` op `replace`, shared/sim/actions/nodeReboot.ts): the
+   * deleted Node as it was, by name, until its replacement registers. Absent when none.
+   */
+  replacingNodes?: Record<string, Node>;
   /** Warnings produced while loading the workloads (skipped kinds...). */
   warnings: string[];
   /** (added) Profile used for images not listed in {@link SimState.images} (copied in when first used). */

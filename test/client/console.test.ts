@@ -68,3 +68,27 @@ describe('errorLine', () => {
     expect(errorLine(undefined)).toBe('error: the server refused the command');
   });
 });
+
+describe('kubectl get -w (WatchSession)', () => {
+  it('recognises get -w / --watch only', async () => {
+    const { isWatchCommand } = await import('../../client/src/view/console.ts');
+    expect(isWatchCommand('kubectl get pods -w')).toBe(true);
+    expect(isWatchCommand('get pods --watch -n shop')).toBe(true);
+    expect(isWatchCommand('kubectl -n shop get pods -w')).toBe(true);
+    expect(isWatchCommand('kubectl get pods')).toBe(false);
+    expect(isWatchCommand('kubectl rollout status deployment/x -w')).toBe(false);
+  });
+
+  it('prints the table first, then only new or changed rows (AGE ignored)', async () => {
+    const { WatchSession } = await import('../../client/src/view/console.ts');
+    const w = new WatchSession('kubectl get pods -w');
+    const t1 = ['NAME      READY   STATUS    RESTARTS   AGE', 'api-a     1/1     Running   0          5m', 'web-b     1/1     Running   0          5m'].join('\n');
+    expect(w.update(t1)).toBe(t1);
+    const t2 = ['NAME      READY   STATUS    RESTARTS   AGE', 'api-a     1/1     Running   0          5m2s', 'web-b     1/1     Running   0          5m2s'].join('\n');
+    expect(w.update(t2)).toBe('');
+    const t3 = ['NAME      READY   STATUS             RESTARTS     AGE', 'api-a     0/1     CrashLoopBackOff   1 (2s ago)   5m4s', 'web-b     1/1     Running            0            5m4s', 'web-c     0/1     Pending            0            0s'].join('\n');
+    expect(w.update(t3)).toBe(['api-a     0/1     CrashLoopBackOff   1 (2s ago)   5m4s', 'web-c     0/1     Pending            0            0s'].join('\n'));
+    expect(w.update('No resources found in default namespace.')).toBe('No resources found in default namespace.');
+    expect(w.update('No resources found in default namespace.')).toBe('');
+  });
+});

@@ -4,7 +4,7 @@
  * captioned with the equivalent kubectl command.
  */
 import { nameOfKey, type ActionMessage, type MatchStateView, type ReplyMessage, type TeamView } from '../../../shared/protocol.ts';
-import { actionsFor, kubectlEquivalent, type ActionOption, type Selection } from '../view/actions.ts';
+import { actionsFor, kubectlEquivalent, remediationActionsFor, type ActionOption, type Selection } from '../view/actions.ts';
 import { errorLine } from '../view/console.ts';
 import { formatAge, formatMiB, formatMilli, formatMs, formatPercent, formatRate } from '../view/format.ts';
 import { podStatusStyle } from '../view/podStatus.ts';
@@ -158,7 +158,7 @@ export class ContextPanel {
     }
     this.#details.replaceChildren(...rows.flatMap(([k, v]) => [el('dt', { text: k }), el('dd', {}, v)]));
     const act = actionable(sel);
-    const options = act ? actionsFor(act, team) : [];
+    const options = act ? [...actionsFor(act, team), ...remediationActionsFor(act, team)] : [];
     const key = options.map((o) => `${o.id}:${o.target}`).join('|');
     if (key === this.#actionsKey) return;
     this.#actionsKey = key;

@@ -122,3 +122,90 @@ export const SHORTCUTS: readonly { keys: string; does: string }[] = [
 
 /** The console's command reference (shared with the server's `help` reply). */
 export { KUBECTL_HELP } from '../../../shared/kubectl/help.ts';
+
+/**
+ * (added) True when a console line is `kubectl get ... -w|--watch` (the console then follows it:
+ * {@link WatchSession}). `rollout status -w` is not a `get` and is answered once.
+ */
+export function isWatchCommand(command: string): boolean {
+  const words = command.trim().split(/\s+/);
+  const start = words[0] === 'kubectl' || words[0] === 'k' ? 1 : 0;
+  let verb: string | undefined;
+  for (let i = start; i < words.length && verb === undefined; i++) {
+    const w = words[i]!;
+    if (!w.startsWith('-')) verb = w;
+    else if (['-n', '--namespace', '--context', '--kubeconfig', '-l', '--selector', '-o', '--output'].includes(w)) i++;
+  }
+  if (verb !== 'get') return false;
+  return words.some((w) => w === '-w' || w === '--watch' || w === '--watch=true');
+}
+
+/** Columns ignored when deciding whether a watched row changed (they tick by themselves). */
+const AGE_COLUMNS = new Set(['AGE', 'LAST SEEN', 'DURATION']);
+
+/** A kubectl table split into its header and its rows' cells (by the header's column offsets). */
+interface ParsedTable {
+  header: string;
+  columns: string[];
+  rows: { line: string; cells: string[] }[];
+}
+
+/** Parses a kubectl table (columns separated by 2+ spaces in the header), or null for other output. */
+function parseTable(text: string): ParsedTable | null {
+  const lines = text.replace(/\s+$/, '').split('\n');
+  const header = lines[0] ?? '';
+  if (!/^[A-Z][A-Z0-9 ()%/-]*$/.test(header.trim()) || lines.length === 0) return null;
+  const starts: number[] = [];
+  const columns: string[] = [];
+  for (const m of header.matchAll(/\S+(?: \S+)*/g)) {
+    starts.push(m.index);
+    columns.push(m[0]);
+  }
+  const rows = lines.slice(1).filter((l) => l.trim() !== '').map((line) => ({
+    line,
+    cells: starts.map((s, i) => line.slice(s, i + 1 < starts.length ? starts[i + 1] : undefined).trim()),
+  }));
+  return { header, columns, rows };
+}
+
+/**
+ * (added) The console side of `kubectl get -w`: the first answer prints the whole table; each later
+ * answer of the same command (the console re-runs it as the state changes) prints only the rows that
+ * are new or changed, ignoring AGE-like columns, as kubectl's watch prints an object each time it
+ * changes (rows that disappear are not printed: kubectl prints deletions only with
+ * `--output-watch-events`). Output that is not a table (`-o json`) is printed again whenever it changes.
+ * Pure: the DOM side (client/src/ui/consolePanel.ts) owns the timer and Esc / Ctrl+C.
+ */
+export class WatchSession {
+  readonly command: string;
+  #last: Map<string, string> | null = null;
+  #lastText: string | null = null;
+
+  constructor(command: string) {
+    this.command = command;
+  }
+
+  /** Feeds one answer of the watched command; returns the text to print ('' = nothing changed). */
+  update(output: string): string {
+    const t = parseTable(output);
+    if (!t) {
+      if (output === this.#lastText) return '';
+      this.#lastText = output;
+      return output;
+    }
+    const keyCols = t.columns.map((c, i) => (c === 'NAMESPACE' || c === 'NAME' ? i : -1)).filter((i) => i >= 0);
+    const ageCols = new Set(t.columns.map((c, i) => (AGE_COLUMNS.has(c) ? i : -1)).filter((i) => i >= 0));
+    const next = new Map<string, string>();
+    const changed: string[] = [];
+    for (const r of t.rows) {
+      const key = (keyCols.length > 0 ? keyCols.map((i) => r.cells[i]) : r.cells.filter((_, i) => !ageCols.has(i))).join('\u0000');
+      const sig = r.cells.filter((_, i) => !ageCols.has(i)).join('\u0000');
+      next.set(key, sig);
+      if (this.#last === null || this.#last.get(key) !== sig) changed.push(r.line);
+    }
+    const first = this.#last === null;
+    this.#last = next;
+    if (first) return [t.header, ...changed].join('\n');
+    return changed.join('\n');
+  }
+}

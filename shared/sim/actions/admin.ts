@@ -22,6 +22,7 @@ import { fnv1a64 } from '../hash.ts';
 import { crashLoopRestarts } from '../kubeSystem.ts';
 import type { AdminCommand, SimState } from '../types.ts';
 import { reject, type Handled } from './handler.ts';
+import { memberIdOf, memberIpOf } from './etcdMembership.ts';
 
 /** etcdctl's answer when a request needs Raft and there is no quorum / leader. */
 const TIMEOUT = 'Error: context deadline exceeded';
@@ -71,9 +72,10 @@ function compact(state: SimState, arg: string | undefined): Handled {
 function defrag(state: SimState): Handled {
   const etcd = state.controlPlane.etcd;
   if (!etcd.members.some((m) => m.healthy)) return reject(TIMEOUT);
+  const ep = (i: number) => `https://${memberIpOf(etcd.members[i]!, i)}:2379`; // (added) stable after member remove/add
   const lines = etcd.members.map((m, i) => (m.healthy
-    ? `Finished defragmenting etcd member[${etcdEndpoint(i)}]`
-    : `Failed to defragment etcd member[${etcdEndpoint(i)}] (context deadline exceeded)`));
+    ? `Finished defragmenting etcd member[${ep(i)}]`
+    : `Failed to defragment etcd member[${ep(i)}] (context deadline exceeded)`));
   if (etcd.db !== undefined) etcd.db.sizeMiB = etcd.db.inUseMiB;
   return { result: { ok: true, message: lines.join('\n'), completesAt: state.t } };
 }
@@ -83,7 +85,7 @@ function disarm(state: SimState): Handled {
   const etcd = state.controlPlane.etcd;
   const db = etcd.db;
   if (db === undefined || !db.alarm) return { result: { ok: true, message: '', completesAt: state.t } };
-  const lines = etcd.members.filter((m) => m.healthy).map((m) => `memberID:${etcdMemberId(m.name)} alarm:NOSPACE `);
+  const lines = etcd.members.filter((m) => m.healthy).map((m) => `memberID:${memberIdOf(m)} alarm:NOSPACE `);
   // Still over the quota: the next write raises the alarm again (etcd's quota check on apply).
   db.alarm = db.sizeMiB >= db.quotaMiB;
   return { result: { ok: true, message: lines.join('\n'), completesAt: state.t } };

@@ -18,6 +18,8 @@ import { autoscaleAction, patchAutoscalerAction } from './autoscale.ts';
 import { createDeploymentAction, createServiceAction, deleteDeploymentAction } from './workload.ts';
 import { adminAction } from './admin.ts';
 import { patchAction } from './patch.ts';
+import { addEtcdMember, removeEtcdMember } from './etcdMembership.ts';
+import { rebootNodeAction, replaceNodeAction } from './nodeReboot.ts';
 
 function dispatch(state: SimState, source: string, a: SimAction): Handled {
   switch (a.type) {
@@ -43,6 +45,8 @@ function dispatch(state: SimState, source: string, a: SimAction): Handled {
     case 'patchAutoscaler': return patchAutoscalerAction(state, a.hpa, { maxReplicas: a.maxReplicas, minReplicas: a.minReplicas, cpuPercent: a.cpuPercent });
     case 'pauseRollout': return pauseAction(state, a.deployment, a.paused);
     case 'setEnv': return setEnvAction(state, a.deployment, a.container, a.env);
+    case 'nodeOperation': return a.op === 'reboot' ? rebootNodeAction(state, a.node) : replaceNodeAction(state, a.node);
+    case 'etcdMember': return a.op === 'remove' ? removeEtcdMember(state, a.member) : addEtcdMember(state, a.member, a.peerUrl ?? '');
     default: return { result: { ok: false, error: `error: unknown action "${(a as { type?: unknown }).type}"` } };
   }
 }
@@ -55,7 +59,7 @@ function dispatch(state: SimState, source: string, a: SimAction): Handled {
  */
 export function applyAction(state: SimState, player: string, action: SimAction): ActionResult {
   const source = `player:${player}`;
-  if (action.type !== 'restoreEtcdMember' && action.type !== 'adminCommand' && !apiWritable(state)) return { ok: false, error: apiWriteError(state) };
+  if (action.type !== 'restoreEtcdMember' && action.type !== 'adminCommand' && action.type !== 'etcdMember' && action.type !== 'nodeOperation' && !apiWritable(state)) return { ok: false, error: apiWriteError(state) };
   const h = dispatch(state, source, action);
   if (!h.result.ok) return h.result;
   state.counters.actions += 1;

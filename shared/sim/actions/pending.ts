@@ -5,6 +5,8 @@
 import { recordEvent } from '../events.ts';
 import type { SimState } from '../types.ts';
 import { completeEtcdRestore } from './etcd.ts';
+import { completeEtcdMemberJoin } from './etcdMembership.ts';
+import { completeNodeReboot, completeNodeReplace } from './nodeReboot.ts';
 
 /** Completes every pending action due at or before `state.t` and removes it from the list. */
 export function completePendingActions(state: SimState): void {
@@ -17,6 +19,13 @@ export function completePendingActions(state: SimState): void {
     const a = p.action;
     if (a.type === 'restoreEtcdMember') {
       completeEtcdRestore(state, a.member); // etcd records no Kubernetes event
+    } else if (a.type === 'nodeOperation' && a.op === 'reboot') {
+      completeNodeReboot(state, a.node); // the machine is back: the kubelet starts
+    } else if (a.type === 'nodeOperation') {
+      const again = completeNodeReplace(state, a.node); // drained: Node deleted; later: the new machine registers
+      if (again !== null) state.pendingActions.push({ ...p, completesAt: again });
+    } else if (a.type === 'etcdMember' && a.op === 'add') {
+      completeEtcdMemberJoin(state, a.member); // the added member started and synced
     } else if (a.type === 'drainNode') {
       recordEvent(state, 'Normal', 'Drained', { kind: 'Node', name: a.node, namespace: '' }, `node/${a.node} drained`, source);
     }
