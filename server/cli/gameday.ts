@@ -10,6 +10,7 @@
  *   gameday bot --url URL [options]   bot players join a real server's match over WebSocket
  *   gameday trainer grant|revoke USER give or take back an account's trainer rights
  *   gameday prometheus-rules [options] a scenario's Prometheus rules (SLI recordings, burn-rate alerts)
+ *   gameday kube --scenario ID        a practice cluster: the match's Kubernetes API for real kubectl
  *   gameday help [COMMAND]            usage
  *
  * Exit codes: 0 success, 1 error (message on stderr), 2 usage error (unknown command or flag).
@@ -25,6 +26,7 @@ import { SIM_USAGE, simCommand } from './sim-command.ts';
 import { VALIDATE_USAGE, validateCommand } from './validate-command.ts';
 import { TRAINER_USAGE, trainerCommand } from './trainer-command.ts';
 import { PROMETHEUS_RULES_USAGE, prometheusRulesCommand } from './prometheus-rules-command.ts';
+import { KUBE_USAGE, kubeCommand } from './kube-command.ts';
 
 const USAGE = `Usage: gameday <command> [options]
 
@@ -41,6 +43,8 @@ Commands:
   trainer grant|revoke USERNAME            give or take back an account's trainer rights
   prometheus-rules [--scenario ID|FILE] [--time-dilation X] [--out FILE]
                                            the scenario's Prometheus rules: SLI recordings, burn-rate alerts
+  kube --scenario ID|FILE [--manifests FILE.yaml] [--seed N] [--speed X] [--port P] [--kubeconfig FILE] [--json]
+                                           a practice cluster: the match's Kubernetes API on 127.0.0.1 for kubectl
   help [COMMAND]                           show usage (also --help)
 
 Exit codes: 0 ok, 1 error, 2 usage error.`;
@@ -54,6 +58,7 @@ const COMMAND_USAGE = new Map<string, string>([
   ['bot', BOT_USAGE],
   ['trainer', TRAINER_USAGE],
   ['prometheus-rules', PROMETHEUS_RULES_USAGE],
+  ['kube', KUBE_USAGE],
 ]);
 
 const out = (text: string): void => void process.stdout.write(`${text}\n`);
@@ -80,6 +85,8 @@ function main(argv: string[]): number | Promise<number> {
         return trainerCommand(rest, out).catch((e: unknown) => failure(command, e));
       case 'prometheus-rules':
         return prometheusRulesCommand(rest, out);
+      case 'kube':
+        return kubeCommand(rest, out).catch((e: unknown) => failure(command, e));
       case 'help':
       case '--help':
       case '-h':
