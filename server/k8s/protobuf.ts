@@ -96,10 +96,21 @@ const SERVICE_SPEC: Schema = {
 };
 const SERVICE: Schema = { 1: { name: 'metadata', type: { msg: OBJECT_META } }, 2: { name: 'spec', type: { msg: SERVICE_SPEC } } };
 
+const CROSS_VERSION_REF: Schema = { 1: { name: 'kind', type: 'string' }, 2: { name: 'name', type: 'string' }, 3: { name: 'apiVersion', type: 'string' } };
+const HPA_V1_SPEC: Schema = {
+  1: { name: 'scaleTargetRef', type: { msg: CROSS_VERSION_REF } },
+  2: { name: 'minReplicas', type: 'int' },
+  3: { name: 'maxReplicas', type: 'int' },
+  4: { name: 'targetCPUUtilizationPercentage', type: 'int' },
+};
+/** autoscaling/v1 HorizontalPodAutoscaler (k8s.io/api/autoscaling/v1 generated.proto): what `kubectl autoscale` sends. */
+const HPA_V1: Schema = { 1: { name: 'metadata', type: { msg: OBJECT_META } }, 2: { name: 'spec', type: { msg: HPA_V1_SPEC } } };
+
 /** The kinds decoded, by `apiVersion/kind`. */
 const KINDS = new Map<string, Schema>([
   ['apps/v1/Deployment', DEPLOYMENT],
   ['v1/Service', SERVICE],
+  ['autoscaling/v1/HorizontalPodAutoscaler', HPA_V1],
 ]);
 
 /** A protobuf wire reader over one message's bytes. */

@@ -103,6 +103,10 @@ const WRITES: Record<string, { verbs: readonly string[]; subresources?: readonly
   },
   ReplicaSet: { verbs: ['get', 'list'], categories: ['all'] },
   Service: { verbs: ['create', 'get', 'list', 'patch'], categories: ['all'] },
+  // kubectl autoscale (POST) and patch of the spec fields the game models (./writes.ts policyActions).
+  HorizontalPodAutoscaler: { verbs: ['create', 'get', 'list', 'patch'], categories: ['all'] },
+  PodDisruptionBudget: { verbs: ['get', 'list', 'patch'] },
+  ResourceQuota: { verbs: ['get', 'list', 'patch'] },
 };
 
 function fromKind(def: KindDef): Resource {
@@ -337,5 +341,8 @@ export const GROUP_VERSIONS: readonly { group: string; version: string }[] = (()
 
 /** The resource `plural` of `group/version`, or undefined. */
 export function findResource(group: string, version: string, plural: string): Resource | undefined {
+  // `kubectl autoscale` posts an autoscaling/v1 HPA: served by the autoscaling/v2 resource (./routes.ts
+  // answers that create in the v1 shape).
+  if (group === 'autoscaling' && version === 'v1' && plural === 'horizontalpodautoscalers') version = 'v2';
   return RESOURCES.find((r) => r.group === group && r.version === version && r.plural === plural);
 }

@@ -36,7 +36,7 @@ import { served } from './served.ts';
 import { WATCH_MAX_SECONDS, closeAllWatches, noteListed, noteServed, runWatch } from './watch.ts';
 import { SelectorError, parseFieldSelector, parseLabelSelector } from './selectors.ts';
 import { forbidden, notFound, statusError, statusFromText, unauthorized, type StatusError } from './status.ts';
-import { actionRef, createAction, deleteDeploymentAction, deletePodAction, deploymentActions, evictionActions, metadataOnlyActions, nodeActions, patchObject, scaleAction } from './writes.ts';
+import { actionRef, autoscalerCreateAction, createAction, deleteDeploymentAction, policyPatchActions, deletePodAction, deploymentActions, evictionActions, metadataOnlyActions, nodeActions, patchObject, scaleAction } from './writes.ts';
 
 /** Content type of a Table answer. */
 const TABLE_CONTENT_TYPE = 'application/json;as=Table;v=v1;g=meta.k8s.io';
@@ -411,6 +411,19 @@ async function writeObject(req: FastifyRequest, reply: FastifyReply, session: K8
   if (name === null && req.method === 'POST' && (resource.kind === 'Deployment' || resource.kind === 'Service') && sub === null) {
     return createFrom(req, reply, session, resource, state, ns, req.body, 201);
   }
+  if (name === null && req.method === 'POST' && resource.kind === 'HorizontalPodAutoscaler' && sub === null) {
+    const a = autoscalerCreateAction(ns, req.body);
+    if ('code' in a) return sendStatus(reply, a);
+    const hpaName = a.type === 'autoscale' ? (a.name ?? splitRef(a.deployment)) : '';
+    if (findEntry(resource, state, ns, hpaName)) return sendStatus(reply, statusError(409, 'AlreadyExists', `${qualified(resource)} "${hpaName}" already exists`));
+    if (dryRun(req)) return reply.code(201).send(req.body);
+    const result = await session.source.submit(session.sessionId, a);
+    if (!result.ok) return sendStatus(reply, statusFromText(result.error, { code: 422, reason: 'Invalid' }));
+    const e = findEntry(resource, state, ns, hpaName);
+    if (!e) return sendStatus(reply, statusError(500, 'InternalError', 'the object was created but cannot be read back'));
+    const created = objectBody(resource, e, state);
+    return reply.code(201).send(req.url.includes('/apis/autoscaling/v1/') ? hpaV1Body(created) : created);
+  }
   if (name === null) return sendStatus(reply, methodNotAllowed(resource, verb));
   const contentType = String(req.headers['content-type'] ?? 'application/json');
   let actions: ActionMessage[] | StatusError;
@@ -487,6 +500,11 @@ async function writeObject(req: FastifyRequest, reply: FastifyReply, session: K8
     if (!findEntry(resource, state, ns, name)) return sendStatus(reply, missing());
     const body = patchObject(contentType, req.body);
     actions = 'code' in body && 'body' in body ? (body as StatusError) : metadataOnlyActions(resource.kind, ns, name, body);
+    answer = entryBody;
+  } else if ((resource.kind === 'HorizontalPodAutoscaler' || resource.kind === 'PodDisruptionBudget' || resource.kind === 'ResourceQuota') && req.method === 'PATCH') {
+    if (!findEntry(resource, state, ns, name)) return sendStatus(reply, missing());
+    const body = patchObject(contentType, req.body);
+    actions = 'code' in body && 'body' in body ? (body as StatusError) : policyPatchActions(resource.kind, ns, name, body);
     answer = entryBody;
   } else if (resource.kind === 'Deployment' && req.method === 'DELETE') {
     const d = state.deployments[`${ns}/${name}`];
@@ -604,3 +622,23 @@ function undoPatchAction(state: SimState, ns: string, name: string, ops: unknown
 
 /** Every served resource's `group/version plural`, for the README and tests. */
 export const SERVED_RESOURCES: readonly string[] = RESOURCES.map((r) => `${groupVersion(r)} ${r.plural}`);
+
+/** The name part of an action reference (`name` or `namespace/name`). */
+function splitRef(ref: string): string {
+  return ref.slice(ref.indexOf('/') + 1);
+}
+
+/** An autoscaling/v2 HPA body in the autoscaling/v1 shape (the answer to a v1 create: `kubectl autoscale`). */
+function hpaV1Body(v2: Record<string, unknown>): Record<string, unknown> {
+  const spec = (v2['spec'] ?? {}) as Record<string, unknown>;
+  const status = (v2['status'] ?? {}) as Record<string, unknown>;
+  const metrics = Array.isArray(spec['metrics']) ? (spec['metrics'] as { resource?: { name?: string; target?: { averageUtilization?: number } } }[]) : [];
+  const cpu = metrics.find((m) => m.resource?.name === 'cpu')?.resource?.target?.averageUtilization;
+  return {
+    apiVersion: 'autoscaling/v1',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: v2['metadata'],
+    spec: { scaleTargetRef: spec['scaleTargetRef'], ...(spec['minReplicas'] !== undefined ? { minReplicas: spec['minReplicas'] } : {}), maxReplicas: spec['maxReplicas'], ...(cpu !== undefined ? { targetCPUUtilizationPercentage: cpu } : {}) },
+    status: { currentReplicas: status['currentReplicas'] ?? 0, desiredReplicas: status['desiredReplicas'] ?? 0 },
+  };
+}

@@ -12,6 +12,9 @@
  * - `PATCH pods|nodes|deployments|services/NAME`: `metadata.labels` / `annotations` (`kubectl label`,
  *   `annotate`; `null` removes a key) -> `label` / `annotate`
  * - `POST deployments`, `POST services` (`kubectl create -f`, `apply -f` of a new object): see {@link createAction}
+ * - `POST horizontalpodautoscalers` (`kubectl autoscale`) and `PATCH horizontalpodautoscalers|poddisruptionbudgets|
+ *   resourcequotas/NAME` (`kubectl patch`, `edit`) of the spec fields the game models: see {@link autoscalerCreateAction},
+ *   {@link policyPatchActions}
  * - `DELETE deployments/NAME` (`propagationPolicy`): see {@link deleteDeploymentAction}
  * - `DELETE pods/NAME` (`gracePeriodSeconds: 0` = force)
  * - `POST pods/NAME/eviction` (policy/v1 Eviction; `kubectl drain`): see {@link evictionActions}
@@ -359,4 +362,61 @@ export function evictionActions(state: SimState, key: string, pod: Pod): ActionM
   const node = nodeName !== undefined && nodeName !== '' && Object.hasOwn(state.nodes, nodeName) ? state.nodes[nodeName] : undefined;
   if (node?.spec.unschedulable === true) return [{ type: 'drainNode', node: node.metadata.name }];
   return [{ type: 'deletePod', pod: actionRef(namespace, name) }];
+}
+
+/** The CPU utilisation target (percent of requests) of an autoscaling/v2 `spec.metrics` list, if any. */
+function cpuTarget(metrics: unknown): number | undefined {
+  if (!Array.isArray(metrics)) return undefined;
+  for (const m of metrics) {
+    if (!isRecord(m) || m['type'] !== 'Resource' || !isRecord(m['resource']) || m['resource']['name'] !== 'cpu') continue;
+    const target = m['resource']['target'];
+    const u = isRecord(target) ? target['averageUtilization'] : undefined;
+    if (typeof u === 'number') return u;
+  }
+  return undefined;
+}
+
+/**
+ * The action of `POST horizontalpodautoscalers` (autoscaling/v2, or v1's `targetCPUUtilizationPercentage`; `kubectl autoscale deployment X --max=N
+ * [--min=M] [--cpu-percent=P]`, or `create -f` of an HPA): the console's `autoscale` of the Deployment
+ * `spec.scaleTargetRef` names. 422 when the target is not a Deployment or `maxReplicas` is missing.
+ */
+export function autoscalerCreateAction(ns: string, body: unknown): ActionMessage | StatusError {
+  if (!isRecord(body) || !isRecord(body['spec'])) return statusError(400, 'BadRequest', 'the request body must be a HorizontalPodAutoscaler object with a spec');
+  const spec = body['spec'];
+  const ref = isRecord(spec['scaleTargetRef']) ? spec['scaleTargetRef'] : {};
+  if (ref['kind'] !== 'Deployment' || typeof ref['name'] !== 'string') {
+    return statusError(422, 'Invalid', 'HorizontalPodAutoscaler.autoscaling is invalid: spec.scaleTargetRef: this game autoscales Deployments only', { causes: [{ reason: 'FieldValueNotSupported', message: 'supported values: "Deployment"', field: 'spec.scaleTargetRef.kind' }] });
+  }
+  const max = spec['maxReplicas'];
+  if (typeof max !== 'number') return statusError(422, 'Invalid', 'HorizontalPodAutoscaler.autoscaling is invalid: spec.maxReplicas: Required value', { causes: [{ reason: 'FieldValueRequired', message: 'Required value', field: 'spec.maxReplicas' }] });
+  const action: ActionMessage = { type: 'autoscale', deployment: actionRef(ns, ref['name']), maxReplicas: max };
+  if (typeof spec['minReplicas'] === 'number') action.minReplicas = spec['minReplicas'];
+  const cpu = cpuTarget(spec['metrics']) ?? (typeof spec['targetCPUUtilizationPercentage'] === 'number' ? spec['targetCPUUtilizationPercentage'] : undefined);
+  if (cpu !== undefined) action.cpuPercent = cpu;
+  const name = isRecord(body['metadata']) ? body['metadata']['name'] : undefined;
+  if (typeof name === 'string' && name !== ref['name']) action.name = name;
+  return action;
+}
+
+/**
+ * The actions of a `PATCH` (merge object, see {@link patchObject}) of an HPA, PDB or ResourceQuota:
+ * an HPA's `spec.minReplicas`, `maxReplicas` and CPU target (`patchAutoscaler`); a PDB's or quota's
+ * `spec` as a JSON merge patch (`patchObject`, the console's `kubectl patch pdb|resourcequota`).
+ * `metadata` and `status` changes are ignored. 422 when the patch changes nothing the game models.
+ */
+export function policyPatchActions(kind: 'HorizontalPodAutoscaler' | 'PodDisruptionBudget' | 'ResourceQuota', ns: string, name: string, body: Record<string, unknown>): ActionMessage[] | StatusError {
+  const spec = body['spec'];
+  const only = `this game patches only spec${kind === 'HorizontalPodAutoscaler' ? '.minReplicas, spec.maxReplicas and the cpu target in spec.metrics' : ''}`;
+  const unsupported = statusError(422, 'Invalid', `${kind} "${name}" is invalid: ${only}`, { causes: [{ reason: 'FieldValueForbidden', message: `Forbidden: ${only}`, field: 'spec' }] });
+  if (!isRecord(spec)) return unsupported;
+  if (kind === 'HorizontalPodAutoscaler') {
+    const action: ActionMessage = { type: 'patchAutoscaler', hpa: actionRef(ns, name) };
+    if (typeof spec['minReplicas'] === 'number') action.minReplicas = spec['minReplicas'];
+    if (typeof spec['maxReplicas'] === 'number') action.maxReplicas = spec['maxReplicas'];
+    const cpu = cpuTarget(spec['metrics']);
+    if (cpu !== undefined) action.cpuPercent = cpu;
+    return action.minReplicas === undefined && action.maxReplicas === undefined && action.cpuPercent === undefined ? unsupported : [action];
+  }
+  return [{ type: 'patchObject', kind, name: actionRef(ns, name), patch: JSON.stringify({ spec }) }];
 }

@@ -279,3 +279,25 @@ spec:
     await until(async () => (await kubectl('logs', pod)).out.split('\n').filter((l) => / 500 \d+ "-"/.test(l)).length >= 2, 'the canary serving 500s');
   });
 });
+
+describe('kubectl autoscale and patch hpa against the API', () => {
+  it('autoscale creates the HPA in the game; patch hpa changes its maxReplicas; unsupported fields are 422', async () => {
+    const before = actionCount();
+    const r = await kubectl('autoscale', 'deployment', 'redis-replica', '--min=2', '--max=4', '--cpu-percent=70');
+    expect(r.err).toBe('');
+    expect(r.out.trim()).toBe('horizontalpodautoscaler.autoscaling/redis-replica autoscaled');
+    await waitFor(() => actionCount() === before + 1, 'one autoscale action');
+    const get = await kubectl('get', 'hpa', 'redis-replica', '-o', 'jsonpath={.spec.minReplicas} {.spec.maxReplicas} {.spec.scaleTargetRef.name}');
+    expect(get.out).toBe('2 4 redis-replica');
+    const patch = await kubectl('patch', 'hpa', 'redis-replica', '-p', '{"spec":{"maxReplicas":6}}');
+    expect(patch.err).toBe('');
+    expect(patch.out.trim()).toBe('horizontalpodautoscaler.autoscaling/redis-replica patched');
+    await until(async () => (await kubectl('get', 'hpa', 'redis-replica', '-o', 'jsonpath={.spec.maxReplicas}')).out === '6', 'maxReplicas 6');
+    const again = await kubectl('autoscale', 'deployment', 'redis-replica', '--max=5');
+    expect(again.code).not.toBe(0);
+    expect(again.err).toMatch(/already exists/);
+    const bad = await kubectl('patch', 'hpa', 'redis-replica', '-p', '{"metadata":{"labels":{"a":"b"}}}');
+    expect(bad.code).not.toBe(0);
+    expect(bad.err).toMatch(/this game patches only spec/);
+  });
+});
