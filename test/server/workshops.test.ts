@@ -238,7 +238,8 @@ describe('a workshop', () => {
     const ended = nextMessage(ann, 'matchEnded', () => true, 20_000);
     expect(await ask(trainer, 'control', { id: 'e1', op: 'end' })).toMatchObject({ ok: true, output: 'the trainer ended the match' });
     await ended;
-    expect(state(ann).phase).toBe('ended');
+    // The matchEnded message can arrive before the patch that carries the phase.
+    await waitFor(() => state(ann).phase === 'ended', 'ann sees the match ended');
     const next = await until(async () => {
       const res = await api('POST', `/api/workshops/${ws.id}/next`, coach);
       return res.status === 201 ? res : null;
