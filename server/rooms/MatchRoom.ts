@@ -45,7 +45,7 @@ import {
 import { runKubectl } from '../../shared/kubectl/index.ts';
 import { INCIDENT_KINDS, incidentModule, isIncidentType } from '../../shared/sim/incidents/index.ts';
 import { targetSyntax } from '../../shared/sim/incidents/targets.ts';
-import { ChaosError, chaosClusterOfState, translateChaos, type AppInfo } from '../../shared/chaos/index.ts';
+import type { AppInfo } from '../../shared/chaos/index.ts';
 import { BUILT_IN_SCENARIO_IDS, resolveSimInput } from '../scenarios/index.ts';
 import type { Database } from '../db/index.ts';
 import { MatchStateSchema } from './schema.ts';
@@ -57,7 +57,7 @@ import { ResultStore, toMatchGroup } from './results.ts';
 import { handleWorkflow } from './workflow.ts';
 import { type RoomTeam, createRoomTeam, teamResult } from './team.ts';
 import { RoomLobby, playerSchemaOf, settingsOf, visibleTeams, type LobbyMetadata } from './lobby.ts';
-import { chaosEnded, registerChaos } from './chaos.ts';
+import { chaosEnded, injectChaosManifest, registerChaos } from './chaos.ts';
 import { botSeatsOf, registerBots, type RoomBots } from './bots.ts';
 import { authenticateJoin, isAuthedJoin, type AuthedJoin, type RoomAuth } from './auth.ts';
 import { loadJournal, type JournalEntry, type LiveMatchRow } from '../db/journal.ts';
@@ -840,35 +840,21 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     return okReply('control', id, result.message);
   }
 
-  /**
-   * `control` op `inject` with `manifest` (issue 7): the chaos experiment (Chaos Mesh / LitmusChaos
-   * YAML) is translated by shared/chaos against the team's cluster as it is now, and each incident of
-   * its first run starts now through {@link onInject} (journaled like any injection). Later runs (a
-   * Schedule, Litmus `CHAOS_INTERVAL` repeats) are not injected live: the reply says how many.
-   */
+  /** `control` op `inject` with `manifest` (issue 7): ./chaos.ts `injectChaosManifest` (later runs: the desk's timed injections). */
   private onInjectManifest(id: MessageId, who: MatchPlayer, teamId: string | undefined, manifest: string, appinfo: AppInfo | undefined): ReplyMessage {
-    if (!who.trainer) return errorReply('control', id, MATCH_ERRORS.notTrainerInject);
-    const teamKey = teamId ?? who.team;
-    const team = this.match.teams.find((t) => t.id === teamKey);
-    if (!team) return errorReply('control', id, `team "${teamKey}" is not in this match (teams: ${this.match.teams.map((t) => t.id).join(', ')})`);
-    let translation: ReturnType<typeof translateChaos>;
-    try {
-      translation = translateChaos(manifest, 'manifest', chaosClusterOfState(team.sim), { at: team.sim.t, idPrefix: `injected-${team.injections.length + 1}`, ...(appinfo ? { appinfo: { ...appinfo } } : {}) });
-    } catch (e) {
-      if (!(e instanceof ChaosError)) throw e;
-      return errorReply('control', id, `cannot inject the manifest: ${(e.problems.length > 0 ? e.problems : [e.message]).join('; ')}`);
-    }
-    const now = translation.incidents.filter((inc) => inc.at <= team.sim.t);
-    if (now.length === 0) return errorReply('control', id, `the manifest starts no incident now${translation.notes.length ? ` (${translation.notes.join('; ')})` : ''}`);
-    const started: string[] = [];
-    for (const inc of now) {
-      const reply = this.onInject(id, who, teamKey, { type: inc.type, target: inc.target, params: inc.params, id: inc.id, ...(inc.title !== undefined ? { title: inc.title.slice(0, 120) } : {}) });
-      if (!reply.ok) return started.length === 0 ? reply : errorReply('control', id, `${started.join('; ')}; then: ${reply.error}`);
-      started.push(reply.output ?? inc.id);
-    }
-    const later = translation.incidents.length - now.length;
-    const tail = [...(later > 0 ? [`${later} later run${later === 1 ? '' : 's'} not injected live`] : []), ...translation.notes];
-    return okReply('control', id, `${started.join('; ')}${tail.length ? ` (${tail.join('; ')})` : ''}`);
+    return injectChaosManifest(
+      {
+        match: () => this.match,
+        injectNow: (mid, w, team, incident) => this.onInject(mid, w, team, incident),
+        plan: (mid, w, team, incident, atSeconds) => this.desk.planInjection(mid, w, team, incident, atSeconds),
+        plannedIds: () => this.desk.plan().map((p) => p.id),
+      },
+      id,
+      who,
+      teamId,
+      manifest,
+      appinfo,
+    );
   }
 
   // -------------------------------------------------------------------------------------------

@@ -92,16 +92,49 @@ export const HTTPChaosSpec = z.looseObject({
   patch: z.unknown().optional(),
 });
 
+/**
+ * IOChaos spec (https://chaos-mesh.org/docs/simulate-io-chaos-on-kubernetes/): `action` latency / fault /
+ * attrOverride / mistake on the files under `path` of the volume mounted at `volumePath`; `percent`
+ * (0..100, default 100) of the calls; `delay` (latency), `errno` (fault), `attr` (attrOverride),
+ * `mistake` (mistake).
+ */
+export const IOChaosSpec = z.looseObject({
+  ...base,
+  action: z.enum(['latency', 'fault', 'attrOverride', 'mistake'], { error: 'must be latency, fault, attrOverride or mistake' }),
+  volumePath: z.string({ error: 'Required value: the mount path of the volume to inject into' }).min(1),
+  path: z.string().optional(),
+  percent: z.number().int().min(0).max(100, { error: 'must be a percentage 0..100' }).optional(),
+  delay: goDuration().optional(),
+  errno: z.number().int().min(1).optional(),
+  attr: z.record(z.string(), z.unknown()).optional(),
+  mistake: z.looseObject({ filling: z.enum(['zero', 'random']).optional(), maxOccurrences: z.number().int().optional(), maxLength: z.number().int().optional() }).optional(),
+  methods: z.array(z.string()).optional(),
+  containerNames: z.array(z.string()).optional(),
+});
+
+/** TimeChaos spec (https://chaos-mesh.org/docs/simulate-time-chaos-on-kubernetes/): `timeOffset` a signed Go duration (`-10m100ns`). */
+export const TimeChaosSpec = z.looseObject({
+  ...base,
+  timeOffset: z.string({ error: 'Required value: a duration such as "-10m" or "2h"' }).regex(/^[-+]?(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/, { error: 'must be a duration such as "-10m" or "2h"' }),
+  clockIds: z.array(z.string()).optional(),
+  containerNames: z.array(z.string()).optional(),
+});
+
 /** The Chaos Mesh kinds with a spec of their own (`Schedule` embeds one of them). */
 export const CHAOS_MESH_KINDS = ['PodChaos', 'NetworkChaos', 'StressChaos', 'DNSChaos', 'HTTPChaos', 'TimeChaos', 'IOChaos', 'Schedule'] as const;
 
-/** Schedule spec (https://chaos-mesh.org/docs/define-scheduling-rules/): `schedule` is cron or `@every 30s`. */
+/**
+ * Schedule spec (https://chaos-mesh.org/docs/define-scheduling-rules/): `schedule` is a 5-field cron, a
+ * descriptor (`@hourly`...) or `@every 30s`; `concurrencyPolicy` `Forbid` (default; `""` too) or
+ * `Allow`; `historyLimit` at least 1 (the CRD's minimum); `startingDeadlineSeconds` sim seconds, 0 or
+ * null: no deadline.
+ */
 export const ScheduleSpec = z.looseObject({
   schedule: z.string().min(1),
   type: z.string().min(1),
-  concurrencyPolicy: z.enum(['Forbid', 'Allow']).optional(),
-  historyLimit: z.number().int().optional(),
-  startingDeadlineSeconds: z.number().int().nullable().optional(),
+  concurrencyPolicy: z.enum(['Forbid', 'Allow', ''], { error: 'must be Forbid or Allow' }).optional(),
+  historyLimit: z.number().int().min(1, { error: 'must be at least 1' }).optional(),
+  startingDeadlineSeconds: z.number().int().min(0, { error: 'must be at least 0 (seconds)' }).nullable().optional(),
 });
 
 /** A document's header: apiVersion, kind, metadata.name (namespace default `default`). */

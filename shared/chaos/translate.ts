@@ -29,16 +29,19 @@ import type { z } from 'zod';
 import type { IncidentSpec, IncidentType, RngState, SimInput, SimState } from '../sim/types.ts';
 import { isIncidentType } from '../sim/incidents/registry.ts';
 import { nextInt, seedRng } from '../sim/prng.ts';
+import { SIM_EPOCH } from '../sim/names.ts';
 import { formatPath, lineOfPath, yamlErrorText } from '../manifests/load.ts';
 import {
   ChaosEngineSpec,
   DNSChaosSpec,
   HTTPChaosSpec,
   HeaderSchema,
+  IOChaosSpec,
   NetworkChaosSpec,
   PodChaosSpec,
   ScheduleSpec,
   StressChaosSpec,
+  TimeChaosSpec,
   durationSeconds,
   goDuration,
 } from './schema.ts';
@@ -531,47 +534,199 @@ function chaosMesh(ctx: Ctx, kind: string, raw: unknown, prefix: PropertyKey[], 
       }
       return;
     }
-    case 'TimeChaos':
-      return fail('kind', `${NOT_SUPPORTED}: TimeChaos (the simulated containers have no clocks of their own to skew)`);
-    case 'IOChaos':
-      return fail('kind', `${NOT_SUPPORTED}: IOChaos (the simulation has no volume or disk I/O model; node disk pressure is the Litmus disk-fill experiment)`);
+    case 'TimeChaos': {
+      // The effects a skewed container clock has that a real operator would see: TLS peers' certificates
+      // out of their validity window (x509: certificate has expired or is not yet valid), token and
+      // cache expiry, skewed timestamps in the app's own log lines. The simulated Pods serve plain HTTP
+      // with no certificate of their own and their log lines are stamped by the sim clock (shared/sim/logs.ts),
+      // so no selected Pod shows any of them: refused, naming the field, after the selector is checked.
+      const spec = parseAt(TimeChaosSpec, raw, prefix);
+      const picked = select(ctx, spec, path, ns);
+      const who = picked.map((p) => workloadKey(p.workload)).join(', ') || 'the selected Pods';
+      return fail(`${path}.timeOffset`, `${NOT_SUPPORTED}: "${spec.timeOffset}" on ${who}: no effect the simulation can show (its Pods hold no TLS certificate whose validity the offset could cross, and their log lines are stamped by the cluster clock)`);
+    }
+    case 'IOChaos': {
+      // IOChaos acts on the files of a volume mounted at volumePath in the target containers. The sim
+      // keeps no volumes or volumeMounts of a Pod template (shared/manifests/schemas.ts strips them), so no
+      // target Pod mounts volumePath: refused, naming the field, after the action's own fields are checked.
+      const spec = parseAt(IOChaosSpec, raw, prefix);
+      if (spec.action === 'latency' && spec.delay === undefined) fail(`${path}.delay`, 'action latency needs delay (e.g. "100ms")');
+      if (spec.action === 'fault' && spec.errno === undefined) fail(`${path}.errno`, 'action fault needs errno (e.g. 5, EIO)');
+      const picked = select(ctx, spec, path, ns);
+      const who = picked.map((p) => workloadKey(p.workload)).join(', ') || 'the selected Pods';
+      return fail(`${path}.volumePath`, `"${spec.volumePath}": no target Pod mounts it (${who}: the simulation keeps no volumes or volumeMounts, so there are no files for IOChaos ${spec.action} to act on; node disk pressure is the Litmus disk-fill experiment)`);
+    }
     default:
       return fail('kind', `${NOT_SUPPORTED}: ${kind} (supported: PodChaos, StressChaos, NetworkChaos, DNSChaos, HTTPChaos, Schedule)`);
   }
 }
 
-/** Sim seconds of a Schedule's runs in [from, end): `@every Ns` (Go duration) or a cron whose minute field is `*`, `*\/N`, `N` or `a,b,c`. */
+/** The cron descriptors robfig/cron's standard parser accepts (Chaos Mesh's Schedule controller uses it). */
+const CRON_DESCRIPTORS: ReadonlyMap<string, string> = new Map([
+  ['@yearly', '0 0 1 1 *'],
+  ['@annually', '0 0 1 1 *'],
+  ['@monthly', '0 0 1 * *'],
+  ['@weekly', '0 0 * * 0'],
+  ['@daily', '0 0 * * *'],
+  ['@midnight', '0 0 * * *'],
+  ['@hourly', '0 * * * *'],
+]);
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+
+/** One parsed cron field: the allowed values, and whether it was `*` / `?` (robfig's star bit). */
+interface CronField {
+  values: Set<number>;
+  star: boolean;
+}
+
+/**
+ * One cron field as robfig/cron v3 `getField` reads it: comma-separated `*`, `?`, `N`, `a-b`, each with
+ * an optional `/step`; month and weekday names (`JAN`, `MON`, case-insensitive).
+ * @throws FieldError naming `path` on a malformed field or a value out of [min, max].
+ */
+function cronField(text: string, min: number, max: number, names: readonly string[], what: string, path: string): CronField {
+  const values = new Set<number>();
+  let star = false;
+  const value = (s: string): number => {
+    const i = names.indexOf(s.toLowerCase());
+    if (i >= 0) return i + (names === MONTHS ? 1 : 0);
+    if (!/^\d+$/.test(s)) fail(path, `${what} field: "${s}" is not a number${names.length ? ' or a name' : ''}`);
+    return Number(s);
+  };
+  for (const part of text.split(',')) {
+    const [range, stepText, extra] = part.split('/');
+    if (extra !== undefined || range === undefined || range === '') fail(path, `${what} field: cannot read "${part}"`);
+    let lo: number;
+    let hi: number;
+    const isStar = range === '*' || range === '?';
+    if (isStar) [lo, hi] = [min, max];
+    else {
+      const [a, b, more] = range.split('-');
+      if (more !== undefined || a === undefined || a === '') fail(path, `${what} field: cannot read "${part}"`);
+      lo = value(a);
+      hi = b === undefined ? lo : value(b);
+    }
+    let step = 1;
+    if (stepText !== undefined) {
+      if (!/^\d+$/.test(stepText) || Number(stepText) < 1) fail(path, `${what} field: step "${stepText}" must be a positive number`);
+      step = Number(stepText);
+      if (!isStar && range.indexOf('-') < 0) hi = max; // robfig: "N/step" means N-max/step
+    }
+    if (lo < min || hi > max || lo > hi) fail(path, `${what} field: ${part} is outside ${min}-${max}`);
+    if (isStar && step === 1) star = true;
+    for (let v = lo; v <= hi; v += step) values.add(v);
+  }
+  return { values, star };
+}
+
+const EPOCH_SECONDS = Date.parse(SIM_EPOCH) / 1000;
+
+/**
+ * The UTC calendar fields of sim second `t` (Howard Hinnant's `civil_from_days`, proleptic Gregorian),
+ * computed by arithmetic from {@link SIM_EPOCH}: pure, no Date object. `weekday` 0 = Sunday.
+ */
+function calendarOf(t: number): { minute: number; hour: number; day: number; month: number; weekday: number } {
+  const secs = EPOCH_SECONDS + t;
+  const days = Math.floor(secs / 86_400);
+  const sod = secs - days * 86_400;
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  return {
+    minute: Math.floor(sod / 60) % 60,
+    hour: Math.floor(sod / 3600),
+    day: doy - Math.floor((153 * mp + 2) / 5) + 1,
+    month: mp < 10 ? mp + 3 : mp - 9,
+    weekday: (((days + 4) % 7) + 7) % 7, // 1970-01-01 was a Thursday
+  };
+}
+
+/**
+ * Nominal sim seconds of a Schedule's runs in (from, end), at most 200: the times robfig/cron's
+ * `Schedule.Next` gives from `from` (the Schedule's creation), as Chaos Mesh's Schedule controller
+ * (https://chaos-mesh.org/docs/define-scheduling-rules/) computes them:
+ * - `@every <Go duration>` (`ConstantDelaySchedule`: whole seconds, at least 1 s; the first run one
+ *   period after `from`);
+ * - the descriptors `@yearly`/`@annually`, `@monthly`, `@weekly`, `@daily`/`@midnight`, `@hourly`;
+ * - a 5-field cron `minute hour day-of-month month day-of-week` (`*`, `?`, `N`, `a-b`, `/step`, lists,
+ *   `JAN`..`DEC`, `SUN`..`SAT`; day-of-week 0-6; when both day fields are restricted a day matching
+ *   either runs, as cron and robfig's `dayMatches`), in UTC on the sim's calendar: sim second 0 is
+ *   shared/sim/names.ts `SIM_EPOCH` (2025-01-01T00:00:00Z, a Wednesday). The first run is the first
+ *   matching minute strictly after `from`.
+ * Pure: the calendar is computed from the epoch, never from the wall clock.
+ * @throws FieldError (a {@link ChaosError} problem via translateChaos) naming `path` on a bad schedule.
+ */
 export function scheduleTimes(schedule: string, from: number, end: number, path = 'spec.schedule'): number[] {
   const times: number[] = [];
   const MAX = 200;
-  const every = /^@every\s+(\S+)$/.exec(schedule.trim());
+  const text = schedule.trim();
+  const every = /^@every\s+(\S+)$/.exec(text);
   if (every) {
     if (!goDuration().safeParse(every[1]).success) fail(path, `@every needs a duration such as "30s", got ${every[1]}`);
-    const step = durationSeconds(every[1]!);
-    if (step < 1) fail(path, '@every must be at least 1s');
-    // robfig/cron's ConstantDelaySchedule: the first run is one period after the schedule is created.
-    for (let t = from + step; t < end && times.length < MAX; t += step) times.push(Math.round(t));
+    // robfig/cron `Every`: under a second becomes 1 s; otherwise rounded down to whole seconds.
+    const step = Math.max(1, Math.floor(durationSeconds(every[1]!)));
+    for (let t = Math.floor(from) + step; t < end && times.length < MAX; t += step) times.push(t);
     return times;
   }
-  const fields = schedule.trim().split(/\s+/);
-  if (fields.length !== 5) fail(path, `must be "@every <duration>" or a 5-field cron (minute hour day month weekday), got "${schedule}"`);
-  if (fields.slice(1).some((f) => f !== '*')) fail(path, `${NOT_SUPPORTED}: cron hour/day/month/weekday fields (only the minute field may be set; matches last hours, not days)`);
-  const minute = fields[0]!;
-  let ok: (m: number) => boolean;
-  if (minute === '*') ok = () => true;
-  else if (/^\*\/\d+$/.test(minute)) {
-    const n = Number(minute.slice(2));
-    if (n < 1 || n > 59) fail(path, 'minute step must be 1..59');
-    ok = (m) => m % n === 0;
-  } else if (/^\d+(,\d+)*$/.test(minute)) {
-    const set = new Set(minute.split(',').map(Number));
-    if ([...set].some((m) => m > 59)) fail(path, 'minutes must be 0..59');
-    ok = (m) => set.has(m);
-  } else return fail(path, `minute field must be *, */N, N or a,b,c; got "${minute}"`);
-  // The sim clock starts at 2025-01-01T00:00:00Z (shared/sim/names.ts): t = 60 k is minute k mod 60.
-  // A cron run is the next matching minute strictly after the Schedule is created (robfig/cron `Next`).
-  for (let t = Math.floor(from / 60) * 60 + 60; t < end && times.length < MAX; t += 60) if (ok((t / 60) % 60)) times.push(t);
+  if (/^(CRON_)?TZ=/.test(text)) fail(path, `${NOT_SUPPORTED}: a time zone prefix (the sim's calendar is UTC)`);
+  const expr = text.startsWith('@') ? CRON_DESCRIPTORS.get(text.toLowerCase()) ?? fail(path, `unknown descriptor "${text}" (expected @every <duration>, ${[...CRON_DESCRIPTORS.keys()].join(', ')})`) : text;
+  const fields = expr.split(/\s+/);
+  if (fields.length !== 5) fail(path, `must be "@every <duration>", a descriptor such as @hourly, or a 5-field cron (minute hour day-of-month month day-of-week), got "${schedule}"`);
+  const minute = cronField(fields[0]!, 0, 59, [], 'minute', path);
+  const hour = cronField(fields[1]!, 0, 23, [], 'hour', path);
+  const dom = cronField(fields[2]!, 1, 31, [], 'day-of-month', path);
+  const month = cronField(fields[3]!, 1, 12, MONTHS, 'month', path);
+  const dow = cronField(fields[4]!, 0, 6, WEEKDAYS, 'day-of-week', path);
+  for (let t = Math.floor(from / 60) * 60 + 60; t < end && times.length < MAX; t += 60) {
+    const d = calendarOf(t);
+    if (!minute.values.has(d.minute) || !hour.values.has(d.hour) || !month.values.has(d.month)) continue;
+    const domOk = dom.values.has(d.day);
+    const dowOk = dow.values.has(d.weekday);
+    if (dom.star || dow.star ? domOk && dowOk : domOk || dowOk) times.push(t);
+  }
   return times;
+}
+
+/**
+ * When a Schedule's runs start (sim seconds), from its nominal times ({@link scheduleTimes}), the
+ * embedded experiment's length `runSeconds` (0: a one-shot action that is over at once; Infinity: an
+ * experiment without `duration`, which runs until it is deleted) and its policy, as the Chaos Mesh
+ * docs ("Define Scheduling Rules") describe:
+ * - `Allow`: every nominal time starts a run, overlapping runs included;
+ * - `Forbid` (the default): no run starts while the previous one lasts; the controller then sees the
+ *   missed run(s) and, when the previous run ends at F, starts ONE catch-up run at F (the most recent
+ *   missed time `m`), unless `startingDeadlineSeconds` > 0 and `F - m` exceeds it (the run is missed;
+ *   the next one waits for its time). 0 or absent: no deadline.
+ * Runs at or after `end` are dropped.
+ */
+export function scheduleRuns(nominal: readonly number[], runSeconds: number, policy: 'Forbid' | 'Allow', deadlineSeconds: number | null, end: number): number[] {
+  if (policy === 'Allow') return [...nominal];
+  const runs: number[] = [];
+  let busyUntil = -Infinity;
+  let missed: number | null = null;
+  const catchUp = (before: number) => {
+    if (missed === null || !(busyUntil < before) || !(busyUntil < end)) return;
+    if (deadlineSeconds === null || deadlineSeconds <= 0 || busyUntil - missed <= deadlineSeconds) {
+      runs.push(busyUntil);
+      busyUntil += runSeconds;
+    }
+    missed = null;
+  };
+  for (const s of nominal) {
+    catchUp(s);
+    if (s >= busyUntil) {
+      missed = null;
+      runs.push(s);
+      busyUntil = s + runSeconds;
+    } else missed = s;
+  }
+  catchUp(end);
+  return runs;
 }
 
 const SCHEDULE_FIELD: Record<string, string> = { PodChaos: 'podChaos', NetworkChaos: 'networkChaos', StressChaos: 'stressChaos', DNSChaos: 'dnsChaos', HTTPChaos: 'httpChaos', TimeChaos: 'timeChaos', IOChaos: 'ioChaos' };
@@ -580,18 +735,29 @@ function schedule(ctx: Ctx, raw: unknown, ns: string, at: number): void {
   const spec = parseAt(ScheduleSpec, raw, ['spec']);
   const field = Object.hasOwn(SCHEDULE_FIELD, spec.type) ? SCHEDULE_FIELD[spec.type]! : fail('spec.type', `${NOT_SUPPORTED}: ${spec.type} (supported: ${Object.keys(SCHEDULE_FIELD).join(', ')})`);
   const inner = (raw as Record<string, unknown>)[field];
-  if (inner === undefined) fail(`spec.${field}`, `a Schedule of type ${spec.type} needs spec.${field}`);
-  const times = scheduleTimes(spec.schedule, at, ctx.cluster.durationSeconds);
-  const forbid = (spec.concurrencyPolicy ?? 'Forbid') === 'Forbid';
+  if (inner === undefined || inner === null || typeof inner !== 'object') fail(`spec.${field}`, `a Schedule of type ${spec.type} needs spec.${field}`);
+  const end = ctx.cluster.durationSeconds;
+  const nominal = scheduleTimes(spec.schedule, at, end);
+  const policy = spec.concurrencyPolicy === 'Allow' ? 'Allow' : 'Forbid'; // "" is Forbid, the default
   const innerDuration = (inner as { duration?: unknown }).duration;
-  const d = typeof innerDuration === 'string' && goDuration().safeParse(innerDuration).success ? durationSeconds(innerDuration) : 0;
-  let busyUntil = -Infinity;
-  for (const t of times) {
-    if (forbid && t < busyUntil) continue; // concurrencyPolicy Forbid: skip a run while the previous one lasts
-    chaosMesh(ctx, spec.type, inner, ['spec', field], ns, t);
-    busyUntil = t + d;
+  const action = (inner as { action?: unknown }).action;
+  // PodChaos pod-kill and container-kill are one-shot (Chaos Mesh's PodChaos IsOneShot): over at once.
+  const oneShot = spec.type === 'PodChaos' && (action === 'pod-kill' || action === 'container-kill');
+  const runSeconds = typeof innerDuration === 'string' && goDuration().safeParse(innerDuration).success ? durationSeconds(innerDuration) : oneShot ? 0 : Infinity;
+  if (runSeconds === Infinity && policy === 'Forbid' && nominal.length > 1) ctx.notes.push(`${ctx.label}: spec.${field} has no duration: its first run lasts until the Schedule is deleted, so concurrencyPolicy Forbid starts no further run`);
+  const runs = scheduleRuns(nominal, runSeconds, policy, spec.startingDeadlineSeconds ?? null, end);
+  // Translate the embedded experiment once even when no run falls in the match: its errors show.
+  if (runs.length === 0) {
+    const probe = { ...ctx, out: [] as IncidentSpec[], notes: [] as string[] };
+    chaosMesh(probe, spec.type, inner, ['spec', field], ns, at);
+    ctx.notes.push(`${ctx.label}: the schedule "${spec.schedule}" has no run before the end of the match (t=${end}s)`);
+    return;
   }
-  if (times.length === 0) ctx.notes.push(`${ctx.label}: the schedule "${spec.schedule}" has no run before the end of the match`);
+  for (const t of runs) chaosMesh(ctx, spec.type, inner, ['spec', field], ns, t);
+  const late = runs.filter((t) => !nominal.includes(t));
+  if (late.length > 0) ctx.notes.push(`${ctx.label}: concurrencyPolicy Forbid: ${late.length} run${late.length === 1 ? '' : 's'} started late, when the previous run ended (t=${late.join(', ')}s)`);
+  if (runs.length < nominal.length) ctx.notes.push(`${ctx.label}: concurrencyPolicy Forbid: ${nominal.length - runs.length} of ${nominal.length} scheduled run${nominal.length === 1 ? '' : 's'} skipped while the previous run lasted`);
+  if (spec.historyLimit !== undefined) ctx.notes.push(`${ctx.label}: historyLimit ${spec.historyLimit} bounds the finished experiment objects Chaos Mesh keeps; the sim keeps none, so it changes nothing`);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -619,7 +785,7 @@ export const LITMUS_EXPERIMENTS: Readonly<Record<string, string>> = {
   'node-cpu-hog': 'cpu-hog on the app (nearest: the sim models CPU per Pod)',
   'node-memory-hog': 'node-memory-pressure for TOTAL_CHAOS_DURATION',
   'disk-fill': 'node-disk-pressure',
-  'pod-io-stress': `${NOT_SUPPORTED}: no disk I/O model`,
+  'pod-io-stress': 'cpu-hog (nearest: NUMBER_OF_WORKERS x 250m for TOTAL_CHAOS_DURATION; the sim has no disk I/O model, VOLUME_MOUNT_PATH is refused)',
   'pod-autoscaler': `${NOT_SUPPORTED}: no cluster autoscaler`,
   'pod-http-modify-body': `${NOT_SUPPORTED}: no message bodies`,
   'pod-http-modify-header': `${NOT_SUPPORTED}: no message headers`,
@@ -704,6 +870,17 @@ function litmus(ctx: Ctx, raw: unknown, at: number): void {
       case 'pod-cpu-hog':
         for (const p of targets) push(ctx, 'cpu-hog', at, workloadKey(p.workload), { millicores: Math.max(1, Math.round(num('CPU_CORES', 1) * num('CPU_LOAD', 100) * 10)), durationSeconds: duration, action: 'LitmusChaos pod-cpu-hog' }, title(`in ${workloadKey(p.workload)}`));
         return;
+      case 'pod-io-stress': {
+        // litmus-go pod-io-stress runs stress-ng --io/--hdd workers on the container's filesystem; the sim
+        // has no disk, so the nearest visible effect is the CPU those workers take (about a quarter core
+        // each: they mostly wait on I/O), which slows the Pods' requests.
+        const mount = env.get('VOLUME_MOUNT_PATH') ?? '';
+        if (mount.trim() !== '') fail(`${path}.spec.components.env.VOLUME_MOUNT_PATH`, `"${mount}": no target Pod mounts it (the simulation keeps no volumes or volumeMounts); leave it empty to stress the container's own filesystem`);
+        const workers = Math.max(1, Math.round(num('NUMBER_OF_WORKERS', 4, 1)));
+        for (const p of targets) push(ctx, 'cpu-hog', at, workloadKey(p.workload), { millicores: workers * 250, durationSeconds: duration, action: 'LitmusChaos pod-io-stress' }, title(`in ${workloadKey(p.workload)}`));
+        ctx.notes.push(`${ctx.label}: pod-io-stress is mapped to cpu-hog, the nearest catalog kind (${workers} stress-ng I/O workers x 250m: the sim has no disk I/O model)`);
+        return;
+      }
       case 'pod-memory-hog':
         for (const p of targets) {
           const stress = num('MEMORY_CONSUMPTION', 500, 1) * (1e6 / 1048576) * Math.max(1, num('NUMBER_OF_WORKERS', 1, 1));

@@ -50,8 +50,31 @@ describe('injecting a chaos manifest', () => {
     expect(litmus).toMatchObject({ ok: true, output: expect.stringMatching(/\(network-chaos\) started on team blue/) });
 
     const time = await ask(tess, 'control', { id: 'c3', op: 'inject', manifest: 'apiVersion: chaos-mesh.org/v1alpha1\nkind: TimeChaos\nmetadata: { name: skew }\nspec: { mode: one, selector: {}, timeOffset: -10m }\n' });
-    expect(time).toMatchObject({ ok: false, error: expect.stringMatching(/^cannot inject the manifest: manifest: document 1 \(TimeChaos skew\): kind: not supported by the simulation: TimeChaos/) });
+    expect(time).toMatchObject({ ok: false, error: expect.stringMatching(/^cannot inject the manifest: manifest: document 1 \(TimeChaos skew\): spec\.timeOffset: not supported by the simulation: "-10m" on \S+: no effect the simulation can show/) });
+    const io = await ask(tess, 'control', { id: 'c5', op: 'inject', manifest: 'apiVersion: chaos-mesh.org/v1alpha1\nkind: IOChaos\nmetadata: { name: io-delay }\nspec: { action: latency, mode: all, selector: { labelSelectors: { app: redis } }, volumePath: /var/run/etcd, delay: 100ms, percent: 50 }\n' });
+    expect(io).toMatchObject({ ok: false, error: expect.stringMatching(/document 1 \(IOChaos io-delay\): spec\.volumePath: "\/var\/run\/etcd": no target Pod mounts it/) });
     const none = await ask(tess, 'control', { id: 'c4', op: 'inject', manifest: POD_KILL.replace('tier: frontend', 'tier: nope') });
     expect(none).toMatchObject({ ok: false, error: expect.stringMatching(/spec\.selector: selects no Pod/) });
+  });
+
+  it('runs every run of a Schedule on its @every times in sim time, not only the first', async () => {
+    const before = team(tess, 'blue')?.incidents.length ?? 0;
+    const schedule = `apiVersion: chaos-mesh.org/v1alpha1
+kind: Schedule
+metadata: { name: kill-often }
+spec:
+  schedule: '@every 20s'
+  concurrencyPolicy: Forbid
+  type: PodChaos
+  podChaos: { action: pod-kill, mode: one, selector: { labelSelectors: { tier: frontend } } }
+`;
+    const reply = await ask(tess, 'control', { id: 's1', op: 'inject', manifest: schedule });
+    // The first run is one period after the Schedule is created (robfig/cron @every): all are planned.
+    expect(reply).toMatchObject({ ok: true, output: expect.stringMatching(/^\d+ later runs planned on team blue at t=(\d+, )+/) });
+    const times = /at t=([\d, ]+)/.exec(String((reply as { output?: string }).output))![1]!.split(', ').map(Number);
+    expect(times[1]! - times[0]!).toBe(20);
+    expect(await ask(tess, 'control', { id: 's2', op: 'speed', timeDilation: 120 })).toMatchObject({ ok: true });
+    await ask(tess, 'control', { id: 's3', op: 'resume' });
+    await waitFor(() => (team(tess, 'blue')?.incidents.length ?? 0) >= before + 3, 'three runs of the Schedule started', 15_000);
   });
 });

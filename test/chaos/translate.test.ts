@@ -8,7 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveSimInput } from '../../server/scenarios/index.ts';
-import { ChaosError, chaosClusterOf, scheduleTimes, translateChaos, type ChaosCluster } from '../../shared/chaos/index.ts';
+import { ChaosError, chaosClusterOf, scheduleRuns, scheduleTimes, translateChaos, type ChaosCluster } from '../../shared/chaos/index.ts';
 import { incidentRegistry } from '../../shared/sim/incidents/registry.ts';
 import type { IncidentSpec } from '../../shared/sim/types.ts';
 
@@ -50,7 +50,7 @@ describe('LitmusChaos examples as published (appinfo filled)', () => {
     'pod-cpu-hog.yaml': ['cpu-hog'],
     'pod-delete.yaml': ['pod-kill'],
     'pod-http-latency.yaml': ['network-chaos'],
-    'pod-io-stress.yaml': 'not supported',
+    'pod-io-stress.yaml': ['cpu-hog'],
     'pod-network-partition.yaml': ['network-chaos'],
   };
 
@@ -120,8 +120,8 @@ describe('Chaos Mesh examples', () => {
     'http-delay.yaml': ['network-chaos'],
     'schedule-every.yaml': ['network-chaos'],
     'schedule-cron.yaml': ['pod-kill'],
-    'time-chaos.yaml': /kind: not supported by the simulation: TimeChaos/,
-    'io-chaos.yaml': /kind: not supported by the simulation: IOChaos/,
+    'time-chaos.yaml': /^.*time-chaos\.yaml: document 1 \(TimeChaos time-shift-example\): spec\.timeOffset: not supported by the simulation: "-10m100ns" on \S+: no effect the simulation can show .*\(line 12\)$/,
+    'io-chaos.yaml': /^.*io-chaos\.yaml: document 1 \(IOChaos io-latency-example\): spec\.volumePath: "\/data": no target Pod mounts it \(redis-\S+: the simulation keeps no volumes or volumeMounts.*\(line 13\)$/,
   };
   for (const [file, kinds] of Object.entries(expected)) {
     it(`${file} -> ${Array.isArray(kinds) ? kinds.join(', ') : 'not supported'}`, () => {
@@ -162,7 +162,73 @@ describe('Chaos Mesh examples', () => {
     expect(cron.map((i) => i.at)).toEqual([300, 600]);
     expect(new Set([...every, ...cron].map((i) => i.id)).size).toBe(every.length + cron.length);
     expect(scheduleTimes('7,37 * * * *', 0, 3600)).toEqual([420, 2220]);
-    expect(() => scheduleTimes('0 3 * * *', 0, 3600)).toThrow(/not supported by the simulation: cron hour/);
+    // The sim's calendar starts 2025-01-01T00:00:00Z (a Wednesday): 03:00 is t=10800.
+    expect(scheduleTimes('0 3 * * *', 0, 3600)).toEqual([]);
+  });
+
+  it('reads cron as robfig/cron does: hours, days, months, weekdays, names, ranges, steps, descriptors', () => {
+    const day = 86_400;
+    expect(scheduleTimes('0 3 * * *', 0, 2 * day)).toEqual([3 * 3600, day + 3 * 3600]);
+    expect(scheduleTimes('30 9-17/4 * * *', 0, day)).toEqual([9.5 * 3600, 13.5 * 3600, 17.5 * 3600]);
+    // 2025-01-01 is a Wednesday: the first Friday is Jan 3; `FRI` and `5` agree; weekday OR day-of-month.
+    expect(scheduleTimes('0 0 * * FRI', 0, 10 * day)).toEqual([2 * day, 9 * day]);
+    expect(scheduleTimes('0 0 * * 5', 0, 10 * day)).toEqual(scheduleTimes('0 0 * * fri', 0, 10 * day));
+    expect(scheduleTimes('0 0 5 * 5', 0, 10 * day)).toEqual([2 * day, 4 * day, 9 * day]);
+    expect(scheduleTimes('0 0 1 FEB *', 0, 40 * day)).toEqual([31 * day]);
+    expect(scheduleTimes('@hourly', 100, 3 * 3600)).toEqual([3600, 7200]);
+    expect(scheduleTimes('@daily', 0, 2 * day + 1)).toEqual([day, 2 * day]);
+    expect(scheduleTimes('@every 1m30s', 10, 200)).toEqual([100, 190]);
+    expect(scheduleTimes('@every 500ms', 0, 3)).toEqual([1, 2]);
+    expect(() => scheduleTimes('61 * * * *', 0, 3600)).toThrow(/spec\.schedule: minute field: 61 is outside 0-59/);
+    expect(() => scheduleTimes('0 0 * * 7', 0, 3600)).toThrow(/day-of-week field: 7 is outside 0-6/);
+    expect(() => scheduleTimes('@fortnightly', 0, 3600)).toThrow(/unknown descriptor "@fortnightly"/);
+    expect(() => scheduleTimes('* * *', 0, 3600)).toThrow(/5-field cron/);
+  });
+
+  it('applies concurrencyPolicy and startingDeadlineSeconds as Chaos Mesh documents them', () => {
+    const minutes = [60, 120, 180, 240];
+    // Allow: every run, overlapping. Forbid with a 70 s run every minute: the run due at 120 is missed,
+    // and starts when the previous one ends (130), without a deadline ("always a delay").
+    expect(scheduleRuns(minutes, 70, 'Allow', null, 300)).toEqual([60, 120, 180, 240]);
+    expect(scheduleRuns(minutes, 70, 'Forbid', null, 300)).toEqual([60, 130, 200, 270]);
+    expect(scheduleRuns(minutes, 70, 'Forbid', 0, 300)).toEqual([60, 130, 200, 270]);
+    // startingDeadlineSeconds 5: the missed run is 10 s late when the previous ends: skipped until the next minute.
+    expect(scheduleRuns(minutes, 70, 'Forbid', 5, 300)).toEqual([60, 180]);
+    // One-shot (0 s) runs never overlap; an experiment without duration blocks every later run.
+    expect(scheduleRuns(minutes, 0, 'Forbid', null, 300)).toEqual(minutes);
+    expect(scheduleRuns(minutes, Infinity, 'Forbid', null, 300)).toEqual([60]);
+
+    const doc = (policy: string, extra = '') => `apiVersion: chaos-mesh.org/v1alpha1
+kind: Schedule
+metadata: { name: delay-every-minute }
+spec:
+  schedule: '* * * * *'
+  concurrencyPolicy: '${policy}'
+${extra}  type: NetworkChaos
+  networkChaos:
+    action: delay
+    mode: all
+    selector: { labelSelectors: { app: redis } }
+    delay: { latency: 10ms }
+    duration: 70s
+`;
+    const cluster = { ...guestbook(), durationSeconds: 300 };
+    const at = (policy: string, extra?: string) => [...new Set(translateChaos(doc(policy, extra), 's.yaml', cluster).incidents.map((i) => i.at))];
+    expect(at('Allow')).toEqual([60, 120, 180, 240]);
+    expect(at('Forbid')).toEqual([60, 130, 200, 270]);
+    expect(at('')).toEqual([60, 130, 200, 270]);
+    expect(at('Forbid', '  startingDeadlineSeconds: 5\n')).toEqual([60, 180]);
+    const notes = translateChaos(doc('Forbid', '  historyLimit: 2\n'), 's.yaml', cluster).notes.join('\n');
+    expect(notes).toMatch(/3 runs started late, when the previous run ended \(t=130, 200, 270s\)/);
+    expect(notes).toMatch(/historyLimit 2 bounds the finished experiment objects/);
+    const bad = errorOf(() => translateChaos(doc('Sometimes', '  historyLimit: 0\n'), 's.yaml', cluster));
+    expect(bad.problems).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^s\.yaml: document 1 \(Schedule delay-every-minute\): spec\.concurrencyPolicy: must be Forbid or Allow/),
+      expect.stringMatching(/spec\.historyLimit: must be at least 1/),
+    ]));
+    // The embedded experiment's own problems name its field inside the Schedule.
+    const inner = errorOf(() => translateChaos(doc('Allow').replace('type: NetworkChaos', 'type: IOChaos').replace('networkChaos:', 'ioChaos:\n    volumePath: /data\n    other:'), 's.yaml', cluster));
+    expect(inner.problems[0]).toMatch(/spec\.ioChaos\.action: must be latency, fault, attrOverride or mistake/);
   });
 
   it('selects deterministically with the seeded PRNG (mode one, random-max-percent)', () => {
