@@ -542,7 +542,7 @@ function chaosMesh(ctx: Ctx, kind: string, raw: unknown, prefix: PropertyKey[], 
       // so no selected Pod shows any of them: refused, naming the field, after the selector is checked.
       const spec = parseAt(TimeChaosSpec, raw, prefix);
       const picked = select(ctx, spec, path, ns);
-      const who = picked.map((p) => workloadKey(p.workload)).join(', ') || 'the selected Pods';
+      const who = ctx.cluster.anyMatch ? 'the selected Pods' : picked.map((p) => workloadKey(p.workload)).join(', ') || 'the selected Pods';
       return fail(`${path}.timeOffset`, `${NOT_SUPPORTED}: "${spec.timeOffset}" on ${who}: no effect the simulation can show (its Pods hold no TLS certificate whose validity the offset could cross, and their log lines are stamped by the cluster clock)`);
     }
     case 'IOChaos': {
@@ -553,7 +553,7 @@ function chaosMesh(ctx: Ctx, kind: string, raw: unknown, prefix: PropertyKey[], 
       if (spec.action === 'latency' && spec.delay === undefined) fail(`${path}.delay`, 'action latency needs delay (e.g. "100ms")');
       if (spec.action === 'fault' && spec.errno === undefined) fail(`${path}.errno`, 'action fault needs errno (e.g. 5, EIO)');
       const picked = select(ctx, spec, path, ns);
-      const who = picked.map((p) => workloadKey(p.workload)).join(', ') || 'the selected Pods';
+      const who = ctx.cluster.anyMatch ? 'the selected Pods' : picked.map((p) => workloadKey(p.workload)).join(', ') || 'the selected Pods';
       return fail(`${path}.volumePath`, `"${spec.volumePath}": no target Pod mounts it (${who}: the simulation keeps no volumes or volumeMounts, so there are no files for IOChaos ${spec.action} to act on; node disk pressure is the Litmus disk-fill experiment)`);
     }
     default:
