@@ -11,8 +11,8 @@
  * - NetworkChaos `delay` / `bandwidth` -> `network-chaos` latency; `loss` / `duplicate` / `corrupt` /
  *   `partition` -> `network-chaos` error rate x the share of the Deployment's Pods selected.
  * - DNSChaos -> `network-chaos` error rate; HTTPChaos `abort` / `delay` -> `network-chaos`.
- * - TimeChaos, IOChaos: `not supported by the simulation: ...` (no per-container clock, no disk I/O).
- * - Schedule -> the embedded experiment repeated at each `@every Ns` / cron-minute time in the match.
+ * - TimeChaos: refused at `spec.timeOffset`; IOChaos: refused at `spec.volumePath` (no volumes in the sim).
+ * - Schedule -> the embedded experiment at each run in the match ({@link scheduleTimes}, {@link scheduleRuns}).
  * - LitmusChaos generic experiments: see {@link LITMUS_EXPERIMENTS}.
  *
  * Selectors: Chaos Mesh `namespaces` (default: the object's namespace), `labelSelectors`,
@@ -21,7 +21,7 @@
  * (`appns`, `applabel` `k=v[,k=v]`, `appkind` deployment) and `PODS_AFFECTED_PERC` (max(1, floor(perc x n / 100)), litmus-go).
  *
  * May import: zod, yaml, shared/sim/types.ts (types), shared/sim/incidents/registry.ts (kinds),
- * shared/sim/prng.ts, shared/manifests/load.ts (path and line helpers), ./schema.ts.
+ * shared/sim/prng.ts, shared/sim/names.ts (SIM_EPOCH), shared/manifests/load.ts (path and line helpers), ./schema.ts.
  */
 import { LineCounter, parseAllDocuments } from 'yaml';
 import type { Document } from 'yaml';

@@ -74,6 +74,26 @@ describe('LitmusChaos examples as published (appinfo filled)', () => {
     });
   }
 
+  it("runs every generic experiment of issue 7's list with its defaults (appinfo filled); refuses the two the sim cannot show", () => {
+    const engine = (name: string) => `apiVersion: litmuschaos.io/v1alpha1\nkind: ChaosEngine\nmetadata: { name: e }\nspec:\n  appinfo: { appns: '', applabel: '', appkind: '' }\n  experiments:\n    - name: ${name}\n`;
+    const runs: Record<string, string> = {
+      'pod-delete': 'pod-kill', 'container-kill': 'pod-kill', 'pod-cpu-hog': 'cpu-hog', 'pod-memory-hog': 'memory-leak',
+      'pod-network-latency': 'network-chaos', 'pod-network-loss': 'network-chaos', 'pod-network-partition': 'network-chaos', 'pod-network-corruption': 'network-chaos',
+      'pod-network-duplication': 'network-chaos', 'pod-dns-error': 'network-chaos', 'pod-dns-spoof': 'network-chaos',
+      'pod-http-latency': 'network-chaos', 'pod-http-status-code': 'network-chaos', 'pod-http-reset-peer': 'network-chaos',
+      'node-drain': 'node-failure', 'node-taint': 'node-failure', 'node-cpu-hog': 'cpu-hog', 'node-memory-hog': 'node-memory-pressure',
+      'node-restart': 'node-failure', 'kubelet-service-kill': 'node-failure', 'disk-fill': 'node-disk-pressure', 'pod-io-stress': 'cpu-hog',
+    };
+    for (const [name, kind] of Object.entries(runs)) {
+      const { incidents } = translateChaos(engine(name), `${name}.yaml`, guestbook(), { at: 30, appinfo: APP });
+      expect([...new Set(incidents.map((i) => i.type))], name).toEqual([kind]);
+      expectValid(incidents);
+    }
+    for (const name of ['pod-http-modify-body', 'pod-http-modify-header', 'pod-autoscaler']) {
+      expect(errorOf(() => translateChaos(engine(name), `${name}.yaml`, guestbook(), { appinfo: APP })).problems[0]).toMatch(new RegExp(`^${name}\\.yaml: document 1 \\(ChaosEngine e\\): spec\\.experiments\\[0\\]\\.name: not supported by the simulation: ${name} \\(`));
+    }
+  });
+
   it('honours TOTAL_CHAOS_DURATION, CHAOS_INTERVAL, FORCE and PODS_AFFECTED_PERC (pod-delete: 30 s every 10 s, graceful)', () => {
     const { incidents } = translateFile(join(LITMUS, 'pod-delete.yaml'));
     expect(incidents.map((i) => [i.type, i.at, i.target, i.params])).toEqual([
