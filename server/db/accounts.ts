@@ -7,7 +7,7 @@
  * May import drizzle-orm and ./schema.ts, ./index.ts (types).
  */
 import { randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, or, sql } from 'drizzle-orm';
 import type { Database } from './index.ts';
 import { accounts, matchPlayers, matches } from './schema.ts';
 
@@ -93,11 +93,14 @@ export interface PlayerProfile {
 
 /**
  * The archived matches of `name` (compared case-insensitively with the archive's player names).
+ * @param kind when given, only the matches played as that kind (an account's, or a guest's of the same
+ *   name from before the account existed); rows archived before the kind was recorded count for both.
  * @param limit at most this many recent matches (1..100).
  */
-export async function playerProfile(database: Database, name: string, limit = 20): Promise<PlayerProfile> {
+export async function playerProfile(database: Database, name: string, limit = 20, kind?: 'account' | 'guest'): Promise<PlayerProfile> {
   const { db } = database;
-  const who = sql`lower(${matchPlayers.playerName}) = ${nameKey(name)}`;
+  const byName = sql`lower(${matchPlayers.playerName}) = ${nameKey(name)}`;
+  const who = kind === undefined ? byName : and(byName, or(eq(matchPlayers.kind, kind), isNull(matchPlayers.kind)));
   const recent = await db
     .select({
       matchId: matchPlayers.matchId,

@@ -174,7 +174,7 @@ export async function saveMatchGroup(database: Database, input: MatchGroupInput)
       if (rows.length === 0) continue;
       inserted++;
       if (r.players.length === 0) continue;
-      await tx.insert(matchPlayers).values(r.players.map((p) => ({ matchId: r.id, playerName: p.name, team: p.team, score: Math.round(p.score), actions: p.actions })));
+      await tx.insert(matchPlayers).values(r.players.map((p) => ({ matchId: r.id, playerName: p.name, team: p.team, score: Math.round(p.score), actions: p.actions, kind: p.kind ?? kindOf(p.name) })));
     }
     if (!plan.rated) return { inserted, ratedNow: false, plan };
 

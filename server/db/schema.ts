@@ -101,6 +101,12 @@ export const matchPlayers = pgTable(
     score: integer('score').notNull(),
     /** Number of actions this player submitted. */
     actions: integer('actions').notNull().default(sql`0`),
+    /**
+     * Who the player was (`account`, `guest` or `bot`, as {@link PlayerKindSchema} in ./records.ts,
+     * resolved when the result was saved); null for rows archived before migration 0005. A profile
+     * lists an account's matches apart from a guest's who used the same name before it registered.
+     */
+    kind: text('kind'),
   },
   (t) => [
     primaryKey({ columns: [t.matchId, t.playerName] }),

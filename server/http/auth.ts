@@ -182,7 +182,8 @@ export async function registerAuthRoutes(app: FastifyInstance, db: Database, opt
     // `guest:NAME` asks for the guest's ratings even when an account has the name (server/db/ratings.ts).
     const guest = p.name.startsWith(GUEST_PREFIX) ? p.name.slice(GUEST_PREFIX.length) : undefined;
     const name = guest ?? p.name;
-    const [profile, account] = await Promise.all([playerProfile(db, name), guest === undefined ? findAccount(db, name) : undefined]);
+    const account = guest === undefined ? await findAccount(db, name) : undefined;
+    const profile = await playerProfile(db, name, 20, account ? 'account' : 'guest');
     const rated = await ratingProfile(db, guest !== undefined ? p.name : account ? account.username : ratingKey(name, 'guest'));
     return { ...profile, name: account?.username ?? name, registered: account !== undefined, trainer: account ? isTrainer(account, opts.trainerUsers) : false, ...rated };
   });

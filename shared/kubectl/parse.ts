@@ -160,6 +160,7 @@ export function resourceAlias(word: string): ResourceType | undefined {
   return Object.hasOwn(RESOURCE_ALIASES, key) ? RESOURCE_ALIASES[key] : undefined;
 }
 
+/** kubectl's resource words (singular, plural and short names, e.g. `po`, `deploy`, `hpa`) to the resource they name; read through {@link resourceAlias}. */
 export const RESOURCE_ALIASES: Record<string, ResourceType> = {
   po: 'pods',
   pod: 'pods',

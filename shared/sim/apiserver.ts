@@ -548,6 +548,26 @@ export function updateStatus(state: SimState, kind: StoredKind, key: string, opt
 }
 
 /**
+ * Releases a Pod from its controller: removes its controller ownerReference of `ownerKind` (a patch of
+ * `metadata.ownerReferences`, resourceVersion bumped, `MODIFIED` recorded) and re-indexes it, so it no
+ * longer counts for that owner and keeps running as an orphan. Used by the ReplicaSet controller for
+ * an active Pod whose labels no longer match the selector (`kubectl label pod web-x app=debug
+ * --overwrite`, the way to take a Pod out of a Deployment to debug it). Returns the write result; `false`
+ * mutations (no such reference) write nothing. Source: K pkg/controller/controller_ref_manager.go
+ * (PodControllerRefManager.ClaimPods / ReleasePod), K pkg/controller/replicaset/replica_set.go claimPods.
+ */
+export function releasePod(state: SimState, key: string, ownerKind: string): WriteResult {
+  return updateObject(state, 'Pod', key, (pod) => {
+    const refs = pod.metadata.ownerReferences.filter((r) => !(r.controller && r.kind === ownerKind));
+    if (refs.length === pod.metadata.ownerReferences.length) return false;
+    indexRemovePod(state, key, pod);
+    pod.metadata.ownerReferences = refs;
+    indexAddPod(state, key, pod);
+    return true;
+  });
+}
+
+/**
  * Records an observable change that is not an API write and bumps no resourceVersion: a Pod's
  * working-set memory (the kubelet's metrics), its cached readiness, Node request sums (CONTRACT of
  * ./changelog.ts). O(1).

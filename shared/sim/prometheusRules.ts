@@ -102,6 +102,7 @@ export const ALERT_NAME = 'SLOBurnRateHigh';
 
 /** Metric names of the SLI counters (server/k8s/metrics.ts serves them). */
 export const SLO_GOOD_METRIC = 'gameday_slo_good_total';
+/** Counter of valid (counted) SLI events, requests or probes; the SLI is good / valid. */
 export const SLO_VALID_METRIC = 'gameday_slo_valid_total';
 
 /**
@@ -126,6 +127,7 @@ export function prometheusDuration(ms: number): string {
 export function sliRecord(duration: string): string {
   return `gameday:slo_sli:ratio_rate${duration}`;
 }
+/** The burn-rate recording rule for one window: the error ratio over it divided by the error budget (1 - SLO target), SRE Workbook ch. 5. */
 export function burnRateRecord(duration: string): string {
   return `gameday:slo_burn_rate:rate${duration}`;
 }

@@ -633,6 +633,10 @@ export interface WorkloadManifest {
   };
 }
 
+/**
+ * An `apps/v1 Deployment` as a scenario or manifest file gives it, before defaulting (the sim's
+ * {@link Deployment} is the defaulted, stored form). Quantities are Kubernetes strings (`250m`, `64Mi`).
+ */
 export interface DeploymentManifest {
   apiVersion: 'apps/v1';
   kind: 'Deployment';

@@ -54,4 +54,20 @@ describe.each(backends.map((b) => [b.name, b] as const))('accounts on %s', (_nam
       await database.close();
     }
   });
+
+  it("keeps a guest's matches out of the profile of the account that later took the name", async () => {
+    const database = await backend.open();
+    try {
+      const player = `same-${randomUUID().slice(0, 8)}`;
+      const scenario = uniqueScenario();
+      await saveMatchResult(database, matchRecord({ scenarioId: scenario, score: 100, players: [{ name: player, team: 'blue', score: 100, actions: 1, kind: 'guest' }], endedAt: new Date('2026-02-01T10:00:00.000Z') }));
+      await saveMatchResult(database, matchRecord({ scenarioId: scenario, score: 900, players: [{ name: player, team: 'blue', score: 900, actions: 3, kind: 'account' }], endedAt: new Date('2026-02-02T10:00:00.000Z') }));
+      expect((await playerProfile(database, player, 20, 'account')).matches.map((m) => m.score)).toEqual([900]);
+      expect((await playerProfile(database, player, 20, 'guest')).best).toEqual([{ scenarioId: scenario, bestScore: 100, matches: 1 }]);
+      expect((await playerProfile(database, player)).matches).toHaveLength(2);
+    } finally {
+      await database.close();
+    }
+  });
 });
+

@@ -56,4 +56,23 @@ describe('replicaset controller', () => {
     run(s, 2);
     expect(podsOf(s, 'web')).toHaveLength(1201);
   });
+
+  it('releases a relabelled pod and replaces it (kubectl label pod --overwrite takes a Pod out of its Deployment)', () => {
+    const s = sim();
+    runUntil(s, (x) => runningReady(x, 'web').length === 3, 60);
+    const victim = podsOf(s, 'web')[0]!.metadata.name;
+    const r = applyAction(s, 'p', { type: 'label', kind: 'Pod', name: victim, labels: [{ key: 'app', value: 'debug' }] });
+    expect(r.ok).toBe(true);
+    run(s, 1);
+    const orphan = s.pods[`default/${victim}`]!;
+    // Released, not deleted: it keeps running for the player to debug, with no controller reference.
+    expect(orphan.metadata.ownerReferences).toEqual([]);
+    expect(orphan.metadata.deletionTimestamp).toBeUndefined();
+    expect(orphan.status.phase).toBe('Running');
+    expect(podsOf(s, 'web').map((p) => p.metadata.name)).not.toContain(victim);
+    // The ReplicaSet counts 3 again with a new Pod.
+    expect(runUntil(s, (x) => runningReady(x, 'web').length === 3, 30)).not.toBeNull();
+    expect(eventsWith(s, 'SuccessfulCreate').at(-1)!.message).not.toContain(victim);
+    expect(Object.values(s.replicaSets).find((rs) => rs.metadata.name.startsWith('web-'))!.status.replicas).toBe(3);
+  });
 });

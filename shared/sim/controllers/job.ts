@@ -41,6 +41,7 @@ import { podFromTemplate, podResources } from './replicaset.ts';
 
 /** The pod failure back-off: 10 s, doubled per failure, capped at 6 min (K job_controller.go DefaultJobPodFailureBackOff / MaxJobPodFailureBackOff). */
 export const JOB_BACKOFF_INITIAL_SECONDS = 10;
+/** Cap of the Job pod failure back-off, sim seconds (K job_controller.go MaxJobPodFailureBackOff, 6 min). */
 export const JOB_BACKOFF_MAX_SECONDS = 360;
 
 const JOB_SOURCE = 'job-controller';

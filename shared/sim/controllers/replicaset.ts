@@ -10,9 +10,9 @@
  * replication manager wraps the ReplicaSet controller (K pkg/controller/replication); other pod owners
  * (StatefulSet, DaemonSet) share the workqueue through {@link registerOwnerSync}.
  */
-import { apiWritable, compactDirty, createObject, deletePod, drainDirty, markDirty, newMeta, takePodChanges, unwatchPods, updateStatus as writeStatus, watchPods } from '../apiserver.ts';
+import { apiWritable, compactDirty, createObject, deletePod, drainDirty, markDirty, newMeta, releasePod, takePodChanges, unwatchPods, updateStatus as writeStatus, watchPods } from '../apiserver.ts';
 import { emit, isWarmStart } from '../emit.ts';
-import { getIndex } from '../cache.ts';
+import { getIndex, selectorMatches } from '../cache.ts';
 import { randomSuffix } from '../names.ts';
 import { cloneJson, isActive, readySince } from '../podutil.ts';
 import { parseCpuMillicores, parseMemoryMiB } from '../../manifests/quantity.ts';
@@ -397,13 +397,33 @@ function syncReplicaSet(state: SimState, key: string): void {
 }
 
 /**
+ * Releases the active Pods among `candidates` (keys) that `owner` controls but whose labels no longer
+ * match its selector (a relabelled Pod): each becomes an orphan and the sync below replaces it.
+ * Inactive (terminating, finished) Pods are left alone, as ClaimPods only sees active ones. O(candidates).
+ * Returns true when a Pod was released. Source: K pkg/controller/replicaset/replica_set.go claimPods.
+ */
+function releaseMismatched(state: SimState, owner: ReplicaOwner, kind: 'ReplicaSet' | 'ReplicationController', candidates: Iterable<string>, owned: Set<string>): boolean {
+  const selector: Record<string, string> = kind === 'ReplicaSet' ? (owner as ReplicaSet).spec.selector.matchLabels : (owner as ReplicationController).spec.selector;
+  const gone: string[] = [];
+  for (const k of candidates) {
+    if (!owned.has(k)) continue;
+    const p = state.pods[k];
+    if (p !== undefined && isActive(p) && !selectorMatches(selector, p.metadata.labels)) gone.push(k);
+  }
+  let released = false;
+  for (const k of gone.sort()) if (releasePod(state, k, kind).ok) released = true;
+  return released;
+}
+
+/**
  * The ReplicaSet sync for one owner (a ReplicaSet, or a ReplicationController): `key` is its
  * workqueue / podsByOwner / pod-watch key, `objKey` its storage key.
  */
 function syncReplicas(state: SimState, key: string, objKey: string, rs: ReplicaOwner, kind: 'ReplicaSet' | 'ReplicationController', apiVersion: string, source: string): void {
   const ref = { kind, name: rs.metadata.name, namespace: rs.metadata.namespace };
   const changes = takePodChanges(state, 'replicaSets', key);
-  const owned = getIndex(state).podsByOwner.get(key);
+  let owned = getIndex(state).podsByOwner.get(key);
+  if (owned !== undefined && releaseMismatched(state, rs, kind, changes ?? owned, owned)) owned = getIndex(state).podsByOwner.get(key);
   const useMemo = rs.spec.minReadySeconds <= 0 && !isWarmStart(state);
   let memo = useMemo ? rsMemos.get(rs) : undefined;
   if (memo !== undefined && changes !== null) {
