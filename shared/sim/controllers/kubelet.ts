@@ -6,8 +6,7 @@
  * `lastState.terminated.reason` (no Pod event: the kubelet records `BackOff`); restart back-off: first
  * restart immediate, then 10 s doubling to a 300 s cap, reset once a container has run 10 minutes
  * without failing (K pkg/kubelet kubelet.go initialCrashLoopBackOff / MaxContainerBackOff; W
- * workloads/pods/pod-lifecycle.md "Container restarts"); readiness probe defaults period 10 s,
- * initialDelay 0 (K SetDefaults_Probe); grace period 30 s. All times are sim seconds.
+ * workloads/pods/pod-lifecycle.md "Container restarts"); grace period 30 s. All times are sim seconds.
  *
  * Image pulls of a reference the registry does not have (profile `pullFails`, the bad-image-tag
  * incident): `ErrImagePull` with a Warning `Failed`, one sync later `ImagePullBackOff` (`BackOff`
@@ -16,16 +15,25 @@
  * `envFrom` names a ConfigMap / Secret that does not exist is not created: `CreateContainerConfigError`
  * with Warning `Failed` `Error: configmap "x" not found`, retried every 10 s by the pod worker (K
  * pkg/kubelet/kuberuntime/kuberuntime_container.go, pod_workers.go backOffPeriod; jitter not modelled).
- * Liveness probes (kubernetes-behaviour.md §2): an httpGet / tcpSocket probe on a numeric port the
- * container does not declare among its `ports` (when it declares any) is refused; after
- * `failureThreshold` (3) failures `periodSeconds` (10 s) apart, each a Warning `Unhealthy` "Liveness probe
- * failed: ... connection refused", the kubelet kills the container (`Killing` "failed liveness probe,
- * will be restarted"; last state `Error`, exit 137) and restarts it with the crash-loop back-off.
+ * Probes (kubernetes-behaviour.md §2; K pkg/kubelet/prober): one worker per probe kind (startup,
+ * readiness, liveness) of the first container that declares it, timed by SetDefaults_Probe (delay 0,
+ * period 10 s, timeout 1 s, success 1, failure 3): probes at start + initialDelaySeconds + k x
+ * periodSeconds (k >= 1). Readiness and liveness wait for the startup probe's success; readiness counts
+ * as failed until it passed successThreshold times, and after failureThreshold consecutive failures the
+ * Pod is not Ready (it leaves the endpoints, never restarts); liveness and startup failures kill the
+ * container (`Killing` "Container X failed liveness probe, will be restarted"; last state `Error`, exit
+ * 137) and it restarts with the crash-loop back-off. Every failure is a Warning `Unhealthy` "<Kind>
+ * probe failed: <the prober's output>" ({@link probeOutcome}: not listening yet, a port the container
+ * does not declare, `failsReadiness`, an app response over timeoutSeconds). Cost follows change: a
+ * worker runs on timers (`kubelet.startup` / `kubelet.probe` / `kubelet.liveness`) and goes idle after a
+ * pass that cannot turn; a change of its image's profile (an incident) wakes it (`watchProbeProfiles`).
  *
  * Simplifications: every container of a pod moves in lockstep; image pulls take 2-5 s (PRNG); a failing
- * re-pull takes 1 s; apps exit on SIGTERM, so a graceful deletion ends after min(grace, 2-5 s); exec and
- * grpc liveness probes always pass. A node whose kubelet is down changes none of its pods (timers for
- * them are dropped and the pods are restarted when the node returns).
+ * re-pull takes 1 s; apps exit on SIGTERM, so a graceful deletion ends after min(grace, 2-5 s); exec
+ * probes pass unless the image `failsReadiness` (readiness) or has not started; probes have no jitter;
+ * a probe's named port that names no container port passes (the kubelet would report an error). A node
+ * whose kubelet is down changes none of its pods (timers for them are dropped and the pods are restarted
+ * when the node returns).
  */
 import { apiWritable, deletePod, isWarmStart, noteChange, registerPodTerminationHandler, removePod, updateStatus } from '../apiserver.ts';
 import { emit } from '../emit.ts';
@@ -52,7 +60,7 @@ export const IMAGE_BACKOFF_SECONDS = 10;
 export const MAX_IMAGE_BACKOFF_SECONDS = 300;
 /** Pod worker retry after a failed sync (CreateContainerConfigError), seconds (kubelet backOffPeriod). */
 export const SYNC_RETRY_SECONDS = 10;
-/** Exit code of a container killed after a failed liveness probe (SIGKILL), shown with reason `Error`. */
+/** Exit code of a container killed after a failed liveness or startup probe (SIGKILL), shown with reason `Error`. */
 export const LIVENESS_EXIT_CODE = 137;
 
 const T_START: TimerKind = 'kubelet.start';
