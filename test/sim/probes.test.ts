@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { loadManifests } from '../../shared/manifests/load.ts';
 import { manifestsOnlyInput } from '../../shared/scenario/toSimInput.ts';
 import { runKubectl } from '../../shared/kubectl/index.ts';
-import { createSim, podDisplayStatus, step } from '../../shared/sim/index.ts';
+import { createSim, podDisplayStatus, stateHash, step } from '../../shared/sim/index.ts';
 import type { DeploymentManifest, ImageProfile, Pod, Probe, SimInput, SimState } from '../../shared/sim/index.ts';
 import { input, podsOf, run, runUntil } from './fixtures.ts';
 
@@ -60,7 +60,7 @@ describe('probe defaults and describe pod', () => {
     expect(out).toMatch(/\n {4}Readiness: +tcp-socket :6379 delay=0s timeout=1s period=10s #success=1 #failure=3\n/);
     expect(out).toMatch(/\n {4}Startup: +exec \[cat \/tmp\/ready\] delay=0s timeout=1s period=10s #success=1 #failure=3\n/);
     // K describe.go prints the gRPC service after the port (defaulted to "" by the API server).
-    expect(kubectl(s2, `describe pod ${podsOf(s2, 'rpc')[0]!.metadata.name}`)).toMatch(/\n {4}Liveness: +grpc <pod>:9090  delay=0s timeout=1s period=5s #success=1 #failure=3\n/);
+    expect(kubectl(s2, `describe pod ${podsOf(s2, 'rpc')[0]!.metadata.name}`)).toMatch(/\n {4}Liveness: +grpc <pod>:9090 {2}delay=0s timeout=1s period=5s #success=1 #failure=3\n/);
   });
 });
 
@@ -183,6 +183,29 @@ describe('readiness and liveness', () => {
     expect(msgs).toContain('Readiness probe failed: timeout: health rpc did not complete within 1s');
     expect(msgs).toContain('Liveness probe failed: timeout: health rpc did not complete within 1s');
     expect(tcp.events.filter((e) => e.reason === 'Unhealthy')).toEqual([]);
+  });
+});
+
+describe('successThreshold and determinism', () => {
+  it('readiness with successThreshold 2 turns Ready at delay + 2 periods', () => {
+    const s = cold(web({ readinessProbe: httpGet('/ready', { initialDelaySeconds: 3, periodSeconds: 4, successThreshold: 2 }) }));
+    run(s, 8);
+    const pod = podsOf(s, 'web')[0]!;
+    expect(runUntil(s, () => pod.sim.ready, 60)).toBe(startedAt(s, pod) + 3 + 2 * 4);
+  });
+
+  it('a state cloned while probes fail continues exactly like the original', () => {
+    const mk = () => cold(web({ readinessProbe: httpGet('/ready', { periodSeconds: 5 }), livenessProbe: httpGet('/healthz') }, 3), {
+      ingress: [{ service: 'web', rps: 60 }],
+      incidents: [{ id: 'hog', type: 'cpu-hog', at: 40, target: 'web', params: { millicores: 1000, durationSeconds: 100 } }],
+    });
+    const a = mk();
+    run(a, 70);
+    const b = structuredClone(a);
+    run(a, 120);
+    run(b, 120);
+    expect(a.events.some((e) => e.reason === 'Killing')).toBe(true);
+    expect(stateHash(b)).toBe(stateHash(a));
   });
 });
 
