@@ -381,8 +381,28 @@ export function probeSignature(p: ImageProfile): string {
 
 function registerProbeProfile(state: SimState, image: string): void {
   const seen = (state.probeProfileSeen ??= Object.create(null) as Record<string, string>);
-  if (!Object.hasOwn(seen, image)) seen[image] = probeSignature(profileOf(state, image));
+  if (Object.hasOwn(seen, image)) return;
+  const p = profileOf(state, image);
+  seen[image] = probeSignature(p);
+  const w = probeWatches.get(state);
+  if (w && w.seenRef === seen) w.fields.set(image, probeFields(p));
 }
+
+type ProbeFields = [latencyMs: number, cpuPerRequestMilli: number, failsReadiness: boolean | undefined, startupSeconds: number | undefined];
+
+function probeFields(p: ImageProfile): ProbeFields {
+  return [p.latencyMs, p.cpuPerRequestMilli, p.failsReadiness, p.startupSeconds];
+}
+
+/**
+ * What {@link watchProbeProfiles} saw of each watched image's probe fields, beside the state (like
+ * ../cache.ts): a tick compares four fields per image instead of building signatures. Rebuilt from
+ * `state.probeProfileSeen` (the state's own record) when missing or stale, so a cloned state behaves
+ * the same.
+ */
+const probeWatches = new WeakMap<SimState, { seenRef: Record<string, string>; fields: Map<string, ProbeFields> }>();
+
+const sameProbeField = (a: number | boolean | undefined, b: number | boolean | undefined) => a === b || (a !== a && b !== b);
 
 /** Readiness and liveness workers start (the startup probe passed, or there is none): first probe after `after`. */
 function startWorkers(state: SimState, key: string, pod: Pod, pr: PodProbes, after: SimSeconds): void {
@@ -521,12 +541,29 @@ function wakeProbes(state: SimState, key: string, pod: Pod): void {
 function watchProbeProfiles(state: SimState): void {
   const seen = state.probeProfileSeen;
   if (!seen) return;
+  let w = probeWatches.get(state);
   let changed: string[] | null = null;
-  for (const image of Object.keys(seen)) {
-    const sig = probeSignature(profileOf(state, image));
-    if (seen[image] === sig) continue;
-    seen[image] = sig;
-    (changed ??= []).push(image);
+  if (!w || w.seenRef !== seen) {
+    w = { seenRef: seen, fields: new Map() };
+    probeWatches.set(state, w);
+    for (const image of Object.keys(seen)) {
+      const p = profileOf(state, image);
+      w.fields.set(image, probeFields(p));
+      const sig = probeSignature(p);
+      if (seen[image] === sig) continue;
+      seen[image] = sig;
+      (changed ??= []).push(image);
+    }
+  } else {
+    for (const [image, f] of w.fields) {
+      const p = profileOf(state, image);
+      if (sameProbeField(p.latencyMs, f[0]) && sameProbeField(p.cpuPerRequestMilli, f[1]) && p.failsReadiness === f[2] && sameProbeField(p.startupSeconds, f[3])) continue;
+      w.fields.set(image, probeFields(p));
+      const sig = probeSignature(p);
+      if (seen[image] === sig) continue;
+      seen[image] = sig;
+      (changed ??= []).push(image);
+    }
   }
   if (changed === null) return;
   const idx = getIndex(state);
