@@ -35,7 +35,7 @@ function probeText(p: Probe): string {
   if (p.httpGet) what = `http-get http://:${p.httpGet.port}${p.httpGet.path ?? '/'}`;
   else if (p.tcpSocket) what = `tcp-socket :${p.tcpSocket.port}`;
   else if (p.exec) what = `exec [${p.exec.command.join(' ')}]`;
-  else if (p.grpc) what = `grpc <pod>:${p.grpc.port}`;
+  else if (p.grpc) what = `grpc <pod>:${p.grpc.port} ${p.grpc.service ?? ''}`; // K describe.go DescribeProbe: port, service
   return `${what} delay=${p.initialDelaySeconds ?? 0}s timeout=${p.timeoutSeconds ?? 1}s period=${p.periodSeconds ?? 10}s #success=${p.successThreshold ?? 1} #failure=${p.failureThreshold ?? 3}`;
 }
 

@@ -23,6 +23,7 @@ export const TIMER_OWNER: Readonly<Record<TimerKind, TimerOwner>> = {
   'kubelet.pullbackoff': 'kubelet',
   'kubelet.pull': 'kubelet',
   'kubelet.liveness': 'kubelet',
+  'kubelet.startup': 'kubelet',
   'kubelet.exit': 'kubelet',
   'node.grace': 'node',
   'node.evict': 'node',

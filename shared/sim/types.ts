@@ -188,6 +188,14 @@ export interface ImageProfile {
    */
   failsReadiness?: boolean;
   /**
+   * (added) Sim seconds after its container starts before the app answers its probes (it listens):
+   * until then httpGet / tcpSocket probes are refused, gRPC probes time out connecting and exec probes
+   * fail, so a startup probe that has not passed within initialDelaySeconds + failureThreshold x
+   * periodSeconds kills the container. Absent: {@link DEFAULT_APP_START_SECONDS} in
+   * shared/sim/controllers/kubelet.ts (0: the app listens as soon as its container runs).
+   */
+  startupSeconds?: number;
+  /**
    * (added) True when this image reference does not exist in the registry (a mistyped tag): every pull
    * fails with `ErrImagePull` (`rpc error: code = NotFound`), then `ImagePullBackOff` while the kubelet
    * waits 10 s doubling to 300 s before the next attempt (shared/sim/controllers/kubelet.ts). Default false.
@@ -416,6 +424,7 @@ export type TimerKind =
   | 'kubelet.pullbackoff'
   | 'kubelet.pull'
   | 'kubelet.liveness'
+  | 'kubelet.startup'
   | 'kubelet.exit'
   | 'node.grace'
   | 'node.evict'
@@ -548,6 +557,13 @@ export interface SimState {
    * a changed profile (an incident writing `images[x]`) makes the kubelet recompute that image's pods.
    */
   imageProfileSeen: Record<string, string>;
+  /**
+   * (added) Probe fields of the profile of each image whose Pods have probes (`latencyMs|cpuPerRequestMilli|
+   * failsReadiness|startupSeconds`) as the kubelet last saw them: a change (an incident writing
+   * `images[x]` in place) wakes the probe workers of that image's Pods (shared/sim/controllers/kubelet.ts).
+   * Null-prototype; absent until a Pod with probes started.
+   */
+  probeProfileSeen?: Record<string, string>;
   /** (added) kube-scheduler queues (pod keys) and its rotating node sampling index. */
   scheduler: SchedulerState;
   /**

@@ -6,8 +6,7 @@
  * `lastState.terminated.reason` (no Pod event: the kubelet records `BackOff`); restart back-off: first
  * restart immediate, then 10 s doubling to a 300 s cap, reset once a container has run 10 minutes
  * without failing (K pkg/kubelet kubelet.go initialCrashLoopBackOff / MaxContainerBackOff; W
- * workloads/pods/pod-lifecycle.md "Container restarts"); readiness probe defaults period 10 s,
- * initialDelay 0 (K SetDefaults_Probe); grace period 30 s. All times are sim seconds.
+ * workloads/pods/pod-lifecycle.md "Container restarts"); grace period 30 s. All times are sim seconds.
  *
  * Image pulls of a reference the registry does not have (profile `pullFails`, the bad-image-tag
  * incident): `ErrImagePull` with a Warning `Failed`, one sync later `ImagePullBackOff` (`BackOff`
@@ -16,26 +15,36 @@
  * `envFrom` names a ConfigMap / Secret that does not exist is not created: `CreateContainerConfigError`
  * with Warning `Failed` `Error: configmap "x" not found`, retried every 10 s by the pod worker (K
  * pkg/kubelet/kuberuntime/kuberuntime_container.go, pod_workers.go backOffPeriod; jitter not modelled).
- * Liveness probes (kubernetes-behaviour.md §2): an httpGet / tcpSocket probe on a numeric port the
- * container does not declare among its `ports` (when it declares any) is refused; after
- * `failureThreshold` (3) failures `periodSeconds` (10 s) apart, each a Warning `Unhealthy` "Liveness probe
- * failed: ... connection refused", the kubelet kills the container (`Killing` "failed liveness probe,
- * will be restarted"; last state `Error`, exit 137) and restarts it with the crash-loop back-off.
+ * Probes (kubernetes-behaviour.md §2; K pkg/kubelet/prober): one worker per probe kind (startup,
+ * readiness, liveness) of the first container that declares it, timed by SetDefaults_Probe (delay 0,
+ * period 10 s, timeout 1 s, success 1, failure 3): probes at start + initialDelaySeconds + k x
+ * periodSeconds (k >= 1). Readiness and liveness wait for the startup probe's success; readiness counts
+ * as failed until it passed successThreshold times, and after failureThreshold consecutive failures the
+ * Pod is not Ready (it leaves the endpoints, never restarts); liveness and startup failures kill the
+ * container (`Killing` "Container X failed liveness probe, will be restarted"; last state `Error`, exit
+ * 137) and it restarts with the crash-loop back-off. Every failure is a Warning `Unhealthy` "<Kind>
+ * probe failed: <the prober's output>" ({@link probeOutcome}: not listening yet, a port the container
+ * does not declare, `failsReadiness`, an app response over timeoutSeconds). Cost follows change: a
+ * worker runs on timers (`kubelet.startup` / `kubelet.probe` / `kubelet.liveness`) and goes idle after a
+ * pass that cannot turn; a change of its image's profile (an incident) wakes it (`watchProbeProfiles`).
  *
  * Simplifications: every container of a pod moves in lockstep; image pulls take 2-5 s (PRNG); a failing
- * re-pull takes 1 s; apps exit on SIGTERM, so a graceful deletion ends after min(grace, 2-5 s); exec and
- * grpc liveness probes always pass. A node whose kubelet is down changes none of its pods (timers for
- * them are dropped and the pods are restarted when the node returns).
+ * re-pull takes 1 s; apps exit on SIGTERM, so a graceful deletion ends after min(grace, 2-5 s); exec
+ * probes pass unless the image `failsReadiness` (readiness) or has not started; probes have no jitter;
+ * a probe's named port that names no container port passes (the kubelet would report an error). A node
+ * whose kubelet is down changes none of its pods (timers for them are dropped and the pods are restarted
+ * when the node returns).
  */
 import { apiWritable, deletePod, isWarmStart, noteChange, registerPodTerminationHandler, removePod, updateStatus } from '../apiserver.ts';
 import { emit } from '../emit.ts';
-import { getIndex } from '../cache.ts';
+import { getIndex, servicesForLabels } from '../cache.ts';
 import { cloneContainerState, isTerminating, setCondition, setContainerStates, setPodReady } from '../podutil.ts';
 import { nextInt } from '../prng.ts';
 import { scheduleTimer, type TimerKind } from '../timers.ts';
-import type { Container, ContainerState, ImageProfile, Pod, SimSeconds, SimState, Timer } from '../types.ts';
+import type { Container, ContainerState, ImageProfile, Pod, PodProbes, Probe, ProbeWorker, SimSeconds, SimState, Timer } from '../types.ts';
 import { podIp } from '../kinds/print.ts';
 import { baseWorkingSetMiB, type MemoryBasis } from '../workingSet.ts';
+import { imageProfileFor, loadFactor, podCapacityRps, podCpuMilli } from '../trafficModel.ts';
 
 /** First back-off delay after the immediate first restart, seconds. */
 export const INITIAL_BACKOFF_SECONDS = 10;
@@ -51,7 +60,7 @@ export const IMAGE_BACKOFF_SECONDS = 10;
 export const MAX_IMAGE_BACKOFF_SECONDS = 300;
 /** Pod worker retry after a failed sync (CreateContainerConfigError), seconds (kubelet backOffPeriod). */
 export const SYNC_RETRY_SECONDS = 10;
-/** Exit code of a container killed after a failed liveness probe (SIGKILL), shown with reason `Error`. */
+/** Exit code of a container killed after a failed liveness or startup probe (SIGKILL), shown with reason `Error`. */
 export const LIVENESS_EXIT_CODE = 137;
 
 const T_START: TimerKind = 'kubelet.start';
@@ -64,6 +73,7 @@ const T_PROBE: TimerKind = 'kubelet.probe';
 const T_PULL_BACKOFF: TimerKind = 'kubelet.pullbackoff';
 const T_PULL: TimerKind = 'kubelet.pull';
 const T_LIVENESS: TimerKind = 'kubelet.liveness';
+const T_STARTUP: TimerKind = 'kubelet.startup';
 
 /** The profile of an image: `state.images[image]` read live (incidents change it), else the default. */
 export function profileOf(state: SimState, image: string): ImageProfile {
@@ -95,12 +105,6 @@ function later(state: SimState, seconds: number): SimSeconds {
 
 function pullSeconds(state: SimState): number {
   return 2 + nextInt(state.rng, 4);
-}
-
-function readinessDelay(pod: Pod): number | null {
-  const probe = pod.spec.containers.find((c) => c.readinessProbe)?.readinessProbe;
-  if (!probe) return null;
-  return (probe.initialDelaySeconds ?? 0) + (probe.periodSeconds ?? 10);
 }
 
 /**
@@ -208,54 +212,376 @@ function configError(state: SimState, key: string, pod: Pod, missing: string): v
 }
 
 /**
- * The liveness probe of `c` that is refused (an httpGet / tcpSocket probe on a numeric port the container
- * does not declare, when it declares ports), as its port and URL path, or null (no probe, or it passes).
+ * Sim seconds an app takes after its container started before it answers its probes, when its image
+ * profile has no `startupSeconds` (the scenario's image description): 0, the app listens as soon as its
+ * container runs (the image pull already takes 2-5 s). Our rule, not a Kubernetes value.
  */
-export function refusedLivenessProbe(c: Container): { port: number; path: string | null } | null {
-  const probe = c.livenessProbe;
-  if (!probe || c.ports.length === 0) return null;
-  const port = probe.httpGet?.port ?? probe.tcpSocket?.port;
-  if (typeof port !== 'number' || c.ports.some((p) => p.containerPort === port)) return null;
-  return { port, path: probe.httpGet ? (probe.httpGet.path ?? '/') : null };
+export const DEFAULT_APP_START_SECONDS = 0;
+/**
+ * Above this utilisation of its CPU (offered requests/s over what it serves) more than half of a Pod's
+ * requests time out (the traffic model drops the excess `1 - 1/u`), so its probe, a request like the
+ * others, times out too.
+ */
+export const PROBE_TIMEOUT_UTILISATION = 2;
+
+/** The three probe kinds; each has one worker per container life (K pkg/kubelet/prober/worker.go). */
+export type ProbeKind = 'startup' | 'readiness' | 'liveness';
+
+const PROBE_FIELD = { startup: 'startupProbe', readiness: 'readinessProbe', liveness: 'livenessProbe' } as const satisfies Record<ProbeKind, keyof Container>;
+const PROBE_TIMER: Readonly<Record<ProbeKind, TimerKind>> = { startup: T_STARTUP, readiness: T_PROBE, liveness: T_LIVENESS };
+const PROBE_OF_TIMER: Readonly<Partial<Record<TimerKind, ProbeKind>>> = { [T_STARTUP]: 'startup', [T_PROBE]: 'readiness', [T_LIVENESS]: 'liveness' };
+/** The probe type as the kubelet's events name it (`Readiness probe failed: ...`). */
+const PROBE_LABEL: Readonly<Record<ProbeKind, string>> = { startup: 'Startup', readiness: 'Readiness', liveness: 'Liveness' };
+
+/** A probe's timing with the defaults of K SetDefaults_Probe, seconds (kubernetes-behaviour.md §2). */
+export interface ProbeTiming {
+  delay: number;
+  period: number;
+  timeout: number;
+  success: number;
+  failure: number;
 }
 
-/** The container of `pod` whose liveness probe is refused, with the probe's timing (defaults of SetDefaults_Probe). */
-function failingLiveness(pod: Pod): { c: Container; port: number; path: string | null; delay: number; period: number; threshold: number } | null {
+/**
+ * `p`'s timing: initialDelaySeconds 0, periodSeconds 10, timeoutSeconds 1, successThreshold 1 (always
+ * 1 for liveness and startup, as validation demands), failureThreshold 3 when unset.
+ */
+export function probeTiming(p: Probe, kind: ProbeKind): ProbeTiming {
+  return {
+    delay: Math.max(0, p.initialDelaySeconds ?? 0),
+    period: Math.max(1, p.periodSeconds ?? 10),
+    timeout: Math.max(1, p.timeoutSeconds ?? 1),
+    success: kind === 'readiness' ? Math.max(1, p.successThreshold ?? 1) : 1,
+    failure: Math.max(1, p.failureThreshold ?? 3),
+  };
+}
+
+/** The probe of `kind` of the first container of `pod` that declares one, with its container. */
+function probeOf(pod: Pod, kind: ProbeKind): { c: Container; p: Probe } | null {
+  const field = PROBE_FIELD[kind];
   for (const c of pod.spec.containers) {
-    const refused = refusedLivenessProbe(c);
-    if (!refused) continue;
-    const p = c.livenessProbe!;
-    return { c, ...refused, delay: p.initialDelaySeconds ?? 0, period: Math.max(1, p.periodSeconds ?? 10), threshold: Math.max(1, p.failureThreshold ?? 3) };
+    const p = c[field];
+    if (p) return { c, p };
   }
   return null;
 }
 
-/** A due liveness probe of a running container: one more failure (Unhealthy), the kill at the threshold. */
-function livenessProbe(state: SimState, key: string, pod: Pod): void {
-  const f = failingLiveness(pod);
-  const started = pod.sim.containerStartedAt;
-  if (!f || started === null) return;
-  const since = state.t - started - f.delay;
-  if (since <= 0 || since % f.period !== 0) return; // a probe of an earlier container life
-  const failures = since / f.period;
+function hasProbe(pod: Pod, kind: ProbeKind): boolean {
+  return probeOf(pod, kind) !== null;
+}
+
+function hasAnyProbe(pod: Pod): boolean {
+  return pod.spec.containers.some((c) => c.startupProbe || c.readinessProbe || c.livenessProbe);
+}
+
+/** A probe's port as a number: a name resolved among the container's `ports`; null when it names none. */
+function probePort(c: Container, p: Probe): number | null {
+  const port = p.httpGet?.port ?? p.tcpSocket?.port ?? p.grpc?.port;
+  if (port === undefined) return null;
+  if (typeof port === 'number') return port;
+  return c.ports.find((x) => x.name === port)?.containerPort ?? null;
+}
+
+/**
+ * The median response time of `pod`'s app, ms, and its CPU utilisation, from the traffic model
+ * (../trafficModel.ts): own latency `latencyMs` x the M/M/1 factor `1 / (1 - min(u, 0.95))`, where u
+ * is the Pod's share of its Services' offered requests/s (Ready Pods only, as ../podMetrics.ts) over
+ * the requests/s its CPU serves (`cpuPerRequestMilli`: a CPU hog or a slow version raises it);
+ * Infinity beyond {@link PROBE_TIMEOUT_UTILISATION}.
+ */
+export function appResponse(state: SimState, pod: Pod): { ms: number; utilisation: number } {
+  const profile = imageProfileFor(state, pod);
+  let rps = 0;
+  if (pod.sim.ready) {
+    for (const svc of servicesForLabels(state, pod.metadata.namespace, pod.metadata.labels)) {
+      const t = state.traffic[svc];
+      if (t && t.readyEndpoints > 0) rps += t.rps / t.readyEndpoints;
+    }
+  }
+  const capacity = podCapacityRps(podCpuMilli(pod), profile);
+  const u = capacity === Infinity || capacity <= 0 ? 0 : rps / capacity;
+  return { ms: u > PROBE_TIMEOUT_UTILISATION ? Infinity : profile.latencyMs * loadFactor(u), utilisation: u };
+}
+
+/**
+ * One probe of container `c` now: null when it passes, else the prober's output (the event reads
+ * `<Kind> probe failed: <output>`). In order:
+ * 1. the app does not listen yet (`startupSeconds` of its image profile after the container start,
+ *    default {@link DEFAULT_APP_START_SECONDS}), or the probe's port is not among the container's
+ *    declared `ports` (when it declares any): httpGet `Get "http://IP:PORT/PATH": dial tcp IP:PORT:
+ *    connect: connection refused`, tcpSocket `dial tcp IP:PORT: connect: connection refused`, grpc
+ *    `timeout: failed to connect service "IP:PORT" within 1s: context deadline exceeded` (K
+ *    pkg/probe/grpc/grpc.go), exec: the command's (empty) output;
+ * 2. readiness of an image that `failsReadiness`: httpGet `HTTP probe failed with statuscode: 503`
+ *    (K pkg/probe/http/http.go), grpc `service unhealthy (responded with "NOT_SERVING")`, tcpSocket
+ *    refused, exec empty output;
+ * 3. httpGet / grpc whose median response ({@link appResponse}) exceeds timeoutSeconds: `Get "...":
+ *    context deadline exceeded (Client.Timeout exceeded while awaiting headers)` / `timeout: health rpc
+ *    did not complete within 1s`. A tcpSocket probe only connects (the kernel accepts for a slow app)
+ *    and an exec probe's command is not modelled: both pass.
+ */
+export function probeOutcome(state: SimState, pod: Pod, c: Container, p: Probe, kind: ProbeKind, tm: ProbeTiming): string | null {
   const ip = podIp(state, pod);
-  const msg = f.path === null
-    ? `Liveness probe failed: dial tcp ${ip}:${f.port}: connect: connection refused`
-    : `Liveness probe failed: Get "http://${ip}:${f.port}${f.path}": dial tcp ${ip}:${f.port}: connect: connection refused`;
-  emit(state, 'Warning', 'Unhealthy', podRef(pod), msg, 'kubelet');
-  if (failures < f.threshold) {
-    scheduleTimer(state, state.t + f.period, T_LIVENESS, key);
+  const port = probePort(c, p);
+  const url = p.httpGet ? `http://${ip}:${port}${p.httpGet.path ?? '/'}` : '';
+  const refused = (): string => {
+    if (p.httpGet) return `Get "${url}": dial tcp ${ip}:${port}: connect: connection refused`;
+    if (p.tcpSocket) return `dial tcp ${ip}:${port}: connect: connection refused`;
+    if (p.grpc) return `timeout: failed to connect service "${ip}:${port}" within ${tm.timeout}s: context deadline exceeded`;
+    return '';
+  };
+  const profile = profileOf(state, pod.sim.image);
+  const started = pod.sim.containerStartedAt ?? state.t;
+  if (state.t < started + Math.max(0, profile.startupSeconds ?? DEFAULT_APP_START_SECONDS)) return refused();
+  if (port !== null && c.ports.length > 0 && !c.ports.some((x) => x.containerPort === port)) return refused();
+  if (kind === 'readiness' && profile.failsReadiness) {
+    if (p.httpGet) return 'HTTP probe failed with statuscode: 503';
+    if (p.grpc) return 'service unhealthy (responded with "NOT_SERVING")';
+    return refused();
+  }
+  if (p.httpGet || p.grpc) {
+    if (appResponse(state, pod).ms > tm.timeout * 1000) {
+      return p.httpGet ? `Get "${url}": context deadline exceeded (Client.Timeout exceeded while awaiting headers)` : `timeout: health rpc did not complete within ${tm.timeout}s`;
+    }
+  }
+  return null;
+}
+
+/**
+ * True when a passing httpGet / grpc probe could fail without any other change the kubelet is told
+ * of (its load moves): the median response is over half the timeout or the Pod runs beyond its CPU.
+ * Such a worker keeps probing every period; the others go idle after a pass.
+ */
+function probeAtRisk(state: SimState, pod: Pod, p: Probe, tm: ProbeTiming): boolean {
+  if (!p.httpGet && !p.grpc) return false;
+  const r = appResponse(state, pod);
+  return r.ms > tm.timeout * 500 || r.utilisation > 1;
+}
+
+/** The next probe time of a worker whose schedule is `start + delay + k * period` (k >= 1), after `after`. */
+function nextDue(start: SimSeconds, tm: ProbeTiming, after: SimSeconds): SimSeconds {
+  const first = start + tm.delay + tm.period;
+  if (first > after) return first;
+  return first + (Math.floor((after - first) / tm.period) + 1) * tm.period;
+}
+
+function arm(state: SimState, key: string, w: ProbeWorker, kind: ProbeKind, at: SimSeconds): void {
+  w.next = at;
+  scheduleTimer(state, at, PROBE_TIMER[kind], key);
+}
+
+function workerOf(pr: PodProbes, kind: ProbeKind, successes = 0): ProbeWorker {
+  return (pr[kind] ??= { next: null, failures: 0, successes });
+}
+
+/** The probe fields of a profile, as {@link SimState.probeProfileSeen} keeps them. */
+export function probeSignature(p: ImageProfile): string {
+  return `${p.latencyMs}|${p.cpuPerRequestMilli}|${p.failsReadiness ?? ''}|${p.startupSeconds ?? ''}`;
+}
+
+function registerProbeProfile(state: SimState, image: string): void {
+  const seen = (state.probeProfileSeen ??= Object.create(null) as Record<string, string>);
+  if (Object.hasOwn(seen, image)) return;
+  const p = profileOf(state, image);
+  seen[image] = probeSignature(p);
+  const w = probeWatches.get(state);
+  if (w && w.seenRef === seen) w.fields.set(image, probeFields(p));
+}
+
+type ProbeFields = [latencyMs: number, cpuPerRequestMilli: number, failsReadiness: boolean | undefined, startupSeconds: number | undefined];
+
+function probeFields(p: ImageProfile): ProbeFields {
+  return [p.latencyMs, p.cpuPerRequestMilli, p.failsReadiness, p.startupSeconds];
+}
+
+/**
+ * What {@link watchProbeProfiles} saw of each watched image's probe fields, beside the state (like
+ * ../cache.ts): a tick compares four fields per image instead of building signatures. Rebuilt from
+ * `state.probeProfileSeen` (the state's own record) when missing or stale, so a cloned state behaves
+ * the same.
+ */
+const probeWatches = new WeakMap<SimState, { seenRef: Record<string, string>; fields: Map<string, ProbeFields> }>();
+
+const sameProbeField = (a: number | boolean | undefined, b: number | boolean | undefined) => a === b || (a !== a && b !== b);
+
+/** Readiness and liveness workers start (the startup probe passed, or there is none): first probe after `after`. */
+function startWorkers(state: SimState, key: string, pod: Pod, pr: PodProbes, after: SimSeconds): void {
+  const start = pod.sim.containerStartedAt ?? state.t;
+  for (const kind of ['readiness', 'liveness'] as const) {
+    const d = probeOf(pod, kind);
+    if (d) arm(state, key, workerOf(pr, kind), kind, nextDue(start, probeTiming(d.p, kind), after));
+  }
+}
+
+/**
+ * The containers started: the probe workers begin (K pkg/kubelet/prober). Without probes the Pod is
+ * Ready at once. With a startup probe only it runs (first at initialDelaySeconds + periodSeconds);
+ * readiness and liveness follow its success. Readiness counts as failed until it passed
+ * successThreshold times. In createSim's warm start the containers have long been running: started,
+ * Ready unless the image `failsReadiness`, and only probes that fail at once get a worker.
+ */
+function startProbes(state: SimState, key: string, pod: Pod, warm: boolean): void {
+  if (!hasAnyProbe(pod)) {
+    setPodReady(state, key, pod, true);
     return;
   }
-  emit(state, 'Normal', 'Killing', podRef(pod), `Container ${f.c.name} failed liveness probe, will be restarted`, 'kubelet');
-  containerFailed(state, key, pod, { terminated: { exitCode: LIVENESS_EXIT_CODE, reason: 'Error', startedAt: started, finishedAt: state.t } });
+  registerProbeProfile(state, pod.sim.image);
+  const profile = profileOf(state, pod.sim.image);
+  const now = state.t;
+  if (warm) {
+    const ready = !(hasProbe(pod, 'readiness') && profile.failsReadiness);
+    setPodReady(state, key, pod, ready);
+    let pr: PodProbes | undefined;
+    for (const kind of ['readiness', 'liveness'] as const) {
+      const d = probeOf(pod, kind);
+      if (!d) continue;
+      const tm = probeTiming(d.p, kind);
+      if (probeOutcome(state, pod, d.c, d.p, kind, tm) === null) continue;
+      pr ??= pod.sim.probes = { started: true };
+      arm(state, key, workerOf(pr, kind, kind === 'readiness' && ready ? tm.success : 0), kind, later(state, tm.delay + tm.period));
+    }
+    return;
+  }
+  const pr: PodProbes = { started: !hasProbe(pod, 'startup') };
+  pod.sim.probes = pr;
+  setPodReady(state, key, pod, pr.started && !hasProbe(pod, 'readiness'));
+  if (pr.started) {
+    startWorkers(state, key, pod, pr, now);
+    return;
+  }
+  const d = probeOf(pod, 'startup')!;
+  arm(state, key, workerOf(pr, 'startup'), 'startup', nextDue(now, probeTiming(d.p, 'startup'), now));
+}
+
+/** The containers stopped: every probe worker of this life ends (their timers become stale). */
+function stopProbes(pod: Pod): void {
+  const pr = pod.sim.probes;
+  if (!pr) return;
+  pr.started = false;
+  for (const kind of ['startup', 'readiness', 'liveness'] as const) {
+    const w = pr[kind];
+    if (w) w.next = null;
+  }
+}
+
+/**
+ * A due probe (timer `at` of worker `kind`): pass -> successes + 1 (startup: the container is started,
+ * readiness and liveness begin; readiness: Ready after successThreshold), failure -> Warning
+ * `Unhealthy` "<Kind> probe failed: <output>" each time; at failureThreshold consecutive failures
+ * readiness turns the Pod not Ready (it leaves the endpoints, no restart), liveness and startup kill
+ * the container (Normal `Killing` "Container X failed liveness probe, will be restarted"; last state
+ * `Error`, exit 137) and it restarts with the crash-loop back-off (K pkg/kubelet/prober/worker.go,
+ * kuberuntime_manager.go computePodActions). A worker goes idle after a pass that changes nothing
+ * and cannot turn (see {@link probeAtRisk}); {@link wakeProbes} restarts it.
+ */
+function runProbe(state: SimState, key: string, pod: Pod, kind: ProbeKind, at: SimSeconds): void {
+  const pr = pod.sim.probes;
+  const w = pr?.[kind];
+  if (!pr || !w || w.next !== at) return; // a probe of an earlier container life, or re-armed since
+  w.next = null;
+  const d = probeOf(pod, kind);
+  if (!d || (kind === 'startup') === pr.started) return;
+  const tm = probeTiming(d.p, kind);
+  const start = pod.sim.containerStartedAt ?? state.t;
+  const fail = probeOutcome(state, pod, d.c, d.p, kind, tm);
+  if (fail === null) {
+    w.failures = 0;
+    w.successes++;
+    if (kind === 'startup') {
+      pr.started = true;
+      for (const cs of pod.status.containerStatuses) cs.started = true;
+      updateStatus(state, 'Pod', key);
+      if (!hasProbe(pod, 'readiness')) setPodReady(state, key, pod, true);
+      startWorkers(state, key, pod, pr, state.t);
+      return;
+    }
+    if (kind === 'readiness' && !pod.sim.ready && w.successes >= tm.success) setPodReady(state, key, pod, true);
+    const settled = kind === 'liveness' || pod.sim.ready;
+    if (!settled || probeAtRisk(state, pod, d.p, tm)) arm(state, key, w, kind, nextDue(start, tm, state.t));
+    return;
+  }
+  w.successes = 0;
+  w.failures++;
+  emit(state, 'Warning', 'Unhealthy', podRef(pod), `${PROBE_LABEL[kind]} probe failed: ${fail}`, 'kubelet');
+  if (w.failures >= tm.failure) {
+    if (kind !== 'readiness') {
+      emit(state, 'Normal', 'Killing', podRef(pod), `Container ${d.c.name} failed ${kind} probe, will be restarted`, 'kubelet');
+      containerFailed(state, key, pod, { terminated: { exitCode: LIVENESS_EXIT_CODE, reason: 'Error', startedAt: start, finishedAt: state.t } });
+      return;
+    }
+    if (pod.sim.ready) setPodReady(state, key, pod, false);
+  }
+  arm(state, key, w, kind, nextDue(start, tm, state.t));
+}
+
+/**
+ * Something a probe reads changed for a running Pod (its image profile): idle workers probe again at
+ * their next period. Warm-started Pods get their worker state here.
+ */
+function wakeProbes(state: SimState, key: string, pod: Pod): void {
+  const start = pod.sim.containerStartedAt;
+  if (start === null) return;
+  const pr = (pod.sim.probes ??= { started: true });
+  if (!pr.started) return; // the startup worker never idles
+  for (const kind of ['readiness', 'liveness'] as const) {
+    const d = probeOf(pod, kind);
+    if (!d) continue;
+    const tm = probeTiming(d.p, kind);
+    const w = workerOf(pr, kind, kind === 'readiness' && pod.sim.ready ? tm.success : 0);
+    if (w.next === null) arm(state, key, w, kind, nextDue(start, tm, state.t));
+  }
+}
+
+/**
+ * Compares the probe fields of the profiles of images whose Pods have probes with what the kubelet
+ * last saw ({@link SimState.probeProfileSeen}) and wakes the probe workers of the Pods of each image
+ * that changed (an incident wrote `images[x]` in place: a CPU hog, a latency fault). Cost: O(probed
+ * images) per tick, plus O(pods of a changed image).
+ */
+function watchProbeProfiles(state: SimState): void {
+  const seen = state.probeProfileSeen;
+  if (!seen) return;
+  let w = probeWatches.get(state);
+  let changed: string[] | null = null;
+  if (!w || w.seenRef !== seen) {
+    w = { seenRef: seen, fields: new Map() };
+    probeWatches.set(state, w);
+    for (const image of Object.keys(seen)) {
+      const p = profileOf(state, image);
+      w.fields.set(image, probeFields(p));
+      const sig = probeSignature(p);
+      if (seen[image] === sig) continue;
+      seen[image] = sig;
+      (changed ??= []).push(image);
+    }
+  } else {
+    for (const [image, f] of w.fields) {
+      const p = profileOf(state, image);
+      if (sameProbeField(p.latencyMs, f[0]) && sameProbeField(p.cpuPerRequestMilli, f[1]) && p.failsReadiness === f[2] && sameProbeField(p.startupSeconds, f[3])) continue;
+      w.fields.set(image, probeFields(p));
+      const sig = probeSignature(p);
+      if (seen[image] === sig) continue;
+      seen[image] = sig;
+      (changed ??= []).push(image);
+    }
+  }
+  if (changed === null) return;
+  const idx = getIndex(state);
+  for (const image of changed.sort()) {
+    for (const key of [...(idx.podsByImage.get(image) ?? [])].sort()) {
+      const pod = state.pods[key];
+      if (!pod || pod.sim.containerStartedAt === null || isTerminating(pod) || !nodeUp(state, pod) || !hasAnyProbe(pod)) continue;
+      wakeProbes(state, key, pod);
+    }
+  }
 }
 
 function startContainer(state: SimState, key: string, pod: Pod, restart: boolean): void {
   const now = state.t;
   const warm = isWarmStart(state);
   const profile = profileOf(state, pod.sim.image);
-  setContainerStates(pod, now === 0 ? RUNNING_AT_ZERO : { running: { startedAt: now } }, { ready: false, started: true });
+  // With a startup probe the container is not `started` until it passes (K prober_manager UpdatePodStatus).
+  setContainerStates(pod, now === 0 ? RUNNING_AT_ZERO : { running: { startedAt: now } }, { ready: false, started: warm || !hasProbe(pod, 'startup') });
   if (restart) for (const cs of pod.status.containerStatuses) cs.restartCount += 1;
   pod.status.phase = 'Running';
   pod.sim.containerStartedAt = now;
@@ -272,24 +598,10 @@ function startContainer(state: SimState, key: string, pod: Pod, restart: boolean
     emit(state, 'Normal', 'Created', podRef(pod), `Created container: ${c.name}`, 'kubelet');
     emit(state, 'Normal', 'Started', podRef(pod), `Started container ${c.name}`, 'kubelet');
   }
-  const delay = readinessDelay(pod);
-  if (delay === null) {
-    setPodReady(state, key, pod, true);
-  } else if (profile.failsReadiness) {
-    setPodReady(state, key, pod, false);
-    scheduleTimer(state, later(state, delay), T_PROBE, key);
-  } else if (warm) {
-    setPodReady(state, key, pod, true);
-  } else {
-    setPodReady(state, key, pod, false);
-    pod.sim.nextTransitionAt = later(state, delay);
-    scheduleTimer(state, pod.sim.nextTransitionAt, T_READY, key);
-  }
+  startProbes(state, key, pod, warm);
   if (pod.sim.memLimitMiB !== null && pod.sim.memoryMiB > pod.sim.memLimitMiB) {
     scheduleTimer(state, later(state, 0), T_OOM, key);
   }
-  const live = failingLiveness(pod);
-  if (live) scheduleTimer(state, later(state, live.delay + live.period), T_LIVENESS, key);
   const run = runToCompletion(pod);
   if (run) scheduleTimer(state, later(state, run.seconds), T_EXIT, key);
 }
@@ -363,6 +675,7 @@ function containerFailed(state: SimState, key: string, pod: Pod, terminated: Con
   const ranFor = now - (pod.sim.containerStartedAt ?? now);
   setContainerStates(pod, terminated, { ready: false, started: false });
   for (const cs of pod.status.containerStatuses) cs.lastState = cloneContainerState(terminated);
+  stopProbes(pod);
   pod.sim.containerStartedAt = null;
   pod.sim.memoryMiB = 0;
   setPodReady(state, key, pod, false);
@@ -442,8 +755,10 @@ export function onKubeletTimer(state: SimState, timer: Timer): void {
         scheduleTimer(state, pod.sim.nextTransitionAt, T_START, key);
       }
       return;
+    case T_STARTUP:
+    case T_PROBE:
     case T_LIVENESS:
-      if (running && !isTerminating(pod)) livenessProbe(state, key, pod);
+      if (running && !isTerminating(pod)) runProbe(state, key, pod, PROBE_OF_TIMER[timer.kind]!, timer.at);
       return;
     case T_READY:
       if (pod.sim.nextTransitionAt === timer.at && !isTerminating(pod) && running) {
@@ -478,11 +793,6 @@ export function onKubeletTimer(state: SimState, timer: Timer): void {
       if (running && !isTerminating(pod) && pod.sim.containerStartedAt !== null && pod.sim.containerStartedAt <= state.t) {
         const run = runToCompletion(pod);
         if (run && pod.sim.containerStartedAt + run.seconds <= state.t) containersExited(state, key, pod, run.exitCode);
-      }
-      return;
-    case T_PROBE:
-      if (running && !isTerminating(pod) && !pod.sim.ready) {
-        emit(state, 'Warning', 'Unhealthy', podRef(pod), 'Readiness probe failed: HTTP probe failed with statuscode: 503', 'kubelet');
       }
       return;
     case T_GONE:
@@ -592,6 +902,7 @@ function watchImages(state: SimState, keys: string[], looked: string[]): void {
  * images in name order, kills in key order. A changed working set is recorded in the change log.
  */
 export function kubeletMemory(state: SimState): void {
+  watchProbeProfiles(state);
   const idx = getIndex(state);
   const keys = imageKeys(state);
   const todo = imagesToCheck(state, keys);

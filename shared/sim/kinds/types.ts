@@ -49,12 +49,18 @@ export interface ResourceRequirements {
   limits?: { cpu?: string; memory?: string };
 }
 
-/** `core/v1 Probe` subset; defaults from SetDefaults_Probe (period 10 s, failureThreshold 3...). */
+/**
+ * `core/v1 Probe` subset; defaults from SetDefaults_Probe: initialDelaySeconds 0, periodSeconds 10,
+ * timeoutSeconds 1, successThreshold 1, failureThreshold 3 (seconds; K pkg/apis/core/v1/defaults.go).
+ * A string `port` names one of the container's `ports` (resolved by the kubelet). The kubelet's model
+ * of each handler: shared/sim/controllers/kubelet.ts (`probeOutcome`).
+ */
 export interface Probe {
   httpGet?: { path?: string; port: number | string };
   tcpSocket?: { port: number | string };
   exec?: { command: string[] };
-  grpc?: { port: number };
+  /** `service`: the gRPC health service name (the API server defaults it to `""`). */
+  grpc?: { port: number; service?: string };
   initialDelaySeconds?: number;
   periodSeconds?: number;
   timeoutSeconds?: number;
@@ -262,6 +268,29 @@ export interface PodSim {
   nextTransitionAt: SimSeconds | null;
   /** True when the pod counts as a Ready endpoint right now (cached from conditions). */
   ready: boolean;
+  /**
+   * (added) The kubelet's probe workers of the current container life (shared/sim/controllers/kubelet.ts).
+   * Absent for Pods without probes, and for warm-started Pods whose probes never had to run.
+   */
+  probes?: PodProbes;
+}
+
+/** One probe worker (startup, readiness or liveness) of a Pod: K pkg/kubelet/prober/worker.go. */
+export interface ProbeWorker {
+  /** Sim second of the next probe (its timer), or null while the worker is idle (nothing can change its result). */
+  next: SimSeconds | null;
+  /** Consecutive failures / successes (the `resultRun` of worker.go). */
+  failures: number;
+  successes: number;
+}
+
+/** The probe workers of a Pod's current container life: one per probe kind, of the first container that declares it. */
+export interface PodProbes {
+  /** False until the startup probe succeeded (true at once without one): liveness and readiness wait for it. */
+  started: boolean;
+  startup?: ProbeWorker;
+  readiness?: ProbeWorker;
+  liveness?: ProbeWorker;
 }
 
 /** `core/v1 Pod` plus the sim-only {@link PodSim} block (dropped when served as API JSON). */
