@@ -39,7 +39,7 @@ export const cpuHog = defineIncident({
   symptoms: [
     'kubectl top pods shows the Pods at their CPU limit',
     'latency of the Service rises with utilisation, then requests time out once the Pods saturate',
-    'Pods stay Running and Ready: nothing restarts',
+    'Pods stay Running; where the containers have httpGet or grpc probes, a saturated Pod\'s probes time out (`Unhealthy` ... context deadline exceeded): it leaves the endpoints (readiness) or is restarted (liveness)',
   ],
   remediations: [
     { summary: 'Add replicas so the remaining CPU serves the load', command: 'kubectl scale deployment/<deployment> --replicas=<n>' },
