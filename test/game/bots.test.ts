@@ -85,6 +85,14 @@ describe('bots on every built-in scenario (full length, seed 1)', () => {
     expect(sock[0]).toMatch(/^kubectl set resources deployment\/carts -n sock-shop --limits=memory=/);
   });
 
+  it('the expert regenerates no control-plane manifest for a leader that restarted once after losing its Lease (etcd quorum loss)', () => {
+    for (const id of ['online-boutique', 'night-shift']) {
+      const writes = results.get(id)!.get('expert')!.bots[0]!.writes.map((w) => w.command);
+      expect(writes.filter((w) => w.startsWith('etcdctl snapshot restore'))).not.toEqual([]);
+      expect(writes.filter((w) => w.startsWith('kubeadm')), id).toEqual([]);
+    }
+  });
+
   it('bots acknowledge the pager when they start working; the expert sooner than the novice', () => {
     const firstAck = (level: BotLevel) => results.get('online-boutique')!.get(level)!.bots[0]!.acks[0];
     const pages = getTeam(results.get('online-boutique')!.get('expert')!.match, DEFAULT_TEAM_ID).workflow.pages;

@@ -94,6 +94,12 @@ function prng(seed: number): () => number {
 interface Step {
   command: string;
   onReply?: (reply: BotReply) => void;
+  /**
+   * Part of the expert's etcd glance and its follow-ups: the think time after it is drawn from the
+   * bot's second PRNG stream, so adding the glance did not shift the reaction and think times every
+   * other line draws (the bots' scores on the built-in scenarios stay comparable).
+   */
+  etcdGlance?: true;
 }
 
 /** What one investigation round read. */
@@ -119,6 +125,8 @@ class BotPlayer implements Bot {
   private readonly profile: BotProfile;
   private readonly dilation: number;
   private readonly random: () => number;
+  /** The second PRNG stream (think times after the etcd glance's lines). */
+  private readonly glanceRandom: () => number;
   private now = 0;
   private started = false;
   /** Lines to type, in order. */
@@ -184,11 +192,12 @@ class BotPlayer implements Bot {
     this.profile = BOT_PROFILES[opts.level];
     this.dilation = opts.timeDilation;
     this.random = prng(opts.seed);
+    this.glanceRandom = prng(opts.seed ^ 0x5bd1e995);
   }
 
   /** A uniform draw from a `[min, max]` range of real seconds, in sim seconds. */
-  private draw(range: readonly [number, number]): number {
-    return Math.round((range[0] + (range[1] - range[0]) * this.random()) * this.dilation);
+  private draw(range: readonly [number, number], random = this.random): number {
+    return Math.round((range[0] + (range[1] - range[0]) * random()) * this.dilation);
   }
 
   observe(view: BotView): string[] {
@@ -225,7 +234,7 @@ class BotPlayer implements Bot {
         this.patrolAt = null;
         this.queue.push(
           { command: 'kubectl get nodes', onReply: (r) => this.readPatrol(r) },
-          { command: 'etcdctl endpoint status -w table', onReply: (r) => this.readEtcdStatus(r) },
+          { command: 'etcdctl endpoint status -w table', onReply: (r) => this.readEtcdStatus(r), etcdGlance: true },
         );
       }
     }
@@ -243,7 +252,7 @@ class BotPlayer implements Bot {
     if (this.queue.length === 0 || this.now < this.nextAt) return [];
     const step = this.queue.shift()!;
     this.awaiting = step;
-    this.nextAt = this.now + this.draw(this.profile.think);
+    this.nextAt = this.now + this.draw(this.profile.think, step.etcdGlance ? this.glanceRandom : this.random);
     return [step.command];
   }
 
@@ -560,7 +569,8 @@ class BotPlayer implements Bot {
     if (pod.replicaSet !== '' && deploymentOfReplicaSet(pod.replicaSet) !== deployment) return; // not a Deployment's Pod
     const oom = pod.containers.find((c) => (c.lastReason === 'OOMKilled' || c.stateReason === 'OOMKilled') && Number.isFinite(c.memoryLimitMiB));
     if (!oom && pod.staticPod) {
-      this.staticPodFix(pod.labels);
+      // Still crash-looping (a one-off restart is a leader that lost its Lease during an etcd outage: normal).
+      if (pod.containers.some((c) => c.stateReason === 'CrashLoopBackOff')) this.staticPodFix(pod.labels);
       return;
     }
     if (!oom) {
@@ -582,8 +592,8 @@ class BotPlayer implements Bot {
   }
 
   /**
-   * A control-plane static Pod crash-looping without OOMKilled (its process exits: a bad flag in the
-   * manifest): deleting the mirror Pod does nothing, so write the manifest again with
+   * A control-plane static Pod crash-looping (State Waiting, Reason CrashLoopBackOff) without OOMKilled
+   * (its process exits: a bad flag in the manifest): deleting the mirror Pod does nothing, so write the manifest again with
    * `kubeadm init phase control-plane scheduler|controller-manager` (the phase by its `component` label).
    * Not again within 8 think times.
    */
