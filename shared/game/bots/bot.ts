@@ -10,8 +10,17 @@
  * | a Deployment with a newer ReplicaSet the bot did not cause, scaled up, while an alert fires or its Pods fail to start (`ImagePullBackOff`, `CreateContainerConfigError`, `CrashLoopBackOff`) (`kubectl get rs -A`) | `kubectl rollout undo deployment/X -n NS` |
  * | Pods `CrashLoopBackOff` / `OOMKilled` or with growing restarts, `describe pod` shows `OOMKilled` and `Limits: memory` | `kubectl set resources deployment/X -n NS --limits=memory=(factor x limit)` |
  * | a `NotReady` Node with Pods on it that are not `Terminating` yet, while availability burns | `kubectl drain NODE --ignore-daemonsets --delete-emptydir-data` (expert: `kubectl uncordon NODE` once it is `Ready` again) |
- * | alerts fire and nothing above explains them; `kubectl top pods -A` and `describe deployment` show Pods at >= 85 % of their CPU limit | `kubectl scale deployment/X --replicas=2N` |
+ * | alerts fire and nothing above explains them; `kubectl top pods -A` and `describe deployment` show Pods at >= 85 % of their CPU limit | `kubectl scale deployment/X --replicas=2N` (not for a Deployment an HPA scales) |
+ * | the same check; `kubectl get hpa -A` shows an HPA at MAXPODS with TARGETS above target | `kubectl patch hpa X -p '{"spec":{"maxReplicas":2N}}'` |
+ * | a newer ReplicaSet's Pods `Running` `0/1` for >= 60 s on a Ready Node (readiness never passes) | `kubectl rollout undo deployment/X -n NS` (the rollout rule) |
+ * | a kube-system static Pod in `CrashLoopBackOff`, not OOMKilled, `component=kube-scheduler|kube-controller-manager` | `kubeadm init phase control-plane scheduler|controller-manager` |
+ * | a write refused `mvcc: database space exceeded`, or `alarm:NOSPACE` in the etcd glance | `etcdctl alarm list`, `endpoint status -w json`, `compact REV`, `defrag --cluster`, `alarm disarm` |
+ * | the etcd glance cannot reach a member | `etcdctl endpoint health`, then the restore above |
+ * | a Warning `FailedCreate` "exceeded quota: Q ... limited: R=V" | `kubectl get resourcequota -A`, then `kubectl patch resourcequota Q --type merge -p` with each used-up R doubled |
+ * | a Warning `MaintenanceScheduled` on Node N | `kubectl drain N`; Pods a PDB protects: `kubectl scale deployment/D --replicas=N+1`, wait until Ready, drain again; (expert) `kubectl uncordon N` after `Rebooted` |
  *
+ * The expert's glance while the pager is quiet is `kubectl get nodes` and `etcdctl endpoint status -w
+ * table` (what pages nobody: quorum or member loss, NOSPACE; and drained Nodes Ready again: uncordoned).
  * It never reads the incident schedule, the incident list or the cluster: only {@link BotView}. The
  * `IncidentStarted` events (whose message names the cause) are ignored like any player should.
  * Deterministic: its only randomness is its own seeded PRNG (reaction, think and verify times).
