@@ -13,7 +13,7 @@
  * | alerts fire and nothing above explains them; `kubectl top pods -A` and `describe deployment` show Pods at >= 85 % of their CPU limit | `kubectl scale deployment/X --replicas=2N` (not for a Deployment an HPA scales) |
  * | the same check; `kubectl get hpa -A` shows an HPA at MAXPODS with TARGETS above target | `kubectl patch hpa X -p '{"spec":{"maxReplicas":2N}}'` |
  * | a newer ReplicaSet's Pods `Running` `0/1` for >= 60 s on a Ready Node (readiness never passes) | `kubectl rollout undo deployment/X -n NS` (the rollout rule) |
- * | a kube-system static Pod in `CrashLoopBackOff`, not OOMKilled, `component=kube-scheduler|kube-controller-manager` | `kubeadm init phase control-plane scheduler|controller-manager` |
+ * | a kube-system static Pod in `CrashLoopBackOff`, not OOMKilled, `component=kube-scheduler` or `kube-controller-manager` | `kubeadm init phase control-plane scheduler` or `controller-manager` |
  * | a write refused `mvcc: database space exceeded`, or `alarm:NOSPACE` in the etcd glance | `etcdctl alarm list`, `endpoint status -w json`, `compact REV`, `defrag --cluster`, `alarm disarm` |
  * | the etcd glance cannot reach a member | `etcdctl endpoint health`, then the restore above |
  * | a Warning `FailedCreate` "exceeded quota: Q ... limited: R=V" | `kubectl get resourcequota -A`, then `kubectl patch resourcequota Q --type merge -p` with each used-up R doubled |
