@@ -6,7 +6,7 @@
  * - `expert`: first command 30-60 s after a page (the on-call target of a well-run team: SRE Workbook
  *   ch. 9 expects acknowledgement within minutes; a practised responder types at once), 3-6 s between
  *   commands, checks again 15-30 s after a fix, raises an OOMKilled limit 4x, also wakes on Warning
- *   events, glances at `kubectl get nodes` every 1-2 min while the pager is quiet, fixes everything it found in one round (control plane first, then rollouts, memory, Nodes)
+ *   events, glances at `kubectl get nodes` and `etcdctl endpoint status -w table` every 1-2 min while the pager is quiet (how it finds what pages nobody), fixes everything it found in one round (control plane first, then rollouts, memory, Nodes)
  *   and uncordons the Nodes it drained once they are back.
  * - `novice`: first command 100-140 s after a page (the pager only), 6-12 s between commands, 45-90 s
  *   before checking again, reads the Pods first and the Nodes last, one fix per round in the order it

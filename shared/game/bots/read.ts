@@ -2,7 +2,8 @@
  * Reading console output the way a player reads it: kubectl tables (columns found from the header's
  * offsets, because cells hold spaces: `2 (15s ago)`, `LAST SEEN`), kubectl ages (`5m12s`, `25m`,
  * `2h10m`), memory quantities (`128Mi`), `kubectl describe pod` blocks and etcdctl's `member list` /
- * `endpoint health` lines. Pure string functions; nothing here looks at the cluster.
+ * `endpoint health` lines, `get resourcequota` / `get hpa` cells, `endpoint status -w json` and `drain`
+ * refusals. Pure string functions; nothing here looks at the cluster.
  *
  * May import: nothing.
  */
@@ -106,6 +107,10 @@ export interface DescribedPod {
   namespace: string;
   /** `Controlled By: ReplicaSet/NAME` -> NAME, or ''. */
   replicaSet: string;
+  /** The `Labels:` block's `key=value` lines, in printed order. */
+  labels: string[];
+  /** A static Pod's mirror (the kubelet runs it from a manifest file: `kubernetes.io/config.source: file` or `config.mirror`). */
+  staticPod: boolean;
   containers: DescribedContainer[];
 }
 
@@ -117,10 +122,23 @@ export function parseDescribePod(text: string): DescribedPod {
     return line === undefined ? '' : line.slice(label.length + 1).trim();
   };
   const controlled = field('Controlled By');
+  const block = (label: string): string[] => {
+    const i = lines.findIndex((l) => l.startsWith(`${label}:`));
+    if (i < 0) return [];
+    const out = [lines[i]!.slice(label.length + 1).trim()];
+    for (const l of lines.slice(i + 1)) {
+      if (!/^\s/.test(l) || l.trim() === '') break;
+      out.push(l.trim());
+    }
+    return out.filter((x) => x !== '' && x !== '<none>');
+  };
+  const annotations = block('Annotations');
   const pod: DescribedPod = {
     name: field('Name'),
     namespace: field('Namespace'),
     replicaSet: controlled.startsWith('ReplicaSet/') ? controlled.slice('ReplicaSet/'.length) : '',
+    labels: block('Labels'),
+    staticPod: annotations.some((a) => a === 'kubernetes.io/config.source: file' || a.startsWith('kubernetes.io/config.mirror:')),
     containers: [],
   };
   const start = lines.findIndex((l) => l === 'Containers:');
@@ -231,4 +249,66 @@ export function parseDescribeDeployment(text: string): DescribedDeployment {
 export function serviceOfAlert(summary: string): string {
   const m = /^(\S+) (?:availability|latency) burn rate/.exec(summary);
   return m ? m[1]! : '';
+}
+
+/**
+ * A `kubectl get resourcequota` usage cell (`pods: 12/24, requests.cpu: 1570m/1570m`): used and hard
+ * quantities (as printed) by resource name. Parts that do not parse are skipped.
+ */
+export function parseQuotaUsage(text: string): Map<string, { used: string; hard: string }> {
+  const out = new Map<string, { used: string; hard: string }>();
+  for (const part of text.split(',')) {
+    const m = /^\s*([^:\s]+):\s*(\S+)\/(\S+)\s*$/.exec(part);
+    if (m) out.set(m[1]!, { used: m[2]!, hard: m[3]! });
+  }
+  return out;
+}
+
+/**
+ * A quantity of resource `resource` in its own unit for comparing and scaling: millicores for `cpu`
+ * resources (`requests.cpu`, `limits.cpu`, `cpu`), MiB for `memory` ones, else the plain number (`pods`).
+ * NaN when it does not parse.
+ */
+export function quotaAmount(resource: string, text: string): number {
+  if (resource.endsWith('cpu')) return parseMillicores(text);
+  if (resource.endsWith('memory')) return parseMemoryMiB(text);
+  const n = Number(text.trim());
+  return text.trim() !== '' && Number.isFinite(n) ? n : Number.NaN;
+}
+
+/** The quantity to type for `amount` of `resource` ({@link quotaAmount}'s units): `3140m`, `2Gi`, `48`. */
+export function formatQuotaAmount(resource: string, amount: number): string {
+  if (resource.endsWith('cpu')) return `${Math.ceil(amount)}m`;
+  if (resource.endsWith('memory')) return formatMemory(amount);
+  return String(Math.ceil(amount));
+}
+
+/** An HPA's current and target utilisation from a `kubectl get hpa` TARGETS cell (`cpu: 121%/80%`), percent; NaN when unknown. */
+export function parseHpaTargets(text: string): { current: number; target: number } {
+  const m = /(\d+)%\/(\d+)%/.exec(text);
+  return m ? { current: Number(m[1]), target: Number(m[2]) } : { current: Number.NaN, target: Number.NaN };
+}
+
+/** The highest `revision` in `etcdctl endpoint status -w json` (`[{"Status":{"header":{"revision":N}}}]`), or NaN. */
+export function parseEtcdRevision(text: string): number {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return Number.NaN;
+  }
+  if (!Array.isArray(data)) return Number.NaN;
+  let best = Number.NaN;
+  for (const entry of data as unknown[]) {
+    const rev = (entry as { Status?: { header?: { revision?: unknown } } } | null)?.Status?.header?.revision;
+    if (typeof rev === 'number' && Number.isFinite(rev) && !(rev <= best)) best = rev;
+  }
+  return best;
+}
+
+/** The Pods a `kubectl drain` reply says a PodDisruptionBudget protected (`error when evicting pods/"P" -n "NS" ... disruption budget`). */
+export function parseDrainRefusals(text: string): { namespace: string; pod: string }[] {
+  const out: { namespace: string; pod: string }[] = [];
+  for (const m of text.matchAll(/error when evicting pods\/"([^"]+)" -n "([^"]+)".*disruption budget/g)) out.push({ pod: m[1]!, namespace: m[2]! });
+  return out;
 }

@@ -121,9 +121,10 @@ export interface BotProfile {
   /** Fix everything found in one round, most urgent first (else one fix per round, in discovery order). */
   triage: boolean;
   /**
-   * While the pager is quiet, glance at the cluster (`kubectl get nodes`) every `[min, max]` real
-   * seconds, the way a responder keeps an eye on the dashboard; null: never. A control plane that
-   * times out is worked at once (an etcd quorum loss pages nobody: Pods keep serving).
+   * While the pager is quiet, glance at the cluster (`kubectl get nodes`, `etcdctl endpoint status -w
+   * table`) every `[min, max]` real seconds, the way a responder keeps an eye on the dashboard; null:
+   * never. A control plane that times out is worked at once (an etcd quorum loss pages nobody: Pods keep
+   * serving), so are an unreachable member and the NOSPACE alarm.
    */
   patrol: readonly [number, number] | null;
   /** Uncordon a Node the bot drained once it is Ready again. */
