@@ -17,6 +17,10 @@
  * alerts, which change nearly every tick) and re-synced only when that differs (always after a resync). Collections are synced in place (never rebuilt), and assigning an equal primitive is a
  * no-op in @colyseus/schema, so a patch carries only the differences.
  *
+ * kube-system's own Pods are counted per owner (`team.system`, {@link systemGroupOf}) from the same
+ * index and written to the Pods only while unhealthy or just restarted ({@link systemPodDetailed}):
+ * the default match's 20 healthy kube-system Pods cost three summary strings, not 20 Pod entries.
+ *
  * Floats are rounded to what a player can read (0.1 requests/s, 0.1 ms, 0.1 MiB, 4 decimals for
  * fractions) so sub-visible jitter does not fill patches. Scheduled incidents are not shown.
  *
