@@ -116,11 +116,13 @@ function assigner<S, C>(def: ViewDef, table: object): Assigner<S, C> {
   const sparseKeys = sparse.map(([k]) => k);
   const fromKeyFns = fromKey.map((k) => fns[k]!);
   const slots = plain.length + sparse.length + fromKey.length;
+  // After the slots, one per fromKey field: the computed value last seen (an unchanged name skips the key test).
+  const rawBase = slots;
   const written = new WeakMap<object, unknown[]>();
   return (entry, src, ctx, key) => {
     const target = entry as Record<string, unknown>;
     let last = written.get(entry);
-    if (last === undefined) written.set(entry, (last = new Array<unknown>(slots).fill(UNSET)));
+    if (last === undefined) written.set(entry, (last = new Array<unknown>(slots + fromKey.length).fill(UNSET)));
     let slot = 0;
     for (let i = 0; i < plainFns.length; i++, slot++) {
       const v = plainFns[i]!(src, ctx);
@@ -140,6 +142,8 @@ function assigner<S, C>(def: ViewDef, table: object): Assigner<S, C> {
     // A name the key already says (`default/web` -> `web`) is not sent: the mirror takes it from the key.
     for (let i = 0; i < fromKeyFns.length; i++, slot++) {
       const v = fromKeyFns[i]!(src, ctx);
+      if (last[rawBase + i] === v) continue; // the same name (an entry keeps its key): nothing to test
+      last[rawBase + i] = v;
       const next = typeof v === 'string' && isNameOfKey(v, key) ? undefined : v;
       if (last[slot] !== next) {
         if (target[fromKey[i]!] !== next) target[fromKey[i]!] = next;
@@ -947,13 +951,14 @@ export const HIDDEN_TITLE = 'Unknown cause';
 function projectIncidents(team: TeamSchema, sim: SimState, stamp: Stamp, options: ProjectOptions): void {
   const wf = options.workflow;
   const phase = options.phase;
-  const shown = visibleIncidents(sim);
   const revealed = (id: string): boolean => phase === undefined || isRevealed(phase, { workflow: wf ?? EMPTY_WORKFLOW }, id);
+  // Stamped over every incident (what `visibleIncidents` picks and orders from), so an unchanged
+  // tick builds no list.
   stamp.begin();
   stamp.put(phase);
   stamp.put(wf?.hints.length);
   stamp.put(wf?.answers.length);
-  for (const { incident: i } of shown) {
+  for (const i of sim.incidents) {
     stamp.put(i.spec); // id, type and title come from the spec
     stamp.put(i.spec.id);
     stamp.put(i.spec.type);
@@ -963,6 +968,7 @@ function projectIncidents(team: TeamSchema, sim: SimState, stamp: Stamp, options
     stamp.put(i.mitigatedAt);
   }
   if (!stamp.end()) return;
+  const shown = visibleIncidents(sim);
   syncArray(team.incidents, shown, () => new IncidentSchema(), (entry, { label, incident: i }) => {
     const open = revealed(i.spec.id);
     entry.id = open ? i.spec.id : label;
