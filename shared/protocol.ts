@@ -22,6 +22,7 @@ import type {
   POD_VIEW,
   SCORE_ROW_VIEW,
   SERVICE_VIEW,
+  SYSTEM_VIEW,
   SLO_VIEW,
   TEAM_VIEW,
   ViewOf,
@@ -420,6 +421,8 @@ export type PodView = ViewOf<typeof POD_VIEW>;
 export type DeploymentView = ViewOf<typeof DEPLOYMENT_VIEW>;
 /** A Service and its traffic over the last tick, keyed `namespace/name`; see `SERVICE_VIEW`. */
 export type ServiceView = ViewOf<typeof SERVICE_VIEW>;
+/** kube-system's Pods of one owner by display status (`TeamView.system`); see `SYSTEM_VIEW`. */
+export type SystemPodsView = ViewOf<typeof SYSTEM_VIEW>;
 /** One etcd member: up or down, and whether it is the Raft leader. */
 export type EtcdMemberView = ViewOf<typeof ETCD_MEMBER_VIEW>;
 /** kube-apiserver, kube-scheduler or kube-controller-manager: healthy unless etcd lost quorum. */
@@ -437,10 +440,12 @@ export type IncidentView = ViewOf<typeof INCIDENT_VIEW>;
  * `MatchState.teamDetail`, and put back here by the client mirror). Namespaced maps are keyed
  * `namespace/name` (`objectKey`), Nodes by name.
  */
-export type TeamView = Omit<ViewOf<typeof TEAM_VIEW>, 'nodes' | 'deployments' | 'services'> & {
+export type TeamView = Omit<ViewOf<typeof TEAM_VIEW>, 'nodes' | 'deployments' | 'services' | 'system'> & {
   nodes: Map<string, NodeView>;
   deployments: Map<string, DeploymentView>;
   services: Map<string, ServiceView>;
+  /** kube-system's Pods per owner (`coredns`, `kube-proxy`, `control-plane`), keyed by the owner; see `SYSTEM_VIEW`. */
+  system: Map<string, SystemPodsView>;
   pods: Map<string, PodView>;
 };
 

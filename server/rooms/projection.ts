@@ -17,6 +17,10 @@
  * alerts, which change nearly every tick) and re-synced only when that differs (always after a resync). Collections are synced in place (never rebuilt), and assigning an equal primitive is a
  * no-op in @colyseus/schema, so a patch carries only the differences.
  *
+ * kube-system's own Pods are counted per owner (`team.system`, {@link systemGroupOf}) from the same
+ * index and written to the Pods only while unhealthy or just restarted ({@link systemPodDetailed}):
+ * the default match's 20 healthy kube-system Pods cost three summary strings, not 20 Pod entries.
+ *
  * Floats are rounded to what a player can read (0.1 requests/s, 0.1 ms, 0.1 MiB, 4 decimals for
  * fractions) so sub-visible jitter does not fill patches. Scheduled incidents are not shown.
  *
@@ -41,6 +45,7 @@ import {
   POD_VIEW,
   SERVICE_VIEW,
   SERVICE_WIRE,
+  SYSTEM_NAMESPACE,
   formatCounts,
   isSparse,
   isNameOfKey,
@@ -111,11 +116,13 @@ function assigner<S, C>(def: ViewDef, table: object): Assigner<S, C> {
   const sparseKeys = sparse.map(([k]) => k);
   const fromKeyFns = fromKey.map((k) => fns[k]!);
   const slots = plain.length + sparse.length + fromKey.length;
+  // After the slots, one per fromKey field: the computed value last seen (an unchanged name skips the key test).
+  const rawBase = slots;
   const written = new WeakMap<object, unknown[]>();
   return (entry, src, ctx, key) => {
     const target = entry as Record<string, unknown>;
     let last = written.get(entry);
-    if (last === undefined) written.set(entry, (last = new Array<unknown>(slots).fill(UNSET)));
+    if (last === undefined) written.set(entry, (last = new Array<unknown>(slots + fromKey.length).fill(UNSET)));
     let slot = 0;
     for (let i = 0; i < plainFns.length; i++, slot++) {
       const v = plainFns[i]!(src, ctx);
@@ -135,6 +142,8 @@ function assigner<S, C>(def: ViewDef, table: object): Assigner<S, C> {
     // A name the key already says (`default/web` -> `web`) is not sent: the mirror takes it from the key.
     for (let i = 0; i < fromKeyFns.length; i++, slot++) {
       const v = fromKeyFns[i]!(src, ctx);
+      if (last[rawBase + i] === v) continue; // the same name (an entry keeps its key): nothing to test
+      last[rawBase + i] = v;
       const next = typeof v === 'string' && isNameOfKey(v, key) ? undefined : v;
       if (last[slot] !== next) {
         if (target[fromKey[i]!] !== next) target[fromKey[i]!] = next;
@@ -164,11 +173,7 @@ const POD: Computes<typeof POD_VIEW, Pod> = {
   deployment: (p, sim) => deploymentNameOf(sim, p),
   status: (p, sim) => podDisplayStatus(p, sim.t),
   ready: (p) => podReady(p),
-  restarts: (p) => {
-    let restarts = 0;
-    for (const cs of p.status.containerStatuses) restarts += cs.restartCount;
-    return restarts;
-  },
+  restarts: (p) => restartsOf(p),
   image: (p) => p.sim.image,
   memoryMiB: (p) => round1(num(p.sim.memoryMiB)),
   memLimitMiB: (p) => num(p.sim.memLimitMiB),
@@ -227,7 +232,7 @@ const assignPod = assigner(POD_VIEW, POD);
 const assignDeploymentDetail = assigner(DEPLOYMENT_WIRE.detail, DEPLOYMENT);
 const assignServiceDetail = assigner(SERVICE_WIRE.detail, SERVICE);
 
-/** What the projection remembers of a projected Pod (to move Node / Deployment counts). */
+/** What the projection remembers of a projected Pod (to move Node / Deployment / system counts). */
 interface PodIndexEntry {
   node: string;
   /** The owning Deployment's name (as projected). */
@@ -235,6 +240,44 @@ interface PodIndexEntry {
   /** `namespace/name` of the owning Deployment, '' if none. */
   deployment: string;
   status: string;
+  /** A kube-system Pod's owner group ({@link systemGroupOf}: `coredns`, `kube-proxy`, `control-plane`), '' for other Pods. */
+  system: string;
+  /** A kube-system Pod's restarts (0 for other Pods: not tracked). */
+  restarts: number;
+  /** The Pod has an entry in the team's Pods (always, but for a healthy kube-system Pod). */
+  detailed: boolean;
+}
+
+/**
+ * Sim seconds a kube-system Pod keeps its detail after a restart, though Running and Ready again:
+ * a crash-looping CoreDNS or kube-scheduler Pod stays on the map between its crashes (the
+ * CrashLoopBackOff delay is 10 s doubling to 300 s: kubernetes-behaviour.md §1).
+ */
+export const SYSTEM_RESTART_HOLD_SECONDS = 300;
+
+/** Annotation of a static Pod's mirror (kubelet: kubernetes/pkg/kubelet/types/pod_update.go `ConfigMirrorAnnotationKey`). */
+const MIRROR_ANNOTATION = 'kubernetes.io/config.mirror';
+
+/**
+ * The owner group a kube-system Pod is counted under in `TeamView.system`: the control-plane static
+ * Pods' mirrors under `control-plane`, a ReplicaSet's Pod under its Deployment (`coredns`), another
+ * controller's (a DaemonSet's: `kube-proxy`) under the controller's name, a Pod without one under its
+ * own name. '' for a Pod outside kube-system.
+ */
+function systemGroupOf(sim: SimState, pod: Pod): string {
+  if (pod.metadata.namespace !== SYSTEM_NAMESPACE) return '';
+  if (pod.metadata.annotations[MIRROR_ANNOTATION] !== undefined) return 'control-plane';
+  const ref = controllerOf(pod);
+  if (ref === undefined) return pod.metadata.name;
+  if (ref.kind === 'ReplicaSet') return deploymentNameOf(sim, pod) || ref.name;
+  return ref.name;
+}
+
+/** Sum of a Pod's containers' restartCount. */
+function restartsOf(pod: Pod): number {
+  let restarts = 0;
+  for (const cs of pod.status.containerStatuses) restarts += cs.restartCount;
+  return restarts;
 }
 
 /** Per-team projection memory (beside the Schema, like the change log beside the state). */
@@ -248,6 +291,10 @@ interface ProjectionMemory {
   byDeployment: Map<string, Map<string, number>>;
   podsOfNode: Map<string, Set<string>>;
   podsOfDeployment: Map<string, Set<string>>;
+  /** kube-system Pods per owner group ({@link systemGroupOf}) by display status: `TeamView.system`. */
+  bySystem: Map<string, Map<string, number>>;
+  /** kube-system Pods detailed after a restart though healthy: key -> sim second their detail ends ({@link SYSTEM_RESTART_HOLD_SECONDS}). */
+  held: Map<string, number>;
   /** Bumped when Pods appear, disappear, move Node, or Service endpoints change (views re-read focus). */
   podsVersion: number;
   /** What the fixed-size parts were last projected from. */
@@ -271,6 +318,8 @@ function memoryOf(team: TeamSchema): ProjectionMemory {
       byDeployment: new Map(),
       podsOfNode: new Map(),
       podsOfDeployment: new Map(),
+      bySystem: new Map(),
+      held: new Map(),
       podsVersion: 0,
       stamps: fixedStamps(),
       full: 0,
@@ -388,52 +437,113 @@ function member(sets: Map<string, Set<string>>, key: string, podKey: string, add
 }
 
 /**
- * Write one Pod (or its absence) into the Schema and the index; `touched` collects the Nodes and
- * Deployments whose counts moved.
+ * Write one Pod (or its absence) into the Schema and the index; `touched` collects the Nodes,
+ * Deployments and kube-system owner groups whose counts moved. A kube-system Pod is counted in its
+ * group and written to the Pods only while it is unhealthy (not Running and Ready) or within
+ * {@link SYSTEM_RESTART_HOLD_SECONDS} of a restart; else its entry is removed.
  */
-function projectPod(mem: ProjectionMemory, sim: SimState, key: string, touchedNodes: KeyList, touchedDeployments: KeyList): void {
+function projectPod(mem: ProjectionMemory, sim: SimState, key: string, touchedNodes: KeyList, touchedDeployments: KeyList, touchedSystem: KeyList): void {
   const pod = sim.pods[key];
   const old = mem.index.get(key);
   const pods = mem.detail.pods;
   let next: PodIndexEntry | undefined;
   if (pod) {
-    let entry = pods.get(key);
-    if (entry === undefined) {
-      entry = new PodSchema();
-      assignPod(entry, pod, sim, key);
-      pods.set(key, entry);
-    } else {
-      assignPod(entry, pod, sim, key);
+    const system = systemGroupOf(sim, pod);
+    let node: string;
+    let owner: string;
+    let status: string;
+    let restarts = 0;
+    let detailed = true;
+    if (system !== '') {
+      restarts = restartsOf(pod);
+      status = podDisplayStatus(pod, sim.t);
+      detailed = systemPodDetailed(mem, sim, key, pod, status, restarts);
     }
-    // Read back what was just assigned (sparse fields are undefined while '').
-    const node = entry.node ?? '';
-    const owner = entry.deployment ?? '';
-    const status = entry.status ?? '';
-    if (old && old.node === node && old.owner === owner && old.status === status) return;
-    next = { node, owner, deployment: owner === '' ? '' : objectKey(pod.metadata.namespace, owner), status };
-  } else if (pods.has(key)) {
-    pods.delete(key);
+    if (detailed) {
+      let entry = pods.get(key);
+      if (entry === undefined) {
+        entry = new PodSchema();
+        assignPod(entry, pod, sim, key);
+        pods.set(key, entry);
+      } else {
+        assignPod(entry, pod, sim, key);
+      }
+      // Read back what was just assigned (sparse fields are undefined while '').
+      node = entry.node ?? '';
+      owner = entry.deployment ?? '';
+      status = entry.status ?? '';
+    } else {
+      if (pods.has(key)) pods.delete(key);
+      node = pod.spec.nodeName ?? '';
+      owner = deploymentNameOf(sim, pod);
+      status = podDisplayStatus(pod, sim.t);
+    }
+    if (old && old.node === node && old.owner === owner && old.status === status && old.system === system && old.restarts === restarts && old.detailed === detailed) return;
+    next = { node, owner, deployment: owner === '' ? '' : objectKey(pod.metadata.namespace, owner), status, system, restarts, detailed };
+  } else {
+    if (pods.has(key)) pods.delete(key);
+    mem.held.delete(key);
   }
   if (old) {
     bump(mem.byNode, old.node, old.status, -1);
     bump(mem.byDeployment, old.deployment, old.status, -1);
+    bump(mem.bySystem, old.system, old.status, -1);
     member(mem.podsOfNode, old.node, key, false);
     member(mem.podsOfDeployment, old.deployment, key, false);
     touchedNodes.push(old.node);
     touchedDeployments.push(old.deployment);
+    touchedSystem.push(old.system);
   }
   if (next) {
     bump(mem.byNode, next.node, next.status, 1);
     bump(mem.byDeployment, next.deployment, next.status, 1);
+    bump(mem.bySystem, next.system, next.status, 1);
     member(mem.podsOfNode, next.node, key, true);
     member(mem.podsOfDeployment, next.deployment, key, true);
     touchedNodes.push(next.node);
     touchedDeployments.push(next.deployment);
+    touchedSystem.push(next.system);
     mem.index.set(key, next);
   } else {
     mem.index.delete(key);
   }
-  if (!old || !next || old.node !== next.node || old.deployment !== next.deployment) mem.podsVersion++;
+  if (!old || !next || old.node !== next.node || old.deployment !== next.deployment || old.detailed !== next.detailed) mem.podsVersion++;
+}
+
+/**
+ * Whether kube-system Pod `key` gets its detail now: while not Running and Ready (Pending,
+ * ContainerCreating, CrashLoopBackOff, OOMKilled, Terminating, not Ready...), and for
+ * {@link SYSTEM_RESTART_HOLD_SECONDS} after its running container started when it has restarted.
+ * A function of the Pod and the sim second only (a fresh projection decides the same); keeps
+ * `mem.held`, the holds re-read when they end ({@link expiredHolds}).
+ */
+function systemPodDetailed(mem: ProjectionMemory, sim: SimState, key: string, pod: Pod, status: string, restarts: number): boolean {
+  const started = pod.sim.containerStartedAt;
+  const held = restarts > 0 && started !== null && sim.t < started + SYSTEM_RESTART_HOLD_SECONDS;
+  if (held) mem.held.set(key, started + SYSTEM_RESTART_HOLD_SECONDS);
+  else if (mem.held.size > 0) mem.held.delete(key);
+  return held || status !== 'Running' || !podReady(pod);
+}
+
+/** Keys of `mem.held` whose hold ended by sim second `t` (re-read so their detail goes). */
+function expiredHolds(mem: ProjectionMemory, t: number, into: KeyList | null): boolean {
+  let any = false;
+  for (const [key, until] of mem.held) {
+    if (t < until) continue;
+    any = true;
+    if (into === null) break;
+    into.push(key);
+  }
+  return any;
+}
+
+/** Set a kube-system owner group's summary, or remove it when no Pod is left in it. */
+function setSystemSummary(team: TeamSchema, mem: ProjectionMemory, group: string): void {
+  if (group === '') return;
+  const counts = mem.bySystem.get(group);
+  if (counts === undefined) {
+    if (team.system.has(group)) team.system.delete(group);
+  } else setSummary(team.system, group, counts);
 }
 
 /** Create or update `map[key]` (a new entry is assigned before it is added, so it goes out whole). */
@@ -489,10 +599,10 @@ const sortedKeys = (record: object) => Object.keys(record).sort();
 function projectAll(team: TeamSchema, mem: ProjectionMemory, sim: SimState): void {
   // Every Pod is re-read; the index (and the counts it keeps) moves only for Pods whose Node, owner
   // or status differ from what was projected, so a resync costs little more than the reads.
-  const none = new KeyList(); // touched Nodes and Deployments: all of them are re-synced below
+  const none = new KeyList(); // touched Nodes, Deployments and system groups: all of them are re-synced below
   const podKeys = sortedKeys(sim.pods);
-  for (const key of podKeys) projectPod(mem, sim, key, none, none);
-  for (const key of [...mem.index.keys()]) if (!Object.hasOwn(sim.pods, key)) projectPod(mem, sim, key, none, none);
+  for (const key of podKeys) projectPod(mem, sim, key, none, none, none);
+  for (const key of [...mem.index.keys()]) if (!Object.hasOwn(sim.pods, key)) projectPod(mem, sim, key, none, none, none);
   for (const key of [...mem.detail.pods.keys()]) if (!Object.hasOwn(sim.pods, key)) mem.detail.pods.delete(key);
 
   const nodes = sortedKeys(sim.nodes).map((n) => [n, sim.nodes[n]!] as [string, Node]);
@@ -501,6 +611,7 @@ function projectAll(team: TeamSchema, mem: ProjectionMemory, sim: SimState): voi
   syncSummaries(team.nodes, nodes.map(([k]) => k), mem.byNode);
   syncSummaries(team.deployments, deployments.map(([k]) => k), mem.byDeployment);
   syncSummaries(team.services, services.map(([k]) => k), null);
+  syncSummaries(team.system, [...mem.bySystem.keys()].sort(), mem.bySystem);
   syncMap(mem.detail.nodes, nodes, () => new NodeDetailSchema(), (entry, node, key) => assignNodeDetail(entry, node, sim, key));
   syncMap(mem.detail.deployments, deployments, () => new DeploymentDetailSchema(), (entry, d, key) => assignDeploymentDetail(entry, d, sim, key));
   syncMap(mem.detail.services, services, () => new ServiceDetailSchema(), (entry, src, key) => assignServiceDetail(entry, src, sim, key));
@@ -549,6 +660,7 @@ const scratch = {
   services: new KeyList(),
   touchedNodes: new KeyList(),
   touchedDeployments: new KeyList(),
+  touchedSystem: new KeyList(),
 };
 const scratchLists = Object.values(scratch);
 
@@ -584,19 +696,22 @@ function collectChange(kind: string, key: string): void {
  * @returns false when the log cannot say (the caller resyncs); nothing was projected then.
  */
 function projectChanges(team: TeamSchema, mem: ProjectionMemory, sim: SimState): boolean {
-  if (mem.cursor === changeCursor(sim) && !forEachChangeSince(sim, mem.cursor, collectChange).resync) return true;
-  const { pods, nodes, deployments, services, touchedNodes, touchedDeployments } = scratch;
+  const holds = mem.held.size > 0 && expiredHolds(mem, sim.t, null);
+  if (!holds && mem.cursor === changeCursor(sim) && !forEachChangeSince(sim, mem.cursor, collectChange).resync) return true;
+  const { pods, nodes, deployments, services, touchedNodes, touchedDeployments, touchedSystem } = scratch;
   for (const list of scratchLists) list.clear();
   collecting = mem;
   const followed = !forEachChangeSince(sim, mem.cursor, collectChange).resync;
   collecting = undefined;
   if (!followed) return false;
-  for (const key of pods.inOrder()) projectPod(mem, sim, key, touchedNodes, touchedDeployments);
+  if (holds) expiredHolds(mem, sim.t, pods);
+  for (const key of pods.inOrder()) projectPod(mem, sim, key, touchedNodes, touchedDeployments, touchedSystem);
   for (const name of nodes.inOrder()) projectNode(team, mem, sim, name);
   for (const key of deployments.inOrder()) projectDeployment(team, mem, sim, key);
   for (const key of services.inOrder()) projectService(team, mem, sim, key);
   for (const name of touchedNodes.inOrder()) if (name !== '' && team.nodes.has(name)) setSummary(team.nodes, name, mem.byNode.get(name));
   for (const key of touchedDeployments.inOrder()) if (key !== '' && team.deployments.has(key)) setSummary(team.deployments, key, mem.byDeployment.get(key));
+  for (const group of touchedSystem.inOrder()) setSystemSummary(team, mem, group);
   return true;
 }
 
@@ -836,13 +951,14 @@ export const HIDDEN_TITLE = 'Unknown cause';
 function projectIncidents(team: TeamSchema, sim: SimState, stamp: Stamp, options: ProjectOptions): void {
   const wf = options.workflow;
   const phase = options.phase;
-  const shown = visibleIncidents(sim);
   const revealed = (id: string): boolean => phase === undefined || isRevealed(phase, { workflow: wf ?? EMPTY_WORKFLOW }, id);
+  // Stamped over every incident (what `visibleIncidents` picks and orders from), so an unchanged
+  // tick builds no list.
   stamp.begin();
   stamp.put(phase);
   stamp.put(wf?.hints.length);
   stamp.put(wf?.answers.length);
-  for (const { incident: i } of shown) {
+  for (const i of sim.incidents) {
     stamp.put(i.spec); // id, type and title come from the spec
     stamp.put(i.spec.id);
     stamp.put(i.spec.type);
@@ -852,6 +968,7 @@ function projectIncidents(team: TeamSchema, sim: SimState, stamp: Stamp, options
     stamp.put(i.mitigatedAt);
   }
   if (!stamp.end()) return;
+  const shown = visibleIncidents(sim);
   syncArray(team.incidents, shown, () => new IncidentSchema(), (entry, { label, incident: i }) => {
     const open = revealed(i.spec.id);
     entry.id = open ? i.spec.id : label;

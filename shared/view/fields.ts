@@ -297,7 +297,7 @@ export const DEPLOYMENT_VIEW = defineView('DeploymentView', {
 export const SERVICE_VIEW = defineView('ServiceView', {
   name: f.string({ fromKey: true }),
   namespace: f.string({ default: 'default' }),
-  type: f.string({ fallback: 'ClusterIP' }),
+  type: f.string({ default: 'ClusterIP' }),
   rps: f.decimal(1),
   errorRate: f.float(),
   p99Ms: f.decimal(1),
@@ -418,12 +418,31 @@ export const STATUS_UPDATE_VIEW = defineView('StatusUpdateView', {
   text: f.string(),
 });
 
+/** The namespace whose Pods the view aggregates by owner ({@link SYSTEM_VIEW}). */
+export const SYSTEM_NAMESPACE = 'kube-system';
+
+/**
+ * The cluster's own Pods (namespace {@link SYSTEM_NAMESPACE}) counted per owner, keyed by the owner's
+ * name: `coredns` (the Deployment), `kube-proxy` (the DaemonSet), `control-plane` (the control-plane
+ * static Pods' mirrors: etcd, kube-apiserver, kube-controller-manager, kube-scheduler on each host);
+ * another owner by its name, a Pod without one by its own name. `podsByStatus`: those Pods by display
+ * status (`Running=12`). A kube-system Pod is in the team's Pods (with its detail) only while it is
+ * unhealthy (not Running and Ready, or restarted within the last 300 sim seconds): a healthy control
+ * plane costs one summary string per owner (server/rooms/projection.ts).
+ */
+export const SYSTEM_VIEW = defineView('SystemView', {
+  name: f.string({ fromKey: true }),
+  podsByStatus,
+}, { sparse: true });
+
 /** Nodes on the wire: name and Pod counts always, the rest as detail. */
 export const NODE_WIRE = splitView(NODE_VIEW, ['name', 'podsByStatus']);
 /** Deployments on the wire: name, namespace and Pod counts always, the rest as detail. */
 export const DEPLOYMENT_WIRE = splitView(DEPLOYMENT_VIEW, ['name', 'namespace', 'podsByStatus']);
 /** Services on the wire: name and namespace always, traffic as detail. */
 export const SERVICE_WIRE = splitView(SERVICE_VIEW, ['name', 'namespace']);
+/** kube-system Pods per owner on the wire: the summary only (name from the key, the Pod counts); no detail. */
+export const SYSTEM_WIRE = splitView(SYSTEM_VIEW, ['name', 'podsByStatus']);
 
 /**
  * One team's cluster: Nodes, Deployments, Services (maps of their summaries, see the file comment),
@@ -438,6 +457,8 @@ export const TEAM_VIEW = defineView('TeamView', {
   nodes: f.summaries(NODE_WIRE),
   deployments: f.summaries(DEPLOYMENT_WIRE),
   services: f.summaries(SERVICE_WIRE),
+  /** kube-system's Pods counted per owner ({@link SYSTEM_VIEW}); the unhealthy ones are also in the Pods. */
+  system: f.summaries(SYSTEM_WIRE),
   etcd: f.array(ETCD_MEMBER_VIEW),
   etcdQuorum: f.boolean(true, false),
   components: f.array(COMPONENT_VIEW),

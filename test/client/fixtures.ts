@@ -70,6 +70,7 @@ export function boutiqueTeam(): TeamView {
     pods,
     deployments,
     services,
+    system: new Map(),
     etcd: [
       { name: 'etcd-0', healthy: true, leader: true },
       { name: 'etcd-1', healthy: true, leader: false },

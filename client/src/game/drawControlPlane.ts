@@ -1,6 +1,7 @@
 /**
  * Draws the top band: the control plane (etcd members with the Raft leader marked and the quorum state,
- * kube-apiserver / kube-scheduler / kube-controller-manager badges) and the SLO panel (availability
+ * kube-apiserver / kube-scheduler / kube-controller-manager badges, the kube-system line: Pods Running per
+ * owner, `TeamView.system`) and the SLO panel (availability
  * gauge against its target, error-budget bar, latency SLI, burn rate, paging state).
  *
  * Quorum = floor(n/2) + 1 healthy members (E server/etcdserver/util.go; kubernetes-behaviour.md §6).
@@ -13,6 +14,7 @@ import { formatPercent } from '../view/format.ts';
 import { THEME, type Painter } from './theme.ts';
 import { fitSize, monoCharWidth } from './textPool.ts';
 import { truncate } from '../view/layout.ts';
+import { systemLine } from '../view/system.ts';
 
 /** `text` cut with `…` to what fits in `width` px at font `size` (monospace estimate). */
 function fitWidth(text: string, width: number, size: number): string {
@@ -62,6 +64,10 @@ export function drawControlPlane(p: Painter, layout: ClusterLayout, team: TeamVi
     texts.put('etcd:quorum', cp.x + 10, cp.y + 74, fitWidth(line, chipsX - cp.x - 16, 9), { size: 9, ...quorumStyle });
     texts.put('etcd:leader', cp.x + 10, cp.y + 74, '', { size: 9, color: THEME.muted });
   }
+  // kube-system's Pods per owner (the room counts the healthy ones; unhealthy ones also get tiles).
+  const system = systemLine(team);
+  const wide = quorumText.length * monoCharWidth(9) <= textW;
+  texts.put('cp:system', cp.x + 10, cp.y + (wide ? 76 : 84), fitWidth(system.text, chipsX - cp.x - 16, wide ? 9 : 8), { size: wide ? 9 : 8, color: system.healthy ? THEME.muted : THEME.bad, bold: !system.healthy });
 
   for (const c of layout.components) {
     const comp = team.components.find((x) => x.name === c.name);

@@ -12,6 +12,7 @@ import type { NodeView, PodView, TeamView } from '../../../shared/protocol.ts';
 import type { ClusterLayout, NodeBox, Rect } from '../view/layout.ts';
 import { podShortName, truncate } from '../view/layout.ts';
 import { PALETTE, podStatusStyle, statusTally, toCss } from '../view/podStatus.ts';
+import { laneTitle } from '../view/system.ts';
 import { THEME, type Painter } from './theme.ts';
 import { monoCharWidth } from './textPool.ts';
 
@@ -175,8 +176,9 @@ export function drawZones(p: Painter, layout: ClusterLayout, team: TeamView, sel
     const r = layout.unscheduled.rect;
     g.fillStyle(0x2a2410, 1).fillRoundedRect(r.x, r.y, r.w, r.h, 5);
     g.lineStyle(1, PALETTE.yellow, 0.6).strokeRoundedRect(r.x, r.y, r.w, r.h, 5);
-    texts.put('zone:unscheduled', r.x + 7, r.y + 5, 'Pending · no node', { size: 12, bold: true, color: '#f0e442' });
-    texts.put('zone:unscheduled:hint', r.x + 7, r.y + 20, 'waiting for the scheduler', { size: 10, color: THEME.muted });
+    const lane = laneTitle(layout.unscheduled.pods.flatMap((t) => team.pods.get(t.name) ?? []));
+    texts.put('zone:unscheduled', r.x + 7, r.y + 5, lane.title, { size: 12, bold: true, color: '#f0e442' });
+    texts.put('zone:unscheduled:hint', r.x + 7, r.y + 20, lane.hint, { size: 10, color: THEME.muted });
     drawn += drawPods(p, layout.unscheduled, team, selPod, layout.tile.compact, byNode);
   }
   return drawn;

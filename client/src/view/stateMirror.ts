@@ -16,6 +16,7 @@ import {
   NODE_WIRE,
   POD_VIEW,
   SERVICE_WIRE,
+  SYSTEM_WIRE,
   nameOfKey,
   namespaceOfKey,
   parseCounts,
@@ -156,6 +157,7 @@ export function snapshotState(state: unknown): MatchStateView {
       nodes: splitMap(NODE_WIRE, rawTeam.nodes, rawDetail.nodes),
       deployments: splitMap(DEPLOYMENT_WIRE, rawTeam.deployments, rawDetail.deployments),
       services: splitMap(SERVICE_WIRE, rawTeam.services, rawDetail.services),
+      system: splitMap(SYSTEM_WIRE, rawTeam.system, undefined),
       pods,
     });
   }
