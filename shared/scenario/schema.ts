@@ -87,6 +87,8 @@ export const ImageProfileSchema = z.strictObject({
   memoryGrowthMiBPerSec: z.number().min(0).optional(),
   memoryPlateauMiB: z.number().gt(0).nullable().optional(),
   cpuPerRequestMilli: z.number().min(0).optional(),
+  /** Sim seconds after its container starts before the app answers probes (a slow-starting app, for startupProbe); default 0. */
+  startupSeconds: z.number().min(0).max(3600).optional(),
 });
 
 /**

@@ -29,6 +29,12 @@ describe('ScenarioSchema via parseScenario', () => {
     expect(s.incidents).toEqual([]);
   });
 
+  it("accepts an image's startupSeconds (a slow-starting app for startup probes) and refuses a negative one", () => {
+    const s = parseScenario(`${minimal}\nimages:\n  "shop/api:1.0": { startupSeconds: 45 }\n`);
+    expect(s.images['shop/api:1.0']).toEqual({ startupSeconds: 45 });
+    expect(problemsOf(`${minimal}\nimages:\n  "shop/api:1.0": { startupSeconds: -1 }\n`).join('\n')).toMatch(/startupSeconds/);
+  });
+
   it('reads the YAML and JSON fixtures', () => {
     const y = parseScenario(fixture('bookinfo-node-failure.yaml'));
     expect(y.incidents[0]).toMatchObject({ type: 'node-failure', target: 'worker-2', params: { recoverAfter: 300 } });
