@@ -47,7 +47,7 @@ describe('kubectl describe of the other kinds', () => {
     expect(labels(text)).toEqual(['Name', 'Namespace', 'Selector', 'Labels', 'Annotations', 'Parallelism', 'Completions', 'Completion Mode', 'Suspend', 'Backoff Limit', 'Start Time', 'Completed At', 'Duration', 'Pods Statuses', 'Pod Template', 'Events']);
     expect(text).toMatch(/^Duration:\s+10s$/m);
     expect(text).toMatch(/^Pods Statuses:\s+0 Active \(0 Ready\) \/ 1 Succeeded \/ 0 Failed$/m);
-    expect(text).toMatch(/Events:\n {2}Type {4}Reason {5}Age {4}From {12}Message\n {2}---- {4}------ {5}---- {3}---- {12}-------\n  Normal  Completed  6m30s  job-controller  Job completed$/);
+    expect(text).toMatch(/Events:\n {2}Type {4}Reason {5}Age {4}From {12}Message\n {2}---- {4}------ {5}---- {3}---- {12}-------\n {2}Normal {2}Completed {2}6m30s {2}job-controller {2}Job completed$/);
   });
 
   it('cronjob: schedule, history limits, Last Schedule Time, Active Jobs, Events; a Job it made is Controlled By it', () => {
