@@ -106,6 +106,44 @@ describe('ResourceQuota and LimitRange from manifests', () => {
     expect(typeCommand(s, 'kubectl describe limitrange defaults')).toMatch(/Type\s+Resource\s+Min\s+Max\s+Default Request\s+Default Limit\s+Max Limit\/Request Ratio\n[- ]+\nContainer\s+cpu\s+-\s+-\s+250m\s+500m\s+-\nContainer\s+memory\s+-\s+512Mi\s+128Mi\s+256Mi\s+-/);
   });
 
+  it('a StatefulSet or Job refused by admission reports FailedCreate in its controller\'s words and retries', () => {
+    const s = sim(`apiVersion: v1
+kind: ResourceQuota
+metadata: { name: compute }
+spec: { hard: { pods: "0" } }
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: { name: db }
+spec:
+  serviceName: db
+  replicas: 2
+  podManagementPolicy: Parallel
+  selector: { matchLabels: { app: db } }
+  template:
+    metadata: { labels: { app: db } }
+    spec: { containers: [{ name: db, image: redis:7, resources: { requests: { cpu: 100m, memory: 64Mi }, limits: { memory: 128Mi } } }] }
+---
+apiVersion: batch/v1
+kind: Job
+metadata: { name: migrate }
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{ name: m, image: busybox:1.36, resources: { requests: { cpu: 50m, memory: 32Mi } } }]
+---
+${deployment(0)}`);
+    stepN(s, 5);
+    expect(Object.keys(s.pods)).toEqual([]);
+    const events = typeCommand(s, 'kubectl get events');
+    expect(events).toMatch(/FailedCreate\s+statefulset\/db\s+create Pod db-0 in StatefulSet db failed error: pods "db-0" is forbidden: exceeded quota: compute, requested: pods=1, used: pods=0, limited: pods=0$/m);
+    expect(events).toMatch(/FailedCreate\s+job\/migrate\s+Error creating: pods "migrate-[a-z0-9]+" is forbidden: exceeded quota: compute, requested: pods=1, used: pods=0, limited: pods=0$/m);
+    expect(typeCommand(s, `kubectl patch quota compute --type merge -p '{"spec":{"hard":{"pods":"3"}}}'`)).toBe('resourcequota/compute patched');
+    stepN(s, 1);
+    expect(Object.values(s.pods).map((p) => p.metadata.name.replace(/-[a-z0-9]{5}$/, '-*')).sort()).toEqual(['db-0', 'db-1', 'migrate-*']);
+  });
+
   it('loads with the API server\'s errors and notes what is not simulated', () => {
     const bad = loadManifests(`apiVersion: v1
 kind: LimitRange
