@@ -7,6 +7,8 @@
  */
 import type { Container, ContainerState, CronJob, DaemonSet, Deployment, Job, LimitRange, Node, Pod, Probe, ReplicaSet, ReplicationController, Service, SimState, StatefulSet } from '../sim/types.ts';
 import { defaultedItem } from '../sim/kinds/limitrange.ts';
+import { KINDS } from '../sim/kinds/index.ts';
+import { quotaRows } from '../sim/kinds/resourcequota.ts';
 import { nodeDisplayStatus } from '../sim/status.ts';
 import { latestOfSeries } from '../sim/events.ts';
 import { lastSeen } from './get.ts';
@@ -444,8 +446,8 @@ export function describeCronJob(state: SimState, cj: CronJob): string {
   return [fields(entries), podTemplateBlock(js.template), fields(tail), eventsSection(state, 'CronJob', cj.metadata.name, cj.metadata.namespace)].join('\n');
 }
 
-/** `kubectl describe limitrange` (describeLimitRange): Name, Namespace, then one row per item and resource; no Events. */
-export function describeLimitRange(lr: LimitRange): string {
+/** The Type / Resource / Min / Max / Default Request / Default Limit / Max Limit/Request Ratio table of a LimitRange. */
+function limitTable(lr: LimitRange): string {
   const rows: string[][] = [];
   for (const raw of lr.spec.limits) {
     const item = defaultedItem(raw);
@@ -455,10 +457,12 @@ export function describeLimitRange(lr: LimitRange): string {
       rows.push([item.type, r, v(item.min), v(item.max), item.type === 'Container' ? v(item.defaultRequest) : '-', item.type === 'Container' ? v(item.default) : '-', '-']);
     }
   }
-  return [
-    fields([['Name', lr.metadata.name], ['Namespace', lr.metadata.namespace]], 10),
-    table(['Type', 'Resource', 'Min', 'Max', 'Default Request', 'Default Limit', 'Max Limit/Request Ratio'], rows, { gap: 2, rule: true }),
-  ].join('\n');
+  return table(['Type', 'Resource', 'Min', 'Max', 'Default Request', 'Default Limit', 'Max Limit/Request Ratio'], rows, { gap: 2, rule: true });
+}
+
+/** `kubectl describe limitrange` (describeLimitRange): Name, Namespace, then one row per item and resource; no Events. */
+export function describeLimitRange(lr: LimitRange): string {
+  return [fields([['Name', lr.metadata.name], ['Namespace', lr.metadata.namespace]], 10), limitTable(lr)].join('\n');
 }
 
 /** The kinds {@link describeStored} describes. */
@@ -480,4 +484,32 @@ export function describeStored(state: SimState, kind: string, obj: unknown): str
     case 'LimitRange': return describeLimitRange(obj as LimitRange);
     default: return null;
   }
+}
+
+/** Namespaces every cluster has, besides those its objects use (as server/k8s/resources.ts serves them). */
+const BUILT_IN_NAMESPACES = ['default', 'kube-node-lease', 'kube-public', 'kube-system'];
+
+/** The cluster's namespaces: the built-in four and every namespace an object is in, sorted. */
+export function namespaceNames(state: SimState): string[] {
+  const names = new Set(BUILT_IN_NAMESPACES);
+  for (const def of KINDS) {
+    if (!def.namespaced) continue;
+    const store = def.store(state);
+    for (const k in store) names.add(store[k]!.metadata.namespace);
+  }
+  return [...names].sort();
+}
+
+/**
+ * `kubectl describe namespace NAME` (describeNamespace): Name, Labels (`kubernetes.io/metadata.name`),
+ * Annotations, Status Active, then its ResourceQuotas (DescribeResourceQuotas: `No resource quota.`
+ * when none) and LimitRanges (DescribeLimitRanges: `No LimitRange resource.`).
+ */
+export function describeNamespace(state: SimState, name: string): string {
+  const head = fields([['Name', name], ['Labels', `kubernetes.io/metadata.name=${name}`], ['Annotations', '<none>'], ['Status', 'Active']]);
+  const quotas = Object.keys(state.resourceQuotas ?? {}).sort().map((k) => state.resourceQuotas![k]!).filter((q) => q.metadata.namespace === name);
+  const quotaText = quotas.length === 0 ? 'No resource quota.' : 'Resource Quotas\n' + quotas.map((q) => indent(fields([['Name', q.metadata.name]], 15) + '\n' + table(['Resource', 'Used', 'Hard'], [['--------', '---', '---'], ...quotaRows(state, q).map((r) => [r.resource, r.used, r.hard])], { gap: 2 }), 2)).join('\n');
+  const ranges = Object.keys(state.limitRanges ?? {}).sort().map((k) => state.limitRanges![k]!).filter((l) => l.metadata.namespace === name);
+  const limitText = ranges.length === 0 ? 'No LimitRange resource.' : 'Resource Limits\n' + ranges.map((lr) => indent(limitTable(lr), 2)).join('\n');
+  return [head, '', quotaText, '', limitText].join('\n');
 }

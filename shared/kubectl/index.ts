@@ -13,10 +13,10 @@ import type { PodDisruptionBudget, ResourceQuota, SimAction, SimState } from '..
 import { findDeployment } from '../sim/apiserver.ts';
 import { KUBECTL_HELP } from './help.ts';
 import { resourceAlias, UsageError, USAGE_HINT, flagString, parseArgs, tokenize, typeAndNames, type FlagDef, type ParsedArgs } from './parse.ts';
-import { suggest } from './format.ts';
+import { humanDuration, suggest, table } from './format.ts';
 import { API_RESOURCE, getAll, getEvents, getKindResources, getResources, parseSelector } from './get.ts';
 import { kindForResource, type KubeObject } from '../sim/kinds/index.ts';
-import { describeDeployment, describeNode, describePod, describeService, describeStored, DESCRIBED_KINDS } from './describe.ts';
+import { describeDeployment, describeNode, describePod, describeService, describeStored, DESCRIBED_KINDS, describeNamespace, namespaceNames } from './describe.ts';
 import { rolloutHistory, rolloutStatus } from './rollout.ts';
 import { topNodes, topPods } from './top.ts';
 import { runEtcdctl } from './etcdctl.ts';
@@ -126,6 +126,19 @@ function runGet(state: SimState, words: string[]): KubectlResult {
     return output(getAll(state, ns, args));
   }
   const first = args.positional[0]!;
+  const firstWord = first.includes('/') ? first.slice(0, first.indexOf('/')) : first;
+  if (NAMESPACE_WORDS.has(firstWord.toLowerCase())) {
+    // NAME STATUS AGE (printNamespace); namespaces are derived from the objects, as the API serves them
+    readGate(state);
+    const wanted = first.includes('/') ? args.positional.map((p) => p.slice(p.indexOf('/') + 1)) : args.positional.slice(1);
+    const all = namespaceNames(state);
+    const missing = wanted.filter((n) => !all.includes(n));
+    const rows = (wanted.length === 0 ? all : wanted.filter((n) => all.includes(n))).map((n) => [n, 'Active', humanDuration(state.t)]);
+    const errors = missing.map((n) => `Error from server (NotFound): namespaces "${n}" not found`);
+    if (rows.length === 0) return { kind: 'error', error: errors.join('\n') };
+    const body = flagString(args, 'output') === 'name' ? rows.map((r) => `namespace/${r[0]}`).join('\n') : table(['NAME', 'STATUS', 'AGE'], rows);
+    return output([body, ...errors].join('\n'));
+  }
   if (first.includes(',') && !first.includes('/')) {
     // `kubectl get jobs,cronjobs`: each type in turn, names prefixed with their type (kubectl's multi-type form)
     readGate(state);
@@ -157,6 +170,9 @@ function runGet(state: SimState, words: string[]): KubectlResult {
   return output(text);
 }
 
+/** The Namespace spellings `get` and `describe` accept (namespaces are derived from the objects, not stored). */
+const NAMESPACE_WORDS = new Set(['ns', 'namespace', 'namespaces']);
+
 /** The HPA spellings `describe` accepts (`hpa`, `horizontalpodautoscaler(s)`, with `/NAME`). */
 const HPA_WORDS = new Set(['hpa', 'horizontalpodautoscaler', 'horizontalpodautoscalers', 'horizontalpodautoscaler.autoscaling']);
 
@@ -178,6 +194,14 @@ function runDescribe(state: SimState, words: string[]): KubectlResult {
   if (headType !== undefined && HPA_WORDS.has(headType.toLowerCase())) {
     const names = head!.includes('/') ? args.positional.map((p) => p.slice(p.indexOf('/') + 1)) : args.positional.slice(1);
     return runDescribeHpa(state, namespaceOf(args.flags), names);
+  }
+  if (headType !== undefined && NAMESPACE_WORDS.has(headType.toLowerCase())) {
+    readGate(state);
+    const names = head!.includes('/') ? args.positional.map((p) => p.slice(p.indexOf('/') + 1)) : args.positional.slice(1);
+    const errors: string[] = [];
+    const blocks = pickByName(namespaceNames(state).map((n) => ({ metadata: { name: n } })), names, 'namespaces', errors).map((n) => describeNamespace(state, n.metadata.name));
+    if (blocks.length === 0) return { kind: 'error', error: errors.join('\n') };
+    return output([blocks.join('\n\n\n'), ...errors].join('\n'));
   }
   const policy = describeExtraKind(state, args);
   if (policy) return policy;

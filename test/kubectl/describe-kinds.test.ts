@@ -19,6 +19,11 @@ apiVersion: v1
 kind: LimitRange
 metadata: { name: defaults }
 spec: { limits: [{ type: Container, max: { memory: 1Gi }, defaultRequest: { cpu: 100m } }] }
+---
+apiVersion: v1
+kind: ResourceQuota
+metadata: { name: pods }
+spec: { hard: { pods: "50" } }
 `;
 
 function sim(seconds: number): ReturnType<typeof createSim> {
@@ -84,6 +89,31 @@ describe('kubectl describe of the other kinds', () => {
       'Container  cpu       -    -    100m             -              -',
       'Container  memory    -    1Gi  1Gi              1Gi            -',
     ].join('\n'));
+  });
+
+  it('namespaces: get ns (NAME STATUS AGE), describe ns with its quotas and LimitRanges', () => {
+    expect(out(s, 'kubectl get ns')).toBe(['NAME              STATUS   AGE', 'default           Active   6m40s', 'kube-node-lease   Active   6m40s', 'kube-public       Active   6m40s', 'kube-system       Active   6m40s'].join('\n'));
+    const used = Object.values(s.pods).filter((p) => p.status.phase !== 'Succeeded' && p.status.phase !== 'Failed').length;
+    expect(out(s, 'kubectl describe ns default')).toBe([
+      'Name:         default',
+      'Labels:       kubernetes.io/metadata.name=default',
+      'Annotations:  <none>',
+      'Status:       Active',
+      '',
+      'Resource Quotas',
+      '  Name:            pods',
+      '  Resource  Used  Hard',
+      '  --------  ---   ---',
+      `  pods      ${String(used).padEnd(4)}  50`,
+      '',
+      'Resource Limits',
+      '  Type       Resource  Min  Max  Default Request  Default Limit  Max Limit/Request Ratio',
+      '  ----       --------  ---  ---  ---------------  -------------  -----------------------',
+      '  Container  cpu       -    -    100m             -              -',
+      '  Container  memory    -    1Gi  1Gi              1Gi            -',
+    ].join('\n'));
+    expect(out(s, 'kubectl describe namespace kube-system')).toMatch(/Status:\s+Active\n\nNo resource quota\.\n\nNo LimitRange resource\.$/);
+    expect(out(s, 'kubectl get ns nope')).toBe('ERROR Error from server (NotFound): namespaces "nope" not found');
   });
 
   it('a single name that matches nothing exactly describes every object with that prefix; none: NotFound', () => {
