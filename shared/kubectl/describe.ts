@@ -446,18 +446,24 @@ export function describeCronJob(state: SimState, cj: CronJob): string {
   return [fields(entries), podTemplateBlock(js.template), fields(tail), eventsSection(state, 'CronJob', cj.metadata.name, cj.metadata.namespace)].join('\n');
 }
 
-/** The Type / Resource / Min / Max / Default Request / Default Limit / Max Limit/Request Ratio table of a LimitRange. */
-function limitTable(lr: LimitRange): string {
+/**
+ * The Type / Resource / Min / Max / Default Request / Default Limit / Max Limit/Request Ratio table of a
+ * LimitRange, as real kubectl 1.32 prints it: in `describe limitrange` the Type column is one space
+ * wider (`Container   cpu`), in `describe namespace` every line starts with one space. Resources in
+ * name order (kubectl ranges over a Go map: its order varies from run to run).
+ */
+function limitTable(lr: LimitRange, inNamespace = false): string {
   const rows: string[][] = [];
   for (const raw of lr.spec.limits) {
     const item = defaultedItem(raw);
     const names = new Set<string>([...Object.keys(item.min ?? {}), ...Object.keys(item.max ?? {}), ...Object.keys(item.default ?? {}), ...Object.keys(item.defaultRequest ?? {})]);
     for (const r of [...names].sort() as ('cpu' | 'memory')[]) {
       const v = (m: Partial<Record<'cpu' | 'memory', string>> | undefined) => m?.[r] ?? '-';
-      rows.push([item.type, r, v(item.min), v(item.max), item.type === 'Container' ? v(item.defaultRequest) : '-', item.type === 'Container' ? v(item.default) : '-', '-']);
+      rows.push([inNamespace ? item.type : `${item.type} `, r, v(item.min), v(item.max), item.type === 'Container' ? v(item.defaultRequest) : '-', item.type === 'Container' ? v(item.default) : '-', '-']);
     }
   }
-  return table(['Type', 'Resource', 'Min', 'Max', 'Default Request', 'Default Limit', 'Max Limit/Request Ratio'], rows, { gap: 2, rule: true });
+  const text = table(['Type', 'Resource', 'Min', 'Max', 'Default Request', 'Default Limit', 'Max Limit/Request Ratio'], rows, { gap: 2, rule: true });
+  return inNamespace ? text.split('\n').map((l) => ` ${l}`).join('\n') : text;
 }
 
 /** `kubectl describe limitrange` (describeLimitRange): Name, Namespace, then one row per item and resource; no Events. */
@@ -510,6 +516,6 @@ export function describeNamespace(state: SimState, name: string): string {
   const quotas = Object.keys(state.resourceQuotas ?? {}).sort().map((k) => state.resourceQuotas![k]!).filter((q) => q.metadata.namespace === name);
   const quotaText = quotas.length === 0 ? 'No resource quota.' : 'Resource Quotas\n' + quotas.map((q) => indent(fields([['Name', q.metadata.name]], 15) + '\n' + table(['Resource', 'Used', 'Hard'], [['--------', '---', '---'], ...quotaRows(state, q).map((r) => [r.resource, r.used, r.hard])], { gap: 2 }), 2)).join('\n');
   const ranges = Object.keys(state.limitRanges ?? {}).sort().map((k) => state.limitRanges![k]!).filter((l) => l.metadata.namespace === name);
-  const limitText = ranges.length === 0 ? 'No LimitRange resource.' : 'Resource Limits\n' + ranges.map((lr) => indent(limitTable(lr), 2)).join('\n');
+  const limitText = ranges.length === 0 ? 'No LimitRange resource.' : 'Resource Limits\n' + ranges.map((lr) => limitTable(lr, true)).join('\n');
   return [head, '', quotaText, '', limitText].join('\n');
 }

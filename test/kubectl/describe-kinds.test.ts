@@ -79,15 +79,15 @@ describe('kubectl describe of the other kinds', () => {
     expect(rs).toMatch(/^Controlled By:\s+Deployment\/web$/m);
   });
 
-  it('limitrange: the Type / Resource / Min / Max / Default table (the API server\'s item defaults), no Events', () => {
+  it('limitrange: the Type / Resource / Min / Max / Default table (the API server\'s item defaults), no Events; as real kubectl 1.32 prints it (Type one space wider)', () => {
     const text = out(s, 'kubectl describe limits');
     expect(text).toBe([
       'Name:       defaults',
       'Namespace:  default',
-      'Type       Resource  Min  Max  Default Request  Default Limit  Max Limit/Request Ratio',
-      '----       --------  ---  ---  ---------------  -------------  -----------------------',
-      'Container  cpu       -    -    100m             -              -',
-      'Container  memory    -    1Gi  1Gi              1Gi            -',
+      'Type        Resource  Min  Max  Default Request  Default Limit  Max Limit/Request Ratio',
+      '----        --------  ---  ---  ---------------  -------------  -----------------------',
+      'Container   cpu       -    -    100m             -              -',
+      'Container   memory    -    1Gi  1Gi              1Gi            -',
     ].join('\n'));
   });
 
@@ -107,10 +107,10 @@ describe('kubectl describe of the other kinds', () => {
       `  pods      ${String(used).padEnd(4)}  50`,
       '',
       'Resource Limits',
-      '  Type       Resource  Min  Max  Default Request  Default Limit  Max Limit/Request Ratio',
-      '  ----       --------  ---  ---  ---------------  -------------  -----------------------',
-      '  Container  cpu       -    -    100m             -              -',
-      '  Container  memory    -    1Gi  1Gi              1Gi            -',
+      ' Type       Resource  Min  Max  Default Request  Default Limit  Max Limit/Request Ratio',
+      ' ----       --------  ---  ---  ---------------  -------------  -----------------------',
+      ' Container  cpu       -    -    100m             -              -',
+      ' Container  memory    -    1Gi  1Gi              1Gi            -',
     ].join('\n'));
     expect(out(s, 'kubectl describe namespace kube-system')).toMatch(/Status:\s+Active\n\nNo resource quota\.\n\nNo LimitRange resource\.$/);
     expect(out(s, 'kubectl get ns nope')).toBe('ERROR Error from server (NotFound): namespaces "nope" not found');
