@@ -5,9 +5,9 @@
  *
  * May import: ../sim/* (read only), ./*.
  */
-import type { Container, ContainerState, CronJob, DaemonSet, Deployment, Job, LimitRange, Node, Pod, Probe, ReplicaSet, ReplicationController, Service, SimState, StatefulSet } from '../sim/types.ts';
+import type { Container, ContainerState, CronJob, DaemonSet, Deployment, EndpointSlice, Job, LimitRange, Node, Pod, Probe, ReplicaSet, ReplicationController, Service, SimState, StatefulSet } from '../sim/types.ts';
 import { defaultedItem } from '../sim/kinds/limitrange.ts';
-import { KINDS } from '../sim/kinds/index.ts';
+import { KINDS, toApi, type KubeObject } from '../sim/kinds/index.ts';
 import { quotaRows } from '../sim/kinds/resourcequota.ts';
 import { nodeDisplayStatus } from '../sim/status.ts';
 import { latestOfSeries } from '../sim/events.ts';
@@ -472,7 +472,7 @@ export function describeLimitRange(lr: LimitRange): string {
 }
 
 /** The kinds {@link describeStored} describes. */
-export const DESCRIBED_KINDS: ReadonlySet<string> = new Set(['ReplicaSet', 'ReplicationController', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'LimitRange']);
+export const DESCRIBED_KINDS: ReadonlySet<string> = new Set(['ReplicaSet', 'ReplicationController', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'LimitRange', 'EndpointSlice']);
 
 /**
  * `kubectl describe` of one object of the registered kinds above (and ReplicaSet), or null when `kind`
@@ -488,6 +488,7 @@ export function describeStored(state: SimState, kind: string, obj: unknown): str
     case 'Job': return describeJob(state, obj as Job);
     case 'CronJob': return describeCronJob(state, obj as CronJob);
     case 'LimitRange': return describeLimitRange(obj as LimitRange);
+    case 'EndpointSlice': return describeEndpointSlice(state, obj as EndpointSlice);
     default: return null;
   }
 }
@@ -518,4 +519,39 @@ export function describeNamespace(state: SimState, name: string): string {
   const ranges = Object.keys(state.limitRanges ?? {}).sort().map((k) => state.limitRanges![k]!).filter((l) => l.metadata.namespace === name);
   const limitText = ranges.length === 0 ? 'No LimitRange resource.' : 'Resource Limits\n' + ranges.map((lr) => limitTable(lr, true)).join('\n');
   return [head, '', quotaText, '', limitText].join('\n');
+}
+
+/**
+ * `kubectl describe endpointslice` (describeEndpointSlice, discovery/v1): Name, Namespace, Labels,
+ * Annotations, AddressType, the Ports table, one `- Addresses:` block per endpoint (Conditions Ready,
+ * Hostname, TargetRef, NodeName, Zone) from the slice's API view, then Events.
+ */
+export function describeEndpointSlice(state: SimState, slice: EndpointSlice): string {
+  const api = toApi(slice as unknown as KubeObject, state) as { endpoints?: { addresses?: string[]; conditions?: { ready?: boolean }; hostname?: string; targetRef?: { kind: string; name: string }; nodeName?: string; zone?: string }[]; ports?: { name?: string; port?: number; protocol?: string }[] };
+  const head = fields([
+    ['Name', slice.metadata.name],
+    ['Namespace', slice.metadata.namespace],
+    ['Labels', multiline(slice.metadata.labels)],
+    ['Annotations', multiline(slice.metadata.annotations, ': ')],
+    ['AddressType', slice.addressType],
+  ]);
+  const ports = api.ports ?? [];
+  const portText = ports.length === 0 ? 'Ports: <unset>' : 'Ports:\n' + indent(table(['Name', 'Port', 'Protocol'], [['----', '----', '--------'], ...ports.map((p) => [p.name ?? '<unset>', p.port === undefined ? '<unset>' : String(p.port), p.protocol ?? '<unset>'])], { gap: 2 }), 2);
+  const eps = api.endpoints ?? [];
+  let epText = 'Endpoints: <none>';
+  if (eps.length > 0) {
+    const lines: ([string, string] | string)[] = [];
+    for (const e of eps) {
+      lines.push(['  - Addresses:', (e.addresses ?? []).join(', ') || '<none>']);
+      lines.push('    Conditions:');
+      lines.push(['      Ready:', e.conditions?.ready === undefined ? '<unset>' : String(e.conditions.ready)]);
+      lines.push(['    Hostname:', e.hostname ?? '<unset>']);
+      if (e.targetRef) lines.push(['    TargetRef:', `${e.targetRef.kind}/${e.targetRef.name}`]);
+      lines.push(['    NodeName:', e.nodeName ?? '<unset>']);
+      lines.push(['    Zone:', e.zone ?? '<unset>']);
+    }
+    const width = Math.max(...lines.filter((l): l is [string, string] => typeof l !== 'string').map(([k]) => k.length)) + 2;
+    epText = 'Endpoints:\n' + lines.map((l) => (typeof l === 'string' ? l : `${l[0].padEnd(width)}${l[1]}`)).join('\n');
+  }
+  return [head, portText, epText, eventsSection(state, 'EndpointSlice', slice.metadata.name, slice.metadata.namespace)].join('\n');
 }

@@ -116,6 +116,15 @@ describe('kubectl describe of the other kinds', () => {
     expect(out(s, 'kubectl get ns nope')).toBe('ERROR Error from server (NotFound): namespaces "nope" not found');
   });
 
+  it('endpointslices: get prints the discovery/v1 columns, describe the Ports table and one block per endpoint (as real kubectl)', () => {
+    expect(out(s, 'kubectl get endpointslices').split('\n')[0]).toMatch(/^NAME\s+ADDRESSTYPE\s+PORTS\s+ENDPOINTS\s+AGE$/);
+    const text = out(s, 'kubectl describe endpointslice web');
+    expect(text).toMatch(/^Name: {9}web\nNamespace: {4}default\nLabels: {7}kubernetes\.io\/service-name=web\nAnnotations: {2}<none>\nAddressType: {2}IPv4\nPorts:\n {2}Name {5}Port {2}Protocol\n {2}---- {5}---- {2}--------\n {2}<unset> {2}80 {4}TCP\nEndpoints:\n/);
+    const pods = Object.values(s.pods).filter((p) => p.metadata.labels['app'] === 'web').map((p) => p.metadata.name).sort();
+    expect([...text.matchAll(/^ {4}TargetRef: {2}Pod\/(\S+)$/gm)].map((m) => m[1])).toEqual(pods);
+    expect(text).toMatch(/^ {2}- Addresses: {2}10\.244\.\d+\.\d+\n {4}Conditions:\n {6}Ready: {4}true\n {4}Hostname: {3}<unset>\n/m);
+  });
+
   it('a single name that matches nothing exactly describes every object with that prefix; none: NotFound', () => {
     const pods = out(s, 'kubectl describe pods agent');
     expect(pods.split('\n').filter((l) => l.startsWith('Name:'))).toHaveLength(6);
