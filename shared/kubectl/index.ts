@@ -242,7 +242,7 @@ function runDescribe(state: SimState, words: string[]): KubectlResult {
 }
 
 /** The kinds `describe` answers, for its usage error. */
-const DESCRIBABLE = 'pods, nodes, deployments, replicasets, services, statefulsets, daemonsets, jobs, cronjobs, replicationcontrollers, hpa, pdb, resourcequotas and limitranges';
+const DESCRIBABLE = 'pods, nodes, namespaces, deployments, replicasets, services, endpointslices, statefulsets, daemonsets, jobs, cronjobs, replicationcontrollers, hpa, pdb, resourcequotas and limitranges';
 
 /**
  * The objects `kubectl describe TYPE NAME...` picks (describe.go): each name exactly; when a single
