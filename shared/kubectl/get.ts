@@ -143,7 +143,8 @@ export function getEvents(state: SimState, ns: string | null, forObject: string 
     if (slash < 0) throw new UsageError(`error: --for must be in resource/name form`);
     const type = forObject.slice(0, slash).toLowerCase();
     const kinds: Record<string, string> = { pod: 'Pod', pods: 'Pod', po: 'Pod', node: 'Node', nodes: 'Node', no: 'Node', deployment: 'Deployment', deploy: 'Deployment', deployments: 'Deployment', rs: 'ReplicaSet', replicaset: 'ReplicaSet', svc: 'Service', service: 'Service' };
-    kindFilter = Object.hasOwn(kinds, type) ? kinds[type]! : null;
+    // any registered kind by its kubectl spellings (job/x, sts/x, cj/x, pdb/x, quota/x...)
+    kindFilter = Object.hasOwn(kinds, type) ? kinds[type]! : (kindForResource(type)?.kind ?? null);
     if (kindFilter === null) throw new UsageError(`error: the server doesn't have a resource type "${type}"`);
     nameFilter = forObject.slice(slash + 1);
   }

@@ -81,6 +81,11 @@ describe('kubectl get all', () => {
     expect(names.slice(-4)).toEqual(['statefulset.apps/db', 'horizontalpodautoscaler.autoscaling/web', 'cronjob.batch/report', 'job.batch/migrate']);
   });
 
+  it('get events --for takes any registered kind (job/NAME, cj/NAME)', () => {
+    expect(out(s, 'kubectl get events --for job/migrate')).toMatch(/^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE\n80s\s+Normal\s+Completed\s+job\/migrate\s+Job completed$/);
+    expect(out(s, 'kubectl get events --for statefulset/nope')).toBe('No resources found in default namespace.');
+  });
+
   it('-l filters every kind; -o json is one List; an empty namespace says so', () => {
     expect(tables(out(s, 'kubectl get all -l app=web')).map((t) => t.names[0]!.split('/')[0])).toEqual(['pod', 'deployment.apps', 'replicaset.apps']);
     const list = JSON.parse(out(s, 'kubectl get all -o json')) as { kind: string; items: { kind: string }[] };
