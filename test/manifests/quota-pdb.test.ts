@@ -106,6 +106,18 @@ describe('ResourceQuota and LimitRange from manifests', () => {
     expect(typeCommand(s, 'kubectl describe limitrange defaults')).toMatch(/Type\s+Resource\s+Min\s+Max\s+Default Request\s+Default Limit\s+Max Limit\/Request Ratio\n[- ]+\nContainer\s+cpu\s+-\s+-\s+250m\s+500m\s+-\nContainer\s+memory\s+-\s+512Mi\s+128Mi\s+256Mi\s+-/);
   });
 
+  it('a Pod-type LimitRange item bounds the sum over the containers', () => {
+    const s = sim(`apiVersion: v1
+kind: LimitRange
+metadata: { name: pod-max }
+spec: { limits: [{ type: Pod, max: { cpu: "1" } }] }
+---
+${deployment(1, '        resources: { limits: { cpu: 800m, memory: 64Mi } }\n      - { name: sidecar, image: nginx:1.27, resources: { limits: { cpu: 400m, memory: 64Mi } } }\n')}`);
+    stepN(s, 3);
+    expect(webPods(s)).toEqual([]);
+    expect(typeCommand(s, 'kubectl get events')).toMatch(/Error creating: pods "web-\S+" is forbidden: maximum cpu usage per Pod is 1, but limit is 1200m$/m);
+  });
+
   it('a StatefulSet or Job refused by admission reports FailedCreate in its controller\'s words and retries', () => {
     const s = sim(`apiVersion: v1
 kind: ResourceQuota

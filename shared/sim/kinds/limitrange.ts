@@ -147,15 +147,17 @@ function check(kind: 'Container' | 'Pod', r: LimitResource, item: LimitRangeItem
   return out;
 }
 
-/** The sum of a Pod's containers' values of `r` (formatted), or undefined when a container lacks it. */
+/** The sum of the values of `r` the Pod's containers set (podRequests / podLimits: addResourceList), formatted; undefined when none sets it. */
 function podSum(pod: Pod, r: LimitResource, pick: (c: Pod['spec']['containers'][number]) => string | undefined): string | undefined {
   let total = 0;
+  let any = false;
   for (const c of pod.spec.containers) {
     const v = amount(r, pick(c));
-    if (!Number.isFinite(v)) return undefined;
+    if (!Number.isFinite(v)) continue;
     total += v;
+    any = true;
   }
-  return r === 'cpu' ? formatCpu(total) : formatMemoryMiB(total);
+  return any ? (r === 'cpu' ? formatCpu(total) : formatMemoryMiB(total)) : undefined;
 }
 
 /** LimitRanger's validating half: the refusal messages for `pod` (empty when it fits). */
