@@ -240,9 +240,7 @@ export function describeDeployment(state: SimState, key: string, d: Deployment):
     ['MinReadySeconds', String(d.spec.minReadySeconds)],
   ];
   if (d.spec.strategy.type === 'RollingUpdate') entries.push(['RollingUpdateStrategy', rollingUpdateText(d)]);
-  const template =
-    'Pod Template:\n' +
-    indent(fields([['Labels', multiline(d.spec.template.metadata.labels)]]) + '\nContainers:\n' + indent(d.spec.template.spec.containers.map((c) => containerBlock(c, null, 1)).join('\n'), 1), 2);
+  const template = podTemplateBlock(d.spec.template);
   const parts = [
     fields(entries, 22),
     template,
