@@ -102,6 +102,12 @@ const WRITES: Record<string, { verbs: readonly string[]; subresources?: readonly
     subresources: [{ name: 'scale', group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] }],
   },
   ReplicaSet: { verbs: ['get', 'list'], categories: ['all'] },
+  // the `all` category of kubectl get all (K pkg/registry/*/rest storage: ShortNames/Categories)
+  ReplicationController: { verbs: ['get', 'list'], categories: ['all'] },
+  StatefulSet: { verbs: ['get', 'list'], categories: ['all'] },
+  DaemonSet: { verbs: ['get', 'list'], categories: ['all'] },
+  Job: { verbs: ['get', 'list'], categories: ['all'] },
+  CronJob: { verbs: ['get', 'list'], categories: ['all'] },
   Service: { verbs: ['create', 'get', 'list', 'patch'], categories: ['all'] },
   // kubectl autoscale (POST) and patch of the spec fields the game models (./writes.ts policyActions).
   HorizontalPodAutoscaler: { verbs: ['create', 'get', 'list', 'patch'], categories: ['all'] },

@@ -5,7 +5,10 @@
  *
  * May import: ../sim/* (read only), ./*.
  */
-import type { Container, ContainerState, Deployment, Node, Pod, Probe, Service, SimState } from '../sim/types.ts';
+import type { Container, ContainerState, CronJob, DaemonSet, Deployment, EndpointSlice, Job, LimitRange, Node, Pod, Probe, ReplicaSet, ReplicationController, Service, SimState, StatefulSet } from '../sim/types.ts';
+import { defaultedItem } from '../sim/kinds/limitrange.ts';
+import { KINDS, toApi, type KubeObject } from '../sim/kinds/index.ts';
+import { quotaRows } from '../sim/kinds/resourcequota.ts';
 import { nodeDisplayStatus } from '../sim/status.ts';
 import { latestOfSeries } from '../sim/events.ts';
 import { lastSeen } from './get.ts';
@@ -22,7 +25,8 @@ export function eventsSection(state: SimState, kind: string, name: string, names
   const mine = latestOfSeries(state.events.filter((e) => e.object.kind === kind && e.object.name === name && (kind === 'Node' || e.object.namespace === namespace)));
   if (mine.length === 0) return 'Events:  <none>';
   const rows = mine.map((e) => [e.type, e.reason, lastSeen(state.t, e), e.source, e.message]);
-  return 'Events:\n' + indent(table(['Type', 'Reason', 'Age', 'From', 'Message'], rows, { gap: 2, rule: true }), 2);
+  // DescribeEvents writes its rule line literally: `----  ------  ----  ----  -------` (Age's is 4 wide)
+  return 'Events:\n' + indent(table(['Type', 'Reason', 'Age', 'From', 'Message'], [['----', '------', '----', '----', '-------'], ...rows], { gap: 2 }), 2);
 }
 
 function multiline(map: Record<string, string> | undefined, sep = '='): string {
@@ -236,9 +240,7 @@ export function describeDeployment(state: SimState, key: string, d: Deployment):
     ['MinReadySeconds', String(d.spec.minReadySeconds)],
   ];
   if (d.spec.strategy.type === 'RollingUpdate') entries.push(['RollingUpdateStrategy', rollingUpdateText(d)]);
-  const template =
-    'Pod Template:\n' +
-    indent(fields([['Labels', multiline(d.spec.template.metadata.labels)]]) + '\nContainers:\n' + indent(d.spec.template.spec.containers.map((c) => containerBlock(c, null, 1)).join('\n'), 1), 2);
+  const template = podTemplateBlock(d.spec.template);
   const parts = [
     fields(entries, 22),
     template,
@@ -298,4 +300,256 @@ function tolerationLines(tolerations: Pod['spec']['tolerations']): string {
       return s;
     })
     .join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The other workload and policy kinds (issue 6): K staging/src/k8s.io/kubectl/pkg/describe/describe.go
+// describeReplicaSet / describeReplicationController / describeStatefulSet / describeDaemonSet /
+// describeJob / describeCronJob / describeLimitRange, each ending with its Events (LimitRange has none).
+// ---------------------------------------------------------------------------------------------------
+
+function selectorText(sel: Record<string, string>): string {
+  return Object.keys(sel).sort().map((k) => `${k}=${sel[k]}`).join(',') || '<none>';
+}
+
+/** DescribePodTemplate: Labels, (Annotations), Containers (the layout describe deployment uses). */
+function podTemplateBlock(tpl: { metadata: { labels: Record<string, string>; annotations?: Record<string, string> }; spec: { containers: Container[]; nodeSelector?: Record<string, string>; tolerations?: Pod['spec']['tolerations'] } }): string {
+  const head: [string, string][] = [['Labels', multiline(tpl.metadata.labels)]];
+  if (tpl.metadata.annotations && Object.keys(tpl.metadata.annotations).length > 0) head.push(['Annotations', multiline(tpl.metadata.annotations, ': ')]);
+  const tail = fields([['Volumes', '<none>'], ['Node-Selectors', multiline(tpl.spec.nodeSelector)], ['Tolerations', tolerationLines(tpl.spec.tolerations)]]);
+  return 'Pod Template:\n' + indent(fields(head) + '\nContainers:\n' + indent(tpl.spec.containers.map((c) => containerBlock(c, null, 1)).join('\n'), 1) + '\n' + tail, 2);
+}
+
+/** `Pods Status:` of the Pods `kind/name` controls: `N Running / N Waiting / N Succeeded / N Failed`. */
+function podsStatus(state: SimState, kind: string, name: string, namespace: string): string {
+  let running = 0, waiting = 0, succeeded = 0, failed = 0;
+  for (const key of Object.keys(state.pods)) {
+    const p = state.pods[key]!;
+    if (p.metadata.namespace !== namespace || !p.metadata.ownerReferences.some((r) => r.controller && r.kind === kind && r.name === name)) continue;
+    if (p.status.phase === 'Running') running++;
+    else if (p.status.phase === 'Pending') waiting++;
+    else if (p.status.phase === 'Succeeded') succeeded++;
+    else if (p.status.phase === 'Failed') failed++;
+  }
+  return `${running} Running / ${waiting} Waiting / ${succeeded} Succeeded / ${failed} Failed`;
+}
+
+function controlledBy(meta: { ownerReferences: { kind: string; name: string; controller?: boolean }[] }): [string, string][] {
+  const owner = meta.ownerReferences.find((r) => r.controller);
+  return owner ? [['Controlled By', `${owner.kind}/${owner.name}`]] : [];
+}
+
+/** `kubectl describe replicaset` / `replicationcontroller` (describeReplicaSet, describeReplicationController). */
+export function describeReplicaSetLike(state: SimState, rs: ReplicaSet | ReplicationController): string {
+  const sel = rs.kind === 'ReplicaSet' ? rs.spec.selector.matchLabels : rs.spec.selector;
+  const entries: [string, string][] = [
+    ['Name', rs.metadata.name],
+    ['Namespace', rs.metadata.namespace],
+    ['Selector', selectorText(sel)],
+    ['Labels', multiline(rs.metadata.labels)],
+    ['Annotations', multiline(rs.metadata.annotations, ': ')],
+    ...controlledBy(rs.metadata),
+    ['Replicas', `${rs.status.replicas} current / ${rs.spec.replicas} desired`],
+    ['Pods Status', podsStatus(state, rs.kind, rs.metadata.name, rs.metadata.namespace)],
+  ];
+  return [fields(entries), podTemplateBlock(rs.spec.template), eventsSection(state, rs.kind, rs.metadata.name, rs.metadata.namespace)].join('\n');
+}
+
+/** `kubectl describe statefulset` (describeStatefulSet). */
+export function describeStatefulSet(state: SimState, sts: StatefulSet): string {
+  const entries: [string, string][] = [
+    ['Name', sts.metadata.name],
+    ['Namespace', sts.metadata.namespace],
+    ['CreationTimestamp', describeTime(sts.metadata.creationTimestamp)],
+    ['Selector', selectorText(sts.spec.selector.matchLabels)],
+    ['Labels', multiline(sts.metadata.labels)],
+    ['Annotations', multiline(sts.metadata.annotations, ': ')],
+    ['Replicas', `${sts.spec.replicas} desired | ${sts.status.replicas} total`],
+    ['Update Strategy', 'RollingUpdate'],
+    ['  Partition', '0'],
+    ['Pods Status', podsStatus(state, 'StatefulSet', sts.metadata.name, sts.metadata.namespace)],
+  ];
+  return [fields(entries), podTemplateBlock(sts.spec.template), fields([['Volume Claims', '<none>']], 18), eventsSection(state, 'StatefulSet', sts.metadata.name, sts.metadata.namespace)].join('\n');
+}
+
+/** `kubectl describe daemonset` (describeDaemonSet). */
+export function describeDaemonSet(state: SimState, ds: DaemonSet): string {
+  const s = ds.status;
+  // describeDaemonSet prints no Namespace line, and its counts without a tab (not aligned)
+  const entries: [string, string][] = [
+    ['Name', ds.metadata.name],
+    ['Selector', selectorText(ds.spec.selector.matchLabels)],
+    ['Node-Selector', selectorText(ds.spec.template.spec.nodeSelector ?? {})],
+    ['Labels', multiline(ds.metadata.labels)],
+    ['Annotations', multiline(ds.metadata.annotations, ': ')],
+  ];
+  const counts = [
+    `Desired Number of Nodes Scheduled: ${s.desiredNumberScheduled}`,
+    `Current Number of Nodes Scheduled: ${s.currentNumberScheduled}`,
+    `Number of Nodes Scheduled with Up-to-date Pods: ${s.updatedNumberScheduled}`,
+    `Number of Nodes Scheduled with Available Pods: ${s.numberAvailable}`,
+    `Number of Nodes Misscheduled: ${s.numberMisscheduled}`,
+  ].join('\n');
+  return [fields(entries), counts, fields([['Pods Status', podsStatus(state, 'DaemonSet', ds.metadata.name, ds.metadata.namespace)]]), podTemplateBlock(ds.spec.template), eventsSection(state, 'DaemonSet', ds.metadata.name, ds.metadata.namespace)].join('\n');
+}
+
+/** `kubectl describe job` (describeJob). */
+export function describeJob(state: SimState, job: Job): string {
+  const s = job.status;
+  const entries: [string, string][] = [
+    ['Name', job.metadata.name],
+    ['Namespace', job.metadata.namespace],
+    ['Selector', selectorText(job.spec.selector.matchLabels)],
+    ['Labels', multiline(job.metadata.labels)],
+    ['Annotations', multiline(job.metadata.annotations, ': ')],
+    ...controlledBy(job.metadata),
+    ['Parallelism', String(job.spec.parallelism)],
+    ['Completions', String(job.spec.completions)],
+    ['Completion Mode', 'NonIndexed'],
+    ['Suspend', String(job.spec.suspend)],
+    ['Backoff Limit', String(job.spec.backoffLimit)],
+  ];
+  if (s.startTime !== undefined) entries.push(['Start Time', describeTime(s.startTime)]);
+  if (s.completionTime !== undefined) {
+    entries.push(['Completed At', describeTime(s.completionTime)]);
+    if (s.startTime !== undefined) entries.push(['Duration', humanDuration(s.completionTime - s.startTime)]);
+  }
+  if (job.spec.activeDeadlineSeconds !== undefined) entries.push(['Active Deadline Seconds', `${job.spec.activeDeadlineSeconds}s`]);
+  entries.push(['Pods Statuses', `${s.active} Active (${s.ready} Ready) / ${s.succeeded} Succeeded / ${s.failed} Failed`]);
+  return [fields(entries), podTemplateBlock(job.spec.template), eventsSection(state, 'Job', job.metadata.name, job.metadata.namespace)].join('\n');
+}
+
+/** `kubectl describe cronjob` (describeCronJob). */
+export function describeCronJob(state: SimState, cj: CronJob): string {
+  const js = cj.spec.jobTemplate.spec;
+  const entries: [string, string][] = [
+    ['Name', cj.metadata.name],
+    ['Namespace', cj.metadata.namespace],
+    ['Labels', multiline(cj.metadata.labels)],
+    ['Annotations', multiline(cj.metadata.annotations, ': ')],
+    ['Schedule', cj.spec.schedule],
+    ['Concurrency Policy', cj.spec.concurrencyPolicy],
+    ['Suspend', cj.spec.suspend ? 'True' : 'False'],
+    ['Successful Job History Limit', String(cj.spec.successfulJobsHistoryLimit)],
+    ['Failed Job History Limit', String(cj.spec.failedJobsHistoryLimit)],
+    ['Starting Deadline Seconds', cj.spec.startingDeadlineSeconds === undefined ? '<unset>' : `${cj.spec.startingDeadlineSeconds}s`],
+    ['Selector', '<unset>'],
+    ['Parallelism', js.parallelism === undefined ? '<unset>' : String(js.parallelism)],
+    ['Completions', js.completions === undefined ? '<unset>' : String(js.completions)],
+  ];
+  const tail: [string, string][] = [
+    ['Last Schedule Time', cj.status.lastScheduleTime === undefined ? '<unset>' : describeTime(cj.status.lastScheduleTime)],
+    ['Active Jobs', cj.status.active.length === 0 ? '<none>' : cj.status.active.map((a) => a.name).join(', ')],
+  ];
+  return [fields(entries), podTemplateBlock(js.template), fields(tail), eventsSection(state, 'CronJob', cj.metadata.name, cj.metadata.namespace)].join('\n');
+}
+
+/**
+ * The Type / Resource / Min / Max / Default Request / Default Limit / Max Limit/Request Ratio table of a
+ * LimitRange, as real kubectl 1.32 prints it: in `describe limitrange` the Type column is one space
+ * wider (`Container   cpu`), in `describe namespace` every line starts with one space. Resources in
+ * name order (kubectl ranges over a Go map: its order varies from run to run).
+ */
+function limitTable(lr: LimitRange, inNamespace = false): string {
+  const rows: string[][] = [];
+  for (const raw of lr.spec.limits) {
+    const item = defaultedItem(raw);
+    const names = new Set<string>([...Object.keys(item.min ?? {}), ...Object.keys(item.max ?? {}), ...Object.keys(item.default ?? {}), ...Object.keys(item.defaultRequest ?? {})]);
+    for (const r of [...names].sort() as ('cpu' | 'memory')[]) {
+      const v = (m: Partial<Record<'cpu' | 'memory', string>> | undefined) => m?.[r] ?? '-';
+      rows.push([inNamespace ? item.type : `${item.type} `, r, v(item.min), v(item.max), item.type === 'Container' ? v(item.defaultRequest) : '-', item.type === 'Container' ? v(item.default) : '-', '-']);
+    }
+  }
+  const text = table(['Type', 'Resource', 'Min', 'Max', 'Default Request', 'Default Limit', 'Max Limit/Request Ratio'], rows, { gap: 2, rule: true });
+  return inNamespace ? text.split('\n').map((l) => ` ${l}`).join('\n') : text;
+}
+
+/** `kubectl describe limitrange` (describeLimitRange): Name, Namespace, then one row per item and resource; no Events. */
+export function describeLimitRange(lr: LimitRange): string {
+  return [fields([['Name', lr.metadata.name], ['Namespace', lr.metadata.namespace]], 10), limitTable(lr)].join('\n');
+}
+
+/** The kinds {@link describeStored} describes. */
+export const DESCRIBED_KINDS: ReadonlySet<string> = new Set(['ReplicaSet', 'ReplicationController', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'LimitRange', 'EndpointSlice']);
+
+/**
+ * `kubectl describe` of one object of the registered kinds above (and ReplicaSet), or null when `kind`
+ * has no describer here (the caller answers the others: pods, nodes, deployments, services, pdb,
+ * quota, hpa).
+ */
+export function describeStored(state: SimState, kind: string, obj: unknown): string | null {
+  switch (kind) {
+    case 'ReplicaSet': return describeReplicaSetLike(state, obj as ReplicaSet);
+    case 'ReplicationController': return describeReplicaSetLike(state, obj as ReplicationController);
+    case 'StatefulSet': return describeStatefulSet(state, obj as StatefulSet);
+    case 'DaemonSet': return describeDaemonSet(state, obj as DaemonSet);
+    case 'Job': return describeJob(state, obj as Job);
+    case 'CronJob': return describeCronJob(state, obj as CronJob);
+    case 'LimitRange': return describeLimitRange(obj as LimitRange);
+    case 'EndpointSlice': return describeEndpointSlice(state, obj as EndpointSlice);
+    default: return null;
+  }
+}
+
+/** Namespaces every cluster has, besides those its objects use (as server/k8s/resources.ts serves them). */
+const BUILT_IN_NAMESPACES = ['default', 'kube-node-lease', 'kube-public', 'kube-system'];
+
+/** The cluster's namespaces: the built-in four and every namespace an object is in, sorted. */
+export function namespaceNames(state: SimState): string[] {
+  const names = new Set(BUILT_IN_NAMESPACES);
+  for (const def of KINDS) {
+    if (!def.namespaced) continue;
+    const store = def.store(state);
+    for (const k in store) names.add(store[k]!.metadata.namespace);
+  }
+  return [...names].sort();
+}
+
+/**
+ * `kubectl describe namespace NAME` (describeNamespace): Name, Labels (`kubernetes.io/metadata.name`),
+ * Annotations, Status Active, then its ResourceQuotas (DescribeResourceQuotas: `No resource quota.`
+ * when none) and LimitRanges (DescribeLimitRanges: `No LimitRange resource.`).
+ */
+export function describeNamespace(state: SimState, name: string): string {
+  const head = fields([['Name', name], ['Labels', `kubernetes.io/metadata.name=${name}`], ['Annotations', '<none>'], ['Status', 'Active']]);
+  const quotas = Object.keys(state.resourceQuotas ?? {}).sort().map((k) => state.resourceQuotas![k]!).filter((q) => q.metadata.namespace === name);
+  const quotaText = quotas.length === 0 ? 'No resource quota.' : 'Resource Quotas\n' + quotas.map((q) => indent(fields([['Name', q.metadata.name]], 15) + '\n' + table(['Resource', 'Used', 'Hard'], [['--------', '---', '---'], ...quotaRows(state, q).map((r) => [r.resource, r.used, r.hard])], { gap: 2 }), 2)).join('\n');
+  const ranges = Object.keys(state.limitRanges ?? {}).sort().map((k) => state.limitRanges![k]!).filter((l) => l.metadata.namespace === name);
+  const limitText = ranges.length === 0 ? 'No LimitRange resource.' : 'Resource Limits\n' + ranges.map((lr) => limitTable(lr, true)).join('\n');
+  return [head, '', quotaText, '', limitText].join('\n');
+}
+
+/**
+ * `kubectl describe endpointslice` (describeEndpointSlice, discovery/v1): Name, Namespace, Labels,
+ * Annotations, AddressType, the Ports table, one `- Addresses:` block per endpoint (Conditions Ready,
+ * Hostname, TargetRef, NodeName, Zone) from the slice's API view, then Events.
+ */
+export function describeEndpointSlice(state: SimState, slice: EndpointSlice): string {
+  const api = toApi(slice as unknown as KubeObject, state) as { endpoints?: { addresses?: string[]; conditions?: { ready?: boolean }; hostname?: string; targetRef?: { kind: string; name: string }; nodeName?: string; zone?: string }[]; ports?: { name?: string; port?: number; protocol?: string }[] };
+  const head = fields([
+    ['Name', slice.metadata.name],
+    ['Namespace', slice.metadata.namespace],
+    ['Labels', multiline(slice.metadata.labels)],
+    ['Annotations', multiline(slice.metadata.annotations, ': ')],
+    ['AddressType', slice.addressType],
+  ]);
+  const ports = api.ports ?? [];
+  const portText = ports.length === 0 ? 'Ports: <unset>' : 'Ports:\n' + indent(table(['Name', 'Port', 'Protocol'], [['----', '----', '--------'], ...ports.map((p) => [p.name ?? '<unset>', p.port === undefined ? '<unset>' : String(p.port), p.protocol ?? '<unset>'])], { gap: 2 }), 2);
+  const eps = api.endpoints ?? [];
+  let epText = 'Endpoints: <none>';
+  if (eps.length > 0) {
+    const lines: ([string, string] | string)[] = [];
+    for (const e of eps) {
+      lines.push(['  - Addresses:', (e.addresses ?? []).join(', ') || '<none>']);
+      lines.push('    Conditions:');
+      lines.push(['      Ready:', e.conditions?.ready === undefined ? '<unset>' : String(e.conditions.ready)]);
+      lines.push(['    Hostname:', e.hostname ?? '<unset>']);
+      if (e.targetRef) lines.push(['    TargetRef:', `${e.targetRef.kind}/${e.targetRef.name}`]);
+      lines.push(['    NodeName:', e.nodeName ?? '<unset>']);
+      lines.push(['    Zone:', e.zone ?? '<unset>']);
+    }
+    const width = Math.max(...lines.filter((l): l is [string, string] => typeof l !== 'string').map(([k]) => k.length)) + 2;
+    epText = 'Endpoints:\n' + lines.map((l) => (typeof l === 'string' ? l : `${l[0].padEnd(width)}${l[1]}`)).join('\n');
+  }
+  return [head, portText, epText, eventsSection(state, 'EndpointSlice', slice.metadata.name, slice.metadata.namespace)].join('\n');
 }

@@ -8,7 +8,7 @@
 import type { SimState } from '../sim/types.ts';
 import { simTimestamp } from '../sim/names.ts';
 import { latestOfSeries } from '../sim/events.ts';
-import { deploymentKind, endpointSliceKind, nodeKind, podKind, replicaSetKind, serviceKind, toApi, type KindDef, type KubeObject, type PrinterColumn } from '../sim/kinds/index.ts';
+import { deploymentKind, endpointSliceKind, kindForResource, nodeKind, podKind, replicaSetKind, serviceKind, toApi, type KindDef, type KubeObject, type PrinterColumn } from '../sim/kinds/index.ts';
 import { endpointsViewColumns } from '../sim/kinds/endpointslice.ts';
 import { humanDuration, labelString, table, toYaml } from './format.ts';
 import { KIND_PREFIX, UsageError, flagString, type ParsedArgs, type ResourceType } from './parse.ts';
@@ -89,11 +89,43 @@ export const API_RESOURCE: Record<ResourceType, string> = {
   events: 'events',
 };
 
-/** `kubectl get all`: pods, services, deployments and replicasets, names prefixed with their type. @throws UsageError like {@link getResources}. */
+/**
+ * The `all` category in the order kubectl 1.32 prints it against a real API server (discovery order:
+ * the core group's resources alphabetically, then apps, autoscaling, batch): pods,
+ * replicationcontrollers, services, daemonsets, deployments, replicasets, statefulsets,
+ * horizontalpodautoscalers, cronjobs, jobs. Source: the `Categories()` of each kind's REST storage
+ * (K pkg/registry/{core,apps,autoscaling,batch}/.../storage.go) and kubectl's category expansion.
+ */
+export const ALL_CATEGORY: readonly string[] = ['pods', 'replicationcontrollers', 'services', 'daemonsets', 'deployments', 'replicasets', 'statefulsets', 'horizontalpodautoscalers', 'cronjobs', 'jobs'];
+
+/**
+ * `kubectl get all`: each kind of {@link ALL_CATEGORY} that has objects, names prefixed with their type
+ * (`pod/x`, `deployment.apps/web`, `horizontalpodautoscaler.autoscaling/web`, `job.batch/migrate`),
+ * tables separated by a blank line; `-A` adds NAMESPACE, `-o wide` the wide columns; nothing:
+ * `No resources found in NS namespace.` (`No resources found` with `-A`). @throws UsageError like {@link getResources}.
+ */
 export function getAll(state: SimState, ns: string | null, args: ParsedArgs): string {
-  const types: Exclude<ResourceType, 'events'>[] = ['pods', 'services', 'deployments', 'replicasets'];
-  const parts = types.map((t) => getResources(state, t, [], ns, args, true)).filter((p) => !p.startsWith('No resources found'));
-  return parts.length === 0 ? `No resources found in ${ns ?? 'any'} namespace.` : parts.join('\n\n');
+  const output = flagString(args, 'output');
+  if (output === 'json' || output === 'yaml') {
+    // one v1 List of every kind's objects, as kubectl prints several types with -o json|yaml
+    const selector = flagString(args, 'selector');
+    const match = selector === undefined ? () => true : parseSelector(selector);
+    const items = ALL_CATEGORY.flatMap((word) => {
+      const def = kindForResource(word);
+      return def ? inNamespace(def.store(state), def.namespaced ? ns : null).filter((o) => match(o.metadata.labels)).map((o) => apiObject(o, state)) : [];
+    });
+    if (items.length === 0) return ns === null ? 'No resources found' : `No resources found in ${ns} namespace.`;
+    const list = { apiVersion: 'v1', kind: 'List', items, metadata: { resourceVersion: '' } };
+    return output === 'json' ? JSON.stringify(list, null, 4) : toYaml(list);
+  }
+  const parts = ALL_CATEGORY.map((word) => {
+    const alias = word === 'pods' || word === 'services' || word === 'deployments' || word === 'replicasets' ? word : undefined;
+    if (alias !== undefined) return getResources(state, alias, [], ns, args, true);
+    const def = kindForResource(word);
+    return def ? getKindResources(state, def, [], ns, args, true) : '';
+  }).filter((p) => p !== '' && !p.startsWith('No resources found'));
+  if (parts.length === 0) return ns === null ? 'No resources found' : `No resources found in ${ns} namespace.`;
+  return parts.join(output === 'name' ? '\n' : '\n\n');
 }
 
 /**
@@ -111,7 +143,8 @@ export function getEvents(state: SimState, ns: string | null, forObject: string 
     if (slash < 0) throw new UsageError(`error: --for must be in resource/name form`);
     const type = forObject.slice(0, slash).toLowerCase();
     const kinds: Record<string, string> = { pod: 'Pod', pods: 'Pod', po: 'Pod', node: 'Node', nodes: 'Node', no: 'Node', deployment: 'Deployment', deploy: 'Deployment', deployments: 'Deployment', rs: 'ReplicaSet', replicaset: 'ReplicaSet', svc: 'Service', service: 'Service' };
-    kindFilter = Object.hasOwn(kinds, type) ? kinds[type]! : null;
+    // any registered kind by its kubectl spellings (job/x, sts/x, cj/x, pdb/x, quota/x...)
+    kindFilter = Object.hasOwn(kinds, type) ? kinds[type]! : (kindForResource(type)?.kind ?? null);
     if (kindFilter === null) throw new UsageError(`error: the server doesn't have a resource type "${type}"`);
     nameFilter = forObject.slice(slash + 1);
   }

@@ -13,8 +13,9 @@ Inspect:
   kubectl get TYPE -w                  (the console follows it: changed rows only; Esc or Ctrl+C stops)
   kubectl get events [--for pod/NAME]
   kubectl get all
-  kubectl describe pod|node|deployment|svc|hpa NAME
-  kubectl get pdb|resourcequota|hpa [NAME]  /  kubectl describe pdb|quota NAME
+  kubectl describe pod|node|deployment|svc|hpa NAME   (a name matching nothing exactly: every object with that prefix)
+  kubectl describe rs|sts|ds|job|cronjob|rc|endpointslice|ns NAME
+  kubectl get pdb|resourcequota|limitrange|hpa [NAME]  /  kubectl describe pdb|quota|limits NAME
   kubectl top pods|nodes
   kubectl logs POD|deployment/NAME [-c CONTAINER] [-p|--previous] [--tail=N] [--since=5m] [--timestamps]
   kubectl rollout status deployment/NAME

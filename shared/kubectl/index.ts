@@ -9,14 +9,14 @@
  *
  * May import: ../sim/* (read only), ./*.
  */
-import type { SimAction, SimState } from '../sim/types.ts';
+import type { PodDisruptionBudget, ResourceQuota, SimAction, SimState } from '../sim/types.ts';
 import { findDeployment } from '../sim/apiserver.ts';
 import { KUBECTL_HELP } from './help.ts';
 import { resourceAlias, UsageError, USAGE_HINT, flagString, parseArgs, tokenize, typeAndNames, type FlagDef, type ParsedArgs } from './parse.ts';
-import { suggest } from './format.ts';
+import { humanDuration, suggest, table } from './format.ts';
 import { API_RESOURCE, getAll, getEvents, getKindResources, getResources, parseSelector } from './get.ts';
-import { kindForResource } from '../sim/kinds/index.ts';
-import { describeDeployment, describeNode, describePod, describeService } from './describe.ts';
+import { kindForResource, type KubeObject } from '../sim/kinds/index.ts';
+import { describeDeployment, describeNode, describePod, describeService, describeStored, DESCRIBED_KINDS, describeNamespace, namespaceNames } from './describe.ts';
 import { rolloutHistory, rolloutStatus } from './rollout.ts';
 import { topNodes, topPods } from './top.ts';
 import { runEtcdctl } from './etcdctl.ts';
@@ -24,7 +24,7 @@ import { runKubeadm } from './kubeadm.ts';
 import { deleteCommand, nodeCommand, rolloutWrite, scaleCommand, setCommand } from './write.ts';
 import { deleteDeploymentCommand, metadataCommand, taintCommand } from './metadata.ts';
 import { ETCD_READ_ERROR, apiReadable, inNamespace } from './cluster.ts';
-import { EDIT_FLAGS, PATCH_FLAGS, describePolicy, editCommand, patchCommand } from './policy.ts';
+import { EDIT_FLAGS, PATCH_FLAGS, describePdb, describeQuota, editCommand, patchCommand } from './policy.ts';
 import { autoscaleCommand, describeHpa, patchCommand as patchHpaCommand } from './autoscale.ts';
 import { apiResources, explain } from './explain.ts';
 import { horizontalPodAutoscalerKind } from '../sim/kinds/hpa.ts';
@@ -126,6 +126,19 @@ function runGet(state: SimState, words: string[]): KubectlResult {
     return output(getAll(state, ns, args));
   }
   const first = args.positional[0]!;
+  const firstWord = first.includes('/') ? first.slice(0, first.indexOf('/')) : first;
+  if (NAMESPACE_WORDS.has(firstWord.toLowerCase())) {
+    // NAME STATUS AGE (printNamespace); namespaces are derived from the objects, as the API serves them
+    readGate(state);
+    const wanted = first.includes('/') ? args.positional.map((p) => p.slice(p.indexOf('/') + 1)) : args.positional.slice(1);
+    const all = namespaceNames(state);
+    const missing = wanted.filter((n) => !all.includes(n));
+    const rows = (wanted.length === 0 ? all : wanted.filter((n) => all.includes(n))).map((n) => [n, 'Active', humanDuration(state.t)]);
+    const errors = missing.map((n) => `Error from server (NotFound): namespaces "${n}" not found`);
+    if (rows.length === 0) return { kind: 'error', error: errors.join('\n') };
+    const body = flagString(args, 'output') === 'name' ? rows.map((r) => `namespace/${r[0]}`).join('\n') : table(['NAME', 'STATUS', 'AGE'], rows);
+    return output([body, ...errors].join('\n'));
+  }
   if (first.includes(',') && !first.includes('/')) {
     // `kubectl get jobs,cronjobs`: each type in turn, names prefixed with their type (kubectl's multi-type form)
     readGate(state);
@@ -157,6 +170,9 @@ function runGet(state: SimState, words: string[]): KubectlResult {
   return output(text);
 }
 
+/** The Namespace spellings `get` and `describe` accept (namespaces are derived from the objects, not stored). */
+const NAMESPACE_WORDS = new Set(['ns', 'namespace', 'namespaces']);
+
 /** The HPA spellings `describe` accepts (`hpa`, `horizontalpodautoscaler(s)`, with `/NAME`). */
 const HPA_WORDS = new Set(['hpa', 'horizontalpodautoscaler', 'horizontalpodautoscalers', 'horizontalpodautoscaler.autoscaling']);
 
@@ -179,6 +195,14 @@ function runDescribe(state: SimState, words: string[]): KubectlResult {
     const names = head!.includes('/') ? args.positional.map((p) => p.slice(p.indexOf('/') + 1)) : args.positional.slice(1);
     return runDescribeHpa(state, namespaceOf(args.flags), names);
   }
+  if (headType !== undefined && NAMESPACE_WORDS.has(headType.toLowerCase())) {
+    readGate(state);
+    const names = head!.includes('/') ? args.positional.map((p) => p.slice(p.indexOf('/') + 1)) : args.positional.slice(1);
+    const errors: string[] = [];
+    const blocks = pickByName(namespaceNames(state).map((n) => ({ metadata: { name: n } })), names, 'namespaces', errors).map((n) => describeNamespace(state, n.metadata.name));
+    if (blocks.length === 0) return { kind: 'error', error: errors.join('\n') };
+    return output([blocks.join('\n\n\n'), ...errors].join('\n'));
+  }
   const policy = describeExtraKind(state, args);
   if (policy) return policy;
   const { type, names } = typeAndNames(args.positional);
@@ -189,15 +213,8 @@ function runDescribe(state: SimState, words: string[]): KubectlResult {
   const matches = selector === undefined ? () => true : parseSelector(selector);
   const blocks: string[] = [];
   const errors: string[] = [];
-  const pick = <T extends { metadata: { name: string; namespace: string; labels: Record<string, string> } }>(map: Record<string, T>): T[] => {
-    const all = inNamespace(map, ns).filter((o) => matches(o.metadata.labels));
-    if (names.length === 0) return all;
-    return names.flatMap((n) => {
-      const o = all.find((x) => x.metadata.name === n);
-      if (!o) errors.push(`Error from server (NotFound): ${API_RESOURCE[type]} "${n}" not found`);
-      return o ? [o] : [];
-    });
-  };
+  const pick = <T extends { metadata: { name: string; namespace: string; labels: Record<string, string> } }>(map: Record<string, T>): T[] =>
+    pickByName(inNamespace(map, ns).filter((o) => matches(o.metadata.labels)), names, API_RESOURCE[type], errors);
   switch (type) {
     case 'pods':
       for (const p of pick(state.pods)) blocks.push(describePod(state, p));
@@ -208,36 +225,71 @@ function runDescribe(state: SimState, words: string[]): KubectlResult {
     case 'services':
       for (const s of pick(state.services)) blocks.push(describeService(state, `${s.metadata.namespace}/${s.metadata.name}`, s));
       break;
+    case 'replicasets':
+      for (const rs of pick(state.replicaSets)) blocks.push(describeStored(state, 'ReplicaSet', rs)!);
+      break;
     case 'nodes': {
       const nodes = Object.keys(state.nodes).sort().map((k) => state.nodes[k]!).filter((n) => matches(n.metadata.labels));
-      const chosen = names.length === 0 ? nodes : names.flatMap((n) => {
-        const node = Object.hasOwn(state.nodes, n) ? state.nodes[n] : undefined;
-        if (!node) errors.push(`Error from server (NotFound): nodes "${n}" not found`);
-        return node ? [node] : [];
-      });
-      for (const n of chosen) blocks.push(describeNode(state, n));
+      for (const n of pickByName(nodes, names, 'nodes', errors)) blocks.push(describeNode(state, n));
       break;
     }
     default:
-      throw new UsageError(`error: describe supports pods, nodes, deployments, services and hpa in this game`);
+      throw new UsageError(`error: describe supports ${DESCRIBABLE} in this game`);
   }
   if (blocks.length === 0 && errors.length > 0) return { kind: 'error', error: errors.join('\n') };
   if (blocks.length === 0) return output(`No resources found in ${ns} namespace.`);
   return output([blocks.join('\n\n\n'), ...errors].join('\n'));
 }
 
-/** `kubectl describe` of a registered kind without a dedicated console type (pdb): ./policy.ts, or null for the others. */
+/** The kinds `describe` answers, for its usage error. */
+const DESCRIBABLE = 'pods, nodes, namespaces, deployments, replicasets, services, endpointslices, statefulsets, daemonsets, jobs, cronjobs, replicationcontrollers, hpa, pdb, resourcequotas and limitranges';
+
+/**
+ * The objects `kubectl describe TYPE NAME...` picks (describe.go): each name exactly; when a single
+ * name matches nothing, every object whose name starts with it (DescribeMatchingResources), else
+ * NotFound (`Error from server (NotFound): RESOURCE "x" not found`, pushed on `errors`).
+ */
+function pickByName<T extends { metadata: { name: string } }>(all: T[], names: string[], resource: string, errors: string[]): T[] {
+  if (names.length === 0) return all;
+  if (names.length === 1) {
+    const n = names[0]!;
+    const exact = all.filter((o) => o.metadata.name === n);
+    const chosen = exact.length > 0 ? exact : all.filter((o) => o.metadata.name.startsWith(n));
+    if (chosen.length === 0) errors.push(`Error from server (NotFound): ${resource} "${n}" not found`);
+    return chosen;
+  }
+  return names.flatMap((n) => {
+    const o = all.find((x) => x.metadata.name === n);
+    if (!o) errors.push(`Error from server (NotFound): ${resource} "${n}" not found`);
+    return o ? [o] : [];
+  });
+}
+
+/**
+ * `kubectl describe` of a registered kind without a dedicated console type: pdb and quota
+ * (./policy.ts), statefulsets, daemonsets, jobs, cronjobs, replicationcontrollers, limitranges
+ * (./describe.ts `describeStored`); null for a kind with no describer.
+ */
 function describeExtraKind(state: SimState, args: ReturnType<typeof parseArgs>): KubectlResult | null {
   const first = args.positional[0];
   if (first === undefined) return null;
   const word = first.includes('/') ? first.slice(0, first.indexOf('/')) : first;
-  if (resourceAlias(word) !== undefined || kindForResource(word) === undefined) return null;
+  const def = resourceAlias(word) === undefined ? kindForResource(word) : undefined;
+  if (def === undefined) return null;
   const names = first.includes('/') ? args.positional.map((p) => p.slice(p.indexOf('/') + 1)) : args.positional.slice(1);
+  const describeOne = (obj: KubeObject): string | null =>
+    def.kind === 'PodDisruptionBudget' ? describePdb(state, obj as unknown as PodDisruptionBudget)
+      : def.kind === 'ResourceQuota' ? describeQuota(state, obj as unknown as ResourceQuota)
+        : describeStored(state, def.kind, obj);
+  if (def.kind !== 'PodDisruptionBudget' && def.kind !== 'ResourceQuota' && !DESCRIBED_KINDS.has(def.kind)) return null;
   readGate(state);
   const ns = namespaceOf(args.flags);
+  const selector = flagString(args, 'selector');
+  const matches = selector === undefined ? () => true : parseSelector(selector);
   const errors: string[] = [];
-  const blocks = describePolicy(state, word, names, ns, errors);
-  if (blocks === null) return null;
+  const g = def.apiVersion.includes('/') ? `.${def.apiVersion.slice(0, def.apiVersion.indexOf('/'))}` : '';
+  const all = inNamespace(def.store(state), def.namespaced ? ns : null).filter((o) => matches(o.metadata.labels));
+  const blocks = pickByName(all, names, `${def.plural}${g}`, errors).map((o) => describeOne(o)!);
   if (blocks.length === 0 && errors.length > 0) return { kind: 'error', error: errors.join('\n') };
   if (blocks.length === 0) return output(`No resources found in ${ns} namespace.`);
   return output([blocks.join('\n\n\n'), ...errors].join('\n'));

@@ -184,8 +184,6 @@ export const RESOURCE_ALIASES: Record<string, ResourceType> = {
   ep: 'endpoints',
   endpoint: 'endpoints',
   endpoints: 'endpoints',
-  endpointslice: 'endpoints',
-  endpointslices: 'endpoints',
   ev: 'events',
   event: 'events',
   events: 'events',

@@ -1,9 +1,9 @@
 /**
  * Loads Kubernetes YAML (what `kubectl apply -f` takes) into the Deployments, other workloads
  * (ReplicaSet, ReplicationController, StatefulSet, DaemonSet) and Services the sim runs: multi-document
- * streams (`---`), empty documents ignored, `kind: List` expanded; Job, CronJob, Pod, ConfigMap, Secret,
- * Namespace, ResourceQuota, LimitRange, HorizontalPodAutoscaler, PodDisruptionBudget and PriorityClass
- * validated and accepted with a note (not simulated yet); kinds that do not affect the simulation
+ * streams (`---`), empty documents ignored, `kind: List` expanded; HorizontalPodAutoscaler, Job, CronJob,
+ * ResourceQuota, LimitRange and PodDisruptionBudget loaded for the sim; Pod, ConfigMap, Secret, Namespace
+ * and PriorityClass validated and accepted with a note (not simulated yet); kinds that do not affect the simulation
  * (ServiceAccount, RBAC, Ingress, StorageClass, PVC...) ignored with a note; unknown kinds skipped with a warning, every problem reported with its document number, object, field path and line.
  *
  * Validation follows the API server (see schemas.ts and checks.ts for sources); unknown fields are
@@ -14,7 +14,8 @@
 import { LineCounter, parseAllDocuments } from 'yaml';
 import type { Document } from 'yaml';
 import type { z } from 'zod';
-import type { CronJobManifest, JobManifest } from '../sim/types.ts';
+import type { CronJobManifest, JobManifest, PolicyManifest } from '../sim/types.ts';
+import { POLICY_KINDS, parsePolicy } from './policies.ts';
 import type { DeploymentManifest, HorizontalPodAutoscalerManifest, HpaMetricSpec, ServiceManifest, WorkloadManifest } from '../sim/types.ts';
 import { ACCEPTED_KINDS, AcceptedObjectSchema, DaemonSetSchema, DeploymentSchema, IGNORED_KINDS, ReplicaSetSchema, ReplicationControllerSchema, ServiceSchema, StatefulSetSchema } from './schemas.ts';
 import type { DeploymentInput, ServiceInput, WorkloadInput } from './schemas.ts';
@@ -55,6 +56,11 @@ export interface LoadedManifests {
   /** (added) batch/v1 Jobs and CronJobs (template restartPolicy Never or OnFailure; a CronJob's schedule parsed). */
   jobs?: JobManifest[];
   cronJobs?: CronJobManifest[];
+  /**
+   * (added) ResourceQuotas, LimitRanges and PodDisruptionBudgets (./policies.ts), in document order:
+   * simulated (quota and LimitRange admission on Pod creates, budgets on evictions).
+   */
+  policies?: PolicyManifest[];
   /** Skipped kinds, ignored fields, suspicious values. Prefixed with the source when one was given. */
   warnings: string[];
   /** Objects with errors are left out of `deployments`/`services`. */
@@ -243,6 +249,21 @@ export function loadManifests(yamlText: string, opts: { source?: string } = {}):
     }
     if (kind === 'Job' || kind === 'CronJob') {
       handleBatch(obj, kind, name, label, err, docNo);
+      return;
+    }
+    if (Object.hasOwn(POLICY_KINDS, kind)) {
+      const pk = kind as PolicyManifest['kind'];
+      if (obj.apiVersion !== POLICY_KINDS[pk]) {
+        err(['apiVersion'], `${obj.apiVersion === undefined ? 'Required value' : `unsupported apiVersion ${JSON.stringify(obj.apiVersion)} for ${kind}`}: use apiVersion: ${POLICY_KINDS[pk]}`, kind, name);
+        return;
+      }
+      const r = parsePolicy(pk, obj);
+      for (const w of r.warnings) out.warnings.push(`${prefix}document ${docNo} (${label}): ${w}`);
+      if (!r.manifest) {
+        for (const e of r.errors) err(e.path, e.message, kind, name);
+        return;
+      }
+      (out.policies ??= []).push(r.manifest);
       return;
     }
     if (IGNORED_KINDS.has(kind)) {

@@ -58,7 +58,7 @@ import { KINDS, kindOf, objectKey, type KindDef } from './kinds/index.ts';
 import { fnv1a64 } from './hash.ts';
 import { objKey, splitKey } from './names.ts';
 import type { CronJob, Job } from './types.ts';
-import type { ResourceQuota } from './kinds/quotaTypes.ts';
+import type { LimitRange, ResourceQuota } from './kinds/quotaTypes.ts';
 import type { ActionResult, DaemonSet, Deployment, Endpoints, HorizontalPodAutoscaler, ImageProfile, Node, ObjectMeta, OwnerReference, Pod, PodCondition, PodDisruptionBudget, ReplicaSet, ReplicationController, Service, SimSeconds, SimState, StatefulSet } from './types.ts';
 
 export { emit, isWarmStart, withWarmStart } from './emit.ts';
@@ -110,6 +110,7 @@ export interface StoredKinds {
   StatefulSet: StatefulSet;
   DaemonSet: DaemonSet;
   ResourceQuota: ResourceQuota;
+  LimitRange: LimitRange;
   HorizontalPodAutoscaler: HorizontalPodAutoscaler;
   Job: Job;
   CronJob: CronJob;
@@ -460,6 +461,8 @@ export function newMeta(
 
 /** The kinds that are admission policies on create (their `admitCreate`), in registry order. */
 const ADMISSION_POLICIES: readonly KindDef[] = KINDS.filter((k) => k.admitCreate !== undefined);
+/** The mutating admission policies (their `admitMutate`: LimitRange defaults), run before {@link ADMISSION_POLICIES}. */
+const MUTATING_POLICIES: readonly KindDef[] = KINDS.filter((k) => k.admitMutate !== undefined);
 
 /**
  * Creates `obj` (built by the caller, e.g. with {@link newMeta}): applies its kind's defaulting
@@ -474,6 +477,7 @@ export function createObject<K extends StoredKind>(state: SimState, kind: K, obj
   const store = (def.ensureStore ?? def.store)(state) as Record<string, StoredKinds[K]>;
   const key = keyOf(kind, obj.metadata);
   if (store[key]) return { ok: false, code: 409, error: `Error from server (AlreadyExists): ${resourceName(kind)} "${obj.metadata.name}" already exists` };
+  for (const policy of MUTATING_POLICIES) policy.admitMutate!(state, kind, obj);
   for (const policy of ADMISSION_POLICIES) {
     const refused = policy.admitCreate!(state, kind, obj);
     if (refused !== undefined) return { ok: false, code: 403, error: refused };

@@ -23,6 +23,7 @@ import { declaredProfile } from './workingSet.ts';
 import { storeWorkloads } from './workloads.ts';
 import { addKubeSystem } from './kubeSystem.ts';
 import { storeAutoscalers } from './autoscalers.ts';
+import { storePolicies } from './policies.ts';
 import { storeBatch } from './controllers/job.ts';
 import type { Container, Deployment, DeploymentManifest, Node, NodeSpecInput, Probe, Service, ServiceManifest, SimInput, SimState } from './types.ts';
 
@@ -235,6 +236,7 @@ export function createSim(input: SimInput, opts: CreateSimOptions = {}): SimStat
     for (const c of d.spec.template.spec.containers) if (!state.images[c.image]) state.images[c.image] = { ...defaultImageProfile };
     state.dirty.deployments.push(key);
   }
+  storePolicies(state, input);
   storeWorkloads(state, input, defaultImageProfile);
   if (input.autoscalers && input.autoscalers.length > 0) storeAutoscalers(state, input, !(opts.warmStart ?? input.coldStart !== true));
   if ((input.jobs ?? []).length + (input.cronJobs ?? []).length > 0) {

@@ -29,7 +29,7 @@ import type { Affinity, ContainerPort, DeploymentStrategy, Deployment, EndpointS
 import type { DaemonSet, ReplicationController, StatefulSet } from './kinds/workloadTypes.ts';
 import type { HorizontalPodAutoscaler, HorizontalPodAutoscalerManifest } from './kinds/autoscalingTypes.ts';
 import type { CronJob, CronJobManifest, Job, JobManifest } from './kinds/batchTypes.ts';
-import type { ResourceQuota } from './kinds/quotaTypes.ts';
+import type { LimitRange, PolicyManifest, ResourceQuota } from './kinds/quotaTypes.ts';
 
 // ---------------------------------------------------------------------------------------------------
 // Control plane
@@ -488,6 +488,8 @@ export interface SimState {
   podDisruptionBudgets?: Record<string, PodDisruptionBudget>;
   /** (added) v1 ResourceQuotas, keyed `namespace/name`; absent until the first one is created. */
   resourceQuotas?: Record<string, ResourceQuota>;
+  /** (added) v1 LimitRanges, keyed `namespace/name`; absent until the first one is created. */
+  limitRanges?: Record<string, LimitRange>;
   /** (added) v1 ReplicationControllers by `namespace/name`; absent until the first is created. */
   replicationControllers?: Record<string, ReplicationController>;
   /** (added) apps/v1 StatefulSets by `namespace/name`; absent until the first is created. */
@@ -725,6 +727,8 @@ export interface SimInput {
   /** (added) Jobs and CronJobs of the manifests (batch/v1). */
   jobs?: JobManifest[];
   cronJobs?: CronJobManifest[];
+  /** (added) ResourceQuotas, LimitRanges and PodDisruptionBudgets of the manifests (./policies.ts). */
+  policies?: PolicyManifest[];
   services: ServiceManifest[];
   /** Profiles by exact image reference; unlisted images use `defaultImage`. */
   images: Record<string, Partial<ImageProfile>>;

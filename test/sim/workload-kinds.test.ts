@@ -148,7 +148,9 @@ describe('loading every common kind', () => {
     // so are Jobs and CronJobs (test/sim/job.test.ts)
     expect(out.jobs?.map((j) => j.metadata.name)).toEqual(['j']);
     expect(out.cronJobs?.map((j) => j.metadata.name)).toEqual(['c']);
-    for (const k of ['ConfigMap "cfg"', 'Secret "s"', 'Pod "p"', 'ResourceQuota "q"', 'LimitRange "l"', 'PodDisruptionBudget "b"', 'PriorityClass "high"']) {
+    // and ResourceQuota, LimitRange, PodDisruptionBudget (test/manifests/quota-pdb.test.ts)
+    expect(out.policies?.map((p) => `${p.kind} ${p.metadata.name}`)).toEqual(['ResourceQuota q', 'LimitRange l', 'PodDisruptionBudget b']);
+    for (const k of ['ConfigMap "cfg"', 'Secret "s"', 'Pod "p"', 'PriorityClass "high"']) {
       expect(out.warnings.some((w) => w.includes(`accepted ${k} (not simulated yet)`))).toBe(true);
     }
     for (const k of ['ServiceAccount "sa"', 'ClusterRole "r"', 'Ingress "i"', 'PersistentVolumeClaim "pvc"']) {

@@ -17,7 +17,7 @@ import { getIndex } from '../cache.ts';
 import { randomSuffix } from '../names.ts';
 import { isActive } from '../podutil.ts';
 import type { Pod, SimState } from '../types.ts';
-import { podFromTemplate, podResources } from './replicaset.ts';
+import { podFromTemplate, podResources, reportFailedCreate } from './replicaset.ts';
 
 const HOSTNAME = 'kubernetes.io/hostname';
 
@@ -48,7 +48,11 @@ export function syncDaemonSet(state: SimState, objKey: string, queueKey: string)
     let podName = `${name}-${randomSuffix(state.rng)}`;
     while (state.pods[`${ns}/${podName}`]) podName = `${name}-${randomSuffix(state.rng)}`;
     const pod = podFromTemplate(state, { apiVersion: 'apps/v1', kind: 'DaemonSet', name, uid: ds.metadata.uid, namespace: ns }, ds.spec.template, podName, res, { nodeSelector: { [HOSTNAME]: node } });
-    if (!createObject(state, 'Pod', pod).ok) return;
+    const r = createObject(state, 'Pod', pod);
+    if (!r.ok) {
+      if (r.code === 403) reportFailedCreate(state, ref, queueKey, `Error creating: ${r.error}`, 'daemonset-controller');
+      return;
+    }
     onNode.set(node, pod);
     emit(state, 'Normal', 'SuccessfulCreate', ref, `Created pod: ${podName}`, 'daemonset-controller');
   }

@@ -37,7 +37,7 @@ import { randomSuffix } from '../names.ts';
 import { isActive, isTerminating } from '../podutil.ts';
 import { scheduleTimer } from '../timers.ts';
 import type { CronJob, CronJobManifest, Job, JobCondition, JobManifest, ObjectMeta, OwnerReference, Pod, PodTemplateSpec, SimState } from '../types.ts';
-import { podFromTemplate, podResources } from './replicaset.ts';
+import { podFromTemplate, podResources, reportFailedCreate } from './replicaset.ts';
 
 /** The pod failure back-off: 10 s, doubled per failure, capped at 6 min (K job_controller.go DefaultJobPodFailureBackOff / MaxJobPodFailureBackOff). */
 export const JOB_BACKOFF_INITIAL_SECONDS = 10;
@@ -123,7 +123,11 @@ export function syncJob(state: SimState, objKey: string, queueKey: string): void
             let name = `${job.metadata.name}-${randomSuffix(state.rng)}`;
             while (state.pods[`${ns}/${name}`]) name = `${job.metadata.name}-${randomSuffix(state.rng)}`;
             const pod = podFromTemplate(state, owner, job.spec.template, name, res, { labels: jobPodLabels(job) });
-            if (!createObject(state, 'Pod', pod).ok) break;
+            const r = createObject(state, 'Pod', pod);
+            if (!r.ok) {
+              if (r.code === 403) reportFailedCreate(state, ref, queueKey, `Error creating: ${r.error}`, JOB_SOURCE);
+              break;
+            }
             job.status.active += 1;
             emit(state, 'Normal', 'SuccessfulCreate', ref, `Created pod: ${name}`, JOB_SOURCE);
           }

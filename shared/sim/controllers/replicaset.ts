@@ -76,6 +76,19 @@ function recentFailedCreate(state: SimState, name: string, namespace: string): b
 }
 
 /**
+ * (added) Reports an admission refusal (403: ResourceQuota, LimitRange) of a Pod create by a controller
+ * other than the ReplicaSet's as its `Warning FailedCreate` event, at most once per
+ * {@link FAILED_CREATE_EVENT_INTERVAL_SECONDS}, and requeues the owner so the create is retried on the
+ * next sync (a raised quota lets it through). `message` is the controller's wording: PodControl's
+ * `Error creating: <error>` (DaemonSet, Job), the StatefulSet's `create Pod db-0 in StatefulSet db
+ * failed error: <error>` (K pkg/controller/controller_utils.go, statefulset/stateful_pod_control.go).
+ */
+export function reportFailedCreate(state: SimState, ref: { kind: string; name: string; namespace: string }, queueKey: string, message: string, source: string): void {
+  if (!recentFailedCreate(state, ref.name, ref.namespace)) emit(state, 'Warning', 'FailedCreate', ref, message, source);
+  markDirty(state, 'replicaSets', queueKey);
+}
+
+/**
  * Pods the ReplicaSet controller creates per sim second in one cluster, all ReplicaSets together: the
  * sim's work budget for kube-controller-manager, one `burstReplicas` per sim second. In Kubernetes the
  * bound is the controller's API client rate limit (kube-controller-manager `--kube-api-qps` 20,

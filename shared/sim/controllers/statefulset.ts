@@ -18,7 +18,7 @@ import { emit } from '../emit.ts';
 import { getIndex } from '../cache.ts';
 import { isActive, isTerminating } from '../podutil.ts';
 import type { Pod, SimState } from '../types.ts';
-import { podFromTemplate, podResources } from './replicaset.ts';
+import { podFromTemplate, podResources, reportFailedCreate } from './replicaset.ts';
 
 /** The ordinal of a StatefulSet Pod from its name (`web-2` -> 2), or null. */
 export function podOrdinal(setName: string, podName: string): number | null {
@@ -54,7 +54,11 @@ export function syncStatefulSet(state: SimState, objKey: string, queueKey: strin
       const pod = podFromTemplate(state, { apiVersion: 'apps/v1', kind: 'StatefulSet', name, uid: sts.metadata.uid, namespace: ns }, sts.spec.template, podName, res, {
         labels: { 'statefulset.kubernetes.io/pod-name': podName, 'apps.kubernetes.io/pod-index': String(i) },
       });
-      if (!createObject(state, 'Pod', pod).ok) return;
+      const r = createObject(state, 'Pod', pod);
+      if (!r.ok) {
+        if (r.code === 403) reportFailedCreate(state, ref, queueKey, `create Pod ${podName} in StatefulSet ${name} failed error: ${r.error}`, 'statefulset-controller');
+        return;
+      }
       byOrdinal.set(i, pod);
       emit(state, 'Normal', 'SuccessfulCreate', ref, `create Pod ${podName} in StatefulSet ${name} successful`, 'statefulset-controller');
       blocked = ordered;

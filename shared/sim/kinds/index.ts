@@ -21,6 +21,7 @@ import { replicaSetKind } from './replicaset.ts';
 import { serviceKind } from './service.ts';
 import { daemonSetKind, replicationControllerKind, statefulSetKind } from './workloads.ts';
 import { resourceQuotaKind } from './resourcequota.ts';
+import { limitRangeKind } from './limitrange.ts';
 
 export type { KindDef, KubeObject, PrinterColumn } from './kind.ts';
 
@@ -36,6 +37,8 @@ export const KINDS: readonly KindDef[] = [
   replicationControllerKind as unknown as KindDef,
   statefulSetKind as unknown as KindDef,
   daemonSetKind as unknown as KindDef,
+  // LimitRanger runs before the ResourceQuota admission (K pkg/kubeapiserver/options/plugins.go order)
+  limitRangeKind as unknown as KindDef,
   resourceQuotaKind as unknown as KindDef,
   horizontalPodAutoscalerKind as unknown as KindDef,
   jobKind as unknown as KindDef,
@@ -90,5 +93,7 @@ export function toApi(obj: KubeObject, state: SimState): Record<string, unknown>
 }
 
 export { horizontalPodAutoscalerKind } from './hpa.ts';
+export { limitRangeKind } from './limitrange.ts';
+export { resourceQuotaKind } from './resourcequota.ts';
 export { cronJobKind, jobKind } from './job.ts';
 export { daemonSetKind, deploymentKind, endpointSliceKind, nodeKind, podDisruptionBudgetKind, podKind, replicaSetKind, replicationControllerKind, serviceKind, statefulSetKind };

@@ -73,4 +73,10 @@ export interface KindDef<T extends KubeObject = KubeObject> {
    * (`pods "x" is forbidden: exceeded quota: ...`), undefined admits it. Must not change the state.
    */
   admitCreate?(state: SimState, kind: string, obj: KubeObject): string | undefined;
+  /**
+   * (added) For kinds that are mutating admission policies (LimitRange's defaults): asked by
+   * ../apiserver.ts `createObject` before every `admitCreate`, may change `obj` (never the state).
+   * Source: the API server runs mutating admission before validating admission.
+   */
+  admitMutate?(state: SimState, kind: string, obj: KubeObject): void;
 }

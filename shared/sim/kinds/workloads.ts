@@ -98,5 +98,9 @@ export const daemonSetKind: KindDef<DaemonSet> = {
     { name: 'AVAILABLE', cell: (ds) => String(ds.status.numberAvailable) },
     { name: 'NODE SELECTOR', cell: (ds) => labelString(ds.spec.template.spec.nodeSelector) },
     { name: 'AGE', cell: (ds, s) => humanDuration(s.t - ds.metadata.creationTimestamp) },
+    // -o wide (K pkg/printers/internalversion/printers.go daemonSetColumnDefinitions, priority 1)
+    { name: 'CONTAINERS', wide: true, cell: (ds) => ds.spec.template.spec.containers.map((c) => c.name).join(',') },
+    { name: 'IMAGES', wide: true, cell: (ds) => ds.spec.template.spec.containers.map((c) => c.image).join(',') },
+    { name: 'SELECTOR', wide: true, cell: (ds) => labelString(ds.spec.selector.matchLabels) },
   ],
 };
