@@ -1,0 +1,87 @@
+/**
+ * The room's `stdin` message (issue 7): console commands that read standard input, `kubectl apply -f -`
+ * / `create -f -` of pasted YAML and `kubectl edit TYPE NAME` (shared/kubectl/apply.ts parses and
+ * formats). Each document maps to actions exactly as the same write through the Kubernetes API would
+ * ({@link K8S_WRITES}: server/k8s/writes.ts and desired.ts, reused as they are), and each action goes
+ * through the room's usual submit path (gated, validated with the protocol schema, journaled, scored).
+ *
+ * May import: shared/kubectl, shared/protocol.ts, server/k8s/writes.ts and desired.ts (pure mappings),
+ * server/k8s/status.ts, ./messages.ts.
+ */
+import type { ReplyMessage } from '../../shared/protocol.ts';
+import type { SimAction, SimState } from '../../shared/sim/types.ts';
+import { runKubectlInput, type ApiWrites } from '../../shared/kubectl/apply.ts';
+import { autoscalerCreateAction, createAction, deploymentActions, metadataOnlyActions, policyPatchActions } from '../k8s/writes.ts';
+import { contained, desiredPatch } from '../k8s/desired.ts';
+import { statusError } from '../k8s/status.ts';
+import type { MessageId } from './messages.ts';
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/**
+ * The Kubernetes API's write mapping for the console's apply/edit: a new Deployment or Service is
+ * `POST`ed (`createAction`), a new HPA `autoscalerCreateAction`; an existing Deployment or Service gets
+ * the patch from its served form to the desired one (`desiredPatch`, apply or replace semantics) mapped by
+ * `deploymentActions` / `metadataOnlyActions`; an HPA, PDB or ResourceQuota whose `spec` changes gets
+ * `policyPatchActions` (unchanged when the desired spec is contained in the served one). PDBs and
+ * ResourceQuotas cannot be created (no action makes them): 405 naming the kind.
+ */
+export const K8S_WRITES: ApiWrites = {
+  create(kind, ns, body) {
+    if (kind === 'Deployment' || kind === 'Service') return createAction(kind, ns, body);
+    if (kind === 'HorizontalPodAutoscaler') return autoscalerCreateAction(ns, body);
+    return statusError(405, 'MethodNotAllowed', `creating a ${kind} is not possible in this game: the scenario's ${kind}s can be changed (kubectl apply or edit of an existing one, kubectl patch)`);
+  },
+  update(kind, ns, name, served, desired, replace) {
+    if (kind === 'Deployment' || kind === 'Service') {
+      const patch = desiredPatch(kind, served, desired, replace);
+      return kind === 'Deployment' ? deploymentActions(ns, name, patch) : metadataOnlyActions('Service', ns, name, patch);
+    }
+    const spec = desired['spec'];
+    if (spec === undefined || contained(spec, served['spec'])) return [];
+    if (!isRecord(spec)) return statusError(422, 'Invalid', `${kind} "${name}" is invalid: spec must be an object`);
+    return policyPatchActions(kind, ns, name, { spec });
+  },
+};
+
+/** The wording of a refused action as a kubectl line (the sim's texts mostly carry kubectl's prefix already). */
+function refusedLine(error: string): string {
+  return /^(error|Error from server)\b/.test(error) ? error : `Error from server: ${error}`;
+}
+
+/**
+ * Runs one `stdin` message against the team's cluster: parses with shared/kubectl/apply.ts, submits
+ * each document's actions in order through `submit` (the room's `applyPlayerAction`), stops a
+ * document at its first refused action (later documents still run, as kubectl goes on), and answers
+ * kubectl's lines in order: `ok` with them as `output`, or, when any document failed, `ok: false`
+ * with all of them as `error`.
+ */
+export function runStdin(state: SimState, id: MessageId, command: string, stdin: string | undefined, submit: (action: SimAction) => ReplyMessage): ReplyMessage {
+  const result = runKubectlInput(state, command, stdin, K8S_WRITES);
+  if (result.kind === 'error') return { id, type: 'stdin', ok: false, error: result.error };
+  if (result.kind === 'edit') return { id, type: 'stdin', ok: true, output: result.yaml };
+  const lines: string[] = [];
+  let failed = false;
+  for (const step of result.steps) {
+    if ('text' in step) {
+      lines.push(step.text);
+      failed ||= step.error;
+      continue;
+    }
+    let refused: ReplyMessage | undefined;
+    for (const a of step.actions) {
+      const r = submit(a);
+      if (!r.ok) {
+        refused = r;
+        break;
+      }
+    }
+    if (refused) {
+      lines.push(refusedLine(refused.error ?? 'refused'));
+      failed = true;
+    } else lines.push(step.done);
+  }
+  return failed ? { id, type: 'stdin', ok: false, error: lines.join('\n') } : { id, type: 'stdin', ok: true, output: lines.join('\n') };
+}

@@ -1,0 +1,144 @@
+/**
+ * `kubectl apply -f -` / `create -f -` of pasted YAML and `kubectl edit` in the console (issue 7):
+ * what a player reads (kubectl's lines) and what the cluster shows afterwards. The document -> action
+ * mapping is the Kubernetes API's own (server/rooms/stdin.ts `K8S_WRITES`: server/k8s/writes.ts and
+ * desired.ts), applied with the sim's action handlers.
+ */
+import { describe, it, expect } from 'vitest';
+import { createSim } from '../../shared/sim/index.ts';
+import { applyAction } from '../../shared/sim/actions/index.ts';
+import type { SimState } from '../../shared/sim/types.ts';
+import { runKubectlInput, readsInput } from '../../shared/kubectl/apply.ts';
+import { K8S_WRITES } from '../../server/rooms/stdin.ts';
+import { shopInput, stepN, typeCommand } from '../sim/game-fixtures.ts';
+import { manifestOf } from './manifests.ts';
+
+/** Runs a stdin command as the room does: each step's actions applied in order; kubectl's lines joined. */
+function pipe(state: SimState, command: string, stdin?: string): string {
+  const r = runKubectlInput(state, command, stdin, K8S_WRITES);
+  if (r.kind === 'error') return r.error;
+  if (r.kind === 'edit') return r.yaml;
+  return r.steps.map((s) => {
+    if ('text' in s) return s.text;
+    for (const a of s.actions) {
+      const res = applyAction(state, 'alice', a);
+      if (!res.ok) return res.error;
+    }
+    return s.done;
+  }).join('\n');
+}
+
+const WEB = (replicas: number, image: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels:
+    app: web
+spec:
+  replicas: ${replicas}
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+        - name: web
+          image: ${image}
+          ports:
+            - containerPort: 80
+          resources:
+            requests:
+              cpu: 100m
+              memory: 128Mi
+`;
+const WEB_SVC = `apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector:
+    app: web
+  ports:
+    - port: 80
+      targetPort: 80
+`;
+
+describe('kubectl apply -f - of pasted YAML', () => {
+  it('creates, then configures, then leaves unchanged, document by document', () => {
+    const s = createSim(shopInput());
+    expect(pipe(s, 'kubectl apply -f -', `${WEB(2, 'nginx:1.27')}---\n${WEB_SVC}`)).toBe('deployment.apps/web created\nservice/web created');
+    stepN(s, 3);
+    expect(typeCommand(s, 'kubectl get deployment web')).toMatch(/^web\s/m);
+    expect(typeCommand(s, 'kubectl get svc web')).toMatch(/^web\s+ClusterIP/m);
+    expect(pipe(s, 'kubectl apply -f -', `${WEB(2, 'nginx:1.27')}---\n${WEB_SVC}`)).toBe('deployment.apps/web unchanged\nservice/web unchanged');
+    expect(pipe(s, 'kubectl apply -f -', WEB(4, 'nginx:1.28'))).toBe('deployment.apps/web configured');
+    expect(s.deployments['default/web']!.spec.replicas).toBe(4);
+    expect(s.deployments['default/web']!.spec.template.spec.containers[0]!.image).toBe('nginx:1.28');
+    expect(pipe(s, 'kubectl create -f -', WEB_SVC)).toBe('Error from server (AlreadyExists): error when creating "STDIN": services "web" already exists');
+  });
+
+  it('refuses bad documents with kubectl\'s wording and applies none of them', () => {
+    const s = createSim(shopInput());
+    expect(pipe(s, 'kubectl apply -f -', `${WEB(2, 'nginx')}---\nmetadata:\n  name: x\n`)).toBe('error: error validating "STDIN": error validating data: [apiVersion not set, kind not set]; if you choose to ignore these errors, turn validation off with --validate=false');
+    expect(s.deployments['default/web']).toBeUndefined();
+    expect(pipe(s, 'kubectl apply -f -', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\n')).toMatch(/^error: resource mapping not found for name: "cfg" namespace: "" from "STDIN": no matches for kind "ConfigMap" in version "v1"/);
+    expect(pipe(s, 'kubectl apply -f -', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n')).toMatch(/^error: the console cannot apply kind "Pod"/);
+    expect(pipe(s, 'kubectl apply -f -', 'kind: [\n')).toMatch(/^error: error parsing STDIN: error converting YAML to JSON: yaml: line \d+: /);
+    expect(pipe(s, 'kubectl apply -f web.yaml', 'apiVersion: v1\n')).toBe('error: error validating "web.yaml": error validating data: kind not set; if you choose to ignore these errors, turn validation off with --validate=false');
+    expect(pipe(s, 'kubectl -n shop apply -f -', WEB(1, 'nginx').replace('name: web\n', 'name: web\n  namespace: other\n'))).toBe(`error: the namespace from the provided object "other" does not match the namespace "shop". You must pass '--namespace=other' to perform this operation.`);
+  });
+
+  it('answers a change the game cannot make as the API server does (422, naming the field)', () => {
+    const s = createSim(shopInput());
+    const api = typeCommand(s, 'kubectl get deployment api -o yaml');
+    const changed = api.replace(/progressDeadlineSeconds: \d+/, 'progressDeadlineSeconds: 999');
+    expect(changed).not.toBe(api);
+    expect(pipe(s, 'kubectl apply -f -', changed)).toMatch(/^Error from server \(Invalid\): error when applying patch to deployments.apps "api" from "STDIN": deployments.apps "api" patch touches spec.progressDeadlineSeconds/);
+  });
+
+  it('a realistic 10 KB multi-document manifest applies', () => {
+    const s = createSim(shopInput());
+    const docs = manifestOf(8);
+    expect(docs.length).toBeGreaterThan(10_000);
+    const out = pipe(s, 'kubectl apply -f -', docs).split('\n');
+    expect(out).toHaveLength(16);
+    expect(out.slice(0, 2)).toEqual(['deployment.apps/web-0 created', 'service/web-0 created']);
+    expect(out[15]).toBe('service/web-7 created');
+    stepN(s, 5);
+    expect(typeCommand(s, 'kubectl get deploy web-7')).toMatch(/^web-7\s+\d\/2/m);
+    expect(pipe(s, 'kubectl apply -f -', docs).split('\n').every((l) => l.endsWith(' unchanged'))).toBe(true);
+  });
+
+  it('knows which lines open the editor', () => {
+    expect(readsInput('kubectl apply -f -')).toBe('apply');
+    expect(readsInput('k -n shop create -f web.yaml')).toBe('apply');
+    expect(readsInput('kubectl edit deploy web')).toBe('edit');
+    expect(readsInput('kubectl get pods')).toBeNull();
+    expect(readsInput('kubectl apply')).toBeNull();
+  });
+});
+
+describe('kubectl edit in the console', () => {
+  it('opens the YAML kubectl get -o yaml prints; a saved change is applied, no change is a cancel', () => {
+    const s = createSim(shopInput());
+    const yaml = pipe(s, 'kubectl edit deployment api');
+    expect(yaml).toBe(typeCommand(s, 'kubectl get deployment api -o yaml'));
+    expect(pipe(s, 'kubectl edit deployment api', yaml)).toBe('Edit cancelled, no changes made.');
+    const replicas = s.deployments['default/api']!.spec.replicas;
+    expect(pipe(s, 'kubectl edit deploy/api', `# Please edit the object below.\n${yaml.replace(/^ {2}replicas: \d+$/m, `  replicas: ${replicas + 2}`)}`)).toBe('deployment.apps/api edited');
+    expect(s.deployments['default/api']!.spec.replicas).toBe(replicas + 2);
+  });
+
+  it('an invalid edit shows kubectl\'s error; a missing object is NotFound', () => {
+    const s = createSim(shopInput());
+    const yaml = pipe(s, 'kubectl edit deployment api');
+    expect(pipe(s, 'kubectl edit deployment api', yaml.replace(/progressDeadlineSeconds: \d+/, 'progressDeadlineSeconds: 5'))).toMatch(/^error: deployments.apps "api" is invalid\n\* spec.progressDeadlineSeconds: /);
+    expect(pipe(s, 'kubectl edit deployment api', yaml.replace(/^ {2}name: api$/m, '  name: other'))).toBe('error: At least one of apiVersion, kind and name was changed');
+    expect(pipe(s, 'kubectl edit deployment api', 'kind: [')).toMatch(/^error: error parsing edited file/);
+    expect(pipe(s, 'kubectl edit deployment nope')).toBe('Error from server (NotFound): deployments.apps "nope" not found');
+    expect(pipe(s, 'kubectl edit node node-a')).toMatch(/^error: the console cannot edit "node"/);
+  });
+});
