@@ -292,19 +292,4 @@ export function runKubectlInput(state: SimState, command: string, stdin: string 
   }
 }
 
-/** True when a console line opens the editor (`kubectl apply|create -f ...`, `kubectl edit TYPE NAME`): the web console's test. */
-export function readsInput(line: string): 'apply' | 'edit' | null {
-  let words: string[];
-  try {
-    words = tokenize(line.trim());
-  } catch {
-    return null;
-  }
-  const w = words[0] === 'kubectl' || words[0] === 'k' ? words.slice(1) : words;
-  let at = 0;
-  while (at < w.length && w[at]!.startsWith('-')) at += w[at] === '-n' || w[at] === '--namespace' ? 2 : 1;
-  const verb = w[at];
-  if (verb === 'edit') return 'edit';
-  if ((verb === 'apply' || verb === 'create') && w.some((x) => x === '-f' || x.startsWith('--filename') || x.startsWith('-f'))) return 'apply';
-  return null;
-}
+export { readsInput } from './stdinLine.ts';

@@ -8,7 +8,8 @@ import { describe, it, expect } from 'vitest';
 import { createSim } from '../../shared/sim/index.ts';
 import { applyAction } from '../../shared/sim/actions/index.ts';
 import type { SimState } from '../../shared/sim/types.ts';
-import { runKubectlInput, readsInput } from '../../shared/kubectl/apply.ts';
+import { runKubectlInput } from '../../shared/kubectl/apply.ts';
+import { parseHeredoc, readsInput } from '../../shared/kubectl/stdinLine.ts';
 import { K8S_WRITES } from '../../server/rooms/stdin.ts';
 import { shopInput, stepN, typeCommand } from '../sim/game-fixtures.ts';
 import { manifestOf } from './manifests.ts';
@@ -118,6 +119,15 @@ describe('kubectl apply -f - of pasted YAML', () => {
     expect(readsInput('kubectl edit deploy web')).toBe('edit');
     expect(readsInput('kubectl get pods')).toBeNull();
     expect(readsInput('kubectl apply')).toBeNull();
+  });
+
+  it('reads a pasted heredoc as the command and its input', () => {
+    expect(parseHeredoc(`kubectl apply -f - <<EOF\n${WEB_SVC}EOF\n`)).toEqual({ command: 'kubectl apply -f -', stdin: WEB_SVC, complete: true });
+    expect(parseHeredoc(`cat <<'EOF' | kubectl -n shop apply -f -\n${WEB_SVC}EOF`)).toEqual({ command: 'kubectl -n shop apply -f -', stdin: WEB_SVC, complete: true });
+    expect(parseHeredoc(`kubectl apply -f - <<-END\n\tkind: Service\n\tEND\n`)).toEqual({ command: 'kubectl apply -f -', stdin: 'kind: Service\n', complete: true });
+    expect(parseHeredoc('kubectl apply -f - <<EOF\napiVersion: v1')).toEqual({ command: 'kubectl apply -f -', stdin: 'apiVersion: v1', complete: false });
+    expect(parseHeredoc('kubectl get pods\nkubectl get nodes')).toBeNull();
+    expect(parseHeredoc('cat <<EOF > x.yaml\nEOF')).toBeNull();
   });
 });
 
