@@ -42,9 +42,21 @@ export const K8S_WRITES: ApiWrites = {
     const spec = desired['spec'];
     if (spec === undefined || contained(spec, served['spec'])) return [];
     if (!isRecord(spec)) return statusError(422, 'Invalid', `${kind} "${name}" is invalid: spec must be an object`);
-    return policyPatchActions(kind, ns, name, { spec });
+    return policyPatchActions(kind, ns, name, { spec: specPatch(spec, isRecord(served['spec']) ? served['spec'] : {}, replace) });
   },
 };
+
+/**
+ * The JSON merge patch of a policy object's `spec`, as kubectl computes it for `edit` / `apply`: the
+ * top-level spec fields whose desired value is not contained in the served one (an edit also removes,
+ * with `null`, the fields it left out, e.g. `minAvailable` replaced by `maxUnavailable`).
+ */
+function specPatch(desired: Record<string, unknown>, served: Record<string, unknown>, replace: boolean): Record<string, unknown> {
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const k of Object.keys(desired)) if (!contained(desired[k], served[k])) out[k] = desired[k];
+  if (replace) for (const k of Object.keys(served)) if (!Object.hasOwn(desired, k)) out[k] = null;
+  return out;
+}
 
 /** The wording of a refused action as a kubectl line (the sim's texts mostly carry kubectl's prefix already). */
 function refusedLine(error: string): string {

@@ -152,3 +152,51 @@ describe('kubectl edit in the console', () => {
     expect(pipe(s, 'kubectl edit node node-a')).toMatch(/^error: the console cannot edit "node"/);
   });
 });
+
+describe('apply and edit of the policy kinds (HPA, PDB, ResourceQuota)', () => {
+  it('an HPA is created by apply, then configured; a PDB is edited; a quota is applied', () => {
+    const s = createSim(shopInput({ incidents: [
+      { id: 'maint', type: 'pdb-drain', at: 1, target: 'node-a', params: { deployment: 'api' } },
+      { id: 'quota', type: 'resource-quota', at: 1, target: 'frontend', params: {} },
+    ] }));
+    stepN(s, 3);
+    const hpa = (max: number) => `apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: api
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: api
+  minReplicas: 2
+  maxReplicas: ${max}
+  metrics:
+    - type: Resource
+      resource:
+        name: cpu
+        target:
+          type: Utilization
+          averageUtilization: 70
+`;
+    expect(pipe(s, 'kubectl apply -f -', hpa(6))).toBe('horizontalpodautoscaler.autoscaling/api created');
+    expect(typeCommand(s, 'kubectl get hpa api')).toMatch(/^api\s+Deployment\/api\s.*\s2\s+6\s/m);
+    expect(pipe(s, 'kubectl apply -f -', hpa(6))).toBe('horizontalpodautoscaler.autoscaling/api unchanged');
+    expect(pipe(s, 'kubectl apply -f -', hpa(9))).toBe('horizontalpodautoscaler.autoscaling/api configured');
+    expect(typeCommand(s, 'kubectl get hpa api')).toMatch(/\s2\s+9\s/);
+
+    const pdbName = typeCommand(s, 'kubectl get pdb -o name').split('\n')[0]!.replace(/^[^/]+\//, '');
+    const pdb = pipe(s, `kubectl edit pdb ${pdbName}`);
+    expect(pdb).toMatch(/^kind: PodDisruptionBudget$/m);
+    const min = /minAvailable: (\d+)/.exec(pdb)![1]!;
+    expect(pipe(s, `kubectl edit pdb ${pdbName}`, pdb.replace(/minAvailable: \d+/, `minAvailable: ${Number(min) - 1}`))).toBe(`poddisruptionbudget.policy/${pdbName} edited`);
+    expect(typeCommand(s, `kubectl get pdb ${pdbName} -o jsonpath={.spec.minAvailable}`)).toBe(String(Number(min) - 1));
+
+    const quota = pipe(s, 'kubectl edit quota compute-quota');
+    const raised = quota.replace(/requests\.cpu: \S+/, 'requests.cpu: "8"');
+    expect(raised).not.toBe(quota);
+    expect(pipe(s, 'kubectl apply -f -', raised)).toBe('resourcequota/compute-quota configured');
+    expect(typeCommand(s, 'kubectl describe quota compute-quota')).toMatch(/requests\.cpu\s+\S+\s+8/);
+    expect(pipe(s, 'kubectl apply -f -', raised.replace('name: compute-quota', 'name: new-quota'))).toMatch(/^Error from server \(MethodNotAllowed\): error when creating "STDIN": creating a ResourceQuota is not possible in this game/);
+  });
+});
