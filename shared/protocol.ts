@@ -316,7 +316,7 @@ export const ClientMessages = {
 export type FocusMessage = z.infer<typeof ClientMessages.focus>;
 /** A validated `lobby` message (see {@link ClientMessages}): `{ id?, op: 'team'|'role'|'ready'|'start', value? }`. */
 export type LobbyMessage = z.infer<typeof ClientMessages.lobby>;
-/** Message types a client may send: `kubectl`, `action`, `control`, `focus`, `lobby`, `workflow`. */
+/** Message types a client may send: `kubectl`, `action`, `control`, `focus`, `lobby`, `workflow`, `chaos`, `bot`, `stdin`. */
 export type ClientMessageType = keyof typeof ClientMessages;
 
 /** Server -> client: the answer to one client message (`room.onMessage('reply', ...)`). */
