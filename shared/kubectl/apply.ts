@@ -16,6 +16,7 @@
  * - then one line per document, in order: `deployment.apps/web created`, `... configured`,
  *   `... unchanged` (apply), `... created` or `Error from server (AlreadyExists): error when creating
  *   "STDIN": ...` (create);
+ * - `--dry-run=client|server`: the same lines with ` (dry run)` / ` (server dry run)`, nothing submitted;
  * - edit: `deployment.apps/web edited`, or `Edit cancelled, no changes made.` when nothing changed; an
  *   edit the server refuses answers `error: deployments.apps "web" is invalid` with the causes (real
  *   kubectl then reopens the editor; the web console keeps it open).
@@ -69,6 +70,7 @@ const APPLY_FLAGS: FlagDef[] = [
   { name: 'filename', short: 'f', value: true },
   { name: 'validate', value: true },
   { name: 'output', short: 'o', value: true },
+  { name: 'dry-run', value: true },
 ];
 const EDIT_INPUT_FLAGS: FlagDef[] = [{ name: 'output', short: 'o', value: true }];
 
@@ -190,12 +192,14 @@ function applyDocuments(state: SimState, verb: 'apply' | 'create', words: string
   if (args.positional.length > 0) throw new UsageError(`error: Unexpected args: [${args.positional.join(' ')}]\n${USAGE_HINT}`);
   const output = flagString(args, 'output');
   if (output !== undefined && output !== 'name') throw new UsageError(`error: unable to match a printer suitable for the output format "${output}", allowed formats are: name`);
+  const dryRun = flagString(args, 'dry-run') ?? 'none';
+  if (dryRun !== 'none' && dryRun !== 'client' && dryRun !== 'server') throw new UsageError(`error: Invalid dry-run value (${dryRun}). Must be "none", "server", or "client".`);
   const source = file === '-' ? 'STDIN' : file;
   const nsFlag = flagString(args, 'namespace');
   const docs = parseDocuments(stdin, source, nsFlag === '' ? undefined : nsFlag);
   if (docs.length === 0) throw new UsageError('error: no objects passed to ' + verb);
   if (!apiReadable(state)) throw new UsageError(ETCD_READ_ERROR);
-  return docs.map((doc): InputStep => {
+  const steps = docs.map((doc): InputStep => {
     const object = `${PRINTED[doc.kind]}/${doc.name}`;
     const served = servedObject(state, doc.kind, doc.ns, doc.name);
     const suffix = (word: string) => (output === 'name' ? object : `${object} ${word}`);
@@ -210,6 +214,10 @@ function applyDocuments(state: SimState, verb: 'apply' | 'create', words: string
     if (isRefusal(actions)) return { text: serverError(actions, `error when applying patch to ${QUALIFIED[doc.kind]} "${doc.name}" from "${source}": `), error: true };
     return actions.length === 0 ? { text: suffix('unchanged'), error: false } : { actions, done: suffix('configured'), object };
   });
+  if (dryRun === 'none') return steps;
+  // --dry-run: what would happen, nothing submitted (kubectl's `(dry run)` / `(server dry run)` suffix)
+  const tag = dryRun === 'client' ? ' (dry run)' : ' (server dry run)';
+  return steps.map((s) => ('text' in s ? (s.error ? s : { text: `${s.text}${tag}`, error: false }) : { text: `${s.done}${tag}`, error: false }));
 }
 
 /** `TYPE NAME` / `TYPE/NAME` of `kubectl edit`, resolved to an editable kind. @throws UsageError. */

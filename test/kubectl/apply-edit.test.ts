@@ -79,6 +79,10 @@ describe('kubectl apply -f - of pasted YAML', () => {
     expect(s.deployments['default/web']!.spec.replicas).toBe(4);
     expect(s.deployments['default/web']!.spec.template.spec.containers[0]!.image).toBe('nginx:1.28');
     expect(pipe(s, 'kubectl create -f -', WEB_SVC)).toBe('Error from server (AlreadyExists): error when creating "STDIN": services "web" already exists');
+    expect(pipe(s, 'kubectl apply --dry-run=server -f -', WEB(5, 'nginx:1.29'))).toBe('deployment.apps/web configured (server dry run)');
+    expect(pipe(s, 'kubectl apply -f - --dry-run=client -o name', WEB_SVC.replaceAll('web', 'other'))).toBe('service/other (dry run)');
+    expect(s.deployments['default/web']!.spec.replicas).toBe(4);
+    expect(s.services['default/other']).toBeUndefined();
   });
 
   it('refuses bad documents with kubectl\'s wording and applies none of them', () => {

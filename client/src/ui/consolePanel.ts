@@ -7,7 +7,7 @@
  * (added, issue 7) `kubectl apply -f -` / `apply -f FILE` / `create -f -` open a multi-line editor in
  * the panel to paste YAML into, `kubectl edit TYPE NAME` opens it on the object's YAML (as `kubectl get
  * -o yaml` prints it); Ctrl+Enter (or Cmd+Enter) applies, Esc cancels. A pasted heredoc (`kubectl apply
- * -f - <<EOF` ... `EOF`) runs at once. The text goes to the server as a `stdin` message
+ * -f - <<EOF` ... `EOF`) runs at once; bare YAML pasted at the empty prompt opens the apply editor with it. The text goes to the server as a `stdin` message
  * (shared/kubectl/apply.ts); a refused apply or edit keeps the editor open with kubectl's error.
  */
 import type { ReplyMessage } from '../../../shared/protocol.ts';
@@ -76,7 +76,13 @@ export class ConsolePanel {
       if (!pasted.includes('\n')) return;
       const before = this.input.value.slice(0, this.input.selectionStart ?? this.input.value.length);
       const heredoc = parseHeredoc(before + pasted);
-      if (!heredoc) return;
+      if (!heredoc) {
+        // bare YAML pasted at the prompt: the apply editor, holding it
+        if (before.trim() !== '' || !/^\s*(---|#|apiVersion:|kind:)/.test(pasted)) return;
+        e.preventDefault();
+        this.#openEditor('kubectl apply -f -', 'apply', pasted, null);
+        return;
+      }
       e.preventDefault();
       this.history.push(heredoc.command);
       this.input.value = '';
@@ -184,6 +190,7 @@ export class ConsolePanel {
    * the log entry of an `edit` (its outcome is written there).
    */
   #openEditor(command: string, mode: 'apply' | 'edit', text: string, entry: HTMLElement | null): void {
+    this.stopWatch();
     this.closeEditor();
     const area = el('textarea', { class: 'console-editor-text', attrs: { spellcheck: 'false', autocapitalize: 'off', 'aria-label': mode === 'edit' ? 'object YAML to edit' : 'YAML to apply' } });
     area.value = text;
