@@ -65,6 +65,11 @@ export type KubectlInputResult = { kind: 'edit'; yaml: string } | { kind: 'steps
 
 /** Largest standard input accepted, characters (the manifest limit of `createDeployment`). */
 export const MAX_STDIN_CHARS = 65_536;
+/**
+ * Most documents one apply takes (each is up to a few actions, all submitted at once: a cap keeps one
+ * message from being hundreds of actions past the room's per-second message limit).
+ */
+export const MAX_DOCUMENTS = 50;
 
 const APPLY_FLAGS: FlagDef[] = [
   { name: 'filename', short: 'f', value: true },
@@ -158,7 +163,8 @@ export function parseDocuments(text: string, source: string, nsFlag: string | un
     const kind = value['kind'] as string;
     const apiVersion = value['apiVersion'] as string;
     if (value['kind'] === 'List' && Array.isArray(value['items'])) {
-      for (const item of value['items'] as unknown[]) out.push(...parseDocuments(JSON.stringify(item), source, nsFlag));
+      for (const item of (value['items'] as unknown[]).slice(0, MAX_DOCUMENTS + 1)) out.push(...parseDocuments(JSON.stringify(item), source, nsFlag));
+      if (out.length > MAX_DOCUMENTS) throw new UsageError(`error: ${source} holds more than ${MAX_DOCUMENTS} objects; the console applies at most ${MAX_DOCUMENTS} at once: split it`);
       continue;
     }
     const meta = isRecord(value['metadata']) ? value['metadata'] : {};
@@ -180,6 +186,7 @@ export function parseDocuments(text: string, source: string, nsFlag: string | un
       throw new UsageError(`error: the namespace from the provided object "${docNs}" does not match the namespace "${nsFlag}". You must pass '--namespace=${docNs}' to perform this operation.`);
     }
     out.push({ kind, name, ns: docNs ?? nsFlag ?? 'default', body: value });
+    if (out.length > MAX_DOCUMENTS) throw new UsageError(`error: ${source} holds more than ${MAX_DOCUMENTS} objects; the console applies at most ${MAX_DOCUMENTS} at once: split it`);
   }
   return out;
 }

@@ -115,6 +115,7 @@ describe('kubectl apply -f - of pasted YAML', () => {
     stepN(s, 5);
     expect(typeCommand(s, 'kubectl get deploy web-7')).toMatch(/^web-7\s+\d\/2/m);
     expect(pipe(s, 'kubectl apply -f -', docs).split('\n').every((l) => l.endsWith(' unchanged'))).toBe(true);
+    expect(pipe(s, 'kubectl apply -f -', manifestOf(26))).toBe('error: STDIN holds more than 50 objects; the console applies at most 50 at once: split it');
   });
 
   it('knows which lines open the editor', () => {
