@@ -11,7 +11,7 @@
 import type { ReplyMessage } from '../../shared/protocol.ts';
 import type { SimAction, SimState } from '../../shared/sim/types.ts';
 import { runKubectlInput, type ApiWrites } from '../../shared/kubectl/apply.ts';
-import { autoscalerCreateAction, createAction, deploymentActions, metadataOnlyActions, policyPatchActions } from '../k8s/writes.ts';
+import { autoscalerCreateAction, createAction, deploymentActions, metadataOnlyActions, nodeActions, policyPatchActions } from '../k8s/writes.ts';
 import { contained, desiredPatch } from '../k8s/desired.ts';
 import { statusError } from '../k8s/status.ts';
 import type { MessageId } from './messages.ts';
@@ -24,7 +24,8 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  * The Kubernetes API's write mapping for the console's apply/edit: a new Deployment or Service is
  * `POST`ed (`createAction`), a new HPA `autoscalerCreateAction`; an existing Deployment or Service gets
  * the patch from its served form to the desired one (`desiredPatch`, apply or replace semantics) mapped by
- * `deploymentActions` / `metadataOnlyActions`; an HPA, PDB or ResourceQuota whose `spec` changes gets
+ * `deploymentActions` / `metadataOnlyActions`; an edited Pod or Node the changed fields
+ * (`metadataOnlyActions` / `nodeActions`: labels, annotations, cordon, taints); an HPA, PDB or ResourceQuota whose `spec` changes gets
  * `policyPatchActions` (unchanged when the desired spec is contained in the served one). PDBs and
  * ResourceQuotas cannot be created (no action makes them): 405 naming the kind.
  */
@@ -39,12 +40,55 @@ export const K8S_WRITES: ApiWrites = {
       const patch = desiredPatch(kind, served, desired, replace);
       return kind === 'Deployment' ? deploymentActions(ns, name, patch) : metadataOnlyActions('Service', ns, name, patch);
     }
+    if (kind === 'Pod' || kind === 'Node') {
+      const patch = objectPatch(served, desired, replace);
+      return kind === 'Pod' ? metadataOnlyActions('Pod', ns, name, patch) : nodeActions(name, patch);
+    }
     const spec = desired['spec'];
     if (spec === undefined || contained(spec, served['spec'])) return [];
     if (!isRecord(spec)) return statusError(422, 'Invalid', `${kind} "${name}" is invalid: spec must be an object`);
     return policyPatchActions(kind, ns, name, { spec: specPatch(spec, isRecord(served['spec']) ? served['spec'] : {}, replace) });
   },
 };
+
+/** Label / annotation changes as a merge-patch map (`null` removes; `replace`: what `desired` left out too). */
+function mapPatch(desired: unknown, served: unknown, replace: boolean): Record<string, unknown> | undefined {
+  const d = isRecord(desired) ? desired : {};
+  const sv = isRecord(served) ? served : {};
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const k of Object.keys(d)) if (d[k] !== sv[k]) out[k] = d[k];
+  if (replace) for (const k of Object.keys(sv)) if (!Object.hasOwn(d, k)) out[k] = null;
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/**
+ * The patch of an edited Pod or Node, as `kubectl edit` sends it (only what changed): `metadata.labels` /
+ * `annotations`, each `spec` field whose value is not contained in the served one (a Node's
+ * `unschedulable` and `taints` removed by the edit become `null`), and any other changed top-level
+ * field (refused by `metadataOnlyActions` / `nodeActions`, naming it).
+ */
+function objectPatch(served: Record<string, unknown>, desired: Record<string, unknown>, replace: boolean): Record<string, unknown> {
+  const patch = Object.create(null) as Record<string, unknown>;
+  const dm = isRecord(desired['metadata']) ? desired['metadata'] : {};
+  const sm = isRecord(served['metadata']) ? served['metadata'] : {};
+  const meta = Object.create(null) as Record<string, unknown>;
+  const labels = mapPatch(dm['labels'], sm['labels'], replace && Object.hasOwn(dm, 'labels'));
+  if (labels) meta['labels'] = labels;
+  const annotations = mapPatch(dm['annotations'], sm['annotations'], replace && Object.hasOwn(dm, 'annotations'));
+  if (annotations) meta['annotations'] = annotations;
+  if (Object.keys(meta).length > 0) patch['metadata'] = meta;
+  const ds = isRecord(desired['spec']) ? desired['spec'] : {};
+  const ss = isRecord(served['spec']) ? served['spec'] : {};
+  const spec = Object.create(null) as Record<string, unknown>;
+  for (const k of Object.keys(ds)) if (!contained(ds[k], ss[k])) spec[k] = ds[k];
+  if (replace) for (const k of ['unschedulable', 'taints']) if (Object.hasOwn(ss, k) && !Object.hasOwn(ds, k)) spec[k] = null;
+  if (Object.keys(spec).length > 0) patch['spec'] = spec;
+  for (const k of Object.keys(desired)) {
+    if (['metadata', 'spec', 'status', 'apiVersion', 'kind'].includes(k)) continue;
+    if (!contained(desired[k], served[k])) patch[k] = desired[k];
+  }
+  return patch;
+}
 
 /**
  * The JSON merge patch of a policy object's `spec`, as kubectl computes it for `edit` / `apply`: the

@@ -34,6 +34,8 @@ import { toYaml } from './format.ts';
 export const APPLY_KINDS = ['Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'ResourceQuota'] as const;
 /** One of {@link APPLY_KINDS}. */
 export type ApplyKind = (typeof APPLY_KINDS)[number];
+/** The kinds `kubectl edit` also changes, through their actions only (Pod labels/annotations; Node cordon, taints, labels). */
+export type EditKind = ApplyKind | 'Pod' | 'Node';
 
 /** A refused write, shaped like a `meta.k8s.io/v1` Status (server/k8s/status.ts `StatusError` fits). */
 export interface WriteRefusal {
@@ -50,7 +52,7 @@ export interface ApiWrites {
    * The actions that turn `served` (the object as `get -o json` prints it) into `desired`: apply
    * semantics (`replace` false: only what `desired` names) or edit/replace (`replace` true). Empty: no change.
    */
-  update(kind: ApplyKind, ns: string, name: string, served: Record<string, unknown>, desired: Record<string, unknown>, replace: boolean): SimAction[] | WriteRefusal;
+  update(kind: EditKind, ns: string, name: string, served: Record<string, unknown>, desired: Record<string, unknown>, replace: boolean): SimAction[] | WriteRefusal;
 }
 
 /** One step of an answer: actions to submit in order, then `done` is printed; or a line as is. */
@@ -80,7 +82,9 @@ const APPLY_FLAGS: FlagDef[] = [
 const EDIT_INPUT_FLAGS: FlagDef[] = [{ name: 'output', short: 'o', value: true }];
 
 /** apiVersions each kind is served at (kubectl: `no matches for kind "K" in version "V"` for others). */
-const API_VERSIONS: Readonly<Record<ApplyKind, readonly string[]>> = {
+const API_VERSIONS: Readonly<Record<EditKind, readonly string[]>> = {
+  Pod: ['v1'],
+  Node: ['v1'],
   Deployment: ['apps/v1'],
   Service: ['v1'],
   HorizontalPodAutoscaler: ['autoscaling/v2', 'autoscaling/v1'],
@@ -89,7 +93,9 @@ const API_VERSIONS: Readonly<Record<ApplyKind, readonly string[]>> = {
 };
 
 /** `resource.group` as kubectl prints objects (`deployment.apps/web`). */
-const PRINTED: Readonly<Record<ApplyKind, string>> = {
+const PRINTED: Readonly<Record<EditKind, string>> = {
+  Pod: 'pod',
+  Node: 'node',
   Deployment: 'deployment.apps',
   Service: 'service',
   HorizontalPodAutoscaler: 'horizontalpodautoscaler.autoscaling',
@@ -98,7 +104,9 @@ const PRINTED: Readonly<Record<ApplyKind, string>> = {
 };
 
 /** `plural.group` as the API names them in errors (`deployments.apps "web" not found`). */
-const QUALIFIED: Readonly<Record<ApplyKind, string>> = {
+const QUALIFIED: Readonly<Record<EditKind, string>> = {
+  Pod: 'pods',
+  Node: 'nodes',
   Deployment: 'deployments.apps',
   Service: 'services',
   HorizontalPodAutoscaler: 'horizontalpodautoscalers.autoscaling',
@@ -124,7 +132,7 @@ function serverError(r: WriteRefusal, prefix: string): string {
 }
 
 /** The stored object of `kind` named `name` in `ns`, in its API form, or undefined. */
-export function servedObject(state: SimState, kind: ApplyKind, ns: string, name: string): Record<string, unknown> | undefined {
+export function servedObject(state: SimState, kind: EditKind, ns: string, name: string): Record<string, unknown> | undefined {
   const def = kindOf(kind) as KindDef | undefined;
   if (!def) return undefined;
   const store = def.store(state);
@@ -135,7 +143,7 @@ export function servedObject(state: SimState, kind: ApplyKind, ns: string, name:
 
 /** A parsed document: its kind, name, namespace and body. */
 interface Doc {
-  kind: ApplyKind;
+  kind: EditKind;
   name: string;
   ns: string;
   body: Record<string, unknown>;
@@ -143,9 +151,9 @@ interface Doc {
 
 /**
  * Parses and validates every document of `text` (`source`: `STDIN` or the file name, as kubectl
- * names it in errors). @throws UsageError with kubectl's wording; nothing is applied then.
+ * names it in errors; `edit`: Pods and Nodes accepted too). @throws UsageError with kubectl's wording; nothing is applied then.
  */
-export function parseDocuments(text: string, source: string, nsFlag: string | undefined): Doc[] {
+export function parseDocuments(text: string, source: string, nsFlag: string | undefined, edit = false): Doc[] {
   if (text.length > MAX_STDIN_CHARS) throw new UsageError(`error: ${source} is ${text.length} characters; the console accepts at most ${MAX_STDIN_CHARS}`);
   const docs = parseAllDocuments(text, { uniqueKeys: true });
   const out: Doc[] = [];
@@ -163,14 +171,14 @@ export function parseDocuments(text: string, source: string, nsFlag: string | un
     const kind = value['kind'] as string;
     const apiVersion = value['apiVersion'] as string;
     if (value['kind'] === 'List' && Array.isArray(value['items'])) {
-      for (const item of (value['items'] as unknown[]).slice(0, MAX_DOCUMENTS + 1)) out.push(...parseDocuments(JSON.stringify(item), source, nsFlag));
+      for (const item of (value['items'] as unknown[]).slice(0, MAX_DOCUMENTS + 1)) out.push(...parseDocuments(JSON.stringify(item), source, nsFlag, edit));
       if (out.length > MAX_DOCUMENTS) throw new UsageError(`error: ${source} holds more than ${MAX_DOCUMENTS} objects; the console applies at most ${MAX_DOCUMENTS} at once: split it`);
       continue;
     }
     const meta = isRecord(value['metadata']) ? value['metadata'] : {};
     const name = typeof meta['name'] === 'string' ? meta['name'] : '';
     const docNs = typeof meta['namespace'] === 'string' && meta['namespace'] !== '' ? meta['namespace'] : undefined;
-    if (!isApplyKind(kind)) {
+    if (!isApplyKind(kind) && !(edit && (kind === 'Pod' || kind === 'Node'))) {
       const known = kindOf(kind) !== undefined;
       throw new UsageError(
         known
@@ -178,14 +186,15 @@ export function parseDocuments(text: string, source: string, nsFlag: string | un
           : `error: resource mapping not found for name: "${name}" namespace: "${docNs ?? ''}" from "${source}": no matches for kind "${kind}" in version "${apiVersion}"\nensure CRDs are installed first (the console applies ${APPLY_KINDS.join(', ')})`,
       );
     }
-    if (!API_VERSIONS[kind].includes(apiVersion)) {
-      throw new UsageError(`error: resource mapping not found for name: "${name}" namespace: "${docNs ?? ''}" from "${source}": no matches for kind "${kind}" in version "${apiVersion}"\nensure CRDs are installed first (${kind} is served at ${API_VERSIONS[kind].join(', ')})`);
+    const typed = kind as EditKind;
+    if (!API_VERSIONS[typed].includes(apiVersion)) {
+      throw new UsageError(`error: resource mapping not found for name: "${name}" namespace: "${docNs ?? ''}" from "${source}": no matches for kind "${kind}" in version "${apiVersion}"\nensure CRDs are installed first (${kind} is served at ${API_VERSIONS[typed].join(', ')})`);
     }
-    if (name === '') throw new UsageError(`error: error when retrieving current configuration of:\nResource: "${QUALIFIED[kind]}", GroupVersionKind: "${apiVersion}, Kind=${kind}"\nName: "", Namespace: "${docNs ?? nsFlag ?? 'default'}"\nfrom server for: "${source}": resource name may not be empty`);
+    if (name === '') throw new UsageError(`error: error when retrieving current configuration of:\nResource: "${QUALIFIED[typed]}", GroupVersionKind: "${apiVersion}, Kind=${kind}"\nName: "", Namespace: "${docNs ?? nsFlag ?? 'default'}"\nfrom server for: "${source}": resource name may not be empty`);
     if (nsFlag !== undefined && docNs !== undefined && docNs !== nsFlag) {
       throw new UsageError(`error: the namespace from the provided object "${docNs}" does not match the namespace "${nsFlag}". You must pass '--namespace=${docNs}' to perform this operation.`);
     }
-    out.push({ kind, name, ns: docNs ?? nsFlag ?? 'default', body: value });
+    out.push({ kind: typed, name, ns: docNs ?? nsFlag ?? 'default', body: value });
     if (out.length > MAX_DOCUMENTS) throw new UsageError(`error: ${source} holds more than ${MAX_DOCUMENTS} objects; the console applies at most ${MAX_DOCUMENTS} at once: split it`);
   }
   return out;
@@ -213,7 +222,7 @@ function applyDocuments(state: SimState, verb: 'apply' | 'create', words: string
     if (served === undefined || verb === 'create') {
       if (served !== undefined) return { text: `Error from server (AlreadyExists): error when creating "${source}": ${QUALIFIED[doc.kind]} "${doc.name}" already exists`, error: true };
       const body = { ...doc.body, metadata: { ...(doc.body['metadata'] as Record<string, unknown>), namespace: doc.ns } };
-      const a = writes.create(doc.kind, doc.ns, body);
+      const a = writes.create(doc.kind as ApplyKind, doc.ns, body); // parsed without `edit`: an ApplyKind
       if (isRefusal(a)) return { text: serverError(a, `error when creating "${source}": `), error: true };
       return { actions: [a], done: suffix('created'), object };
     }
@@ -228,7 +237,7 @@ function applyDocuments(state: SimState, verb: 'apply' | 'create', words: string
 }
 
 /** `TYPE NAME` / `TYPE/NAME` of `kubectl edit`, resolved to an editable kind. @throws UsageError. */
-function editTarget(positional: string[]): { kind: ApplyKind; name: string } {
+function editTarget(positional: string[]): { kind: EditKind; name: string } {
   const [first, second, ...more] = positional;
   if (first === undefined) throw new UsageError(`error: you must provide one or more resources by argument or filename, e.g. 'kubectl edit deployment NAME'\n${USAGE_HINT}`);
   const slash = first.indexOf('/');
@@ -237,7 +246,9 @@ function editTarget(positional: string[]): { kind: ApplyKind; name: string } {
   if (name === undefined || name === '') throw new UsageError('error: resource(s) were provided, but no name was specified');
   if ((slash >= 0 && second !== undefined) || more.length > 0) throw new UsageError('error: the console edits one object at a time');
   const lower = word.toLowerCase();
-  const alias: Readonly<Record<string, ApplyKind>> = Object.assign(Object.create(null) as Record<string, ApplyKind>, {
+  const alias: Readonly<Record<string, EditKind>> = Object.assign(Object.create(null) as Record<string, EditKind>, {
+    po: 'Pod', pod: 'Pod', pods: 'Pod',
+    no: 'Node', node: 'Node', nodes: 'Node',
     deploy: 'Deployment', deployment: 'Deployment', deployments: 'Deployment', 'deployment.apps': 'Deployment', 'deployments.apps': 'Deployment',
     svc: 'Service', service: 'Service', services: 'Service',
     hpa: 'HorizontalPodAutoscaler', horizontalpodautoscaler: 'HorizontalPodAutoscaler', horizontalpodautoscalers: 'HorizontalPodAutoscaler', 'horizontalpodautoscaler.autoscaling': 'HorizontalPodAutoscaler',
@@ -245,7 +256,7 @@ function editTarget(positional: string[]): { kind: ApplyKind; name: string } {
     quota: 'ResourceQuota', resourcequota: 'ResourceQuota', resourcequotas: 'ResourceQuota',
   });
   const kind = alias[lower];
-  if (kind === undefined) throw new UsageError(`error: the console cannot edit "${word}": it edits deployments, services, hpa, pdb and resourcequotas (for others use scale, set, label, annotate, taint, cordon)`);
+  if (kind === undefined) throw new UsageError(`error: the console cannot edit "${word}": it edits deployments, services, hpa, pdb, resourcequotas, pods and nodes (for others use scale, set, label, annotate, taint, cordon)`);
   return { kind, name };
 }
 
@@ -266,7 +277,7 @@ function editObject(state: SimState, words: string[], stdin: string | undefined,
   if (stdin === undefined) return { kind: 'edit', yaml: toYaml(served) };
   const text = stdin.split('\n').filter((l) => !l.startsWith('#')).join('\n');
   if (text.trim() === '') return { kind: 'steps', steps: [{ text: 'Edit cancelled, saved file was empty.', error: true }] };
-  const docs = parseDocuments(text, 'edited file', ns);
+  const docs = parseDocuments(text, 'edited file', kind === 'Node' ? undefined : ns, true);
   const doc = docs[0];
   if (docs.length !== 1 || !doc) throw new UsageError('error: the edited file must hold exactly one object');
   if (doc.kind !== kind || doc.name !== name) throw new UsageError(`error: At least one of apiVersion, kind and name was changed`);
@@ -282,7 +293,7 @@ function editObject(state: SimState, words: string[], stdin: string | undefined,
 
 /**
  * Runs a console command that reads standard input: `kubectl apply -f -|FILE`, `kubectl create -f
- * -|FILE` (stdin: the pasted YAML, required) and `kubectl edit TYPE NAME` (stdin absent: the YAML to
+ * -|FILE` (stdin: the pasted YAML, required) and `kubectl edit TYPE NAME` (the apply kinds, Pods, Nodes) (stdin absent: the YAML to
  * edit; present: the edited text). `kubectl` / `k` in front is optional, `-n NS` anywhere. Pure;
  * never throws for user input (errors come back as `{kind: 'error'}` with kubectl's wording).
  */

@@ -43,7 +43,7 @@ Change (each action takes simulated time and shows in the events):
   kubectl apply -f -                   (also -f FILE, create -f -): opens the editor; paste YAML (several documents
                                        with ---) for Deployments, Services, HPAs, PDBs, ResourceQuotas; a pasted
                                        heredoc (kubectl apply -f - <<EOF ... EOF) runs at once
-  kubectl edit deployment|svc|hpa|pdb|quota NAME   opens the object's YAML in the editor; save applies the changed fields
+  kubectl edit deployment|svc|hpa|pdb|quota|pod|node NAME   opens the object's YAML in the editor; save applies the changed fields
   kubectl patch pdb NAME --type merge -p '{"spec":{"minAvailable":2}}'
   kubectl patch resourcequota NAME --type merge -p '{"spec":{"hard":{"requests.cpu":"4"}}}'
   kubectl autoscale deployment NAME --max=N [--min=M] [--cpu-percent=P]

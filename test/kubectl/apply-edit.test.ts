@@ -154,7 +154,7 @@ describe('kubectl edit in the console', () => {
     expect(pipe(s, 'kubectl edit deployment api', yaml.replace(/^ {2}name: api$/m, '  name: other'))).toBe('error: At least one of apiVersion, kind and name was changed');
     expect(pipe(s, 'kubectl edit deployment api', 'kind: [')).toMatch(/^error: error parsing edited file/);
     expect(pipe(s, 'kubectl edit deployment nope')).toBe('Error from server (NotFound): deployments.apps "nope" not found');
-    expect(pipe(s, 'kubectl edit node node-a')).toMatch(/^error: the console cannot edit "node"/);
+    expect(pipe(s, 'kubectl edit cm x')).toMatch(/^error: the console cannot edit "cm"/);
   });
 });
 
@@ -203,5 +203,32 @@ spec:
     expect(pipe(s, 'kubectl apply -f -', raised)).toBe('resourcequota/compute-quota configured');
     expect(typeCommand(s, 'kubectl describe quota compute-quota')).toMatch(/requests\.cpu\s+\S+\s+8/);
     expect(pipe(s, 'kubectl apply -f -', raised.replace('name: compute-quota', 'name: new-quota'))).toMatch(/^Error from server \(MethodNotAllowed\): error when creating "STDIN": creating a ResourceQuota is not possible in this game/);
+  });
+});
+
+describe('kubectl edit of a Node or a Pod (the fields their actions change)', () => {
+  it('cordons a Node by spec.unschedulable, taints it, and uncordons it by deleting the line', () => {
+    const s = createSim(shopInput());
+    const yaml = pipe(s, 'kubectl edit node node-a');
+    expect(yaml).toBe(typeCommand(s, 'kubectl get node node-a -o yaml'));
+    expect(pipe(s, 'kubectl edit node node-a', yaml)).toBe('Edit cancelled, no changes made.');
+    const cordoned = yaml.replace('  unschedulable: false\n  taints: []\n', '  unschedulable: true\n  taints:\n    - key: dedicated\n      value: db\n      effect: NoSchedule\n');
+    expect(cordoned).not.toBe(yaml);
+    expect(pipe(s, 'kubectl edit no/node-a', cordoned)).toBe('node/node-a edited');
+    expect(typeCommand(s, 'kubectl get node node-a')).toMatch(/SchedulingDisabled/);
+    expect(s.nodes['node-a']!.spec.taints).toMatchObject([{ key: 'dedicated', value: 'db', effect: 'NoSchedule' }]);
+    const now = pipe(s, 'kubectl edit node node-a');
+    expect(pipe(s, 'kubectl edit node node-a', now.replace(/^ {2}unschedulable: true\n/m, ''))).toBe('node/node-a edited');
+    expect(typeCommand(s, 'kubectl get node node-a')).not.toMatch(/SchedulingDisabled/);
+  });
+
+  it('relabels a Pod; a change to its spec is refused naming the field', () => {
+    const s = createSim(shopInput());
+    const pod = typeCommand(s, 'kubectl get pods -o name').split('\n')[0]!.replace('pod/', '');
+    const yaml = pipe(s, `kubectl edit pod ${pod}`);
+    expect(pipe(s, `kubectl edit pod ${pod}`, yaml.replace(/^ {4}app: (\S+)$/m, '    app: debug'))).toBe(`pod/${pod} edited`);
+    expect(typeCommand(s, 'kubectl get pods -l app=debug -o name')).toBe(`pod/${pod}`);
+    expect(pipe(s, `kubectl edit pod ${pod}`, pipe(s, `kubectl edit pod ${pod}`).replace(/nodeName: \S+/, 'nodeName: node-c'))).toMatch(new RegExp(`^error: pods "${pod}" is invalid\n\\* spec: `));
+    expect(pipe(s, 'kubectl apply -f -', yaml)).toMatch(/^error: the console cannot apply kind "Pod"/);
   });
 });
