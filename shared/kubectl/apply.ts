@@ -276,7 +276,7 @@ function editObject(state: SimState, words: string[], stdin: string | undefined,
   if (served === undefined) throw new UsageError(`Error from server (NotFound): ${QUALIFIED[kind]} "${name}" not found`);
   if (stdin === undefined) return { kind: 'edit', yaml: toYaml(served) };
   const text = stdin.split('\n').filter((l) => !l.startsWith('#')).join('\n');
-  if (text.trim() === '') return { kind: 'steps', steps: [{ text: 'Edit cancelled, saved file was empty.', error: true }] };
+  if (text.trim() === '') return { kind: 'steps', steps: [{ text: 'Edit cancelled, saved file was empty.', error: false }] };
   const docs = parseDocuments(text, 'edited file', kind === 'Node' ? undefined : ns, true);
   const doc = docs[0];
   if (docs.length !== 1 || !doc) throw new UsageError('error: the edited file must hold exactly one object');

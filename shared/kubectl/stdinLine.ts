@@ -61,3 +61,13 @@ export function parseHeredoc(text: string): { command: string; stdin: string; co
   }
   return { command, stdin: body.join('\n'), complete: false };
 }
+
+/**
+ * The comment kubectl's editor opens with (k8s.io/kubectl/pkg/cmd/util/editor/editoptions.go); the
+ * web console puts it above the object's YAML. Lines starting with `#` are ignored on save (apply.ts).
+ */
+export const EDIT_HEADER = `# Please edit the object below. Lines beginning with a '#' will be ignored,
+# and an empty file will abort the edit. If an error occurs while saving this file will be
+# reopened with the relevant failures.
+#
+`;

@@ -9,7 +9,7 @@ import { createSim } from '../../shared/sim/index.ts';
 import { applyAction } from '../../shared/sim/actions/index.ts';
 import type { SimState } from '../../shared/sim/types.ts';
 import { runKubectlInput } from '../../shared/kubectl/apply.ts';
-import { parseHeredoc, readsInput } from '../../shared/kubectl/stdinLine.ts';
+import { EDIT_HEADER, parseHeredoc, readsInput } from '../../shared/kubectl/stdinLine.ts';
 import { K8S_WRITES } from '../../server/rooms/stdin.ts';
 import { shopInput, stepN, typeCommand } from '../sim/game-fixtures.ts';
 import { manifestOf } from './manifests.ts';
@@ -141,7 +141,8 @@ describe('kubectl edit in the console', () => {
     const s = createSim(shopInput());
     const yaml = pipe(s, 'kubectl edit deployment api');
     expect(yaml).toBe(typeCommand(s, 'kubectl get deployment api -o yaml'));
-    expect(pipe(s, 'kubectl edit deployment api', yaml)).toBe('Edit cancelled, no changes made.');
+    expect(pipe(s, 'kubectl edit deployment api', EDIT_HEADER + yaml)).toBe('Edit cancelled, no changes made.');
+    expect(pipe(s, 'kubectl edit deployment api', EDIT_HEADER)).toBe('Edit cancelled, saved file was empty.');
     const replicas = s.deployments['default/api']!.spec.replicas;
     expect(pipe(s, 'kubectl edit deploy/api', `# Please edit the object below.\n${yaml.replace(/^ {2}replicas: \d+$/m, `  replicas: ${replicas + 2}`)}`)).toBe('deployment.apps/api edited');
     expect(s.deployments['default/api']!.spec.replicas).toBe(replicas + 2);

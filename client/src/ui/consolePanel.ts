@@ -12,7 +12,7 @@
  */
 import type { ReplyMessage } from '../../../shared/protocol.ts';
 import { CommandHistory, WatchSession, errorLine, isWatchCommand, parseConsoleLine } from '../view/console.ts';
-import { parseHeredoc, readsInput } from '../../../shared/kubectl/stdinLine.ts';
+import { EDIT_HEADER, parseHeredoc, readsInput } from '../../../shared/kubectl/stdinLine.ts';
 import { byId, el } from './dom.ts';
 
 /** Most log entries kept in the DOM. */
@@ -141,7 +141,7 @@ export class ConsolePanel {
       if (!reply.ok) this.#finish(entry, reply);
       else {
         entry.querySelector('pre')!.textContent = 'editing… (Ctrl+Enter saves, Esc cancels)';
-        this.#openEditor(cmd.command, 'edit', reply.output ?? '', entry);
+        this.#openEditor(cmd.command, 'edit', EDIT_HEADER + (reply.output ?? ''), entry);
       }
       return;
     }
