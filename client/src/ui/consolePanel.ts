@@ -308,12 +308,21 @@ export class ConsolePanel {
     target.classList.remove('pending');
     const out = target.querySelector('pre');
     if (!out) return;
-    if (reply.ok) out.className = 'console-out ok';
-    else {
+    const text = (reply.ok ? reply.output : reply.error)?.trimEnd() || (reply.ok ? 'ok' : 'error: the server refused the command');
+    if (reply.ok) {
+      out.className = 'console-out ok';
+      out.textContent = text;
+    } else {
+      // one line per document: the applied ones stay plain, kubectl's errors (and what follows them) in red
       target.classList.add('failed');
-      out.className = 'console-out err';
+      out.className = 'console-out ok mixed';
+      let inError = false;
+      out.replaceChildren(...text.split('\n').map((line, i) => {
+        if (/^(error|Error from server)\b/.test(line)) inError = true;
+        else if (/^\S+\/\S+ (created|configured|unchanged|edited)/.test(line)) inError = false;
+        return el('span', { class: inError ? 'err-line' : '', text: `${i > 0 ? '\n' : ''}${line}` });
+      }));
     }
-    out.textContent = (reply.ok ? reply.output : reply.error)?.trimEnd() || (reply.ok ? 'ok' : 'error: the server refused the command');
     this.#scroll();
   }
 
