@@ -200,7 +200,7 @@ export class ConsolePanel {
     const root = el(
       'div',
       { class: 'console-editor', attrs: { role: 'dialog', 'aria-label': command } },
-      el('div', { class: 'console-editor-head' }, el('span', { class: 'prompt', text: '$ ' }), el('code', { text: command }), el('span', { class: 'console-editor-keys', text: 'Ctrl+Enter apply · Esc cancel' })),
+      el('div', { class: 'console-editor-head' }, el('span', { class: 'prompt', text: '$ ' }), el('code', { text: command }), el('span', { class: 'console-editor-keys', text: `Ctrl+Enter ${mode === 'edit' ? 'save' : 'apply'} · Esc cancel · Tab indents` })),
       area,
       el('div', { class: 'console-editor-foot' }, status, save, cancel),
     );
