@@ -43,7 +43,7 @@ import {
   type MatchPlayer,
 } from '../../shared/game/index.ts';
 import { runKubectl } from '../../shared/kubectl/index.ts';
-import { runStdin } from './stdin.ts';
+import { StdinBudget, runStdin } from './stdin.ts';
 import { INCIDENT_KINDS, incidentModule, isIncidentType } from '../../shared/sim/incidents/index.ts';
 import { targetSyntax } from '../../shared/sim/incidents/targets.ts';
 import { ChaosError, chaosClusterOfState, translateChaos, type AppInfo } from '../../shared/chaos/index.ts';
@@ -192,6 +192,8 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
   private journal: JournalWriter | undefined;
   /** Set by {@link journalEvent} during a handler: the reply waits for it (see {@link guard}). */
   private durable: Promise<boolean> | null = null;
+  /** Pasted `stdin` characters per client session (./stdin.ts: YAML parsing costs CPU). */
+  private readonly stdinBudget = new StdinBudget();
   /** Seat token hashes by player name: a returning name must bring its token. */
   private seatTokens = new Map<string, string>();
   /** Rebuilt from the journal after a crash or a shutdown. */
@@ -749,6 +751,8 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     if (!parsed.ok) return parsed.reply;
     const who = this.playerOf(client);
     if (typeof who === 'string') return errorReply('stdin', parsed.id, who);
+    const costly = this.stdinBudget.take(client.sessionId, parsed.message.command.length + (parsed.message.stdin?.length ?? 0));
+    if (costly !== null) return errorReply('stdin', parsed.id, costly);
     return runStdin(getTeam(this.match, who.team).sim, parsed.id, parsed.message.command, parsed.message.stdin, (a) => this.applyPlayerAction('stdin', parsed.id, who, a));
   }
 

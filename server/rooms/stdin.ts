@@ -102,6 +102,45 @@ function specPatch(desired: Record<string, unknown>, served: Record<string, unkn
   return out;
 }
 
+/**
+ * Pasted input per client session (a token bucket of characters, wall-clock ms): parsing YAML costs
+ * about a millisecond per KB, so a client sending 64 KiB `stdin` messages at the room's message rate
+ * would keep a core busy. A player pastes a manifest now and then: `burst` characters at once (two
+ * full 64 Ki pastes), refilled at `perSecond`. Above it the message is answered with the wait, unparsed.
+ */
+export class StdinBudget {
+  readonly #buckets = new Map<string, { chars: number; at: number }>();
+  /** Characters a session may paste at once. */
+  readonly burst: number;
+  /** Characters a second the allowance refills. */
+  readonly perSecond: number;
+  readonly #now: () => number;
+  constructor(burst = 2 * 65_536, perSecond = 16_384, now: () => number = Date.now) {
+    this.burst = burst;
+    this.perSecond = perSecond;
+    this.#now = now;
+  }
+
+  /** Charges `chars` to `session`: null when allowed, else the refusal (kubectl-style `error: ...`). */
+  take(session: string, chars: number): string | null {
+    const t = this.#now();
+    const b = this.#buckets.get(session) ?? { chars: this.burst, at: t };
+    b.chars = Math.min(this.burst, b.chars + (Math.max(0, t - b.at) / 1000) * this.perSecond);
+    b.at = t;
+    this.#buckets.set(session, b);
+    if (this.#buckets.size > 1000) {
+      // sessions whose bucket has refilled are as good as new: forget them
+      for (const [k, v] of this.#buckets) if (k !== session && v.chars + ((t - v.at) / 1000) * this.perSecond >= this.burst) this.#buckets.delete(k);
+    }
+    if (chars > b.chars) {
+      const wait = Math.ceil((chars - b.chars) / this.perSecond);
+      return `error: too much pasted input: ${chars} characters now; try again in ${wait} s (the console reads up to ${this.burst} characters at once, then ${this.perSecond} a second)`;
+    }
+    b.chars -= chars;
+    return null;
+  }
+}
+
 /** The wording of a refused action as a kubectl line (the sim's texts mostly carry kubectl's prefix already). */
 function refusedLine(error: string): string {
   return /^(error|Error from server)\b/.test(error) ? error : `Error from server: ${error}`;

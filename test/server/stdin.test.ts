@@ -8,6 +8,7 @@ import { Client, type Room } from '@colyseus/sdk';
 import type { ReplyMessage } from '../../shared/protocol.ts';
 import type { RunningServer } from '../../server/app.ts';
 import { MAX_STDIN_MESSAGE_BYTES } from '../../server/http/colyseus.ts';
+import { StdinBudget } from '../../server/rooms/stdin.ts';
 import { snapshotState } from '../../client/src/view/stateMirror.ts';
 import { manifestOf } from '../kubectl/manifests.ts';
 import { ask, nextMessage, startTestServer, waitFor } from './helpers.ts';
@@ -50,6 +51,27 @@ describe('stdin: kubectl apply -f - and kubectl edit over the room', () => {
     await waitFor(() => blue()?.deployments.get('default/web-0')?.replicas === 3, 'web-0 at 3 replicas');
     const bad = await ask(room, 'stdin', { id: 'bad', command: 'kubectl edit deployment web-0', stdin: opened.output!.replace(/revisionHistoryLimit: 10/, 'revisionHistoryLimit: 2') });
     expect(bad).toMatchObject({ ok: false, error: expect.stringMatching(/^error: deployments.apps "web-0" is invalid\n\* spec.revisionHistoryLimit/) });
+  });
+
+  it('answers a client pasting more than its allowance with the wait, unparsed, and keeps the connection', async () => {
+    const big = `# ${'x'.repeat(62_000)}\n${manifestOf(1)}`;
+    expect(big.length).toBeLessThanOrEqual(65_536);
+    // sent at once (the room answers in order): the allowance left after the manifests above takes one
+    const replies = await Promise.all([0, 1, 2].map((i) => ask(room, 'stdin', { id: `flood-${i}`, command: 'kubectl apply -f -', stdin: big })));
+    expect(replies.map((r) => r.ok)).toEqual([true, false, false]);
+    expect(replies.at(-1)).toMatchObject({ ok: false, error: expect.stringMatching(/^error: too much pasted input: \d+ characters now; try again in \d+ s/) });
+    expect(await ask(room, 'kubectl', { id: 'after-flood', command: 'kubectl get nodes' })).toMatchObject({ ok: true });
+  });
+
+  it('the allowance: two full pastes at once, then 16 Ki characters a second (wall clock)', () => {
+    let now = 0;
+    const budget = new StdinBudget(2 * 65_536, 16_384, () => now);
+    expect(budget.take('a', 65_536)).toBeNull();
+    expect(budget.take('a', 65_536)).toBeNull();
+    expect(budget.take('a', 20_000)).toMatch(/try again in 2 s/);
+    expect(budget.take('b', 65_536)).toBeNull();
+    now = 2_000;
+    expect(budget.take('a', 20_000)).toBeNull();
   });
 
   it('validates the message with zod and answers an oversized one with an error reply', async () => {
