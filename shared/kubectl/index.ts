@@ -354,6 +354,9 @@ function dispatch(state: SimState, words: string[]): KubectlResult {
     case 'apply':
     case 'create':
       // (added, issue 7) these read YAML from standard input: the `stdin` message (./apply.ts), which the web console's editor sends
+      if (!rest.some((x) => x === '-f' || x.startsWith('--filename') || /^-f\S/.test(x))) {
+        throw new UsageError(`error: kubectl ${cmd} ${rest[0] ?? ''} is not supported in this console: paste a manifest with kubectl ${cmd} -f - (it opens an editor in the web console)`.replace('  ', ' '));
+      }
       throw new UsageError(`error: kubectl ${cmd} -f reads YAML from standard input: in the web console, kubectl ${cmd} -f - opens an editor to paste it into (or paste a heredoc: kubectl ${cmd} -f - <<EOF ... EOF)`);
     case 'api-resources': {
       const args = parseArgs(rest, FLAGS['api-resources']!);

@@ -124,6 +124,10 @@ describe('kubectl apply -f - of pasted YAML', () => {
     expect(readsInput('kubectl edit deploy web')).toBe('edit');
     expect(readsInput('kubectl get pods')).toBeNull();
     expect(readsInput('kubectl apply')).toBeNull();
+    expect(readsInput('kubectl create deployment web --image=nginx')).toBeNull();
+    // the same lines as plain commands (no editor: the headless CLI, bots)
+    expect(typeCommand(createSim(shopInput()), 'kubectl apply -f -')).toMatch(/^error: kubectl apply -f reads YAML from standard input: in the web console, kubectl apply -f - opens an editor/);
+    expect(typeCommand(createSim(shopInput()), 'kubectl create deployment web --image=nginx')).toBe('error: kubectl create deployment is not supported in this console: paste a manifest with kubectl create -f - (it opens an editor in the web console)');
   });
 
   it('reads a pasted heredoc as the command and its input', () => {
