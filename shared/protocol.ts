@@ -299,12 +299,25 @@ export const ClientMessages = {
    * reply names it (`bot-expert-red`); see the join option `bots`.
    */
   bot: z.strictObject({ id: z.union([z.string().max(64), z.number()]).optional(), team: teamId, level: botLevel }),
+  /**
+   * A console command that reads standard input (issue 7; shared/kubectl/apply.ts): `kubectl apply -f -`
+   * / `apply -f FILE` / `create -f -` with the pasted YAML as `stdin` (one or more documents, up to
+   * 64 KiB), or `kubectl edit TYPE NAME` (no `stdin`: the reply's `output` is the object's YAML to
+   * edit; with `stdin`: the edited text, applied as the changed fields). The reply's `output` (or
+   * `error`, when a document failed) holds kubectl's lines in order (`deployment.apps/web configured`).
+   * Frames of this type may be up to 80 KiB (server/http/colyseus.ts `MAX_STDIN_MESSAGE_BYTES`).
+   */
+  stdin: z.strictObject({
+    id: z.union([z.string().max(64), z.number()]).optional(),
+    command: z.string().min(1).max(1000),
+    stdin: z.string().max(65_536, { error: 'stdin is at most 65536 characters' }).optional(),
+  }),
 } as const;
 /** A validated `focus` message: `{ id?, kind, key }`, or `{ id? }` to clear the focus. */
 export type FocusMessage = z.infer<typeof ClientMessages.focus>;
 /** A validated `lobby` message (see {@link ClientMessages}): `{ id?, op: 'team'|'role'|'ready'|'start', value? }`. */
 export type LobbyMessage = z.infer<typeof ClientMessages.lobby>;
-/** Message types a client may send: `kubectl`, `action`, `control`, `focus`, `lobby`, `workflow`. */
+/** Message types a client may send: `kubectl`, `action`, `control`, `focus`, `lobby`, `workflow`, `chaos`, `bot`, `stdin`. */
 export type ClientMessageType = keyof typeof ClientMessages;
 
 /** Server -> client: the answer to one client message (`room.onMessage('reply', ...)`). */

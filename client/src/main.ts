@@ -196,7 +196,7 @@ function enterGame(name: string): void {
     map = created;
   }
   const c = conn;
-  consolePanel.attach(c && { run: (command) => c.kubectl(command), showHelp: () => help.show() });
+  consolePanel.attach(c && { run: (command) => c.kubectl(command), stdin: (command, text) => c.stdin(command, text), showHelp: () => help.show() });
   lobbyUi.attach(c && { send: (message) => c.lobby(message) });
   const sendWorkflow = c && ((op: Parameters<typeof c.workflow>[0]) => (conn ? conn.workflow(op) : null));
   pagerPanel.attach(sendWorkflow);

@@ -13,7 +13,7 @@
  * replay (shared/game `replayMatch`) is "for each tick: submit that tick's actions, then advance".
  *
  * May import @colyseus/core, shared/ (game, sim, kubectl, protocol), server/scenarios, server/db,
- * server/k8s/gateway.ts.
+ * server/k8s/gateway.ts (./stdin.ts reuses server/k8s's pure write mappings).
  */
 import { createHash, randomInt, randomUUID } from 'node:crypto';
 import { Room, ServerError, ErrorCode, CloseCode, type Client, type AuthContext, type RoomException, type RoomMethodName } from '@colyseus/core';
@@ -43,6 +43,7 @@ import {
   type MatchPlayer,
 } from '../../shared/game/index.ts';
 import { runKubectl } from '../../shared/kubectl/index.ts';
+import { StdinBudget, runStdin } from './stdin.ts';
 import { INCIDENT_KINDS, incidentModule, isIncidentType } from '../../shared/sim/incidents/index.ts';
 import { targetSyntax } from '../../shared/sim/incidents/targets.ts';
 import type { AppInfo } from '../../shared/chaos/index.ts';
@@ -191,6 +192,8 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
   private journal: JournalWriter | undefined;
   /** Set by {@link journalEvent} during a handler: the reply waits for it (see {@link guard}). */
   private durable: Promise<boolean> | null = null;
+  /** Pasted `stdin` characters per client session (./stdin.ts: YAML parsing costs CPU). */
+  private readonly stdinBudget = new StdinBudget();
   /** Seat token hashes by player name: a returning name must bring its token. */
   private seatTokens = new Map<string, string>();
   /** Rebuilt from the journal after a crash or a shutdown. */
@@ -381,6 +384,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     this.registerK8s(o.matchId);
 
     this.onMessage('kubectl', (client, raw, ctx) => this.guard(client, 'kubectl', raw, ctx.id, () => this.onKubectl(client, raw)));
+    this.onMessage('stdin', (client, raw, ctx) => this.guard(client, 'stdin', raw, ctx.id, () => this.onStdin(client, raw)));
     this.onMessage('action', (client, raw, ctx) => this.guard(client, 'action', raw, ctx.id, () => this.onAction(client, raw)));
     this.onMessage('control', (client, raw, ctx) => this.guard(client, 'control', raw, ctx.id, () => this.onControl(client, raw)));
     this.onMessage('focus', (client, raw, ctx) => this.guard(client, 'focus', raw, ctx.id, () => this.onFocus(client, raw)));
@@ -739,6 +743,17 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     if (result.kind === 'output') return okReply('kubectl', parsed.id, result.output);
     if (result.kind === 'error') return errorReply('kubectl', parsed.id, result.error);
     return this.applyPlayerAction('kubectl', parsed.id, who, result.action);
+  }
+
+  /** `kubectl apply|create -f -` of pasted YAML and `kubectl edit` (issue 7): ./stdin.ts. */
+  private onStdin(client: Client, raw: unknown): ReplyMessage {
+    const parsed = parseClientMessage('stdin', raw);
+    if (!parsed.ok) return parsed.reply;
+    const who = this.playerOf(client);
+    if (typeof who === 'string') return errorReply('stdin', parsed.id, who);
+    const costly = this.stdinBudget.take(client.sessionId, parsed.message.command.length + (parsed.message.stdin?.length ?? 0));
+    if (costly !== null) return errorReply('stdin', parsed.id, costly);
+    return runStdin(getTeam(this.match, who.team).sim, parsed.id, parsed.message.command, parsed.message.stdin, (a) => this.applyPlayerAction('stdin', parsed.id, who, a));
   }
 
   private onAction(client: Client, raw: unknown): ReplyMessage {

@@ -41,7 +41,11 @@ Change (each action takes simulated time and shows in the events):
   kubectl label|annotate pod|node|deployment|service NAME KEY=VALUE... [KEY-] [--overwrite]
   kubectl taint nodes NODE KEY[=VALUE]:NoSchedule|PreferNoSchedule|NoExecute [KEY:EFFECT-] [--overwrite]
   kubectl delete deployment NAME [--cascade=background|foreground|orphan]
-  kubectl patch pdb NAME --type merge -p '{"spec":{"minAvailable":2}}'   (kubectl edit: use patch)
+  kubectl apply -f -                   (also -f FILE, create -f -): opens the editor; paste YAML (several documents
+                                       with ---) for Deployments, Services, HPAs, PDBs, ResourceQuotas; a pasted
+                                       heredoc (kubectl apply -f - <<EOF ... EOF) runs at once
+  kubectl edit deployment|svc|hpa|pdb|quota|pod|node NAME   opens the object's YAML in the editor; save applies the changed fields
+  kubectl patch pdb NAME --type merge -p '{"spec":{"minAvailable":2}}'
   kubectl patch resourcequota NAME --type merge -p '{"spec":{"hard":{"requests.cpu":"4"}}}'
   kubectl autoscale deployment NAME --max=N [--min=M] [--cpu-percent=P]
   kubectl patch hpa NAME -p '{"spec":{"maxReplicas":N}}'
@@ -51,6 +55,9 @@ Change (each action takes simulated time and shows in the events):
   gameday-ops node replace NODE                              (game operator command: drain, delete the Node, a new machine joins its zone ~3 min later)
   etcdctl member remove ID                                   (needs quorum; ID from member list)
   etcdctl member add NAME --peer-urls=https://IP:2380        (replaces a failed member: remove it first)
+
+Console keys: Up/Down command history; Esc or Ctrl+C stops a followed get -w.
+In the apply/edit editor: Ctrl+Enter (Cmd+Enter) applies or saves, Esc cancels, Tab indents two spaces.
 
 Aliases: po=pods, no=nodes, deploy=deployments, rs=replicasets, svc=services, ep=endpoints, ev=events.
 Both TYPE/NAME and TYPE NAME work.`;

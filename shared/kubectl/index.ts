@@ -40,7 +40,7 @@ export { humanDuration, table } from './format.ts';
 export type KubectlResult = { kind: 'output'; output: string } | { kind: 'action'; action: SimAction } | { kind: 'error'; error: string };
 
 /** kubectl verbs the console knows (for "Did you mean this?"). */
-export const KUBECTL_COMMANDS = ['get', 'describe', 'top', 'rollout', 'delete', 'scale', 'set', 'cordon', 'uncordon', 'drain', 'label', 'annotate', 'taint', 'logs', 'help', 'autoscale', 'patch', 'edit', 'api-resources', 'explain', 'exec'] as const;
+export const KUBECTL_COMMANDS = ['get', 'describe', 'top', 'rollout', 'delete', 'scale', 'set', 'cordon', 'uncordon', 'drain', 'label', 'annotate', 'taint', 'logs', 'help', 'autoscale', 'patch', 'edit', 'apply', 'create', 'api-resources', 'explain', 'exec'] as const;
 
 const FLAGS: Record<string, FlagDef[]> = {
   get: [
@@ -403,6 +403,13 @@ function dispatch(state: SimState, words: string[]): KubectlResult {
       return runWrite(state, cmd, rest);
     case 'edit':
       return editCommand(parseArgs(rest, FLAGS['edit']!));
+    case 'apply':
+    case 'create':
+      // (added, issue 7) these read YAML from standard input: the `stdin` message (./apply.ts), which the web console's editor sends
+      if (!rest.some((x) => x === '-f' || x.startsWith('--filename') || /^-f\S/.test(x))) {
+        throw new UsageError(`error: kubectl ${cmd} ${rest[0] ?? ''} is not supported in this console: paste a manifest with kubectl ${cmd} -f - (it opens an editor in the web console)`.replace('  ', ' '));
+      }
+      throw new UsageError(`error: kubectl ${cmd} -f reads YAML from standard input: in the web console, kubectl ${cmd} -f - opens an editor to paste it into (or paste a heredoc: kubectl ${cmd} -f - <<EOF ... EOF)`);
     case 'api-resources': {
       const args = parseArgs(rest, FLAGS['api-resources']!);
       const nsFlag = flagString(args, 'namespaced');

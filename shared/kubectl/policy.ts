@@ -1,8 +1,8 @@
 /**
  * The console's policy-object commands: `kubectl patch pdb NAME -p PATCH [--type merge|strategic]`
  * (a {@link SimAction} `patchObject`; the sim validates the patch, shared/sim/actions/patch.ts),
- * `kubectl edit` (interactive in real kubectl: answered with the equivalent `patch` line, the console
- * has no editor) and `kubectl describe pdb|quota` (kubectl's describePodDisruptionBudget layout: Name,
+ * `kubectl edit` as a plain command line (interactive in real kubectl: the web console opens its editor
+ * through the `stdin` message, ./apply.ts; a line without an editor is answered with the equivalent `patch`) and `kubectl describe pdb|quota` (kubectl's describePodDisruptionBudget layout: Name,
  * Namespace, Min available / Max unavailable, Selector, Status with Allowed disruptions / Current /
  * Desired / Total, Events).
  *
@@ -67,12 +67,12 @@ export function patchCommand(_state: SimState, ns: string, args: ParsedArgs): Si
   return { type: 'patchObject', kind, name: ref(ns, name), patch };
 }
 
-/** `kubectl edit TYPE NAME`: refused (no editor in the console) with the `patch` line to use instead. @throws UsageError always. */
+/** `kubectl edit TYPE NAME` without an editor (a line sent as a plain command): refused with the `patch` line to use instead. @throws UsageError always. */
 export function editCommand(args: ParsedArgs): never {
   const { word, name } = kindAndName(args.positional, 'edit');
   const kind = patchableKind(word);
-  if (kind) throw new UsageError(`error: kubectl edit opens an editor, which this console does not have: use\n  kubectl patch ${word} ${name} --type merge -p ${PATCHABLE[kind].example}`);
-  throw new UsageError(`error: kubectl edit opens an editor, which this console does not have: use kubectl patch (pdb, resourcequota, hpa), or scale, set image, set resources, label, annotate, taint`);
+  if (kind) throw new UsageError(`error: kubectl edit opens an editor, which only the web console has: here use\n  kubectl patch ${word} ${name} --type merge -p ${PATCHABLE[kind].example}`);
+  throw new UsageError(`error: kubectl edit opens an editor, which only the web console has: here use kubectl patch (pdb, resourcequota, hpa), or scale, set image, set resources, label, annotate, taint`);
 }
 
 function budgetValue(v: number | string | undefined): string {

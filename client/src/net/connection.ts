@@ -116,6 +116,14 @@ export class GameConnection {
     return this.#request('kubectl', (id) => ({ id, command }));
   }
 
+  /**
+   * Run a console command that reads standard input (`kubectl apply -f -` with the pasted YAML,
+   * `kubectl edit TYPE NAME` without `stdin` for the YAML to edit, with it to save); resolves with its reply.
+   */
+  stdin(command: string, stdin?: string): Promise<ReplyMessage> {
+    return this.#request('stdin', (id) => (stdin === undefined ? { id, command } : { id, command, stdin }));
+  }
+
   /** Send a structured action (a click in the context panel); resolves with its reply (never rejects). */
   action(action: ActionMessage): Promise<ReplyMessage> {
     return this.#request('action', (id) => ({ id, action }));
@@ -162,7 +170,7 @@ export class GameConnection {
     await this.room.leave(true);
   }
 
-  #request(type: 'kubectl' | 'action' | 'focus' | 'lobby' | 'workflow', payload: (id: string) => object): Promise<ReplyMessage> {
+  #request(type: 'kubectl' | 'stdin' | 'action' | 'focus' | 'lobby' | 'workflow', payload: (id: string) => object): Promise<ReplyMessage> {
     const id = `c${this.#nextId++}`;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
