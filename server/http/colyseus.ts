@@ -42,9 +42,10 @@ const ROOM_PATH = /^\/[a-zA-Z0-9_-]+\/[a-zA-Z0-9_-]+\/?$/;
  */
 export const MAX_MESSAGE_BYTES = 4 * 1024;
 /**
- * Largest `stdin` message (issue 7: pasted YAML for `kubectl apply -f -`, an edited object), bytes:
- * its `stdin` is at most 64 Ki characters (shared/protocol.ts), so a realistic manifest of 10-30 KB
- * fits; above, the same error reply as {@link MAX_MESSAGE_BYTES}.
+ * Largest `stdin` message (issue 7: pasted YAML for `kubectl apply -f -`, an edited object) and
+ * `control` message (a trainer's `inject` of a Chaos Mesh / LitmusChaos `manifest`), bytes: their YAML
+ * is at most 64 Ki characters (shared/protocol.ts), so a realistic manifest of 10-30 KB fits; above,
+ * the same error reply as {@link MAX_MESSAGE_BYTES}.
  */
 export const MAX_STDIN_MESSAGE_BYTES = 80 * 1024;
 /**
@@ -173,7 +174,7 @@ function readHead(buf: Buffer): FrameHead | undefined {
  * connection for both (1009, 4002); a player or a buggy bot deserves an answer instead.
  */
 function refusal(buf: Buffer, head: FrameHead | undefined): string | undefined {
-  const limit = head?.type === 'stdin' ? MAX_STDIN_MESSAGE_BYTES : MAX_MESSAGE_BYTES;
+  const limit = head?.type === 'stdin' || head?.type === 'control' ? MAX_STDIN_MESSAGE_BYTES : MAX_MESSAGE_BYTES;
   if (buf.length > limit) return `message too large: ${buf.length} bytes, at most ${limit}`;
   if (head === undefined) return 'malformed message: the frame header does not decode';
   // `*` would reach the room's wildcard handler with the arguments of a typed one.

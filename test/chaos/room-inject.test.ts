@@ -57,6 +57,14 @@ describe('injecting a chaos manifest', () => {
     expect(none).toMatchObject({ ok: false, error: expect.stringMatching(/spec\.selector: selects no Pod/) });
   });
 
+  it('accepts a manifest bigger than the 4 KiB of other messages (a commented experiment as trainers keep them)', async () => {
+    const comments = Array.from({ length: 120 }, (_, i) => `# step ${i}: watch the frontend's Pods come back and the SLI recover`).join('\n');
+    const big = `${comments}\n${POD_KILL.replace('frontend-kill', 'frontend-kill-big')}`;
+    expect(big.length).toBeGreaterThan(6_000);
+    const reply = await ask(tess, 'control', { id: 'b1', op: 'inject', manifest: big });
+    expect(reply).toMatchObject({ id: 'b1', ok: true, output: expect.stringMatching(/\(pod-kill\) started on team blue/) });
+  });
+
   it('runs every run of a Schedule on its @every times in sim time, not only the first', async () => {
     const before = team(tess, 'blue')?.incidents.length ?? 0;
     const schedule = `apiVersion: chaos-mesh.org/v1alpha1
