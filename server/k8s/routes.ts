@@ -346,8 +346,12 @@ function listObjects(req: FastifyRequest, reply: FastifyReply, resource: Resourc
     if (err instanceof SelectorError) return sendStatus(reply, statusError(400, 'BadRequest', err.message));
     throw err;
   }
-  if (queryString(q, 'watch') === 'true' || queryString(q, 'watch') === '1') {
+  const watching = queryBool(q, 'watch') === true;
+  const invalid = listOptionsErrors(q, watching);
+  if (invalid) return sendStatus(reply, invalid);
+  if (watching) {
     const timeout = Number(queryString(q, 'timeoutSeconds') ?? WATCH_MAX_SECONDS);
+    const asTable = wantsTable(req.headers.accept);
     reply.hijack();
     runWatch(reply.raw, {
       resource,
@@ -355,8 +359,14 @@ function listObjects(req: FastifyRequest, reply: FastifyReply, resource: Resourc
       namespace: resource.namespaced ? ns : null,
       matches,
       body: (e) => objectBody(resource, e, state),
-      present: wantsTable(req.headers.accept) ? (e, body) => table(resource, [e], state, queryString(q, 'includeObject'), body) : (_e, body) => body,
+      present: asTable ? (e, body) => table(resource, [e], state, queryString(q, 'includeObject'), body) : (_e, body) => body,
       resourceVersion: queryString(q, 'resourceVersion'),
+      bookmarks: queryBool(q, 'allowWatchBookmarks') === true,
+      sendInitialEvents: queryBool(q, 'sendInitialEvents'),
+      bookmark: (resourceVersion, annotations) => {
+        const metadata = { resourceVersion, ...(annotations ? { annotations } : {}) };
+        return asTable ? { kind: 'Table', apiVersion: 'meta.k8s.io/v1', metadata, columnDefinitions: [], rows: [] } : { kind: resource.kind, apiVersion: groupVersion(resource), metadata };
+      },
       timeoutSeconds: Number.isFinite(timeout) ? timeout : WATCH_MAX_SECONDS,
       alive,
     });
@@ -377,6 +387,56 @@ function listObjects(req: FastifyRequest, reply: FastifyReply, resource: Resourc
     metadata: { resourceVersion: String(state.counters.resourceVersion) },
     items: entries.map((e) => objectBody(resource, e, state)),
   });
+}
+
+/**
+ * A boolean query parameter as the API server's query conversion reads it (Go strconv.ParseBool:
+ * `1`/`t`/`true`..., `0`/`f`/`false`...); undefined when absent or not a boolean.
+ */
+function queryBool(q: unknown, key: string): boolean | undefined {
+  const v = queryString(q, key);
+  if (v === undefined) return undefined;
+  if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(v)) return true;
+  if (['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(v)) return false;
+  return undefined;
+}
+
+/**
+ * The 422 of list and watch options the API server refuses (apimachinery
+ * pkg/apis/meta/internalversion/validation ValidateListOptions, WatchList enabled as in 1.32+):
+ * `sendInitialEvents` only on a watch, with `resourceVersionMatch=NotOlderThan` and
+ * `allowWatchBookmarks=true`; a watch's `resourceVersionMatch` only with `sendInitialEvents`; a list's
+ * only with a `resourceVersion`, `Exact` or `NotOlderThan`, not `Exact` for "0". Undefined when valid.
+ */
+function listOptionsErrors(q: unknown, watching: boolean): StatusError | undefined {
+  const errors: { field: string; reason: string; message: string }[] = [];
+  const forbid = (field: string, message: string) => errors.push({ field, reason: 'FieldValueForbidden', message: `Forbidden: ${message}` });
+  const unsupported = (field: string, value: string, allowed: string[]) =>
+    errors.push({ field, reason: 'FieldValueNotSupported', message: `Unsupported value: "${value}": supported values: ${allowed.map((a) => `"${a}"`).join(', ')}` });
+  const match = queryString(q, 'resourceVersionMatch') ?? '';
+  const initial = queryString(q, 'sendInitialEvents');
+  const rv = queryString(q, 'resourceVersion') ?? '';
+  if (watching) {
+    if (initial !== undefined) {
+      if (match !== 'NotOlderThan') forbid('resourceVersionMatch', 'sendInitialEvents requires setting resourceVersionMatch to NotOlderThan');
+      if (queryBool(q, 'allowWatchBookmarks') !== true) forbid('allowWatchBookmarks', 'sendInitialEvents requires setting allowWatchBookmarks to true');
+    }
+    if (match !== '') {
+      if (initial === undefined) forbid('resourceVersionMatch', 'resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided');
+      if (match !== 'NotOlderThan') unsupported('resourceVersionMatch', match, ['NotOlderThan']);
+    }
+  } else {
+    if (match !== '') {
+      if (rv === '') forbid('resourceVersionMatch', 'resourceVersionMatch is forbidden unless resourceVersion is provided');
+      if (match !== 'Exact' && match !== 'NotOlderThan') unsupported('resourceVersionMatch', match, ['Exact', 'NotOlderThan', '']);
+      if (match === 'Exact' && rv === '0') forbid('resourceVersionMatch', 'resourceVersionMatch "exact" is forbidden for resourceVersion "0"');
+    }
+    if (initial !== undefined) forbid('sendInitialEvents', 'sendInitialEvents is forbidden for list');
+  }
+  if (errors.length === 0) return undefined;
+  const text = errors.map((e) => `${e.field}: ${e.message}`);
+  const message = `ListOptions.meta.k8s.io "" is invalid: ${text.length === 1 ? text[0] : `[${text.join(', ')}]`}`;
+  return statusError(422, 'Invalid', message, { group: 'meta.k8s.io', kind: 'ListOptions', causes: errors });
 }
 
 const methodNotAllowed = (resource: Resource, verb: string): StatusError =>

@@ -67,8 +67,8 @@ describe('the Kubernetes API of a team cluster', () => {
 
   it('answers plain and aggregated discovery and /version', async () => {
     const groups = await (await get(`${blue}/apis`)).json();
-    // autoscaling/v2 (HorizontalPodAutoscalers) and batch/v1 (Jobs, CronJobs) are served from the kind registry (issue 6)
-    expect(groups.groups.map((g: { name: string }) => g.name)).toEqual(['apps', 'discovery.k8s.io', 'policy', 'autoscaling', 'batch', 'metrics.k8s.io']);
+    // autoscaling/v2 (HorizontalPodAutoscalers) and batch/v1 (Jobs, CronJobs) are served from the kind registry (issue 6); events.k8s.io/v1 by server/k8s/events.ts
+    expect(groups.groups.map((g: { name: string }) => g.name)).toEqual(['apps', 'discovery.k8s.io', 'policy', 'autoscaling', 'batch', 'metrics.k8s.io', 'events.k8s.io']);
     const batch = await (await get(`${blue}/apis/batch/v1`)).json();
     expect(batch.resources.map((r: { name: string }) => r.name)).toEqual(expect.arrayContaining(['jobs', 'cronjobs']));
     const autoscaling = await (await get(`${blue}/apis/autoscaling/v2`)).json();
@@ -152,6 +152,50 @@ describe('the Kubernetes API of a team cluster', () => {
     expect(event).toMatchObject({ type: 'MODIFIED', object: { kind: 'Node', metadata: { name: node }, spec: { unschedulable: true } } });
     const old = await (await get(`${blue}/api/v1/pods?watch=1&resourceVersion=1`)).text();
     expect(JSON.parse(old.trim())).toMatchObject({ type: 'ERROR', object: { kind: 'Status', code: 410, reason: 'Expired' } });
+  });
+
+  it('sends bookmarks when asked: periodic ones, and the end of a streaming list\'s initial events', async () => {
+    /** Every event of a watch that ends by its timeout (real seconds). */
+    const events = async (query: string): Promise<{ type: string; object: { kind: string; apiVersion?: string; metadata: Record<string, unknown> } }[]> => {
+      const text = await (await get(`${blue}/api/v1/namespaces/default/pods?watch=true&${query}`)).text();
+      return text.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l));
+    };
+    const list = await (await get(`${blue}/api/v1/namespaces/default/pods`)).json();
+    // (The three watches run side by side: they end by their timeouts.)
+    const [periodic, plain, streamed] = await Promise.all([
+      events(`resourceVersion=${list.metadata.resourceVersion}&allowWatchBookmarks=true&timeoutSeconds=2`),
+      events(`resourceVersion=${list.metadata.resourceVersion}&timeoutSeconds=1`),
+      events('sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&resourceVersion=&timeoutSeconds=1'),
+    ]);
+    // A 2 s watch: its bookmark is due 2 s before the end (at once), with only kind, apiVersion and resourceVersion.
+    const marks = periodic.filter((e) => e.type === 'BOOKMARK');
+    expect(marks).toHaveLength(1);
+    expect(Object.keys(marks[0]!.object).sort()).toEqual(['apiVersion', 'kind', 'metadata']);
+    expect(marks[0]!.object).toEqual({ kind: 'Pod', apiVersion: 'v1', metadata: { resourceVersion: expect.stringMatching(/^\d+$/) } });
+    expect(Number(marks[0]!.object.metadata['resourceVersion'])).toBeGreaterThanOrEqual(Number(list.metadata.resourceVersion));
+    // Without allowWatchBookmarks: none.
+    expect(plain.filter((e) => e.type === 'BOOKMARK')).toEqual([]);
+    // A streaming list (client-go WatchList): ADDED for every Pod, then the annotated bookmark; a bookmark's resourceVersion resumes a watch.
+    const end = streamed.findIndex((e) => e.type === 'BOOKMARK');
+    expect(streamed.slice(0, end).map((e) => e.type)).toEqual(list.items.map(() => 'ADDED'));
+    expect(streamed.slice(0, end).map((e) => e.object.metadata['name']).sort()).toEqual(list.items.map((p: { metadata: { name: string } }) => p.metadata.name).sort());
+    expect(streamed[end]!.object).toEqual({ kind: 'Pod', apiVersion: 'v1', metadata: { resourceVersion: expect.stringMatching(/^\d+$/), annotations: { 'k8s.io/initial-events-end': 'true' } } });
+    const resumed = await events(`resourceVersion=${String(streamed[end]!.object.metadata['resourceVersion'])}&timeoutSeconds=1`);
+    expect(resumed.filter((e) => e.type === 'ERROR')).toEqual([]);
+    // The real API server's validation of the watch-list options: 422 with causes.
+    const invalid = await get(`${blue}/api/v1/namespaces/default/pods?watch=true&sendInitialEvents=true`);
+    expect(invalid.status).toBe(422);
+    expect(await invalid.json()).toMatchObject({
+      kind: 'Status',
+      reason: 'Invalid',
+      code: 422,
+      message: 'ListOptions.meta.k8s.io "" is invalid: [resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan, allowWatchBookmarks: Forbidden: sendInitialEvents requires setting allowWatchBookmarks to true]',
+      details: { group: 'meta.k8s.io', kind: 'ListOptions', causes: [{ field: 'resourceVersionMatch', reason: 'FieldValueForbidden' }, { field: 'allowWatchBookmarks', reason: 'FieldValueForbidden' }] },
+    });
+    expect((await get(`${blue}/api/v1/namespaces/default/pods?sendInitialEvents=true`)).status).toBe(422);
+    // 410 Gone as the watch cache words it: too old resource version: ASKED (CURRENT).
+    const gone = await events('resourceVersion=1&allowWatchBookmarks=true');
+    expect(gone).toEqual([{ type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: expect.stringMatching(/^too old resource version: 1 \(\d+\)$/), reason: 'Expired', code: 410 } }]);
   });
 
   it('serves kube-state-metrics-like Prometheus metrics of the team cluster', async () => {
