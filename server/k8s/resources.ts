@@ -255,6 +255,33 @@ const namespaceResource: Resource = {
 /** Every served resource: the registry's kinds, then Endpoints, Events (core/v1), Namespaces, metrics.k8s.io and events.k8s.io/v1 Events (./events.ts). */
 export const RESOURCES: readonly Resource[] = [...KINDS.map(fromKind), endpointsResource, coreEventResource, namespaceResource, podMetricsResource, nodeMetricsResource, eventsV1Resource];
 
+/**
+ * The field labels each resource's list accepts in `fieldSelector` -> the served object's dotted path
+ * they read (kubernetes pkg/registry/.../strategy.go `ToSelectableFields`/`GetAttrs`, and the
+ * events.k8s.io/v1 field label conversion): every resource has `metadata.name` (and
+ * `metadata.namespace` when namespaced); anything else is 400 `field label not supported: LABEL`.
+ */
+const FIELD_LABELS: Readonly<Record<string, readonly (string | readonly [string, string])[]>> = {
+  '/pods': ['spec.nodeName', 'spec.restartPolicy', 'spec.schedulerName', 'spec.serviceAccountName', 'spec.hostNetwork', 'status.phase', 'status.podIP', 'status.podIPs', 'status.nominatedNodeName'],
+  '/nodes': ['spec.unschedulable'],
+  '/namespaces': ['status.phase'],
+  '/events': ['involvedObject.kind', 'involvedObject.namespace', 'involvedObject.name', 'involvedObject.uid', 'involvedObject.apiVersion', 'involvedObject.resourceVersion', 'involvedObject.fieldPath', 'reason', 'reportingComponent', ['source', 'source.component'], 'type'],
+  'events.k8s.io/events': ['regarding.kind', 'regarding.namespace', 'regarding.name', 'regarding.uid', 'regarding.apiVersion', 'regarding.resourceVersion', 'regarding.fieldPath', 'reason', 'reportingController', 'type'],
+  'apps/replicasets': ['status.replicas'],
+  'batch/jobs': ['status.successful'],
+};
+
+/** The field labels `r` supports in field selectors, with the path each reads (see {@link FIELD_LABELS}). */
+export function fieldLabels(r: Resource): ReadonlyMap<string, string> {
+  const m = new Map<string, string>([['metadata.name', 'metadata.name']]);
+  if (r.namespaced) m.set('metadata.namespace', 'metadata.namespace');
+  for (const f of FIELD_LABELS[`${r.group}/${r.plural}`] ?? []) {
+    if (typeof f === 'string') m.set(f, f);
+    else m.set(f[0], f[1]);
+  }
+  return m;
+}
+
 /** Group versions served, in discovery order: core `v1` first, then the groups in first-seen order. */
 export const GROUP_VERSIONS: readonly { group: string; version: string }[] = (() => {
   const seen = new Map<string, { group: string; version: string }>();

@@ -26,7 +26,7 @@ import { AGGREGATED_CONTENT_TYPE, SERVER_VERSION, aggregatedDiscovery, apiGroupL
 import { resolveK8sToken, type K8sPrincipal, type K8sSession } from './gateway.ts';
 import { kubeconfigYaml } from './kubeconfig.ts';
 import { closeAllLogStreams, followLogs, parseLogQuery, readLogs } from './logs.ts';
-import { RESOURCES, findResource, groupVersion, qualified, type Entry, type Resource } from './resources.ts';
+import { RESOURCES, fieldLabels, findResource, groupVersion, qualified, type Entry, type Resource } from './resources.ts';
 import { clusterMetrics } from './metrics.ts';
 import { openApiDocument, openApiIndex } from './openapi.ts';
 import { PROTOBUF_CONTENT_TYPE, ProtobufError, decodeProtobufBody } from './protobuf.ts';
@@ -340,7 +340,7 @@ function listObjects(req: FastifyRequest, reply: FastifyReply, resource: Resourc
     const ls = queryString(q, 'labelSelector');
     const fs = queryString(q, 'fieldSelector');
     const lm = ls !== undefined && ls !== '' ? parseLabelSelector(ls) : undefined;
-    const fm = fs !== undefined && fs !== '' ? parseFieldSelector(fs) : undefined;
+    const fm = fs !== undefined && fs !== '' ? parseFieldSelector(fs, fieldLabels(resource)) : undefined;
     matches = (e, body) => (lm === undefined || lm(e.labels)) && (fm === undefined || fm(body));
   } catch (err) {
     if (err instanceof SelectorError) return sendStatus(reply, statusError(400, 'BadRequest', err.message));

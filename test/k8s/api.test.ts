@@ -109,6 +109,18 @@ describe('the Kubernetes API of a team cluster', () => {
     expect(await (await get(`${blue}/api/v1/pods`, 'application/json', 'wrong')).json()).toMatchObject({ reason: 'Unauthorized', code: 401 });
     const bad = await get(`${blue}/api/v1/pods?labelSelector=${encodeURIComponent('a in b')}`);
     expect(bad.status).toBe(400);
+    // Only the field labels the API server supports for the resource.
+    const field = await get(`${blue}/api/v1/pods?fieldSelector=${encodeURIComponent('spec.containers=x')}`);
+    expect(field.status).toBe(400);
+    expect(await field.json()).toMatchObject({ reason: 'BadRequest', message: 'field label not supported: spec.containers' });
+    expect((await get(`${blue}/api/v1/nodes?fieldSelector=${encodeURIComponent('spec.unschedulable=false')}`)).status).toBe(200);
+    const sideways = await fetch(`${blue}/apis/apps/v1/namespaces/default/deployments/frontend`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Sideways' }),
+    });
+    expect(sideways.status).toBe(422);
+    expect(await sideways.json()).toMatchObject({ reason: 'Invalid', message: 'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "Sideways": supported values: "Foreground", "Background", "Orphan"' });
     const patch = await fetch(`${blue}/apis/apps/v1/namespaces/default/deployments/frontend`, {
       method: 'PATCH',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/merge-patch+json' },
