@@ -116,6 +116,12 @@ const WRITES: Record<string, { verbs: readonly string[]; subresources?: readonly
   ResourceQuota: { verbs: ['get', 'list', 'patch'] },
 };
 
+/**
+ * Kinds with a `status` subresource on a real API server: served read-only here (GET answers the whole
+ * object, as the API server does; the game's controllers own status, so its writes are 405).
+ */
+const STATUS_KINDS: ReadonlySet<string> = new Set(['Pod', 'Node', 'Service', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'ResourceQuota', 'Job', 'CronJob', 'ReplicationController']);
+
 function fromKind(def: KindDef): Resource {
   const slash = def.apiVersion.indexOf('/');
   const group = slash < 0 ? '' : def.apiVersion.slice(0, slash);
@@ -132,7 +138,7 @@ function fromKind(def: KindDef): Resource {
     shortNames: def.shortNames,
     categories: w?.categories ?? [],
     verbs: w?.verbs ?? ['get', 'list'],
-    subresources: w?.subresources ?? [],
+    subresources: [...(w?.subresources ?? []), ...(STATUS_KINDS.has(def.kind) ? [{ name: 'status', group, version, kind: def.kind, verbs: ['get'] }] : [])].sort((a, b) => (a.name < b.name ? -1 : 1)),
     columns: columnDefs(cols),
     entries(state, ns) {
       const out: Entry[] = [];

@@ -5,7 +5,7 @@
  * `/k8s/MATCH/TEAM/metrics` serves Prometheus metrics (./metrics.ts), and `GET /k8s/kubeconfig` returns the token holder's kubeconfig (./kubeconfig.ts).
  *
  * Access: a player reads and writes only their own team's cluster; a trainer reads every team's (and
- * writes their own, the match's rule). The token comes in `Authorization: Bearer TOKEN`, or in the
+ * writes their own, the match's rule); a spectator reads every team's and writes none (403). The token comes in `Authorization: Bearer TOKEN`, or in the
  * path (`/k8s/MATCH/TEAM/token/TOKEN/...`): kubectl sends credentials only over TLS
  * (kubernetes/kubectl#744), and the server speaks plain HTTP unless a proxy terminates TLS, so the
  * kubeconfig puts the token in the cluster URL (and in `user.token`, for HTTPS). Errors are `Status` bodies (./status.ts): 401 without a valid
@@ -227,7 +227,7 @@ export async function registerK8sRoutes(app: FastifyInstance): Promise<void> {
     const auth = authenticate(req);
     if ('code' in auth) return sendStatus(reply, auth);
     const { session, who } = auth;
-    const teams = who.trainer ? session.source.teams() : [who.team];
+    const teams = who.trainer || who.spectator === true ? session.source.teams() : [who.team];
     const yaml = kubeconfigYaml({ baseUrl: `${req.protocol}://${req.host}`, matchId: session.matchId, user: who.name, token: bearer(req)!, team: who.team, teams });
     return reply.type('application/yaml').header('content-disposition', 'attachment; filename="gameday.yaml"').header('cache-control', 'no-store').send(yaml);
   });
@@ -260,7 +260,7 @@ export async function registerK8sRoutes(app: FastifyInstance): Promise<void> {
       }
       const state = session.source.sim(params.team);
       if (!state) return sendStatus(reply, statusError(404, 'NotFound', `team "${params.team}" is not in this match (teams: ${session.source.teams().join(', ')})`));
-      if (params.team !== who.team && !who.trainer) {
+      if (params.team !== who.team && !who.trainer && who.spectator !== true) {
         return sendStatus(reply, forbidden(who.name, verb, resourceName, group, ns, `${who.name} plays for team ${who.team}, not ${params.team}`));
       }
       const accept = req.headers.accept;
@@ -319,11 +319,15 @@ export async function registerK8sRoutes(app: FastifyInstance): Promise<void> {
           if ('code' in logs) return sendStatus(reply, logs);
           return reply.header('content-type', 'text/plain').send(Buffer.from(logs.text));
         }
-        if (sub !== null) return sendStatus(reply, statusError(404, 'NotFound', 'the server could not find the requested resource'));
+        // `status` (`kubectl get --subresource=status`): the whole object, as the API server answers it.
+        if (sub !== null && !(sub === 'status' && resource.subresources.some((s) => s.name === 'status'))) return sendStatus(reply, statusError(404, 'NotFound', 'the server could not find the requested resource'));
         const entry = findEntry(resource, state, target.namespace, name);
         noteListed(state);
         if (!entry) return sendStatus(reply, notFound(qualified(resource), name, resource.group, resource.plural));
         return wantsTable(accept) ? sendTyped(reply, TABLE_CONTENT_TYPE, table(resource, [entry], state, queryString(req.query, 'includeObject'))) : reply.send(objectBody(resource, entry, state));
+      }
+      if (who.spectator === true) {
+        return sendStatus(reply, forbidden(who.name, verb, resourceName, group, ns, 'spectators read every team\'s cluster and change none'));
       }
       if (who.team !== params.team) {
         return sendStatus(reply, forbidden(who.name, verb, resourceName, group, ns, `trainers read every team's cluster but act only on their own (${who.team})`));
@@ -512,6 +516,8 @@ async function writeObject(req: FastifyRequest, reply: FastifyReply, session: K8
     actions = e;
     answer = () => ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
     reply.code(201);
+  } else if (sub === 'status' && resource.subresources.some((s) => s.name === 'status')) {
+    return sendStatus(reply, statusError(405, 'MethodNotAllowed', `${verb} of ${qualified(resource)}/status is not supported by this game's API: the game's controllers own status (supported: get)`));
   } else if (sub !== null) {
     return sendStatus(reply, statusError(404, 'NotFound', 'the server could not find the requested resource'));
   } else if ((resource.kind === 'Deployment' || resource.kind === 'Service') && ((req.method === 'PATCH' && contentType.startsWith(APPLY_PATCH_TYPE)) || req.method === 'PUT')) {

@@ -65,6 +65,26 @@ describe('the Kubernetes API of a team cluster', () => {
     expect(status).toBe(401);
   });
 
+  it("a spectator reads every team's cluster and changes none", async () => {
+    const sam = await new Client(server.url).joinById(alice.roomId, { name: 'sam', spectator: true });
+    try {
+      const mine = (await nextMessage<CredentialsMessage>(sam, 'credentials')).token;
+      expect((await get(`${blue}/api/v1/pods`, 'application/json', mine)).status).toBe(200);
+      expect((await get(`${red}/api/v1/pods`, 'application/json', mine)).status).toBe(200);
+      const cfg = parse(await (await get(`${server.url}/k8s/kubeconfig`, 'application/json', mine)).text());
+      expect(cfg.contexts.map((c: { name: string }) => c.name).sort()).toEqual(['gameday-blue', 'gameday-red']);
+      const write = await fetch(`${blue}/apis/apps/v1/namespaces/default/deployments/frontend/scale`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${mine}`, 'content-type': 'application/merge-patch+json' },
+        body: JSON.stringify({ spec: { replicas: 5 } }),
+      });
+      expect(write.status).toBe(403);
+      expect((await write.json()).message).toMatch(/spectators read every team's cluster and change none$/);
+    } finally {
+      await sam.leave();
+    }
+  });
+
   it('answers plain and aggregated discovery and /version', async () => {
     const groups = await (await get(`${blue}/apis`)).json();
     // autoscaling/v2 (HorizontalPodAutoscalers) and batch/v1 (Jobs, CronJobs) are served from the kind registry (issue 6); events.k8s.io/v1 by server/k8s/events.ts
@@ -99,6 +119,18 @@ describe('the Kubernetes API of a team cluster', () => {
     expect(table.kind).toBe('Table');
     expect(table.columnDefinitions.map((c: { name: string; priority: number }) => `${c.name}:${c.priority}`)).toEqual(['NAME:0', 'READY:0', 'UP-TO-DATE:0', 'AVAILABLE:0', 'AGE:0', 'CONTAINERS:1', 'IMAGES:1', 'SELECTOR:1']);
     expect(table.rows.map((r: { cells: string[] }) => r.cells[0])).toEqual(['frontend', 'redis-master', 'redis-replica']);
+    // The status subresource: read-only (the game's controllers own status).
+    const apps = await (await get(`${blue}/apis/apps/v1`)).json();
+    expect(apps.resources).toContainEqual(expect.objectContaining({ name: 'deployments/status', kind: 'Deployment', verbs: ['get'] }));
+    const status = await (await get(`${blue}/apis/apps/v1/namespaces/default/deployments/frontend/status`)).json();
+    expect(status).toMatchObject({ kind: 'Deployment', metadata: { name: 'frontend' }, status: { replicas: expect.any(Number) } });
+    const statusPatch = await fetch(`${blue}/apis/apps/v1/namespaces/default/deployments/frontend/status`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/merge-patch+json' },
+      body: JSON.stringify({ status: { replicas: 9 } }),
+    });
+    expect(statusPatch.status).toBe(405);
+    expect((await get(`${blue}/apis/apps/v1/namespaces/default/deployments/frontend/nope`)).status).toBe(404);
   });
 
   it('answers errors with Status bodies', async () => {
