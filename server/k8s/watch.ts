@@ -10,7 +10,9 @@
  * two polls are sent as one event (its state now). An object that stops matching the selectors is
  * sent as DELETED, one that starts matching as ADDED. Events (not in the change log) stream from the
  * event log by sequence number (`Resource.eventsSince`): a new series is ADDED, a repeat of one (the same
- * Event object, its count up) MODIFIED.
+ * Event object, its count up) MODIFIED; such a watch resumes from a list's or bookmark's resourceVersion
+ * (the newest event then, remembered) or from an Event's own (its sequence number, while the log holds
+ * what follows it).
  *
  * Bookmarks (`allowWatchBookmarks=true`, as the API server's watch cache sends them: cacher.go
  * `nextBookmarkTime`): a `BOOKMARK` event whose object is the watched kind with only `apiVersion`,
@@ -76,9 +78,46 @@ function remember(state: SimState, rv: string, cursor: number): void {
   if (m.size > RV_MEMORY) m.delete(m.keys().next().value!);
 }
 
+/** resourceVersion -> the newest event `seq` at that moment (lists and bookmarks), for Events watches resumed from them. */
+const eventSeqs = new WeakMap<SimState, Map<string, number>>();
+
+function rememberEventSeq(state: SimState, rv: string, seq: number): void {
+  let m = eventSeqs.get(state);
+  if (!m) eventSeqs.set(state, (m = new Map()));
+  m.delete(rv);
+  m.set(rv, seq);
+  if (m.size > RV_MEMORY) m.delete(m.keys().next().value!);
+}
+
+/**
+ * Where an Events watch resumed from `rv` starts in the event log (it sends entries after that seq):
+ * the newest event at a list's or bookmark's resourceVersion, or, for the resourceVersion of an Event
+ * this API sent (its log entry's seq, what client-go's reflector resumes from), that seq while the log
+ * still holds what follows it. Undefined: too old or unknown (410 Gone).
+ */
+function eventStart(state: SimState, rv: string): number | undefined {
+  const listed = eventSeqs.get(state)?.get(rv);
+  if (listed !== undefined) return listed;
+  const latest = state.events.at(-1)?.seq ?? 0;
+  if (rv === String(state.counters.resourceVersion)) return latest;
+  if (!/^\d+$/.test(rv)) return undefined;
+  const seq = Number(rv);
+  const oldest = state.events[0]?.seq ?? latest + 1;
+  return seq >= oldest - 1 && seq <= latest ? seq : undefined;
+}
+
+/** Occurrences of the series a served Event (core/v1 or events.k8s.io/v1) stands for. */
+function eventCount(body: Record<string, unknown>): number {
+  const series = body['series'] as { count?: unknown } | undefined;
+  const n = series?.count ?? body['count'] ?? body['deprecatedCount'] ?? 1;
+  return typeof n === 'number' ? n : 1;
+}
+
 /** Notes the cluster's current resourceVersion (a list's) with the change-log cursor it stands for. */
 export function noteListed(state: SimState): void {
-  remember(state, String(state.counters.resourceVersion), cursorNow(state));
+  const rv = String(state.counters.resourceVersion);
+  remember(state, rv, cursorNow(state));
+  rememberEventSeq(state, rv, state.events.at(-1)?.seq ?? 0);
 }
 
 /** Ends every open watch (server close). */
@@ -125,7 +164,10 @@ export function runWatch(raw: ServerResponse, spec: WatchSpec): void {
   let cursor: number;
   const known = cursors.get(state)?.get(rv);
   // A streaming list starts from the current state: never older than the resourceVersion asked for.
+  const isEvents = spec.resource.eventsSince !== undefined;
+  const fromEvent = isEvents && rv !== '' && rv !== '0' && spec.sendInitialEvents !== true ? eventStart(state, rv) : undefined;
   if (rv === '' || rv === '0' || spec.sendInitialEvents === true) cursor = cursorNow(state);
+  else if (isEvents) cursor = fromEvent === undefined ? -1 : cursorNow(state);
   else if (known !== undefined) cursor = known;
   else if (rv === String(state.counters.resourceVersion)) cursor = cursorNow(state);
   else cursor = -1;
@@ -164,11 +206,11 @@ export function runWatch(raw: ServerResponse, spec: WatchSpec): void {
   /** A BOOKMARK at the cluster's resourceVersion now (every change up to `cursor` was sent), remembered for resuming. */
   const sendBookmark = (annotations?: Record<string, string>) => {
     const at = String(state.counters.resourceVersion);
-    remember(state, at, isEvents ? cursorNow(state) : cursor);
+    if (isEvents) rememberEventSeq(state, at, lastEventSeq);
+    else remember(state, at, cursor);
     send('BOOKMARK', spec.bookmark(at, annotations));
   };
 
-  const isEvents = resource.eventsSince !== undefined;
   if (cursor < 0) {
     gone(rv);
     return;
@@ -176,7 +218,7 @@ export function runWatch(raw: ServerResponse, spec: WatchSpec): void {
   const inNamespace = (e: Entry) => !resource.namespaced || spec.namespace === null || e.namespace === spec.namespace;
   /** Objects sent (or present at the start) and still matching: key -> last body sent. */
   const sent = new Map<string, Record<string, unknown>>();
-  let lastEventSeq = state.events.at(-1)?.seq ?? 0;
+  let lastEventSeq = fromEvent ?? state.events.at(-1)?.seq ?? 0;
   const sendIfMatching = (e: Entry, initial: boolean) => {
     const body = spec.body(e);
     if (!spec.matches(e, body)) return;
@@ -211,8 +253,8 @@ export function runWatch(raw: ServerResponse, spec: WatchSpec): void {
         if (!spec.matches(e, body)) continue;
         const key = keyOf(resource, e);
         const out = spec.present(e, body);
-        // A repeat of a series is the same Event object, patched: MODIFIED.
-        send(sent.has(key) ? 'MODIFIED' : 'ADDED', out);
+        // A repeat of a series is the same Event object, patched: MODIFIED; a series' first occurrence a new Event.
+        send(eventCount(body) > 1 ? 'MODIFIED' : 'ADDED', out);
         sent.set(key, out);
       }
       return;

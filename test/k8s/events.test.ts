@@ -146,6 +146,23 @@ describe('events.k8s.io/v1 Events', () => {
     expect(forPod.out).toMatch(/Normal\s+Scheduled\s+Pod\//);
   });
 
+  it('an Events watch resumes from a list (no event lost in between) or from an Event it sent; an unknown resourceVersion is 410', async () => {
+    const base = kc.getCurrentCluster()!.server;
+    const auth = { headers: { accept: 'application/json' } };
+    const list = (await (await fetch(`${base}/api/v1/namespaces/default/events`, auth)).json()) as { metadata: { resourceVersion: string }; items: { metadata: { resourceVersion: string } }[] };
+    // Recorded after the list, before the watch starts.
+    expect((await kubectl('scale', 'deploy/redis-replica', '--replicas=1')).code).toBe(0);
+    const watchFrom = async (rv: string) => {
+      const text = await (await fetch(`${base}/api/v1/namespaces/default/events?watch=true&resourceVersion=${rv}&timeoutSeconds=1`, auth)).text();
+      return text.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as { type: string; object: { reason?: string; code?: number; series?: unknown; count?: number } });
+    };
+    const [fromList, fromEvent, unknown] = await Promise.all([watchFrom(list.metadata.resourceVersion), watchFrom(list.items.at(-1)!.metadata.resourceVersion), watchFrom('99999999')]);
+    expect(fromList.some((e) => e.type === 'ADDED' && e.object.reason === 'ScalingReplicaSet')).toBe(true);
+    expect(fromList.every((e) => (e.type === 'ADDED') === ((e.object.count ?? 1) === 1 && e.object.series === undefined))).toBe(true);
+    expect(fromEvent.filter((e) => e.type === 'ERROR')).toEqual([]);
+    expect(unknown).toEqual([{ type: 'ERROR', object: expect.objectContaining({ kind: 'Status', code: 410, reason: 'Expired' }) }]);
+  });
+
   it('kubectl explain and discovery know the group', async () => {
     const explain = await kubectl('explain', 'events', '--api-version=events.k8s.io/v1');
     expect(explain.err).toBe('');
