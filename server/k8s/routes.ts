@@ -499,6 +499,13 @@ async function writeObject(req: FastifyRequest, reply: FastifyReply, session: K8
     return e ? objectBody(resource, e, state) : undefined;
   };
   const missing = (): StatusError => notFound(qualified(resource), name, resource.group, resource.plural);
+  // A merge or strategic-merge patch carrying `metadata.resourceVersion` is a precondition (optimistic
+  // concurrency: `kubectl label|annotate --resource-version=N`): 409 Conflict when it is not the current one.
+  if (req.method === 'PATCH' && sub === null && isObj(req.body) && /^application\/(merge|strategic-merge)-patch\+json/.test(contentType)) {
+    const current = entryBody();
+    const stale = current ? staleVersion(resource.kind, qualified(resource), name, current, req.body) : undefined;
+    if (stale) return sendStatus(reply, stale);
+  }
 
   if (resource.kind === 'Deployment' && sub === 'scale' && (req.method === 'PATCH' || req.method === 'PUT')) {
     if (!state.deployments[`${ns}/${name}`]) return sendStatus(reply, missing());

@@ -151,6 +151,14 @@ describe('the Kubernetes API of a team cluster', () => {
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Sideways' }),
     });
+    // A patch's metadata.resourceVersion is a precondition (kubectl label --resource-version): 409 when stale.
+    const stalePatch = await fetch(`${blue}/apis/apps/v1/namespaces/default/deployments/frontend`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/merge-patch+json' },
+      body: JSON.stringify({ metadata: { resourceVersion: '1', labels: { stale: 'yes' } } }),
+    });
+    expect(stalePatch.status).toBe(409);
+    expect(await stalePatch.json()).toMatchObject({ reason: 'Conflict', message: 'Operation cannot be fulfilled on deployments.apps "frontend": the object has been modified; please apply your changes to the latest version and try again' });
     expect(sideways.status).toBe(422);
     expect(await sideways.json()).toMatchObject({ reason: 'Invalid', message: 'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "Sideways": supported values: "Foreground", "Background", "Orphan"' });
     const patch = await fetch(`${blue}/apis/apps/v1/namespaces/default/deployments/frontend`, {
