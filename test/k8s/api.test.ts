@@ -101,6 +101,7 @@ describe('the Kubernetes API of a team cluster', () => {
     expect(agg.headers.get('content-type')).toContain('as=APIGroupDiscoveryList');
     const list = await agg.json();
     expect(list.kind).toBe('APIGroupDiscoveryList');
+    expect(list.items.find((i: { metadata: { name?: string } }) => i.metadata.name === 'events.k8s.io')?.versions[0].resources[0]).toMatchObject({ resource: 'events', scope: 'Namespaced', verbs: ['get', 'list', 'watch'] });
     expect(list.items.find((i: { metadata: { name: string } }) => i.metadata.name === 'policy').versions[0].resources[0]).toMatchObject({ resource: 'poddisruptionbudgets', scope: 'Namespaced' });
     expect(await (await get(`${blue}/version`)).json()).toMatchObject({ major: '1', gitVersion: expect.stringMatching(/^v1\./) });
   });
