@@ -6,7 +6,11 @@
  * (`you`, team blue) whose bearer token goes into the written kubeconfig. kubectl writes go through
  * shared/game `submit` like a console action. Stops cleanly on SIGINT/SIGTERM (exit 0).
  *
- * Fastify and server/k8s are imported lazily (this command only), so the other commands stay free of them.
+ * Fastify, server/k8s and the server metrics are imported lazily (this command only), so the other
+ * commands stay free of them. `/metrics` (no token, like the server's) is the server's own process and
+ * room metrics (server/http/metrics.ts, the same code): this match counts as one room, `room` = its
+ * match id, with its clock's frame lateness and dropped ticks; the team cluster's metrics are
+ * `/k8s/MATCH/blue/metrics` (token in the path, printed).
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -22,14 +26,16 @@ export const KUBE_USAGE = `Usage: gameday kube --scenario ID|FILE [--manifests F
                     [--kubeconfig FILE] [--json]
 
 Runs a practice match headless and serves its team cluster's Kubernetes API (and /metrics) on 127.0.0.1,
-for real kubectl: kubectl --kubeconfig gameday.yaml get pods. Stop with Ctrl+C (SIGINT) or SIGTERM.
+for real kubectl: kubectl --kubeconfig gameday.yaml get pods. /metrics has the process and room metrics
+of the server's /metrics. Stop with Ctrl+C (SIGINT) or SIGTERM.
   --scenario ID|FILE     built-in scenario id (see "gameday scenarios") or a scenario file
   --manifests FILE.yaml  Kubernetes manifests (with --scenario: instead of its workloads; alone: a default cluster)
   --seed N               PRNG seed, integer 0..4294967295 (default 1)
   --speed X              sim seconds per real second (default: the scenario's time dilation, else 4)
   --port P               TCP port on 127.0.0.1 (default 0: a free port, printed)
   --kubeconfig FILE      where to write the kubeconfig (default ./gameday.yaml)
-  --json                 print one JSON object {url, kubeconfig, scenarioId, seed, speed, metrics} instead of a line`;
+  --json                 print one JSON object {url, kubeconfig, scenarioId, seed, speed, metrics, serverMetrics}
+                         instead of a line`;
 
 const MAX_SEED = 0xffffffff;
 /** Speed when neither `--speed` nor the scenario sets one: the server's default TIME_DILATION. */
@@ -88,11 +94,12 @@ export async function kubeCommand(args: string[], out: (text: string) => void): 
   if (!seat.ok) throw new CliError(seat.error);
   const playerId = seat.player.id;
 
-  const [{ default: Fastify }, { registerK8sRoutes }, { registerK8sMatch }, { kubeconfigYaml, clusterPath }] = await Promise.all([
+  const [{ default: Fastify }, { registerK8sRoutes }, { registerK8sMatch }, { kubeconfigYaml, clusterPath }, { meterHeadlessMatch, registerServerMetrics }] = await Promise.all([
     import('fastify'),
     import('../k8s/routes.ts'),
     import('../k8s/gateway.ts'),
     import('../k8s/kubeconfig.ts'),
+    import('../http/metrics.ts'),
   ]);
   const matchId = randomUUID();
   const handle = registerK8sMatch(matchId, {
@@ -107,6 +114,7 @@ export async function kubeCommand(args: string[], out: (text: string) => void): 
   const token = handle.issue(SESSION);
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
   await app.register(registerK8sRoutes, { prefix: '/k8s' });
+  await app.register(registerServerMetrics);
   try {
     await app.listen({ port, host: '127.0.0.1' });
   } catch (err) {
@@ -123,15 +131,25 @@ export async function kubeCommand(args: string[], out: (text: string) => void): 
     throw new CliError(`cannot write the kubeconfig ${kubeconfigPath}: ${(err as Error).message}`);
   }
   const metrics = `${url}${clusterPath(matchId, DEFAULT_TEAM_ID)}/token/${token}/metrics`;
-  if (values.json) out(JSON.stringify({ url, kubeconfig: kubeconfigPath, scenarioId: input.scenarioId, seed, speed, metrics }));
+  const serverMetrics = `${url}/metrics`;
+  if (values.json) out(JSON.stringify({ url, kubeconfig: kubeconfigPath, scenarioId: input.scenarioId, seed, speed, metrics, serverMetrics }));
   else out(`gameday kube: ${resolved.title} (scenario ${input.scenarioId}, seed ${seed}, ${speed} sim s per s) on ${url} — kubectl --kubeconfig ${kubeconfigPath} get pods; metrics: ${metrics}`);
 
   // Real-time clock: sim seconds accrue at `speed` per real second; each whole tick is one `advance`.
   const tickMs = (input.settings.tickSeconds * 1000) / speed;
   let last = performance.now();
   let owed = 0;
+  /** Ticks the per-frame cap dropped (the sim fell behind real time), for `gameday_room_dropped_ticks_total`. */
+  let droppedTicks = 0;
+  const meter = meterHeadlessMatch({
+    id: matchId,
+    clients: () => 0,
+    simSeconds: () => getTeam(match, DEFAULT_TEAM_ID).sim.t,
+    clock: () => ({ droppedTicks, timeDilation: speed }),
+  });
   const timer = setInterval(() => {
     const now = performance.now();
+    meter.frame((now - last - FRAME_MS) / 1000);
     owed += now - last;
     last = now;
     let ran = 0;
@@ -143,7 +161,10 @@ export async function kubeCommand(args: string[], out: (text: string) => void): 
         break;
       }
     }
-    if (ran === MAX_TICKS_PER_FRAME) owed = Math.min(owed, tickMs);
+    if (ran === MAX_TICKS_PER_FRAME && owed > tickMs) {
+      droppedTicks += Math.floor(owed / tickMs) - 1;
+      owed = tickMs;
+    }
   }, FRAME_MS);
 
   return new Promise<number>((done) => {
@@ -151,6 +172,7 @@ export async function kubeCommand(args: string[], out: (text: string) => void): 
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
       clearInterval(timer);
+      meter.close();
       handle.close();
       void app.close().then(
         () => done(0),

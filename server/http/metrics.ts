@@ -17,7 +17,10 @@
  * the operators' network (README "Prometheus").
  *
  * The room figures come from {@link instrumentRoom}, a subclass of the match room registered by
- * server/app.ts (it wraps the frame timer and each client's `raw` send; the room's code is unchanged).
+ * server/app.ts (it wraps the frame timer and each client's `raw` send; the room's code is unchanged),
+ * and from {@link meterHeadlessMatch} for a match run outside Colyseus (`gameday kube`'s practice
+ * match, server/cli/kube-command.ts, which serves this same `/metrics`): counted as a room of this
+ * process, `room` = its match id.
  *
  * May import: fastify, prom-client, @colyseus/core, server/rooms types.
  */
@@ -37,6 +40,27 @@ const ROOM_STATE_PATCH = 15;
 /** Live instrumented rooms of this process. */
 const liveRooms = new Set<MatchRoom>();
 
+/** A match the per-room series report: a match room, or a headless match ({@link meterHeadlessMatch}). */
+export interface MeteredMatch {
+  /** The `room` label: the room id, or the headless match's id. */
+  readonly id: string;
+  /** Connected clients. */
+  clients(): number;
+  /** The match clock, sim seconds since the match started. */
+  simSeconds(): number;
+  /** Sim seconds per real second asked for, and sim ticks dropped so far; null when not known. */
+  clock(): { droppedTicks: number; timeDilation: number } | null;
+}
+
+/** Live headless matches of this process. */
+const headless = new Set<MeteredMatch>();
+
+/** Every live match of this process, rooms first. */
+function* liveMatches(): Generator<MeteredMatch> {
+  for (const room of liveRooms) yield { id: room.roomId, clients: () => room.clients.length, simSeconds: () => room.state.t, clock: () => clockOf(room) };
+  yield* headless;
+}
+
 /** The room's sim clock figures, read without changing the room (its `simClock` field, server/rooms/clock.ts). */
 function clockOf(room: MatchRoom): { droppedTicks: number; timeDilation: number } | null {
   const clock = (room as unknown as { simClock?: { droppedTicks?: unknown; timeDilation?: unknown } }).simClock;
@@ -49,7 +73,7 @@ new Gauge({
   help: 'Rooms (matches) open in this process.',
   registers: [serverRegistry],
   collect() {
-    this.set(matchMaker.stats.local.roomCount);
+    this.set(matchMaker.stats.local.roomCount + headless.size);
   },
 });
 new Gauge({
@@ -57,7 +81,9 @@ new Gauge({
   help: 'Clients connected to rooms of this process.',
   registers: [serverRegistry],
   collect() {
-    this.set(matchMaker.stats.local.ccu);
+    let clients = matchMaker.stats.local.ccu;
+    for (const m of headless) clients += m.clients();
+    this.set(clients);
   },
 });
 new Gauge({
@@ -67,7 +93,7 @@ new Gauge({
   registers: [serverRegistry],
   collect() {
     this.reset();
-    for (const room of liveRooms) this.set({ room: room.roomId }, room.clients.length);
+    for (const m of liveMatches()) this.set({ room: m.id }, m.clients());
   },
 });
 new Gauge({
@@ -77,7 +103,7 @@ new Gauge({
   registers: [serverRegistry],
   collect() {
     this.reset();
-    for (const room of liveRooms) this.set({ room: room.roomId }, room.state.t);
+    for (const m of liveMatches()) this.set({ room: m.id }, m.simSeconds());
   },
 });
 new Gauge({
@@ -87,9 +113,9 @@ new Gauge({
   registers: [serverRegistry],
   collect() {
     this.reset();
-    for (const room of liveRooms) {
-      const clock = clockOf(room);
-      if (clock) this.set({ room: room.roomId }, clock.timeDilation);
+    for (const m of liveMatches()) {
+      const clock = m.clock();
+      if (clock) this.set({ room: m.id }, clock.timeDilation);
     }
   },
 });
@@ -101,7 +127,7 @@ new Counter({
   registers: [serverRegistry],
   collect() {
     let total = droppedOfDisposed;
-    for (const room of liveRooms) total += clockOf(room)?.droppedTicks ?? 0;
+    for (const m of liveMatches()) total += m.clock()?.droppedTicks ?? 0;
     this.reset();
     this.inc(total);
   },
@@ -150,6 +176,21 @@ export function instrumentRoom(RoomClass: typeof MatchRoom): typeof MatchRoom {
       if (liveRooms.delete(this)) droppedOfDisposed += clockOf(this)?.droppedTicks ?? 0;
       return super.onDispose();
     }
+  };
+}
+
+/**
+ * Counts a match run outside Colyseus (`gameday kube`) in the room series until `close()`: `frame`
+ * observes one frame of its clock timer, `lateSeconds` = how late it fired after its interval (real
+ * seconds, >= 0). Its dropped ticks stay counted after close, like a disposed room's.
+ */
+export function meterHeadlessMatch(match: MeteredMatch): { frame(lateSeconds: number): void; close(): void } {
+  headless.add(match);
+  return {
+    frame: (lateSeconds) => frameLateness.observe(Math.max(0, lateSeconds)),
+    close: () => {
+      if (headless.delete(match)) droppedOfDisposed += match.clock()?.droppedTicks ?? 0;
+    },
   };
 }
 

@@ -22,6 +22,8 @@ export interface K8sPrincipal {
   team: string;
   /** Trainers read every team's cluster (and write only their own, the match's rule). */
   trainer: boolean;
+  /** Spectators read every team's cluster and write none (absent: false). */
+  spectator?: boolean;
 }
 
 /** A write's outcome: the match's answer (kubectl-like text on refusal). */

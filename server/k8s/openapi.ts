@@ -29,6 +29,7 @@ const CORE = 'io.k8s.api.core.v1';
 const QUANTITY = 'io.k8s.apimachinery.pkg.api.resource.Quantity';
 const INT_OR_STRING = 'io.k8s.apimachinery.pkg.util.intstr.IntOrString';
 const TIME = `${META}.Time`;
+const MICRO_TIME = `${META}.MicroTime`;
 
 type Schema = Record<string, unknown>;
 
@@ -66,6 +67,7 @@ function fieldSchema(pkg: string, spec: string, refs: Set<string>): Schema {
   const one = (t: string): Schema => {
     if (PRIMITIVES.has(t)) return t === 'integer' ? { type: 'integer', format: 'int32', default: 0 } : { type: t, default: t === 'boolean' ? false : '' };
     if (t === 'Time') return { allOf: [ref(TIME)] };
+    if (t === 'MicroTime') return { allOf: [ref(MICRO_TIME)] };
     if (t === 'Quantity') return { allOf: [ref(QUANTITY)] };
     if (t === 'IntOrString') return { allOf: [ref(INT_OR_STRING)] };
     return { allOf: [ref(resolve(pkg, t))], default: {} };
@@ -88,6 +90,7 @@ function fieldSchema(pkg: string, spec: string, refs: Set<string>): Schema {
 function defSchema(full: string, refs: Set<string>): Schema {
   if (full === QUANTITY) return { type: 'string', description: 'Quantity is a fixed-point representation of a number (e.g. 100m CPU = 0.1 core, 128Mi memory = 128 MiB): a decimal number with an optional SI suffix (m, k, M, G) or binary suffix (Ki, Mi, Gi).' };
   if (full === INT_OR_STRING) return { type: 'string', format: 'int-or-string', 'x-kubernetes-int-or-string': true, description: 'IntOrString is a type that can hold an int32 or a string (e.g. 8080, "http" or "25%").' };
+  if (full === MICRO_TIME) return { type: 'string', format: 'date-time', description: 'MicroTime is version of Time with microsecond level precision.' };
   if (full === TIME) return { type: 'string', format: 'date-time', description: 'Time is a wrapper around time.Time which supports correct marshaling to YAML and JSON (RFC 3339).' };
   const found = DEFS.get(full);
   if (!found) throw new Error(`openapi: no definition ${full}`);

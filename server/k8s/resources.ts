@@ -1,6 +1,6 @@
 /**
  * The resources the per-team Kubernetes API serves: the kind registry's kinds (shared/sim/kinds: API
- * serialisation `toApi`, kubectl printer columns) plus core/v1 Events (from `state.events`) and
+ * serialisation `toApi`, kubectl printer columns) plus Events (./events.ts: core/v1 and events.k8s.io/v1, from `state.events`) and
  * Namespaces (derived from the objects' namespaces), each with its REST names, verbs, and the cells
  * of its `meta.k8s.io/v1` Table rows.
  *
@@ -13,8 +13,9 @@ import { KINDS, type KindDef, type KubeObject, type PrinterColumn } from '../../
 import { endpointSliceKind, endpointsViewColumns } from '../../shared/sim/kinds/endpointslice.ts';
 import { humanDuration } from '../../shared/sim/kinds/print.ts';
 import { simTimestamp } from '../../shared/sim/names.ts';
+import { coreEventResource, eventsV1Resource } from './events.ts';
 import { nodeMetricsResource, podMetricsResource } from './metricsApi.ts';
-import type { EndpointSlice, SimEvent, SimState } from '../../shared/sim/types.ts';
+import type { EndpointSlice, SimState } from '../../shared/sim/types.ts';
 
 /** A Table column (meta.k8s.io/v1 TableColumnDefinition). Priority 1 = only with `-o wide`. */
 export interface ColumnDef {
@@ -32,7 +33,8 @@ export interface Entry {
   namespace: string;
   labels: Record<string, string>;
   api(): Record<string, unknown>;
-  cells(): string[];
+  /** Table cells (strings; an Event's COUNT an integer, as the API server's printer sends it). */
+  cells(): (string | number)[];
 }
 
 /** A subresource in discovery (`deployments/scale`). */
@@ -64,6 +66,11 @@ export interface Resource {
   changeKind?: string;
   /** The object stored under `key` (`namespace/name`, or the name), for watch; undefined when gone or not looked up by key. */
   lookup(state: SimState, key: string): Entry | undefined;
+  /**
+   * Resources read from the event log rather than the change log (Events): the objects changed by log
+   * entries after sequence number `seq` (in `ns`, or all), and the log's newest `seq`; watch polls it.
+   */
+  eventsSince?(state: SimState, seq: number, ns: string | null): { entries: Entry[]; lastSeq: number };
 }
 
 /** `group/version`, or `v1` for core. */
@@ -115,6 +122,12 @@ const WRITES: Record<string, { verbs: readonly string[]; subresources?: readonly
   ResourceQuota: { verbs: ['get', 'list', 'patch'] },
 };
 
+/**
+ * Kinds with a `status` subresource on a real API server: served read-only here (GET answers the whole
+ * object, as the API server does; the game's controllers own status, so its writes are 405).
+ */
+const STATUS_KINDS: ReadonlySet<string> = new Set(['Pod', 'Node', 'Service', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'ResourceQuota', 'Job', 'CronJob', 'ReplicationController']);
+
 function fromKind(def: KindDef): Resource {
   const slash = def.apiVersion.indexOf('/');
   const group = slash < 0 ? '' : def.apiVersion.slice(0, slash);
@@ -131,7 +144,7 @@ function fromKind(def: KindDef): Resource {
     shortNames: def.shortNames,
     categories: w?.categories ?? [],
     verbs: w?.verbs ?? ['get', 'list'],
-    subresources: w?.subresources ?? [],
+    subresources: [...(w?.subresources ?? []), ...(STATUS_KINDS.has(def.kind) ? [{ name: 'status', group, version, kind: def.kind, verbs: ['get'] }] : [])].sort((a, b) => (a.name < b.name ? -1 : 1)),
     columns: columnDefs(cols),
     entries(state, ns) {
       const out: Entry[] = [];
@@ -157,90 +170,6 @@ function fromKind(def: KindDef): Resource {
     };
   }
 }
-
-/** The uid of the object an event is about, when it still exists (kubectl describe selects events by it). */
-function involvedUid(state: SimState, e: SimEvent): string | undefined {
-  const def = KINDS.find((k) => k.kind === e.object.kind);
-  if (!def) return undefined;
-  const key = def.namespaced ? `${e.object.namespace || 'default'}/${e.object.name}` : e.object.name;
-  return def.store(state)[key]?.metadata.uid;
-}
-
-function eventApi(state: SimState, e: SimEvent): Record<string, unknown> {
-  const ns = e.object.namespace || 'default';
-  const def = KINDS.find((k) => k.kind === e.object.kind);
-  const involved: Record<string, unknown> = { kind: e.object.kind, name: e.object.name };
-  if (def?.namespaced !== false) involved['namespace'] = ns;
-  if (def) involved['apiVersion'] = def.apiVersion;
-  const uid = involvedUid(state, e);
-  if (uid !== undefined) involved['uid'] = uid;
-  const stamp = simTimestamp(e.t);
-  return {
-    apiVersion: 'v1',
-    kind: 'Event',
-    metadata: { name: eventName(e), namespace: ns, uid: `event-${e.seq}`, resourceVersion: String(e.seq), creationTimestamp: stamp },
-    involvedObject: involved,
-    reason: e.reason,
-    message: e.message,
-    source: { component: e.source },
-    firstTimestamp: stamp,
-    lastTimestamp: stamp,
-    count: 1,
-    type: e.type,
-    eventTime: null,
-    reportingComponent: e.source,
-    reportingInstance: '',
-  };
-}
-
-function eventName(e: SimEvent): string {
-  return `${e.object.name}.${e.seq.toString(16).padStart(16, '0')}`;
-}
-
-const EVENT_COLUMNS = [
-  { name: 'LAST SEEN' },
-  { name: 'TYPE' },
-  { name: 'REASON' },
-  { name: 'OBJECT' },
-  { name: 'SUBOBJECT', wide: true },
-  { name: 'SOURCE', wide: true },
-  { name: 'MESSAGE' },
-  { name: 'FIRST SEEN', wide: true },
-  { name: 'COUNT', wide: true },
-  { name: 'NAME', wide: true },
-];
-
-/** core/v1 Events from `state.events` (oldest first within a namespace, like kubectl's own sort by time is left to kubectl). */
-const eventResource: Resource = {
-  group: '',
-  version: 'v1',
-  kind: 'Event',
-  plural: 'events',
-  singular: 'event',
-  namespaced: true,
-  shortNames: ['ev'],
-  categories: [],
-  verbs: ['get', 'list'],
-  subresources: [],
-  columns: EVENT_COLUMNS.map((c) => ({ name: c.name, type: 'string', format: c.name === 'NAME' ? 'name' : '', description: c.name, priority: c.wide ? 1 : 0 })),
-  entries(state, ns) {
-    const out: Entry[] = [];
-    for (const e of state.events) {
-      const ens = e.object.namespace || 'default';
-      if (ns !== null && ens !== ns) continue;
-      const age = humanDuration(state.t - e.t);
-      out.push({
-        name: eventName(e),
-        namespace: ens,
-        labels: {},
-        api: () => eventApi(state, e),
-        cells: () => [age, e.type, e.reason, `${e.object.kind.toLowerCase()}/${e.object.name}`, '', e.source, e.message, age, '1', eventName(e)],
-      });
-    }
-    return out.sort(byNamespaceThenName);
-  },
-  lookup: () => undefined,
-};
 
 /** The v1 Endpoints view of an EndpointSlice (one slice per Service, same name): ready and not-ready addresses. */
 function endpointsApi(slice: EndpointSlice): Record<string, unknown> {
@@ -335,8 +264,35 @@ const namespaceResource: Resource = {
   lookup: () => undefined,
 };
 
-/** Every served resource: the registry's kinds, then Endpoints, Events and Namespaces. */
-export const RESOURCES: readonly Resource[] = [...KINDS.map(fromKind), endpointsResource, eventResource, namespaceResource, podMetricsResource, nodeMetricsResource];
+/** Every served resource: the registry's kinds, then Endpoints, Events (core/v1), Namespaces, metrics.k8s.io and events.k8s.io/v1 Events (./events.ts). */
+export const RESOURCES: readonly Resource[] = [...KINDS.map(fromKind), endpointsResource, coreEventResource, namespaceResource, podMetricsResource, nodeMetricsResource, eventsV1Resource];
+
+/**
+ * The field labels each resource's list accepts in `fieldSelector` -> the served object's dotted path
+ * they read (kubernetes pkg/registry/.../strategy.go `ToSelectableFields`/`GetAttrs`, and the
+ * events.k8s.io/v1 field label conversion): every resource has `metadata.name` (and
+ * `metadata.namespace` when namespaced); anything else is 400 `field label not supported: LABEL`.
+ */
+const FIELD_LABELS: Readonly<Record<string, readonly (string | readonly [string, string])[]>> = {
+  '/pods': ['spec.nodeName', 'spec.restartPolicy', 'spec.schedulerName', 'spec.serviceAccountName', 'spec.hostNetwork', 'status.phase', 'status.podIP', 'status.podIPs', 'status.nominatedNodeName'],
+  '/nodes': ['spec.unschedulable'],
+  '/namespaces': ['status.phase'],
+  '/events': ['involvedObject.kind', 'involvedObject.namespace', 'involvedObject.name', 'involvedObject.uid', 'involvedObject.apiVersion', 'involvedObject.resourceVersion', 'involvedObject.fieldPath', 'reason', 'reportingComponent', ['source', 'source.component'], 'type'],
+  'events.k8s.io/events': ['regarding.kind', 'regarding.namespace', 'regarding.name', 'regarding.uid', 'regarding.apiVersion', 'regarding.resourceVersion', 'regarding.fieldPath', 'reason', 'reportingController', 'type'],
+  'apps/replicasets': ['status.replicas'],
+  'batch/jobs': ['status.successful'],
+};
+
+/** The field labels `r` supports in field selectors, with the path each reads (see {@link FIELD_LABELS}). */
+export function fieldLabels(r: Resource): ReadonlyMap<string, string> {
+  const m = new Map<string, string>([['metadata.name', 'metadata.name']]);
+  if (r.namespaced) m.set('metadata.namespace', 'metadata.namespace');
+  for (const f of FIELD_LABELS[`${r.group}/${r.plural}`] ?? []) {
+    if (typeof f === 'string') m.set(f, f);
+    else m.set(f[0], f[1]);
+  }
+  return m;
+}
 
 /** Group versions served, in discovery order: core `v1` first, then the groups in first-seen order. */
 export const GROUP_VERSIONS: readonly { group: string; version: string }[] = (() => {

@@ -5,7 +5,7 @@
  * `/k8s/MATCH/TEAM/metrics` serves Prometheus metrics (./metrics.ts), and `GET /k8s/kubeconfig` returns the token holder's kubeconfig (./kubeconfig.ts).
  *
  * Access: a player reads and writes only their own team's cluster; a trainer reads every team's (and
- * writes their own, the match's rule). The token comes in `Authorization: Bearer TOKEN`, or in the
+ * writes their own, the match's rule); a spectator reads every team's and writes none (403). The token comes in `Authorization: Bearer TOKEN`, or in the
  * path (`/k8s/MATCH/TEAM/token/TOKEN/...`): kubectl sends credentials only over TLS
  * (kubernetes/kubectl#744), and the server speaks plain HTTP unless a proxy terminates TLS, so the
  * kubeconfig puts the token in the cluster URL (and in `user.token`, for HTTPS). Errors are `Status` bodies (./status.ts): 401 without a valid
@@ -26,7 +26,7 @@ import { AGGREGATED_CONTENT_TYPE, SERVER_VERSION, aggregatedDiscovery, apiGroupL
 import { resolveK8sToken, type K8sPrincipal, type K8sSession } from './gateway.ts';
 import { kubeconfigYaml } from './kubeconfig.ts';
 import { closeAllLogStreams, followLogs, parseLogQuery, readLogs } from './logs.ts';
-import { RESOURCES, findResource, groupVersion, qualified, type Entry, type Resource } from './resources.ts';
+import { RESOURCES, fieldLabels, findResource, groupVersion, qualified, type Entry, type Resource } from './resources.ts';
 import { clusterMetrics } from './metrics.ts';
 import { openApiDocument, openApiIndex } from './openapi.ts';
 import { PROTOBUF_CONTENT_TYPE, ProtobufError, decodeProtobufBody } from './protobuf.ts';
@@ -227,7 +227,7 @@ export async function registerK8sRoutes(app: FastifyInstance): Promise<void> {
     const auth = authenticate(req);
     if ('code' in auth) return sendStatus(reply, auth);
     const { session, who } = auth;
-    const teams = who.trainer ? session.source.teams() : [who.team];
+    const teams = who.trainer || who.spectator === true ? session.source.teams() : [who.team];
     const yaml = kubeconfigYaml({ baseUrl: `${req.protocol}://${req.host}`, matchId: session.matchId, user: who.name, token: bearer(req)!, team: who.team, teams });
     return reply.type('application/yaml').header('content-disposition', 'attachment; filename="gameday.yaml"').header('cache-control', 'no-store').send(yaml);
   });
@@ -260,7 +260,7 @@ export async function registerK8sRoutes(app: FastifyInstance): Promise<void> {
       }
       const state = session.source.sim(params.team);
       if (!state) return sendStatus(reply, statusError(404, 'NotFound', `team "${params.team}" is not in this match (teams: ${session.source.teams().join(', ')})`));
-      if (params.team !== who.team && !who.trainer) {
+      if (params.team !== who.team && !who.trainer && who.spectator !== true) {
         return sendStatus(reply, forbidden(who.name, verb, resourceName, group, ns, `${who.name} plays for team ${who.team}, not ${params.team}`));
       }
       const accept = req.headers.accept;
@@ -319,11 +319,15 @@ export async function registerK8sRoutes(app: FastifyInstance): Promise<void> {
           if ('code' in logs) return sendStatus(reply, logs);
           return reply.header('content-type', 'text/plain').send(Buffer.from(logs.text));
         }
-        if (sub !== null) return sendStatus(reply, statusError(404, 'NotFound', 'the server could not find the requested resource'));
+        // `status` (`kubectl get --subresource=status`): the whole object, as the API server answers it.
+        if (sub !== null && !(sub === 'status' && resource.subresources.some((s) => s.name === 'status'))) return sendStatus(reply, statusError(404, 'NotFound', 'the server could not find the requested resource'));
         const entry = findEntry(resource, state, target.namespace, name);
         noteListed(state);
         if (!entry) return sendStatus(reply, notFound(qualified(resource), name, resource.group, resource.plural));
         return wantsTable(accept) ? sendTyped(reply, TABLE_CONTENT_TYPE, table(resource, [entry], state, queryString(req.query, 'includeObject'))) : reply.send(objectBody(resource, entry, state));
+      }
+      if (who.spectator === true) {
+        return sendStatus(reply, forbidden(who.name, verb, resourceName, group, ns, 'spectators read every team\'s cluster and change none'));
       }
       if (who.team !== params.team) {
         return sendStatus(reply, forbidden(who.name, verb, resourceName, group, ns, `trainers read every team's cluster but act only on their own (${who.team})`));
@@ -340,14 +344,18 @@ function listObjects(req: FastifyRequest, reply: FastifyReply, resource: Resourc
     const ls = queryString(q, 'labelSelector');
     const fs = queryString(q, 'fieldSelector');
     const lm = ls !== undefined && ls !== '' ? parseLabelSelector(ls) : undefined;
-    const fm = fs !== undefined && fs !== '' ? parseFieldSelector(fs) : undefined;
+    const fm = fs !== undefined && fs !== '' ? parseFieldSelector(fs, fieldLabels(resource)) : undefined;
     matches = (e, body) => (lm === undefined || lm(e.labels)) && (fm === undefined || fm(body));
   } catch (err) {
     if (err instanceof SelectorError) return sendStatus(reply, statusError(400, 'BadRequest', err.message));
     throw err;
   }
-  if (queryString(q, 'watch') === 'true' || queryString(q, 'watch') === '1') {
+  const watching = queryBool(q, 'watch') === true;
+  const invalid = listOptionsErrors(q, watching);
+  if (invalid) return sendStatus(reply, invalid);
+  if (watching) {
     const timeout = Number(queryString(q, 'timeoutSeconds') ?? WATCH_MAX_SECONDS);
+    const asTable = wantsTable(req.headers.accept);
     reply.hijack();
     runWatch(reply.raw, {
       resource,
@@ -355,8 +363,14 @@ function listObjects(req: FastifyRequest, reply: FastifyReply, resource: Resourc
       namespace: resource.namespaced ? ns : null,
       matches,
       body: (e) => objectBody(resource, e, state),
-      present: wantsTable(req.headers.accept) ? (e, body) => table(resource, [e], state, queryString(q, 'includeObject'), body) : (_e, body) => body,
+      present: asTable ? (e, body) => table(resource, [e], state, queryString(q, 'includeObject'), body) : (_e, body) => body,
       resourceVersion: queryString(q, 'resourceVersion'),
+      bookmarks: queryBool(q, 'allowWatchBookmarks') === true,
+      sendInitialEvents: queryBool(q, 'sendInitialEvents'),
+      bookmark: (resourceVersion, annotations) => {
+        const metadata = { resourceVersion, ...(annotations ? { annotations } : {}) };
+        return asTable ? { kind: 'Table', apiVersion: 'meta.k8s.io/v1', metadata, columnDefinitions: [], rows: [] } : { kind: resource.kind, apiVersion: groupVersion(resource), metadata };
+      },
       timeoutSeconds: Number.isFinite(timeout) ? timeout : WATCH_MAX_SECONDS,
       alive,
     });
@@ -377,6 +391,56 @@ function listObjects(req: FastifyRequest, reply: FastifyReply, resource: Resourc
     metadata: { resourceVersion: String(state.counters.resourceVersion) },
     items: entries.map((e) => objectBody(resource, e, state)),
   });
+}
+
+/**
+ * A boolean query parameter as the API server's query conversion reads it (Go strconv.ParseBool:
+ * `1`/`t`/`true`..., `0`/`f`/`false`...); undefined when absent or not a boolean.
+ */
+function queryBool(q: unknown, key: string): boolean | undefined {
+  const v = queryString(q, key);
+  if (v === undefined) return undefined;
+  if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(v)) return true;
+  if (['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(v)) return false;
+  return undefined;
+}
+
+/**
+ * The 422 of list and watch options the API server refuses (apimachinery
+ * pkg/apis/meta/internalversion/validation ValidateListOptions, WatchList enabled as in 1.32+):
+ * `sendInitialEvents` only on a watch, with `resourceVersionMatch=NotOlderThan` and
+ * `allowWatchBookmarks=true`; a watch's `resourceVersionMatch` only with `sendInitialEvents`; a list's
+ * only with a `resourceVersion`, `Exact` or `NotOlderThan`, not `Exact` for "0". Undefined when valid.
+ */
+function listOptionsErrors(q: unknown, watching: boolean): StatusError | undefined {
+  const errors: { field: string; reason: string; message: string }[] = [];
+  const forbid = (field: string, message: string) => errors.push({ field, reason: 'FieldValueForbidden', message: `Forbidden: ${message}` });
+  const unsupported = (field: string, value: string, allowed: string[]) =>
+    errors.push({ field, reason: 'FieldValueNotSupported', message: `Unsupported value: "${value}": supported values: ${allowed.map((a) => `"${a}"`).join(', ')}` });
+  const match = queryString(q, 'resourceVersionMatch') ?? '';
+  const initial = queryString(q, 'sendInitialEvents');
+  const rv = queryString(q, 'resourceVersion') ?? '';
+  if (watching) {
+    if (initial !== undefined) {
+      if (match !== 'NotOlderThan') forbid('resourceVersionMatch', 'sendInitialEvents requires setting resourceVersionMatch to NotOlderThan');
+      if (queryBool(q, 'allowWatchBookmarks') !== true) forbid('allowWatchBookmarks', 'sendInitialEvents requires setting allowWatchBookmarks to true');
+    }
+    if (match !== '') {
+      if (initial === undefined) forbid('resourceVersionMatch', 'resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided');
+      if (match !== 'NotOlderThan') unsupported('resourceVersionMatch', match, ['NotOlderThan']);
+    }
+  } else {
+    if (match !== '') {
+      if (rv === '') forbid('resourceVersionMatch', 'resourceVersionMatch is forbidden unless resourceVersion is provided');
+      if (match !== 'Exact' && match !== 'NotOlderThan') unsupported('resourceVersionMatch', match, ['Exact', 'NotOlderThan', '']);
+      if (match === 'Exact' && rv === '0') forbid('resourceVersionMatch', 'resourceVersionMatch "exact" is forbidden for resourceVersion "0"');
+    }
+    if (initial !== undefined) forbid('sendInitialEvents', 'sendInitialEvents is forbidden for list');
+  }
+  if (errors.length === 0) return undefined;
+  const text = errors.map((e) => `${e.field}: ${e.message}`);
+  const message = `ListOptions.meta.k8s.io "" is invalid: ${text.length === 1 ? text[0] : `[${text.join(', ')}]`}`;
+  return statusError(422, 'Invalid', message, { group: 'meta.k8s.io', kind: 'ListOptions', causes: errors });
 }
 
 const methodNotAllowed = (resource: Resource, verb: string): StatusError =>
@@ -435,6 +499,13 @@ async function writeObject(req: FastifyRequest, reply: FastifyReply, session: K8
     return e ? objectBody(resource, e, state) : undefined;
   };
   const missing = (): StatusError => notFound(qualified(resource), name, resource.group, resource.plural);
+  // A merge or strategic-merge patch carrying `metadata.resourceVersion` is a precondition (optimistic
+  // concurrency: `kubectl label|annotate --resource-version=N`): 409 Conflict when it is not the current one.
+  if (req.method === 'PATCH' && sub === null && isObj(req.body) && /^application\/(merge|strategic-merge)-patch\+json/.test(contentType)) {
+    const current = entryBody();
+    const stale = current ? staleVersion(resource.kind, qualified(resource), name, current, req.body) : undefined;
+    if (stale) return sendStatus(reply, stale);
+  }
 
   if (resource.kind === 'Deployment' && sub === 'scale' && (req.method === 'PATCH' || req.method === 'PUT')) {
     if (!state.deployments[`${ns}/${name}`]) return sendStatus(reply, missing());
@@ -452,6 +523,8 @@ async function writeObject(req: FastifyRequest, reply: FastifyReply, session: K8
     actions = e;
     answer = () => ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
     reply.code(201);
+  } else if (sub === 'status' && resource.subresources.some((s) => s.name === 'status')) {
+    return sendStatus(reply, statusError(405, 'MethodNotAllowed', `${verb} of ${qualified(resource)}/status is not supported by this game's API: the game's controllers own status (supported: get)`));
   } else if (sub !== null) {
     return sendStatus(reply, statusError(404, 'NotFound', 'the server could not find the requested resource'));
   } else if ((resource.kind === 'Deployment' || resource.kind === 'Service') && ((req.method === 'PATCH' && contentType.startsWith(APPLY_PATCH_TYPE)) || req.method === 'PUT')) {

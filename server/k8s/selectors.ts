@@ -72,13 +72,21 @@ function fieldValue(obj: unknown, path: string): string {
   return cur === undefined || cur === null ? '' : String(cur);
 }
 
-/** Parses a field selector. @throws SelectorError with `invalid selector: ...`. */
-export function parseFieldSelector(text: string): Matcher<Record<string, unknown>> {
+/**
+ * Parses a field selector. `labels`: the field labels the resource supports, each with the dotted path
+ * of the served object it reads (the API server's per-resource `GetAttrs`/field label conversion; e.g.
+ * a core Event's `source` reads `source.component`); without it any dotted path is accepted.
+ * @throws SelectorError with `invalid selector: ...`, or `field label not supported: LABEL` for a label
+ *   not in `labels` (the API server's 400).
+ */
+export function parseFieldSelector(text: string, labels?: ReadonlyMap<string, string>): Matcher<Record<string, unknown>> {
   const tests: Matcher<Record<string, unknown>>[] = [];
   for (const term of splitTerms(text)) {
     const m = /^([A-Za-z][A-Za-z0-9.]*)\s*(==|=|!=)\s*(.*)$/.exec(term);
     if (!m) throw new SelectorError(`invalid selector: '${text}'; can't understand '${term}'`);
-    const [, path, op, value] = m;
+    const [, label, op, value] = m;
+    const path = labels === undefined ? label : labels.get(label!);
+    if (path === undefined) throw new SelectorError(`field label not supported: ${label}`);
     tests.push(op === '!=' ? (o) => fieldValue(o, path!) !== value : (o) => fieldValue(o, path!) === value);
   }
   return (obj) => tests.every((t) => t(obj));

@@ -1,7 +1,7 @@
 /**
  * What the HTTP API adds to the kind registry's serialisation before an object leaves the server:
  *
- * - Wall-clock timestamps. The sim stamps times from a fixed epoch (shared/sim/names.ts
+ * - Wall-clock timestamps (Times and MicroTimes). The sim stamps times from a fixed epoch (shared/sim/names.ts
  *   `simTimestamp`); kubectl computes some ages itself (`describe`'s Age, `Last Seen`), so every RFC 3339
  *   stamp is moved to `now - (state.t - t)`: an object created 90 sim seconds ago shows as created 90
  *   seconds ago (ages are in sim seconds, like the AGE column the server prints).
@@ -18,7 +18,8 @@ import { simTimestamp } from '../../shared/sim/names.ts';
 import type { SimState } from '../../shared/sim/types.ts';
 
 const EPOCH_MS = Date.parse(simTimestamp(0));
-const STAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+/** An RFC 3339 stamp of the sim's: a Time (seconds) or a MicroTime (`.ffffffZ`, Events' `eventTime`). */
+const STAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{6})?Z$/;
 
 function fixProbe(probe: unknown): void {
   if (!probe || typeof probe !== 'object') return;
@@ -70,7 +71,10 @@ export function served<T extends Record<string, unknown>>(obj: T, state: SimStat
   if (template) fixContainers(template['spec']);
   const nowSim = state.t;
   return restamp(obj, (s) => {
-    const t = (Date.parse(s) - EPOCH_MS) / 1000;
-    return new Date(nowMs - Math.max(0, nowSim - t) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const micro = s.length > 20 ? Number(s.slice(20, 26)) / 1e6 : 0;
+    const t = (Date.parse(s.slice(0, 19) + 'Z') - EPOCH_MS) / 1000 + micro;
+    const iso = new Date(nowMs - Math.max(0, nowSim - t) * 1000).toISOString();
+    // A MicroTime stays one (JavaScript dates stop at milliseconds).
+    return s.length > 20 ? iso.replace(/Z$/, '000Z') : iso.replace(/\.\d{3}Z$/, 'Z');
   }) as T;
 }

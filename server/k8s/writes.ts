@@ -322,7 +322,11 @@ export function createAction(kind: 'Deployment' | 'Service', ns: string, body: u
  */
 export function deleteDeploymentAction(ns: string, name: string, query: Record<string, unknown>, body: unknown): ActionMessage | StatusError {
   const p = (isRecord(body) ? body['propagationPolicy'] : undefined) ?? query['propagationPolicy'];
-  if (p !== undefined && p !== 'Background' && p !== 'Foreground' && p !== 'Orphan') return statusError(400, 'BadRequest', `unsupported propagationPolicy ${JSON.stringify(p)}: Background, Foreground or Orphan`);
+  // The API server's DeleteOptions validation (apimachinery ValidateDeleteOptions): 422 Invalid.
+  if (p !== undefined && p !== 'Background' && p !== 'Foreground' && p !== 'Orphan') {
+    const message = `Unsupported value: ${JSON.stringify(String(p))}: supported values: "Foreground", "Background", "Orphan"`;
+    return statusError(422, 'Invalid', `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: ${message}`, { group: 'meta.k8s.io', kind: 'DeleteOptions', causes: [{ reason: 'FieldValueNotSupported', message, field: 'propagationPolicy' }] });
+  }
   const action: ActionMessage = { type: 'deleteDeployment', deployment: actionRef(ns, name) };
   if (p !== undefined && p !== 'Background') action.propagation = p;
   return action;

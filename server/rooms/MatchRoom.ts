@@ -573,7 +573,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
       principal: (sessionId) => {
         const id = this.sessions.get(sessionId);
         const p = id === undefined ? undefined : findPlayer(this.match, id);
-        return p ? { name: p.name, team: p.team, trainer: p.trainer } : undefined;
+        return p ? { name: p.name, team: p.team, trainer: p.trainer, spectator: p.spectator === true } : undefined;
       },
       submit: (sessionId, action) => {
         const id = this.sessions.get(sessionId);

@@ -22,6 +22,7 @@ interface Started {
   seed: number;
   speed: number;
   metrics: string;
+  serverMetrics: string;
 }
 
 let home: string;
@@ -105,6 +106,20 @@ describe('gameday kube', () => {
     const res = await fetch(started.metrics);
     expect(res.status).toBe(200);
     expect(await res.text()).toMatch(/^kube_deployment_status_replicas_available\{[^}]*deployment="frontend"[^}]*\} 5$/m);
+  });
+
+  it('serves the server\'s own process and room metrics at /metrics, this match as its one room', async () => {
+    expect(started.serverMetrics).toBe(`${started.url}/metrics`);
+    const res = await fetch(started.serverMetrics);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).toMatch(/^process_resident_memory_bytes \d+/m);
+    expect(text).toMatch(/^gameday_rooms 1$/m);
+    expect(text).toMatch(/^gameday_room_time_dilation\{room="[0-9a-f-]{36}"\} 20$/m);
+    const sim = Number(/^gameday_room_sim_seconds\{room="[0-9a-f-]{36}"\} (\S+)$/m.exec(text)?.[1]);
+    expect(sim).toBeGreaterThan(0);
+    expect(Number(/^gameday_room_frame_lateness_seconds_count (\d+)$/m.exec(text)?.[1])).toBeGreaterThan(0);
+    expect(text).toMatch(/^gameday_room_dropped_ticks_total \d+$/m);
   });
 
   it('stops on SIGTERM with exit 0', async () => {

@@ -65,10 +65,30 @@ describe('the Kubernetes API of a team cluster', () => {
     expect(status).toBe(401);
   });
 
+  it("a spectator reads every team's cluster and changes none", async () => {
+    const sam = await new Client(server.url).joinById(alice.roomId, { name: 'sam', spectator: true });
+    try {
+      const mine = (await nextMessage<CredentialsMessage>(sam, 'credentials')).token;
+      expect((await get(`${blue}/api/v1/pods`, 'application/json', mine)).status).toBe(200);
+      expect((await get(`${red}/api/v1/pods`, 'application/json', mine)).status).toBe(200);
+      const cfg = parse(await (await get(`${server.url}/k8s/kubeconfig`, 'application/json', mine)).text());
+      expect(cfg.contexts.map((c: { name: string }) => c.name).sort()).toEqual(['gameday-blue', 'gameday-red']);
+      const write = await fetch(`${blue}/apis/apps/v1/namespaces/default/deployments/frontend/scale`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${mine}`, 'content-type': 'application/merge-patch+json' },
+        body: JSON.stringify({ spec: { replicas: 5 } }),
+      });
+      expect(write.status).toBe(403);
+      expect((await write.json()).message).toMatch(/spectators read every team's cluster and change none$/);
+    } finally {
+      await sam.leave();
+    }
+  });
+
   it('answers plain and aggregated discovery and /version', async () => {
     const groups = await (await get(`${blue}/apis`)).json();
-    // autoscaling/v2 (HorizontalPodAutoscalers) and batch/v1 (Jobs, CronJobs) are served from the kind registry (issue 6)
-    expect(groups.groups.map((g: { name: string }) => g.name)).toEqual(['apps', 'discovery.k8s.io', 'policy', 'autoscaling', 'batch', 'metrics.k8s.io']);
+    // autoscaling/v2 (HorizontalPodAutoscalers) and batch/v1 (Jobs, CronJobs) are served from the kind registry (issue 6); events.k8s.io/v1 by server/k8s/events.ts
+    expect(groups.groups.map((g: { name: string }) => g.name)).toEqual(['apps', 'discovery.k8s.io', 'policy', 'autoscaling', 'batch', 'metrics.k8s.io', 'events.k8s.io']);
     const batch = await (await get(`${blue}/apis/batch/v1`)).json();
     expect(batch.resources.map((r: { name: string }) => r.name)).toEqual(expect.arrayContaining(['jobs', 'cronjobs']));
     const autoscaling = await (await get(`${blue}/apis/autoscaling/v2`)).json();
@@ -81,6 +101,7 @@ describe('the Kubernetes API of a team cluster', () => {
     expect(agg.headers.get('content-type')).toContain('as=APIGroupDiscoveryList');
     const list = await agg.json();
     expect(list.kind).toBe('APIGroupDiscoveryList');
+    expect(list.items.find((i: { metadata: { name?: string } }) => i.metadata.name === 'events.k8s.io')?.versions[0].resources[0]).toMatchObject({ resource: 'events', scope: 'Namespaced', verbs: ['get', 'list', 'watch'] });
     expect(list.items.find((i: { metadata: { name: string } }) => i.metadata.name === 'policy').versions[0].resources[0]).toMatchObject({ resource: 'poddisruptionbudgets', scope: 'Namespaced' });
     expect(await (await get(`${blue}/version`)).json()).toMatchObject({ major: '1', gitVersion: expect.stringMatching(/^v1\./) });
   });
@@ -99,6 +120,18 @@ describe('the Kubernetes API of a team cluster', () => {
     expect(table.kind).toBe('Table');
     expect(table.columnDefinitions.map((c: { name: string; priority: number }) => `${c.name}:${c.priority}`)).toEqual(['NAME:0', 'READY:0', 'UP-TO-DATE:0', 'AVAILABLE:0', 'AGE:0', 'CONTAINERS:1', 'IMAGES:1', 'SELECTOR:1']);
     expect(table.rows.map((r: { cells: string[] }) => r.cells[0])).toEqual(['frontend', 'redis-master', 'redis-replica']);
+    // The status subresource: read-only (the game's controllers own status).
+    const apps = await (await get(`${blue}/apis/apps/v1`)).json();
+    expect(apps.resources).toContainEqual(expect.objectContaining({ name: 'deployments/status', kind: 'Deployment', verbs: ['get'] }));
+    const status = await (await get(`${blue}/apis/apps/v1/namespaces/default/deployments/frontend/status`)).json();
+    expect(status).toMatchObject({ kind: 'Deployment', metadata: { name: 'frontend' }, status: { replicas: expect.any(Number) } });
+    const statusPatch = await fetch(`${blue}/apis/apps/v1/namespaces/default/deployments/frontend/status`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/merge-patch+json' },
+      body: JSON.stringify({ status: { replicas: 9 } }),
+    });
+    expect(statusPatch.status).toBe(405);
+    expect((await get(`${blue}/apis/apps/v1/namespaces/default/deployments/frontend/nope`)).status).toBe(404);
   });
 
   it('answers errors with Status bodies', async () => {
@@ -109,6 +142,26 @@ describe('the Kubernetes API of a team cluster', () => {
     expect(await (await get(`${blue}/api/v1/pods`, 'application/json', 'wrong')).json()).toMatchObject({ reason: 'Unauthorized', code: 401 });
     const bad = await get(`${blue}/api/v1/pods?labelSelector=${encodeURIComponent('a in b')}`);
     expect(bad.status).toBe(400);
+    // Only the field labels the API server supports for the resource.
+    const field = await get(`${blue}/api/v1/pods?fieldSelector=${encodeURIComponent('spec.containers=x')}`);
+    expect(field.status).toBe(400);
+    expect(await field.json()).toMatchObject({ reason: 'BadRequest', message: 'field label not supported: spec.containers' });
+    expect((await get(`${blue}/api/v1/nodes?fieldSelector=${encodeURIComponent('spec.unschedulable=false')}`)).status).toBe(200);
+    const sideways = await fetch(`${blue}/apis/apps/v1/namespaces/default/deployments/frontend`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Sideways' }),
+    });
+    // A patch's metadata.resourceVersion is a precondition (kubectl label --resource-version): 409 when stale.
+    const stalePatch = await fetch(`${blue}/apis/apps/v1/namespaces/default/deployments/frontend`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/merge-patch+json' },
+      body: JSON.stringify({ metadata: { resourceVersion: '1', labels: { stale: 'yes' } } }),
+    });
+    expect(stalePatch.status).toBe(409);
+    expect(await stalePatch.json()).toMatchObject({ reason: 'Conflict', message: 'Operation cannot be fulfilled on deployments.apps "frontend": the object has been modified; please apply your changes to the latest version and try again' });
+    expect(sideways.status).toBe(422);
+    expect(await sideways.json()).toMatchObject({ reason: 'Invalid', message: 'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "Sideways": supported values: "Foreground", "Background", "Orphan"' });
     const patch = await fetch(`${blue}/apis/apps/v1/namespaces/default/deployments/frontend`, {
       method: 'PATCH',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/merge-patch+json' },
@@ -152,6 +205,50 @@ describe('the Kubernetes API of a team cluster', () => {
     expect(event).toMatchObject({ type: 'MODIFIED', object: { kind: 'Node', metadata: { name: node }, spec: { unschedulable: true } } });
     const old = await (await get(`${blue}/api/v1/pods?watch=1&resourceVersion=1`)).text();
     expect(JSON.parse(old.trim())).toMatchObject({ type: 'ERROR', object: { kind: 'Status', code: 410, reason: 'Expired' } });
+  });
+
+  it('sends bookmarks when asked: periodic ones, and the end of a streaming list\'s initial events', async () => {
+    /** Every event of a watch that ends by its timeout (real seconds). */
+    const events = async (query: string): Promise<{ type: string; object: { kind: string; apiVersion?: string; metadata: Record<string, unknown> } }[]> => {
+      const text = await (await get(`${blue}/api/v1/namespaces/default/pods?watch=true&${query}`)).text();
+      return text.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l));
+    };
+    const list = await (await get(`${blue}/api/v1/namespaces/default/pods`)).json();
+    // (The three watches run side by side: they end by their timeouts.)
+    const [periodic, plain, streamed] = await Promise.all([
+      events(`resourceVersion=${list.metadata.resourceVersion}&allowWatchBookmarks=true&timeoutSeconds=2`),
+      events(`resourceVersion=${list.metadata.resourceVersion}&timeoutSeconds=1`),
+      events('sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&resourceVersion=&timeoutSeconds=1'),
+    ]);
+    // A 2 s watch: its bookmark is due 2 s before the end (at once), with only kind, apiVersion and resourceVersion.
+    const marks = periodic.filter((e) => e.type === 'BOOKMARK');
+    expect(marks).toHaveLength(1);
+    expect(Object.keys(marks[0]!.object).sort()).toEqual(['apiVersion', 'kind', 'metadata']);
+    expect(marks[0]!.object).toEqual({ kind: 'Pod', apiVersion: 'v1', metadata: { resourceVersion: expect.stringMatching(/^\d+$/) } });
+    expect(Number(marks[0]!.object.metadata['resourceVersion'])).toBeGreaterThanOrEqual(Number(list.metadata.resourceVersion));
+    // Without allowWatchBookmarks: none.
+    expect(plain.filter((e) => e.type === 'BOOKMARK')).toEqual([]);
+    // A streaming list (client-go WatchList): ADDED for every Pod, then the annotated bookmark; a bookmark's resourceVersion resumes a watch.
+    const end = streamed.findIndex((e) => e.type === 'BOOKMARK');
+    expect(streamed.slice(0, end).map((e) => e.type)).toEqual(list.items.map(() => 'ADDED'));
+    expect(streamed.slice(0, end).map((e) => e.object.metadata['name']).sort()).toEqual(list.items.map((p: { metadata: { name: string } }) => p.metadata.name).sort());
+    expect(streamed[end]!.object).toEqual({ kind: 'Pod', apiVersion: 'v1', metadata: { resourceVersion: expect.stringMatching(/^\d+$/), annotations: { 'k8s.io/initial-events-end': 'true' } } });
+    const resumed = await events(`resourceVersion=${String(streamed[end]!.object.metadata['resourceVersion'])}&timeoutSeconds=1`);
+    expect(resumed.filter((e) => e.type === 'ERROR')).toEqual([]);
+    // The real API server's validation of the watch-list options: 422 with causes.
+    const invalid = await get(`${blue}/api/v1/namespaces/default/pods?watch=true&sendInitialEvents=true`);
+    expect(invalid.status).toBe(422);
+    expect(await invalid.json()).toMatchObject({
+      kind: 'Status',
+      reason: 'Invalid',
+      code: 422,
+      message: 'ListOptions.meta.k8s.io "" is invalid: [resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan, allowWatchBookmarks: Forbidden: sendInitialEvents requires setting allowWatchBookmarks to true]',
+      details: { group: 'meta.k8s.io', kind: 'ListOptions', causes: [{ field: 'resourceVersionMatch', reason: 'FieldValueForbidden' }, { field: 'allowWatchBookmarks', reason: 'FieldValueForbidden' }] },
+    });
+    expect((await get(`${blue}/api/v1/namespaces/default/pods?sendInitialEvents=true`)).status).toBe(422);
+    // 410 Gone as the watch cache words it: too old resource version: ASKED (CURRENT).
+    const gone = await events('resourceVersion=1&allowWatchBookmarks=true');
+    expect(gone).toEqual([{ type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: expect.stringMatching(/^too old resource version: 1 \(\d+\)$/), reason: 'Expired', code: 410 } }]);
   });
 
   it('serves kube-state-metrics-like Prometheus metrics of the team cluster', async () => {
