@@ -139,5 +139,12 @@ describe('incident kubelet-cert-expiry', () => {
     expect(typeCommand(s, 'ssh node-b sudo journalctl -u kubelet')).toMatch(/Unauthorized/);
     expect(typeCommand(s, 'ssh node-c sudo journalctl -u kubelet')).toBe('ssh: connect to host node-c port 22: No route to host');
     expect(typeCommand(s, 'ssh node-a sudo journalctl')).toMatch(/journalctl -u kubelet/);
+    // A new certificate for a healthy Node is harmless: printed, nothing else changes.
+    const healthy = createSim(shopInput());
+    stepN(healthy, 10);
+    expect(typeCommand(healthy, 'kubeadm kubeconfig user --org system:nodes --client-name system:node:node-a')).toMatch(/^apiVersion: v1\n[\s\S]*user: system:node:node-a\n[\s\S]*# installed as node-a:\/etc\/kubernetes\/kubelet\.conf; systemctl restart kubelet$/);
+    stepN(healthy, 20);
+    expect(nodeRow(healthy, 'node-a')).toMatch(/^node-a\s+Ready\s/);
+    expect(typeCommand(healthy, 'ssh node-a sudo systemctl status kubelet')).toMatch(/Active: active \(running\)/);
   });
 });
