@@ -53,6 +53,10 @@ Change (each action takes simulated time and shows in the events):
       rebuilds a stopped member's data dir from the snapshot and restarts its static Pod
   ssh NODE sudo systemctl reboot                             (operator: reboots the machine; NotReady, back in 60-120 s, containers restarted)
   gameday-ops node replace NODE                              (game operator command: drain, delete the Node, a new machine joins its zone ~3 min later)
+  ssh NODE sudo journalctl -u kubelet [-n N]                 (the kubelet's journal; also: sudo systemctl status|restart kubelet)
+  ssh NODE sudo openssl x509 -noout -enddate -in /var/lib/kubelet/pki/kubelet-client-current.pem
+  kubeadm kubeconfig user --org system:nodes --client-name system:node:NODE   (new kubelet client certificate: installed, kubelet restarted)
+  kubeadm certs check-expiration                             (the control-plane certificates kubeadm manages)
   etcdctl member remove ID                                   (needs quorum; ID from member list)
   etcdctl member add NAME --peer-urls=https://IP:2380        (replaces a failed member: remove it first)
 

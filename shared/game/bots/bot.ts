@@ -9,6 +9,7 @@
  * | `kubectl get nodes` answers `etcdserver: request timed out` | `etcdctl endpoint health`, then `etcdctl snapshot restore snapshot.db --name MEMBER` for each member whose endpoint refuses connections (names from `etcdctl member list`, read early) |
  * | a Deployment with a newer ReplicaSet the bot did not cause, scaled up, while an alert fires or its Pods fail to start (`ImagePullBackOff`, `CreateContainerConfigError`, `CrashLoopBackOff`) (`kubectl get rs -A`) | `kubectl rollout undo deployment/X -n NS` |
  * | Pods `CrashLoopBackOff` / `OOMKilled` or with growing restarts, `describe pod` shows `OOMKilled` and `Limits: memory` | `kubectl set resources deployment/X -n NS --limits=memory=(factor x limit)` |
+ * | (added) a `NotReady` Node whose kubelet journal (`ssh NODE sudo journalctl -u kubelet`) shows `Unauthorized` / an expired kubelet.conf | `kubeadm kubeconfig user --org system:nodes --client-name system:node:NODE` |
  * | a `NotReady` Node with Pods on it that are not `Terminating` yet, while availability burns | `kubectl drain NODE --ignore-daemonsets --delete-emptydir-data` (expert: `kubectl uncordon NODE` once it is `Ready` again) |
  * | alerts fire and nothing above explains them; `kubectl top pods -A` and `describe deployment` show Pods at >= 85 % of their CPU limit | `kubectl scale deployment/X --replicas=2N` (not for a Deployment an HPA scales) |
  * | the same check; `kubectl get hpa -A` shows an HPA at MAXPODS with TARGETS above target | `kubectl patch hpa X -p '{"spec":{"maxReplicas":2N}}'` |
@@ -476,12 +477,52 @@ class BotPlayer implements Bot {
   private decide(): void {
     const fixes: Fix[] = [...this.crashLoopFixes(), ...this.rolloutFixes(), ...this.nodeFixes(), ...this.maintenanceFixes(), ...this.quotaFixes()];
     if (fixes.length === 0 && this.firing.size > 0) fixes.push(...this.saturationChecks());
+    fixes.push(...this.kubeletFixes()); // (added) a NotReady Node's kubelet journal, after the other rules
     if (this.profile.triage) {
       fixes.sort((a, b) => a.priority - b.priority); // stable: discovery order within a priority
       for (const fix of fixes) this.queue.push(...fix.steps);
     } else if (fixes.length > 0) {
       this.queue.push(...fixes[0]!.steps);
     }
+  }
+
+  /** (added) NotReady Nodes whose kubelet journal the bot read this episode (cleared once Ready again). */
+  private kubeletChecked = new Set<string>();
+
+  /**
+   * (added) A `NotReady` Node: read its kubelet's journal (`ssh NODE sudo journalctl -u kubelet`); when
+   * it shows the kubelet cannot authenticate (`Unauthorized`, `kubelet.conf is expired`, `Current
+   * certificate is expired`), issue it a new client certificate (`kubeadm kubeconfig user --org
+   * system:nodes --client-name system:node:NODE`). After every other fix (priority 9), one Node per
+   * round, once per NotReady episode of a Node; a host that does not answer ssh (a machine down, a zone
+   * cut off) tells the bot the other NotReady Nodes of this round are unreachable too: not read.
+   */
+  private kubeletFixes(): Fix[] {
+    const notReady: string[] = [];
+    for (const row of this.findings.nodes) {
+      const node = cell(row, 'NAME');
+      if (node === '') continue;
+      if (cell(row, 'STATUS').startsWith('NotReady')) notReady.push(node);
+      else this.kubeletChecked.delete(node);
+    }
+    const node = notReady.find((n) => !this.kubeletChecked.has(n));
+    if (node === undefined) return [];
+    this.kubeletChecked.add(node);
+    return [{
+      priority: 9,
+      steps: [
+        {
+          command: `ssh ${node} sudo journalctl -u kubelet -n 20 --no-pager`,
+          onReply: (r) => {
+            if (!r.ok) {
+              for (const n of notReady) this.kubeletChecked.add(n);
+            } else if (/Unauthorized|kubelet\.conf is expired|Current certificate is expired/.test(r.text)) {
+              this.queue.unshift({ command: `kubeadm kubeconfig user --org system:nodes --client-name system:node:${node}` });
+            }
+          },
+        },
+      ],
+    }];
   }
 
   /**

@@ -35,6 +35,7 @@ import { resourceQuota } from './resource-quota.ts';
 import { zonePartition } from './zone-partition.ts';
 import { controlPlaneDown } from './control-plane-down.ts';
 import { corednsOutage } from './coredns-outage.ts';
+import { kubeletCertExpiry } from './kubelet-cert-expiry.ts';
 
 /** Identity that checks every key names its own module's `kind`. */
 function registry<R extends { [K in keyof R]: IncidentModule<K & string, z.ZodType, AnyTargetSelector> }>(modules: R): R {
@@ -68,6 +69,7 @@ export const incidentRegistry = registry({
   'zone-partition': zonePartition,
   'control-plane-down': controlPlaneDown,
   'coredns-outage': corednsOutage,
+  'kubelet-cert-expiry': kubeletCertExpiry,
 });
 
 /** The incident kinds the sim knows: the keys of {@link incidentRegistry}. */
