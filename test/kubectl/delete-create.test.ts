@@ -137,6 +137,57 @@ describe('console delete of any kind, grace periods, generic create', () => {
     expect(pipe(s, 'kubectl create -f -', PDB)).toMatch(/^Error from server \(AlreadyExists\)/);
   });
 
+  it('StatefulSet, DaemonSet and CronJob: created, their Pods run; a Background delete takes their Pods (a CronJob: its Jobs too)', () => {
+    const s = createSim(shopInput());
+    const workload = (kind: string, name: string, extra: string) => `apiVersion: apps/v1
+kind: ${kind}
+metadata:
+  name: ${name}
+spec:
+${extra}  selector:
+    matchLabels: { app: ${name} }
+  template:
+    metadata:
+      labels: { app: ${name} }
+    spec:
+      containers:
+        - name: c
+          image: shop/${name}:1
+          resources: { requests: { cpu: 10m, memory: 16Mi } }
+`;
+    expect(create(s, workload('StatefulSet', 'kv', '  replicas: 2\n  serviceName: kv\n  podManagementPolicy: Parallel\n'))).toBe('statefulset.apps/kv created');
+    expect(create(s, workload('DaemonSet', 'agent', ''))).toBe('daemonset.apps/agent created');
+    expect(create(s, `apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: tick
+spec:
+  schedule: "* * * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: Never
+          containers:
+            - name: t
+              image: shop/tick:1
+`)).toBe('cronjob.batch/tick created');
+    stepN(s, 90);
+    const live = (prefix: string) => Object.values(s.pods).filter((p) => p.metadata.name.startsWith(prefix) && p.metadata.deletionTimestamp === undefined);
+    expect(live('kv-')).toHaveLength(2);
+    expect(live('agent-').length).toBe(Object.keys(s.nodes).length);
+    expect(Object.keys(s.jobs ?? {}).some((k) => k.startsWith('default/tick-'))).toBe(true);
+    for (const [line, out] of [['kubectl delete sts kv', 'statefulset.apps "kv" deleted'], ['kubectl delete ds agent', 'daemonset.apps "agent" deleted'], ['kubectl delete cronjob tick', 'cronjob.batch "tick" deleted']]) {
+      expect(typeCommand(s, line!)).toBe(out);
+    }
+    expect(live('kv-')).toHaveLength(0);
+    expect(live('agent-')).toHaveLength(0);
+    expect(live('tick-')).toHaveLength(0);
+    expect(Object.keys(s.jobs ?? {}).filter((k) => k.startsWith('default/tick-'))).toEqual([]);
+    stepN(s, 60);
+    expect(Object.values(s.pods).filter((p) => /^(kv|agent|tick)-/.test(p.metadata.name))).toEqual([]);
+  });
+
   it('refuses kinds and manifests it cannot create, with kubectl-like errors', () => {
     const s = createSim(shopInput());
     expect(create(s, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n')).toMatch(/^error: expected exactly one of PodDisruptionBudget/);
