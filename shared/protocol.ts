@@ -3,11 +3,12 @@
  * client -> server messages (zod schemas, validated by the room), server -> client messages, and the
  * shape of the state the room projects into Colyseus Schema.
  *
- * May import zod, shared/sim types, shared/view/fields.ts (the view definition) and the constants of
+ * May import zod, shared/sim types (and their constant `DELETABLE_KINDS`), shared/view/fields.ts (the view definition) and the constants of
  * shared/game/types.ts (modes, roles: that file imports only types from here).
  */
 import { z } from 'zod';
 import { MATCH_MODES, PLAYER_ROLES } from './game/types.ts';
+import { DELETABLE_KINDS } from './sim/types.ts';
 import type {
   ALERT_VIEW,
   COMPONENT_VIEW,
@@ -147,7 +148,8 @@ const metadataChanges = z.array(z.strictObject({ key: z.string().min(1).max(317)
 
 /** A structured player action (what a click produces). Mirrors `SimAction` in shared/sim/types.ts. */
 export const ActionMessage = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('deletePod'), pod: name, force: z.boolean().optional() }),
+  /** `kubectl delete pod NAME [--grace-period=N] [--force]`: `gracePeriodSeconds` 0..3600 sim seconds overrides the Pod's own. */
+  z.strictObject({ type: z.literal('deletePod'), pod: name, force: z.boolean().optional(), gracePeriodSeconds: z.number().int().min(0, { error: 'gracePeriodSeconds must be 0 to 3600' }).max(3600, { error: 'gracePeriodSeconds must be 0 to 3600' }).optional() }),
   z.strictObject({ type: z.literal('scaleDeployment'), deployment: name, replicas: z.number().int().min(0).max(1000) }),
   z.strictObject({ type: z.literal('rolloutUndo'), deployment: name, toRevision: z.number().int().min(1).optional() }),
   z.strictObject({ type: z.literal('rolloutRestart'), deployment: name }),
@@ -174,6 +176,19 @@ export const ActionMessage = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('createDeployment'), manifest: z.string().min(1).max(65536) }),
   z.strictObject({ type: z.literal('createService'), manifest: z.string().min(1).max(65536) }),
   z.strictObject({ type: z.literal('deleteDeployment'), deployment: name, propagation: z.enum(['Background', 'Foreground', 'Orphan']).optional() }),
+  /**
+   * (issue 11) `kubectl delete KIND NAME [--cascade=...]` of a kind without its own delete action
+   * (shared/sim/actions/objects.ts): `name` bare or `namespace/name` (or `namespace` apart).
+   */
+  z.strictObject({
+    type: z.literal('deleteObject'),
+    kind: z.enum(DELETABLE_KINDS, { error: `kind must be one of ${DELETABLE_KINDS.join(', ')}` }),
+    name,
+    namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).max(63).optional(),
+    propagationPolicy: z.enum(['Background', 'Foreground', 'Orphan']).optional(),
+  }),
+  /** (issue 11) `kubectl create -f` / `apply -f` of a new PDB, ResourceQuota, LimitRange, Job, CronJob, StatefulSet or DaemonSet: one object's YAML or JSON. */
+  z.strictObject({ type: z.literal('createObject'), manifest: z.string().min(1).max(65536) }),
   z.strictObject({ type: z.literal('patchObject'), kind: z.enum(['PodDisruptionBudget', 'ResourceQuota']), name, patch: z.string().min(2).max(65536) }),
   z.strictObject({ type: z.literal('autoscale'), deployment: name, maxReplicas: z.number().int().min(1).max(1000), minReplicas: z.number().int().min(1).max(1000).optional(), cpuPercent: z.number().int().min(1).max(10000).optional(), name: name.optional() }),
   z.strictObject({ type: z.literal('patchAutoscaler'), hpa: name, maxReplicas: z.number().int().min(1).max(1000).optional(), minReplicas: z.number().int().min(1).max(1000).optional(), cpuPercent: z.number().int().min(1).max(10000).optional() }),

@@ -108,18 +108,19 @@ const WRITES: Record<string, { verbs: readonly string[]; subresources?: readonly
     categories: ['all'],
     subresources: [{ name: 'scale', group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] }],
   },
-  ReplicaSet: { verbs: ['get', 'list'], categories: ['all'] },
+  ReplicaSet: { verbs: ['delete', 'get', 'list'], categories: ['all'] },
   // the `all` category of kubectl get all (K pkg/registry/*/rest storage: ShortNames/Categories)
   ReplicationController: { verbs: ['get', 'list'], categories: ['all'] },
-  StatefulSet: { verbs: ['get', 'list'], categories: ['all'] },
-  DaemonSet: { verbs: ['get', 'list'], categories: ['all'] },
-  Job: { verbs: ['get', 'list'], categories: ['all'] },
-  CronJob: { verbs: ['get', 'list'], categories: ['all'] },
-  Service: { verbs: ['create', 'get', 'list', 'patch'], categories: ['all'] },
+  StatefulSet: { verbs: ['create', 'delete', 'get', 'list'], categories: ['all'] },
+  DaemonSet: { verbs: ['create', 'delete', 'get', 'list'], categories: ['all'] },
+  Job: { verbs: ['create', 'delete', 'get', 'list'], categories: ['all'] },
+  CronJob: { verbs: ['create', 'delete', 'get', 'list'], categories: ['all'] },
+  Service: { verbs: ['create', 'delete', 'get', 'list', 'patch'], categories: ['all'] },
   // kubectl autoscale (POST) and patch of the spec fields the game models (./writes.ts policyActions).
-  HorizontalPodAutoscaler: { verbs: ['create', 'get', 'list', 'patch'], categories: ['all'] },
-  PodDisruptionBudget: { verbs: ['get', 'list', 'patch'] },
-  ResourceQuota: { verbs: ['get', 'list', 'patch'] },
+  HorizontalPodAutoscaler: { verbs: ['create', 'delete', 'get', 'list', 'patch'], categories: ['all'] },
+  PodDisruptionBudget: { verbs: ['create', 'delete', 'get', 'list', 'patch'] },
+  ResourceQuota: { verbs: ['create', 'delete', 'get', 'list', 'patch'] },
+  LimitRange: { verbs: ['create', 'delete', 'get', 'list'] },
 };
 
 /**

@@ -21,7 +21,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { apiWritable } from '../../shared/sim/apiserver.ts';
 import type { ActionMessage } from '../../shared/protocol.ts';
-import type { SimState } from '../../shared/sim/types.ts';
+import { DELETABLE_KINDS, type DeletableKind, type SimState } from '../../shared/sim/types.ts';
 import { AGGREGATED_CONTENT_TYPE, SERVER_VERSION, aggregatedDiscovery, apiGroupList, apiResourceList, apiVersions, wantsAggregated } from './discovery.ts';
 import { resolveK8sToken, type K8sPrincipal, type K8sSession } from './gateway.ts';
 import { kubeconfigYaml } from './kubeconfig.ts';
@@ -36,7 +36,7 @@ import { served } from './served.ts';
 import { WATCH_MAX_SECONDS, closeAllWatches, noteListed, noteServed, runWatch } from './watch.ts';
 import { SelectorError, parseFieldSelector, parseLabelSelector } from './selectors.ts';
 import { forbidden, notFound, statusError, statusFromText, unauthorized, type StatusError } from './status.ts';
-import { actionRef, autoscalerCreateAction, createAction, deleteDeploymentAction, policyPatchActions, deletePodAction, deploymentActions, evictionActions, metadataOnlyActions, nodeActions, patchObject, scaleAction } from './writes.ts';
+import { actionRef, autoscalerCreateAction, createAction, deleteDeploymentAction, deleteObjectAction, POST_KINDS, type PostKind, policyPatchActions, deletePodAction, deploymentActions, evictionActions, metadataOnlyActions, nodeActions, patchObject, scaleAction } from './writes.ts';
 
 /** Content type of a Table answer. */
 const TABLE_CONTENT_TYPE = 'application/json;as=Table;v=v1;g=meta.k8s.io';
@@ -452,7 +452,7 @@ const methodNotAllowed = (resource: Resource, verb: string): StatusError =>
  * the object as sent.
  */
 async function createFrom(req: FastifyRequest, reply: FastifyReply, session: K8sSession, resource: Resource, state: SimState, ns: string, body: unknown, code: number): Promise<FastifyReply> {
-  const kind = resource.kind as 'Deployment' | 'Service';
+  const kind = resource.kind as PostKind;
   const a = createAction(kind, ns, body);
   if ('code' in a) return sendStatus(reply, a);
   const created = (body as { metadata?: { name?: unknown } }).metadata?.name;
@@ -472,7 +472,7 @@ async function createFrom(req: FastifyRequest, reply: FastifyReply, session: K8s
 
 async function writeObject(req: FastifyRequest, reply: FastifyReply, session: K8sSession, resource: Resource, state: SimState, ns: string, name: string | null, sub: string | null): Promise<FastifyReply> {
   const verb = VERB_OF[req.method] ?? req.method;
-  if (name === null && req.method === 'POST' && (resource.kind === 'Deployment' || resource.kind === 'Service') && sub === null) {
+  if (name === null && req.method === 'POST' && (POST_KINDS as readonly string[]).includes(resource.kind) && sub === null) {
     return createFrom(req, reply, session, resource, state, ns, req.body, 201);
   }
   if (name === null && req.method === 'POST' && resource.kind === 'HorizontalPodAutoscaler' && sub === null) {
@@ -586,11 +586,20 @@ async function writeObject(req: FastifyRequest, reply: FastifyReply, session: K8
     const a = deleteDeploymentAction(ns, name, req.query as Record<string, unknown>, req.body);
     actions = 'code' in a ? a : [a];
     answer = () => ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name, group: 'apps', kind: 'deployments', uid } });
+  } else if ((DELETABLE_KINDS as readonly string[]).includes(resource.kind) && req.method === 'DELETE') {
+    // (issue 11) Services, policies, batch and workload objects: the generic owner-deletion cascade.
+    const e = findEntry(resource, state, ns, name);
+    if (!e) return sendStatus(reply, missing());
+    const uid = (objectBody(resource, e, state)['metadata'] as { uid?: string }).uid;
+    const a = deleteObjectAction(resource.kind as DeletableKind, ns, name, req.query as Record<string, unknown>, req.body);
+    actions = 'code' in a ? a : [a];
+    answer = () => ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name, ...(resource.group === '' ? {} : { group: resource.group }), kind: resource.plural, uid } });
   } else if (resource.kind === 'Pod' && req.method === 'DELETE') {
     const pod = state.pods[`${ns}/${name}`];
     if (!pod) return sendStatus(reply, missing());
     const uid = pod.metadata.uid;
-    actions = [deletePodAction(ns, name, req.query as Record<string, unknown>, req.body)];
+    const a = deletePodAction(ns, name, req.query as Record<string, unknown>, req.body);
+    actions = 'code' in a ? a : [a];
     answer = () => entryBody() ?? { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name, kind: 'pods', uid } };
   } else {
     return sendStatus(reply, methodNotAllowed(resource, verb));

@@ -11,12 +11,15 @@
  * - `PATCH nodes/NAME`: `spec.unschedulable` (`kubectl cordon` / `uncordon`), `spec.taints` (`kubectl taint`)
  * - `PATCH pods|nodes|deployments|services/NAME`: `metadata.labels` / `annotations` (`kubectl label`,
  *   `annotate`; `null` removes a key) -> `label` / `annotate`
- * - `POST deployments`, `POST services` (`kubectl create -f`, `apply -f` of a new object): see {@link createAction}
+ * - `POST deployments`, `POST services` and (issue 11) `POST poddisruptionbudgets|resourcequotas|limitranges|
+ *   jobs|cronjobs|statefulsets|daemonsets` (`kubectl create -f`, `apply -f` of a new object): see {@link createAction}
  * - `POST horizontalpodautoscalers` (`kubectl autoscale`) and `PATCH horizontalpodautoscalers|poddisruptionbudgets|
  *   resourcequotas/NAME` (`kubectl patch`, `edit`) of the spec fields the game models: see {@link autoscalerCreateAction},
  *   {@link policyPatchActions}
  * - `DELETE deployments/NAME` (`propagationPolicy`): see {@link deleteDeploymentAction}
- * - `DELETE pods/NAME` (`gracePeriodSeconds: 0` = force)
+ * - (issue 11) `DELETE services|horizontalpodautoscalers|poddisruptionbudgets|resourcequotas|limitranges|jobs|
+ *   cronjobs|statefulsets|daemonsets|replicasets/NAME` (`propagationPolicy`): see {@link deleteObjectAction}
+ * - `DELETE pods/NAME` (`gracePeriodSeconds`: 0 = force, N = a grace period of N sim seconds)
  * - `POST pods/NAME/eviction` (policy/v1 Eviction; `kubectl drain`): see {@link evictionActions}
  * - `kubectl rollout undo` (a JSON patch replacing `/spec/template`): mapped in ./routes.ts (it needs the
  *   served ReplicaSets) onto `rolloutUndo`
@@ -25,12 +28,13 @@
  * the main resource (`kubectl edit` sends them when a sed touches both). Anything else is refused
  * with 422 Invalid naming what is supported (a `FieldValueForbidden` cause with the field).
  *
- * May import: shared/protocol.ts (types), shared/sim (read only), ./status.ts.
+ * May import: shared/protocol.ts (types), shared/sim (read only; the kind lists of shared/sim/actions/objects.ts), ./status.ts.
  */
 import type { ActionMessage } from '../../shared/protocol.ts';
 import { EVICTION_REFUSED, evictionAllowed } from '../../shared/sim/apiserver.ts';
 import { splitKey } from '../../shared/sim/names.ts';
-import type { Pod, SimState } from '../../shared/sim/types.ts';
+import type { DeletableKind, Pod, SimState } from '../../shared/sim/types.ts';
+import { CREATABLE_KINDS } from '../../shared/sim/actions/objects.ts';
 import { statusError, type StatusError } from './status.ts';
 
 /** The annotation `kubectl rollout restart` sets on the Pod template. */
@@ -295,16 +299,28 @@ export function nodeActions(name: string, body: Record<string, unknown>): Action
   return actions;
 }
 
+/** Kinds a `POST` creates: Deployments and Services (their own actions) and (issue 11) the kinds of action `createObject`. */
+export const POST_KINDS = ['Deployment', 'Service', ...CREATABLE_KINDS] as const;
+/** A kind of {@link POST_KINDS}. */
+export type PostKind = (typeof POST_KINDS)[number];
+
+/** The apiVersion each {@link PostKind} is created at. */
+const CREATE_API_VERSION: Readonly<Record<PostKind, string>> = {
+  Deployment: 'apps/v1', Service: 'v1', PodDisruptionBudget: 'policy/v1', ResourceQuota: 'v1', LimitRange: 'v1',
+  Job: 'batch/v1', CronJob: 'batch/v1', StatefulSet: 'apps/v1', DaemonSet: 'apps/v1',
+};
+
 /**
- * The action of `POST` of a new Deployment or Service (`kubectl create -f`, `kubectl apply -f` of an
- * object that does not exist): the body, namespaced to the request's namespace, as the manifest of a
- * `createDeployment` / `createService` action (the sim reads it with shared/manifests, like a
- * scenario's workloads). 400 when the body's namespace differs from the path's, or kind/apiVersion do
- * not match the resource.
+ * The action of `POST` of a new object (`kubectl create -f`, `kubectl apply -f` of an object that does
+ * not exist): the body, namespaced to the request's namespace, as the manifest of a
+ * `createDeployment` / `createService` / (issue 11) `createObject` action (PDB, ResourceQuota,
+ * LimitRange, Job, CronJob, StatefulSet, DaemonSet; the sim reads it with shared/manifests, like a
+ * scenario's objects). 400 when the body's namespace differs from the path's, or kind/apiVersion do
+ * not match the resource; 413 above 64 KiB.
  */
-export function createAction(kind: 'Deployment' | 'Service', ns: string, body: unknown): ActionMessage | StatusError {
+export function createAction(kind: PostKind, ns: string, body: unknown): ActionMessage | StatusError {
   if (!isRecord(body)) return statusError(400, 'BadRequest', 'the request body must be a JSON object');
-  const apiVersion = kind === 'Deployment' ? 'apps/v1' : 'v1';
+  const apiVersion = CREATE_API_VERSION[kind];
   if ((body['kind'] !== undefined && body['kind'] !== kind) || (body['apiVersion'] !== undefined && body['apiVersion'] !== apiVersion)) {
     return statusError(400, 'BadRequest', `the API version in the data (${String(body['apiVersion'])}) does not match the expected API version (${apiVersion}) of kind ${kind}`);
   }
@@ -313,31 +329,64 @@ export function createAction(kind: 'Deployment' | 'Service', ns: string, body: u
   const { status: _status, ...rest } = body;
   const manifest = JSON.stringify({ ...rest, apiVersion, kind, metadata: { ...meta, namespace: ns } });
   if (manifest.length > 65536) return statusError(413, 'RequestEntityTooLarge', 'the manifest is larger than this game accepts (64 KiB)');
-  return kind === 'Deployment' ? { type: 'createDeployment', manifest } : { type: 'createService', manifest };
+  return kind === 'Deployment' ? { type: 'createDeployment', manifest } : kind === 'Service' ? { type: 'createService', manifest } : { type: 'createObject', manifest };
 }
 
 /**
- * The action of `DELETE deployments/NAME`: the propagation policy from the DeleteOptions body or the
- * `propagationPolicy` query (kubectl's `--cascade`: background, foreground, orphan); default Background.
+ * The propagation policy of a DELETE: the DeleteOptions body's `propagationPolicy`, else the query's
+ * (kubectl's `--cascade`: background, foreground, orphan); undefined = the default (Background). 422
+ * Invalid for another value (apimachinery ValidateDeleteOptions).
  */
-export function deleteDeploymentAction(ns: string, name: string, query: Record<string, unknown>, body: unknown): ActionMessage | StatusError {
+function propagationOf(query: Record<string, unknown>, body: unknown): 'Background' | 'Foreground' | 'Orphan' | undefined | StatusError {
   const p = (isRecord(body) ? body['propagationPolicy'] : undefined) ?? query['propagationPolicy'];
-  // The API server's DeleteOptions validation (apimachinery ValidateDeleteOptions): 422 Invalid.
   if (p !== undefined && p !== 'Background' && p !== 'Foreground' && p !== 'Orphan') {
     const message = `Unsupported value: ${JSON.stringify(String(p))}: supported values: "Foreground", "Background", "Orphan"`;
     return statusError(422, 'Invalid', `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: ${message}`, { group: 'meta.k8s.io', kind: 'DeleteOptions', causes: [{ reason: 'FieldValueNotSupported', message, field: 'propagationPolicy' }] });
   }
+  return p;
+}
+
+/** The action of `DELETE deployments/NAME`: the propagation policy ({@link propagationOf}); default Background. */
+export function deleteDeploymentAction(ns: string, name: string, query: Record<string, unknown>, body: unknown): ActionMessage | StatusError {
+  const p = propagationOf(query, body);
+  if (typeof p === 'object') return p;
   const action: ActionMessage = { type: 'deleteDeployment', deployment: actionRef(ns, name) };
   if (p !== undefined && p !== 'Background') action.propagation = p;
   return action;
 }
 
-/** The action of `DELETE pods/NAME`: force when the grace period (query or DeleteOptions body) is 0. */
-export function deletePodAction(ns: string, name: string, query: Record<string, unknown>, body: unknown): ActionMessage {
+/**
+ * (issue 11) The action of `DELETE KIND/NAME` for a kind of action `deleteObject` (Service, HPA, PDB,
+ * ResourceQuota, LimitRange, Job, CronJob, StatefulSet, DaemonSet, ReplicaSet), with the propagation
+ * policy ({@link propagationOf}): Background deletes the dependents (a Job's Pods go Terminating),
+ * Orphan leaves them without their owner reference.
+ */
+export function deleteObjectAction(kind: DeletableKind, ns: string, name: string, query: Record<string, unknown>, body: unknown): ActionMessage | StatusError {
+  const p = propagationOf(query, body);
+  if (typeof p === 'object') return p;
+  const action: ActionMessage = { type: 'deleteObject', kind, name: actionRef(ns, name) };
+  if (p !== undefined && p !== 'Background') action.propagationPolicy = p;
+  return action;
+}
+
+/**
+ * The action of `DELETE pods/NAME`: the grace period from the query or the DeleteOptions body
+ * (`gracePeriodSeconds`; kubectl `--grace-period=N`): 0 = force (removed at once), 1..3600 sim
+ * seconds = `gracePeriodSeconds`, absent or negative = the Pod's `terminationGracePeriodSeconds`.
+ * 422 Invalid for a value that is not a whole number or above 3600 (this game's limit).
+ */
+export function deletePodAction(ns: string, name: string, query: Record<string, unknown>, body: unknown): ActionMessage | StatusError {
   const bodyGrace = isRecord(body) ? body['gracePeriodSeconds'] : undefined;
-  const grace = query['gracePeriodSeconds'] ?? bodyGrace;
+  const raw = bodyGrace ?? query['gracePeriodSeconds'];
   const action: ActionMessage = { type: 'deletePod', pod: actionRef(ns, name) };
-  if (grace !== undefined && Number(grace) === 0) action.force = true;
+  if (raw === undefined || raw === null || raw === '') return action;
+  const grace = Number(raw);
+  if (!Number.isInteger(grace) || grace > 3600) {
+    const message = `Invalid value: ${JSON.stringify(raw)}: this game accepts a whole number of seconds up to 3600`;
+    return statusError(422, 'Invalid', `DeleteOptions.meta.k8s.io "" is invalid: gracePeriodSeconds: ${message}`, { group: 'meta.k8s.io', kind: 'DeleteOptions', causes: [{ reason: 'FieldValueInvalid', message, field: 'gracePeriodSeconds' }] });
+  }
+  if (grace === 0) action.force = true;
+  else if (grace > 0) action.gracePeriodSeconds = grace;
   return action;
 }
 

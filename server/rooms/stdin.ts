@@ -21,19 +21,19 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 /**
- * The Kubernetes API's write mapping for the console's apply/edit: a new Deployment or Service is
- * `POST`ed (`createAction`), a new HPA `autoscalerCreateAction`; an existing Deployment or Service gets
+ * The Kubernetes API's write mapping for the console's apply/edit: a new Deployment, Service, PDB,
+ * ResourceQuota, LimitRange, Job, CronJob, StatefulSet or DaemonSet is `POST`ed (`createAction`: the
+ * `createDeployment` / `createService` / `createObject` actions, issue 11), a new HPA `autoscalerCreateAction`; an existing Deployment or Service gets
  * the patch from its served form to the desired one (`desiredPatch`, apply or replace semantics) mapped by
  * `deploymentActions` / `metadataOnlyActions`; an edited Pod or Node the changed fields
  * (`metadataOnlyActions` / `nodeActions`: labels, annotations, cordon, taints); an HPA, PDB or ResourceQuota whose `spec` changes gets
- * `policyPatchActions` (unchanged when the desired spec is contained in the served one). PDBs and
- * ResourceQuotas cannot be created (no action makes them): 405 naming the kind.
+ * `policyPatchActions` (unchanged when the desired spec is contained in the served one); an existing
+ * LimitRange, Job, CronJob, StatefulSet or DaemonSet is unchanged or refused (422: delete and create it).
  */
 export const K8S_WRITES: ApiWrites = {
   create(kind, ns, body) {
-    if (kind === 'Deployment' || kind === 'Service') return createAction(kind, ns, body);
     if (kind === 'HorizontalPodAutoscaler') return autoscalerCreateAction(ns, body);
-    return statusError(405, 'MethodNotAllowed', `creating a ${kind} is not possible in this game: the scenario's ${kind}s can be changed (kubectl apply or edit of an existing one, kubectl patch)`);
+    return createAction(kind, ns, body);
   },
   update(kind, ns, name, served, desired, replace) {
     if (kind === 'Deployment' || kind === 'Service') {
@@ -47,6 +47,9 @@ export const K8S_WRITES: ApiWrites = {
     const spec = desired['spec'];
     if (spec === undefined || contained(spec, served['spec'])) return [];
     if (!isRecord(spec)) return statusError(422, 'Invalid', `${kind} "${name}" is invalid: spec must be an object`);
+    if (kind !== 'HorizontalPodAutoscaler' && kind !== 'PodDisruptionBudget' && kind !== 'ResourceQuota') {
+      return statusError(422, 'Invalid', `${kind} "${name}" is invalid: spec: Forbidden: this game changes an existing ${kind} only by kubectl delete and create`, { causes: [{ reason: 'FieldValueForbidden', message: `Forbidden: this game changes an existing ${kind} only by delete and create`, field: 'spec' }] });
+    }
     return policyPatchActions(kind, ns, name, { spec: specPatch(spec, isRecord(served['spec']) ? served['spec'] : {}, replace) });
   },
 };

@@ -49,6 +49,8 @@ export const ACTION_COSTS: Readonly<Record<SimAction['type'], number>> = {
   createDeployment: 3, // new capacity, scheduled like any workload
   createService: 2, // new endpoints
   deleteDeployment: 5, // cascades to its ReplicaSets and Pods
+  deleteObject: 3, // a Service, policy, batch or workload object (and, cascading, its Pods): between a patch and a Deployment delete
+  createObject: 3, // a new policy, batch or workload object, like createDeployment
   adminCommand: 3, // etcd maintenance / kubeadm on the control plane (shared/sim/actions/admin.ts)
   patchObject: 2, // a policy object's spec (PodDisruptionBudget)
   autoscale: 2, // new HPA: capacity follows load

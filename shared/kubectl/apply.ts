@@ -31,7 +31,7 @@ import { UsageError, USAGE_HINT, flagString, parseArgs, tokenize, type FlagDef }
 import { toYaml } from './format.ts';
 
 /** The kinds the console can apply or edit (each has write actions). */
-export const APPLY_KINDS = ['Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'ResourceQuota'] as const;
+export const APPLY_KINDS = ['Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'ResourceQuota', 'LimitRange', 'Job', 'CronJob', 'StatefulSet', 'DaemonSet'] as const;
 /** One of {@link APPLY_KINDS}. */
 export type ApplyKind = (typeof APPLY_KINDS)[number];
 /** The kinds `kubectl edit` also changes, through their actions only (Pod labels/annotations; Node cordon, taints, labels). */
@@ -44,7 +44,12 @@ export interface WriteRefusal {
   body: { reason: string; message: string; details?: { causes?: { message: string; field?: string }[] } };
 }
 
-/** The Kubernetes API's write mapping (server/k8s), lent by the caller. */
+/**
+ * The Kubernetes API's write mapping (server/k8s), lent by the caller. (issue 11) `create` covers every
+ * {@link APPLY_KINDS} kind: PDBs, ResourceQuotas, LimitRanges, Jobs, CronJobs, StatefulSets and
+ * DaemonSets map to the `createObject` action; `update` of those last five kinds is refused unless
+ * nothing changed (the game changes them only by delete and create).
+ */
 export interface ApiWrites {
   /** `POST` of a new object (`kubectl create -f`, `apply -f` of an object that does not exist). */
   create(kind: ApplyKind, ns: string, body: Record<string, unknown>): SimAction | WriteRefusal;
@@ -90,6 +95,11 @@ const API_VERSIONS: Readonly<Record<EditKind, readonly string[]>> = {
   HorizontalPodAutoscaler: ['autoscaling/v2', 'autoscaling/v1'],
   PodDisruptionBudget: ['policy/v1'],
   ResourceQuota: ['v1'],
+  LimitRange: ['v1'],
+  Job: ['batch/v1'],
+  CronJob: ['batch/v1'],
+  StatefulSet: ['apps/v1'],
+  DaemonSet: ['apps/v1'],
 };
 
 /** `resource.group` as kubectl prints objects (`deployment.apps/web`). */
@@ -101,6 +111,11 @@ const PRINTED: Readonly<Record<EditKind, string>> = {
   HorizontalPodAutoscaler: 'horizontalpodautoscaler.autoscaling',
   PodDisruptionBudget: 'poddisruptionbudget.policy',
   ResourceQuota: 'resourcequota',
+  LimitRange: 'limitrange',
+  Job: 'job.batch',
+  CronJob: 'cronjob.batch',
+  StatefulSet: 'statefulset.apps',
+  DaemonSet: 'daemonset.apps',
 };
 
 /** `plural.group` as the API names them in errors (`deployments.apps "web" not found`). */
@@ -112,6 +127,11 @@ const QUALIFIED: Readonly<Record<EditKind, string>> = {
   HorizontalPodAutoscaler: 'horizontalpodautoscalers.autoscaling',
   PodDisruptionBudget: 'poddisruptionbudgets.policy',
   ResourceQuota: 'resourcequotas',
+  LimitRange: 'limitranges',
+  Job: 'jobs.batch',
+  CronJob: 'cronjobs.batch',
+  StatefulSet: 'statefulsets.apps',
+  DaemonSet: 'daemonsets.apps',
 };
 
 function isApplyKind(kind: string): kind is ApplyKind {

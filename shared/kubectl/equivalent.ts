@@ -1,5 +1,5 @@
 /** Action -> console command text (the inverse of the console's parser for player actions). Pure. */
-import type { PatchableKind, SimAction } from '../sim/types.ts';
+import type { DeletableKind, PatchableKind, SimAction } from '../sim/types.ts';
 
 /**
  * The console command equivalent to an action (what a player would type; the grammar is ./help.ts,
@@ -9,7 +9,7 @@ import type { PatchableKind, SimAction } from '../sim/types.ts';
 export function kubectlEquivalent(action: SimAction): string {
   switch (action.type) {
     case 'deletePod':
-      return `kubectl delete pod ${action.pod}${action.force ? ' --grace-period=0 --force' : ''}`;
+      return `kubectl delete pod ${action.pod}${action.force ? ' --grace-period=0 --force' : action.gracePeriodSeconds !== undefined ? ` --grace-period=${action.gracePeriodSeconds}` : ''}`;
     case 'scaleDeployment':
       return `kubectl scale deployment/${action.deployment} --replicas=${action.replicas}`;
     case 'rolloutUndo':
@@ -51,6 +51,10 @@ export function kubectlEquivalent(action: SimAction): string {
       return `kubectl apply -f ${createdName(action.manifest, action.type === 'createDeployment' ? 'deployment' : 'service')}.yaml`;
     case 'deleteDeployment':
       return `kubectl delete deployment ${action.deployment}${action.propagation && action.propagation !== 'Background' ? ` --cascade=${action.propagation.toLowerCase()}` : ''}`;
+    case 'deleteObject':
+      return `kubectl delete ${DELETE_RESOURCE[action.kind]} ${action.name}${action.namespace !== undefined ? ` -n ${action.namespace}` : ''}${action.propagationPolicy && action.propagationPolicy !== 'Background' ? ` --cascade=${action.propagationPolicy.toLowerCase()}` : ''}`;
+    case 'createObject':
+      return `kubectl apply -f ${createdName(action.manifest, 'object')}.yaml`;
     case 'patchObject': {
       const slash = action.name.indexOf('/');
       const ns = slash < 0 ? '' : ` -n ${action.name.slice(0, slash)}`;
@@ -78,6 +82,12 @@ export function kubectlEquivalent(action: SimAction): string {
       return `kubectl set env deployment/${action.deployment}${action.container ? ` -c ${action.container}` : ''} ${action.env.map((e) => (e.value === null ? `${e.name}-` : `${e.name}=${e.value}`)).join(' ')}`;
   }
 }
+
+/** (issue 11) kubectl's resource word for each kind of action `deleteObject`. */
+const DELETE_RESOURCE: Readonly<Record<DeletableKind, string>> = {
+  Service: 'service', HorizontalPodAutoscaler: 'hpa', PodDisruptionBudget: 'pdb', ResourceQuota: 'resourcequota', LimitRange: 'limitrange',
+  Job: 'job', CronJob: 'cronjob', StatefulSet: 'statefulset', DaemonSet: 'daemonset', ReplicaSet: 'replicaset',
+};
 
 /** kubectl's resource word for each patchable kind. */
 const PATCH_RESOURCE: Readonly<Record<PatchableKind, string>> = { PodDisruptionBudget: 'pdb', ResourceQuota: 'resourcequota' };

@@ -28,7 +28,7 @@ Inspect:
   etcdctl snapshot save FILE
 
 Change (each action takes simulated time and shows in the events):
-  kubectl delete pod NAME [--force --grace-period=0]
+  kubectl delete pod NAME [--grace-period=N (seconds, up to 3600) | --now | --force --grace-period=0]
   kubectl scale deployment/NAME --replicas=N
   kubectl rollout undo deployment/NAME [--to-revision=N]
   kubectl rollout restart deployment/NAME
@@ -41,8 +41,11 @@ Change (each action takes simulated time and shows in the events):
   kubectl label|annotate pod|node|deployment|service NAME KEY=VALUE... [KEY-] [--overwrite]
   kubectl taint nodes NODE KEY[=VALUE]:NoSchedule|PreferNoSchedule|NoExecute [KEY:EFFECT-] [--overwrite]
   kubectl delete deployment NAME [--cascade=background|foreground|orphan]
+  kubectl delete svc|hpa|pdb|quota|limits|job|cronjob|sts|ds|rs NAME [--cascade=background|foreground|orphan]
+                                       (background: its Pods go Terminating; orphan: they run on without an owner)
   kubectl apply -f -                   (also -f FILE, create -f -): opens the editor; paste YAML (several documents
-                                       with ---) for Deployments, Services, HPAs, PDBs, ResourceQuotas; a pasted
+                                       with ---) for Deployments, Services, HPAs, PDBs, ResourceQuotas; new LimitRanges, Jobs,
+                                       CronJobs, StatefulSets, DaemonSets; a pasted
                                        heredoc (kubectl apply -f - <<EOF ... EOF) runs at once
   kubectl edit deployment|svc|hpa|pdb|quota|pod|node NAME   opens the object's YAML in the editor; save applies the changed fields
   kubectl patch pdb NAME --type merge -p '{"spec":{"minAvailable":2}}'

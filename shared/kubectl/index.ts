@@ -21,7 +21,7 @@ import { rolloutHistory, rolloutStatus } from './rollout.ts';
 import { topNodes, topPods } from './top.ts';
 import { runEtcdctl } from './etcdctl.ts';
 import { runKubeadm } from './kubeadm.ts';
-import { deleteCommand, nodeCommand, rolloutWrite, scaleCommand, setCommand } from './write.ts';
+import { deleteCommand, deletesDeployment, nodeCommand, rolloutWrite, scaleCommand, setCommand } from './write.ts';
 import { deleteDeploymentCommand, metadataCommand, taintCommand } from './metadata.ts';
 import { ETCD_READ_ERROR, apiReadable, inNamespace } from './cluster.ts';
 import { EDIT_FLAGS, PATCH_FLAGS, describePdb, describeQuota, editCommand, patchCommand } from './policy.ts';
@@ -334,7 +334,7 @@ function runWrite(state: SimState, verb: string, words: string[]): KubectlResult
   const ns = namespaceOf(args.flags);
   let action: SimAction;
   switch (verb) {
-    case 'delete': action = typeAndNames(args.positional).type === 'deployments' ? deleteDeploymentCommand(state, ns, args) : deleteCommand(state, ns, args); break;
+    case 'delete': action = deletesDeployment(args.positional) ? deleteDeploymentCommand(state, ns, args) : deleteCommand(state, ns, args); break;
     case 'label':
     case 'annotate': action = metadataCommand(state, ns, verb, args); break;
     case 'taint': action = taintCommand(state, args); break;

@@ -8,7 +8,9 @@
  *
  * May import: ../sim/* (read only), ./*.
  */
-import type { SimAction, SimState } from '../sim/types.ts';
+import { DELETABLE_KINDS, type DeletableKind, type SimAction, type SimState } from '../sim/types.ts';
+import { kindForResource } from '../sim/kinds/index.ts';
+import type { KindDef } from '../sim/kinds/kind.ts';
 import { parseQuantity } from '../manifests/quantity.ts';
 import { UsageError, USAGE_HINT, flagString, typeAndNames, type ParsedArgs } from './parse.ts';
 import { API_RESOURCE } from './get.ts';
@@ -29,21 +31,80 @@ function requireDeployment(state: SimState, ns: string, positional: string[], ve
   return { name, key };
 }
 
-/** `kubectl delete pod NAME [--force] [--grace-period=N]` (one pod; other kinds are refused). @throws UsageError. */
+/** The kind a `kubectl delete` word names (`svc`, `job.batch`, `pdb`...), or undefined. */
+function deleteKindOf(word: string): KindDef | undefined {
+  const lower = word.toLowerCase();
+  const dot = lower.indexOf('.');
+  const def = kindForResource(dot < 0 ? lower : lower.slice(0, dot));
+  if (!def || dot < 0) return def;
+  const slash = def.apiVersion.indexOf('/');
+  return slash >= 0 && lower.slice(dot + 1) === def.apiVersion.slice(0, slash) ? def : undefined;
+}
+
+/** True when a `kubectl delete` line names Deployments (`deploy x`, `deployment.apps/x`): ./metadata.ts `deleteDeploymentCommand`. */
+export function deletesDeployment(positional: readonly string[]): boolean {
+  const first = positional[0];
+  if (first === undefined) return false;
+  return deleteKindOf(first.includes('/') ? first.slice(0, first.indexOf('/')) : first)?.kind === 'Deployment';
+}
+
+/** kubectl `--cascade` (`background`, `true`: Background; `foreground`; `orphan`, `false`: Orphan). @throws UsageError. */
+export function cascadeFlag(args: ParsedArgs): 'Background' | 'Foreground' | 'Orphan' {
+  const cascade = flagString(args, 'cascade') ?? 'background';
+  if (cascade === 'background' || cascade === 'true') return 'Background';
+  if (cascade === 'foreground') return 'Foreground';
+  if (cascade === 'orphan' || cascade === 'false') return 'Orphan';
+  throw new UsageError(`error: invalid cascade value (${cascade}). Must be "background", "foreground", or "orphan"`);
+}
+
+/** kubectl's qualified resource name of a kind (`services`, `jobs.batch`). */
+function qualifiedResource(def: KindDef): string {
+  const slash = def.apiVersion.indexOf('/');
+  return slash < 0 ? def.plural : `${def.plural}.${def.apiVersion.slice(0, slash)}`;
+}
+
+/**
+ * `kubectl delete pod NAME [--force] [--grace-period=N] [--now]` and (issue 11) `kubectl delete
+ * svc|hpa|pdb|quota|limits|job|cronjob|sts|ds|rs NAME [--cascade=background|foreground|orphan]` (one
+ * object; Deployments: ./metadata.ts). kubectl's own rules: `--grace-period=0` without `--force` is
+ * sent as 1 (kubectl delete.go), `--now` is 1, a negative one is the Pod's default; `--force` with a
+ * grace period above 0 is refused. @throws UsageError.
+ */
 export function deleteCommand(state: SimState, ns: string, args: ParsedArgs): SimAction {
-  const { type, names } = typeAndNames(args.positional);
-  if (type === null) throw new UsageError(`error: You must provide one or more resources by argument or filename.\n${USAGE_HINT}`);
-  if (type !== 'pods') throw new UsageError(`error: deleting ${API_RESOURCE[type]} is not possible in this game (try scale, rollout undo or drain)`);
+  const first = args.positional[0];
+  if (first === undefined) throw new UsageError(`error: You must provide one or more resources by argument or filename.\n${USAGE_HINT}`);
+  const slashed = first.includes('/');
+  const word = slashed ? first.slice(0, first.indexOf('/')) : first;
+  const def = deleteKindOf(word);
+  const deletable = def !== undefined && (DELETABLE_KINDS as readonly string[]).includes(def.kind);
+  if (!def || (def.kind !== 'Pod' && !deletable)) {
+    const { type } = typeAndNames(args.positional);
+    throw new UsageError(`error: deleting ${type === null ? word : API_RESOURCE[type]} is not possible in this game (try scale, rollout undo or drain)`);
+  }
+  const { names } = slashed ? typeAndNames(args.positional.map((p) => (p.includes('/') ? `pods${p.slice(p.indexOf('/'))}` : p))) : { names: args.positional.slice(1) };
   if (names.length === 0) throw new UsageError(`error: resource(s) were provided, but no name was specified`);
-  if (names.length > 1) throw new UsageError(`error: one pod at a time, please`);
+  if (names.length > 1) throw new UsageError(`error: one ${def.singular} at a time, please`);
   const name = names[0]!;
-  if (!state.pods[`${ns}/${name}`]) throw new UsageError(`Error from server (NotFound): pods "${name}" not found`);
+  const key = `${ns}/${name}`;
+  if (def.kind !== 'Pod') {
+    if (!Object.hasOwn(def.store(state), key)) throw new UsageError(`Error from server (NotFound): ${qualifiedResource(def)} "${name}" not found`);
+    const action: SimAction = { type: 'deleteObject', kind: def.kind as DeletableKind, name: ref(ns, name) };
+    const propagation = cascadeFlag(args);
+    if (propagation !== 'Background') action.propagationPolicy = propagation;
+    return action;
+  }
+  if (!state.pods[key]) throw new UsageError(`Error from server (NotFound): pods "${name}" not found`);
   const grace = flagString(args, 'grace-period');
   if (grace !== undefined && !/^-?\d+$/.test(grace)) throw new UsageError(`error: invalid argument "${grace}" for "--grace-period" flag: strconv.ParseInt: parsing "${grace}": invalid syntax`);
   const force = args.flags['force'] === true;
-  if (force && grace !== '0' && grace !== undefined) throw new UsageError('error: --force and --grace-period greater than 0 cannot be specified together');
+  const seconds = grace === undefined ? -1 : Number(grace);
+  if (force && seconds > 0) throw new UsageError('error: --force and --grace-period greater than 0 cannot be specified together');
+  if (args.flags['now'] === true && seconds >= 0) throw new UsageError('error: --now and --grace-period cannot be specified together');
+  if (seconds > 3600) throw new UsageError(`error: --grace-period=${seconds}: this game allows at most 3600 seconds`);
   const action: SimAction = { type: 'deletePod', pod: ref(ns, name) };
   if (force) action.force = true;
+  else if (args.flags['now'] === true || seconds === 0) action.gracePeriodSeconds = 1;
+  else if (seconds > 0) action.gracePeriodSeconds = seconds;
   return action;
 }
 

@@ -325,7 +325,8 @@ export interface IncidentState {
  * the action handlers) and shows in the event stream.
  */
 export type SimAction =
-  | { type: 'deletePod'; pod: string; force?: boolean }
+  /** `kubectl delete pod NAME [--grace-period=N] [--force]` (`gracePeriodSeconds`: sim seconds, 0..3600). */
+  | { type: 'deletePod'; pod: string; force?: boolean; gracePeriodSeconds?: number }
   | { type: 'scaleDeployment'; deployment: string; replicas: number }
   | { type: 'rolloutUndo'; deployment: string; toRevision?: number }
   | { type: 'rolloutRestart'; deployment: string }
@@ -347,6 +348,10 @@ export type SimAction =
   | { type: 'createService'; manifest: string }
   /** `kubectl delete deployment NAME [--cascade=background|foreground|orphan]`. */
   | { type: 'deleteDeployment'; deployment: string; propagation?: 'Background' | 'Foreground' | 'Orphan' }
+  /** (issue 11) `kubectl delete KIND NAME [--cascade=...]` of a {@link DeletableKind} (shared/sim/actions/objects.ts). */
+  | { type: 'deleteObject'; kind: DeletableKind; name: string; namespace?: string; propagationPolicy?: 'Background' | 'Foreground' | 'Orphan' }
+  /** (issue 11) `kubectl create -f` of one PDB, ResourceQuota, LimitRange, Job, CronJob, StatefulSet or DaemonSet (YAML or JSON text). */
+  | { type: 'createObject'; manifest: string }
   /**
    * (added) An operator command outside the Kubernetes API (shared/sim/actions/admin.ts): etcd
    * maintenance (`etcdctl compact REV`, `etcdctl defrag`, `etcdctl alarm disarm`) and kubeadm on the
@@ -375,6 +380,11 @@ export type SimAction =
   | { type: 'etcdMember'; op: 'add' | 'remove'; member: string; peerUrl?: string }
   /** (added) An operator command on a Node's host: `ssh NODE sudo systemctl reboot` (shared/sim/actions/nodeReboot.ts). */
   | { type: 'nodeOperation'; op: 'reboot' | 'replace'; node: string };
+
+/** (issue 11) Kinds {@link SimAction} `deleteObject` deletes (Pods and Deployments have their own actions). */
+export const DELETABLE_KINDS = ['Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'ResourceQuota', 'LimitRange', 'Job', 'CronJob', 'StatefulSet', 'DaemonSet', 'ReplicaSet'] as const;
+/** A kind of {@link DELETABLE_KINDS}. */
+export type DeletableKind = (typeof DELETABLE_KINDS)[number];
 
 /** (added) The {@link SimAction} `adminCommand` commands. */
 export type AdminCommand = 'etcdctl-compact' | 'etcdctl-defrag' | 'etcdctl-alarm-disarm' | 'kubeadm-control-plane' | 'kubeadm-kubelet-cert';

@@ -207,7 +207,9 @@ spec:
     expect(raised).not.toBe(quota);
     expect(pipe(s, 'kubectl apply -f -', raised)).toBe('resourcequota/compute-quota configured');
     expect(typeCommand(s, 'kubectl describe quota compute-quota')).toMatch(/requests\.cpu\s+\S+\s+8/);
-    expect(pipe(s, 'kubectl apply -f -', raised.replace('name: compute-quota', 'name: new-quota'))).toMatch(/^Error from server \(MethodNotAllowed\): error when creating "STDIN": creating a ResourceQuota is not possible in this game/);
+    // (issue 11) A new ResourceQuota is created (it was refused before: no action created one).
+    expect(pipe(s, 'kubectl apply -f -', raised.replace('name: compute-quota', 'name: new-quota'))).toBe('resourcequota/new-quota created');
+    expect(typeCommand(s, 'kubectl get quota new-quota -o name')).toBe('resourcequota/new-quota');
   });
 });
 

@@ -17,13 +17,14 @@ import { deletePodAction } from './pod.ts';
 import { autoscaleAction, patchAutoscalerAction } from './autoscale.ts';
 import { createDeploymentAction, createServiceAction, deleteDeploymentAction } from './workload.ts';
 import { adminAction } from './admin.ts';
+import { createObjectAction, deleteObjectAction } from './objects.ts';
 import { patchAction } from './patch.ts';
 import { addEtcdMember, removeEtcdMember } from './etcdMembership.ts';
 import { rebootNodeAction, replaceNodeAction } from './nodeReboot.ts';
 
 function dispatch(state: SimState, source: string, a: SimAction): Handled {
   switch (a.type) {
-    case 'deletePod': return deletePodAction(state, a.pod, a.force === true);
+    case 'deletePod': return deletePodAction(state, a.pod, a.force === true, a.gracePeriodSeconds);
     case 'scaleDeployment': return scaleAction(state, a.deployment, a.replicas);
     case 'rolloutUndo': return undoAction(state, a.deployment, a.toRevision);
     case 'rolloutRestart': return restartAction(state, a.deployment);
@@ -39,6 +40,8 @@ function dispatch(state: SimState, source: string, a: SimAction): Handled {
     case 'createDeployment': return createDeploymentAction(state, a.manifest);
     case 'createService': return createServiceAction(state, a.manifest);
     case 'deleteDeployment': return deleteDeploymentAction(state, a.deployment, a.propagation);
+    case 'deleteObject': return deleteObjectAction(state, a.kind, a.name, a.namespace, a.propagationPolicy);
+    case 'createObject': return createObjectAction(state, a.manifest);
     case 'adminCommand': return adminAction(state, a.command, a.arg);
     case 'patchObject': return patchAction(state, a.kind, a.name, a.patch);
     case 'autoscale': return autoscaleAction(state, a.deployment, a.maxReplicas, a.minReplicas, a.cpuPercent, a.name);

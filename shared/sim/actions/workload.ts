@@ -13,16 +13,14 @@
  * dependents are gone); `Orphan` (`--cascade=orphan`) removes only the Deployment and clears its
  * ReplicaSets' owner references, so they and their Pods keep running.
  */
-import { createObject, deletePod, ensureImageProfile, findDeployment, notFound, removeObject, updateObject } from '../apiserver.ts';
-import { getIndex } from '../cache.ts';
+import { createObject, ensureImageProfile, findDeployment, notFound } from '../apiserver.ts';
 import { deploymentFromManifest, serviceFromManifest } from '../create.ts';
-import { replicaSetsOf } from '../controllers/deployment.ts';
 import { newUid } from '../apiserver.ts';
 import { objKey, splitKey } from '../names.ts';
-import { isTerminating } from '../podutil.ts';
 import { formatManifestError, loadManifests, type LoadedManifests } from '../../manifests/load.ts';
 import type { SimState } from '../types.ts';
 import { reject, type Handled } from './handler.ts';
+import { cascadeDelete, type Propagation } from './objects.ts';
 
 /** One object of `want` (`Deployment` / `Service`) from a manifest, or a rejection with the loader's text. */
 function oneObject(manifest: string, want: 'Deployment' | 'Service'): LoadedManifests | Handled {
@@ -65,31 +63,12 @@ export function createServiceAction(state: SimState, manifest: string): Handled 
   return { result: { ok: true, message: `service/${svc.metadata.name} created`, completesAt: state.t }, event: { reason: 'Created', object: { kind: 'Service', name: svc.metadata.name, namespace: ns } } };
 }
 
-/** `kubectl delete deployment NAME [--cascade=...]`: see the module doc. */
-export function deleteDeploymentAction(state: SimState, name: string, propagation: 'Background' | 'Foreground' | 'Orphan' = 'Background'): Handled {
+/** `kubectl delete deployment NAME [--cascade=...]`: the generic cascade of ./objects.ts (see the module doc). */
+export function deleteDeploymentAction(state: SimState, name: string, propagation: Propagation = 'Background'): Handled {
   const f = findDeployment(state, name);
   if (!f) return reject(notFound('deployments.apps', splitKey(name).name));
   const dName = f.deployment.metadata.name;
-  const rss = replicaSetsOf(state, f.key);
-  let done = state.t;
-  if (propagation === 'Orphan') {
-    for (const { key } of rss) {
-      const r = updateObject(state, 'ReplicaSet', key, (rs) => {
-        rs.metadata.ownerReferences = rs.metadata.ownerReferences.filter((o) => !(o.kind === 'Deployment' && o.name === dName));
-      });
-      if (!r.ok) return reject(r.error);
-    }
-  } else {
-    for (const { key } of rss) {
-      for (const pod of [...(getIndex(state).podsByOwner.get(key) ?? [])].sort()) {
-        if (!state.pods[pod] || isTerminating(state.pods[pod])) continue;
-        const d = deletePod(state, pod);
-        if (d.ok) done = Math.max(done, d.goneAt);
-      }
-    }
-  }
-  const r = removeObject(state, 'Deployment', f.key);
+  const r = cascadeDelete(state, 'Deployment', f.key, propagation);
   if (!r.ok) return reject(r.error);
-  if (propagation !== 'Orphan') for (const { key } of rss) removeObject(state, 'ReplicaSet', key);
-  return { result: { ok: true, message: `deployment.apps "${dName}" deleted`, completesAt: done }, event: { reason: 'Deleted', object: { kind: 'Deployment', name: dName, namespace: f.deployment.metadata.namespace } } };
+  return { result: { ok: true, message: `deployment.apps "${dName}" deleted`, completesAt: r.done }, event: { reason: 'Deleted', object: { kind: 'Deployment', name: dName, namespace: f.deployment.metadata.namespace } } };
 }

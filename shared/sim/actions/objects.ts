@@ -1,0 +1,199 @@
+/**
+ * Generic object writes (issue 11): `kubectl delete KIND NAME [--cascade=background|foreground|orphan]`
+ * of any deletable kind ({@link DELETABLE_KINDS}, action `deleteObject`; `deleteDeployment` uses the
+ * same cascade) and `kubectl create -f` / `apply -f` of a policy, batch or workload object
+ * ({@link CREATABLE_KINDS}, action `createObject`).
+ *
+ * Delete = the garbage collector's owner-deletion semantics (K pkg/controller/garbagecollector;
+ * https://kubernetes.io/docs/concepts/architecture/garbage-collection/):
+ * - `Background` (kubectl's default): the owner is removed now; its dependents (found by their owner
+ *   references: a Deployment's ReplicaSets, a CronJob's Jobs, a ReplicaSet's / Job's / StatefulSet's /
+ *   DaemonSet's Pods, a Service's EndpointSlice) are deleted, Pods gracefully (Terminating, gone after
+ *   their grace period), other dependents at once, recursively.
+ * - `Foreground`: the same order with the dependents deleted first (a simplification: the owner does
+ *   not linger with a `deletionTimestamp` and the `foregroundDeletion` finalizer until they are gone).
+ * - `Orphan`: only the owner is removed; its direct dependents lose their owner reference to it and
+ *   keep running (a Job's Pods run on as bare Pods).
+ * Kinds without dependents (HorizontalPodAutoscaler, PodDisruptionBudget, ResourceQuota, LimitRange)
+ * are simply removed: autoscaling, the budget's eviction gate and the admission policy stop at once.
+ *
+ * Create: the manifest (YAML or JSON text of one object) is read by shared/manifests `loadManifests`
+ * (the schemas that load a scenario's objects: ./manifests/policies.ts for PDBs, quotas and
+ * LimitRanges, the batch and workload schemas), built with the same code createSim uses
+ * (../policies.ts, ../workloads.ts, ../controllers/job.ts `storeBatch`) and stored through the API
+ * server's `createObject` (change log, indexes, the controllers' queues).
+ */
+import { createObject, notFound, releasePod, removeObject, storeOf, updateObject, deletePod, type StoredKind } from '../apiserver.ts';
+import { getIndex } from '../cache.ts';
+import { deploymentFromManifest } from '../create.ts';
+import { replicaSetsOf } from '../controllers/deployment.ts';
+import { storeBatch } from '../controllers/job.ts';
+import { kindOf, objectKey } from '../kinds/index.ts';
+import { objKey, splitKey } from '../names.ts';
+import { isTerminating } from '../podutil.ts';
+import { storePolicies } from '../policies.ts';
+import { storeWorkloads } from '../workloads.ts';
+import { formatManifestError, loadManifests } from '../../manifests/load.ts';
+import type { DeletableKind, ObjectMeta, SimInput, SimState } from '../types.ts';
+import { reject, type Handled } from './handler.ts';
+
+/** Kinds action `createObject` creates (Deployments, Services and HPAs have their own actions). */
+export const CREATABLE_KINDS = ['PodDisruptionBudget', 'ResourceQuota', 'LimitRange', 'Job', 'CronJob', 'StatefulSet', 'DaemonSet'] as const;
+/** A kind of {@link CREATABLE_KINDS}. */
+export type CreatableKind = (typeof CREATABLE_KINDS)[number];
+/** Owner-deletion propagation (DeleteOptions `propagationPolicy`; kubectl `--cascade`). */
+export type Propagation = 'Background' | 'Foreground' | 'Orphan';
+
+type Ref = { kind: StoredKind; key: string };
+
+/** kubectl's name of a kind's resource: `services`, `jobs.batch`, `poddisruptionbudgets.policy`. */
+export function resourceOf(kind: StoredKind): string {
+  const def = kindOf(kind)!;
+  const slash = def.apiVersion.indexOf('/');
+  return slash < 0 ? def.plural : `${def.plural}.${def.apiVersion.slice(0, slash)}`;
+}
+
+/** kubectl's `TYPE/NAME` prefix of a kind (`service`, `job.batch`, `poddisruptionbudget.policy`). */
+function singularOf(kind: StoredKind): string {
+  const def = kindOf(kind)!;
+  const slash = def.apiVersion.indexOf('/');
+  return slash < 0 ? def.singular : `${def.singular}.${def.apiVersion.slice(0, slash)}`;
+}
+
+const PREFIXED_POD_OWNERS: ReadonlySet<string> = new Set(['ReplicationController', 'StatefulSet', 'DaemonSet', 'Job']);
+
+/**
+ * The dependents of an object (its owner references point at it), in a total order: a Deployment's
+ * ReplicaSets by revision, a CronJob's Jobs by key, a Pod owner's live (not Terminating) Pods by key,
+ * a Service's EndpointSlice.
+ */
+function dependentsOf(state: SimState, kind: StoredKind, key: string): Ref[] {
+  if (kind === 'Deployment') return replicaSetsOf(state, key).map((r) => ({ kind: 'ReplicaSet', key: r.key }));
+  if (kind === 'Service') return Object.hasOwn(state.endpoints, key) ? [{ kind: 'EndpointSlice', key }] : [];
+  if (kind === 'CronJob') {
+    const { namespace, name } = splitKey(key);
+    const jobs = storeOf(state, 'Job');
+    return Object.keys(jobs).sort().filter((k) => {
+      const j = jobs[k]!;
+      return j.metadata.namespace === namespace && j.metadata.ownerReferences.some((o) => o.kind === 'CronJob' && o.name === name);
+    }).map((k) => ({ kind: 'Job', key: k }));
+  }
+  const ownerKey = kind === 'ReplicaSet' ? key : PREFIXED_POD_OWNERS.has(kind) ? `${kind}:${key}` : '';
+  if (ownerKey === '') return [];
+  return [...(getIndex(state).podsByOwner.get(ownerKey) ?? [])].sort().filter((p) => state.pods[p] && !isTerminating(state.pods[p])).map((p) => ({ kind: 'Pod', key: p }));
+}
+
+/** Deletes the Pods below `ref` gracefully, depth first. @returns the sim second the last is gone. */
+function terminatePods(state: SimState, ref: Ref, done: number): number {
+  for (const dep of dependentsOf(state, ref.kind, ref.key)) {
+    if (dep.kind === 'Pod') {
+      const d = deletePod(state, dep.key);
+      if (d.ok) done = Math.max(done, d.goneAt);
+    } else done = terminatePods(state, dep, done);
+  }
+  return done;
+}
+
+/** Removes the non-Pod objects below `deps` (already listed), depth first after each. */
+function removeDependents(state: SimState, deps: readonly Ref[]): void {
+  for (const dep of deps) {
+    if (dep.kind === 'Pod') continue;
+    const below = dependentsOf(state, dep.kind, dep.key);
+    removeObject(state, dep.kind as Exclude<StoredKind, 'Pod'>, dep.key);
+    removeDependents(state, below);
+  }
+}
+
+/**
+ * Deletes the object `kind`/`key` with `propagation` (see the module doc). The caller checked it
+ * exists. @returns the sim second the last dependent Pod is gone (now when none), or a rejection.
+ */
+export function cascadeDelete(state: SimState, kind: Exclude<StoredKind, 'Pod'>, key: string, propagation: Propagation): { ok: true; done: number } | { ok: false; error: string } {
+  const owner = storeOf(state, kind)[key]!;
+  const ownerName = owner.metadata.name;
+  const deps = dependentsOf(state, kind, key);
+  let done = state.t;
+  if (propagation === 'Orphan') {
+    for (const dep of deps) {
+      const r = dep.kind === 'Pod'
+        ? releasePod(state, dep.key, kind)
+        : updateObject(state, dep.kind, dep.key, (o) => {
+          const refs = o.metadata.ownerReferences.filter((x) => !(x.kind === kind && x.name === ownerName));
+          if (refs.length === o.metadata.ownerReferences.length) return false;
+          o.metadata.ownerReferences = refs;
+          return true;
+        });
+      if (!r.ok) return { ok: false, error: r.error };
+    }
+  } else {
+    done = terminatePods(state, { kind, key }, done);
+  }
+  const r = removeObject(state, kind, key);
+  if (!r.ok) return { ok: false, error: r.error };
+  if (propagation !== 'Orphan') removeDependents(state, deps);
+  return { ok: true, done };
+}
+
+/** `kubectl delete KIND NAME [--cascade=...]` (`name`: bare or `namespace/name`): see the module doc. */
+export function deleteObjectAction(state: SimState, kind: DeletableKind, name: string, namespace: string | undefined, propagation: Propagation = 'Background'): Handled {
+  const split = splitKey(name);
+  const ns = namespace ?? split.namespace;
+  const key = objKey(ns, split.name);
+  if (!Object.hasOwn(storeOf(state, kind), key)) return reject(notFound(resourceOf(kind), split.name));
+  const r = cascadeDelete(state, kind, key, propagation);
+  if (!r.ok) return reject(r.error);
+  return { result: { ok: true, message: `${singularOf(kind)} "${split.name}" deleted`, completesAt: r.done }, event: { reason: 'Deleted', object: { kind, name: split.name, namespace: ns } } };
+}
+
+/**
+ * `kubectl create -f` / `apply -f` of one PodDisruptionBudget, ResourceQuota, LimitRange, Job,
+ * CronJob, StatefulSet or DaemonSet (YAML or JSON text): validated by shared/manifests, stored through
+ * `createObject`; the controllers act on the next ticks (a Job's Pods start, a quota counts).
+ * Rejected (nothing changed): manifest errors (`error: error validating data: ...`), not exactly one
+ * object of those kinds, an existing name (`Error from server (AlreadyExists)`), a selector that does
+ * not match the template's labels (`Invalid`).
+ */
+export function createObjectAction(state: SimState, manifest: string): Handled {
+  const loaded = loadManifests(manifest);
+  if (loaded.errors.length > 0) return reject(`error: error validating data: ${loaded.errors.map((e) => formatManifestError(e)).join('; ')}`);
+  const policies = loaded.policies ?? [];
+  const jobs = loaded.jobs ?? [];
+  const cronJobs = loaded.cronJobs ?? [];
+  const workloads = loaded.workloads.filter((w) => w.kind === 'StatefulSet' || w.kind === 'DaemonSet');
+  const count = loaded.deployments.length + loaded.services.length + loaded.workloads.length + policies.length + jobs.length + cronJobs.length + (loaded.autoscalers ?? []).length;
+  const mine = policies.length + jobs.length + cronJobs.length + workloads.length;
+  if (count !== 1 || mine !== 1) return reject(`error: expected exactly one of ${CREATABLE_KINDS.join(', ')} in the manifest (found ${count} object(s) of the kinds the game models)`);
+  const meta: { name: string; namespace?: string } = (policies[0] ?? jobs[0] ?? cronJobs[0] ?? workloads[0])!.metadata;
+  const kind = (policies[0]?.kind ?? (jobs[0] ? 'Job' : cronJobs[0] ? 'CronJob' : workloads[0]!.kind)) as CreatableKind;
+  const ns = meta.namespace ?? 'default';
+  const def = kindOf(kind)!;
+  const key = objectKey(def, { name: meta.name, namespace: ns } as ObjectMeta);
+  if (Object.hasOwn(def.store(state), key)) return reject(`Error from server (AlreadyExists): ${resourceOf(kind)} "${meta.name}" already exists`);
+  if (workloads[0]) {
+    const w = workloads[0];
+    const sel = w.spec.selector.matchLabels;
+    const labels = w.spec.template.metadata.labels;
+    if (Object.keys(sel).length === 0 || Object.entries(sel).some(([k, v]) => labels[k] !== v)) {
+      return reject(`The ${kind} "${meta.name}" is invalid: spec.template.metadata.labels: Invalid value: ${JSON.stringify(labels)}: \`selector\` does not match template \`labels\``);
+    }
+  }
+  // Built by createSim's own code (it stores directly), then moved through the write path.
+  const input = { policies, workloads } as unknown as SimInput;
+  if (policies.length > 0) storePolicies(state, input);
+  else if (workloads.length > 0) storeWorkloads(state, input, state.defaultImageProfile);
+  else {
+    storeBatch(state, jobs, cronJobs, (tpl) => {
+      const t = deploymentFromManifest(state, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'job' }, spec: { selector: { matchLabels: {} }, template: tpl } }, 'template').spec.template;
+      for (const c of t.spec.containers) if (!state.images[c.image]) state.images[c.image] = { ...state.defaultImageProfile };
+      return t;
+    });
+  }
+  const store = storeOf(state, kind) as Record<string, { metadata: ObjectMeta }>;
+  const obj = store[key];
+  if (!obj) return reject(`error: ${kind} "${meta.name}" could not be built`);
+  delete store[key];
+  obj.metadata.creationTimestamp = state.t;
+  const r = createObject(state, kind, obj as never);
+  if (!r.ok) return reject(r.error);
+  return { result: { ok: true, message: `${singularOf(kind)}/${meta.name} created`, completesAt: state.t }, event: { reason: 'Created', object: { kind, name: meta.name, namespace: ns } } };
+}

@@ -1,0 +1,153 @@
+/**
+ * (issue 11) Real kubectl v1.32 against a live match: `delete svc`, `delete pod --grace-period=N` and
+ * its timing, `create -f` of a PodDisruptionBudget then a drain it refuses, `create -f` of a Job and
+ * `delete job --cascade=orphan` (its Pods run on without an owner). Each write is a game action of
+ * the player (counted in the projection).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { Client, type Room } from '@colyseus/sdk';
+import { snapshotState } from '../../client/src/view/stateMirror.ts';
+import type { CredentialsMessage } from '../../shared/protocol.ts';
+import type { RunningServer } from '../../server/app.ts';
+import { nextMessage, startTestServer, waitFor } from '../server/helpers.ts';
+import { KUBECTL } from './kubectl-bin.ts';
+
+const run = promisify(execFile);
+const DILATION = 30;
+
+let server: RunningServer;
+let home: string;
+let config: string;
+let alice: Room;
+
+async function kubectl(args: string[], stdin?: string): Promise<{ out: string; err: string; code: number }> {
+  try {
+    const p = run(KUBECTL, ['--kubeconfig', config, ...args], { env: { HOME: home, PATH: '/usr/bin:/bin' }, timeout: 20_000 });
+    if (stdin !== undefined) p.child.stdin?.end(stdin);
+    const { stdout, stderr } = await p;
+    return { out: stdout, err: stderr, code: 0 };
+  } catch (err) {
+    const e = err as { stdout?: string; stderr?: string; code?: number };
+    return { out: e.stdout ?? '', err: e.stderr ?? '', code: typeof e.code === 'number' ? e.code : 1 };
+  }
+}
+
+beforeAll(async () => {
+  home = mkdtempSync(join(tmpdir(), 'gameday-kubectl-delete-'));
+  server = await startTestServer();
+  const client = new Client(server.url);
+  alice = await client.joinOrCreate('match', { name: 'alice', seed: 12, teams: 1, scenario: 'guestbook', timeDilation: DILATION });
+  const cred = await nextMessage<CredentialsMessage>(alice, 'credentials');
+  const res = await fetch(`${server.url}${cred.kubeconfigPath}`, { headers: { authorization: `Bearer ${cred.token}` } });
+  config = join(home, 'alice.yaml');
+  writeFileSync(config, await res.text());
+  await waitFor(() => (snapshotState(alice.state).teams.get('blue')?.pods.size ?? 0) > 0, 'blue projected');
+});
+
+afterAll(async () => {
+  await alice?.leave().catch(() => undefined);
+  await server?.close();
+  rmSync(home, { recursive: true, force: true });
+});
+
+const blue = () => snapshotState(alice.state).teams.get('blue')!;
+const actionCount = () => [...snapshotState(alice.state).players.values()].find((p) => p.name === 'alice')!.actions;
+const rows = (out: string) => out.trim().split('\n').slice(1).filter((l) => l !== '');
+
+async function until(probe: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+const PDB = `apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: { name: frontend }
+spec:
+  minAvailable: 100%
+  selector: { matchLabels: { app: guestbook, tier: frontend } }
+`;
+const JOB = `apiVersion: batch/v1
+kind: Job
+metadata: { name: migrate }
+spec:
+  parallelism: 2
+  completions: 2
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: migrate
+        image: busybox:1.36
+        command: ["sleep", "3600"]
+        resources: { requests: { cpu: 10m, memory: 16Mi } }
+`;
+
+describe('kubectl delete and create -f of the kinds the game now writes', () => {
+  it('delete svc: the Service is gone (a game action)', async () => {
+    const before = actionCount();
+    const r = await kubectl(['delete', 'svc', 'redis-replica']);
+    expect(r.err).toBe('');
+    expect(r.out.trim()).toBe('service "redis-replica" deleted');
+    await waitFor(() => actionCount() === before + 1, 'one delete action');
+    expect((await kubectl(['get', 'svc', 'redis-replica'])).err).toContain('Error from server (NotFound): services "redis-replica" not found');
+    expect((await kubectl(['delete', 'svc', 'redis-replica'])).err).toContain('Error from server (NotFound): services "redis-replica" not found');
+    // A bad propagation policy is the API server's 422.
+    expect((await kubectl(['delete', 'svc', 'frontend', '--cascade=sideways'])).err).toContain('invalid cascade value');
+  });
+
+  it('delete pod --grace-period=3: Terminating with that grace, gone within 3 sim seconds', async () => {
+    const pods = rows((await kubectl(['get', 'pods', '-l', 'tier=frontend', '-o', 'name'])).out.replace(/^/, 'x\n'));
+    const [first, second] = pods.map((p) => p.replace('pod/', ''));
+    const quick = await kubectl(['delete', 'pod', first!, '--grace-period=3', '--wait=false']);
+    expect(quick.out.trim()).toBe(`pod "${first}" deleted`);
+    const grace = (await kubectl(['get', 'pod', first!, '-o', 'jsonpath={.metadata.deletionGracePeriodSeconds}'])).out;
+    expect(['3', '']).toContain(grace); // '' only if the pod was already gone
+    const t0 = Date.now();
+    const waited = await kubectl(['delete', 'pod', second!, '--grace-period=3']);
+    const realMs = Date.now() - t0;
+    expect(waited.out.trim()).toBe(`pod "${second}" deleted`);
+    // kubectl waited until the pod was gone: 3 sim s at x30 is 0.1 s of play, plus kubectl's polling.
+    expect(realMs).toBeLessThan(5000);
+    expect((await kubectl(['get', 'pod', second!])).err).toContain('NotFound');
+  });
+
+  it('create -f of a PodDisruptionBudget: a drain of a frontend node is refused by it', async () => {
+    const dir = mkdtempSync(join(home, 'pdb-'));
+    writeFileSync(join(dir, 'pdb.yaml'), PDB);
+    const r = await kubectl(['create', '-f', join(dir, 'pdb.yaml')]);
+    expect(r.err).toBe('');
+    expect(r.out.trim()).toBe('poddisruptionbudget.policy/frontend created');
+    await until(async () => (await kubectl(['get', 'pdb', 'frontend', '-o', 'jsonpath={.status.expectedPods}'])).out === '3', 'the budget counts the frontend Pods');
+    const node = (await kubectl(['get', 'pods', '-l', 'tier=frontend', '-o', 'jsonpath={.items[0].spec.nodeName}'])).out;
+    const drain = await kubectl(['drain', node, '--ignore-daemonsets', '--timeout=2s']);
+    expect(drain.code).not.toBe(0);
+    expect(drain.err).toContain("Cannot evict pod as it would violate the pod's disruption budget");
+    expect((await kubectl(['create', '-f', join(dir, 'pdb.yaml')])).err).toContain('Error from server (AlreadyExists)');
+    expect((await kubectl(['delete', 'pdb', 'frontend'])).out.trim()).toBe('poddisruptionbudget.policy "frontend" deleted');
+    await kubectl(['uncordon', node]);
+  });
+
+  it('create -f of a Job, delete job --cascade=orphan: its Pods keep running without an owner', async () => {
+    const r = await kubectl(['create', '-f', '-'], JOB);
+    expect(r.err).toBe('');
+    expect(r.out.trim()).toBe('job.batch/migrate created');
+    await until(async () => rows((await kubectl(['get', 'pods', '-l', 'job-name=migrate'])).out).length === 2, 'two Job Pods');
+    const d = await kubectl(['delete', 'job', 'migrate', '--cascade=orphan']);
+    expect(d.err).toBe('');
+    expect(d.out.trim()).toBe('job.batch "migrate" deleted');
+    expect((await kubectl(['get', 'job', 'migrate'])).err).toContain('NotFound');
+    const owners = await kubectl(['get', 'pods', '-l', 'job-name=migrate', '-o', 'jsonpath={range .items[*]}{.metadata.name}={.metadata.ownerReferences}{"\\n"}{end}']);
+    const lines = owners.out.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    for (const l of lines) expect(l).toMatch(/=(\[\])?$/); // no owner reference left
+    expect(blue().pods.size).toBeGreaterThan(0);
+  });
+});
