@@ -29,6 +29,7 @@ import { getIndex } from '../cache.ts';
 import { isTerminating, setPodReady } from '../podutil.ts';
 import { scheduleTimer, type TimerKind } from '../timers.ts';
 import type { Node, NodeCondition, SimState, Timer } from '../types.ts';
+import { NODE_LEASE_NAMESPACE } from '../kinds/lease.ts';
 import { kubeletNodeRecovered } from './kubelet.ts';
 import { noExecuteTolerationSeconds } from './schedulerPlugins.ts';
 
@@ -140,6 +141,7 @@ function recover(state: SimState, node: Node): void {
   else for (const c of node.status.conditions) c.lastHeartbeatTime = state.t;
   node.spec.taints = node.spec.taints.filter((t) => t.key !== UNREACHABLE_TAINT);
   updateStatus(state, 'Node', name); // conditions + taints; the controller is processing this Node
+  noteChange(state, 'Lease', `${NODE_LEASE_NAMESPACE}/${name}`); // the kubelet renews its Lease again (../kinds/lease.ts)
   if (wasNotReady) emit(state, 'Normal', 'NodeReady', nodeRef(node), `Node ${name} status is now: NodeReady`, 'kubelet');
   kubeletNodeRecovered(state, name);
 }
