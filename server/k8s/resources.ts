@@ -120,6 +120,8 @@ const WRITES: Record<string, { verbs: readonly string[]; subresources?: readonly
   HorizontalPodAutoscaler: { verbs: ['create', 'get', 'list', 'patch'], categories: ['all'] },
   PodDisruptionBudget: { verbs: ['get', 'list', 'patch'] },
   ResourceQuota: { verbs: ['get', 'list', 'patch'] },
+  // derived from the sim's heartbeat and leader-election state (shared/sim/kinds/lease.ts): read-only
+  Lease: { verbs: ['get', 'list', 'watch'] },
 };
 
 /**
