@@ -17,7 +17,7 @@ import type { RunningServer } from '../../server/app.ts';
 import { registerK8sMatch, type K8sMatchHandle } from '../../server/k8s/gateway.ts';
 import { kubeconfigYaml } from '../../server/k8s/kubeconfig.ts';
 import { runKubectl } from '../../shared/kubectl/index.ts';
-import { applyAction, type SimState } from '../../shared/sim/index.ts';
+import { applyAction, markDirty, type SimState } from '../../shared/sim/index.ts';
 import { humanDuration } from '../../shared/sim/kinds/print.ts';
 import { run as runSim, sim } from '../sim/fixtures.ts';
 import { startTestServer } from '../server/helpers.ts';
@@ -30,6 +30,7 @@ let server: RunningServer;
 let home: string;
 let config: string;
 let handle: K8sMatchHandle;
+let token: string;
 let s: SimState;
 
 async function kubectl(...args: string[]): Promise<{ out: string; err: string; code: number }> {
@@ -69,7 +70,7 @@ beforeAll(async () => {
     principal: () => ({ name: 'pat', team: 'blue', trainer: false }),
     submit: () => Promise.resolve({ ok: false, error: 'read-only test' }),
   });
-  const token = handle.issue('session-pat');
+  token = handle.issue('session-pat');
   config = join(home, 'pat.yaml');
   writeFileSync(config, kubeconfigYaml({ baseUrl: server.url, matchId: MATCH, user: 'pat', token, team: 'blue', teams: ['blue'] }));
 });
@@ -114,9 +115,27 @@ describe('Leases with real kubectl', () => {
   it('discovery and explain', async () => {
     const r = await kubectl('api-resources', '--api-group=coordination.k8s.io');
     expect(r.out.trim().split('\n')[1]).toMatch(/^leases\s+coordination\.k8s\.io\/v1\s+true\s+Lease$/);
+    const wide = await kubectl('api-resources', '--api-group=coordination.k8s.io', '-o', 'wide');
+    expect(wide.out.trim().split('\n')[1]).toMatch(/^leases\s+coordination\.k8s\.io\/v1\s+true\s+Lease\s+get,list,watch$/);
     const e = await kubectl('explain', 'lease.spec');
     expect(e.err).toBe('');
     expect(e.out).toMatch(/renewTime\s+<string>/);
     expect(e.out).toMatch(/holderIdentity\s+<string>/);
+  });
+
+  it('watch: ADDED for each Node Lease, then the renewal after a kubelet comes back', async () => {
+    const url = `${server.url}/k8s/${MATCH}/blue/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases?watch=true&timeoutSeconds=2`;
+    const res = fetch(url, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.text());
+    await new Promise((r) => setTimeout(r, 400));
+    // node-b's machine dies and comes back: its Lease is renewed again (the change log notes it)
+    s.nodes['node-b']!.sim.kubeletUp = false;
+    markDirty(s, 'nodes', 'node-b');
+    runSim(s, 5);
+    s.nodes['node-b']!.sim.kubeletUp = true;
+    markDirty(s, 'nodes', 'node-b');
+    runSim(s, 1);
+    const events = (await res).trim().split('\n').map((l) => JSON.parse(l) as { type: string; object: { metadata: { name: string }; spec: { renewTime: string } } });
+    expect(events.slice(0, 3).map((e) => `${e.type} ${e.object.metadata.name}`)).toEqual(['ADDED node-a', 'ADDED node-b', 'ADDED node-c']);
+    expect(events.slice(3).map((e) => `${e.type} ${e.object.metadata.name}`)).toEqual(['MODIFIED node-b']);
   });
 });
