@@ -11,6 +11,14 @@
  * `NodeNotReady`, `TaintManagerEviction`.
  * Driven by the dirty node queue and timers only: no per-tick scan of nodes.
  *
+ * Heartbeats (issue 6): what the controller watches is the Node's Lease in `kube-node-lease`
+ * (../kinds/lease.ts, derived: the kubelet renews it every 10 s while it runs). A stopped kubelet
+ * (`sim.kubeletUp` false) renews no more; the controller counts the grace from `sim.lostAt` (the sim
+ * second it noticed), which is 0-10 s after the Lease's last `renewTime`, so the Node turns `Unknown`
+ * 50-60 s after that renewal: the real controller's window (it sees a renewal at its next 5 s monitor
+ * pass and gives up at the first pass 50 s later). When the kubelet is back its Lease is renewed at once
+ * and noted in the change log.
+ *
  * Zone rules (K pkg/controller/nodelifecycle/node_lifecycle_controller.go `ComputeZoneState`,
  * `handleDisruption`; kubernetes-behaviour.md §3), by the `topology.kubernetes.io/zone` label: when
  * every zone is in full disruption (no Node Ready) the controller assumes its own connectivity is at
