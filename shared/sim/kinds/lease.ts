@@ -77,10 +77,19 @@ export function leaderIdentity(name: (typeof LEADER_LEASES)[number], n: number):
   return `control-plane_${fnv1a64(`${name}:${n}`).slice(0, 8)}-${fnv1a64(`${n}:${name}`).slice(0, 4)}`;
 }
 
+/** Memo of {@link leaseUid} (a pure function of the key; two string hashes per Lease and list otherwise). */
+const UIDS = new Map<string, string>();
+
 /** A UUID-shaped uid stable per Lease key (the Leases are derived: they take no uid from the state's counter). */
 function leaseUid(key: string): string {
-  const h = fnv1a64(`lease:${key}`) + fnv1a64(`lease2:${key}`);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  let uid = UIDS.get(key);
+  if (uid === undefined) {
+    const h = fnv1a64(`lease:${key}`) + fnv1a64(`lease2:${key}`);
+    uid = `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+    if (UIDS.size >= 200_000) UIDS.clear();
+    UIDS.set(key, uid);
+  }
+  return uid;
 }
 
 /** A MicroTime (`2025-01-01T00:00:10.000000Z`) of sim second `t`. */
