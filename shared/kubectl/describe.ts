@@ -469,8 +469,83 @@ export function describeLimitRange(lr: LimitRange): string {
   return [fields([['Name', lr.metadata.name], ['Namespace', lr.metadata.namespace]], 10), limitTable(lr)].join('\n');
 }
 
+/**
+ * kubectl's label of a field in the generic describer (describe.go `smartLabelFor`): camel-case words
+ * title-cased, the acronyms API, URL, UID, OSB, GUID upper-cased (`apiVersion` -> `API Version`); a
+ * field with characters other than letters and `-` as it is.
+ */
+function smartLabel(field: string): string {
+  if (/[^A-Za-z-]/.test(field)) return field;
+  const parts = field.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z-]+|[A-Z]+/g) ?? [field];
+  return parts.map((p) => (['API', 'URL', 'UID', 'OSB', 'GUID'].includes(p.toUpperCase()) ? p.toUpperCase() : p[0]!.toUpperCase() + p.slice(1))).join(' ');
+}
+
+/** One line of the generic describer: a `Key:` alone, or a `Key:` and its value (a tab between them). */
+type DescribeLine = [string] | [string, string];
+
+/** describe.go `printUnstructuredContent`: fields sorted, maps and lists nested two spaces deeper. */
+function unstructuredLines(content: Record<string, unknown>, level: number, prefix: string, skip: readonly string[], out: DescribeLine[]): void {
+  const pad = '  '.repeat(level);
+  for (const field of Object.keys(content).sort()) {
+    const path = `${prefix}.${field}`;
+    if (skip.includes(path)) continue;
+    const value = content[field];
+    if (Array.isArray(value)) {
+      out.push([`${pad}${smartLabel(field)}:`]);
+      for (const child of value) {
+        if (child !== null && typeof child === 'object' && !Array.isArray(child)) unstructuredLines(child as Record<string, unknown>, level + 1, path, skip, out);
+        else out.push([`${pad}  ${String(child)}`]);
+      }
+    } else if (value !== null && typeof value === 'object') {
+      out.push([`${pad}${smartLabel(field)}:`]);
+      unstructuredLines(value as Record<string, unknown>, level + 1, path, skip, out);
+    } else out.push([`${pad}${smartLabel(field)}:`, value === null ? '<nil>' : String(value)]);
+  }
+}
+
+/**
+ * Go's tabwriter as describe.go sets it up (padding 2): the keys of consecutive key-value lines share a
+ * width (the longest plus 2); a line without a value ends the block.
+ */
+function tabbed(lines: readonly DescribeLine[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; ) {
+    if (lines[i]!.length === 1) {
+      out.push(lines[i++]![0]);
+      continue;
+    }
+    let j = i;
+    while (j < lines.length && lines[j]!.length === 2) j++;
+    const width = Math.max(...lines.slice(i, j).map((l) => l[0].length)) + 2;
+    for (; i < j; i++) out.push(`${lines[i]![0].padEnd(width)}${lines[i]![1]!}`);
+  }
+  return out.join('\n');
+}
+
+/**
+ * `kubectl describe` of a kind without its own describer (Lease): kubectl's generic describer
+ * (describe.go `genericDescriber`) over the served object: Name, Namespace, Labels, Annotations, then
+ * every other field of the API view (sorted, nested, `smartLabelFor` labels; managedFields, name,
+ * namespace, labels and annotations of the metadata left out), then its Events.
+ */
+export function describeGeneric(state: SimState, obj: KubeObject): string {
+  const api = toApi(obj, state);
+  const labels = Object.keys(obj.metadata.labels).sort();
+  const annotations = Object.keys(obj.metadata.annotations).sort();
+  const lines: DescribeLine[] = [
+    ['Name:', obj.metadata.name],
+    ['Namespace:', obj.metadata.namespace],
+    ...(labels.length === 0 ? [['Labels:', '<none>'] as DescribeLine] : labels.map((k, i): DescribeLine => [i === 0 ? 'Labels:' : '', `${k}=${obj.metadata.labels[k]!}`])),
+    ...(annotations.length === 0 ? [['Annotations:', '<none>'] as DescribeLine] : annotations.map((k, i): DescribeLine => [i === 0 ? 'Annotations:' : '', `${k}: ${obj.metadata.annotations[k]!}`])),
+  ];
+  unstructuredLines(api, 0, '', ['.metadata.managedFields', '.metadata.name', '.metadata.namespace', '.metadata.labels', '.metadata.annotations'], lines);
+  const events = eventsSection(state, obj.kind, obj.metadata.name, obj.metadata.namespace);
+  if (events === 'Events:  <none>') return tabbed([...lines, ['Events:', '<none>']]);
+  return `${tabbed(lines)}\n${events}`;
+}
+
 /** The kinds {@link describeStored} describes. */
-export const DESCRIBED_KINDS: ReadonlySet<string> = new Set(['ReplicaSet', 'ReplicationController', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'LimitRange', 'EndpointSlice']);
+export const DESCRIBED_KINDS: ReadonlySet<string> = new Set(['ReplicaSet', 'ReplicationController', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'LimitRange', 'EndpointSlice', 'Lease']);
 
 /**
  * `kubectl describe` of one object of the registered kinds above (and ReplicaSet), or null when `kind`
@@ -487,6 +562,7 @@ export function describeStored(state: SimState, kind: string, obj: unknown): str
     case 'CronJob': return describeCronJob(state, obj as CronJob);
     case 'LimitRange': return describeLimitRange(obj as LimitRange);
     case 'EndpointSlice': return describeEndpointSlice(state, obj as EndpointSlice);
+    case 'Lease': return describeGeneric(state, obj as KubeObject);
     default: return null;
   }
 }

@@ -67,7 +67,7 @@ function fieldType(pkg: string, spec: string): { text: string; ref?: { pkg: stri
   const base = list ? type.slice(0, -2) : type;
   if (type === 'map') return { text: 'map[string]string' };
   if (type === 'map<Quantity>') return { text: 'map[string]Quantity' };
-  const prim = ['string', 'integer', 'boolean', 'number'].includes(base) ? base : base === 'Time' ? 'string' : base === 'Quantity' ? 'Quantity' : base === 'IntOrString' ? 'IntOrString' : null;
+  const prim = ['string', 'integer', 'boolean', 'number'].includes(base) ? base : base === 'Time' || base === 'MicroTime' ? 'string' : base === 'Quantity' ? 'Quantity' : base === 'IntOrString' ? 'IntOrString' : null;
   if (prim !== null) return { text: `${list ? '[]' : ''}${prim}` };
   const ref = resolve(pkg, base);
   return ref ? { text: `${list ? '[]' : ''}${ref.name}`, ref } : { text: `${list ? '[]' : ''}${base}` };

@@ -5,7 +5,7 @@
  * not the whole API: `kubectl explain` prints these fields; a field the game does not serve is absent.
  *
  * Notation of a field: `'TYPE|description'` where TYPE is `string`, `integer`, `boolean`, `number`,
- * `Time` (RFC 3339 date-time string), `map` (string to string), `map<Quantity>`, `string[]`, or a
+ * `Time` (RFC 3339 date-time string), `MicroTime` (the same with microseconds), `map` (string to string), `map<Quantity>`, `string[]`, or a
  * definition name (`Container`), optionally `Name[]` (a list of it) and `@key` (a list merged by that
  * key in strategic merge patches: `x-kubernetes-patch-merge-key`, `patch-strategy: merge`,
  * `list-type: map`). Names resolve in their own package first, then meta/v1, then core/v1; `pkg.Name`
@@ -453,6 +453,23 @@ export const PACKAGES: readonly PackageSpec[] = [
           numberReady: 'integer|The number of nodes that should be running the daemon pod and have one or more of the daemon pod running with a Ready Condition.',
           numberAvailable: 'integer|The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and available.',
           observedGeneration: OBSERVED_GENERATION,
+        },
+      },
+    },
+  },
+  {
+    // coordination.k8s.io/v1 (k8s.io/api/coordination/v1/types.go): the Nodes' heartbeats and the leader locks (shared/sim/kinds/lease.ts).
+    pkg: 'io.k8s.api.coordination.v1',
+    defs: {
+      Lease: { d: 'Lease defines a lease concept.', f: top('LeaseSpec|spec contains the specification of the Lease. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status', null), gvk: ['coordination.k8s.io', 'v1', 'Lease'] },
+      LeaseSpec: {
+        d: 'LeaseSpec is a specification of a Lease.',
+        f: {
+          acquireTime: 'MicroTime|acquireTime is a time when the current lease was acquired.',
+          holderIdentity: 'string|holderIdentity contains the identity of the holder of a current lease. If Coordinated Leader Election is used, the holder identity must be equal to the elected LeaseCandidate.metadata.name field.',
+          leaseDurationSeconds: 'integer|leaseDurationSeconds is a duration that candidates for a lease need to wait to force acquire it. This is measured against the time of last observed renewTime.',
+          leaseTransitions: 'integer|leaseTransitions is the number of transitions of a lease between holders.',
+          renewTime: 'MicroTime|renewTime is a time when the current holder of a lease has last updated the lease.',
         },
       },
     },

@@ -119,6 +119,12 @@ export interface StoredKinds {
 /** A stored kind's name (`Pod`, `Node`...). */
 export type StoredKind = keyof StoredKinds;
 
+/**
+ * (added, issue 6) Kinds the registry derives on read from other state instead of storing them
+ * (Lease: ./kinds/lease.ts): nothing to write, but their observable changes are noted ({@link noteChange}).
+ */
+export type DerivedKind = 'Lease';
+
 function defOf(kind: StoredKind): KindDef {
   const def = kindOf(kind);
   if (!def) throw new Error(`unknown kind ${kind}`);
@@ -207,7 +213,7 @@ export function withoutChangeLog<T>(state: SimState, fn: () => T): T {
   }
 }
 
-function changed(state: SimState, kind: StoredKind, key: string, type: 'ADDED' | 'MODIFIED' | 'DELETED'): void {
+function changed(state: SimState, kind: StoredKind | DerivedKind, key: string, type: 'ADDED' | 'MODIFIED' | 'DELETED'): void {
   if (!quiet.has(state)) recordChange(state, kind, key, type);
 }
 
@@ -574,9 +580,9 @@ export function releasePod(state: SimState, key: string, ownerKind: string): Wri
 /**
  * Records an observable change that is not an API write and bumps no resourceVersion: a Pod's
  * working-set memory (the kubelet's metrics), its cached readiness, Node request sums (CONTRACT of
- * ./changelog.ts). O(1).
+ * ./changelog.ts), a derived Lease's renewal after an outage or new holder. O(1).
  */
-export function noteChange(state: SimState, kind: StoredKind, key: string): void {
+export function noteChange(state: SimState, kind: StoredKind | DerivedKind, key: string): void {
   changed(state, kind, key, 'MODIFIED');
 }
 

@@ -21,7 +21,7 @@
  */
 import { flushEventQueue } from '../events.ts';
 import { emit } from '../emit.ts';
-import { fnv1a64 } from '../hash.ts';
+import { leaderIdentity } from '../kinds/lease.ts';
 import { nextInt } from '../prng.ts';
 import { scheduleTimer, type TimerKind } from '../timers.ts';
 import type { LeaderLease, SimState, Timer } from '../types.ts';
@@ -59,10 +59,8 @@ function etcdWritable(state: SimState): boolean {
   return etcd.hasQuorum && etcd.leader !== null && etcd.db?.alarm !== true; // NOSPACE: Lease renewals are writes too
 }
 
-/** The identity of a component's `n`-th process (client-go: `<hostname>_<uuid>`). */
-function identity(name: LeaseHolder, n: number): string {
-  return `control-plane_${fnv1a64(`${name}:${n}`).slice(0, 8)}-${fnv1a64(`${n}:${name}`).slice(0, 4)}`;
-}
+/** The identity of a component's `n`-th process (client-go: `<hostname>_<uuid>`; ../kinds/lease.ts serves it). */
+const identity = leaderIdentity;
 
 /** The Leases, created held (the cluster was running) the first time they are asked for. */
 export function leasesOf(state: SimState): LeaderLease[] {
@@ -91,8 +89,11 @@ function setComponent(state: SimState, name: string, healthy: boolean, message: 
 /**
  * Once per tick (controllers/index.ts, before the controllers): kube-apiserver's etcd check, and each
  * Lease renewed, lost after the renew deadline, or acquired again (see the module doc). Sim seconds.
+ * Returns the components whose Lease a process acquired in this call (their `Lease` objects changed:
+ * holder, acquireTime, leaseTransitions; ../kinds/lease.ts), in {@link LEASE_HOLDERS} order.
  */
-export function leaseSync(state: SimState): void {
+export function leaseSync(state: SimState): LeaseHolder[] {
+  const acquired: LeaseHolder[] = [];
   const writable = etcdWritable(state);
   const etcd = state.controlPlane.etcd;
   // /readyz's etcd check is a read: it passes under the NOSPACE alarm (writes fail, reads work).
@@ -129,7 +130,9 @@ export function leaseSync(state: SimState): void {
     setComponent(state, lease.name, true, 'ok');
     emit(state, 'Normal', 'LeaderElection', { kind: 'Lease', name: lease.name, namespace: 'kube-system' }, `${lease.holder} became leader`, EVENT_SOURCE[lease.name]);
     if (lease.name === 'kube-scheduler') state.scheduler.moveRequested = state.scheduler.unschedulable.length > 0 || state.scheduler.moveRequested;
+    acquired.push(lease.name);
   }
+  return acquired;
 }
 
 /**

@@ -3,7 +3,7 @@
  * synchronous): node lifecycle -> ReplicaSets (status) -> Deployments -> ReplicaSets (new scale) ->
  * scheduler -> kubelet memory -> EndpointSlices; and the dispatch of due timers to their controller.
  */
-import { propagatePodChanges } from '../apiserver.ts';
+import { noteChange, propagatePodChanges } from '../apiserver.ts';
 import { TIMER_OWNER, popDueTimer } from '../timers.ts';
 import type { TimerOwner } from '../timers.ts';
 import type { SimState, Timer } from '../types.ts';
@@ -47,10 +47,11 @@ export function runDueTimers(state: SimState): void {
  * One pass of every controller over its queue. Cost grows with queued work, not cluster size. First the
  * leader-election Leases ({@link leaseSync}): kube-controller-manager's loops (node lifecycle,
  * ReplicaSets, Deployments, EndpointSlices) run only while it holds its Lease, the scheduler only while
- * it holds its own; the kubelet always runs. Work queued meanwhile waits in `state.dirty`.
+ * it holds its own; the kubelet always runs. Work queued meanwhile waits in `state.dirty`. A Lease a
+ * process acquired is noted in the change log (its `Lease` object changed: ../kinds/lease.ts).
  */
 export function runControllers(state: SimState): void {
-  leaseSync(state);
+  for (const name of leaseSync(state)) noteChange(state, 'Lease', `kube-system/${name}`);
   kubeSystemSync(state);
   const kcm = holdsLease(state, 'kube-controller-manager');
   if (kcm) nodeLifecycleSync(state);

@@ -11,6 +11,14 @@
  * `NodeNotReady`, `TaintManagerEviction`.
  * Driven by the dirty node queue and timers only: no per-tick scan of nodes.
  *
+ * Heartbeats (issue 6): what the controller watches is the Node's Lease in `kube-node-lease`
+ * (../kinds/lease.ts, derived: the kubelet renews it every 10 s while it runs). A stopped kubelet
+ * (`sim.kubeletUp` false) renews no more; the controller counts the grace from `sim.lostAt` (the sim
+ * second it noticed), which is 0-10 s after the Lease's last `renewTime`, so the Node turns `Unknown`
+ * 50-60 s after that renewal: the real controller's window (it sees a renewal at its next 5 s monitor
+ * pass and gives up at the first pass 50 s later). When the kubelet is back its Lease is renewed at once
+ * and noted in the change log.
+ *
  * Zone rules (K pkg/controller/nodelifecycle/node_lifecycle_controller.go `ComputeZoneState`,
  * `handleDisruption`; kubernetes-behaviour.md §3), by the `topology.kubernetes.io/zone` label: when
  * every zone is in full disruption (no Node Ready) the controller assumes its own connectivity is at
@@ -29,6 +37,7 @@ import { getIndex } from '../cache.ts';
 import { isTerminating, setPodReady } from '../podutil.ts';
 import { scheduleTimer, type TimerKind } from '../timers.ts';
 import type { Node, NodeCondition, SimState, Timer } from '../types.ts';
+import { NODE_LEASE_NAMESPACE } from '../kinds/lease.ts';
 import { kubeletNodeRecovered } from './kubelet.ts';
 import { noExecuteTolerationSeconds } from './schedulerPlugins.ts';
 
@@ -140,6 +149,7 @@ function recover(state: SimState, node: Node): void {
   else for (const c of node.status.conditions) c.lastHeartbeatTime = state.t;
   node.spec.taints = node.spec.taints.filter((t) => t.key !== UNREACHABLE_TAINT);
   updateStatus(state, 'Node', name); // conditions + taints; the controller is processing this Node
+  noteChange(state, 'Lease', `${NODE_LEASE_NAMESPACE}/${name}`); // the kubelet renews its Lease again (../kinds/lease.ts)
   if (wasNotReady) emit(state, 'Normal', 'NodeReady', nodeRef(node), `Node ${name} status is now: NodeReady`, 'kubelet');
   kubeletNodeRecovered(state, name);
 }

@@ -22,6 +22,7 @@ import { serviceKind } from './service.ts';
 import { daemonSetKind, replicationControllerKind, statefulSetKind } from './workloads.ts';
 import { resourceQuotaKind } from './resourcequota.ts';
 import { limitRangeKind } from './limitrange.ts';
+import { leaseKind } from './lease.ts';
 
 export type { KindDef, KubeObject, PrinterColumn } from './kind.ts';
 
@@ -43,6 +44,7 @@ export const KINDS: readonly KindDef[] = [
   horizontalPodAutoscalerKind as unknown as KindDef,
   jobKind as unknown as KindDef,
   cronJobKind as unknown as KindDef,
+  leaseKind as unknown as KindDef,
 ];
 
 const byKind = new Map<string, KindDef>(KINDS.map((k) => [k.kind, k]));
@@ -94,6 +96,7 @@ export function toApi(obj: KubeObject, state: SimState): Record<string, unknown>
 
 export { horizontalPodAutoscalerKind } from './hpa.ts';
 export { limitRangeKind } from './limitrange.ts';
+export { leaseKind } from './lease.ts';
 export { resourceQuotaKind } from './resourcequota.ts';
 export { cronJobKind, jobKind } from './job.ts';
 export { daemonSetKind, deploymentKind, endpointSliceKind, nodeKind, podDisruptionBudgetKind, podKind, replicaSetKind, replicationControllerKind, serviceKind, statefulSetKind };
