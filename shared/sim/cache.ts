@@ -32,6 +32,8 @@ export interface SimIndex {
   podsByLabelSet: Map<string, Set<string>>;
   /** Label set id -> the labels (a copy). */
   labelSetLabels: Map<string, Readonly<Record<string, string>>>;
+  /** Keys of the pods with pod affinity or anti-affinity (the scheduler's InterPodAffinity: existing pods' terms). */
+  podsWithPodAffinity: Set<string>;
   sortedNodeNames: string[];
   /** The Node objects in `sortedNodeNames` order (the scheduler's hot loop). */
   sortedNodes: Node[];
@@ -121,6 +123,7 @@ function addPodTo(idx: SimIndex, key: string, pod: Pod): void {
   const owner = podWorkqueueKey(pod);
   if (owner) add(idx.podsByOwner, owner, key);
   add(idx.podsByImage, pod.sim.image, key);
+  if (pod.spec.affinity && (pod.spec.affinity.podAffinity || pod.spec.affinity.podAntiAffinity)) idx.podsWithPodAffinity.add(key);
   const ns = pod.metadata.namespace;
   const labels = pod.metadata.labels;
   const id = labelSetId(ns, labels);
@@ -173,6 +176,7 @@ function build(state: SimState): SimIndex {
     podsByLabel: new Map(),
     podsByLabelSet: new Map(),
     labelSetLabels: new Map(),
+    podsWithPodAffinity: new Set(),
     sortedNodeNames: Object.keys(state.nodes).sort(),
     sortedNodes: [],
     nodeIndex: new Map(),
@@ -217,6 +221,7 @@ export function indexRemovePod(state: SimState, key: string, pod: Pod): void {
   const owner = podWorkqueueKey(pod);
   if (owner) del(idx.podsByOwner, owner, key);
   del(idx.podsByImage, pod.sim.image, key);
+  idx.podsWithPodAffinity.delete(key);
   removePodLabels(idx, key, pod);
 }
 

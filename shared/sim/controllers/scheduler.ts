@@ -11,14 +11,17 @@
  *   `node(s) didn't match Pod's node affinity/selector`), NodeResourcesFit (`Too many pods` against the
  *   Node's allocatable pods, kubelet maxPods 110; `Insufficient cpu|memory` against requests),
  *   PodTopologySpread for DoNotSchedule constraints (`node(s) didn't match pod topology spread
- *   constraints`, `... (missing required label)`).
+ *   constraints`, `... (missing required label)`), InterPodAffinity (./interPodAffinity.ts: `node(s)
+ *   didn't match pod affinity rules`, `... pod anti-affinity rules`, `node(s) didn't satisfy existing
+ *   pods anti-affinity rules`).
  * - Scores (weight x normalised 0..100 score, summed): NodeResourcesFit LeastAllocated (1),
  *   NodeResourcesBalancedAllocation (1; skipped for best-effort pods), TaintToleration (3; PreferNoSchedule
  *   taints not tolerated, reversed), NodeAffinity (2; preferred terms' weights), PodTopologySpread (2;
  *   the pod's ScheduleAnyway constraints, else the system defaults `kubernetes.io/hostname` maxSkew 3 and
  *   `topology.kubernetes.io/zone` maxSkew 5 over the pod's Services' and ReplicaSet's selectors).
- *   ImageLocality and InterPodAffinity are not simulated (nodes have no image cache, pods no pod
- *   affinity): they add the same to every node or nothing.
+ *   InterPodAffinity (2; preferred terms' weights, existing pods' terms, min-max normalised), only
+ *   for a pod it concerns (else it adds nothing). ImageLocality is not simulated (nodes have no image
+ *   cache): it adds the same to every node.
  * - selectHost: the highest total; ties broken uniformly at random — one PRNG draw over the count of
  *   tied nodes (the same distribution as the Go code's reservoir sampling, which draws per tie).
  * - Node sampling: percentageOfNodesToScore adaptive `max(5, 50 - nodes/125)` %, at least 100 nodes,
@@ -37,6 +40,7 @@ import { controllerOf, getIndex, servicesForLabels } from '../cache.ts';
 import type { Node, Pod, PodCondition, SimState, TopologySpreadConstraint } from '../types.ts';
 import { nextInt } from '../prng.ts';
 import { kubeletOnBound } from './kubelet.ts';
+import { interPodAffinityFilter, interPodAffinityRawScore, normalizeInterPodAffinity, prepareInterPodAffinity, type InterPodAffinityState } from './interPodAffinity.ts';
 import {
   compileSelector,
   hasRequiredNodeAffinity,
@@ -65,7 +69,7 @@ export const DEFAULT_SCORE_CPU_MILLI = 100;
  */
 export const DEFAULT_SCORE_MEM_MIB = (200 * 1000 * 1000) / (1024 * 1024);
 /** Score plugin weights of the default profile (K pkg/scheduler/apis/config/v1/default_plugins.go). */
-export const SCORE_WEIGHTS = { NodeResourcesFit: 1, NodeResourcesBalancedAllocation: 1, TaintToleration: 3, NodeAffinity: 2, PodTopologySpread: 2 } as const;
+export const SCORE_WEIGHTS = { NodeResourcesFit: 1, NodeResourcesBalancedAllocation: 1, TaintToleration: 3, NodeAffinity: 2, PodTopologySpread: 2, InterPodAffinity: 2 } as const;
 /** framework.MaxNodeScore. */
 export const MAX_NODE_SCORE = 100;
 /** podInitialBackoffDuration, sim seconds. */
@@ -782,6 +786,8 @@ interface PodCtx {
   needAffinity: boolean;
   affinity: Int8Array | null;
   spreadOk: ((j: number) => FilterResult | null) | null;
+  /** InterPodAffinity's PreFilter state, null when the plugin has nothing to check for the pod. */
+  ipa: InterPodAffinityState | null;
 }
 
 function failNode(scan: Scan, f: FilterResult): void {
@@ -830,6 +836,13 @@ function evalNode(pass: Pass, c: PodCtx, scan: Scan, at: number): number {
     const f = c.spreadOk(at);
     if (f) {
       failNode(scan, f);
+      return -1;
+    }
+  }
+  if (c.ipa) {
+    const f = interPodAffinityFilter(c.ipa, node);
+    if (f) {
+      failNode(scan, { reasons: [f.reason], unresolvable: f.unresolvable });
       return -1;
     }
   }
@@ -942,9 +955,10 @@ function scheduleOne(state: SimState, key: string, pod: Pod, pass: Pass): boolea
   }
   const terms = podTerms(pass, pod, sig);
   const spreadOk = terms.hard.length > 0 ? spreadFilter(pass, pod, terms.hard) : null;
-  const fast = terms.defaultsFast && !needAffinity && spreadOk === null;
+  const ipa = prepareInterPodAffinity(state, key, pod);
+  const fast = terms.defaultsFast && !needAffinity && spreadOk === null && ipa === null;
   let scan: Scan = { found: 0, processed: 0, counts: null, unresolvable: 0, anyTainted: false, pairs: 0 };
-  const ctx: PodCtx = { pod, podCpu, podMem, scoreCpu, scoreMem, bestEffort, needAffinity, affinity, spreadOk };
+  const ctx: PodCtx = { pod, podCpu, podMem, scoreCpu, scoreMem, bestEffort, needAffinity, affinity, spreadOk, ipa };
   let zones = 1;
   if (fast) {
     const host = terms.soft[0]!;
@@ -977,7 +991,7 @@ function scheduleOne(state: SimState, key: string, pod: Pod, pass: Pass): boolea
   let bestJ = feas[0]!;
   if (found > 1 && fast && !anyTainted) bestJ = pickBucketed(pass, state, terms, found, pairs, zones, want);
   else if (found > 1) {
-    addScores(pass, pod, found, anyTainted, terms);
+    addScores(pass, pod, found, anyTainted, terms, ipa);
     // selectHost: the highest total, one uniform draw among the tied nodes (in scan order).
     let best = -1;
     let ties = 0;
@@ -1008,12 +1022,12 @@ function scheduleOne(state: SimState, key: string, pod: Pod, pass: Pass): boolea
 }
 
 /**
- * Adds the weighted, normalised TaintToleration, NodeAffinity and PodTopologySpread scores of the
+ * Adds the weighted, normalised TaintToleration, NodeAffinity, InterPodAffinity and PodTopologySpread scores of the
  * `found` feasible nodes (`pass.feas`) to `pass.base`. Normalisation as in the Go plugins:
  * DefaultNormalizeScore (`score * 100 / max`, reversed for taints) and PodTopologySpread's
  * `100 * (max + min - s) / max` over the non-ignored nodes.
  */
-function addScores(pass: Pass, pod: Pod, found: number, anyTainted: boolean, terms: PodTerms): void {
+function addScores(pass: Pass, pod: Pod, found: number, anyTainted: boolean, terms: PodTerms, ipa: InterPodAffinityState | null): void {
   const nodes = pass.table.nodes;
   const feas = pass.feas;
   const base = pass.base;
@@ -1035,6 +1049,12 @@ function addScores(pass: Pass, pod: Pod, found: number, anyTainted: boolean, ter
       if (s > max) max = s;
     }
     if (max > 0) for (let i = 0; i < found; i++) base[i]! += SCORE_WEIGHTS.NodeAffinity * Math.trunc((MAX_NODE_SCORE * extra[i]!) / max);
+  }
+  if (ipa?.score) {
+    for (let i = 0; i < found; i++) extra[i] = interPodAffinityRawScore(ipa, nodes[feas[i]!]!);
+    normalizeInterPodAffinity(extra, found, (i, s) => {
+      base[i]! += SCORE_WEIGHTS.InterPodAffinity * s;
+    });
   }
   if (terms.soft.length > 0) addSpreadScores(pass, pod, found, terms.soft, terms.softRequireAll);
 }
