@@ -215,6 +215,9 @@ export const DeploymentSchema = z.object({
         tolerations: z.array(TolerationSchema, { error: typeMessage('a list of tolerations') }).optional(),
         affinity: AffinitySchema.optional(),
         topologySpreadConstraints: z.array(TopologySpreadConstraintSchema, { error: typeMessage('a list of constraints') }).optional(),
+        priorityClassName: str().optional(),
+        priority: int(-2147483648, 2147483647).optional(),
+        preemptionPolicy: z.enum(['PreemptLowerPriority', 'Never'], { error: 'supported values: "Never", "PreemptLowerPriority"' }).optional(),
       }),
     }),
     strategy: z

@@ -32,7 +32,10 @@
  *   or straight to the activeQ when its backoff is over; pods left there longer than 5 min are flushed
  *   back by a check every 30 s (podMaxInUnschedulablePodsDuration, flushUnschedulablePodsLeftover).
  *   Simplification: every cluster event moves every unschedulable pod (no QueueingHints).
- * Preemption is not modelled (all pods have priority 0): the FitError's `preemption:` part says why.
+ * Priority (`spec.priority`, from PriorityClasses by the manifest loader): the activeQ pops higher
+ * priority first (PrioritySort); a pod with a priority that fits nowhere runs DefaultPreemption
+ * (./preemption.ts): victims deleted, `status.nominatedNodeName` set, the FitError without its
+ * `preemption:` part. Pods without a priority (0) never preempt: the `preemption:` part says why.
  */
 import { apiWritable, bindPod, noteChange } from '../apiserver.ts';
 import { emit, isWarmStart } from '../emit.ts';
@@ -40,6 +43,7 @@ import { controllerOf, getIndex, servicesForLabels } from '../cache.ts';
 import type { Node, Pod, PodCondition, SimState, TopologySpreadConstraint } from '../types.ts';
 import { nextInt } from '../prng.ts';
 import { kubeletOnBound } from './kubelet.ts';
+import { podPriority, preempt } from './preemption.ts';
 import { interPodAffinityFilter, interPodAffinityRawScore, normalizeInterPodAffinity, prepareInterPodAffinity, type InterPodAffinityState } from './interPodAffinity.ts';
 import {
   compileSelector,
@@ -190,6 +194,11 @@ export function fitErrorMessage(total: number, counts: Map<string, number>, unre
 // Queues
 // ---------------------------------------------------------------------------------------------------
 
+function podPriorityOf(state: SimState, key: string): number {
+  const pod = state.pods[key];
+  return pod ? podPriority(pod) : 0;
+}
+
 function podGone(state: SimState, key: string): boolean {
   const pod = state.pods[key];
   return !pod || pod.spec.nodeName !== undefined || pod.metadata.deletionTimestamp !== undefined;
@@ -255,8 +264,11 @@ export function schedulerSync(state: SimState): void {
   if (!apiWritable(state)) return;
   moveQueues(state);
   if (sq.activeQ.length === 0) return;
-  const queue = sq.activeQ;
+  let queue = sq.activeQ;
   sq.activeQ = [];
+  // PrioritySort (queue sort plugin): higher spec.priority first, FIFO within a priority (stable sort).
+  // Only when some queued pod has a priority, so queues of priority-0 pods keep their order at O(queue).
+  if (queue.some((k) => (state.pods[k]?.spec.priority ?? 0) !== 0)) queue = queue.slice().sort((a, b) => podPriorityOf(state, b) - podPriorityOf(state, a));
   const seen = new Set<string>();
   let pass: Pass | null = null;
   const budget = isWarmStart(state) ? Infinity : schedulingAttemptsPerTick(state.settings.tickSeconds);
@@ -983,7 +995,14 @@ function scheduleOne(state: SimState, key: string, pod: Pod, pass: Pass): boolea
   const base = pass.base;
   if (n > 0) state.scheduler.nextStartNodeIndex = (start + processed) % n;
   if (found === 0) {
-    const msg = fitErrorMessage(n, counts ?? new Map(), unresolvable, n - unresolvable);
+    let msg = fitErrorMessage(n, counts ?? new Map(), unresolvable, n - unresolvable);
+    if (pod.spec.priority !== undefined || pod.spec.preemptionPolicy !== undefined || pod.status.nominatedNodeName !== undefined) {
+      // DefaultPreemption (PostFilter): only for pods that carry a priority (absent: 0, nothing lower to preempt).
+      const r = preempt(state, key, pod);
+      const head = msg.slice(0, msg.indexOf(' preemption:'));
+      if (r && 'nominated' in r) msg = head;
+      else if (r) msg = `${head} ${r.message}`;
+    }
     if (sig !== null) pass.failed.set(sig, msg);
     recordFailure(state, key, pod, msg);
     return false;

@@ -123,6 +123,12 @@ export interface PodSpec {
   affinity?: Affinity;
   /** `core/v1 TopologySpreadConstraint`s (the scheduler's PodTopologySpread plugin). */
   topologySpreadConstraints?: TopologySpreadConstraint[];
+  /** The PriorityClass named (resolved into `priority` by the manifest loader, as the Priority admission plugin). */
+  priorityClassName?: string;
+  /** Scheduling priority (absent = 0): the activeQ order and DefaultPreemption's victims (lower priority only). */
+  priority?: number;
+  /** `Never`: the pod waits instead of preempting (default PreemptLowerPriority). */
+  preemptionPolicy?: 'PreemptLowerPriority' | 'Never';
 }
 
 /**
@@ -263,6 +269,8 @@ export interface PodStatus {
   reason?: string;
   message?: string;
   startTime?: SimSeconds;
+  /** The Node DefaultPreemption freed for this pod (set when it preempted victims there). */
+  nominatedNodeName?: string;
 }
 
 /**

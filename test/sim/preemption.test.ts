@@ -1,0 +1,82 @@
+/**
+ * Pod priority and DefaultPreemption as a player sees them: the higher-priority pods schedule first,
+ * a high-priority pod that fits nowhere gets its Node by deleting lower-priority pods (`Preempted`
+ * events on them, `status.nominatedNodeName` on it), `preemptionPolicy: Never` waits instead.
+ * Nodes of 1 CPU; sim seconds (tick 1 s).
+ */
+import { describe, expect, it } from 'vitest';
+import { applyAction } from '../../shared/sim/index.ts';
+import { runKubectl } from '../../shared/kubectl/index.ts';
+import type { DeploymentManifest, SimState } from '../../shared/sim/index.ts';
+import { deployment, eventsWith, node, podsOf, run, runUntil, sim } from './fixtures.ts';
+
+function prioritised(m: DeploymentManifest, priority: number, policy?: 'Never'): DeploymentManifest {
+  m.spec.template.spec.priority = priority;
+  if (policy) m.spec.template.spec.preemptionPolicy = policy;
+  return m;
+}
+
+const text = (s: SimState, line: string): string => {
+  const r = runKubectl(s, line);
+  if (r.kind !== 'output') throw new Error(JSON.stringify(r));
+  return r.output;
+};
+
+const nodes = [node('n1', { cpu: '1' }), node('n2', { cpu: '1' })];
+
+describe('scheduler: priority and preemption', () => {
+  it('pops higher-priority pods first when they compete for the same room', () => {
+    const s = sim({ nodes, deployments: [deployment('batch', { replicas: 2, cpu: '800m' }), prioritised(deployment('web', { replicas: 1, cpu: '800m' }), 1000)] });
+    expect(podsOf(s, 'web').every((p) => p.spec.nodeName !== undefined)).toBe(true);
+    expect(podsOf(s, 'batch').filter((p) => !p.spec.nodeName)).toHaveLength(1);
+  });
+
+  it('preempts a lower-priority pod: Preempted event, nominatedNodeName, then the pod runs there', () => {
+    const s = sim({ nodes, deployments: [deployment('batch', { replicas: 2, cpu: '800m' }), prioritised(deployment('web', { replicas: 0, cpu: '800m' }), 1000)] });
+    expect(podsOf(s, 'batch').every((p) => p.spec.nodeName)).toBe(true);
+    expect(applyAction(s, 'alice', { type: 'scaleDeployment', deployment: 'web', replicas: 1 }).ok).toBe(true);
+    run(s, 2);
+    const web = podsOf(s, 'web')[0]!;
+    const pre = eventsWith(s, 'Preempted');
+    expect(pre).toHaveLength(1);
+    expect(pre[0]!.message).toMatch(new RegExp(`^Preempted by pod ${web.metadata.uid} on node n[12]$`));
+    const nominated = web.status.nominatedNodeName!;
+    expect(pre[0]!.message.endsWith(nominated)).toBe(true);
+    expect(eventsWith(s, 'FailedScheduling', 'web-').at(-1)!.message).toBe('0/2 nodes are available: 2 Insufficient cpu.');
+    // The victim terminates (30 s grace), then web binds to the nominated node; the ReplicaSet's
+    // replacement batch pod stays Pending, and never preempts back (priority 0).
+    expect(runUntil(s, (x) => podsOf(x, 'web')[0]!.spec.nodeName !== undefined, 60)).not.toBeNull();
+    expect(podsOf(s, 'web')[0]!.spec.nodeName).toBe(nominated);
+    run(s, 5);
+    expect(eventsWith(s, 'Preempted')).toHaveLength(1);
+    const pending = podsOf(s, 'batch').find((p) => !p.spec.nodeName)!;
+    expect(pending).toBeDefined();
+    expect(text(s, `kubectl describe pod ${pending.metadata.name}`)).toContain('2 No preemption victims found for incoming pod');
+  });
+
+  it('preemptionPolicy Never waits, with the real message', () => {
+    const s = sim({ nodes, deployments: [deployment('batch', { replicas: 2, cpu: '800m' }), prioritised(deployment('web', { replicas: 0, cpu: '800m' }), 1000, 'Never')] });
+    applyAction(s, 'alice', { type: 'scaleDeployment', deployment: 'web', replicas: 1 });
+    run(s, 3);
+    expect(eventsWith(s, 'Preempted')).toHaveLength(0);
+    expect(podsOf(s, 'web')[0]!.spec.nodeName).toBeUndefined();
+    expect(eventsWith(s, 'FailedScheduling', 'web-').at(-1)!.message).toBe('0/2 nodes are available: 2 Insufficient cpu. preemption: not eligible due to preemptionPolicy=Never.');
+  });
+
+  it('picks the node whose victims have the lowest priority, and only as many as needed', () => {
+    const s = sim({
+      nodes,
+      deployments: [
+        prioritised(deployment('low', { replicas: 2, cpu: '400m', nodeSelector: { 'kubernetes.io/hostname': 'n1' } }), 10),
+        prioritised(deployment('mid', { replicas: 1, cpu: '800m', nodeSelector: { 'kubernetes.io/hostname': 'n2' } }), 100),
+        prioritised(deployment('web', { replicas: 0, cpu: '400m' }), 1000),
+      ],
+    });
+    applyAction(s, 'alice', { type: 'scaleDeployment', deployment: 'web', replicas: 1 });
+    run(s, 2);
+    const pre = eventsWith(s, 'Preempted');
+    expect(pre).toHaveLength(1);
+    expect(pre[0]!.object.name.startsWith('low-')).toBe(true);
+    expect(podsOf(s, 'web')[0]!.status.nominatedNodeName).toBe('n1');
+  });
+});
