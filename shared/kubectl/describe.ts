@@ -111,7 +111,8 @@ export function describePod(state: SimState, pod: Pod): string {
   const entries: [string, string][] = [
     ['Name', pod.metadata.name],
     ['Namespace', pod.metadata.namespace],
-    ['Priority', '0'],
+    ['Priority', String(pod.spec.priority ?? 0)],
+    ...(pod.spec.priorityClassName ? [['Priority Class Name', pod.spec.priorityClassName] as [string, string]] : []),
     ['Service Account', 'default'],
     ['Node', pod.spec.nodeName ? `${pod.spec.nodeName}/${nodeIp(state, pod.spec.nodeName)}` : '<none>'],
     ['Start Time', pod.status.startTime !== undefined ? describeTime(pod.status.startTime) : '<unset>'],

@@ -5,10 +5,11 @@
  * Nodes of 1 CPU; sim seconds (tick 1 s).
  */
 import { describe, expect, it } from 'vitest';
-import { applyAction } from '../../shared/sim/index.ts';
+import { applyAction, createSim } from '../../shared/sim/index.ts';
+import { loadManifests } from '../../shared/manifests/load.ts';
 import { runKubectl } from '../../shared/kubectl/index.ts';
 import type { DeploymentManifest, SimState } from '../../shared/sim/index.ts';
-import { deployment, eventsWith, node, podsOf, run, runUntil, sim } from './fixtures.ts';
+import { deployment, eventsWith, input, node, podsOf, run, runUntil, sim } from './fixtures.ts';
 
 function prioritised(m: DeploymentManifest, priority: number, policy?: 'Never'): DeploymentManifest {
   m.spec.template.spec.priority = priority;
@@ -78,5 +79,62 @@ describe('scheduler: priority and preemption', () => {
     expect(pre).toHaveLength(1);
     expect(pre[0]!.object.name.startsWith('low-')).toBe(true);
     expect(podsOf(s, 'web')[0]!.status.nominatedNodeName).toBe('n1');
+  });
+});
+
+describe('manifests: PriorityClass and priorityClassName', () => {
+  const yaml = (cls: string, extra = '') => `apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: { name: high }
+value: 100000
+preemptionPolicy: Never
+---
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: { name: low }
+value: 10
+globalDefault: true
+${extra}---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      ${cls}
+      containers: [{ name: web, image: example/web:1.0 }]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: other }
+spec:
+  selector: { matchLabels: { app: other } }
+  template:
+    metadata: { labels: { app: other } }
+    spec:
+      containers: [{ name: other, image: example/other:1.0 }]
+`;
+
+  it('resolves the class into the pods priority and preemptionPolicy, the globalDefault for the rest', () => {
+    const r = loadManifests(yaml('priorityClassName: high'), { source: 'p.yaml' });
+    expect(r.errors).toEqual([]);
+    expect(r.warnings.filter((w) => w.includes('PriorityClass'))).toEqual([]);
+    const s = createSim(input({ nodes: [node('n1')], deployments: r.deployments, services: [], userFacingService: 'web' }));
+    const web = podsOf(s, 'web')[0]!;
+    expect([web.spec.priorityClassName, web.spec.priority, web.spec.preemptionPolicy]).toEqual(['high', 100000, 'Never']);
+    const other = podsOf(s, 'other')[0]!;
+    expect([other.spec.priorityClassName, other.spec.priority]).toEqual(['low', 10]);
+    expect(text(s, `kubectl describe pod ${web.metadata.name}`)).toMatch(/Priority:\s+100000/);
+    const sys = loadManifests(yaml('priorityClassName: system-cluster-critical'), { source: 'p.yaml' });
+    expect(sys.deployments.find((d) => d.metadata.name === 'web')!.spec.template.spec.priority).toBe(2_000_000_000);
+  });
+
+  it('refuses an unknown class and a user class above 1e9 or named system-*', () => {
+    const r = loadManifests(yaml('priorityClassName: nope'), { source: 'p.yaml' });
+    expect(r.errors).toContainEqual(expect.objectContaining({ document: 3, name: 'web', path: 'spec.template.spec.priorityClassName', message: 'Forbidden: no PriorityClass with name nope was found' }));
+    const big = loadManifests(yaml('', '---\napiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: { name: huge }\nvalue: 2000000000\n'), { source: 'p.yaml' });
+    expect(big.errors.map((e) => `${e.path}: ${e.message}`)).toContain('value: must be no greater than 1000000000');
   });
 });

@@ -23,12 +23,6 @@ import { getIndex } from '../cache.ts';
 import type { Node, Pod, SimState } from '../types.ts';
 import { requiredNodeAffinityMatches, toleratesUnschedulable, untoleratedTaint } from './schedulerPlugins.ts';
 
-/** Built-in PriorityClasses (K pkg/apis/scheduling: SystemCriticalPriority = 2,000,000,000). */
-export const SYSTEM_PRIORITY_CLASSES: ReadonlyMap<string, number> = new Map([
-  ['system-cluster-critical', 2_000_000_000],
-  ['system-node-critical', 2_000_001_000],
-]);
-
 /** A pod's scheduling priority (`spec.priority`, absent = 0). */
 export function podPriority(pod: Pod): number {
   return pod.spec.priority ?? 0;
