@@ -131,12 +131,22 @@ function nodeLabel(state: SimState, pod: Pod, key: string): string | undefined {
   return node?.metadata.labels[key];
 }
 
-function compileAll(pod: Pod, rules: { requiredDuringSchedulingIgnoredDuringExecution?: PodAffinityTerm[]; preferredDuringSchedulingIgnoredDuringExecution?: { weight: number; podAffinityTerm: PodAffinityTerm }[] } | undefined): { req: Term[]; pref: Term[] } {
+type Rules = NonNullable<NonNullable<Pod['spec']['affinity']>['podAffinity']>;
+const NO_TERMS: { req: Term[]; pref: Term[] } = Object.freeze({ req: [], pref: [] });
+/** Compiled terms per rules object (a pod's spec is not changed in place), so each pod's are compiled once. */
+const compiled = new WeakMap<Rules, { ns: string; terms: { req: Term[]; pref: Term[] } }>();
+
+function compileAll(pod: Pod, rules: Rules | undefined): { req: Term[]; pref: Term[] } {
+  if (!rules) return NO_TERMS;
   const ns = pod.metadata.namespace;
-  return {
-    req: (rules?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map((t) => compileTerm(t, ns, HARD_POD_AFFINITY_WEIGHT)),
-    pref: (rules?.preferredDuringSchedulingIgnoredDuringExecution ?? []).filter((w) => w.weight !== 0).map((w) => compileTerm(w.podAffinityTerm, ns, w.weight)),
+  const hit = compiled.get(rules);
+  if (hit && hit.ns === ns) return hit.terms;
+  const terms = {
+    req: (rules.requiredDuringSchedulingIgnoredDuringExecution ?? []).map((t) => compileTerm(t, ns, HARD_POD_AFFINITY_WEIGHT)),
+    pref: (rules.preferredDuringSchedulingIgnoredDuringExecution ?? []).filter((w) => w.weight !== 0).map((w) => compileTerm(w.podAffinityTerm, ns, w.weight)),
   };
+  compiled.set(rules, { ns, terms });
+  return terms;
 }
 
 /**
@@ -145,6 +155,8 @@ function compileAll(pod: Pod, rules: { requiredDuringSchedulingIgnoredDuringExec
  */
 export function prepareInterPodAffinity(state: SimState, podKey: string, pod: Pod): InterPodAffinityState | null {
   const idx = getIndex(state);
+  const own = pod.spec.affinity;
+  if (idx.podsWithPodAffinity.size === 0 && (!own || (!own.podAffinity && !own.podAntiAffinity))) return null; // the common case: O(1)
   const aff = compileAll(pod, pod.spec.affinity?.podAffinity);
   const anti = compileAll(pod, pod.spec.affinity?.podAntiAffinity);
   const st: InterPodAffinityState = { affinity: aff.req, anti: anti.req, affinityCounts: new Map(), antiCounts: new Map(), existingAnti: new Map(), selfMatch: false, score: null };
