@@ -124,6 +124,7 @@ export function describePod(state: SimState, pod: Pod): string {
   if (pod.status.message) entries.push(['Message', pod.status.message]);
   entries.push(['IP', podIp(state, pod)]);
   entries.push(['Controlled By', owner ? `ReplicaSet/${owner.slice(owner.indexOf('/') + 1)}` : '<none>']);
+  if (pod.status.nominatedNodeName) entries.push(['NominatedNodeName', pod.status.nominatedNodeName]);
   const order = ['PodScheduled', 'Initialized', 'ContainersReady', 'Ready'];
   const conds = [...pod.status.conditions].sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type));
   const parts = [
