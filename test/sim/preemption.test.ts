@@ -139,3 +139,24 @@ spec:
     expect(big.errors.map((e) => `${e.path}: ${e.message}`)).toContain('value: must be no greater than 1000000000');
   });
 });
+
+describe('preemption and PodDisruptionBudgets', () => {
+  it('prefers the Node whose victims no PodDisruptionBudget protects', () => {
+    const pdb = loadManifests('apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: { name: keep }\nspec: { minAvailable: 1, selector: { matchLabels: { app: keep } } }\n', { source: 'pdb.yaml' });
+    expect(pdb.errors).toEqual([]);
+    const s = sim({
+      nodes,
+      policies: pdb.policies,
+      deployments: [
+        deployment('keep', { replicas: 1, cpu: '800m', nodeSelector: { 'kubernetes.io/hostname': 'n1' } }),
+        deployment('spare', { replicas: 1, cpu: '800m', nodeSelector: { 'kubernetes.io/hostname': 'n2' } }),
+        prioritised(deployment('web', { replicas: 0, cpu: '800m' }), 1000),
+      ],
+    });
+    applyAction(s, 'alice', { type: 'scaleDeployment', deployment: 'web', replicas: 1 });
+    run(s, 2);
+    const pre = eventsWith(s, 'Preempted');
+    expect(pre.map((e) => e.object.name.split('-')[0])).toEqual(['spare']);
+    expect(podsOf(s, 'web')[0]!.status.nominatedNodeName).toBe('n2');
+  });
+});

@@ -6,18 +6,20 @@
  * Source: K pkg/scheduler/framework/plugins/defaultpreemption/default_preemption.go (SelectVictimsOnNode:
  * remove every lower-priority pod, then reprieve them most important first while the pod still fits;
  * PodEligibleToPreemptOthers), K pkg/scheduler/framework/preemption/preemption.go (pickOneNodeForPreemption:
- * lowest highest-victim priority, then smallest sum of victim priorities, then fewest victims, then the
+ * fewest PodDisruptionBudget violations, lowest highest-victim priority, then smallest sum of victim priorities, then fewest victims, then the
  * first Node in name order; prepareCandidate: `Preempted by pod <uid> on node <node>`),
  * https://kubernetes.io/docs/concepts/scheduling-eviction/pod-priority-preemption/.
  *
  * Simplifications: only the NodeResourcesFit reasons (`Too many pods`, `Insufficient cpu|memory`) are
  * resolved by removing victims — a Node that fails an unresolvable filter (unschedulable, taints, node
- * affinity) or pod (anti-)affinity / topology spread is not a candidate; PodDisruptionBudgets are not
- * consulted (victims are deleted gracefully, as the scheduler does); the nominated Node is not reserved
+ * affinity) or pod (anti-)affinity / topology spread is not a candidate; PodDisruptionBudgets are
+ * consulted per pod (`evictionAllowed` now, not decremented across several victims of one budget):
+ * protected pods are reprieved first and Nodes with fewer violations preferred, and victims are
+ * deleted gracefully whatever the budget, as the scheduler does; the nominated Node is not reserved
  * for the preemptor against other pods. Pods without `spec.priority` have priority 0. Cost: only for a
  * pod with a priority above 0 that failed: O(nodes + pods bound there).
  */
-import { deletePod, noteChange } from '../apiserver.ts';
+import { deletePod, evictionAllowed, noteChange } from '../apiserver.ts';
 import { emit } from '../emit.ts';
 import { getIndex } from '../cache.ts';
 import type { Node, Pod, SimState } from '../types.ts';
@@ -52,6 +54,8 @@ function moreImportant(a: [string, Pod], b: [string, Pod]): number {
 interface Candidate {
   node: Node;
   victims: [string, Pod][];
+  /** Victims whose eviction a PodDisruptionBudget would refuse now. */
+  violating: number;
   maxPrio: number;
   sumPrio: number;
 }
@@ -77,14 +81,24 @@ function victimsOn(state: SimState, pod: Pod, node: Node, keys: Iterable<string>
   }
   if (!fits(pod, node, cpu, mem, count)) return null;
   lower.sort(moreImportant);
+  // Reprieve the pods a PodDisruptionBudget protects first, then the others (filterPodsWithPDBViolation).
+  const protectedPods: [string, Pod][] = [];
+  const free: [string, Pod][] = [];
+  for (const v of lower) (evictionAllowed(state, v[0], v[1]) ? free : protectedPods).push(v);
   const victims: [string, Pod][] = [];
-  for (const v of lower) {
-    const p = v[1];
-    if (fits(pod, node, cpu + p.sim.cpuRequestMilli, mem + p.sim.memRequestMiB, count + 1)) {
-      cpu += p.sim.cpuRequestMilli;
-      mem += p.sim.memRequestMiB;
-      count++;
-    } else victims.push(v);
+  let violating = 0;
+  for (const group of [protectedPods, free]) {
+    for (const v of group) {
+      const p = v[1];
+      if (fits(pod, node, cpu + p.sim.cpuRequestMilli, mem + p.sim.memRequestMiB, count + 1)) {
+        cpu += p.sim.cpuRequestMilli;
+        mem += p.sim.memRequestMiB;
+        count++;
+      } else {
+        victims.push(v);
+        if (group === protectedPods) violating++;
+      }
+    }
   }
   if (victims.length === 0) return null; // it fits without victims: another filter failed
   let maxPrio = -Infinity;
@@ -93,7 +107,15 @@ function victimsOn(state: SimState, pod: Pod, node: Node, keys: Iterable<string>
     maxPrio = Math.max(maxPrio, podPriority(p));
     sumPrio += podPriority(p);
   }
-  return { node, victims, maxPrio, sumPrio };
+  return { node, victims, violating, maxPrio, sumPrio };
+}
+
+/** pickOneNodeForPreemption's order: fewest PDB violations, lowest highest victim priority, smallest priority sum, fewest victims (else the earlier Node). */
+function better(c: Candidate, b: Candidate): boolean {
+  if (c.violating !== b.violating) return c.violating < b.violating;
+  if (c.maxPrio !== b.maxPrio) return c.maxPrio < b.maxPrio;
+  if (c.sumPrio !== b.sumPrio) return c.sumPrio < b.sumPrio;
+  return c.victims.length < b.victims.length;
 }
 
 /**
@@ -117,7 +139,7 @@ export function preempt(state: SimState, podKey: string, pod: Pod): PreemptionRe
   for (const node of idx.sortedNodes) {
     const c = victimsOn(state, pod, node, idx.podsByNode.get(node.metadata.name) ?? []);
     if (!c) continue;
-    if (!best || c.maxPrio < best.maxPrio || (c.maxPrio === best.maxPrio && (c.sumPrio < best.sumPrio || (c.sumPrio === best.sumPrio && c.victims.length < best.victims.length)))) best = c;
+    if (!best || better(c, best)) best = c;
   }
   if (!best) return null;
   const nodeName = best.node.metadata.name;
