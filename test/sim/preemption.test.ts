@@ -43,6 +43,7 @@ describe('scheduler: priority and preemption', () => {
     expect(pre[0]!.message).toMatch(new RegExp(`^Preempted by pod ${web.metadata.uid} on node n[12]$`));
     const nominated = web.status.nominatedNodeName!;
     expect(text(s, `kubectl describe pod ${web.metadata.name}`)).toMatch(new RegExp(`NominatedNodeName:\\s+${nominated}`));
+    expect(text(s, 'kubectl get pods -o wide')).toMatch(new RegExp(`${web.metadata.name}\\s.*<none>\\s+${nominated}\\s+<none>`));
     expect(pre[0]!.message.endsWith(nominated)).toBe(true);
     expect(eventsWith(s, 'FailedScheduling', 'web-').at(-1)!.message).toBe('0/2 nodes are available: 2 Insufficient cpu.');
     // The victim terminates (30 s grace), then web binds to the nominated node; the ReplicaSet's
