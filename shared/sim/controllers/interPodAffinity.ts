@@ -9,8 +9,8 @@
  * Score / NormalizeScore), https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#inter-pod-affinity-and-anti-affinity.
  *
  * Existing pods are the bound pods (`spec.nodeName` set, terminating ones included, Succeeded/Failed
- * ones not, as the scheduler cache). Cost per attempt: the pods of the index's `podsWithPodAffinity`
- * (existing pods' terms) plus, per own term, the pods of the matching label sets (`podsByLabel`), or
+ * ones not, as the scheduler cache). Cost per attempt: the bound pods of the index's `podsWithPodAffinity`
+ * (existing pods' terms; Pending pods are not in it) plus, per own term, the pods of the matching label sets (`podsByLabel`), or
  * the bound pods when the term's selector has no matchLabels or spans every namespace. Nothing when
  * neither the pod nor any bound pod has pod (anti-)affinity: {@link prepareInterPodAffinity} returns null.
  * `namespaceSelector`: `{}` selects every namespace; otherwise it is matched against the namespace's
