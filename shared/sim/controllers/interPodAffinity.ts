@@ -16,7 +16,7 @@
  * `namespaceSelector`: `{}` selects every namespace; otherwise it is matched against the namespace's
  * `kubernetes.io/metadata.name` label only (the sim keeps no other namespace labels).
  */
-import { getIndex } from '../cache.ts';
+import { getIndex, labelSetId } from '../cache.ts';
 import type { Node, Pod, PodAffinityTerm, SimState } from '../types.ts';
 import { compileSelector, selectorMatchesLabels, type CompiledSelector } from './schedulerPlugins.ts';
 
@@ -48,8 +48,53 @@ export interface InterPodAffinityState {
   existingAnti: PairCounts;
   /** True when the pod matches all its own required affinity terms (the first pod of a self-affine group). */
   selfMatch: boolean;
-  /** Score per (key, value); null when nothing scores. */
+  /** Score per (key, value) from the pod's own preferred terms; null when nothing scores. */
   score: PairCounts | null;
+  /** Score per (key, value) from the existing pods' terms (shared through the cache: read only). */
+  existingScore: PairCounts | null;
+}
+
+/** The existing pods' terms as they concern pods of one namespace and label set. */
+export interface ExistingTerms {
+  existingAnti: PairCounts;
+  score: PairCounts;
+  any: boolean;
+  scored: boolean;
+}
+
+/**
+ * A cache of {@link ExistingTerms} by the incoming pod's label set ({@link labelSetId}), valid while no
+ * pod with pod (anti-)affinity is bound or removed: the scheduler keeps one per pass and clears it then.
+ */
+export type ExistingTermsCache = Map<string, ExistingTerms>;
+
+/** The existing (bound) pods' terms that match `pod`: O(bound pods with pod affinity). */
+function existingTerms(state: SimState, pod: Pod): ExistingTerms {
+  const idx = getIndex(state);
+  const out: ExistingTerms = { existingAnti: new Map(), score: new Map(), any: false, scored: false };
+  for (const key of idx.podsWithPodAffinity) {
+    const e = state.pods[key];
+    if (!existing(e)) continue;
+    const ea = compileAll(e, e.spec.affinity?.podAffinity);
+    const en = compileAll(e, e.spec.affinity?.podAntiAffinity);
+    for (const t of en.req) {
+      if (!termMatches(t, pod)) continue;
+      const v = nodeLabel(state, e, t.key);
+      if (v === undefined) continue;
+      addPair(out.existingAnti, t.key, v, 1);
+      out.any = true;
+    }
+    for (const [terms, sign] of [[ea.req, 1], [ea.pref, 1], [en.pref, -1]] as const) {
+      for (const t of terms) {
+        if (!termMatches(t, pod)) continue;
+        const v = nodeLabel(state, e, t.key);
+        if (v === undefined) continue;
+        addPair(out.score, t.key, v, sign * t.weight);
+        out.any = out.scored = true;
+      }
+    }
+  }
+  return out;
 }
 
 function compileTerm(t: PodAffinityTerm, ownerNs: string, weight: number): Term {
@@ -153,41 +198,25 @@ function compileAll(pod: Pod, rules: Rules | undefined): { req: Term[]; pref: Te
  * PreFilter + PreScore of InterPodAffinity for `pod` (key `podKey`) against the current bindings, or
  * null when the plugin has nothing to do for it (no own terms; no existing pod's term matches it).
  */
-export function prepareInterPodAffinity(state: SimState, podKey: string, pod: Pod): InterPodAffinityState | null {
+export function prepareInterPodAffinity(state: SimState, podKey: string, pod: Pod, cache?: ExistingTermsCache): InterPodAffinityState | null {
   const idx = getIndex(state);
-  const own = pod.spec.affinity;
-  if (idx.podsWithPodAffinity.size === 0 && (!own || (!own.podAffinity && !own.podAntiAffinity))) return null; // the common case: O(1)
+  const a = pod.spec.affinity;
+  if (idx.podsWithPodAffinity.size === 0 && (!a || (!a.podAffinity && !a.podAntiAffinity))) return null; // the common case: O(1)
   const aff = compileAll(pod, pod.spec.affinity?.podAffinity);
   const anti = compileAll(pod, pod.spec.affinity?.podAntiAffinity);
-  const st: InterPodAffinityState = { affinity: aff.req, anti: anti.req, affinityCounts: new Map(), antiCounts: new Map(), existingAnti: new Map(), selfMatch: false, score: null };
-  let any = aff.req.length + anti.req.length + aff.pref.length + anti.pref.length > 0;
-  const score: PairCounts = new Map();
-  let scored = aff.pref.length + anti.pref.length > 0;
-  // Existing pods' terms (symmetry).
-  for (const key of idx.podsWithPodAffinity) {
-    if (key === podKey) continue;
-    const e = state.pods[key];
-    if (!existing(e)) continue;
-    const ea = compileAll(e, e.spec.affinity?.podAffinity);
-    const en = compileAll(e, e.spec.affinity?.podAntiAffinity);
-    for (const t of en.req) {
-      if (!termMatches(t, pod)) continue;
-      const v = nodeLabel(state, e, t.key);
-      if (v === undefined) continue;
-      addPair(st.existingAnti, t.key, v, 1);
-      any = true;
-    }
-    for (const [terms, sign] of [[ea.req, 1], [ea.pref, 1], [en.pref, -1]] as const) {
-      for (const t of terms) {
-        if (!termMatches(t, pod)) continue;
-        const v = nodeLabel(state, e, t.key);
-        if (v === undefined) continue;
-        addPair(score, t.key, v, sign * t.weight);
-        any = scored = true;
-      }
-    }
+  // Existing pods' terms (symmetry), per label set: the incoming pod is Pending, so never among them.
+  let ex: ExistingTerms | undefined;
+  const setId = cache ? labelSetId(pod.metadata.namespace, pod.metadata.labels) : '';
+  if (cache) ex = cache.get(setId);
+  if (!ex) {
+    ex = existingTerms(state, pod);
+    if (cache) cache.set(setId, ex);
   }
-  if (!any) return null;
+  const own = aff.req.length + anti.req.length + aff.pref.length + anti.pref.length > 0;
+  if (!own && !ex.any) return null;
+  const score: PairCounts = new Map();
+  const st: InterPodAffinityState = { affinity: aff.req, anti: anti.req, affinityCounts: new Map(), antiCounts: new Map(), existingAnti: ex.existingAnti, selfMatch: false, score: null, existingScore: ex.scored ? ex.score : null };
+  const scored = aff.pref.length + anti.pref.length > 0;
   // The incoming pod's required affinity: existing pods matching every term, counted per term's domain.
   if (aff.req.length > 0) {
     st.selfMatch = aff.req.every((t) => termMatches(t, pod));
@@ -249,11 +278,13 @@ export function interPodAffinityFilter(st: InterPodAffinityState, node: Node): {
 
 /** Score before normalising (scoring.go Score): the summed weights of the node's domains. */
 export function interPodAffinityRawScore(st: InterPodAffinityState, node: Node): number {
-  if (!st.score) return 0;
   let s = 0;
-  for (const [key, m] of st.score) {
-    const v = node.metadata.labels[key];
-    if (v !== undefined) s += m.get(v) ?? 0;
+  for (const m of [st.score, st.existingScore]) {
+    if (!m) continue;
+    for (const [key, inner] of m) {
+      const v = node.metadata.labels[key];
+      if (v !== undefined) s += inner.get(v) ?? 0;
+    }
   }
   return s;
 }

@@ -44,7 +44,7 @@ import type { Node, Pod, PodCondition, SimState, TopologySpreadConstraint } from
 import { nextInt } from '../prng.ts';
 import { kubeletOnBound } from './kubelet.ts';
 import { podPriority, preempt } from './preemption.ts';
-import { interPodAffinityFilter, interPodAffinityRawScore, normalizeInterPodAffinity, prepareInterPodAffinity, type InterPodAffinityState } from './interPodAffinity.ts';
+import { interPodAffinityFilter, interPodAffinityRawScore, normalizeInterPodAffinity, prepareInterPodAffinity, type ExistingTermsCache, type InterPodAffinityState } from './interPodAffinity.ts';
 import {
   compileSelector,
   hasRequiredNodeAffinity,
@@ -399,6 +399,8 @@ interface Pass {
   groups: SpreadGroup[];
   /** Default-spread selector per owner uid. */
   defaultSel: Map<string, CompiledSelector | null>;
+  /** InterPodAffinity: the existing pods' terms per incoming label set; cleared when a pod with pod affinity binds, or after a preemption. */
+  ipaExisting: ExistingTermsCache;
   /** FitError message per ReplicaSet uid of a pod that failed since the last binding. */
   failed: Map<string, string>;
   /** Per owner uid with a nodeSelector/required affinity: per node -1 unknown, 0 no, 1 match. */
@@ -451,6 +453,7 @@ function newPass(state: SimState): Pass {
     groups: [],
     defaultSel: new Map(),
     failed: new Map(),
+    ipaExisting: new Map(),
     affinity: new Map(),
     feas: new Int32Array(n),
     base: new Float64Array(n),
@@ -967,7 +970,7 @@ function scheduleOne(state: SimState, key: string, pod: Pod, pass: Pass): boolea
   }
   const terms = podTerms(pass, pod, sig);
   const spreadOk = terms.hard.length > 0 ? spreadFilter(pass, pod, terms.hard) : null;
-  const ipa = prepareInterPodAffinity(state, key, pod);
+  const ipa = prepareInterPodAffinity(state, key, pod, pass.ipaExisting);
   const fast = terms.defaultsFast && !needAffinity && spreadOk === null && ipa === null;
   let scan: Scan = { found: 0, processed: 0, counts: null, unresolvable: 0, anyTainted: false, pairs: 0 };
   const ctx: PodCtx = { pod, podCpu, podMem, scoreCpu, scoreMem, bestEffort, needAffinity, affinity, spreadOk, ipa };
@@ -999,6 +1002,7 @@ function scheduleOne(state: SimState, key: string, pod: Pod, pass: Pass): boolea
     if (pod.spec.priority !== undefined || pod.spec.preemptionPolicy !== undefined || pod.status.nominatedNodeName !== undefined) {
       // DefaultPreemption (PostFilter): only for pods that carry a priority (absent: 0, nothing lower to preempt).
       const r = preempt(state, key, pod);
+      if (r && 'nominated' in r) pass.ipaExisting.clear();
       const head = msg.slice(0, msg.indexOf(' preemption:'));
       if (r && 'nominated' in r) msg = head;
       else if (r) msg = `${head} ${r.message}`;
@@ -1033,6 +1037,7 @@ function scheduleOne(state: SimState, key: string, pod: Pod, pass: Pass): boolea
   if (!bindPod(state, key, node.metadata.name).ok) return false;
   refreshRow(table, bestJ, node);
   pass.failed.clear();
+  if (pod.spec.affinity && (pod.spec.affinity.podAffinity || pod.spec.affinity.podAntiAffinity)) pass.ipaExisting.clear();
   countBound(pass, pod, bestJ);
   // emit records nothing in the warm start: skip building the event's strings for 150k Pods there.
   if (!isWarmStart(state)) emit(state, 'Normal', 'Scheduled', { kind: 'Pod', name: pod.metadata.name, namespace: pod.metadata.namespace }, `Successfully assigned ${key} to ${node.metadata.name}`, 'default-scheduler');
@@ -1069,7 +1074,7 @@ function addScores(pass: Pass, pod: Pod, found: number, anyTainted: boolean, ter
     }
     if (max > 0) for (let i = 0; i < found; i++) base[i]! += SCORE_WEIGHTS.NodeAffinity * Math.trunc((MAX_NODE_SCORE * extra[i]!) / max);
   }
-  if (ipa?.score) {
+  if (ipa && (ipa.score || ipa.existingScore)) {
     for (let i = 0; i < found; i++) extra[i] = interPodAffinityRawScore(ipa, nodes[feas[i]!]!);
     normalizeInterPodAffinity(extra, found, (i, s) => {
       base[i]! += SCORE_WEIGHTS.InterPodAffinity * s;
