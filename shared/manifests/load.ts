@@ -221,7 +221,9 @@ export function loadManifests(yamlText: string, opts: { source?: string } = {}):
     if (!spec) continue;
     const msg = resolvePriority(spec, priorityClasses);
     const meta = (o as { kind?: string; metadata: { name: string } }).metadata;
-    if (msg) out.errors.push({ document: docOf.get(o) ?? 0, kind: (o as { kind?: string }).kind, name: meta.name, path: (o as { kind?: string }).kind === 'CronJob' ? 'spec.jobTemplate.spec.template.spec.priorityClassName' : 'spec.template.spec.priorityClassName', message: msg });
+    // A warning, not an error: the class may exist in the cluster already (a later `kubectl apply` of one
+    // Deployment), and a real cluster stores the workload anyway (its Pods are what admission refuses).
+    if (msg) out.warnings.push(`${prefix}document ${docOf.get(o) ?? 0} (${(o as { kind?: string }).kind ?? 'Deployment'} ${JSON.stringify(meta.name)}): ${(o as { kind?: string }).kind === 'CronJob' ? 'spec.jobTemplate.spec.template.spec.priorityClassName' : 'spec.template.spec.priorityClassName'}: ${msg} in this manifest stream: its Pods get priority 0`);
   }
   return out;
 

@@ -4,7 +4,8 @@
  * `spec.preemptionPolicy` (the sim's Pods copy them from the template).
  *
  * Source: K plugin/pkg/admission/priority/admission.go (the class's value, else the globalDefault
- * class's, else 0; an unknown name refuses the pod: `no PriorityClass with name X was found`; the
+ * class's, else 0; an unknown name refuses the pod: `no PriorityClass with name X was found` — here a
+ * loader warning, the Pods keeping priority 0, since the class may be in the cluster already; the
  * built-in system-cluster-critical 2,000,000,000 and system-node-critical 2,000,001,000),
  * K pkg/apis/scheduling/validation (user values <= 1,000,000,000; the `system-` prefix is reserved),
  * https://kubernetes.io/docs/concepts/scheduling-eviction/pod-priority-preemption/.
@@ -54,7 +55,8 @@ export interface PriorityFields {
 /**
  * Applies the Priority admission to `spec` in place: the named class's value and preemption policy
  * (default PreemptLowerPriority), else the globalDefault class (the one with the highest value when
- * several), else nothing (priority 0). Returns an error message for an unknown class name, else null.
+ * several), else nothing (priority 0). Returns a message for an unknown class name (`spec` left at
+ * priority 0), else null.
  */
 export function resolvePriority(spec: PriorityFields, classes: ReadonlyMap<string, PriorityClassInfo>): string | null {
   const name = spec.priorityClassName;
@@ -66,7 +68,7 @@ export function resolvePriority(spec: PriorityFields, classes: ReadonlyMap<strin
       return null;
     }
     const c = classes.get(name);
-    if (!c) return `Forbidden: no PriorityClass with name ${name} was found`;
+    if (!c) return `no PriorityClass with name ${name} was found`;
     spec.priority = c.value;
     spec.preemptionPolicy ??= c.preemptionPolicy;
     return null;

@@ -133,9 +133,11 @@ spec:
     expect(sys.deployments.find((d) => d.metadata.name === 'web')!.spec.template.spec.priority).toBe(2_000_000_000);
   });
 
-  it('refuses an unknown class and a user class above 1e9 or named system-*', () => {
+  it('warns of an unknown class (priority 0), refuses a user class above 1e9', () => {
     const r = loadManifests(yaml('priorityClassName: nope'), { source: 'p.yaml' });
-    expect(r.errors).toContainEqual(expect.objectContaining({ document: 3, name: 'web', path: 'spec.template.spec.priorityClassName', message: 'Forbidden: no PriorityClass with name nope was found' }));
+    expect(r.errors).toEqual([]);
+    expect(r.warnings).toContain('p.yaml: document 3 (Deployment "web"): spec.template.spec.priorityClassName: no PriorityClass with name nope was found in this manifest stream: its Pods get priority 0');
+    expect(r.deployments.find((d) => d.metadata.name === 'web')!.spec.template.spec.priority).toBeUndefined();
     const big = loadManifests(yaml('', '---\napiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: { name: huge }\nvalue: 2000000000\n'), { source: 'p.yaml' });
     expect(big.errors.map((e) => `${e.path}: ${e.message}`)).toContain('value: must be no greater than 1000000000');
   });
