@@ -111,7 +111,8 @@ export function describePod(state: SimState, pod: Pod): string {
   const entries: [string, string][] = [
     ['Name', pod.metadata.name],
     ['Namespace', pod.metadata.namespace],
-    ['Priority', '0'],
+    ['Priority', String(pod.spec.priority ?? 0)],
+    ...(pod.spec.priorityClassName ? [['Priority Class Name', pod.spec.priorityClassName] as [string, string]] : []),
     ['Service Account', 'default'],
     ['Node', pod.spec.nodeName ? `${pod.spec.nodeName}/${nodeIp(state, pod.spec.nodeName)}` : '<none>'],
     ['Start Time', pod.status.startTime !== undefined ? describeTime(pod.status.startTime) : '<unset>'],
@@ -123,6 +124,7 @@ export function describePod(state: SimState, pod: Pod): string {
   if (pod.status.message) entries.push(['Message', pod.status.message]);
   entries.push(['IP', podIp(state, pod)]);
   entries.push(['Controlled By', owner ? `ReplicaSet/${owner.slice(owner.indexOf('/') + 1)}` : '<none>']);
+  if (pod.status.nominatedNodeName) entries.push(['NominatedNodeName', pod.status.nominatedNodeName]);
   const order = ['PodScheduled', 'Initialized', 'ContainersReady', 'Ready'];
   const conds = [...pod.status.conditions].sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type));
   const parts = [

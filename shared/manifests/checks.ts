@@ -42,10 +42,6 @@ export function checkDeployment(d: DeploymentInput): CheckResult {
   const spec = d.spec;
   const matchLabels = spec.selector.matchLabels ?? {};
   const hasExpressions = (spec.selector.matchExpressions ?? []).length > 0;
-  const affinity = spec.template.spec.affinity;
-  for (const k of ['podAffinity', 'podAntiAffinity'] as const) {
-    if (affinity?.[k] !== undefined) warnings.push({ path: ['spec', 'template', 'spec', 'affinity', k], message: 'ignored: pod affinity and anti-affinity are not simulated yet (node affinity is)' });
-  }
 
   if (Object.keys(matchLabels).length === 0) {
     errors.push({

@@ -2,8 +2,9 @@
  * Loads Kubernetes YAML (what `kubectl apply -f` takes) into the Deployments, other workloads
  * (ReplicaSet, ReplicationController, StatefulSet, DaemonSet) and Services the sim runs: multi-document
  * streams (`---`), empty documents ignored, `kind: List` expanded; HorizontalPodAutoscaler, Job, CronJob,
- * ResourceQuota, LimitRange and PodDisruptionBudget loaded for the sim; Pod, ConfigMap, Secret, Namespace
- * and PriorityClass validated and accepted with a note (not simulated yet); kinds that do not affect the simulation
+ * ResourceQuota, LimitRange and PodDisruptionBudget loaded for the sim; PriorityClass loaded and applied to the
+ * stream's pod templates (`priorityClassName` -> `priority`, ./priority.ts); Pod, ConfigMap, Secret and Namespace
+ * validated and accepted with a note (not simulated yet); kinds that do not affect the simulation
  * (ServiceAccount, RBAC, Ingress, StorageClass, PVC...) ignored with a note; unknown kinds skipped with a warning, every problem reported with its document number, object, field path and line.
  *
  * Validation follows the API server (see schemas.ts and checks.ts for sources); unknown fields are
@@ -24,6 +25,7 @@ import type { CronJobInput, JobInput } from './schemas.ts';
 import { parseCron } from '../sim/cron.ts';
 import type { HorizontalPodAutoscalerInput } from './schemas.ts';
 import { checkDeployment, checkService } from './checks.ts';
+import { PriorityClassSchema, resolvePriority, type PriorityClassInfo, type PriorityFields } from './priority.ts';
 import type { Finding } from './checks.ts';
 
 /** One problem in a manifest file. */
@@ -203,8 +205,29 @@ export function loadManifests(yamlText: string, opts: { source?: string } = {}):
   const parsed = parseAllDocuments(yamlText, { lineCounter, merge: true, prettyErrors: true, uniqueKeys: true });
   const docs = Array.isArray(parsed) ? parsed : [];
   const defined = new Map<string, number>();
+  const priorityClasses = new Map<string, PriorityClassInfo>();
+  /** Document of each loaded workload (for the Priority admission's errors). */
+  const docOf = new Map<object, number>();
+  const loadedObjects = (): object[] => [...out.deployments, ...out.workloads, ...(out.jobs ?? []), ...(out.cronJobs ?? [])];
 
   docs.forEach((doc, i) => {
+    const before = new Set(loadedObjects());
+    handleDocument(doc, i);
+    for (const o of loadedObjects()) if (!before.has(o)) docOf.set(o, i + 1);
+  });
+  // The Priority admission plugin, once every PriorityClass of the stream is known.
+  for (const o of loadedObjects()) {
+    const spec = templateSpecOf(o);
+    if (!spec) continue;
+    const msg = resolvePriority(spec, priorityClasses);
+    const meta = (o as { kind?: string; metadata: { name: string } }).metadata;
+    // A warning, not an error: the class may exist in the cluster already (a later `kubectl apply` of one
+    // Deployment), and a real cluster stores the workload anyway (its Pods are what admission refuses).
+    if (msg) out.warnings.push(`${prefix}document ${docOf.get(o) ?? 0} (${(o as { kind?: string }).kind ?? 'Deployment'} ${JSON.stringify(meta.name)}): ${(o as { kind?: string }).kind === 'CronJob' ? 'spec.jobTemplate.spec.template.spec.priorityClassName' : 'spec.template.spec.priorityClassName'}: ${msg} in this manifest stream: its Pods get priority 0`);
+  }
+  return out;
+
+  function handleDocument(doc: (typeof docs)[number], i: number): void {
     const docNo = i + 1;
     if (doc.errors.length > 0) {
       for (const err of doc.errors) {
@@ -225,8 +248,7 @@ export function loadManifests(yamlText: string, opts: { source?: string } = {}):
       return;
     }
     handleObject(value, docNo, [], lineOf);
-  });
-  return out;
+  }
 
   function handleObject(obj: unknown, docNo: number, base: (string | number)[], lineOf: (p: readonly PropertyKey[]) => number | undefined): void {
     const err = (path: readonly PropertyKey[], message: string, kind?: string, name?: string) =>
@@ -268,6 +290,20 @@ export function loadManifests(yamlText: string, opts: { source?: string } = {}):
     }
     if (IGNORED_KINDS.has(kind)) {
       out.warnings.push(`${prefix}document ${docNo}: ignored ${label} (does not affect the simulation)`);
+      return;
+    }
+    if (kind === 'PriorityClass') {
+      const r = PriorityClassSchema.safeParse(obj);
+      if (!r.success) {
+        for (const issue of r.error.issues) err(issue.path, issue.message, kind, name);
+        return;
+      }
+      const pc = r.data;
+      if (pc.metadata.name.startsWith('system-')) {
+        err(['metadata', 'name'], 'Forbidden: priority class names with \'system-\' prefix are reserved for system use only', kind, name);
+        return;
+      }
+      priorityClasses.set(pc.metadata.name, { name: pc.metadata.name, value: pc.value, globalDefault: pc.globalDefault ?? false, preemptionPolicy: pc.preemptionPolicy ?? 'PreemptLowerPriority' });
       return;
     }
     const accepted = ACCEPTED_KINDS[kind];
@@ -510,4 +546,10 @@ export function lineOfPath(doc: Document.Parsed, lc: LineCounter, path: readonly
     }
   }
   return undefined;
+}
+
+/** The pod template spec of a loaded workload (Deployment, other workloads, Job: `spec.template.spec`; CronJob: `spec.jobTemplate.spec.template.spec`). */
+function templateSpecOf(o: object): PriorityFields | undefined {
+  const spec = (o as { spec?: { template?: { spec?: PriorityFields }; jobTemplate?: { spec?: { template?: { spec?: PriorityFields } } } } }).spec;
+  return spec?.template?.spec ?? spec?.jobTemplate?.spec?.template?.spec;
 }

@@ -139,18 +139,6 @@ const NodeSelectorTermSchema = z.object({
   matchFields: z.array(NodeSelectorRequirementSchema, { error: typeMessage('a list') }).optional(),
 });
 
-/** `core/v1 Affinity`: nodeAffinity is simulated; podAffinity / podAntiAffinity are accepted (checks.ts warns). */
-const AffinitySchema = z.object({
-  nodeAffinity: z
-    .object({
-      requiredDuringSchedulingIgnoredDuringExecution: z.object({ nodeSelectorTerms: z.array(NodeSelectorTermSchema, { error: typeMessage('a list') }).min(1, { error: 'Required value: must have at least one node selector term' }) }).optional(),
-      preferredDuringSchedulingIgnoredDuringExecution: z.array(z.object({ weight: int(1, 100), preference: NodeSelectorTermSchema }), { error: typeMessage('a list') }).optional(),
-    })
-    .optional(),
-  podAffinity: z.unknown().optional(),
-  podAntiAffinity: z.unknown().optional(),
-});
-
 /** `metav1.LabelSelector` with expressions (topology spread constraints). */
 const FullLabelSelectorSchema = z.object({
   matchLabels: stringMap().optional(),
@@ -158,6 +146,33 @@ const FullLabelSelectorSchema = z.object({
     .array(z.object({ key: nonEmpty(), operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist'], { error: 'supported values: "DoesNotExist", "Exists", "In", "NotIn"' }), values: z.array(str()).optional() }), { error: typeMessage('a list') })
     .optional(),
 });
+
+/** `core/v1 PodAffinityTerm` (K pkg/apis/core/validation validatePodAffinityTerm: topologyKey required). */
+const PodAffinityTermSchema = z.object({
+  labelSelector: FullLabelSelectorSchema.optional(),
+  namespaces: z.array(str(), { error: typeMessage('a list of strings') }).optional(),
+  namespaceSelector: FullLabelSelectorSchema.optional(),
+  topologyKey: nonEmpty(),
+});
+
+/** `core/v1 PodAffinity` / `PodAntiAffinity`. */
+const PodAffinityRulesSchema = z.object({
+  requiredDuringSchedulingIgnoredDuringExecution: z.array(PodAffinityTermSchema, { error: typeMessage('a list') }).optional(),
+  preferredDuringSchedulingIgnoredDuringExecution: z.array(z.object({ weight: int(1, 100), podAffinityTerm: PodAffinityTermSchema }), { error: typeMessage('a list') }).optional(),
+});
+
+/** `core/v1 Affinity`: nodeAffinity (NodeAffinity) and podAffinity / podAntiAffinity (InterPodAffinity) are simulated. */
+const AffinitySchema = z.object({
+  nodeAffinity: z
+    .object({
+      requiredDuringSchedulingIgnoredDuringExecution: z.object({ nodeSelectorTerms: z.array(NodeSelectorTermSchema, { error: typeMessage('a list') }).min(1, { error: 'Required value: must have at least one node selector term' }) }).optional(),
+      preferredDuringSchedulingIgnoredDuringExecution: z.array(z.object({ weight: int(1, 100), preference: NodeSelectorTermSchema }), { error: typeMessage('a list') }).optional(),
+    })
+    .optional(),
+  podAffinity: PodAffinityRulesSchema.optional(),
+  podAntiAffinity: PodAffinityRulesSchema.optional(),
+});
+
 
 /** `core/v1 TopologySpreadConstraint`. */
 const TopologySpreadConstraintSchema = z.object({
@@ -200,6 +215,9 @@ export const DeploymentSchema = z.object({
         tolerations: z.array(TolerationSchema, { error: typeMessage('a list of tolerations') }).optional(),
         affinity: AffinitySchema.optional(),
         topologySpreadConstraints: z.array(TopologySpreadConstraintSchema, { error: typeMessage('a list of constraints') }).optional(),
+        priorityClassName: str().optional(),
+        priority: int(-2147483648, 2147483647).optional(),
+        preemptionPolicy: z.enum(['PreemptLowerPriority', 'Never'], { error: 'supported values: "Never", "PreemptLowerPriority"' }).optional(),
       }),
     }),
     strategy: z

@@ -32,6 +32,8 @@ export interface SimIndex {
   podsByLabelSet: Map<string, Set<string>>;
   /** Label set id -> the labels (a copy). */
   labelSetLabels: Map<string, Readonly<Record<string, string>>>;
+  /** Keys of the bound pods with pod affinity or anti-affinity (the scheduler's InterPodAffinity: existing pods' terms; Pending ones do not count, so 100,000 of them cost nothing). */
+  podsWithPodAffinity: Set<string>;
   sortedNodeNames: string[];
   /** The Node objects in `sortedNodeNames` order (the scheduler's hot loop). */
   sortedNodes: Node[];
@@ -121,6 +123,7 @@ function addPodTo(idx: SimIndex, key: string, pod: Pod): void {
   const owner = podWorkqueueKey(pod);
   if (owner) add(idx.podsByOwner, owner, key);
   add(idx.podsByImage, pod.sim.image, key);
+  if (pod.spec.nodeName && hasPodAffinity(pod)) idx.podsWithPodAffinity.add(key);
   const ns = pod.metadata.namespace;
   const labels = pod.metadata.labels;
   const id = labelSetId(ns, labels);
@@ -173,6 +176,7 @@ function build(state: SimState): SimIndex {
     podsByLabel: new Map(),
     podsByLabelSet: new Map(),
     labelSetLabels: new Map(),
+    podsWithPodAffinity: new Set(),
     sortedNodeNames: Object.keys(state.nodes).sort(),
     sortedNodes: [],
     nodeIndex: new Map(),
@@ -217,12 +221,21 @@ export function indexRemovePod(state: SimState, key: string, pod: Pod): void {
   const owner = podWorkqueueKey(pod);
   if (owner) del(idx.podsByOwner, owner, key);
   del(idx.podsByImage, pod.sim.image, key);
+  idx.podsWithPodAffinity.delete(key);
   removePodLabels(idx, key, pod);
+}
+
+function hasPodAffinity(pod: Pod): boolean {
+  const a = pod.spec.affinity;
+  return a !== undefined && (a.podAffinity !== undefined || a.podAntiAffinity !== undefined);
 }
 
 /** Records that a pod was bound to `node`. */
 export function indexBindPod(state: SimState, key: string, node: string): void {
-  add(getIndex(state).podsByNode, node, key);
+  const idx = getIndex(state);
+  add(idx.podsByNode, node, key);
+  const pod = state.pods[key];
+  if (pod && hasPodAffinity(pod)) idx.podsWithPodAffinity.add(key);
 }
 
 /** Records a ReplicaSet just added to `state.replicaSets`. */
@@ -239,7 +252,9 @@ export function indexRemoveReplicaSet(state: SimState, key: string, rs: ReplicaS
 
 /** Forgets that a pod was bound to `node`. */
 export function indexUnbindPod(state: SimState, key: string, node: string): void {
-  del(getIndex(state).podsByNode, node, key);
+  const idx = getIndex(state);
+  del(idx.podsByNode, node, key);
+  idx.podsWithPodAffinity.delete(key);
 }
 
 /** Records a Service just added to `state.services`. */

@@ -63,6 +63,9 @@ export function deploymentFromManifest(state: SimState, m: DeploymentManifest, u
   if (ms.tolerations) tplSpec.tolerations = structuredClone(ms.tolerations);
   if (ms.affinity) tplSpec.affinity = structuredClone(ms.affinity);
   if (ms.topologySpreadConstraints) tplSpec.topologySpreadConstraints = structuredClone(ms.topologySpreadConstraints);
+  if (ms.priorityClassName !== undefined) tplSpec.priorityClassName = ms.priorityClassName;
+  if (ms.priority !== undefined) tplSpec.priority = ms.priority;
+  if (ms.preemptionPolicy !== undefined) tplSpec.preemptionPolicy = ms.preemptionPolicy;
   const template: Deployment['spec']['template'] = { metadata: { labels: { ...m.spec.template.metadata.labels } }, spec: tplSpec };
   if (m.spec.template.metadata.annotations) template.metadata.annotations = { ...m.spec.template.metadata.annotations };
   return {

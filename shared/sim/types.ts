@@ -691,6 +691,9 @@ export interface DeploymentManifest {
         tolerations?: Toleration[];
         affinity?: Affinity;
         topologySpreadConstraints?: TopologySpreadConstraint[];
+        priorityClassName?: string;
+        priority?: number;
+        preemptionPolicy?: 'PreemptLowerPriority' | 'Never';
       };
     };
     strategy?: DeploymentStrategy;

@@ -150,9 +150,11 @@ describe('loading every common kind', () => {
     expect(out.cronJobs?.map((j) => j.metadata.name)).toEqual(['c']);
     // and ResourceQuota, LimitRange, PodDisruptionBudget (test/manifests/quota-pdb.test.ts)
     expect(out.policies?.map((p) => `${p.kind} ${p.metadata.name}`)).toEqual(['ResourceQuota q', 'LimitRange l', 'PodDisruptionBudget b']);
-    for (const k of ['ConfigMap "cfg"', 'Secret "s"', 'Pod "p"', 'PriorityClass "high"']) {
+    for (const k of ['ConfigMap "cfg"', 'Secret "s"', 'Pod "p"']) {
       expect(out.warnings.some((w) => w.includes(`accepted ${k} (not simulated yet)`))).toBe(true);
     }
+    // PriorityClasses are simulated now (issue 6, test/sim/preemption.test.ts): loaded without the note
+    expect(out.warnings.some((w) => w.includes('PriorityClass'))).toBe(false);
     for (const k of ['ServiceAccount "sa"', 'ClusterRole "r"', 'Ingress "i"', 'PersistentVolumeClaim "pvc"']) {
       expect(out.warnings.some((w) => w.includes(`ignored ${k} (does not affect the simulation)`))).toBe(true);
     }

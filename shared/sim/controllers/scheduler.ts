@@ -11,14 +11,17 @@
  *   `node(s) didn't match Pod's node affinity/selector`), NodeResourcesFit (`Too many pods` against the
  *   Node's allocatable pods, kubelet maxPods 110; `Insufficient cpu|memory` against requests),
  *   PodTopologySpread for DoNotSchedule constraints (`node(s) didn't match pod topology spread
- *   constraints`, `... (missing required label)`).
+ *   constraints`, `... (missing required label)`), InterPodAffinity (./interPodAffinity.ts: `node(s)
+ *   didn't match pod affinity rules`, `... pod anti-affinity rules`, `node(s) didn't satisfy existing
+ *   pods anti-affinity rules`).
  * - Scores (weight x normalised 0..100 score, summed): NodeResourcesFit LeastAllocated (1),
  *   NodeResourcesBalancedAllocation (1; skipped for best-effort pods), TaintToleration (3; PreferNoSchedule
  *   taints not tolerated, reversed), NodeAffinity (2; preferred terms' weights), PodTopologySpread (2;
  *   the pod's ScheduleAnyway constraints, else the system defaults `kubernetes.io/hostname` maxSkew 3 and
  *   `topology.kubernetes.io/zone` maxSkew 5 over the pod's Services' and ReplicaSet's selectors).
- *   ImageLocality and InterPodAffinity are not simulated (nodes have no image cache, pods no pod
- *   affinity): they add the same to every node or nothing.
+ *   InterPodAffinity (2; preferred terms' weights, existing pods' terms, min-max normalised), only
+ *   for a pod it concerns (else it adds nothing). ImageLocality is not simulated (nodes have no image
+ *   cache): it adds the same to every node.
  * - selectHost: the highest total; ties broken uniformly at random — one PRNG draw over the count of
  *   tied nodes (the same distribution as the Go code's reservoir sampling, which draws per tie).
  * - Node sampling: percentageOfNodesToScore adaptive `max(5, 50 - nodes/125)` %, at least 100 nodes,
@@ -29,7 +32,10 @@
  *   or straight to the activeQ when its backoff is over; pods left there longer than 5 min are flushed
  *   back by a check every 30 s (podMaxInUnschedulablePodsDuration, flushUnschedulablePodsLeftover).
  *   Simplification: every cluster event moves every unschedulable pod (no QueueingHints).
- * Preemption is not modelled (all pods have priority 0): the FitError's `preemption:` part says why.
+ * Priority (`spec.priority`, from PriorityClasses by the manifest loader): the activeQ pops higher
+ * priority first (PrioritySort); a pod with a priority that fits nowhere runs DefaultPreemption
+ * (./preemption.ts): victims deleted, `status.nominatedNodeName` set, the FitError without its
+ * `preemption:` part. Pods without a priority (0) never preempt: the `preemption:` part says why.
  */
 import { apiWritable, bindPod, noteChange } from '../apiserver.ts';
 import { emit, isWarmStart } from '../emit.ts';
@@ -37,6 +43,8 @@ import { controllerOf, getIndex, servicesForLabels } from '../cache.ts';
 import type { Node, Pod, PodCondition, SimState, TopologySpreadConstraint } from '../types.ts';
 import { nextInt } from '../prng.ts';
 import { kubeletOnBound } from './kubelet.ts';
+import { podPriority, preempt } from './preemption.ts';
+import { interPodAffinityFilter, interPodAffinityRawScore, normalizeInterPodAffinity, prepareInterPodAffinity, type ExistingTermsCache, type InterPodAffinityState } from './interPodAffinity.ts';
 import {
   compileSelector,
   hasRequiredNodeAffinity,
@@ -65,7 +73,7 @@ export const DEFAULT_SCORE_CPU_MILLI = 100;
  */
 export const DEFAULT_SCORE_MEM_MIB = (200 * 1000 * 1000) / (1024 * 1024);
 /** Score plugin weights of the default profile (K pkg/scheduler/apis/config/v1/default_plugins.go). */
-export const SCORE_WEIGHTS = { NodeResourcesFit: 1, NodeResourcesBalancedAllocation: 1, TaintToleration: 3, NodeAffinity: 2, PodTopologySpread: 2 } as const;
+export const SCORE_WEIGHTS = { NodeResourcesFit: 1, NodeResourcesBalancedAllocation: 1, TaintToleration: 3, NodeAffinity: 2, PodTopologySpread: 2, InterPodAffinity: 2 } as const;
 /** framework.MaxNodeScore. */
 export const MAX_NODE_SCORE = 100;
 /** podInitialBackoffDuration, sim seconds. */
@@ -186,6 +194,11 @@ export function fitErrorMessage(total: number, counts: Map<string, number>, unre
 // Queues
 // ---------------------------------------------------------------------------------------------------
 
+function podPriorityOf(state: SimState, key: string): number {
+  const pod = state.pods[key];
+  return pod ? podPriority(pod) : 0;
+}
+
 function podGone(state: SimState, key: string): boolean {
   const pod = state.pods[key];
   return !pod || pod.spec.nodeName !== undefined || pod.metadata.deletionTimestamp !== undefined;
@@ -251,8 +264,11 @@ export function schedulerSync(state: SimState): void {
   if (!apiWritable(state)) return;
   moveQueues(state);
   if (sq.activeQ.length === 0) return;
-  const queue = sq.activeQ;
+  let queue = sq.activeQ;
   sq.activeQ = [];
+  // PrioritySort (queue sort plugin): higher spec.priority first, FIFO within a priority (stable sort).
+  // Only when some queued pod has a priority, so queues of priority-0 pods keep their order at O(queue).
+  if (queue.some((k) => (state.pods[k]?.spec.priority ?? 0) !== 0)) queue = queue.slice().sort((a, b) => podPriorityOf(state, b) - podPriorityOf(state, a));
   const seen = new Set<string>();
   let pass: Pass | null = null;
   const budget = isWarmStart(state) ? Infinity : schedulingAttemptsPerTick(state.settings.tickSeconds);
@@ -383,6 +399,8 @@ interface Pass {
   groups: SpreadGroup[];
   /** Default-spread selector per owner uid. */
   defaultSel: Map<string, CompiledSelector | null>;
+  /** InterPodAffinity: the existing pods' terms per incoming label set; cleared when a pod with pod affinity binds, or after a preemption. */
+  ipaExisting: ExistingTermsCache;
   /** FitError message per ReplicaSet uid of a pod that failed since the last binding. */
   failed: Map<string, string>;
   /** Per owner uid with a nodeSelector/required affinity: per node -1 unknown, 0 no, 1 match. */
@@ -435,6 +453,7 @@ function newPass(state: SimState): Pass {
     groups: [],
     defaultSel: new Map(),
     failed: new Map(),
+    ipaExisting: new Map(),
     affinity: new Map(),
     feas: new Int32Array(n),
     base: new Float64Array(n),
@@ -782,6 +801,8 @@ interface PodCtx {
   needAffinity: boolean;
   affinity: Int8Array | null;
   spreadOk: ((j: number) => FilterResult | null) | null;
+  /** InterPodAffinity's PreFilter state, null when the plugin has nothing to check for the pod. */
+  ipa: InterPodAffinityState | null;
 }
 
 function failNode(scan: Scan, f: FilterResult): void {
@@ -830,6 +851,13 @@ function evalNode(pass: Pass, c: PodCtx, scan: Scan, at: number): number {
     const f = c.spreadOk(at);
     if (f) {
       failNode(scan, f);
+      return -1;
+    }
+  }
+  if (c.ipa) {
+    const f = interPodAffinityFilter(c.ipa, node);
+    if (f) {
+      failNode(scan, { reasons: [f.reason], unresolvable: f.unresolvable });
       return -1;
     }
   }
@@ -942,9 +970,10 @@ function scheduleOne(state: SimState, key: string, pod: Pod, pass: Pass): boolea
   }
   const terms = podTerms(pass, pod, sig);
   const spreadOk = terms.hard.length > 0 ? spreadFilter(pass, pod, terms.hard) : null;
-  const fast = terms.defaultsFast && !needAffinity && spreadOk === null;
+  const ipa = prepareInterPodAffinity(state, key, pod, pass.ipaExisting);
+  const fast = terms.defaultsFast && !needAffinity && spreadOk === null && ipa === null;
   let scan: Scan = { found: 0, processed: 0, counts: null, unresolvable: 0, anyTainted: false, pairs: 0 };
-  const ctx: PodCtx = { pod, podCpu, podMem, scoreCpu, scoreMem, bestEffort, needAffinity, affinity, spreadOk };
+  const ctx: PodCtx = { pod, podCpu, podMem, scoreCpu, scoreMem, bestEffort, needAffinity, affinity, spreadOk, ipa };
   let zones = 1;
   if (fast) {
     const host = terms.soft[0]!;
@@ -969,7 +998,15 @@ function scheduleOne(state: SimState, key: string, pod: Pod, pass: Pass): boolea
   const base = pass.base;
   if (n > 0) state.scheduler.nextStartNodeIndex = (start + processed) % n;
   if (found === 0) {
-    const msg = fitErrorMessage(n, counts ?? new Map(), unresolvable, n - unresolvable);
+    let msg = fitErrorMessage(n, counts ?? new Map(), unresolvable, n - unresolvable);
+    if (pod.spec.priority !== undefined || pod.spec.preemptionPolicy !== undefined || pod.status.nominatedNodeName !== undefined) {
+      // DefaultPreemption (PostFilter): only for pods that carry a priority (absent: 0, nothing lower to preempt).
+      const r = preempt(state, key, pod);
+      if (r && 'nominated' in r) pass.ipaExisting.clear();
+      const head = msg.slice(0, msg.indexOf(' preemption:'));
+      if (r && 'nominated' in r) msg = head;
+      else if (r) msg = `${head} ${r.message}`;
+    }
     if (sig !== null) pass.failed.set(sig, msg);
     recordFailure(state, key, pod, msg);
     return false;
@@ -977,7 +1014,7 @@ function scheduleOne(state: SimState, key: string, pod: Pod, pass: Pass): boolea
   let bestJ = feas[0]!;
   if (found > 1 && fast && !anyTainted) bestJ = pickBucketed(pass, state, terms, found, pairs, zones, want);
   else if (found > 1) {
-    addScores(pass, pod, found, anyTainted, terms);
+    addScores(pass, pod, found, anyTainted, terms, ipa);
     // selectHost: the highest total, one uniform draw among the tied nodes (in scan order).
     let best = -1;
     let ties = 0;
@@ -1000,6 +1037,7 @@ function scheduleOne(state: SimState, key: string, pod: Pod, pass: Pass): boolea
   if (!bindPod(state, key, node.metadata.name).ok) return false;
   refreshRow(table, bestJ, node);
   pass.failed.clear();
+  if (pod.spec.affinity && (pod.spec.affinity.podAffinity || pod.spec.affinity.podAntiAffinity)) pass.ipaExisting.clear();
   countBound(pass, pod, bestJ);
   // emit records nothing in the warm start: skip building the event's strings for 150k Pods there.
   if (!isWarmStart(state)) emit(state, 'Normal', 'Scheduled', { kind: 'Pod', name: pod.metadata.name, namespace: pod.metadata.namespace }, `Successfully assigned ${key} to ${node.metadata.name}`, 'default-scheduler');
@@ -1008,12 +1046,12 @@ function scheduleOne(state: SimState, key: string, pod: Pod, pass: Pass): boolea
 }
 
 /**
- * Adds the weighted, normalised TaintToleration, NodeAffinity and PodTopologySpread scores of the
+ * Adds the weighted, normalised TaintToleration, NodeAffinity, InterPodAffinity and PodTopologySpread scores of the
  * `found` feasible nodes (`pass.feas`) to `pass.base`. Normalisation as in the Go plugins:
  * DefaultNormalizeScore (`score * 100 / max`, reversed for taints) and PodTopologySpread's
  * `100 * (max + min - s) / max` over the non-ignored nodes.
  */
-function addScores(pass: Pass, pod: Pod, found: number, anyTainted: boolean, terms: PodTerms): void {
+function addScores(pass: Pass, pod: Pod, found: number, anyTainted: boolean, terms: PodTerms, ipa: InterPodAffinityState | null): void {
   const nodes = pass.table.nodes;
   const feas = pass.feas;
   const base = pass.base;
@@ -1035,6 +1073,12 @@ function addScores(pass: Pass, pod: Pod, found: number, anyTainted: boolean, ter
       if (s > max) max = s;
     }
     if (max > 0) for (let i = 0; i < found; i++) base[i]! += SCORE_WEIGHTS.NodeAffinity * Math.trunc((MAX_NODE_SCORE * extra[i]!) / max);
+  }
+  if (ipa && (ipa.score || ipa.existingScore)) {
+    for (let i = 0; i < found; i++) extra[i] = interPodAffinityRawScore(ipa, nodes[feas[i]!]!);
+    normalizeInterPodAffinity(extra, found, (i, s) => {
+      base[i]! += SCORE_WEIGHTS.InterPodAffinity * s;
+    });
   }
   if (terms.soft.length > 0) addSpreadScores(pass, pod, found, terms.soft, terms.softRequireAll);
 }

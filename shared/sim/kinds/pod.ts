@@ -90,7 +90,7 @@ export const podKind: KindDef<Pod> = {
     { name: 'AGE', cell: (p, s) => humanDuration(s.t - p.metadata.creationTimestamp) },
     { name: 'IP', wide: true, cell: (p, s) => podIp(s, p) },
     { name: 'NODE', wide: true, cell: (p) => orNone(p.spec.nodeName) },
-    { name: 'NOMINATED NODE', wide: true, cell: () => '<none>' },
+    { name: 'NOMINATED NODE', wide: true, cell: (p) => orNone(p.status.nominatedNodeName) },
     { name: 'READINESS GATES', wide: true, cell: () => '<none>' },
   ],
 };

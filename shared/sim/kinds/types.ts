@@ -119,10 +119,16 @@ export interface PodSpec {
    * admission's `not-ready` / `unreachable` NoExecute tolerations for 300 s (kinds/pod.ts defaults).
    */
   tolerations?: Toleration[];
-  /** `core/v1 Affinity`: only `nodeAffinity` is read (pod affinity/anti-affinity are not simulated). */
+  /** `core/v1 Affinity`: node affinity (NodeAffinity) and pod affinity / anti-affinity (InterPodAffinity). */
   affinity?: Affinity;
   /** `core/v1 TopologySpreadConstraint`s (the scheduler's PodTopologySpread plugin). */
   topologySpreadConstraints?: TopologySpreadConstraint[];
+  /** The PriorityClass named (resolved into `priority` by the manifest loader, as the Priority admission plugin). */
+  priorityClassName?: string;
+  /** Scheduling priority (absent = 0): the activeQ order and DefaultPreemption's victims (lower priority only). */
+  priority?: number;
+  /** `Never`: the pod waits instead of preempting (default PreemptLowerPriority). */
+  preemptionPolicy?: 'PreemptLowerPriority' | 'Never';
 }
 
 /**
@@ -151,7 +157,7 @@ export interface NodeSelectorTerm {
   matchFields?: NodeSelectorRequirement[];
 }
 
-/** `core/v1 Affinity` (node affinity only). Source: https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/ */
+/** `core/v1 Affinity`. Source: https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/ */
 export interface Affinity {
   nodeAffinity?: {
     /** Terms ORed: a node must match one. */
@@ -159,6 +165,28 @@ export interface Affinity {
     /** Weight 1..100 per term, summed over the terms a node matches (scored, not filtered). */
     preferredDuringSchedulingIgnoredDuringExecution?: { weight: number; preference: NodeSelectorTerm }[];
   };
+  /** Required terms ANDed (Filter); preferred terms weighted (Score, weight 1..100). */
+  podAffinity?: PodAffinityRules;
+  /** Required terms: no matching pod in the domain (Filter, also for existing pods: symmetry); preferred terms subtract their weight. */
+  podAntiAffinity?: PodAffinityRules;
+}
+
+/** `core/v1 PodAffinity` / `PodAntiAffinity`. */
+export interface PodAffinityRules {
+  requiredDuringSchedulingIgnoredDuringExecution?: PodAffinityTerm[];
+  preferredDuringSchedulingIgnoredDuringExecution?: { weight: number; podAffinityTerm: PodAffinityTerm }[];
+}
+
+/**
+ * `core/v1 PodAffinityTerm`: the pods matching `labelSelector` (nil selects none) in `namespaces`
+ * (empty and no `namespaceSelector`: the pod's own; `namespaceSelector: {}`: every namespace), counted
+ * per domain of `topologyKey` (the value of that Node label).
+ */
+export interface PodAffinityTerm {
+  labelSelector?: FullLabelSelector;
+  namespaces?: string[];
+  namespaceSelector?: FullLabelSelector;
+  topologyKey: string;
 }
 
 /** `metav1.LabelSelectorRequirement`. */
@@ -241,6 +269,8 @@ export interface PodStatus {
   reason?: string;
   message?: string;
   startTime?: SimSeconds;
+  /** The Node DefaultPreemption freed for this pod (set when it preempted victims there). */
+  nominatedNodeName?: string;
 }
 
 /**

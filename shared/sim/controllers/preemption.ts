@@ -1,0 +1,155 @@
+/**
+ * kube-scheduler's DefaultPreemption PostFilter for a pod that failed every Filter: find the Nodes
+ * where deleting lower-priority pods makes it fit, pick one, delete the victims (`Preempted` events on
+ * them) and set the preemptor's `status.nominatedNodeName`; the preemptor schedules once they are gone.
+ *
+ * Source: K pkg/scheduler/framework/plugins/defaultpreemption/default_preemption.go (SelectVictimsOnNode:
+ * remove every lower-priority pod, then reprieve them most important first while the pod still fits;
+ * PodEligibleToPreemptOthers), K pkg/scheduler/framework/preemption/preemption.go (pickOneNodeForPreemption:
+ * fewest PodDisruptionBudget violations, lowest highest-victim priority, then smallest sum of victim priorities, then fewest victims, then the
+ * first Node in name order; prepareCandidate: `Preempted by pod <uid> on node <node>`),
+ * https://kubernetes.io/docs/concepts/scheduling-eviction/pod-priority-preemption/.
+ *
+ * Simplifications: only the NodeResourcesFit reasons (`Too many pods`, `Insufficient cpu|memory`) are
+ * resolved by removing victims — a Node that fails an unresolvable filter (unschedulable, taints, node
+ * affinity) or pod (anti-)affinity / topology spread is not a candidate; PodDisruptionBudgets are
+ * consulted per pod (`evictionAllowed` now, not decremented across several victims of one budget):
+ * protected pods are reprieved first and Nodes with fewer violations preferred, and victims are
+ * deleted gracefully whatever the budget, as the scheduler does; the nominated Node is not reserved
+ * for the preemptor against other pods. Pods without `spec.priority` have priority 0. Cost: only for a
+ * pod with a priority above 0 that failed: O(nodes + pods bound there).
+ */
+import { deletePod, evictionAllowed, noteChange } from '../apiserver.ts';
+import { emit } from '../emit.ts';
+import { getIndex } from '../cache.ts';
+import type { Node, Pod, SimState } from '../types.ts';
+import { requiredNodeAffinityMatches, toleratesUnschedulable, untoleratedTaint } from './schedulerPlugins.ts';
+
+/** A pod's scheduling priority (`spec.priority`, absent = 0). */
+export function podPriority(pod: Pod): number {
+  return pod.spec.priority ?? 0;
+}
+
+/** The outcome of one preemption attempt: `nominated` (victims deleted) or the `preemption:` message part. */
+export type PreemptionResult = { nominated: string } | { message: string };
+
+function fits(pod: Pod, node: Node, cpu: number, mem: number, count: number): boolean {
+  const s = node.sim;
+  if (count + 1 > s.podsAllocatable) return false;
+  if (pod.sim.cpuRequestMilli > 0 && pod.sim.cpuRequestMilli > s.cpuAllocatableMilli - cpu) return false;
+  if (pod.sim.memRequestMiB > 0 && pod.sim.memRequestMiB > s.memAllocatableMiB - mem) return false;
+  return true;
+}
+
+/** MoreImportantPod: higher priority first, then the earlier start (creation), then the key. */
+function moreImportant(a: [string, Pod], b: [string, Pod]): number {
+  const d = podPriority(b[1]) - podPriority(a[1]);
+  if (d !== 0) return d;
+  const ta = a[1].status.startTime ?? a[1].metadata.creationTimestamp;
+  const tb = b[1].status.startTime ?? b[1].metadata.creationTimestamp;
+  if (ta !== tb) return ta - tb;
+  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
+}
+
+interface Candidate {
+  node: Node;
+  victims: [string, Pod][];
+  /** Victims whose eviction a PodDisruptionBudget would refuse now. */
+  violating: number;
+  maxPrio: number;
+  sumPrio: number;
+}
+
+/** SelectVictimsOnNode for the resource filters: the fewest lower-priority pods to remove, or null. */
+function victimsOn(state: SimState, pod: Pod, node: Node, keys: Iterable<string>): Candidate | null {
+  if ((node.spec.unschedulable && !toleratesUnschedulable(pod)) || untoleratedTaint(node, pod.spec.tolerations) || !requiredNodeAffinityMatches(pod, node)) return null;
+  const prio = podPriority(pod);
+  let cpu = node.sim.cpuRequestedMilli;
+  let mem = node.sim.memRequestedMiB;
+  let count = node.sim.podCount;
+  const lower: [string, Pod][] = [];
+  for (const k of keys) {
+    const p = state.pods[k];
+    if (!p || p.metadata.deletionTimestamp !== undefined || podPriority(p) >= prio) continue;
+    lower.push([k, p]);
+  }
+  if (lower.length === 0) return null;
+  for (const [, p] of lower) {
+    cpu -= p.sim.cpuRequestMilli;
+    mem -= p.sim.memRequestMiB;
+    count--;
+  }
+  if (!fits(pod, node, cpu, mem, count)) return null;
+  lower.sort(moreImportant);
+  // Reprieve the pods a PodDisruptionBudget protects first, then the others (filterPodsWithPDBViolation).
+  const protectedPods: [string, Pod][] = [];
+  const free: [string, Pod][] = [];
+  for (const v of lower) (evictionAllowed(state, v[0], v[1]) ? free : protectedPods).push(v);
+  const victims: [string, Pod][] = [];
+  let violating = 0;
+  for (const group of [protectedPods, free]) {
+    for (const v of group) {
+      const p = v[1];
+      if (fits(pod, node, cpu + p.sim.cpuRequestMilli, mem + p.sim.memRequestMiB, count + 1)) {
+        cpu += p.sim.cpuRequestMilli;
+        mem += p.sim.memRequestMiB;
+        count++;
+      } else {
+        victims.push(v);
+        if (group === protectedPods) violating++;
+      }
+    }
+  }
+  if (victims.length === 0) return null; // it fits without victims: another filter failed
+  let maxPrio = -Infinity;
+  let sumPrio = 0;
+  for (const [, p] of victims) {
+    maxPrio = Math.max(maxPrio, podPriority(p));
+    sumPrio += podPriority(p);
+  }
+  return { node, victims, violating, maxPrio, sumPrio };
+}
+
+/** pickOneNodeForPreemption's order: fewest PDB violations, lowest highest victim priority, smallest priority sum, fewest victims (else the earlier Node). */
+function better(c: Candidate, b: Candidate): boolean {
+  if (c.violating !== b.violating) return c.violating < b.violating;
+  if (c.maxPrio !== b.maxPrio) return c.maxPrio < b.maxPrio;
+  if (c.sumPrio !== b.sumPrio) return c.sumPrio < b.sumPrio;
+  return c.victims.length < b.victims.length;
+}
+
+/**
+ * DefaultPreemption for `pod` (key `podKey`), which failed on every Node. Returns the nominated Node
+ * after deleting the victims, or the FitError's `preemption:` part when it cannot or may not preempt:
+ * `not eligible due to preemptionPolicy=Never.`, `not eligible due to a terminating pod on the
+ * nominated node.`, or null to keep the scheduler's own message (no victims found).
+ */
+export function preempt(state: SimState, podKey: string, pod: Pod): PreemptionResult | null {
+  if (pod.spec.preemptionPolicy === 'Never') return { message: 'preemption: not eligible due to preemptionPolicy=Never.' };
+  const idx = getIndex(state);
+  const nominated = pod.status.nominatedNodeName;
+  if (nominated !== undefined) {
+    for (const k of idx.podsByNode.get(nominated) ?? []) {
+      const p = state.pods[k];
+      if (p && p.metadata.deletionTimestamp !== undefined && podPriority(p) < podPriority(pod)) return { message: 'preemption: not eligible due to a terminating pod on the nominated node.' };
+    }
+  }
+  if (podPriority(pod) <= 0) return null;
+  let best: Candidate | null = null;
+  for (const node of idx.sortedNodes) {
+    const c = victimsOn(state, pod, node, idx.podsByNode.get(node.metadata.name) ?? []);
+    if (!c) continue;
+    if (!best || better(c, best)) best = c;
+  }
+  if (!best) return null;
+  const nodeName = best.node.metadata.name;
+  for (const [k, v] of best.victims) {
+    emit(state, 'Normal', 'Preempted', { kind: 'Pod', name: v.metadata.name, namespace: v.metadata.namespace }, `Preempted by pod ${pod.metadata.uid} on node ${nodeName}`, 'default-scheduler');
+    deletePod(state, k);
+  }
+  if (pod.status.nominatedNodeName !== nodeName) {
+    pod.status = { ...pod.status, nominatedNodeName: nodeName };
+    noteChange(state, 'Pod', podKey);
+  }
+  return { nominated: nodeName };
+}

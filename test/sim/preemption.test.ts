@@ -1,0 +1,165 @@
+/**
+ * Pod priority and DefaultPreemption as a player sees them: the higher-priority pods schedule first,
+ * a high-priority pod that fits nowhere gets its Node by deleting lower-priority pods (`Preempted`
+ * events on them, `status.nominatedNodeName` on it), `preemptionPolicy: Never` waits instead.
+ * Nodes of 1 CPU; sim seconds (tick 1 s).
+ */
+import { describe, expect, it } from 'vitest';
+import { applyAction, createSim } from '../../shared/sim/index.ts';
+import { loadManifests } from '../../shared/manifests/load.ts';
+import { runKubectl } from '../../shared/kubectl/index.ts';
+import type { DeploymentManifest, SimState } from '../../shared/sim/index.ts';
+import { deployment, eventsWith, input, node, podsOf, run, runUntil, sim } from './fixtures.ts';
+
+function prioritised(m: DeploymentManifest, priority: number, policy?: 'Never'): DeploymentManifest {
+  m.spec.template.spec.priority = priority;
+  if (policy) m.spec.template.spec.preemptionPolicy = policy;
+  return m;
+}
+
+const text = (s: SimState, line: string): string => {
+  const r = runKubectl(s, line);
+  if (r.kind !== 'output') throw new Error(JSON.stringify(r));
+  return r.output;
+};
+
+const nodes = [node('n1', { cpu: '1' }), node('n2', { cpu: '1' })];
+
+describe('scheduler: priority and preemption', () => {
+  it('pops higher-priority pods first when they compete for the same room', () => {
+    const s = sim({ nodes, deployments: [deployment('batch', { replicas: 2, cpu: '800m' }), prioritised(deployment('web', { replicas: 1, cpu: '800m' }), 1000)] });
+    expect(podsOf(s, 'web').every((p) => p.spec.nodeName !== undefined)).toBe(true);
+    expect(podsOf(s, 'batch').filter((p) => !p.spec.nodeName)).toHaveLength(1);
+  });
+
+  it('preempts a lower-priority pod: Preempted event, nominatedNodeName, then the pod runs there', () => {
+    const s = sim({ nodes, deployments: [deployment('batch', { replicas: 2, cpu: '800m' }), prioritised(deployment('web', { replicas: 0, cpu: '800m' }), 1000)] });
+    expect(podsOf(s, 'batch').every((p) => p.spec.nodeName)).toBe(true);
+    expect(applyAction(s, 'alice', { type: 'scaleDeployment', deployment: 'web', replicas: 1 }).ok).toBe(true);
+    run(s, 2);
+    const web = podsOf(s, 'web')[0]!;
+    const pre = eventsWith(s, 'Preempted');
+    expect(pre).toHaveLength(1);
+    expect(pre[0]!.message).toMatch(new RegExp(`^Preempted by pod ${web.metadata.uid} on node n[12]$`));
+    const nominated = web.status.nominatedNodeName!;
+    expect(text(s, `kubectl describe pod ${web.metadata.name}`)).toMatch(new RegExp(`NominatedNodeName:\\s+${nominated}`));
+    expect(text(s, 'kubectl get pods -o wide')).toMatch(new RegExp(`${web.metadata.name}\\s.*<none>\\s+${nominated}\\s+<none>`));
+    expect(pre[0]!.message.endsWith(nominated)).toBe(true);
+    expect(eventsWith(s, 'FailedScheduling', 'web-').at(-1)!.message).toBe('0/2 nodes are available: 2 Insufficient cpu.');
+    // The victim terminates (30 s grace), then web binds to the nominated node; the ReplicaSet's
+    // replacement batch pod stays Pending, and never preempts back (priority 0).
+    expect(runUntil(s, (x) => podsOf(x, 'web')[0]!.spec.nodeName !== undefined, 60)).not.toBeNull();
+    expect(podsOf(s, 'web')[0]!.spec.nodeName).toBe(nominated);
+    run(s, 5);
+    expect(eventsWith(s, 'Preempted')).toHaveLength(1);
+    const pending = podsOf(s, 'batch').find((p) => !p.spec.nodeName)!;
+    expect(pending).toBeDefined();
+    expect(text(s, `kubectl describe pod ${pending.metadata.name}`)).toContain('2 No preemption victims found for incoming pod');
+  });
+
+  it('preemptionPolicy Never waits, with the real message', () => {
+    const s = sim({ nodes, deployments: [deployment('batch', { replicas: 2, cpu: '800m' }), prioritised(deployment('web', { replicas: 0, cpu: '800m' }), 1000, 'Never')] });
+    applyAction(s, 'alice', { type: 'scaleDeployment', deployment: 'web', replicas: 1 });
+    run(s, 3);
+    expect(eventsWith(s, 'Preempted')).toHaveLength(0);
+    expect(podsOf(s, 'web')[0]!.spec.nodeName).toBeUndefined();
+    expect(eventsWith(s, 'FailedScheduling', 'web-').at(-1)!.message).toBe('0/2 nodes are available: 2 Insufficient cpu. preemption: not eligible due to preemptionPolicy=Never.');
+  });
+
+  it('picks the node whose victims have the lowest priority, and only as many as needed', () => {
+    const s = sim({
+      nodes,
+      deployments: [
+        prioritised(deployment('low', { replicas: 2, cpu: '400m', nodeSelector: { 'kubernetes.io/hostname': 'n1' } }), 10),
+        prioritised(deployment('mid', { replicas: 1, cpu: '800m', nodeSelector: { 'kubernetes.io/hostname': 'n2' } }), 100),
+        prioritised(deployment('web', { replicas: 0, cpu: '400m' }), 1000),
+      ],
+    });
+    applyAction(s, 'alice', { type: 'scaleDeployment', deployment: 'web', replicas: 1 });
+    run(s, 2);
+    const pre = eventsWith(s, 'Preempted');
+    expect(pre).toHaveLength(1);
+    expect(pre[0]!.object.name.startsWith('low-')).toBe(true);
+    expect(podsOf(s, 'web')[0]!.status.nominatedNodeName).toBe('n1');
+  });
+});
+
+describe('manifests: PriorityClass and priorityClassName', () => {
+  const yaml = (cls: string, extra = '') => `apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: { name: high }
+value: 100000
+preemptionPolicy: Never
+---
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: { name: low }
+value: 10
+globalDefault: true
+${extra}---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      ${cls}
+      containers: [{ name: web, image: example/web:1.0 }]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: other }
+spec:
+  selector: { matchLabels: { app: other } }
+  template:
+    metadata: { labels: { app: other } }
+    spec:
+      containers: [{ name: other, image: example/other:1.0 }]
+`;
+
+  it('resolves the class into the pods priority and preemptionPolicy, the globalDefault for the rest', () => {
+    const r = loadManifests(yaml('priorityClassName: high'), { source: 'p.yaml' });
+    expect(r.errors).toEqual([]);
+    expect(r.warnings.filter((w) => w.includes('PriorityClass'))).toEqual([]);
+    const s = createSim(input({ nodes: [node('n1')], deployments: r.deployments, services: [], userFacingService: 'web' }));
+    const web = podsOf(s, 'web')[0]!;
+    expect([web.spec.priorityClassName, web.spec.priority, web.spec.preemptionPolicy]).toEqual(['high', 100000, 'Never']);
+    const other = podsOf(s, 'other')[0]!;
+    expect([other.spec.priorityClassName, other.spec.priority]).toEqual(['low', 10]);
+    expect(text(s, `kubectl describe pod ${web.metadata.name}`)).toMatch(/Priority:\s+100000/);
+    const sys = loadManifests(yaml('priorityClassName: system-cluster-critical'), { source: 'p.yaml' });
+    expect(sys.deployments.find((d) => d.metadata.name === 'web')!.spec.template.spec.priority).toBe(2_000_000_000);
+  });
+
+  it('warns of an unknown class (priority 0), refuses a user class above 1e9', () => {
+    const r = loadManifests(yaml('priorityClassName: nope'), { source: 'p.yaml' });
+    expect(r.errors).toEqual([]);
+    expect(r.warnings).toContain('p.yaml: document 3 (Deployment "web"): spec.template.spec.priorityClassName: no PriorityClass with name nope was found in this manifest stream: its Pods get priority 0');
+    expect(r.deployments.find((d) => d.metadata.name === 'web')!.spec.template.spec.priority).toBeUndefined();
+    const big = loadManifests(yaml('', '---\napiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: { name: huge }\nvalue: 2000000000\n'), { source: 'p.yaml' });
+    expect(big.errors.map((e) => `${e.path}: ${e.message}`)).toContain('value: must be no greater than 1000000000');
+  });
+});
+
+describe('preemption and PodDisruptionBudgets', () => {
+  it('prefers the Node whose victims no PodDisruptionBudget protects', () => {
+    const pdb = loadManifests('apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: { name: keep }\nspec: { minAvailable: 1, selector: { matchLabels: { app: keep } } }\n', { source: 'pdb.yaml' });
+    expect(pdb.errors).toEqual([]);
+    const s = sim({
+      nodes,
+      policies: pdb.policies,
+      deployments: [
+        deployment('keep', { replicas: 1, cpu: '800m', nodeSelector: { 'kubernetes.io/hostname': 'n1' } }),
+        deployment('spare', { replicas: 1, cpu: '800m', nodeSelector: { 'kubernetes.io/hostname': 'n2' } }),
+        prioritised(deployment('web', { replicas: 0, cpu: '800m' }), 1000),
+      ],
+    });
+    applyAction(s, 'alice', { type: 'scaleDeployment', deployment: 'web', replicas: 1 });
+    run(s, 2);
+    const pre = eventsWith(s, 'Preempted');
+    expect(pre.map((e) => e.object.name.split('-')[0])).toEqual(['spare']);
+    expect(podsOf(s, 'web')[0]!.status.nominatedNodeName).toBe('n2');
+  });
+});
