@@ -14,7 +14,7 @@
 import { LineCounter, parseAllDocuments } from 'yaml';
 import type { Document } from 'yaml';
 import type { z } from 'zod';
-import type { CronJobManifest, JobManifest, PolicyManifest } from '../sim/types.ts';
+import type { ConfigObjects, CronJobManifest, JobManifest, PolicyManifest } from '../sim/types.ts';
 import { POLICY_KINDS, parsePolicy } from './policies.ts';
 import type { DeploymentManifest, HorizontalPodAutoscalerManifest, HpaMetricSpec, ServiceManifest, WorkloadManifest } from '../sim/types.ts';
 import { ACCEPTED_KINDS, AcceptedObjectSchema, DaemonSetSchema, DeploymentSchema, IGNORED_KINDS, ReplicaSetSchema, ReplicationControllerSchema, ServiceSchema, StatefulSetSchema } from './schemas.ts';
@@ -61,6 +61,11 @@ export interface LoadedManifests {
    * simulated (quota and LimitRange admission on Pod creates, budgets on evictions).
    */
   policies?: PolicyManifest[];
+  /**
+   * (added) `namespace/name` keys (sorted, namespace `default` when unset) of the ConfigMaps, Secrets and
+   * PersistentVolumeClaims defined: the sim checks Pod volumes and `envFrom` against them. Absent when none.
+   */
+  configObjects?: ConfigObjects;
   /** Skipped kinds, ignored fields, suspicious values. Prefixed with the source when one was given. */
   warnings: string[];
   /** Objects with errors are left out of `deployments`/`services`. */
@@ -130,6 +135,10 @@ function toDeploymentManifest(d: DeploymentInput): DeploymentManifest {
         spec: {
           ...d.spec.template.spec,
           containers: d.spec.template.spec.containers.map((c) => ({
+            ...c,
+            env: c.env?.map((e) => ({ name: e.name, value: e.value })),
+          })),
+          initContainers: d.spec.template.spec.initContainers?.map((c) => ({
             ...c,
             env: c.env?.map((e) => ({ name: e.name, value: e.value })),
           })),
@@ -228,6 +237,12 @@ export function loadManifests(yamlText: string, opts: { source?: string } = {}):
   });
   return out;
 
+  /** Records a ConfigMap / Secret / PVC key (sorted, no duplicates). */
+  function noteConfig(field: keyof ConfigObjects, key: string): void {
+    const c = (out.configObjects ??= { configMaps: [], secrets: [], persistentVolumeClaims: [] });
+    if (!c[field].includes(key)) c[field] = [...c[field], key].sort();
+  }
+
   function handleObject(obj: unknown, docNo: number, base: (string | number)[], lineOf: (p: readonly PropertyKey[]) => number | undefined): void {
     const err = (path: readonly PropertyKey[], message: string, kind?: string, name?: string) =>
       out.errors.push(prune({ document: docNo, kind, name, path: formatPath([...base, ...path]), message, line: lineOf([...base, ...path]) }));
@@ -266,6 +281,8 @@ export function loadManifests(yamlText: string, opts: { source?: string } = {}):
       (out.policies ??= []).push(r.manifest);
       return;
     }
+    const nsOf = () => (isPlainObject(meta) && typeof meta.namespace === 'string' ? meta.namespace : 'default');
+    if (kind === 'PersistentVolumeClaim' && name) noteConfig('persistentVolumeClaims', `${nsOf()}/${name}`);
     if (IGNORED_KINDS.has(kind)) {
       out.warnings.push(`${prefix}document ${docNo}: ignored ${label} (does not affect the simulation)`);
       return;
@@ -281,6 +298,8 @@ export function loadManifests(yamlText: string, opts: { source?: string } = {}):
         for (const issue of r.error.issues) err(issue.path, issue.message, kind, name);
         return;
       }
+      // Stored by name only (their data is not simulated): Pod volumes and envFrom find them.
+      if (kind === 'ConfigMap' || kind === 'Secret') noteConfig(kind === 'ConfigMap' ? 'configMaps' : 'secrets', `${nsOf()}/${r.data.metadata.name}`);
       out.warnings.push(`${prefix}document ${docNo}: accepted ${label} (not simulated yet)`);
       return;
     }

@@ -25,7 +25,7 @@ import { addKubeSystem } from './kubeSystem.ts';
 import { storeAutoscalers } from './autoscalers.ts';
 import { storePolicies } from './policies.ts';
 import { storeBatch } from './controllers/job.ts';
-import type { Container, Deployment, DeploymentManifest, Node, NodeSpecInput, Probe, Service, ServiceManifest, SimInput, SimState } from './types.ts';
+import type { Container, Deployment, InitContainer, DeploymentManifest, Node, NodeSpecInput, Probe, Service, ServiceManifest, SimInput, SimState } from './types.ts';
 
 /** Default etcd members when the input names none. */
 export const DEFAULT_ETCD_MEMBERS = ['etcd-0', 'etcd-1', 'etcd-2'];
@@ -46,13 +46,15 @@ export function defaultProbe(p: Probe): Probe {
  */
 export function deploymentFromManifest(state: SimState, m: DeploymentManifest, uid: string): Deployment {
   const strategy = m.spec.strategy ?? { type: 'RollingUpdate' as const };
-  const containers: Container[] = m.spec.template.spec.containers.map((c) => {
+  const toContainer = (c: DeploymentManifest['spec']['template']['spec']['containers'][number]): Container => {
     const out: Container = { name: c.name, image: c.image, env: (c.env ?? []).map((e) => ({ ...e })), ports: (c.ports ?? []).map((p) => ({ ...p })), resources: structuredClone(c.resources ?? {}) };
     if (c.readinessProbe) out.readinessProbe = defaultProbe(c.readinessProbe);
     if (c.livenessProbe) out.livenessProbe = defaultProbe(c.livenessProbe);
     if (c.startupProbe) out.startupProbe = defaultProbe(c.startupProbe);
+    if (c.volumeMounts) out.volumeMounts = structuredClone(c.volumeMounts);
     return out;
-  });
+  };
+  const containers: Container[] = m.spec.template.spec.containers.map(toContainer);
   const tplSpec: Deployment['spec']['template']['spec'] = {
     containers,
     restartPolicy: m.spec.template.spec.restartPolicy ?? 'Always',
@@ -63,6 +65,16 @@ export function deploymentFromManifest(state: SimState, m: DeploymentManifest, u
   if (ms.tolerations) tplSpec.tolerations = structuredClone(ms.tolerations);
   if (ms.affinity) tplSpec.affinity = structuredClone(ms.affinity);
   if (ms.topologySpreadConstraints) tplSpec.topologySpreadConstraints = structuredClone(ms.topologySpreadConstraints);
+  // (issue 6) init containers and volumes; not part of the sim's pod-template-hash (names.ts templateHash).
+  if (ms.initContainers && ms.initContainers.length > 0) {
+    tplSpec.initContainers = ms.initContainers.map((c) => {
+      const out: InitContainer = toContainer(c);
+      if (c.command) out.command = [...c.command];
+      if (c.args) out.args = [...c.args];
+      return out;
+    });
+  }
+  if (ms.volumes && ms.volumes.length > 0) tplSpec.volumes = structuredClone(ms.volumes);
   const template: Deployment['spec']['template'] = { metadata: { labels: { ...m.spec.template.metadata.labels } }, spec: tplSpec };
   if (m.spec.template.metadata.annotations) template.metadata.annotations = { ...m.spec.template.metadata.annotations };
   return {
@@ -217,6 +229,7 @@ export function createSim(input: SimInput, opts: CreateSimOptions = {}): SimStat
     imageProfileSeen: Object.create(null),
     scheduler: { activeQ: [], backoffQ: [], unschedulable: [], moveRequested: false, nextStartNodeIndex: 0, podInfo: Object.create(null), lastFlushAt: 0 },
   };
+  if (input.configObjects) state.configObjects = structuredClone(input.configObjects);
   for (const n of input.nodes) {
     if (state.nodes[n.name]) throw new Error(`duplicate node name "${n.name}"`);
     state.nodes[n.name] = nodeFromInput(state, n);
