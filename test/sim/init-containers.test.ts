@@ -10,6 +10,7 @@ import { manifestsOnlyInput } from '../../shared/scenario/toSimInput.ts';
 import { runKubectl } from '../../shared/kubectl/index.ts';
 import { applyAction, createSim, podDisplayStatus, step } from '../../shared/sim/index.ts';
 import type { Pod, SimInput, SimState } from '../../shared/sim/index.ts';
+import { podKind } from '../../shared/sim/kinds/pod.ts';
 
 function kubectl(s: SimState, line: string): string {
   const r = runKubectl(s, line);
@@ -79,6 +80,9 @@ describe('init containers', () => {
     expect(d.indexOf('Init Containers:')).toBeLessThan(d.indexOf('\nContainers:'));
     expect(d).toMatch(/Initialized +True/);
     // Events: each init container is created and started before the app container.
+    // The API form (what real kubectl reads): init container times in RFC 3339.
+    const api = podKind.toApi(pod, s) as { status: { initContainerStatuses: { state: { terminated: { finishedAt: string } } }[] } };
+    expect(api.status.initContainerStatuses[0]!.state.terminated.finishedAt).toMatch(/^2025-01-01T00:00:\d\dZ$/);
     const msgs = s.events.filter((e) => e.object.name === pod.metadata.name).map((e) => e.message);
     expect(msgs.indexOf('Started container migrate')).toBeLessThan(msgs.indexOf('Started container warm-cache'));
     expect(msgs.indexOf('Started container warm-cache')).toBeLessThan(msgs.indexOf('Started container app'));
