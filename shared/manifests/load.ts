@@ -2,8 +2,9 @@
  * Loads Kubernetes YAML (what `kubectl apply -f` takes) into the Deployments, other workloads
  * (ReplicaSet, ReplicationController, StatefulSet, DaemonSet) and Services the sim runs: multi-document
  * streams (`---`), empty documents ignored, `kind: List` expanded; HorizontalPodAutoscaler, Job, CronJob,
- * ResourceQuota, LimitRange and PodDisruptionBudget loaded for the sim; Pod, ConfigMap, Secret, Namespace
- * and PriorityClass validated and accepted with a note (not simulated yet); kinds that do not affect the simulation
+ * ResourceQuota, LimitRange, PodDisruptionBudget and bare Pods loaded for the sim; ConfigMap, Secret, Namespace
+ * and PriorityClass validated and accepted with a note (not simulated yet; ConfigMap / Secret / PVC names are
+ * kept in `configObjects`); kinds that do not affect the simulation
  * (ServiceAccount, RBAC, Ingress, StorageClass, PVC...) ignored with a note; unknown kinds skipped with a warning, every problem reported with its document number, object, field path and line.
  *
  * Validation follows the API server (see schemas.ts and checks.ts for sources); unknown fields are
@@ -14,10 +15,10 @@
 import { LineCounter, parseAllDocuments } from 'yaml';
 import type { Document } from 'yaml';
 import type { z } from 'zod';
-import type { ConfigObjects, CronJobManifest, JobManifest, PolicyManifest } from '../sim/types.ts';
+import type { ConfigObjects, PodManifest, CronJobManifest, JobManifest, PolicyManifest } from '../sim/types.ts';
 import { POLICY_KINDS, parsePolicy } from './policies.ts';
 import type { DeploymentManifest, HorizontalPodAutoscalerManifest, HpaMetricSpec, ServiceManifest, WorkloadManifest } from '../sim/types.ts';
-import { ACCEPTED_KINDS, AcceptedObjectSchema, DaemonSetSchema, DeploymentSchema, IGNORED_KINDS, ReplicaSetSchema, ReplicationControllerSchema, ServiceSchema, StatefulSetSchema } from './schemas.ts';
+import { ACCEPTED_KINDS, AcceptedObjectSchema, DaemonSetSchema, DeploymentSchema, IGNORED_KINDS, PodSchema, ReplicaSetSchema, ReplicationControllerSchema, ServiceSchema, StatefulSetSchema } from './schemas.ts';
 import type { DeploymentInput, ServiceInput, WorkloadInput } from './schemas.ts';
 import { CronJobSchema, HorizontalPodAutoscalerSchema, JobSchema } from './schemas.ts';
 import type { CronJobInput, JobInput } from './schemas.ts';
@@ -61,6 +62,8 @@ export interface LoadedManifests {
    * simulated (quota and LimitRange admission on Pod creates, budgets on evictions).
    */
   policies?: PolicyManifest[];
+  /** (added) Bare Pods (`kind: Pod`, v1), same rules as `deployments`. */
+  pods?: PodManifest[];
   /**
    * (added) `namespace/name` keys (sorted, namespace `default` when unset) of the ConfigMaps, Secrets and
    * PersistentVolumeClaims defined: the sim checks Pod volumes and `envFrom` against them. Absent when none.
@@ -237,6 +240,40 @@ export function loadManifests(yamlText: string, opts: { source?: string } = {}):
   });
   return out;
 
+  /** A bare Pod: validated like a Deployment's template (its spec fields and checks), converted the same way. */
+  function handlePod(obj: Record<string, unknown>, name: string | undefined, label: string, err: (path: readonly PropertyKey[], message: string, kind?: string, name?: string) => void, docNo: number): void {
+    if (obj.apiVersion !== 'v1') {
+      err(['apiVersion'], `${obj.apiVersion === undefined ? 'Required value' : `unsupported apiVersion ${JSON.stringify(obj.apiVersion)} for Pod`}: use apiVersion: v1`, 'Pod', name);
+      return;
+    }
+    const r = PodSchema.safeParse(obj);
+    if (!r.success) {
+      for (const issue of r.error.issues) err(issue.path, issue.message, 'Pod', name);
+      return;
+    }
+    const p = r.data;
+    const labels = p.metadata.labels ?? {};
+    const asDeployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: p.metadata, spec: { selector: { matchLabels: labels }, template: { metadata: { labels, annotations: p.metadata.annotations }, spec: p.spec } } } as unknown as DeploymentInput;
+    const checked = checkDeployment(asDeployment);
+    // The template rules of checks.ts apply to the Pod's spec (not the Deployment-only restartPolicy Always rule).
+    const fromTemplate = (f: Finding) => f.path[0] === 'spec' && f.path[1] === 'template' && f.path[2] === 'spec' && f.path[3] !== 'restartPolicy';
+    for (const f of checked.warnings.filter(fromTemplate)) out.warnings.push(`${prefix}document ${docNo} (${label}): ${formatPath(['spec', ...f.path.slice(3)])}: ${f.message}`);
+    const errors = checked.errors.filter(fromTemplate);
+    if (errors.length > 0) {
+      for (const f of errors) err(['spec', ...f.path.slice(3)], f.message, 'Pod', name);
+      return;
+    }
+    const key = `Pod/${p.metadata.namespace ?? ''}/${p.metadata.name}`;
+    const list = (out.pods ??= []);
+    const firstDoc = defined.get(key);
+    if (firstDoc !== undefined) {
+      out.warnings.push(`${prefix}document ${docNo}: ${label} is defined again (first in document ${firstDoc}); the later definition wins, as with kubectl apply`);
+      list.splice(list.findIndex((o) => `Pod/${o.metadata.namespace ?? ''}/${o.metadata.name}` === key), 1);
+    }
+    defined.set(key, docNo);
+    list.push(prune({ apiVersion: 'v1', kind: 'Pod', metadata: p.metadata, template: toDeploymentManifest(asDeployment).spec.template }));
+  }
+
   /** Records a ConfigMap / Secret / PVC key (sorted, no duplicates). */
   function noteConfig(field: keyof ConfigObjects, key: string): void {
     const c = (out.configObjects ??= { configMaps: [], secrets: [], persistentVolumeClaims: [] });
@@ -264,6 +301,10 @@ export function loadManifests(yamlText: string, opts: { source?: string } = {}):
     }
     if (kind === 'Job' || kind === 'CronJob') {
       handleBatch(obj, kind, name, label, err, docNo);
+      return;
+    }
+    if (kind === 'Pod') {
+      handlePod(obj, name, label, err, docNo);
       return;
     }
     if (Object.hasOwn(POLICY_KINDS, kind)) {

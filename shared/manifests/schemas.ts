@@ -353,6 +353,16 @@ export const DaemonSetSchema = z.object({
   spec: z.object({ selector: LabelSelectorSchema, template: PodTemplateSchema, minReadySeconds: int(0).optional() }),
 });
 
+/** v1 Pod (a bare Pod, issue 6): metadata and the pod template's spec fields; no owner, never recreated. */
+export const PodSchema = z.object({
+  apiVersion: z.literal('v1'),
+  kind: z.literal('Pod'),
+  metadata: ObjectMetaSchema(dns1123SubdomainError),
+  spec: PodTemplateSchema.shape.spec,
+});
+/** A bare Pod accepted by {@link PodSchema}. */
+export type PodInput = z.output<typeof PodSchema>;
+
 /** A workload accepted by one of the schemas above. */
 export type WorkloadInput =
   | z.output<typeof ReplicaSetSchema>
@@ -367,7 +377,6 @@ export type WorkloadInput =
 export const ACCEPTED_KINDS: Readonly<Record<string, readonly string[]>> = {
   Job: ['batch/v1'],
   CronJob: ['batch/v1'],
-  Pod: ['v1'],
   ConfigMap: ['v1'],
   Secret: ['v1'],
   Namespace: ['v1'],

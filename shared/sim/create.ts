@@ -7,7 +7,7 @@
  * from a fresh apply. Deterministic from `input.settings.seed`.
  */
 import { memorySignature } from './controllers/kubelet.ts';
-import { recordStoredObjects, withoutChangeLog } from './apiserver.ts';
+import { createObject, recordStoredObjects, withoutChangeLog } from './apiserver.ts';
 import { withWarmStart } from './emit.ts';
 import { endpointPorts } from './kinds/endpointslice.ts';
 import { healthyNodeConditions } from './controllers/nodeLifecycle.ts';
@@ -25,6 +25,7 @@ import { addKubeSystem } from './kubeSystem.ts';
 import { storeAutoscalers } from './autoscalers.ts';
 import { storePolicies } from './policies.ts';
 import { storeBatch } from './controllers/job.ts';
+import { podFromTemplate } from './controllers/replicaset.ts';
 import type { Container, Deployment, InitContainer, DeploymentManifest, Node, NodeSpecInput, Probe, Service, ServiceManifest, SimInput, SimState } from './types.ts';
 
 /** Default etcd members when the input names none. */
@@ -251,6 +252,17 @@ export function createSim(input: SimInput, opts: CreateSimOptions = {}): SimStat
   }
   storePolicies(state, input);
   storeWorkloads(state, input, defaultImageProfile);
+  // (issue 6) Bare Pods: no owner, so nothing recreates them once deleted.
+  for (const m of input.pods ?? []) {
+    const ns = m.metadata.namespace ?? 'default';
+    if (state.pods[objKey(ns, m.metadata.name)]) throw new Error(`duplicate Pod "${ns}/${m.metadata.name}"`);
+    const tpl = deploymentFromManifest(state, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: m.metadata.name }, spec: { selector: { matchLabels: {} }, template: m.template } }, 'template').spec.template;
+    tpl.spec.restartPolicy = m.template.spec.restartPolicy ?? 'Always';
+    for (const c of tpl.spec.containers) if (!state.images[c.image]) state.images[c.image] = { ...defaultImageProfile };
+    const pod = podFromTemplate(state, { apiVersion: 'v1', kind: 'Pod', name: m.metadata.name, uid: '', namespace: ns }, tpl, m.metadata.name, undefined, {}, []);
+    const r = withoutChangeLog(state, () => createObject(state, 'Pod', pod)); // recordStoredObjects lists it
+    if (!r.ok) state.warnings.push(`Pod "${ns}/${m.metadata.name}" not created: ${r.error}`);
+  }
   if (input.autoscalers && input.autoscalers.length > 0) storeAutoscalers(state, input, !(opts.warmStart ?? input.coldStart !== true));
   if ((input.jobs ?? []).length + (input.cronJobs ?? []).length > 0) {
     storeBatch(state, input.jobs ?? [], input.cronJobs ?? [], (tpl) => {

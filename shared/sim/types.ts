@@ -721,6 +721,17 @@ export interface DeploymentManifest {
   };
 }
 
+/**
+ * (added) A bare `v1 Pod` as a manifest gives it: its metadata and its spec in the shape of a pod
+ * template (so it is defaulted like a Deployment's template, shared/sim/create.ts).
+ */
+export interface PodManifest {
+  apiVersion: 'v1';
+  kind: 'Pod';
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  template: DeploymentManifest['spec']['template'];
+}
+
 /** A Service as loaded from a manifest; `type` defaults to ClusterIP. */
 export interface ServiceManifest {
   apiVersion: 'v1';
@@ -761,6 +772,8 @@ export interface SimInput {
   /** (added) ResourceQuotas, LimitRanges and PodDisruptionBudgets of the manifests (./policies.ts). */
   policies?: PolicyManifest[];
   services: ServiceManifest[];
+  /** (added) Bare Pods of the manifests (`kind: Pod`): created at createSim without an owner. */
+  pods?: PodManifest[];
   /**
    * (added) The ConfigMaps, Secrets and PersistentVolumeClaims the manifests define (stored by name
    * only: the sim keeps no data). Pod volumes and `envFrom` references are checked against them

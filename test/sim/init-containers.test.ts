@@ -46,10 +46,11 @@ ${extra}`;
 const TWO_INITS = `        - { name: migrate, image: busybox:1.36, command: [sh, -c, 'echo migrating'] }
         - { name: warm-cache, image: busybox:1.36 }`;
 
-function simOf(yaml: string, over: Partial<SimInput> = {}): SimState {
+function simOf(yaml: string, over: Partial<SimInput> | true = {}): SimState {
   const loaded = loadManifests(yaml);
   expect(loaded.errors).toEqual([]);
-  return createSim({ ...manifestsOnlyInput(loaded, { seed: 7, durationSeconds: 900 }), coldStart: true, ...over });
+  const warm = over === true;
+  return createSim({ ...manifestsOnlyInput(loaded, { seed: 7, durationSeconds: 900 }), coldStart: !warm, ...(warm ? {} : over) });
 }
 
 const webPod = (s: SimState): Pod => Object.values(s.pods).find((p) => p.metadata.name.startsWith('web-'))!;
@@ -151,5 +152,42 @@ spec: { selector: { app: db }, ports: [{ port: 5432 }] }
     const after = statusTrail(s, 60);
     expect(after[after.length - 1]).toBe('Running');
     expect(webPod(s).status.initContainerStatuses![0]!.state.terminated?.reason).toBe('Completed');
+  });
+});
+
+describe('bare Pods (kind: Pod)', () => {
+  const BARE = `
+apiVersion: v1
+kind: Pod
+metadata: { name: debug, labels: { app: debug } }
+spec:
+  restartPolicy: Never
+  initContainers:
+    - { name: setup, image: busybox:1.36, command: [sh, -c, 'echo ready'] }
+  containers:
+    - { name: shell, image: busybox:1.36, resources: { requests: { cpu: 50m, memory: 32Mi } } }
+`;
+
+  it('load, run without an owner, and are gone for good after kubectl delete pod', () => {
+    const s = simOf(APP(TWO_INITS) + '---' + BARE);
+    for (let i = 0; i < 30; i++) step(s);
+    const pod = s.pods['default/debug']!;
+    expect(pod.metadata.ownerReferences).toEqual([]);
+    expect(pod.spec.restartPolicy).toBe('Never');
+    expect(kubectl(s, 'get pods')).toMatch(/\ndebug +1\/1 +Running +0 /);
+    expect(kubectl(s, 'describe pod debug')).toMatch(/\nControlled By: +<none>\n/);
+    const del = runKubectl(s, 'delete pod debug');
+    if (del.kind !== 'action') throw new Error('delete is an action');
+    expect(applyAction(s, 'alice', del.action).ok).toBe(true);
+    for (let i = 0; i < 60; i++) step(s);
+    expect(Object.keys(s.pods).filter((k) => k.startsWith('default/debug'))).toEqual([]);
+    expect(kubectl(s, 'get pod debug')).toMatch(/pods "debug" not found/);
+  });
+
+  it('the warm start runs them too; a bad spec is an error with its path', () => {
+    const s = simOf(APP(TWO_INITS) + '---' + BARE, true);
+    expect(podDisplayStatus(s.pods['default/debug']!, s.t)).toBe('Running');
+    const bad = loadManifests(BARE.replace('image: busybox:1.36, resources', 'image: " busybox", resources'));
+    expect(bad.errors.map((e) => `${e.kind} ${e.path}`)).toEqual(['Pod spec.containers[0].image']);
   });
 });
