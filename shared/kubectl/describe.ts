@@ -5,7 +5,7 @@
  *
  * May import: ../sim/* (read only), ./*.
  */
-import type { Container, ContainerState, CronJob, DaemonSet, Deployment, EndpointSlice, Job, LimitRange, Node, Pod, Probe, ReplicaSet, ReplicationController, Service, SimState, StatefulSet } from '../sim/types.ts';
+import type { Container, ContainerState, InitContainer, Volume, CronJob, DaemonSet, Deployment, EndpointSlice, Job, LimitRange, Node, Pod, Probe, ReplicaSet, ReplicationController, Service, SimState, StatefulSet } from '../sim/types.ts';
 import { defaultedItem } from '../sim/kinds/limitrange.ts';
 import { KINDS, toApi, type KubeObject } from '../sim/kinds/index.ts';
 import { quotaRows } from '../sim/kinds/resourcequota.ts';
@@ -70,11 +70,14 @@ function resourcesBlock(c: Container): string[] {
   return out;
 }
 
-function containerBlock(c: Container, pod: Pod | null, inner = 2): string {
+function containerBlock(c: Container | InitContainer, pod: Pod | null, inner = 2, init = false): string {
   const entries: [string, string][] = [['Image', c.image]];
   const port = c.ports[0];
   entries.push(['Port', port ? `${port.containerPort}/${port.protocol ?? 'TCP'}` : '<none>']);
-  const status = pod?.status.containerStatuses.find((s) => s.name === c.name);
+  // Command / Args one word a line (describe.go describeContainerCommand), for init containers (the sim keeps them there only).
+  if ('command' in c && c.command && c.command.length > 0) entries.push(['Command', c.command.join('\n')]);
+  if ('args' in c && c.args && c.args.length > 0) entries.push(['Args', c.args.join('\n')]);
+  const status = (init ? pod?.status.initContainerStatuses : pod?.status.containerStatuses)?.find((s) => s.name === c.name);
   if (status) {
     entries.push(...stateLines('State', status.state));
     const last = stateLines('Last State', status.lastState);
@@ -89,7 +92,29 @@ function containerBlock(c: Container, pod: Pod | null, inner = 2): string {
   if (c.readinessProbe) tail.push(['Readiness', probeText(c.readinessProbe)]);
   if (c.startupProbe) tail.push(['Startup', probeText(c.startupProbe)]);
   tail.push(['Environment', c.env.length === 0 ? '<none>' : c.env.map((e) => `${e.name}:  ${e.value ?? ''}`).join('\n')]);
+  // Mounts (describe.go describeContainerVolumes): `PATH from VOLUME (ro|rw[,path="SUB"])`; only when the
+  // container mounts something (the sim has no service-account token volume).
+  if (c.volumeMounts && c.volumeMounts.length > 0) {
+    const lines = [...c.volumeMounts]
+      .sort((a, b) => (a.mountPath < b.mountPath ? -1 : a.mountPath > b.mountPath ? 1 : 0))
+      .map((m) => `${m.mountPath} from ${m.name} (${m.readOnly ? 'ro' : 'rw'}${m.subPath ? `,path="${m.subPath}"` : ''})`);
+    return `${c.name}:\n` + indent([head, ...res, fields(tail), 'Mounts:', ...lines.map((l) => `  ${l}`)].join('\n'), inner);
+  }
   return `${c.name}:\n` + indent([head, ...res, fields(tail)].join('\n'), inner);
+}
+
+/** One volume of describe pod's `Volumes:` section (describe.go describeVolumes: Type line, then the source's fields). */
+function volumeBlock(v: Volume): string {
+  let f: [string, string][];
+  if (v.configMap) f = [['Type', 'ConfigMap (a volume populated by a ConfigMap)'], ['Name', v.configMap.name], ['Optional', String(v.configMap.optional ?? false)]];
+  else if (v.secret) f = [['Type', 'Secret (a volume populated by a Secret)'], ['SecretName', v.secret.secretName], ['Optional', String(v.secret.optional ?? false)]];
+  else if (v.persistentVolumeClaim) f = [['Type', 'PersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)'], ['ClaimName', v.persistentVolumeClaim.claimName], ['ReadOnly', String(v.persistentVolumeClaim.readOnly ?? false)]];
+  else if (v.hostPath) f = [['Type', 'HostPath (bare host directory volume)'], ['Path', v.hostPath.path], ['HostPathType', v.hostPath.type ?? '']];
+  else if (v.projected) f = [['Type', 'Projected (a volume that contains injected data from multiple sources)']];
+  else if (v.downwardAPI) f = [['Type', 'DownwardAPI (a volume populated by information about the pod)'], ['Items', (v.downwardAPI.items ?? []).map((i) => String((i['fieldRef'] as { fieldPath?: string } | undefined)?.fieldPath ?? i['path'] ?? '')).join('\n') || '<none>']];
+  else if (v.other) f = [['Type', `${v.other[0]!.toUpperCase()}${v.other.slice(1)}`]];
+  else f = [['Type', "EmptyDir (a temporary directory that shares a pod's lifetime)"], ['Medium', v.emptyDir?.medium ?? ''], ['SizeLimit', v.emptyDir?.sizeLimit ?? '<unset>']];
+  return `${v.name}:\n` + indent(fields(f), 2);
 }
 
 function qosClass(pod: Pod): string {
@@ -129,8 +154,10 @@ export function describePod(state: SimState, pod: Pod): string {
   const conds = [...pod.status.conditions].sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type));
   const parts = [
     fields(entries, 16),
+    ...((pod.spec.initContainers ?? []).length > 0 ? ['Init Containers:\n' + indent(pod.spec.initContainers!.map((c) => containerBlock(c, pod, 2, true)).join('\n'), 2)] : []),
     'Containers:\n' + indent(pod.spec.containers.map((c) => containerBlock(c, pod)).join('\n'), 2),
     'Conditions:\n' + indent(table(['Type', 'Status'], conds.map((c) => [c.type, c.status]), { gap: 2 }), 2),
+    ...((pod.spec.volumes ?? []).length > 0 ? ['Volumes:\n' + indent(pod.spec.volumes!.map(volumeBlock).join('\n'), 2)] : []),
     fields(
       [
         ['QoS Class', qosClass(pod)],

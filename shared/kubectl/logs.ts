@@ -1,6 +1,6 @@
 /**
  * The console's `kubectl logs POD|pod/NAME|deployment/NAME [-c C] [-p] [--tail N] [--since D]
- * [--timestamps] [-f]`: the lines of shared/sim/logs.ts `podLogs`, the same lines the Kubernetes API's
+ * [--timestamps] [-f]` (`-c` may name an init container): the lines of shared/sim/logs.ts `podLogs`, the same lines the Kubernetes API's
  * `pods/log` serves (server/k8s/logs.ts), with stamps in sim time (SIM_EPOCH + t: the console's clock;
  * the API's are wall-clock). `-f` prints the lines so far (the console cannot stream; use real kubectl
  * against the kubeconfig to follow). Errors as kubectl prints them.
@@ -61,7 +61,11 @@ export function runLogs(state: SimState, words: string[]): string {
   const opts: LogOptions = {};
   const c = args.flags['container'] ?? args.positional[1];
   if (typeof c === 'string') opts.container = c;
-  else if (pod.spec.containers.length > 1) header += `Defaulted container "${pod.spec.containers[0]!.name}" out of: ${pod.spec.containers.map((x) => x.name).join(', ')}\n`;
+  else if (pod.spec.containers.length + (pod.spec.initContainers?.length ?? 0) > 1) {
+    // kubectl lists init containers after the app containers, marked `(init)` (issue 6).
+    const names = [...pod.spec.containers.map((x) => x.name), ...(pod.spec.initContainers ?? []).map((x) => `${x.name} (init)`)];
+    header += `Defaulted container "${pod.spec.containers[0]!.name}" out of: ${names.join(', ')}\n`;
+  }
   if (args.flags['previous'] === true) opts.previous = true;
   const tail = args.flags['tail'];
   if (typeof tail === 'string') {

@@ -2,9 +2,10 @@
  * Loads Kubernetes YAML (what `kubectl apply -f` takes) into the Deployments, other workloads
  * (ReplicaSet, ReplicationController, StatefulSet, DaemonSet) and Services the sim runs: multi-document
  * streams (`---`), empty documents ignored, `kind: List` expanded; HorizontalPodAutoscaler, Job, CronJob,
- * ResourceQuota, LimitRange and PodDisruptionBudget loaded for the sim; PriorityClass loaded and applied to the
- * stream's pod templates (`priorityClassName` -> `priority`, ./priority.ts); Pod, ConfigMap, Secret and Namespace
- * validated and accepted with a note (not simulated yet); kinds that do not affect the simulation
+ * ResourceQuota, LimitRange, PodDisruptionBudget and bare Pods loaded for the sim; PriorityClass loaded and
+ * applied to the stream's pod templates (`priorityClassName` -> `priority`, ./priority.ts); ConfigMap, Secret
+ * and Namespace validated and accepted with a note (not simulated yet; ConfigMap / Secret / PVC names are
+ * kept in `configObjects`); kinds that do not affect the simulation
  * (ServiceAccount, RBAC, Ingress, StorageClass, PVC...) ignored with a note; unknown kinds skipped with a warning, every problem reported with its document number, object, field path and line.
  *
  * Validation follows the API server (see schemas.ts and checks.ts for sources); unknown fields are
@@ -15,10 +16,10 @@
 import { LineCounter, parseAllDocuments } from 'yaml';
 import type { Document } from 'yaml';
 import type { z } from 'zod';
-import type { CronJobManifest, JobManifest, PolicyManifest } from '../sim/types.ts';
+import type { ConfigObjects, PodManifest, CronJobManifest, JobManifest, PolicyManifest } from '../sim/types.ts';
 import { POLICY_KINDS, parsePolicy } from './policies.ts';
 import type { DeploymentManifest, HorizontalPodAutoscalerManifest, HpaMetricSpec, ServiceManifest, WorkloadManifest } from '../sim/types.ts';
-import { ACCEPTED_KINDS, AcceptedObjectSchema, DaemonSetSchema, DeploymentSchema, IGNORED_KINDS, ReplicaSetSchema, ReplicationControllerSchema, ServiceSchema, StatefulSetSchema } from './schemas.ts';
+import { ACCEPTED_KINDS, AcceptedObjectSchema, DaemonSetSchema, DeploymentSchema, IGNORED_KINDS, PodSchema, ReplicaSetSchema, ReplicationControllerSchema, ServiceSchema, StatefulSetSchema } from './schemas.ts';
 import type { DeploymentInput, ServiceInput, WorkloadInput } from './schemas.ts';
 import { CronJobSchema, HorizontalPodAutoscalerSchema, JobSchema } from './schemas.ts';
 import type { CronJobInput, JobInput } from './schemas.ts';
@@ -63,6 +64,13 @@ export interface LoadedManifests {
    * simulated (quota and LimitRange admission on Pod creates, budgets on evictions).
    */
   policies?: PolicyManifest[];
+  /** (added) Bare Pods (`kind: Pod`, v1), same rules as `deployments`. */
+  pods?: PodManifest[];
+  /**
+   * (added) `namespace/name` keys (sorted, namespace `default` when unset) of the ConfigMaps, Secrets and
+   * PersistentVolumeClaims defined: the sim checks Pod volumes and `envFrom` against them. Absent when none.
+   */
+  configObjects?: ConfigObjects;
   /** Skipped kinds, ignored fields, suspicious values. Prefixed with the source when one was given. */
   warnings: string[];
   /** Objects with errors are left out of `deployments`/`services`. */
@@ -132,6 +140,10 @@ function toDeploymentManifest(d: DeploymentInput): DeploymentManifest {
         spec: {
           ...d.spec.template.spec,
           containers: d.spec.template.spec.containers.map((c) => ({
+            ...c,
+            env: c.env?.map((e) => ({ name: e.name, value: e.value })),
+          })),
+          initContainers: d.spec.template.spec.initContainers?.map((c) => ({
             ...c,
             env: c.env?.map((e) => ({ name: e.name, value: e.value })),
           })),
@@ -250,6 +262,46 @@ export function loadManifests(yamlText: string, opts: { source?: string } = {}):
     handleObject(value, docNo, [], lineOf);
   }
 
+  /** A bare Pod: validated like a Deployment's template (its spec fields and checks), converted the same way. */
+  function handlePod(obj: Record<string, unknown>, name: string | undefined, label: string, err: (path: readonly PropertyKey[], message: string, kind?: string, name?: string) => void, docNo: number): void {
+    if (obj.apiVersion !== 'v1') {
+      err(['apiVersion'], `${obj.apiVersion === undefined ? 'Required value' : `unsupported apiVersion ${JSON.stringify(obj.apiVersion)} for Pod`}: use apiVersion: v1`, 'Pod', name);
+      return;
+    }
+    const r = PodSchema.safeParse(obj);
+    if (!r.success) {
+      for (const issue of r.error.issues) err(issue.path, issue.message, 'Pod', name);
+      return;
+    }
+    const p = r.data;
+    const labels = p.metadata.labels ?? {};
+    const asDeployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: p.metadata, spec: { selector: { matchLabels: labels }, template: { metadata: { labels, annotations: p.metadata.annotations }, spec: p.spec } } } as unknown as DeploymentInput;
+    const checked = checkDeployment(asDeployment);
+    // The template rules of checks.ts apply to the Pod's spec (not the Deployment-only restartPolicy Always rule).
+    const fromTemplate = (f: Finding) => f.path[0] === 'spec' && f.path[1] === 'template' && f.path[2] === 'spec' && f.path[3] !== 'restartPolicy';
+    for (const f of checked.warnings.filter(fromTemplate)) out.warnings.push(`${prefix}document ${docNo} (${label}): ${formatPath(['spec', ...f.path.slice(3)])}: ${f.message}`);
+    const errors = checked.errors.filter(fromTemplate);
+    if (errors.length > 0) {
+      for (const f of errors) err(['spec', ...f.path.slice(3)], f.message, 'Pod', name);
+      return;
+    }
+    const key = `Pod/${p.metadata.namespace ?? ''}/${p.metadata.name}`;
+    const list = (out.pods ??= []);
+    const firstDoc = defined.get(key);
+    if (firstDoc !== undefined) {
+      out.warnings.push(`${prefix}document ${docNo}: ${label} is defined again (first in document ${firstDoc}); the later definition wins, as with kubectl apply`);
+      list.splice(list.findIndex((o) => `Pod/${o.metadata.namespace ?? ''}/${o.metadata.name}` === key), 1);
+    }
+    defined.set(key, docNo);
+    list.push(prune({ apiVersion: 'v1', kind: 'Pod', metadata: p.metadata, template: toDeploymentManifest(asDeployment).spec.template }));
+  }
+
+  /** Records a ConfigMap / Secret / PVC key (sorted, no duplicates). */
+  function noteConfig(field: keyof ConfigObjects, key: string): void {
+    const c = (out.configObjects ??= { configMaps: [], secrets: [], persistentVolumeClaims: [] });
+    if (!c[field].includes(key)) c[field] = [...c[field], key].sort();
+  }
+
   function handleObject(obj: unknown, docNo: number, base: (string | number)[], lineOf: (p: readonly PropertyKey[]) => number | undefined): void {
     const err = (path: readonly PropertyKey[], message: string, kind?: string, name?: string) =>
       out.errors.push(prune({ document: docNo, kind, name, path: formatPath([...base, ...path]), message, line: lineOf([...base, ...path]) }));
@@ -273,6 +325,10 @@ export function loadManifests(yamlText: string, opts: { source?: string } = {}):
       handleBatch(obj, kind, name, label, err, docNo);
       return;
     }
+    if (kind === 'Pod') {
+      handlePod(obj, name, label, err, docNo);
+      return;
+    }
     if (Object.hasOwn(POLICY_KINDS, kind)) {
       const pk = kind as PolicyManifest['kind'];
       if (obj.apiVersion !== POLICY_KINDS[pk]) {
@@ -288,6 +344,8 @@ export function loadManifests(yamlText: string, opts: { source?: string } = {}):
       (out.policies ??= []).push(r.manifest);
       return;
     }
+    const nsOf = () => (isPlainObject(meta) && typeof meta.namespace === 'string' ? meta.namespace : 'default');
+    if (kind === 'PersistentVolumeClaim' && name) noteConfig('persistentVolumeClaims', `${nsOf()}/${name}`);
     if (IGNORED_KINDS.has(kind)) {
       out.warnings.push(`${prefix}document ${docNo}: ignored ${label} (does not affect the simulation)`);
       return;
@@ -317,6 +375,8 @@ export function loadManifests(yamlText: string, opts: { source?: string } = {}):
         for (const issue of r.error.issues) err(issue.path, issue.message, kind, name);
         return;
       }
+      // Stored by name only (their data is not simulated): Pod volumes and envFrom find them.
+      if (kind === 'ConfigMap' || kind === 'Secret') noteConfig(kind === 'ConfigMap' ? 'configMaps' : 'secrets', `${nsOf()}/${r.data.metadata.name}`);
       out.warnings.push(`${prefix}document ${docNo}: accepted ${label} (not simulated yet)`);
       return;
     }

@@ -1,7 +1,8 @@
 /**
  * zod 4 schemas for the parts of apps/v1 Deployment and v1 Service that the simulation uses, with
  * Kubernetes field names. Objects are *not* strict: real manifests carry many fields the sim ignores
- * (securityContext, volumes, serviceAccountName, initContainers...); those are stripped, not rejected.
+ * (securityContext, serviceAccountName...); those are stripped, not rejected. Volumes, volumeMounts and
+ * initContainers are kept (issue 6): {@link VolumeSchema}, {@link InitContainerSchema}.
  *
  * Field rules and messages follow the API server's validation (kubernetes/kubernetes
  * pkg/apis/apps/validation/validation.go, pkg/apis/core/validation/validation.go): names are DNS
@@ -110,7 +111,59 @@ export const ContainerSchema = z.object({
   readinessProbe: ProbeSchema.optional(),
   livenessProbe: ProbeSchema.optional(),
   startupProbe: ProbeSchema.optional(),
+  volumeMounts: z
+    .array(z.object({ name: nonEmpty(), mountPath: nonEmpty(), readOnly: bool().optional(), subPath: str().optional() }), { error: typeMessage('a list of volume mounts') })
+    .optional(),
 });
+
+/** `core/v1 Container` as an init container: the fields of {@link ContainerSchema} plus `command` / `args`. */
+export const InitContainerSchema = ContainerSchema.extend({
+  command: z.array(str(), { error: typeMessage('a list of strings') }).optional(),
+  args: z.array(str(), { error: typeMessage('a list of strings') }).optional(),
+});
+
+const optionalFlag = () => bool().optional();
+const mode = () => int(0, 511).optional();
+/** Volume source kinds kept as their name only (`other`): the sim mounts them as if present. */
+const OTHER_VOLUME_SOURCES = ['gcePersistentDisk', 'awsElasticBlockStore', 'azureDisk', 'azureFile', 'nfs', 'iscsi', 'csi', 'ephemeral', 'cephfs', 'rbd', 'fc', 'flexVolume', 'cinder', 'gitRepo', 'glusterfs', 'image'] as const;
+
+/**
+ * `core/v1 Volume` (subset): emptyDir, configMap, secret, persistentVolumeClaim, hostPath, projected and
+ * downwardAPI are typed; the other sources of {@link OTHER_VOLUME_SOURCES} are accepted and kept by name
+ * (`other`). Exactly one source (validation.go validateVolumeSource: "may not specify more than 1 volume
+ * type"); none means emptyDir, as the API server defaults it.
+ */
+export const VolumeSchema = z
+  .object({
+    name: dnsName(dns1123LabelError),
+    emptyDir: z.object({ medium: str().optional(), sizeLimit: QuantitySchema.optional() }).nullable().optional(),
+    configMap: z.object({ name: nonEmpty(), optional: optionalFlag(), defaultMode: mode() }).optional(),
+    secret: z.object({ secretName: nonEmpty(), optional: optionalFlag(), defaultMode: mode() }).optional(),
+    persistentVolumeClaim: z.object({ claimName: nonEmpty(), readOnly: optionalFlag() }).optional(),
+    hostPath: z.object({ path: nonEmpty(), type: str().optional() }).optional(),
+    projected: z.object({ sources: z.array(z.record(z.string(), z.unknown()), { error: typeMessage('a list') }).optional(), defaultMode: mode() }).optional(),
+    downwardAPI: z.object({ items: z.array(z.record(z.string(), z.unknown()), { error: typeMessage('a list') }).optional(), defaultMode: mode() }).optional(),
+    ...Object.fromEntries(OTHER_VOLUME_SOURCES.map((k) => [k, z.unknown().optional()])),
+  })
+  .superRefine((v, ctx) => {
+    const rec = v as Record<string, unknown>;
+    const set = ['emptyDir', 'configMap', 'secret', 'persistentVolumeClaim', 'hostPath', 'projected', 'downwardAPI', ...OTHER_VOLUME_SOURCES].filter((k) => rec[k] !== undefined);
+    if (set.length > 1) ctx.addIssue({ code: 'custom', message: `may not specify more than 1 volume type (got ${set.join(', ')})` });
+  })
+  .transform((v) => {
+    const rec = v as Record<string, unknown>;
+    const out: { name: string; emptyDir?: { medium?: string; sizeLimit?: string }; configMap?: typeof v.configMap; secret?: typeof v.secret; persistentVolumeClaim?: typeof v.persistentVolumeClaim; hostPath?: typeof v.hostPath; projected?: { sources: Record<string, unknown>[]; defaultMode?: number }; downwardAPI?: typeof v.downwardAPI; other?: string } = { name: v.name };
+    const other = OTHER_VOLUME_SOURCES.find((k) => rec[k] !== undefined);
+    if (v.configMap) out.configMap = v.configMap;
+    else if (v.secret) out.secret = v.secret;
+    else if (v.persistentVolumeClaim) out.persistentVolumeClaim = v.persistentVolumeClaim;
+    else if (v.hostPath) out.hostPath = v.hostPath;
+    else if (v.projected) out.projected = { sources: v.projected.sources ?? [], ...(v.projected.defaultMode !== undefined ? { defaultMode: v.projected.defaultMode } : {}) };
+    else if (v.downwardAPI) out.downwardAPI = v.downwardAPI;
+    else if (other) out.other = other;
+    else out.emptyDir = v.emptyDir ?? {};
+    return out;
+  });
 
 const intOrPercent = () =>
   z.union([int(0), str().regex(/^\d+%$/, { error: 'must be an integer or a percentage such as "25%"' })], {
@@ -209,6 +262,8 @@ export const DeploymentSchema = z.object({
       metadata: z.object({ labels: stringMap().optional(), annotations: stringMap().optional() }).optional(),
       spec: z.object({
         containers: z.array(ContainerSchema, { error: typeMessage('a list of containers') }).min(1, { error: 'Required value: at least one container' }),
+        initContainers: z.array(InitContainerSchema, { error: typeMessage('a list of containers') }).optional(),
+        volumes: z.array(VolumeSchema, { error: typeMessage('a list of volumes') }).optional(),
         restartPolicy: z.enum(['Always', 'OnFailure', 'Never'], { error: 'supported values: "Always"' }).optional(),
         terminationGracePeriodSeconds: int(0).optional(),
         nodeSelector: stringMap().optional(),
@@ -316,6 +371,16 @@ export const DaemonSetSchema = z.object({
   spec: z.object({ selector: LabelSelectorSchema, template: PodTemplateSchema, minReadySeconds: int(0).optional() }),
 });
 
+/** v1 Pod (a bare Pod, issue 6): metadata and the pod template's spec fields; no owner, never recreated. */
+export const PodSchema = z.object({
+  apiVersion: z.literal('v1'),
+  kind: z.literal('Pod'),
+  metadata: ObjectMetaSchema(dns1123SubdomainError),
+  spec: PodTemplateSchema.shape.spec,
+});
+/** A bare Pod accepted by {@link PodSchema}. */
+export type PodInput = z.output<typeof PodSchema>;
+
 /** A workload accepted by one of the schemas above. */
 export type WorkloadInput =
   | z.output<typeof ReplicaSetSchema>
@@ -330,7 +395,6 @@ export type WorkloadInput =
 export const ACCEPTED_KINDS: Readonly<Record<string, readonly string[]>> = {
   Job: ['batch/v1'],
   CronJob: ['batch/v1'],
-  Pod: ['v1'],
   ConfigMap: ['v1'],
   Secret: ['v1'],
   Namespace: ['v1'],

@@ -89,6 +89,9 @@ export const ImageProfileSchema = z.strictObject({
   cpuPerRequestMilli: z.number().min(0).optional(),
   /** Sim seconds after its container starts before the app answers probes (a slow-starting app, for startupProbe); default 0. */
   startupSeconds: z.number().min(0).max(3600).optional(),
+  /** (issue 6) Sim seconds the image runs as an init container (default 2), and its exit code (default 0). */
+  initSeconds: z.number().min(0).max(3600).optional(),
+  initExitCode: z.number().int().min(0).max(255).optional(),
 });
 
 /**

@@ -7,7 +7,7 @@
  * from a fresh apply. Deterministic from `input.settings.seed`.
  */
 import { memorySignature } from './controllers/kubelet.ts';
-import { recordStoredObjects, withoutChangeLog } from './apiserver.ts';
+import { createObject, recordStoredObjects, withoutChangeLog } from './apiserver.ts';
 import { withWarmStart } from './emit.ts';
 import { endpointPorts } from './kinds/endpointslice.ts';
 import { healthyNodeConditions } from './controllers/nodeLifecycle.ts';
@@ -25,7 +25,8 @@ import { addKubeSystem } from './kubeSystem.ts';
 import { storeAutoscalers } from './autoscalers.ts';
 import { storePolicies } from './policies.ts';
 import { storeBatch } from './controllers/job.ts';
-import type { Container, Deployment, DeploymentManifest, Node, NodeSpecInput, Probe, Service, ServiceManifest, SimInput, SimState } from './types.ts';
+import { podFromTemplate } from './controllers/replicaset.ts';
+import type { Container, Deployment, InitContainer, DeploymentManifest, Node, NodeSpecInput, Probe, Service, ServiceManifest, SimInput, SimState } from './types.ts';
 
 /** Default etcd members when the input names none. */
 export const DEFAULT_ETCD_MEMBERS = ['etcd-0', 'etcd-1', 'etcd-2'];
@@ -46,13 +47,15 @@ export function defaultProbe(p: Probe): Probe {
  */
 export function deploymentFromManifest(state: SimState, m: DeploymentManifest, uid: string): Deployment {
   const strategy = m.spec.strategy ?? { type: 'RollingUpdate' as const };
-  const containers: Container[] = m.spec.template.spec.containers.map((c) => {
+  const toContainer = (c: DeploymentManifest['spec']['template']['spec']['containers'][number]): Container => {
     const out: Container = { name: c.name, image: c.image, env: (c.env ?? []).map((e) => ({ ...e })), ports: (c.ports ?? []).map((p) => ({ ...p })), resources: structuredClone(c.resources ?? {}) };
     if (c.readinessProbe) out.readinessProbe = defaultProbe(c.readinessProbe);
     if (c.livenessProbe) out.livenessProbe = defaultProbe(c.livenessProbe);
     if (c.startupProbe) out.startupProbe = defaultProbe(c.startupProbe);
+    if (c.volumeMounts) out.volumeMounts = structuredClone(c.volumeMounts);
     return out;
-  });
+  };
+  const containers: Container[] = m.spec.template.spec.containers.map(toContainer);
   const tplSpec: Deployment['spec']['template']['spec'] = {
     containers,
     restartPolicy: m.spec.template.spec.restartPolicy ?? 'Always',
@@ -66,6 +69,16 @@ export function deploymentFromManifest(state: SimState, m: DeploymentManifest, u
   if (ms.priorityClassName !== undefined) tplSpec.priorityClassName = ms.priorityClassName;
   if (ms.priority !== undefined) tplSpec.priority = ms.priority;
   if (ms.preemptionPolicy !== undefined) tplSpec.preemptionPolicy = ms.preemptionPolicy;
+  // (issue 6) init containers and volumes; not part of the sim's pod-template-hash (names.ts templateHash).
+  if (ms.initContainers && ms.initContainers.length > 0) {
+    tplSpec.initContainers = ms.initContainers.map((c) => {
+      const out: InitContainer = toContainer(c);
+      if (c.command) out.command = [...c.command];
+      if (c.args) out.args = [...c.args];
+      return out;
+    });
+  }
+  if (ms.volumes && ms.volumes.length > 0) tplSpec.volumes = structuredClone(ms.volumes);
   const template: Deployment['spec']['template'] = { metadata: { labels: { ...m.spec.template.metadata.labels } }, spec: tplSpec };
   if (m.spec.template.metadata.annotations) template.metadata.annotations = { ...m.spec.template.metadata.annotations };
   return {
@@ -220,6 +233,7 @@ export function createSim(input: SimInput, opts: CreateSimOptions = {}): SimStat
     imageProfileSeen: Object.create(null),
     scheduler: { activeQ: [], backoffQ: [], unschedulable: [], moveRequested: false, nextStartNodeIndex: 0, podInfo: Object.create(null), lastFlushAt: 0 },
   };
+  if (input.configObjects) state.configObjects = structuredClone(input.configObjects);
   for (const n of input.nodes) {
     if (state.nodes[n.name]) throw new Error(`duplicate node name "${n.name}"`);
     state.nodes[n.name] = nodeFromInput(state, n);
@@ -241,6 +255,17 @@ export function createSim(input: SimInput, opts: CreateSimOptions = {}): SimStat
   }
   storePolicies(state, input);
   storeWorkloads(state, input, defaultImageProfile);
+  // (issue 6) Bare Pods: no owner, so nothing recreates them once deleted.
+  for (const m of input.pods ?? []) {
+    const ns = m.metadata.namespace ?? 'default';
+    if (state.pods[objKey(ns, m.metadata.name)]) throw new Error(`duplicate Pod "${ns}/${m.metadata.name}"`);
+    const tpl = deploymentFromManifest(state, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: m.metadata.name }, spec: { selector: { matchLabels: {} }, template: m.template } }, 'template').spec.template;
+    tpl.spec.restartPolicy = m.template.spec.restartPolicy ?? 'Always';
+    for (const c of tpl.spec.containers) if (!state.images[c.image]) state.images[c.image] = { ...defaultImageProfile };
+    const pod = podFromTemplate(state, { apiVersion: 'v1', kind: 'Pod', name: m.metadata.name, uid: '', namespace: ns }, tpl, m.metadata.name, undefined, {}, []);
+    const r = withoutChangeLog(state, () => createObject(state, 'Pod', pod)); // recordStoredObjects lists it
+    if (!r.ok) state.warnings.push(`Pod "${ns}/${m.metadata.name}" not created: ${r.error}`);
+  }
   if (input.autoscalers && input.autoscalers.length > 0) storeAutoscalers(state, input, !(opts.warmStart ?? input.coldStart !== true));
   if ((input.jobs ?? []).length + (input.cronJobs ?? []).length > 0) {
     storeBatch(state, input.jobs ?? [], input.cronJobs ?? [], (tpl) => {

@@ -40,7 +40,7 @@ import { memoryAt, profileOf } from './controllers/kubelet.ts';
 import { fnv1a64 } from './hash.ts';
 import { podIp } from './kinds/print.ts';
 import { simTimestamp } from './names.ts';
-import type { Container, ContainerState, Pod, Probe, SimSeconds, SimState } from './types.ts';
+import type { Container, ContainerState, InitContainer, Pod, Probe, SimSeconds, SimState } from './types.ts';
 
 /** Most request lines a container logs per sim second (a sample of its requests). */
 export const MAX_REQUEST_LINES_PER_SECOND = 5;
@@ -404,6 +404,30 @@ function secondLines(ctx: Ctx, s: SimSeconds): LogLine[] {
 }
 
 /**
+ * The log of init container `c` (issue 6): the `echo` texts of its shell command, once at its start; a
+ * wait-for-a-Service loop (`until nslookup db; do echo waiting for db; sleep 2; done`) prints its echo
+ * every 2 s while it runs (nslookup's own output is not modelled). `--previous` reads the last failed
+ * instance. Waiting (not started): 400 `is waiting to start: PodInitializing`.
+ */
+function initContainerLogs(state: SimState, pod: Pod, c: InitContainer, podName: string, opts: LogOptions): LogResult {
+  const i = pod.spec.initContainers!.indexOf(c);
+  const cs = pod.status.initContainerStatuses?.[i];
+  const inst = opts.previous ? cs?.lastState : cs?.state;
+  if (opts.previous && !inst?.terminated) return { ok: false, code: 400, message: `previous terminated container "${c.name}" in pod "${podName}" not found` };
+  const start = inst?.running?.startedAt ?? inst?.terminated?.startedAt ?? cs?.lastState.terminated?.startedAt;
+  if (start === undefined) return { ok: false, code: 400, message: `container "${c.name}" in pod "${podName}" is waiting to start: ${cs?.state.waiting?.reason ?? 'PodInitializing'}` };
+  const end = inst?.terminated?.finishedAt ?? state.t;
+  const text = [...(c.command ?? []), ...(c.args ?? [])].join(' ');
+  const echoes = [...text.matchAll(/\becho\s+(?:"([^"]*)"|'([^']*)'|([^;&|]*))/g)].map((m) => (m[1] ?? m[2] ?? m[3] ?? '').trim()).filter((x) => x !== '');
+  const lines: LogLine[] = [];
+  if (/\buntil\b|\bwhile\b/.test(text) && echoes.length > 0) {
+    for (let t = start; t <= end && lines.length < 10_000; t += 2) lines.push({ t, text: echoes[0]! });
+  } else for (const e of echoes) lines.push({ t: start, text: e });
+  const tail = opts.tailLines !== undefined && opts.tailLines >= 0 ? lines.slice(Math.max(0, lines.length - opts.tailLines)) : lines;
+  return { ok: true, container: c.name, lines: tail, running: inst?.running !== undefined, startedAt: start };
+}
+
+/**
  * `kubectl logs POD`: the lines of one container instance of Pod `key` (`namespace/name`) as of
  * `state.t` (sim seconds; the current second excluded: it is still being written), after `opts`.
  * Errors (not thrown): 404 for a Pod that does not exist; 400 for an unknown container, a container
@@ -414,6 +438,8 @@ export function podLogs(state: SimState, key: string, opts: LogOptions = {}): Lo
   const podName = key.slice(key.indexOf('/') + 1);
   if (!pod) return { ok: false, code: 404, message: `pods "${podName}" not found` };
   const c = opts.container === undefined ? pod.spec.containers[0] : pod.spec.containers.find((x) => x.name === opts.container);
+  const init = c || opts.container === undefined ? undefined : pod.spec.initContainers?.find((x) => x.name === opts.container);
+  if (init) return initContainerLogs(state, pod, init, podName, opts);
   if (!c) {
     return { ok: false, code: 400, message: `container ${opts.container ?? ''} is not valid for pod ${podName}` };
   }

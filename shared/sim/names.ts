@@ -17,13 +17,27 @@ export const SAFE_ALPHANUMS = 'bcdfghjklmnpqrstvwxz2456789';
 export function templateHash(template: PodTemplateSpec): string {
   const labels = { ...template.metadata.labels };
   delete labels['pod-template-hash'];
-  const hex = hashValue({ ...template, metadata: { ...template.metadata, labels } });
+  const hex = hashValue({ ...template, metadata: { ...template.metadata, labels }, spec: hashedSpec(template.spec) });
   let out = '';
   for (let i = 0; i < 10; i++) {
     const byte = parseInt(hex.slice((i * 3) % 14, ((i * 3) % 14) + 2), 16);
     out += SAFE_ALPHANUMS[byte % SAFE_ALPHANUMS.length];
   }
   return out;
+}
+
+/**
+ * The pod spec as hashed: without `initContainers`, `volumes` and the containers' `volumeMounts`
+ * (issue 6). Deviation from Kubernetes, whose hash covers the whole template: these fields were not kept
+ * before, and leaving them out keeps the Pod names (and so every recorded outcome) of the scenarios
+ * that mount volumes as they were. A change of only these fields therefore does not start a rollout.
+ */
+function hashedSpec(spec: PodTemplateSpec['spec']): PodTemplateSpec['spec'] {
+  const mounts = spec.containers.some((c) => c.volumeMounts !== undefined);
+  if (spec.initContainers === undefined && spec.volumes === undefined && !mounts) return spec;
+  const { initContainers: _i, volumes: _v, ...rest } = spec;
+  if (!mounts) return rest;
+  return { ...rest, containers: spec.containers.map(({ volumeMounts: _m, ...c }) => c) };
 }
 
 /** A `generateName` suffix of `n` safe characters drawn from the state's PRNG (mutates `rng`). */

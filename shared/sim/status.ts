@@ -15,14 +15,31 @@ export const NODE_UNREACHABLE_POD_REASON = 'NodeLost';
  * The kubectl STATUS of a pod: phase (or `status.reason`, e.g. `Evicted`), overridden by the last
  * container's waiting reason (`ContainerCreating`, `CrashLoopBackOff`, `ImagePullBackOff`...) or
  * terminated reason (`OOMKilled`, `Error`, `Completed`), then `Terminating` once deletion started
- * (`Unknown` when the node was lost). `now` (sim seconds) is accepted for printers that age things; the
+ * (`Unknown` when the node was lost); while init containers run, `Init:1/2`, `Init:Error`,
+ * `Init:CrashLoopBackOff` (kubectl printPod; K pkg/printers/internalversion/printers.go). `now` (sim seconds) is accepted for printers that age things; the
  * status itself only depends on the pod.
  */
 export function podDisplayStatus(pod: Pod, _now: SimSeconds): string {
   let reason: string = pod.status.phase;
   if (pod.status.reason) reason = pod.status.reason;
   let hasRunning = false;
-  const statuses = pod.status.containerStatuses;
+  // Init containers first (kubectl printPod): Init:i/n, Init:<reason>, then the app containers once
+  // initialized (issue 6).
+  let initializing = false;
+  const inits = pod.status.initContainerStatuses;
+  if (inits !== undefined) {
+    for (let i = 0; i < inits.length; i++) {
+      const c = inits[i]!;
+      if (c.state.terminated && c.state.terminated.exitCode === 0) continue;
+      if (c.state.terminated) reason = c.state.terminated.reason !== '' ? `Init:${c.state.terminated.reason}` : `Init:ExitCode:${c.state.terminated.exitCode}`;
+      else if (c.state.waiting && c.state.waiting.reason !== '' && c.state.waiting.reason !== 'PodInitializing') reason = `Init:${c.state.waiting.reason}`;
+      else reason = `Init:${i}/${inits.length}`;
+      initializing = true;
+      break;
+    }
+  }
+  const initialized = !initializing || pod.status.conditions.some((c) => c.type === 'Initialized' && c.status === 'True');
+  const statuses = initialized ? pod.status.containerStatuses : [];
   for (let i = statuses.length - 1; i >= 0; i--) {
     const c = statuses[i]!;
     if (c.state.waiting && c.state.waiting.reason !== '') reason = c.state.waiting.reason;

@@ -25,7 +25,7 @@ export * from './kinds/workloadTypes.ts';
 export * from './kinds/quotaTypes.ts';
 export * from './kinds/autoscalingTypes.ts';
 export * from './kinds/batchTypes.ts';
-import type { Affinity, ContainerPort, DeploymentStrategy, Deployment, EndpointSlice, PodDisruptionBudget, EnvVar, LabelSelector, Node, Pod, Probe, ReplicaSet, ResourceRequirements, Service, ServicePort, SimSeconds, Taint, Toleration, TopologySpreadConstraint } from './kinds/types.ts';
+import type { Affinity, ContainerPort, Volume, VolumeMount, DeploymentStrategy, Deployment, EndpointSlice, PodDisruptionBudget, EnvVar, LabelSelector, Node, Pod, Probe, ReplicaSet, ResourceRequirements, Service, ServicePort, SimSeconds, Taint, Toleration, TopologySpreadConstraint } from './kinds/types.ts';
 import type { DaemonSet, ReplicationController, StatefulSet } from './kinds/workloadTypes.ts';
 import type { HorizontalPodAutoscaler, HorizontalPodAutoscalerManifest } from './kinds/autoscalingTypes.ts';
 import type { CronJob, CronJobManifest, Job, JobManifest } from './kinds/batchTypes.ts';
@@ -195,6 +195,16 @@ export interface ImageProfile {
    * shared/sim/controllers/kubelet.ts (0: the app listens as soon as its container runs).
    */
   startupSeconds?: number;
+  /**
+   * (added) Sim seconds this image runs when used as an init container before it exits. Absent:
+   * {@link DEFAULT_INIT_SECONDS} in shared/sim/controllers/kubelet.ts (2 s). Our rule.
+   */
+  initSeconds?: number;
+  /**
+   * (added) Exit code of this image as an init container (non-zero: `Init:Error`, then restarted with the
+   * crash-loop back-off, `Init:CrashLoopBackOff`, unless restartPolicy is Never). Default 0 (success).
+   */
+  initExitCode?: number;
   /**
    * (added) True when this image reference does not exist in the registry (a mistyped tag): every pull
    * fails with `ErrImagePull` (`rpc error: code = NotFound`), then `ImagePullBackOff` while the kubelet
@@ -436,6 +446,10 @@ export type TimerKind =
   | 'kubelet.liveness'
   | 'kubelet.startup'
   | 'kubelet.exit'
+  | 'kubelet.mount'
+  | 'kubelet.init'
+  | 'kubelet.initrestart'
+  | 'kubelet.initbackoff'
   | 'node.grace'
   | 'node.evict'
   | 'deploy.deadline'
@@ -465,6 +479,13 @@ export interface SimSettings {
   tickSeconds: number;
   /** Match length in sim seconds. */
   durationSeconds: number;
+}
+
+/** Names (`namespace/name` keys, sorted) of the ConfigMaps, Secrets and PVCs of the manifests. */
+export interface ConfigObjects {
+  configMaps: string[];
+  secrets: string[];
+  persistentVolumeClaims: string[];
 }
 
 /** The full, serialisable state of one team's simulated cluster. */
@@ -585,6 +606,11 @@ export interface SimState {
    * gone and the condition cleared.
    */
   nodePressure?: Record<string, NodePressure>;
+  /**
+   * (added) The ConfigMaps / Secrets / PVCs that exist ({@link SimInput.configObjects}); absent when the
+   * manifests define none (so a state without any hashes as before).
+   */
+  configObjects?: ConfigObjects;
 }
 
 /**
@@ -684,7 +710,12 @@ export interface DeploymentManifest {
           readinessProbe?: Probe;
           livenessProbe?: Probe;
           startupProbe?: Probe;
+          volumeMounts?: VolumeMount[];
         }[];
+        /** (added) Init containers (their fields as `containers`, plus `command` / `args`). */
+        initContainers?: (DeploymentManifest['spec']['template']['spec']['containers'][number] & { command?: string[]; args?: string[] })[];
+        /** (added) Volumes, kept as given ({@link Volume}). */
+        volumes?: Volume[];
         restartPolicy?: 'Always' | 'OnFailure' | 'Never';
         terminationGracePeriodSeconds?: number;
         nodeSelector?: Record<string, string>;
@@ -701,6 +732,17 @@ export interface DeploymentManifest {
     progressDeadlineSeconds?: number;
     minReadySeconds?: number;
   };
+}
+
+/**
+ * (added) A bare `v1 Pod` as a manifest gives it: its metadata and its spec in the shape of a pod
+ * template (so it is defaulted like a Deployment's template, shared/sim/create.ts).
+ */
+export interface PodManifest {
+  apiVersion: 'v1';
+  kind: 'Pod';
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  template: DeploymentManifest['spec']['template'];
 }
 
 /** A Service as loaded from a manifest; `type` defaults to ClusterIP. */
@@ -743,6 +785,14 @@ export interface SimInput {
   /** (added) ResourceQuotas, LimitRanges and PodDisruptionBudgets of the manifests (./policies.ts). */
   policies?: PolicyManifest[];
   services: ServiceManifest[];
+  /** (added) Bare Pods of the manifests (`kind: Pod`): created at createSim without an owner. */
+  pods?: PodManifest[];
+  /**
+   * (added) The ConfigMaps, Secrets and PersistentVolumeClaims the manifests define (stored by name
+   * only: the sim keeps no data). Pod volumes and `envFrom` references are checked against them
+   * (controllers/kubelet.ts). Absent: none exist.
+   */
+  configObjects?: ConfigObjects;
   /** Profiles by exact image reference; unlisted images use `defaultImage`. */
   images: Record<string, Partial<ImageProfile>>;
   defaultImage?: Partial<ImageProfile>;

@@ -42,9 +42,11 @@ describe("Gameday's manifests modelled on public demo applications", () => {
     const c = cart.spec.template.spec.containers[0]!;
     expect(c.resources?.limits?.memory).toBe('128Mi');
     expect(c.env).toContainEqual({ name: 'REDIS_ADDR', value: 'redis-cart:6379' });
-    // Fields the sim does not use (securityContext, serviceAccountName, initContainers...) are dropped.
+    // Fields the sim does not use (securityContext, serviceAccountName...) are dropped; init containers
+    // and volumes are kept since issue 6.
     expect(JSON.stringify(r.deployments)).not.toContain('securityContext');
-    expect(JSON.stringify(r.deployments)).not.toContain('initContainers');
+    const lg = r.deployments.find((d) => d.metadata.name === 'loadgenerator')!;
+    expect(lg.spec.template.spec.initContainers?.map((x) => x.name)).toEqual(['wait-for-frontend']);
   });
 
   it('loads the Bookinfo manifest (modelled on Istio Bookinfo) and names the ignored ServiceAccounts in warnings', () => {

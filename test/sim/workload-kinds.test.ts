@@ -150,7 +150,9 @@ describe('loading every common kind', () => {
     expect(out.cronJobs?.map((j) => j.metadata.name)).toEqual(['c']);
     // and ResourceQuota, LimitRange, PodDisruptionBudget (test/manifests/quota-pdb.test.ts)
     expect(out.policies?.map((p) => `${p.kind} ${p.metadata.name}`)).toEqual(['ResourceQuota q', 'LimitRange l', 'PodDisruptionBudget b']);
-    for (const k of ['ConfigMap "cfg"', 'Secret "s"', 'Pod "p"']) {
+    // and bare Pods (issue 6, test/sim/init-containers.test.ts)
+    expect(out.pods?.map((p) => p.metadata.name)).toEqual(['p']);
+    for (const k of ['ConfigMap "cfg"', 'Secret "s"']) {
       expect(out.warnings.some((w) => w.includes(`accepted ${k} (not simulated yet)`))).toBe(true);
     }
     // PriorityClasses are simulated now (issue 6, test/sim/preemption.test.ts): loaded without the note

@@ -41,7 +41,7 @@ import { getIndex, servicesForLabels } from '../cache.ts';
 import { cloneContainerState, isTerminating, setCondition, setContainerStates, setPodReady } from '../podutil.ts';
 import { nextInt } from '../prng.ts';
 import { scheduleTimer, type TimerKind } from '../timers.ts';
-import type { Container, ContainerState, ImageProfile, Pod, PodProbes, Probe, ProbeWorker, SimSeconds, SimState, Timer } from '../types.ts';
+import type { Container, ContainerState, ImageProfile, InitContainer, Pod, PodProbes, Probe, ProbeWorker, SimSeconds, SimState, Timer } from '../types.ts';
 import { podIp } from '../kinds/print.ts';
 import { baseWorkingSetMiB, type MemoryBasis } from '../workingSet.ts';
 import { imageProfileFor, loadFactor, podCapacityRps, podCpuMilli } from '../trafficModel.ts';
@@ -74,6 +74,10 @@ const T_PULL_BACKOFF: TimerKind = 'kubelet.pullbackoff';
 const T_PULL: TimerKind = 'kubelet.pull';
 const T_LIVENESS: TimerKind = 'kubelet.liveness';
 const T_STARTUP: TimerKind = 'kubelet.startup';
+const T_MOUNT: TimerKind = 'kubelet.mount';
+const T_INIT: TimerKind = 'kubelet.init';
+const T_INIT_RESTART: TimerKind = 'kubelet.initrestart';
+const T_INIT_BACKOFF: TimerKind = 'kubelet.initbackoff';
 
 /** The profile of an image: `state.images[image]` read live (incidents change it), else the default. */
 export function profileOf(state: SimState, image: string): ImageProfile {
@@ -115,6 +119,8 @@ function pullSeconds(state: SimState): number {
 const CONTAINER_CREATING: ContainerState = Object.freeze({ waiting: Object.freeze({ reason: 'ContainerCreating' }) });
 const NO_STATE: ContainerState = Object.freeze({});
 const RUNNING_AT_ZERO: ContainerState = Object.freeze({ running: Object.freeze({ startedAt: 0 }) });
+/** Waiting `PodInitializing`: app containers (and init containers not yet run) while init containers run. */
+const POD_INITIALIZING: ContainerState = Object.freeze({ waiting: Object.freeze({ reason: 'PodInitializing' }) });
 
 const podRef = (pod: Pod) => ({ kind: 'Pod', name: pod.metadata.name, namespace: pod.metadata.namespace });
 const mainContainer = (pod: Pod) => pod.spec.containers[0]?.name ?? 'app';
@@ -125,27 +131,212 @@ const mainContainer = (pod: Pod) => pod.spec.containers[0]?.name ?? 'app';
  */
 export function kubeletOnBound(state: SimState, key: string, pod: Pod): void {
   pod.status.startTime = state.t;
-  setCondition(pod, 'Initialized', 'True', state.t);
+  const inits = pod.spec.initContainers ?? [];
+  const warm = isWarmStart(state);
+  if (inits.length === 0) setCondition(pod, 'Initialized', 'True', state.t);
+  else setCondition(pod, 'Initialized', 'False', state.t, 'ContainersNotInitialized');
   pod.status.containerStatuses = pod.spec.containers.map((c) => ({
     name: c.name,
     image: c.image,
     ready: false,
     started: false,
     restartCount: 0,
-    state: CONTAINER_CREATING,
+    state: inits.length === 0 ? CONTAINER_CREATING : POD_INITIALIZING,
     lastState: NO_STATE,
   }));
+  if (inits.length > 0) {
+    pod.status.initContainerStatuses = inits.map((c) => ({ name: c.name, image: c.image, ready: false, started: false, restartCount: 0, state: POD_INITIALIZING, lastState: NO_STATE }));
+  }
   setCondition(pod, 'ContainersReady', 'False', state.t, 'ContainersNotReady');
   setCondition(pod, 'Ready', 'False', state.t, 'ContainersNotReady');
   noteChange(state, 'Pod', key); // ContainerCreating (no revision bump of its own, as before)
   if (!nodeUp(state, pod)) return;
-  if (isWarmStart(state)) {
+  if (volumeProblem(state, pod) !== null) {
+    mountFailed(state, key, pod);
+    return;
+  }
+  if (warm) {
+    // The cluster was already running: the init containers completed at 0.
+    if (inits.length > 0) {
+      for (const cs of pod.status.initContainerStatuses ?? []) cs.state = { terminated: { exitCode: 0, reason: 'Completed', startedAt: 0, finishedAt: 0 } };
+      setCondition(pod, 'Initialized', 'True', state.t);
+    }
     startContainer(state, key, pod, false);
     return;
   }
+  startPull(state, key, pod);
+}
+
+/** `Pulling` the first container's image; the containers are created 2-5 s later ({@link T_START}). */
+function startPull(state: SimState, key: string, pod: Pod): void {
   emit(state, 'Normal', 'Pulling', podRef(pod), `Pulling image "${pod.sim.image}"`, 'kubelet');
   pod.sim.nextTransitionAt = later(state, pullSeconds(state));
   scheduleTimer(state, pod.sim.nextTransitionAt, T_START, key);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Volumes (issue 6). The kubelet's volume manager mounts a Pod's volumes before it creates any
+// container (K pkg/kubelet/volumemanager; configmap / secret volume plugins): a non-optional configMap
+// or secret the cluster does not hold fails `MountVolume.SetUp` and the Pod stays ContainerCreating.
+// Retries: exponential back-off from 500 ms doubling to 2 min 2 s (K pkg/util/goroutinemap
+// exponentialbackoff initialDurationBeforeRetry / maxDurationBeforeRetry), here rounded up to whole
+// seconds: 1, 2, 4 ... 64, 122 s. The recorder aggregates the repeated events (`x5 over 1m`).
+// ---------------------------------------------------------------------------------------------------
+
+/** First wait after a failed mount, seconds (500 ms rounded up to the sim's 1 s resolution). */
+export const MOUNT_RETRY_SECONDS = 1;
+/** Mount retry cap, seconds (maxDurationBeforeRetry 2m2s). */
+export const MAX_MOUNT_RETRY_SECONDS = 122;
+
+/** True when the manifests define the ConfigMap / Secret / PVC `namespace/name` (`state.configObjects`). */
+export function configObjectExists(state: SimState, field: 'configMaps' | 'secrets' | 'persistentVolumeClaims', namespace: string, name: string): boolean {
+  return state.configObjects?.[field].includes(`${namespace}/${name}`) ?? false;
+}
+
+/**
+ * The first volume of `pod` that cannot be mounted, with the volume manager's error
+ * (`configmap "app-config" not found`), or null. Checked: non-optional `configMap` / `secret` volumes
+ * and the configMap / secret sources of `projected` volumes. Other sources mount.
+ */
+export function volumeProblem(state: SimState, pod: Pod): { volume: string; error: string } | null {
+  const ns = pod.metadata.namespace;
+  for (const v of pod.spec.volumes ?? []) {
+    if (v.configMap && !v.configMap.optional && !configObjectExists(state, 'configMaps', ns, v.configMap.name)) return { volume: v.name, error: `configmap "${v.configMap.name}" not found` };
+    if (v.secret && !v.secret.optional && !configObjectExists(state, 'secrets', ns, v.secret.secretName)) return { volume: v.name, error: `secret "${v.secret.secretName}" not found` };
+    for (const src of v.projected?.sources ?? []) {
+      const cm = src['configMap'] as { name?: string; optional?: boolean } | undefined;
+      if (cm && typeof cm.name === 'string' && !cm.optional && !configObjectExists(state, 'configMaps', ns, cm.name)) return { volume: v.name, error: `configmap "${cm.name}" not found` };
+      const sec = src['secret'] as { name?: string; optional?: boolean } | undefined;
+      if (sec && typeof sec.name === 'string' && !sec.optional && !configObjectExists(state, 'secrets', ns, sec.name)) return { volume: v.name, error: `secret "${sec.name}" not found` };
+    }
+  }
+  return null;
+}
+
+/** A mount failed: Warning `FailedMount`, still ContainerCreating, retried with the back-off above. */
+function mountFailed(state: SimState, key: string, pod: Pod): void {
+  const p = volumeProblem(state, pod);
+  if (p === null) return;
+  emit(state, 'Warning', 'FailedMount', podRef(pod), `MountVolume.SetUp failed for volume "${p.volume}" : ${p.error}`, 'kubelet');
+  const prev = pod.sim.backoffSeconds;
+  const delay = prev === 0 ? MOUNT_RETRY_SECONDS : Math.min(MAX_MOUNT_RETRY_SECONDS, prev * 2);
+  pod.sim.backoffSeconds = delay;
+  pod.sim.nextTransitionAt = later(state, delay);
+  scheduleTimer(state, pod.sim.nextTransitionAt, T_MOUNT, key);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Init containers (issue 6; W workloads/pods/init-containers.md): after the image pull they run one at a
+// time, in order, each to completion; the app containers start when the last one exited 0 (then
+// `Initialized=True`). An init container runs its image profile's `initSeconds` (default
+// DEFAULT_INIT_SECONDS) and exits with `initExitCode` (default 0). One that loops until a Service
+// resolves (`until nslookup db; do sleep 2; done`, recognised by {@link initWaitsFor}) keeps running,
+// checking every 2 s, while that Service has no ready endpoint or the cluster DNS (kube-dns) has none.
+// A failure (non-zero exit) is `Init:Error`; under restartPolicy Never the Pod fails, else the init
+// container restarts with the crash-loop back-off (`Init:CrashLoopBackOff` while waiting; K
+// pkg/kubelet/kuberuntime/kuberuntime_manager.go computeInitContainerActions).
+// ---------------------------------------------------------------------------------------------------
+
+/** Sim seconds an init container runs when its image profile has no `initSeconds`. Our rule. */
+export const DEFAULT_INIT_SECONDS = 2;
+/** Period of the wait-for-a-Service loop, seconds (the `sleep 2` of the usual pattern). */
+export const INIT_WAIT_PERIOD_SECONDS = 2;
+
+/**
+ * The Service an init container waits for, or null: a shell loop `until nslookup NAME` / `until nc -z
+ * NAME PORT` / `until wget ... http://NAME...` in its command and args. NAME may be `svc`, `svc.ns` or
+ * `svc.ns.svc.cluster.local`; returns `{ namespace, name }` (the Pod's namespace when not given).
+ */
+export function initWaitsFor(c: InitContainer, podNamespace: string): { namespace: string; name: string } | null {
+  const text = [...(c.command ?? []), ...(c.args ?? [])].join(' ');
+  if (!/\buntil\b|\bwhile\b/.test(text)) return null;
+  const m = /\b(?:nslookup\s+|nc\s+(?:-\w+\s+)*|wget\s+(?:-\S+\s+)*|curl\s+(?:-\S+\s+)*)(?:https?:\/\/)?([a-z0-9]([-a-z0-9]*[a-z0-9])?)(?:\.([a-z0-9]([-a-z0-9]*[a-z0-9])?))?/.exec(text);
+  if (!m) return null;
+  const ns = m[3] !== undefined && m[3] !== 'svc' ? m[3] : podNamespace;
+  return { namespace: ns, name: m[1]! };
+}
+
+/** Why `c` is still waiting (`db`: no endpoints / DNS down), or null when what it waits for is there. */
+function initBlocked(state: SimState, pod: Pod, c: InitContainer): string | null {
+  const w = initWaitsFor(c, pod.metadata.namespace);
+  if (w === null) return null;
+  const ready = (k: string) => state.endpoints[k]?.endpoints.some((e) => e.conditions.ready && !e.conditions.terminating) ?? false;
+  if (state.services['kube-system/kube-dns'] && !ready('kube-system/kube-dns')) return 'dns';
+  const key = `${w.namespace}/${w.name}`;
+  if (!state.services[key]) return 'nxdomain';
+  if (!ready(key)) return 'noendpoints';
+  return null;
+}
+
+/** Index of the first init container that has not completed, or -1 when all have. */
+function nextInitIndex(pod: Pod): number {
+  const st = pod.status.initContainerStatuses ?? [];
+  for (let i = 0; i < st.length; i++) if (!(st[i]!.state.terminated && st[i]!.state.terminated!.exitCode === 0)) return i;
+  return -1;
+}
+
+/** Starts init container `i` (Created / Started events) and its exit timer. */
+function startInit(state: SimState, key: string, pod: Pod, i: number, restart: boolean): void {
+  const c = pod.spec.initContainers![i]!;
+  const cs = pod.status.initContainerStatuses![i]!;
+  const now = state.t;
+  if (restart) cs.restartCount += 1;
+  cs.state = { running: { startedAt: now } };
+  cs.started = true;
+  updateStatus(state, 'Pod', key);
+  if (restart) emit(state, 'Normal', 'Pulled', podRef(pod), `Container image "${c.image}" already present on machine`, 'kubelet');
+  else emit(state, 'Normal', 'Pulled', podRef(pod), `Successfully pulled image "${c.image}" in ${now - (pod.status.startTime ?? now)}s`, 'kubelet');
+  emit(state, 'Normal', 'Created', podRef(pod), `Created container: ${c.name}`, 'kubelet');
+  emit(state, 'Normal', 'Started', podRef(pod), `Started container ${c.name}`, 'kubelet');
+  const blocked = initBlocked(state, pod, c);
+  const secs = blocked !== null ? INIT_WAIT_PERIOD_SECONDS : Math.max(0, profileOf(state, c.image).initSeconds ?? DEFAULT_INIT_SECONDS);
+  pod.sim.nextTransitionAt = later(state, secs);
+  scheduleTimer(state, pod.sim.nextTransitionAt, T_INIT, key);
+}
+
+/** The running init container's timer: still waiting (re-arm), exited 0 (next one / app), or failed. */
+function initTick(state: SimState, key: string, pod: Pod): void {
+  const i = nextInitIndex(pod);
+  if (i < 0) return;
+  const c = pod.spec.initContainers![i]!;
+  const cs = pod.status.initContainerStatuses![i]!;
+  if (!cs.state.running) return;
+  if (initBlocked(state, pod, c) !== null) {
+    pod.sim.nextTransitionAt = later(state, INIT_WAIT_PERIOD_SECONDS);
+    scheduleTimer(state, pod.sim.nextTransitionAt, T_INIT, key);
+    return;
+  }
+  const now = state.t;
+  const code = profileOf(state, c.image).initExitCode ?? 0;
+  const terminated: ContainerState = { terminated: { exitCode: code, reason: code === 0 ? 'Completed' : 'Error', startedAt: cs.state.running.startedAt, finishedAt: now } };
+  cs.state = terminated;
+  cs.started = false;
+  cs.ready = code === 0; // a completed init container reports ready (kubelet_pods.go convertToAPIContainerStatuses)
+  if (code === 0) {
+    pod.sim.backoffSeconds = 0;
+    const next = nextInitIndex(pod);
+    if (next >= 0) return startInit(state, key, pod, next, false);
+    // Initialized; the app containers are created on the next sync (1 s): STATUS `PodInitializing` meanwhile.
+    setCondition(pod, 'Initialized', 'True', now);
+    updateStatus(state, 'Pod', key);
+    pod.sim.nextTransitionAt = later(state, 1);
+    scheduleTimer(state, pod.sim.nextTransitionAt, T_START, key);
+    return;
+  }
+  cs.lastState = cloneContainerState(terminated);
+  updateStatus(state, 'Pod', key);
+  if (pod.spec.restartPolicy === 'Never') {
+    pod.status.phase = 'Failed';
+    pod.sim.nextTransitionAt = null;
+    updateStatus(state, 'Pod', key);
+    return;
+  }
+  const delay = pod.sim.backoffSeconds;
+  pod.sim.backoffSeconds = delay === 0 ? INITIAL_BACKOFF_SECONDS : Math.min(MAX_BACKOFF_SECONDS, delay * 2);
+  pod.sim.lastFailureAt = now;
+  pod.sim.nextTransitionAt = later(state, delay);
+  scheduleTimer(state, pod.sim.nextTransitionAt, T_INIT_RESTART, key);
+  if (delay > state.settings.tickSeconds) scheduleTimer(state, later(state, 0), T_INIT_BACKOFF, key);
 }
 
 /** The first container image of `pod` the registry does not have (profile `pullFails`), or undefined. */
@@ -154,12 +345,16 @@ function unpullableImage(state: SimState, pod: Pod): string | undefined {
   return undefined;
 }
 
-/** The error of the first non-optional `envFrom` source of `pod` (none exists in the sim), or null. */
-export function missingConfig(pod: Pod): string | null {
+/**
+ * The error of the first non-optional `envFrom` source of `pod` the manifests do not define
+ * (`state.configObjects`; the missing-config incident names one that does not exist), or null.
+ */
+export function missingConfig(state: SimState, pod: Pod): string | null {
+  const ns = pod.metadata.namespace;
   for (const c of pod.spec.containers) {
     for (const src of c.envFrom ?? []) {
-      if (src.configMapRef && !src.configMapRef.optional) return `configmap "${src.configMapRef.name}" not found`;
-      if (src.secretRef && !src.secretRef.optional) return `secret "${src.secretRef.name}" not found`;
+      if (src.configMapRef && !src.configMapRef.optional && !configObjectExists(state, 'configMaps', ns, src.configMapRef.name)) return `configmap "${src.configMapRef.name}" not found`;
+      if (src.secretRef && !src.secretRef.optional && !configObjectExists(state, 'secrets', ns, src.secretRef.name)) return `secret "${src.secretRef.name}" not found`;
     }
   }
   return null;
@@ -174,7 +369,11 @@ function tryStart(state: SimState, key: string, pod: Pod, restart: boolean): voi
     const image = unpullableImage(state, pod);
     if (image !== undefined) return pullFailed(state, key, pod, image);
   }
-  const missing = missingConfig(pod);
+  if (!restart && (pod.spec.initContainers ?? []).length > 0) {
+    const i = nextInitIndex(pod);
+    if (i >= 0) return startInit(state, key, pod, i, false);
+  }
+  const missing = missingConfig(state, pod);
   if (missing !== null) return configError(state, key, pod, missing);
   startContainer(state, key, pod, restart);
 }
@@ -793,6 +992,33 @@ export function onKubeletTimer(state: SimState, timer: Timer): void {
       if (running && !isTerminating(pod) && pod.sim.containerStartedAt !== null && pod.sim.containerStartedAt <= state.t) {
         const run = runToCompletion(pod);
         if (run && pod.sim.containerStartedAt + run.seconds <= state.t) containersExited(state, key, pod, run.exitCode);
+      }
+      return;
+    case T_MOUNT:
+      if (pod.sim.nextTransitionAt !== timer.at || isTerminating(pod) || running) return;
+      if (volumeProblem(state, pod) !== null) return mountFailed(state, key, pod);
+      pod.sim.backoffSeconds = 0;
+      startPull(state, key, pod);
+      return;
+    case T_INIT:
+      if (pod.sim.nextTransitionAt === timer.at && !isTerminating(pod) && !running) initTick(state, key, pod);
+      return;
+    case T_INIT_RESTART:
+      if (pod.sim.nextTransitionAt === timer.at && !isTerminating(pod) && !running) {
+        const i = nextInitIndex(pod);
+        if (i >= 0) startInit(state, key, pod, i, true);
+      }
+      return;
+    case T_INIT_BACKOFF:
+      if (!isTerminating(pod) && !running && pod.sim.nextTransitionAt !== null && pod.sim.nextTransitionAt > state.t) {
+        const i = nextInitIndex(pod);
+        const cs = i >= 0 ? pod.status.initContainerStatuses![i]! : undefined;
+        if (!cs || !cs.state.terminated) return;
+        const delay = pod.sim.nextTransitionAt - (pod.sim.lastFailureAt ?? state.t);
+        const who = `${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`;
+        cs.state = { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${delay}s restarting failed container=${cs.name} pod=${who}` } };
+        updateStatus(state, 'Pod', key);
+        emit(state, 'Warning', 'BackOff', podRef(pod), `Back-off restarting failed container ${cs.name} in pod ${who}`, 'kubelet');
       }
       return;
     case T_GONE:

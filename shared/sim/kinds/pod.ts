@@ -73,9 +73,17 @@ export const podKind: KindDef<Pod> = {
     const status = copy['status'] as Record<string, unknown>;
     stampEach(status['conditions'], ['lastTransitionTime']);
     stampFields(status, ['startTime']);
-    for (const cs of (status['containerStatuses'] as Record<string, unknown>[] | undefined) ?? []) {
+    for (const cs of [...((status['containerStatuses'] as Record<string, unknown>[] | undefined) ?? []), ...((status['initContainerStatuses'] as Record<string, unknown>[] | undefined) ?? [])]) {
       stampContainerState(cs['state']);
       stampContainerState(cs['lastState']);
+    }
+    // A volume source the sim keeps by name only (`other: "gcePersistentDisk"`) goes out as `{gcePersistentDisk: {}}` (issue 6).
+    const spec = copy['spec'] as Record<string, unknown>;
+    for (const v of (spec['volumes'] as Record<string, unknown>[] | undefined) ?? []) {
+      if (typeof v['other'] === 'string') {
+        v[v['other']] = {};
+        delete v['other'];
+      }
     }
     const ip = podIp(state, pod);
     if (ip !== '<none>') status['podIP'] = ip;

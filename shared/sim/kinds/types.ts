@@ -105,6 +105,45 @@ export interface Container {
   readinessProbe?: Probe;
   livenessProbe?: Probe;
   startupProbe?: Probe;
+  /** (added) `core/v1 VolumeMount`s; absent when the manifest has none (describe pod's `Mounts:`). */
+  volumeMounts?: VolumeMount[];
+}
+
+/** `core/v1 VolumeMount`: a volume of the Pod at `mountPath` in one container. */
+export interface VolumeMount {
+  name: string;
+  mountPath: string;
+  readOnly?: boolean;
+  subPath?: string;
+}
+
+/**
+ * `core/v1 Volume` subset: one source. The kubelet's volume manager mounts them before any container
+ * starts (controllers/kubelet.ts): a non-optional `configMap` / `secret` the cluster does not hold is a
+ * `FailedMount`; `persistentVolumeClaim` is checked by the scheduler's VolumeBinding plugin. `other`
+ * names a source the sim does not model (e.g. `gcePersistentDisk`), mounted as if present.
+ */
+export interface Volume {
+  name: string;
+  emptyDir?: { medium?: string; sizeLimit?: string };
+  configMap?: { name: string; optional?: boolean; defaultMode?: number };
+  secret?: { secretName: string; optional?: boolean; defaultMode?: number };
+  persistentVolumeClaim?: { claimName: string; readOnly?: boolean };
+  hostPath?: { path: string; type?: string };
+  /** Sources (configMap / secret / serviceAccountToken / downwardAPI) kept as given. */
+  projected?: { sources: Record<string, unknown>[]; defaultMode?: number };
+  downwardAPI?: { items?: Record<string, unknown>[]; defaultMode?: number };
+  other?: string;
+}
+
+/**
+ * (added) An init container (`spec.initContainers[i]`): runs to completion, in order, before the app
+ * containers start. `command` / `args` are kept so the sim can recognise the wait-for-a-Service loop
+ * (`until nslookup db; do sleep 2; done`; controllers/kubelet.ts `initWaitsFor`).
+ */
+export interface InitContainer extends Container {
+  command?: string[];
+  args?: string[];
 }
 
 /** `core/v1 PodSpec` subset. */
@@ -129,6 +168,13 @@ export interface PodSpec {
   priority?: number;
   /** `Never`: the pod waits instead of preempting (default PreemptLowerPriority). */
   preemptionPolicy?: 'PreemptLowerPriority' | 'Never';
+  /**
+   * (added) Init containers, run in order before `containers` (controllers/kubelet.ts). Absent when none.
+   * Not part of the sim's `pod-template-hash` (names.ts templateHash), nor are volumes / volumeMounts.
+   */
+  initContainers?: InitContainer[];
+  /** (added) Volumes (see {@link Volume}); absent when none. */
+  volumes?: Volume[];
 }
 
 /**
@@ -265,6 +311,8 @@ export interface PodStatus {
   phase: PodPhase;
   conditions: PodCondition[];
   containerStatuses: ContainerStatus[];
+  /** (added) Statuses of `spec.initContainers`, in order; absent when the Pod has none. */
+  initContainerStatuses?: ContainerStatus[];
   /** e.g. `Evicted`, `NodeLost`. */
   reason?: string;
   message?: string;
