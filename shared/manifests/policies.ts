@@ -13,6 +13,7 @@
 import { z } from 'zod';
 import type { LimitRangeItem, PolicyManifest, QuotaResource } from '../sim/types.ts';
 import { parseQuantity } from './quantity.ts';
+import { QuantitySchema, typeMessage } from './schemas.ts';
 import { dns1123LabelError, dns1123SubdomainError } from './names.ts';
 
 /** The kinds this module loads, with their apiVersion. */
@@ -24,7 +25,7 @@ export const POLICY_KINDS: Readonly<Record<PolicyManifest['kind'], string>> = {
 
 const SIM_QUOTA_RESOURCES: readonly QuotaResource[] = ['cpu', 'limits.cpu', 'limits.memory', 'memory', 'pods', 'requests.cpu', 'requests.memory'];
 
-const typed = (expected: string) => (iss: { input?: unknown }) => (iss.input === undefined ? 'Required value' : `expected ${expected}, got ${Array.isArray(iss.input) ? 'a list' : typeof iss.input === 'object' ? 'a mapping' : `${typeof iss.input} ${JSON.stringify(iss.input)}`}`);
+const typed = typeMessage;
 const str = () => z.string({ error: typed('a string') });
 const named = (check: (n: string) => string | null) =>
   str().min(1, { error: 'Required value' }).superRefine((v, ctx) => {
@@ -32,18 +33,7 @@ const named = (check: (n: string) => string | null) =>
     if (e) ctx.addIssue({ code: 'custom', message: e });
   });
 const stringMap = () => z.record(z.string(), str(), { error: typed('a mapping of strings') });
-const quantity = z.union([z.string(), z.number()], { error: typed('a quantity such as "100m" or "128Mi"') }).transform((v, ctx) => {
-  try {
-    if (parseQuantity(v) < 0) {
-      ctx.addIssue({ code: 'custom', message: `must be greater than or equal to 0, got ${JSON.stringify(v)}` });
-      return z.NEVER;
-    }
-  } catch (e) {
-    ctx.addIssue({ code: 'custom', message: (e as Error).message });
-    return z.NEVER;
-  }
-  return String(v).trim();
-});
+const quantity = QuantitySchema;
 const resourceList = () => z.record(z.string(), quantity, { error: typed('a mapping of resource names to quantities') });
 const Meta = z.object({ name: named(dns1123SubdomainError), namespace: named(dns1123LabelError).optional(), labels: stringMap().optional(), annotations: stringMap().optional() });
 const intOrPercent = z.union([z.number().int({ error: 'must be an integer' }).min(0, { error: 'must be greater than or equal to 0' }), str().regex(/^\d+%$/, { error: 'must be an integer or a percentage such as "25%"' })], { error: typed('an integer or a percentage such as "25%"') });

@@ -15,8 +15,8 @@ import { z } from 'zod';
 import { parseQuantity } from './quantity.ts';
 import { dns1035LabelError, dns1123LabelError, dns1123SubdomainError } from './names.ts';
 
-/** Message for a wrong or missing primitive, in the API server's terms. */
-function typeMessage(expected: string) {
+/** Message for a wrong or missing primitive, in the API server's terms (a zod `error` callback). */
+export function typeMessage(expected: string) {
   return (iss: { input?: unknown }): string => {
     const input = iss.input;
     if (input === undefined) return 'Required value';
