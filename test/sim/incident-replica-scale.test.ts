@@ -32,7 +32,7 @@ describe('incident replica-scale', () => {
     const e = incidentCatalog().find((x) => x.kind === 'replica-scale')!;
     expect(e.title).toBe('<deployment> scaled out by a chaos experiment');
     expect(e.symptoms.join('\n')).toMatch(/FailedScheduling "0\/3 nodes are available: 3 Insufficient cpu\."/);
-    expect(e.remediations.map((r) => r.command)).toContain('kubectl scale deployment/<other> --replicas=<n>');
+    expect(e.remediations.map((r) => r.command)).toEqual(['kubectl scale deployment/<deployment> --replicas=<n>', 'kubectl uncordon <node>']);
     expect(e.params).toMatchObject({ properties: { replicas: { default: 5 }, durationSeconds: { default: 60 } } });
     const y = `${MINIMAL_SCENARIO}incidents:\n  - { id: s, type: replica-scale, at: 20, target: web }\n`;
     expect(parseScenario(y).incidents[0]!.params).toEqual({ replicas: 5, durationSeconds: 60 });
@@ -70,6 +70,21 @@ describe('incident replica-scale', () => {
     expect(sliOver(s, 'availability', 60)).toBeGreaterThan(0.998);
     expect(sliOver(s, 'latency', 60)).toBeGreaterThan(0.99);
     expect(checkInvariants(s)).toEqual([]);
+  });
+
+  it('a player scaling it back mitigates it before the window ends; the revert still comes on schedule', () => {
+    const s = createSim(shopInput({ incidents: [{ id: 'scale', type: 'replica-scale', at: AT, target: 'frontend', params: { replicas: 150, durationSeconds: 120 } }] }));
+    stepN(s, AT + 20);
+    const inc = s.incidents[0]!;
+    expect(pending(s).length).toBeGreaterThan(0);
+    expect(typeCommand(s, 'kubectl scale deployment/frontend --replicas=3')).toBe('deployment.apps/frontend scaled');
+    stepN(s, 20);
+    expect(pending(s)).toEqual([]);
+    expect(inc.status).toBe('mitigated');
+    expect(inc.mitigatedAt!).toBeLessThan(AT + 120);
+    stepN(s, AT + 121 - s.t);
+    expect(inc.data['ended']).toBe(true);
+    expect(s.deployments['default/frontend']!.spec.replicas).toBe(3);
   });
 
   it('a scale-out the cluster absorbs is mitigated once every replica is ready, and reverted on schedule (runtime injection)', () => {

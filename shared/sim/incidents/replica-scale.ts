@@ -26,10 +26,12 @@
  * The revert scales back to the original count whatever the Deployment was scaled to meanwhile (as
  * Litmus does); without a writable API server (no etcd quorum) it is retried every tick.
  *
- * Fix: make room (scale down a less important Deployment, uncordon a Node), give the critical Services
- * a higher PriorityClass, or wait for the revert. Mitigated once every scaled replica is available (the
- * cluster absorbed it) or, after the revert, once the Deployment is fully available again; the revert
- * happens on schedule either way (`outlivesMitigation`).
+ * Fix: scale it back (`kubectl scale`), make room (uncordon a Node, scale down a less important
+ * Deployment), or wait for the revert; before the next experiment, give the critical Services a higher
+ * PriorityClass in their manifests (not a console action: the game patches no Deployment template).
+ * Mitigated once every scaled replica is available (the cluster absorbed it) or, once the Deployment
+ * is back at (or below) its original count (by the revert or a player), when it is fully available; the
+ * revert happens on schedule either way (`outlivesMitigation`).
  */
 import { z } from 'zod';
 import type { IncidentState, SimState } from '../types.ts';
@@ -65,9 +67,8 @@ export const replicaScale = defineIncident({
     'after the window the deployment-controller scales it back (ScalingReplicaSet "Scaled down replica set <rs> from 40 to 3") and the Pending Pods go away',
   ],
   remediations: [
-    { summary: 'Wait: the experiment scales the Deployment back to its original count after its window', command: 'kubectl get deploy <deployment> -w' },
-    { summary: 'Make room: scale down a less important Deployment (or uncordon a cordoned Node) so the Pending Pods fit', command: 'kubectl scale deployment/<other> --replicas=<n>' },
-    { summary: 'Protect the critical Services: give them a higher PriorityClass so extra Pods of the target never preempt them', command: 'kubectl patch deployment <critical> -p \'{"spec":{"template":{"spec":{"priorityClassName":"<high-priority>"}}}}\'' },
+    { summary: 'Scale the Deployment back to its usual count (the experiment does so at the end of its window anyway): the Pending Pods go away', command: 'kubectl scale deployment/<deployment> --replicas=<n>' },
+    { summary: 'Make room so the Pending Pods fit: uncordon a cordoned Node (or scale down a less important Deployment)', command: 'kubectl uncordon <node>' },
   ],
   start(state: SimState, inc: IncidentState, { params, target }) {
     if (!apiWritable(state)) return { ok: false, retry: true };
@@ -104,8 +105,10 @@ export const replicaScale = defineIncident({
     const key = inc.data['deployment'];
     if (typeof key !== 'string') return false;
     if (inc.data['allReadyAt'] !== null && inc.data['allReadyAt'] !== undefined) return true;
-    if (inc.data['ended'] !== true) return false;
     const d = Object.hasOwn(state.deployments, key) ? state.deployments[key] : undefined;
-    return d === undefined || deploymentAvailable(d);
+    if (inc.data['ended'] === true && d === undefined) return true;
+    const original = inc.data['originalReplicas'];
+    const back = inc.data['ended'] === true || (typeof original === 'number' && d !== undefined && d.spec.replicas <= original);
+    return back && d !== undefined && deploymentAvailable(d);
   },
 });
