@@ -13,7 +13,7 @@
  * - DNSChaos -> `network-chaos` error rate; HTTPChaos `abort` / `delay` -> `network-chaos`.
  * - TimeChaos: refused at `spec.timeOffset`; IOChaos: refused at `spec.volumePath` (no volumes in the sim).
  * - Schedule -> the embedded experiment at each run in the match ({@link scheduleTimes}, {@link scheduleRuns}).
- * - LitmusChaos generic experiments: see {@link LITMUS_EXPERIMENTS}.
+ * - LitmusChaos generic experiments: see {@link LITMUS_EXPERIMENTS} (pod-autoscaler -> `replica-scale`).
  *
  * Selectors: Chaos Mesh `namespaces` (default: the object's namespace), `labelSelectors`,
  * `expressionSelectors` against the Deployments' Pod template labels; `mode` one / all / fixed /
@@ -786,7 +786,7 @@ export const LITMUS_EXPERIMENTS: Readonly<Record<string, string>> = {
   'node-memory-hog': 'node-memory-pressure for TOTAL_CHAOS_DURATION',
   'disk-fill': 'node-disk-pressure',
   'pod-io-stress': 'cpu-hog (nearest: NUMBER_OF_WORKERS x 250m for TOTAL_CHAOS_DURATION; the sim has no disk I/O model, VOLUME_MOUNT_PATH is refused)',
-  'pod-autoscaler': `${NOT_SUPPORTED}: no cluster autoscaler`,
+  'pod-autoscaler': 'replica-scale: the app scaled to REPLICA_COUNT for TOTAL_CHAOS_DURATION, then back (APP_AFFECTED_PERC of the matching Deployments)',
   'pod-http-modify-body': `${NOT_SUPPORTED}: no message bodies`,
   'pod-http-modify-header': `${NOT_SUPPORTED}: no message headers`,
 };
@@ -848,6 +848,20 @@ function litmus(ctx: Ctx, raw: unknown, at: number): void {
       return;
     }
 
+    if (exp.name === 'pod-autoscaler') {
+      // litmus-go chaoslib/litmus/pod-autoscaler: patches spec.replicas of APP_AFFECTED_PERC of the
+      // matching apps (max(1, floor(perc x n / 100)), default one) to REPLICA_COUNT, waits
+      // TOTAL_CHAOS_DURATION for them to be ready, then restores each app's original count.
+      const replicas = Math.round(num('REPLICA_COUNT', 5, 1));
+      const apps = litmusWorkloads(ctx, app);
+      const perc = num('APP_AFFECTED_PERC', 0);
+      if (perc > 100) fail(`${path}.spec.components.env.APP_AFFECTED_PERC`, 'must be a percentage 0..100');
+      const n = Math.min(apps.length, Math.max(1, Math.floor((perc * apps.length) / 100)));
+      const pool = [...apps];
+      const picked = n >= pool.length ? pool : Array.from({ length: n }, () => pool.splice(nextInt(ctx.rng, pool.length), 1)[0]!).sort((a, b) => cmp(workloadKey(a), workloadKey(b)));
+      for (const w of picked) push(ctx, 'replica-scale', at, workloadKey(w), { replicas, durationSeconds: duration }, title(`scales ${workloadKey(w)} to ${replicas} replicas`));
+      return;
+    }
     const targets = litmusTargets(ctx, app, env, num);
     const interval = Math.max(1, Math.round(num('CHAOS_INTERVAL', exp.name === 'pod-delete' ? 5 : 10, 1)));
     const toxicity = num('TOXICITY', 100) / 100;
@@ -917,6 +931,21 @@ function litmus(ctx: Ctx, raw: unknown, at: number): void {
 }
 
 function litmusTargets(ctx: Ctx, given: Required<AppInfo>, env: Map<string, string>, num: (n: string, d: number, min?: number) => number): Picked[] {
+  const workloads = litmusWorkloads(ctx, given);
+  const total = workloads.reduce((s, w) => s + w.replicas, 0);
+  const perc = num('PODS_AFFECTED_PERC', 0);
+  if (perc > 100) fail('spec.experiments.env.PODS_AFFECTED_PERC', 'must be a percentage 0..100');
+  // litmus-go: max(1, floor(perc x n / 100)) Pods; 0 or empty: one Pod.
+  const n = Math.min(total, Math.max(1, Math.floor((perc * total) / 100)));
+  return spread(ctx, workloads, n);
+}
+
+/**
+ * The Deployments a ChaosEngine's `appinfo` selects (`applabel` `k=v[,k=v]` in `appns`, `appkind`
+ * deployment), sorted by key.
+ * @throws FieldError naming `spec.appinfo.*` (empty label, other appkind, nothing matches).
+ */
+function litmusWorkloads(ctx: Ctx, given: Required<AppInfo>): ChaosWorkload[] {
   let app = given;
   if (app.applabel === '' && ctx.cluster.anyMatch) app = { ...app, applabel: 'app=selected' };
   if (app.applabel === '') fail('spec.appinfo.applabel', 'empty: fill it in the scenario (chaos[].appinfo.applabel) or with --applabel app=<name>');
@@ -929,13 +958,7 @@ function litmusTargets(ctx: Ctx, given: Required<AppInfo>, env: Map<string, stri
     labels[k.trim()] = v.trim();
   }
   const ns = app.appns === '' ? 'default' : app.appns;
-  const workloads = matchingWorkloads(ctx, { namespaces: [ns], labelSelectors: labels }, 'spec.appinfo', ns);
-  const total = workloads.reduce((s, w) => s + w.replicas, 0);
-  const perc = num('PODS_AFFECTED_PERC', 0);
-  if (perc > 100) fail('spec.experiments.env.PODS_AFFECTED_PERC', 'must be a percentage 0..100');
-  // litmus-go: max(1, floor(perc x n / 100)) Pods; 0 or empty: one Pod.
-  const n = Math.min(total, Math.max(1, Math.floor((perc * total) / 100)));
-  return spread(ctx, workloads, n);
+  return matchingWorkloads(ctx, { namespaces: [ns], labelSelectors: labels }, 'spec.appinfo', ns);
 }
 
 function litmusNode(ctx: Ctx, env: Map<string, string>, path: string): string {

@@ -46,7 +46,7 @@ describe('LitmusChaos examples as published (appinfo filled)', () => {
     'node-memory-hog.yaml': ['node-memory-pressure'],
     'node-restart.yaml': ['node-failure'],
     'node-taint.yaml': ['node-failure'],
-    'pod-autoscaler.yaml': 'not supported',
+    'pod-autoscaler.yaml': ['replica-scale'],
     'pod-cpu-hog.yaml': ['cpu-hog'],
     'pod-delete.yaml': ['pod-kill'],
     'pod-http-latency.yaml': ['network-chaos'],
@@ -83,13 +83,14 @@ describe('LitmusChaos examples as published (appinfo filled)', () => {
       'pod-http-latency': 'network-chaos', 'pod-http-status-code': 'network-chaos', 'pod-http-reset-peer': 'network-chaos',
       'node-drain': 'node-failure', 'node-taint': 'node-failure', 'node-cpu-hog': 'cpu-hog', 'node-memory-hog': 'node-memory-pressure',
       'node-restart': 'node-failure', 'kubelet-service-kill': 'node-failure', 'disk-fill': 'node-disk-pressure', 'pod-io-stress': 'cpu-hog',
+      'pod-autoscaler': 'replica-scale',
     };
     for (const [name, kind] of Object.entries(runs)) {
       const { incidents } = translateChaos(engine(name), `${name}.yaml`, guestbook(), { at: 30, appinfo: APP });
       expect([...new Set(incidents.map((i) => i.type))], name).toEqual([kind]);
       expectValid(incidents);
     }
-    for (const name of ['pod-http-modify-body', 'pod-http-modify-header', 'pod-autoscaler']) {
+    for (const name of ['pod-http-modify-body', 'pod-http-modify-header']) {
       expect(errorOf(() => translateChaos(engine(name), `${name}.yaml`, guestbook(), { appinfo: APP })).problems[0]).toMatch(new RegExp(`^${name}\\.yaml: document 1 \\(ChaosEngine e\\): spec\\.experiments\\[0\\]\\.name: not supported by the simulation: ${name} \\(`));
     }
   });
@@ -103,6 +104,24 @@ describe('LitmusChaos examples as published (appinfo filled)', () => {
     ]);
     const all = translateFile(join(FIXTURES, 'pod-delete-guestbook.yaml'));
     expect(all.incidents.map((i) => [i.at, i.params['count'], i.params['gracePeriodSeconds']])).toEqual([[100, 3, 0], [110, 3, 0], [120, 3, 0]]);
+  });
+
+  it('pod-autoscaler: scales the app to REPLICA_COUNT for TOTAL_CHAOS_DURATION (APP_AFFECTED_PERC of the apps); statefulsets refused', () => {
+    const path = join(LITMUS, 'pod-autoscaler.yaml');
+    expect(translateFile(path).incidents.map((i) => [i.type, i.at, i.target, i.params, i.title])).toEqual([
+      ['replica-scale', 100, 'frontend', { replicas: 5, durationSeconds: 60 }, 'LitmusChaos pod-autoscaler scales frontend to 5 replicas'],
+    ]);
+    const text = readFileSync(path, 'utf8').replace("value: '5'", "value: '40'").replace("value: '60'", "value: '90'");
+    const tiers = { ...APP, applabel: 'tier=backend' };
+    const cluster = guestbook();
+    const backends = cluster.workloads.filter((w) => w.labels['tier'] === 'backend').map((w) => w.name);
+    expect(backends.length).toBeGreaterThan(1);
+    expect(translateChaos(text, 'scale.yaml', cluster, { appinfo: tiers }).incidents.map((i) => [i.target, i.params])).toHaveLength(1); // APP_AFFECTED_PERC empty: one app
+    const all = translateChaos(text.replace("value: '90'", "value: '90'\n            - name: APP_AFFECTED_PERC\n              value: '100'"), 'scale.yaml', cluster, { appinfo: tiers }).incidents;
+    expect(all.map((i) => [i.target, i.params])).toEqual(backends.map((b) => [b, { replicas: 40, durationSeconds: 90 }]));
+    expectValid(all);
+    const sts = errorOf(() => translateChaos(text, 'scale.yaml', cluster, { appinfo: { ...APP, appkind: 'statefulset' } }));
+    expect(sts.problems[0]).toMatch(/spec\.appinfo\.appkind: not supported by the simulation: appkind statefulset/);
   });
 
   it('honours NETWORK_LATENCY / LATENCY and TOTAL_CHAOS_DURATION', () => {

@@ -36,6 +36,7 @@ import { zonePartition } from './zone-partition.ts';
 import { controlPlaneDown } from './control-plane-down.ts';
 import { corednsOutage } from './coredns-outage.ts';
 import { kubeletCertExpiry } from './kubelet-cert-expiry.ts';
+import { replicaScale } from './replica-scale.ts';
 
 /** Identity that checks every key names its own module's `kind`. */
 function registry<R extends { [K in keyof R]: IncidentModule<K & string, z.ZodType, AnyTargetSelector> }>(modules: R): R {
@@ -70,6 +71,7 @@ export const incidentRegistry = registry({
   'control-plane-down': controlPlaneDown,
   'coredns-outage': corednsOutage,
   'kubelet-cert-expiry': kubeletCertExpiry,
+  'replica-scale': replicaScale,
 });
 
 /** The incident kinds the sim knows: the keys of {@link incidentRegistry}. */
