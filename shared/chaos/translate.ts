@@ -11,7 +11,11 @@
  * - NetworkChaos `delay` / `bandwidth` -> `network-chaos` latency; `loss` / `duplicate` / `corrupt` /
  *   `partition` -> `network-chaos` error rate x the share of the Deployment's Pods selected.
  * - DNSChaos -> `network-chaos` error rate; HTTPChaos `abort` / `delay` -> `network-chaos`.
- * - TimeChaos: refused at `spec.timeOffset`; IOChaos: refused at `spec.volumePath` (no volumes in the sim).
+ * - TimeChaos: refused at `spec.timeOffset`.
+ * - IOChaos on Pods whose containers mount `volumePath` (else refused at `spec.volumePath`): `latency` ->
+ *   `network-chaos` latency `delay x percent / 100` (disk I/O latency shows as request latency); `fault` ->
+ *   `network-chaos` error rate `percent / 100 x` the share of the Deployment's Pods selected;
+ *   `attrOverride` / `mistake`: refused at `spec.action` (no visible effect in the sim).
  * - Schedule -> the embedded experiment at each run in the match ({@link scheduleTimes}, {@link scheduleRuns}).
  * - LitmusChaos generic experiments: see {@link LITMUS_EXPERIMENTS} (pod-autoscaler -> `replica-scale`).
  *
@@ -66,6 +70,11 @@ export interface ChaosWorkload {
   memoryMiB: number;
   /** Summed memory limit, MiB, or 0 when none. */
   memoryLimitMiB: number;
+  /**
+   * The Pod template containers' volumeMounts (`core/v1 VolumeMount.mountPath`), sorted by container
+   * then path; absent or empty when none (IOChaos needs one at its `volumePath`).
+   */
+  mounts?: readonly { container: string; mountPath: string }[];
 }
 
 /** What the translator knows of the cluster: its Deployments and Nodes, the match length and seed. */
@@ -140,12 +149,15 @@ export function chaosClusterOf(input: { deployments: readonly DeploymentLike[]; 
       .map((d) => {
         let req = 0;
         let lim = 0;
+        const mounts: { container: string; mountPath: string }[] = [];
         for (const c of d.spec.template.spec.containers) {
           const l = mib(c.resources?.limits?.memory);
           lim += l;
           req += mib(c.resources?.requests?.memory) || l;
+          for (const m of c.volumeMounts ?? []) mounts.push({ container: c.name, mountPath: m.mountPath });
         }
-        return { namespace: d.metadata.namespace ?? 'default', name: d.metadata.name, labels: d.spec.template.metadata.labels, replicas: d.spec.replicas ?? 1, memoryMiB: req, memoryLimitMiB: lim };
+        mounts.sort((a, b) => cmp(a.container, b.container) || cmp(a.mountPath, b.mountPath));
+        return { namespace: d.metadata.namespace ?? 'default', name: d.metadata.name, labels: d.spec.template.metadata.labels, replicas: d.spec.replicas ?? 1, memoryMiB: req, memoryLimitMiB: lim, mounts };
       })
       .sort((a, b) => cmp(`${a.namespace}/${a.name}`, `${b.namespace}/${b.name}`)),
     nodes: input.nodes.map((n) => n.name).sort(cmp),
@@ -406,6 +418,31 @@ function select(ctx: Ctx, spec: { selector: z.output<typeof NetworkChaosSpec>['s
   return spread(ctx, workloads, n);
 }
 
+/**
+ * True when a container of `w` (one of `containerNames`, default any) mounts `volumePath`: a volumeMount's
+ * mountPath equal to it or a directory above it (trailing slashes ignored).
+ */
+function mountsPath(w: ChaosWorkload, volumePath: string, containerNames: readonly string[] | undefined): boolean {
+  const norm = (p: string) => (p.length > 1 ? p.replace(/\/+$/, '') : p);
+  const want = norm(volumePath);
+  return (w.mounts ?? []).some((m) => {
+    if (containerNames !== undefined && !containerNames.includes(m.container)) return false;
+    const mp = norm(m.mountPath);
+    return want === mp || want.startsWith(mp === '/' ? '/' : `${mp}/`);
+  });
+}
+
+/** As {@link select}, among `workloads` already matched (and filtered) by the caller. */
+function spreadSelected(ctx: Ctx, spec: { mode: string; value?: string | number | undefined }, path: string, workloads: ChaosWorkload[]): Picked[] {
+  const total = workloads.reduce((s, w) => s + w.replicas, 0);
+  const n = podsByMode(ctx, spec.mode, spec.value, total, path);
+  if (n === 0) {
+    ctx.notes.push(`${ctx.label}: mode ${spec.mode}${spec.value !== undefined ? ` ${spec.value}` : ''} of ${total} Pods selects none: no incident (Chaos Mesh reports "no pod is selected")`);
+    return [];
+  }
+  return spread(ctx, workloads, n);
+}
+
 function push(ctx: Ctx, type: IncidentType, at: number, target: string, params: IncidentSpec['params'], title: string): void {
   if (!isIncidentType(type)) fail('kind', `${NOT_SUPPORTED}: the incident kind ${type} is not in this build's catalog`);
   ctx.out.push({ id: `${ctx.idBase}-${ctx.out.length + 1}`, type, at, target, params, title });
@@ -546,15 +583,43 @@ function chaosMesh(ctx: Ctx, kind: string, raw: unknown, prefix: PropertyKey[], 
       return fail(`${path}.timeOffset`, `${NOT_SUPPORTED}: "${spec.timeOffset}" on ${who}: no effect the simulation can show (its Pods hold no TLS certificate whose validity the offset could cross, and their log lines are stamped by the cluster clock)`);
     }
     case 'IOChaos': {
-      // IOChaos acts on the files of a volume mounted at volumePath in the target containers. The sim
-      // keeps no volumes or volumeMounts of a Pod template (shared/manifests/schemas.ts strips them), so no
-      // target Pod mounts volumePath: refused, naming the field, after the action's own fields are checked.
+      // IOChaos (https://chaos-mesh.org/docs/simulate-io-chaos-on-kubernetes/) injects into the files of
+      // the volume mounted at volumePath in the target containers (containerNames, default all). Only
+      // the Deployments whose Pod template has a container mounting volumePath (its mountPath, or a
+      // directory under it) can be targets; the sim has no file system, so each request a Pod serves is
+      // taken to make one I/O call on that volume: `percent` of the calls delayed by `delay` (latency)
+      // or failed with `errno` (fault) show as request latency / failed requests of the Pods.
       const spec = parseAt(IOChaosSpec, raw, prefix);
       if (spec.action === 'latency' && spec.delay === undefined) fail(`${path}.delay`, 'action latency needs delay (e.g. "100ms")');
       if (spec.action === 'fault' && spec.errno === undefined) fail(`${path}.errno`, 'action fault needs errno (e.g. 5, EIO)');
-      const picked = select(ctx, spec, path, ns);
-      const who = ctx.cluster.anyMatch ? 'the selected Pods' : picked.map((p) => workloadKey(p.workload)).join(', ') || 'the selected Pods';
-      return fail(`${path}.volumePath`, `"${spec.volumePath}": no target Pod mounts it (${who}: the simulation keeps no volumes or volumeMounts, so there are no files for IOChaos ${spec.action} to act on; node disk pressure is the Litmus disk-fill experiment)`);
+      const matching = matchingWorkloads(ctx, spec.selector, `${path}.selector`, ns);
+      const mounting = ctx.cluster.anyMatch ? matching : matching.filter((w) => mountsPath(w, spec.volumePath, spec.containerNames));
+      if (mounting.length === 0) {
+        const what = (w: ChaosWorkload) => {
+          const ms = (w.mounts ?? []).filter((m) => spec.containerNames === undefined || spec.containerNames.includes(m.container));
+          return `${workloadKey(w)} mounts ${ms.length === 0 ? 'no volume' : ms.map((m) => `${m.mountPath} (container ${m.container})`).join(', ')}${spec.containerNames !== undefined ? ` in containers ${spec.containerNames.join(', ')}` : ''}`;
+        };
+        return fail(`${path}.volumePath`, `"${spec.volumePath}": no target Pod mounts it (${matching.map(what).join('; ')}: IOChaos ${spec.action} acts on the files of a volume a container mounts at volumePath)`);
+      }
+      const skipped = matching.filter((w) => !mounting.includes(w));
+      if (skipped.length > 0) ctx.notes.push(`${ctx.label}: ${skipped.map(workloadKey).join(', ')} do not mount ${spec.volumePath}: left out of the selection (Chaos Mesh's injection fails on their Pods)`);
+      if (spec.action === 'attrOverride' || spec.action === 'mistake') {
+        return fail(`${path}.action`, `${NOT_SUPPORTED}: ${spec.action} on ${spec.volumePath} (${spec.action === 'attrOverride' ? 'the simulated Pods read no file attributes, so overridden permissions, sizes or times change nothing they serve' : 'the simulated Pods read no file contents, so corrupted reads and writes change nothing they serve'}); use latency or fault`);
+      }
+      const percent = (spec.percent ?? 100) / 100;
+      const d = chaosDuration(spec, Math.max(1, matchEnd - at));
+      const picked = spreadSelected(ctx, spec, path, mounting);
+      const latencyMs = spec.action === 'latency' ? round(durationSeconds(spec.delay!) * 1000 * percent, 1) : 0;
+      for (const p of picked) {
+        const target = workloadKey(p.workload);
+        const errorRate = spec.action === 'fault' ? round(Math.min(1, percent * (p.count / Math.max(1, p.workload.replicas)))) : 0;
+        if (latencyMs <= 0 && errorRate <= 0) continue;
+        push(ctx, 'network-chaos', at, target, { latencyMs, errorRate, durationSeconds: d, action: `IOChaos ${spec.action} on ${spec.volumePath}` }, title(`${spec.action} on ${spec.volumePath} of ${target}`));
+      }
+      if (spec.action === 'latency') ctx.notes.push(`${ctx.label}: IOChaos latency is mapped to network-chaos latency: disk I/O latency shows as request latency (one I/O call on ${spec.volumePath} per request, ${spec.percent ?? 100}% of them delayed by ${spec.delay}: ${latencyMs} ms added on average, to every Pod of a selected Deployment)`);
+      else ctx.notes.push(`${ctx.label}: IOChaos fault (errno ${spec.errno}) is mapped to network-chaos errors: ${spec.percent ?? 100}% of the I/O calls on ${spec.volumePath} fail, one per request, so that share of the requests the selected Pods serve fail (their logs show no input/output error line)`);
+      if (spec.path !== undefined || spec.methods !== undefined) ctx.notes.push(`${ctx.label}: IOChaos ${[spec.path !== undefined ? 'path' : '', spec.methods !== undefined ? 'methods' : ''].filter((x) => x).join(' and ')} not modelled: every request is taken to touch the volume`);
+      return;
     }
     default:
       return fail('kind', `${NOT_SUPPORTED}: ${kind} (supported: PodChaos, StressChaos, NetworkChaos, DNSChaos, HTTPChaos, Schedule)`);

@@ -10,6 +10,8 @@ import { resolveSimInput } from '../../server/scenarios/index.ts';
 import { DEFAULT_TEAM_ID, advance, createMatch, getTeam } from '../../shared/game/index.ts';
 import { chaosClusterOf, translateChaos } from '../../shared/chaos/index.ts';
 import { incidentCatalog } from '../../shared/sim/incidents/registry.ts';
+import { loadManifests } from '../../shared/manifests/load.ts';
+import { manifestsOnlyInput } from '../../shared/scenario/toSimInput.ts';
 import type { SimInput } from '../../shared/sim/types.ts';
 import { gameday, gamedayJson } from '../cli/run-cli.ts';
 
@@ -17,13 +19,13 @@ const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'chaos');
 const SCENARIO = join(FIXTURES, 'guestbook-chaos.yaml');
 
 /** Plays `input` headless up to `until` sim seconds; the frontend's error rate and p99 per second. */
-function play(input: SimInput, until: number): { errors: Map<number, number>; p99: Map<number, number>; incidents: { id: string; status: string; startedAt: number | null; mitigatedAt: number | null }[] } {
+function play(input: SimInput, until: number, service = 'default/frontend'): { errors: Map<number, number>; p99: Map<number, number>; incidents: { id: string; status: string; startedAt: number | null; mitigatedAt: number | null }[] } {
   const match = createMatch({ input, teams: [DEFAULT_TEAM_ID] });
   const sim = getTeam(match, DEFAULT_TEAM_ID).sim;
   const errors = new Map<number, number>();
   const p99 = new Map<number, number>();
   while (sim.t < until && !advance(match)) {
-    const t = sim.traffic['default/frontend']!;
+    const t = sim.traffic[service]!;
     errors.set(sim.t, t.errorRate);
     p99.set(sim.t, t.p99Ms);
   }
@@ -68,6 +70,43 @@ describe('chaos experiments in a headless match', () => {
     expect(Math.max(...window(p99, 510, 560))).toBeGreaterThan(Math.max(...window(p99, 370, 490)));
     expect(Math.max(...window(p99, 580, 700))).toBeLessThan(300);
     expect(incidents.every((i) => i.status === 'mitigated')).toBe(true);
+  });
+
+  it('an IOChaos latency on the emptyDir a Deployment mounts at /data raises the Service\'s latency for its duration, then recovers', () => {
+    const loaded = loadManifests(`apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web }
+spec:
+  replicas: 2
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers:
+        - name: app
+          image: web:v1
+          ports: [{ containerPort: 8080 }]
+          resources: { requests: { cpu: 100m, memory: 64Mi } }
+          volumeMounts: [{ name: scratch, mountPath: /data }]
+      volumes: [{ name: scratch, emptyDir: {} }]
+---
+apiVersion: v1
+kind: Service
+metadata: { name: web }
+spec: { type: LoadBalancer, selector: { app: web }, ports: [{ port: 80, targetPort: 8080 }] }
+`);
+    const input = manifestsOnlyInput(loaded, { seed: 4, durationSeconds: 400 });
+    const io = (volumePath: string) => `apiVersion: chaos-mesh.org/v1alpha1\nkind: IOChaos\nmetadata: { name: disk-slow }\nspec: { action: latency, mode: all, selector: { labelSelectors: { app: web } }, volumePath: ${volumePath}, delay: 800ms, percent: 100, duration: 60s }\n`;
+    expect(() => translateChaos(io('/var/lib/db'), 'io.yaml', chaosClusterOf(input), { at: 100 })).toThrow(/spec\.volumePath: "\/var\/lib\/db": no target Pod mounts it \(web mounts \/data \(container app\)/);
+    input.incidents = translateChaos(io('/data'), 'io.yaml', chaosClusterOf(input), { at: 100 }).incidents;
+    expect(input.incidents.map((i) => [i.type, i.at, i.target])).toEqual([['network-chaos', 100, 'web']]);
+    const { p99, errors, incidents } = play(input, 260, 'default/web');
+    const before = Math.max(...window(p99, 60, 100));
+    expect(before).toBeLessThan(300);
+    expect(Math.min(...window(p99, 105, 160))).toBeGreaterThan(before + 700);
+    expect(Math.max(...window(p99, 175, 260))).toBeLessThan(300);
+    expect(Math.max(...window(errors, 60, 260))).toBeLessThan(0.01);
+    expect(incidents.map((i) => i.status)).toEqual(['mitigated']);
   });
 
   it('a Schedule in the scenario runs every run on its cron times in sim time (Forbid), each hitting the SLI for its duration', () => {

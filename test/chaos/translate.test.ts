@@ -160,7 +160,7 @@ describe('Chaos Mesh examples', () => {
     'schedule-every.yaml': ['network-chaos'],
     'schedule-cron.yaml': ['pod-kill'],
     'time-chaos.yaml': /^.*time-chaos\.yaml: document 1 \(TimeChaos time-shift-example\): spec\.timeOffset: not supported by the simulation: "-10m100ns" on \S+: no effect the simulation can show .*\(line 12\)$/,
-    'io-chaos.yaml': /^.*io-chaos\.yaml: document 1 \(IOChaos io-latency-example\): spec\.volumePath: "\/data": no target Pod mounts it \(redis-\S+: the simulation keeps no volumes or volumeMounts.*\(line 13\)$/,
+    'io-chaos.yaml': /^.*io-chaos\.yaml: document 1 \(IOChaos io-latency-example\): spec\.volumePath: "\/data": no target Pod mounts it \(redis-\S+ mounts no volume.*\(line 13\)$/,
   };
   for (const [file, kinds] of Object.entries(expected)) {
     it(`${file} -> ${Array.isArray(kinds) ? kinds.join(', ') : 'not supported'}`, () => {
@@ -301,5 +301,54 @@ ${extra}  type: NetworkChaos
       'bad.yaml: document 1 (PodChaos bad): spec.action: must be pod-kill, pod-failure or container-kill (line 5)',
       'bad.yaml: document 2 (HTTPChaos rewrite): spec.replace: not supported by the simulation: rewriting HTTP messages (the sim has no message bodies); use abort or delay (line 12)',
     ]));
+  });
+});
+
+describe('IOChaos on Pods that mount volumePath', () => {
+  // web mounts /data (container app) and /logs (container sidecar); batch (same labels) mounts nothing.
+  const cluster: ChaosCluster = {
+    workloads: [
+      { namespace: 'default', name: 'batch', labels: { app: 'web', role: 'batch' }, replicas: 2, memoryMiB: 64, memoryLimitMiB: 0, mounts: [] },
+      { namespace: 'default', name: 'web', labels: { app: 'web' }, replicas: 4, memoryMiB: 64, memoryLimitMiB: 0, mounts: [{ container: 'app', mountPath: '/data' }, { container: 'sidecar', mountPath: '/logs/' }] },
+    ],
+    nodes: ['node-1'],
+    durationSeconds: 900,
+    seed: 1,
+  };
+  const io = (spec: string, labels = '{ app: web }') => `apiVersion: chaos-mesh.org/v1alpha1\nkind: IOChaos\nmetadata: { name: io }\nspec: { ${spec.includes('mode:') ? '' : 'mode: all, '}selector: { labelSelectors: ${labels} }, ${spec} }\n`;
+  const run = (spec: string, labels = '{ app: web }') => translateChaos(io(spec, labels), 'io.yaml', cluster, { at: 30 });
+
+  it('latency: network-chaos on the mounting Deployment, delay x percent, for the duration; the others are left out with a note', () => {
+    const t = run('action: latency, volumePath: /data, delay: 100ms, percent: 50, duration: 120s');
+    expect(t.incidents.map((i) => [i.type, i.at, i.target, i.params])).toEqual([['network-chaos', 30, 'web', { latencyMs: 50, errorRate: 0, durationSeconds: 120, action: 'IOChaos latency on /data' }]]);
+    expectValid(t.incidents);
+    expect(t.notes.join('\n')).toMatch(/batch do not mount \/data: left out/);
+    expect(t.notes.join('\n')).toMatch(/disk I\/O latency shows as request latency/);
+    // percent defaults to 100; a directory under the mount (and a trailing slash on it) counts.
+    expect(run('action: latency, volumePath: /logs/app, delay: 1s').incidents[0]!.params).toMatchObject({ latencyMs: 1000 });
+  });
+
+  it('fault: percent x the share of the Deployment\'s Pods selected fail', () => {
+    const t = run('action: fault, volumePath: /data/db, errno: 5, percent: 50, mode: fixed, value: 2');
+    expect(t.incidents.map((i) => [i.type, i.target, i.params])).toEqual([['network-chaos', 'web', { latencyMs: 0, errorRate: 0.25, durationSeconds: 870, action: 'IOChaos fault on /data/db' }]]);
+    expectValid(t.incidents);
+    expect(t.notes.join('\n')).toMatch(/IOChaos fault \(errno 5\) is mapped to network-chaos errors/);
+  });
+
+  it('refuses Pods that do not mount volumePath (containerNames honoured), naming the field and what they mount', () => {
+    expect(errorOf(() => run('action: latency, volumePath: /database, delay: 10ms')).problems[0]).toMatch(/^io\.yaml: document 1 \(IOChaos io\): spec\.volumePath: "\/database": no target Pod mounts it \(batch mounts no volume; web mounts \/data \(container app\), \/logs\/ \(container sidecar\): IOChaos latency acts on/);
+    expect(errorOf(() => run('action: latency, volumePath: /data, delay: 10ms, containerNames: [sidecar]')).problems[0]).toMatch(/spec\.volumePath: "\/data": no target Pod mounts it \(batch mounts no volume in containers sidecar; web mounts \/logs\/ \(container sidecar\) in containers sidecar/);
+    expect(run('action: latency, volumePath: /data, delay: 10ms, containerNames: [app]').incidents).toHaveLength(1);
+  });
+
+  it('attrOverride and mistake stay refused at spec.action (no visible effect in the sim)', () => {
+    expect(errorOf(() => run('action: attrOverride, volumePath: /data, attr: { perm: 72 }')).problems[0]).toMatch(/^io\.yaml: document 1 \(IOChaos io\): spec\.action: not supported by the simulation: attrOverride on \/data \(the simulated Pods read no file attributes.*\(line 4\)$/);
+    expect(errorOf(() => run('action: mistake, volumePath: /data, mistake: { filling: zero, maxOccurrences: 1, maxLength: 10 }')).problems[0]).toMatch(/spec\.action: not supported by the simulation: mistake on \/data \(the simulated Pods read no file contents/);
+  });
+
+  it('validate (no cluster) accepts latency and fault, refuses attrOverride', () => {
+    const stand = { workloads: [], nodes: [], durationSeconds: 3600, seed: 1, anyMatch: true };
+    expect(translateChaos(io('action: fault, volumePath: /data, errno: 5'), 'io.yaml', stand).incidents).toHaveLength(1);
+    expect(errorOf(() => translateChaos(io('action: attrOverride, volumePath: /data'), 'io.yaml', stand)).problems[0]).toMatch(/spec\.action: not supported/);
   });
 });
