@@ -954,7 +954,11 @@ function litmus(ctx: Ctx, raw: unknown, at: number): void {
         // has no disk, so the nearest visible effect is the CPU those workers take (about a quarter core
         // each: they mostly wait on I/O), which slows the Pods' requests.
         const mount = env.get('VOLUME_MOUNT_PATH') ?? '';
-        if (mount.trim() !== '') fail(`${path}.spec.components.env.VOLUME_MOUNT_PATH`, `"${mount}": no target Pod mounts it (the simulation keeps no volumes or volumeMounts); leave it empty to stress the container's own filesystem`);
+        // A mount path: the workers write there instead; the targets must mount it (as for IOChaos volumePath).
+        if (mount.trim() !== '' && !ctx.cluster.anyMatch) {
+          const unmounted = targets.filter((p) => !mountsPath(p.workload, mount.trim(), undefined));
+          if (unmounted.length > 0) fail(`${path}.spec.components.env.VOLUME_MOUNT_PATH`, `"${mount}": no target Pod mounts it (${unmounted.map((p) => workloadKey(p.workload)).join(', ')}); leave it empty to stress the container's own filesystem`);
+        }
         const workers = Math.max(1, Math.round(num('NUMBER_OF_WORKERS', 4, 1)));
         for (const p of targets) push(ctx, 'cpu-hog', at, workloadKey(p.workload), { millicores: workers * 250, durationSeconds: duration, action: 'LitmusChaos pod-io-stress' }, title(`in ${workloadKey(p.workload)}`));
         ctx.notes.push(`${ctx.label}: pod-io-stress is mapped to cpu-hog, the nearest catalog kind (${workers} stress-ng I/O workers x 250m: the sim has no disk I/O model)`);

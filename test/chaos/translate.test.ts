@@ -341,6 +341,13 @@ describe('IOChaos on Pods that mount volumePath', () => {
     expect(run('action: latency, volumePath: /data, delay: 10ms, containerNames: [app]').incidents).toHaveLength(1);
   });
 
+  it('Litmus pod-io-stress with VOLUME_MOUNT_PATH runs where the target mounts it, and is refused where it does not', () => {
+    const engine = (mount: string) => `apiVersion: litmuschaos.io/v1alpha1\nkind: ChaosEngine\nmetadata: { name: e }\nspec:\n  appinfo: { appns: default, applabel: 'app=web', appkind: deployment }\n  experiments:\n    - name: pod-io-stress\n      spec: { components: { env: [{ name: VOLUME_MOUNT_PATH, value: '${mount}' }] } }\n`;
+    const web: ChaosCluster = { ...cluster, workloads: cluster.workloads.filter((w) => w.name === 'web') };
+    expect(translateChaos(engine('/data'), 'io.yaml', web, { at: 30 }).incidents.map((i) => [i.type, i.target])).toEqual([['cpu-hog', 'web']]);
+    expect(errorOf(() => translateChaos(engine('/srv'), 'io.yaml', web, { at: 30 })).problems[0]).toMatch(/VOLUME_MOUNT_PATH: "\/srv": no target Pod mounts it \(web\)/);
+  });
+
   it('attrOverride and mistake stay refused at spec.action (no visible effect in the sim)', () => {
     expect(errorOf(() => run('action: attrOverride, volumePath: /data, attr: { perm: 72 }')).problems[0]).toMatch(/^io\.yaml: document 1 \(IOChaos io\): spec\.action: not supported by the simulation: attrOverride on \/data \(the simulated Pods read no file attributes.*\(line 4\)$/);
     expect(errorOf(() => run('action: mistake, volumePath: /data, mistake: { filling: zero, maxOccurrences: 1, maxLength: 10 }')).problems[0]).toMatch(/spec\.action: not supported by the simulation: mistake on \/data \(the simulated Pods read no file contents/);
