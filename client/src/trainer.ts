@@ -84,6 +84,8 @@ const trainerConsole = new TrainerConsole({
     if (team) {
       map ??= createClusterGame(byId('trainer-map'));
     }
+    // At once, not on the next frame: a page in the background gets no animation frames.
+    updateDebug();
     scheduleRender();
   },
   next: nextScenario,

@@ -205,7 +205,7 @@ describe('a workshop from creation to the exported debrief', () => {
     await coach.click('#team-cards [data-team="red"]');
     await coach.locator('#trainer-watch').waitFor({ state: 'visible' });
     await coach.locator('#trainer-map canvas').waitFor({ state: 'attached' });
-    expect((await trainerInfo(coach)).watching).toBe('red');
+    await expect.poll(async () => (await trainerInfo(coach)).watching, { timeout: 15_000 }).toBe('red');
     await coach.screenshot({ path: join(tmpdir(), 'gameday-trainer.png'), fullPage: true });
   }, 240_000);
 
