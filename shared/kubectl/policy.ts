@@ -105,28 +105,3 @@ export function describeQuota(state: SimState, q: ResourceQuota): string {
   const rows = quotaRows(state, q).map((r) => [r.resource, r.used, r.hard]);
   return [fields([['Name', q.metadata.name], ['Namespace', q.metadata.namespace]], 16), table(['Resource', 'Used', 'Hard'], rows, { gap: 2, rule: true })].join('\n');
 }
-
-/**
- * `kubectl describe` of the policy kinds (pdb, quota): the blocks, or null when `word` is not one of them.
- * NotFound errors are collected in `errors`.
- */
-export function describePolicy(state: SimState, word: string, names: string[], ns: string, errors: string[]): string[] | null {
-  const def = kindForResource(word);
-  if (def?.kind === 'ResourceQuota') {
-    const quotas = Object.keys(state.resourceQuotas ?? {}).sort().map((k) => state.resourceQuotas![k]!).filter((q) => q.metadata.namespace === ns);
-    const picked = names.length === 0 ? quotas : names.flatMap((n) => {
-      const q = quotas.find((x) => x.metadata.name === n);
-      if (!q) errors.push(`Error from server (NotFound): resourcequotas "${n}" not found`);
-      return q ? [q] : [];
-    });
-    return picked.map((q) => describeQuota(state, q));
-  }
-  if (def?.kind !== 'PodDisruptionBudget') return null;
-  const all = Object.keys(state.podDisruptionBudgets ?? {}).sort().map((k) => state.podDisruptionBudgets![k]!).filter((p) => p.metadata.namespace === ns);
-  const chosen = names.length === 0 ? all : names.flatMap((n) => {
-    const p = all.find((x) => x.metadata.name === n);
-    if (!p) errors.push(`Error from server (NotFound): poddisruptionbudgets.policy "${n}" not found`);
-    return p ? [p] : [];
-  });
-  return chosen.map((p) => describePdb(state, p));
-}
