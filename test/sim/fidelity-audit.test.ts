@@ -7,9 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import { loadManifests } from '../../shared/manifests/load.ts';
 import { manifestsOnlyInput } from '../../shared/scenario/toSimInput.ts';
-import { createSim, step } from '../../shared/sim/index.ts';
+import { applyAction, createSim, step } from '../../shared/sim/index.ts';
+import { isActive } from '../../shared/sim/podutil.ts';
 import type { HorizontalPodAutoscalerManifest } from '../../shared/sim/index.ts';
-import { deployment, node, podsOf, sim } from './fixtures.ts';
+import { deployment, node, podsOf, runningReady, runUntil, sim } from './fixtures.ts';
 import { shopInput, typeCommand } from './game-fixtures.ts';
 
 const MINIMAL = `apiVersion: apps/v1
@@ -40,6 +41,24 @@ describe('Deployment defaults (K pkg/apis/apps/v1/defaults.go)', () => {
     expect(yaml).toMatch(/^ {6}maxSurge: "?25%"?$/m);
     expect(yaml).toMatch(/^ {6}maxUnavailable: "?25%"?$/m);
     expect(typeCommand(s, 'kubectl get deployment web')).toMatch(/^web\s+1\/1\s+1\s+1\s/m);
+  });
+});
+
+describe('rolling update fenceposts (K pkg/controller/deployment/util ResolveFenceposts)', () => {
+  it('maxSurge 0 and maxUnavailable 10 % of 3 both resolve to 0: maxUnavailable becomes 1, one Pod replaced at a time', () => {
+    const s = sim({ deployments: [deployment('web', { replicas: 3, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: '10%' } } })] });
+    expect(applyAction(s, 'alice', { type: 'setImage', deployment: 'web', image: 'web:v2' }).ok).toBe(true);
+    let maxPods = 0;
+    let minAvailable = Infinity;
+    const done = runUntil(s, (x) => {
+      const active = podsOf(x, 'web').filter(isActive);
+      maxPods = Math.max(maxPods, active.length);
+      minAvailable = Math.min(minAvailable, active.filter((p) => p.sim.ready).length);
+      return runningReady(x, 'web').filter((p) => p.sim.image === 'web:v2').length === 3 && podsOf(x, 'web').length === 3;
+    }, 300);
+    expect(done).not.toBeNull();
+    expect(maxPods).toBe(3);
+    expect(minAvailable).toBe(2);
   });
 });
 
