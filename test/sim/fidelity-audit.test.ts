@@ -9,6 +9,7 @@ import { loadManifests } from '../../shared/manifests/load.ts';
 import { manifestsOnlyInput } from '../../shared/scenario/toSimInput.ts';
 import { applyAction, createSim, step } from '../../shared/sim/index.ts';
 import { isActive } from '../../shared/sim/podutil.ts';
+import { rankPodsForDeletion } from '../../shared/sim/controllers/replicaset.ts';
 import type { HorizontalPodAutoscalerManifest } from '../../shared/sim/index.ts';
 import { deployment, node, podsOf, runningReady, runUntil, sim } from './fixtures.ts';
 import { shopInput, typeCommand } from './game-fixtures.ts';
@@ -59,6 +60,21 @@ describe('rolling update fenceposts (K pkg/controller/deployment/util ResolveFen
     expect(done).not.toBeNull();
     expect(maxPods).toBe(3);
     expect(minAvailable).toBe(2);
+  });
+});
+
+describe('ReplicaSet scale-down order (K pkg/controller/controller_utils.go ActivePodsWithRanks)', () => {
+  it('the Pod annotated with the lowest controller.kubernetes.io/pod-deletion-cost goes first; an invalid cost counts as 0', () => {
+    const s = sim({ deployments: [deployment('web', { replicas: 3 })] });
+    const ranked = rankPodsForDeletion(podsOf(s, 'web')).map((p) => p.metadata.name);
+    const [first, , last] = ranked as [string, string, string];
+    // Without costs `first` would go; the last-ranked Pod gets a negative cost, the first an invalid one.
+    expect(typeCommand(s, `kubectl annotate pod ${last} controller.kubernetes.io/pod-deletion-cost=-100`)).toMatch(/annotated/);
+    expect(typeCommand(s, `kubectl annotate pod ${first} controller.kubernetes.io/pod-deletion-cost=cheap`)).toMatch(/annotated/);
+    typeCommand(s, 'kubectl scale deployment web --replicas=2');
+    step(s);
+    expect(typeCommand(s, 'kubectl get pods')).toMatch(new RegExp(`^${last}\\s+1/1\\s+Terminating\\s`, 'm'));
+    expect(podsOf(s, 'web').filter((p) => p.metadata.deletionTimestamp !== undefined).map((p) => p.metadata.name)).toEqual([last]);
   });
 });
 

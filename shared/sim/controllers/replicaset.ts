@@ -277,11 +277,28 @@ export function podFromTemplate(
 
 const PHASE_RANK: Record<string, number> = { Pending: 0, Unknown: 1, Running: 2 };
 
+/** The annotation that ranks a Pod for deletion on scale-down (lower first). */
+export const POD_DELETION_COST_ANNOTATION = 'controller.kubernetes.io/pod-deletion-cost';
+
 /**
- * Orders pods so the first ones are deleted first on scale-down (ActivePodsWithRanks.Less): unscheduled,
- * Pending < Unknown < Running, not Ready, more siblings on the same node, Ready for less time, more
- * restarts, newer; name as a final tie-breaker so the order is total. Not modelled: pod-deletion-cost
- * (kubernetes-behaviour.md §4), since no pod carries the annotation.
+ * A Pod's deletion cost: its {@link POD_DELETION_COST_ANNOTATION} as a decimal int32
+ * (K pkg/apis/core/helper GetDeletionCostFromPodAnnotations: strconv.ParseInt(v, 10, 32)); 0 when
+ * absent or invalid.
+ */
+export function deletionCost(pod: Pod): number {
+  const v = pod.metadata.annotations[POD_DELETION_COST_ANNOTATION];
+  if (v === undefined || !/^[+-]?[0-9]+$/.test(v)) return 0;
+  const n = Number(v);
+  return n >= -2147483648 && n <= 2147483647 ? n : 0;
+}
+
+/**
+ * Orders pods so the first ones are deleted first on scale-down (ActivePodsWithRanks.Less,
+ * K pkg/controller/controller_utils.go; kubernetes-behaviour.md §4): unscheduled, Pending < Unknown <
+ * Running, not Ready, lower `controller.kubernetes.io/pod-deletion-cost` (annotation, an int32; absent
+ * or not an int32: 0, as GetDeletionCostFromPodAnnotations' error is ignored there), more siblings on
+ * the same node, Ready for less time, more restarts, newer; name as a final tie-breaker so the order is
+ * total.
  */
 export function rankPodsForDeletion(pods: Pod[]): Pod[] {
   const perNode = new Map<string, number>();
@@ -295,6 +312,7 @@ export function rankPodsForDeletion(pods: Pod[]): Pod[] {
       bound: p.spec.nodeName ? 1 : 0,
       phase: PHASE_RANK[p.status.phase] ?? 3,
       ready: p.sim.ready ? 1 : 0,
+      cost: deletionCost(p),
       siblings: p.spec.nodeName ? perNode.get(p.spec.nodeName)! : 0,
       readySince: p.sim.ready ? (readySince(p) ?? 0) : 0,
       restarts,
@@ -306,6 +324,7 @@ export function rankPodsForDeletion(pods: Pod[]): Pod[] {
     if (a.bound !== b.bound) return a.bound - b.bound;
     if (a.phase !== b.phase) return a.phase - b.phase;
     if (a.ready !== b.ready) return a.ready - b.ready;
+    if (a.cost !== b.cost) return a.cost - b.cost;
     if (a.siblings !== b.siblings) return b.siblings - a.siblings;
     if (a.ready === 1 && b.ready === 1 && a.readySince !== b.readySince) return b.readySince - a.readySince;
     if (a.restarts !== b.restarts) return b.restarts - a.restarts;
