@@ -45,6 +45,22 @@ describe('Deployment defaults (K pkg/apis/apps/v1/defaults.go)', () => {
   });
 });
 
+describe('ProgressDeadlineExceeded (K pkg/controller/deployment/progress.go)', () => {
+  it('is a condition only: Progressing False with the reason, no Event of that reason, no rollback', () => {
+    const s = sim({
+      deployments: [deployment('web', { replicas: 2, readinessProbe: { httpGet: { path: '/healthz', port: 8080 } }, progressDeadlineSeconds: 30 })],
+      images: { 'web:bad': { failsReadiness: true } },
+    });
+    applyAction(s, 'alice', { type: 'setImage', deployment: 'web', image: 'web:bad' });
+    const progressing = () => s.deployments['default/web']!.status.conditions.find((c) => c.type === 'Progressing')!;
+    expect(runUntil(s, () => progressing().reason === 'ProgressDeadlineExceeded', 120)).not.toBeNull();
+    expect(progressing().status).toBe('False');
+    expect(s.events.filter((e) => e.reason === 'ProgressDeadlineExceeded')).toEqual([]);
+    expect(s.deployments['default/web']!.spec.template.spec.containers[0]!.image).toBe('web:bad');
+    expect(typeCommand(s, 'kubectl get events')).not.toMatch(/ProgressDeadlineExceeded/);
+  });
+});
+
 describe('rolling update fenceposts (K pkg/controller/deployment/util ResolveFenceposts)', () => {
   it('maxSurge 0 and maxUnavailable 10 % of 3 both resolve to 0: maxUnavailable becomes 1, one Pod replaced at a time', () => {
     const s = sim({ deployments: [deployment('web', { replicas: 3, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: '10%' } } })] });
