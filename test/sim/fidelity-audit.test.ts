@@ -1,8 +1,10 @@
 /**
  * Behaviours of the reference (shared/sim/kubernetes-behaviour.md) that docs/fidelity.md claimed as
  * implemented without a test proving them (issue 6 audit): Deployment defaults as `kubectl get -o yaml`
- * shows them (§4), the scheduler's BalancedAllocation score on requests (§5), and an HPA with several
- * metrics following the largest proposal (§7). Times are sim seconds (1 s ticks).
+ * shows them, ProgressDeadlineExceeded as a condition only, the rolling-update fenceposts, the
+ * ReplicaSet's pod-deletion-cost (§4); the scheduler's BalancedAllocation score on requests (§5); the
+ * HPA's 0 % for not-yet-Ready Pods on scale-up and the largest of several metrics (§7).
+ * Times are sim seconds (1 s ticks).
  */
 import { describe, expect, it } from 'vitest';
 import { loadManifests } from '../../shared/manifests/load.ts';
@@ -116,7 +118,31 @@ describe('scheduler scores (K pkg/scheduler/framework/plugins/noderesources)', (
   });
 });
 
-describe('HorizontalPodAutoscaler with several metrics (W horizontal-pod-autoscale "Algorithm details")', () => {
+describe('HorizontalPodAutoscaler algorithm details (W horizontal-pod-autoscale "Algorithm details")', () => {
+  it('on scale-up a not-yet-Ready Pod counts as 0 %: 3 Pods at 134 % + 1 starting -> ceil(4 x 100 % / 80 %) = 5, not ceil(3 x 134 / 80) = 6', () => {
+    const cpu: HorizontalPodAutoscalerManifest = {
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'frontend' },
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'frontend' },
+        minReplicas: 2,
+        maxReplicas: 10,
+        metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }],
+      },
+    };
+    const s = createSim({ ...shopInput(), autoscalers: [cpu] });
+    while (s.t < 13) step(s);
+    typeCommand(s, 'kubectl scale deployment frontend --replicas=4');
+    while (s.t < 14) step(s);
+    const starting = Object.values(s.pods).filter((p) => p.metadata.labels['app'] === 'frontend' && !p.sim.ready);
+    expect(starting).toHaveLength(1);
+    step(s); // t = 15: the HPA's first sync
+    expect(s.deployments['default/frontend']!.spec.replicas).toBe(5);
+    const rescale = s.events.filter((e) => e.object.kind === 'HorizontalPodAutoscaler' && e.reason === 'SuccessfulRescale');
+    expect(rescale.map((e) => [e.t, e.message])).toEqual([[15, 'New size: 5; reason: cpu resource utilization (percentage of request) above target']]);
+  });
+
   it('the largest proposal wins: cpu alone would keep 3 replicas, memory asks for more and is named in the event', () => {
     const both: HorizontalPodAutoscalerManifest = {
       apiVersion: 'autoscaling/v2',
