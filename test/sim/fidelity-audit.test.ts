@@ -170,3 +170,15 @@ describe('HorizontalPodAutoscaler algorithm details (W horizontal-pod-autoscale 
     expect(rescale.map((e) => e.message)).toEqual(['New size: 6; reason: memory resource utilization (percentage of request) above target']);
   });
 });
+
+describe('CoreDNS down (kubernetes-behaviour.md §8)', () => {
+  it('every in-cluster name lookup fails, but a Service ClusterIP still answers', () => {
+    const s = createSim({ ...shopInput({ incidents: [{ id: 'dns', type: 'coredns-outage', at: 30, target: 'coredns', params: {} }] }), kubeSystem: true });
+    for (let i = 0; i < 120; i++) step(s);
+    const pod = Object.values(s.pods).find((p) => p.metadata.labels['app'] === 'frontend' && p.status.phase === 'Running')!.metadata.name;
+    const ip = s.services['default/api']!.spec.clusterIP;
+    expect(ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    expect(typeCommand(s, `kubectl exec ${pod} -- curl -sS http://api/`)).toBe('curl: (6) Could not resolve host: api\ncommand terminated with exit code 6');
+    expect(typeCommand(s, `kubectl exec ${pod} -- curl -s -o /dev/null -w '%{http_code}' http://${ip}/`)).toMatch(/^(200|503)$/);
+  });
+});
