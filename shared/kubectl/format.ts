@@ -129,12 +129,51 @@ export function toYaml(value: unknown, level = 0): string {
   return pad + scalar(value);
 }
 
+/** YAML 1.1 words go-yaml v2 resolves to a bool, null, infinity, NaN or merge key. */
+const YAML11_KEYWORDS = new Set([
+  'y', 'Y', 'yes', 'Yes', 'YES', 'n', 'N', 'no', 'No', 'NO', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE',
+  'on', 'On', 'ON', 'off', 'Off', 'OFF', 'null', 'Null', 'NULL', '~', '.inf', '.Inf', '.INF', '+.inf', '+.Inf',
+  '+.INF', '-.inf', '-.Inf', '-.INF', '.nan', '.NaN', '.NAN', '<<',
+]);
+
+/**
+ * True when a plain scalar `s` would read back as something other than a string (go-yaml v2 resolve.go:
+ * the keywords above, an int (decimal, 0x, 0o, 0b, leading-0 octal; `_` ignored), a float, a base-60
+ * number, a timestamp), so kubectl's YAMLPrinter (sigs.k8s.io/yaml over go-yaml v2) double-quotes it:
+ * `"1"`, `"2025-01-01T00:00:00Z"`, `"yes"`, but `100m`, `128Mi`, `25%`, `10.244.1.2` stay plain.
+ */
+function resolvesToNonString(s: string): boolean {
+  if (YAML11_KEYWORDS.has(s)) return true;
+  if (!/^[-+.0-9]/.test(s)) return false;
+  const plain = s.replace(/_/g, '');
+  if (/^[-+]?(?:0|[1-9][0-9]*|0[xX][0-9a-fA-F]+|0[oO]?[0-7]+|0[bB][01]+)$/.test(plain)) return true;
+  if (/^[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$/.test(plain)) return true;
+  if (/^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/.test(s)) return true;
+  return /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?$/.test(s);
+}
+
+/**
+ * True when go-yaml's emitter may not write `s` as a plain scalar in block context
+ * (emitterc.go yaml_emitter_analyze_scalar): an indicator first (`-`, `?`, `:` only before a blank or
+ * the end), `---` / `...` first, `: ` or ` #` inside, a `:` at the end, a leading or trailing blank.
+ */
+function plainForbidden(s: string): boolean {
+  if (s.startsWith('---') || s.startsWith('...')) return true;
+  if (/^[#,[\]{}&*!|>'"%@`]/.test(s) || /^[-?:](?:\s|$)/.test(s)) return true;
+  if (/:(?:\s|$)/.test(s) || /\s#/.test(s)) return true;
+  return /^\s|\s$/.test(s);
+}
+
+/**
+ * A YAML scalar as kubectl prints it: a string that would read back as another type `"double-quoted"`
+ * (JSON escapes), one the emitter cannot write plain `'single-quoted'` (`''` for a quote), else plain.
+ * Multi-line strings are double-quoted here (kubectl: a `|` literal block).
+ */
 function scalar(v: unknown): string {
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   const s = String(v);
-  if (s === '' || /^[\s\-?:,[\]{}#&*!|>'"%@`]|[:#]\s|\s$|^(true|false|null|yes|no|~)$|^[\d.+-]/i.test(s) || s.includes('\n')) {
-    return JSON.stringify(s);
-  }
+  if (s === '' || s.includes('\n') || resolvesToNonString(s) || /[^\x20-\x7e\u00a0-\ufffd]/.test(s)) return JSON.stringify(s);
+  if (plainForbidden(s)) return `'${s.replace(/'/g, "''")}'`;
   return s;
 }

@@ -51,4 +51,16 @@ describe('misc formatting', () => {
   it('emits readable YAML', () => {
     expect(toYaml({ a: 1, b: { c: 'x', d: [1, 'two'] }, e: [], f: 'yes' })).toBe('a: 1\nb:\n  c: x\n  d:\n  - 1\n  - two\ne: []\nf: "yes"');
   });
+  it('quotes strings as kubectl (go-yaml v2) does: double quotes when they would read back as another type, single when they cannot be plain', () => {
+    const doc = {
+      plain: ["it's", '100m', '128Mi', '25%', '10.244.1.209', 'nginx:1.27', 'web-7d4b9c', 'a b', 'http://api:80/x', '-x', 'v1.2.3'],
+      double: ['1', '0', '1.5', '.5', '1e3', '08', '0x1F', '1_000', '2025-01-01T00:00:00Z', '2025-01-01', 'true', 'yes', 'Off', 'null', '~', '', '1:20'],
+      single: ['*/5 * * * *', '%x', '@x', '- x', 'a: b', 'x #y', 'end:', ' lead', 'trail ', "'q"],
+    };
+    const lines = toYaml(doc).split('\n');
+    const values = (key: string) => { const i = lines.indexOf(`${key}:`); return lines.slice(i + 1, i + 1 + doc[key as keyof typeof doc].length).map((l) => l.slice(2)); };
+    expect(values('plain')).toEqual(doc.plain);
+    expect(values('double')).toEqual(doc.double.map((v) => JSON.stringify(v)));
+    expect(values('single')).toEqual(["'*/5 * * * *'", "'%x'", "'@x'", "'- x'", "'a: b'", "'x #y'", "'end:'", "' lead'", "'trail '", "'''q'"]);
+  });
 });
