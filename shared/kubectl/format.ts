@@ -114,7 +114,8 @@ export function toYaml(value: unknown, level = 0): string {
   }
   if (value !== null && typeof value === 'object') {
     const obj = value as Record<string, unknown>;
-    const keys = Object.keys(obj).filter((k) => obj[k] !== undefined);
+    // Keys sorted like kubectl's YAMLPrinter (an unstructured map, marshalled in key order).
+    const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
     if (keys.length === 0) return `${pad}{}`;
     return keys
       .map((k) => {
