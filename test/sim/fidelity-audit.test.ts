@@ -41,6 +41,9 @@ describe('Deployment defaults (K pkg/apis/apps/v1/defaults.go)', () => {
     expect(yaml).toMatch(/^ {2}revisionHistoryLimit: 10$/m);
     expect(yaml).toMatch(/^ {2}progressDeadlineSeconds: 600$/m);
     expect(yaml).toMatch(/^ {4}type: RollingUpdate$/m);
+    // Pod template defaults (K pkg/apis/core/v1/defaults.go): restartPolicy Always, 30 s grace period.
+    expect(yaml).toMatch(/^ {6}restartPolicy: Always$/m);
+    expect(yaml).toMatch(/^ {6}terminationGracePeriodSeconds: 30$/m);
     expect(yaml).toMatch(/^ {6}maxSurge: "?25%"?$/m);
     expect(yaml).toMatch(/^ {6}maxUnavailable: "?25%"?$/m);
     expect(typeCommand(s, 'kubectl get deployment web')).toMatch(/^web\s+1\/1\s+1\s+1\s/m);
