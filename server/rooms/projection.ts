@@ -154,7 +154,6 @@ function assigner<S, C>(def: ViewDef, table: object): Assigner<S, C> {
     `  let last = written.get(entry);\n` +
     `  if (last === undefined) written.set(entry, (last = new Array(${slots + fromKey.length}).fill(UNSET)));\n` +
     `  let v, next;\n  ${lines.join('\n  ')}\n};`;
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from the view definition (see above)
   return new Function(...names, body)(...values) as Assigner<S, C>;
 }
 
@@ -331,6 +330,7 @@ function memoryOf(team: TeamSchema): ProjectionMemory {
       incremental: 0,
     };
     memories.set(team, m);
+    viewInputs++;
   }
   return m;
 }
@@ -341,6 +341,19 @@ function memoryOf(team: TeamSchema): ProjectionMemory {
  */
 export function teamDetailOf(team: TeamSchema): TeamDetailSchema {
   return memoryOf(team).detail;
+}
+
+/**
+ * Bumped (for every team in the process) whenever a team's projection is created or resynced, or its
+ * Pods came, went, moved Node or changed detail, or Service endpoints changed: what
+ * {@link podsVersionOf} and {@link projectedPodCount} answer for some team may differ only after it
+ * moved, so server/rooms/views.ts re-reads the views only then.
+ */
+let viewInputs = 0;
+
+/** See {@link viewInputs}: compare with the value seen at the last view refresh. */
+export function viewInputsVersion(): number {
+  return viewInputs;
 }
 
 /** A counter that changes whenever the set of `team`'s Pods, their Nodes or Service endpoints changed. */
@@ -1064,6 +1077,8 @@ export interface ProjectOptions {
 export function projectTeam(team: TeamSchema, sim: SimState, options: ProjectOptions): void {
   const mem = memoryOf(team);
   const cursor = changeCursor(sim);
+  const podsVersion = mem.podsVersion;
+  const pods = mem.index.size;
   if (mem.sim !== sim || !projectChanges(team, mem, sim, cursor)) {
     projectAll(team, mem, sim);
     const s = mem.stamps;
@@ -1071,8 +1086,10 @@ export function projectTeam(team: TeamSchema, sim: SimState, options: ProjectOpt
     s.slo = sloMemory([...team.alerts]);
     s.score = Number.NaN;
     mem.full++;
+    viewInputs++;
   } else {
     mem.incremental++;
+    if (mem.podsVersion !== podsVersion || mem.index.size !== pods) viewInputs++;
   }
   mem.sim = sim;
   mem.cursor = cursor;
