@@ -659,7 +659,7 @@ class KeyList {
       this.one[0] = this.keys[0]!;
       return this.one;
     }
-    const sorted = this.keys.slice(0, n).sort();
+    const sorted = this.keys.slice(0, n).sort(byCodeUnits);
     let m = 1;
     for (let i = 1; i < n; i++) if (sorted[i] !== sorted[m - 1]) sorted[m++] = sorted[i]!;
     sorted.length = m;
@@ -669,6 +669,8 @@ class KeyList {
   private one: string[] = [''];
 }
 const NO_KEYS: readonly string[] = [];
+/** `Array.prototype.sort`'s default order for strings (UTF-16 code units), without its string conversions. */
+const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Keys {@link projectChanges} collects (cleared on entry; nothing else touches them). */
 const scratch = {
@@ -972,7 +974,6 @@ export const HIDDEN_TITLE = 'Unknown cause';
 function projectIncidents(team: TeamSchema, sim: SimState, stamp: Stamp, options: ProjectOptions): void {
   const wf = options.workflow;
   const phase = options.phase;
-  const revealed = (id: string): boolean => phase === undefined || isRevealed(phase, { workflow: wf ?? EMPTY_WORKFLOW }, id);
   // Stamped over every incident (what `visibleIncidents` picks and orders from), so an unchanged
   // tick builds no list.
   stamp.begin();
@@ -989,6 +990,7 @@ function projectIncidents(team: TeamSchema, sim: SimState, stamp: Stamp, options
     stamp.put(i.mitigatedAt);
   }
   if (!stamp.end()) return;
+  const revealed = (id: string): boolean => phase === undefined || isRevealed(phase, { workflow: wf ?? EMPTY_WORKFLOW }, id);
   const shown = visibleIncidents(sim);
   syncArray(team.incidents, shown, () => new IncidentSchema(), (entry, { label, incident: i }) => {
     const open = revealed(i.spec.id);
