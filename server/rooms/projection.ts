@@ -288,6 +288,8 @@ function restartsOf(pod: Pod): number {
 interface ProjectionMemory {
   sim: SimState | undefined;
   cursor: number;
+  /** The change log answered (no resync) at `cursor`: it still does while nothing new is recorded. */
+  followed: boolean;
   /** The team's Pods and object detail (`state.teamDetail[id]`). */
   detail: TeamDetailSchema;
   index: Map<string, PodIndexEntry>;
@@ -316,6 +318,7 @@ function memoryOf(team: TeamSchema): ProjectionMemory {
     m = {
       sim: undefined,
       cursor: 0,
+      followed: false,
       detail: new TeamDetailSchema(),
       index: new Map(),
       byNode: new Map(),
@@ -719,13 +722,16 @@ function projectChanges(team: TeamSchema, mem: ProjectionMemory, sim: SimState, 
   const holds = mem.held.size > 0 && expiredHolds(mem, sim.t, null);
   const { pods, nodes, deployments, services, touchedNodes, touchedDeployments, touchedSystem } = scratch;
   if (!holds && mem.cursor === cursor) {
-    // Nothing recorded since the last patch (most ticks): only whether the log still answers.
-    return !forEachChangeSince(sim, cursor, collectChange).resync;
+    // Nothing recorded since the last patch (most ticks): only whether the log answers (once it
+    // did at this cursor, it does until something new is recorded).
+    if (!mem.followed) mem.followed = !forEachChangeSince(sim, cursor, collectChange).resync;
+    return mem.followed;
   }
   for (let i = 0; i < scratchLists.length; i++) scratchLists[i]!.clear();
   collecting = mem;
   const followed = !forEachChangeSince(sim, mem.cursor, collectChange).resync;
   collecting = undefined;
+  mem.followed = followed;
   if (!followed) return false;
   if (holds) expiredHolds(mem, sim.t, pods);
   for (const key of pods.inOrder()) projectPod(mem, sim, key, touchedNodes, touchedDeployments, touchedSystem);
@@ -1088,6 +1094,7 @@ export function projectTeam(team: TeamSchema, sim: SimState, options: ProjectOpt
     s.slo = sloMemory([...team.alerts]);
     s.score = Number.NaN;
     mem.full++;
+    mem.followed = false;
     viewInputs++;
   } else {
     mem.incremental++;
