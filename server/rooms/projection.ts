@@ -98,6 +98,19 @@ type CountsKeys<D> = D extends ViewDef<infer F> ? { [K in keyof F]: F[K] extends
 type Assigner<S, C> = (entry: object, src: S, ctx: C, key: string) => void;
 /** Never a field value: an entry's slot not written yet. */
 const UNSET = Symbol('unset');
+/** A view field name as it may appear in generated code (the view definitions' own identifiers). */
+const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Builds the {@link Assigner} of one view from its definition and compute table.
+ *
+ * The assigner is generated once per view (`new Function`, at module load) as straight-line code with
+ * one call site and one property store per field: a single generic loop over the fields of every view
+ * made each call and each store megamorphic (4 views share it), which V8 cannot inline, and the Pod
+ * assigner runs on every Pod change (the default match: a memory change on a third of its ticks). Only
+ * field names (checked against {@link FIELD_NAME}) and slot numbers are written into the code; the
+ * compute functions, defaults and helpers are passed in as arguments.
+ */
 function assigner<S, C>(def: ViewDef, table: object): Assigner<S, C> {
   const fns = table as unknown as Record<string, (s: S, c: C) => unknown>;
   const plain: string[] = [];
@@ -106,51 +119,42 @@ function assigner<S, C>(def: ViewDef, table: object): Assigner<S, C> {
   for (const k of Object.keys(def.fields)) {
     const field = def.fields[k];
     if (!(k in fns)) continue; // counts: kept by the projection
+    if (!FIELD_NAME.test(k)) throw new Error(`view ${def.name}: field name ${JSON.stringify(k)} is not an identifier`);
     if (field && def.sparse === true && 'fromKey' in field && field.fromKey === true) fromKey.push(k);
     else if (field && field.kind !== 'counts' && 'default' in field && isSparse(def, field)) sparse.push([k, field.default]);
     else plain.push(k);
   }
-  const plainFns = plain.map((k) => fns[k]!);
-  const sparseFns = sparse.map(([k]) => fns[k]!);
-  const sparseDefaults = sparse.map(([, d]) => d);
-  const sparseKeys = sparse.map(([k]) => k);
-  const fromKeyFns = fromKey.map((k) => fns[k]!);
   const slots = plain.length + sparse.length + fromKey.length;
   // After the slots, one per fromKey field: the computed value last seen (an unchanged name skips the key test).
   const rawBase = slots;
-  const written = new WeakMap<object, unknown[]>();
-  return (entry, src, ctx, key) => {
-    const target = entry as Record<string, unknown>;
-    let last = written.get(entry);
-    if (last === undefined) written.set(entry, (last = new Array<unknown>(slots + fromKey.length).fill(UNSET)));
-    let slot = 0;
-    for (let i = 0; i < plainFns.length; i++, slot++) {
-      const v = plainFns[i]!(src, ctx);
-      if (last[slot] !== v) {
-        target[plain[i]!] = v;
-        last[slot] = v;
-      }
-    }
-    for (let i = 0; i < sparseFns.length; i++, slot++) {
-      const v = sparseFns[i]!(src, ctx);
-      const next = v === sparseDefaults[i] ? undefined : v;
-      if (last[slot] !== next) {
-        if (target[sparseKeys[i]!] !== next) target[sparseKeys[i]!] = next;
-        last[slot] = next;
-      }
-    }
-    // A name the key already says (`default/web` -> `web`) is not sent: the mirror takes it from the key.
-    for (let i = 0; i < fromKeyFns.length; i++, slot++) {
-      const v = fromKeyFns[i]!(src, ctx);
-      if (last[rawBase + i] === v) continue; // the same name (an entry keeps its key): nothing to test
-      last[rawBase + i] = v;
-      const next = typeof v === 'string' && isNameOfKey(v, key) ? undefined : v;
-      if (last[slot] !== next) {
-        if (target[fromKey[i]!] !== next) target[fromKey[i]!] = next;
-        last[slot] = next;
-      }
-    }
-  };
+  const lines: string[] = [];
+  let slot = 0;
+  // Plain fields: assigned when they differ from what was last written.
+  for (let i = 0; i < plain.length; i++, slot++) {
+    lines.push(`v = P${i}(src, ctx); if (last[${slot}] !== v) { entry.${plain[i]} = v; last[${slot}] = v; }`);
+  }
+  // Sparse fields: undefined while equal to their default.
+  for (let i = 0; i < sparse.length; i++, slot++) {
+    const k = sparse[i]![0];
+    lines.push(`v = S${i}(src, ctx); next = v === D${i} ? undefined : v; if (last[${slot}] !== next) { if (entry.${k} !== next) entry.${k} = next; last[${slot}] = next; }`);
+  }
+  // A name the key already says (`default/web` -> `web`) is not sent: the mirror takes it from the key.
+  // An unchanged computed name (an entry keeps its key) skips the key test.
+  for (let i = 0; i < fromKey.length; i++, slot++) {
+    const k = fromKey[i]!;
+    lines.push(
+      `v = K${i}(src, ctx); if (last[${rawBase + i}] !== v) { last[${rawBase + i}] = v; next = typeof v === 'string' && isNameOfKey(v, key) ? undefined : v; ` +
+        `if (last[${slot}] !== next) { if (entry.${k} !== next) entry.${k} = next; last[${slot}] = next; } }`,
+    );
+  }
+  const names = ['written', 'UNSET', 'isNameOfKey', ...plain.map((_, i) => `P${i}`), ...sparse.map((_, i) => `S${i}`), ...sparse.map((_, i) => `D${i}`), ...fromKey.map((_, i) => `K${i}`)];
+  const values = [new WeakMap<object, unknown[]>(), UNSET, isNameOfKey, ...plain.map((k) => fns[k]!), ...sparse.map(([k]) => fns[k]!), ...sparse.map(([, d]) => d), ...fromKey.map((k) => fns[k]!)];
+  const body =
+    `return function assign${FIELD_NAME.test(def.name) ? def.name : ''}(entry, src, ctx, key) {\n` +
+    `  let last = written.get(entry);\n` +
+    `  if (last === undefined) written.set(entry, (last = new Array(${slots + fromKey.length}).fill(UNSET)));\n` +
+    `  let v, next;\n  ${lines.join('\n  ')}\n};`;
+  return new Function(...names, body)(...values) as Assigner<S, C>;
 }
 
 const NODE: Computes<typeof NODE_VIEW, Node> = {
@@ -284,6 +288,8 @@ function restartsOf(pod: Pod): number {
 interface ProjectionMemory {
   sim: SimState | undefined;
   cursor: number;
+  /** The change log answered (no resync) at `cursor`: it still does while nothing new is recorded. */
+  followed: boolean;
   /** The team's Pods and object detail (`state.teamDetail[id]`). */
   detail: TeamDetailSchema;
   index: Map<string, PodIndexEntry>;
@@ -312,6 +318,7 @@ function memoryOf(team: TeamSchema): ProjectionMemory {
     m = {
       sim: undefined,
       cursor: 0,
+      followed: false,
       detail: new TeamDetailSchema(),
       index: new Map(),
       byNode: new Map(),
@@ -326,6 +333,7 @@ function memoryOf(team: TeamSchema): ProjectionMemory {
       incremental: 0,
     };
     memories.set(team, m);
+    viewInputs++;
   }
   return m;
 }
@@ -336,6 +344,19 @@ function memoryOf(team: TeamSchema): ProjectionMemory {
  */
 export function teamDetailOf(team: TeamSchema): TeamDetailSchema {
   return memoryOf(team).detail;
+}
+
+/**
+ * Bumped (for every team in the process) whenever a team's projection is created or resynced, or its
+ * Pods came, went, moved Node or changed detail, or Service endpoints changed: what
+ * {@link podsVersionOf} and {@link projectedPodCount} answer for some team may differ only after it
+ * moved, so server/rooms/views.ts re-reads the views only then.
+ */
+let viewInputs = 0;
+
+/** See {@link viewInputs}: compare with the value seen at the last view refresh. */
+export function viewInputsVersion(): number {
+  return viewInputs;
 }
 
 /** A counter that changes whenever the set of `team`'s Pods, their Nodes or Service endpoints changed. */
@@ -641,7 +662,7 @@ class KeyList {
       this.one[0] = this.keys[0]!;
       return this.one;
     }
-    const sorted = this.keys.slice(0, n).sort();
+    const sorted = this.keys.slice(0, n).sort(byCodeUnits);
     let m = 1;
     for (let i = 1; i < n; i++) if (sorted[i] !== sorted[m - 1]) sorted[m++] = sorted[i]!;
     sorted.length = m;
@@ -651,6 +672,8 @@ class KeyList {
   private one: string[] = [''];
 }
 const NO_KEYS: readonly string[] = [];
+/** `Array.prototype.sort`'s default order for strings (UTF-16 code units), without its string conversions. */
+const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Keys {@link projectChanges} collects (cleared on entry; nothing else touches them). */
 const scratch = {
@@ -695,14 +718,20 @@ function collectChange(kind: string, key: string): void {
  * Re-read only what the change log lists after `mem.cursor` (nothing at all when nothing was recorded).
  * @returns false when the log cannot say (the caller resyncs); nothing was projected then.
  */
-function projectChanges(team: TeamSchema, mem: ProjectionMemory, sim: SimState): boolean {
+function projectChanges(team: TeamSchema, mem: ProjectionMemory, sim: SimState, cursor: number): boolean {
   const holds = mem.held.size > 0 && expiredHolds(mem, sim.t, null);
-  if (!holds && mem.cursor === changeCursor(sim) && !forEachChangeSince(sim, mem.cursor, collectChange).resync) return true;
   const { pods, nodes, deployments, services, touchedNodes, touchedDeployments, touchedSystem } = scratch;
-  for (const list of scratchLists) list.clear();
+  if (!holds && mem.cursor === cursor) {
+    // Nothing recorded since the last patch (most ticks): only whether the log answers (once it
+    // did at this cursor, it does until something new is recorded).
+    if (!mem.followed) mem.followed = !forEachChangeSince(sim, cursor, collectChange).resync;
+    return mem.followed;
+  }
+  for (let i = 0; i < scratchLists.length; i++) scratchLists[i]!.clear();
   collecting = mem;
   const followed = !forEachChangeSince(sim, mem.cursor, collectChange).resync;
   collecting = undefined;
+  mem.followed = followed;
   if (!followed) return false;
   if (holds) expiredHolds(mem, sim.t, pods);
   for (const key of pods.inOrder()) projectPod(mem, sim, key, touchedNodes, touchedDeployments, touchedSystem);
@@ -951,7 +980,6 @@ export const HIDDEN_TITLE = 'Unknown cause';
 function projectIncidents(team: TeamSchema, sim: SimState, stamp: Stamp, options: ProjectOptions): void {
   const wf = options.workflow;
   const phase = options.phase;
-  const revealed = (id: string): boolean => phase === undefined || isRevealed(phase, { workflow: wf ?? EMPTY_WORKFLOW }, id);
   // Stamped over every incident (what `visibleIncidents` picks and orders from), so an unchanged
   // tick builds no list.
   stamp.begin();
@@ -968,6 +996,7 @@ function projectIncidents(team: TeamSchema, sim: SimState, stamp: Stamp, options
     stamp.put(i.mitigatedAt);
   }
   if (!stamp.end()) return;
+  const revealed = (id: string): boolean => phase === undefined || isRevealed(phase, { workflow: wf ?? EMPTY_WORKFLOW }, id);
   const shown = visibleIncidents(sim);
   syncArray(team.incidents, shown, () => new IncidentSchema(), (entry, { label, incident: i }) => {
     const open = revealed(i.spec.id);
@@ -1056,15 +1085,20 @@ export interface ProjectOptions {
 export function projectTeam(team: TeamSchema, sim: SimState, options: ProjectOptions): void {
   const mem = memoryOf(team);
   const cursor = changeCursor(sim);
-  if (mem.sim !== sim || !projectChanges(team, mem, sim)) {
+  const podsVersion = mem.podsVersion;
+  const pods = mem.index.size;
+  if (mem.sim !== sim || !projectChanges(team, mem, sim, cursor)) {
     projectAll(team, mem, sim);
     const s = mem.stamps;
     for (const stamp of [s.etcd, s.components, s.events, s.incidents, s.workflow]) stamp.reset();
     s.slo = sloMemory([...team.alerts]);
     s.score = Number.NaN;
     mem.full++;
+    mem.followed = false;
+    viewInputs++;
   } else {
     mem.incremental++;
+    if (mem.podsVersion !== podsVersion || mem.index.size !== pods) viewInputs++;
   }
   mem.sim = sim;
   mem.cursor = cursor;

@@ -20,7 +20,7 @@
 import { StateView, type Schema } from '@colyseus/schema';
 import type { SimState } from '../../shared/sim/types.ts';
 import type { MatchStateSchema, TeamDetailSchema, TeamSchema } from './schema.ts';
-import { focusedPodKeys, podsVersionOf, projectedPodCount, teamDetailOf, type Focus } from './projection.ts';
+import { focusedPodKeys, podsVersionOf, projectedPodCount, teamDetailOf, viewInputsVersion, type Focus } from './projection.ts';
 
 /**
  * Pods per team up to which every client gets every Pod and all detail (the built-in scenarios have
@@ -72,6 +72,8 @@ export function registerTeam(state: MatchStateSchema, id: string, team: TeamSche
 /** The per-client StateViews of one room. */
 export class TeamViews {
   readonly #seats = new Map<string, Seat>();
+  /** {@link viewInputsVersion} at the last {@link refresh} (-1: none yet). */
+  #refreshed = -1;
   private readonly teamOf: (id: string) => { schema: TeamSchema; sim: SimState } | undefined;
   private readonly allPodsLimit: number;
 
@@ -156,8 +158,15 @@ export class TeamViews {
     this.#sync(seat);
   }
 
-  /** After projecting: follow Pods that came, went or moved, and clusters crossing the limit. */
+  /**
+   * After projecting: follow Pods that came, went or moved, and clusters crossing the limit. Nothing
+   * is read when no projection moved what the views follow since the last refresh (most patches:
+   * projection.ts `viewInputsVersion`); attach, retarget and focus sync their seat themselves.
+   */
   refresh(): void {
+    const version = viewInputsVersion();
+    if (version === this.#refreshed) return;
+    this.#refreshed = version;
     for (const seat of this.#seats.values()) this.#sync(seat);
   }
 

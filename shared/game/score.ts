@@ -229,7 +229,8 @@ function sameIncidents(memo: ScoreMemo, incidents: ScoredTeam['sim']['incidents'
       inputs[j + 2] = inc.mitigatedAt;
     }
   }
-  inputs.length = incidents.length * 3;
+  // Set only when it differs: an array's length store is a call even when nothing changes.
+  if (inputs.length !== incidents.length * 3) inputs.length = incidents.length * 3;
   return same;
 }
 
