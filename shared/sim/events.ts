@@ -231,6 +231,20 @@ export function flushEventQueue(state: SimState): void {
 }
 
 /**
+ * True when the log holds an event of `reason` about an object named `name` in `namespace` (any kind
+ * and source) whose last occurrence `t` is at or after `since` (sim seconds). Reads only the newest
+ * entry of each series about objects of that name (the lookup table above: a handful), the same answer
+ * as walking the log back from its end to `since` (the log is in write order and a series' newest entry
+ * is its latest occurrence). O(series about that name).
+ */
+export function hasRecentEvent(state: SimState, reason: string, name: string, namespace: string, since: SimSeconds): boolean {
+  const list = indexOf(state).byName.get(name);
+  if (list === undefined) return false;
+  for (const e of list) if (e.reason === reason && e.t >= since && e.object.namespace === namespace) return true;
+  return false;
+}
+
+/**
  * The newest entry of each series among `events` (kept order: by `seq`), what `kubectl get events`
  * lists: one row per Event object, with its `count`, `firstT` and last occurrence `t`.
  */
