@@ -73,7 +73,7 @@
  */
 import type { Endpoints, ImageProfile, Node, Pod, ServiceTraffic, SimState } from './types.ts';
 import { roundStochastic } from './prng.ts';
-import { apiWritable } from './apiserver.ts';
+import { apiWritable, nodesQueuedSince } from './apiserver.ts';
 import { noteChange } from './apiserver.ts';
 import { tailShare } from './latency.ts';
 import { ownFigures, type EndpointGroup, type OwnFigures, type Result, type ServiceAggregate } from './trafficFigures.ts';
@@ -151,6 +151,10 @@ interface Memo {
   last: LastPass | null;
   /** Change-log cursor of the last pass (the EndpointSlices written since are the ones to re-read). */
   logCursor: number;
+  /** Cursor in the API server's trace of queued Nodes (`nodesQueuedSince`) at the last liveness check. */
+  nodeTraceCursor: number;
+  /** Position of each name in `nodeNames`. */
+  nodePosition: Map<string, number>;
   /** The per-position figures of the last pass, for a pass over only what changed (null: none usable). */
   incr: IncrementalPass | null;
 }
@@ -280,6 +284,8 @@ function memoOf(state: SimState): Memo {
       trafficGraph: null,
       last: null,
       logCursor: -1,
+      nodeTraceCursor: -1,
+      nodePosition: new Map(),
       incr: null,
     };
     memos.set(state, memo);
@@ -316,7 +322,8 @@ function nodeDown(state: SimState, name: string): boolean {
 /**
  * Compares every node's liveness with the last tick's and flags the Services whose own figures were
  * computed with an endpoint on a node that changed; returns true when any node changed (or the node
- * map was replaced). O(nodes) plus O(services) on a tick with changes. Nodes are read by name after an
+ * map was replaced). O(queued or created/deleted nodes), O(nodes) when the trace cannot say, plus
+ * O(services) on a tick with changes. Nodes are read by name after an
  * API write (a Node may have been created, replaced or deleted), else through the Node objects read
  * then (`kubeletUp` is a field of the object).
  *
@@ -324,11 +331,16 @@ function nodeDown(state: SimState, name: string): boolean {
  * incident, tests, benches), and the node lifecycle controller drains that queue before traffic runs,
  * leaving a trace: a lost node gets its grace timer (`counters.timerSeq` moves), a recovered one a status
  * write (`counters.resourceVersion`), or it stays queued while the API server cannot write. So the
- * nodes are only compared when one of these moved or a Node was queued now or at the last check.
+ * nodes are only compared when one of these moved or a Node was queued now or at the last check; and
+ * then only the Nodes queued since the last check (the API server's trace of `markDirty`,
+ * `nodesQueuedSince`), queued now, or created or deleted since (the change log: `nodeObjects`), each
+ * re-read by name; every Node (by name after an API write) when the trace or the log cannot say.
  */
-function refreshLiveness(state: SimState, memo: Memo): boolean {
+function refreshLiveness(state: SimState, memo: Memo, nodeObjects: string[] | null): boolean {
   const rv = state.counters.resourceVersion;
   const queued = state.dirty.nodes.length > 0;
+  const trace = nodesQueuedSince(state, memo.nodeTraceCursor);
+  memo.nodeTraceCursor = trace.cursor;
   const quiet =
     memo.nodesRef === state.nodes && memo.nodeObjsRv === rv && memo.livenessTimerSeq === state.counters.timerSeq && !queued && !memo.livenessDirtyNodes && memo.extraNodes.size === 0;
   memo.livenessTimerSeq = state.counters.timerSeq;
@@ -343,6 +355,7 @@ function refreshLiveness(state: SimState, memo: Memo): boolean {
     for (const name of memo.nodeNames) if (nodeDown(state, name)) memo.down.add(name);
     for (const name of memo.extraNodes) if (nodeDown(state, name)) memo.down.add(name);
     memo.nodeDownFlags = Uint8Array.from(memo.nodeNames, (name) => (memo.down.has(name) ? 1 : 0));
+    memo.nodePosition = new Map(memo.nodeNames.map((name, i) => [name, i]));
     for (const sm of memo.services.values()) sm.liveStale = true;
     return true;
   }
@@ -350,20 +363,36 @@ function refreshLiveness(state: SimState, memo: Memo): boolean {
   const names = memo.nodeNames;
   const objs = memo.nodeObjs;
   const flags = memo.nodeDownFlags;
-  const byName = memo.nodeObjsRv !== rv;
-  if (byName) memo.nodeObjsRv = rv;
-  for (let i = 0; i < names.length; i++) {
-    let node = objs[i];
-    if (byName) objs[i] = node = state.nodes[names[i]!];
+  const check = (i: number, node: Node | undefined): void => {
     const down = !node || !node.sim.kubeletUp ? 1 : 0;
-    if (down === flags[i]) continue;
+    if (down === flags[i]) return;
     // `flags` mirrors `memo.down` for these names; an endpoint's missing node may have added one too.
     const name = names[i]!;
     flags[i] = down;
-    if (down === (memo.down.has(name) ? 1 : 0)) continue;
+    if (down === (memo.down.has(name) ? 1 : 0)) return;
     if (down) memo.down.add(name);
     else memo.down.delete(name);
     changed.push(name);
+  };
+  if (trace.names !== null && nodeObjects !== null) {
+    // Only a queued Node can have changed liveness (whoever flips `kubeletUp` queues it), and only a
+    // created or deleted one can be another object: those are re-read by name, the rest stay.
+    for (const list of [trace.names, nodeObjects, state.dirty.nodes]) {
+      for (const name of list) {
+        const i = memo.nodePosition.get(name);
+        if (i === undefined) continue;
+        const node = (objs[i] = state.nodes[name]);
+        check(i, node);
+      }
+    }
+  } else {
+    const byName = memo.nodeObjsRv !== rv;
+    if (byName) memo.nodeObjsRv = rv;
+    for (let i = 0; i < names.length; i++) {
+      let node = objs[i];
+      if (byName) objs[i] = node = state.nodes[names[i]!];
+      check(i, node);
+    }
   }
   for (const name of memo.extraNodes) {
     const down = nodeDown(state, name);
@@ -659,14 +688,17 @@ function sameDownstream(prev: Result[], down: number[], results: Result[]): bool
 export function updateTraffic(state: SimState): void {
   const memo = memoOf(state);
   // The EndpointSlices written since the last pass, from the change log (null: it cannot say).
+  // And the Nodes created or deleted (a Node object replaced), for the liveness check.
   let slices: string[] | null = [];
-  const read = forEachChangeSince(state, memo.logCursor, (kind, key) => {
+  let nodeObjects: string[] | null = [];
+  const read = forEachChangeSince(state, memo.logCursor, (kind, key, type) => {
     if (kind === 'EndpointSlice') slices!.push(key);
+    else if (kind === 'Node' && type !== 'MODIFIED') nodeObjects!.push(key);
   });
-  if (read.resync) slices = null;
+  if (read.resync) slices = nodeObjects = null;
   memo.logCursor = read.cursor;
   const graph = graphOf(state, memo);
-  const livenessChanged = refreshLiveness(state, memo);
+  const livenessChanged = refreshLiveness(state, memo, nodeObjects);
   const writable = apiWritable(state);
   const userKey = resolveServiceKey(state, state.userFacingService);
   const last = memo.last;
