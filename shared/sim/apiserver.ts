@@ -234,8 +234,48 @@ const missing = (kind: StoredKind, key: string): WriteResult => ({ ok: false, co
 export function markDirty(state: SimState, kind: keyof SimState['dirty'], key: string): void {
   const q = state.dirty[kind];
   if (q[q.length - 1] !== key) q.push(key);
+  if (kind === 'nodes') traceNodeQueued(state, key);
   // A Service queued for another reason than a pod change (its spec, a test): its next sync rebuilds.
   if (kind === 'services') podWatchesOf(state).services.delete(key);
+}
+
+/**
+ * Every Node queued with {@link markDirty} (whoever flips a Node's `sim.kubeletUp` queues it: incidents,
+ * node actions, tests), in order, beside the state (never hashed): names `names[i]` has sequence number
+ * `first + i`. Bounded: a reader further behind than what it holds is told to re-read every Node.
+ */
+interface NodeQueueTrace {
+  first: number;
+  names: string[];
+}
+
+/** Queueings kept; a reader further behind re-reads every Node. */
+const NODE_TRACE_LIMIT = 4096;
+
+const nodeQueueTraces = new WeakMap<SimState, NodeQueueTrace>();
+
+function traceNodeQueued(state: SimState, name: string): void {
+  let t = nodeQueueTraces.get(state);
+  if (!t) nodeQueueTraces.set(state, (t = { first: 1, names: [] }));
+  t.names.push(name);
+  if (t.names.length > 2 * NODE_TRACE_LIMIT) {
+    const drop = t.names.length - NODE_TRACE_LIMIT;
+    t.names.splice(0, drop);
+    t.first += drop;
+  }
+}
+
+/**
+ * The Nodes queued ({@link markDirty}) after `cursor` (0 = from the start of this state's trace), maybe
+ * repeated, and the new cursor; `names` null when the trace no longer holds everything after `cursor`
+ * (or `cursor` is from another state): the reader then re-reads every Node. O(1) plus the names returned.
+ */
+export function nodesQueuedSince(state: SimState, cursor: number): { cursor: number; names: readonly string[] | null } {
+  const t = nodeQueueTraces.get(state);
+  if (!t) return { cursor: 0, names: cursor === 0 ? [] : null };
+  const last = t.first + t.names.length - 1;
+  if (cursor < t.first - 1 || cursor > last) return { cursor: last, names: null };
+  return { cursor: last, names: cursor === last ? [] : t.names.slice(cursor - t.first + 1) };
 }
 
 /** Queues `key` for its controller without touching its pod watch (the pod fan-out below). */

@@ -32,6 +32,8 @@ export interface SimIndex {
   podsByLabelSet: Map<string, Set<string>>;
   /** Label set id -> the labels (a copy). */
   labelSetLabels: Map<string, Readonly<Record<string, string>>>;
+  /** Pods in {@link podsByLabelSet}, all sets together (= stored Pods: every Pod is in exactly one set). O(1) to read. */
+  podCount: number;
   /** Keys of the bound pods with pod affinity or anti-affinity (the scheduler's InterPodAffinity: existing pods' terms; Pending ones do not count, so 100,000 of them cost nothing). */
   podsWithPodAffinity: Set<string>;
   sortedNodeNames: string[];
@@ -133,7 +135,10 @@ function addPodTo(idx: SimIndex, key: string, pod: Pod): void {
     idx.labelSetLabels.set(id, { ...labels });
     for (const k in labels) add(idx.podsByLabel, `${ns}|${k}=${labels[k]}`, id);
   }
-  set.add(key);
+  if (!set.has(key)) {
+    set.add(key);
+    idx.podCount++;
+  }
 }
 
 function removePodLabels(idx: SimIndex, key: string, pod: Pod): void {
@@ -142,7 +147,7 @@ function removePodLabels(idx: SimIndex, key: string, pod: Pod): void {
   const id = labelSetId(ns, labels);
   const set = idx.podsByLabelSet.get(id);
   if (!set) return;
-  set.delete(key);
+  if (set.delete(key)) idx.podCount--;
   if (set.size > 0) return;
   idx.podsByLabelSet.delete(id);
   idx.labelSetLabels.delete(id);
@@ -176,6 +181,7 @@ function build(state: SimState): SimIndex {
     podsByLabel: new Map(),
     podsByLabelSet: new Map(),
     labelSetLabels: new Map(),
+    podCount: 0,
     podsWithPodAffinity: new Set(),
     sortedNodeNames: Object.keys(state.nodes).sort(),
     sortedNodes: [],

@@ -154,8 +154,11 @@ function writable(state: SimState): boolean {
   return etcd === undefined || (etcd.hasQuorum && etcd.leader !== null && etcd.db?.alarm !== true);
 }
 
-/** Writes one correlated event at sim second `at` (its occurrence) into the log. */
-function write(state: SimState, type: SimEvent['type'], reason: string, object: SimEvent['object'], message: string, source: EventSource, at: SimSeconds): SimEvent {
+/**
+ * Writes one correlated event at sim second `at` (its occurrence) into the log. `own`: `object` is a
+ * fresh copy nobody else holds (recordEvent's), stored as is; else the event gets its own copy.
+ */
+function write(state: SimState, type: SimEvent['type'], reason: string, object: SimEvent['object'], message: string, source: EventSource, at: SimSeconds, own = false): SimEvent {
   const idx = indexOf(state);
   // One pass over the series about objects of this name: the series of this message, the combined
   // series, and the distinct plain messages of similar events within the window.
@@ -175,7 +178,7 @@ function write(state: SimState, type: SimEvent['type'], reason: string, object: 
     t: at,
     type,
     reason,
-    object: { kind: object.kind, name: object.name, namespace: object.namespace },
+    object: own ? object : { kind: object.kind, name: object.name, namespace: object.namespace },
     message: msg,
     source,
     seq: state.counters.eventSeq++,
@@ -212,7 +215,7 @@ export function recordEvent(
     return null;
   }
   if (state.eventQueue !== undefined && state.eventQueue.length > 0) flushEventQueue(state);
-  return write(state, type, reason, obj, message, source, state.t);
+  return write(state, type, reason, obj, message, source, state.t, true);
 }
 
 /**
@@ -228,6 +231,20 @@ export function flushEventQueue(state: SimState): void {
     if (state.t - q.t > EVENT_GIVE_UP_SECONDS) continue;
     write(state, q.type, q.reason, q.object, q.message, q.source, q.t);
   }
+}
+
+/**
+ * True when the log holds an event of `reason` about an object named `name` in `namespace` (any kind
+ * and source) whose last occurrence `t` is at or after `since` (sim seconds). Reads only the newest
+ * entry of each series about objects of that name (the lookup table above: a handful), the same answer
+ * as walking the log back from its end to `since` (the log is in write order and a series' newest entry
+ * is its latest occurrence). O(series about that name).
+ */
+export function hasRecentEvent(state: SimState, reason: string, name: string, namespace: string, since: SimSeconds): boolean {
+  const list = indexOf(state).byName.get(name);
+  if (list === undefined) return false;
+  for (const e of list) if (e.reason === reason && e.t >= since && e.object.namespace === namespace) return true;
+  return false;
 }
 
 /**

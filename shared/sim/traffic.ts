@@ -45,9 +45,11 @@
  *
  * Cost: a tick with no API write, no node queued or lost, and the same graph, ingress, image profiles
  * and API writability as the last pass only redoes the SLI draws (O(images) field comparisons to
- * notice an incident or test editing a profile in place); any other tick is O(services + edges) plus
- * work for what changed (O(nodes) more after an API write or a node queue/timer trace, see
- * `refreshLiveness`). A memo outside the state (a `WeakMap` keyed by the state object, like
+ * notice an incident or test editing a profile in place); a tick whose only changes to the inputs are
+ * EndpointSlice writes (the change log, ./changelog.ts, names them) recomputes only those Services and
+ * what depends on them (`incrementalPass`: their callees' offered load, their callers' results), O(changed
+ * Services and their edges); any other tick is O(services + edges) plus work for what changed (O(nodes)
+ * more after an API write or a node queue/timer trace, see `refreshLiveness`). A memo outside the state (a `WeakMap` keyed by the state object, like
  * shared/sim/cache.ts) keeps per Service:
  * - its endpoint aggregate (ready endpoints grouped by image, CPU, node and running container), rebuilt
  *   only when its EndpointSlice's `metadata.resourceVersion` (or length) changed, re-reading only the
@@ -66,16 +68,18 @@
  * so a cloned, replayed or JSON round-tripped state computes bit-identical figures.
  *
  * May import: ./types.ts, ./prng.ts, ./apiserver.ts (read-only checks), ./latency.ts, ./trafficModel.ts,
- * ./trafficGraph.ts, ./trafficFigures.ts (per-Service own figures and end-to-end results), ./changelog.ts.
+ * ./trafficGraph.ts, ./trafficFigures.ts (per-Service own figures and end-to-end results), ./changelog.ts
+ * (the EndpointSlices written since the last pass).
  */
 import type { Endpoints, ImageProfile, Node, Pod, ServiceTraffic, SimState } from './types.ts';
 import { roundStochastic } from './prng.ts';
-import { apiWritable } from './apiserver.ts';
+import { apiWritable, nodesQueuedSince } from './apiserver.ts';
 import { noteChange } from './apiserver.ts';
 import { tailShare } from './latency.ts';
 import { ownFigures, type EndpointGroup, type OwnFigures, type Result, type ServiceAggregate } from './trafficFigures.ts';
 import { buildTrafficGraph, computePathResult, resolveServiceKey, type TrafficGraph } from './trafficGraph.ts';
 import { imageProfile, podCpuMilli } from './trafficModel.ts';
+import { forEachChangeSince } from './changelog.ts';
 
 export {
   DEFAULT_BASE_MEMORY_SHARE,
@@ -145,6 +149,32 @@ interface Memo {
   trafficGraph: TrafficGraph | null;
   /** What the last full pass computed from, for the nothing-changed fast path (null: no valid pass). */
   last: LastPass | null;
+  /** Change-log cursor of the last pass (the EndpointSlices written since are the ones to re-read). */
+  logCursor: number;
+  /** Cursor in the API server's trace of queued Nodes (`nodesQueuedSince`) at the last liveness check. */
+  nodeTraceCursor: number;
+  /** Position of each name in `nodeNames`. */
+  nodePosition: Map<string, number>;
+  /** The per-position figures of the last pass, for a pass over only what changed (null: none usable). */
+  incr: IncrementalPass | null;
+}
+
+/**
+ * The per-position arrays of the last pass over `graph` (parallel to `graph.order`), kept so the next
+ * pass recomputes only the Services whose EndpointSlice changed and what depends on them (their
+ * downstream offered load, their callers' end-to-end results), in the same order and with the same
+ * expressions as a pass over every Service: the figures are bit-identical.
+ */
+interface IncrementalPass {
+  graph: TrafficGraph;
+  /** Offered load from the ingress alone (before any caller's share was added), requests/s. */
+  ingressRps: number[];
+  rps: number[];
+  sms: ServiceMemo[];
+  own: OwnFigures[];
+  results: Result[];
+  /** Per position, its callers as `[caller position, index of the call in the caller's down list]`, by caller then index. */
+  ups: number[][];
 }
 
 /**
@@ -253,6 +283,10 @@ function memoOf(state: SimState): Memo {
       traffic: null,
       trafficGraph: null,
       last: null,
+      logCursor: -1,
+      nodeTraceCursor: -1,
+      nodePosition: new Map(),
+      incr: null,
     };
     memos.set(state, memo);
   }
@@ -288,7 +322,8 @@ function nodeDown(state: SimState, name: string): boolean {
 /**
  * Compares every node's liveness with the last tick's and flags the Services whose own figures were
  * computed with an endpoint on a node that changed; returns true when any node changed (or the node
- * map was replaced). O(nodes) plus O(services) on a tick with changes. Nodes are read by name after an
+ * map was replaced). O(queued or created/deleted nodes), O(nodes) when the trace cannot say, plus
+ * O(services) on a tick with changes. Nodes are read by name after an
  * API write (a Node may have been created, replaced or deleted), else through the Node objects read
  * then (`kubeletUp` is a field of the object).
  *
@@ -296,11 +331,16 @@ function nodeDown(state: SimState, name: string): boolean {
  * incident, tests, benches), and the node lifecycle controller drains that queue before traffic runs,
  * leaving a trace: a lost node gets its grace timer (`counters.timerSeq` moves), a recovered one a status
  * write (`counters.resourceVersion`), or it stays queued while the API server cannot write. So the
- * nodes are only compared when one of these moved or a Node was queued now or at the last check.
+ * nodes are only compared when one of these moved or a Node was queued now or at the last check; and
+ * then only the Nodes queued since the last check (the API server's trace of `markDirty`,
+ * `nodesQueuedSince`), queued now, or created or deleted since (the change log: `nodeObjects`), each
+ * re-read by name; every Node (by name after an API write) when the trace or the log cannot say.
  */
-function refreshLiveness(state: SimState, memo: Memo): boolean {
+function refreshLiveness(state: SimState, memo: Memo, nodeObjects: string[] | null): boolean {
   const rv = state.counters.resourceVersion;
   const queued = state.dirty.nodes.length > 0;
+  const trace = nodesQueuedSince(state, memo.nodeTraceCursor);
+  memo.nodeTraceCursor = trace.cursor;
   const quiet =
     memo.nodesRef === state.nodes && memo.nodeObjsRv === rv && memo.livenessTimerSeq === state.counters.timerSeq && !queued && !memo.livenessDirtyNodes && memo.extraNodes.size === 0;
   memo.livenessTimerSeq = state.counters.timerSeq;
@@ -315,6 +355,7 @@ function refreshLiveness(state: SimState, memo: Memo): boolean {
     for (const name of memo.nodeNames) if (nodeDown(state, name)) memo.down.add(name);
     for (const name of memo.extraNodes) if (nodeDown(state, name)) memo.down.add(name);
     memo.nodeDownFlags = Uint8Array.from(memo.nodeNames, (name) => (memo.down.has(name) ? 1 : 0));
+    memo.nodePosition = new Map(memo.nodeNames.map((name, i) => [name, i]));
     for (const sm of memo.services.values()) sm.liveStale = true;
     return true;
   }
@@ -322,20 +363,36 @@ function refreshLiveness(state: SimState, memo: Memo): boolean {
   const names = memo.nodeNames;
   const objs = memo.nodeObjs;
   const flags = memo.nodeDownFlags;
-  const byName = memo.nodeObjsRv !== rv;
-  if (byName) memo.nodeObjsRv = rv;
-  for (let i = 0; i < names.length; i++) {
-    let node = objs[i];
-    if (byName) objs[i] = node = state.nodes[names[i]!];
+  const check = (i: number, node: Node | undefined): void => {
     const down = !node || !node.sim.kubeletUp ? 1 : 0;
-    if (down === flags[i]) continue;
+    if (down === flags[i]) return;
     // `flags` mirrors `memo.down` for these names; an endpoint's missing node may have added one too.
     const name = names[i]!;
     flags[i] = down;
-    if (down === (memo.down.has(name) ? 1 : 0)) continue;
+    if (down === (memo.down.has(name) ? 1 : 0)) return;
     if (down) memo.down.add(name);
     else memo.down.delete(name);
     changed.push(name);
+  };
+  if (trace.names !== null && nodeObjects !== null) {
+    // Only a queued Node can have changed liveness (whoever flips `kubeletUp` queues it), and only a
+    // created or deleted one can be another object: those are re-read by name, the rest stay.
+    for (const list of [trace.names, nodeObjects, state.dirty.nodes]) {
+      for (const name of list) {
+        const i = memo.nodePosition.get(name);
+        if (i === undefined) continue;
+        const node = (objs[i] = state.nodes[name]);
+        check(i, node);
+      }
+    }
+  } else {
+    const byName = memo.nodeObjsRv !== rv;
+    if (byName) memo.nodeObjsRv = rv;
+    for (let i = 0; i < names.length; i++) {
+      let node = objs[i];
+      if (byName) objs[i] = node = state.nodes[names[i]!];
+      check(i, node);
+    }
   }
   for (const name of memo.extraNodes) {
     const down = nodeDown(state, name);
@@ -630,8 +687,18 @@ function sameDownstream(prev: Result[], down: number[], results: Result[]): bool
  */
 export function updateTraffic(state: SimState): void {
   const memo = memoOf(state);
+  // The EndpointSlices written since the last pass, from the change log (null: it cannot say).
+  // And the Nodes created or deleted (a Node object replaced), for the liveness check.
+  let slices: string[] | null = [];
+  let nodeObjects: string[] | null = [];
+  const read = forEachChangeSince(state, memo.logCursor, (kind, key, type) => {
+    if (kind === 'EndpointSlice') slices!.push(key);
+    else if (kind === 'Node' && type !== 'MODIFIED') nodeObjects!.push(key);
+  });
+  if (read.resync) slices = nodeObjects = null;
+  memo.logCursor = read.cursor;
   const graph = graphOf(state, memo);
-  const livenessChanged = refreshLiveness(state, memo);
+  const livenessChanged = refreshLiveness(state, memo, nodeObjects);
   const writable = apiWritable(state);
   const userKey = resolveServiceKey(state, state.userFacingService);
   const last = memo.last;
@@ -655,6 +722,15 @@ export function updateTraffic(state: SimState): void {
   // unchanged has the profiles its own figures were computed with, so only changed aggregates recompute.
   const prevImages = last?.images ?? null;
   const profilesUnchanged = prevImages !== null && sameKeys(Object.keys(state.images), prevImages.keys) && sameProfileSnapshot(state, prevImages);
+  const incr = memo.incr;
+  if (
+    slices !== null && incr !== null && incr.graph === graph && last !== null && writable && !livenessChanged && profilesUnchanged &&
+    last.graph === graph && last.userKey === userKey && memo.traffic === state.traffic && memo.trafficGraph === graph && sameIngress(state, last)
+  ) {
+    // Only EndpointSlices changed since the last pass: recompute what depends on them.
+    incrementalPass(state, memo, incr, slices, last, userKey);
+    return;
+  }
   const n = graph.order.length;
   // Offered load per position, requests/s; ingress to a Service outside the graph only feeds the SLI.
   const rps = new Array<number>(n).fill(0);
@@ -666,6 +742,7 @@ export function updateTraffic(state: SimState): void {
     if (i !== undefined) rps[i] = rps[i]! + Math.max(0, entry.rps);
     else outside.set(key, (outside.get(key) ?? 0) + Math.max(0, entry.rps));
   }
+  const ingressRps = rps.slice();
   const sms = new Array<ServiceMemo>(n);
   const own = new Array<OwnFigures>(n);
   for (let i = 0; i < n; i++) {
@@ -745,7 +822,113 @@ export function updateTraffic(state: SimState): void {
   // Only a pass made while the API server could write is reusable (during an outage queued Services are
   // re-read from their pods every tick).
   memo.last = writable ? pass : null;
+  memo.incr = writable ? { graph, ingressRps, rps, sms, own, results, ups: incr !== null && incr.graph === graph ? incr.ups : callersOf(graph) } : null;
   drawSlis(state, pass);
+}
+
+/** Per position, its callers and the index of the call in each caller's down list, flattened as pairs, by caller then index. */
+function callersOf(graph: TrafficGraph): number[][] {
+  const ups: number[][] = graph.order.map(() => []);
+  for (let u = 0; u < graph.down.length; u++) {
+    const down = graph.down[u]!;
+    for (let j = 0; j < down.length; j++) ups[down[j]!]!.push(u, j);
+  }
+  return ups;
+}
+
+/**
+ * The pass of {@link updateTraffic} when only EndpointSlices changed since the last pass (`slices`:
+ * their keys; same graph, ingress, profiles, node liveness and user-facing Service): the Services of
+ * those slices get their aggregate and own figures re-read, a Service whose own figures or offered load
+ * changed passes its new load on to its callees (their load is summed again from the ingress and every
+ * caller, in caller order, as the full pass adds it), and a Service whose end-to-end result changed
+ * has its callers' results recomputed. Every other Service keeps its load, figures, result and
+ * `state.traffic` entry, which the full pass would recompute to the same values. O(changed Services
+ * and their neighbours), plus two byte scans over the positions.
+ */
+function incrementalPass(state: SimState, memo: Memo, incr: IncrementalPass, slices: string[], last: LastPass, userKey: string | undefined): void {
+  const graph = incr.graph;
+  const n = graph.order.length;
+  const { rps, sms, own, results, ingressRps, ups } = incr;
+  const forward = new Uint8Array(n);
+  const backward = new Uint8Array(n);
+  let lo = n;
+  for (const key of slices) {
+    const i = graph.position.get(key);
+    if (i === undefined) continue;
+    forward[i] = 1;
+    if (i < lo) lo = i;
+  }
+  for (let i = lo; i < n; i++) {
+    if (forward[i] === 0) continue;
+    const sm = serviceMemoOf(state, memo, graph.order[i]!, null);
+    let load = ingressRps[i]!;
+    const up = ups[i]!;
+    for (let k = 0; k < up.length; k += 2) {
+      const u = up[k]!;
+      load = load + rps[u]! * own[u]!.accepted * graph.paths[u]!.share[up[k + 1]!]!;
+    }
+    const prevLoad = rps[i];
+    rps[i] = load;
+    let figures = sm.own;
+    if (figures === null || sm.ownAgg !== sm.agg || sm.liveStale || sm.ownRps !== load) {
+      figures = ownFigures(state, sm.agg, load);
+      sm.own = figures;
+      sm.ownAgg = sm.agg;
+      sm.ownRps = load;
+      sm.ownProfile = profileSignature(state, sm.agg.images);
+      sm.liveStale = false;
+    }
+    sms[i] = sm;
+    const prevOwn = own[i];
+    own[i] = figures;
+    backward[i] = 1;
+    if (figures !== prevOwn || load !== prevLoad) for (const d of graph.down[i]!) forward[d] = 1; // callees come later
+  }
+  const traffic = state.traffic;
+  for (let i = n - 1; i >= 0; i--) {
+    if (backward[i] === 0) continue;
+    const sm = sms[i]!;
+    const figures = own[i]!;
+    const down = graph.down[i]!;
+    const prev = results[i];
+    let r = sm.result;
+    if (r === null || sm.resultOwn !== figures || !sameDownstream(sm.resultDown, down, results)) {
+      const downResults = down.map((d) => results[d]!);
+      r = computePathResult(figures, downResults, graph.optional[i]!, graph.paths[i]!);
+      sm.result = r;
+      sm.resultOwn = figures;
+      sm.resultDown = downResults;
+    }
+    results[i] = r;
+    if (r !== prev) {
+      const up = ups[i]!;
+      for (let k = 0; k < up.length; k += 2) backward[up[k]!] = 1; // callers come earlier
+    }
+    const key = graph.order[i]!;
+    const cur = traffic[key];
+    if (cur === undefined) {
+      traffic[key] = { rps: rps[i]!, errorRate: r.errorRate, p50Ms: r.p50, p99Ms: r.p99, readyEndpoints: sm.agg.ready, totalEndpoints: sm.agg.total };
+      noteChange(state, 'Service', key);
+    } else if (
+      cur.rps !== rps[i] || cur.errorRate !== r.errorRate || cur.p50Ms !== r.p50 || cur.p99Ms !== r.p99 ||
+      cur.readyEndpoints !== sm.agg.ready || cur.totalEndpoints !== sm.agg.total
+    ) {
+      cur.rps = rps[i]!;
+      cur.errorRate = r.errorRate;
+      cur.p50Ms = r.p50;
+      cur.p99Ms = r.p99;
+      cur.readyEndpoints = sm.agg.ready;
+      cur.totalEndpoints = sm.agg.total;
+      noteChange(state, 'Service', key);
+    }
+  }
+  const userPos = userKey !== undefined ? graph.position.get(userKey) : undefined;
+  // The last pass's object, its figures brought up to date (its tail-share cache is keyed by `user`).
+  last.rv = state.counters.resourceVersion;
+  last.user = userPos !== undefined ? results[userPos] : undefined;
+  if (userPos !== undefined) last.userRps = rps[userPos]!;
+  drawSlis(state, last);
 }
 
 /** The user-facing Service's SLI counts of this tick from the pass's figures: 3 draws of `state.rng`. */

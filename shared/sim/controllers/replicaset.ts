@@ -12,6 +12,7 @@
  */
 import { apiWritable, compactDirty, createObject, deletePod, drainDirty, markDirty, newMeta, releasePod, takePodChanges, unwatchPods, updateStatus as writeStatus, watchPods } from '../apiserver.ts';
 import { emit, isWarmStart } from '../emit.ts';
+import { hasRecentEvent } from '../events.ts';
 import { getIndex, selectorMatches } from '../cache.ts';
 import { randomSuffix } from '../names.ts';
 import { cloneJson, isActive, readySince } from '../podutil.ts';
@@ -64,15 +65,12 @@ export function slowStartBatch(count: number, initialBatchSize: number, fn: () =
  */
 export const FAILED_CREATE_EVENT_INTERVAL_SECONDS = 300;
 
-/** True when the log holds a `FailedCreate` of this owner from the last {@link FAILED_CREATE_EVENT_INTERVAL_SECONDS}. O(events in that window). */
+/**
+ * True when the log holds a `FailedCreate` of this owner from the last {@link FAILED_CREATE_EVENT_INTERVAL_SECONDS}.
+ * O(event series about objects of that name), from the event log's lookup table (../events.ts).
+ */
 function recentFailedCreate(state: SimState, name: string, namespace: string): boolean {
-  const events = state.events;
-  for (let i = events.length - 1; i >= 0; i--) {
-    const e = events[i]!;
-    if (e.t < state.t - FAILED_CREATE_EVENT_INTERVAL_SECONDS) return false;
-    if (e.reason === 'FailedCreate' && e.object.name === name && e.object.namespace === namespace) return true;
-  }
-  return false;
+  return hasRecentEvent(state, 'FailedCreate', name, namespace, state.t - FAILED_CREATE_EVENT_INTERVAL_SECONDS);
 }
 
 /**
@@ -120,11 +118,9 @@ function createBudget(state: SimState): { tick: number; n: number } | null {
   return c;
 }
 
-/** Pods stored in the cluster, O(label sets) from the index (every Pod is in exactly one label set). */
+/** Pods stored in the cluster, O(1) from the index (every Pod is in exactly one label set). */
 function clusterPodCount(state: SimState): number {
-  let n = 0;
-  for (const keys of getIndex(state).podsByLabelSet.values()) n += keys.size;
-  return n;
+  return getIndex(state).podCount;
 }
 /** Timer kind re-syncing a ReplicaSet when a pod crosses minReadySeconds. */
 export const RS_SYNC_TIMER: TimerKind = 'rs.sync';
@@ -476,7 +472,7 @@ function syncReplicas(state: SimState, key: string, objKey: string, rs: ReplicaO
     const budget = createBudget(state);
     const left = budget === null ? Infinity : podCreatesPerTick(state.settings.tickSeconds) - budget.n;
     const n = Math.max(0, Math.min(-diff, BURST_REPLICAS, left));
-    const res = podResources(rs.spec.template.spec);
+    let res: ReturnType<typeof podResources> | undefined; // parsed on the first create only
     let stored = -1; // counted on the first create only: a sync that creates nothing costs nothing
     let refused = false;
     let forbidden: string | undefined;
@@ -486,7 +482,7 @@ function syncReplicas(state: SimState, key: string, objKey: string, rs: ReplicaO
         refused = true;
         return false;
       }
-      const pod = newOwnedPod(state, rs, kind, apiVersion, res);
+      const pod = newOwnedPod(state, rs, kind, apiVersion, (res ??= podResources(rs.spec.template.spec)));
       const r = createObject(state, 'Pod', pod);
       if (!r.ok) {
         if (r.code === 403) forbidden ??= r.error; // an admission refusal (ResourceQuota): reported as FailedCreate
