@@ -15,9 +15,9 @@ export function kubectlEquivalent(action: SimAction): string {
     case 'rolloutUndo':
       return `kubectl rollout undo deployment/${action.deployment}${action.toRevision ? ` --to-revision=${action.toRevision}` : ''}`;
     case 'rolloutRestart':
-      return `kubectl rollout restart deployment/${action.deployment}`;
+      return `kubectl rollout restart ${action.kind ? action.kind.toLowerCase() : 'deployment'}/${action.deployment}`;
     case 'setImage':
-      return `kubectl set image deployment/${action.deployment} ${action.container ?? '*'}=${action.image}`;
+      return `kubectl set image ${action.kind ? action.kind.toLowerCase() : 'deployment'}/${action.deployment} ${action.container ?? '*'}=${action.image}`;
     case 'setResources': {
       const parts: string[] = [];
       const lim = Object.entries(action.limits ?? {}).map(([k, v]) => `${k}=${v}`);

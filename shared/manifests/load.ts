@@ -189,6 +189,12 @@ function toWorkloadManifest(w: WorkloadInput): WorkloadManifest {
   if (w.kind === 'StatefulSet') {
     if (w.spec.serviceName !== undefined) spec.serviceName = w.spec.serviceName;
     if (w.spec.podManagementPolicy !== undefined) spec.podManagementPolicy = w.spec.podManagementPolicy;
+    const u = w.spec.updateStrategy;
+    if (u !== undefined) spec.updateStrategy = prune({ type: u.type, rollingUpdate: u.rollingUpdate?.partition !== undefined ? { partition: u.rollingUpdate.partition } : undefined });
+  }
+  if (w.kind === 'DaemonSet') {
+    const u = w.spec.updateStrategy;
+    if (u !== undefined) spec.updateStrategy = prune({ type: u.type, rollingUpdate: u.rollingUpdate?.maxUnavailable !== undefined ? { maxUnavailable: u.rollingUpdate.maxUnavailable } : undefined });
   }
   return prune({ apiVersion: w.kind === 'ReplicationController' ? 'v1' : 'apps/v1', kind: w.kind, metadata: d.metadata, spec });
 }

@@ -359,6 +359,13 @@ export const StatefulSetSchema = z.object({
     template: PodTemplateSchema,
     podManagementPolicy: z.enum(['OrderedReady', 'Parallel'], { error: 'supported values: "OrderedReady", "Parallel"' }).optional(),
     minReadySeconds: int(0).optional(),
+    /** RollingUpdate (default; `rollingUpdate.partition`) or OnDelete. `maxUnavailable` (alpha) is accepted and ignored. */
+    updateStrategy: z
+      .object({
+        type: z.enum(['RollingUpdate', 'OnDelete'], { error: 'supported values: "OnDelete", "RollingUpdate"' }).optional(),
+        rollingUpdate: z.object({ partition: int(0).optional(), maxUnavailable: intOrPercent().optional() }).optional(),
+      })
+      .optional(),
     volumeClaimTemplates: z.array(z.unknown(), { error: typeMessage('a list') }).optional(),
   }),
 });
@@ -368,7 +375,18 @@ export const DaemonSetSchema = z.object({
   apiVersion: z.literal('apps/v1'),
   kind: z.literal('DaemonSet'),
   metadata: ObjectMetaSchema(dns1123SubdomainError),
-  spec: z.object({ selector: LabelSelectorSchema, template: PodTemplateSchema, minReadySeconds: int(0).optional() }),
+  spec: z.object({
+    selector: LabelSelectorSchema,
+    template: PodTemplateSchema,
+    minReadySeconds: int(0).optional(),
+    /** RollingUpdate (default; maxUnavailable default 1; maxSurge accepted, only 0 is modelled) or OnDelete. */
+    updateStrategy: z
+      .object({
+        type: z.enum(['RollingUpdate', 'OnDelete'], { error: 'supported values: "OnDelete", "RollingUpdate"' }).optional(),
+        rollingUpdate: z.object({ maxUnavailable: intOrPercent().optional(), maxSurge: intOrPercent().optional() }).optional(),
+      })
+      .optional(),
+  }),
 });
 
 /** v1 Pod (a bare Pod, issue 6): metadata and the pod template's spec fields; no owner, never recreated. */

@@ -26,7 +26,7 @@ export * from './kinds/quotaTypes.ts';
 export * from './kinds/autoscalingTypes.ts';
 export * from './kinds/batchTypes.ts';
 import type { Affinity, ContainerPort, Volume, VolumeMount, DeploymentStrategy, Deployment, EndpointSlice, PodDisruptionBudget, EnvVar, LabelSelector, Node, Pod, Probe, ReplicaSet, ResourceRequirements, Service, ServicePort, SimSeconds, Taint, Toleration, TopologySpreadConstraint } from './kinds/types.ts';
-import type { DaemonSet, ReplicationController, StatefulSet } from './kinds/workloadTypes.ts';
+import type { DaemonSet, PersistentVolumeClaimTemplate, ReplicationController, StatefulSet } from './kinds/workloadTypes.ts';
 import type { HorizontalPodAutoscaler, HorizontalPodAutoscalerManifest } from './kinds/autoscalingTypes.ts';
 import type { CronJob, CronJobManifest, Job, JobManifest } from './kinds/batchTypes.ts';
 import type { LimitRange, PolicyManifest, ResourceQuota } from './kinds/quotaTypes.ts';
@@ -339,8 +339,10 @@ export type SimAction =
   | { type: 'deletePod'; pod: string; force?: boolean; gracePeriodSeconds?: number }
   | { type: 'scaleDeployment'; deployment: string; replicas: number }
   | { type: 'rolloutUndo'; deployment: string; toRevision?: number }
-  | { type: 'rolloutRestart'; deployment: string }
-  | { type: 'setImage'; deployment: string; container?: string; image: string }
+  /** `kubectl rollout restart deployment|statefulset|daemonset/NAME` (`kind` absent: a Deployment; `deployment` holds the name). */
+  | { type: 'rolloutRestart'; deployment: string; kind?: 'StatefulSet' | 'DaemonSet' }
+  /** `kubectl set image deployment|statefulset|daemonset/NAME C=IMAGE` (`kind` absent: a Deployment; `deployment` holds the name). */
+  | { type: 'setImage'; deployment: string; container?: string; image: string; kind?: 'StatefulSet' | 'DaemonSet' }
   | { type: 'setResources'; deployment: string; container?: string; limits?: { cpu?: string; memory?: string }; requests?: { cpu?: string; memory?: string } }
   | { type: 'cordonNode'; node: string }
   | { type: 'uncordonNode'; node: string }
@@ -684,6 +686,10 @@ export interface WorkloadManifest {
     serviceName?: string;
     /** StatefulSet: default OrderedReady. */
     podManagementPolicy?: 'OrderedReady' | 'Parallel';
+    /** (added) StatefulSet / DaemonSet update strategy (defaults: RollingUpdate, partition 0 / maxUnavailable 1). */
+    updateStrategy?: { type?: 'RollingUpdate' | 'OnDelete'; rollingUpdate?: { partition?: number; maxUnavailable?: number | string } };
+    /** (added) StatefulSet: claims made per ordinal (../sim/kinds/pvc.ts). */
+    volumeClaimTemplates?: PersistentVolumeClaimTemplate[];
   };
 }
 
