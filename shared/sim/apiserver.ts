@@ -382,6 +382,16 @@ function touchPodOwners(state: SimState, key: string, pod: Pod): void {
   }
 }
 
+/**
+ * (added) A Node's spec changed (created, tainted, cordoned): every DaemonSet is queued, as the
+ * DaemonSet controller's Node informer does for the sets whose `shouldRun` may change
+ * (K pkg/controller/daemon/daemon_controller.go addNode / updateNode), in key order.
+ */
+function queueDaemonSets(state: SimState): void {
+  if (!state.daemonSets) return;
+  for (const k of Object.keys(state.daemonSets).sort()) markDirty(state, 'replicaSets', `DaemonSet:${k}`);
+}
+
 /** The queueing rule of the module doc for a write of `kind` (spec or status). */
 function enqueue(state: SimState, kind: StoredKind, key: string, obj: StoredKinds[StoredKind], status: boolean): void {
   switch (kind) {
@@ -399,7 +409,10 @@ function enqueue(state: SimState, kind: StoredKind, key: string, obj: StoredKind
       if (!status) markDirty(state, 'deployments', key);
       return;
     case 'Node':
-      if (!status) markDirty(state, 'nodes', key);
+      if (!status) {
+        markDirty(state, 'nodes', key);
+        queueDaemonSets(state);
+      }
       return;
     case 'Service':
       if (!status) markDirty(state, 'services', key);
