@@ -347,6 +347,23 @@ export const ReplicationControllerSchema = z.object({
   spec: z.object({ replicas: int(0).optional(), selector: stringMap().optional(), template: PodTemplateSchema, minReadySeconds: int(0).optional() }),
 });
 
+/**
+ * (added) `core/v1 PersistentVolumeClaim` (subset): a StatefulSet's `volumeClaimTemplates` entry or a
+ * claim of the manifests. `resources.requests.storage` is required (K pkg/apis/core/validation
+ * ValidatePersistentVolumeClaimSpec: "spec.resources[storage]: Required value"), as is one access mode.
+ */
+export const PersistentVolumeClaimSchema = z.object({
+  metadata: ObjectMetaSchema(dns1123SubdomainError),
+  spec: z.object({
+    accessModes: z
+      .array(z.enum(['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'], { error: 'supported values: "ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"' }), { error: typeMessage('a list') })
+      .min(1, { error: 'Required value: at least 1 access mode is required' }),
+    resources: z.object({ requests: z.object({ storage: QuantitySchema }, { error: 'Required value' }) }, { error: 'Required value' }),
+    storageClassName: str().optional(),
+    volumeMode: z.enum(['Filesystem', 'Block'], { error: 'supported values: "Block", "Filesystem"' }).optional(),
+  }),
+});
+
 /** apps/v1 StatefulSet (subset): ordinal Pods `name-0..n-1`, OrderedReady or Parallel. */
 export const StatefulSetSchema = z.object({
   apiVersion: z.literal('apps/v1'),
@@ -366,7 +383,7 @@ export const StatefulSetSchema = z.object({
         rollingUpdate: z.object({ partition: int(0).optional(), maxUnavailable: intOrPercent().optional() }).optional(),
       })
       .optional(),
-    volumeClaimTemplates: z.array(z.unknown(), { error: typeMessage('a list') }).optional(),
+    volumeClaimTemplates: z.array(PersistentVolumeClaimSchema, { error: typeMessage('a list') }).optional(),
   }),
 });
 

@@ -59,6 +59,7 @@ import { fnv1a64 } from './hash.ts';
 import { objKey, splitKey } from './names.ts';
 import type { CronJob, Job } from './types.ts';
 import type { LimitRange, ResourceQuota } from './kinds/quotaTypes.ts';
+import type { PersistentVolumeClaim } from './types.ts';
 import type { ActionResult, DaemonSet, Deployment, Endpoints, HorizontalPodAutoscaler, ImageProfile, Node, ObjectMeta, OwnerReference, Pod, PodCondition, PodDisruptionBudget, ReplicaSet, ReplicationController, Service, SimSeconds, SimState, StatefulSet } from './types.ts';
 
 export { emit, isWarmStart, withWarmStart } from './emit.ts';
@@ -114,6 +115,7 @@ export interface StoredKinds {
   HorizontalPodAutoscaler: HorizontalPodAutoscaler;
   Job: Job;
   CronJob: CronJob;
+  PersistentVolumeClaim: PersistentVolumeClaim;
 }
 
 /** A stored kind's name (`Pod`, `Node`...). */
@@ -424,6 +426,10 @@ function enqueue(state: SimState, kind: StoredKind, key: string, obj: StoredKind
     case 'CronJob':
       // Pod owners queued in the ReplicaSet workqueue under `Kind:key` (controllers/replicaset.ts).
       if (!status) markDirty(state, 'replicaSets', `${kind}:${key}`);
+      return;
+    case 'PersistentVolumeClaim':
+      // (added) A new claim is a cluster event for the VolumeBinding plugin: Pods waiting for it retry.
+      if (state.scheduler.unschedulable.length > 0) state.scheduler.moveRequested = true;
       return;
     case 'EndpointSlice':
     case 'PodDisruptionBudget':

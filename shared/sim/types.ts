@@ -22,11 +22,13 @@
 
 export * from './kinds/types.ts';
 export * from './kinds/workloadTypes.ts';
+export * from './kinds/storageTypes.ts';
 export * from './kinds/quotaTypes.ts';
 export * from './kinds/autoscalingTypes.ts';
 export * from './kinds/batchTypes.ts';
 import type { Affinity, ContainerPort, Volume, VolumeMount, DeploymentStrategy, Deployment, EndpointSlice, PodDisruptionBudget, EnvVar, LabelSelector, Node, Pod, Probe, ReplicaSet, ResourceRequirements, Service, ServicePort, SimSeconds, Taint, Toleration, TopologySpreadConstraint } from './kinds/types.ts';
 import type { DaemonSet, PersistentVolumeClaimTemplate, ReplicationController, StatefulSet } from './kinds/workloadTypes.ts';
+import type { PersistentVolumeClaim } from './kinds/storageTypes.ts';
 import type { HorizontalPodAutoscaler, HorizontalPodAutoscalerManifest } from './kinds/autoscalingTypes.ts';
 import type { CronJob, CronJobManifest, Job, JobManifest } from './kinds/batchTypes.ts';
 import type { LimitRange, PolicyManifest, ResourceQuota } from './kinds/quotaTypes.ts';
@@ -613,6 +615,8 @@ export interface SimState {
    * manifests define none (so a state without any hashes as before).
    */
   configObjects?: ConfigObjects;
+  /** (added) v1 PersistentVolumeClaims by `namespace/name` (./kinds/pvc.ts); absent until the first is created. */
+  persistentVolumeClaims?: Record<string, PersistentVolumeClaim>;
 }
 
 /**
@@ -799,6 +803,8 @@ export interface SimInput {
    * (controllers/kubelet.ts). Absent: none exist.
    */
   configObjects?: ConfigObjects;
+  /** (added) PersistentVolumeClaims of the manifests, stored (Bound) at createSim (./kinds/pvc.ts). */
+  persistentVolumeClaims?: PersistentVolumeClaimTemplate[];
   /** Profiles by exact image reference; unlisted images use `defaultImage`. */
   images: Record<string, Partial<ImageProfile>>;
   defaultImage?: Partial<ImageProfile>;

@@ -20,12 +20,12 @@
  *   a time, also for Parallel.
  * - `OnDelete`: nothing is replaced; a Pod deleted by hand comes back with the update revision.
  *
- * PersistentVolumeClaims of `volumeClaimTemplates`: see ../kinds/pvc.ts `ensureStatefulSetClaims`
+ * PersistentVolumeClaims of `volumeClaimTemplates`: see ./statefulsetClaims.ts
  * (created before the Pod, kept on scale-down and delete: retention policy Retain).
  *
  * Not modelled: `hostname`/`subdomain` DNS, minReadySeconds (availableReplicas = readyReplicas),
  * ControllerRevision objects (the current revision's template is kept in `sim.currentTemplate`),
- * `persistentVolumeClaimRetentionPolicy: Delete`.
+ * `persistentVolumeClaimRetentionPolicy: Delete` (accepted and ignored: claims are always retained).
  *
  * Queued in the ReplicaSet workqueue as `StatefulSet:namespace/name` (./replicaset.ts registerOwnerSync).
  */
@@ -36,7 +36,7 @@ import { templateHash } from '../names.ts';
 import { isActive, isTerminating } from '../podutil.ts';
 import type { Pod, PodTemplateSpec, SimState, StatefulSet } from '../types.ts';
 import { podFromTemplate, podResources, reportFailedCreate } from './replicaset.ts';
-import { ensureStatefulSetClaims } from '../kinds/pvc.ts';
+import { attachClaims, ensureStatefulSetClaims } from './statefulsetClaims.ts';
 
 /** The label carrying a StatefulSet / DaemonSet Pod's revision (apps/v1 ControllerRevisionHashLabelKey). */
 export const REVISION_LABEL = 'controller-revision-hash';
@@ -104,6 +104,7 @@ export function syncStatefulSet(state: SimState, objKey: string, queueKey: strin
       const pod = podFromTemplate(state, { apiVersion: 'apps/v1', kind: 'StatefulSet', name, uid: sts.metadata.uid, namespace: ns }, tpl, podName, podResources(tpl.spec), {
         labels: { 'statefulset.kubernetes.io/pod-name': podName, 'apps.kubernetes.io/pod-index': String(i), [REVISION_LABEL]: old ? currentRevision : updateRevision },
       });
+      attachClaims(pod, sts, i);
       const r = createObject(state, 'Pod', pod);
       if (!r.ok) {
         if (r.code === 403) reportFailedCreate(state, ref, queueKey, `create Pod ${podName} in StatefulSet ${name} failed error: ${r.error}`, 'statefulset-controller');

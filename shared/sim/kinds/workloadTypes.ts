@@ -36,9 +36,11 @@ export interface StatefulSetUpdateStrategy {
  * (added) `core/v1 PersistentVolumeClaim` as a StatefulSet's `volumeClaimTemplates` entry gives it:
  * name, labels / annotations, access modes, the storage request (a quantity string, `1Gi`) and the
  * StorageClass (`spec.storageClassName`, else the beta annotation `volume.beta.kubernetes.io/storage-class`).
+ * The same shape is a PersistentVolumeClaim of the manifests.
  */
 export interface PersistentVolumeClaimTemplate {
-  metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  /** `namespace`: only for a claim of the manifests (a StatefulSet's claims are in its namespace). */
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
   spec: { accessModes: string[]; storage: string; storageClassName?: string; volumeMode?: string };
 }
 
