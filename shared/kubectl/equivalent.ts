@@ -11,7 +11,7 @@ export function kubectlEquivalent(action: SimAction): string {
     case 'deletePod':
       return `kubectl delete pod ${action.pod}${action.force ? ' --grace-period=0 --force' : action.gracePeriodSeconds !== undefined ? ` --grace-period=${action.gracePeriodSeconds}` : ''}`;
     case 'scaleDeployment':
-      return `kubectl scale deployment/${action.deployment} --replicas=${action.replicas}`;
+      return `kubectl scale ${action.kind ? 'statefulset' : 'deployment'}/${action.deployment} --replicas=${action.replicas}`;
     case 'rolloutUndo':
       return `kubectl rollout undo deployment/${action.deployment}${action.toRevision ? ` --to-revision=${action.toRevision}` : ''}`;
     case 'rolloutRestart':

@@ -129,11 +129,14 @@ export function deleteCommand(state: SimState, ns: string, args: ParsedArgs): Si
   return action;
 }
 
-/** `kubectl scale deployment/NAME --replicas=N` (N a whole number >= 0). @throws UsageError. */
+/** `kubectl scale deployment|statefulset/NAME --replicas=N` (N a whole number >= 0). @throws UsageError. */
 export function scaleCommand(state: SimState, ns: string, args: ParsedArgs): SimAction {
-  const { name } = requireDeployment(state, ns, args.positional, 'scale');
+  const tt = templateTarget(state, ns, args.positional);
+  if (tt && tt.kind !== 'StatefulSet') throw new UsageError('error: scale is only supported for deployments and statefulsets in this game');
+  const { name } = tt ?? requireDeployment(state, ns, args.positional, 'scale');
   const r = flagString(args, 'replicas');
   if (r === undefined || !/^\d+$/.test(r)) throw new UsageError('error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0');
+  if (tt) return { type: 'scaleDeployment', deployment: ref(ns, name), replicas: Number(r), kind: 'StatefulSet' };
   return { type: 'scaleDeployment', deployment: ref(ns, name), replicas: Number(r) };
 }
 

@@ -339,7 +339,8 @@ export interface IncidentState {
 export type SimAction =
   /** `kubectl delete pod NAME [--grace-period=N] [--force]` (`gracePeriodSeconds`: sim seconds, 0..3600). */
   | { type: 'deletePod'; pod: string; force?: boolean; gracePeriodSeconds?: number }
-  | { type: 'scaleDeployment'; deployment: string; replicas: number }
+  /** `kubectl scale deployment|statefulset/NAME --replicas=N` (`kind` absent: a Deployment; `deployment` holds the name). */
+  | { type: 'scaleDeployment'; deployment: string; replicas: number; kind?: 'StatefulSet' }
   | { type: 'rolloutUndo'; deployment: string; toRevision?: number }
   /** `kubectl rollout restart deployment|statefulset|daemonset/NAME` (`kind` absent: a Deployment; `deployment` holds the name). */
   | { type: 'rolloutRestart'; deployment: string; kind?: 'StatefulSet' | 'DaemonSet' }

@@ -11,7 +11,6 @@ import { loadManifests } from '../../shared/manifests/load.ts';
 import { manifestsOnlyInput } from '../../shared/scenario/toSimInput.ts';
 import { applyAction, createSim, step } from '../../shared/sim/index.ts';
 import type { SimState } from '../../shared/sim/index.ts';
-import { updateObject } from '../../shared/sim/apiserver.ts';
 import { runKubectl } from '../../shared/kubectl/index.ts';
 
 const PUBLIC = join(import.meta.dirname, '..', 'fixtures', 'manifests', 'public');
@@ -48,8 +47,8 @@ describe('StatefulSet volumeClaimTemplates', () => {
     const events = kubectl(s, 'kubectl get events');
     expect(events).toContain('create Claim cassandra-data-cassandra-1 Pod cassandra-1 in StatefulSet cassandra success');
 
-    // scale-down (an API write of spec.replicas): cassandra-2 goes, its claim stays
-    expect(updateObject(s, 'StatefulSet', 'default/cassandra', (x) => { x.spec.replicas = 2; }, { generation: true }).ok).toBe(true);
+    // scale-down: cassandra-2 goes, its claim stays
+    expect(kubectl(s, 'kubectl scale statefulset cassandra --replicas=2')).toBe('statefulset.apps/cassandra scaled');
     for (let i = 0; i < 60 && s.pods['default/cassandra-2']; i++) step(s);
     expect(s.pods['default/cassandra-2']).toBeUndefined();
     expect(claims(s)).toHaveLength(3);

@@ -6,6 +6,7 @@
  * template changes, the template of its current revision is kept in `sim.currentTemplate` (the sim's
  * stand-in for the ControllerRevision the controller would have stored), so Pods recreated below a
  * partition get it. Messages are kubectl's (`statefulset.apps/web image updated`, `... restarted`).
+ * Also `kubectl scale statefulset/NAME --replicas=N` (`statefulset.apps/web scaled`).
  */
 import { ensureImageProfile, notFound, updateObject } from '../apiserver.ts';
 import { statefulSetRevision } from '../controllers/statefulset.ts';
@@ -77,4 +78,18 @@ export function restartTemplateAction(state: SimState, kind: TemplateKind, ref: 
   });
   if (!r.ok) return reject(r.error);
   return { result: { ok: true, message: `${PREFIX[kind]}/${f.name} restarted`, completesAt: state.t }, event: { reason: 'RolloutRestart', object: { kind, name: f.name, namespace: f.namespace } } };
+}
+
+/** `kubectl scale statefulset/NAME --replicas=N`: writes `spec.replicas` (the controller adds or removes the highest ordinals; claims stay). */
+export function scaleStatefulSetAction(state: SimState, ref: string, replicas: number): Handled {
+  const f = find(state, 'StatefulSet', ref);
+  if (!f) return reject(notFound(RESOURCE.StatefulSet, splitKey(ref).name));
+  if (!Number.isInteger(replicas) || replicas < 0) return reject(`The StatefulSet "${f.name}" is invalid: spec.replicas: Invalid value: ${replicas}: must be greater than or equal to 0`);
+  if (state.statefulSets![f.key]!.spec.replicas !== replicas) {
+    const r = updateObject(state, 'StatefulSet', f.key, (x) => {
+      x.spec.replicas = replicas;
+    }, { generation: true });
+    if (!r.ok) return reject(r.error);
+  }
+  return { result: { ok: true, message: `statefulset.apps/${f.name} scaled`, completesAt: state.t } };
 }
