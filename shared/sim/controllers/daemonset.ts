@@ -20,7 +20,8 @@
  * up): an old Pod that is not available is deleted at once; available old Pods are deleted while fewer
  * than maxUnavailable Nodes lack an available Pod; the manage loop then creates the new Pod on that
  * Node, and the next old Pod goes once it is Ready. `OnDelete`: only Pods deleted by hand are replaced
- * (with the new template). Nodes are visited in name order (Kubernetes iterates a map).
+ * (with the new template). Nodes are visited in name order (Kubernetes iterates a map). A Pod without
+ * the label (stored before revisions were kept) counts as up to date, so a restored state does not roll.
  *
  * Simplified: the Pod is pinned with a `kubernetes.io/hostname` nodeSelector entry (Kubernetes adds a
  * required node affinity on `metadata.name`, which has the same effect for the scheduler); template
@@ -143,7 +144,7 @@ export function syncDaemonSet(state: SimState, objKey: string, queueKey: string)
     if (!verdict.get(node)!.run) continue;
     if (p.spec.nodeName) scheduled++;
     if (p.sim.ready && !p.metadata.deletionTimestamp) ready++;
-    if (p.metadata.labels[REVISION_LABEL] === hash && !p.metadata.deletionTimestamp) updated++;
+    if ((p.metadata.labels[REVISION_LABEL] ?? hash) === hash && !p.metadata.deletionTimestamp) updated++;
   }
   const s = ds.status;
   const gen = ds.metadata.generation;
@@ -166,7 +167,7 @@ function rollingUpdate(state: SimState, ds: DaemonSet, eligible: readonly string
       continue;
     }
     const available = p.sim.ready;
-    if (p.metadata.labels[REVISION_LABEL] === hash) {
+    if ((p.metadata.labels[REVISION_LABEL] ?? hash) === hash) {
       if (!available) unavailable++;
     } else if (!available) replace.push(p);
     else if (unavailable < maxUnavailable) candidates.push(p);

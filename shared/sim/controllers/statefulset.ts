@@ -136,7 +136,7 @@ export function syncStatefulSet(state: SimState, objKey: string, queueKey: strin
     for (let target = sts.spec.replicas - 1; target >= strategy.partition; target--) {
       const p = byOrdinal.get(target);
       if (!p) break;
-      if (p.metadata.labels[REVISION_LABEL] !== updateRevision && !isTerminating(p)) {
+      if ((p.metadata.labels[REVISION_LABEL] ?? currentRevision) !== updateRevision && !isTerminating(p)) {
         emit(state, 'Normal', 'SuccessfulDelete', ref, `delete Pod ${p.metadata.name} in StatefulSet ${name} successful`, 'statefulset-controller');
         deletePod(state, `${ns}/${p.metadata.name}`);
         break;
@@ -152,7 +152,7 @@ export function syncStatefulSet(state: SimState, objKey: string, queueKey: strin
     if (!isActive(p)) continue;
     replicas++;
     if (p.sim.ready) ready++;
-    const rev = p.metadata.labels[REVISION_LABEL];
+    const rev = p.metadata.labels[REVISION_LABEL] ?? currentRevision; // a Pod stored before revisions were kept: the current one
     if (rev === currentRevision) current++;
     if (rev === updateRevision) updated++;
   }
