@@ -121,6 +121,8 @@ const WRITES: Record<string, { verbs: readonly string[]; subresources?: readonly
   PodDisruptionBudget: { verbs: ['create', 'delete', 'get', 'list', 'patch'] },
   ResourceQuota: { verbs: ['create', 'delete', 'get', 'list', 'patch'] },
   LimitRange: { verbs: ['create', 'delete', 'get', 'list'] },
+  // (added, issue 6) created Bound by the sim (shared/sim/kinds/pvc.ts)
+  PersistentVolumeClaim: { verbs: ['create', 'get', 'list'] },
   // derived from the sim's heartbeat and leader-election state (shared/sim/kinds/lease.ts): read-only
   Lease: { verbs: ['get', 'list', 'watch'] },
 };

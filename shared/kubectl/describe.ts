@@ -7,6 +7,8 @@
  */
 import type { Container, ContainerState, InitContainer, Volume, CronJob, DaemonSet, Deployment, EndpointSlice, Job, LimitRange, Node, Pod, Probe, ReplicaSet, ReplicationController, Service, SimState, StatefulSet } from '../sim/types.ts';
 import { defaultedItem } from '../sim/kinds/limitrange.ts';
+import { accessModesString, claimClass } from '../sim/kinds/pvc.ts';
+import type { PersistentVolumeClaim } from '../sim/types.ts';
 import { KINDS, toApi, type KubeObject } from '../sim/kinds/index.ts';
 import { quotaRows } from '../sim/kinds/resourcequota.ts';
 import { nodeDisplayStatus } from '../sim/status.ts';
@@ -573,8 +575,40 @@ export function describeGeneric(state: SimState, obj: KubeObject): string {
   return `${tabbed(lines)}\n${events}`;
 }
 
+/**
+ * (added, issue 6) `kubectl describe pvc NAME` (describe.go PersistentVolumeClaimDescriber): class,
+ * status, volume, labels, annotations, the `kubernetes.io/pvc-protection` finalizer, capacity and access
+ * modes (bound claims), volume mode, the Pods that use it (`Used By`), Events.
+ */
+export function describePersistentVolumeClaim(state: SimState, pvc: PersistentVolumeClaim): string {
+  const labels = Object.keys(pvc.metadata.labels).sort();
+  const annotations = Object.keys(pvc.metadata.annotations).sort();
+  const users = Object.values(state.pods)
+    .filter((p) => p.metadata.namespace === pvc.metadata.namespace && (p.spec.volumes ?? []).some((v) => v.persistentVolumeClaim?.claimName === pvc.metadata.name))
+    .map((p) => p.metadata.name)
+    .sort();
+  const bound = pvc.spec.volumeName !== '';
+  const lines: DescribeLine[] = [
+    ['Name:', pvc.metadata.name],
+    ['Namespace:', pvc.metadata.namespace],
+    ['StorageClass:', claimClass(pvc)],
+    ['Status:', pvc.status.phase],
+    ['Volume:', pvc.spec.volumeName],
+    ...(labels.length === 0 ? [['Labels:', '<none>'] as DescribeLine] : labels.map((k, i): DescribeLine => [i === 0 ? 'Labels:' : '', `${k}=${pvc.metadata.labels[k]!}`])),
+    ...(annotations.length === 0 ? [['Annotations:', '<none>'] as DescribeLine] : annotations.map((k, i): DescribeLine => [i === 0 ? 'Annotations:' : '', `${k}: ${pvc.metadata.annotations[k]!}`])),
+    ['Finalizers:', '[kubernetes.io/pvc-protection]'],
+    ['Capacity:', bound ? pvc.status.capacity.storage : ''],
+    ['Access Modes:', bound ? accessModesString(pvc.status.accessModes) : ''],
+    ['VolumeMode:', pvc.spec.volumeMode],
+    ...(users.length === 0 ? [['Used By:', '<none>'] as DescribeLine] : users.map((u, i): DescribeLine => [i === 0 ? 'Used By:' : '', u])),
+  ];
+  const events = eventsSection(state, 'PersistentVolumeClaim', pvc.metadata.name, pvc.metadata.namespace);
+  if (events === 'Events:  <none>') return tabbed([...lines, ['Events:', '<none>']]);
+  return `${tabbed(lines)}\n${events}`;
+}
+
 /** The kinds {@link describeStored} describes. */
-export const DESCRIBED_KINDS: ReadonlySet<string> = new Set(['ReplicaSet', 'ReplicationController', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'LimitRange', 'EndpointSlice', 'Lease']);
+export const DESCRIBED_KINDS: ReadonlySet<string> = new Set(['ReplicaSet', 'ReplicationController', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'LimitRange', 'EndpointSlice', 'Lease', 'PersistentVolumeClaim']);
 
 /**
  * `kubectl describe` of one object of the registered kinds above (and ReplicaSet), or null when `kind`
@@ -592,6 +626,7 @@ export function describeStored(state: SimState, kind: string, obj: unknown): str
     case 'LimitRange': return describeLimitRange(obj as LimitRange);
     case 'EndpointSlice': return describeEndpointSlice(state, obj as EndpointSlice);
     case 'Lease': return describeGeneric(state, obj as KubeObject);
+    case 'PersistentVolumeClaim': return describePersistentVolumeClaim(state, obj as PersistentVolumeClaim);
     default: return null;
   }
 }

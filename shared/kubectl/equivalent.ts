@@ -11,13 +11,13 @@ export function kubectlEquivalent(action: SimAction): string {
     case 'deletePod':
       return `kubectl delete pod ${action.pod}${action.force ? ' --grace-period=0 --force' : action.gracePeriodSeconds !== undefined ? ` --grace-period=${action.gracePeriodSeconds}` : ''}`;
     case 'scaleDeployment':
-      return `kubectl scale deployment/${action.deployment} --replicas=${action.replicas}`;
+      return `kubectl scale ${action.kind ? 'statefulset' : 'deployment'}/${action.deployment} --replicas=${action.replicas}`;
     case 'rolloutUndo':
       return `kubectl rollout undo deployment/${action.deployment}${action.toRevision ? ` --to-revision=${action.toRevision}` : ''}`;
     case 'rolloutRestart':
-      return `kubectl rollout restart deployment/${action.deployment}`;
+      return `kubectl rollout restart ${action.kind ? action.kind.toLowerCase() : 'deployment'}/${action.deployment}`;
     case 'setImage':
-      return `kubectl set image deployment/${action.deployment} ${action.container ?? '*'}=${action.image}`;
+      return `kubectl set image ${action.kind ? action.kind.toLowerCase() : 'deployment'}/${action.deployment} ${action.container ?? '*'}=${action.image}`;
     case 'setResources': {
       const parts: string[] = [];
       const lim = Object.entries(action.limits ?? {}).map(([k, v]) => `${k}=${v}`);

@@ -17,11 +17,11 @@ import { humanDuration, suggest, table } from './format.ts';
 import { API_RESOURCE, getAll, getEvents, getKindResources, getResources, parseSelector } from './get.ts';
 import { kindForResource, type KubeObject } from '../sim/kinds/index.ts';
 import { describeDeployment, describeNode, describePod, describeService, describeStored, DESCRIBED_KINDS, describeNamespace, namespaceNames } from './describe.ts';
-import { rolloutHistory, rolloutStatus } from './rollout.ts';
+import { daemonSetRolloutStatus, rolloutHistory, rolloutStatus, statefulSetRolloutStatus } from './rollout.ts';
 import { topNodes, topPods } from './top.ts';
 import { runEtcdctl } from './etcdctl.ts';
 import { runKubeadm } from './kubeadm.ts';
-import { deleteCommand, deletesDeployment, nodeCommand, rolloutWrite, scaleCommand, setCommand } from './write.ts';
+import { deleteCommand, deletesDeployment, nodeCommand, rolloutWrite, scaleCommand, setCommand, templateTarget } from './write.ts';
 import { deleteDeploymentCommand, metadataCommand, taintCommand } from './metadata.ts';
 import { ETCD_READ_ERROR, apiReadable, inNamespace } from './cluster.ts';
 import { EDIT_FLAGS, PATCH_FLAGS, describePdb, describeQuota, editCommand, patchCommand } from './policy.ts';
@@ -312,6 +312,11 @@ function runRollout(state: SimState, words: string[]): KubectlResult {
   if (verb === 'undo' || verb === 'restart' || verb === 'pause' || verb === 'resume') {
     readGate(state);
     return { kind: 'action', action: rolloutWrite(state, ns, verb, { ...args, positional: rest }) };
+  }
+  if (verb === 'status' && templateTarget(state, ns, rest)) {
+    readGate(state);
+    const t = templateTarget(state, ns, rest)!;
+    return output(t.kind === 'StatefulSet' ? statefulSetRolloutStatus(state.statefulSets![t.key]!) : daemonSetRolloutStatus(state.daemonSets![t.key]!));
   }
   if (verb === 'status' || verb === 'history') {
     const { type, names } = typeAndNames(rest);

@@ -2,10 +2,11 @@
  * `kubectl rollout status|history deployment/NAME` (read) — text of K
  * staging/src/k8s.io/kubectl/pkg/polymorphichelpers (rollout_status.go DeploymentStatusViewer,
  * history.go DeploymentHistoryViewer). `status` prints the current line once (like `--watch=false`).
+ * (added) `rollout status statefulset|daemonset/NAME`: StatefulSetStatusViewer, DaemonSetStatusViewer.
  *
  * May import: ../sim/* (read only), ./*.
  */
-import type { Deployment, SimState } from '../sim/types.ts';
+import type { DaemonSet, Deployment, SimState, StatefulSet } from '../sim/types.ts';
 import { indent, table } from './format.ts';
 import { deploymentReplicaSets, rsRevision } from './cluster.ts';
 import { UsageError } from './parse.ts';
@@ -56,4 +57,35 @@ export function rolloutHistory(state: SimState, key: string, d: Deployment, revi
   }
   const rows = rss.map((rs) => [String(rsRevision(rs)), rs.metadata.annotations['kubernetes.io/change-cause'] ?? '<none>']);
   return `deployment.apps/${d.metadata.name}\n` + table(['REVISION', 'CHANGE-CAUSE'], rows, { gap: 2 });
+}
+
+/**
+ * The rollout status line of a StatefulSet (rollout_status.go StatefulSetStatusViewer). apps/v1
+ * defaults `rollingUpdate.partition` to 0, so a RollingUpdate set prints the partitioned lines, as
+ * kubectl does against a real cluster. @throws UsageError for OnDelete.
+ */
+export function statefulSetRolloutStatus(sts: StatefulSet): string {
+  const u = sts.spec.updateStrategy ?? { type: 'RollingUpdate' as const, rollingUpdate: { partition: 0 } };
+  if (u.type !== 'RollingUpdate') throw new UsageError('error: rollout status is only available for RollingUpdate strategy type');
+  const s = sts.status;
+  if (s.observedGeneration === 0 || sts.metadata.generation > s.observedGeneration) return 'Waiting for statefulset spec update to be observed...';
+  if (s.readyReplicas < sts.spec.replicas) return `Waiting for ${sts.spec.replicas - s.readyReplicas} pods to be ready...`;
+  if (u.rollingUpdate) {
+    const want = sts.spec.replicas - u.rollingUpdate.partition;
+    if (s.updatedReplicas < want) return `Waiting for partitioned roll out to finish: ${s.updatedReplicas} out of ${want} new pods have been updated...`;
+    return `partitioned roll out complete: ${s.updatedReplicas} new pods have been updated...`;
+  }
+  if (s.updateRevision !== s.currentRevision) return `waiting for statefulset rolling update to complete ${s.updatedReplicas} pods at revision ${s.updateRevision ?? ''}...`;
+  return `statefulset rolling update complete ${s.currentReplicas} pods at revision ${s.currentRevision ?? ''}...`;
+}
+
+/** The rollout status line of a DaemonSet (rollout_status.go DaemonSetStatusViewer). @throws UsageError for OnDelete. */
+export function daemonSetRolloutStatus(ds: DaemonSet): string {
+  if ((ds.spec.updateStrategy?.type ?? 'RollingUpdate') !== 'RollingUpdate') throw new UsageError('error: rollout status is only available for RollingUpdate strategy type');
+  const s = ds.status;
+  const name = ds.metadata.name;
+  if (ds.metadata.generation > s.observedGeneration) return 'Waiting for daemon set spec update to be observed...';
+  if (s.updatedNumberScheduled < s.desiredNumberScheduled) return `Waiting for daemon set "${name}" rollout to finish: ${s.updatedNumberScheduled} out of ${s.desiredNumberScheduled} new pods have been updated...`;
+  if (s.numberAvailable < s.desiredNumberScheduled) return `Waiting for daemon set "${name}" rollout to finish: ${s.numberAvailable} of ${s.desiredNumberScheduled} updated pods are available...`;
+  return `daemon set "${name}" successfully rolled out`;
 }

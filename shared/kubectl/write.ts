@@ -31,6 +31,27 @@ function requireDeployment(state: SimState, ns: string, positional: string[], ve
   return { name, key };
 }
 
+/**
+ * (added) The StatefulSet or DaemonSet that `set image` / `rollout restart` / `rollout status` words
+ * name (`statefulset/web`, `sts web`, `ds/fluentd`, `daemonset.apps/x`), or null when they name
+ * another type (a Deployment: the callers' own path). @throws UsageError when it does not exist.
+ */
+export function templateTarget(state: SimState, ns: string, positional: readonly string[]): { kind: 'StatefulSet' | 'DaemonSet'; name: string; key: string } | null {
+  const first = positional[0];
+  if (first === undefined) return null;
+  const slash = first.indexOf('/');
+  const word = slash >= 0 ? first.slice(0, slash) : first;
+  const def = deleteKindOf(word);
+  if (def?.kind !== 'StatefulSet' && def?.kind !== 'DaemonSet') return null;
+  const names = slash >= 0 ? [first.slice(slash + 1), ...positional.slice(1)] : positional.slice(1);
+  if (names.length !== 1 || names[0] === '') throw new UsageError(`error: one ${def.singular} at a time, please`);
+  const name = names[0]!;
+  const key = `${ns}/${name}`;
+  const store = def.kind === 'StatefulSet' ? state.statefulSets : state.daemonSets;
+  if (!store || !Object.hasOwn(store, key)) throw new UsageError(`Error from server (NotFound): ${def.plural}.apps "${name}" not found`);
+  return { kind: def.kind, name, key };
+}
+
 /** The kind a `kubectl delete` word names (`svc`, `job.batch`, `pdb`...), or undefined. */
 function deleteKindOf(word: string): KindDef | undefined {
   const lower = word.toLowerCase();
@@ -108,16 +129,21 @@ export function deleteCommand(state: SimState, ns: string, args: ParsedArgs): Si
   return action;
 }
 
-/** `kubectl scale deployment/NAME --replicas=N` (N a whole number >= 0). @throws UsageError. */
+/** `kubectl scale deployment|statefulset/NAME --replicas=N` (N a whole number >= 0). @throws UsageError. */
 export function scaleCommand(state: SimState, ns: string, args: ParsedArgs): SimAction {
-  const { name } = requireDeployment(state, ns, args.positional, 'scale');
+  const tt = templateTarget(state, ns, args.positional);
+  if (tt && tt.kind !== 'StatefulSet') throw new UsageError('error: scale is only supported for deployments and statefulsets in this game');
+  const { name } = tt ?? requireDeployment(state, ns, args.positional, 'scale');
   const r = flagString(args, 'replicas');
   if (r === undefined || !/^\d+$/.test(r)) throw new UsageError('error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0');
+  if (tt) return { type: 'scaleDeployment', deployment: ref(ns, name), replicas: Number(r), kind: 'StatefulSet' };
   return { type: 'scaleDeployment', deployment: ref(ns, name), replicas: Number(r) };
 }
 
 /** `kubectl rollout undo deployment/NAME [--to-revision=N]` and `rollout restart deployment/NAME`. @throws UsageError (also for a revision not in the history). */
 export function rolloutWrite(state: SimState, ns: string, verb: 'undo' | 'restart' | 'pause' | 'resume', args: ParsedArgs): SimAction {
+  const target = verb === 'restart' ? templateTarget(state, ns, args.positional) : null;
+  if (target) return { type: 'rolloutRestart', deployment: ref(ns, target.name), kind: target.kind };
   const { name, key } = requireDeployment(state, ns, args.positional, `rollout ${verb}`);
   if (verb === 'restart') return { type: 'rolloutRestart', deployment: ref(ns, name) };
   // (added) rollout pause|resume: spec.paused (shared/sim/actions/deployment.ts pauseAction).
@@ -154,6 +180,19 @@ export function setCommand(state: SimState, ns: string, args: ParsedArgs): SimAc
   if (what === 'image') {
     const pairs = rest.filter((w) => w.includes('=') && !w.slice(0, w.indexOf('=')).includes('/'));
     const targets = rest.filter((w) => !pairs.includes(w));
+    const tt = templateTarget(state, ns, targets);
+    if (tt) {
+      const tpl = (tt.kind === 'StatefulSet' ? state.statefulSets : state.daemonSets)![tt.key]!.spec.template;
+      if (pairs.length !== 1) throw new UsageError(`error: give exactly one CONTAINER=IMAGE pair, e.g. kubectl set image ${tt.kind.toLowerCase()}/${tt.name} ${tpl.spec.containers[0]?.name ?? 'app'}=IMAGE:TAG`);
+      const pair = pairs[0]!;
+      const container = pair.slice(0, pair.indexOf('='));
+      const image = pair.slice(pair.indexOf('=') + 1);
+      if (image === '' || /\s/.test(image)) throw new UsageError(`error: invalid image name "${image}"`);
+      if (container !== '*' && !tpl.spec.containers.some((c) => c.name === container)) throw new UsageError(`error: unable to find container named "${container}"`);
+      const action: SimAction = { type: 'setImage', deployment: ref(ns, tt.name), image, kind: tt.kind };
+      if (container !== '*') action.container = container;
+      return action;
+    }
     const { name, key } = requireDeployment(state, ns, targets, 'set image');
     if (pairs.length !== 1) throw new UsageError(`error: give exactly one CONTAINER=IMAGE pair, e.g. kubectl set image deployment/${name} ${state.deployments[key]!.spec.template.spec.containers[0]?.name ?? 'app'}=IMAGE:TAG`);
     const pair = pairs[0]!;

@@ -18,8 +18,8 @@ import type { Document } from 'yaml';
 import type { z } from 'zod';
 import type { ConfigObjects, PodManifest, CronJobManifest, JobManifest, PolicyManifest } from '../sim/types.ts';
 import { POLICY_KINDS, parsePolicy } from './policies.ts';
-import type { DeploymentManifest, HorizontalPodAutoscalerManifest, HpaMetricSpec, ServiceManifest, WorkloadManifest } from '../sim/types.ts';
-import { ACCEPTED_KINDS, AcceptedObjectSchema, DaemonSetSchema, DeploymentSchema, IGNORED_KINDS, PodSchema, ReplicaSetSchema, ReplicationControllerSchema, ServiceSchema, StatefulSetSchema } from './schemas.ts';
+import type { DeploymentManifest, HorizontalPodAutoscalerManifest, HpaMetricSpec, PersistentVolumeClaimTemplate, ServiceManifest, WorkloadManifest } from '../sim/types.ts';
+import { ACCEPTED_KINDS, AcceptedObjectSchema, DaemonSetSchema, PersistentVolumeClaimSchema, DeploymentSchema, IGNORED_KINDS, PodSchema, ReplicaSetSchema, ReplicationControllerSchema, ServiceSchema, StatefulSetSchema } from './schemas.ts';
 import type { DeploymentInput, ServiceInput, WorkloadInput } from './schemas.ts';
 import { CronJobSchema, HorizontalPodAutoscalerSchema, JobSchema } from './schemas.ts';
 import type { CronJobInput, JobInput } from './schemas.ts';
@@ -71,6 +71,8 @@ export interface LoadedManifests {
    * PersistentVolumeClaims defined: the sim checks Pod volumes and `envFrom` against them. Absent when none.
    */
   configObjects?: ConfigObjects;
+  /** (added) PersistentVolumeClaims (a later one with the same key replaces the earlier). Absent when none. */
+  persistentVolumeClaims?: PersistentVolumeClaimTemplate[];
   /** Skipped kinds, ignored fields, suspicious values. Prefixed with the source when one was given. */
   warnings: string[];
   /** Objects with errors are left out of `deployments`/`services`. */
@@ -181,6 +183,14 @@ function asDeploymentInput(w: WorkloadInput): DeploymentInput {
   } as DeploymentInput;
 }
 
+/** (added) A parsed PersistentVolumeClaim as the sim's claim template (the storage request as a string). */
+function toClaimTemplate(c: z.output<typeof PersistentVolumeClaimSchema>): PersistentVolumeClaimTemplate {
+  return prune({
+    metadata: { name: c.metadata.name, namespace: c.metadata.namespace, labels: c.metadata.labels, annotations: c.metadata.annotations },
+    spec: { accessModes: c.spec.accessModes, storage: String(c.spec.resources.requests.storage), storageClassName: c.spec.storageClassName, volumeMode: c.spec.volumeMode },
+  });
+}
+
 function toWorkloadManifest(w: WorkloadInput): WorkloadManifest {
   const d = toDeploymentManifest(asDeploymentInput(w));
   const spec: WorkloadManifest['spec'] = { selector: d.spec.selector, template: d.spec.template };
@@ -189,6 +199,13 @@ function toWorkloadManifest(w: WorkloadInput): WorkloadManifest {
   if (w.kind === 'StatefulSet') {
     if (w.spec.serviceName !== undefined) spec.serviceName = w.spec.serviceName;
     if (w.spec.podManagementPolicy !== undefined) spec.podManagementPolicy = w.spec.podManagementPolicy;
+    const u = w.spec.updateStrategy;
+    if (u !== undefined) spec.updateStrategy = prune({ type: u.type, rollingUpdate: u.rollingUpdate?.partition !== undefined ? { partition: u.rollingUpdate.partition } : undefined });
+    if (w.spec.volumeClaimTemplates?.length) spec.volumeClaimTemplates = w.spec.volumeClaimTemplates.map(toClaimTemplate);
+  }
+  if (w.kind === 'DaemonSet') {
+    const u = w.spec.updateStrategy;
+    if (u !== undefined) spec.updateStrategy = prune({ type: u.type, rollingUpdate: u.rollingUpdate?.maxUnavailable !== undefined ? { maxUnavailable: u.rollingUpdate.maxUnavailable } : undefined });
   }
   return prune({ apiVersion: w.kind === 'ReplicationController' ? 'v1' : 'apps/v1', kind: w.kind, metadata: d.metadata, spec });
 }
@@ -346,6 +363,24 @@ export function loadManifests(yamlText: string, opts: { source?: string } = {}):
     }
     const nsOf = () => (isPlainObject(meta) && typeof meta.namespace === 'string' ? meta.namespace : 'default');
     if (kind === 'PersistentVolumeClaim' && name) noteConfig('persistentVolumeClaims', `${nsOf()}/${name}`);
+    if (kind === 'PersistentVolumeClaim') {
+      // (added) Claims are stored (Bound) by the sim: ../sim/kinds/pvc.ts.
+      if (obj.apiVersion !== 'v1') {
+        err(['apiVersion'], `${obj.apiVersion === undefined ? 'Required value' : `unsupported apiVersion ${JSON.stringify(obj.apiVersion)} for ${kind}`}: use apiVersion: v1`, kind, name);
+        return;
+      }
+      const r = PersistentVolumeClaimSchema.safeParse(obj);
+      if (!r.success) {
+        for (const issue of r.error.issues) err(issue.path, issue.message, kind, name);
+        return;
+      }
+      const list = (out.persistentVolumeClaims ??= []);
+      const key = `${r.data.metadata.namespace ?? 'default'}/${r.data.metadata.name}`;
+      const i = list.findIndex((c) => `${c.metadata.namespace ?? 'default'}/${c.metadata.name}` === key);
+      if (i >= 0) list.splice(i, 1);
+      list.push(toClaimTemplate(r.data));
+      return;
+    }
     if (IGNORED_KINDS.has(kind)) {
       out.warnings.push(`${prefix}document ${docNo}: ignored ${label} (does not affect the simulation)`);
       return;

@@ -347,6 +347,23 @@ export const ReplicationControllerSchema = z.object({
   spec: z.object({ replicas: int(0).optional(), selector: stringMap().optional(), template: PodTemplateSchema, minReadySeconds: int(0).optional() }),
 });
 
+/**
+ * (added) `core/v1 PersistentVolumeClaim` (subset): a StatefulSet's `volumeClaimTemplates` entry or a
+ * claim of the manifests. `resources.requests.storage` is required (K pkg/apis/core/validation
+ * ValidatePersistentVolumeClaimSpec: "spec.resources[storage]: Required value"), as is one access mode.
+ */
+export const PersistentVolumeClaimSchema = z.object({
+  metadata: ObjectMetaSchema(dns1123SubdomainError),
+  spec: z.object({
+    accessModes: z
+      .array(z.enum(['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'], { error: 'supported values: "ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"' }), { error: typeMessage('a list') })
+      .min(1, { error: 'Required value: at least 1 access mode is required' }),
+    resources: z.object({ requests: z.object({ storage: QuantitySchema }, { error: 'Required value' }) }, { error: 'Required value' }),
+    storageClassName: str().optional(),
+    volumeMode: z.enum(['Filesystem', 'Block'], { error: 'supported values: "Block", "Filesystem"' }).optional(),
+  }),
+});
+
 /** apps/v1 StatefulSet (subset): ordinal Pods `name-0..n-1`, OrderedReady or Parallel. */
 export const StatefulSetSchema = z.object({
   apiVersion: z.literal('apps/v1'),
@@ -359,7 +376,14 @@ export const StatefulSetSchema = z.object({
     template: PodTemplateSchema,
     podManagementPolicy: z.enum(['OrderedReady', 'Parallel'], { error: 'supported values: "OrderedReady", "Parallel"' }).optional(),
     minReadySeconds: int(0).optional(),
-    volumeClaimTemplates: z.array(z.unknown(), { error: typeMessage('a list') }).optional(),
+    /** RollingUpdate (default; `rollingUpdate.partition`) or OnDelete. `maxUnavailable` (alpha) is accepted and ignored. */
+    updateStrategy: z
+      .object({
+        type: z.enum(['RollingUpdate', 'OnDelete'], { error: 'supported values: "OnDelete", "RollingUpdate"' }).optional(),
+        rollingUpdate: z.object({ partition: int(0).optional(), maxUnavailable: intOrPercent().optional() }).optional(),
+      })
+      .optional(),
+    volumeClaimTemplates: z.array(PersistentVolumeClaimSchema, { error: typeMessage('a list') }).optional(),
   }),
 });
 
@@ -368,7 +392,18 @@ export const DaemonSetSchema = z.object({
   apiVersion: z.literal('apps/v1'),
   kind: z.literal('DaemonSet'),
   metadata: ObjectMetaSchema(dns1123SubdomainError),
-  spec: z.object({ selector: LabelSelectorSchema, template: PodTemplateSchema, minReadySeconds: int(0).optional() }),
+  spec: z.object({
+    selector: LabelSelectorSchema,
+    template: PodTemplateSchema,
+    minReadySeconds: int(0).optional(),
+    /** RollingUpdate (default; maxUnavailable default 1; maxSurge accepted, only 0 is modelled) or OnDelete. */
+    updateStrategy: z
+      .object({
+        type: z.enum(['RollingUpdate', 'OnDelete'], { error: 'supported values: "OnDelete", "RollingUpdate"' }).optional(),
+        rollingUpdate: z.object({ maxUnavailable: intOrPercent().optional(), maxSurge: intOrPercent().optional() }).optional(),
+      })
+      .optional(),
+  }),
 });
 
 /** v1 Pod (a bare Pod, issue 6): metadata and the pod template's spec fields; no owner, never recreated. */

@@ -59,6 +59,7 @@ import { fnv1a64 } from './hash.ts';
 import { objKey, splitKey } from './names.ts';
 import type { CronJob, Job } from './types.ts';
 import type { LimitRange, ResourceQuota } from './kinds/quotaTypes.ts';
+import type { PersistentVolumeClaim } from './types.ts';
 import type { ActionResult, DaemonSet, Deployment, Endpoints, HorizontalPodAutoscaler, ImageProfile, Node, ObjectMeta, OwnerReference, Pod, PodCondition, PodDisruptionBudget, ReplicaSet, ReplicationController, Service, SimSeconds, SimState, StatefulSet } from './types.ts';
 
 export { emit, isWarmStart, withWarmStart } from './emit.ts';
@@ -114,6 +115,7 @@ export interface StoredKinds {
   HorizontalPodAutoscaler: HorizontalPodAutoscaler;
   Job: Job;
   CronJob: CronJob;
+  PersistentVolumeClaim: PersistentVolumeClaim;
 }
 
 /** A stored kind's name (`Pod`, `Node`...). */
@@ -422,6 +424,16 @@ function touchPodOwners(state: SimState, key: string, pod: Pod): void {
   }
 }
 
+/**
+ * (added) A Node's spec changed (created, tainted, cordoned): every DaemonSet is queued, as the
+ * DaemonSet controller's Node informer does for the sets whose `shouldRun` may change
+ * (K pkg/controller/daemon/daemon_controller.go addNode / updateNode), in key order.
+ */
+function queueDaemonSets(state: SimState): void {
+  if (!state.daemonSets) return;
+  for (const k of Object.keys(state.daemonSets).sort()) markDirty(state, 'replicaSets', `DaemonSet:${k}`);
+}
+
 /** The queueing rule of the module doc for a write of `kind` (spec or status). */
 function enqueue(state: SimState, kind: StoredKind, key: string, obj: StoredKinds[StoredKind], status: boolean): void {
   switch (kind) {
@@ -439,7 +451,10 @@ function enqueue(state: SimState, kind: StoredKind, key: string, obj: StoredKind
       if (!status) markDirty(state, 'deployments', key);
       return;
     case 'Node':
-      if (!status) markDirty(state, 'nodes', key);
+      if (!status) {
+        markDirty(state, 'nodes', key);
+        queueDaemonSets(state);
+      }
       return;
     case 'Service':
       if (!status) markDirty(state, 'services', key);
@@ -451,6 +466,10 @@ function enqueue(state: SimState, kind: StoredKind, key: string, obj: StoredKind
     case 'CronJob':
       // Pod owners queued in the ReplicaSet workqueue under `Kind:key` (controllers/replicaset.ts).
       if (!status) markDirty(state, 'replicaSets', `${kind}:${key}`);
+      return;
+    case 'PersistentVolumeClaim':
+      // (added) A new claim is a cluster event for the VolumeBinding plugin: Pods waiting for it retry.
+      if (state.scheduler.unschedulable.length > 0) state.scheduler.moveRequested = true;
       return;
     case 'EndpointSlice':
     case 'PodDisruptionBudget':

@@ -7,7 +7,8 @@
  * from a fresh apply. Deterministic from `input.settings.seed`.
  */
 import { memorySignature } from './controllers/kubelet.ts';
-import { createObject, recordStoredObjects, withoutChangeLog } from './apiserver.ts';
+import { createObject, newMeta, recordStoredObjects, withoutChangeLog } from './apiserver.ts';
+import { claimFromTemplate } from './kinds/pvc.ts';
 import { withWarmStart } from './emit.ts';
 import { endpointPorts } from './kinds/endpointslice.ts';
 import { healthyNodeConditions } from './controllers/nodeLifecycle.ts';
@@ -254,6 +255,11 @@ export function createSim(input: SimInput, opts: CreateSimOptions = {}): SimStat
     state.dirty.deployments.push(key);
   }
   storePolicies(state, input);
+  // (added, issue 6) The manifests' PersistentVolumeClaims, Bound at once (./kinds/pvc.ts), before the StatefulSets that may reuse them.
+  for (const c of input.persistentVolumeClaims ?? []) {
+    const claim = claimFromTemplate(c, newMeta(state, c.metadata.namespace ?? 'default', c.metadata.name, {}, {}, []));
+    if (!createObject(state, 'PersistentVolumeClaim', claim).ok) state.warnings.push(`duplicate PersistentVolumeClaim "${claim.metadata.namespace}/${claim.metadata.name}" skipped`);
+  }
   storeWorkloads(state, input, defaultImageProfile);
   // (issue 6) Bare Pods: no owner, so nothing recreates them once deleted.
   for (const m of input.pods ?? []) {

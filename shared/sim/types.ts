@@ -22,11 +22,13 @@
 
 export * from './kinds/types.ts';
 export * from './kinds/workloadTypes.ts';
+export * from './kinds/storageTypes.ts';
 export * from './kinds/quotaTypes.ts';
 export * from './kinds/autoscalingTypes.ts';
 export * from './kinds/batchTypes.ts';
 import type { Affinity, ContainerPort, Volume, VolumeMount, DeploymentStrategy, Deployment, EndpointSlice, PodDisruptionBudget, EnvVar, LabelSelector, Node, Pod, Probe, ReplicaSet, ResourceRequirements, Service, ServicePort, SimSeconds, Taint, Toleration, TopologySpreadConstraint } from './kinds/types.ts';
-import type { DaemonSet, ReplicationController, StatefulSet } from './kinds/workloadTypes.ts';
+import type { DaemonSet, PersistentVolumeClaimTemplate, ReplicationController, StatefulSet } from './kinds/workloadTypes.ts';
+import type { PersistentVolumeClaim } from './kinds/storageTypes.ts';
 import type { HorizontalPodAutoscaler, HorizontalPodAutoscalerManifest } from './kinds/autoscalingTypes.ts';
 import type { CronJob, CronJobManifest, Job, JobManifest } from './kinds/batchTypes.ts';
 import type { LimitRange, PolicyManifest, ResourceQuota } from './kinds/quotaTypes.ts';
@@ -337,10 +339,13 @@ export interface IncidentState {
 export type SimAction =
   /** `kubectl delete pod NAME [--grace-period=N] [--force]` (`gracePeriodSeconds`: sim seconds, 0..3600). */
   | { type: 'deletePod'; pod: string; force?: boolean; gracePeriodSeconds?: number }
-  | { type: 'scaleDeployment'; deployment: string; replicas: number }
+  /** `kubectl scale deployment|statefulset/NAME --replicas=N` (`kind` absent: a Deployment; `deployment` holds the name). */
+  | { type: 'scaleDeployment'; deployment: string; replicas: number; kind?: 'StatefulSet' }
   | { type: 'rolloutUndo'; deployment: string; toRevision?: number }
-  | { type: 'rolloutRestart'; deployment: string }
-  | { type: 'setImage'; deployment: string; container?: string; image: string }
+  /** `kubectl rollout restart deployment|statefulset|daemonset/NAME` (`kind` absent: a Deployment; `deployment` holds the name). */
+  | { type: 'rolloutRestart'; deployment: string; kind?: 'StatefulSet' | 'DaemonSet' }
+  /** `kubectl set image deployment|statefulset|daemonset/NAME C=IMAGE` (`kind` absent: a Deployment; `deployment` holds the name). */
+  | { type: 'setImage'; deployment: string; container?: string; image: string; kind?: 'StatefulSet' | 'DaemonSet' }
   | { type: 'setResources'; deployment: string; container?: string; limits?: { cpu?: string; memory?: string }; requests?: { cpu?: string; memory?: string } }
   | { type: 'cordonNode'; node: string }
   | { type: 'uncordonNode'; node: string }
@@ -611,6 +616,8 @@ export interface SimState {
    * manifests define none (so a state without any hashes as before).
    */
   configObjects?: ConfigObjects;
+  /** (added) v1 PersistentVolumeClaims by `namespace/name` (./kinds/pvc.ts); absent until the first is created. */
+  persistentVolumeClaims?: Record<string, PersistentVolumeClaim>;
 }
 
 /**
@@ -684,6 +691,10 @@ export interface WorkloadManifest {
     serviceName?: string;
     /** StatefulSet: default OrderedReady. */
     podManagementPolicy?: 'OrderedReady' | 'Parallel';
+    /** (added) StatefulSet / DaemonSet update strategy (defaults: RollingUpdate, partition 0 / maxUnavailable 1). */
+    updateStrategy?: { type?: 'RollingUpdate' | 'OnDelete'; rollingUpdate?: { partition?: number; maxUnavailable?: number | string } };
+    /** (added) StatefulSet: claims made per ordinal (../sim/kinds/pvc.ts). */
+    volumeClaimTemplates?: PersistentVolumeClaimTemplate[];
   };
 }
 
@@ -793,6 +804,8 @@ export interface SimInput {
    * (controllers/kubelet.ts). Absent: none exist.
    */
   configObjects?: ConfigObjects;
+  /** (added) PersistentVolumeClaims of the manifests, stored (Bound) at createSim (./kinds/pvc.ts). */
+  persistentVolumeClaims?: PersistentVolumeClaimTemplate[];
   /** Profiles by exact image reference; unlisted images use `defaultImage`. */
   images: Record<string, Partial<ImageProfile>>;
   defaultImage?: Partial<ImageProfile>;

@@ -3,7 +3,8 @@
  * ReplicationController, StatefulSet, DaemonSet) turned into stored objects at createSim, with the
  * defaults of their kinds (K pkg/apis/apps/v1/defaults.go and pkg/apis/core/v1/defaults.go: replicas 1,
  * a ReplicationController's selector and labels from its template, StatefulSet podManagementPolicy
- * OrderedReady, minReadySeconds 0; the pod template's defaults as for a Deployment), and queued for
+ * OrderedReady, updateStrategy RollingUpdate with partition 0 (DaemonSet: maxUnavailable 1), a
+ * StatefulSet with claim templates persistentVolumeClaimRetentionPolicy Retain/Retain, minReadySeconds 0; the pod template's defaults as for a Deployment), and queued for
  * their controllers (the ReplicaSet workqueue; ./controllers/replicaset.ts).
  *
  * Pure and deterministic. May import: ./create.ts (template defaults), ./types.ts.
@@ -62,7 +63,11 @@ export function storeWorkloads(state: SimState, input: SimInput, defaultImagePro
       case 'StatefulSet':
         (state.statefulSets ??= Object.create(null))[key] = {
           apiVersion: 'apps/v1', kind: 'StatefulSet', metadata,
-          spec: { replicas, serviceName: w.spec.serviceName ?? '', selector: { matchLabels: { ...sel } }, template, podManagementPolicy: w.spec.podManagementPolicy ?? 'OrderedReady', minReadySeconds },
+          spec: {
+            replicas, serviceName: w.spec.serviceName ?? '', selector: { matchLabels: { ...sel } }, template, podManagementPolicy: w.spec.podManagementPolicy ?? 'OrderedReady', minReadySeconds,
+            updateStrategy: w.spec.updateStrategy?.type === 'OnDelete' ? { type: 'OnDelete' } : { type: 'RollingUpdate', rollingUpdate: { partition: w.spec.updateStrategy?.rollingUpdate?.partition ?? 0 } },
+            ...(w.spec.volumeClaimTemplates?.length ? { volumeClaimTemplates: structuredClone(w.spec.volumeClaimTemplates), persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain' as const, whenScaled: 'Retain' as const } } : {}),
+          },
           status: { observedGeneration: 0, replicas: 0, readyReplicas: 0, currentReplicas: 0, updatedReplicas: 0, availableReplicas: 0 },
         };
         state.dirty.replicaSets.push(`StatefulSet:${key}`);
@@ -70,7 +75,10 @@ export function storeWorkloads(state: SimState, input: SimInput, defaultImagePro
       case 'DaemonSet':
         (state.daemonSets ??= Object.create(null))[key] = {
           apiVersion: 'apps/v1', kind: 'DaemonSet', metadata,
-          spec: { selector: { matchLabels: { ...sel } }, template, minReadySeconds },
+          spec: {
+            selector: { matchLabels: { ...sel } }, template, minReadySeconds,
+            updateStrategy: w.spec.updateStrategy?.type === 'OnDelete' ? { type: 'OnDelete' } : { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: w.spec.updateStrategy?.rollingUpdate?.maxUnavailable ?? 1 } },
+          },
           status: { observedGeneration: 0, desiredNumberScheduled: 0, currentNumberScheduled: 0, numberReady: 0, numberAvailable: 0, updatedNumberScheduled: 0, numberMisscheduled: 0 },
         };
         state.dirty.replicaSets.push(`DaemonSet:${key}`);

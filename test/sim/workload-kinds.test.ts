@@ -138,7 +138,7 @@ describe('loading every common kind', () => {
       doc(['apiVersion: v1', 'kind: ServiceAccount', 'metadata: { name: sa }']),
       doc(['apiVersion: rbac.authorization.k8s.io/v1', 'kind: ClusterRole', 'metadata: { name: r }', 'rules: []']),
       doc(['apiVersion: networking.k8s.io/v1', 'kind: Ingress', 'metadata: { name: i }', 'spec: {}']),
-      doc(['apiVersion: v1', 'kind: PersistentVolumeClaim', 'metadata: { name: pvc }', 'spec: {}']),
+      doc(['apiVersion: v1', 'kind: PersistentVolumeClaim', 'metadata: { name: pvc }', 'spec: { accessModes: [ReadWriteOnce], resources: { requests: { storage: 1Gi } } }']),
     ].join('\n---\n');
     const out = loadManifests(text);
     expect(out.errors).toEqual([]);
@@ -157,7 +157,9 @@ describe('loading every common kind', () => {
     }
     // PriorityClasses are simulated now (issue 6, test/sim/preemption.test.ts): loaded without the note
     expect(out.warnings.some((w) => w.includes('PriorityClass'))).toBe(false);
-    for (const k of ['ServiceAccount "sa"', 'ClusterRole "r"', 'Ingress "i"', 'PersistentVolumeClaim "pvc"']) {
+    // and PersistentVolumeClaims (issue 6, test/sim/pvc.test.ts)
+    expect(out.persistentVolumeClaims?.map((c) => c.metadata.name)).toEqual(['pvc']);
+    for (const k of ['ServiceAccount "sa"', 'ClusterRole "r"', 'Ingress "i"']) {
       expect(out.warnings.some((w) => w.includes(`ignored ${k} (does not affect the simulation)`))).toBe(true);
     }
   });

@@ -23,7 +23,7 @@
  * (../policies.ts, ../workloads.ts, ../controllers/job.ts `storeBatch`) and stored through the API
  * server's `createObject` (change log, indexes, the controllers' queues).
  */
-import { createObject, notFound, releasePod, removeObject, storeOf, updateObject, deletePod, type StoredKind } from '../apiserver.ts';
+import { createObject, newMeta, notFound, releasePod, removeObject, storeOf, updateObject, deletePod, type StoredKind } from '../apiserver.ts';
 import { getIndex } from '../cache.ts';
 import { deploymentFromManifest } from '../create.ts';
 import { replicaSetsOf } from '../controllers/deployment.ts';
@@ -34,11 +34,12 @@ import { isTerminating } from '../podutil.ts';
 import { storePolicies } from '../policies.ts';
 import { storeWorkloads } from '../workloads.ts';
 import { formatManifestError, loadManifests } from '../../manifests/load.ts';
-import type { DeletableKind, ObjectMeta, SimInput, SimState } from '../types.ts';
+import type { DeletableKind, ObjectMeta, PersistentVolumeClaimTemplate, SimInput, SimState } from '../types.ts';
+import { claimFromTemplate } from '../kinds/pvc.ts';
 import { reject, type Handled } from './handler.ts';
 
 /** Kinds action `createObject` creates (Deployments, Services and HPAs have their own actions). */
-export const CREATABLE_KINDS = ['PodDisruptionBudget', 'ResourceQuota', 'LimitRange', 'Job', 'CronJob', 'StatefulSet', 'DaemonSet'] as const;
+export const CREATABLE_KINDS = ['PodDisruptionBudget', 'ResourceQuota', 'LimitRange', 'Job', 'CronJob', 'StatefulSet', 'DaemonSet', 'PersistentVolumeClaim'] as const;
 /** A kind of {@link CREATABLE_KINDS}. */
 export type CreatableKind = (typeof CREATABLE_KINDS)[number];
 /** Owner-deletion propagation (DeleteOptions `propagationPolicy`; kubectl `--cascade`). */
@@ -160,8 +161,10 @@ export function createObjectAction(state: SimState, manifest: string): Handled {
   const jobs = loaded.jobs ?? [];
   const cronJobs = loaded.cronJobs ?? [];
   const workloads = loaded.workloads.filter((w) => w.kind === 'StatefulSet' || w.kind === 'DaemonSet');
-  const count = loaded.deployments.length + loaded.services.length + loaded.workloads.length + policies.length + jobs.length + cronJobs.length + (loaded.autoscalers ?? []).length;
-  const mine = policies.length + jobs.length + cronJobs.length + workloads.length;
+  const claims = loaded.persistentVolumeClaims ?? [];
+  const count = loaded.deployments.length + loaded.services.length + loaded.workloads.length + policies.length + jobs.length + cronJobs.length + (loaded.autoscalers ?? []).length + claims.length;
+  const mine = policies.length + jobs.length + cronJobs.length + workloads.length + claims.length;
+  if (count === 1 && claims.length === 1) return createClaim(state, claims[0]!);
   if (count !== 1 || mine !== 1) return reject(`error: expected exactly one of ${CREATABLE_KINDS.join(', ')} in the manifest (found ${count} object(s) of the kinds the game models)`);
   const meta: { name: string; namespace?: string } = (policies[0] ?? jobs[0] ?? cronJobs[0] ?? workloads[0])!.metadata;
   const kind = (policies[0]?.kind ?? (jobs[0] ? 'Job' : cronJobs[0] ? 'CronJob' : workloads[0]!.kind)) as CreatableKind;
@@ -196,4 +199,14 @@ export function createObjectAction(state: SimState, manifest: string): Handled {
   const r = createObject(state, kind, obj as never);
   if (!r.ok) return reject(r.error);
   return { result: { ok: true, message: `${singularOf(kind)}/${meta.name} created`, completesAt: state.t }, event: { reason: 'Created', object: { kind, name: meta.name, namespace: ns } } };
+}
+
+/** (added, issue 6) `kubectl create -f` of a PersistentVolumeClaim: stored Bound (../kinds/pvc.ts); Pods waiting for it get scheduled. */
+function createClaim(state: SimState, c: PersistentVolumeClaimTemplate): Handled {
+  const ns = c.metadata.namespace ?? 'default';
+  const key = objKey(ns, c.metadata.name);
+  if (state.persistentVolumeClaims && Object.hasOwn(state.persistentVolumeClaims, key)) return reject(`Error from server (AlreadyExists): persistentvolumeclaims "${c.metadata.name}" already exists`);
+  const r = createObject(state, 'PersistentVolumeClaim', claimFromTemplate(c, newMeta(state, ns, c.metadata.name, {}, {}, [])));
+  if (!r.ok) return reject(r.error);
+  return { result: { ok: true, message: `persistentvolumeclaim/${c.metadata.name} created`, completesAt: state.t }, event: { reason: 'Created', object: { kind: 'PersistentVolumeClaim', name: c.metadata.name, namespace: ns } } };
 }

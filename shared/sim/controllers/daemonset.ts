@@ -1,25 +1,90 @@
 /**
- * The DaemonSet controller (minimal faithful version): one Pod per Node whose labels match the
- * template's `nodeSelector` (cordoned Nodes included: DaemonSet Pods tolerate `unschedulable`), named
- * `<name>-<5 random chars>`, pinned to its Node; Pods on Nodes that no longer qualify are deleted.
- * Events `SuccessfulCreate` "Created pod: x" / `SuccessfulDelete` "Deleted pod: x" (K
+ * The DaemonSet controller: one Pod per Node that should run it, named `<name>-<5 random chars>`,
+ * pinned to its Node, labelled `controller-revision-hash` (the template's hash). Events
+ * `SuccessfulCreate` "Created pod: x" / `SuccessfulDelete` "Deleted pod: x" (K
  * pkg/controller/daemon/daemon_controller.go; https://kubernetes.io/docs/concepts/workloads/controllers/daemonset/).
  *
- * Simplified: the Pod is pinned with a `kubernetes.io/hostname` nodeSelector entry (Kubernetes adds a
- * required node affinity on `metadata.name`, which has the same effect for the scheduler); taints are
- * not checked; Node additions are seen at the DaemonSet's next sync; no rolling update.
+ * Which Nodes (daemon_controller.go NodeShouldRunDaemonPod): the template's `nodeSelector` matches
+ * the Node's labels, and the Pod (the template's tolerations plus the controller's own, below)
+ * tolerates every NoSchedule / NoExecute taint of the Node; a Node with an untolerated NoSchedule
+ * taint keeps a Pod already there (shouldContinueRunning; counted in `numberMisscheduled`), one with an
+ * untolerated NoExecute taint loses it. Every Pod gets the tolerations of
+ * K pkg/controller/daemon/util/daemonset_util.go AddOrUpdateDaemonPodTolerations (operator Exists):
+ * `node.kubernetes.io/not-ready:NoExecute`, `unreachable:NoExecute`, `disk-pressure:NoSchedule`,
+ * `memory-pressure:NoSchedule`, `pid-pressure:NoSchedule`, `unschedulable:NoSchedule` — so a cordoned
+ * Node (`kubectl cordon`) keeps and gets its DaemonSet Pods. (`network-unavailable` for hostNetwork Pods
+ * is left out: the sim's Pods have no `hostNetwork`.)
  *
- * Queued in the ReplicaSet workqueue as `DaemonSet:namespace/name` (./replicaset.ts registerOwnerSync).
+ * Update strategies (K pkg/controller/daemon/update.go rollingUpdate, the maxSurge 0 branch):
+ * `RollingUpdate` (default maxUnavailable 1, an integer or a percentage of the desired Nodes rounded
+ * up): an old Pod that is not available is deleted at once; available old Pods are deleted while fewer
+ * than maxUnavailable Nodes lack an available Pod; the manage loop then creates the new Pod on that
+ * Node, and the next old Pod goes once it is Ready. `OnDelete`: only Pods deleted by hand are replaced
+ * (with the new template). Nodes are visited in name order (Kubernetes iterates a map). A Pod without
+ * the label (stored before revisions were kept) counts as up to date, so a restored state does not roll.
+ *
+ * Simplified: the Pod is pinned with a `kubernetes.io/hostname` nodeSelector entry (Kubernetes adds a
+ * required node affinity on `metadata.name`, which has the same effect for the scheduler); template
+ * node affinity is left to the scheduler; `maxSurge` and `minReadySeconds` are not modelled
+ * (available = Ready); no ControllerRevision objects, no `pod-template-generation` label.
+ *
+ * Queued in the ReplicaSet workqueue as `DaemonSet:namespace/name` (./replicaset.ts registerOwnerSync);
+ * a Node write (create, taint, cordon) queues every DaemonSet (../apiserver.ts, the controller's Node
+ * informer).
  */
 import { createObject, deletePod, updateStatus } from '../apiserver.ts';
 import { emit } from '../emit.ts';
 import { getIndex } from '../cache.ts';
-import { randomSuffix } from '../names.ts';
+import { randomSuffix, templateHash } from '../names.ts';
 import { isActive } from '../podutil.ts';
-import type { Pod, SimState } from '../types.ts';
+import type { DaemonSet, Node, Pod, SimState, Toleration } from '../types.ts';
 import { podFromTemplate, podResources, reportFailedCreate } from './replicaset.ts';
+import { REVISION_LABEL } from './statefulset.ts';
+import { tolerated } from './schedulerPlugins.ts';
 
 const HOSTNAME = 'kubernetes.io/hostname';
+
+/** The tolerations every DaemonSet Pod gets (daemonset_util.go AddOrUpdateDaemonPodTolerations), in its order. */
+export const DAEMON_TOLERATIONS: readonly Toleration[] = [
+  { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' },
+  { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' },
+  { key: 'node.kubernetes.io/disk-pressure', operator: 'Exists', effect: 'NoSchedule' },
+  { key: 'node.kubernetes.io/memory-pressure', operator: 'Exists', effect: 'NoSchedule' },
+  { key: 'node.kubernetes.io/pid-pressure', operator: 'Exists', effect: 'NoSchedule' },
+  { key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' },
+];
+
+/** The template's tolerations with {@link DAEMON_TOLERATIONS} added or updated (AddOrUpdateTolerationInPodSpec: same key, operator, value and effect = the same one). */
+export function daemonPodTolerations(own: readonly Toleration[] | undefined): Toleration[] {
+  const out = (own ?? []).map((t) => ({ ...t }));
+  for (const t of DAEMON_TOLERATIONS) {
+    const i = out.findIndex((o) => o.key === t.key && (o.operator ?? 'Equal') === t.operator && (o.value ?? '') === '' && o.effect === t.effect);
+    if (i >= 0) out[i] = { ...t };
+    else out.push({ ...t });
+  }
+  return out;
+}
+
+/** NodeShouldRunDaemonPod: shouldRun (a Pod belongs there) and shouldContinueRunning (an existing one may stay). */
+function shouldRun(node: Node, selector: Record<string, string>, tolerations: readonly Toleration[]): { run: boolean; keep: boolean } {
+  const fits = Object.entries(selector).every(([k, v]) => (k === HOSTNAME ? v === node.metadata.name : node.metadata.labels[k] === v));
+  if (!fits) return { run: false, keep: false };
+  let run = true;
+  let keep = true;
+  for (const taint of node.spec.taints) {
+    if (taint.effect === 'PreferNoSchedule' || tolerated(tolerations, taint)) continue;
+    run = false;
+    if (taint.effect === 'NoExecute') keep = false;
+  }
+  return { run, keep };
+}
+
+/** maxUnavailable as a Pod count of `desired` Nodes (intstr.GetScaledValueFromIntOrPercent, rounded up; at least 1 as update.go). */
+function maxUnavailableOf(ds: DaemonSet, desired: number): number {
+  const v = ds.spec.updateStrategy?.rollingUpdate?.maxUnavailable ?? 1;
+  const n = typeof v === 'number' ? v : Math.ceil((Number(v.slice(0, -1)) * desired) / 100);
+  return Math.max(1, n);
+}
 
 /** Syncs one DaemonSet (`objKey` = `namespace/name`, `queueKey` its workqueue / podsByOwner key). */
 export function syncDaemonSet(state: SimState, objKey: string, queueKey: string): void {
@@ -28,26 +93,37 @@ export function syncDaemonSet(state: SimState, objKey: string, queueKey: string)
   const ns = ds.metadata.namespace;
   const name = ds.metadata.name;
   const ref = { kind: 'DaemonSet', name, namespace: ns };
+  const hash = templateHash(ds.spec.template);
   const selector = ds.spec.template.spec.nodeSelector ?? {};
-  const eligible = Object.keys(state.nodes)
-    .sort()
-    .filter((n) => Object.entries(selector).every(([k, v]) => k === HOSTNAME || state.nodes[n]!.metadata.labels[k] === v) && (selector[HOSTNAME] === undefined || selector[HOSTNAME] === n));
+  const tolerations = daemonPodTolerations(ds.spec.template.spec.tolerations);
+  const verdict = new Map<string, { run: boolean; keep: boolean }>();
+  for (const n of Object.keys(state.nodes).sort()) verdict.set(n, shouldRun(state.nodes[n]!, selector, tolerations));
+  const eligible = [...verdict.keys()].filter((n) => verdict.get(n)!.run);
   const onNode = new Map<string, Pod>();
   const misplaced: Pod[] = [];
+  let misscheduled = 0;
   const keys = [...(getIndex(state).podsByOwner.get(queueKey) ?? [])].sort();
   for (const k of keys) {
     const p = state.pods[k]!;
     if (!isActive(p)) continue;
     const node = p.spec.nodeSelector?.[HOSTNAME] ?? p.spec.nodeName ?? '';
-    if (!eligible.includes(node) || onNode.has(node)) misplaced.push(p);
-    else onNode.set(node, p);
+    const v = verdict.get(node);
+    if (!v || !v.keep || onNode.has(node)) misplaced.push(p);
+    else {
+      onNode.set(node, p);
+      if (!v.run && p.spec.nodeName) misscheduled++;
+    }
   }
   const res = podResources(ds.spec.template.spec);
   for (const node of eligible) {
     if (onNode.has(node)) continue;
     let podName = `${name}-${randomSuffix(state.rng)}`;
     while (state.pods[`${ns}/${podName}`]) podName = `${name}-${randomSuffix(state.rng)}`;
-    const pod = podFromTemplate(state, { apiVersion: 'apps/v1', kind: 'DaemonSet', name, uid: ds.metadata.uid, namespace: ns }, ds.spec.template, podName, res, { nodeSelector: { [HOSTNAME]: node } });
+    const pod = podFromTemplate(state, { apiVersion: 'apps/v1', kind: 'DaemonSet', name, uid: ds.metadata.uid, namespace: ns }, ds.spec.template, podName, res, {
+      nodeSelector: { [HOSTNAME]: node },
+      labels: { [REVISION_LABEL]: hash },
+    });
+    pod.spec.tolerations = tolerations.map((t) => ({ ...t }));
     const r = createObject(state, 'Pod', pod);
     if (!r.ok) {
       if (r.code === 403) reportFailedCreate(state, ref, queueKey, `Error creating: ${r.error}`, 'daemonset-controller');
@@ -60,16 +136,45 @@ export function syncDaemonSet(state: SimState, objKey: string, queueKey: string)
     emit(state, 'Normal', 'SuccessfulDelete', ref, `Deleted pod: ${p.metadata.name}`, 'daemonset-controller');
     deletePod(state, `${ns}/${p.metadata.name}`);
   }
+  if (ds.spec.updateStrategy?.type !== 'OnDelete') rollingUpdate(state, ds, eligible, onNode, hash, ref);
   let scheduled = 0;
   let ready = 0;
-  for (const p of onNode.values()) {
+  let updated = 0;
+  for (const [node, p] of onNode) {
+    if (!verdict.get(node)!.run) continue;
     if (p.spec.nodeName) scheduled++;
-    if (p.sim.ready) ready++;
+    if (p.sim.ready && !p.metadata.deletionTimestamp) ready++;
+    if ((p.metadata.labels[REVISION_LABEL] ?? hash) === hash && !p.metadata.deletionTimestamp) updated++;
   }
   const s = ds.status;
   const gen = ds.metadata.generation;
-  const next = { observedGeneration: gen, desiredNumberScheduled: eligible.length, currentNumberScheduled: scheduled, numberReady: ready, numberAvailable: ready, updatedNumberScheduled: onNode.size, numberMisscheduled: 0 };
+  const next = { observedGeneration: gen, desiredNumberScheduled: eligible.length, currentNumberScheduled: scheduled, numberReady: ready, numberAvailable: ready, updatedNumberScheduled: updated, numberMisscheduled: misscheduled };
   if (Object.entries(next).every(([k, v]) => s[k as keyof typeof s] === v)) return;
   ds.status = next;
   updateStatus(state, 'DaemonSet', objKey);
+}
+
+/** update.go rollingUpdate with maxSurge 0 over the Nodes that should run the Pod (see the module doc). */
+function rollingUpdate(state: SimState, ds: DaemonSet, eligible: readonly string[], onNode: Map<string, Pod>, hash: string, ref: { kind: string; name: string; namespace: string }): void {
+  const maxUnavailable = maxUnavailableOf(ds, eligible.length);
+  let unavailable = 0;
+  const replace: Pod[] = [];
+  const candidates: Pod[] = [];
+  for (const node of eligible) {
+    const p = onNode.get(node);
+    if (!p) {
+      unavailable++;
+      continue;
+    }
+    const available = p.sim.ready;
+    if ((p.metadata.labels[REVISION_LABEL] ?? hash) === hash) {
+      if (!available) unavailable++;
+    } else if (!available) replace.push(p);
+    else if (unavailable < maxUnavailable) candidates.push(p);
+  }
+  const room = Math.min(candidates.length, Math.max(0, maxUnavailable - unavailable));
+  for (const p of [...replace, ...candidates.slice(0, room)]) {
+    emit(state, 'Normal', 'SuccessfulDelete', ref, `Deleted pod: ${p.metadata.name}`, 'daemonset-controller');
+    deletePod(state, `${ds.metadata.namespace}/${p.metadata.name}`);
+  }
 }

@@ -44,6 +44,7 @@ import type { Node, Pod, PodCondition, SimState, TopologySpreadConstraint } from
 import { nextInt } from '../prng.ts';
 import { kubeletOnBound } from './kubelet.ts';
 import { podPriority, preempt } from './preemption.ts';
+import { preFilterFitError, volumeBindingPreFilter } from './volumeBinding.ts';
 import { interPodAffinityFilter, interPodAffinityRawScore, normalizeInterPodAffinity, prepareInterPodAffinity, type ExistingTermsCache, type InterPodAffinityState } from './interPodAffinity.ts';
 import {
   compileSelector,
@@ -939,6 +940,11 @@ function scanDefaults(pass: Pass, c: PodCtx, scan: Scan, start: number, want: nu
 }
 
 function scheduleOne(state: SimState, key: string, pod: Pod, pass: Pass): boolean {
+  const claims = pod.spec.volumes === undefined ? null : volumeBindingPreFilter(state, pod);
+  if (claims !== null) {
+    recordFailure(state, key, pod, preFilterFitError(pass.table.nodes.length, claims)); // VolumeBinding PreFilter (./volumeBinding.ts)
+    return false;
+  }
   const sig = podSignature(pod);
   if (sig !== null) {
     const msg = pass.failed.get(sig);

@@ -23,6 +23,7 @@ import { daemonSetKind, replicationControllerKind, statefulSetKind } from './wor
 import { resourceQuotaKind } from './resourcequota.ts';
 import { limitRangeKind } from './limitrange.ts';
 import { leaseKind } from './lease.ts';
+import { persistentVolumeClaimKind } from './pvc.ts';
 
 export type { KindDef, KubeObject, PrinterColumn } from './kind.ts';
 
@@ -45,6 +46,7 @@ export const KINDS: readonly KindDef[] = [
   jobKind as unknown as KindDef,
   cronJobKind as unknown as KindDef,
   leaseKind as unknown as KindDef,
+  persistentVolumeClaimKind as unknown as KindDef,
 ];
 
 const byKind = new Map<string, KindDef>(KINDS.map((k) => [k.kind, k]));

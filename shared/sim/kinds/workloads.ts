@@ -2,7 +2,7 @@
  * The kinds v1 ReplicationController, apps/v1 StatefulSet and apps/v1 DaemonSet: storage (optional maps
  * in the state, absent until the first object), defaulting (SetDefaults_ReplicationController: selector
  * and labels from the template; apps/v1 defaults.go: replicas 1, podManagementPolicy OrderedReady,
- * minReadySeconds 0), API serialisation and kubectl's columns (K pkg/printers/internalversion
+ * updateStrategy RollingUpdate (partition 0 / maxUnavailable 1), minReadySeconds 0), API serialisation and kubectl's columns (K pkg/printers/internalversion
  * printReplicationController, printStatefulSet, printDaemonSet).
  *
  * May import: ../types.ts, ./kind.ts, ./print.ts, ./serialize.ts.
@@ -62,6 +62,8 @@ export const statefulSetKind: KindDef<StatefulSet> = {
   defaults(sts) {
     sts.spec.podManagementPolicy ??= 'OrderedReady';
     sts.spec.minReadySeconds ??= 0;
+    sts.spec.updateStrategy ??= { type: 'RollingUpdate', rollingUpdate: { partition: 0 } };
+    if (sts.spec.updateStrategy.type === 'RollingUpdate') sts.spec.updateStrategy.rollingUpdate ??= { partition: 0 };
   },
   controllerKinds: [],
   toApi,
@@ -86,6 +88,8 @@ export const daemonSetKind: KindDef<DaemonSet> = {
   ensureStore: (state) => (state.daemonSets ??= Object.create(null)),
   defaults(ds) {
     ds.spec.minReadySeconds ??= 0;
+    ds.spec.updateStrategy ??= { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } };
+    if (ds.spec.updateStrategy.type === 'RollingUpdate') ds.spec.updateStrategy.rollingUpdate ??= { maxUnavailable: 1 };
   },
   controllerKinds: [],
   toApi,

@@ -1,0 +1,95 @@
+/**
+ * (added, issue 6) Pod-template writes of StatefulSets and DaemonSets: `kubectl set image
+ * statefulset/NAME C=IMAGE` and `kubectl rollout restart statefulset/NAME` (daemonset likewise). Each is
+ * an API update of `spec.template` (a new generation); the controllers then roll it out as their update
+ * strategy says (../controllers/statefulset.ts, ../controllers/daemonset.ts). Before a StatefulSet's
+ * template changes, the template of its current revision is kept in `sim.currentTemplate` (the sim's
+ * stand-in for the ControllerRevision the controller would have stored), so Pods recreated below a
+ * partition get it. Messages are kubectl's (`statefulset.apps/web image updated`, `... restarted`).
+ * Also `kubectl scale statefulset/NAME --replicas=N` (`statefulset.apps/web scaled`).
+ */
+import { ensureImageProfile, notFound, updateObject } from '../apiserver.ts';
+import { statefulSetRevision } from '../controllers/statefulset.ts';
+import { refKey, simTimestamp, splitKey } from '../names.ts';
+import type { PodTemplateSpec, SimState } from '../types.ts';
+import { reject, type Handled } from './handler.ts';
+
+/** The kinds whose template these actions write. */
+export type TemplateKind = 'StatefulSet' | 'DaemonSet';
+
+const RESOURCE: Readonly<Record<TemplateKind, string>> = { StatefulSet: 'statefulsets.apps', DaemonSet: 'daemonsets.apps' };
+const PREFIX: Readonly<Record<TemplateKind, string>> = { StatefulSet: 'statefulset.apps', DaemonSet: 'daemonset.apps' };
+
+/** The stored object of `kind` at `ref` (`name` or `namespace/name`; own keys only), or undefined. */
+function find(state: SimState, kind: TemplateKind, ref: string): { key: string; template: PodTemplateSpec; name: string; namespace: string } | undefined {
+  const key = refKey(ref);
+  const store = kind === 'StatefulSet' ? state.statefulSets : state.daemonSets;
+  const obj = store && Object.hasOwn(store, key) ? store[key] : undefined;
+  return obj ? { key, template: obj.spec.template, name: obj.metadata.name, namespace: obj.metadata.namespace } : undefined;
+}
+
+/** Writes a changed copy of the template (`change` mutates the copy; false = no change). */
+function writeTemplate(state: SimState, kind: TemplateKind, key: string, change: (t: PodTemplateSpec) => boolean): { ok: true; changed: boolean } | { ok: false; error: string } {
+  const obj = kind === 'StatefulSet' ? state.statefulSets![key]! : state.daemonSets![key]!;
+  const next = structuredClone(obj.spec.template);
+  if (!change(next)) return { ok: true, changed: false };
+  const r = updateObject(state, kind, key, (x) => {
+    if (x.kind === 'StatefulSet') {
+      const sts = state.statefulSets![key]!;
+      const current = sts.status.currentRevision;
+      // Keep the current revision's template (a ControllerRevision) unless it is already kept.
+      if (!sts.sim?.currentTemplate && (current === undefined || current === statefulSetRevision(sts.metadata.name, sts.spec.template))) sts.sim = { currentTemplate: sts.spec.template };
+    }
+    x.spec.template = next;
+  }, { generation: true });
+  return r.ok ? { ok: true, changed: true } : { ok: false, error: r.error };
+}
+
+/**
+ * `kubectl set image statefulset|daemonset/NAME CONTAINER=IMAGE` (`container` undefined: every
+ * container, kubectl's `*`). @returns kubectl's `statefulset.apps/web image updated`.
+ */
+export function setTemplateImageAction(state: SimState, kind: TemplateKind, ref: string, image: string, container?: string): Handled {
+  const f = find(state, kind, ref);
+  if (!f) return reject(notFound(RESOURCE[kind], splitKey(ref).name));
+  if (container !== undefined && !f.template.spec.containers.some((c) => c.name === container)) return reject(`error: unable to find container named "${container}"`);
+  ensureImageProfile(state, image);
+  const r = writeTemplate(state, kind, f.key, (t) => {
+    let changed = false;
+    for (const c of t.spec.containers) {
+      if ((container === undefined || c.name === container) && c.image !== image) {
+        c.image = image;
+        changed = true;
+      }
+    }
+    return changed;
+  });
+  if (!r.ok) return reject(r.error);
+  return { result: { ok: true, message: `${PREFIX[kind]}/${f.name} image updated`, completesAt: state.t }, event: { reason: 'SetImage', object: { kind, name: f.name, namespace: f.namespace } } };
+}
+
+/** `kubectl rollout restart statefulset|daemonset/NAME`: stamps `kubectl.kubernetes.io/restartedAt` on the template. */
+export function restartTemplateAction(state: SimState, kind: TemplateKind, ref: string): Handled {
+  const f = find(state, kind, ref);
+  if (!f) return reject(notFound(RESOURCE[kind], splitKey(ref).name));
+  const r = writeTemplate(state, kind, f.key, (t) => {
+    t.metadata.annotations = { ...(t.metadata.annotations ?? {}), 'kubectl.kubernetes.io/restartedAt': simTimestamp(state.t) };
+    return true;
+  });
+  if (!r.ok) return reject(r.error);
+  return { result: { ok: true, message: `${PREFIX[kind]}/${f.name} restarted`, completesAt: state.t }, event: { reason: 'RolloutRestart', object: { kind, name: f.name, namespace: f.namespace } } };
+}
+
+/** `kubectl scale statefulset/NAME --replicas=N`: writes `spec.replicas` (the controller adds or removes the highest ordinals; claims stay). */
+export function scaleStatefulSetAction(state: SimState, ref: string, replicas: number): Handled {
+  const f = find(state, 'StatefulSet', ref);
+  if (!f) return reject(notFound(RESOURCE.StatefulSet, splitKey(ref).name));
+  if (!Number.isInteger(replicas) || replicas < 0) return reject(`The StatefulSet "${f.name}" is invalid: spec.replicas: Invalid value: ${replicas}: must be greater than or equal to 0`);
+  if (state.statefulSets![f.key]!.spec.replicas !== replicas) {
+    const r = updateObject(state, 'StatefulSet', f.key, (x) => {
+      x.spec.replicas = replicas;
+    }, { generation: true });
+    if (!r.ok) return reject(r.error);
+  }
+  return { result: { ok: true, message: `statefulset.apps/${f.name} scaled`, completesAt: state.t } };
+}
