@@ -142,7 +142,7 @@ export function deleteObjectAction(state: SimState, kind: DeletableKind, name: s
   if (!Object.hasOwn(storeOf(state, kind), key)) return reject(notFound(resourceOf(kind), split.name));
   const r = cascadeDelete(state, kind, key, propagation);
   if (!r.ok) return reject(r.error);
-  return { result: { ok: true, message: `${singularOf(kind)} "${split.name}" deleted`, completesAt: r.done }, event: { reason: 'Deleted', object: { kind, name: split.name, namespace: ns } } };
+  return { result: { ok: true, message: `${singularOf(kind)} "${split.name}" deleted`, completesAt: r.done } };
 }
 
 /**
@@ -195,5 +195,5 @@ export function createObjectAction(state: SimState, manifest: string): Handled {
   obj.metadata.creationTimestamp = state.t;
   const r = createObject(state, kind, obj as never);
   if (!r.ok) return reject(r.error);
-  return { result: { ok: true, message: `${singularOf(kind)}/${meta.name} created`, completesAt: state.t }, event: { reason: 'Created', object: { kind, name: meta.name, namespace: ns } } };
+  return { result: { ok: true, message: `${singularOf(kind)}/${meta.name} created`, completesAt: state.t } };
 }
