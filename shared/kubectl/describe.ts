@@ -5,7 +5,7 @@
  *
  * May import: ../sim/* (read only), ./*.
  */
-import type { Container, ContainerState, InitContainer, Volume, CronJob, DaemonSet, Deployment, EndpointSlice, Job, LimitRange, Node, Pod, Probe, ReplicaSet, ReplicationController, Service, SimState, StatefulSet } from '../sim/types.ts';
+import type { Container, ContainerState, InitContainer, Volume, CronJob, DaemonSet, Deployment, EndpointSlice, Job, LimitRange, Node, Pod, PriorityClass, Probe, ReplicaSet, ReplicationController, Service, SimState, StatefulSet } from '../sim/types.ts';
 import { defaultedItem } from '../sim/kinds/limitrange.ts';
 import { KINDS, toApi, type KubeObject } from '../sim/kinds/index.ts';
 import { quotaRows } from '../sim/kinds/resourcequota.ts';
@@ -573,8 +573,28 @@ export function describeGeneric(state: SimState, obj: KubeObject): string {
   return `${tabbed(lines)}\n${events}`;
 }
 
+/**
+ * `kubectl describe priorityclass` (describe.go describePriorityClass): Name, Value, GlobalDefault,
+ * PreemptionPolicy, Description, Annotations (labels.FormatLabels: `k=v`, `<none>`), then Events.
+ */
+export function describePriorityClass(state: SimState, pc: PriorityClass): string {
+  const ann = Object.keys(pc.metadata.annotations).sort().map((k) => `${k}=${pc.metadata.annotations[k]!}`).join(',');
+  const entries: [string, string][] = [
+    ['Name', pc.metadata.name],
+    ['Value', String(pc.value)],
+    ['GlobalDefault', String(pc.globalDefault === true)],
+    ['PreemptionPolicy', pc.preemptionPolicy ?? ''],
+    ['Description', pc.description ?? ''],
+    ['Annotations', ann === '' ? '<none>' : ann],
+  ];
+  // No events: `Events:\t<none>` is written through the same tabwriter, so it aligns with the fields.
+  const events = eventsSection(state, 'PriorityClass', pc.metadata.name, '');
+  if (events === 'Events:  <none>') return fields([...entries, ['Events', '<none>']]);
+  return [fields(entries), events].join('\n');
+}
+
 /** The kinds {@link describeStored} describes. */
-export const DESCRIBED_KINDS: ReadonlySet<string> = new Set(['ReplicaSet', 'ReplicationController', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'LimitRange', 'EndpointSlice', 'Lease']);
+export const DESCRIBED_KINDS: ReadonlySet<string> = new Set(['ReplicaSet', 'ReplicationController', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'LimitRange', 'EndpointSlice', 'Lease', 'PriorityClass']);
 
 /**
  * `kubectl describe` of one object of the registered kinds above (and ReplicaSet), or null when `kind`
@@ -592,6 +612,7 @@ export function describeStored(state: SimState, kind: string, obj: unknown): str
     case 'LimitRange': return describeLimitRange(obj as LimitRange);
     case 'EndpointSlice': return describeEndpointSlice(state, obj as EndpointSlice);
     case 'Lease': return describeGeneric(state, obj as KubeObject);
+    case 'PriorityClass': return describePriorityClass(state, obj as PriorityClass);
     default: return null;
   }
 }

@@ -23,7 +23,7 @@ import { declaredProfile } from './workingSet.ts';
 import { storeWorkloads } from './workloads.ts';
 import { addKubeSystem } from './kubeSystem.ts';
 import { storeAutoscalers } from './autoscalers.ts';
-import { storePolicies } from './policies.ts';
+import { storePolicies, storePriorityClasses } from './policies.ts';
 import { storeBatch } from './controllers/job.ts';
 import { podFromTemplate } from './controllers/replicaset.ts';
 import type { Container, Deployment, InitContainer, DeploymentManifest, Node, NodeSpecInput, Probe, Service, ServiceManifest, SimInput, SimState } from './types.ts';
@@ -254,6 +254,7 @@ export function createSim(input: SimInput, opts: CreateSimOptions = {}): SimStat
     state.dirty.deployments.push(key);
   }
   storePolicies(state, input);
+  storePriorityClasses(state, input);
   storeWorkloads(state, input, defaultImageProfile);
   // (issue 6) Bare Pods: no owner, so nothing recreates them once deleted.
   for (const m of input.pods ?? []) {
