@@ -163,4 +163,27 @@ describe('preemption and PodDisruptionBudgets', () => {
     expect(pre.map((e) => e.object.name.split('-')[0])).toEqual(['spare']);
     expect(podsOf(s, 'web')[0]!.status.nominatedNodeName).toBe('n2');
   });
+
+  it('spends one budget across several victims: the second victim of a budget allowing one disruption violates it', () => {
+    // keep: 2 Pods on n1 under maxUnavailable 1 (disruptionsAllowed 1); spare: 2 unprotected Pods on n2.
+    // web needs both Pods of a Node gone. Taken one by one each keep Pod could be evicted, which tied
+    // the Nodes (n1 first by name); filterPodsWithPDBViolation counts the budget down, so n1 has a
+    // violating victim and n2 is chosen.
+    const pdb = loadManifests('apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: { name: keep }\nspec: { maxUnavailable: 1, selector: { matchLabels: { app: keep } } }\n', { source: 'pdb.yaml' });
+    expect(pdb.errors).toEqual([]);
+    const s = sim({
+      nodes,
+      policies: pdb.policies,
+      deployments: [
+        deployment('keep', { replicas: 2, cpu: '400m', nodeSelector: { 'kubernetes.io/hostname': 'n1' } }),
+        deployment('spare', { replicas: 2, cpu: '400m', nodeSelector: { 'kubernetes.io/hostname': 'n2' } }),
+        prioritised(deployment('web', { replicas: 0, cpu: '900m' }), 1000),
+      ],
+    });
+    expect(text(s, 'kubectl get pdb keep')).toMatch(/\nkeep +N\/A +1 +1 /);
+    applyAction(s, 'alice', { type: 'scaleDeployment', deployment: 'web', replicas: 1 });
+    run(s, 2);
+    expect(eventsWith(s, 'Preempted').map((e) => e.object.name.split('-')[0])).toEqual(['spare', 'spare']);
+    expect(podsOf(s, 'web')[0]!.status.nominatedNodeName).toBe('n2');
+  });
 });
