@@ -650,7 +650,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
   /** Projects one team: its cluster and its score (the game layer's). */
   private project(team: RoomTeam): void {
     const state = getTeam(this.match, team.id);
-    projectTeam(team.schema, state.sim, { score: scoreOf(state), phase: this.match.phase, workflow: state.workflow });
+    projectTeam(team.schema, state.sim, { score: scoreOf(state), phase: this.match.phase, workflow: state.workflow, actions: state.log });
     team.dirty = false;
   }
 

@@ -24,11 +24,17 @@
  * Floats are rounded to what a player can read (0.1 requests/s, 0.1 ms, 0.1 MiB, 4 decimals for
  * fractions) so sub-visible jitter does not fill patches. Scheduled incidents are not shown.
  *
+ * The events feed interleaves the cluster's Events with the team's accepted actions from the game's
+ * action log (`ProjectOptions.actions`, shared/game `Team.log`): an action row names its player in
+ * `source`, the object it acts on and the console command (shared/kubectl `kubectlEquivalent`) as its
+ * message, with an empty reason. The cluster records no Event for a player action (kubectl records none).
+ *
  * May import server/rooms/schema.ts, shared/view, shared/sim (pure), shared/game (the workflow's labels
- * and reveal rule) and @colyseus/schema.
+ * and reveal rule), shared/kubectl/equivalent.ts (an action's command text) and @colyseus/schema.
  */
 import type { ArraySchema, MapSchema } from '@colyseus/schema';
-import type { SimState, Pod, Deployment, Node, OwnerReference, Service, ServiceTraffic } from '../../shared/sim/types.ts';
+import type { SimState, SimAction, Pod, Deployment, Node, OwnerReference, Service, ServiceTraffic, LoggedAction } from '../../shared/sim/types.ts';
+import { kubectlEquivalent } from '../../shared/kubectl/equivalent.ts';
 import { podDisplayStatus, nodeDisplayStatus, podReady } from '../../shared/sim/status.ts';
 import { controllerOf } from '../../shared/sim/cache.ts';
 import { incidentTitle } from '../../shared/sim/incidents/index.ts';
@@ -305,6 +311,8 @@ interface ProjectionMemory {
   podsVersion: number;
   /** What the fixed-size parts were last projected from. */
   stamps: FixedStamps;
+  /** Entries of the game's action log (`ProjectOptions.actions`) already placed in the events feed. */
+  actionsProjected: number;
   /** Calls that re-read everything, and calls that followed the change log. */
   full: number;
   incremental: number;
@@ -329,6 +337,7 @@ function memoryOf(team: TeamSchema): ProjectionMemory {
       held: new Map(),
       podsVersion: 0,
       stamps: fixedStamps(),
+      actionsProjected: 0,
       full: 0,
       incremental: 0,
     };
@@ -897,26 +906,59 @@ function projectSlo(team: TeamSchema, sim: SimState, mem: SloMemory): void {
   }
 }
 
+/** The object an action acts on (kind and name, namespace left off; '' when it names none, e.g. a create from a manifest). */
+function actionTarget(a: SimAction): { kind: string; name: string } {
+  if ('node' in a) return { kind: 'Node', name: a.node };
+  if ('deployment' in a) return { kind: 'Deployment', name: a.deployment };
+  if ('pod' in a) return { kind: 'Pod', name: a.pod };
+  if ('hpa' in a) return { kind: 'HorizontalPodAutoscaler', name: a.hpa };
+  if ('kind' in a) return { kind: a.kind, name: a.name };
+  return { kind: '', name: '' };
+}
+
 /**
- * Events: the last {@link PROJECTED_EVENTS}, oldest first. The sim's list is append-only by `seq`
- * (trimmed at the front), so old entries are shifted off and new ones pushed: no entry is rewritten.
- * Nothing is read when the window (its length, first and last `seq`) is the one last projected.
+ * Events: the last {@link PROJECTED_EVENTS} rows, oldest first: the cluster's Events and, interleaved
+ * by sim second (an action before the events of its second), the team's accepted actions from the
+ * game's action log `actions` (see the file comment; an action row's `seq` is the `seq` of the Event
+ * before it, so the rows stay in `seq` order). The sim's list is append-only by `seq` (trimmed at the
+ * front) and so is the log, so old rows are shifted off and new ones pushed: no row is rewritten.
+ * Nothing is read when the window (its length, first and last `seq`, the log's length) is the one last
+ * projected.
  */
-function projectEvents(team: TeamSchema, sim: SimState, stamp: Stamp): void {
+function projectEvents(team: TeamSchema, sim: SimState, stamp: Stamp, mem: ProjectionMemory, actions: readonly LoggedAction[]): void {
   const all = sim.events;
   const from = Math.max(0, all.length - PROJECTED_EVENTS);
   stamp.begin();
   stamp.put(all.length - from);
   stamp.put(all[from]?.seq);
   stamp.put(all[all.length - 1]?.seq);
+  stamp.put(actions.length);
   if (!stamp.end()) return;
   const firstSeq = all[from]?.seq ?? Number.POSITIVE_INFINITY;
   const events = team.events;
   while (events.length > 0 && (events.at(0)?.seq ?? firstSeq) < firstSeq) events.shift();
-  const lastSeq = events.at(events.length - 1)?.seq ?? Number.NEGATIVE_INFINITY;
+  let lastSeq = events.at(events.length - 1)?.seq ?? Number.NEGATIVE_INFINITY;
+  if (mem.actionsProjected > actions.length) mem.actionsProjected = 0; // another log (a new match)
+  // Only the newest PROJECTED_EVENTS actions can still show.
+  let next = Math.max(mem.actionsProjected, actions.length - PROJECTED_EVENTS);
+  const tickSeconds = sim.settings.tickSeconds;
+  const pushAction = (a: LoggedAction): void => {
+    const entry = new EventSchema();
+    entry.seq = Number.isFinite(lastSeq) ? lastSeq : all[from]?.seq ?? 0;
+    entry.t = num(a.tick * tickSeconds);
+    entry.type = 'Normal';
+    entry.reason = '';
+    const target = actionTarget(a.action);
+    entry.kind = target.kind;
+    entry.name = target.name;
+    entry.message = kubectlEquivalent(a.action);
+    entry.source = a.player;
+    events.push(entry);
+  };
   for (let i = from; i < all.length; i++) {
     const e = all[i]!;
     if (e.seq <= lastSeq) continue;
+    while (next < actions.length && actions[next]!.tick * tickSeconds <= e.t) pushAction(actions[next++]!);
     const entry = new EventSchema();
     entry.seq = e.seq;
     entry.t = num(e.t);
@@ -925,10 +967,12 @@ function projectEvents(team: TeamSchema, sim: SimState, stamp: Stamp): void {
     entry.kind = e.object.kind;
     entry.name = e.object.name;
     entry.message = e.message;
-    // A player's action records its events as `player:NAME` (shared/sim actions): name them.
-    entry.source = e.source.startsWith('player:') ? e.source.slice('player:'.length) : '';
+    entry.source = '';
     events.push(entry);
+    lastSeq = e.seq;
   }
+  while (next < actions.length) pushAction(actions[next++]!);
+  mem.actionsProjected = next;
   while (events.length > PROJECTED_EVENTS) events.shift();
 }
 
@@ -1072,6 +1116,8 @@ export interface ProjectOptions {
   phase?: MatchPhase;
   /** The team's incident workflow (pages, declared incidents, updates, hints, answers). */
   workflow?: TeamWorkflow;
+  /** The team's accepted actions (the game's action log, shared/game `Team.log`), oldest first: shown in the events feed. */
+  actions?: readonly LoggedAction[];
 }
 
 /**
@@ -1106,7 +1152,7 @@ export function projectTeam(team: TeamSchema, sim: SimState, options: ProjectOpt
   const stamps = mem.stamps;
   projectControlPlane(team, sim, stamps);
   projectSlo(team, sim, stamps.slo);
-  projectEvents(team, sim, stamps.events);
+  projectEvents(team, sim, stamps.events, mem, options.actions ?? []);
   projectIncidents(team, sim, stamps.incidents, options);
   projectWorkflow(team, options.workflow, stamps.workflow);
   const score = num(options.score);

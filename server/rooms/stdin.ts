@@ -44,6 +44,13 @@ export const K8S_WRITES: ApiWrites = {
       const patch = objectPatch(served, desired, replace);
       return kind === 'Pod' ? metadataOnlyActions('Pod', ns, name, patch) : nodeActions(name, patch);
     }
+    if (kind === 'PriorityClass') {
+      // K pkg/apis/scheduling/validation ValidatePriorityClassUpdate: value and preemptionPolicy are immutable.
+      for (const field of ['value', 'preemptionPolicy'] as const) {
+        if (desired[field] !== undefined && desired[field] !== served[field]) return statusError(422, 'Invalid', `PriorityClass.scheduling.k8s.io "${name}" is invalid: ${field}: Forbidden: may not be changed in an update.`, { causes: [{ reason: 'FieldValueForbidden', message: 'Forbidden: may not be changed in an update.', field }] });
+      }
+      return [];
+    }
     const spec = desired['spec'];
     if (spec === undefined || contained(spec, served['spec'])) return [];
     if (!isRecord(spec)) return statusError(422, 'Invalid', `${kind} "${name}" is invalid: spec must be an object`);

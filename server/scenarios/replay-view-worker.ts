@@ -38,7 +38,7 @@ function frameOf(p: PreparedReplay, t: number): ReplayFrame {
   const state = getTeam(match, team);
   const schema = new TeamSchema();
   schema.id = team;
-  projectTeam(schema, state.sim, { score: scoreOf(state), phase: 'ended', workflow: state.workflow });
+  projectTeam(schema, state.sim, { score: scoreOf(state), phase: 'ended', workflow: state.workflow, actions: state.log });
   return {
     matchId,
     team,

@@ -31,7 +31,7 @@ import { UsageError, USAGE_HINT, flagString, parseArgs, tokenize, type FlagDef }
 import { toYaml } from './format.ts';
 
 /** The kinds the console can apply or edit (each has write actions). */
-export const APPLY_KINDS = ['Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'ResourceQuota', 'LimitRange', 'Job', 'CronJob', 'StatefulSet', 'DaemonSet', 'PersistentVolumeClaim'] as const;
+export const APPLY_KINDS = ['Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'ResourceQuota', 'LimitRange', 'Job', 'CronJob', 'StatefulSet', 'DaemonSet', 'PersistentVolumeClaim', 'PriorityClass'] as const;
 /** One of {@link APPLY_KINDS}. */
 export type ApplyKind = (typeof APPLY_KINDS)[number];
 /** The kinds `kubectl edit` also changes, through their actions only (Pod labels/annotations; Node cordon, taints, labels). */
@@ -101,6 +101,7 @@ const API_VERSIONS: Readonly<Record<EditKind, readonly string[]>> = {
   StatefulSet: ['apps/v1'],
   DaemonSet: ['apps/v1'],
   PersistentVolumeClaim: ['v1'],
+  PriorityClass: ['scheduling.k8s.io/v1'],
 };
 
 /** `resource.group` as kubectl prints objects (`deployment.apps/web`). */
@@ -118,6 +119,7 @@ const PRINTED: Readonly<Record<EditKind, string>> = {
   StatefulSet: 'statefulset.apps',
   DaemonSet: 'daemonset.apps',
   PersistentVolumeClaim: 'persistentvolumeclaim',
+  PriorityClass: 'priorityclass.scheduling.k8s.io',
 };
 
 /** `plural.group` as the API names them in errors (`deployments.apps "web" not found`). */
@@ -135,6 +137,7 @@ const QUALIFIED: Readonly<Record<EditKind, string>> = {
   StatefulSet: 'statefulsets.apps',
   DaemonSet: 'daemonsets.apps',
   PersistentVolumeClaim: 'persistentvolumeclaims',
+  PriorityClass: 'priorityclasses.scheduling.k8s.io',
 };
 
 function isApplyKind(kind: string): kind is ApplyKind {

@@ -5,7 +5,7 @@
  *
  * May import: ../sim/* (read only), ./*.
  */
-import type { Container, ContainerState, InitContainer, Volume, CronJob, DaemonSet, Deployment, EndpointSlice, Job, LimitRange, Node, Pod, Probe, ReplicaSet, ReplicationController, Service, SimState, StatefulSet } from '../sim/types.ts';
+import type { Container, ContainerState, InitContainer, Volume, CronJob, DaemonSet, Deployment, EndpointSlice, Job, LimitRange, Node, Pod, PriorityClass, Probe, ReplicaSet, ReplicationController, Service, SimState, StatefulSet } from '../sim/types.ts';
 import { defaultedItem } from '../sim/kinds/limitrange.ts';
 import { accessModesString, claimClass } from '../sim/kinds/pvc.ts';
 import type { PersistentVolumeClaim } from '../sim/types.ts';
@@ -607,8 +607,28 @@ export function describePersistentVolumeClaim(state: SimState, pvc: PersistentVo
   return `${tabbed(lines)}\n${events}`;
 }
 
+/**
+ * `kubectl describe priorityclass` (describe.go describePriorityClass): Name, Value, GlobalDefault,
+ * PreemptionPolicy, Description, Annotations (labels.FormatLabels: `k=v`, `<none>`), then Events.
+ */
+export function describePriorityClass(state: SimState, pc: PriorityClass): string {
+  const ann = Object.keys(pc.metadata.annotations).sort().map((k) => `${k}=${pc.metadata.annotations[k]!}`).join(',');
+  const entries: [string, string][] = [
+    ['Name', pc.metadata.name],
+    ['Value', String(pc.value)],
+    ['GlobalDefault', String(pc.globalDefault === true)],
+    ['PreemptionPolicy', pc.preemptionPolicy ?? ''],
+    ['Description', pc.description ?? ''],
+    ['Annotations', ann === '' ? '<none>' : ann],
+  ];
+  // No events: `Events:\t<none>` is written through the same tabwriter, so it aligns with the fields.
+  const events = eventsSection(state, 'PriorityClass', pc.metadata.name, '');
+  if (events === 'Events:  <none>') return fields([...entries, ['Events', '<none>']]);
+  return [fields(entries), events].join('\n');
+}
+
 /** The kinds {@link describeStored} describes. */
-export const DESCRIBED_KINDS: ReadonlySet<string> = new Set(['ReplicaSet', 'ReplicationController', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'LimitRange', 'EndpointSlice', 'Lease', 'PersistentVolumeClaim']);
+export const DESCRIBED_KINDS: ReadonlySet<string> = new Set(['ReplicaSet', 'ReplicationController', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'LimitRange', 'EndpointSlice', 'Lease', 'PersistentVolumeClaim', 'PriorityClass']);
 
 /**
  * `kubectl describe` of one object of the registered kinds above (and ReplicaSet), or null when `kind`
@@ -627,6 +647,7 @@ export function describeStored(state: SimState, kind: string, obj: unknown): str
     case 'EndpointSlice': return describeEndpointSlice(state, obj as EndpointSlice);
     case 'Lease': return describeGeneric(state, obj as KubeObject);
     case 'PersistentVolumeClaim': return describePersistentVolumeClaim(state, obj as PersistentVolumeClaim);
+    case 'PriorityClass': return describePriorityClass(state, obj as PriorityClass);
     default: return null;
   }
 }

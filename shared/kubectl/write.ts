@@ -106,7 +106,7 @@ export function deleteCommand(state: SimState, ns: string, args: ParsedArgs): Si
   if (names.length === 0) throw new UsageError(`error: resource(s) were provided, but no name was specified`);
   if (names.length > 1) throw new UsageError(`error: one ${def.singular} at a time, please`);
   const name = names[0]!;
-  const key = `${ns}/${name}`;
+  const key = def.namespaced ? `${ns}/${name}` : name;
   if (def.kind !== 'Pod') {
     if (!Object.hasOwn(def.store(state), key)) throw new UsageError(`Error from server (NotFound): ${qualifiedResource(def)} "${name}" not found`);
     const action: SimAction = { type: 'deleteObject', kind: def.kind as DeletableKind, name: ref(ns, name) };

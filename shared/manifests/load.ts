@@ -16,7 +16,7 @@
 import { LineCounter, parseAllDocuments } from 'yaml';
 import type { Document } from 'yaml';
 import type { z } from 'zod';
-import type { ConfigObjects, PodManifest, CronJobManifest, JobManifest, PolicyManifest } from '../sim/types.ts';
+import type { ConfigObjects, PodManifest, CronJobManifest, JobManifest, PolicyManifest, PriorityClassManifest } from '../sim/types.ts';
 import { POLICY_KINDS, parsePolicy } from './policies.ts';
 import type { DeploymentManifest, HorizontalPodAutoscalerManifest, HpaMetricSpec, PersistentVolumeClaimTemplate, ServiceManifest, WorkloadManifest } from '../sim/types.ts';
 import { ACCEPTED_KINDS, AcceptedObjectSchema, DaemonSetSchema, PersistentVolumeClaimSchema, DeploymentSchema, IGNORED_KINDS, PodSchema, ReplicaSetSchema, ReplicationControllerSchema, ServiceSchema, StatefulSetSchema } from './schemas.ts';
@@ -64,6 +64,8 @@ export interface LoadedManifests {
    * simulated (quota and LimitRange admission on Pod creates, budgets on evictions).
    */
   policies?: PolicyManifest[];
+  /** (added, issue 6) PriorityClasses (scheduling.k8s.io/v1), in document order: stored as objects by the sim. */
+  priorityClasses?: PriorityClassManifest[];
   /** (added) Bare Pods (`kind: Pod`, v1), same rules as `deployments`. */
   pods?: PodManifest[];
   /**
@@ -252,7 +254,7 @@ export function loadManifests(yamlText: string, opts: { source?: string } = {}):
     const meta = (o as { kind?: string; metadata: { name: string } }).metadata;
     // A warning, not an error: the class may exist in the cluster already (a later `kubectl apply` of one
     // Deployment), and a real cluster stores the workload anyway (its Pods are what admission refuses).
-    if (msg) out.warnings.push(`${prefix}document ${docOf.get(o) ?? 0} (${(o as { kind?: string }).kind ?? 'Deployment'} ${JSON.stringify(meta.name)}): ${(o as { kind?: string }).kind === 'CronJob' ? 'spec.jobTemplate.spec.template.spec.priorityClassName' : 'spec.template.spec.priorityClassName'}: ${msg} in this manifest stream: its Pods get priority 0`);
+    if (msg) out.warnings.push(`${prefix}document ${docOf.get(o) ?? 0} (${(o as { kind?: string }).kind ?? 'Deployment'} ${JSON.stringify(meta.name)}): ${(o as { kind?: string }).kind === 'CronJob' ? 'spec.jobTemplate.spec.template.spec.priorityClassName' : 'spec.template.spec.priorityClassName'}: ${msg} in this manifest stream: its Pods are refused (FailedCreate) until the class exists`);
   }
   return out;
 
@@ -396,7 +398,21 @@ export function loadManifests(yamlText: string, opts: { source?: string } = {}):
         err(['metadata', 'name'], 'Forbidden: priority class names with \'system-\' prefix are reserved for system use only', kind, name);
         return;
       }
+      if (priorityClasses.has(pc.metadata.name)) {
+        err(['metadata', 'name'], `Duplicate value: a PriorityClass "${pc.metadata.name}" is defined twice`, kind, name);
+        return;
+      }
       priorityClasses.set(pc.metadata.name, { name: pc.metadata.name, value: pc.value, globalDefault: pc.globalDefault ?? false, preemptionPolicy: pc.preemptionPolicy ?? 'PreemptLowerPriority' });
+      // Stored by the sim as objects too (`kubectl get priorityclasses`), so its Pod admission finds them.
+      (out.priorityClasses ??= []).push({
+        name: pc.metadata.name,
+        value: pc.value,
+        ...(pc.globalDefault !== undefined ? { globalDefault: pc.globalDefault } : {}),
+        ...(pc.preemptionPolicy !== undefined ? { preemptionPolicy: pc.preemptionPolicy } : {}),
+        ...(pc.description !== undefined ? { description: pc.description } : {}),
+        ...(pc.metadata.labels ? { labels: pc.metadata.labels } : {}),
+        ...(pc.metadata.annotations ? { annotations: pc.metadata.annotations } : {}),
+      });
       return;
     }
     const accepted = ACCEPTED_KINDS[kind];

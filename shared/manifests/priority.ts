@@ -27,7 +27,7 @@ export const SYSTEM_PRIORITY_CLASSES: ReadonlyMap<string, number> = new Map([
 export const PriorityClassSchema = z.object({
   apiVersion: z.literal('scheduling.k8s.io/v1'),
   kind: z.literal('PriorityClass'),
-  metadata: z.object({ name: z.string().min(1, { error: 'Required value' }) }),
+  metadata: z.object({ name: z.string().min(1, { error: 'Required value' }), labels: z.record(z.string(), z.string()).optional(), annotations: z.record(z.string(), z.string()).optional() }),
   value: z
     .number({ error: 'Required value: an integer' })
     .int({ error: 'must be an integer' })
@@ -35,6 +35,7 @@ export const PriorityClassSchema = z.object({
     .min(-2147483648, { error: 'must be a 32-bit integer' }),
   globalDefault: z.boolean({ error: 'must be a boolean' }).optional(),
   preemptionPolicy: z.enum(['PreemptLowerPriority', 'Never'], { error: 'supported values: "Never", "PreemptLowerPriority"' }).optional(),
+  description: z.string({ error: 'must be a string' }).optional(),
 });
 
 /** One loaded class. */

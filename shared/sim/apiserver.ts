@@ -60,6 +60,8 @@ import { objKey, splitKey } from './names.ts';
 import type { CronJob, Job } from './types.ts';
 import type { LimitRange, ResourceQuota } from './kinds/quotaTypes.ts';
 import type { PersistentVolumeClaim } from './types.ts';
+
+import type { PriorityClass } from './kinds/priorityclass.ts';
 import type { ActionResult, DaemonSet, Deployment, Endpoints, HorizontalPodAutoscaler, ImageProfile, Node, ObjectMeta, OwnerReference, Pod, PodCondition, PodDisruptionBudget, ReplicaSet, ReplicationController, Service, SimSeconds, SimState, StatefulSet } from './types.ts';
 
 export { emit, isWarmStart, withWarmStart } from './emit.ts';
@@ -116,6 +118,8 @@ export interface StoredKinds {
   Job: Job;
   CronJob: CronJob;
   PersistentVolumeClaim: PersistentVolumeClaim;
+
+  PriorityClass: PriorityClass;
 }
 
 /** A stored kind's name (`Pod`, `Node`...). */
@@ -847,7 +851,10 @@ function removeStoredPod(state: SimState, key: string, pod: Pod): void {
  */
 export function removeObject(state: SimState, kind: Exclude<StoredKind, 'Pod'>, key: string): WriteResult {
   if (!apiWritable(state)) return notWritable(state);
-  const store = storeOf(state, kind);
+  const def = defOf(kind);
+  // A kind whose `store` is derived on read (PriorityClass: the built-ins beside the stored ones) is
+  // deleted from its state map.
+  const store = (def.ensureStore !== undefined && Object.hasOwn(def.store(state), key) ? def.ensureStore(state) : def.store(state)) as Record<string, StoredKinds[typeof kind]>;
   const obj = store[key];
   if (!obj) return missing(kind, key);
   if (kind === 'ReplicaSet') indexRemoveReplicaSet(state, key, obj as ReplicaSet);

@@ -24,7 +24,7 @@ import { declaredProfile } from './workingSet.ts';
 import { storeWorkloads } from './workloads.ts';
 import { addKubeSystem } from './kubeSystem.ts';
 import { storeAutoscalers } from './autoscalers.ts';
-import { storePolicies } from './policies.ts';
+import { storePolicies, storePriorityClasses } from './policies.ts';
 import { storeBatch } from './controllers/job.ts';
 import { podFromTemplate } from './controllers/replicaset.ts';
 import type { Container, Deployment, InitContainer, DeploymentManifest, Node, NodeSpecInput, Probe, Service, ServiceManifest, SimInput, SimState } from './types.ts';
@@ -260,6 +260,8 @@ export function createSim(input: SimInput, opts: CreateSimOptions = {}): SimStat
     const claim = claimFromTemplate(c, newMeta(state, c.metadata.namespace ?? 'default', c.metadata.name, {}, {}, []));
     if (!createObject(state, 'PersistentVolumeClaim', claim).ok) state.warnings.push(`duplicate PersistentVolumeClaim "${claim.metadata.namespace}/${claim.metadata.name}" skipped`);
   }
+
+  storePriorityClasses(state, input);
   storeWorkloads(state, input, defaultImageProfile);
   // (issue 6) Bare Pods: no owner, so nothing recreates them once deleted.
   for (const m of input.pods ?? []) {

@@ -32,6 +32,9 @@ import type { PersistentVolumeClaim } from './kinds/storageTypes.ts';
 import type { HorizontalPodAutoscaler, HorizontalPodAutoscalerManifest } from './kinds/autoscalingTypes.ts';
 import type { CronJob, CronJobManifest, Job, JobManifest } from './kinds/batchTypes.ts';
 import type { LimitRange, PolicyManifest, ResourceQuota } from './kinds/quotaTypes.ts';
+import type { PriorityClass, PriorityClassManifest } from './kinds/priorityclass.ts';
+
+export type { PriorityClass, PriorityClassManifest } from './kinds/priorityclass.ts';
 
 // ---------------------------------------------------------------------------------------------------
 // Control plane
@@ -397,7 +400,7 @@ export type SimAction =
   | { type: 'nodeOperation'; op: 'reboot' | 'replace'; node: string };
 
 /** (issue 11) Kinds {@link SimAction} `deleteObject` deletes (Pods and Deployments have their own actions). */
-export const DELETABLE_KINDS = ['Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'ResourceQuota', 'LimitRange', 'Job', 'CronJob', 'StatefulSet', 'DaemonSet', 'ReplicaSet'] as const;
+export const DELETABLE_KINDS = ['Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'ResourceQuota', 'LimitRange', 'Job', 'CronJob', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'PriorityClass'] as const;
 /** A kind of {@link DELETABLE_KINDS}. */
 export type DeletableKind = (typeof DELETABLE_KINDS)[number];
 
@@ -526,6 +529,11 @@ export interface SimState {
   resourceQuotas?: Record<string, ResourceQuota>;
   /** (added) v1 LimitRanges, keyed `namespace/name`; absent until the first one is created. */
   limitRanges?: Record<string, LimitRange>;
+  /**
+   * (added, issue 6) scheduling.k8s.io/v1 PriorityClasses by name (cluster-scoped), without the built-in
+   * `system-*` ones (derived on read: ./kinds/priorityclass.ts); absent until the first one is created.
+   */
+  priorityClasses?: Record<string, PriorityClass>;
   /** (added) v1 ReplicationControllers by `namespace/name`; absent until the first is created. */
   replicationControllers?: Record<string, ReplicationController>;
   /** (added) apps/v1 StatefulSets by `namespace/name`; absent until the first is created. */
@@ -795,6 +803,8 @@ export interface SimInput {
   cronJobs?: CronJobManifest[];
   /** (added) ResourceQuotas, LimitRanges and PodDisruptionBudgets of the manifests (./policies.ts). */
   policies?: PolicyManifest[];
+  /** (added, issue 6) PriorityClasses of the manifests, stored at createSim before any Pod (./policies.ts `storePriorityClasses`). */
+  priorityClasses?: PriorityClassManifest[];
   services: ServiceManifest[];
   /** (added) Bare Pods of the manifests (`kind: Pod`): created at createSim without an owner. */
   pods?: PodManifest[];

@@ -346,7 +346,7 @@ export const ALERT_VIEW = defineView('AlertView', {
   summary: f.string(),
 });
 
-/** A `kubectl get events` row: the sim's total order `seq`, sim second `t`, `Normal`/`Warning`, the object's kind and name. */
+/** A `kubectl get events` row, or a player's action between them: the sim's total order `seq`, sim second `t`, `Normal`/`Warning`, the object's kind and name. */
 export const EVENT_VIEW = defineView('EventView', {
   seq: f.int(),
   t: f.seconds(),
@@ -355,7 +355,7 @@ export const EVENT_VIEW = defineView('EventView', {
   kind: f.string(),
   name: f.string(),
   message: f.string(),
-  /** Name of the player whose action caused the event (the sim's `player:NAME` source); '' for the system. */
+  /** The player of an action row (the game's action log: an empty reason, the object acted on, the kubectl command as message); '' for a cluster Event. */
   source: f.string(),
 });
 

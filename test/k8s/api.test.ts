@@ -88,7 +88,7 @@ describe('the Kubernetes API of a team cluster', () => {
   it('answers plain and aggregated discovery and /version', async () => {
     const groups = await (await get(`${blue}/apis`)).json();
     // autoscaling/v2 (HorizontalPodAutoscalers) and batch/v1 (Jobs, CronJobs) are served from the kind registry (issue 6); events.k8s.io/v1 by server/k8s/events.ts
-    expect(groups.groups.map((g: { name: string }) => g.name)).toEqual(['apps', 'discovery.k8s.io', 'policy', 'autoscaling', 'batch', 'coordination.k8s.io', 'metrics.k8s.io', 'events.k8s.io']);
+    expect(groups.groups.map((g: { name: string }) => g.name)).toEqual(['apps', 'discovery.k8s.io', 'policy', 'scheduling.k8s.io', 'autoscaling', 'batch', 'coordination.k8s.io', 'metrics.k8s.io', 'events.k8s.io']);
     const batch = await (await get(`${blue}/apis/batch/v1`)).json();
     expect(batch.resources.map((r: { name: string }) => r.name)).toEqual(expect.arrayContaining(['jobs', 'cronjobs']));
     const autoscaling = await (await get(`${blue}/apis/autoscaling/v2`)).json();

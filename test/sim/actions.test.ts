@@ -23,15 +23,15 @@ describe('player actions', () => {
     expect(scoring()).toEqual({ actionCost: 0, actions: 0 });
   });
 
-  it('accepted actions record a player event and add their cost', () => {
+  it('accepted actions add their cost and record only the components\' events', () => {
     const { m, s, scoring } = played();
     const r = act(m, 'alice', { type: 'scaleDeployment', deployment: 'web', replicas: 4 });
     expect(r).toEqual({ ok: true, message: 'deployment.apps/web scaled', completesAt: 0 });
     act(m, 'alice', { type: 'cordonNode', node: 'node-a' });
     expect(scoring()).toEqual({ actionCost: ACTION_COSTS.scaleDeployment + ACTION_COSTS.cordonNode, actions: 2 });
-    const ev = s.events.filter((e) => e.source === 'player:alice');
-    // kubectl scale records no event of its own: the deployment controller's ScalingReplicaSet does.
-    expect(ev.map((e) => [e.reason, e.object.name, e.message])).toEqual([['NodeNotSchedulable', 'node-a', 'node/node-a cordoned']]);
+    // kubectl records no event of its own: the kubelet reports the cordon, the deployment controller the scale.
+    expect(s.events.filter((e) => e.source.startsWith('player:'))).toEqual([]);
+    expect(eventsWith(s, 'NodeNotSchedulable').map((e) => [e.source, e.object.name, e.message])).toEqual([['kubelet', 'node-a', 'Node node-a status is now: NodeNotSchedulable']]);
     run(s, 1);
     expect(eventsWith(s, 'ScalingReplicaSet').at(-1)).toMatchObject({ source: 'deployment-controller', object: { kind: 'Deployment', name: 'web' } });
     expect(eventsWith(s, 'ScalingReplicaSet').at(-1)!.message).toMatch(/^Scaled up replica set web-\w+ from 3 to 4$/);
@@ -48,7 +48,8 @@ describe('player actions', () => {
     expect(s.nodes['node-a']!.spec.unschedulable).toBe(true);
     runUntil(s, (x) => runningReady(x, 'web').length === 6 && podsOf(x, 'web').length === 6, 60);
     expect(podsOf(s, 'web').every((p) => p.spec.nodeName !== 'node-a')).toBe(true);
-    expect(eventsWith(s, 'Drained')).toHaveLength(1);
+    expect(eventsWith(s, 'Drained')).toHaveLength(0); // kubectl drain records no event: its Pods' kubelets record Killing
+    expect(eventsWith(s, 'Killing').length).toBeGreaterThan(0);
     expect(s.pendingActions).toHaveLength(0);
     expect(scoring().actionCost).toBe(ACTION_COSTS.drainNode);
   });

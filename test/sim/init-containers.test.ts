@@ -111,6 +111,22 @@ describe('init containers', () => {
     expect(d).toMatch(/ {4}Last State: +Terminated\n {6}Reason: +Error\n {6}Exit Code: +1\n/);
   });
 
+  it("RESTARTS counts the init containers' restarts while initializing, the app's once initialized (kubectl printPod)", () => {
+    const s = simOf(APP(`        - { name: migrate, image: migrate:bad }`), { images: { 'migrate:bad': { initExitCode: 1 } } });
+    statusTrail(s, 60);
+    const pod = webPod(s);
+    const n = pod.status.initContainerStatuses![0]!.restartCount;
+    expect(n).toBeGreaterThanOrEqual(2);
+    const ago = s.t - pod.status.initContainerStatuses![0]!.lastState.terminated!.finishedAt;
+    expect(kubectl(s, 'get pods')).toMatch(new RegExp(`${pod.metadata.name} +0/1 +Init:(CrashLoopBackOff|Error) +${n} \\(${ago}s ago\\) `));
+    expect(kubectl(s, `get pod ${pod.metadata.name} -o yaml`)).toMatch(new RegExp(`initContainerStatuses:\\n(.*\\n)*? +restartCount: ${n}\\n`));
+    // The migration is fixed: the next run completes, the app starts and RESTARTS is the app's again.
+    s.images['migrate:bad']!.initExitCode = 0;
+    statusTrail(s, 400);
+    expect(podDisplayStatus(webPod(s), s.t)).toBe('Running');
+    expect(kubectl(s, 'get pods')).toMatch(new RegExp(`${pod.metadata.name} +1/1 +Running +0 `));
+  });
+
   it('restartPolicy Never: a failed init container fails the Pod (Init:Error stays)', () => {
     const yaml = APP(`        - { name: migrate, image: migrate:bad }`).replace('kind: Deployment', 'kind: ReplicaSet').replace('apiVersion: apps/v1\nkind: ReplicaSet', 'apiVersion: apps/v1\nkind: ReplicaSet');
     const s = simOf(yaml, { images: { 'migrate:bad': { initExitCode: 1 } } });

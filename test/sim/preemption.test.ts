@@ -123,7 +123,8 @@ spec:
     const r = loadManifests(yaml('priorityClassName: high'), { source: 'p.yaml' });
     expect(r.errors).toEqual([]);
     expect(r.warnings.filter((w) => w.includes('PriorityClass'))).toEqual([]);
-    const s = createSim(input({ nodes: [node('n1')], deployments: r.deployments, services: [], userFacingService: 'web' }));
+    // The stream's classes are stored in the sim (kubectl get pc), where the Priority admission resolves them.
+    const s = createSim(input({ nodes: [node('n1')], deployments: r.deployments, priorityClasses: r.priorityClasses, services: [], userFacingService: 'web' }));
     const web = podsOf(s, 'web')[0]!;
     expect([web.spec.priorityClassName, web.spec.priority, web.spec.preemptionPolicy]).toEqual(['high', 100000, 'Never']);
     const other = podsOf(s, 'other')[0]!;
@@ -133,10 +134,10 @@ spec:
     expect(sys.deployments.find((d) => d.metadata.name === 'web')!.spec.template.spec.priority).toBe(2_000_000_000);
   });
 
-  it('warns of an unknown class (priority 0), refuses a user class above 1e9', () => {
+  it('warns of an unknown class (its Pods refused until it exists), refuses a user class above 1e9', () => {
     const r = loadManifests(yaml('priorityClassName: nope'), { source: 'p.yaml' });
     expect(r.errors).toEqual([]);
-    expect(r.warnings).toContain('p.yaml: document 3 (Deployment "web"): spec.template.spec.priorityClassName: no PriorityClass with name nope was found in this manifest stream: its Pods get priority 0');
+    expect(r.warnings).toContain('p.yaml: document 3 (Deployment "web"): spec.template.spec.priorityClassName: no PriorityClass with name nope was found in this manifest stream: its Pods are refused (FailedCreate) until the class exists');
     expect(r.deployments.find((d) => d.metadata.name === 'web')!.spec.template.spec.priority).toBeUndefined();
     const big = loadManifests(yaml('', '---\napiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: { name: huge }\nvalue: 2000000000\n'), { source: 'p.yaml' });
     expect(big.errors.map((e) => `${e.path}: ${e.message}`)).toContain('value: must be no greater than 1000000000');
@@ -160,6 +161,29 @@ describe('preemption and PodDisruptionBudgets', () => {
     run(s, 2);
     const pre = eventsWith(s, 'Preempted');
     expect(pre.map((e) => e.object.name.split('-')[0])).toEqual(['spare']);
+    expect(podsOf(s, 'web')[0]!.status.nominatedNodeName).toBe('n2');
+  });
+
+  it('spends one budget across several victims: the second victim of a budget allowing one disruption violates it', () => {
+    // keep: 2 Pods on n1 under maxUnavailable 1 (disruptionsAllowed 1); spare: 2 unprotected Pods on n2.
+    // web needs both Pods of a Node gone. Taken one by one each keep Pod could be evicted, which tied
+    // the Nodes (n1 first by name); filterPodsWithPDBViolation counts the budget down, so n1 has a
+    // violating victim and n2 is chosen.
+    const pdb = loadManifests('apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: { name: keep }\nspec: { maxUnavailable: 1, selector: { matchLabels: { app: keep } } }\n', { source: 'pdb.yaml' });
+    expect(pdb.errors).toEqual([]);
+    const s = sim({
+      nodes,
+      policies: pdb.policies,
+      deployments: [
+        deployment('keep', { replicas: 2, cpu: '400m', nodeSelector: { 'kubernetes.io/hostname': 'n1' } }),
+        deployment('spare', { replicas: 2, cpu: '400m', nodeSelector: { 'kubernetes.io/hostname': 'n2' } }),
+        prioritised(deployment('web', { replicas: 0, cpu: '900m' }), 1000),
+      ],
+    });
+    expect(text(s, 'kubectl get pdb keep')).toMatch(/\nkeep +N\/A +1 +1 /);
+    applyAction(s, 'alice', { type: 'scaleDeployment', deployment: 'web', replicas: 1 });
+    run(s, 2);
+    expect(eventsWith(s, 'Preempted').map((e) => e.object.name.split('-')[0])).toEqual(['spare', 'spare']);
     expect(podsOf(s, 'web')[0]!.status.nominatedNodeName).toBe('n2');
   });
 });

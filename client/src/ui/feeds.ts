@@ -97,8 +97,8 @@ export class Feeds {
         el('td', { text: formatAge(now - e.t), title: `at ${formatSimTime(e.t)}` }),
         el('td', { text: e.type }),
         el('td', { text: e.reason }),
-        el('td', { text: `${e.kind.toLowerCase()}/${e.name}` }),
-        // Player-caused events name the player (issue 8): `by ann` before the message.
+        el('td', { text: e.kind === '' ? '' : `${e.kind.toLowerCase()}/${e.name}` }),
+        // A player's action (a row of the game's action log: no reason, the command as message) names the player (issue 8): `by ann` before it.
         el('td', { title: e.source ? `${e.message} (${eventSource(e.source)})` : e.message }, ...(e.source ? [el('span', { class: 'event-source', text: eventSource(e.source) }), ' '] : []), e.message),
       ),
     );

@@ -11,7 +11,6 @@ import { parseQuantity } from '../../manifests/quantity.ts';
 import type { Deployment, ResourceRequirements, SimState } from '../types.ts';
 import { reject, type Handled } from './handler.ts';
 
-const dObj = (d: Deployment) => ({ kind: 'Deployment', name: d.metadata.name, namespace: d.metadata.namespace });
 const ok = (state: SimState, message: string) => ({ ok: true as const, message, completesAt: state.t });
 
 function lookup(state: SimState, name: string): { key: string; deployment: Deployment } | Handled {
@@ -66,7 +65,7 @@ export function undoAction(state: SimState, name: string, toRevision?: number): 
     x.spec.template = tpl;
   }, { generation: true });
   if (!r.ok) return reject(r.error);
-  return { result: ok(state, `deployment.apps/${dName} rolled back`), event: { reason: 'RolloutUndo', object: dObj(d) } };
+  return { result: ok(state, `deployment.apps/${dName} rolled back`) };
 }
 
 /** `kubectl rollout restart deployment/NAME`: stamps `kubectl.kubernetes.io/restartedAt` on the template. */
@@ -79,7 +78,7 @@ export function restartAction(state: SimState, name: string): Handled {
     meta.annotations = { ...(meta.annotations ?? {}), 'kubectl.kubernetes.io/restartedAt': simTimestamp(state.t) };
   }, { generation: true });
   if (!r.ok) return reject(r.error);
-  return { result: ok(state, `deployment.apps/${d.metadata.name} restarted`), event: { reason: 'RolloutRestart', object: dObj(d) } };
+  return { result: ok(state, `deployment.apps/${d.metadata.name} restarted`) };
 }
 
 /**
@@ -99,7 +98,7 @@ export function pauseAction(state: SimState, name: string, paused: boolean): Han
     else delete x.spec.paused;
   }, { generation: true });
   if (!r.ok) return reject(r.error);
-  return { result: ok(state, `deployment.apps/${d.metadata.name} ${paused ? 'paused' : 'resumed'}`), event: { reason: paused ? 'DeploymentPaused' : 'DeploymentResumed', object: dObj(d) } };
+  return { result: ok(state, `deployment.apps/${d.metadata.name} ${paused ? 'paused' : 'resumed'}`) };
 }
 
 /**
@@ -189,5 +188,5 @@ export function setResourcesAction(state: SimState, name: string, container: str
     targets.forEach((c, i) => (c.resources = updated[i]!));
   }, { generation: true });
   if (!r.ok) return reject(r.error);
-  return { result: ok(state, `deployment.apps/${d.metadata.name} resource requirements updated`), event: { reason: 'SetResources', object: dObj(d) } };
+  return { result: ok(state, `deployment.apps/${d.metadata.name} resource requirements updated`) };
 }

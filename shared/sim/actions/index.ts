@@ -1,12 +1,14 @@
 /**
  * applyAction: validates a player action against the state, applies it as the API server would
- * (refusing writes without etcd quorum, except restoring an etcd member), records an event whose source
- * is `player:NAME`, counts it in `state.counters.actions`, and registers actions that take time (drain,
- * etcd restore) in `state.pendingActions`. What an action costs and who gets the points is the game's
+ * (refusing writes without etcd quorum, except restoring an etcd member), counts it in
+ * `state.counters.actions`, and registers actions that take time (drain, etcd restore) in
+ * `state.pendingActions`. It records no Kubernetes Event of its own (kubectl records none; the
+ * components' events follow the write, e.g. the kubelet's `NodeNotSchedulable` after a cordon, the
+ * deployment controller's `ScalingReplicaSet` after a scale); the game keeps who did what in its
+ * action log (shared/game `Team.log`). What an action costs and who gets the points is the game's
  * business (shared/game: `submit`, `ACTION_COSTS`), not the cluster's.
  */
 import { apiWritable, apiWriteError } from '../apiserver.ts';
-import { recordEvent } from '../events.ts';
 import type { ActionResult, SimAction, SimState } from '../types.ts';
 import { pauseAction, scaleAction, setEnvAction, setImageAction, setResourcesAction, restartAction, undoAction } from './deployment.ts';
 import { restoreEtcdAction } from './etcd.ts';
@@ -62,12 +64,10 @@ function dispatch(state: SimState, source: string, a: SimAction): Handled {
  * `Error from server: etcdserver: request timed out`). Rejected actions change nothing.
  */
 export function applyAction(state: SimState, player: string, action: SimAction): ActionResult {
-  const source = `player:${player}`;
   if (action.type !== 'restoreEtcdMember' && action.type !== 'adminCommand' && action.type !== 'etcdMember' && action.type !== 'nodeOperation' && !apiWritable(state)) return { ok: false, error: apiWriteError(state) };
-  const h = dispatch(state, source, action);
+  const h = dispatch(state, `player:${player}`, action);
   if (!h.result.ok) return h.result;
   state.counters.actions += 1;
-  if (h.event) recordEvent(state, 'Normal', h.event.reason, h.event.object, h.event.message ?? h.result.message.split('\n').at(-1)!, source);
   if (h.pending) {
     state.pendingActions.push({ id: state.counters.actions, player, action: structuredClone(action), completesAt: Math.max(state.t, h.result.completesAt) });
   }

@@ -79,8 +79,7 @@ export function metadataAction(state: SimState, kind: MetadataWriteKind, name: s
   const r = updateMetadata(state, kind, key, field, changes);
   if (!r.ok) return reject(r.error);
   const verb = field === 'labels' ? 'labeled' : 'annotated';
-  const { namespace } = kind === 'Node' ? { namespace: '' } : splitKey(key);
-  return { result: { ok: true, message: `${resourceWord(kind)}/${bare} ${verb}`, completesAt: state.t }, event: { reason: field === 'labels' ? 'Labeled' : 'Annotated', object: { kind, name: bare, namespace } } };
+  return { result: { ok: true, message: `${resourceWord(kind)}/${bare} ${verb}`, completesAt: state.t } };
 }
 
 const EFFECTS = new Set(['NoSchedule', 'PreferNoSchedule', 'NoExecute']);
@@ -132,5 +131,5 @@ export function taintAction(state: SimState, name: string, taints: readonly Omit
     }
   }
   const message = added.length > 0 ? `node/${name} tainted` : `node/${name} untainted`;
-  return { result: { ok: true, message, completesAt: done }, event: { reason: 'Taint', object: { kind: 'Node', name, namespace: '' } } };
+  return { result: { ok: true, message, completesAt: done } };
 }

@@ -56,7 +56,6 @@ export function rebootNodeAction(state: SimState, name: string): Handled {
   markDirty(state, 'nodes', name);
   return {
     result: { ok: true, message: `Connection to ${name} closed by remote host.\n(the machine reboots; its kubelet is back in ~${secs}s)`, completesAt: state.t + secs },
-    event: { reason: 'Rebooted', object: { kind: 'Node', name, namespace: '' }, message: `Node ${name} is rebooting (operator: systemctl reboot)` },
     pending: true,
   };
 }
@@ -68,6 +67,14 @@ export function completeNodeReboot(state: SimState, name: string): void {
   node.sim.kubeletUp = true;
   markDirty(state, 'nodes', name);
   recordEvent(state, 'Normal', 'Starting', { kind: 'Node', name, namespace: '' }, 'Starting kubelet.', 'kubelet');
+  // K pkg/kubelet/kubelet_node_status.go: a new boot id is reported as a Warning `Rebooted`.
+  recordEvent(state, 'Warning', 'Rebooted', { kind: 'Node', name, namespace: '' }, `Node ${name} has been rebooted, boot id: ${bootId(name, state.t)}`, 'kubelet');
+}
+
+/** A boot id (`/proc/sys/kernel/random/boot_id`, a UUID) for the boot of `node` at sim second `t`, from a hash. */
+function bootId(node: string, t: number): string {
+  const h = (fnv1a64(`boot:${node}:${t}`) + fnv1a64(`boot-id:${t}:${node}`)).slice(0, 32);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
 /** Sim seconds from the old Node's deletion to the new machine's kubelet registering (about 3 min). */
@@ -89,7 +96,6 @@ export function replaceNodeAction(state: SimState, name: string): Handled {
       message: `${drained.result.message}\nnode/${name} deleted once drained; a new machine registers as ${name}${zone ? ` in ${zone}` : ''} ~${REPLACE_JOIN_SECONDS}s later`,
       completesAt: drained.result.completesAt,
     },
-    event: { reason: 'Replacing', object: { kind: 'Node', name, namespace: '' }, message: `Node ${name} is being replaced: drain, delete, a new machine joins` },
     pending: true,
   };
 }

@@ -28,18 +28,18 @@ import { getIndex } from '../cache.ts';
 import { deploymentFromManifest } from '../create.ts';
 import { replicaSetsOf } from '../controllers/deployment.ts';
 import { storeBatch } from '../controllers/job.ts';
-import { kindOf, objectKey } from '../kinds/index.ts';
+import { isSystemPriorityClass, kindOf, objectKey, priorityClassKind } from '../kinds/index.ts';
 import { objKey, splitKey } from '../names.ts';
 import { isTerminating } from '../podutil.ts';
-import { storePolicies } from '../policies.ts';
+import { storePolicies, storePriorityClasses } from '../policies.ts';
 import { storeWorkloads } from '../workloads.ts';
 import { formatManifestError, loadManifests } from '../../manifests/load.ts';
-import type { DeletableKind, ObjectMeta, PersistentVolumeClaimTemplate, SimInput, SimState } from '../types.ts';
+import type { DeletableKind, ObjectMeta, PersistentVolumeClaimTemplate, PriorityClass, PriorityClassManifest, SimInput, SimState } from '../types.ts';
 import { claimFromTemplate } from '../kinds/pvc.ts';
 import { reject, type Handled } from './handler.ts';
 
 /** Kinds action `createObject` creates (Deployments, Services and HPAs have their own actions). */
-export const CREATABLE_KINDS = ['PodDisruptionBudget', 'ResourceQuota', 'LimitRange', 'Job', 'CronJob', 'StatefulSet', 'DaemonSet', 'PersistentVolumeClaim'] as const;
+export const CREATABLE_KINDS = ['PodDisruptionBudget', 'ResourceQuota', 'LimitRange', 'Job', 'CronJob', 'StatefulSet', 'DaemonSet', 'PersistentVolumeClaim', 'PriorityClass'] as const;
 /** A kind of {@link CREATABLE_KINDS}. */
 export type CreatableKind = (typeof CREATABLE_KINDS)[number];
 /** Owner-deletion propagation (DeleteOptions `propagationPolicy`; kubectl `--cascade`). */
@@ -139,11 +139,14 @@ export function cascadeDelete(state: SimState, kind: Exclude<StoredKind, 'Pod'>,
 export function deleteObjectAction(state: SimState, kind: DeletableKind, name: string, namespace: string | undefined, propagation: Propagation = 'Background'): Handled {
   const split = splitKey(name);
   const ns = namespace ?? split.namespace;
-  const key = objKey(ns, split.name);
+  const clusterScoped = kindOf(kind)?.namespaced === false;
+  const key = clusterScoped ? split.name : objKey(ns, split.name);
   if (!Object.hasOwn(storeOf(state, kind), key)) return reject(notFound(resourceOf(kind), split.name));
+  // K pkg/registry/scheduling/priorityclass/storage/storage.go Delete.
+  if (kind === 'PriorityClass' && isSystemPriorityClass(key)) return reject(`Error from server (Forbidden): priorityclasses.scheduling.k8s.io "${key}" is forbidden: this is a system priority class and cannot be deleted`);
   const r = cascadeDelete(state, kind, key, propagation);
   if (!r.ok) return reject(r.error);
-  return { result: { ok: true, message: `${singularOf(kind)} "${split.name}" deleted`, completesAt: r.done }, event: { reason: 'Deleted', object: { kind, name: split.name, namespace: ns } } };
+  return { result: { ok: true, message: `${singularOf(kind)} "${split.name}" deleted`, completesAt: r.done } };
 }
 
 /**
@@ -158,14 +161,16 @@ export function createObjectAction(state: SimState, manifest: string): Handled {
   const loaded = loadManifests(manifest);
   if (loaded.errors.length > 0) return reject(`error: error validating data: ${loaded.errors.map((e) => formatManifestError(e)).join('; ')}`);
   const policies = loaded.policies ?? [];
+  const classes = loaded.priorityClasses ?? [];
   const jobs = loaded.jobs ?? [];
   const cronJobs = loaded.cronJobs ?? [];
   const workloads = loaded.workloads.filter((w) => w.kind === 'StatefulSet' || w.kind === 'DaemonSet');
   const claims = loaded.persistentVolumeClaims ?? [];
-  const count = loaded.deployments.length + loaded.services.length + loaded.workloads.length + policies.length + jobs.length + cronJobs.length + (loaded.autoscalers ?? []).length + claims.length;
-  const mine = policies.length + jobs.length + cronJobs.length + workloads.length + claims.length;
+  const count = loaded.deployments.length + loaded.services.length + loaded.workloads.length + policies.length + jobs.length + cronJobs.length + (loaded.autoscalers ?? []).length + classes.length + claims.length;
+  const mine = policies.length + jobs.length + cronJobs.length + workloads.length + classes.length + claims.length;
   if (count === 1 && claims.length === 1) return createClaim(state, claims[0]!);
   if (count !== 1 || mine !== 1) return reject(`error: expected exactly one of ${CREATABLE_KINDS.join(', ')} in the manifest (found ${count} object(s) of the kinds the game models)`);
+  if (classes[0]) return createPriorityClass(state, classes[0]);
   const meta: { name: string; namespace?: string } = (policies[0] ?? jobs[0] ?? cronJobs[0] ?? workloads[0])!.metadata;
   const kind = (policies[0]?.kind ?? (jobs[0] ? 'Job' : cronJobs[0] ? 'CronJob' : workloads[0]!.kind)) as CreatableKind;
   const ns = meta.namespace ?? 'default';
@@ -198,7 +203,26 @@ export function createObjectAction(state: SimState, manifest: string): Handled {
   obj.metadata.creationTimestamp = state.t;
   const r = createObject(state, kind, obj as never);
   if (!r.ok) return reject(r.error);
-  return { result: { ok: true, message: `${singularOf(kind)}/${meta.name} created`, completesAt: state.t }, event: { reason: 'Created', object: { kind, name: meta.name, namespace: ns } } };
+  return { result: { ok: true, message: `${singularOf(kind)}/${meta.name} created`, completesAt: state.t } };
+}
+
+/**
+ * `create -f` of one PriorityClass (cluster-scoped): 409 for an existing name (the built-ins too), 403
+ * for a second `globalDefault` (K plugin/pkg/admission/priority/admission.go validatePriorityClass:
+ * `PriorityClass y is already marked as default. Only one default can exist`), else stored through the
+ * write path; Pods created from now on resolve it.
+ */
+function createPriorityClass(state: SimState, m: PriorityClassManifest): Handled {
+  if (Object.hasOwn(priorityClassKind.store(state), m.name)) return reject(`Error from server (AlreadyExists): priorityclasses.scheduling.k8s.io "${m.name}" already exists`);
+  const existing = Object.values(priorityClassKind.store(state)).find((c) => c.globalDefault === true);
+  if (m.globalDefault === true && existing) return reject(`Error from server (Forbidden): priorityclasses.scheduling.k8s.io "${m.name}" is forbidden: PriorityClass ${existing.metadata.name} is already marked as default. Only one default can exist`);
+  const scratch = { priorityClasses: Object.create(null) as Record<string, PriorityClass>, counters: state.counters, t: state.t, warnings: state.warnings } as unknown as SimState;
+  storePriorityClasses(scratch, { priorityClasses: [m] });
+  const obj = scratch.priorityClasses![m.name]!;
+  obj.metadata.resourceVersion = 0;
+  const r = createObject(state, 'PriorityClass', obj);
+  if (!r.ok) return reject(r.error);
+  return { result: { ok: true, message: `priorityclass.scheduling.k8s.io/${m.name} created`, completesAt: state.t } };
 }
 
 /** (added, issue 6) `kubectl create -f` of a PersistentVolumeClaim: stored Bound (../kinds/pvc.ts); Pods waiting for it get scheduled. */
@@ -208,5 +232,5 @@ function createClaim(state: SimState, c: PersistentVolumeClaimTemplate): Handled
   if (state.persistentVolumeClaims && Object.hasOwn(state.persistentVolumeClaims, key)) return reject(`Error from server (AlreadyExists): persistentvolumeclaims "${c.metadata.name}" already exists`);
   const r = createObject(state, 'PersistentVolumeClaim', claimFromTemplate(c, newMeta(state, ns, c.metadata.name, {}, {}, [])));
   if (!r.ok) return reject(r.error);
-  return { result: { ok: true, message: `persistentvolumeclaim/${c.metadata.name} created`, completesAt: state.t }, event: { reason: 'Created', object: { kind: 'PersistentVolumeClaim', name: c.metadata.name, namespace: ns } } };
+  return { result: { ok: true, message: `persistentvolumeclaim/${c.metadata.name} created`, completesAt: state.t } };
 }

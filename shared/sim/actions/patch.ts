@@ -77,7 +77,6 @@ function patchPdb(state: SimState, ref: string, value: unknown): Handled {
   if (!r.ok) return reject(r.error);
   return {
     result: { ok: true, message: `poddisruptionbudget.policy/${name} patched`, completesAt: state.t },
-    event: { reason: 'Patched', object: { kind: 'PodDisruptionBudget', name, namespace: pdb.metadata.namespace } },
   };
 }
 
@@ -133,7 +132,6 @@ function patchQuota(state: SimState, ref: string, value: unknown): Handled {
   if (!r.ok) return reject(r.error);
   return {
     result: { ok: true, message: `resourcequota/${name} patched`, completesAt: state.t },
-    event: { reason: 'Patched', object: { kind: 'ResourceQuota', name, namespace: quota.metadata.namespace } },
   };
 }
 

@@ -2,7 +2,6 @@
  * Player actions still in progress (`state.pendingActions`): a drain waiting for its pods to be gone, an
  * etcd member being restored. Completed in (completesAt, id) order at the start of each tick.
  */
-import { recordEvent } from '../events.ts';
 import type { SimState } from '../types.ts';
 import { completeEtcdRestore } from './etcd.ts';
 import { completeEtcdMemberJoin } from './etcdMembership.ts';
@@ -15,7 +14,6 @@ export function completePendingActions(state: SimState): void {
   if (due.length === 0) return;
   state.pendingActions = state.pendingActions.filter((p) => p.completesAt > state.t);
   for (const p of due) {
-    const source = `player:${p.player}`;
     const a = p.action;
     if (a.type === 'restoreEtcdMember') {
       completeEtcdRestore(state, a.member); // etcd records no Kubernetes event
@@ -26,8 +24,7 @@ export function completePendingActions(state: SimState): void {
       if (again !== null) state.pendingActions.push({ ...p, completesAt: again });
     } else if (a.type === 'etcdMember' && a.op === 'add') {
       completeEtcdMemberJoin(state, a.member); // the added member started and synced
-    } else if (a.type === 'drainNode') {
-      recordEvent(state, 'Normal', 'Drained', { kind: 'Node', name: a.node, namespace: '' }, `node/${a.node} drained`, source);
     }
+    // A drain's end records nothing (kubectl drain prints `node/NAME drained`; no component records an event).
   }
 }

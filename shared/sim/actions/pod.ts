@@ -27,5 +27,5 @@ export function deletePodAction(state: SimState, pod: string, force: boolean, gr
   const message = force
     ? `Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\npod "${name}" force deleted`
     : `pod "${name}" deleted`;
-  return { result: { ok: true, message, completesAt: gone }, event: { reason: force ? 'ForceDelete' : 'Delete', object: { kind: 'Pod', name, namespace } } };
+  return { result: { ok: true, message, completesAt: gone } };
 }

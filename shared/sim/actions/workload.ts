@@ -43,7 +43,7 @@ export function createDeploymentAction(state: SimState, manifest: string): Handl
   for (const c of d.spec.template.spec.containers) ensureImageProfile(state, c.image);
   const r = createObject(state, 'Deployment', d);
   if (!r.ok) return reject(r.error);
-  return { result: { ok: true, message: `deployment.apps/${d.metadata.name} created`, completesAt: state.t }, event: { reason: 'Created', object: { kind: 'Deployment', name: d.metadata.name, namespace: ns } } };
+  return { result: { ok: true, message: `deployment.apps/${d.metadata.name} created`, completesAt: state.t } };
 }
 
 /** `kubectl create -f service.yaml`: stores the Service; the EndpointSlice controller fills its endpoints. */
@@ -60,7 +60,7 @@ export function createServiceAction(state: SimState, manifest: string): Handled 
   svc.metadata.creationTimestamp = state.t;
   const r = createObject(state, 'Service', svc);
   if (!r.ok) return reject(r.error);
-  return { result: { ok: true, message: `service/${svc.metadata.name} created`, completesAt: state.t }, event: { reason: 'Created', object: { kind: 'Service', name: svc.metadata.name, namespace: ns } } };
+  return { result: { ok: true, message: `service/${svc.metadata.name} created`, completesAt: state.t } };
 }
 
 /** `kubectl delete deployment NAME [--cascade=...]`: the generic cascade of ./objects.ts (see the module doc). */
@@ -70,5 +70,5 @@ export function deleteDeploymentAction(state: SimState, name: string, propagatio
   const dName = f.deployment.metadata.name;
   const r = cascadeDelete(state, 'Deployment', f.key, propagation);
   if (!r.ok) return reject(r.error);
-  return { result: { ok: true, message: `deployment.apps "${dName}" deleted`, completesAt: r.done }, event: { reason: 'Deleted', object: { kind: 'Deployment', name: dName, namespace: f.deployment.metadata.namespace } } };
+  return { result: { ok: true, message: `deployment.apps "${dName}" deleted`, completesAt: r.done } };
 }

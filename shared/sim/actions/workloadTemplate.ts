@@ -65,7 +65,7 @@ export function setTemplateImageAction(state: SimState, kind: TemplateKind, ref:
     return changed;
   });
   if (!r.ok) return reject(r.error);
-  return { result: { ok: true, message: `${PREFIX[kind]}/${f.name} image updated`, completesAt: state.t }, event: { reason: 'SetImage', object: { kind, name: f.name, namespace: f.namespace } } };
+  return { result: { ok: true, message: `${PREFIX[kind]}/${f.name} image updated`, completesAt: state.t } };
 }
 
 /** `kubectl rollout restart statefulset|daemonset/NAME`: stamps `kubectl.kubernetes.io/restartedAt` on the template. */
@@ -77,7 +77,7 @@ export function restartTemplateAction(state: SimState, kind: TemplateKind, ref: 
     return true;
   });
   if (!r.ok) return reject(r.error);
-  return { result: { ok: true, message: `${PREFIX[kind]}/${f.name} restarted`, completesAt: state.t }, event: { reason: 'RolloutRestart', object: { kind, name: f.name, namespace: f.namespace } } };
+  return { result: { ok: true, message: `${PREFIX[kind]}/${f.name} restarted`, completesAt: state.t } };
 }
 
 /** `kubectl scale statefulset/NAME --replicas=N`: writes `spec.replicas` (the controller adds or removes the highest ordinals; claims stay). */

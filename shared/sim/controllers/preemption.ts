@@ -12,14 +12,17 @@
  *
  * Simplifications: only the NodeResourcesFit reasons (`Too many pods`, `Insufficient cpu|memory`) are
  * resolved by removing victims — a Node that fails an unresolvable filter (unschedulable, taints, node
- * affinity) or pod (anti-)affinity / topology spread is not a candidate; PodDisruptionBudgets are
- * consulted per pod (`evictionAllowed` now, not decremented across several victims of one budget):
- * protected pods are reprieved first and Nodes with fewer violations preferred, and victims are
- * deleted gracefully whatever the budget, as the scheduler does; the nominated Node is not reserved
+ * affinity) or pod (anti-)affinity / topology spread is not a candidate. PodDisruptionBudgets as
+ * filterPodsWithPDBViolation: going through the potential victims most important first, each budget
+ * selecting a pod spends one of its `disruptionsAllowed` (read once per Node), and a pod past a
+ * budget's allowance violates it; violating pods are reprieved first and Nodes with fewer violating
+ * victims preferred, and victims are deleted gracefully whatever the budget, as the scheduler does
+ * (budgets are not gates for preemption). The nominated Node is not reserved
  * for the preemptor against other pods. Pods without `spec.priority` have priority 0. Cost: only for a
  * pod with a priority above 0 that failed: O(nodes + pods bound there).
  */
-import { deletePod, evictionAllowed, noteChange } from '../apiserver.ts';
+import { deletePod, noteChange } from '../apiserver.ts';
+import { pdbBudget, pdbSelects } from '../kinds/poddisruptionbudget.ts';
 import { emit } from '../emit.ts';
 import { getIndex } from '../cache.ts';
 import type { Node, Pod, SimState } from '../types.ts';
@@ -54,10 +57,37 @@ function moreImportant(a: [string, Pod], b: [string, Pod]): number {
 interface Candidate {
   node: Node;
   victims: [string, Pod][];
-  /** Victims whose eviction a PodDisruptionBudget would refuse now. */
+  /** Victims past a PodDisruptionBudget's allowance ({@link splitByBudget}). */
   violating: number;
   maxPrio: number;
   sumPrio: number;
+}
+
+/**
+ * filterPodsWithPDBViolation (K pkg/scheduler/framework/plugins/defaultpreemption/default_preemption.go):
+ * `pods` (most important first) split into those that would violate a budget and the others. Each
+ * budget's remaining `disruptionsAllowed` is decremented by every pod it selects, so the second victim
+ * of a budget allowing one disruption violates it. Order kept within each part.
+ */
+function splitByBudget(state: SimState, pods: readonly [string, Pod][]): { violating: [string, Pod][]; free: [string, Pod][] } {
+  const store = state.podDisruptionBudgets;
+  if (!store) return { violating: [], free: [...pods] };
+  const budgets = Object.keys(store).sort().map((k) => store[k]!);
+  const allowed = new Map<string, number>();
+  const violating: [string, Pod][] = [];
+  const free: [string, Pod][] = [];
+  for (const v of pods) {
+    let violated = false;
+    for (const pdb of budgets) {
+      if (!pdbSelects(pdb, v[1])) continue;
+      const key = `${pdb.metadata.namespace}/${pdb.metadata.name}`;
+      const left = (allowed.get(key) ?? pdbBudget(state, pdb).allowed) - 1;
+      allowed.set(key, left);
+      if (left < 0) violated = true;
+    }
+    (violated ? violating : free).push(v);
+  }
+  return { violating, free };
 }
 
 /** SelectVictimsOnNode for the resource filters: the fewest lower-priority pods to remove, or null. */
@@ -81,10 +111,8 @@ function victimsOn(state: SimState, pod: Pod, node: Node, keys: Iterable<string>
   }
   if (!fits(pod, node, cpu, mem, count)) return null;
   lower.sort(moreImportant);
-  // Reprieve the pods a PodDisruptionBudget protects first, then the others (filterPodsWithPDBViolation).
-  const protectedPods: [string, Pod][] = [];
-  const free: [string, Pod][] = [];
-  for (const v of lower) (evictionAllowed(state, v[0], v[1]) ? free : protectedPods).push(v);
+  // Reprieve the pods that would violate a PodDisruptionBudget first, then the others.
+  const { violating: protectedPods, free } = splitByBudget(state, lower);
   const victims: [string, Pod][] = [];
   let violating = 0;
   for (const group of [protectedPods, free]) {

@@ -194,7 +194,6 @@ function kubeadmKubeletCert(state: SimState, arg: string | undefined): Handled {
   ].join('\n');
   return {
     result: { ok: true, message, completesAt: state.t + (cert !== null ? KUBELET_RESTART_SECONDS : 0) },
-    event: { reason: 'KubeletCertificateIssued', object: { kind: 'Node', name: arg, namespace: '' }, message: `New kubelet client certificate for ${user} installed; kubelet restarted` },
   };
 }
 

@@ -25,6 +25,8 @@ import { limitRangeKind } from './limitrange.ts';
 import { leaseKind } from './lease.ts';
 import { persistentVolumeClaimKind } from './pvc.ts';
 
+import { priorityClassKind } from './priorityclass.ts';
+
 export type { KindDef, KubeObject, PrinterColumn } from './kind.ts';
 
 /** Every registered kind, in `kubectl api-resources` order of this sim. */
@@ -39,6 +41,9 @@ export const KINDS: readonly KindDef[] = [
   replicationControllerKind as unknown as KindDef,
   statefulSetKind as unknown as KindDef,
   daemonSetKind as unknown as KindDef,
+  // The Priority admission refuses an unknown class in its mutating phase, before any validation
+  // (K plugin/pkg/admission/priority/admission.go Admit), so it is asked first.
+  priorityClassKind as unknown as KindDef,
   // LimitRanger runs before the ResourceQuota admission (K pkg/kubeapiserver/options/plugins.go order)
   limitRangeKind as unknown as KindDef,
   resourceQuotaKind as unknown as KindDef,
@@ -99,6 +104,7 @@ export function toApi(obj: KubeObject, state: SimState): Record<string, unknown>
 export { horizontalPodAutoscalerKind } from './hpa.ts';
 export { limitRangeKind } from './limitrange.ts';
 export { leaseKind } from './lease.ts';
+export { priorityClassKind, priorityClassNamed, isSystemPriorityClass } from './priorityclass.ts';
 export { resourceQuotaKind } from './resourcequota.ts';
 export { cronJobKind, jobKind } from './job.ts';
 export { daemonSetKind, deploymentKind, endpointSliceKind, nodeKind, podDisruptionBudgetKind, podKind, replicaSetKind, replicationControllerKind, serviceKind, statefulSetKind };

@@ -43,7 +43,8 @@ export function pdbBudget(state: SimState, pdb: PodDisruptionBudget): { expected
   return { expected, healthy, desired, allowed: Math.max(0, healthy - desired) };
 }
 
-function selects(pdb: PodDisruptionBudget, pod: Pod): boolean {
+/** True when `pdb` selects `pod`: same namespace and a non-empty selector its labels match (an empty selector matches nothing). */
+export function pdbSelects(pdb: PodDisruptionBudget, pod: Pod): boolean {
   if (pdb.metadata.namespace !== pod.metadata.namespace) return false;
   let any = false;
   for (const k in pdb.spec.selector.matchLabels) {
@@ -83,7 +84,7 @@ export const podDisruptionBudgetKind: KindDef<PodDisruptionBudget> = {
   ],
   allowsEviction(state, _key, pod) {
     for (const pdb of Object.values(podDisruptionBudgetKind.store(state))) {
-      if (!selects(pdb, pod)) continue;
+      if (!pdbSelects(pdb, pod)) continue;
       const b = pdbBudget(state, pdb);
       if (!pod.sim.ready) {
         if (pdb.spec.unhealthyPodEvictionPolicy === 'AlwaysAllow' || b.healthy >= b.desired) continue;

@@ -90,14 +90,32 @@ export function podReadyColumn(pod: Pod): string {
   return `${ready}/${total}`;
 }
 
-/** kubectl's RESTARTS column at sim second `now`: `0`, or `4 (32s ago)` when the last termination time is known. */
+/**
+ * kubectl's RESTARTS column at sim second `now`: `0`, or `4 (32s ago)` when the last termination time is
+ * known. As kubectl printPod (K pkg/printers/internalversion/printers.go): while the Pod is initializing
+ * (an init container has not completed and `Initialized` is not True) it is the init containers'
+ * restarts up to the first one not completed, with their last termination; once initialized it is the
+ * app containers' (the sim has no restartable, sidecar, init containers, whose restarts would stay).
+ */
 export function restartsColumn(pod: Pod, now: number): string {
   let restarts = 0;
   let last: number | null = null;
-  for (const c of pod.status.containerStatuses) {
+  const note = (c: Pod['status']['containerStatuses'][number]): void => {
     restarts += c.restartCount;
     const f = c.lastState.terminated?.finishedAt;
     if (f !== undefined && (last === null || f > last)) last = f;
+  };
+  let initializing = false;
+  for (const c of pod.status.initContainerStatuses ?? []) {
+    note(c);
+    if (c.state.terminated?.exitCode === 0) continue;
+    initializing = true;
+    break;
+  }
+  if (!initializing || pod.status.conditions.some((c) => c.type === 'Initialized' && c.status === 'True')) {
+    restarts = 0;
+    last = null;
+    for (const c of pod.status.containerStatuses) note(c);
   }
   if (restarts > 0 && last !== null) return `${restarts} (${humanDuration(now - last)} ago)`;
   return String(restarts);
