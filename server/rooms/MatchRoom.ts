@@ -429,13 +429,14 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     this.durable = this.journal.append(matchTick(this.match), entry);
   }
 
-  /** The durability promise of the event the current handler journaled (and clears it). */
+  /** The hold the current handler asked for (etcd could not serve it; see {@link replyAt}), and clears it. */
   private takeReplyAt(): { team: string; at: number } | null {
     const replyAt = this.replyAt;
     this.replyAt = null;
     return replyAt;
   }
 
+  /** The durability promise of the event the current handler journaled (and clears it). */
   private takeDurable(): Promise<boolean> | null {
     const durable = this.durable;
     this.durable = null;
@@ -643,7 +644,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
       this.simClock.spent(performance.now() - started);
       this.simClock.ran();
       this.markAllDirty();
-      if (this.held.size > 0) this.held.release((id) => (this.teams.has(id) && !isFinished(getTeam(this.match, id).sim) ? getTeam(this.match, id).sim.t : undefined));
+      if (this.held.size > 0) this.releaseHeld();
       // Timed injections whose team clock came (between ticks, like an action: exact on replay).
       if (!ended) this.desk.fireDue();
       if (ended) {
@@ -653,6 +654,17 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     }
     const report = this.simClock.report();
     if (report) this.broadcast('clock', report);
+  }
+
+  /** Answers the held console replies whose team's etcd serves again or whose request timed out (./heldReplies.ts). */
+  private releaseHeld(): void {
+    this.held.release((id) => {
+      if (!this.teams.has(id)) return undefined;
+      const sim = getTeam(this.match, id).sim;
+      if (isFinished(sim)) return undefined;
+      const etcd = sim.controlPlane.etcd;
+      return { t: sim.t, serving: etcd.hasQuorum && etcd.leader !== null };
+    });
   }
 
   private markDirty(id: string): void {
@@ -721,6 +733,23 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
    * `room.request(...)` (when `requestId` is set) or as a `reply` message to that client only.
    */
   private guard(client: Client, type: ClientMessageType, raw: unknown, requestId: number | undefined, handler: () => ReplyMessage): ReplyMessage | Promise<ReplyMessage> | undefined {
+    const answer = this.answer(client, type, raw, handler, true);
+    if (answer instanceof Promise) {
+      if (requestId !== undefined) return answer;
+      void answer.then((r) => client.send('reply', r));
+      return undefined;
+    }
+    if (requestId !== undefined) return answer;
+    client.send('reply', answer);
+    return undefined;
+  }
+
+  /**
+   * Runs a handler (see {@link guard}) and returns its reply, or a promise of it: when the handler
+   * journaled (durable first), or, with `mayHold`, when etcd could not serve it (./heldReplies.ts: held
+   * until etcd serves again, then run once more, or until its request timeout).
+   */
+  private answer(client: Client, type: ClientMessageType, raw: unknown, handler: () => ReplyMessage, mayHold: boolean): ReplyMessage | Promise<ReplyMessage> {
     let reply: ReplyMessage;
     this.durable = null;
     this.replyAt = null;
@@ -733,24 +762,16 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
       reply = errorReply(type, null, `internal error while handling ${type}: ${err instanceof Error ? err.message : String(err)}`);
     }
     const replyAt = this.takeReplyAt();
-    if (replyAt !== null && this.match.phase !== 'ended') {
-      // A write etcd could not commit: answered when its request timeout is over (sim time).
-      const answer = this.held.hold(replyAt.team, replyAt.at, reply);
-      if (requestId !== undefined) return answer;
-      void answer.then((r) => client.send('reply', r));
-      return undefined;
+    if (replyAt !== null && mayHold && this.match.phase !== 'ended') {
+      // etcd could not serve it: the request waits for its timeout, or completes if etcd serves again.
+      return this.held.hold(replyAt.team, replyAt.at, reply, () => this.answer(client, type, raw, handler, false));
     }
     const durable = this.takeDurable();
     if (durable) {
       // Journaled: acknowledge only once durable (server/recovery/journal.ts).
-      const answer = durable.then((ok) => (ok ? reply : errorReply(type, reply.id, 'this match moved to another server process before your command was saved: rejoin the match')));
-      if (requestId !== undefined) return answer;
-      void answer.then((r) => client.send('reply', r));
-      return undefined;
+      return durable.then((ok) => (ok ? reply : errorReply(type, reply.id, 'this match moved to another server process before your command was saved: rejoin the match')));
     }
-    if (requestId !== undefined) return reply;
-    client.send('reply', reply);
-    return undefined;
+    return reply;
   }
 
   /** The client's seat in the match, or the match's refusal text. */

@@ -15,7 +15,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-describe('a console write while etcd has no quorum', () => {
+describe('a console line while etcd cannot serve it (etcd request timeout)', () => {
   it('is answered `etcdserver: request timed out` after etcd\'s 7 s request timeout (sim time), not at once', async () => {
     const client = new Client(server.url);
     // 10 sim s per real s: the 7 sim s wait is ~0.7 s of real time.
@@ -42,5 +42,26 @@ describe('a console write while etcd has no quorum', () => {
     expect(performance.now() - sent2).toBeGreaterThanOrEqual(400);
     // etcdctl endpoint health talks to each member directly: it answers at once.
     expect(await ask(room, 'kubectl', { id: 5, command: 'etcdctl endpoint health' })).toMatchObject({ id: 5, ok: true });
+  }, 20_000);
+
+  it('sent while the leader is lost: held until the election (1-2 s) and then committed, as a real proposal waits for the new leader', async () => {
+    const client = new Client(server.url);
+    const other = await client.create('match', { name: 'trainer-tess', trainer: true, token: await signIn(server.url, 'trainer-tess'), seed: 4, durationSeconds: 600, timeDilation: 10 });
+    try {
+      type Member = { name: string; leader: boolean };
+      const state = other.state as unknown as { teams: Map<string, { nodes: Map<string, unknown>; etcd: { length: number; at(i: number): Member | undefined } }> };
+      await waitFor(() => (state.teams?.get('blue')?.nodes.size ?? 0) > 0, 'the first state');
+      const etcd = state.teams.get('blue')!.etcd;
+      const leader = Array.from({ length: etcd.length }, (_, i) => etcd.at(i)!).find((m) => m.leader)!.name;
+      // The leader goes down; the write lands before the next tick (no leader yet).
+      const [lost, scaled] = await Promise.all([
+        ask(other, 'control', { id: 1, op: 'inject', incident: { type: 'etcd-member-loss', target: leader, id: 'leader' } }),
+        ask(other, 'kubectl', { id: 2, command: 'kubectl scale deployment/frontend --replicas=4' }),
+      ]);
+      expect(lost).toMatchObject({ ok: true });
+      expect(scaled).toMatchObject({ id: 2, ok: true, output: 'deployment.apps/frontend scaled' });
+    } finally {
+      await other.leave().catch(() => undefined);
+    }
   }, 20_000);
 });

@@ -35,7 +35,7 @@ export const HEARTBEAT_INTERVAL_SECONDS = 0.1;
  * `etcdserver: request timed out` after 5 s + 2 x the election timeout = 7 s (E server/config/config.go
  * `ReqTimeout`). The sim refuses such a write at once and changes nothing; the refusal's `repliesAt`
  * (shared/sim/actions/index.ts `applyAction`) is this much later, and the console's reply waits for it
- * (server/rooms/heldReplies.ts).
+ * (server/rooms/heldReplies.ts), running the line again if etcd serves before then (a new leader).
  */
 export const REQUEST_TIMEOUT_SECONDS = 5 + 2 * ELECTION_TIMEOUT_SECONDS;
 /** Leader-election Lease duration, sim seconds (kube-controller-manager / kube-scheduler default 15 s). */
