@@ -105,7 +105,8 @@ export const JoinOptions = z.strictObject({
   mode: z.enum(MATCH_MODES, { error: `mode must be one of ${MATCH_MODES.join(', ')}` }).optional(),
   /**
    * Roles enforced by the server (default false; creator only): `commander`, `operations` (the only
-   * role that changes the cluster) and `communications`, Google SRE Book ch. 14.
+   * role that changes the cluster), `communications` and `planning` (files follow-ups), Google SRE
+   * Book ch. 14.
    */
   roles: z.boolean().optional(),
   /**
@@ -511,7 +512,9 @@ const line = (max: number) =>
  *   `mitigated` or `resolved` (`stage`, default `resolved`);
  * - `hint` (commander): reveal the cause of one incident (`incident`: its label `incident-N`) for points;
  * - `answer` (anyone, after the match ended): the postmortem question, the root cause (`choice`: an
- *   incident kind among the incident's `options`) of `incident` (its label).
+ *   incident kind among the incident's `options`) of `incident` (its label);
+ * - `followup` (planning): file a follow-up, `text` (<= 200): an action item, bug or handoff, `fu-N`,
+ *   listed in the postmortem's action items (SRE Book ch. 14: planning files bugs, arranges handoffs).
  */
 export const WorkflowMessage = z.discriminatedUnion('op', [
   z.strictObject({ id: messageId, op: z.literal('ack'), page: z.string().regex(/^page-[1-9][0-9]{0,4}$/, { error: 'page must be an id such as page-1' }).optional() }),
@@ -525,6 +528,7 @@ export const WorkflowMessage = z.discriminatedUnion('op', [
   }),
   z.strictObject({ id: messageId, op: z.literal('hint'), incident: incidentLabel }),
   z.strictObject({ id: messageId, op: z.literal('answer'), incident: incidentLabel, choice: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, { error: 'choice must be an incident kind' }) }),
+  z.strictObject({ id: messageId, op: z.literal('followup'), text: line(200) }),
 ]);
 /** A validated `workflow` message. */
 export type WorkflowMessage = z.infer<typeof WorkflowMessage>;

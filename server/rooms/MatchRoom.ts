@@ -42,7 +42,7 @@ import {
   type Match,
   type MatchPlayer,
 } from '../../shared/game/index.ts';
-import { runKubectl } from '../../shared/kubectl/index.ts';
+import { apiTimeoutReplyAt, runKubectl } from '../../shared/kubectl/index.ts';
 import { StdinBudget, runStdin } from './stdin.ts';
 import { INCIDENT_KINDS, incidentModule, isIncidentType } from '../../shared/sim/incidents/index.ts';
 import { targetSyntax } from '../../shared/sim/incidents/targets.ts';
@@ -66,6 +66,8 @@ import { JournalWriter } from '../recovery/journal.ts';
 import type { RecoveryManager } from '../recovery/manager.ts';
 import { matchTick, rebuildMatch } from '../recovery/rebuild.ts';
 import type { SimInput } from '../../shared/sim/types.ts';
+import { isFinished } from '../../shared/sim/index.ts';
+import { HeldReplies } from './heldReplies.ts';
 import { registerK8sMatch, type K8sMatchHandle, type K8sSubmitResult } from '../k8s/gateway.ts';
 import { NEXT_LINGER_MS, RoomDesk, WORKSHOP_END_LINGER_MS, WORKSHOP_MAX_CLIENTS, takeWorkshopCreation, type WorkshopBinding } from './workshop.ts';
 
@@ -192,6 +194,13 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
   private journal: JournalWriter | undefined;
   /** Set by {@link journalEvent} during a handler: the reply waits for it (see {@link guard}). */
   private durable: Promise<boolean> | null = null;
+  /**
+   * Set by {@link applyPlayerAction} during a handler when the cluster refused a write for want of
+   * etcd quorum: the reply waits until that team's sim second (etcd's 7 s request timeout, ./heldReplies.ts).
+   */
+  private replyAt: { team: string; at: number } | null = null;
+  /** Console replies waiting for their team's sim time (./heldReplies.ts). */
+  private readonly held = new HeldReplies<ReplyMessage>();
   /** Pasted `stdin` characters per client session (./stdin.ts: YAML parsing costs CPU). */
   private readonly stdinBudget = new StdinBudget();
   /** Seat token hashes by player name: a returning name must bring its token. */
@@ -420,6 +429,13 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     this.durable = this.journal.append(matchTick(this.match), entry);
   }
 
+  /** The hold the current handler asked for (etcd could not serve it; see {@link replyAt}), and clears it. */
+  private takeReplyAt(): { team: string; at: number } | null {
+    const replyAt = this.replyAt;
+    this.replyAt = null;
+    return replyAt;
+  }
+
   /** The durability promise of the event the current handler journaled (and clears it). */
   private takeDurable(): Promise<boolean> | null {
     const durable = this.durable;
@@ -542,6 +558,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
   }
 
   override async onDispose(): Promise<void> {
+    this.held.releaseAll();
     this.k8s?.close();
     await this.saving;
     const recovery = this.deps.recovery;
@@ -627,6 +644,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
       this.simClock.spent(performance.now() - started);
       this.simClock.ran();
       this.markAllDirty();
+      if (this.held.size > 0) this.releaseHeld();
       // Timed injections whose team clock came (between ticks, like an action: exact on replay).
       if (!ended) this.desk.fireDue();
       if (ended) {
@@ -636,6 +654,17 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     }
     const report = this.simClock.report();
     if (report) this.broadcast('clock', report);
+  }
+
+  /** Answers the held console replies whose team's etcd serves again or whose request timed out (./heldReplies.ts). */
+  private releaseHeld(): void {
+    this.held.release((id) => {
+      if (!this.teams.has(id)) return undefined;
+      const sim = getTeam(this.match, id).sim;
+      if (isFinished(sim)) return undefined;
+      const etcd = sim.controlPlane.etcd;
+      return { t: sim.t, serving: etcd.hasQuorum && etcd.leader !== null };
+    });
   }
 
   private markDirty(id: string): void {
@@ -704,8 +733,26 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
    * `room.request(...)` (when `requestId` is set) or as a `reply` message to that client only.
    */
   private guard(client: Client, type: ClientMessageType, raw: unknown, requestId: number | undefined, handler: () => ReplyMessage): ReplyMessage | Promise<ReplyMessage> | undefined {
+    const answer = this.answer(client, type, raw, handler, true);
+    if (answer instanceof Promise) {
+      if (requestId !== undefined) return answer;
+      void answer.then((r) => client.send('reply', r));
+      return undefined;
+    }
+    if (requestId !== undefined) return answer;
+    client.send('reply', answer);
+    return undefined;
+  }
+
+  /**
+   * Runs a handler (see {@link guard}) and returns its reply, or a promise of it: when the handler
+   * journaled (durable first), or, with `mayHold`, when etcd could not serve it (./heldReplies.ts: held
+   * until etcd serves again, then run once more, or until its request timeout).
+   */
+  private answer(client: Client, type: ClientMessageType, raw: unknown, handler: () => ReplyMessage, mayHold: boolean): ReplyMessage | Promise<ReplyMessage> {
     let reply: ReplyMessage;
     this.durable = null;
+    this.replyAt = null;
     try {
       // Authorization first (./workshop.ts): trainer actions are the room's trainer's only.
       const denied = this.desk.gate(type, raw, this.playerOf(client));
@@ -714,17 +761,17 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
       this.log.error({ err, type, message: raw }, 'message handler failed');
       reply = errorReply(type, null, `internal error while handling ${type}: ${err instanceof Error ? err.message : String(err)}`);
     }
+    const replyAt = this.takeReplyAt();
+    if (replyAt !== null && mayHold && this.match.phase !== 'ended') {
+      // etcd could not serve it: the request waits for its timeout, or completes if etcd serves again.
+      return this.held.hold(replyAt.team, replyAt.at, reply, () => this.answer(client, type, raw, handler, false));
+    }
     const durable = this.takeDurable();
     if (durable) {
       // Journaled: acknowledge only once durable (server/recovery/journal.ts).
-      const answer = durable.then((ok) => (ok ? reply : errorReply(type, reply.id, 'this match moved to another server process before your command was saved: rejoin the match')));
-      if (requestId !== undefined) return answer;
-      void answer.then((r) => client.send('reply', r));
-      return undefined;
+      return durable.then((ok) => (ok ? reply : errorReply(type, reply.id, 'this match moved to another server process before your command was saved: rejoin the match')));
     }
-    if (requestId !== undefined) return reply;
-    client.send('reply', reply);
-    return undefined;
+    return reply;
   }
 
   /** The client's seat in the match, or the match's refusal text. */
@@ -739,9 +786,15 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     if (!parsed.ok) return parsed.reply;
     const who = this.playerOf(client);
     if (typeof who === 'string') return errorReply('kubectl', parsed.id, who);
-    const result = runKubectl(getTeam(this.match, who.team).sim, parsed.message.command);
+    const sim = getTeam(this.match, who.team).sim;
+    const result = runKubectl(sim, parsed.message.command);
     if (result.kind === 'output') return okReply('kubectl', parsed.id, result.output);
-    if (result.kind === 'error') return errorReply('kubectl', parsed.id, result.error);
+    if (result.kind === 'error') {
+      // etcd without quorum: the API server answers after etcd's 7 s request timeout (./heldReplies.ts).
+      const at = apiTimeoutReplyAt(sim, result.error);
+      if (at !== undefined) this.replyAt = { team: who.team, at };
+      return errorReply('kubectl', parsed.id, result.error);
+    }
     return this.applyPlayerAction('kubectl', parsed.id, who, result.action);
   }
 
@@ -753,7 +806,11 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     if (typeof who === 'string') return errorReply('stdin', parsed.id, who);
     const costly = this.stdinBudget.take(client.sessionId, parsed.message.command.length + (parsed.message.stdin?.length ?? 0));
     if (costly !== null) return errorReply('stdin', parsed.id, costly);
-    return runStdin(getTeam(this.match, who.team).sim, parsed.id, parsed.message.command, parsed.message.stdin, (a) => this.applyPlayerAction('stdin', parsed.id, who, a));
+    const sim = getTeam(this.match, who.team).sim;
+    const reply = runStdin(sim, parsed.id, parsed.message.command, parsed.message.stdin, (a) => this.applyPlayerAction('stdin', parsed.id, who, a));
+    const at = reply.ok || reply.error === undefined ? undefined : apiTimeoutReplyAt(sim, reply.error);
+    if (at !== undefined) this.replyAt = { team: who.team, at };
+    return reply;
   }
 
   private onAction(client: Client, raw: unknown): ReplyMessage {
@@ -773,7 +830,10 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     const checked = ActionMessage.safeParse(action);
     if (!checked.success) return errorReply(type, id, `invalid action: ${describeZodError(checked.error)}`);
     const result = submit(this.match, player.id, checked.data);
-    if (!result.ok) return errorReply(type, id, result.error);
+    if (!result.ok) {
+      if (result.repliesAt !== undefined) this.replyAt = { team: player.team, at: result.repliesAt };
+      return errorReply(type, id, result.error);
+    }
     this.journalEvent({ kind: 'action', team: player.team, player: player.name, action: structuredClone(checked.data) });
     const team = this.teams.get(player.team);
     if (team) team.dirty = true;
@@ -885,6 +945,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
   private async endMatch(): Promise<void> {
     if (this.ending) return;
     this.ending = true;
+    this.held.releaseAll(); // the clock stops: nobody waits for a sim second that never comes
     this.syncPhase();
     this.onBeforePatch();
     await this.lock().catch(() => undefined);

@@ -219,6 +219,8 @@ export function postmortemMarkdown(match: Match, teamId: string, timeline: reado
     else if (inc.mitigatedAt !== null && inc.mitigatedAt - inc.startedAt! > 300 && fix) items.push(`Write a runbook for \`${inc.spec.type}\` so the fix (${fix.summary}) comes sooner.`);
   }
   if (avail.errorBudgetRemaining < 0) items.push('Freeze risky changes until the error budget recovers (SRE Workbook ch. 5, error budget policy).');
+  // Follow-ups the team filed during the match (planning, SRE Book ch. 14), in filing order.
+  for (const f of team.workflow.followups ?? []) items.push(`${cell(f.text)} (${f.id}, filed by ${f.by} at ${clock(f.t)})`);
   if (items.length === 0) items.push('None beyond keeping the runbooks current.');
   push(...items.map((i) => `- [ ] ${i}`), '');
   return lines.join('\n');

@@ -113,12 +113,14 @@ export const MATCH_MODES = ['solo', 'coop', 'race', 'redblue'] as const satisfie
 /**
  * A player's incident-response role when the match plays with roles (`settings.roles`): the incident
  * commander acknowledges pages, declares severity and resolves; operations is the only role that
- * changes the cluster; communications posts status updates (scored for timeliness). Google SRE Book
- * ch. 14 ("Managing Incidents": IC, Ops, Comms).
+ * changes the cluster; communications posts status updates (scored for timeliness); planning supports
+ * operations with the long-term items: it files the follow-ups (action items, bugs, handoffs) that the
+ * postmortem lists, and cannot change the cluster. Google SRE Book ch. 14 ("Managing Incidents": IC,
+ * Ops, Comms, Planning: "files bugs, ... arranges handoffs").
  */
-export type PlayerRole = 'commander' | 'operations' | 'communications';
+export type PlayerRole = 'commander' | 'operations' | 'communications' | 'planning';
 /** Every {@link PlayerRole}, in this order. */
-export const PLAYER_ROLES = ['commander', 'operations', 'communications'] as const satisfies readonly PlayerRole[];
+export const PLAYER_ROLES = ['commander', 'operations', 'communications', 'planning'] as const satisfies readonly PlayerRole[];
 
 /** How the match is played; set at creation, never changed by play. */
 export interface MatchSettings {
@@ -141,6 +143,20 @@ export interface TeamWorkflow {
   hints: HintRecord[];
   /** Postmortem answers (root cause picked from plausible options), one per incident at most. */
   answers: PostmortemAnswer[];
+  /**
+   * Follow-ups filed (planning: action items, bugs, handoffs), in order; absent until the first one
+   * (so matches without any keep their `matchHash`). Listed in the postmortem's action items.
+   */
+  followups?: FollowUp[];
+}
+
+/** A follow-up item filed during the incident (planning; SRE Book ch. 14), sim seconds. */
+export interface FollowUp {
+  /** `fu-N` in filing order within the team. */
+  id: string;
+  t: number;
+  by: string;
+  text: string;
 }
 
 /** One page: a page-severity burn-rate alert that fired (sim seconds). */

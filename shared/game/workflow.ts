@@ -2,7 +2,7 @@
  * The incident workflow of a team (issue 8): the pager, acknowledgement, declared incidents with a
  * severity, status updates, hints and the postmortem question. Google SRE Book ch. 14 ("Managing
  * Incidents": the incident commander declares and drives an incident, communications keeps
- * stakeholders informed) and SRE Workbook ch. 5 (a page is the multi-window, multi-burn-rate alert
+ * stakeholders informed, planning files the follow-ups: action items, bugs, handoffs) and SRE Workbook ch. 5 (a page is the multi-window, multi-burn-rate alert
  * that fires at page severity) and ch. 9 (incident response: acknowledge, mitigate, resolve).
  *
  * Pure and deterministic: every function reads and mutates the plain-JSON {@link Match} /
@@ -150,7 +150,8 @@ function catalogTitles(): ReadonlyMap<string, string> {
  *   (impact stopped) or `resolved` (default; also stamps mitigation if not yet);
  * - `hint`: buy the cause of one incident the team has seen (`incident` = its label `incident-N`);
  * - `answer`: the postmortem question, after the match ended: the root cause (`choice`, an incident
- *   kind among {@link postmortemOptions}) of one incident (its label), once per incident.
+ *   kind among {@link postmortemOptions}) of one incident (its label), once per incident;
+ * - `followup`: file a follow-up (action item, bug, handoff: `text`), `fu-N`, listed in the postmortem.
  */
 export type WorkflowRequest =
   | { op: 'ack'; page?: string }
@@ -158,7 +159,8 @@ export type WorkflowRequest =
   | { op: 'update'; text: string }
   | { op: 'resolve'; incident?: string; stage?: 'mitigated' | 'resolved' }
   | { op: 'hint'; incident: string }
-  | { op: 'answer'; incident: string; choice: string };
+  | { op: 'answer'; incident: string; choice: string }
+  | { op: 'followup'; text: string };
 
 /** {@link applyWorkflow}'s answer: `message` is the reply text. */
 export type WorkflowResult = { ok: true; message: string } | { ok: false; error: string };
@@ -171,12 +173,13 @@ export const WORKFLOW_ROLES: Readonly<Record<WorkflowRequest['op'], PlayerRole |
   resolve: 'commander',
   hint: 'commander',
   answer: null,
+  followup: 'planning',
 };
 
 function roleRefusal(match: Match, player: MatchPlayer, op: WorkflowRequest['op']): string | null {
   const needed = WORKFLOW_ROLES[op];
   if (!match.settings.roles || needed === null || player.role === needed) return null;
-  const who = needed === 'commander' ? 'the incident commander' : 'communications';
+  const who = needed === 'commander' ? 'the incident commander' : needed;
   return `only ${who} may ${op} in this match (your role: ${player.role ?? 'none'})`;
 }
 
@@ -229,6 +232,12 @@ export function applyWorkflow(match: Match, playerId: string, req: WorkflowReque
     case 'update':
       wf.updates.push({ t, by, text: req.text });
       return { ok: true, message: `status update posted at t=${t}s` };
+    case 'followup': {
+      const list = (wf.followups ??= []);
+      const id = `fu-${list.length + 1}`;
+      list.push({ id, t, by, text: req.text });
+      return { ok: true, message: `${id} filed at t=${t}s: it is listed in the postmortem's action items` };
+    }
     case 'resolve': {
       const open = wf.declared.filter((d) => d.resolvedAt === null);
       const inc = req.incident === undefined ? open.at(-1) : wf.declared.find((d) => d.id === req.incident);

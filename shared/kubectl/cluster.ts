@@ -10,6 +10,11 @@ import { ETCD_WRITE_ERROR, apiWritable } from '../sim/apiserver.ts';
 import { getIndex, sortedKeys } from '../sim/cache.ts';
 import { revisionOf } from '../sim/controllers/deployment.ts';
 import { podCpuUsageMilli } from '../sim/podMetrics.ts';
+import { REQUEST_TIMEOUT_SECONDS } from '../sim/controllers/etcd.ts';
+import { ETCDCTL_TIMEOUT } from './etcdctl.ts';
+
+/** etcdctl's `--command-timeout` default, sim seconds (E etcdctl/ctlv3/ctl.go `defaultCommandTimeOut` 5 s). */
+export const ETCDCTL_COMMAND_TIMEOUT_SECONDS = 5;
 
 /**
  * kubectl's text when etcd has no quorum or no leader: linearizable reads fail with the same
@@ -25,6 +30,21 @@ export const ETCD_READ_ERROR = ETCD_WRITE_ERROR;
 export function apiReadable(state: SimState): boolean {
   const etcd = state.controlPlane.etcd;
   return apiWritable(state) || (etcd.hasQuorum && etcd.leader !== null);
+}
+
+/**
+ * When the API server answers a console line that failed with {@link ETCD_READ_ERROR} (a read or a
+ * write etcd could not serve: no quorum or no leader): now + 7 s, sim seconds (etcd's request timeout,
+ * shared/sim/controllers/etcd.ts `REQUEST_TIMEOUT_SECONDS`: the read or proposal waits for it before
+ * `etcdserver: request timed out`); for etcdctl's `Error: context deadline exceeded` (a Raft request
+ * such as `member list` without quorum), now + {@link ETCDCTL_COMMAND_TIMEOUT_SECONDS}. Undefined for
+ * any other error. The console answers such a line from the state at once; the room holds the reply
+ * until this sim second (server/rooms/heldReplies.ts).
+ */
+export function apiTimeoutReplyAt(state: SimState, error: string): number | undefined {
+  if (error === ETCD_READ_ERROR && !apiReadable(state)) return state.t + REQUEST_TIMEOUT_SECONDS;
+  if (error === ETCDCTL_TIMEOUT) return state.t + ETCDCTL_COMMAND_TIMEOUT_SECONDS;
+  return undefined;
 }
 
 /** Objects of a `namespace/name`-keyed map in namespace `ns` (all when null), sorted by namespace then name. */

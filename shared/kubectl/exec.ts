@@ -16,7 +16,10 @@
  *   dns-debugging-resolution): the search list is tried as the resolver would (names with fewer than 5
  *   dots), a Service answers its ClusterIP (a headless one its ready endpoints); while `kube-dns` has no
  *   ready endpoint `;; connection timed out; no servers could be reached` (exit 1); an unknown name
- *   `** server can't find NAME: NXDOMAIN` (exit 1).
+ *   `** server can't find NAME: NXDOMAIN` (exit 1). Answers are fresh: kubeadm's v1.32 Corefile has
+ *   `cache 30 { disable success cluster.local; disable denial cluster.local }` (kubernetes PR 128359),
+ *   so the cluster domain is answered from the kubernetes plugin's watch, not the 30 s cache (which only
+ *   keeps names forwarded upstream; the sim has none), and Pods' resolvers do not cache.
  * - `curl [-s] [-S] [-f] [-i] [-o FILE] [-w FORMAT] [-m SECS] URL` of a Service
  *   (`http://SVC[.NS[.svc[.cluster.local]]][:PORT][/PATH]`, or its ClusterIP, or `localhost:PORT`): the
  *   status (200, or 503 with the Service's current error rate) and the time (between its p50 and p99)

@@ -35,6 +35,7 @@ import { runOps, runSsh } from './ssh.ts';
 export { KUBECTL_HELP } from './help.ts';
 export { tokenize, parseArgs, UsageError } from './parse.ts';
 export { humanDuration, table } from './format.ts';
+export { apiTimeoutReplyAt } from './cluster.ts';
 
 /** What a console line produced: text to print, an action to submit, or an error to print. */
 export type KubectlResult = { kind: 'output'; output: string } | { kind: 'action'; action: SimAction } | { kind: 'error'; error: string };

@@ -431,10 +431,15 @@ export interface LoggedAction {
   action: SimAction;
 }
 
-/** Result of submitting an action: accepted (with its effect time) or rejected with a reason. */
+/**
+ * Result of submitting an action: accepted (with its effect time) or rejected with a reason. A write
+ * refused because etcd has no quorum or no leader carries `repliesAt`, the sim second the API server
+ * answers (etcd's 7 s request timeout, shared/sim/controllers/etcd.ts `REQUEST_TIMEOUT_SECONDS`): an
+ * adapter holds the reply until then; the refusal itself changed nothing.
+ */
 export type ActionResult =
   | { ok: true; message: string; completesAt: SimSeconds }
-  | { ok: false; error: string };
+  | { ok: false; error: string; repliesAt?: SimSeconds };
 
 /**
  * The kinds of sim-internal timers, each owned by one controller (shared/sim/timers.ts `TIMER_OWNER`):

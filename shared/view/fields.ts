@@ -496,8 +496,8 @@ export const PLAYER_VIEW = defineView('PlayerView', {
   actions: f.int(),
   /** The match player id (`p1`, `p2`... in join order; {@link MATCH_STATE_VIEW}'s `host` is one). */
   id: f.string(),
-  /** Role when the match plays with roles (`commander`, `operations`, `communications`); '' = none (or roles off). */
-  role: f.oneOf(['', 'commander', 'operations', 'communications'] as const, ''),
+  /** Role when the match plays with roles (`commander`, `operations`, `communications`, `planning`); '' = none (or roles off). */
+  role: f.oneOf(['', 'commander', 'operations', 'communications', 'planning'] as const, ''),
   /** Watches without acting (sees every team). */
   spectator: f.boolean(),
   /** Ready in the lobby (phase `lobby`). */

@@ -19,6 +19,9 @@ import {
   matchHash,
   teamScore,
   visibleIncidents,
+  postmortemMarkdown,
+  submit,
+  PLAYER_ROLES,
   type Match,
 } from '../../shared/game/index.ts';
 import { badRolloutIncident, memoryLeakIncident, shopInput } from '../sim/game-fixtures.ts';
@@ -84,6 +87,34 @@ describe('the pager', () => {
     advanceN(open, 30);
     expect(applyWorkflow(open, anyone, { op: 'ack' })).toMatchObject({ ok: true });
     expect(applyWorkflow(open, anyone, { op: 'update', text: 'x' })).toMatchObject({ ok: true });
+  });
+});
+
+describe('the planning role (SRE Book ch. 14: files bugs, tracks long-term items, arranges handoffs)', () => {
+  it('files follow-ups the postmortem lists as action items; cannot change the cluster; only planning files them under roles', () => {
+    const match = createMatch({ input: shopInput({ durationSeconds: 200, incidents: [{ ...badRolloutIncident, at: 20 }] }), teams: ['blue'], settings: { roles: true } });
+    const plan = join(match, { name: 'pia', team: 'blue', role: 'planning' });
+    const ic = join(match, { name: 'ic', team: 'blue', role: 'commander' });
+    if (!plan.ok || !ic.ok) throw new Error('seats');
+    advanceN(match, 30);
+    const before = matchHash(match);
+    expect(applyWorkflow(match, ic.player.id, { op: 'followup', text: 'x' })).toEqual({ ok: false, error: 'only planning may followup in this match (your role: commander)' });
+    expect(matchHash(match)).toBe(before); // a refusal changes nothing (no empty list either)
+    expect(applyWorkflow(match, plan.player.id, { op: 'followup', text: 'bug: readiness probe only checks the process | add /healthz' }))
+      .toEqual({ ok: true, message: "fu-1 filed at t=30s: it is listed in the postmortem's action items" });
+    advanceN(match, 10);
+    expect(applyWorkflow(match, plan.player.id, { op: 'followup', text: 'hand off to the night shift at 02:00' })).toMatchObject({ ok: true, message: expect.stringMatching(/^fu-2 filed at t=40s/) });
+    expect(getTeam(match, 'blue').workflow.followups).toEqual([
+      { id: 'fu-1', t: 30, by: 'pia', text: 'bug: readiness probe only checks the process | add /healthz' },
+      { id: 'fu-2', t: 40, by: 'pia', text: 'hand off to the night shift at 02:00' },
+    ]);
+    // Planning supports operations but does not touch the cluster.
+    expect(submit(match, plan.player.id, { type: 'rolloutUndo', deployment: 'frontend' })).toMatchObject({ ok: false, error: expect.stringMatching(/only operations changes the cluster \(your role: planning/) });
+    const md = postmortemMarkdown(match, 'blue', [], { matchId: 'm1' });
+    const items = md.slice(md.indexOf('## Action items'));
+    expect(items).toContain('- [ ] bug: readiness probe only checks the process   add /healthz (fu-1, filed by pia at 0:30)');
+    expect(items).toContain('- [ ] hand off to the night shift at 02:00 (fu-2, filed by pia at 0:40)');
+    expect(PLAYER_ROLES).toContain('planning');
   });
 });
 

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runKubectl } from '../../shared/kubectl/index.ts';
-import { createSim } from '../../shared/sim/index.ts';
+import { applyAction, createSim } from '../../shared/sim/index.ts';
 import { hashValue } from '../../shared/sim/hash.ts';
 import type { IncidentSpec, SimState } from '../../shared/sim/types.ts';
 import { shopInput, stepN, typeCommand } from '../sim/game-fixtures.ts';
@@ -57,6 +57,17 @@ describe('kubectl exec', () => {
     expect(typeCommand(s, `kubectl exec ${pod} -- nslookup api.default.svc.cluster.local`)).toBe(want);
     expect(typeCommand(s, `kubectl exec ${pod} -- nslookup kube-dns.kube-system`)).toMatch(/Name:\tkube-dns\.kube-system\.svc\.cluster\.local\nAddress: 10\.96\.0\.10/);
     expect(typeCommand(s, `kubectl exec ${pod} -- nslookup nosuch`)).toBe("Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\n** server can't find nosuch: NXDOMAIN\ncommand terminated with exit code 1");
+  });
+
+  it('names of the cluster domain are answered fresh (kubeadm v1.32 Corefile: cache 30 with `disable success/denial cluster.local`): a deleted Service is NXDOMAIN at once, a new one resolves at once', () => {
+    const s = shop();
+    const pod = podOf(s, 'frontend');
+    expect(typeCommand(s, `kubectl exec ${pod} -- nslookup api`)).toMatch(/Name:\tapi\.default\.svc\.cluster\.local/);
+    expect(typeCommand(s, 'kubectl delete svc api')).toBe('service "api" deleted');
+    expect(typeCommand(s, `kubectl exec ${pod} -- nslookup api`)).toMatch(/\*\* server can't find api: NXDOMAIN/);
+    const created = applyAction(s, 'alice', { type: 'createService', manifest: 'apiVersion: v1\nkind: Service\nmetadata:\n  name: api2\nspec:\n  selector:\n    app: api\n  ports:\n  - port: 80\n    targetPort: 8080\n' });
+    expect(created).toMatchObject({ ok: true });
+    expect(typeCommand(s, `kubectl exec ${pod} -- nslookup api2`)).toMatch(/Name:\tapi2\.default\.svc\.cluster\.local\nAddress: \d+\.\d+\.\d+\.\d+/);
   });
 
   it('curl of a Service: 200 and a time; -w http_code; an unknown host; an unexposed port', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { apiWritable, applyAction, podDisplayStatus, reconcileEtcd } from '../../shared/sim/index.ts';
 import type { SimState } from '../../shared/sim/index.ts';
 import { EVENT_GIVE_UP_SECONDS, OUT_OF_BAND_SOURCES } from '../../shared/sim/events.ts';
-import { LEASE_DURATION_SECONDS, RENEW_DEADLINE_SECONDS, RETRY_PERIOD_SECONDS } from '../../shared/sim/controllers/etcd.ts';
+import { LEASE_DURATION_SECONDS, RENEW_DEADLINE_SECONDS, REQUEST_TIMEOUT_SECONDS, RETRY_PERIOD_SECONDS } from '../../shared/sim/controllers/etcd.ts';
 import { getTeam } from '../../shared/game/index.ts';
 import { runKubectl } from '../../shared/kubectl/index.ts';
 import { act, matchOf, simOf } from '../game/helpers.ts';
@@ -17,7 +17,7 @@ const component = (s: SimState, name: string) => s.controlPlane.components.find(
 const leaseHolder = (s: SimState, name: string) => s.controlPlane.leases!.find((l) => l.name === name)!.holder;
 
 describe('etcd and the control plane', () => {
-  it('two members down: writes fail at once, the Leases go after the 10 s renew deadline, nothing is recorded', () => {
+  it('two members down: writes are refused (answered after the 7 s request timeout), the Leases go after the 10 s renew deadline, nothing is recorded', () => {
     // Through the game layer: the refused write must not count as the team's action either.
     const m = matchOf(input());
     const s = simOf(m);
@@ -31,7 +31,9 @@ describe('etcd and the control plane', () => {
     expect(apiWritable(s)).toBe(false);
     expect(component(s, 'kube-apiserver')).toMatchObject({ healthy: false, message: '[-]etcd failed: etcdserver: request timed out' });
     const r = act(m, 'alice', { type: 'scaleDeployment', deployment: 'web', replicas: 5 });
-    expect(r).toEqual({ ok: false, error: 'Error from server: etcdserver: request timed out' });
+    // Refused now (nothing changes), answered when etcd's request timeout (5 s + 2 x 1 s election timeout) is over.
+    expect(r).toEqual({ ok: false, error: 'Error from server: etcdserver: request timed out', repliesAt: down + 7 });
+    expect(REQUEST_TIMEOUT_SECONDS).toBe(7);
     expect(getTeam(m, 'blue').score.actions).toBe(0);
     expect(s.counters.actions).toBe(0);
     // The Leases survive until their holders could not renew for renewDeadline (10 s), not instantly.

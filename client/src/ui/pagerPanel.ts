@@ -1,7 +1,7 @@
 /**
  * The incident workflow controls (issue 8) under the pager: the team's pages with Ack (shortcut `A`),
- * Declare (severity + summary), Resolve, a status-update box, and Hint (reveals one incident's cause
- * for points), plus the declared incidents and the latest updates. Decisions live in
+ * Declare (severity + summary), Resolve, a status-update box, a follow-up box (planning: action items,
+ * bugs, handoffs for the postmortem), and Hint (reveals one incident's cause for points), plus the declared incidents and the latest updates. Decisions live in
  * ../view/workflow.ts; this file places text and wires events. Built inside `#pager` at start (no
  * index.html markup needed).
  */
@@ -22,6 +22,8 @@ export class PagerPanel {
   readonly #resolve = el('button', { text: 'Resolve', class: 'ghost', title: 'Mark the latest declared incident resolved', attrs: { type: 'button', id: 'workflow-resolve' } });
   readonly #update = el('input', { attrs: { id: 'workflow-update', placeholder: 'Status update for stakeholders', maxlength: '280', 'aria-label': 'Status update' } });
   readonly #post = el('button', { text: 'Post update', class: 'ghost', attrs: { type: 'button', id: 'workflow-post' } });
+  readonly #followup = el('input', { attrs: { id: 'workflow-followup', placeholder: 'Follow-up: action item, bug, handoff', maxlength: '200', 'aria-label': 'Follow-up' } });
+  readonly #file = el('button', { text: 'File follow-up', class: 'ghost', title: 'Planning: listed in the postmortem action items', attrs: { type: 'button', id: 'workflow-file' } });
   readonly #hintTarget = el('select', { attrs: { id: 'workflow-hint-target', 'aria-label': 'Incident to get a hint for' } });
   readonly #hint = el('button', { text: 'Hint', class: 'ghost', attrs: { type: 'button', id: 'workflow-hint' } });
   readonly #declared = el('ul', { class: 'feed', attrs: { id: 'workflow-declared', 'aria-label': 'Declared incidents' } });
@@ -37,6 +39,7 @@ export class PagerPanel {
       el('div', { class: 'workflow-row' }, this.#ack, this.#resolve),
       el('div', { class: 'workflow-row' }, this.#severity, this.#summary, this.#declare),
       el('div', { class: 'workflow-row' }, this.#update, this.#post),
+      el('div', { class: 'workflow-row' }, this.#followup, this.#file),
       el('div', { class: 'workflow-row' }, this.#hintTarget, this.#hint),
       this.#declared,
       this.#status,
@@ -61,6 +64,17 @@ export class PagerPanel {
     this.#post.addEventListener('click', post);
     this.#update.addEventListener('keydown', (e) => {
       if (e.key === 'Enter') post();
+    });
+    const file = () => {
+      const text = this.#followup.value.trim();
+      if (!text) return;
+      void this.#run({ op: 'followup', text }).then((ok) => {
+        if (ok) this.#followup.value = '';
+      });
+    };
+    this.#file.addEventListener('click', file);
+    this.#followup.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') file();
     });
     this.#hint.addEventListener('click', () => {
       const incident = this.#hintTarget.value;
@@ -129,6 +143,7 @@ export class PagerPanel {
     this.#ack.textContent = unacked > 0 ? `Ack ${unacked} (A)` : 'Ack (A)';
     this.#declare.disabled = !live;
     this.#post.disabled = !live;
+    this.#file.disabled = !live;
     this.#resolve.disabled = !live || open === undefined;
     this.#resolve.title = open ? `Mark ${open.id} resolved` : 'Declare an incident first';
     const selected = this.#hintTarget.value;

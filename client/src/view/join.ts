@@ -18,12 +18,12 @@ export interface JoinFormValues {
   mode?: string;
   /** Watch without acting. */
   spectator?: boolean;
-  /** Role asked for (`commander`, `operations`, `communications`; '' = none): used by matches with roles. */
+  /** Role asked for (`commander`, `operations`, `communications`, `planning`; '' = none): used by matches with roles. */
   role?: string;
 }
 
 const QUICK_MODES: readonly string[] = ['solo', 'coop', 'race', 'redblue'];
-const QUICK_ROLES: readonly string[] = ['commander', 'operations', 'communications'];
+const QUICK_ROLES: readonly string[] = ['commander', 'operations', 'communications', 'planning'];
 
 /** {@link readJoinForm}'s answer: the join options, or the field to highlight and the message to show. */
 export type JoinFormResult = { ok: true; options: JoinOptions } | { ok: false; field: 'name' | 'seed'; error: string };

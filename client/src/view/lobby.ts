@@ -20,11 +20,11 @@ export type Mode = (typeof MODES)[number];
 /** Player-facing names of the modes. */
 export const MODE_LABELS: Readonly<Record<Mode, string>> = { solo: 'Solo practice', coop: 'Co-op', race: 'Team race', redblue: 'Red vs blue' };
 /** Roles (Google SRE Book ch. 14 incident roles; shared/game `PlayerRole`). */
-export const ROLES = ['commander', 'operations', 'communications'] as const;
+export const ROLES = ['commander', 'operations', 'communications', 'planning'] as const;
 /** A role. */
 export type Role = (typeof ROLES)[number];
 /** Player-facing names of the roles. */
-export const ROLE_LABELS: Readonly<Record<Role, string>> = { commander: 'Incident commander', operations: 'Operations', communications: 'Communications' };
+export const ROLE_LABELS: Readonly<Record<Role, string>> = { commander: 'Incident commander', operations: 'Operations', communications: 'Communications', planning: 'Planning' };
 /** Team ids in the server's order (shared/game `TEAM_IDS`): a match with N teams plays the first N. */
 export const TEAM_ORDER = ['blue', 'red', 'green', 'gold', 'purple', 'orange', 'teal', 'pink'] as const;
 /** Most teams in a match. */
@@ -185,7 +185,7 @@ export interface CreateFormValues extends PlayerFormValues {
   durationMinutes: string;
   /** Sim seconds per real second as typed ('' = the scenario's). */
   timeDilation: string;
-  /** Play with roles (commander / operations / communications). */
+  /** Play with roles (commander / operations / communications / planning). */
   roles: boolean;
   /** Start in the lobby (players gather and ready up; the host starts). */
   lobby: boolean;

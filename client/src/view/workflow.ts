@@ -87,4 +87,5 @@ export type WorkflowOp =
   | { op: 'update'; text: string }
   | { op: 'resolve'; incident?: string; stage?: 'mitigated' | 'resolved' }
   | { op: 'hint'; incident: string }
-  | { op: 'answer'; incident: string; choice: string };
+  | { op: 'answer'; incident: string; choice: string }
+  | { op: 'followup'; text: string };

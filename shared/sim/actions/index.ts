@@ -8,7 +8,8 @@
  * action log (shared/game `Team.log`). What an action costs and who gets the points is the game's
  * business (shared/game: `submit`, `ACTION_COSTS`), not the cluster's.
  */
-import { apiWritable, apiWriteError } from '../apiserver.ts';
+import { ETCD_WRITE_ERROR, apiWritable, apiWriteError } from '../apiserver.ts';
+import { REQUEST_TIMEOUT_SECONDS } from '../controllers/etcd.ts';
 import type { ActionResult, SimAction, SimState } from '../types.ts';
 import { pauseAction, scaleAction, setEnvAction, setImageAction, setResourcesAction, restartAction, undoAction } from './deployment.ts';
 import { restoreEtcdAction } from './etcd.ts';
@@ -61,11 +62,17 @@ function dispatch(state: SimState, source: string, a: SimAction): Handled {
  * Applies `action` for `player` now (before this tick's controllers when called between steps).
  * Returns `{ok: true, message, completesAt}` (kubectl's output; sim second the effect is complete) or
  * `{ok: false, error}` with kubectl-like text (`Error from server (NotFound): pods "x" not found`,
- * `Error from server: etcdserver: request timed out`). Rejected actions change nothing.
+ * `Error from server: etcdserver: request timed out`). Rejected actions change nothing. A write refused
+ * for want of quorum or leader also carries `repliesAt` = now + {@link REQUEST_TIMEOUT_SECONDS} (7 s:
+ * when the real API server would answer, etcd's request timeout; the NOSPACE refusal is immediate).
  */
 export function applyAction(state: SimState, player: string, action: SimAction): ActionResult {
-  if (action.type !== 'restoreEtcdMember' && action.type !== 'adminCommand' && action.type !== 'etcdMember' && action.type !== 'nodeOperation' && !apiWritable(state)) return { ok: false, error: apiWriteError(state) };
-  const h = dispatch(state, `player:${player}`, action);
+  const source = `player:${player}`;
+  if (action.type !== 'restoreEtcdMember' && action.type !== 'adminCommand' && action.type !== 'etcdMember' && action.type !== 'nodeOperation' && !apiWritable(state)) {
+    const error = apiWriteError(state);
+    return error === ETCD_WRITE_ERROR ? { ok: false, error, repliesAt: state.t + REQUEST_TIMEOUT_SECONDS } : { ok: false, error };
+  }
+  const h = dispatch(state, source, action);
   if (!h.result.ok) return h.result;
   state.counters.actions += 1;
   if (h.pending) {

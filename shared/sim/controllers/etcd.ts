@@ -30,6 +30,14 @@ import type { LeaderLease, SimState, Timer } from '../types.ts';
 export const ELECTION_TIMEOUT_SECONDS = 1;
 /** Raft heartbeat interval, sim seconds (etcd default 100 ms): below a tick, documented only. */
 export const HEARTBEAT_INTERVAL_SECONDS = 0.1;
+/**
+ * etcd's request timeout, sim seconds: a proposal that cannot commit (no quorum, no leader) fails with
+ * `etcdserver: request timed out` after 5 s + 2 x the election timeout = 7 s (E server/config/config.go
+ * `ReqTimeout`). The sim refuses such a write at once and changes nothing; the refusal's `repliesAt`
+ * (shared/sim/actions/index.ts `applyAction`) is this much later, and the console's reply waits for it
+ * (server/rooms/heldReplies.ts), running the line again if etcd serves before then (a new leader).
+ */
+export const REQUEST_TIMEOUT_SECONDS = 5 + 2 * ELECTION_TIMEOUT_SECONDS;
 /** Leader-election Lease duration, sim seconds (kube-controller-manager / kube-scheduler default 15 s). */
 export const LEASE_DURATION_SECONDS = 15;
 /** A holder that could not renew for this long gives the Lease up, sim seconds (default 10 s). */
