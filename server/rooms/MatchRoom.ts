@@ -23,7 +23,7 @@ import type { SimAction } from '../../shared/sim/types.ts';
 import {
   MATCH_ERRORS,
   TeamStepError,
-  advance,
+  advanceSlice,
   checkSubmit,
   control,
   createMatch,
@@ -41,6 +41,7 @@ import {
   TEAM_IDS,
   type Match,
   type MatchPlayer,
+  type TickCursor,
 } from '../../shared/game/index.ts';
 import { apiTimeoutReplyAt, runKubectl } from '../../shared/kubectl/index.ts';
 import { StdinBudget, runStdin } from './stdin.ts';
@@ -183,6 +184,17 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     return team ? { schema: team.schema, sim: getTeam(this.match, id).sim } : undefined;
   });
   private simClock!: SimClock;
+  /**
+   * The match tick in progress when the work budget ran out between two teams' steps (shared/game
+   * `advanceSlice`); `next` 0 = the match is at a whole tick. See "Bounded cost per match".
+   */
+  private readonly tickCursor: TickCursor = { next: 0 };
+  /** What arrived while a tick was open (messages, HTTP writes, bot turns), run in order once it is whole. */
+  private waiting: (() => void)[] = [];
+  /** Where the next patch's projection starts (team index, round robin: see {@link onBeforePatch}). */
+  private projectFrom = 0;
+  /** Wall ms the current patch's projection paid (so {@link broadcastPatch} pays the encoding only). */
+  private projectedMs = 0;
   /** True once endMatch started (archiving runs once). */
   private ending = false;
   private startedAt = new Date();
@@ -376,7 +388,8 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
       let nextSnapshotAt = 0;
       this.clock.setInterval(() => {
         const tick = matchTick(this.match);
-        if (tick === this.lastSnapshotTick || this.ending || Date.now() < nextSnapshotAt) return;
+        // A tick open between two teams' steps is no state to restore: the next interval takes it.
+        if (tick === this.lastSnapshotTick || this.ending || this.tickCursor.next !== 0 || Date.now() < nextSnapshotAt) return;
         // Serializing a huge state blocks every room of the process for seconds: past the limit the
         // journal alone rebuilds the match (server/recovery), snapshots resume when it shrinks.
         if (this.match.teams.reduce((n, team) => n + Object.keys(team.sim.pods).length, 0) > SNAPSHOT_MAX_PODS) return;
@@ -400,7 +413,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     this.onMessage('lobby', (client, raw, ctx) => this.guard(client, 'lobby', raw, ctx.id, () => this.lobby.onMessage(client, raw)));
     this.onMessage('workflow', (client, raw, ctx) => this.guard(client, 'workflow', raw, ctx.id, () => handleWorkflow({ match: this.match, player: this.playerOf(client), journal: (e) => this.journalEvent(e), dirty: (id) => this.markDirty(id) }, raw)));
     registerChaos(this, { match: () => this.match, playerOf: (c) => this.playerOf(c), journal: (e) => this.journalEvent(e), dirty: (id) => this.markDirty(id), guard: (c, type, raw, rid, h) => this.guard(c, type, raw, rid, h) });
-    this.bots = registerBots(this, { match: () => this.match, state: this.state, teamView: (id) => this.teams.get(id)?.schema, submit: (p, action) => this.applyPlayerAction('kubectl', null, p, action), journal: (e) => this.journalEvent(e), dirty: (id) => this.markDirty(id), joined: (p) => this.lobby.joined(p), playerOf: (c) => this.playerOf(c), guard: (c, type, raw, rid, h) => this.guard(c, type, raw, rid, h) });
+    this.bots = registerBots(this, { match: () => this.match, state: this.state, teamView: (id) => this.teams.get(id)?.schema, submit: (p, action) => this.applyPlayerAction('kubectl', null, p, action), journal: (e) => this.journalEvent(e), dirty: (id) => this.markDirty(id), joined: (p) => this.lobby.joined(p), playerOf: (c) => this.playerOf(c), whole: (run) => this.whenWhole(run), guard: (c, type, raw, rid, h) => this.guard(c, type, raw, rid, h) });
     this.onMessage('*', (client, type, raw) => {
       if (!isClientMessageType(type)) client.send('reply', unknownTypeReply(type, raw));
     });
@@ -448,6 +461,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
    * `matchMaker.remoteRoomCall(roomId, 'liveInfo')`). Hashes the whole match: O(cluster size).
    */
   liveInfo(): LiveMatchInfo {
+    this.finishTick(); // the hash of a whole tick (the one a rebuild reaches)
     const match = this.match;
     return {
       matchId: this.state.matchId,
@@ -564,7 +578,10 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     const recovery = this.deps.recovery;
     if (this.journal && recovery && this.match && !this.archived && !this.journal.lost) {
       // A last commit records the tick now: a hand-over resumes exactly where this room stopped.
-      if (recovery.shuttingDown) await this.journal.heartbeat();
+      if (recovery.shuttingDown) {
+        this.finishTick(); // the tick it records is whole (a rebuild reaches exactly this state)
+        await this.journal.heartbeat();
+      }
       await this.journal.close();
       // Shutting down: hand the match to the next process now. Everyone left an unfinished match:
       // it is abandoned. Ended but not archived (the save failed): kept, a restore archives it.
@@ -584,6 +601,17 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
 
   /** Lends this match to the per-team Kubernetes API under `/k8s/MATCH/TEAM`. */
   private registerK8s(matchId: string): void {
+    const k8sSubmit = (sessionId: string, action: SimAction): Promise<K8sSubmitResult> => {
+      const id = this.sessions.get(sessionId);
+      const p = id === undefined ? undefined : findPlayer(this.match, id);
+      if (!p) return Promise.resolve({ ok: false, error: MATCH_ERRORS.notAPlayer });
+      this.durable = null;
+      const reply = this.applyPlayerAction('action', null, p, action);
+      const result: K8sSubmitResult = reply.ok ? { ok: true, message: reply.output ?? '' } : { ok: false, error: reply.error ?? 'refused' };
+      // Journaled like a console action: the HTTP reply waits until it is durable (as guard() does).
+      const durable = this.takeDurable();
+      return durable ? durable.then((ok) => (ok ? result : { ok: false, error: 'this match moved to another server process before your command was saved: rejoin the match' })) : Promise.resolve(result);
+    };
     this.k8s = registerK8sMatch(matchId, {
       teams: () => this.match.teams.map((t) => t.id),
       sim: (team) => (this.teams.has(team) ? getTeam(this.match, team).sim : undefined),
@@ -592,17 +620,8 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
         const p = id === undefined ? undefined : findPlayer(this.match, id);
         return p ? { name: p.name, team: p.team, trainer: p.trainer, spectator: p.spectator === true } : undefined;
       },
-      submit: (sessionId, action) => {
-        const id = this.sessions.get(sessionId);
-        const p = id === undefined ? undefined : findPlayer(this.match, id);
-        if (!p) return Promise.resolve({ ok: false, error: MATCH_ERRORS.notAPlayer });
-        this.durable = null;
-        const reply = this.applyPlayerAction('action', null, p, action);
-        const result: K8sSubmitResult = reply.ok ? { ok: true, message: reply.output ?? '' } : { ok: false, error: reply.error ?? 'refused' };
-        // Journaled like a console action: the HTTP reply waits until it is durable (as guard() does).
-        const durable = this.takeDurable();
-        return durable ? durable.then((ok) => (ok ? result : { ok: false, error: 'this match moved to another server process before your command was saved: rejoin the match' })) : Promise.resolve(result);
-      },
+      // Writes wait for a whole tick like the console's messages (see guard).
+      submit: (sessionId, action) => new Promise<K8sSubmitResult>((resolve) => this.whenWhole(() => resolve(k8sSubmit(sessionId, action)))),
     });
   }
 
@@ -617,41 +636,23 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
   // Clock and projection
   // -------------------------------------------------------------------------------------------
 
-  /** Runs the ticks the clock says are due: `advance` on the match, one call per tick. */
+  /**
+   * Runs the ticks the clock says are due, in slices (issue 12, "Bounded cost per match"): shared/game
+   * `advanceSlice` steps one team's cluster at a time and the room goes on only while its work credit
+   * (clock.ts) lasts, so one call never runs more than one team's step past the budget; a tick left
+   * open continues in the next frame, before any new one. Due ticks it cannot afford are dropped.
+   */
   private frame(deltaMs: number): void {
     if (this.match.phase !== 'running') return;
-    const ticks = this.simClock.advance(deltaMs);
-    for (let i = 0; i < ticks; i++) {
+    let due = this.simClock.advance(deltaMs);
+    while ((this.tickCursor.next !== 0 || due > 0) && this.match.phase === 'running') {
       // The work budget (clock.ts): out of credit, the rest of this frame's ticks are dropped.
-      if (!this.simClock.mayStep()) {
-        this.simClock.shed(ticks - i);
-        break;
-      }
-      let ended: boolean;
-      const started = performance.now();
-      try {
-        ended = advance(this.match);
-      } catch (err) {
-        // A sim bug: stop the clock rather than fail every frame; a trainer may resume.
-        const where = err instanceof TeamStepError ? { team: err.team, tick: err.tick } : {};
-        this.log.error({ err: err instanceof Error && err.cause !== undefined ? err.cause : err, ...where }, 'sim step failed: match paused');
-        suspend(this.match);
-        this.simClock.paused = true;
-        this.markAllDirty();
-        this.syncPhase();
-        return;
-      }
-      this.simClock.spent(performance.now() - started);
-      this.simClock.ran();
-      this.markAllDirty();
-      if (this.held.size > 0) this.releaseHeld();
-      // Timed injections whose team clock came (between ticks, like an action: exact on replay).
-      if (!ended) this.desk.fireDue();
-      if (ended) {
-        void this.endMatch();
-        return;
-      }
+      if (!this.simClock.mayStep()) break;
+      if (this.tickCursor.next === 0) due--;
+      const r = this.runTick(() => this.simClock.mayStep());
+      if (r === 'failed' || r === 'ended') return;
     }
+    this.simClock.shed(due);
     const report = this.simClock.report();
     if (report) this.broadcast('clock', report);
   }
@@ -665,6 +666,72 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
       const etcd = sim.controlPlane.etcd;
       return { t: sim.t, serving: etcd.hasQuorum && etcd.leader !== null };
     });
+  }
+
+  /**
+   * Starts or continues one match tick (`advanceSlice`), paying each team's step from the work credit
+   * and asking `more()` between teams; the teams that stepped are marked dirty. When the tick is
+   * complete: counted for the clock's rate, timed injections fire, what was held for the whole tick
+   * runs ({@link whenWhole}), an ended match ends.
+   */
+  private runTick(more: () => boolean): 'partial' | 'done' | 'ended' | 'failed' {
+    let last = performance.now();
+    const pay = (): void => {
+      const now = performance.now();
+      this.simClock.spent(now - last);
+      last = now;
+    };
+    const from = this.tickCursor.next;
+    let r: 'partial' | 'done' | 'ended';
+    try {
+      r = advanceSlice(this.match, this.tickCursor, () => {
+        pay();
+        return more();
+      });
+    } catch (err) {
+      // A sim bug: stop the clock rather than fail every frame; a trainer may resume.
+      const where = err instanceof TeamStepError ? { team: err.team, tick: err.tick } : {};
+      this.log.error({ err: err instanceof Error && err.cause !== undefined ? err.cause : err, ...where }, 'sim step failed: match paused');
+      this.tickCursor.next = 0;
+      suspend(this.match);
+      this.simClock.paused = true;
+      this.markAllDirty();
+      this.syncPhase();
+      this.runWaiting();
+      return 'failed';
+    }
+    pay();
+    const to = r === 'partial' ? this.tickCursor.next : this.match.teams.length;
+    for (let i = from; i < to; i++) this.markDirty(this.match.teams[i]!.id);
+    if (r === 'partial') return r;
+    this.simClock.ran();
+    if (this.held.size > 0) this.releaseHeld();
+    // Timed injections whose team clock came (between ticks, like an action: exact on replay).
+    if (r !== 'ended') this.desk.fireDue();
+    this.runWaiting();
+    if (r === 'ended') void this.endMatch();
+    return r;
+  }
+
+  /**
+   * Runs `run` now when the match is at a whole tick and nothing is held, else after what is held, as
+   * soon as the open tick is complete. Everything that changes the match from outside the clock goes
+   * through here (messages via {@link guard}, Kubernetes API writes, bot turns): a tick run in slices
+   * is then exactly one `advance` (same state hash, same journal ticks, whatever the slicing).
+   */
+  private whenWhole(run: () => void): void {
+    if (this.tickCursor.next === 0 && this.waiting.length === 0) run();
+    else this.waiting.push(run);
+  }
+
+  /** Runs what was held for a whole tick, in arrival order (the tick is whole: nothing new is held). */
+  private runWaiting(): void {
+    while (this.waiting.length > 0 && this.tickCursor.next === 0) this.waiting.shift()!();
+  }
+
+  /** Completes an open tick now, whatever the budget (a caller that must see a whole tick). */
+  private finishTick(): void {
+    if (this.tickCursor.next !== 0) this.runTick(() => true);
   }
 
   private markDirty(id: string): void {
@@ -683,20 +750,60 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     team.dirty = false;
   }
 
-  override onBeforePatch(): void {
+  /**
+   * Projects the dirty teams before a patch. Bounded per patch (issue 12): the teams are taken round
+   * robin from where the last patch stopped, and after the first one only while the room's work credit
+   * (clock.ts) lasts; the others stay dirty for the next patch (a large match's 8 clusters are then
+   * projected over several patches, not in one call). `all` (the match's end) projects every dirty team.
+   */
+  private projectDirty(all: boolean): void {
     // Patches start before an async onCreate (registering, restoring) has set the match up.
     if (!this.match) return;
     let t = 0;
-    const started = performance.now();
-    for (const team of this.teams.values()) {
-      if (team.dirty) this.project(team);
-      t = Math.max(t, getTeam(this.match, team.id).sim.t);
+    let last = performance.now();
+    const teams = [...this.teams.values()];
+    let projected = 0;
+    const from = all ? 0 : this.projectFrom % Math.max(1, teams.length);
+    for (let k = 0; k < teams.length; k++) {
+      const i = (from + k) % teams.length;
+      // Within one patch the teams are projected in id order (a patch that wrapped around, projecting
+      // red before blue, left a spectator's view of the later team stale): the next patch starts over.
+      if (i === 0 && k > 0 && projected > 0) break;
+      const team = teams[i]!;
+      if (!team.dirty) continue;
+      if (projected > 0 && !all && !this.simClock.mayStep()) break;
+      this.project(team);
+      projected++;
+      this.projectFrom = (i + 1) % teams.length;
+      const now = performance.now();
+      this.simClock.spent(now - last); // projection is this room's work too
+      this.projectedMs += now - last;
+      last = now;
     }
+    for (const team of teams) t = Math.max(t, getTeam(this.match, team.id).sim.t);
     this.views.refresh();
-    this.simClock.spent(performance.now() - started); // projection is this room's work too
+    this.simClock.spent(performance.now() - last);
+    this.projectedMs += performance.now() - last;
     this.state.t = t;
     this.lobby.refresh();
     if (Date.now() - this.lastMetadataAt >= METADATA_REFRESH_MS) void this.publishMetadata();
+  }
+
+  override onBeforePatch(): void {
+    this.projectDirty(false);
+  }
+
+  /**
+   * A patch: projection ({@link onBeforePatch}, paid there) and the encoding of its changes for every
+   * client, paid from the same work credit (clock.ts): a match whose clusters change a lot pays for
+   * the bytes it makes the process encode, and runs fewer ticks.
+   */
+  override broadcastPatch(): boolean {
+    const started = performance.now();
+    this.projectedMs = 0;
+    const sent = super.broadcastPatch();
+    this.simClock?.spent(performance.now() - started - this.projectedMs);
+    return sent;
   }
 
   private async publishMetadata(): Promise<void> {
@@ -733,7 +840,15 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
    * `room.request(...)` (when `requestId` is set) or as a `reply` message to that client only.
    */
   private guard(client: Client, type: ClientMessageType, raw: unknown, requestId: number | undefined, handler: () => ReplyMessage): ReplyMessage | Promise<ReplyMessage> | undefined {
-    const answer = this.answer(client, type, raw, handler, true);
+    if (this.tickCursor.next === 0 && this.waiting.length === 0) return this.deliver(client, requestId, this.answer(client, type, raw, handler, true));
+    // A tick is open (run in slices, see frame): the message waits for it, in arrival order.
+    return new Promise<ReplyMessage | undefined>((resolve) => {
+      this.waiting.push(() => resolve(this.deliver(client, requestId, this.answer(client, type, raw, handler, true))));
+    }).then((r) => r as ReplyMessage);
+  }
+
+  /** Delivers {@link answer}'s reply: returned for a `room.request(...)`, else sent as a `reply` message. */
+  private deliver(client: Client, requestId: number | undefined, answer: ReplyMessage | Promise<ReplyMessage>): ReplyMessage | Promise<ReplyMessage> | undefined {
     if (answer instanceof Promise) {
       if (requestId !== undefined) return answer;
       void answer.then((r) => client.send('reply', r));
@@ -745,7 +860,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
   }
 
   /**
-   * Runs a handler (see {@link guard}) and returns its reply, or a promise of it: when the handler
+   * Runs a handler (see {@link guard}) at a whole tick and returns its reply, or a promise of it: when the handler
    * journaled (durable first), or, with `mayHold`, when etcd could not serve it (./heldReplies.ts: held
    * until etcd serves again, then run once more, or until its request timeout).
    */
@@ -947,7 +1062,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     this.ending = true;
     this.held.releaseAll(); // the clock stops: nobody waits for a sim second that never comes
     this.syncPhase();
-    this.onBeforePatch();
+    this.projectDirty(true);
     await this.lock().catch(() => undefined);
     const endedAt = new Date();
     const match = this.match;

@@ -66,6 +66,11 @@ export interface BotsHost {
   joined(player: MatchPlayer): void;
   /** The client's seat, or the match's refusal text. */
   playerOf(client: Client): MatchPlayer | string;
+  /**
+   * Runs `run` now when the match is at a whole tick, else as soon as the tick the room is running in
+   * slices is complete (MatchRoom `whenWhole`): bots change the match only between ticks.
+   */
+  whole(run: () => void): void;
   /** The room's guard: runs a handler and delivers its reply. */
   guard(client: Client, type: ClientMessageType, raw: unknown, requestId: number | undefined, handler: () => ReplyMessage): ReplyMessage | Promise<ReplyMessage> | undefined;
 }
@@ -243,6 +248,14 @@ function pagesOf(view: TeamSchema): { id: string; acked: boolean }[] {
 export function registerBots(room: Room, host: BotsHost): RoomBots {
   const bots = new RoomBots(host);
   room.onMessage('bot', (client, raw, ctx) => host.guard(client, 'bot', raw, ctx?.id, () => bots.onMessage(client, raw)));
-  room.clock.setInterval(() => bots.step(), BOT_OBSERVE_MS);
+  let waiting = false; // one observation at a time while the room holds them for a whole tick
+  room.clock.setInterval(() => {
+    if (waiting) return;
+    waiting = true;
+    host.whole(() => {
+      waiting = false;
+      bots.step();
+    });
+  }, BOT_OBSERVE_MS);
   return bots;
 }

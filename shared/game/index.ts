@@ -9,6 +9,8 @@ export {
   MATCH_ERRORS,
   TeamStepError,
   advance,
+  advanceSlice,
+  type TickCursor,
   checkSubmit,
   control,
   createMatch,

@@ -259,31 +259,72 @@ export function suspend(match: Match): void {
  * ({@link startScheduledIncidents}), then `finishTick` (the same order as a bare cluster's `step`), then
  * the team's pager records the page alerts that started firing (shared/game/workflow.ts `recordPages`).
  * When every team's cluster is finished the phase becomes `ended`.
- * A paused match does not move. The room calls this once per due tick of its clock; the CLI and replay
- * call it in a loop (`playMatch` in ./replay.ts).
+ * A paused match does not move. The room runs the same tick in slices ({@link advanceSlice}); the CLI
+ * and replay call this in a loop (`playMatch` in ./replay.ts).
  *
  * @returns true when the match has ended (now or before).
  * @throws TeamStepError when a cluster's step throws; the teams before it in id order have stepped.
  */
 export function advance(match: Match): boolean {
-  if (match.phase === 'ended') return true;
-  if (match.phase === 'paused' || match.phase === 'lobby') return false;
-  for (const team of match.teams) {
-    if (isFinished(team.sim)) continue;
-    const tick = team.sim.tick;
-    try {
-      beginTick(team.sim);
-      // Red vs blue: the scenario's schedule does not start; the attacks are the incidents.
-      if (match.settings.mode !== 'redblue') startScheduledIncidents(team);
-      finishTick(team.sim);
-      recordPages(team);
-    } catch (err) {
-      throw new TeamStepError(team.id, tick, err);
+  const cursor: TickCursor = { next: 0 };
+  return advanceSlice(match, cursor, () => true) === 'ended';
+}
+
+/**
+ * Where a match tick run in slices stands (issue 12, "Bounded cost per match"): `next` is the index in
+ * `match.teams` of the next team to step; 0 = no tick in progress (the match is at a whole tick).
+ */
+export interface TickCursor {
+  /** Index in `match.teams` (team id order) of the next team to step this tick; 0 between ticks. */
+  next: number;
+}
+
+/**
+ * Runs part of one match tick: the teams of {@link advance}'s loop from `cursor.next` on, one team's
+ * cluster step at a time, asking `more()` after each step whether to go on (at least one team steps per
+ * call). When `more()` says no before the last team, the tick stays open (`'partial'`, `cursor.next`
+ * names the next team) and the next call continues it. Once every team stepped, the tick's end runs as
+ * in {@link advance} (red vs blue half time, the match's end) and `cursor.next` is 0 again.
+ *
+ * Determinism: the teams' clusters do not read each other during a step, so a tick run in slices
+ * leaves exactly the state (and `matchHash`) of one {@link advance} call, whatever `more()` answered,
+ * as long as nothing else changes the match while the tick is open. The caller guarantees that
+ * (server/rooms/MatchRoom.ts holds players' messages until the tick is whole); `more` may read the wall
+ * clock (an adapter's budget) because it only decides where the slices end.
+ *
+ * @returns `'partial'` (tick open), `'done'` (tick complete or the match does not move: paused, lobby)
+ *   or `'ended'` (the match has ended, now or before).
+ * @throws TeamStepError when a cluster's step throws; `cursor.next` then names the failed team.
+ */
+export function advanceSlice(match: Match, cursor: TickCursor, more: () => boolean): 'partial' | 'done' | 'ended' {
+  if (match.phase === 'ended') {
+    cursor.next = 0;
+    return 'ended';
+  }
+  if (cursor.next === 0 && (match.phase === 'paused' || match.phase === 'lobby')) return 'done';
+  while (cursor.next < match.teams.length) {
+    const team = match.teams[cursor.next]!;
+    if (!isFinished(team.sim)) {
+      const tick = team.sim.tick;
+      try {
+        beginTick(team.sim);
+        // Red vs blue: the scenario's schedule does not start; the attacks are the incidents.
+        if (match.settings.mode !== 'redblue') startScheduledIncidents(team);
+        finishTick(team.sim);
+        recordPages(team);
+      } catch (err) {
+        throw new TeamStepError(team.id, tick, err);
+      }
+      cursor.next++;
+      if (cursor.next < match.teams.length && !more()) return 'partial';
+    } else {
+      cursor.next++;
     }
   }
+  cursor.next = 0;
   if ((match.chaos ?? null) !== null) chaosAfterTick(match); // half time: the sides swap
   if (match.teams.every((team) => isFinished(team.sim))) match.phase = 'ended';
-  return match.phase === 'ended';
+  return match.phase === 'ended' ? 'ended' : 'done';
 }
 
 /**
