@@ -16,7 +16,7 @@ import { ask, startTestServer } from './helpers.ts';
 interface Internals {
   match: Match;
   tickCursor: { next: number };
-  simClock: { paused: boolean };
+  simClock: { paused: boolean; maxCreditMs: number };
   journal: { heartbeat(): Promise<unknown> };
   deps: { recovery: { database: Database } };
   state: { matchId: string };
@@ -38,6 +38,9 @@ describe('a match tick run in slices', () => {
     for (const team of teams.slice(1)) players.push(await new Client(server.url).joinById(players[0]!.roomId, { name: `p-${team}`, team }));
     for (const p of players) for (const type of ['credentials', 'notice', 'clock']) p.onMessage(type, () => undefined);
     const room = matchMaker.getLocalRoomById(players[0]!.roomId) as unknown as Internals;
+    // A tiny work credit (a real budget is 25 ms): every tick is out of budget after one team's step,
+    // however fast the machine, so the room must run its ticks in slices.
+    room.simClock.maxCreditMs = 0.001;
     let open = 0;
     const watch = setInterval(() => {
       if (room.tickCursor.next !== 0) open++;
