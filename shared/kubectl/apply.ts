@@ -31,7 +31,7 @@ import { UsageError, USAGE_HINT, flagString, parseArgs, tokenize, type FlagDef }
 import { toYaml } from './format.ts';
 
 /** The kinds the console can apply or edit (each has write actions). */
-export const APPLY_KINDS = ['Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'ResourceQuota', 'LimitRange', 'Job', 'CronJob', 'StatefulSet', 'DaemonSet'] as const;
+export const APPLY_KINDS = ['Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'ResourceQuota', 'LimitRange', 'Job', 'CronJob', 'StatefulSet', 'DaemonSet', 'ConfigMap', 'Secret'] as const;
 /** One of {@link APPLY_KINDS}. */
 export type ApplyKind = (typeof APPLY_KINDS)[number];
 /** The kinds `kubectl edit` also changes, through their actions only (Pod labels/annotations; Node cordon, taints, labels). */
@@ -100,6 +100,8 @@ const API_VERSIONS: Readonly<Record<EditKind, readonly string[]>> = {
   CronJob: ['batch/v1'],
   StatefulSet: ['apps/v1'],
   DaemonSet: ['apps/v1'],
+  ConfigMap: ['v1'],
+  Secret: ['v1'],
 };
 
 /** `resource.group` as kubectl prints objects (`deployment.apps/web`). */
@@ -116,6 +118,8 @@ const PRINTED: Readonly<Record<EditKind, string>> = {
   CronJob: 'cronjob.batch',
   StatefulSet: 'statefulset.apps',
   DaemonSet: 'daemonset.apps',
+  ConfigMap: 'configmap',
+  Secret: 'secret',
 };
 
 /** `plural.group` as the API names them in errors (`deployments.apps "web" not found`). */
@@ -132,6 +136,8 @@ const QUALIFIED: Readonly<Record<EditKind, string>> = {
   CronJob: 'cronjobs.batch',
   StatefulSet: 'statefulsets.apps',
   DaemonSet: 'daemonsets.apps',
+  ConfigMap: 'configmaps',
+  Secret: 'secrets',
 };
 
 function isApplyKind(kind: string): kind is ApplyKind {

@@ -23,6 +23,7 @@ import { daemonSetKind, replicationControllerKind, statefulSetKind } from './wor
 import { resourceQuotaKind } from './resourcequota.ts';
 import { limitRangeKind } from './limitrange.ts';
 import { leaseKind } from './lease.ts';
+import { configMapKind, secretKind } from './config.ts';
 
 export type { KindDef, KubeObject, PrinterColumn } from './kind.ts';
 
@@ -45,6 +46,8 @@ export const KINDS: readonly KindDef[] = [
   jobKind as unknown as KindDef,
   cronJobKind as unknown as KindDef,
   leaseKind as unknown as KindDef,
+  configMapKind as unknown as KindDef,
+  secretKind as unknown as KindDef,
 ];
 
 const byKind = new Map<string, KindDef>(KINDS.map((k) => [k.kind, k]));
@@ -97,6 +100,7 @@ export function toApi(obj: KubeObject, state: SimState): Record<string, unknown>
 export { horizontalPodAutoscalerKind } from './hpa.ts';
 export { limitRangeKind } from './limitrange.ts';
 export { leaseKind } from './lease.ts';
+export { configMapKind, secretKind } from './config.ts';
 export { resourceQuotaKind } from './resourcequota.ts';
 export { cronJobKind, jobKind } from './job.ts';
 export { daemonSetKind, deploymentKind, endpointSliceKind, nodeKind, podDisruptionBudgetKind, podKind, replicaSetKind, replicationControllerKind, serviceKind, statefulSetKind };
