@@ -282,5 +282,7 @@ describe('the kubelet resolves ConfigMaps and Secrets at key level', () => {
     const ran = until(s, () => s.pods[`default/${name}`]?.status.containerStatuses[0]?.state.running !== undefined, 20);
     expect(ran).not.toBeNull();
     expect(ran! - at).toBeLessThanOrEqual(10);
+    // the rollout then completes and the incident counts as mitigated
+    expect(until(s, () => s.incidents[0]!.status === 'mitigated', 120)).not.toBeNull();
   });
 });
