@@ -234,6 +234,20 @@ describe('the kubelet resolves ConfigMaps and Secrets at key level', () => {
     expect(running! - at).toBeLessThanOrEqual(10);
   });
 
+  it('kubectl exec -- env shows the resolved envFrom and valueFrom variables', () => {
+    const s = simOf(APP(`          env:
+            - name: LEVEL
+              valueFrom: { configMapKeyRef: { name: settings, key: MODE } }
+            - name: DB_USER
+              valueFrom: { secretKeyRef: { name: db-creds, key: username } }
+          envFrom:
+            - configMapRef: { name: settings }
+              prefix: CFG_`) + SETTINGS);
+    stepN(s, 20);
+    const env = out(s, `kubectl exec ${web(s).metadata.name} -- env`).split('\n');
+    expect(env).toEqual(expect.arrayContaining(['CFG_MODE=prod', 'LEVEL=prod', 'DB_USER=admin']));
+  });
+
   it('optional: true starts without the key or object; a missing Secret key names the Secret', () => {
     const opt = simOf(APP(`          env:
             - name: A
