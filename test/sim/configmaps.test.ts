@@ -166,6 +166,8 @@ describe('ConfigMaps and Secrets are stored objects', () => {
     expect(JSON.parse(out(s, 'kubectl get cm settings -o json')).data).toEqual({ MODE: 'prod', 'app.properties': 'color=blue\nsize=3\n' });
     expect(out(s, 'kubectl api-resources')).toMatch(/\nconfigmaps\s+cm\s+v1\s+true\s+ConfigMap\n/);
     expect(out(s, 'kubectl api-resources')).toMatch(/\nsecrets\s+v1\s+true\s+Secret(\n|$)/);
+    expect(out(s, 'kubectl explain configmap.data')).toMatch(/Data contains the configuration data/);
+    expect(out(s, 'kubectl explain pod.spec.containers.env.valueFrom.configMapKeyRef')).toMatch(/FIELDS:[\s\S]*key\s+<string> -required-/);
     const from = changeCursor(s);
     expect(typeCommand(s, 'kubectl delete cm settings')).toBe('configmap "settings" deleted');
     expect(typeCommand(s, 'kubectl delete secret db-creds')).toBe('secret "db-creds" deleted');
