@@ -7,7 +7,9 @@
  * = 3, contentType = 4) whose `raw` is the object's message
  * (https://kubernetes.io/docs/reference/using-api/api-concepts/#protobuf-encoding).
  *
- * Only apps/v1 Deployment and v1 Service are decoded, and only the fields the game reads (the
+ * Only apps/v1 Deployment, v1 Service, autoscaling/v1 HorizontalPodAutoscaler and (issue 6) v1
+ * ConfigMap / Secret (`kubectl create configmap|secret generic`; bytes values returned base64) are
+ * decoded, and only the fields the game reads (the
  * field numbers of k8s.io/api's generated.proto, which never change); other fields are skipped like
  * unknown JSON fields. The result is the object's JSON form (`apiVersion`, `kind` from the envelope),
  * for the same create path as a JSON body. Responses stay JSON (kubectl accepts
@@ -30,7 +32,7 @@ export class ProtobufError extends Error {
   }
 }
 
-type FieldType = 'string' | 'int' | 'bool' | 'stringMap' | 'quantityMap' | 'intOrString' | { msg: Schema };
+type FieldType = 'string' | 'int' | 'bool' | 'stringMap' | 'quantityMap' | 'bytesMap' | 'intOrString' | { msg: Schema };
 interface Field {
   name: string;
   type: FieldType;
@@ -106,11 +108,29 @@ const HPA_V1_SPEC: Schema = {
 /** autoscaling/v1 HorizontalPodAutoscaler (k8s.io/api/autoscaling/v1 generated.proto): what `kubectl autoscale` sends. */
 const HPA_V1: Schema = { 1: { name: 'metadata', type: { msg: OBJECT_META } }, 2: { name: 'spec', type: { msg: HPA_V1_SPEC } } };
 
+/** (issue 6) v1 ConfigMap (generated.proto: data = 2, binaryData = 3 bytes, immutable = 4): what `kubectl create configmap` sends. */
+const CONFIG_MAP: Schema = {
+  1: { name: 'metadata', type: { msg: OBJECT_META } },
+  2: { name: 'data', type: 'stringMap' },
+  3: { name: 'binaryData', type: 'bytesMap' },
+  4: { name: 'immutable', type: 'bool' },
+};
+/** (issue 6) v1 Secret (data = 2 bytes, served base64; type = 3; stringData = 4; immutable = 5): `kubectl create secret generic`. */
+const SECRET: Schema = {
+  1: { name: 'metadata', type: { msg: OBJECT_META } },
+  2: { name: 'data', type: 'bytesMap' },
+  3: { name: 'type', type: 'string' },
+  4: { name: 'stringData', type: 'stringMap' },
+  5: { name: 'immutable', type: 'bool' },
+};
+
 /** The kinds decoded, by `apiVersion/kind`. */
 const KINDS = new Map<string, Schema>([
   ['apps/v1/Deployment', DEPLOYMENT],
   ['v1/Service', SERVICE],
   ['autoscaling/v1/HorizontalPodAutoscaler', HPA_V1],
+  ['v1/ConfigMap', CONFIG_MAP],
+  ['v1/Secret', SECRET],
 ]);
 
 /** A protobuf wire reader over one message's bytes. */
@@ -166,8 +186,8 @@ function int(n: number): number {
   return n >= 2 ** 63 ? n - 2 ** 64 : n >= 2 ** 31 && n < 2 ** 32 ? n - 2 ** 32 : n;
 }
 
-/** `map<string, V>` entry: key = 1, value = 2 (V a string, or a Quantity message {string = 1}). */
-function mapEntry(b: Uint8Array, quantity: boolean): [string, string] {
+/** `map<string, V>` entry: key = 1, value = 2 (V a string, a Quantity message {string = 1}, or bytes: returned base64 as JSON carries them). */
+function mapEntry(b: Uint8Array, quantity: boolean, bytes = false): [string, string] {
   const r = new Reader(b);
   let key = '';
   let value = '';
@@ -181,7 +201,7 @@ function mapEntry(b: Uint8Array, quantity: boolean): [string, string] {
     }
     const v = r.bytes();
     if (no === 1) key = str(v);
-    else if (no === 2) value = quantity ? (decode(v, { 1: { name: 's', type: 'string' } })['s'] as string | undefined) ?? '' : str(v);
+    else if (no === 2) value = bytes ? Buffer.from(v).toString('base64') : quantity ? (decode(v, { 1: { name: 's', type: 'string' } })['s'] as string | undefined) ?? '' : str(v);
   }
   return [key, value];
 }
@@ -213,8 +233,8 @@ function decode(buf: Uint8Array, schema: Schema): Record<string, unknown> {
       if (wire !== 2) throw new ProtobufError(`field ${f.name}: wire type ${wire}, want length-delimited`);
       const b = r.bytes();
       if (f.type === 'string') value = str(b);
-      else if (f.type === 'stringMap' || f.type === 'quantityMap') {
-        const [k, v] = mapEntry(b, f.type === 'quantityMap');
+      else if (f.type === 'stringMap' || f.type === 'quantityMap' || f.type === 'bytesMap') {
+        const [k, v] = mapEntry(b, f.type === 'quantityMap', f.type === 'bytesMap');
         const m = (out[f.name] as Record<string, string> | undefined) ?? (Object.create(null) as Record<string, string>);
         m[k] = v;
         out[f.name] = m;

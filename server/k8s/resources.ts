@@ -123,6 +123,9 @@ const WRITES: Record<string, { verbs: readonly string[]; subresources?: readonly
   LimitRange: { verbs: ['create', 'delete', 'get', 'list'] },
   // (added, issue 6) created Bound by the sim (shared/sim/kinds/pvc.ts)
   PersistentVolumeClaim: { verbs: ['create', 'get', 'list'] },
+  // (issue 6) stored objects: kubectl create configmap / secret generic, apply -f, delete
+  ConfigMap: { verbs: ['create', 'delete', 'get', 'list'] },
+  Secret: { verbs: ['create', 'delete', 'get', 'list'] },
   // derived from the sim's heartbeat and leader-election state (shared/sim/kinds/lease.ts): read-only
   Lease: { verbs: ['get', 'list', 'watch'] },
 };

@@ -70,11 +70,16 @@ export function served<T extends Record<string, unknown>>(obj: T, state: SimStat
   const template = spec?.['template'] as Record<string, unknown> | undefined;
   if (template) fixContainers(template['spec']);
   const nowSim = state.t;
-  return restamp(obj, (s) => {
+  // (issue 6) a ConfigMap's / Secret's data is the user's text: a value that looks like a stamp stays as written
+  const userData = obj['kind'] === 'ConfigMap' || obj['kind'] === 'Secret' ? (['data', 'binaryData'] as const).map((f) => [f, obj[f]] as const) : [];
+  for (const [f] of userData) delete obj[f];
+  const out = restamp(obj, (s) => {
     const micro = s.length > 20 ? Number(s.slice(20, 26)) / 1e6 : 0;
     const t = (Date.parse(s.slice(0, 19) + 'Z') - EPOCH_MS) / 1000 + micro;
     const iso = new Date(nowMs - Math.max(0, nowSim - t) * 1000).toISOString();
     // A MicroTime stays one (JavaScript dates stop at milliseconds).
     return s.length > 20 ? iso.replace(/Z$/, '000Z') : iso.replace(/\.\d{3}Z$/, 'Z');
-  }) as T;
+  }) as Record<string, unknown>;
+  for (const [f, v] of userData) if (v !== undefined) out[f] = v;
+  return out as T;
 }

@@ -307,7 +307,7 @@ export type PostKind = (typeof POST_KINDS)[number];
 /** The apiVersion each {@link PostKind} is created at. */
 const CREATE_API_VERSION: Readonly<Record<PostKind, string>> = {
   Deployment: 'apps/v1', Service: 'v1', PodDisruptionBudget: 'policy/v1', ResourceQuota: 'v1', LimitRange: 'v1',
-  Job: 'batch/v1', CronJob: 'batch/v1', StatefulSet: 'apps/v1', DaemonSet: 'apps/v1', PersistentVolumeClaim: 'v1', PriorityClass: 'scheduling.k8s.io/v1',
+  Job: 'batch/v1', CronJob: 'batch/v1', StatefulSet: 'apps/v1', DaemonSet: 'apps/v1', PersistentVolumeClaim: 'v1', PriorityClass: 'scheduling.k8s.io/v1', ConfigMap: 'v1', Secret: 'v1',
 };
 
 /**

@@ -28,7 +28,8 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  * `deploymentActions` / `metadataOnlyActions`; an edited Pod or Node the changed fields
  * (`metadataOnlyActions` / `nodeActions`: labels, annotations, cordon, taints); an HPA, PDB or ResourceQuota whose `spec` changes gets
  * `policyPatchActions` (unchanged when the desired spec is contained in the served one); an existing
- * LimitRange, Job, CronJob, StatefulSet or DaemonSet is unchanged or refused (422: delete and create it).
+ * LimitRange, Job, CronJob, StatefulSet, DaemonSet, (issue 6) ConfigMap or Secret is unchanged or
+ * refused (422: delete and create it).
  */
 export const K8S_WRITES: ApiWrites = {
   create(kind, ns, body) {
@@ -50,6 +51,12 @@ export const K8S_WRITES: ApiWrites = {
         if (desired[field] !== undefined && desired[field] !== served[field]) return statusError(422, 'Invalid', `PriorityClass.scheduling.k8s.io "${name}" is invalid: ${field}: Forbidden: may not be changed in an update.`, { causes: [{ reason: 'FieldValueForbidden', message: 'Forbidden: may not be changed in an update.', field }] });
       }
       return [];
+    }
+    if (kind === 'ConfigMap' || kind === 'Secret') {
+      // (issue 6) unchanged when the desired data is what is stored; else delete and create (no update action yet)
+      const fields = kind === 'ConfigMap' ? ['data', 'binaryData'] : ['data', 'type'];
+      if (fields.every((f) => desired[f] === undefined || contained(desired[f], served[f])) && desired['stringData'] === undefined) return [];
+      return statusError(422, 'Invalid', `${kind} "${name}" is invalid: data: Forbidden: this game changes an existing ${kind} only by kubectl delete and create`, { causes: [{ reason: 'FieldValueForbidden', message: `Forbidden: this game changes an existing ${kind} only by delete and create`, field: 'data' }] });
     }
     const spec = desired['spec'];
     if (spec === undefined || contained(spec, served['spec'])) return [];

@@ -31,7 +31,7 @@ import { UsageError, USAGE_HINT, flagString, parseArgs, tokenize, type FlagDef }
 import { toYaml } from './format.ts';
 
 /** The kinds the console can apply or edit (each has write actions). */
-export const APPLY_KINDS = ['Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'ResourceQuota', 'LimitRange', 'Job', 'CronJob', 'StatefulSet', 'DaemonSet', 'PersistentVolumeClaim', 'PriorityClass'] as const;
+export const APPLY_KINDS = ['Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'ResourceQuota', 'LimitRange', 'Job', 'CronJob', 'StatefulSet', 'DaemonSet', 'PersistentVolumeClaim', 'PriorityClass', 'ConfigMap', 'Secret'] as const;
 /** One of {@link APPLY_KINDS}. */
 export type ApplyKind = (typeof APPLY_KINDS)[number];
 /** The kinds `kubectl edit` also changes, through their actions only (Pod labels/annotations; Node cordon, taints, labels). */
@@ -102,6 +102,8 @@ const API_VERSIONS: Readonly<Record<EditKind, readonly string[]>> = {
   DaemonSet: ['apps/v1'],
   PersistentVolumeClaim: ['v1'],
   PriorityClass: ['scheduling.k8s.io/v1'],
+  ConfigMap: ['v1'],
+  Secret: ['v1'],
 };
 
 /** `resource.group` as kubectl prints objects (`deployment.apps/web`). */
@@ -120,6 +122,8 @@ const PRINTED: Readonly<Record<EditKind, string>> = {
   DaemonSet: 'daemonset.apps',
   PersistentVolumeClaim: 'persistentvolumeclaim',
   PriorityClass: 'priorityclass.scheduling.k8s.io',
+  ConfigMap: 'configmap',
+  Secret: 'secret',
 };
 
 /** `plural.group` as the API names them in errors (`deployments.apps "web" not found`). */
@@ -138,6 +142,8 @@ const QUALIFIED: Readonly<Record<EditKind, string>> = {
   DaemonSet: 'daemonsets.apps',
   PersistentVolumeClaim: 'persistentvolumeclaims',
   PriorityClass: 'priorityclasses.scheduling.k8s.io',
+  ConfigMap: 'configmaps',
+  Secret: 'secrets',
 };
 
 function isApplyKind(kind: string): kind is ApplyKind {

@@ -5,12 +5,13 @@
  *
  * May import: ../sim/* (read only), ./*.
  */
-import type { Container, ContainerState, InitContainer, Volume, CronJob, DaemonSet, Deployment, EndpointSlice, Job, LimitRange, Node, Pod, PriorityClass, Probe, ReplicaSet, ReplicationController, Service, SimState, StatefulSet } from '../sim/types.ts';
+import type { Container, ContainerState, InitContainer, Volume, CronJob, DaemonSet, Deployment, EndpointSlice, Job, LimitRange, Node, Pod, PriorityClass, Probe, ReplicaSet, ReplicationController, Service, SimState, StatefulSet, ConfigMap, Secret } from '../sim/types.ts';
 import { defaultedItem } from '../sim/kinds/limitrange.ts';
 import { accessModesString, claimClass } from '../sim/kinds/pvc.ts';
 import type { PersistentVolumeClaim } from '../sim/types.ts';
 import { KINDS, toApi, type KubeObject } from '../sim/kinds/index.ts';
 import { quotaRows } from '../sim/kinds/resourcequota.ts';
+import { base64Bytes } from '../sim/kinds/config.ts';
 import { nodeDisplayStatus } from '../sim/status.ts';
 import { latestOfSeries } from '../sim/events.ts';
 import { lastSeen } from './get.ts';
@@ -627,8 +628,47 @@ export function describePriorityClass(state: SimState, pc: PriorityClass): strin
   return [fields(entries), events].join('\n');
 }
 
+/** describe.go's Name / Namespace / Labels / Annotations head (printLabelsMultiline, printAnnotationsMultiline), as tabbed lines. */
+function metaLines(meta: KubeObject['metadata']): DescribeLine[] {
+  const labels = Object.keys(meta.labels).sort();
+  const annotations = Object.keys(meta.annotations).sort();
+  return [
+    ['Name:', meta.name],
+    ['Namespace:', meta.namespace],
+    ...(labels.length === 0 ? [['Labels:', '<none>'] as DescribeLine] : labels.map((k, i): DescribeLine => [i === 0 ? 'Labels:' : '', `${k}=${meta.labels[k]!}`])),
+    ...(annotations.length === 0 ? [['Annotations:', '<none>'] as DescribeLine] : annotations.map((k, i): DescribeLine => [i === 0 ? 'Annotations:' : '', `${k}: ${meta.annotations[k]!}`])),
+  ];
+}
+
+/**
+ * (issue 6) `kubectl describe configmap` (describe.go describeConfigMap): the metadata head, `Data` with
+ * each key of `data` (sorted) as `KEY:`, `----`, the value, a blank line; `BinaryData` with `KEY: N
+ * bytes`; then Events.
+ */
+export function describeConfigMap(state: SimState, cm: ConfigMap): string {
+  const head = tabbed(metaLines(cm.metadata));
+  const data = cm.data ?? {};
+  const body: string[] = ['', 'Data', '===='];
+  for (const k of Object.keys(data).sort()) body.push(`${k}:`, '----', data[k]!, '');
+  body.push('', 'BinaryData', '====');
+  const bin = cm.binaryData ?? {};
+  for (const k of Object.keys(bin).sort()) body.push(`${k}: ${base64Bytes(bin[k]!)?.length ?? 0} bytes`);
+  body.push('');
+  return [head, ...body, eventsSection(state, 'ConfigMap', cm.metadata.name, cm.metadata.namespace)].join('\n');
+}
+
+/**
+ * (issue 6) `kubectl describe secret` (describe.go describeSecret): the metadata head, `Type:`, then
+ * `Data` with `KEY:  N bytes` per key (sorted; values never printed), no Events section.
+ */
+export function describeSecret(secret: Secret): string {
+  const data = secret.data ?? {};
+  const rows: DescribeLine[] = Object.keys(data).sort().map((k) => [`${k}:`, `${base64Bytes(data[k]!)?.length ?? 0} bytes`]);
+  return [tabbed(metaLines(secret.metadata)), '', tabbed([['Type:', secret.type]]), '', 'Data', '====', ...(rows.length > 0 ? [tabbed(rows)] : [])].join('\n');
+}
+
 /** The kinds {@link describeStored} describes. */
-export const DESCRIBED_KINDS: ReadonlySet<string> = new Set(['ReplicaSet', 'ReplicationController', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'LimitRange', 'EndpointSlice', 'Lease', 'PersistentVolumeClaim', 'PriorityClass']);
+export const DESCRIBED_KINDS: ReadonlySet<string> = new Set(['ReplicaSet', 'ReplicationController', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'LimitRange', 'EndpointSlice', 'Lease', 'PersistentVolumeClaim', 'PriorityClass', 'ConfigMap', 'Secret']);
 
 /**
  * `kubectl describe` of one object of the registered kinds above (and ReplicaSet), or null when `kind`
@@ -648,6 +688,8 @@ export function describeStored(state: SimState, kind: string, obj: unknown): str
     case 'Lease': return describeGeneric(state, obj as KubeObject);
     case 'PersistentVolumeClaim': return describePersistentVolumeClaim(state, obj as PersistentVolumeClaim);
     case 'PriorityClass': return describePriorityClass(state, obj as PriorityClass);
+    case 'ConfigMap': return describeConfigMap(state, obj as ConfigMap);
+    case 'Secret': return describeSecret(obj as Secret);
     default: return null;
   }
 }

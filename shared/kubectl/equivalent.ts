@@ -86,7 +86,7 @@ export function kubectlEquivalent(action: SimAction): string {
 /** (issue 11) kubectl's resource word for each kind of action `deleteObject`. */
 const DELETE_RESOURCE: Readonly<Record<DeletableKind, string>> = {
   Service: 'service', HorizontalPodAutoscaler: 'hpa', PodDisruptionBudget: 'pdb', ResourceQuota: 'resourcequota', LimitRange: 'limitrange',
-  Job: 'job', CronJob: 'cronjob', StatefulSet: 'statefulset', DaemonSet: 'daemonset', ReplicaSet: 'replicaset', PriorityClass: 'priorityclass',
+  Job: 'job', CronJob: 'cronjob', StatefulSet: 'statefulset', DaemonSet: 'daemonset', ReplicaSet: 'replicaset', PriorityClass: 'priorityclass', ConfigMap: 'configmap', Secret: 'secret',
 };
 
 /** kubectl's resource word for each patchable kind. */

@@ -41,10 +41,11 @@
  * `command terminated with exit code N` and is returned as an error.
  *
  * Simplifications: every image has these tools (a distroless image would have none); interactive shells
- * (`sh`, `bash`) are refused with a hint; `envFrom` sources are not listed (the sim stores no ConfigMaps).
+ * (`sh`, `bash`) are refused with a hint; (issue 6) `envFrom` and `valueFrom` ConfigMap / Secret keys are resolved.
  *
  * May import: ../sim/* (read only), ./parse.ts, ./cluster.ts.
  */
+import { configMapOf, configMapValue, secretOf, secretValue } from '../sim/kinds/config.ts';
 import { fnv1a64 } from '../sim/hash.ts';
 import { KUBE_DNS_IP, KUBERNETES_SERVICE_IP } from '../sim/kubeSystem.ts';
 import { podReady } from '../sim/status.ts';
@@ -113,10 +114,43 @@ function kubernetesService(state: SimState): Service {
   };
 }
 
+/**
+ * (issue 6) The container's own variables as the kubelet builds them (kubelet_pods.go
+ * makeEnvironmentVariables): every `data` key of its `envFrom` ConfigMaps / Secrets (with `prefix`),
+ * then `env` (a literal, or a ConfigMap / Secret key; later names win, keeping the first position).
+ * Resolved from the stored objects now (simplification: the kubelet reads them when it creates the
+ * container, so a later change shows only after a restart); `fieldRef` / `resourceFieldRef` print empty.
+ */
+function ownEnv(state: SimState, pod: Pod, c: Pod['spec']['containers'][number]): Map<string, string> {
+  const ns = pod.metadata.namespace;
+  const vars = new Map<string, string>();
+  for (const src of c.envFrom ?? []) {
+    const prefix = src.prefix ?? '';
+    if (src.configMapRef) {
+      const cm = configMapOf(state, ns, src.configMapRef.name);
+      for (const k of Object.keys(cm?.data ?? {}).sort()) vars.set(prefix + k, cm!.data![k]!);
+    }
+    if (src.secretRef) {
+      const secret = secretOf(state, ns, src.secretRef.name);
+      for (const k of Object.keys(secret?.data ?? {}).sort()) vars.set(prefix + k, secretValue(secret!, k) ?? '');
+    }
+  }
+  for (const e of c.env) {
+    const cmRef = e.valueFrom?.configMapKeyRef;
+    const secRef = e.valueFrom?.secretKeyRef;
+    const cm = cmRef ? configMapOf(state, ns, cmRef.name) : undefined;
+    const secret = secRef ? secretOf(state, ns, secRef.name) : undefined;
+    const v = cmRef ? (cm ? configMapValue(cm, cmRef.key) : undefined) : secRef ? (secret ? secretValue(secret, secRef.key) : undefined) : e.value ?? '';
+    if (v !== undefined) vars.set(e.name, v);
+  }
+  return vars;
+}
+
 function envLines(state: SimState, pod: Pod, container: string): string[] {
   const c = pod.spec.containers.find((x) => x.name === container)!;
-  const own = c.env.map((e) => `${e.name}=${e.value ?? ''}`);
-  const ownNames = new Set(c.env.map((e) => e.name));
+  const vars = ownEnv(state, pod, c);
+  const own = [...vars].map(([k, v]) => `${k}=${v}`);
+  const ownNames = new Set(vars.keys());
   const services = inNamespace(state.services, pod.metadata.namespace).filter((s) => !(s.metadata.namespace === 'default' && s.metadata.name === 'kubernetes'));
   const injected = [...services, kubernetesService(state)].flatMap(serviceEnv).filter((l) => !ownNames.has(l.slice(0, l.indexOf('='))));
   return ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', `HOSTNAME=${pod.metadata.name}`, ...own, ...injected, 'HOME=/root'];

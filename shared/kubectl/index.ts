@@ -16,6 +16,7 @@ import { resourceAlias, UsageError, USAGE_HINT, flagString, parseArgs, tokenize,
 import { humanDuration, suggest, table } from './format.ts';
 import { API_RESOURCE, getAll, getEvents, getKindResources, getResources, parseSelector } from './get.ts';
 import { kindForResource, type KubeObject } from '../sim/kinds/index.ts';
+import { CREATE_CONFIG_WORDS, createConfigCommand } from './createConfig.ts';
 import { describeDeployment, describeNode, describePod, describeService, describeStored, DESCRIBED_KINDS, describeNamespace, namespaceNames } from './describe.ts';
 import { daemonSetRolloutStatus, rolloutHistory, rolloutStatus, statefulSetRolloutStatus } from './rollout.ts';
 import { topNodes, topPods } from './top.ts';
@@ -243,7 +244,7 @@ function runDescribe(state: SimState, words: string[]): KubectlResult {
 }
 
 /** The kinds `describe` answers, for its usage error. */
-const DESCRIBABLE = 'pods, nodes, namespaces, deployments, replicasets, services, endpointslices, statefulsets, daemonsets, jobs, cronjobs, replicationcontrollers, hpa, pdb, resourcequotas and limitranges';
+const DESCRIBABLE = 'pods, nodes, namespaces, deployments, replicasets, services, endpointslices, statefulsets, daemonsets, jobs, cronjobs, replicationcontrollers, hpa, pdb, resourcequotas, limitranges, configmaps and secrets';
 
 /**
  * The objects `kubectl describe TYPE NAME...` picks (describe.go): each name exactly; when a single
@@ -411,6 +412,10 @@ function dispatch(state: SimState, words: string[]): KubectlResult {
       return editCommand(parseArgs(rest, FLAGS['edit']!));
     case 'apply':
     case 'create':
+      if (cmd === 'create' && rest[0] !== undefined && CREATE_CONFIG_WORDS.has(rest[0].toLowerCase())) {
+        readGate(state);
+        return { kind: 'action', action: createConfigCommand(state, rest) };
+      }
       // (added, issue 7) these read YAML from standard input: the `stdin` message (./apply.ts), which the web console's editor sends
       if (!rest.some((x) => x === '-f' || x.startsWith('--filename') || /^-f\S/.test(x))) {
         throw new UsageError(`error: kubectl ${cmd} ${rest[0] ?? ''} is not supported in this console: paste a manifest with kubectl ${cmd} -f - (it opens an editor in the web console)`.replace('  ', ' '));

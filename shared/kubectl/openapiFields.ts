@@ -129,6 +129,7 @@ export const PACKAGES: readonly PackageSpec[] = [
           args: "string[]|Arguments to the entrypoint. The container image's CMD is used if this is not provided. Cannot be updated.",
           ports: 'ContainerPort[]@containerPort|List of ports to expose from the container. Not specifying a port here DOES NOT prevent that port from being exposed. Cannot be updated.',
           env: 'EnvVar[]@name|List of environment variables to set in the container. Cannot be updated.',
+          envFrom: 'EnvFromSource[]|List of sources to populate environment variables in the container. The keys defined within a source must be a C_IDENTIFIER. All invalid keys will be reported as an event when the container is starting. When a key exists in multiple sources, the value associated with the last source will take precedence. Values defined by an Env with a duplicate key will take precedence. Cannot be updated.',
           resources: 'ResourceRequirements|Compute Resources required by this container. Cannot be updated.',
           livenessProbe: 'Probe|Periodic probe of container liveness. Container will be restarted if the probe fails. Cannot be updated.',
           readinessProbe: 'Probe|Periodic probe of container service readiness. Container will be removed from service endpoints if the probe fails. Cannot be updated.',
@@ -147,8 +148,35 @@ export const PACKAGES: readonly PackageSpec[] = [
       EnvVar: {
         d: 'EnvVar represents an environment variable present in a Container.',
         required: ['name'],
-        f: { name: 'string|Name of the environment variable. Must be a C_IDENTIFIER.', value: 'string|Variable references $(VAR_NAME) are expanded using the previously defined environment variables in the container and any service environment variables. Defaults to "".' },
+        f: { name: 'string|Name of the environment variable. Must be a C_IDENTIFIER.', value: 'string|Variable references $(VAR_NAME) are expanded using the previously defined environment variables in the container and any service environment variables. Defaults to "".', valueFrom: "EnvVarSource|Source for the environment variable's value. Cannot be used if value is not empty." },
       },
+      EnvVarSource: {
+        d: 'EnvVarSource represents a source for the value of an EnvVar.',
+        f: {
+          configMapKeyRef: 'ConfigMapKeySelector|Selects a key of a ConfigMap.',
+          secretKeyRef: "SecretKeySelector|Selects a key of a secret in the pod's namespace",
+        },
+      },
+      ConfigMapKeySelector: {
+        d: 'Selects a key from a ConfigMap.',
+        required: ['key'],
+        f: { key: 'string|The key to select.', name: 'string|Name of the referent.', optional: 'boolean|Specify whether the ConfigMap or its key must be defined' },
+      },
+      SecretKeySelector: {
+        d: 'SecretKeySelector selects a key of a Secret.',
+        required: ['key'],
+        f: { key: 'string|The key of the secret to select from.  Must be a valid secret key.', name: 'string|Name of the referent.', optional: 'boolean|Specify whether the Secret or its key must be defined' },
+      },
+      EnvFromSource: {
+        d: 'EnvFromSource represents the source of a set of ConfigMaps or Secrets',
+        f: {
+          configMapRef: 'ConfigMapEnvSource|The ConfigMap to select from',
+          prefix: 'string|Optional text to prepend to the name of each environment variable. Must be a C_IDENTIFIER.',
+          secretRef: 'SecretEnvSource|The Secret to select from',
+        },
+      },
+      ConfigMapEnvSource: { d: "ConfigMapEnvSource selects a ConfigMap to populate the environment variables with. The contents of the target ConfigMap's Data field will represent the key-value pairs as environment variables.", f: { name: 'string|Name of the referent.', optional: 'boolean|Specify whether the ConfigMap must be defined' } },
+      SecretEnvSource: { d: "SecretEnvSource selects a Secret to populate the environment variables with. The contents of the target Secret's Data field will represent the key-value pairs as environment variables.", f: { name: 'string|Name of the referent.', optional: 'boolean|Specify whether the Secret must be defined' } },
       ResourceRequirements: {
         d: 'ResourceRequirements describes the compute resource requirements.',
         f: {
@@ -358,6 +386,31 @@ export const PACKAGES: readonly PackageSpec[] = [
       },
       ObjectReference: { d: 'ObjectReference contains enough information to let you inspect or modify the referred object.', f: { kind: 'string|Kind of the referent.', name: 'string|Name of the referent.', namespace: 'string|Namespace of the referent.', uid: 'string|UID of the referent.' } },
       EventSource: { d: 'EventSource contains information for an event.', f: { component: 'string|Component from which the event is generated.', host: 'string|Node name on which the event is generated.' } },
+      ConfigMap: {
+        d: 'ConfigMap holds configuration data for pods to consume.',
+        f: {
+          apiVersion: API_VERSION,
+          kind: KIND,
+          metadata: METADATA,
+          data: "map|Data contains the configuration data. Each key must consist of alphanumeric characters, '-', '_' or '.'. Values with non-UTF-8 byte sequences must use the BinaryData field. The keys stored in Data must not overlap with the keys in the BinaryData field, this is enforced during validation process.",
+          binaryData: "map|BinaryData contains the binary data. Each key must consist of alphanumeric characters, '-', '_' or '.'. BinaryData can contain byte sequences that are not in the UTF-8 range. The keys stored in BinaryData must not overlap with the ones in the Data field, this is enforced during validation process.",
+          immutable: 'boolean|Immutable, if set to true, ensures that data stored in the ConfigMap cannot be updated (only object metadata can be modified). If not set to true, the field can be modified at any time. Defaulted to nil.',
+        },
+        gvk: ['', 'v1', 'ConfigMap'],
+      },
+      Secret: {
+        d: 'Secret holds secret data of a certain type. The total bytes of the values in the Data field must be less than MaxSecretSize bytes.',
+        f: {
+          apiVersion: API_VERSION,
+          kind: KIND,
+          metadata: METADATA,
+          data: "map|Data contains the secret data. Each key must consist of alphanumeric characters, '-', '_' or '.'. The serialized form of the secret data is a base64 encoded string, representing the arbitrary (possibly non-string) data value here. Described in https://tools.ietf.org/html/rfc4648#section-4",
+          stringData: 'map|stringData allows specifying non-binary secret data in string form. It is provided as a write-only input field for convenience. All keys and values are merged into the data field on write, overwriting any existing values. The stringData field is never output when reading from the API.',
+          type: 'string|Used to facilitate programmatic handling of secret data. More info: https://kubernetes.io/docs/concepts/configuration/secret/#secret-types',
+          immutable: 'boolean|Immutable, if set to true, ensures that data stored in the Secret cannot be updated (only object metadata can be modified). If not set to true, the field can be modified at any time. Defaulted to nil.',
+        },
+        gvk: ['', 'v1', 'Secret'],
+      },
       Namespace: { d: 'Namespace provides a scope for Names. Use of multiple namespaces is optional.', f: top(null, 'NamespaceStatus|Status describes the current status of a Namespace.'), gvk: ['', 'v1', 'Namespace'] },
       NamespaceStatus: { d: 'NamespaceStatus is information about the current status of a Namespace.', f: { phase: 'string|Phase is the current lifecycle phase of the namespace: Active or Terminating.' } },
     },

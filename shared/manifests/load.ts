@@ -3,9 +3,9 @@
  * (ReplicaSet, ReplicationController, StatefulSet, DaemonSet) and Services the sim runs: multi-document
  * streams (`---`), empty documents ignored, `kind: List` expanded; HorizontalPodAutoscaler, Job, CronJob,
  * ResourceQuota, LimitRange, PodDisruptionBudget and bare Pods loaded for the sim; PriorityClass loaded and
- * applied to the stream's pod templates (`priorityClassName` -> `priority`, ./priority.ts); ConfigMap, Secret
- * and Namespace validated and accepted with a note (not simulated yet; ConfigMap / Secret / PVC names are
- * kept in `configObjects`); kinds that do not affect the simulation
+ * applied to the stream's pod templates (`priorityClassName` -> `priority`, ./priority.ts); (issue 6)
+ * ConfigMap and Secret loaded with their data (`configs`, ./configs.ts); Namespace validated and accepted
+ * with a note (not simulated yet; PVC names are kept in `configObjects`); kinds that do not affect the simulation
  * (ServiceAccount, RBAC, Ingress, StorageClass, PVC...) ignored with a note; unknown kinds skipped with a warning, every problem reported with its document number, object, field path and line.
  *
  * Validation follows the API server (see schemas.ts and checks.ts for sources); unknown fields are
@@ -16,7 +16,7 @@
 import { LineCounter, parseAllDocuments } from 'yaml';
 import type { Document } from 'yaml';
 import type { z } from 'zod';
-import type { ConfigObjects, PodManifest, CronJobManifest, JobManifest, PolicyManifest, PriorityClassManifest } from '../sim/types.ts';
+import type { ConfigObjects, PodManifest, CronJobManifest, JobManifest, PolicyManifest, PriorityClassManifest, ConfigManifest } from '../sim/types.ts';
 import { POLICY_KINDS, parsePolicy } from './policies.ts';
 import type { DeploymentManifest, HorizontalPodAutoscalerManifest, HpaMetricSpec, PersistentVolumeClaimTemplate, ServiceManifest, WorkloadManifest } from '../sim/types.ts';
 import { ACCEPTED_KINDS, AcceptedObjectSchema, DaemonSetSchema, PersistentVolumeClaimSchema, DeploymentSchema, IGNORED_KINDS, PodSchema, ReplicaSetSchema, ReplicationControllerSchema, ServiceSchema, StatefulSetSchema } from './schemas.ts';
@@ -26,6 +26,7 @@ import type { CronJobInput, JobInput } from './schemas.ts';
 import { parseCron } from '../sim/cron.ts';
 import type { HorizontalPodAutoscalerInput } from './schemas.ts';
 import { checkDeployment, checkService } from './checks.ts';
+import { parseConfig } from './configs.ts';
 import { PriorityClassSchema, resolvePriority, type PriorityClassInfo, type PriorityFields } from './priority.ts';
 import type { Finding } from './checks.ts';
 
@@ -69,12 +70,17 @@ export interface LoadedManifests {
   /** (added) Bare Pods (`kind: Pod`, v1), same rules as `deployments`. */
   pods?: PodManifest[];
   /**
-   * (added) `namespace/name` keys (sorted, namespace `default` when unset) of the ConfigMaps, Secrets and
-   * PersistentVolumeClaims defined: the sim checks Pod volumes and `envFrom` against them. Absent when none.
+   * (added) `namespace/name` keys (sorted, namespace `default` when unset) of the PersistentVolumeClaims
+   * defined (the ConfigMap and Secret lists stay empty: those are in `configs`). Absent when none.
    */
   configObjects?: ConfigObjects;
   /** (added) PersistentVolumeClaims (a later one with the same key replaces the earlier). Absent when none. */
   persistentVolumeClaims?: PersistentVolumeClaimTemplate[];
+  /**
+   * (added, issue 6) The ConfigMaps and Secrets, in document order, with their data (./configs.ts): the
+   * sim stores them and resolves Pods' `envFrom`, `env.valueFrom` and volumes against them.
+   */
+  configs?: ConfigManifest[];
   /** Skipped kinds, ignored fields, suspicious values. Prefixed with the source when one was given. */
   warnings: string[];
   /** Objects with errors are left out of `deployments`/`services`. */
@@ -145,11 +151,11 @@ function toDeploymentManifest(d: DeploymentInput): DeploymentManifest {
           ...d.spec.template.spec,
           containers: d.spec.template.spec.containers.map((c) => ({
             ...c,
-            env: c.env?.map((e) => ({ name: e.name, value: e.value })),
+            env: c.env?.map((e) => ({ name: e.name, value: e.value, valueFrom: e.valueFrom })),
           })),
           initContainers: d.spec.template.spec.initContainers?.map((c) => ({
             ...c,
-            env: c.env?.map((e) => ({ name: e.name, value: e.value })),
+            env: c.env?.map((e) => ({ name: e.name, value: e.value, valueFrom: e.valueFrom })),
           })),
         },
       },
@@ -363,6 +369,29 @@ export function loadManifests(yamlText: string, opts: { source?: string } = {}):
       (out.policies ??= []).push(r.manifest);
       return;
     }
+    if (kind === 'ConfigMap' || kind === 'Secret') {
+      // (issue 6) stored with their data: the kubelet resolves envFrom, valueFrom and volumes against them
+      if (obj.apiVersion !== 'v1') {
+        err(['apiVersion'], `${obj.apiVersion === undefined ? 'Required value' : `unsupported apiVersion ${JSON.stringify(obj.apiVersion)} for ${kind}`}: use apiVersion: v1`, kind, name);
+        return;
+      }
+      const r = parseConfig(kind, obj);
+      if (!r.manifest) {
+        for (const e of r.errors) err(e.path, e.message, kind, name);
+        return;
+      }
+      const m = r.manifest;
+      const list = (out.configs ??= []);
+      const key = `${kind}/${m.metadata.namespace ?? 'default'}/${m.metadata.name}`;
+      const firstDoc = defined.get(key);
+      if (firstDoc !== undefined) {
+        out.warnings.push(`${prefix}document ${docNo}: ${label} is defined again (first in document ${firstDoc}); the later definition wins, as with kubectl apply`);
+        list.splice(list.findIndex((o) => `${o.kind}/${o.metadata.namespace ?? 'default'}/${o.metadata.name}` === key), 1);
+      }
+      defined.set(key, docNo);
+      list.push(m);
+      return;
+    }
     const nsOf = () => (isPlainObject(meta) && typeof meta.namespace === 'string' ? meta.namespace : 'default');
     if (kind === 'PersistentVolumeClaim' && name) noteConfig('persistentVolumeClaims', `${nsOf()}/${name}`);
     if (kind === 'PersistentVolumeClaim') {
@@ -426,8 +455,6 @@ export function loadManifests(yamlText: string, opts: { source?: string } = {}):
         for (const issue of r.error.issues) err(issue.path, issue.message, kind, name);
         return;
       }
-      // Stored by name only (their data is not simulated): Pod volumes and envFrom find them.
-      if (kind === 'ConfigMap' || kind === 'Secret') noteConfig(kind === 'ConfigMap' ? 'configMaps' : 'secrets', `${nsOf()}/${r.data.metadata.name}`);
       out.warnings.push(`${prefix}document ${docNo}: accepted ${label} (not simulated yet)`);
       return;
     }

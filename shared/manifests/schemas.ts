@@ -88,12 +88,41 @@ export const ProbeSchema = z
     if (handlers.length > 1) ctx.addIssue({ code: 'custom', message: `may not specify more than 1 handler type (got ${handlers.join(', ')})` });
   });
 
+/** A `configMapKeyRef` / `secretKeyRef` (core/v1 ConfigMapKeySelector, SecretKeySelector). */
+const KeyRefSchema = z.object({ name: nonEmpty(), key: nonEmpty(), optional: bool().optional() });
+
+/**
+ * `core/v1 EnvVar`: a literal value or (issue 6) a `valueFrom` source: ConfigMap and Secret keys (the
+ * kubelet resolves them), `fieldRef` and `resourceFieldRef` (kept as written). Exactly one source
+ * (validation.go validateEnvVarValueFrom: "may not have more than one field specified at a time").
+ */
 const EnvVarSchema = z.object({
   name: nonEmpty(),
   value: str().optional(),
-  // valueFrom (ConfigMap/Secret/field refs) is accepted and ignored by the sim.
-  valueFrom: z.unknown().optional(),
+  valueFrom: z
+    .object({
+      configMapKeyRef: KeyRefSchema.optional(),
+      secretKeyRef: KeyRefSchema.optional(),
+      fieldRef: z.object({ fieldPath: nonEmpty(), apiVersion: str().optional() }).optional(),
+      resourceFieldRef: z.object({ resource: nonEmpty(), containerName: str().optional(), divisor: z.union([str(), z.number()]).transform(String).optional() }).optional(),
+    })
+    .superRefine((v, ctx) => {
+      const n = (['configMapKeyRef', 'secretKeyRef', 'fieldRef', 'resourceFieldRef'] as const).filter((k) => v[k] !== undefined).length;
+      if (n > 1) ctx.addIssue({ code: 'custom', message: 'may not have more than one field specified at a time' });
+    })
+    .optional(),
 });
+
+/** `core/v1 EnvFromSource` (issue 6): every key of a ConfigMap or Secret, with an optional prefix. */
+const EnvFromSchema = z
+  .object({
+    prefix: str().optional(),
+    configMapRef: z.object({ name: nonEmpty(), optional: bool().optional() }).optional(),
+    secretRef: z.object({ name: nonEmpty(), optional: bool().optional() }).optional(),
+  })
+  .superRefine((v, ctx) => {
+    if ((v.configMapRef === undefined) === (v.secretRef === undefined)) ctx.addIssue({ code: 'custom', message: v.configMapRef === undefined ? 'must specify one of: `configMapRef` or `secretRef`' : 'may not have more than one field specified at a time' });
+  });
 
 const ContainerPortSchema = z.object({
   containerPort: portNumber(),
@@ -106,6 +135,7 @@ export const ContainerSchema = z.object({
   name: dnsName(dns1123LabelError),
   image: nonEmpty().refine((v) => v.trim() === v, { error: 'must not have leading or trailing whitespace' }),
   env: z.array(EnvVarSchema, { error: typeMessage('a list') }).optional(),
+  envFrom: z.array(EnvFromSchema, { error: typeMessage('a list') }).optional(),
   ports: z.array(ContainerPortSchema, { error: typeMessage('a list') }).optional(),
   resources: z.object({ requests: ResourceListSchema.optional(), limits: ResourceListSchema.optional() }).optional(),
   readinessProbe: ProbeSchema.optional(),

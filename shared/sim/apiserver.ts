@@ -57,7 +57,7 @@ import { recordChange } from './changelog.ts';
 import { KINDS, kindOf, objectKey, type KindDef } from './kinds/index.ts';
 import { fnv1a64 } from './hash.ts';
 import { objKey, splitKey } from './names.ts';
-import type { CronJob, Job } from './types.ts';
+import type { ConfigMap, CronJob, Job, Secret } from './types.ts';
 import type { LimitRange, ResourceQuota } from './kinds/quotaTypes.ts';
 import type { PersistentVolumeClaim } from './types.ts';
 
@@ -118,8 +118,9 @@ export interface StoredKinds {
   Job: Job;
   CronJob: CronJob;
   PersistentVolumeClaim: PersistentVolumeClaim;
-
   PriorityClass: PriorityClass;
+  ConfigMap: ConfigMap;
+  Secret: Secret;
 }
 
 /** A stored kind's name (`Pod`, `Node`...). */
@@ -479,6 +480,9 @@ function enqueue(state: SimState, kind: StoredKind, key: string, obj: StoredKind
     case 'PodDisruptionBudget':
     case 'ResourceQuota':
     case 'HorizontalPodAutoscaler':
+    case 'ConfigMap':
+    case 'Secret':
+      // (issue 6) the kubelet reads them when it (re)tries a Pod's containers and volumes: no queue
       return;
   }
 }

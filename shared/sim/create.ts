@@ -25,6 +25,7 @@ import { storeWorkloads } from './workloads.ts';
 import { addKubeSystem } from './kubeSystem.ts';
 import { storeAutoscalers } from './autoscalers.ts';
 import { storePolicies, storePriorityClasses } from './policies.ts';
+import { storeConfigs } from './configs.ts';
 import { storeBatch } from './controllers/job.ts';
 import { podFromTemplate } from './controllers/replicaset.ts';
 import type { Container, Deployment, InitContainer, DeploymentManifest, Node, NodeSpecInput, Probe, Service, ServiceManifest, SimInput, SimState } from './types.ts';
@@ -49,7 +50,8 @@ export function defaultProbe(p: Probe): Probe {
 export function deploymentFromManifest(state: SimState, m: DeploymentManifest, uid: string): Deployment {
   const strategy = m.spec.strategy ?? { type: 'RollingUpdate' as const };
   const toContainer = (c: DeploymentManifest['spec']['template']['spec']['containers'][number]): Container => {
-    const out: Container = { name: c.name, image: c.image, env: (c.env ?? []).map((e) => ({ ...e })), ports: (c.ports ?? []).map((p) => ({ ...p })), resources: structuredClone(c.resources ?? {}) };
+    const out: Container = { name: c.name, image: c.image, env: (c.env ?? []).map((e) => (e.valueFrom ? structuredClone(e) : { ...e })), ports: (c.ports ?? []).map((p) => ({ ...p })), resources: structuredClone(c.resources ?? {}) };
+    if (c.envFrom && c.envFrom.length > 0) out.envFrom = structuredClone(c.envFrom); // (issue 6)
     if (c.readinessProbe) out.readinessProbe = defaultProbe(c.readinessProbe);
     if (c.livenessProbe) out.livenessProbe = defaultProbe(c.livenessProbe);
     if (c.startupProbe) out.startupProbe = defaultProbe(c.startupProbe);
@@ -283,6 +285,7 @@ export function createSim(input: SimInput, opts: CreateSimOptions = {}): SimStat
     });
   }
   input.services.forEach((m, i) => storeService(state, m, i));
+  storeConfigs(state, input); // (issue 6) before any container starts: the kubelet resolves envFrom / valueFrom / volumes
   state.callGraph = buildCallGraph(state, input);
   const optional = buildOptionalCalls(input, state.callGraph);
   state.optionalCalls = optional.optionalCalls;

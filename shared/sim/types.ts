@@ -26,13 +26,15 @@ export * from './kinds/storageTypes.ts';
 export * from './kinds/quotaTypes.ts';
 export * from './kinds/autoscalingTypes.ts';
 export * from './kinds/batchTypes.ts';
-import type { Affinity, ContainerPort, Volume, VolumeMount, DeploymentStrategy, Deployment, EndpointSlice, PodDisruptionBudget, EnvVar, LabelSelector, Node, Pod, Probe, ReplicaSet, ResourceRequirements, Service, ServicePort, SimSeconds, Taint, Toleration, TopologySpreadConstraint } from './kinds/types.ts';
+export * from './kinds/configTypes.ts';
+import type { Affinity, ContainerPort, Volume, VolumeMount, DeploymentStrategy, Deployment, EndpointSlice, PodDisruptionBudget, EnvVar, EnvFromSource, LabelSelector, Node, Pod, Probe, ReplicaSet, ResourceRequirements, Service, ServicePort, SimSeconds, Taint, Toleration, TopologySpreadConstraint } from './kinds/types.ts';
 import type { DaemonSet, PersistentVolumeClaimTemplate, ReplicationController, StatefulSet } from './kinds/workloadTypes.ts';
 import type { PersistentVolumeClaim } from './kinds/storageTypes.ts';
 import type { HorizontalPodAutoscaler, HorizontalPodAutoscalerManifest } from './kinds/autoscalingTypes.ts';
 import type { CronJob, CronJobManifest, Job, JobManifest } from './kinds/batchTypes.ts';
 import type { LimitRange, PolicyManifest, ResourceQuota } from './kinds/quotaTypes.ts';
 import type { PriorityClass, PriorityClassManifest } from './kinds/priorityclass.ts';
+import type { ConfigManifest, ConfigMap, Secret } from './kinds/configTypes.ts';
 
 export type { PriorityClass, PriorityClassManifest } from './kinds/priorityclass.ts';
 
@@ -400,7 +402,7 @@ export type SimAction =
   | { type: 'nodeOperation'; op: 'reboot' | 'replace'; node: string };
 
 /** (issue 11) Kinds {@link SimAction} `deleteObject` deletes (Pods and Deployments have their own actions). */
-export const DELETABLE_KINDS = ['Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'ResourceQuota', 'LimitRange', 'Job', 'CronJob', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'PriorityClass'] as const;
+export const DELETABLE_KINDS = ['Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'ResourceQuota', 'LimitRange', 'Job', 'CronJob', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'PriorityClass', 'ConfigMap', 'Secret'] as const;
 /** A kind of {@link DELETABLE_KINDS}. */
 export type DeletableKind = (typeof DELETABLE_KINDS)[number];
 
@@ -539,6 +541,10 @@ export interface SimState {
    * `system-*` ones (derived on read: ./kinds/priorityclass.ts); absent until the first one is created.
    */
   priorityClasses?: Record<string, PriorityClass>;
+  /** (added, issue 6) v1 ConfigMaps by `namespace/name` (./kinds/config.ts); absent until the first is created. */
+  configMaps?: Record<string, ConfigMap>;
+  /** (added, issue 6) v1 Secrets by `namespace/name`, data base64; absent until the first is created. */
+  secrets?: Record<string, Secret>;
   /** (added) v1 ReplicationControllers by `namespace/name`; absent until the first is created. */
   replicationControllers?: Record<string, ReplicationController>;
   /** (added) apps/v1 StatefulSets by `namespace/name`; absent until the first is created. */
@@ -729,6 +735,8 @@ export interface DeploymentManifest {
           name: string;
           image: string;
           env?: EnvVar[];
+          /** (added, issue 6) ConfigMaps / Secrets whose keys become environment variables. */
+          envFrom?: EnvFromSource[];
           ports?: ContainerPort[];
           resources?: ResourceRequirements;
           readinessProbe?: Probe;
@@ -814,13 +822,19 @@ export interface SimInput {
   /** (added) Bare Pods of the manifests (`kind: Pod`): created at createSim without an owner. */
   pods?: PodManifest[];
   /**
-   * (added) The ConfigMaps, Secrets and PersistentVolumeClaims the manifests define (stored by name
-   * only: the sim keeps no data). Pod volumes and `envFrom` references are checked against them
-   * (controllers/kubelet.ts). Absent: none exist.
+   * (added) The PersistentVolumeClaims the manifests define (by name only). (issue 6) ConfigMap and
+   * Secret names listed here (older inputs) are stored as empty objects at createSim, unless
+   * {@link SimInput.configs} defines them; shared/manifests lists none any more. Absent: none exist.
    */
   configObjects?: ConfigObjects;
   /** (added) PersistentVolumeClaims of the manifests, stored (Bound) at createSim (./kinds/pvc.ts). */
   persistentVolumeClaims?: PersistentVolumeClaimTemplate[];
+  /**
+   * (added, issue 6) The ConfigMaps and Secrets of the manifests with their data (./configs.ts stores
+   * them at createSim); the kubelet resolves `envFrom`, `env.valueFrom` and configMap / secret volumes
+   * against the stored objects. Absent: none.
+   */
+  configs?: ConfigManifest[];
   /** Profiles by exact image reference; unlisted images use `defaultImage`. */
   images: Record<string, Partial<ImageProfile>>;
   defaultImage?: Partial<ImageProfile>;

@@ -99,9 +99,11 @@ items:
     expect(r.errors).toEqual([]);
     expect(r.services.map((s) => s.metadata.name)).toEqual(['a']);
     expect(r.deployments.map((d) => d.metadata.name)).toEqual(['a']);
-    expect(r.warnings).toEqual([
-      'document 1: accepted ConfigMap "settings" (not simulated yet)',
-      'document 2: accepted Secret "token" (not simulated yet)',
+    expect(r.warnings).toEqual([]);
+    // (issue 6) ConfigMaps and Secrets are loaded as objects, namespace default when unset
+    expect(r.configs).toEqual([
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' } },
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'token' } },
     ]);
   });
 
@@ -111,12 +113,16 @@ items:
     expect(r.deployments[0]!.spec.template.spec.containers[0]!.resources).toEqual({ limits: { cpu: '1', memory: '134217728' } });
   });
 
-  it('accepts valueFrom env vars and keeps only name/value', () => {
+  it('keeps valueFrom env vars (issue 6: the kubelet resolves ConfigMap / Secret keys) and envFrom', () => {
     const r = loadManifests(
-      validDeployment('a', '        env:\n        - name: POD_IP\n          valueFrom: { fieldRef: { fieldPath: status.podIP } }\n        - name: B\n          value: "1"\n'),
+      validDeployment('a', '        env:\n        - name: POD_IP\n          valueFrom: { fieldRef: { fieldPath: status.podIP } }\n        - name: B\n          value: "1"\n        - name: C\n          valueFrom: { configMapKeyRef: { name: cfg, key: c, optional: true } }\n        envFrom:\n        - secretRef: { name: creds }\n          prefix: DB_\n'),
     );
     expect(r.errors).toEqual([]);
-    expect(r.deployments[0]!.spec.template.spec.containers[0]!.env).toEqual([{ name: 'POD_IP' }, { name: 'B', value: '1' }]);
+    const c = r.deployments[0]!.spec.template.spec.containers[0]!;
+    expect(c.env).toEqual([{ name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }, { name: 'B', value: '1' }, { name: 'C', valueFrom: { configMapKeyRef: { name: 'cfg', key: 'c', optional: true } } }]);
+    expect(c.envFrom).toEqual([{ secretRef: { name: 'creds' }, prefix: 'DB_' }]);
+    const bad = loadManifests(validDeployment('a', '        env:\n        - name: X\n          valueFrom: { configMapKeyRef: { name: cfg } }\n'));
+    expect(bad.errors.map((e) => e.path)).toEqual(['spec.template.spec.containers[0].env[0].valueFrom.configMapKeyRef.key']);
   });
 
   it('lets a later definition of the same object win, with a warning', () => {

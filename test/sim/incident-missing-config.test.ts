@@ -45,7 +45,7 @@ describe('incident missing-config', () => {
   it('is in the catalog and a scenario incident type with its defaults', () => {
     const e = incidentCatalog().find((x) => x.kind === 'missing-config')!;
     expect(e.symptoms.join('\n')).toMatch(/CreateContainerConfigError/);
-    expect(e.remediations.map((r) => r.command)).toEqual(['kubectl rollout undo deployment/<deployment>']);
+    expect(e.remediations.map((r) => r.command)).toEqual(['kubectl rollout undo deployment/<deployment>', 'kubectl create configmap <name> --from-literal=KEY=VALUE']);
     const y = `${MINIMAL_SCENARIO}incidents:\n  - { id: cfg, type: missing-config, at: 20, target: web, params: { name: web-env } }\n`;
     expect(parseScenario(y).incidents[0]!.params).toEqual({ name: 'web-env', source: 'ConfigMap' });
   });

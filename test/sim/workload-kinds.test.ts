@@ -152,9 +152,9 @@ describe('loading every common kind', () => {
     expect(out.policies?.map((p) => `${p.kind} ${p.metadata.name}`)).toEqual(['ResourceQuota q', 'LimitRange l', 'PodDisruptionBudget b']);
     // and bare Pods (issue 6, test/sim/init-containers.test.ts)
     expect(out.pods?.map((p) => p.metadata.name)).toEqual(['p']);
-    for (const k of ['ConfigMap "cfg"', 'Secret "s"']) {
-      expect(out.warnings.some((w) => w.includes(`accepted ${k} (not simulated yet)`))).toBe(true);
-    }
+    // and ConfigMaps / Secrets, with their data (issue 6, test/sim/configmaps.test.ts)
+    expect(out.configs?.map((c) => `${c.kind} ${c.metadata.name}`)).toEqual(['ConfigMap cfg', 'Secret s']);
+    expect(out.warnings.some((w) => /ConfigMap|Secret/.test(w))).toBe(false);
     // PriorityClasses are simulated now (issue 6, test/sim/preemption.test.ts): loaded without the note
     expect(out.warnings.some((w) => w.includes('PriorityClass'))).toBe(false);
     // and PersistentVolumeClaims (issue 6, test/sim/pvc.test.ts)

@@ -32,6 +32,7 @@ import { isSystemPriorityClass, kindOf, objectKey, priorityClassKind } from '../
 import { objKey, splitKey } from '../names.ts';
 import { isTerminating } from '../podutil.ts';
 import { storePolicies, storePriorityClasses } from '../policies.ts';
+import { configObjectFromManifest } from '../configs.ts';
 import { storeWorkloads } from '../workloads.ts';
 import { formatManifestError, loadManifests } from '../../manifests/load.ts';
 import type { DeletableKind, ObjectMeta, PersistentVolumeClaimTemplate, PriorityClass, PriorityClassManifest, SimInput, SimState } from '../types.ts';
@@ -39,7 +40,7 @@ import { claimFromTemplate } from '../kinds/pvc.ts';
 import { reject, type Handled } from './handler.ts';
 
 /** Kinds action `createObject` creates (Deployments, Services and HPAs have their own actions). */
-export const CREATABLE_KINDS = ['PodDisruptionBudget', 'ResourceQuota', 'LimitRange', 'Job', 'CronJob', 'StatefulSet', 'DaemonSet', 'PersistentVolumeClaim', 'PriorityClass'] as const;
+export const CREATABLE_KINDS = ['PodDisruptionBudget', 'ResourceQuota', 'LimitRange', 'Job', 'CronJob', 'StatefulSet', 'DaemonSet', 'PersistentVolumeClaim', 'PriorityClass', 'ConfigMap', 'Secret'] as const;
 /** A kind of {@link CREATABLE_KINDS}. */
 export type CreatableKind = (typeof CREATABLE_KINDS)[number];
 /** Owner-deletion propagation (DeleteOptions `propagationPolicy`; kubectl `--cascade`). */
@@ -151,7 +152,8 @@ export function deleteObjectAction(state: SimState, kind: DeletableKind, name: s
 
 /**
  * `kubectl create -f` / `apply -f` of one PodDisruptionBudget, ResourceQuota, LimitRange, Job,
- * CronJob, StatefulSet or DaemonSet (YAML or JSON text): validated by shared/manifests, stored through
+ * CronJob, StatefulSet, DaemonSet or (issue 6) ConfigMap / Secret (YAML or JSON text; `kubectl create
+ * configmap|secret generic` send one too): validated by shared/manifests, stored through
  * `createObject`; the controllers act on the next ticks (a Job's Pods start, a quota counts).
  * Rejected (nothing changed): manifest errors (`error: error validating data: ...`), not exactly one
  * object of those kinds, an existing name (`Error from server (AlreadyExists)`), a selector that does
@@ -166,13 +168,14 @@ export function createObjectAction(state: SimState, manifest: string): Handled {
   const cronJobs = loaded.cronJobs ?? [];
   const workloads = loaded.workloads.filter((w) => w.kind === 'StatefulSet' || w.kind === 'DaemonSet');
   const claims = loaded.persistentVolumeClaims ?? [];
-  const count = loaded.deployments.length + loaded.services.length + loaded.workloads.length + policies.length + jobs.length + cronJobs.length + (loaded.autoscalers ?? []).length + classes.length + claims.length;
-  const mine = policies.length + jobs.length + cronJobs.length + workloads.length + classes.length + claims.length;
+  const configs = loaded.configs ?? [];
+  const count = loaded.deployments.length + loaded.services.length + loaded.workloads.length + policies.length + jobs.length + cronJobs.length + (loaded.autoscalers ?? []).length + classes.length + claims.length + configs.length;
+  const mine = policies.length + jobs.length + cronJobs.length + workloads.length + classes.length + claims.length + configs.length;
   if (count === 1 && claims.length === 1) return createClaim(state, claims[0]!);
   if (count !== 1 || mine !== 1) return reject(`error: expected exactly one of ${CREATABLE_KINDS.join(', ')} in the manifest (found ${count} object(s) of the kinds the game models)`);
   if (classes[0]) return createPriorityClass(state, classes[0]);
-  const meta: { name: string; namespace?: string } = (policies[0] ?? jobs[0] ?? cronJobs[0] ?? workloads[0])!.metadata;
-  const kind = (policies[0]?.kind ?? (jobs[0] ? 'Job' : cronJobs[0] ? 'CronJob' : workloads[0]!.kind)) as CreatableKind;
+  const meta: { name: string; namespace?: string } = (policies[0] ?? jobs[0] ?? cronJobs[0] ?? workloads[0] ?? configs[0])!.metadata;
+  const kind = (policies[0]?.kind ?? (jobs[0] ? 'Job' : cronJobs[0] ? 'CronJob' : workloads[0] ? workloads[0].kind : configs[0]!.kind)) as CreatableKind;
   const ns = meta.namespace ?? 'default';
   const def = kindOf(kind)!;
   const key = objectKey(def, { name: meta.name, namespace: ns } as ObjectMeta);
@@ -184,6 +187,12 @@ export function createObjectAction(state: SimState, manifest: string): Handled {
     if (Object.keys(sel).length === 0 || Object.entries(sel).some(([k, v]) => labels[k] !== v)) {
       return reject(`The ${kind} "${meta.name}" is invalid: spec.template.metadata.labels: Invalid value: ${JSON.stringify(labels)}: \`selector\` does not match template \`labels\``);
     }
+  }
+  if (configs[0]) {
+    // (issue 6) a ConfigMap / Secret: built as createSim builds it, stored through the write path
+    const r = createObject(state, configs[0].kind, configObjectFromManifest(state, configs[0]));
+    if (!r.ok) return reject(r.error);
+    return { result: { ok: true, message: `${singularOf(kind)}/${meta.name} created`, completesAt: state.t } };
   }
   // Built by createSim's own code (it stores directly), then moved through the write path.
   const input = { policies, workloads } as unknown as SimInput;

@@ -12,8 +12,9 @@
  * incident): `ErrImagePull` with a Warning `Failed`, one sync later `ImagePullBackOff` (`BackOff`
  * "Back-off pulling image"), the next attempt 10 s later, doubling to 300 s (K pkg/kubelet/kubelet.go
  * backOffPeriod 10 s, MaxImageBackOff 300 s; pkg/kubelet/images/image_manager.go). A container whose
- * `envFrom` names a ConfigMap / Secret that does not exist is not created: `CreateContainerConfigError`
- * with Warning `Failed` `Error: configmap "x" not found`, retried every 10 s by the pod worker (K
+ * `envFrom` names a ConfigMap / Secret that does not exist, or whose `env.valueFrom` names a missing
+ * object or key ({@link missingConfig}), is not created: `CreateContainerConfigError` with Warning
+ * `Failed` `Error: configmap "x" not found`, retried every 10 s by the pod worker (K
  * pkg/kubelet/kuberuntime/kuberuntime_container.go, pod_workers.go backOffPeriod; jitter not modelled).
  * Probes (kubernetes-behaviour.md §2; K pkg/kubelet/prober): one worker per probe kind (startup,
  * readiness, liveness) of the first container that declares it, timed by SetDefaults_Probe (delay 0,
@@ -37,6 +38,7 @@
  */
 import { apiWritable, deletePod, isWarmStart, noteChange, registerPodTerminationHandler, removePod, updateStatus } from '../apiserver.ts';
 import { emit } from '../emit.ts';
+import { configMapOf, configMapValue, secretOf, secretValue } from '../kinds/config.ts';
 import { getIndex, servicesForLabels } from '../cache.ts';
 import { cloneContainerState, isTerminating, setCondition, setContainerStates, setPodReady } from '../podutil.ts';
 import { nextInt } from '../prng.ts';
@@ -188,8 +190,15 @@ export const MOUNT_RETRY_SECONDS = 1;
 /** Mount retry cap, seconds (maxDurationBeforeRetry 2m2s). */
 export const MAX_MOUNT_RETRY_SECONDS = 122;
 
-/** True when the manifests define the ConfigMap / Secret / PVC `namespace/name` (`state.configObjects`). */
+/**
+ * True when the ConfigMap / Secret / PVC `namespace/name` exists: (issue 6) ConfigMaps and Secrets are
+ * stored objects (`state.configMaps` / `state.secrets`, ../kinds/config.ts: created and deleted through
+ * the API server, so a `kubectl create configmap` counts on the next retry); PVCs are the manifests'
+ * names (`state.configObjects`).
+ */
 export function configObjectExists(state: SimState, field: 'configMaps' | 'secrets' | 'persistentVolumeClaims', namespace: string, name: string): boolean {
+  if (field === 'configMaps') return configMapOf(state, namespace, name) !== undefined;
+  if (field === 'secrets') return secretOf(state, namespace, name) !== undefined;
   return state.configObjects?.[field].includes(`${namespace}/${name}`) ?? false;
 }
 
@@ -346,15 +355,36 @@ function unpullableImage(state: SimState, pod: Pod): string | undefined {
 }
 
 /**
- * The error of the first non-optional `envFrom` source of `pod` the manifests do not define
- * (`state.configObjects`; the missing-config incident names one that does not exist), or null.
+ * The error the kubelet's makeEnvironmentVariables returns for `pod`'s containers, or null when every
+ * container's environment can be built (K pkg/kubelet/kubelet_pods.go; issue 6: key level), per
+ * container in order, its `envFrom` sources first, then its `env`:
+ * - `envFrom` a ConfigMap / Secret that does not exist: `configmap "NAME" not found` / `secret "NAME"
+ *   not found` (the API's NotFound), skipped when `optional: true`;
+ * - `env[].valueFrom.configMapKeyRef` / `secretKeyRef`: the object missing as above; the object there
+ *   but not the key (a ConfigMap's `data`, a Secret's `data`): `couldn't find key KEY in ConfigMap
+ *   NS/NAME` / `couldn't find key KEY in Secret NS/NAME`; `optional: true` skips both.
+ * The objects are the stored ones (`state.configMaps` / `state.secrets`).
  */
 export function missingConfig(state: SimState, pod: Pod): string | null {
   const ns = pod.metadata.namespace;
   for (const c of pod.spec.containers) {
     for (const src of c.envFrom ?? []) {
-      if (src.configMapRef && !src.configMapRef.optional && !configObjectExists(state, 'configMaps', ns, src.configMapRef.name)) return `configmap "${src.configMapRef.name}" not found`;
-      if (src.secretRef && !src.secretRef.optional && !configObjectExists(state, 'secrets', ns, src.secretRef.name)) return `secret "${src.secretRef.name}" not found`;
+      if (src.configMapRef && !src.configMapRef.optional && !configMapOf(state, ns, src.configMapRef.name)) return `configmap "${src.configMapRef.name}" not found`;
+      if (src.secretRef && !src.secretRef.optional && !secretOf(state, ns, src.secretRef.name)) return `secret "${src.secretRef.name}" not found`;
+    }
+    for (const e of c.env) {
+      const cmRef = e.valueFrom?.configMapKeyRef;
+      if (cmRef && !cmRef.optional) {
+        const cm = configMapOf(state, ns, cmRef.name);
+        if (!cm) return `configmap "${cmRef.name}" not found`;
+        if (configMapValue(cm, cmRef.key) === undefined) return `couldn't find key ${cmRef.key} in ConfigMap ${ns}/${cmRef.name}`;
+      }
+      const secRef = e.valueFrom?.secretKeyRef;
+      if (secRef && !secRef.optional) {
+        const secret = secretOf(state, ns, secRef.name);
+        if (!secret) return `secret "${secRef.name}" not found`;
+        if (secretValue(secret, secRef.key) === undefined) return `couldn't find key ${secRef.key} in Secret ${ns}/${secRef.name}`;
+      }
     }
   }
   return null;

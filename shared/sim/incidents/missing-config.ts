@@ -11,13 +11,16 @@
  * Params (schema and defaults: {@link missingConfig}`.params`): `name` (default `<deployment>-config`),
  * `source` (`ConfigMap` or `Secret`, default ConfigMap), `container`.
  *
- * Fix: `kubectl rollout undo deployment/X` (creating the ConfigMap is the other real fix; the sim has
- * no ConfigMap objects). Mitigated when neither the template nor any active Pod of the Deployment
- * references the missing source and every desired replica is available.
+ * Fix: `kubectl rollout undo deployment/X`, or (issue 6) create the missing object (`kubectl create
+ * configmap X --from-literal=KEY=VALUE`, `kubectl create secret generic X ...`): the kubelet's next
+ * retry (10 s) starts the waiting Pods and the rollout completes. Mitigated when neither the template
+ * nor any active Pod of the Deployment references the source while it is missing, and every desired
+ * replica is available.
  */
 import { z } from 'zod';
 import type { Container, IncidentState, SimState } from '../types.ts';
 import { splitKey } from '../names.ts';
+import { configMapOf, secretOf } from '../kinds/config.ts';
 import { defineIncident } from './module.ts';
 import { dnsLabel } from './params.ts';
 import { checkContainer, containerParam, pipelineFixed, pipelineRollout } from './pipeline.ts';
@@ -50,6 +53,7 @@ export const missingConfig = defineIncident({
   ],
   remediations: [
     { summary: 'Roll the Deployment back to the revision without the reference', command: 'kubectl rollout undo deployment/<deployment>' },
+    { summary: 'Create the missing ConfigMap (or Secret: kubectl create secret generic <name> --from-literal=KEY=VALUE); the kubelet retries within 10 s', command: 'kubectl create configmap <name> --from-literal=KEY=VALUE' },
   ],
   checkDeployment: (params, d) => checkContainer(params.container, d),
   start(state: SimState, inc: IncidentState, { params, target }) {
@@ -69,6 +73,10 @@ export const missingConfig = defineIncident({
   isMitigated(state: SimState, inc: IncidentState): boolean {
     const name = inc.data['name'];
     const source = inc.data['source'];
-    return typeof name === 'string' && typeof source === 'string' && pipelineFixed(state, inc, (c) => references(c, source, name));
+    if (typeof name !== 'string' || typeof source !== 'string') return false;
+    // (issue 6) a reference is broken only while the object is missing in the Deployment's namespace
+    const ns = splitKey(typeof inc.data['deployment'] === 'string' ? inc.data['deployment'] : inc.spec.target).namespace;
+    const exists = source === 'Secret' ? secretOf(state, ns, name) !== undefined : configMapOf(state, ns, name) !== undefined;
+    return pipelineFixed(state, inc, (c) => !exists && references(c, source, name));
   },
 });

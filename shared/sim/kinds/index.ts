@@ -24,8 +24,8 @@ import { resourceQuotaKind } from './resourcequota.ts';
 import { limitRangeKind } from './limitrange.ts';
 import { leaseKind } from './lease.ts';
 import { persistentVolumeClaimKind } from './pvc.ts';
-
 import { priorityClassKind } from './priorityclass.ts';
+import { configMapKind, secretKind } from './config.ts';
 
 export type { KindDef, KubeObject, PrinterColumn } from './kind.ts';
 
@@ -52,6 +52,8 @@ export const KINDS: readonly KindDef[] = [
   cronJobKind as unknown as KindDef,
   leaseKind as unknown as KindDef,
   persistentVolumeClaimKind as unknown as KindDef,
+  configMapKind as unknown as KindDef,
+  secretKind as unknown as KindDef,
 ];
 
 const byKind = new Map<string, KindDef>(KINDS.map((k) => [k.kind, k]));
@@ -105,6 +107,7 @@ export { horizontalPodAutoscalerKind } from './hpa.ts';
 export { limitRangeKind } from './limitrange.ts';
 export { leaseKind } from './lease.ts';
 export { priorityClassKind, priorityClassNamed, isSystemPriorityClass } from './priorityclass.ts';
+export { configMapKind, secretKind } from './config.ts';
 export { resourceQuotaKind } from './resourcequota.ts';
 export { cronJobKind, jobKind } from './job.ts';
 export { daemonSetKind, deploymentKind, endpointSliceKind, nodeKind, podDisruptionBudgetKind, podKind, replicaSetKind, replicationControllerKind, serviceKind, statefulSetKind };

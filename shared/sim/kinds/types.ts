@@ -68,10 +68,23 @@ export interface Probe {
   failureThreshold?: number;
 }
 
-/** `core/v1 EnvVar` subset: literal values only (`valueFrom` is dropped by shared/manifests). */
+/**
+ * `core/v1 EnvVarSource` subset (issue 6): a ConfigMap or Secret key (resolved by the kubelet when it
+ * creates the container: a missing object or key is `CreateContainerConfigError`), or a field of the
+ * Pod / a resource of a container (kept as written, not resolved).
+ */
+export interface EnvVarSource {
+  configMapKeyRef?: { name: string; key: string; optional?: boolean };
+  secretKeyRef?: { name: string; key: string; optional?: boolean };
+  fieldRef?: { fieldPath: string; apiVersion?: string };
+  resourceFieldRef?: { resource: string; containerName?: string; divisor?: string };
+}
+
+/** `core/v1 EnvVar`: a literal `value` or (issue 6) a `valueFrom` source. */
 export interface EnvVar {
   name: string;
   value?: string;
+  valueFrom?: EnvVarSource;
 }
 
 /** `core/v1 ContainerPort`; `protocol` defaults to TCP. */
@@ -84,8 +97,8 @@ export interface ContainerPort {
 /**
  * `core/v1 EnvFromSource`: every key of a ConfigMap or Secret as environment variables. The kubelet
  * resolves it when it creates the container; a missing, non-optional source is `CreateContainerConfigError`
- * (`configmap "x" not found`; kubernetes-behaviour.md §10). The sim stores no ConfigMaps or Secrets, so
- * every non-optional reference is missing (only incidents write one: shared/manifests does not read it).
+ * (`configmap "x" not found`; kubernetes-behaviour.md §10), resolved against the stored ConfigMaps and
+ * Secrets (issue 6; shared/manifests keeps it, the missing-config incident adds one).
  */
 export interface EnvFromSource {
   prefix?: string;
@@ -98,7 +111,7 @@ export interface Container {
   name: string;
   image: string;
   env: EnvVar[];
-  /** (added) Absent unless set (an incident's missing ConfigMap); see {@link EnvFromSource}. */
+  /** (added) Absent unless set (the manifests, an incident's missing ConfigMap); see {@link EnvFromSource}. */
   envFrom?: EnvFromSource[];
   ports: ContainerPort[];
   resources: ResourceRequirements;

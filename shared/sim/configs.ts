@@ -1,0 +1,84 @@
+/**
+ * (issue 6) The ConfigMaps and Secrets of a {@link SimInput} (`input.configs`, from the manifests; and
+ * the bare names of older inputs' `configObjects`) stored at createSim, before any container starts,
+ * and the object a `kubectl create configmap` / `apply -f` builds ({@link configObjectFromManifest}),
+ * which the console then stores through the API server's `createObject` (shared/sim/actions/objects.ts).
+ *
+ * A Secret's `stringData` is merged into `data` base64-encoded, a `stringData` key winning over the same
+ * `data` key (K pkg/apis/core/v1/conversion.go Convert_v1_Secret_To_core_Secret); `type` defaults to
+ * Opaque.
+ *
+ * Pure and deterministic. May import: ./kinds/*, ./types.ts, ./names.ts.
+ */
+import { base64Encode, dataRecord } from './kinds/config.ts';
+import { kindOf, objectKey, type KindDef } from './kinds/index.ts';
+import type { ConfigManifest, ConfigMap, ObjectMeta, Secret, SimInput, SimState } from './types.ts';
+
+/**
+ * The stored form of a ConfigMap / Secret manifest: metadata (uid from the state's counter, created
+ * now, resourceVersion 0 until stored), data maps as null-prototype records (absent when empty).
+ */
+export function configObjectFromManifest(state: SimState, m: ConfigManifest): ConfigMap | Secret {
+  const metadata: ObjectMeta = {
+    name: m.metadata.name,
+    namespace: m.metadata.namespace ?? 'default',
+    uid: `${m.kind === 'ConfigMap' ? 'cm' : 'secret'}-${state.counters.uid++}`,
+    labels: { ...(m.metadata.labels ?? {}) },
+    annotations: { ...(m.metadata.annotations ?? {}) },
+    creationTimestamp: state.t,
+    ownerReferences: [],
+    generation: 1,
+    resourceVersion: 0,
+  };
+  if (m.kind === 'ConfigMap') {
+    const cm: ConfigMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata };
+    const data = dataRecord(m.data);
+    const binaryData = dataRecord(m.binaryData);
+    if (data) cm.data = data;
+    if (binaryData) cm.binaryData = binaryData;
+    if (m.immutable !== undefined) cm.immutable = m.immutable;
+    return cm;
+  }
+  const merged: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const [k, v] of Object.entries(m.data ?? {})) merged[k] = v;
+  for (const [k, v] of Object.entries(m.stringData ?? {})) merged[k] = base64Encode(v);
+  const secret: Secret = { apiVersion: 'v1', kind: 'Secret', metadata, type: m.type ?? 'Opaque' };
+  const data = dataRecord(merged);
+  if (data) secret.data = data;
+  if (m.immutable !== undefined) secret.immutable = m.immutable;
+  return secret;
+}
+
+/**
+ * Stores `input.configs` in document order (a duplicate key is skipped with a warning), then an empty
+ * object for each name of `input.configObjects.configMaps` / `secrets` not defined there (inputs that
+ * list names only). Called by createSim after the workloads and Services are built; absent input
+ * leaves the state (and its hash) as before.
+ */
+export function storeConfigs(state: SimState, input: SimInput): void {
+  const put = (m: ConfigManifest): void => {
+    const def = kindOf(m.kind) as KindDef;
+    const key = objectKey(def, { name: m.metadata.name, namespace: m.metadata.namespace ?? 'default' } as ObjectMeta);
+    if (Object.hasOwn(def.store(state), key)) {
+      state.warnings.push(`duplicate ${m.kind} "${key}" skipped`);
+      return;
+    }
+    const obj = configObjectFromManifest(state, m);
+    def.defaults?.(obj);
+    obj.metadata.resourceVersion = ++state.counters.resourceVersion;
+    (def.ensureStore!(state) as Record<string, ConfigMap | Secret>)[key] = obj;
+  };
+  for (const m of input.configs ?? []) put(m);
+  const legacy = input.configObjects;
+  if (!legacy) return;
+  const byName = (kind: 'ConfigMap' | 'Secret', keys: readonly string[]) => {
+    const def = kindOf(kind) as KindDef;
+    for (const k of keys) {
+      if (Object.hasOwn(def.store(state), k)) continue;
+      const slash = k.indexOf('/');
+      put({ apiVersion: 'v1', kind, metadata: { namespace: k.slice(0, slash), name: k.slice(slash + 1) } } as ConfigManifest);
+    }
+  };
+  byName('ConfigMap', legacy.configMaps);
+  byName('Secret', legacy.secrets);
+}
