@@ -89,7 +89,7 @@ describe('kubectl apply -f - of pasted YAML', () => {
     const s = createSim(shopInput());
     expect(pipe(s, 'kubectl apply -f -', `${WEB(2, 'nginx')}---\nmetadata:\n  name: x\n`)).toBe('error: error validating "STDIN": error validating data: [apiVersion not set, kind not set]; if you choose to ignore these errors, turn validation off with --validate=false');
     expect(s.deployments['default/web']).toBeUndefined();
-    expect(pipe(s, 'kubectl apply -f -', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\n')).toMatch(/^error: resource mapping not found for name: "cfg" namespace: "" from "STDIN": no matches for kind "ConfigMap" in version "v1"/);
+    expect(pipe(s, 'kubectl apply -f -', 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: cfg\n')).toMatch(/^error: resource mapping not found for name: "cfg" namespace: "" from "STDIN": no matches for kind "Widget" in version "example.com\/v1"/);
     expect(pipe(s, 'kubectl apply -f -', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n')).toMatch(/^error: the console cannot apply kind "Pod"/);
     expect(pipe(s, 'kubectl apply -f -', 'kind: [\n')).toMatch(/^error: error parsing STDIN: error converting YAML to JSON: yaml: line \d+: /);
     expect(pipe(s, 'kubectl apply -f web.yaml', 'apiVersion: v1\n')).toBe('error: error validating "web.yaml": error validating data: kind not set; if you choose to ignore these errors, turn validation off with --validate=false');

@@ -132,6 +132,7 @@ describe('incident registry', () => {
       '<member>': 'etcd-1',
       '<n>': '6',
       '<revision>': '1000',
+      '<name>': 'app-config',
     };
     for (const { kind, remediations } of incidentCatalog()) {
       for (const { command } of remediations) {
