@@ -269,14 +269,15 @@ export function schedulerSync(state: SimState): void {
   // PrioritySort (queue sort plugin): higher spec.priority first, FIFO within a priority (stable sort).
   // Only when some queued pod has a priority, so queues of priority-0 pods keep their order at O(queue).
   if (queue.some((k) => (state.pods[k]?.spec.priority ?? 0) !== 0)) queue = queue.slice().sort((a, b) => podPriorityOf(state, b) - podPriorityOf(state, a));
-  const seen = new Set<string>();
+  // Keys that failed in this pass: a duplicate of one is not retried (one of a bound pod stops at its
+  // nodeName below), so only failures are remembered, not all 150,000 keys of createSim's queue.
+  const failed = new Set<string>();
   let pass: Pass | null = null;
   const budget = isWarmStart(state) ? Infinity : schedulingAttemptsPerTick(state.settings.tickSeconds);
   let attempts = 0;
   for (let q = 0; q < queue.length; q++) {
     const key = queue[q]!;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    if (failed.size > 0 && failed.has(key)) continue;
     const pod = state.pods[key];
     if (!pod || pod.spec.nodeName || pod.metadata.deletionTimestamp !== undefined) {
       delete sq.podInfo[key];
@@ -298,6 +299,7 @@ export function schedulerSync(state: SimState): void {
     info.backoffUntil = state.t + podBackoffSeconds(info.attempts);
     info.parkedAt = state.t;
     sq.unschedulable.push(key);
+    failed.add(key);
   }
 }
 
@@ -430,6 +432,10 @@ interface Pass {
   runCpu: number;
   runMem: number;
   runLen: number;
+  /** Bumped whenever {@link groups} changes (a group cached or evicted). */
+  groupsGen: number;
+  /** {@link countBound}: per pod label object, the cached groups it belongs to (valid while `gen` is current). */
+  boundMemo: Map<Readonly<Record<string, string>>, { gen: number; namespace: string; groups: SpreadGroup[] }>;
   /** Per topology: each node's zone index (`values.length` without the label) and the zones' node lists. */
   zoneLists: Map<Topology, ZoneLists>;
 }
@@ -486,6 +492,8 @@ function newPass(state: SimState): Pass {
     runMem: NaN,
     runLen: 0,
     zoneLists: new Map(),
+    groupsGen: 0,
+    boundMemo: new Map(),
   };
 }
 
@@ -562,6 +570,7 @@ function groupOf(pass: Pass, namespace: string, sel: CompiledSelector): SpreadGr
   if (!sel.nothing) forEachGroupCandidate(state, namespace, sel, count);
   if (groups.length >= GROUP_CACHE) groups.shift()!.live = false;
   groups.push(g);
+  pass.groupsGen++;
   return g;
 }
 
@@ -627,8 +636,14 @@ function domainCounts(g: SpreadGroup, key: string, topo: Topology): Int32Array {
 
 /** A binding in this pass: every cached group the pod belongs to counts it. */
 function countBound(pass: Pass, pod: Pod, j: number): void {
-  for (const g of pass.groups) {
-    if (g.namespace !== pod.metadata.namespace || !selectorMatchesLabels(g.sel, pod.metadata.labels)) continue;
+  // The matching groups per label object (a template's pods share one) while the cache holds the same groups.
+  const labels = pod.metadata.labels;
+  let memo = pass.boundMemo.get(labels);
+  if (!memo || memo.gen !== pass.groupsGen || memo.namespace !== pod.metadata.namespace) {
+    const groups = pass.groups.filter((g) => g.namespace === pod.metadata.namespace && selectorMatchesLabels(g.sel, labels));
+    pass.boundMemo.set(labels, (memo = { gen: pass.groupsGen, namespace: pod.metadata.namespace, groups }));
+  }
+  for (const g of memo.groups) {
     const c = (g.host[j] = g.host[j]! + 1);
     if (c === 1) g.touched.push(j);
     if (c > g.maxHost) g.maxHost = c;
