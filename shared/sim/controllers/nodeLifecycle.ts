@@ -32,6 +32,7 @@
  * allows evictions) is evicted in the same tick.
  */
 import { apiWritable, deletePod, drainDirty, markDirty, noteChange, updateStatus } from '../apiserver.ts';
+import { changeCursor, forEachChangeSince } from '../changelog.ts';
 import { emit } from '../emit.ts';
 import { getIndex } from '../cache.ts';
 import { isTerminating, setPodReady } from '../podutil.ts';
@@ -58,19 +59,80 @@ const ZONE_LABEL = 'topology.kubernetes.io/zone';
 /** A zone's state (ComputeZoneState): Normal, PartialDisruption, FullDisruption. */
 export type ZoneState = 'Normal' | 'PartialDisruption' | 'FullDisruption';
 
-/** Every zone's state and size now, by zone label (`''` for Nodes without one). O(nodes). */
-export function zoneStates(state: SimState): Map<string, { state: ZoneState; size: number }> {
-  const counts = new Map<string, { ready: number; notReady: number }>();
-  for (const name in state.nodes) {
-    const node = state.nodes[name]!;
-    const zone = node.metadata.labels[ZONE_LABEL] ?? '';
-    let c = counts.get(zone);
-    if (!c) counts.set(zone, (c = { ready: 0, notReady: 0 }));
-    if (readyCondition(node)?.status === 'True') c.ready++;
-    else c.notReady++;
+/** Per zone: Nodes Ready and not. */
+interface ZoneCount {
+  ready: number;
+  notReady: number;
+}
+
+/**
+ * Each Node's zone and readiness, counted per zone, for one state: built once (O(nodes)), then kept up
+ * to date from the change log's Node entries (every Ready transition is a Node status write:
+ * {@link markNotReady}, {@link recover}, a replaced Node's create/delete), like the controller's
+ * informer cache. Rebuilt when the log cannot answer (resync: too far behind, or not recording yet, as
+ * during createSim) or the Node map was replaced. Lives beside the state (a WeakMap), never in it.
+ */
+interface ZoneCache {
+  nodesRef: SimState['nodes'];
+  cursor: number;
+  byNode: Map<string, { zone: string; ready: boolean }>;
+  counts: Map<string, ZoneCount>;
+}
+
+const zoneCaches = new WeakMap<SimState, ZoneCache>();
+
+function isReady(node: Node): boolean {
+  const conds = node.status.conditions;
+  for (let i = 0; i < conds.length; i++) if (conds[i]!.type === 'Ready') return conds[i]!.status === 'True';
+  return false;
+}
+
+function refreshZoneNode(zc: ZoneCache, name: string, node: Node | undefined): void {
+  const old = zc.byNode.get(name);
+  if (old) {
+    const c = zc.counts.get(old.zone)!;
+    if (old.ready) c.ready--;
+    else c.notReady--;
+    if (c.ready + c.notReady === 0) zc.counts.delete(old.zone);
+    zc.byNode.delete(name);
   }
+  if (!node) return;
+  const zone = node.metadata.labels[ZONE_LABEL] ?? '';
+  const ready = isReady(node);
+  zc.byNode.set(name, { zone, ready });
+  let c = zc.counts.get(zone);
+  if (!c) zc.counts.set(zone, (c = { ready: 0, notReady: 0 }));
+  if (ready) c.ready++;
+  else c.notReady++;
+}
+
+/** The per-zone counts now ({@link ZoneCache}). O(Node changes since the last call), O(nodes) on a rebuild. */
+function zoneCounts(state: SimState): Map<string, ZoneCount> {
+  const zc = zoneCaches.get(state);
+  if (zc && zc.nodesRef === state.nodes) {
+    const keys: string[] = [];
+    const r = forEachChangeSince(state, zc.cursor, (kind, key) => {
+      if (kind === 'Node') keys.push(key);
+    });
+    if (!r.resync) {
+      zc.cursor = r.cursor;
+      for (const key of keys) refreshZoneNode(zc, key, state.nodes[key]);
+      return zc.counts;
+    }
+  }
+  const fresh: ZoneCache = { nodesRef: state.nodes, cursor: changeCursor(state), byNode: new Map(), counts: new Map() };
+  for (const name in state.nodes) refreshZoneNode(fresh, name, state.nodes[name]);
+  zoneCaches.set(state, fresh);
+  return fresh.counts;
+}
+
+/**
+ * Every zone's state and size now, by zone label (`''` for Nodes without one). O(zones + Node changes
+ * since the last call) (see {@link ZoneCache}).
+ */
+export function zoneStates(state: SimState): Map<string, { state: ZoneState; size: number }> {
   const out = new Map<string, { state: ZoneState; size: number }>();
-  for (const [zone, c] of counts) {
+  for (const [zone, c] of zoneCounts(state)) {
     const size = c.ready + c.notReady;
     const s: ZoneState = c.ready === 0 && c.notReady > 0 ? 'FullDisruption'
       : c.notReady > 2 && c.notReady / size >= UNHEALTHY_ZONE_THRESHOLD ? 'PartialDisruption' : 'Normal';
@@ -219,4 +281,7 @@ function markNotReady(state: SimState, node: Node): void {
     if (!isTerminating(pod)) first = Math.min(first, state.t + noExecuteTolerationSeconds(pod.spec.tolerations, node.spec.taints));
   }
   if (first !== Infinity) scheduleTimer(state, first, T_EVICT, name);
+  // handleDisruption re-reads the zone states on every monitor pass: reading them now builds the
+  // per-zone counts (O(nodes), once per state) so the eviction, 300 s later, reads them in O(changes).
+  zoneCounts(state);
 }
