@@ -13,7 +13,7 @@
  * ALLOWED DISRUPTIONS 0.
  *
  * The maintenance happens at the deadline whatever the players did (the module outlives mitigation):
- * the machine reboots, its kubelet stops for `rebootSeconds`, then comes back (Normal `Rebooted`). A
+ * the machine reboots, its kubelet stops for `rebootSeconds`, then comes back (the kubelet's `Starting` and Warning `Rebooted`, K pkg/kubelet/kubelet_node_status.go). A
  * drained Node loses nothing; one that still runs workload Pods is marked Unknown after 50 s, its
  * Pods leave the endpoints and requests routed to them time out until then.
  *
@@ -34,6 +34,7 @@ import { getIndex, podOwnerKey, rsOwnerKey, sortedKeys } from '../cache.ts';
 import { recordEvent } from '../events.ts';
 import { refKey, splitKey } from '../names.ts';
 import { isActive } from '../podutil.ts';
+import { completeNodeReboot } from '../actions/nodeReboot.ts';
 import { defineIncident } from './module.ts';
 import { dnsLabel } from './params.ts';
 import { nodeTarget } from './targets.ts';
@@ -152,10 +153,9 @@ export const pdbDrain = defineIncident({
     }
     const back = inc.data['backAt'];
     if (typeof back === 'number' && state.t >= back && !n.sim.kubeletUp) {
-      n.sim.kubeletUp = true;
-      markDirty(state, 'nodes', node);
       inc.data['backAt'] = null;
-      recordEvent(state, 'Normal', 'Rebooted', { kind: 'Node', name: node, namespace: '' }, `Node ${node} has been rebooted, boot id changed`, 'kubelet');
+      // The kubelet starts again: `Starting` and the kubelet's Warning `Rebooted` (new boot id), as `kubectl node reboot`.
+      completeNodeReboot(state, node);
     }
   },
   isMitigated(state: SimState, inc: IncidentState): boolean {
