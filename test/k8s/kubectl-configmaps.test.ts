@@ -4,66 +4,24 @@
  * describer over the served objects), `-o jsonpath` of a Secret's base64 data, `apply -f -` of a
  * ConfigMap, `delete cm`. Each write is a game action of the player.
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { Client, type Room } from '@colyseus/sdk';
-import { snapshotState } from '../../client/src/view/stateMirror.ts';
-import type { CredentialsMessage } from '../../shared/protocol.ts';
-import type { RunningServer } from '../../server/app.ts';
-import { nextMessage, startTestServer, waitFor } from '../server/helpers.ts';
-import { KUBECTL } from './kubectl-bin.ts';
+import { waitFor } from '../server/helpers.ts';
+import { startKubectlMatch, until, type KubectlMatch, type KubectlResult } from './kubectl-match.ts';
 
-const run = promisify(execFile);
-const DILATION = 30;
+let m: KubectlMatch;
 
-let server: RunningServer;
-let home: string;
-let config: string;
-let alice: Room;
-
-async function kubectl(args: string[], stdin?: string): Promise<{ out: string; err: string; code: number }> {
-  try {
-    const p = run(KUBECTL, ['--kubeconfig', config, ...args], { env: { HOME: home, PATH: '/usr/bin:/bin' }, timeout: 20_000 });
-    if (stdin !== undefined) p.child.stdin?.end(stdin);
-    const { stdout, stderr } = await p;
-    return { out: stdout, err: stderr, code: 0 };
-  } catch (err) {
-    const e = err as { stdout?: string; stderr?: string; code?: number };
-    return { out: e.stdout ?? '', err: e.stderr ?? '', code: typeof e.code === 'number' ? e.code : 1 };
-  }
-}
+/** Runs kubectl with alice's kubeconfig, `stdin` piped in. */
+const kubectl = (args: string[], stdin?: string): Promise<KubectlResult> => m.kubectl(args, { stdin });
 
 beforeAll(async () => {
-  home = mkdtempSync(join(tmpdir(), 'gameday-kubectl-config-'));
-  server = await startTestServer();
-  const client = new Client(server.url);
-  alice = await client.joinOrCreate('match', { name: 'alice', seed: 12, teams: 1, scenario: 'guestbook', timeDilation: DILATION });
-  const cred = await nextMessage<CredentialsMessage>(alice, 'credentials');
-  const res = await fetch(`${server.url}${cred.kubeconfigPath}`, { headers: { authorization: `Bearer ${cred.token}` } });
-  config = join(home, 'alice.yaml');
-  writeFileSync(config, await res.text());
-  await waitFor(() => (snapshotState(alice.state).teams.get('blue')?.pods.size ?? 0) > 0, 'blue projected');
+  m = await startKubectlMatch({ seed: 12, timeDilation: 30, prefix: 'kubectl-config' });
 });
 
 afterAll(async () => {
-  await alice?.leave().catch(() => undefined);
-  await server?.close();
-  rmSync(home, { recursive: true, force: true });
+  await m?.close();
 });
 
-const actionCount = () => [...snapshotState(alice.state).players.values()].find((p) => p.name === 'alice')!.actions;
-
-async function until(probe: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+const actionCount = (): number => m.actionCount();
 
 describe('real kubectl with ConfigMaps and Secrets', () => {
   it('create configmap / secret generic, get, describe, jsonpath, apply -f -, delete', async () => {

@@ -3,53 +3,28 @@
  * lines, `--tail`, `--since`, `--timestamps`, `-c`, `--previous`, `deployment/NAME`, `-f` following the
  * match until the Pod goes away, and the console printing the same lines.
  */
-import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { spawn } from 'node:child_process';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { Client, type Room } from '@colyseus/sdk';
+import type { Room } from '@colyseus/sdk';
 import { snapshotState } from '../../client/src/view/stateMirror.ts';
-import type { CredentialsMessage } from '../../shared/protocol.ts';
-import type { RunningServer } from '../../server/app.ts';
-import { ask, nextMessage, startTestServer, waitFor } from '../server/helpers.ts';
+import { ask, waitFor } from '../server/helpers.ts';
 import { KUBECTL } from './kubectl-bin.ts';
+import { startKubectlMatch, type KubectlMatch, type KubectlResult } from './kubectl-match.ts';
 
-const run = promisify(execFile);
-
-let server: RunningServer;
+let m: KubectlMatch;
 let home: string;
 let config: string;
 let alice: Room;
-let cred: CredentialsMessage;
 
-async function kubectl(...args: string[]): Promise<{ out: string; err: string; code: number }> {
-  try {
-    const { stdout, stderr } = await run(KUBECTL, ['--kubeconfig', config, ...args], { env: { HOME: home, PATH: '/usr/bin:/bin' }, timeout: 20_000, maxBuffer: 64 * 1024 * 1024 });
-    return { out: stdout, err: stderr, code: 0 };
-  } catch (err) {
-    const e = err as { stdout?: string; stderr?: string; code?: number };
-    return { out: e.stdout ?? '', err: e.stderr ?? '', code: typeof e.code === 'number' ? e.code : 1 };
-  }
-}
+const kubectl = (...args: string[]): Promise<KubectlResult> => m.kubectl(args);
 
 beforeAll(async () => {
-  home = mkdtempSync(join(tmpdir(), 'gameday-kubectl-logs-'));
-  server = await startTestServer();
-  const client = new Client(server.url);
-  alice = await client.joinOrCreate('match', { name: 'alice', seed: 5, teams: 1, scenario: 'guestbook', timeDilation: 10 });
-  cred = await nextMessage<CredentialsMessage>(alice, 'credentials');
-  const res = await fetch(`${server.url}${cred.kubeconfigPath}`, { headers: { authorization: `Bearer ${cred.token}` } });
-  config = join(home, 'alice.yaml');
-  writeFileSync(config, await res.text());
-  await waitFor(() => (snapshotState(alice.state).teams.get('blue')?.pods.size ?? 0) > 0, 'blue projected');
+  m = await startKubectlMatch({ seed: 5, timeDilation: 10, prefix: 'kubectl-logs' });
+  ({ home, config, alice } = m);
 });
 
 afterAll(async () => {
-  await alice?.leave().catch(() => undefined);
-  await server?.close();
-  rmSync(home, { recursive: true, force: true });
+  await m?.close();
 });
 
 const blue = () => snapshotState(alice.state).teams.get('blue')!;

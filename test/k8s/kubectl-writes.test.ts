@@ -4,54 +4,28 @@
  * Deployment and Service, `edit` (through `KUBE_EDITOR`), `delete deployment`. Every write must show in
  * the game (the projection a player's client sees, the player's action count).
  */
-import { execFile } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { Client, type Room } from '@colyseus/sdk';
+import type { Room } from '@colyseus/sdk';
 import { snapshotState } from '../../client/src/view/stateMirror.ts';
-import type { CredentialsMessage } from '../../shared/protocol.ts';
-import type { RunningServer } from '../../server/app.ts';
-import { nextMessage, startTestServer, waitFor } from '../server/helpers.ts';
-import { KUBECTL } from './kubectl-bin.ts';
+import { waitFor } from '../server/helpers.ts';
+import { startKubectlMatch, until, type KubectlMatch, type KubectlResult } from './kubectl-match.ts';
 
-const run = promisify(execFile);
-
-let server: RunningServer;
+let m: KubectlMatch;
 let home: string;
-let config: string;
 let alice: Room;
 
 /** Runs kubectl with alice's kubeconfig (extra environment: `env`): stdout, stderr and the exit code. */
-async function kubectl(args: string[], env: Record<string, string> = {}): Promise<{ out: string; err: string; code: number }> {
-  try {
-    const { stdout, stderr } = await run(KUBECTL, ['--kubeconfig', config, ...args], { env: { HOME: home, PATH: '/usr/bin:/bin', ...env }, timeout: 20_000 });
-    return { out: stdout, err: stderr, code: 0 };
-  } catch (err) {
-    const e = err as { stdout?: string; stderr?: string; code?: number };
-    return { out: e.stdout ?? '', err: e.stderr ?? '', code: typeof e.code === 'number' ? e.code : 1 };
-  }
-}
-
+const kubectl = (args: string[], env: Record<string, string> = {}): Promise<KubectlResult> => m.kubectl(args, { env });
 
 beforeAll(async () => {
-  home = mkdtempSync(join(tmpdir(), 'gameday-kubectl-writes-'));
-  server = await startTestServer();
-  const client = new Client(server.url);
-  alice = await client.joinOrCreate('match', { name: 'alice', seed: 11, teams: 1, scenario: 'guestbook', timeDilation: 30 });
-  const cred = await nextMessage<CredentialsMessage>(alice, 'credentials');
-  const res = await fetch(`${server.url}${cred.kubeconfigPath}`, { headers: { authorization: `Bearer ${cred.token}` } });
-  config = join(home, 'alice.yaml');
-  writeFileSync(config, await res.text());
-  await waitFor(() => (snapshotState(alice.state).teams.get('blue')?.pods.size ?? 0) > 0, 'blue projected');
+  m = await startKubectlMatch({ seed: 11, timeDilation: 30, prefix: 'kubectl-writes' });
+  ({ home, alice } = m);
 });
 
 afterAll(async () => {
-  await alice?.leave().catch(() => undefined);
-  await server?.close();
-  rmSync(home, { recursive: true, force: true });
+  await m?.close();
 });
 
 describe('kubectl explain reads the OpenAPI v3 documents', () => {
@@ -86,16 +60,9 @@ describe('kubectl explain reads the OpenAPI v3 documents', () => {
 });
 
 const blue = () => snapshotState(alice.state).teams.get('blue')!;
-const actionCount = () => [...snapshotState(alice.state).players.values()].find((p) => p.name === 'alice')!.actions;
+const actionCount = (): number => m.actionCount();
 
 /** Polls an async probe (kubectl) until it holds; 15 s at most. */
-async function until(probe: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 /** Rows of a kubectl table without its header. */
 const rows = (out: string) => out.trim().split('\n').slice(1);
