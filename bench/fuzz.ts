@@ -94,6 +94,7 @@ for (let i = 0; i < CLIENTS; i++) {
   const room = await new Client(url).create('match', { name: `fuzzer-${i}`, trainer: true, token, seed: SEED + i, teams: 1 + (i % 3) });
   room.onMessage('reply', () => undefined);
   room.onMessage('matchEnded', () => undefined);
+  room.onMessage('clock', () => undefined);
   room.reconnection.enabled = false;
   rooms.push(room);
 }
