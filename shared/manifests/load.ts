@@ -23,7 +23,7 @@ import { ACCEPTED_KINDS, AcceptedObjectSchema, DaemonSetSchema, PersistentVolume
 import type { DeploymentInput, ServiceInput, WorkloadInput } from './schemas.ts';
 import { CronJobSchema, HorizontalPodAutoscalerSchema, JobSchema } from './schemas.ts';
 import type { CronJobInput, JobInput } from './schemas.ts';
-import { parseCron } from '../sim/cron.ts';
+import { parseCron, timeZoneError } from '../sim/cron.ts';
 import type { HorizontalPodAutoscalerInput } from './schemas.ts';
 import { checkDeployment, checkService } from './checks.ts';
 import { parseConfig } from './configs.ts';
@@ -601,6 +601,13 @@ export function loadManifests(yamlText: string, opts: { source?: string } = {}):
         parseCron((r.data as CronJobInput).spec.schedule);
       } catch (e) {
         err(['spec', 'schedule'], `Invalid value: ${JSON.stringify((r.data as CronJobInput).spec.schedule)}: ${(e as Error).message}`, kind, name);
+        return;
+      }
+      const zone = (r.data as CronJobInput).spec.timeZone;
+      // K pkg/apis/batch/validation: validateTimeZone (`unknown time zone X`; "Local" is refused).
+      const zoneError = zone === undefined ? null : timeZoneError(zone);
+      if (zoneError !== null) {
+        err(['spec', 'timeZone'], `Invalid value: ${JSON.stringify(zone)}: ${zoneError}`, kind, name);
         return;
       }
     }

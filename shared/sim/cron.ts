@@ -4,11 +4,13 @@
  * `A,B`, steps `*\/S` / `A-B/S` / `A/S`, month and weekday names (`jan`, `mon`; Sunday 0 or 7), `?` as
  * `*`, and the macros `@yearly` (`@annually`), `@monthly`, `@weekly`, `@daily` (`@midnight`),
  * `@hourly`. When both day-of-month and day-of-week are restricted a day matching either runs (cron's
- * rule). Evaluated in UTC.
+ * rule). Evaluated in UTC, or in the CronJob's `spec.timeZone` (an IANA name, GA in 1.27): see
+ * {@link nextCronTime}.
  *
  * Sim time: sim second 0 is the fixed epoch `2025-01-01T00:00:00Z` (./names.ts `simTimestamp`), so a
  * schedule runs at the sim seconds whose epoch-based time matches (`*\/5 * * * *`: 300, 600, ...). Pure:
- * `Date` is only used as a calendar on fixed numbers (no wall clock).
+ * integer calendar maths, and `Intl.DateTimeFormat` only as the time-zone database (the offset of a zone at a
+ * given instant; no wall clock).
  *
  * May import: nothing.
  */
@@ -128,10 +130,37 @@ function dayMatches(s: CronSchedule, d: number, weekday: number): boolean {
 
 /**
  * The first sim second strictly after `t` (sim seconds) at which `s` runs (a whole minute), or null when
- * none within five years (e.g. `0 0 30 2 *`).
+ * none within five years (e.g. `0 0 30 2 *`). The fields are read on the wall clock of `timeZone` (the
+ * CronJob's `spec.timeZone`, an IANA name; default UTC, as the controller's when the field is unset on a
+ * UTC kube-controller-manager): `0 9 * * *` in `Europe/Berlin` runs at 08:00Z in winter, 07:00Z in
+ * summer. A time skipped by a daylight-saving change does not run that day; a repeated one runs once.
+ * Source: K pkg/controller/cronjob/utils.go (`getTimeZone`), robfig/cron v3 `SpecSchedule.Next`.
+ * @throws RangeError when `timeZone` is not a zone of the runtime's database ({@link timeZoneError}).
  */
-export function nextCronTime(s: CronSchedule, t: number): number | null {
-  let u = EPOCH_UNIX + (Math.floor(t / 60) + 1) * 60;
+export function nextCronTime(s: CronSchedule, t: number, timeZone?: string): number | null {
+  if (timeZone === undefined || timeZone === 'UTC' || timeZone === 'Etc/UTC') return nextLocalMinute(s, EPOCH_UNIX + t, (u) => u);
+  const zone = timeZone;
+  // Search the zone's wall-clock minutes after t's; each candidate maps back to the instant that shows
+  // it. A wall-clock time skipped by a DST change (no instant shows it) does not run; one shown twice
+  // runs at its first instant after t.
+  const start = EPOCH_UNIX + t;
+  return nextLocalMinute(s, start + zoneOffsetSeconds(zone, start), (local) => {
+    // The offsets in force a day either side cover any change near `local`; the earliest match wins.
+    const guesses = [local - zoneOffsetSeconds(zone, local - 86_400), local - zoneOffsetSeconds(zone, local), local - zoneOffsetSeconds(zone, local + 86_400)].sort((a, b) => a - b);
+    for (const guess of guesses) {
+      if (guess > start && guess + zoneOffsetSeconds(zone, guess) === local) return guess;
+    }
+    return null;
+  });
+}
+
+/**
+ * The civil-calendar search behind {@link nextCronTime}: the first whole minute strictly after `from`
+ * (Unix seconds on the clock being searched) that `s` matches and `accept` maps to a Unix instant, as
+ * sim seconds; null when none within five years.
+ */
+function nextLocalMinute(s: CronSchedule, from: number, accept: (clock: number) => number | null): number | null {
+  let u = (Math.floor(from / 60) + 1) * 60;
   const limit = u + 5 * 366 * 86_400;
   while (u < limit) {
     const day = Math.floor(u / 86_400);
@@ -154,9 +183,59 @@ export function nextCronTime(s: CronSchedule, t: number): number | null {
       u += 60;
       continue;
     }
-    return u - EPOCH_UNIX;
+    const at = accept(u);
+    if (at !== null) return at - EPOCH_UNIX;
+    u += 60;
   }
   return null;
+}
+
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * Why `zone` cannot be a CronJob's `spec.timeZone`, in the API server's words, or null when it is a zone
+ * of the IANA database this runtime carries (`Europe/Berlin`, `UTC`; names are case-sensitive, as Go's
+ * `time.LoadLocation` reads them from files). Source: K pkg/apis/batch/validation `validateTimeZone`.
+ */
+export function timeZoneError(zone: string): string | null {
+  if (zone === '') return 'timeZone must be nil or non-empty string';
+  if (zone.toLowerCase() === 'local') return 'timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones';
+  const unknown = `unknown time zone ${zone}`;
+  if (zone.split('/').some((part) => part === '.' || part === '..' || part.startsWith('-') || !/^[A-Za-z_+\-0-9]+$/.test(part))) return unknown;
+  try {
+    const resolved = zoneFormat(zone).resolvedOptions().timeZone;
+    return resolved !== zone && resolved.toLowerCase() === zone.toLowerCase() ? unknown : null;
+  } catch {
+    zoneFormats.delete(zone);
+    return unknown;
+  }
+}
+
+function zoneFormat(zone: string): Intl.DateTimeFormat {
+  let f = zoneFormats.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    zoneFormats.set(zone, f);
+  }
+  return f;
+}
+
+/**
+ * The offset of `zone` from UTC at Unix second `unix`, in seconds (Europe/Berlin in January: 3600).
+ * @throws RangeError for a zone the runtime does not know (check with {@link timeZoneError}).
+ */
+export function zoneOffsetSeconds(zone: string, unix: number): number {
+  let y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0;
+  for (const p of zoneFormat(zone).formatToParts(unix * 1000)) {
+    const v = Number(p.value);
+    if (p.type === 'year') y = v;
+    else if (p.type === 'month') mo = v;
+    else if (p.type === 'day') d = v;
+    else if (p.type === 'hour') h = v;
+    else if (p.type === 'minute') mi = v;
+    else if (p.type === 'second') se = v;
+  }
+  return daysFromCivil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + se - unix;
 }
 
 /** The Unix time in minutes of sim second `t` (the CronJob controller names Jobs `<cronjob>-<this>`). */

@@ -255,7 +255,7 @@ export function syncCronJob(state: SimState, objKey: string, queueKey: string): 
 
 function nextRun(cj: CronJob, t: number): number | null {
   try {
-    return nextCronTime(parseCron(cj.spec.schedule), t);
+    return nextCronTime(parseCron(cj.spec.schedule), t, cj.spec.timeZone);
   } catch {
     return null;
   }
