@@ -158,6 +158,7 @@ export async function saveMatchGroup(database: Database, input: MatchGroupInput)
           settings: r.settings,
           actions: r.actions,
           injections,
+          workflow: r.workflow ?? null,
           summary: r.summary,
           stateHash: r.summary.stateHash,
           score: Math.round(r.summary.score),

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { ActionMessage } from '../../shared/protocol.ts';
-import type { LoggedInjection } from '../../shared/game/types.ts';
+import type { LoggedInjection, TeamWorkflow } from '../../shared/game/types.ts';
 import type { IncidentSpec, LoggedAction, MatchSummary } from '../../shared/sim/types.ts';
 import { INCIDENT_KINDS } from '../../shared/sim/incidents/registry.ts';
 import type { StoredMatchSettings } from './schema.ts';
@@ -108,6 +108,22 @@ export const MatchPlayerSchema = z.object({
   watcher: z.literal(true).optional(),
 });
 
+const simSecond = z.number().finite().nonnegative();
+const who = z.string().min(1).max(200);
+
+/**
+ * A team's incident workflow as archived ({@link TeamWorkflow}; sim seconds): what the players did with
+ * their pages, incidents, status updates, hints, follow-ups and postmortem answers.
+ */
+export const WorkflowRecordSchema: z.ZodType<TeamWorkflow> = z.object({
+  pages: z.array(z.object({ id: z.string().min(1), alert: z.string().min(1), firedAt: simSecond, ackedAt: simSecond.nullable(), ackedBy: who.nullable() })).max(10_000),
+  declared: z.array(z.object({ id: z.string().min(1), severity: z.enum(['SEV1', 'SEV2', 'SEV3']), summary: z.string().max(2000), declaredAt: simSecond, declaredBy: who, mitigatedAt: simSecond.nullable(), resolvedAt: simSecond.nullable() })).max(10_000),
+  updates: z.array(z.object({ t: simSecond, by: who, text: z.string().max(4000) })).max(10_000),
+  hints: z.array(z.object({ t: simSecond, by: who, incident: z.string().min(1) })).max(10_000),
+  answers: z.array(z.object({ incident: z.string().min(1), by: who, choice: z.string().min(1), correct: z.boolean() })).max(10_000),
+  followups: z.array(z.object({ id: z.string().min(1), t: simSecond, by: who, text: z.string().max(4000) })).max(10_000).optional(),
+});
+
 /** A finished match as saved and read back (see {@link MatchRecord}). */
 export const MatchRecordSchema = z
   .object({
@@ -119,6 +135,7 @@ export const MatchRecordSchema = z
     actions: z.array(LoggedActionSchema),
     injections: InjectionsSchema,
     summary: MatchSummarySchema,
+    workflow: WorkflowRecordSchema.nullable().optional(),
     startedAt: z.date(),
     endedAt: z.date(),
     players: z.array(MatchPlayerSchema),
@@ -150,14 +167,16 @@ export interface MatchRecord {
   /** Incidents trainers injected at run time, in order (`[]` for records archived before these were kept). */
   injections: LoggedInjection[];
   summary: MatchSummary;
+  /** The team's workflow at the end (pages, declared incidents, updates, hints, follow-ups, answers); null when not kept (older records). */
+  workflow: TeamWorkflow | null;
   startedAt: Date;
   endedAt: Date;
   /** `kind` and `watcher`: only on records given to the save (ratings); never read back. */
   players: { name: string; team: string; score: number; actions: number; kind?: PlayerKind; watcher?: true }[];
 }
 
-/** What `saveMatchResult` accepts: a {@link MatchRecord} whose `injections` may be left out (= none). */
-export type MatchRecordInput = Omit<MatchRecord, 'injections'> & { injections?: LoggedInjection[] };
+/** What `saveMatchResult` accepts: a {@link MatchRecord} whose `injections` (= none) and `workflow` (= not kept) may be left out. */
+export type MatchRecordInput = Omit<MatchRecord, 'injections' | 'workflow'> & { injections?: LoggedInjection[]; workflow?: TeamWorkflow | null };
 
 /**
  * Every team's record of one match (a race of 3 teams: 3 records), saved with the rating update in

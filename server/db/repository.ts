@@ -13,6 +13,7 @@ import {
   MatchRecordSchema,
   MatchSettingsSchema,
   MatchSummarySchema,
+  WorkflowRecordSchema,
   type LeaderboardEntry,
   type MatchListItem,
   type MatchRecord,
@@ -48,6 +49,8 @@ const StoredRow = z.object({
   // NOT NULL DEFAULT '[]' in the table; `default` also covers a row read without the column.
   injections: InjectionsSchema,
   summary: MatchSummarySchema,
+  // Nullable column: null for rows archived before the workflow was kept.
+  workflow: WorkflowRecordSchema.nullable().default(null),
 });
 
 /**
@@ -74,6 +77,7 @@ export async function getMatch(database: Database, id: string): Promise<MatchRec
     actions: parsed.data.actions,
     injections: parsed.data.injections,
     summary: parsed.data.summary,
+    workflow: parsed.data.workflow,
     startedAt: row.startedAt,
     endedAt: row.endedAt,
     players: players.map((p) => ({ name: p.playerName, team: p.team, score: p.score, actions: p.actions })),

@@ -20,7 +20,7 @@ import {
   text,
   timestamp,
 } from 'drizzle-orm/pg-core';
-import type { LoggedInjection } from '../../shared/game/types.ts';
+import type { LoggedInjection, TeamWorkflow } from '../../shared/game/types.ts';
 import type { LoggedAction, MatchSummary } from '../../shared/sim/types.ts';
 
 /** Match settings kept with the replay: sim seconds per tick, match length in sim seconds, real-time speed-up. */
@@ -61,6 +61,12 @@ export const matches = pgTable(
      */
     injections: jsonb('injections').$type<LoggedInjection[]>().notNull().default(sql`'[]'::jsonb`),
     summary: jsonb('summary').$type<MatchSummary>().notNull(),
+    /**
+     * The team's incident workflow as it was when the match ended ({@link TeamWorkflow}: pages and their
+     * acknowledgements, declared incidents, status updates, hints, follow-ups, postmortem answers), for
+     * the postmortem written later from the archive. Null for rows archived before it was kept.
+     */
+    workflow: jsonb('workflow').$type<TeamWorkflow>(),
     stateHash: text('state_hash').notNull(),
     /** Final score, rounded to an integer. */
     score: integer('score').notNull(),

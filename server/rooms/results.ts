@@ -21,7 +21,7 @@ import { z } from 'zod';
 import type { Database } from '../db/index.ts';
 import { saveMatchGroup, saveMatchResult, type MatchGroupInput, type MatchRecord, type SaveGroupOutcome } from '../db/repository.ts';
 import type { PlayerKind } from '../db/records.ts';
-import type { LoggedInjection, MatchMode } from '../../shared/game/types.ts';
+import type { LoggedInjection, MatchMode, TeamWorkflow } from '../../shared/game/types.ts';
 import type { LoggedAction, MatchSummary, SimSettings } from '../../shared/sim/types.ts';
 
 /** Delay before the one retry of a failed save, real milliseconds. */
@@ -38,6 +38,8 @@ export interface TeamResult {
   actions: LoggedAction[];
   /** The team's runtime injections (`TeamState.injections`), in order; default none. */
   injections?: LoggedInjection[];
+  /** The team's incident workflow at the end (pages, declared incidents, updates, hints, follow-ups, answers); default not kept. */
+  workflow?: TeamWorkflow;
   /** The match's mode; only `redblue` is stored (its schedule never starts: see StoredMatchSettings). */
   mode?: MatchMode;
   summary: MatchSummary;
@@ -65,6 +67,7 @@ export function toMatchRecord(r: TeamResult): MatchRecord {
     settings: { tickSeconds: r.settings.tickSeconds, durationSeconds: r.settings.durationSeconds, timeDilation: r.timeDilation, ...(r.mode === 'redblue' ? { mode: 'redblue' as const } : {}) },
     actions: r.actions,
     injections: r.injections ?? [],
+    workflow: r.workflow ?? null,
     summary: r.summary,
     startedAt: r.startedAt,
     endedAt: r.endedAt,

@@ -57,6 +57,7 @@ export function teamResult(r: TeamResultInput): TeamResult {
     timeDilation: r.timeDilation,
     actions: r.team.log,
     injections: r.team.injections,
+    workflow: structuredClone(r.team.workflow),
     summary: r.summary,
     startedAt: r.startedAt,
     endedAt: r.endedAt,

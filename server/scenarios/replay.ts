@@ -4,12 +4,13 @@
  * attributed action log + runtime injections go through shared/game `replayMatch` (the loop the room
  * and `gameday sim` run); the result holds the replayed state hash beside the stored one.
  *
- * May import: shared/game, ./index.ts (scenarios), zod.
+ * May import: shared/game, ./index.ts (scenarios), server/db/records.ts (the archived record's schemas), zod.
  */
 import { z } from 'zod';
 import { getTeam, inject, playerByName, playMatch, postmortemMarkdown, replayMatch, submit, teamSummary, TimelineRecorder, TEAM_IDS, type Match, type TimelineEntry } from '../../shared/game/index.ts';
 import { incidentModule } from '../../shared/sim/incidents/registry.ts';
 import type { SimState } from '../../shared/sim/types.ts';
+import { WorkflowRecordSchema } from '../db/records.ts';
 import { resolveSimInput } from './index.ts';
 
 /** A stored match that can't be replayed (its scenario changed, its log doesn't apply). */
@@ -27,6 +28,8 @@ export const ReplayRecord = z.object({
   injections: z.array(z.object({ tick: z.number().int().nonnegative(), player: z.string().min(1), logIndex: z.number().int().nonnegative(), spec: z.unknown() })).default([]),
   summary: z.looseObject({ stateHash: z.string().min(1), score: z.number(), ticks: z.number().int().nonnegative().optional(), durationSeconds: z.number().nonnegative().optional() }),
   players: z.array(z.object({ name: z.string(), team: z.string() })).default([]),
+  /** The team's workflow as archived (null or absent: not kept); the postmortem uses it over the replay's. */
+  workflow: WorkflowRecordSchema.nullable().default(null),
 });
 export type ReplayRecord = z.infer<typeof ReplayRecord>;
 
@@ -94,6 +97,10 @@ export function replayRecord(record: ReplayRecord, opts: { postmortem?: boolean;
   } catch (e) {
     throw new ReplayError(`match ${record.id} does not replay: ${(e as Error).message}`);
   }
+  // The replay re-fires the pages but not what the players did with them (the archive does not hold
+  // the workflow requests): the archived workflow is what the team did live, so the workflow's score
+  // terms (docs/scoring.md) and the postmortem's follow-ups come from it.
+  if (record.workflow) getTeam(match, team).workflow = structuredClone(record.workflow);
   const summary = teamSummary(match, team);
   return {
     matchId: record.id,

@@ -23,6 +23,7 @@ export function matchRecord(overrides: Partial<MatchRecord> & { score?: number }
       { tick: 310, player: 'alice', action: { type: 'rolloutUndo', deployment: 'frontend' } },
       { tick: 400, player: 'bob', action: { type: 'setResources', deployment: 'cart', limits: { memory: '512Mi' } } },
     ],
+    workflow: null,
     injections: [
       { tick: 350, player: 'alice', logIndex: 1, spec: { id: 'injected-1', type: 'node-failure', at: 350, target: 'node-2', params: {}, title: 'Surprise' } },
       { tick: 400, player: 'alice', logIndex: 2, spec: { id: 'drill', type: 'memory-leak', at: 400, target: 'cart', params: { mibPerMinute: 50 } } },

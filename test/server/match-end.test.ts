@@ -6,6 +6,7 @@ import { Client, type Room } from '@colyseus/sdk';
 import type { MatchEndedMessage } from '../../shared/protocol.ts';
 import type { RunningServer } from '../../server/app.ts';
 import { resolveSimInput } from '../../server/scenarios/index.ts';
+import { ReplayRecord, replayRecord } from '../../server/scenarios/replay.ts';
 import { applyAction, createSim, isFinished, stateHash, step } from '../../shared/sim/index.ts';
 import type { MatchRecord } from '../../server/db/repository.ts';
 import { replayMatch, teamSummary } from '../../shared/game/index.ts';
@@ -177,5 +178,31 @@ describe('a two-team match with incidents a trainer injected at run time', () =>
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the archive keeps the team\'s incident workflow for the postmortem written later', () => {
+  it('GET /api/matches/:id holds the declared incident, the status update and the follow-up; the postmortem lists the follow-up', async () => {
+    const client = new Client(server.url);
+    const room = await client.joinOrCreate('match', { name: 'wanda', seed: 3, durationSeconds: 60, timeDilation: 10 });
+    const endedPromise = nextMessage<MatchEndedMessage>(room, 'matchEnded', () => true, 20_000);
+    const state = room.state as unknown as { teams: Map<string, { nodes: Map<string, unknown> }> };
+    await waitFor(() => (state.teams?.get('blue')?.nodes.size ?? 0) > 0, 'the first state');
+    expect(await ask(room, 'workflow', { id: 'd', op: 'declare', severity: 'SEV3', summary: 'checkout slow' })).toMatchObject({ ok: true });
+    expect(await ask(room, 'workflow', { id: 'u', op: 'update', text: 'Looking into slow checkouts.' })).toMatchObject({ ok: true });
+    expect(await ask(room, 'workflow', { id: 'f', op: 'followup', text: 'add a latency SLO for checkout' })).toMatchObject({ ok: true });
+    const ended = await endedPromise;
+    await room.leave();
+
+    const record = (await (await fetch(`${server.url}/api/matches/${ended.matchId}`)).json()) as MatchRecord;
+    expect(record.workflow?.declared).toEqual([expect.objectContaining({ id: 'inc-1', severity: 'SEV3', summary: 'checkout slow', declaredBy: 'wanda' })]);
+    expect(record.workflow?.updates).toEqual([expect.objectContaining({ by: 'wanda', text: 'Looking into slow checkouts.' })]);
+    expect(record.workflow?.followups).toEqual([expect.objectContaining({ id: 'fu-1', by: 'wanda', text: 'add a latency SLO for checkout' })]);
+    const markdown = await (await fetch(`${server.url}/api/matches/${ended.matchId}/postmortem`)).text();
+    expect(markdown).toMatch(/## Action items[\s\S]*add a latency SLO for checkout \(fu-1, filed by wanda at /);
+    // A replay of the archive scores the workflow terms too (the declared, never resolved incident).
+    const replayed = replayRecord(ReplayRecord.parse(record));
+    expect(replayed.matches).toBe(true);
+    expect(replayed.score).toBe(ended.summary.score);
   });
 });
