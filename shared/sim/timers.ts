@@ -31,6 +31,7 @@ export const TIMER_OWNER: Readonly<Record<TimerKind, TimerOwner>> = {
   'kubelet.initbackoff': 'kubelet',
   'node.grace': 'node',
   'node.evict': 'node',
+  'node.taint': 'node',
   'deploy.deadline': 'deployment',
   'rs.sync': 'replicaset',
   'etcd.election': 'etcd',

@@ -467,6 +467,7 @@ export type TimerKind =
   | 'kubelet.initbackoff'
   | 'node.grace'
   | 'node.evict'
+  | 'node.taint'
   | 'deploy.deadline'
   | 'rs.sync'
   | 'etcd.election';
@@ -631,12 +632,40 @@ export interface SimState {
    */
   nodePressure?: Record<string, NodePressure>;
   /**
+   * (added) The node lifecycle controller's NoExecute tainters, one rate-limited queue per zone (by the
+   * `topology.kubernetes.io/zone` label, `''` without one; null-prototype), shared/sim/controllers/nodeLifecycle.ts.
+   * A zone is listed only while it differs from the idle default (Normal, 0.1 Nodes/s, token available,
+   * nothing queued); absent when no zone does (so a state without any hashes as before).
+   */
+  nodeTainters?: Record<string, ZoneTainter>;
+  /**
    * (added) The ConfigMaps / Secrets / PVCs that exist ({@link SimInput.configObjects}); absent when the
    * manifests define none (so a state without any hashes as before).
    */
   configObjects?: ConfigObjects;
   /** (added) v1 PersistentVolumeClaims by `namespace/name` (./kinds/pvc.ts); absent until the first is created. */
   persistentVolumeClaims?: Record<string, PersistentVolumeClaim>;
+}
+
+/** A zone's state for the node lifecycle controller (K node_lifecycle_controller.go `ComputeZoneState`). */
+export type ZoneState = 'Normal' | 'PartialDisruption' | 'FullDisruption';
+
+/**
+ * (added) One zone's `zoneNoExecuteTainter` (K pkg/controller/nodelifecycle/scheduler/rate_limited_queue.go
+ * `RateLimitedTimedQueue` over a client-go token bucket of burst 1): the Nodes waiting for their
+ * NoExecute taint and the bucket. Sim seconds; rate in Nodes per sim second.
+ */
+export interface ZoneTainter {
+  /** The zone's state as the controller last saw it (`handleDisruption`). */
+  state: ZoneState;
+  /** Tainting rate, Nodes per sim second: 0.1 (`--node-eviction-rate`), 0.01 (`--secondary-node-eviction-rate`) or 0 (stopped). */
+  qps: number;
+  /** Sim second from which the bucket holds its one token again (taken at `t`: `t + 1 / qps`). */
+  readyAt: SimSeconds;
+  /** Node names waiting for the NoExecute taint, first in first out. */
+  queue: string[];
+  /** Sim second of the pass timer already scheduled for this zone (`node.taint`), or null. */
+  wakeAt: SimSeconds | null;
 }
 
 /**

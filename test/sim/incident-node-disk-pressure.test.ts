@@ -39,6 +39,20 @@ describe('incident node-disk-pressure', () => {
     expect(s.incidents[0]!.data['error']).toBe('pod nope is not running on node node-a');
   });
 
+  it('ranking as the kubelet\'s (rankDiskPressureFunc): every Pod is over its zero ephemeral-storage request, so the lower priority goes first, then by name', () => {
+    const input = shopInput({ rps: 600, incidents: [{ id: 'disk', type: 'node-disk-pressure', at: AT, target: 'node-a', params: {} }] });
+    input.deployments[1]!.spec.template.spec.priority = 1000; // api
+    const s = createSim(input);
+    stepN(s, AT - 1);
+    const onNode = Object.values(s.pods).filter((p) => p.spec.nodeName === 'node-a');
+    expect(onNode.map((p) => p.metadata.labels['app']).sort()).toEqual(['api', 'db', 'frontend']);
+    stepN(s, 12);
+    const ev = evictions(s);
+    expect(ev.map((e) => e.t)).toEqual([AT, AT + 10]);
+    // db and frontend (priority 0) by name; api (priority 1000) would be last. (By name alone: api, db.)
+    expect(ev.map((e) => s.pods[`default/${e.object.name}`]!.metadata.labels['app'])).toEqual(['db', 'frontend']);
+  });
+
   it('DiskPressure, taint and an eviction every 10 s; deleting the filler ends it; the condition clears 300 s later', () => {
     const s = sim();
     expect(availabilityOver(s, AT - 1)).toBeGreaterThan(0.999);

@@ -1,7 +1,7 @@
 /**
  * `node-memory-pressure` on node-a of the shop (test/sim/game-fixtures.ts: three nodes, 600 requests/s
- * so that one replica fewer overloads a tier): MemoryPressure and its NoSchedule taint, one QoS-ranked
- * eviction every 10 s (housekeeping), Evicted pods, the 300 s pressure transition period; `kubectl
+ * so that one replica fewer overloads a tier): MemoryPressure and its NoSchedule taint, one eviction
+ * every 10 s (housekeeping) ranked as the kubelet's (over requests, priority, use minus request), Evicted pods, the 300 s pressure transition period; `kubectl
  * drain` moves the remaining pods before the kubelet kills them. Times are sim seconds (tickSeconds 1).
  */
 import { describe, it, expect } from 'vitest';
@@ -43,7 +43,7 @@ describe('incident node-memory-pressure', () => {
     expect(e.remediations.map((r) => r.command)).toContain('kubectl drain <node> --ignore-daemonsets --delete-emptydir-data');
   });
 
-  it('the kubelet evicts one pod every 10 s by QoS (BestEffort, Burstable, Guaranteed); the condition clears 300 s after memory recovered', () => {
+  it('the kubelet evicts one pod every 10 s (all priority 0: BestEffort over its zero request, Burstable, Guaranteed within); the condition clears 300 s after memory recovered', () => {
     const s = sim({ recoverAfter: 60 }, true);
     stepN(s, AT - 1);
     const onNode = Object.values(s.pods).filter((p) => p.spec.nodeName === 'node-a').map((p) => p.metadata.name).sort();
@@ -84,6 +84,31 @@ describe('incident node-memory-pressure', () => {
     expect(s.events.some((e) => e.reason === 'NodeHasSufficientMemory' && e.t === 380)).toBe(true);
     expect(s.nodePressure).toBeUndefined();
     expect(checkInvariants(s)).toEqual([]);
+  });
+
+  it('ranking as the kubelet\'s (rankMemoryPressure): over its requests first, then lower priority, then furthest over; not by QoS class', () => {
+    const input = shopInput({ rps: 600, incidents: [{ id: 'mem', type: 'node-memory-pressure', at: AT, target: 'node-a', params: { recoverAfter: 60 } }] });
+    const [frontend, api, db] = input.deployments.map((d) => d.spec.template.spec);
+    // frontend: BestEffort (over its zero request) but priority 1000; api: Burstable over its 64Mi request,
+    // priority 0; db: Guaranteed within its 256Mi, priority -100 (lowest, yet last: it does not exceed).
+    frontend!.containers[0]!.resources = {};
+    frontend!.priority = 1000;
+    api!.containers[0]!.resources = { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } };
+    db!.containers[0]!.resources = { requests: { cpu: '500m', memory: '256Mi' }, limits: { cpu: '500m', memory: '256Mi' } };
+    db!.priority = -100;
+    const s = createSim(input);
+    stepN(s, AT - 1);
+    const onNode = Object.values(s.pods).filter((p) => p.spec.nodeName === 'node-a');
+    const app = (name: string) => s.pods[`default/${name}`]!.metadata.labels['app'];
+    expect(onNode.map((p) => p.metadata.labels['app']).sort()).toEqual(['api', 'db', 'frontend']);
+    const api0 = onNode.find((p) => p.metadata.labels['app'] === 'api')!;
+    expect(api0.sim.memoryMiB).toBeGreaterThan(64);
+    expect(onNode.find((p) => p.metadata.labels['app'] === 'db')!.sim.memoryMiB).toBeLessThan(256);
+    stepN(s, 31);
+    const ev = evictions(s);
+    expect(ev.map((e) => e.t)).toEqual([AT, AT + 10, AT + 20]);
+    expect(ev.map((e) => app(e.object.name))).toEqual(['api', 'frontend', 'db']);
+    expect(ev[0]!.message).toMatch(/Container api was using \d+Mi, request is 64Mi, has larger consumption of memory\.$/);
   });
 
   it('kubectl drain right after the first eviction moves the rest gracefully: no more evictions, the SLI recovers', () => {

@@ -4,7 +4,8 @@
  * unreachable taints, its pods leave the endpoints; force-deleting them lets their ReplicaSets replace
  * them in the other zones and the SLI recovers. Left alone, the 300 s toleration evicts them
  * (Terminating) and the partition heals after durationSeconds. The node lifecycle controller's zone
- * rules: every zone down evicts nothing. Times are sim seconds (tickSeconds 1).
+ * rules: every zone down evicts nothing; a small zone in partial disruption taints no Node until it is
+ * Normal again. Times are sim seconds (tickSeconds 1).
  */
 import { describe, it, expect } from 'vitest';
 import { createSim } from '../../shared/sim/index.ts';
@@ -107,12 +108,21 @@ describe('incident zone-partition', () => {
       { name: 'node-b', zone: 'zone-b', cpu: '4', memory: '8Gi' },
     ];
     const partial = createSim(input);
+    const noExecute = (n: string) => partial.nodes[n]!.spec.taints.find((t) => t.key === 'node.kubernetes.io/unreachable' && t.effect === 'NoExecute');
     stepN(partial, AT + 50 + 300 + 60);
     expect(partial.events.some((e) => e.reason === 'TaintManagerEviction')).toBe(false);
-    // node-a3 comes back at 530: two Nodes down, the zone is Normal again and the waiting evictions go ahead.
-    const evictedAt = until(partial, () => partial.events.some((e) => e.reason === 'TaintManagerEviction'), 200);
+    expect(['node-a', 'node-a2', 'node-a3'].map(noExecute)).toEqual([undefined, undefined, undefined]); // the zone's tainting stopped
+    // node-a3 comes back at 530: two Nodes down, the zone is Normal again and the waiting evictions go ahead:
+    // the stopped bucket is swapped for an empty one at 0.1 Nodes/s, so the first NoExecute taint comes
+    // 10 s later, the next one 10 s after it, and each Node's Pods go 300 s after its taint (behaviour fix:
+    // before, the evictions went ahead within 10 s of 530, as if the Nodes had been tainted all along).
+    const evictedAt = until(partial, () => partial.events.some((e) => e.reason === 'TaintManagerEviction'), 500);
     expect(evictedAt).not.toBeNull();
-    expect(evictedAt! - (AT + 500)).toBeLessThanOrEqual(10);
+    const back = partial.nodes['node-a3']!.status.conditions.find((c) => c.type === 'Ready')!;
+    expect(back.status).toBe('True');
+    expect(back.lastTransitionTime - (AT + 500)).toBeLessThanOrEqual(1);
+    expect(['node-a', 'node-a2'].map((n) => noExecute(n)?.timeAdded)).toEqual([back.lastTransitionTime + 10, back.lastTransitionTime + 20]);
+    expect(evictedAt).toBe(back.lastTransitionTime + 10 + 300);
   });
 
   it('a zone with no nodes is refused with the zones there are', () => {

@@ -117,7 +117,8 @@ describe('the API server write path', () => {
       const deleted = writes.filter((w) => w.verb === 'delete' && w.kind === 'Pod').map((w) => w.key).sort();
       expect(deleted).toEqual(onA);
       expect(count(writes, 'evict')).toBe(0);
-      expect(writes.filter((w) => w.kind === 'Node' && w.key === 'node-a' && w.verb === 'updateStatus')).toHaveLength(1); // NotReady + taints
+      // NotReady + the NoSchedule taint, then the NoExecute taint from the zone's rate-limited tainter (two writes, as in K).
+      expect(writes.filter((w) => w.kind === 'Node' && w.key === 'node-a' && w.verb === 'updateStatus')).toHaveLength(2);
       expect(count(writes, 'create')).toBe(onA.length); // replacements
     } finally {
       unregister();

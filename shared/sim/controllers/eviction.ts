@@ -15,10 +15,14 @@
  *   TaintNodesByCondition), and the kubelet evicts ONE Pod per housekeeping (Warning
  *   `EvictionThresholdMet` "Attempting to reclaim memory" on the Node; for disk, image garbage collection
  *   finds nothing to free first: Warning `FreeDiskSpaceFailed`).
- * - Ranking (W node-pressure-eviction.md "Pod selection for kubelet eviction"): BestEffort Pods, then
- *   Burstable Pods using more than they request, then Burstable within their requests, then Guaranteed;
- *   within a class the Pod furthest over its request goes first (then by key). Pods of `kube-system`
- *   (static and critical Pods) are never evicted.
+ * - Ranking (K pkg/kubelet/eviction/helpers.go `rankMemoryPressure`, `rankDiskPressureFunc`; W
+ *   node-pressure-eviction.md "Pod selection for kubelet eviction"): first the Pods whose use of the
+ *   starved resource exceeds their request, then by Pod priority (`spec.priority`, lower first), then by
+ *   use minus request (larger first); ties by namespace, then name (the kubelet's sort has no tie-break).
+ *   Memory: the Pod's working set against its memory requests; disk: its ephemeral-storage use against its
+ *   ephemeral-storage requests (the sim has none: every Pod exceeds a zero request). QoS classes are not
+ *   compared: BestEffort Pods come first only because any use exceeds their zero request. Pods of
+ *   `kube-system` (static and critical Pods) are never evicted.
  * - An evicted Pod is killed at once (hard thresholds: no grace period) and stays as a Failed Pod:
  *   `status.reason: Evicted`, message "The node was low on resource: memory. Threshold quantity: 100Mi,
  *   available: -42Mi. Container db was using 150Mi, request is 128Mi, has larger consumption of memory."
@@ -127,29 +131,24 @@ export function qosClass(pod: Pod): 'BestEffort' | 'Burstable' | 'Guaranteed' {
   return !any ? 'BestEffort' : guaranteed ? 'Guaranteed' : 'Burstable';
 }
 
-/** A Pod's use of `resource` and its request, MiB (disk: {@link POD_DISK_MIB}, no request). */
+/** A Pod's use of `resource` and its request, MiB (disk: {@link POD_DISK_MIB}, no ephemeral-storage request in the sim). */
 function usage(pod: Pod, resource: PressureResource): { used: number; request: number } {
   return resource === 'memory' ? { used: pod.sim.memoryMiB, request: pod.sim.memRequestMiB } : { used: POD_DISK_MIB, request: 0 };
 }
 
 /**
- * The eviction order of `keys` for `resource`: BestEffort, Burstable over its request, Burstable
- * within it, Guaranteed; then usage over request, descending; then key. Pure.
+ * The eviction order of `keys` (Pod keys) for `resource` (see the module doc): use over request first,
+ * then priority ascending, then use minus request (MiB) descending, then namespace and name. Pure; a total
+ * order.
  */
 export function evictionOrder(state: SimState, keys: readonly string[], resource: PressureResource): string[] {
-  const rank = (pod: Pod): number => {
-    const q = qosClass(pod);
-    if (q === 'BestEffort') return 0;
-    if (q === 'Guaranteed') return 3;
-    const u = usage(pod, resource);
-    return u.used > u.request ? 1 : 2;
-  };
   const rows = keys.map((key) => {
     const pod = state.pods[key]!;
     const u = usage(pod, resource);
-    return { key, rank: rank(pod), over: u.used - u.request };
+    return { key, ns: pod.metadata.namespace, name: pod.metadata.name, exceeds: u.used > u.request, priority: pod.spec.priority ?? 0, over: u.used - u.request };
   });
-  rows.sort((a, b) => a.rank - b.rank || b.over - a.over || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  rows.sort((a, b) => Number(b.exceeds) - Number(a.exceeds) || a.priority - b.priority || b.over - a.over || cmp(a.ns, b.ns) || cmp(a.name, b.name));
   return rows.map((r) => r.key);
 }
 

@@ -1,8 +1,8 @@
 /**
  * The node lifecycle controller (and the taint-based eviction it drives): a node whose kubelet stopped
  * heartbeating turns `Ready=Unknown` after the node-monitor grace period, gets the
- * `node.kubernetes.io/unreachable` NoSchedule + NoExecute taints, its pods are marked not Ready (they
- * leave Service endpoints), and once the pods' default 300 s toleration expires they are marked for
+ * `node.kubernetes.io/unreachable` NoSchedule and (rate limited, below) NoExecute taints, its pods are marked
+ * not Ready (they leave Service endpoints), and once the pods' default 300 s toleration expires they are marked for
  * deletion and replaced elsewhere by their ReplicaSets; they stay Terminating until the node returns.
  *
  * Values (kubernetes-behaviour.md §3): node-monitor-grace-period 50 s (v1.32+, kubernetes PR 126287);
@@ -19,17 +19,28 @@
  * pass and gives up at the first pass 50 s later). When the kubelet is back its Lease is renewed at once
  * and noted in the change log.
  *
- * Zone rules (K pkg/controller/nodelifecycle/node_lifecycle_controller.go `ComputeZoneState`,
- * `handleDisruption`; kubernetes-behaviour.md §3), by the `topology.kubernetes.io/zone` label: when
- * every zone is in full disruption (no Node Ready) the controller assumes its own connectivity is at
- * fault and evicts nothing ("master disruption mode"); a zone in partial disruption (more than 2 Nodes
- * not Ready and at least 55 % of it) of at most 50 Nodes is not evicted (its rate drops to 0). The
- * taint-based evictions of such a zone wait, re-checked every node-monitor period (5 s), and go ahead
- * once the zone state allows them again.
+ * Taint-based eviction, rate limited per zone (K pkg/controller/nodelifecycle/node_lifecycle_controller.go
+ * `processTaintBaseEviction`, `doNoExecuteTaintingPass`, `handleDisruption`, `setLimiterInZone`,
+ * `ReducedQPSFunc`; scheduler/rate_limited_queue.go; kubernetes-behaviour.md §3): a Node that turns
+ * `Ready=Unknown` gets its `unreachable:NoSchedule` taint at once (TaintNodesByCondition) and joins its
+ * zone's NoExecute tainter queue (`state.nodeTainters`, by the `topology.kubernetes.io/zone` label). Each
+ * zone's queue hands out NoExecute taints through a token bucket of burst 1: `--node-eviction-rate` 0.1
+ * Nodes/s (one Node per 10 s per zone, the first at once). The taint eviction controller then deletes each
+ * Pod of a tainted Node when its own toleration (default 300 s) of the taint has run out, whatever the
+ * zone's state. The zone rules (`ComputeZoneState`) set each zone's rate:
+ * - Normal: 0.1/s. PartialDisruption (more than 2 Nodes not Ready and at least 55 % of the zone): 0.01/s
+ *   (`--secondary-node-eviction-rate`, one Node per 100 s) when the zone has more than 50 Nodes
+ *   (`--large-cluster-size-threshold`), else 0: tainting stops. FullDisruption of some zones: 0.1/s.
+ * - Every zone in full disruption: "master disruption mode", the controller assumes its own connectivity is
+ *   at fault: it removes the NoExecute taints of every Node (their Pods' pending deletions are cancelled),
+ *   stops every zone's tainting and queues the Nodes again for when a zone comes back.
+ * - Changing a rate swaps the bucket (`SwapLimiter`): a new full bucket, or an empty one when the old
+ *   bucket had no token (leaving a stopped zone: the first taint 1/qps later).
+ * The zone states are re-read at each Ready transition and each queued Node change (the controller's 5 s
+ * monitor pass, without the polling). A zone's queue costs a timer per taint, nothing while it waits.
  *
- * Simplification: the eviction rates themselves (0.1 Nodes/s, 0.01/s in a partially disrupted zone of
- * more than 50 Nodes) are not modelled: every pod of a node whose toleration expired (and whose zone
- * allows evictions) is evicted in the same tick.
+ * Simplification: only the unreachable taint (a kubelet that stopped), never `not-ready` (Ready=False);
+ * the probe timestamps are not reset when the controller leaves master disruption mode.
  */
 import { apiWritable, deletePod, drainDirty, markDirty, noteChange, updateStatus } from '../apiserver.ts';
 import { changeCursor, forEachChangeSince } from '../changelog.ts';
@@ -37,7 +48,7 @@ import { emit } from '../emit.ts';
 import { getIndex } from '../cache.ts';
 import { isTerminating, setPodReady } from '../podutil.ts';
 import { scheduleTimer, type TimerKind } from '../timers.ts';
-import type { Node, NodeCondition, SimState, Timer } from '../types.ts';
+import type { Node, NodeCondition, SimState, Timer, ZoneState, ZoneTainter } from '../types.ts';
 import { NODE_LEASE_NAMESPACE } from '../kinds/lease.ts';
 import { kubeletNodeRecovered } from './kubelet.ts';
 import { noExecuteTolerationSeconds } from './schedulerPlugins.ts';
@@ -48,16 +59,17 @@ export const NODE_MONITOR_GRACE_SECONDS = 50;
 export const DEFAULT_TOLERATION_SECONDS = 300;
 /** Taint key put on nodes that stopped heartbeating. */
 export const UNREACHABLE_TAINT = 'node.kubernetes.io/unreachable';
-/** node-monitor-period: how often the controller re-checks a zone whose evictions wait, sim seconds. */
-export const NODE_MONITOR_PERIOD_SECONDS = 5;
+/** `--node-eviction-rate`: NoExecute taints per sim second per zone (one Node per 10 s). */
+export const NODE_EVICTION_RATE = 0.1;
+/** `--secondary-node-eviction-rate`: the rate of a partially disrupted zone of more than 50 Nodes (one per 100 s). */
+export const SECONDARY_NODE_EVICTION_RATE = 0.01;
 /** `--unhealthy-zone-threshold`: share of not-Ready Nodes from which a zone is partially disrupted. */
 export const UNHEALTHY_ZONE_THRESHOLD = 0.55;
-/** `--large-cluster-size-threshold`: zones of at most this many Nodes stop evicting in partial disruption. */
+/** `--large-cluster-size-threshold`: zones of at most this many Nodes stop tainting in partial disruption (K `ReducedQPSFunc` compares the zone's size). */
 export const LARGE_CLUSTER_SIZE_THRESHOLD = 50;
 const ZONE_LABEL = 'topology.kubernetes.io/zone';
 
-/** A zone's state (ComputeZoneState): Normal, PartialDisruption, FullDisruption. */
-export type ZoneState = 'Normal' | 'PartialDisruption' | 'FullDisruption';
+export type { ZoneState } from '../types.ts';
 
 /** Per zone: Nodes Ready and not. */
 interface ZoneCount {
@@ -126,6 +138,11 @@ function zoneCounts(state: SimState): Map<string, ZoneCount> {
   return fresh.counts;
 }
 
+/** True once this state's per-zone counts were built (a Node went NotReady since it was loaded). */
+function zoneCountsBuilt(state: SimState): boolean {
+  return zoneCaches.has(state);
+}
+
 /**
  * Every zone's state and size now, by zone label (`''` for Nodes without one). O(zones + Node changes
  * since the last call) (see {@link ZoneCache}).
@@ -141,16 +158,140 @@ export function zoneStates(state: SimState): Map<string, { state: ZoneState; siz
   return out;
 }
 
-/** True when the zone rules let the taint manager evict the pods of `node` now (see the module doc). */
-export function zoneAllowsEviction(state: SimState, node: Node): boolean {
-  const zones = zoneStates(state);
-  if ([...zones.values()].every((z) => z.state === 'FullDisruption')) return false; // master disruption mode
-  const mine = zones.get(node.metadata.labels[ZONE_LABEL] ?? '');
-  return !(mine && mine.state === 'PartialDisruption' && mine.size <= LARGE_CLUSTER_SIZE_THRESHOLD);
-}
-
 const T_GRACE: TimerKind = 'node.grace';
 const T_EVICT: TimerKind = 'node.evict';
+const T_TAINT: TimerKind = 'node.taint';
+
+function zoneOf(node: Node): string {
+  return node.metadata.labels[ZONE_LABEL] ?? '';
+}
+
+/** The rate `setLimiterInZone` gives a zone of `size` Nodes in `zone` state, Nodes per sim second. */
+export function zoneEvictionRate(zone: ZoneState, size: number): number {
+  if (zone !== 'PartialDisruption') return NODE_EVICTION_RATE; // HealthyQPSFunc for Normal and FullDisruption
+  return size > LARGE_CLUSTER_SIZE_THRESHOLD ? SECONDARY_NODE_EVICTION_RATE : 0; // ReducedQPSFunc
+}
+
+/** The zone's tainter, made with the idle default (Normal, 0.1/s, a token now) when it is not listed. */
+function tainterOf(state: SimState, zone: string): ZoneTainter {
+  const all = (state.nodeTainters ??= Object.create(null) as Record<string, ZoneTainter>);
+  return (all[zone] ??= { state: 'Normal', qps: NODE_EVICTION_RATE, readyAt: state.t, queue: [], wakeAt: null });
+}
+
+/** `markNodeForTainting`: queues Node `name` for its NoExecute taint (once) and asks for a pass now. */
+function queueForTainting(state: SimState, node: Node): void {
+  const q = tainterOf(state, zoneOf(node)).queue;
+  if (!q.includes(node.metadata.name)) q.push(node.metadata.name);
+  scheduleTimer(state, state.t, T_TAINT, ''); // after this tick's other due timers: the whole monitor pass
+}
+
+/** `SwapLimiter`: a new bucket at `qps`, full unless the old one had no token (K rate_limited_queue.go). */
+function swapLimiter(state: SimState, z: ZoneTainter, qps: number): void {
+  if (z.qps === qps) return;
+  const hadToken = z.qps > 0 && state.t >= z.readyAt;
+  z.qps = qps;
+  if (qps > 0) z.readyAt = hadToken ? state.t : state.t + 1 / qps;
+}
+
+/**
+ * `handleDisruption`: compares every zone's state now with the one last seen and sets the changed
+ * zones' rates; enters / leaves master disruption mode (see the module doc). O(zones + Node changes),
+ * O(nodes) once when entering master disruption mode.
+ */
+function handleDisruption(state: SimState): void {
+  const zones = zoneStates(state);
+  const all = state.nodeTainters;
+  if (all) for (const zone of Object.keys(all)) if (!zones.has(zone)) delete all[zone]; // the zone's Nodes are gone
+  const prev = (zone: string): ZoneState => all?.[zone]?.state ?? 'Normal';
+  let allAre = zones.size > 0;
+  let allWas = zones.size > 0;
+  for (const [zone, z] of zones) {
+    if (z.state !== 'FullDisruption') allAre = false;
+    if (prev(zone) !== 'FullDisruption') allWas = false;
+  }
+  if (allAre && allWas) return;
+  const order = [...zones.keys()].sort();
+  if (allAre) {
+    // "Controller detected that all Nodes are not-Ready. Entering master disruption mode": markNodeAsReachable
+    // for every Node (the NoExecute taints go, their queue entries too), the next monitor pass queues
+    // the not-Ready ones again; every zone stops.
+    for (const zone of order) {
+      const z = tainterOf(state, zone);
+      z.queue = [];
+      swapLimiter(state, z, 0);
+      z.state = 'FullDisruption';
+    }
+    for (const name of Object.keys(state.nodes).sort()) {
+      const node = state.nodes[name]!;
+      if (node.spec.taints.some((t) => t.key === UNREACHABLE_TAINT && t.effect === 'NoExecute') && apiWritable(state)) {
+        node.spec.taints = node.spec.taints.filter((t) => !(t.key === UNREACHABLE_TAINT && t.effect === 'NoExecute'));
+        updateStatus(state, 'Node', name);
+      }
+      if (!isReady(node)) tainterOf(state, zoneOf(node)).queue.push(name);
+    }
+    return;
+  }
+  for (const zone of order) {
+    const z = zones.get(zone)!;
+    if (!allWas && prev(zone) === z.state) continue; // leaving master disruption mode resets every zone
+    const t = tainterOf(state, zone);
+    swapLimiter(state, t, zoneEvictionRate(z.state, z.size));
+    t.state = z.state;
+  }
+}
+
+/**
+ * One `doNoExecuteTaintingPass` after {@link handleDisruption}: each zone (by name) taints the head of its
+ * queue while its bucket has a token, then sleeps until the next token (a `node.taint` timer) or, stopped,
+ * until a zone state changes. An idle zone whose bucket is full again is unlisted.
+ */
+function taintingPass(state: SimState): void {
+  handleDisruption(state);
+  const all = state.nodeTainters;
+  if (!all) return;
+  for (const zone of Object.keys(all).sort()) {
+    const z = all[zone]!;
+    if (z.wakeAt !== null && z.wakeAt <= state.t) z.wakeAt = null;
+    let blocked = false;
+    while (z.queue.length > 0 && z.qps > 0 && state.t >= z.readyAt) {
+      if (!apiWritable(state)) {
+        blocked = true; // SwapNodeControllerTaint fails: retried
+        break;
+      }
+      z.readyAt = state.t + 1 / z.qps; // TryAccept: the token is spent whatever the Node's fate
+      taintNoExecute(state, z.queue.shift()!);
+    }
+    const wake = blocked ? state.t + state.settings.tickSeconds
+      : z.queue.length > 0 && z.qps > 0 ? z.readyAt
+      : z.queue.length === 0 && z.state === 'Normal' && z.qps === NODE_EVICTION_RATE && z.readyAt > state.t ? z.readyAt // to unlist it
+      : null;
+    if (wake === null) {
+      if (z.queue.length === 0 && z.state === 'Normal' && z.qps === NODE_EVICTION_RATE && z.wakeAt === null) delete all[zone];
+    } else if (z.wakeAt === null || wake < z.wakeAt) {
+      z.wakeAt = wake;
+      scheduleTimer(state, wake, T_TAINT, '');
+    }
+  }
+  if (Object.keys(all).length === 0) delete state.nodeTainters;
+}
+
+/**
+ * The tainter's action on Node `name`: the `unreachable:NoExecute` taint (stamped now) while the Node is
+ * still not Ready, and the first wake-up of its Pods' evictions (the earliest toleration, usually 300 s).
+ */
+function taintNoExecute(state: SimState, name: string): void {
+  const node = state.nodes[name];
+  if (!node || isReady(node) || node.sim.kubeletUp) return; // gone, or Ready again: "no need to taint it"
+  node.spec.taints = node.spec.taints.filter((t) => !(t.key === UNREACHABLE_TAINT && t.effect === 'NoExecute'));
+  node.spec.taints.push({ key: UNREACHABLE_TAINT, effect: 'NoExecute', timeAdded: state.t });
+  updateStatus(state, 'Node', name);
+  let first = Infinity;
+  for (const key of podsOn(state, name)) {
+    const pod = state.pods[key]!;
+    if (!isTerminating(pod)) first = Math.min(first, state.t + noExecuteTolerationSeconds(pod.spec.tolerations, node.spec.taints));
+  }
+  if (first !== Infinity) scheduleTimer(state, first, T_EVICT, name);
+}
 
 const nodeRef = (node: Node) => ({ kind: 'Node', name: node.metadata.name, namespace: '' });
 
@@ -182,7 +323,9 @@ function podsOn(state: SimState, node: string): string[] {
  */
 export function nodeLifecycleSync(state: SimState): void {
   const retry: string[] = [];
+  let any = false;
   for (const name of drainDirty(state, 'nodes')) {
+    any = true;
     const node = state.nodes[name];
     if (!node) continue;
     noteChange(state, 'Node', name); // a queued Node changed (cordon, or its machine died / came back: sim.kubeletUp)
@@ -199,6 +342,7 @@ export function nodeLifecycleSync(state: SimState): void {
     }
   }
   for (const name of retry) markDirty(state, 'nodes', name);
+  if (any && (state.nodeTainters !== undefined || zoneCountsBuilt(state))) taintingPass(state); // a Node changed: zone states may have
 }
 
 function recover(state: SimState, node: Node): void {
@@ -211,6 +355,8 @@ function recover(state: SimState, node: Node): void {
   else for (const c of node.status.conditions) c.lastHeartbeatTime = state.t;
   node.spec.taints = node.spec.taints.filter((t) => t.key !== UNREACHABLE_TAINT);
   updateStatus(state, 'Node', name); // conditions + taints; the controller is processing this Node
+  const z = state.nodeTainters?.[zoneOf(node)]; // markNodeAsReachable: out of the tainter's queue
+  if (z) z.queue = z.queue.filter((n) => n !== name);
   noteChange(state, 'Lease', `${NODE_LEASE_NAMESPACE}/${name}`); // the kubelet renews its Lease again (../kinds/lease.ts)
   if (wasNotReady) emit(state, 'Normal', 'NodeReady', nodeRef(node), `Node ${name} status is now: NodeReady`, 'kubelet');
   kubeletNodeRecovered(state, name);
@@ -218,6 +364,7 @@ function recover(state: SimState, node: Node): void {
 
 /** Handles the grace (-> NotReady) and eviction timers of a node. Stale timers are ignored. */
 export function onNodeTimer(state: SimState, timer: Timer): void {
+  if (timer.kind === T_TAINT) return void taintingPass(state);
   const node = state.nodes[timer.ref];
   if (!node || node.sim.kubeletUp || node.sim.lostAt === null) return;
   const retry = () => scheduleTimer(state, state.t + state.settings.tickSeconds, timer.kind, timer.ref);
@@ -230,7 +377,6 @@ export function onNodeTimer(state: SimState, timer: Timer): void {
     const taint = node.spec.taints.find((t) => t.key === UNREACHABLE_TAINT && t.effect === 'NoExecute');
     if (!taint) return;
     if (!apiWritable(state)) return void retry();
-    if (!zoneAllowsEviction(state, node)) return void scheduleTimer(state, state.t + NODE_MONITOR_PERIOD_SECONDS, T_EVICT, node.metadata.name);
     // Each pod's own NoExecute toleration time (default 300 s from the DefaultTolerationSeconds
     // admission; scheduler.ts owns the matching): evict the due ones, wake up again for the next.
     const since = taint.timeAdded ?? 0;
@@ -264,8 +410,7 @@ function markNotReady(state: SimState, node: Node): void {
     node.status.conditions.push({ type: 'Ready', status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.', lastHeartbeatTime: node.sim.lastHeartbeat, lastTransitionTime: state.t });
   }
   node.spec.taints = node.spec.taints.filter((t) => t.key !== UNREACHABLE_TAINT);
-  node.spec.taints.push({ key: UNREACHABLE_TAINT, effect: 'NoSchedule', timeAdded: state.t });
-  node.spec.taints.push({ key: UNREACHABLE_TAINT, effect: 'NoExecute', timeAdded: state.t });
+  node.spec.taints.push({ key: UNREACHABLE_TAINT, effect: 'NoSchedule', timeAdded: state.t }); // TaintNodesByCondition: at once
   updateStatus(state, 'Node', name);
   emit(state, 'Normal', 'NodeNotReady', nodeRef(node), `Node ${name} status is now: NodeNotReady`, 'node-controller');
   for (const key of podsOn(state, name)) {
@@ -274,14 +419,5 @@ function markNotReady(state: SimState, node: Node): void {
     setPodReady(state, key, pod, false, 'NodeNotReady');
     emit(state, 'Warning', 'NodeNotReady', { kind: 'Pod', name: pod.metadata.name, namespace: pod.metadata.namespace }, 'Node is not ready', 'node-controller');
   }
-  // The first wake-up: the earliest toleration among the node's pods (usually the default 300 s).
-  let first = Infinity;
-  for (const key of podsOn(state, name)) {
-    const pod = state.pods[key]!;
-    if (!isTerminating(pod)) first = Math.min(first, state.t + noExecuteTolerationSeconds(pod.spec.tolerations, node.spec.taints));
-  }
-  if (first !== Infinity) scheduleTimer(state, first, T_EVICT, name);
-  // handleDisruption re-reads the zone states on every monitor pass: reading them now builds the
-  // per-zone counts (O(nodes), once per state) so the eviction, 300 s later, reads them in O(changes).
-  zoneCounts(state);
+  queueForTainting(state, node); // the NoExecute taint comes from the zone's rate-limited tainter
 }
