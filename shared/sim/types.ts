@@ -598,6 +598,8 @@ export interface SimState {
   timers: Timer[];
   /** Objects changed since the controllers last looked at them (workqueues), keyed by kind. */
   dirty: { deployments: string[]; replicaSets: string[]; pods: string[]; nodes: string[]; services: string[] };
+  /** (added, issue 6) Pods created with `spec.nodeName` on an existing Node, waiting for its kubelet's admission (controllers/kubeletAdmit.ts), in creation order. Absent until one is. */
+  kubeletAdmitQueue?: string[];
   /** Player actions whose effect is still in progress (drain, etcd restore...). */
   pendingActions: { id: number; player: string; action: SimAction; completesAt: SimSeconds }[];
   /**
@@ -750,6 +752,8 @@ export interface DeploymentManifest {
         volumes?: Volume[];
         restartPolicy?: 'Always' | 'OnFailure' | 'Never';
         terminationGracePeriodSeconds?: number;
+        /** (added, issue 6) The Node its Pods are bound to at creation (no scheduling). */
+        nodeName?: string;
         nodeSelector?: Record<string, string>;
         tolerations?: Toleration[];
         affinity?: Affinity;
