@@ -47,6 +47,7 @@ import type { Container, ContainerState, ImageProfile, InitContainer, Pod, PodPr
 import { podIp } from '../kinds/print.ts';
 import { baseWorkingSetMiB, type MemoryBasis } from '../workingSet.ts';
 import { imageProfileFor, loadFactor, podCapacityRps, podCpuMilli } from '../trafficModel.ts';
+import { invalidImageMessage } from './imageReference.ts';
 
 /** First back-off delay after the immediate first restart, seconds. */
 export const INITIAL_BACKOFF_SECONDS = 10;
@@ -163,14 +164,21 @@ export function kubeletOnBound(state: SimState, key: string, pod: Pod): void {
       for (const cs of pod.status.initContainerStatuses ?? []) cs.state = { terminated: { exitCode: 0, reason: 'Completed', startedAt: 0, finishedAt: 0 } };
       setCondition(pod, 'Initialized', 'True', state.t);
     }
+    const bad = invalidImage(pod);
+    if (bad !== null) return invalidImageName(state, key, pod, bad);
     startContainer(state, key, pod, false);
     return;
   }
   startPull(state, key, pod);
 }
 
-/** `Pulling` the first container's image; the containers are created 2-5 s later ({@link T_START}). */
+/**
+ * `Pulling` the first container's image; the containers are created 2-5 s later ({@link T_START}). An
+ * image reference that does not parse is never pulled: `InvalidImageName` at once ({@link invalidImageName}).
+ */
 function startPull(state: SimState, key: string, pod: Pod): void {
+  const bad = invalidImage(pod);
+  if (bad !== null) return invalidImageName(state, key, pod, bad);
   emit(state, 'Normal', 'Pulling', podRef(pod), `Pulling image "${pod.sim.image}"`, 'kubelet');
   pod.sim.nextTransitionAt = later(state, pullSeconds(state));
   scheduleTimer(state, pod.sim.nextTransitionAt, T_START, key);
@@ -396,6 +404,8 @@ export function missingConfig(state: SimState, pod: Pod): string | null {
  */
 function tryStart(state: SimState, key: string, pod: Pod, restart: boolean): void {
   if (!restart) {
+    const bad = invalidImage(pod);
+    if (bad !== null) return invalidImageName(state, key, pod, bad);
     const image = unpullableImage(state, pod);
     if (image !== undefined) return pullFailed(state, key, pod, image);
   }
@@ -423,6 +433,31 @@ function pullFailed(state: SimState, key: string, pod: Pod, image: string): void
   pod.sim.nextTransitionAt = later(state, delay);
   scheduleTimer(state, later(state, 0), T_PULL_BACKOFF, key);
   scheduleTimer(state, pod.sim.nextTransitionAt, T_PULL, key);
+}
+
+/** The first container whose image reference does not parse, with the kubelet's message (./imageReference.ts), or null. */
+function invalidImage(pod: Pod): string | null {
+  for (const c of pod.spec.containers) {
+    const msg = invalidImageMessage(c.image);
+    if (msg !== null) return msg;
+  }
+  return null;
+}
+
+/**
+ * An image reference that does not parse (image_manager.go EnsureImageExists -> ErrInvalidImageName):
+ * waiting `InvalidImageName` with the message, Warning `InspectFailed` with it and Warning `Failed`
+ * `Error: InvalidImageName` (kuberuntime_container.go startContainer); no pull, no back-off: the pod
+ * worker tries again every 10 s ({@link SYNC_RETRY_SECONDS}), repeating both events, until the spec
+ * changes (a new image makes new Pods through a rollout).
+ */
+function invalidImageName(state: SimState, key: string, pod: Pod, msg: string): void {
+  setContainerStates(pod, { waiting: { reason: 'InvalidImageName', message: msg } }, { ready: false, started: false });
+  updateStatus(state, 'Pod', key);
+  emit(state, 'Warning', 'InspectFailed', podRef(pod), msg, 'kubelet');
+  emit(state, 'Warning', 'Failed', podRef(pod), 'Error: InvalidImageName', 'kubelet');
+  pod.sim.nextTransitionAt = later(state, SYNC_RETRY_SECONDS);
+  scheduleTimer(state, pod.sim.nextTransitionAt, T_START, key);
 }
 
 /** The container config cannot be built (`missing`: `configmap "x" not found`): waiting, retried every 10 s. */
