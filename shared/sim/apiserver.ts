@@ -583,11 +583,16 @@ export function createObject<K extends StoredKind>(state: SimState, kind: K, obj
  * the scheduler's queue. The scheduler cache counts it on that Node at once (its requests join the
  * Node's sums, Node `MODIFIED`), and it waits in `state.kubeletAdmitQueue` for the Node's kubelet to admit
  * it (controllers/kubeletAdmit.ts). A name no Node has: nothing counts it and no kubelet admits it
- * (Pending). Mirror Pods of static Pods are created Running: not here.
+ * (Pending) until PodGC deletes it (`state.podGcOrphans`, controllers/podgc.ts). Mirror Pods of static
+ * Pods are created Running: not here.
  */
 function createdBound(state: SimState, key: string, pod: Pod, nodeName: string): void {
   const node = state.nodes[nodeName];
-  if (node === undefined) return;
+  if (node === undefined) {
+    // PodGC's orphan rule deletes it after the quarantine (controllers/podgc.ts): first pass at the next multiple of 20 s.
+    (state.podGcOrphans ??= []).push({ key, firstPass: Math.ceil(state.t / 20) * 20 });
+    return;
+  }
   node.sim.cpuRequestedMilli += pod.sim.cpuRequestMilli;
   node.sim.memRequestedMiB += pod.sim.memRequestMiB;
   node.sim.podCount += 1;

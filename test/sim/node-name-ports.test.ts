@@ -126,12 +126,37 @@ spec:
     expect(kubectl(s, `kubectl describe pod ${rows[0]!.split(/\s+/)[0]}`)).toContain('Pod was rejected: Node didn\'t have enough resource: cpu, requested: 3000, used: 0, capacity: 2000');
   });
 
-  it('a Node that does not exist: Pending forever, no scheduler event', () => {
+  it('a Node that does not exist: Pending without an event, then deleted by PodGC after its 40 s quarantine', () => {
     const s = simOf(pod('lost', `  nodeName: node-z
   containers: [{ name: app, image: nginx:1.27 }]`));
-    stepN(s, 120);
+    stepN(s, 39);
     expect(row(s, 'lost')).toMatch(/^lost\s+0\/1\s+Pending\s+0\s+\S+\s+<none>\s+node-z\s/);
     expect(kubectl(s, 'kubectl describe pod lost')).toMatch(/Events:\s+<none>/);
+    stepN(s, 1); // t = 40: the first PodGC pass saw it at 0
+    expect(kubectl(s, 'kubectl get pod lost')).toBe('Error from server (NotFound): pods "lost" not found');
+  });
+
+  it('a Deployment pinned to a missing Node: each Pod is deleted by PodGC and recreated, 40-60 s apart', () => {
+    const s = simOf(`
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: lost }
+spec:
+  replicas: 1
+  selector: { matchLabels: { app: lost } }
+  template:
+    metadata: { labels: { app: lost } }
+    spec:
+      nodeName: node-z
+      containers: [{ name: lost, image: nginx:1.27 }]
+`);
+    const seen: [string, number][] = [];
+    for (let i = 0; i < 130; i++) {
+      step(s);
+      for (const p of Object.values(s.pods)) if (p.metadata.name.startsWith('lost-') && !seen.some(([n]) => n === p.metadata.name)) seen.push([p.metadata.name, s.t]);
+    }
+    expect(seen.map(([, t]) => t)).toEqual([1, 41, 101]);
+    expect(row(s, 'lost-')).toMatch(/0\/1\s+Pending\s+0\s+\S+\s+<none>\s+node-z\s/);
   });
 
   it('warm start: a pinned Pod is Running at 0', () => {

@@ -13,6 +13,7 @@ import { holdsLease, leaseSync, onElectionTimer } from './etcd.ts';
 import { kubeletMemory, onKubeletTimer } from './kubelet.ts';
 import { kubeletEvictionSync } from './eviction.ts';
 import { kubeletAdmitSync } from './kubeletAdmit.ts';
+import { podGcSync } from './podgc.ts';
 import { nodeLifecycleSync, onNodeTimer } from './nodeLifecycle.ts';
 import { onReplicaSetTimer, registerOwnerSync, replicaSetSync } from './replicaset.ts';
 import { syncStatefulSet } from './statefulset.ts';
@@ -62,6 +63,7 @@ export function runControllers(state: SimState): void {
     replicaSetSync(state);
     deploymentSync(state);
     replicaSetSync(state);
+    podGcSync(state);
   }
   kubeletAdmitSync(state); // Pods created with spec.nodeName: the kubelet admits them, no scheduler
   if (holdsLease(state, 'kube-scheduler')) schedulerSync(state);

@@ -15,9 +15,8 @@
  * (the kubelet's own condition, kubelet_pods.go generateAPIPodStatus) and starts as a scheduled Pod
  * does (./kubelet.ts `kubeletOnBound`: no `Scheduled` event, nobody scheduled it).
  *
- * A `nodeName` no Node has: no kubelet ever admits it, the Pod stays Pending without an event.
- * Simplification: PodGC's orphan collection (K pkg/controller/podgc gcOrphaned, which deletes such a
- * Pod after a 40 s quarantine) is not modelled, so it stays Pending until deleted.
+ * A `nodeName` no Node has: no kubelet ever admits it, the Pod stays Pending without an event until
+ * PodGC deletes it 40-60 s later (./podgc.ts).
  *
  * The sums the kubelet compares are the sim's Node sums (../apiserver.ts): a Pod created with a nodeName
  * counts there from its creation and leaves them when rejected (`podRejected`); its host ports count
