@@ -88,4 +88,30 @@ spec: { type: LoadBalancer, selector: { app: web }, ports: [{ port: 80, targetPo
       expect(typeCommand(s, 'kubectl get pods')).toMatch(/web-\S+\s+0\/1\s+InvalidImageName\s+0\s/);
     }
   });
+
+  it('an init container image that does not parse: Init:InvalidImageName, the app container never starts', () => {
+    const yaml = `
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web }
+spec:
+  replicas: 1
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      initContainers: [{ name: setup, image: 'BusyBox:1.36' }]
+      containers: [{ name: web, image: 'nginx:1.27', ports: [{ containerPort: 80 }] }]
+---
+apiVersion: v1
+kind: Service
+metadata: { name: web }
+spec: { type: LoadBalancer, selector: { app: web }, ports: [{ port: 80, targetPort: 80 }] }
+`;
+    const s = createSim({ ...manifestsOnlyInput(loadManifests(yaml), { seed: 1, durationSeconds: 300 }), coldStart: true });
+    stepN(s, 30);
+    expect(typeCommand(s, 'kubectl get pods')).toMatch(/web-\S+\s+0\/1\s+Init:InvalidImageName\s+0\s/);
+    const name = Object.values(s.pods).find((p) => p.metadata.name.startsWith('web-'))!.metadata.name;
+    expect(typeCommand(s, `kubectl describe pod ${name}`)).toContain('Failed to apply default image tag "BusyBox:1.36": couldn\'t parse image name "BusyBox:1.36": invalid reference format: repository name (library/BusyBox) must be lowercase');
+  });
 });

@@ -295,6 +295,8 @@ function nextInitIndex(pod: Pod): number {
 /** Starts init container `i` (Created / Started events) and its exit timer. */
 function startInit(state: SimState, key: string, pod: Pod, i: number, restart: boolean): void {
   const c = pod.spec.initContainers![i]!;
+  const badRef = restart ? null : invalidImageMessage(c.image);
+  if (badRef !== null) return invalidImageName(state, key, pod, { msg: badRef, init: i });
   const cs = pod.status.initContainerStatuses![i]!;
   const now = state.t;
   if (restart) cs.restartCount += 1;
@@ -435,11 +437,23 @@ function pullFailed(state: SimState, key: string, pod: Pod, image: string): void
   scheduleTimer(state, pod.sim.nextTransitionAt, T_PULL, key);
 }
 
-/** The first container whose image reference does not parse, with the kubelet's message (./imageReference.ts), or null. */
-function invalidImage(pod: Pod): string | null {
+/**
+ * The image reference the kubelet would parse next and fail on, with its message (./imageReference.ts):
+ * the next init container's while one has not completed (`init` its index: init containers run first),
+ * else the first app container's that does not parse; null when it parses.
+ */
+function invalidImage(pod: Pod): { msg: string; init: number } | null {
+  const inits = pod.spec.initContainers ?? [];
+  if (inits.length > 0 && pod.status.initContainerStatuses !== undefined) {
+    const i = nextInitIndex(pod);
+    if (i >= 0) {
+      const msg = invalidImageMessage(inits[i]!.image);
+      return msg === null ? null : { msg, init: i };
+    }
+  }
   for (const c of pod.spec.containers) {
     const msg = invalidImageMessage(c.image);
-    if (msg !== null) return msg;
+    if (msg !== null) return { msg, init: -1 };
   }
   return null;
 }
@@ -451,8 +465,14 @@ function invalidImage(pod: Pod): string | null {
  * worker tries again every 10 s ({@link SYNC_RETRY_SECONDS}), repeating both events, until the spec
  * changes (a new image makes new Pods through a rollout).
  */
-function invalidImageName(state: SimState, key: string, pod: Pod, msg: string): void {
-  setContainerStates(pod, { waiting: { reason: 'InvalidImageName', message: msg } }, { ready: false, started: false });
+function invalidImageName(state: SimState, key: string, pod: Pod, bad: { msg: string; init: number }): void {
+  const msg = bad.msg;
+  const waiting: ContainerState = { waiting: { reason: 'InvalidImageName', message: msg } };
+  const ics = bad.init >= 0 ? pod.status.initContainerStatuses?.[bad.init] : undefined;
+  if (ics !== undefined) {
+    ics.state = waiting; // STATUS `Init:InvalidImageName`; the app containers stay PodInitializing
+    ics.started = false;
+  } else setContainerStates(pod, waiting, { ready: false, started: false });
   updateStatus(state, 'Pod', key);
   emit(state, 'Warning', 'InspectFailed', podRef(pod), msg, 'kubelet');
   emit(state, 'Warning', 'Failed', podRef(pod), 'Error: InvalidImageName', 'kubelet');
