@@ -12,6 +12,7 @@
  * | {@link deletePod} | graceful deletion (deletionTimestamp + grace; the kubelet finishes it) or force | quorum, NotFound | `MODIFIED` / `DELETED` |
  * | {@link evictPod} | the policy/v1 Eviction subresource: eviction gates (PodDisruptionBudgets), then a graceful delete | quorum, NotFound, 429 | `MODIFIED` |
  * | {@link bindPod} | the scheduler's Binding: `spec.nodeName`, Node request sums | quorum, NotFound, already bound | Pod + Node `MODIFIED` |
+ * | {@link podAdmitted} / {@link podRejected} | (issue 6) the kubelet's admission of a Pod created with `spec.nodeName` (created bound: Node sums at {@link createObject}): host ports held, or Failed `OutOf...` with its requests released | - | Pod + Node `MODIFIED` (rejected) |
  * | {@link removeObject} / {@link removePod} | final removal from storage (end of graceful termination, history cleanup) | NotFound | `DELETED` (+ Node `MODIFIED`) |
  *
  * Every write bumps `metadata.resourceVersion` (the etcd revision analogue), keeps the indexes
