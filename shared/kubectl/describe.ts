@@ -75,8 +75,12 @@ function resourcesBlock(c: Container): string[] {
 
 function containerBlock(c: Container | InitContainer, pod: Pod | null, inner = 2, init = false): string {
   const entries: [string, string][] = [['Image', c.image]];
-  const port = c.ports[0];
-  entries.push(['Port', port ? `${port.containerPort}/${port.protocol ?? 'TCP'}` : '<none>']);
+  // describe.go describeContainerPorts / describeContainerHostPorts: every port (`0/TCP` for one without a
+  // host port), `Ports:` / `Host Ports:` when there are several.
+  const ports = c.ports.map((p) => `${p.containerPort}/${p.protocol ?? 'TCP'}`).join(', ');
+  const hostPorts = c.ports.map((p) => `${p.hostPort ?? 0}/${p.protocol ?? 'TCP'}`).join(', ');
+  entries.push([c.ports.length > 1 ? 'Ports' : 'Port', ports || '<none>']);
+  entries.push([c.ports.length > 1 ? 'Host Ports' : 'Host Port', hostPorts || '<none>']);
   // Command / Args one word a line (describe.go describeContainerCommand), for init containers (the sim keeps them there only).
   if ('command' in c && c.command && c.command.length > 0) entries.push(['Command', c.command.join('\n')]);
   if ('args' in c && c.args && c.args.length > 0) entries.push(['Args', c.args.join('\n')]);

@@ -124,10 +124,16 @@ const EnvFromSchema = z
     if ((v.configMapRef === undefined) === (v.secretRef === undefined)) ctx.addIssue({ code: 'custom', message: v.configMapRef === undefined ? 'must specify one of: `configMapRef` or `secretRef`' : 'may not have more than one field specified at a time' });
   });
 
+/**
+ * `core/v1 ContainerPort`. `hostPort` (0 = none, else 1-65535, validation.go validateContainerPorts) and
+ * `hostIP` are kept (issue 6): the scheduler's NodePorts filter and the kubelet's admission check them.
+ */
 const ContainerPortSchema = z.object({
   containerPort: portNumber(),
   name: str().optional(),
   protocol: z.enum(['TCP', 'UDP', 'SCTP'], { error: 'supported values: "TCP", "UDP", "SCTP"' }).optional(),
+  hostPort: int(0, 65535).optional(),
+  hostIP: str().optional(),
 });
 
 /** `core/v1 Container` (subset): DNS-1123 label name, image without surrounding spaces, env, ports, resources, probes. */
@@ -292,6 +298,8 @@ export const DeploymentSchema = z.object({
       metadata: z.object({ labels: stringMap().optional(), annotations: stringMap().optional() }).optional(),
       spec: z.object({
         containers: z.array(ContainerSchema, { error: typeMessage('a list of containers') }).min(1, { error: 'Required value: at least one container' }),
+        /** (issue 6) Kept: a Pod with `nodeName` skips the scheduler; the kubelet of that Node admits it (a DNS subdomain, validation.go ValidateNodeName). */
+        nodeName: dnsName(dns1123SubdomainError).optional(),
         initContainers: z.array(InitContainerSchema, { error: typeMessage('a list of containers') }).optional(),
         volumes: z.array(VolumeSchema, { error: typeMessage('a list of volumes') }).optional(),
         restartPolicy: z.enum(['Always', 'OnFailure', 'Never'], { error: 'supported values: "Always"' }).optional(),

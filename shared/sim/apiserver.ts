@@ -12,6 +12,7 @@
  * | {@link deletePod} | graceful deletion (deletionTimestamp + grace; the kubelet finishes it) or force | quorum, NotFound | `MODIFIED` / `DELETED` |
  * | {@link evictPod} | the policy/v1 Eviction subresource: eviction gates (PodDisruptionBudgets), then a graceful delete | quorum, NotFound, 429 | `MODIFIED` |
  * | {@link bindPod} | the scheduler's Binding: `spec.nodeName`, Node request sums | quorum, NotFound, already bound | Pod + Node `MODIFIED` |
+ * | {@link podAdmitted} / {@link podRejected} | (issue 6) the kubelet's admission of a Pod created with `spec.nodeName` (created bound: Node sums at {@link createObject}): host ports held, or Failed `OutOf...` with its requests released | - | Pod + Node `MODIFIED` (rejected) |
  * | {@link removeObject} / {@link removePod} | final removal from storage (end of graceful termination, history cleanup) | NotFound | `DELETED` (+ Node `MODIFIED`) |
  *
  * Every write bumps `metadata.resourceVersion` (the etcd revision analogue), keeps the indexes
@@ -47,6 +48,7 @@ import {
   indexAddReplicaSet,
   indexAddService,
   indexBindPod,
+  indexHoldHostPorts,
   indexNodesChanged,
   indexRemovePod,
   indexRemoveReplicaSet,
@@ -563,6 +565,7 @@ export function createObject<K extends StoredKind>(state: SimState, kind: K, obj
       const pod = obj as Pod;
       indexAddPod(state, key, pod);
       if (!pod.spec.nodeName) state.scheduler.activeQ.push(key);
+      else if (pod.status.phase === 'Pending' && pod.status.startTime === undefined) createdBound(state, key, pod, pod.spec.nodeName);
       break;
     }
     case 'ReplicaSet': indexAddReplicaSet(state, key, obj as ReplicaSet); break;
@@ -574,6 +577,63 @@ export function createObject<K extends StoredKind>(state: SimState, kind: K, obj
   changed(state, kind, key, 'ADDED');
   logWrite(state, 'create', kind, key);
   return { ok: true, key };
+}
+
+/**
+ * (issue 6) A Pod created with `spec.nodeName` (the manifest's, never the scheduler's): it never enters
+ * the scheduler's queue. The scheduler cache counts it on that Node at once (its requests join the
+ * Node's sums, Node `MODIFIED`), and it waits in `state.kubeletAdmitQueue` for the Node's kubelet to admit
+ * it (controllers/kubeletAdmit.ts). A name no Node has: nothing counts it and no kubelet admits it
+ * (Pending) until PodGC deletes it (`state.podGcOrphans`, controllers/podgc.ts). Mirror Pods of static
+ * Pods are created Running: not here.
+ */
+function createdBound(state: SimState, key: string, pod: Pod, nodeName: string): void {
+  const node = state.nodes[nodeName];
+  if (node === undefined) {
+    // PodGC's orphan rule deletes it after the quarantine (controllers/podgc.ts): first pass at the next multiple of 20 s.
+    (state.podGcOrphans ??= []).push({ key, firstPass: Math.ceil(state.t / 20) * 20 });
+    return;
+  }
+  node.sim.cpuRequestedMilli += pod.sim.cpuRequestMilli;
+  node.sim.memRequestedMiB += pod.sim.memRequestMiB;
+  node.sim.podCount += 1;
+  changed(state, 'Node', nodeName, 'MODIFIED');
+  (state.kubeletAdmitQueue ??= []).push(key);
+}
+
+/** The `status.message` prefix of a Pod its kubelet refused (kubelet.go rejectPod). */
+export const POD_REJECTED_PREFIX = 'Pod was rejected: ';
+
+/** True for a Pod its kubelet refused at admission: Failed before it ever started; it no longer counts on its Node. */
+export function admissionRejected(pod: Pod): boolean {
+  return pod.status.phase === 'Failed' && pod.status.startTime === undefined && pod.status.message?.startsWith(POD_REJECTED_PREFIX) === true;
+}
+
+/**
+ * (issue 6) The kubelet admitted a Pod created with `spec.nodeName` (controllers/kubeletAdmit.ts): from
+ * now it holds its host ports on the Node (the cache's host-port index). Call before its status write.
+ */
+export function podAdmitted(state: SimState, key: string, pod: Pod): void {
+  indexHoldHostPorts(state, key, pod);
+}
+
+/**
+ * (issue 6) The kubelet refused a Pod created with `spec.nodeName`: status `Failed` with `reason` and
+ * `Pod was rejected: <message>` (kubelet.go rejectPod; no conditions, no start time), its requests
+ * leave the Node's sums (Node `MODIFIED`; {@link removePod} then leaves them alone), Pod `MODIFIED`.
+ */
+export function podRejected(state: SimState, key: string, pod: Pod, reason: string, message: string): void {
+  const node = pod.spec.nodeName ? state.nodes[pod.spec.nodeName] : undefined;
+  pod.status = { ...pod.status, phase: 'Failed', reason, message: `${POD_REJECTED_PREFIX}${message}` };
+  pod.sim.ready = false;
+  if (node) {
+    node.sim.cpuRequestedMilli -= pod.sim.cpuRequestMilli;
+    node.sim.memRequestedMiB -= pod.sim.memRequestMiB;
+    node.sim.podCount -= 1;
+    if (state.scheduler.unschedulable.length > 0) state.scheduler.moveRequested = true;
+    changed(state, 'Node', node.metadata.name, 'MODIFIED');
+  }
+  updateStatus(state, 'Pod', key);
 }
 
 /** Options of {@link updateObject}. */
@@ -831,7 +891,7 @@ export function removePod(state: SimState, key: string): void {
 
 function removeStoredPod(state: SimState, key: string, pod: Pod): void {
   indexRemovePod(state, key, pod);
-  const node = pod.spec.nodeName ? state.nodes[pod.spec.nodeName] : undefined;
+  const node = pod.spec.nodeName && !admissionRejected(pod) ? state.nodes[pod.spec.nodeName] : undefined;
   if (node) {
     node.sim.cpuRequestedMilli -= pod.sim.cpuRequestMilli;
     node.sim.memRequestedMiB -= pod.sim.memRequestMiB;

@@ -7,7 +7,7 @@
  * They only answer "which keys"; every place whose result depends on iteration order sorts the keys, so a
  * fresh rebuild never changes results.
  */
-import type { Node, ObjectMeta, OwnerReference, Pod, ReplicaSet, Service, SimState } from './types.ts';
+import type { Container, Node, ObjectMeta, OwnerReference, Pod, ReplicaSet, Service, SimState } from './types.ts';
 
 /** The index for one state. Sets hold object keys (`namespace/name`, node names). */
 export interface SimIndex {
@@ -36,6 +36,12 @@ export interface SimIndex {
   podCount: number;
   /** Keys of the bound pods with pod affinity or anti-affinity (the scheduler's InterPodAffinity: existing pods' terms; Pending ones do not count, so 100,000 of them cost nothing). */
   podsWithPodAffinity: Set<string>;
+  /**
+   * Node name -> (pod key -> the host ports it holds) for the bound pods that declare a `hostPort`
+   * (the scheduler's NodePorts filter, {@link hostPortConflict}; Node `UsedPorts` of K framework
+   * NodeInfo). Pods without host ports are not in it, so it costs nothing for them.
+   */
+  hostPortsByNode: Map<string, Map<string, readonly HostPortWant[]>>;
   sortedNodeNames: string[];
   /** The Node objects in `sortedNodeNames` order (the scheduler's hot loop). */
   sortedNodes: Node[];
@@ -120,8 +126,77 @@ export function labelSetId(namespace: string, labels: Record<string, string>): s
   return id;
 }
 
+/**
+ * One host port a container asks for: `hostIP` (default `0.0.0.0`: every address), protocol (default
+ * TCP), port 1-65535. Source: K pkg/scheduler/framework/types.go HostPortInfo (sanitize), plugins/nodeports.
+ */
+export interface HostPortWant {
+  ip: string;
+  protocol: string;
+  port: number;
+}
+
+const NO_HOST_PORTS: readonly HostPortWant[] = Object.freeze([]);
+/** By containers array (the pods of one ReplicaSet share theirs; ports never change in place). */
+const hostPortsCache = new WeakMap<Container[], readonly HostPortWant[]>();
+
+/** The host ports `pod`'s containers ask for (`ports[].hostPort` > 0), in container order; empty for most pods. */
+export function podHostPorts(pod: Pod): readonly HostPortWant[] {
+  const cs = pod.spec.containers;
+  let out = hostPortsCache.get(cs);
+  if (out !== undefined) return out;
+  let list: HostPortWant[] | null = null;
+  for (const c of cs) {
+    for (const p of c.ports) {
+      if (p.hostPort === undefined || p.hostPort <= 0) continue;
+      (list ??= []).push({ ip: p.hostIP || '0.0.0.0', protocol: p.protocol || 'TCP', port: p.hostPort });
+    }
+  }
+  out = list === null ? NO_HOST_PORTS : Object.freeze(list);
+  hostPortsCache.set(cs, out);
+  return out;
+}
+
+/**
+ * True when a pod bound to `node` (other than the pod keyed `except`) holds one of `want` (same port and
+ * protocol, and the same IP or either one `0.0.0.0`): K framework HostPortInfo.CheckConflict.
+ * O(host-port pods on the node).
+ */
+export function hostPortConflict(state: SimState, node: string, want: readonly HostPortWant[], except?: string): boolean {
+  const m = getIndex(state).hostPortsByNode.get(node);
+  if (m === undefined || want.length === 0) return false;
+  for (const [holder, used] of m) {
+    if (holder === except) continue;
+    for (const u of used) {
+      for (const w of want) {
+        if (u.port === w.port && u.protocol === w.protocol && (u.ip === w.ip || u.ip === '0.0.0.0' || w.ip === '0.0.0.0')) return true;
+      }
+    }
+  }
+  return false;
+}
+
+function addHostPorts(idx: SimIndex, node: string, key: string, pod: Pod): void {
+  const ports = podHostPorts(pod);
+  if (ports.length === 0) return;
+  let m = idx.hostPortsByNode.get(node);
+  if (!m) idx.hostPortsByNode.set(node, (m = new Map()));
+  m.set(key, ports);
+}
+
+function removeHostPorts(idx: SimIndex, node: string, key: string): void {
+  const m = idx.hostPortsByNode.get(node);
+  if (m === undefined || !m.delete(key)) return;
+  if (m.size === 0) idx.hostPortsByNode.delete(node);
+}
+
 function addPodTo(idx: SimIndex, key: string, pod: Pod): void {
-  if (pod.spec.nodeName) add(idx.podsByNode, pod.spec.nodeName, key);
+  if (pod.spec.nodeName) {
+    add(idx.podsByNode, pod.spec.nodeName, key);
+    // Host ports are held from the bind (the scheduler's, below) or the kubelet's admission of a Pod
+    // created with a nodeName: both set startTime, so a rebuild finds the same holders.
+    if (pod.status.startTime !== undefined) addHostPorts(idx, pod.spec.nodeName, key, pod);
+  }
   const owner = podWorkqueueKey(pod);
   if (owner) add(idx.podsByOwner, owner, key);
   add(idx.podsByImage, pod.sim.image, key);
@@ -183,6 +258,7 @@ function build(state: SimState): SimIndex {
     labelSetLabels: new Map(),
     podCount: 0,
     podsWithPodAffinity: new Set(),
+    hostPortsByNode: new Map(),
     sortedNodeNames: Object.keys(state.nodes).sort(),
     sortedNodes: [],
     nodeIndex: new Map(),
@@ -223,7 +299,10 @@ export function indexAddPod(state: SimState, key: string, pod: Pod): void {
 /** Forgets a pod about to be removed from `state.pods` (call before deleting). */
 export function indexRemovePod(state: SimState, key: string, pod: Pod): void {
   const idx = getIndex(state);
-  if (pod.spec.nodeName) del(idx.podsByNode, pod.spec.nodeName, key);
+  if (pod.spec.nodeName) {
+    del(idx.podsByNode, pod.spec.nodeName, key);
+    removeHostPorts(idx, pod.spec.nodeName, key);
+  }
   const owner = podWorkqueueKey(pod);
   if (owner) del(idx.podsByOwner, owner, key);
   del(idx.podsByImage, pod.sim.image, key);
@@ -242,6 +321,7 @@ export function indexBindPod(state: SimState, key: string, node: string): void {
   add(idx.podsByNode, node, key);
   const pod = state.pods[key];
   if (pod && hasPodAffinity(pod)) idx.podsWithPodAffinity.add(key);
+  if (pod) addHostPorts(idx, node, key, pod);
 }
 
 /** Records a ReplicaSet just added to `state.replicaSets`. */
@@ -256,11 +336,17 @@ export function indexRemoveReplicaSet(state: SimState, key: string, rs: ReplicaS
   if (d) del(getIndex(state).rsByDeployment, d, key);
 }
 
+/** (issue 6) The kubelet admitted a Pod created with `spec.nodeName`: it holds its host ports on the Node from now. */
+export function indexHoldHostPorts(state: SimState, key: string, pod: Pod): void {
+  if (pod.spec.nodeName) addHostPorts(getIndex(state), pod.spec.nodeName, key, pod);
+}
+
 /** Forgets that a pod was bound to `node`. */
 export function indexUnbindPod(state: SimState, key: string, node: string): void {
   const idx = getIndex(state);
   del(idx.podsByNode, node, key);
   idx.podsWithPodAffinity.delete(key);
+  removeHostPorts(idx, node, key);
 }
 
 /** Records a Service just added to `state.services`. */

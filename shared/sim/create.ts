@@ -66,6 +66,7 @@ export function deploymentFromManifest(state: SimState, m: DeploymentManifest, u
   };
   const ms = m.spec.template.spec;
   if (ms.nodeSelector) tplSpec.nodeSelector = { ...ms.nodeSelector };
+  if (ms.nodeName !== undefined) tplSpec.nodeName = ms.nodeName; // (issue 6) its Pods skip the scheduler
   if (ms.tolerations) tplSpec.tolerations = structuredClone(ms.tolerations);
   if (ms.affinity) tplSpec.affinity = structuredClone(ms.affinity);
   if (ms.topologySpreadConstraints) tplSpec.topologySpreadConstraints = structuredClone(ms.topologySpreadConstraints);
@@ -344,7 +345,7 @@ export function startWorkloads(state: SimState, cold: boolean): void {
     for (let pass = 0; pass < 20; pass++) {
       runControllers(state);
       const d = state.dirty;
-      if (d.deployments.length + d.replicaSets.length + d.pods.length + d.services.length + d.nodes.length + state.scheduler.activeQ.length === 0) break;
+      if (d.deployments.length + d.replicaSets.length + d.pods.length + d.services.length + d.nodes.length + state.scheduler.activeQ.length + (state.kubeletAdmitQueue?.length ?? 0) === 0) break;
     }
   });
 }

@@ -599,6 +599,10 @@ export interface SimState {
   timers: Timer[];
   /** Objects changed since the controllers last looked at them (workqueues), keyed by kind. */
   dirty: { deployments: string[]; replicaSets: string[]; pods: string[]; nodes: string[]; services: string[] };
+  /** (added, issue 6) Pods created with `spec.nodeName` on an existing Node, waiting for its kubelet's admission (controllers/kubeletAdmit.ts), in creation order. Absent until one is. */
+  kubeletAdmitQueue?: string[];
+  /** (added, issue 6) Pods created bound to a Node that does not exist, with the sim second of the first PodGC pass that saw them (controllers/podgc.ts). Absent until one is. */
+  podGcOrphans?: { key: string; firstPass: SimSeconds }[];
   /** Player actions whose effect is still in progress (drain, etcd restore...). */
   pendingActions: { id: number; player: string; action: SimAction; completesAt: SimSeconds }[];
   /**
@@ -779,6 +783,8 @@ export interface DeploymentManifest {
         volumes?: Volume[];
         restartPolicy?: 'Always' | 'OnFailure' | 'Never';
         terminationGracePeriodSeconds?: number;
+        /** (added, issue 6) The Node its Pods are bound to at creation (no scheduling). */
+        nodeName?: string;
         nodeSelector?: Record<string, string>;
         tolerations?: Toleration[];
         affinity?: Affinity;

@@ -23,20 +23,24 @@ function atDesiredState(s: SimState): boolean {
   return Object.values(s.pods).every((p) => podDisplayStatus(p, s.t) === 'Running' && p.sim.ready);
 }
 
-/** `within`: sim seconds to the desired state from a fresh apply (the manifests' own probe delays dominate). */
-const CASES: { file: string; pods: number; kinds: string[]; within: number }[] = [
+/**
+ * `within`: sim seconds to the desired state from a fresh apply (the manifests' own probe delays dominate).
+ * `fill`: a placeholder the tutorial asks its reader to replace, filled in first: as downloaded, a real
+ * cluster refuses the reference (`<YOUR-CONTAINER>`: InvalidImageName, asserted below).
+ */
+const CASES: { file: string; pods: number; kinds: string[]; within: number; fill?: [string, string] }[] = [
   { file: 'sock-shop.yaml', pods: 14, kinds: ['Deployment'], within: 240 },
   { file: 'voting-app.yaml', pods: 5, kinds: ['Deployment'], within: 60 },
   // podinfo's Deployment asks for 1 replica; its HorizontalPodAutoscaler (minReplicas 2) scales it to 2
   { file: 'podinfo.yaml', pods: 2, kinds: ['Deployment'], within: 60 },
   { file: 'cassandra-statefulset.yaml', pods: 3, kinds: ['StatefulSet'], within: 150 },
-  { file: 'nodejs-mongodb-legacy.yaml', pods: 3, kinds: ['ReplicationController'], within: 60 },
+  { file: 'nodejs-mongodb-legacy.yaml', pods: 3, kinds: ['ReplicationController'], within: 60, fill: ['<YOUR-CONTAINER>', 'node:20-alpine'] },
 ];
 
 describe('public demo manifests, as downloaded', () => {
   for (const c of CASES) {
     it(`${c.file}: loads without errors, reaches its desired state from a fresh apply, >= 99.95 % availability over 3600 sim s`, () => {
-      const loaded = loadManifests(read(c.file), { source: c.file });
+      const loaded = loadManifests(c.fill ? read(c.file).replace(c.fill[0], c.fill[1]) : read(c.file), { source: c.file });
       expect(loaded.errors).toEqual([]);
       const kinds = new Set([...loaded.deployments.map((d) => d.kind), ...loaded.workloads.map((w) => w.kind)]);
       expect([...kinds].sort()).toEqual(c.kinds);
@@ -61,4 +65,14 @@ describe('public demo manifests, as downloaded', () => {
       expect(restarts.every((r) => r === 0)).toBe(true);
     });
   }
+
+  it('nodejs-mongodb-legacy.yaml as downloaded: its `<YOUR-CONTAINER>` placeholder is no image reference, the web Pods wait InvalidImageName', () => {
+    const loaded = loadManifests(read('nodejs-mongodb-legacy.yaml'));
+    expect(loaded.errors).toEqual([]); // the API server accepts any non-blank image: only the kubelet parses it
+    const s = createSim({ ...manifestsOnlyInput(loaded, { seed: 1, durationSeconds: 600 }), coldStart: true });
+    for (let i = 0; i < 30; i++) step(s);
+    const web = Object.values(s.pods).filter((p) => p.metadata.name.startsWith('web-controller-'));
+    expect(web).toHaveLength(2);
+    for (const p of web) expect(podDisplayStatus(p, s.t)).toBe('InvalidImageName');
+  });
 });

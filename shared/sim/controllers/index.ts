@@ -1,7 +1,7 @@
 /**
  * The controller loop of one tick, in a fixed order (like kube-controller-manager's informers, but
  * synchronous): node lifecycle -> ReplicaSets (status) -> Deployments -> ReplicaSets (new scale) ->
- * scheduler -> kubelet memory -> EndpointSlices; and the dispatch of due timers to their controller.
+ * kubelet admission (Pods created with a nodeName) -> scheduler -> kubelet memory -> EndpointSlices; and the dispatch of due timers to their controller.
  */
 import { noteChange, propagatePodChanges } from '../apiserver.ts';
 import { TIMER_OWNER, popDueTimer } from '../timers.ts';
@@ -12,6 +12,8 @@ import { endpointsSync } from './endpoints.ts';
 import { holdsLease, leaseSync, onElectionTimer } from './etcd.ts';
 import { kubeletMemory, onKubeletTimer } from './kubelet.ts';
 import { kubeletEvictionSync } from './eviction.ts';
+import { kubeletAdmitSync } from './kubeletAdmit.ts';
+import { podGcSync } from './podgc.ts';
 import { nodeLifecycleSync, onNodeTimer } from './nodeLifecycle.ts';
 import { onReplicaSetTimer, registerOwnerSync, replicaSetSync } from './replicaset.ts';
 import { syncStatefulSet } from './statefulset.ts';
@@ -61,7 +63,9 @@ export function runControllers(state: SimState): void {
     replicaSetSync(state);
     deploymentSync(state);
     replicaSetSync(state);
+    podGcSync(state);
   }
+  kubeletAdmitSync(state); // Pods created with spec.nodeName: the kubelet admits them, no scheduler
   if (holdsLease(state, 'kube-scheduler')) schedulerSync(state);
   kubeletMemory(state);
   kubeletEvictionSync(state);

@@ -47,6 +47,7 @@ import type { Container, ContainerState, ImageProfile, InitContainer, Pod, PodPr
 import { podIp } from '../kinds/print.ts';
 import { baseWorkingSetMiB, type MemoryBasis } from '../workingSet.ts';
 import { imageProfileFor, loadFactor, podCapacityRps, podCpuMilli } from '../trafficModel.ts';
+import { invalidImageMessage } from './imageReference.ts';
 
 /** First back-off delay after the immediate first restart, seconds. */
 export const INITIAL_BACKOFF_SECONDS = 10;
@@ -163,14 +164,21 @@ export function kubeletOnBound(state: SimState, key: string, pod: Pod): void {
       for (const cs of pod.status.initContainerStatuses ?? []) cs.state = { terminated: { exitCode: 0, reason: 'Completed', startedAt: 0, finishedAt: 0 } };
       setCondition(pod, 'Initialized', 'True', state.t);
     }
+    const bad = invalidImage(pod);
+    if (bad !== null) return invalidImageName(state, key, pod, bad);
     startContainer(state, key, pod, false);
     return;
   }
   startPull(state, key, pod);
 }
 
-/** `Pulling` the first container's image; the containers are created 2-5 s later ({@link T_START}). */
+/**
+ * `Pulling` the first container's image; the containers are created 2-5 s later ({@link T_START}). An
+ * image reference that does not parse is never pulled: `InvalidImageName` at once ({@link invalidImageName}).
+ */
 function startPull(state: SimState, key: string, pod: Pod): void {
+  const bad = invalidImage(pod);
+  if (bad !== null) return invalidImageName(state, key, pod, bad);
   emit(state, 'Normal', 'Pulling', podRef(pod), `Pulling image "${pod.sim.image}"`, 'kubelet');
   pod.sim.nextTransitionAt = later(state, pullSeconds(state));
   scheduleTimer(state, pod.sim.nextTransitionAt, T_START, key);
@@ -287,6 +295,8 @@ function nextInitIndex(pod: Pod): number {
 /** Starts init container `i` (Created / Started events) and its exit timer. */
 function startInit(state: SimState, key: string, pod: Pod, i: number, restart: boolean): void {
   const c = pod.spec.initContainers![i]!;
+  const badRef = restart ? null : invalidImageMessage(c.image);
+  if (badRef !== null) return invalidImageName(state, key, pod, { msg: badRef, init: i });
   const cs = pod.status.initContainerStatuses![i]!;
   const now = state.t;
   if (restart) cs.restartCount += 1;
@@ -396,6 +406,8 @@ export function missingConfig(state: SimState, pod: Pod): string | null {
  */
 function tryStart(state: SimState, key: string, pod: Pod, restart: boolean): void {
   if (!restart) {
+    const bad = invalidImage(pod);
+    if (bad !== null) return invalidImageName(state, key, pod, bad);
     const image = unpullableImage(state, pod);
     if (image !== undefined) return pullFailed(state, key, pod, image);
   }
@@ -423,6 +435,49 @@ function pullFailed(state: SimState, key: string, pod: Pod, image: string): void
   pod.sim.nextTransitionAt = later(state, delay);
   scheduleTimer(state, later(state, 0), T_PULL_BACKOFF, key);
   scheduleTimer(state, pod.sim.nextTransitionAt, T_PULL, key);
+}
+
+/**
+ * The image reference the kubelet would parse next and fail on, with its message (./imageReference.ts):
+ * the next init container's while one has not completed (`init` its index: init containers run first),
+ * else the first app container's that does not parse; null when it parses.
+ */
+function invalidImage(pod: Pod): { msg: string; init: number } | null {
+  const inits = pod.spec.initContainers ?? [];
+  if (inits.length > 0 && pod.status.initContainerStatuses !== undefined) {
+    const i = nextInitIndex(pod);
+    if (i >= 0) {
+      const msg = invalidImageMessage(inits[i]!.image);
+      return msg === null ? null : { msg, init: i };
+    }
+  }
+  for (const c of pod.spec.containers) {
+    const msg = invalidImageMessage(c.image);
+    if (msg !== null) return { msg, init: -1 };
+  }
+  return null;
+}
+
+/**
+ * An image reference that does not parse (image_manager.go EnsureImageExists -> ErrInvalidImageName):
+ * waiting `InvalidImageName` with the message, Warning `InspectFailed` with it and Warning `Failed`
+ * `Error: InvalidImageName` (kuberuntime_container.go startContainer); no pull, no back-off: the pod
+ * worker tries again every 10 s ({@link SYNC_RETRY_SECONDS}), repeating both events, until the spec
+ * changes (a new image makes new Pods through a rollout).
+ */
+function invalidImageName(state: SimState, key: string, pod: Pod, bad: { msg: string; init: number }): void {
+  const msg = bad.msg;
+  const waiting: ContainerState = { waiting: { reason: 'InvalidImageName', message: msg } };
+  const ics = bad.init >= 0 ? pod.status.initContainerStatuses?.[bad.init] : undefined;
+  if (ics !== undefined) {
+    ics.state = waiting; // STATUS `Init:InvalidImageName`; the app containers stay PodInitializing
+    ics.started = false;
+  } else setContainerStates(pod, waiting, { ready: false, started: false });
+  updateStatus(state, 'Pod', key);
+  emit(state, 'Warning', 'InspectFailed', podRef(pod), msg, 'kubelet');
+  emit(state, 'Warning', 'Failed', podRef(pod), 'Error: InvalidImageName', 'kubelet');
+  pod.sim.nextTransitionAt = later(state, SYNC_RETRY_SECONDS);
+  scheduleTimer(state, pod.sim.nextTransitionAt, T_START, key);
 }
 
 /** The container config cannot be built (`missing`: `configmap "x" not found`): waiting, retried every 10 s. */

@@ -12,7 +12,7 @@
  *
  * Simplifications: only the NodeResourcesFit reasons (`Too many pods`, `Insufficient cpu|memory`) are
  * resolved by removing victims — a Node that fails an unresolvable filter (unschedulable, taints, node
- * affinity) or pod (anti-)affinity / topology spread is not a candidate. PodDisruptionBudgets as
+ * affinity), pod (anti-)affinity / topology spread or NodePorts (a host port held there) is not a candidate. PodDisruptionBudgets as
  * filterPodsWithPDBViolation: going through the potential victims most important first, each budget
  * selecting a pod spends one of its `disruptionsAllowed` (read once per Node), and a pod past a
  * budget's allowance violates it; violating pods are reprieved first and Nodes with fewer violating
@@ -24,7 +24,7 @@
 import { deletePod, noteChange } from '../apiserver.ts';
 import { pdbBudget, pdbSelects } from '../kinds/poddisruptionbudget.ts';
 import { emit } from '../emit.ts';
-import { getIndex } from '../cache.ts';
+import { getIndex, hostPortConflict, podHostPorts } from '../cache.ts';
 import type { Node, Pod, SimState } from '../types.ts';
 import { requiredNodeAffinityMatches, toleratesUnschedulable, untoleratedTaint } from './schedulerPlugins.ts';
 
@@ -93,6 +93,8 @@ function splitByBudget(state: SimState, pods: readonly [string, Pod][]): { viola
 /** SelectVictimsOnNode for the resource filters: the fewest lower-priority pods to remove, or null. */
 function victimsOn(state: SimState, pod: Pod, node: Node, keys: Iterable<string>): Candidate | null {
   if ((node.spec.unschedulable && !toleratesUnschedulable(pod)) || untoleratedTaint(node, pod.spec.tolerations) || !requiredNodeAffinityMatches(pod, node)) return null;
+  const ports = podHostPorts(pod);
+  if (ports.length > 0 && hostPortConflict(state, node.metadata.name, ports)) return null; // simplification: host ports are not freed by victims
   const prio = podPriority(pod);
   let cpu = node.sim.cpuRequestedMilli;
   let mem = node.sim.memRequestedMiB;

@@ -150,7 +150,10 @@ export function podResources(spec: PodSpec): { cpuRequestMilli: number; memReque
  */
 const sharedContainers = new WeakMap<PodSpec, PodSpec['containers']>();
 
-/** A pod's spec from a template's: fields in the template's order, `nodeName` dropped, containers shared. */
+/**
+ * A pod's spec from a template's: fields in the template's order, containers shared. A template's
+ * `nodeName` is kept, as the API server does (issue 6): the Pod is bound at creation and never scheduled.
+ */
 function podSpecFromTemplate(t: PodSpec): PodSpec {
   let containers = sharedContainers.get(t);
   if (containers === undefined) sharedContainers.set(t, (containers = cloneJson(t.containers)));
@@ -162,7 +165,7 @@ function podSpecFromTemplate(t: PodSpec): PodSpec {
   for (const k in t) {
     if (!Object.hasOwn(t, k) || k === '__proto__') continue;
     const v = (t as unknown as Record<string, unknown>)[k];
-    if (k === 'nodeName' || v === undefined) continue;
+    if (v === undefined) continue;
     spec[k] = k === 'containers' ? containers : typeof v === 'object' && v !== null ? cloneJson(v) : v;
   }
   return spec as unknown as PodSpec;

@@ -8,7 +8,9 @@
  *   NodeUnschedulable (`node(s) were unschedulable`, unless the pod tolerates
  *   `node.kubernetes.io/unschedulable:NoSchedule`), TaintToleration (NoSchedule/NoExecute taints:
  *   `node(s) had untolerated taint {key: value}`), NodeAffinity (nodeSelector and required node affinity:
- *   `node(s) didn't match Pod's node affinity/selector`), NodeResourcesFit (`Too many pods` against the
+ *   `node(s) didn't match Pod's node affinity/selector`), NodePorts (a container `hostPort` another pod
+ *   bound there holds, same protocol and IP or `0.0.0.0`: `node(s) didn't have free ports for the
+ *   requested pod ports`; K plugins/nodeports, from the host-port index of ../cache.ts), NodeResourcesFit (`Too many pods` against the
  *   Node's allocatable pods, kubelet maxPods 110; `Insufficient cpu|memory` against requests),
  *   PodTopologySpread for DoNotSchedule constraints (`node(s) didn't match pod topology spread
  *   constraints`, `... (missing required label)`), InterPodAffinity (./interPodAffinity.ts: `node(s)
@@ -39,7 +41,7 @@
  */
 import { apiWritable, bindPod, noteChange } from '../apiserver.ts';
 import { emit, isWarmStart } from '../emit.ts';
-import { controllerOf, getIndex, servicesForLabels } from '../cache.ts';
+import { controllerOf, getIndex, hostPortConflict, podHostPorts, servicesForLabels, type HostPortWant } from '../cache.ts';
 import type { Node, Pod, PodCondition, SimState, TopologySpreadConstraint } from '../types.ts';
 import { nextInt } from '../prng.ts';
 import { kubeletOnBound } from './kubelet.ts';
@@ -136,17 +138,21 @@ const REASON_AFFINITY = "node(s) didn't match Pod's node affinity/selector";
 const REASON_SPREAD = "node(s) didn't match pod topology spread constraints";
 const REASON_SPREAD_LABEL = `${REASON_SPREAD} (missing required label)`;
 const AFFINITY_FAIL: FilterResult = { reasons: [REASON_AFFINITY], unresolvable: true };
+/** NodePorts' ErrReason (K pkg/scheduler/framework/plugins/nodeports/node_ports.go); preemption may help (Unschedulable). */
+export const REASON_NODE_PORTS = "node(s) didn't have free ports for the requested pod ports";
+const PORTS_FAIL: FilterResult = { reasons: [REASON_NODE_PORTS], unresolvable: false };
 
 /**
- * Runs the filter plugins NodeUnschedulable, TaintToleration, NodeAffinity and NodeResourcesFit in
- * kube-scheduler's order; null when the node fits. (PodTopologySpread's filter needs the other pods:
- * see {@link schedulerSync}.)
+ * Runs the filter plugins NodeUnschedulable, TaintToleration, NodeAffinity, NodePorts (when `portsBusy`
+ * is given: true when the node holds a host port the pod wants) and NodeResourcesFit in kube-scheduler's
+ * order; null when the node fits. (PodTopologySpread's filter needs the other pods: see {@link schedulerSync}.)
  */
-export function filterNode(pod: Pod, node: Node): FilterResult | null {
+export function filterNode(pod: Pod, node: Node, portsBusy?: (node: Node) => boolean): FilterResult | null {
   if (node.spec.unschedulable && !toleratesUnschedulable(pod)) return { reasons: ['node(s) were unschedulable'], unresolvable: true };
   const taint = untoleratedTaint(node, pod.spec.tolerations);
   if (taint) return { reasons: [`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`], unresolvable: true };
   if (hasRequiredNodeAffinity(pod) && !requiredNodeAffinityMatches(pod, node)) return AFFINITY_FAIL;
+  if (portsBusy !== undefined && portsBusy(node)) return PORTS_FAIL;
   const s = node.sim;
   let reasons: string[] | null = null;
   if (s.podCount + 1 > s.podsAllocatable) (reasons ??= []).push('Too many pods');
@@ -846,6 +852,8 @@ interface PodCtx {
   spreadOk: ((j: number) => FilterResult | null) | null;
   /** InterPodAffinity's PreFilter state, null when the plugin has nothing to check for the pod. */
   ipa: InterPodAffinityState | null;
+  /** NodePorts: true when the node holds one of the pod's host ports; undefined for a pod without host ports (most). */
+  portsBusy: ((node: Node) => boolean) | undefined;
 }
 
 function failNode(scan: Scan, f: FilterResult): void {
@@ -860,7 +868,7 @@ function evalNode(pass: Pass, c: PodCtx, scan: Scan, at: number): number {
   const node = table.nodes[at]!;
   let score: number;
   if (table.slow[at] === 1) {
-    const f = filterNode(c.pod, node);
+    const f = filterNode(c.pod, node, c.portsBusy);
     if (f) {
       failNode(scan, f);
       return -1;
@@ -879,10 +887,14 @@ function evalNode(pass: Pass, c: PodCtx, scan: Scan, at: number): number {
         return -1;
       }
     }
+    if (c.portsBusy !== undefined && c.portsBusy(node)) {
+      failNode(scan, PORTS_FAIL);
+      return -1;
+    }
     score = table.code[at]!;
     if (score === UNKNOWN) table.code[at] = score = rowCode(table, at, c.podCpu, c.podMem, c.scoreCpu, c.scoreMem, c.bestEffort);
     if (score === SLOW) {
-      const f = filterNode(c.pod, node);
+      const f = filterNode(c.pod, node, c.portsBusy);
       if (f) {
         failNode(scan, f);
         return -1;
@@ -1020,9 +1032,11 @@ function scheduleOne(state: SimState, key: string, pod: Pod, pass: Pass): boolea
   const terms = podTerms(pass, pod, sig);
   const spreadOk = terms.hard.length > 0 ? spreadFilter(pass, pod, terms.hard) : null;
   const ipa = prepareInterPodAffinity(state, key, pod, pass.ipaExisting);
-  const fast = terms.defaultsFast && !needAffinity && spreadOk === null && ipa === null;
+  const wantPorts: readonly HostPortWant[] = podHostPorts(pod);
+  const portsBusy = wantPorts.length === 0 ? undefined : (nd: Node) => hostPortConflict(state, nd.metadata.name, wantPorts);
+  const fast = terms.defaultsFast && !needAffinity && spreadOk === null && ipa === null && portsBusy === undefined;
   let scan: Scan = { found: 0, processed: 0, counts: null, unresolvable: 0, anyTainted: false, pairs: 0 };
-  const ctx: PodCtx = { pod, podCpu, podMem, scoreCpu, scoreMem, bestEffort, needAffinity, affinity, spreadOk, ipa };
+  const ctx: PodCtx = { pod, podCpu, podMem, scoreCpu, scoreMem, bestEffort, needAffinity, affinity, spreadOk, ipa, portsBusy };
   let zones = 1;
   let indexed = -1;
   if (fast) {

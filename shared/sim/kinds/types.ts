@@ -87,11 +87,17 @@ export interface EnvVar {
   valueFrom?: EnvVarSource;
 }
 
-/** `core/v1 ContainerPort`; `protocol` defaults to TCP. */
+/**
+ * `core/v1 ContainerPort`; `protocol` defaults to TCP. `hostPort` (absent or 0: none) with `hostIP`
+ * (default `0.0.0.0`, every address) reserves that port/protocol on the Pod's Node: the scheduler's
+ * NodePorts filter keeps a second Pod wanting it off that Node (controllers/scheduler.ts).
+ */
 export interface ContainerPort {
   containerPort: number;
   name?: string;
   protocol?: string;
+  hostPort?: number;
+  hostIP?: string;
 }
 
 /**
@@ -162,6 +168,11 @@ export interface InitContainer extends Container {
 /** `core/v1 PodSpec` subset. */
 export interface PodSpec {
   containers: Container[];
+  /**
+   * The Node the Pod is bound to: set by the scheduler's Binding, or by the manifest (issue 6): such a
+   * Pod never enters the scheduler; the kubelet of that Node admits it or rejects it (`OutOfcpu`...,
+   * controllers/kubelet.ts `kubeletAdmit`), and a name no Node has leaves it Pending.
+   */
   nodeName?: string;
   restartPolicy: 'Always' | 'OnFailure' | 'Never';
   terminationGracePeriodSeconds: number;
