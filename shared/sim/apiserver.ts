@@ -55,7 +55,7 @@ import {
 } from './cache.ts';
 import { recordChange } from './changelog.ts';
 import { KINDS, kindOf, objectKey, type KindDef } from './kinds/index.ts';
-import { fnv1a64 } from './hash.ts';
+import { fnvUid } from './hash.ts';
 import { objKey, splitKey } from './names.ts';
 import type { ConfigMap, CronJob, Job, Secret } from './types.ts';
 import type { LimitRange, ResourceQuota } from './kinds/quotaTypes.ts';
@@ -494,8 +494,7 @@ function enqueue(state: SimState, kind: StoredKind, key: string, obj: StoredKind
 /** A deterministic RFC 4122-shaped uid from the state's counter. */
 export function newUid(state: SimState): string {
   const n = state.counters.uid++;
-  const h = fnv1a64(`uid:${n}`) + fnv1a64(`uid2:${n}`);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  return fnvUid(`uid:${n}`, `uid2:${n}`); // = h[0,8)-h[8,12)-4h[13,16)-ah[17,20)-h[20,32) of h = fnv1a64(`uid:${n}`) + fnv1a64(`uid2:${n}`)
 }
 
 /** Bumps an object's resourceVersion. Internal to the write path; kept exported for old callers. */
