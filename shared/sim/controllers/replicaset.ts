@@ -262,7 +262,11 @@ export function podFromTemplate(
     spec,
     status: { phase: 'Pending', conditions: [], containerStatuses: [] },
     sim: {
-      ...res,
+      // Field by field, not `...res`: a spread object gets the other fields added one by one (a
+      // reallocated property store per Pod at createSim); same fields, same order.
+      cpuRequestMilli: res.cpuRequestMilli,
+      memRequestMiB: res.memRequestMiB,
+      memLimitMiB: res.memLimitMiB,
       image: spec.containers[0]?.image ?? '',
       templateHash: tpl.metadata.labels['pod-template-hash'] ?? '',
       memoryMiB: 0,
@@ -480,6 +484,7 @@ function syncReplicas(state: SimState, key: string, objKey: string, rs: ReplicaO
     let stored = -1; // counted on the first create only: a sync that creates nothing costs nothing
     let refused = false;
     let forbidden: string | undefined;
+    const warm = budget === null; // createBudget: null only in the warm start
     const created = slowStartBatch(n, SLOW_START_INITIAL_BATCH_SIZE, () => {
       if (stored < 0) stored = clusterPodCount(state);
       if (stored >= MAX_CLUSTER_PODS) {
@@ -496,7 +501,8 @@ function syncReplicas(state: SimState, key: string, objKey: string, rs: ReplicaO
       if (budget !== null) budget.n++;
       active?.push(pod);
       if (memo !== undefined) setFlags(memo, r.key, podFlags(pod));
-      emit(state, 'Normal', 'SuccessfulCreate', ref, `Created pod: ${pod.metadata.name}`, source);
+      // emit records nothing in the warm start: skip building the message for 150k Pods there.
+      if (!warm) emit(state, 'Normal', 'SuccessfulCreate', ref, `Created pod: ${pod.metadata.name}`, source);
       return true;
     });
     if (refused && !recentFailedCreate(state, ref.name, ref.namespace)) {
