@@ -789,7 +789,7 @@ export function bindPod(state: SimState, key: string, nodeName: string): WriteRe
   node.sim.cpuRequestedMilli += pod.sim.cpuRequestMilli;
   node.sim.memRequestedMiB += pod.sim.memRequestMiB;
   node.sim.podCount += 1;
-  indexBindPod(state, key, nodeName);
+  indexBindPod(state, key, nodeName, pod);
   pod.metadata.resourceVersion = ++state.counters.resourceVersion;
   markDirty(state, 'pods', key);
   changed(state, 'Pod', key, 'MODIFIED');

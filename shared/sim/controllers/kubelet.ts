@@ -138,7 +138,11 @@ export function kubeletOnBound(state: SimState, key: string, pod: Pod): void {
   const conds = pod.status.conditions;
   // A Pod just bound holds PodScheduled only: the three conditions below in one exact-size array (what
   // the three setCondition calls make, without the two arrays in between).
-  const fresh = !conds.some((c) => c.type === 'Initialized' || c.type === 'ContainersReady' || c.type === 'Ready');
+  let fresh = true;
+  for (let i = 0; i < conds.length && fresh; i++) {
+    const type = conds[i]!.type;
+    fresh = type !== 'Initialized' && type !== 'ContainersReady' && type !== 'Ready';
+  }
   if (fresh) {
     pod.status.conditions = conds.concat(
       inits.length === 0 ? newCondition('Initialized', 'True', state.t) : newCondition('Initialized', 'False', state.t, 'ContainersNotInitialized'),
