@@ -809,7 +809,8 @@ const SCHEDULED_AT_ZERO: PodCondition = Object.freeze({ type: 'PodScheduled', st
  */
 function setScheduledTrue(pod: Pod, now: SimSeconds): void {
   const conds = pod.status.conditions;
-  const i = conds.findIndex((x) => x.type === 'PodScheduled');
+  let i = 0;
+  while (i < conds.length && conds[i]!.type !== 'PodScheduled') i++;
   const c = conds[i];
   if (c) {
     const time = c.status !== 'True' ? now : c.lastTransitionTime;

@@ -7,7 +7,9 @@ import type { ContainerState, Pod, PodCondition, SimState } from './types.ts';
 
 /** The condition of `type`, or undefined. */
 export function getCondition(pod: Pod, type: PodCondition['type']): PodCondition | undefined {
-  return pod.status.conditions.find((c) => c.type === type);
+  const conds = pod.status.conditions;
+  for (let i = 0; i < conds.length; i++) if (conds[i]!.type === type) return conds[i];
+  return undefined;
 }
 
 /**
