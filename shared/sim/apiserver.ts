@@ -57,7 +57,7 @@ import {
 } from './cache.ts';
 import { recordChange } from './changelog.ts';
 import { KINDS, kindOf, objectKey, type KindDef } from './kinds/index.ts';
-import { fnv1a64 } from './hash.ts';
+import { fnvUid } from './hash.ts';
 import { objKey, splitKey } from './names.ts';
 import type { ConfigMap, CronJob, Job, Secret } from './types.ts';
 import type { LimitRange, ResourceQuota } from './kinds/quotaTypes.ts';
@@ -384,7 +384,12 @@ export function propagatePodChanges(state: SimState): void {
   let lastLabels: Record<string, string> | undefined;
   let lastServices: string[] = [];
   const watches = podWatchesOf(state);
-  for (const key of drainDirty(state, 'pods')) {
+  // Deduplicated but not sorted: nothing here depends on the order (the queues it fills are drained
+  // sorted, the pod watches are unordered lists), and createSim queues 150,000 Pods at once.
+  const q = state.dirty.pods;
+  if (q.length === 0) return;
+  state.dirty.pods = [];
+  for (const key of new Set(q)) {
     const pod = state.pods[key];
     if (!pod) continue;
     const owner = podWorkqueueKey(pod);
@@ -496,8 +501,7 @@ function enqueue(state: SimState, kind: StoredKind, key: string, obj: StoredKind
 /** A deterministic RFC 4122-shaped uid from the state's counter. */
 export function newUid(state: SimState): string {
   const n = state.counters.uid++;
-  const h = fnv1a64(`uid:${n}`) + fnv1a64(`uid2:${n}`);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  return fnvUid(`uid:${n}`, `uid2:${n}`); // = h[0,8)-h[8,12)-4h[13,16)-ah[17,20)-h[20,32) of h = fnv1a64(`uid:${n}`) + fnv1a64(`uid2:${n}`)
 }
 
 /** Bumps an object's resourceVersion. Internal to the write path; kept exported for old callers. */
@@ -551,7 +555,8 @@ export function createObject<K extends StoredKind>(state: SimState, kind: K, obj
   const def = defOf(kind);
   const store = (def.ensureStore ?? def.store)(state) as Record<string, StoredKinds[K]>;
   const key = keyOf(kind, obj.metadata);
-  if (store[key]) return { ok: false, code: 409, error: `Error from server (AlreadyExists): ${resourceName(kind)} "${obj.metadata.name}" already exists` };
+  // Object.hasOwn first: for a new key (a miss) it costs about half a keyed load (stores are null-prototype maps).
+  if (Object.hasOwn(store, key) && store[key]) return { ok: false, code: 409, error: `Error from server (AlreadyExists): ${resourceName(kind)} "${obj.metadata.name}" already exists` };
   for (const policy of MUTATING_POLICIES) policy.admitMutate!(state, kind, obj);
   for (const policy of ADMISSION_POLICIES) {
     const refused = policy.admitCreate!(state, kind, obj);
@@ -845,7 +850,7 @@ export function bindPod(state: SimState, key: string, nodeName: string): WriteRe
   node.sim.cpuRequestedMilli += pod.sim.cpuRequestMilli;
   node.sim.memRequestedMiB += pod.sim.memRequestMiB;
   node.sim.podCount += 1;
-  indexBindPod(state, key, nodeName);
+  indexBindPod(state, key, nodeName, pod);
   pod.metadata.resourceVersion = ++state.counters.resourceVersion;
   markDirty(state, 'pods', key);
   changed(state, 'Pod', key, 'MODIFIED');
@@ -864,7 +869,8 @@ const SCHEDULED_AT_ZERO: PodCondition = Object.freeze({ type: 'PodScheduled', st
  */
 function setScheduledTrue(pod: Pod, now: SimSeconds): void {
   const conds = pod.status.conditions;
-  const i = conds.findIndex((x) => x.type === 'PodScheduled');
+  let i = 0;
+  while (i < conds.length && conds[i]!.type !== 'PodScheduled') i++;
   const c = conds[i];
   if (c) {
     const time = c.status !== 'True' ? now : c.lastTransitionTime;

@@ -315,11 +315,10 @@ function hasPodAffinity(pod: Pod): boolean {
   return a !== undefined && (a.podAffinity !== undefined || a.podAntiAffinity !== undefined);
 }
 
-/** Records that a pod was bound to `node`. */
-export function indexBindPod(state: SimState, key: string, node: string): void {
+/** Records that a pod was bound to `node` (`pod`: the bound Pod, when the caller holds it). */
+export function indexBindPod(state: SimState, key: string, node: string, pod: Pod | undefined = state.pods[key]): void {
   const idx = getIndex(state);
   add(idx.podsByNode, node, key);
-  const pod = state.pods[key];
   if (pod && hasPodAffinity(pod)) idx.podsWithPodAffinity.add(key);
   if (pod) addHostPorts(idx, node, key, pod);
 }

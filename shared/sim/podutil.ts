@@ -7,7 +7,9 @@ import type { ContainerState, Pod, PodCondition, SimState } from './types.ts';
 
 /** The condition of `type`, or undefined. */
 export function getCondition(pod: Pod, type: PodCondition['type']): PodCondition | undefined {
-  return pod.status.conditions.find((c) => c.type === type);
+  const conds = pod.status.conditions;
+  for (let i = 0; i < conds.length; i++) if (conds[i]!.type === type) return conds[i];
+  return undefined;
 }
 
 /**
@@ -39,7 +41,8 @@ function conditionOf(type: PodCondition['type'], status: PodCondition['status'],
  */
 export function setCondition(pod: Pod, type: PodCondition['type'], status: PodCondition['status'], now: number, reason?: string): void {
   const conds = pod.status.conditions;
-  const i = conds.findIndex((x) => x.type === type);
+  let i = 0;
+  while (i < conds.length && conds[i]!.type !== type) i++;
   const c = conds[i];
   if (c) {
     const time = c.status !== status ? now : c.lastTransitionTime;
@@ -50,6 +53,15 @@ export function setCondition(pod: Pod, type: PodCondition['type'], status: PodCo
   // A new array of the exact size rather than push (a pushed-into array keeps ~17 slots: ~140 bytes
   // more per Pod); `pod.status.conditions` is never held across this call.
   pod.status.conditions = conds.concat(conditionOf(type, status, now, reason));
+}
+
+/**
+ * A condition as {@link setCondition} adds it when the Pod has none of that type (set at `now`;
+ * shared and frozen when set at 0 without a reason), for a writer that adds several at once with one
+ * `concat` (an exact-size array, as setCondition makes).
+ */
+export function newCondition(type: PodCondition['type'], status: PodCondition['status'], now: number, reason?: string): PodCondition {
+  return conditionOf(type, status, now, reason);
 }
 
 /** True once deletion started (`metadata.deletionTimestamp` set). */

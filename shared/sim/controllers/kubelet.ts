@@ -40,7 +40,7 @@ import { apiWritable, deletePod, isWarmStart, noteChange, registerPodTermination
 import { emit } from '../emit.ts';
 import { configMapOf, configMapValue, secretOf, secretValue } from '../kinds/config.ts';
 import { getIndex, servicesForLabels } from '../cache.ts';
-import { cloneContainerState, isTerminating, setCondition, setContainerStates, setPodReady } from '../podutil.ts';
+import { cloneContainerState, isTerminating, newCondition, setCondition, setContainerStates, setPodReady } from '../podutil.ts';
 import { nextInt } from '../prng.ts';
 import { scheduleTimer, type TimerKind } from '../timers.ts';
 import type { Container, ContainerState, ImageProfile, InitContainer, Pod, PodProbes, Probe, ProbeWorker, SimSeconds, SimState, Timer } from '../types.ts';
@@ -136,7 +136,21 @@ export function kubeletOnBound(state: SimState, key: string, pod: Pod): void {
   pod.status.startTime = state.t;
   const inits = pod.spec.initContainers ?? [];
   const warm = isWarmStart(state);
-  if (inits.length === 0) setCondition(pod, 'Initialized', 'True', state.t);
+  const conds = pod.status.conditions;
+  // A Pod just bound holds PodScheduled only: the three conditions below in one exact-size array (what
+  // the three setCondition calls make, without the two arrays in between).
+  let fresh = true;
+  for (let i = 0; i < conds.length && fresh; i++) {
+    const type = conds[i]!.type;
+    fresh = type !== 'Initialized' && type !== 'ContainersReady' && type !== 'Ready';
+  }
+  if (fresh) {
+    pod.status.conditions = conds.concat(
+      inits.length === 0 ? newCondition('Initialized', 'True', state.t) : newCondition('Initialized', 'False', state.t, 'ContainersNotInitialized'),
+      newCondition('ContainersReady', 'False', state.t, 'ContainersNotReady'),
+      newCondition('Ready', 'False', state.t, 'ContainersNotReady'),
+    );
+  } else if (inits.length === 0) setCondition(pod, 'Initialized', 'True', state.t);
   else setCondition(pod, 'Initialized', 'False', state.t, 'ContainersNotInitialized');
   pod.status.containerStatuses = pod.spec.containers.map((c) => ({
     name: c.name,
@@ -150,8 +164,10 @@ export function kubeletOnBound(state: SimState, key: string, pod: Pod): void {
   if (inits.length > 0) {
     pod.status.initContainerStatuses = inits.map((c) => ({ name: c.name, image: c.image, ready: false, started: false, restartCount: 0, state: POD_INITIALIZING, lastState: NO_STATE }));
   }
-  setCondition(pod, 'ContainersReady', 'False', state.t, 'ContainersNotReady');
-  setCondition(pod, 'Ready', 'False', state.t, 'ContainersNotReady');
+  if (!fresh) {
+    setCondition(pod, 'ContainersReady', 'False', state.t, 'ContainersNotReady');
+    setCondition(pod, 'Ready', 'False', state.t, 'ContainersNotReady');
+  }
   noteChange(state, 'Pod', key); // ContainerCreating (no revision bump of its own, as before)
   if (!nodeUp(state, pod)) return;
   if (volumeProblem(state, pod) !== null) {

@@ -6,7 +6,7 @@
  * May import: ../cache.ts, ../hash.ts, ../types.ts.
  */
 import { getIndex } from '../cache.ts';
-import { fnv1a64 } from '../hash.ts';
+import { fnv1a64, fnv1a64Low16 } from '../hash.ts';
 import type { Pod, SimState } from '../types.ts';
 
 /**
@@ -72,7 +72,7 @@ export function podIp(state: SimState, pod: Pod): string {
  */
 export function podAddress(state: SimState, nodeName: string, uid: string): string {
   const idx = getIndex(state).nodeIndex.get(nodeName) ?? -1;
-  const h = parseInt(fnv1a64(uid).slice(-4), 16);
+  const h = fnv1a64Low16(uid); // parseInt(fnv1a64(uid).slice(-4), 16)
   return `10.244.${Math.max(0, idx) + 1}.${(h % 250) + 2}`;
 }
 
