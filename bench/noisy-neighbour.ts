@@ -17,9 +17,16 @@
  * for the normal matches together and for the heavy one, over the heavy phase. The goal: normal
  * matches' max gap within 2 patch intervals. Also: the heavy room's `clock` reports (its slowed rate).
  *
+ * On a shared machine the gaps also hold the time the process waited for a core. So the bench also
+ * measures the event loop's blocks in this thread's CPU time (`process.threadCpuUsage`): a 10 ms timer
+ * records the CPU ms spent between two of its callbacks (everything that ran in between, back to back:
+ * what delays a room's patch timer), p50 / p99 / max for the quiet baseline and the heavy phase. A
+ * block over one patch interval of CPU delays the next patch of every match by that much.
+ *
  * The driver reads the heavy room's Pod and Node names from the room instance in this process (a bench
  * shortcut: a player would read `kubectl get pods`); every change goes through the room's messages.
- * Env: BENCH_NOISY_SECONDS (heavy phase length, default 40), BENCH_NOISY_NORMAL (default 3).
+ * Env: BENCH_NOISY_SECONDS (heavy phase length, default 40), BENCH_NOISY_NORMAL (default 3),
+ * BENCH_NOISY_BLOCKS=1 (list the heavy phase's loop blocks of 40 CPU ms or more, with their time).
  */
 import type { Room } from '@colyseus/sdk';
 import type { ReplyMessage } from '../shared/protocol.ts';
@@ -57,6 +64,24 @@ const { loadConfig } = await import('../server/config.ts');
 const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory://', LOG_LEVEL: 'warn', CLIENT_DIST: 'none' });
 const patchMs = config.patchRateMs;
 const server = await startServer(config);
+
+/** CPU ms of this thread (user + system). */
+const threadCpuMs = () => {
+  const u = process.threadCpuUsage();
+  return (u.user + u.system) / 1000;
+};
+/** [wall time of the callback, CPU ms since the previous one] of a 10 ms probe timer. */
+const blocks: [number, number][] = [];
+let lastCpu = threadCpuMs();
+const probe = setInterval(() => {
+  const c = threadCpuMs();
+  blocks.push([performance.now(), c - lastCpu]);
+  lastCpu = c;
+}, 10);
+const blocksIn = (from: number, to: number) => {
+  const xs = blocks.filter(([at]) => at >= from && at <= to).map(([, ms]) => ms);
+  return { p50CpuMs: r1(pct(xs, 0.5)), p99CpuMs: r1(pct(xs, 0.99)), maxCpuMs: r1(xs.length ? Math.max(...xs) : 0) };
+};
 
 let seq = 0;
 function ask(room: Room, command: string): Promise<ReplyMessage> {
@@ -127,7 +152,13 @@ try {
   // Each player as fast as the room lets one client go (ROOM_MESSAGES_PER_SECOND, 30/s: 25/s here),
   // all 8 at once, for a quarter of the heavy phase.
   const deleteUntil = performance.now() + (HEAVY_SECONDS * 1000) / 4;
-  const victims = sims().map((x) => Object.values(x.pods).filter((p) => p.spec.nodeName && p.metadata.deletionTimestamp === undefined).map((p) => p.metadata.name));
+  // One cluster at a time, yielding between them (the driver's own read of 8 x 6,000 Pods is not a
+  // block of the server's).
+  const victims: string[][] = [];
+  for (const x of sims()) {
+    victims.push(Object.values(x.pods).filter((p) => p.spec.nodeName && p.metadata.deletionTimestamp === undefined).map((p) => p.metadata.name));
+    await sleep(0);
+  }
   const deleted = await Promise.all(victims.map(async (names, i) => {
     let ok = 0;
     for (const name of names) {
@@ -150,6 +181,9 @@ try {
   const baseline = summary(normalSockets.flatMap((a) => gaps(a, 0, quietEnd)).slice(5));
   const normalGaps = summary(normalSockets.flatMap((a) => gaps(a, start, end)));
   const heavyGaps = summary(heavySockets.flatMap((i) => gaps(arrivals[i]!, start, end)));
+  if (process.env.BENCH_NOISY_BLOCKS) for (const [at, ms] of blocks) if (at >= start && ms >= 40) note(`block ${r1(ms)} CPU ms at ${r1((at - start) / 1000)} s`);
+  const quietBlocks = blocksIn(0, quietEnd);
+  const heavyBlocks = blocksIn(start, end);
   const last = reports.at(-1) as { effectiveTimeDilation?: number; droppedTicks?: number } | undefined;
   const figures = {
     patchRateMs: patchMs,
@@ -165,6 +199,8 @@ try {
     normalDuringHeavy: normalGaps,
     heavy: heavyGaps,
     normalWithin2Intervals: normalGaps.maxIntervals <= 2,
+    loopBlocksQuiet: quietBlocks,
+    loopBlocksHeavy: heavyBlocks,
   };
   if (json) process.stdout.write(`${JSON.stringify(figures)}\n`);
   else {
@@ -172,8 +208,12 @@ try {
     for (const [label, s] of [['normal, quiet', baseline], ['normal, during heavy', normalGaps], ['heavy', heavyGaps]] as const) {
       process.stdout.write(`${label.padEnd(22)} patches ${String(s.patches).padStart(5)}  gap p50 ${s.p50Ms} ms (${s.p50Intervals})  p99 ${s.p99Ms} ms (${s.p99Intervals})  max ${s.maxMs} ms (${s.maxIntervals} intervals)\n`);
     }
+    for (const [label, b] of [['loop blocks, quiet', quietBlocks], ['loop blocks, heavy', heavyBlocks]] as const) {
+      process.stdout.write(`${label.padEnd(22)} CPU ms between 10 ms timer callbacks: p50 ${b.p50CpuMs}  p99 ${b.p99CpuMs}  max ${b.maxCpuMs}\n`);
+    }
   }
   for (const room of [...normal, ...heavyPlayers]) await room.leave().catch(() => undefined);
 } finally {
+  clearInterval(probe);
   await server.close();
 }

@@ -254,7 +254,10 @@ interface PodIndexEntry {
   system: string;
   /** A kube-system Pod's restarts (0 for other Pods: not tracked). */
   restarts: number;
-  /** The Pod has an entry in the team's Pods (always, but for a healthy kube-system Pod). */
+  /**
+   * The Pod may have an entry in the team's Pods (always, but for a healthy kube-system Pod); it has
+   * one when it is also in the detail scope ({@link scopePodDetail}; every Pod by default).
+   */
   detailed: boolean;
 }
 
@@ -316,6 +319,11 @@ interface ProjectionMemory {
   /** Calls that re-read everything, and calls that followed the change log. */
   full: number;
   incremental: number;
+  /**
+   * The Pods whose detail entry is written ({@link scopePodDetail}: what some client's view holds, for a
+   * large cluster); undefined: every Pod.
+   */
+  scope: ReadonlySet<string> | undefined;
 }
 
 const memories = new WeakMap<TeamSchema, ProjectionMemory>();
@@ -340,6 +348,7 @@ function memoryOf(team: TeamSchema): ProjectionMemory {
       actionsProjected: 0,
       full: 0,
       incremental: 0,
+      scope: undefined,
     };
     memories.set(team, m);
     viewInputs++;
@@ -489,15 +498,8 @@ function projectPod(mem: ProjectionMemory, sim: SimState, key: string, touchedNo
       status = podDisplayStatus(pod, sim.t);
       detailed = systemPodDetailed(mem, sim, key, pod, status, restarts);
     }
-    if (detailed) {
-      let entry = pods.get(key);
-      if (entry === undefined) {
-        entry = new PodSchema();
-        assignPod(entry, pod, sim, key);
-        pods.set(key, entry);
-      } else {
-        assignPod(entry, pod, sim, key);
-      }
+    if (detailed && inScope(mem, key)) {
+      const entry = writePodEntry(mem, sim, key, pod);
       // Read back what was just assigned (sparse fields are undefined while '').
       node = entry.node ?? '';
       owner = entry.deployment ?? '';
@@ -538,6 +540,51 @@ function projectPod(mem: ProjectionMemory, sim: SimState, key: string, touchedNo
     mem.index.delete(key);
   }
   if (!old || !next || old.node !== next.node || old.deployment !== next.deployment || old.detailed !== next.detailed) mem.podsVersion++;
+}
+
+/** Whether Pod `key`'s detail entry is written ({@link scopePodDetail}). */
+function inScope(mem: ProjectionMemory, key: string): boolean {
+  return mem.scope === undefined || mem.scope.has(key);
+}
+
+/** Creates or updates Pod `key`'s entry in the team's Pods from the sim (the index is not touched). */
+function writePodEntry(mem: ProjectionMemory, sim: SimState, key: string, pod: Pod): InstanceType<typeof PodSchema> {
+  const pods = mem.detail.pods;
+  let entry = pods.get(key);
+  if (entry === undefined) {
+    entry = new PodSchema();
+    assignPod(entry, pod, sim, key);
+    pods.set(key, entry);
+  } else {
+    assignPod(entry, pod, sim, key);
+  }
+  return entry;
+}
+
+/**
+ * Which Pods of `team` get a detail entry (`state.teamDetail[id].pods`): `scope` (Pod keys: what some
+ * client's view holds; server/rooms/views.ts sets it for a cluster over its all-Pods limit), or every
+ * Pod (null, the default: small clusters, and a projection no view follows, e.g. the replay viewer).
+ * Out of scope, a Pod is still counted (Node / Deployment summaries, focus keys) but costs no Schema
+ * entry, no assignment and no encoding: a cluster of 12,000 Pending Pods whose players look at no
+ * Deployment projects its 500 new Pods a tick into counts only.
+ *
+ * Entries of Pods entering the scope are written now, from `sim` (O(Pods entering)); widening to every
+ * Pod writes the ones missing (O(Pods), only below the limit). An entry that left the scope goes at the
+ * Pod's next change (no view holds it meanwhile), so every entry that exists is as fresh as the last
+ * projection. Nothing is written before the team's first projection (which follows the scope).
+ */
+export function scopePodDetail(team: TeamSchema, sim: SimState, scope: ReadonlySet<string> | null): void {
+  const mem = memoryOf(team);
+  const before = mem.scope;
+  mem.scope = scope ?? undefined;
+  if (mem.sim !== sim || before === undefined) return; // entries of every Pod already (or a resync comes)
+  const keys = scope ?? mem.index.keys();
+  for (const key of keys) {
+    if (mem.detail.pods.has(key) || mem.index.get(key)?.detailed !== true) continue;
+    const pod = sim.pods[key];
+    if (pod) writePodEntry(mem, sim, key, pod);
+  }
 }
 
 /**
@@ -1182,7 +1229,7 @@ export function focusedPodKeys(team: TeamSchema, sim: SimState, focus: Focus): s
       const prefix = `${eps.metadata.namespace}/`;
       return eps.endpoints
         .map((e) => prefix + e.targetRef.name)
-        .filter((k) => mem.detail.pods.has(k))
+        .filter((k) => mem.index.get(k)?.detailed === true)
         .sort();
     }
   }

@@ -9,7 +9,9 @@
  * - large clusters: only what the client looks at (`focus` message): the focused Node's, Deployment's
  *   or Service's detail and its Pods, refreshed when Pods come, go or move. Node and Deployment
  *   summaries always carry their Pod counts by display status (`podsByStatus`), so the overview needs
- *   no detail.
+ *   no detail. The projection then writes Pod entries only for the Pods some client of the room looks
+ *   at ({@link TeamViews} `#scope`, projection.ts `scopePodDetail`): a big cluster's Pod changes cost
+ *   counts, not Schema entries and their encoding (issue 12, "Bounded cost per match").
  *
  * The room calls {@link registerTeam} at creation, {@link TeamViews.attach} on join (and reconnect),
  * {@link TeamViews.focus} on a `focus` message, {@link TeamViews.refresh} after projecting, and
@@ -20,7 +22,7 @@
 import { StateView, type Schema } from '@colyseus/schema';
 import type { SimState } from '../../shared/sim/types.ts';
 import type { MatchStateSchema, TeamDetailSchema, TeamSchema } from './schema.ts';
-import { focusedPodKeys, podsVersionOf, projectedPodCount, teamDetailOf, viewInputsVersion, type Focus } from './projection.ts';
+import { focusedPodKeys, podsVersionOf, projectedPodCount, scopePodDetail, teamDetailOf, viewInputsVersion, type Focus } from './projection.ts';
 
 /**
  * Pods per team up to which every client gets every Pod and all detail (the built-in scenarios have
@@ -183,6 +185,7 @@ export class TeamViews {
       const maps = [detail.pods, detail.nodes, detail.deployments, detail.services] as const;
       if (all) {
         if (was?.mode === 'focus') for (const key of was.keys) this.#remove(view, detail, key);
+        scopePodDetail(team.schema, team.sim, null); // every Pod's entry, before the view subscribes
         view.add(detail);
         for (const map of maps) view.subscribe(map);
         seat.pods.set(id, { mode: 'all' });
@@ -199,12 +202,29 @@ export class TeamViews {
       }
       const had = was?.mode === 'focus' ? was.keys : new Set<string>();
       for (const key of had) if (!wanted.has(key)) this.#remove(view, detail, key);
+      seat.pods.set(id, { mode: 'focus', keys: wanted, version, focus });
+      this.#scope(id, team); // the entries of the Pods now wanted exist before the view adds them
       for (const key of wanted) {
         const entry = entryOf(detail, key);
         if (entry && !view.has(entry)) view.add(entry);
       }
-      seat.pods.set(id, { mode: 'focus', keys: wanted, version, focus });
     }
+  }
+
+  /**
+   * Tell the projection which of team `id`'s Pods get a detail entry: those the room's seats following
+   * the team by focus want (their union; O(wanted keys of the room's seats), each time a seat's
+   * wanted set is recomputed). A seat still subscribed to every Pod keeps every entry.
+   */
+  #scope(id: string, team: { schema: TeamSchema; sim: SimState }): void {
+    const pods = new Set<string>();
+    for (const seat of this.#seats.values()) {
+      const held = seat.pods.get(id);
+      if (held?.mode === 'all') return scopePodDetail(team.schema, team.sim, null);
+      if (held?.mode !== 'focus') continue;
+      for (const key of held.keys) if (key.startsWith('Pod|')) pods.add(key.slice(4));
+    }
+    scopePodDetail(team.schema, team.sim, pods);
   }
 
   #remove(view: StateView, detail: TeamDetailSchema, key: string): void {

@@ -705,6 +705,12 @@ export interface SchedulerState {
   unschedulable: string[];
   /** True when a cluster event (node freed, uncordoned, Ready) asks to retry unschedulable pods. */
   moveRequested: boolean;
+  /**
+   * (added) How many Pods at the front of `unschedulable` a cluster event still has to move back
+   * (lazy unparking: at most the per-tick scheduling budget a tick, shared/sim/controllers/scheduler.ts
+   * `moveQueues`). Absent when none.
+   */
+  unparkPending?: number;
   /** Where the next node sampling starts (percentageOfNodesToScore rotation), index in sorted node names. */
   nextStartNodeIndex: number;
   /**

@@ -8,11 +8,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Encoder, Reflection, type Decoder, type StateView } from '@colyseus/schema';
-import { applyAction, createSim, step } from '../../shared/sim/index.ts';
+import { applyAction, createSim, podDisplayStatus, step } from '../../shared/sim/index.ts';
 import type { SimState } from '../../shared/sim/types.ts';
 import { resolveSimInput } from '../../server/scenarios/index.ts';
 import { MatchStateSchema, TeamSchema } from '../../server/rooms/schema.ts';
-import { projectTeam } from '../../server/rooms/projection.ts';
+import { projectTeam, teamDetailOf } from '../../server/rooms/projection.ts';
 import { TeamViews, registerTeam, type ViewClient } from '../../server/rooms/views.ts';
 import { snapshotState } from '../../client/src/view/stateMirror.ts';
 
@@ -166,6 +166,31 @@ describe('per-team StateViews', () => {
     m.views.focus(player, null);
     patch(m, seats);
     expect(red().pods.size).toBe(0);
+  });
+
+  it('in a large cluster writes Pod entries only for the Pods some client looks at (issue 12)', () => {
+    const m = match(10);
+    const player = join(m, 'r1', ['red']);
+    const { schema, sim } = m.teams.get('red')!;
+    tick(m, [player], 2);
+    const before = new Set(teamDetailOf(schema).pods.keys());
+    applyAction(sim, 'r', { type: 'scaleDeployment', deployment: 'frontend', replicas: 12 });
+    tick(m, [player], 8);
+    // The new Pods cost no entry on the server (nobody looks at them), yet they are counted.
+    const fresh = Object.keys(sim.pods).filter((k) => !before.has(k)).sort();
+    expect(fresh.length).toBeGreaterThan(0);
+    for (const k of fresh) expect(teamDetailOf(schema).pods.has(k)).toBe(false);
+    const red = () => seen(player).teams.get('red')!;
+    const total = (counts: Map<string, number>) => [...counts.values()].reduce((a, b) => a + b, 0);
+    expect(total(red().deployments.get('default/frontend')!.podsByStatus)).toBe(12);
+    // Looking at the Deployment writes and sends its Pods, as fresh as the sim.
+    m.views.focus(player, { kind: 'Deployment', key: 'default/frontend' });
+    patch(m, [player]);
+    const frontend = Object.keys(sim.pods).filter((k) => sim.pods[k]!.metadata.name.startsWith('frontend-')).sort();
+    expect([...red().pods.keys()]).toEqual(frontend);
+    for (const k of frontend) expect(red().pods.get(k)?.status).toBe(podDisplayStatus(sim.pods[k]!, sim.t));
+    tick(m, [player], 3);
+    for (const k of frontend) expect(red().pods.get(k)?.status).toBe(podDisplayStatus(sim.pods[k]!, sim.t));
   });
 
   it('follows a cluster growing past the limit and shrinking back', () => {

@@ -90,6 +90,24 @@ describe('the scheduler retries a large Pending backlog over several ticks', () 
     expect(s.scheduler.activeQ.length).toBe(0);
   });
 
+  it('moves parked Pods back at most a budget a tick, in the order they were parked (lazy unparking)', () => {
+    const s = sim({ nodes: [node('node-a', { pods: 20, cpu: '64', memory: '256Gi' })], deployments: [deployment('web', { replicas: 12_000, cpu: '10m', memory: '16Mi' })] });
+    run(s, 40);
+    const parked = [...s.scheduler.unschedulable];
+    expect(parked.length).toBeGreaterThan(11_000);
+    const victim = Object.keys(s.pods).find((k) => s.pods[k]!.spec.nodeName)!;
+    expect(applyAction(s, 'p', { type: 'deletePod', pod: victim, force: true })).toMatchObject({ ok: true });
+    const budget = schedulingAttemptsPerTick(1);
+    step(s);
+    // One tick moved one budget of them: the rest still wait, first parked first.
+    expect(s.scheduler.unparkPending).toBe(parked.length - budget);
+    expect(s.scheduler.unschedulable.slice(0, 3)).toEqual(parked.slice(budget, budget + 3));
+    run(s, Math.ceil(parked.length / budget));
+    expect(s.scheduler.unparkPending).toBeUndefined();
+    // The replacement Pod got the freed room.
+    expect(s.nodes['node-a']!.sim.podCount).toBe(20);
+  });
+
   it('is deterministic: two runs of the same heavy match have the same state hash', () => {
     const play = () => {
       const s = sim({ nodes: [node('node-a', { pods: 20, cpu: '64', memory: '256Gi' })], deployments: [deployment('web', { replicas: 9_000, cpu: '10m', memory: '16Mi' })] });

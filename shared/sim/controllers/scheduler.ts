@@ -237,22 +237,67 @@ function unpark(state: SimState, key: string): void {
   else sq.activeQ.push(key);
 }
 
-/** Cluster events, backoff expiry and the 5 min leftover flush move pods toward the activeQ. O(moved pods). */
+/**
+ * Parked Pods moved back per tick once a cluster event asked for it: {@link schedulingAttemptsPerTick}
+ * (the scheduler could not attempt more in one tick anyway); the rest of the event's Pods follow in
+ * later ticks, in the order they were parked ({@link SchedulerState.unparkPending}). Unbounded during
+ * createSim's warm start. Work units, never wall time.
+ */
+function unparkBatch(state: SimState): number {
+  return isWarmStart(state) ? Infinity : schedulingAttemptsPerTick(state.settings.tickSeconds);
+}
+
+/**
+ * Moves the first `n` parked Pods out of the unschedulable queue, in order (`unpark` each). O(n) plus
+ * one copy of the rest of the queue's keys (no per-Pod reads beyond `n`).
+ */
+function unparkFirst(state: SimState, n: number): void {
+  const sq = state.scheduler;
+  const parked = sq.unschedulable;
+  if (n <= 0) return;
+  if (n >= parked.length) {
+    sq.unschedulable = [];
+    for (const key of parked) unpark(state, key);
+    return;
+  }
+  sq.unschedulable = parked.slice(n);
+  for (let i = 0; i < n; i++) unpark(state, parked[i]!);
+}
+
+/**
+ * Cluster events, backoff expiry and the 5 min leftover flush move pods toward the activeQ. A cluster
+ * event moves every Pod parked at that moment, at most {@link unparkBatch} per tick (lazy unparking:
+ * kube-scheduler's MoveAllToActiveOrBackoffQueue moves them all at once, but its one scheduling loop
+ * then pops them one by one; the sim's tick would otherwise pay O(parked Pods) at once). The Pods not
+ * moved yet stay at the front of `unschedulable` (`unparkPending` of them), so the order in which
+ * they reach the activeQ is the order they were parked. Cost per tick: O(batch) plus a copy of the
+ * queue's keys; nothing while no event is pending.
+ */
 function moveQueues(state: SimState): void {
   const sq = state.scheduler;
   const t = state.t;
   if (sq.moveRequested) {
     sq.moveRequested = false;
-    const parked = sq.unschedulable;
-    sq.unschedulable = [];
-    for (const key of parked) unpark(state, key);
+    sq.unparkPending = sq.unschedulable.length;
   }
   if (t - sq.lastFlushAt >= UNSCHEDULABLE_FLUSH_PERIOD_SECONDS) {
     sq.lastFlushAt = t;
     const parked = sq.unschedulable;
     let k = 0;
     while (k < parked.length && t - (sq.podInfo[parked[k]!]?.parkedAt ?? 0) > POD_MAX_IN_UNSCHEDULABLE_SECONDS) k++;
-    if (k > 0) for (const key of parked.splice(0, k)) unpark(state, key);
+    if (k > 0) {
+      // The oldest Pods are at the front: part of (or before) a pending event's Pods.
+      unparkFirst(state, k);
+      if (sq.unparkPending !== undefined) sq.unparkPending = Math.max(0, sq.unparkPending - k);
+    }
+  }
+  const pending = sq.unparkPending;
+  if (pending !== undefined) {
+    const n = Math.min(pending, unparkBatch(state), sq.unschedulable.length);
+    unparkFirst(state, n);
+    // Absent once done (the state of a cluster with nothing pending is as before lazy unparking).
+    if (pending - n > 0 && sq.unschedulable.length > 0) sq.unparkPending = pending - n;
+    else delete sq.unparkPending;
   }
   const bq = sq.backoffQ;
   let k = 0;
