@@ -46,9 +46,10 @@ export interface WriteRefusal {
 
 /**
  * The Kubernetes API's write mapping (server/k8s), lent by the caller. (issue 11) `create` covers every
- * {@link APPLY_KINDS} kind: PDBs, ResourceQuotas, LimitRanges, Jobs, CronJobs, StatefulSets and
- * DaemonSets map to the `createObject` action; `update` of those last five kinds is refused unless
- * nothing changed (the game changes them only by delete and create).
+ * {@link APPLY_KINDS} kind: PDBs, ResourceQuotas, LimitRanges, Jobs, CronJobs, StatefulSets,
+ * DaemonSets, ConfigMaps, Secrets... map to the `createObject` action; (issue 6) `update` of an
+ * existing LimitRange, Job, CronJob, StatefulSet, DaemonSet, ConfigMap or Secret to `applyObject`
+ * (none when nothing changed: `unchanged`).
  */
 export interface ApiWrites {
   /** `POST` of a new object (`kubectl create -f`, `apply -f` of an object that does not exist). */

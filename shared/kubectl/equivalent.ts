@@ -54,6 +54,7 @@ export function kubectlEquivalent(action: SimAction): string {
     case 'deleteObject':
       return `kubectl delete ${DELETE_RESOURCE[action.kind]} ${action.name}${action.namespace !== undefined ? ` -n ${action.namespace}` : ''}${action.propagationPolicy && action.propagationPolicy !== 'Background' ? ` --cascade=${action.propagationPolicy.toLowerCase()}` : ''}`;
     case 'createObject':
+    case 'applyObject':
       return `kubectl apply -f ${createdName(action.manifest, 'object')}.yaml`;
     case 'patchObject': {
       const slash = action.name.indexOf('/');

@@ -373,6 +373,12 @@ export type SimAction =
   /** (issue 11) `kubectl create -f` of one PDB, ResourceQuota, LimitRange, Job, CronJob, StatefulSet or DaemonSet (YAML or JSON text). */
   | { type: 'createObject'; manifest: string }
   /**
+   * (added, issue 6) `kubectl apply -f` of an EXISTING LimitRange, Job, CronJob, StatefulSet, DaemonSet,
+   * ConfigMap or Secret: the desired object (YAML or JSON text, one object), validated as the API server's
+   * update of that kind validates it (shared/sim/actions/apply.ts).
+   */
+  | { type: 'applyObject'; manifest: string }
+  /**
    * (added) An operator command outside the Kubernetes API (shared/sim/actions/admin.ts): etcd
    * maintenance (`etcdctl compact REV`, `etcdctl defrag`, `etcdctl alarm disarm`) and kubeadm on the
    * control plane (`kubeadm init phase control-plane scheduler|controller-manager`, `kubeadm kubeconfig
