@@ -34,7 +34,8 @@ import type { ActionMessage } from '../../shared/protocol.ts';
 import { EVICTION_REFUSED, evictionAllowed } from '../../shared/sim/apiserver.ts';
 import { splitKey } from '../../shared/sim/names.ts';
 import type { DeletableKind, Pod, SimState } from '../../shared/sim/types.ts';
-import { CREATABLE_KINDS } from '../../shared/sim/actions/objects.ts';
+import { kindOf } from '../../shared/sim/kinds/index.ts';
+import { kindsWhere } from '../../shared/sim/kinds/writable.ts';
 import { base64Encode } from '../../shared/sim/kinds/config.ts';
 import { contained } from './desired.ts';
 import { statusError, type StatusError } from './status.ts';
@@ -341,15 +342,10 @@ export function nodeActions(name: string, body: Record<string, unknown>): Action
 }
 
 /** Kinds a `POST` creates: Deployments and Services (their own actions) and (issue 11) the kinds of action `createObject`. */
-export const POST_KINDS = ['Deployment', 'Service', ...CREATABLE_KINDS] as const;
+export const POST_KINDS = kindsWhere('create', 'createDeployment', 'createService', 'createObject');
 /** A kind of {@link POST_KINDS}. */
 export type PostKind = (typeof POST_KINDS)[number];
 
-/** The apiVersion each {@link PostKind} is created at. */
-const CREATE_API_VERSION: Readonly<Record<PostKind, string>> = {
-  Deployment: 'apps/v1', Service: 'v1', PodDisruptionBudget: 'policy/v1', ResourceQuota: 'v1', LimitRange: 'v1',
-  Job: 'batch/v1', CronJob: 'batch/v1', StatefulSet: 'apps/v1', DaemonSet: 'apps/v1', PersistentVolumeClaim: 'v1', PriorityClass: 'scheduling.k8s.io/v1', ConfigMap: 'v1', Secret: 'v1',
-};
 
 /**
  * The action of `POST` of a new object (`kubectl create -f`, `kubectl apply -f` of an object that does
@@ -361,7 +357,7 @@ const CREATE_API_VERSION: Readonly<Record<PostKind, string>> = {
  */
 export function createAction(kind: PostKind, ns: string, body: unknown): ActionMessage | StatusError {
   if (!isRecord(body)) return statusError(400, 'BadRequest', 'the request body must be a JSON object');
-  const apiVersion = CREATE_API_VERSION[kind];
+  const apiVersion = kindOf(kind)!.apiVersion; // the registry's (shared/sim/kinds)
   if ((body['kind'] !== undefined && body['kind'] !== kind) || (body['apiVersion'] !== undefined && body['apiVersion'] !== apiVersion)) {
     return statusError(400, 'BadRequest', `the API version in the data (${String(body['apiVersion'])}) does not match the expected API version (${apiVersion}) of kind ${kind}`);
   }
@@ -374,7 +370,7 @@ export function createAction(kind: PostKind, ns: string, body: unknown): ActionM
 }
 
 /** (added, issue 6) Kinds an update of an existing object maps to action `applyObject` (shared/sim/actions/apply.ts). */
-export const APPLY_OBJECT_KINDS = ['LimitRange', 'Job', 'CronJob', 'StatefulSet', 'DaemonSet', 'ConfigMap', 'Secret'] as const;
+export const APPLY_OBJECT_KINDS = kindsWhere('update', 'applyObject');
 /** A kind of {@link APPLY_OBJECT_KINDS}. */
 export type ApplyObjectKind = (typeof APPLY_OBJECT_KINDS)[number];
 

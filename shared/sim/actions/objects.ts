@@ -28,7 +28,7 @@ import { getIndex } from '../cache.ts';
 import { deploymentFromManifest } from '../create.ts';
 import { replicaSetsOf } from '../controllers/deployment.ts';
 import { storeBatch } from '../controllers/job.ts';
-import { isSystemPriorityClass, kindOf, objectKey, priorityClassKind, type KubeObject } from '../kinds/index.ts';
+import { isSystemPriorityClass, kindOf, objectKey, printedResource, priorityClassKind, qualifiedResource, type KubeObject } from '../kinds/index.ts';
 import { objKey, splitKey } from '../names.ts';
 import { isTerminating } from '../podutil.ts';
 import { storePolicies, storePriorityClasses } from '../policies.ts';
@@ -37,10 +37,11 @@ import { storeWorkloads } from '../workloads.ts';
 import { formatManifestError, loadManifests, type LoadedManifests } from '../../manifests/load.ts';
 import type { DeletableKind, ObjectMeta, PersistentVolumeClaimTemplate, PriorityClass, PriorityClassManifest, SimInput, SimState } from '../types.ts';
 import { claimFromTemplate } from '../kinds/pvc.ts';
+import { kindsWhere } from '../kinds/writable.ts'; // (the registry's write table)
 import { reject, type Handled } from './handler.ts';
 
-/** Kinds action `createObject` creates (Deployments, Services and HPAs have their own actions). */
-export const CREATABLE_KINDS = ['PodDisruptionBudget', 'ResourceQuota', 'LimitRange', 'Job', 'CronJob', 'StatefulSet', 'DaemonSet', 'PersistentVolumeClaim', 'PriorityClass', 'ConfigMap', 'Secret'] as const;
+/** Kinds action `createObject` creates (Deployments, Services and HPAs have their own actions): computed from ../kinds/writable.ts. */
+export const CREATABLE_KINDS = kindsWhere('create', 'createObject');
 /** A kind of {@link CREATABLE_KINDS}. */
 export type CreatableKind = (typeof CREATABLE_KINDS)[number];
 /** Owner-deletion propagation (DeleteOptions `propagationPolicy`; kubectl `--cascade`). */
@@ -50,16 +51,12 @@ type Ref = { kind: StoredKind; key: string };
 
 /** kubectl's name of a kind's resource: `services`, `jobs.batch`, `poddisruptionbudgets.policy`. */
 export function resourceOf(kind: StoredKind): string {
-  const def = kindOf(kind)!;
-  const slash = def.apiVersion.indexOf('/');
-  return slash < 0 ? def.plural : `${def.plural}.${def.apiVersion.slice(0, slash)}`;
+  return qualifiedResource(kindOf(kind)!);
 }
 
 /** kubectl's `TYPE/NAME` prefix of a kind (`service`, `job.batch`, `poddisruptionbudget.policy`). */
 export function singularOf(kind: StoredKind): string {
-  const def = kindOf(kind)!;
-  const slash = def.apiVersion.indexOf('/');
-  return slash < 0 ? def.singular : `${def.singular}.${def.apiVersion.slice(0, slash)}`;
+  return printedResource(kindOf(kind)!);
 }
 
 const PREFIXED_POD_OWNERS: ReadonlySet<string> = new Set(['ReplicationController', 'StatefulSet', 'DaemonSet', 'Job']);
