@@ -182,4 +182,15 @@ spec:
     expect((await kubectl(['apply', '-f', '-'], job('busybox:1.36').replace('parallelism: 2', 'parallelism: 1'))).out.trim()).toBe('job.batch/seed configured');
     expect((await kubectl(['get', 'job', 'seed', '-o', 'jsonpath={.spec.parallelism}'])).out).toBe('1');
   });
+
+  it('a ConfigMap: apply (a strategic merge PATCH) and replace (a PUT) change its data', async () => {
+    const cm = (mode: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings }\ndata: { MODE: ${mode} }\n`;
+    expect((await kubectl(['apply', '-f', '-'], cm('blue'))).out.trim()).toBe('configmap/settings created');
+    expect((await kubectl(['apply', '-f', '-'], cm('green'))).out.trim()).toBe('configmap/settings configured');
+    expect((await kubectl(['get', 'cm', 'settings', '-o', 'jsonpath={.data.MODE}'])).out).toBe('green');
+    const r = await kubectl(['replace', '-f', '-'], cm('red'));
+    expect(r.err).toBe('');
+    expect(r.out.trim()).toBe('configmap/settings replaced');
+    expect((await kubectl(['get', 'cm', 'settings', '-o', 'jsonpath={.data.MODE}'])).out).toBe('red');
+  });
 });
