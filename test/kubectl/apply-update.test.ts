@@ -138,7 +138,9 @@ describe('kubectl apply -f of an existing object updates it (issue 6)', () => {
     expect(applied(s, job('  parallelism: 2\n  suspend: false\n'))).toBe('job.batch/migrate configured');
     stepN(s, 2);
     expect(live(s, 'migrate-')).toHaveLength(2);
+    const before = stateHash(s);
     expect(applied(s, job('  parallelism: 2\n', 'shop/migrate:2'))).toBe('The Job "migrate" is invalid: spec.template: Invalid value: core.PodTemplateSpec{...}: field is immutable');
+    expect(stateHash(s)).toBe(before); // a refused update changes nothing
     expect(applied(s, job('  parallelism: 2\n').replace('completions: 4', 'completions: 5'))).toBe('The Job "migrate" is invalid: spec.completions: Invalid value: 5: field is immutable');
     stepN(s, 60);
     expect(typeCommand(s, 'kubectl get job migrate -o jsonpath={.status.succeeded}')).toBe('4');

@@ -26,10 +26,11 @@
  *   object with `immutable: true` refuses data changes (`Forbidden: field is immutable when
  *   \`immutable\` is set`). Pods read their env from them when a container starts (../controllers/kubelet.ts).
  * - PDBs and ResourceQuotas have `patchObject`; PVCs and PriorityClasses are refused here.
+ * A refused update changes nothing (the desired object is built on an isolated copy of the state).
  * Labels and annotations the manifest names are set on every kind. Messages: `statefulset.apps/web
  * configured`, `... unchanged` when nothing differs.
  */
-import { notFound, storeOf, updateObject } from '../apiserver.ts';
+import { ensureImageProfile, notFound, storeOf, updateObject } from '../apiserver.ts';
 import { kindOf } from '../kinds/index.ts';
 import { scheduleTimer } from '../timers.ts';
 import type { ConfigMap, CronJob, DaemonSet, Job, LimitRange, ObjectMeta, PodTemplateSpec, Secret, SimState, StatefulSet } from '../types.ts';
@@ -217,7 +218,7 @@ export function applyObjectAction(state: SimState, manifest: string): Handled {
   if (!stored) return reject(notFound(resourceOf(kind), name));
   const mismatch = selectorMismatch(one);
   if (mismatch !== undefined) return reject(mismatch);
-  const built = buildObject(state, one);
+  const built = buildObject(state, one, true);
   if (!built) return reject(`error: ${kind} "${name}" could not be built`);
   let plan: Plan;
   switch (kind) {
@@ -239,5 +240,8 @@ export function applyObjectAction(state: SimState, manifest: string): Handled {
     return configured;
   });
   if (!r.ok) return reject(r.error);
+  // the images of a new template get their profiles (what the build registered only in its scratch copy)
+  const template = kind === 'CronJob' ? (built as CronJob).spec.jobTemplate.spec.template : kind === 'StatefulSet' || kind === 'DaemonSet' ? (built as StatefulSet).spec.template : undefined;
+  for (const c of template?.spec.containers ?? []) ensureImageProfile(state, c.image);
   return { result: { ok: true, message: `${singularOf(kind)}/${name} ${configured ? 'configured' : 'unchanged'}`, completesAt: state.t } };
 }

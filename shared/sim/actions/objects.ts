@@ -198,16 +198,27 @@ export function selectorMismatch(one: OneObject): string | undefined {
 /**
  * Builds the object of `one` with createSim's own code (../policies.ts, ../workloads.ts,
  * ../controllers/job.ts `storeBatch`, ../configs.ts), without storing it: the builders write into a
- * shallow copy of the state whose store of the kind is a fresh map (counters, images, timers and
- * queues are the state's own, as when createSim builds it). Not for PVCs and PriorityClasses (their
- * own create paths). @returns the object (its metadata new: uid, resourceVersion), or undefined.
+ * shallow copy of the state whose store of the kind is a fresh map. Counters, image profiles, timers
+ * and queues are the state's own (as when createSim builds it), unless `isolated` (an update, which
+ * may still be refused: the build then leaves the state as it was; the caller registers the new
+ * template's images once it writes). Not for PVCs and PriorityClasses (their own create paths).
+ * @returns the object (its metadata new: uid, resourceVersion), or undefined.
  */
-export function buildObject(state: SimState, one: OneObject): KubeObject | undefined {
+export function buildObject(state: SimState, one: OneObject, isolated = false): KubeObject | undefined {
   const { policies = [], jobs = [], cronJobs = [], workloads = [], configs = [] } = one.loaded;
-  if (configs[0]) return configObjectFromManifest(state, configs[0]);
+  const scratch = { ...state } as SimState;
+  if (isolated) {
+    Object.assign(scratch, {
+      counters: { ...state.counters },
+      images: Object.create(state.images) as SimState['images'],
+      timers: [],
+      warnings: [],
+      dirty: { deployments: [], replicaSets: [], pods: [], nodes: [], services: [] },
+    });
+  }
+  if (configs[0]) return configObjectFromManifest(scratch, configs[0]);
   const def = kindOf(one.kind)!;
   const live = def.store(state);
-  const scratch = { ...state } as SimState;
   for (const k of Object.keys(scratch) as (keyof SimState)[]) if (scratch[k] === live) (scratch as unknown as Record<string, unknown>)[k] = Object.create(null);
   const input = { policies, workloads } as unknown as SimInput;
   if (policies.length > 0) storePolicies(scratch, input);
@@ -215,7 +226,7 @@ export function buildObject(state: SimState, one: OneObject): KubeObject | undef
   else {
     storeBatch(scratch, jobs, cronJobs, (tpl) => {
       const t = deploymentFromManifest(scratch, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'job' }, spec: { selector: { matchLabels: {} }, template: tpl } }, 'template').spec.template;
-      for (const c of t.spec.containers) if (!state.images[c.image]) state.images[c.image] = { ...state.defaultImageProfile };
+      for (const c of t.spec.containers) if (!scratch.images[c.image]) scratch.images[c.image] = { ...state.defaultImageProfile };
       return t;
     });
   }
