@@ -558,8 +558,12 @@ async function writeObject(req: FastifyRequest, reply: FastifyReply, session: K8
     // (`kubectl apply -f`'s strategic merge patch, `replace -f`, `apply --server-side`): the desired
     // object -> action applyObject, validated by the sim as the API server validates the update
     const served = entryBody();
-    if (!served) return sendStatus(reply, missing());
     const ssa = req.method === 'PATCH' && contentType.startsWith(APPLY_PATCH_TYPE);
+    if (!served && ssa && isObj(req.body)) {
+      // Server-side apply of a new object creates it.
+      return createFrom(req, reply, session, resource, state, ns, { ...req.body, metadata: { ...(req.body['metadata'] as Record<string, unknown> | undefined), name } }, 201);
+    }
+    if (!served) return sendStatus(reply, missing());
     let desired: unknown = req.body;
     if (req.method === 'PATCH' && !ssa) {
       const body = patchObject(contentType, req.body);

@@ -192,5 +192,9 @@ spec:
     expect(r.err).toBe('');
     expect(r.out.trim()).toBe('configmap/settings replaced');
     expect((await kubectl(['get', 'cm', 'settings', '-o', 'jsonpath={.data.MODE}'])).out).toBe('red');
+    // server-side apply: of the existing object, then of a new one
+    expect((await kubectl(['apply', '--server-side', '-f', '-'], cm('pink'))).out.trim()).toBe('configmap/settings serverside-applied');
+    expect((await kubectl(['get', 'cm', 'settings', '-o', 'jsonpath={.data.MODE}'])).out).toBe('pink');
+    expect((await kubectl(['apply', '--server-side', '-f', '-'], cm('new').replace('settings', 'fresh'))).out.trim()).toBe('configmap/fresh serverside-applied');
   });
 });
