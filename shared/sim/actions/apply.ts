@@ -103,40 +103,42 @@ function jobTemplateOwn(t: PodTemplateSpec): PodTemplateSpec {
 type Plan = { ok: true; change: (obj: never) => boolean } | { ok: false; handled: Handled };
 const refuse = (handled: Handled): Plan => ({ ok: false, handled });
 
-function planStatefulSet(one: OneObject, stored: StatefulSet, built: StatefulSet): Plan {
+/**
+ * The spec fields a StatefulSet and a DaemonSet share: `minReadySeconds` and `updateStrategy` when the
+ * manifest names them, then the template (`restartedAt` kept; `beforeTemplate` runs first when it
+ * changes). @returns true when one changed.
+ */
+function workloadChange<T extends StatefulSet | DaemonSet>(x: T, one: OneObject, built: T, stored: T, beforeTemplate?: (x: T) => void): boolean {
   const w = one.loaded.workloads![0]!;
+  const spec = x.spec as StatefulSet['spec'] | DaemonSet['spec'];
+  let changed = w.spec.minReadySeconds !== undefined && assign(spec, 'minReadySeconds', built.spec.minReadySeconds);
+  if (w.spec.updateStrategy !== undefined) changed = assign(spec as { updateStrategy?: unknown }, 'updateStrategy', built.spec.updateStrategy) || changed;
+  const template = withRestartedAt(built.spec.template, stored.spec.template);
+  if (same(x.spec.template, template)) return changed;
+  beforeTemplate?.(x);
+  x.spec.template = template;
+  return true;
+}
+
+function planStatefulSet(one: OneObject, stored: StatefulSet, built: StatefulSet): Plan {
   for (const field of ['serviceName', 'podManagementPolicy', 'selector', 'volumeClaimTemplates'] as const) {
     if (!same(built.spec[field], stored.spec[field])) {
       return refuse(invalid(one, 'spec', "Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden"));
     }
   }
-  const template = withRestartedAt(built.spec.template, stored.spec.template);
+  const replicas = one.loaded.workloads![0]!.spec.replicas;
   return {
     ok: true,
     change: (x: StatefulSet) => {
-      let changed = w.spec.replicas !== undefined && assign(x.spec, 'replicas', w.spec.replicas);
-      if (w.spec.minReadySeconds !== undefined) changed = assign(x.spec, 'minReadySeconds', built.spec.minReadySeconds) || changed;
-      if (w.spec.updateStrategy !== undefined) changed = assign(x.spec, 'updateStrategy', built.spec.updateStrategy) || changed;
-      if (same(x.spec.template, template)) return changed;
-      keepCurrentTemplate(x);
-      x.spec.template = template;
-      return true;
+      const scaled = replicas !== undefined && assign(x.spec, 'replicas', replicas);
+      return workloadChange(x, one, built, stored, keepCurrentTemplate) || scaled;
     },
   };
 }
 
 function planDaemonSet(one: OneObject, stored: DaemonSet, built: DaemonSet): Plan {
-  const w = one.loaded.workloads![0]!;
   if (!same(built.spec.selector, stored.spec.selector)) return refuse(invalid(one, 'spec.selector', `Invalid value: ${JSON.stringify(built.spec.selector)}: field is immutable`));
-  const template = withRestartedAt(built.spec.template, stored.spec.template);
-  return {
-    ok: true,
-    change: (x: DaemonSet) => {
-      let changed = w.spec.minReadySeconds !== undefined && assign(x.spec, 'minReadySeconds', built.spec.minReadySeconds);
-      if (w.spec.updateStrategy !== undefined) changed = assign(x.spec, 'updateStrategy', built.spec.updateStrategy) || changed;
-      return assign(x.spec, 'template', template) || changed;
-    },
-  };
+  return { ok: true, change: (x: DaemonSet) => workloadChange(x, one, built, stored) };
 }
 
 function planJob(state: SimState, one: OneObject, stored: Job, built: Job): Plan {
