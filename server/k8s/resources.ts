@@ -111,21 +111,21 @@ const WRITES: Record<string, { verbs: readonly string[]; subresources?: readonly
   ReplicaSet: { verbs: ['delete', 'get', 'list'], categories: ['all'] },
   // the `all` category of kubectl get all (K pkg/registry/*/rest storage: ShortNames/Categories)
   ReplicationController: { verbs: ['get', 'list'], categories: ['all'] },
-  StatefulSet: { verbs: ['create', 'delete', 'get', 'list'], categories: ['all'] },
-  DaemonSet: { verbs: ['create', 'delete', 'get', 'list'], categories: ['all'] },
-  Job: { verbs: ['create', 'delete', 'get', 'list'], categories: ['all'] },
-  CronJob: { verbs: ['create', 'delete', 'get', 'list'], categories: ['all'] },
+  StatefulSet: { verbs: ['create', 'delete', 'get', 'list', 'patch', 'update'], categories: ['all'] },
+  DaemonSet: { verbs: ['create', 'delete', 'get', 'list', 'patch', 'update'], categories: ['all'] },
+  Job: { verbs: ['create', 'delete', 'get', 'list', 'patch', 'update'], categories: ['all'] },
+  CronJob: { verbs: ['create', 'delete', 'get', 'list', 'patch', 'update'], categories: ['all'] },
   Service: { verbs: ['create', 'delete', 'get', 'list', 'patch'], categories: ['all'] },
   // kubectl autoscale (POST) and patch of the spec fields the game models (./writes.ts policyActions).
   HorizontalPodAutoscaler: { verbs: ['create', 'delete', 'get', 'list', 'patch'], categories: ['all'] },
   PodDisruptionBudget: { verbs: ['create', 'delete', 'get', 'list', 'patch'] },
   ResourceQuota: { verbs: ['create', 'delete', 'get', 'list', 'patch'] },
-  LimitRange: { verbs: ['create', 'delete', 'get', 'list'] },
+  LimitRange: { verbs: ['create', 'delete', 'get', 'list', 'patch', 'update'] },
   // (added, issue 6) created Bound by the sim (shared/sim/kinds/pvc.ts)
   PersistentVolumeClaim: { verbs: ['create', 'get', 'list'] },
   // (issue 6) stored objects: kubectl create configmap / secret generic, apply -f, delete
-  ConfigMap: { verbs: ['create', 'delete', 'get', 'list'] },
-  Secret: { verbs: ['create', 'delete', 'get', 'list'] },
+  ConfigMap: { verbs: ['create', 'delete', 'get', 'list', 'patch', 'update'] },
+  Secret: { verbs: ['create', 'delete', 'get', 'list', 'patch', 'update'] },
   // derived from the sim's heartbeat and leader-election state (shared/sim/kinds/lease.ts): read-only
   Lease: { verbs: ['get', 'list', 'watch'] },
 };

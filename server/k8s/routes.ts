@@ -36,7 +36,7 @@ import { served } from './served.ts';
 import { WATCH_MAX_SECONDS, closeAllWatches, noteListed, noteServed, runWatch } from './watch.ts';
 import { SelectorError, parseFieldSelector, parseLabelSelector } from './selectors.ts';
 import { forbidden, notFound, statusError, statusFromText, unauthorized, type StatusError } from './status.ts';
-import { actionRef, autoscalerCreateAction, createAction, deleteDeploymentAction, deleteObjectAction, POST_KINDS, type PostKind, policyPatchActions, deletePodAction, deploymentActions, evictionActions, metadataOnlyActions, nodeActions, patchObject, scaleAction } from './writes.ts';
+import { APPLY_OBJECT_KINDS, applyObjectActions, strategicMerge, type ApplyObjectKind, actionRef, autoscalerCreateAction, createAction, deleteDeploymentAction, deleteObjectAction, POST_KINDS, type PostKind, policyPatchActions, deletePodAction, deploymentActions, evictionActions, metadataOnlyActions, nodeActions, patchObject, scaleAction } from './writes.ts';
 
 /** Content type of a Table answer. */
 const TABLE_CONTENT_TYPE = 'application/json;as=Table;v=v1;g=meta.k8s.io';
@@ -552,6 +552,29 @@ async function writeObject(req: FastifyRequest, reply: FastifyReply, session: K8
       if (conflict) return sendStatus(reply, conflict);
     }
     if (dryRun(req) && Array.isArray(actions)) return reply.send(previewPatch(served, patch));
+    answer = entryBody;
+  } else if ((APPLY_OBJECT_KINDS as readonly string[]).includes(resource.kind) && (req.method === 'PUT' || req.method === 'PATCH')) {
+    // (issue 6) an update of a LimitRange, Job, CronJob, StatefulSet, DaemonSet, ConfigMap or Secret
+    // (`kubectl apply -f`'s strategic merge patch, `replace -f`, `apply --server-side`): the desired
+    // object -> action applyObject, validated by the sim as the API server validates the update
+    const served = entryBody();
+    const ssa = req.method === 'PATCH' && contentType.startsWith(APPLY_PATCH_TYPE);
+    if (!served && ssa && isObj(req.body)) {
+      // Server-side apply of a new object creates it.
+      return createFrom(req, reply, session, resource, state, ns, { ...req.body, metadata: { ...(req.body['metadata'] as Record<string, unknown> | undefined), name } }, 201);
+    }
+    if (!served) return sendStatus(reply, missing());
+    let desired: unknown = req.body;
+    if (req.method === 'PATCH' && !ssa) {
+      const body = patchObject(contentType, req.body);
+      if ('code' in body && 'body' in body) return sendStatus(reply, body as StatusError);
+      const { status: _status, ...current } = served;
+      desired = strategicMerge(current, body);
+    }
+    if (!isObj(desired)) return sendStatus(reply, statusError(400, 'BadRequest', 'the request body must be an object'));
+    const stale = req.method === 'PUT' ? staleVersion(resource.kind, qualified(resource), name, served, desired) : undefined;
+    if (stale) return sendStatus(reply, stale);
+    actions = applyObjectActions(resource.kind as ApplyObjectKind, ns, name, served, desired);
     answer = entryBody;
   } else if (resource.kind === 'Deployment' && req.method === 'PATCH' && isTemplateReplace(contentType, req.body)) {
     if (!state.deployments[`${ns}/${name}`]) return sendStatus(reply, missing());

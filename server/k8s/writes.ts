@@ -28,13 +28,16 @@
  * the main resource (`kubectl edit` sends them when a sed touches both). Anything else is refused
  * with 422 Invalid naming what is supported (a `FieldValueForbidden` cause with the field).
  *
- * May import: shared/protocol.ts (types), shared/sim (read only; the kind lists of shared/sim/actions/objects.ts), ./status.ts.
+ * May import: shared/protocol.ts (types), shared/sim (read only; the kind lists of shared/sim/actions/objects.ts), ./status.ts, ./desired.ts (`contained`).
  */
 import type { ActionMessage } from '../../shared/protocol.ts';
 import { EVICTION_REFUSED, evictionAllowed } from '../../shared/sim/apiserver.ts';
 import { splitKey } from '../../shared/sim/names.ts';
 import type { DeletableKind, Pod, SimState } from '../../shared/sim/types.ts';
-import { CREATABLE_KINDS } from '../../shared/sim/actions/objects.ts';
+import { kindOf } from '../../shared/sim/kinds/index.ts';
+import { kindsWhere } from '../../shared/sim/kinds/writable.ts';
+import { base64Encode } from '../../shared/sim/kinds/config.ts';
+import { contained } from './desired.ts';
 import { statusError, type StatusError } from './status.ts';
 
 /** The annotation `kubectl rollout restart` sets on the Pod template. */
@@ -80,6 +83,45 @@ export function patchObject(contentType: string, body: unknown): Record<string, 
   }
   if (!isRecord(body)) return statusError(400, 'BadRequest', 'the patch body must be a JSON object');
   return body;
+}
+
+/** The merge key of a list kubectl's strategic merge merges by element (`containers`, `env`, `volumes` by `name`...). */
+const MERGE_KEYS: Readonly<Record<string, string>> = { containers: 'name', initContainers: 'name', env: 'name', volumes: 'name', volumeMounts: 'mountPath', ports: 'containerPort' };
+
+/**
+ * (added, issue 6) `patch` (a strategic merge patch, or a JSON merge patch, as an object) applied to
+ * `target`: maps merged recursively, `null` removing a key, lists of MERGE_KEYS merged by their key
+ * (an element `$patch: delete` removed; `$setElementOrder/LIST` orders them), other lists replaced,
+ * other `$` directives ignored. A fresh object; `target` is not changed. Source:
+ * https://kubernetes.io/docs/tasks/manage-kubernetes-objects/update-api-object-kubectl-patch/.
+ */
+export function strategicMerge(target: unknown, patch: unknown): unknown {
+  if (!isRecord(patch)) return patch;
+  const out = Object.create(null) as Record<string, unknown>;
+  if (isRecord(target)) for (const [k, v] of Object.entries(target)) out[k] = v;
+  for (const [k, v] of Object.entries(patch)) {
+    if (k.startsWith('$')) continue;
+    if (v === null) delete out[k];
+    else if (Array.isArray(v) && Object.hasOwn(MERGE_KEYS, k) && Array.isArray(out[k])) out[k] = mergeList(out[k] as unknown[], v, MERGE_KEYS[k]!, patch[`$setElementOrder/${k}`]);
+    else out[k] = isRecord(v) ? strategicMerge(out[k], v) : v;
+  }
+  return out;
+}
+
+/** A list merged by `key` (see {@link strategicMerge}). */
+function mergeList(base: readonly unknown[], patch: readonly unknown[], key: string, order: unknown): unknown[] {
+  const keyOf = (e: unknown): string | undefined => (isRecord(e) && e[key] !== undefined ? String(e[key]) : undefined);
+  const out = [...base];
+  for (const p of patch) {
+    const at = out.findIndex((e) => keyOf(e) !== undefined && keyOf(e) === keyOf(p));
+    if (isRecord(p) && p['$patch'] === 'delete') {
+      if (at >= 0) out.splice(at, 1);
+    } else if (at >= 0) out[at] = strategicMerge(out[at], p);
+    else out.push(p);
+  }
+  if (!Array.isArray(order)) return out;
+  const rank = new Map(order.map((e, i) => [keyOf(e), i]));
+  return out.map((e, i) => ({ e, i })).sort((a, b) => (rank.get(keyOf(a.e)) ?? order.length + a.i) - (rank.get(keyOf(b.e)) ?? order.length + b.i)).map((x) => x.e);
 }
 
 const KIND_OF_RESOURCE: Readonly<Record<string, { kind: string; group: string }>> = {
@@ -300,15 +342,10 @@ export function nodeActions(name: string, body: Record<string, unknown>): Action
 }
 
 /** Kinds a `POST` creates: Deployments and Services (their own actions) and (issue 11) the kinds of action `createObject`. */
-export const POST_KINDS = ['Deployment', 'Service', ...CREATABLE_KINDS] as const;
+export const POST_KINDS = kindsWhere('create', 'createDeployment', 'createService', 'createObject');
 /** A kind of {@link POST_KINDS}. */
 export type PostKind = (typeof POST_KINDS)[number];
 
-/** The apiVersion each {@link PostKind} is created at. */
-const CREATE_API_VERSION: Readonly<Record<PostKind, string>> = {
-  Deployment: 'apps/v1', Service: 'v1', PodDisruptionBudget: 'policy/v1', ResourceQuota: 'v1', LimitRange: 'v1',
-  Job: 'batch/v1', CronJob: 'batch/v1', StatefulSet: 'apps/v1', DaemonSet: 'apps/v1', PersistentVolumeClaim: 'v1', PriorityClass: 'scheduling.k8s.io/v1', ConfigMap: 'v1', Secret: 'v1',
-};
 
 /**
  * The action of `POST` of a new object (`kubectl create -f`, `kubectl apply -f` of an object that does
@@ -320,7 +357,7 @@ const CREATE_API_VERSION: Readonly<Record<PostKind, string>> = {
  */
 export function createAction(kind: PostKind, ns: string, body: unknown): ActionMessage | StatusError {
   if (!isRecord(body)) return statusError(400, 'BadRequest', 'the request body must be a JSON object');
-  const apiVersion = CREATE_API_VERSION[kind];
+  const apiVersion = kindOf(kind)!.apiVersion; // the registry's (shared/sim/kinds)
   if ((body['kind'] !== undefined && body['kind'] !== kind) || (body['apiVersion'] !== undefined && body['apiVersion'] !== apiVersion)) {
     return statusError(400, 'BadRequest', `the API version in the data (${String(body['apiVersion'])}) does not match the expected API version (${apiVersion}) of kind ${kind}`);
   }
@@ -330,6 +367,53 @@ export function createAction(kind: PostKind, ns: string, body: unknown): ActionM
   const manifest = JSON.stringify({ ...rest, apiVersion, kind, metadata: { ...meta, namespace: ns } });
   if (manifest.length > 65536) return statusError(413, 'RequestEntityTooLarge', 'the manifest is larger than this game accepts (64 KiB)');
   return kind === 'Deployment' ? { type: 'createDeployment', manifest } : kind === 'Service' ? { type: 'createService', manifest } : { type: 'createObject', manifest };
+}
+
+/** (added, issue 6) Kinds an update of an existing object maps to action `applyObject` (shared/sim/actions/apply.ts). */
+export const APPLY_OBJECT_KINDS = kindsWhere('update', 'applyObject');
+/** A kind of {@link APPLY_OBJECT_KINDS}. */
+export type ApplyObjectKind = (typeof APPLY_OBJECT_KINDS)[number];
+
+/** Equal string maps, an omitted map equal to an empty one. */
+function sameMap(a: unknown, b: unknown): boolean {
+  const x = isRecord(a) ? a : {};
+  const y = isRecord(b) ? b : {};
+  return Object.keys(x).length === Object.keys(y).length && Object.keys(x).every((k) => Object.hasOwn(y, k) && y[k] === x[k]);
+}
+
+/** A Secret's `data` as the API server stores it: `data` with each `stringData` value base64-encoded over it. */
+function secretData(desired: Record<string, unknown>): Record<string, unknown> {
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const [k, v] of Object.entries(isRecord(desired['data']) ? desired['data'] : {})) out[k] = v;
+  for (const [k, v] of Object.entries(isRecord(desired['stringData']) ? desired['stringData'] : {})) out[k] = base64Encode(String(v));
+  return out;
+}
+
+/** True when applying `desired` changes nothing of `served` (kubectl's `unchanged`): the labels, annotations and fields it names are as served. */
+function appliedUnchanged(kind: ApplyObjectKind, served: Record<string, unknown>, desired: Record<string, unknown>): boolean {
+  const dm = isRecord(desired['metadata']) ? desired['metadata'] : {};
+  const sm = isRecord(served['metadata']) ? served['metadata'] : {};
+  if (!contained(dm['labels'], sm['labels']) || !contained(dm['annotations'], sm['annotations'])) return false;
+  if (desired['immutable'] !== undefined && desired['immutable'] !== (served['immutable'] ?? false)) return false;
+  if (kind === 'ConfigMap') return (desired['data'] === undefined && desired['binaryData'] === undefined) || (sameMap(desired['data'], served['data']) && sameMap(desired['binaryData'], served['binaryData']));
+  if (kind === 'Secret') return contained(desired['type'], served['type']) && ((desired['data'] === undefined && desired['stringData'] === undefined) || sameMap(secretData(desired), served['data']));
+  return contained(desired['spec'], served['spec']);
+}
+
+/**
+ * (added, issue 6) The actions of an update of an existing LimitRange, Job, CronJob, StatefulSet,
+ * DaemonSet, ConfigMap or Secret (`kubectl apply -f` of a changed manifest, the console's and the API's
+ * `PUT`): none when `desired` changes nothing of `served` (the object as served; kubectl's
+ * `unchanged`), else action `applyObject` with `desired` as its manifest (namespaced, `status`
+ * dropped, kind and apiVersion checked as {@link createAction} does), which the sim validates like the
+ * API server's update of that kind (an immutable Job template: 422 `field is immutable`).
+ */
+export function applyObjectActions(kind: ApplyObjectKind, ns: string, name: string, served: Record<string, unknown>, desired: Record<string, unknown>): ActionMessage[] | StatusError {
+  if (appliedUnchanged(kind, served, desired)) return [];
+  const meta = isRecord(desired['metadata']) ? desired['metadata'] : {};
+  const a = createAction(kind, ns, { ...desired, metadata: { ...meta, name, namespace: ns } });
+  if ('code' in a) return a;
+  return a.type === 'createObject' ? [{ type: 'applyObject', manifest: a.manifest }] : statusError(500, 'InternalError', `no update mapping for ${kind}`);
 }
 
 /**

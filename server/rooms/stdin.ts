@@ -11,7 +11,7 @@
 import type { ReplyMessage } from '../../shared/protocol.ts';
 import type { SimAction, SimState } from '../../shared/sim/types.ts';
 import { runKubectlInput, type ApiWrites } from '../../shared/kubectl/apply.ts';
-import { autoscalerCreateAction, createAction, deploymentActions, metadataOnlyActions, nodeActions, policyPatchActions } from '../k8s/writes.ts';
+import { APPLY_OBJECT_KINDS, applyObjectActions, autoscalerCreateAction, createAction, deploymentActions, metadataOnlyActions, nodeActions, policyPatchActions, type ApplyObjectKind } from '../k8s/writes.ts';
 import { contained, desiredPatch } from '../k8s/desired.ts';
 import { statusError } from '../k8s/status.ts';
 import type { MessageId } from './messages.ts';
@@ -27,9 +27,10 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  * the patch from its served form to the desired one (`desiredPatch`, apply or replace semantics) mapped by
  * `deploymentActions` / `metadataOnlyActions`; an edited Pod or Node the changed fields
  * (`metadataOnlyActions` / `nodeActions`: labels, annotations, cordon, taints); an HPA, PDB or ResourceQuota whose `spec` changes gets
- * `policyPatchActions` (unchanged when the desired spec is contained in the served one); an existing
- * LimitRange, Job, CronJob, StatefulSet, DaemonSet, (issue 6) ConfigMap or Secret is unchanged or
- * refused (422: delete and create it).
+ * `policyPatchActions` (unchanged when the desired spec is contained in the served one); (issue 6) an
+ * existing LimitRange, Job, CronJob, StatefulSet, DaemonSet, ConfigMap or Secret is unchanged or gets
+ * action `applyObject` (`applyObjectActions`: the sim validates the update as the API server does);
+ * an existing PersistentVolumeClaim is unchanged or refused (422: delete and create it).
  */
 export const K8S_WRITES: ApiWrites = {
   create(kind, ns, body) {
@@ -52,12 +53,8 @@ export const K8S_WRITES: ApiWrites = {
       }
       return [];
     }
-    if (kind === 'ConfigMap' || kind === 'Secret') {
-      // (issue 6) unchanged when the desired data is what is stored; else delete and create (no update action yet)
-      const fields = kind === 'ConfigMap' ? ['data', 'binaryData'] : ['data', 'type'];
-      if (fields.every((f) => desired[f] === undefined || contained(desired[f], served[f])) && desired['stringData'] === undefined) return [];
-      return statusError(422, 'Invalid', `${kind} "${name}" is invalid: data: Forbidden: this game changes an existing ${kind} only by kubectl delete and create`, { causes: [{ reason: 'FieldValueForbidden', message: `Forbidden: this game changes an existing ${kind} only by delete and create`, field: 'data' }] });
-    }
+    // (issue 6) an existing LimitRange, Job, CronJob, StatefulSet, DaemonSet, ConfigMap or Secret: action applyObject
+    if ((APPLY_OBJECT_KINDS as readonly string[]).includes(kind)) return applyObjectActions(kind as ApplyObjectKind, ns, name, served, desired);
     const spec = desired['spec'];
     if (spec === undefined || contained(spec, served['spec'])) return [];
     if (!isRecord(spec)) return statusError(422, 'Invalid', `${kind} "${name}" is invalid: spec must be an object`);

@@ -51,6 +51,7 @@ export const ACTION_COSTS: Readonly<Record<SimAction['type'], number>> = {
   deleteDeployment: 5, // cascades to its ReplicaSets and Pods
   deleteObject: 3, // a Service, policy, batch or workload object (and, cascading, its Pods): between a patch and a Deployment delete
   createObject: 3, // a new policy, batch or workload object, like createDeployment
+  applyObject: 2, // (issue 6) a changed batch, workload, LimitRange or config object, like setImage / scale
   adminCommand: 3, // etcd maintenance / kubeadm on the control plane (shared/sim/actions/admin.ts)
   patchObject: 2, // a policy object's spec (PodDisruptionBudget)
   autoscale: 2, // new HPA: capacity follows load

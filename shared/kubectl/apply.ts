@@ -25,17 +25,19 @@
  */
 import { parseAllDocuments } from 'yaml';
 import type { SimAction, SimState } from '../sim/types.ts';
-import { kindOf, objectKey, toApi, type KindDef } from '../sim/kinds/index.ts';
+import { apiGroup, kindForResource, kindOf, kindsWhere, objectKey, printedResource, qualifiedResource, servedVersions, toApi, type KindDef, type KindsWhere } from '../sim/kinds/index.ts';
 import { apiReadable, ETCD_READ_ERROR } from './cluster.ts';
 import { UsageError, USAGE_HINT, flagString, parseArgs, tokenize, type FlagDef } from './parse.ts';
 import { toYaml } from './format.ts';
 
-/** The kinds the console can apply or edit (each has write actions). */
-export const APPLY_KINDS = ['Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'ResourceQuota', 'LimitRange', 'Job', 'CronJob', 'StatefulSet', 'DaemonSet', 'PersistentVolumeClaim', 'PriorityClass', 'ConfigMap', 'Secret'] as const;
+/** The kinds the console can apply (each has write actions): computed from the registry's write table (shared/sim/kinds/writable.ts). */
+export const APPLY_KINDS = kindsWhere('apply', true);
 /** One of {@link APPLY_KINDS}. */
 export type ApplyKind = (typeof APPLY_KINDS)[number];
 /** The kinds `kubectl edit` also changes, through their actions only (Pod labels/annotations; Node cordon, taints, labels). */
-export type EditKind = ApplyKind | 'Pod' | 'Node';
+export type EditKind = ApplyKind | KindsWhere<'edit', true>;
+/** The kinds `kubectl edit` takes. */
+const EDIT_KINDS: readonly string[] = kindsWhere('edit', true);
 
 /** A refused write, shaped like a `meta.k8s.io/v1` Status (server/k8s/status.ts `StatusError` fits). */
 export interface WriteRefusal {
@@ -46,9 +48,10 @@ export interface WriteRefusal {
 
 /**
  * The Kubernetes API's write mapping (server/k8s), lent by the caller. (issue 11) `create` covers every
- * {@link APPLY_KINDS} kind: PDBs, ResourceQuotas, LimitRanges, Jobs, CronJobs, StatefulSets and
- * DaemonSets map to the `createObject` action; `update` of those last five kinds is refused unless
- * nothing changed (the game changes them only by delete and create).
+ * {@link APPLY_KINDS} kind: PDBs, ResourceQuotas, LimitRanges, Jobs, CronJobs, StatefulSets,
+ * DaemonSets, ConfigMaps, Secrets... map to the `createObject` action; (issue 6) `update` of an
+ * existing LimitRange, Job, CronJob, StatefulSet, DaemonSet, ConfigMap or Secret to `applyObject`
+ * (none when nothing changed: `unchanged`).
  */
 export interface ApiWrites {
   /** `POST` of a new object (`kubectl create -f`, `apply -f` of an object that does not exist). */
@@ -86,65 +89,12 @@ const APPLY_FLAGS: FlagDef[] = [
 ];
 const EDIT_INPUT_FLAGS: FlagDef[] = [{ name: 'output', short: 'o', value: true }];
 
-/** apiVersions each kind is served at (kubectl: `no matches for kind "K" in version "V"` for others). */
-const API_VERSIONS: Readonly<Record<EditKind, readonly string[]>> = {
-  Pod: ['v1'],
-  Node: ['v1'],
-  Deployment: ['apps/v1'],
-  Service: ['v1'],
-  HorizontalPodAutoscaler: ['autoscaling/v2', 'autoscaling/v1'],
-  PodDisruptionBudget: ['policy/v1'],
-  ResourceQuota: ['v1'],
-  LimitRange: ['v1'],
-  Job: ['batch/v1'],
-  CronJob: ['batch/v1'],
-  StatefulSet: ['apps/v1'],
-  DaemonSet: ['apps/v1'],
-  PersistentVolumeClaim: ['v1'],
-  PriorityClass: ['scheduling.k8s.io/v1'],
-  ConfigMap: ['v1'],
-  Secret: ['v1'],
-};
-
+/** The registry's definition of an apply / edit kind (every one is registered). */
+const defOf = (kind: EditKind): KindDef => kindOf(kind)!;
 /** `resource.group` as kubectl prints objects (`deployment.apps/web`). */
-const PRINTED: Readonly<Record<EditKind, string>> = {
-  Pod: 'pod',
-  Node: 'node',
-  Deployment: 'deployment.apps',
-  Service: 'service',
-  HorizontalPodAutoscaler: 'horizontalpodautoscaler.autoscaling',
-  PodDisruptionBudget: 'poddisruptionbudget.policy',
-  ResourceQuota: 'resourcequota',
-  LimitRange: 'limitrange',
-  Job: 'job.batch',
-  CronJob: 'cronjob.batch',
-  StatefulSet: 'statefulset.apps',
-  DaemonSet: 'daemonset.apps',
-  PersistentVolumeClaim: 'persistentvolumeclaim',
-  PriorityClass: 'priorityclass.scheduling.k8s.io',
-  ConfigMap: 'configmap',
-  Secret: 'secret',
-};
-
+const printed = (kind: EditKind): string => printedResource(defOf(kind));
 /** `plural.group` as the API names them in errors (`deployments.apps "web" not found`). */
-const QUALIFIED: Readonly<Record<EditKind, string>> = {
-  Pod: 'pods',
-  Node: 'nodes',
-  Deployment: 'deployments.apps',
-  Service: 'services',
-  HorizontalPodAutoscaler: 'horizontalpodautoscalers.autoscaling',
-  PodDisruptionBudget: 'poddisruptionbudgets.policy',
-  ResourceQuota: 'resourcequotas',
-  LimitRange: 'limitranges',
-  Job: 'jobs.batch',
-  CronJob: 'cronjobs.batch',
-  StatefulSet: 'statefulsets.apps',
-  DaemonSet: 'daemonsets.apps',
-  PersistentVolumeClaim: 'persistentvolumeclaims',
-  PriorityClass: 'priorityclasses.scheduling.k8s.io',
-  ConfigMap: 'configmaps',
-  Secret: 'secrets',
-};
+const qualified = (kind: EditKind): string => qualifiedResource(defOf(kind));
 
 function isApplyKind(kind: string): kind is ApplyKind {
   return (APPLY_KINDS as readonly string[]).includes(kind);
@@ -219,10 +169,10 @@ export function parseDocuments(text: string, source: string, nsFlag: string | un
       );
     }
     const typed = kind as EditKind;
-    if (!API_VERSIONS[typed].includes(apiVersion)) {
-      throw new UsageError(`error: resource mapping not found for name: "${name}" namespace: "${docNs ?? ''}" from "${source}": no matches for kind "${kind}" in version "${apiVersion}"\nensure CRDs are installed first (${kind} is served at ${API_VERSIONS[typed].join(', ')})`);
+    if (!servedVersions(defOf(typed)).includes(apiVersion)) {
+      throw new UsageError(`error: resource mapping not found for name: "${name}" namespace: "${docNs ?? ''}" from "${source}": no matches for kind "${kind}" in version "${apiVersion}"\nensure CRDs are installed first (${kind} is served at ${servedVersions(defOf(typed)).join(', ')})`);
     }
-    if (name === '') throw new UsageError(`error: error when retrieving current configuration of:\nResource: "${QUALIFIED[typed]}", GroupVersionKind: "${apiVersion}, Kind=${kind}"\nName: "", Namespace: "${docNs ?? nsFlag ?? 'default'}"\nfrom server for: "${source}": resource name may not be empty`);
+    if (name === '') throw new UsageError(`error: error when retrieving current configuration of:\nResource: "${qualified(typed)}", GroupVersionKind: "${apiVersion}, Kind=${kind}"\nName: "", Namespace: "${docNs ?? nsFlag ?? 'default'}"\nfrom server for: "${source}": resource name may not be empty`);
     if (nsFlag !== undefined && docNs !== undefined && docNs !== nsFlag) {
       throw new UsageError(`error: the namespace from the provided object "${docNs}" does not match the namespace "${nsFlag}". You must pass '--namespace=${docNs}' to perform this operation.`);
     }
@@ -248,18 +198,18 @@ function applyDocuments(state: SimState, verb: 'apply' | 'create', words: string
   if (docs.length === 0) throw new UsageError('error: no objects passed to ' + verb);
   if (!apiReadable(state)) throw new UsageError(ETCD_READ_ERROR);
   const steps = docs.map((doc): InputStep => {
-    const object = `${PRINTED[doc.kind]}/${doc.name}`;
+    const object = `${printed(doc.kind)}/${doc.name}`;
     const served = servedObject(state, doc.kind, doc.ns, doc.name);
     const suffix = (word: string) => (output === 'name' ? object : `${object} ${word}`);
     if (served === undefined || verb === 'create') {
-      if (served !== undefined) return { text: `Error from server (AlreadyExists): error when creating "${source}": ${QUALIFIED[doc.kind]} "${doc.name}" already exists`, error: true };
+      if (served !== undefined) return { text: `Error from server (AlreadyExists): error when creating "${source}": ${qualified(doc.kind)} "${doc.name}" already exists`, error: true };
       const body = { ...doc.body, metadata: { ...(doc.body['metadata'] as Record<string, unknown>), namespace: doc.ns } };
       const a = writes.create(doc.kind as ApplyKind, doc.ns, body); // parsed without `edit`: an ApplyKind
       if (isRefusal(a)) return { text: serverError(a, `error when creating "${source}": `), error: true };
       return { actions: [a], done: suffix('created'), object };
     }
     const actions = writes.update(doc.kind, doc.ns, doc.name, served, doc.body, false);
-    if (isRefusal(actions)) return { text: serverError(actions, `error when applying patch to ${QUALIFIED[doc.kind]} "${doc.name}" from "${source}": `), error: true };
+    if (isRefusal(actions)) return { text: serverError(actions, `error when applying patch to ${qualified(doc.kind)} "${doc.name}" from "${source}": `), error: true };
     return actions.length === 0 ? { text: suffix('unchanged'), error: false } : { actions, done: suffix('configured'), object };
   });
   if (dryRun === 'none') return steps;
@@ -277,17 +227,11 @@ function editTarget(positional: string[]): { kind: EditKind; name: string } {
   const name = slash >= 0 ? first.slice(slash + 1) : second;
   if (name === undefined || name === '') throw new UsageError('error: resource(s) were provided, but no name was specified');
   if ((slash >= 0 && second !== undefined) || more.length > 0) throw new UsageError('error: the console edits one object at a time');
+  // any kubectl spelling of an editable kind (`deploy`, `deployments.apps`, `hpa`...), a group suffix its own
   const lower = word.toLowerCase();
-  const alias: Readonly<Record<string, EditKind>> = Object.assign(Object.create(null) as Record<string, EditKind>, {
-    po: 'Pod', pod: 'Pod', pods: 'Pod',
-    no: 'Node', node: 'Node', nodes: 'Node',
-    deploy: 'Deployment', deployment: 'Deployment', deployments: 'Deployment', 'deployment.apps': 'Deployment', 'deployments.apps': 'Deployment',
-    svc: 'Service', service: 'Service', services: 'Service',
-    hpa: 'HorizontalPodAutoscaler', horizontalpodautoscaler: 'HorizontalPodAutoscaler', horizontalpodautoscalers: 'HorizontalPodAutoscaler', 'horizontalpodautoscaler.autoscaling': 'HorizontalPodAutoscaler',
-    pdb: 'PodDisruptionBudget', poddisruptionbudget: 'PodDisruptionBudget', poddisruptionbudgets: 'PodDisruptionBudget',
-    quota: 'ResourceQuota', resourcequota: 'ResourceQuota', resourcequotas: 'ResourceQuota',
-  });
-  const kind = alias[lower];
+  const dot = lower.indexOf('.');
+  const def = kindForResource(dot < 0 ? lower : lower.slice(0, dot));
+  const kind = def && EDIT_KINDS.includes(def.kind) && (dot < 0 || lower.slice(dot + 1) === apiGroup(def)) ? (def.kind as EditKind) : undefined;
   if (kind === undefined) throw new UsageError(`error: the console cannot edit "${word}": it edits deployments, services, hpa, pdb, resourcequotas, pods and nodes (for others use scale, set, label, annotate, taint, cordon)`);
   return { kind, name };
 }
@@ -305,7 +249,7 @@ function editObject(state: SimState, words: string[], stdin: string | undefined,
   const ns = flagString(args, 'namespace') || 'default';
   if (!apiReadable(state)) throw new UsageError(ETCD_READ_ERROR);
   const served = servedObject(state, kind, ns, name);
-  if (served === undefined) throw new UsageError(`Error from server (NotFound): ${QUALIFIED[kind]} "${name}" not found`);
+  if (served === undefined) throw new UsageError(`Error from server (NotFound): ${qualified(kind)} "${name}" not found`);
   if (stdin === undefined) return { kind: 'edit', yaml: toYaml(served) };
   const text = stdin.split('\n').filter((l) => !l.startsWith('#')).join('\n');
   if (text.trim() === '') return { kind: 'steps', steps: [{ text: 'Edit cancelled, saved file was empty.', error: false }] };
@@ -317,10 +261,10 @@ function editObject(state: SimState, words: string[], stdin: string | undefined,
   if (isRefusal(actions)) {
     const causes = actions.body.details?.causes ?? [];
     const lines = causes.length > 0 ? causes.map((c) => `* ${c.field ? `${c.field}: ` : ''}${c.message}`) : [`* ${actions.body.message}`];
-    throw new UsageError([`error: ${QUALIFIED[kind]} "${name}" is invalid`, ...lines].join('\n'));
+    throw new UsageError([`error: ${qualified(kind)} "${name}" is invalid`, ...lines].join('\n'));
   }
   if (actions.length === 0) return { kind: 'steps', steps: [{ text: 'Edit cancelled, no changes made.', error: false }] };
-  return { kind: 'steps', steps: [{ actions, done: `${PRINTED[kind]}/${name} edited`, object: `${PRINTED[kind]}/${name}` }] };
+  return { kind: 'steps', steps: [{ actions, done: `${printed(kind)}/${name} edited`, object: `${printed(kind)}/${name}` }] };
 }
 
 /**

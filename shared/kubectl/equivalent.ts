@@ -1,5 +1,6 @@
 /** Action -> console command text (the inverse of the console's parser for player actions). Pure. */
 import type { DeletableKind, PatchableKind, SimAction } from '../sim/types.ts';
+import { commandWord, kindOf } from '../sim/kinds/index.ts';
 
 /**
  * The console command equivalent to an action (what a player would type; the grammar is ./help.ts,
@@ -52,13 +53,14 @@ export function kubectlEquivalent(action: SimAction): string {
     case 'deleteDeployment':
       return `kubectl delete deployment ${action.deployment}${action.propagation && action.propagation !== 'Background' ? ` --cascade=${action.propagation.toLowerCase()}` : ''}`;
     case 'deleteObject':
-      return `kubectl delete ${DELETE_RESOURCE[action.kind]} ${action.name}${action.namespace !== undefined ? ` -n ${action.namespace}` : ''}${action.propagationPolicy && action.propagationPolicy !== 'Background' ? ` --cascade=${action.propagationPolicy.toLowerCase()}` : ''}`;
+      return `kubectl delete ${resourceWord(action.kind)} ${action.name}${action.namespace !== undefined ? ` -n ${action.namespace}` : ''}${action.propagationPolicy && action.propagationPolicy !== 'Background' ? ` --cascade=${action.propagationPolicy.toLowerCase()}` : ''}`;
     case 'createObject':
+    case 'applyObject':
       return `kubectl apply -f ${createdName(action.manifest, 'object')}.yaml`;
     case 'patchObject': {
       const slash = action.name.indexOf('/');
       const ns = slash < 0 ? '' : ` -n ${action.name.slice(0, slash)}`;
-      return `kubectl patch ${PATCH_RESOURCE[action.kind]} ${action.name.slice(slash + 1)}${ns} --type merge -p '${action.patch.replace(/'/g, `'\\''`)}'`;
+      return `kubectl patch ${resourceWord(action.kind)} ${action.name.slice(slash + 1)}${ns} --type merge -p '${action.patch.replace(/'/g, `'\\''`)}'`;
     }
     case 'autoscale':
       return `kubectl autoscale deployment/${action.deployment}${action.minReplicas !== undefined ? ` --min=${action.minReplicas}` : ''} --max=${action.maxReplicas}${action.cpuPercent !== undefined ? ` --cpu-percent=${action.cpuPercent}` : ''}${action.name !== undefined ? ` --name=${action.name}` : ''}`;
@@ -83,14 +85,10 @@ export function kubectlEquivalent(action: SimAction): string {
   }
 }
 
-/** (issue 11) kubectl's resource word for each kind of action `deleteObject`. */
-const DELETE_RESOURCE: Readonly<Record<DeletableKind, string>> = {
-  Service: 'service', HorizontalPodAutoscaler: 'hpa', PodDisruptionBudget: 'pdb', ResourceQuota: 'resourcequota', LimitRange: 'limitrange',
-  Job: 'job', CronJob: 'cronjob', StatefulSet: 'statefulset', DaemonSet: 'daemonset', ReplicaSet: 'replicaset', PriorityClass: 'priorityclass', ConfigMap: 'configmap', Secret: 'secret',
-};
-
-/** kubectl's resource word for each patchable kind. */
-const PATCH_RESOURCE: Readonly<Record<PatchableKind, string>> = { PodDisruptionBudget: 'pdb', ResourceQuota: 'resourcequota' };
+/** kubectl's resource word for a kind of action `deleteObject` / `patchObject` (`hpa`, `resourcequota`): the registry's `commandWord`. */
+function resourceWord(kind: DeletableKind | PatchableKind): string {
+  return commandWord(kindOf(kind)!);
+}
 
 /** The `metadata.name` of a manifest text (first `name:` line, or a JSON `"name"`), else `fallback`. */
 function createdName(manifest: string, fallback: string): string {

@@ -56,7 +56,7 @@ import {
   servicesForLabels,
 } from './cache.ts';
 import { recordChange } from './changelog.ts';
-import { KINDS, kindOf, objectKey, type KindDef } from './kinds/index.ts';
+import { KINDS, kindOf, objectKey, qualifiedResource, type KindDef } from './kinds/index.ts';
 import { fnvUid } from './hash.ts';
 import { objKey, splitKey } from './names.ts';
 import type { ConfigMap, CronJob, Job, Secret } from './types.ts';
@@ -147,9 +147,7 @@ export function storeOf<K extends StoredKind>(state: SimState, kind: K): Record<
 
 /** kubectl's resource name of a kind, as NotFound / AlreadyExists messages print it: `pods`, `deployments.apps`. */
 function resourceName(kind: StoredKind): string {
-  const def = defOf(kind);
-  const slash = def.apiVersion.indexOf('/');
-  return slash < 0 ? def.plural : `${def.plural}.${def.apiVersion.slice(0, slash)}`;
+  return qualifiedResource(defOf(kind));
 }
 
 /** The storage key of an object: `namespace/name`, or the bare name for cluster-scoped kinds (Node). */

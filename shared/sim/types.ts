@@ -35,6 +35,7 @@ import type { CronJob, CronJobManifest, Job, JobManifest } from './kinds/batchTy
 import type { LimitRange, PolicyManifest, ResourceQuota } from './kinds/quotaTypes.ts';
 import type { PriorityClass, PriorityClassManifest } from './kinds/priorityclass.ts';
 import type { ConfigManifest, ConfigMap, Secret } from './kinds/configTypes.ts';
+import { kindsWhere, type KindsWhere } from './kinds/writable.ts';
 
 export type { PriorityClass, PriorityClassManifest } from './kinds/priorityclass.ts';
 
@@ -373,6 +374,12 @@ export type SimAction =
   /** (issue 11) `kubectl create -f` of one PDB, ResourceQuota, LimitRange, Job, CronJob, StatefulSet or DaemonSet (YAML or JSON text). */
   | { type: 'createObject'; manifest: string }
   /**
+   * (added, issue 6) `kubectl apply -f` of an EXISTING LimitRange, Job, CronJob, StatefulSet, DaemonSet,
+   * ConfigMap or Secret: the desired object (YAML or JSON text, one object), validated as the API server's
+   * update of that kind validates it (shared/sim/actions/apply.ts).
+   */
+  | { type: 'applyObject'; manifest: string }
+  /**
    * (added) An operator command outside the Kubernetes API (shared/sim/actions/admin.ts): etcd
    * maintenance (`etcdctl compact REV`, `etcdctl defrag`, `etcdctl alarm disarm`) and kubeadm on the
    * control plane (`kubeadm init phase control-plane scheduler|controller-manager`, `kubeadm kubeconfig
@@ -401,8 +408,8 @@ export type SimAction =
   /** (added) An operator command on a Node's host: `ssh NODE sudo systemctl reboot` (shared/sim/actions/nodeReboot.ts). */
   | { type: 'nodeOperation'; op: 'reboot' | 'replace'; node: string };
 
-/** (issue 11) Kinds {@link SimAction} `deleteObject` deletes (Pods and Deployments have their own actions). */
-export const DELETABLE_KINDS = ['Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'ResourceQuota', 'LimitRange', 'Job', 'CronJob', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'PriorityClass', 'ConfigMap', 'Secret'] as const;
+/** (issue 11) Kinds {@link SimAction} `deleteObject` deletes (Pods and Deployments have their own actions): computed from ./kinds/writable.ts. */
+export const DELETABLE_KINDS = kindsWhere('delete', 'deleteObject');
 /** A kind of {@link DELETABLE_KINDS}. */
 export type DeletableKind = (typeof DELETABLE_KINDS)[number];
 
@@ -410,7 +417,7 @@ export type DeletableKind = (typeof DELETABLE_KINDS)[number];
 export type AdminCommand = 'etcdctl-compact' | 'etcdctl-defrag' | 'etcdctl-alarm-disarm' | 'kubeadm-control-plane' | 'kubeadm-kubelet-cert';
 
 /** Kinds a player may patch ({@link SimAction} `patchObject`). */
-export type PatchableKind = 'PodDisruptionBudget' | 'ResourceQuota';
+export type PatchableKind = KindsWhere<'patch', 'patchObject'>;
 
 /** Kinds whose labels and annotations a player may change ({@link SimAction} `label` / `annotate`). */
 export type MetadataKind = 'Pod' | 'Node' | 'Deployment' | 'Service';

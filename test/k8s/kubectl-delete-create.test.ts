@@ -118,3 +118,50 @@ describe('kubectl delete and create -f of the kinds the game now writes', () => 
     expect(blue().pods.size).toBeGreaterThan(0);
   });
 });
+
+describe('(issue 6) kubectl apply -f of an existing object updates it', () => {
+  const STS = (image: string) => `apiVersion: apps/v1
+kind: StatefulSet
+metadata: { name: kv }
+spec:
+  replicas: 1
+  serviceName: kv
+  selector: { matchLabels: { app: kv } }
+  template:
+    metadata: { labels: { app: kv } }
+    spec:
+      containers:
+      - name: kv
+        image: ${image}
+        resources: { requests: { cpu: 10m, memory: 16Mi } }
+`;
+  it('a StatefulSet: configured, its Pod replaced with the new image; unchanged; a Job template change is immutable', async () => {
+    expect((await kubectl(['apply', '-f', '-'], STS('redis:7.0'))).out.trim()).toBe('statefulset.apps/kv created');
+    await until(async () => (await kubectl(['get', 'pod', 'kv-0', '-o', 'jsonpath={.status.phase}'])).out === 'Running', 'kv-0 running');
+    const r = await kubectl(['apply', '-f', '-'], STS('redis:7.2'));
+    expect(r.err).toBe('');
+    expect(r.out.trim()).toBe('statefulset.apps/kv configured');
+    await until(async () => (await kubectl(['get', 'pod', 'kv-0', '-o', 'jsonpath={.spec.containers[0].image}'])).out === 'redis:7.2', 'kv-0 on the new image');
+    expect((await kubectl(['apply', '-f', '-'], STS('redis:7.2'))).out.trim()).toBe('statefulset.apps/kv unchanged');
+    const job = (image: string) => JOB.replace('name: migrate', 'name: seed').replace('busybox:1.36', image);
+    expect((await kubectl(['apply', '-f', '-'], job('busybox:1.36'))).out.trim()).toBe('job.batch/seed created');
+    expect((await kubectl(['apply', '-f', '-'], job('busybox:1.37'))).err).toContain('The Job "seed" is invalid: spec.template: Invalid value: core.PodTemplateSpec{...}: field is immutable');
+    expect((await kubectl(['apply', '-f', '-'], job('busybox:1.36').replace('parallelism: 2', 'parallelism: 1'))).out.trim()).toBe('job.batch/seed configured');
+    expect((await kubectl(['get', 'job', 'seed', '-o', 'jsonpath={.spec.parallelism}'])).out).toBe('1');
+  });
+
+  it('a ConfigMap: apply (a strategic merge PATCH) and replace (a PUT) change its data', async () => {
+    const cm = (mode: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings }\ndata: { MODE: ${mode} }\n`;
+    expect((await kubectl(['apply', '-f', '-'], cm('blue'))).out.trim()).toBe('configmap/settings created');
+    expect((await kubectl(['apply', '-f', '-'], cm('green'))).out.trim()).toBe('configmap/settings configured');
+    expect((await kubectl(['get', 'cm', 'settings', '-o', 'jsonpath={.data.MODE}'])).out).toBe('green');
+    const r = await kubectl(['replace', '-f', '-'], cm('red'));
+    expect(r.err).toBe('');
+    expect(r.out.trim()).toBe('configmap/settings replaced');
+    expect((await kubectl(['get', 'cm', 'settings', '-o', 'jsonpath={.data.MODE}'])).out).toBe('red');
+    // server-side apply: of the existing object, then of a new one
+    expect((await kubectl(['apply', '--server-side', '-f', '-'], cm('pink'))).out.trim()).toBe('configmap/settings serverside-applied');
+    expect((await kubectl(['get', 'cm', 'settings', '-o', 'jsonpath={.data.MODE}'])).out).toBe('pink');
+    expect((await kubectl(['apply', '--server-side', '-f', '-'], cm('new').replace('settings', 'fresh'))).out.trim()).toBe('configmap/fresh serverside-applied');
+  });
+});

@@ -6,28 +6,12 @@
  */
 import { describe, it, expect } from 'vitest';
 import { createSim } from '../../shared/sim/index.ts';
-import { applyAction } from '../../shared/sim/actions/index.ts';
-import type { SimState } from '../../shared/sim/types.ts';
-import { runKubectlInput } from '../../shared/kubectl/apply.ts';
 import { EDIT_HEADER, parseHeredoc, readsInput } from '../../shared/kubectl/stdinLine.ts';
-import { K8S_WRITES } from '../../server/rooms/stdin.ts';
+import { pipe } from './pipe.ts';
 import { shopInput, stepN, typeCommand } from '../sim/game-fixtures.ts';
 import { manifestOf } from './manifests.ts';
 
 /** Runs a stdin command as the room does: each step's actions applied in order; kubectl's lines joined. */
-function pipe(state: SimState, command: string, stdin?: string): string {
-  const r = runKubectlInput(state, command, stdin, K8S_WRITES);
-  if (r.kind === 'error') return r.error;
-  if (r.kind === 'edit') return r.yaml;
-  return r.steps.map((s) => {
-    if ('text' in s) return s.text;
-    for (const a of s.actions) {
-      const res = applyAction(state, 'alice', a);
-      if (!res.ok) return res.error;
-    }
-    return s.done;
-  }).join('\n');
-}
 
 const WEB = (replicas: number, image: string) => `apiVersion: apps/v1
 kind: Deployment

@@ -11,23 +11,9 @@ import { runKubectl } from '../../shared/kubectl/index.ts';
 import { ACTION_COSTS } from '../../shared/game/score.ts';
 import { ActionMessage } from '../../shared/protocol.ts';
 import type { SimAction, SimState } from '../../shared/sim/types.ts';
-import { runKubectlInput } from '../../shared/kubectl/apply.ts';
-import { K8S_WRITES } from '../../server/rooms/stdin.ts';
+import { pipe } from './pipe.ts';
 import { podsOf, shopInput, stepN, typeCommand } from '../sim/game-fixtures.ts';
 
-/** A stdin command run as the room runs it: each step's actions applied in order, kubectl's lines joined. */
-function pipe(state: SimState, command: string, stdin: string): string {
-  const r = runKubectlInput(state, command, stdin, K8S_WRITES);
-  if (r.kind !== 'steps') return r.kind === 'error' ? r.error : r.yaml;
-  return r.steps.map((st) => {
-    if ('text' in st) return st.text;
-    for (const a of st.actions) {
-      const res = applyAction(state, 'alice', a);
-      if (!res.ok) return res.error;
-    }
-    return st.done;
-  }).join('\n');
-}
 
 const JOB = `apiVersion: batch/v1
 kind: Job
@@ -133,7 +119,8 @@ describe('console delete of any kind, grace periods, generic create', () => {
     expect(pipe(s, 'kubectl apply -f -', `${PDB}---\n${JOB}`)).toBe('poddisruptionbudget.policy/api created\njob.batch/migrate created');
     expect(typeCommand(s, 'kubectl get pdb -o name')).toBe('poddisruptionbudget.policy/api');
     expect(pipe(s, 'kubectl apply -f -', JOB)).toBe('job.batch/migrate unchanged');
-    expect(pipe(s, 'kubectl apply -f -', JOB.replace('parallelism: 2', 'parallelism: 3'))).toMatch(/^Error from server \(Invalid\): error when applying patch to jobs.batch "migrate".*only by kubectl delete and create/);
+    // (issue 6) an existing Job's mutable fields are updated now (test/kubectl/apply-update.test.ts)
+    expect(pipe(s, 'kubectl apply -f -', JOB.replace('parallelism: 2', 'parallelism: 3'))).toBe('job.batch/migrate configured');
     expect(pipe(s, 'kubectl create -f -', PDB)).toMatch(/^Error from server \(AlreadyExists\)/);
   });
 

@@ -5,28 +5,13 @@
  * ReplicaSet's FailedCreate). Times are sim seconds.
  */
 import { describe, expect, it } from 'vitest';
-import { applyAction } from '../../shared/sim/actions/index.ts';
 import { loadManifests } from '../../shared/manifests/load.ts';
 import { manifestsOnlyInput } from '../../shared/scenario/toSimInput.ts';
-import { runKubectlInput } from '../../shared/kubectl/apply.ts';
-import { K8S_WRITES } from '../../server/rooms/stdin.ts';
+import { pipe } from '../kubectl/pipe.ts';
 import { createSim, step } from '../../shared/sim/index.ts';
 import type { SimState } from '../../shared/sim/types.ts';
 import { typeCommand } from './game-fixtures.ts';
 
-/** A stdin command run as the room runs it (test/kubectl/delete-create.test.ts). */
-function pipe(state: SimState, command: string, stdin: string): string {
-  const r = runKubectlInput(state, command, stdin, K8S_WRITES);
-  if (r.kind !== 'steps') return r.kind === 'error' ? r.error : r.yaml;
-  return r.steps.map((st) => {
-    if ('text' in st) return st.text;
-    for (const a of st.actions) {
-      const res = applyAction(state, 'alice', a);
-      if (!res.ok) return res.error;
-    }
-    return st.done;
-  }).join('\n');
-}
 
 const HIGH = `apiVersion: scheduling.k8s.io/v1
 kind: PriorityClass

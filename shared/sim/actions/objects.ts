@@ -28,19 +28,20 @@ import { getIndex } from '../cache.ts';
 import { deploymentFromManifest } from '../create.ts';
 import { replicaSetsOf } from '../controllers/deployment.ts';
 import { storeBatch } from '../controllers/job.ts';
-import { isSystemPriorityClass, kindOf, objectKey, priorityClassKind } from '../kinds/index.ts';
+import { isSystemPriorityClass, kindOf, objectKey, printedResource, priorityClassKind, qualifiedResource, type KubeObject } from '../kinds/index.ts';
 import { objKey, splitKey } from '../names.ts';
 import { isTerminating } from '../podutil.ts';
 import { storePolicies, storePriorityClasses } from '../policies.ts';
 import { configObjectFromManifest } from '../configs.ts';
 import { storeWorkloads } from '../workloads.ts';
-import { formatManifestError, loadManifests } from '../../manifests/load.ts';
+import { formatManifestError, loadManifests, type LoadedManifests } from '../../manifests/load.ts';
 import type { DeletableKind, ObjectMeta, PersistentVolumeClaimTemplate, PriorityClass, PriorityClassManifest, SimInput, SimState } from '../types.ts';
 import { claimFromTemplate } from '../kinds/pvc.ts';
+import { kindsWhere } from '../kinds/writable.ts'; // (the registry's write table)
 import { reject, type Handled } from './handler.ts';
 
-/** Kinds action `createObject` creates (Deployments, Services and HPAs have their own actions). */
-export const CREATABLE_KINDS = ['PodDisruptionBudget', 'ResourceQuota', 'LimitRange', 'Job', 'CronJob', 'StatefulSet', 'DaemonSet', 'PersistentVolumeClaim', 'PriorityClass', 'ConfigMap', 'Secret'] as const;
+/** Kinds action `createObject` creates (Deployments, Services and HPAs have their own actions): computed from ../kinds/writable.ts. */
+export const CREATABLE_KINDS = kindsWhere('create', 'createObject');
 /** A kind of {@link CREATABLE_KINDS}. */
 export type CreatableKind = (typeof CREATABLE_KINDS)[number];
 /** Owner-deletion propagation (DeleteOptions `propagationPolicy`; kubectl `--cascade`). */
@@ -50,16 +51,12 @@ type Ref = { kind: StoredKind; key: string };
 
 /** kubectl's name of a kind's resource: `services`, `jobs.batch`, `poddisruptionbudgets.policy`. */
 export function resourceOf(kind: StoredKind): string {
-  const def = kindOf(kind)!;
-  const slash = def.apiVersion.indexOf('/');
-  return slash < 0 ? def.plural : `${def.plural}.${def.apiVersion.slice(0, slash)}`;
+  return qualifiedResource(kindOf(kind)!);
 }
 
 /** kubectl's `TYPE/NAME` prefix of a kind (`service`, `job.batch`, `poddisruptionbudget.policy`). */
-function singularOf(kind: StoredKind): string {
-  const def = kindOf(kind)!;
-  const slash = def.apiVersion.indexOf('/');
-  return slash < 0 ? def.singular : `${def.singular}.${def.apiVersion.slice(0, slash)}`;
+export function singularOf(kind: StoredKind): string {
+  return printedResource(kindOf(kind)!);
 }
 
 const PREFIXED_POD_OWNERS: ReadonlySet<string> = new Set(['ReplicationController', 'StatefulSet', 'DaemonSet', 'Job']);
@@ -150,16 +147,24 @@ export function deleteObjectAction(state: SimState, kind: DeletableKind, name: s
   return { result: { ok: true, message: `${singularOf(kind)} "${split.name}" deleted`, completesAt: r.done } };
 }
 
+/** The pieces of one manifest of a {@link CREATABLE_KINDS} kind, as shared/manifests loaded them. */
+export interface OneObject {
+  kind: CreatableKind;
+  name: string;
+  /** The namespace (`default` when unset); cluster-scoped kinds ignore it. */
+  ns: string;
+  /** The storage key (`namespace/name`, or the name of a cluster-scoped kind). */
+  key: string;
+  /** The loaded manifest (defaults not applied): exactly one of these lists holds one element. */
+  loaded: Pick<LoadedManifests, 'policies' | 'jobs' | 'cronJobs' | 'workloads' | 'configs' | 'priorityClasses' | 'persistentVolumeClaims'>;
+}
+
 /**
- * `kubectl create -f` / `apply -f` of one PodDisruptionBudget, ResourceQuota, LimitRange, Job,
- * CronJob, StatefulSet, DaemonSet or (issue 6) ConfigMap / Secret (YAML or JSON text; `kubectl create
- * configmap|secret generic` send one too): validated by shared/manifests, stored through
- * `createObject`; the controllers act on the next ticks (a Job's Pods start, a quota counts).
- * Rejected (nothing changed): manifest errors (`error: error validating data: ...`), not exactly one
- * object of those kinds, an existing name (`Error from server (AlreadyExists)`), a selector that does
- * not match the template's labels (`Invalid`).
+ * Reads a manifest holding exactly one object of a {@link CREATABLE_KINDS} kind (YAML or JSON text)
+ * with shared/manifests `loadManifests`. @returns it, or a rejection: manifest errors (`error: error
+ * validating data: ...`), not exactly one object of those kinds.
  */
-export function createObjectAction(state: SimState, manifest: string): Handled {
+export function readOneObject(manifest: string): OneObject | Handled {
   const loaded = loadManifests(manifest);
   if (loaded.errors.length > 0) return reject(`error: error validating data: ${loaded.errors.map((e) => formatManifestError(e)).join('; ')}`);
   const policies = loaded.policies ?? [];
@@ -171,48 +176,90 @@ export function createObjectAction(state: SimState, manifest: string): Handled {
   const configs = loaded.configs ?? [];
   const count = loaded.deployments.length + loaded.services.length + loaded.workloads.length + policies.length + jobs.length + cronJobs.length + (loaded.autoscalers ?? []).length + classes.length + claims.length + configs.length;
   const mine = policies.length + jobs.length + cronJobs.length + workloads.length + classes.length + claims.length + configs.length;
-  if (count === 1 && claims.length === 1) return createClaim(state, claims[0]!);
   if (count !== 1 || mine !== 1) return reject(`error: expected exactly one of ${CREATABLE_KINDS.join(', ')} in the manifest (found ${count} object(s) of the kinds the game models)`);
-  if (classes[0]) return createPriorityClass(state, classes[0]);
-  const meta: { name: string; namespace?: string } = (policies[0] ?? jobs[0] ?? cronJobs[0] ?? workloads[0] ?? configs[0])!.metadata;
-  const kind = (policies[0]?.kind ?? (jobs[0] ? 'Job' : cronJobs[0] ? 'CronJob' : workloads[0] ? workloads[0].kind : configs[0]!.kind)) as CreatableKind;
+  const pieces = { policies, jobs, cronJobs, workloads, configs, priorityClasses: classes, persistentVolumeClaims: claims };
+  if (classes[0]) return { kind: 'PriorityClass', name: classes[0].name, ns: '', key: classes[0].name, loaded: pieces };
+  const meta: { name: string; namespace?: string } = (policies[0] ?? jobs[0] ?? cronJobs[0] ?? workloads[0] ?? configs[0] ?? claims[0])!.metadata;
+  const kind = (policies[0]?.kind ?? (jobs[0] ? 'Job' : cronJobs[0] ? 'CronJob' : workloads[0] ? workloads[0].kind : configs[0] ? configs[0].kind : 'PersistentVolumeClaim')) as CreatableKind;
   const ns = meta.namespace ?? 'default';
-  const def = kindOf(kind)!;
-  const key = objectKey(def, { name: meta.name, namespace: ns } as ObjectMeta);
-  if (Object.hasOwn(def.store(state), key)) return reject(`Error from server (AlreadyExists): ${resourceOf(kind)} "${meta.name}" already exists`);
-  if (workloads[0]) {
-    const w = workloads[0];
-    const sel = w.spec.selector.matchLabels;
-    const labels = w.spec.template.metadata.labels;
-    if (Object.keys(sel).length === 0 || Object.entries(sel).some(([k, v]) => labels[k] !== v)) {
-      return reject(`The ${kind} "${meta.name}" is invalid: spec.template.metadata.labels: Invalid value: ${JSON.stringify(labels)}: \`selector\` does not match template \`labels\``);
-    }
+  return { kind, name: meta.name, ns, key: objectKey(kindOf(kind)!, { name: meta.name, namespace: ns } as ObjectMeta), loaded: pieces };
+}
+
+/** The `Invalid` refusal of a StatefulSet / DaemonSet whose selector does not match its template's labels, or undefined. */
+export function selectorMismatch(one: OneObject): string | undefined {
+  const w = one.loaded.workloads?.[0];
+  if (!w) return undefined;
+  const sel = w.spec.selector.matchLabels;
+  const labels = w.spec.template.metadata.labels;
+  if (Object.keys(sel).length > 0 && Object.entries(sel).every(([k, v]) => labels[k] === v)) return undefined;
+  return `The ${one.kind} "${one.name}" is invalid: spec.template.metadata.labels: Invalid value: ${JSON.stringify(labels)}: \`selector\` does not match template \`labels\``;
+}
+
+/**
+ * Builds the object of `one` with createSim's own code (../policies.ts, ../workloads.ts,
+ * ../controllers/job.ts `storeBatch`, ../configs.ts), without storing it: the builders write into a
+ * shallow copy of the state whose store of the kind is a fresh map. Counters, image profiles, timers
+ * and queues are the state's own (as when createSim builds it), unless `isolated` (an update, which
+ * may still be refused: the build then leaves the state as it was; the caller registers the new
+ * template's images once it writes). Not for PVCs and PriorityClasses (their own create paths).
+ * @returns the object (its metadata new: uid, resourceVersion), or undefined.
+ */
+export function buildObject(state: SimState, one: OneObject, isolated = false): KubeObject | undefined {
+  const { policies = [], jobs = [], cronJobs = [], workloads = [], configs = [] } = one.loaded;
+  const scratch = { ...state } as SimState;
+  if (isolated) {
+    Object.assign(scratch, {
+      counters: { ...state.counters },
+      images: Object.create(state.images) as SimState['images'],
+      timers: [],
+      warnings: [],
+      dirty: { deployments: [], replicaSets: [], pods: [], nodes: [], services: [] },
+    });
   }
-  if (configs[0]) {
-    // (issue 6) a ConfigMap / Secret: built as createSim builds it, stored through the write path
-    const r = createObject(state, configs[0].kind, configObjectFromManifest(state, configs[0]));
-    if (!r.ok) return reject(r.error);
-    return { result: { ok: true, message: `${singularOf(kind)}/${meta.name} created`, completesAt: state.t } };
-  }
-  // Built by createSim's own code (it stores directly), then moved through the write path.
+  if (configs[0]) return configObjectFromManifest(scratch, configs[0]);
+  const def = kindOf(one.kind)!;
+  const live = def.store(state);
+  for (const k of Object.keys(scratch) as (keyof SimState)[]) if (scratch[k] === live) (scratch as unknown as Record<string, unknown>)[k] = Object.create(null);
   const input = { policies, workloads } as unknown as SimInput;
-  if (policies.length > 0) storePolicies(state, input);
-  else if (workloads.length > 0) storeWorkloads(state, input, state.defaultImageProfile);
+  if (policies.length > 0) storePolicies(scratch, input);
+  else if (workloads.length > 0) storeWorkloads(scratch, input, state.defaultImageProfile);
   else {
-    storeBatch(state, jobs, cronJobs, (tpl) => {
-      const t = deploymentFromManifest(state, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'job' }, spec: { selector: { matchLabels: {} }, template: tpl } }, 'template').spec.template;
-      for (const c of t.spec.containers) if (!state.images[c.image]) state.images[c.image] = { ...state.defaultImageProfile };
+    storeBatch(scratch, jobs, cronJobs, (tpl) => {
+      const t = deploymentFromManifest(scratch, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'job' }, spec: { selector: { matchLabels: {} }, template: tpl } }, 'template').spec.template;
+      for (const c of t.spec.containers) if (!scratch.images[c.image]) scratch.images[c.image] = { ...state.defaultImageProfile };
       return t;
     });
   }
-  const store = storeOf(state, kind) as Record<string, { metadata: ObjectMeta }>;
-  const obj = store[key];
-  if (!obj) return reject(`error: ${kind} "${meta.name}" could not be built`);
-  delete store[key];
-  obj.metadata.creationTimestamp = state.t;
+  const store = def.store(scratch);
+  return Object.hasOwn(store, one.key) ? store[one.key] : undefined;
+}
+
+/**
+ * `kubectl create -f` / `apply -f` of one PodDisruptionBudget, ResourceQuota, LimitRange, Job,
+ * CronJob, StatefulSet, DaemonSet or (issue 6) ConfigMap / Secret (YAML or JSON text; `kubectl create
+ * configmap|secret generic` send one too): validated by shared/manifests, stored through
+ * `createObject`; the controllers act on the next ticks (a Job's Pods start, a quota counts).
+ * Rejected (nothing changed): manifest errors (`error: error validating data: ...`), not exactly one
+ * object of those kinds, an existing name (`Error from server (AlreadyExists)`), a selector that does
+ * not match the template's labels (`Invalid`).
+ */
+export function createObjectAction(state: SimState, manifest: string): Handled {
+  const one = readOneObject(manifest);
+  if ('result' in one) return one;
+  const { priorityClasses = [], persistentVolumeClaims = [] } = one.loaded;
+  if (persistentVolumeClaims[0]) return createClaim(state, persistentVolumeClaims[0]);
+  if (priorityClasses[0]) return createPriorityClass(state, priorityClasses[0]);
+  const { kind, name, key } = one;
+  if (Object.hasOwn(kindOf(kind)!.store(state), key)) return reject(`Error from server (AlreadyExists): ${resourceOf(kind)} "${name}" already exists`);
+  const invalid = selectorMismatch(one);
+  if (invalid !== undefined) return reject(invalid);
+  const obj = buildObject(state, one);
+  if (!obj) return reject(`error: ${kind} "${name}" could not be built`);
+  // (issue 6) a ConfigMap / Secret is built with resourceVersion 0 and stamped now; the others by createSim's code
+  if (kind !== 'ConfigMap' && kind !== 'Secret') obj.metadata.creationTimestamp = state.t;
   const r = createObject(state, kind, obj as never);
   if (!r.ok) return reject(r.error);
-  return { result: { ok: true, message: `${singularOf(kind)}/${meta.name} created`, completesAt: state.t } };
+  return { result: { ok: true, message: `${singularOf(kind)}/${name} created`, completesAt: state.t } };
 }
 
 /**

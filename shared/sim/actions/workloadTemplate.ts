@@ -11,7 +11,7 @@
 import { ensureImageProfile, notFound, updateObject } from '../apiserver.ts';
 import { statefulSetRevision } from '../controllers/statefulset.ts';
 import { refKey, simTimestamp, splitKey } from '../names.ts';
-import type { PodTemplateSpec, SimState } from '../types.ts';
+import type { PodTemplateSpec, SimState, StatefulSet } from '../types.ts';
 import { reject, type Handled } from './handler.ts';
 
 /** The kinds whose template these actions write. */
@@ -28,18 +28,23 @@ function find(state: SimState, kind: TemplateKind, ref: string): { key: string; 
   return obj ? { key, template: obj.spec.template, name: obj.metadata.name, namespace: obj.metadata.namespace } : undefined;
 }
 
+/**
+ * Before a StatefulSet's template is replaced (inside the update's mutate): keeps the template of its
+ * current revision in `sim.currentTemplate` (the sim's ControllerRevision) unless one is already kept,
+ * so Pods recreated below a partition get it. (added, issue 6) Shared with `kubectl apply` (./apply.ts).
+ */
+export function keepCurrentTemplate(sts: StatefulSet): void {
+  const current = sts.status.currentRevision;
+  if (!sts.sim?.currentTemplate && (current === undefined || current === statefulSetRevision(sts.metadata.name, sts.spec.template))) sts.sim = { currentTemplate: sts.spec.template };
+}
+
 /** Writes a changed copy of the template (`change` mutates the copy; false = no change). */
 function writeTemplate(state: SimState, kind: TemplateKind, key: string, change: (t: PodTemplateSpec) => boolean): { ok: true; changed: boolean } | { ok: false; error: string } {
   const obj = kind === 'StatefulSet' ? state.statefulSets![key]! : state.daemonSets![key]!;
   const next = structuredClone(obj.spec.template);
   if (!change(next)) return { ok: true, changed: false };
   const r = updateObject(state, kind, key, (x) => {
-    if (x.kind === 'StatefulSet') {
-      const sts = state.statefulSets![key]!;
-      const current = sts.status.currentRevision;
-      // Keep the current revision's template (a ControllerRevision) unless it is already kept.
-      if (!sts.sim?.currentTemplate && (current === undefined || current === statefulSetRevision(sts.metadata.name, sts.spec.template))) sts.sim = { currentTemplate: sts.spec.template };
-    }
+    if (x.kind === 'StatefulSet') keepCurrentTemplate(x);
     x.spec.template = next;
   }, { generation: true });
   return r.ok ? { ok: true, changed: true } : { ok: false, error: r.error };

@@ -107,7 +107,15 @@ export function syncJob(state: SimState, objKey: string, queueKey: string): void
       emit(state, 'Normal', 'Completed', ref, 'Job completed', JOB_SOURCE);
     } else {
       const want = Math.min(job.spec.parallelism, job.spec.completions - succeeded);
-      if (active.length < want) {
+      if (active.length > want) {
+        // (added, issue 6) parallelism lowered (kubectl apply): the newest Pods beyond it go (K job_controller.go manageJob)
+        const newest = [...active].sort((a, b) => b.metadata.creationTimestamp - a.metadata.creationTimestamp || (a.metadata.name < b.metadata.name ? 1 : -1));
+        for (const p of newest.slice(0, active.length - want)) {
+          deletePod(state, `${ns}/${p.metadata.name}`);
+          job.status.active -= 1;
+          emit(state, 'Normal', 'SuccessfulDelete', ref, `Deleted pod: ${p.metadata.name}`, JOB_SOURCE);
+        }
+      } else if (active.length < want) {
         // The pod failure back-off runs from the last failure (a Pod's finish, or its container's).
         const lastFailure = failedPods.reduce((m, p) => Math.max(m, p.status.containerStatuses[0]?.state.terminated?.finishedAt ?? 0), 0);
         const readyAt = failed > 0 ? lastFailure + jobBackoffSeconds(failed) : state.t;
@@ -134,6 +142,14 @@ export function syncJob(state: SimState, objKey: string, queueKey: string): void
         }
       }
     }
+  } else if (active.length > 0 || job.status.startTime !== undefined) {
+    // (added, issue 6) suspended while running: its active Pods are deleted and startTime cleared, so a
+    // resume restarts the activeDeadlineSeconds clock (W concepts/workloads/controllers/job.md "Suspending a Job")
+    for (const p of active) deletePod(state, `${ns}/${p.metadata.name}`);
+    job.status.active = 0;
+    job.status.ready = 0;
+    delete job.status.startTime;
+    emit(state, 'Normal', 'Suspended', ref, 'Job suspended', JOB_SOURCE);
   }
   if (JSON.stringify(job.status) !== before) {
     updateStatus(state, 'Job', objKey, { enqueue: false });

@@ -89,6 +89,8 @@ export const horizontalPodAutoscalerKind: KindDef<HorizontalPodAutoscaler> = {
   plural: 'horizontalpodautoscalers',
   singular: 'horizontalpodautoscaler',
   shortNames: ['hpa'],
+  commandWord: 'hpa',
+  alsoServedAt: ['autoscaling/v1'],
   namespaced: true,
   store: (state) => state.horizontalPodAutoscalers ?? (EMPTY as Record<string, HorizontalPodAutoscaler>),
   ensureStore: (state) => (state.horizontalPodAutoscalers ??= Object.create(null) as Record<string, HorizontalPodAutoscaler>),

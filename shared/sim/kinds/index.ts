@@ -70,6 +70,34 @@ export function kindForResource(word: string): KindDef | undefined {
   return byName.get(word.toLowerCase());
 }
 
+/** The API group of a kind (`apps`, `scheduling.k8s.io`; '' for the core group). */
+export function apiGroup(def: KindDef): string {
+  const slash = def.apiVersion.indexOf('/');
+  return slash < 0 ? '' : def.apiVersion.slice(0, slash);
+}
+
+/** `plural.group` as the API names a kind's resource in errors (`deployments.apps "web" not found`, `services`). */
+export function qualifiedResource(def: KindDef): string {
+  const g = apiGroup(def);
+  return g === '' ? def.plural : `${def.plural}.${g}`;
+}
+
+/** `singular.group` as kubectl prints objects (`deployment.apps/web`, `service/api`). */
+export function printedResource(def: KindDef): string {
+  const g = apiGroup(def);
+  return g === '' ? def.singular : `${def.singular}.${g}`;
+}
+
+/** The resource word of the console's printed commands: `commandWord` (`hpa`), else the singular. */
+export function commandWord(def: KindDef): string {
+  return def.commandWord ?? def.singular;
+}
+
+/** Every apiVersion a kind is served at: its own first, then `alsoServedAt`. */
+export function servedVersions(def: KindDef): readonly string[] {
+  return [def.apiVersion, ...(def.alsoServedAt ?? [])];
+}
+
 /** The storage key of an object of `def`: `namespace/name`, or the name for cluster-scoped kinds. */
 export function objectKey(def: KindDef, meta: ObjectMeta): string {
   return def.namespaced ? objKey(meta.namespace, meta.name) : meta.name;
@@ -103,6 +131,7 @@ export function toApi(obj: KubeObject, state: SimState): Record<string, unknown>
   return def ? def.toApi(obj, state) : (structuredClone(obj) as unknown as Record<string, unknown>);
 }
 
+export { WRITABLE_KINDS, kindsWhere, type KindsWhere, type WriteActions } from './writable.ts';
 export { horizontalPodAutoscalerKind } from './hpa.ts';
 export { limitRangeKind } from './limitrange.ts';
 export { leaseKind } from './lease.ts';

@@ -35,6 +35,10 @@ export interface KindDef<T extends KubeObject = KubeObject> {
   singular: string;
   /** kubectl short names (`po`, `deploy`...). */
   shortNames: readonly string[];
+  /** (added) The resource word of the console's printed commands (`kubectl delete hpa web`); default the singular. */
+  commandWord?: string;
+  /** (added) Older apiVersions also served and accepted in manifests (`autoscaling/v1` of an HPA). */
+  alsoServedAt?: readonly string[];
   /** False for cluster-scoped kinds (Node): keys are bare names. */
   namespaced: boolean;
   /**

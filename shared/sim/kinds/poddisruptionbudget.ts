@@ -61,6 +61,7 @@ export const podDisruptionBudgetKind: KindDef<PodDisruptionBudget> = {
   plural: 'poddisruptionbudgets',
   singular: 'poddisruptionbudget',
   shortNames: ['pdb'],
+  commandWord: 'pdb',
   namespaced: true,
   store: (state) => state.podDisruptionBudgets ?? (EMPTY as Record<string, PodDisruptionBudget>),
   ensureStore: (state) => (state.podDisruptionBudgets ??= Object.create(null) as Record<string, PodDisruptionBudget>),

@@ -1,0 +1,249 @@
+/**
+ * (added, issue 6) `kubectl apply -f` (and `replace -f`, `edit`) of an EXISTING object of a kind of
+ * action `createObject`: action `applyObject` carries the desired object (YAML or JSON text of one
+ * object, read by shared/manifests as a create is), and the stored object is updated through the API
+ * server's `updateObject` (a new resourceVersion and generation; the controllers are queued), as the
+ * real API server's update of that kind validates it. What the manifest names is set; what it leaves
+ * out is kept (the server's fields, labels it does not name, a `kubectl scale`d StatefulSet's replicas,
+ * the `restartedAt` template annotation of `kubectl rollout restart`).
+ *
+ * Per kind (K pkg/apis/apps/validation, pkg/apis/batch/validation, pkg/apis/core/validation, v1.32):
+ * - StatefulSet: `replicas` scales, a changed `template` starts the rolling update (the path of `kubectl
+ *   set image`: the current revision's template is kept, ./workloadTemplate.ts), `updateStrategy`,
+ *   `minReadySeconds`; other spec fields are refused: `spec: Forbidden: updates to statefulset spec for
+ *   fields other than 'replicas', 'ordinals', 'template', 'updateStrategy',
+ *   'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden`.
+ * - DaemonSet: `template` (rolling update), `updateStrategy`, `minReadySeconds`; `spec.selector` is
+ *   immutable (`field is immutable`).
+ * - Job: `parallelism` (more or fewer Pods at the next sync), `suspend`, `activeDeadlineSeconds`
+ *   (a deadline timer from `status.startTime`), `backoffLimit`; `spec.completions` and `spec.template`
+ *   are immutable (`The Job "x" is invalid: spec.template: Invalid value: core.PodTemplateSpec{...}:
+ *   field is immutable`; the real message prints the whole Go struct where this prints `...`).
+ * - CronJob: the whole spec (schedule and time zone: the next run is recomputed from now; the job
+ *   template applies to the Jobs created from now on).
+ * - LimitRange: `spec.limits` (the LimitRanger admission of the next Pod creates uses them).
+ * - ConfigMap: `data` / `binaryData`; Secret: `data` / `stringData` (its `type` is immutable); an
+ *   object with `immutable: true` refuses data changes (`Forbidden: field is immutable when
+ *   \`immutable\` is set`). Pods read their env from them when a container starts (../controllers/kubelet.ts).
+ * - PDBs and ResourceQuotas have `patchObject`; PVCs and PriorityClasses are refused here.
+ * A refused update changes nothing (the desired object is built on an isolated copy of the state).
+ * Labels and annotations the manifest names are set on every kind. Messages: `statefulset.apps/web
+ * configured`, `... unchanged` when nothing differs.
+ */
+import { ensureImageProfile, notFound, storeOf, updateObject } from '../apiserver.ts';
+import { kindOf } from '../kinds/index.ts';
+import { scheduleTimer } from '../timers.ts';
+import type { ConfigMap, CronJob, DaemonSet, Job, LimitRange, ObjectMeta, PodTemplateSpec, Secret, SimState, StatefulSet } from '../types.ts';
+import { reject, type Handled } from './handler.ts';
+import { buildObject, readOneObject, resourceOf, selectorMismatch, singularOf, type OneObject } from './objects.ts';
+import { keepCurrentTemplate } from './workloadTemplate.ts';
+
+/** The template annotation `kubectl rollout restart` sets (kept when the manifest does not name it). */
+const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
+
+/** The labels the API server puts on a Job's template (from its uid): not the manifest's to compare. */
+const JOB_TEMPLATE_LABELS = ['batch.kubernetes.io/controller-uid', 'batch.kubernetes.io/job-name', 'controller-uid', 'job-name'];
+
+/** JSON with object keys sorted (null-prototype records included): equal texts = equal values. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v !== null && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  return JSON.stringify(v) ?? 'null';
+}
+
+const same = (a: unknown, b: unknown): boolean => canonical(a) === canonical(b);
+
+/** Sets `obj[key]` to `value` unless equal already. @returns true when it changed. */
+function assign<T extends object, K extends keyof T>(obj: T, key: K, value: T[K]): boolean {
+  if (same(obj[key], value)) return false;
+  obj[key] = value;
+  return true;
+}
+
+/** A refusal worded as the API server's validation error: `The KIND "NAME" is invalid: FIELD: DETAIL`. */
+function invalid(one: OneObject, field: string, detail: string): Handled {
+  return reject(`The ${one.kind} "${one.name}" is invalid: ${field}: ${detail}`);
+}
+
+/** The manifest's metadata (labels and annotations it names). */
+function manifestMeta(one: OneObject): { labels?: Record<string, string>; annotations?: Record<string, string> } {
+  const l = one.loaded;
+  return (l.policies?.[0] ?? l.jobs?.[0] ?? l.cronJobs?.[0] ?? l.workloads?.[0] ?? l.configs?.[0])?.metadata ?? {};
+}
+
+/** Sets the labels / annotations the manifest names on `meta`; true when one changed. */
+function mergeMeta(meta: ObjectMeta, named: { labels?: Record<string, string>; annotations?: Record<string, string> }): boolean {
+  let changed = false;
+  for (const field of ['labels', 'annotations'] as const) {
+    const want = named[field];
+    if (!want) continue;
+    for (const k of Object.keys(want).sort()) {
+      if (meta[field][k] === want[k]) continue;
+      meta[field] = { ...meta[field], [k]: want[k]! };
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+/** `template` with the `restartedAt` annotation of `stored` carried over when it does not name one. */
+function withRestartedAt(template: PodTemplateSpec, stored: PodTemplateSpec): PodTemplateSpec {
+  const at = stored.metadata.annotations?.[RESTARTED_AT];
+  if (at === undefined || template.metadata.annotations?.[RESTARTED_AT] !== undefined) return template;
+  return { ...template, metadata: { ...template.metadata, annotations: { ...(template.metadata.annotations ?? {}), [RESTARTED_AT]: at } } };
+}
+
+/** A Job template without the labels the API server derives from the Job's uid. */
+function jobTemplateOwn(t: PodTemplateSpec): PodTemplateSpec {
+  const labels = { ...t.metadata.labels };
+  for (const k of JOB_TEMPLATE_LABELS) delete labels[k];
+  return { ...t, metadata: { ...t.metadata, labels } };
+}
+
+type Plan = { ok: true; change: (obj: never) => boolean } | { ok: false; handled: Handled };
+const refuse = (handled: Handled): Plan => ({ ok: false, handled });
+
+/**
+ * The spec fields a StatefulSet and a DaemonSet share: `minReadySeconds` and `updateStrategy` when the
+ * manifest names them, then the template (`restartedAt` kept; `beforeTemplate` runs first when it
+ * changes). @returns true when one changed.
+ */
+function workloadChange<T extends StatefulSet | DaemonSet>(x: T, one: OneObject, built: T, stored: T, beforeTemplate?: (x: T) => void): boolean {
+  const w = one.loaded.workloads![0]!;
+  const spec = x.spec as StatefulSet['spec'] | DaemonSet['spec'];
+  let changed = w.spec.minReadySeconds !== undefined && assign(spec, 'minReadySeconds', built.spec.minReadySeconds);
+  if (w.spec.updateStrategy !== undefined) changed = assign(spec as { updateStrategy?: unknown }, 'updateStrategy', built.spec.updateStrategy) || changed;
+  const template = withRestartedAt(built.spec.template, stored.spec.template);
+  if (same(x.spec.template, template)) return changed;
+  beforeTemplate?.(x);
+  x.spec.template = template;
+  return true;
+}
+
+function planStatefulSet(one: OneObject, stored: StatefulSet, built: StatefulSet): Plan {
+  for (const field of ['serviceName', 'podManagementPolicy', 'selector', 'volumeClaimTemplates'] as const) {
+    if (!same(built.spec[field], stored.spec[field])) {
+      return refuse(invalid(one, 'spec', "Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden"));
+    }
+  }
+  const replicas = one.loaded.workloads![0]!.spec.replicas;
+  return {
+    ok: true,
+    change: (x: StatefulSet) => {
+      const scaled = replicas !== undefined && assign(x.spec, 'replicas', replicas);
+      return workloadChange(x, one, built, stored, keepCurrentTemplate) || scaled;
+    },
+  };
+}
+
+function planDaemonSet(one: OneObject, stored: DaemonSet, built: DaemonSet): Plan {
+  if (!same(built.spec.selector, stored.spec.selector)) return refuse(invalid(one, 'spec.selector', `Invalid value: ${JSON.stringify(built.spec.selector)}: field is immutable`));
+  return { ok: true, change: (x: DaemonSet) => workloadChange(x, one, built, stored) };
+}
+
+function planJob(state: SimState, one: OneObject, stored: Job, built: Job): Plan {
+  const m = one.loaded.jobs![0]!.spec;
+  // K pkg/apis/batch/validation ValidateJobSpecUpdate: completions (outside elastic Indexed Jobs) and the template are immutable.
+  if (m.completions !== undefined && m.completions !== stored.spec.completions) return refuse(invalid(one, 'spec.completions', `Invalid value: ${m.completions}: field is immutable`));
+  if (!same(jobTemplateOwn(built.spec.template), jobTemplateOwn(stored.spec.template))) return refuse(invalid(one, 'spec.template', 'Invalid value: core.PodTemplateSpec{...}: field is immutable'));
+  return {
+    ok: true,
+    change: (x: Job) => {
+      let changed = false;
+      if (m.parallelism !== undefined) changed = assign(x.spec, 'parallelism', m.parallelism) || changed;
+      if (m.backoffLimit !== undefined) changed = assign(x.spec, 'backoffLimit', m.backoffLimit) || changed;
+      if (m.suspend !== undefined) changed = assign(x.spec, 'suspend', m.suspend) || changed;
+      if (m.activeDeadlineSeconds !== undefined && x.spec.activeDeadlineSeconds !== m.activeDeadlineSeconds) {
+        x.spec.activeDeadlineSeconds = m.activeDeadlineSeconds;
+        // the controller checks the deadline when woken: wake it at the new one
+        if (x.status.startTime !== undefined) scheduleTimer(state, Math.max(state.t, x.status.startTime + m.activeDeadlineSeconds), 'rs.sync', `Job:${one.key}`);
+        changed = true;
+      }
+      return changed;
+    },
+  };
+}
+
+function planCronJob(state: SimState, one: OneObject, built: CronJob): Plan {
+  return {
+    ok: true,
+    change: (x: CronJob) => {
+      if (same(x.spec, built.spec)) return false;
+      const rescheduled = x.spec.schedule !== built.spec.schedule || x.spec.timeZone !== built.spec.timeZone;
+      x.spec = built.spec;
+      if (rescheduled) {
+        x.sim.nextRunAt = built.sim.nextRunAt;
+        if (x.sim.nextRunAt !== null) scheduleTimer(state, x.sim.nextRunAt, 'rs.sync', `CronJob:${one.key}`);
+      }
+      return true;
+    },
+  };
+}
+
+function planConfig(one: OneObject, stored: ConfigMap | Secret, built: ConfigMap | Secret): Plan {
+  const m = one.loaded.configs![0]!;
+  const names = m.kind === 'ConfigMap' ? m.data !== undefined || m.binaryData !== undefined : m.data !== undefined || m.stringData !== undefined;
+  const fields = stored.kind === 'ConfigMap' ? (['data', 'binaryData'] as const) : (['data'] as const);
+  const dataChanged = names && fields.some((f) => !same((built as ConfigMap)[f] ?? {}, (stored as ConfigMap)[f] ?? {}));
+  // K pkg/apis/core/validation ValidateConfigMapUpdate / ValidateSecretUpdate.
+  if (stored.immutable === true) {
+    if (dataChanged) return refuse(invalid(one, 'data', 'Forbidden: field is immutable when `immutable` is set'));
+    if (m.immutable === false) return refuse(invalid(one, 'immutable', 'Forbidden: field is immutable when `immutable` is set'));
+  }
+  if (stored.kind === 'Secret' && m.kind === 'Secret' && m.type !== undefined && m.type !== stored.type) return refuse(invalid(one, 'type', `Invalid value: ${JSON.stringify(m.type)}: field is immutable`));
+  return {
+    ok: true,
+    change: (x: ConfigMap | Secret) => {
+      let changed = false;
+      if (dataChanged) {
+        for (const f of fields) {
+          const v = (built as ConfigMap)[f];
+          if (v === undefined) delete (x as ConfigMap)[f];
+          else (x as ConfigMap)[f] = v;
+        }
+        changed = true;
+      }
+      return (m.immutable === true && assign(x, 'immutable', true)) || changed;
+    },
+  };
+}
+
+/** `kubectl apply -f` of an existing object (see the module doc). @returns `KIND/NAME configured` or `unchanged`, or a rejection. */
+export function applyObjectAction(state: SimState, manifest: string): Handled {
+  const one = readOneObject(manifest);
+  if ('result' in one) return one;
+  const { kind, name, key } = one;
+  if (kind === 'PersistentVolumeClaim' || kind === 'PriorityClass' || kind === 'PodDisruptionBudget' || kind === 'ResourceQuota') {
+    return reject(`error: this game changes an existing ${kind} with kubectl patch (PDBs, quotas) or not at all (PVCs, PriorityClasses); applyObject updates ${['LimitRange', 'Job', 'CronJob', 'StatefulSet', 'DaemonSet', 'ConfigMap', 'Secret'].join(', ')}`);
+  }
+  const stored = Object.hasOwn(kindOf(kind)!.store(state), key) ? storeOf(state, kind)[key] : undefined;
+  if (!stored) return reject(notFound(resourceOf(kind), name));
+  const mismatch = selectorMismatch(one);
+  if (mismatch !== undefined) return reject(mismatch);
+  const built = buildObject(state, one, true);
+  if (!built) return reject(`error: ${kind} "${name}" could not be built`);
+  let plan: Plan;
+  switch (kind) {
+    case 'StatefulSet': plan = planStatefulSet(one, stored as StatefulSet, built as StatefulSet); break;
+    case 'DaemonSet': plan = planDaemonSet(one, stored as DaemonSet, built as DaemonSet); break;
+    case 'Job': plan = planJob(state, one, stored as Job, built as Job); break;
+    case 'CronJob': plan = planCronJob(state, one, built as CronJob); break;
+    case 'LimitRange': plan = { ok: true, change: (x: LimitRange) => assign(x, 'spec', (built as LimitRange).spec) }; break;
+    default: plan = planConfig(one, stored as ConfigMap | Secret, built as ConfigMap | Secret);
+  }
+  if (!plan.ok) return plan.handled;
+  const named = manifestMeta(one);
+  let configured = false;
+  const r = updateObject(state, kind, key, (x) => {
+    const specChanged = plan.change(x as never);
+    const metaChanged = mergeMeta(x.metadata, named);
+    configured = specChanged || metaChanged;
+    if (specChanged && kind !== 'ConfigMap' && kind !== 'Secret') x.metadata.generation += 1;
+    return configured;
+  });
+  if (!r.ok) return reject(r.error);
+  // the images of a new template get their profiles (what the build registered only in its scratch copy)
+  const template = kind === 'CronJob' ? (built as CronJob).spec.jobTemplate.spec.template : kind === 'StatefulSet' || kind === 'DaemonSet' ? (built as StatefulSet).spec.template : undefined;
+  for (const c of template?.spec.containers ?? []) ensureImageProfile(state, c.image);
+  return { result: { ok: true, message: `${singularOf(kind)}/${name} ${configured ? 'configured' : 'unchanged'}`, completesAt: state.t } };
+}
