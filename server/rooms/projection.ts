@@ -202,14 +202,28 @@ const replicaSetKeys = new WeakMap<OwnerReference, { namespace: string; name: st
  * same string object every time, so comparing it with the last projected one is one `===`).
  */
 function deploymentNameOf(sim: SimState, pod: Pod): string {
-  const ref = controllerOf(pod, 'ReplicaSet');
+  const ref = controllerRef(pod, 'ReplicaSet');
   if (ref === undefined) return '';
   const namespace = pod.metadata.namespace;
   let k = replicaSetKeys.get(ref);
   if (k === undefined || k.namespace !== namespace || k.name !== ref.name) replicaSetKeys.set(ref, (k = { namespace, name: ref.name, key: `${namespace}/${ref.name}` }));
   const rs = sim.replicaSets[k.key];
   if (!rs) return '';
-  return controllerOf(rs, 'Deployment')?.name ?? '';
+  return controllerRef(rs, 'Deployment')?.name ?? '';
+}
+
+/**
+ * shared/sim/cache.ts `controllerOf(obj, kind)` (the `controller: true` owner reference of `kind`) as
+ * an indexed loop: the projection asks it twice per Pod change, and `controllerOf`'s `for...of`
+ * allocated an iterator each time.
+ */
+function controllerRef(obj: { metadata: { ownerReferences: readonly OwnerReference[] } }, kind: string): OwnerReference | undefined {
+  const refs = obj.metadata.ownerReferences;
+  for (let i = 0; i < refs.length; i++) {
+    const r = refs[i]!;
+    if (r.controller && r.kind === kind) return r;
+  }
+  return undefined;
 }
 
 const DEPLOYMENT: Computes<typeof DEPLOYMENT_VIEW, Deployment> = {
@@ -288,7 +302,8 @@ function systemGroupOf(sim: SimState, pod: Pod): string {
 /** Sum of a Pod's containers' restartCount. */
 function restartsOf(pod: Pod): number {
   let restarts = 0;
-  for (const cs of pod.status.containerStatuses) restarts += cs.restartCount;
+  const statuses = pod.status.containerStatuses;
+  for (let i = 0; i < statuses.length; i++) restarts += statuses[i]!.restartCount;
   return restarts;
 }
 
@@ -745,13 +760,21 @@ function projectChanges(team: TeamSchema, mem: ProjectionMemory, sim: SimState, 
   mem.followed = followed;
   if (!followed) return false;
   if (holds) expiredHolds(mem, sim.t, pods);
-  for (const key of pods.inOrder()) projectPod(mem, sim, key, touchedNodes, touchedDeployments, touchedSystem);
-  for (const name of nodes.inOrder()) projectNode(team, mem, sim, name);
-  for (const key of deployments.inOrder()) projectDeployment(team, mem, sim, key);
-  for (const key of services.inOrder()) projectService(team, mem, sim, key);
-  for (const name of touchedNodes.inOrder()) if (name !== '' && team.nodes.has(name)) setSummary(team.nodes, name, mem.byNode.get(name));
-  for (const key of touchedDeployments.inOrder()) if (key !== '' && team.deployments.has(key)) setSummary(team.deployments, key, mem.byDeployment.get(key));
-  for (const group of touchedSystem.inOrder()) setSystemSummary(team, mem, group);
+  // Indexed loops: `for...of` here allocated an array iterator per list per patch (7 of them).
+  let keys = pods.inOrder();
+  for (let i = 0; i < keys.length; i++) projectPod(mem, sim, keys[i]!, touchedNodes, touchedDeployments, touchedSystem);
+  keys = nodes.inOrder();
+  for (let i = 0; i < keys.length; i++) projectNode(team, mem, sim, keys[i]!);
+  keys = deployments.inOrder();
+  for (let i = 0; i < keys.length; i++) projectDeployment(team, mem, sim, keys[i]!);
+  keys = services.inOrder();
+  for (let i = 0; i < keys.length; i++) projectService(team, mem, sim, keys[i]!);
+  keys = touchedNodes.inOrder();
+  for (let i = 0; i < keys.length; i++) if (keys[i] !== '' && team.nodes.has(keys[i]!)) setSummary(team.nodes, keys[i]!, mem.byNode.get(keys[i]!));
+  keys = touchedDeployments.inOrder();
+  for (let i = 0; i < keys.length; i++) if (keys[i] !== '' && team.deployments.has(keys[i]!)) setSummary(team.deployments, keys[i]!, mem.byDeployment.get(keys[i]!));
+  keys = touchedSystem.inOrder();
+  for (let i = 0; i < keys.length; i++) setSystemSummary(team, mem, keys[i]!);
   return true;
 }
 
@@ -851,7 +874,9 @@ function projectSlo(team: TeamSchema, sim: SimState, mem: SloMemory): void {
   const { alertEntries: entries, alertIds: ids, alertSeverities: severities, alertSlos: slos, alertSince: since, alertSummaries: summaries } = mem;
   let paging = 0;
   let n = 0;
-  for (const a of sim.alerts) {
+  const alerts = sim.alerts;
+  for (let i = 0; i < alerts.length; i++) {
+    const a = alerts[i]!;
     if (!a.firing) continue;
     if (a.severity === 'page') paging = 1;
     let entry = entries[n];
@@ -921,6 +946,12 @@ function projectEvents(team: TeamSchema, sim: SimState, w: EventsWindow, mem: Pr
   w.first = first;
   w.last = last;
   w.actions = actions.length;
+  syncEvents(team, sim, mem, actions, from);
+}
+
+/** {@link projectEvents}' sync, apart: its closure's context is allocated on entry, so only when something changed. */
+function syncEvents(team: TeamSchema, sim: SimState, mem: ProjectionMemory, actions: readonly LoggedAction[], from: number): void {
+  const all = sim.events;
   const firstSeq = all[from]?.seq ?? Number.POSITIVE_INFINITY;
   const events = team.events;
   while (events.length > 0 && (events.at(0)?.seq ?? firstSeq) < firstSeq) events.shift();
@@ -1107,6 +1138,13 @@ function projectIncidents(team: TeamSchema, sim: SimState, m: IncidentsMemory, o
   // tick builds no list.
   if (incidentsUnchanged(m, sim.incidents, phase, wf)) return;
   rememberIncidents(m, sim.incidents, phase, wf);
+  syncIncidents(team, sim, options);
+}
+
+/** {@link projectIncidents}' sync, apart: its closures' context is allocated on entry, so only when something changed. */
+function syncIncidents(team: TeamSchema, sim: SimState, options: ProjectOptions): void {
+  const wf = options.workflow;
+  const phase = options.phase;
   const revealed = (id: string): boolean => phase === undefined || isRevealed(phase, { workflow: wf ?? EMPTY_WORKFLOW }, id);
   const shown = visibleIncidents(sim);
   syncArray(team.incidents, shown, () => new IncidentSchema(), (entry, { label, incident: i }) => {
