@@ -35,7 +35,7 @@
  * and reveal rule), shared/kubectl/equivalent.ts (an action's command text) and @colyseus/schema.
  */
 import type { ArraySchema, MapSchema } from '@colyseus/schema';
-import type { SimState, SimAction, Pod, Deployment, Node, OwnerReference, Service, ServiceTraffic, LoggedAction, IncidentState } from '../../shared/sim/types.ts';
+import type { SimState, SimAction, Pod, Deployment, Node, OwnerReference, Service, ServiceTraffic, LoggedAction, IncidentState, SimEvent } from '../../shared/sim/types.ts';
 import { kubectlEquivalent } from '../../shared/kubectl/equivalent.ts';
 import { podDisplayStatus, nodeDisplayStatus, podReady } from '../../shared/sim/status.ts';
 import { controllerOf } from '../../shared/sim/cache.ts';
@@ -802,7 +802,7 @@ interface FixedStamps {
 function fixedStamps(): FixedStamps {
   return {
     controlPlane: controlPlaneMemory(),
-    events: { synced: false, size: 0, first: -1, last: -1, actions: 0 },
+    events: { synced: false, size: 0, first: null, last: null, actions: 0 },
     incidents: incidentsMemory(),
     workflow: workflowMemory(),
     slo: sloMemory(),
@@ -920,13 +920,18 @@ function actionTarget(a: SimAction): { kind: string; name: string } {
   return { kind: '', name: '' };
 }
 
-/** The events window last projected: its length, first and last `seq` (-1: empty), the action log's length. */
+/** The events window last projected: its length, first and last Event, the action log's length. */
 interface EventsWindow {
   /** False until projected (and after a resync). */
   synced: boolean;
   size: number;
-  first: number;
-  last: number;
+  /**
+   * The window's first and last Event objects (null: empty). Compared by identity, not by `seq`: an
+   * Event is a new object with a new `seq` each time (shared/sim/events.ts `write`, never changed
+   * after), and not reading them saves loading two cold objects per patch.
+   */
+  first: SimEvent | null;
+  last: SimEvent | null;
   actions: number;
 }
 
@@ -943,8 +948,8 @@ function projectEvents(team: TeamSchema, sim: SimState, w: EventsWindow, mem: Pr
   const all = sim.events;
   const from = Math.max(0, all.length - PROJECTED_EVENTS);
   const size = all.length - from;
-  const first = size === 0 ? -1 : all[from]!.seq;
-  const last = size === 0 ? -1 : all[all.length - 1]!.seq;
+  const first = size === 0 ? null : all[from]!;
+  const last = size === 0 ? null : all[all.length - 1]!;
   if (w.synced && w.size === size && w.first === first && w.last === last && w.actions === actions.length) return;
   w.synced = true;
   w.size = size;
