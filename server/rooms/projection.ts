@@ -109,16 +109,26 @@ type Assigner<S, C> = (entry: object, src: S, ctx: C, key: string) => void;
 const UNSET = Symbol('unset');
 /** A view field name as it may appear in generated code (the view definitions' own identifiers). */
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Identifiers {@link assigner} refuses as field names: stores to them would reach an object's prototype chain. */
+const RESERVED_FIELD_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
  * Builds the {@link Assigner} of one view from its definition and compute table.
  *
- * The assigner is generated once per view (`new Function`, at module load) as straight-line code with
- * one call site and one property store per field: a single generic loop over the fields of every view
- * made each call and each store megamorphic (4 views share it), which V8 cannot inline, and the Pod
- * assigner runs on every Pod change (the default match: a memory change on a third of its ticks). Only
- * field names (checked against {@link FIELD_NAME}) and slot numbers are written into the code; the
- * compute functions, defaults and helpers are passed in as arguments.
+ * Why generated: the assigner is generated once per view (`new Function`, at module load) as
+ * straight-line code with one call site and one property store per field: a single generic loop over
+ * the fields of every view made each call and each store megamorphic (4 views share it), which V8
+ * cannot inline, and the Pod assigner runs on every Pod change (the default match: a memory change on
+ * a third of its ticks).
+ *
+ * What it is safe against: the generated source holds only our own view definitions' field names
+ * (shared/view/fields.ts, module constants; never a string from a client, a manifest or the network),
+ * each checked against {@link FIELD_NAME} (an identifier: no quote, bracket, operator or whitespace can
+ * reach the code) and refused when it would name an object's built-in slot (`__proto__`,
+ * `constructor`, `prototype`: `entry.__proto__ = v` would replace the entry's prototype), plus slot
+ * numbers the function counts itself. Values never enter the source: the compute functions, defaults
+ * and helpers are passed in as arguments of the outer function, so no value is ever evaluated as code.
+ * It runs once per view when this module loads (server side only; no CSP applies).
  */
 function assigner<S, C>(def: ViewDef, table: object): Assigner<S, C> {
   const fns = table as unknown as Record<string, (s: S, c: C) => unknown>;
@@ -128,7 +138,7 @@ function assigner<S, C>(def: ViewDef, table: object): Assigner<S, C> {
   for (const k of Object.keys(def.fields)) {
     const field = def.fields[k];
     if (!(k in fns)) continue; // counts: kept by the projection
-    if (!FIELD_NAME.test(k)) throw new Error(`view ${def.name}: field name ${JSON.stringify(k)} is not an identifier`);
+    if (!FIELD_NAME.test(k) || RESERVED_FIELD_NAMES.has(k)) throw new Error(`view ${def.name}: field name ${JSON.stringify(k)} is not an identifier the generated code may store to`);
     if (field && def.sparse === true && 'fromKey' in field && field.fromKey === true) fromKey.push(k);
     else if (field && field.kind !== 'counts' && 'default' in field && isSparse(def, field)) sparse.push([k, field.default]);
     else plain.push(k);
