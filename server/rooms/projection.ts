@@ -100,9 +100,10 @@ type CountsKeys<D> = D extends ViewDef<infer F> ? { [K in keyof F]: F[K] extends
 
 /**
  * Writes every computed field of a view into a Schema entry (a sparse field equal to its default:
- * undefined). What was last written to each entry is kept beside it (a plain array in a WeakMap, the
- * projection being the entry's only writer), so an unchanged field costs one `!==` and no Schema
- * accessor call.
+ * undefined). What was last written to each entry is kept on it (a plain array under a symbol of the
+ * view's own: not a Schema field, never encoded or serialised; one own-property load per call where a
+ * WeakMap lookup cost ~25 ns; the projection being the entry's only writer), so an unchanged field
+ * costs one `!==` and no Schema accessor call.
  */
 type Assigner<S, C> = (entry: object, src: S, ctx: C, key: string) => void;
 /** Never a field value: an entry's slot not written yet. */
@@ -167,11 +168,11 @@ function assigner<S, C>(def: ViewDef, table: object): Assigner<S, C> {
     );
   }
   const names = ['written', 'UNSET', 'isNameOfKey', ...plain.map((_, i) => `P${i}`), ...sparse.map((_, i) => `S${i}`), ...sparse.map((_, i) => `D${i}`), ...fromKey.map((_, i) => `K${i}`)];
-  const values = [new WeakMap<object, unknown[]>(), UNSET, isNameOfKey, ...plain.map((k) => fns[k]!), ...sparse.map(([k]) => fns[k]!), ...sparse.map(([, d]) => d), ...fromKey.map((k) => fns[k]!)];
+  const values = [Symbol(`written ${def.name}`), UNSET, isNameOfKey, ...plain.map((k) => fns[k]!), ...sparse.map(([k]) => fns[k]!), ...sparse.map(([, d]) => d), ...fromKey.map((k) => fns[k]!)];
   const body =
     `return function assign${FIELD_NAME.test(def.name) ? def.name : ''}(entry, src, ctx, key) {\n` +
-    `  let last = written.get(entry);\n` +
-    `  if (last === undefined) written.set(entry, (last = new Array(${slots + fromKey.length}).fill(UNSET)));\n` +
+    `  let last = entry[written];\n` +
+    `  if (last === undefined) entry[written] = last = new Array(${slots + fromKey.length}).fill(UNSET);\n` +
     `  let v, next;\n  ${lines.join('\n  ')}\n};`;
   return new Function(...names, body)(...values) as Assigner<S, C>;
 }
