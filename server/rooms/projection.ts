@@ -24,7 +24,8 @@
  * the default match's 20 healthy kube-system Pods cost three summary strings, not 20 Pod entries.
  *
  * Floats are rounded to what a player can read (0.1 requests/s, 0.1 ms, 0.1 MiB, 4 decimals for
- * fractions) so sub-visible jitter does not fill patches. Scheduled incidents are not shown.
+ * fractions; the SLO block's SLIs, budgets and burn rate further to what the client shows of them,
+ * shared/view/shown.ts) so sub-visible jitter does not fill patches. Scheduled incidents are not shown.
  *
  * The events feed interleaves the cluster's Events with the team's accepted actions from the game's
  * action log (`ProjectOptions.actions`, shared/game `Team.log`): an action row names its player in
