@@ -49,6 +49,8 @@ export interface BenchRoom {
   sim: SimState;
   serializer: SchemaSerializer<Schema>;
   clients: BenchClient[];
+  /** The same clients as @colyseus/core `Client`s, in join order: what `Room` hands `applyPatches` (its `clients` list, not a copy per patch). */
+  roomClients: Client[];
   /** The per-client StateViews, as the room keeps them (server/rooms/views.ts). */
   views: TeamViews;
   /** The team as the game layer scores it (its cluster, no actions), kept like a Match's team. */
@@ -80,7 +82,7 @@ export function createBenchRoom(sim: SimState, info: RoomInfo): BenchRoom {
   registerTeam(state, 'blue', team);
   const views = new TeamViews((id) => (id === 'blue' ? { schema: team, sim } : undefined));
   const scored: ScoredTeam = { sim, log: [], score: { actions: 0, actionCost: 0 } };
-  const room: BenchRoom = { state, team, sim, serializer, clients: [], views, scored };
+  const room: BenchRoom = { state, team, sim, serializer, clients: [], roomClients: [], views, scored };
   projectRoom(room);
   Object.assign(state, {
     matchId: info.matchId,
@@ -114,6 +116,7 @@ export function joinClient(room: BenchRoom, name: string): number {
   room.state.players.set(sessionId, new PlayerSchema({ name, team: 'blue', trainer: false, connected: true, actions: 0 }));
   const full = room.serializer.getFullState(bench.client);
   room.clients.push(bench);
+  room.roomClients.push(bench.client);
   return full.byteLength;
 }
 
@@ -124,7 +127,7 @@ export function joinClient(room: BenchRoom, name: string): number {
 export function broadcastPatch(room: BenchRoom): number {
   const first = room.clients[0];
   const before = first?.patches.length ?? 0;
-  room.serializer.applyPatches(room.clients.map((c) => c.client));
+  room.serializer.applyPatches(room.roomClients);
   if (!first || first.patches.length === before) return 0;
   return first.patches[first.patches.length - 1]!;
 }

@@ -13,16 +13,19 @@
  * the Node / Deployment Pod counts they move); when it cannot (a cursor too old, a new sim,
  * or no producer recording yet), every object is re-read as before ({@link projectAll}). The small,
  * fixed-size parts (SLOs, alerts, last 50 events, incidents, etcd, components, score) are compared
- * with what they were last projected from ({@link Stamp}, or field by field for the SLO block and
- * alerts, which change nearly every tick) and re-synced only when that differs (always after a resync). Collections are synced in place (never rebuilt), and assigning an equal primitive is a
- * no-op in @colyseus/schema, so a patch carries only the differences.
+ * with what they were last projected from ({@link FixedStamps}: input by input, in typed columns; the
+ * SLO block and alerts, which change nearly every tick, field by field as they are written) and
+ * re-synced only when that differs (always after a resync). Collections are synced in place (never
+ * rebuilt), and assigning an equal primitive is a no-op in @colyseus/schema, so a patch carries only
+ * the differences.
  *
  * kube-system's own Pods are counted per owner (`team.system`, {@link systemGroupOf}) from the same
  * index and written to the Pods only while unhealthy or just restarted ({@link systemPodDetailed}):
  * the default match's 20 healthy kube-system Pods cost three summary strings, not 20 Pod entries.
  *
  * Floats are rounded to what a player can read (0.1 requests/s, 0.1 ms, 0.1 MiB, 4 decimals for
- * fractions) so sub-visible jitter does not fill patches. Scheduled incidents are not shown.
+ * fractions; the SLO block's SLIs, budgets and burn rate further to what the client shows of them,
+ * shared/view/shown.ts) so sub-visible jitter does not fill patches. Scheduled incidents are not shown.
  *
  * The events feed interleaves the cluster's Events with the team's accepted actions from the game's
  * action log (`ProjectOptions.actions`, shared/game `Team.log`): an action row names its player in
@@ -33,7 +36,7 @@
  * and reveal rule), shared/kubectl/equivalent.ts (an action's command text) and @colyseus/schema.
  */
 import type { ArraySchema, MapSchema } from '@colyseus/schema';
-import type { SimState, SimAction, Pod, Deployment, Node, OwnerReference, Service, ServiceTraffic, LoggedAction } from '../../shared/sim/types.ts';
+import type { SimState, SimAction, Pod, Deployment, Node, OwnerReference, Service, ServiceTraffic, LoggedAction, IncidentState, SimEvent } from '../../shared/sim/types.ts';
 import { kubectlEquivalent } from '../../shared/kubectl/equivalent.ts';
 import { podDisplayStatus, nodeDisplayStatus, podReady } from '../../shared/sim/status.ts';
 import { controllerOf } from '../../shared/sim/cache.ts';
@@ -60,6 +63,7 @@ import {
   type ViewDef,
   type ViewOf,
 } from '../../shared/view/fields.ts';
+import { shownBudget, shownBurnRate, shownSli } from '../../shared/view/shown.ts';
 import type { FocusKind } from '../../shared/protocol.ts';
 import {
   AlertSchema,
@@ -97,25 +101,36 @@ type CountsKeys<D> = D extends ViewDef<infer F> ? { [K in keyof F]: F[K] extends
 
 /**
  * Writes every computed field of a view into a Schema entry (a sparse field equal to its default:
- * undefined). What was last written to each entry is kept beside it (a plain array in a WeakMap, the
- * projection being the entry's only writer), so an unchanged field costs one `!==` and no Schema
- * accessor call.
+ * undefined). What was last written to each entry is kept on it (a plain array under a symbol of the
+ * view's own: not a Schema field, never encoded or serialised; one own-property load per call where a
+ * WeakMap lookup cost ~25 ns; the projection being the entry's only writer), so an unchanged field
+ * costs one `!==` and no Schema accessor call.
  */
 type Assigner<S, C> = (entry: object, src: S, ctx: C, key: string) => void;
 /** Never a field value: an entry's slot not written yet. */
 const UNSET = Symbol('unset');
 /** A view field name as it may appear in generated code (the view definitions' own identifiers). */
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Identifiers {@link assigner} refuses as field names: stores to them would reach an object's prototype chain. */
+const RESERVED_FIELD_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
  * Builds the {@link Assigner} of one view from its definition and compute table.
  *
- * The assigner is generated once per view (`new Function`, at module load) as straight-line code with
- * one call site and one property store per field: a single generic loop over the fields of every view
- * made each call and each store megamorphic (4 views share it), which V8 cannot inline, and the Pod
- * assigner runs on every Pod change (the default match: a memory change on a third of its ticks). Only
- * field names (checked against {@link FIELD_NAME}) and slot numbers are written into the code; the
- * compute functions, defaults and helpers are passed in as arguments.
+ * Why generated: the assigner is generated once per view (`new Function`, at module load) as
+ * straight-line code with one call site and one property store per field: a single generic loop over
+ * the fields of every view made each call and each store megamorphic (4 views share it), which V8
+ * cannot inline, and the Pod assigner runs on every Pod change (the default match: a memory change on
+ * a third of its ticks).
+ *
+ * What it is safe against: the generated source holds only our own view definitions' field names
+ * (shared/view/fields.ts, module constants; never a string from a client, a manifest or the network),
+ * each checked against {@link FIELD_NAME} (an identifier: no quote, bracket, operator or whitespace can
+ * reach the code) and refused when it would name an object's built-in slot (`__proto__`,
+ * `constructor`, `prototype`: `entry.__proto__ = v` would replace the entry's prototype), plus slot
+ * numbers the function counts itself. Values never enter the source: the compute functions, defaults
+ * and helpers are passed in as arguments of the outer function, so no value is ever evaluated as code.
+ * It runs once per view when this module loads (server side only; no CSP applies).
  */
 function assigner<S, C>(def: ViewDef, table: object): Assigner<S, C> {
   const fns = table as unknown as Record<string, (s: S, c: C) => unknown>;
@@ -125,7 +140,7 @@ function assigner<S, C>(def: ViewDef, table: object): Assigner<S, C> {
   for (const k of Object.keys(def.fields)) {
     const field = def.fields[k];
     if (!(k in fns)) continue; // counts: kept by the projection
-    if (!FIELD_NAME.test(k)) throw new Error(`view ${def.name}: field name ${JSON.stringify(k)} is not an identifier`);
+    if (!FIELD_NAME.test(k) || RESERVED_FIELD_NAMES.has(k)) throw new Error(`view ${def.name}: field name ${JSON.stringify(k)} is not an identifier the generated code may store to`);
     if (field && def.sparse === true && 'fromKey' in field && field.fromKey === true) fromKey.push(k);
     else if (field && field.kind !== 'counts' && 'default' in field && isSparse(def, field)) sparse.push([k, field.default]);
     else plain.push(k);
@@ -154,11 +169,11 @@ function assigner<S, C>(def: ViewDef, table: object): Assigner<S, C> {
     );
   }
   const names = ['written', 'UNSET', 'isNameOfKey', ...plain.map((_, i) => `P${i}`), ...sparse.map((_, i) => `S${i}`), ...sparse.map((_, i) => `D${i}`), ...fromKey.map((_, i) => `K${i}`)];
-  const values = [new WeakMap<object, unknown[]>(), UNSET, isNameOfKey, ...plain.map((k) => fns[k]!), ...sparse.map(([k]) => fns[k]!), ...sparse.map(([, d]) => d), ...fromKey.map((k) => fns[k]!)];
+  const values = [Symbol(`written ${def.name}`), UNSET, isNameOfKey, ...plain.map((k) => fns[k]!), ...sparse.map(([k]) => fns[k]!), ...sparse.map(([, d]) => d), ...fromKey.map((k) => fns[k]!)];
   const body =
     `return function assign${FIELD_NAME.test(def.name) ? def.name : ''}(entry, src, ctx, key) {\n` +
-    `  let last = written.get(entry);\n` +
-    `  if (last === undefined) written.set(entry, (last = new Array(${slots + fromKey.length}).fill(UNSET)));\n` +
+    `  let last = entry[written];\n` +
+    `  if (last === undefined) entry[written] = last = new Array(${slots + fromKey.length}).fill(UNSET);\n` +
     `  let v, next;\n  ${lines.join('\n  ')}\n};`;
   return new Function(...names, body)(...values) as Assigner<S, C>;
 }
@@ -200,14 +215,28 @@ const replicaSetKeys = new WeakMap<OwnerReference, { namespace: string; name: st
  * same string object every time, so comparing it with the last projected one is one `===`).
  */
 function deploymentNameOf(sim: SimState, pod: Pod): string {
-  const ref = controllerOf(pod, 'ReplicaSet');
+  const ref = controllerRef(pod, 'ReplicaSet');
   if (ref === undefined) return '';
   const namespace = pod.metadata.namespace;
   let k = replicaSetKeys.get(ref);
   if (k === undefined || k.namespace !== namespace || k.name !== ref.name) replicaSetKeys.set(ref, (k = { namespace, name: ref.name, key: `${namespace}/${ref.name}` }));
   const rs = sim.replicaSets[k.key];
   if (!rs) return '';
-  return controllerOf(rs, 'Deployment')?.name ?? '';
+  return controllerRef(rs, 'Deployment')?.name ?? '';
+}
+
+/**
+ * shared/sim/cache.ts `controllerOf(obj, kind)` (the `controller: true` owner reference of `kind`) as
+ * an indexed loop: the projection asks it twice per Pod change, and `controllerOf`'s `for...of`
+ * allocated an iterator each time.
+ */
+function controllerRef(obj: { metadata: { ownerReferences: readonly OwnerReference[] } }, kind: string): OwnerReference | undefined {
+  const refs = obj.metadata.ownerReferences;
+  for (let i = 0; i < refs.length; i++) {
+    const r = refs[i]!;
+    if (r.controller && r.kind === kind) return r;
+  }
+  return undefined;
 }
 
 const DEPLOYMENT: Computes<typeof DEPLOYMENT_VIEW, Deployment> = {
@@ -289,7 +318,8 @@ function systemGroupOf(sim: SimState, pod: Pod): string {
 /** Sum of a Pod's containers' restartCount. */
 function restartsOf(pod: Pod): number {
   let restarts = 0;
-  for (const cs of pod.status.containerStatuses) restarts += cs.restartCount;
+  const statuses = pod.status.containerStatuses;
+  for (let i = 0; i < statuses.length; i++) restarts += statuses[i]!.restartCount;
   return restarts;
 }
 
@@ -790,65 +820,38 @@ function projectChanges(team: TeamSchema, mem: ProjectionMemory, sim: SimState, 
   mem.followed = followed;
   if (!followed) return false;
   if (holds) expiredHolds(mem, sim.t, pods);
-  for (const key of pods.inOrder()) projectPod(mem, sim, key, touchedNodes, touchedDeployments, touchedSystem);
-  for (const name of nodes.inOrder()) projectNode(team, mem, sim, name);
-  for (const key of deployments.inOrder()) projectDeployment(team, mem, sim, key);
-  for (const key of services.inOrder()) projectService(team, mem, sim, key);
-  for (const name of touchedNodes.inOrder()) if (name !== '' && team.nodes.has(name)) setSummary(team.nodes, name, mem.byNode.get(name));
-  for (const key of touchedDeployments.inOrder()) if (key !== '' && team.deployments.has(key)) setSummary(team.deployments, key, mem.byDeployment.get(key));
-  for (const group of touchedSystem.inOrder()) setSystemSummary(team, mem, group);
+  // Indexed loops: `for...of` here allocated an array iterator per list per patch (7 of them).
+  let keys = pods.inOrder();
+  for (let i = 0; i < keys.length; i++) projectPod(mem, sim, keys[i]!, touchedNodes, touchedDeployments, touchedSystem);
+  keys = nodes.inOrder();
+  for (let i = 0; i < keys.length; i++) projectNode(team, mem, sim, keys[i]!);
+  keys = deployments.inOrder();
+  for (let i = 0; i < keys.length; i++) projectDeployment(team, mem, sim, keys[i]!);
+  keys = services.inOrder();
+  for (let i = 0; i < keys.length; i++) projectService(team, mem, sim, keys[i]!);
+  keys = touchedNodes.inOrder();
+  for (let i = 0; i < keys.length; i++) if (keys[i] !== '' && team.nodes.has(keys[i]!)) setSummary(team.nodes, keys[i]!, mem.byNode.get(keys[i]!));
+  keys = touchedDeployments.inOrder();
+  for (let i = 0; i < keys.length; i++) if (keys[i] !== '' && team.deployments.has(keys[i]!)) setSummary(team.deployments, keys[i]!, mem.byDeployment.get(keys[i]!));
+  keys = touchedSystem.inOrder();
+  for (let i = 0; i < keys.length; i++) setSystemSummary(team, mem, keys[i]!);
   return true;
 }
 
 /**
- * What a fixed-size part of the team's Schema was last projected from, as a flat list of primitives
- * (no allocation once warm): a part is re-synced only when one of its inputs differs, or after
- * {@link Stamp.reset} (a resync). Inputs are compared with `===` (never NaN: they pass through `num`).
+ * What the fixed-size parts of one team were last projected from: each part is re-synced only when
+ * one of its inputs differs from what it was last projected from, or after a resync (every part's
+ * `synced` false). Each part keeps its inputs in typed columns and its check is straight-line code
+ * that stops at the first difference: most patches change none of them, and the check then costs a
+ * few dozen `!==` (a generic list of mixed values, compared through one shared method, cost ~0.5 us
+ * per patch in the default match). Inputs are compared with `===` (never NaN: they pass through `num`).
  */
-class Stamp {
-  private values: unknown[] = [];
-  private i = 0;
-  private changed = true;
-
-  /** Start comparing from the first input. */
-  begin(): void {
-    this.i = 0;
-  }
-
-  /** Compare the next input with what was projected (and remember it). */
-  put(v: unknown): void {
-    const i = this.i++;
-    if (this.values[i] !== v) {
-      this.values[i] = v;
-      this.changed = true;
-    }
-  }
-
-  /** True when some input differed since the last `end` (or a `reset`); forgets it. */
-  end(): boolean {
-    if (this.values.length !== this.i) {
-      this.values.length = this.i;
-      this.changed = true;
-    }
-    const changed = this.changed;
-    this.changed = false;
-    return changed;
-  }
-
-  /** Force the next `end` to answer true. */
-  reset(): void {
-    this.changed = true;
-  }
-}
-
-/** What the fixed-size parts of one team were last projected from (see {@link Stamp}). */
 interface FixedStamps {
-  etcd: Stamp;
-  components: Stamp;
-  events: Stamp;
-  incidents: Stamp;
+  controlPlane: ControlPlaneMemory;
+  events: EventsWindow;
+  incidents: IncidentsMemory;
   /** The workflow lists (pages, declared incidents, updates, hints). */
-  workflow: Stamp;
+  workflow: WorkflowMemory;
   /** The SLO block and the alerts. */
   slo: SloMemory;
   /** The score last written (NaN: none yet). */
@@ -856,7 +859,14 @@ interface FixedStamps {
 }
 
 function fixedStamps(): FixedStamps {
-  return { etcd: new Stamp(), components: new Stamp(), events: new Stamp(), incidents: new Stamp(), workflow: new Stamp(), slo: sloMemory(), score: Number.NaN };
+  return {
+    controlPlane: controlPlaneMemory(),
+    events: { synced: false, size: 0, first: null, last: null, actions: 0 },
+    incidents: incidentsMemory(),
+    workflow: workflowMemory(),
+    slo: sloMemory(),
+    score: Number.NaN,
+  };
 }
 
 /** The fastest page tier's name per tier list (the list is fixed at createSim). */
@@ -896,27 +906,31 @@ function sloMemory(entries: InstanceType<typeof AlertSchema>[] = []): SloMemory 
 
 /**
  * Project the SLO block and the firing alerts: each field is compared with what was last written
- * and only a differing one is assigned (no Schema accessor call for an unchanged field).
+ * and only a differing one is assigned (no Schema accessor call for an unchanged field). The SLIs,
+ * budgets and burn rate are rounded to 4 decimals as always, then to what a client shows of them
+ * (shared/view/shown.ts: the same text, levels, needle and bar; where a figure is drawn continuously,
+ * not at all): a patch in which no shown figure moved leaves the SLO block's Schema alone (its
+ * setters and the encoder's visit of it, ~0.5-1 us per patch).
  */
 function projectSlo(team: TeamSchema, sim: SimState, mem: SloMemory): void {
   const { availability, latency } = sim.slos;
   const last = mem.slo;
   const slo = team.slo;
-  let v = round4(num(availability.sli));
+  const availabilityTarget = num(availability.target);
+  const latencyTarget = num(latency.target);
+  let v = shownSli(round4(num(availability.sli)), availabilityTarget, true);
   if (v !== last[0]) slo.availability = last[0] = v;
-  v = num(availability.target);
-  if (v !== last[1]) slo.availabilityTarget = last[1] = v;
-  v = round4(num(latency.sli));
+  if (availabilityTarget !== last[1]) slo.availabilityTarget = last[1] = availabilityTarget;
+  v = shownSli(round4(num(latency.sli)), latencyTarget, false);
   if (v !== last[2]) slo.latency = last[2] = v;
-  v = num(latency.target);
-  if (v !== last[3]) slo.latencyTarget = last[3] = v;
+  if (latencyTarget !== last[3]) slo.latencyTarget = last[3] = latencyTarget;
   v = num(latency.thresholdMs);
   if (v !== last[4]) slo.latencyThresholdMs = last[4] = v;
-  v = round4(num(availability.errorBudgetRemaining));
+  v = shownBudget(round4(num(availability.errorBudgetRemaining)));
   if (v !== last[5]) slo.errorBudgetRemaining = last[5] = v;
-  v = round4(num(latency.errorBudgetRemaining));
+  v = shownBudget(round4(num(latency.errorBudgetRemaining)));
   if (v !== last[6]) slo.latencyErrorBudgetRemaining = last[6] = v;
-  v = round4(fastPageBurnRate(sim));
+  v = shownBurnRate(round4(fastPageBurnRate(sim)));
   if (v !== last[7]) slo.burnRate = last[7] = v;
 
   // The firing alerts, synced by position into `team.alerts` through the mirror (no ArraySchema read).
@@ -924,7 +938,9 @@ function projectSlo(team: TeamSchema, sim: SimState, mem: SloMemory): void {
   const { alertEntries: entries, alertIds: ids, alertSeverities: severities, alertSlos: slos, alertSince: since, alertSummaries: summaries } = mem;
   let paging = 0;
   let n = 0;
-  for (const a of sim.alerts) {
+  const alerts = sim.alerts;
+  for (let i = 0; i < alerts.length; i++) {
+    const a = alerts[i]!;
     if (!a.firing) continue;
     if (a.severity === 'page') paging = 1;
     let entry = entries[n];
@@ -963,6 +979,21 @@ function actionTarget(a: SimAction): { kind: string; name: string } {
   return { kind: '', name: '' };
 }
 
+/** The events window last projected: its length, first and last Event, the action log's length. */
+interface EventsWindow {
+  /** False until projected (and after a resync). */
+  synced: boolean;
+  size: number;
+  /**
+   * The window's first and last Event objects (null: empty). Compared by identity, not by `seq`: an
+   * Event is a new object with a new `seq` each time (shared/sim/events.ts `write`, never changed
+   * after), and not reading them saves loading two cold objects per patch.
+   */
+  first: SimEvent | null;
+  last: SimEvent | null;
+  actions: number;
+}
+
 /**
  * Events: the last {@link PROJECTED_EVENTS} rows, oldest first: the cluster's Events and, interleaved
  * by sim second (an action before the events of its second), the team's accepted actions from the
@@ -972,15 +1003,24 @@ function actionTarget(a: SimAction): { kind: string; name: string } {
  * Nothing is read when the window (its length, first and last `seq`, the log's length) is the one last
  * projected.
  */
-function projectEvents(team: TeamSchema, sim: SimState, stamp: Stamp, mem: ProjectionMemory, actions: readonly LoggedAction[]): void {
+function projectEvents(team: TeamSchema, sim: SimState, w: EventsWindow, mem: ProjectionMemory, actions: readonly LoggedAction[]): void {
   const all = sim.events;
   const from = Math.max(0, all.length - PROJECTED_EVENTS);
-  stamp.begin();
-  stamp.put(all.length - from);
-  stamp.put(all[from]?.seq);
-  stamp.put(all[all.length - 1]?.seq);
-  stamp.put(actions.length);
-  if (!stamp.end()) return;
+  const size = all.length - from;
+  const first = size === 0 ? null : all[from]!;
+  const last = size === 0 ? null : all[all.length - 1]!;
+  if (w.synced && w.size === size && w.first === first && w.last === last && w.actions === actions.length) return;
+  w.synced = true;
+  w.size = size;
+  w.first = first;
+  w.last = last;
+  w.actions = actions.length;
+  syncEvents(team, sim, mem, actions, from);
+}
+
+/** {@link projectEvents}' sync, apart: its closure's context is allocated on entry, so only when something changed. */
+function syncEvents(team: TeamSchema, sim: SimState, mem: ProjectionMemory, actions: readonly LoggedAction[], from: number): void {
+  const all = sim.events;
   const firstSeq = all[from]?.seq ?? Number.POSITIVE_INFINITY;
   const events = team.events;
   while (events.length > 0 && (events.at(0)?.seq ?? firstSeq) < firstSeq) events.shift();
@@ -1023,39 +1063,131 @@ function projectEvents(team: TeamSchema, sim: SimState, stamp: Stamp, mem: Proje
   while (events.length > PROJECTED_EVENTS) events.shift();
 }
 
-/** etcd members, quorum and the control-plane components (each only when changed). */
-function projectControlPlane(team: TeamSchema, sim: SimState, stamps: FixedStamps): void {
-  const etcd = sim.controlPlane.etcd;
-  const e = stamps.etcd;
-  e.begin();
-  e.put(etcd.leader);
-  e.put(etcd.hasQuorum);
-  for (const m of etcd.members) {
-    e.put(m.name);
-    e.put(m.healthy);
+/**
+ * What etcd and the components were last projected from, input by input (typed columns: each
+ * comparison is of one type, and a check stops at the first difference; see {@link FixedStamps}).
+ */
+interface ControlPlaneMemory {
+  /** False until projected (and after a resync): the next check answers "changed". */
+  etcdSynced: boolean;
+  leader: string | null;
+  quorum: boolean;
+  memberNames: string[];
+  memberHealthy: boolean[];
+  componentsSynced: boolean;
+  componentNames: string[];
+  componentHealthy: boolean[];
+  componentMessages: string[];
+}
+
+function controlPlaneMemory(): ControlPlaneMemory {
+  return { etcdSynced: false, leader: null, quorum: false, memberNames: [], memberHealthy: [], componentsSynced: false, componentNames: [], componentHealthy: [], componentMessages: [] };
+}
+
+/** True when etcd's leader, quorum and members (name, health) are the ones last projected. */
+function etcdUnchanged(m: ControlPlaneMemory, etcd: SimState['controlPlane']['etcd']): boolean {
+  if (!m.etcdSynced || etcd.leader !== m.leader || etcd.hasQuorum !== m.quorum) return false;
+  const members = etcd.members;
+  const n = members.length;
+  if (n !== m.memberNames.length) return false;
+  for (let i = 0; i < n; i++) {
+    const x = members[i]!;
+    if (x.name !== m.memberNames[i] || x.healthy !== m.memberHealthy[i]) return false;
   }
-  if (e.end()) {
-    syncArray(team.etcd, etcd.members, () => new EtcdMemberSchema(), (entry, m) => {
-      entry.name = m.name;
-      entry.healthy = m.healthy;
-      entry.leader = etcd.leader === m.name;
+  return true;
+}
+
+/** True when the components (name, health, message) are the ones last projected. */
+function componentsUnchanged(m: ControlPlaneMemory, components: SimState['controlPlane']['components']): boolean {
+  if (!m.componentsSynced) return false;
+  const n = components.length;
+  if (n !== m.componentNames.length) return false;
+  for (let i = 0; i < n; i++) {
+    const x = components[i]!;
+    if (x.name !== m.componentNames[i] || x.healthy !== m.componentHealthy[i] || x.message !== m.componentMessages[i]) return false;
+  }
+  return true;
+}
+
+/** etcd members, quorum and the control-plane components (each only when changed). */
+function projectControlPlane(team: TeamSchema, sim: SimState, m: ControlPlaneMemory): void {
+  const etcd = sim.controlPlane.etcd;
+  if (!etcdUnchanged(m, etcd)) {
+    syncArray(team.etcd, etcd.members, () => new EtcdMemberSchema(), (entry, x) => {
+      entry.name = x.name;
+      entry.healthy = x.healthy;
+      entry.leader = etcd.leader === x.name;
     });
     team.etcdQuorum = etcd.hasQuorum;
+    m.etcdSynced = true;
+    m.leader = etcd.leader;
+    m.quorum = etcd.hasQuorum;
+    m.memberNames = etcd.members.map((x) => x.name);
+    m.memberHealthy = etcd.members.map((x) => x.healthy);
   }
-  const c = stamps.components;
-  c.begin();
-  for (const x of sim.controlPlane.components) {
-    c.put(x.name);
-    c.put(x.healthy);
-    c.put(x.message);
-  }
-  if (c.end()) {
-    syncArray(team.components, sim.controlPlane.components, () => new ComponentSchema(), (entry, x) => {
+  const components = sim.controlPlane.components;
+  if (!componentsUnchanged(m, components)) {
+    syncArray(team.components, components, () => new ComponentSchema(), (entry, x) => {
       entry.name = x.name;
       entry.healthy = x.healthy;
       entry.message = x.message;
     });
+    m.componentsSynced = true;
+    m.componentNames = components.map((x) => x.name);
+    m.componentHealthy = components.map((x) => x.healthy);
+    m.componentMessages = components.map((x) => x.message);
   }
+}
+
+/**
+ * What the incidents part was last projected from: the phase, the workflow's hint and answer counts
+ * (-1: no workflow) and, per incident, its spec (id, type and title come from it) and status times.
+ */
+interface IncidentsMemory {
+  /** False until projected (and after a resync). */
+  synced: boolean;
+  phase: MatchPhase | undefined;
+  hints: number;
+  answers: number;
+  specs: IncidentState['spec'][];
+  ids: string[];
+  types: string[];
+  titles: (string | undefined)[];
+  status: string[];
+  startedAt: (number | null)[];
+  mitigatedAt: (number | null)[];
+}
+
+function incidentsMemory(): IncidentsMemory {
+  return { synced: false, phase: undefined, hints: -1, answers: -1, specs: [], ids: [], types: [], titles: [], status: [], startedAt: [], mitigatedAt: [] };
+}
+
+/** True when `projectIncidents`' inputs are the ones last projected (stops at the first difference). */
+function incidentsUnchanged(m: IncidentsMemory, incidents: readonly IncidentState[], phase: MatchPhase | undefined, wf: TeamWorkflow | undefined): boolean {
+  if (!m.synced || m.phase !== phase || m.hints !== (wf === undefined ? -1 : wf.hints.length) || m.answers !== (wf === undefined ? -1 : wf.answers.length)) return false;
+  const n = incidents.length;
+  if (n !== m.specs.length) return false;
+  for (let i = 0; i < n; i++) {
+    const x = incidents[i]!;
+    const spec = x.spec;
+    if (spec !== m.specs[i] || x.status !== m.status[i] || x.startedAt !== m.startedAt[i] || x.mitigatedAt !== m.mitigatedAt[i]) return false;
+    if (spec.id !== m.ids[i] || spec.type !== m.types[i] || spec.title !== m.titles[i]) return false;
+  }
+  return true;
+}
+
+function rememberIncidents(m: IncidentsMemory, incidents: readonly IncidentState[], phase: MatchPhase | undefined, wf: TeamWorkflow | undefined): void {
+  m.synced = true;
+  m.phase = phase;
+  m.hints = wf === undefined ? -1 : wf.hints.length;
+  m.answers = wf === undefined ? -1 : wf.answers.length;
+  m.specs = incidents.map((x) => x.spec);
+  m.ids = incidents.map((x) => x.spec.id);
+  m.types = incidents.map((x) => x.spec.type);
+  m.titles = incidents.map((x) => x.spec.title);
+  m.status = incidents.map((x) => x.status);
+  m.startedAt = incidents.map((x) => x.startedAt);
+  m.mitigatedAt = incidents.map((x) => x.mitigatedAt);
 }
 
 /** Title of an incident whose cause is hidden (see `INCIDENT_VIEW`). */
@@ -1068,25 +1200,20 @@ export const HIDDEN_TITLE = 'Unknown cause';
  * without a `phase` (no match around the sim) everything is shown. After the match, the postmortem
  * options and the team's answer.
  */
-function projectIncidents(team: TeamSchema, sim: SimState, stamp: Stamp, options: ProjectOptions): void {
+function projectIncidents(team: TeamSchema, sim: SimState, m: IncidentsMemory, options: ProjectOptions): void {
   const wf = options.workflow;
   const phase = options.phase;
-  // Stamped over every incident (what `visibleIncidents` picks and orders from), so an unchanged
+  // Compared over every incident (what `visibleIncidents` picks and orders from), so an unchanged
   // tick builds no list.
-  stamp.begin();
-  stamp.put(phase);
-  stamp.put(wf?.hints.length);
-  stamp.put(wf?.answers.length);
-  for (const i of sim.incidents) {
-    stamp.put(i.spec); // id, type and title come from the spec
-    stamp.put(i.spec.id);
-    stamp.put(i.spec.type);
-    stamp.put(i.spec.title);
-    stamp.put(i.status);
-    stamp.put(i.startedAt);
-    stamp.put(i.mitigatedAt);
-  }
-  if (!stamp.end()) return;
+  if (incidentsUnchanged(m, sim.incidents, phase, wf)) return;
+  rememberIncidents(m, sim.incidents, phase, wf);
+  syncIncidents(team, sim, options);
+}
+
+/** {@link projectIncidents}' sync, apart: its closures' context is allocated on entry, so only when something changed. */
+function syncIncidents(team: TeamSchema, sim: SimState, options: ProjectOptions): void {
+  const wf = options.workflow;
+  const phase = options.phase;
   const revealed = (id: string): boolean => phase === undefined || isRevealed(phase, { workflow: wf ?? EMPTY_WORKFLOW }, id);
   const shown = visibleIncidents(sim);
   syncArray(team.incidents, shown, () => new IncidentSchema(), (entry, { label, incident: i }) => {
@@ -1107,28 +1234,58 @@ function projectIncidents(team: TeamSchema, sim: SimState, stamp: Stamp, options
   });
 }
 
+/** `ProjectOptions.actions` when absent (no array per call). */
+const NO_ACTIONS: readonly LoggedAction[] = [];
+
 const EMPTY_WORKFLOW: TeamWorkflow = { pages: [], declared: [], updates: [], hints: [], answers: [] };
 
 /** Status updates projected: the last this many. */
 export const PROJECTED_UPDATES = 20;
 
+/** What the workflow lists were last projected from: pages (id, ack), declared incidents (id, times), update and hint counts. */
+interface WorkflowMemory {
+  /** False until projected (and after a resync). */
+  synced: boolean;
+  pageIds: string[];
+  pageAckedAt: (number | null)[];
+  declaredIds: string[];
+  declaredMitigatedAt: (number | null)[];
+  declaredResolvedAt: (number | null)[];
+  updates: number;
+  hints: number;
+}
+
+function workflowMemory(): WorkflowMemory {
+  return { synced: false, pageIds: [], pageAckedAt: [], declaredIds: [], declaredMitigatedAt: [], declaredResolvedAt: [], updates: -1, hints: -1 };
+}
+
+/** True when the workflow's pages, declared incidents and counts are the ones last projected. */
+function workflowUnchanged(m: WorkflowMemory, w: TeamWorkflow): boolean {
+  if (!m.synced || w.updates.length !== m.updates || w.hints.length !== m.hints) return false;
+  const pages = w.pages;
+  if (pages.length !== m.pageIds.length) return false;
+  for (let i = 0; i < pages.length; i++) if (pages[i]!.id !== m.pageIds[i] || pages[i]!.ackedAt !== m.pageAckedAt[i]) return false;
+  const declared = w.declared;
+  if (declared.length !== m.declaredIds.length) return false;
+  for (let i = 0; i < declared.length; i++) {
+    const d = declared[i]!;
+    if (d.id !== m.declaredIds[i] || d.mitigatedAt !== m.declaredMitigatedAt[i] || d.resolvedAt !== m.declaredResolvedAt[i]) return false;
+  }
+  return true;
+}
+
 /** The team's pager, declared incidents and status updates (shared/game/workflow.ts), only when changed. */
-function projectWorkflow(team: TeamSchema, wf: TeamWorkflow | undefined, stamp: Stamp): void {
+function projectWorkflow(team: TeamSchema, wf: TeamWorkflow | undefined, m: WorkflowMemory): void {
   const w = wf ?? EMPTY_WORKFLOW;
-  stamp.begin();
-  for (const p of w.pages) {
-    stamp.put(p.id);
-    stamp.put(p.ackedAt);
-  }
-  stamp.put(-1);
-  for (const d of w.declared) {
-    stamp.put(d.id);
-    stamp.put(d.mitigatedAt);
-    stamp.put(d.resolvedAt);
-  }
-  stamp.put(w.updates.length);
-  stamp.put(w.hints.length);
-  if (!stamp.end()) return;
+  if (workflowUnchanged(m, w)) return;
+  m.synced = true;
+  m.pageIds = w.pages.map((p) => p.id);
+  m.pageAckedAt = w.pages.map((p) => p.ackedAt);
+  m.declaredIds = w.declared.map((d) => d.id);
+  m.declaredMitigatedAt = w.declared.map((d) => d.mitigatedAt);
+  m.declaredResolvedAt = w.declared.map((d) => d.resolvedAt);
+  m.updates = w.updates.length;
+  m.hints = w.hints.length;
   syncArray(team.pages, w.pages, () => new PageSchema(), (entry, p) => {
     entry.id = p.id;
     entry.alert = p.alert;
@@ -1183,7 +1340,11 @@ export function projectTeam(team: TeamSchema, sim: SimState, options: ProjectOpt
   if (mem.sim !== sim || !projectChanges(team, mem, sim, cursor)) {
     projectAll(team, mem, sim);
     const s = mem.stamps;
-    for (const stamp of [s.etcd, s.components, s.events, s.incidents, s.workflow]) stamp.reset();
+    s.controlPlane.etcdSynced = false;
+    s.controlPlane.componentsSynced = false;
+    s.events.synced = false;
+    s.incidents.synced = false;
+    s.workflow.synced = false;
     s.slo = sloMemory([...team.alerts]);
     s.score = Number.NaN;
     mem.full++;
@@ -1197,9 +1358,9 @@ export function projectTeam(team: TeamSchema, sim: SimState, options: ProjectOpt
   mem.cursor = cursor;
 
   const stamps = mem.stamps;
-  projectControlPlane(team, sim, stamps);
+  projectControlPlane(team, sim, stamps.controlPlane);
   projectSlo(team, sim, stamps.slo);
-  projectEvents(team, sim, stamps.events, mem, options.actions ?? []);
+  projectEvents(team, sim, stamps.events, mem, options.actions ?? NO_ACTIONS);
   projectIncidents(team, sim, stamps.incidents, options);
   projectWorkflow(team, options.workflow, stamps.workflow);
   const score = num(options.score);

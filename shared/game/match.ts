@@ -292,6 +292,15 @@ export interface TickCursor {
  * (server/rooms/MatchRoom.ts holds players' messages until the tick is whole); `more` may read the wall
  * clock (an adapter's budget) because it only decides where the slices end.
  *
+ * Budget units: this function counts none itself. Its unit of work is one team's cluster step (one tick
+ * of `settings.tickSeconds` sim seconds, however many Pods it moves); `more()` is the caller's budget,
+ * asked between two team steps (never before the first of a call, never after the last team). The
+ * room's budget (server/rooms/clock.ts `SimClock`) is work credit in wall-clock milliseconds: it
+ * earns `shareOfLoop x elapsed ms` per frame, pays each step's measured wall ms (`spent`, from
+ * `performance.now()`), and `more()` is `mayStep()`, credit > 0 ms. So one call may overrun the credit
+ * by at most one team's step.
+ *
+ * @param more asked after each team step but the tick's last: true to step the next team in this call.
  * @returns `'partial'` (tick open), `'done'` (tick complete or the match does not move: paused, lobby)
  *   or `'ended'` (the match has ended, now or before).
  * @throws TeamStepError when a cluster's step throws; `cursor.next` then names the failed team.
