@@ -781,23 +781,7 @@ export function updateTraffic(state: SimState): void {
       sm.resultDown = downResults;
     }
     results[i] = r;
-    const key = graph.order[i]!;
-    const cur = fresh ? undefined : traffic[key];
-    if (cur === undefined) {
-      traffic[key] = { rps: rps[i]!, errorRate: r.errorRate, p50Ms: r.p50, p99Ms: r.p99, readyEndpoints: sm.agg.ready, totalEndpoints: sm.agg.total };
-      noteChange(state, 'Service', key);
-    } else if (
-      cur.rps !== rps[i] || cur.errorRate !== r.errorRate || cur.p50Ms !== r.p50 || cur.p99Ms !== r.p99 ||
-      cur.readyEndpoints !== sm.agg.ready || cur.totalEndpoints !== sm.agg.total
-    ) {
-      cur.rps = rps[i]!;
-      cur.errorRate = r.errorRate;
-      cur.p50Ms = r.p50;
-      cur.p99Ms = r.p99;
-      cur.readyEndpoints = sm.agg.ready;
-      cur.totalEndpoints = sm.agg.total;
-      noteChange(state, 'Service', key);
-    }
+    writeServiceTraffic(state, traffic, graph.order[i]!, rps[i]!, r, sm.agg);
   }
   state.traffic = traffic;
   memo.traffic = traffic;
@@ -824,6 +808,32 @@ export function updateTraffic(state: SimState): void {
   memo.last = writable ? pass : null;
   memo.incr = writable ? { graph, ingressRps, rps, sms, own, results, ups: incr !== null && incr.graph === graph ? incr.ups : callersOf(graph) } : null;
   drawSlis(state, pass);
+}
+
+/**
+ * Writes Service `key`'s entry of `traffic` (`state.traffic`, or the fresh object a full pass builds)
+ * from its offered load `rps` (requests/s), end-to-end result `r` (error share 0..1, p50/p99 ms) and
+ * aggregate `agg` (ready / total endpoints): a new entry when there is none (a full pass after the
+ * graph changed writes into a fresh, empty object), else the entry updated in place only when a figure
+ * changed; either way recorded in the change log as a `Service` change. O(1).
+ */
+function writeServiceTraffic(state: SimState, traffic: Record<string, ServiceTraffic>, key: string, rps: number, r: Result, agg: ServiceAggregate): void {
+  const cur = traffic[key];
+  if (cur === undefined) {
+    traffic[key] = { rps, errorRate: r.errorRate, p50Ms: r.p50, p99Ms: r.p99, readyEndpoints: agg.ready, totalEndpoints: agg.total };
+    noteChange(state, 'Service', key);
+  } else if (
+    cur.rps !== rps || cur.errorRate !== r.errorRate || cur.p50Ms !== r.p50 || cur.p99Ms !== r.p99 ||
+    cur.readyEndpoints !== agg.ready || cur.totalEndpoints !== agg.total
+  ) {
+    cur.rps = rps;
+    cur.errorRate = r.errorRate;
+    cur.p50Ms = r.p50;
+    cur.p99Ms = r.p99;
+    cur.readyEndpoints = agg.ready;
+    cur.totalEndpoints = agg.total;
+    noteChange(state, 'Service', key);
+  }
 }
 
 /** Per position, its callers and the index of the call in each caller's down list, flattened as pairs, by caller then index. */
@@ -905,23 +915,7 @@ function incrementalPass(state: SimState, memo: Memo, incr: IncrementalPass, sli
       const up = ups[i]!;
       for (let k = 0; k < up.length; k += 2) backward[up[k]!] = 1; // callers come earlier
     }
-    const key = graph.order[i]!;
-    const cur = traffic[key];
-    if (cur === undefined) {
-      traffic[key] = { rps: rps[i]!, errorRate: r.errorRate, p50Ms: r.p50, p99Ms: r.p99, readyEndpoints: sm.agg.ready, totalEndpoints: sm.agg.total };
-      noteChange(state, 'Service', key);
-    } else if (
-      cur.rps !== rps[i] || cur.errorRate !== r.errorRate || cur.p50Ms !== r.p50 || cur.p99Ms !== r.p99 ||
-      cur.readyEndpoints !== sm.agg.ready || cur.totalEndpoints !== sm.agg.total
-    ) {
-      cur.rps = rps[i]!;
-      cur.errorRate = r.errorRate;
-      cur.p50Ms = r.p50;
-      cur.p99Ms = r.p99;
-      cur.readyEndpoints = sm.agg.ready;
-      cur.totalEndpoints = sm.agg.total;
-      noteChange(state, 'Service', key);
-    }
+    writeServiceTraffic(state, traffic, graph.order[i]!, rps[i]!, r, sm.agg);
   }
   const userPos = userKey !== undefined ? graph.position.get(userKey) : undefined;
   // The last pass's object, its figures brought up to date (its tail-share cache is keyed by `user`).
