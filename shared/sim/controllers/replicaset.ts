@@ -450,7 +450,10 @@ function setFlags(memo: RsMemo, key: string, now: number): void {
   else memo.flags.set(key, now);
 }
 
-/** The active pods of `owned` (keys); with `memo`, their flags are recorded in it too. */
+/**
+ * The active pods of `owned` (keys); with `memo` (a fresh, empty one), their flags and counts are
+ * recorded in it too (what {@link setFlags} from no flags records, without its lookup).
+ */
 function activePods(state: SimState, owned: Set<string> | undefined, memo?: RsMemo): Pod[] {
   const active: Pod[] = [];
   if (owned) {
@@ -458,7 +461,12 @@ function activePods(state: SimState, owned: Set<string> | undefined, memo?: RsMe
       const p = state.pods[k]!;
       if (!isActive(p)) continue;
       active.push(p);
-      if (memo !== undefined) setFlags(memo, k, podFlags(p));
+      if (memo !== undefined) {
+        const ready = p.sim.ready;
+        memo.flags.set(k, ready ? ACTIVE | READY : ACTIVE);
+        memo.active++;
+        if (ready) memo.ready++;
+      }
     }
   }
   return active;
@@ -569,15 +577,17 @@ function syncReplicas(state: SimState, key: string, objKey: string, rs: ReplicaO
   } else if (diff > 0) {
     active ??= activePods(state, owned);
     const victims = rankPodsForDeletion(active, Math.min(diff, BURST_REPLICAS));
-    const gone = new Set<Pod>();
     for (const pod of victims) {
       emit(state, 'Normal', 'SuccessfulDelete', ref, `Deleted pod: ${pod.metadata.name}`, source);
       const podKey = `${pod.metadata.namespace}/${pod.metadata.name}`;
       if (!deletePod(state, podKey).ok) exact = false; // counted as gone all the same (as before)
       if (memo !== undefined) setFlags(memo, podKey, 0);
-      gone.add(pod);
     }
-    active = active.filter((p) => !gone.has(p));
+    // The status below is the memo's; without one it counts the pods left.
+    if (memo === undefined) {
+      const gone = new Set<Pod>(victims);
+      active = active.filter((p) => !gone.has(p));
+    }
     if (diff > BURST_REPLICAS) markDirty(state, 'replicaSets', key);
   }
   if (memo !== undefined) {
