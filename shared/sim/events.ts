@@ -162,18 +162,23 @@ function write(state: SimState, type: SimEvent['type'], reason: string, object: 
   const idx = indexOf(state);
   // One pass over the series about objects of this name: the series of this message, the combined
   // series, and the distinct plain messages of similar events within the window.
-  let same: SimEvent | undefined;
-  let combined: SimEvent | undefined;
+  const list = idx.byName.get(object.name);
+  let same = -1;
+  let combined = -1;
   let recent = 1;
-  for (const e of idx.byName.get(object.name) ?? []) {
-    if (!similar(e, type, reason, source, object)) continue;
-    if (isCombined(e.message)) combined = e;
-    else if (e.message === message) same = e;
-    else if (e.t >= at - AGGREGATE_INTERVAL_SECONDS) recent++;
+  if (list !== undefined) {
+    for (let i = 0; i < list.length; i++) {
+      const e = list[i]!;
+      if (!similar(e, type, reason, source, object)) continue;
+      if (isCombined(e.message)) combined = i;
+      else if (e.message === message) same = i;
+      else if (e.t >= at - AGGREGATE_INTERVAL_SECONDS) recent++;
+    }
   }
-  const msg = same === undefined && recent >= AGGREGATE_MAX_EVENTS ? COMBINED_PREFIX + message : message;
+  const msg = same < 0 && recent >= AGGREGATE_MAX_EVENTS ? COMBINED_PREFIX + message : message;
   // The combined series is one per aggregate key (client-go keys it so and patches its message).
-  const prev = msg === message ? same : combined;
+  const slot = msg === message ? same : combined;
+  const prev = slot >= 0 ? list![slot] : undefined;
   const event: SimEvent = {
     t: at,
     type,
@@ -186,7 +191,9 @@ function write(state: SimState, type: SimEvent['type'], reason: string, object: 
     firstT: prev ? prev.firstT : at,
   };
   state.events.push(event);
-  addToIndex(idx, event);
+  // The index entry of its series is `prev` (one entry per series: addToIndex's replacement, found above).
+  if (prev !== undefined) list![slot] = event;
+  else addToIndex(idx, event);
   trim(state, idx, state.t);
   stamp(idx);
   return event;

@@ -46,9 +46,10 @@
  * Cost: a tick with no API write, no node queued or lost, and the same graph, ingress, image profiles
  * and API writability as the last pass only redoes the SLI draws (O(images) field comparisons to
  * notice an incident or test editing a profile in place); a tick whose only changes to the inputs are
- * EndpointSlice writes (the change log, ./changelog.ts, names them) recomputes only those Services and
- * what depends on them (`incrementalPass`: their callees' offered load, their callers' results), O(changed
- * Services and their edges); any other tick is O(services + edges) plus work for what changed (O(nodes)
+ * EndpointSlice writes (the change log, ./changelog.ts, names them), maybe with new image profiles
+ * added (a rollout to a new image: the Services running that image are re-checked, O(services) byte
+ * scan), recomputes only those Services and what depends on them (`incrementalPass`: their callees'
+ * offered load, their callers' results), O(changed Services and their edges); any other tick is O(services + edges) plus work for what changed (O(nodes)
  * more after an API write or a node queue/timer trace, see `refreshLiveness`). A memo outside the state (a `WeakMap` keyed by the state object, like
  * shared/sim/cache.ts) keeps per Service:
  * - its endpoint aggregate (ready endpoints grouped by image, CPU, node and running container), rebuilt
@@ -674,6 +675,38 @@ function sameProfiles(state: SimState, images: string[], sig: number[]): boolean
   return true;
 }
 
+/**
+ * The profile keys added since `snap` when that is the only change to the profiles: `keys` (the
+ * current `Object.keys(state.images)`) starts with every key of `snap` and each of those still has its
+ * snapshot profile and fields (same `state.images` object, same default profile). Else null. O(images).
+ */
+function addedProfiles(state: SimState, keys: string[], snap: ProfileSnapshot): Set<string> | null {
+  const prev = snap.keys;
+  if (keys.length <= prev.length) return null;
+  for (let i = 0; i < prev.length; i++) if (keys[i] !== prev[i]) return null;
+  if (!sameProfileSnapshot(state, snap)) return null;
+  return new Set(keys.slice(prev.length));
+}
+
+/**
+ * A Service's own figures at offered load `load` (requests/s), recomputed (and memoised in `sm`) only
+ * when its aggregate, load or node liveness changed since they were computed, or, with
+ * `checkProfiles`, when the profile fields of one of its images differ from those they were computed
+ * with. O(1) when they hold, else O(groups).
+ */
+function ownFiguresOf(state: SimState, sm: ServiceMemo, load: number, checkProfiles: boolean): OwnFigures {
+  let figures = sm.own;
+  if (figures === null || sm.ownAgg !== sm.agg || sm.liveStale || sm.ownRps !== load || (checkProfiles && !sameProfiles(state, sm.agg.images, sm.ownProfile))) {
+    figures = ownFigures(state, sm.agg, load);
+    sm.own = figures;
+    sm.ownAgg = sm.agg;
+    sm.ownRps = load;
+    sm.ownProfile = profileSignature(state, sm.agg.images);
+    sm.liveStale = false;
+  }
+  return figures;
+}
+
 function sameDownstream(prev: Result[], down: number[], results: Result[]): boolean {
   if (prev.length !== down.length) return false;
   for (let j = 0; j < down.length; j++) if (prev[j] !== results[down[j]!]) return false;
@@ -721,14 +754,19 @@ export function updateTraffic(state: SimState): void {
   // Same image keys and profile fields as at the last (writable) pass: every Service whose aggregate is
   // unchanged has the profiles its own figures were computed with, so only changed aggregates recompute.
   const prevImages = last?.images ?? null;
-  const profilesUnchanged = prevImages !== null && sameKeys(Object.keys(state.images), prevImages.keys) && sameProfileSnapshot(state, prevImages);
+  const imageKeys = Object.keys(state.images);
+  const profilesUnchanged = prevImages !== null && sameKeys(imageKeys, prevImages.keys) && sameProfileSnapshot(state, prevImages);
+  // Or only new profiles were added (`setDeploymentImage` of a new image: its key comes last), every
+  // earlier one untouched: only Services with endpoints running a new image may see another profile.
+  const added = !profilesUnchanged && prevImages !== null ? addedProfiles(state, imageKeys, prevImages) : null;
   const incr = memo.incr;
   if (
-    slices !== null && incr !== null && incr.graph === graph && last !== null && writable && !livenessChanged && profilesUnchanged &&
+    slices !== null && incr !== null && incr.graph === graph && last !== null && writable && !livenessChanged && (profilesUnchanged || added !== null) &&
     last.graph === graph && last.userKey === userKey && memo.traffic === state.traffic && memo.trafficGraph === graph && sameIngress(state, last)
   ) {
-    // Only EndpointSlices changed since the last pass: recompute what depends on them.
-    incrementalPass(state, memo, incr, slices, last, userKey);
+    // Only EndpointSlices changed since the last pass (and maybe profiles were added): recompute what
+    // depends on them.
+    incrementalPass(state, memo, incr, slices, last, userKey, added);
     return;
   }
   const n = graph.order.length;
@@ -748,15 +786,7 @@ export function updateTraffic(state: SimState): void {
   for (let i = 0; i < n; i++) {
     const sm = serviceMemoOf(state, memo, graph.order[i]!, outageDirty);
     const load = rps[i]!;
-    let figures = sm.own;
-    if (figures === null || sm.ownAgg !== sm.agg || sm.liveStale || sm.ownRps !== load || (!profilesUnchanged && !sameProfiles(state, sm.agg.images, sm.ownProfile))) {
-      figures = ownFigures(state, sm.agg, load);
-      sm.own = figures;
-      sm.ownAgg = sm.agg;
-      sm.ownRps = load;
-      sm.ownProfile = profileSignature(state, sm.agg.images);
-      sm.liveStale = false;
-    }
+    const figures = ownFiguresOf(state, sm, load, !profilesUnchanged);
     sms[i] = sm;
     own[i] = figures;
     const downs = graph.down[i]!;
@@ -781,23 +811,7 @@ export function updateTraffic(state: SimState): void {
       sm.resultDown = downResults;
     }
     results[i] = r;
-    const key = graph.order[i]!;
-    const cur = fresh ? undefined : traffic[key];
-    if (cur === undefined) {
-      traffic[key] = { rps: rps[i]!, errorRate: r.errorRate, p50Ms: r.p50, p99Ms: r.p99, readyEndpoints: sm.agg.ready, totalEndpoints: sm.agg.total };
-      noteChange(state, 'Service', key);
-    } else if (
-      cur.rps !== rps[i] || cur.errorRate !== r.errorRate || cur.p50Ms !== r.p50 || cur.p99Ms !== r.p99 ||
-      cur.readyEndpoints !== sm.agg.ready || cur.totalEndpoints !== sm.agg.total
-    ) {
-      cur.rps = rps[i]!;
-      cur.errorRate = r.errorRate;
-      cur.p50Ms = r.p50;
-      cur.p99Ms = r.p99;
-      cur.readyEndpoints = sm.agg.ready;
-      cur.totalEndpoints = sm.agg.total;
-      noteChange(state, 'Service', key);
-    }
+    writeServiceTraffic(state, traffic, graph.order[i]!, rps[i]!, r, sm.agg);
   }
   state.traffic = traffic;
   memo.traffic = traffic;
@@ -826,6 +840,32 @@ export function updateTraffic(state: SimState): void {
   drawSlis(state, pass);
 }
 
+/**
+ * Writes Service `key`'s entry of `traffic` (`state.traffic`, or the fresh object a full pass builds)
+ * from its offered load `rps` (requests/s), end-to-end result `r` (error share 0..1, p50/p99 ms) and
+ * aggregate `agg` (ready / total endpoints): a new entry when there is none (a full pass after the
+ * graph changed writes into a fresh, empty object), else the entry updated in place only when a figure
+ * changed; either way recorded in the change log as a `Service` change. O(1).
+ */
+function writeServiceTraffic(state: SimState, traffic: Record<string, ServiceTraffic>, key: string, rps: number, r: Result, agg: ServiceAggregate): void {
+  const cur = traffic[key];
+  if (cur === undefined) {
+    traffic[key] = { rps, errorRate: r.errorRate, p50Ms: r.p50, p99Ms: r.p99, readyEndpoints: agg.ready, totalEndpoints: agg.total };
+    noteChange(state, 'Service', key);
+  } else if (
+    cur.rps !== rps || cur.errorRate !== r.errorRate || cur.p50Ms !== r.p50 || cur.p99Ms !== r.p99 ||
+    cur.readyEndpoints !== agg.ready || cur.totalEndpoints !== agg.total
+  ) {
+    cur.rps = rps;
+    cur.errorRate = r.errorRate;
+    cur.p50Ms = r.p50;
+    cur.p99Ms = r.p99;
+    cur.readyEndpoints = agg.ready;
+    cur.totalEndpoints = agg.total;
+    noteChange(state, 'Service', key);
+  }
+}
+
 /** Per position, its callers and the index of the call in each caller's down list, flattened as pairs, by caller then index. */
 function callersOf(graph: TrafficGraph): number[][] {
   const ups: number[][] = graph.order.map(() => []);
@@ -846,7 +886,7 @@ function callersOf(graph: TrafficGraph): number[][] {
  * `state.traffic` entry, which the full pass would recompute to the same values. O(changed Services
  * and their neighbours), plus two byte scans over the positions.
  */
-function incrementalPass(state: SimState, memo: Memo, incr: IncrementalPass, slices: string[], last: LastPass, userKey: string | undefined): void {
+function incrementalPass(state: SimState, memo: Memo, incr: IncrementalPass, slices: string[], last: LastPass, userKey: string | undefined, added: Set<string> | null): void {
   const graph = incr.graph;
   const n = graph.order.length;
   const { rps, sms, own, results, ingressRps, ups } = incr;
@@ -859,6 +899,21 @@ function incrementalPass(state: SimState, memo: Memo, incr: IncrementalPass, sli
     forward[i] = 1;
     if (i < lo) lo = i;
   }
+  if (added !== null) {
+    // New profiles: a Service whose (unchanged) aggregate runs a new image had it resolved to the
+    // default profile; its figures are re-checked against the new one below. A Service whose slice
+    // changed is already marked (its aggregate is re-read and its images with it).
+    for (let i = 0; i < n; i++) {
+      if (forward[i] === 1) continue;
+      for (const image of sms[i]!.agg.images) {
+        if (!added.has(image)) continue;
+        forward[i] = 1;
+        if (i < lo) lo = i;
+        break;
+      }
+    }
+    last.images = snapshotProfiles(state);
+  }
   for (let i = lo; i < n; i++) {
     if (forward[i] === 0) continue;
     const sm = serviceMemoOf(state, memo, graph.order[i]!, null);
@@ -870,15 +925,7 @@ function incrementalPass(state: SimState, memo: Memo, incr: IncrementalPass, sli
     }
     const prevLoad = rps[i];
     rps[i] = load;
-    let figures = sm.own;
-    if (figures === null || sm.ownAgg !== sm.agg || sm.liveStale || sm.ownRps !== load) {
-      figures = ownFigures(state, sm.agg, load);
-      sm.own = figures;
-      sm.ownAgg = sm.agg;
-      sm.ownRps = load;
-      sm.ownProfile = profileSignature(state, sm.agg.images);
-      sm.liveStale = false;
-    }
+    const figures = ownFiguresOf(state, sm, load, added !== null);
     sms[i] = sm;
     const prevOwn = own[i];
     own[i] = figures;
@@ -905,23 +952,7 @@ function incrementalPass(state: SimState, memo: Memo, incr: IncrementalPass, sli
       const up = ups[i]!;
       for (let k = 0; k < up.length; k += 2) backward[up[k]!] = 1; // callers come earlier
     }
-    const key = graph.order[i]!;
-    const cur = traffic[key];
-    if (cur === undefined) {
-      traffic[key] = { rps: rps[i]!, errorRate: r.errorRate, p50Ms: r.p50, p99Ms: r.p99, readyEndpoints: sm.agg.ready, totalEndpoints: sm.agg.total };
-      noteChange(state, 'Service', key);
-    } else if (
-      cur.rps !== rps[i] || cur.errorRate !== r.errorRate || cur.p50Ms !== r.p50 || cur.p99Ms !== r.p99 ||
-      cur.readyEndpoints !== sm.agg.ready || cur.totalEndpoints !== sm.agg.total
-    ) {
-      cur.rps = rps[i]!;
-      cur.errorRate = r.errorRate;
-      cur.p50Ms = r.p50;
-      cur.p99Ms = r.p99;
-      cur.readyEndpoints = sm.agg.ready;
-      cur.totalEndpoints = sm.agg.total;
-      noteChange(state, 'Service', key);
-    }
+    writeServiceTraffic(state, traffic, graph.order[i]!, rps[i]!, r, sm.agg);
   }
   const userPos = userKey !== undefined ? graph.position.get(userKey) : undefined;
   // The last pass's object, its figures brought up to date (its tail-share cache is keyed by `user`).

@@ -46,6 +46,23 @@ describe('replicaset controller', () => {
       mk('crashy', { node: 'e', restarts: 4 }),
     ];
     expect(rankPodsForDeletion(pods).map((p) => p.metadata.name)).toEqual(['unscheduled', 'pending', 'crashy', 'notready', 'ready-new', 'ready-old']);
+    // A scale-down by k deletes the head of that ranking: asking for k pods gives the same pods in the
+    // same order, whatever the pods (many ties: few nodes, phases, restart counts and creation times).
+    let seed = 7;
+    const rnd = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+    for (let trial = 0; trial < 200; trial++) {
+      const n = 1 + rnd(120);
+      const many = Array.from({ length: n }, (_, i) => mk(`p${rnd(1000)}-${i}`, {
+        ...(rnd(8) > 0 ? { node: `n${rnd(6)}` } : {}),
+        phase: (['Running', 'Running', 'Pending', 'Unknown'] as const)[rnd(4)],
+        ready: rnd(3) > 0,
+        restarts: rnd(3),
+        created: rnd(4),
+      }));
+      const whole = rankPodsForDeletion(many).map((p) => p.metadata.name);
+      const k = rnd(n + 2);
+      expect(rankPodsForDeletion(many, k).map((p) => p.metadata.name)).toEqual(whole.slice(0, k));
+    }
   });
 
   it('creates at most 500 pods per sync (burstReplicas)', () => {

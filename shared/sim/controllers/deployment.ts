@@ -15,7 +15,7 @@ import { emit } from '../emit.ts';
 import { getIndex } from '../cache.ts';
 import { templateHash } from '../names.ts';
 import { scheduleTimer, type TimerKind } from '../timers.ts';
-import type { Deployment, DeploymentCondition, ReplicaSet, SimState, Timer } from '../types.ts';
+import type { Deployment, DeploymentCondition, PodTemplateSpec, ReplicaSet, SimState, Timer } from '../types.ts';
 import { maxUnavailable, newRSNewReplicas, scaleDownOld, surgeAndUnavailable } from './rolling.ts';
 
 /** Annotation holding a ReplicaSet's (and its Deployment's) revision. */
@@ -107,12 +107,33 @@ function setCondition(state: SimState, d: Deployment, type: DeploymentCondition[
   else conds.push(next);
 }
 
+/**
+ * The `pod-template-hash` of each template object last hashed, with the template's `JSON.stringify`
+ * then; beside the state (never hashed), keyed by the object so a replaced template is hashed anew.
+ */
+const templateHashes = new WeakMap<PodTemplateSpec, { json: string; hash: string }>();
+
+/**
+ * {@link templateHash} of a Deployment's pod template, memoised: a template edited in place (`kubectl set
+ * image` changes a container's image in it) is hashed again, as its JSON text changed; the same JSON
+ * text of the same object (templates are JSON data) gives the same canonical hash. O(template) with a
+ * native `JSON.stringify` and one string comparison instead of the canonical JSON and FNV hash of every sync.
+ */
+function podTemplateHash(tpl: PodTemplateSpec): string {
+  const json = JSON.stringify(tpl);
+  const memo = templateHashes.get(tpl);
+  if (memo !== undefined && memo.json === json) return memo.hash;
+  const hash = templateHash(tpl);
+  templateHashes.set(tpl, { json, hash });
+  return hash;
+}
+
 function syncDeployment(state: SimState, key: string): void {
   const d = state.deployments[key];
   if (!d) return;
   const rvBefore = d.metadata.resourceVersion;
   const conditionsBefore = JSON.stringify(d.status.conditions);
-  const hash = templateHash(d.spec.template);
+  const hash = podTemplateHash(d.spec.template);
   const all = replicaSetsOf(state, key);
   let cur = all.find((x) => x.rs.metadata.labels['pod-template-hash'] === hash);
   const old = all.filter((x) => x !== cur);

@@ -15,7 +15,7 @@ import { emit, isWarmStart } from '../emit.ts';
 import { hasRecentEvent } from '../events.ts';
 import { getIndex, selectorMatches } from '../cache.ts';
 import { randomSuffix } from '../names.ts';
-import { cloneJson, isActive, readySince } from '../podutil.ts';
+import { cloneJson, isActive } from '../podutil.ts';
 import { parseCpuMillicores, parseMemoryMiB } from '../../manifests/quantity.ts';
 import { scheduleTimer, type TimerKind } from '../timers.ts';
 import type { OwnerReference, Pod, PodSpec, PodTemplateSpec, ReplicaSet, ReplicationController, SimState, Timer } from '../types.ts';
@@ -301,19 +301,82 @@ export function deletionCost(pod: Pod): number {
   return n >= -2147483648 && n <= 2147483647 ? n : 0;
 }
 
+/** A pod with its deletion-rank sort keys, computed once ({@link rankPodsForDeletion}). */
+interface RankedPod {
+  pod: Pod;
+  bound: number;
+  phase: number;
+  ready: number;
+  cost: number;
+  siblings: number;
+  readySince: number;
+  restarts: number;
+  created: number;
+  name: string;
+}
+
+/** ActivePodsWithRanks.Less over precomputed keys: negative when `a` goes first. A total order (name last). */
+function compareRanked(a: RankedPod, b: RankedPod): number {
+  if (a.bound !== b.bound) return a.bound - b.bound;
+  if (a.phase !== b.phase) return a.phase - b.phase;
+  if (a.ready !== b.ready) return a.ready - b.ready;
+  if (a.cost !== b.cost) return a.cost - b.cost;
+  if (a.siblings !== b.siblings) return b.siblings - a.siblings;
+  if (a.ready === 1 && b.ready === 1 && a.readySince !== b.readySince) return b.readySince - a.readySince;
+  if (a.restarts !== b.restarts) return b.restarts - a.restarts;
+  if (a.created !== b.created) return b.created - a.created;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+/**
+ * Moves the `k` smallest entries of `xs` (by `cmp`, a total order) to `xs[0..k)`, in no particular
+ * order (Hoare's quickselect, median-of-three pivots: deterministic). O(n) comparisons on average.
+ */
+function selectSmallest<T>(xs: T[], k: number, cmp: (a: T, b: T) => number): void {
+  let lo = 0;
+  let hi = xs.length - 1;
+  while (hi > lo) {
+    const mid = (lo + hi) >>> 1;
+    // Median of three as the pivot value.
+    let a = xs[lo]!;
+    let b = xs[mid]!;
+    const c = xs[hi]!;
+    if (cmp(a, b) > 0) [a, b] = [b, a];
+    const pivot = cmp(b, c) <= 0 ? b : cmp(a, c) <= 0 ? c : a;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (cmp(xs[i]!, pivot) < 0) i++;
+      while (cmp(xs[j]!, pivot) > 0) j--;
+      if (i <= j) {
+        const t = xs[i]!;
+        xs[i] = xs[j]!;
+        xs[j] = t;
+        i++;
+        j--;
+      }
+    }
+    // [lo, j] <= pivot <= [i, hi]; entries between j and i equal the pivot (one entry: the order is total).
+    if (k - 1 <= j) hi = j;
+    else if (k - 1 >= i) lo = i;
+    else return;
+  }
+}
+
 /**
  * Orders pods so the first ones are deleted first on scale-down (ActivePodsWithRanks.Less,
  * K pkg/controller/controller_utils.go; kubernetes-behaviour.md §4): unscheduled, Pending < Unknown <
  * Running, not Ready, lower `controller.kubernetes.io/pod-deletion-cost` (annotation, an int32; absent
  * or not an int32: 0, as GetDeletionCostFromPodAnnotations' error is ignored there), more siblings on
  * the same node, Ready for less time, more restarts, newer; name as a final tie-breaker so the order is
- * total.
+ * total. With `limit`, only the first `limit` pods of that order (the scale-down's victims): selected
+ * in O(pods) and only those sorted, the same pods in the same order as the head of the whole ranking.
  */
-export function rankPodsForDeletion(pods: Pod[]): Pod[] {
+export function rankPodsForDeletion(pods: Pod[], limit = pods.length): Pod[] {
   const perNode = new Map<string, number>();
   for (const p of pods) if (p.spec.nodeName) perNode.set(p.spec.nodeName, (perNode.get(p.spec.nodeName) ?? 0) + 1);
   // Each pod's sort keys computed once (the comparison below is the same as comparing them on the fly).
-  const ranked = pods.map((p) => {
+  const ranked = pods.map((p): RankedPod => {
     let restarts = 0;
     for (const c of p.status.containerStatuses) restarts += c.restartCount;
     return {
@@ -323,23 +386,18 @@ export function rankPodsForDeletion(pods: Pod[]): Pod[] {
       ready: p.sim.ready ? 1 : 0,
       cost: deletionCost(p),
       siblings: p.spec.nodeName ? perNode.get(p.spec.nodeName)! : 0,
-      readySince: p.sim.ready ? (readySince(p) ?? 0) : 0,
+      readySince: p.sim.ready ? (readyTransition(p) ?? 0) : 0,
       restarts,
       created: p.metadata.creationTimestamp,
       name: p.metadata.name,
     };
   });
-  ranked.sort((a, b) => {
-    if (a.bound !== b.bound) return a.bound - b.bound;
-    if (a.phase !== b.phase) return a.phase - b.phase;
-    if (a.ready !== b.ready) return a.ready - b.ready;
-    if (a.cost !== b.cost) return a.cost - b.cost;
-    if (a.siblings !== b.siblings) return b.siblings - a.siblings;
-    if (a.ready === 1 && b.ready === 1 && a.readySince !== b.readySince) return b.readySince - a.readySince;
-    if (a.restarts !== b.restarts) return b.restarts - a.restarts;
-    if (a.created !== b.created) return b.created - a.created;
-    return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
-  });
+  const k = Math.max(0, Math.min(limit, ranked.length));
+  if (k < ranked.length) {
+    selectSmallest(ranked, k, compareRanked);
+    ranked.length = k;
+  }
+  ranked.sort(compareRanked);
   return ranked.map((r) => r.pod);
 }
 
@@ -401,7 +459,10 @@ function setFlags(memo: RsMemo, key: string, now: number): void {
   else memo.flags.set(key, now);
 }
 
-/** The active pods of `owned` (keys); with `memo`, their flags are recorded in it too. */
+/**
+ * The active pods of `owned` (keys); with `memo` (a fresh, empty one), their flags and counts are
+ * recorded in it too (what {@link setFlags} from no flags records, without its lookup).
+ */
 function activePods(state: SimState, owned: Set<string> | undefined, memo?: RsMemo): Pod[] {
   const active: Pod[] = [];
   if (owned) {
@@ -409,7 +470,12 @@ function activePods(state: SimState, owned: Set<string> | undefined, memo?: RsMe
       const p = state.pods[k]!;
       if (!isActive(p)) continue;
       active.push(p);
-      if (memo !== undefined) setFlags(memo, k, podFlags(p));
+      if (memo !== undefined) {
+        const ready = p.sim.ready;
+        memo.flags.set(k, ready ? ACTIVE | READY : ACTIVE);
+        memo.active++;
+        if (ready) memo.ready++;
+      }
     }
   }
   return active;
@@ -521,16 +587,18 @@ function syncReplicas(state: SimState, key: string, objKey: string, rs: ReplicaO
     if (-diff > created) markDirty(state, 'replicaSets', key);
   } else if (diff > 0) {
     active ??= activePods(state, owned);
-    const victims = rankPodsForDeletion(active).slice(0, Math.min(diff, BURST_REPLICAS));
-    const gone = new Set<Pod>();
+    const victims = rankPodsForDeletion(active, Math.min(diff, BURST_REPLICAS));
     for (const pod of victims) {
       emit(state, 'Normal', 'SuccessfulDelete', ref, `Deleted pod: ${pod.metadata.name}`, source);
       const podKey = `${pod.metadata.namespace}/${pod.metadata.name}`;
       if (!deletePod(state, podKey).ok) exact = false; // counted as gone all the same (as before)
       if (memo !== undefined) setFlags(memo, podKey, 0);
-      gone.add(pod);
     }
-    active = active.filter((p) => !gone.has(p));
+    // The status below is the memo's; without one it counts the pods left.
+    if (memo === undefined) {
+      const gone = new Set<Pod>(victims);
+      active = active.filter((p) => !gone.has(p));
+    }
     if (diff > BURST_REPLICAS) markDirty(state, 'replicaSets', key);
   }
   if (memo !== undefined) {

@@ -20,12 +20,18 @@ export interface RsCounts {
  */
 export function resolveIntOrPercent(v: number | string, total: number, roundUp: boolean): number {
   if (typeof v === 'number') return v;
-  const m = /^(\d+)%$/.exec(v.trim());
-  if (!m) {
-    if (/^\d+$/.test(v.trim())) return Number(v.trim());
-    throw new Error(`invalid value for IntOrString: invalid type: string is not a percentage: "${v}"`);
+  // Digits with an optional `%` after them (the regexes /^\d+%$/ and /^\d+$/ of the trimmed text),
+  // read without a regex: the rollout maths resolves the Deployment's fenceposts several times a sync.
+  const t = v.trim();
+  const end = t.length > 0 && t.charCodeAt(t.length - 1) === 37 /* % */ ? t.length - 1 : t.length;
+  let digits = end > 0;
+  for (let i = 0; i < end && digits; i++) {
+    const c = t.charCodeAt(i);
+    digits = c >= 48 && c <= 57;
   }
-  const x = (Number(m[1]) * total) / 100;
+  if (!digits) throw new Error(`invalid value for IntOrString: invalid type: string is not a percentage: "${v}"`);
+  if (end === t.length) return Number(t);
+  const x = (Number(t.slice(0, end)) * total) / 100;
   return roundUp ? Math.ceil(x) : Math.floor(x);
 }
 
