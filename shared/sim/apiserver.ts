@@ -57,7 +57,7 @@ import { recordChange } from './changelog.ts';
 import { KINDS, kindOf, objectKey, type KindDef } from './kinds/index.ts';
 import { fnv1a64 } from './hash.ts';
 import { objKey, splitKey } from './names.ts';
-import type { ConfigMap, CronJob, Job, Secret } from './types.ts';
+import type { ConfigMap, ControllerRevision, CronJob, Job, Secret } from './types.ts';
 import type { LimitRange, ResourceQuota } from './kinds/quotaTypes.ts';
 import type { PersistentVolumeClaim } from './types.ts';
 
@@ -121,6 +121,7 @@ export interface StoredKinds {
   PriorityClass: PriorityClass;
   ConfigMap: ConfigMap;
   Secret: Secret;
+  ControllerRevision: ControllerRevision;
 }
 
 /** A stored kind's name (`Pod`, `Node`...). */
@@ -482,6 +483,7 @@ function enqueue(state: SimState, kind: StoredKind, key: string, obj: StoredKind
     case 'HorizontalPodAutoscaler':
     case 'ConfigMap':
     case 'Secret':
+    case 'ControllerRevision':
       // (issue 6) the kubelet reads them when it (re)tries a Pod's containers and volumes: no queue
       return;
   }

@@ -64,6 +64,8 @@ export interface StatefulSet {
     /** Absent in states stored before it was modelled: read as RollingUpdate, partition 0. */
     updateStrategy?: StatefulSetUpdateStrategy;
     volumeClaimTemplates?: PersistentVolumeClaimTemplate[];
+    /** (added) Old ControllerRevisions kept (K defaults.go: 10); absent = 10. */
+    revisionHistoryLimit?: number;
     /** Default Retain / Retain (K defaults.go): PVCs stay on scale-down and on delete. */
     persistentVolumeClaimRetentionPolicy?: { whenDeleted: 'Retain' | 'Delete'; whenScaled: 'Retain' | 'Delete' };
   };
@@ -104,6 +106,8 @@ export interface DaemonSet {
     minReadySeconds: number;
     /** Absent in states stored before it was modelled: read as RollingUpdate, maxUnavailable 1. */
     updateStrategy?: DaemonSetUpdateStrategy;
+    /** (added) Old ControllerRevisions kept (K defaults.go: 10); absent = 10. */
+    revisionHistoryLimit?: number;
   };
   status: {
     observedGeneration: number;
