@@ -15,6 +15,8 @@ import { createObject, newMeta, removeObject, updateObject } from '../apiserver.
 import { revisionsOf, type ControllerRevision } from '../kinds/controllerRevision.ts';
 import type { PodTemplateSpec, SimState } from '../types.ts';
 
+export { revisionTemplate, revisionsOf } from '../kinds/controllerRevision.ts';
+
 /** The owner fields a revision is made from. */
 export interface RevisionOwner {
   kind: 'StatefulSet' | 'DaemonSet';
