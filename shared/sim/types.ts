@@ -747,6 +747,8 @@ export interface WorkloadManifest {
     updateStrategy?: { type?: 'RollingUpdate' | 'OnDelete'; rollingUpdate?: { partition?: number; maxUnavailable?: number | string } };
     /** (added) StatefulSet: claims made per ordinal (../sim/kinds/pvc.ts). */
     volumeClaimTemplates?: PersistentVolumeClaimTemplate[];
+    /** (added, issue 6) StatefulSet / DaemonSet: old ControllerRevisions kept (default 10). */
+    revisionHistoryLimit?: number;
   };
 }
 

@@ -199,6 +199,16 @@ describe('DaemonSet ControllerRevisions', () => {
     expect(revs).toEqual([1, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
   });
 
+  it('revisionHistoryLimit 2 from the manifest: two dead revisions kept besides the live ones', () => {
+    const s = ds('  revisionHistoryLimit: 2\n  updateStrategy: {type: OnDelete}\n');
+    expect(until(s, () => s.daemonSets!['default/agent']!.status.numberAvailable === 3)).not.toBeNull();
+    for (let v = 2; v <= 6; v++) {
+      kubectl(s, `kubectl set image ds/agent agent=agent:${v}`);
+      step(s);
+    }
+    expect(kubectl(s, 'kubectl rollout history ds/agent')).toBe('daemonset.apps/agent\nREVISION  CHANGE-CAUSE\n1         <none>\n4         <none>\n5         <none>\n6         <none>');
+  });
+
   it('minReadySeconds 20: numberAvailable counts a Pod 20 sim seconds after it is Ready; the rolling update waits for it', () => {
     const s = ds('  minReadySeconds: 20\n');
     const d = () => s.daemonSets!['default/agent']!;

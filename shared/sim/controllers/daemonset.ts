@@ -19,7 +19,7 @@
  * `RollingUpdate` (default maxUnavailable 1, an integer or a percentage of the desired Nodes rounded
  * up): an old Pod that is not available is deleted at once; available old Pods are deleted while fewer
  * than maxUnavailable Nodes lack an available Pod; the manage loop then creates the new Pod on that
- * Node, and the next old Pod goes once it is Ready. `OnDelete`: only Pods deleted by hand are replaced
+ * Node, and the next old Pod goes once it is available (Ready for minReadySeconds). `OnDelete`: only Pods deleted by hand are replaced
  * (with the new template). Nodes are visited in name order (Kubernetes iterates a map). A Pod without
  * the label (stored before revisions were kept) counts as up to date, so a restored state does not roll.
  *

@@ -47,8 +47,8 @@ export interface PersistentVolumeClaimTemplate {
 /**
  * `apps/v1 StatefulSet` subset: Pods `name-0..n-1`, OrderedReady (default) or Parallel, an update
  * strategy, PVCs from `volumeClaimTemplates`. `sim.currentTemplate`: the pod template of
- * `status.currentRevision` while it differs from `spec.template` (the sim's stand-in for the
- * ControllerRevision objects; not served by the API).
+ * `status.currentRevision` while it differs from `spec.template` (kept for states stored before the
+ * ControllerRevision objects, ./controllerRevision.ts, which the controller now reads first; not served).
  */
 export interface StatefulSet {
   apiVersion: 'apps/v1';
