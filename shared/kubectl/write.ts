@@ -142,7 +142,10 @@ export function scaleCommand(state: SimState, ns: string, args: ParsedArgs): Sim
 
 /** `kubectl rollout undo deployment/NAME [--to-revision=N]` and `rollout restart deployment/NAME`. @throws UsageError (also for a revision not in the history). */
 export function rolloutWrite(state: SimState, ns: string, verb: 'undo' | 'restart' | 'pause' | 'resume', args: ParsedArgs): SimAction {
-  const target = verb === 'restart' || verb === 'undo' ? templateTarget(state, ns, args.positional) : null;
+  const target = templateTarget(state, ns, args.positional);
+  // (added, issue 6) kubectl's objectpauser / objectresumer know Deployments only (pause.go:
+  // `error: statefulsets.apps "web" pausing is not supported`).
+  if (target && (verb === 'pause' || verb === 'resume')) throw new UsageError(`error: ${target.kind.toLowerCase()}s.apps "${target.name}" ${verb === 'pause' ? 'pausing' : 'resuming'} is not supported`);
   if (target && verb === 'restart') return { type: 'rolloutRestart', deployment: ref(ns, target.name), kind: target.kind };
   if (target) {
     // (added, issue 6) rollout undo statefulset|daemonset/NAME: the revision is looked up by the action

@@ -129,6 +129,9 @@ describe('StatefulSet ControllerRevisions', () => {
     expect(kubectl(s, 'kubectl rollout undo sts/web --to-revision=1')).toBe('error: unable to find specified revision 1 in history');
     expect(kubectl(s, 'kubectl rollout undo sts/web --to-revision=2')).toBe('statefulset.apps/web rolled back');
     expect(set(s).spec.template.spec.containers[0]!.image).toBe('nginx:1.26');
+    // kubectl pauses Deployments only.
+    expect(kubectl(s, 'kubectl rollout pause sts/web')).toBe('error: statefulsets.apps "web" pausing is not supported');
+    expect(kubectl(s, 'kubectl rollout resume statefulset/web')).toBe('error: statefulsets.apps "web" resuming is not supported');
   });
 
   it('deleting the StatefulSet removes its revisions (garbage collection of dependents)', () => {
