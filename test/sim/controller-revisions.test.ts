@@ -104,6 +104,10 @@ describe('StatefulSet ControllerRevisions', () => {
     expect(yaml).toMatch(/\$patch: replace/);
     expect(yaml).toMatch(/kind: StatefulSet\n\s+name: web/);
     expect(kubectl(s, 'kubectl rollout undo statefulset/web')).toBe('error: no last revision to roll back to');
+    expect(kubectl(s, 'kubectl get sts web -o jsonpath={.spec.revisionHistoryLimit}')).toBe('10');
+    const described = kubectl(s, `kubectl describe controllerrevision ${rev1}`);
+    expect(described).toMatch(new RegExp(`^Name: +${rev1}\nNamespace: +default\nLabels: +app=web\n +controller.kubernetes.io/hash=`));
+    expect(described).toMatch(/Revision: +1/);
 
     expect(kubectl(s, 'kubectl set image statefulset/web nginx=nginx:1.26')).toBe('statefulset.apps/web image updated');
     expect(until(s, () => rolledOut(s))).not.toBeNull();
