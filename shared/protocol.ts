@@ -152,7 +152,7 @@ export const ActionMessage = z.discriminatedUnion('type', [
   /** `kubectl delete pod NAME [--grace-period=N] [--force]`: `gracePeriodSeconds` 0..3600 sim seconds overrides the Pod's own. */
   z.strictObject({ type: z.literal('deletePod'), pod: name, force: z.boolean().optional(), gracePeriodSeconds: z.number().int().min(0, { error: 'gracePeriodSeconds must be 0 to 3600' }).max(3600, { error: 'gracePeriodSeconds must be 0 to 3600' }).optional() }),
   z.strictObject({ type: z.literal('scaleDeployment'), deployment: name, replicas: z.number().int().min(0).max(1000), kind: z.literal('StatefulSet').optional() }),
-  z.strictObject({ type: z.literal('rolloutUndo'), deployment: name, toRevision: z.number().int().min(1).optional() }),
+  z.strictObject({ type: z.literal('rolloutUndo'), deployment: name, toRevision: z.number().int().min(1).optional(), kind: z.enum(['StatefulSet', 'DaemonSet']).optional() }),
   z.strictObject({ type: z.literal('rolloutRestart'), deployment: name, kind: z.enum(['StatefulSet', 'DaemonSet']).optional() }),
   z.strictObject({ type: z.literal('setImage'), deployment: name, container: name.optional(), image: z.string().min(1).max(512), kind: z.enum(['StatefulSet', 'DaemonSet']).optional() }),
   z.strictObject({

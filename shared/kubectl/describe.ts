@@ -672,7 +672,7 @@ export function describeSecret(secret: Secret): string {
 }
 
 /** The kinds {@link describeStored} describes. */
-export const DESCRIBED_KINDS: ReadonlySet<string> = new Set(['ReplicaSet', 'ReplicationController', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'LimitRange', 'EndpointSlice', 'Lease', 'PersistentVolumeClaim', 'PriorityClass', 'ConfigMap', 'Secret']);
+export const DESCRIBED_KINDS: ReadonlySet<string> = new Set(['ReplicaSet', 'ReplicationController', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'LimitRange', 'EndpointSlice', 'Lease', 'PersistentVolumeClaim', 'PriorityClass', 'ConfigMap', 'Secret', 'ControllerRevision']);
 
 /**
  * `kubectl describe` of one object of the registered kinds above (and ReplicaSet), or null when `kind`
@@ -689,7 +689,9 @@ export function describeStored(state: SimState, kind: string, obj: unknown): str
     case 'CronJob': return describeCronJob(state, obj as CronJob);
     case 'LimitRange': return describeLimitRange(obj as LimitRange);
     case 'EndpointSlice': return describeEndpointSlice(state, obj as EndpointSlice);
-    case 'Lease': return describeGeneric(state, obj as KubeObject);
+    case 'Lease':
+    case 'ControllerRevision': // (issue 6) no describer of its own: the generic one, as kubectl
+      return describeGeneric(state, obj as KubeObject);
     case 'PersistentVolumeClaim': return describePersistentVolumeClaim(state, obj as PersistentVolumeClaim);
     case 'PriorityClass': return describePriorityClass(state, obj as PriorityClass);
     case 'ConfigMap': return describeConfigMap(state, obj as ConfigMap);

@@ -14,7 +14,7 @@ export function kubectlEquivalent(action: SimAction): string {
     case 'scaleDeployment':
       return `kubectl scale ${action.kind ? 'statefulset' : 'deployment'}/${action.deployment} --replicas=${action.replicas}`;
     case 'rolloutUndo':
-      return `kubectl rollout undo deployment/${action.deployment}${action.toRevision ? ` --to-revision=${action.toRevision}` : ''}`;
+      return `kubectl rollout undo ${action.kind ? action.kind.toLowerCase() : 'deployment'}/${action.deployment}${action.toRevision ? ` --to-revision=${action.toRevision}` : ''}`;
     case 'rolloutRestart':
       return `kubectl rollout restart ${action.kind ? action.kind.toLowerCase() : 'deployment'}/${action.deployment}`;
     case 'setImage':

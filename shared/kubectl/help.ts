@@ -22,7 +22,7 @@ Inspect:
   kubectl exec POD|deployment/NAME [-c CONTAINER] -- env | printenv [NAME] | cat /etc/resolv.conf | hostname
   kubectl exec POD -- nslookup NAME          (cluster DNS: the Service's ClusterIP, or a timeout while CoreDNS is down)
   kubectl exec POD -- curl -s -o /dev/null -w '%{http_code} %{time_total}\n' http://SVC[.NS][:PORT]/PATH
-  kubectl rollout history deployment/NAME [--revision=N]
+  kubectl rollout history deployment|statefulset|daemonset/NAME [--revision=N]
   etcdctl member list                 (needs quorum)
   etcdctl endpoint health | endpoint status
   etcdctl snapshot save FILE
@@ -30,7 +30,7 @@ Inspect:
 Change (each action takes simulated time and shows in the events):
   kubectl delete pod NAME [--grace-period=N (seconds, up to 3600) | --now | --force --grace-period=0]
   kubectl scale deployment/NAME --replicas=N
-  kubectl rollout undo deployment/NAME [--to-revision=N]
+  kubectl rollout undo deployment|statefulset|daemonset/NAME [--to-revision=N]
   kubectl rollout restart deployment/NAME
   kubectl rollout pause|resume deployment/NAME
   kubectl set env deployment/NAME [-c CONTAINER] KEY=VALUE... [KEY-]

@@ -18,7 +18,7 @@ import { API_RESOURCE, getAll, getEvents, getKindResources, getResources, parseS
 import { kindForResource, type KubeObject } from '../sim/kinds/index.ts';
 import { CREATE_CONFIG_WORDS, createConfigCommand } from './createConfig.ts';
 import { describeDeployment, describeNode, describePod, describeService, describeStored, DESCRIBED_KINDS, describeNamespace, namespaceNames } from './describe.ts';
-import { daemonSetRolloutStatus, rolloutHistory, rolloutStatus, statefulSetRolloutStatus } from './rollout.ts';
+import { daemonSetRolloutStatus, rolloutHistory, rolloutStatus, statefulSetRolloutStatus, templateRolloutHistory } from './rollout.ts';
 import { topNodes, topPods } from './top.ts';
 import { runEtcdctl } from './etcdctl.ts';
 import { runKubeadm } from './kubeadm.ts';
@@ -319,6 +319,14 @@ function runRollout(state: SimState, words: string[]): KubectlResult {
     readGate(state);
     const t = templateTarget(state, ns, rest)!;
     return output(t.kind === 'StatefulSet' ? statefulSetRolloutStatus(state.statefulSets![t.key]!) : daemonSetRolloutStatus(state.daemonSets![t.key]!));
+  }
+  if (verb === 'history' && templateTarget(state, ns, rest)) {
+    readGate(state);
+    const t = templateTarget(state, ns, rest)!;
+    const rev = flagString(args, 'revision');
+    if (rev !== undefined && !/^\d+$/.test(rev)) throw new UsageError(`error: invalid argument "${rev}" for "--revision" flag`);
+    const set = t.kind === 'StatefulSet' ? state.statefulSets![t.key]! : state.daemonSets![t.key]!;
+    return output(templateRolloutHistory(state, set, rev === undefined ? undefined : Number(rev)));
   }
   if (verb === 'status' || verb === 'history') {
     const { type, names } = typeAndNames(rest);

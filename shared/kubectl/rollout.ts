@@ -3,10 +3,13 @@
  * staging/src/k8s.io/kubectl/pkg/polymorphichelpers (rollout_status.go DeploymentStatusViewer,
  * history.go DeploymentHistoryViewer). `status` prints the current line once (like `--watch=false`).
  * (added) `rollout status statefulset|daemonset/NAME`: StatefulSetStatusViewer, DaemonSetStatusViewer.
+ * (added, issue 6) `rollout history statefulset|daemonset/NAME [--revision=N]`: StatefulSetHistoryViewer /
+ * DaemonSetHistoryViewer over the set's ControllerRevisions (history.go printHistory).
  *
  * May import: ../sim/* (read only), ./*.
  */
-import type { DaemonSet, Deployment, SimState, StatefulSet } from '../sim/types.ts';
+import type { ControllerRevision, DaemonSet, Deployment, PodTemplateSpec, SimState, StatefulSet } from '../sim/types.ts';
+import { revisionTemplate, revisionsOf } from '../sim/kinds/controllerRevision.ts';
 import { indent, table } from './format.ts';
 import { deploymentReplicaSets, rsRevision } from './cluster.ts';
 import { UsageError } from './parse.ts';
@@ -41,22 +44,46 @@ export function rolloutHistory(state: SimState, key: string, d: Deployment, revi
   if (revision !== undefined && revision !== 0) {
     const rs = rss.find((x) => rsRevision(x) === revision);
     if (!rs) throw new UsageError(`error: unable to find the specified revision`);
-    const t = rs.spec.template;
-    const labels = Object.keys(t.metadata.labels).sort().map((k) => `${k}=${t.metadata.labels[k]}`).join('\n\t');
-    const containers = t.spec.containers
-      .map((c) => {
-        const lines = [`${c.name}:`, `  Image:\t${c.image}`];
-        const lim = c.resources.limits;
-        const req = c.resources.requests;
-        if (lim && (lim.cpu || lim.memory)) lines.push('  Limits:', ...(lim.cpu ? [`    cpu:\t${lim.cpu}`] : []), ...(lim.memory ? [`    memory:\t${lim.memory}`] : []));
-        if (req && (req.cpu || req.memory)) lines.push('  Requests:', ...(req.cpu ? [`    cpu:\t${req.cpu}`] : []), ...(req.memory ? [`    memory:\t${req.memory}`] : []));
-        return lines.join('\n');
-      })
-      .join('\n');
-    return `deployment.apps/${d.metadata.name} with revision #${revision}\nPod Template:\n  Labels:\t${labels}\n  Containers:\n${indent(containers, 3)}`;
+    return `deployment.apps/${d.metadata.name} with revision #${revision}\n${podTemplateText(rs.spec.template)}`;
   }
   const rows = rss.map((rs) => [String(rsRevision(rs)), rs.metadata.annotations['kubernetes.io/change-cause'] ?? '<none>']);
   return `deployment.apps/${d.metadata.name}\n` + table(['REVISION', 'CHANGE-CAUSE'], rows, { gap: 2 });
+}
+
+/** A pod template as `rollout history --revision=N` prints it (describe.go DescribePodTemplate, the sim's subset). */
+function podTemplateText(t: PodTemplateSpec): string {
+  const labels = Object.keys(t.metadata.labels).sort().map((k) => `${k}=${t.metadata.labels[k]}`).join('\n\t');
+  const containers = t.spec.containers
+    .map((c) => {
+      const lines = [`${c.name}:`, `  Image:\t${c.image}`];
+      const lim = c.resources.limits;
+      const req = c.resources.requests;
+      if (lim && (lim.cpu || lim.memory)) lines.push('  Limits:', ...(lim.cpu ? [`    cpu:\t${lim.cpu}`] : []), ...(lim.memory ? [`    memory:\t${lim.memory}`] : []));
+      if (req && (req.cpu || req.memory)) lines.push('  Requests:', ...(req.cpu ? [`    cpu:\t${req.cpu}`] : []), ...(req.memory ? [`    memory:\t${req.memory}`] : []));
+      return lines.join('\n');
+    })
+    .join('\n');
+  return `Pod Template:\n  Labels:\t${labels}\n  Containers:\n${indent(containers, 3)}`;
+}
+
+/**
+ * (added, issue 6) `kubectl rollout history statefulset|daemonset/NAME [--revision=N]` (history.go
+ * printHistory over the set's ControllerRevisions): the REVISION / CHANGE-CAUSE table (the
+ * revision's `kubernetes.io/change-cause` annotation, else `<none>`), `No rollout history found.`
+ * without revisions, or one revision's pod template. @throws UsageError when revision N does not exist
+ * (`error: unable to find the specified revision`).
+ */
+export function templateRolloutHistory(state: SimState, set: StatefulSet | DaemonSet, revision: number | undefined): string {
+  const prefix = `${set.kind.toLowerCase()}.apps/${set.metadata.name}`;
+  const history: ControllerRevision[] = revisionsOf(state, set.metadata.namespace, set.metadata.uid);
+  if (history.length === 0) return `${prefix}\nNo rollout history found.`;
+  if (revision !== undefined && revision !== 0) {
+    const cr = history.find((r) => r.revision === revision);
+    if (!cr) throw new UsageError('error: unable to find the specified revision');
+    return `${prefix} with revision #${revision}\n${podTemplateText(revisionTemplate(cr))}`;
+  }
+  const rows = history.map((cr) => [String(cr.revision), cr.metadata.annotations['kubernetes.io/change-cause'] || '<none>']);
+  return `${prefix}\n` + table(['REVISION', 'CHANGE-CAUSE'], rows, { gap: 2 });
 }
 
 /**

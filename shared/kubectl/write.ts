@@ -142,8 +142,19 @@ export function scaleCommand(state: SimState, ns: string, args: ParsedArgs): Sim
 
 /** `kubectl rollout undo deployment/NAME [--to-revision=N]` and `rollout restart deployment/NAME`. @throws UsageError (also for a revision not in the history). */
 export function rolloutWrite(state: SimState, ns: string, verb: 'undo' | 'restart' | 'pause' | 'resume', args: ParsedArgs): SimAction {
-  const target = verb === 'restart' ? templateTarget(state, ns, args.positional) : null;
-  if (target) return { type: 'rolloutRestart', deployment: ref(ns, target.name), kind: target.kind };
+  const target = templateTarget(state, ns, args.positional);
+  // (added, issue 6) kubectl's objectpauser / objectresumer know Deployments only (pause.go:
+  // `error: statefulsets.apps "web" pausing is not supported`).
+  if (target && (verb === 'pause' || verb === 'resume')) throw new UsageError(`error: ${target.kind.toLowerCase()}s.apps "${target.name}" ${verb === 'pause' ? 'pausing' : 'resuming'} is not supported`);
+  if (target && verb === 'restart') return { type: 'rolloutRestart', deployment: ref(ns, target.name), kind: target.kind };
+  if (target) {
+    // (added, issue 6) rollout undo statefulset|daemonset/NAME: the revision is looked up by the action
+    // (shared/sim/actions/workloadTemplate.ts undoTemplateAction), which answers kubectl's errors.
+    const to = flagString(args, 'to-revision');
+    if (to === undefined || to === '0') return { type: 'rolloutUndo', deployment: ref(ns, target.name), kind: target.kind };
+    if (!/^\d+$/.test(to)) throw new UsageError(`error: invalid argument "${to}" for "--to-revision" flag: strconv.ParseInt: parsing "${to}": invalid syntax`);
+    return { type: 'rolloutUndo', deployment: ref(ns, target.name), toRevision: Number(to), kind: target.kind };
+  }
   const { name, key } = requireDeployment(state, ns, args.positional, `rollout ${verb}`);
   if (verb === 'restart') return { type: 'rolloutRestart', deployment: ref(ns, name) };
   // (added) rollout pause|resume: spec.paused (shared/sim/actions/deployment.ts pauseAction).

@@ -204,6 +204,7 @@ function toWorkloadManifest(w: WorkloadInput): WorkloadManifest {
   const spec: WorkloadManifest['spec'] = { selector: d.spec.selector, template: d.spec.template };
   if (w.kind !== 'DaemonSet' && w.spec.replicas !== undefined) spec.replicas = w.spec.replicas;
   if (w.spec.minReadySeconds !== undefined) spec.minReadySeconds = w.spec.minReadySeconds;
+  if ((w.kind === 'StatefulSet' || w.kind === 'DaemonSet') && w.spec.revisionHistoryLimit !== undefined) spec.revisionHistoryLimit = w.spec.revisionHistoryLimit;
   if (w.kind === 'StatefulSet') {
     if (w.spec.serviceName !== undefined) spec.serviceName = w.spec.serviceName;
     if (w.spec.podManagementPolicy !== undefined) spec.podManagementPolicy = w.spec.podManagementPolicy;

@@ -414,6 +414,8 @@ export const StatefulSetSchema = z.object({
     template: PodTemplateSchema,
     podManagementPolicy: z.enum(['OrderedReady', 'Parallel'], { error: 'supported values: "OrderedReady", "Parallel"' }).optional(),
     minReadySeconds: int(0).optional(),
+    /** (issue 6) Old ControllerRevisions kept (default 10). */
+    revisionHistoryLimit: int(0).optional(),
     /** RollingUpdate (default; `rollingUpdate.partition`) or OnDelete. `maxUnavailable` (alpha) is accepted and ignored. */
     updateStrategy: z
       .object({
@@ -434,6 +436,8 @@ export const DaemonSetSchema = z.object({
     selector: LabelSelectorSchema,
     template: PodTemplateSchema,
     minReadySeconds: int(0).optional(),
+    /** (issue 6) Old ControllerRevisions kept (default 10). */
+    revisionHistoryLimit: int(0).optional(),
     /** RollingUpdate (default; maxUnavailable default 1; maxSurge accepted, only 0 is modelled) or OnDelete. */
     updateStrategy: z
       .object({

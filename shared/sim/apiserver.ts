@@ -59,7 +59,7 @@ import { recordChange } from './changelog.ts';
 import { KINDS, kindOf, objectKey, qualifiedResource, type KindDef } from './kinds/index.ts';
 import { fnvUid } from './hash.ts';
 import { objKey, splitKey } from './names.ts';
-import type { ConfigMap, CronJob, Job, Secret } from './types.ts';
+import type { ConfigMap, ControllerRevision, CronJob, Job, Secret } from './types.ts';
 import type { LimitRange, ResourceQuota } from './kinds/quotaTypes.ts';
 import type { PersistentVolumeClaim } from './types.ts';
 
@@ -123,6 +123,7 @@ export interface StoredKinds {
   PriorityClass: PriorityClass;
   ConfigMap: ConfigMap;
   Secret: Secret;
+  ControllerRevision: ControllerRevision;
 }
 
 /** A stored kind's name (`Pod`, `Node`...). */
@@ -487,6 +488,7 @@ function enqueue(state: SimState, kind: StoredKind, key: string, obj: StoredKind
     case 'HorizontalPodAutoscaler':
     case 'ConfigMap':
     case 'Secret':
+    case 'ControllerRevision':
       // (issue 6) the kubelet reads them when it (re)tries a Pod's containers and volumes: no queue
       return;
   }

@@ -36,8 +36,10 @@ import type { LimitRange, PolicyManifest, ResourceQuota } from './kinds/quotaTyp
 import type { PriorityClass, PriorityClassManifest } from './kinds/priorityclass.ts';
 import type { ConfigManifest, ConfigMap, Secret } from './kinds/configTypes.ts';
 import { kindsWhere, type KindsWhere } from './kinds/writable.ts';
+import type { ControllerRevision } from './kinds/controllerRevision.ts';
 
 export type { PriorityClass, PriorityClassManifest } from './kinds/priorityclass.ts';
+export type { ControllerRevision } from './kinds/controllerRevision.ts';
 
 // ---------------------------------------------------------------------------------------------------
 // Control plane
@@ -347,7 +349,7 @@ export type SimAction =
   | { type: 'deletePod'; pod: string; force?: boolean; gracePeriodSeconds?: number }
   /** `kubectl scale deployment|statefulset/NAME --replicas=N` (`kind` absent: a Deployment; `deployment` holds the name). */
   | { type: 'scaleDeployment'; deployment: string; replicas: number; kind?: 'StatefulSet' }
-  | { type: 'rolloutUndo'; deployment: string; toRevision?: number }
+  | { type: 'rolloutUndo'; deployment: string; toRevision?: number; kind?: 'StatefulSet' | 'DaemonSet' }
   /** `kubectl rollout restart deployment|statefulset|daemonset/NAME` (`kind` absent: a Deployment; `deployment` holds the name). */
   | { type: 'rolloutRestart'; deployment: string; kind?: 'StatefulSet' | 'DaemonSet' }
   /** `kubectl set image deployment|statefulset|daemonset/NAME C=IMAGE` (`kind` absent: a Deployment; `deployment` holds the name). */
@@ -559,6 +561,8 @@ export interface SimState {
   statefulSets?: Record<string, StatefulSet>;
   /** (added) apps/v1 DaemonSets by `namespace/name`; absent until the first is created. */
   daemonSets?: Record<string, DaemonSet>;
+  /** (added, issue 6) apps/v1 ControllerRevisions of StatefulSets / DaemonSets by `namespace/name` (./kinds/controllerRevision.ts); absent until the first. */
+  controllerRevisions?: Record<string, ControllerRevision>;
   /** (added) autoscaling/v2 HorizontalPodAutoscalers by `namespace/name`; absent until the first is created. */
   horizontalPodAutoscalers?: Record<string, HorizontalPodAutoscaler>;
   /** (added) batch/v1 Jobs by `namespace/name`; absent until the first is created. */
@@ -760,6 +764,8 @@ export interface WorkloadManifest {
     updateStrategy?: { type?: 'RollingUpdate' | 'OnDelete'; rollingUpdate?: { partition?: number; maxUnavailable?: number | string } };
     /** (added) StatefulSet: claims made per ordinal (../sim/kinds/pvc.ts). */
     volumeClaimTemplates?: PersistentVolumeClaimTemplate[];
+    /** (added, issue 6) StatefulSet / DaemonSet: old ControllerRevisions kept (default 10). */
+    revisionHistoryLimit?: number;
   };
 }
 

@@ -23,7 +23,7 @@ import { adminAction } from './admin.ts';
 import { createObjectAction, deleteObjectAction } from './objects.ts';
 import { patchAction } from './patch.ts';
 import { applyObjectAction } from './apply.ts';
-import { restartTemplateAction, scaleStatefulSetAction, setTemplateImageAction } from './workloadTemplate.ts';
+import { restartTemplateAction, scaleStatefulSetAction, setTemplateImageAction, undoTemplateAction } from './workloadTemplate.ts';
 import { addEtcdMember, removeEtcdMember } from './etcdMembership.ts';
 import { rebootNodeAction, replaceNodeAction } from './nodeReboot.ts';
 
@@ -31,7 +31,7 @@ function dispatch(state: SimState, source: string, a: SimAction): Handled {
   switch (a.type) {
     case 'deletePod': return deletePodAction(state, a.pod, a.force === true, a.gracePeriodSeconds);
     case 'scaleDeployment': return a.kind ? scaleStatefulSetAction(state, a.deployment, a.replicas) : scaleAction(state, a.deployment, a.replicas);
-    case 'rolloutUndo': return undoAction(state, a.deployment, a.toRevision);
+    case 'rolloutUndo': return a.kind ? undoTemplateAction(state, a.kind, a.deployment, a.toRevision) : undoAction(state, a.deployment, a.toRevision);
     case 'rolloutRestart': return a.kind ? restartTemplateAction(state, a.kind, a.deployment) : restartAction(state, a.deployment);
     case 'setImage': return a.kind ? setTemplateImageAction(state, a.kind, a.deployment, a.image, a.container) : setImageAction(state, a.deployment, a.image, source, a.container);
     case 'setResources': return setResourcesAction(state, a.deployment, a.container, a.limits, a.requests);

@@ -28,6 +28,7 @@ import { getIndex } from '../cache.ts';
 import { deploymentFromManifest } from '../create.ts';
 import { replicaSetsOf } from '../controllers/deployment.ts';
 import { storeBatch } from '../controllers/job.ts';
+import { revisionsOf } from '../controllers/history.ts';
 import { isSystemPriorityClass, kindOf, objectKey, printedResource, priorityClassKind, qualifiedResource, type KubeObject } from '../kinds/index.ts';
 import { objKey, splitKey } from '../names.ts';
 import { isTerminating } from '../podutil.ts';
@@ -79,7 +80,12 @@ function dependentsOf(state: SimState, kind: StoredKind, key: string): Ref[] {
   }
   const ownerKey = kind === 'ReplicaSet' ? key : PREFIXED_POD_OWNERS.has(kind) ? `${kind}:${key}` : '';
   if (ownerKey === '') return [];
-  return [...(getIndex(state).podsByOwner.get(ownerKey) ?? [])].sort().filter((p) => state.pods[p] && !isTerminating(state.pods[p])).map((p) => ({ kind: 'Pod', key: p }));
+  const pods: Ref[] = [...(getIndex(state).podsByOwner.get(ownerKey) ?? [])].sort().filter((p) => state.pods[p] && !isTerminating(state.pods[p])).map((p) => ({ kind: 'Pod', key: p }));
+  // (issue 6) a StatefulSet's / DaemonSet's ControllerRevisions, by revision
+  if (kind !== 'StatefulSet' && kind !== 'DaemonSet') return pods;
+  const owner = storeOf(state, kind)[key];
+  const revs = owner ? revisionsOf(state, owner.metadata.namespace, owner.metadata.uid) : [];
+  return [...pods, ...revs.map((r) => ({ kind: 'ControllerRevision' as const, key: `${r.metadata.namespace}/${r.metadata.name}` }))];
 }
 
 /** Deletes the Pods below `ref` gracefully, depth first. @returns the sim second the last is gone. */

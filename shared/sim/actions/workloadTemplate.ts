@@ -10,7 +10,8 @@
  */
 import { ensureImageProfile, notFound, updateObject } from '../apiserver.ts';
 import { statefulSetRevision } from '../controllers/statefulset.ts';
-import { refKey, simTimestamp, splitKey } from '../names.ts';
+import { revisionTemplate, revisionsOf } from '../controllers/history.ts';
+import { refKey, simTimestamp, splitKey, templateHash } from '../names.ts';
 import type { PodTemplateSpec, SimState, StatefulSet } from '../types.ts';
 import { reject, type Handled } from './handler.ts';
 
@@ -97,4 +98,36 @@ export function scaleStatefulSetAction(state: SimState, ref: string, replicas: n
     if (!r.ok) return reject(r.error);
   }
   return { result: { ok: true, message: `statefulset.apps/${f.name} scaled`, completesAt: state.t } };
+}
+
+/**
+ * (added, issue 6) `kubectl rollout undo statefulset|daemonset/NAME [--to-revision=N]` (K
+ * staging/src/k8s.io/kubectl/pkg/polymorphichelpers/rollback.go StatefulSetRollbacker /
+ * DaemonSetRollbacker): without N (or 0) the second newest ControllerRevision, else revision N; its
+ * template is written back to `spec.template` (the revision's `$patch: replace` patch) and the
+ * controller renumbers that revision as the newest and rolls it out. Errors: `error: no last revision
+ * to roll back to` (N 0 and at most one revision), `error: unable to find specified revision N in
+ * history`; a template that already matches: `statefulset.apps/web skipped rollback (current template
+ * already matches revision N)` (N as given, 0 without the flag, as kubectl prints it).
+ */
+export function undoTemplateAction(state: SimState, kind: TemplateKind, ref: string, toRevision?: number): Handled {
+  const f = find(state, kind, ref);
+  if (!f) return reject(notFound(RESOURCE[kind], splitKey(ref).name));
+  const obj = kind === 'StatefulSet' ? state.statefulSets![f.key]! : state.daemonSets![f.key]!;
+  const history = revisionsOf(state, f.namespace, obj.metadata.uid);
+  const to = toRevision ?? 0;
+  if (to === 0 && history.length <= 1) return reject('error: no last revision to roll back to');
+  const target = to === 0 ? history[history.length - 2] : history.find((r) => r.revision === to);
+  if (!target) return reject(`error: unable to find specified revision ${to} in history`);
+  const template = revisionTemplate(target);
+  if (templateHash(template) === templateHash(obj.spec.template)) {
+    return { result: { ok: true, message: `${PREFIX[kind]}/${f.name} skipped rollback (current template already matches revision ${to})`, completesAt: state.t } };
+  }
+  const r = writeTemplate(state, kind, f.key, (t) => {
+    t.metadata = template.metadata;
+    t.spec = template.spec;
+    return true;
+  });
+  if (!r.ok) return reject(r.error);
+  return { result: { ok: true, message: `${PREFIX[kind]}/${f.name} rolled back`, completesAt: state.t } };
 }

@@ -19,14 +19,21 @@
  * `RollingUpdate` (default maxUnavailable 1, an integer or a percentage of the desired Nodes rounded
  * up): an old Pod that is not available is deleted at once; available old Pods are deleted while fewer
  * than maxUnavailable Nodes lack an available Pod; the manage loop then creates the new Pod on that
- * Node, and the next old Pod goes once it is Ready. `OnDelete`: only Pods deleted by hand are replaced
+ * Node, and the next old Pod goes once it is available (Ready for minReadySeconds). `OnDelete`: only Pods deleted by hand are replaced
  * (with the new template). Nodes are visited in name order (Kubernetes iterates a map). A Pod without
  * the label (stored before revisions were kept) counts as up to date, so a restored state does not roll.
  *
  * Simplified: the Pod is pinned with a `kubernetes.io/hostname` nodeSelector entry (Kubernetes adds a
  * required node affinity on `metadata.name`, which has the same effect for the scheduler); template
- * node affinity is left to the scheduler; `maxSurge` and `minReadySeconds` are not modelled
- * (available = Ready); no ControllerRevision objects, no `pod-template-generation` label.
+ * node affinity is left to the scheduler; `maxSurge` is not modelled (0).
+ *
+ * Revisions (issue 6, update.go constructHistory / cleanupHistory): every sync makes the
+ * ControllerRevision `<name>-<hash>` of the template (labelled `controller-revision-hash: <hash>`) the
+ * newest (./history.ts); Pods carry `controller-revision-hash: <hash>` and `pod-template-generation:
+ * <metadata.generation>` (daemonset_util.go CreatePodTemplate); dead revisions beyond
+ * `revisionHistoryLimit` (10) are pruned. `minReadySeconds` (sim seconds): a Pod is available once
+ * Ready for that long (podutil.IsPodAvailable): `numberAvailable` and the rolling update's
+ * unavailable count use it, and the controller is woken (timer `rs.sync`) when the next Pod crosses it.
  *
  * Queued in the ReplicaSet workqueue as `DaemonSet:namespace/name` (./replicaset.ts registerOwnerSync);
  * a Node write (create, taint, cordon) queues every DaemonSet (../apiserver.ts, the controller's Node
@@ -39,7 +46,9 @@ import { randomSuffix, templateHash } from '../names.ts';
 import { isActive } from '../podutil.ts';
 import type { DaemonSet, Node, Pod, SimState, Toleration } from '../types.ts';
 import { podFromTemplate, podResources, reportFailedCreate } from './replicaset.ts';
-import { REVISION_LABEL } from './statefulset.ts';
+import { REVISION_LABEL, availableAt } from './statefulset.ts';
+import { scheduleTimer } from '../timers.ts';
+import { syncRevisions, truncateHistory } from './history.ts';
 import { tolerated } from './schedulerPlugins.ts';
 
 const HOSTNAME = 'kubernetes.io/hostname';
@@ -86,6 +95,9 @@ function maxUnavailableOf(ds: DaemonSet, desired: number): number {
   return Math.max(1, n);
 }
 
+/** The Pod label carrying the DaemonSet generation it was created from (extensions.DaemonSetTemplateGenerationKey). */
+export const TEMPLATE_GENERATION_LABEL = 'pod-template-generation';
+
 /** Syncs one DaemonSet (`objKey` = `namespace/name`, `queueKey` its workqueue / podsByOwner key). */
 export function syncDaemonSet(state: SimState, objKey: string, queueKey: string): void {
   const ds = state.daemonSets?.[objKey];
@@ -94,6 +106,13 @@ export function syncDaemonSet(state: SimState, objKey: string, queueKey: string)
   const name = ds.metadata.name;
   const ref = { kind: 'DaemonSet', name, namespace: ns };
   const hash = templateHash(ds.spec.template);
+  const history = syncRevisions(state, { kind: 'DaemonSet', metadata: ds.metadata, spec: ds.spec }, hash, REVISION_LABEL);
+  const mrs = ds.spec.minReadySeconds ?? 0;
+  /** Ready for minReadySeconds (IsPodAvailable). */
+  const available = (p: Pod) => {
+    const at = availableAt(p, mrs, state.t);
+    return at !== null && at <= state.t;
+  };
   const selector = ds.spec.template.spec.nodeSelector ?? {};
   const tolerations = daemonPodTolerations(ds.spec.template.spec.tolerations);
   const verdict = new Map<string, { run: boolean; keep: boolean }>();
@@ -121,7 +140,7 @@ export function syncDaemonSet(state: SimState, objKey: string, queueKey: string)
     while (state.pods[`${ns}/${podName}`]) podName = `${name}-${randomSuffix(state.rng)}`;
     const pod = podFromTemplate(state, { apiVersion: 'apps/v1', kind: 'DaemonSet', name, uid: ds.metadata.uid, namespace: ns }, ds.spec.template, podName, res, {
       nodeSelector: { [HOSTNAME]: node },
-      labels: { [REVISION_LABEL]: hash },
+      labels: { [REVISION_LABEL]: hash, [TEMPLATE_GENERATION_LABEL]: String(ds.metadata.generation) },
     });
     pod.spec.tolerations = tolerations.map((t) => ({ ...t }));
     const r = createObject(state, 'Pod', pod);
@@ -136,26 +155,36 @@ export function syncDaemonSet(state: SimState, objKey: string, queueKey: string)
     emit(state, 'Normal', 'SuccessfulDelete', ref, `Deleted pod: ${p.metadata.name}`, 'daemonset-controller');
     deletePod(state, `${ns}/${p.metadata.name}`);
   }
-  if (ds.spec.updateStrategy?.type !== 'OnDelete') rollingUpdate(state, ds, eligible, onNode, hash, ref);
+  if (ds.spec.updateStrategy?.type !== 'OnDelete') rollingUpdate(state, ds, eligible, onNode, hash, ref, available);
   let scheduled = 0;
   let ready = 0;
+  let availableCount = 0;
+  let nextAvailable = Infinity;
   let updated = 0;
+  const live = new Set<string>([`${name}-${hash}`]);
   for (const [node, p] of onNode) {
+    const label = p.metadata.labels[REVISION_LABEL];
+    if (label !== undefined) live.add(`${name}-${label}`);
     if (!verdict.get(node)!.run) continue;
     if (p.spec.nodeName) scheduled++;
     if (p.sim.ready && !p.metadata.deletionTimestamp) ready++;
+    const at = availableAt(p, mrs, state.t);
+    if (at !== null && at <= state.t) availableCount++;
+    else if (at !== null) nextAvailable = Math.min(nextAvailable, at);
     if ((p.metadata.labels[REVISION_LABEL] ?? hash) === hash && !p.metadata.deletionTimestamp) updated++;
   }
+  if (nextAvailable !== Infinity) scheduleTimer(state, nextAvailable, 'rs.sync', queueKey);
+  if (history) truncateHistory(state, { kind: 'DaemonSet', metadata: ds.metadata, spec: ds.spec }, history.revisions, live);
   const s = ds.status;
   const gen = ds.metadata.generation;
-  const next = { observedGeneration: gen, desiredNumberScheduled: eligible.length, currentNumberScheduled: scheduled, numberReady: ready, numberAvailable: ready, updatedNumberScheduled: updated, numberMisscheduled: misscheduled };
+  const next = { observedGeneration: gen, desiredNumberScheduled: eligible.length, currentNumberScheduled: scheduled, numberReady: ready, numberAvailable: availableCount, updatedNumberScheduled: updated, numberMisscheduled: misscheduled };
   if (Object.entries(next).every(([k, v]) => s[k as keyof typeof s] === v)) return;
   ds.status = next;
   updateStatus(state, 'DaemonSet', objKey);
 }
 
 /** update.go rollingUpdate with maxSurge 0 over the Nodes that should run the Pod (see the module doc). */
-function rollingUpdate(state: SimState, ds: DaemonSet, eligible: readonly string[], onNode: Map<string, Pod>, hash: string, ref: { kind: string; name: string; namespace: string }): void {
+function rollingUpdate(state: SimState, ds: DaemonSet, eligible: readonly string[], onNode: Map<string, Pod>, hash: string, ref: { kind: string; name: string; namespace: string }, isAvailable: (p: Pod) => boolean): void {
   const maxUnavailable = maxUnavailableOf(ds, eligible.length);
   let unavailable = 0;
   const replace: Pod[] = [];
@@ -166,7 +195,7 @@ function rollingUpdate(state: SimState, ds: DaemonSet, eligible: readonly string
       unavailable++;
       continue;
     }
-    const available = p.sim.ready;
+    const available = isAvailable(p);
     if ((p.metadata.labels[REVISION_LABEL] ?? hash) === hash) {
       if (!available) unavailable++;
     } else if (!available) replace.push(p);

@@ -23,9 +23,20 @@
  * PersistentVolumeClaims of `volumeClaimTemplates`: see ./statefulsetClaims.ts
  * (created before the Pod, kept on scale-down and delete: retention policy Retain).
  *
- * Not modelled: `hostname`/`subdomain` DNS, minReadySeconds (availableReplicas = readyReplicas),
- * ControllerRevision objects (the current revision's template is kept in `sim.currentTemplate`),
- * `persistentVolumeClaimRetentionPolicy: Delete` (accepted and ignored: claims are always retained).
+ * Revisions (issue 6): every sync makes the ControllerRevision `<name>-<hash>` of `spec.template` the
+ * newest (./history.ts, labelled `controller.kubernetes.io/hash`); Pods recreated below a partition get
+ * the template of the `status.currentRevision` revision (`sim.currentTemplate` only for states stored
+ * before revisions were kept); dead revisions beyond `revisionHistoryLimit` (10) are pruned
+ * (truncateHistory). `rollout history|undo statefulset/NAME` read and restore them.
+ *
+ * `minReadySeconds` (sim seconds, stateful_set_utils.go isRunningAndAvailable): a Pod counts in
+ * `availableReplicas` once Ready for that long; OrderedReady waits for the previous Pod to be available
+ * before creating the next one or going on with the rolling update (the monotonic block of
+ * updateStatefulSet); the controller is woken (timer `rs.sync`) when the next Pod crosses it.
+ * Parallel: counted only.
+ *
+ * Not modelled: `hostname`/`subdomain` DNS, `persistentVolumeClaimRetentionPolicy: Delete` (accepted
+ * and ignored: claims are always retained), `collisionCount`.
  *
  * Queued in the ReplicaSet workqueue as `StatefulSet:namespace/name` (./replicaset.ts registerOwnerSync).
  */
@@ -33,7 +44,10 @@ import { createObject, deletePod, updateStatus } from '../apiserver.ts';
 import { emit } from '../emit.ts';
 import { getIndex } from '../cache.ts';
 import { templateHash } from '../names.ts';
-import { isActive, isTerminating } from '../podutil.ts';
+import { getCondition, isActive, isTerminating } from '../podutil.ts';
+import { scheduleTimer } from '../timers.ts';
+import { CONTROLLER_HASH_LABEL, revisionTemplate } from '../kinds/controllerRevision.ts';
+import { syncRevisions, truncateHistory } from './history.ts';
 import type { Pod, PodTemplateSpec, SimState, StatefulSet } from '../types.ts';
 import { podFromTemplate, podResources, reportFailedCreate } from './replicaset.ts';
 import { attachClaims, ensureStatefulSetClaims } from './statefulsetClaims.ts';
@@ -65,6 +79,17 @@ function healthy(p: Pod): boolean {
   return !isTerminating(p) && p.status.phase === 'Running' && p.sim.ready;
 }
 
+/**
+ * The sim second a Ready Pod becomes available (its Ready condition's transition + `minReadySeconds`,
+ * podutil.IsPodAvailable), or null while it is not Ready.
+ */
+export function availableAt(p: Pod, minReadySeconds: number, now: number): number | null {
+  if (!p.sim.ready || isTerminating(p)) return null;
+  const c = getCondition(p, 'Ready');
+  const since = c && c.status === 'True' ? c.lastTransitionTime : now;
+  return since + minReadySeconds;
+}
+
 /** Syncs one StatefulSet (`objKey` = `namespace/name`, `queueKey` its workqueue / podsByOwner key). */
 export function syncStatefulSet(state: SimState, objKey: string, queueKey: string): void {
   const sts = state.statefulSets?.[objKey];
@@ -72,9 +97,15 @@ export function syncStatefulSet(state: SimState, objKey: string, queueKey: strin
   const ns = sts.metadata.namespace;
   const name = sts.metadata.name;
   const ref = { kind: 'StatefulSet', name, namespace: ns };
-  const updateRevision = statefulSetRevision(name, sts.spec.template);
+  const hash = templateHash(sts.spec.template);
+  const updateRevision = `${name}-${hash}`;
+  const history = syncRevisions(state, sts, hash, CONTROLLER_HASH_LABEL);
   let currentRevision = sts.status.currentRevision ?? updateRevision;
-  const currentTemplate = currentRevision === updateRevision ? sts.spec.template : sts.sim?.currentTemplate;
+  let currentTemplate: PodTemplateSpec | undefined = sts.spec.template;
+  if (currentRevision !== updateRevision) {
+    const cr = history?.revisions.find((r) => r.metadata.name === currentRevision);
+    currentTemplate = cr ? revisionTemplate(cr) : sts.sim?.currentTemplate;
+  }
   if (!currentTemplate) currentRevision = updateRevision; // the old template is unknown: treat every Pod as current
   const strategy = stsStrategy(sts);
   const byOrdinal = new Map<number, Pod>();
@@ -84,6 +115,12 @@ export function syncStatefulSet(state: SimState, objKey: string, queueKey: strin
     if (i !== null && (isActive(p) || isTerminating(p))) byOrdinal.set(i, p);
   }
   const ordered = sts.spec.podManagementPolicy !== 'Parallel';
+  const mrs = sts.spec.minReadySeconds ?? 0;
+  /** Running, Ready for minReadySeconds, not terminating (isRunningAndAvailable). */
+  const available = (p: Pod) => {
+    const at = healthy(p) ? availableAt(p, mrs, state.t) : null;
+    return at !== null && at <= state.t;
+  };
   let blocked = false;
   for (let i = 0; i < sts.spec.replicas && !blocked; i++) {
     const p = byOrdinal.get(i);
@@ -115,7 +152,7 @@ export function syncStatefulSet(state: SimState, objKey: string, queueKey: strin
       blocked = ordered;
       continue;
     }
-    if (ordered && !healthy(p)) blocked = true;
+    if (ordered && !available(p)) blocked = true;
   }
   const extra = [...byOrdinal.keys()].filter((i) => i >= sts.spec.replicas).sort((a, b) => b - a);
   for (const i of extra) {
@@ -146,12 +183,20 @@ export function syncStatefulSet(state: SimState, objKey: string, queueKey: strin
   }
   let replicas = 0;
   let ready = 0;
+  let availableCount = 0;
+  let nextAvailable = Infinity;
   let current = 0;
   let updated = 0;
+  const live = new Set<string>([currentRevision, updateRevision]);
   for (const p of byOrdinal.values()) {
+    const label = p.metadata.labels[REVISION_LABEL];
+    if (label !== undefined) live.add(label);
     if (!isActive(p)) continue;
     replicas++;
     if (p.sim.ready) ready++;
+    const at = availableAt(p, mrs, state.t);
+    if (at !== null && at <= state.t) availableCount++;
+    else if (at !== null) nextAvailable = Math.min(nextAvailable, at);
     const rev = p.metadata.labels[REVISION_LABEL] ?? currentRevision; // a Pod stored before revisions were kept: the current one
     if (rev === currentRevision) current++;
     if (rev === updateRevision) updated++;
@@ -162,9 +207,12 @@ export function syncStatefulSet(state: SimState, objKey: string, queueKey: strin
     current = updated;
   }
   if (currentRevision === updateRevision && sts.sim) delete sts.sim; // bookkeeping, not served
+  if (nextAvailable !== Infinity) scheduleTimer(state, nextAvailable, 'rs.sync', queueKey);
+  live.add(currentRevision);
+  if (history) truncateHistory(state, sts, history.revisions, live);
   const s = sts.status;
   const gen = sts.metadata.generation;
-  const next = { observedGeneration: gen, replicas, readyReplicas: ready, currentReplicas: current, updatedReplicas: updated, availableReplicas: ready, currentRevision, updateRevision };
+  const next = { observedGeneration: gen, replicas, readyReplicas: ready, currentReplicas: current, updatedReplicas: updated, availableReplicas: availableCount, currentRevision, updateRevision };
   if (Object.entries(next).every(([k, v]) => s[k as keyof typeof s] === v)) return;
   sts.status = next;
   updateStatus(state, 'StatefulSet', objKey);

@@ -26,6 +26,7 @@ import { leaseKind } from './lease.ts';
 import { persistentVolumeClaimKind } from './pvc.ts';
 import { priorityClassKind } from './priorityclass.ts';
 import { configMapKind, secretKind } from './config.ts';
+import { controllerRevisionKind } from './controllerRevision.ts';
 
 export type { KindDef, KubeObject, PrinterColumn } from './kind.ts';
 
@@ -54,6 +55,7 @@ export const KINDS: readonly KindDef[] = [
   persistentVolumeClaimKind as unknown as KindDef,
   configMapKind as unknown as KindDef,
   secretKind as unknown as KindDef,
+  controllerRevisionKind as unknown as KindDef,
 ];
 
 const byKind = new Map<string, KindDef>(KINDS.map((k) => [k.kind, k]));

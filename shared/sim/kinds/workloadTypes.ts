@@ -47,8 +47,8 @@ export interface PersistentVolumeClaimTemplate {
 /**
  * `apps/v1 StatefulSet` subset: Pods `name-0..n-1`, OrderedReady (default) or Parallel, an update
  * strategy, PVCs from `volumeClaimTemplates`. `sim.currentTemplate`: the pod template of
- * `status.currentRevision` while it differs from `spec.template` (the sim's stand-in for the
- * ControllerRevision objects; not served by the API).
+ * `status.currentRevision` while it differs from `spec.template` (kept for states stored before the
+ * ControllerRevision objects, ./controllerRevision.ts, which the controller now reads first; not served).
  */
 export interface StatefulSet {
   apiVersion: 'apps/v1';
@@ -64,6 +64,8 @@ export interface StatefulSet {
     /** Absent in states stored before it was modelled: read as RollingUpdate, partition 0. */
     updateStrategy?: StatefulSetUpdateStrategy;
     volumeClaimTemplates?: PersistentVolumeClaimTemplate[];
+    /** (added) Old ControllerRevisions kept (K defaults.go: 10); absent = 10. */
+    revisionHistoryLimit?: number;
     /** Default Retain / Retain (K defaults.go): PVCs stay on scale-down and on delete. */
     persistentVolumeClaimRetentionPolicy?: { whenDeleted: 'Retain' | 'Delete'; whenScaled: 'Retain' | 'Delete' };
   };
@@ -104,6 +106,8 @@ export interface DaemonSet {
     minReadySeconds: number;
     /** Absent in states stored before it was modelled: read as RollingUpdate, maxUnavailable 1. */
     updateStrategy?: DaemonSetUpdateStrategy;
+    /** (added) Old ControllerRevisions kept (K defaults.go: 10); absent = 10. */
+    revisionHistoryLimit?: number;
   };
   status: {
     observedGeneration: number;

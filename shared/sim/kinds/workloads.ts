@@ -20,6 +20,14 @@ function toApi(obj: object): Record<string, unknown> {
   return copy;
 }
 
+/** (issue 6) A StatefulSet / DaemonSet as served: `spec.revisionHistoryLimit` defaulted to 10 (K apps/v1 defaults.go) when unset. */
+function setToApi(obj: StatefulSet | DaemonSet): Record<string, unknown> {
+  const copy = toApi(obj);
+  const spec = copy['spec'] as Record<string, unknown>;
+  spec['revisionHistoryLimit'] ??= 10;
+  return copy;
+}
+
 /** The ReplicationController kind (`kubectl get rc`: NAME DESIRED CURRENT READY AGE). */
 export const replicationControllerKind: KindDef<ReplicationController> = {
   apiVersion: 'v1',
@@ -66,7 +74,7 @@ export const statefulSetKind: KindDef<StatefulSet> = {
     if (sts.spec.updateStrategy.type === 'RollingUpdate') sts.spec.updateStrategy.rollingUpdate ??= { partition: 0 };
   },
   controllerKinds: [],
-  toApi,
+  toApi: setToApi,
   columns: [
     { name: 'NAME', cell: (sts) => sts.metadata.name },
     { name: 'READY', cell: (sts) => `${sts.status.readyReplicas}/${sts.spec.replicas}` },
@@ -92,7 +100,7 @@ export const daemonSetKind: KindDef<DaemonSet> = {
     if (ds.spec.updateStrategy.type === 'RollingUpdate') ds.spec.updateStrategy.rollingUpdate ??= { maxUnavailable: 1 };
   },
   controllerKinds: [],
-  toApi,
+  toApi: setToApi,
   columns: [
     { name: 'NAME', cell: (ds) => ds.metadata.name },
     { name: 'DESIRED', cell: (ds) => String(ds.status.desiredNumberScheduled) },
