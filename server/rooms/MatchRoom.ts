@@ -222,6 +222,12 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
   private waiting: HeldEvent[] = [];
   /** True while {@link drainWaiting} runs (a held event never starts another drain). */
   private draining = false;
+  /**
+   * The held events' own work credit, wall ms (see {@link heldBudgetLeft}): earned like the clock's
+   * (`shareOfLoop x elapsed ms` per frame, banked up to `maxCreditMs`); every event's wall ms is paid
+   * from it and from the clock's credit.
+   */
+  private heldCreditMs = 0;
   /** Held events run so far: `early` between two teams' steps, `whole` at a whole tick; `maxTurn` most in one drain. */
   readonly heldStats = { early: 0, whole: 0, maxTurn: 0 };
   /** Where the next patch's projection starts (team index, round robin: see {@link onBeforePatch}). */
@@ -412,6 +418,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     if (this.match.settings.mode === 'solo') void this.setPrivate(true);
     this.patchRate = deps.patchRateMs;
     this.simClock = new SimClock(o.input.settings.tickSeconds, o.timeDilation);
+    this.heldCreditMs = this.simClock.maxCreditMs;
     this.simClock.paused = this.match.phase === 'paused';
     this.setTimestep((deltaMs) => this.frame(deltaMs), FRAME_MS);
     void this.publishMetadata();
@@ -678,6 +685,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
    * a new tick starts only when none waits. Due ticks it cannot afford are dropped.
    */
   private frame(deltaMs: number): void {
+    if (deltaMs > 0 && Number.isFinite(deltaMs)) this.heldCreditMs = Math.min(this.simClock.maxCreditMs, this.heldCreditMs + deltaMs * this.simClock.shareOfLoop);
     if (this.match.phase !== 'running') {
       // No tick runs (lobby, paused, ended): what waits goes by the per-turn bound alone.
       if (this.waiting.length > 0 || this.held.size > 0) this.drainWaiting();
@@ -798,12 +806,21 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
   }
 
   /**
-   * True while held events may run (issue 12): always outside a running match; in one, while the
-   * work credit is above minus one full bank (`-maxCreditMs`). Events go before ticks (a tick needs
-   * positive credit) and borrow at most one bank, so the room's share of real time stays bounded.
+   * True while held events may run (issue 12): always outside a running match; in one, while their own
+   * credit ({@link heldCreditMs}) is positive. Each event is paid from that credit and from the clock's
+   * (clock.ts), so events go before ticks and the sim's debt (one cluster's step past the budget) does
+   * not hold the players' replies back: events alone stay within `shareOfLoop` of real time, and the
+   * ticks get what they leave of it (a tick needs the clock's credit positive).
    */
   private heldBudgetLeft(): boolean {
-    return this.match.phase !== 'running' || this.simClock.credit > -this.simClock.maxCreditMs;
+    return this.match.phase !== 'running' || this.heldCreditMs > 0;
+  }
+
+  /** Held events' wall ms: paid from their own credit and from the clock's (the room's share of real time). */
+  private payHeld(ms: number): void {
+    if (!(ms > 0) || !Number.isFinite(ms)) return;
+    this.heldCreditMs -= ms;
+    this.simClock?.spent(ms);
   }
 
   /**
@@ -821,7 +838,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     // Only the events' own wall ms are paid (not the scan), each when the next is asked for or at the end.
     let startedAt: number | null = null;
     const pay = (): void => {
-      if (startedAt !== null) this.simClock?.spent(performance.now() - startedAt);
+      if (startedAt !== null) this.payHeld(performance.now() - startedAt);
       startedAt = null;
     };
     const take = (): boolean => {
@@ -978,7 +995,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
       const started = performance.now();
       if (this.tickCursor.next !== 0) this.heldStats.early++;
       const reply = this.deliver(client, requestId, this.answer(client, type, raw, handler, true));
-      this.simClock?.spent(performance.now() - started); // the room's work (clock.ts budget)
+      this.payHeld(performance.now() - started); // the room's work (clock.ts budget)
       return reply;
     }
     // A tick is open (run in slices, see frame) or the room is out of budget: the message waits, in

@@ -91,11 +91,6 @@ export class SimClock {
     return this.creditMs > 0;
   }
 
-  /** Work credit now, wall ms (negative: the room is in debt until frames earn it back). */
-  get credit(): number {
-    return this.creditMs;
-  }
-
   /** The room spent `ms` wall milliseconds on its sim (a tick, a projection): paid from the credit. */
   spent(ms: number): void {
     if (ms > 0 && Number.isFinite(ms)) this.creditMs -= ms;

@@ -20,6 +20,7 @@ interface Internals {
   tickCursor: { next: number };
   simClock: { paused: boolean; maxCreditMs: number; creditMs: number };
   waiting: unknown[];
+  heldCreditMs: number;
   heldStats: { early: number; whole: number; maxTurn: number };
   journal: { heartbeat(): Promise<unknown> };
   deps: { recovery: { database: Database } };
@@ -147,12 +148,14 @@ describe('a match tick run in slices', () => {
     const { players, room } = await eightTeams(8);
     // Deep in debt: nothing of this room runs (ticks and messages wait for credit).
     room.simClock.creditMs = -1e9;
+    room.heldCreditMs = -1e9;
     const n = 12;
     const { replies, replicas, send } = burst(players, 'debt');
     send(0, n);
     await waitFor(() => room.waiting.length === players.length * n, 'every command held', 15_000);
     expect(replies.flat()).toEqual([]);
     room.simClock.creditMs = room.simClock.maxCreditMs; // the budget again: 25 ms banked
+    room.heldCreditMs = room.simClock.maxCreditMs;
     await waitFor(() => replies.every((r) => r.length === n), 'every reply', 30_000);
     replies.forEach((got, i) => expect(got.map((r) => [r.id, r.ok])).toEqual(Array.from({ length: n }, (_, k) => [`debt-${i}-${k}`, true])));
     expect(room.heldStats.maxTurn).toBeLessThanOrEqual(HELD_EVENTS_PER_TURN);
