@@ -111,6 +111,17 @@ try {
   await sleep(3_000); // quiet baseline
   const quietEnd = performance.now();
   const start = performance.now();
+  // Normal players' replies during the heavy phase: each asks `kubectl get deployments` every 200 ms.
+  const normalReplyMs: number[] = [];
+  let probing = true;
+  const probes = normal.map(async (room) => {
+    while (probing) {
+      const sent = performance.now();
+      await ask(room, 'kubectl get deployments');
+      normalReplyMs.push(performance.now() - sent);
+      await sleep(200);
+    }
+  });
   const phase = (name: string) => note(`${r1((performance.now() - start) / 1000)} s: ${name} (heavy sim t=${sims()[0]!.t}, ${pods()} Pods in ${TEAMS.length} clusters)`);
   const all = async (what: string, cmds: string[][]) => {
     const replies = await Promise.all(cmds.flatMap((list, i) => list.map((cmd) => ask(heavyPlayers[i]!, cmd))));
@@ -127,6 +138,7 @@ try {
   // Each player as fast as the room lets one client go (ROOM_MESSAGES_PER_SECOND, 30/s: 25/s here),
   // all 8 at once, for a quarter of the heavy phase.
   const deleteUntil = performance.now() + (HEAVY_SECONDS * 1000) / 4;
+  const ackMs: number[] = []; // wall ms from a delete's send to its reply (the heavy match's own players)
   const victims = sims().map((x) => Object.values(x.pods).filter((p) => p.spec.nodeName && p.metadata.deletionTimestamp === undefined).map((p) => p.metadata.name));
   const deleted = await Promise.all(victims.map(async (names, i) => {
     let ok = 0;
@@ -134,17 +146,21 @@ try {
       if (performance.now() > deleteUntil) break;
       const sent = performance.now();
       if ((await ask(heavyPlayers[i]!, `kubectl delete pod ${name}`)).ok) ok++;
+      ackMs.push(performance.now() - sent);
       await sleep(Math.max(0, 40 - (performance.now() - sent)));
     }
     return ok;
   }));
-  note(`delete: ${deleted.reduce((a, b) => a + b, 0)} Pods deleted`);
+  const heavyDeletes = deleted.reduce((a, b) => a + b, 0);
+  note(`delete: ${heavyDeletes} Pods deleted`);
   await sleep(Math.max(0, deleteUntil - performance.now()));
   phase('drain every Node');
   await all('drain', sims().map((x) => Object.keys(x.nodes).map((n) => `kubectl drain ${n} --ignore-daemonsets --delete-emptydir-data`)));
   await sleep((HEAVY_SECONDS * 1000) / 4);
   phase('end');
   const end = performance.now();
+  probing = false;
+  await Promise.all(probes);
   const heavyT = sims()[0]!.t;
   const normalSockets = arrivals.filter((_, i) => !heavySockets.includes(i));
   const baseline = summary(normalSockets.flatMap((a) => gaps(a, 0, quietEnd)).slice(5));
@@ -164,6 +180,9 @@ try {
     normalQuiet: baseline,
     normalDuringHeavy: normalGaps,
     heavy: heavyGaps,
+    heavyDeletes,
+    normalReplyMs: { p50: r1(pct(normalReplyMs, 0.5)), p99: r1(pct(normalReplyMs, 0.99)), max: r1(normalReplyMs.length ? Math.max(...normalReplyMs) : 0) },
+    heavyDeleteReplyMs: { p50: r1(pct(ackMs, 0.5)), p99: r1(pct(ackMs, 0.99)), max: r1(ackMs.length ? Math.max(...ackMs) : 0) },
     normalWithin2Intervals: normalGaps.maxIntervals <= 2,
   };
   if (json) process.stdout.write(`${JSON.stringify(figures)}\n`);
@@ -172,6 +191,10 @@ try {
     for (const [label, s] of [['normal, quiet', baseline], ['normal, during heavy', normalGaps], ['heavy', heavyGaps]] as const) {
       process.stdout.write(`${label.padEnd(22)} patches ${String(s.patches).padStart(5)}  gap p50 ${s.p50Ms} ms (${s.p50Intervals})  p99 ${s.p99Ms} ms (${s.p99Intervals})  max ${s.maxMs} ms (${s.maxIntervals} intervals)\n`);
     }
+    const a = figures.heavyDeleteReplyMs;
+    const b = figures.normalReplyMs;
+    process.stdout.write(`heavy deletes          ${heavyDeletes} done, reply p50 ${a.p50} ms  p99 ${a.p99} ms  max ${a.max} ms\n`);
+    process.stdout.write(`normal replies         ${normalReplyMs.length} (get, every 200 ms), p50 ${b.p50} ms  p99 ${b.p99} ms  max ${b.max} ms\n`);
   }
   for (const room of [...normal, ...heavyPlayers]) await room.leave().catch(() => undefined);
 } finally {
