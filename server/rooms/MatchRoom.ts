@@ -158,8 +158,8 @@ export const HELD_EVENTS_PER_TURN = 8;
 
 /**
  * What an event held by {@link MatchRoom} may touch, which says when it may run:
- * - `{ team }`: that team's cluster only (a console line, an API write): at a whole tick, or between
- *   two teams' steps once that team has stepped in the open tick (see {@link MatchRoom} `mayRunEarly`);
+ * - `{ team }`: that team's cluster only (a console line, an API write): at a whole tick or between
+ *   two teams' steps of an open tick, journaled with its `slice` (see {@link MatchRoom} `mayRunEarly`);
  *   later events of the same team wait behind it (each client's replies stay in order);
  * - `'match'`: anything in the match (control, lobby, workflow, chaos, bot seats): at a whole tick
  *   only, and every later arrival waits behind it (first in, first out);
@@ -479,7 +479,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
   /** Journals an accepted event; the reply to the message that caused it waits until it is durable. */
   private journalEvent(entry: JournalEntry): void {
     if (!this.journal) return;
-    this.durable = this.journal.append(matchTick(this.match), entry);
+    this.durable = this.journal.append(matchTick(this.match), entry, this.tickCursor.next);
   }
 
   /** The hold the current handler asked for (etcd could not serve it; see {@link replyAt}), and clears it. */
@@ -555,7 +555,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
         tokenHash: offered,
         ...(player.role !== null ? { role: player.role } : {}),
         ...(player.spectator ? { spectator: true } : {}),
-      });
+      }, this.tickCursor.next);
       if (!durable) {
         this.sessions.delete(client.sessionId);
         leave(this.match, player.id);
@@ -790,19 +790,14 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
   }
 
   /**
-   * True when an event of `teamId`'s cluster only may run now although the tick is open: that team
-   * has stepped in it (its cluster is at the open tick, `matchTick`), is not finished (so this tick does
-   * not end the match) and the match has no red vs blue half time (the tick's end reads no team's
-   * state otherwise). The journal records it at the open tick, which a rebuild replays after the
-   * whole tick: the other teams' steps and the tick's end do not read this team, so the state (and
-   * `matchHash`) is the one the live match reaches.
+   * True when an event of `teamId`'s cluster only may run now although the tick is open (any team of
+   * the match: one that stepped in it is at the open tick, one that did not yet at the tick before).
+   * The journal records it with the open tick and its `slice` (`tickCursor.next`: how many teams had
+   * stepped), and a rebuild (server/recovery/rebuild.ts) replays that tick in the same slices, so it
+   * reaches the live state and `matchHash` exactly.
    */
   private mayRunEarly(teamId: string): boolean {
-    if (this.match.settings.mode === 'redblue' || (this.match.chaos ?? null) !== null) return false;
-    const i = this.match.teams.findIndex((team) => team.id === teamId);
-    if (i < 0 || i >= this.tickCursor.next) return false;
-    const sim = this.match.teams[i]!.sim;
-    return !isFinished(sim) && sim.tick === matchTick(this.match);
+    return this.teams.has(teamId);
   }
 
   /**
@@ -1019,7 +1014,8 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
   }
 
   /**
-   * Runs a handler (see {@link guard}) at a whole tick and returns its reply, or a promise of it: when the handler
+   * Runs a handler (see {@link guard}) at a whole tick, or between two teams' steps for a team's own
+   * line ({@link HeldScope}), and returns its reply, or a promise of it: when the handler
    * journaled (durable first), or, with `mayHold`, when etcd could not serve it (./heldReplies.ts: held
    * until etcd serves again, then run once more, or until its request timeout).
    */
