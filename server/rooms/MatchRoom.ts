@@ -9,8 +9,10 @@
  *
  * Clocks: sim ticks run at `timeDilation / tickSeconds` per real second (an accumulator driven by
  * `setTimestep` every {@link FRAME_MS} ms); patches go out every `patchRate` ms (PATCH_RATE_MS).
- * Actions are submitted between ticks and logged by the match with the tick they preceded, so a
- * replay (shared/game `replayMatch`) is "for each tick: submit that tick's actions, then advance".
+ * Actions are submitted between ticks (or between two teams' steps of a tick run in slices: each team's
+ * cluster is then between two of its ticks) and logged by the match with the team's tick they
+ * preceded, so a replay (shared/game `replayMatch`) is "for each tick: submit that tick's actions,
+ * then advance".
  *
  * May import @colyseus/core, shared/ (game, sim, kubectl, protocol), server/scenarios, server/db,
  * server/k8s/gateway.ts (./stdin.ts reuses server/k8s's pure write mappings).
