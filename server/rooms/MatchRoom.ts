@@ -226,8 +226,8 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
   private draining = false;
   /**
    * The held events' own work credit, wall ms (see {@link heldBudgetLeft}): earned like the clock's
-   * (`shareOfLoop x elapsed ms` per frame, banked up to `maxCreditMs`); every event's wall ms is paid
-   * from it and from the clock's credit.
+   * (`shareOfLoop x elapsed ms` per frame, banked up to `maxCreditMs`); every held event's wall ms is
+   * paid from it and from the clock's credit (one that runs at its arrival: from the clock's only).
    */
   private heldCreditMs = 0;
   /** Held events run so far: `early` between two teams' steps, `whole` at a whole tick; `maxTurn` most in one drain. */
@@ -254,8 +254,13 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
   private replyAt: { team: string; at: number } | null = null;
   /** Console replies waiting for their team's sim time (./heldReplies.ts). */
   private readonly held = new HeldReplies<ReplyMessage>();
-  /** Pasted `stdin` characters per client session (./stdin.ts: YAML parsing costs CPU). */
-  private readonly stdinBudget = new StdinBudget();
+  /**
+   * Pasted `stdin` characters per client session (./stdin.ts: YAML parsing costs CPU), charged as of
+   * each message's arrival ({@link arrivedAt}: a message held for the budget gets no extra allowance).
+   */
+  private readonly stdinBudget = new StdinBudget(undefined, undefined, () => this.arrivedAt ?? Date.now());
+  /** While a held message's handler runs: when it arrived (wall ms, `Date.now()`); else null. */
+  private arrivedAt: number | null = null;
   /** Seat token hashes by player name: a returning name must bring its token. */
   private seatTokens = new Map<string, string>();
   /** Rebuilt from the journal after a crash or a shutdown. */
@@ -775,8 +780,27 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
    * exactly one `advance` for the journal (same state hash, same journal ticks, whatever the slicing).
    */
   private whenWhole(run: () => void, scope: HeldScope): void {
+    if (this.mayRunNow(scope)) {
+      const started = performance.now();
+      if (this.tickCursor.next !== 0) this.heldStats.early++;
+      try {
+        run();
+      } finally {
+        this.simClock?.spent(performance.now() - started); // the room's work (clock.ts budget)
+      }
+      return;
+    }
     this.waiting.push({ scope, run });
     this.drainWaiting();
+  }
+
+  /**
+   * True when an event of `scope` that just arrived runs at once: nothing waits before it and the
+   * match is at a whole tick or the event is a team's own ({@link mayRunEarly}). It is paid from the
+   * clock's credit like any of the room's work; only held events need their own credit.
+   */
+  private mayRunNow(scope: HeldScope): boolean {
+    return this.waiting.length === 0 && !this.draining && (this.tickCursor.next === 0 || (typeof scope === 'object' && this.mayRunEarly(scope.team)));
   }
 
   /** The scope of a message (see {@link HeldScope}): the sender's team for console lines and actions, else the match. */
@@ -804,7 +828,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
 
   /**
    * True while held events may run (issue 12): always outside a running match; in one, while their own
-   * credit ({@link heldCreditMs}) is positive. Each event is paid from that credit and from the clock's
+   * credit ({@link heldCreditMs}) is positive. Each held event is paid from that credit and from the clock's
    * (clock.ts), so events go before ticks and the sim's debt (one cluster's step past the budget) does
    * not hold the players' replies back: events alone stay within `shareOfLoop` of real time, and the
    * ticks get what they leave of it (a tick needs the clock's credit positive).
@@ -988,17 +1012,26 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
    */
   private guard(client: Client, type: ClientMessageType, raw: unknown, requestId: number | undefined, handler: () => ReplyMessage): ReplyMessage | Promise<ReplyMessage> | undefined {
     const scope = this.scopeOf(client, type);
-    if (this.waiting.length === 0 && !this.draining && this.heldBudgetLeft() && (this.tickCursor.next === 0 || (typeof scope === 'object' && this.mayRunEarly(scope.team)))) {
+    if (this.mayRunNow(scope)) {
       const started = performance.now();
       if (this.tickCursor.next !== 0) this.heldStats.early++;
       const reply = this.deliver(client, requestId, this.answer(client, type, raw, handler, true));
-      this.payHeld(performance.now() - started); // the room's work (clock.ts budget)
+      this.simClock?.spent(performance.now() - started); // the room's work (clock.ts budget)
       return reply;
     }
-    // A tick is open (run in slices, see frame) or the room is out of budget: the message waits, in
+    // A tick is open (run in slices, see frame) or something waits before it: the message waits, in
     // arrival order (./README.md "Bounded cost per match"), and is answered when it has run.
+    const arrived = Date.now();
     return new Promise<ReplyMessage | undefined>((resolve) => {
-      this.waiting.push({ scope, run: () => resolve(this.deliver(client, requestId, this.answer(client, type, raw, handler, true))) });
+      const run = (): void => {
+        this.arrivedAt = arrived;
+        try {
+          resolve(this.deliver(client, requestId, this.answer(client, type, raw, handler, true)));
+        } finally {
+          this.arrivedAt = null;
+        }
+      };
+      this.waiting.push({ scope, run });
       this.drainWaiting();
     }).then((r) => r as ReplyMessage);
   }

@@ -150,19 +150,26 @@ describe('a match tick run in slices', () => {
     for (const p of players) await p.leave().catch(() => undefined);
   }, 60_000);
 
-  it('answers a burst held while the room is out of budget in order, at most HELD_EVENTS_PER_TURN per turn, none lost', async () => {
+  it('answers a burst held behind a whole-tick message in order, at most HELD_EVENTS_PER_TURN per turn, none lost', async () => {
     const { players, room } = await eightTeams(8);
-    // Deep in debt: nothing of this room runs (ticks and messages wait for credit).
+    // A tick left open and the room deep in debt: nothing of this room runs for now.
+    room.simClock.maxCreditMs = 0.001;
+    await waitFor(() => room.tickCursor.next !== 0, 'an open tick', 10_000);
     room.simClock.creditMs = -1e9;
     room.heldCreditMs = -1e9;
+    // A workflow message (anything beyond the sender's team) waits for the whole tick, and every
+    // later arrival behind it.
+    const workflow = ask(players[0]!, 'workflow', { id: 'wf', op: 'ack', page: 'no-such-page' });
     const n = 12;
     const { replies, replicas, send } = burst(players, 'debt');
     send(0, n);
     // (the bots' turn, a timer, may wait beside them)
-    await waitFor(() => room.waiting.length >= players.length * n, 'every command held', 15_000);
+    await waitFor(() => room.waiting.length >= 1 + players.length * n, 'every command held', 15_000);
     expect(replies.flat()).toEqual([]);
-    room.simClock.creditMs = room.simClock.maxCreditMs; // the budget again: 25 ms banked
-    room.heldCreditMs = room.simClock.maxCreditMs;
+    room.simClock.maxCreditMs = 25; // the budget again: 25 ms banked
+    room.simClock.creditMs = 25;
+    room.heldCreditMs = 25;
+    await workflow;
     await waitFor(() => replies.every((r) => r.length === n), 'every reply', 30_000);
     replies.forEach((got, i) => expect(got.map((r) => [r.id, r.ok])).toEqual(Array.from({ length: n }, (_, k) => [`debt-${i}-${k}`, true])));
     expect(room.heldStats.maxTurn).toBeLessThanOrEqual(HELD_EVENTS_PER_TURN);
