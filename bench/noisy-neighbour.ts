@@ -136,6 +136,17 @@ try {
   await sleep(3_000); // quiet baseline
   const quietEnd = performance.now();
   const start = performance.now();
+  // Normal players' replies during the heavy phase: each asks `kubectl get deployments` every 200 ms.
+  const normalReplyMs: number[] = [];
+  let probing = true;
+  const probes = normal.map(async (room) => {
+    while (probing) {
+      const sent = performance.now();
+      await ask(room, 'kubectl get deployments');
+      normalReplyMs.push(performance.now() - sent);
+      await sleep(200);
+    }
+  });
   const phase = (name: string) => note(`${r1((performance.now() - start) / 1000)} s: ${name} (heavy sim t=${sims()[0]!.t}, ${pods()} Pods in ${TEAMS.length} clusters)`);
   const all = async (what: string, cmds: string[][]) => {
     const replies = await Promise.all(cmds.flatMap((list, i) => list.map((cmd) => ask(heavyPlayers[i]!, cmd))));
@@ -159,23 +170,28 @@ try {
     victims.push(Object.values(x.pods).filter((p) => p.spec.nodeName && p.metadata.deletionTimestamp === undefined).map((p) => p.metadata.name));
     await sleep(0);
   }
+  const ackMs: number[] = []; // wall ms from a delete's send to its reply (the heavy match's own players)
   const deleted = await Promise.all(victims.map(async (names, i) => {
     let ok = 0;
     for (const name of names) {
       if (performance.now() > deleteUntil) break;
       const sent = performance.now();
       if ((await ask(heavyPlayers[i]!, `kubectl delete pod ${name}`)).ok) ok++;
+      ackMs.push(performance.now() - sent);
       await sleep(Math.max(0, 40 - (performance.now() - sent)));
     }
     return ok;
   }));
-  note(`delete: ${deleted.reduce((a, b) => a + b, 0)} Pods deleted`);
+  const heavyDeletes = deleted.reduce((a, b) => a + b, 0);
+  note(`delete: ${heavyDeletes} Pods deleted`);
   await sleep(Math.max(0, deleteUntil - performance.now()));
   phase('drain every Node');
   await all('drain', sims().map((x) => Object.keys(x.nodes).map((n) => `kubectl drain ${n} --ignore-daemonsets --delete-emptydir-data`)));
   await sleep((HEAVY_SECONDS * 1000) / 4);
   phase('end');
   const end = performance.now();
+  probing = false;
+  await Promise.all(probes);
   const heavyT = sims()[0]!.t;
   const normalSockets = arrivals.filter((_, i) => !heavySockets.includes(i));
   const baseline = summary(normalSockets.flatMap((a) => gaps(a, 0, quietEnd)).slice(5));
@@ -198,6 +214,9 @@ try {
     normalQuiet: baseline,
     normalDuringHeavy: normalGaps,
     heavy: heavyGaps,
+    heavyDeletes,
+    normalReplyMs: { p50: r1(pct(normalReplyMs, 0.5)), p99: r1(pct(normalReplyMs, 0.99)), max: r1(normalReplyMs.length ? Math.max(...normalReplyMs) : 0) },
+    heavyDeleteReplyMs: { p50: r1(pct(ackMs, 0.5)), p99: r1(pct(ackMs, 0.99)), max: r1(ackMs.length ? Math.max(...ackMs) : 0) },
     normalWithin2Intervals: normalGaps.maxIntervals <= 2,
     loopBlocksQuiet: quietBlocks,
     loopBlocksHeavy: heavyBlocks,
@@ -211,6 +230,10 @@ try {
     for (const [label, b] of [['loop blocks, quiet', quietBlocks], ['loop blocks, heavy', heavyBlocks]] as const) {
       process.stdout.write(`${label.padEnd(22)} CPU ms between 10 ms timer callbacks: p50 ${b.p50CpuMs}  p99 ${b.p99CpuMs}  max ${b.maxCpuMs}\n`);
     }
+    const a = figures.heavyDeleteReplyMs;
+    const nr = figures.normalReplyMs;
+    process.stdout.write(`heavy deletes          ${heavyDeletes} done, reply p50 ${a.p50} ms  p99 ${a.p99} ms  max ${a.max} ms\n`);
+    process.stdout.write(`normal replies         ${normalReplyMs.length} (get, every 200 ms), p50 ${nr.p50} ms  p99 ${nr.p99} ms  max ${nr.max} ms\n`);
   }
   for (const room of [...normal, ...heavyPlayers]) await room.leave().catch(() => undefined);
 } finally {

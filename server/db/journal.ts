@@ -65,12 +65,21 @@ export const JournalEntrySchema = z.discriminatedUnion('kind', [
 /** A validated journal entry (see {@link JournalEntrySchema}). */
 export type JournalEntry = z.infer<typeof JournalEntrySchema>;
 
-/** A journal row: `seq` from 0, `tick` = the match tick (ticks) when the event was accepted. */
+/**
+ * A journal row: `seq` from 0, `tick` = the match tick (ticks) when the event was accepted; `slice`
+ * (absent: a whole tick) = the event was accepted while tick `tick` was open, run in slices (issue 12,
+ * server/rooms/README.md "Bounded cost per match"), after the steps of its first `slice` teams (1..7,
+ * shared/game `TickCursor.next`). Stored beside the entry's own fields in the `entry` column.
+ */
 export interface JournalRecord {
   seq: number;
   tick: number;
+  slice?: number;
   entry: JournalEntry;
 }
+
+/** The `slice` of a stored entry (see {@link JournalRecord}). */
+const SliceSchema = z.number().int().positive().max(64).optional();
 
 /** The `live_matches` row of a match. */
 export interface LiveMatchRow {
@@ -117,7 +126,7 @@ export interface JournalCommit {
   /** `journal_length` the writer believes is stored (the first new entry's seq). */
   fromSeq: number;
   /** New entries, in order (may be empty: a heartbeat that only renews the lease and the durable tick). */
-  entries: { tick: number; entry: JournalEntry }[];
+  entries: { tick: number; slice?: number; entry: JournalEntry }[];
   /** Match tick (ticks) now: every entry accepted up to now is in `entries` or already stored. */
   durableTick: number;
   /** Lease renewal, real milliseconds from now. */
@@ -140,7 +149,7 @@ export async function commitJournal(database: Database, c: JournalCommit): Promi
       .returning({ matchId: liveMatches.matchId });
     if (updated.length === 0) return false;
     if (c.entries.length > 0) {
-      await tx.insert(matchJournal).values(c.entries.map((e, i) => ({ matchId: c.matchId, seq: c.fromSeq + i, tick: e.tick, entry: e.entry })));
+      await tx.insert(matchJournal).values(c.entries.map((e, i) => ({ matchId: c.matchId, seq: c.fromSeq + i, tick: e.tick, entry: e.slice === undefined ? e.entry : { ...e.entry, slice: e.slice } })));
     }
     return true;
   });
@@ -196,9 +205,12 @@ export async function loadJournal(database: Database, matchId: string): Promise<
   const rows = await db.select().from(matchJournal).where(eq(matchJournal.matchId, matchId)).orderBy(asc(matchJournal.seq));
   const entries: JournalRecord[] = rows.map((r, i) => {
     if (r.seq !== i) throw new Error(`Journal of match ${matchId} is corrupt: entry ${i} has seq ${r.seq}`);
-    const parsed = JournalEntrySchema.safeParse(r.entry);
+    const { slice: rawSlice, ...stored } = (typeof r.entry === 'object' && r.entry !== null ? r.entry : {}) as Record<string, unknown>;
+    const slice = SliceSchema.safeParse(rawSlice);
+    if (!slice.success) throw new Error(`Journal of match ${matchId} is corrupt at seq ${r.seq}: slice: ${describeIssues(slice.error)}`);
+    const parsed = JournalEntrySchema.safeParse(stored);
     if (!parsed.success) throw new Error(`Journal of match ${matchId} is corrupt at seq ${r.seq}: ${describeIssues(parsed.error)}`);
-    return { seq: r.seq, tick: r.tick, entry: parsed.data };
+    return { seq: r.seq, tick: r.tick, ...(slice.data !== undefined ? { slice: slice.data } : {}), entry: parsed.data };
   });
   if (entries.length !== live.journalLength) throw new Error(`Journal of match ${matchId} is corrupt: ${entries.length} entries, ${live.journalLength} committed`);
   const [snap] = await db.select().from(matchSnapshots).where(eq(matchSnapshots.matchId, matchId)).limit(1);

@@ -37,6 +37,7 @@ export interface JournalWriterOptions {
 
 interface Pending {
   tick: number;
+  slice: number | undefined;
   entry: JournalEntry;
   resolve: (durable: boolean) => void;
 }
@@ -72,14 +73,15 @@ export class JournalWriter {
   }
 
   /**
-   * Appends `entry` (accepted at match tick `tick`). Resolves true once it is stored, false when it
-   * never will be (lease lost, writer closed). Never rejects.
+   * Appends `entry` (accepted at match tick `tick`; `slice`: while that tick was open, after its first
+   * `slice` teams' steps, see server/db/journal.ts `JournalRecord`). Resolves true once it is stored,
+   * false when it never will be (lease lost, writer closed). Never rejects.
    */
-  append(tick: number, entry: JournalEntry): Promise<boolean> {
+  append(tick: number, entry: JournalEntry, slice?: number): Promise<boolean> {
     if (this.#lost || this.#closed) return Promise.resolve(false);
     this.#appended++;
     return new Promise<boolean>((resolve) => {
-      this.#queue.push({ tick, entry, resolve });
+      this.#queue.push({ tick, slice: slice !== undefined && slice > 0 ? slice : undefined, entry, resolve });
       this.#kick();
     });
   }
@@ -145,7 +147,7 @@ export class JournalWriter {
           matchId: this.#o.matchId,
           owner: this.#o.owner,
           fromSeq: this.#committed,
-          entries: batch.map(({ tick, entry }) => ({ tick, entry })),
+          entries: batch.map(({ tick, slice, entry }) => (slice === undefined ? { tick, entry } : { tick, slice, entry })),
           durableTick,
           leaseMs: this.#o.leaseMs,
         });

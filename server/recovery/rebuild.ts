@@ -3,13 +3,15 @@
  * settings give `createMatch`; the latest snapshot (when there is one) replaces the ticks before it;
  * then each journal entry is applied through the same shared/game calls the room made live (`join`,
  * `submit`, `inject`, `control`, the lobby's `setTeam` / `setRole` / `setReady` / `beginMatch`, `applyWorkflow`) at the match tick it was accepted at, `advance` running the ticks in
- * between; last, the match advances to the journal's durable tick (the tick of its last commit). The
+ * between (an entry accepted inside a tick the room ran in slices: after that tick's first `slice`
+ * teams' steps, shared/game `advanceSlice`, as live); last, the match advances to the journal's durable tick (the tick of its last commit). The
  * result has the live match's `matchHash` at that tick.
  *
  * May import shared/game, shared/sim types, server/scenarios, server/db (types and journal schemas).
  */
 import {
   advance,
+  advanceSlice,
   beginMatch,
   applyWorkflow,
   attack,
@@ -26,6 +28,7 @@ import {
   setTeam,
   submit,
   type Match,
+  type TickCursor,
   type WorkflowRequest,
 } from '../../shared/game/index.ts';
 import type { SimInput } from '../../shared/sim/types.ts';
@@ -94,11 +97,28 @@ export function rebuildMatch(row: LiveMatchRow, entries: readonly JournalRecord[
     match = createMatch({ input, teams: setup.teams, ...(setup.settings ? { settings: setup.settings, ...(setup.settings.mode === 'redblue' ? { redTeam: resolved.redTeam } : {}) } : {}) });
   }
 
+  // A tick the room ran in slices is replayed in the same slices where an entry was accepted inside it
+  // (the entry's `slice`: after that many teams' steps, shared/game `advanceSlice`).
+  const cursor: TickCursor = { next: 0 };
+  const closeTick = (): void => {
+    if (cursor.next !== 0) advanceSlice(match, cursor, () => true);
+  };
   const advanceTo = (tick: number, what: string): void => {
+    closeTick();
     while (matchTick(match) < tick) {
       if (match.phase !== 'running') fail(`the match is ${match.phase} at tick ${matchTick(match)}, before ${what} at tick ${tick}`);
       advance(match);
     }
+  };
+  /** Reaches `tick` open after its first `slice` teams' steps (`slice` undefined: the whole tick). */
+  const reach = (tick: number, slice: number | undefined, what: string): void => {
+    if (slice === undefined) return advanceTo(tick, what);
+    if (cursor.next === 0 || matchTick(match) !== tick) {
+      advanceTo(tick - 1, what);
+      if (matchTick(match) !== tick - 1 || match.phase !== 'running') fail(`the match is ${match.phase} at tick ${matchTick(match)}, before ${what} in tick ${tick}`);
+    }
+    if (cursor.next < slice) advanceSlice(match, cursor, () => cursor.next < slice);
+    if (cursor.next !== slice) fail(`${what}: tick ${tick} cannot stop after ${slice} teams' steps (at ${cursor.next})`);
   };
 
   let pending: JournalEntry[] = [];
@@ -115,7 +135,7 @@ export function rebuildMatch(row: LiveMatchRow, entries: readonly JournalRecord[
     if (e.kind === 'control' && e.op === 'speed' && e.timeDilation !== undefined) timeDilation = e.timeDilation;
     if (rec.seq < from) continue;
     const what = `journal entry ${rec.seq} (${e.kind})`;
-    advanceTo(rec.tick, what);
+    reach(rec.tick, rec.slice, what);
     if (e.kind === 'join') {
       const seat = join(match, { name: e.name, team: e.team, trainer: e.trainer, ...(e.role !== undefined ? { role: e.role } : {}), spectator: e.spectator === true, bot: e.bot === true });
       if (!seat.ok) fail(`${what}: ${seat.error}`);

@@ -9,8 +9,10 @@
  *
  * Clocks: sim ticks run at `timeDilation / tickSeconds` per real second (an accumulator driven by
  * `setTimestep` every {@link FRAME_MS} ms); patches go out every `patchRate` ms (PATCH_RATE_MS).
- * Actions are submitted between ticks and logged by the match with the tick they preceded, so a
- * replay (shared/game `replayMatch`) is "for each tick: submit that tick's actions, then advance".
+ * Actions are submitted between ticks (or between two teams' steps of a tick run in slices: each team's
+ * cluster is then between two of its ticks) and logged by the match with the team's tick they
+ * preceded, so a replay (shared/game `replayMatch`) is "for each tick: submit that tick's actions,
+ * then advance".
  *
  * May import @colyseus/core, shared/ (game, sim, kubectl, protocol), server/scenarios, server/db,
  * server/k8s/gateway.ts (./stdin.ts reuses server/k8s's pure write mappings).
@@ -149,6 +151,32 @@ const SNAPSHOT_SHARE_OF_LOOP = 0.02;
 const SNAPSHOT_MAX_PODS = 5_000;
 /** Real milliseconds a restored room waits for its first player before it may be disposed when empty. */
 export const RESTORE_GRACE_MS = 120_000;
+/**
+ * Most held events (messages, API writes, bot turns, etcd-held replies) one drain runs in one block of
+ * the event loop (issue 12, "Bounded cost per match"); the rest wait, in order, for the next drain
+ * (the next frame, {@link FRAME_MS}, or the next arrival). Each is also paid from the work credit.
+ */
+export const HELD_EVENTS_PER_TURN = 8;
+
+/**
+ * What an event held by {@link MatchRoom} may touch, which says when it may run:
+ * - `{ team }`: that team's cluster only (a console line, an API write): at a whole tick or between
+ *   two teams' steps of an open tick, journaled with its `slice` (see {@link MatchRoom} `mayRunEarly`);
+ *   later events of the same team wait behind it (each client's replies stay in order);
+ * - `'match'`: anything in the match (control, lobby, workflow, chaos, bot seats): at a whole tick
+ *   only, and every later arrival waits behind it (first in, first out);
+ * - `'turn'`: the bots' turn (a timer, not an arrival): at a whole tick only; nothing waits behind it.
+ */
+type HeldScope = { team: string } | 'match' | 'turn';
+
+/** An event waiting for its turn (see {@link HeldScope}). */
+interface HeldEvent {
+  scope: HeldScope;
+  run: () => void;
+}
+
+/** Message types whose handler touches only the sender's team (its cluster, its log and score). */
+const TEAM_MESSAGE_TYPES: ReadonlySet<ClientMessageType> = new Set<ClientMessageType>(['kubectl', 'stdin', 'action', 'focus']);
 
 /** sha256 hex of a seat token (the journal keeps only this). */
 function tokenHash(token: string): string {
@@ -189,8 +217,21 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
    * `advanceSlice`); `next` 0 = the match is at a whole tick. See "Bounded cost per match".
    */
   private readonly tickCursor: TickCursor = { next: 0 };
-  /** What arrived while a tick was open (messages, HTTP writes, bot turns), run in order once it is whole. */
-  private waiting: (() => void)[] = [];
+  /**
+   * What arrived while a tick was open or the room was out of work credit (messages, HTTP writes, bot
+   * turns), in arrival order: run by {@link drainWaiting} within the budget, each when its scope allows.
+   */
+  private waiting: HeldEvent[] = [];
+  /** True while {@link drainWaiting} runs (a held event never starts another drain). */
+  private draining = false;
+  /**
+   * The held events' own work credit, wall ms (see {@link heldBudgetLeft}): earned like the clock's
+   * (`shareOfLoop x elapsed ms` per frame, banked up to `maxCreditMs`); every held event's wall ms is
+   * paid from it and from the clock's credit (one that runs at its arrival: from the clock's only).
+   */
+  private heldCreditMs = 0;
+  /** Held events run so far: `early` between two teams' steps, `whole` at a whole tick; `maxTurn` most in one drain. */
+  readonly heldStats = { early: 0, whole: 0, maxTurn: 0 };
   /** Where the next patch's projection starts (team index, round robin: see {@link onBeforePatch}). */
   private projectFrom = 0;
   /** Wall ms the current patch's projection paid (so {@link broadcastPatch} pays the encoding only). */
@@ -213,8 +254,13 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
   private replyAt: { team: string; at: number } | null = null;
   /** Console replies waiting for their team's sim time (./heldReplies.ts). */
   private readonly held = new HeldReplies<ReplyMessage>();
-  /** Pasted `stdin` characters per client session (./stdin.ts: YAML parsing costs CPU). */
-  private readonly stdinBudget = new StdinBudget();
+  /**
+   * Pasted `stdin` characters per client session (./stdin.ts: YAML parsing costs CPU), charged as of
+   * each message's arrival ({@link arrivedAt}: a message held for the budget gets no extra allowance).
+   */
+  private readonly stdinBudget = new StdinBudget(undefined, undefined, () => this.arrivedAt ?? Date.now());
+  /** While a held message's handler runs: when it arrived (wall ms, `Date.now()`); else null. */
+  private arrivedAt: number | null = null;
   /** Seat token hashes by player name: a returning name must bring its token. */
   private seatTokens = new Map<string, string>();
   /** Rebuilt from the journal after a crash or a shutdown. */
@@ -379,6 +425,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     if (this.match.settings.mode === 'solo') void this.setPrivate(true);
     this.patchRate = deps.patchRateMs;
     this.simClock = new SimClock(o.input.settings.tickSeconds, o.timeDilation);
+    this.heldCreditMs = this.simClock.maxCreditMs;
     this.simClock.paused = this.match.phase === 'paused';
     this.setTimestep((deltaMs) => this.frame(deltaMs), FRAME_MS);
     void this.publishMetadata();
@@ -413,7 +460,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     this.onMessage('lobby', (client, raw, ctx) => this.guard(client, 'lobby', raw, ctx.id, () => this.lobby.onMessage(client, raw)));
     this.onMessage('workflow', (client, raw, ctx) => this.guard(client, 'workflow', raw, ctx.id, () => handleWorkflow({ match: this.match, player: this.playerOf(client), journal: (e) => this.journalEvent(e), dirty: (id) => this.markDirty(id) }, raw)));
     registerChaos(this, { match: () => this.match, playerOf: (c) => this.playerOf(c), journal: (e) => this.journalEvent(e), dirty: (id) => this.markDirty(id), guard: (c, type, raw, rid, h) => this.guard(c, type, raw, rid, h) });
-    this.bots = registerBots(this, { match: () => this.match, state: this.state, teamView: (id) => this.teams.get(id)?.schema, submit: (p, action) => this.applyPlayerAction('kubectl', null, p, action), journal: (e) => this.journalEvent(e), dirty: (id) => this.markDirty(id), joined: (p) => this.lobby.joined(p), playerOf: (c) => this.playerOf(c), whole: (run) => this.whenWhole(run), guard: (c, type, raw, rid, h) => this.guard(c, type, raw, rid, h) });
+    this.bots = registerBots(this, { match: () => this.match, state: this.state, teamView: (id) => this.teams.get(id)?.schema, submit: (p, action) => this.applyPlayerAction('kubectl', null, p, action), journal: (e) => this.journalEvent(e), dirty: (id) => this.markDirty(id), joined: (p) => this.lobby.joined(p), playerOf: (c) => this.playerOf(c), whole: (run) => this.whenWhole(run, 'turn'), guard: (c, type, raw, rid, h) => this.guard(c, type, raw, rid, h) });
     this.onMessage('*', (client, type, raw) => {
       if (!isClientMessageType(type)) client.send('reply', unknownTypeReply(type, raw));
     });
@@ -439,7 +486,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
   /** Journals an accepted event; the reply to the message that caused it waits until it is durable. */
   private journalEvent(entry: JournalEntry): void {
     if (!this.journal) return;
-    this.durable = this.journal.append(matchTick(this.match), entry);
+    this.durable = this.journal.append(matchTick(this.match), entry, this.tickCursor.next);
   }
 
   /** The hold the current handler asked for (etcd could not serve it; see {@link replyAt}), and clears it. */
@@ -515,7 +562,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
         tokenHash: offered,
         ...(player.role !== null ? { role: player.role } : {}),
         ...(player.spectator ? { spectator: true } : {}),
-      });
+      }, this.tickCursor.next);
       if (!durable) {
         this.sessions.delete(client.sessionId);
         leave(this.match, player.id);
@@ -580,6 +627,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
       // A last commit records the tick now: a hand-over resumes exactly where this room stopped.
       if (recovery.shuttingDown) {
         this.finishTick(); // the tick it records is whole (a rebuild reaches exactly this state)
+        this.drainWaiting(true); // what arrived is answered (journaled) before the hand-over
         await this.journal.heartbeat();
       }
       await this.journal.close();
@@ -620,8 +668,8 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
         const p = id === undefined ? undefined : findPlayer(this.match, id);
         return p ? { name: p.name, team: p.team, trainer: p.trainer, spectator: p.spectator === true } : undefined;
       },
-      // Writes wait for a whole tick like the console's messages (see guard).
-      submit: (sessionId, action) => new Promise<K8sSubmitResult>((resolve) => this.whenWhole(() => resolve(k8sSubmit(sessionId, action)))),
+      // Writes wait like the console's messages (see guard): the writer's team's cluster only.
+      submit: (sessionId, action) => new Promise<K8sSubmitResult>((resolve) => this.whenWhole(() => resolve(k8sSubmit(sessionId, action)), this.scopeOfSession(sessionId, 'action'))),
     });
   }
 
@@ -640,12 +688,21 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
    * Runs the ticks the clock says are due, in slices (issue 12, "Bounded cost per match"): shared/game
    * `advanceSlice` steps one team's cluster at a time and the room goes on only while its work credit
    * (clock.ts) lasts, so one call never runs more than one team's step past the budget; a tick left
-   * open continues in the next frame, before any new one. Due ticks it cannot afford are dropped.
+   * open continues in the next frame, before any new one. Held events go first ({@link drainWaiting}):
+   * a new tick starts only when none waits. Due ticks it cannot afford are dropped.
    */
   private frame(deltaMs: number): void {
-    if (this.match.phase !== 'running') return;
+    if (deltaMs > 0 && Number.isFinite(deltaMs)) this.heldCreditMs = Math.min(this.simClock.maxCreditMs, this.heldCreditMs + deltaMs * this.simClock.shareOfLoop);
+    if (this.match.phase !== 'running') {
+      // No tick runs (lobby, paused, ended): what waits goes by the per-turn bound alone.
+      if (this.waiting.length > 0 || this.held.size > 0) this.drainWaiting();
+      return;
+    }
     let due = this.simClock.advance(deltaMs);
-    while ((this.tickCursor.next !== 0 || due > 0) && this.match.phase === 'running') {
+    while (this.match.phase === 'running') {
+      if (this.waiting.length > 0 || (this.held.size > 0 && this.tickCursor.next === 0)) this.drainWaiting();
+      // At a whole tick, what still waits (out of budget) goes before any new tick.
+      if (this.tickCursor.next === 0 && (due === 0 || this.waiting.length > 0)) break;
       // The work budget (clock.ts): out of credit, the rest of this frame's ticks are dropped.
       if (!this.simClock.mayStep()) break;
       if (this.tickCursor.next === 0) due--;
@@ -657,22 +714,26 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     if (report) this.broadcast('clock', report);
   }
 
-  /** Answers the held console replies whose team's etcd serves again or whose request timed out (./heldReplies.ts). */
-  private releaseHeld(): void {
-    this.held.release((id) => {
+  /**
+   * Answers the held console replies whose team's etcd serves again or whose request timed out
+   * (./heldReplies.ts), in due order while `more()` says so (a retry runs the line again). Returns how
+   * many were answered.
+   */
+  private releaseHeld(more: () => boolean): number {
+    return this.held.release((id) => {
       if (!this.teams.has(id)) return undefined;
       const sim = getTeam(this.match, id).sim;
       if (isFinished(sim)) return undefined;
       const etcd = sim.controlPlane.etcd;
       return { t: sim.t, serving: etcd.hasQuorum && etcd.leader !== null };
-    });
+    }, more);
   }
 
   /**
    * Starts or continues one match tick (`advanceSlice`), paying each team's step from the work credit
    * and asking `more()` between teams; the teams that stepped are marked dirty. When the tick is
-   * complete: counted for the clock's rate, timed injections fire, what was held for the whole tick
-   * runs ({@link whenWhole}), an ended match ends.
+   * complete: counted for the clock's rate, timed injections fire, what was held runs within the
+   * budget ({@link drainWaiting}), an ended match ends.
    */
   private runTick(more: () => boolean): 'partial' | 'done' | 'ended' | 'failed' {
     let last = performance.now();
@@ -697,7 +758,7 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
       this.simClock.paused = true;
       this.markAllDirty();
       this.syncPhase();
-      this.runWaiting();
+      this.drainWaiting(); // the rest in the next frames (a paused match: per-turn bound only)
       return 'failed';
     }
     pay();
@@ -705,28 +766,138 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
     for (let i = from; i < to; i++) this.markDirty(this.match.teams[i]!.id);
     if (r === 'partial') return r;
     this.simClock.ran();
-    if (this.held.size > 0) this.releaseHeld();
     // Timed injections whose team clock came (between ticks, like an action: exact on replay).
     if (r !== 'ended') this.desk.fireDue();
-    this.runWaiting();
+    this.drainWaiting();
     if (r === 'ended') void this.endMatch();
     return r;
   }
 
   /**
-   * Runs `run` now when the match is at a whole tick and nothing is held, else after what is held, as
-   * soon as the open tick is complete. Everything that changes the match from outside the clock goes
-   * through here (messages via {@link guard}, Kubernetes API writes, bot turns): a tick run in slices
-   * is then exactly one `advance` (same state hash, same journal ticks, whatever the slicing).
+   * Runs `run` now when its scope and the budget allow and nothing is waiting before it, else queues
+   * it for {@link drainWaiting}. Everything that changes the match from outside the clock goes through
+   * here (messages via {@link guard}, Kubernetes API writes, bot turns): a tick run in slices is then
+   * exactly one `advance` for the journal (same state hash, same journal ticks, whatever the slicing).
    */
-  private whenWhole(run: () => void): void {
-    if (this.tickCursor.next === 0 && this.waiting.length === 0) run();
-    else this.waiting.push(run);
+  private whenWhole(run: () => void, scope: HeldScope): void {
+    if (this.mayRunNow(scope)) {
+      const started = performance.now();
+      if (this.tickCursor.next !== 0) this.heldStats.early++;
+      try {
+        run();
+      } finally {
+        this.simClock?.spent(performance.now() - started); // the room's work (clock.ts budget)
+      }
+      return;
+    }
+    this.waiting.push({ scope, run });
+    this.drainWaiting();
   }
 
-  /** Runs what was held for a whole tick, in arrival order (the tick is whole: nothing new is held). */
-  private runWaiting(): void {
-    while (this.waiting.length > 0 && this.tickCursor.next === 0) this.waiting.shift()!();
+  /**
+   * True when an event of `scope` that just arrived runs at once: nothing waits before it and the
+   * match is at a whole tick or the event is a team's own ({@link mayRunEarly}). It is paid from the
+   * clock's credit like any of the room's work; only held events need their own credit.
+   */
+  private mayRunNow(scope: HeldScope): boolean {
+    return this.waiting.length === 0 && !this.draining && (this.tickCursor.next === 0 || (typeof scope === 'object' && this.mayRunEarly(scope.team)));
+  }
+
+  /** The scope of a message (see {@link HeldScope}): the sender's team for console lines and actions, else the match. */
+  private scopeOf(client: Client, type: ClientMessageType): HeldScope {
+    return this.scopeOfSession(client.sessionId, type);
+  }
+
+  private scopeOfSession(sessionId: string, type: ClientMessageType): HeldScope {
+    if (!TEAM_MESSAGE_TYPES.has(type)) return 'match';
+    const id = this.sessions.get(sessionId);
+    const player = id === undefined ? undefined : findPlayer(this.match, id);
+    return player && this.teams.has(player.team) ? { team: player.team } : 'match';
+  }
+
+  /**
+   * True when an event of `teamId`'s cluster only may run now although the tick is open (any team of
+   * the match: one that stepped in it is at the open tick, one that did not yet at the tick before).
+   * The journal records it with the open tick and its `slice` (`tickCursor.next`: how many teams had
+   * stepped), and a rebuild (server/recovery/rebuild.ts) replays that tick in the same slices, so it
+   * reaches the live state and `matchHash` exactly.
+   */
+  private mayRunEarly(teamId: string): boolean {
+    return this.teams.has(teamId);
+  }
+
+  /**
+   * True while held events may run (issue 12): always outside a running match; in one, while their own
+   * credit ({@link heldCreditMs}) is positive. Each held event is paid from that credit and from the clock's
+   * (clock.ts), so events go before ticks and the sim's debt (one cluster's step past the budget) does
+   * not hold the players' replies back: events alone stay within `shareOfLoop` of real time, and the
+   * ticks get what they leave of it (a tick needs the clock's credit positive).
+   */
+  private heldBudgetLeft(): boolean {
+    return this.match.phase !== 'running' || this.heldCreditMs > 0;
+  }
+
+  /** Held events' wall ms: paid from their own credit and from the clock's (the room's share of real time). */
+  private payHeld(ms: number): void {
+    if (!(ms > 0) || !Number.isFinite(ms)) return;
+    this.heldCreditMs -= ms;
+    this.simClock?.spent(ms);
+  }
+
+  /**
+   * Runs what waits ({@link waiting}, and at a whole tick the etcd-held replies now due), in order,
+   * within the budget: at most {@link HELD_EVENTS_PER_TURN} per call and while {@link heldBudgetLeft},
+   * each one's wall ms paid from the work credit (clock.ts). At a whole tick every event may run; while
+   * a tick is open, a `match` event stops the drain (everything after it waits), a `turn` waits
+   * without holding anything up, and a team's event runs if {@link mayRunEarly}, else it and that
+   * team's later events wait. `all`: no budget (a shutdown hand-over answers everything).
+   */
+  private drainWaiting(all = false): void {
+    if (this.draining || !this.match) return;
+    this.draining = true;
+    let ran = 0;
+    // Only the events' own wall ms are paid (not the scan), each when the next is asked for or at the end.
+    let startedAt: number | null = null;
+    const pay = (): void => {
+      if (startedAt !== null) this.payHeld(performance.now() - startedAt);
+      startedAt = null;
+    };
+    const take = (): boolean => {
+      pay();
+      if (!all && (ran >= HELD_EVENTS_PER_TURN || !this.heldBudgetLeft())) return false;
+      ran++;
+      startedAt = performance.now();
+      return true;
+    };
+    try {
+      const whole = this.tickCursor.next === 0;
+      if (whole && this.held.size > 0) this.releaseHeld(take);
+      const blocked = new Set<string>();
+      for (let i = 0; i < this.waiting.length; ) {
+        const e = this.waiting[i]!;
+        if (!whole && e.scope === 'match') break;
+        const team = typeof e.scope === 'object' ? e.scope.team : null;
+        if (team !== null && blocked.has(team)) {
+          i++;
+          continue;
+        }
+        if (whole || (team !== null && this.mayRunEarly(team))) {
+          if (!take()) break;
+          this.waiting.splice(i, 1);
+          if (whole) this.heldStats.whole++;
+          else this.heldStats.early++;
+          e.run();
+          pay();
+          continue;
+        }
+        if (team !== null) blocked.add(team);
+        i++;
+      }
+      pay();
+    } finally {
+      this.draining = false;
+      this.heldStats.maxTurn = Math.max(this.heldStats.maxTurn, ran);
+    }
   }
 
   /** Completes an open tick now, whatever the budget (a caller that must see a whole tick). */
@@ -840,10 +1011,28 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
    * `room.request(...)` (when `requestId` is set) or as a `reply` message to that client only.
    */
   private guard(client: Client, type: ClientMessageType, raw: unknown, requestId: number | undefined, handler: () => ReplyMessage): ReplyMessage | Promise<ReplyMessage> | undefined {
-    if (this.tickCursor.next === 0 && this.waiting.length === 0) return this.deliver(client, requestId, this.answer(client, type, raw, handler, true));
-    // A tick is open (run in slices, see frame): the message waits for it, in arrival order.
+    const scope = this.scopeOf(client, type);
+    if (this.mayRunNow(scope)) {
+      const started = performance.now();
+      if (this.tickCursor.next !== 0) this.heldStats.early++;
+      const reply = this.deliver(client, requestId, this.answer(client, type, raw, handler, true));
+      this.simClock?.spent(performance.now() - started); // the room's work (clock.ts budget)
+      return reply;
+    }
+    // A tick is open (run in slices, see frame) or something waits before it: the message waits, in
+    // arrival order (./README.md "Bounded cost per match"), and is answered when it has run.
+    const arrived = Date.now();
     return new Promise<ReplyMessage | undefined>((resolve) => {
-      this.waiting.push(() => resolve(this.deliver(client, requestId, this.answer(client, type, raw, handler, true))));
+      const run = (): void => {
+        this.arrivedAt = arrived;
+        try {
+          resolve(this.deliver(client, requestId, this.answer(client, type, raw, handler, true)));
+        } finally {
+          this.arrivedAt = null;
+        }
+      };
+      this.waiting.push({ scope, run });
+      this.drainWaiting();
     }).then((r) => r as ReplyMessage);
   }
 
@@ -860,7 +1049,8 @@ export class MatchRoom extends Room<{ state: MatchStateSchema; metadata: MatchMe
   }
 
   /**
-   * Runs a handler (see {@link guard}) at a whole tick and returns its reply, or a promise of it: when the handler
+   * Runs a handler (see {@link guard}) at a whole tick, or between two teams' steps for a team's own
+   * line ({@link HeldScope}), and returns its reply, or a promise of it: when the handler
    * journaled (durable first), or, with `mayHold`, when etcd could not serve it (./heldReplies.ts: held
    * until etcd serves again, then run once more, or until its request timeout).
    */

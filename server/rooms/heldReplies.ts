@@ -10,7 +10,8 @@
  * Pure bookkeeping (no timers): the room calls {@link HeldReplies.release} after each tick with each
  * team's sim time and whether its etcd serves, and {@link HeldReplies.releaseAll} when the match ends
  * or the room goes away (a clock that no longer moves must not keep a reply forever). Replies released
- * together go in (due time, hold order).
+ * together go in (due time, hold order), as many as the caller's budget lets through (the rest wait,
+ * in that order, for its next call).
  *
  * May import: nothing of the room (generic over the reply type).
  */
@@ -54,23 +55,30 @@ export class HeldReplies<T> {
   /**
    * Answers the replies whose team's etcd serves again (with `retry()`, else the held value) or whose
    * due time came (the held value). `clock(team)` undefined: the team is gone or finished, answered
-   * with the held value. Returns how many were answered.
+   * with the held value. Due replies go in (due time, hold order); `more()` (default: always) is asked
+   * before each one, and those it stops stay held, in order, for the next call (the room's work budget:
+   * a retry runs the console line again). Returns how many were answered.
    */
-  release(clock: (team: string) => TeamClock | undefined): number {
+  release(clock: (team: string) => TeamClock | undefined, more: () => boolean = () => true): number {
     const due: { h: Held<T>; retry: boolean }[] = [];
-    const keep: Held<T>[] = [];
     for (const h of this.#held) {
       const c = clock(h.team);
       if (c === undefined) due.push({ h, retry: false });
       else if (c.serving && h.retry !== undefined) due.push({ h, retry: true });
       else if (c.t >= h.at) due.push({ h, retry: false });
-      else keep.push(h);
     }
     if (due.length === 0) return 0;
-    this.#held = keep;
     due.sort((a, b) => a.h.at - b.h.at || a.h.seq - b.h.seq);
-    for (const { h, retry } of due) h.resolve(retry ? h.retry!() : h.value);
-    return due.length;
+    const answered = new Set<Held<T>>();
+    const results: { h: Held<T>; value: T | Promise<T> }[] = [];
+    for (const { h, retry } of due) {
+      if (!more()) break;
+      answered.add(h);
+      results.push({ h, value: retry ? h.retry!() : h.value });
+    }
+    this.#held = this.#held.filter((x) => !answered.has(x));
+    for (const { h, value } of results) h.resolve(value);
+    return answered.size;
   }
 
   /** Answers every reply now with its held value (the match ended, the room is disposed). */

@@ -282,15 +282,17 @@ export interface TickCursor {
 /**
  * Runs part of one match tick: the teams of {@link advance}'s loop from `cursor.next` on, one team's
  * cluster step at a time, asking `more()` after each step whether to go on (at least one team steps per
- * call). When `more()` says no before the last team, the tick stays open (`'partial'`, `cursor.next`
+ * call). The budget's unit is one team's cluster step (one `beginTick` .. `finishTick`, whatever it
+ * costs); `more` is the caller's (the room asks its wall-ms work credit, server/rooms/clock.ts). When `more()` says no before the last team, the tick stays open (`'partial'`, `cursor.next`
  * names the next team) and the next call continues it. Once every team stepped, the tick's end runs as
  * in {@link advance} (red vs blue half time, the match's end) and `cursor.next` is 0 again.
  *
  * Determinism: the teams' clusters do not read each other during a step, so a tick run in slices
  * leaves exactly the state (and `matchHash`) of one {@link advance} call, whatever `more()` answered,
- * as long as nothing else changes the match while the tick is open. The caller guarantees that
- * (server/rooms/MatchRoom.ts holds players' messages until the tick is whole); `more` may read the wall
- * clock (an adapter's budget) because it only decides where the slices end.
+ * as long as nothing else changes the match while the tick is open, or what does is replayed at the same
+ * point (server/rooms/MatchRoom.ts runs a player's own-team line between two teams' steps and journals
+ * it with `cursor.next`, its slice; server/recovery/rebuild.ts stops the tick there too); `more` may
+ * read the wall clock (an adapter's budget) because it only decides where the slices end.
  *
  * Budget units: this function counts none itself. Its unit of work is one team's cluster step (one tick
  * of `settings.tickSeconds` sim seconds, however many Pods it moves); `more()` is the caller's budget,
