@@ -15,12 +15,12 @@
  * (`params.<field>: <message>`) or whose module refuses it is closed at once (`data.error`, Warning
  * `IncidentInvalid`) and earns nothing.
  *
- * May import: ../types.ts, ../events.ts, ./*.
+ * May import: ../types.ts, ../notices.ts, ./*.
  */
 import type { IncidentSpec, IncidentState, SimState } from '../types.ts';
 import type { StartOutcome } from './module.ts';
 import type { AnyIncidentModule } from './registry.ts';
-import { recordEvent } from '../events.ts';
+import { recordNotice } from '../notices.ts';
 import { formatParamIssues } from './params.ts';
 import { INCIDENT_KINDS, incidentModule, incidentRegistry, isIncidentType } from './registry.ts';
 
@@ -104,7 +104,7 @@ function startEntry(state: SimState, inc: IncidentState, isNew: boolean, recordI
     inc.startedAt = state.t;
     inc.data['actionsAtStart'] = state.counters.actions;
     // No title, kind or id in the text: players diagnose from symptoms; the debrief reveals the cause (issue 8).
-    recordEvent(state, 'Warning', 'IncidentStarted', eventObject(inc), 'An incident started: watch the alerts, events and metrics for its symptoms', 'gameday');
+    recordNotice(state, 'incident', 'Warning', 'IncidentStarted', eventObject(inc), 'An incident started: watch the alerts, events and metrics for its symptoms');
     return { ok: true, incident: inc };
   }
   if (outcome.retry) return { ok: false, retry: true, error: 'its module asked to be retried (e.g. the API server is unavailable)' };
@@ -115,7 +115,7 @@ function startEntry(state: SimState, inc: IncidentState, isNew: boolean, recordI
   inc.mitigatedAt = state.t;
   inc.data['error'] = outcome.error;
   inc.data['playerActed'] = false;
-  recordEvent(state, 'Warning', 'IncidentInvalid', eventObject(inc), `Incident ${inc.spec.id} skipped: ${outcome.error}`, 'gameday');
+  recordNotice(state, 'incident', 'Warning', 'IncidentInvalid', eventObject(inc), `Incident ${inc.spec.id} skipped: ${outcome.error}`);
   return { ok: false, retry: false, error: outcome.error };
 }
 
@@ -154,6 +154,6 @@ export function updateIncidents(state: SimState): void {
     const before = inc.data['actionsAtStart'];
     inc.data['playerActed'] = typeof before === 'number' && state.counters.actions > before;
     const ttm = state.t - (inc.startedAt ?? state.t);
-    recordEvent(state, 'Normal', 'IncidentMitigated', eventObject(inc), `An incident was mitigated after ${ttm} s`, 'gameday');
+    recordNotice(state, 'incident', 'Normal', 'IncidentMitigated', eventObject(inc), `An incident was mitigated after ${ttm} s`);
   }
 }
