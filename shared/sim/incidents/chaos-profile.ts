@@ -49,7 +49,7 @@ export function applyProfileFault(state: SimState, inc: IncidentState, deploymen
 
 /**
  * Per tick: once `endsAt` has come, puts the saved figures back (the experiment is over: Chaos Mesh
- * recovers the target, Litmus reverts the chaos) and records a Normal `ChaosRecovered` event.
+ * recovers the target, Litmus reverts the chaos) and records a Normal `ChaosRecovered` notice (the events feed).
  */
 export function liftProfileFaultWhenDue(state: SimState, inc: IncidentState, what: string): void {
   if (inc.data['ended'] === true) return;

@@ -7,7 +7,7 @@
  *
  * Lifecycle: `scheduled` -> (at <= t, target resolved, params parsed, module started it) `active` ->
  * (module says mitigated) `mitigated`.
- * Start records a `Warning` event (`IncidentStarted`), mitigation a `Normal` one (`IncidentMitigated`);
+ * Start records a `Warning` notice (`IncidentStarted`, ../notices.ts: a row of the events feed, not a Kubernetes Event), mitigation a `Normal` one (`IncidentMitigated`);
  * their messages name neither the kind nor the title nor the id (players see symptoms, not the cause).
  * `data.playerActed` records whether any action was applied to this cluster between start and
  * mitigation (bookkeeping of this cluster only; the score does not read it: the game
@@ -74,7 +74,7 @@ export interface InjectOptions {
  * Starts the incident `spec` now (at `state.t`, sim seconds), whatever its `at`: the kind's target is
  * resolved, its params parsed with the kind's schema (defaults applied), then its module starts it;
  * the entry becomes `active` with `startedAt = t`, `data.actionsAtStart`, and a Warning
- * `IncidentStarted` event. The game layer calls this for its schedule (shared/game `advance`, between
+ * `IncidentStarted` notice. The game layer calls this for its schedule (shared/game `advance`, between
  * `beginTick` and `finishTick`: the point where {@link startDueIncidents} runs in a bare `step`) and for
  * a trainer's runtime injection (between ticks).
  *
@@ -137,7 +137,7 @@ export function startDueIncidents(state: SimState): void {
 /**
  * Runs each active incident's `update` hook (and that of a mitigated one whose module sets
  * `outlivesMitigation`) and closes those now mitigated (recording `mitigatedAt`,
- * `data.playerActed` and a `Normal` event with the time to mitigate). O(active incidents x their check).
+ * `data.playerActed` and a `Normal` notice with the time to mitigate). O(active incidents x their check).
  */
 export function updateIncidents(state: SimState): void {
   for (const inc of state.incidents) {
