@@ -9,6 +9,7 @@ import { DEFAULT_TEAM_ID, applyWorkflow, createMatch, getTeam, join, playMatch, 
 import { botSeed, createBot, type Bot, type BotEvent, type BotLevel, type BotReply, type BotView } from '../../shared/game/bots/index.ts';
 import { runKubectl } from '../../shared/kubectl/index.ts';
 import type { LoggedAction, SimAction, SimEvent, SimInput, SimState } from '../../shared/sim/types.ts';
+import { forEachFeedRow } from '../../shared/sim/notices.ts';
 import type { PlannedAction } from './actions-file.ts';
 
 /** What {@link runHeadless} returns. */
@@ -153,15 +154,12 @@ function seatBot(match: Match, b: HeadlessBot, matchSeed: number, timeDilation: 
  * replies, and the pager's pages (`team.workflow.pages`, as the room projects them) when given.
  */
 export function botViewOf(sim: SimState, replies: readonly BotReply[], pages?: readonly PageRecord[]): BotView {
-  const events: BotEvent[] = sim.events.slice(-BOT_EVENT_WINDOW).map((e) => ({
-    seq: e.seq,
-    t: e.t,
-    type: e.type,
-    reason: e.reason,
-    kind: e.object.kind,
-    name: e.object.name,
-    message: e.message,
-  }));
+  // The feed's rows: the Events and the game's notices (alerts, incidents) in the order written.
+  const events: BotEvent[] = [];
+  forEachFeedRow(sim.events, sim.notices, BOT_EVENT_WINDOW, (seq, e, n) => {
+    const row = e ?? n!;
+    events.push({ seq, t: row.t, type: row.type, reason: row.reason, kind: e?.object.kind ?? n!.object?.kind ?? '', name: e?.object.name ?? n!.object?.name ?? '', message: row.message });
+  });
   const alerts = sim.alerts.filter((a) => a.firing).map((a) => ({ id: a.id, severity: a.severity, slo: a.slo, since: a.since, summary: a.summary }));
   const view: BotView = { t: sim.t, alerts, events, replies };
   if (pages) view.pages = pages.map((p) => ({ id: p.id, acked: p.ackedAt !== null }));

@@ -31,12 +31,14 @@
  * action log (`ProjectOptions.actions`, shared/game `Team.log`): an action row names its player in
  * `source`, the object it acts on and the console command (shared/kubectl `kubectlEquivalent`) as its
  * message, with an empty reason. The cluster records no Event for a player action (kubectl records none).
+ * The game's notices (shared/sim/notices.ts: SLO alerts, incident start and mitigation) are rows of the
+ * feed too, with the Events' look, though no Kubernetes API serves them.
  *
  * May import server/rooms/schema.ts, shared/view, shared/sim (pure), shared/game (the workflow's labels
  * and reveal rule), shared/kubectl/equivalent.ts (an action's command text) and @colyseus/schema.
  */
 import type { ArraySchema, MapSchema } from '@colyseus/schema';
-import type { SimState, SimAction, Pod, Deployment, Node, OwnerReference, Service, ServiceTraffic, LoggedAction, IncidentState, SimEvent } from '../../shared/sim/types.ts';
+import type { SimState, SimAction, Pod, Deployment, Node, OwnerReference, Service, ServiceTraffic, LoggedAction, IncidentState, SimEvent, SimNotice } from '../../shared/sim/types.ts';
 import { kubectlEquivalent } from '../../shared/kubectl/equivalent.ts';
 import { podDisplayStatus, nodeDisplayStatus, podReady } from '../../shared/sim/status.ts';
 import { controllerOf } from '../../shared/sim/cache.ts';
@@ -46,6 +48,7 @@ import { HINT_COST_POINTS } from '../../shared/game/score.ts';
 import type { MatchPhase, TeamWorkflow } from '../../shared/game/types.ts';
 import { REVISION_ANNOTATION } from '../../shared/sim/controllers/deployment.ts';
 import { changeCursor, forEachChangeSince } from '../../shared/sim/changelog.ts';
+import { forEachFeedRow } from '../../shared/sim/notices.ts';
 import {
   DEPLOYMENT_VIEW,
   DEPLOYMENT_WIRE,
@@ -861,7 +864,7 @@ interface FixedStamps {
 function fixedStamps(): FixedStamps {
   return {
     controlPlane: controlPlaneMemory(),
-    events: { synced: false, size: 0, first: null, last: null, actions: 0 },
+    events: { synced: false, size: 0, first: null, last: null, notices: 0, lastNotice: null, actions: 0 },
     incidents: incidentsMemory(),
     workflow: workflowMemory(),
     slo: sloMemory(),
@@ -991,47 +994,55 @@ interface EventsWindow {
    */
   first: SimEvent | null;
   last: SimEvent | null;
+  /** How many notices (`sim.notices`) and the newest one (identity, as for Events), when last projected. */
+  notices: number;
+  lastNotice: SimNotice | null;
   actions: number;
 }
 
 /**
- * Events: the last {@link PROJECTED_EVENTS} rows, oldest first: the cluster's Events and, interleaved
- * by sim second (an action before the events of its second), the team's accepted actions from the
- * game's action log `actions` (see the file comment; an action row's `seq` is the `seq` of the Event
- * before it, so the rows stay in `seq` order). The sim's list is append-only by `seq` (trimmed at the
- * front) and so is the log, so old rows are shifted off and new ones pushed: no row is rewritten.
- * Nothing is read when the window (its length, first and last `seq`, the log's length) is the one last
- * projected.
+ * Events: the last {@link PROJECTED_EVENTS} rows, oldest first: the cluster's Events and the game's
+ * notices (`sim.notices`: alerts firing and resolving, incidents; not Kubernetes Events, shown with the
+ * same look) in the order written, a row's `seq` its position in that order (shared/sim/notices.ts
+ * `forEachFeedRow`), and, interleaved by sim second (an action before the rows of its second), the
+ * team's accepted actions from the game's action log `actions` (see the file comment; an action row's
+ * `seq` is the `seq` of the row before it, so the rows stay in `seq` order). The sim's lists are
+ * append-only (trimmed at the front) and so is the log, so old rows are shifted off and new ones pushed:
+ * no row is rewritten. Nothing is read when the lists (their lengths and newest entries) and the log's
+ * length are the ones last projected.
  */
 function projectEvents(team: TeamSchema, sim: SimState, w: EventsWindow, mem: ProjectionMemory, actions: readonly LoggedAction[]): void {
   const all = sim.events;
+  const notes = (sim.notices as SimState['notices'] | undefined) ?? [];
   const from = Math.max(0, all.length - PROJECTED_EVENTS);
   const size = all.length - from;
   const first = size === 0 ? null : all[from]!;
   const last = size === 0 ? null : all[all.length - 1]!;
-  if (w.synced && w.size === size && w.first === first && w.last === last && w.actions === actions.length) return;
+  const lastNotice = notes.length === 0 ? null : notes[notes.length - 1]!;
+  if (w.synced && w.size === size && w.first === first && w.last === last && w.notices === notes.length && w.lastNotice === lastNotice && w.actions === actions.length) return;
   w.synced = true;
   w.size = size;
   w.first = first;
   w.last = last;
+  w.notices = notes.length;
+  w.lastNotice = lastNotice;
   w.actions = actions.length;
-  syncEvents(team, sim, mem, actions, from);
+  syncEvents(team, sim, mem, actions, notes);
 }
 
 /** {@link projectEvents}' sync, apart: its closure's context is allocated on entry, so only when something changed. */
-function syncEvents(team: TeamSchema, sim: SimState, mem: ProjectionMemory, actions: readonly LoggedAction[], from: number): void {
+function syncEvents(team: TeamSchema, sim: SimState, mem: ProjectionMemory, actions: readonly LoggedAction[], notes: SimState['notices']): void {
   const all = sim.events;
-  const firstSeq = all[from]?.seq ?? Number.POSITIVE_INFINITY;
   const events = team.events;
-  while (events.length > 0 && (events.at(0)?.seq ?? firstSeq) < firstSeq) events.shift();
-  let lastSeq = events.at(events.length - 1)?.seq ?? Number.NEGATIVE_INFINITY;
   if (mem.actionsProjected > actions.length) mem.actionsProjected = 0; // another log (a new match)
   // Only the newest PROJECTED_EVENTS actions can still show.
   let next = Math.max(mem.actionsProjected, actions.length - PROJECTED_EVENTS);
   const tickSeconds = sim.settings.tickSeconds;
+  let lastSeq = events.at(events.length - 1)?.seq ?? Number.NEGATIVE_INFINITY;
+  let firstRow: number | undefined;
   const pushAction = (a: LoggedAction): void => {
     const entry = new EventSchema();
-    entry.seq = Number.isFinite(lastSeq) ? lastSeq : all[from]?.seq ?? 0;
+    entry.seq = Number.isFinite(lastSeq) ? lastSeq : firstRow ?? 0;
     entry.t = num(a.tick * tickSeconds);
     entry.type = 'Normal';
     entry.reason = '';
@@ -1042,22 +1053,36 @@ function syncEvents(team: TeamSchema, sim: SimState, mem: ProjectionMemory, acti
     entry.source = a.player;
     events.push(entry);
   };
-  for (let i = from; i < all.length; i++) {
-    const e = all[i]!;
-    if (e.seq <= lastSeq) continue;
-    while (next < actions.length && actions[next]!.tick * tickSeconds <= e.t) pushAction(actions[next++]!);
+  forEachFeedRow(all, notes, PROJECTED_EVENTS, (seq, e, n) => {
+    if (firstRow === undefined) {
+      // Rows older than the window's first are gone from the sim's lists.
+      firstRow = seq;
+      while (events.length > 0 && events.at(0)!.seq < seq) events.shift();
+      lastSeq = events.at(events.length - 1)?.seq ?? Number.NEGATIVE_INFINITY;
+    }
+    if (seq <= lastSeq) return;
+    const t = e !== null ? e.t : n!.t;
+    while (next < actions.length && actions[next]!.tick * tickSeconds <= t) pushAction(actions[next++]!);
     const entry = new EventSchema();
-    entry.seq = e.seq;
-    entry.t = num(e.t);
-    entry.type = e.type;
-    entry.reason = e.reason;
-    entry.kind = e.object.kind;
-    entry.name = e.object.name;
-    entry.message = e.message;
+    entry.seq = seq;
+    entry.t = num(t);
+    if (e !== null) {
+      entry.type = e.type;
+      entry.reason = e.reason;
+      entry.kind = e.object.kind;
+      entry.name = e.object.name;
+      entry.message = e.message;
+    } else {
+      entry.type = n!.type;
+      entry.reason = n!.reason;
+      entry.kind = n!.object?.kind ?? '';
+      entry.name = n!.object?.name ?? '';
+      entry.message = n!.message;
+    }
     entry.source = '';
     events.push(entry);
-    lastSeq = e.seq;
-  }
+    lastSeq = seq;
+  });
   while (next < actions.length) pushAction(actions[next++]!);
   mem.actionsProjected = next;
   while (events.length > PROJECTED_EVENTS) events.shift();

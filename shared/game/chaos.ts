@@ -291,7 +291,7 @@ function freeAttackId(chaos: ChaosState, defender: TeamState): string {
 /**
  * A player of the attacking side launches an attack now (between ticks, like an action): an incident
  * of `req.kind` injected into the defending team's cluster through shared/sim `injectIncident` (target
- * resolved, default params, the usual `IncidentStarted` event; the incident id `attack-N`, the title
+ * resolved, default params, the usual `IncidentStarted` notice; the incident id `attack-N`, the title
  * neutral: `Chaos attack N`), the cost taken from the side's budget, the kind's cooldown started, the
  * attack logged in `match.chaos.attacks`. Checks, in this order: a red-vs-blue match; a known player;
  * not a spectator; phase running (not lobby, paused or ended); with roles, operations or commander;

@@ -372,7 +372,7 @@ function incidentIdUsed(team: TeamState, id: string): boolean {
 /**
  * A trainer injects an incident into team `teamId`'s cluster now (between ticks, like an action):
  * through shared/sim `injectIncident` (target resolved, params parsed with the kind's defaults, the
- * usual `IncidentStarted` event and bookkeeping; the score treats it like a scheduled one). Accepted
+ * usual `IncidentStarted` notice and bookkeeping; the score treats it like a scheduled one). Accepted
  * injections are logged in `team.injections` with the tick, the trainer's name and the log position
  * (replay reproduces them). Allowed while paused. Checks, in this order: a known player; a trainer
  * (red-team injection comes with teams playing against each other); the match not ended; the team

@@ -229,6 +229,7 @@ export function createSim(input: SimInput, opts: CreateSimOptions = {}): SimStat
     incidents: input.incidents.map((spec) => ({ spec: structuredClone(spec), status: 'scheduled', startedAt: null, mitigatedAt: null, data: {} })),
     events: [],
     eventLimit: EVENT_LIMIT,
+    notices: [],
     timers: [],
     dirty: { deployments: [], replicaSets: [], pods: [], nodes: [], services: [] },
     pendingActions: [],

@@ -19,9 +19,8 @@
  *   or leader) events wait in `state.eventQueue` (client-go's recorder retries a write
  *   {@link EVENT_MAX_TRIES} times, {@link EVENT_RETRY_SECONDS} apart, then drops it); they are written,
  *   with their original timestamps, once etcd has a leader again ({@link flushEventQueue}), or dropped
- *   when that is more than {@link EVENT_GIVE_UP_SECONDS} after they happened. The game's own
- *   annotations ({@link OUT_OF_BAND_SOURCES}: incidents, SLO alerts) are not API objects and are
- *   written regardless.
+ *   when that is more than {@link EVENT_GIVE_UP_SECONDS} after they happened. (The game's own
+ *   annotations, incidents and SLO alerts, are not Events: ./notices.ts.)
  *
  * The spam filter (token bucket of 25 per source+object, one token per 5 min) is not modelled.
  */
@@ -44,9 +43,6 @@ export const EVENT_MAX_TRIES = 12;
 export const EVENT_RETRY_SECONDS = 10;
 /** An event not written this long after it happened is dropped: (tries - 1) * 10 s = 110 s. */
 export const EVENT_GIVE_UP_SECONDS = (EVENT_MAX_TRIES - 1) * EVENT_RETRY_SECONDS;
-
-/** Sources whose events are the game's annotations, not Kubernetes API objects: never wait for etcd. */
-export const OUT_OF_BAND_SOURCES: ReadonlySet<string> = new Set(['gameday', 'slo-monitor']);
 
 const SEP = '\u0000';
 
@@ -215,7 +211,7 @@ export function recordEvent(
   source: EventSource,
 ): SimEvent | null {
   const obj = { kind: object.kind, name: object.name, namespace: object.namespace ?? 'default' };
-  if (!writable(state) && !OUT_OF_BAND_SOURCES.has(source)) {
+  if (!writable(state)) {
     const queue = (state.eventQueue ??= []);
     queue.push({ t: state.t, type, reason, object: obj, message, source });
     if (queue.length > state.eventLimit) queue.splice(0, queue.length - state.eventLimit);

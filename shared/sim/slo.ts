@@ -29,10 +29,10 @@
  * Storage: one bucket per tick (= per sim second at the default `tickSeconds` 1) in a ring buffer as
  * long as the longest window, plus a running sum per distinct window length, so a tick costs O(tiers).
  *
- * May import: ./types.ts, ./events.ts.
+ * May import: ./types.ts, ./notices.ts.
  */
 import type { Alert, BurnRateAlertTier, SimInput, SimState, SloState } from './types.ts';
-import { recordEvent } from './events.ts';
+import { recordNotice } from './notices.ts';
 
 /** The SLO period the Workbook's alert tiers were designed for: 30 days, in seconds. */
 export const WORKBOOK_SLO_PERIOD_SECONDS = 30 * 24 * 3600;
@@ -313,8 +313,8 @@ export function updateSlos(state: SimState): void {
         alert.since = state.t;
         if (tier.severity === 'page') {
           const object = { kind: 'Service', name: service };
-          if (firing) recordEvent(state, 'Warning', 'SLOBurnRateHigh', object, `Alert ${id} firing: ${alert.summary}`, 'slo-monitor');
-          else recordEvent(state, 'Normal', 'SLOBurnRateResolved', object, `Alert ${id} resolved`, 'slo-monitor');
+          if (firing) recordNotice(state, 'alert', 'Warning', 'SLOBurnRateHigh', object, `Alert ${id} firing: ${alert.summary}`);
+          else recordNotice(state, 'alert', 'Normal', 'SLOBurnRateResolved', object, `Alert ${id} resolved`);
         }
       }
     }

@@ -162,6 +162,29 @@ export interface SimEvent {
   firstT: SimSeconds;
 }
 
+/**
+ * One of the game's own annotations (shared/sim/notices.ts `recordNotice`): a pager alert firing or
+ * resolving (`kind: 'alert'`), an incident starting, mitigated, skipped, or its fault's window over
+ * (`'incident'`). Not a Kubernetes Event: never in `kubectl get events` nor the API's events; the
+ * client's events feed shows it beside the Events.
+ */
+export interface SimNotice {
+  /** Sim second it was recorded. */
+  t: SimSeconds;
+  /** The notice's own number: 0, 1, ... in the order written. */
+  seq: number;
+  /** Events recorded before it (`counters.eventSeq` then): it comes before the Event of that `seq`. */
+  after: number;
+  kind: 'alert' | 'incident';
+  /** How the feed shows it (a Warning row or a Normal one). */
+  type: 'Normal' | 'Warning';
+  /** `SLOBurnRateHigh`, `SLOBurnRateResolved`, `IncidentStarted`, `IncidentMitigated`, `IncidentInvalid`, `PartitionHealed`, `TrafficNormal`, `ChaosRecovered`, `NodeRecovered`. */
+  reason: string;
+  message: string;
+  /** What it is about (the feed's object column), when anything. */
+  object?: { kind: string; name: string; namespace: string };
+}
+
 /** An event waiting for etcd to accept writes (shared/sim/events.ts `recordEvent`): no seq yet. */
 export type QueuedEvent = Omit<SimEvent, 'seq' | 'count' | 'firstT'>;
 
@@ -606,6 +629,8 @@ export interface SimState {
   eventLimit: number;
   /** Events that happened while etcd could not write, oldest first (absent when none wait). */
   eventQueue?: QueuedEvent[];
+  /** The game's annotations (alerts, incidents), oldest first, at most `NOTICE_LIMIT` (shared/sim/notices.ts). */
+  notices: SimNotice[];
   /** Pending timers, kept as a binary min-heap ordered by (at, seq). */
   timers: Timer[];
   /** Objects changed since the controllers last looked at them (workqueues), keyed by kind. */

@@ -346,7 +346,7 @@ export const ALERT_VIEW = defineView('AlertView', {
   summary: f.string(),
 });
 
-/** A `kubectl get events` row, or a player's action between them: the sim's total order `seq`, sim second `t`, `Normal`/`Warning`, the object's kind and name. */
+/** A row of the events feed: a `kubectl get events` row, one of the game's notices (a pager alert, an incident marker: shared/sim/notices.ts; not a Kubernetes Event), or a player's action between them: the feed's total order `seq` (Events and notices in the order written), sim second `t`, `Normal`/`Warning`, the object's kind and name. */
 export const EVENT_VIEW = defineView('EventView', {
   seq: f.int(),
   t: f.seconds(),
@@ -355,7 +355,7 @@ export const EVENT_VIEW = defineView('EventView', {
   kind: f.string(),
   name: f.string(),
   message: f.string(),
-  /** The player of an action row (the game's action log: an empty reason, the object acted on, the kubectl command as message); '' for a cluster Event. */
+  /** The player of an action row (the game's action log: an empty reason, the object acted on, the kubectl command as message); '' for a cluster Event or a notice. */
   source: f.string(),
 });
 

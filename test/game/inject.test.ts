@@ -3,6 +3,7 @@ import { MATCH_ERRORS, advance, getTeam, inject, matchHash, replayMatch, teamSco
 import { createSim, stateHash, step } from '../../shared/sim/index.ts';
 import type { SimInput } from '../../shared/sim/types.ts';
 import { badRolloutIncident, etcdIncident, memoryLeakIncident, nodeIncident, shopInput } from '../sim/game-fixtures.ts';
+import { feedRows } from '../sim/fixtures.ts';
 import { act, advanceN, matchOf, seat, simOf } from './helpers.ts';
 
 function scheduledInput(durationSeconds = 200): SimInput {
@@ -32,7 +33,7 @@ describe('the match owns the incident schedule', () => {
     // The invalid one is recorded as today (closed at once, IncidentInvalid), the others started in (at, position) order.
     const sim = simOf(match);
     expect(sim.incidents.find((i) => i.spec.id === 'typo')!.data['error']).toBe('params: unknown key "errRate"');
-    const started = sim.events.filter((e) => e.reason === 'IncidentStarted').map((e) => e.message.split(':')[0]);
+    const started = feedRows(sim).filter((e) => e.reason === 'IncidentStarted').map((e) => e.message.split(':')[0]);
     expect(started.length).toBe(4);
   });
 
@@ -51,7 +52,7 @@ describe('the match owns the incident schedule', () => {
     const match = matchOf(shopInput({ durationSeconds: 100, incidents: [{ ...nodeIncident, at: 50 }] }));
     advanceN(match, 49);
     expect(simOf(match).incidents[0]!.status).toBe('scheduled');
-    expect(simOf(match).events.some((e) => e.reason.startsWith('Incident'))).toBe(false);
+    expect(feedRows(simOf(match)).some((e) => e.reason.startsWith('Incident'))).toBe(false);
     advance(match);
     expect(simOf(match).incidents[0]!.status).toBe('active');
   });
@@ -71,7 +72,7 @@ describe('inject (runtime injection)', () => {
     expect(inc.startedAt).toBe(5);
     expect(inc.spec.params).toEqual({});
     expect(inc.data['badImage']).toBe('shop/frontend:v1.4.3');
-    expect(red.sim.events.some((e) => e.reason === 'IncidentStarted' && e.type === 'Warning')).toBe(true);
+    expect(feedRows(red.sim).some((e) => e.reason === 'IncidentStarted' && e.type === 'Warning')).toBe(true);
     expect(red.injections).toEqual([{ tick: 5, player: 'tess', logIndex: 0, spec: { id: 'injected-1', type: 'bad-rollout', at: 5, target: 'frontend', params: {} } }]);
     expect(stateHash(simOf(match, 'blue'))).toBe(stateHash(simOf(untouched, 'blue')));
     expect(getTeam(match, 'blue').injections).toEqual([]);

@@ -4,6 +4,7 @@
  */
 import { createSim, ownerDeploymentName, podDisplayStatus, step } from '../../shared/sim/index.ts';
 import type { DeploymentManifest, NodeSpecInput, Pod, Probe, ServiceManifest, SimInput, SimState } from '../../shared/sim/index.ts';
+import { forEachFeedRow } from '../../shared/sim/notices.ts';
 
 /** A worker node (default 4 cores, 8Gi, zone-a). */
 export function node(name: string, opts: Partial<NodeSpecInput> = {}): NodeSpecInput {
@@ -117,4 +118,28 @@ export function runningReady(state: SimState, name: string): Pod[] {
 /** Events with `reason` (optionally about an object name prefix). */
 export function eventsWith(state: SimState, reason: string, objectPrefix = ''): SimState['events'] {
   return state.events.filter((e) => e.reason === reason && e.object.name.startsWith(objectPrefix));
+}
+
+/** A row of the client's events feed: an Event or one of the game's notices (alerts, incidents). */
+export interface FeedRow {
+  seq: number;
+  t: number;
+  type: string;
+  reason: string;
+  kind: string;
+  name: string;
+  message: string;
+}
+
+/**
+ * The whole events feed a player's client shows (server/rooms/projection.ts shows its newest 50):
+ * the cluster's Events and the game's notices in the order written (shared/sim/notices.ts).
+ */
+export function feedRows(state: SimState): FeedRow[] {
+  const rows: FeedRow[] = [];
+  forEachFeedRow(state.events, state.notices, Number.POSITIVE_INFINITY, (seq, e, n) => {
+    const row = e ?? n!;
+    rows.push({ seq, t: row.t, type: row.type, reason: row.reason, kind: e?.object.kind ?? n!.object?.kind ?? '', name: e?.object.name ?? n!.object?.name ?? '', message: row.message });
+  });
+  return rows;
 }

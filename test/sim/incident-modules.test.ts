@@ -6,6 +6,7 @@
 import { describe, it, expect, expectTypeOf } from 'vitest';
 import type { Scenario } from '../../shared/scenario/schema.ts';
 import { createSim } from '../../shared/sim/index.ts';
+import { feedRows } from './fixtures.ts';
 import type { IncidentType } from '../../shared/sim/types.ts';
 import { incidentCatalog, incidentModule, incidentRegistry } from '../../shared/sim/incidents/index.ts';
 import { MINIMAL_SCENARIO } from '../scenario/helpers.ts';
@@ -86,7 +87,7 @@ describe('incident registry', () => {
       ['mitigated', 'params.errorRate: must be between 0 and 1'],
       ['mitigated', 'params: unknown key "errRate"'],
     ]);
-    expect(s.events.filter((e) => e.reason === 'IncidentInvalid').map((e) => e.message)).toEqual([
+    expect(feedRows(s).filter((e) => e.reason === 'IncidentInvalid').map((e) => e.message)).toEqual([
       'Incident bad-frontend skipped: params.errorRate: must be between 0 and 1',
       'Incident typo skipped: params: unknown key "errRate"',
     ]);

@@ -8,6 +8,7 @@
  */
 import { describe, it, expect } from 'vitest';
 import { createSim } from '../../shared/sim/index.ts';
+import { feedRows } from './fixtures.ts';
 import type { SimState } from '../../shared/sim/types.ts';
 import { incidentCatalog, injectIncident } from '../../shared/sim/incidents/index.ts';
 import { parseScenario } from '../../shared/scenario/parse.ts';
@@ -60,7 +61,7 @@ describe('incident replica-scale', () => {
     stepN(s, AT + 120 - s.t);
     expect(inc.data['ended']).toBe(true);
     expect(s.deployments['default/frontend']!.spec.replicas).toBe(3);
-    expect(s.events.some((e) => e.reason === 'ChaosRecovered' && e.message === 'Chaos window over: scaled back to 3 replicas')).toBe(true);
+    expect(feedRows(s).some((e) => e.reason === 'ChaosRecovered' && e.message === 'Chaos window over: scaled back to 3 replicas')).toBe(true);
     stepN(s, 30);
     expect(s.events.filter((e) => e.reason === 'ScalingReplicaSet' && e.object.name === 'frontend').at(-1)!.message).toMatch(/^Scaled down replica set frontend-\S+ from 150 to 3$/);
     expect(pending(s)).toEqual([]);

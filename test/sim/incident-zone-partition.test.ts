@@ -9,6 +9,7 @@
  */
 import { describe, it, expect } from 'vitest';
 import { createSim } from '../../shared/sim/index.ts';
+import { feedRows } from './fixtures.ts';
 import type { IncidentSpec, SimState } from '../../shared/sim/types.ts';
 import { incidentCatalog } from '../../shared/sim/incidents/index.ts';
 import { parseScenario } from '../../shared/scenario/parse.ts';
@@ -87,7 +88,7 @@ describe('incident zone-partition', () => {
     expect(until(s, () => inc.status === 'mitigated', 60)).not.toBeNull(); // replaced in zones b and c
     expect(availabilityOver(s, 30)).toBeGreaterThan(0.998);
     stepN(s, AT + 600 - s.t);
-    expect(s.events.some((e) => e.reason === 'PartitionHealed')).toBe(true);
+    expect(feedRows(s).some((e) => e.reason === 'PartitionHealed')).toBe(true);
     expect(until(s, () => typeCommand(s, 'kubectl get nodes').split('\n').find((l) => l.startsWith('node-a'))!.includes(' Ready '), 30)).not.toBeNull();
   });
 

@@ -3,6 +3,7 @@ import { createSim } from '../../shared/sim/index.ts';
 import { nextImageVersion } from '../../shared/sim/incidents/bad-rollout.ts';
 import { membersToStop } from '../../shared/sim/incidents/etcd-quorum-loss.ts';
 import { incidentTypes } from '../../shared/sim/incidents/index.ts';
+import { feedRows } from './fixtures.ts';
 import { badRolloutIncident, etcdIncident, memoryLeakIncident, nodeIncident, podsOf, shopInput, stepN, typeCommand } from './game-fixtures.ts';
 
 describe('bad-rollout', () => {
@@ -18,7 +19,9 @@ describe('bad-rollout', () => {
     expect(typeCommand(s, 'kubectl rollout status deployment/frontend')).toBe('deployment "frontend" successfully rolled out');
     expect(s.traffic['default/frontend']!.errorRate).toBeGreaterThan(0.25);
     expect(s.alerts.find((a) => a.id === 'availability-page-fast')!.firing).toBe(true);
-    expect(s.events.some((e) => e.reason === 'IncidentStarted' && e.type === 'Warning')).toBe(true);
+    // In the events feed (a game notice), never in kubectl get events (no Kubernetes component records it).
+    expect(feedRows(s).some((e) => e.reason === 'IncidentStarted' && e.type === 'Warning')).toBe(true);
+    expect(typeCommand(s, 'kubectl get events -A')).not.toContain('IncidentStarted');
 
     expect(typeCommand(s, 'kubectl rollout undo deployment/frontend')).toMatch(/rolled back/);
     stepN(s, 60);
@@ -27,7 +30,7 @@ describe('bad-rollout', () => {
     expect(inc.status).toBe('mitigated');
     expect(inc.data['playerActed']).toBe(true);
     expect(inc.mitigatedAt! - inc.startedAt!).toBeLessThan(120);
-    expect(s.events.some((e) => e.reason === 'IncidentMitigated' && e.type === 'Normal')).toBe(true);
+    expect(feedRows(s).some((e) => e.reason === 'IncidentMitigated' && e.type === 'Normal')).toBe(true);
     expect(s.alerts.find((a) => a.id === 'availability-page-fast')!.firing).toBe(false);
   });
 
@@ -144,12 +147,12 @@ describe('node-failure', () => {
 });
 
 describe('incident lifecycle', () => {
-  it('closes an incident whose target does not exist, with a Warning event', () => {
+  it('closes an incident whose target does not exist, with a Warning in the events feed', () => {
     const s = createSim(shopInput({ incidents: [{ ...badRolloutIncident, target: 'nope', at: 5 }] }));
     stepN(s, 6);
     expect(s.incidents[0]!.status).toBe('mitigated');
     expect(s.incidents[0]!.data['error']).toMatch(/not found/);
-    expect(s.events.some((e) => e.reason === 'IncidentInvalid')).toBe(true);
+    expect(feedRows(s).some((e) => e.reason === 'IncidentInvalid' && e.type === 'Warning')).toBe(true);
   });
 
   it('has a handler for every incident type', () => {

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import type { SimInput, SimState } from '../../shared/sim/types.ts';
+import { feedRows } from './fixtures.ts';
 import {
   budgetConsumed,
   burnRate,
@@ -32,6 +33,7 @@ function sloState(durationSeconds: number, availability = 0.999): SimState {
     alerts: [],
     events: [],
     eventLimit: 100,
+    notices: [],
     counters: { uid: 0, resourceVersion: 0, eventSeq: 0, timerSeq: 0 },
   } as unknown as SimState;
 }
@@ -153,14 +155,16 @@ describe('updateSlos', () => {
     expect(page().firing).toBe(true);
     expect(page().since).toBe(s.t);
     expect(page().summary).toMatch(/^frontend availability burn rate \d+\.\dx over 5 s and 1 s \(page/);
-    const warn = s.events.find((e) => e.reason === 'SLOBurnRateHigh');
+    // The pager's alert is a row of the events feed (a game notice), not a Kubernetes Event.
+    expect(s.events).toEqual([]);
+    const warn = feedRows(s).find((e) => e.reason === 'SLOBurnRateHigh');
     expect(warn?.type).toBe('Warning');
     expect(warn?.message).toContain('availability-page-fast');
 
     // Errors stop: the short window clears at once and the page resolves.
     tick(s, 1000, 0);
     expect(page().firing).toBe(false);
-    const ok = s.events.find((e) => e.reason === 'SLOBurnRateResolved');
+    const ok = feedRows(s).find((e) => e.reason === 'SLOBurnRateResolved');
     expect(ok?.type).toBe('Normal');
     // the latency SLO was untouched
     expect(s.alerts.filter((a) => a.slo === 'latency').every((a) => !a.firing)).toBe(true);

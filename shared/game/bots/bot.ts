@@ -23,7 +23,7 @@
  * The expert's glance while the pager is quiet is `kubectl get nodes` and `etcdctl endpoint status -w
  * table` (what pages nobody: quorum or member loss, NOSPACE; and drained Nodes Ready again: uncordoned).
  * It never reads the incident schedule, the incident list or the cluster: only {@link BotView}. The
- * `IncidentStarted` events (whose message names the cause) are ignored like any player should.
+ * `IncidentStarted` rows of the events feed (the game's notices) are ignored like any player should.
  * Deterministic: its only randomness is its own seeded PRNG (reaction, think and verify times).
  *
  * Time: all `t` are sim seconds; profile times are real seconds x `timeDilation`.

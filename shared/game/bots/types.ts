@@ -29,9 +29,9 @@ export interface BotAlert {
   summary: string;
 }
 
-/** A `kubectl get events` row (the room's `EventView`). */
+/** A row of the events feed (the room's `EventView`): an Event or one of the game's notices (alerts, incident markers). */
 export interface BotEvent {
-  /** The cluster's total order of events. */
+  /** The feed's total order (Events and notices in the order written). */
   seq: number;
   /** Sim second of the occurrence. */
   t: number;

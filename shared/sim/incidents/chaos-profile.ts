@@ -8,11 +8,11 @@
  * so the fault hits every Pod running the Deployment's current images (the translator, shared/chaos,
  * scales an error rate by the share of Pods a selector picks instead).
  *
- * May import: ../types.ts, ../traffic.ts (image profiles), ../events.ts, ../names.ts.
+ * May import: ../types.ts, ../traffic.ts (image profiles), ../notices.ts, ../names.ts.
  */
 import type { ImageProfile, IncidentState, SimState } from '../types.ts';
 import { imageProfile } from '../traffic.ts';
-import { recordEvent } from '../events.ts';
+import { recordNotice } from '../notices.ts';
 import { splitKey } from '../names.ts';
 
 /** The profile fields a chaos fault changes: added error share (0..1), added latency (ms), CPU per request factor. */
@@ -49,7 +49,7 @@ export function applyProfileFault(state: SimState, inc: IncidentState, deploymen
 
 /**
  * Per tick: once `endsAt` has come, puts the saved figures back (the experiment is over: Chaos Mesh
- * recovers the target, Litmus reverts the chaos) and records a Normal `ChaosRecovered` event.
+ * recovers the target, Litmus reverts the chaos) and records a Normal `ChaosRecovered` notice (the events feed).
  */
 export function liftProfileFaultWhenDue(state: SimState, inc: IncidentState, what: string): void {
   if (inc.data['ended'] === true) return;
@@ -62,7 +62,7 @@ export function liftProfileFaultWhenDue(state: SimState, inc: IncidentState, wha
   }
   inc.data['ended'] = true;
   const key = String(inc.data['deployment'] ?? inc.spec.target);
-  recordEvent(state, 'Normal', 'ChaosRecovered', { kind: 'Deployment', ...splitKey(key) }, `${what} is over: the Pods behave normally again`, 'gameday');
+  recordNotice(state, 'incident', 'Normal', 'ChaosRecovered', { kind: 'Deployment', ...splitKey(key) }, `${what} is over: the Pods behave normally again`);
 }
 
 /** True once the fault was lifted and the Deployment serves again (at least one available replica). */

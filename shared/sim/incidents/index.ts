@@ -7,7 +7,7 @@
  *
  * Lifecycle: `scheduled` -> (at <= t, target resolved, params parsed, module started it) `active` ->
  * (module says mitigated) `mitigated`.
- * Start records a `Warning` event (`IncidentStarted`), mitigation a `Normal` one (`IncidentMitigated`);
+ * Start records a `Warning` notice (`IncidentStarted`, ../notices.ts: a row of the events feed, not a Kubernetes Event), mitigation a `Normal` one (`IncidentMitigated`);
  * their messages name neither the kind nor the title nor the id (players see symptoms, not the cause).
  * `data.playerActed` records whether any action was applied to this cluster between start and
  * mitigation (bookkeeping of this cluster only; the score does not read it: the game
@@ -15,12 +15,12 @@
  * (`params.<field>: <message>`) or whose module refuses it is closed at once (`data.error`, Warning
  * `IncidentInvalid`) and earns nothing.
  *
- * May import: ../types.ts, ../events.ts, ./*.
+ * May import: ../types.ts, ../notices.ts, ./*.
  */
 import type { IncidentSpec, IncidentState, SimState } from '../types.ts';
 import type { StartOutcome } from './module.ts';
 import type { AnyIncidentModule } from './registry.ts';
-import { recordEvent } from '../events.ts';
+import { recordNotice } from '../notices.ts';
 import { formatParamIssues } from './params.ts';
 import { INCIDENT_KINDS, incidentModule, incidentRegistry, isIncidentType } from './registry.ts';
 
@@ -74,7 +74,7 @@ export interface InjectOptions {
  * Starts the incident `spec` now (at `state.t`, sim seconds), whatever its `at`: the kind's target is
  * resolved, its params parsed with the kind's schema (defaults applied), then its module starts it;
  * the entry becomes `active` with `startedAt = t`, `data.actionsAtStart`, and a Warning
- * `IncidentStarted` event. The game layer calls this for its schedule (shared/game `advance`, between
+ * `IncidentStarted` notice. The game layer calls this for its schedule (shared/game `advance`, between
  * `beginTick` and `finishTick`: the point where {@link startDueIncidents} runs in a bare `step`) and for
  * a trainer's runtime injection (between ticks).
  *
@@ -104,7 +104,7 @@ function startEntry(state: SimState, inc: IncidentState, isNew: boolean, recordI
     inc.startedAt = state.t;
     inc.data['actionsAtStart'] = state.counters.actions;
     // No title, kind or id in the text: players diagnose from symptoms; the debrief reveals the cause (issue 8).
-    recordEvent(state, 'Warning', 'IncidentStarted', eventObject(inc), 'An incident started: watch the alerts, events and metrics for its symptoms', 'gameday');
+    recordNotice(state, 'incident', 'Warning', 'IncidentStarted', eventObject(inc), 'An incident started: watch the alerts, events and metrics for its symptoms');
     return { ok: true, incident: inc };
   }
   if (outcome.retry) return { ok: false, retry: true, error: 'its module asked to be retried (e.g. the API server is unavailable)' };
@@ -115,7 +115,7 @@ function startEntry(state: SimState, inc: IncidentState, isNew: boolean, recordI
   inc.mitigatedAt = state.t;
   inc.data['error'] = outcome.error;
   inc.data['playerActed'] = false;
-  recordEvent(state, 'Warning', 'IncidentInvalid', eventObject(inc), `Incident ${inc.spec.id} skipped: ${outcome.error}`, 'gameday');
+  recordNotice(state, 'incident', 'Warning', 'IncidentInvalid', eventObject(inc), `Incident ${inc.spec.id} skipped: ${outcome.error}`);
   return { ok: false, retry: false, error: outcome.error };
 }
 
@@ -137,7 +137,7 @@ export function startDueIncidents(state: SimState): void {
 /**
  * Runs each active incident's `update` hook (and that of a mitigated one whose module sets
  * `outlivesMitigation`) and closes those now mitigated (recording `mitigatedAt`,
- * `data.playerActed` and a `Normal` event with the time to mitigate). O(active incidents x their check).
+ * `data.playerActed` and a `Normal` notice with the time to mitigate). O(active incidents x their check).
  */
 export function updateIncidents(state: SimState): void {
   for (const inc of state.incidents) {
@@ -154,6 +154,6 @@ export function updateIncidents(state: SimState): void {
     const before = inc.data['actionsAtStart'];
     inc.data['playerActed'] = typeof before === 'number' && state.counters.actions > before;
     const ttm = state.t - (inc.startedAt ?? state.t);
-    recordEvent(state, 'Normal', 'IncidentMitigated', eventObject(inc), `An incident was mitigated after ${ttm} s`, 'gameday');
+    recordNotice(state, 'incident', 'Normal', 'IncidentMitigated', eventObject(inc), `An incident was mitigated after ${ttm} s`);
   }
 }

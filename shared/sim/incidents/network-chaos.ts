@@ -7,7 +7,7 @@
  * the latency and the errors (shared/sim/traffic.ts: a hard call adds the downstream's latency and
  * fails with it); Pods stay Running and Ready (the kubelet's probes run on the node, not through the
  * faulted interface), so nothing restarts. The fault lifts by itself at the end of the window
- * (`ChaosRecovered` event). Shared mechanics: ./chaos-profile.ts.
+ * (`ChaosRecovered` notice in the events feed). Shared mechanics: ./chaos-profile.ts.
  *
  * Params (schema and defaults: {@link networkChaos}`.params`): `latencyMs` (added own latency per
  * request, ms, 0), `errorRate` (share of requests failed, 0..1, 0), `durationSeconds` (sim seconds, 60),
@@ -43,7 +43,7 @@ export const networkChaos = defineIncident({
     'the callers\' logs show timeouts or connection errors towards the Service',
   ],
   remediations: [
-    { summary: 'Wait for the experiment window to end (Normal ChaosRecovered event); meanwhile add capacity so retries are absorbed', command: 'kubectl scale deployment/<deployment> --replicas=<n>' },
+    { summary: 'Wait for the experiment window to end (Normal ChaosRecovered in the events feed); meanwhile add capacity so retries are absorbed', command: 'kubectl scale deployment/<deployment> --replicas=<n>' },
   ],
   start(state: SimState, inc: IncidentState, { params, target }) {
     const images = target.deployment.spec.template.spec.containers.map((c) => c.image);

@@ -15,7 +15,7 @@ import { z } from 'zod';
 import type { IncidentState, SimState } from '../types.ts';
 import { markDirty } from '../apiserver.ts';
 import { getIndex, sortedKeys, podOwnerKey, rsOwnerKey } from '../cache.ts';
-import { recordEvent } from '../events.ts';
+import { recordNotice } from '../notices.ts';
 import { defineIncident } from './module.ts';
 import { nodeTarget } from './targets.ts';
 
@@ -73,7 +73,7 @@ export const nodeFailure = defineIncident({
     node.sim.kubeletUp = true;
     markDirty(state, 'nodes', inc.spec.target);
     inc.data['recoverAt'] = null;
-    recordEvent(state, 'Normal', 'NodeRecovered', { kind: 'Node', name: inc.spec.target, namespace: '' }, `Machine ${inc.spec.target} is back: kubelet started`, 'gameday');
+    recordNotice(state, 'incident', 'Normal', 'NodeRecovered', { kind: 'Node', name: inc.spec.target, namespace: '' }, `Machine ${inc.spec.target} is back: kubelet started`);
   },
   isMitigated(state: SimState, inc: IncidentState): boolean {
     const node = state.nodes[inc.spec.target];

@@ -36,7 +36,7 @@
 import { z } from 'zod';
 import type { IncidentState, SimState } from '../types.ts';
 import { apiWritable } from '../apiserver.ts';
-import { recordEvent } from '../events.ts';
+import { recordNotice } from '../notices.ts';
 import { splitKey } from '../names.ts';
 import { scaleAction } from '../actions/deployment.ts';
 import { deploymentAvailable } from './helpers.ts';
@@ -98,7 +98,7 @@ export const replicaScale = defineIncident({
     if (state.t < at || !apiWritable(state)) return;
     if (scaleTo(state, key, original) !== undefined) return;
     inc.data['ended'] = true;
-    recordEvent(state, 'Normal', 'ChaosRecovered', { kind: 'Deployment', ...splitKey(key) }, `Chaos window over: scaled back to ${original} replicas`, 'gameday');
+    recordNotice(state, 'incident', 'Normal', 'ChaosRecovered', { kind: 'Deployment', ...splitKey(key) }, `Chaos window over: scaled back to ${original} replicas`);
   },
   outlivesMitigation: true,
   isMitigated(state: SimState, inc: IncidentState): boolean {

@@ -75,7 +75,7 @@ export interface TargetSelector<T, K extends TargetKind = TargetKind> {
   placeholder: string;
   /** The targeted object(s) in `state`, or why not. Pure; O(1) except etcd (O(members log members)). */
   resolve(state: SimState, spec: IncidentSpec): Resolved<T>;
-  /** The object the incident's `IncidentStarted` / `IncidentMitigated` / `IncidentInvalid` events are about. */
+  /** The object the incident's `IncidentStarted` / `IncidentMitigated` / `IncidentInvalid` notices are about (shared/sim/notices.ts). */
   eventObject(spec: IncidentSpec): EventObject;
 }
 

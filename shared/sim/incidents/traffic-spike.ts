@@ -32,7 +32,7 @@
 import { z } from 'zod';
 import type { IncidentState, SimState } from '../types.ts';
 import { servicesForLabels } from '../cache.ts';
-import { recordEvent } from '../events.ts';
+import { recordNotice } from '../notices.ts';
 import { splitKey } from '../names.ts';
 import { share } from './params.ts';
 import { defineIncident } from './module.ts';
@@ -124,7 +124,7 @@ export const trafficSpike = defineIncident({
     const at = inc.data['endsAt'];
     if (typeof at !== 'number' || state.t < at) return;
     endSpike(state, inc);
-    recordEvent(state, 'Normal', 'TrafficNormal', { kind: 'Deployment', ...splitKey(inc.spec.target) }, 'Offered load back to normal', 'gameday');
+    recordNotice(state, 'incident', 'Normal', 'TrafficNormal', { kind: 'Deployment', ...splitKey(inc.spec.target) }, 'Offered load back to normal');
   },
   isMitigated(state: SimState, inc: IncidentState): boolean {
     if (inc.data['ended'] === true) return true;

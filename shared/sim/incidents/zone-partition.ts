@@ -31,7 +31,7 @@ import { z } from 'zod';
 import type { IncidentState, SimState } from '../types.ts';
 import { markDirty } from '../apiserver.ts';
 import { getIndex, podOwnerKey, rsOwnerKey, sortedKeys } from '../cache.ts';
-import { recordEvent } from '../events.ts';
+import { recordNotice } from '../notices.ts';
 import { defineIncident } from './module.ts';
 import { zoneTarget } from './targets.ts';
 
@@ -97,7 +97,7 @@ export const zonePartition = defineIncident({
       node.sim.kubeletUp = true;
       markDirty(state, 'nodes', name);
     }
-    recordEvent(state, 'Normal', 'PartitionHealed', { kind: 'Zone', name: inc.spec.target, namespace: '' }, `Network to zone ${inc.spec.target} restored: its kubelets reach the API server again`, 'gameday');
+    recordNotice(state, 'incident', 'Normal', 'PartitionHealed', { kind: 'Zone', name: inc.spec.target, namespace: '' }, `Network to zone ${inc.spec.target} restored: its kubelets reach the API server again`);
   },
   isMitigated(state: SimState, inc: IncidentState): boolean {
     const nodes = strings(inc.data['nodes']);
