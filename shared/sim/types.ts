@@ -218,7 +218,16 @@ export interface ImageProfile {
    * waits 10 s doubling to 300 s before the next attempt (shared/sim/controllers/kubelet.ts). Default false.
    */
   pullFails?: boolean;
+  /**
+   * (added, issue 6) Size of the image, MiB: a Node that pulled it reports it in `status.images`
+   * (`sizeBytes`), which the scheduler's ImageLocality score weighs. Absent:
+   * {@link DEFAULT_IMAGE_SIZE_MIB} (100 MiB). Our default, not a Kubernetes value.
+   */
+  sizeMiB?: number;
 }
+
+/** Image size, MiB, when the image profile sets no `sizeMiB` (our default: a typical service image). */
+export const DEFAULT_IMAGE_SIZE_MIB = 100;
 
 /**
  * One kind of request a Service serves (a route such as Online Boutique's `/cart/checkout`): its share

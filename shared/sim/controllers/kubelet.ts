@@ -39,15 +39,16 @@
 import { apiWritable, deletePod, isWarmStart, noteChange, registerPodTerminationHandler, removePod, updateStatus } from '../apiserver.ts';
 import { emit } from '../emit.ts';
 import { configMapOf, configMapValue, secretOf, secretValue } from '../kinds/config.ts';
-import { getIndex, servicesForLabels } from '../cache.ts';
+import { getIndex, indexNodeImages, servicesForLabels } from '../cache.ts';
 import { cloneContainerState, isTerminating, setCondition, setContainerStates, setPodReady } from '../podutil.ts';
 import { nextInt } from '../prng.ts';
 import { scheduleTimer, type TimerKind } from '../timers.ts';
-import type { Container, ContainerState, ImageProfile, InitContainer, Pod, PodProbes, Probe, ProbeWorker, SimSeconds, SimState, Timer } from '../types.ts';
+import { DEFAULT_IMAGE_SIZE_MIB, NODE_STATUS_MAX_IMAGES, type Container, type ContainerImage, type ContainerState, type ImageProfile, type InitContainer, type Pod, type PodProbes, type Probe, type ProbeWorker, type SimSeconds, type SimState, type Timer } from '../types.ts';
 import { podIp } from '../kinds/print.ts';
 import { baseWorkingSetMiB, type MemoryBasis } from '../workingSet.ts';
 import { imageProfileFor, loadFactor, podCapacityRps, podCpuMilli } from '../trafficModel.ts';
 import { invalidImageMessage } from './imageReference.ts';
+import { MIB_BYTES, normalizedImageName } from './schedulerPlugins.ts';
 
 /** First back-off delay after the immediate first restart, seconds. */
 export const INITIAL_BACKOFF_SECONDS = 10;
@@ -166,6 +167,7 @@ export function kubeletOnBound(state: SimState, key: string, pod: Pod): void {
     }
     const bad = invalidImage(pod);
     if (bad !== null) return invalidImageName(state, key, pod, bad);
+    recordNodeImages(state, pod);
     startContainer(state, key, pod, false);
     return;
   }
@@ -401,6 +403,45 @@ export function missingConfig(state: SimState, pod: Pod): string | null {
 }
 
 /**
+ * (issue 6) The kubelet has `pod`'s images on its Node now (pulled, or a warm start's running Pod): each
+ * one the Node's `status.images` does not list yet is added (`names` the normalised reference,
+ * `sizeBytes` the image profile's `sizeMiB`, default {@link DEFAULT_IMAGE_SIZE_MIB}), the list kept
+ * largest first and capped at {@link NODE_STATUS_MAX_IMAGES} as the kubelet's node status setter
+ * does (K pkg/kubelet/nodestatus/setters.go Images: sort by size, keep the top 50). The scheduler's
+ * ImageLocality reads it; the per-image Node counts are kept in ../cache.ts. O(images).
+ */
+export function recordNodeImages(state: SimState, pod: Pod): void {
+  const nodeName = pod.spec.nodeName;
+  const node = nodeName ? state.nodes[nodeName] : undefined;
+  if (!node) return;
+  let list = node.status.images;
+  const added: ContainerImage[] = [];
+  const removed: string[] = [];
+  for (const c of [...(pod.spec.initContainers ?? []), ...pod.spec.containers]) {
+    const name = normalizedImageName(c.image);
+    if (list?.some((img) => img.names.includes(name))) continue;
+    const sizeBytes = Math.round((profileOf(state, c.image).sizeMiB ?? DEFAULT_IMAGE_SIZE_MIB) * MIB_BYTES);
+    list ??= node.status.images = [];
+    // Largest first; a new image goes before those of its size (most recent first among equals).
+    let at = 0;
+    while (at < list.length && list[at]!.sizeBytes > sizeBytes) at++;
+    const img = { names: [name], sizeBytes };
+    list.splice(at, 0, img);
+    added.push(img);
+  }
+  if (added.length === 0 || !list) return;
+  while (list.length > NODE_STATUS_MAX_IMAGES) {
+    const dropped = list.pop()!;
+    const i = added.indexOf(dropped);
+    if (i >= 0) added.splice(i, 1);
+    else removed.push(...dropped.names);
+  }
+  if (added.length === 0 && removed.length === 0) return;
+  indexNodeImages(state, added, removed);
+  noteChange(state, 'Node', nodeName!);
+}
+
+/**
  * The image is there (pulled, or present): create and start the containers, unless the pull fails
  * (`ErrImagePull`) or the container config cannot be built (`CreateContainerConfigError`).
  */
@@ -410,6 +451,7 @@ function tryStart(state: SimState, key: string, pod: Pod, restart: boolean): voi
     if (bad !== null) return invalidImageName(state, key, pod, bad);
     const image = unpullableImage(state, pod);
     if (image !== undefined) return pullFailed(state, key, pod, image);
+    recordNodeImages(state, pod);
   }
   if (!restart && (pod.spec.initContainers ?? []).length > 0) {
     const i = nextInitIndex(pod);

@@ -552,6 +552,16 @@ export interface Taint {
   timeAdded?: SimSeconds;
 }
 
+/** kubelet `--node-status-max-images` default: at most this many images in a Node's `status.images`. */
+export const NODE_STATUS_MAX_IMAGES = 50;
+
+/** `core/v1 ContainerImage`: one image on a Node, its references and its size in bytes. */
+export interface ContainerImage {
+  names: string[];
+  /** Bytes (the kubelet reports the image's size on disk). */
+  sizeBytes: number;
+}
+
 /** `core/v1 Node` subset. Zone is the `topology.kubernetes.io/zone` label. */
 export interface Node {
   apiVersion: 'v1';
@@ -562,6 +572,14 @@ export interface Node {
     capacity: { cpu: string; memory: string; pods: string };
     allocatable: { cpu: string; memory: string; pods: string };
     conditions: NodeCondition[];
+    /**
+     * (issue 6) `core/v1 ContainerImage` list the kubelet reports: the images on the Node, largest
+     * first, at most {@link NODE_STATUS_MAX_IMAGES} (kubelet `--node-status-max-images` 50; K
+     * pkg/kubelet/nodestatus/setters.go Images). Added when the kubelet finished pulling a Pod's
+     * images there (and at createSim for the Pods of a warm start); names are the Pods' references,
+     * `:latest` appended when untagged. Read by the scheduler's ImageLocality score. Absent = none.
+     */
+    images?: ContainerImage[];
   };
   sim: {
     /** Parsed allocatable: millicores, MiB, pods. */
