@@ -27,7 +27,7 @@ export * from './kinds/quotaTypes.ts';
 export * from './kinds/autoscalingTypes.ts';
 export * from './kinds/batchTypes.ts';
 export * from './kinds/configTypes.ts';
-import type { Affinity, ContainerPort, Volume, VolumeMount, DeploymentStrategy, Deployment, EndpointSlice, PodDisruptionBudget, EnvVar, EnvFromSource, LabelSelector, Node, Pod, Probe, ReplicaSet, ResourceRequirements, Service, ServicePort, SimSeconds, Taint, Toleration, TopologySpreadConstraint } from './kinds/types.ts';
+import type { Affinity, ContainerPort, Volume, VolumeMount, DeploymentStrategy, Deployment, EndpointSlice, PodDisruptionBudget, EnvVar, EnvFromSource, ImagePullPolicy, LabelSelector, Node, Pod, Probe, ReplicaSet, ResourceRequirements, Service, ServicePort, SimSeconds, Taint, Toleration, TopologySpreadConstraint } from './kinds/types.ts';
 import type { DaemonSet, PersistentVolumeClaimTemplate, ReplicationController, StatefulSet } from './kinds/workloadTypes.ts';
 import type { PersistentVolumeClaim } from './kinds/storageTypes.ts';
 import type { HorizontalPodAutoscaler, HorizontalPodAutoscalerManifest } from './kinds/autoscalingTypes.ts';
@@ -784,6 +784,8 @@ export interface DeploymentManifest {
           readinessProbe?: Probe;
           livenessProbe?: Probe;
           startupProbe?: Probe;
+          /** (added, issue 6) Absent: the kubelet applies the default (Always for `:latest` / untagged, else IfNotPresent). */
+          imagePullPolicy?: ImagePullPolicy;
           volumeMounts?: VolumeMount[];
         }[];
         /** (added) Init containers (their fields as `containers`, plus `command` / `args`). */

@@ -9,7 +9,8 @@ import { applyAction } from '../../shared/sim/index.ts';
 import type { SimState } from '../../shared/sim/index.ts';
 import { runKubectl } from '../../shared/kubectl/index.ts';
 import { imageLocalityPriority, normalizedImageName, scaledImageScore, MIB_BYTES } from '../../shared/sim/controllers/schedulerPlugins.ts';
-import { deployment, node, podsOf, run, sim } from './fixtures.ts';
+import { deployment, eventsWith, node, podsOf, run, sim } from './fixtures.ts';
+import { pullPolicyOf } from '../../shared/sim/controllers/kubelet.ts';
 
 const fourNodes = [node('n1'), node('n2'), node('n3'), node('n4')];
 
@@ -111,5 +112,47 @@ describe('ImageLocality', () => {
       const one = placeAfterSeed(seed, { sizeMiB: 800, seedReplicas: 1 });
       expect(one.web).toBe(one.seeded[0]);
     }
+  });
+
+  describe('imagePullPolicy', () => {
+    /** One Node running `seed` (image `image`), then Deployment `web` (same image, `policy`) scaled to 1 there: its Pulled/Pulling events and start second. */
+    function second(image: string, policy?: 'Always' | 'IfNotPresent' | 'Never') {
+      const web = deployment('web', { replicas: 0, image });
+      if (policy) web.spec.template.spec.containers[0]!.imagePullPolicy = policy;
+      const s = sim({ coldStart: true, nodes: [node('n1')], deployments: [deployment('seed', { replicas: 1, image }), web], services: [] });
+      run(s, 10);
+      expect(applyAction(s, 'alice', { type: 'scaleDeployment', deployment: 'web', replicas: 1 }).ok).toBe(true);
+      const from = s.t;
+      run(s, 10);
+      const pod = podsOf(s, 'web')[0]!;
+      const name = pod.metadata.name;
+      return {
+        pulling: eventsWith(s, 'Pulling', name).map((e) => e.message),
+        pulled: eventsWith(s, 'Pulled', name).map((e) => e.message),
+        startedAfter: pod.status.containerStatuses[0]!.state.running!.startedAt - from,
+      };
+    }
+
+    it('defaults as the API server: Always for :latest or untagged, else IfNotPresent', () => {
+      expect(pullPolicyOf({ name: 'a', image: 'nginx', env: [], ports: [], resources: {} })).toBe('Always');
+      expect(pullPolicyOf({ name: 'a', image: 'nginx:latest', env: [], ports: [], resources: {} })).toBe('Always');
+      expect(pullPolicyOf({ name: 'a', image: 'nginx:1.27', env: [], ports: [], resources: {} })).toBe('IfNotPresent');
+      expect(pullPolicyOf({ name: 'a', image: 'nginx:1.27', env: [], ports: [], resources: {}, imagePullPolicy: 'Always' })).toBe('Always');
+    });
+
+    it('IfNotPresent with the image on the Node: no pull, "already present on machine", started at the next sync', () => {
+      const r = second('shop/web:v1');
+      expect(r.pulling).toEqual([]);
+      expect(r.pulled).toEqual(['Container image "shop/web:v1" already present on machine']);
+      expect(r.startedAfter).toBeLessThanOrEqual(2); // scheduled next tick, started the tick after: no 2-5 s pull
+    });
+
+    it('Always (explicit, or an untagged image) pulls again even when the Node holds the image', () => {
+      for (const r of [second('shop/web:v1', 'Always'), second('shop/web')]) {
+        expect(r.pulling).toHaveLength(1);
+        expect(r.pulled[0]).toMatch(/^Successfully pulled image "shop\/web(:v1)?" in \d+s$/);
+        expect(r.startedAfter).toBeGreaterThanOrEqual(3);
+      }
+    });
   });
 });

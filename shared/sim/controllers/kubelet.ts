@@ -43,7 +43,7 @@ import { getIndex, indexNodeImages, servicesForLabels } from '../cache.ts';
 import { cloneContainerState, isTerminating, setCondition, setContainerStates, setPodReady } from '../podutil.ts';
 import { nextInt } from '../prng.ts';
 import { scheduleTimer, type TimerKind } from '../timers.ts';
-import { DEFAULT_IMAGE_SIZE_MIB, NODE_STATUS_MAX_IMAGES, type Container, type ContainerImage, type ContainerState, type ImageProfile, type InitContainer, type Pod, type PodProbes, type Probe, type ProbeWorker, type SimSeconds, type SimState, type Timer } from '../types.ts';
+import { DEFAULT_IMAGE_SIZE_MIB, NODE_STATUS_MAX_IMAGES, type Container, type ContainerImage, type ImagePullPolicy, type ContainerState, type ImageProfile, type InitContainer, type Pod, type PodProbes, type Probe, type ProbeWorker, type SimSeconds, type SimState, type Timer } from '../types.ts';
 import { podIp } from '../kinds/print.ts';
 import { baseWorkingSetMiB, type MemoryBasis } from '../workingSet.ts';
 import { imageProfileFor, loadFactor, podCapacityRps, podCpuMilli } from '../trafficModel.ts';
@@ -175,12 +175,51 @@ export function kubeletOnBound(state: SimState, key: string, pod: Pod): void {
 }
 
 /**
+ * The pull policy the kubelet applies to container `c` (K pkg/apis/core/v1/defaults.go
+ * SetDefaults_Container): the manifest's `imagePullPolicy`, else Always for a `:latest` or untagged
+ * reference, else IfNotPresent.
+ */
+export function pullPolicyOf(c: Container | InitContainer): ImagePullPolicy {
+  if (c.imagePullPolicy) return c.imagePullPolicy;
+  return normalizedImageName(c.image).endsWith(':latest') ? 'Always' : 'IfNotPresent';
+}
+
+/**
+ * (issue 6) True when no container of `pod` needs a pull: each one's policy is IfNotPresent or Never and
+ * its Node's `status.images` lists the image (image_manager.go shouldPullImage). Containers move in
+ * lockstep here, so one image to pull means the whole pull (2-5 s) as before.
+ */
+function imagesPresent(state: SimState, pod: Pod): boolean {
+  const node = pod.spec.nodeName ? state.nodes[pod.spec.nodeName] : undefined;
+  const list = node?.status.images;
+  if (!list) return false;
+  const has = (c: Container | InitContainer) => {
+    if (pullPolicyOf(c) === 'Always') return false;
+    const name = normalizedImageName(c.image);
+    return list.some((img) => img.names.includes(name));
+  };
+  return (pod.spec.initContainers ?? []).every(has) && pod.spec.containers.every(has);
+}
+
+/** The `Pulled` event of container `c`'s first start: `already present on machine` when no pull was needed, else the pull's duration. */
+function pulledMessage(pod: Pod, image: string, now: SimSeconds): string {
+  return pod.sim.imagesPresent ? `Container image "${image}" already present on machine` : `Successfully pulled image "${image}" in ${now - (pod.status.startTime ?? now)}s`;
+}
+
+/**
  * `Pulling` the first container's image; the containers are created 2-5 s later ({@link T_START}). An
  * image reference that does not parse is never pulled: `InvalidImageName` at once ({@link invalidImageName}).
  */
 function startPull(state: SimState, key: string, pod: Pod): void {
   const bad = invalidImage(pod);
   if (bad !== null) return invalidImageName(state, key, pod, bad);
+  if (imagesPresent(state, pod)) {
+    // image_manager.go EnsureImageExists: no pull; the containers are created at the next sync.
+    pod.sim.imagesPresent = true;
+    pod.sim.nextTransitionAt = later(state, 0);
+    scheduleTimer(state, pod.sim.nextTransitionAt, T_START, key);
+    return;
+  }
   emit(state, 'Normal', 'Pulling', podRef(pod), `Pulling image "${pod.sim.image}"`, 'kubelet');
   pod.sim.nextTransitionAt = later(state, pullSeconds(state));
   scheduleTimer(state, pod.sim.nextTransitionAt, T_START, key);
@@ -306,7 +345,7 @@ function startInit(state: SimState, key: string, pod: Pod, i: number, restart: b
   cs.started = true;
   updateStatus(state, 'Pod', key);
   if (restart) emit(state, 'Normal', 'Pulled', podRef(pod), `Container image "${c.image}" already present on machine`, 'kubelet');
-  else emit(state, 'Normal', 'Pulled', podRef(pod), `Successfully pulled image "${c.image}" in ${now - (pod.status.startTime ?? now)}s`, 'kubelet');
+  else emit(state, 'Normal', 'Pulled', podRef(pod), pulledMessage(pod, c.image, now), 'kubelet');
   emit(state, 'Normal', 'Created', podRef(pod), `Created container: ${c.name}`, 'kubelet');
   emit(state, 'Normal', 'Started', podRef(pod), `Started container ${c.name}`, 'kubelet');
   const blocked = initBlocked(state, pod, c);
@@ -530,7 +569,7 @@ function configError(state: SimState, key: string, pod: Pod, missing: string): v
   updateStatus(state, 'Pod', key);
   for (const c of pod.spec.containers) {
     if (again) emit(state, 'Normal', 'Pulled', podRef(pod), `Container image "${c.image}" already present on machine`, 'kubelet');
-    else emit(state, 'Normal', 'Pulled', podRef(pod), `Successfully pulled image "${c.image}" in ${now - (pod.status.startTime ?? now)}s`, 'kubelet');
+    else emit(state, 'Normal', 'Pulled', podRef(pod), pulledMessage(pod, c.image, now), 'kubelet');
   }
   emit(state, 'Warning', 'Failed', podRef(pod), `Error: ${missing}`, 'kubelet');
   pod.sim.nextTransitionAt = later(state, SYNC_RETRY_SECONDS);
@@ -917,13 +956,14 @@ function startContainer(state: SimState, key: string, pod: Pod, restart: boolean
   // emit records nothing in the warm start: skip building the events' strings there.
   if (!warm) for (const c of pod.spec.containers) {
     if (!restart) {
-      emit(state, 'Normal', 'Pulled', podRef(pod), `Successfully pulled image "${c.image}" in ${now - (pod.status.startTime ?? now)}s`, 'kubelet');
+      emit(state, 'Normal', 'Pulled', podRef(pod), pulledMessage(pod, c.image, now), 'kubelet');
     } else {
       emit(state, 'Normal', 'Pulled', podRef(pod), `Container image "${c.image}" already present on machine`, 'kubelet');
     }
     emit(state, 'Normal', 'Created', podRef(pod), `Created container: ${c.name}`, 'kubelet');
     emit(state, 'Normal', 'Started', podRef(pod), `Started container ${c.name}`, 'kubelet');
   }
+  delete pod.sim.imagesPresent;
   startProbes(state, key, pod, warm);
   if (pod.sim.memLimitMiB !== null && pod.sim.memoryMiB > pod.sim.memLimitMiB) {
     scheduleTimer(state, later(state, 0), T_OOM, key);

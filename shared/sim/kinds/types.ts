@@ -126,7 +126,15 @@ export interface Container {
   startupProbe?: Probe;
   /** (added) `core/v1 VolumeMount`s; absent when the manifest has none (describe pod's `Mounts:`). */
   volumeMounts?: VolumeMount[];
+  /**
+   * (added, issue 6) As the manifest set it; absent = the API server's default, applied by the kubelet
+   * (shared/sim/controllers/kubelet.ts `pullPolicyOf`: Always for `:latest` / untagged, else IfNotPresent).
+   */
+  imagePullPolicy?: ImagePullPolicy;
 }
+
+/** `core/v1 PullPolicy`. */
+export type ImagePullPolicy = 'Always' | 'IfNotPresent' | 'Never';
 
 /** `core/v1 VolumeMount`: a volume of the Pod at `mountPath` in one container. */
 export interface VolumeMount {
@@ -370,6 +378,12 @@ export interface PodSim {
   nextTransitionAt: SimSeconds | null;
   /** True when the pod counts as a Ready endpoint right now (cached from conditions). */
   ready: boolean;
+  /**
+   * (added, issue 6) True from the kubelet finding every image of the Pod already on its Node
+   * (`imagePullPolicy` not Always; no pull) until the containers start (`already present on machine`).
+   * Absent otherwise.
+   */
+  imagesPresent?: true;
   /**
    * (added) The kubelet's probe workers of the current container life (shared/sim/controllers/kubelet.ts).
    * Absent for Pods without probes, and for warm-started Pods whose probes never had to run.
