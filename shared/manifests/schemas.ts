@@ -147,6 +147,8 @@ export const ContainerSchema = z.object({
   readinessProbe: ProbeSchema.optional(),
   livenessProbe: ProbeSchema.optional(),
   startupProbe: ProbeSchema.optional(),
+  /** (issue 6) The kubelet's pull rule (K pkg/apis/core/v1/defaults.go: Always for `:latest` / untagged, else IfNotPresent). */
+  imagePullPolicy: z.enum(['Always', 'IfNotPresent', 'Never'], { error: 'supported values: "Always", "IfNotPresent", "Never"' }).optional(),
   volumeMounts: z
     .array(z.object({ name: nonEmpty(), mountPath: nonEmpty(), readOnly: bool().optional(), subPath: str().optional() }), { error: typeMessage('a list of volume mounts') })
     .optional(),

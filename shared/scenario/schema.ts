@@ -92,6 +92,8 @@ export const ImageProfileSchema = z.strictObject({
   /** (issue 6) Sim seconds the image runs as an init container (default 2), and its exit code (default 0). */
   initSeconds: z.number().min(0).max(3600).optional(),
   initExitCode: z.number().int().min(0).max(255).optional(),
+  /** (issue 6) Image size, MiB (a Node's `status.images`, the scheduler's ImageLocality); default 100. */
+  sizeMiB: z.number().gt(0).max(100_000).optional(),
 });
 
 /**

@@ -7,7 +7,7 @@
  * They only answer "which keys"; every place whose result depends on iteration order sorts the keys, so a
  * fresh rebuild never changes results.
  */
-import type { Container, Node, ObjectMeta, OwnerReference, Pod, ReplicaSet, Service, SimState } from './types.ts';
+import type { Container, ContainerImage, Node, ObjectMeta, OwnerReference, Pod, ReplicaSet, Service, SimState } from './types.ts';
 
 /** The index for one state. Sets hold object keys (`namespace/name`, node names). */
 export interface SimIndex {
@@ -47,6 +47,18 @@ export interface SimIndex {
   sortedNodes: Node[];
   /** Position of each node name in `sortedNodeNames` (node and pod addresses). */
   nodeIndex: Map<string, number>;
+  /**
+   * (issue 6) Image name (a `status.images[].names` entry) -> how many Nodes list it: the scheduler's
+   * ImageLocality `ImageStateSummary.NumNodes`, kept by {@link indexNodeImages} and recounted when Nodes
+   * are added or removed.
+   */
+  imageNodeCount: Map<string, ImageStateSummary>;
+}
+
+/** (issue 6) K framework ImageStateSummary: an image's size, bytes, and how many Nodes list it. */
+export interface ImageStateSummary {
+  sizeBytes: number;
+  numNodes: number;
 }
 
 const indexes = new WeakMap<SimState, SimIndex>();
@@ -262,7 +274,9 @@ function build(state: SimState): SimIndex {
     sortedNodeNames: Object.keys(state.nodes).sort(),
     sortedNodes: [],
     nodeIndex: new Map(),
+    imageNodeCount: new Map(),
   };
+  countNodeImages(state, idx);
   idx.sortedNodes = idx.sortedNodeNames.map((n) => state.nodes[n]!);
   idx.sortedNodeNames.forEach((n, i) => idx.nodeIndex.set(n, i));
   for (const [key, pod] of Object.entries(state.pods)) addPodTo(idx, key, pod);
@@ -359,9 +373,41 @@ export function indexRemoveService(state: SimState, key: string, svc: Service): 
   if (anchor) del(getIndex(state).servicesByLabel, anchor, key);
 }
 
+function countNodeImages(state: SimState, idx: SimIndex): void {
+  idx.imageNodeCount = new Map();
+  for (const node of Object.values(state.nodes)) {
+    for (const img of node.status.images ?? []) for (const name of img.names) countImage(idx.imageNodeCount, name, img.sizeBytes);
+  }
+}
+
+function countImage(counts: Map<string, ImageStateSummary>, name: string, sizeBytes: number): void {
+  const c = counts.get(name);
+  if (c) c.numNodes++;
+  else counts.set(name, { sizeBytes, numNodes: 1 });
+}
+
+/**
+ * (issue 6) Records a change of one Node's `status.images`: names it now lists (`added`) and names it
+ * no longer lists (`removed`, dropped past the 50-image cap). O(names).
+ */
+export function indexNodeImages(state: SimState, added: readonly ContainerImage[], removed: readonly string[]): void {
+  const counts = getIndex(state).imageNodeCount;
+  for (const img of added) for (const name of img.names) countImage(counts, name, img.sizeBytes);
+  for (const name of removed) {
+    const c = counts.get(name);
+    if (c && --c.numNodes <= 0) counts.delete(name);
+  }
+}
+
+/** (issue 6) The {@link ImageStateSummary} of image `name` (Nodes listing it in `status.images`), or undefined when none. O(1). */
+export function imageState(state: SimState, name: string): ImageStateSummary | undefined {
+  return getIndex(state).imageNodeCount.get(name);
+}
+
 /** Re-sorts the node list after a Node was added or removed. */
 export function indexNodesChanged(state: SimState): void {
   const idx = getIndex(state);
+  countNodeImages(state, idx);
   idx.sortedNodeNames = Object.keys(state.nodes).sort();
   idx.sortedNodes = idx.sortedNodeNames.map((n) => state.nodes[n]!);
   idx.nodeIndex = new Map(idx.sortedNodeNames.map((n, i) => [n, i]));

@@ -56,6 +56,7 @@ export function deploymentFromManifest(state: SimState, m: DeploymentManifest, u
     if (c.livenessProbe) out.livenessProbe = defaultProbe(c.livenessProbe);
     if (c.startupProbe) out.startupProbe = defaultProbe(c.startupProbe);
     if (c.volumeMounts) out.volumeMounts = structuredClone(c.volumeMounts);
+    if (c.imagePullPolicy) out.imagePullPolicy = c.imagePullPolicy; // (issue 6) absent = the kubelet's default
     return out;
   };
   const containers: Container[] = m.spec.template.spec.containers.map(toContainer);

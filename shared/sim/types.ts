@@ -27,7 +27,7 @@ export * from './kinds/quotaTypes.ts';
 export * from './kinds/autoscalingTypes.ts';
 export * from './kinds/batchTypes.ts';
 export * from './kinds/configTypes.ts';
-import type { Affinity, ContainerPort, Volume, VolumeMount, DeploymentStrategy, Deployment, EndpointSlice, PodDisruptionBudget, EnvVar, EnvFromSource, LabelSelector, Node, Pod, Probe, ReplicaSet, ResourceRequirements, Service, ServicePort, SimSeconds, Taint, Toleration, TopologySpreadConstraint } from './kinds/types.ts';
+import type { Affinity, ContainerPort, Volume, VolumeMount, DeploymentStrategy, Deployment, EndpointSlice, PodDisruptionBudget, EnvVar, EnvFromSource, ImagePullPolicy, LabelSelector, Node, Pod, Probe, ReplicaSet, ResourceRequirements, Service, ServicePort, SimSeconds, Taint, Toleration, TopologySpreadConstraint } from './kinds/types.ts';
 import type { DaemonSet, PersistentVolumeClaimTemplate, ReplicationController, StatefulSet } from './kinds/workloadTypes.ts';
 import type { PersistentVolumeClaim } from './kinds/storageTypes.ts';
 import type { HorizontalPodAutoscaler, HorizontalPodAutoscalerManifest } from './kinds/autoscalingTypes.ts';
@@ -244,7 +244,16 @@ export interface ImageProfile {
    * waits 10 s doubling to 300 s before the next attempt (shared/sim/controllers/kubelet.ts). Default false.
    */
   pullFails?: boolean;
+  /**
+   * (added, issue 6) Size of the image, MiB: a Node that pulled it reports it in `status.images`
+   * (`sizeBytes`), which the scheduler's ImageLocality score weighs. Absent:
+   * {@link DEFAULT_IMAGE_SIZE_MIB} (100 MiB). Our default, not a Kubernetes value.
+   */
+  sizeMiB?: number;
 }
+
+/** Image size, MiB, when the image profile sets no `sizeMiB` (our default: a typical service image). */
+export const DEFAULT_IMAGE_SIZE_MIB = 100;
 
 /**
  * One kind of request a Service serves (a route such as Online Boutique's `/cart/checkout`): its share
@@ -819,6 +828,8 @@ export interface DeploymentManifest {
           readinessProbe?: Probe;
           livenessProbe?: Probe;
           startupProbe?: Probe;
+          /** (added, issue 6) Absent: the kubelet applies the default (Always for `:latest` / untagged, else IfNotPresent). */
+          imagePullPolicy?: ImagePullPolicy;
           volumeMounts?: VolumeMount[];
         }[];
         /** (added) Init containers (their fields as `containers`, plus `command` / `args`). */

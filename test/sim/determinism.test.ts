@@ -104,11 +104,18 @@ describe('determinism', () => {
     // same final state hashed to 2075788cb8a97de7.
     // Pinned after issue 8's changes: the IncidentStarted / IncidentMitigated event messages no longer name the
     // incident (players see symptoms, not the cause), and the SLO period is four matches (calibration).
-    // eeebc0d55d92a00d since the game's alerts and incident markers are notices, not Kubernetes Events
+    // c537e2d71282ca02 since both of the two changes below landed together (each was measured on its own base):
+    // Before (alone): eeebc0d55d92a00d since the game's alerts and incident markers are notices, not Kubernetes Events
     // (issue 6, shared/sim/notices.ts): the 12 `gameday`/`slo-monitor` events went to `state.notices`
     // (same t, type, reason, object, message), the 75 others are the same list (count, firstT) with
     // `seq` renumbered; with `events` emptied, `notices` removed and `counters.eventSeq` zeroed the final
     // state hashes to fa3e5002306b4dc4 before and after.
+    // Before (alone): 4e6046dd53701247 since the kubelet applies imagePullPolicy (issue 6): a Pod whose tagged image is on
+    // its Node (IfNotPresent) starts without a pull (no 2-5 s wait, one PRNG draw fewer), so the
+    // rollback's and the replacements' Pods start sooner and the later draws shift.
+    // Before: 28ee10ff533e36e7 since Nodes report the images they hold (issue 6, ImageLocality): `status.images`
+    // filled by the kubelet's pulls (and the warm start's Pods); with every Node's `status.images` deleted
+    // the same final state hashes to 9259d174f98b2758, the value before: no placement or other field moved.
     // Before: 9259d174f98b2758 since the NoExecute taint comes from the zone's rate-limited tainter (issue 6,
     // shared/sim/controllers/nodeLifecycle.ts): node-a's taint (same sim second as before) is its own
     // Node write (resourceVersions +1), the tainting pass is a timer (timerSeq +1) and zone-a's tainter
@@ -117,6 +124,6 @@ describe('determinism', () => {
     // `events` emptied and `counters.eventSeq` zeroed hashes to a07f021ebcce671a before and after, and the
     // non-player events are the same list; only the `RolloutUndo` / `SetResources` player events went.
     // e4d31a94ea45b89c before.
-    expect(stateHash(runMatch(input(1234), log))).toBe('eeebc0d55d92a00d');
+    expect(stateHash(runMatch(input(1234), log))).toBe('c537e2d71282ca02');
   });
 });

@@ -39,15 +39,16 @@
 import { apiWritable, deletePod, isWarmStart, noteChange, registerPodTerminationHandler, removePod, updateStatus } from '../apiserver.ts';
 import { emit } from '../emit.ts';
 import { configMapOf, configMapValue, secretOf, secretValue } from '../kinds/config.ts';
-import { getIndex, servicesForLabels } from '../cache.ts';
+import { getIndex, indexNodeImages, servicesForLabels } from '../cache.ts';
 import { cloneContainerState, isTerminating, newCondition, setCondition, setContainerStates, setPodReady } from '../podutil.ts';
 import { nextInt } from '../prng.ts';
 import { scheduleTimer, type TimerKind } from '../timers.ts';
-import type { Container, ContainerState, ImageProfile, InitContainer, Pod, PodProbes, Probe, ProbeWorker, SimSeconds, SimState, Timer } from '../types.ts';
+import { DEFAULT_IMAGE_SIZE_MIB, NODE_STATUS_MAX_IMAGES, type Container, type ContainerImage, type ImagePullPolicy, type ContainerState, type ImageProfile, type InitContainer, type Pod, type PodProbes, type Probe, type ProbeWorker, type SimSeconds, type SimState, type Timer } from '../types.ts';
 import { podIp } from '../kinds/print.ts';
 import { baseWorkingSetMiB, type MemoryBasis } from '../workingSet.ts';
 import { imageProfileFor, loadFactor, podCapacityRps, podCpuMilli } from '../trafficModel.ts';
 import { invalidImageMessage } from './imageReference.ts';
+import { MIB_BYTES, normalizedImageName } from './schedulerPlugins.ts';
 
 /** First back-off delay after the immediate first restart, seconds. */
 export const INITIAL_BACKOFF_SECONDS = 10;
@@ -182,10 +183,43 @@ export function kubeletOnBound(state: SimState, key: string, pod: Pod): void {
     }
     const bad = invalidImage(pod);
     if (bad !== null) return invalidImageName(state, key, pod, bad);
+    recordNodeImages(state, pod);
     startContainer(state, key, pod, false);
     return;
   }
   startPull(state, key, pod);
+}
+
+/**
+ * The pull policy the kubelet applies to container `c` (K pkg/apis/core/v1/defaults.go
+ * SetDefaults_Container): the manifest's `imagePullPolicy`, else Always for a `:latest` or untagged
+ * reference, else IfNotPresent.
+ */
+export function pullPolicyOf(c: Container | InitContainer): ImagePullPolicy {
+  if (c.imagePullPolicy) return c.imagePullPolicy;
+  return normalizedImageName(c.image).endsWith(':latest') ? 'Always' : 'IfNotPresent';
+}
+
+/**
+ * (issue 6) True when no container of `pod` needs a pull: each one's policy is IfNotPresent or Never and
+ * its Node's `status.images` lists the image (image_manager.go shouldPullImage). Containers move in
+ * lockstep here, so one image to pull means the whole pull (2-5 s) as before.
+ */
+function imagesPresent(state: SimState, pod: Pod): boolean {
+  const node = pod.spec.nodeName ? state.nodes[pod.spec.nodeName] : undefined;
+  const list = node?.status.images;
+  if (!list) return false;
+  const has = (c: Container | InitContainer) => {
+    if (pullPolicyOf(c) === 'Always') return false;
+    const name = normalizedImageName(c.image);
+    return list.some((img) => img.names.includes(name));
+  };
+  return (pod.spec.initContainers ?? []).every(has) && pod.spec.containers.every(has);
+}
+
+/** The `Pulled` event of container `c`'s first start: `already present on machine` when no pull was needed, else the pull's duration. */
+function pulledMessage(pod: Pod, image: string, now: SimSeconds): string {
+  return pod.sim.imagesPresent ? `Container image "${image}" already present on machine` : `Successfully pulled image "${image}" in ${now - (pod.status.startTime ?? now)}s`;
 }
 
 /**
@@ -195,6 +229,13 @@ export function kubeletOnBound(state: SimState, key: string, pod: Pod): void {
 function startPull(state: SimState, key: string, pod: Pod): void {
   const bad = invalidImage(pod);
   if (bad !== null) return invalidImageName(state, key, pod, bad);
+  if (imagesPresent(state, pod)) {
+    // image_manager.go EnsureImageExists: no pull; the containers are created at the next sync.
+    pod.sim.imagesPresent = true;
+    pod.sim.nextTransitionAt = later(state, 0);
+    scheduleTimer(state, pod.sim.nextTransitionAt, T_START, key);
+    return;
+  }
   emit(state, 'Normal', 'Pulling', podRef(pod), `Pulling image "${pod.sim.image}"`, 'kubelet');
   pod.sim.nextTransitionAt = later(state, pullSeconds(state));
   scheduleTimer(state, pod.sim.nextTransitionAt, T_START, key);
@@ -320,7 +361,7 @@ function startInit(state: SimState, key: string, pod: Pod, i: number, restart: b
   cs.started = true;
   updateStatus(state, 'Pod', key);
   if (restart) emit(state, 'Normal', 'Pulled', podRef(pod), `Container image "${c.image}" already present on machine`, 'kubelet');
-  else emit(state, 'Normal', 'Pulled', podRef(pod), `Successfully pulled image "${c.image}" in ${now - (pod.status.startTime ?? now)}s`, 'kubelet');
+  else emit(state, 'Normal', 'Pulled', podRef(pod), pulledMessage(pod, c.image, now), 'kubelet');
   emit(state, 'Normal', 'Created', podRef(pod), `Created container: ${c.name}`, 'kubelet');
   emit(state, 'Normal', 'Started', podRef(pod), `Started container ${c.name}`, 'kubelet');
   const blocked = initBlocked(state, pod, c);
@@ -417,6 +458,45 @@ export function missingConfig(state: SimState, pod: Pod): string | null {
 }
 
 /**
+ * (issue 6) The kubelet has `pod`'s images on its Node now (pulled, or a warm start's running Pod): each
+ * one the Node's `status.images` does not list yet is added (`names` the normalised reference,
+ * `sizeBytes` the image profile's `sizeMiB`, default {@link DEFAULT_IMAGE_SIZE_MIB}), the list kept
+ * largest first and capped at {@link NODE_STATUS_MAX_IMAGES} as the kubelet's node status setter
+ * does (K pkg/kubelet/nodestatus/setters.go Images: sort by size, keep the top 50). The scheduler's
+ * ImageLocality reads it; the per-image Node counts are kept in ../cache.ts. O(images).
+ */
+export function recordNodeImages(state: SimState, pod: Pod): void {
+  const nodeName = pod.spec.nodeName;
+  const node = nodeName ? state.nodes[nodeName] : undefined;
+  if (!node) return;
+  let list = node.status.images;
+  const added: ContainerImage[] = [];
+  const removed: string[] = [];
+  for (const c of [...(pod.spec.initContainers ?? []), ...pod.spec.containers]) {
+    const name = normalizedImageName(c.image);
+    if (list?.some((img) => img.names.includes(name))) continue;
+    const sizeBytes = Math.round((profileOf(state, c.image).sizeMiB ?? DEFAULT_IMAGE_SIZE_MIB) * MIB_BYTES);
+    list ??= node.status.images = [];
+    // Largest first; a new image goes before those of its size (most recent first among equals).
+    let at = 0;
+    while (at < list.length && list[at]!.sizeBytes > sizeBytes) at++;
+    const img = { names: [name], sizeBytes };
+    list.splice(at, 0, img);
+    added.push(img);
+  }
+  if (added.length === 0 || !list) return;
+  while (list.length > NODE_STATUS_MAX_IMAGES) {
+    const dropped = list.pop()!;
+    const i = added.indexOf(dropped);
+    if (i >= 0) added.splice(i, 1);
+    else removed.push(...dropped.names);
+  }
+  if (added.length === 0 && removed.length === 0) return;
+  indexNodeImages(state, added, removed);
+  noteChange(state, 'Node', nodeName!);
+}
+
+/**
  * The image is there (pulled, or present): create and start the containers, unless the pull fails
  * (`ErrImagePull`) or the container config cannot be built (`CreateContainerConfigError`).
  */
@@ -426,6 +506,7 @@ function tryStart(state: SimState, key: string, pod: Pod, restart: boolean): voi
     if (bad !== null) return invalidImageName(state, key, pod, bad);
     const image = unpullableImage(state, pod);
     if (image !== undefined) return pullFailed(state, key, pod, image);
+    recordNodeImages(state, pod);
   }
   if (!restart && (pod.spec.initContainers ?? []).length > 0) {
     const i = nextInitIndex(pod);
@@ -504,7 +585,7 @@ function configError(state: SimState, key: string, pod: Pod, missing: string): v
   updateStatus(state, 'Pod', key);
   for (const c of pod.spec.containers) {
     if (again) emit(state, 'Normal', 'Pulled', podRef(pod), `Container image "${c.image}" already present on machine`, 'kubelet');
-    else emit(state, 'Normal', 'Pulled', podRef(pod), `Successfully pulled image "${c.image}" in ${now - (pod.status.startTime ?? now)}s`, 'kubelet');
+    else emit(state, 'Normal', 'Pulled', podRef(pod), pulledMessage(pod, c.image, now), 'kubelet');
   }
   emit(state, 'Warning', 'Failed', podRef(pod), `Error: ${missing}`, 'kubelet');
   pod.sim.nextTransitionAt = later(state, SYNC_RETRY_SECONDS);
@@ -891,13 +972,14 @@ function startContainer(state: SimState, key: string, pod: Pod, restart: boolean
   // emit records nothing in the warm start: skip building the events' strings there.
   if (!warm) for (const c of pod.spec.containers) {
     if (!restart) {
-      emit(state, 'Normal', 'Pulled', podRef(pod), `Successfully pulled image "${c.image}" in ${now - (pod.status.startTime ?? now)}s`, 'kubelet');
+      emit(state, 'Normal', 'Pulled', podRef(pod), pulledMessage(pod, c.image, now), 'kubelet');
     } else {
       emit(state, 'Normal', 'Pulled', podRef(pod), `Container image "${c.image}" already present on machine`, 'kubelet');
     }
     emit(state, 'Normal', 'Created', podRef(pod), `Created container: ${c.name}`, 'kubelet');
     emit(state, 'Normal', 'Started', podRef(pod), `Started container ${c.name}`, 'kubelet');
   }
+  delete pod.sim.imagesPresent;
   startProbes(state, key, pod, warm);
   if (pod.sim.memLimitMiB !== null && pod.sim.memoryMiB > pod.sim.memLimitMiB) {
     scheduleTimer(state, later(state, 0), T_OOM, key);

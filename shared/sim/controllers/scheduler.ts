@@ -22,8 +22,9 @@
  *   the pod's ScheduleAnyway constraints, else the system defaults `kubernetes.io/hostname` maxSkew 3 and
  *   `topology.kubernetes.io/zone` maxSkew 5 over the pod's Services' and ReplicaSet's selectors).
  *   InterPodAffinity (2; preferred terms' weights, existing pods' terms, min-max normalised), only
- *   for a pod it concerns (else it adds nothing). ImageLocality is not simulated (nodes have no image
- *   cache): it adds the same to every node.
+ *   for a pod it concerns (else it adds nothing). ImageLocality (1; the pod's images a Node's
+ *   `status.images` lists, sizes x share of Nodes holding them, clamped to [23 MiB, 1000 MiB x
+ *   containers]; not during the warm start).
  * - selectHost: the highest total; ties broken uniformly at random — one PRNG draw over the count of
  *   tied nodes (the same distribution as the Go code's reservoir sampling, which draws per tie).
  * - Node sampling: percentageOfNodesToScore adaptive `max(5, 50 - nodes/125)` %, at least 100 nodes,
@@ -41,7 +42,7 @@
  */
 import { apiWritable, bindPod, noteChange } from '../apiserver.ts';
 import { emit, isWarmStart } from '../emit.ts';
-import { controllerOf, getIndex, hostPortConflict, podHostPorts, servicesForLabels, type HostPortWant } from '../cache.ts';
+import { controllerOf, getIndex, hostPortConflict, imageState, podHostPorts, servicesForLabels, type HostPortWant } from '../cache.ts';
 import type { Node, Pod, PodCondition, SimState, TopologySpreadConstraint } from '../types.ts';
 import { nextInt } from '../prng.ts';
 import { kubeletOnBound } from './kubelet.ts';
@@ -51,7 +52,10 @@ import { interPodAffinityFilter, interPodAffinityRawScore, normalizeInterPodAffi
 import {
   compileSelector,
   hasRequiredNodeAffinity,
+  imageLocalityPriority,
   intolerablePreferNoSchedule,
+  podImageNames,
+  scaledImageScore,
   preferredNodeAffinityScore,
   requiredNodeAffinityMatches,
   selectorMatchesLabels,
@@ -76,7 +80,7 @@ export const DEFAULT_SCORE_CPU_MILLI = 100;
  */
 export const DEFAULT_SCORE_MEM_MIB = (200 * 1000 * 1000) / (1024 * 1024);
 /** Score plugin weights of the default profile (K pkg/scheduler/apis/config/v1/default_plugins.go). */
-export const SCORE_WEIGHTS = { NodeResourcesFit: 1, NodeResourcesBalancedAllocation: 1, TaintToleration: 3, NodeAffinity: 2, PodTopologySpread: 2, InterPodAffinity: 2 } as const;
+export const SCORE_WEIGHTS = { NodeResourcesFit: 1, NodeResourcesBalancedAllocation: 1, TaintToleration: 3, NodeAffinity: 2, PodTopologySpread: 2, InterPodAffinity: 2, ImageLocality: 1 } as const;
 /** framework.MaxNodeScore. */
 export const MAX_NODE_SCORE = 100;
 /** podInitialBackoffDuration, sim seconds. */
@@ -1079,7 +1083,11 @@ function scheduleOne(state: SimState, key: string, pod: Pod, pass: Pass): boolea
   const ipa = prepareInterPodAffinity(state, key, pod, pass.ipaExisting);
   const wantPorts: readonly HostPortWant[] = podHostPorts(pod);
   const portsBusy = wantPorts.length === 0 ? undefined : (nd: Node) => hostPortConflict(state, nd.metadata.name, wantPorts);
-  const fast = terms.defaultsFast && !needAffinity && spreadOk === null && ipa === null && portsBusy === undefined;
+  // ImageLocality varies by Node only once some (not all) Nodes hold one of the pod's images and their
+  // scaled sizes cross the 23 MiB threshold: then the general scan scores it (addScores); else it adds
+  // the same to every Node and the fast paths stand. Not during createSim's warm start (see imageLocalityTerm).
+  const images = isWarmStart(state) ? null : imageLocalityTerm(state, pod, n);
+  const fast = terms.defaultsFast && !needAffinity && spreadOk === null && ipa === null && portsBusy === undefined && images === null;
   let scan: Scan = { found: 0, processed: 0, counts: null, unresolvable: 0, anyTainted: false, pairs: 0 };
   const ctx: PodCtx = { pod, podCpu, podMem, scoreCpu, scoreMem, bestEffort, needAffinity, affinity, spreadOk, ipa, portsBusy };
   let zones = 1;
@@ -1131,7 +1139,7 @@ function scheduleOne(state: SimState, key: string, pod: Pod, pass: Pass): boolea
     bestJ = p >= 0 ? pass.pairNodes[p * want + pickRest]! : pass.feas[0]!;
   }
   else if (found > 1) {
-    addScores(pass, pod, found, anyTainted, terms, ipa);
+    addScores(pass, pod, found, anyTainted, terms, ipa, images);
     // selectHost: the highest total, one uniform draw among the tied nodes (in scan order).
     let best = -1;
     let ties = 0;
@@ -1164,16 +1172,71 @@ function scheduleOne(state: SimState, key: string, pod: Pod, pass: Pass): boolea
 }
 
 /**
+ * ImageLocality's view of one pod (K imagelocality/image_locality.go): its normalised container image
+ * names (init containers included) with each one's scaled score, bytes ({@link scaledImageScore}: size x
+ * Nodes holding it / all Nodes, from the per-image Node counts of ../cache.ts).
+ */
+interface ImageLocalityTerm {
+  names: string[];
+  /** Scaled score of `names[i]`, bytes (0 when no Node holds it). */
+  scaled: number[];
+  /** Containers counted by calculatePriority (init + app). */
+  containers: number;
+}
+
+/** Size, bytes, a Node reports for image `name`, or -1 when its `status.images` does not list it. */
+function nodeImageSize(node: Node, name: string): number {
+  for (const img of node.status.images ?? []) if (img.names.includes(name)) return img.sizeBytes;
+  return -1;
+}
+
+/**
+ * The pod's {@link ImageLocalityTerm}, or null when ImageLocality scores every one of the `n` Nodes the
+ * same (no Node, or every Node, holds each image; or even a Node holding them all stays under 23 MiB):
+ * a constant changes no placement. O(containers). Null during createSim's warm start: that cluster was
+ * already running, its Pods placed before the images were there (their images are recorded as they are
+ * placed, so the first Pods of the match see them).
+ */
+function imageLocalityTerm(state: SimState, pod: Pod, n: number): ImageLocalityTerm | null {
+  const names = podImageNames(pod);
+  const scaled: number[] = [];
+  let everywhere = 0;
+  let partial = 0;
+  for (const name of names) {
+    const summary = imageState(state, name);
+    if (summary === undefined) {
+      scaled.push(0);
+      continue;
+    }
+    const count = summary.numNodes;
+    const s = scaledImageScore(summary.sizeBytes, count, n);
+    scaled.push(s);
+    if (count >= n) everywhere += s;
+    else partial += s;
+  }
+  if (partial === 0 || imageLocalityPriority(everywhere, names.length) === imageLocalityPriority(everywhere + partial, names.length)) return null;
+  return { names, scaled, containers: names.length };
+}
+
+/** ImageLocality Score of one Node (0..100): calculatePriority over the scaled scores of the pod's images it holds. */
+function imageLocalityScore(t: ImageLocalityTerm, node: Node): number {
+  let sum = 0;
+  for (let k = 0; k < t.names.length; k++) if (t.scaled[k]! > 0 && nodeImageSize(node, t.names[k]!) >= 0) sum += t.scaled[k]!;
+  return imageLocalityPriority(sum, t.containers);
+}
+
+/**
  * Adds the weighted, normalised TaintToleration, NodeAffinity, InterPodAffinity and PodTopologySpread scores of the
  * `found` feasible nodes (`pass.feas`) to `pass.base`. Normalisation as in the Go plugins:
  * DefaultNormalizeScore (`score * 100 / max`, reversed for taints) and PodTopologySpread's
  * `100 * (max + min - s) / max` over the non-ignored nodes.
  */
-function addScores(pass: Pass, pod: Pod, found: number, anyTainted: boolean, terms: PodTerms, ipa: InterPodAffinityState | null): void {
+function addScores(pass: Pass, pod: Pod, found: number, anyTainted: boolean, terms: PodTerms, ipa: InterPodAffinityState | null, images: ImageLocalityTerm | null): void {
   const nodes = pass.table.nodes;
   const feas = pass.feas;
   const base = pass.base;
   const extra = pass.extra;
+  if (images) for (let i = 0; i < found; i++) base[i]! += SCORE_WEIGHTS.ImageLocality * imageLocalityScore(images, nodes[feas[i]!]!);
   if (anyTainted) {
     let max = 0;
     for (let i = 0; i < found; i++) {

@@ -197,3 +197,50 @@ export function noExecuteTolerationSeconds(tolerations: readonly Toleration[] | 
   }
   return any ? min : Infinity;
 }
+
+// ---------------------------------------------------------------------------------------------------
+// ImageLocality (issue 6; K pkg/scheduler/framework/plugins/imagelocality/image_locality.go): a Node
+// that already holds the Pod's container images scores higher, the images' sizes scaled by the share of
+// Nodes holding them (an image on every Node says nothing), clamped and mapped to 0..100.
+// ---------------------------------------------------------------------------------------------------
+
+/** Bytes in a MiB (image_locality.go `mb`). */
+export const MIB_BYTES = 1024 * 1024;
+/** ImageLocality minThreshold, bytes (23 MiB): a sum below it scores 0. */
+export const IMAGE_LOCALITY_MIN_THRESHOLD = 23 * MIB_BYTES;
+/** ImageLocality maxContainerThreshold, bytes per container (1000 MiB): a sum at or above `containers x` it scores 100. */
+export const IMAGE_LOCALITY_MAX_CONTAINER_THRESHOLD = 1000 * MIB_BYTES;
+
+/**
+ * image_locality.go normalizedImageName: `:latest` appended when the reference has no tag (no `:` after
+ * its last `/`). A digest reference (`@sha256:...`) already has a `:` there and is kept as is.
+ */
+export function normalizedImageName(image: string): string {
+  return image.lastIndexOf(':') <= image.lastIndexOf('/') ? `${image}:latest` : image;
+}
+
+/**
+ * scaledImageScore: an image's size, bytes, times the share of Nodes holding it (`int64(float64(size) *
+ * spread)`). `numNodes` Nodes of `totalNodes` list it.
+ */
+export function scaledImageScore(sizeBytes: number, numNodes: number, totalNodes: number): number {
+  return totalNodes <= 0 ? 0 : Math.trunc(sizeBytes * (numNodes / totalNodes));
+}
+
+/**
+ * calculatePriority: the Node's summed scaled image scores, bytes, clamped to [23 MiB, 1000 MiB x
+ * `containers`] (init containers included), to a 0..100 score (integer division, as the Go int64s).
+ */
+export function imageLocalityPriority(sumBytes: number, containers: number): number {
+  const max = IMAGE_LOCALITY_MAX_CONTAINER_THRESHOLD * containers;
+  const s = sumBytes < IMAGE_LOCALITY_MIN_THRESHOLD ? IMAGE_LOCALITY_MIN_THRESHOLD : sumBytes > max ? max : sumBytes;
+  return max <= IMAGE_LOCALITY_MIN_THRESHOLD ? 0 : Math.trunc((100 * (s - IMAGE_LOCALITY_MIN_THRESHOLD)) / (max - IMAGE_LOCALITY_MIN_THRESHOLD));
+}
+
+/** The normalised image names of a Pod's containers, init containers first (sumImageScores' order; a name twice counts twice, as in Go). */
+export function podImageNames(pod: Pod): string[] {
+  const out: string[] = [];
+  for (const c of pod.spec.initContainers ?? []) out.push(normalizedImageName(c.image));
+  for (const c of pod.spec.containers) out.push(normalizedImageName(c.image));
+  return out;
+}

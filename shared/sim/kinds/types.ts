@@ -126,7 +126,15 @@ export interface Container {
   startupProbe?: Probe;
   /** (added) `core/v1 VolumeMount`s; absent when the manifest has none (describe pod's `Mounts:`). */
   volumeMounts?: VolumeMount[];
+  /**
+   * (added, issue 6) As the manifest set it; absent = the API server's default, applied by the kubelet
+   * (shared/sim/controllers/kubelet.ts `pullPolicyOf`: Always for `:latest` / untagged, else IfNotPresent).
+   */
+  imagePullPolicy?: ImagePullPolicy;
 }
+
+/** `core/v1 PullPolicy`. */
+export type ImagePullPolicy = 'Always' | 'IfNotPresent' | 'Never';
 
 /** `core/v1 VolumeMount`: a volume of the Pod at `mountPath` in one container. */
 export interface VolumeMount {
@@ -371,6 +379,12 @@ export interface PodSim {
   /** True when the pod counts as a Ready endpoint right now (cached from conditions). */
   ready: boolean;
   /**
+   * (added, issue 6) True from the kubelet finding every image of the Pod already on its Node
+   * (`imagePullPolicy` not Always; no pull) until the containers start (`already present on machine`).
+   * Absent otherwise.
+   */
+  imagesPresent?: true;
+  /**
    * (added) The kubelet's probe workers of the current container life (shared/sim/controllers/kubelet.ts).
    * Absent for Pods without probes, and for warm-started Pods whose probes never had to run.
    */
@@ -552,6 +566,16 @@ export interface Taint {
   timeAdded?: SimSeconds;
 }
 
+/** kubelet `--node-status-max-images` default: at most this many images in a Node's `status.images`. */
+export const NODE_STATUS_MAX_IMAGES = 50;
+
+/** `core/v1 ContainerImage`: one image on a Node, its references and its size in bytes. */
+export interface ContainerImage {
+  names: string[];
+  /** Bytes (the kubelet reports the image's size on disk). */
+  sizeBytes: number;
+}
+
 /** `core/v1 Node` subset. Zone is the `topology.kubernetes.io/zone` label. */
 export interface Node {
   apiVersion: 'v1';
@@ -562,6 +586,14 @@ export interface Node {
     capacity: { cpu: string; memory: string; pods: string };
     allocatable: { cpu: string; memory: string; pods: string };
     conditions: NodeCondition[];
+    /**
+     * (issue 6) `core/v1 ContainerImage` list the kubelet reports: the images on the Node, largest
+     * first, at most {@link NODE_STATUS_MAX_IMAGES} (kubelet `--node-status-max-images` 50; K
+     * pkg/kubelet/nodestatus/setters.go Images). Added when the kubelet finished pulling a Pod's
+     * images there (and at createSim for the Pods of a warm start); names are the Pods' references,
+     * `:latest` appended when untagged. Read by the scheduler's ImageLocality score. Absent = none.
+     */
+    images?: ContainerImage[];
   };
   sim: {
     /** Parsed allocatable: millicores, MiB, pods. */
