@@ -875,7 +875,8 @@ function setScheduledTrue(pod: Pod, now: SimSeconds): void {
   if (c) {
     const time = c.status !== 'True' ? now : c.lastTransitionTime;
     if (c.status === 'True' && !('reason' in c) && !('message' in c)) return; // the scheduler's FitError text goes too
-    conds[i] = time === 0 ? SCHEDULED_AT_ZERO : { type: 'PodScheduled', status: 'True', lastTransitionTime: time };
+    const next = (pod.status.conditions = conds.slice()); // a new list: lists are shared between Pods (podutil's setCondition)
+    next[i] = time === 0 ? SCHEDULED_AT_ZERO : { type: 'PodScheduled', status: 'True', lastTransitionTime: time };
     return;
   }
   pod.status.conditions = conds.concat(now === 0 ? SCHEDULED_AT_ZERO : { type: 'PodScheduled', status: 'True', lastTransitionTime: now });

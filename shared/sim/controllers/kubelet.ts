@@ -129,6 +129,49 @@ const podRef = (pod: Pod) => ({ kind: 'Pod', name: pod.metadata.name, namespace:
 const mainContainer = (pod: Pod) => pod.spec.containers[0]?.name ?? 'app';
 
 /**
+ * The conditions of a Pod the warm start bound at 0 and that is Ready: PodScheduled, Initialized,
+ * ContainersReady and Ready, `True` at sim second 0. One frozen list shared by those Pods (a Pod's
+ * condition list is replaced, never written in place: podutil's setCondition, the API server's binding,
+ * the scheduler's failure).
+ */
+const WARM_READY_CONDITIONS: Pod['status']['conditions'] = Object.freeze([
+  newCondition('PodScheduled', 'True', 0),
+  newCondition('Initialized', 'True', 0),
+  newCondition('ContainersReady', 'True', 0),
+  newCondition('Ready', 'True', 0),
+]) as unknown as Pod['status']['conditions'];
+
+/** True when `conds` is `PodScheduled=True` at 0 alone (no reason, no message): a Pod the warm start just bound. */
+function scheduledAtZeroOnly(conds: Pod['status']['conditions']): boolean {
+  const c = conds[0];
+  return conds.length === 1 && c!.type === 'PodScheduled' && c!.status === 'True' && c!.lastTransitionTime === 0 && !('reason' in c!) && !('message' in c!);
+}
+
+/**
+ * {@link kubeletOnBound} in createSim's warm start for a Pod without init containers bound at 0 whose
+ * Node is up, volumes mount and image parses: its final status built once (the same the
+ * ContainerCreating -> Running -> Ready steps leave): containers Running since 0 and started,
+ * Initialized True, ContainersReady / Ready True at 0 (the shared {@link WARM_READY_CONDITIONS}) or,
+ * when its image fails readiness and it has a readiness probe, False `ContainersNotReady` at 0. Then
+ * the same start as the stepped path ({@link startContainer}: phase, memory, status write, probes).
+ */
+function warmStartBound(state: SimState, key: string, pod: Pod): void {
+  const ready = !(hasProbe(pod, 'readiness') && profileOf(state, pod.sim.image).failsReadiness);
+  const containers = pod.spec.containers;
+  const statuses: Pod['status']['containerStatuses'] = new Array(containers.length);
+  for (let i = 0; i < containers.length; i++) {
+    const c = containers[i]!;
+    statuses[i] = { name: c.name, image: c.image, ready: false, started: true, restartCount: 0, state: RUNNING_AT_ZERO, lastState: NO_STATE };
+  }
+  pod.status.containerStatuses = statuses;
+  pod.status.conditions = ready
+    ? WARM_READY_CONDITIONS
+    : pod.status.conditions.concat(newCondition('Initialized', 'True', 0), newCondition('ContainersReady', 'False', 0, 'ContainersNotReady'), newCondition('Ready', 'False', 0, 'ContainersNotReady'));
+  noteChange(state, 'Pod', key);
+  startContainer(state, key, pod, false); // its container-state and condition writes find them set
+}
+
+/**
  * Called right after the scheduler bound a pod: the kubelet sets ContainerCreating and pulls the image
  * (2-5 s). In createSim's warm start the container is running and Ready at once.
  */
@@ -137,6 +180,10 @@ export function kubeletOnBound(state: SimState, key: string, pod: Pod): void {
   const inits = pod.spec.initContainers ?? [];
   const warm = isWarmStart(state);
   const conds = pod.status.conditions;
+  if (warm && state.t === 0 && inits.length === 0 && scheduledAtZeroOnly(conds) && nodeUp(state, pod) && volumeProblem(state, pod) === null && invalidImage(pod) === null) {
+    warmStartBound(state, key, pod);
+    return;
+  }
   // A Pod just bound holds PodScheduled only: the three conditions below in one exact-size array (what
   // the three setCondition calls make, without the two arrays in between).
   let fresh = true;

@@ -172,6 +172,9 @@ function podSpecFromTemplate(t: PodSpec): PodSpec {
 }
 
 const EMPTY: Record<string, string> = Object.freeze({});
+/** A new Pod's empty `status.conditions` / `status.containerStatuses`, one frozen array each for all Pods (two arrays less per Pod). */
+const NO_CONDITIONS = Object.freeze([]) as unknown as Pod['status']['conditions'];
+const NO_CONTAINER_STATUSES = Object.freeze([]) as unknown as Pod['status']['containerStatuses'];
 
 /**
  * Frozen copies of template label / annotation maps, shared by every pod made from that template
@@ -265,7 +268,9 @@ export function podFromTemplate(
     kind: 'Pod',
     metadata: meta,
     spec,
-    status: { phase: 'Pending', conditions: [], containerStatuses: [] },
+    // Shared frozen empty lists: a Pod's conditions and container statuses are replaced, never pushed to
+    // (podutil's setCondition, the binding and the kubelet assign new arrays).
+    status: { phase: 'Pending', conditions: NO_CONDITIONS, containerStatuses: NO_CONTAINER_STATUSES },
     sim: {
       // Field by field, not `...res`: a spread object gets the other fields added one by one (a
       // reallocated property store per Pod at createSim); same fields, same order.
