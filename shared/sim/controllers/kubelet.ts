@@ -501,6 +501,23 @@ function pullFailed(state: SimState, key: string, pod: Pod, image: string): void
 }
 
 /**
+ * {@link invalidImageMessage} memoised per image reference (a pure function of the string; the
+ * cluster's few images are parsed once, not once per Pod start). Bounded: cleared past
+ * {@link IMAGE_MESSAGE_MEMO_LIMIT} entries (images are player input). A Map: the keys are untrusted.
+ */
+const imageMessages = new Map<string, string | null>();
+const IMAGE_MESSAGE_MEMO_LIMIT = 4096;
+
+function imageMessage(image: string): string | null {
+  let msg = imageMessages.get(image);
+  if (msg === undefined) {
+    if (imageMessages.size >= IMAGE_MESSAGE_MEMO_LIMIT) imageMessages.clear();
+    imageMessages.set(image, (msg = invalidImageMessage(image)));
+  }
+  return msg;
+}
+
+/**
  * The image reference the kubelet would parse next and fail on, with its message (./imageReference.ts):
  * the next init container's while one has not completed (`init` its index: init containers run first),
  * else the first app container's that does not parse; null when it parses.
@@ -510,12 +527,12 @@ function invalidImage(pod: Pod): { msg: string; init: number } | null {
   if (inits.length > 0 && pod.status.initContainerStatuses !== undefined) {
     const i = nextInitIndex(pod);
     if (i >= 0) {
-      const msg = invalidImageMessage(inits[i]!.image);
+      const msg = imageMessage(inits[i]!.image);
       return msg === null ? null : { msg, init: i };
     }
   }
   for (const c of pod.spec.containers) {
-    const msg = invalidImageMessage(c.image);
+    const msg = imageMessage(c.image);
     if (msg !== null) return { msg, init: -1 };
   }
   return null;
@@ -971,7 +988,8 @@ export const DEFAULT_JOB_RUN_SECONDS = 10;
 export function runToCompletion(pod: Pod): { seconds: number; exitCode: number } | null {
   const ann = pod.metadata.annotations;
   const own = Object.hasOwn(ann, RUN_SECONDS_ANNOTATION) ? Number(ann[RUN_SECONDS_ANNOTATION]) : undefined;
-  const job = pod.metadata.ownerReferences.some((r) => r.controller && r.kind === 'Job');
+  let job = false;
+  for (const r of pod.metadata.ownerReferences) if (r.controller && r.kind === 'Job') job = true;
   if (own === undefined && !job) return null;
   const seconds = own !== undefined && Number.isFinite(own) && own >= 0 ? Math.round(own) : DEFAULT_JOB_RUN_SECONDS;
   const code = Object.hasOwn(ann, EXIT_CODE_ANNOTATION) ? Number(ann[EXIT_CODE_ANNOTATION]) : 0;
