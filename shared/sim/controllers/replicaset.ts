@@ -229,6 +229,12 @@ export function newPodFromTemplate(state: SimState, rs: ReplicaSet, res = podRes
 }
 
 /**
+ * The key (`namespace/name`) of the Pod the last {@link newOwnedPod} call built, for its caller's
+ * `createObject` (the name check built it already). Read at once, synchronously.
+ */
+let lastPodKey = '';
+
+/**
  * A new Pending pod of `owner` named `<owner>-<5 random chars>` (ReplicaSet and ReplicationController);
  * its labels, annotations and owner reference are frozen objects shared with its siblings.
  */
@@ -237,7 +243,9 @@ function newOwnedPod(state: SimState, owner: ReplicaOwner, kind: string, apiVers
   let name = `${owner.metadata.name}-${randomSuffix(state.rng)}`;
   // Object.hasOwn: a miss (nearly every time) costs about half a keyed load's (which first tries to
   // internalize the fresh key string); `state.pods` is a null-prototype map of Pod objects.
-  while (Object.hasOwn(state.pods, `${ns}/${name}`)) name = `${owner.metadata.name}-${randomSuffix(state.rng)}`;
+  let key = `${ns}/${name}`;
+  while (Object.hasOwn(state.pods, key)) key = `${ns}/${(name = `${owner.metadata.name}-${randomSuffix(state.rng)}`)}`;
+  lastPodKey = key;
   const ref = { apiVersion, kind, name: owner.metadata.name, uid: owner.metadata.uid, namespace: ns };
   return podFromTemplate(state, ref, owner.spec.template, name, res, {}, ownerRefsOf(owner, kind, apiVersion));
 }
@@ -502,7 +510,7 @@ function syncReplicas(state: SimState, key: string, objKey: string, rs: ReplicaO
         return false;
       }
       const pod = newOwnedPod(state, rs, kind, apiVersion, (res ??= podResources(rs.spec.template.spec)));
-      const r = createObject(state, 'Pod', pod);
+      const r = createObject(state, 'Pod', pod, lastPodKey);
       if (!r.ok) {
         if (r.code === 403) forbidden ??= r.error; // an admission refusal (ResourceQuota): reported as FailedCreate
         return false;
