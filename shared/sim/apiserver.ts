@@ -549,12 +549,14 @@ const MUTATING_POLICIES: readonly KindDef[] = KINDS.filter((k) => k.admitMutate 
  * already carries one), stores it, indexes it, queues it (a Pod without a node also enters the
  * scheduler's activeQ) and records `ADDED`. Refused without quorum (503) or when the key exists (409),
  * or by an admission policy kind (ResourceQuota: 403 `pods "x" is forbidden: exceeded quota: ...`).
+ * `knownKey`: the object's key when the caller has built it already (it must equal `keyOf(kind,
+ * obj.metadata)`; the ReplicaSet controller's, whose name check built it): one string and one hash less per Pod.
  */
-export function createObject<K extends StoredKind>(state: SimState, kind: K, obj: StoredKinds[K]): WriteResult {
+export function createObject<K extends StoredKind>(state: SimState, kind: K, obj: StoredKinds[K], knownKey?: string): WriteResult {
   if (!apiWritable(state)) return notWritable(state);
   const def = defOf(kind);
   const store = (def.ensureStore ?? def.store)(state) as Record<string, StoredKinds[K]>;
-  const key = keyOf(kind, obj.metadata);
+  const key = knownKey ?? keyOf(kind, obj.metadata);
   // Object.hasOwn first: for a new key (a miss) it costs about half a keyed load (stores are null-prototype maps).
   if (Object.hasOwn(store, key) && store[key]) return { ok: false, code: 409, error: `Error from server (AlreadyExists): ${resourceName(kind)} "${obj.metadata.name}" already exists` };
   for (const policy of MUTATING_POLICIES) policy.admitMutate!(state, kind, obj);
@@ -875,7 +877,8 @@ function setScheduledTrue(pod: Pod, now: SimSeconds): void {
   if (c) {
     const time = c.status !== 'True' ? now : c.lastTransitionTime;
     if (c.status === 'True' && !('reason' in c) && !('message' in c)) return; // the scheduler's FitError text goes too
-    conds[i] = time === 0 ? SCHEDULED_AT_ZERO : { type: 'PodScheduled', status: 'True', lastTransitionTime: time };
+    const next = (pod.status.conditions = conds.slice()); // a new list: lists are shared between Pods (podutil's setCondition)
+    next[i] = time === 0 ? SCHEDULED_AT_ZERO : { type: 'PodScheduled', status: 'True', lastTransitionTime: time };
     return;
   }
   pod.status.conditions = conds.concat(now === 0 ? SCHEDULED_AT_ZERO : { type: 'PodScheduled', status: 'True', lastTransitionTime: now });

@@ -37,7 +37,7 @@ function conditionOf(type: PodCondition['type'], status: PodCondition['status'],
  * Sets a pod condition at sim second `now`; `lastTransitionTime` only moves when the status changes.
  * Copy on write: a changed condition is a new object in `pod.status.conditions` (never changed in
  * place, since conditions set at t=0 without a reason are shared, frozen, between Pods; a condition
- * held across this call is stale). Fields in the order type, status, lastTransitionTime, reason.
+ * held across this call is stale), in a new list (lists are shared between Pods too). Fields in the order type, status, lastTransitionTime, reason.
  */
 export function setCondition(pod: Pod, type: PodCondition['type'], status: PodCondition['status'], now: number, reason?: string): void {
   const conds = pod.status.conditions;
@@ -47,7 +47,11 @@ export function setCondition(pod: Pod, type: PodCondition['type'], status: PodCo
   if (c) {
     const time = c.status !== status ? now : c.lastTransitionTime;
     if (c.status === status && c.reason === reason && ('reason' in c) === (reason !== undefined)) return;
-    conds[i] = conditionOf(type, status, time, reason);
+    // A new list, never a write in place: lists are shared between Pods (the warm start's Ready-at-0
+    // list, ./controllers/kubelet.ts; structuredClone keeps that sharing in a copy of the state).
+    const next = conds.slice();
+    next[i] = conditionOf(type, status, time, reason);
+    pod.status.conditions = next;
     return;
   }
   // A new array of the exact size rather than push (a pushed-into array keeps ~17 slots: ~140 bytes

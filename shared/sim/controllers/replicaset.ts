@@ -172,6 +172,9 @@ function podSpecFromTemplate(t: PodSpec): PodSpec {
 }
 
 const EMPTY: Record<string, string> = Object.freeze({});
+/** A new Pod's empty `status.conditions` / `status.containerStatuses`, one frozen array each for all Pods (two arrays less per Pod). */
+const NO_CONDITIONS = Object.freeze([]) as unknown as Pod['status']['conditions'];
+const NO_CONTAINER_STATUSES = Object.freeze([]) as unknown as Pod['status']['containerStatuses'];
 
 /**
  * Frozen copies of template label / annotation maps, shared by every pod made from that template
@@ -226,6 +229,12 @@ export function newPodFromTemplate(state: SimState, rs: ReplicaSet, res = podRes
 }
 
 /**
+ * The key (`namespace/name`) of the Pod the last {@link newOwnedPod} call built, for its caller's
+ * `createObject` (the name check built it already). Read at once, synchronously.
+ */
+let lastPodKey = '';
+
+/**
  * A new Pending pod of `owner` named `<owner>-<5 random chars>` (ReplicaSet and ReplicationController);
  * its labels, annotations and owner reference are frozen objects shared with its siblings.
  */
@@ -234,7 +243,9 @@ function newOwnedPod(state: SimState, owner: ReplicaOwner, kind: string, apiVers
   let name = `${owner.metadata.name}-${randomSuffix(state.rng)}`;
   // Object.hasOwn: a miss (nearly every time) costs about half a keyed load's (which first tries to
   // internalize the fresh key string); `state.pods` is a null-prototype map of Pod objects.
-  while (Object.hasOwn(state.pods, `${ns}/${name}`)) name = `${owner.metadata.name}-${randomSuffix(state.rng)}`;
+  let key = `${ns}/${name}`;
+  while (Object.hasOwn(state.pods, key)) key = `${ns}/${(name = `${owner.metadata.name}-${randomSuffix(state.rng)}`)}`;
+  lastPodKey = key;
   const ref = { apiVersion, kind, name: owner.metadata.name, uid: owner.metadata.uid, namespace: ns };
   return podFromTemplate(state, ref, owner.spec.template, name, res, {}, ownerRefsOf(owner, kind, apiVersion));
 }
@@ -265,7 +276,9 @@ export function podFromTemplate(
     kind: 'Pod',
     metadata: meta,
     spec,
-    status: { phase: 'Pending', conditions: [], containerStatuses: [] },
+    // Shared frozen empty lists: a Pod's conditions and container statuses are replaced, never pushed to
+    // (podutil's setCondition, the binding and the kubelet assign new arrays).
+    status: { phase: 'Pending', conditions: NO_CONDITIONS, containerStatuses: NO_CONTAINER_STATUSES },
     sim: {
       // Field by field, not `...res`: a spread object gets the other fields added one by one (a
       // reallocated property store per Pod at createSim); same fields, same order.
@@ -563,7 +576,7 @@ function syncReplicas(state: SimState, key: string, objKey: string, rs: ReplicaO
         return false;
       }
       const pod = newOwnedPod(state, rs, kind, apiVersion, (res ??= podResources(rs.spec.template.spec)));
-      const r = createObject(state, 'Pod', pod);
+      const r = createObject(state, 'Pod', pod, lastPodKey);
       if (!r.ok) {
         if (r.code === 403) forbidden ??= r.error; // an admission refusal (ResourceQuota): reported as FailedCreate
         return false;
