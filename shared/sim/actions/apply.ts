@@ -213,8 +213,8 @@ export function applyObjectAction(state: SimState, manifest: string): Handled {
   const one = readOneObject(manifest);
   if ('result' in one) return one;
   const { kind, name, key } = one;
-  if (kind === 'PersistentVolumeClaim' || kind === 'PriorityClass' || kind === 'PodDisruptionBudget' || kind === 'ResourceQuota') {
-    return reject(`error: this game changes an existing ${kind} with kubectl patch (PDBs, quotas) or not at all (PVCs, PriorityClasses); applyObject updates ${['LimitRange', 'Job', 'CronJob', 'StatefulSet', 'DaemonSet', 'ConfigMap', 'Secret'].join(', ')}`);
+  if (kind === 'PersistentVolumeClaim' || kind === 'PriorityClass' || kind === 'PodDisruptionBudget' || kind === 'ResourceQuota' || kind === 'Pod') {
+    return reject(`error: this game changes an existing ${kind} with kubectl patch (PDBs, quotas), label / annotate / set image (Pods) or not at all (PVCs, PriorityClasses); applyObject updates ${['LimitRange', 'Job', 'CronJob', 'StatefulSet', 'DaemonSet', 'ConfigMap', 'Secret'].join(', ')}`);
   }
   const stored = Object.hasOwn(kindOf(kind)!.store(state), key) ? storeOf(state, kind)[key] : undefined;
   if (!stored) return reject(notFound(resourceOf(kind), name));

@@ -23,11 +23,12 @@
  * (../policies.ts, ../workloads.ts, ../controllers/job.ts `storeBatch`) and stored through the API
  * server's `createObject` (change log, indexes, the controllers' queues).
  */
-import { createObject, newMeta, notFound, releasePod, removeObject, storeOf, updateObject, deletePod, type StoredKind } from '../apiserver.ts';
+import { createObject, ensureImageProfile, newMeta, notFound, releasePod, removeObject, storeOf, updateObject, deletePod, type StoredKind } from '../apiserver.ts';
 import { getIndex } from '../cache.ts';
 import { deploymentFromManifest } from '../create.ts';
 import { replicaSetsOf } from '../controllers/deployment.ts';
 import { storeBatch } from '../controllers/job.ts';
+import { podFromTemplate } from '../controllers/replicaset.ts';
 import { isSystemPriorityClass, kindOf, objectKey, printedResource, priorityClassKind, qualifiedResource, type KubeObject } from '../kinds/index.ts';
 import { objKey, splitKey } from '../names.ts';
 import { isTerminating } from '../podutil.ts';
@@ -35,7 +36,7 @@ import { storePolicies, storePriorityClasses } from '../policies.ts';
 import { configObjectFromManifest } from '../configs.ts';
 import { storeWorkloads } from '../workloads.ts';
 import { formatManifestError, loadManifests, type LoadedManifests } from '../../manifests/load.ts';
-import type { DeletableKind, ObjectMeta, PersistentVolumeClaimTemplate, PriorityClass, PriorityClassManifest, SimInput, SimState } from '../types.ts';
+import type { DeletableKind, ObjectMeta, Pod, PodManifest, PersistentVolumeClaimTemplate, PriorityClass, PriorityClassManifest, SimInput, SimState } from '../types.ts';
 import { claimFromTemplate } from '../kinds/pvc.ts';
 import { kindsWhere } from '../kinds/writable.ts'; // (the registry's write table)
 import { reject, type Handled } from './handler.ts';
@@ -156,7 +157,7 @@ export interface OneObject {
   /** The storage key (`namespace/name`, or the name of a cluster-scoped kind). */
   key: string;
   /** The loaded manifest (defaults not applied): exactly one of these lists holds one element. */
-  loaded: Pick<LoadedManifests, 'policies' | 'jobs' | 'cronJobs' | 'workloads' | 'configs' | 'priorityClasses' | 'persistentVolumeClaims'>;
+  loaded: Pick<LoadedManifests, 'policies' | 'jobs' | 'cronJobs' | 'workloads' | 'configs' | 'priorityClasses' | 'persistentVolumeClaims' | 'pods'>;
 }
 
 /**
@@ -174,13 +175,14 @@ export function readOneObject(manifest: string): OneObject | Handled {
   const workloads = loaded.workloads.filter((w) => w.kind === 'StatefulSet' || w.kind === 'DaemonSet');
   const claims = loaded.persistentVolumeClaims ?? [];
   const configs = loaded.configs ?? [];
-  const count = loaded.deployments.length + loaded.services.length + loaded.workloads.length + policies.length + jobs.length + cronJobs.length + (loaded.autoscalers ?? []).length + classes.length + claims.length + configs.length;
-  const mine = policies.length + jobs.length + cronJobs.length + workloads.length + classes.length + claims.length + configs.length;
+  const pods = loaded.pods ?? [];
+  const count = loaded.deployments.length + loaded.services.length + loaded.workloads.length + policies.length + jobs.length + cronJobs.length + (loaded.autoscalers ?? []).length + classes.length + claims.length + configs.length + pods.length;
+  const mine = policies.length + jobs.length + cronJobs.length + workloads.length + classes.length + claims.length + configs.length + pods.length;
   if (count !== 1 || mine !== 1) return reject(`error: expected exactly one of ${CREATABLE_KINDS.join(', ')} in the manifest (found ${count} object(s) of the kinds the game models)`);
-  const pieces = { policies, jobs, cronJobs, workloads, configs, priorityClasses: classes, persistentVolumeClaims: claims };
+  const pieces = { policies, jobs, cronJobs, workloads, configs, priorityClasses: classes, persistentVolumeClaims: claims, pods };
   if (classes[0]) return { kind: 'PriorityClass', name: classes[0].name, ns: '', key: classes[0].name, loaded: pieces };
-  const meta: { name: string; namespace?: string } = (policies[0] ?? jobs[0] ?? cronJobs[0] ?? workloads[0] ?? configs[0] ?? claims[0])!.metadata;
-  const kind = (policies[0]?.kind ?? (jobs[0] ? 'Job' : cronJobs[0] ? 'CronJob' : workloads[0] ? workloads[0].kind : configs[0] ? configs[0].kind : 'PersistentVolumeClaim')) as CreatableKind;
+  const meta: { name: string; namespace?: string } = (policies[0] ?? jobs[0] ?? cronJobs[0] ?? workloads[0] ?? configs[0] ?? pods[0] ?? claims[0])!.metadata;
+  const kind = (policies[0]?.kind ?? (jobs[0] ? 'Job' : cronJobs[0] ? 'CronJob' : workloads[0] ? workloads[0].kind : configs[0] ? configs[0].kind : pods[0] ? 'Pod' : 'PersistentVolumeClaim')) as CreatableKind;
   const ns = meta.namespace ?? 'default';
   return { kind, name: meta.name, ns, key: objectKey(kindOf(kind)!, { name: meta.name, namespace: ns } as ObjectMeta), loaded: pieces };
 }
@@ -246,8 +248,9 @@ export function buildObject(state: SimState, one: OneObject, isolated = false): 
 export function createObjectAction(state: SimState, manifest: string): Handled {
   const one = readOneObject(manifest);
   if ('result' in one) return one;
-  const { priorityClasses = [], persistentVolumeClaims = [] } = one.loaded;
+  const { priorityClasses = [], persistentVolumeClaims = [], pods = [] } = one.loaded;
   if (persistentVolumeClaims[0]) return createClaim(state, persistentVolumeClaims[0]);
+  if (pods[0]) return createBarePod(state, pods[0]);
   if (priorityClasses[0]) return createPriorityClass(state, priorityClasses[0]);
   const { kind, name, key } = one;
   if (Object.hasOwn(kindOf(kind)!.store(state), key)) return reject(`Error from server (AlreadyExists): ${resourceOf(kind)} "${name}" already exists`);
@@ -279,6 +282,36 @@ function createPriorityClass(state: SimState, m: PriorityClassManifest): Handled
   const r = createObject(state, 'PriorityClass', obj);
   if (!r.ok) return reject(r.error);
   return { result: { ok: true, message: `priorityclass.scheduling.k8s.io/${m.name} created`, completesAt: state.t } };
+}
+
+/**
+ * The Pod of a bare Pod manifest, built as createSim builds the scenario's bare Pods (../create.ts):
+ * the template converted as a Deployment's (`deploymentFromManifest`), the manifest's restartPolicy
+ * (default Always), no owner references. Its images get profiles in `state` (the default profile).
+ * Not stored. Units as ../controllers/replicaset.ts `podFromTemplate` (millicores, MiB).
+ */
+export function barePodFromManifest(state: SimState, m: PodManifest): Pod {
+  const ns = m.metadata.namespace ?? 'default';
+  const tpl = deploymentFromManifest(state, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: m.metadata.name }, spec: { selector: { matchLabels: {} }, template: m.template } }, 'template').spec.template;
+  tpl.spec.restartPolicy = m.template.spec.restartPolicy ?? 'Always';
+  for (const c of tpl.spec.containers) ensureImageProfile(state, c.image);
+  return podFromTemplate(state, { apiVersion: 'v1', kind: 'Pod', name: m.metadata.name, uid: '', namespace: ns }, tpl, m.metadata.name, undefined, {}, []);
+}
+
+/**
+ * (issue 6) `kubectl create -f` / `apply -f` of a new bare Pod (`POST /api/v1/namespaces/NS/pods`):
+ * validated by shared/manifests as a scenario's bare Pod (its template rules; restartPolicy may be
+ * Never / OnFailure), stored without an owner through `createObject` (admission: LimitRange, quota,
+ * PriorityClass), then scheduled and started as any Pod (the scheduler's queue; a manifest
+ * `nodeName` goes straight to that kubelet). 409 `pods "x" already exists` for an existing name.
+ * Source: W concepts/workloads/pods ("you can create Pods directly"), K pkg/registry/core/pod.
+ */
+function createBarePod(state: SimState, m: PodManifest): Handled {
+  const key = objKey(m.metadata.namespace ?? 'default', m.metadata.name);
+  if (Object.hasOwn(state.pods, key)) return reject(`Error from server (AlreadyExists): pods "${m.metadata.name}" already exists`);
+  const r = createObject(state, 'Pod', barePodFromManifest(state, m));
+  if (!r.ok) return reject(r.error);
+  return { result: { ok: true, message: `pod/${m.metadata.name} created`, completesAt: state.t } };
 }
 
 /** (added, issue 6) `kubectl create -f` of a PersistentVolumeClaim: stored Bound (../kinds/pvc.ts); Pods waiting for it get scheduled. */
