@@ -10,8 +10,12 @@
  *   references: a Deployment's ReplicaSets, a CronJob's Jobs, a ReplicaSet's / Job's / StatefulSet's /
  *   DaemonSet's Pods, a Service's EndpointSlice) are deleted, Pods gracefully (Terminating, gone after
  *   their grace period), other dependents at once, recursively.
- * - `Foreground`: the same order with the dependents deleted first (a simplification: the owner does
- *   not linger with a `deletionTimestamp` and the `foregroundDeletion` finalizer until they are gone).
+ * - `Foreground`: the owner and the objects below it linger with `metadata.deletionTimestamp` and the
+ *   `foregroundDeletion` finalizer (controllers leave them alone: no new ReplicaSets or Pods) while the
+ *   Pods below terminate gracefully; each is removed once its blocking dependents are gone (the
+ *   dependents the controllers created, whose controller references block their owner's deletion),
+ *   the owner last. The garbage collector's pass runs when the Pods are expected gone (a pending
+ *   action, ./pending.ts), again a second later while one still terminates.
  * - `Orphan`: only the owner is removed; its direct dependents lose their owner reference to it and
  *   keep running (a Job's Pods run on as bare Pods).
  * Kinds without dependents (HorizontalPodAutoscaler, PodDisruptionBudget, ResourceQuota, LimitRange)
@@ -65,9 +69,9 @@ const PREFIXED_POD_OWNERS: ReadonlySet<string> = new Set(['ReplicationController
 /**
  * The dependents of an object (its owner references point at it), in a total order: a Deployment's
  * ReplicaSets by revision, a CronJob's Jobs by key, a Pod owner's live (not Terminating) Pods by key,
- * a Service's EndpointSlice.
+ * a Service's EndpointSlice. `withTerminating`: Terminating Pods too (what a Foreground delete waits for).
  */
-function dependentsOf(state: SimState, kind: StoredKind, key: string): Ref[] {
+function dependentsOf(state: SimState, kind: StoredKind, key: string, withTerminating = false): Ref[] {
   if (kind === 'Deployment') return replicaSetsOf(state, key).map((r) => ({ kind: 'ReplicaSet', key: r.key }));
   if (kind === 'Service') return Object.hasOwn(state.endpoints, key) ? [{ kind: 'EndpointSlice', key }] : [];
   if (kind === 'CronJob') {
@@ -80,7 +84,7 @@ function dependentsOf(state: SimState, kind: StoredKind, key: string): Ref[] {
   }
   const ownerKey = kind === 'ReplicaSet' ? key : PREFIXED_POD_OWNERS.has(kind) ? `${kind}:${key}` : '';
   if (ownerKey === '') return [];
-  return [...(getIndex(state).podsByOwner.get(ownerKey) ?? [])].sort().filter((p) => state.pods[p] && !isTerminating(state.pods[p])).map((p) => ({ kind: 'Pod', key: p }));
+  return [...(getIndex(state).podsByOwner.get(ownerKey) ?? [])].sort().filter((p) => state.pods[p] && (withTerminating || !isTerminating(state.pods[p]))).map((p) => ({ kind: 'Pod', key: p }));
 }
 
 /** Deletes the Pods below `ref` gracefully, depth first. @returns the sim second the last is gone. */
@@ -104,13 +108,89 @@ function removeDependents(state: SimState, deps: readonly Ref[]): void {
   }
 }
 
+/** The finalizer a Foreground delete puts on an owner (K staging/src/k8s.io/apimachinery/pkg/apis/meta/v1 FinalizerDeleteDependents). */
+export const FOREGROUND_FINALIZER = 'foregroundDeletion';
+
+/** True when `kind`/`key` is stored and lingers in a Foreground deletion (deletionTimestamp + `foregroundDeletion`). */
+function inForegroundDeletion(state: SimState, kind: StoredKind, key: string): boolean {
+  const store = storeOf(state, kind);
+  const o = Object.hasOwn(store, key) ? store[key] : undefined;
+  return o !== undefined && o.metadata.deletionTimestamp !== undefined && (o.metadata.finalizers ?? []).includes(FOREGROUND_FINALIZER);
+}
+
+/**
+ * Marks `ref` and the non-Pod objects below it as deleted in the foreground (the API server's
+ * `deletionTimestamp` = now, finalizer `foregroundDeletion`, through `updateObject`: controllers then
+ * leave them alone) and deletes the Pods below gracefully. Every dependent the controllers created
+ * carries a controller reference, which blocks its owner's deletion (`blockOwnerDeletion`, set by
+ * metav1.NewControllerRef). @returns the sim second the last Pod is expected gone.
+ */
+function markForeground(state: SimState, ref: Ref, done: number): { ok: true; done: number } | { ok: false; error: string } {
+  const r = updateObject(state, ref.kind as Exclude<StoredKind, 'Pod'>, ref.key, (o) => {
+    if (o.metadata.deletionTimestamp !== undefined) return false;
+    o.metadata.deletionTimestamp = state.t;
+    o.metadata.finalizers = [...(o.metadata.finalizers ?? []), FOREGROUND_FINALIZER];
+    return true;
+  });
+  if (!r.ok) return { ok: false, error: r.error };
+  for (const dep of dependentsOf(state, ref.kind, ref.key)) {
+    if (dep.kind === 'Pod') {
+      const d = deletePod(state, dep.key);
+      if (d.ok) done = Math.max(done, d.goneAt);
+    } else if (dep.kind === 'EndpointSlice') {
+      removeObject(state, 'EndpointSlice', dep.key); // no dependents of its own: gone at once
+    } else {
+      const m = markForeground(state, dep, done);
+      if (!m.ok) return m;
+      done = m.done;
+    }
+  }
+  return { ok: true, done };
+}
+
+/**
+ * The garbage collector's pass over an owner in Foreground deletion (K pkg/controller/garbagecollector
+ * processDeletingDependentsItem / attemptToDeleteItem): first the lingering dependents below it whose
+ * own dependents are gone are removed (depth first), then the owner once no dependent blocks it (its
+ * Pods, Terminating ones included, and the lingering objects are gone): the finalizer removed, the
+ * object deleted. A Pod a controller did not get to delete is deleted now. Cost: the objects below it.
+ * @returns null when `ref` is gone (or no longer in Foreground deletion), else the sim second to look
+ * again (the latest Terminating Pod's expected end, at least the next second).
+ */
+export function collectForeground(state: SimState, ref: Ref): number | null {
+  if (!inForegroundDeletion(state, ref.kind, ref.key)) return null;
+  let again: number | null = null;
+  for (const dep of dependentsOf(state, ref.kind, ref.key, true)) {
+    let next: number | null;
+    if (dep.kind === 'Pod') {
+      const pod = state.pods[dep.key]!;
+      const d = isTerminating(pod) ? undefined : deletePod(state, dep.key);
+      next = !state.pods[dep.key] ? null : Math.max(state.t + 1, d?.ok ? d.goneAt : (pod.sim.nextTransitionAt ?? state.t + 1));
+    } else next = collectForeground(state, dep);
+    if (next !== null) again = Math.max(again ?? next, next);
+  }
+  if (again !== null) return again;
+  removeObject(state, ref.kind as Exclude<StoredKind, 'Pod'>, ref.key);
+  return null;
+}
+
 /**
  * Deletes the object `kind`/`key` with `propagation` (see the module doc). The caller checked it
- * exists. @returns the sim second the last dependent Pod is gone (now when none), or a rejection.
+ * exists. @returns the sim second the last dependent Pod is gone (now when none), and for a
+ * Foreground delete whether the owner lingers (`pending`: ../pending.ts calls
+ * {@link collectForeground} at `done`), or a rejection.
  */
-export function cascadeDelete(state: SimState, kind: Exclude<StoredKind, 'Pod'>, key: string, propagation: Propagation): { ok: true; done: number } | { ok: false; error: string } {
+export function cascadeDelete(state: SimState, kind: Exclude<StoredKind, 'Pod'>, key: string, propagation: Propagation): { ok: true; done: number; pending?: boolean } | { ok: false; error: string } {
   const owner = storeOf(state, kind)[key]!;
   const ownerName = owner.metadata.name;
+  // already being deleted in the foreground: the delete is accepted, nothing changes (the GC finishes it)
+  if (inForegroundDeletion(state, kind, key)) return { ok: true, done: state.t };
+  if (propagation === 'Foreground') {
+    const m = markForeground(state, { kind, key }, state.t);
+    if (!m.ok) return m;
+    const again = collectForeground(state, { kind, key }); // nothing blocks it: gone now
+    return again === null ? { ok: true, done: state.t } : { ok: true, done: Math.max(m.done, again), pending: true };
+  }
   const deps = dependentsOf(state, kind, key);
   let done = state.t;
   if (propagation === 'Orphan') {
@@ -134,18 +214,30 @@ export function cascadeDelete(state: SimState, kind: Exclude<StoredKind, 'Pod'>,
   return { ok: true, done };
 }
 
+/**
+ * A pending Foreground delete (`deleteObject` / `deleteDeployment`) due now: the garbage collector's
+ * pass ({@link collectForeground}). @returns the sim second to look again, or null once the owner is gone.
+ */
+export function completeForegroundDelete(state: SimState, kind: Exclude<StoredKind, 'Pod'>, key: string): number | null {
+  return collectForeground(state, { kind, key });
+}
+
+/** The storage key `deleteObjectAction` resolves for `name` / `namespace` of `kind`. */
+export function deleteKey(kind: DeletableKind, name: string, namespace: string | undefined): string {
+  const split = splitKey(name);
+  return kindOf(kind)?.namespaced === false ? split.name : objKey(namespace ?? split.namespace, split.name);
+}
+
 /** `kubectl delete KIND NAME [--cascade=...]` (`name`: bare or `namespace/name`): see the module doc. */
 export function deleteObjectAction(state: SimState, kind: DeletableKind, name: string, namespace: string | undefined, propagation: Propagation = 'Background'): Handled {
   const split = splitKey(name);
-  const ns = namespace ?? split.namespace;
-  const clusterScoped = kindOf(kind)?.namespaced === false;
-  const key = clusterScoped ? split.name : objKey(ns, split.name);
+  const key = deleteKey(kind, name, namespace);
   if (!Object.hasOwn(storeOf(state, kind), key)) return reject(notFound(resourceOf(kind), split.name));
   // K pkg/registry/scheduling/priorityclass/storage/storage.go Delete.
   if (kind === 'PriorityClass' && isSystemPriorityClass(key)) return reject(`Error from server (Forbidden): priorityclasses.scheduling.k8s.io "${key}" is forbidden: this is a system priority class and cannot be deleted`);
   const r = cascadeDelete(state, kind, key, propagation);
   if (!r.ok) return reject(r.error);
-  return { result: { ok: true, message: `${singularOf(kind)} "${split.name}" deleted`, completesAt: r.done } };
+  return { result: { ok: true, message: `${singularOf(kind)} "${split.name}" deleted`, completesAt: r.done }, pending: r.pending };
 }
 
 /** The pieces of one manifest of a {@link CREATABLE_KINDS} kind, as shared/manifests loaded them. */
