@@ -78,3 +78,25 @@ describe('kubectl create -f of a bare Pod', () => {
     expect(s.pods['default/probe']!.metadata.ownerReferences).toEqual([]);
   });
 });
+
+describe('kubectl apply -f of an existing bare Pod', () => {
+  it('sets labels and adds tolerations; other spec changes are refused with the API server message', () => {
+    const s = createSim(shopInput());
+    stepN(s, 3);
+    expect(pipe(s, 'kubectl create -f -', POD)).toBe('pod/debug created');
+    stepN(s, 10);
+    expect(pipe(s, 'kubectl apply -f -', POD)).toBe('pod/debug unchanged');
+    expect(pipe(s, 'kubectl apply -f -', POD.replace('app: debug', 'app: debug\n    tier: tools'))).toBe('pod/debug configured');
+    expect(s.pods['default/debug']!.metadata.labels).toMatchObject({ app: 'debug', tier: 'tools' });
+    const tolerating = POD.replace('  restartPolicy: Never\n', '  restartPolicy: Never\n  tolerations:\n    - key: dedicated\n      operator: Exists\n      effect: NoSchedule\n');
+    expect(pipe(s, 'kubectl apply -f -', tolerating)).toBe('pod/debug configured');
+    expect(s.pods['default/debug']!.spec.tolerations).toContainEqual({ key: 'dedicated', operator: 'Exists', effect: 'NoSchedule' });
+    const rv = s.pods['default/debug']!.metadata.resourceVersion;
+    expect(pipe(s, 'kubectl apply -f -', POD.replace('cpu: 50m', 'cpu: 100m'))).toBe('The Pod "debug" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)');
+    expect(pipe(s, 'kubectl apply -f -', POD.replace('restartPolicy: Never', 'restartPolicy: Always'))).toMatch(/^The Pod "debug" is invalid: spec: Forbidden: pod updates may not change fields other than /);
+    // a new image: refused in this game (the kubelet's restart with the new image is not modelled)
+    expect(pipe(s, 'kubectl apply -f -', POD.replace('busybox:1.36', 'busybox:1.37'))).toMatch(/^error: this game does not restart a Pod's container with a new image/);
+    expect(s.pods['default/debug']!.metadata.resourceVersion).toBe(rv);
+    expect(s.pods['default/debug']!.spec.containers[0]!.resources).toMatchObject({ requests: { cpu: '50m' } });
+  });
+});
