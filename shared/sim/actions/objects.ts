@@ -1,7 +1,7 @@
 /**
  * Generic object writes (issue 11): `kubectl delete KIND NAME [--cascade=background|foreground|orphan]`
  * of any deletable kind ({@link DELETABLE_KINDS}, action `deleteObject`; `deleteDeployment` uses the
- * same cascade) and `kubectl create -f` / `apply -f` of a policy, batch or workload object
+ * same cascade) and `kubectl create -f` / `apply -f` of a policy, batch or workload object or (issue 6) a bare Pod
  * ({@link CREATABLE_KINDS}, action `createObject`).
  *
  * Delete = the garbage collector's owner-deletion semantics (K pkg/controller/garbagecollector;
