@@ -103,4 +103,42 @@ describe('Foreground cascading deletion', () => {
     expect(gone).toBeLessThanOrEqual(podsGone + 1);
     expect(running()).toEqual([]);
   });
+
+  it('a StatefulSet lingers; the StatefulSet controller recreates none of its Pods meanwhile', () => {
+    const s = createSim(shopInput());
+    stepN(s, 3);
+    const sts = `apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: web
+spec:
+  replicas: 2
+  serviceName: web
+  podManagementPolicy: Parallel
+  selector:
+    matchLabels: { app: web }
+  template:
+    metadata:
+      labels: { app: web }
+    spec:
+      containers:
+        - name: c
+          image: nginx:1.27
+          resources: { requests: { cpu: 10m, memory: 16Mi } }
+`;
+    const r = applyAction(s, 'alice', { type: 'createObject', manifest: sts });
+    expect(r.ok).toBe(true);
+    stepN(s, 15);
+    expect(podsOf(s, 'web').map((p) => p.metadata.name)).toEqual(['web-0', 'web-1']);
+    const t0 = s.t;
+    expect(typeCommand(s, 'kubectl delete sts web --cascade=foreground')).toBe('statefulset.apps "web" deleted');
+    expect(typeCommand(s, 'kubectl get sts web -o yaml')).toMatch(/^ {2}finalizers:\n {2}- foregroundDeletion$/m);
+    const podsGone = secondsUntil(s, t0, () => podsOf(s, 'web').length === 0);
+    expect(podsGone).toBeGreaterThan(0);
+    expect(s.statefulSets?.['default/web']).toBeDefined();
+    const gone = secondsUntil(s, t0, () => s.statefulSets?.['default/web'] === undefined);
+    expect(gone).toBe(podsGone + 1);
+    stepN(s, 5);
+    expect(podsOf(s, 'web')).toEqual([]);
+  });
 });
