@@ -44,6 +44,13 @@ export const K8S_WRITES: ApiWrites = {
     }
     if (kind === 'Pod' || kind === 'Node') {
       const patch = objectPatch(served, desired, replace);
+      // (issue 6) apply -f of a Pod whose spec differs: action applyObject, validated by the sim as the API server's Pod update
+      if (kind === 'Pod' && !replace && patch['spec'] !== undefined) {
+        const meta = isRecord(desired['metadata']) ? desired['metadata'] : {};
+        const a = createAction('Pod', ns, { ...desired, metadata: { ...meta, name, namespace: ns } });
+        if ('code' in a) return a;
+        return a.type === 'createObject' ? [{ type: 'applyObject', manifest: a.manifest }] : statusError(500, 'InternalError', 'no update mapping for Pod');
+      }
       return kind === 'Pod' ? metadataOnlyActions('Pod', ns, name, patch) : nodeActions(name, patch);
     }
     if (kind === 'PriorityClass') {

@@ -74,7 +74,8 @@ describe('kubectl apply -f - of pasted YAML', () => {
     expect(pipe(s, 'kubectl apply -f -', `${WEB(2, 'nginx')}---\nmetadata:\n  name: x\n`)).toBe('error: error validating "STDIN": error validating data: [apiVersion not set, kind not set]; if you choose to ignore these errors, turn validation off with --validate=false');
     expect(s.deployments['default/web']).toBeUndefined();
     expect(pipe(s, 'kubectl apply -f -', 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: cfg\n')).toMatch(/^error: resource mapping not found for name: "cfg" namespace: "" from "STDIN": no matches for kind "Widget" in version "example.com\/v1"/);
-    expect(pipe(s, 'kubectl apply -f -', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n')).toMatch(/^error: the console cannot apply kind "Pod"/);
+    // (issue 6) a bare Pod is applied now: one without a spec is refused by the manifest validation
+    expect(pipe(s, 'kubectl apply -f -', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n')).toMatch(/^error: error validating data: document 1 \(Pod "p"\): spec: /);
     expect(pipe(s, 'kubectl apply -f -', 'kind: [\n')).toMatch(/^error: error parsing STDIN: error converting YAML to JSON: yaml: line \d+: /);
     expect(pipe(s, 'kubectl apply -f web.yaml', 'apiVersion: v1\n')).toBe('error: error validating "web.yaml": error validating data: kind not set; if you choose to ignore these errors, turn validation off with --validate=false');
     expect(pipe(s, 'kubectl -n shop apply -f -', WEB(1, 'nginx').replace('name: web\n', 'name: web\n  namespace: other\n'))).toBe(`error: the namespace from the provided object "other" does not match the namespace "shop". You must pass '--namespace=other' to perform this operation.`);
@@ -220,6 +221,7 @@ describe('kubectl edit of a Node or a Pod (the fields their actions change)', ()
     expect(pipe(s, `kubectl edit pod ${pod}`, yaml.replace(/^ {4}app: (\S+)$/m, '    app: debug'))).toBe(`pod/${pod} edited`);
     expect(typeCommand(s, 'kubectl get pods -l app=debug -o name')).toBe(`pod/${pod}`);
     expect(pipe(s, `kubectl edit pod ${pod}`, pipe(s, `kubectl edit pod ${pod}`).replace(/nodeName: \S+/, 'nodeName: node-c'))).toMatch(new RegExp(`^error: pods "${pod}" is invalid\n\\* spec: `));
-    expect(pipe(s, 'kubectl apply -f -', yaml)).toMatch(/^error: the console cannot apply kind "Pod"/);
+    // (issue 6) apply of an existing Pod: its labels back as the served YAML had them
+    expect(pipe(s, 'kubectl apply -f -', yaml)).toBe(`pod/${pod} configured`);
   });
 });

@@ -30,12 +30,12 @@
  * Labels and annotations the manifest names are set on every kind. Messages: `statefulset.apps/web
  * configured`, `... unchanged` when nothing differs.
  */
-import { ensureImageProfile, notFound, storeOf, updateObject } from '../apiserver.ts';
+import { ensureImageProfile, notFound, storeOf, updateMetadata, updateObject } from '../apiserver.ts';
 import { kindOf } from '../kinds/index.ts';
 import { scheduleTimer } from '../timers.ts';
 import type { ConfigMap, CronJob, DaemonSet, Job, LimitRange, ObjectMeta, PodTemplateSpec, Secret, SimState, StatefulSet } from '../types.ts';
 import { reject, type Handled } from './handler.ts';
-import { buildObject, readOneObject, resourceOf, selectorMismatch, singularOf, type OneObject } from './objects.ts';
+import { barePodFromManifest, buildObject, readOneObject, resourceOf, selectorMismatch, singularOf, type OneObject } from './objects.ts';
 import { keepCurrentTemplate } from './workloadTemplate.ts';
 
 /** The template annotation `kubectl rollout restart` sets (kept when the manifest does not name it). */
@@ -208,11 +208,72 @@ function planConfig(one: OneObject, stored: ConfigMap | Secret, built: ConfigMap
   };
 }
 
+/** The Pod spec fields an update may change (K pkg/apis/core/validation ValidatePodUpdate, v1.32), as its refusal lists them. */
+const POD_UPDATABLE = '`spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)';
+
+/** A container without its image (and without resources when the manifest's names none: admission may have set them). */
+function podContainerShape(c: object, keepResources: boolean): unknown {
+  const { image: _image, resources, ...rest } = c as { image?: string; resources?: unknown };
+  return keepResources ? { ...rest, resources } : rest;
+}
+
+/**
+ * (issue 6) `kubectl apply -f` of an existing Pod (K pkg/apis/core/validation ValidatePodUpdate): the
+ * labels and annotations the manifest names are set; new tolerations are added; any other spec change
+ * (containers other than their image, restartPolicy, terminationGracePeriodSeconds, nodeName,
+ * nodeSelector, affinity, volumes...) is refused with the API server's `The Pod "x" is invalid: spec:
+ * Forbidden: pod updates may not change fields other than ...` (without the Go diff it appends). A
+ * container image change is refused too (a simplification: the kubelet's restart of the container
+ * with the new image is not modelled here).
+ */
+function applyPod(state: SimState, one: OneObject): Handled {
+  const stored = Object.hasOwn(state.pods, one.key) ? state.pods[one.key] : undefined;
+  if (!stored) return reject(notFound('pods', one.name));
+  const m = one.loaded.pods![0]!;
+  const scratch = { ...state, counters: { ...state.counters }, images: Object.create(state.images) as SimState['images'] } as SimState;
+  const built = barePodFromManifest(scratch, m);
+  const manifestContainers = [...(m.template.spec.containers ?? [])] as { name: string; resources?: unknown }[];
+  const sameContainers = (a: readonly object[] | undefined, b: readonly object[] | undefined, named: readonly { name: string; resources?: unknown }[]) =>
+    (a ?? []).length === (b ?? []).length && (a ?? []).every((c, i) => same(podContainerShape(c, named.find((x) => x.name === (c as { name: string }).name)?.resources !== undefined), podContainerShape((b ?? [])[i]!, named.find((x) => x.name === (c as { name: string }).name)?.resources !== undefined)));
+  const spec = built.spec;
+  const forbidden =
+    !sameContainers(spec.containers, stored.spec.containers, manifestContainers) ||
+    !sameContainers(spec.initContainers, stored.spec.initContainers, (m.template.spec.initContainers ?? []) as { name: string }[]) ||
+    spec.restartPolicy !== stored.spec.restartPolicy ||
+    spec.terminationGracePeriodSeconds !== stored.spec.terminationGracePeriodSeconds ||
+    (spec.nodeName !== undefined && spec.nodeName !== stored.spec.nodeName) ||
+    (['nodeSelector', 'affinity', 'topologySpreadConstraints', 'volumes', 'priorityClassName'] as const).some((f) => spec[f] !== undefined && !same(spec[f], stored.spec[f]));
+  if (forbidden) return invalid(one, 'spec', `Forbidden: pod updates may not change fields other than ${POD_UPDATABLE}`);
+  const images = spec.containers.map((c) => c.image).concat((spec.initContainers ?? []).map((c) => c.image));
+  const storedImages = stored.spec.containers.map((c) => c.image).concat((stored.spec.initContainers ?? []).map((c) => c.image));
+  if (!same(images, storedImages)) return reject(`error: this game does not restart a Pod's container with a new image (pods "${one.name}"): delete the Pod and create it again, or change the image of its controller (kubectl set image)`);
+  const added = (spec.tolerations ?? []).filter((t) => !(stored.spec.tolerations ?? []).some((x) => same(x, t)));
+  let configured = false;
+  // labels / annotations through updateMetadata (the Pod's label indexes follow, as kubectl label)
+  for (const field of ['labels', 'annotations'] as const) {
+    const want = m.metadata[field] ?? {};
+    const changes = Object.keys(want).sort().filter((k) => stored.metadata[field][k] !== want[k]).map((k) => ({ key: k, value: want[k]! }));
+    if (changes.length === 0) continue;
+    const w = updateMetadata(state, 'Pod', one.key, field, changes);
+    if (!w.ok) return reject(w.error);
+    configured = true;
+  }
+  if (added.length > 0) {
+    const w = updateObject(state, 'Pod', one.key, (x) => {
+      x.spec.tolerations = [...(x.spec.tolerations ?? []), ...added];
+    });
+    if (!w.ok) return reject(w.error);
+    configured = true;
+  }
+  return { result: { ok: true, message: `pod/${one.name} ${configured ? 'configured' : 'unchanged'}`, completesAt: state.t } };
+}
+
 /** `kubectl apply -f` of an existing object (see the module doc). @returns `KIND/NAME configured` or `unchanged`, or a rejection. */
 export function applyObjectAction(state: SimState, manifest: string): Handled {
   const one = readOneObject(manifest);
   if ('result' in one) return one;
   const { kind, name, key } = one;
+  if (kind === 'Pod') return applyPod(state, one);
   if (kind === 'PersistentVolumeClaim' || kind === 'PriorityClass' || kind === 'PodDisruptionBudget' || kind === 'ResourceQuota') {
     return reject(`error: this game changes an existing ${kind} with kubectl patch (PDBs, quotas) or not at all (PVCs, PriorityClasses); applyObject updates ${['LimitRange', 'Job', 'CronJob', 'StatefulSet', 'DaemonSet', 'ConfigMap', 'Secret'].join(', ')}`);
   }

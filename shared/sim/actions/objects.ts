@@ -1,7 +1,7 @@
 /**
  * Generic object writes (issue 11): `kubectl delete KIND NAME [--cascade=background|foreground|orphan]`
  * of any deletable kind ({@link DELETABLE_KINDS}, action `deleteObject`; `deleteDeployment` uses the
- * same cascade) and `kubectl create -f` / `apply -f` of a policy, batch or workload object
+ * same cascade) and `kubectl create -f` / `apply -f` of a policy, batch or workload object or (issue 6) a bare Pod
  * ({@link CREATABLE_KINDS}, action `createObject`).
  *
  * Delete = the garbage collector's owner-deletion semantics (K pkg/controller/garbagecollector;
@@ -10,8 +10,12 @@
  *   references: a Deployment's ReplicaSets, a CronJob's Jobs, a ReplicaSet's / Job's / StatefulSet's /
  *   DaemonSet's Pods, a Service's EndpointSlice) are deleted, Pods gracefully (Terminating, gone after
  *   their grace period), other dependents at once, recursively.
- * - `Foreground`: the same order with the dependents deleted first (a simplification: the owner does
- *   not linger with a `deletionTimestamp` and the `foregroundDeletion` finalizer until they are gone).
+ * - `Foreground`: the owner and the objects below it linger with `metadata.deletionTimestamp` and the
+ *   `foregroundDeletion` finalizer (controllers leave them alone: no new ReplicaSets or Pods) while the
+ *   Pods below terminate gracefully; each is removed once its blocking dependents are gone (the
+ *   dependents the controllers created, whose controller references block their owner's deletion),
+ *   the owner last. The garbage collector's pass runs when the Pods are expected gone (a pending
+ *   action, ./pending.ts), again a second later while one still terminates.
  * - `Orphan`: only the owner is removed; its direct dependents lose their owner reference to it and
  *   keep running (a Job's Pods run on as bare Pods).
  * Kinds without dependents (HorizontalPodAutoscaler, PodDisruptionBudget, ResourceQuota, LimitRange)
@@ -23,12 +27,13 @@
  * (../policies.ts, ../workloads.ts, ../controllers/job.ts `storeBatch`) and stored through the API
  * server's `createObject` (change log, indexes, the controllers' queues).
  */
-import { createObject, newMeta, notFound, releasePod, removeObject, storeOf, updateObject, deletePod, type StoredKind } from '../apiserver.ts';
+import { createObject, ensureImageProfile, newMeta, notFound, releasePod, removeObject, storeOf, updateObject, deletePod, type StoredKind } from '../apiserver.ts';
 import { getIndex } from '../cache.ts';
 import { deploymentFromManifest } from '../create.ts';
 import { replicaSetsOf } from '../controllers/deployment.ts';
 import { storeBatch } from '../controllers/job.ts';
 import { revisionsOf } from '../controllers/history.ts';
+import { podFromTemplate } from '../controllers/replicaset.ts';
 import { isSystemPriorityClass, kindOf, objectKey, printedResource, priorityClassKind, qualifiedResource, type KubeObject } from '../kinds/index.ts';
 import { objKey, splitKey } from '../names.ts';
 import { isTerminating } from '../podutil.ts';
@@ -36,7 +41,7 @@ import { storePolicies, storePriorityClasses } from '../policies.ts';
 import { configObjectFromManifest } from '../configs.ts';
 import { storeWorkloads } from '../workloads.ts';
 import { formatManifestError, loadManifests, type LoadedManifests } from '../../manifests/load.ts';
-import type { DeletableKind, ObjectMeta, PersistentVolumeClaimTemplate, PriorityClass, PriorityClassManifest, SimInput, SimState } from '../types.ts';
+import type { DeletableKind, ObjectMeta, Pod, PodManifest, PersistentVolumeClaimTemplate, PriorityClass, PriorityClassManifest, SimInput, SimState } from '../types.ts';
 import { claimFromTemplate } from '../kinds/pvc.ts';
 import { kindsWhere } from '../kinds/writable.ts'; // (the registry's write table)
 import { reject, type Handled } from './handler.ts';
@@ -65,9 +70,9 @@ const PREFIXED_POD_OWNERS: ReadonlySet<string> = new Set(['ReplicationController
 /**
  * The dependents of an object (its owner references point at it), in a total order: a Deployment's
  * ReplicaSets by revision, a CronJob's Jobs by key, a Pod owner's live (not Terminating) Pods by key,
- * a Service's EndpointSlice.
+ * a Service's EndpointSlice. `withTerminating`: Terminating Pods too (what a Foreground delete waits for).
  */
-function dependentsOf(state: SimState, kind: StoredKind, key: string): Ref[] {
+function dependentsOf(state: SimState, kind: StoredKind, key: string, withTerminating = false): Ref[] {
   if (kind === 'Deployment') return replicaSetsOf(state, key).map((r) => ({ kind: 'ReplicaSet', key: r.key }));
   if (kind === 'Service') return Object.hasOwn(state.endpoints, key) ? [{ kind: 'EndpointSlice', key }] : [];
   if (kind === 'CronJob') {
@@ -80,7 +85,7 @@ function dependentsOf(state: SimState, kind: StoredKind, key: string): Ref[] {
   }
   const ownerKey = kind === 'ReplicaSet' ? key : PREFIXED_POD_OWNERS.has(kind) ? `${kind}:${key}` : '';
   if (ownerKey === '') return [];
-  const pods: Ref[] = [...(getIndex(state).podsByOwner.get(ownerKey) ?? [])].sort().filter((p) => state.pods[p] && !isTerminating(state.pods[p])).map((p) => ({ kind: 'Pod', key: p }));
+  const pods: Ref[] = [...(getIndex(state).podsByOwner.get(ownerKey) ?? [])].sort().filter((p) => state.pods[p] && (withTerminating || !isTerminating(state.pods[p]))).map((p) => ({ kind: 'Pod', key: p }));
   // (issue 6) a StatefulSet's / DaemonSet's ControllerRevisions, by revision
   if (kind !== 'StatefulSet' && kind !== 'DaemonSet') return pods;
   const owner = storeOf(state, kind)[key];
@@ -109,13 +114,89 @@ function removeDependents(state: SimState, deps: readonly Ref[]): void {
   }
 }
 
+/** The finalizer a Foreground delete puts on an owner (K staging/src/k8s.io/apimachinery/pkg/apis/meta/v1 FinalizerDeleteDependents). */
+export const FOREGROUND_FINALIZER = 'foregroundDeletion';
+
+/** True when `kind`/`key` is stored and lingers in a Foreground deletion (deletionTimestamp + `foregroundDeletion`). */
+function inForegroundDeletion(state: SimState, kind: StoredKind, key: string): boolean {
+  const store = storeOf(state, kind);
+  const o = Object.hasOwn(store, key) ? store[key] : undefined;
+  return o !== undefined && o.metadata.deletionTimestamp !== undefined && (o.metadata.finalizers ?? []).includes(FOREGROUND_FINALIZER);
+}
+
+/**
+ * Marks `ref` and the non-Pod objects below it as deleted in the foreground (the API server's
+ * `deletionTimestamp` = now, finalizer `foregroundDeletion`, through `updateObject`: controllers then
+ * leave them alone) and deletes the Pods below gracefully. Every dependent the controllers created
+ * carries a controller reference, which blocks its owner's deletion (`blockOwnerDeletion`, set by
+ * metav1.NewControllerRef). @returns the sim second the last Pod is expected gone.
+ */
+function markForeground(state: SimState, ref: Ref, done: number): { ok: true; done: number } | { ok: false; error: string } {
+  const r = updateObject(state, ref.kind as Exclude<StoredKind, 'Pod'>, ref.key, (o) => {
+    if (o.metadata.deletionTimestamp !== undefined) return false;
+    o.metadata.deletionTimestamp = state.t;
+    o.metadata.finalizers = [...(o.metadata.finalizers ?? []), FOREGROUND_FINALIZER];
+    return true;
+  });
+  if (!r.ok) return { ok: false, error: r.error };
+  for (const dep of dependentsOf(state, ref.kind, ref.key)) {
+    if (dep.kind === 'Pod') {
+      const d = deletePod(state, dep.key);
+      if (d.ok) done = Math.max(done, d.goneAt);
+    } else if (dep.kind === 'EndpointSlice') {
+      removeObject(state, 'EndpointSlice', dep.key); // no dependents of its own: gone at once
+    } else {
+      const m = markForeground(state, dep, done);
+      if (!m.ok) return m;
+      done = m.done;
+    }
+  }
+  return { ok: true, done };
+}
+
+/**
+ * The garbage collector's pass over an owner in Foreground deletion (K pkg/controller/garbagecollector
+ * processDeletingDependentsItem / attemptToDeleteItem): first the lingering dependents below it whose
+ * own dependents are gone are removed (depth first), then the owner once no dependent blocks it (its
+ * Pods, Terminating ones included, and the lingering objects are gone): the finalizer removed, the
+ * object deleted. A Pod a controller did not get to delete is deleted now. Cost: the objects below it.
+ * @returns null when `ref` is gone (or no longer in Foreground deletion), else the sim second to look
+ * again (the latest Terminating Pod's expected end, at least the next second).
+ */
+export function collectForeground(state: SimState, ref: Ref): number | null {
+  if (!inForegroundDeletion(state, ref.kind, ref.key)) return null;
+  let again: number | null = null;
+  for (const dep of dependentsOf(state, ref.kind, ref.key, true)) {
+    let next: number | null;
+    if (dep.kind === 'Pod') {
+      const pod = state.pods[dep.key]!;
+      const d = isTerminating(pod) ? undefined : deletePod(state, dep.key);
+      next = !state.pods[dep.key] ? null : Math.max(state.t + 1, d?.ok ? d.goneAt : (pod.sim.nextTransitionAt ?? state.t + 1));
+    } else next = collectForeground(state, dep);
+    if (next !== null) again = Math.max(again ?? next, next);
+  }
+  if (again !== null) return again;
+  removeObject(state, ref.kind as Exclude<StoredKind, 'Pod'>, ref.key);
+  return null;
+}
+
 /**
  * Deletes the object `kind`/`key` with `propagation` (see the module doc). The caller checked it
- * exists. @returns the sim second the last dependent Pod is gone (now when none), or a rejection.
+ * exists. @returns the sim second the last dependent Pod is gone (now when none), and for a
+ * Foreground delete whether the owner lingers (`pending`: ../pending.ts calls
+ * {@link collectForeground} at `done`), or a rejection.
  */
-export function cascadeDelete(state: SimState, kind: Exclude<StoredKind, 'Pod'>, key: string, propagation: Propagation): { ok: true; done: number } | { ok: false; error: string } {
+export function cascadeDelete(state: SimState, kind: Exclude<StoredKind, 'Pod'>, key: string, propagation: Propagation): { ok: true; done: number; pending?: boolean } | { ok: false; error: string } {
   const owner = storeOf(state, kind)[key]!;
   const ownerName = owner.metadata.name;
+  // already being deleted in the foreground: the delete is accepted, nothing changes (the GC finishes it)
+  if (inForegroundDeletion(state, kind, key)) return { ok: true, done: state.t };
+  if (propagation === 'Foreground') {
+    const m = markForeground(state, { kind, key }, state.t);
+    if (!m.ok) return m;
+    const again = collectForeground(state, { kind, key }); // nothing blocks it: gone now
+    return again === null ? { ok: true, done: state.t } : { ok: true, done: Math.max(m.done, again), pending: true };
+  }
   const deps = dependentsOf(state, kind, key);
   let done = state.t;
   if (propagation === 'Orphan') {
@@ -139,18 +220,30 @@ export function cascadeDelete(state: SimState, kind: Exclude<StoredKind, 'Pod'>,
   return { ok: true, done };
 }
 
+/**
+ * A pending Foreground delete (`deleteObject` / `deleteDeployment`) due now: the garbage collector's
+ * pass ({@link collectForeground}). @returns the sim second to look again, or null once the owner is gone.
+ */
+export function completeForegroundDelete(state: SimState, kind: Exclude<StoredKind, 'Pod'>, key: string): number | null {
+  return collectForeground(state, { kind, key });
+}
+
+/** The storage key `deleteObjectAction` resolves for `name` / `namespace` of `kind`. */
+export function deleteKey(kind: DeletableKind, name: string, namespace: string | undefined): string {
+  const split = splitKey(name);
+  return kindOf(kind)?.namespaced === false ? split.name : objKey(namespace ?? split.namespace, split.name);
+}
+
 /** `kubectl delete KIND NAME [--cascade=...]` (`name`: bare or `namespace/name`): see the module doc. */
 export function deleteObjectAction(state: SimState, kind: DeletableKind, name: string, namespace: string | undefined, propagation: Propagation = 'Background'): Handled {
   const split = splitKey(name);
-  const ns = namespace ?? split.namespace;
-  const clusterScoped = kindOf(kind)?.namespaced === false;
-  const key = clusterScoped ? split.name : objKey(ns, split.name);
+  const key = deleteKey(kind, name, namespace);
   if (!Object.hasOwn(storeOf(state, kind), key)) return reject(notFound(resourceOf(kind), split.name));
   // K pkg/registry/scheduling/priorityclass/storage/storage.go Delete.
   if (kind === 'PriorityClass' && isSystemPriorityClass(key)) return reject(`Error from server (Forbidden): priorityclasses.scheduling.k8s.io "${key}" is forbidden: this is a system priority class and cannot be deleted`);
   const r = cascadeDelete(state, kind, key, propagation);
   if (!r.ok) return reject(r.error);
-  return { result: { ok: true, message: `${singularOf(kind)} "${split.name}" deleted`, completesAt: r.done } };
+  return { result: { ok: true, message: `${singularOf(kind)} "${split.name}" deleted`, completesAt: r.done }, pending: r.pending };
 }
 
 /** The pieces of one manifest of a {@link CREATABLE_KINDS} kind, as shared/manifests loaded them. */
@@ -162,7 +255,7 @@ export interface OneObject {
   /** The storage key (`namespace/name`, or the name of a cluster-scoped kind). */
   key: string;
   /** The loaded manifest (defaults not applied): exactly one of these lists holds one element. */
-  loaded: Pick<LoadedManifests, 'policies' | 'jobs' | 'cronJobs' | 'workloads' | 'configs' | 'priorityClasses' | 'persistentVolumeClaims'>;
+  loaded: Pick<LoadedManifests, 'policies' | 'jobs' | 'cronJobs' | 'workloads' | 'configs' | 'priorityClasses' | 'persistentVolumeClaims' | 'pods'>;
 }
 
 /**
@@ -180,13 +273,14 @@ export function readOneObject(manifest: string): OneObject | Handled {
   const workloads = loaded.workloads.filter((w) => w.kind === 'StatefulSet' || w.kind === 'DaemonSet');
   const claims = loaded.persistentVolumeClaims ?? [];
   const configs = loaded.configs ?? [];
-  const count = loaded.deployments.length + loaded.services.length + loaded.workloads.length + policies.length + jobs.length + cronJobs.length + (loaded.autoscalers ?? []).length + classes.length + claims.length + configs.length;
-  const mine = policies.length + jobs.length + cronJobs.length + workloads.length + classes.length + claims.length + configs.length;
+  const pods = loaded.pods ?? [];
+  const count = loaded.deployments.length + loaded.services.length + loaded.workloads.length + policies.length + jobs.length + cronJobs.length + (loaded.autoscalers ?? []).length + classes.length + claims.length + configs.length + pods.length;
+  const mine = policies.length + jobs.length + cronJobs.length + workloads.length + classes.length + claims.length + configs.length + pods.length;
   if (count !== 1 || mine !== 1) return reject(`error: expected exactly one of ${CREATABLE_KINDS.join(', ')} in the manifest (found ${count} object(s) of the kinds the game models)`);
-  const pieces = { policies, jobs, cronJobs, workloads, configs, priorityClasses: classes, persistentVolumeClaims: claims };
+  const pieces = { policies, jobs, cronJobs, workloads, configs, priorityClasses: classes, persistentVolumeClaims: claims, pods };
   if (classes[0]) return { kind: 'PriorityClass', name: classes[0].name, ns: '', key: classes[0].name, loaded: pieces };
-  const meta: { name: string; namespace?: string } = (policies[0] ?? jobs[0] ?? cronJobs[0] ?? workloads[0] ?? configs[0] ?? claims[0])!.metadata;
-  const kind = (policies[0]?.kind ?? (jobs[0] ? 'Job' : cronJobs[0] ? 'CronJob' : workloads[0] ? workloads[0].kind : configs[0] ? configs[0].kind : 'PersistentVolumeClaim')) as CreatableKind;
+  const meta: { name: string; namespace?: string } = (policies[0] ?? jobs[0] ?? cronJobs[0] ?? workloads[0] ?? configs[0] ?? pods[0] ?? claims[0])!.metadata;
+  const kind = (policies[0]?.kind ?? (jobs[0] ? 'Job' : cronJobs[0] ? 'CronJob' : workloads[0] ? workloads[0].kind : configs[0] ? configs[0].kind : pods[0] ? 'Pod' : 'PersistentVolumeClaim')) as CreatableKind;
   const ns = meta.namespace ?? 'default';
   return { kind, name: meta.name, ns, key: objectKey(kindOf(kind)!, { name: meta.name, namespace: ns } as ObjectMeta), loaded: pieces };
 }
@@ -252,8 +346,9 @@ export function buildObject(state: SimState, one: OneObject, isolated = false): 
 export function createObjectAction(state: SimState, manifest: string): Handled {
   const one = readOneObject(manifest);
   if ('result' in one) return one;
-  const { priorityClasses = [], persistentVolumeClaims = [] } = one.loaded;
+  const { priorityClasses = [], persistentVolumeClaims = [], pods = [] } = one.loaded;
   if (persistentVolumeClaims[0]) return createClaim(state, persistentVolumeClaims[0]);
+  if (pods[0]) return createBarePod(state, pods[0]);
   if (priorityClasses[0]) return createPriorityClass(state, priorityClasses[0]);
   const { kind, name, key } = one;
   if (Object.hasOwn(kindOf(kind)!.store(state), key)) return reject(`Error from server (AlreadyExists): ${resourceOf(kind)} "${name}" already exists`);
@@ -285,6 +380,36 @@ function createPriorityClass(state: SimState, m: PriorityClassManifest): Handled
   const r = createObject(state, 'PriorityClass', obj);
   if (!r.ok) return reject(r.error);
   return { result: { ok: true, message: `priorityclass.scheduling.k8s.io/${m.name} created`, completesAt: state.t } };
+}
+
+/**
+ * The Pod of a bare Pod manifest, built as createSim builds the scenario's bare Pods (../create.ts):
+ * the template converted as a Deployment's (`deploymentFromManifest`), the manifest's restartPolicy
+ * (default Always), no owner references. Its images get profiles in `state` (the default profile).
+ * Not stored. Units as ../controllers/replicaset.ts `podFromTemplate` (millicores, MiB).
+ */
+export function barePodFromManifest(state: SimState, m: PodManifest): Pod {
+  const ns = m.metadata.namespace ?? 'default';
+  const tpl = deploymentFromManifest(state, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: m.metadata.name }, spec: { selector: { matchLabels: {} }, template: m.template } }, 'template').spec.template;
+  tpl.spec.restartPolicy = m.template.spec.restartPolicy ?? 'Always';
+  for (const c of tpl.spec.containers) ensureImageProfile(state, c.image);
+  return podFromTemplate(state, { apiVersion: 'v1', kind: 'Pod', name: m.metadata.name, uid: '', namespace: ns }, tpl, m.metadata.name, undefined, {}, []);
+}
+
+/**
+ * (issue 6) `kubectl create -f` / `apply -f` of a new bare Pod (`POST /api/v1/namespaces/NS/pods`):
+ * validated by shared/manifests as a scenario's bare Pod (its template rules; restartPolicy may be
+ * Never / OnFailure), stored without an owner through `createObject` (admission: LimitRange, quota,
+ * PriorityClass), then scheduled and started as any Pod (the scheduler's queue; a manifest
+ * `nodeName` goes straight to that kubelet). 409 `pods "x" already exists` for an existing name.
+ * Source: W concepts/workloads/pods ("you can create Pods directly"), K pkg/registry/core/pod.
+ */
+function createBarePod(state: SimState, m: PodManifest): Handled {
+  const key = objKey(m.metadata.namespace ?? 'default', m.metadata.name);
+  if (Object.hasOwn(state.pods, key)) return reject(`Error from server (AlreadyExists): pods "${m.metadata.name}" already exists`);
+  const r = createObject(state, 'Pod', barePodFromManifest(state, m));
+  if (!r.ok) return reject(r.error);
+  return { result: { ok: true, message: `pod/${m.metadata.name} created`, completesAt: state.t } };
 }
 
 /** (added, issue 6) `kubectl create -f` of a PersistentVolumeClaim: stored Bound (../kinds/pvc.ts); Pods waiting for it get scheduled. */

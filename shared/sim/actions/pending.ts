@@ -6,6 +6,8 @@ import type { SimState } from '../types.ts';
 import { completeEtcdRestore } from './etcd.ts';
 import { completeEtcdMemberJoin } from './etcdMembership.ts';
 import { completeNodeReboot, completeNodeReplace } from './nodeReboot.ts';
+import { completeForegroundDelete, deleteKey } from './objects.ts';
+import { findDeployment } from '../apiserver.ts';
 
 /** Completes every pending action due at or before `state.t` and removes it from the list. */
 export function completePendingActions(state: SimState): void {
@@ -21,6 +23,11 @@ export function completePendingActions(state: SimState): void {
       completeNodeReboot(state, a.node); // the machine is back: the kubelet starts
     } else if (a.type === 'nodeOperation') {
       const again = completeNodeReplace(state, a.node); // drained: Node deleted; later: the new machine registers
+      if (again !== null) state.pendingActions.push({ ...p, completesAt: again });
+    } else if (a.type === 'deleteObject' || a.type === 'deleteDeployment') {
+      // (issue 6) a Foreground delete: the garbage collector removes the owner once its dependents are gone
+      const key = a.type === 'deleteObject' ? deleteKey(a.kind, a.name, a.namespace) : findDeployment(state, a.deployment)?.key;
+      const again = key === undefined ? null : completeForegroundDelete(state, a.type === 'deleteObject' ? a.kind : 'Deployment', key);
       if (again !== null) state.pendingActions.push({ ...p, completesAt: again });
     } else if (a.type === 'etcdMember' && a.op === 'add') {
       completeEtcdMemberJoin(state, a.member); // the added member started and synced

@@ -70,5 +70,5 @@ export function deleteDeploymentAction(state: SimState, name: string, propagatio
   const dName = f.deployment.metadata.name;
   const r = cascadeDelete(state, 'Deployment', f.key, propagation);
   if (!r.ok) return reject(r.error);
-  return { result: { ok: true, message: `deployment.apps "${dName}" deleted`, completesAt: r.done } };
+  return { result: { ok: true, message: `deployment.apps "${dName}" deleted`, completesAt: r.done }, pending: r.pending };
 }

@@ -130,7 +130,9 @@ function podTemplateHash(tpl: PodTemplateSpec): string {
 
 function syncDeployment(state: SimState, key: string): void {
   const d = state.deployments[key];
-  if (!d) return;
+  // (issue 6) a Deployment being deleted (Foreground: it lingers until its ReplicaSets are gone) is not
+  // rolled or scaled (K pkg/controller/deployment/deployment_controller.go syncDeployment: DeletionTimestamp set -> status only)
+  if (!d || d.metadata.deletionTimestamp !== undefined) return;
   const rvBefore = d.metadata.resourceVersion;
   const conditionsBefore = JSON.stringify(d.status.conditions);
   const hash = podTemplateHash(d.spec.template);

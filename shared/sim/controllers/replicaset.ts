@@ -499,6 +499,10 @@ function syncReplicaSet(state: SimState, key: string): void {
   if (colon >= 0) {
     const kind = key.slice(0, colon);
     const objKey = key.slice(colon + 1);
+    // (issue 6) an owner being deleted (Foreground: it lingers with the foregroundDeletion finalizer)
+    // creates no Pods (K pkg/controller/replicaset, statefulset, daemon, job: no manage step once DeletionTimestamp is set)
+    const store = kind === 'ReplicationController' ? state.replicationControllers : kind === 'StatefulSet' ? state.statefulSets : kind === 'DaemonSet' ? state.daemonSets : kind === 'Job' ? state.jobs : kind === 'CronJob' ? state.cronJobs : undefined;
+    if (store && Object.hasOwn(store, objKey) && store[objKey]!.metadata.deletionTimestamp !== undefined) return;
     if (kind === 'ReplicationController') {
       const rc = state.replicationControllers?.[objKey];
       if (rc) syncReplicas(state, key, objKey, rc, 'ReplicationController', 'v1', 'replication-controller');
@@ -513,6 +517,7 @@ function syncReplicaSet(state: SimState, key: string): void {
     unwatchPods(state, 'replicaSets', key);
     return;
   }
+  if (rs.metadata.deletionTimestamp !== undefined) return; // being deleted (Foreground), as above
   syncReplicas(state, key, key, rs, 'ReplicaSet', 'apps/v1', 'replicaset-controller');
 }
 

@@ -37,6 +37,11 @@ export interface ObjectMeta {
   /** Set when a graceful deletion started (pod shows `Terminating`). */
   deletionTimestamp?: SimSeconds;
   deletionGracePeriodSeconds?: number;
+  /**
+   * (issue 6) Finalizers: only `foregroundDeletion`, which a Foreground delete sets on an owner (with
+   * its deletionTimestamp) until its blocking dependents are gone (../actions/objects.ts). Absent: none.
+   */
+  finalizers?: string[];
   ownerReferences: OwnerReference[];
   generation: number;
   /** Bumped on every write through the API server (etcd revision analogue). */
