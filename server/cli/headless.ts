@@ -68,6 +68,12 @@ export interface HeadlessOptions {
    */
   onEvents?: (events: SimEvent[]) => void;
   /**
+   * Called like `onEvents` with the same Events plus the game's notices (`state.notices`: pager alerts
+   * firing and resolving, incidents starting and mitigated), in the order written, each as a
+   * {@link StreamRow}: the stream `gameday sim --events` writes (a notice is a row with `count` 1).
+   */
+  onStream?: (rows: StreamRow[]) => void;
+  /**
    * Bot players seated on the team before the first tick (shared/game/bots). Before each tick, after
    * the planned actions due then, each bot observes what a player sees (firing alerts, the last
    * {@link BOT_EVENT_WINDOW} events, the replies to its previous lines) and its lines go through the
@@ -116,6 +122,8 @@ export function runHeadless(input: SimInput, plan: PlannedAction[], opts: Headle
   }
   let next = 0;
   let lastSeq = emitEvents(team.sim, -1, warnings, opts.onEvents);
+  const stream = { event: -1, notice: -1 };
+  emitStream(team.sim, stream, opts.onStream);
   const seated = (opts.bots ?? []).map((b) => seatBot(match, b, input.settings.seed, opts.timeDilation ?? DEFAULT_BOT_TIME_DILATION));
   playMatch(match, {
     ticks,
@@ -128,6 +136,7 @@ export function runHeadless(input: SimInput, plan: PlannedAction[], opts: Headle
     },
     afterTick: () => {
       lastSeq = emitEvents(team.sim, lastSeq, warnings, opts.onEvents);
+      emitStream(team.sim, stream, opts.onStream);
     },
   });
   return { match, state: team.sim, log: team.log, warnings, bots: seated.map((b) => b.record) };
@@ -220,6 +229,47 @@ function seatPlayer(match: Match, name: string) {
   const seat = join(match, { name, team: DEFAULT_TEAM_ID });
   if (!seat.ok) throw new Error(seat.error); // cannot happen: one team, names looked up first
   return seat.player;
+}
+
+/** One row of the event stream (`gameday sim --events`): an Event occurrence or a game notice (times in sim seconds). */
+export interface StreamRow {
+  t: number;
+  type: string;
+  reason: string;
+  object: { kind: string; name: string; namespace: string };
+  message: string;
+  /** The Event series' count so far; 1 for a notice. */
+  count: number;
+  /** The series' first sim second; a notice's own `t`. */
+  firstT: number;
+}
+
+/**
+ * Hands the Events and notices newer than `last` (their `seq`s; -1 before the first) to `onStream`,
+ * merged in the order written (a notice before the Event whose `seq` is its `after`), and moves `last`.
+ */
+function emitStream(state: SimState, last: { event: number; notice: number }, onStream?: (rows: StreamRow[]) => void): void {
+  if (!onStream) return;
+  const events = state.events.filter((e) => e.seq > last.event);
+  const notices = (state.notices ?? []).filter((n) => n.seq > last.notice);
+  if (events.length === 0 && notices.length === 0) return;
+  const rows: StreamRow[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < events.length || j < notices.length) {
+    const n = notices[j];
+    const e = events[i];
+    if (n !== undefined && (e === undefined || n.after <= e.seq)) {
+      rows.push({ t: n.t, type: n.type, reason: n.reason, object: n.object ?? { kind: '', name: '', namespace: '' }, message: n.message, count: 1, firstT: n.t });
+      last.notice = n.seq;
+      j++;
+    } else {
+      rows.push({ t: e!.t, type: e!.type, reason: e!.reason, object: { kind: e!.object.kind, name: e!.object.name, namespace: e!.object.namespace }, message: e!.message, count: e!.count, firstT: e!.firstT });
+      last.event = e!.seq;
+      i++;
+    }
+  }
+  onStream(rows);
 }
 
 /** Hands the events newer than `lastSeq` to `onEvents`; returns the newest seq seen. Seqs start at 0. */

@@ -6,12 +6,12 @@ import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:f
 import { parseArgs } from 'node:util';
 import { listScenarios, resolveSimInput } from '../scenarios/index.ts';
 import { DEFAULT_TEAM_ID, teamSummary } from '../../shared/game/index.ts';
-import type { SimEvent, SimInput } from '../../shared/sim/types.ts';
+import type { SimInput } from '../../shared/sim/types.ts';
 import { chaosClusterOf, translateChaos, type AppInfo } from '../../shared/chaos/index.ts';
 import { readActionsFile, type PlannedAction } from './actions-file.ts';
 import { CliError, UsageError } from './errors.ts';
 import { formatSummary } from './format.ts';
-import { DEFAULT_BOT_TIME_DILATION, runHeadless } from './headless.ts';
+import { DEFAULT_BOT_TIME_DILATION, runHeadless, type StreamRow } from './headless.ts';
 import { BOT_LEVELS, type BotLevel } from '../../shared/game/bots/index.ts';
 
 /** `gameday sim --help` text (flags, units: sim seconds). */
@@ -27,7 +27,8 @@ Runs a match headless and prints its summary.
   --actions FILE.jsonl   planned actions, one JSON object per line:
                            {"t": 320, "action": {"type": "rolloutUndo", "deployment": "frontend"}}
                            {"t": 320, "command": "kubectl rollout undo deployment/frontend", "player": "ann"}
-  --events FILE.jsonl    write the whole event stream as JSON lines {t, type, reason, object, message}
+  --events FILE.jsonl    write the whole event stream as JSON lines {t, type, reason, object, message,
+                         count, firstT}: every Event, and the game's alerts and incident notices
   --bot LEVEL            a bot player (idle, novice or expert; repeatable) plays the match through the
                          console, seeing only the pager, the events table and its replies; with --json
                          the output gains "bots": [{name, level, seed, commands, actions, writes, acks}]
@@ -89,7 +90,7 @@ export function simCommand(args: string[], out: (text: string) => void): number 
   let result: ReturnType<typeof runHeadless>;
   try {
     result = runHeadless(resolved.input, plan, {
-      ...(events ? { onEvents: events.write } : {}),
+      ...(events ? { onStream: events.write } : {}),
       bots,
       timeDilation: resolved.timeDilation ?? DEFAULT_BOT_TIME_DILATION,
     });
@@ -182,8 +183,11 @@ function checkScenario(arg: string): void {
   }
 }
 
-/** Opens the `--events` file for JSON lines `{t, type, reason, object: {kind, name, namespace}, message}`. */
-function openEventsFile(path: string): { write: (events: SimEvent[]) => void; close: () => void } {
+/**
+ * Opens the `--events` file for JSON lines `{t, type, reason, object: {kind, name, namespace}, message,
+ * count, firstT}`: every Event occurrence and the game's notices (alerts, incidents; `count` 1).
+ */
+function openEventsFile(path: string): { write: (rows: StreamRow[]) => void; close: () => void } {
   let fd: number;
   try {
     fd = openSync(path, 'w');
@@ -191,8 +195,8 @@ function openEventsFile(path: string): { write: (events: SimEvent[]) => void; cl
     throw new CliError(`Cannot write events to ${path}: ${(err as Error).message}`);
   }
   return {
-    write: (events) => {
-      const lines = events.map((e) =>
+    write: (rows) => {
+      const lines = rows.map((e) =>
         JSON.stringify({
           t: e.t,
           type: e.type,

@@ -80,9 +80,12 @@ describe('gameday sim', () => {
     }
     const times = events.map((e) => e.t as number);
     expect(times).toEqual([...times].sort((x, y) => x - y));
-    // Every event the sim recorded, not just the last eventLimit kept in the state.
+    // Every event the sim recorded, not just the last eventLimit kept in the state, and the game's
+    // notices (alerts, incidents: not Kubernetes Events, but what players saw in the feed).
     const state = simOf(runMatch(resolveSimInput({ seed: 1, durationSeconds: Number(duration) }).input, []));
-    expect(events).toHaveLength(state.counters.eventSeq);
+    const notices = state.notices ?? [];
+    expect(events).toHaveLength(state.counters.eventSeq + (notices.length === 0 ? 0 : notices[notices.length - 1]!.seq + 1));
+    expect(events.filter((e) => notices.some((n) => n.reason === e.reason && n.t === e.t && n.message === e.message))).toHaveLength(notices.length);
     expect(run.stdout).not.toContain('missing from the stream');
   });
 
