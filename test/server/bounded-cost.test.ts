@@ -63,7 +63,9 @@ describe('a match scaled far beyond its capacity', () => {
     const ready = /frontend\s+(\d+)\/1000/.exec(get.output ?? '');
     expect(ready).not.toBeNull();
     expect(Number(ready![1])).toBeLessThan(1000);
-    // Meanwhile the normal match kept receiving patches and its clock kept moving.
+    // Meanwhile the normal match kept receiving patches and its clock kept moving (waited for: the
+    // heavy match now reaches its 20 sim s in well under a second of real time).
+    await waitFor(() => patches > 10 && simT(normal) > normalFrom + 10, 'the normal match keeps receiving patches', 30_000);
     expect(simT(normal)).toBeGreaterThan(normalFrom + 10);
     expect(patches).toBeGreaterThan(10);
   }, 120_000);

@@ -178,6 +178,7 @@ function warmStartBound(state: SimState, key: string, pod: Pod): void {
     st.containerStatuses = statuses;
   }
   noteChange(state, 'Pod', key);
+  recordNodeImages(state, pod); // the Node holds the images of the Pods it runs (ImageLocality, status.images)
   startContainer(state, key, pod, false); // its container-state and condition writes find them set
 }
 
