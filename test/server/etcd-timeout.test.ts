@@ -28,8 +28,10 @@ describe('a console line while etcd cannot serve it (etcd request timeout)', () 
     const reply = await ask(room, 'kubectl', { id: 2, command: 'kubectl scale deployment/frontend --replicas=4' });
     const waitedMs = performance.now() - sent;
     expect(reply).toMatchObject({ id: 2, ok: false, error: 'Error from server: etcdserver: request timed out' });
-    // At least 7 sim s at 10 sim s per real s (a loaded machine only makes the clock slower).
-    expect(waitedMs).toBeGreaterThanOrEqual(600);
+    // 7 sim s at 10 sim s per real s is ~700 ms; not at once (an answer at once takes a few ms). The
+    // bound is lower than 700: after a stall the room's clock catches up (several ticks in one frame),
+    // so on a loaded machine the 7 sim s can pass in less real time (588 ms seen in CI).
+    expect(waitedMs).toBeGreaterThanOrEqual(300);
     await waitFor(() => state.t >= t0 + 7, 'sim time past the timeout');
     // A read waits the same 7 s; etcdctl's Raft request `member list` its 5 s command timeout.
     const t1 = state.t;
@@ -39,7 +41,7 @@ describe('a console line while etcd cannot serve it (etcd request timeout)', () 
     const sent2 = performance.now();
     const list = await ask(room, 'kubectl', { id: 4, command: 'etcdctl member list' });
     expect(list).toMatchObject({ id: 4, ok: false, error: 'Error: context deadline exceeded' });
-    expect(performance.now() - sent2).toBeGreaterThanOrEqual(400);
+    expect(performance.now() - sent2).toBeGreaterThanOrEqual(200); // 5 sim s ~500 ms, less after a catch-up (see above)
     // etcdctl endpoint health talks to each member directly: it answers at once.
     expect(await ask(room, 'kubectl', { id: 5, command: 'etcdctl endpoint health' })).toMatchObject({ id: 5, ok: true });
   }, 20_000);
