@@ -6,19 +6,10 @@
  * stateful_set_control.go, daemon/update.go; kubectl polymorphichelpers/history.go, rollback.go).
  */
 import { describe, expect, it } from 'vitest';
-import { loadManifests } from '../../shared/manifests/load.ts';
-import { manifestsOnlyInput } from '../../shared/scenario/toSimInput.ts';
-import { applyAction, createSim, step } from '../../shared/sim/index.ts';
+import { step } from '../../shared/sim/index.ts';
 import type { Pod, SimState } from '../../shared/sim/index.ts';
-import { runKubectl } from '../../shared/kubectl/index.ts';
+import { daemonSetCluster, kubectl, statefulSetCluster } from './workload-fixtures.ts';
 
-function kubectl(s: SimState, line: string): string {
-  const r = runKubectl(s, line);
-  if (r.kind === 'output') return r.output;
-  if (r.kind === 'error') return r.error;
-  const a = applyAction(s, 'alice', r.action);
-  return a.ok ? a.message : a.error;
-}
 
 /** Steps until `done` (at most `max` sim seconds); the sim second it happened, or null. */
 function until(s: SimState, done: () => boolean, max = 300): number | null {
@@ -29,57 +20,8 @@ function until(s: SimState, done: () => boolean, max = 300): number | null {
   return done() ? s.t : null;
 }
 
-function sts(extra = ''): SimState {
-  const yaml = `apiVersion: v1
-kind: Service
-metadata: {name: web}
-spec:
-  clusterIP: None
-  selector: {app: web}
-  ports: [{port: 80}]
----
-apiVersion: apps/v1
-kind: StatefulSet
-metadata: {name: web}
-spec:
-  serviceName: web
-  replicas: 3
-  selector: {matchLabels: {app: web}}
-${extra}  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-      - name: nginx
-        image: nginx:1.25
-        ports: [{containerPort: 80}]
-`;
-  return createSim(manifestsOnlyInput(loadManifests(yaml), { seed: 3 }));
-}
-
-function ds(extra = ''): SimState {
-  const yaml = `apiVersion: v1
-kind: Service
-metadata: {name: agent}
-spec:
-  selector: {app: agent}
-  ports: [{port: 80}]
----
-apiVersion: apps/v1
-kind: DaemonSet
-metadata: {name: agent}
-spec:
-  selector: {matchLabels: {app: agent}}
-${extra}  template:
-    metadata: {labels: {app: agent}}
-    spec:
-      containers:
-      - name: agent
-        image: agent:1
-        ports: [{containerPort: 80}]
-`;
-  const input = manifestsOnlyInput(loadManifests(yaml), { seed: 5 });
-  return createSim({ ...input, nodes: input.nodes.slice(0, 3) });
-}
+const sts = statefulSetCluster;
+const ds = daemonSetCluster;
 
 const set = (s: SimState) => s.statefulSets!['default/web']!;
 const rolledOut = (s: SimState) => {

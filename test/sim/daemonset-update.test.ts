@@ -6,43 +6,13 @@
  * util/daemonset_util.go).
  */
 import { describe, expect, it } from 'vitest';
-import { loadManifests } from '../../shared/manifests/load.ts';
-import { manifestsOnlyInput } from '../../shared/scenario/toSimInput.ts';
-import { applyAction, createSim, step } from '../../shared/sim/index.ts';
+import { step } from '../../shared/sim/index.ts';
 import type { Pod, SimState } from '../../shared/sim/index.ts';
-import { runKubectl } from '../../shared/kubectl/index.ts';
+import { daemonSetCluster, kubectl } from './workload-fixtures.ts';
 
-function kubectl(s: SimState, line: string): string {
-  const r = runKubectl(s, line);
-  if (r.kind === 'output') return r.output;
-  if (r.kind === 'error') return r.error;
-  const a = applyAction(s, 'alice', r.action);
-  return a.ok ? a.message : a.error;
-}
 
 function cluster(strategy = ''): SimState {
-  const yaml = `apiVersion: v1
-kind: Service
-metadata: {name: agent}
-spec:
-  selector: {app: agent}
-  ports: [{port: 80}]
----
-apiVersion: apps/v1
-kind: DaemonSet
-metadata: {name: agent}
-spec:
-  selector: {matchLabels: {app: agent}}
-${strategy}  template:
-    metadata: {labels: {app: agent}}
-    spec:
-      containers:
-      - name: agent
-        image: agent:1
-        ports: [{containerPort: 80}]
-`;
-  const input = manifestsOnlyInput(loadManifests(yaml), { seed: 5 });
-  const s = createSim({ ...input, nodes: input.nodes.slice(0, 3) });
+  const s = daemonSetCluster(strategy);
   for (let i = 0; i < 120 && s.daemonSets!['default/agent']!.status.numberReady < Object.keys(s.nodes).length; i++) step(s);
   return s;
 }

@@ -5,45 +5,13 @@
  * kubectl polymorphichelpers/rollout_status.go).
  */
 import { describe, expect, it } from 'vitest';
-import { loadManifests } from '../../shared/manifests/load.ts';
-import { manifestsOnlyInput } from '../../shared/scenario/toSimInput.ts';
-import { applyAction, createSim, step } from '../../shared/sim/index.ts';
+import { step } from '../../shared/sim/index.ts';
 import type { SimState } from '../../shared/sim/index.ts';
-import { runKubectl } from '../../shared/kubectl/index.ts';
+import { kubectl, statefulSetCluster } from './workload-fixtures.ts';
 
-function kubectl(s: SimState, line: string): string {
-  const r = runKubectl(s, line);
-  if (r.kind === 'output') return r.output;
-  if (r.kind === 'error') return r.error;
-  const a = applyAction(s, 'alice', r.action);
-  return a.ok ? a.message : a.error;
-}
 
 function sts(strategy = ''): SimState {
-  const yaml = `apiVersion: v1
-kind: Service
-metadata: {name: web}
-spec:
-  clusterIP: None
-  selector: {app: web}
-  ports: [{port: 80}]
----
-apiVersion: apps/v1
-kind: StatefulSet
-metadata: {name: web}
-spec:
-  serviceName: web
-  replicas: 3
-  selector: {matchLabels: {app: web}}
-${strategy}  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-      - name: nginx
-        image: nginx:1.25
-        ports: [{containerPort: 80}]
-`;
-  const s = createSim(manifestsOnlyInput(loadManifests(yaml), { seed: 3 }));
+  const s = statefulSetCluster(strategy);
   for (let i = 0; i < 120 && s.statefulSets!['default/web']!.status.readyReplicas < 3; i++) step(s);
   expect(s.statefulSets!['default/web']!.status.readyReplicas).toBe(3);
   return s;
