@@ -250,26 +250,20 @@ export interface StreamRow {
  */
 function emitStream(state: SimState, last: { event: number; notice: number }, onStream?: (rows: StreamRow[]) => void): void {
   if (!onStream) return;
-  const events = state.events.filter((e) => e.seq > last.event);
-  const notices = (state.notices ?? []).filter((n) => n.seq > last.notice);
-  if (events.length === 0 && notices.length === 0) return;
+  const notices = state.notices ?? [];
   const rows: StreamRow[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < events.length || j < notices.length) {
-    const n = notices[j];
-    const e = events[i];
-    if (n !== undefined && (e === undefined || n.after <= e.seq)) {
-      rows.push({ t: n.t, type: n.type, reason: n.reason, object: n.object ?? { kind: '', name: '', namespace: '' }, message: n.message, count: 1, firstT: n.t });
-      last.notice = n.seq;
-      j++;
-    } else {
-      rows.push({ t: e!.t, type: e!.type, reason: e!.reason, object: { kind: e!.object.kind, name: e!.object.name, namespace: e!.object.namespace }, message: e!.message, count: e!.count, firstT: e!.firstT });
-      last.event = e!.seq;
-      i++;
+  // The feed's own merge (shared/sim/notices.ts), over everything the state keeps; rows already handed out are skipped.
+  forEachFeedRow(state.events, notices, state.events.length + notices.length, (_seq, e, n) => {
+    if (e !== null) {
+      if (e.seq <= last.event) return;
+      rows.push({ t: e.t, type: e.type, reason: e.reason, object: { kind: e.object.kind, name: e.object.name, namespace: e.object.namespace }, message: e.message, count: e.count, firstT: e.firstT });
+      last.event = e.seq;
+    } else if (n!.seq > last.notice) {
+      rows.push({ t: n!.t, type: n!.type, reason: n!.reason, object: n!.object ?? { kind: '', name: '', namespace: '' }, message: n!.message, count: 1, firstT: n!.t });
+      last.notice = n!.seq;
     }
-  }
-  onStream(rows);
+  });
+  if (rows.length > 0) onStream(rows);
 }
 
 /** Hands the events newer than `lastSeq` to `onEvents`; returns the newest seq seen. Seqs start at 0. */

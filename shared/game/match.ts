@@ -298,8 +298,8 @@ export interface TickCursor {
  * of `settings.tickSeconds` sim seconds, however many Pods it moves); `more()` is the caller's budget,
  * asked between two team steps (never before the first of a call, never after the last team). The
  * room's budget (server/rooms/clock.ts `SimClock`) is work credit in wall-clock milliseconds: it
- * earns `shareOfLoop x elapsed ms` per frame, pays each step's measured wall ms (`spent`, from
- * `performance.now()`), and `more()` is `mayStep()`, credit > 0 ms. So one call may overrun the credit
+ * earns `shareOfLoop x elapsed ms` per frame, pays each step's measured wall ms (`spent`, read by the
+ * adapter from its monotonic clock; nothing here reads a clock), and `more()` is `mayStep()`, credit > 0 ms. So one call may overrun the credit
  * by at most one team's step.
  *
  * @param more asked after each team step but the tick's last: true to step the next team in this call.
