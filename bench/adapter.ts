@@ -4,17 +4,19 @@
  * path change, adapt the functions below and nothing else in bench/.
  *
  * What a room does per patch, done in-process the way @colyseus/core does it: the room's state is
- * handed to a real `SchemaSerializer` (`reset(state)`, as Room's `state` setter does), a join gets
+ * handed to the room's own serializer (server/rooms/serializer.ts `MatchSerializer`, the subclass of
+ * @colyseus/core's `SchemaSerializer` that MatchRoom's `setSerializer` puts in its place; `reset(state)`,
+ * as Room's `state` setter does), a join gets
  * `getFullState(client)` (the ROOM_STATE frame), and each patch is `onBeforePatch` (projection) then
- * `applyPatches(clients)` (one `encoder.encode()` of the changes shared by every client without a
- * StateView, `encodeView` per view, then `discardChanges()`). The room's creator joins before the first
+ * `applyPatches(clients)` (one `encoder.encode()` of the changes shared by every client, one view
+ * pass per StateView, then `discardChanges()`). The room's creator joins before the first
  * patch, so (as on the wire) its first patch repeats the whole state: the changes made since the state
  * was created. Clients are stand-ins that count the frames the serializer hands them (the bytes a
  * WebSocket would carry, protocol code included).
  *
  * May import server/rooms, shared/sim and @colyseus/core, @colyseus/schema.
  */
-import { ClientState, SchemaSerializer, type Client } from '@colyseus/core';
+import { ClientState, type Client, type SchemaSerializer } from '@colyseus/core';
 import { StateView, type Schema } from '@colyseus/schema';
 import { applyAction, markDirty, step } from '../shared/sim/index.ts';
 import type { SimAction, SimState } from '../shared/sim/types.ts';
@@ -22,6 +24,7 @@ import { isTerminating } from '../shared/sim/podutil.ts';
 import { MatchStateSchema, PlayerSchema, type TeamSchema } from '../server/rooms/schema.ts';
 import { projectTeam } from '../server/rooms/projection.ts';
 import { createRoomTeam } from '../server/rooms/team.ts';
+import { MatchSerializer } from '../server/rooms/serializer.ts';
 import { TeamViews, registerTeam } from '../server/rooms/views.ts';
 import { scoreOf, type ScoredTeam } from '../shared/game/score.ts';
 
@@ -76,7 +79,7 @@ export function projectRoom(room: BenchRoom): void {
  */
 export function createBenchRoom(sim: SimState, info: RoomInfo): BenchRoom {
   const state = new MatchStateSchema();
-  const serializer = new SchemaSerializer<Schema>();
+  const serializer = new MatchSerializer<Schema>();
   serializer.reset(state as unknown as Schema);
   const team = createRoomTeam('blue').schema;
   registerTeam(state, 'blue', team);

@@ -209,7 +209,7 @@ class RoomRuns {
       defaultFirstPatchBytes: patches[0] ?? 0,
       defaultPatchBytesMeanInclFirst: round(mean(p), 1),
       defaultPatchesSent: p.length,
-      defaultBytesSource: 'in-process SchemaSerializer, 1 client, patch after every tick, mean without the first patch',
+      defaultBytesSource: 'in-process MatchSerializer (the room serializer), 1 client, patch after every tick, mean without the first patch',
     };
   }
 }
