@@ -872,39 +872,37 @@ function fixedStamps(): FixedStamps {
   };
 }
 
-/** The fastest page tier's name per tier list (the list is fixed at createSim). */
-const fastestPageTier = new WeakMap<SimState['alertTiers'], { name: string } | null>();
-
-/** Availability burn rate over the fastest page tier's short window (SRE Workbook ch. 5), or 0. */
-function fastPageBurnRate(sim: SimState): number {
-  let fastest = fastestPageTier.get(sim.alertTiers);
-  if (fastest === undefined) {
-    const pages = sim.alertTiers.filter((tier) => tier.severity === 'page').sort((a, b) => a.longWindowSeconds - b.longWindowSeconds);
-    fastest = pages[0] === undefined ? null : { name: pages[0].name };
-    fastestPageTier.set(sim.alertTiers, fastest);
-  }
-  if (fastest === null) return 0;
-  return num(sim.slos.availability.burnRates[fastest.name]?.short);
+/**
+ * The name of the fastest page tier of `tiers` (the one with the shortest long window), or null: the
+ * availability burn rate shown is over its short window (SRE Workbook ch. 5).
+ */
+function fastestPageTierOf(tiers: SimState['alertTiers']): string | null {
+  const pages = tiers.filter((tier) => tier.severity === 'page').sort((a, b) => a.longWindowSeconds - b.longWindowSeconds);
+  return pages[0] === undefined ? null : pages[0].name;
 }
+
+/** Fields of one firing alert in {@link SloMemory.alerts}: id, severity, SLO, since, summary. */
+const ALERT_STRIDE = 5;
 
 /**
  * What the SLO block and the alerts were last projected as (the projection is their only writer).
- * `slo`: the numeric fields in {@link SLO_NUMBERS} order (NaN: not written yet; inputs never are
- * NaN); `paging` -1 until written. The alert arrays mirror `team.alerts` entry by entry.
+ * `slo`: the numeric fields in the order `projectSlo` writes them (NaN: not written yet; inputs
+ * never are NaN); `paging` -1 until written. `alerts` holds each firing alert's fields as last
+ * written to `team.alerts[i]`, {@link ALERT_STRIDE} a row, in one array (one backing store to read
+ * per patch where five lists were five, each a cache line the sim's step had evicted).
  */
 interface SloMemory {
   slo: Float64Array;
   paging: number;
+  /** The tier list {@link fastest} was found in (fixed at createSim; another sim, another list). */
+  tiers: SimState['alertTiers'] | null;
+  fastest: string | null;
   alertEntries: InstanceType<typeof AlertSchema>[];
-  alertIds: string[];
-  alertSeverities: string[];
-  alertSlos: string[];
-  alertSince: number[];
-  alertSummaries: string[];
+  alerts: unknown[];
 }
 
 function sloMemory(entries: InstanceType<typeof AlertSchema>[] = []): SloMemory {
-  return { slo: new Float64Array(8).fill(Number.NaN), paging: -1, alertEntries: entries, alertIds: [], alertSeverities: [], alertSlos: [], alertSince: [], alertSummaries: [] };
+  return { slo: new Float64Array(8).fill(Number.NaN), paging: -1, tiers: null, fastest: null, alertEntries: entries, alerts: [] };
 }
 
 /**
@@ -918,27 +916,30 @@ function sloMemory(entries: InstanceType<typeof AlertSchema>[] = []): SloMemory 
 function projectSlo(team: TeamSchema, sim: SimState, mem: SloMemory): void {
   const { availability, latency } = sim.slos;
   const last = mem.slo;
-  const slo = team.slo;
   const availabilityTarget = num(availability.target);
   const latencyTarget = num(latency.target);
   let v = shownSli(round4(num(availability.sli)), availabilityTarget, true);
-  if (v !== last[0]) slo.availability = last[0] = v;
-  if (availabilityTarget !== last[1]) slo.availabilityTarget = last[1] = availabilityTarget;
+  if (v !== last[0]) team.slo.availability = last[0] = v;
+  if (availabilityTarget !== last[1]) team.slo.availabilityTarget = last[1] = availabilityTarget;
   v = shownSli(round4(num(latency.sli)), latencyTarget, false);
-  if (v !== last[2]) slo.latency = last[2] = v;
-  if (latencyTarget !== last[3]) slo.latencyTarget = last[3] = latencyTarget;
+  if (v !== last[2]) team.slo.latency = last[2] = v;
+  if (latencyTarget !== last[3]) team.slo.latencyTarget = last[3] = latencyTarget;
   v = num(latency.thresholdMs);
-  if (v !== last[4]) slo.latencyThresholdMs = last[4] = v;
+  if (v !== last[4]) team.slo.latencyThresholdMs = last[4] = v;
   v = shownBudget(round4(num(availability.errorBudgetRemaining)));
-  if (v !== last[5]) slo.errorBudgetRemaining = last[5] = v;
+  if (v !== last[5]) team.slo.errorBudgetRemaining = last[5] = v;
   v = shownBudget(round4(num(latency.errorBudgetRemaining)));
-  if (v !== last[6]) slo.latencyErrorBudgetRemaining = last[6] = v;
-  v = shownBurnRate(round4(fastPageBurnRate(sim)));
-  if (v !== last[7]) slo.burnRate = last[7] = v;
+  if (v !== last[6]) team.slo.latencyErrorBudgetRemaining = last[6] = v;
+  if (mem.tiers !== sim.alertTiers) {
+    mem.tiers = sim.alertTiers;
+    mem.fastest = fastestPageTierOf(sim.alertTiers);
+  }
+  v = mem.fastest === null ? 0 : shownBurnRate(round4(num(availability.burnRates[mem.fastest]?.short)));
+  if (v !== last[7]) team.slo.burnRate = last[7] = v;
 
-  // The firing alerts, synced by position into `team.alerts` through the mirror (no ArraySchema read).
-  const target = team.alerts;
-  const { alertEntries: entries, alertIds: ids, alertSeverities: severities, alertSlos: slos, alertSince: since, alertSummaries: summaries } = mem;
+  // The firing alerts, synced by position into `team.alerts` through the memory (no ArraySchema read).
+  const entries = mem.alertEntries;
+  const seen = mem.alerts;
   let paging = 0;
   let n = 0;
   const alerts = sim.alerts;
@@ -949,26 +950,29 @@ function projectSlo(team: TeamSchema, sim: SimState, mem: SloMemory): void {
     let entry = entries[n];
     const fresh = entry === undefined;
     if (entry === undefined) entry = new AlertSchema();
-    if (ids[n] !== a.id) entry.id = ids[n] = a.id;
-    if (severities[n] !== a.severity) entry.severity = severities[n] = a.severity;
-    if (slos[n] !== a.slo) entry.slo = slos[n] = a.slo;
+    const j = n * ALERT_STRIDE;
+    if (seen[j] !== a.id) entry.id = seen[j] = a.id;
+    if (seen[j + 1] !== a.severity) entry.severity = seen[j + 1] = a.severity;
+    if (seen[j + 2] !== a.slo) entry.slo = seen[j + 2] = a.slo;
     const t = num(a.since);
-    if (since[n] !== t) entry.since = since[n] = t;
-    if (summaries[n] !== a.summary) entry.summary = summaries[n] = a.summary;
+    if (seen[j + 3] !== t) entry.since = seen[j + 3] = t;
+    if (seen[j + 4] !== a.summary) entry.summary = seen[j + 4] = a.summary;
     if (fresh) {
-      target.push(entry);
+      team.alerts.push(entry);
       entries.push(entry);
     }
     n++;
   }
-  while (entries.length > n) {
-    target.pop();
-    entries.pop();
+  if (entries.length > n) {
+    while (entries.length > n) {
+      team.alerts.pop();
+      entries.pop();
+    }
+    seen.length = n * ALERT_STRIDE;
   }
-  if (ids.length > n) for (const list of [ids, severities, slos, since, summaries]) list.length = n;
   if (paging !== mem.paging) {
     mem.paging = paging;
-    slo.paging = paging === 1;
+    team.slo.paging = paging === 1;
   }
 }
 
@@ -1089,130 +1093,116 @@ function syncEvents(team: TeamSchema, sim: SimState, mem: ProjectionMemory, acti
 }
 
 /**
- * What etcd and the components were last projected from, input by input (typed columns: each
- * comparison is of one type, and a check stops at the first difference; see {@link FixedStamps}).
+ * What etcd and the components were last projected from, input by input, each part in one flat
+ * array (one backing store to read per patch; a check stops at the first difference; see
+ * {@link FixedStamps}): `etcd` = leader, quorum, member count, then name and health per member;
+ * `components` = count, then name, health and message per component. Empty: not projected yet (and
+ * after a resync): the next check answers "changed".
  */
 interface ControlPlaneMemory {
-  /** False until projected (and after a resync): the next check answers "changed". */
-  etcdSynced: boolean;
-  leader: string | null;
-  quorum: boolean;
-  memberNames: string[];
-  memberHealthy: boolean[];
-  componentsSynced: boolean;
-  componentNames: string[];
-  componentHealthy: boolean[];
-  componentMessages: string[];
+  etcd: unknown[];
+  components: unknown[];
 }
 
 function controlPlaneMemory(): ControlPlaneMemory {
-  return { etcdSynced: false, leader: null, quorum: false, memberNames: [], memberHealthy: [], componentsSynced: false, componentNames: [], componentHealthy: [], componentMessages: [] };
+  return { etcd: [], components: [] };
 }
 
 /** True when etcd's leader, quorum and members (name, health) are the ones last projected. */
-function etcdUnchanged(m: ControlPlaneMemory, etcd: SimState['controlPlane']['etcd']): boolean {
-  if (!m.etcdSynced || etcd.leader !== m.leader || etcd.hasQuorum !== m.quorum) return false;
+function etcdUnchanged(m: unknown[], etcd: SimState['controlPlane']['etcd']): boolean {
   const members = etcd.members;
   const n = members.length;
-  if (n !== m.memberNames.length) return false;
-  for (let i = 0; i < n; i++) {
+  if (m.length !== 3 + 2 * n || etcd.leader !== m[0] || etcd.hasQuorum !== m[1] || n !== m[2]) return false;
+  for (let i = 0, j = 3; i < n; i++, j += 2) {
     const x = members[i]!;
-    if (x.name !== m.memberNames[i] || x.healthy !== m.memberHealthy[i]) return false;
+    if (x.name !== m[j] || x.healthy !== m[j + 1]) return false;
   }
   return true;
 }
 
+function rememberEtcd(m: unknown[], etcd: SimState['controlPlane']['etcd']): void {
+  const members = etcd.members;
+  m.length = 0;
+  m.push(etcd.leader, etcd.hasQuorum, members.length);
+  for (let i = 0; i < members.length; i++) m.push(members[i]!.name, members[i]!.healthy);
+}
+
 /** True when the components (name, health, message) are the ones last projected. */
-function componentsUnchanged(m: ControlPlaneMemory, components: SimState['controlPlane']['components']): boolean {
-  if (!m.componentsSynced) return false;
+function componentsUnchanged(m: unknown[], components: SimState['controlPlane']['components']): boolean {
   const n = components.length;
-  if (n !== m.componentNames.length) return false;
-  for (let i = 0; i < n; i++) {
+  if (m.length !== 1 + 3 * n || n !== m[0]) return false;
+  for (let i = 0, j = 1; i < n; i++, j += 3) {
     const x = components[i]!;
-    if (x.name !== m.componentNames[i] || x.healthy !== m.componentHealthy[i] || x.message !== m.componentMessages[i]) return false;
+    if (x.name !== m[j] || x.healthy !== m[j + 1] || x.message !== m[j + 2]) return false;
   }
   return true;
+}
+
+function rememberComponents(m: unknown[], components: SimState['controlPlane']['components']): void {
+  m.length = 0;
+  m.push(components.length);
+  for (let i = 0; i < components.length; i++) m.push(components[i]!.name, components[i]!.healthy, components[i]!.message);
 }
 
 /** etcd members, quorum and the control-plane components (each only when changed). */
 function projectControlPlane(team: TeamSchema, sim: SimState, m: ControlPlaneMemory): void {
   const etcd = sim.controlPlane.etcd;
-  if (!etcdUnchanged(m, etcd)) {
+  if (!etcdUnchanged(m.etcd, etcd)) {
     syncArray(team.etcd, etcd.members, () => new EtcdMemberSchema(), (entry, x) => {
       entry.name = x.name;
       entry.healthy = x.healthy;
       entry.leader = etcd.leader === x.name;
     });
     team.etcdQuorum = etcd.hasQuorum;
-    m.etcdSynced = true;
-    m.leader = etcd.leader;
-    m.quorum = etcd.hasQuorum;
-    m.memberNames = etcd.members.map((x) => x.name);
-    m.memberHealthy = etcd.members.map((x) => x.healthy);
+    rememberEtcd(m.etcd, etcd);
   }
   const components = sim.controlPlane.components;
-  if (!componentsUnchanged(m, components)) {
+  if (!componentsUnchanged(m.components, components)) {
     syncArray(team.components, components, () => new ComponentSchema(), (entry, x) => {
       entry.name = x.name;
       entry.healthy = x.healthy;
       entry.message = x.message;
     });
-    m.componentsSynced = true;
-    m.componentNames = components.map((x) => x.name);
-    m.componentHealthy = components.map((x) => x.healthy);
-    m.componentMessages = components.map((x) => x.message);
+    rememberComponents(m.components, components);
   }
 }
 
 /**
- * What the incidents part was last projected from: the phase, the workflow's hint and answer counts
- * (-1: no workflow) and, per incident, its spec (id, type and title come from it) and status times.
+ * What the incidents part was last projected from, in one flat array (see {@link FixedStamps}): the
+ * phase, the workflow's hint and answer counts (-1: no workflow), the incident count, then per
+ * incident its spec (id, type and title come from it), status, start and mitigation times, and the
+ * spec's id, type and title. Empty: not projected yet (and after a resync).
  */
 interface IncidentsMemory {
-  /** False until projected (and after a resync). */
-  synced: boolean;
-  phase: MatchPhase | undefined;
-  hints: number;
-  answers: number;
-  specs: IncidentState['spec'][];
-  ids: string[];
-  types: string[];
-  titles: (string | undefined)[];
-  status: string[];
-  startedAt: (number | null)[];
-  mitigatedAt: (number | null)[];
+  inputs: unknown[];
 }
 
+/** Fields per incident in {@link IncidentsMemory.inputs}, after the 4 leading ones. */
+const INCIDENT_STRIDE = 7;
+
 function incidentsMemory(): IncidentsMemory {
-  return { synced: false, phase: undefined, hints: -1, answers: -1, specs: [], ids: [], types: [], titles: [], status: [], startedAt: [], mitigatedAt: [] };
+  return { inputs: [] };
 }
 
 /** True when `projectIncidents`' inputs are the ones last projected (stops at the first difference). */
 function incidentsUnchanged(m: IncidentsMemory, incidents: readonly IncidentState[], phase: MatchPhase | undefined, wf: TeamWorkflow | undefined): boolean {
-  if (!m.synced || m.phase !== phase || m.hints !== (wf === undefined ? -1 : wf.hints.length) || m.answers !== (wf === undefined ? -1 : wf.answers.length)) return false;
+  const x = m.inputs;
   const n = incidents.length;
-  if (n !== m.specs.length) return false;
-  for (let i = 0; i < n; i++) {
-    const x = incidents[i]!;
-    const spec = x.spec;
-    if (spec !== m.specs[i] || x.status !== m.status[i] || x.startedAt !== m.startedAt[i] || x.mitigatedAt !== m.mitigatedAt[i]) return false;
-    if (spec.id !== m.ids[i] || spec.type !== m.types[i] || spec.title !== m.titles[i]) return false;
+  if (x.length !== 4 + INCIDENT_STRIDE * n || x[0] !== phase || x[1] !== (wf === undefined ? -1 : wf.hints.length) || x[2] !== (wf === undefined ? -1 : wf.answers.length) || x[3] !== n) return false;
+  for (let i = 0, j = 4; i < n; i++, j += INCIDENT_STRIDE) {
+    const inc = incidents[i]!;
+    const spec = inc.spec;
+    if (spec !== x[j] || inc.status !== x[j + 1] || inc.startedAt !== x[j + 2] || inc.mitigatedAt !== x[j + 3]) return false;
+    if (spec.id !== x[j + 4] || spec.type !== x[j + 5] || spec.title !== x[j + 6]) return false;
   }
   return true;
 }
 
 function rememberIncidents(m: IncidentsMemory, incidents: readonly IncidentState[], phase: MatchPhase | undefined, wf: TeamWorkflow | undefined): void {
-  m.synced = true;
-  m.phase = phase;
-  m.hints = wf === undefined ? -1 : wf.hints.length;
-  m.answers = wf === undefined ? -1 : wf.answers.length;
-  m.specs = incidents.map((x) => x.spec);
-  m.ids = incidents.map((x) => x.spec.id);
-  m.types = incidents.map((x) => x.spec.type);
-  m.titles = incidents.map((x) => x.spec.title);
-  m.status = incidents.map((x) => x.status);
-  m.startedAt = incidents.map((x) => x.startedAt);
-  m.mitigatedAt = incidents.map((x) => x.mitigatedAt);
+  const x = m.inputs;
+  x.length = 0;
+  x.push(phase, wf === undefined ? -1 : wf.hints.length, wf === undefined ? -1 : wf.answers.length, incidents.length);
+  for (const inc of incidents) x.push(inc.spec, inc.status, inc.startedAt, inc.mitigatedAt, inc.spec.id, inc.spec.type, inc.spec.title);
 }
 
 /** Title of an incident whose cause is hidden (see `INCIDENT_VIEW`). */
@@ -1365,10 +1355,10 @@ export function projectTeam(team: TeamSchema, sim: SimState, options: ProjectOpt
   if (mem.sim !== sim || !projectChanges(team, mem, sim, cursor)) {
     projectAll(team, mem, sim);
     const s = mem.stamps;
-    s.controlPlane.etcdSynced = false;
-    s.controlPlane.componentsSynced = false;
+    s.controlPlane.etcd.length = 0;
+    s.controlPlane.components.length = 0;
     s.events.synced = false;
-    s.incidents.synced = false;
+    s.incidents.inputs.length = 0;
     s.workflow.synced = false;
     s.slo = sloMemory([...team.alerts]);
     s.score = Number.NaN;
