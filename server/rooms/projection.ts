@@ -194,13 +194,26 @@ const NODE: Computes<typeof NODE_VIEW, Node> = {
   podCount: (n) => num(n.sim.podCount),
 };
 
+/**
+ * shared/sim/status.ts `podReady(pod)` (the `Ready` condition is `True`) as an indexed loop: the Pod
+ * assigner asks it on every Pod change, and `some` with a callback is not inlined there.
+ */
+function readyOf(pod: Pod): boolean {
+  const conditions = pod.status.conditions;
+  for (let i = 0; i < conditions.length; i++) {
+    const c = conditions[i]!;
+    if (c.type === 'Ready' && c.status === 'True') return true;
+  }
+  return false;
+}
+
 const POD: Computes<typeof POD_VIEW, Pod> = {
   name: (p) => p.metadata.name,
   namespace: (p) => p.metadata.namespace,
   node: (p) => p.spec.nodeName ?? '',
   deployment: (p, sim) => deploymentNameOf(sim, p),
   status: (p, sim) => podDisplayStatus(p, sim.t),
-  ready: (p) => podReady(p),
+  ready: (p) => readyOf(p),
   restarts: (p) => restartsOf(p),
   image: (p) => p.sim.image,
   memoryMiB: (p) => round1(num(p.sim.memoryMiB)),
