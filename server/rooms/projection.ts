@@ -37,7 +37,7 @@
  * May import server/rooms/schema.ts, shared/view, shared/sim (pure), shared/game (the workflow's labels
  * and reveal rule), shared/kubectl/equivalent.ts (an action's command text) and @colyseus/schema.
  */
-import type { ArraySchema, MapSchema } from '@colyseus/schema';
+import { ArraySchema, type MapSchema } from '@colyseus/schema';
 import type { SimState, SimAction, Pod, Deployment, Node, OwnerReference, Service, ServiceTraffic, LoggedAction, IncidentState, SimEvent, SimNotice } from '../../shared/sim/types.ts';
 import { kubectlEquivalent } from '../../shared/kubectl/equivalent.ts';
 import { podDisplayStatus, nodeDisplayStatus, podReady } from '../../shared/sim/status.ts';
@@ -78,6 +78,7 @@ import {
   DeclaredSchema,
   PageSchema,
   StatusUpdateSchema,
+  FollowUpSchema,
   NodeDetailSchema,
   PodSchema,
   ServiceDetailSchema,
@@ -866,7 +867,7 @@ interface FixedStamps {
   controlPlane: ControlPlaneMemory;
   events: EventsWindow;
   incidents: IncidentsMemory;
-  /** The workflow lists (pages, declared incidents, updates, hints). */
+  /** The workflow lists (pages, declared incidents, updates, hints, follow-ups). */
   workflow: WorkflowMemory;
   /** The SLO block and the alerts. */
   slo: SloMemory;
@@ -1267,10 +1268,16 @@ const NO_ACTIONS: readonly LoggedAction[] = [];
 
 const EMPTY_WORKFLOW: TeamWorkflow = { pages: [], declared: [], updates: [], hints: [], answers: [] };
 
+/** `TeamWorkflow.followups` before the first one is filed. */
+const NO_FOLLOWUPS: NonNullable<TeamWorkflow['followups']> = [];
+
 /** Status updates projected: the last this many. */
 export const PROJECTED_UPDATES = 20;
 
-/** What the workflow lists were last projected from: pages (id, ack), declared incidents (id, times), update and hint counts. */
+/** Follow-ups projected (the planning role's action items, bugs, handoffs): the last this many. */
+export const PROJECTED_FOLLOWUPS = 20;
+
+/** What the workflow lists were last projected from: pages (id, ack), declared incidents (id, times), update, hint and follow-up counts. */
 interface WorkflowMemory {
   /** False until projected (and after a resync). */
   synced: boolean;
@@ -1281,15 +1288,16 @@ interface WorkflowMemory {
   declaredResolvedAt: (number | null)[];
   updates: number;
   hints: number;
+  followups: number;
 }
 
 function workflowMemory(): WorkflowMemory {
-  return { synced: false, pageIds: [], pageAckedAt: [], declaredIds: [], declaredMitigatedAt: [], declaredResolvedAt: [], updates: -1, hints: -1 };
+  return { synced: false, pageIds: [], pageAckedAt: [], declaredIds: [], declaredMitigatedAt: [], declaredResolvedAt: [], updates: -1, hints: -1, followups: -1 };
 }
 
 /** True when the workflow's pages, declared incidents and counts are the ones last projected. */
 function workflowUnchanged(m: WorkflowMemory, w: TeamWorkflow): boolean {
-  if (!m.synced || w.updates.length !== m.updates || w.hints.length !== m.hints) return false;
+  if (!m.synced || w.updates.length !== m.updates || w.hints.length !== m.hints || (w.followups?.length ?? 0) !== m.followups) return false;
   const pages = w.pages;
   if (pages.length !== m.pageIds.length) return false;
   for (let i = 0; i < pages.length; i++) if (pages[i]!.id !== m.pageIds[i] || pages[i]!.ackedAt !== m.pageAckedAt[i]) return false;
@@ -1302,7 +1310,7 @@ function workflowUnchanged(m: WorkflowMemory, w: TeamWorkflow): boolean {
   return true;
 }
 
-/** The team's pager, declared incidents and status updates (shared/game/workflow.ts), only when changed. */
+/** The team's pager, declared incidents, status updates and follow-ups (shared/game/workflow.ts), only when changed. */
 function projectWorkflow(team: TeamSchema, wf: TeamWorkflow | undefined, m: WorkflowMemory): void {
   const w = wf ?? EMPTY_WORKFLOW;
   if (workflowUnchanged(m, w)) return;
@@ -1314,6 +1322,7 @@ function projectWorkflow(team: TeamSchema, wf: TeamWorkflow | undefined, m: Work
   m.declaredResolvedAt = w.declared.map((d) => d.resolvedAt);
   m.updates = w.updates.length;
   m.hints = w.hints.length;
+  m.followups = w.followups?.length ?? 0;
   syncArray(team.pages, w.pages, () => new PageSchema(), (entry, p) => {
     entry.id = p.id;
     entry.alert = p.alert;
@@ -1336,6 +1345,18 @@ function projectWorkflow(team: TeamSchema, wf: TeamWorkflow | undefined, m: Work
     entry.by = u.by;
     entry.text = u.text;
   });
+  // A team created without the list (server/rooms/team.ts: none in the join snapshot) gets it with its first follow-up.
+  const followups = w.followups ?? NO_FOLLOWUPS;
+  let list = team.followups as TeamSchema['followups'] | undefined;
+  if (list === undefined && followups.length > 0) team.followups = list = new ArraySchema<FollowUpSchema>();
+  if (list !== undefined) {
+    syncArray(list, followups.slice(-PROJECTED_FOLLOWUPS), () => new FollowUpSchema(), (entry, u) => {
+      entry.id = u.id;
+      entry.t = num(u.t);
+      entry.by = u.by;
+      entry.text = u.text;
+    });
+  }
   team.hints = w.hints.length;
   team.hintCost = HINT_COST_POINTS;
 }

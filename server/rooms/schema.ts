@@ -25,6 +25,7 @@ import {
   PAGE_VIEW,
   DECLARED_VIEW,
   STATUS_UPDATE_VIEW,
+  FOLLOW_UP_VIEW,
   MATCH_STATE_VIEW,
   PLAYER_VIEW,
   SCORE_ROW_VIEW,
@@ -148,6 +149,10 @@ export type DeclaredSchema = SchemaOf<typeof DECLARED_VIEW>;
 /** A status update ({@link STATUS_UPDATE_VIEW}). */
 export const StatusUpdateSchema = schemaFor(STATUS_UPDATE_VIEW);
 export type StatusUpdateSchema = SchemaOf<typeof STATUS_UPDATE_VIEW>;
+
+/** A follow-up filed by the planning role ({@link FOLLOW_UP_VIEW}). */
+export const FollowUpSchema = schemaFor(FOLLOW_UP_VIEW);
+export type FollowUpSchema = SchemaOf<typeof FOLLOW_UP_VIEW>;
 /** One team's cluster without its Pods ({@link TEAM_VIEW}). */
 export const TeamSchema = schemaFor(TEAM_VIEW);
 export type TeamSchema = SchemaOf<typeof TEAM_VIEW>;

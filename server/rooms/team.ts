@@ -23,6 +23,9 @@ export interface RoomTeam {
 export function createRoomTeam(id: string): RoomTeam {
   const schema = new TeamSchema();
   schema.id = id;
+  // No follow-ups list until the planning role files one (projection.ts `projectWorkflow`): an empty
+  // one costs every join snapshot its bytes.
+  (schema as { followups: TeamSchema['followups'] | undefined }).followups = undefined;
   return { id, schema, dirty: true };
 }
 

@@ -418,6 +418,17 @@ export const STATUS_UPDATE_VIEW = defineView('StatusUpdateView', {
   text: f.string(),
 });
 
+/**
+ * A follow-up the team's planning role filed (SRE Book ch. 14: an action item, bug or handoff for
+ * after the incident): `fu-N`, sim second, author, text.
+ */
+export const FOLLOW_UP_VIEW = defineView('FollowUpView', {
+  id: f.string(),
+  t: f.seconds(),
+  by: f.string(),
+  text: f.string(),
+});
+
 /** The namespace whose Pods the view aggregates by owner ({@link SYSTEM_VIEW}). */
 export const SYSTEM_NAMESPACE = 'kube-system';
 
@@ -472,6 +483,7 @@ export const TEAM_VIEW = defineView('TeamView', {
   updates: f.array(STATUS_UPDATE_VIEW),
   hints: f.int(),
   hintCost: f.int(),
+  followups: f.array(FOLLOW_UP_VIEW),
 });
 
 /**

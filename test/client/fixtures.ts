@@ -98,6 +98,7 @@ export function boutiqueTeam(): TeamView {
     updates: [],
     hints: 0,
     hintCost: 75,
+    followups: [],
   };
 }
 

@@ -118,6 +118,30 @@ describe('roles in a room', () => {
   });
 });
 
+describe('follow-ups in the live view', () => {
+  it('shows the follow-ups the planning role files to the team and to spectators as they are filed', async () => {
+    const plan = await client.create('match', { name: 'plan', role: 'planning', roles: true, seed: 5, durationSeconds: 400, timeDilation: 1 });
+    const ops = await client.joinById(plan.roomId, { name: 'ops', role: 'operations' });
+    const watcher = await client.joinById(plan.roomId, { name: 'watcher', spectator: true });
+    try {
+      await waitFor(() => snapshotState(ops.state).teams.get('blue') !== undefined, 'the team shown');
+      expect(snapshotState(ops.state).teams.get('blue')!.followups).toEqual([]);
+      expect(await ask(ops, 'workflow', { id: 'f0', op: 'followup', text: 'not mine to file' })).toMatchObject({ ok: false });
+      expect(await ask(plan, 'workflow', { id: 'f1', op: 'followup', text: 'add a latency SLO for checkout' })).toMatchObject({ ok: true });
+      expect(await ask(plan, 'workflow', { id: 'f2', op: 'followup', text: 'hand off to the night shift' })).toMatchObject({ ok: true });
+      await waitFor(() => snapshotState(ops.state).teams.get('blue')?.followups.length === 2, 'the follow-ups shown to the team');
+      expect(snapshotState(ops.state).teams.get('blue')!.followups).toEqual([
+        { id: 'fu-1', t: expect.any(Number), by: 'plan', text: 'add a latency SLO for checkout' },
+        { id: 'fu-2', t: expect.any(Number), by: 'plan', text: 'hand off to the night shift' },
+      ]);
+      await waitFor(() => snapshotState(watcher.state).teams.get('blue')?.followups.length === 2, 'the follow-ups shown to a spectator');
+      expect(snapshotState(plan.state).teams.get('blue')!.followups.map((f) => f.id)).toEqual(['fu-1', 'fu-2']);
+    } finally {
+      for (const room of [plan, ops, watcher]) await room.leave().catch(() => undefined);
+    }
+  });
+});
+
 describe('crash recovery of the workflow', () => {
   it('journals workflow operations and the rebuild replays them to the live hash', () => {
     const seed = 9;
