@@ -399,6 +399,68 @@ export function indexNodeImages(state: SimState, added: readonly ContainerImage[
   }
 }
 
+/**
+ * Scratch lookups that live only while createSim's warm start settles the cluster
+ * (shared/sim/create.ts `startWorkloads`, {@link withWarmStartIndexes}): answers the write path could
+ * also get from the state, kept because the warm start asks them 150,000 times. Dropped when it ends,
+ * so they cost a match no memory and can never be stale after it.
+ */
+interface WarmStartIndexes {
+  /** Node name -> the image names its `status.images` lists (kept by the kubelet's recordNodeImages). */
+  nodeImageNames: Map<string, Set<string>>;
+}
+
+const warmIndexes = new WeakMap<SimState, WarmStartIndexes>();
+let warmIndexesOn = true;
+
+/**
+ * Tests only: whether {@link withWarmStartIndexes} provides its lookups (false: every caller takes its
+ * plain path), so a test can check that the state is the same either way. Returns the previous value.
+ */
+export function setWarmStartIndexes(on: boolean): boolean {
+  const prev = warmIndexesOn;
+  warmIndexesOn = on;
+  return prev;
+}
+
+/** Runs `fn` with the warm start's scratch lookups ({@link WarmStartIndexes}); they are dropped afterwards, even when `fn` throws. */
+export function withWarmStartIndexes<T>(state: SimState, fn: () => T): T {
+  const outer = warmIndexes.get(state);
+  if (outer === undefined && warmIndexesOn) warmIndexes.set(state, { nodeImageNames: new Map() });
+  try {
+    return fn();
+  } finally {
+    if (outer === undefined) warmIndexes.delete(state);
+  }
+}
+
+/**
+ * (issue 6) During the warm start ({@link withWarmStartIndexes}): the names Node `node`'s
+ * `status.images` (`list`) holds, as a Set the caller keeps in step with the list (the kubelet's
+ * recordNodeImages, the one writer of `status.images`, adds and drops one name per image); built from
+ * `list` on first use or when its size no longer matches the list's. Undefined outside the warm start,
+ * or when an entry of `list` has several names or repeats one: the caller then reads the list.
+ * O(1), O(list) when built.
+ */
+export function warmNodeImageNames(state: SimState, node: string, list: readonly ContainerImage[] | undefined): Set<string> | undefined {
+  const w = warmIndexes.get(state);
+  if (w === undefined) return undefined;
+  const len = list === undefined ? 0 : list.length;
+  let names = w.nodeImageNames.get(node);
+  if (names !== undefined && names.size === len) return names;
+  w.nodeImageNames.delete(node);
+  names = new Set();
+  if (list !== undefined) {
+    for (const img of list) {
+      if (img.names.length !== 1) return undefined;
+      names.add(img.names[0]!);
+    }
+  }
+  if (names.size !== len) return undefined;
+  w.nodeImageNames.set(node, names);
+  return names;
+}
+
 /** (issue 6) The {@link ImageStateSummary} of image `name` (Nodes listing it in `status.images`), or undefined when none. O(1). */
 export function imageState(state: SimState, name: string): ImageStateSummary | undefined {
   return getIndex(state).imageNodeCount.get(name);
