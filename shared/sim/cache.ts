@@ -475,6 +475,38 @@ export function indexNodesChanged(state: SimState): void {
   idx.nodeIndex = new Map(idx.sortedNodeNames.map((n, i) => [n, i]));
 }
 
+/** UTF-16 code unit order: the default sort's, and `<` on strings. */
+const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Keys of every stored Pod, sorted: the same list as `Object.keys(state.pods).sort()`, from the label
+ * set index (every stored Pod is in exactly one set) instead of listing a 150,000-key dictionary object
+ * and sorting it whole. Each set is sorted on its own; when the sets' key ranges do not interleave
+ * (one ReplicaSet's Pods share a name prefix) they are concatenated in order, else all keys are sorted
+ * together. O(pods log(pods per set)) in the first case, O(pods log pods) in the second.
+ */
+export function sortedPodKeys(state: SimState): string[] {
+  const idx = getIndex(state);
+  const parts: string[][] = [];
+  let total = 0;
+  for (const set of idx.podsByLabelSet.values()) {
+    if (set.size === 0) continue;
+    const part = [...set].sort(byCodeUnits);
+    parts.push(part);
+    total += part.length;
+  }
+  parts.sort((a, b) => byCodeUnits(a[0]!, b[0]!));
+  const out: string[] = new Array<string>(total);
+  let n = 0;
+  let disjoint = true;
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    if (i > 0 && !(parts[i - 1]![parts[i - 1]!.length - 1]! < part[0]!)) disjoint = false;
+    for (let k = 0; k < part.length; k++) out[n++] = part[k]!;
+  }
+  return disjoint ? out : out.sort(byCodeUnits);
+}
+
 /** Keys in a set, sorted (use wherever the order can affect results). */
 export function sortedKeys(set: Set<string> | undefined): string[] {
   return set ? [...set].sort() : [];

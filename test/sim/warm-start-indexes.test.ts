@@ -2,10 +2,12 @@
  * createSim's warm start keeps scratch lookups (shared/sim/cache.ts withWarmStartIndexes: the names each
  * Node's `status.images` lists) only to go faster: the state must be the same without them, byte for
  * byte (state hash), for Nodes that fill up past the 50-image cap, images of several sizes, Pods with
- * a sidecar, and the big synthetic cluster's shape (bench/sim-bench.ts) at a small size.
+ * a sidecar, and the big synthetic cluster's shape (bench/sim-bench.ts) at a small size. The change log
+ * createSim starts lists every Pod once, keys sorted, whichever way they were gathered (cache.ts sortedPodKeys).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSim, stateHash } from '../../shared/sim/index.ts';
+import { changesSince } from '../../shared/sim/changelog.ts';
 import { setWarmStartIndexes } from '../../shared/sim/cache.ts';
 import type { SimInput, SimState } from '../../shared/sim/index.ts';
 import { NODE_STATUS_MAX_IMAGES } from '../../shared/sim/types.ts';
@@ -50,5 +52,18 @@ describe('warm start scratch lookups', () => {
   it('give the synthetic benchmark cluster the same state hash (60 Nodes, 2,000 Pods)', () => {
     const { on, off } = both(syntheticInput(60, 2000));
     expect(stateHash(on)).toBe(stateHash(off));
+  });
+
+  it('start the change log with every Pod key once, sorted as Object.keys(state.pods).sort() (label sets interleaving by name, kube-system)', () => {
+    const inp = manyImages();
+    // Bare Pods named inside a Deployment's name range, with labels of their own: the label sets' key ranges interleave.
+    // One label set ('app-05-0', 'app-05-zzz': pod-template-hash letters sort between) around app-05's Pods.
+    inp.pods = ['app-05-0', 'app-05-zzz', 'app-06', 'zz-last'].map((name, i) => ({ apiVersion: 'v1' as const, kind: 'Pod' as const, metadata: { name, labels: { app: `bare-${i % 2}` } }, template: { metadata: { labels: { app: `bare-${i % 2}` } }, spec: { containers: [{ name: 'c', image: 'bare:v1' }] } } }));
+    for (const s of [createSim({ ...inp, kubeSystem: true }), createSim(syntheticInput(60, 2000))]) {
+      const log = changesSince(s, 0);
+      if (log.resync) throw new Error('the change log is live after createSim');
+      const pods = log.changes.filter((c) => c.kind === 'Pod').map((c) => c.key);
+      expect(pods).toEqual(Object.keys(s.pods).sort());
+    }
   });
 });
