@@ -34,6 +34,12 @@ export interface SimIndex {
   labelSetLabels: Map<string, Readonly<Record<string, string>>>;
   /** Pods in {@link podsByLabelSet}, all sets together (= stored Pods: every Pod is in exactly one set). O(1) to read. */
   podCount: number;
+  /**
+   * Label set id -> how many of its pods are bound (`spec.nodeName` set, as {@link podsByNode}); absent
+   * = none. The scheduler skips the sets of only Pending pods when it counts a spread group (createSim:
+   * each ReplicaSet's 100 Pending pods, 150,000 lookups).
+   */
+  boundByLabelSet: Map<string, number>;
   /** Keys of the bound pods with pod affinity or anti-affinity (the scheduler's InterPodAffinity: existing pods' terms; Pending ones do not count, so 100,000 of them cost nothing). */
   podsWithPodAffinity: Set<string>;
   /**
@@ -225,20 +231,32 @@ function addPodTo(idx: SimIndex, key: string, pod: Pod): void {
   if (!set.has(key)) {
     set.add(key);
     idx.podCount++;
+    if (pod.spec.nodeName) idx.boundByLabelSet.set(id, (idx.boundByLabelSet.get(id) ?? 0) + 1);
   }
 }
 
-function removePodLabels(idx: SimIndex, key: string, pod: Pod): void {
+function removePodLabels(idx: SimIndex, key: string, pod: Pod, wasBound: boolean): void {
   const ns = pod.metadata.namespace;
   const labels = pod.metadata.labels;
   const id = labelSetId(ns, labels);
   const set = idx.podsByLabelSet.get(id);
   if (!set) return;
-  if (set.delete(key)) idx.podCount--;
+  if (set.delete(key)) {
+    idx.podCount--;
+    if (wasBound) uncountBound(idx, id);
+  }
   if (set.size > 0) return;
   idx.podsByLabelSet.delete(id);
+  idx.boundByLabelSet.delete(id);
   idx.labelSetLabels.delete(id);
   for (const k in labels) del(idx.podsByLabel, `${ns}|${k}=${labels[k]}`, id);
+}
+
+/** One bound pod less in label set `id` ({@link SimIndex.boundByLabelSet}). */
+function uncountBound(idx: SimIndex, id: string): void {
+  const bound = (idx.boundByLabelSet.get(id) ?? 0) - 1;
+  if (bound > 0) idx.boundByLabelSet.set(id, bound);
+  else idx.boundByLabelSet.delete(id);
 }
 
 /** A Service is indexed under one selector pair (its first key in sorted order): a pod matching the
@@ -269,6 +287,7 @@ function build(state: SimState): SimIndex {
     podsByLabelSet: new Map(),
     labelSetLabels: new Map(),
     podCount: 0,
+    boundByLabelSet: new Map(),
     podsWithPodAffinity: new Set(),
     hostPortsByNode: new Map(),
     sortedNodeNames: Object.keys(state.nodes).sort(),
@@ -313,7 +332,9 @@ export function indexAddPod(state: SimState, key: string, pod: Pod): void {
 /** Forgets a pod about to be removed from `state.pods` (call before deleting). */
 export function indexRemovePod(state: SimState, key: string, pod: Pod): void {
   const idx = getIndex(state);
+  let wasBound = false;
   if (pod.spec.nodeName) {
+    wasBound = idx.podsByNode.get(pod.spec.nodeName)?.has(key) === true;
     del(idx.podsByNode, pod.spec.nodeName, key);
     removeHostPorts(idx, pod.spec.nodeName, key);
   }
@@ -321,7 +342,7 @@ export function indexRemovePod(state: SimState, key: string, pod: Pod): void {
   if (owner) del(idx.podsByOwner, owner, key);
   del(idx.podsByImage, pod.sim.image, key);
   idx.podsWithPodAffinity.delete(key);
-  removePodLabels(idx, key, pod);
+  removePodLabels(idx, key, pod, wasBound);
 }
 
 function hasPodAffinity(pod: Pod): boolean {
@@ -332,7 +353,16 @@ function hasPodAffinity(pod: Pod): boolean {
 /** Records that a pod was bound to `node` (`pod`: the bound Pod, when the caller holds it). */
 export function indexBindPod(state: SimState, key: string, node: string, pod: Pod | undefined = state.pods[key]): void {
   const idx = getIndex(state);
-  add(idx.podsByNode, node, key);
+  let onNode = idx.podsByNode.get(node);
+  if (!onNode) idx.podsByNode.set(node, (onNode = new Set()));
+  if (!onNode.has(key)) {
+    onNode.add(key);
+    if (pod) {
+      // Counted once: a rebuilt index (getIndex above) has counted a pod already bound.
+      const id = labelSetId(pod.metadata.namespace, pod.metadata.labels);
+      if (idx.podsByLabelSet.get(id)?.has(key) === true) idx.boundByLabelSet.set(id, (idx.boundByLabelSet.get(id) ?? 0) + 1);
+    }
+  }
   if (pod && hasPodAffinity(pod)) idx.podsWithPodAffinity.add(key);
   if (pod) addHostPorts(idx, node, key, pod);
 }
@@ -357,6 +387,11 @@ export function indexHoldHostPorts(state: SimState, key: string, pod: Pod): void
 /** Forgets that a pod was bound to `node`. */
 export function indexUnbindPod(state: SimState, key: string, node: string): void {
   const idx = getIndex(state);
+  const pod = state.pods[key];
+  if (pod && idx.podsByNode.get(node)?.has(key) === true) {
+    const id = labelSetId(pod.metadata.namespace, pod.metadata.labels);
+    if (idx.podsByLabelSet.get(id)?.has(key) === true) uncountBound(idx, id);
+  }
   del(idx.podsByNode, node, key);
   idx.podsWithPodAffinity.delete(key);
   removeHostPorts(idx, node, key);
