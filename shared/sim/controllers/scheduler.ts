@@ -426,6 +426,8 @@ interface SpreadGroup {
   touched: number[];
   /** Per topology key, counts per domain id over every node with that label (no node filter). */
   domains: Map<string, Int32Array>;
+  /** The same counts with each topology's node -> domain ids, for {@link countBound} (no key lookups per binding). */
+  domList: { dom: Int32Array; counts: Int32Array }[];
   /** Largest per-node count (bounds the buckets of {@link scanDefaults}). */
   maxHost: number;
   /** False once evicted from the pass's cache (no longer counted on binds: terms holding it are rebuilt). */
@@ -620,7 +622,7 @@ function groupOf(pass: Pass, namespace: string, sel: CompiledSelector): SpreadGr
     if (groups[i]!.key === key) return groups[i]!;
   }
   const state = pass.state;
-  const g: SpreadGroup = { key, namespace, sel, host: pass.freeHost.pop() ?? new Int32Array(pass.table.nodes.length), touched: [], domains: new Map(), live: true, maxHost: 0 };
+  const g: SpreadGroup = { key, namespace, sel, host: pass.freeHost.pop() ?? new Int32Array(pass.table.nodes.length), touched: [], domains: new Map(), domList: [], live: true, maxHost: 0 };
   const count = (pod: Pod) => {
     if (!pod.spec.nodeName || pod.metadata.deletionTimestamp !== undefined || pod.metadata.namespace !== namespace || !selectorMatchesLabels(sel, pod.metadata.labels)) return;
     const j = pass.nodeIndex.get(pod.spec.nodeName);
@@ -732,6 +734,7 @@ function domainCounts(g: SpreadGroup, key: string, topo: Topology): Int32Array {
     if (id >= 0) d[id]! += g.host[j]!;
   }
   g.domains.set(key, d);
+  g.domList.push({ dom: topo.dom, counts: d });
   return d;
 }
 
@@ -748,9 +751,10 @@ function countBound(pass: Pass, pod: Pod, j: number): void {
     const c = (g.host[j] = g.host[j]! + 1);
     if (c === 1) g.touched.push(j);
     if (c > g.maxHost) g.maxHost = c;
-    for (const [key, d] of g.domains) {
-      const id = pass.topo.get(key)!.dom[j]!;
-      if (id >= 0) d[id]!++;
+    const list = g.domList;
+    for (let k = 0; k < list.length; k++) {
+      const id = list[k]!.dom[j]!;
+      if (id >= 0) list[k]!.counts[id]!++;
     }
   }
 }
