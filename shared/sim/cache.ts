@@ -40,6 +40,11 @@ export interface SimIndex {
    * each ReplicaSet's 100 Pending pods, 150,000 lookups).
    */
   boundByLabelSet: Map<string, number>;
+  /**
+   * Stored pods with a nonzero `spec.priority` (set at admission, never changed after): while none, the
+   * scheduler's PrioritySort has nothing to reorder and reads no pod of its queue for it. O(1) to read.
+   */
+  podsWithPriority: number;
   /** Keys of the bound pods with pod affinity or anti-affinity (the scheduler's InterPodAffinity: existing pods' terms; Pending ones do not count, so 100,000 of them cost nothing). */
   podsWithPodAffinity: Set<string>;
   /**
@@ -232,6 +237,7 @@ function addPodTo(idx: SimIndex, key: string, pod: Pod): void {
     set.add(key);
     idx.podCount++;
     if (pod.spec.nodeName) idx.boundByLabelSet.set(id, (idx.boundByLabelSet.get(id) ?? 0) + 1);
+    if ((pod.spec.priority ?? 0) !== 0) idx.podsWithPriority++;
   }
 }
 
@@ -244,6 +250,7 @@ function removePodLabels(idx: SimIndex, key: string, pod: Pod, wasBound: boolean
   if (set.delete(key)) {
     idx.podCount--;
     if (wasBound) uncountBound(idx, id);
+    if ((pod.spec.priority ?? 0) !== 0) idx.podsWithPriority--;
   }
   if (set.size > 0) return;
   idx.podsByLabelSet.delete(id);
@@ -288,6 +295,7 @@ function build(state: SimState): SimIndex {
     labelSetLabels: new Map(),
     podCount: 0,
     boundByLabelSet: new Map(),
+    podsWithPriority: 0,
     podsWithPodAffinity: new Set(),
     hostPortsByNode: new Map(),
     sortedNodeNames: Object.keys(state.nodes).sort(),
