@@ -34,6 +34,17 @@ export interface SimIndex {
   labelSetLabels: Map<string, Readonly<Record<string, string>>>;
   /** Pods in {@link podsByLabelSet}, all sets together (= stored Pods: every Pod is in exactly one set). O(1) to read. */
   podCount: number;
+  /**
+   * Label set id -> how many of its pods are bound (`spec.nodeName` set, as {@link podsByNode}); absent
+   * = none. The scheduler skips the sets of only Pending pods when it counts a spread group (createSim:
+   * each ReplicaSet's 100 Pending pods, 150,000 lookups).
+   */
+  boundByLabelSet: Map<string, number>;
+  /**
+   * Stored pods with a nonzero `spec.priority` (set at admission, never changed after): while none, the
+   * scheduler's PrioritySort has nothing to reorder and reads no pod of its queue for it. O(1) to read.
+   */
+  podsWithPriority: number;
   /** Keys of the bound pods with pod affinity or anti-affinity (the scheduler's InterPodAffinity: existing pods' terms; Pending ones do not count, so 100,000 of them cost nothing). */
   podsWithPodAffinity: Set<string>;
   /**
@@ -225,20 +236,34 @@ function addPodTo(idx: SimIndex, key: string, pod: Pod): void {
   if (!set.has(key)) {
     set.add(key);
     idx.podCount++;
+    if (pod.spec.nodeName) idx.boundByLabelSet.set(id, (idx.boundByLabelSet.get(id) ?? 0) + 1);
+    if ((pod.spec.priority ?? 0) !== 0) idx.podsWithPriority++;
   }
 }
 
-function removePodLabels(idx: SimIndex, key: string, pod: Pod): void {
+function removePodLabels(idx: SimIndex, key: string, pod: Pod, wasBound: boolean): void {
   const ns = pod.metadata.namespace;
   const labels = pod.metadata.labels;
   const id = labelSetId(ns, labels);
   const set = idx.podsByLabelSet.get(id);
   if (!set) return;
-  if (set.delete(key)) idx.podCount--;
+  if (set.delete(key)) {
+    idx.podCount--;
+    if (wasBound) uncountBound(idx, id);
+    if ((pod.spec.priority ?? 0) !== 0) idx.podsWithPriority--;
+  }
   if (set.size > 0) return;
   idx.podsByLabelSet.delete(id);
+  idx.boundByLabelSet.delete(id);
   idx.labelSetLabels.delete(id);
   for (const k in labels) del(idx.podsByLabel, `${ns}|${k}=${labels[k]}`, id);
+}
+
+/** One bound pod less in label set `id` ({@link SimIndex.boundByLabelSet}). */
+function uncountBound(idx: SimIndex, id: string): void {
+  const bound = (idx.boundByLabelSet.get(id) ?? 0) - 1;
+  if (bound > 0) idx.boundByLabelSet.set(id, bound);
+  else idx.boundByLabelSet.delete(id);
 }
 
 /** A Service is indexed under one selector pair (its first key in sorted order): a pod matching the
@@ -269,6 +294,8 @@ function build(state: SimState): SimIndex {
     podsByLabelSet: new Map(),
     labelSetLabels: new Map(),
     podCount: 0,
+    boundByLabelSet: new Map(),
+    podsWithPriority: 0,
     podsWithPodAffinity: new Set(),
     hostPortsByNode: new Map(),
     sortedNodeNames: Object.keys(state.nodes).sort(),
@@ -313,7 +340,9 @@ export function indexAddPod(state: SimState, key: string, pod: Pod): void {
 /** Forgets a pod about to be removed from `state.pods` (call before deleting). */
 export function indexRemovePod(state: SimState, key: string, pod: Pod): void {
   const idx = getIndex(state);
+  let wasBound = false;
   if (pod.spec.nodeName) {
+    wasBound = idx.podsByNode.get(pod.spec.nodeName)?.has(key) === true;
     del(idx.podsByNode, pod.spec.nodeName, key);
     removeHostPorts(idx, pod.spec.nodeName, key);
   }
@@ -321,7 +350,7 @@ export function indexRemovePod(state: SimState, key: string, pod: Pod): void {
   if (owner) del(idx.podsByOwner, owner, key);
   del(idx.podsByImage, pod.sim.image, key);
   idx.podsWithPodAffinity.delete(key);
-  removePodLabels(idx, key, pod);
+  removePodLabels(idx, key, pod, wasBound);
 }
 
 function hasPodAffinity(pod: Pod): boolean {
@@ -332,7 +361,16 @@ function hasPodAffinity(pod: Pod): boolean {
 /** Records that a pod was bound to `node` (`pod`: the bound Pod, when the caller holds it). */
 export function indexBindPod(state: SimState, key: string, node: string, pod: Pod | undefined = state.pods[key]): void {
   const idx = getIndex(state);
-  add(idx.podsByNode, node, key);
+  let onNode = idx.podsByNode.get(node);
+  if (!onNode) idx.podsByNode.set(node, (onNode = new Set()));
+  if (!onNode.has(key)) {
+    onNode.add(key);
+    if (pod) {
+      // Counted once: a rebuilt index (getIndex above) has counted a pod already bound.
+      const id = labelSetId(pod.metadata.namespace, pod.metadata.labels);
+      if (idx.podsByLabelSet.get(id)?.has(key) === true) idx.boundByLabelSet.set(id, (idx.boundByLabelSet.get(id) ?? 0) + 1);
+    }
+  }
   if (pod && hasPodAffinity(pod)) idx.podsWithPodAffinity.add(key);
   if (pod) addHostPorts(idx, node, key, pod);
 }
@@ -357,6 +395,11 @@ export function indexHoldHostPorts(state: SimState, key: string, pod: Pod): void
 /** Forgets that a pod was bound to `node`. */
 export function indexUnbindPod(state: SimState, key: string, node: string): void {
   const idx = getIndex(state);
+  const pod = state.pods[key];
+  if (pod && idx.podsByNode.get(node)?.has(key) === true) {
+    const id = labelSetId(pod.metadata.namespace, pod.metadata.labels);
+    if (idx.podsByLabelSet.get(id)?.has(key) === true) uncountBound(idx, id);
+  }
   del(idx.podsByNode, node, key);
   idx.podsWithPodAffinity.delete(key);
   removeHostPorts(idx, node, key);
@@ -399,6 +442,68 @@ export function indexNodeImages(state: SimState, added: readonly ContainerImage[
   }
 }
 
+/**
+ * Scratch lookups that live only while createSim's warm start settles the cluster
+ * (shared/sim/create.ts `startWorkloads`, {@link withWarmStartIndexes}): answers the write path could
+ * also get from the state, kept because the warm start asks them 150,000 times. Dropped when it ends,
+ * so they cost a match no memory and can never be stale after it.
+ */
+interface WarmStartIndexes {
+  /** Node name -> the image names its `status.images` lists (kept by the kubelet's recordNodeImages). */
+  nodeImageNames: Map<string, Set<string>>;
+}
+
+const warmIndexes = new WeakMap<SimState, WarmStartIndexes>();
+let warmIndexesOn = true;
+
+/**
+ * Tests only: whether {@link withWarmStartIndexes} provides its lookups (false: every caller takes its
+ * plain path), so a test can check that the state is the same either way. Returns the previous value.
+ */
+export function setWarmStartIndexes(on: boolean): boolean {
+  const prev = warmIndexesOn;
+  warmIndexesOn = on;
+  return prev;
+}
+
+/** Runs `fn` with the warm start's scratch lookups ({@link WarmStartIndexes}); they are dropped afterwards, even when `fn` throws. */
+export function withWarmStartIndexes<T>(state: SimState, fn: () => T): T {
+  const outer = warmIndexes.get(state);
+  if (outer === undefined && warmIndexesOn) warmIndexes.set(state, { nodeImageNames: new Map() });
+  try {
+    return fn();
+  } finally {
+    if (outer === undefined) warmIndexes.delete(state);
+  }
+}
+
+/**
+ * (issue 6) During the warm start ({@link withWarmStartIndexes}): the names Node `node`'s
+ * `status.images` (`list`) holds, as a Set the caller keeps in step with the list (the kubelet's
+ * recordNodeImages, the one writer of `status.images`, adds and drops one name per image); built from
+ * `list` on first use or when its size no longer matches the list's. Undefined outside the warm start,
+ * or when an entry of `list` has several names or repeats one: the caller then reads the list.
+ * O(1), O(list) when built.
+ */
+export function warmNodeImageNames(state: SimState, node: string, list: readonly ContainerImage[] | undefined): Set<string> | undefined {
+  const w = warmIndexes.get(state);
+  if (w === undefined) return undefined;
+  const len = list === undefined ? 0 : list.length;
+  let names = w.nodeImageNames.get(node);
+  if (names !== undefined && names.size === len) return names;
+  w.nodeImageNames.delete(node);
+  names = new Set();
+  if (list !== undefined) {
+    for (const img of list) {
+      if (img.names.length !== 1) return undefined;
+      names.add(img.names[0]!);
+    }
+  }
+  if (names.size !== len) return undefined;
+  w.nodeImageNames.set(node, names);
+  return names;
+}
+
 /** (issue 6) The {@link ImageStateSummary} of image `name` (Nodes listing it in `status.images`), or undefined when none. O(1). */
 export function imageState(state: SimState, name: string): ImageStateSummary | undefined {
   return getIndex(state).imageNodeCount.get(name);
@@ -411,6 +516,38 @@ export function indexNodesChanged(state: SimState): void {
   idx.sortedNodeNames = Object.keys(state.nodes).sort();
   idx.sortedNodes = idx.sortedNodeNames.map((n) => state.nodes[n]!);
   idx.nodeIndex = new Map(idx.sortedNodeNames.map((n, i) => [n, i]));
+}
+
+/** UTF-16 code unit order: the default sort's, and `<` on strings. */
+const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Keys of every stored Pod, sorted: the same list as `Object.keys(state.pods).sort()`, from the label
+ * set index (every stored Pod is in exactly one set) instead of listing a 150,000-key dictionary object
+ * and sorting it whole. Each set is sorted on its own; when the sets' key ranges do not interleave
+ * (one ReplicaSet's Pods share a name prefix) they are concatenated in order, else all keys are sorted
+ * together. O(pods log(pods per set)) in the first case, O(pods log pods) in the second.
+ */
+export function sortedPodKeys(state: SimState): string[] {
+  const idx = getIndex(state);
+  const parts: string[][] = [];
+  let total = 0;
+  for (const set of idx.podsByLabelSet.values()) {
+    if (set.size === 0) continue;
+    const part = [...set].sort(byCodeUnits);
+    parts.push(part);
+    total += part.length;
+  }
+  parts.sort((a, b) => byCodeUnits(a[0]!, b[0]!));
+  const out: string[] = new Array<string>(total);
+  let n = 0;
+  let disjoint = true;
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    if (i > 0 && !(parts[i - 1]![parts[i - 1]!.length - 1]! < part[0]!)) disjoint = false;
+    for (let k = 0; k < part.length; k++) out[n++] = part[k]!;
+  }
+  return disjoint ? out : out.sort(byCodeUnits);
 }
 
 /** Keys in a set, sorted (use wherever the order can affect results). */

@@ -15,6 +15,7 @@ import { healthyNodeConditions } from './controllers/nodeLifecycle.ts';
 import { runControllers } from './controllers/index.ts';
 import { emitPendingAfterWarmStart } from './controllers/scheduler.ts';
 import { objKey, refKey } from './names.ts';
+import { withWarmStartIndexes } from './cache.ts';
 import { seedRng } from './prng.ts';
 import { parseCpuMillicores, parseMemoryMiB } from '../manifests/quantity.ts';
 import { createSloStates, defaultAlertTiers, sloPeriodSeconds } from './slo.ts';
@@ -343,11 +344,13 @@ export function startWorkloads(state: SimState, cold: boolean): void {
     runControllers(state);
     return;
   }
-  withWarmStart(state, () => {
-    for (let pass = 0; pass < 20; pass++) {
-      runControllers(state);
-      const d = state.dirty;
-      if (d.deployments.length + d.replicaSets.length + d.pods.length + d.services.length + d.nodes.length + state.scheduler.activeQ.length + (state.kubeletAdmitQueue?.length ?? 0) === 0) break;
-    }
-  });
+  withWarmStart(state, () =>
+    withWarmStartIndexes(state, () => {
+      for (let pass = 0; pass < 20; pass++) {
+        runControllers(state);
+        const d = state.dirty;
+        if (d.deployments.length + d.replicaSets.length + d.pods.length + d.services.length + d.nodes.length + state.scheduler.activeQ.length + (state.kubeletAdmitQueue?.length ?? 0) === 0) break;
+      }
+    }),
+  );
 }

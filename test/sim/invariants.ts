@@ -142,6 +142,10 @@ function indexes(state: SimState, out: string[]): void {
       if (a.get(k) !== b.get(k)) out.push(`index ${name}[${k}]: live {${a.get(k) ?? ''}} != rebuilt {${b.get(k) ?? ''}}`);
     }
   }
+  for (const id of [...new Set([...live.boundByLabelSet.keys(), ...fresh.boundByLabelSet.keys()])].sort()) {
+    if (live.boundByLabelSet.get(id) !== fresh.boundByLabelSet.get(id)) out.push(`index boundByLabelSet[${id}]: live ${live.boundByLabelSet.get(id)} != rebuilt ${fresh.boundByLabelSet.get(id)}`);
+  }
+  if (live.podsWithPriority !== fresh.podsWithPriority) out.push(`index podsWithPriority: live ${live.podsWithPriority} != rebuilt ${fresh.podsWithPriority}`);
   if (live.sortedNodeNames.join(' ') !== fresh.sortedNodeNames.join(' ')) out.push(`index sortedNodeNames: live ${live.sortedNodeNames.join(',')} != rebuilt ${fresh.sortedNodeNames.join(',')}`);
   for (let i = 0; i < live.sortedNodes.length; i++) {
     if (live.sortedNodes[i] !== state.nodes[live.sortedNodeNames[i]!]) out.push(`index sortedNodes[${i}]: not the Node object ${live.sortedNodeNames[i]}`);

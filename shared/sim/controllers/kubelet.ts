@@ -39,7 +39,7 @@
 import { apiWritable, deletePod, isWarmStart, noteChange, registerPodTerminationHandler, removePod, updateStatus } from '../apiserver.ts';
 import { emit } from '../emit.ts';
 import { configMapOf, configMapValue, secretOf, secretValue } from '../kinds/config.ts';
-import { getIndex, indexNodeImages, servicesForLabels } from '../cache.ts';
+import { getIndex, indexNodeImages, servicesForLabels, warmNodeImageNames } from '../cache.ts';
 import { cloneContainerState, isTerminating, newCondition, setCondition, setContainerStates, setPodReady } from '../podutil.ts';
 import { nextInt } from '../prng.ts';
 import { scheduleTimer, type TimerKind } from '../timers.ts';
@@ -527,11 +527,16 @@ export function recordNodeImages(state: SimState, pod: Pod): void {
   const node = nodeName ? state.nodes[nodeName] : undefined;
   if (!node) return;
   let list = node.status.images;
-  const added: ContainerImage[] = [];
-  const removed: string[] = [];
-  for (const c of [...(pod.spec.initContainers ?? []), ...pod.spec.containers]) {
+  // The warm start's Set of the listed names (150,000 Pods at 5,000 Nodes: no scan of the list each); else the list.
+  const seen = warmNodeImageNames(state, nodeName!, list);
+  let added: ContainerImage[] | null = null;
+  const inits = pod.spec.initContainers;
+  const nInit = inits === undefined ? 0 : inits.length;
+  const containers = pod.spec.containers;
+  for (let k = 0; k < nInit + containers.length; k++) {
+    const c = k < nInit ? inits![k]! : containers[k - nInit]!;
     const name = normalizedImageName(c.image);
-    if (list?.some((img) => img.names.includes(name))) continue;
+    if (seen !== undefined ? seen.has(name) : list?.some((img) => img.names.includes(name))) continue;
     const sizeBytes = Math.round((profileOf(state, c.image).sizeMiB ?? DEFAULT_IMAGE_SIZE_MIB) * MIB_BYTES);
     list ??= node.status.images = [];
     // Largest first; a new image goes before those of its size (most recent first among equals).
@@ -539,11 +544,14 @@ export function recordNodeImages(state: SimState, pod: Pod): void {
     while (at < list.length && list[at]!.sizeBytes > sizeBytes) at++;
     const img = { names: [name], sizeBytes };
     list.splice(at, 0, img);
-    added.push(img);
+    seen?.add(name);
+    (added ??= []).push(img);
   }
-  if (added.length === 0 || !list) return;
+  if (added === null || !list) return;
+  const removed: string[] = [];
   while (list.length > NODE_STATUS_MAX_IMAGES) {
     const dropped = list.pop()!;
+    if (seen !== undefined) for (const n of dropped.names) seen.delete(n);
     const i = added.indexOf(dropped);
     if (i >= 0) added.splice(i, 1);
     else removed.push(...dropped.names);

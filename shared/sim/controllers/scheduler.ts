@@ -323,8 +323,9 @@ export function schedulerSync(state: SimState): void {
   let queue = sq.activeQ;
   sq.activeQ = [];
   // PrioritySort (queue sort plugin): higher spec.priority first, FIFO within a priority (stable sort).
-  // Only when some queued pod has a priority, so queues of priority-0 pods keep their order at O(queue).
-  if (queue.some((k) => (state.pods[k]?.spec.priority ?? 0) !== 0)) queue = queue.slice().sort((a, b) => podPriorityOf(state, b) - podPriorityOf(state, a));
+  // Only when some queued pod has a priority, so queues of priority-0 pods keep their order at O(queue);
+  // not even read while no stored pod has one (../cache.ts podsWithPriority: createSim's 150,000 lookups).
+  if (getIndex(state).podsWithPriority > 0 && queue.some((k) => (state.pods[k]?.spec.priority ?? 0) !== 0)) queue = queue.slice().sort((a, b) => podPriorityOf(state, b) - podPriorityOf(state, a));
   // Keys that failed in this pass: a duplicate of one is not retried (one of a bound pod stops at its
   // nodeName below), so only failures are remembered, not all 150,000 keys of createSim's queue.
   const failed = new Set<string>();
@@ -426,6 +427,8 @@ interface SpreadGroup {
   touched: number[];
   /** Per topology key, counts per domain id over every node with that label (no node filter). */
   domains: Map<string, Int32Array>;
+  /** The same counts with each topology's node -> domain ids, for {@link countBound} (no key lookups per binding). */
+  domList: { dom: Int32Array; counts: Int32Array }[];
   /** Largest per-node count (bounds the buckets of {@link scanDefaults}). */
   maxHost: number;
   /** False once evicted from the pass's cache (no longer counted on binds: terms holding it are rebuilt). */
@@ -494,6 +497,10 @@ interface Pass {
   boundMemo: Map<Readonly<Record<string, string>>, { gen: number; namespace: string; groups: SpreadGroup[] }>;
   /** Per topology: each node's zone index (`values.length` without the label) and the zones' node lists. */
   zoneLists: Map<Topology, ZoneLists>;
+  /** Groups evicted from {@link groups} whose per-node counts are not reused yet ({@link recycleGroups}). */
+  retired: SpreadGroup[];
+  /** All-zero per-node count arrays of recycled groups, for the next {@link groupOf} (no 20 KB allocation per group at 5,000 Nodes). */
+  freeHost: Int32Array[];
 }
 
 function newPass(state: SimState): Pass {
@@ -550,6 +557,8 @@ function newPass(state: SimState): Pass {
     zoneLists: new Map(),
     groupsGen: 0,
     boundMemo: new Map(),
+    retired: [],
+    freeHost: [],
   };
 }
 
@@ -614,7 +623,7 @@ function groupOf(pass: Pass, namespace: string, sel: CompiledSelector): SpreadGr
     if (groups[i]!.key === key) return groups[i]!;
   }
   const state = pass.state;
-  const g: SpreadGroup = { key, namespace, sel, host: new Int32Array(pass.table.nodes.length), touched: [], domains: new Map(), live: true, maxHost: 0 };
+  const g: SpreadGroup = { key, namespace, sel, host: pass.freeHost.pop() ?? new Int32Array(pass.table.nodes.length), touched: [], domains: new Map(), domList: [], live: true, maxHost: 0 };
   const count = (pod: Pod) => {
     if (!pod.spec.nodeName || pod.metadata.deletionTimestamp !== undefined || pod.metadata.namespace !== namespace || !selectorMatchesLabels(sel, pod.metadata.labels)) return;
     const j = pass.nodeIndex.get(pod.spec.nodeName);
@@ -624,17 +633,55 @@ function groupOf(pass: Pass, namespace: string, sel: CompiledSelector): SpreadGr
     if (c > g.maxHost) g.maxHost = c;
   };
   if (!sel.nothing) forEachGroupCandidate(state, namespace, sel, count);
-  if (groups.length >= GROUP_CACHE) groups.shift()!.live = false;
+  if (groups.length >= GROUP_CACHE) {
+    const old = groups.shift()!;
+    old.live = false;
+    pass.retired.push(old);
+  }
   groups.push(g);
   pass.groupsGen++;
   return g;
 }
 
+const NO_COUNTS = new Int32Array(0);
+let recycling = true;
+
+/**
+ * Tests only: whether evicted spread groups' count arrays are reused ({@link recycleGroups}; false: a
+ * fresh array per group), so a test can check that placements are the same either way. Returns the previous value.
+ */
+export function setSpreadGroupRecycling(on: boolean): boolean {
+  const prev = recycling;
+  recycling = on;
+  return prev;
+}
+
+/**
+ * Hands the per-node count arrays of evicted groups to the next {@link groupOf}s, zeroed (their
+ * nonzero entries are the `touched` nodes: counts only grow in a pass). Called before a pod is
+ * scheduled, so no pod's terms hold them; the spread index's group is kept until the index moves on
+ * ({@link switchGroup} reads its nodes). An evicted group is never read again (`live` false).
+ */
+function recycleGroups(pass: Pass): void {
+  const keep: SpreadGroup[] = [];
+  for (const g of pass.retired) {
+    if (pass.sidx !== null && pass.sidx.group === g) {
+      keep.push(g);
+      continue;
+    }
+    const host = g.host;
+    for (const j of g.touched) host[j] = 0;
+    g.host = NO_COUNTS;
+    pass.freeHost.push(host);
+  }
+  pass.retired = keep;
+}
+
 /**
  * Visits every pod that may count for a spread group (bound pods matching `sel` in `namespace`, plus
  * others that `count` filters out), in no particular order (counting per node is commutative): the
- * pods of the matching label sets when they are fewer than the bound pods, else the bound pods, Node
- * by Node. So a group costs O(min(matching pods, bound pods)), never the Pending pods of a ReplicaSet
+ * pods of the matching label sets holding a bound pod (../cache.ts boundByLabelSet) when they are
+ * fewer than the bound pods, else the bound pods, Node by Node. So a group costs O(min(matching pods, bound pods)), never the Pending pods of a ReplicaSet
  * scaled far beyond capacity (100,000 Pods of which 660 fit: 660 visits, not 100,000 plus a sort).
  */
 function forEachGroupCandidate(state: SimState, namespace: string, sel: CompiledSelector, count: (pod: Pod) => void): void {
@@ -650,7 +697,8 @@ function forEachGroupCandidate(state: SimState, namespace: string, sel: Compiled
     }
     sets = [];
     for (const id of best!) {
-      if (!selectorMatchesLabels(sel, idx.labelSetLabels.get(id)!)) continue;
+      // A set of Pending pods only (a ReplicaSet's new pods) counts nothing: not visited.
+      if (!idx.boundByLabelSet.has(id) || !selectorMatchesLabels(sel, idx.labelSetLabels.get(id)!)) continue;
       sets.push(id);
       matching += idx.podsByLabelSet.get(id)!.size;
     }
@@ -687,6 +735,7 @@ function domainCounts(g: SpreadGroup, key: string, topo: Topology): Int32Array {
     if (id >= 0) d[id]! += g.host[j]!;
   }
   g.domains.set(key, d);
+  g.domList.push({ dom: topo.dom, counts: d });
   return d;
 }
 
@@ -703,9 +752,10 @@ function countBound(pass: Pass, pod: Pod, j: number): void {
     const c = (g.host[j] = g.host[j]! + 1);
     if (c === 1) g.touched.push(j);
     if (c > g.maxHost) g.maxHost = c;
-    for (const [key, d] of g.domains) {
-      const id = pass.topo.get(key)!.dom[j]!;
-      if (id >= 0) d[id]!++;
+    const list = g.domList;
+    for (let k = 0; k < list.length; k++) {
+      const id = list[k]!.dom[j]!;
+      if (id >= 0) list[k]!.counts[id]!++;
     }
   }
 }
@@ -1043,6 +1093,7 @@ function scanDefaults(pass: Pass, c: PodCtx, scan: Scan, start: number, want: nu
 }
 
 function scheduleOne(state: SimState, key: string, pod: Pod, pass: Pass): boolean {
+  if (pass.retired.length > 0 && recycling) recycleGroups(pass);
   const claims = pod.spec.volumes === undefined ? null : volumeBindingPreFilter(state, pod);
   if (claims !== null) {
     recordFailure(state, key, pod, preFilterFitError(pass.table.nodes.length, claims)); // VolumeBinding PreFilter (./volumeBinding.ts)
