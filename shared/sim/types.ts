@@ -448,7 +448,7 @@ export const DELETABLE_KINDS = kindsWhere('delete', 'deleteObject');
 export type DeletableKind = (typeof DELETABLE_KINDS)[number];
 
 /** (added) The {@link SimAction} `adminCommand` commands. */
-export type AdminCommand = 'etcdctl-compact' | 'etcdctl-defrag' | 'etcdctl-alarm-disarm' | 'kubeadm-control-plane' | 'kubeadm-kubelet-cert';
+export type AdminCommand = 'etcdctl-compact' | 'etcdctl-defrag' | 'etcdctl-alarm-disarm' | 'kubeadm-control-plane' | 'kubeadm-kubelet-cert' | 'containerd-restart' | 'kubeadm-certs-renew';
 
 /** Kinds a player may patch ({@link SimAction} `patchObject`). */
 export type PatchableKind = KindsWhere<'patch', 'patchObject'>;

@@ -104,7 +104,7 @@ export function memoryAt(profile: ImageProfile, startedAt: SimSeconds, now: SimS
 
 function nodeUp(state: SimState, pod: Pod): boolean {
   const n = pod.spec.nodeName ? state.nodes[pod.spec.nodeName] : undefined;
-  return n !== undefined && n.sim.kubeletUp;
+  return n !== undefined && n.sim.kubeletUp && n.sim.runtimeDownSince === undefined; // (issue 6) no runtime: no container work
 }
 
 function later(state: SimState, seconds: number): SimSeconds {
@@ -1433,9 +1433,12 @@ export function replanPodMemory(state: SimState, podKey: string): void {
 
 /**
  * A node came back (the machine rebooted): its terminating pods finish at once, pods that had started
- * get their containers restarted (restartCount + 1), pods still creating pull again.
+ * get their containers restarted (restartCount + 1), pods still creating pull again. With
+ * `containersKept` (issue 6: the container runtime is back, containerd's shims kept the containers
+ * running) a running pod keeps its containers: Ready again at once without a readiness probe, else
+ * after its probe workers pass again.
  */
-export function kubeletNodeRecovered(state: SimState, node: string): void {
+export function kubeletNodeRecovered(state: SimState, node: string, opts: { containersKept?: boolean } = {}): void {
   const keys = [...(getIndex(state).podsByNode.get(node) ?? [])].sort();
   for (const key of keys) {
     const pod = state.pods[key]!;
@@ -1445,6 +1448,13 @@ export function kubeletNodeRecovered(state: SimState, node: string): void {
       continue;
     }
     if (pod.status.phase === 'Failed' || pod.status.phase === 'Succeeded') continue;
+    if (opts.containersKept && pod.sim.containerStartedAt !== null && pod.sim.probes?.started !== false && pod.status.containerStatuses.every((c) => c.state.running)) {
+      const pr = pod.sim.probes;
+      if (pr) for (const kind of ['readiness', 'liveness'] as const) if (pr[kind]) pr[kind]!.next = null; // their timers were dropped meanwhile
+      if (!hasProbe(pod, 'readiness')) setPodReady(state, key, pod, true);
+      wakeProbes(state, key, pod);
+      continue;
+    }
     const started = pod.status.containerStatuses.some((c) => c.started || c.state.terminated || c.restartCount > 0 || c.state.waiting?.reason === 'CrashLoopBackOff');
     if (started) {
       pod.sim.containerStartedAt = null;

@@ -618,6 +618,12 @@ export interface Node {
      * heartbeating, or null while the node is healthy. Drives the 50 s grace and 300 s eviction timers.
      */
     lostAt: SimSeconds | null;
+    /**
+     * (added, issue 6) Sim second the Node's container runtime (containerd) went down, absent while it
+     * runs (the container-runtime-down incident): the kubelet keeps posting status (Ready False) but
+     * can start, stop and probe no container; the containers already running keep serving (containerd's shims).
+     */
+    runtimeDownSince?: SimSeconds;
   };
 }
 
