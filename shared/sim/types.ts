@@ -134,6 +134,14 @@ export interface ControlPlane {
   staticPodRestarts?: Partial<Record<'kube-scheduler' | 'kube-controller-manager', number>>;
   /** (added) Sim second a static Pod's current container started (after its manifest was restored). */
   staticPodStartedAt?: Partial<Record<'kube-scheduler' | 'kube-controller-manager', SimSeconds>>;
+  /**
+   * (added, issue 6) Sim second the kube-apiserver's serving certificate expired, while it still serves
+   * it (the apiserver-cert-expiry incident); absent while valid. Every client verifying it fails: the
+   * console's kubectl, and the controller-manager's and scheduler's Lease renewals (controllers/etcd.ts).
+   */
+  apiserverCertExpiredAt?: SimSeconds;
+  /** (added, issue 6) Sim second each kubeadm leaf certificate was last renewed (`kubeadm certs renew NAME`), by its kubeadm name. */
+  certRenewedAt?: Partial<Record<string, SimSeconds>>;
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -38,6 +38,7 @@ import { corednsOutage } from './coredns-outage.ts';
 import { kubeletCertExpiry } from './kubelet-cert-expiry.ts';
 import { replicaScale } from './replica-scale.ts';
 import { containerRuntimeDown } from './container-runtime-down.ts';
+import { apiserverCertExpiry } from './apiserver-cert-expiry.ts';
 
 /** Identity that checks every key names its own module's `kind`. */
 function registry<R extends { [K in keyof R]: IncidentModule<K & string, z.ZodType, AnyTargetSelector> }>(modules: R): R {
@@ -74,6 +75,7 @@ export const incidentRegistry = registry({
   'kubelet-cert-expiry': kubeletCertExpiry,
   'replica-scale': replicaScale,
   'container-runtime-down': containerRuntimeDown,
+  'apiserver-cert-expiry': apiserverCertExpiry,
 });
 
 /** The incident kinds the sim knows: the keys of {@link incidentRegistry}. */
