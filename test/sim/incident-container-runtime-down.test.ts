@@ -113,3 +113,20 @@ describe('incident container-runtime-down', () => {
     expect(checkInvariants(s)).toEqual([]);
   });
 });
+
+describe('container-runtime-down, then the machine fails', () => {
+  it('a Node reporting Ready False whose kubelet stops turns Unknown after the 50 s grace, its not-ready taints swapped for unreachable', () => {
+    const s = createSim(shopInput({ incidents: [
+      { id: 'rt', type: 'container-runtime-down', at: AT, target: 'node-a', params: {} },
+      { id: 'dead', type: 'node-failure', at: 100, target: 'node-a', params: {} },
+    ] }));
+    stepN(s, 100);
+    const keys = (n: typeof s.nodes[string]) => n.spec.taints.map((t) => `${t.key}:${t.effect}`).sort();
+    expect(keys(s.nodes['node-a']!)).toEqual(['node.kubernetes.io/not-ready:NoExecute', 'node.kubernetes.io/not-ready:NoSchedule']);
+    stepN(s, 50); // t = 150: 50 s after the kubelet stopped
+    expect(s.nodes['node-a']!.status.conditions.find((c) => c.type === 'Ready')).toMatchObject({ status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' });
+    expect(keys(s.nodes['node-a']!)).toEqual(['node.kubernetes.io/unreachable:NoExecute', 'node.kubernetes.io/unreachable:NoSchedule']);
+    expect(nodeRow(s, 'node-a')).toMatch(/^node-a\s+NotReady\s/);
+    expect(checkInvariants(s)).toEqual([]);
+  });
+});
