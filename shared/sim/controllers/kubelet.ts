@@ -104,7 +104,7 @@ export function memoryAt(profile: ImageProfile, startedAt: SimSeconds, now: SimS
 
 function nodeUp(state: SimState, pod: Pod): boolean {
   const n = pod.spec.nodeName ? state.nodes[pod.spec.nodeName] : undefined;
-  return n !== undefined && n.sim.kubeletUp && n.sim.runtimeDownSince === undefined; // (issue 6) no runtime: no container work
+  return n !== undefined && n.sim.kubeletUp && n.sim.runtimeDownSince === undefined && n.sim.silentSince === undefined; // (issue 6) no runtime, or cut off from the API: no container work
 }
 
 function later(state: SimState, seconds: number): SimSeconds {

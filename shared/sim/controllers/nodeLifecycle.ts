@@ -70,6 +70,15 @@ export const DEFAULT_TOLERATION_SECONDS = 300;
 export const UNREACHABLE_TAINT = 'node.kubernetes.io/unreachable';
 /** (issue 6) Taint key put on nodes whose kubelet reports `Ready=False` (K nodelifecycle `NotReadyTaintTemplate`). */
 export const NOT_READY_TAINT = 'node.kubernetes.io/not-ready';
+/**
+ * True while no status of the Node's kubelet reaches the API server: the machine or kubelet is down
+ * (`sim.kubeletUp` false), or (issue 6) the kubelet runs but is cut off (`sim.silentSince`: an expired
+ * client certificate, its containers still serving).
+ */
+export function kubeletSilent(node: Node): boolean {
+  return !node.sim.kubeletUp || node.sim.silentSince !== undefined;
+}
+
 /** True for the taints the node lifecycle controller owns (unreachable, not-ready). */
 const isLifecycleTaint = (key: string) => key === UNREACHABLE_TAINT || key === NOT_READY_TAINT;
 /** `--node-eviction-rate`: NoExecute taints per sim second per zone (one Node per 10 s). */
@@ -297,7 +306,7 @@ function taintNoExecute(state: SimState, name: string): void {
   const node = state.nodes[name];
   if (!node || isReady(node)) return; // gone, or Ready again: "no need to taint it"
   const reportsFalse = readyCondition(node)?.status === 'False';
-  if (reportsFalse ? !node.sim.kubeletUp : node.sim.kubeletUp) return; // the kubelet came back (or stopped) since
+  if (reportsFalse === kubeletSilent(node)) return; // the kubelet came back (or stopped) since
   const key = reportsFalse ? NOT_READY_TAINT : UNREACHABLE_TAINT;
   node.spec.taints = node.spec.taints.filter((t) => !(isLifecycleTaint(t.key) && t.effect === 'NoExecute'));
   node.spec.taints.push({ key, effect: 'NoExecute', timeAdded: state.t });
@@ -343,16 +352,18 @@ export function nodeLifecycleSync(state: SimState): void {
     if (!node) continue;
     noteChange(state, 'Node', name); // a queued Node changed (cordon, or its machine died / came back: sim.kubeletUp)
     if (state.scheduler.unschedulable.length > 0) state.scheduler.moveRequested = true;
-    if (!node.sim.kubeletUp && node.sim.lostAt === null) {
+    if (!node.sim.kubeletUp) delete node.sim.lostRunning; // the machine itself is down: its containers with it
+    if (kubeletSilent(node) && node.sim.lostAt === null) {
       node.sim.lostAt = state.t;
+      if (node.sim.kubeletUp) node.sim.lostRunning = true;
       scheduleTimer(state, state.t + NODE_MONITOR_GRACE_SECONDS, T_GRACE, name);
-    } else if (node.sim.kubeletUp && node.sim.lostAt !== null) {
+    } else if (!kubeletSilent(node) && node.sim.lostAt !== null) {
       if (!apiWritable(state)) {
         retry.push(name); // the kubelet cannot post its status yet
         continue;
       }
       recover(state, node);
-    } else if (node.sim.kubeletUp) {
+    } else if (!kubeletSilent(node)) {
       // (issue 6) the kubelet posts status: Ready False (its runtime is down) or True again
       const reported = readyCondition(node)?.status;
       const tainted = node.spec.taints.some((t) => t.key === NOT_READY_TAINT);
@@ -373,6 +384,8 @@ function recover(state: SimState, node: Node): void {
   const name = node.metadata.name;
   node.sim.lostAt = null;
   node.sim.lastHeartbeat = state.t;
+  const containersKept = node.sim.lostRunning === true; // a kubelet that was only cut off adopts its running containers
+  delete node.sim.lostRunning;
   const ready = readyCondition(node);
   const wasNotReady = ready === undefined || ready.status !== 'True';
   if (wasNotReady) node.status.conditions = healthyNodeConditions(state.t);
@@ -383,7 +396,7 @@ function recover(state: SimState, node: Node): void {
   if (z) z.queue = z.queue.filter((n) => n !== name);
   noteChange(state, 'Lease', `${NODE_LEASE_NAMESPACE}/${name}`); // the kubelet renews its Lease again (../kinds/lease.ts)
   if (wasNotReady) emit(state, 'Normal', 'NodeReady', nodeRef(node), `Node ${name} status is now: NodeReady`, 'kubelet');
-  kubeletNodeRecovered(state, name);
+  kubeletNodeRecovered(state, name, { containersKept });
 }
 
 /** Handles the grace (-> NotReady) and eviction timers of a node. Stale timers are ignored. */
@@ -392,8 +405,8 @@ export function onNodeTimer(state: SimState, timer: Timer): void {
   const node = state.nodes[timer.ref];
   if (!node) return;
   // The not-ready taint's evictions run while the kubelet posts Ready False; the rest needs a silent kubelet.
-  const notReadyEviction = timer.kind === T_EVICT && node.sim.kubeletUp && node.sim.lostAt === null && node.spec.taints.some((t) => t.key === NOT_READY_TAINT && t.effect === 'NoExecute');
-  if (!notReadyEviction && (node.sim.kubeletUp || node.sim.lostAt === null)) return;
+  const notReadyEviction = timer.kind === T_EVICT && !kubeletSilent(node) && node.sim.lostAt === null && node.spec.taints.some((t) => t.key === NOT_READY_TAINT && t.effect === 'NoExecute');
+  if (!notReadyEviction && (!kubeletSilent(node) || node.sim.lostAt === null)) return;
   const retry = () => scheduleTimer(state, state.t + state.settings.tickSeconds, timer.kind, timer.ref);
   if (timer.kind === T_GRACE) {
     const ready = readyCondition(node);
