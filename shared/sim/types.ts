@@ -237,6 +237,12 @@ export interface ImageProfile {
    */
   startupSeconds?: number;
   /**
+   * (added, issue 6) Ports the image's process listens on besides the ones its container declares
+   * (CoreDNS: its health 8080 and ready 8181 endpoints, which kubeadm's manifest probes without declaring
+   * them); a probe on any other undeclared port is refused (shared/sim/controllers/kubelet.ts `probeOutcome`).
+   */
+  listenPorts?: number[];
+  /**
    * (added) Sim seconds this image runs when used as an init container before it exits. Absent:
    * {@link DEFAULT_INIT_SECONDS} in shared/sim/controllers/kubelet.ts (2 s). Our rule.
    */

@@ -763,7 +763,7 @@ export function appResponse(state: SimState, pod: Pod): { ms: number; utilisatio
  * `<Kind> probe failed: <output>`). In order:
  * 1. the app does not listen yet (`startupSeconds` of its image profile after the container start,
  *    default {@link DEFAULT_APP_START_SECONDS}), or the probe's port is not among the container's
- *    declared `ports` (when it declares any): httpGet `Get "http://IP:PORT/PATH": dial tcp IP:PORT:
+ *    declared `ports` (when it declares any) nor the image profile's `listenPorts`: httpGet `Get "http://IP:PORT/PATH": dial tcp IP:PORT:
  *    connect: connection refused`, tcpSocket `dial tcp IP:PORT: connect: connection refused`, grpc
  *    `timeout: failed to connect service "IP:PORT" within 1s: context deadline exceeded` (K
  *    pkg/probe/grpc/grpc.go), exec: the command's (empty) output;
@@ -788,7 +788,7 @@ export function probeOutcome(state: SimState, pod: Pod, c: Container, p: Probe, 
   const profile = profileOf(state, pod.sim.image);
   const started = pod.sim.containerStartedAt ?? state.t;
   if (state.t < started + Math.max(0, profile.startupSeconds ?? DEFAULT_APP_START_SECONDS)) return refused();
-  if (port !== null && c.ports.length > 0 && !c.ports.some((x) => x.containerPort === port)) return refused();
+  if (port !== null && c.ports.length > 0 && !c.ports.some((x) => x.containerPort === port) && !(profile.listenPorts?.includes(port) ?? false)) return refused();
   if (kind === 'readiness' && profile.failsReadiness) {
     if (p.httpGet) return 'HTTP probe failed with statuscode: 503';
     if (p.grpc) return 'service unhealthy (responded with "NOT_SERVING")';
