@@ -166,7 +166,7 @@ export const ActionMessage = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('uncordonNode'), node: name }),
   z.strictObject({ type: z.literal('drainNode'), node: name }),
   z.strictObject({ type: z.literal('restoreEtcdMember'), member: name }),
-  z.strictObject({ type: z.literal('adminCommand'), command: z.enum(['etcdctl-compact', 'etcdctl-defrag', 'etcdctl-alarm-disarm', 'kubeadm-control-plane', 'kubeadm-kubelet-cert']), arg: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).max(253).optional() }),
+  z.strictObject({ type: z.literal('adminCommand'), command: z.enum(['etcdctl-compact', 'etcdctl-defrag', 'etcdctl-alarm-disarm', 'kubeadm-control-plane', 'kubeadm-kubelet-cert', 'containerd-restart', 'kubeadm-certs-renew']), arg: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/).max(253).optional() }),
   z.strictObject({ type: z.literal('label'), kind: metadataKind, name, labels: metadataChanges }),
   z.strictObject({ type: z.literal('annotate'), kind: metadataKind, name, annotations: metadataChanges }),
   z.strictObject({

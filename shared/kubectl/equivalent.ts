@@ -104,5 +104,7 @@ export function adminCommandLine(command: Extract<SimAction, { type: 'adminComma
     case 'etcdctl-alarm-disarm': return 'etcdctl alarm disarm';
     case 'kubeadm-control-plane': return `kubeadm init phase control-plane ${arg ?? ''}`.trimEnd();
     case 'kubeadm-kubelet-cert': return `kubeadm kubeconfig user --org system:nodes --client-name system:node:${arg ?? ''}`;
+    case 'containerd-restart': return `ssh ${arg ?? ''} sudo systemctl restart containerd`;
+    case 'kubeadm-certs-renew': return `kubeadm certs renew ${arg ?? ''}`.trimEnd();
   }
 }

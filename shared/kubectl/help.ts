@@ -60,6 +60,8 @@ Change (each action takes simulated time and shows in the events):
   ssh NODE sudo openssl x509 -noout -enddate -in /var/lib/kubelet/pki/kubelet-client-current.pem
   kubeadm kubeconfig user --org system:nodes --client-name system:node:NODE   (new kubelet client certificate: installed, kubelet restarted)
   kubeadm certs check-expiration                             (the control-plane certificates kubeadm manages)
+  kubeadm certs renew NAME|all                               (a new control-plane certificate, valid one year: kubeadm certs renew apiserver)
+  ssh NODE sudo systemctl status|restart containerd          (the node's container runtime)
   etcdctl member remove ID                                   (needs quorum; ID from member list)
   etcdctl member add NAME --peer-urls=https://IP:2380        (replaces a failed member: remove it first)
 

@@ -32,6 +32,7 @@ import { horizontalPodAutoscalerKind } from '../sim/kinds/hpa.ts';
 import { LOGS_FLAGS, runLogs } from './logs.ts';
 import { runExec } from './exec.ts';
 import { runOps, runSsh } from './ssh.ts';
+import { apiserverCertError } from '../sim/incidents/apiserver-cert-expiry.ts';
 
 export { KUBECTL_HELP } from './help.ts';
 export { tokenize, parseArgs, UsageError } from './parse.ts';
@@ -391,6 +392,8 @@ function dispatch(state: SimState, words: string[]): KubectlResult {
   const w = globalFlagsLast(raw);
   const cmd = w[0];
   if (cmd === 'exec') {
+    const tlsError = apiserverCertError(state);
+    if (tlsError !== null) throw new UsageError(tlsError);
     // (added) exec: the flags written before it stay before its `--` (what follows `--` is the container's command line)
     readGate(state);
     const at = raw.indexOf('exec');
@@ -398,6 +401,9 @@ function dispatch(state: SimState, words: string[]): KubectlResult {
   }
   if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') return output(KUBECTL_HELP);
   if (w.includes('--help') || w.includes('-h')) return output(KUBECTL_HELP);
+  // (added, issue 6) an expired API server serving certificate: every request fails the TLS handshake, at once
+  const tls = apiserverCertError(state);
+  if (tls !== null) throw new UsageError(tls);
   const rest = w.slice(1);
   switch (cmd) {
     case 'get': return runGet(state, rest);

@@ -14,10 +14,16 @@
  *   renewal": https://kubernetes.io/docs/tasks/administer-cluster/kubeadm/kubeadm-certs/): the table
  *   looks healthy while a Node's kubelet certificate expired. The cluster's leaf certificates were
  *   renewed by a `kubeadm upgrade` 30 days before sim second 0 (one year each), its CAs are ten years old.
+ *   (issue 6) A certificate renewed since (`controlPlane.certRenewedAt`) expires a year after its renewal;
+ *   the `apiserver` one expired by the apiserver-cert-expiry incident shows its notAfter, `<invalid>`;
+ * - (issue 6) `kubeadm certs renew NAME|all` -> `adminCommand` `kubeadm-certs-renew` (handler and output:
+ *   shared/sim/incidents/apiserver-cert-expiry.ts): a new leaf certificate valid one year.
  *
- * May import: ../sim/types.ts, ../sim/names.ts, ./index.ts (types), ./parse.ts.
+ * May import: ../sim/types.ts, ../sim/names.ts, ../sim/incidents/apiserver-cert-expiry.ts (the leaf
+ * list, read only), ./index.ts (types), ./parse.ts.
  */
 import { simTimestamp } from '../sim/names.ts';
+import { KUBEADM_LEAVES } from '../sim/incidents/apiserver-cert-expiry.ts';
 import type { SimState } from '../sim/types.ts';
 import type { KubectlResult } from './index.ts';
 import { UsageError, parseArgs, type FlagDef } from './parse.ts';
@@ -29,18 +35,15 @@ const FLAGS: FlagDef[] = [
   { name: 'v', value: true },
 ];
 
-const USAGE = 'Available: kubeadm init phase control-plane scheduler|controller-manager, kubeadm kubeconfig user --org system:nodes --client-name system:node:NODE, kubeadm certs check-expiration';
+const USAGE = 'Available: kubeadm init phase control-plane scheduler|controller-manager, kubeadm kubeconfig user --org system:nodes --client-name system:node:NODE, kubeadm certs check-expiration, kubeadm certs renew NAME|all';
 
 const DAY = 86400;
 /** Sim second the control-plane leaf certificates expire (issued 30 days before sim second 0, one year). */
 const LEAF_EXPIRES = (365 - 30) * DAY;
 /** Sim second the CAs expire (ten years after the cluster's creation, 30 days before sim second 0). */
 const CA_EXPIRES = (3652 - 30) * DAY;
-const LEAVES: [string, string][] = [
-  ['admin.conf', 'ca'], ['apiserver', 'ca'], ['apiserver-etcd-client', 'etcd-ca'], ['apiserver-kubelet-client', 'ca'],
-  ['controller-manager.conf', 'ca'], ['etcd-healthcheck-client', 'etcd-ca'], ['etcd-peer', 'etcd-ca'], ['etcd-server', 'etcd-ca'],
-  ['front-proxy-client', 'front-proxy-ca'], ['scheduler.conf', 'ca'], ['super-admin.conf', 'ca'],
-];
+/** Days a renewed leaf certificate is valid (kubeadm's `certificateValidityPeriod` default, 8760h). */
+const LEAF_DAYS = 365;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** Go's `Jan 02, 2006 15:04 MST` of sim second `t`. */
@@ -67,7 +70,13 @@ function pad(cells: string[][]): string[] {
 
 /** `kubeadm certs check-expiration` (see the module doc). */
 function checkExpiration(state: SimState): string {
-  const leaves = pad([['CERTIFICATE', 'EXPIRES', 'RESIDUAL TIME', 'CERTIFICATE AUTHORITY', 'EXTERNALLY MANAGED'], ...LEAVES.map(([name, ca]) => [name, expires(LEAF_EXPIRES), residual(LEAF_EXPIRES - state.t), ca, 'no'])]);
+  const cp = state.controlPlane;
+  const notAfter = (name: string): number => {
+    const renewed = cp.certRenewedAt?.[name];
+    if (name === 'apiserver' && cp.apiserverCertExpiredAt !== undefined && (renewed === undefined || renewed < cp.apiserverCertExpiredAt)) return cp.apiserverCertExpiredAt;
+    return renewed !== undefined ? renewed + LEAF_DAYS * DAY : LEAF_EXPIRES;
+  };
+  const leaves = pad([['CERTIFICATE', 'EXPIRES', 'RESIDUAL TIME', 'CERTIFICATE AUTHORITY', 'EXTERNALLY MANAGED'], ...KUBEADM_LEAVES.map(([name, ca]) => [name, expires(notAfter(name)), residual(notAfter(name) - state.t), ca, 'no'])]);
   const cas = pad([['CERTIFICATE AUTHORITY', 'EXPIRES', 'RESIDUAL TIME', 'EXTERNALLY MANAGED'], ...['ca', 'etcd-ca', 'front-proxy-ca'].map((ca) => [ca, expires(CA_EXPIRES), residual(CA_EXPIRES - state.t), 'no'])]);
   return [
     '[check-expiration] Reading configuration from the "kubeadm-config" ConfigMap in namespace "kube-system"...',
@@ -92,6 +101,13 @@ export function runKubeadm(state: SimState, words: string[]): KubectlResult {
     throw new UsageError(`error: kubeadm init phase control-plane ${what ?? ''}: this console regenerates "scheduler" or "controller-manager"`.replace('  ', ' '));
   }
   if (p[0] === 'certs' && p[1] === 'check-expiration' && p.length === 2) return { kind: 'output', output: checkExpiration(state) };
+  if (p[0] === 'certs' && p[1] === 'renew') {
+    const what = p[2];
+    if (p.length !== 3 || what === undefined || (what !== 'all' && !KUBEADM_LEAVES.some((l) => l[0] === what))) {
+      throw new UsageError(`error: kubeadm certs renew needs one certificate: all, ${KUBEADM_LEAVES.map((l) => l[0]).join(', ')}`);
+    }
+    return { kind: 'action', action: { type: 'adminCommand', command: 'kubeadm-certs-renew', arg: what } };
+  }
   if (p[0] === 'kubeconfig' && p[1] === 'user') {
     const client = args.flags['client-name'];
     if (typeof client !== 'string' || client === '') throw new UsageError('error: required flag(s) "client-name" not set');

@@ -11,7 +11,11 @@
  *   kubelet adopts its running containers). The console's `kubeadm kubeconfig user ...` installs a
  *   new kubelet.conf and restarts the kubelet itself (shared/sim/incidents/kubelet-cert-expiry.ts);
  * - `ssh NODE sudo openssl x509 -noout -enddate -in /var/lib/kubelet/pki/kubelet-client-current.pem`:
- *   the kubelet client certificate's notAfter.
+ *   the kubelet client certificate's notAfter;
+ * - (issue 6) `ssh NODE sudo systemctl status containerd`: the container runtime's unit, `inactive
+ *   (dead)` while the container-runtime-down incident stopped it; `ssh NODE sudo systemctl restart
+ *   containerd` -> the action `adminCommand` `containerd-restart` (shared/sim/incidents/container-runtime-down.ts:
+ *   the kubelet reports Ready ~10 s later). The kubelet's journal then also shows its failing runtime checks.
  * A Node whose machine is down (`sim.kubeletUp` false, not a kubelet that merely cannot authenticate)
  * answers `No route to host`. Anything else is refused with the list of what works.
  *
@@ -20,6 +24,7 @@
 import { fnv1a64 } from '../sim/hash.ts';
 import { KUBELET_EXIT_AFTER_SECONDS, KUBELET_RESTART_SEC, KUBELET_RESTART_SECONDS, kubeletCertRecord, kubeletCertState, type KubeletCertState } from '../sim/incidents/kubelet-cert-expiry.ts';
 import { simTimestamp } from '../sim/names.ts';
+import { runtimeDownRecord, runtimeDownMessage, RUNTIME_RECOVERY_SECONDS } from '../sim/incidents/container-runtime-down.ts';
 import type { SimState } from '../sim/types.ts';
 import type { KubectlResult } from './index.ts';
 import { UsageError } from './parse.ts';
@@ -87,6 +92,8 @@ export function kubeletJournal(state: SimState, node: string): string[] {
   klog(created, 'I', 0, 'kubelet_node_status.go:79', `"Successfully registered node" node="${node}"`);
   const rec = kubeletCertRecord(state, node);
   if (rec !== null) failingKubelet(state, node, rec, klog, systemd);
+  const rt = runtimeDownRecord(state, node);
+  if (rt !== null) runtimeDownLines(state, node, rt.downAt, rt.restartedAt, klog);
   return out.filter((l) => l.t <= state.t).map((l, i) => ({ ...l, i })).sort((a, b) => a.t - b.t || a.i - b.i).map((l) => l.line);
 }
 
@@ -133,6 +140,34 @@ function failingKubelet(
   klog(r + 1, 'I', k, 'certificate_store.go:130', `"Loading cert/key pair from a file" filePath="${KUBELET_CLIENT_PEM}"`);
   klog(r + KUBELET_RESTART_SECONDS, 'I', k, 'kubelet_node_status.go:76', `"Attempting to register node" node="${node}"`);
   klog(r + KUBELET_RESTART_SECONDS, 'I', k, 'kubelet_node_status.go:111', `"Node was previously registered" node="${node}"`);
+}
+
+/** containerd's socket error as the kubelet's CRI client logs it while containerd is stopped. */
+const CRI_DIAL_ERROR = 'rpc error: code = Unavailable desc = connection error: desc = \\"transport: Error while dialing: dial unix /run/containerd/containerd.sock: connect: no such file or directory\\"';
+
+/**
+ * The kubelet's lines while its container runtime is down (K pkg/kubelet/kubelet.go `updateRuntimeUp`,
+ * `syncLoop`; kubelet_node_status.go): every 10 s (the journal keeps one line per check of two) the
+ * failed runtime status and the skipped pod sync; "Node became not ready" at 30 s; after a restart of
+ * containerd the Node Ready again.
+ */
+function runtimeDownLines(
+  state: SimState,
+  node: string,
+  downAt: number,
+  restartedAt: number | null,
+  klog: (t: number, level: 'I' | 'E' | 'W', k: number, src: string, msg: string) => void,
+): void {
+  const upAt = restartedAt === null ? Infinity : restartedAt + RUNTIME_RECOVERY_SECONDS;
+  const end = Math.min(state.t, upAt - 1);
+  for (let t = downAt + 5; t <= end; t += 10) {
+    klog(t, 'E', 0, 'log.go:32', `"Status from runtime service failed" err="${CRI_DIAL_ERROR}"`);
+    klog(t, 'E', 0, 'kubelet.go:3002', `"Container runtime sanity check failed" err="${CRI_DIAL_ERROR}"`);
+    if (t - downAt >= 30) klog(t + 1, 'E', 0, 'kubelet.go:2412', '"Skipping pod synchronization" err="container runtime is down"');
+  }
+  const notReadyAt = downAt + 30;
+  if (notReadyAt <= end) klog(notReadyAt, 'I', 0, 'setters.go:600', `"Node became not ready" node="${node}" condition={"type":"Ready","status":"False","reason":"KubeletNotReady","message":"${runtimeDownMessage(30)!}"}`);
+  if (upAt <= state.t) klog(upAt, 'I', 0, 'kubelet_node_status.go:724', `"Recording event message for node" node="${node}" event="NodeReady"`);
 }
 
 /** `journalctl ...` flags after the command: the unit (must be kubelet) and `-n`. @throws UsageError. */
@@ -211,7 +246,26 @@ function hostCommand(state: SimState, node: string, cmd: string[]): string | und
     if (rest[0] === 'restart') return '';
   }
   if (tool === 'openssl' && rest[0] === 'x509') return opensslEnddate(state, node, rest.slice(1));
+  if (tool === 'systemctl' && rest.length === 2 && rest[0] === 'status' && (rest[1] === 'containerd' || rest[1] === 'containerd.service')) return containerdStatus(state, node);
   return undefined;
+}
+
+/** `systemctl status containerd`: active (running), or inactive (dead) since the runtime went down. */
+function containerdStatus(state: SimState, node: string): string {
+  const rt = runtimeDownRecord(state, node);
+  const down = rt !== null && rt.restartedAt === null;
+  const since = down ? rt.downAt : rt?.restartedAt ?? state.nodes[node]!.metadata.creationTimestamp;
+  const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+  const iso = simTimestamp(since);
+  const stamp = `${days[(3 + Math.floor(Math.max(0, since) / 86400)) % 7]} ${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC; ${Math.max(0, Math.floor((state.t - since) / 60))}min ago`;
+  const w = when(since);
+  return [
+    '● containerd.service - containerd container runtime',
+    '     Loaded: loaded (/usr/lib/systemd/system/containerd.service; enabled; preset: enabled)',
+    `     Active: ${down ? `inactive (dead) since ${stamp}` : `active (running) since ${stamp}`}`,
+    '       Docs: https://containerd.io',
+    ...(down ? ['', `${w.mon} ${w.dd} ${w.hms} ${node} systemd[1]: Stopping containerd.service - containerd container runtime...`, `${w.mon} ${w.dd} ${w.hms} ${node} systemd[1]: containerd.service: Deactivated successfully.`, `${w.mon} ${w.dd} ${w.hms} ${node} systemd[1]: Stopped containerd.service - containerd container runtime.`] : []),
+  ].join('\n');
 }
 
 const REBOOTS = new Set(['sudo systemctl reboot', 'sudo reboot', 'systemctl reboot', 'reboot', 'sudo shutdown -r now', 'sudo /sbin/reboot']);
@@ -228,12 +282,16 @@ export function runSsh(state: SimState, words: string[]): KubectlResult {
   if (REBOOTS.has(cmd)) return { kind: 'action', action: { type: 'nodeOperation', op: 'reboot', node } };
   const parts = cmd.split(/\s+/);
   const onHost = parts[0] === 'sudo' ? parts.slice(1) : parts;
+  if (onHost.length === 3 && onHost[0] === 'systemctl' && (onHost[1] === 'restart' || onHost[1] === 'start') && (onHost[2] === 'containerd' || onHost[2] === 'containerd.service')) {
+    if (!state.nodes[node]!.sim.kubeletUp && kubeletCertState(state, node) === null) throw new UsageError(`ssh: connect to host ${node} port 22: No route to host`);
+    return { kind: 'action', action: { type: 'adminCommand', command: 'containerd-restart', arg: node } };
+  }
   if (['journalctl', 'systemctl', 'openssl'].includes(onHost[0] ?? '')) {
     if (!state.nodes[node]!.sim.kubeletUp && kubeletCertState(state, node) === null) throw new UsageError(`ssh: connect to host ${node} port 22: No route to host`);
     const out = hostCommand(state, node, onHost);
     if (out !== undefined) return { kind: 'output', output: out };
   }
-  throw new UsageError(`error: the console runs only "sudo systemctl reboot", "sudo journalctl -u kubelet", "sudo systemctl status|restart kubelet" and "sudo openssl x509 -noout -enddate -in ${KUBELET_CLIENT_PEM}" on a node's host (ssh ${node} sudo systemctl reboot)`);
+  throw new UsageError(`error: the console runs only "sudo systemctl reboot", "sudo journalctl -u kubelet", "sudo systemctl status|restart kubelet", "sudo systemctl status|restart containerd" and "sudo openssl x509 -noout -enddate -in ${KUBELET_CLIENT_PEM}" on a node's host (ssh ${node} sudo systemctl reboot)`);
 }
 
 /**

@@ -7,7 +7,8 @@
  *   servers, which the sim does not list: see docs/fidelity.md);
  * - in `kube-system`, as kubeadm v1.32 installs them (kubernetes/cmd/kubeadm/app/phases/addons/dns/manifests.go,
  *   .../proxy/manifests.go): the CoreDNS Deployment `coredns` (2 replicas, label `k8s-app: kube-dns`,
- *   requests 100m CPU / 70Mi, limit 170Mi memory, RollingUpdate maxUnavailable 1, tolerations
+ *   requests 100m CPU / 70Mi, limit 170Mi memory, RollingUpdate maxUnavailable 1, kubeadm's liveness
+ *   (`/health` 8080) and readiness (`/ready` 8181) probes, tolerations
  *   CriticalAddonsOnly and the control-plane taint) behind the `kube-dns` Service (ClusterIP
  *   10.96.0.10, ports 53/UDP, 53/TCP, 9153/TCP); the `kube-proxy` DaemonSet (label `k8s-app:
  *   kube-proxy`, no requests: BestEffort, tolerates every taint) on every Node;
@@ -66,13 +67,20 @@ export const KUBERNETES_SERVICE_IP = '10.96.0.1';
 /** ClusterIP of `kube-dns` (kubeadm: the 10th address of the service CIDR). */
 export const KUBE_DNS_IP = '10.96.0.10';
 
+/** CoreDNS's `health` (liveness, `/health`) and `ready` (readiness, `/ready`) plugin ports, which kubeadm's manifest probes without declaring them. */
+export const COREDNS_HEALTH_PORTS = [8080, 8181] as const;
+
 /** Tolerations of kubeadm's CoreDNS Deployment. */
 const COREDNS_TOLERATIONS = [
   { key: 'CriticalAddonsOnly', operator: 'Exists' as const },
   { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' as const },
 ];
 
-/** The CoreDNS Deployment manifest (kubeadm's, without the probes and volumes the sim does not run). */
+/**
+ * The CoreDNS Deployment manifest (kubeadm's, without the volumes the sim does not run): its probes are
+ * kubeadm's (liveness `/health` 8080, initialDelaySeconds 60, timeoutSeconds 5, failureThreshold 5;
+ * readiness `/ready` 8181), on ports the container does not declare ({@link COREDNS_HEALTH_PORTS}).
+ */
 export function corednsManifest(): DeploymentManifest {
   return {
     apiVersion: 'apps/v1',
@@ -90,6 +98,8 @@ export function corednsManifest(): DeploymentManifest {
             image: COREDNS_IMAGE,
             ports: [{ containerPort: 53, name: 'dns', protocol: 'UDP' }, { containerPort: 53, name: 'dns-tcp', protocol: 'TCP' }, { containerPort: 9153, name: 'metrics', protocol: 'TCP' }],
             resources: { requests: { cpu: '100m', memory: '70Mi' }, limits: { memory: '170Mi' } },
+            livenessProbe: { httpGet: { path: '/health', port: 8080 }, initialDelaySeconds: 60, timeoutSeconds: 5, successThreshold: 1, failureThreshold: 5 },
+            readinessProbe: { httpGet: { path: '/ready', port: 8181 } },
           }],
           tolerations: COREDNS_TOLERATIONS.map((t) => ({ ...t })),
           nodeSelector: { 'kubernetes.io/os': 'linux' },
@@ -152,6 +162,7 @@ export function addKubeSystem(state: SimState, input: SimInput, cold: boolean): 
     if (!state.images[image]) state.images[image] = { ...state.defaultImageProfile };
     state.imageProfileSeen[image] = memorySignature(state.images[image]!);
   }
+  state.images[COREDNS_IMAGE]!.listenPorts ??= [...COREDNS_HEALTH_PORTS]; // its probes' ports (health plugin 8080, ready plugin 8181)
   let i = input.services.length;
   const added: string[] = [];
   for (const m of kubeSystemServices()) {

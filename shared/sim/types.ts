@@ -134,6 +134,14 @@ export interface ControlPlane {
   staticPodRestarts?: Partial<Record<'kube-scheduler' | 'kube-controller-manager', number>>;
   /** (added) Sim second a static Pod's current container started (after its manifest was restored). */
   staticPodStartedAt?: Partial<Record<'kube-scheduler' | 'kube-controller-manager', SimSeconds>>;
+  /**
+   * (added, issue 6) Sim second the kube-apiserver's serving certificate expired, while it still serves
+   * it (the apiserver-cert-expiry incident); absent while valid. Every client verifying it fails: the
+   * console's kubectl, and the controller-manager's and scheduler's Lease renewals (controllers/etcd.ts).
+   */
+  apiserverCertExpiredAt?: SimSeconds;
+  /** (added, issue 6) Sim second each kubeadm leaf certificate was last renewed (`kubeadm certs renew NAME`), by its kubeadm name. */
+  certRenewedAt?: Partial<Record<string, SimSeconds>>;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -228,6 +236,12 @@ export interface ImageProfile {
    * shared/sim/controllers/kubelet.ts (0: the app listens as soon as its container runs).
    */
   startupSeconds?: number;
+  /**
+   * (added, issue 6) Ports the image's process listens on besides the ones its container declares
+   * (CoreDNS: its health 8080 and ready 8181 endpoints, which kubeadm's manifest probes without declaring
+   * them); a probe on any other undeclared port is refused (shared/sim/controllers/kubelet.ts `probeOutcome`).
+   */
+  listenPorts?: number[];
   /**
    * (added) Sim seconds this image runs when used as an init container before it exits. Absent:
    * {@link DEFAULT_INIT_SECONDS} in shared/sim/controllers/kubelet.ts (2 s). Our rule.
@@ -448,7 +462,7 @@ export const DELETABLE_KINDS = kindsWhere('delete', 'deleteObject');
 export type DeletableKind = (typeof DELETABLE_KINDS)[number];
 
 /** (added) The {@link SimAction} `adminCommand` commands. */
-export type AdminCommand = 'etcdctl-compact' | 'etcdctl-defrag' | 'etcdctl-alarm-disarm' | 'kubeadm-control-plane' | 'kubeadm-kubelet-cert';
+export type AdminCommand = 'etcdctl-compact' | 'etcdctl-defrag' | 'etcdctl-alarm-disarm' | 'kubeadm-control-plane' | 'kubeadm-kubelet-cert' | 'containerd-restart' | 'kubeadm-certs-renew';
 
 /** Kinds a player may patch ({@link SimAction} `patchObject`). */
 export type PatchableKind = KindsWhere<'patch', 'patchObject'>;

@@ -35,7 +35,7 @@ describe('incident catalog', () => {
     expect(kinds).toEqual(expect.arrayContaining(['pod-kill', 'traffic-spike', 'slow-dependency']));
     for (const e of incidentCatalog()) {
       expect(e.symptoms.length).toBeGreaterThan(0);
-      for (const r of e.remediations) expect(r.command).toMatch(/^(kubectl|etcdctl|kubeadm) /);
+      for (const r of e.remediations) expect(r.command).toMatch(/^(kubectl|etcdctl|kubeadm|ssh) /);
     }
   });
 

@@ -5,7 +5,9 @@
  * unreachable taints); `ssh node-a sudo journalctl -u kubelet` shows the 401s, then, 5 min on, the
  * kubelet exiting and failing at bootstrap on the expired kubelet.conf. A new certificate through the
  * console (`kubeadm kubeconfig user --org system:nodes --client-name system:node:node-a`) brings the
- * kubelet back 10 s later: Ready, taints gone, SLI whole. Replacing the Node mitigates it too.
+ * kubelet back 10 s later: Ready, taints gone, SLI whole. The kubelet is cut off, not down: its Pods
+ * serve until they leave the endpoints, and the renewed kubelet adopts their containers. Replacing the
+ * Node mitigates it too.
  * Times are sim seconds (tickSeconds 1).
  */
 import { describe, it, expect } from 'vitest';
@@ -111,6 +113,27 @@ describe('incident kubelet-cert-expiry', () => {
     expect(until(s, () => inc.status === 'mitigated', 60)).not.toBeNull();
     stepN(s, 60);
     expect(availabilityOver(s, 60)).toBeGreaterThan(0.998);
+    expect(checkInvariants(s)).toEqual([]);
+  });
+
+  it('the kubelet is cut off, not down: its Pods keep serving until they leave the endpoints; renewed before the eviction, the kubelet adopts the running containers (no restart)', () => {
+    const s = sim();
+    stepN(s, AT);
+    const pods = Object.values(s.pods).filter((p) => p.spec.nodeName === 'node-a' && p.metadata.namespace === 'default').map((p) => p.metadata.name).sort();
+    expect(pods.length).toBeGreaterThan(0);
+    // Before the 50 s grace the Node's Pods still serve: no requests lost to node-a.
+    expect(availabilityOver(s, 45)).toBeGreaterThan(0.998);
+    stepN(s, 10);
+    expect(nodeRow(s, 'node-a')).toMatch(/^node-a\s+NotReady\s/);
+    for (const name of pods) expect(s.pods[`default/${name}`]!.sim.ready).toBe(false);
+    typeCommand(s, RENEW);
+    stepN(s, 12);
+    expect(nodeRow(s, 'node-a')).toMatch(/^node-a\s+Ready\s/);
+    for (const name of pods) {
+      const p = s.pods[`default/${name}`]!;
+      expect(p.sim.ready).toBe(true);
+      expect(p.status.containerStatuses[0]!.restartCount).toBe(0);
+    }
     expect(checkInvariants(s)).toEqual([]);
   });
 

@@ -104,7 +104,7 @@ describe('incident registry', () => {
       expect(entry.remediations.length).toBeGreaterThan(0);
       for (const r of entry.remediations) {
         expect(r.summary).not.toBe('');
-        expect(r.command).toMatch(/^(kubectl|etcdctl|kubeadm) /);
+        expect(r.command).toMatch(/^(kubectl|etcdctl|kubeadm|ssh) /);
       }
     }
     expect(catalog.find((c) => c.kind === 'bad-rollout')).toMatchObject({

@@ -41,6 +41,21 @@ describe('kube-system', () => {
     expect(checkInvariants(s)).toEqual([]);
   });
 
+  it("CoreDNS carries kubeadm's probes (liveness /health 8080, readiness /ready 8181, ports it does not declare) and passes them", () => {
+    const s = createSim({ ...shopInput(), kubeSystem: true });
+    stepN(s, 90); // past the liveness probe's 60 s initial delay
+    const pods = Object.values(s.pods).filter((p) => p.metadata.labels['k8s-app'] === 'kube-dns');
+    expect(pods).toHaveLength(2);
+    const d = typeCommand(s, `kubectl describe pod ${pods[0]!.metadata.name} -n kube-system`);
+    expect(d).toMatch(/Liveness:\s+http-get http:\/\/:8080\/health delay=60s timeout=5s period=10s #success=1 #failure=5/);
+    expect(d).toMatch(/Readiness:\s+http-get http:\/\/:8181\/ready delay=0s timeout=1s period=10s #success=1 #failure=3/);
+    expect(d).not.toMatch(/Unhealthy/);
+    for (const p of pods) {
+      expect(p.sim.ready).toBe(true);
+      expect(p.status.containerStatuses[0]!.restartCount).toBe(0);
+    }
+  });
+
   it('bare inputs have none; scenarios have them unless cluster.kubeSystem is false', () => {
     const bare = createSim(shopInput());
     expect(Object.keys(bare.pods).some((k) => k.startsWith('kube-system/'))).toBe(false);

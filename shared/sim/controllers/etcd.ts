@@ -102,7 +102,8 @@ function setComponent(state: SimState, name: string, healthy: boolean, message: 
  */
 export function leaseSync(state: SimState): LeaseHolder[] {
   const acquired: LeaseHolder[] = [];
-  const writable = etcdWritable(state);
+  // (added, issue 6) an expired kube-apiserver serving certificate fails their TLS handshake: no renewal reaches etcd
+  const writable = etcdWritable(state) && state.controlPlane.apiserverCertExpiredAt === undefined;
   const etcd = state.controlPlane.etcd;
   // /readyz's etcd check is a read: it passes under the NOSPACE alarm (writes fail, reads work).
   const serving = etcd.hasQuorum && etcd.leader !== null;

@@ -104,7 +104,7 @@ export function memoryAt(profile: ImageProfile, startedAt: SimSeconds, now: SimS
 
 function nodeUp(state: SimState, pod: Pod): boolean {
   const n = pod.spec.nodeName ? state.nodes[pod.spec.nodeName] : undefined;
-  return n !== undefined && n.sim.kubeletUp;
+  return n !== undefined && n.sim.kubeletUp && n.sim.runtimeDownSince === undefined && n.sim.silentSince === undefined; // (issue 6) no runtime, or cut off from the API: no container work
 }
 
 function later(state: SimState, seconds: number): SimSeconds {
@@ -771,7 +771,7 @@ export function appResponse(state: SimState, pod: Pod): { ms: number; utilisatio
  * `<Kind> probe failed: <output>`). In order:
  * 1. the app does not listen yet (`startupSeconds` of its image profile after the container start,
  *    default {@link DEFAULT_APP_START_SECONDS}), or the probe's port is not among the container's
- *    declared `ports` (when it declares any): httpGet `Get "http://IP:PORT/PATH": dial tcp IP:PORT:
+ *    declared `ports` (when it declares any) nor the image profile's `listenPorts`: httpGet `Get "http://IP:PORT/PATH": dial tcp IP:PORT:
  *    connect: connection refused`, tcpSocket `dial tcp IP:PORT: connect: connection refused`, grpc
  *    `timeout: failed to connect service "IP:PORT" within 1s: context deadline exceeded` (K
  *    pkg/probe/grpc/grpc.go), exec: the command's (empty) output;
@@ -796,7 +796,7 @@ export function probeOutcome(state: SimState, pod: Pod, c: Container, p: Probe, 
   const profile = profileOf(state, pod.sim.image);
   const started = pod.sim.containerStartedAt ?? state.t;
   if (state.t < started + Math.max(0, profile.startupSeconds ?? DEFAULT_APP_START_SECONDS)) return refused();
-  if (port !== null && c.ports.length > 0 && !c.ports.some((x) => x.containerPort === port)) return refused();
+  if (port !== null && c.ports.length > 0 && !c.ports.some((x) => x.containerPort === port) && !(profile.listenPorts?.includes(port) ?? false)) return refused();
   if (kind === 'readiness' && profile.failsReadiness) {
     if (p.httpGet) return 'HTTP probe failed with statuscode: 503';
     if (p.grpc) return 'service unhealthy (responded with "NOT_SERVING")';
@@ -1441,9 +1441,12 @@ export function replanPodMemory(state: SimState, podKey: string): void {
 
 /**
  * A node came back (the machine rebooted): its terminating pods finish at once, pods that had started
- * get their containers restarted (restartCount + 1), pods still creating pull again.
+ * get their containers restarted (restartCount + 1), pods still creating pull again. With
+ * `containersKept` (issue 6: the container runtime is back, containerd's shims kept the containers
+ * running) a running pod keeps its containers: Ready again at once without a readiness probe, else
+ * after its probe workers pass again.
  */
-export function kubeletNodeRecovered(state: SimState, node: string): void {
+export function kubeletNodeRecovered(state: SimState, node: string, opts: { containersKept?: boolean } = {}): void {
   const keys = [...(getIndex(state).podsByNode.get(node) ?? [])].sort();
   for (const key of keys) {
     const pod = state.pods[key]!;
@@ -1453,6 +1456,13 @@ export function kubeletNodeRecovered(state: SimState, node: string): void {
       continue;
     }
     if (pod.status.phase === 'Failed' || pod.status.phase === 'Succeeded') continue;
+    if (opts.containersKept && pod.sim.containerStartedAt !== null && pod.sim.probes?.started !== false && pod.status.containerStatuses.every((c) => c.state.running)) {
+      const pr = pod.sim.probes;
+      if (pr) for (const kind of ['readiness', 'liveness'] as const) if (pr[kind]) pr[kind]!.next = null; // their timers were dropped meanwhile
+      if (!hasProbe(pod, 'readiness')) setPodReady(state, key, pod, true);
+      wakeProbes(state, key, pod);
+      continue;
+    }
     const started = pod.status.containerStatuses.some((c) => c.started || c.state.terminated || c.restartCount > 0 || c.state.waiting?.reason === 'CrashLoopBackOff');
     if (started) {
       pod.sim.containerStartedAt = null;

@@ -39,8 +39,17 @@
  * The zone states are re-read at each Ready transition and each queued Node change (the controller's 5 s
  * monitor pass, without the polling). A zone's queue costs a timer per taint, nothing while it waits.
  *
- * Simplification: only the unreachable taint (a kubelet that stopped), never `not-ready` (Ready=False);
- * the probe timestamps are not reset when the controller leaves master disruption mode.
+ * A kubelet that keeps posting status but reports `Ready=False` (issue 6: its container runtime is down,
+ * the container-runtime-down incident; reason `KubeletNotReady`) takes the other path of the same
+ * controller: at once (the first monitor pass that sees the condition) the `node.kubernetes.io/not-ready`
+ * NoSchedule taint, `NodeNotReady`, its Pods marked not Ready (they leave the EndpointSlices), and the
+ * zone's tainter gives it `not-ready:NoExecute` (`doNoExecuteTaintingPass` picks the not-ready taint for
+ * Ready False, unreachable for Unknown, and swaps one for the other); its Pods go when their 300 s
+ * toleration of that taint ran out. When the kubelet reports Ready again the not-ready taints go (the
+ * kubelet marks its Pods Ready again: ./kubelet.ts `kubeletNodeRecovered` with `containersKept`). A Node reporting
+ * False whose kubelet then stops turns `Unknown` after the grace period, its taint swapped for unreachable.
+ *
+ * Simplification: the probe timestamps are not reset when the controller leaves master disruption mode.
  */
 import { apiWritable, deletePod, drainDirty, markDirty, noteChange, updateStatus } from '../apiserver.ts';
 import { changeCursor, forEachChangeSince } from '../changelog.ts';
@@ -59,6 +68,19 @@ export const NODE_MONITOR_GRACE_SECONDS = 50;
 export const DEFAULT_TOLERATION_SECONDS = 300;
 /** Taint key put on nodes that stopped heartbeating. */
 export const UNREACHABLE_TAINT = 'node.kubernetes.io/unreachable';
+/** (issue 6) Taint key put on nodes whose kubelet reports `Ready=False` (K nodelifecycle `NotReadyTaintTemplate`). */
+export const NOT_READY_TAINT = 'node.kubernetes.io/not-ready';
+/**
+ * True while no status of the Node's kubelet reaches the API server: the machine or kubelet is down
+ * (`sim.kubeletUp` false), or (issue 6) the kubelet runs but is cut off (`sim.silentSince`: an expired
+ * client certificate, its containers still serving).
+ */
+export function kubeletSilent(node: Node): boolean {
+  return !node.sim.kubeletUp || node.sim.silentSince !== undefined;
+}
+
+/** True for the taints the node lifecycle controller owns (unreachable, not-ready). */
+const isLifecycleTaint = (key: string) => key === UNREACHABLE_TAINT || key === NOT_READY_TAINT;
 /** `--node-eviction-rate`: NoExecute taints per sim second per zone (one Node per 10 s). */
 export const NODE_EVICTION_RATE = 0.1;
 /** `--secondary-node-eviction-rate`: the rate of a partially disrupted zone of more than 50 Nodes (one per 100 s). */
@@ -223,8 +245,8 @@ function handleDisruption(state: SimState): void {
     }
     for (const name of Object.keys(state.nodes).sort()) {
       const node = state.nodes[name]!;
-      if (node.spec.taints.some((t) => t.key === UNREACHABLE_TAINT && t.effect === 'NoExecute') && apiWritable(state)) {
-        node.spec.taints = node.spec.taints.filter((t) => !(t.key === UNREACHABLE_TAINT && t.effect === 'NoExecute'));
+      if (node.spec.taints.some((t) => isLifecycleTaint(t.key) && t.effect === 'NoExecute') && apiWritable(state)) {
+        node.spec.taints = node.spec.taints.filter((t) => !(isLifecycleTaint(t.key) && t.effect === 'NoExecute'));
         updateStatus(state, 'Node', name);
       }
       if (!isReady(node)) tainterOf(state, zoneOf(node)).queue.push(name);
@@ -276,20 +298,20 @@ function taintingPass(state: SimState): void {
 }
 
 /**
- * The tainter's action on Node `name`: the `unreachable:NoExecute` taint (stamped now) while the Node is
- * still not Ready, and the first wake-up of its Pods' evictions (the earliest toleration, usually 300 s).
+ * The tainter's action on Node `name`: the `unreachable:NoExecute` taint (Ready Unknown) or the
+ * `not-ready:NoExecute` one (Ready False), stamped now, swapping the other, while the Node is still not
+ * Ready, and the first wake-up of its Pods' evictions (the earliest toleration, usually 300 s).
  */
 function taintNoExecute(state: SimState, name: string): void {
   const node = state.nodes[name];
-  if (!node || isReady(node) || node.sim.kubeletUp) return; // gone, or Ready again: "no need to taint it"
-  node.spec.taints = node.spec.taints.filter((t) => !(t.key === UNREACHABLE_TAINT && t.effect === 'NoExecute'));
-  node.spec.taints.push({ key: UNREACHABLE_TAINT, effect: 'NoExecute', timeAdded: state.t });
+  if (!node || isReady(node)) return; // gone, or Ready again: "no need to taint it"
+  const reportsFalse = readyCondition(node)?.status === 'False';
+  if (reportsFalse === kubeletSilent(node)) return; // the kubelet came back (or stopped) since
+  const key = reportsFalse ? NOT_READY_TAINT : UNREACHABLE_TAINT;
+  node.spec.taints = node.spec.taints.filter((t) => !(isLifecycleTaint(t.key) && t.effect === 'NoExecute'));
+  node.spec.taints.push({ key, effect: 'NoExecute', timeAdded: state.t });
   updateStatus(state, 'Node', name);
-  let first = Infinity;
-  for (const key of podsOn(state, name)) {
-    const pod = state.pods[key]!;
-    if (!isTerminating(pod)) first = Math.min(first, state.t + noExecuteTolerationSeconds(pod.spec.tolerations, node.spec.taints));
-  }
+  const first = firstEviction(state, node);
   if (first !== Infinity) scheduleTimer(state, first, T_EVICT, name);
 }
 
@@ -330,15 +352,28 @@ export function nodeLifecycleSync(state: SimState): void {
     if (!node) continue;
     noteChange(state, 'Node', name); // a queued Node changed (cordon, or its machine died / came back: sim.kubeletUp)
     if (state.scheduler.unschedulable.length > 0) state.scheduler.moveRequested = true;
-    if (!node.sim.kubeletUp && node.sim.lostAt === null) {
+    if (!node.sim.kubeletUp) delete node.sim.lostRunning; // the machine itself is down: its containers with it
+    if (kubeletSilent(node) && node.sim.lostAt === null) {
       node.sim.lostAt = state.t;
+      if (node.sim.kubeletUp) node.sim.lostRunning = true;
       scheduleTimer(state, state.t + NODE_MONITOR_GRACE_SECONDS, T_GRACE, name);
-    } else if (node.sim.kubeletUp && node.sim.lostAt !== null) {
+    } else if (!kubeletSilent(node) && node.sim.lostAt !== null) {
       if (!apiWritable(state)) {
         retry.push(name); // the kubelet cannot post its status yet
         continue;
       }
       recover(state, node);
+    } else if (!kubeletSilent(node)) {
+      // (issue 6) the kubelet posts status: Ready False (its runtime is down) or True again
+      const reported = readyCondition(node)?.status;
+      const tainted = node.spec.taints.some((t) => t.key === NOT_READY_TAINT);
+      if (reported === 'False' ? tainted : reported !== 'True' || !tainted) continue;
+      if (!apiWritable(state)) {
+        retry.push(name);
+        continue;
+      }
+      if (reported === 'False') markReportedNotReady(state, node);
+      else reportedReady(state, node);
     }
   }
   for (const name of retry) markDirty(state, 'nodes', name);
@@ -349,32 +384,37 @@ function recover(state: SimState, node: Node): void {
   const name = node.metadata.name;
   node.sim.lostAt = null;
   node.sim.lastHeartbeat = state.t;
+  const containersKept = node.sim.lostRunning === true; // a kubelet that was only cut off adopts its running containers
+  delete node.sim.lostRunning;
   const ready = readyCondition(node);
   const wasNotReady = ready === undefined || ready.status !== 'True';
   if (wasNotReady) node.status.conditions = healthyNodeConditions(state.t);
   else for (const c of node.status.conditions) c.lastHeartbeatTime = state.t;
-  node.spec.taints = node.spec.taints.filter((t) => t.key !== UNREACHABLE_TAINT);
+  node.spec.taints = node.spec.taints.filter((t) => !isLifecycleTaint(t.key));
   updateStatus(state, 'Node', name); // conditions + taints; the controller is processing this Node
   const z = state.nodeTainters?.[zoneOf(node)]; // markNodeAsReachable: out of the tainter's queue
   if (z) z.queue = z.queue.filter((n) => n !== name);
   noteChange(state, 'Lease', `${NODE_LEASE_NAMESPACE}/${name}`); // the kubelet renews its Lease again (../kinds/lease.ts)
   if (wasNotReady) emit(state, 'Normal', 'NodeReady', nodeRef(node), `Node ${name} status is now: NodeReady`, 'kubelet');
-  kubeletNodeRecovered(state, name);
+  kubeletNodeRecovered(state, name, { containersKept });
 }
 
 /** Handles the grace (-> NotReady) and eviction timers of a node. Stale timers are ignored. */
 export function onNodeTimer(state: SimState, timer: Timer): void {
   if (timer.kind === T_TAINT) return void taintingPass(state);
   const node = state.nodes[timer.ref];
-  if (!node || node.sim.kubeletUp || node.sim.lostAt === null) return;
+  if (!node) return;
+  // The not-ready taint's evictions run while the kubelet posts Ready False; the rest needs a silent kubelet.
+  const notReadyEviction = timer.kind === T_EVICT && !kubeletSilent(node) && node.sim.lostAt === null && node.spec.taints.some((t) => t.key === NOT_READY_TAINT && t.effect === 'NoExecute');
+  if (!notReadyEviction && (!kubeletSilent(node) || node.sim.lostAt === null)) return;
   const retry = () => scheduleTimer(state, state.t + state.settings.tickSeconds, timer.kind, timer.ref);
   if (timer.kind === T_GRACE) {
     const ready = readyCondition(node);
-    if (timer.at < node.sim.lostAt + NODE_MONITOR_GRACE_SECONDS || (ready && ready.status !== 'True')) return;
+    if (timer.at < node.sim.lostAt! + NODE_MONITOR_GRACE_SECONDS || (ready && ready.status === 'Unknown')) return;
     if (!apiWritable(state)) return void retry();
     markNotReady(state, node);
   } else if (timer.kind === T_EVICT) {
-    const taint = node.spec.taints.find((t) => t.key === UNREACHABLE_TAINT && t.effect === 'NoExecute');
+    const taint = node.spec.taints.find((t) => (notReadyEviction ? t.key === NOT_READY_TAINT : t.key === UNREACHABLE_TAINT) && t.effect === 'NoExecute');
     if (!taint) return;
     if (!apiWritable(state)) return void retry();
     // Each pod's own NoExecute toleration time (default 300 s from the DefaultTolerationSeconds
@@ -409,15 +449,64 @@ function markNotReady(state: SimState, node: Node): void {
   if (!ready) {
     node.status.conditions.push({ type: 'Ready', status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.', lastHeartbeatTime: node.sim.lastHeartbeat, lastTransitionTime: state.t });
   }
-  node.spec.taints = node.spec.taints.filter((t) => t.key !== UNREACHABLE_TAINT);
+  const wasFalse = ready?.status === 'False'; // already reported NotReady: no second event, Pods already marked
+  const noExecute = node.spec.taints.some((t) => t.key === NOT_READY_TAINT && t.effect === 'NoExecute');
+  node.spec.taints = node.spec.taints.filter((t) => !isLifecycleTaint(t.key));
   node.spec.taints.push({ key: UNREACHABLE_TAINT, effect: 'NoSchedule', timeAdded: state.t }); // TaintNodesByCondition: at once
+  if (noExecute) node.spec.taints.push({ key: UNREACHABLE_TAINT, effect: 'NoExecute', timeAdded: state.t }); // swapped (SwapNodeControllerTaint)
   updateStatus(state, 'Node', name);
-  emit(state, 'Normal', 'NodeNotReady', nodeRef(node), `Node ${name} status is now: NodeNotReady`, 'node-controller');
-  for (const key of podsOn(state, name)) {
+  if (!wasFalse) emit(state, 'Normal', 'NodeNotReady', nodeRef(node), `Node ${name} status is now: NodeNotReady`, 'node-controller');
+  if (noExecute) {
+    const first = firstEviction(state, node);
+    if (first !== Infinity) scheduleTimer(state, first, T_EVICT, name);
+    return;
+  }
+  if (!wasFalse) markPodsNotReady(state, node);
+  queueForTainting(state, node); // the NoExecute taint comes from the zone's rate-limited tainter
+}
+
+/** `MarkPodsNotReady`: the Node's Pods not Ready (they leave the EndpointSlices), a Warning each. */
+function markPodsNotReady(state: SimState, node: Node): void {
+  for (const key of podsOn(state, node.metadata.name)) {
     const pod = state.pods[key]!;
     if (isTerminating(pod)) continue;
     setPodReady(state, key, pod, false, 'NodeNotReady');
     emit(state, 'Warning', 'NodeNotReady', { kind: 'Pod', name: pod.metadata.name, namespace: pod.metadata.namespace }, 'Node is not ready', 'node-controller');
   }
-  queueForTainting(state, node); // the NoExecute taint comes from the zone's rate-limited tainter
+}
+
+/** The earliest sim second one of the Node's Pods stops tolerating its NoExecute taints (Infinity: none). */
+function firstEviction(state: SimState, node: Node): number {
+  let first = Infinity;
+  for (const key of podsOn(state, node.metadata.name)) {
+    const pod = state.pods[key]!;
+    if (!isTerminating(pod)) first = Math.min(first, state.t + noExecuteTolerationSeconds(pod.spec.tolerations, node.spec.taints));
+  }
+  return first;
+}
+
+/**
+ * (issue 6) The kubelet reports `Ready=False` (see the module doc): `not-ready:NoSchedule` at once
+ * (TaintNodesByCondition), `NodeNotReady`, the Pods not Ready, the Node queued for `not-ready:NoExecute`.
+ */
+function markReportedNotReady(state: SimState, node: Node): void {
+  const name = node.metadata.name;
+  node.spec.taints = node.spec.taints.filter((t) => !isLifecycleTaint(t.key));
+  node.spec.taints.push({ key: NOT_READY_TAINT, effect: 'NoSchedule', timeAdded: state.t });
+  updateStatus(state, 'Node', name);
+  emit(state, 'Normal', 'NodeNotReady', nodeRef(node), `Node ${name} status is now: NodeNotReady`, 'node-controller');
+  markPodsNotReady(state, node);
+  queueForTainting(state, node);
+}
+
+/**
+ * (issue 6) The kubelet reports `Ready=True` again after `False`: the not-ready taints go and the Node
+ * leaves the tainter's queue (the kubelet itself marks its Pods Ready again: its runtime is back).
+ */
+function reportedReady(state: SimState, node: Node): void {
+  const name = node.metadata.name;
+  node.spec.taints = node.spec.taints.filter((t) => !isLifecycleTaint(t.key));
+  updateStatus(state, 'Node', name);
+  const z = state.nodeTainters?.[zoneOf(node)];
+  if (z) z.queue = z.queue.filter((n) => n !== name);
 }

@@ -22,11 +22,11 @@
  * Ready (out of the EndpointSlices), and after their 300 s toleration the Pods are marked for deletion
  * (Terminating: the kubelet cannot confirm) while their ReplicaSets replace them elsewhere.
  *
- * Simplification: the sim models the silent kubelet as `node.sim.kubeletUp = false`, as node-failure
- * does, so (1) requests routed to the Node's Pods are lost from the start until they leave the
- * endpoints (a real Node with an expired kubelet certificate keeps serving them: kube-proxy and the
- * containers are unaffected); (2) when the kubelet is back its Pods' containers restart (RESTARTS + 1;
- * a real kubelet restart adopts the running containers).
+ * (issue 6) The kubelet is cut off, not down (`node.sim.silentSince`; `kubeletUp` stays true): its
+ * containers keep serving the requests routed to them until the Node controller marks the Pods not
+ * Ready (they leave the endpoints 50 s in), the kubelet starts, stops and probes nothing meanwhile
+ * (it learns of no change: evicted Pods stay Terminating), and when the kubelet is back it adopts the
+ * running containers (no restart, RESTARTS unchanged; ../controllers/nodeLifecycle.ts `lostRunning`).
  *
  * Sources: kubeadm "Certificate Management" (https://kubernetes.io/docs/tasks/administer-cluster/kubeadm/kubeadm-certs/,
  * "kubelet.conf is not included in the list above because kubeadm configures kubelet for automatic
@@ -227,7 +227,7 @@ export const kubeletCertExpiry = defineIncident({
     for (const n of names) {
       const node = Object.hasOwn(state.nodes, n) ? state.nodes[n] : undefined; // own keys only
       if (!node) return { ok: false, retry: false, error: `node ${n} not found` };
-      if (!node.sim.kubeletUp) return { ok: false, retry: false, error: `node ${n} is down` };
+      if (!node.sim.kubeletUp || node.sim.silentSince !== undefined) return { ok: false, retry: false, error: `node ${n} is down` };
       if (kubeletCertState(state, n) !== null) return { ok: false, retry: false, error: `the kubelet certificate of node ${n} has already expired` };
     }
     const idx = getIndex(state);
@@ -235,7 +235,7 @@ export const kubeletCertExpiry = defineIncident({
     const deployments = new Set<string>();
     for (const n of names) {
       const node = state.nodes[n]!;
-      node.sim.kubeletUp = false; // to the control plane: a kubelet that stopped heartbeating
+      node.sim.silentSince = state.t; // to the control plane: a kubelet that stopped heartbeating; its containers run on
       markDirty(state, 'nodes', n);
       for (const key of sortedKeys(idx.podsByNode.get(n))) {
         const pod = state.pods[key];
@@ -262,8 +262,8 @@ export const kubeletCertExpiry = defineIncident({
     nodes.forEach((name, i) => {
       const at = renewalOf(inc, name);
       const node = Object.hasOwn(state.nodes, name) ? state.nodes[name] : undefined;
-      if (at === null || state.t < at + KUBELET_RESTART_SECONDS || !node || node.metadata.uid !== uids[i] || node.sim.kubeletUp) return;
-      node.sim.kubeletUp = true;
+      if (at === null || state.t < at + KUBELET_RESTART_SECONDS || !node || node.metadata.uid !== uids[i] || node.sim.silentSince === undefined) return;
+      delete node.sim.silentSince;
       markDirty(state, 'nodes', name);
       recordEvent(state, 'Normal', 'Starting', { kind: 'Node', name, namespace: '' }, 'Starting kubelet.', 'kubelet');
     });
@@ -272,7 +272,7 @@ export const kubeletCertExpiry = defineIncident({
     const nodes = strings(inc.data['nodes']);
     if (nodes.every((n) => {
       const node = Object.hasOwn(state.nodes, n) ? state.nodes[n] : undefined;
-      return node !== undefined && node.sim.kubeletUp && kubeletCertState(state, n) === null && node.status.conditions.some((c) => c.type === 'Ready' && c.status === 'True');
+      return node !== undefined && node.sim.kubeletUp && node.sim.silentSince === undefined && kubeletCertState(state, n) === null && node.status.conditions.some((c) => c.type === 'Ready' && c.status === 'True');
     })) return true;
     for (const key of strings(inc.data['pods'])) if (state.pods[key]?.sim.ready) return false;
     for (const key of strings(inc.data['deployments'])) {

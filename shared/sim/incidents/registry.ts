@@ -37,6 +37,8 @@ import { controlPlaneDown } from './control-plane-down.ts';
 import { corednsOutage } from './coredns-outage.ts';
 import { kubeletCertExpiry } from './kubelet-cert-expiry.ts';
 import { replicaScale } from './replica-scale.ts';
+import { containerRuntimeDown } from './container-runtime-down.ts';
+import { apiserverCertExpiry } from './apiserver-cert-expiry.ts';
 
 /** Identity that checks every key names its own module's `kind`. */
 function registry<R extends { [K in keyof R]: IncidentModule<K & string, z.ZodType, AnyTargetSelector> }>(modules: R): R {
@@ -72,6 +74,8 @@ export const incidentRegistry = registry({
   'coredns-outage': corednsOutage,
   'kubelet-cert-expiry': kubeletCertExpiry,
   'replica-scale': replicaScale,
+  'container-runtime-down': containerRuntimeDown,
+  'apiserver-cert-expiry': apiserverCertExpiry,
 });
 
 /** The incident kinds the sim knows: the keys of {@link incidentRegistry}. */

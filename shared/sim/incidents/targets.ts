@@ -45,7 +45,7 @@ export const targetSyntax = {
    * (added) A cluster component of kube-system: `etcd`, `coredns`, `kube-scheduler`,
    * `kube-controller-manager` (which ones a kind accepts is its selector's business).
    */
-  KubeSystem: () => z.enum(['etcd', 'coredns', 'kube-scheduler', 'kube-controller-manager'], { error: 'must be a kube-system component: etcd, coredns, kube-scheduler or kube-controller-manager' }),
+  KubeSystem: () => z.enum(['etcd', 'coredns', 'kube-scheduler', 'kube-controller-manager', 'kube-apiserver'], { error: 'must be a kube-system component: etcd, coredns, kube-scheduler, kube-controller-manager or kube-apiserver' }),
   /** (added) a zone: the `topology.kubernetes.io/zone` label value of some Nodes (`zone-a`, `us-east-1a`). */
   Zone: () => z.string().regex(/^[a-z0-9]([-a-z0-9._]*[a-z0-9])?$/, { error: 'must be a zone name (the topology.kubernetes.io/zone label), e.g. zone-a' }).max(63),
 } as const;
@@ -138,7 +138,7 @@ export const etcdMembersTarget: TargetSelector<string[], 'EtcdMembers'> = {
 };
 
 /** A kube-system component a {@link kubeSystemTarget} names. */
-export type KubeSystemComponent = 'etcd' | 'coredns' | 'kube-scheduler' | 'kube-controller-manager';
+export type KubeSystemComponent = 'etcd' | 'coredns' | 'kube-scheduler' | 'kube-controller-manager' | 'kube-apiserver';
 
 /**
  * (added) A selector of kube-system components: `allowed` are the ones the kind accepts, `fallback`

@@ -618,6 +618,20 @@ export interface Node {
      * heartbeating, or null while the node is healthy. Drives the 50 s grace and 300 s eviction timers.
      */
     lostAt: SimSeconds | null;
+    /**
+     * (added, issue 6) Sim second the Node's container runtime (containerd) went down, absent while it
+     * runs (the container-runtime-down incident): the kubelet keeps posting status (Ready False) but
+     * can start, stop and probe no container; the containers already running keep serving (containerd's shims).
+     */
+    runtimeDownSince?: SimSeconds;
+    /**
+     * (added, issue 6) Sim second since which the kubelet runs (its containers keep serving) but none of
+     * its requests reaches the API server (kubelet-cert-expiry: its client certificate expired): to the
+     * control plane a silent kubelet, like `kubeletUp` false; absent otherwise.
+     */
+    silentSince?: SimSeconds;
+    /** (added by the node lifecycle controller) The kubelet kept running while it was lost (silent, not down): its containers are adopted on recovery. */
+    lostRunning?: true;
   };
 }
 
