@@ -90,9 +90,11 @@ export interface Result {
 /**
  * Own figures of a Service whose ready endpoints are `agg` at offered load `rps` (requests/s, spread
  * evenly over the ready endpoints): accepted and success shares and the latency of its successful
- * requests before downstream calls. O(groups).
+ * requests before downstream calls. `reachable` (node name -> true when its Pods answer) replaces the
+ * default test (the Node exists and its kubelet is up): the isolated side of a partition reaches the
+ * cut-off Nodes (shared/sim/trafficPartition.ts). O(groups).
  */
-export function ownFigures(state: SimState, agg: ServiceAggregate, rps: number): OwnFigures {
+export function ownFigures(state: SimState, agg: ServiceAggregate, rps: number, reachable?: (node: string) => boolean): OwnFigures {
   if (agg.ready === 0) return { accepted: 0, success: 0, components: [], ready: 0, answer: [] };
   const perPod = rps / agg.ready;
   let accepted = 0;
@@ -111,7 +113,6 @@ export function ownFigures(state: SimState, agg: ServiceAggregate, rps: number):
   let c: LatencyComponent | undefined;
   for (const g of agg.groups) {
     const w = g.count / agg.ready;
-    const node = state.nodes[g.node];
     if (g.image !== runImage || g.cpuMilli !== runCpu) {
       runImage = g.image;
       runCpu = g.cpuMilli;
@@ -125,7 +126,13 @@ export function ownFigures(state: SimState, agg: ServiceAggregate, rps: number):
     }
     if (a) a.weight += w;
     else answer.set(key, (a = { weight: w, p50Ms: p50, p99Ms: p50 * LATENCY_TAIL_FACTOR }));
-    if (g.dead || !node || !node.sim.kubeletUp) continue; // black hole: refused or timed out
+    if (g.dead) continue; // black hole: refused or timed out
+    if (reachable !== undefined) {
+      if (!reachable(g.node)) continue;
+    } else {
+      const node = state.nodes[g.node];
+      if (!node || !node.sim.kubeletUp) continue;
+    }
     const served = u > 1 ? 1 / u : 1;
     const ok = served * (1 - Math.min(1, Math.max(0, profile.errorRate)));
     accepted += w * served;
