@@ -81,7 +81,7 @@ import { noteChange } from './apiserver.ts';
 import { tailShare } from './latency.ts';
 import { ownFigures, type EndpointGroup, type OwnFigures, type Result, type ServiceAggregate } from './trafficFigures.ts';
 import { buildTrafficGraph, computePathResult, resolveServiceKey, type TrafficGraph } from './trafficGraph.ts';
-import { imageProfile, podCpuMilli } from './trafficModel.ts';
+import { imageProfile, podCpuMilli, podCpuQuota } from './trafficModel.ts';
 import { forEachChangeSince } from './changelog.ts';
 import { mixSides, partitionSides, type SideFigures } from './trafficPartition.ts';
 
@@ -430,8 +430,13 @@ interface PodGroupKey {
   cpuRequestMilli: number;
   image: string;
   cpuMilli: number;
+  /** `cpuMilli` is a CFS quota (every container has a CPU limit, ./trafficModel.ts `podCpuQuota`). */
+  quota: boolean;
   node: string;
-  /** `image \0 cpu \0 node \0 0` (container running), or `... \0 1` for the dead twin. */
+  /**
+   * `image \0 cpu \0 node \0 0` (container running), or `... \0 1` for the dead twin; a pod without
+   * a CFS quota has `\0u` before the last part.
+   */
   key: string;
   dead: boolean;
   /** The same parts with a dead container (made on first use). */
@@ -449,7 +454,9 @@ function groupKeyOf(pod: Pod, node: string): PodGroupKey {
   const image = pod.sim.image;
   if (k === undefined || k.containers !== pod.spec.containers || k.cpuRequestMilli !== pod.sim.cpuRequestMilli || k.image !== image || k.node !== node) {
     const cpuMilli = podCpuMilli(pod);
-    k = { containers: pod.spec.containers, cpuRequestMilli: pod.sim.cpuRequestMilli, image, cpuMilli, node, key: `${image}\u0000${cpuMilli}\u0000${node}\u00000`, dead: false, deadTwin: null };
+    const quota = podCpuQuota(pod);
+    const key = `${image}\u0000${cpuMilli}\u0000${node}${quota ? '' : '\u0000u'}\u00000`;
+    k = { containers: pod.spec.containers, cpuRequestMilli: pod.sim.cpuRequestMilli, image, cpuMilli, quota, node, key, dead: false, deadTwin: null };
     podGroupKeys.set(pod, k);
   }
   return k;
@@ -537,7 +544,7 @@ function aggregate(state: SimState, memo: Memo, eps: Endpoints | undefined, reso
         keysChanged = true;
       }
     } else {
-      r.byKey.set(c.key, { image: c.image, cpuMilli: c.cpuMilli, node: c.node, count: 1, dead: c.dead });
+      r.byKey.set(c.key, { image: c.image, cpuMilli: c.cpuMilli, quota: c.quota, node: c.node, count: 1, dead: c.dead });
       added.push(c.key);
       keysChanged = true;
     }

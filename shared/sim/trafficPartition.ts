@@ -35,7 +35,7 @@ import { podObjectsForSelector } from './cache.ts';
 import { mixtureQuantile, type LatencyComponent } from './latency.ts';
 import { ownFigures, type EndpointGroup, type OwnFigures, type Result, type ServiceAggregate } from './trafficFigures.ts';
 import { computePathResult, resolveServiceKey, type TrafficGraph } from './trafficGraph.ts';
-import { podCpuMilli } from './trafficModel.ts';
+import { podCpuMilli, podCpuQuota } from './trafficModel.ts';
 
 /** The incident data key of the snapshot of kube-proxy's rules at the cut. */
 export const PROXY_RULES_KEY = 'proxyRules';
@@ -164,10 +164,11 @@ function isolatedAggregate(state: SimState, p: ActivePartition, key: string): Se
     const pod = state.pods[ns + name];
     if (!pod || !pod.spec.nodeName || !p.nodes.has(pod.spec.nodeName) || !pod.status.containerStatuses.some((c) => c.state.running !== undefined)) continue;
     const cpu = podCpuMilli(pod);
-    const gk = `${pod.sim.image}\u0000${cpu}\u0000${pod.spec.nodeName}\u00000`;
+    const quota = podCpuQuota(pod);
+    const gk = `${pod.sim.image}\u0000${cpu}\u0000${pod.spec.nodeName}${quota ? '' : '\u0000u'}\u00000`;
     const g = groups.get(gk);
     if (g) g.count++;
-    else groups.set(gk, { image: pod.sim.image, cpuMilli: cpu, node: pod.spec.nodeName, count: 1, dead: false });
+    else groups.set(gk, { image: pod.sim.image, cpuMilli: cpu, quota, node: pod.spec.nodeName, count: 1, dead: false });
     nodes.add(pod.spec.nodeName);
     images.add(pod.sim.image);
     alive++;
@@ -175,7 +176,7 @@ function isolatedAggregate(state: SimState, p: ActivePartition, key: string): Se
   const total = rule?.total ?? 0;
   // Endpoints across the cut (and in-zone ones whose Pod is gone or not running): timed out. Their
   // image is not known on this side: the default profile's latency stands for the wait.
-  if (total > alive) groups.set('\u0001', { image: '', cpuMilli: 1000, node: '', count: total - alive, dead: true });
+  if (total > alive) groups.set('\u0001', { image: '', cpuMilli: 1000, quota: false, node: '', count: total - alive, dead: true });
   const sorted = [...groups.keys()].sort().map((k) => groups.get(k)!);
   return { resourceVersion: -2, length: total, groups: sorted, ready: total, total, nodes, images: [...images].sort() };
 }
