@@ -186,6 +186,40 @@ describe('readiness and liveness', () => {
   });
 });
 
+describe('a probe the prober cannot run', () => {
+  it('a named port that names no container port errors every period: never Ready, never killed (the result is thrown away)', () => {
+    const named = (port: string): Probe => ({ httpGet: { path: '/ready', port } });
+    const s = cold(web({ readinessProbe: named('http'), livenessProbe: { tcpSocket: { port: 'metrics' } } }));
+    run(s, 60);
+    const pod = podsOf(s, 'web')[0]!;
+    const start = startedAt(s, pod);
+    expect(pod.sim.ready).toBe(false);
+    expect(kubectl(s, 'kubectl get pods')).toMatch(/web-\S+\s+0\/1\s+Running\s+0\s/);
+    const ev = eventsOf(s, pod, 'Unhealthy');
+    expect([...new Set(ev.map((e) => e.message))].sort()).toEqual([
+      'Liveness probe errored and resulted in unknown state: strconv.Atoi: parsing "metrics": invalid syntax',
+      'Readiness probe errored and resulted in unknown state: strconv.Atoi: parsing "http": invalid syntax',
+    ]);
+    // Every period (10 s) from start + 10 s.
+    const due = Array.from({ length: Math.floor((s.t - start) / 10) }, (_, i) => start + 10 * (i + 1));
+    expect(times(s, pod, 'Unhealthy', 'Readiness')).toEqual(due);
+    expect(times(s, pod, 'Unhealthy', 'Liveness')).toEqual(due);
+    expect(times(s, pod, 'Killing')).toEqual([]);
+    expect(pod.status.containerStatuses[0]!.restartCount).toBe(0);
+    // A port name the container declares, or a number written as a string, resolves and passes.
+    const ok = cold(web({ readinessProbe: named('8080') }));
+    run(ok, 30);
+    expect(podsOf(ok, 'web')[0]!.sim.ready).toBe(true);
+  });
+
+  it('a warm start keeps such a Pod not Ready (its readiness never passed)', () => {
+    const s = createSim(input({ deployments: [web({ readinessProbe: { httpGet: { path: '/', port: 'web' } } }, 2)] }));
+    run(s, 25);
+    for (const p of podsOf(s, 'web')) expect(p.sim.ready).toBe(false);
+    expect(s.events.filter((e) => e.reason === 'Unhealthy').every((e) => e.message === 'Readiness probe errored and resulted in unknown state: strconv.Atoi: parsing "web": invalid syntax')).toBe(true);
+  });
+});
+
 describe('successThreshold and determinism', () => {
   it('readiness with successThreshold 2 turns Ready at delay + 2 periods', () => {
     const s = cold(web({ readinessProbe: httpGet('/ready', { initialDelaySeconds: 3, periodSeconds: 4, successThreshold: 2 }) }));

@@ -31,8 +31,8 @@
  *
  * Simplifications: every container of a pod moves in lockstep; image pulls take 2-5 s (PRNG); a failing
  * re-pull takes 1 s; apps exit on SIGTERM, so a graceful deletion ends after min(grace, 2-5 s); exec
- * probes pass unless the image `failsReadiness` (readiness) or has not started; probes have no jitter;
- * a probe's named port that names no container port passes (the kubelet would report an error). A node
+ * probes pass unless the image `failsReadiness` (readiness) or has not started; probes have no jitter. A
+ * probe's named port that names no container port errors every period ({@link probeError}). A node
  * whose kubelet is down changes none of its pods (timers for them are dropped and the pods are restarted
  * when the node returns).
  */
@@ -729,12 +729,33 @@ function hasAnyProbe(pod: Pod): boolean {
   return pod.spec.containers.some((c) => c.startupProbe || c.readinessProbe || c.livenessProbe);
 }
 
-/** A probe's port as a number: a name resolved among the container's `ports`; null when it names none. */
+/**
+ * A probe's port as a number: a name resolved among the container's `ports`, else a number written as
+ * a string (K pkg/probe/util.go ResolveContainerPort); null when it names none.
+ */
 function probePort(c: Container, p: Probe): number | null {
   const port = p.httpGet?.port ?? p.tcpSocket?.port ?? p.grpc?.port;
   if (port === undefined) return null;
   if (typeof port === 'number') return port;
-  return c.ports.find((x) => x.name === port)?.containerPort ?? null;
+  const named = c.ports.find((x) => x.name === port)?.containerPort;
+  if (named !== undefined) return named;
+  return /^[+-]?\d+$/.test(port) ? Number(port) : null;
+}
+
+/**
+ * The prober's error for a probe it cannot run, or null: an httpGet / tcpSocket port name that names
+ * no port of the container (and is no number) fails ResolveContainerPort's last-ditch `strconv.Atoi`:
+ * `strconv.Atoi: parsing "http": invalid syntax` (K pkg/probe/util.go). The API server accepts such a
+ * name (it only checks the IANA_SVC_NAME syntax); the kubelet records Warning `Unhealthy` "<Kind> probe
+ * errored and resulted in unknown state: <error>" and throws the result away (K
+ * pkg/kubelet/prober/prober.go probe, worker.go doProbe), every period: the probe never passes nor
+ * fails, so readiness never turns Ready, a startup probe never starts the container and liveness never
+ * kills it.
+ */
+export function probeError(c: Container, p: Probe): string | null {
+  const port = p.httpGet?.port ?? p.tcpSocket?.port;
+  if (typeof port !== 'string' || probePort(c, p) !== null) return null;
+  return `strconv.Atoi: parsing ${JSON.stringify(port)}: invalid syntax`;
 }
 
 /**
@@ -883,15 +904,17 @@ function startProbes(state: SimState, key: string, pod: Pod, warm: boolean): voi
   registerProbeProfile(state, pod.sim.image);
   const profile = profileOf(state, pod.sim.image);
   const now = state.t;
-  if (warm) {
-    const ready = !(hasProbe(pod, 'readiness') && profile.failsReadiness);
+  const startup = probeOf(pod, 'startup');
+  if (warm && !(startup && probeError(startup.c, startup.p) !== null)) {
+    const rd = probeOf(pod, 'readiness');
+    const ready = !(rd && (profile.failsReadiness || probeError(rd.c, rd.p) !== null));
     setPodReady(state, key, pod, ready);
     let pr: PodProbes | undefined;
     for (const kind of ['readiness', 'liveness'] as const) {
       const d = probeOf(pod, kind);
       if (!d) continue;
       const tm = probeTiming(d.p, kind);
-      if (probeOutcome(state, pod, d.c, d.p, kind, tm) === null) continue;
+      if (probeError(d.c, d.p) === null && probeOutcome(state, pod, d.c, d.p, kind, tm) === null) continue;
       pr ??= pod.sim.probes = { started: true };
       arm(state, key, workerOf(pr, kind, kind === 'readiness' && ready ? tm.success : 0), kind, later(state, tm.delay + tm.period));
     }
@@ -899,6 +922,7 @@ function startProbes(state: SimState, key: string, pod: Pod, warm: boolean): voi
   }
   const pr: PodProbes = { started: !hasProbe(pod, 'startup') };
   pod.sim.probes = pr;
+  if (!pr.started) for (const cs of pod.status.containerStatuses) cs.started = false; // (a warm start's erroring startup probe)
   setPodReady(state, key, pod, pr.started && !hasProbe(pod, 'readiness'));
   if (pr.started) {
     startWorkers(state, key, pod, pr, now);
@@ -938,6 +962,13 @@ function runProbe(state: SimState, key: string, pod: Pod, kind: ProbeKind, at: S
   if (!d || (kind === 'startup') === pr.started) return;
   const tm = probeTiming(d.p, kind);
   const start = pod.sim.containerStartedAt ?? state.t;
+  const error = probeError(d.c, d.p);
+  if (error !== null) {
+    // The result is thrown away: no success, no failure counted; it errors again next period.
+    emit(state, 'Warning', 'Unhealthy', podRef(pod), `${PROBE_LABEL[kind]} probe errored and resulted in unknown state: ${error}`, 'kubelet');
+    arm(state, key, w, kind, nextDue(start, tm, state.t));
+    return;
+  }
   const fail = probeOutcome(state, pod, d.c, d.p, kind, tm);
   if (fail === null) {
     w.failures = 0;
