@@ -27,7 +27,8 @@
  * probe failed: <the prober's output>" ({@link probeOutcome}: not listening yet, a port the container
  * does not declare, `failsReadiness`, an app response over timeoutSeconds). Cost follows change: a
  * worker runs on timers (`kubelet.startup` / `kubelet.probe` / `kubelet.liveness`) and goes idle after a
- * pass that cannot turn; a change of its image's profile (an incident) wakes it (`watchProbeProfiles`).
+ * pass that cannot turn; a change of its image's profile (an incident) wakes it (`watchProbeProfiles`),
+ * and so does a rise of its Services' load that puts it at risk (`watchProbeLoad`).
  *
  * Simplifications: every container of a pod moves in lockstep; image pulls take 2-5 s (PRNG); a failing
  * re-pull takes 1 s; apps exit on SIGTERM, so a graceful deletion ends after min(grace, 2-5 s); exec
@@ -39,7 +40,8 @@
 import { apiWritable, deletePod, isWarmStart, noteChange, registerPodTerminationHandler, removePod, updateStatus } from '../apiserver.ts';
 import { emit } from '../emit.ts';
 import { configMapOf, configMapValue, secretOf, secretValue } from '../kinds/config.ts';
-import { getIndex, indexNodeImages, servicesForLabels } from '../cache.ts';
+import { getIndex, indexNodeImages, podsForSelector, servicesForLabels } from '../cache.ts';
+import { changeCursor, forEachChangeSince } from '../changelog.ts';
 import { cloneContainerState, isTerminating, newCondition, setCondition, setContainerStates, setPodReady } from '../podutil.ts';
 import { nextInt } from '../prng.ts';
 import { scheduleTimer, type TimerKind } from '../timers.ts';
@@ -1062,6 +1064,61 @@ function watchProbeProfiles(state: SimState): void {
   }
 }
 
+/** What {@link watchProbeLoad} last saw: its change-log cursor and each Service's requests/s per ready endpoint. */
+const loadWatches = new WeakMap<SimState, { cursor: number; load: Map<string, number> }>();
+
+/**
+ * A load change alone wakes the idle probe workers it puts at risk: for each Service whose traffic
+ * figures changed since the last tick (the change log, ../changelog.ts, kind `Service`) and whose
+ * requests/s per ready endpoint rose above what was last checked, the httpGet / grpc workers of its
+ * running Pods that are idle and now at risk (median response over half the timeout, or beyond the
+ * CPU: {@link probeAtRisk}) probe again at their next period (a traffic spike, a scale-down or a lost
+ * zone that loads the remaining Pods until their probes time out). A worker goes idle only when not
+ * at risk and its risk grows only with its load, so a fresh memo (a cloned state, the log resynced)
+ * checks every Service once and wakes the same workers. Cost: O(changed Services) per tick, plus
+ * O(their Pods) when their load per endpoint rose; O(Services + probed Pods) after a resync.
+ */
+function watchProbeLoad(state: SimState): void {
+  if (!state.probeProfileSeen) return; // no Pod with probes has started
+  let w = loadWatches.get(state);
+  let changed: string[] | null = [];
+  if (w === undefined) {
+    loadWatches.set(state, (w = { cursor: changeCursor(state), load: new Map() }));
+    changed = null;
+  } else {
+    const read = forEachChangeSince(state, w.cursor, (kind, key) => {
+      if (kind === 'Service') changed!.push(key);
+    });
+    w.cursor = read.cursor;
+    if (read.resync) changed = null;
+  }
+  const keys = changed === null ? Object.keys(state.services).sort() : [...new Set(changed)].sort();
+  let wake: string[] | null = null;
+  for (const svcKey of keys) {
+    const svc = state.services[svcKey];
+    const t = state.traffic[svcKey];
+    const load = t && t.readyEndpoints > 0 ? t.rps / t.readyEndpoints : 0;
+    const prev = w.load.get(svcKey);
+    w.load.set(svcKey, load);
+    if (!svc || !svc.spec.selector || (prev !== undefined && load <= prev) || load === 0) continue;
+    for (const key of podsForSelector(state, svc.metadata.namespace, svc.spec.selector)) {
+      const pod = state.pods[key]!;
+      // A warm-started Pod whose probes passed at once has no worker state yet: its workers are idle.
+      const pr = pod.sim.probes;
+      if ((pr && !pr.started) || pod.sim.containerStartedAt === null || isTerminating(pod) || !nodeUp(state, pod) || !hasAnyProbe(pod)) continue;
+      for (const kind of ['readiness', 'liveness'] as const) {
+        const d = probeOf(pod, kind);
+        const pw = pr?.[kind];
+        if (!d || (pw && pw.next !== null) || !probeAtRisk(state, pod, d.p, probeTiming(d.p, kind))) continue;
+        (wake ??= []).push(key);
+        break;
+      }
+    }
+  }
+  if (wake === null) return;
+  for (const key of [...new Set(wake)].sort()) wakeProbes(state, key, state.pods[key]!);
+}
+
 function startContainer(state: SimState, key: string, pod: Pod, restart: boolean): void {
   const now = state.t;
   const warm = isWarmStart(state);
@@ -1418,6 +1475,7 @@ function watchImages(state: SimState, keys: string[], looked: string[]): void {
  */
 export function kubeletMemory(state: SimState): void {
   watchProbeProfiles(state);
+  watchProbeLoad(state);
   const idx = getIndex(state);
   const keys = imageKeys(state);
   const todo = imagesToCheck(state, keys);
