@@ -791,15 +791,16 @@ export function updateTraffic(state: SimState): void {
   // Offered load per position, requests/s; ingress to a Service outside the graph only feeds the SLI.
   const rps = new Array<number>(n).fill(0);
   const outside = new Map<string, number>();
-  state.ingress.forEach((entry, k) => {
+  for (let k = 0; k < state.ingress.length; k++) {
+    const entry = state.ingress[k]!;
     const key = resolveServiceKey(state, entry.service);
-    if (key === undefined) return;
+    if (key === undefined) continue;
     // An in-cluster client's share on the isolated side of a partition enters there instead.
     const load = part === null ? Math.max(0, entry.rps) : Math.max(0, entry.rps) * part.outsideShare[k]!;
     const i = graph.position.get(key);
     if (i !== undefined) rps[i] = rps[i]! + load;
     else outside.set(key, (outside.get(key) ?? 0) + load);
-  });
+  }
   const ingressRps = rps.slice();
   const sms = new Array<ServiceMemo>(n);
   const own = new Array<OwnFigures>(n);

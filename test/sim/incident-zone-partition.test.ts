@@ -8,7 +8,7 @@
  * Normal again. Times are sim seconds (tickSeconds 1).
  */
 import { describe, it, expect } from 'vitest';
-import { createSim } from '../../shared/sim/index.ts';
+import { createSim, stateHash } from '../../shared/sim/index.ts';
 import { feedRows } from './fixtures.ts';
 import type { IncidentSpec, SimState } from '../../shared/sim/types.ts';
 import { incidentCatalog } from '../../shared/sim/incidents/index.ts';
@@ -174,7 +174,10 @@ describe('incident zone-partition', () => {
     expect(db.rps).toBeCloseTo(apiCalls + 10, 6);
     expect(db.errorRate).toBeCloseTo(10 / db.rps, 3);
     // The external SLI: the frontend's two Pods in zones b and c serve everyone from outside.
+    const clone = structuredClone(s); // a fresh traffic memo computes the same mixed figures
     expect(availabilityOver(s, 30)).toBeGreaterThan(0.998);
+    stepN(clone, 30);
+    expect(stateHash(clone)).toBe(stateHash(s));
     // Evicted (Terminating) by the taint manager after 300 s: the Pod on node-a still serves its zone.
     stepN(s, AT + 50 + 300 + 10 - s.t);
     const cache = Object.values(s.pods).find((p) => p.metadata.name.startsWith('cache-') && p.spec.nodeName === 'node-a')!;
