@@ -23,7 +23,12 @@
  * cAdvisor (the kubelet's `/metrics/cadvisor`) names: `container_cpu_usage_seconds_total{namespace,pod,container}`
  * (CPU seconds) and `container_memory_working_set_bytes{namespace,pod,container}` (the kubelet's working
  * set, `pod.sim.memoryMiB` x 2^20), for Pods with a running container (the sim's Pods run one app
- * container; the Pod's usage is its first container's, as `kubectl top`).
+ * container; the Pod's usage is its first container's, as `kubectl top`). CFS bandwidth control, for Pods
+ * whose containers all have a CPU limit (a CFS quota; shared/sim/podMetrics.ts `podCfsRates`):
+ * `container_cpu_cfs_periods_total`, `container_cpu_cfs_throttled_periods_total` (100 ms periods with
+ * work / with the quota spent) and `container_cpu_cfs_throttled_seconds_total` (seconds), integrated
+ * like the CPU seconds: `rate(container_cpu_cfs_throttled_periods_total[5m]) /
+ * rate(container_cpu_cfs_periods_total[5m])` is the throttled share, as on a real cluster.
  *
  * Per Service (every Service with traffic, user-facing or internal; the usual HTTP instrumentation names):
  * `http_requests_total{namespace,service,code}` (`200` served, `503` failed: refused, timed out or failed
@@ -37,12 +42,14 @@
  * scrape of a cluster (a counter reset for Prometheus if the server restarts). The SLI counters
  * `gameday_slo_*_total` are the cluster's own, exact per tick.
  *
- * May import: prom-client, shared/sim/types.ts, shared/sim/latency.ts, shared/kubectl/cluster.ts (read only).
+ * May import: prom-client, shared/sim/types.ts, shared/sim/latency.ts, shared/sim/podMetrics.ts (read
+ * only: the CFS counters' rates), shared/kubectl/cluster.ts (read only).
  */
 import { Counter, Gauge, Registry, type Metric } from 'prom-client';
 import type { SimState } from '../../shared/sim/types.ts';
 import { componentCdf, Z99 } from '../../shared/sim/latency.ts';
 import { podCpuUsage } from '../../shared/kubectl/cluster.ts';
+import { podCfsRates } from '../../shared/sim/podMetrics.ts';
 
 const PHASES = ['Pending', 'Running', 'Succeeded', 'Failed', 'Unknown'] as const;
 const CONDITION_STATUSES = ['true', 'false', 'unknown'] as const;
@@ -159,6 +166,8 @@ interface Integrals {
   /** Sim second they were last advanced to. */
   t: number;
   cpuSeconds: Map<string, number>;
+  /** Per container: CFS periods, throttled periods, throttled seconds. */
+  cfs: Map<string, [number, number, number]>;
   requests: Map<string, { ok: number; failed: number; buckets: number[]; sumSeconds: number }>;
 }
 
@@ -171,12 +180,15 @@ const integrals = new WeakMap<SimState, Integrals>();
  */
 function integrated(state: SimState, registers: Registry[]): void {
   let acc = integrals.get(state);
-  if (acc === undefined || state.t < acc.t) integrals.set(state, (acc = { t: state.t, cpuSeconds: new Map(), requests: new Map() }));
+  if (acc === undefined || state.t < acc.t) integrals.set(state, (acc = { t: state.t, cpuSeconds: new Map(), cfs: new Map(), requests: new Map() }));
   const dt = state.t - acc.t;
   acc.t = state.t;
 
   const cpu = new Counter({ name: 'container_cpu_usage_seconds_total', help: 'Cumulative cpu time consumed in seconds.', labelNames: ['namespace', 'pod', 'container'], registers });
   const memory = new Gauge({ name: 'container_memory_working_set_bytes', help: 'Current working set in bytes.', labelNames: ['namespace', 'pod', 'container'], registers });
+  const periods = new Counter({ name: 'container_cpu_cfs_periods_total', help: 'Number of elapsed enforcement period intervals.', labelNames: ['namespace', 'pod', 'container'], registers });
+  const throttledPeriods = new Counter({ name: 'container_cpu_cfs_throttled_periods_total', help: 'Number of throttled period intervals.', labelNames: ['namespace', 'pod', 'container'], registers });
+  const throttledSeconds = new Counter({ name: 'container_cpu_cfs_throttled_seconds_total', help: 'Total time duration the container has been throttled.', labelNames: ['namespace', 'pod', 'container'], registers });
   for (const key of Object.keys(state.pods).sort()) {
     const pod = state.pods[key]!;
     const first = pod.spec.containers[0];
@@ -188,6 +200,17 @@ function integrated(state: SimState, registers: Registry[]): void {
     const labels = { namespace, pod: name, container: first.name };
     cpu.inc(labels, total);
     memory.set(labels, pod.sim.memoryMiB * MIB);
+    const rates = podCfsRates(state, pod);
+    if (rates !== null) {
+      const c = acc.cfs.get(id) ?? [0, 0, 0];
+      c[0] += rates.periods * dt;
+      c[1] += rates.throttledPeriods * dt;
+      c[2] += rates.throttledSeconds * dt;
+      acc.cfs.set(id, c);
+      periods.inc(labels, c[0]);
+      throttledPeriods.inc(labels, c[1]);
+      throttledSeconds.inc(labels, c[2]);
+    }
   }
 
   const requests = new Counter({ name: 'http_requests_total', help: 'Requests to the Service, by status code (200 served, 503 failed).', labelNames: ['namespace', 'service', 'code'], registers });

@@ -218,7 +218,11 @@ export const ScenarioSchema = z.strictObject({
   traffic: z.strictObject({
     /** Total offered load, requests/s. */
     rps: z.number().gt(0),
-    ingress: z.array(z.strictObject({ service: z.string().min(1), rps: z.number().gt(0) })).min(1).optional(),
+    /**
+     * Entry Services and their load, requests/s; `from` names a Deployment whose Pods send it (an
+     * in-cluster client, e.g. a load generator: it matters during a zone partition), else it comes from outside.
+     */
+    ingress: z.array(z.strictObject({ service: z.string().min(1), rps: z.number().gt(0), from: z.string().min(1).optional() })).min(1).optional(),
     /** Service name -> downstream Service names; default: inferred from env values (inferCallGraph). */
     callGraph: z.record(z.string(), z.array(z.string())).optional(),
     /**

@@ -190,7 +190,10 @@ export function scenarioToSimInput(scenario: Scenario, workloads: LoadedManifest
   if (new Set(etcdMembers).size !== etcdMembers.length) problems.push('cluster.etcdMembers: duplicate member names');
 
   needService('userFacingService', scenario.userFacingService);
-  scenario.traffic.ingress?.forEach((e, i) => needService(`traffic.ingress[${i}].service`, e.service));
+  scenario.traffic.ingress?.forEach((e, i) => {
+    needService(`traffic.ingress[${i}].service`, e.service);
+    if (e.from !== undefined && !deployments.has(normalizeRef(e.from))) problems.push(`traffic.ingress[${i}].from: no Deployment "${e.from}" in the workloads (Deployments: ${deploymentList || 'none'})`);
+  });
   const declaredGraph = scenario.traffic.callGraph;
   if (declaredGraph) {
     for (const [from, tos] of Object.entries(declaredGraph).sort(([a], [b]) => cmp(a, b))) {
@@ -329,7 +332,9 @@ export function scenarioToSimInput(scenario: Scenario, workloads: LoadedManifest
     services: workloads.services,
     images: sortedRecord(images),
     callGraph,
-    ingress: (scenario.traffic.ingress ?? [{ service: scenario.userFacingService, rps: scenario.traffic.rps }]).map((e) => ({ service: normalizeRef(e.service), rps: e.rps })),
+    ingress: (scenario.traffic.ingress ?? [{ service: scenario.userFacingService, rps: scenario.traffic.rps }]).map((e) =>
+      'from' in e && e.from !== undefined ? { service: normalizeRef(e.service), rps: e.rps, from: normalizeRef(e.from) } : { service: normalizeRef(e.service), rps: e.rps },
+    ),
     rps: scenario.traffic.rps,
     userFacingService: normalizeRef(scenario.userFacingService),
     slo: { availability: scenario.slo.availability, latency: { ...scenario.slo.latency } },

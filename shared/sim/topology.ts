@@ -129,8 +129,8 @@ function sortRecord(r: Record<string, string[]>): Record<string, string[]> {
  * Traffic entry points: `input.ingress` when declared; else every LoadBalancer/NodePort Service; else the
  * call-graph roots (Services nobody calls; the user-facing Service when there are no edges) — with `input.rps` (default 100 requests/s) split equally.
  */
-export function buildIngress(state: SimState, input: SimInput, graph: Record<string, string[]>): { service: string; rps: number }[] {
-  if (input.ingress) return input.ingress.map((i) => ({ service: refKey(i.service), rps: i.rps }));
+export function buildIngress(state: SimState, input: SimInput, graph: Record<string, string[]>): SimState['ingress'] {
+  if (input.ingress) return input.ingress.map((i) => (i.from === undefined ? { service: refKey(i.service), rps: i.rps } : { service: refKey(i.service), rps: i.rps, from: refKey(i.from) }));
   let entries = Object.keys(state.services).sort().filter((k) => {
     const t = state.services[k]!.spec.type;
     return t === 'LoadBalancer' || t === 'NodePort';

@@ -70,7 +70,9 @@
  *
  * May import: ./types.ts, ./prng.ts, ./apiserver.ts (read-only checks), ./latency.ts, ./trafficModel.ts,
  * ./trafficGraph.ts, ./trafficFigures.ts (per-Service own figures and end-to-end results), ./changelog.ts
- * (the EndpointSlices written since the last pass).
+ * (the EndpointSlices written since the last pass), ./trafficPartition.ts (the isolated side of a zone
+ * partition: while one is active and an in-cluster client has load there, every pass is a full pass
+ * and the Services that side reaches show both sides' figures mixed by load).
  */
 import type { Endpoints, ImageProfile, Node, Pod, ServiceTraffic, SimState } from './types.ts';
 import { roundStochastic } from './prng.ts';
@@ -79,8 +81,9 @@ import { noteChange } from './apiserver.ts';
 import { tailShare } from './latency.ts';
 import { ownFigures, type EndpointGroup, type OwnFigures, type Result, type ServiceAggregate } from './trafficFigures.ts';
 import { buildTrafficGraph, computePathResult, resolveServiceKey, type TrafficGraph } from './trafficGraph.ts';
-import { imageProfile, podCpuMilli } from './trafficModel.ts';
+import { imageProfile, podCpuMilli, podCpuQuota } from './trafficModel.ts';
 import { forEachChangeSince } from './changelog.ts';
+import { mixSides, partitionSides, type SideFigures } from './trafficPartition.ts';
 
 export {
   DEFAULT_BASE_MEMORY_SHARE,
@@ -158,6 +161,8 @@ interface Memo {
   nodePosition: Map<string, number>;
   /** The per-position figures of the last pass, for a pass over only what changed (null: none usable). */
   incr: IncrementalPass | null;
+  /** The last pass mixed in the isolated side of a partition (./trafficPartition.ts). */
+  mixed: boolean;
 }
 
 /**
@@ -288,6 +293,7 @@ function memoOf(state: SimState): Memo {
       nodeTraceCursor: -1,
       nodePosition: new Map(),
       incr: null,
+      mixed: false,
     };
     memos.set(state, memo);
   }
@@ -424,8 +430,13 @@ interface PodGroupKey {
   cpuRequestMilli: number;
   image: string;
   cpuMilli: number;
+  /** `cpuMilli` is a CFS quota (every container has a CPU limit, ./trafficModel.ts `podCpuQuota`). */
+  quota: boolean;
   node: string;
-  /** `image \0 cpu \0 node \0 0` (container running), or `... \0 1` for the dead twin. */
+  /**
+   * `image \0 cpu \0 node \0 0` (container running), or `... \0 1` for the dead twin; a pod without
+   * a CFS quota has `\0u` before the last part.
+   */
   key: string;
   dead: boolean;
   /** The same parts with a dead container (made on first use). */
@@ -443,7 +454,9 @@ function groupKeyOf(pod: Pod, node: string): PodGroupKey {
   const image = pod.sim.image;
   if (k === undefined || k.containers !== pod.spec.containers || k.cpuRequestMilli !== pod.sim.cpuRequestMilli || k.image !== image || k.node !== node) {
     const cpuMilli = podCpuMilli(pod);
-    k = { containers: pod.spec.containers, cpuRequestMilli: pod.sim.cpuRequestMilli, image, cpuMilli, node, key: `${image}\u0000${cpuMilli}\u0000${node}\u00000`, dead: false, deadTwin: null };
+    const quota = podCpuQuota(pod);
+    const key = `${image}\u0000${cpuMilli}\u0000${node}${quota ? '' : '\u0000u'}\u00000`;
+    k = { containers: pod.spec.containers, cpuRequestMilli: pod.sim.cpuRequestMilli, image, cpuMilli, quota, node, key, dead: false, deadTwin: null };
     podGroupKeys.set(pod, k);
   }
   return k;
@@ -531,7 +544,7 @@ function aggregate(state: SimState, memo: Memo, eps: Endpoints | undefined, reso
         keysChanged = true;
       }
     } else {
-      r.byKey.set(c.key, { image: c.image, cpuMilli: c.cpuMilli, node: c.node, count: 1, dead: c.dead });
+      r.byKey.set(c.key, { image: c.image, cpuMilli: c.cpuMilli, quota: c.quota, node: c.node, count: 1, dead: c.dead });
       added.push(c.key);
       keysChanged = true;
     }
@@ -733,11 +746,16 @@ export function updateTraffic(state: SimState): void {
   const graph = graphOf(state, memo);
   const livenessChanged = refreshLiveness(state, memo, nodeObjects);
   const writable = apiWritable(state);
+  // The isolated side of an active zone partition (null: none with load): a full pass while it lasts.
+  const part = partitionSides(state, graph);
+  const mixed = part !== null || memo.mixed;
+  memo.mixed = part !== null;
   const userKey = resolveServiceKey(state, state.userFacingService);
   const last = memo.last;
   if (
     last !== null &&
     writable &&
+    !mixed &&
     !livenessChanged &&
     last.rv === state.counters.resourceVersion &&
     last.graph === graph &&
@@ -761,7 +779,7 @@ export function updateTraffic(state: SimState): void {
   const added = !profilesUnchanged && prevImages !== null ? addedProfiles(state, imageKeys, prevImages) : null;
   const incr = memo.incr;
   if (
-    slices !== null && incr !== null && incr.graph === graph && last !== null && writable && !livenessChanged && (profilesUnchanged || added !== null) &&
+    slices !== null && incr !== null && incr.graph === graph && last !== null && writable && !mixed && !livenessChanged && (profilesUnchanged || added !== null) &&
     last.graph === graph && last.userKey === userKey && memo.traffic === state.traffic && memo.trafficGraph === graph && sameIngress(state, last)
   ) {
     // Only EndpointSlices changed since the last pass (and maybe profiles were added): recompute what
@@ -773,12 +791,15 @@ export function updateTraffic(state: SimState): void {
   // Offered load per position, requests/s; ingress to a Service outside the graph only feeds the SLI.
   const rps = new Array<number>(n).fill(0);
   const outside = new Map<string, number>();
-  for (const entry of state.ingress) {
+  for (let k = 0; k < state.ingress.length; k++) {
+    const entry = state.ingress[k]!;
     const key = resolveServiceKey(state, entry.service);
     if (key === undefined) continue;
+    // An in-cluster client's share on the isolated side of a partition enters there instead.
+    const load = part === null ? Math.max(0, entry.rps) : Math.max(0, entry.rps) * part.outsideShare[k]!;
     const i = graph.position.get(key);
-    if (i !== undefined) rps[i] = rps[i]! + Math.max(0, entry.rps);
-    else outside.set(key, (outside.get(key) ?? 0) + Math.max(0, entry.rps));
+    if (i !== undefined) rps[i] = rps[i]! + load;
+    else outside.set(key, (outside.get(key) ?? 0) + load);
   }
   const ingressRps = rps.slice();
   const sms = new Array<ServiceMemo>(n);
@@ -811,7 +832,7 @@ export function updateTraffic(state: SimState): void {
       sm.resultDown = downResults;
     }
     results[i] = r;
-    writeServiceTraffic(state, traffic, graph.order[i]!, rps[i]!, r, sm.agg);
+    writeServiceTraffic(state, traffic, graph.order[i]!, rps[i]!, r, sm.agg, part?.sides.get(graph.order[i]!));
   }
   state.traffic = traffic;
   memo.traffic = traffic;
@@ -845,9 +866,15 @@ export function updateTraffic(state: SimState): void {
  * from its offered load `rps` (requests/s), end-to-end result `r` (error share 0..1, p50/p99 ms) and
  * aggregate `agg` (ready / total endpoints): a new entry when there is none (a full pass after the
  * graph changed writes into a fresh, empty object), else the entry updated in place only when a figure
- * changed; either way recorded in the change log as a `Service` change. O(1).
+ * changed; either way recorded in the change log as a `Service` change. `sides`: what the isolated
+ * sides of a partition add (./trafficPartition.ts `mixSides`). O(1) (O(components) with `sides`).
  */
-function writeServiceTraffic(state: SimState, traffic: Record<string, ServiceTraffic>, key: string, rps: number, r: Result, agg: ServiceAggregate): void {
+function writeServiceTraffic(state: SimState, traffic: Record<string, ServiceTraffic>, key: string, rps: number, r: Result, agg: ServiceAggregate, sides?: readonly SideFigures[]): void {
+  if (sides !== undefined) {
+    const m = mixSides(rps, r, sides);
+    rps = m.rps;
+    r = { ...r, errorRate: m.errorRate, p50: m.p50, p99: m.p99 };
+  }
   const cur = traffic[key];
   if (cur === undefined) {
     traffic[key] = { rps, errorRate: r.errorRate, p50Ms: r.p50, p99Ms: r.p99, readyEndpoints: agg.ready, totalEndpoints: agg.total };

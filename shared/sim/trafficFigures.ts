@@ -12,7 +12,7 @@
  */
 import type { SimState } from './types.ts';
 import { mixtureQuantile, type LatencyComponent } from './latency.ts';
-import { imageProfile, LATENCY_TAIL_FACTOR, loadFactor, podCapacityRps } from './trafficModel.ts';
+import { cfsThrottling, CFS_LATENCY_MIN_SHARE, imageProfile, LATENCY_TAIL_FACTOR, loadFactor, podCapacityRps } from './trafficModel.ts';
 
 /**
  * Latency of a call to a Service with no ready endpoint, ms: only ready endpoints receive traffic
@@ -22,10 +22,12 @@ import { imageProfile, LATENCY_TAIL_FACTOR, loadFactor, podCapacityRps } from '.
  */
 export const FAIL_FAST_MS = 1;
 
-/** Ready endpoints of one Service with the same (image, cpu, node, dead). */
+/** Ready endpoints of one Service with the same (image, cpu, quota, node, dead). */
 export interface EndpointGroup {
   image: string;
   cpuMilli: number;
+  /** `cpuMilli` is a CFS quota (every container has a CPU limit): bursts over it are throttled. */
+  quota: boolean;
   node: string;
   count: number;
   /** The pod's container is not running (kube-proxy still routes to it from stale endpoints). */
@@ -90,9 +92,14 @@ export interface Result {
 /**
  * Own figures of a Service whose ready endpoints are `agg` at offered load `rps` (requests/s, spread
  * evenly over the ready endpoints): accepted and success shares and the latency of its successful
- * requests before downstream calls. O(groups).
+ * requests before downstream calls. A pod with a CFS quota (CPU limit) that serves bursts over it
+ * (./trafficModel.ts `cfsThrottling` at its served rate) has its delayed requests in a second
+ * component, waiting up to the period's remainder (p50 + remainder / 2, p99 + remainder), when at
+ * least `CFS_LATENCY_MIN_SHARE` of them are delayed. `reachable` (node name -> true when its Pods answer) replaces the
+ * default test (the Node exists and its kubelet is up): the isolated side of a partition reaches the
+ * cut-off Nodes (shared/sim/trafficPartition.ts). O(groups).
  */
-export function ownFigures(state: SimState, agg: ServiceAggregate, rps: number): OwnFigures {
+export function ownFigures(state: SimState, agg: ServiceAggregate, rps: number, reachable?: (node: string) => boolean): OwnFigures {
   if (agg.ready === 0) return { accepted: 0, success: 0, components: [], ready: 0, answer: [] };
   const perPod = rps / agg.ready;
   let accepted = 0;
@@ -103,7 +110,12 @@ export function ownFigures(state: SimState, agg: ServiceAggregate, rps: number):
   // the per-pod latency and the component entries, computed once per run (same values, same order).
   let runImage: string | null = null;
   let runCpu = 0;
+  let runQuota = true;
   let key = '';
+  let delayed = 0;
+  let wait = 0;
+  let tkey = '';
+  let t: LatencyComponent | undefined;
   let profile = imageProfile(state, '');
   let u = 0;
   let p50 = 0;
@@ -111,25 +123,51 @@ export function ownFigures(state: SimState, agg: ServiceAggregate, rps: number):
   let c: LatencyComponent | undefined;
   for (const g of agg.groups) {
     const w = g.count / agg.ready;
-    const node = state.nodes[g.node];
-    if (g.image !== runImage || g.cpuMilli !== runCpu) {
+    if (g.image !== runImage || g.cpuMilli !== runCpu || g.quota !== runQuota) {
       runImage = g.image;
       runCpu = g.cpuMilli;
+      runQuota = g.quota;
       profile = imageProfile(state, g.image);
       const cap = podCapacityRps(g.cpuMilli, profile);
       u = cap === Infinity ? 0 : perPod / cap;
       p50 = profile.latencyMs * loadFactor(u);
-      key = `${g.image}\u0000${g.cpuMilli}`;
+      key = g.quota ? `${g.image}\u0000${g.cpuMilli}` : `${g.image}\u0000${g.cpuMilli}\u0000u`;
       a = answer.get(key);
       c = merged.get(key);
+      delayed = 0;
+      if (g.quota) {
+        const th = cfsThrottling(g.cpuMilli, profile.cpuPerRequestMilli, Math.min(perPod, cap));
+        if (th.delayedShare >= CFS_LATENCY_MIN_SHARE && th.remainderMs > 0) {
+          delayed = th.delayedShare;
+          wait = th.remainderMs;
+          tkey = `${key}\u0000t`;
+          t = merged.get(tkey);
+        }
+      }
     }
     if (a) a.weight += w;
     else answer.set(key, (a = { weight: w, p50Ms: p50, p99Ms: p50 * LATENCY_TAIL_FACTOR }));
-    if (g.dead || !node || !node.sim.kubeletUp) continue; // black hole: refused or timed out
+    if (g.dead) continue; // black hole: refused or timed out
+    if (reachable !== undefined) {
+      if (!reachable(g.node)) continue;
+    } else {
+      const node = state.nodes[g.node];
+      if (!node || !node.sim.kubeletUp) continue;
+    }
     const served = u > 1 ? 1 / u : 1;
     const ok = served * (1 - Math.min(1, Math.max(0, profile.errorRate)));
     accepted += w * served;
     success += w * ok;
+    if (delayed > 0) {
+      // Throttled: the delayed requests wait for the next CFS period (up to its remainder).
+      const wt = w * ok * delayed;
+      if (t) t.weight += wt;
+      else merged.set(tkey, (t = { weight: wt, p50Ms: p50 + wait / 2, p99Ms: p50 * LATENCY_TAIL_FACTOR + wait }));
+      const wc = w * ok - wt;
+      if (c) c.weight += wc;
+      else merged.set(key, (c = { weight: wc, p50Ms: p50, p99Ms: p50 * LATENCY_TAIL_FACTOR }));
+      continue;
+    }
     if (c) c.weight += w * ok;
     else merged.set(key, (c = { weight: w * ok, p50Ms: p50, p99Ms: p50 * LATENCY_TAIL_FACTOR }));
   }

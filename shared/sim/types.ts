@@ -637,8 +637,13 @@ export interface SimState {
    * weighted). Only present when the input declares some.
    */
   callPaths?: Record<string, CallPath[]>;
-  /** Entry points of traffic (Service keys) and their offered load (requests/s). */
-  ingress: { service: string; rps: number }[];
+  /**
+   * Entry points of traffic (Service keys) and their offered load (requests/s). An entry with `from`
+   * (a Deployment key) comes from that Deployment's Pods inside the cluster (an in-cluster client, e.g.
+   * a load generator), which matters during a network partition (shared/sim/trafficPartition.ts); one
+   * without comes from outside (the load balancer).
+   */
+  ingress: { service: string; rps: number; from?: string }[];
   /** The user-facing Service whose SLIs are scored: a Service key (`namespace/name`), like the call graph and ingress entries. */
   userFacingService: string;
   /** Keyed by Service key. */
@@ -959,7 +964,7 @@ export interface SimInput {
    */
   callPaths?: Record<string, CallPath[]>;
   /** Offered load per entry Service; default: LoadBalancer/NodePort Services (else call-graph roots). */
-  ingress?: { service: string; rps: number }[];
+  ingress?: { service: string; rps: number; from?: string }[];
   /** Total offered load, requests/s, split across entry Services when `ingress` is absent. */
   rps?: number;
   userFacingService: string;

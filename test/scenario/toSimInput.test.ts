@@ -97,6 +97,15 @@ describe('scenarioToSimInput', () => {
     expect(input.warnings?.join('\n')).toContain('ignored ServiceAccount');
   });
 
+  it('an ingress entry with from (an in-cluster client Deployment) is kept; an unknown Deployment is a problem', () => {
+    const base = read('scenarios/bookinfo-node-failure.yaml');
+    const withFrom = (from: string) => parseScenario(base.replace(/traffic:\n/, `traffic:\n  ingress: [{ service: productpage, rps: 30 }, { service: ratings, rps: 5, from: ${from} }]\n`));
+    expect(scenarioToSimInput(withFrom('details-v1'), bookinfo, { seed: 1 }).ingress).toEqual([{ service: 'productpage', rps: 30 }, { service: 'ratings', rps: 5, from: 'details-v1' }]);
+    expect(problemsOf(() => scenarioToSimInput(withFrom('loadgen'), bookinfo, { seed: 1 }))).toEqual([
+      'traffic.ingress[1].from: no Deployment "loadgen" in the workloads (Deployments: details-v1, productpage-v1, ratings-v1, reviews-v1, reviews-v2, reviews-v3)',
+    ]);
+  });
+
   it('is deterministic', () => {
     expect(JSON.stringify(scenarioToSimInput(scenario, bookinfo, { seed: 1 }))).toBe(JSON.stringify(scenarioToSimInput(scenario, bookinfo, { seed: 1 })));
   });

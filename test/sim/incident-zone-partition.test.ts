@@ -8,7 +8,7 @@
  * Normal again. Times are sim seconds (tickSeconds 1).
  */
 import { describe, it, expect } from 'vitest';
-import { createSim } from '../../shared/sim/index.ts';
+import { createSim, stateHash } from '../../shared/sim/index.ts';
 import { feedRows } from './fixtures.ts';
 import type { IncidentSpec, SimState } from '../../shared/sim/types.ts';
 import { incidentCatalog } from '../../shared/sim/incidents/index.ts';
@@ -17,7 +17,7 @@ import { MINIMAL_SCENARIO, problemsOf, readFixture } from '../scenario/helpers.t
 import { loadManifests } from '../../shared/manifests/load.ts';
 import { scenarioToSimInput } from '../../shared/scenario/toSimInput.ts';
 import { checkInvariants } from './invariants.ts';
-import { shopInput, stepN, typeCommand } from './game-fixtures.ts';
+import { deployment, service, shopInput, stepN, typeCommand } from './game-fixtures.ts';
 
 const AT = 30;
 
@@ -137,5 +137,61 @@ describe('incident zone-partition', () => {
     expect(scenarioToSimInput(good, bookinfo, { seed: 1 }).incidents.at(-1)).toEqual({ id: 'part', type: 'zone-partition', at: 60, target: 'us-east1-c', params: { durationSeconds: 900 } });
     const bad = parseScenario(`${base}  - { id: part, type: zone-partition, at: 60, target: us-east1-z }\n`);
     expect(problemsOf(() => scenarioToSimInput(bad, bookinfo, { seed: 1 }))).toEqual(['incidents[1] (part).target: no Node in zone "us-east1-z" in cluster.nodes (zones: us-east1-b, us-east1-c, us-east1-d)']);
+  });
+
+  /**
+   * The isolated side (shared/sim/trafficPartition.ts): an in-cluster client `loadgen` (ingress entry
+   * with `from`) pinned to node-a calls Service `cache`, whose one Pod runs on node-a too, and Service
+   * `db` (Pods in zones b and c, across the cut). The user-facing frontend is reached from outside.
+   */
+  function isolatedInput() {
+    const input = shopInput({ incidents: [{ id: 'part', type: 'zone-partition', at: AT, target: 'zone-a', params: { durationSeconds: 600 } }] });
+    const pinned = (name: string, node: string, replicas = 1) => {
+      const d = deployment(name, 'shop/cache:v1', replicas);
+      d.spec.template.spec.nodeSelector = { 'kubernetes.io/hostname': node };
+      return d;
+    };
+    input.deployments = [...input.deployments.filter((d) => d.metadata.name !== 'db'), pinned('loadgen', 'node-a'), pinned('cache', 'node-a'), pinned('db', 'node-b', 2)];
+    input.services = [...input.services, service('cache')];
+    input.images = { ...input.images, 'shop/cache:v1': { errorRate: 0, latencyMs: 2, baseMemoryMiB: 50, cpuPerRequestMilli: 1 } };
+    input.callGraph = { frontend: ['api'], api: ['db'], loadgen: [] };
+    input.ingress = [{ service: 'frontend', rps: 200 }, { service: 'cache', rps: 20, from: 'loadgen' }, { service: 'db', rps: 10, from: 'loadgen' }];
+    return input;
+  }
+
+  it('isolated side: an in-zone caller keeps its in-zone backend, calls across the cut fail, the SLI sees the rest', () => {
+    const s = createSim(isolatedInput());
+    stepN(s, AT - 1);
+    expect(s.traffic['default/cache']).toMatchObject({ rps: 20, errorRate: 0, readyEndpoints: 1 });
+    expect(s.traffic['default/db']!.errorRate).toBeLessThan(0.001);
+    stepN(s, 80); // node-a Unknown at AT + 50: its Pods are out of the endpoints
+    expect(s.pods[Object.keys(s.pods).find((k) => k.startsWith('default/cache-'))!]!.sim.ready).toBe(false);
+    // kube-proxy on node-a kept its rules: the client's calls still reach the cache Pod beside it.
+    expect(s.traffic['default/cache']).toMatchObject({ rps: 20, errorRate: 0, readyEndpoints: 0 });
+    // db's Pods are across the cut: the client's 10 requests/s all fail (api's calls from zones b, c succeed).
+    const db = s.traffic['default/db']!;
+    const apiCalls = s.traffic['default/api']!.rps;
+    expect(db.rps).toBeCloseTo(apiCalls + 10, 6);
+    expect(db.errorRate).toBeCloseTo(10 / db.rps, 3);
+    // The external SLI: the frontend's two Pods in zones b and c serve everyone from outside.
+    const clone = structuredClone(s); // a fresh traffic memo computes the same mixed figures
+    expect(availabilityOver(s, 30)).toBeGreaterThan(0.998);
+    stepN(clone, 30);
+    expect(stateHash(clone)).toBe(stateHash(s));
+    // Evicted (Terminating) by the taint manager after 300 s: the Pod on node-a still serves its zone.
+    stepN(s, AT + 50 + 300 + 10 - s.t);
+    const cache = Object.values(s.pods).find((p) => p.metadata.name.startsWith('cache-') && p.spec.nodeName === 'node-a')!;
+    expect(cache.metadata.deletionTimestamp).toBeDefined();
+    expect(s.traffic['default/cache']!.errorRate).toBe(0);
+    expect(checkInvariants(s)).toEqual([]);
+  });
+
+  it('isolated side: without the partition (or once healed) an in-cluster client is plain load', () => {
+    const input = isolatedInput();
+    input.incidents = [];
+    const s = createSim(input);
+    stepN(s, 120);
+    expect(s.traffic['default/cache']).toMatchObject({ rps: 20, errorRate: 0, readyEndpoints: 1 });
+    expect(s.traffic['default/db']!.errorRate).toBeLessThan(0.001);
   });
 });

@@ -186,6 +186,66 @@ describe('readiness and liveness', () => {
   });
 });
 
+describe('a load change alone', () => {
+  it('wakes idle workers: a traffic spike beyond 2x the Pods\' CPU makes their httpGet probes time out', () => {
+    // 3 Pods of 100 m at 2 m per request serve 50 requests/s each; 60 requests/s leave them idle.
+    const s = cold(web({ readinessProbe: httpGet('/ready'), livenessProbe: httpGet('/healthz') }, 3), { ingress: [{ service: 'web', rps: 60 }] });
+    run(s, 90);
+    expect(podsOf(s, 'web').every((p) => p.sim.ready)).toBe(true);
+    expect(s.timers.filter((t) => t.kind === 'kubelet.probe' || t.kind === 'kubelet.liveness')).toEqual([]); // idle
+    const spikeAt = s.t;
+    s.ingress = [{ service: 'web', rps: 400 }]; // 133 requests/s per Pod: 2.7x its CPU, no profile change
+    run(s, 1);
+    const clone = structuredClone(s); // a fresh memo resyncs and wakes the same workers
+    const notReady = new Map<string, number>();
+    run(s, 40, () => {
+      for (const p of podsOf(s, 'web')) if (!p.sim.ready && !notReady.has(p.metadata.name)) notReady.set(p.metadata.name, s.t);
+    });
+    const failed = s.events.filter((e) => e.reason === 'Unhealthy' && e.message.startsWith('Readiness probe failed: Get'));
+    expect(failed.length).toBeGreaterThan(0);
+    expect(Math.min(...failed.map((e) => e.t)) - spikeAt).toBeLessThanOrEqual(11); // the next period after the spike
+    // Three failed periods later every Pod leaves the endpoints (then, unloaded, passes and comes back: it flaps).
+    expect(notReady.size).toBe(3);
+    for (const t of notReady.values()) expect(t - spikeAt).toBeLessThanOrEqual(31);
+    run(clone, 40);
+    expect(stateHash(clone)).toBe(stateHash(s));
+  });
+});
+
+describe('a probe the prober cannot run', () => {
+  it('a named port that names no container port errors every period: never Ready, never killed (the result is thrown away)', () => {
+    const named = (port: string): Probe => ({ httpGet: { path: '/ready', port } });
+    const s = cold(web({ readinessProbe: named('http'), livenessProbe: { tcpSocket: { port: 'metrics' } } }));
+    run(s, 60);
+    const pod = podsOf(s, 'web')[0]!;
+    const start = startedAt(s, pod);
+    expect(pod.sim.ready).toBe(false);
+    expect(kubectl(s, 'kubectl get pods')).toMatch(/web-\S+\s+0\/1\s+Running\s+0\s/);
+    const ev = eventsOf(s, pod, 'Unhealthy');
+    expect([...new Set(ev.map((e) => e.message))].sort()).toEqual([
+      'Liveness probe errored and resulted in unknown state: strconv.Atoi: parsing "metrics": invalid syntax',
+      'Readiness probe errored and resulted in unknown state: strconv.Atoi: parsing "http": invalid syntax',
+    ]);
+    // Every period (10 s) from start + 10 s.
+    const due = Array.from({ length: Math.floor((s.t - start) / 10) }, (_, i) => start + 10 * (i + 1));
+    expect(times(s, pod, 'Unhealthy', 'Readiness')).toEqual(due);
+    expect(times(s, pod, 'Unhealthy', 'Liveness')).toEqual(due);
+    expect(times(s, pod, 'Killing')).toEqual([]);
+    expect(pod.status.containerStatuses[0]!.restartCount).toBe(0);
+    // A port name the container declares, or a number written as a string, resolves and passes.
+    const ok = cold(web({ readinessProbe: named('8080') }));
+    run(ok, 30);
+    expect(podsOf(ok, 'web')[0]!.sim.ready).toBe(true);
+  });
+
+  it('a warm start keeps such a Pod not Ready (its readiness never passed)', () => {
+    const s = createSim(input({ deployments: [web({ readinessProbe: { httpGet: { path: '/', port: 'web' } } }, 2)] }));
+    run(s, 25);
+    for (const p of podsOf(s, 'web')) expect(p.sim.ready).toBe(false);
+    expect(s.events.filter((e) => e.reason === 'Unhealthy').every((e) => e.message === 'Readiness probe errored and resulted in unknown state: strconv.Atoi: parsing "web": invalid syntax')).toBe(true);
+  });
+});
+
 describe('successThreshold and determinism', () => {
   it('readiness with successThreshold 2 turns Ready at delay + 2 periods', () => {
     const s = cold(web({ readinessProbe: httpGet('/ready', { initialDelaySeconds: 3, periodSeconds: 4, successThreshold: 2 }) }));

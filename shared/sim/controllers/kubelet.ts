@@ -27,19 +27,21 @@
  * probe failed: <the prober's output>" ({@link probeOutcome}: not listening yet, a port the container
  * does not declare, `failsReadiness`, an app response over timeoutSeconds). Cost follows change: a
  * worker runs on timers (`kubelet.startup` / `kubelet.probe` / `kubelet.liveness`) and goes idle after a
- * pass that cannot turn; a change of its image's profile (an incident) wakes it (`watchProbeProfiles`).
+ * pass that cannot turn; a change of its image's profile (an incident) wakes it (`watchProbeProfiles`),
+ * and so does a rise of its Services' load that puts it at risk (`watchProbeLoad`).
  *
  * Simplifications: every container of a pod moves in lockstep; image pulls take 2-5 s (PRNG); a failing
  * re-pull takes 1 s; apps exit on SIGTERM, so a graceful deletion ends after min(grace, 2-5 s); exec
- * probes pass unless the image `failsReadiness` (readiness) or has not started; probes have no jitter;
- * a probe's named port that names no container port passes (the kubelet would report an error). A node
+ * probes pass unless the image `failsReadiness` (readiness) or has not started; probes have no jitter. A
+ * probe's named port that names no container port errors every period ({@link probeError}). A node
  * whose kubelet is down changes none of its pods (timers for them are dropped and the pods are restarted
  * when the node returns).
  */
 import { apiWritable, deletePod, isWarmStart, noteChange, registerPodTerminationHandler, removePod, updateStatus } from '../apiserver.ts';
 import { emit } from '../emit.ts';
 import { configMapOf, configMapValue, secretOf, secretValue } from '../kinds/config.ts';
-import { getIndex, indexNodeImages, servicesForLabels, warmNodeImageNames } from '../cache.ts';
+import { getIndex, indexNodeImages, podsForSelector, servicesForLabels, warmNodeImageNames } from '../cache.ts';
+import { changeCursor, forEachChangeSince } from '../changelog.ts';
 import { cloneContainerState, isTerminating, newCondition, setCondition, setContainerStates, setPodReady } from '../podutil.ts';
 import { nextInt } from '../prng.ts';
 import { scheduleTimer, type TimerKind } from '../timers.ts';
@@ -737,12 +739,33 @@ function hasAnyProbe(pod: Pod): boolean {
   return pod.spec.containers.some((c) => c.startupProbe || c.readinessProbe || c.livenessProbe);
 }
 
-/** A probe's port as a number: a name resolved among the container's `ports`; null when it names none. */
+/**
+ * A probe's port as a number: a name resolved among the container's `ports`, else a number written as
+ * a string (K pkg/probe/util.go ResolveContainerPort); null when it names none.
+ */
 function probePort(c: Container, p: Probe): number | null {
   const port = p.httpGet?.port ?? p.tcpSocket?.port ?? p.grpc?.port;
   if (port === undefined) return null;
   if (typeof port === 'number') return port;
-  return c.ports.find((x) => x.name === port)?.containerPort ?? null;
+  const named = c.ports.find((x) => x.name === port)?.containerPort;
+  if (named !== undefined) return named;
+  return /^[+-]?\d+$/.test(port) ? Number(port) : null;
+}
+
+/**
+ * The prober's error for a probe it cannot run, or null: an httpGet / tcpSocket port name that names
+ * no port of the container (and is no number) fails ResolveContainerPort's last-ditch `strconv.Atoi`:
+ * `strconv.Atoi: parsing "http": invalid syntax` (K pkg/probe/util.go). The API server accepts such a
+ * name (it only checks the IANA_SVC_NAME syntax); the kubelet records Warning `Unhealthy` "<Kind> probe
+ * errored and resulted in unknown state: <error>" and throws the result away (K
+ * pkg/kubelet/prober/prober.go probe, worker.go doProbe), every period: the probe never passes nor
+ * fails, so readiness never turns Ready, a startup probe never starts the container and liveness never
+ * kills it.
+ */
+export function probeError(c: Container, p: Probe): string | null {
+  const port = p.httpGet?.port ?? p.tcpSocket?.port;
+  if (typeof port !== 'string' || probePort(c, p) !== null) return null;
+  return `strconv.Atoi: parsing ${JSON.stringify(port)}: invalid syntax`;
 }
 
 /**
@@ -891,15 +914,17 @@ function startProbes(state: SimState, key: string, pod: Pod, warm: boolean): voi
   registerProbeProfile(state, pod.sim.image);
   const profile = profileOf(state, pod.sim.image);
   const now = state.t;
-  if (warm) {
-    const ready = !(hasProbe(pod, 'readiness') && profile.failsReadiness);
+  const startup = probeOf(pod, 'startup');
+  if (warm && !(startup && probeError(startup.c, startup.p) !== null)) {
+    const rd = probeOf(pod, 'readiness');
+    const ready = !(rd && (profile.failsReadiness || probeError(rd.c, rd.p) !== null));
     setPodReady(state, key, pod, ready);
     let pr: PodProbes | undefined;
     for (const kind of ['readiness', 'liveness'] as const) {
       const d = probeOf(pod, kind);
       if (!d) continue;
       const tm = probeTiming(d.p, kind);
-      if (probeOutcome(state, pod, d.c, d.p, kind, tm) === null) continue;
+      if (probeError(d.c, d.p) === null && probeOutcome(state, pod, d.c, d.p, kind, tm) === null) continue;
       pr ??= pod.sim.probes = { started: true };
       arm(state, key, workerOf(pr, kind, kind === 'readiness' && ready ? tm.success : 0), kind, later(state, tm.delay + tm.period));
     }
@@ -907,6 +932,7 @@ function startProbes(state: SimState, key: string, pod: Pod, warm: boolean): voi
   }
   const pr: PodProbes = { started: !hasProbe(pod, 'startup') };
   pod.sim.probes = pr;
+  if (!pr.started) for (const cs of pod.status.containerStatuses) cs.started = false; // (a warm start's erroring startup probe)
   setPodReady(state, key, pod, pr.started && !hasProbe(pod, 'readiness'));
   if (pr.started) {
     startWorkers(state, key, pod, pr, now);
@@ -946,6 +972,13 @@ function runProbe(state: SimState, key: string, pod: Pod, kind: ProbeKind, at: S
   if (!d || (kind === 'startup') === pr.started) return;
   const tm = probeTiming(d.p, kind);
   const start = pod.sim.containerStartedAt ?? state.t;
+  const error = probeError(d.c, d.p);
+  if (error !== null) {
+    // The result is thrown away: no success, no failure counted; it errors again next period.
+    emit(state, 'Warning', 'Unhealthy', podRef(pod), `${PROBE_LABEL[kind]} probe errored and resulted in unknown state: ${error}`, 'kubelet');
+    arm(state, key, w, kind, nextDue(start, tm, state.t));
+    return;
+  }
   const fail = probeOutcome(state, pod, d.c, d.p, kind, tm);
   if (fail === null) {
     w.failures = 0;
@@ -1037,6 +1070,61 @@ function watchProbeProfiles(state: SimState): void {
       wakeProbes(state, key, pod);
     }
   }
+}
+
+/** What {@link watchProbeLoad} last saw: its change-log cursor and each Service's requests/s per ready endpoint. */
+const loadWatches = new WeakMap<SimState, { cursor: number; load: Map<string, number> }>();
+
+/**
+ * A load change alone wakes the idle probe workers it puts at risk: for each Service whose traffic
+ * figures changed since the last tick (the change log, ../changelog.ts, kind `Service`) and whose
+ * requests/s per ready endpoint rose above what was last checked, the httpGet / grpc workers of its
+ * running Pods that are idle and now at risk (median response over half the timeout, or beyond the
+ * CPU: {@link probeAtRisk}) probe again at their next period (a traffic spike, a scale-down or a lost
+ * zone that loads the remaining Pods until their probes time out). A worker goes idle only when not
+ * at risk and its risk grows only with its load, so a fresh memo (a cloned state, the log resynced)
+ * checks every Service once and wakes the same workers. Cost: O(changed Services) per tick, plus
+ * O(their Pods) when their load per endpoint rose; O(Services + probed Pods) after a resync.
+ */
+function watchProbeLoad(state: SimState): void {
+  if (!state.probeProfileSeen) return; // no Pod with probes has started
+  let w = loadWatches.get(state);
+  let changed: string[] | null = [];
+  if (w === undefined) {
+    loadWatches.set(state, (w = { cursor: changeCursor(state), load: new Map() }));
+    changed = null;
+  } else {
+    const read = forEachChangeSince(state, w.cursor, (kind, key) => {
+      if (kind === 'Service') changed!.push(key);
+    });
+    w.cursor = read.cursor;
+    if (read.resync) changed = null;
+  }
+  const keys = changed === null ? Object.keys(state.services).sort() : [...new Set(changed)].sort();
+  let wake: string[] | null = null;
+  for (const svcKey of keys) {
+    const svc = state.services[svcKey];
+    const t = state.traffic[svcKey];
+    const load = t && t.readyEndpoints > 0 ? t.rps / t.readyEndpoints : 0;
+    const prev = w.load.get(svcKey);
+    w.load.set(svcKey, load);
+    if (!svc || !svc.spec.selector || (prev !== undefined && load <= prev) || load === 0) continue;
+    for (const key of podsForSelector(state, svc.metadata.namespace, svc.spec.selector)) {
+      const pod = state.pods[key]!;
+      // A warm-started Pod whose probes passed at once has no worker state yet: its workers are idle.
+      const pr = pod.sim.probes;
+      if ((pr && !pr.started) || pod.sim.containerStartedAt === null || isTerminating(pod) || !nodeUp(state, pod) || !hasAnyProbe(pod)) continue;
+      for (const kind of ['readiness', 'liveness'] as const) {
+        const d = probeOf(pod, kind);
+        const pw = pr?.[kind];
+        if (!d || (pw && pw.next !== null) || !probeAtRisk(state, pod, d.p, probeTiming(d.p, kind))) continue;
+        (wake ??= []).push(key);
+        break;
+      }
+    }
+  }
+  if (wake === null) return;
+  for (const key of [...new Set(wake)].sort()) wakeProbes(state, key, state.pods[key]!);
 }
 
 function startContainer(state: SimState, key: string, pod: Pod, restart: boolean): void {
@@ -1395,6 +1483,7 @@ function watchImages(state: SimState, keys: string[], looked: string[]): void {
  */
 export function kubeletMemory(state: SimState): void {
   watchProbeProfiles(state);
+  watchProbeLoad(state);
   const idx = getIndex(state);
   const keys = imageKeys(state);
   const todo = imagesToCheck(state, keys);

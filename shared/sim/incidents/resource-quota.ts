@@ -81,7 +81,7 @@ export const resourceQuota = defineIncident({
       state.ingress = state.ingress.map((e) => {
         if (!services.has(e.service)) return e;
         spiked.push(e.service);
-        return { service: e.service, rps: e.rps * params.factor };
+        return { ...e, rps: e.rps * params.factor };
       });
     }
     const replicas = params.replicas ?? 2 * Math.max(1, deployment.spec.replicas);

@@ -64,7 +64,7 @@ function endSpike(state: SimState, inc: IncidentState): void {
   });
   state.ingress = state.ingress.map((e) => {
     const rps = original.get(e.service);
-    return rps === undefined ? e : { service: e.service, rps };
+    return rps === undefined ? e : { ...e, rps };
   });
   inc.data['endsAt'] = null;
   inc.data['ended'] = true;
@@ -105,7 +105,7 @@ export const trafficSpike = defineIncident({
       if (!services.has(e.service)) return e;
       spiked.push(e.service);
       originalRps.push(String(e.rps));
-      return { service: e.service, rps: e.rps * params.factor };
+      return { ...e, rps: e.rps * params.factor };
     });
     if (spiked.length === 0) return { ok: false, retry: false, error: `deployment ${inc.spec.target} receives no ingress traffic (no ingress Service selects its pods)` };
     state.ingress = ingress;

@@ -16,8 +16,12 @@
  * unhealthy (and at least 3 Nodes) is in partial disruption: 0.01 Nodes/s in a zone of more than 50
  * Nodes, no eviction in a smaller one. The partition heals after `durationSeconds`.
  *
- * Simplification: the sim's traffic has no zone-aware routing, so the zone's Pods serve nobody while
- * it is cut off (in-zone callers included).
+ * The isolated side (shared/sim/trafficPartition.ts): kube-proxy on the zone's Nodes cannot watch the
+ * API server and keeps the rules it had at the cut (snapshotted at the start, incident data
+ * `proxyRules`), so calls from the zone's Pods (an in-cluster client, an ingress entry with `from`) are
+ * served by the zone's Pods of those rules, even after the control plane marked them not Ready or
+ * Terminating, while calls across the cut time out; traffic from outside (the load balancer) reaches
+ * only the rest, so the user-facing SLIs see only the healthy side.
  *
  * Params (schema and defaults: {@link zonePartition}`.params`): `durationSeconds` (sim seconds until
  * the network heals, 900).
@@ -34,6 +38,7 @@ import { getIndex, podOwnerKey, rsOwnerKey, sortedKeys } from '../cache.ts';
 import { recordNotice } from '../notices.ts';
 import { defineIncident } from './module.ts';
 import { zoneTarget } from './targets.ts';
+import { PROXY_RULES_KEY, snapshotProxyRules } from '../trafficPartition.ts';
 
 function strings(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
@@ -79,6 +84,7 @@ export const zonePartition = defineIncident({
         if (d) deployments.add(d);
       }
     }
+    inc.data[PROXY_RULES_KEY] = snapshotProxyRules(state, nodes);
     inc.data['zone'] = zone;
     inc.data['nodes'] = nodes;
     inc.data['deployments'] = [...deployments].sort();
