@@ -524,15 +524,30 @@ export function missingConfig(state: SimState, pod: Pod): string | null {
  */
 export function recordNodeImages(state: SimState, pod: Pod): void {
   const nodeName = pod.spec.nodeName;
-  const node = nodeName ? state.nodes[nodeName] : undefined;
+  if (!nodeName || !state.nodes[nodeName]) return;
+  const entries: ContainerImage[] = [];
+  for (const c of [...(pod.spec.initContainers ?? []), ...pod.spec.containers]) {
+    entries.push({ names: [normalizedImageName(c.image)], sizeBytes: Math.round((profileOf(state, c.image).sizeMiB ?? DEFAULT_IMAGE_SIZE_MIB) * MIB_BYTES) });
+  }
+  addNodeImages(state, nodeName, entries);
+}
+
+/**
+ * Adds `entries` (one name each) the Node's `status.images` does not list yet, as {@link recordNodeImages}
+ * describes (largest first, a new image before those of its size, capped at {@link NODE_STATUS_MAX_IMAGES});
+ * keeps the ImageLocality counts. Also used by the node-disk-pressure incident for a Node's stale images.
+ * O(images). A status note (no resourceVersion bump), as the pulls always did.
+ */
+export function addNodeImages(state: SimState, nodeName: string, entries: readonly ContainerImage[]): void {
+  const node = state.nodes[nodeName];
   if (!node) return;
   let list = node.status.images;
   const added: ContainerImage[] = [];
   const removed: string[] = [];
-  for (const c of [...(pod.spec.initContainers ?? []), ...pod.spec.containers]) {
-    const name = normalizedImageName(c.image);
+  for (const e of entries) {
+    const name = e.names[0]!;
     if (list?.some((img) => img.names.includes(name))) continue;
-    const sizeBytes = Math.round((profileOf(state, c.image).sizeMiB ?? DEFAULT_IMAGE_SIZE_MIB) * MIB_BYTES);
+    const sizeBytes = e.sizeBytes;
     list ??= node.status.images = [];
     // Largest first; a new image goes before those of its size (most recent first among equals).
     let at = 0;
@@ -550,7 +565,31 @@ export function recordNodeImages(state: SimState, pod: Pod): void {
   }
   if (added.length === 0 && removed.length === 0) return;
   indexNodeImages(state, added, removed);
-  noteChange(state, 'Node', nodeName!);
+  noteChange(state, 'Node', nodeName);
+}
+
+/**
+ * (issue 6) The kubelet's image garbage collector removed the images named `names` from Node
+ * `nodeName` (K pkg/kubelet/images/image_gc_manager.go freeSpace -> RemoveImage): they leave its
+ * `status.images` (the next Pod needing one pulls it again) and the ImageLocality counts. A status
+ * write through the API server. O(images).
+ */
+export function removeNodeImages(state: SimState, nodeName: string, names: readonly string[]): void {
+  const node = state.nodes[nodeName];
+  const list = node?.status.images;
+  if (!list || names.length === 0) return;
+  const gone = new Set(names);
+  const removed: string[] = [];
+  const kept = list.filter((img) => {
+    if (!img.names.some((n) => gone.has(n))) return true;
+    removed.push(...img.names);
+    return false;
+  });
+  if (removed.length === 0) return;
+  if (kept.length === 0) delete node.status.images;
+  else node.status.images = kept;
+  indexNodeImages(state, [], removed);
+  updateStatus(state, 'Node', nodeName);
 }
 
 /**
