@@ -45,6 +45,7 @@ import { nextInt } from '../prng.ts';
 import { scheduleTimer, type TimerKind } from '../timers.ts';
 import { DEFAULT_IMAGE_SIZE_MIB, NODE_STATUS_MAX_IMAGES, type Container, type ContainerImage, type ImagePullPolicy, type ContainerState, type ImageProfile, type InitContainer, type Pod, type PodProbes, type Probe, type ProbeWorker, type SimSeconds, type SimState, type Timer } from '../types.ts';
 import { podIp } from '../kinds/print.ts';
+import { defaultImagePullPolicy } from '../kinds/serialize.ts';
 import { baseWorkingSetMiB, type MemoryBasis } from '../workingSet.ts';
 import { imageProfileFor, loadFactor, podCapacityRps, podCpuMilli } from '../trafficModel.ts';
 import { invalidImageMessage } from './imageReference.ts';
@@ -253,8 +254,7 @@ export function kubeletOnBound(state: SimState, key: string, pod: Pod): void {
  * reference, else IfNotPresent.
  */
 export function pullPolicyOf(c: Container | InitContainer): ImagePullPolicy {
-  if (c.imagePullPolicy) return c.imagePullPolicy;
-  return normalizedImageName(c.image).endsWith(':latest') ? 'Always' : 'IfNotPresent';
+  return c.imagePullPolicy ?? defaultImagePullPolicy(c.image);
 }
 
 /**
@@ -274,6 +274,50 @@ function imagesPresent(state: SimState, pod: Pod): boolean {
   return (pod.spec.initContainers ?? []).every(has) && pod.spec.containers.every(has);
 }
 
+/**
+ * (issue 6) The first container (init containers first) whose pull policy is Never and whose image the
+ * Node's `status.images` does not list, or undefined (image_manager.go EnsureImageExists).
+ */
+function neverPullMissing(state: SimState, pod: Pod): Container | InitContainer | undefined {
+  const list = pod.spec.nodeName ? state.nodes[pod.spec.nodeName]?.status.images : undefined;
+  const absent = (c: Container | InitContainer) => {
+    if (pullPolicyOf(c) !== 'Never') return false;
+    const name = normalizedImageName(c.image);
+    return !list?.some((img) => img.names.includes(name));
+  };
+  return (pod.spec.initContainers ?? []).find(absent) ?? pod.spec.containers.find(absent);
+}
+
+/**
+ * (issue 6) Pull policy Never and the image not on the Node (image_manager.go EnsureImageExists ->
+ * ErrImageNeverPull): Warning `ErrImageNeverPull` `Container image "X" is not present with pull policy
+ * of Never`, the container waiting `ErrImageNeverPull` with that message, Warning `Failed` `Error:
+ * ErrImageNeverPull` (kuberuntime_container.go startContainer); no pull, no back-off: the pod worker
+ * tries again every 10 s ({@link SYNC_RETRY_SECONDS}), and the containers start once the image is there
+ * (another Pod pulled it).
+ */
+function errImageNeverPull(state: SimState, key: string, pod: Pod, c: Container | InitContainer): void {
+  const msg = `Container image ${JSON.stringify(c.image)} is not present with pull policy of Never`;
+  const waiting: ContainerState = { waiting: { reason: 'ErrImageNeverPull', message: msg } };
+  const init = (pod.spec.initContainers ?? []).indexOf(c as InitContainer);
+  const ics = init >= 0 ? pod.status.initContainerStatuses?.[init] : undefined;
+  if (ics !== undefined) {
+    ics.state = waiting; // STATUS `Init:ErrImageNeverPull`
+    ics.started = false;
+  } else setContainerStates(pod, waiting, { ready: false, started: false });
+  updateStatus(state, 'Pod', key);
+  emit(state, 'Warning', 'ErrImageNeverPull', podRef(pod), msg, 'kubelet');
+  emit(state, 'Warning', 'Failed', podRef(pod), 'Error: ErrImageNeverPull', 'kubelet');
+  pod.sim.nextTransitionAt = later(state, SYNC_RETRY_SECONDS);
+  scheduleTimer(state, pod.sim.nextTransitionAt, T_START, key);
+}
+
+/** True when a container of `pod` waits with `ErrImageNeverPull` (a retry is due). */
+function neverPullPending(pod: Pod): boolean {
+  const waiting = (cs: { state: ContainerState }) => cs.state.waiting?.reason === 'ErrImageNeverPull';
+  return pod.status.containerStatuses.some(waiting) || (pod.status.initContainerStatuses ?? []).some(waiting);
+}
+
 /** The `Pulled` event of container `c`'s first start: `already present on machine` when no pull was needed, else the pull's duration. */
 function pulledMessage(pod: Pod, image: string, now: SimSeconds): string {
   return pod.sim.imagesPresent ? `Container image "${image}" already present on machine` : `Successfully pulled image "${image}" in ${now - (pod.status.startTime ?? now)}s`;
@@ -286,6 +330,8 @@ function pulledMessage(pod: Pod, image: string, now: SimSeconds): string {
 function startPull(state: SimState, key: string, pod: Pod): void {
   const bad = invalidImage(pod);
   if (bad !== null) return invalidImageName(state, key, pod, bad);
+  const never = neverPullMissing(state, pod);
+  if (never !== undefined) return errImageNeverPull(state, key, pod, never);
   if (imagesPresent(state, pod)) {
     // image_manager.go EnsureImageExists: no pull; the containers are created at the next sync.
     pod.sim.imagesPresent = true;
@@ -600,6 +646,15 @@ function tryStart(state: SimState, key: string, pod: Pod, restart: boolean): voi
   if (!restart) {
     const bad = invalidImage(pod);
     if (bad !== null) return invalidImageName(state, key, pod, bad);
+    if (neverPullPending(pod)) {
+      // A retry after ErrImageNeverPull: start once the image is there, else the same error again.
+      const never = neverPullMissing(state, pod);
+      if (never !== undefined) return errImageNeverPull(state, key, pod, never);
+      for (const cs of pod.status.containerStatuses) if (cs.state.waiting?.reason === 'ErrImageNeverPull') cs.state = CONTAINER_CREATING;
+      for (const cs of pod.status.initContainerStatuses ?? []) if (cs.state.waiting?.reason === 'ErrImageNeverPull') cs.state = POD_INITIALIZING;
+      if (!imagesPresent(state, pod)) return startPull(state, key, pod); // the other images still to pull
+      pod.sim.imagesPresent = true;
+    }
     const image = unpullableImage(state, pod);
     if (image !== undefined) return pullFailed(state, key, pod, image);
     recordNodeImages(state, pod);
