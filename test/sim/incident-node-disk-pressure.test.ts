@@ -71,7 +71,7 @@ describe('incident node-disk-pressure', () => {
     stepN(s, 10);
     const ev = evictions(s);
     expect(ev.map((e) => e.t)).toEqual([AT, AT + 10]);
-    expect(ev[0]!.message).toMatch(/^The node was low on resource: ephemeral-storage\. Threshold quantity: 10Gi, available: \d+[MG]i\. Container \w+ was using 200Mi, request is 0, has larger consumption of ephemeral-storage\.$/);
+    expect(ev[0]!.message).toMatch(/^The node was low on resource: ephemeral-storage\. Threshold quantity: 10Gi, available: \d+[MG]i\. Container \w+ was using 200Mi, request is 0, has larger consumption of ephemeral-storage\. $/);
     expect(typeCommand(s, 'kubectl get pods').split('\n').filter((l) => /0\/1\s+Evicted\s/.test(l))).toHaveLength(2);
     expect(typeCommand(s, 'kubectl describe node node-a')).toMatch(/DiskPressure\s+True\s.*KubeletHasDiskPressure/);
     // The player finds the pod filling the disk and deletes it: its files go with it.
@@ -155,7 +155,7 @@ describe('incident node-disk-pressure', () => {
     expect(s.events.find((e) => e.reason === 'EvictionThresholdMet')!.message).toBe('Attempting to reclaim inodes');
     const ev = evictions(s);
     expect(ev).toHaveLength(1);
-    expect(ev[0]!.message).toMatch(/^The node was low on resource: inodes\. Threshold quantity: 320Ki, available: \d+k?\.$/);
+    expect(ev[0]!.message).toMatch(/^The node was low on resource: inodes\. Threshold quantity: 320Ki, available: \d+k?\. $/);
     const filler = s.incidents[0]!.data['filler'] as string;
     expect(typeCommand(s, `kubectl delete pod ${filler.split('/')[1]}`)).toMatch(/deleted/);
     stepN(s, 40);

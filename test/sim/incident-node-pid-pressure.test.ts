@@ -51,7 +51,7 @@ describe('incident node-pid-pressure', () => {
     expect(s.events.find((e) => e.reason === 'EvictionThresholdMet')!.message).toBe('Attempting to reclaim pids');
     const ev = evictions(s);
     expect(ev.map((e) => `default/${e.object.name}`)).toEqual([forker]);
-    expect(ev[0]!.message).toMatch(/^The node was low on resource: pids\. Threshold quantity: 3276, available: \d+k?\.$/);
+    expect(ev[0]!.message).toMatch(/^The node was low on resource: pids\. Threshold quantity: 3276, available: \d+k?\. $/);
     expect(s.pods[forker]!.status).toMatchObject({ phase: 'Failed', reason: 'Evicted' });
     expect(typeCommand(s, 'kubectl describe node node-a')).toMatch(/PIDPressure\s+True\s.*KubeletHasInsufficientPID/);
     stepN(s, 30);

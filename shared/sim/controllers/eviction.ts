@@ -47,8 +47,8 @@
  *   `kube-system` (static and critical Pods) are never evicted.
  * - An evicted Pod is killed at once (hard thresholds: no grace period) and stays as a Failed Pod:
  *   `status.reason: Evicted`, message "The node was low on resource: memory. Threshold quantity: 100Mi,
- *   available: -42Mi. Container db was using 150Mi, request is 128Mi, has larger consumption of memory."
- *   (K pkg/kubelet/eviction/helpers.go evictionMessage: quantities as resource.Quantity prints them, the
+ *   available: -42Mi. Container db was using 150Mi, request is 128Mi, has larger consumption of memory. "
+ *   (each fragment ends in ". ", so does the message; K pkg/kubelet/eviction/helpers.go evictionMessage: quantities as resource.Quantity prints them, the
  *   threshold computed from the capacity, `10Gi`; no container part for inodes and pids), Warning
  *   `Evicted` with the same message; its ReplicaSet replaces it (on another Node: the taint). Hard
  *   eviction ignores PodDisruptionBudgets.
@@ -406,11 +406,12 @@ export function underPressure(node: Node, resource: PressureResource): boolean {
 function evict(state: SimState, key: string, signal: Signal): void {
   const pod = state.pods[key]!;
   const c = pod.spec.containers[0];
-  let message = `The node was low on resource: ${signal.resource}. Threshold quantity: ${signal.thresholdText}, available: ${signal.availableText}.`;
+  // evictionMessage's fragments each end in ". " (nodeLowMessageFmt, thresholdMetMessageFmt, containerMessageFmt): a trailing space.
+  let message = `The node was low on resource: ${signal.resource}. Threshold quantity: ${signal.thresholdText}, available: ${signal.availableText}. `;
   if (c && (signal.signal === 'memory.available' || signal.resource === 'ephemeral-storage')) {
     // evictionMessage: a container part only for memory and ephemeral-storage, when its use exceeds its request.
     const u = usage(state, key, pod, signal.signal);
-    if (u.used > u.request) message += ` Container ${c.name} was using ${mibText(u.used)}, request is ${u.request > 0 ? mibText(u.request) : '0'}, has larger consumption of ${signal.resource}.`;
+    if (u.used > u.request) message += `Container ${c.name} was using ${mibText(u.used)}, request is ${u.request > 0 ? mibText(u.request) : '0'}, has larger consumption of ${signal.resource}. `;
   }
   pod.status.containerStatuses = [];
   pod.sim.containerStartedAt = null;
