@@ -212,5 +212,20 @@ describe('ImageLocality', () => {
       expect(eventsWith(s, 'Pulling', pod.metadata.name).map((e) => e.message)).toEqual(['Pulling image "shop/web:v1"']);
       expect(pod.status.phase).toBe('Running');
     });
+
+    it('two containers, one image on the Node: only the missing one is pulled (its Pulling and Pulled), the other already present', () => {
+      const web = deployment('web', { replicas: 0, image: 'shop/web:v1' });
+      web.spec.template.spec.containers.push({ name: 'sidecar', image: 'shop/proxy:v3', resources: { requests: { cpu: '10m', memory: '16Mi' } } });
+      const s = sim({ coldStart: true, nodes: [node('n1')], deployments: [deployment('seed', { replicas: 1, image: 'shop/web:v1' }), web], services: [] });
+      run(s, 10);
+      expect(applyAction(s, 'alice', { type: 'scaleDeployment', deployment: 'web', replicas: 1 }).ok).toBe(true);
+      run(s, 10);
+      const name = podsOf(s, 'web')[0]!.metadata.name;
+      expect(eventsWith(s, 'Pulling', name).map((e) => e.message)).toEqual(['Pulling image "shop/proxy:v3"']);
+      const pulled = eventsWith(s, 'Pulled', name).map((e) => e.message);
+      expect(pulled[0]).toBe('Container image "shop/web:v1" already present on machine');
+      expect(pulled[1]).toMatch(/^Successfully pulled image "shop\/proxy:v3" in \d+s$/);
+      expect(s.nodes['n1']!.status.images!.map((i) => i.names[0]).sort()).toEqual(['shop/proxy:v3', 'shop/web:v1']);
+    });
   });
 });

@@ -260,7 +260,8 @@ export function pullPolicyOf(c: Container | InitContainer): ImagePullPolicy {
 /**
  * (issue 6) True when no container of `pod` needs a pull: each one's policy is IfNotPresent or Never and
  * its Node's `status.images` lists the image (image_manager.go shouldPullImage). Containers move in
- * lockstep here, so one image to pull means the whole pull (2-5 s) as before.
+ * lockstep here, so one image to pull means the whole pull (2-5 s), but only the missing images are
+ * pulled (`Pulling` each; the others `already present on machine`).
  */
 function imagesPresent(state: SimState, pod: Pod): boolean {
   const node = pod.spec.nodeName ? state.nodes[pod.spec.nodeName] : undefined;
@@ -320,7 +321,8 @@ function neverPullPending(pod: Pod): boolean {
 
 /** The `Pulled` event of container `c`'s first start: `already present on machine` when no pull was needed, else the pull's duration. */
 function pulledMessage(pod: Pod, image: string, now: SimSeconds): string {
-  return pod.sim.imagesPresent ? `Container image "${image}" already present on machine` : `Successfully pulled image "${image}" in ${now - (pod.status.startTime ?? now)}s`;
+  const present = pod.sim.imagesPresent || (pod.sim.pulledImages !== undefined && !pod.sim.pulledImages.includes(image));
+  return present ? `Container image "${image}" already present on machine` : `Successfully pulled image "${image}" in ${now - (pod.status.startTime ?? now)}s`;
 }
 
 /**
@@ -339,9 +341,32 @@ function startPull(state: SimState, key: string, pod: Pod): void {
     scheduleTimer(state, pod.sim.nextTransitionAt, T_START, key);
     return;
   }
-  emit(state, 'Normal', 'Pulling', podRef(pod), `Pulling image "${pod.sim.image}"`, 'kubelet');
+  // Only the images that need a pull are pulled (one `Pulling` each); the others are already present.
+  const all = podImages(pod);
+  const toPull = all.filter((image, i) => imageNeedsPull(state, pod, i));
+  const pulling = toPull.length > 0 ? [...new Set(toPull)] : [pod.sim.image];
+  for (const image of pulling) emit(state, 'Normal', 'Pulling', podRef(pod), `Pulling image "${image}"`, 'kubelet');
+  if (pulling.length < new Set(all).size) pod.sim.pulledImages = pulling;
   pod.sim.nextTransitionAt = later(state, pullSeconds(state));
   scheduleTimer(state, pod.sim.nextTransitionAt, T_START, key);
+}
+
+/** The images of `pod`'s containers, init containers first (the order the kubelet starts them). */
+function podImages(pod: Pod): string[] {
+  const out: string[] = [];
+  for (const c of pod.spec.initContainers ?? []) out.push(c.image);
+  for (const c of pod.spec.containers) out.push(c.image);
+  return out;
+}
+
+/** True when container `i` of {@link podImages}' order needs a pull (policy Always, or its image not on the Node; image_manager.go shouldPullImage). */
+function imageNeedsPull(state: SimState, pod: Pod, i: number): boolean {
+  const inits = pod.spec.initContainers ?? [];
+  const c = i < inits.length ? inits[i]! : pod.spec.containers[i - inits.length]!;
+  if (pullPolicyOf(c) === 'Always') return true;
+  const list = pod.spec.nodeName ? state.nodes[pod.spec.nodeName]?.status.images : undefined;
+  const name = normalizedImageName(c.image);
+  return !list?.some((img) => img.names.includes(name));
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -1148,6 +1173,7 @@ function startContainer(state: SimState, key: string, pod: Pod, restart: boolean
     emit(state, 'Normal', 'Started', podRef(pod), `Started container ${c.name}`, 'kubelet');
   }
   delete pod.sim.imagesPresent;
+  if (pod.sim.pulledImages !== undefined) delete pod.sim.pulledImages;
   startProbes(state, key, pod, warm);
   if (pod.sim.memLimitMiB !== null && pod.sim.memoryMiB > pod.sim.memLimitMiB) {
     scheduleTimer(state, later(state, 0), T_OOM, key);
