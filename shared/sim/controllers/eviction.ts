@@ -544,7 +544,7 @@ function housekeep(state: SimState, name: string, node: Node, fault: NodePressur
     // reclaimNodeLevelResources: DeleteUnusedImages, then no eviction when no threshold is met any more.
     freeSpace(state, name, d, Number.MAX_SAFE_INTEGER);
     if (RESOURCES.every((r) => pressureRelieved(state, name, r))) return;
-    toReclaim = diskSignals(state, name, d).find(met) ?? toReclaim;
+    // Not enough: evict, the message quoting the observations made before the reclaim (as synchronize's).
   }
   const victim = evictionOrder(state, evictablePodsOn(state, name), toReclaim.signal)[0];
   if (victim !== undefined) evict(state, victim, toReclaim);
