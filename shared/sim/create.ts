@@ -6,6 +6,7 @@
  * Running and Ready at t=0 and no start-up events are recorded ("warm start"); `input.coldStart` starts
  * from a fresh apply. Deterministic from `input.settings.seed`.
  */
+import { defaultImagePullPolicy } from './kinds/serialize.ts';
 import { memorySignature } from './controllers/kubelet.ts';
 import { createObject, newMeta, recordStoredObjects, withoutChangeLog } from './apiserver.ts';
 import { claimFromTemplate } from './kinds/pvc.ts';
@@ -57,7 +58,9 @@ export function deploymentFromManifest(state: SimState, m: DeploymentManifest, u
     if (c.livenessProbe) out.livenessProbe = defaultProbe(c.livenessProbe);
     if (c.startupProbe) out.startupProbe = defaultProbe(c.startupProbe);
     if (c.volumeMounts) out.volumeMounts = structuredClone(c.volumeMounts);
-    if (c.imagePullPolicy) out.imagePullPolicy = c.imagePullPolicy; // (issue 6) absent = the kubelet's default
+    // (issue 6) Kept only when it differs from the API server's default (which the served copies show,
+    // ./kinds/serialize.ts): a manifest echoing the default back (`get -o yaml` then `apply`) is unchanged.
+    if (c.imagePullPolicy && c.imagePullPolicy !== defaultImagePullPolicy(c.image)) out.imagePullPolicy = c.imagePullPolicy;
     return out;
   };
   const containers: Container[] = m.spec.template.spec.containers.map(toContainer);

@@ -744,10 +744,29 @@ export interface NodePressure {
   /** Memory used outside the Pods (a leaking system daemon), MiB; `recoverAt`: it is restarted then (null: never). */
   memory?: { outsideMiB: number; recoverAt: SimSeconds | null; lastBelowAt: SimSeconds | null };
   /**
-   * The root filesystem: its size, what images and system files take, and the Pod filling it (`filler`,
-   * a Pod key; its `fillerMiB` of files go with it once it is no longer active). MiB.
+   * The root filesystem (images share it: `nodefs` and `imagefs` are one disk): its size, what system
+   * files take besides the images the Node lists in `status.images`, and the Pod filling it (`filler`, a
+   * Pod key; its `fillerMiB` of files and `fillerInodes` inodes go with it once it is no longer active).
+   * MiB. `images`: the image garbage collector's records (K image_gc_manager.go imageRecord), by name:
+   * first detected and last used, sim seconds. `gcFailed`: the last periodic image GC could not free
+   * enough (a second failure in a row adds `ImageGCFailed`).
    */
-  disk?: { capacityMiB: number; imagesMiB: number; filler: string | null; fillerMiB: number; lastBelowAt: SimSeconds | null };
+  disk?: {
+    capacityMiB: number;
+    systemMiB: number;
+    filler: string | null;
+    fillerMiB: number;
+    fillerInodes: number;
+    lastBelowAt: SimSeconds | null;
+    images: { name: string; firstDetected: SimSeconds; lastUsed: SimSeconds }[];
+    gcFailed: boolean;
+  };
+  /**
+   * Process IDs (`pid.available`): the Node's `pid_max`, the hard threshold the kubelet is configured
+   * with (share of `pidMax`), the Pod forking (`forker`, a Pod key), its process count now and the
+   * processes it adds per sim second (they go with it once it is no longer active).
+   */
+  pid?: { pidMax: number; threshold: number; forker: string | null; forkerPids: number; forksPerSecond: number; lastBelowAt: SimSeconds | null };
 }
 
 /**

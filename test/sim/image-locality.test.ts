@@ -154,5 +154,78 @@ describe('ImageLocality', () => {
         expect(r.startedAfter).toBeGreaterThanOrEqual(3);
       }
     });
+
+    it('Never with the image absent: ErrImageNeverPull (no pull), retried every 10 s; it starts once another Pod pulled the image', () => {
+      const web = deployment('web', { replicas: 1, image: 'shop/web:v1' });
+      web.spec.template.spec.containers[0]!.imagePullPolicy = 'Never';
+      const s = sim({ coldStart: true, nodes: [node('n1')], deployments: [web, deployment('seed', { replicas: 0, image: 'shop/web:v1' })], services: [] });
+      run(s, 5);
+      const pod = podsOf(s, 'web')[0]!;
+      const name = pod.metadata.name;
+      const msg = 'Container image "shop/web:v1" is not present with pull policy of Never';
+      expect(eventsWith(s, 'Pulling', name)).toEqual([]);
+      expect(eventsWith(s, 'ErrImageNeverPull', name).map((e) => [e.type, e.message])).toEqual([['Warning', msg]]);
+      expect(eventsWith(s, 'Failed', name).map((e) => e.message)).toEqual(['Error: ErrImageNeverPull']);
+      expect(pod.status.containerStatuses[0]!.state.waiting).toEqual({ reason: 'ErrImageNeverPull', message: msg });
+      const out = runKubectl(s, 'kubectl get pods');
+      expect(out.kind === 'output' ? out.output : '').toMatch(new RegExp(`${name}\\s+0/1\\s+ErrImageNeverPull\\s`));
+      run(s, 10);
+      expect(eventsWith(s, 'ErrImageNeverPull', name)).toHaveLength(2); // the pod worker's next sync, 10 s on
+      expect(applyAction(s, 'alice', { type: 'scaleDeployment', deployment: 'seed', replicas: 1 }).ok).toBe(true);
+      run(s, 20);
+      const now = podsOf(s, 'web')[0]!;
+      expect(now.status.phase).toBe('Running');
+      expect(eventsWith(s, 'Pulled', name).map((e) => e.message)).toEqual(['Container image "shop/web:v1" already present on machine']);
+      expect(eventsWith(s, 'Pulling', name)).toEqual([]);
+    });
+
+    it('the API server\'s default is served: -o yaml / -o json show imagePullPolicy (IfNotPresent for a tag, Always for :latest or none)', () => {
+      const s = sim({ nodes: [node('n1')], deployments: [deployment('web', { replicas: 1, image: 'shop/web:v1' }), deployment('edge', { replicas: 1, image: 'shop/edge' })], services: [] });
+      const yaml = runKubectl(s, 'kubectl get deployment web -o yaml');
+      expect(yaml.kind === 'output' ? yaml.output : '').toMatch(/\n\s+image: shop\/web:v1\n\s+imagePullPolicy: IfNotPresent\n/);
+      const pod = podsOf(s, 'edge')[0]!;
+      const json = runKubectl(s, `kubectl get pod ${pod.metadata.name} -o json`);
+      expect(JSON.parse(json.kind === 'output' ? json.output : '{}').spec.containers[0].imagePullPolicy).toBe('Always');
+      expect(s.deployments['default/web']!.spec.template.spec.containers[0]!.imagePullPolicy).toBeUndefined(); // stored as the manifest had it
+    });
+
+    it('image GC deletes an unused image from the Node: the next Pod needing it pulls again', () => {
+      const s = sim({
+        settings: { seed: 1, tickSeconds: 1, durationSeconds: 3600 },
+        coldStart: true,
+        nodes: [node('n1')],
+        deployments: [deployment('web', { replicas: 1, image: 'shop/web:v1' }), deployment('seed', { replicas: 1, image: 'shop/seed:v1' })],
+        services: [],
+        // At 300 the periodic GC finds the disk at 85 % and deletes the images no Pod runs.
+        incidents: [{ id: 'disk', type: 'node-disk-pressure', at: 300, target: 'n1', params: { usedPercent: 85 } }],
+      });
+      run(s, 10);
+      expect(s.nodes['n1']!.status.images!.map((i) => i.names[0]).sort()).toEqual(['shop/seed:v1', 'shop/web:v1']);
+      expect(applyAction(s, 'alice', { type: 'scaleDeployment', deployment: 'web', replicas: 0 }).ok).toBe(true);
+      run(s, 300 - s.t);
+      expect(s.nodes['n1']!.status.images!.map((i) => i.names[0])).toEqual(['shop/seed:v1']);
+      expect(s.events.filter((e) => e.reason === 'FreeDiskSpaceFailed').map((e) => e.t)).toEqual([300]);
+      expect(s.nodes['n1']!.status.conditions.find((c) => c.type === 'DiskPressure')?.status).not.toBe('True');
+      expect(applyAction(s, 'alice', { type: 'scaleDeployment', deployment: 'web', replicas: 1 }).ok).toBe(true);
+      run(s, 10);
+      const pod = podsOf(s, 'web')[0]!;
+      expect(eventsWith(s, 'Pulling', pod.metadata.name).map((e) => e.message)).toEqual(['Pulling image "shop/web:v1"']);
+      expect(pod.status.phase).toBe('Running');
+    });
+
+    it('two containers, one image on the Node: only the missing one is pulled (its Pulling and Pulled), the other already present', () => {
+      const web = deployment('web', { replicas: 0, image: 'shop/web:v1' });
+      web.spec.template.spec.containers.push({ name: 'sidecar', image: 'shop/proxy:v3', resources: { requests: { cpu: '10m', memory: '16Mi' } } });
+      const s = sim({ coldStart: true, nodes: [node('n1')], deployments: [deployment('seed', { replicas: 1, image: 'shop/web:v1' }), web], services: [] });
+      run(s, 10);
+      expect(applyAction(s, 'alice', { type: 'scaleDeployment', deployment: 'web', replicas: 1 }).ok).toBe(true);
+      run(s, 10);
+      const name = podsOf(s, 'web')[0]!.metadata.name;
+      expect(eventsWith(s, 'Pulling', name).map((e) => e.message)).toEqual(['Pulling image "shop/proxy:v3"']);
+      const pulled = eventsWith(s, 'Pulled', name).map((e) => e.message);
+      expect(pulled[0]).toBe('Container image "shop/web:v1" already present on machine');
+      expect(pulled[1]).toMatch(/^Successfully pulled image "shop\/proxy:v3" in \d+s$/);
+      expect(s.nodes['n1']!.status.images!.map((i) => i.names[0]).sort()).toEqual(['shop/proxy:v3', 'shop/web:v1']);
+    });
   });
 });

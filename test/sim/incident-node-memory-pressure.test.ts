@@ -61,7 +61,7 @@ describe('incident node-memory-pressure', () => {
     expect(classes[0]).toBe('BestEffort');
     expect(classes).toContain('Guaranteed');
     expect(classes.map((c) => ranks[c])).toEqual(classes.map((c) => ranks[c]).sort());
-    expect(ev[0]!.message).toMatch(/^The node was low on resource: memory\. Threshold quantity: 100Mi, available: -\d+Mi\. Container frontend was using \d+Mi, request is 0, has larger consumption of memory\.$/);
+    expect(ev[0]!.message).toMatch(/^The node was low on resource: memory\. Threshold quantity: 100Mi, available: -\d+Mi\. Container frontend was using \d+Mi, request is 0, has larger consumption of memory\. $/);
     const first = s.pods[`default/${ev[0]!.object.name}`]!;
     expect(first.status).toMatchObject({ phase: 'Failed', reason: 'Evicted' });
     expect(typeCommand(s, 'kubectl get pods').split('\n').find((l) => l.startsWith(first.metadata.name))).toMatch(/0\/1\s+Evicted\s/);
@@ -108,7 +108,7 @@ describe('incident node-memory-pressure', () => {
     const ev = evictions(s);
     expect(ev.map((e) => e.t)).toEqual([AT, AT + 10, AT + 20]);
     expect(ev.map((e) => app(e.object.name))).toEqual(['api', 'frontend', 'db']);
-    expect(ev[0]!.message).toMatch(/Container api was using \d+Mi, request is 64Mi, has larger consumption of memory\.$/);
+    expect(ev[0]!.message).toMatch(/Container api was using \d+Mi, request is 64Mi, has larger consumption of memory\. $/);
   });
 
   it('kubectl drain right after the first eviction moves the rest gracefully: no more evictions, the SLI recovers', () => {

@@ -47,6 +47,7 @@ import { nextInt } from '../prng.ts';
 import { scheduleTimer, type TimerKind } from '../timers.ts';
 import { DEFAULT_IMAGE_SIZE_MIB, NODE_STATUS_MAX_IMAGES, type Container, type ContainerImage, type ImagePullPolicy, type ContainerState, type ImageProfile, type InitContainer, type Pod, type PodProbes, type Probe, type ProbeWorker, type SimSeconds, type SimState, type Timer } from '../types.ts';
 import { podIp } from '../kinds/print.ts';
+import { defaultImagePullPolicy } from '../kinds/serialize.ts';
 import { baseWorkingSetMiB, type MemoryBasis } from '../workingSet.ts';
 import { imageProfileFor, loadFactor, podCapacityRps, podCpuMilli } from '../trafficModel.ts';
 import { invalidImageMessage } from './imageReference.ts';
@@ -255,14 +256,14 @@ export function kubeletOnBound(state: SimState, key: string, pod: Pod): void {
  * reference, else IfNotPresent.
  */
 export function pullPolicyOf(c: Container | InitContainer): ImagePullPolicy {
-  if (c.imagePullPolicy) return c.imagePullPolicy;
-  return normalizedImageName(c.image).endsWith(':latest') ? 'Always' : 'IfNotPresent';
+  return c.imagePullPolicy ?? defaultImagePullPolicy(c.image);
 }
 
 /**
  * (issue 6) True when no container of `pod` needs a pull: each one's policy is IfNotPresent or Never and
  * its Node's `status.images` lists the image (image_manager.go shouldPullImage). Containers move in
- * lockstep here, so one image to pull means the whole pull (2-5 s) as before.
+ * lockstep here, so one image to pull means the whole pull (2-5 s), but only the missing images are
+ * pulled (`Pulling` each; the others `already present on machine`).
  */
 function imagesPresent(state: SimState, pod: Pod): boolean {
   const node = pod.spec.nodeName ? state.nodes[pod.spec.nodeName] : undefined;
@@ -276,9 +277,54 @@ function imagesPresent(state: SimState, pod: Pod): boolean {
   return (pod.spec.initContainers ?? []).every(has) && pod.spec.containers.every(has);
 }
 
+/**
+ * (issue 6) The first container (init containers first) whose pull policy is Never and whose image the
+ * Node's `status.images` does not list, or undefined (image_manager.go EnsureImageExists).
+ */
+function neverPullMissing(state: SimState, pod: Pod): Container | InitContainer | undefined {
+  const list = pod.spec.nodeName ? state.nodes[pod.spec.nodeName]?.status.images : undefined;
+  const absent = (c: Container | InitContainer) => {
+    if (pullPolicyOf(c) !== 'Never') return false;
+    const name = normalizedImageName(c.image);
+    return !list?.some((img) => img.names.includes(name));
+  };
+  return (pod.spec.initContainers ?? []).find(absent) ?? pod.spec.containers.find(absent);
+}
+
+/**
+ * (issue 6) Pull policy Never and the image not on the Node (image_manager.go EnsureImageExists ->
+ * ErrImageNeverPull): Warning `ErrImageNeverPull` `Container image "X" is not present with pull policy
+ * of Never`, the container waiting `ErrImageNeverPull` with that message, Warning `Failed` `Error:
+ * ErrImageNeverPull` (kuberuntime_container.go startContainer); no pull, no back-off: the pod worker
+ * tries again every 10 s ({@link SYNC_RETRY_SECONDS}), and the containers start once the image is there
+ * (another Pod pulled it).
+ */
+function errImageNeverPull(state: SimState, key: string, pod: Pod, c: Container | InitContainer): void {
+  const msg = `Container image ${JSON.stringify(c.image)} is not present with pull policy of Never`;
+  const waiting: ContainerState = { waiting: { reason: 'ErrImageNeverPull', message: msg } };
+  const init = (pod.spec.initContainers ?? []).indexOf(c as InitContainer);
+  const ics = init >= 0 ? pod.status.initContainerStatuses?.[init] : undefined;
+  if (ics !== undefined) {
+    ics.state = waiting; // STATUS `Init:ErrImageNeverPull`
+    ics.started = false;
+  } else setContainerStates(pod, waiting, { ready: false, started: false });
+  updateStatus(state, 'Pod', key);
+  emit(state, 'Warning', 'ErrImageNeverPull', podRef(pod), msg, 'kubelet');
+  emit(state, 'Warning', 'Failed', podRef(pod), 'Error: ErrImageNeverPull', 'kubelet');
+  pod.sim.nextTransitionAt = later(state, SYNC_RETRY_SECONDS);
+  scheduleTimer(state, pod.sim.nextTransitionAt, T_START, key);
+}
+
+/** True when a container of `pod` waits with `ErrImageNeverPull` (a retry is due). */
+function neverPullPending(pod: Pod): boolean {
+  const waiting = (cs: { state: ContainerState }) => cs.state.waiting?.reason === 'ErrImageNeverPull';
+  return pod.status.containerStatuses.some(waiting) || (pod.status.initContainerStatuses ?? []).some(waiting);
+}
+
 /** The `Pulled` event of container `c`'s first start: `already present on machine` when no pull was needed, else the pull's duration. */
 function pulledMessage(pod: Pod, image: string, now: SimSeconds): string {
-  return pod.sim.imagesPresent ? `Container image "${image}" already present on machine` : `Successfully pulled image "${image}" in ${now - (pod.status.startTime ?? now)}s`;
+  const present = pod.sim.imagesPresent || (pod.sim.pulledImages !== undefined && !pod.sim.pulledImages.includes(image));
+  return present ? `Container image "${image}" already present on machine` : `Successfully pulled image "${image}" in ${now - (pod.status.startTime ?? now)}s`;
 }
 
 /**
@@ -288,6 +334,8 @@ function pulledMessage(pod: Pod, image: string, now: SimSeconds): string {
 function startPull(state: SimState, key: string, pod: Pod): void {
   const bad = invalidImage(pod);
   if (bad !== null) return invalidImageName(state, key, pod, bad);
+  const never = neverPullMissing(state, pod);
+  if (never !== undefined) return errImageNeverPull(state, key, pod, never);
   if (imagesPresent(state, pod)) {
     // image_manager.go EnsureImageExists: no pull; the containers are created at the next sync.
     pod.sim.imagesPresent = true;
@@ -295,9 +343,32 @@ function startPull(state: SimState, key: string, pod: Pod): void {
     scheduleTimer(state, pod.sim.nextTransitionAt, T_START, key);
     return;
   }
-  emit(state, 'Normal', 'Pulling', podRef(pod), `Pulling image "${pod.sim.image}"`, 'kubelet');
+  // Only the images that need a pull are pulled (one `Pulling` each); the others are already present.
+  const all = podImages(pod);
+  const toPull = all.filter((image, i) => imageNeedsPull(state, pod, i));
+  const pulling = toPull.length > 0 ? [...new Set(toPull)] : [pod.sim.image];
+  for (const image of pulling) emit(state, 'Normal', 'Pulling', podRef(pod), `Pulling image "${image}"`, 'kubelet');
+  if (pulling.length < new Set(all).size) pod.sim.pulledImages = pulling;
   pod.sim.nextTransitionAt = later(state, pullSeconds(state));
   scheduleTimer(state, pod.sim.nextTransitionAt, T_START, key);
+}
+
+/** The images of `pod`'s containers, init containers first (the order the kubelet starts them). */
+function podImages(pod: Pod): string[] {
+  const out: string[] = [];
+  for (const c of pod.spec.initContainers ?? []) out.push(c.image);
+  for (const c of pod.spec.containers) out.push(c.image);
+  return out;
+}
+
+/** True when container `i` of {@link podImages}' order needs a pull (policy Always, or its image not on the Node; image_manager.go shouldPullImage). */
+function imageNeedsPull(state: SimState, pod: Pod, i: number): boolean {
+  const inits = pod.spec.initContainers ?? [];
+  const c = i < inits.length ? inits[i]! : pod.spec.containers[i - inits.length]!;
+  if (pullPolicyOf(c) === 'Always') return true;
+  const list = pod.spec.nodeName ? state.nodes[pod.spec.nodeName]?.status.images : undefined;
+  const name = normalizedImageName(c.image);
+  return !list?.some((img) => img.names.includes(name));
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -541,15 +612,45 @@ export function recordNodeImages(state: SimState, pod: Pod): void {
     if (seen !== undefined ? seen.has(name) : list?.some((img) => img.names.includes(name))) continue;
     const sizeBytes = Math.round((profileOf(state, c.image).sizeMiB ?? DEFAULT_IMAGE_SIZE_MIB) * MIB_BYTES);
     list ??= node.status.images = [];
-    // Largest first; a new image goes before those of its size (most recent first among equals).
-    let at = 0;
-    while (at < list.length && list[at]!.sizeBytes > sizeBytes) at++;
-    const img = { names: [name], sizeBytes };
-    list.splice(at, 0, img);
+    (added ??= []).push(insertNodeImage(list, name, sizeBytes));
     seen?.add(name);
-    (added ??= []).push(img);
   }
-  if (added === null || !list) return;
+  if (added !== null) trimNodeImages(state, nodeName!, list!, added, seen);
+}
+
+/**
+ * Adds `entries` (one name each) the Node's `status.images` does not list yet, as {@link recordNodeImages}
+ * describes (largest first, a new image before those of its size, capped at {@link NODE_STATUS_MAX_IMAGES});
+ * keeps the ImageLocality counts. Also used by the node-disk-pressure incident for a Node's stale images.
+ * O(images). A status note (no resourceVersion bump), as the pulls always did.
+ */
+export function addNodeImages(state: SimState, nodeName: string, entries: readonly ContainerImage[]): void {
+  const node = state.nodes[nodeName];
+  if (!node) return;
+  let list = node.status.images;
+  const seen = warmNodeImageNames(state, nodeName, list);
+  const added: ContainerImage[] = [];
+  for (const e of entries) {
+    const name = e.names[0]!;
+    if (seen !== undefined ? seen.has(name) : list?.some((img) => img.names.includes(name))) continue;
+    list ??= node.status.images = [];
+    added.push(insertNodeImage(list, name, e.sizeBytes));
+    seen?.add(name);
+  }
+  if (added.length > 0) trimNodeImages(state, nodeName, list!, added, seen);
+}
+
+/** Inserts one image into a Node's `status.images`: largest first, before those of its size (most recent first among equals). */
+function insertNodeImage(list: ContainerImage[], name: string, sizeBytes: number): ContainerImage {
+  let at = 0;
+  while (at < list.length && list[at]!.sizeBytes > sizeBytes) at++;
+  const img = { names: [name], sizeBytes };
+  list.splice(at, 0, img);
+  return img;
+}
+
+/** Caps the list at {@link NODE_STATUS_MAX_IMAGES} (the smallest drop out), then keeps the ImageLocality counts and notes the Node. */
+function trimNodeImages(state: SimState, nodeName: string, list: ContainerImage[], added: ContainerImage[], seen: Set<string> | undefined): void {
   const removed: string[] = [];
   while (list.length > NODE_STATUS_MAX_IMAGES) {
     const dropped = list.pop()!;
@@ -560,7 +661,31 @@ export function recordNodeImages(state: SimState, pod: Pod): void {
   }
   if (added.length === 0 && removed.length === 0) return;
   indexNodeImages(state, added, removed);
-  noteChange(state, 'Node', nodeName!);
+  noteChange(state, 'Node', nodeName);
+}
+
+/**
+ * (issue 6) The kubelet's image garbage collector removed the images named `names` from Node
+ * `nodeName` (K pkg/kubelet/images/image_gc_manager.go freeSpace -> RemoveImage): they leave its
+ * `status.images` (the next Pod needing one pulls it again) and the ImageLocality counts. A status
+ * write through the API server. O(images).
+ */
+export function removeNodeImages(state: SimState, nodeName: string, names: readonly string[]): void {
+  const node = state.nodes[nodeName];
+  const list = node?.status.images;
+  if (!list || names.length === 0) return;
+  const gone = new Set(names);
+  const removed: string[] = [];
+  const kept = list.filter((img) => {
+    if (!img.names.some((n) => gone.has(n))) return true;
+    removed.push(...img.names);
+    return false;
+  });
+  if (removed.length === 0) return;
+  if (kept.length === 0) delete node.status.images;
+  else node.status.images = kept;
+  indexNodeImages(state, [], removed);
+  updateStatus(state, 'Node', nodeName);
 }
 
 /**
@@ -571,6 +696,15 @@ function tryStart(state: SimState, key: string, pod: Pod, restart: boolean): voi
   if (!restart) {
     const bad = invalidImage(pod);
     if (bad !== null) return invalidImageName(state, key, pod, bad);
+    if (neverPullPending(pod)) {
+      // A retry after ErrImageNeverPull: start once the image is there, else the same error again.
+      const never = neverPullMissing(state, pod);
+      if (never !== undefined) return errImageNeverPull(state, key, pod, never);
+      for (const cs of pod.status.containerStatuses) if (cs.state.waiting?.reason === 'ErrImageNeverPull') cs.state = CONTAINER_CREATING;
+      for (const cs of pod.status.initContainerStatuses ?? []) if (cs.state.waiting?.reason === 'ErrImageNeverPull') cs.state = POD_INITIALIZING;
+      if (!imagesPresent(state, pod)) return startPull(state, key, pod); // the other images still to pull
+      pod.sim.imagesPresent = true;
+    }
     const image = unpullableImage(state, pod);
     if (image !== undefined) return pullFailed(state, key, pod, image);
     recordNodeImages(state, pod);
@@ -1150,6 +1284,7 @@ function startContainer(state: SimState, key: string, pod: Pod, restart: boolean
     emit(state, 'Normal', 'Started', podRef(pod), `Started container ${c.name}`, 'kubelet');
   }
   delete pod.sim.imagesPresent;
+  if (pod.sim.pulledImages !== undefined) delete pod.sim.pulledImages;
   startProbes(state, key, pod, warm);
   if (pod.sim.memLimitMiB !== null && pod.sim.memoryMiB > pod.sim.memLimitMiB) {
     scheduleTimer(state, later(state, 0), T_OOM, key);

@@ -1,5 +1,5 @@
 /**
- * What the node-pressure incidents (`node-memory-pressure`, `node-disk-pressure`) share: the fault they
+ * What the node-pressure incidents (`node-memory-pressure`, `node-disk-pressure`, `node-pid-pressure`) share: the fault they
  * put on a Node for the kubelet's eviction manager (shared/sim/controllers/eviction.ts: conditions,
  * taints, QoS-ranked evictions every 10 s, the 300 s transition period), the Deployments they affect,
  * and their mitigation measure (every Deployment that had Pods on the Node fully available again).
@@ -9,7 +9,7 @@
 import type { NodePressure, SimState } from '../types.ts';
 import { podOwnerKey, rsOwnerKey } from '../cache.ts';
 
-export { activePodsOn, evictablePodsOn, pressureSignal, pressureTaint, qosClass, MEMORY_THRESHOLD_MIB, POD_DISK_MIB, PRESSURE_TRANSITION_SECONDS, HOUSEKEEPING_SECONDS } from '../controllers/eviction.ts';
+export { activePodsOn, addStaleImages, evictablePodsOn, initialImageRecords, nodeImagesMiB, pressureRelieved, pressureSignal, pressureTaint, qosClass, MEMORY_THRESHOLD_MIB, POD_DISK_MIB, POD_INODES, POD_PIDS, SYSTEM_PIDS, INODES_PER_MIB, USED_INODES_PER_MIB, PRESSURE_TRANSITION_SECONDS, HOUSEKEEPING_SECONDS } from '../controllers/eviction.ts';
 
 /** Deployments (keys) owning a Pod of `keys`, sorted. */
 export function deploymentsOf(state: SimState, keys: readonly string[]): string[] {

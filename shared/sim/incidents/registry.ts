@@ -25,6 +25,7 @@ import { missingConfig } from './missing-config.ts';
 import { livenessMisconfig } from './liveness-misconfig.ts';
 import { nodeDiskPressure } from './node-disk-pressure.ts';
 import { nodeMemoryPressure } from './node-memory-pressure.ts';
+import { nodePidPressure } from './node-pid-pressure.ts';
 import { etcdMemberLoss } from './etcd-member-loss.ts';
 import { networkChaos } from './network-chaos.ts';
 import { cpuHog } from './cpu-hog.ts';
@@ -76,6 +77,7 @@ export const incidentRegistry = registry({
   'replica-scale': replicaScale,
   'container-runtime-down': containerRuntimeDown,
   'apiserver-cert-expiry': apiserverCertExpiry,
+  'node-pid-pressure': nodePidPressure,
 });
 
 /** The incident kinds the sim knows: the keys of {@link incidentRegistry}. */

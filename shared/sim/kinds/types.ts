@@ -390,6 +390,11 @@ export interface PodSim {
    */
   imagesPresent?: true;
   /**
+   * (added, issue 6) The images the kubelet pulls for the Pod when only some of them are missing (the
+   * others are `already present on machine`), until the containers start. Absent otherwise.
+   */
+  pulledImages?: string[];
+  /**
    * (added) The kubelet's probe workers of the current container life (shared/sim/controllers/kubelet.ts).
    * Absent for Pods without probes, and for warm-started Pods whose probes never had to run.
    */
