@@ -214,7 +214,7 @@ function toWorkloadManifest(w: WorkloadInput): WorkloadManifest {
   }
   if (w.kind === 'DaemonSet') {
     const u = w.spec.updateStrategy;
-    if (u !== undefined) spec.updateStrategy = prune({ type: u.type, rollingUpdate: u.rollingUpdate?.maxUnavailable !== undefined ? { maxUnavailable: u.rollingUpdate.maxUnavailable } : undefined });
+    if (u !== undefined) spec.updateStrategy = prune({ type: u.type, rollingUpdate: u.rollingUpdate?.maxUnavailable !== undefined || u.rollingUpdate?.maxSurge !== undefined ? prune({ maxUnavailable: u.rollingUpdate.maxUnavailable, maxSurge: u.rollingUpdate.maxSurge }) : undefined });
   }
   return prune({ apiVersion: w.kind === 'ReplicationController' ? 'v1' : 'apps/v1', kind: w.kind, metadata: d.metadata, spec });
 }

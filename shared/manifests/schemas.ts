@@ -440,7 +440,7 @@ export const DaemonSetSchema = z.object({
     minReadySeconds: int(0).optional(),
     /** (issue 6) Old ControllerRevisions kept (default 10). */
     revisionHistoryLimit: int(0).optional(),
-    /** RollingUpdate (default; maxUnavailable default 1; maxSurge accepted, only 0 is modelled) or OnDelete. */
+    /** RollingUpdate (default; maxUnavailable default 1; maxSurge default 0, above 0 the new Pod starts beside the old one) or OnDelete. */
     updateStrategy: z
       .object({
         type: z.enum(['RollingUpdate', 'OnDelete'], { error: 'supported values: "OnDelete", "RollingUpdate"' }).optional(),

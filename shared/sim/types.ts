@@ -795,7 +795,7 @@ export interface WorkloadManifest {
     /** StatefulSet: default OrderedReady. */
     podManagementPolicy?: 'OrderedReady' | 'Parallel';
     /** (added) StatefulSet / DaemonSet update strategy (defaults: RollingUpdate, partition 0 / maxUnavailable 1). */
-    updateStrategy?: { type?: 'RollingUpdate' | 'OnDelete'; rollingUpdate?: { partition?: number; maxUnavailable?: number | string } };
+    updateStrategy?: { type?: 'RollingUpdate' | 'OnDelete'; rollingUpdate?: { partition?: number; maxUnavailable?: number | string; maxSurge?: number | string } };
     /** (added) StatefulSet: claims made per ordinal (../sim/kinds/pvc.ts). */
     volumeClaimTemplates?: PersistentVolumeClaimTemplate[];
     /** (added, issue 6) StatefulSet / DaemonSet: old ControllerRevisions kept (default 10). */

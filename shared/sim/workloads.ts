@@ -78,7 +78,7 @@ export function storeWorkloads(state: SimState, input: SimInput, defaultImagePro
           apiVersion: 'apps/v1', kind: 'DaemonSet', metadata,
           spec: {
             selector: { matchLabels: { ...sel } }, template, minReadySeconds,
-            updateStrategy: w.spec.updateStrategy?.type === 'OnDelete' ? { type: 'OnDelete' } : { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: w.spec.updateStrategy?.rollingUpdate?.maxUnavailable ?? 1 } },
+            updateStrategy: w.spec.updateStrategy?.type === 'OnDelete' ? { type: 'OnDelete' } : { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: w.spec.updateStrategy?.rollingUpdate?.maxUnavailable ?? 1, ...(w.spec.updateStrategy?.rollingUpdate?.maxSurge !== undefined ? { maxSurge: w.spec.updateStrategy.rollingUpdate.maxSurge } : {}) } },
             ...(w.spec.revisionHistoryLimit !== undefined ? { revisionHistoryLimit: w.spec.revisionHistoryLimit } : {}),
           },
           status: { observedGeneration: 0, desiredNumberScheduled: 0, currentNumberScheduled: 0, numberReady: 0, numberAvailable: 0, updatedNumberScheduled: 0, numberMisscheduled: 0 },
