@@ -29,7 +29,7 @@
  *
  * Simplified: the Pod is pinned with a `kubernetes.io/hostname` nodeSelector entry (Kubernetes adds a
  * required node affinity on `metadata.name`, which has the same effect for the scheduler); template
- * node affinity is left to the scheduler.
+ * required node affinity also decides which Nodes run it (issue 6).
  *
  * Revisions (issue 6, update.go constructHistory / cleanupHistory): every sync makes the
  * ControllerRevision `<name>-<hash>` of the template (labelled `controller-revision-hash: <hash>`) the
@@ -53,7 +53,7 @@ import { podFromTemplate, podResources, reportFailedCreate } from './replicaset.
 import { REVISION_LABEL, availableAt } from './statefulset.ts';
 import { scheduleTimer } from '../timers.ts';
 import { syncRevisions, truncateHistory } from './history.ts';
-import { tolerated } from './schedulerPlugins.ts';
+import { requiredNodeAffinityMatches, tolerated } from './schedulerPlugins.ts';
 
 const HOSTNAME = 'kubernetes.io/hostname';
 
@@ -79,9 +79,10 @@ export function daemonPodTolerations(own: readonly Toleration[] | undefined): To
 }
 
 /** NodeShouldRunDaemonPod: shouldRun (a Pod belongs there) and shouldContinueRunning (an existing one may stay). */
-function shouldRun(node: Node, selector: Record<string, string>, tolerations: readonly Toleration[]): { run: boolean; keep: boolean } {
+function shouldRun(node: Node, selector: Record<string, string>, tolerations: readonly Toleration[], affinity?: Pod): { run: boolean; keep: boolean } {
   const fits = Object.entries(selector).every(([k, v]) => (k === HOSTNAME ? v === node.metadata.name : node.metadata.labels[k] === v));
-  if (!fits) return { run: false, keep: false };
+  // (issue 6) the template's required node affinity too (GetRequiredNodeAffinity(pod).Match(node)).
+  if (!fits || (affinity !== undefined && !requiredNodeAffinityMatches(affinity, node))) return { run: false, keep: false };
   let run = true;
   let keep = true;
   for (const taint of node.spec.taints) {
@@ -127,7 +128,9 @@ export function syncDaemonSet(state: SimState, objKey: string, queueKey: string)
   const selector = ds.spec.template.spec.nodeSelector ?? {};
   const tolerations = daemonPodTolerations(ds.spec.template.spec.tolerations);
   const verdict = new Map<string, { run: boolean; keep: boolean }>();
-  for (const n of Object.keys(state.nodes).sort()) verdict.set(n, shouldRun(state.nodes[n]!, selector, tolerations));
+  const required = ds.spec.template.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+  const affinity = required ? ({ spec: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: required } } } } as Pod) : undefined;
+  for (const n of Object.keys(state.nodes).sort()) verdict.set(n, shouldRun(state.nodes[n]!, selector, tolerations, affinity));
   const eligible = [...verdict.keys()].filter((n) => verdict.get(n)!.run);
   const onNode = new Map<string, Pod>();
   /** (maxSurge > 0) The updated Pod started beside an old one (`onNode`'s) on a Node. */
