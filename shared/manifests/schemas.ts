@@ -158,6 +158,8 @@ export const ContainerSchema = z.object({
 export const InitContainerSchema = ContainerSchema.extend({
   command: z.array(str(), { error: typeMessage('a list of strings') }).optional(),
   args: z.array(str(), { error: typeMessage('a list of strings') }).optional(),
+  /** (issue 6) `Always`: a sidecar (restartable init container, SidecarContainers GA-track, on in 1.29+). */
+  restartPolicy: z.enum(['Always'], { error: 'supported values: "Always"' }).optional(),
 });
 
 const optionalFlag = () => bool().optional();

@@ -833,7 +833,7 @@ export interface DeploymentManifest {
           volumeMounts?: VolumeMount[];
         }[];
         /** (added) Init containers (their fields as `containers`, plus `command` / `args`). */
-        initContainers?: (DeploymentManifest['spec']['template']['spec']['containers'][number] & { command?: string[]; args?: string[] })[];
+        initContainers?: (DeploymentManifest['spec']['template']['spec']['containers'][number] & { command?: string[]; args?: string[]; restartPolicy?: 'Always' })[];
         /** (added) Volumes, kept as given ({@link Volume}). */
         volumes?: Volume[];
         restartPolicy?: 'Always' | 'OnFailure' | 'Never';

@@ -176,6 +176,12 @@ export interface Volume {
 export interface InitContainer extends Container {
   command?: string[];
   args?: string[];
+  /**
+   * (issue 6) `Always`: a sidecar (restartable init container; W concepts/workloads/pods/sidecar-containers.md):
+   * started in its turn, it keeps running (the next init container starts once it started), counts in
+   * READY, and is stopped after the app containers.
+   */
+  restartPolicy?: 'Always';
 }
 
 /** `core/v1 PodSpec` subset. */
