@@ -173,12 +173,15 @@ const OTHER_VOLUME_SOURCES = ['gcePersistentDisk', 'awsElasticBlockStore', 'azur
  * (`other`). Exactly one source (validation.go validateVolumeSource: "may not specify more than 1 volume
  * type"); none means emptyDir, as the API server defaults it.
  */
+/** (issue 6) `core/v1 KeyToPath`: a configMap / secret volume's `items` (the keys projected, at `path`). */
+const KeyToPathSchema = z.object({ key: nonEmpty(), path: nonEmpty(), mode: mode() });
+
 export const VolumeSchema = z
   .object({
     name: dnsName(dns1123LabelError),
     emptyDir: z.object({ medium: str().optional(), sizeLimit: QuantitySchema.optional() }).nullable().optional(),
-    configMap: z.object({ name: nonEmpty(), optional: optionalFlag(), defaultMode: mode() }).optional(),
-    secret: z.object({ secretName: nonEmpty(), optional: optionalFlag(), defaultMode: mode() }).optional(),
+    configMap: z.object({ name: nonEmpty(), optional: optionalFlag(), defaultMode: mode(), items: z.array(KeyToPathSchema, { error: typeMessage('a list') }).optional() }).optional(),
+    secret: z.object({ secretName: nonEmpty(), optional: optionalFlag(), defaultMode: mode(), items: z.array(KeyToPathSchema, { error: typeMessage('a list') }).optional() }).optional(),
     persistentVolumeClaim: z.object({ claimName: nonEmpty(), readOnly: optionalFlag() }).optional(),
     hostPath: z.object({ path: nonEmpty(), type: str().optional() }).optional(),
     projected: z.object({ sources: z.array(z.record(z.string(), z.unknown()), { error: typeMessage('a list') }).optional(), defaultMode: mode() }).optional(),

@@ -341,6 +341,17 @@ export function volumeProblem(state: SimState, pod: Pod): { volume: string; erro
   for (const v of pod.spec.volumes ?? []) {
     if (v.configMap && !v.configMap.optional && !configObjectExists(state, 'configMaps', ns, v.configMap.name)) return { volume: v.name, error: `configmap "${v.configMap.name}" not found` };
     if (v.secret && !v.secret.optional && !configObjectExists(state, 'secrets', ns, v.secret.secretName)) return { volume: v.name, error: `secret "${v.secret.secretName}" not found` };
+    // (issue 6) `items` naming a key the object lacks (K pkg/volume/configmap, secret MakePayload).
+    if (v.configMap?.items && !v.configMap.optional) {
+      const cm = configMapOf(state, ns, v.configMap.name);
+      const gone = cm && v.configMap.items.find((it) => !(cm.data && Object.hasOwn(cm.data, it.key)) && !(cm.binaryData && Object.hasOwn(cm.binaryData, it.key)));
+      if (gone) return { volume: v.name, error: `configmap references non-existent config key: ${gone.key}` };
+    }
+    if (v.secret?.items && !v.secret.optional) {
+      const sec = secretOf(state, ns, v.secret.secretName);
+      const gone = sec && v.secret.items.find((it) => !(sec.data && Object.hasOwn(sec.data, it.key)));
+      if (gone) return { volume: v.name, error: `references non-existent secret key: ${gone.key}` };
+    }
     for (const src of v.projected?.sources ?? []) {
       const cm = src['configMap'] as { name?: string; optional?: boolean } | undefined;
       if (cm && typeof cm.name === 'string' && !cm.optional && !configObjectExists(state, 'configMaps', ns, cm.name)) return { volume: v.name, error: `configmap "${cm.name}" not found` };

@@ -158,8 +158,9 @@ export interface VolumeMount {
 export interface Volume {
   name: string;
   emptyDir?: { medium?: string; sizeLimit?: string };
-  configMap?: { name: string; optional?: boolean; defaultMode?: number };
-  secret?: { secretName: string; optional?: boolean; defaultMode?: number };
+  /** (issue 6) `items`: only these keys are projected (each must exist unless `optional`). */
+  configMap?: { name: string; optional?: boolean; defaultMode?: number; items?: { key: string; path: string; mode?: number }[] };
+  secret?: { secretName: string; optional?: boolean; defaultMode?: number; items?: { key: string; path: string; mode?: number }[] };
   persistentVolumeClaim?: { claimName: string; readOnly?: boolean };
   hostPath?: { path: string; type?: string };
   /** Sources (configMap / secret / serviceAccountToken / downwardAPI) kept as given. */
