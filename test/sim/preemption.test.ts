@@ -97,6 +97,20 @@ describe('scheduler: priority and preemption', () => {
   });
 });
 
+describe('negative priorities', () => {
+  it('a priority-0 pod (no class) preempts pods of a negative-priority class', () => {
+    const s = sim({ nodes, deployments: [prioritised(deployment('batch', { replicas: 2, cpu: '800m' }), -10), deployment('web', { replicas: 0, cpu: '800m' })] });
+    expect(podsOf(s, 'batch').every((p) => p.spec.nodeName && p.spec.priority === -10)).toBe(true);
+    applyAction(s, 'alice', { type: 'scaleDeployment', deployment: 'web', replicas: 1 });
+    run(s, 2);
+    const web = podsOf(s, 'web')[0]!;
+    expect(web.spec.priority).toBeUndefined();
+    expect(eventsWith(s, 'Preempted').map((e) => e.object.name.split('-')[0])).toEqual(['batch']);
+    expect(web.status.nominatedNodeName).toBeDefined();
+    expect(runUntil(s, (x) => podsOf(x, 'web')[0]!.spec.nodeName !== undefined, 60)).not.toBeNull();
+  });
+});
+
 describe('manifests: PriorityClass and priorityClassName', () => {
   const yaml = (cls: string, extra = '') => `apiVersion: scheduling.k8s.io/v1
 kind: PriorityClass
