@@ -211,6 +211,7 @@ function toWorkloadManifest(w: WorkloadInput): WorkloadManifest {
     const u = w.spec.updateStrategy;
     if (u !== undefined) spec.updateStrategy = prune({ type: u.type, rollingUpdate: u.rollingUpdate?.partition !== undefined ? { partition: u.rollingUpdate.partition } : undefined });
     if (w.spec.volumeClaimTemplates?.length) spec.volumeClaimTemplates = w.spec.volumeClaimTemplates.map(toClaimTemplate);
+    if (w.spec.persistentVolumeClaimRetentionPolicy !== undefined) spec.persistentVolumeClaimRetentionPolicy = prune({ ...w.spec.persistentVolumeClaimRetentionPolicy });
   }
   if (w.kind === 'DaemonSet') {
     const u = w.spec.updateStrategy;

@@ -431,6 +431,13 @@ export const StatefulSetSchema = z.object({
       })
       .optional(),
     volumeClaimTemplates: z.array(PersistentVolumeClaimSchema, { error: typeMessage('a list') }).optional(),
+    /** (issue 6) Retain (default) or Delete the claims when the set is deleted / scaled down (StatefulSetAutoDeletePVC, on in 1.32). */
+    persistentVolumeClaimRetentionPolicy: z
+      .object({
+        whenDeleted: z.enum(['Retain', 'Delete'], { error: 'supported values: "Delete", "Retain"' }).optional(),
+        whenScaled: z.enum(['Retain', 'Delete'], { error: 'supported values: "Delete", "Retain"' }).optional(),
+      })
+      .optional(),
   }),
 });
 

@@ -798,6 +798,8 @@ export interface WorkloadManifest {
     updateStrategy?: { type?: 'RollingUpdate' | 'OnDelete'; rollingUpdate?: { partition?: number; maxUnavailable?: number | string; maxSurge?: number | string } };
     /** (added) StatefulSet: claims made per ordinal (../sim/kinds/pvc.ts). */
     volumeClaimTemplates?: PersistentVolumeClaimTemplate[];
+    /** (issue 6) StatefulSet: Retain (default) or Delete the claims when the set is deleted / scaled down. */
+    persistentVolumeClaimRetentionPolicy?: { whenDeleted?: 'Retain' | 'Delete'; whenScaled?: 'Retain' | 'Delete' };
     /** (added, issue 6) StatefulSet / DaemonSet: old ControllerRevisions kept (default 10). */
     revisionHistoryLimit?: number;
   };
