@@ -46,6 +46,7 @@
  * May import: ../sim/* (read only), ./parse.ts, ./cluster.ts.
  */
 import { configMapOf, configMapValue, secretOf, secretValue } from '../sim/kinds/config.ts';
+import { downwardEnvValue } from '../sim/configs.ts';
 import { fnv1a64 } from '../sim/hash.ts';
 import { KUBE_DNS_IP, KUBERNETES_SERVICE_IP } from '../sim/kubeSystem.ts';
 import { podReady } from '../sim/status.ts';
@@ -119,7 +120,8 @@ function kubernetesService(state: SimState): Service {
  * makeEnvironmentVariables): every `data` key of its `envFrom` ConfigMaps / Secrets (with `prefix`),
  * then `env` (a literal, or a ConfigMap / Secret key; later names win, keeping the first position).
  * Resolved from the stored objects now (simplification: the kubelet reads them when it creates the
- * container, so a later change shows only after a restart); `fieldRef` / `resourceFieldRef` print empty.
+ * container, so a later change shows only after a restart); `fieldRef` / `resourceFieldRef` through the
+ * downward API (../sim/configs.ts `downwardEnvValue`: `metadata.name`, `status.podIP`, `limits.cpu`...).
  */
 function ownEnv(state: SimState, pod: Pod, c: Pod['spec']['containers'][number]): Map<string, string> {
   const ns = pod.metadata.namespace;
@@ -140,7 +142,8 @@ function ownEnv(state: SimState, pod: Pod, c: Pod['spec']['containers'][number])
     const secRef = e.valueFrom?.secretKeyRef;
     const cm = cmRef ? configMapOf(state, ns, cmRef.name) : undefined;
     const secret = secRef ? secretOf(state, ns, secRef.name) : undefined;
-    const v = cmRef ? (cm ? configMapValue(cm, cmRef.key) : undefined) : secRef ? (secret ? secretValue(secret, secRef.key) : undefined) : e.value ?? '';
+    const downward = e.valueFrom?.fieldRef || e.valueFrom?.resourceFieldRef ? downwardEnvValue(state, pod, c, e.valueFrom) : undefined;
+    const v = cmRef ? (cm ? configMapValue(cm, cmRef.key) : undefined) : secRef ? (secret ? secretValue(secret, secRef.key) : undefined) : downward ?? e.value ?? '';
     if (v !== undefined) vars.set(e.name, v);
   }
   return vars;

@@ -211,10 +211,11 @@ function toWorkloadManifest(w: WorkloadInput): WorkloadManifest {
     const u = w.spec.updateStrategy;
     if (u !== undefined) spec.updateStrategy = prune({ type: u.type, rollingUpdate: u.rollingUpdate?.partition !== undefined ? { partition: u.rollingUpdate.partition } : undefined });
     if (w.spec.volumeClaimTemplates?.length) spec.volumeClaimTemplates = w.spec.volumeClaimTemplates.map(toClaimTemplate);
+    if (w.spec.persistentVolumeClaimRetentionPolicy !== undefined) spec.persistentVolumeClaimRetentionPolicy = prune({ ...w.spec.persistentVolumeClaimRetentionPolicy });
   }
   if (w.kind === 'DaemonSet') {
     const u = w.spec.updateStrategy;
-    if (u !== undefined) spec.updateStrategy = prune({ type: u.type, rollingUpdate: u.rollingUpdate?.maxUnavailable !== undefined ? { maxUnavailable: u.rollingUpdate.maxUnavailable } : undefined });
+    if (u !== undefined) spec.updateStrategy = prune({ type: u.type, rollingUpdate: u.rollingUpdate?.maxUnavailable !== undefined || u.rollingUpdate?.maxSurge !== undefined ? prune({ maxUnavailable: u.rollingUpdate.maxUnavailable, maxSurge: u.rollingUpdate.maxSurge }) : undefined });
   }
   return prune({ apiVersion: w.kind === 'ReplicationController' ? 'v1' : 'apps/v1', kind: w.kind, metadata: d.metadata, spec });
 }

@@ -158,6 +158,8 @@ export const ContainerSchema = z.object({
 export const InitContainerSchema = ContainerSchema.extend({
   command: z.array(str(), { error: typeMessage('a list of strings') }).optional(),
   args: z.array(str(), { error: typeMessage('a list of strings') }).optional(),
+  /** (issue 6) `Always`: a sidecar (restartable init container, SidecarContainers GA-track, on in 1.29+). */
+  restartPolicy: z.enum(['Always'], { error: 'supported values: "Always"' }).optional(),
 });
 
 const optionalFlag = () => bool().optional();
@@ -171,12 +173,15 @@ const OTHER_VOLUME_SOURCES = ['gcePersistentDisk', 'awsElasticBlockStore', 'azur
  * (`other`). Exactly one source (validation.go validateVolumeSource: "may not specify more than 1 volume
  * type"); none means emptyDir, as the API server defaults it.
  */
+/** (issue 6) `core/v1 KeyToPath`: a configMap / secret volume's `items` (the keys projected, at `path`). */
+const KeyToPathSchema = z.object({ key: nonEmpty(), path: nonEmpty(), mode: mode() });
+
 export const VolumeSchema = z
   .object({
     name: dnsName(dns1123LabelError),
     emptyDir: z.object({ medium: str().optional(), sizeLimit: QuantitySchema.optional() }).nullable().optional(),
-    configMap: z.object({ name: nonEmpty(), optional: optionalFlag(), defaultMode: mode() }).optional(),
-    secret: z.object({ secretName: nonEmpty(), optional: optionalFlag(), defaultMode: mode() }).optional(),
+    configMap: z.object({ name: nonEmpty(), optional: optionalFlag(), defaultMode: mode(), items: z.array(KeyToPathSchema, { error: typeMessage('a list') }).optional() }).optional(),
+    secret: z.object({ secretName: nonEmpty(), optional: optionalFlag(), defaultMode: mode(), items: z.array(KeyToPathSchema, { error: typeMessage('a list') }).optional() }).optional(),
     persistentVolumeClaim: z.object({ claimName: nonEmpty(), readOnly: optionalFlag() }).optional(),
     hostPath: z.object({ path: nonEmpty(), type: str().optional() }).optional(),
     projected: z.object({ sources: z.array(z.record(z.string(), z.unknown()), { error: typeMessage('a list') }).optional(), defaultMode: mode() }).optional(),
@@ -426,6 +431,13 @@ export const StatefulSetSchema = z.object({
       })
       .optional(),
     volumeClaimTemplates: z.array(PersistentVolumeClaimSchema, { error: typeMessage('a list') }).optional(),
+    /** (issue 6) Retain (default) or Delete the claims when the set is deleted / scaled down (StatefulSetAutoDeletePVC, on in 1.32). */
+    persistentVolumeClaimRetentionPolicy: z
+      .object({
+        whenDeleted: z.enum(['Retain', 'Delete'], { error: 'supported values: "Delete", "Retain"' }).optional(),
+        whenScaled: z.enum(['Retain', 'Delete'], { error: 'supported values: "Delete", "Retain"' }).optional(),
+      })
+      .optional(),
   }),
 });
 
@@ -440,7 +452,7 @@ export const DaemonSetSchema = z.object({
     minReadySeconds: int(0).optional(),
     /** (issue 6) Old ControllerRevisions kept (default 10). */
     revisionHistoryLimit: int(0).optional(),
-    /** RollingUpdate (default; maxUnavailable default 1; maxSurge accepted, only 0 is modelled) or OnDelete. */
+    /** RollingUpdate (default; maxUnavailable default 1; maxSurge default 0, above 0 the new Pod starts beside the old one) or OnDelete. */
     updateStrategy: z
       .object({
         type: z.enum(['RollingUpdate', 'OnDelete'], { error: 'supported values: "OnDelete", "RollingUpdate"' }).optional(),

@@ -53,6 +53,7 @@ import {
   indexRemovePod,
   indexRemoveReplicaSet,
   indexRemoveService,
+  selectorMatches,
   servicesForLabels,
   sortedPodKeys,
 } from './cache.ts';
@@ -396,6 +397,13 @@ export function propagatePodChanges(state: SimState): void {
     if (owner) {
       queue(state, 'replicaSets', owner);
       notePodFor(watches.replicaSets, owner, key);
+    } else if (isOrphan(pod)) {
+      // (issue 6) an orphan queues the ReplicaSets / ReplicationControllers selecting it, which adopt it
+      // (K replica_set.go updatePod: getPodReplicaSets for a Pod without a controller reference).
+      for (const rs of orphanAdopters(state, pod)) {
+        queue(state, 'replicaSets', rs);
+        notePodFor(watches.replicaSets, rs, key);
+      }
     }
     const ns = pod.metadata.namespace;
     const labels = pod.metadata.labels;
@@ -707,6 +715,52 @@ export function releasePod(state: SimState, key: string, ownerKind: string): Wri
     if (refs.length === pod.metadata.ownerReferences.length) return false;
     indexRemovePod(state, key, pod);
     pod.metadata.ownerReferences = refs;
+    indexAddPod(state, key, pod);
+    return true;
+  });
+}
+
+/**
+ * (issue 6) True for an active Pod (not terminating, not finished) without any controller reference:
+ * one a ReplicaSet may adopt (K controller_ref_manager.go ClaimObject: orphans being deleted are ignored;
+ * the ReplicaSet claims only active Pods).
+ */
+export function isOrphan(pod: Pod): boolean {
+  if (pod.metadata.deletionTimestamp !== undefined || pod.status.phase === 'Succeeded' || pod.status.phase === 'Failed') return false;
+  for (const r of pod.metadata.ownerReferences) if (r.controller) return false;
+  return true;
+}
+
+/**
+ * The workqueue keys of the ReplicaSets (`ns/name`) and ReplicationControllers (`ReplicationController:ns/name`)
+ * of the orphan's namespace whose selector matches its labels, not being deleted. O(ReplicaSets +
+ * ReplicationControllers), only for orphans (Pods players created or released).
+ */
+function orphanAdopters(state: SimState, pod: Pod): string[] {
+  const ns = pod.metadata.namespace;
+  const labels = pod.metadata.labels;
+  const out: string[] = [];
+  for (const [key, rs] of Object.entries(state.replicaSets)) {
+    const sel = rs.spec.selector.matchLabels;
+    if (rs.metadata.namespace === ns && rs.metadata.deletionTimestamp === undefined && selectorMatches(sel, labels)) out.push(key);
+  }
+  for (const [key, rc] of Object.entries(state.replicationControllers ?? {})) {
+    const sel = rc.spec.selector;
+    if (rc.metadata.namespace === ns && rc.metadata.deletionTimestamp === undefined && selectorMatches(sel, labels)) out.push(`ReplicationController:${key}`);
+  }
+  return out;
+}
+
+/**
+ * (issue 6) Adopts the orphan Pod `key` for `owner`: adds a controller owner reference (`controller`
+ * true; K controller_ref_manager.go AdoptPod's patch, blockOwnerDeletion not modelled) unless the Pod
+ * has a controller already. Source: K pkg/controller/controller_ref_manager.go ClaimPods.
+ */
+export function adoptPod(state: SimState, key: string, owner: OwnerReference): WriteResult {
+  return updateObject(state, 'Pod', key, (pod) => {
+    if (!isOrphan(pod)) return false;
+    indexRemovePod(state, key, pod);
+    pod.metadata.ownerReferences = [...pod.metadata.ownerReferences, { ...owner, controller: true }];
     indexAddPod(state, key, pod);
     return true;
   });

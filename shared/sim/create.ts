@@ -84,6 +84,7 @@ export function deploymentFromManifest(state: SimState, m: DeploymentManifest, u
       const out: InitContainer = toContainer(c);
       if (c.command) out.command = [...c.command];
       if (c.args) out.args = [...c.args];
+      if (c.restartPolicy === 'Always') out.restartPolicy = 'Always';
       return out;
     });
   }

@@ -31,6 +31,7 @@ export function podDisplayStatus(pod: Pod, _now: SimSeconds): string {
     for (let i = 0; i < inits.length; i++) {
       const c = inits[i]!;
       if (c.state.terminated && c.state.terminated.exitCode === 0) continue;
+      if (c.started && pod.spec.initContainers?.[i]?.restartPolicy === 'Always') continue; // a started sidecar (issue 6)
       if (c.state.terminated) reason = c.state.terminated.reason !== '' ? `Init:${c.state.terminated.reason}` : `Init:ExitCode:${c.state.terminated.exitCode}`;
       else if (c.state.waiting && c.state.waiting.reason !== '' && c.state.waiting.reason !== 'PodInitializing') reason = `Init:${c.state.waiting.reason}`;
       else reason = `Init:${i}/${inits.length}`;

@@ -833,9 +833,11 @@ export interface WorkloadManifest {
     /** StatefulSet: default OrderedReady. */
     podManagementPolicy?: 'OrderedReady' | 'Parallel';
     /** (added) StatefulSet / DaemonSet update strategy (defaults: RollingUpdate, partition 0 / maxUnavailable 1). */
-    updateStrategy?: { type?: 'RollingUpdate' | 'OnDelete'; rollingUpdate?: { partition?: number; maxUnavailable?: number | string } };
+    updateStrategy?: { type?: 'RollingUpdate' | 'OnDelete'; rollingUpdate?: { partition?: number; maxUnavailable?: number | string; maxSurge?: number | string } };
     /** (added) StatefulSet: claims made per ordinal (../sim/kinds/pvc.ts). */
     volumeClaimTemplates?: PersistentVolumeClaimTemplate[];
+    /** (issue 6) StatefulSet: Retain (default) or Delete the claims when the set is deleted / scaled down. */
+    persistentVolumeClaimRetentionPolicy?: { whenDeleted?: 'Retain' | 'Delete'; whenScaled?: 'Retain' | 'Delete' };
     /** (added, issue 6) StatefulSet / DaemonSet: old ControllerRevisions kept (default 10). */
     revisionHistoryLimit?: number;
   };
@@ -871,7 +873,7 @@ export interface DeploymentManifest {
           volumeMounts?: VolumeMount[];
         }[];
         /** (added) Init containers (their fields as `containers`, plus `command` / `args`). */
-        initContainers?: (DeploymentManifest['spec']['template']['spec']['containers'][number] & { command?: string[]; args?: string[] })[];
+        initContainers?: (DeploymentManifest['spec']['template']['spec']['containers'][number] & { command?: string[]; args?: string[]; restartPolicy?: 'Always' })[];
         /** (added) Volumes, kept as given ({@link Volume}). */
         volumes?: Volume[];
         restartPolicy?: 'Always' | 'OnFailure' | 'Never';

@@ -67,7 +67,7 @@ export function storeWorkloads(state: SimState, input: SimInput, defaultImagePro
             replicas, serviceName: w.spec.serviceName ?? '', selector: { matchLabels: { ...sel } }, template, podManagementPolicy: w.spec.podManagementPolicy ?? 'OrderedReady', minReadySeconds,
             updateStrategy: w.spec.updateStrategy?.type === 'OnDelete' ? { type: 'OnDelete' } : { type: 'RollingUpdate', rollingUpdate: { partition: w.spec.updateStrategy?.rollingUpdate?.partition ?? 0 } },
             ...(w.spec.revisionHistoryLimit !== undefined ? { revisionHistoryLimit: w.spec.revisionHistoryLimit } : {}),
-            ...(w.spec.volumeClaimTemplates?.length ? { volumeClaimTemplates: structuredClone(w.spec.volumeClaimTemplates), persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain' as const, whenScaled: 'Retain' as const } } : {}),
+            ...(w.spec.volumeClaimTemplates?.length ? { volumeClaimTemplates: structuredClone(w.spec.volumeClaimTemplates), persistentVolumeClaimRetentionPolicy: { whenDeleted: w.spec.persistentVolumeClaimRetentionPolicy?.whenDeleted ?? ('Retain' as const), whenScaled: w.spec.persistentVolumeClaimRetentionPolicy?.whenScaled ?? ('Retain' as const) } } : {}),
           },
           status: { observedGeneration: 0, replicas: 0, readyReplicas: 0, currentReplicas: 0, updatedReplicas: 0, availableReplicas: 0 },
         };
@@ -78,7 +78,7 @@ export function storeWorkloads(state: SimState, input: SimInput, defaultImagePro
           apiVersion: 'apps/v1', kind: 'DaemonSet', metadata,
           spec: {
             selector: { matchLabels: { ...sel } }, template, minReadySeconds,
-            updateStrategy: w.spec.updateStrategy?.type === 'OnDelete' ? { type: 'OnDelete' } : { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: w.spec.updateStrategy?.rollingUpdate?.maxUnavailable ?? 1 } },
+            updateStrategy: w.spec.updateStrategy?.type === 'OnDelete' ? { type: 'OnDelete' } : { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: w.spec.updateStrategy?.rollingUpdate?.maxUnavailable ?? 1, ...(w.spec.updateStrategy?.rollingUpdate?.maxSurge !== undefined ? { maxSurge: w.spec.updateStrategy.rollingUpdate.maxSurge } : {}) } },
             ...(w.spec.revisionHistoryLimit !== undefined ? { revisionHistoryLimit: w.spec.revisionHistoryLimit } : {}),
           },
           status: { observedGeneration: 0, desiredNumberScheduled: 0, currentNumberScheduled: 0, numberReady: 0, numberAvailable: 0, updatedNumberScheduled: 0, numberMisscheduled: 0 },

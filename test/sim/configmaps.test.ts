@@ -250,6 +250,41 @@ describe('the kubelet resolves ConfigMaps and Secrets at key level', () => {
     expect(env).toEqual(expect.arrayContaining(['CFG_MODE=prod', 'LEVEL=prod', 'DB_USER=admin']));
   });
 
+  it('kubectl exec -- env resolves the downward API: fieldRef (name, namespace, node, pod IP, a label) and resourceFieldRef (limits, requests, divisor)', () => {
+    const s = simOf(APP(`          env:
+            - name: MY_POD
+              valueFrom: { fieldRef: { fieldPath: metadata.name } }
+            - name: MY_NS
+              valueFrom: { fieldRef: { fieldPath: metadata.namespace } }
+            - name: MY_NODE
+              valueFrom: { fieldRef: { fieldPath: spec.nodeName } }
+            - name: MY_IP
+              valueFrom: { fieldRef: { fieldPath: status.podIP } }
+            - name: MY_APP
+              valueFrom: { fieldRef: { fieldPath: "metadata.labels['app']" } }
+            - name: CPU_REQ_M
+              valueFrom: { resourceFieldRef: { resource: requests.cpu, divisor: 1m } }
+            - name: CPU_REQ
+              valueFrom: { resourceFieldRef: { resource: requests.cpu } }
+            - name: MEM_REQ_MI
+              valueFrom: { resourceFieldRef: { resource: requests.memory, divisor: 1Mi } }
+            - name: MEM_LIMIT
+              valueFrom: { resourceFieldRef: { resource: limits.memory } }`));
+    stepN(s, 20);
+    const pod = web(s);
+    const env = out(s, `kubectl exec ${pod.metadata.name} -- env`).split('\n');
+    const ip = out(s, `kubectl get pod ${pod.metadata.name} -o jsonpath={.status.podIP}`);
+    expect(ip).toMatch(/^10\.244\./);
+    // No memory limit: the Node's allocatable, in bytes (MergeContainerResourceLimits).
+    const alloc = s.nodes[pod.spec.nodeName!]!.status.allocatable.memory;
+    expect(alloc).toMatch(/^\d+Mi$|^\d+Gi$/);
+    const bytes = parseInt(alloc, 10) * (alloc.endsWith('Gi') ? 2 ** 30 : 2 ** 20);
+    expect(env).toEqual(expect.arrayContaining([
+      `MY_POD=${pod.metadata.name}`, 'MY_NS=default', `MY_NODE=${pod.spec.nodeName}`, `MY_IP=${ip}`, 'MY_APP=web',
+      'CPU_REQ_M=100', 'CPU_REQ=1', 'MEM_REQ_MI=64', `MEM_LIMIT=${bytes}`,
+    ]));
+  });
+
   it('optional: true starts without the key or object; a missing Secret key names the Secret', () => {
     const opt = simOf(APP(`          env:
             - name: A

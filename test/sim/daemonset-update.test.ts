@@ -9,6 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { step } from '../../shared/sim/index.ts';
 import type { Pod, SimState } from '../../shared/sim/index.ts';
 import { daemonSetCluster, kubectl } from './workload-fixtures.ts';
+import { loadManifests } from '../../shared/manifests/load.ts';
+import { manifestsOnlyInput } from '../../shared/scenario/toSimInput.ts';
+import { createSim } from '../../shared/sim/index.ts';
 
 
 function cluster(strategy = ''): SimState {
@@ -46,6 +49,66 @@ describe('DaemonSet RollingUpdate', () => {
     step(s);
     expect(ds().status.updatedNumberScheduled).toBe(nodes.length);
     expect(kubectl(s, 'kubectl rollout status ds/agent')).toBe('daemon set "agent" successfully rolled out');
+  });
+
+  it('maxSurge 1 (maxUnavailable 0): the new Pod starts beside the old one, which goes once the new one is Ready; every Node keeps a Ready Pod', () => {
+    const s = cluster('  updateStrategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}\n');
+    const nodes = Object.keys(s.nodes).sort();
+    expect(nodes.length).toBeGreaterThan(1);
+    expect(kubectl(s, 'kubectl set image daemonset/agent agent=agent:2')).toBe('daemonset.apps/agent image updated');
+    let worstUnready = 0;
+    let mostDoubled = 0;
+    let sawTwo = false;
+    const done = (() => {
+      for (let i = 0; i < 400; i++) {
+        step(s);
+        const per = nodes.map((n) => agents(s).filter((p) => p.spec.nodeSelector?.['kubernetes.io/hostname'] === n));
+        worstUnready = Math.max(worstUnready, per.filter((ps) => !ps.some((p) => p.sim.ready)).length);
+        const doubled = per.filter((ps) => ps.length === 2).length;
+        mostDoubled = Math.max(mostDoubled, doubled);
+        if (doubled > 0) sawTwo = true;
+        expect(Math.max(...per.map((ps) => ps.length))).toBeLessThanOrEqual(2);
+        if (per.every((ps) => ps.length === 1 && ps[0]!.spec.containers[0]!.image === 'agent:2' && ps[0]!.sim.ready)) return s.t;
+      }
+      return null;
+    })();
+    expect(done).not.toBeNull();
+    expect(sawTwo).toBe(true);
+    expect(mostDoubled).toBe(1);
+    expect(worstUnready).toBe(0);
+    step(s);
+    expect(s.daemonSets!['default/agent']!.status.updatedNumberScheduled).toBe(nodes.length);
+    expect(kubectl(s, 'kubectl rollout status ds/agent')).toBe('daemon set "agent" successfully rolled out');
+    expect(kubectl(s, 'kubectl get ds agent -o jsonpath={.spec.updateStrategy.rollingUpdate.maxSurge}')).toBe('1');
+  });
+
+  it('a template with required node affinity runs only on the Nodes it matches (DESIRED counts them; no Pending Pod elsewhere)', () => {
+    const names = Object.keys(daemonSetCluster().nodes).sort();
+    const yaml = `apiVersion: v1
+kind: Service
+metadata: {name: agent}
+spec: {selector: {app: agent}, ports: [{port: 80}]}
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent}
+spec:
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec:
+      affinity:
+        nodeAffinity:
+          requiredDuringSchedulingIgnoredDuringExecution:
+            nodeSelectorTerms: [{matchFields: [{key: metadata.name, operator: In, values: [${names[0]}, ${names[1]}]}]}]
+      containers: [{name: agent, image: agent:1, ports: [{containerPort: 80}]}]
+`;
+    const input = manifestsOnlyInput(loadManifests(yaml), { seed: 5 });
+    const s = createSim({ ...input, nodes: input.nodes.slice(0, 3) });
+    for (let i = 0; i < 60; i++) step(s);
+    expect(agents(s).map((p) => p.spec.nodeName).sort()).toEqual([names[0], names[1]]);
+    expect(s.daemonSets!['default/agent']!.status.desiredNumberScheduled).toBe(2);
+    expect(kubectl(s, 'kubectl get ds agent')).toMatch(/\nagent +2 +2 +2 +2 +2 /);
   });
 
   it('OnDelete: nothing is replaced until a Pod is deleted; rollout status refuses', () => {

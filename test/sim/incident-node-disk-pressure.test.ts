@@ -44,6 +44,8 @@ describe('incident node-disk-pressure', () => {
   it('ranking as the kubelet\'s (rankDiskPressureFunc): every Pod is over its zero ephemeral-storage request, so the lower priority goes first, then by name', () => {
     const input = shopInput({ rps: 600, incidents: [{ id: 'disk', type: 'node-disk-pressure', at: AT, target: 'node-a', params: {} }] });
     input.deployments[1]!.spec.template.spec.priority = 1000; // api
+    input.deployments[1]!.spec.template.spec.priorityClassName = 'api'; // the Priority admission refuses a bare spec.priority
+    input.priorityClasses = [{ name: 'api', value: 1000 }];
     const s = createSim(input);
     stepN(s, AT - 1);
     const onNode = Object.values(s.pods).filter((p) => p.spec.nodeName === 'node-a');

@@ -96,6 +96,10 @@ describe('incident node-memory-pressure', () => {
     api!.containers[0]!.resources = { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } };
     db!.containers[0]!.resources = { requests: { cpu: '500m', memory: '256Mi' }, limits: { cpu: '500m', memory: '256Mi' } };
     db!.priority = -100;
+    // The Priority admission refuses a bare spec.priority: each comes from a class.
+    frontend!.priorityClassName = 'frontend';
+    db!.priorityClassName = 'db';
+    input.priorityClasses = [{ name: 'frontend', value: 1000 }, { name: 'db', value: -100 }];
     const s = createSim(input);
     stepN(s, AT - 1);
     const onNode = Object.values(s.pods).filter((p) => p.spec.nodeName === 'node-a');

@@ -11,6 +11,7 @@ import { runKubectl } from '../../shared/kubectl/index.ts';
 import { applyAction, createSim, podDisplayStatus, step } from '../../shared/sim/index.ts';
 import type { Pod, SimInput, SimState } from '../../shared/sim/index.ts';
 import { podKind } from '../../shared/sim/kinds/pod.ts';
+import { initWaitsFor } from '../../shared/sim/controllers/kubelet.ts';
 
 function kubectl(s: SimState, line: string): string {
   const r = runKubectl(s, line);
@@ -171,6 +172,17 @@ spec: { selector: { app: db }, ports: [{ port: 5432 }] }
   });
 });
 
+describe('init container wait loops with variables', () => {
+  it('expands $VAR, ${VAR} (the shell) and $(VAR) (the kubelet) from the container\'s literal env; a ConfigMap-sourced one stays unexpanded', () => {
+    const c = (cmd: string, env: Pod['spec']['containers'][number]['env']) => ({ name: 'wait', image: 'busybox:1.36', env, ports: [], resources: {}, command: ['sh', '-c', cmd] });
+    const env = [{ name: 'DB_HOST', value: 'db.shop' }];
+    expect(initWaitsFor(c('until nslookup $DB_HOST; do sleep 2; done', env), 'default')).toEqual({ namespace: 'shop', name: 'db' });
+    expect(initWaitsFor(c('until nc -z ${DB_HOST} 5432; do sleep 2; done', env), 'default')).toEqual({ namespace: 'shop', name: 'db' });
+    expect(initWaitsFor(c('until wget -q http://$(DB_HOST)/; do sleep 2; done', env), 'default')).toEqual({ namespace: 'shop', name: 'db' });
+    expect(initWaitsFor(c('until nslookup $DB_HOST; do sleep 2; done', [{ name: 'DB_HOST', valueFrom: { configMapKeyRef: { name: 'cfg', key: 'host' } } }]), 'default')).toBeNull();
+  });
+});
+
 describe('bare Pods (kind: Pod)', () => {
   const BARE = `
 apiVersion: v1
@@ -205,5 +217,45 @@ spec:
     expect(podDisplayStatus(s.pods['default/debug']!, s.t)).toBe('Running');
     const bad = loadManifests(BARE.replace('image: busybox:1.36, resources', 'image: " busybox", resources'));
     expect(bad.errors.map((e) => `${e.kind} ${e.path}`)).toEqual(['Pod spec.containers[0].image']);
+  });
+
+  it('a sidecar (restartPolicy: Always) starts in order, keeps running, does not block the next init container; READY counts it', () => {
+    const s = simOf(APP(`        - { name: log-shipper, image: busybox:1.36, restartPolicy: Always }
+        - { name: migrate, image: busybox:1.36, command: [sh, -c, 'echo migrating'] }`));
+    const trail = statusTrail(s, 30);
+    expect(trail).toEqual(['Init:0/2', 'Init:1/2', 'PodInitializing', 'Running']);
+    const pod = webPod(s);
+    const [sidecar, migrate] = pod.status.initContainerStatuses!;
+    expect(sidecar!.state.running).toBeDefined();
+    expect([sidecar!.started, sidecar!.ready]).toEqual([true, true]);
+    expect(migrate!.state.terminated?.reason).toBe('Completed');
+    expect(kubectl(s, 'get pods')).toMatch(new RegExp(`${pod.metadata.name} +2/2 +Running +0 `));
+    // The sidecar started, then at once the next init container (no wait for the sidecar to exit).
+    const started = s.events.filter((e) => e.object.name === pod.metadata.name && e.reason === 'Started');
+    expect(started.map((e) => e.message)).toEqual(['Started container log-shipper', 'Started container migrate', 'Started container app']);
+    expect(started[1]!.t).toBe(started[0]!.t);
+  });
+
+  it('a Job Pod with a sidecar completes when its app container exits; the sidecar is stopped after it', () => {
+    const loaded = loadManifests(`apiVersion: batch/v1
+kind: Job
+metadata: { name: report }
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      initContainers: [{ name: proxy, image: busybox:1.36, restartPolicy: Always }]
+      containers: [{ name: report, image: busybox:1.36 }]
+${APP(TWO_INITS).replace(/^\n/, '---\n')}`);
+    expect(loaded.errors).toEqual([]);
+    const s = createSim({ ...manifestsOnlyInput(loaded, { seed: 7, durationSeconds: 900 }), coldStart: true });
+    const job = () => Object.values(s.pods).find((p) => p.metadata.name.startsWith('report-'))!;
+    for (let i = 0; i < 120 && job().status.phase !== 'Succeeded'; i++) step(s);
+    const pod = job();
+    expect(pod.status.phase).toBe('Succeeded');
+    expect(podDisplayStatus(pod, s.t)).toBe('Completed');
+    const proxy = pod.status.initContainerStatuses![0]!;
+    expect(proxy.state.terminated?.finishedAt).toBe(pod.status.containerStatuses[0]!.state.terminated!.finishedAt);
+    expect(kubectl(s, 'get pods')).toMatch(new RegExp(`${pod.metadata.name} +0/2 +Completed +0 `));
   });
 });

@@ -9,12 +9,25 @@ import { applyAction, createSim } from '../../shared/sim/index.ts';
 import { loadManifests } from '../../shared/manifests/load.ts';
 import { runKubectl } from '../../shared/kubectl/index.ts';
 import type { DeploymentManifest, SimState } from '../../shared/sim/index.ts';
-import { deployment, eventsWith, input, node, podsOf, run, runUntil, sim } from './fixtures.ts';
+import { deployment, eventsWith, input, node, podsOf, run, runUntil, sim as baseSim } from './fixtures.ts';
+import type { PriorityClassManifest, SimInput } from '../../shared/sim/index.ts';
 
+/** The template gets class `p<priority>[-never]` (the Priority admission refuses a bare `spec.priority`). */
 function prioritised(m: DeploymentManifest, priority: number, policy?: 'Never'): DeploymentManifest {
+  m.spec.template.spec.priorityClassName = `p${priority}${policy ? '-never' : ''}`;
   m.spec.template.spec.priority = priority;
   if (policy) m.spec.template.spec.preemptionPolicy = policy;
   return m;
+}
+
+/** The fixtures' sim with a PriorityClass for each class the deployments' templates name. */
+function sim(over: Partial<SimInput>): SimState {
+  const classes = new Map<string, PriorityClassManifest>();
+  for (const d of over.deployments ?? []) {
+    const t = d.spec.template.spec;
+    if (t.priorityClassName) classes.set(t.priorityClassName, { name: t.priorityClassName, value: t.priority ?? 0, ...(t.preemptionPolicy === 'Never' ? { preemptionPolicy: 'Never' as const } : {}) });
+  }
+  return baseSim({ ...over, priorityClasses: [...(over.priorityClasses ?? []), ...classes.values()] });
 }
 
 const text = (s: SimState, line: string): string => {
@@ -81,6 +94,20 @@ describe('scheduler: priority and preemption', () => {
     expect(pre).toHaveLength(1);
     expect(pre[0]!.object.name.startsWith('low-')).toBe(true);
     expect(podsOf(s, 'web')[0]!.status.nominatedNodeName).toBe('n1');
+  });
+});
+
+describe('negative priorities', () => {
+  it('a priority-0 pod (no class) preempts pods of a negative-priority class', () => {
+    const s = sim({ nodes, deployments: [prioritised(deployment('batch', { replicas: 2, cpu: '800m' }), -10), deployment('web', { replicas: 0, cpu: '800m' })] });
+    expect(podsOf(s, 'batch').every((p) => p.spec.nodeName && p.spec.priority === -10)).toBe(true);
+    applyAction(s, 'alice', { type: 'scaleDeployment', deployment: 'web', replicas: 1 });
+    run(s, 2);
+    const web = podsOf(s, 'web')[0]!;
+    expect(web.spec.priority).toBeUndefined();
+    expect(eventsWith(s, 'Preempted').map((e) => e.object.name.split('-')[0])).toEqual(['batch']);
+    expect(web.status.nominatedNodeName).toBeDefined();
+    expect(runUntil(s, (x) => podsOf(x, 'web')[0]!.spec.nodeName !== undefined, 60)).not.toBeNull();
   });
 });
 

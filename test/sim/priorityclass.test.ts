@@ -88,4 +88,16 @@ describe('PriorityClass', () => {
     // Pods already admitted keep their priority (admission runs at creation only).
     expect(webPods(s).map((p) => p.spec.priority)).toEqual([100000, 100000]);
   });
+
+  it('refuses a Pod that sets spec.priority (or preemptionPolicy) other than its class computes, as the Priority admission does', () => {
+    const s = simOf(`${HIGH}---\n${web('high')}`);
+    run(s, 5);
+    const pod = (extra: string) => `apiVersion: v1\nkind: Pod\nmetadata: { name: x }\nspec:\n  ${extra}\n  containers: [{ name: x, image: nginx:1.27 }]\n`;
+    expect(pipe(s, 'kubectl apply -f -', pod('priority: 1000'))).toMatch(/pods "x" is forbidden: the integer value of priority \(1000\) must not be provided in pod spec; priority admission controller computed 0 from the given PriorityClass name$/);
+    expect(pipe(s, 'kubectl apply -f -', pod('priorityClassName: high\n  priority: 5'))).toMatch(/pods "x" is forbidden: the integer value of priority \(5\) must not be provided in pod spec; priority admission controller computed 100000 from the given PriorityClass name$/);
+    expect(pipe(s, 'kubectl apply -f -', pod('priorityClassName: high\n  preemptionPolicy: PreemptLowerPriority'))).toMatch(/pods "x" is forbidden: the string value of PreemptionPolicy \(PreemptLowerPriority\) must not be provided in pod spec; priority admission controller computed Never from the given PriorityClass name$/);
+    // The value it would compute is accepted.
+    expect(pipe(s, 'kubectl apply -f -', pod('priorityClassName: high\n  priority: 100000'))).toBe('pod/x created');
+    expect(s.pods['default/x']!.spec.priority).toBe(100000);
+  });
 });

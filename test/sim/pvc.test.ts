@@ -65,6 +65,29 @@ describe('StatefulSet volumeClaimTemplates', () => {
   });
 });
 
+describe('persistentVolumeClaimRetentionPolicy Delete', () => {
+  it('whenScaled: Delete removes a scaled-down ordinal\'s claim once its Pod is gone; whenDeleted: Delete removes the rest with the set', () => {
+    const text = readFileSync(join(PUBLIC, 'cassandra-statefulset.yaml'), 'utf8').replace('  volumeClaimTemplates:', '  persistentVolumeClaimRetentionPolicy: { whenDeleted: Delete, whenScaled: Delete }\n  volumeClaimTemplates:');
+    const loaded = loadManifests(text);
+    expect(loaded.errors).toEqual([]);
+    const s = createSim({ ...manifestsOnlyInput(loaded, { seed: 1 }), coldStart: true });
+    for (let i = 0; i < 150 && s.statefulSets!['default/cassandra']!.status.readyReplicas < 3; i++) step(s);
+    expect(claims(s)).toHaveLength(3);
+    expect(kubectl(s, 'kubectl get sts cassandra -o jsonpath={.spec.persistentVolumeClaimRetentionPolicy}')).toBe('{"whenDeleted":"Delete","whenScaled":"Delete"}');
+    expect(kubectl(s, 'kubectl scale statefulset cassandra --replicas=2')).toBe('statefulset.apps/cassandra scaled');
+    step(s);
+    // PVC protection: the claim stays while cassandra-2 terminates.
+    expect(s.pods['default/cassandra-2']?.metadata.deletionTimestamp).toBeDefined();
+    expect(claims(s)).toContain('default/cassandra-data-cassandra-2');
+    for (let i = 0; i < 60 && s.pods['default/cassandra-2']; i++) step(s);
+    step(s);
+    expect(claims(s)).toEqual(['default/cassandra-data-cassandra-0', 'default/cassandra-data-cassandra-1']);
+    expect(kubectl(s, 'kubectl delete statefulset cassandra')).toBe('statefulset.apps "cassandra" deleted');
+    for (let i = 0; i < 60 && Object.keys(s.pods).some((k) => k.startsWith('default/cassandra-')); i++) step(s);
+    expect(claims(s)).toEqual([]);
+  });
+});
+
 describe('VolumeBinding: a claim that does not exist', () => {
   it('keeps the Pod Pending with FailedScheduling ... persistentvolumeclaim "data" not found; kubectl create -f of the claim gets it scheduled', () => {
     const yaml = `apiVersion: apps/v1

@@ -92,4 +92,23 @@ describe('replicaset controller', () => {
     expect(eventsWith(s, 'SuccessfulCreate').at(-1)!.message).not.toContain(victim);
     expect(Object.values(s.replicaSets).find((rs) => rs.metadata.name.startsWith('web-'))!.status.replicas).toBe(3);
   });
+
+  it('adopts an orphan whose labels match again (ClaimPods) and scales the surplus down', () => {
+    const s = sim();
+    runUntil(s, (x) => runningReady(x, 'web').length === 3, 60);
+    const rs = Object.values(s.replicaSets).find((x) => x.metadata.name.startsWith('web-'))!;
+    const victim = podsOf(s, 'web')[0]!.metadata.name;
+    expect(applyAction(s, 'p', { type: 'label', kind: 'Pod', name: victim, labels: [{ key: 'app', value: 'debug' }] }).ok).toBe(true);
+    expect(runUntil(s, (x) => runningReady(x, 'web').length === 3, 30)).not.toBeNull();
+    const deletes = eventsWith(s, 'SuccessfulDelete').length;
+    // Labelled back: the ReplicaSet selects it again, adopts it (a controller reference) and has 4 of 3.
+    expect(applyAction(s, 'p', { type: 'label', kind: 'Pod', name: victim, labels: [{ key: 'app', value: 'web' }] }).ok).toBe(true);
+    run(s, 1);
+    const back = s.pods[`default/${victim}`]!;
+    expect(back.metadata.ownerReferences).toEqual([{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs.metadata.name, uid: rs.metadata.uid, controller: true }]);
+    expect(eventsWith(s, 'SuccessfulDelete').length).toBe(deletes + 1);
+    run(s, 40);
+    expect(Object.values(s.pods).filter((p) => p.metadata.labels['app'] === 'web' && p.metadata.deletionTimestamp === undefined)).toHaveLength(3);
+    expect(rs.status.replicas).toBe(3);
+  });
 });

@@ -105,6 +105,24 @@ describe('volumes', () => {
     expect(podDisplayStatus(webPod(ok), ok.t)).toBe('Running');
   });
 
+  it('items naming a key the ConfigMap lacks: FailedMount `configmap references non-existent config key`; present keys mount; optional skips', () => {
+    const vol = (key: string, extra = '') => WEB(`        - { name: config, configMap: { name: app-config${extra}, items: [{ key: ${key}, path: app.conf }] } }`, '            - { name: config, mountPath: /etc/app }') + CONFIGMAP;
+    const s = simOf(vol('app.conf'));
+    stepN(s, 10);
+    expect(podDisplayStatus(webPod(s), s.t)).toBe('ContainerCreating');
+    expect(s.events.find((e) => e.reason === 'FailedMount')!.message).toBe('MountVolume.SetUp failed for volume "config" : configmap references non-existent config key: app.conf');
+    expect(webPod(s).spec.volumes![0]!.configMap!.items).toEqual([{ key: 'app.conf', path: 'app.conf' }]);
+    const ok = simOf(vol('mode'));
+    stepN(ok, 20);
+    expect(podDisplayStatus(webPod(ok), ok.t)).toBe('Running');
+    const opt = simOf(vol('app.conf', ', optional: true'));
+    stepN(opt, 20);
+    expect(podDisplayStatus(webPod(opt), opt.t)).toBe('Running');
+    const sec = simOf(WEB('        - { name: tls, secret: { secretName: web-tls, items: [{ key: tls.crt, path: cert }] } }', '            - { name: tls, mountPath: /tls }') + '---\napiVersion: v1\nkind: Secret\nmetadata: { name: web-tls }\nstringData: { other: x }\n');
+    stepN(sec, 10);
+    expect(sec.events.find((e) => e.reason === 'FailedMount')!.message).toBe('MountVolume.SetUp failed for volume "tls" : references non-existent secret key: tls.crt');
+  });
+
   it('the warm start too: a Pod whose ConfigMap is missing is not Running at t=0', () => {
     const s = simOf(WEB(CONFIG_VOLUMES, CONFIG_MOUNTS), true);
     expect(podDisplayStatus(webPod(s), s.t)).toBe('ContainerCreating');

@@ -33,6 +33,7 @@ import { deploymentFromManifest } from '../create.ts';
 import { replicaSetsOf } from '../controllers/deployment.ts';
 import { storeBatch } from '../controllers/job.ts';
 import { revisionsOf } from '../controllers/history.ts';
+import { claimsDeletedWithSet } from '../controllers/statefulsetClaims.ts';
 import { podFromTemplate } from '../controllers/replicaset.ts';
 import { isSystemPriorityClass, kindOf, objectKey, printedResource, priorityClassKind, qualifiedResource, type KubeObject } from '../kinds/index.ts';
 import { objKey, splitKey } from '../names.ts';
@@ -41,7 +42,7 @@ import { storePolicies, storePriorityClasses } from '../policies.ts';
 import { configObjectFromManifest } from '../configs.ts';
 import { storeWorkloads } from '../workloads.ts';
 import { formatManifestError, loadManifests, type LoadedManifests } from '../../manifests/load.ts';
-import type { DeletableKind, ObjectMeta, Pod, PodManifest, PersistentVolumeClaimTemplate, PriorityClass, PriorityClassManifest, SimInput, SimState } from '../types.ts';
+import type { DeletableKind, ObjectMeta, Pod, PodManifest, PersistentVolumeClaimTemplate, PriorityClass, PriorityClassManifest, SimInput, SimState, StatefulSet } from '../types.ts';
 import { claimFromTemplate } from '../kinds/pvc.ts';
 import { kindsWhere } from '../kinds/writable.ts'; // (the registry's write table)
 import { reject, type Handled } from './handler.ts';
@@ -90,7 +91,9 @@ function dependentsOf(state: SimState, kind: StoredKind, key: string, withTermin
   if (kind !== 'StatefulSet' && kind !== 'DaemonSet') return pods;
   const owner = storeOf(state, kind)[key];
   const revs = owner ? revisionsOf(state, owner.metadata.namespace, owner.metadata.uid) : [];
-  return [...pods, ...revs.map((r) => ({ kind: 'ControllerRevision' as const, key: `${r.metadata.namespace}/${r.metadata.name}` }))];
+  // (issue 6) a StatefulSet's claims under persistentVolumeClaimRetentionPolicy whenDeleted: Delete
+  const claims = kind === 'StatefulSet' && owner ? claimsDeletedWithSet(state, owner as StatefulSet).map((k) => ({ kind: 'PersistentVolumeClaim' as const, key: k })) : [];
+  return [...pods, ...revs.map((r) => ({ kind: 'ControllerRevision' as const, key: `${r.metadata.namespace}/${r.metadata.name}` })), ...claims];
 }
 
 /** Deletes the Pods below `ref` gracefully, depth first. @returns the sim second the last is gone. */

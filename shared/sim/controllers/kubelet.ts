@@ -238,7 +238,14 @@ export function kubeletOnBound(state: SimState, key: string, pod: Pod): void {
   if (warm) {
     // The cluster was already running: the init containers completed at 0.
     if (inits.length > 0) {
-      for (const cs of pod.status.initContainerStatuses ?? []) cs.state = { terminated: { exitCode: 0, reason: 'Completed', startedAt: 0, finishedAt: 0 } };
+      (pod.status.initContainerStatuses ?? []).forEach((cs, i) => {
+        if (isSidecar(inits[i])) {
+          // A sidecar has been running since then.
+          cs.state = { running: { startedAt: 0 } };
+          cs.started = true;
+          cs.ready = true;
+        } else cs.state = { terminated: { exitCode: 0, reason: 'Completed', startedAt: 0, finishedAt: 0 } };
+      });
       setCondition(pod, 'Initialized', 'True', state.t);
     }
     const bad = invalidImage(pod);
@@ -407,6 +414,17 @@ export function volumeProblem(state: SimState, pod: Pod): { volume: string; erro
   for (const v of pod.spec.volumes ?? []) {
     if (v.configMap && !v.configMap.optional && !configObjectExists(state, 'configMaps', ns, v.configMap.name)) return { volume: v.name, error: `configmap "${v.configMap.name}" not found` };
     if (v.secret && !v.secret.optional && !configObjectExists(state, 'secrets', ns, v.secret.secretName)) return { volume: v.name, error: `secret "${v.secret.secretName}" not found` };
+    // (issue 6) `items` naming a key the object lacks (K pkg/volume/configmap, secret MakePayload).
+    if (v.configMap?.items && !v.configMap.optional) {
+      const cm = configMapOf(state, ns, v.configMap.name);
+      const gone = cm && v.configMap.items.find((it) => !(cm.data && Object.hasOwn(cm.data, it.key)) && !(cm.binaryData && Object.hasOwn(cm.binaryData, it.key)));
+      if (gone) return { volume: v.name, error: `configmap references non-existent config key: ${gone.key}` };
+    }
+    if (v.secret?.items && !v.secret.optional) {
+      const sec = secretOf(state, ns, v.secret.secretName);
+      const gone = sec && v.secret.items.find((it) => !(sec.data && Object.hasOwn(sec.data, it.key)));
+      if (gone) return { volume: v.name, error: `references non-existent secret key: ${gone.key}` };
+    }
     for (const src of v.projected?.sources ?? []) {
       const cm = src['configMap'] as { name?: string; optional?: boolean } | undefined;
       if (cm && typeof cm.name === 'string' && !cm.optional && !configObjectExists(state, 'configMaps', ns, cm.name)) return { volume: v.name, error: `configmap "${cm.name}" not found` };
@@ -450,9 +468,17 @@ export const INIT_WAIT_PERIOD_SECONDS = 2;
  * The Service an init container waits for, or null: a shell loop `until nslookup NAME` / `until nc -z
  * NAME PORT` / `until wget ... http://NAME...` in its command and args. NAME may be `svc`, `svc.ns` or
  * `svc.ns.svc.cluster.local`; returns `{ namespace, name }` (the Pod's namespace when not given).
+ * (issue 6) Variables are expanded from the container's literal `env` values: `$(VAR)` as the kubelet
+ * expands command and args (K third_party/forked/golang/expansion), `$VAR` / `${VAR}` as the shell does;
+ * one with no literal value (a ConfigMap key...) is left as written (the loop then runs `initSeconds`).
  */
 export function initWaitsFor(c: InitContainer, podNamespace: string): { namespace: string; name: string } | null {
-  const text = [...(c.command ?? []), ...(c.args ?? [])].join(' ');
+  let text = [...(c.command ?? []), ...(c.args ?? [])].join(' ');
+  if (text.includes('$') && c.env.length > 0) {
+    const vars = new Map<string, string>();
+    for (const e of c.env) if (e.value !== undefined && e.valueFrom === undefined) vars.set(e.name, e.value);
+    text = text.replace(/\$(?:\(([A-Za-z_][A-Za-z0-9_]*)\)|\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g, (all, a?: string, b?: string, d?: string) => vars.get((a ?? b ?? d)!) ?? all);
+  }
   if (!/\buntil\b|\bwhile\b/.test(text)) return null;
   const m = /\b(?:nslookup\s+|nc\s+(?:-\w+\s+)*|wget\s+(?:-\S+\s+)*|curl\s+(?:-\S+\s+)*)(?:https?:\/\/)?([a-z0-9]([-a-z0-9]*[a-z0-9])?)(?:\.([a-z0-9]([-a-z0-9]*[a-z0-9])?))?/.exec(text);
   if (!m) return null;
@@ -472,10 +498,24 @@ function initBlocked(state: SimState, pod: Pod, c: InitContainer): string | null
   return null;
 }
 
-/** Index of the first init container that has not completed, or -1 when all have. */
+/** (issue 6) True for a sidecar: an init container with `restartPolicy: Always`. */
+export function isSidecar(c: InitContainer | undefined): boolean {
+  return c?.restartPolicy === 'Always';
+}
+
+/**
+ * Index of the first init container that has not completed (a sidecar: not started), or -1 when all
+ * have (computeInitContainerActions: a started restartable init container lets the next one start).
+ */
 function nextInitIndex(pod: Pod): number {
   const st = pod.status.initContainerStatuses ?? [];
-  for (let i = 0; i < st.length; i++) if (!(st[i]!.state.terminated && st[i]!.state.terminated!.exitCode === 0)) return i;
+  const inits = pod.spec.initContainers ?? [];
+  for (let i = 0; i < st.length; i++) {
+    const cs = st[i]!;
+    if (cs.state.terminated && cs.state.terminated.exitCode === 0) continue;
+    if (isSidecar(inits[i]) && cs.started && cs.state.running) continue;
+    return i;
+  }
   return -1;
 }
 
@@ -494,6 +534,12 @@ function startInit(state: SimState, key: string, pod: Pod, i: number, restart: b
   else emit(state, 'Normal', 'Pulled', podRef(pod), pulledMessage(pod, c.image, now), 'kubelet');
   emit(state, 'Normal', 'Created', podRef(pod), `Created container: ${c.name}`, 'kubelet');
   emit(state, 'Normal', 'Started', podRef(pod), `Started container ${c.name}`, 'kubelet');
+  if (isSidecar(c)) {
+    // A sidecar keeps running: Ready once started (no readiness probe modelled for it), and the next
+    // init container (or the app containers) start now.
+    cs.ready = true;
+    return initsAdvance(state, key, pod);
+  }
   const blocked = initBlocked(state, pod, c);
   const secs = blocked !== null ? INIT_WAIT_PERIOD_SECONDS : Math.max(0, profileOf(state, c.image).initSeconds ?? DEFAULT_INIT_SECONDS);
   pod.sim.nextTransitionAt = later(state, secs);
@@ -520,14 +566,7 @@ function initTick(state: SimState, key: string, pod: Pod): void {
   cs.ready = code === 0; // a completed init container reports ready (kubelet_pods.go convertToAPIContainerStatuses)
   if (code === 0) {
     pod.sim.backoffSeconds = 0;
-    const next = nextInitIndex(pod);
-    if (next >= 0) return startInit(state, key, pod, next, false);
-    // Initialized; the app containers are created on the next sync (1 s): STATUS `PodInitializing` meanwhile.
-    setCondition(pod, 'Initialized', 'True', now);
-    updateStatus(state, 'Pod', key);
-    pod.sim.nextTransitionAt = later(state, 1);
-    scheduleTimer(state, pod.sim.nextTransitionAt, T_START, key);
-    return;
+    return initsAdvance(state, key, pod);
   }
   cs.lastState = cloneContainerState(terminated);
   updateStatus(state, 'Pod', key);
@@ -543,6 +582,28 @@ function initTick(state: SimState, key: string, pod: Pod): void {
   pod.sim.nextTransitionAt = later(state, delay);
   scheduleTimer(state, pod.sim.nextTransitionAt, T_INIT_RESTART, key);
   if (delay > state.settings.tickSeconds) scheduleTimer(state, later(state, 0), T_INIT_BACKOFF, key);
+}
+
+/** An init container completed (or a sidecar started): the next one starts, or the Pod is Initialized. */
+function initsAdvance(state: SimState, key: string, pod: Pod): void {
+  const next = nextInitIndex(pod);
+  if (next >= 0) return startInit(state, key, pod, next, false);
+  // Initialized; the app containers are created on the next sync (1 s): STATUS `PodInitializing` meanwhile.
+  setCondition(pod, 'Initialized', 'True', state.t);
+  updateStatus(state, 'Pod', key);
+  pod.sim.nextTransitionAt = later(state, 1);
+  scheduleTimer(state, pod.sim.nextTransitionAt, T_START, key);
+}
+
+/** (issue 6) The sidecars are stopped after the app containers (a Job Pod's completion): Terminated, exit 0. */
+function stopSidecars(pod: Pod, now: SimSeconds): void {
+  const inits = pod.spec.initContainers ?? [];
+  (pod.status.initContainerStatuses ?? []).forEach((cs, i) => {
+    if (!isSidecar(inits[i]) || !cs.state.running) return;
+    cs.state = { terminated: { exitCode: 0, reason: 'Completed', startedAt: cs.state.running.startedAt, finishedAt: now } };
+    cs.ready = false;
+    cs.started = false;
+  });
 }
 
 /** The first container image of `pod` the registry does not have (profile `pullFails`), or undefined. */
@@ -1332,6 +1393,7 @@ function containersExited(state: SimState, key: string, pod: Pod, exitCode: numb
     return;
   }
   setContainerStates(pod, terminated, { ready: false, started: false });
+  stopSidecars(pod, now);
   pod.sim.containerStartedAt = null;
   pod.sim.memoryMiB = 0;
   pod.sim.nextTransitionAt = null;

@@ -18,8 +18,9 @@
  * budget's allowance violates it; violating pods are reprieved first and Nodes with fewer violating
  * victims preferred, and victims are deleted gracefully whatever the budget, as the scheduler does
  * (budgets are not gates for preemption). The nominated Node is not reserved
- * for the preemptor against other pods. Pods without `spec.priority` have priority 0. Cost: only for a
- * pod with a priority above 0 that failed: O(nodes + pods bound there).
+ * for the preemptor against other pods. Pods without `spec.priority` have priority 0, and (issue 6)
+ * preempt pods of a negative-priority class. Cost: only for a pod with a priority above the lowest
+ * class's (0 without negative classes) that failed: O(nodes + pods bound there).
  */
 import { deletePod, noteChange } from '../apiserver.ts';
 import { pdbBudget, pdbSelects } from '../kinds/poddisruptionbudget.ts';
@@ -31,6 +32,18 @@ import { requiredNodeAffinityMatches, toleratesUnschedulable, untoleratedTaint }
 /** A pod's scheduling priority (`spec.priority`, absent = 0). */
 export function podPriority(pod: Pod): number {
   return pod.spec.priority ?? 0;
+}
+
+/**
+ * (issue 6) The lowest priority a Pod can have: 0, or the lowest stored PriorityClass value when one is
+ * negative (the Priority admission refuses any other priority). A pod at or below it has nothing to
+ * preempt. O(classes).
+ */
+export function lowestPriority(state: SimState): number {
+  let low = 0;
+  const store = state.priorityClasses;
+  if (store) for (const name in store) low = Math.min(low, store[name]!.value);
+  return low;
 }
 
 /** The outcome of one preemption attempt: `nominated` (victims deleted) or the `preemption:` message part. */
@@ -164,7 +177,7 @@ export function preempt(state: SimState, podKey: string, pod: Pod): PreemptionRe
       if (p && p.metadata.deletionTimestamp !== undefined && podPriority(p) < podPriority(pod)) return { message: 'preemption: not eligible due to a terminating pod on the nominated node.' };
     }
   }
-  if (podPriority(pod) <= 0) return null;
+  if (podPriority(pod) <= lowestPriority(state)) return null;
   let best: Candidate | null = null;
   for (const node of idx.sortedNodes) {
     const c = victimsOn(state, pod, node, idx.podsByNode.get(node.metadata.name) ?? []);

@@ -18,6 +18,7 @@ import { randomSuffix } from '../names.ts';
 import { cloneJson, isActive } from '../podutil.ts';
 import { parseCpuMillicores, parseMemoryMiB } from '../../manifests/quantity.ts';
 import { scheduleTimer, type TimerKind } from '../timers.ts';
+import { adoptOrphans } from './replicasetAdoption.ts';
 import type { OwnerReference, Pod, PodSpec, PodTemplateSpec, ReplicaSet, ReplicationController, SimState, Timer } from '../types.ts';
 
 /** Max pods created or deleted per ReplicaSet sync (replica_set.go BurstReplicas). */
@@ -549,6 +550,7 @@ function syncReplicas(state: SimState, key: string, objKey: string, rs: ReplicaO
   const changes = takePodChanges(state, 'replicaSets', key);
   let owned = getIndex(state).podsByOwner.get(key);
   if (owned !== undefined && releaseMismatched(state, rs, kind, changes ?? owned, owned)) owned = getIndex(state).podsByOwner.get(key);
+  if (adoptOrphans(state, rs, kind, apiVersion, changes)) owned = getIndex(state).podsByOwner.get(key);
   const useMemo = rs.spec.minReadySeconds <= 0 && !isWarmStart(state);
   let memo = useMemo ? rsMemos.get(rs) : undefined;
   if (memo !== undefined && changes !== null) {

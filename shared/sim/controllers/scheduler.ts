@@ -46,7 +46,7 @@ import { controllerOf, getIndex, hostPortConflict, imageState, podHostPorts, ser
 import type { Node, Pod, PodCondition, SimState, TopologySpreadConstraint } from '../types.ts';
 import { nextInt } from '../prng.ts';
 import { kubeletOnBound } from './kubelet.ts';
-import { podPriority, preempt } from './preemption.ts';
+import { lowestPriority, podPriority, preempt } from './preemption.ts';
 import { preFilterFitError, volumeBindingPreFilter } from './volumeBinding.ts';
 import { interPodAffinityFilter, interPodAffinityRawScore, normalizeInterPodAffinity, prepareInterPodAffinity, type ExistingTermsCache, type InterPodAffinityState } from './interPodAffinity.ts';
 import {
@@ -1171,8 +1171,9 @@ function scheduleOne(state: SimState, key: string, pod: Pod, pass: Pass): boolea
   if (n > 0) state.scheduler.nextStartNodeIndex = (start + processed) % n;
   if (found === 0) {
     let msg = fitErrorMessage(n, counts ?? new Map(), unresolvable, n - unresolvable);
-    if (pod.spec.priority !== undefined || pod.spec.preemptionPolicy !== undefined || pod.status.nominatedNodeName !== undefined) {
-      // DefaultPreemption (PostFilter): only for pods that carry a priority (absent: 0, nothing lower to preempt).
+    if (pod.spec.priority !== undefined || pod.spec.preemptionPolicy !== undefined || pod.status.nominatedNodeName !== undefined || lowestPriority(state) < 0) {
+      // DefaultPreemption (PostFilter): only for pods that carry a priority (absent: 0, nothing lower to
+      // preempt unless a PriorityClass is negative).
       const r = preempt(state, key, pod);
       if (r && 'nominated' in r) pass.ipaExisting.clear();
       const head = msg.slice(0, msg.indexOf(' preemption:'));

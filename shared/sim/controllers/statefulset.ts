@@ -35,8 +35,8 @@
  * updateStatefulSet); the controller is woken (timer `rs.sync`) when the next Pod crosses it.
  * Parallel: counted only.
  *
- * Not modelled: `hostname`/`subdomain` DNS, `persistentVolumeClaimRetentionPolicy: Delete` (accepted
- * and ignored: claims are always retained), `collisionCount`.
+ * Not modelled: `hostname`/`subdomain` DNS, `collisionCount`. (`persistentVolumeClaimRetentionPolicy`
+ * Delete, issue 6: ./statefulsetClaims.ts.)
  *
  * Queued in the ReplicaSet workqueue as `StatefulSet:namespace/name` (./replicaset.ts registerOwnerSync).
  */
@@ -50,7 +50,7 @@ import { CONTROLLER_HASH_LABEL, revisionTemplate } from '../kinds/controllerRevi
 import { syncRevisions, truncateHistory } from './history.ts';
 import type { Pod, PodTemplateSpec, SimState, StatefulSet } from '../types.ts';
 import { podFromTemplate, podResources, reportFailedCreate } from './replicaset.ts';
-import { attachClaims, ensureStatefulSetClaims } from './statefulsetClaims.ts';
+import { attachClaims, deleteScaledClaims, ensureStatefulSetClaims } from './statefulsetClaims.ts';
 
 /** The label carrying a StatefulSet / DaemonSet Pod's revision (apps/v1 ControllerRevisionHashLabelKey). */
 export const REVISION_LABEL = 'controller-revision-hash';
@@ -168,6 +168,7 @@ export function syncStatefulSet(state: SimState, objKey: string, queueKey: strin
     blocked = ordered;
     if (ordered) break;
   }
+  deleteScaledClaims(state, sts); // (issue 6) whenScaled: Delete
   // RollingUpdate: from the highest ordinal down to the partition, one Pod at a time.
   if (!blocked && strategy.type === 'RollingUpdate') {
     for (let target = sts.spec.replicas - 1; target >= strategy.partition; target--) {

@@ -4,11 +4,15 @@
  * / updateStorage): before the Pod of ordinal i is created, each `volumeClaimTemplates` entry T gets the
  * claim `T-<set>-<i>` (labels: T's plus the set's selector) unless it exists, with the event
  * `SuccessfulCreate` "create Claim data-web-0 Pod web-0 in StatefulSet web success"; the Pod's volume
- * named T points at it. Claims are never deleted by the controller
- * (`persistentVolumeClaimRetentionPolicy` Retain / Retain, the default): a scaled-down or deleted set
- * leaves them, and the Pod of the same ordinal later reuses its claim.
+ * named T points at it. Under `persistentVolumeClaimRetentionPolicy` Retain / Retain (the default) a
+ * scaled-down or deleted set leaves them, and the Pod of the same ordinal later reuses its claim.
+ * (issue 6; W statefulset.md#persistentvolumeclaim-retention, StatefulSetAutoDeletePVC on in 1.32)
+ * `whenScaled: Delete`: the claims of an ordinal at or above `replicas` are deleted once its Pod is gone
+ * ({@link deleteScaledClaims}; Kubernetes: an owner reference to the condemned Pod, the garbage
+ * collector, PVC protection until the Pod is gone); `whenDeleted: Delete`: deleted with the set
+ * (../actions/objects.ts dependents, {@link claimsDeletedWithSet}).
  */
-import { createObject, newMeta } from '../apiserver.ts';
+import { createObject, newMeta, removeObject } from '../apiserver.ts';
 import { emit } from '../emit.ts';
 import { claimFromTemplate } from '../kinds/pvc.ts';
 import type { Pod, SimState, StatefulSet } from '../types.ts';
@@ -41,4 +45,34 @@ export function attachClaims(pod: Pod, sts: StatefulSet, ordinal: number): void 
   const volumes = (pod.spec.volumes ?? []).filter((v) => !names.has(v.name));
   for (const t of templates) volumes.push({ name: t.metadata.name, persistentVolumeClaim: { claimName: claimName(t.metadata.name, sts.metadata.name, ordinal) } });
   pod.spec.volumes = volumes;
+}
+
+/**
+ * (issue 6) `whenScaled: Delete`: removes the claims of ordinals `replicas`, `replicas + 1`... (up to the
+ * first ordinal without a claim) whose Pod no longer exists. O(templates x removed ordinals).
+ */
+export function deleteScaledClaims(state: SimState, sts: StatefulSet): void {
+  if (sts.spec.persistentVolumeClaimRetentionPolicy?.whenScaled !== 'Delete') return;
+  const store = state.persistentVolumeClaims;
+  if (!store) return;
+  const ns = sts.metadata.namespace;
+  const name = sts.metadata.name;
+  for (const tpl of sts.spec.volumeClaimTemplates ?? []) {
+    for (let i = sts.spec.replicas; ; i++) {
+      const key = `${ns}/${claimName(tpl.metadata.name, name, i)}`;
+      if (!Object.hasOwn(store, key)) break;
+      if (state.pods[`${ns}/${name}-${i}`]) continue; // still running or terminating: PVC protection
+      removeObject(state, 'PersistentVolumeClaim', key);
+    }
+  }
+}
+
+/** (issue 6) `whenDeleted: Delete`: the keys of the set's claims (every ordinal's), sorted, which go with it; else []. */
+export function claimsDeletedWithSet(state: SimState, sts: StatefulSet): string[] {
+  if (sts.spec.persistentVolumeClaimRetentionPolicy?.whenDeleted !== 'Delete') return [];
+  const store = state.persistentVolumeClaims;
+  if (!store) return [];
+  const ns = sts.metadata.namespace;
+  const prefixes = (sts.spec.volumeClaimTemplates ?? []).map((t) => `${ns}/${t.metadata.name}-${sts.metadata.name}-`);
+  return Object.keys(store).filter((k) => prefixes.some((p) => k.startsWith(p) && /^\d+$/.test(k.slice(p.length)))).sort();
 }

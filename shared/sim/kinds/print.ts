@@ -83,10 +83,19 @@ export function clusterIp(key: string, specIp: string | undefined): string {
   return `10.96.${(h >> 8) % 256}.${(h % 253) + 1}`;
 }
 
-/** `ready/total` containers, as kubectl's READY column. */
+/** `ready/total` containers, as kubectl's READY column (issue 6: sidecars, `restartPolicy: Always` init containers, count, as printPod). */
 export function podReadyColumn(pod: Pod): string {
-  const total = pod.spec.containers.length;
-  const ready = pod.status.containerStatuses.filter((c) => c.ready).length;
+  let total = pod.spec.containers.length;
+  let ready = pod.status.containerStatuses.filter((c) => c.ready).length;
+  const inits = pod.spec.initContainers;
+  if (inits !== undefined) {
+    for (let i = 0; i < inits.length; i++) {
+      if (inits[i]!.restartPolicy !== 'Always') continue;
+      total++;
+      const cs = pod.status.initContainerStatuses?.[i];
+      if (cs !== undefined && cs.started && cs.ready && !(cs.state.terminated?.exitCode === 0)) ready++;
+    }
+  }
   return `${ready}/${total}`;
 }
 
@@ -95,7 +104,7 @@ export function podReadyColumn(pod: Pod): string {
  * known. As kubectl printPod (K pkg/printers/internalversion/printers.go): while the Pod is initializing
  * (an init container has not completed and `Initialized` is not True) it is the init containers'
  * restarts up to the first one not completed, with their last termination; once initialized it is the
- * app containers' (the sim has no restartable, sidecar, init containers, whose restarts would stay).
+ * app containers' plus (issue 6) the sidecars' (restartable init containers).
  */
 export function restartsColumn(pod: Pod, now: number): string {
   let restarts = 0;
@@ -106,15 +115,22 @@ export function restartsColumn(pod: Pod, now: number): string {
     if (f !== undefined && (last === null || f > last)) last = f;
   };
   let initializing = false;
-  for (const c of pod.status.initContainerStatuses ?? []) {
+  const sidecars: Pod['status']['containerStatuses'] = [];
+  const inits = pod.status.initContainerStatuses ?? [];
+  for (let i = 0; i < inits.length; i++) {
+    const c = inits[i]!;
+    const sidecar = pod.spec.initContainers?.[i]?.restartPolicy === 'Always';
+    if (sidecar) sidecars.push(c);
     note(c);
     if (c.state.terminated?.exitCode === 0) continue;
+    if (sidecar && c.started) continue;
     initializing = true;
     break;
   }
   if (!initializing || pod.status.conditions.some((c) => c.type === 'Initialized' && c.status === 'True')) {
     restarts = 0;
     last = null;
+    for (const c of sidecars) note(c);
     for (const c of pod.status.containerStatuses) note(c);
   }
   if (restarts > 0 && last !== null) return `${restarts} (${humanDuration(now - last)} ago)`;

@@ -15,11 +15,12 @@
  *   (absent = 0). The class is looked up when the Pod is created, so a class created later applies to
  *   the Pods created after it.
  * - validating admission ({@link KindDef.admitCreate}): a name no class has refuses the Pod with 403
- *   `pods "x" is forbidden: no PriorityClass with name y was found` (a ReplicaSet's `FailedCreate`).
+ *   `pods "x" is forbidden: no PriorityClass with name y was found` (a ReplicaSet's `FailedCreate`);
+ *   a Pod that sets `spec.priority` (or `spec.preemptionPolicy`) other than the one computed (no class
+ *   and no globalDefault: 0, PreemptLowerPriority) is refused as admitPod does: `the integer value of
+ *   priority (N) must not be provided in pod spec; priority admission controller computed M from the
+ *   given PriorityClass name` (`the string value of PreemptionPolicy (Never) must not be ...`).
  * - kubectl columns (printPriorityClass, kubectl 1.32): NAME VALUE GLOBAL-DEFAULT AGE PREEMPTIONPOLICY.
- *
- * Simplification: a Pod that sets `spec.priority` without a class name keeps it (the sim's own fixtures
- * do; the real plugin refuses a priority that differs from the one it computes).
  *
  * May import: ../types.ts, ../names.ts, ./kind.ts, ./print.ts.
  */
@@ -152,6 +153,8 @@ export const priorityClassKind: KindDef<PriorityClass> = {
     const pc = name !== undefined && name !== '' ? priorityClassNamed(state, name) : globalDefault(state);
     if (!pc) return;
     spec.priorityClassName = pc.metadata.name;
+    // A different given priority is left for admitCreate to refuse (admitPod's check).
+    if (spec.priority !== undefined && spec.priority !== pc.value) return;
     spec.priority = pc.value;
     spec.preemptionPolicy ??= pc.preemptionPolicy ?? 'PreemptLowerPriority';
   },
@@ -159,7 +162,20 @@ export const priorityClassKind: KindDef<PriorityClass> = {
     if (kind !== 'Pod') return undefined;
     const pod = obj as Pod;
     const name = pod.spec.priorityClassName;
-    if (name === undefined || name === '' || priorityClassNamed(state, name)) return undefined;
-    return `pods "${pod.metadata.name}" is forbidden: no PriorityClass with name ${name} was found`;
+    const forbidden = `pods "${pod.metadata.name}" is forbidden: `;
+    const pc = name !== undefined && name !== '' ? priorityClassNamed(state, name) : undefined;
+    if (name !== undefined && name !== '' && !pc) return `${forbidden}no PriorityClass with name ${name} was found`;
+    // admitMutate applied the class (or the globalDefault); without either the computed values are 0 and PreemptLowerPriority.
+    const priority = pc?.value ?? 0;
+    const given = pod.spec.priority;
+    if (given !== undefined && given !== priority) {
+      return `${forbidden}the integer value of priority (${given}) must not be provided in pod spec; priority admission controller computed ${priority} from the given PriorityClass name`;
+    }
+    const policy = pc?.preemptionPolicy ?? 'PreemptLowerPriority';
+    const givenPolicy = pod.spec.preemptionPolicy;
+    if (givenPolicy !== undefined && givenPolicy !== policy) {
+      return `${forbidden}the string value of PreemptionPolicy (${givenPolicy}) must not be provided in pod spec; priority admission controller computed ${policy} from the given PriorityClass name`;
+    }
+    return undefined;
   },
 };

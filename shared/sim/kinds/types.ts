@@ -158,8 +158,9 @@ export interface VolumeMount {
 export interface Volume {
   name: string;
   emptyDir?: { medium?: string; sizeLimit?: string };
-  configMap?: { name: string; optional?: boolean; defaultMode?: number };
-  secret?: { secretName: string; optional?: boolean; defaultMode?: number };
+  /** (issue 6) `items`: only these keys are projected (each must exist unless `optional`). */
+  configMap?: { name: string; optional?: boolean; defaultMode?: number; items?: { key: string; path: string; mode?: number }[] };
+  secret?: { secretName: string; optional?: boolean; defaultMode?: number; items?: { key: string; path: string; mode?: number }[] };
   persistentVolumeClaim?: { claimName: string; readOnly?: boolean };
   hostPath?: { path: string; type?: string };
   /** Sources (configMap / secret / serviceAccountToken / downwardAPI) kept as given. */
@@ -176,6 +177,12 @@ export interface Volume {
 export interface InitContainer extends Container {
   command?: string[];
   args?: string[];
+  /**
+   * (issue 6) `Always`: a sidecar (restartable init container; W concepts/workloads/pods/sidecar-containers.md):
+   * started in its turn, it keeps running (the next init container starts once it started), counts in
+   * READY, and is stopped after the app containers.
+   */
+  restartPolicy?: 'Always';
 }
 
 /** `core/v1 PodSpec` subset. */

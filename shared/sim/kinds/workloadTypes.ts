@@ -91,8 +91,12 @@ export interface StatefulSet {
  */
 export interface DaemonSetUpdateStrategy {
   type: 'RollingUpdate' | 'OnDelete';
-  /** An integer or a percentage of the desired Nodes (`"25%"`, rounded up). maxSurge is not modelled (0). */
-  rollingUpdate?: { maxUnavailable: number | string };
+  /**
+   * An integer or a percentage of the desired Nodes (`"25%"`, rounded up). (issue 6) `maxSurge` (an
+   * integer or a percentage, rounded up; absent = 0): with one above 0 the new Pod starts beside the
+   * old one, which goes once the new one is available (maxUnavailable then unused).
+   */
+  rollingUpdate?: { maxUnavailable: number | string; maxSurge?: number | string };
 }
 
 /** `apps/v1 DaemonSet` subset: one Pod per Node matching the template's nodeSelector and tolerating its taints. */
