@@ -15,9 +15,13 @@ const AT = 30;
 
 function sim(params: IncidentSpec['params'] = {}, priorityOf?: Record<string, number>): SimState {
   const input = shopInput({ rps: 600, incidents: [{ id: 'pid', type: 'node-pid-pressure', at: AT, target: 'node-a', params }] });
+  // The Priority admission refuses a bare spec.priority: each comes from a class.
   for (const d of input.deployments) {
     const p = priorityOf?.[d.metadata.name];
-    if (p !== undefined) d.spec.template.spec.priority = p;
+    if (p === undefined) continue;
+    d.spec.template.spec.priority = p;
+    d.spec.template.spec.priorityClassName = `prio-${d.metadata.name}`;
+    (input.priorityClasses ??= []).push({ name: `prio-${d.metadata.name}`, value: p });
   }
   return createSim(input);
 }
