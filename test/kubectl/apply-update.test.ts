@@ -135,9 +135,16 @@ describe('kubectl apply -f of an existing object updates it (issue 6)', () => {
     stepN(s, 1);
     expect(live(s, 'migrate-')).toHaveLength(0);
     expect(typeCommand(s, 'kubectl get events')).toMatch(/Suspended\s+job\/migrate\s+Job suspended/);
+    const suspended = "kubectl get job migrate -o jsonpath='{.status.conditions[?(@.type==\"Suspended\")].status} {.status.conditions[?(@.type==\"Suspended\")].reason} {.status.conditions[?(@.type==\"Suspended\")].message}'";
+    expect(typeCommand(s, suspended)).toBe('True JobSuspended Job suspended');
+    expect(typeCommand(s, 'kubectl get job migrate')).toMatch(/migrate\s+Suspended\s/);
+    stepN(s, 5);
+    expect(typeCommand(s, 'kubectl get events').match(/Job suspended/g)).toHaveLength(1); // one event per suspension
     expect(applied(s, job('  parallelism: 2\n  suspend: false\n'))).toBe('job.batch/migrate configured');
     stepN(s, 2);
     expect(live(s, 'migrate-')).toHaveLength(2);
+    expect(typeCommand(s, suspended)).toBe('False JobResumed Job resumed');
+    expect(typeCommand(s, 'kubectl get events')).toMatch(/Resumed\s+job\/migrate\s+Job resumed/);
     const before = stateHash(s);
     expect(applied(s, job('  parallelism: 2\n', 'shop/migrate:2'))).toBe('The Job "migrate" is invalid: spec.template: Invalid value: core.PodTemplateSpec{...}: field is immutable');
     expect(stateHash(s)).toBe(before); // a refused update changes nothing
