@@ -36,6 +36,15 @@ describe('kubectl -o jsonpath', () => {
     expect(runJsonPath('{.a[-1]} {.a[0:2]} {..b}', { a: [1, 2, 3], c: { b: 'x' } })).toBe('3 1 2 x');
     expect(out(s, `kubectl get deploy -o jsonpath='{range .items[*]}'`)).toMatch(/^error: .*unterminated range/);
   });
+
+  it('$-rooted expressions and unions [a,b] (client-go parseArray), as the kubectl JSONPath reference shows them', () => {
+    expect(out(s, `kubectl get pod ${names[0]} -o jsonpath='{$.metadata.name}'`)).toBe(names[0]);
+    expect(out(s, `kubectl get pods -l app=frontend -o jsonpath='{$.items[*].metadata.name}'`)).toBe(names.join(' '));
+    // the reference's `{.items[*]['metadata.name', 'status.capacity']}`: every name, then every phase (evalUnion)
+    expect(out(s, `kubectl get pods -l app=frontend -o jsonpath="{.items[*]['metadata.name', 'status.phase']}"`)).toBe([...names, ...names.map(() => 'Running')].join(' '));
+    expect(out(s, `kubectl get pod ${names[0]} -o jsonpath="{['metadata.name']}"`)).toBe(names[0]);
+    expect(runJsonPath('{.a[0,2]} {$.a[-1,0:2]} {.o[\'x\',"y"]}', { a: [1, 2, 3], o: { x: 'X', y: 'Y' } })).toBe('1 3 3 1 2 X Y');
+  });
 });
 
 describe('kubectl -o custom-columns and --sort-by', () => {
