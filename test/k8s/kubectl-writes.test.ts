@@ -11,6 +11,7 @@ import type { Room } from '@colyseus/sdk';
 import { snapshotState } from '../../client/src/view/stateMirror.ts';
 import { waitFor } from '../server/helpers.ts';
 import { startKubectlMatch, until, type KubectlMatch, type KubectlResult } from './kubectl-match.ts';
+import { explain } from '../../shared/kubectl/explain.ts';
 
 let m: KubectlMatch;
 let home: string;
@@ -53,6 +54,13 @@ describe('kubectl explain reads the OpenAPI v3 documents', () => {
     const r = await kubectl(['explain', 'node.spec', '--recursive']);
     expect(r.out).toMatch(/^ {2}taints\t<\[\]Taint>$/m);
     expect(r.out).toMatch(/^ {4}effect\t<string> -required-$/m);
+    // the console's `kubectl explain --recursive` prints the same field tree as real kubectl 1.32 over this API's OpenAPI v3
+    for (const path of ['node.spec', 'deployment.spec', 'pods', 'cronjob.spec.jobTemplate']) {
+      const real = await kubectl(['explain', path, '--recursive']);
+      expect(real.err).toBe('');
+      const fieldsOf = (text: string) => text.slice(text.indexOf('FIELDS:')).trimEnd();
+      expect(fieldsOf(explain(path, true))).toBe(fieldsOf(real.out));
+    }
     const bad = await kubectl(['explain', 'pods.spec.nope']);
     expect(bad.code).not.toBe(0);
     expect(bad.err).toContain('field "nope" does not exist');

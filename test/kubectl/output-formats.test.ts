@@ -116,4 +116,14 @@ describe('kubectl api-resources and explain', () => {
     expect(out(s, 'kubectl explain cronjob.spec.jobTemplate.spec.backoffLimit')).toMatch(/FIELD: backoffLimit <integer>\n\nDESCRIPTION:\n {4}Specifies the number of retries before marking this job failed.\s+Defaults to\s+6$/);
     expect(out(s, 'kubectl explain widgets')).toBe(`error: the server doesn't have a resource type "widgets"`);
   });
+
+  it('explain --recursive: every level of fields, two spaces a level, names and types only, sorted (as kubectl 1.32; diffed with real kubectl in test/k8s/kubectl-writes.test.ts)', () => {
+    const text = out(s, 'kubectl explain deployment.spec.strategy --recursive');
+    expect(text).toMatch(/^GROUP:\s+apps\nKIND:\s+Deployment\nVERSION:\s+v1\n\nFIELD: strategy <DeploymentStrategy>\n\nDESCRIPTION:\n/);
+    expect(text.slice(text.indexOf('FIELDS:'))).toBe('FIELDS:\n  rollingUpdate\t<RollingUpdateDeployment>\n    maxSurge\t<IntOrString>\n    maxUnavailable\t<IntOrString>\n  type\t<string>');
+    const pods = out(s, 'kubectl explain pods --recursive');
+    expect(pods).toMatch(/^ {2}spec\t<PodSpec>\n {4}containers\t<\[\]Container> -required-\n {6}args\t<\[\]string>\n/m);
+    expect(pods).toMatch(/^ {6}name\t<string> -required-$/m); // spec.containers[].name
+    expect(pods).not.toMatch(/Container image name\./); // no descriptions
+  });
 });
