@@ -31,6 +31,7 @@
  * configured`, `... unchanged` when nothing differs.
  */
 import { ensureImageProfile, notFound, storeOf, updateMetadata, updateObject } from '../apiserver.ts';
+import { kubeletImageChanged } from '../controllers/kubelet.ts';
 import { kindOf } from '../kinds/index.ts';
 import { scheduleTimer } from '../timers.ts';
 import type { ConfigMap, CronJob, DaemonSet, Job, LimitRange, ObjectMeta, PodTemplateSpec, Secret, SimState, StatefulSet } from '../types.ts';
@@ -211,20 +212,40 @@ function planConfig(one: OneObject, stored: ConfigMap | Secret, built: ConfigMap
 /** The Pod spec fields an update may change (K pkg/apis/core/validation ValidatePodUpdate, v1.32), as its refusal lists them. */
 const POD_UPDATABLE = '`spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)';
 
+/**
+ * A container with the API server's defaults a served Pod carries (K pkg/apis/core/v1/defaults.go: ports'
+ * `protocol` TCP, an HTTP probe's `scheme` HTTP, a gRPC probe's `service` ""), so an update sent back
+ * from the served object (`kubectl set image pod/x`, `apply`, `replace`) compares equal to the stored one.
+ */
+function withApiDefaults(c: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...c };
+  if (Array.isArray(c['ports'])) out['ports'] = (c['ports'] as Record<string, unknown>[]).map((p) => ({ ...p, protocol: p['protocol'] ?? 'TCP' }));
+  for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
+    const pr = c[probe] as Record<string, unknown> | undefined;
+    if (!pr) continue;
+    const next: Record<string, unknown> = { ...pr };
+    if (pr['httpGet']) next['httpGet'] = { ...(pr['httpGet'] as object), scheme: (pr['httpGet'] as { scheme?: string }).scheme ?? 'HTTP' };
+    if (pr['grpc']) next['grpc'] = { ...(pr['grpc'] as object), service: (pr['grpc'] as { service?: string }).service ?? '' };
+    out[probe] = next;
+  }
+  return out;
+}
+
 /** A container without its image (and without resources when the manifest's names none: admission may have set them). */
 function podContainerShape(c: object, keepResources: boolean): unknown {
-  const { image: _image, resources, ...rest } = c as { image?: string; resources?: unknown };
+  const { image: _image, resources, ...rest } = withApiDefaults(c as Record<string, unknown>) as { image?: string; resources?: unknown };
   return keepResources ? { ...rest, resources } : rest;
 }
 
 /**
  * (issue 6) `kubectl apply -f` of an existing Pod (K pkg/apis/core/validation ValidatePodUpdate): the
- * labels and annotations the manifest names are set; new tolerations are added; any other spec change
- * (containers other than their image, restartPolicy, terminationGracePeriodSeconds, nodeName,
- * nodeSelector, affinity, volumes...) is refused with the API server's `The Pod "x" is invalid: spec:
- * Forbidden: pod updates may not change fields other than ...` (without the Go diff it appends). A
- * container image change is refused too (a simplification: the kubelet's restart of the container
- * with the new image is not modelled here).
+ * labels and annotations the manifest names are set; new tolerations are added; containers' and init
+ * containers' images are updated, and the kubelet restarts a running
+ * container whose image changed with the new image (../controllers/kubelet.ts kubeletImageChanged);
+ * any other spec change (containers other than their image, restartPolicy,
+ * terminationGracePeriodSeconds, nodeName, nodeSelector, affinity, volumes...) is refused with the API
+ * server's `The Pod "x" is invalid: spec: Forbidden: pod updates may not change fields other than ...`
+ * (without the Go diff it appends).
  */
 function applyPod(state: SimState, one: OneObject): Handled {
   const stored = Object.hasOwn(state.pods, one.key) ? state.pods[one.key] : undefined;
@@ -244,9 +265,8 @@ function applyPod(state: SimState, one: OneObject): Handled {
     (spec.nodeName !== undefined && spec.nodeName !== stored.spec.nodeName) ||
     (['nodeSelector', 'affinity', 'topologySpreadConstraints', 'volumes', 'priorityClassName'] as const).some((f) => spec[f] !== undefined && !same(spec[f], stored.spec[f]));
   if (forbidden) return invalid(one, 'spec', `Forbidden: pod updates may not change fields other than ${POD_UPDATABLE}`);
-  const images = spec.containers.map((c) => c.image).concat((spec.initContainers ?? []).map((c) => c.image));
-  const storedImages = stored.spec.containers.map((c) => c.image).concat((stored.spec.initContainers ?? []).map((c) => c.image));
-  if (!same(images, storedImages)) return reject(`error: this game does not restart a Pod's container with a new image (pods "${one.name}"): delete the Pod and create it again, or change the image of its controller (kubectl set image)`);
+  const changedImages = spec.containers.filter((c, i) => stored.spec.containers[i]!.image !== c.image).map((c) => c.name);
+  const changedInit = (spec.initContainers ?? []).some((c, i) => stored.spec.initContainers![i]!.image !== c.image);
   const added = (spec.tolerations ?? []).filter((t) => !(stored.spec.tolerations ?? []).some((x) => same(x, t)));
   let configured = false;
   // labels / annotations through updateMetadata (the Pod's label indexes follow, as kubectl label)
@@ -258,11 +278,16 @@ function applyPod(state: SimState, one: OneObject): Handled {
     if (!w.ok) return reject(w.error);
     configured = true;
   }
-  if (added.length > 0) {
+  if (added.length > 0 || changedImages.length > 0 || changedInit) {
     const w = updateObject(state, 'Pod', one.key, (x) => {
-      x.spec.tolerations = [...(x.spec.tolerations ?? []), ...added];
+      if (added.length > 0) x.spec.tolerations = [...(x.spec.tolerations ?? []), ...added];
+      spec.containers.forEach((c, i) => (x.spec.containers[i]!.image = c.image));
+      (spec.initContainers ?? []).forEach((c, i) => (x.spec.initContainers![i]!.image = c.image));
     });
     if (!w.ok) return reject(w.error);
+    for (const c of [...spec.containers, ...(spec.initContainers ?? [])]) ensureImageProfile(state, c.image);
+    // the kubelet restarts the changed containers with their new image (../controllers/kubelet.ts)
+    if (changedImages.length > 0) kubeletImageChanged(state, one.key, state.pods[one.key]!, changedImages);
     configured = true;
   }
   return { result: { ok: true, message: `pod/${one.name} ${configured ? 'configured' : 'unchanged'}`, completesAt: state.t } };

@@ -389,6 +389,8 @@ export interface PodSim {
    * Absent otherwise.
    */
   imagesPresent?: true;
+  /** (added, issue 6) Sim second the pull of a changed image began (../controllers/kubelet.ts kubeletImageChanged), until the containers start. */
+  pullStartedAt?: SimSeconds;
   /**
    * (added) The kubelet's probe workers of the current container life (shared/sim/controllers/kubelet.ts).
    * Absent for Pods without probes, and for warm-started Pods whose probes never had to run.
