@@ -290,4 +290,26 @@ stringData:
     };
     expect(run()).toBe(run());
   });
+
+  it('PersistentVolumeClaim: labels configured; a smaller request, another access mode, a larger request (no volume expansion on the standard class) refused as the API server does', () => {
+    const s = createSim(shopInput());
+    const pvc = (storage: string, extra = '', modes = 'ReadWriteOnce') => `apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: data
+  labels: { app: db${extra} }
+spec:
+  accessModes: [${modes}]
+  resources: { requests: { storage: ${storage} } }
+`;
+    expect(applied(s, pvc('5Gi'))).toBe('persistentvolumeclaim/data created');
+    expect(applied(s, pvc('5Gi'))).toBe('persistentvolumeclaim/data unchanged');
+    expect(applied(s, pvc('5Gi', ', tier: data'))).toBe('persistentvolumeclaim/data configured');
+    expect(s.persistentVolumeClaims!['default/data']!.metadata.labels).toMatchObject({ app: 'db', tier: 'data' });
+    const before = stateHash(s);
+    expect(applied(s, pvc('1Gi'))).toBe('The PersistentVolumeClaim "data" is invalid: spec.resources.requests.storage: Forbidden: field can not be less than status.capacity');
+    expect(applied(s, pvc('5Gi', '', 'ReadWriteMany'))).toBe('The PersistentVolumeClaim "data" is invalid: spec: Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims');
+    expect(applied(s, pvc('10Gi'))).toBe('Error from server (Forbidden): persistentvolumeclaims "data" is forbidden: only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize');
+    expect(stateHash(s)).toBe(before);
+  });
 });

@@ -25,7 +25,8 @@
  * - ConfigMap: `data` / `binaryData`; Secret: `data` / `stringData` (its `type` is immutable); an
  *   object with `immutable: true` refuses data changes (`Forbidden: field is immutable when
  *   \`immutable\` is set`). Pods read their env from them when a container starts (../controllers/kubelet.ts).
- * - PDBs and ResourceQuotas have `patchObject`; PVCs and PriorityClasses are refused here.
+ * - PersistentVolumeClaim: labels / annotations; the spec's rules in {@link applyClaim}.
+ * - PDBs and ResourceQuotas have `patchObject`; PriorityClasses are refused here.
  * A refused update changes nothing (the desired object is built on an isolated copy of the state).
  * Labels and annotations the manifest names are set on every kind. Messages: `statefulset.apps/web
  * configured`, `... unchanged` when nothing differs.
@@ -38,6 +39,7 @@ import type { ConfigMap, CronJob, DaemonSet, Job, LimitRange, ObjectMeta, PodTem
 import { reject, type Handled } from './handler.ts';
 import { barePodFromManifest, buildObject, readOneObject, resourceOf, selectorMismatch, singularOf, type OneObject } from './objects.ts';
 import { keepCurrentTemplate } from './workloadTemplate.ts';
+import { parseQuantity } from '../../manifests/quantity.ts';
 
 /** The template annotation `kubectl rollout restart` sets (kept when the manifest does not name it). */
 const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
@@ -293,14 +295,46 @@ function applyPod(state: SimState, one: OneObject): Handled {
   return { result: { ok: true, message: `pod/${one.name} ${configured ? 'configured' : 'unchanged'}`, completesAt: state.t } };
 }
 
+/**
+ * (issue 6) `kubectl apply -f` (and the API's PUT / PATCH) of an existing PersistentVolumeClaim (K
+ * pkg/apis/core/validation ValidatePersistentVolumeClaimUpdate, v1.32; plugin/pkg/admission/storage/
+ * persistentvolume/resize): labels and annotations the manifest names are set; another access mode,
+ * class or volume mode: `spec: Forbidden: spec is immutable after creation except resources.requests and
+ * volumeAttributesClassName for bound claims` (without the Go diff); a smaller storage request:
+ * `spec.resources.requests.storage: Forbidden: field can not be less than status.capacity`
+ * (RecoverVolumeExpansionFailure, beta in 1.32); a larger one is refused by the PersistentVolumeClaimResize
+ * admission, as on kind and minikube, whose `standard` class (the only one the sim models) does not set
+ * `allowVolumeExpansion`: `persistentvolumeclaims "x" is forbidden: only dynamically provisioned pvc can
+ * be resized and the storageclass that provisions the pvc must support resize`.
+ */
+function applyClaim(state: SimState, one: OneObject): Handled {
+  const stored = state.persistentVolumeClaims && Object.hasOwn(state.persistentVolumeClaims, one.key) ? state.persistentVolumeClaims[one.key] : undefined;
+  if (!stored) return reject(notFound('persistentvolumeclaims', one.name));
+  const c = one.loaded.persistentVolumeClaims![0]!;
+  const modes = c.spec.accessModes.length > 0 ? c.spec.accessModes : stored.spec.accessModes;
+  if (!same([...modes].sort(), [...stored.spec.accessModes].sort()) || (c.spec.storageClassName !== undefined && c.spec.storageClassName !== stored.spec.storageClassName) || (c.spec.volumeMode !== undefined && c.spec.volumeMode !== stored.spec.volumeMode)) {
+    return invalid(one, 'spec', 'Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims');
+  }
+  const want = parseQuantity(c.spec.storage);
+  if (want < parseQuantity(stored.status.capacity.storage)) return invalid(one, 'spec.resources.requests.storage', 'Forbidden: field can not be less than status.capacity');
+  if (want > parseQuantity(stored.spec.resources.requests.storage)) {
+    return reject(`Error from server (Forbidden): persistentvolumeclaims "${one.name}" is forbidden: only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize`);
+  }
+  let configured = false;
+  const r = updateObject(state, 'PersistentVolumeClaim', one.key, (x) => (configured = mergeMeta(x.metadata, c.metadata)));
+  if (!r.ok) return reject(r.error);
+  return { result: { ok: true, message: `persistentvolumeclaim/${one.name} ${configured ? 'configured' : 'unchanged'}`, completesAt: state.t } };
+}
+
 /** `kubectl apply -f` of an existing object (see the module doc). @returns `KIND/NAME configured` or `unchanged`, or a rejection. */
 export function applyObjectAction(state: SimState, manifest: string): Handled {
   const one = readOneObject(manifest);
   if ('result' in one) return one;
   const { kind, name, key } = one;
   if (kind === 'Pod') return applyPod(state, one);
-  if (kind === 'PersistentVolumeClaim' || kind === 'PriorityClass' || kind === 'PodDisruptionBudget' || kind === 'ResourceQuota') {
-    return reject(`error: this game changes an existing ${kind} with kubectl patch (PDBs, quotas) or not at all (PVCs, PriorityClasses); applyObject updates ${['LimitRange', 'Job', 'CronJob', 'StatefulSet', 'DaemonSet', 'ConfigMap', 'Secret'].join(', ')}`);
+  if (kind === 'PersistentVolumeClaim') return applyClaim(state, one);
+  if (kind === 'PriorityClass' || kind === 'PodDisruptionBudget' || kind === 'ResourceQuota') {
+    return reject(`error: this game changes an existing ${kind} with kubectl patch (PDBs, quotas) or not at all (PriorityClasses); applyObject updates ${['LimitRange', 'Job', 'CronJob', 'StatefulSet', 'DaemonSet', 'ConfigMap', 'Secret', 'PersistentVolumeClaim', 'Pod'].join(', ')}`);
   }
   const stored = Object.hasOwn(kindOf(kind)!.store(state), key) ? storeOf(state, kind)[key] : undefined;
   if (!stored) return reject(notFound(resourceOf(kind), name));
