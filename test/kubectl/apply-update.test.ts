@@ -256,8 +256,9 @@ spec:
     expect(applied(s, cm('red', 'immutable: true\n'))).toBe('configmap/settings configured');
     expect(applied(s, reader('second'))).toBe('job.batch/second created');
     stepN(s, 20);
-    // a container started after the apply gets the new value
+    // a container started after the apply gets the new value; the one running since before keeps what it read at its start
     expect(env('second-')).toEqual(['MODE=red']);
+    expect(env('first-')).toEqual(['MODE=green']);
     expect(applied(s, cm('pink', 'immutable: true\n'))).toBe('The ConfigMap "settings" is invalid: data: Forbidden: field is immutable when `immutable` is set');
     const secret = (pw: string, type = 'Opaque') => `apiVersion: v1
 kind: Secret

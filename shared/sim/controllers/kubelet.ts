@@ -38,7 +38,7 @@
  */
 import { apiWritable, deletePod, isWarmStart, noteChange, registerPodTerminationHandler, removePod, updateStatus } from '../apiserver.ts';
 import { emit } from '../emit.ts';
-import { configMapOf, configMapValue, secretOf, secretValue } from '../kinds/config.ts';
+import { configMapOf, configMapValue, containerEnv, readsConfigEnv, secretOf, secretValue } from '../kinds/config.ts';
 import { getIndex, indexNodeImages, servicesForLabels } from '../cache.ts';
 import { cloneContainerState, isTerminating, newCondition, setCondition, setContainerStates, setPodReady } from '../podutil.ts';
 import { nextInt } from '../prng.ts';
@@ -1100,6 +1100,10 @@ function startContainer(state: SimState, key: string, pod: Pod, restart: boolean
   }
   delete pod.sim.imagesPresent;
   delete pod.sim.pullStartedAt;
+  // (issue 6) the env the containers were created with: a later ConfigMap / Secret change shows after a restart
+  const reading = pod.spec.containers.filter(readsConfigEnv);
+  if (reading.length > 0) pod.sim.envAtStart = reading.map((c) => ({ container: c.name, vars: containerEnv(state, pod.metadata.namespace, c) }));
+  else if (pod.sim.envAtStart !== undefined) delete pod.sim.envAtStart;
   startProbes(state, key, pod, warm);
   if (pod.sim.memLimitMiB !== null && pod.sim.memoryMiB > pod.sim.memLimitMiB) {
     scheduleTimer(state, later(state, 0), T_OOM, key);

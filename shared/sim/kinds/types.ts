@@ -389,6 +389,11 @@ export interface PodSim {
    * Absent otherwise.
    */
   imagesPresent?: true;
+  /**
+   * (added, issue 6) The variables the kubelet resolved from ConfigMaps / Secrets when it created the
+   * current containers (only containers that read any: `envFrom`, `valueFrom`); `kubectl exec -- env` prints them.
+   */
+  envAtStart?: { container: string; vars: [string, string][] }[];
   /** (added, issue 6) Sim second the pull of a changed image began (../controllers/kubelet.ts kubeletImageChanged), until the containers start. */
   pullStartedAt?: SimSeconds;
   /**
