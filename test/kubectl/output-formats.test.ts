@@ -47,6 +47,19 @@ describe('kubectl -o jsonpath', () => {
   });
 });
 
+describe('kubectl -o yaml|json as Go omitempty serialises the object', () => {
+  it('empty lists, empty maps and zero counters are omitted; struct fields and non-omitempty zeros stay', () => {
+    const s = createSim(shopInput());
+    stepN(s, 5);
+    const text = [out(s, 'kubectl get deploy api -o yaml'), out(s, 'kubectl get pods -o yaml'), out(s, 'kubectl get svc -o yaml')].join('\n');
+    for (const empty of [/ownerReferences: \[\]/, /labels: \{\}/, /annotations: \{\}/, /env: \[\]/, /minReadySeconds: 0/, /: \[\]$/m]) expect(text).not.toMatch(empty);
+    expect(text).toMatch(/^ {6}restartCount: 0$/m); // not omitempty in core/v1 ContainerStatus
+    expect(text).toMatch(/^ {6}lastState: \{\}$/m); // a struct
+    expect(text).toMatch(/^ {4}loadBalancer: \{\}$/m);
+    expect(JSON.parse(out(s, 'kubectl get deploy api -o json')).metadata.ownerReferences).toBeUndefined();
+  });
+});
+
 describe('kubectl -o custom-columns and --sort-by', () => {
   it('custom columns from JSONPath, <none> when absent', () => {
     const s = createSim(shopInput());
