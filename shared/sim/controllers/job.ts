@@ -28,7 +28,7 @@
  * May import: ../apiserver.ts, ../emit.ts, ../cache.ts, ../cron.ts, ../kinds/*, ../names.ts,
  * ../podutil.ts, ../timers.ts, ../types.ts, ./replicaset.ts, ./kubelet.ts.
  */
-import { createObject, deletePod, markDirty, newMeta, removeObject, updateStatus } from '../apiserver.ts';
+import { createObject, deletePod, markDirty, newMeta, newUid, removeObject, updateStatus } from '../apiserver.ts';
 import { getIndex } from '../cache.ts';
 import { nextCronTime, parseCron, unixMinutes } from '../cron.ts';
 import { emit } from '../emit.ts';
@@ -293,11 +293,11 @@ function nextRun(cj: CronJob, t: number): number | null {
   }
 }
 
-function manifestMeta(state: SimState, m: { metadata: JobManifest['metadata'] }, uidPrefix: string): ObjectMeta {
+function manifestMeta(state: SimState, m: { metadata: JobManifest['metadata'] }): ObjectMeta {
   return {
     name: m.metadata.name,
     namespace: m.metadata.namespace ?? 'default',
-    uid: `${uidPrefix}-${state.counters.uid++}`,
+    uid: newUid(state), // RFC 4122-shaped (../apiserver.ts)
     labels: { ...(m.metadata.labels ?? {}) },
     annotations: { ...(m.metadata.annotations ?? {}) },
     creationTimestamp: state.t,
@@ -320,7 +320,7 @@ export function storeBatch(state: SimState, jobs: readonly JobManifest[], cronJo
       state.warnings.push(`duplicate Job "${key}" skipped`);
       continue;
     }
-    const job = jobFromSpec(manifestMeta(state, m, 'job'), { ...m.spec, template: template(m.spec.template) });
+    const job = jobFromSpec(manifestMeta(state, m), { ...m.spec, template: template(m.spec.template) });
     store[key] = job;
     state.dirty.replicaSets.push(`Job:${key}`);
   }
@@ -334,7 +334,7 @@ export function storeBatch(state: SimState, jobs: readonly JobManifest[], cronJo
     const cj: CronJob = {
       apiVersion: 'batch/v1',
       kind: 'CronJob',
-      metadata: manifestMeta(state, m, 'cronjob'),
+      metadata: manifestMeta(state, m),
       spec: {
         schedule: m.spec.schedule,
         concurrencyPolicy: m.spec.concurrencyPolicy ?? 'Allow',
