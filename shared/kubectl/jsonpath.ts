@@ -254,12 +254,14 @@ function render(nodes: readonly Node[], data: unknown): string {
 }
 
 /**
- * Runs a template over `data` (kubectl `-o jsonpath=TEMPLATE`). @throws JsonPathError on a bad
- * template, or when an expression finds nothing at all (kubectl: `error: ... is not found`).
+ * Runs a template over `data` (kubectl `-o jsonpath=TEMPLATE`). An expression that finds nothing prints
+ * nothing, as `kubectl get`'s default `--allow-missing-template-keys=true` (client-go JSONPath
+ * AllowMissingKeys); with `allowMissingKeys` false it is an error (`error: ... is not found`).
+ * @throws JsonPathError on a bad template (or a missing key when not allowed).
  */
-export function runJsonPath(template: string, data: unknown): string {
+export function runJsonPath(template: string, data: unknown, allowMissingKeys = true): string {
   const nodes = parseTemplate(template);
-  for (const n of nodes) {
+  if (!allowMissingKeys) for (const n of nodes) {
     if (n.kind === 'expr' && n.steps.length > 0 && evaluate(n.steps, data).length === 0 && !isListItems(n.steps, data)) {
       throw new JsonPathError(`error executing jsonpath ${JSON.stringify(template)}: ${pathText(n.steps)} is not found`);
     }
