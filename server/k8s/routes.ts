@@ -36,7 +36,7 @@ import { served } from './served.ts';
 import { WATCH_MAX_SECONDS, closeAllWatches, noteListed, noteServed, runWatch } from './watch.ts';
 import { SelectorError, parseFieldSelector, parseLabelSelector } from './selectors.ts';
 import { forbidden, notFound, statusError, statusFromText, unauthorized, type StatusError } from './status.ts';
-import { APPLY_OBJECT_KINDS, applyObjectActions, strategicMerge, type ApplyObjectKind, actionRef, autoscalerCreateAction, createAction, deleteDeploymentAction, deleteObjectAction, POST_KINDS, type PostKind, policyPatchActions, deletePodAction, podUpdateActions, replacedMetadata, deploymentActions, evictionActions, metadataOnlyActions, nodeActions, patchObject, scaleAction } from './writes.ts';
+import { APPLY_OBJECT_KINDS, applyObjectActions, strategicMerge, type ApplyObjectKind, actionRef, autoscalerCreateAction, createAction, deleteDeploymentAction, deleteObjectAction, POST_KINDS, type PostKind, policyPatchActions, deletePodAction, podUpdateActions, removedMetadata, replacedMetadata, deploymentActions, evictionActions, metadataOnlyActions, nodeActions, patchObject, scaleAction } from './writes.ts';
 
 /** Content type of a Table answer. */
 const TABLE_CONTENT_TYPE = 'application/json;as=Table;v=v1;g=meta.k8s.io';
@@ -565,16 +565,18 @@ async function writeObject(req: FastifyRequest, reply: FastifyReply, session: K8
     }
     if (!served) return sendStatus(reply, missing());
     let desired: unknown = req.body;
+    let removed = { labels: [] as string[], annotations: [] as string[] };
     if (req.method === 'PATCH' && !ssa) {
       const body = patchObject(contentType, req.body);
       if ('code' in body && 'body' in body) return sendStatus(reply, body as StatusError);
       const { status: _status, ...current } = served;
       desired = strategicMerge(current, body);
-    }
+      removed = removedMetadata(body, undefined); // the patch's nulls (kubectl apply's three-way patch)
+    } else if (req.method === 'PUT') removed = removedMetadata(desired, served); // a replace removes what it leaves out
     if (!isObj(desired)) return sendStatus(reply, statusError(400, 'BadRequest', 'the request body must be an object'));
     const stale = req.method === 'PUT' ? staleVersion(resource.kind, qualified(resource), name, served, desired) : undefined;
     if (stale) return sendStatus(reply, stale);
-    actions = applyObjectActions(resource.kind as ApplyObjectKind, ns, name, served, desired);
+    actions = applyObjectActions(resource.kind as ApplyObjectKind, ns, name, served, desired, removed);
     answer = entryBody;
   } else if (resource.kind === 'Deployment' && req.method === 'PATCH' && isTemplateReplace(contentType, req.body)) {
     if (!state.deployments[`${ns}/${name}`]) return sendStatus(reply, missing());

@@ -408,12 +408,34 @@ function appliedUnchanged(kind: ApplyObjectKind, served: Record<string, unknown>
  * dropped, kind and apiVersion checked as {@link createAction} does), which the sim validates like the
  * API server's update of that kind (an immutable Job template: 422 `field is immutable`).
  */
-export function applyObjectActions(kind: ApplyObjectKind, ns: string, name: string, served: Record<string, unknown>, desired: Record<string, unknown>): ActionMessage[] | StatusError {
-  if (appliedUnchanged(kind, served, desired)) return [];
+export function applyObjectActions(kind: ApplyObjectKind, ns: string, name: string, served: Record<string, unknown>, desired: Record<string, unknown>, removed: { labels: string[]; annotations: string[] } = { labels: [], annotations: [] }): ActionMessage[] | StatusError {
+  const sm = isRecord(served['metadata']) ? served['metadata'] : {};
+  const present = (field: 'labels' | 'annotations') => removed[field].filter((k) => isRecord(sm[field]) && Object.hasOwn(sm[field], k)).sort();
+  const removeLabels = present('labels');
+  const removeAnnotations = present('annotations');
+  if (removeLabels.length === 0 && removeAnnotations.length === 0 && appliedUnchanged(kind, served, desired)) return [];
   const meta = isRecord(desired['metadata']) ? desired['metadata'] : {};
   const a = createAction(kind, ns, { ...desired, metadata: { ...meta, name, namespace: ns } });
   if ('code' in a) return a;
-  return a.type === 'createObject' ? [{ type: 'applyObject', manifest: a.manifest }] : statusError(500, 'InternalError', `no update mapping for ${kind}`);
+  if (a.type !== 'createObject') return statusError(500, 'InternalError', `no update mapping for ${kind}`);
+  return [{ type: 'applyObject', manifest: a.manifest, ...(removeLabels.length > 0 ? { removeLabels } : {}), ...(removeAnnotations.length > 0 ? { removeAnnotations } : {}) }];
+}
+
+/**
+ * (issue 6) The label / annotation keys a write removes: those a merge or strategic-merge patch sets to
+ * `null` (real kubectl apply's three-way patch of a key dropped from the file), or, for a PUT, the
+ * served keys the desired object leaves out.
+ */
+export function removedMetadata(patchOrDesired: unknown, served: Record<string, unknown> | undefined): { labels: string[]; annotations: string[] } {
+  const body = isRecord(patchOrDesired) && isRecord(patchOrDesired['metadata']) ? patchOrDesired['metadata'] : {};
+  const sm = served && isRecord(served['metadata']) ? served['metadata'] : undefined;
+  const keys = (field: 'labels' | 'annotations'): string[] => {
+    const m = isRecord(body[field]) ? body[field] : {};
+    if (sm === undefined) return Object.keys(m).filter((k) => m[k] === null);
+    const have = isRecord(sm[field]) ? sm[field] : {};
+    return Object.keys(have).filter((k) => !Object.hasOwn(m, k) && k !== 'kubectl.kubernetes.io/last-applied-configuration');
+  };
+  return { labels: keys('labels'), annotations: keys('annotations') };
 }
 
 /** Equal JSON values whatever the key order. */

@@ -143,6 +143,11 @@ spec:
     expect(r.out.trim()).toBe('statefulset.apps/kv configured');
     await until(async () => (await kubectl(['get', 'pod', 'kv-0', '-o', 'jsonpath={.spec.containers[0].image}'])).out === 'redis:7.2', 'kv-0 on the new image');
     expect((await kubectl(['apply', '-f', '-'], STS('redis:7.2'))).out.trim()).toBe('statefulset.apps/kv unchanged');
+    // kubectl apply's three-way patch: a label dropped from the file (it is in last-applied-configuration) is removed
+    expect((await kubectl(['apply', '-f', '-'], STS('redis:7.2').replace('metadata: { name: kv }', 'metadata: { name: kv, labels: { tier: cache, team: blue } }'))).out.trim()).toBe('statefulset.apps/kv configured');
+    expect((await kubectl(['get', 'sts', 'kv', '-o', 'jsonpath={.metadata.labels}'])).out).toBe('{"team":"blue","tier":"cache"}');
+    expect((await kubectl(['apply', '-f', '-'], STS('redis:7.2').replace('metadata: { name: kv }', 'metadata: { name: kv, labels: { team: blue } }'))).out.trim()).toBe('statefulset.apps/kv configured');
+    expect((await kubectl(['get', 'sts', 'kv', '-o', 'jsonpath={.metadata.labels}'])).out).toBe('{"team":"blue"}');
     // rollout undo reads the ControllerRevisions and patches the StatefulSet with the previous revision's data
     expect((await kubectl(['rollout', 'history', 'sts/kv'])).out).toMatch(/REVISION\s+CHANGE-CAUSE\n1\s+<none>\n2\s+<none>/);
     const undo = await kubectl(['rollout', 'undo', 'sts/kv']);

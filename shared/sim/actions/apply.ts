@@ -326,8 +326,26 @@ function applyClaim(state: SimState, one: OneObject): Handled {
   return { result: { ok: true, message: `persistentvolumeclaim/${one.name} ${configured ? 'configured' : 'unchanged'}`, completesAt: state.t } };
 }
 
-/** `kubectl apply -f` of an existing object (see the module doc). @returns `KIND/NAME configured` or `unchanged`, or a rejection. */
-export function applyObjectAction(state: SimState, manifest: string): Handled {
+/** Removes the `remove` keys present in `meta`'s labels / annotations; true when one went. */
+function removeMeta(meta: ObjectMeta, remove: { labels: readonly string[]; annotations: readonly string[] }): boolean {
+  let changed = false;
+  for (const field of ['labels', 'annotations'] as const) {
+    const gone = remove[field].filter((k) => Object.hasOwn(meta[field], k));
+    if (gone.length === 0) continue;
+    const next = { ...meta[field] };
+    for (const k of gone) delete next[k];
+    meta[field] = next;
+    changed = true;
+  }
+  return changed;
+}
+
+/**
+ * `kubectl apply -f` of an existing object (see the module doc); `remove`: label / annotation keys the
+ * write removes (real kubectl's three-way patch sends them `null`; a PUT leaves them out).
+ * @returns `KIND/NAME configured` or `unchanged`, or a rejection.
+ */
+export function applyObjectAction(state: SimState, manifest: string, remove: { labels: readonly string[]; annotations: readonly string[] } = { labels: [], annotations: [] }): Handled {
   const one = readOneObject(manifest);
   if ('result' in one) return one;
   const { kind, name, key } = one;
@@ -356,7 +374,8 @@ export function applyObjectAction(state: SimState, manifest: string): Handled {
   let configured = false;
   const r = updateObject(state, kind, key, (x) => {
     const specChanged = plan.change(x as never);
-    const metaChanged = mergeMeta(x.metadata, named);
+    const merged = mergeMeta(x.metadata, named);
+    const metaChanged = removeMeta(x.metadata, remove) || merged;
     configured = specChanged || metaChanged;
     if (specChanged && kind !== 'ConfigMap' && kind !== 'Secret') x.metadata.generation += 1;
     return configured;
