@@ -307,7 +307,7 @@ function applyPod(state: SimState, one: OneObject): Handled {
  * `allowVolumeExpansion`: `persistentvolumeclaims "x" is forbidden: only dynamically provisioned pvc can
  * be resized and the storageclass that provisions the pvc must support resize`.
  */
-function applyClaim(state: SimState, one: OneObject): Handled {
+function applyClaim(state: SimState, one: OneObject, remove: { labels: readonly string[]; annotations: readonly string[] }): Handled {
   const stored = state.persistentVolumeClaims && Object.hasOwn(state.persistentVolumeClaims, one.key) ? state.persistentVolumeClaims[one.key] : undefined;
   if (!stored) return reject(notFound('persistentvolumeclaims', one.name));
   const c = one.loaded.persistentVolumeClaims![0]!;
@@ -321,7 +321,11 @@ function applyClaim(state: SimState, one: OneObject): Handled {
     return reject(`Error from server (Forbidden): persistentvolumeclaims "${one.name}" is forbidden: only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize`);
   }
   let configured = false;
-  const r = updateObject(state, 'PersistentVolumeClaim', one.key, (x) => (configured = mergeMeta(x.metadata, c.metadata)));
+  const r = updateObject(state, 'PersistentVolumeClaim', one.key, (x) => {
+    const merged = mergeMeta(x.metadata, c.metadata);
+    configured = removeMeta(x.metadata, remove) || merged;
+    return configured;
+  });
   if (!r.ok) return reject(r.error);
   return { result: { ok: true, message: `persistentvolumeclaim/${one.name} ${configured ? 'configured' : 'unchanged'}`, completesAt: state.t } };
 }
@@ -350,7 +354,7 @@ export function applyObjectAction(state: SimState, manifest: string, remove: { l
   if ('result' in one) return one;
   const { kind, name, key } = one;
   if (kind === 'Pod') return applyPod(state, one);
-  if (kind === 'PersistentVolumeClaim') return applyClaim(state, one);
+  if (kind === 'PersistentVolumeClaim') return applyClaim(state, one, remove);
   if (kind === 'PriorityClass' || kind === 'PodDisruptionBudget' || kind === 'ResourceQuota') {
     return reject(`error: this game changes an existing ${kind} with kubectl patch (PDBs, quotas) or not at all (PriorityClasses); applyObject updates ${['LimitRange', 'Job', 'CronJob', 'StatefulSet', 'DaemonSet', 'ConfigMap', 'Secret', 'PersistentVolumeClaim', 'Pod'].join(', ')}`);
   }
