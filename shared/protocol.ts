@@ -191,7 +191,7 @@ export const ActionMessage = z.discriminatedUnion('type', [
   /** (issue 11) `kubectl create -f` / `apply -f` of a new PDB, ResourceQuota, LimitRange, Job, CronJob, StatefulSet or DaemonSet: one object's YAML or JSON. */
   z.strictObject({ type: z.literal('createObject'), manifest: z.string().min(1).max(65536) }),
   /** (added, issue 6) `kubectl apply -f` of an existing LimitRange, Job, CronJob, StatefulSet, DaemonSet, ConfigMap or Secret: the desired object's YAML or JSON. */
-  z.strictObject({ type: z.literal('applyObject'), manifest: z.string().min(1).max(65536) }),
+  z.strictObject({ type: z.literal('applyObject'), manifest: z.string().min(1).max(65536), removeLabels: z.array(z.string().min(1).max(317)).max(64).optional(), removeAnnotations: z.array(z.string().min(1).max(317)).max(64).optional() }),
   z.strictObject({ type: z.literal('patchObject'), kind: z.enum(['PodDisruptionBudget', 'ResourceQuota']), name, patch: z.string().min(2).max(65536) }),
   z.strictObject({ type: z.literal('autoscale'), deployment: name, maxReplicas: z.number().int().min(1).max(1000), minReplicas: z.number().int().min(1).max(1000).optional(), cpuPercent: z.number().int().min(1).max(10000).optional(), name: name.optional() }),
   z.strictObject({ type: z.literal('patchAutoscaler'), hpa: name, maxReplicas: z.number().int().min(1).max(1000).optional(), minReplicas: z.number().int().min(1).max(1000).optional(), cpuPercent: z.number().int().min(1).max(10000).optional() }),

@@ -88,8 +88,10 @@ function fieldSchema(pkg: string, spec: string, refs: Set<string>): Schema {
 
 /** A definition's schema, and the definitions it references. */
 function defSchema(full: string, refs: Set<string>): Schema {
-  if (full === QUANTITY) return { type: 'string', description: 'Quantity is a fixed-point representation of a number (e.g. 100m CPU = 0.1 core, 128Mi memory = 128 MiB): a decimal number with an optional SI suffix (m, k, M, G) or binary suffix (Ki, Mi, Gi).' };
-  if (full === INT_OR_STRING) return { type: 'string', format: 'int-or-string', 'x-kubernetes-int-or-string': true, description: 'IntOrString is a type that can hold an int32 or a string (e.g. 8080, "http" or "25%").' };
+  // Quantity and IntOrString as the real v3 documents define them (kube-openapi OpenAPIV3OneOfTypes: no `type`,
+  // a `oneOf`), so kubectl explain names them (`<IntOrString>`, `<map[string]Quantity>`) as on a real cluster
+  if (full === QUANTITY) return { oneOf: [{ type: 'string' }, { type: 'number' }], description: 'Quantity is a fixed-point representation of a number (e.g. 100m CPU = 0.1 core, 128Mi memory = 128 MiB): a decimal number with an optional SI suffix (m, k, M, G) or binary suffix (Ki, Mi, Gi).' };
+  if (full === INT_OR_STRING) return { format: 'int-or-string', oneOf: [{ type: 'integer' }, { type: 'string' }], description: 'IntOrString is a type that can hold an int32 or a string (e.g. 8080, "http" or "25%").' };
   if (full === MICRO_TIME) return { type: 'string', format: 'date-time', description: 'MicroTime is version of Time with microsecond level precision.' };
   if (full === TIME) return { type: 'string', format: 'date-time', description: 'Time is a wrapper around time.Time which supports correct marshaling to YAML and JSON (RFC 3339).' };
   const found = DEFS.get(full);

@@ -36,7 +36,7 @@ import { served } from './served.ts';
 import { WATCH_MAX_SECONDS, closeAllWatches, noteListed, noteServed, runWatch } from './watch.ts';
 import { SelectorError, parseFieldSelector, parseLabelSelector } from './selectors.ts';
 import { forbidden, notFound, statusError, statusFromText, unauthorized, type StatusError } from './status.ts';
-import { APPLY_OBJECT_KINDS, applyObjectActions, strategicMerge, type ApplyObjectKind, actionRef, autoscalerCreateAction, createAction, deleteDeploymentAction, deleteObjectAction, POST_KINDS, type PostKind, policyPatchActions, deletePodAction, deploymentActions, evictionActions, metadataOnlyActions, nodeActions, patchObject, scaleAction } from './writes.ts';
+import { APPLY_OBJECT_KINDS, applyObjectActions, strategicMerge, type ApplyObjectKind, actionRef, autoscalerCreateAction, createAction, deleteDeploymentAction, deleteObjectAction, POST_KINDS, type PostKind, policyPatchActions, deletePodAction, podUpdateActions, removedMetadata, replacedMetadata, deploymentActions, evictionActions, metadataOnlyActions, nodeActions, patchObject, scaleAction } from './writes.ts';
 
 /** Content type of a Table answer. */
 const TABLE_CONTENT_TYPE = 'application/json;as=Table;v=v1;g=meta.k8s.io';
@@ -565,16 +565,18 @@ async function writeObject(req: FastifyRequest, reply: FastifyReply, session: K8
     }
     if (!served) return sendStatus(reply, missing());
     let desired: unknown = req.body;
+    let removed = { labels: [] as string[], annotations: [] as string[] };
     if (req.method === 'PATCH' && !ssa) {
       const body = patchObject(contentType, req.body);
       if ('code' in body && 'body' in body) return sendStatus(reply, body as StatusError);
       const { status: _status, ...current } = served;
       desired = strategicMerge(current, body);
-    }
+      removed = removedMetadata(body, undefined); // the patch's nulls (kubectl apply's three-way patch)
+    } else if (req.method === 'PUT') removed = removedMetadata(desired, served); // a replace removes what it leaves out
     if (!isObj(desired)) return sendStatus(reply, statusError(400, 'BadRequest', 'the request body must be an object'));
     const stale = req.method === 'PUT' ? staleVersion(resource.kind, qualified(resource), name, served, desired) : undefined;
     if (stale) return sendStatus(reply, stale);
-    actions = applyObjectActions(resource.kind as ApplyObjectKind, ns, name, served, desired);
+    actions = applyObjectActions(resource.kind as ApplyObjectKind, ns, name, served, desired, removed);
     answer = entryBody;
   } else if (resource.kind === 'Deployment' && req.method === 'PATCH' && isTemplateReplace(contentType, req.body)) {
     if (!state.deployments[`${ns}/${name}`]) return sendStatus(reply, missing());
@@ -591,6 +593,23 @@ async function writeObject(req: FastifyRequest, reply: FastifyReply, session: K8
     if (!state.nodes[name]) return sendStatus(reply, missing());
     const body = patchObject(contentType, req.body);
     actions = 'code' in body && 'body' in body ? (body as StatusError) : nodeActions(name, body);
+    answer = entryBody;
+  } else if (resource.kind === 'Pod' && ((req.method === 'PATCH' && !contentType.startsWith(APPLY_PATCH_TYPE)) || req.method === 'PUT')) {
+    // (issue 6) a Pod's update: metadata -> label / annotate; a changed spec -> applyObject (ValidatePodUpdate in the sim)
+    const served = entryBody();
+    if (!served) return sendStatus(reply, missing());
+    const { status: _status, ...current } = served;
+    if (req.method === 'PATCH') {
+      const body = patchObject(contentType, req.body);
+      if ('code' in body && 'body' in body) return sendStatus(reply, body as StatusError);
+      actions = body['spec'] === undefined ? metadataOnlyActions('Pod', ns, name, body) : podUpdateActions(ns, name, served, strategicMerge(current, body) as Record<string, unknown>, body['metadata']);
+    } else {
+      const desired = req.body;
+      if (!isObj(desired)) return sendStatus(reply, statusError(400, 'BadRequest', 'the request body must be an object'));
+      const stale = staleVersion(resource.kind, qualified(resource), name, served, desired);
+      if (stale) return sendStatus(reply, stale);
+      actions = podUpdateActions(ns, name, served, desired, replacedMetadata(served, desired));
+    }
     answer = entryBody;
   } else if ((resource.kind === 'Pod' || resource.kind === 'Service') && req.method === 'PATCH') {
     if (!findEntry(resource, state, ns, name)) return sendStatus(reply, missing());

@@ -62,13 +62,22 @@ const REASON_CODES: Record<string, number> = Object.assign(Object.create(null) a
 /**
  * The Status for a kubectl-like error text from the sim or the match: `Error from server (REASON): M`
  * keeps its reason; `...etcdserver: request timed out` is 503 with no reason (kubectl prints
- * `Error from server: etcdserver: request timed out`, as against a real cluster); other texts are
+ * `Error from server: etcdserver: request timed out`, as against a real cluster); `The KIND "NAME" is
+ * invalid: FIELD: DETAIL` is 422 Invalid with its details and cause; other texts are
  * `fallback` (e.g. 422 Invalid or 409 Conflict) with the `error: ` prefix dropped.
  */
 export function statusFromText(text: string, fallback: { code: number; reason: string }): StatusError {
   const m = /^Error from server \(([A-Za-z]+)\): ([\s\S]*)$/.exec(text);
   if (m) return statusError(REASON_CODES[m[1]!] ?? 500, m[1]!, m[2]!);
   if (text.includes('etcdserver: request timed out')) return statusError(503, '', 'etcdserver: request timed out');
+  // a validation error worded as the API server's (`The Pod "x" is invalid: spec: Forbidden: ...`): 422 with
+  // the details kubectl prints it from (kind, name, one cause per field), as apimachinery NewInvalid builds them
+  const inv = /^The ([A-Za-z]+) "([^"]+)" is invalid: ([\w.[\]*-]+): ([\s\S]*)$/.exec(text);
+  if (inv) {
+    const [, kind, name, field, detail] = inv as unknown as [string, string, string, string, string];
+    const reason = /^Forbidden/.test(detail) ? 'FieldValueForbidden' : /^Required value/.test(detail) ? 'FieldValueRequired' : /^Unsupported value/.test(detail) ? 'FieldValueNotSupported' : /^Duplicate value/.test(detail) ? 'FieldValueDuplicate' : 'FieldValueInvalid';
+    return statusError(422, 'Invalid', `${kind} "${name}" is invalid: ${field}: ${detail}`, { name, kind, causes: [{ reason, message: detail, field }] });
+  }
   const plain = text.replace(/^Error from server: /, '').replace(/^error: /, '');
   return statusError(fallback.code, fallback.reason, plain);
 }

@@ -12,7 +12,7 @@
  * event log by sequence number (`Resource.eventsSince`): a new series is ADDED, a repeat of one (the same
  * Event object, its count up) MODIFIED; such a watch resumes from a list's or bookmark's resourceVersion
  * (the newest event then, remembered) or from an Event's own (its sequence number, while the log holds
- * what follows it).
+ * what follows it); an Event whose series the log dropped (its 1 h TTL, its size limit) is DELETED.
  *
  * Bookmarks (`allowWatchBookmarks=true`, as the API server's watch cache sends them: cacher.go
  * `nextBookmarkTime`): a `BOOKMARK` event whose object is the watched kind with only `apiVersion`,
@@ -231,6 +231,7 @@ export function runWatch(raw: ServerResponse, spec: WatchSpec): void {
   if (isEvents && initial) lastEventSeq = state.events.at(-1)?.seq ?? 0;
   if (spec.sendInitialEvents === true) sendBookmark({ [INITIAL_EVENTS_END]: 'true' });
 
+  let oldestEventSeq = state.events[0]?.seq;
   const poll = () => {
     if (ended) return;
     if (!spec.alive()) return end();
@@ -256,6 +257,18 @@ export function runWatch(raw: ServerResponse, spec: WatchSpec): void {
         // A repeat of a series is the same Event object, patched: MODIFIED; a series' first occurrence a new Event.
         send(eventCount(body) > 1 ? 'MODIFIED' : 'ADDED', out);
         sent.set(key, out);
+      }
+      // (issue 6) the log dropped entries (the API server's 1 h event TTL, or its size limit): each Event
+      // this watch knows whose series has no entry left is DELETED, as the real watch sees etcd's lease expire
+      const oldest = state.events[0]?.seq;
+      if (oldest !== oldestEventSeq) {
+        oldestEventSeq = oldest;
+        const present = new Set(resource.entries(state, spec.namespace).map((e) => keyOf(resource, e)));
+        for (const [key, before] of [...sent].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+          if (present.has(key)) continue;
+          sent.delete(key);
+          send('DELETED', before);
+        }
       }
       return;
     }

@@ -408,12 +408,86 @@ function appliedUnchanged(kind: ApplyObjectKind, served: Record<string, unknown>
  * dropped, kind and apiVersion checked as {@link createAction} does), which the sim validates like the
  * API server's update of that kind (an immutable Job template: 422 `field is immutable`).
  */
-export function applyObjectActions(kind: ApplyObjectKind, ns: string, name: string, served: Record<string, unknown>, desired: Record<string, unknown>): ActionMessage[] | StatusError {
-  if (appliedUnchanged(kind, served, desired)) return [];
+export function applyObjectActions(kind: ApplyObjectKind, ns: string, name: string, served: Record<string, unknown>, desired: Record<string, unknown>, removed: { labels: string[]; annotations: string[] } = { labels: [], annotations: [] }): ActionMessage[] | StatusError {
+  const sm = isRecord(served['metadata']) ? served['metadata'] : {};
+  const present = (field: 'labels' | 'annotations') => removed[field].filter((k) => isRecord(sm[field]) && Object.hasOwn(sm[field], k)).sort();
+  const removeLabels = present('labels');
+  const removeAnnotations = present('annotations');
+  if (removeLabels.length === 0 && removeAnnotations.length === 0 && appliedUnchanged(kind, served, desired)) return [];
   const meta = isRecord(desired['metadata']) ? desired['metadata'] : {};
   const a = createAction(kind, ns, { ...desired, metadata: { ...meta, name, namespace: ns } });
   if ('code' in a) return a;
-  return a.type === 'createObject' ? [{ type: 'applyObject', manifest: a.manifest }] : statusError(500, 'InternalError', `no update mapping for ${kind}`);
+  if (a.type !== 'createObject') return statusError(500, 'InternalError', `no update mapping for ${kind}`);
+  return [{ type: 'applyObject', manifest: a.manifest, ...(removeLabels.length > 0 ? { removeLabels } : {}), ...(removeAnnotations.length > 0 ? { removeAnnotations } : {}) }];
+}
+
+/**
+ * (issue 6) The label / annotation keys a write removes: those a merge or strategic-merge patch sets to
+ * `null` (real kubectl apply's three-way patch of a key dropped from the file), or, for a PUT, the
+ * served keys the desired object leaves out.
+ */
+export function removedMetadata(patchOrDesired: unknown, served: Record<string, unknown> | undefined): { labels: string[]; annotations: string[] } {
+  const body = isRecord(patchOrDesired) && isRecord(patchOrDesired['metadata']) ? patchOrDesired['metadata'] : {};
+  const sm = served && isRecord(served['metadata']) ? served['metadata'] : undefined;
+  const keys = (field: 'labels' | 'annotations'): string[] => {
+    const m = isRecord(body[field]) ? body[field] : {};
+    if (sm === undefined) return Object.keys(m).filter((k) => m[k] === null);
+    const have = isRecord(sm[field]) ? sm[field] : {};
+    return Object.keys(have).filter((k) => !Object.hasOwn(m, k) && k !== 'kubectl.kubernetes.io/last-applied-configuration');
+  };
+  return { labels: keys('labels'), annotations: keys('annotations') };
+}
+
+/** Equal JSON values whatever the key order. */
+function sameJson(a: unknown, b: unknown): boolean {
+  return contained(a, b) && contained(b, a);
+}
+
+/**
+ * (issue 6) The actions of an update of a Pod (`PATCH` with a `spec`: `kubectl set image pod/x`,
+ * `kubectl apply -f` / `edit` of a changed Pod; `PUT`: `kubectl replace -f`): `metadata` (the patch's, or
+ * for a PUT the labels / annotations it changes or leaves out) -> `label` / `annotate`, and a spec that
+ * differs from the served one -> `applyObject` with the desired spec, which the sim validates as the API
+ * server's ValidatePodUpdate (images and new tolerations change, the kubelet restarts a container whose
+ * image changed; another field: `The Pod "x" is invalid: spec: Forbidden: pod updates may not change
+ * fields other than ...`). `spec.activeDeadlineSeconds` (updatable on a real cluster) is 422: the sim
+ * has no Pod deadline.
+ */
+export function podUpdateActions(ns: string, name: string, served: Record<string, unknown>, desired: Record<string, unknown>, metadata: unknown): ActionMessage[] | StatusError {
+  const extra = extraKeys(desired, ['metadata', 'apiVersion', 'kind', 'status', 'spec']);
+  if (extra.length > 0) return unsupported(`pods "${name}" patch touches ${extra[0]}`, 'metadata.labels, metadata.annotations and spec (its containers\' images and new tolerations)', extra[0]);
+  const actions = metadataActions('Pod', actionRef(ns, name), name, metadata);
+  if (!Array.isArray(actions)) return actions;
+  const spec = desired['spec'];
+  if (spec === undefined || sameJson(spec, served['spec'])) return actions;
+  if (!isRecord(spec)) return statusError(422, 'Invalid', `Pod "${name}" is invalid: spec: must be an object`);
+  const servedSpec = isRecord(served['spec']) ? served['spec'] : {};
+  if (!sameJson(spec['activeDeadlineSeconds'], servedSpec['activeDeadlineSeconds'])) {
+    return unsupported(`pods "${name}" patch touches spec.activeDeadlineSeconds`, 'metadata.labels, metadata.annotations and spec (its containers\' images and new tolerations): this game has no Pod deadline', 'spec.activeDeadlineSeconds');
+  }
+  const a = createAction('Pod', ns, { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: ns }, spec });
+  if ('code' in a) return a;
+  if (a.type !== 'createObject') return statusError(500, 'InternalError', 'no update mapping for Pod');
+  return [...actions, { type: 'applyObject', manifest: a.manifest }];
+}
+
+/**
+ * The labels / annotations changes of a PUT (`kubectl replace -f`): the desired maps, and `null` for
+ * each served key the desired object leaves out (a replace removes them).
+ */
+export function replacedMetadata(served: Record<string, unknown>, desired: Record<string, unknown>): Record<string, unknown> {
+  const sm = isRecord(served['metadata']) ? served['metadata'] : {};
+  const dm = isRecord(desired['metadata']) ? desired['metadata'] : {};
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const field of ['labels', 'annotations'] as const) {
+    const have = isRecord(sm[field]) ? sm[field] : {};
+    const want = isRecord(dm[field]) ? dm[field] : {};
+    const m = Object.create(null) as Record<string, unknown>;
+    for (const k of Object.keys(have)) if (!Object.hasOwn(want, k)) m[k] = null;
+    for (const k of Object.keys(want)) if (have[k] !== want[k]) m[k] = want[k];
+    if (Object.keys(m).length > 0) out[field] = m;
+  }
+  return out;
 }
 
 /**

@@ -28,7 +28,7 @@ import type { SimAction, SimState } from '../sim/types.ts';
 import { apiGroup, kindForResource, kindOf, kindsWhere, objectKey, printedResource, qualifiedResource, servedVersions, toApi, type KindDef, type KindsWhere } from '../sim/kinds/index.ts';
 import { apiReadable, ETCD_READ_ERROR } from './cluster.ts';
 import { UsageError, USAGE_HINT, flagString, parseArgs, tokenize, type FlagDef } from './parse.ts';
-import { toYaml } from './format.ts';
+import { omitEmpty, toYaml } from './format.ts';
 
 /** The kinds the console can apply (each has write actions): computed from the registry's write table (shared/sim/kinds/writable.ts). */
 export const APPLY_KINDS = kindsWhere('apply', true);
@@ -250,14 +250,15 @@ function editObject(state: SimState, words: string[], stdin: string | undefined,
   if (!apiReadable(state)) throw new UsageError(ETCD_READ_ERROR);
   const served = servedObject(state, kind, ns, name);
   if (served === undefined) throw new UsageError(`Error from server (NotFound): ${qualified(kind)} "${name}" not found`);
-  if (stdin === undefined) return { kind: 'edit', yaml: toYaml(served) };
+  if (stdin === undefined) return { kind: 'edit', yaml: toYaml(omitEmpty(served)) };
   const text = stdin.split('\n').filter((l) => !l.startsWith('#')).join('\n');
   if (text.trim() === '') return { kind: 'steps', steps: [{ text: 'Edit cancelled, saved file was empty.', error: false }] };
   const docs = parseDocuments(text, 'edited file', kind === 'Node' ? undefined : ns, true);
   const doc = docs[0];
   if (docs.length !== 1 || !doc) throw new UsageError('error: the edited file must hold exactly one object');
   if (doc.kind !== kind || doc.name !== name) throw new UsageError(`error: At least one of apiVersion, kind and name was changed`);
-  const actions = writes.update(kind, ns, name, withoutStatus(served), withoutStatus(doc.body), true);
+  // the baseline is the YAML the editor opened (empty fields omitted), so an untouched omitted field is no change
+  const actions = writes.update(kind, ns, name, omitEmpty(withoutStatus(served)) as Record<string, unknown>, withoutStatus(doc.body), true);
   if (isRefusal(actions)) {
     const causes = actions.body.details?.causes ?? [];
     const lines = causes.length > 0 ? causes.map((c) => `* ${c.field ? `${c.field}: ` : ''}${c.message}`) : [`* ${actions.body.message}`];

@@ -15,7 +15,6 @@ import { base64Bytes } from '../sim/kinds/config.ts';
 import { nodeDisplayStatus } from '../sim/status.ts';
 import { latestOfSeries } from '../sim/events.ts';
 import { lastSeen } from './get.ts';
-import { podOwnerKey } from '../sim/cache.ts';
 import { parseCpuMillicores, parseMemoryMiB } from '../manifests/quantity.ts';
 import { describeTime, fields, humanDuration, indent, table } from './format.ts';
 import { clusterIp, deploymentReplicaSets, nodeIp, podIp, podsOnNode, rollingUpdateText, rsRevision } from './cluster.ts';
@@ -99,9 +98,11 @@ function containerBlock(c: Container | InitContainer, pod: Pod | null, inner = 2
   if (c.readinessProbe) tail.push(['Readiness', probeText(c.readinessProbe)]);
   if (c.startupProbe) tail.push(['Startup', probeText(c.startupProbe)]);
   tail.push(['Environment', c.env.length === 0 ? '<none>' : c.env.map((e) => `${e.name}:  ${e.value ?? ''}`).join('\n')]);
-  // Mounts (describe.go describeContainerVolumes): `PATH from VOLUME (ro|rw[,path="SUB"])`; only when the
-  // container mounts something (the sim has no service-account token volume).
-  if (c.volumeMounts && c.volumeMounts.length > 0) {
+  // Mounts (describe.go describeContainerVolumes): `PATH from VOLUME (ro|rw[,path="SUB"])` a line, or
+  // `Mounts:  <none>` in the fields' columns (the sim has no service-account token volume: a Pod's
+  // container without mounts of its own shows <none>, as a template's does).
+  if (!c.volumeMounts || c.volumeMounts.length === 0) tail.push(['Mounts', '<none>']);
+  else {
     const lines = [...c.volumeMounts]
       .sort((a, b) => (a.mountPath < b.mountPath ? -1 : a.mountPath > b.mountPath ? 1 : 0))
       .map((m) => `${m.mountPath} from ${m.name} (${m.readOnly ? 'ro' : 'rw'}${m.subPath ? `,path="${m.subPath}"` : ''})`);
@@ -139,7 +140,6 @@ function qosClass(pod: Pod): string {
 
 /** `kubectl describe pod`. */
 export function describePod(state: SimState, pod: Pod): string {
-  const owner = podOwnerKey(pod);
   const entries: [string, string][] = [
     ['Name', pod.metadata.name],
     ['Namespace', pod.metadata.namespace],
@@ -155,7 +155,8 @@ export function describePod(state: SimState, pod: Pod): string {
   if (pod.status.reason) entries.push(['Reason', pod.status.reason]);
   if (pod.status.message) entries.push(['Message', pod.status.message]);
   entries.push(['IP', podIp(state, pod)]);
-  entries.push(['Controlled By', owner ? `ReplicaSet/${owner.slice(owner.indexOf('/') + 1)}` : '<none>']);
+  // describe.go describePod: `Controlled By:  KIND/NAME` of the controller owner, no line without one (a bare Pod)
+  entries.push(...controlledBy(pod.metadata));
   if (pod.status.nominatedNodeName) entries.push(['NominatedNodeName', pod.status.nominatedNodeName]);
   const order = ['PodScheduled', 'Initialized', 'ContainersReady', 'Ready'];
   const conds = [...pod.status.conditions].sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type));

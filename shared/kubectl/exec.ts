@@ -45,7 +45,7 @@
  *
  * May import: ../sim/* (read only), ./parse.ts, ./cluster.ts.
  */
-import { configMapOf, configMapValue, secretOf, secretValue } from '../sim/kinds/config.ts';
+import { containerEnv } from '../sim/kinds/config.ts';
 import { downwardEnvValue } from '../sim/configs.ts';
 import { fnv1a64 } from '../sim/hash.ts';
 import { KUBE_DNS_IP, KUBERNETES_SERVICE_IP } from '../sim/kubeSystem.ts';
@@ -116,34 +116,20 @@ function kubernetesService(state: SimState): Service {
 }
 
 /**
- * (issue 6) The container's own variables as the kubelet builds them (kubelet_pods.go
- * makeEnvironmentVariables): every `data` key of its `envFrom` ConfigMaps / Secrets (with `prefix`),
- * then `env` (a literal, or a ConfigMap / Secret key; later names win, keeping the first position).
- * Resolved from the stored objects now (simplification: the kubelet reads them when it creates the
- * container, so a later change shows only after a restart); `fieldRef` / `resourceFieldRef` through the
- * downward API (../sim/configs.ts `downwardEnvValue`: `metadata.name`, `status.podIP`, `limits.cpu`...).
+ * (issue 6) The container's own variables: those the kubelet resolved when it created the running
+ * container (`pod.sim.envAtStart`, kept for containers that read ConfigMaps / Secrets: a later change
+ * of the object shows only after a restart, as on a real node), else resolved now (../sim/kinds/config.ts
+ * containerEnv: literals only, or a Pod started before the snapshot was kept); `fieldRef` /
+ * `resourceFieldRef` through the downward API (../sim/configs.ts `downwardEnvValue`: `metadata.name`,
+ * `status.podIP`, `limits.cpu`...).
  */
 function ownEnv(state: SimState, pod: Pod, c: Pod['spec']['containers'][number]): Map<string, string> {
-  const ns = pod.metadata.namespace;
-  const vars = new Map<string, string>();
-  for (const src of c.envFrom ?? []) {
-    const prefix = src.prefix ?? '';
-    if (src.configMapRef) {
-      const cm = configMapOf(state, ns, src.configMapRef.name);
-      for (const k of Object.keys(cm?.data ?? {}).sort()) vars.set(prefix + k, cm!.data![k]!);
-    }
-    if (src.secretRef) {
-      const secret = secretOf(state, ns, src.secretRef.name);
-      for (const k of Object.keys(secret?.data ?? {}).sort()) vars.set(prefix + k, secretValue(secret!, k) ?? '');
-    }
-  }
+  const snap = pod.sim.envAtStart?.find((x) => x.container === c.name);
+  const vars = new Map(snap ? snap.vars : containerEnv(state, pod.metadata.namespace, c));
   for (const e of c.env) {
-    const cmRef = e.valueFrom?.configMapKeyRef;
-    const secRef = e.valueFrom?.secretKeyRef;
-    const cm = cmRef ? configMapOf(state, ns, cmRef.name) : undefined;
-    const secret = secRef ? secretOf(state, ns, secRef.name) : undefined;
-    const downward = e.valueFrom?.fieldRef || e.valueFrom?.resourceFieldRef ? downwardEnvValue(state, pod, c, e.valueFrom) : undefined;
-    const v = cmRef ? (cm ? configMapValue(cm, cmRef.key) : undefined) : secRef ? (secret ? secretValue(secret, secRef.key) : undefined) : downward ?? e.value ?? '';
+    const src = e.valueFrom;
+    if (!src?.fieldRef && !src?.resourceFieldRef) continue;
+    const v = downwardEnvValue(state, pod, c, src);
     if (v !== undefined) vars.set(e.name, v);
   }
   return vars;

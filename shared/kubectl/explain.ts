@@ -87,9 +87,14 @@ function wrap(text: string, indent: number, width = 80): string {
   return lines.join('\n');
 }
 
+/** A definition's field names in the order explain prints them (the template ranges over the schema's properties map: sorted). */
+function sortedFields(def: DefSpec): string[] {
+  return Object.keys(def.f).sort();
+}
+
 function fieldsBlock(pkg: string, def: DefSpec): string {
   const out: string[] = ['FIELDS:'];
-  for (const name of Object.keys(def.f)) {
+  for (const name of sortedFields(def)) {
     const spec = def.f[name]!;
     const required = def.required?.includes(name) ? ' -required-' : '';
     out.push(`  ${name}\t<${fieldType(pkg, spec).text}>${required}`);
@@ -100,10 +105,35 @@ function fieldsBlock(pkg: string, def: DefSpec): string {
 }
 
 /**
- * `kubectl explain pods`, `kubectl explain deployment.spec.strategy`, `explain pods.spec.containers.resources`.
+ * `--recursive` (K kubectl/pkg/explain/v2/templates/plaintext.tmpl "fieldList" with Recursive): one
+ * line per field, `NAME\t<TYPE>[ -required-]` indented two spaces a level, each object-typed field
+ * followed by its type's fields; a type already being listed above (a cycle) is not entered again.
+ */
+function recursiveFields(pkg: string, def: DefSpec, level: number, ancestors: ReadonlySet<string>, out: string[]): void {
+  for (const name of sortedFields(def)) {
+    const spec = def.f[name]!;
+    const t = fieldType(pkg, spec);
+    out.push(`${'  '.repeat(level)}${name}\t<${t.text}>${def.required?.includes(name) ? ' -required-' : ''}`);
+    if (!t.ref) continue;
+    const key = `${t.ref.pkg}.${t.ref.name}`;
+    if (ancestors.has(key)) continue;
+    recursiveFields(t.ref.pkg, t.ref.def, level + 1, new Set([...ancestors, key]), out);
+  }
+}
+
+function fieldList(pkg: string, def: DefSpec, recursive: boolean): string {
+  if (!recursive) return fieldsBlock(pkg, def);
+  const out = ['FIELDS:'];
+  recursiveFields(pkg, def, 1, new Set(), out);
+  return out.join('\n');
+}
+
+/**
+ * `kubectl explain pods`, `kubectl explain deployment.spec.strategy`, `explain pods.spec.containers.resources`;
+ * `recursive` (`--recursive`): the fields of every level, names and types only.
  * @throws UsageError for an unknown resource or field (kubectl's texts).
  */
-export function explain(path: string): string {
+export function explain(path: string, recursive = false): string {
   const [resource, ...fields] = path.split('.');
   const def: KindDef | undefined = kindForResource(resource ?? '');
   const extra = EXTRA.find((e) => e.name === resource || e.short === resource || e.kind.toLowerCase() === resource?.toLowerCase());
@@ -129,6 +159,6 @@ export function explain(path: string): string {
       return `${head}\n\nFIELD: ${f} <${t.text}>\n\nDESCRIPTION:\n${wrap(field.description, 4)}`;
     }
   }
-  if (field) return `${head}\n\nFIELD: ${field.name} <${field.type}>\n\nDESCRIPTION:\n${wrap(field.description, 4)}\n${wrap(cur.def.d, 4)}\n\n${fieldsBlock(cur.pkg, cur.def)}`;
-  return `${head}\n\nDESCRIPTION:\n${wrap(cur.def.d, 4)}\n\n${fieldsBlock(cur.pkg, cur.def)}`;
+  if (field) return `${head}\n\nFIELD: ${field.name} <${field.type}>\n\nDESCRIPTION:\n${wrap(field.description, 4)}\n${wrap(cur.def.d, 4)}\n\n${fieldList(cur.pkg, cur.def, recursive)}`;
+  return `${head}\n\nDESCRIPTION:\n${wrap(cur.def.d, 4)}\n\n${fieldList(cur.pkg, cur.def, recursive)}`;
 }

@@ -97,6 +97,29 @@ export function suggest(word: string, candidates: readonly string[]): string[] {
     .map((x) => x.c);
 }
 
+/** Map-typed fields Go omits when empty (`map[string]string` / ResourceList with `omitempty`); struct-typed ones (`resources: {}`, `loadBalancer: {}`) stay. */
+const OMITEMPTY_MAPS = new Set(['labels', 'annotations', 'nodeSelector', 'matchLabels', 'selector', 'data', 'binaryData', 'stringData', 'limits', 'requests', 'capacity', 'allocatable', 'hard', 'used']);
+/** Integer fields Go omits when 0 (`int32` with `omitempty`). */
+const OMITEMPTY_ZERO = new Set(['minReadySeconds', 'observedGeneration', 'availableReplicas', 'readyReplicas', 'updatedReplicas', 'unavailableReplicas', 'currentReplicas']);
+
+/**
+ * An API object as Go's `omitempty` serialises it (kubectl `-o yaml|json` prints the server's JSON):
+ * empty lists dropped (every list field of the served kinds is `omitempty`, except a List's `items`),
+ * empty maps of {@link OMITEMPTY_MAPS}, zero counters of {@link OMITEMPTY_ZERO}. A fresh value.
+ */
+export function omitEmpty(value: unknown, key?: string): unknown {
+  if (Array.isArray(value)) return value.map((v) => omitEmpty(v));
+  if (value === null || typeof value !== 'object') return value;
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const [k, v] of Object.entries(value)) {
+    if (Array.isArray(v) && v.length === 0 && !(k === 'items' && key === undefined)) continue;
+    if (OMITEMPTY_MAPS.has(k) && v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0) continue;
+    if (OMITEMPTY_ZERO.has(k) && v === 0) continue;
+    out[k] = omitEmpty(v, k);
+  }
+  return out;
+}
+
 /** A minimal YAML emitter for JSON-like data (`-o yaml`): block style, strings quoted when needed. */
 export function toYaml(value: unknown, level = 0): string {
   const pad = '  '.repeat(level);

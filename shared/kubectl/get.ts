@@ -10,7 +10,7 @@ import { simTimestamp } from '../sim/names.ts';
 import { latestOfSeries } from '../sim/events.ts';
 import { deploymentKind, endpointSliceKind, kindForResource, nodeKind, podKind, replicaSetKind, serviceKind, toApi, type KindDef, type KubeObject, type PrinterColumn } from '../sim/kinds/index.ts';
 import { endpointsViewColumns } from '../sim/kinds/endpointslice.ts';
-import { humanDuration, labelString, table, toYaml } from './format.ts';
+import { humanDuration, labelString, omitEmpty, table, toYaml } from './format.ts';
 import { KIND_PREFIX, UsageError, flagString, type ParsedArgs, type ResourceType } from './parse.ts';
 import { inNamespace } from './cluster.ts';
 import { JsonPathError, evaluate, parseExpression, printValue, runJsonPath } from './jsonpath.ts';
@@ -115,7 +115,7 @@ export function getAll(state: SimState, ns: string | null, args: ParsedArgs): st
       return def ? inNamespace(def.store(state), def.namespaced ? ns : null).filter((o) => match(o.metadata.labels)).map((o) => apiObject(o, state)) : [];
     });
     if (items.length === 0) return ns === null ? 'No resources found' : `No resources found in ${ns} namespace.`;
-    const list = { apiVersion: 'v1', kind: 'List', items, metadata: { resourceVersion: '' } };
+    const list = omitEmpty({ apiVersion: 'v1', kind: 'List', items, metadata: { resourceVersion: '' } });
     return output === 'json' ? JSON.stringify(list, null, 4) : toYaml(list);
   }
   const parts = ALL_CATEGORY.map((word) => {
@@ -275,7 +275,7 @@ function renderGet(state: SimState, def: KindDef, cols: readonly PrinterColumn<K
     if (output === 'name') body = rows.map((r) => `${prefix}/${r.name}`).join('\n');
     else if (template !== undefined) {
       const items = rows.map((r) => apiObject(r.obj as object, state));
-      const doc = names.length === 1 && items.length === 1 ? items[0] : { apiVersion: 'v1', kind: 'List', items, metadata: { resourceVersion: '' } };
+      const doc = omitEmpty(names.length === 1 && items.length === 1 ? items[0] : { apiVersion: 'v1', kind: 'List', items, metadata: { resourceVersion: '' } });
       try {
         body = runJsonPath(template, doc);
       } catch (e) {
@@ -285,7 +285,7 @@ function renderGet(state: SimState, def: KindDef, cols: readonly PrinterColumn<K
     } else if (columnsSpec !== undefined) body = customColumns(state, rows, columnsSpec);
     else if (output === 'json' || output === 'yaml') {
       const items = rows.map((r) => apiObject(r.obj as object, state));
-      const doc = names.length === 1 && items.length === 1 ? items[0] : { apiVersion: 'v1', kind: 'List', items, metadata: { resourceVersion: '' } };
+      const doc = omitEmpty(names.length === 1 && items.length === 1 ? items[0] : { apiVersion: 'v1', kind: 'List', items, metadata: { resourceVersion: '' } });
       body = output === 'json' ? JSON.stringify(doc, null, 4) : toYaml(doc);
     } else {
       const h = { cols: cols.filter((c) => !c.wide).map((c) => c.name), wide: cols.filter((c) => c.wide).map((c) => c.name) };

@@ -446,7 +446,7 @@ function dispatch(state: SimState, words: string[]): KubectlResult {
       const args = parseArgs(rest, FLAGS['explain']!);
       if (args.positional.length !== 1) throw new UsageError(`error: You must specify the type of resource to explain. Use "kubectl api-resources" for a complete list of supported resources.\n${USAGE_HINT}`);
       readGate(state);
-      return output(explain(args.positional[0]!));
+      return output(explain(args.positional[0]!, args.flags['recursive'] === true));
     }
     case 'logs':
       readGate(state);

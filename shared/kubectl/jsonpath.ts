@@ -3,7 +3,8 @@
  * the subset the console supports: text outside `{}` printed as is; inside, `.field` / `['field']`
  * children, `..field` recursive descent, `[n]` (negative from the end), `[a:b]` slices, `[*]`, filters
  * `[?(@.a.b=="x")]` with `==`, `!=`, `<`, `<=`, `>`, `>=` against a string or number literal (or
- * `[?(@.a)]`: the field exists), `@` the current node, string literals `{"\n"}` / `{'\t'}`, and
+ * `[?(@.a)]`: the field exists), unions `[0,2]` / `['metadata.name', 'status.phase']` (each member's
+ * results in turn; a quoted key is a dotted path, as client-go reads it), `@` the current node and `$` the root, string literals `{"\n"}` / `{'\t'}`, and
  * `{range EXPR}...{end}`. Several results of one expression are printed separated by spaces; objects and
  * lists as compact JSON. Used by `-o jsonpath=`, `-o custom-columns=` and `--sort-by`.
  *
@@ -21,7 +22,27 @@ type Step =
   | { kind: 'index'; index: number }
   | { kind: 'slice'; start: number | null; end: number | null }
   | { kind: 'all' }
-  | { kind: 'filter'; path: Step[]; op: string | null; value: string | number | null };
+  | { kind: 'filter'; path: Step[]; op: string | null; value: string | number | null }
+  | { kind: 'union'; branches: Step[][] };
+
+/** Splits `a, 'b,c', 1` at the commas outside quotes (client-go parser.go parseArray's union operator). */
+function splitUnion(inner: string): string[] {
+  const parts: string[] = [];
+  let quote: string | null = null;
+  let from = 0;
+  for (let i = 0; i < inner.length; i++) {
+    const c = inner[i]!;
+    if (quote) {
+      if (c === quote) quote = null;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === ',') {
+      parts.push(inner.slice(from, i).trim());
+      from = i + 1;
+    }
+  }
+  parts.push(inner.slice(from).trim());
+  return parts;
+}
 
 function unescape(s: string): string {
   return s.replace(/\\(.)/g, (_m, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c === 'r' ? '\r' : c));
@@ -55,8 +76,11 @@ function parsePath(src: string): Step[] {
       const close = matchingBracket(s, i);
       const inner = s.slice(i + 1, close).trim();
       i = close + 1;
-      if (inner === '*') steps.push({ kind: 'all' });
-      else if (/^'.*'$|^".*"$/.test(inner)) steps.push({ kind: 'field', name: inner.slice(1, -1), recursive: false });
+      const union = inner.startsWith('?(') ? [inner] : splitUnion(inner);
+      if (union.length > 1) steps.push({ kind: 'union', branches: union.map((u) => parsePath(`[${u}]`)) });
+      else if (inner === '*') steps.push({ kind: 'all' });
+      // a quoted key is a path (client-go parseArray: `['metadata.name']` = `.metadata.name`; `\.` keeps a dot)
+      else if (/^'.*'$|^".*"$/.test(inner)) steps.push(...parsePath(`.${inner.slice(1, -1)}`));
       else if (/^-?\d+$/.test(inner)) steps.push({ kind: 'index', index: Number(inner) });
       else if (/^-?\d*:-?\d*$/.test(inner)) {
         const [a, b] = inner.split(':') as [string, string];
@@ -174,6 +198,12 @@ export function evaluate(steps: readonly Step[], start: unknown): unknown[] {
   let cur: unknown[] = [start];
   for (const st of steps) {
     const next: unknown[] = [];
+    if (st.kind === 'union') {
+      // client-go evalUnion: each member over every current node, the members' results one after the other
+      for (const b of st.branches) for (const v of cur) next.push(...evaluate(b, v));
+      cur = next;
+      continue;
+    }
     for (const v of cur) {
       switch (st.kind) {
         case 'field':
@@ -224,12 +254,14 @@ function render(nodes: readonly Node[], data: unknown): string {
 }
 
 /**
- * Runs a template over `data` (kubectl `-o jsonpath=TEMPLATE`). @throws JsonPathError on a bad
- * template, or when an expression finds nothing at all (kubectl: `error: ... is not found`).
+ * Runs a template over `data` (kubectl `-o jsonpath=TEMPLATE`). An expression that finds nothing prints
+ * nothing, as `kubectl get`'s default `--allow-missing-template-keys=true` (client-go JSONPath
+ * AllowMissingKeys); with `allowMissingKeys` false it is an error (`error: ... is not found`).
+ * @throws JsonPathError on a bad template (or a missing key when not allowed).
  */
-export function runJsonPath(template: string, data: unknown): string {
+export function runJsonPath(template: string, data: unknown, allowMissingKeys = true): string {
   const nodes = parseTemplate(template);
-  for (const n of nodes) {
+  if (!allowMissingKeys) for (const n of nodes) {
     if (n.kind === 'expr' && n.steps.length > 0 && evaluate(n.steps, data).length === 0 && !isListItems(n.steps, data)) {
       throw new JsonPathError(`error executing jsonpath ${JSON.stringify(template)}: ${pathText(n.steps)} is not found`);
     }

@@ -59,7 +59,7 @@ import {
 } from './cache.ts';
 import { recordChange } from './changelog.ts';
 import { KINDS, kindOf, objectKey, qualifiedResource, type KindDef } from './kinds/index.ts';
-import { fnvUid } from './hash.ts';
+import { counterUid } from './hash.ts';
 import { objKey, splitKey } from './names.ts';
 import type { ConfigMap, ControllerRevision, CronJob, Job, Secret } from './types.ts';
 import type { LimitRange, ResourceQuota } from './kinds/quotaTypes.ts';
@@ -509,8 +509,7 @@ function enqueue(state: SimState, kind: StoredKind, key: string, obj: StoredKind
 
 /** A deterministic RFC 4122-shaped uid from the state's counter. */
 export function newUid(state: SimState): string {
-  const n = state.counters.uid++;
-  return fnvUid(`uid:${n}`, `uid2:${n}`); // = h[0,8)-h[8,12)-4h[13,16)-ah[17,20)-h[20,32) of h = fnv1a64(`uid:${n}`) + fnv1a64(`uid2:${n}`)
+  return counterUid(state.counters.uid++);
 }
 
 /** Bumps an object's resourceVersion. Internal to the write path; kept exported for old callers. */

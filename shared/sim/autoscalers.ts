@@ -10,6 +10,7 @@
 import { HPA_SYNC_PERIOD_SECONDS } from './controllers/hpa.ts';
 import { hpaFromManifest } from './kinds/hpa.ts';
 import { kindOf } from './kinds/index.ts';
+import { counterUid } from './hash.ts';
 import type { SimInput, SimState } from './types.ts';
 
 /** Stores `input.autoscalers` (a duplicate key is skipped with a warning). Called by createSim after the workloads. */
@@ -25,7 +26,7 @@ export function storeAutoscalers(state: SimState, input: SimInput, cold: boolean
     const hpa = hpaFromManifest(m, {
       name: m.metadata.name,
       namespace: ns,
-      uid: `hpa-${state.counters.uid++}`,
+      uid: counterUid(state.counters.uid++),
       labels: { ...(m.metadata.labels ?? {}) },
       annotations: { ...(m.metadata.annotations ?? {}) },
       creationTimestamp: state.t,

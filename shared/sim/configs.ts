@@ -16,6 +16,7 @@ import { base64Encode, dataRecord } from './kinds/config.ts';
 import { kindOf, objectKey, type KindDef } from './kinds/index.ts';
 import { nodeIp, podAddress } from './kinds/print.ts';
 import { parseCpuMillicores, parseQuantity } from '../manifests/quantity.ts';
+import { counterUid } from './hash.ts';
 import type { ConfigManifest, ConfigMap, Container, EnvVarSource, ObjectMeta, Pod, Secret, SimInput, SimState } from './types.ts';
 
 /**
@@ -26,7 +27,7 @@ export function configObjectFromManifest(state: SimState, m: ConfigManifest): Co
   const metadata: ObjectMeta = {
     name: m.metadata.name,
     namespace: m.metadata.namespace ?? 'default',
-    uid: `${m.kind === 'ConfigMap' ? 'cm' : 'secret'}-${state.counters.uid++}`,
+    uid: counterUid(state.counters.uid++),
     labels: { ...(m.metadata.labels ?? {}) },
     annotations: { ...(m.metadata.annotations ?? {}) },
     creationTimestamp: state.t,

@@ -8,7 +8,7 @@
  */
 import { defaultImagePullPolicy } from './kinds/serialize.ts';
 import { memorySignature } from './controllers/kubelet.ts';
-import { createObject, newMeta, recordStoredObjects, withoutChangeLog } from './apiserver.ts';
+import { createObject, newMeta, newUid, recordStoredObjects, withoutChangeLog } from './apiserver.ts';
 import { claimFromTemplate } from './kinds/pvc.ts';
 import { withWarmStart } from './emit.ts';
 import { endpointPorts } from './kinds/endpointslice.ts';
@@ -128,7 +128,7 @@ function nodeFromInput(state: SimState, n: NodeSpecInput): Node {
     metadata: {
       name: n.name,
       namespace: '',
-      uid: `node-${state.counters.uid++}`,
+      uid: newUid(state),
       labels: { ...(n.labels ?? {}), 'beta.kubernetes.io/arch': 'amd64', 'beta.kubernetes.io/os': 'linux', 'kubernetes.io/hostname': n.name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', 'topology.kubernetes.io/zone': n.zone },
       annotations: {},
       creationTimestamp: 0,
@@ -169,7 +169,7 @@ export function serviceFromManifest(state: SimState, m: ServiceManifest, i: numb
     metadata: {
       name: m.metadata.name,
       namespace: m.metadata.namespace ?? 'default',
-      uid: `svc-${state.counters.uid++}`,
+      uid: newUid(state),
       labels: { ...(m.metadata.labels ?? {}) },
       annotations: { ...(m.metadata.annotations ?? {}) },
       creationTimestamp: 0,
@@ -259,7 +259,7 @@ export function createSim(input: SimInput, opts: CreateSimOptions = {}): SimStat
       state.warnings.push(`Deployment "${key}" skipped: spec.template.metadata.labels: Invalid value: selector does not match template labels`);
       continue;
     }
-    const d = deploymentFromManifest(state, m, `deploy-${state.counters.uid++}`);
+    const d = deploymentFromManifest(state, m, newUid(state));
     state.deployments[key] = d;
     for (const c of d.spec.template.spec.containers) if (!state.images[c.image]) state.images[c.image] = { ...defaultImageProfile };
     state.dirty.deployments.push(key);
@@ -330,7 +330,7 @@ export function storeService(state: SimState, m: ServiceManifest, i: number): st
   state.endpoints[key] = {
     apiVersion: 'discovery.k8s.io/v1',
     kind: 'EndpointSlice',
-    metadata: { ...svc.metadata, uid: `eps-${state.counters.uid++}`, labels: { 'kubernetes.io/service-name': svc.metadata.name }, annotations: {} },
+    metadata: { ...svc.metadata, uid: newUid(state), labels: { 'kubernetes.io/service-name': svc.metadata.name }, annotations: {} },
     addressType: 'IPv4',
     endpoints: [],
     ports: endpointPorts(svc),

@@ -103,6 +103,11 @@ export function fnvUid(a: string, b: string): string {
   return String.fromCharCode.apply(null, UID_CODES);
 }
 
+/** The RFC 4122-shaped uid of the state's uid counter value `n`: h[0,8)-h[8,12)-4h[13,16)-ah[17,20)-h[20,32) of h = fnv1a64(`uid:${n}`) + fnv1a64(`uid2:${n}`) (../apiserver.ts newUid draws `n`). */
+export function counterUid(n: number): string {
+  return fnvUid(`uid:${n}`, `uid2:${n}`);
+}
+
 /** Hash of any JSON-like value via {@link canonicalJson} and {@link fnv1a64}. */
 export function hashValue(value: unknown): string {
   return fnv1a64(canonicalJson(value));

@@ -33,7 +33,7 @@
  * Pure and deterministic. May import: ./types.ts, ./apiserver.ts, ./create.ts, ./workloads.ts, ./podutil.ts,
  * ./hash.ts, ./cache.ts (index upkeep), ./controllers/etcd.ts and ./controllers/kubelet.ts (read-only helpers).
  */
-import { apiWritable, createObject, newMeta, removePod, updateStatus } from './apiserver.ts';
+import { apiWritable, createObject, newMeta, newUid, removePod, updateStatus } from './apiserver.ts';
 import { deploymentFromManifest, startWorkloads, storeService } from './create.ts';
 import { memorySignature } from './controllers/kubelet.ts';
 import { storeWorkloads } from './workloads.ts';
@@ -154,7 +154,7 @@ export function addKubeSystem(state: SimState, input: SimInput, cold: boolean): 
   const rng = { ...state.rng };
   const d = corednsManifest();
   if (!state.deployments['kube-system/coredns']) {
-    state.deployments['kube-system/coredns'] = deploymentFromManifest(state, d, `deploy-${state.counters.uid++}`);
+    state.deployments['kube-system/coredns'] = deploymentFromManifest(state, d, newUid(state));
     state.dirty.deployments.push('kube-system/coredns');
   }
   if (!state.daemonSets?.['kube-system/kube-proxy']) storeWorkloads(state, { ...input, workloads: [kubeProxyManifest()] }, state.defaultImageProfile);

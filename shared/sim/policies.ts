@@ -9,6 +9,7 @@
  * Pure and deterministic. May import: ./kinds/*, ./types.ts, ./names.ts.
  */
 import { kindOf, objectKey, type KindDef } from './kinds/index.ts';
+import { counterUid } from './hash.ts';
 import type { LimitRange, PodDisruptionBudget, PriorityClass, ResourceQuota, SimInput, SimState } from './types.ts';
 import { isSystemPriorityClass, priorityClassKind } from './kinds/index.ts';
 
@@ -19,7 +20,7 @@ export function storePolicies(state: SimState, input: SimInput): void {
     const metadata = {
       name: m.metadata.name,
       namespace: m.metadata.namespace ?? 'default',
-      uid: `${m.kind === 'PodDisruptionBudget' ? 'pdb' : m.kind === 'LimitRange' ? 'limits' : 'quota'}-${state.counters.uid++}`,
+      uid: counterUid(state.counters.uid++),
       labels: { ...(m.metadata.labels ?? {}) },
       annotations: { ...(m.metadata.annotations ?? {}) },
       creationTimestamp: state.t,
@@ -58,7 +59,7 @@ export function storePriorityClasses(state: SimState, input: Pick<SimInput, 'pri
       metadata: {
         name: m.name,
         namespace: '',
-        uid: `pc-${state.counters.uid++}`,
+        uid: counterUid(state.counters.uid++),
         labels: { ...(m.labels ?? {}) },
         annotations: { ...(m.annotations ?? {}) },
         creationTimestamp: state.t,

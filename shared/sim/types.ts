@@ -426,7 +426,8 @@ export type SimAction =
    * ConfigMap or Secret: the desired object (YAML or JSON text, one object), validated as the API server's
    * update of that kind validates it (shared/sim/actions/apply.ts).
    */
-  | { type: 'applyObject'; manifest: string }
+  /** `removeLabels` / `removeAnnotations`: keys the write removes (real kubectl's three-way patch `null`s, a PUT leaving them out). */
+  | { type: 'applyObject'; manifest: string; removeLabels?: string[]; removeAnnotations?: string[] }
   /**
    * (added) An operator command outside the Kubernetes API (shared/sim/actions/admin.ts): etcd
    * maintenance (`etcdctl compact REV`, `etcdctl defrag`, `etcdctl alarm disarm`) and kubeadm on the

@@ -143,6 +143,25 @@ spec:
     expect(r.out.trim()).toBe('statefulset.apps/kv configured');
     await until(async () => (await kubectl(['get', 'pod', 'kv-0', '-o', 'jsonpath={.spec.containers[0].image}'])).out === 'redis:7.2', 'kv-0 on the new image');
     expect((await kubectl(['apply', '-f', '-'], STS('redis:7.2'))).out.trim()).toBe('statefulset.apps/kv unchanged');
+    // kubectl apply's three-way patch: a label dropped from the file (it is in last-applied-configuration) is removed
+    expect((await kubectl(['apply', '-f', '-'], STS('redis:7.2').replace('metadata: { name: kv }', 'metadata: { name: kv, labels: { tier: cache, team: blue } }'))).out.trim()).toBe('statefulset.apps/kv configured');
+    expect((await kubectl(['get', 'sts', 'kv', '-o', 'jsonpath={.metadata.labels}'])).out).toBe('{"team":"blue","tier":"cache"}');
+    expect((await kubectl(['apply', '-f', '-'], STS('redis:7.2').replace('metadata: { name: kv }', 'metadata: { name: kv, labels: { team: blue } }'))).out.trim()).toBe('statefulset.apps/kv configured');
+    expect((await kubectl(['get', 'sts', 'kv', '-o', 'jsonpath={.metadata.labels}'])).out).toBe('{"team":"blue"}');
+    // rollout undo reads the ControllerRevisions and patches the StatefulSet with the previous revision's data
+    expect((await kubectl(['rollout', 'history', 'sts/kv'])).out).toMatch(/REVISION\s+CHANGE-CAUSE\n1\s+<none>\n2\s+<none>/);
+    const undo = await kubectl(['rollout', 'undo', 'sts/kv']);
+    expect(undo.err).toBe('');
+    expect(undo.out.trim()).toBe('statefulset.apps/kv rolled back');
+    expect((await kubectl(['get', 'sts', 'kv', '-o', 'jsonpath={.spec.template.spec.containers[0].image}'])).out).toBe('redis:7.0');
+    await until(async () => (await kubectl(['get', 'pod', 'kv-0', '-o', 'jsonpath={.spec.containers[0].image}'])).out === 'redis:7.0', 'kv-0 back on the old image');
+    const DS = (image: string) => STS(image).replace('kind: StatefulSet', 'kind: DaemonSet').replace(/name: kv }/, 'name: agent }').replace('  replicas: 1\n  serviceName: kv\n', '').replaceAll('app: kv', 'app: agent');
+    expect((await kubectl(['apply', '-f', '-'], DS('busybox:1.36'))).out.trim()).toBe('daemonset.apps/agent created');
+    expect((await kubectl(['set', 'image', 'ds/agent', 'kv=busybox:1.37'])).out.trim()).toBe('daemonset.apps/agent image updated');
+    const dsUndo = await kubectl(['rollout', 'undo', 'ds/agent']);
+    expect(dsUndo.err).toBe('');
+    expect(dsUndo.out.trim()).toBe('daemonset.apps/agent rolled back');
+    expect((await kubectl(['get', 'ds', 'agent', '-o', 'jsonpath={.spec.template.spec.containers[0].image}'])).out).toBe('busybox:1.36');
     const job = (image: string) => JOB.replace('name: migrate', 'name: seed').replace('busybox:1.36', image);
     expect((await kubectl(['apply', '-f', '-'], job('busybox:1.36'))).out.trim()).toBe('job.batch/seed created');
     expect((await kubectl(['apply', '-f', '-'], job('busybox:1.37'))).err).toContain('The Job "seed" is invalid: spec.template: Invalid value: core.PodTemplateSpec{...}: field is immutable');

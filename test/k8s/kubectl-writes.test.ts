@@ -11,6 +11,7 @@ import type { Room } from '@colyseus/sdk';
 import { snapshotState } from '../../client/src/view/stateMirror.ts';
 import { waitFor } from '../server/helpers.ts';
 import { startKubectlMatch, until, type KubectlMatch, type KubectlResult } from './kubectl-match.ts';
+import { explain } from '../../shared/kubectl/explain.ts';
 
 let m: KubectlMatch;
 let home: string;
@@ -53,6 +54,13 @@ describe('kubectl explain reads the OpenAPI v3 documents', () => {
     const r = await kubectl(['explain', 'node.spec', '--recursive']);
     expect(r.out).toMatch(/^ {2}taints\t<\[\]Taint>$/m);
     expect(r.out).toMatch(/^ {4}effect\t<string> -required-$/m);
+    // the console's `kubectl explain --recursive` prints the same field tree as real kubectl 1.32 over this API's OpenAPI v3
+    for (const path of ['node.spec', 'deployment.spec', 'pods', 'cronjob.spec.jobTemplate']) {
+      const real = await kubectl(['explain', path, '--recursive']);
+      expect(real.err).toBe('');
+      const fieldsOf = (text: string) => text.slice(text.indexOf('FIELDS:')).trimEnd();
+      expect(fieldsOf(explain(path, true))).toBe(fieldsOf(real.out));
+    }
     const bad = await kubectl(['explain', 'pods.spec.nope']);
     expect(bad.code).not.toBe(0);
     expect(bad.err).toContain('field "nope" does not exist');
@@ -197,6 +205,22 @@ describe('kubectl writes mapped to game actions', () => {
     const pod = [...blue().pods.values()].find((p) => p.name.startsWith('frontend-'))!.name;
     const bad = await kubectl(['patch', 'pod', pod, '-p', '{"spec":{"activeDeadlineSeconds":5}}']);
     expect(bad.code).not.toBe(0);
-    expect(bad.err.trim()).toBe(`The Pod "${pod}" is invalid: spec: this game's API supports metadata.labels and metadata.annotations`);
+    expect(bad.err.trim()).toBe(`The Pod "${pod}" is invalid: spec.activeDeadlineSeconds: this game's API supports metadata.labels, metadata.annotations and spec (its containers' images and new tolerations): this game has no Pod deadline`);
+    // another spec field: the API server's ValidatePodUpdate refusal
+    const forbidden = await kubectl(['patch', 'pod', pod, '-p', '{"spec":{"restartPolicy":"Never"}}']);
+    expect(forbidden.code).not.toBe(0);
+    expect(forbidden.err.trim()).toMatch(new RegExp(`^The Pod "${pod}" is invalid: spec: Forbidden: pod updates may not change fields other than \`spec.containers\\[\\*\\].image\`,`));
+  });
+
+  it('set image pod/NAME (a strategic merge patch of the Pod spec): the kubelet restarts the container with the new image', async () => {
+    const pod = [...blue().pods.values()].find((p) => p.name.startsWith('redis-replica-'))!.name;
+    const container = (await kubectl(['get', 'pod', pod, '-o', 'jsonpath={.spec.containers[0].name}'])).out;
+    const r = await kubectl(['set', 'image', `pod/${pod}`, `${container}=redis:7.4`]);
+    expect(r.err).toBe('');
+    expect(r.out.trim()).toBe(`pod/${pod} image updated`);
+    expect((await kubectl(['get', 'pod', pod, '-o', 'jsonpath={.spec.containers[0].image}'])).out).toBe('redis:7.4');
+    await until(async () => (await kubectl(['get', 'pod', pod, '-o', 'jsonpath={.status.containerStatuses[0].restartCount} {.status.containerStatuses[0].image} {.status.containerStatuses[0].state.running.startedAt}'])).out.startsWith('1 redis:7.4 2'), 'restarted with the new image');
+    const events = await kubectl(['get', 'events', '--field-selector', `involvedObject.name=${pod},reason=Killing`, '-o', 'jsonpath={.items[*].message}']);
+    expect(events.out).toBe(`Container ${container} definition changed, will be restarted`);
   });
 });

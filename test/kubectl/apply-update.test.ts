@@ -135,9 +135,16 @@ describe('kubectl apply -f of an existing object updates it (issue 6)', () => {
     stepN(s, 1);
     expect(live(s, 'migrate-')).toHaveLength(0);
     expect(typeCommand(s, 'kubectl get events')).toMatch(/Suspended\s+job\/migrate\s+Job suspended/);
+    const suspended = "kubectl get job migrate -o jsonpath='{.status.conditions[?(@.type==\"Suspended\")].status} {.status.conditions[?(@.type==\"Suspended\")].reason} {.status.conditions[?(@.type==\"Suspended\")].message}'";
+    expect(typeCommand(s, suspended)).toBe('True JobSuspended Job suspended');
+    expect(typeCommand(s, 'kubectl get job migrate')).toMatch(/migrate\s+Suspended\s/);
+    stepN(s, 5);
+    expect(typeCommand(s, 'kubectl get events').match(/Job suspended/g)).toHaveLength(1); // one event per suspension
     expect(applied(s, job('  parallelism: 2\n  suspend: false\n'))).toBe('job.batch/migrate configured');
     stepN(s, 2);
     expect(live(s, 'migrate-')).toHaveLength(2);
+    expect(typeCommand(s, suspended)).toBe('False JobResumed Job resumed');
+    expect(typeCommand(s, 'kubectl get events')).toMatch(/Resumed\s+job\/migrate\s+Job resumed/);
     const before = stateHash(s);
     expect(applied(s, job('  parallelism: 2\n', 'shop/migrate:2'))).toBe('The Job "migrate" is invalid: spec.template: Invalid value: core.PodTemplateSpec{...}: field is immutable');
     expect(stateHash(s)).toBe(before); // a refused update changes nothing
@@ -249,8 +256,9 @@ spec:
     expect(applied(s, cm('red', 'immutable: true\n'))).toBe('configmap/settings configured');
     expect(applied(s, reader('second'))).toBe('job.batch/second created');
     stepN(s, 20);
-    // a container started after the apply gets the new value
+    // a container started after the apply gets the new value; the one running since before keeps what it read at its start
     expect(env('second-')).toEqual(['MODE=red']);
+    expect(env('first-')).toEqual(['MODE=green']);
     expect(applied(s, cm('pink', 'immutable: true\n'))).toBe('The ConfigMap "settings" is invalid: data: Forbidden: field is immutable when `immutable` is set');
     const secret = (pw: string, type = 'Opaque') => `apiVersion: v1
 kind: Secret
@@ -282,5 +290,27 @@ stringData:
       return stateHash(s);
     };
     expect(run()).toBe(run());
+  });
+
+  it('PersistentVolumeClaim: labels configured; a smaller request, another access mode, a larger request (no volume expansion on the standard class) refused as the API server does', () => {
+    const s = createSim(shopInput());
+    const pvc = (storage: string, extra = '', modes = 'ReadWriteOnce') => `apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: data
+  labels: { app: db${extra} }
+spec:
+  accessModes: [${modes}]
+  resources: { requests: { storage: ${storage} } }
+`;
+    expect(applied(s, pvc('5Gi'))).toBe('persistentvolumeclaim/data created');
+    expect(applied(s, pvc('5Gi'))).toBe('persistentvolumeclaim/data unchanged');
+    expect(applied(s, pvc('5Gi', ', tier: data'))).toBe('persistentvolumeclaim/data configured');
+    expect(s.persistentVolumeClaims!['default/data']!.metadata.labels).toMatchObject({ app: 'db', tier: 'data' });
+    const before = stateHash(s);
+    expect(applied(s, pvc('1Gi'))).toBe('The PersistentVolumeClaim "data" is invalid: spec.resources.requests.storage: Forbidden: field can not be less than status.capacity');
+    expect(applied(s, pvc('5Gi', '', 'ReadWriteMany'))).toBe('The PersistentVolumeClaim "data" is invalid: spec: Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims');
+    expect(applied(s, pvc('10Gi'))).toBe('Error from server (Forbidden): persistentvolumeclaims "data" is forbidden: only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize');
+    expect(stateHash(s)).toBe(before);
   });
 });

@@ -46,7 +46,7 @@ describe('kubectl create -f of a bare Pod', () => {
     expect(running).toBeGreaterThan(0);
     expect(running).toBeLessThanOrEqual(30); // 5 sim seconds when written (schedule, pull, start)
     expect(s.pods['default/debug']!.spec.nodeName).toBeTruthy();
-    expect(typeCommand(s, 'kubectl describe pod debug')).toMatch(/Controlled By:\s+<none>/);
+    expect(typeCommand(s, 'kubectl describe pod debug')).not.toMatch(/Controlled By/); // describe.go: no line without a controller
     expect(pipe(s, 'kubectl create -f -', POD)).toBe('Error from server (AlreadyExists): error when creating "STDIN": pods "debug" already exists');
     // the action itself (what the Kubernetes API's POST submits) answers the API server's 409 text
     const r = applyAction(s, 'alice', { type: 'createObject', manifest: POD });
@@ -94,9 +94,28 @@ describe('kubectl apply -f of an existing bare Pod', () => {
     const rv = s.pods['default/debug']!.metadata.resourceVersion;
     expect(pipe(s, 'kubectl apply -f -', POD.replace('cpu: 50m', 'cpu: 100m'))).toBe('The Pod "debug" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)');
     expect(pipe(s, 'kubectl apply -f -', POD.replace('restartPolicy: Never', 'restartPolicy: Always'))).toMatch(/^The Pod "debug" is invalid: spec: Forbidden: pod updates may not change fields other than /);
-    // a new image: refused in this game (the kubelet's restart with the new image is not modelled)
-    expect(pipe(s, 'kubectl apply -f -', POD.replace('busybox:1.36', 'busybox:1.37'))).toMatch(/^error: this game does not restart a Pod's container with a new image/);
     expect(s.pods['default/debug']!.metadata.resourceVersion).toBe(rv);
     expect(s.pods['default/debug']!.spec.containers[0]!.resources).toMatchObject({ requests: { cpu: '50m' } });
+  });
+
+  it('a new container image: configured; the kubelet kills the container ("definition changed") and starts it with the new image, RESTARTS 1, whatever the restartPolicy', () => {
+    const s = createSim(shopInput());
+    stepN(s, 3);
+    expect(pipe(s, 'kubectl create -f -', POD)).toBe('pod/debug created');
+    stepN(s, 10);
+    expect(typeCommand(s, 'kubectl get pod debug')).toMatch(/\ndebug\s+1\/1\s+Running\s+0\s/);
+    expect(pipe(s, 'kubectl apply -f -', POD.replace('busybox:1.36', 'busybox:1.37'))).toBe('pod/debug configured');
+    expect(s.pods['default/debug']!.spec.containers[0]!.image).toBe('busybox:1.37');
+    stepN(s, 10);
+    expect(typeCommand(s, 'kubectl get pod debug')).toMatch(/\ndebug\s+1\/1\s+Running\s+1 \(\d+s ago\)\s/);
+    const events = typeCommand(s, 'kubectl get events');
+    expect(events).toMatch(/Normal\s+Killing\s+pod\/debug\s+Container shell definition changed, will be restarted/);
+    expect(events).toMatch(/Normal\s+Pulling\s+pod\/debug\s+Pulling image "busybox:1\.37"/);
+    expect(events).toMatch(/Normal\s+Pulled\s+pod\/debug\s+Successfully pulled image "busybox:1\.37" in [2-5]s/);
+    const described = typeCommand(s, 'kubectl describe pod debug');
+    expect(described).toMatch(/Image:\s+busybox:1\.37\n/);
+    expect(described).toMatch(/Last State:\s+Terminated\n\s+Reason:\s+Completed\n\s+Exit Code:\s+0\n/);
+    expect(typeCommand(s, 'kubectl get pod debug -o jsonpath={.status.containerStatuses[0].image}')).toBe('busybox:1.37');
+    expect(pipe(s, 'kubectl apply -f -', POD.replace('busybox:1.36', 'busybox:1.37'))).toBe('pod/debug unchanged');
   });
 });

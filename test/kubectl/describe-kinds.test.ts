@@ -55,6 +55,15 @@ describe('kubectl describe of the other kinds', () => {
     expect(text).toMatch(/Events:\n {2}Type {4}Reason {5}Age {4}From {12}Message\n {2}---- {4}------ {5}---- {3}---- {12}-------\n {2}Normal {2}Completed {2}6m30s {2}job-controller {2}Job completed$/);
   });
 
+  it('container blocks: Port / Host Port, Environment and Mounts (`<none>` in the same columns) as describe.go describeContainers prints them', () => {
+    const text = out(s, 'kubectl describe job migrate');
+    const block = text.slice(text.indexOf('  Containers:\n'), text.indexOf('  Volumes:'));
+    expect(block).toBe(['  Containers:', '   m:', '    Image:      busybox:1.36', '    Port:       <none>', '    Host Port:  <none>', '    Requests:', '      cpu:     50m', '      memory:  32Mi', '    Environment:  <none>', '    Mounts:       <none>', ''].join('\n'));
+    const pod = out(s, 'kubectl describe pod db-0');
+    expect(pod).toMatch(/^ {4}Mounts: {7}<none>$/m);
+    expect(pod).toMatch(/^Controlled By: {4}StatefulSet\/db$/m); // describe.go printController: the controller's kind
+  });
+
   it('cronjob: schedule, history limits, Last Schedule Time, Active Jobs, Events; a Job it made is Controlled By it', () => {
     const text = out(s, 'kubectl describe cronjob report');
     expect(labels(text)).toEqual(['Name', 'Namespace', 'Labels', 'Annotations', 'Schedule', 'Concurrency Policy', 'Suspend', 'Successful Job History Limit', 'Failed Job History Limit', 'Starting Deadline Seconds', 'Selector', 'Parallelism', 'Completions', 'Pod Template', 'Last Schedule Time', 'Active Jobs', 'Events']);

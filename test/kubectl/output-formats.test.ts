@@ -29,12 +29,36 @@ describe('kubectl -o jsonpath', () => {
     expect(out(s, `kubectl get nodes -o jsonpath='{.items[*].metadata.labels.topology\\.kubernetes\\.io/zone}'`)).toBe('zone-a zone-b zone-c');
   });
 
-  it('filters [?(@.field=="value")] and errors on a missing field', () => {
+  it('filters [?(@.field=="value")]; a missing field prints nothing', () => {
     expect(out(s, `kubectl get deploy -o jsonpath='{.items[?(@.spec.replicas==2)].metadata.name}'`)).toBe('db');
     expect(out(s, `kubectl get deploy -o jsonpath='{.items[?(@.spec.replicas>2)].metadata.name}'`)).toBe('api frontend');
-    expect(out(s, `kubectl get deploy api -o jsonpath='{.spec.nope}'`)).toMatch(/^error: error executing jsonpath .*: \.spec\.nope is not found$/);
+    // a missing field prints nothing, as kubectl get's default --allow-missing-template-keys=true (checked with real kubectl 1.32)
+    expect(out(s, `kubectl get deploy api -o jsonpath='{.spec.nope}x'`)).toBe('x');
+    expect(() => runJsonPath('{.spec.nope}', { spec: {} }, false)).toThrow(/\.spec\.nope is not found/);
     expect(runJsonPath('{.a[-1]} {.a[0:2]} {..b}', { a: [1, 2, 3], c: { b: 'x' } })).toBe('3 1 2 x');
     expect(out(s, `kubectl get deploy -o jsonpath='{range .items[*]}'`)).toMatch(/^error: .*unterminated range/);
+  });
+
+  it('$-rooted expressions and unions [a,b] (client-go parseArray), as the kubectl JSONPath reference shows them', () => {
+    expect(out(s, `kubectl get pod ${names[0]} -o jsonpath='{$.metadata.name}'`)).toBe(names[0]);
+    expect(out(s, `kubectl get pods -l app=frontend -o jsonpath='{$.items[*].metadata.name}'`)).toBe(names.join(' '));
+    // the reference's `{.items[*]['metadata.name', 'status.capacity']}`: every name, then every phase (evalUnion)
+    expect(out(s, `kubectl get pods -l app=frontend -o jsonpath="{.items[*]['metadata.name', 'status.phase']}"`)).toBe([...names, ...names.map(() => 'Running')].join(' '));
+    expect(out(s, `kubectl get pod ${names[0]} -o jsonpath="{['metadata.name']}"`)).toBe(names[0]);
+    expect(runJsonPath('{.a[0,2]} {$.a[-1,0:2]} {.o[\'x\',"y"]}', { a: [1, 2, 3], o: { x: 'X', y: 'Y' } })).toBe('1 3 3 1 2 X Y');
+  });
+});
+
+describe('kubectl -o yaml|json as Go omitempty serialises the object', () => {
+  it('empty lists, empty maps and zero counters are omitted; struct fields and non-omitempty zeros stay', () => {
+    const s = createSim(shopInput());
+    stepN(s, 5);
+    const text = [out(s, 'kubectl get deploy api -o yaml'), out(s, 'kubectl get pods -o yaml'), out(s, 'kubectl get svc -o yaml')].join('\n');
+    for (const empty of [/ownerReferences: \[\]/, /labels: \{\}/, /annotations: \{\}/, /env: \[\]/, /minReadySeconds: 0/, /: \[\]$/m]) expect(text).not.toMatch(empty);
+    expect(text).toMatch(/^ {6}restartCount: 0$/m); // not omitempty in core/v1 ContainerStatus
+    expect(text).toMatch(/^ {6}lastState: \{\}$/m); // a struct
+    expect(text).toMatch(/^ {4}loadBalancer: \{\}$/m);
+    expect(JSON.parse(out(s, 'kubectl get deploy api -o json')).metadata.ownerReferences).toBeUndefined();
   });
 });
 
@@ -106,5 +130,15 @@ describe('kubectl api-resources and explain', () => {
     expect(out(s, 'kubectl explain hpa.spec')).toMatch(/^GROUP:\s+autoscaling\nKIND:\s+HorizontalPodAutoscaler\nVERSION:\s+v2\n\nFIELD: spec <HorizontalPodAutoscalerSpec>[\s\S]*\n {2}maxReplicas\t<integer> -required-\n/);
     expect(out(s, 'kubectl explain cronjob.spec.jobTemplate.spec.backoffLimit')).toMatch(/FIELD: backoffLimit <integer>\n\nDESCRIPTION:\n {4}Specifies the number of retries before marking this job failed.\s+Defaults to\s+6$/);
     expect(out(s, 'kubectl explain widgets')).toBe(`error: the server doesn't have a resource type "widgets"`);
+  });
+
+  it('explain --recursive: every level of fields, two spaces a level, names and types only, sorted (as kubectl 1.32; diffed with real kubectl in test/k8s/kubectl-writes.test.ts)', () => {
+    const text = out(s, 'kubectl explain deployment.spec.strategy --recursive');
+    expect(text).toMatch(/^GROUP:\s+apps\nKIND:\s+Deployment\nVERSION:\s+v1\n\nFIELD: strategy <DeploymentStrategy>\n\nDESCRIPTION:\n/);
+    expect(text.slice(text.indexOf('FIELDS:'))).toBe('FIELDS:\n  rollingUpdate\t<RollingUpdateDeployment>\n    maxSurge\t<IntOrString>\n    maxUnavailable\t<IntOrString>\n  type\t<string>');
+    const pods = out(s, 'kubectl explain pods --recursive');
+    expect(pods).toMatch(/^ {2}spec\t<PodSpec>\n {4}containers\t<\[\]Container> -required-\n {6}args\t<\[\]string>\n/m);
+    expect(pods).toMatch(/^ {6}name\t<string> -required-$/m); // spec.containers[].name
+    expect(pods).not.toMatch(/Container image name\./); // no descriptions
   });
 });

@@ -25,18 +25,21 @@
  * - ConfigMap: `data` / `binaryData`; Secret: `data` / `stringData` (its `type` is immutable); an
  *   object with `immutable: true` refuses data changes (`Forbidden: field is immutable when
  *   \`immutable\` is set`). Pods read their env from them when a container starts (../controllers/kubelet.ts).
- * - PDBs and ResourceQuotas have `patchObject`; PVCs and PriorityClasses are refused here.
+ * - PersistentVolumeClaim: labels / annotations; the spec's rules in {@link applyClaim}.
+ * - PDBs and ResourceQuotas have `patchObject`; PriorityClasses are refused here.
  * A refused update changes nothing (the desired object is built on an isolated copy of the state).
  * Labels and annotations the manifest names are set on every kind. Messages: `statefulset.apps/web
  * configured`, `... unchanged` when nothing differs.
  */
 import { ensureImageProfile, notFound, storeOf, updateMetadata, updateObject } from '../apiserver.ts';
+import { kubeletImageChanged } from '../controllers/kubelet.ts';
 import { kindOf } from '../kinds/index.ts';
 import { scheduleTimer } from '../timers.ts';
 import type { ConfigMap, CronJob, DaemonSet, Job, LimitRange, ObjectMeta, PodTemplateSpec, Secret, SimState, StatefulSet } from '../types.ts';
 import { reject, type Handled } from './handler.ts';
 import { barePodFromManifest, buildObject, readOneObject, resourceOf, selectorMismatch, singularOf, type OneObject } from './objects.ts';
 import { keepCurrentTemplate } from './workloadTemplate.ts';
+import { parseQuantity } from '../../manifests/quantity.ts';
 
 /** The template annotation `kubectl rollout restart` sets (kept when the manifest does not name it). */
 const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
@@ -211,20 +214,40 @@ function planConfig(one: OneObject, stored: ConfigMap | Secret, built: ConfigMap
 /** The Pod spec fields an update may change (K pkg/apis/core/validation ValidatePodUpdate, v1.32), as its refusal lists them. */
 const POD_UPDATABLE = '`spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)';
 
+/**
+ * A container with the API server's defaults a served Pod carries (K pkg/apis/core/v1/defaults.go: ports'
+ * `protocol` TCP, an HTTP probe's `scheme` HTTP, a gRPC probe's `service` ""), so an update sent back
+ * from the served object (`kubectl set image pod/x`, `apply`, `replace`) compares equal to the stored one.
+ */
+function withApiDefaults(c: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...c };
+  if (Array.isArray(c['ports'])) out['ports'] = (c['ports'] as Record<string, unknown>[]).map((p) => ({ ...p, protocol: p['protocol'] ?? 'TCP' }));
+  for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
+    const pr = c[probe] as Record<string, unknown> | undefined;
+    if (!pr) continue;
+    const next: Record<string, unknown> = { ...pr };
+    if (pr['httpGet']) next['httpGet'] = { ...(pr['httpGet'] as object), scheme: (pr['httpGet'] as { scheme?: string }).scheme ?? 'HTTP' };
+    if (pr['grpc']) next['grpc'] = { ...(pr['grpc'] as object), service: (pr['grpc'] as { service?: string }).service ?? '' };
+    out[probe] = next;
+  }
+  return out;
+}
+
 /** A container without its image (and without resources when the manifest's names none: admission may have set them). */
 function podContainerShape(c: object, keepResources: boolean): unknown {
-  const { image: _image, resources, ...rest } = c as { image?: string; resources?: unknown };
+  const { image: _image, resources, ...rest } = withApiDefaults(c as Record<string, unknown>) as { image?: string; resources?: unknown };
   return keepResources ? { ...rest, resources } : rest;
 }
 
 /**
  * (issue 6) `kubectl apply -f` of an existing Pod (K pkg/apis/core/validation ValidatePodUpdate): the
- * labels and annotations the manifest names are set; new tolerations are added; any other spec change
- * (containers other than their image, restartPolicy, terminationGracePeriodSeconds, nodeName,
- * nodeSelector, affinity, volumes...) is refused with the API server's `The Pod "x" is invalid: spec:
- * Forbidden: pod updates may not change fields other than ...` (without the Go diff it appends). A
- * container image change is refused too (a simplification: the kubelet's restart of the container
- * with the new image is not modelled here).
+ * labels and annotations the manifest names are set; new tolerations are added; containers' and init
+ * containers' images are updated, and the kubelet restarts a running
+ * container whose image changed with the new image (../controllers/kubelet.ts kubeletImageChanged);
+ * any other spec change (containers other than their image, restartPolicy,
+ * terminationGracePeriodSeconds, nodeName, nodeSelector, affinity, volumes...) is refused with the API
+ * server's `The Pod "x" is invalid: spec: Forbidden: pod updates may not change fields other than ...`
+ * (without the Go diff it appends).
  */
 function applyPod(state: SimState, one: OneObject): Handled {
   const stored = Object.hasOwn(state.pods, one.key) ? state.pods[one.key] : undefined;
@@ -244,9 +267,8 @@ function applyPod(state: SimState, one: OneObject): Handled {
     (spec.nodeName !== undefined && spec.nodeName !== stored.spec.nodeName) ||
     (['nodeSelector', 'affinity', 'topologySpreadConstraints', 'volumes', 'priorityClassName'] as const).some((f) => spec[f] !== undefined && !same(spec[f], stored.spec[f]));
   if (forbidden) return invalid(one, 'spec', `Forbidden: pod updates may not change fields other than ${POD_UPDATABLE}`);
-  const images = spec.containers.map((c) => c.image).concat((spec.initContainers ?? []).map((c) => c.image));
-  const storedImages = stored.spec.containers.map((c) => c.image).concat((stored.spec.initContainers ?? []).map((c) => c.image));
-  if (!same(images, storedImages)) return reject(`error: this game does not restart a Pod's container with a new image (pods "${one.name}"): delete the Pod and create it again, or change the image of its controller (kubectl set image)`);
+  const changedImages = spec.containers.filter((c, i) => stored.spec.containers[i]!.image !== c.image).map((c) => c.name);
+  const changedInit = (spec.initContainers ?? []).some((c, i) => stored.spec.initContainers![i]!.image !== c.image);
   const added = (spec.tolerations ?? []).filter((t) => !(stored.spec.tolerations ?? []).some((x) => same(x, t)));
   let configured = false;
   // labels / annotations through updateMetadata (the Pod's label indexes follow, as kubectl label)
@@ -258,24 +280,83 @@ function applyPod(state: SimState, one: OneObject): Handled {
     if (!w.ok) return reject(w.error);
     configured = true;
   }
-  if (added.length > 0) {
+  if (added.length > 0 || changedImages.length > 0 || changedInit) {
     const w = updateObject(state, 'Pod', one.key, (x) => {
-      x.spec.tolerations = [...(x.spec.tolerations ?? []), ...added];
+      if (added.length > 0) x.spec.tolerations = [...(x.spec.tolerations ?? []), ...added];
+      spec.containers.forEach((c, i) => (x.spec.containers[i]!.image = c.image));
+      (spec.initContainers ?? []).forEach((c, i) => (x.spec.initContainers![i]!.image = c.image));
     });
     if (!w.ok) return reject(w.error);
+    for (const c of [...spec.containers, ...(spec.initContainers ?? [])]) ensureImageProfile(state, c.image);
+    // the kubelet restarts the changed containers with their new image (../controllers/kubelet.ts)
+    if (changedImages.length > 0) kubeletImageChanged(state, one.key, state.pods[one.key]!, changedImages);
     configured = true;
   }
   return { result: { ok: true, message: `pod/${one.name} ${configured ? 'configured' : 'unchanged'}`, completesAt: state.t } };
 }
 
-/** `kubectl apply -f` of an existing object (see the module doc). @returns `KIND/NAME configured` or `unchanged`, or a rejection. */
-export function applyObjectAction(state: SimState, manifest: string): Handled {
+/**
+ * (issue 6) `kubectl apply -f` (and the API's PUT / PATCH) of an existing PersistentVolumeClaim (K
+ * pkg/apis/core/validation ValidatePersistentVolumeClaimUpdate, v1.32; plugin/pkg/admission/storage/
+ * persistentvolume/resize): labels and annotations the manifest names are set; another access mode,
+ * class or volume mode: `spec: Forbidden: spec is immutable after creation except resources.requests and
+ * volumeAttributesClassName for bound claims` (without the Go diff); a smaller storage request:
+ * `spec.resources.requests.storage: Forbidden: field can not be less than status.capacity`
+ * (RecoverVolumeExpansionFailure, beta in 1.32); a larger one is refused by the PersistentVolumeClaimResize
+ * admission, as on kind and minikube, whose `standard` class (the only one the sim models) does not set
+ * `allowVolumeExpansion`: `persistentvolumeclaims "x" is forbidden: only dynamically provisioned pvc can
+ * be resized and the storageclass that provisions the pvc must support resize`.
+ */
+function applyClaim(state: SimState, one: OneObject, remove: { labels: readonly string[]; annotations: readonly string[] }): Handled {
+  const stored = state.persistentVolumeClaims && Object.hasOwn(state.persistentVolumeClaims, one.key) ? state.persistentVolumeClaims[one.key] : undefined;
+  if (!stored) return reject(notFound('persistentvolumeclaims', one.name));
+  const c = one.loaded.persistentVolumeClaims![0]!;
+  const modes = c.spec.accessModes.length > 0 ? c.spec.accessModes : stored.spec.accessModes;
+  if (!same([...modes].sort(), [...stored.spec.accessModes].sort()) || (c.spec.storageClassName !== undefined && c.spec.storageClassName !== stored.spec.storageClassName) || (c.spec.volumeMode !== undefined && c.spec.volumeMode !== stored.spec.volumeMode)) {
+    return invalid(one, 'spec', 'Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims');
+  }
+  const want = parseQuantity(c.spec.storage);
+  if (want < parseQuantity(stored.status.capacity.storage)) return invalid(one, 'spec.resources.requests.storage', 'Forbidden: field can not be less than status.capacity');
+  if (want > parseQuantity(stored.spec.resources.requests.storage)) {
+    return reject(`Error from server (Forbidden): persistentvolumeclaims "${one.name}" is forbidden: only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize`);
+  }
+  let configured = false;
+  const r = updateObject(state, 'PersistentVolumeClaim', one.key, (x) => {
+    const merged = mergeMeta(x.metadata, c.metadata);
+    configured = removeMeta(x.metadata, remove) || merged;
+    return configured;
+  });
+  if (!r.ok) return reject(r.error);
+  return { result: { ok: true, message: `persistentvolumeclaim/${one.name} ${configured ? 'configured' : 'unchanged'}`, completesAt: state.t } };
+}
+
+/** Removes the `remove` keys present in `meta`'s labels / annotations; true when one went. */
+function removeMeta(meta: ObjectMeta, remove: { labels: readonly string[]; annotations: readonly string[] }): boolean {
+  let changed = false;
+  for (const field of ['labels', 'annotations'] as const) {
+    const gone = remove[field].filter((k) => Object.hasOwn(meta[field], k));
+    if (gone.length === 0) continue;
+    const next = { ...meta[field] };
+    for (const k of gone) delete next[k];
+    meta[field] = next;
+    changed = true;
+  }
+  return changed;
+}
+
+/**
+ * `kubectl apply -f` of an existing object (see the module doc); `remove`: label / annotation keys the
+ * write removes (real kubectl's three-way patch sends them `null`; a PUT leaves them out).
+ * @returns `KIND/NAME configured` or `unchanged`, or a rejection.
+ */
+export function applyObjectAction(state: SimState, manifest: string, remove: { labels: readonly string[]; annotations: readonly string[] } = { labels: [], annotations: [] }): Handled {
   const one = readOneObject(manifest);
   if ('result' in one) return one;
   const { kind, name, key } = one;
   if (kind === 'Pod') return applyPod(state, one);
-  if (kind === 'PersistentVolumeClaim' || kind === 'PriorityClass' || kind === 'PodDisruptionBudget' || kind === 'ResourceQuota') {
-    return reject(`error: this game changes an existing ${kind} with kubectl patch (PDBs, quotas) or not at all (PVCs, PriorityClasses); applyObject updates ${['LimitRange', 'Job', 'CronJob', 'StatefulSet', 'DaemonSet', 'ConfigMap', 'Secret'].join(', ')}`);
+  if (kind === 'PersistentVolumeClaim') return applyClaim(state, one, remove);
+  if (kind === 'PriorityClass' || kind === 'PodDisruptionBudget' || kind === 'ResourceQuota') {
+    return reject(`error: this game changes an existing ${kind} with kubectl patch (PDBs, quotas) or not at all (PriorityClasses); applyObject updates ${['LimitRange', 'Job', 'CronJob', 'StatefulSet', 'DaemonSet', 'ConfigMap', 'Secret', 'PersistentVolumeClaim', 'Pod'].join(', ')}`);
   }
   const stored = Object.hasOwn(kindOf(kind)!.store(state), key) ? storeOf(state, kind)[key] : undefined;
   if (!stored) return reject(notFound(resourceOf(kind), name));
@@ -297,7 +378,8 @@ export function applyObjectAction(state: SimState, manifest: string): Handled {
   let configured = false;
   const r = updateObject(state, kind, key, (x) => {
     const specChanged = plan.change(x as never);
-    const metaChanged = mergeMeta(x.metadata, named);
+    const merged = mergeMeta(x.metadata, named);
+    const metaChanged = removeMeta(x.metadata, remove) || merged;
     configured = specChanged || metaChanged;
     if (specChanged && kind !== 'ConfigMap' && kind !== 'Secret') x.metadata.generation += 1;
     return configured;

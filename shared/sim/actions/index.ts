@@ -47,7 +47,7 @@ function dispatch(state: SimState, source: string, a: SimAction): Handled {
     case 'deleteDeployment': return deleteDeploymentAction(state, a.deployment, a.propagation);
     case 'deleteObject': return deleteObjectAction(state, a.kind, a.name, a.namespace, a.propagationPolicy);
     case 'createObject': return createObjectAction(state, a.manifest);
-    case 'applyObject': return applyObjectAction(state, a.manifest);
+    case 'applyObject': return applyObjectAction(state, a.manifest, { labels: a.removeLabels ?? [], annotations: a.removeAnnotations ?? [] });
     case 'adminCommand': return adminAction(state, a.command, a.arg);
     case 'patchObject': return patchAction(state, a.kind, a.name, a.patch);
     case 'autoscale': return autoscaleAction(state, a.deployment, a.maxReplicas, a.minReplicas, a.cpuPercent, a.name);

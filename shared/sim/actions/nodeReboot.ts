@@ -26,7 +26,7 @@
  *
  * May import: ../apiserver.ts, ../cache.ts, ../controllers/nodeLifecycle.ts, ../events.ts, ../hash.ts, ../types.ts, ./handler.ts, ./node.ts.
  */
-import { apiWritable, apiWriteError, createObject, markDirty, removeObject, removePod } from '../apiserver.ts';
+import { apiWritable, apiWriteError, createObject, markDirty, newUid, removeObject, removePod } from '../apiserver.ts';
 import { getIndex } from '../cache.ts';
 import { healthyNodeConditions } from '../controllers/nodeLifecycle.ts';
 import { recordEvent } from '../events.ts';
@@ -118,7 +118,7 @@ export function completeNodeReplace(state: SimState, name: string): number | nul
   if (!node && saved !== undefined) {
     const fresh: Node = {
       ...saved,
-      metadata: { ...saved.metadata, uid: `node-${state.counters.uid++}`, creationTimestamp: state.t, resourceVersion: 0, generation: 1, annotations: {} },
+      metadata: { ...saved.metadata, uid: newUid(state), creationTimestamp: state.t, resourceVersion: 0, generation: 1, annotations: {} },
       spec: { unschedulable: false, taints: [] },
       status: { ...saved.status, conditions: healthyNodeConditions(state.t) },
       sim: { ...saved.sim, cpuRequestedMilli: 0, memRequestedMiB: 0, podCount: 0, kubeletUp: true, lastHeartbeat: state.t, lostAt: null },

@@ -28,7 +28,7 @@
  * May import: ../apiserver.ts, ../emit.ts, ../cache.ts, ../cron.ts, ../kinds/*, ../names.ts,
  * ../podutil.ts, ../timers.ts, ../types.ts, ./replicaset.ts, ./kubelet.ts.
  */
-import { createObject, deletePod, markDirty, newMeta, removeObject, updateStatus } from '../apiserver.ts';
+import { createObject, deletePod, markDirty, newMeta, newUid, removeObject, updateStatus } from '../apiserver.ts';
 import { getIndex } from '../cache.ts';
 import { nextCronTime, parseCron, unixMinutes } from '../cron.ts';
 import { emit } from '../emit.ts';
@@ -53,11 +53,16 @@ export function jobBackoffSeconds(failures: number): number {
   return Math.min(JOB_BACKOFF_MAX_SECONDS, JOB_BACKOFF_INITIAL_SECONDS * 2 ** (failures - 1));
 }
 
-function setJobCondition(state: SimState, job: Job, type: JobCondition['type'], reason: string | undefined, message: string | undefined): void {
-  const c: JobCondition = { type, status: 'True', lastProbeTime: state.t, lastTransitionTime: state.t };
+function setJobCondition(state: SimState, job: Job, type: JobCondition['type'], reason: string | undefined, message: string | undefined, status: JobCondition['status'] = 'True'): void {
+  const c: JobCondition = { type, status, lastProbeTime: state.t, lastTransitionTime: state.t };
   if (reason !== undefined) c.reason = reason;
   if (message !== undefined) c.message = message;
   job.status.conditions = [...job.status.conditions.filter((x) => x.type !== type), c];
+}
+
+/** True when the Job's `Suspended` condition is True. */
+function suspendedCondition(job: Job): boolean {
+  return job.status.conditions.some((c) => c.type === 'Suspended' && c.status === 'True');
 }
 
 function ownedPods(state: SimState, queueKey: string): Pod[] {
@@ -89,6 +94,12 @@ export function syncJob(state: SimState, objKey: string, queueKey: string): void
   job.status.succeeded = succeeded;
   job.status.failed = failed;
   if (!job.spec.suspend) {
+    if (suspendedCondition(job)) {
+      // (issue 6) resumed: condition Suspended False `JobResumed`, event `Resumed`, startTime now (K job_controller.go syncJob)
+      setJobCondition(state, job, 'Suspended', 'JobResumed', 'Job resumed', 'False');
+      emit(state, 'Normal', 'Resumed', ref, 'Job resumed', JOB_SOURCE);
+      delete job.status.startTime;
+    }
     if (job.status.startTime === undefined) {
       job.status.startTime = state.t;
       if (job.spec.activeDeadlineSeconds !== undefined) scheduleTimer(state, state.t + job.spec.activeDeadlineSeconds, 'rs.sync', queueKey);
@@ -142,14 +153,19 @@ export function syncJob(state: SimState, objKey: string, queueKey: string): void
         }
       }
     }
-  } else if (active.length > 0 || job.status.startTime !== undefined) {
-    // (added, issue 6) suspended while running: its active Pods are deleted and startTime cleared, so a
-    // resume restarts the activeDeadlineSeconds clock (W concepts/workloads/controllers/job.md "Suspending a Job")
+  } else if (!suspendedCondition(job) || active.length > 0) {
+    // (added, issue 6) suspended (created suspended, or while running): its active Pods are deleted and
+    // startTime cleared, so a resume restarts the activeDeadlineSeconds clock; condition Suspended True
+    // `JobSuspended` "Job suspended" and event `Suspended` once per suspension (K job_controller.go
+    // syncJob; W concepts/workloads/controllers/job.md "Suspending a Job")
     for (const p of active) deletePod(state, `${ns}/${p.metadata.name}`);
     job.status.active = 0;
     job.status.ready = 0;
     delete job.status.startTime;
-    emit(state, 'Normal', 'Suspended', ref, 'Job suspended', JOB_SOURCE);
+    if (!suspendedCondition(job)) {
+      setJobCondition(state, job, 'Suspended', 'JobSuspended', 'Job suspended');
+      emit(state, 'Normal', 'Suspended', ref, 'Job suspended', JOB_SOURCE);
+    }
   }
   if (JSON.stringify(job.status) !== before) {
     updateStatus(state, 'Job', objKey, { enqueue: false });
@@ -277,11 +293,11 @@ function nextRun(cj: CronJob, t: number): number | null {
   }
 }
 
-function manifestMeta(state: SimState, m: { metadata: JobManifest['metadata'] }, uidPrefix: string): ObjectMeta {
+function manifestMeta(state: SimState, m: { metadata: JobManifest['metadata'] }): ObjectMeta {
   return {
     name: m.metadata.name,
     namespace: m.metadata.namespace ?? 'default',
-    uid: `${uidPrefix}-${state.counters.uid++}`,
+    uid: newUid(state), // RFC 4122-shaped (../apiserver.ts)
     labels: { ...(m.metadata.labels ?? {}) },
     annotations: { ...(m.metadata.annotations ?? {}) },
     creationTimestamp: state.t,
@@ -304,7 +320,7 @@ export function storeBatch(state: SimState, jobs: readonly JobManifest[], cronJo
       state.warnings.push(`duplicate Job "${key}" skipped`);
       continue;
     }
-    const job = jobFromSpec(manifestMeta(state, m, 'job'), { ...m.spec, template: template(m.spec.template) });
+    const job = jobFromSpec(manifestMeta(state, m), { ...m.spec, template: template(m.spec.template) });
     store[key] = job;
     state.dirty.replicaSets.push(`Job:${key}`);
   }
@@ -318,7 +334,7 @@ export function storeBatch(state: SimState, jobs: readonly JobManifest[], cronJo
     const cj: CronJob = {
       apiVersion: 'batch/v1',
       kind: 'CronJob',
-      metadata: manifestMeta(state, m, 'cronjob'),
+      metadata: manifestMeta(state, m),
       spec: {
         schedule: m.spec.schedule,
         concurrencyPolicy: m.spec.concurrencyPolicy ?? 'Allow',

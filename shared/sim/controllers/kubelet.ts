@@ -39,7 +39,7 @@
  */
 import { apiWritable, deletePod, isWarmStart, noteChange, registerPodTerminationHandler, removePod, updateStatus } from '../apiserver.ts';
 import { emit } from '../emit.ts';
-import { configMapOf, configMapValue, secretOf, secretValue } from '../kinds/config.ts';
+import { configMapOf, configMapValue, containerEnv, readsConfigEnv, secretOf, secretValue } from '../kinds/config.ts';
 import { getIndex, indexNodeImages, podsForSelector, servicesForLabels, warmNodeImageNames } from '../cache.ts';
 import { changeCursor, forEachChangeSince } from '../changelog.ts';
 import { cloneContainerState, isTerminating, newCondition, setCondition, setContainerStates, setPodReady } from '../podutil.ts';
@@ -331,7 +331,52 @@ function neverPullPending(pod: Pod): boolean {
 /** The `Pulled` event of container `c`'s first start: `already present on machine` when no pull was needed, else the pull's duration. */
 function pulledMessage(pod: Pod, image: string, now: SimSeconds): string {
   const present = pod.sim.imagesPresent || (pod.sim.pulledImages !== undefined && !pod.sim.pulledImages.includes(image));
-  return present ? `Container image "${image}" already present on machine` : `Successfully pulled image "${image}" in ${now - (pod.status.startTime ?? now)}s`;
+  return present ? `Container image "${image}" already present on machine` : `Successfully pulled image "${image}" in ${now - (pod.sim.pullStartedAt ?? pod.status.startTime ?? now)}s`;
+}
+
+/**
+ * (issue 6) An update of a Pod changed its containers' images (`kubectl apply -f`, the API's PUT / PATCH of
+ * `spec.containers[*].image`; K pkg/kubelet/kuberuntime/kuberuntime_manager.go computePodActions: the
+ * container's hash changed). A running Pod's containers are killed (Normal `Killing` "Container C
+ * definition changed, will be restarted"; the app exits on SIGTERM: last state Terminated `Completed`,
+ * exit 0), the new image is pulled (or found on the Node) and the containers start again with
+ * `restartCount` + 1, at once: a new image is a new back-off key, so no crash-loop wait. A Pod waiting
+ * on a pull or an invalid image pulls the new one now; a Pod not started yet starts with it. `changed`:
+ * the names of the containers whose image changed (the caller wrote the new spec).
+ */
+export function kubeletImageChanged(state: SimState, key: string, pod: Pod, changed: readonly string[]): void {
+  const image = pod.spec.containers[0]?.image ?? '';
+  if (pod.sim.image !== image) {
+    const idx = getIndex(state);
+    idx.podsByImage.get(pod.sim.image)?.delete(key);
+    let set = idx.podsByImage.get(image);
+    if (!set) idx.podsByImage.set(image, (set = new Set()));
+    set.add(key);
+    pod.sim.image = image;
+  }
+  if (!nodeUp(state, pod) || isTerminating(pod) || pod.status.phase === 'Succeeded' || pod.status.phase === 'Failed') return;
+  const now = state.t;
+  const running = pod.sim.containerStartedAt !== null;
+  const waitingOnImage = ['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName'].includes(pod.status.containerStatuses[0]?.state.waiting?.reason ?? '');
+  if (!running && !waitingOnImage) return; // not started yet: it starts with the new image
+  if (running) {
+    for (const name of changed) emit(state, 'Normal', 'Killing', podRef(pod), `Container ${name} definition changed, will be restarted`, 'kubelet');
+    const terminated: ContainerState = { terminated: { exitCode: 0, reason: 'Completed', startedAt: pod.sim.containerStartedAt!, finishedAt: now } };
+    setContainerStates(pod, terminated, { ready: false, started: false });
+    for (const cs of pod.status.containerStatuses) {
+      cs.lastState = cloneContainerState(terminated);
+      cs.restartCount += 1;
+    }
+    stopProbes(pod);
+    pod.sim.containerStartedAt = null;
+    pod.sim.memoryMiB = 0;
+    setPodReady(state, key, pod, false);
+  }
+  for (const cs of pod.status.containerStatuses) cs.image = pod.spec.containers.find((c) => c.name === cs.name)?.image ?? cs.image;
+  updateStatus(state, 'Pod', key);
+  pod.sim.backoffSeconds = 0;
+  pod.sim.pullStartedAt = now;
+  startPull(state, key, pod);
 }
 
 /**
@@ -1346,6 +1391,11 @@ function startContainer(state: SimState, key: string, pod: Pod, restart: boolean
   }
   delete pod.sim.imagesPresent;
   if (pod.sim.pulledImages !== undefined) delete pod.sim.pulledImages;
+  delete pod.sim.pullStartedAt;
+  // (issue 6) the env the containers were created with: a later ConfigMap / Secret change shows after a restart
+  const reading = pod.spec.containers.filter(readsConfigEnv);
+  if (reading.length > 0) pod.sim.envAtStart = reading.map((c) => ({ container: c.name, vars: containerEnv(state, pod.metadata.namespace, c) }));
+  else if (pod.sim.envAtStart !== undefined) delete pod.sim.envAtStart;
   startProbes(state, key, pod, warm);
   if (pod.sim.memLimitMiB !== null && pod.sim.memoryMiB > pod.sim.memLimitMiB) {
     scheduleTimer(state, later(state, 0), T_OOM, key);

@@ -7,9 +7,12 @@
  */
 import type { LabelSelector, ObjectMeta, PodTemplateSpec, SimSeconds } from './types.ts';
 
-/** `batch/v1 JobCondition`: Complete or Failed (reasons `BackoffLimitExceeded`, `DeadlineExceeded`). */
+/**
+ * `batch/v1 JobCondition`: Complete or Failed (reasons `BackoffLimitExceeded`, `DeadlineExceeded`), and
+ * (issue 6) Suspended (True `JobSuspended` "Job suspended", False `JobResumed` "Job resumed").
+ */
 export interface JobCondition {
-  type: 'Complete' | 'Failed';
+  type: 'Complete' | 'Failed' | 'Suspended';
   status: 'True' | 'False';
   reason?: string;
   message?: string;

@@ -9,7 +9,7 @@
  *
  * May import: ../types.ts, ./kind.ts, ./print.ts, ./serialize.ts.
  */
-import type { ConfigMap, Secret, SimState } from '../types.ts';
+import type { ConfigMap, Container, Secret, SimState } from '../types.ts';
 import type { KindDef } from './kind.ts';
 import { humanDuration } from './print.ts';
 import { apiCopy, apiMeta } from './serialize.ts';
@@ -108,6 +108,41 @@ export function configMapValue(cm: ConfigMap, key: string): string | undefined {
 /** The decoded value of `key` of a Secret (`secretKeyRef`), or undefined when the key is absent. */
 export function secretValue(secret: Secret, key: string): string | undefined {
   return secret.data && Object.hasOwn(secret.data, key) ? base64Decode(secret.data[key]!) : undefined;
+}
+
+/** (issue 6) True when container `c` reads variables from ConfigMaps or Secrets (`envFrom`, `env[].valueFrom`). */
+export function readsConfigEnv(c: Container): boolean {
+  return (c.envFrom ?? []).length > 0 || c.env.some((e) => e.valueFrom?.configMapKeyRef !== undefined || e.valueFrom?.secretKeyRef !== undefined);
+}
+
+/**
+ * (issue 6) Container `c`'s own variables as the kubelet builds them when it creates the container (K
+ * pkg/kubelet/kubelet_pods.go makeEnvironmentVariables): every `data` key of its `envFrom` ConfigMaps /
+ * Secrets (with `prefix`), then `env` (a literal, or a ConfigMap / Secret key; later names win, keeping
+ * the first position), from the stored objects now. `fieldRef` / `resourceFieldRef` give "".
+ */
+export function containerEnv(state: SimState, namespace: string, c: Container): [string, string][] {
+  const vars = new Map<string, string>();
+  for (const src of c.envFrom ?? []) {
+    const prefix = src.prefix ?? '';
+    if (src.configMapRef) {
+      const cm = configMapOf(state, namespace, src.configMapRef.name);
+      for (const k of Object.keys(cm?.data ?? {}).sort()) vars.set(prefix + k, cm!.data![k]!);
+    }
+    if (src.secretRef) {
+      const secret = secretOf(state, namespace, src.secretRef.name);
+      for (const k of Object.keys(secret?.data ?? {}).sort()) vars.set(prefix + k, secretValue(secret!, k) ?? '');
+    }
+  }
+  for (const e of c.env) {
+    const cmRef = e.valueFrom?.configMapKeyRef;
+    const secRef = e.valueFrom?.secretKeyRef;
+    const cm = cmRef ? configMapOf(state, namespace, cmRef.name) : undefined;
+    const secret = secRef ? secretOf(state, namespace, secRef.name) : undefined;
+    const v = cmRef ? (cm ? configMapValue(cm, cmRef.key) : undefined) : secRef ? (secret ? secretValue(secret, secRef.key) : undefined) : e.value ?? '';
+    if (v !== undefined) vars.set(e.name, v);
+  }
+  return [...vars];
 }
 
 /** The keys of a ConfigMap (`data` then `binaryData`, each sorted): what a volume projects, envFrom reads `data` only. */

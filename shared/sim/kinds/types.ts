@@ -402,6 +402,13 @@ export interface PodSim {
    */
   pulledImages?: string[];
   /**
+   * (added, issue 6) The variables the kubelet resolved from ConfigMaps / Secrets when it created the
+   * current containers (only containers that read any: `envFrom`, `valueFrom`); `kubectl exec -- env` prints them.
+   */
+  envAtStart?: { container: string; vars: [string, string][] }[];
+  /** (added, issue 6) Sim second the pull of a changed image began (../controllers/kubelet.ts kubeletImageChanged), until the containers start. */
+  pullStartedAt?: SimSeconds;
+  /**
    * (added) The kubelet's probe workers of the current container life (shared/sim/controllers/kubelet.ts).
    * Absent for Pods without probes, and for warm-started Pods whose probes never had to run.
    */
