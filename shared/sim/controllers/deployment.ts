@@ -67,7 +67,7 @@ function scaleRS(state: SimState, d: Deployment, key: string, rs: ReplicaSet, to
 function createRS(state: SimState, dKey: string, d: Deployment, hash: string, revision: number, replicas: number): { key: string; rs: ReplicaSet } {
   const ns = d.metadata.namespace;
   const name = `${d.metadata.name}-${hash}`;
-  const tpl = structuredClone(d.spec.template);
+  const tpl = copyPlain(d.spec.template);
   tpl.metadata.labels['pod-template-hash'] = hash;
   const meta = newMeta(state, ns, name, { ...tpl.metadata.labels }, {
     [REVISION_ANNOTATION]: String(revision),
@@ -91,6 +91,25 @@ function createRS(state: SimState, dKey: string, d: Deployment, hash: string, re
   if (replicas > 0) emit(state, 'Normal', 'ScalingReplicaSet', dRef(d), `Scaled up replica set ${name} from 0 to ${replicas}`, SOURCE);
   setCondition(state, d, 'Progressing', 'True', 'NewReplicaSetCreated', `Created new replica set "${name}"`);
   return { key, rs };
+}
+
+/**
+ * Deep copy of JSON-shaped data (plain objects, arrays, strings, numbers, booleans, null): keys in the
+ * same order, `undefined` values and an own `__proto__` key kept as own properties, which is what
+ * `structuredClone` gives for such data, without its serialiser round trip (a rollout creates a
+ * ReplicaSet, and copies its template, for every Deployment it changes in the same tick).
+ */
+function copyPlain<T>(v: T): T {
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) return v.map(copyPlain) as T;
+  // eslint-disable-next-line no-restricted-syntax -- a copy of the template's own keys (`__proto__` defined as an own property), never looked up by an untrusted name
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) {
+    const x = copyPlain((v as Record<string, unknown>)[k]);
+    if (k === '__proto__') Object.defineProperty(out, k, { value: x, writable: true, enumerable: true, configurable: true });
+    else out[k] = x;
+  }
+  return out as T;
 }
 
 function setCondition(state: SimState, d: Deployment, type: DeploymentCondition['type'], status: DeploymentCondition['status'], reason: string, message: string): void {
