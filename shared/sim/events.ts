@@ -110,7 +110,11 @@ function dropFromIndex(idx: EventIndex, e: SimEvent): void {
   const i = list.indexOf(e);
   if (i < 0) return;
   if (list.length === 1) idx.byName.delete(e.object.name);
-  else list.splice(i, 1);
+  else {
+    // In place (a `splice` would allocate the removed entry's array for every dropped event).
+    for (let k = i + 1; k < list.length; k++) list[k - 1] = list[k]!;
+    list.pop();
+  }
 }
 
 function stamp(idx: EventIndex): void {

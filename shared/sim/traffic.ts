@@ -506,6 +506,9 @@ function readEndpoint(state: SimState, ep: Endpoints['endpoints'][number], prefi
   return dead ? deadTwinOf(gk) : gk;
 }
 
+/** {@link aggregate}'s per-call flags (synchronous, not re-entered), grown as needed; beside the state. */
+let carriedScratch = new Uint8Array(256);
+
 /**
  * Builds a Service's aggregate from its EndpointSlice, re-reading only the entries that changed since
  * `prev` (the reading of this Service's previous slice while the API server could write): the
@@ -529,8 +532,11 @@ function aggregate(state: SimState, memo: Memo, eps: Endpoints | undefined, reso
       : { endpoints: [], contrib: [], prefix, byKey: new Map(), sortedKeys: [], groups: [], nodeCounts: new Map(), nodes: new Set(), imageCounts: new Map(), images: [], ready: 0 };
   const old = r.endpoints;
   const oldContrib = r.contrib;
-  // Old entries whose contribution carries over to the new list (the others are taken out below).
-  const carried = new Uint8Array(old.length);
+  // Old entries whose contribution carries over to the new list (the others are taken out below): the
+  // first old.length bytes of a scratch buffer shared by every call (one typed array less per call).
+  if (carriedScratch.length < old.length) carriedScratch = new Uint8Array(Math.max(old.length, 2 * carriedScratch.length));
+  const carried = carriedScratch;
+  carried.fill(0, 0, old.length);
   let keysChanged = false;
   let imagesChanged = false;
   const added: string[] = [];

@@ -67,7 +67,7 @@ function scaleRS(state: SimState, d: Deployment, key: string, rs: ReplicaSet, to
 function createRS(state: SimState, dKey: string, d: Deployment, hash: string, revision: number, replicas: number): { key: string; rs: ReplicaSet } {
   const ns = d.metadata.namespace;
   const name = `${d.metadata.name}-${hash}`;
-  const tpl = structuredClone(d.spec.template);
+  const tpl = copyPlain(d.spec.template);
   tpl.metadata.labels['pod-template-hash'] = hash;
   const meta = newMeta(state, ns, name, { ...tpl.metadata.labels }, {
     [REVISION_ANNOTATION]: String(revision),
@@ -91,6 +91,25 @@ function createRS(state: SimState, dKey: string, d: Deployment, hash: string, re
   if (replicas > 0) emit(state, 'Normal', 'ScalingReplicaSet', dRef(d), `Scaled up replica set ${name} from 0 to ${replicas}`, SOURCE);
   setCondition(state, d, 'Progressing', 'True', 'NewReplicaSetCreated', `Created new replica set "${name}"`);
   return { key, rs };
+}
+
+/**
+ * Deep copy of JSON-shaped data (plain objects, arrays, strings, numbers, booleans, null): keys in the
+ * same order, `undefined` values and an own `__proto__` key kept as own properties, which is what
+ * `structuredClone` gives for such data, without its serialiser round trip (a rollout creates a
+ * ReplicaSet, and copies its template, for every Deployment it changes in the same tick).
+ */
+function copyPlain<T>(v: T): T {
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) return v.map(copyPlain) as T;
+  // eslint-disable-next-line no-restricted-syntax -- a copy of the template's own keys (`__proto__` defined as an own property), never looked up by an untrusted name
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) {
+    const x = copyPlain((v as Record<string, unknown>)[k]);
+    if (k === '__proto__') Object.defineProperty(out, k, { value: x, writable: true, enumerable: true, configurable: true });
+    else out[k] = x;
+  }
+  return out as T;
 }
 
 function setCondition(state: SimState, d: Deployment, type: DeploymentCondition['type'], status: DeploymentCondition['status'], reason: string, message: string): void {
@@ -134,7 +153,7 @@ function syncDeployment(state: SimState, key: string): void {
   // rolled or scaled (K pkg/controller/deployment/deployment_controller.go syncDeployment: DeletionTimestamp set -> status only)
   if (!d || d.metadata.deletionTimestamp !== undefined) return;
   const rvBefore = d.metadata.resourceVersion;
-  const conditionsBefore = JSON.stringify(d.status.conditions);
+  const conditionsBefore = conditionFields(d.status.conditions);
   const hash = podTemplateHash(d.spec.template);
   const all = replicaSetsOf(state, key);
   let cur = all.find((x) => x.rs.metadata.labels['pod-template-hash'] === hash);
@@ -159,7 +178,43 @@ function syncDeployment(state: SimState, key: string): void {
   }
   syncStatus(state, key, d, cur, old);
   // Condition text/time changes alone are not a status write here (kept as before); still observable.
-  if (d.metadata.resourceVersion === rvBefore && JSON.stringify(d.status.conditions) !== conditionsBefore) noteChange(state, 'Deployment', key);
+  if (d.metadata.resourceVersion === rvBefore && !sameConditionFields(d.status.conditions, conditionsBefore)) noteChange(state, 'Deployment', key);
+}
+
+/**
+ * The fields of a Deployment's conditions, flat, in order: compared after the sync to see whether a
+ * condition changed ({@link sameConditionFields}). The sync changes conditions only through these
+ * fields (in place, or a new condition pushed), so this says what their `JSON.stringify` says.
+ */
+function conditionFields(conds: readonly DeploymentCondition[]): (string | number)[] {
+  const out: (string | number)[] = [];
+  for (const c of conds) out.push(c.type, c.status, c.reason, c.message, c.lastUpdateTime, c.lastTransitionTime);
+  return out;
+}
+
+function sameConditionFields(conds: readonly DeploymentCondition[], before: readonly (string | number)[]): boolean {
+  if (conds.length * 6 !== before.length) return false;
+  for (let i = 0; i < conds.length; i++) {
+    const c = conds[i]!;
+    const o = 6 * i;
+    if (c.type !== before[o] || c.status !== before[o + 1] || c.reason !== before[o + 2] || c.message !== before[o + 3] || c.lastUpdateTime !== before[o + 4] || c.lastTransitionTime !== before[o + 5]) return false;
+  }
+  return true;
+}
+
+/** Status objects written by {@link syncStatus} (its own field order), compared field by field on the next sync. */
+const builtStatuses = new WeakSet<Deployment['status']>();
+
+/**
+ * True when `next` (built by {@link syncStatus}, its `conditions` the same array as `prev`'s) serialises
+ * as `prev` does: field by field when `prev` was built there too (same keys in the same order), else by
+ * `JSON.stringify` (a restored status may hold its keys in another order: then it is written anew).
+ */
+function sameStatus(prev: Deployment['status'], next: Deployment['status']): boolean {
+  if (!builtStatuses.has(prev)) return JSON.stringify(prev) === JSON.stringify(next);
+  return prev.observedGeneration === next.observedGeneration && prev.replicas === next.replicas && prev.updatedReplicas === next.updatedReplicas &&
+    prev.readyReplicas === next.readyReplicas && prev.availableReplicas === next.availableReplicas && prev.unavailableReplicas === next.unavailableReplicas &&
+    prev.conditions === next.conditions;
 }
 
 function rolloutRolling(state: SimState, dKey: string, d: Deployment, hash: string, cur: { key: string; rs: ReplicaSet } | undefined, old: { key: string; rs: ReplicaSet }[], maxOldRevision: number) {
@@ -227,7 +282,8 @@ function syncStatus(state: SimState, key: string, d: Deployment, cur: { key: str
     scheduleTimer(state, state.t + d.spec.progressDeadlineSeconds + state.settings.tickSeconds, DEADLINE_TIMER, key);
   }
   d.status = next;
-  if (JSON.stringify(prev) !== JSON.stringify(next)) updateStatus(state, 'Deployment', key);
+  builtStatuses.add(next);
+  if (!sameStatus(prev, next)) updateStatus(state, 'Deployment', key);
   if (complete) cleanupHistory(state, d, old);
 }
 

@@ -33,7 +33,7 @@ export function endpointsSync(state: SimState): void {
 /**
  * Recomputes one Service's EndpointSlice (creating it if missing); no-op for an unknown Service.
  * `changed`: keys of the only pods that may have changed since the slice was built (see
- * {@link endpointsSync}); null or omitted = read every matching pod.
+ * {@link endpointsSync}; sorted in place); null or omitted = read every matching pod.
  */
 export function syncEndpoints(state: SimState, key: string, changed: string[] | null = null): void {
   const svc = state.services[key];
@@ -90,13 +90,30 @@ export function syncEndpoints(state: SimState, key: string, changed: string[] | 
   updateStatus(state, 'EndpointSlice', key); // the controller already checked quorum
 }
 
-/** Index of the first entry of `list` (sorted by pod name) whose pod name is not below `name`. */
-function lowerBound(list: readonly Endpoint[], name: string): number {
-  let lo = 0;
-  let hi = list.length;
+/**
+ * The pod names of the entries of each endpoint list {@link patchEndpoints} read or built, in list order
+ * (beside the state, never hashed): its binary searches read one flat array instead of three objects
+ * per probe. A list is never changed in place (a change makes a new list), so the names stay true.
+ */
+const listNames = new WeakMap<readonly Endpoint[], string[]>();
+
+function namesOf(list: readonly Endpoint[]): string[] {
+  let names = listNames.get(list);
+  if (names === undefined) {
+    names = new Array<string>(list.length);
+    for (let i = 0; i < list.length; i++) names[i] = list[i]!.targetRef.name;
+    listNames.set(list, names);
+  }
+  return names;
+}
+
+/** Index of the first of `names` (sorted) not below `name`, at or after `from` (a lower bound of it). */
+function lowerBound(names: readonly string[], name: string, from: number): number {
+  let lo = from;
+  let hi = names.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (list[mid]!.targetRef.name < name) lo = mid + 1;
+    if (names[mid]! < name) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -108,27 +125,31 @@ function lowerBound(list: readonly Endpoint[], name: string): number {
  * pod's entry is recomputed exactly as the full rebuild of {@link syncEndpoints} computes it (kept
  * when nothing in it changed, else a new entry reusing the previous address of the same pod on the
  * same node), dropped when the pod is gone, unbound, terminal or no longer matches; every other entry
- * stays. Returns null when the list is unchanged. O(changed x log(entries) + entries).
+ * stays. Returns null when the list is unchanged; sorts `changed` in place. O(changed x log(entries) + entries).
  */
 function patchEndpoints(state: SimState, svc: Service, prev: Endpoint[], changed: string[]): Endpoint[] | null {
   if (changed.length === 0) return null;
   const ns = svc.metadata.namespace;
   const prefix = `${ns}/`;
   // Keys share the `namespace/` prefix: key order is name order. The keys themselves are used for the
-  // lookups (their hashes are cached; a rebuilt key string would be hashed again).
-  const keys = changed.length === 1 ? changed : [...changed].sort();
+  // lookups (their hashes are cached; a rebuilt key string would be hashed again). Sorted in place (the
+  // caller's list, taken from the watch), so each name's position is found from the previous one's.
+  const keys = changed.length === 1 ? changed : changed.sort();
   // Per changed name (deduplicated, in order): its position in `prev`, whether `prev` has it, and its entry now.
+  const names = namesOf(prev);
   const at: number[] = [];
   const had: boolean[] = [];
   const next: (Endpoint | null)[] = [];
   let differs = false;
   let last: string | undefined;
+  let at0 = 0;
   for (const key of keys) {
     if (key === last || !key.startsWith(prefix)) continue;
     last = key;
     const name = key.slice(prefix.length);
-    const i = lowerBound(prev, name);
-    const old = prev[i] !== undefined && prev[i]!.targetRef.name === name ? prev[i] : undefined;
+    const i = lowerBound(names, name, at0);
+    at0 = i;
+    const old = i < names.length && names[i] === name ? prev[i] : undefined;
     const pod = state.pods[key];
     let entry: Endpoint | null = null;
     if (pod && pod.metadata.namespace === ns && pod.spec.nodeName && pod.status.phase !== 'Failed' && pod.status.phase !== 'Succeeded' && selectorMatches(svc.spec.selector, pod.metadata.labels)) {
@@ -144,15 +165,26 @@ function patchEndpoints(state: SimState, svc: Service, prev: Endpoint[], changed
   }
   if (!differs) return null;
   const out: Endpoint[] = [];
+  const outNames: string[] = [];
   let from = 0;
   for (let u = 0; u < at.length; u++) {
     const i = at[u]!;
-    for (let j = from; j < i; j++) out.push(prev[j]!);
+    for (let j = from; j < i; j++) {
+      out.push(prev[j]!);
+      outNames.push(names[j]!);
+    }
     const e = next[u]!;
-    if (e !== null) out.push(e);
+    if (e !== null) {
+      out.push(e);
+      outNames.push(e.targetRef.name);
+    }
     from = had[u] ? i + 1 : i;
   }
-  for (let j = from; j < prev.length; j++) out.push(prev[j]!);
+  for (let j = from; j < prev.length; j++) {
+    out.push(prev[j]!);
+    outNames.push(names[j]!);
+  }
+  listNames.set(out, outNames);
   return out;
 }
 

@@ -475,14 +475,24 @@ function setFlags(memo: RsMemo, key: string, now: number): void {
 
 /**
  * The active pods of `owned` (keys); with `memo` (a fresh, empty one), their flags and counts are
- * recorded in it too (what {@link setFlags} from no flags records, without its lookup).
+ * recorded in it too (what {@link setFlags} from no flags records, without its lookup). With `check`,
+ * the keys of those whose labels do not match `check.selector` are pushed to `check.gone` (the
+ * release check of {@link releaseMismatched} in the same pass).
  */
-function activePods(state: SimState, owned: Set<string> | undefined, memo?: RsMemo): Pod[] {
+function activePods(state: SimState, owned: Set<string> | undefined, memo?: RsMemo, check?: { selector: Record<string, string>; gone: string[] }): Pod[] {
   const active: Pod[] = [];
   if (owned) {
+    let matched: Record<string, string> | undefined;
     for (const k of owned) {
       const p = state.pods[k]!;
       if (!isActive(p)) continue;
+      if (check !== undefined) {
+        const labels = p.metadata.labels;
+        if (labels !== matched) {
+          if (selectorMatches(check.selector, labels)) matched = labels;
+          else check.gone.push(k);
+        }
+      }
       active.push(p);
       if (memo !== undefined) {
         const ready = p.sim.ready;
@@ -522,6 +532,11 @@ function syncReplicaSet(state: SimState, key: string): void {
   syncReplicas(state, key, key, rs, 'ReplicaSet', 'apps/v1', 'replicaset-controller');
 }
 
+/** The label selector of a ReplicaSet (`matchLabels`) or ReplicationController (a plain map). */
+function ownerSelector(owner: ReplicaOwner, kind: 'ReplicaSet' | 'ReplicationController'): Record<string, string> {
+  return kind === 'ReplicaSet' ? (owner as ReplicaSet).spec.selector.matchLabels : (owner as ReplicationController).spec.selector;
+}
+
 /**
  * Releases the active Pods among `candidates` (keys) that `owner` controls but whose labels no longer
  * match its selector (a relabelled Pod): each becomes an orphan and the sync below replaces it.
@@ -529,13 +544,25 @@ function syncReplicaSet(state: SimState, key: string): void {
  * Returns true when a Pod was released. Source: K pkg/controller/replicaset/replica_set.go claimPods.
  */
 function releaseMismatched(state: SimState, owner: ReplicaOwner, kind: 'ReplicaSet' | 'ReplicationController', candidates: Iterable<string>, owned: Set<string>): boolean {
-  const selector: Record<string, string> = kind === 'ReplicaSet' ? (owner as ReplicaSet).spec.selector.matchLabels : (owner as ReplicationController).spec.selector;
+  const selector = ownerSelector(owner, kind);
   const gone: string[] = [];
+  // Pods made from one template share one frozen label object (podFromTemplate): the last label object
+  // that matched is not matched again.
+  let matched: Record<string, string> | undefined;
   for (const k of candidates) {
     if (!owned.has(k)) continue;
     const p = state.pods[k];
-    if (p !== undefined && isActive(p) && !selectorMatches(selector, p.metadata.labels)) gone.push(k);
+    if (p === undefined || !isActive(p)) continue;
+    const labels = p.metadata.labels;
+    if (labels === matched) continue;
+    if (selectorMatches(selector, labels)) matched = labels;
+    else gone.push(k);
   }
+  return releaseAll(state, gone, kind);
+}
+
+/** Releases the Pods `gone` (keys), in key order; true when one was released. */
+function releaseAll(state: SimState, gone: string[], kind: 'ReplicaSet' | 'ReplicationController'): boolean {
   let released = false;
   for (const k of gone.sort()) if (releasePod(state, k, kind).ok) released = true;
   return released;
@@ -549,7 +576,8 @@ function syncReplicas(state: SimState, key: string, objKey: string, rs: ReplicaO
   const ref = { kind, name: rs.metadata.name, namespace: rs.metadata.namespace };
   const changes = takePodChanges(state, 'replicaSets', key);
   let owned = getIndex(state).podsByOwner.get(key);
-  if (owned !== undefined && releaseMismatched(state, rs, kind, changes ?? owned, owned)) owned = getIndex(state).podsByOwner.get(key);
+  // Without a watch every owned pod is read below (activePods): the release check is made in that pass.
+  if (owned !== undefined && changes !== null && releaseMismatched(state, rs, kind, changes, owned)) owned = getIndex(state).podsByOwner.get(key);
   if (adoptOrphans(state, rs, kind, apiVersion, changes)) owned = getIndex(state).podsByOwner.get(key);
   const useMemo = rs.spec.minReadySeconds <= 0 && !isWarmStart(state);
   let memo = useMemo ? rsMemos.get(rs) : undefined;
@@ -563,7 +591,14 @@ function syncReplicas(state: SimState, key: string, objKey: string, rs: ReplicaO
   if (memo === undefined) {
     if (useMemo) rsMemos.set(rs, (memo = { flags: new Map(), active: 0, ready: 0 }));
     else rsMemos.delete(rs);
-    active = activePods(state, owned, memo);
+    const check = changes === null ? { selector: ownerSelector(rs, kind), gone: [] as string[] } : undefined;
+    active = activePods(state, owned, memo, check);
+    if (check !== undefined && check.gone.length > 0 && releaseAll(state, check.gone, kind)) {
+      // Relabelled pods released (nothing was written before them in this sync): read the rest again.
+      owned = getIndex(state).podsByOwner.get(key);
+      if (useMemo) rsMemos.set(rs, (memo = { flags: new Map(), active: 0, ready: 0 }));
+      active = activePods(state, owned, memo);
+    }
   }
   const diff = (memo !== undefined ? memo.active : active!.length) - rs.spec.replicas;
   let exact = true;
