@@ -165,6 +165,15 @@ describe('playing a match in the browser', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('files a follow-up from the pager panel and lists it at once under the declared incidents', async () => {
+    await page.fill('#workflow-followup', 'Add a readiness probe to frontend');
+    await page.click('#workflow-file');
+    const row = page.locator('#workflow-declared li.followup').first();
+    await expect.poll(() => row.textContent(), { timeout: 10_000 }).toContain('Add a readiness probe to frontend');
+    expect(await row.locator('.meta').textContent()).toMatch(/^fu-1 by ada at \d+s$/);
+    expect(await page.inputValue('#workflow-followup')).toBe('');
+  });
+
   it('keeps long console output inside the console: the page never scrolls', async () => {
     // The pod deletion above filled the events table past its panel: a grid row sized by its content
     // once let that table stretch the bottom row and scroll the whole page.

@@ -1,7 +1,7 @@
 /**
  * The incident workflow controls (issue 8) under the pager: the team's pages with Ack (shortcut `A`),
  * Declare (severity + summary), Resolve, a status-update box, a follow-up box (planning: action items,
- * bugs, handoffs for the postmortem), and Hint (reveals one incident's cause for points), plus the declared incidents and the latest updates. Decisions live in
+ * bugs, handoffs for the postmortem), and Hint (reveals one incident's cause for points), plus the declared incidents, the latest status updates and the latest follow-ups (live). Decisions live in
  * ../view/workflow.ts; this file places text and wires events. Built inside `#pager` at start (no
  * index.html markup needed).
  */
@@ -126,6 +126,7 @@ export class PagerPanel {
       hints.join(','),
       team.declared.map((d) => `${d.id}:${d.mitigatedAt}:${d.resolvedAt}`).join('|'),
       team.updates.length,
+      team.followups.length,
       team.hintCost,
     ].join('#');
     if (key === this.#key) return;
@@ -153,11 +154,14 @@ export class PagerPanel {
     this.#hint.textContent = `Hint (−${team.hintCost} pts)`;
     this.#hint.title = `Reveal the cause of the selected incident: costs ${team.hintCost} points`;
     const lastUpdates = team.updates.slice(-3).reverse();
+    const lastFollowups = team.followups.slice(-3).reverse();
     this.#declared.replaceChildren(
       ...team.declared.map((d) =>
         el('li', { class: `incident ${d.resolvedAt >= 0 ? 'mitigated' : 'active'}` }, el('span', { class: 'sev', text: d.severity }), el('span', { class: 'summary', text: `${d.id}: ${d.summary}` }), el('span', { class: 'meta', text: d.resolvedAt >= 0 ? `resolved at ${d.resolvedAt}s` : d.mitigatedAt >= 0 ? `mitigated at ${d.mitigatedAt}s` : `declared by ${d.declaredBy} at ${d.declaredAt}s` })),
       ),
       ...lastUpdates.map((u) => el('li', { class: 'update' }, el('span', { class: 'sev', text: 'UPDATE' }), el('span', { class: 'summary', text: u.text }), el('span', { class: 'meta', text: `${u.by} at ${u.t}s` }))),
+      // The Planning role's follow-ups as they are filed (the postmortem lists them under Action items).
+      ...lastFollowups.map((u) => el('li', { class: 'update followup', title: u.id }, el('span', { class: 'sev', text: 'FOLLOW-UP' }), el('span', { class: 'summary', text: u.text }), el('span', { class: 'meta', text: `${u.id} by ${u.by} at ${u.t}s` }))),
     );
   }
 }
