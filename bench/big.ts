@@ -200,6 +200,11 @@ export function benchBig(opts: BigOptions): Figures {
   note(`big: createSim ${Math.round(createMs)} ms CPU, ${pods} pods, ${out['bigHeapBytesPerPod']} B/pod`);
 
   const warm = timedTicks(sim, opts.warmupTicks);
+  // The same heap after the warm-up ticks: what the first ticks build and keep (the traffic model's
+  // per-Service memo, probe and controller memos) counts too, the figure a running match holds.
+  const heapWarm = heapUsedAfterGc();
+  Object.assign(out, { bigHeapBytesPerPodWarm: Math.round((heapWarm - heapBefore) / Math.max(1, pods)) });
+  note(`big: after ${opts.warmupTicks} warm-up ticks ${out['bigHeapBytesPerPodWarm']} B/pod`);
   if (opts.parts.idle) {
     // With the bare loop selected, idle ticks and bare passes alternate in blocks of IDLE_BLOCK, so the
     // two see the same machine noise (their ratio is the target) while each keeps its own data in the
