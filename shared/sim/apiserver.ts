@@ -60,6 +60,7 @@ import {
 import { recordChange } from './changelog.ts';
 import { KINDS, kindOf, objectKey, qualifiedResource, type KindDef } from './kinds/index.ts';
 import { fnvUid } from './hash.ts';
+import { setContainerImage } from './kinds/serialize.ts';
 import { objKey, splitKey } from './names.ts';
 import type { ConfigMap, ControllerRevision, CronJob, Job, Secret } from './types.ts';
 import type { LimitRange, ResourceQuota } from './kinds/quotaTypes.ts';
@@ -1076,7 +1077,7 @@ export function setDeploymentImage(state: SimState, deployment: string, image: s
   ensureImageProfile(state, image);
   if (c.image === image) return { ok: true, message: `deployment.apps/${name} image unchanged`, completesAt: state.t };
   const r = updateObject(state, 'Deployment', found.key, () => {
-    c.image = image;
+    setContainerImage(c, image); // (issue 6) the stored pull policy kept
   }, { generation: true });
   if (!r.ok) return { ok: false, error: r.error };
   return { ok: true, message: `deployment.apps/${name} image updated`, completesAt: state.t };
