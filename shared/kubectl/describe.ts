@@ -597,7 +597,7 @@ export function describePersistentVolumeClaim(state: SimState, pvc: PersistentVo
     ['Name:', pvc.metadata.name],
     ['Namespace:', pvc.metadata.namespace],
     ['StorageClass:', claimClass(pvc)],
-    ['Status:', pvc.status.phase],
+    ['Status:', pvc.metadata.deletionTimestamp !== undefined ? `Terminating (lasts ${humanDuration(state.t - pvc.metadata.deletionTimestamp)})` : pvc.status.phase], // describe.go: a claim held by PVC protection
     ['Volume:', pvc.spec.volumeName],
     ...(labels.length === 0 ? [['Labels:', '<none>'] as DescribeLine] : labels.map((k, i): DescribeLine => [i === 0 ? 'Labels:' : '', `${k}=${pvc.metadata.labels[k]!}`])),
     ...(annotations.length === 0 ? [['Annotations:', '<none>'] as DescribeLine] : annotations.map((k, i): DescribeLine => [i === 0 ? 'Annotations:' : '', `${k}: ${pvc.metadata.annotations[k]!}`])),
