@@ -8,6 +8,7 @@
 import type { Container, ContainerState, InitContainer, Volume, CronJob, DaemonSet, Deployment, EndpointSlice, Job, LimitRange, Node, Pod, PriorityClass, Probe, ReplicaSet, ReplicationController, Service, SimState, StatefulSet, ConfigMap, Secret } from '../sim/types.ts';
 import { defaultedItem } from '../sim/kinds/limitrange.ts';
 import { accessModesString, claimClass } from '../sim/kinds/pvc.ts';
+import { apiServerAddresses } from '../sim/kinds/endpointslice.ts';
 import type { PersistentVolumeClaim } from '../sim/types.ts';
 import { KINDS, toApi, type KubeObject } from '../sim/kinds/index.ts';
 import { quotaRows } from '../sim/kinds/resourcequota.ts';
@@ -303,7 +304,8 @@ export function describeService(state: SimState, key: string, svc: Service): str
     .filter((e) => e.conditions.ready && !e.conditions.terminating)
     .map((e) => state.pods[`${svc.metadata.namespace}/${e.targetRef.name}`])
     .filter((p): p is Pod => p !== undefined)
-    .map((p) => `${podIp(state, p)}${typeof target === 'number' ? `:${target}` : ''}`);
+    .map((p) => `${podIp(state, p)}${typeof target === 'number' ? `:${target}` : ''}`)
+    .concat(apiServerAddresses(state, key).map((a) => `${a}${typeof target === 'number' ? `:${target}` : ''}`)); // (issue 6) the kubernetes Service's API servers
   const entries: [string, string][] = [
     ['Name', svc.metadata.name],
     ['Namespace', svc.metadata.namespace],
