@@ -8,6 +8,7 @@
 import type { Container, ContainerState, InitContainer, Volume, CronJob, DaemonSet, Deployment, EndpointSlice, Job, LimitRange, Node, Pod, PriorityClass, Probe, ReplicaSet, ReplicationController, Service, SimState, StatefulSet, ConfigMap, Secret } from '../sim/types.ts';
 import { defaultedItem } from '../sim/kinds/limitrange.ts';
 import { accessModesString, claimClass } from '../sim/kinds/pvc.ts';
+import { apiServerAddresses } from '../sim/kinds/endpointslice.ts';
 import type { PersistentVolumeClaim } from '../sim/types.ts';
 import { KINDS, toApi, type KubeObject } from '../sim/kinds/index.ts';
 import { quotaRows } from '../sim/kinds/resourcequota.ts';
@@ -304,7 +305,8 @@ export function describeService(state: SimState, key: string, svc: Service): str
     .filter((e) => e.conditions.ready && !e.conditions.terminating)
     .map((e) => state.pods[`${svc.metadata.namespace}/${e.targetRef.name}`])
     .filter((p): p is Pod => p !== undefined)
-    .map((p) => `${podIp(state, p)}${typeof target === 'number' ? `:${target}` : ''}`);
+    .map((p) => `${podIp(state, p)}${typeof target === 'number' ? `:${target}` : ''}`)
+    .concat(apiServerAddresses(state, key).map((a) => `${a}${typeof target === 'number' ? `:${target}` : ''}`)); // (issue 6) the kubernetes Service's API servers
   const entries: [string, string][] = [
     ['Name', svc.metadata.name],
     ['Namespace', svc.metadata.namespace],
@@ -598,7 +600,7 @@ export function describePersistentVolumeClaim(state: SimState, pvc: PersistentVo
     ['Name:', pvc.metadata.name],
     ['Namespace:', pvc.metadata.namespace],
     ['StorageClass:', claimClass(pvc)],
-    ['Status:', pvc.status.phase],
+    ['Status:', pvc.metadata.deletionTimestamp !== undefined ? `Terminating (lasts ${humanDuration(state.t - pvc.metadata.deletionTimestamp)})` : pvc.status.phase], // describe.go: a claim held by PVC protection
     ['Volume:', pvc.spec.volumeName],
     ...(labels.length === 0 ? [['Labels:', '<none>'] as DescribeLine] : labels.map((k, i): DescribeLine => [i === 0 ? 'Labels:' : '', `${k}=${pvc.metadata.labels[k]!}`])),
     ...(annotations.length === 0 ? [['Annotations:', '<none>'] as DescribeLine] : annotations.map((k, i): DescribeLine => [i === 0 ? 'Annotations:' : '', `${k}: ${pvc.metadata.annotations[k]!}`])),

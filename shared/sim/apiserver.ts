@@ -37,7 +37,8 @@
  * (eviction.go: 429 `Cannot evict pod as it would violate the pod's disruption budget.`; binding),
  * K pkg/controller/controller_utils.go (PodControlInterface).
  *
- * May import: ./cache.ts, ./changelog.ts, ./kinds/index.ts (the registry: stores, keys, defaulting), ./emit.ts, ./events.ts, ./hash.ts, ./names.ts, ./types.ts,
+ * May import: ./cache.ts, ./changelog.ts, ./kinds/index.ts (the registry: stores, keys, defaulting), ./kinds/serialize.ts
+ * (setContainerImage), ./kinds/pvc.ts (PVC protection), ./emit.ts, ./events.ts, ./hash.ts, ./names.ts, ./types.ts,
  * and (a compatibility re-export only) ./controllers/etcd.ts. Never other controllers: the kubelet
  * reacts to deletions through {@link registerPodTerminationHandler}.
  */
@@ -60,6 +61,8 @@ import {
 import { recordChange } from './changelog.ts';
 import { KINDS, kindOf, objectKey, qualifiedResource, type KindDef } from './kinds/index.ts';
 import { counterUid } from './hash.ts';
+import { setContainerImage } from './kinds/serialize.ts';
+import { claimInUse, PVC_PROTECTION_FINALIZER } from './kinds/pvc.ts';
 import { objKey, splitKey } from './names.ts';
 import type { ConfigMap, ControllerRevision, CronJob, Job, Secret } from './types.ts';
 import type { LimitRange, ResourceQuota } from './kinds/quotaTypes.ts';
@@ -963,12 +966,34 @@ function removeStoredPod(state: SimState, key: string, pod: Pod): void {
     changed(state, 'Node', node.metadata.name, 'MODIFIED');
   }
   delete state.pods[key];
+  releaseProtectedClaims(state, pod);
   touchPodOwners(state, key, pod);
   // The Deployment waits for old pods to be gone (Recreate, history cleanup): tell it.
   const rs = state.replicaSets[controllerKey(pod, 'ReplicaSet')];
   const d = rs ? controllerKey(rs, 'Deployment') : '';
   if (d) markDirty(state, 'deployments', d);
   changed(state, 'Pod', key, 'DELETED');
+}
+
+/**
+ * (issue 6) The pvc-protection controller's half once a Pod is gone (K pkg/controller/volume/pvcprotection
+ * processPVC): each Terminating claim `pod` named that no other scheduled Pod uses loses its
+ * `kubernetes.io/pvc-protection` finalizer and is deleted (`DELETED`). Cost: the Pod's claim volumes.
+ */
+function releaseProtectedClaims(state: SimState, pod: Pod): void {
+  const store = state.persistentVolumeClaims;
+  if (!store || !pod.spec.volumes) return;
+  const ns = pod.metadata.namespace;
+  for (const v of pod.spec.volumes) {
+    const name = v.persistentVolumeClaim?.claimName;
+    if (name === undefined) continue;
+    const key = `${ns}/${name}`;
+    const claim = Object.hasOwn(store, key) ? store[key] : undefined;
+    if (!claim || claim.metadata.deletionTimestamp === undefined || claimInUse(state, ns, name)) continue;
+    delete store[key];
+    changed(state, 'PersistentVolumeClaim', key, 'DELETED');
+    logWrite(state, 'remove', 'PersistentVolumeClaim', key);
+  }
 }
 
 /**
@@ -984,6 +1009,17 @@ export function removeObject(state: SimState, kind: Exclude<StoredKind, 'Pod'>, 
   const store = (def.ensureStore !== undefined && Object.hasOwn(def.store(state), key) ? def.ensureStore(state) : def.store(state)) as Record<string, StoredKinds[typeof kind]>;
   const obj = store[key];
   if (!obj) return missing(kind, key);
+  // (issue 6) PVC protection: a claim a scheduled Pod uses stays, Terminating, until no Pod uses it
+  // ({@link releaseProtectedClaims} when the last such Pod goes).
+  if (kind === 'PersistentVolumeClaim' && claimInUse(state, obj.metadata.namespace, obj.metadata.name)) {
+    if (obj.metadata.deletionTimestamp === undefined) {
+      obj.metadata.deletionTimestamp = state.t;
+      if (!(obj.metadata.finalizers ?? []).includes(PVC_PROTECTION_FINALIZER)) obj.metadata.finalizers = [...(obj.metadata.finalizers ?? []), PVC_PROTECTION_FINALIZER];
+      changed(state, kind, key, 'MODIFIED');
+      logWrite(state, 'update', kind, key);
+    }
+    return { ok: true, key };
+  }
   if (kind === 'ReplicaSet') indexRemoveReplicaSet(state, key, obj as ReplicaSet);
   if (kind === 'Service') indexRemoveService(state, key, obj as Service);
   delete store[key];
@@ -1075,7 +1111,7 @@ export function setDeploymentImage(state: SimState, deployment: string, image: s
   ensureImageProfile(state, image);
   if (c.image === image) return { ok: true, message: `deployment.apps/${name} image unchanged`, completesAt: state.t };
   const r = updateObject(state, 'Deployment', found.key, () => {
-    c.image = image;
+    setContainerImage(c, image); // (issue 6) the stored pull policy kept
   }, { generation: true });
   if (!r.ok) return { ok: false, error: r.error };
   return { ok: true, message: `deployment.apps/${name} image updated`, completesAt: state.t };

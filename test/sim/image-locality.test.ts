@@ -189,6 +189,25 @@ describe('ImageLocality', () => {
       expect(s.deployments['default/web']!.spec.template.spec.containers[0]!.imagePullPolicy).toBeUndefined(); // stored as the manifest had it
     });
 
+    it('the stored policy survives `kubectl set image` to a tag of another default (as the API server stored it at creation)', () => {
+      const s = sim({ nodes: [node('n1')], deployments: [deployment('web', { replicas: 1, image: 'shop/web:v1' })], services: [] });
+      const policy = () => {
+        const out = runKubectl(s, 'kubectl get deployment web -o json');
+        return JSON.parse(out.kind === 'output' ? out.output : '{}').spec.template.spec.containers[0].imagePullPolicy as string;
+      };
+      expect(policy()).toBe('IfNotPresent');
+      const setImage = (image: string) => {
+        expect(applyAction(s, 'alice', { type: 'setImage', deployment: 'web', image }).ok).toBe(true);
+        run(s, 5);
+      };
+      setImage('shop/web:latest');
+      expect(policy()).toBe('IfNotPresent'); // real: stored IfNotPresent, not re-defaulted to Always
+      setImage('shop/web:v1');
+      expect(policy()).toBe('IfNotPresent');
+      expect(s.deployments['default/web']!.spec.template.spec.containers[0]!.imagePullPolicy).toBeUndefined(); // the first template again
+      expect(Object.keys(s.replicaSets)).toHaveLength(2); // v1's ReplicaSet reused
+    });
+
     it('image GC deletes an unused image from the Node: the next Pod needing it pulls again', () => {
       const s = sim({
         settings: { seed: 1, tickSeconds: 1, durationSeconds: 3600 },

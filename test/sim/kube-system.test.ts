@@ -12,6 +12,24 @@ import { etcdIncident, shopInput, stepN, typeCommand } from './game-fixtures.ts'
 const rowsOf = (text: string) => text.split('\n').slice(1).filter((l) => l.trim() !== '');
 
 describe('kube-system', () => {
+  it('the kubernetes endpoints are the API servers (one per control-plane host, port 6443), no Pods', () => {
+    const s = createSim({ ...shopInput(), kubeSystem: true });
+    stepN(s, 5);
+    expect(typeCommand(s, 'kubectl get endpoints kubernetes')).toMatch(/\nkubernetes\s+10\.0\.0\.10:6443,10\.0\.0\.11:6443,10\.0\.0\.12:6443\s+\d+s$/);
+    expect(typeCommand(s, 'kubectl get endpointslices kubernetes')).toMatch(/\nkubernetes\s+IPv4\s+6443\s+10\.0\.0\.10,10\.0\.0\.11,10\.0\.0\.12\s+\d+s$/);
+    const json = JSON.parse(typeCommand(s, 'kubectl get endpointslice kubernetes -o json')) as { endpoints: { addresses: string[]; conditions: { ready: boolean }; targetRef?: unknown; nodeName?: string }[] };
+    expect(json.endpoints).toEqual([10, 11, 12].map((n) => ({ addresses: [`10.0.0.${n}`], conditions: { ready: true } })));
+    const described = typeCommand(s, 'kubectl describe endpointslice kubernetes');
+    expect(described).toMatch(/Addresses:\s+10\.0\.0\.10\n/);
+    expect(described).toMatch(/NodeName:\s+<unset>/);
+    expect(typeCommand(s, 'kubectl describe svc kubernetes')).toMatch(/\nEndpoints:\s+10\.0\.0\.10:6443,10\.0\.0\.11:6443,10\.0\.0\.12:6443\n/);
+    expect(s.endpoints['default/kubernetes']!.endpoints).toEqual([]); // no Pod endpoint: traffic, logs and the map see none
+    // an API server whose mirror Pod is not Ready leaves the list
+    const pod = s.pods['kube-system/kube-apiserver-control-plane-1']!;
+    pod.status.conditions = pod.status.conditions.map((c) => (c.type === 'Ready' ? { ...c, status: 'False' as const } : c));
+    expect(typeCommand(s, 'kubectl get endpoints kubernetes')).toMatch(/\nkubernetes\s+10\.0\.0\.10:6443,10\.0\.0\.12:6443\s/);
+  });
+
   it('lists CoreDNS, kube-proxy and the control-plane static Pods; the kubernetes and kube-dns Services', () => {
     const s = createSim({ ...shopInput(), kubeSystem: true });
     stepN(s, 5);

@@ -83,8 +83,78 @@ describe('persistentVolumeClaimRetentionPolicy Delete', () => {
     step(s);
     expect(claims(s)).toEqual(['default/cassandra-data-cassandra-0', 'default/cassandra-data-cassandra-1']);
     expect(kubectl(s, 'kubectl delete statefulset cassandra')).toBe('statefulset.apps "cassandra" deleted');
+    const deletedAt = s.t;
+    step(s);
+    // PVC protection: the claims stay Terminating while their Pods terminate.
+    expect(claims(s)).toEqual(['default/cassandra-data-cassandra-0', 'default/cassandra-data-cassandra-1']);
+    expect(kubectl(s, 'kubectl get pvc')).toMatch(/\ncassandra-data-cassandra-0\s+Terminating\s+pvc-/);
+    const described = kubectl(s, 'kubectl describe pvc cassandra-data-cassandra-1');
+    expect(described).toMatch(/\nStatus:\s+Terminating \(lasts \d+s\)\n/);
+    expect(described).toMatch(/\nFinalizers:\s+\[kubernetes\.io\/pvc-protection\]\n/);
+    expect(described).toMatch(/\nUsed By:\s+cassandra-1\n/);
+    expect(kubectl(s, 'kubectl get pvc cassandra-data-cassandra-0 -o jsonpath={.metadata.finalizers}')).toBe('["kubernetes.io/pvc-protection"]');
     for (let i = 0; i < 60 && Object.keys(s.pods).some((k) => k.startsWith('default/cassandra-')); i++) step(s);
-    expect(claims(s)).toEqual([]);
+    const podsGoneAt = s.t;
+    expect(podsGoneAt - deletedAt).toBeGreaterThan(1); // the claims outlived the set
+    expect(claims(s)).toEqual([]); // gone with the last Pod that used them
+  });
+});
+
+describe('PVC protection (kubernetes.io/pvc-protection)', () => {
+  it('kubectl delete pvc of a claim a running Pod mounts: Terminating, the Pod keeps running; gone once the Pod is', () => {
+    const yaml = `apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: data}
+spec:
+  accessModes: [ReadWriteOnce]
+  resources: {requests: {storage: 5Gi}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: db}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      containers:
+      - name: db
+        image: postgres:16
+        volumeMounts: [{name: data, mountPath: /var/lib/postgresql/data}]
+      volumes:
+      - name: data
+        persistentVolumeClaim: {claimName: data}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: db}
+spec:
+  selector: {app: db}
+  ports: [{port: 5432}]
+`;
+    const loaded = loadManifests(yaml);
+    expect(loaded.errors).toEqual([]);
+    const input = manifestsOnlyInput(loaded, { seed: 3 });
+    const s = createSim({ ...input, nodes: input.nodes.slice(0, 2) });
+    const db = () => Object.values(s.pods).find((p) => p.metadata.name.startsWith('db-'));
+    for (let i = 0; i < 30 && db()?.status.phase !== 'Running'; i++) step(s);
+    const name = db()!.metadata.name;
+    expect(db()!.status.phase).toBe('Running');
+    expect(kubectl(s, 'kubectl delete pvc data')).toBe('persistentvolumeclaim "data" deleted');
+    for (let i = 0; i < 60; i++) step(s); // a minute on
+    expect(kubectl(s, 'kubectl get pvc')).toMatch(/\ndata\s+Terminating\s+pvc-[0-9a-f-]{36}\s+5Gi\s+RWO\s+standard\s+<unset>\s+\d+s$/);
+    expect(kubectl(s, 'kubectl describe pvc data')).toMatch(new RegExp(`\nStatus:\\s+Terminating \\(lasts 60s\\)\n[\\s\\S]*\nFinalizers:\\s+\\[kubernetes\\.io/pvc-protection\\]\n[\\s\\S]*\nUsed By:\\s+${name}\n`));
+    expect(db()!.metadata.name).toBe(name);
+    expect(db()!.status.phase).toBe('Running'); // the Pod keeps its claim
+    expect(kubectl(s, 'kubectl delete pvc data')).toBe('persistentvolumeclaim "data" deleted'); // again: accepted, nothing changes
+    expect(kubectl(s, 'kubectl scale deployment db --replicas=0')).toBe('deployment.apps/db scaled');
+    const t0 = s.t;
+    for (let i = 0; i < 60 && db(); i++) step(s);
+    expect(db()).toBeUndefined();
+    expect(claims(s)).toEqual([]); // released with the Pod
+    expect(s.t - t0).toBeLessThanOrEqual(32); // the Pod's 30 s grace period at most
+    expect(kubectl(s, 'kubectl get pvc')).toBe('No resources found in default namespace.');
   });
 });
 

@@ -12,6 +12,7 @@ import { ensureImageProfile, notFound, updateObject } from '../apiserver.ts';
 import { statefulSetRevision } from '../controllers/statefulset.ts';
 import { revisionTemplate, revisionsOf } from '../controllers/history.ts';
 import { refKey, simTimestamp, splitKey, templateHash } from '../names.ts';
+import { setContainerImage } from '../kinds/serialize.ts';
 import type { PodTemplateSpec, SimState, StatefulSet } from '../types.ts';
 import { reject, type Handled } from './handler.ts';
 
@@ -64,7 +65,7 @@ export function setTemplateImageAction(state: SimState, kind: TemplateKind, ref:
     let changed = false;
     for (const c of t.spec.containers) {
       if ((container === undefined || c.name === container) && c.image !== image) {
-        c.image = image;
+        setContainerImage(c, image); // (issue 6) the stored pull policy kept
         changed = true;
       }
     }

@@ -10,7 +10,8 @@
  * `whenScaled: Delete`: the claims of an ordinal at or above `replicas` are deleted once its Pod is gone
  * ({@link deleteScaledClaims}; Kubernetes: an owner reference to the condemned Pod, the garbage
  * collector, PVC protection until the Pod is gone); `whenDeleted: Delete`: deleted with the set
- * (../actions/objects.ts dependents, {@link claimsDeletedWithSet}).
+ * (../actions/objects.ts dependents, {@link claimsDeletedWithSet}), each held Terminating by PVC
+ * protection (../apiserver.ts removeObject, finalizer `kubernetes.io/pvc-protection`) until its Pod is gone.
  */
 import { createObject, newMeta, removeObject } from '../apiserver.ts';
 import { emit } from '../emit.ts';
@@ -28,7 +29,10 @@ export function ensureStatefulSetClaims(state: SimState, sts: StatefulSet, ordin
   const podName = `${sts.metadata.name}-${ordinal}`;
   for (const tpl of sts.spec.volumeClaimTemplates ?? []) {
     const name = claimName(tpl.metadata.name, sts.metadata.name, ordinal);
-    if (state.persistentVolumeClaims && Object.hasOwn(state.persistentVolumeClaims, `${ns}/${name}`)) continue;
+    const existing = state.persistentVolumeClaims && Object.hasOwn(state.persistentVolumeClaims, `${ns}/${name}`) ? state.persistentVolumeClaims[`${ns}/${name}`] : undefined;
+    // createPersistentVolumeClaims: a claim still Terminating (PVC protection) blocks the Pod until it is gone
+    if (existing?.metadata.deletionTimestamp !== undefined) return { ok: false, claim: name, error: `pvc ${name} is being deleted` };
+    if (existing) continue;
     const claim = claimFromTemplate(tpl, newMeta(state, ns, name, {}, {}, []), sts.spec.selector.matchLabels);
     const r = createObject(state, 'PersistentVolumeClaim', claim);
     if (!r.ok) return { ok: false, claim: name, error: r.error };

@@ -50,6 +50,29 @@ export function endpointFor(state: SimState, pod: Pod, terminating: boolean, add
   };
 }
 
+/** The key of the `kubernetes` Service's slice, the API servers' (written by their endpoint reconciler, not the EndpointSlice controller). */
+export const KUBERNETES_SLICE_KEY = 'default/kubernetes';
+
+/**
+ * (issue 6) The API servers' addresses of the `kubernetes` slice (K pkg/controlplane/reconcilers
+ * lease.go: each running kube-apiserver lists its advertise address, port 6443): one per control-plane
+ * host (one per started etcd member, ../kubeSystem.ts controlPlaneHosts) whose `kube-apiserver-<host>`
+ * mirror Pod is Ready, the member's IP (`10.0.0.(10 + index)` unless frozen). Computed on read: the sim
+ * stores them outside `endpoints` (whose readers, traffic and logs, take every endpoint for a Pod's).
+ * Empty for any other slice and for a cluster without kube-system.
+ */
+export function apiServerAddresses(state: SimState, key: string): string[] {
+  if (key !== KUBERNETES_SLICE_KEY || state.services[key]?.metadata.labels['provider'] !== 'kubernetes') return [];
+  const out: string[] = [];
+  state.controlPlane.etcd.members.forEach((m, i) => {
+    if (m.unstarted === true) return;
+    const host = `control-plane-${m.name.startsWith('etcd-') ? m.name.slice(5) : m.name}`;
+    const pod = state.pods[`kube-system/kube-apiserver-${host}`];
+    if (pod?.status.conditions.some((c) => c.type === 'Ready' && c.status === 'True')) out.push(m.ip ?? `10.0.0.${10 + i}`);
+  });
+  return out;
+}
+
 function firstThree(list: string[]): string {
   return list.length > 3 ? `${list.slice(0, 3).join(',')} + ${list.length - 3} more...` : list.length === 0 ? '<none>' : list.join(',');
 }
@@ -59,13 +82,14 @@ export const endpointsViewColumns: readonly PrinterColumn<EndpointSlice>[] = [
   { name: 'NAME', cell: (e) => e.metadata.name },
   {
     name: 'ENDPOINTS',
-    cell: (e) => {
+    cell: (e, s) => {
       const port = e.ports[0]?.port;
       const addrs: string[] = [];
       for (const ep of e.endpoints) {
         if (!ep.conditions.ready || ep.conditions.terminating) continue;
         for (const a of ep.addresses) addrs.push(port === undefined ? a : `${a}:${port}`);
       }
+      for (const a of apiServerAddresses(s, `${e.metadata.namespace}/${e.metadata.name}`)) addrs.push(port === undefined ? a : `${a}:${port}`);
       return firstThree(addrs);
     },
   },
@@ -86,16 +110,19 @@ export const endpointSliceKind: KindDef<EndpointSlice> = {
     e.ports ??= [];
   },
   controllerKinds: [],
-  toApi(e) {
+  toApi(e, state) {
     const copy = apiCopy(e);
     apiMeta(copy);
+    // (issue 6) the API servers' endpoints: an address and `ready`, no targetRef or nodeName
+    const api = apiServerAddresses(state, `${e.metadata.namespace}/${e.metadata.name}`);
+    if (api.length > 0) copy['endpoints'] = [...(copy['endpoints'] as unknown[]), ...api.map((ip) => ({ addresses: [ip], conditions: { ready: true } }))];
     return copy;
   },
   columns: [
     { name: 'NAME', cell: (e) => e.metadata.name },
     { name: 'ADDRESSTYPE', cell: (e) => e.addressType },
     { name: 'PORTS', cell: (e) => (e.ports.length === 0 ? '<unset>' : e.ports.map((p) => String(p.port)).join(',')) },
-    { name: 'ENDPOINTS', cell: (e) => firstThree(e.endpoints.flatMap((ep) => ep.addresses)) },
+    { name: 'ENDPOINTS', cell: (e, s) => firstThree([...e.endpoints.flatMap((ep) => ep.addresses), ...apiServerAddresses(s, `${e.metadata.namespace}/${e.metadata.name}`)]) },
     { name: 'AGE', cell: (e, s) => humanDuration(s.t - e.metadata.creationTimestamp) },
   ],
 };

@@ -7,12 +7,31 @@
  *
  * May import: ../types.ts, ./kind.ts, ./print.ts, ./serialize.ts.
  */
-import type { ObjectMeta, PersistentVolumeClaim, PersistentVolumeClaimTemplate } from '../types.ts';
+import type { ObjectMeta, PersistentVolumeClaim, PersistentVolumeClaimTemplate, SimState } from '../types.ts';
 import type { KindDef } from './kind.ts';
 import { humanDuration } from './print.ts';
 import { apiCopy, apiMeta } from './serialize.ts';
 
 const EMPTY = Object.freeze({}) as Readonly<Record<string, never>>;
+
+/** The finalizer the PVC protection admission puts on every claim (K pkg/util/... volumeutil PVCProtectionFinalizer). */
+export const PVC_PROTECTION_FINALIZER = 'kubernetes.io/pvc-protection';
+
+/**
+ * (issue 6) Whether a Pod uses the claim `namespace/name`, as the pvc-protection controller asks (K
+ * pkg/controller/volume/pvcprotection/pvc_protection_controller.go podUsesPVC): a Pod bound to a Node
+ * (`spec.nodeName` set, whatever its phase, Terminating included) with a volume naming the claim.
+ * `except`: a Pod key not counted (the one being removed). O(Pods): called only when a claim is
+ * deleted or a Pod using a Terminating claim goes.
+ */
+export function claimInUse(state: SimState, namespace: string, name: string, except?: string): boolean {
+  for (const key in state.pods) {
+    if (key === except) continue;
+    const p = state.pods[key]!;
+    if (p.metadata.namespace === namespace && p.spec.nodeName && (p.spec.volumes ?? []).some((v) => v.persistentVolumeClaim?.claimName === name)) return true;
+  }
+  return false;
+}
 
 /** The beta annotation naming a claim's StorageClass (still honoured: K pkg/apis/core/v1/helper GetPersistentVolumeClaimClass). */
 export const BETA_STORAGE_CLASS = 'volume.beta.kubernetes.io/storage-class';
@@ -46,7 +65,7 @@ export function claimFromTemplate(tpl: PersistentVolumeClaimTemplate, meta: Obje
   return {
     apiVersion: 'v1',
     kind: 'PersistentVolumeClaim',
-    metadata: { ...meta, labels: { ...(tpl.metadata.labels ?? {}), ...(extraLabels ?? {}) }, annotations: { ...annotations, 'pv.kubernetes.io/bind-completed': 'yes', 'pv.kubernetes.io/bound-by-controller': 'yes' } },
+    metadata: { ...meta, finalizers: [PVC_PROTECTION_FINALIZER], labels: { ...(tpl.metadata.labels ?? {}), ...(extraLabels ?? {}) }, annotations: { ...annotations, 'pv.kubernetes.io/bind-completed': 'yes', 'pv.kubernetes.io/bound-by-controller': 'yes' } },
     spec: { accessModes, resources: { requests: { storage: tpl.spec.storage } }, ...(storageClassName !== undefined ? { storageClassName } : {}), volumeMode: tpl.spec.volumeMode ?? 'Filesystem', volumeName: `pvc-${meta.uid}` },
     status: { phase: 'Bound', accessModes: [...accessModes], capacity: { storage: tpl.spec.storage } },
   };

@@ -29,6 +29,20 @@ export function defaultImagePullPolicy(image: string): 'Always' | 'IfNotPresent'
   return tag === 'latest' || (tag === '' && at < 0) ? 'Always' : 'IfNotPresent';
 }
 
+/**
+ * (issue 6) Sets a stored container's `image` keeping its pull policy as Kubernetes stores it: the
+ * API server defaulted an absent `imagePullPolicy` when the object was created (K pkg/apis/core/v1/
+ * defaults.go SetDefaults_Container) and an update with the field set is not defaulted again, so
+ * `kubectl set image` from `nginx:1.27` to `nginx:latest` keeps IfNotPresent. The sim stores a policy
+ * equal to its image's default as absent: when the new image's default differs, the old default is
+ * written out. Mutates `c`.
+ */
+export function setContainerImage(c: { image: string; imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never' }, image: string): void {
+  if (c.imagePullPolicy === undefined && defaultImagePullPolicy(c.image) !== defaultImagePullPolicy(image)) c.imagePullPolicy = defaultImagePullPolicy(c.image);
+  else if (c.imagePullPolicy !== undefined && c.imagePullPolicy === defaultImagePullPolicy(image)) delete c.imagePullPolicy;
+  c.image = image;
+}
+
 /** The pod specs of an API copy: `spec` (a Pod), `spec.template.spec` (workloads), `spec.jobTemplate.spec.template.spec` (a CronJob). */
 function podSpecsOf(copy: Record<string, unknown>): Record<string, unknown>[] {
   const obj = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);

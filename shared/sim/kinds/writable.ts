@@ -40,7 +40,7 @@ export const WRITABLE_KINDS = {
   StatefulSet: { apply: true, create: 'createObject', update: 'applyObject', delete: 'deleteObject' },
   DaemonSet: { apply: true, create: 'createObject', update: 'applyObject', delete: 'deleteObject' },
   ReplicaSet: { delete: 'deleteObject' },
-  PersistentVolumeClaim: { apply: true, create: 'createObject', update: 'applyObject' },
+  PersistentVolumeClaim: { apply: true, create: 'createObject', update: 'applyObject', delete: 'deleteObject' }, // (issue 6) delete: held by PVC protection while a Pod uses it
   PriorityClass: { apply: true, create: 'createObject', delete: 'deleteObject' },
   ConfigMap: { apply: true, create: 'createObject', update: 'applyObject', delete: 'deleteObject' },
   Secret: { apply: true, create: 'createObject', update: 'applyObject', delete: 'deleteObject' },
