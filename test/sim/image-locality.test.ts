@@ -182,7 +182,7 @@ describe('ImageLocality', () => {
     it('the API server\'s default is served: -o yaml / -o json show imagePullPolicy (IfNotPresent for a tag, Always for :latest or none)', () => {
       const s = sim({ nodes: [node('n1')], deployments: [deployment('web', { replicas: 1, image: 'shop/web:v1' }), deployment('edge', { replicas: 1, image: 'shop/edge' })], services: [] });
       const yaml = runKubectl(s, 'kubectl get deployment web -o yaml');
-      expect(yaml.kind === 'output' ? yaml.output : '').toMatch(/\n\s+image: shop\/web:v1\n\s+imagePullPolicy: IfNotPresent\n/);
+      expect(yaml.kind === 'output' ? yaml.output : '').toMatch(/\n\s+(- )?image: shop\/web:v1\n\s+imagePullPolicy: IfNotPresent\n/);
       const pod = podsOf(s, 'edge')[0]!;
       const json = runKubectl(s, `kubectl get pod ${pod.metadata.name} -o json`);
       expect(JSON.parse(json.kind === 'output' ? json.output : '{}').spec.containers[0].imagePullPolicy).toBe('Always');
