@@ -35,7 +35,7 @@ describe('gameday incidents', () => {
       expect(entry.title).not.toBe('');
       expect(entry.symptoms.length).toBeGreaterThan(0);
       expect(entry.remediations.length).toBeGreaterThan(0);
-      for (const r of entry.remediations) expect(r.command).toMatch(/^(kubectl|etcdctl|kubeadm) /);
+      for (const r of entry.remediations) expect(r.command).toMatch(/^(kubectl|etcdctl|kubeadm|ssh) /);
     }
   });
 
