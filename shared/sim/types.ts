@@ -794,6 +794,12 @@ export interface SchedulerState {
    * `moveQueues`). Absent when none.
    */
   unparkPending?: number;
+  /**
+   * (issue 6) Keys of Pods the scheduler nominated to a Node by preemption (`status.nominatedNodeName`)
+   * and not bound yet: the scheduling framework's nominator (K pkg/scheduler/backend/queue/nominator.go),
+   * whose Pods reserve room on their Node against Pods of equal or lower priority. Pruned lazily; absent when none.
+   */
+  nominated?: string[];
   /** Where the next node sampling starts (percentageOfNodesToScore rotation), index in sorted node names. */
   nextStartNodeIndex: number;
   /**

@@ -70,6 +70,26 @@ describe('scheduler: priority and preemption', () => {
     expect(text(s, `kubectl describe pod ${pending.metadata.name}`)).toContain('2 No preemption victims found for incoming pod');
   });
 
+  it('reserves the nominated Node: a lower-priority pod does not take the room its victim freed', () => {
+    // n3 fits nothing; cordoning it back and forth is a cluster event that retries web (its backoff grows to 10 s).
+    const s = sim({ nodes: [...nodes, node('n3', { cpu: '100m' })], deployments: [deployment('batch', { replicas: 2, cpu: '800m' }), prioritised(deployment('web', { replicas: 0, cpu: '800m' }), 1000), deployment('other', { replicas: 0, cpu: '800m' })] });
+    applyAction(s, 'alice', { type: 'scaleDeployment', deployment: 'web', replicas: 1 });
+    run(s, 1);
+    const nominated = podsOf(s, 'web')[0]!.status.nominatedNodeName!;
+    expect(nominated).toMatch(/^n[12]$/);
+    for (let i = 0; i < 3; i++) {
+      applyAction(s, 'alice', { type: i % 2 === 0 ? 'cordonNode' : 'uncordonNode', node: 'n3' });
+      run(s, 1);
+    }
+    // other (priority 0) is created while the victim terminates; it is retried when the victim is gone,
+    // while web still backs off: the nominated Node's room is web's.
+    applyAction(s, 'alice', { type: 'scaleDeployment', deployment: 'other', replicas: 1 });
+    expect(runUntil(s, (x) => podsOf(x, 'web')[0]!.spec.nodeName !== undefined, 60)).not.toBeNull();
+    expect(podsOf(s, 'web')[0]!.spec.nodeName).toBe(nominated);
+    expect(podsOf(s, 'other')[0]!.spec.nodeName).toBeUndefined();
+    expect(eventsWith(s, 'FailedScheduling', 'other-').map((e) => e.message)).toContain('0/3 nodes are available: 1 node(s) were unschedulable, 2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.');
+  });
+
   it('preemptionPolicy Never waits, with the real message', () => {
     const s = sim({ nodes, deployments: [deployment('batch', { replicas: 2, cpu: '800m' }), prioritised(deployment('web', { replicas: 0, cpu: '800m' }), 1000, 'Never')] });
     applyAction(s, 'alice', { type: 'scaleDeployment', deployment: 'web', replicas: 1 });

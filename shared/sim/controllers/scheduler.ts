@@ -46,7 +46,7 @@ import { controllerOf, getIndex, hostPortConflict, imageState, podHostPorts, ser
 import type { Node, Pod, PodCondition, SimState, TopologySpreadConstraint } from '../types.ts';
 import { nextInt } from '../prng.ts';
 import { kubeletOnBound } from './kubelet.ts';
-import { lowestPriority, podPriority, preempt } from './preemption.ts';
+import { lowestPriority, nominatedReservations, podPriority, preempt, type Reserved } from './preemption.ts';
 import { preFilterFitError, volumeBindingPreFilter } from './volumeBinding.ts';
 import { interPodAffinityFilter, interPodAffinityRawScore, normalizeInterPodAffinity, prepareInterPodAffinity, type ExistingTermsCache, type InterPodAffinityState } from './interPodAffinity.ts';
 import {
@@ -953,6 +953,21 @@ interface PodCtx {
   ipa: InterPodAffinityState | null;
   /** NodePorts: true when the node holds one of the pod's host ports; undefined for a pod without host ports (most). */
   portsBusy: ((node: Node) => boolean) | undefined;
+  /** (issue 6) Per Node name, the room nominated Pods of equal or higher priority reserve there; null when none. */
+  reserved: Map<string, Reserved> | null;
+}
+
+/**
+ * NodeResourcesFit with the nominated Pods' requests `r` added to the Node's (RunFilterPluginsWithNominatedPods,
+ * K pkg/scheduler/framework/runtime/framework.go): the reasons, or null when the pod still fits.
+ */
+function reservedFit(pod: Pod, node: Node, r: Reserved): FilterResult | null {
+  const s = node.sim;
+  let reasons: string[] | null = null;
+  if (s.podCount + r.count + 1 > s.podsAllocatable) (reasons ??= []).push('Too many pods');
+  if (pod.sim.cpuRequestMilli > 0 && pod.sim.cpuRequestMilli > s.cpuAllocatableMilli - s.cpuRequestedMilli - r.cpu) (reasons ??= []).push('Insufficient cpu');
+  if (pod.sim.memRequestMiB > 0 && pod.sim.memRequestMiB > s.memAllocatableMiB - s.memRequestedMiB - r.mem) (reasons ??= []).push('Insufficient memory');
+  return reasons ? { reasons, unresolvable: false } : null;
 }
 
 function failNode(scan: Scan, f: FilterResult): void {
@@ -966,7 +981,16 @@ function evalNode(pass: Pass, c: PodCtx, scan: Scan, at: number): number {
   const table = pass.table;
   const node = table.nodes[at]!;
   let score: number;
-  if (table.slow[at] === 1) {
+  const reserved = c.reserved?.get(node.metadata.name);
+  if (reserved !== undefined) {
+    const f = filterNode(c.pod, node, c.portsBusy) ?? reservedFit(c.pod, node, reserved);
+    if (f) {
+      failNode(scan, f);
+      return -1;
+    }
+    score = rowScore(table, at, c.podCpu, c.podMem, c.scoreCpu, c.scoreMem, c.bestEffort);
+    if (node.spec.taints.length > 0) scan.anyTainted = true;
+  } else if (table.slow[at] === 1) {
     const f = filterNode(c.pod, node, c.portsBusy);
     if (f) {
       failNode(scan, f);
@@ -1138,9 +1162,11 @@ function scheduleOne(state: SimState, key: string, pod: Pod, pass: Pass): boolea
   // scaled sizes cross the 23 MiB threshold: then the general scan scores it (addScores); else it adds
   // the same to every Node and the fast paths stand. Not during createSim's warm start (see imageLocalityTerm).
   const images = isWarmStart(state) ? null : imageLocalityTerm(state, pod, n);
-  const fast = terms.defaultsFast && !needAffinity && spreadOk === null && ipa === null && portsBusy === undefined && images === null;
+  // (issue 6) Pods nominated by preemption reserve their Node's room: the general scan checks those Nodes.
+  const reserved = state.scheduler.nominated === undefined ? null : nominatedReservations(state, key, pod);
+  const fast = terms.defaultsFast && !needAffinity && spreadOk === null && ipa === null && portsBusy === undefined && images === null && reserved === null;
   let scan: Scan = { found: 0, processed: 0, counts: null, unresolvable: 0, anyTainted: false, pairs: 0 };
-  const ctx: PodCtx = { pod, podCpu, podMem, scoreCpu, scoreMem, bestEffort, needAffinity, affinity, spreadOk, ipa, portsBusy };
+  const ctx: PodCtx = { pod, podCpu, podMem, scoreCpu, scoreMem, bestEffort, needAffinity, affinity, spreadOk, ipa, portsBusy, reserved };
   let zones = 1;
   let indexed = -1;
   if (fast) {
