@@ -10,9 +10,12 @@
  * first Node in name order; prepareCandidate: `Preempted by pod <uid> on node <node>`),
  * https://kubernetes.io/docs/concepts/scheduling-eviction/pod-priority-preemption/.
  *
- * Simplifications: only the NodeResourcesFit reasons (`Too many pods`, `Insufficient cpu|memory`) are
- * resolved by removing victims — a Node that fails an unresolvable filter (unschedulable, taints, node
- * affinity), pod (anti-)affinity / topology spread or NodePorts (a host port held there) is not a candidate. PodDisruptionBudgets as
+ * Resolved by removing victims: the NodeResourcesFit reasons (`Too many pods`, `Insufficient cpu|memory`)
+ * and (issue 6) InterPodAffinity's (the pod's required anti-affinity against lower-priority pods there,
+ * their own anti-affinity against it; re-run without the victims, interPodAffinityPassesWithout). A Node
+ * that fails an unresolvable filter (unschedulable, taints, node affinity, pod affinity) is not a
+ * candidate. Simplifications: topology spread (DoNotSchedule) and NodePorts (a host port held there)
+ * are not re-run without the victims (such a Node is not a candidate for a host port; spread is not checked). PodDisruptionBudgets as
  * filterPodsWithPDBViolation: going through the potential victims most important first, each budget
  * selecting a pod spends one of its `disruptionsAllowed` (read once per Node), and a pod past a
  * budget's allowance violates it; violating pods are reprieved first and Nodes with fewer violating
@@ -30,6 +33,7 @@ import { emit } from '../emit.ts';
 import { getIndex, hostPortConflict, podHostPorts } from '../cache.ts';
 import type { Node, Pod, SimState } from '../types.ts';
 import { requiredNodeAffinityMatches, toleratesUnschedulable, untoleratedTaint } from './schedulerPlugins.ts';
+import { interPodAffinityFilter, interPodAffinityPassesWithout, prepareInterPodAffinity, type InterPodAffinityState } from './interPodAffinity.ts';
 
 /** A pod's scheduling priority (`spec.priority`, absent = 0). */
 export function podPriority(pod: Pod): number {
@@ -146,8 +150,9 @@ function splitByBudget(state: SimState, pods: readonly [string, Pod][]): { viola
 }
 
 /** SelectVictimsOnNode for the resource filters: the fewest lower-priority pods to remove, or null. */
-function victimsOn(state: SimState, pod: Pod, node: Node, keys: Iterable<string>, reserved: Reserved | undefined): Candidate | null {
+function victimsOn(state: SimState, pod: Pod, node: Node, keys: Iterable<string>, reserved: Reserved | undefined, ipa: InterPodAffinityState | null): Candidate | null {
   if ((node.spec.unschedulable && !toleratesUnschedulable(pod)) || untoleratedTaint(node, pod.spec.tolerations) || !requiredNodeAffinityMatches(pod, node)) return null;
+  if (ipa !== null && interPodAffinityFilter(ipa, node)?.unresolvable === true) return null; // pod affinity: UnschedulableAndUnresolvable
   const ports = podHostPorts(pod);
   if (ports.length > 0 && hostPortConflict(state, node.metadata.name, ports)) return null; // simplification: host ports are not freed by victims
   const prio = podPriority(pod);
@@ -167,6 +172,9 @@ function victimsOn(state: SimState, pod: Pod, node: Node, keys: Iterable<string>
     count--;
   }
   if (!fits(pod, node, cpu, mem, count)) return null;
+  // (issue 6) InterPodAffinity re-run without the removed pods: a required anti-affinity against them is resolved.
+  const removed = new Set<Pod>(lower.map((v) => v[1]));
+  if (ipa !== null && !interPodAffinityPassesWithout(ipa, pod, node, [...removed])) return null;
   lower.sort(moreImportant);
   // Reprieve the pods that would violate a PodDisruptionBudget first, then the others.
   const { violating: protectedPods, free } = splitByBudget(state, lower);
@@ -175,11 +183,13 @@ function victimsOn(state: SimState, pod: Pod, node: Node, keys: Iterable<string>
   for (const group of [protectedPods, free]) {
     for (const v of group) {
       const p = v[1];
-      if (fits(pod, node, cpu + p.sim.cpuRequestMilli, mem + p.sim.memRequestMiB, count + 1)) {
+      removed.delete(p);
+      if (fits(pod, node, cpu + p.sim.cpuRequestMilli, mem + p.sim.memRequestMiB, count + 1) && (ipa === null || interPodAffinityPassesWithout(ipa, pod, node, [...removed]))) {
         cpu += p.sim.cpuRequestMilli;
         mem += p.sim.memRequestMiB;
         count++;
       } else {
+        removed.add(p);
         victims.push(v);
         if (group === protectedPods) violating++;
       }
@@ -222,8 +232,9 @@ export function preempt(state: SimState, podKey: string, pod: Pod): PreemptionRe
   if (podPriority(pod) <= lowestPriority(state)) return null;
   let best: Candidate | null = null;
   const reserved = nominatedReservations(state, podKey, pod);
+  const ipa = prepareInterPodAffinity(state, podKey, pod);
   for (const node of idx.sortedNodes) {
-    const c = victimsOn(state, pod, node, idx.podsByNode.get(node.metadata.name) ?? [], reserved?.get(node.metadata.name));
+    const c = victimsOn(state, pod, node, idx.podsByNode.get(node.metadata.name) ?? [], reserved?.get(node.metadata.name), ipa);
     if (!c) continue;
     if (!best || better(c, best)) best = c;
   }
