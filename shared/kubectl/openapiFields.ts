@@ -665,4 +665,22 @@ export const PACKAGES: readonly PackageSpec[] = [
       CronJobStatus: { d: 'CronJobStatus represents the current state of a cron job.', f: { active: 'ObjectReference[]|A list of pointers to currently running jobs.', lastScheduleTime: 'Time|Information when was the last time the job was successfully scheduled.', lastSuccessfulTime: 'Time|Information when was the last time the job successfully completed.' } },
     },
   },
+  {
+    // (issue 6) scheduling.k8s.io/v1 (kubernetes api/scheduling/v1/types.go): kubectl create/apply -f of a class validates against it.
+    pkg: 'io.k8s.api.scheduling.v1',
+    defs: {
+      PriorityClass: {
+        d: 'PriorityClass defines mapping from a priority class name to the priority integer value. The value can be any valid integer.',
+        required: ['value'],
+        f: {
+          ...top(null, null),
+          value: 'integer|value represents the integer value of this priority class. This is the actual priority that pods receive when they have the name of this class in their pod spec.',
+          globalDefault: 'boolean|globalDefault specifies whether this PriorityClass should be considered as the default priority for pods that do not have any priority class. Only one PriorityClass can be marked as `globalDefault`. However, if more than one PriorityClasses exists with their `globalDefault` field set to true, the smallest value of such global default PriorityClasses will be used as the default priority.',
+          description: 'string|description is an arbitrary string that usually provides guidelines on when this priority class should be used.',
+          preemptionPolicy: 'string|preemptionPolicy is the Policy for preempting pods with lower priority. One of Never, PreemptLowerPriority. Defaults to PreemptLowerPriority if unset.',
+        },
+        gvk: ['scheduling.k8s.io', 'v1', 'PriorityClass'],
+      },
+    },
+  },
 ];

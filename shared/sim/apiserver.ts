@@ -67,6 +67,7 @@ import { objKey, splitKey } from './names.ts';
 import type { ConfigMap, ControllerRevision, CronJob, Job, Secret } from './types.ts';
 import type { LimitRange, ResourceQuota } from './kinds/quotaTypes.ts';
 import type { PersistentVolumeClaim } from './types.ts';
+import { QUEUE_HINT } from './types.ts';
 
 import type { PriorityClass } from './kinds/priorityclass.ts';
 import type { ActionResult, DaemonSet, Deployment, Endpoints, HorizontalPodAutoscaler, ImageProfile, Node, ObjectMeta, OwnerReference, Pod, PodCondition, PodDisruptionBudget, ReplicaSet, ReplicationController, Service, SimSeconds, SimState, StatefulSet } from './types.ts';
@@ -491,8 +492,8 @@ function enqueue(state: SimState, kind: StoredKind, key: string, obj: StoredKind
       if (!status) markDirty(state, 'replicaSets', `${kind}:${key}`);
       return;
     case 'PersistentVolumeClaim':
-      // (added) A new claim is a cluster event for the VolumeBinding plugin: Pods waiting for it retry.
-      if (state.scheduler.unschedulable.length > 0) state.scheduler.moveRequested = true;
+      // (added) A new claim is a cluster event for the VolumeBinding plugin: Pods it rejected retry (QueueingHints).
+      if (state.scheduler.unschedulable.length > 0) state.scheduler.moveMask = (state.scheduler.moveMask ?? 0) | QUEUE_HINT.VolumeBinding;
       return;
     case 'EndpointSlice':
     case 'PodDisruptionBudget':
@@ -648,7 +649,8 @@ export function podRejected(state: SimState, key: string, pod: Pod, reason: stri
     node.sim.cpuRequestedMilli -= pod.sim.cpuRequestMilli;
     node.sim.memRequestedMiB -= pod.sim.memRequestMiB;
     node.sim.podCount -= 1;
-    if (state.scheduler.unschedulable.length > 0) state.scheduler.moveRequested = true;
+    // An assigned Pod's deletion: retries the parked Pods its plugins rejected (QueueingHints).
+    if (state.scheduler.unschedulable.length > 0) state.scheduler.moveMask = (state.scheduler.moveMask ?? 0) | QUEUE_HINT.PodDeleted;
     changed(state, 'Node', node.metadata.name, 'MODIFIED');
   }
   updateStatus(state, 'Pod', key);
@@ -910,6 +912,8 @@ export function bindPod(state: SimState, key: string, nodeName: string): WriteRe
   node.sim.memRequestedMiB += pod.sim.memRequestMiB;
   node.sim.podCount += 1;
   indexBindPod(state, key, nodeName, pod);
+  // (issue 6) QueueingHints: an assigned Pod's creation is an event for InterPodAffinity and PodTopologySpread.
+  if (state.scheduler.unschedulable.length > 0) state.scheduler.moveMask = (state.scheduler.moveMask ?? 0) | QUEUE_HINT.PodAssigned;
   pod.metadata.resourceVersion = ++state.counters.resourceVersion;
   markDirty(state, 'pods', key);
   changed(state, 'Pod', key, 'MODIFIED');
@@ -962,7 +966,8 @@ function removeStoredPod(state: SimState, key: string, pod: Pod): void {
     node.sim.cpuRequestedMilli -= pod.sim.cpuRequestMilli;
     node.sim.memRequestedMiB -= pod.sim.memRequestMiB;
     node.sim.podCount -= 1;
-    if (state.scheduler.unschedulable.length > 0) state.scheduler.moveRequested = true;
+    // An assigned Pod's deletion: retries the parked Pods its plugins rejected (QueueingHints).
+    if (state.scheduler.unschedulable.length > 0) state.scheduler.moveMask = (state.scheduler.moveMask ?? 0) | QUEUE_HINT.PodDeleted;
     changed(state, 'Node', node.metadata.name, 'MODIFIED');
   }
   delete state.pods[key];

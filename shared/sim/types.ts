@@ -774,6 +774,26 @@ export interface NodePressure {
  * (added) The scheduler's queues, kept in the state so a replay schedules identically.
  * Source: kube-scheduler's activeQ / unschedulablePods (K pkg/scheduler/backend/queue/scheduling_queue.go).
  */
+/**
+ * (issue 6) The filter plugins a parked Pod's last failure names, as bits, for QueueingHints (K
+ * pkg/scheduler/framework/plugins/*: EventsToRegister): a cluster event moves a parked Pod back only if one
+ * of the plugins that rejected it registers for that event. Shared by the scheduler and the write path.
+ */
+export const QUEUE_HINT = {
+  NodeUnschedulable: 1,
+  TaintToleration: 2,
+  NodeAffinity: 4,
+  NodePorts: 8,
+  NodeResourcesFit: 16,
+  PodTopologySpread: 32,
+  InterPodAffinity: 64,
+  VolumeBinding: 128,
+  /** The plugins that register an assigned Pod's deletion (NodeResourcesFit, NodePorts, PodTopologySpread, InterPodAffinity). */
+  PodDeleted: 16 | 8 | 32 | 64,
+  /** The plugins that register a Pod's assignment to a Node (PodTopologySpread, InterPodAffinity). */
+  PodAssigned: 32 | 64,
+} as const;
+
 export interface SchedulerState {
   /** Pods waiting for a scheduling attempt, FIFO. */
   activeQ: string[];
@@ -787,14 +807,33 @@ export interface SchedulerState {
    * until a cluster event (node freed, added, uncordoned or Ready; etcd back) or the 5 min leftover flush.
    */
   unschedulable: string[];
-  /** True when a cluster event (node freed, uncordoned, Ready) asks to retry unschedulable pods. */
+  /** True when a cluster event (node added, changed, uncordoned, Ready; etcd back) asks to retry every unschedulable pod. */
   moveRequested: boolean;
+  /**
+   * (issue 6) QueueingHints: the {@link QUEUE_HINT} plugins a cluster event since the last move may help
+   * (a Pod deleted from a Node, a PVC created): only the parked Pods one of those plugins rejected are
+   * retried (`podInfo[key].rejected`). Absent when none.
+   */
+  moveMask?: number;
   /**
    * (added) How many Pods at the front of `unschedulable` a cluster event still has to move back
    * (lazy unparking: at most the per-tick scheduling budget a tick, shared/sim/controllers/scheduler.ts
    * `moveQueues`). Absent when none.
    */
   unparkPending?: number;
+  /**
+   * (issue 6) QueueingHints of the pending move: only the parked Pods one of these {@link QUEUE_HINT}
+   * plugins rejected move back (absent: every Pod, an all-plugin event). The Pods it examined and kept
+   * parked are the first `unparkFrom` of `unschedulable` (absent: 0); the `unparkPending` follow them.
+   */
+  unparkMask?: number;
+  unparkFrom?: number;
+  /**
+   * (issue 6) Keys of Pods the scheduler nominated to a Node by preemption (`status.nominatedNodeName`)
+   * and not bound yet: the scheduling framework's nominator (K pkg/scheduler/backend/queue/nominator.go),
+   * whose Pods reserve room on their Node against Pods of equal or lower priority. Pruned lazily; absent when none.
+   */
+  nominated?: string[];
   /** Where the next node sampling starts (percentageOfNodesToScore rotation), index in sorted node names. */
   nextStartNodeIndex: number;
   /**
@@ -802,7 +841,7 @@ export interface SchedulerState {
    * second its backoff of `min(1 * 2^(attempts-1), 10)` s ends) and `parkedAt` (sim second it entered
    * `unschedulable`). Dropped when the pod binds or is gone.
    */
-  podInfo: Record<string, { attempts: number; backoffUntil: number; parkedAt: number }>;
+  podInfo: Record<string, { attempts: number; backoffUntil: number; parkedAt: number; rejected?: number }>;
   /** Sim second of the last flushUnschedulablePodsLeftover (every 30 s). */
   lastFlushAt: number;
 }

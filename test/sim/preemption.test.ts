@@ -70,6 +70,70 @@ describe('scheduler: priority and preemption', () => {
     expect(text(s, `kubectl describe pod ${pending.metadata.name}`)).toContain('2 No preemption victims found for incoming pod');
   });
 
+  it('reserves the nominated Node: a lower-priority pod does not take the room its victim freed', () => {
+    // n3 fits nothing; cordoning it back and forth is a cluster event that retries web (its backoff grows to 10 s).
+    const s = sim({ nodes: [...nodes, node('n3', { cpu: '100m' })], deployments: [deployment('batch', { replicas: 2, cpu: '800m' }), prioritised(deployment('web', { replicas: 0, cpu: '800m' }), 1000), deployment('other', { replicas: 0, cpu: '800m' })] });
+    applyAction(s, 'alice', { type: 'scaleDeployment', deployment: 'web', replicas: 1 });
+    run(s, 1);
+    const nominated = podsOf(s, 'web')[0]!.status.nominatedNodeName!;
+    expect(nominated).toMatch(/^n[12]$/);
+    for (let i = 0; i < 3; i++) {
+      applyAction(s, 'alice', { type: i % 2 === 0 ? 'cordonNode' : 'uncordonNode', node: 'n3' });
+      run(s, 1);
+    }
+    // other (priority 0) is created while the victim terminates; it is retried when the victim is gone,
+    // while web still backs off: the nominated Node's room is web's.
+    applyAction(s, 'alice', { type: 'scaleDeployment', deployment: 'other', replicas: 1 });
+    expect(runUntil(s, (x) => podsOf(x, 'web')[0]!.spec.nodeName !== undefined, 60)).not.toBeNull();
+    expect(podsOf(s, 'web')[0]!.spec.nodeName).toBe(nominated);
+    expect(podsOf(s, 'other')[0]!.spec.nodeName).toBeUndefined();
+    expect(eventsWith(s, 'FailedScheduling', 'other-').map((e) => e.message)).toContain('0/3 nodes are available: 1 node(s) were unschedulable, 2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.');
+  });
+
+  it('resolves a required pod anti-affinity by preempting the lower-priority pod it points at', () => {
+    const batch = deployment('batch', { replicas: 1, cpu: '600m', nodeSelector: { 'kubernetes.io/hostname': 'n1' } });
+    const web = prioritised(deployment('web', { replicas: 0, cpu: '300m' }), 1000);
+    web.spec.template.spec.affinity = { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'batch' } }, topologyKey: 'kubernetes.io/hostname' }] } };
+    const s = sim({ nodes, deployments: [batch, web] });
+    expect(podsOf(s, 'batch')[0]!.spec.nodeName).toBe('n1');
+    expect(applyAction(s, 'alice', { type: 'cordonNode', node: 'n2' }).ok).toBe(true);
+    applyAction(s, 'alice', { type: 'scaleDeployment', deployment: 'web', replicas: 1 });
+    run(s, 1);
+    // n1 has room for web, but web refuses to share it with batch: preemption removes batch.
+    expect(eventsWith(s, 'FailedScheduling', 'web-')[0]!.message).toBe("0/2 nodes are available: 1 node(s) didn't match pod anti-affinity rules, 1 node(s) were unschedulable.");
+    expect(eventsWith(s, 'Preempted').map((e) => e.object.name.split('-')[0])).toEqual(['batch']);
+    expect(podsOf(s, 'web')[0]!.status.nominatedNodeName).toBe('n1');
+    expect(runUntil(s, (x) => podsOf(x, 'web')[0]!.spec.nodeName !== undefined, 60)).not.toBeNull();
+    expect(podsOf(s, 'web')[0]!.spec.nodeName).toBe('n1');
+    run(s, 10);
+    expect(eventsWith(s, 'Preempted')).toHaveLength(1);
+    expect(podsOf(s, 'batch').filter((p) => p.spec.nodeName === undefined)).toHaveLength(1);
+  });
+
+  it("resolves an existing lower-priority pod's anti-affinity against the preemptor", () => {
+    const batch = deployment('batch', { replicas: 1, cpu: '600m', nodeSelector: { 'kubernetes.io/hostname': 'n1' } });
+    batch.spec.template.spec.affinity = { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'web' } }, topologyKey: 'kubernetes.io/hostname' }] } };
+    const s = sim({ nodes, deployments: [batch, prioritised(deployment('web', { replicas: 0, cpu: '300m' }), 1000)] });
+    applyAction(s, 'alice', { type: 'cordonNode', node: 'n2' });
+    applyAction(s, 'alice', { type: 'scaleDeployment', deployment: 'web', replicas: 1 });
+    run(s, 1);
+    expect(eventsWith(s, 'FailedScheduling', 'web-')[0]!.message).toBe("0/2 nodes are available: 1 node(s) didn't satisfy existing pods anti-affinity rules, 1 node(s) were unschedulable.");
+    expect(eventsWith(s, 'Preempted').map((e) => e.object.name.split('-')[0])).toEqual(['batch']);
+    expect(runUntil(s, (x) => podsOf(x, 'web')[0]!.spec.nodeName === 'n1', 60)).not.toBeNull();
+  });
+
+  it('does not preempt for a pod anti-affinity against a pod of equal or higher priority', () => {
+    const batch = prioritised(deployment('batch', { replicas: 1, cpu: '600m', nodeSelector: { 'kubernetes.io/hostname': 'n1' } }), 1000);
+    const web = prioritised(deployment('web', { replicas: 0, cpu: '300m' }), 1000);
+    web.spec.template.spec.affinity = { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'batch' } }, topologyKey: 'kubernetes.io/hostname' }] } };
+    const s = sim({ nodes, deployments: [batch, web] });
+    applyAction(s, 'alice', { type: 'cordonNode', node: 'n2' });
+    applyAction(s, 'alice', { type: 'scaleDeployment', deployment: 'web', replicas: 1 });
+    run(s, 3);
+    expect(eventsWith(s, 'Preempted')).toHaveLength(0);
+    expect(eventsWith(s, 'FailedScheduling', 'web-').at(-1)!.message).toBe("0/2 nodes are available: 1 node(s) didn't match pod anti-affinity rules, 1 node(s) were unschedulable. preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling.");
+  });
+
   it('preemptionPolicy Never waits, with the real message', () => {
     const s = sim({ nodes, deployments: [deployment('batch', { replicas: 2, cpu: '800m' }), prioritised(deployment('web', { replicas: 0, cpu: '800m' }), 1000, 'Never')] });
     applyAction(s, 'alice', { type: 'scaleDeployment', deployment: 'web', replicas: 1 });

@@ -301,3 +301,45 @@ export function normalizeInterPodAffinity(raw: ArrayLike<number>, count: number,
   const diff = max - min;
   for (let i = 0; i < count; i++) out(i, diff > 0 ? Math.trunc((100 * (raw[i]! - min)) / diff) : 0);
 }
+
+/**
+ * (issue 6) The Filter on `node` as if the pods `removed` (bound there) were gone: DefaultPreemption's
+ * SelectVictimsOnNode re-runs the Filters after removing the lower-priority pods (K
+ * pkg/scheduler/framework/plugins/defaultpreemption/default_preemption.go, RemovePod of InterPodAffinity's
+ * PreFilterExtensions). The removed pods leave the incoming pod's anti-affinity and affinity counts of the
+ * node's domains and take their own anti-affinity terms with them. True when the pod passes.
+ * O(removed x terms).
+ */
+export function interPodAffinityPassesWithout(st: InterPodAffinityState, pod: Pod, node: Node, removed: readonly Pod[]): boolean {
+  const labels = node.metadata.labels;
+  if (st.affinity.length > 0) {
+    for (const t of st.affinity) {
+      const v = labels[t.key];
+      if (v === undefined) return false;
+      let gone = 0;
+      for (const r of removed) if (st.affinity.every((a) => termMatches(a, r))) gone++;
+      if (pairCount(st.affinityCounts, t.key, v) - gone <= 0 && !(st.affinityCounts.size === 0 && st.selfMatch)) return false;
+    }
+  }
+  for (const t of st.anti) {
+    const v = labels[t.key];
+    if (v === undefined) continue;
+    let gone = 0;
+    for (const r of removed) if (termMatches(t, r)) gone++;
+    if (pairCount(st.antiCounts, t.key, v) - gone > 0) return false;
+  }
+  if (st.existingAnti.size > 0) {
+    const less: PairCounts = new Map();
+    for (const r of removed) {
+      for (const t of compileAll(r, r.spec.affinity?.podAntiAffinity).req) {
+        const v = labels[t.key];
+        if (v !== undefined && termMatches(t, pod)) addPair(less, t.key, v, 1);
+      }
+    }
+    for (const [key, m] of st.existingAnti) {
+      const v = labels[key];
+      if (v !== undefined && (m.get(v) ?? 0) - pairCount(less, key, v) > 0) return false;
+    }
+  }
+  return true;
+}

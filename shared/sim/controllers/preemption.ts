@@ -10,15 +10,20 @@
  * first Node in name order; prepareCandidate: `Preempted by pod <uid> on node <node>`),
  * https://kubernetes.io/docs/concepts/scheduling-eviction/pod-priority-preemption/.
  *
- * Simplifications: only the NodeResourcesFit reasons (`Too many pods`, `Insufficient cpu|memory`) are
- * resolved by removing victims — a Node that fails an unresolvable filter (unschedulable, taints, node
- * affinity), pod (anti-)affinity / topology spread or NodePorts (a host port held there) is not a candidate. PodDisruptionBudgets as
+ * Resolved by removing victims: the NodeResourcesFit reasons (`Too many pods`, `Insufficient cpu|memory`)
+ * and (issue 6) InterPodAffinity's (the pod's required anti-affinity against lower-priority pods there,
+ * their own anti-affinity against it; re-run without the victims, interPodAffinityPassesWithout). A Node
+ * that fails an unresolvable filter (unschedulable, taints, node affinity, pod affinity) is not a
+ * candidate. Simplifications: topology spread (DoNotSchedule) and NodePorts (a host port held there)
+ * are not re-run without the victims (such a Node is not a candidate for a host port; spread is not checked). PodDisruptionBudgets as
  * filterPodsWithPDBViolation: going through the potential victims most important first, each budget
  * selecting a pod spends one of its `disruptionsAllowed` (read once per Node), and a pod past a
  * budget's allowance violates it; violating pods are reprieved first and Nodes with fewer violating
  * victims preferred, and victims are deleted gracefully whatever the budget, as the scheduler does
- * (budgets are not gates for preemption). The nominated Node is not reserved
- * for the preemptor against other pods. Pods without `spec.priority` have priority 0, and (issue 6)
+ * (budgets are not gates for preemption). (issue 6) While the preemptor waits for its victims, the
+ * nominated Node's room is reserved for it ({@link nominatedReservations}: Pods of equal or lower
+ * priority filter that Node with the nominated Pods' requests added, RunFilterPluginsWithNominatedPods),
+ * also when they look for victims. Pods without `spec.priority` have priority 0, and (issue 6)
  * preempt pods of a negative-priority class. Cost: only for a pod with a priority above the lowest
  * class's (0 without negative classes) that failed: O(nodes + pods bound there).
  */
@@ -28,6 +33,7 @@ import { emit } from '../emit.ts';
 import { getIndex, hostPortConflict, podHostPorts } from '../cache.ts';
 import type { Node, Pod, SimState } from '../types.ts';
 import { requiredNodeAffinityMatches, toleratesUnschedulable, untoleratedTaint } from './schedulerPlugins.ts';
+import { interPodAffinityFilter, interPodAffinityPassesWithout, prepareInterPodAffinity, type InterPodAffinityState } from './interPodAffinity.ts';
 
 /** A pod's scheduling priority (`spec.priority`, absent = 0). */
 export function podPriority(pod: Pod): number {
@@ -48,6 +54,46 @@ export function lowestPriority(state: SimState): number {
 
 /** The outcome of one preemption attempt: `nominated` (victims deleted) or the `preemption:` message part. */
 export type PreemptionResult = { nominated: string } | { message: string };
+
+/** Requests of the nominated Pods on one Node a Pod must leave room for: millicores, MiB, Pods. */
+export interface Reserved {
+  cpu: number;
+  mem: number;
+  count: number;
+}
+
+/**
+ * (issue 6) RunFilterPluginsWithNominatedPods' addNominatedPods (K pkg/scheduler/framework/runtime/framework.go):
+ * per Node name, the requests of the Pods nominated there (preemptors whose victims are terminating)
+ * with a priority >= `pod`'s, other than `pod` itself; null when there are none. Prunes
+ * `state.scheduler.nominated` of Pods bound, deleted or no longer nominated. O(nominated Pods).
+ */
+export function nominatedReservations(state: SimState, podKey: string, pod: Pod): Map<string, Reserved> | null {
+  const sq = state.scheduler;
+  const list = sq.nominated;
+  if (list === undefined) return null;
+  const live = list.filter((k) => {
+    const p = state.pods[k];
+    return p !== undefined && p.spec.nodeName === undefined && p.metadata.deletionTimestamp === undefined && p.status.nominatedNodeName !== undefined;
+  });
+  if (live.length === 0) delete sq.nominated;
+  else if (live.length !== list.length) sq.nominated = live;
+  let out: Map<string, Reserved> | null = null;
+  const prio = podPriority(pod);
+  for (const k of live) {
+    if (k === podKey) continue;
+    const p = state.pods[k]!;
+    if (podPriority(p) < prio) continue;
+    const name = p.status.nominatedNodeName!;
+    out ??= new Map();
+    const r = out.get(name) ?? { cpu: 0, mem: 0, count: 0 };
+    r.cpu += p.sim.cpuRequestMilli;
+    r.mem += p.sim.memRequestMiB;
+    r.count++;
+    out.set(name, r);
+  }
+  return out;
+}
 
 function fits(pod: Pod, node: Node, cpu: number, mem: number, count: number): boolean {
   const s = node.sim;
@@ -104,14 +150,15 @@ function splitByBudget(state: SimState, pods: readonly [string, Pod][]): { viola
 }
 
 /** SelectVictimsOnNode for the resource filters: the fewest lower-priority pods to remove, or null. */
-function victimsOn(state: SimState, pod: Pod, node: Node, keys: Iterable<string>): Candidate | null {
+function victimsOn(state: SimState, pod: Pod, node: Node, keys: Iterable<string>, reserved: Reserved | undefined, ipa: InterPodAffinityState | null): Candidate | null {
   if ((node.spec.unschedulable && !toleratesUnschedulable(pod)) || untoleratedTaint(node, pod.spec.tolerations) || !requiredNodeAffinityMatches(pod, node)) return null;
+  if (ipa !== null && interPodAffinityFilter(ipa, node)?.unresolvable === true) return null; // pod affinity: UnschedulableAndUnresolvable
   const ports = podHostPorts(pod);
   if (ports.length > 0 && hostPortConflict(state, node.metadata.name, ports)) return null; // simplification: host ports are not freed by victims
   const prio = podPriority(pod);
-  let cpu = node.sim.cpuRequestedMilli;
-  let mem = node.sim.memRequestedMiB;
-  let count = node.sim.podCount;
+  let cpu = node.sim.cpuRequestedMilli + (reserved?.cpu ?? 0);
+  let mem = node.sim.memRequestedMiB + (reserved?.mem ?? 0);
+  let count = node.sim.podCount + (reserved?.count ?? 0);
   const lower: [string, Pod][] = [];
   for (const k of keys) {
     const p = state.pods[k];
@@ -125,6 +172,9 @@ function victimsOn(state: SimState, pod: Pod, node: Node, keys: Iterable<string>
     count--;
   }
   if (!fits(pod, node, cpu, mem, count)) return null;
+  // (issue 6) InterPodAffinity re-run without the removed pods: a required anti-affinity against them is resolved.
+  const removed = new Set<Pod>(lower.map((v) => v[1]));
+  if (ipa !== null && !interPodAffinityPassesWithout(ipa, pod, node, [...removed])) return null;
   lower.sort(moreImportant);
   // Reprieve the pods that would violate a PodDisruptionBudget first, then the others.
   const { violating: protectedPods, free } = splitByBudget(state, lower);
@@ -133,11 +183,13 @@ function victimsOn(state: SimState, pod: Pod, node: Node, keys: Iterable<string>
   for (const group of [protectedPods, free]) {
     for (const v of group) {
       const p = v[1];
-      if (fits(pod, node, cpu + p.sim.cpuRequestMilli, mem + p.sim.memRequestMiB, count + 1)) {
+      removed.delete(p);
+      if (fits(pod, node, cpu + p.sim.cpuRequestMilli, mem + p.sim.memRequestMiB, count + 1) && (ipa === null || interPodAffinityPassesWithout(ipa, pod, node, [...removed]))) {
         cpu += p.sim.cpuRequestMilli;
         mem += p.sim.memRequestMiB;
         count++;
       } else {
+        removed.add(p);
         victims.push(v);
         if (group === protectedPods) violating++;
       }
@@ -179,8 +231,10 @@ export function preempt(state: SimState, podKey: string, pod: Pod): PreemptionRe
   }
   if (podPriority(pod) <= lowestPriority(state)) return null;
   let best: Candidate | null = null;
+  const reserved = nominatedReservations(state, podKey, pod);
+  const ipa = prepareInterPodAffinity(state, podKey, pod);
   for (const node of idx.sortedNodes) {
-    const c = victimsOn(state, pod, node, idx.podsByNode.get(node.metadata.name) ?? []);
+    const c = victimsOn(state, pod, node, idx.podsByNode.get(node.metadata.name) ?? [], reserved?.get(node.metadata.name), ipa);
     if (!c) continue;
     if (!best || better(c, best)) best = c;
   }
@@ -194,5 +248,7 @@ export function preempt(state: SimState, podKey: string, pod: Pod): PreemptionRe
     pod.status = { ...pod.status, nominatedNodeName: nodeName };
     noteChange(state, 'Pod', podKey);
   }
+  const sq = state.scheduler;
+  if (!(sq.nominated ?? []).includes(podKey)) sq.nominated = [...(sq.nominated ?? []), podKey];
   return { nominated: nodeName };
 }

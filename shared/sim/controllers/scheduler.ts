@@ -34,7 +34,12 @@
  *   Ready again; etcd back) moves it to the backoff queue (backoff `1 s * 2^(attempts-1)`, at most 10 s)
  *   or straight to the activeQ when its backoff is over; pods left there longer than 5 min are flushed
  *   back by a check every 30 s (podMaxInUnschedulablePodsDuration, flushUnschedulablePodsLeftover).
- *   Simplification: every cluster event moves every unschedulable pod (no QueueingHints).
+ *   (issue 6) QueueingHints: a parked pod remembers the plugins its FitError names ({@link rejectorsOf});
+ *   an assigned Pod's deletion moves only those NodeResourcesFit, NodePorts, PodTopologySpread or
+ *   InterPodAffinity rejected, a PVC's creation those VolumeBinding rejected; Node events (added,
+ *   labels, cordon, Ready, taints) and etcd back move every parked pod. Simplification: the hints are
+ *   per plugin, not per object (a deleted Pod retries every pod its plugins rejected, matching labels or
+ *   not); a Pod's assignment moves those PodTopologySpread or InterPodAffinity rejected.
  * Priority (`spec.priority`, from PriorityClasses by the manifest loader): the activeQ pops higher
  * priority first (PrioritySort); a pod with a priority that fits nowhere runs DefaultPreemption
  * (./preemption.ts): victims deleted, `status.nominatedNodeName` set, the FitError without its
@@ -44,9 +49,10 @@ import { apiWritable, bindPod, noteChange } from '../apiserver.ts';
 import { emit, isWarmStart } from '../emit.ts';
 import { controllerOf, getIndex, hostPortConflict, imageState, podHostPorts, servicesForLabels, type HostPortWant } from '../cache.ts';
 import type { Node, Pod, PodCondition, SimState, TopologySpreadConstraint } from '../types.ts';
+import { QUEUE_HINT } from '../types.ts';
 import { nextInt } from '../prng.ts';
 import { kubeletOnBound } from './kubelet.ts';
-import { lowestPriority, podPriority, preempt } from './preemption.ts';
+import { lowestPriority, nominatedReservations, podPriority, preempt, type Reserved } from './preemption.ts';
 import { preFilterFitError, volumeBindingPreFilter } from './volumeBinding.ts';
 import { interPodAffinityFilter, interPodAffinityRawScore, normalizeInterPodAffinity, prepareInterPodAffinity, type ExistingTermsCache, type InterPodAffinityState } from './interPodAffinity.ts';
 import {
@@ -269,6 +275,24 @@ function unparkFirst(state: SimState, n: number): void {
 }
 
 /**
+ * (issue 6) QueueingHints: the {@link QUEUE_HINT} plugins a FitError message names (its reasons, each
+ * plugin's text), 0 when none is recognised (then every cluster event retries the Pod). O(message).
+ */
+export function rejectorsOf(msg: string): number {
+  const head = msg.split(' preemption:')[0]!;
+  let m = 0;
+  if (head.includes('node(s) were unschedulable')) m |= QUEUE_HINT.NodeUnschedulable;
+  if (head.includes('untolerated taint')) m |= QUEUE_HINT.TaintToleration;
+  if (head.includes("node affinity/selector")) m |= QUEUE_HINT.NodeAffinity;
+  if (head.includes('free ports')) m |= QUEUE_HINT.NodePorts;
+  if (head.includes('Too many pods') || head.includes('Insufficient ')) m |= QUEUE_HINT.NodeResourcesFit;
+  if (head.includes('topology spread')) m |= QUEUE_HINT.PodTopologySpread;
+  if (head.includes('pod affinity rules') || head.includes('anti-affinity rules')) m |= QUEUE_HINT.InterPodAffinity;
+  if (head.includes('persistentvolumeclaim') || head.includes('PersistentVolumeClaim')) m |= QUEUE_HINT.VolumeBinding;
+  return m;
+}
+
+/**
  * Cluster events, backoff expiry and the 5 min leftover flush move pods toward the activeQ. A cluster
  * event moves every Pod parked at that moment, at most {@link unparkBatch} per tick (lazy unparking:
  * kube-scheduler's MoveAllToActiveOrBackoffQueue moves them all at once, but its one scheduling loop
@@ -282,7 +306,22 @@ function moveQueues(state: SimState): void {
   const t = state.t;
   if (sq.moveRequested) {
     sq.moveRequested = false;
+    delete sq.moveMask;
+    delete sq.unparkMask;
+    delete sq.unparkFrom;
     sq.unparkPending = sq.unschedulable.length;
+  }
+  if (sq.moveMask !== undefined) {
+    // QueueingHints: an event for some plugins only; merged into a pending masked move (all-plugin moves already cover it).
+    const mask = sq.moveMask;
+    delete sq.moveMask;
+    if (sq.unparkPending === undefined) {
+      sq.unparkPending = sq.unschedulable.length;
+      sq.unparkMask = mask;
+    } else if (sq.unparkMask !== undefined) {
+      sq.unparkMask |= mask;
+      sq.unparkPending = sq.unschedulable.length - (sq.unparkFrom ?? 0);
+    } else sq.unparkPending = sq.unschedulable.length;
   }
   if (t - sq.lastFlushAt >= UNSCHEDULABLE_FLUSH_PERIOD_SECONDS) {
     sq.lastFlushAt = t;
@@ -290,18 +329,53 @@ function moveQueues(state: SimState): void {
     let k = 0;
     while (k < parked.length && t - (sq.podInfo[parked[k]!]?.parkedAt ?? 0) > POD_MAX_IN_UNSCHEDULABLE_SECONDS) k++;
     if (k > 0) {
-      // The oldest Pods are at the front: part of (or before) a pending event's Pods.
+      // The oldest Pods are at the front: those a masked move kept (before `unparkFrom`), then part of (or before) a pending event's Pods.
       unparkFirst(state, k);
-      if (sq.unparkPending !== undefined) sq.unparkPending = Math.max(0, sq.unparkPending - k);
+      const from = sq.unparkFrom ?? 0;
+      if (k <= from) {
+        if (from - k > 0) sq.unparkFrom = from - k;
+        else delete sq.unparkFrom;
+      } else {
+        delete sq.unparkFrom;
+        if (sq.unparkPending !== undefined) sq.unparkPending = Math.max(0, sq.unparkPending - (k - from));
+      }
     }
   }
   const pending = sq.unparkPending;
   if (pending !== undefined) {
-    const n = Math.min(pending, unparkBatch(state), sq.unschedulable.length);
-    unparkFirst(state, n);
+    const from = sq.unparkFrom ?? 0;
+    const mask = sq.unparkMask;
+    const n = Math.min(pending, unparkBatch(state), Math.max(0, sq.unschedulable.length - from));
+    let kept = 0;
+    if (mask === undefined && from === 0) unparkFirst(state, n);
+    else {
+      // QueueingHints: of the next `n` parked Pods, those one of the event's plugins rejected (or whose
+      // rejectors are unknown) move; the others stay parked, in order, ahead of the Pods not examined yet.
+      const parked = sq.unschedulable;
+      const keep: string[] = [];
+      const moved: string[] = [];
+      for (let i = from; i < from + n; i++) {
+        const k = parked[i]!;
+        const r = sq.podInfo[k]?.rejected ?? 0;
+        if (mask === undefined || r === 0 || (r & mask) !== 0) moved.push(k);
+        else keep.push(k);
+      }
+      kept = keep.length;
+      if (moved.length > 0) {
+        sq.unschedulable = parked.slice(0, from).concat(keep, parked.slice(from + n));
+        for (const k of moved) unpark(state, k);
+      }
+    }
     // Absent once done (the state of a cluster with nothing pending is as before lazy unparking).
-    if (pending - n > 0 && sq.unschedulable.length > 0) sq.unparkPending = pending - n;
-    else delete sq.unparkPending;
+    const nextFrom = from + kept;
+    if (pending - n > 0 && sq.unschedulable.length > nextFrom) {
+      sq.unparkPending = pending - n;
+      if (nextFrom > 0) sq.unparkFrom = nextFrom;
+    } else {
+      delete sq.unparkPending;
+      delete sq.unparkFrom;
+      delete sq.unparkMask;
+    }
   }
   const bq = sq.backoffQ;
   let k = 0;
@@ -355,6 +429,11 @@ export function schedulerSync(state: SimState): void {
     info.attempts++;
     info.backoffUntil = state.t + podBackoffSeconds(info.attempts);
     info.parkedAt = state.t;
+    // QueueingHints: which plugins rejected it (the FitError's reasons), for the events that may help.
+    const msg = pod.status.conditions.find((c) => c.type === 'PodScheduled')?.message;
+    const rejected = msg === undefined ? 0 : rejectorsOf(msg);
+    if (rejected !== 0) info.rejected = rejected;
+    else delete info.rejected;
     sq.unschedulable.push(key);
     failed.add(key);
   }
@@ -953,6 +1032,21 @@ interface PodCtx {
   ipa: InterPodAffinityState | null;
   /** NodePorts: true when the node holds one of the pod's host ports; undefined for a pod without host ports (most). */
   portsBusy: ((node: Node) => boolean) | undefined;
+  /** (issue 6) Per Node name, the room nominated Pods of equal or higher priority reserve there; null when none. */
+  reserved: Map<string, Reserved> | null;
+}
+
+/**
+ * NodeResourcesFit with the nominated Pods' requests `r` added to the Node's (RunFilterPluginsWithNominatedPods,
+ * K pkg/scheduler/framework/runtime/framework.go): the reasons, or null when the pod still fits.
+ */
+function reservedFit(pod: Pod, node: Node, r: Reserved): FilterResult | null {
+  const s = node.sim;
+  let reasons: string[] | null = null;
+  if (s.podCount + r.count + 1 > s.podsAllocatable) (reasons ??= []).push('Too many pods');
+  if (pod.sim.cpuRequestMilli > 0 && pod.sim.cpuRequestMilli > s.cpuAllocatableMilli - s.cpuRequestedMilli - r.cpu) (reasons ??= []).push('Insufficient cpu');
+  if (pod.sim.memRequestMiB > 0 && pod.sim.memRequestMiB > s.memAllocatableMiB - s.memRequestedMiB - r.mem) (reasons ??= []).push('Insufficient memory');
+  return reasons ? { reasons, unresolvable: false } : null;
 }
 
 function failNode(scan: Scan, f: FilterResult): void {
@@ -966,7 +1060,16 @@ function evalNode(pass: Pass, c: PodCtx, scan: Scan, at: number): number {
   const table = pass.table;
   const node = table.nodes[at]!;
   let score: number;
-  if (table.slow[at] === 1) {
+  const reserved = c.reserved?.get(node.metadata.name);
+  if (reserved !== undefined) {
+    const f = filterNode(c.pod, node, c.portsBusy) ?? reservedFit(c.pod, node, reserved);
+    if (f) {
+      failNode(scan, f);
+      return -1;
+    }
+    score = rowScore(table, at, c.podCpu, c.podMem, c.scoreCpu, c.scoreMem, c.bestEffort);
+    if (node.spec.taints.length > 0) scan.anyTainted = true;
+  } else if (table.slow[at] === 1) {
     const f = filterNode(c.pod, node, c.portsBusy);
     if (f) {
       failNode(scan, f);
@@ -1138,9 +1241,11 @@ function scheduleOne(state: SimState, key: string, pod: Pod, pass: Pass): boolea
   // scaled sizes cross the 23 MiB threshold: then the general scan scores it (addScores); else it adds
   // the same to every Node and the fast paths stand. Not during createSim's warm start (see imageLocalityTerm).
   const images = isWarmStart(state) ? null : imageLocalityTerm(state, pod, n);
-  const fast = terms.defaultsFast && !needAffinity && spreadOk === null && ipa === null && portsBusy === undefined && images === null;
+  // (issue 6) Pods nominated by preemption reserve their Node's room: the general scan checks those Nodes.
+  const reserved = state.scheduler.nominated === undefined ? null : nominatedReservations(state, key, pod);
+  const fast = terms.defaultsFast && !needAffinity && spreadOk === null && ipa === null && portsBusy === undefined && images === null && reserved === null;
   let scan: Scan = { found: 0, processed: 0, counts: null, unresolvable: 0, anyTainted: false, pairs: 0 };
-  const ctx: PodCtx = { pod, podCpu, podMem, scoreCpu, scoreMem, bestEffort, needAffinity, affinity, spreadOk, ipa, portsBusy };
+  const ctx: PodCtx = { pod, podCpu, podMem, scoreCpu, scoreMem, bestEffort, needAffinity, affinity, spreadOk, ipa, portsBusy, reserved };
   let zones = 1;
   let indexed = -1;
   if (fast) {
