@@ -131,7 +131,7 @@ export function toYaml(value: unknown, level = 0): string {
           const inner = toYaml(v, level + 1).replace(/^\s+/, '');
           return `${pad}- ${inner}`;
         }
-        return `${pad}- ${scalar(v)}`;
+        return `${pad}- ${scalar(v, pad.length + 2)}`;
       })
       .join('\n');
   }
@@ -146,7 +146,7 @@ export function toYaml(value: unknown, level = 0): string {
         if (v !== null && typeof v === 'object' && (Array.isArray(v) ? v.length > 0 : Object.keys(v).length > 0)) {
           return `${pad}${k}:\n${toYaml(v, Array.isArray(v) ? level : level + 1)}`;
         }
-        return `${pad}${k}: ${v !== null && typeof v === 'object' ? (Array.isArray(v) ? '[]' : '{}') : scalar(v)}`;
+        return `${pad}${k}: ${v !== null && typeof v === 'object' ? (Array.isArray(v) ? '[]' : '{}') : scalar(v, pad.length + 2)}`;
       })
       .join('\n');
   }
@@ -189,14 +189,40 @@ function plainForbidden(s: string): boolean {
 }
 
 /**
- * A YAML scalar as kubectl prints it: a string that would read back as another type `"double-quoted"`
- * (JSON escapes), one the emitter cannot write plain `'single-quoted'` (`''` for a quote), else plain.
- * Multi-line strings are double-quoted here (kubectl: a `|` literal block).
+ * True when go-yaml v2 writes the multi-line `s` as a literal block (encode.go stringv picks the literal
+ * style for a string holding `\n`; emitterc.go yaml_emitter_analyze_scalar then forbids a block for a
+ * trailing space, a space before a line break, or a character outside the printable set (a tab, `\r`),
+ * which fall back to double quotes).
  */
-function scalar(v: unknown): string {
+function literalAllowed(s: string): boolean {
+  return s.includes('\n') && !/ \n| $/.test(s) && !/[^\n\x20-\x7e\u0085\u00a0-\ud7ff\ue000-\ufffd]/.test(s);
+}
+
+/**
+ * A literal block as go-yaml v2 writes it (emitterc.go yaml_emitter_write_literal_scalar and
+ * write_block_scalar_hints): `|`, an indentation indicator `2` when the text starts with a space or
+ * a line break, the chomping indicator (`-` without a final line break, none for one, `+` for more),
+ * then each line indented by `indent` spaces (empty lines left empty).
+ */
+function literalBlock(s: string, indent: number): string {
+  const hint = s.startsWith(' ') || s.startsWith('\n') ? '2' : '';
+  const chomp = !s.endsWith('\n') ? '-' : s === '\n' || s.endsWith('\n\n') ? '+' : '';
+  const body = s.endsWith('\n') ? s.slice(0, -1) : s;
+  const pad = ' '.repeat(indent);
+  return `|${hint}${chomp}\n${body.split('\n').map((l) => (l === '' ? '' : pad + l)).join('\n')}`;
+}
+
+/**
+ * A YAML scalar as kubectl prints it: a string that would read back as another type `"double-quoted"`
+ * (JSON escapes), a multi-line one a `|` literal block (content at `indent` spaces: the key's column
+ * plus 2), one the emitter cannot write plain `'single-quoted'` (`''` for a quote), else plain.
+ * Not modelled: go-yaml's folding of plain and quoted strings longer than 80 columns.
+ */
+function scalar(v: unknown, indent = 2): string {
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   const s = String(v);
+  if (literalAllowed(s)) return literalBlock(s, indent);
   if (s === '' || s.includes('\n') || resolvesToNonString(s) || /[^\x20-\x7e\u00a0-\ufffd]/.test(s)) return JSON.stringify(s);
   if (plainForbidden(s)) return `'${s.replace(/'/g, "''")}'`;
   return s;
