@@ -102,10 +102,14 @@ const OMITEMPTY_MAPS = new Set(['labels', 'annotations', 'nodeSelector', 'matchL
 /** Integer fields Go omits when 0 (`int32` with `omitempty`). */
 const OMITEMPTY_ZERO = new Set(['minReadySeconds', 'observedGeneration', 'availableReplicas', 'readyReplicas', 'updatedReplicas', 'unavailableReplicas', 'currentReplicas']);
 
+/** Bool fields Go omits when false (`bool` with `omitempty`: NodeSpec `unschedulable`, DeploymentSpec `paused`, PodSpec `hostNetwork`...). */
+const OMITEMPTY_FALSE = new Set(['unschedulable', 'paused', 'hostNetwork', 'hostPID', 'hostIPC', 'stdin', 'tty']);
+
 /**
  * An API object as Go's `omitempty` serialises it (kubectl `-o yaml|json` prints the server's JSON):
  * empty lists dropped (every list field of the served kinds is `omitempty`, except a List's `items`),
- * empty maps of {@link OMITEMPTY_MAPS}, zero counters of {@link OMITEMPTY_ZERO}. A fresh value.
+ * empty maps of {@link OMITEMPTY_MAPS}, zero counters of {@link OMITEMPTY_ZERO}, false bools of
+ * {@link OMITEMPTY_FALSE}. A fresh value.
  */
 export function omitEmpty(value: unknown, key?: string): unknown {
   if (Array.isArray(value)) return value.map((v) => omitEmpty(v));
@@ -115,6 +119,8 @@ export function omitEmpty(value: unknown, key?: string): unknown {
     if (Array.isArray(v) && v.length === 0 && !(k === 'items' && key === undefined)) continue;
     if (OMITEMPTY_MAPS.has(k) && v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0) continue;
     if (OMITEMPTY_ZERO.has(k) && v === 0) continue;
+    if (OMITEMPTY_FALSE.has(k) && v === false) continue;
+    if (k === 'namespace' && v === '' && key === 'metadata') continue; // ObjectMeta `namespace,omitempty` (a Node's)
     out[k] = omitEmpty(v, k);
   }
   return out;
