@@ -37,7 +37,7 @@ export const K8S_WRITES: ApiWrites = {
     if (kind === 'HorizontalPodAutoscaler') return autoscalerCreateAction(ns, body);
     return createAction(kind, ns, body);
   },
-  update(kind, ns, name, served, desired, replace) {
+  update(kind, ns, name, served, desired, replace, removed) {
     if (kind === 'Deployment' || kind === 'Service') {
       const patch = desiredPatch(kind, served, desired, replace);
       return kind === 'Deployment' ? deploymentActions(ns, name, patch) : metadataOnlyActions('Service', ns, name, patch);
@@ -61,7 +61,7 @@ export const K8S_WRITES: ApiWrites = {
       return [];
     }
     // (issue 6) an existing LimitRange, Job, CronJob, StatefulSet, DaemonSet, ConfigMap or Secret: action applyObject
-    if ((APPLY_OBJECT_KINDS as readonly string[]).includes(kind)) return applyObjectActions(kind as ApplyObjectKind, ns, name, served, desired);
+    if ((APPLY_OBJECT_KINDS as readonly string[]).includes(kind)) return applyObjectActions(kind as ApplyObjectKind, ns, name, served, desired, removed);
     const spec = desired['spec'];
     if (spec === undefined || contained(spec, served['spec'])) return [];
     if (!isRecord(spec)) return statusError(422, 'Invalid', `${kind} "${name}" is invalid: spec must be an object`);

@@ -16,6 +16,9 @@
  * - then one line per document, in order: `deployment.apps/web created`, `... configured`,
  *   `... unchanged` (apply), `... created` or `Error from server (AlreadyExists): error when creating
  *   "STDIN": ...` (create);
+ * - client-side apply: `apply` stores the file as the `kubectl.kubernetes.io/last-applied-configuration`
+ *   annotation and a later apply removes what it names and the new file drops ({@link threeWay});
+ *   an object without it gets kubectl's `Warning: resource KIND/NAME is missing the ... annotation`;
  * - `--dry-run=client|server`: the same lines with ` (dry run)` / ` (server dry run)`, nothing submitted;
  * - edit: `deployment.apps/web edited`, or `Edit cancelled, no changes made.` when nothing changed; an
  *   edit the server refuses answers `error: deployments.apps "web" is invalid` with the causes (real
@@ -60,7 +63,7 @@ export interface ApiWrites {
    * The actions that turn `served` (the object as `get -o json` prints it) into `desired`: apply
    * semantics (`replace` false: only what `desired` names) or edit/replace (`replace` true). Empty: no change.
    */
-  update(kind: EditKind, ns: string, name: string, served: Record<string, unknown>, desired: Record<string, unknown>, replace: boolean): SimAction[] | WriteRefusal;
+  update(kind: EditKind, ns: string, name: string, served: Record<string, unknown>, desired: Record<string, unknown>, replace: boolean, removed?: { labels: string[]; annotations: string[] }): SimAction[] | WriteRefusal;
 }
 
 /** One step of an answer: actions to submit in order, then `done` is printed; or a line as is. */
@@ -201,21 +204,133 @@ function applyDocuments(state: SimState, verb: 'apply' | 'create', words: string
     const object = `${printed(doc.kind)}/${doc.name}`;
     const served = servedObject(state, doc.kind, doc.ns, doc.name);
     const suffix = (word: string) => (output === 'name' ? object : `${object} ${word}`);
+    // `apply` stores the file as the last-applied-configuration annotation (create -f does not: no --save-config)
+    const applied = verb === 'apply' ? withLastApplied(doc) : doc.body;
     if (served === undefined || verb === 'create') {
       if (served !== undefined) return { text: `Error from server (AlreadyExists): error when creating "${source}": ${qualified(doc.kind)} "${doc.name}" already exists`, error: true };
-      const body = { ...doc.body, metadata: { ...(doc.body['metadata'] as Record<string, unknown>), namespace: doc.ns } };
+      const body = { ...applied, metadata: { ...(applied['metadata'] as Record<string, unknown>), ...(defOf(doc.kind).namespaced ? { namespace: doc.ns } : {}) } };
       const a = writes.create(doc.kind as ApplyKind, doc.ns, body); // parsed without `edit`: an ApplyKind
       if (isRefusal(a)) return { text: serverError(a, `error when creating "${source}": `), error: true };
       return { actions: [a], done: suffix('created'), object };
     }
-    const actions = writes.update(doc.kind, doc.ns, doc.name, served, doc.body, false);
+    const { desired, removed } = threeWay(doc.kind, served, applied);
+    const actions = writes.update(doc.kind, doc.ns, doc.name, served, desired, false, removed);
     if (isRefusal(actions)) return { text: serverError(actions, `error when applying patch to ${qualified(doc.kind)} "${doc.name}" from "${source}": `), error: true };
-    return actions.length === 0 ? { text: suffix('unchanged'), error: false } : { actions, done: suffix('configured'), object };
+    // K pkg/cmd/apply/apply.go warningNoLastAppliedConfigAnnotation (info.ObjectName(): `pods/debug`), on stderr before the line
+    // (not for an HPA: the game's HPA keeps no annotations, so it never has one)
+    const sm = isRecord(served['metadata']) ? served['metadata'] : {};
+    const warn = verb === 'apply' && doc.kind !== 'HorizontalPodAutoscaler' && !(isRecord(sm['annotations']) && Object.hasOwn(sm['annotations'], LAST_APPLIED)) ? `${noLastAppliedWarning(doc.kind, doc.name)}\n` : '';
+    return actions.length === 0 ? { text: `${warn}${suffix('unchanged')}`, error: false } : { actions, done: `${warn}${suffix('configured')}`, object };
   });
   if (dryRun === 'none') return steps;
   // --dry-run: what would happen, nothing submitted (kubectl's `(dry run)` / `(server dry run)` suffix)
   const tag = dryRun === 'client' ? ' (dry run)' : ' (server dry run)';
   return steps.map((s) => ('text' in s ? (s.error ? s : { text: `${s.text}${tag}`, error: false }) : { text: `${s.done}${tag}`, error: false }));
+}
+
+/** The annotation `kubectl apply` keeps the applied file in (k8s.io/api/core/v1 LastAppliedConfigAnnotation). */
+export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/**
+ * A value as Go's encoding/json writes an unstructured object (`json.NewEncoder(w).Encode`): map keys
+ * sorted, `<`, `>`, `&`, U+2028 and U+2029 escaped as `\u003c`..., a newline at the end.
+ */
+export function goJson(v: unknown): string {
+  const enc = (x: unknown): string => {
+    if (Array.isArray(x)) return `[${x.map(enc).join(',')}]`;
+    if (isRecord(x)) return `{${Object.keys(x).filter((k) => x[k] !== undefined).sort().map((k) => `${enc(k)}:${enc(x[k])}`).join(',')}}`;
+    return (JSON.stringify(x) ?? 'null').replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  };
+  return `${enc(v)}\n`;
+}
+
+/**
+ * The document with the `last-applied-configuration` annotation kubectl apply sends (K
+ * staging/src/k8s.io/kubectl/pkg/util/apply.go GetModifiedConfiguration): the file's object with its
+ * namespace filled in (the builder's DefaultNamespace, namespaced kinds), serialised without that
+ * annotation (an `annotations: {}` left in its place when it had none) and stored under it.
+ */
+function withLastApplied(doc: Doc): Record<string, unknown> {
+  const meta = isRecord(doc.body['metadata']) ? doc.body['metadata'] : {};
+  const own = Object.create(null) as Record<string, unknown>;
+  for (const [k, v] of Object.entries(isRecord(meta['annotations']) ? meta['annotations'] : {})) if (k !== LAST_APPLIED) own[k] = v;
+  const ns = defOf(doc.kind).namespaced ? { namespace: doc.ns } : {};
+  const file = { ...doc.body, metadata: { ...meta, ...ns, annotations: own } };
+  return { ...doc.body, metadata: { ...meta, ...ns, annotations: { ...own, [LAST_APPLIED]: goJson(file) } } };
+}
+
+/** kubectl apply's warning for an object without the annotation (created by `create -f` or the scenario); it is then patched in. */
+function noLastAppliedWarning(kind: EditKind, name: string): string {
+  return `Warning: resource ${defOf(kind).plural}/${name} is missing the ${LAST_APPLIED} annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.`;
+}
+
+/** Keys of the string map `original[field]` that `modified[field]` leaves out. */
+function droppedKeys(original: Record<string, unknown>, modified: Record<string, unknown>, field: string): string[] {
+  const o = isRecord(original[field]) ? original[field] : {};
+  const m = isRecord(modified[field]) ? modified[field] : {};
+  return Object.keys(o).filter((k) => !Object.hasOwn(m, k)).sort();
+}
+
+const recordsOf = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter(isRecord) : []);
+const templateSpec = (o: Record<string, unknown>): Record<string, unknown> => {
+  const spec = isRecord(o['spec']) ? o['spec'] : {};
+  const t = isRecord(spec['template']) ? spec['template'] : {};
+  return isRecord(t['spec']) ? t['spec'] : {};
+};
+
+/**
+ * kubectl apply's three-way patch (K staging/src/k8s.io/kubectl/pkg/cmd/apply/patcher.go, apimachinery
+ * strategicpatch CreateThreeWayMergePatch) as the console's write mapping takes it: the deletions are
+ * what the served object's last-applied-configuration names and `applied` (the new file) leaves out.
+ * Labels and annotations dropped (and still on the object) come back as `removed`, and for the kinds
+ * the room patches (Deployment, Service, Pod) also as `null` values in the desired maps; a Deployment
+ * container's env entry dropped from the file becomes `{name, $patch: delete}`. Without the annotation
+ * (an object not created by apply) nothing is removed, as kubectl (which then warns and patches it in).
+ * The kinds updated by action `applyObject` rebuild the spec sections the file names (a StatefulSet's
+ * template, a ConfigMap's data), so a field dropped there goes with them.
+ */
+function threeWay(kind: EditKind, served: Record<string, unknown>, applied: Record<string, unknown>): { desired: Record<string, unknown>; removed: { labels: string[]; annotations: string[] } } {
+  const sm = isRecord(served['metadata']) ? served['metadata'] : {};
+  const live = isRecord(sm['annotations']) ? sm['annotations'] : {};
+  let original: Record<string, unknown> | undefined;
+  try {
+    const parsed: unknown = typeof live[LAST_APPLIED] === 'string' ? JSON.parse(live[LAST_APPLIED]) : undefined;
+    original = isRecord(parsed) ? parsed : undefined;
+  } catch {
+    original = undefined; // kubectl: an unreadable annotation is an error; the console then removes nothing
+  }
+  const none = { labels: [] as string[], annotations: [] as string[] };
+  if (original === undefined) return { desired: applied, removed: none };
+  const om = isRecord(original['metadata']) ? original['metadata'] : {};
+  const am = isRecord(applied['metadata']) ? applied['metadata'] : {};
+  const onObject = (field: 'labels' | 'annotations') => droppedKeys(om, am, field).filter((k) => isRecord(sm[field]) && Object.hasOwn(sm[field], k) && k !== LAST_APPLIED);
+  const removed = { labels: onObject('labels'), annotations: onObject('annotations') };
+  if (kind !== 'Deployment' && kind !== 'Service') return { desired: applied, removed };
+  const nulls = (field: 'labels' | 'annotations') => {
+    const out = Object.create(null) as Record<string, unknown>;
+    for (const [k, v] of Object.entries(isRecord(am[field]) ? am[field] : {})) out[k] = v;
+    for (const k of removed[field]) out[k] = null;
+    return out;
+  };
+  let desired: Record<string, unknown> = { ...applied, metadata: { ...am, labels: nulls('labels'), annotations: nulls('annotations') } };
+  if (kind === 'Deployment') {
+    const servedContainers = recordsOf(templateSpec(served)['containers']);
+    const originalContainers = recordsOf(templateSpec(original)['containers']);
+    const spec = isRecord(desired['spec']) ? desired['spec'] : {};
+    const template = isRecord(spec['template']) ? spec['template'] : {};
+    const pspec = templateSpec(desired);
+    const containers = recordsOf(pspec['containers']).map((c) => {
+      const oc = originalContainers.find((x) => x['name'] === c['name']);
+      const sc = servedContainers.find((x) => x['name'] === c['name']);
+      if (!oc || !sc) return c;
+      const names = new Set(recordsOf(c['env']).map((e) => e['name']));
+      const live = new Set(recordsOf(sc['env']).map((e) => e['name']));
+      const gone = recordsOf(oc['env']).filter((e) => !names.has(e['name']) && live.has(e['name'])).map((e) => ({ name: e['name'], $patch: 'delete' }));
+      return gone.length === 0 ? c : { ...c, env: [...recordsOf(c['env']), ...gone] };
+    });
+    if (Array.isArray(pspec['containers'])) desired = { ...desired, spec: { ...spec, template: { ...template, spec: { ...pspec, containers } } } };
+  }
+  return { desired, removed };
 }
 
 /** `TYPE NAME` / `TYPE/NAME` of `kubectl edit`, resolved to an editable kind. @throws UsageError. */

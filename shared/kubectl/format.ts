@@ -102,10 +102,14 @@ const OMITEMPTY_MAPS = new Set(['labels', 'annotations', 'nodeSelector', 'matchL
 /** Integer fields Go omits when 0 (`int32` with `omitempty`). */
 const OMITEMPTY_ZERO = new Set(['minReadySeconds', 'observedGeneration', 'availableReplicas', 'readyReplicas', 'updatedReplicas', 'unavailableReplicas', 'currentReplicas']);
 
+/** Bool fields Go omits when false (`bool` with `omitempty`: NodeSpec `unschedulable`, DeploymentSpec `paused`, PodSpec `hostNetwork`...). */
+const OMITEMPTY_FALSE = new Set(['unschedulable', 'paused', 'hostNetwork', 'hostPID', 'hostIPC', 'stdin', 'tty']);
+
 /**
  * An API object as Go's `omitempty` serialises it (kubectl `-o yaml|json` prints the server's JSON):
  * empty lists dropped (every list field of the served kinds is `omitempty`, except a List's `items`),
- * empty maps of {@link OMITEMPTY_MAPS}, zero counters of {@link OMITEMPTY_ZERO}. A fresh value.
+ * empty maps of {@link OMITEMPTY_MAPS}, zero counters of {@link OMITEMPTY_ZERO}, false bools of
+ * {@link OMITEMPTY_FALSE}. A fresh value.
  */
 export function omitEmpty(value: unknown, key?: string): unknown {
   if (Array.isArray(value)) return value.map((v) => omitEmpty(v));
@@ -115,6 +119,8 @@ export function omitEmpty(value: unknown, key?: string): unknown {
     if (Array.isArray(v) && v.length === 0 && !(k === 'items' && key === undefined)) continue;
     if (OMITEMPTY_MAPS.has(k) && v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0) continue;
     if (OMITEMPTY_ZERO.has(k) && v === 0) continue;
+    if (OMITEMPTY_FALSE.has(k) && v === false) continue;
+    if (k === 'namespace' && v === '' && key === 'metadata') continue; // ObjectMeta `namespace,omitempty` (a Node's)
     out[k] = omitEmpty(v, k);
   }
   return out;
@@ -131,7 +137,7 @@ export function toYaml(value: unknown, level = 0): string {
           const inner = toYaml(v, level + 1).replace(/^\s+/, '');
           return `${pad}- ${inner}`;
         }
-        return `${pad}- ${scalar(v)}`;
+        return `${pad}- ${scalar(v, pad.length + 2)}`;
       })
       .join('\n');
   }
@@ -146,7 +152,7 @@ export function toYaml(value: unknown, level = 0): string {
         if (v !== null && typeof v === 'object' && (Array.isArray(v) ? v.length > 0 : Object.keys(v).length > 0)) {
           return `${pad}${k}:\n${toYaml(v, Array.isArray(v) ? level : level + 1)}`;
         }
-        return `${pad}${k}: ${v !== null && typeof v === 'object' ? (Array.isArray(v) ? '[]' : '{}') : scalar(v)}`;
+        return `${pad}${k}: ${v !== null && typeof v === 'object' ? (Array.isArray(v) ? '[]' : '{}') : scalar(v, pad.length + 2)}`;
       })
       .join('\n');
   }
@@ -189,14 +195,40 @@ function plainForbidden(s: string): boolean {
 }
 
 /**
- * A YAML scalar as kubectl prints it: a string that would read back as another type `"double-quoted"`
- * (JSON escapes), one the emitter cannot write plain `'single-quoted'` (`''` for a quote), else plain.
- * Multi-line strings are double-quoted here (kubectl: a `|` literal block).
+ * True when go-yaml v2 writes the multi-line `s` as a literal block (encode.go stringv picks the literal
+ * style for a string holding `\n`; emitterc.go yaml_emitter_analyze_scalar then forbids a block for a
+ * trailing space, a space before a line break, or a character outside the printable set (a tab, `\r`),
+ * which fall back to double quotes).
  */
-function scalar(v: unknown): string {
+function literalAllowed(s: string): boolean {
+  return s.includes('\n') && !/ \n| $/.test(s) && !/[^\n\x20-\x7e\u0085\u00a0-\ud7ff\ue000-\ufffd]/.test(s);
+}
+
+/**
+ * A literal block as go-yaml v2 writes it (emitterc.go yaml_emitter_write_literal_scalar and
+ * write_block_scalar_hints): `|`, an indentation indicator `2` when the text starts with a space or
+ * a line break, the chomping indicator (`-` without a final line break, none for one, `+` for more),
+ * then each line indented by `indent` spaces (empty lines left empty).
+ */
+function literalBlock(s: string, indent: number): string {
+  const hint = s.startsWith(' ') || s.startsWith('\n') ? '2' : '';
+  const chomp = !s.endsWith('\n') ? '-' : s === '\n' || s.endsWith('\n\n') ? '+' : '';
+  const body = s.endsWith('\n') ? s.slice(0, -1) : s;
+  const pad = ' '.repeat(indent);
+  return `|${hint}${chomp}\n${body.split('\n').map((l) => (l === '' ? '' : pad + l)).join('\n')}`;
+}
+
+/**
+ * A YAML scalar as kubectl prints it: a string that would read back as another type `"double-quoted"`
+ * (JSON escapes), a multi-line one a `|` literal block (content at `indent` spaces: the key's column
+ * plus 2), one the emitter cannot write plain `'single-quoted'` (`''` for a quote), else plain.
+ * Not modelled: go-yaml's folding of plain and quoted strings longer than 80 columns.
+ */
+function scalar(v: unknown, indent = 2): string {
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   const s = String(v);
+  if (literalAllowed(s)) return literalBlock(s, indent);
   if (s === '' || s.includes('\n') || resolvesToNonString(s) || /[^\x20-\x7e\u00a0-\ufffd]/.test(s)) return JSON.stringify(s);
   if (plainForbidden(s)) return `'${s.replace(/'/g, "''")}'`;
   return s;

@@ -190,7 +190,7 @@ spec:
     const quota = pipe(s, 'kubectl edit quota compute-quota');
     const raised = quota.replace(/requests\.cpu: \S+/, 'requests.cpu: "8"');
     expect(raised).not.toBe(quota);
-    expect(pipe(s, 'kubectl apply -f -', raised)).toBe('resourcequota/compute-quota configured');
+    expect(pipe(s, 'kubectl apply -f -', raised)).toMatch(/^Warning: resource resourcequotas\/compute-quota is missing the kubectl.kubernetes.io\/last-applied-configuration annotation .*\nresourcequota\/compute-quota configured$/); // the scenario's quota: no annotation yet
     expect(typeCommand(s, 'kubectl describe quota compute-quota')).toMatch(/requests\.cpu\s+\S+\s+8/);
     // (issue 11) A new ResourceQuota is created (it was refused before: no action created one).
     expect(pipe(s, 'kubectl apply -f -', raised.replace('name: compute-quota', 'name: new-quota'))).toBe('resourcequota/new-quota created');
@@ -204,7 +204,9 @@ describe('kubectl edit of a Node or a Pod (the fields their actions change)', ()
     const yaml = pipe(s, 'kubectl edit node node-a');
     expect(yaml).toBe(typeCommand(s, 'kubectl get node node-a -o yaml'));
     expect(pipe(s, 'kubectl edit node node-a', yaml)).toBe('Edit cancelled, no changes made.');
-    const cordoned = yaml.replace('  unschedulable: false\n', '  taints:\n    - key: dedicated\n      value: db\n      effect: NoSchedule\n  unschedulable: true\n');
+    // bool omitempty: a schedulable Node prints no `unschedulable: false` (and no empty namespace)
+    expect(yaml).not.toMatch(/unschedulable|namespace: ""/);
+    const cordoned = yaml.replace('spec: {}\n', 'spec:\n  taints:\n    - key: dedicated\n      value: db\n      effect: NoSchedule\n  unschedulable: true\n');
     expect(cordoned).not.toBe(yaml);
     expect(pipe(s, 'kubectl edit no/node-a', cordoned)).toBe('node/node-a edited');
     expect(typeCommand(s, 'kubectl get node node-a')).toMatch(/SchedulingDisabled/);
@@ -222,6 +224,7 @@ describe('kubectl edit of a Node or a Pod (the fields their actions change)', ()
     expect(typeCommand(s, 'kubectl get pods -l app=debug -o name')).toBe(`pod/${pod}`);
     expect(pipe(s, `kubectl edit pod ${pod}`, pipe(s, `kubectl edit pod ${pod}`).replace(/nodeName: \S+/, 'nodeName: node-c'))).toMatch(new RegExp(`^error: pods "${pod}" is invalid\n\\* spec: `));
     // (issue 6) apply of an existing Pod: its labels back as the served YAML had them
-    expect(pipe(s, 'kubectl apply -f -', yaml)).toBe(`pod/${pod} configured`);
+    // a Pod its ReplicaSet created has no last-applied annotation: kubectl warns and patches it in
+    expect(pipe(s, 'kubectl apply -f -', yaml)).toBe(`Warning: resource pods/${pod} is missing the kubectl.kubernetes.io/last-applied-configuration annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\npod/${pod} configured`);
   });
 });

@@ -94,8 +94,9 @@ describe('kubectl apply -f of an existing object updates it (issue 6)', () => {
     expect(applied(s, sts('shop/web:2', 3))).toBe('statefulset.apps/web configured');
     stepN(s, 60);
     expect(images(s, 'web-')).toEqual(['web-0=shop/web:2', 'web-1=shop/web:2', 'web-2=shop/web:2']);
-    // an apply that leaves replicas out keeps a kubectl scale's value
+    // an apply that leaves replicas out keeps a kubectl scale's value (configured: the last-applied annotation changes)
     expect(typeCommand(s, 'kubectl scale statefulset/web --replicas=1')).toBe('statefulset.apps/web scaled');
+    expect(applied(s, sts('shop/web:2').replace('  replicas: 2\n', ''))).toBe('statefulset.apps/web configured');
     expect(applied(s, sts('shop/web:2').replace('  replicas: 2\n', ''))).toBe('statefulset.apps/web unchanged');
     expect(s.statefulSets!['default/web']!.spec.replicas).toBe(1);
     // fields the API server forbids changing

@@ -85,6 +85,8 @@ describe('kubectl apply -f of an existing bare Pod', () => {
     stepN(s, 3);
     expect(pipe(s, 'kubectl create -f -', POD)).toBe('pod/debug created');
     stepN(s, 10);
+    // created without --save-config: kubectl apply warns and patches the last-applied annotation in
+    expect(pipe(s, 'kubectl apply -f -', POD)).toBe('Warning: resource pods/debug is missing the kubectl.kubernetes.io/last-applied-configuration annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\npod/debug configured');
     expect(pipe(s, 'kubectl apply -f -', POD)).toBe('pod/debug unchanged');
     expect(pipe(s, 'kubectl apply -f -', POD.replace('app: debug', 'app: debug\n    tier: tools'))).toBe('pod/debug configured');
     expect(s.pods['default/debug']!.metadata.labels).toMatchObject({ app: 'debug', tier: 'tools' });
@@ -104,7 +106,7 @@ describe('kubectl apply -f of an existing bare Pod', () => {
     expect(pipe(s, 'kubectl create -f -', POD)).toBe('pod/debug created');
     stepN(s, 10);
     expect(typeCommand(s, 'kubectl get pod debug')).toMatch(/\ndebug\s+1\/1\s+Running\s+0\s/);
-    expect(pipe(s, 'kubectl apply -f -', POD.replace('busybox:1.36', 'busybox:1.37'))).toBe('pod/debug configured');
+    expect(pipe(s, 'kubectl apply -f -', POD.replace('busybox:1.36', 'busybox:1.37'))).toMatch(/^Warning: resource pods\/debug is missing .*\npod\/debug configured$/);
     expect(s.pods['default/debug']!.spec.containers[0]!.image).toBe('busybox:1.37');
     stepN(s, 10);
     expect(typeCommand(s, 'kubectl get pod debug')).toMatch(/\ndebug\s+1\/1\s+Running\s+1 \(\d+s ago\)\s/);

@@ -63,4 +63,30 @@ describe('misc formatting', () => {
     expect(values('double')).toEqual(doc.double.map((v) => JSON.stringify(v)));
     expect(values('single')).toEqual(["'*/5 * * * *'", "'%x'", "'@x'", "'- x'", "'a: b'", "'x #y'", "'end:'", "' lead'", "'trail '", "'''q'"]);
   });
+  it('writes multi-line strings as go-yaml v2 literal blocks (|, |-, |+, |2), double-quoted when a block cannot hold them', () => {
+    const doc = { metadata: { annotations: { last: '{"a":1}\n' } }, data: { conf: 'a=1\n\nb=2', keep: 'x\n\n', lead: ' x\ny\n', tab: 'a\tb\nc', trail: 'a \nb' }, args: ['echo hi\necho bye\n'] };
+    expect(toYaml(doc)).toBe([
+      'args:',
+      '- |',
+      '  echo hi',
+      '  echo bye',
+      'data:',
+      '  conf: |-',
+      '    a=1',
+      '',
+      '    b=2',
+      '  keep: |+',
+      '    x',
+      '',
+      '  lead: |2',
+      '     x',
+      '    y',
+      '  tab: "a\\tb\\nc"',
+      '  trail: "a \\nb"',
+      'metadata:',
+      '  annotations:',
+      '    last: |',
+      '      {"a":1}',
+    ].join('\n'));
+  });
 });
