@@ -45,10 +45,21 @@ export class MatchSerializer<T extends Schema> extends SchemaSerializer<T> {
     const buffer = encoder.sharedBuffer;
     buffer[0] = ROOM_STATE_PATCH;
     const shared = encoder.encode(it);
-    if (shared.buffer !== buffer.buffer) return this.#grown(clients, shared, it.offset);
-    const sharedOffset = it.offset;
-    // Clients in the library's order (last joined first); a StateView shared by several clients is
-    // encoded once.
+    // A shared pass that grew the encoder's buffer: the rest of the patch as the library sends it.
+    this.#sendViews(clients, it.offset, shared.buffer !== buffer.buffer);
+    encoder.discardChanges();
+    return true;
+  }
+
+  /**
+   * Sends each joined client its frame: the shared bytes `[0, sharedOffset)` plus its view's pass.
+   * Clients in the library's order (last joined first); a StateView shared by several clients is
+   * encoded once. `grown`: the shared pass grew the buffer, so frames come from `Encoder.encodeView`
+   * as the library builds them.
+   */
+  #sendViews(clients: Client[], sharedOffset: number, grown: boolean): void {
+    const it = this.#it;
+    const encoder = this.encoder;
     let lastView: StateView | undefined;
     let lastFrame: Uint8Array | undefined;
     for (let i = clients.length - 1; i >= 0; i--) {
@@ -56,16 +67,17 @@ export class MatchSerializer<T extends Schema> extends SchemaSerializer<T> {
       if (client.state !== ClientState.JOINED) continue;
       const view = client.view!;
       if (view !== lastView) {
-        const viewOffset = it.offset;
-        // From the buffer's start (a view pass that grew the buffer copied the shared bytes along).
-        const bytes = encoder.encode(it, view);
-        lastFrame = joinFrame(bytes, sharedOffset, viewOffset, it.offset);
+        if (grown) lastFrame = encoder.encodeView(view, sharedOffset, it);
+        else {
+          const viewOffset = it.offset;
+          // From the buffer's start (a view pass that grew the buffer copied the shared bytes along).
+          const bytes = encoder.encode(it, view);
+          lastFrame = joinFrame(bytes, sharedOffset, viewOffset, it.offset);
+        }
         lastView = view;
       }
       client.raw(lastFrame!);
     }
-    encoder.discardChanges();
-    return true;
   }
 
   /** Every joined client has a view without pending changes (the patch {@link applyPatches} sends itself). */
@@ -76,26 +88,6 @@ export class MatchSerializer<T extends Schema> extends SchemaSerializer<T> {
       const view = client.view;
       if (view === undefined || view.changes.size !== 0) return false;
     }
-    return true;
-  }
-
-  /** The shared pass grew the encoder's buffer: the rest of the patch as the library sends it. */
-  #grown(clients: Client[], shared: Uint8Array, sharedOffset: number): boolean {
-    const it = this.#it;
-    let lastView: StateView | undefined;
-    let lastFrame: Uint8Array | undefined;
-    for (let i = clients.length - 1; i >= 0; i--) {
-      const client = clients[i]!;
-      if (client.state !== ClientState.JOINED) continue;
-      const view = client.view!;
-      if (view !== lastView) {
-        lastFrame = this.encoder.encodeView(view, sharedOffset, it);
-        lastView = view;
-      }
-      client.raw(lastFrame!);
-    }
-    void shared;
-    this.encoder.discardChanges();
     return true;
   }
 }
